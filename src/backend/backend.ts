@@ -1,0 +1,58 @@
+// The op set. Models are written once against this interface; a backend implements ops and
+// never model logic. Every activation is channels-last (see tensor/tensor.ts).
+import type { Tensor } from '../tensor/tensor.js';
+
+export interface Conv2dOptions {
+  stride?: number;
+  /** Zero padding [top, bottom, left, right]; a number pads all four sides. */
+  padding?: number | readonly [number, number, number, number];
+}
+
+export interface AttentionOptions {
+  heads: number;
+  /** Mask out keys after the query position (CLIP's causal text attention). */
+  causal?: boolean;
+}
+
+export interface Backend {
+  readonly name: string;
+
+  /** Host float32 data in the given (channels-last) shape -> a tensor on this backend. */
+  fromHost(data: Float32Array, shape: readonly number[]): Tensor;
+  toHost(t: Tensor): Float32Array;
+  /** A convolution weight given in PyTorch's [out, in, kh, kw] layout, stored as the backend likes. */
+  convWeight(data: Float32Array, shape: readonly [number, number, number, number]): Tensor;
+  /** Frees what the tensor holds; using it afterwards is an error. */
+  dispose(t: Tensor): void;
+
+  /** x [..., K] @ w^T (w: [N, K], PyTorch's Linear layout) + b -> [..., N]. */
+  linear(x: Tensor, w: Tensor, b?: Tensor): Tensor;
+  /** x [N, H, W, Cin] with a weight from convWeight -> [N, Ho, Wo, Cout]. */
+  conv2d(x: Tensor, w: Tensor, b: Tensor | undefined, opts?: Conv2dOptions): Tensor;
+  /** GroupNorm over [N, H, W, C] (or [N, L, C]), optionally followed by SiLU. */
+  groupNorm(x: Tensor, groups: number, gamma: Tensor, beta: Tensor, eps: number, silu?: boolean): Tensor;
+  /** LayerNorm over the last dimension. */
+  layerNorm(x: Tensor, gamma: Tensor, beta: Tensor, eps: number): Tensor;
+  /** Multi-head scaled-dot-product attention; q [B, Lq, H*d], k and v [B, Lk, H*d] -> [B, Lq, H*d]. */
+  attention(q: Tensor, k: Tensor, v: Tensor, opts: AttentionOptions): Tensor;
+
+  silu(x: Tensor): Tensor;
+  gelu(x: Tensor): Tensor;
+  quickGelu(x: Tensor): Tensor;
+  /** GEGLU: x [..., 2F] = [hidden | gate] -> hidden * gelu(gate), [..., F]. */
+  geglu(x: Tensor): Tensor;
+  /** a + b * scale (same shapes). */
+  add(a: Tensor, b: Tensor, scale?: number): Tensor;
+  scale(x: Tensor, s: number): Tensor;
+  /** x [N, ..., C] + v [N, C], broadcast over the positions of each batch item. */
+  addPerChannel(x: Tensor, v: Tensor): Tensor;
+  /** Concatenation along the last (channel) dimension. */
+  concatChannels(a: Tensor, b: Tensor): Tensor;
+  /** Nearest-neighbour 2x upsampling of [N, H, W, C]. */
+  upsampleNearest2x(x: Tensor): Tensor;
+  /** Rows of a table [V, C] picked by integer ids -> [ids.length, C]. */
+  embedding(table: Tensor, ids: Int32Array): Tensor;
+  /** Splits the last dimension into pieces of the given widths. */
+  splitChannels(x: Tensor, widths: readonly number[]): Tensor[];
+  reshape(x: Tensor, shape: readonly number[]): Tensor;
+}

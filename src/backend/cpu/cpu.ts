@@ -1,0 +1,261 @@
+// The reference backend: float32 storage, float64 accumulation, plain loops over typed arrays.
+// It is what CI runs and what every other backend is checked against, so it favours obviously
+// right over fast; the only liberty taken is contiguous inner loops (channels-last).
+import type { AttentionOptions, Backend, Conv2dOptions } from '../backend.js';
+import { Tensor, numel, sameShape, shapeString } from '../../tensor/tensor.js';
+import { FiseditError } from '../../io/errors.js';
+import { conv2d } from './conv.js';
+import { attention } from './attention.js';
+
+type T = Tensor<Float32Array>;
+
+const data = (t: Tensor): Float32Array => {
+  const s = t.storage;
+  if (!(s instanceof Float32Array)) throw new Error('tensor does not belong to the cpu backend');
+  return s;
+};
+
+const make = (shape: readonly number[], d: Float32Array = new Float32Array(numel(shape))): T => new Tensor(shape, d);
+
+function unary(x: Tensor, f: (v: number) => number): T {
+  const a = data(x);
+  const out = new Float32Array(a.length);
+  for (let i = 0; i < a.length; i++) out[i] = f(a[i]!);
+  return make(x.shape, out);
+}
+
+const silu = (v: number) => v / (1 + Math.exp(-v));
+/** erf by Abramowitz-Stegun is too coarse for 1e-4 goldens; this series/continued form is exact to ~1e-15. */
+export function erf(x: number): number {
+  const ax = Math.abs(x);
+  if (ax < 2.5) {
+    // Maclaurin series, converges fast for |x| < 2.5
+    let term = x, sum = x;
+    const x2 = x * x;
+    for (let n = 1; n < 60; n++) {
+      term *= -x2 / n;
+      const add = term / (2 * n + 1);
+      sum += add;
+      if (Math.abs(add) < 1e-17 * Math.abs(sum)) break;
+    }
+    return (2 / Math.sqrt(Math.PI)) * sum;
+  }
+  // erfc continued fraction (Lentz) for the tail
+  const z = ax;
+  let f = z, c = z, d = 0;
+  const tiny = 1e-300;
+  for (let n = 1; n < 200; n++) {
+    const an = n / 2;
+    d = z + an * d; if (Math.abs(d) < tiny) d = tiny; d = 1 / d;
+    c = z + an / c; if (Math.abs(c) < tiny) c = tiny;
+    const delta = c * d;
+    f *= delta;
+    if (Math.abs(delta - 1) < 1e-16) break;
+  }
+  const erfc = Math.exp(-z * z) / (f * Math.sqrt(Math.PI));
+  return x > 0 ? 1 - erfc : erfc - 1;
+}
+const gelu = (v: number) => 0.5 * v * (1 + erf(v / Math.SQRT2));
+const quickGelu = (v: number) => v / (1 + Math.exp(-1.702 * v));
+
+function checkSame(op: string, a: Tensor, b: Tensor): void {
+  if (!sameShape(a.shape, b.shape)) throw new Error(`${op}: shapes ${shapeString(a.shape)} and ${shapeString(b.shape)} differ`);
+}
+
+export class CpuBackend implements Backend {
+  readonly name = 'cpu';
+
+  fromHost(d: Float32Array, shape: readonly number[]): Tensor {
+    if (d.length !== numel(shape)) throw new FiseditError(`fromHost: ${d.length} values for shape ${shapeString(shape)}`);
+    return make(shape, d);
+  }
+
+  toHost(t: Tensor): Float32Array {
+    return data(t);
+  }
+
+  convWeight(d: Float32Array, shape: readonly [number, number, number, number]): Tensor {
+    // [O, I, kh, kw] -> [O, kh, kw, I], so one kernel row of an NHWC image is one contiguous dot product.
+    const [o, i, kh, kw] = shape;
+    const out = new Float32Array(d.length);
+    for (let a = 0; a < o; a++)
+      for (let b = 0; b < i; b++)
+        for (let y = 0; y < kh; y++)
+          for (let x = 0; x < kw; x++) out[((a * kh + y) * kw + x) * i + b] = d[((a * i + b) * kh + y) * kw + x]!;
+    return make([o, kh, kw, i], out);
+  }
+
+  dispose(_t: Tensor): void {
+    // garbage collected
+  }
+
+  linear(x: Tensor, w: Tensor, b?: Tensor): Tensor {
+    const [n, k] = w.shape as [number, number];
+    if (x.channels !== k) throw new Error(`linear: input has ${x.channels} features, weight ${shapeString(w.shape)} expects ${k}`);
+    const xs = data(x), ws = data(w), bs = b ? data(b) : undefined;
+    const m = xs.length / k;
+    const out = new Float32Array(m * n);
+    for (let r = 0; r < m; r++) {
+      const xo = r * k;
+      for (let c = 0; c < n; c++) {
+        const wo = c * k;
+        let acc = 0;
+        for (let i = 0; i < k; i++) acc += xs[xo + i]! * ws[wo + i]!;
+        out[r * n + c] = bs ? acc + bs[c]! : acc;
+      }
+    }
+    return make([...x.shape.slice(0, -1), n], out);
+  }
+
+  conv2d(x: Tensor, w: Tensor, b: Tensor | undefined, opts: Conv2dOptions = {}): Tensor {
+    const { shape, out } = conv2d(data(x), x.shape, data(w), w.shape, b ? data(b) : undefined, opts);
+    return make(shape, out);
+  }
+
+  groupNorm(x: Tensor, groups: number, gamma: Tensor, beta: Tensor, eps: number, withSilu = false): Tensor {
+    const c = x.channels;
+    if (c % groups !== 0) throw new Error(`groupNorm: ${c} channels do not split into ${groups} groups`);
+    const xs = data(x), g = data(gamma), bt = data(beta);
+    const n = x.shape[0]!;
+    const positions = xs.length / (n * c);
+    const cpg = c / groups;
+    const out = new Float32Array(xs.length);
+    for (let b = 0; b < n; b++) {
+      const base = b * positions * c;
+      for (let grp = 0; grp < groups; grp++) {
+        const c0 = grp * cpg;
+        let sum = 0;
+        for (let p = 0; p < positions; p++) for (let ch = 0; ch < cpg; ch++) sum += xs[base + p * c + c0 + ch]!;
+        const count = positions * cpg;
+        const mean = sum / count;
+        let sq = 0;
+        for (let p = 0; p < positions; p++)
+          for (let ch = 0; ch < cpg; ch++) {
+            const d = xs[base + p * c + c0 + ch]! - mean;
+            sq += d * d;
+          }
+        const inv = 1 / Math.sqrt(sq / count + eps);
+        for (let p = 0; p < positions; p++)
+          for (let ch = 0; ch < cpg; ch++) {
+            const i = base + p * c + c0 + ch;
+            const v = (xs[i]! - mean) * inv * g[c0 + ch]! + bt[c0 + ch]!;
+            out[i] = withSilu ? silu(v) : v;
+          }
+      }
+    }
+    return make(x.shape, out);
+  }
+
+  layerNorm(x: Tensor, gamma: Tensor, beta: Tensor, eps: number): Tensor {
+    const c = x.channels;
+    const xs = data(x), g = data(gamma), bt = data(beta);
+    const out = new Float32Array(xs.length);
+    for (let o = 0; o < xs.length; o += c) {
+      let sum = 0;
+      for (let i = 0; i < c; i++) sum += xs[o + i]!;
+      const mean = sum / c;
+      let sq = 0;
+      for (let i = 0; i < c; i++) sq += (xs[o + i]! - mean) ** 2;
+      const inv = 1 / Math.sqrt(sq / c + eps);
+      for (let i = 0; i < c; i++) out[o + i] = (xs[o + i]! - mean) * inv * g[i]! + bt[i]!;
+    }
+    return make(x.shape, out);
+  }
+
+  attention(q: Tensor, k: Tensor, v: Tensor, opts: AttentionOptions): Tensor {
+    checkSame('attention(k, v)', k, v);
+    return make(q.shape, attention(data(q), q.shape, data(k), data(v), k.shape[1]!, opts));
+  }
+
+  silu(x: Tensor): Tensor { return unary(x, silu); }
+  gelu(x: Tensor): Tensor { return unary(x, gelu); }
+  quickGelu(x: Tensor): Tensor { return unary(x, quickGelu); }
+
+  geglu(x: Tensor): Tensor {
+    const f = x.channels / 2;
+    const xs = data(x);
+    const rows = xs.length / (2 * f);
+    const out = new Float32Array(rows * f);
+    for (let r = 0; r < rows; r++)
+      for (let i = 0; i < f; i++) out[r * f + i] = xs[r * 2 * f + i]! * gelu(xs[r * 2 * f + f + i]!);
+    return make([...x.shape.slice(0, -1), f], out);
+  }
+
+  add(a: Tensor, b: Tensor, scale = 1): Tensor {
+    checkSame('add', a, b);
+    const as = data(a), bs = data(b);
+    const out = new Float32Array(as.length);
+    for (let i = 0; i < as.length; i++) out[i] = as[i]! + bs[i]! * scale;
+    return make(a.shape, out);
+  }
+
+  scale(x: Tensor, s: number): Tensor {
+    return unary(x, (v) => v * s);
+  }
+
+  addPerChannel(x: Tensor, v: Tensor): Tensor {
+    const c = x.channels, n = x.shape[0]!;
+    if (!sameShape(v.shape, [n, c])) throw new Error(`addPerChannel: ${shapeString(v.shape)} does not match [${n}, ${c}]`);
+    const xs = data(x), vs = data(v);
+    const per = xs.length / n;
+    const out = new Float32Array(xs.length);
+    for (let i = 0; i < xs.length; i++) out[i] = xs[i]! + vs[Math.floor(i / per) * c + (i % c)]!;
+    return make(x.shape, out);
+  }
+
+  concatChannels(a: Tensor, b: Tensor): Tensor {
+    const ca = a.channels, cb = b.channels;
+    const as = data(a), bs = data(b);
+    const rows = as.length / ca;
+    if (bs.length / cb !== rows) throw new Error(`concatChannels: ${shapeString(a.shape)} and ${shapeString(b.shape)} differ in positions`);
+    const out = new Float32Array(rows * (ca + cb));
+    for (let r = 0; r < rows; r++) {
+      out.set(as.subarray(r * ca, (r + 1) * ca), r * (ca + cb));
+      out.set(bs.subarray(r * cb, (r + 1) * cb), r * (ca + cb) + ca);
+    }
+    return make([...a.shape.slice(0, -1), ca + cb], out);
+  }
+
+  upsampleNearest2x(x: Tensor): Tensor {
+    const [n, h, w, c] = x.shape as [number, number, number, number];
+    const xs = data(x);
+    const out = new Float32Array(n * 4 * h * w * c);
+    for (let b = 0; b < n; b++)
+      for (let y = 0; y < 2 * h; y++)
+        for (let xx = 0; xx < 2 * w; xx++) {
+          const src = ((b * h + (y >> 1)) * w + (xx >> 1)) * c;
+          out.set(xs.subarray(src, src + c), ((b * 2 * h + y) * 2 * w + xx) * c);
+        }
+    return make([n, 2 * h, 2 * w, c], out);
+  }
+
+  embedding(table: Tensor, ids: Int32Array): Tensor {
+    const [v, c] = table.shape as [number, number];
+    const ts = data(table);
+    const out = new Float32Array(ids.length * c);
+    ids.forEach((id, r) => {
+      if (id < 0 || id >= v) throw new FiseditError(`embedding: token id ${id} outside the vocabulary of ${v}`);
+      out.set(ts.subarray(id * c, (id + 1) * c), r * c);
+    });
+    return make([ids.length, c], out);
+  }
+
+  splitChannels(x: Tensor, widths: readonly number[]): Tensor[] {
+    const c = x.channels;
+    if (widths.reduce((a, b) => a + b, 0) !== c) throw new Error(`splitChannels: widths ${widths} do not sum to ${c}`);
+    const xs = data(x);
+    const rows = xs.length / c;
+    let start = 0;
+    return widths.map((wd) => {
+      const out = new Float32Array(rows * wd);
+      for (let r = 0; r < rows; r++) out.set(xs.subarray(r * c + start, r * c + start + wd), r * wd);
+      start += wd;
+      return make([...x.shape.slice(0, -1), wd], out);
+    });
+  }
+
+  reshape(x: Tensor, shape: readonly number[]): Tensor {
+    if (numel(shape) !== x.size) throw new Error(`reshape: ${shapeString(x.shape)} cannot become ${shapeString(shape)}`);
+    return make(shape, data(x));
+  }
+}

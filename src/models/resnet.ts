@@ -1,0 +1,46 @@
+// ResnetBlock2D: GroupNorm, SiLU, 3x3 conv, + projected time embedding, GroupNorm, SiLU,
+// 3x3 conv, plus the (1x1-projected when channels change) input, over output_scale_factor.
+import type { Tensor } from '../tensor/tensor.js';
+import { Conv2d, GroupNorm, Linear } from './layers.js';
+import type { Params } from './params.js';
+
+export interface ResnetOptions {
+  inChannels: number;
+  outChannels: number;
+  groups: number;
+  eps: number;
+  /** Width of the time embedding; undefined in the VAE, which has none. */
+  tembChannels?: number;
+  outputScale?: number;
+}
+
+export class ResnetBlock2D {
+  private readonly norm1: GroupNorm;
+  private readonly conv1: Conv2d;
+  private readonly timeEmbProj: Linear | undefined;
+  private readonly norm2: GroupNorm;
+  private readonly conv2: Conv2d;
+  private readonly shortcut: Conv2d | undefined;
+  private readonly outputScale: number;
+
+  constructor(p: Params, o: ResnetOptions) {
+    this.norm1 = new GroupNorm(p.at('norm1'), o.groups, o.inChannels, o.eps);
+    this.conv1 = new Conv2d(p.at('conv1'), o.inChannels, o.outChannels, 3);
+    this.timeEmbProj = o.tembChannels ? new Linear(p.at('time_emb_proj'), o.tembChannels, o.outChannels) : undefined;
+    this.norm2 = new GroupNorm(p.at('norm2'), o.groups, o.outChannels, o.eps);
+    this.conv2 = new Conv2d(p.at('conv2'), o.outChannels, o.outChannels, 3);
+    this.shortcut = o.inChannels !== o.outChannels ? new Conv2d(p.at('conv_shortcut'), o.inChannels, o.outChannels, 1) : undefined;
+    this.outputScale = o.outputScale ?? 1;
+  }
+
+  /** x [N, H, W, Cin]; tembSilu: SiLU of the time embedding [N, T] (computed once per step). */
+  forward(x: Tensor, tembSilu?: Tensor): Tensor {
+    const ops = this.conv1.ops;
+    let h = this.conv1.forward(this.norm1.forward(x, true));
+    if (this.timeEmbProj && tembSilu) h = ops.addPerChannel(h, this.timeEmbProj.forward(tembSilu));
+    h = this.conv2.forward(this.norm2.forward(h, true));
+    const skip = this.shortcut ? this.shortcut.forward(x) : x;
+    const sum = ops.add(skip, h);
+    return this.outputScale === 1 ? sum : ops.scale(sum, 1 / this.outputScale);
+  }
+}

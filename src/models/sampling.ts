@@ -1,0 +1,27 @@
+// Down- and upsampling between resolution levels.
+import type { Tensor } from '../tensor/tensor.js';
+import { Conv2d } from './layers.js';
+import type { Params } from './params.js';
+
+/** Stride-2 3x3 conv. The U-Net pads 1 on every side; the VAE encoder pads only bottom/right. */
+export class Downsample2D {
+  private readonly conv: Conv2d;
+  constructor(p: Params, channels: number, padding: 'symmetric' | 'bottom-right') {
+    const pad = padding === 'symmetric' ? 1 : ([0, 1, 0, 1] as const);
+    this.conv = new Conv2d(p.at('conv'), channels, channels, 3, { stride: 2, padding: pad });
+  }
+  forward(x: Tensor): Tensor {
+    return this.conv.forward(x);
+  }
+}
+
+/** Nearest-neighbour 2x, then a 3x3 conv. */
+export class Upsample2D {
+  private readonly conv: Conv2d;
+  constructor(p: Params, channels: number) {
+    this.conv = new Conv2d(p.at('conv'), channels, channels, 3);
+  }
+  forward(x: Tensor): Tensor {
+    return this.conv.forward(this.conv.ops.upsampleNearest2x(x));
+  }
+}
