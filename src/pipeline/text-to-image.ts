@@ -1,0 +1,155 @@
+// Text-to-image as diffusers' StableDiffusionPipeline computes it: encode the prompt and the
+// negative prompt, start from seeded (or given) noise scaled by the scheduler, and at each step
+// run the U-Net on [unconditional, conditional], mix the two with the guidance scale and let the
+// scheduler advance the latents; finally decode with the VAE.
+import type { Backend } from '../backend/backend.js';
+import { FiseditError } from '../io/errors.js';
+import type { Image } from '../io/png.js';
+import type { ClipTextModel } from '../models/clip-text.js';
+import type { UNet2DConditionModel } from '../models/unet.js';
+import type { AutoencoderKL } from '../models/vae.js';
+import { createScheduler, type Scheduler } from '../schedulers/index.js';
+import type { ClipTokenizer } from '../text/clip-tokenizer.js';
+import { Tensor } from '../tensor/tensor.js';
+import { Random } from '../util/random.js';
+import type { Config } from '../io/config.js';
+import { ModelFolder } from './model-folder.js';
+
+export interface GenerateOptions {
+  prompt: string;
+  negativePrompt?: string;
+  steps?: number;
+  guidanceScale?: number;
+  width?: number;
+  height?: number;
+  /** Seed of the initial noise (ignored when `latents` is given). */
+  seed?: number;
+  /** Explicit initial latents, channels-last [h, w, 4] for one image, before scaling by the scheduler's sigma. */
+  latents?: Float32Array;
+  /** Scheduler name (ddim, dpmpp2m, euler, pndm, or a diffusers class name); the folder's by default. */
+  scheduler?: string;
+  onStep?: (step: number, steps: number) => void;
+}
+
+export interface Generation {
+  /** Final latents, channels-last [h, w, 4]. */
+  latents: Float32Array;
+  latentSize: [number, number];
+  /** The decoded image in [0, 1], channels-last [H, W, 3]. */
+  image: Float32Array;
+  width: number;
+  height: number;
+  /** Prompt tokens that did not fit into the text encoder's 77 positions. */
+  truncated: string[];
+}
+
+export class StableDiffusion {
+  constructor(
+    readonly backend: Backend,
+    readonly tokenizer: ClipTokenizer,
+    readonly textEncoder: ClipTextModel,
+    readonly unet: UNet2DConditionModel,
+    readonly vae: AutoencoderKL,
+    readonly schedulerConfig: Config,
+  ) {}
+
+  static load(dir: string, backend: Backend): StableDiffusion {
+    const folder = ModelFolder.open(dir);
+    return new StableDiffusion(backend, folder.tokenizer(), folder.textEncoder(backend), folder.unet(backend), folder.vae(backend), folder.config('scheduler'));
+  }
+
+  get latentChannels(): number {
+    return this.unet.config.inChannels;
+  }
+
+  /** Default image side: the U-Net's sample size times the VAE factor (e.g. 768 for SD 2). */
+  get defaultSize(): number {
+    return this.unet.config.sampleSize * this.vae.downFactor;
+  }
+
+  /** Text embeddings of the prompts, one batch item each: [n, 77, C]. */
+  encodeText(prompts: readonly string[]): { context: Tensor; truncated: string[][] } {
+    const encoded = prompts.map((p) => this.tokenizer.encode(p));
+    const ids = new Int32Array(encoded.length * this.tokenizer.length);
+    encoded.forEach((e, i) => ids.set(e.ids, i * this.tokenizer.length));
+    return { context: this.textEncoder.forward(ids, prompts.length), truncated: encoded.map((e) => e.truncated) };
+  }
+
+  scheduler(steps: number, name?: string): Scheduler {
+    return createScheduler(this.schedulerConfig, steps, name);
+  }
+
+  /** Checks size options and returns the latent size. */
+  latentSize(width: number, height: number): [number, number] {
+    const f = this.vae.downFactor;
+    const unetFactor = 2 ** (this.unet.config.blockOutChannels.length - 1);
+    for (const [name, v] of [['width', width], ['height', height]] as const) {
+      if (!Number.isInteger(v) || v <= 0) throw new FiseditError(`${name} must be a positive integer, got ${v}`);
+      if (v % f) throw new FiseditError(`${name} ${v} is not divisible by ${f} (the VAE's downsampling factor)`);
+      if ((v / f) % unetFactor) throw new FiseditError(`${name} ${v} must be a multiple of ${f * unetFactor} for this U-Net (${unetFactor} levels of downsampling in latent space)`);
+    }
+    return [height / f, width / f];
+  }
+
+  /** Seeded initial noise, channels-last [h, w, C] (drawn in PyTorch's NCHW order). */
+  initialNoise(seed: number, [h, w]: [number, number]): Float32Array {
+    const c = this.latentChannels;
+    const planar = new Random(seed).normal(c * h * w);
+    const out = new Float32Array(planar.length);
+    for (let ch = 0; ch < c; ch++) for (let i = 0; i < h * w; i++) out[i * c + ch] = planar[ch * h * w + i]!;
+    return out;
+  }
+
+  /** One classifier-free-guided model output at step i: uncond + g * (cond - uncond). */
+  guidedOutput(scheduler: Scheduler, i: number, x: Float32Array, context: Tensor, guidance: number, [h, w]: [number, number]): Float32Array {
+    const ops = this.backend;
+    const c = this.latentChannels;
+    const input = scheduler.scaleModelInput(x, i);
+    const t = scheduler.timesteps[i]!;
+    const cfg = context.shape[0] === 2;
+    const batch = new Float32Array(input.length * (cfg ? 2 : 1));
+    batch.set(input, 0);
+    if (cfg) batch.set(input, input.length);
+    const out = ops.toHost(this.unet.forward(ops.fromHost(batch, [cfg ? 2 : 1, h, w, c]), cfg ? [t, t] : [t], context));
+    if (!cfg) return out.slice();
+    const n = input.length;
+    const guided = new Float32Array(n);
+    for (let k = 0; k < n; k++) guided[k] = out[k]! + guidance * (out[n + k]! - out[k]!);
+    return guided;
+  }
+
+  generate(o: GenerateOptions): Generation {
+    const steps = o.steps ?? 50;
+    const guidance = o.guidanceScale ?? 7.5;
+    const width = o.width ?? this.defaultSize, height = o.height ?? this.defaultSize;
+    const size = this.latentSize(width, height);
+    if (!Number.isFinite(guidance)) throw new FiseditError(`guidance scale must be a number, got ${o.guidanceScale}`);
+    const scheduler = this.scheduler(steps, o.scheduler);
+    const noise = o.latents ?? this.initialNoise(o.seed ?? 0, size);
+    if (noise.length !== size[0] * size[1] * this.latentChannels)
+      throw new FiseditError(`initial latents have ${noise.length} values; ${height}x${width} needs ${size[0]}x${size[1]}x${this.latentChannels}`);
+    // diffusers skips the unconditional pass when guidance is off (scale <= 1)
+    const prompts = guidance > 1 ? [o.negativePrompt ?? '', o.prompt] : [o.prompt];
+    const { context, truncated } = this.encodeText(prompts);
+    let x: Float32Array = noise.map((v) => v * scheduler.initNoiseSigma);
+    for (let i = 0; i < scheduler.timesteps.length; i++) {
+      x = scheduler.step(this.guidedOutput(scheduler, i, x, context, guidance, size), i, x);
+      o.onStep?.(i + 1, scheduler.timesteps.length);
+    }
+    return { latents: x, latentSize: size, image: this.decode(x, size), width, height, truncated: truncated[truncated.length - 1]! };
+  }
+
+  /** Latents [h, w, C] -> image in [0, 1], [H, W, 3]. */
+  decode(latents: Float32Array, [h, w]: [number, number]): Float32Array {
+    const ops = this.backend;
+    const z = ops.fromHost(latents.map((v) => v / this.vae.config.scalingFactor), [1, h, w, this.latentChannels]);
+    return ops.toHost(this.vae.decode(z)).map((v) => Math.min(1, Math.max(0, v / 2 + 0.5)));
+  }
+}
+
+/** [0, 1] floats -> 8-bit image, rounding as diffusers' numpy_to_pil does. */
+export function toImage(pixels: Float32Array, width: number, height: number): Image {
+  const data = new Uint8Array(pixels.length);
+  for (let i = 0; i < pixels.length; i++) data[i] = Math.round(pixels[i]! * 255);
+  return { width, height, channels: 3, data };
+}
