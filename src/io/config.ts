@@ -39,8 +39,8 @@ export class Config {
   }
 
   int(key: string, fallback?: number): number {
-    const v = this.number(key, fallback);
-    if (!Number.isInteger(v) || v <= 0) this.fail(key, 'a positive integer', v);
+    const v = this.raw[key] ?? fallback;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) this.fail(key, 'a positive integer', this.raw[key]);
     return v;
   }
 

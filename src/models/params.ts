@@ -1,11 +1,17 @@
 // Where a model's parameters come from: a component's weights, read under a name prefix and
 // placed on the backend. Layers ask for tensors by their diffusers/transformers names.
 import type { Backend } from '../backend/backend.js';
-import type { Weights } from '../io/weights.js';
+
 import type { Tensor } from '../tensor/tensor.js';
 
+/** Anything that can hand out named float32 tensors of an expected shape (a file, a generator). */
+export interface WeightSource {
+  has(name: string): boolean;
+  read(name: string, shape: readonly number[]): Float32Array;
+}
+
 export class Params {
-  constructor(readonly backend: Backend, private readonly weights: Weights, private readonly prefix = '') {}
+  constructor(readonly backend: Backend, private readonly weights: WeightSource, private readonly prefix = '') {}
 
   /** Parameters under a sub-module name ("down_blocks.0"). */
   at(name: string | number): Params {

@@ -1,0 +1,132 @@
+#!/usr/bin/env node
+// The fisedit command line.
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { CpuBackend } from '../backend/cpu/cpu.js';
+import { ensureTinyModel } from '../default/tiny-model.js';
+import { FiseditError } from '../io/errors.js';
+import { encodePng } from '../io/png.js';
+import { StableDiffusion, toImage } from '../pipeline/text-to-image.js';
+import { SCHEDULER_NAMES } from '../schedulers/index.js';
+import { fixturesDir } from '../verify/fixtures.js';
+import { GOLDEN_MODELS, runGolden } from '../verify/golden.js';
+import { defaultModelDir } from './paths.js';
+import { progressBar } from './progress.js';
+
+const HELP = `fisedit: text-driven image generation and editing with Stable Diffusion
+
+Usage:
+  fisedit demo [options]              generate with the embedded tiny model (built on first use, no downloads)
+  fisedit generate --prompt P [options]
+                                      text-to-image with a diffusers model folder (or the embedded model)
+  fisedit golden [--fixtures DIR] [--models tiny-sd2,tiny-sd15]
+                                      check the engine against the reference fixtures
+  fisedit help                        this text
+
+Options for demo and generate:
+  --model DIR            diffusers pipeline folder (model_index.json, unet/, vae/, text_encoder/,
+                         tokenizer/, scheduler/); default: the embedded tiny model
+  --prompt TEXT          what to draw (demo: "a red cube on a blue sphere")
+  --negative-prompt TEXT what to steer away from (default: empty)
+  --steps N              denoising steps (default: 50; demo: 20)
+  --guidance G           classifier-free guidance scale (default 7.5; 1 turns it off)
+  --width W, --height H  image size in pixels, multiples of 8 (default: the model's native size)
+  --seed S               seed of the initial noise (default 0)
+  --scheduler NAME       ${Object.keys(SCHEDULER_NAMES).join(', ')} (default: the model folder's)
+  --out FILE             PNG to write (default: fisedit-demo.png / fisedit.png)
+
+Environment: FISEDIT_HOME (where the embedded model is built; default ~/.cache/fisedit),
+FISEDIT_FIXTURES (the reference fixtures; default ../shared/fixtures beside the package).
+`;
+
+const GEN_OPTIONS = {
+  model: { type: 'string' },
+  prompt: { type: 'string' },
+  'negative-prompt': { type: 'string' },
+  steps: { type: 'string' },
+  guidance: { type: 'string' },
+  width: { type: 'string' },
+  height: { type: 'string' },
+  seed: { type: 'string' },
+  scheduler: { type: 'string' },
+  out: { type: 'string' },
+} as const;
+
+function numberOption(name: string, v: string | undefined, integer: boolean): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n) || (integer && !Number.isInteger(n))) throw new FiseditError(`--${name} must be ${integer ? 'an integer' : 'a number'}, got "${v}"`);
+  return n;
+}
+
+function generateCommand(args: string[], demo: boolean): void {
+  const { values: v } = parseArgs({ args, options: GEN_OPTIONS, strict: true, allowPositionals: false });
+  const prompt = v.prompt ?? (demo ? 'a red cube on a blue sphere' : undefined);
+  if (prompt === undefined) throw new FiseditError('generate needs --prompt (see fisedit help)');
+  let model = v.model;
+  if (!model) {
+    const dir = defaultModelDir();
+    process.stderr.write(`embedded tiny model (random weights): ${dir}\n`);
+    model = ensureTinyModel(dir);
+  }
+  const t0 = Date.now();
+  const sd = StableDiffusion.load(resolve(model), new CpuBackend());
+  process.stderr.write(`loaded ${model} in ${((Date.now() - t0) / 1000).toFixed(1)}s (cpu backend)\n`);
+  const steps = numberOption('steps', v.steps, true) ?? (demo ? 20 : 50);
+  const result = sd.generate({
+    prompt,
+    negativePrompt: v['negative-prompt'] ?? '',
+    steps,
+    guidanceScale: numberOption('guidance', v.guidance, false) ?? 7.5,
+    width: numberOption('width', v.width, true),
+    height: numberOption('height', v.height, true),
+    seed: numberOption('seed', v.seed, true) ?? 0,
+    scheduler: v.scheduler,
+    onStep: progressBar('denoising'),
+  });
+  if (result.truncated.length) process.stderr.write(`warning: the prompt is longer than the text encoder's 77 tokens; dropped: "${result.truncated.join(' ')}"\n`);
+  const out = resolve(v.out ?? (demo ? 'fisedit-demo.png' : 'fisedit.png'));
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, encodePng(toImage(result.image, result.width, result.height)));
+  process.stdout.write(`wrote ${out} (${result.width}x${result.height}, ${steps} steps, ${((Date.now() - t0) / 1000).toFixed(1)}s)\n`);
+}
+
+function goldenCommand(args: string[]): number {
+  const { values: v } = parseArgs({ args, options: { fixtures: { type: 'string' }, models: { type: 'string' } }, strict: true });
+  const dir = v.fixtures ?? fixturesDir();
+  if (!dir) throw new FiseditError('reference fixtures not found: set FISEDIT_FIXTURES or pass --fixtures (expected ../shared/fixtures beside the package)');
+  const models = v.models ? v.models.split(',') : [...GOLDEN_MODELS];
+  const { failed } = runGolden(dir, new CpuBackend(), (line) => process.stdout.write(`${line}\n`), models);
+  return failed ? 1 : 0;
+}
+
+export function main(argv: string[]): number {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'demo':
+        generateCommand(rest, true);
+        return 0;
+      case 'generate':
+        generateCommand(rest, false);
+        return 0;
+      case 'golden':
+        return goldenCommand(rest);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        process.stdout.write(HELP);
+        return command === undefined ? 1 : 0;
+      default:
+        throw new FiseditError(`unknown command "${command}" (commands: demo, generate, golden, help)`);
+    }
+  } catch (e) {
+    const known = e instanceof FiseditError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    process.stderr.write(`fisedit: ${known ? (e as Error).message : (e as Error).stack}\n`);
+    return known ? 2 : 3;
+  }
+}
+
+process.exitCode = main(process.argv.slice(2));
