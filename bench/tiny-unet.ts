@@ -1,0 +1,46 @@
+// How long the tiny U-Net (../shared/fixtures/tiny-sd2) takes on the cpu backend at 32x32 latents,
+// batch 2 (classifier-free guidance), 77 text tokens. Prints the figures and writes JSON under
+// bench/results/ with the command that produced them.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { CpuBackend } from '../src/backend/cpu/cpu.js';
+import { ModelFolder } from '../src/pipeline/model-folder.js';
+import { Random } from '../src/util/random.js';
+import { PACKAGE_ROOT, fixturesDir } from '../src/verify/fixtures.js';
+
+const dir = fixturesDir();
+if (!dir) throw new Error('fixtures not found (FISEDIT_FIXTURES or ../shared/fixtures)');
+const model = process.argv[2] ?? 'tiny-sd2';
+const runs = Number(process.argv[3] ?? 5);
+const cpu = new CpuBackend();
+const unet = ModelFolder.open(join(dir, model)).unet(cpu);
+const rnd = new Random(0);
+const sample = cpu.fromHost(rnd.normal(2 * 32 * 32 * 4), [2, 32, 32, 4]);
+const context = cpu.fromHost(rnd.normal(2 * 77 * unet.config.crossAttentionDim), [2, 77, unet.config.crossAttentionDim]);
+
+unet.forward(sample, [500, 500], context); // warm-up (JIT)
+const ms: number[] = [];
+for (let i = 0; i < runs; i++) {
+  const t = performance.now();
+  unet.forward(sample, [500, 500], context);
+  ms.push(performance.now() - t);
+}
+ms.sort((a, b) => a - b);
+const median = ms[Math.floor(ms.length / 2)]!;
+const result = {
+  what: `${model} U-Net, cpu backend, 32x32 latents, batch 2, 77 tokens`,
+  command: `node dist/bench/tiny-unet.js ${model} ${runs}`,
+  date: new Date().toISOString(),
+  machine: { cpu: cpus()[0]?.model, cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
+  runs,
+  msMedian: Math.round(median),
+  msMin: Math.round(ms[0]!),
+  msMax: Math.round(ms[ms.length - 1]!),
+};
+console.log(`${result.what}: median ${result.msMedian} ms (min ${result.msMin}, max ${result.msMax}) over ${runs} calls on ${result.machine.cores} x ${result.machine.cpu}`);
+const outDir = join(PACKAGE_ROOT, 'bench', 'results');
+mkdirSync(outDir, { recursive: true });
+const file = join(outDir, `${result.date.slice(0, 10)}-tiny-unet-cpu.json`);
+writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+console.log(`wrote ${file}`);
