@@ -14,6 +14,23 @@ export interface AttentionOptions {
   causal?: boolean;
 }
 
+/** Per batch item and channel scale and shift, [N, C]: a GroupNorm's statistics folded with its affine. */
+export interface ChannelAffine {
+  scale: Tensor;
+  shift: Tensor;
+}
+
+/**
+ * Square tiles of an NHWC map: for each block, the input window's top-left corner (may be
+ * negative or run past the edge: those positions read as zero, like convolution padding).
+ */
+export interface TileSet {
+  /** [y0, x0] pairs, one per block. */
+  origins: Int32Array;
+  /** Side of each tile. */
+  side: number;
+}
+
 export interface Backend {
   readonly name: string;
 
@@ -55,4 +72,33 @@ export interface Backend {
   /** Splits the last dimension into pieces of the given widths. */
   splitChannels(x: Tensor, widths: readonly number[]): Tensor[];
   reshape(x: Tensor, shape: readonly number[]): Tensor;
+
+  // --- what the sparse engine needs (edit/); the dense models never call these directly ---
+
+  /** Per (batch item, group) mean and 1/sqrt(var + eps) over all positions: host arrays [N * G]. */
+  groupNormStats(x: Tensor, groups: number, eps: number): { mean: Float64Array; rstd: Float64Array };
+  /** x * scale[n, c] + shift[n, c], optionally followed by SiLU. */
+  channelAffine(x: Tensor, affine: ChannelAffine, silu?: boolean): Tensor;
+  /** Tiles of every batch item, [N * blocks, side, side, C] (batch-major), with the affine (+SiLU) applied inside the image. */
+  gatherTiles(x: Tensor, tiles: TileSet, affine?: ChannelAffine, silu?: boolean): Tensor;
+  /**
+   * A copy of `base` [N, H, W, C] where each block's outputs (src [N * blocks, b, b, C], block corners
+   * at `corners` [y, x] pairs) are written at the positions `active` (H * W, 1 = write) marks.
+   */
+  scatterBlocks(base: Tensor, src: Tensor, corners: Int32Array, active: Uint8Array): Tensor;
+  /** Rows idx of every batch item: [N, L, C] -> [N, idx.length, C]. */
+  gatherRows(x: Tensor, idx: Int32Array): Tensor;
+  /** A copy of base [N, L, C] with rows idx replaced by src [N, idx.length, C]. */
+  scatterRows(base: Tensor, src: Tensor, idx: Int32Array): Tensor;
+  /** One batch item, keeping the batch dimension (size 1). */
+  sliceBatch(x: Tensor, index: number): Tensor;
+  /** Softmax(q k^T / sqrt(d)) per head: [B, H, Lq, Lk]. attention() equals applyProbs(attentionProbs()) bit for bit. */
+  attentionProbs(q: Tensor, k: Tensor, heads: number): Tensor;
+  /** probs [B, H, Lq, Lk] times v [B, Lk, H*d] -> [B, Lq, H*d]. */
+  applyProbs(probs: Tensor, v: Tensor): Tensor;
+  /**
+   * Cross-attention control: a copy of probs [B, H, Lq, Lk] where, in batch item `item`, each key
+   * column j with map[j] >= 0 takes column map[j] of source [1, H, Lq, Lk'].
+   */
+  remapProbs(probs: Tensor, item: number, source: Tensor, map: Int32Array): Tensor;
 }

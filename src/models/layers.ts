@@ -1,14 +1,16 @@
 // The parametrised building blocks shared by the text encoder, the U-Net and the VAE.
-import type { Backend, Conv2dOptions } from '../backend/backend.js';
+import type { Backend, ChannelAffine, Conv2dOptions } from '../backend/backend.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Params } from './params.js';
 
 export class Linear {
   readonly ops: Backend;
+  readonly name: string;
   private readonly w: Tensor;
   private readonly b: Tensor | undefined;
   constructor(p: Params, readonly inFeatures: number, readonly outFeatures: number, bias = true) {
     this.ops = p.backend;
+    this.name = p.name;
     this.w = p.tensor('weight', [outFeatures, inFeatures]);
     this.b = bias ? p.tensor('bias', [outFeatures]) : undefined;
   }
@@ -19,29 +21,67 @@ export class Linear {
 
 export class Conv2d {
   readonly ops: Backend;
+  readonly name: string;
   private readonly w: Tensor;
   private readonly b: Tensor;
-  constructor(p: Params, readonly inChannels: number, readonly outChannels: number, readonly kernel: number, private readonly opts: Conv2dOptions = { padding: (kernel - 1) >> 1 }) {
+  constructor(p: Params, readonly inChannels: number, readonly outChannels: number, readonly kernel: number, readonly opts: Conv2dOptions = { padding: (kernel - 1) >> 1 }) {
     this.ops = p.backend;
+    this.name = p.name;
     this.w = p.convWeight('weight', [outChannels, inChannels, kernel, kernel]);
     this.b = p.tensor('bias', [outChannels]);
   }
   forward(x: Tensor): Tensor {
     return this.ops.conv2d(x, this.w, this.b, this.opts);
   }
+
+  /** The convolution over tiles that already hold their padding (the sparse engine's gathered input). */
+  forwardTiles(tiles: Tensor): Tensor {
+    return this.ops.conv2d(tiles, this.w, this.b, { stride: this.stride, padding: 0 });
+  }
+
+  get stride(): number {
+    return this.opts.stride ?? 1;
+  }
+
+  /** Padding as [top, bottom, left, right]. */
+  get padding(): readonly [number, number, number, number] {
+    const p = this.opts.padding ?? 0;
+    return typeof p === 'number' ? [p, p, p, p] : p;
+  }
 }
 
 export class GroupNorm {
   readonly ops: Backend;
+  readonly name: string;
   private readonly gamma: Tensor;
   private readonly beta: Tensor;
+  private gammaHost: Float32Array | undefined;
+  private betaHost: Float32Array | undefined;
   constructor(p: Params, readonly groups: number, readonly channels: number, readonly eps: number) {
     this.ops = p.backend;
+    this.name = p.name;
     this.gamma = p.tensor('weight', [channels]);
     this.beta = p.tensor('bias', [channels]);
   }
   forward(x: Tensor, silu = false): Tensor {
     return this.ops.groupNorm(x, this.groups, this.gamma, this.beta, this.eps, silu);
+  }
+
+  /** The per (batch item, channel) scale and shift this norm applies, given its group statistics. */
+  affine(stats: { mean: Float64Array; rstd: Float64Array }): ChannelAffine {
+    this.gammaHost ??= this.ops.toHost(this.gamma);
+    this.betaHost ??= this.ops.toHost(this.beta);
+    const c = this.channels, cpg = c / this.groups;
+    const n = stats.mean.length / this.groups;
+    const scale = new Float32Array(n * c), shift = new Float32Array(n * c);
+    for (let b = 0; b < n; b++)
+      for (let ch = 0; ch < c; ch++) {
+        const g = b * this.groups + Math.floor(ch / cpg);
+        const s = stats.rstd[g]! * this.gammaHost[ch]!;
+        scale[b * c + ch] = s;
+        shift[b * c + ch] = this.betaHost[ch]! - stats.mean[g]! * s;
+      }
+    return { scale: this.ops.fromHost(scale, [n, c]), shift: this.ops.fromHost(shift, [n, c]) };
   }
 }
 

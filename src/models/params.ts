@@ -13,6 +13,11 @@ export interface WeightSource {
 export class Params {
   constructor(readonly backend: Backend, private readonly weights: WeightSource, private readonly prefix = '') {}
 
+  /** The module's full name ("down_blocks.0.resnets.1.conv1"): the key of its cached activations. */
+  get name(): string {
+    return this.prefix.replace(/\.$/, '');
+  }
+
   /** Parameters under a sub-module name ("down_blocks.0"). */
   at(name: string | number): Params {
     return new Params(this.backend, this.weights, `${this.prefix}${name}.`);

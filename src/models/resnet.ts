@@ -3,6 +3,7 @@
 import type { Tensor } from '../tensor/tensor.js';
 import { Conv2d, GroupNorm, Linear } from './layers.js';
 import type { Params } from './params.js';
+import type { StepContext } from './step-context.js';
 
 export interface ResnetOptions {
   inChannels: number;
@@ -34,12 +35,12 @@ export class ResnetBlock2D {
   }
 
   /** x [N, H, W, Cin]; tembSilu: SiLU of the time embedding [N, T] (computed once per step). */
-  forward(x: Tensor, tembSilu?: Tensor): Tensor {
-    const ops = this.conv1.ops;
-    let h = this.conv1.forward(this.norm1.forward(x, true));
+  forward(ctx: StepContext, x: Tensor, tembSilu?: Tensor): Tensor {
+    const ops = ctx.ops;
+    let h = ctx.conv(this.conv1, x, this.norm1, true);
     if (this.timeEmbProj && tembSilu) h = ops.addPerChannel(h, this.timeEmbProj.forward(tembSilu));
-    h = this.conv2.forward(this.norm2.forward(h, true));
-    const skip = this.shortcut ? this.shortcut.forward(x) : x;
+    h = ctx.conv(this.conv2, h, this.norm2, true);
+    const skip = this.shortcut ? ctx.conv(this.shortcut, x) : x;
     const sum = ops.add(skip, h);
     return this.outputScale === 1 ? sum : ops.scale(sum, 1 / this.outputScale);
   }

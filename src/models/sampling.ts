@@ -2,6 +2,7 @@
 import type { Tensor } from '../tensor/tensor.js';
 import { Conv2d } from './layers.js';
 import type { Params } from './params.js';
+import type { StepContext } from './step-context.js';
 
 /** Stride-2 3x3 conv. The U-Net pads 1 on every side; the VAE encoder pads only bottom/right. */
 export class Downsample2D {
@@ -10,8 +11,8 @@ export class Downsample2D {
     const pad = padding === 'symmetric' ? 1 : ([0, 1, 0, 1] as const);
     this.conv = new Conv2d(p.at('conv'), channels, channels, 3, { stride: 2, padding: pad });
   }
-  forward(x: Tensor): Tensor {
-    return this.conv.forward(x);
+  forward(ctx: StepContext, x: Tensor): Tensor {
+    return ctx.conv(this.conv, x);
   }
 }
 
@@ -21,7 +22,7 @@ export class Upsample2D {
   constructor(p: Params, channels: number) {
     this.conv = new Conv2d(p.at('conv'), channels, channels, 3);
   }
-  forward(x: Tensor): Tensor {
-    return this.conv.forward(this.conv.ops.upsampleNearest2x(x));
+  forward(ctx: StepContext, x: Tensor): Tensor {
+    return ctx.conv(this.conv, ctx.ops.upsampleNearest2x(x));
   }
 }

@@ -4,6 +4,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import { Attention } from './attention.js';
 import { GroupNorm, LayerNorm, Linear } from './layers.js';
 import type { Params } from './params.js';
+import type { StepContext } from './step-context.js';
 
 export interface TransformerOptions {
   channels: number;
@@ -33,10 +34,10 @@ class BasicTransformerBlock {
     this.ffOut = new Linear(p.at('ff.net.2'), dim * 4, dim);
   }
 
-  forward(x: Tensor, context: Tensor): Tensor {
+  forward(ctx: StepContext, x: Tensor, context: Tensor): Tensor {
     const ops = this.ffIn.ops;
-    x = ops.add(x, this.attn1.forward(this.norm1.forward(x)));
-    x = ops.add(x, this.attn2.forward(this.norm2.forward(x), context));
+    x = ops.add(x, this.attn1.forward(ctx, this.norm1.forward(x)));
+    x = ops.add(x, this.attn2.forward(ctx, this.norm2.forward(x), context));
     return ops.add(x, this.ffOut.forward(ops.geglu(this.ffIn.forward(this.norm3.forward(x)))));
   }
 }
@@ -55,12 +56,10 @@ export class Transformer2D {
     this.projOut = new Linear(p.at('proj_out'), c, c);
   }
 
-  /** x [N, H, W, C]; context [N, 77, Cc]. */
-  forward(x: Tensor, context: Tensor): Tensor {
-    const ops = this.projIn.ops;
-    const [n, h, w, c] = x.shape as [number, number, number, number];
-    let t = ops.reshape(this.projIn.forward(this.norm.forward(x)), [n, h * w, c]);
-    for (const block of this.blocks) t = block.forward(t, context);
-    return ops.add(x, ops.reshape(this.projOut.forward(t), [n, h, w, c]));
+  /** x [N, H, W, C]; context [N, 77, Cc]. The blocks see whichever tokens the step context gives. */
+  forward(ctx: StepContext, x: Tensor, context: Tensor): Tensor {
+    let t = this.projIn.forward(ctx.tokens(this.norm, x));
+    for (const block of this.blocks) t = block.forward(ctx, t, context);
+    return ctx.ops.add(x, ctx.untokens(this.projOut.name, this.projOut.forward(t), x));
   }
 }

@@ -11,6 +11,7 @@ import type { Params } from './params.js';
 import { ResnetBlock2D } from './resnet.js';
 import { Downsample2D, Upsample2D } from './sampling.js';
 import { Transformer2D } from './transformer.js';
+import { DenseContext, type StepContext } from './step-context.js';
 
 export interface UNetConfig {
   inChannels: number;
@@ -167,10 +168,13 @@ export class UNet2DConditionModel {
 
   /**
    * sample [N, H, W, C] (channels-last latents), timesteps (one per batch item),
-   * context [N, 77, Cc] -> the model output [N, H, W, Cout].
+   * context [N, 77, Cc] -> the model output [N, H, W, Cout]. The step context decides how each
+   * layer runs (dense by default; the FISEdit engine records or computes sparsely).
    */
-  forward(sample: Tensor, timesteps: readonly number[], context: Tensor, tap?: BlockTap): Tensor {
+  forward(sample: Tensor, timesteps: readonly number[], context: Tensor, opts: { ctx?: StepContext; tap?: BlockTap } = {}): Tensor {
     const ops = this.ops;
+    const ctx = opts.ctx ?? new DenseContext(ops);
+    const tap = opts.tap;
     const [n, h, w] = sample.shape as [number, number, number, number];
     const levels = this.config.blockOutChannels.length;
     const factor = 2 ** (levels - 1);
@@ -180,38 +184,38 @@ export class UNet2DConditionModel {
     const temb = this.timeLinear2.forward(ops.silu(this.timeLinear1.forward(this.timestepEmbedding(timesteps))));
     const tembSilu = ops.silu(temb);
 
-    let x = this.convIn.forward(sample);
+    let x = ctx.conv(this.convIn, sample);
     tap?.('conv_in', x);
     const skips: Tensor[] = [x];
     this.down.forEach((level, i) => {
       level.resnets.forEach((r, j) => {
-        x = r.forward(x, tembSilu);
+        x = r.forward(ctx, x, tembSilu);
         const attn = level.attentions[j];
-        if (attn) x = attn.forward(x, context);
+        if (attn) x = attn.forward(ctx, x, context);
         skips.push(x);
       });
       if (level.sampler) {
-        x = level.sampler.forward(x);
+        x = level.sampler.forward(ctx, x);
         skips.push(x);
       }
       tap?.(`down_blocks.${i}`, x);
     });
 
-    x = this.midResnets[0].forward(x, tembSilu);
-    x = this.midAttention.forward(x, context);
-    x = this.midResnets[1].forward(x, tembSilu);
+    x = this.midResnets[0].forward(ctx, x, tembSilu);
+    x = this.midAttention.forward(ctx, x, context);
+    x = this.midResnets[1].forward(ctx, x, tembSilu);
     tap?.('mid_block', x);
 
     this.up.forEach((level, i) => {
       level.resnets.forEach((r, j) => {
-        x = r.forward(ops.concatChannels(x, skips.pop()!), tembSilu);
+        x = r.forward(ctx, ops.concatChannels(x, skips.pop()!), tembSilu);
         const attn = level.attentions[j];
-        if (attn) x = attn.forward(x, context);
+        if (attn) x = attn.forward(ctx, x, context);
       });
-      if (level.sampler) x = level.sampler.forward(x);
+      if (level.sampler) x = level.sampler.forward(ctx, x);
       tap?.(`up_blocks.${i}`, x);
     });
 
-    return this.convOut.forward(this.normOut.forward(x, true));
+    return ctx.conv(this.convOut, x, this.normOut, true);
   }
 }

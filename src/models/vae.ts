@@ -10,6 +10,7 @@ import { Conv2d, GroupNorm } from './layers.js';
 import type { Params } from './params.js';
 import { ResnetBlock2D } from './resnet.js';
 import { Downsample2D, Upsample2D } from './sampling.js';
+import { DenseContext, type StepContext } from './step-context.js';
 
 export interface VaeConfig {
   inChannels: number;
@@ -60,15 +61,15 @@ class VaeMidBlock {
       ? { norm: new GroupNorm(p.at('attentions.0.group_norm'), groups, channels, VAE_EPS), attn: new Attention(p.at('attentions.0'), channels, channels, 1, true) }
       : undefined;
   }
-  forward(x: Tensor): Tensor {
-    x = this.resnets[0].forward(x);
+  forward(ctx: StepContext, x: Tensor): Tensor {
+    x = this.resnets[0].forward(ctx, x);
     if (this.attention) {
-      const ops = this.attention.norm.ops;
+      const ops = ctx.ops;
       const [n, h, w, c] = x.shape as [number, number, number, number];
       const tokens = ops.reshape(this.attention.norm.forward(x), [n, h * w, c]);
-      x = ops.add(x, ops.reshape(this.attention.attn.forward(tokens), x.shape));
+      x = ops.add(x, ops.reshape(this.attention.attn.forward(ctx, tokens), x.shape));
     }
-    return this.resnets[1].forward(x);
+    return this.resnets[1].forward(ctx, x);
   }
 }
 
@@ -144,12 +145,13 @@ export class AutoencoderKL {
     const f = this.downFactor;
     if (h % f || w % f) throw new FiseditError(`VAE encode: image ${h}x${w} is not a multiple of ${f}`);
     const e = this.enc;
+    const ctx = new DenseContext(this.ops);
     let x = e.convIn.forward(image);
     for (const level of e.levels) {
-      for (const r of level.resnets) x = r.forward(x);
-      if (level.sampler) x = level.sampler.forward(x);
+      for (const r of level.resnets) x = r.forward(ctx, x);
+      if (level.sampler) x = level.sampler.forward(ctx, x);
     }
-    x = e.convOut.forward(e.normOut.forward(e.mid.forward(x), true));
+    x = e.convOut.forward(e.normOut.forward(e.mid.forward(ctx, x), true));
     if (e.quant) x = e.quant.forward(x);
     const lc = this.config.latentChannels;
     const [mean, rawLogvar] = this.ops.splitChannels(x, [lc, lc]) as [Tensor, Tensor];
@@ -160,11 +162,12 @@ export class AutoencoderKL {
   /** Latents [N, h, w, latent] (already divided by the scaling factor) -> image [N, H, W, 3] in about [-1, 1]. */
   decode(z: Tensor): Tensor {
     const d = this.dec;
+    const ctx = new DenseContext(this.ops);
     let x = d.postQuant ? d.postQuant.forward(z) : z;
-    x = d.mid.forward(d.convIn.forward(x));
+    x = d.mid.forward(ctx, d.convIn.forward(x));
     for (const level of d.levels) {
-      for (const r of level.resnets) x = r.forward(x);
-      if (level.sampler) x = level.sampler.forward(x);
+      for (const r of level.resnets) x = r.forward(ctx, x);
+      if (level.sampler) x = level.sampler.forward(ctx, x);
     }
     return d.convOut.forward(d.normOut.forward(x, true));
   }

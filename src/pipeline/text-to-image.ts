@@ -7,6 +7,7 @@ import { FiseditError } from '../io/errors.js';
 import type { Image } from '../io/png.js';
 import type { ClipTextModel } from '../models/clip-text.js';
 import type { UNet2DConditionModel } from '../models/unet.js';
+import type { StepContext } from '../models/step-context.js';
 import type { AutoencoderKL } from '../models/vae.js';
 import { createScheduler, type Scheduler } from '../schedulers/index.js';
 import type { ClipTokenizer } from '../text/clip-tokenizer.js';
@@ -101,7 +102,7 @@ export class StableDiffusion {
   }
 
   /** One classifier-free-guided model output at step i: uncond + g * (cond - uncond). */
-  guidedOutput(scheduler: Scheduler, i: number, x: Float32Array, context: Tensor, guidance: number, [h, w]: [number, number]): Float32Array {
+  guidedOutput(scheduler: Scheduler, i: number, x: Float32Array, context: Tensor, guidance: number, [h, w]: [number, number], ctx?: StepContext): Float32Array {
     const ops = this.backend;
     const c = this.latentChannels;
     const input = scheduler.scaleModelInput(x, i);
@@ -110,7 +111,7 @@ export class StableDiffusion {
     const batch = new Float32Array(input.length * (cfg ? 2 : 1));
     batch.set(input, 0);
     if (cfg) batch.set(input, input.length);
-    const out = ops.toHost(this.unet.forward(ops.fromHost(batch, [cfg ? 2 : 1, h, w, c]), cfg ? [t, t] : [t], context));
+    const out = ops.toHost(this.unet.forward(ops.fromHost(batch, [cfg ? 2 : 1, h, w, c]), cfg ? [t, t] : [t], context, { ctx }));
     if (!cfg) return out.slice();
     const n = input.length;
     const guided = new Float32Array(n);

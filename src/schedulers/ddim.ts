@@ -53,5 +53,7 @@ export class DDIMScheduler implements Scheduler {
 
   history(): Latents[] { return []; }
 
+  restoreHistory(): void {}
+
   clone(): DDIMScheduler { return this; } // stateless between steps
 }

@@ -69,8 +69,7 @@ export class DPMSolverPP2MScheduler implements Scheduler {
 
   history(): Latents[] { return this.outputs; }
 
-  /** Replaces the history (FISEdit resets it outside the mask). */
-  setHistory(h: Latents[]): void { this.outputs = h.slice(-2); }
+  restoreHistory(h: Latents[]): void { this.outputs = h.slice(-2); }
 
   clone(): DPMSolverPP2MScheduler {
     const c = Object.create(DPMSolverPP2MScheduler.prototype) as DPMSolverPP2MScheduler;

@@ -50,5 +50,7 @@ export class EulerScheduler implements Scheduler {
 
   history(): Latents[] { return []; }
 
+  restoreHistory(): void {}
+
   clone(): EulerScheduler { return this; }
 }

@@ -72,10 +72,11 @@ export class PNDMScheduler implements Scheduler {
 
   history(): Latents[] { return this.curSample ? [...this.ets, this.curSample] : this.ets; }
 
-  /** Replaces the stored model outputs (FISEdit resets them outside the mask). */
-  setHistory(ets: Latents[], curSample?: Latents): void {
-    this.ets = ets.slice(-4);
-    this.curSample = curSample;
+  restoreHistory(h: Latents[]): void {
+    if (this.curSample) {
+      this.ets = h.slice(0, -1);
+      this.curSample = h[h.length - 1];
+    } else this.ets = h.slice();
   }
 
   clone(): PNDMScheduler {

@@ -17,6 +17,8 @@ export interface Scheduler {
   step(modelOutput: Latents, i: number, sample: Latents): Latents;
   /** Model outputs (or converted predictions) the next steps will read; empty for one-step methods. */
   history(): Latents[];
+  /** Replaces the history with arrays shaped as history() returned them (FISEdit resets it outside the mask). */
+  restoreHistory(h: Latents[]): void;
   /** A copy with the same state (to branch an edit from a generation). */
   clone(): Scheduler;
 }

@@ -83,7 +83,7 @@ export function checkModel(dir: string, model: string, backend: Backend, report:
     for (const size of ['32', '24']) {
       const acts: [string, Tensor][] = [];
       const ctx = ops.fromHost(read(`unet.${size}.encoder_hidden_states`), g.info(`unet.${size}.encoder_hidden_states`).shape);
-      const out = unet.forward(image(`unet.${size}.sample`), [...read(`unet.${size}.timestep`)], ctx, size === '32' ? (n, t) => acts.push([n, t]) : undefined);
+      const out = unet.forward(image(`unet.${size}.sample`), [...read(`unet.${size}.timestep`)], ctx, size === '32' ? { tap: (n, t) => acts.push([n, t]) } : {});
       for (const [n, t] of acts) report(compare(`${model} unet 32x32 ${n}`, nchw(ops, t), read(`unet.32.act.${n}`), TOLERANCE.unet));
       report(compare(`${model} unet ${size}x${size} output`, nchw(ops, out), read(`unet.${size}.out`), TOLERANCE.unet));
     }

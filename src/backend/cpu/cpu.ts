@@ -1,11 +1,11 @@
 // The reference backend: float32 storage, float64 accumulation, plain loops over typed arrays.
 // It is what CI runs and what every other backend is checked against, so it favours obviously
 // right over fast; the only liberty taken is contiguous inner loops (channels-last).
-import type { AttentionOptions, Backend, Conv2dOptions } from '../backend.js';
+import type { AttentionOptions, Backend, ChannelAffine, Conv2dOptions, TileSet } from '../backend.js';
 import { Tensor, numel, sameShape, shapeString } from '../../tensor/tensor.js';
 import { FiseditError } from '../../io/errors.js';
 import { conv2d } from './conv.js';
-import { attention } from './attention.js';
+import * as sparse from './sparse.js';
 
 type T = Tensor<Float32Array>;
 
@@ -181,7 +181,8 @@ export class CpuBackend implements Backend {
 
   attention(q: Tensor, k: Tensor, v: Tensor, opts: AttentionOptions): Tensor {
     checkSame('attention(k, v)', k, v);
-    return make(q.shape, attention(data(q), q.shape, data(k), data(v), k.shape[1]!, opts));
+    const probs = sparse.attentionProbs(data(q), q.shape, data(k), k.shape[1]!, opts.heads, opts.causal ?? false);
+    return make(q.shape, sparse.applyProbs(probs, [q.shape[0]!, opts.heads, q.shape[1]!, k.shape[1]!], data(v), q.channels));
   }
 
   silu(x: Tensor): Tensor { return unary(x, silu); }
@@ -274,5 +275,49 @@ export class CpuBackend implements Backend {
   reshape(x: Tensor, shape: readonly number[]): Tensor {
     if (numel(shape) !== x.size) throw new Error(`reshape: ${shapeString(x.shape)} cannot become ${shapeString(shape)}`);
     return make(shape, data(x));
+  }
+
+  groupNormStats(x: Tensor, groups: number, eps: number) {
+    return sparse.groupNormStats(data(x), x.shape[0]!, x.channels, groups, eps);
+  }
+
+  channelAffine(x: Tensor, a: ChannelAffine, withSilu = false): Tensor {
+    return make(x.shape, sparse.channelAffine(data(x), x.shape[0]!, x.channels, data(a.scale), data(a.shift), withSilu));
+  }
+
+  gatherTiles(x: Tensor, tiles: TileSet, affine?: ChannelAffine, withSilu = false): Tensor {
+    const a = affine ? { scale: data(affine.scale), shift: data(affine.shift) } : undefined;
+    const blocks = tiles.origins.length / 2;
+    return make([x.shape[0]! * blocks, tiles.side, tiles.side, x.channels], sparse.gatherTiles(data(x), x.shape, tiles.origins, tiles.side, a, withSilu));
+  }
+
+  scatterBlocks(base: Tensor, src: Tensor, corners: Int32Array, active: Uint8Array): Tensor {
+    return make(base.shape, sparse.scatterBlocks(data(base), base.shape, data(src), src.shape[1]!, corners, active));
+  }
+
+  gatherRows(x: Tensor, idx: Int32Array): Tensor {
+    return make([x.shape[0]!, idx.length, x.channels], sparse.gatherRows(data(x), x.shape, idx));
+  }
+
+  scatterRows(base: Tensor, src: Tensor, idx: Int32Array): Tensor {
+    return make(base.shape, sparse.scatterRows(data(base), base.shape, data(src), idx));
+  }
+
+  sliceBatch(x: Tensor, index: number): Tensor {
+    const per = x.size / x.shape[0]!;
+    return make([1, ...x.shape.slice(1)], data(x).slice(index * per, (index + 1) * per));
+  }
+
+  attentionProbs(q: Tensor, k: Tensor, heads: number): Tensor {
+    return make([q.shape[0]!, heads, q.shape[1]!, k.shape[1]!], sparse.attentionProbs(data(q), q.shape, data(k), k.shape[1]!, heads, false));
+  }
+
+  applyProbs(probs: Tensor, v: Tensor): Tensor {
+    const [b, , lq] = probs.shape as [number, number, number, number];
+    return make([b, lq, v.channels], sparse.applyProbs(data(probs), probs.shape, data(v), v.channels));
+  }
+
+  remapProbs(probs: Tensor, item: number, source: Tensor, map: Int32Array): Tensor {
+    return make(probs.shape, sparse.remapProbs(data(probs), probs.shape, item, data(source), source.shape[3]!, map));
   }
 }

@@ -1,0 +1,68 @@
+// The FISEdit cache of one generation: for every denoising step, what sparse steps of a later edit
+// read outside the edited region. Tensors are never changed in place (every op returns a new one),
+// so a version built by an edit shares every buffer its edit did not touch with its parent.
+import type { Backend } from '../backend/backend.js';
+import type { Tensor } from '../tensor/tensor.js';
+
+export interface GroupStats {
+  mean: Float64Array;
+  rstd: Float64Array;
+}
+
+export class StepCache {
+  /** Layer outputs by layer name: convolutions, proj_out tokens, self-attention "<name>.k"/"<name>.v". */
+  readonly tensors = new Map<string, Tensor>();
+  /** GroupNorm statistics by norm name (what the `cached` normalisation option reuses). */
+  readonly norms = new Map<string, GroupStats>();
+  /** Cross-attention probabilities of the conditional item [1, heads, L, 77], first k steps only. */
+  readonly probs = new Map<string, Tensor>();
+  /** The latents this step started from, channels-last [h, w, C]. */
+  latents: Float32Array = new Float32Array(0);
+  /** The scheduler's history (earlier model outputs) before this step. */
+  history: Float32Array[] = [];
+
+  get(name: string): Tensor {
+    const t = this.tensors.get(name);
+    if (!t) throw new Error(`cache has no activation "${name}" for this step (was the generation recorded with the same model and size?)`);
+    return t;
+  }
+}
+
+export interface CacheBytes {
+  activations: number;
+  norms: number;
+  probs: number;
+  latents: number;
+  total: number;
+  steps: number;
+  perStep: number;
+}
+
+export class GenerationCache {
+  readonly steps: StepCache[] = [];
+  /** The latents after the last step. */
+  final: Float32Array = new Float32Array(0);
+
+  /** Bytes held, counting a buffer shared by several steps or versions once per call (`seen` shares the count). */
+  bytes(ops: Backend, seen = new Set<unknown>()): CacheBytes {
+    const b = { activations: 0, norms: 0, probs: 0, latents: 0 };
+    const tensorBytes = (t: Tensor) => {
+      if (seen.has(t.storage)) return 0;
+      seen.add(t.storage);
+      return t.size * bytesPerElement(ops);
+    };
+    for (const s of this.steps) {
+      for (const t of s.tensors.values()) b.activations += tensorBytes(t);
+      for (const t of s.probs.values()) b.probs += tensorBytes(t);
+      for (const n of s.norms.values()) b.norms += n.mean.byteLength + n.rstd.byteLength;
+      b.latents += s.latents.byteLength + s.history.reduce((a, h) => a + h.byteLength, 0);
+    }
+    b.latents += this.final.byteLength;
+    const total = b.activations + b.norms + b.probs + b.latents;
+    return { ...b, total, steps: this.steps.length, perStep: this.steps.length ? Math.round(total / this.steps.length) : 0 };
+  }
+}
+
+function bytesPerElement(ops: Backend): number {
+  return ops.name === 'cpu' ? 4 : 2;
+}

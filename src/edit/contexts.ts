@@ -1,0 +1,160 @@
+// The step contexts of the FISEdit engine (see models/step-context.ts for the contract).
+//  - RecordingContext: a dense step that also records the cache of the step, and optionally
+//    replaces cross-attention probabilities of aligned tokens (cross-attention control).
+//  - SparseContext: a sparse step. Every layer output starts as the base version's output of that
+//    layer at this step and is recomputed only at the active positions of its resolution; it is
+//    recorded as the new version's cache.
+import type { Backend, ChannelAffine } from '../backend/backend.js';
+import type { Conv2d, GroupNorm } from '../models/layers.js';
+import { DenseContext, type StepContext } from '../models/step-context.js';
+import type { Tensor } from '../tensor/tensor.js';
+import type { StepCache } from './cache.js';
+import type { SparsePlan } from './plan.js';
+
+/** Cross-attention control: the base's probabilities for new tokens aligned with old ones. */
+export interface CrossAttentionControl {
+  base: StepCache;
+  /** For each new token position, the aligned old position, or -1 (the token keeps its own). */
+  map: Int32Array;
+}
+
+export interface RecordOptions {
+  /** Batch item of the conditional prompt (1 with guidance, 0 without). */
+  condItem: number;
+  /** Record cross-attention probabilities (the first k steps). */
+  recordProbs: boolean;
+  control?: CrossAttentionControl;
+}
+
+export class RecordingContext implements StepContext {
+  private readonly dense: DenseContext;
+  constructor(readonly ops: Backend, private readonly rec: StepCache, private readonly o: RecordOptions) {
+    this.dense = new DenseContext(ops);
+  }
+
+  conv(conv: Conv2d, x: Tensor, norm?: GroupNorm, silu = false): Tensor {
+    if (norm) this.rec.norms.set(norm.name, this.ops.groupNormStats(x, norm.groups, norm.eps));
+    const y = this.dense.conv(conv, x, norm, silu);
+    this.rec.tensors.set(conv.name, y);
+    return y;
+  }
+
+  tokens(norm: GroupNorm, x: Tensor): Tensor {
+    this.rec.norms.set(norm.name, this.ops.groupNormStats(x, norm.groups, norm.eps));
+    return this.dense.tokens(norm, x);
+  }
+
+  untokens(name: string, t: Tensor, like: Tensor): Tensor {
+    this.rec.tensors.set(name, t);
+    return this.dense.untokens(name, t, like);
+  }
+
+  selfAttention(name: string, q: Tensor, k: Tensor, v: Tensor, heads: number): Tensor {
+    this.rec.tensors.set(`${name}.k`, k);
+    this.rec.tensors.set(`${name}.v`, v);
+    return this.dense.selfAttention(name, q, k, v, heads);
+  }
+
+  crossAttention(name: string, q: Tensor, k: Tensor, v: Tensor, heads: number): Tensor {
+    if (!this.o.recordProbs && !this.o.control) return this.dense.crossAttention(name, q, k, v, heads);
+    let p = this.ops.attentionProbs(q, k, heads);
+    if (this.o.control) {
+      const source = this.o.control.base.probs.get(name);
+      if (!source) throw new Error(`cross-attention control: the base version has no probabilities for ${name} at this step`);
+      p = this.ops.remapProbs(p, this.o.condItem, source, this.o.control.map);
+    }
+    if (this.o.recordProbs) this.rec.probs.set(name, this.ops.sliceBatch(p, this.o.condItem));
+    return this.ops.applyProbs(p, v);
+  }
+}
+
+export type NormMode = 'exact' | 'cached';
+export type AttentionMode = 'accurate' | 'fast';
+
+export interface SparseOptions extends RecordOptions {
+  norm: NormMode;
+  attention: AttentionMode;
+}
+
+export class SparseContext implements StepContext {
+  /** Active token rows of the transformer being computed (set by tokens()). */
+  private rows: Int32Array = new Int32Array(0);
+
+  constructor(
+    readonly ops: Backend,
+    private readonly plan: SparsePlan,
+    private readonly base: StepCache,
+    private readonly rec: StepCache,
+    private readonly o: SparseOptions,
+  ) {}
+
+  /** The norm's per-channel affine: statistics of the mixed map (exact) or the base's (cached). */
+  private affine(norm: GroupNorm, x: Tensor): ChannelAffine {
+    const stats = this.o.norm === 'exact' ? this.ops.groupNormStats(x, norm.groups, norm.eps) : this.base.norms.get(norm.name);
+    if (!stats) throw new Error(`cache has no GroupNorm statistics for ${norm.name}`);
+    this.rec.norms.set(norm.name, stats);
+    return norm.affine(stats);
+  }
+
+  conv(conv: Conv2d, x: Tensor, norm?: GroupNorm, silu = false): Tensor {
+    const ops = this.ops;
+    const [n, inH, inW] = x.shape as [number, number, number, number];
+    const p = this.plan.conv(conv.name, { inH, inW, kernel: conv.kernel, stride: conv.stride, padding: conv.padding });
+    const base = this.base.get(conv.name);
+    let y: Tensor;
+    if (p.kind === 'tiles' && p.corners.length === 0) {
+      y = base; // nothing changes at this layer: share the base's buffer
+      if (norm) this.rec.norms.set(norm.name, this.o.norm === 'exact' ? ops.groupNormStats(x, norm.groups, norm.eps) : this.base.norms.get(norm.name)!);
+    } else {
+      const affine = norm ? this.affine(norm, x) : undefined;
+      if (p.kind === 'dense') {
+        const input = affine ? ops.channelAffine(x, affine, silu) : silu ? ops.silu(x) : x;
+        const rows = [n, p.outH * p.outW, conv.outChannels];
+        const idx = this.plan.tokens(p.outH, p.outW);
+        const fresh = ops.gatherRows(ops.reshape(conv.forward(input), rows), idx);
+        y = ops.reshape(ops.scatterRows(ops.reshape(base, rows), fresh, idx), base.shape);
+      } else {
+        const tiles = ops.gatherTiles(x, { origins: p.origins, side: p.side }, affine, silu);
+        y = ops.scatterBlocks(base, conv.forwardTiles(tiles), p.corners, p.active);
+      }
+    }
+    this.rec.tensors.set(conv.name, y);
+    return y;
+  }
+
+  tokens(norm: GroupNorm, x: Tensor): Tensor {
+    const [n, h, w, c] = x.shape as [number, number, number, number];
+    this.rows = this.plan.tokens(h, w);
+    const active = this.ops.gatherRows(this.ops.reshape(x, [n, h * w, c]), this.rows);
+    return this.ops.channelAffine(active, this.affine(norm, x));
+  }
+
+  untokens(name: string, t: Tensor, like: Tensor): Tensor {
+    const base = this.base.get(name);
+    const y = this.rows.length ? this.ops.scatterRows(base, t, this.rows) : base;
+    this.rec.tensors.set(name, y);
+    return this.ops.reshape(y, like.shape);
+  }
+
+  selfAttention(name: string, q: Tensor, k: Tensor, v: Tensor, heads: number): Tensor {
+    // all-token K/V: the base's for unchanged tokens, fresh ones for the active tokens
+    const kAll = this.ops.scatterRows(this.base.get(`${name}.k`), k, this.rows);
+    const vAll = this.ops.scatterRows(this.base.get(`${name}.v`), v, this.rows);
+    this.rec.tensors.set(`${name}.k`, kAll);
+    this.rec.tensors.set(`${name}.v`, vAll);
+    return this.o.attention === 'accurate' ? this.ops.attention(q, kAll, vAll, { heads }) : this.ops.attention(q, k, v, { heads });
+  }
+
+  crossAttention(name: string, q: Tensor, k: Tensor, v: Tensor, heads: number): Tensor {
+    if (!this.o.recordProbs) return this.ops.attention(q, k, v, { heads });
+    const p = this.ops.attentionProbs(q, k, heads);
+    const baseProbs = this.base.probs.get(name);
+    if (baseProbs) {
+      // the new version's probabilities: the base's rows with the active queries replaced
+      const [, hh, l, lk] = baseProbs.shape as [number, number, number, number];
+      const fresh = this.ops.reshape(this.ops.sliceBatch(p, this.o.condItem), [hh, this.rows.length, lk]);
+      this.rec.probs.set(name, this.ops.reshape(this.ops.scatterRows(this.ops.reshape(baseProbs, [hh, l, lk]), fresh, this.rows), baseProbs.shape));
+    }
+    return this.ops.applyProbs(p, v);
+  }
+}

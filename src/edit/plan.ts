@@ -1,0 +1,131 @@
+// The execution plan of an edit's sparse steps, fixed once per edit from its latent mask:
+// which positions are active at each resolution (max-pooled mask), which tokens the
+// transformers compute, and for each convolution its block size (APSC) or the dense fallback.
+import { FiseditError } from '../io/errors.js';
+
+export type BlockPolicy = 'apsc' | number;
+
+/** Block sizes APSC chooses from. */
+export const APSC_BLOCKS = [1, 2, 4, 8, 12, 16] as const;
+/** Above this fraction of the dense input volume, a gathered convolution runs densely instead. */
+export const DENSE_FALLBACK = 0.8;
+
+export interface ConvGeometry {
+  inH: number;
+  inW: number;
+  kernel: number;
+  stride: number;
+  padding: readonly [number, number, number, number];
+}
+
+export type ConvPlan =
+  | { kind: 'dense'; outH: number; outW: number; active: Uint8Array; gathered: number; dense: number }
+  | {
+      kind: 'tiles';
+      outH: number;
+      outW: number;
+      active: Uint8Array;
+      block: number;
+      /** Input window corner of each active block, [y, x] pairs. */
+      origins: Int32Array;
+      /** Output corner of each active block, [y, x] pairs. */
+      corners: Int32Array;
+      side: number;
+      gathered: number;
+      dense: number;
+    };
+
+export class SparsePlan {
+  private readonly levels = new Map<string, Uint8Array>();
+  private readonly tokenLists = new Map<string, Int32Array>();
+  private readonly convs = new Map<string, ConvPlan>();
+
+  constructor(readonly mask: Uint8Array, readonly height: number, readonly width: number, readonly policy: BlockPolicy = 'apsc') {
+    if (mask.length !== height * width) throw new FiseditError(`mask has ${mask.length} values, expected ${height}x${width}`);
+    if (typeof policy === 'number' && !(Number.isInteger(policy) && policy >= 1)) throw new FiseditError(`block size must be a positive integer or "apsc", got ${policy}`);
+  }
+
+  /** Fraction of latent positions in the mask. */
+  get editSize(): number {
+    let on = 0;
+    for (const v of this.mask) on += v;
+    return on / this.mask.length;
+  }
+
+  /** The mask at an h x w resolution: a position is active if any latent pixel under it is. */
+  level(h: number, w: number): Uint8Array {
+    const key = `${h}x${w}`;
+    let m = this.levels.get(key);
+    if (!m) {
+      const fy = this.height / h, fx = this.width / w;
+      if (!Number.isInteger(fy) || !Number.isInteger(fx)) throw new Error(`resolution ${h}x${w} does not divide the latent ${this.height}x${this.width}`);
+      m = new Uint8Array(h * w);
+      for (let y = 0; y < this.height; y++)
+        for (let x = 0; x < this.width; x++) if (this.mask[y * this.width + x]) m[Math.floor(y / fy) * w + Math.floor(x / fx)] = 1;
+      this.levels.set(key, m);
+    }
+    return m;
+  }
+
+  /** Row-major indices of the active positions at h x w: the tokens a transformer computes. */
+  tokens(h: number, w: number): Int32Array {
+    const key = `${h}x${w}`;
+    let t = this.tokenLists.get(key);
+    if (!t) {
+      const m = this.level(h, w);
+      const idx: number[] = [];
+      m.forEach((v, i) => v && idx.push(i));
+      t = Int32Array.from(idx);
+      this.tokenLists.set(key, t);
+    }
+    return t;
+  }
+
+  /** How convolution `name` runs in every sparse step of this edit (decided on first use). */
+  conv(name: string, g: ConvGeometry): ConvPlan {
+    let p = this.convs.get(name);
+    if (!p) {
+      p = planConv(g, (h, w) => this.level(h, w), this.policy);
+      this.convs.set(name, p);
+    }
+    return p;
+  }
+
+  /** Every convolution's plan so far, by layer name (for reports). */
+  convPlans(): ReadonlyMap<string, ConvPlan> {
+    return this.convs;
+  }
+}
+
+function blocksOf(active: Uint8Array, h: number, w: number, b: number): number[] {
+  const bw = Math.ceil(w / b), bh = Math.ceil(h / b);
+  const on = new Uint8Array(bh * bw);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) if (active[y * w + x]) on[Math.floor(y / b) * bw + Math.floor(x / b)] = 1;
+  const list: number[] = [];
+  on.forEach((v, i) => v && list.push(Math.floor(i / bw) * b, (i % bw) * b));
+  return list;
+}
+
+/** APSC: the block size minimising gathered volume n_blocks * side^2, or dense above DENSE_FALLBACK. */
+export function planConv(g: ConvGeometry, level: (h: number, w: number) => Uint8Array, policy: BlockPolicy): ConvPlan {
+  const [pt, pb, pl, pr] = g.padding;
+  const outH = Math.floor((g.inH + pt + pb - g.kernel) / g.stride) + 1;
+  const outW = Math.floor((g.inW + pl + pr - g.kernel) / g.stride) + 1;
+  const active = level(outH, outW);
+  const dense = (g.inH + pt + pb) * (g.inW + pl + pr);
+  const candidates = policy === 'apsc' ? APSC_BLOCKS.filter((b) => b === 1 || b <= Math.max(outH, outW)) : [Math.min(policy, Math.max(outH, outW))];
+  let best: { b: number; corners: number[]; side: number; volume: number } | undefined;
+  for (const b of candidates) {
+    const corners = blocksOf(active, outH, outW, b);
+    const side = (b - 1) * g.stride + g.kernel;
+    const volume = (corners.length / 2) * side * side;
+    if (!best || volume < best.volume) best = { b, corners, side, volume };
+  }
+  const chosen = best!;
+  if (chosen.volume > DENSE_FALLBACK * dense) return { kind: 'dense', outH, outW, active, gathered: dense, dense };
+  const origins = chosen.corners.map((v, i) => v * g.stride - (i % 2 === 0 ? pt : pl));
+  return {
+    kind: 'tiles', outH, outW, active, block: chosen.b, side: chosen.side,
+    corners: Int32Array.from(chosen.corners), origins: Int32Array.from(origins), gathered: chosen.volume, dense,
+  };
+}

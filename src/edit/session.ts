@@ -1,0 +1,271 @@
+// An editing session (FISEdit): generate once while recording a cache, then edit the prompt again
+// and again, each edit recomputing only the region it changes and building on the previous
+// version. Versions are kept until released; any kept version can become the base of the next edit.
+import type { Backend } from '../backend/backend.js';
+import { FiseditError } from '../io/errors.js';
+import type { GenerateOptions, StableDiffusion } from '../pipeline/text-to-image.js';
+import type { Scheduler } from '../schedulers/index.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { alignTokens } from './align.js';
+import { GenerationCache, StepCache, type CacheBytes } from './cache.js';
+import { composite, pixelRegion } from './composite.js';
+import { RecordingContext, SparseContext, type AttentionMode, type NormMode } from './contexts.js';
+import { automaticMask, checkMask, latentDifference, maskFraction, type Threshold } from './mask.js';
+import { SparsePlan, type BlockPolicy } from './plan.js';
+
+export interface SessionGenerateOptions extends Omit<GenerateOptions, 'onStep'> {
+  /** Steps whose cross-attention probabilities are cached for later edits (default 20% of the steps). */
+  recordSteps?: number;
+  onStep?: (step: number, steps: number, phase: 'dense') => void;
+}
+
+export interface EditOptions {
+  /** 'auto' (default): found from the first k steps. Or a latent-resolution binary mask (1 = edit). */
+  mask?: 'auto' | ArrayLike<number>;
+  /** Dense steps before the automatic mask (default: 20% of the steps, 10 of 50). */
+  denseSteps?: number;
+  threshold?: Threshold;
+  /** GroupNorm statistics in sparse steps: of the mixed map (exact, default) or the base's (cached). */
+  norm?: NormMode;
+  /** Self-attention keys/values in sparse steps: all tokens (accurate, default) or active ones only (fast). */
+  attention?: AttentionMode;
+  /** Convolution blocks: 'apsc' (default) or a fixed block size. */
+  blocks?: BlockPolicy;
+  /** Replace the probabilities of aligned tokens during the mask steps (default true). */
+  crossAttentionControl?: boolean;
+  /** Which version to edit (default: the current one). */
+  from?: number;
+  onStep?: (step: number, steps: number, phase: 'dense' | 'sparse') => void;
+}
+
+export interface Version {
+  readonly id: number;
+  readonly parent: number | undefined;
+  readonly prompt: string;
+  /** Latent-resolution mask of the edit that made this version (undefined for the generation). */
+  readonly mask: Uint8Array | undefined;
+  readonly editSize: number;
+  /** Final latents, channels-last [h, w, C]. */
+  readonly latents: Float32Array;
+  /** The image in [0, 1], channels-last [H, W, 3], the base's pixels kept outside the edited region. */
+  readonly image: Float32Array;
+  /** Prompt tokens past the text encoder's 77 positions (dropped). */
+  readonly truncated: string[];
+  readonly timings: { denseMs: number; sparseMs: number; decodeMs: number; denseSteps: number; sparseSteps: number };
+  /** The recorded activations; undefined once released. */
+  cache: GenerationCache | undefined;
+}
+
+interface Settings {
+  steps: number;
+  guidance: number;
+  negativePrompt: string;
+  width: number;
+  height: number;
+  size: [number, number];
+  scheduler: string | undefined;
+  noise: Float32Array;
+  recordSteps: number;
+}
+
+/** Pixels of dilation around the upsampled mask within which edited pixels may differ. */
+export const EDIT_MARGIN_PX = 16;
+
+export class EditSession {
+  private readonly list: Version[] = [];
+  private settings: Settings | undefined;
+  private currentId: number | undefined;
+
+  constructor(readonly sd: StableDiffusion) {}
+
+  get ops(): Backend {
+    return this.sd.backend;
+  }
+
+  get versions(): readonly Version[] {
+    return this.list;
+  }
+
+  get current(): Version | undefined {
+    return this.currentId === undefined ? undefined : this.version(this.currentId);
+  }
+
+  version(id: number): Version {
+    const v = this.list.find((x) => x.id === id);
+    if (!v) throw new FiseditError(`no version ${id} in this session (versions: ${this.list.map((x) => x.id).join(', ') || 'none yet'})`);
+    return v;
+  }
+
+  /** Makes a kept version the base of the next edit. */
+  checkout(id: number): Version {
+    const v = this.version(id);
+    if (!v.cache) throw new FiseditError(`version ${id} was released (its cache is gone); choose a version that was kept`);
+    this.currentId = id;
+    return v;
+  }
+
+  /** Frees a version's cache (its image and latents stay); it can no longer be edited. */
+  release(id: number): void {
+    const v = this.version(id);
+    if (id === this.currentId) throw new FiseditError(`version ${id} is the current version; check out another before releasing it`);
+    v.cache = undefined;
+  }
+
+  /** Bytes the kept caches hold, each shared buffer counted once. */
+  cacheBytes(): CacheBytes & { versions: number } {
+    const seen = new Set<unknown>();
+    const sum: CacheBytes = { activations: 0, norms: 0, probs: 0, latents: 0, total: 0, steps: 0, perStep: 0 };
+    let versions = 0;
+    for (const v of this.list) {
+      if (!v.cache) continue;
+      versions++;
+      const b = v.cache.bytes(this.ops, seen);
+      for (const k of ['activations', 'norms', 'probs', 'latents', 'total'] as const) sum[k] += b[k];
+      sum.steps = b.steps;
+    }
+    sum.perStep = versions && sum.steps ? Math.round(sum.total / (versions * sum.steps)) : 0;
+    return { ...sum, versions };
+  }
+
+  /** Text-to-image that records the cache; starts a new history of versions. */
+  generate(o: SessionGenerateOptions): Version {
+    const sd = this.sd;
+    const steps = o.steps ?? 50;
+    const guidance = o.guidanceScale ?? 7.5;
+    const width = o.width ?? sd.defaultSize, height = o.height ?? sd.defaultSize;
+    const size = sd.latentSize(width, height);
+    const noise = o.latents ?? sd.initialNoise(o.seed ?? 0, size);
+    if (noise.length !== size[0] * size[1] * sd.latentChannels) throw new FiseditError(`initial latents have ${noise.length} values; ${height}x${width} needs ${size[0]}x${size[1]}x${sd.latentChannels}`);
+    const recordSteps = o.recordSteps ?? defaultDenseSteps(steps);
+    if (!Number.isInteger(recordSteps) || recordSteps < 0 || recordSteps > steps) throw new FiseditError(`recordSteps must be an integer from 0 to ${steps}, got ${recordSteps}`);
+    const settings: Settings = { steps, guidance, negativePrompt: o.negativePrompt ?? '', width, height, size, scheduler: o.scheduler, noise, recordSteps };
+    const scheduler = sd.scheduler(steps, o.scheduler);
+    const { context, truncated } = this.encode(settings, o.prompt);
+    const t0 = performance.now();
+    const cache = new GenerationCache();
+    let x: Float32Array = noise.map((v) => v * scheduler.initNoiseSigma);
+    for (let i = 0; i < steps; i++) {
+      const rec = this.startStep(cache, x, scheduler);
+      const ctx = new RecordingContext(this.ops, rec, { condItem: condItem(settings), recordProbs: i < recordSteps });
+      x = scheduler.step(sd.guidedOutput(scheduler, i, x, context, guidance, size, ctx), i, x);
+      o.onStep?.(i + 1, steps, 'dense');
+    }
+    cache.final = x;
+    const denseMs = performance.now() - t0;
+    const t1 = performance.now();
+    const image = sd.decode(x, size);
+    const version: Version = {
+      id: 0, parent: undefined, prompt: o.prompt, mask: undefined, editSize: 1, latents: x, image, truncated,
+      timings: { denseMs, sparseMs: 0, decodeMs: performance.now() - t1, denseSteps: steps, sparseSteps: 0 }, cache,
+    };
+    // only now replace the session's state: a failed generation loses nothing
+    this.list.length = 0;
+    this.list.push(version);
+    this.settings = settings;
+    this.currentId = 0;
+    return version;
+  }
+
+  /** Edits the current (or `from`) version with a new prompt; returns the new version, which becomes current. */
+  edit(prompt: string, o: EditOptions = {}): Version {
+    const s = this.settings;
+    if (!s) throw new FiseditError('nothing to edit yet: generate an image first');
+    const base = this.version(o.from ?? this.currentId!);
+    if (!base.cache) throw new FiseditError(`version ${base.id} was released (its cache is gone); edit a version that was kept`);
+    const baseCache = base.cache;
+    const [h, w] = s.size;
+    const userMask = o.mask === undefined || o.mask === 'auto' ? undefined : checkMask(o.mask, h, w);
+    const k = userMask ? 0 : (o.denseSteps ?? defaultDenseSteps(s.steps));
+    if (!Number.isInteger(k) || k < 1 || k > s.steps) if (!userMask) throw new FiseditError(`denseSteps (k) must be an integer from 1 to ${s.steps}, got ${o.denseSteps}`);
+    const norm = o.norm ?? 'exact', attention = o.attention ?? 'accurate', blocks = o.blocks ?? 'apsc';
+    if (norm !== 'exact' && norm !== 'cached') throw new FiseditError(`norm must be "exact" or "cached", got ${JSON.stringify(norm)}`);
+    if (attention !== 'accurate' && attention !== 'fast') throw new FiseditError(`attention must be "accurate" or "fast", got ${JSON.stringify(attention)}`);
+    if (userMask) new SparsePlan(userMask, h, w, blocks); // validates the block policy before any work
+
+    const sd = this.sd;
+    const scheduler = sd.scheduler(s.steps, s.scheduler);
+    const { context, truncated } = this.encode(s, prompt);
+    const tok = sd.tokenizer;
+    const map = o.crossAttentionControl === false ? undefined : alignTokens(tokenIds(tok, base.prompt), tokenIds(tok, prompt), tok.length);
+    const cache = new GenerationCache();
+    const diffs: Float64Array[] = [];
+    let mask = userMask;
+    let plan = mask ? new SparsePlan(mask, h, w, blocks) : undefined;
+    let x: Float32Array = s.noise.map((v) => v * scheduler.initNoiseSigma);
+    let denseMs = 0, sparseMs = 0;
+    for (let i = 0; i < s.steps; i++) {
+      const t0 = performance.now();
+      const baseStep = baseCache.steps[i]!;
+      const sparse = plan !== undefined;
+      if (sparse) {
+        // outside the mask, the latents and the scheduler's history are the base's, exactly
+        x = keepOutside(x, baseStep.latents, mask!);
+        const hist = scheduler.history();
+        scheduler.restoreHistory(hist.map((a, j) => keepOutside(a, baseStep.history[j]!, mask!)));
+      }
+      const rec = this.startStep(cache, x, scheduler);
+      const recordProbs = i < s.recordSteps;
+      const ctx = sparse
+        ? new SparseContext(this.ops, plan!, baseStep, rec, { condItem: condItem(s), recordProbs, norm, attention })
+        : new RecordingContext(this.ops, rec, { condItem: condItem(s), recordProbs, control: map && baseStep.probs.size ? { base: baseStep, map } : undefined });
+      x = scheduler.step(sd.guidedOutput(scheduler, i, x, context, s.guidance, s.size, ctx), i, x);
+      if (!sparse) {
+        diffs.push(latentDifference(x, baseCache.steps[i + 1]?.latents ?? baseCache.final, sd.latentChannels));
+        if (i === k - 1) {
+          mask = automaticMask(diffs, h, w, o.threshold ?? 'otsu');
+          plan = new SparsePlan(mask, h, w, blocks);
+        }
+      }
+      if (sparse) sparseMs += performance.now() - t0;
+      else denseMs += performance.now() - t0;
+      o.onStep?.(i + 1, s.steps, sparse ? 'sparse' : 'dense');
+    }
+    cache.final = x;
+    const t1 = performance.now();
+    const decoded = sd.decode(x, s.size);
+    const region = pixelRegion(mask!, h, w, sd.vae.downFactor, EDIT_MARGIN_PX);
+    const version: Version = {
+      id: Math.max(...this.list.map((v) => v.id)) + 1, parent: base.id, prompt, mask, editSize: maskFraction(mask!), latents: x,
+      image: composite(base.image, decoded, region), truncated,
+      timings: { denseMs, sparseMs, decodeMs: performance.now() - t1, denseSteps: k, sparseSteps: s.steps - k }, cache,
+    };
+    this.list.push(version);
+    this.currentId = version.id;
+    return version;
+  }
+
+  private encode(s: Settings, prompt: string): { context: Tensor; truncated: string[] } {
+    const prompts = s.guidance > 1 ? [s.negativePrompt, prompt] : [prompt];
+    const { context, truncated } = this.sd.encodeText(prompts);
+    return { context, truncated: truncated[truncated.length - 1]! };
+  }
+
+  private startStep(cache: GenerationCache, x: Float32Array, scheduler: Scheduler): StepCache {
+    const rec = new StepCache();
+    rec.latents = x;
+    rec.history = scheduler.history().slice();
+    cache.steps.push(rec);
+    return rec;
+  }
+}
+
+export function defaultDenseSteps(steps: number): number {
+  return Math.max(1, Math.round(steps / 5));
+}
+
+function condItem(s: Settings): number {
+  return s.guidance > 1 ? 1 : 0;
+}
+
+function tokenIds(tok: StableDiffusion['tokenizer'], prompt: string): number[] {
+  const e = tok.encode(prompt);
+  return [...e.ids.subarray(0, e.kept + 2)];
+}
+
+/** x with the positions outside the mask taken from base (channels-last, mask per pixel). */
+function keepOutside(x: Float32Array, base: Float32Array, mask: Uint8Array): Float32Array {
+  const c = x.length / mask.length;
+  const out = x.slice();
+  for (let p = 0; p < mask.length; p++) if (!mask[p]) for (let k = 0; k < c; k++) out[p * c + k] = base[p * c + k]!;
+  return out;
+}

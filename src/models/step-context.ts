@@ -1,0 +1,47 @@
+// The step context: how a U-Net step runs. Layers call these few operations for everything whose
+// cost depends on where the image changes (convolutions, the token path of a transformer,
+// attention); pointwise work (residual sums, time embedding, upsampling) always runs on full maps.
+// The dense context here is plain inference; the FISEdit engine (edit/) supplies contexts that
+// also record a cache, or compute only the active region of an edit.
+import type { Backend } from '../backend/backend.js';
+import type { Tensor } from '../tensor/tensor.js';
+import type { Conv2d, GroupNorm } from './layers.js';
+
+export interface StepContext {
+  readonly ops: Backend;
+  /** conv(x), or conv(SiLU?(norm(x))) when a norm is given. */
+  conv(conv: Conv2d, x: Tensor, norm?: GroupNorm, silu?: boolean): Tensor;
+  /** The tokens a transformer works on: norm(x) as [N, L, C], or (sparse) only the active ones. */
+  tokens(norm: GroupNorm, x: Tensor): Tensor;
+  /** The tokens of `name` (proj_out's output) back as a full map shaped like `like`. */
+  untokens(name: string, t: Tensor, like: Tensor): Tensor;
+  /** Self-attention of the tokens: q, k, v for the rows tokens() gave. */
+  selfAttention(name: string, q: Tensor, k: Tensor, v: Tensor, heads: number): Tensor;
+  /** Cross-attention of the tokens to the text: k, v from the 77 text tokens. */
+  crossAttention(name: string, q: Tensor, k: Tensor, v: Tensor, heads: number): Tensor;
+}
+
+export class DenseContext implements StepContext {
+  constructor(readonly ops: Backend) {}
+
+  conv(conv: Conv2d, x: Tensor, norm?: GroupNorm, silu = false): Tensor {
+    return conv.forward(norm ? norm.forward(x, silu) : silu ? this.ops.silu(x) : x);
+  }
+
+  tokens(norm: GroupNorm, x: Tensor): Tensor {
+    const [n, h, w, c] = x.shape as [number, number, number, number];
+    return this.ops.reshape(norm.forward(x), [n, h * w, c]);
+  }
+
+  untokens(_name: string, t: Tensor, like: Tensor): Tensor {
+    return this.ops.reshape(t, like.shape);
+  }
+
+  selfAttention(_name: string, q: Tensor, k: Tensor, v: Tensor, heads: number): Tensor {
+    return this.ops.attention(q, k, v, { heads });
+  }
+
+  crossAttention(_name: string, q: Tensor, k: Tensor, v: Tensor, heads: number): Tensor {
+    return this.ops.attention(q, k, v, { heads });
+  }
+}
