@@ -1,0 +1,123 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { alignTokens } from '../src/edit/align.js';
+import { composite, pixelRegion } from '../src/edit/composite.js';
+import { automaticMask, checkMask, differenceLevels, equalisedThreshold, latentDifference, open2x2, otsu, resampleMask } from '../src/edit/mask.js';
+import { SparsePlan, planConv } from '../src/edit/plan.js';
+
+const grid = (rows: string[]) => Uint8Array.from(rows.join(''), (c) => (c === '#' ? 1 : 0));
+
+describe('automatic mask recipe', () => {
+  it('sums channel differences per pixel', () => {
+    const d = latentDifference(new Float32Array([1, 2, 3, 4]), new Float32Array([0, 4, 3, 3]), 2);
+    assert.deepEqual([...d], [3, 1]);
+  });
+
+  it('min-max normalises each map and their sum to 0..255', () => {
+    const levels = differenceLevels([Float64Array.from([0, 1, 2]), Float64Array.from([10, 10, 30])]);
+    assert.deepEqual([...levels], [0, 64, 255]);
+    assert.deepEqual([...differenceLevels([new Float64Array(3)])], [0, 0, 0], 'no difference: an empty map, not NaN');
+  });
+
+  it('finds the Otsu threshold between two modes', () => {
+    const levels = Uint8Array.from([...Array(50).fill(20), ...Array(30).fill(200), 25, 190]);
+    const t = otsu(levels);
+    assert.ok(t >= 25 && t < 190, `threshold ${t}`);
+  });
+
+  it('thresholds to a target edit size after histogram equalisation', () => {
+    const levels = Uint8Array.from({ length: 1000 }, (_, i) => Math.floor((i * 255) / 999));
+    const m = equalisedThreshold(levels, 0.3);
+    const frac = m.reduce((a, b) => a + b, 0) / m.length;
+    assert.ok(Math.abs(frac - 0.3) < 0.01, `fraction ${frac}`);
+    assert.throws(() => equalisedThreshold(levels, 1.5), /target edit size must be between 0 and 1/);
+  });
+
+  it('opens with a 2x2 square: specks go, squares stay where they were', () => {
+    const m = grid(['#.....', '......', '..##..', '..###.', '......', '.....#']);
+    assert.deepEqual([...open2x2(m, 6, 6)], [...grid(['......', '......', '..##..', '..##..', '......', '......'])]);
+  });
+
+  it('puts it together', () => {
+    const h = 8, w = 8;
+    const diff = new Float64Array(h * w);
+    for (let y = 2; y < 5; y++) for (let x = 3; x < 7; x++) diff[y * w + x] = 5 + x;
+    diff[0] = 0.4; // a faint speck: below the threshold
+    const m = automaticMask([diff, diff.map((v) => v * 2)], h, w);
+    assert.equal(m.reduce((a, b) => a + b, 0), 12);
+    assert.equal(m[2 * w + 3], 1);
+    assert.equal(m[0], 0);
+  });
+
+  it('names a mask of the wrong size or not binary', () => {
+    assert.throws(() => checkMask(new Uint8Array(10), 4, 4), /mask has 10 values; this generation's latent mask must be 4x4 \(16 values\)/);
+    assert.throws(() => checkMask(Uint8Array.from({ length: 16 }, (_, i) => (i === 5 ? 255 : 0)), 4, 4), /mask is not binary: value 255 at position 5 \(row 1, column 1\)/);
+    assert.deepEqual([...resampleMask(grid(['#.', '..']), 2, 2, 4, 4)], [...grid(['##..', '##..', '....', '....'])]);
+  });
+});
+
+describe('token alignment', () => {
+  // BOS=1, EOS=2, padding to 8
+  it('aligns an insertion (the inserted tokens keep their own probabilities)', () => {
+    assert.deepEqual([...alignTokens([1, 10, 11, 2], [1, 10, 20, 21, 11, 2], 8)], [0, 1, -1, -1, 2, 3, 4, 5]);
+  });
+  it('aligns a replacement to the word it replaces', () => {
+    assert.deepEqual([...alignTokens([1, 10, 11, 12, 2], [1, 10, 30, 12, 2], 8)], [0, 1, 2, 3, 4, 5, 6, 7]);
+  });
+  it('aligns around a deletion', () => {
+    assert.deepEqual([...alignTokens([1, 10, 11, 12, 2], [1, 10, 12, 2], 8)], [0, 1, 3, 4, 5, 6, 7, 7]);
+  });
+});
+
+describe('sparse plan', () => {
+  const geometry = { inH: 16, inW: 16, kernel: 3, stride: 1, padding: [1, 1, 1, 1] as const };
+  it('max-pools the mask per resolution and lists active tokens', () => {
+    const m = new Uint8Array(64);
+    m[9] = 1; // (1, 1)
+    const plan = new SparsePlan(m, 8, 8);
+    assert.deepEqual([...plan.level(4, 4)].map(String).join(''), '1000000000000000');
+    assert.deepEqual([...plan.tokens(8, 8)], [9]);
+    assert.deepEqual([...plan.tokens(2, 2)], [0]);
+    assert.ok(Math.abs(plan.editSize - 1 / 64) < 1e-12);
+  });
+
+  it('chooses the block size with the least gathered volume (APSC)', () => {
+    const one = new Uint8Array(256);
+    one[5 * 16 + 5] = 1;
+    const p1 = planConv(geometry, () => one, 'apsc');
+    assert.equal(p1.kind, 'tiles');
+    assert.equal(p1.kind === 'tiles' && p1.block, 1); // one 3x3 tile
+    const square = new Uint8Array(256);
+    for (let y = 0; y < 8; y++) for (let x = 0; x < 8; x++) square[y * 16 + x] = 1;
+    const p8 = planConv(geometry, () => square, 'apsc');
+    assert.ok(p8.kind === 'tiles' && p8.block === 8 && p8.side === 10, JSON.stringify(p8.kind === 'tiles' && p8.block));
+    assert.deepEqual(p8.kind === 'tiles' && [...p8.origins], [-1, -1]);
+  });
+
+  it('falls back to the dense kernel when the gathered volume is too large', () => {
+    assert.equal(planConv(geometry, () => new Uint8Array(256).fill(1), 'apsc').kind, 'dense');
+    const fixed = planConv(geometry, () => Uint8Array.from({ length: 256 }, (_, i) => (i === 0 ? 1 : 0)), 4);
+    assert.ok(fixed.kind === 'tiles' && fixed.block === 4 && fixed.side === 6);
+    assert.throws(() => new SparsePlan(new Uint8Array(4), 2, 2, 0), /block size must be a positive integer or "apsc"/);
+  });
+
+  it('plans strided convolutions in input coordinates', () => {
+    const m = new Uint8Array(64).fill(0);
+    m[3 * 8 + 3] = 1;
+    const p = planConv({ inH: 16, inW: 16, kernel: 3, stride: 2, padding: [1, 1, 1, 1] }, () => m, 'apsc');
+    assert.ok(p.kind === 'tiles' && p.block === 1 && p.side === 3);
+    assert.deepEqual(p.kind === 'tiles' && [...p.origins], [5, 5]);
+  });
+});
+
+describe('compositing', () => {
+  it('keeps base pixels outside the dilated, upsampled mask', () => {
+    const mask = grid(['#...', '....', '....', '....']);
+    const region = pixelRegion(mask, 4, 4, 2, 1);
+    assert.deepEqual([...region].join(''), grid(['###.....', '###.....', '###.....', '........', '........', '........', '........', '........']).join(''));
+    const base = new Float32Array(64 * 3).fill(0.25), edited = new Float32Array(64 * 3).fill(0.75);
+    const out = composite(base, edited, region);
+    assert.equal(out[0], 0.75);
+    assert.equal(out[3 * 3], 0.25);
+  });
+});

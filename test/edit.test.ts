@@ -1,0 +1,181 @@
+// FISEdit's contract on the tiny models: what an edit must reproduce exactly, and what it keeps.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { CpuBackend } from '../src/backend/cpu/cpu.js';
+import { ensureTinyModel } from '../src/default/tiny-model.js';
+import { pixelRegion } from '../src/edit/composite.js';
+import { resampleMask } from '../src/edit/mask.js';
+import { EDIT_MARGIN_PX, EditSession, type Version } from '../src/edit/session.js';
+import { readMaskSet } from '../src/io/fismask.js';
+import { StableDiffusion } from '../src/pipeline/text-to-image.js';
+import { maxAbsDiff } from '../src/verify/compare.js';
+import { PACKAGE_ROOT } from '../src/verify/fixtures.js';
+import { requireFixtures, tempDir } from './helpers.js';
+
+const cpu = new CpuBackend();
+const fixtures = requireFixtures();
+const models = {
+  // DPM-Solver++ 2M (multistep history), epsilon
+  'default tiny': StableDiffusion.load(ensureTinyModel(join(tempDir('fisedit-home-'), 'tiny')), cpu),
+  // DDIM, v-prediction, per-level heads, the reference fixture
+  'tiny-sd2': StableDiffusion.load(join(fixtures, 'tiny-sd2'), cpu),
+};
+const size = { width: 128, height: 128 }; // 16x16 latents
+const [H, W] = [16, 16];
+const P0 = 'a red cube on a table';
+const P1 = 'a blue cube on a table with a hat';
+
+function outsideInside(a: Float32Array, b: Float32Array, mask: Uint8Array) {
+  const c = a.length / mask.length;
+  let outside = 0, inside = 0, insideSum = 0, insideCount = 0;
+  for (let p = 0; p < mask.length; p++)
+    for (let k = 0; k < c; k++) {
+      const d = Math.abs(a[p * c + k]! - b[p * c + k]!);
+      if (mask[p]) { inside = Math.max(inside, d); insideSum += d; insideCount++; }
+      else outside = Math.max(outside, d);
+    }
+  return { outside, inside, insideMean: insideCount ? insideSum / insideCount : 0 };
+}
+
+function box(y0: number, y1: number, x0: number, x1: number): Uint8Array {
+  const m = new Uint8Array(H * W);
+  for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) m[y * W + x] = 1;
+  return m;
+}
+
+for (const [name, sd] of Object.entries(models)) {
+  describe(`FISEdit exactness, ${name}`, () => {
+    const session = new EditSession(sd);
+    const gen = { prompt: P0, steps: 8, seed: 11, ...size };
+    const v0 = session.generate(gen);
+    const dense = sd.generate({ ...gen, prompt: P1 });
+
+    it('records the generation exactly as plain text-to-image computes it', () => {
+      assert.deepEqual(v0.latents, sd.generate(gen).latents);
+      const bytes = session.cacheBytes();
+      assert.ok(bytes.activations > 0 && bytes.probs > 0 && bytes.norms > 0 && bytes.total > bytes.activations);
+      assert.equal(bytes.steps, 8);
+    });
+
+    it('empty mask: reproduces the original generation bit for bit', () => {
+      const v = session.edit(P1, { mask: new Uint8Array(H * W), from: 0 });
+      assert.deepEqual(v.latents, v0.latents);
+      assert.deepEqual(v.image, v0.image);
+    });
+
+    it('full mask: equals a dense run with the new prompt (exact GroupNorm statistics)', () => {
+      const v = session.edit(P1, { mask: new Uint8Array(H * W).fill(1), from: 0 });
+      const d = maxAbsDiff(v.latents, dense.latents);
+      assert.ok(d <= 1e-4, `max abs difference ${d}`);
+    });
+
+    it('any mask: latents outside it are bit-identical to the original, whatever the options', () => {
+      const mask = box(3, 9, 4, 12);
+      for (const o of [{}, { norm: 'cached' as const }, { attention: 'fast' as const }, { blocks: 2 }, { blocks: 16 }]) {
+        const v = session.edit(P1, { mask, from: 0, ...o });
+        const r = outsideInside(v.latents, v0.latents, mask);
+        assert.equal(r.outside, 0, JSON.stringify(o));
+        assert.ok(r.inside > 0, 'the edit changes the masked region');
+      }
+    });
+
+    it('the block policy changes only the order of summation', () => {
+      const mask = box(2, 7, 2, 13);
+      const a = session.edit(P1, { mask, from: 0 }), b = session.edit(P1, { mask, from: 0, blocks: 1 });
+      assert.ok(maxAbsDiff(a.latents, b.latents) < 1e-4);
+    });
+
+    it('automatic mask: an unchanged prompt finds nothing and reproduces the original', () => {
+      const v = session.edit(P0, { from: 0, denseSteps: 2 });
+      assert.equal(v.editSize, 0);
+      assert.deepEqual(v.latents, v0.latents);
+    });
+
+    it('automatic mask: a changed prompt finds a region, and outside it nothing changes', () => {
+      const v = session.edit(P1, { from: 0, denseSteps: 2 });
+      assert.ok(v.editSize > 0 && v.editSize < 1, `edit size ${v.editSize}`);
+      assert.equal(outsideInside(v.latents, v0.latents, v.mask!).outside, 0);
+      assert.equal(v.timings.denseSteps, 2);
+      assert.equal(v.timings.sparseSteps, 6);
+      const target = session.edit(P1, { from: 0, denseSteps: 2, threshold: { targetSize: 0.25 } });
+      // equalisation puts ~25% above the cut; the 2x2 opening then removes isolated pixels
+      assert.ok(target.editSize > 0 && target.editSize <= 0.3, `target-size mask ${target.editSize}`);
+    });
+
+    it('keeps the original pixels outside the edited region (within 1/255)', () => {
+      const v = session.edit(P1, { mask: box(5, 9, 5, 9), from: 0 });
+      const region = pixelRegion(v.mask!, H, W, sd.vae.downFactor, EDIT_MARGIN_PX);
+      let worst = 0;
+      region.forEach((on, p) => {
+        if (!on) for (let k = 0; k < 3; k++) worst = Math.max(worst, Math.abs(v.image[p * 3 + k]! - v0.image[p * 3 + k]!));
+      });
+      assert.ok(worst <= 1 / 255, `worst pixel difference ${worst}`);
+      assert.ok(region.some((on) => !on), 'the test region leaves pixels outside');
+    });
+
+    it('continuous editing: an edit of an edit keeps the first edit outside its own mask', () => {
+      const first = session.edit(P1, { mask: box(0, 8, 0, 8), from: 0 });
+      const again = session.edit(P1, { mask: new Uint8Array(H * W) });
+      assert.equal(again.parent, first.id);
+      assert.deepEqual(again.latents, first.latents, 'empty mask on an edited version reproduces it');
+      const second = session.edit('a blue cube on a table with a red hat', { mask: box(8, 16, 8, 16), from: first.id });
+      assert.equal(outsideInside(second.latents, first.latents, box(8, 16, 8, 16)).outside, 0);
+    });
+  });
+}
+
+describe('FISEdit on the real masks of masks-dev-300 (resampled to 16x16)', () => {
+  it('keeps latents outside each mask bit-identical and reports the difference inside against a dense edit', () => {
+    const sd = models['tiny-sd2'];
+    const set = readMaskSet(join(PACKAGE_ROOT, '..', 'shared', 'data', 'masks-dev-300.bin'));
+    const session = new EditSession(sd);
+    const gen = { prompt: P0, steps: 8, seed: 5, ...size };
+    const v0 = session.generate(gen);
+    const dense = sd.generate({ ...gen, prompt: P1 });
+    const picks = [0, 37, 150, 222, 299].map((i) => set.masks.sort((a, b) => a.index - b.index)[i]!);
+    const rows: string[] = [];
+    for (const { index, mask: full } of picks) {
+      const mask = resampleMask(full, set.height, set.width, H, W);
+      const v: Version = session.edit(P1, { mask, from: 0 });
+      const r = outsideInside(v.latents, v0.latents, mask);
+      const vsDense = outsideInside(v.latents, dense.latents, mask);
+      assert.equal(r.outside, 0, `mask ${index}`);
+      rows.push(`mask ${index}: edit size ${(v.editSize * 100).toFixed(1)}%, inside vs dense edit max ${vsDense.inside.toExponential(2)} mean ${vsDense.insideMean.toExponential(2)}`);
+    }
+    process.stdout.write(rows.map((r) => `${r}\n`).join(''));
+  });
+});
+
+describe('edit session errors leave the session as it was', () => {
+  const sd = models['default tiny'];
+  it('names each bad request', () => {
+    const s = new EditSession(sd);
+    assert.throws(() => s.edit('x'), /nothing to edit yet: generate an image first/);
+    s.generate({ prompt: P0, steps: 3, ...size });
+    const before = s.versions.length;
+    assert.throws(() => s.edit('x', { mask: new Uint8Array(10) }), /mask has 10 values; this generation's latent mask must be 16x16/);
+    assert.throws(() => s.edit('x', { mask: new Uint8Array(256).fill(2) }), /mask is not binary/);
+    assert.throws(() => s.edit('x', { from: 7 }), /no version 7 in this session \(versions: 0\)/);
+    assert.throws(() => s.checkout(3), /no version 3/);
+    assert.throws(() => s.edit('x', { denseSteps: 9 }), /denseSteps \(k\) must be an integer from 1 to 3, got 9/);
+    assert.throws(() => s.edit('x', { mask: new Uint8Array(256), blocks: -1 }), /block size must be a positive integer/);
+    assert.throws(() => s.edit('x', { norm: 'approx' as never }), /norm must be "exact" or "cached"/);
+    assert.equal(s.versions.length, before);
+    assert.equal(s.current?.id, 0);
+  });
+
+  it('reports what a long prompt loses, keeps versions, and releases caches', () => {
+    const s = new EditSession(sd);
+    s.generate({ prompt: P0, steps: 3, ...size });
+    const v = s.edit(`${'cat '.repeat(76)}with a hat`, { mask: new Uint8Array(256) });
+    assert.deepEqual(v.truncated, ['cat', 'with', 'a', 'hat']);
+    const all = s.cacheBytes().total;
+    s.checkout(0);
+    s.release(v.id);
+    assert.ok(s.cacheBytes().total < all);
+    assert.throws(() => s.checkout(v.id), /version 1 was released/);
+    assert.throws(() => s.release(0), /is the current version/);
+    assert.equal(s.version(v.id).image.length, 128 * 128 * 3, 'a released version keeps its image');
+  });
+});
