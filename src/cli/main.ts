@@ -13,6 +13,7 @@ import { fixturesDir } from '../verify/fixtures.js';
 import { GOLDEN_MODELS, runGolden } from '../verify/golden.js';
 import { defaultModelDir } from './paths.js';
 import { progressBar } from './progress.js';
+import { PLAN_HELP, planCommand } from './plan.js';
 
 const HELP = `fisedit: text-driven image generation and editing with Stable Diffusion
 
@@ -20,6 +21,8 @@ Usage:
   fisedit demo [options]              generate with the embedded tiny model (built on first use, no downloads)
   fisedit generate --prompt P [options]
                                       text-to-image with a diffusers model folder (or the embedded model)
+  fisedit plan --unet-config FILE [--size PX] [--mask FILE.png]
+                                      U-Net MACs per layer, dense and sparse (see fisedit plan --help)
   fisedit golden [--fixtures DIR] [--models tiny-sd2,tiny-sd15]
                                       check the engine against the reference fixtures
   fisedit help                        this text
@@ -113,6 +116,10 @@ export function main(argv: string[]): number {
         return 0;
       case 'golden':
         return goldenCommand(rest);
+      case 'plan':
+        if (rest.includes('--help')) process.stdout.write(PLAN_HELP);
+        else planCommand(rest);
+        return 0;
       case undefined:
       case 'help':
       case '--help':
@@ -120,7 +127,7 @@ export function main(argv: string[]): number {
         process.stdout.write(HELP);
         return command === undefined ? 1 : 0;
       default:
-        throw new FiseditError(`unknown command "${command}" (commands: demo, generate, golden, help)`);
+        throw new FiseditError(`unknown command "${command}" (commands: demo, generate, plan, golden, help)`);
     }
   } catch (e) {
     const known = e instanceof FiseditError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');

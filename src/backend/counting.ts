@@ -1,0 +1,93 @@
+// A backend that computes nothing: tensors are shapes, and each op adds its multiply-accumulates
+// to the current scope. Running a model on it gives the MAC count of a dense or sparse step
+// without weights (e.g. the full-size SD 2 U-Net on a 2-core machine).
+import type { AttentionOptions, Backend, ChannelAffine, Conv2dOptions, TileSet } from './backend.js';
+import { Tensor, numel } from '../tensor/tensor.js';
+
+const shapeOnly = (shape: readonly number[]) => new Tensor<null>(shape, null);
+
+export class CountingBackend implements Backend {
+  readonly name = 'counting';
+  /** Where MACs are attributed now (set by whoever drives the model). */
+  scope = 'other';
+  readonly macs = new Map<string, number>();
+
+  private count(n: number): void {
+    this.macs.set(this.scope, (this.macs.get(this.scope) ?? 0) + n);
+  }
+
+  total(): number {
+    let t = 0;
+    for (const v of this.macs.values()) t += v;
+    return t;
+  }
+
+  reset(): void {
+    this.macs.clear();
+  }
+
+  fromHost(_d: Float32Array, shape: readonly number[]): Tensor { return shapeOnly(shape); }
+  toHost(t: Tensor): Float32Array { return new Float32Array(numel(t.shape)); }
+  convWeight(_d: Float32Array, [o, i, kh, kw]: readonly [number, number, number, number]): Tensor { return shapeOnly([o, kh, kw, i]); }
+  dispose(): void {}
+
+  linear(x: Tensor, w: Tensor): Tensor {
+    const [n, k] = w.shape as [number, number];
+    this.count((x.size / k) * k * n);
+    return shapeOnly([...x.shape.slice(0, -1), n]);
+  }
+
+  conv2d(x: Tensor, w: Tensor, _b: Tensor | undefined, opts: Conv2dOptions = {}): Tensor {
+    const [n, h, wd, ci] = x.shape as [number, number, number, number];
+    const [co, kh, kw] = w.shape as [number, number, number, number];
+    const s = opts.stride ?? 1;
+    const p = opts.padding ?? 0;
+    const [pt, pb, pl, pr] = typeof p === 'number' ? [p, p, p, p] : p;
+    const ho = Math.floor((h + pt + pb - kh) / s) + 1, wo = Math.floor((wd + pl + pr - kw) / s) + 1;
+    this.count(n * ho * wo * co * kh * kw * ci);
+    return shapeOnly([n, ho, wo, co]);
+  }
+
+  attention(q: Tensor, k: Tensor, _v: Tensor, _o: AttentionOptions): Tensor {
+    this.count(2 * q.shape[0]! * q.shape[1]! * k.shape[1]! * q.channels);
+    return shapeOnly(q.shape);
+  }
+
+  attentionProbs(q: Tensor, k: Tensor, heads: number): Tensor {
+    this.count(q.shape[0]! * q.shape[1]! * k.shape[1]! * q.channels);
+    return shapeOnly([q.shape[0]!, heads, q.shape[1]!, k.shape[1]!]);
+  }
+
+  applyProbs(p: Tensor, v: Tensor): Tensor {
+    const [b, , lq, lk] = p.shape as [number, number, number, number];
+    this.count(b * lq * lk * v.channels);
+    return shapeOnly([b, lq, v.channels]);
+  }
+
+  groupNorm(x: Tensor): Tensor { return shapeOnly(x.shape); }
+  layerNorm(x: Tensor): Tensor { return shapeOnly(x.shape); }
+  silu(x: Tensor): Tensor { return shapeOnly(x.shape); }
+  gelu(x: Tensor): Tensor { return shapeOnly(x.shape); }
+  quickGelu(x: Tensor): Tensor { return shapeOnly(x.shape); }
+  geglu(x: Tensor): Tensor { return shapeOnly([...x.shape.slice(0, -1), x.channels / 2]); }
+  add(a: Tensor): Tensor { return shapeOnly(a.shape); }
+  scale(x: Tensor): Tensor { return shapeOnly(x.shape); }
+  addPerChannel(x: Tensor): Tensor { return shapeOnly(x.shape); }
+  concatChannels(a: Tensor, b: Tensor): Tensor { return shapeOnly([...a.shape.slice(0, -1), a.channels + b.channels]); }
+  upsampleNearest2x(x: Tensor): Tensor { const [n, h, w, c] = x.shape as number[]; return shapeOnly([n!, 2 * h!, 2 * w!, c!]); }
+  embedding(table: Tensor, ids: Int32Array): Tensor { return shapeOnly([ids.length, table.shape[1]!]); }
+  splitChannels(x: Tensor, widths: readonly number[]): Tensor[] { return widths.map((w) => shapeOnly([...x.shape.slice(0, -1), w])); }
+  reshape(_x: Tensor, shape: readonly number[]): Tensor { return shapeOnly(shape); }
+
+  groupNormStats(x: Tensor, groups: number) {
+    const n = x.shape[0]! * groups;
+    return { mean: new Float64Array(n), rstd: new Float64Array(n).fill(1) };
+  }
+  channelAffine(x: Tensor, _a: ChannelAffine): Tensor { return shapeOnly(x.shape); }
+  gatherTiles(x: Tensor, tiles: TileSet): Tensor { return shapeOnly([x.shape[0]! * (tiles.origins.length / 2), tiles.side, tiles.side, x.channels]); }
+  scatterBlocks(base: Tensor): Tensor { return shapeOnly(base.shape); }
+  gatherRows(x: Tensor, idx: Int32Array): Tensor { return shapeOnly([x.shape[0]!, idx.length, x.channels]); }
+  scatterRows(base: Tensor): Tensor { return shapeOnly(base.shape); }
+  sliceBatch(x: Tensor): Tensor { return shapeOnly([1, ...x.shape.slice(1)]); }
+  remapProbs(p: Tensor): Tensor { return shapeOnly(p.shape); }
+}
