@@ -11,3 +11,6 @@ export { StableDiffusion, toImage, type GenerateOptions, type Generation } from 
 export { createScheduler, SCHEDULER_NAMES, type Scheduler } from './schedulers/index.js';
 export { ensureTinyModel, writeTinyModel } from './default/tiny-model.js';
 export { Random } from './util/random.js';
+export { EditSession, type EditOptions, type Version } from './edit/session.js';
+export { UNetMacCounter } from './edit/macs.js';
+export { maskFromPng, maskToPng } from './edit/mask-image.js';

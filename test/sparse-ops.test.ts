@@ -1,0 +1,95 @@
+// The cpu backend's sparse-engine ops against their dense definitions.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { CpuBackend } from '../src/backend/cpu/cpu.js';
+import { StepCache } from '../src/edit/cache.js';
+import { RecordingContext } from '../src/edit/contexts.js';
+import { planConv } from '../src/edit/plan.js';
+import { Random } from '../src/util/random.js';
+
+const ops = new CpuBackend();
+const rnd = new Random(99);
+const t = (shape: number[]) => ops.fromHost(rnd.normal(shape.reduce((a, b) => a * b, 1)), shape);
+
+describe('sparse ops (cpu)', () => {
+  it('attention equals applyProbs(attentionProbs) bit for bit, with odd sizes', () => {
+    const q = t([2, 7, 12]), k = t([2, 5, 12]), v = t([2, 5, 12]);
+    assert.deepEqual(ops.toHost(ops.attention(q, k, v, { heads: 3 })), ops.toHost(ops.applyProbs(ops.attentionProbs(q, k, 3), v)));
+    const p = ops.toHost(ops.attentionProbs(q, k, 3));
+    for (let r = 0; r < p.length / 5; r++) assert.ok(Math.abs(p.subarray(r * 5, r * 5 + 5).reduce((a, b) => a + b, 0) - 1) < 1e-6);
+  });
+
+  it('gather -> conv -> scatter equals the dense convolution at the active positions', () => {
+    const x = t([2, 9, 11, 5]);
+    const w = ops.convWeight(rnd.normal(6 * 5 * 9), [6, 5, 3, 3]);
+    const b = t([6]);
+    const scale = t([2, 5]), shift = t([2, 5]);
+    let tested = 0;
+    for (const stride of [1, 2]) {
+      const dense = ops.conv2d(ops.channelAffine(x, { scale, shift }, true), w, b, { stride, padding: 1 });
+      const [, ho, wo] = dense.shape as number[];
+      const active = Uint8Array.from({ length: ho! * wo! }, (_, i) => (i % 11 === 0 || i === ho! * wo! - 1 ? 1 : 0));
+      for (const block of [1, 2, 3]) {
+        const plan = planConv({ inH: 9, inW: 11, kernel: 3, stride, padding: [1, 1, 1, 1] }, () => active, block);
+        if (plan.kind !== 'tiles') continue; // the dense fallback: nothing to gather
+        tested++;
+        const tiles = ops.gatherTiles(x, { origins: plan.origins, side: plan.side }, { scale, shift }, true);
+        const out = ops.toHost(ops.scatterBlocks(ops.fromHost(new Float32Array(dense.size), dense.shape), ops.conv2d(tiles, w, b, { stride, padding: 0 }), plan.corners, active));
+        const ref = ops.toHost(dense);
+        for (let n = 0; n < 2; n++)
+          for (let p = 0; p < ho! * wo!; p++)
+            for (let c = 0; c < 6; c++) {
+              const i = (n * ho! * wo! + p) * 6 + c;
+              if (active[p]) assert.ok(Math.abs(out[i]! - ref[i]!) < 1e-5, `stride ${stride} block ${block} at ${i}`);
+              else assert.equal(out[i], 0);
+            }
+      }
+    }
+    assert.ok(tested >= 4, `${tested} tiled plans tested`);
+  });
+
+  it('rows gather and scatter; group statistics match groupNorm', () => {
+    const x = t([2, 6, 4]);
+    const idx = Int32Array.from([5, 0, 3]);
+    const g = ops.gatherRows(x, idx);
+    const back = ops.toHost(ops.scatterRows(ops.fromHost(new Float32Array(48), [2, 6, 4]), g, idx));
+    const xs = ops.toHost(x);
+    for (const r of idx) for (let n = 0; n < 2; n++) for (let c = 0; c < 4; c++) assert.equal(back[(n * 6 + r) * 4 + c], xs[(n * 6 + r) * 4 + c]);
+    const gamma = t([4]), beta = t([4]);
+    const stats = ops.groupNormStats(x, 2, 1e-5);
+    const gh = ops.toHost(gamma), bh = ops.toHost(beta);
+    const scale = new Float32Array(8), shift = new Float32Array(8);
+    for (let n = 0; n < 2; n++) for (let c = 0; c < 4; c++) {
+      const gi = n * 2 + (c >> 1);
+      scale[n * 4 + c] = stats.rstd[gi]! * gh[c]!;
+      shift[n * 4 + c] = bh[c]! - stats.mean[gi]! * stats.rstd[gi]! * gh[c]!;
+    }
+    const viaStats = ops.toHost(ops.channelAffine(x, { scale: ops.fromHost(scale, [2, 4]), shift: ops.fromHost(shift, [2, 4]) }));
+    const direct = ops.toHost(ops.groupNorm(x, 2, gamma, beta, 1e-5));
+    viaStats.forEach((v, i) => assert.ok(Math.abs(v - direct[i]!) < 1e-5));
+  });
+
+  it('cross-attention control replaces the aligned tokens probabilities of the conditional item only', () => {
+    const q = t([2, 4, 8]), k = t([2, 6, 8]), v = t([2, 6, 8]);
+    const base = new StepCache();
+    const source = ops.attentionProbs(t([1, 4, 8]), t([1, 6, 8]), 2);
+    base.probs.set('attn2', source);
+    const map = Int32Array.from([0, 1, -1, 2, 4, 5]);
+    const rec = new StepCache();
+    const ctx = new RecordingContext(ops, rec, { condItem: 1, recordProbs: true, control: { base, map } });
+    const out = ops.toHost(ctx.crossAttention('attn2', q, k, v, 2));
+    const fresh = ops.toHost(ops.attentionProbs(q, k, 2));
+    const rec1 = ops.toHost(rec.probs.get('attn2')!);
+    const src = ops.toHost(source);
+    for (let h = 0; h < 2; h++)
+      for (let i = 0; i < 4; i++)
+        for (let j = 0; j < 6; j++) {
+          const want = map[j]! >= 0 ? src[(h * 4 + i) * 6 + map[j]!]! : fresh[((1 * 2 + h) * 4 + i) * 6 + j]!;
+          assert.equal(rec1[(h * 4 + i) * 6 + j], want);
+        }
+    // the unconditional item attends as usual
+    const plain = ops.toHost(ops.attention(q, k, v, { heads: 2 }));
+    assert.deepEqual(out.subarray(0, 32), plain.subarray(0, 32));
+    assert.notDeepEqual(out.subarray(32), plain.subarray(32));
+  });
+});
