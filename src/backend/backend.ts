@@ -41,6 +41,13 @@ export interface Backend {
   convWeight(data: Float32Array, shape: readonly [number, number, number, number]): Tensor;
   /** Frees what the tensor holds; using it afterwards is an error. */
   dispose(t: Tensor): void;
+  /**
+   * Runs f as one unit of work (a U-Net step, a decode): tensors created inside that are not kept,
+   * nor returned, may be freed when it ends. Host results are the normal way out.
+   */
+  tidy<T>(f: () => T): T;
+  /** Keeps a tensor past the end of the current tidy scope (cached activations, text embeddings). */
+  keep(t: Tensor): Tensor;
 
   /** x [..., K] @ w^T (w: [N, K], PyTorch's Linear layout) + b -> [..., N]. */
   linear(x: Tensor, w: Tensor, b?: Tensor): Tensor;

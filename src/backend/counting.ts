@@ -30,6 +30,8 @@ export class CountingBackend implements Backend {
   toHost(t: Tensor): Float32Array { return new Float32Array(numel(t.shape)); }
   convWeight(_d: Float32Array, [o, i, kh, kw]: readonly [number, number, number, number]): Tensor { return shapeOnly([o, kh, kw, i]); }
   dispose(): void {}
+  tidy<T>(f: () => T): T { return f(); }
+  keep(t: Tensor): Tensor { return t; }
 
   linear(x: Tensor, w: Tensor): Tensor {
     const [n, k] = w.shape as [number, number];

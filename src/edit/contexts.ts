@@ -35,7 +35,7 @@ export class RecordingContext implements StepContext {
   conv(conv: Conv2d, x: Tensor, norm?: GroupNorm, silu = false): Tensor {
     if (norm) this.rec.norms.set(norm.name, this.ops.groupNormStats(x, norm.groups, norm.eps));
     const y = this.dense.conv(conv, x, norm, silu);
-    this.rec.tensors.set(conv.name, y);
+    this.rec.tensors.set(conv.name, this.ops.keep(y));
     return y;
   }
 
@@ -45,13 +45,13 @@ export class RecordingContext implements StepContext {
   }
 
   untokens(name: string, t: Tensor, like: Tensor): Tensor {
-    this.rec.tensors.set(name, t);
+    this.rec.tensors.set(name, this.ops.keep(t));
     return this.dense.untokens(name, t, like);
   }
 
   selfAttention(name: string, q: Tensor, k: Tensor, v: Tensor, heads: number): Tensor {
-    this.rec.tensors.set(`${name}.k`, k);
-    this.rec.tensors.set(`${name}.v`, v);
+    this.rec.tensors.set(`${name}.k`, this.ops.keep(k));
+    this.rec.tensors.set(`${name}.v`, this.ops.keep(v));
     return this.dense.selfAttention(name, q, k, v, heads);
   }
 
@@ -63,7 +63,7 @@ export class RecordingContext implements StepContext {
       if (!source) throw new Error(`cross-attention control: the base version has no probabilities for ${name} at this step`);
       p = this.ops.remapProbs(p, this.o.condItem, source, this.o.control.map);
     }
-    if (this.o.recordProbs) this.rec.probs.set(name, this.ops.sliceBatch(p, this.o.condItem));
+    if (this.o.recordProbs) this.rec.probs.set(name, this.ops.keep(this.ops.sliceBatch(p, this.o.condItem)));
     return this.ops.applyProbs(p, v);
   }
 }
@@ -118,7 +118,7 @@ export class SparseContext implements StepContext {
         y = ops.scatterBlocks(base, conv.forwardTiles(tiles), p.corners, p.active);
       }
     }
-    this.rec.tensors.set(conv.name, y);
+    this.rec.tensors.set(conv.name, this.ops.keep(y));
     return y;
   }
 
@@ -132,7 +132,7 @@ export class SparseContext implements StepContext {
   untokens(name: string, t: Tensor, like: Tensor): Tensor {
     const base = this.base.get(name);
     const y = this.rows.length ? this.ops.scatterRows(base, t, this.rows) : base;
-    this.rec.tensors.set(name, y);
+    this.rec.tensors.set(name, this.ops.keep(y));
     return this.ops.reshape(y, like.shape);
   }
 
@@ -140,8 +140,8 @@ export class SparseContext implements StepContext {
     // all-token K/V: the base's for unchanged tokens, fresh ones for the active tokens
     const kAll = this.ops.scatterRows(this.base.get(`${name}.k`), k, this.rows);
     const vAll = this.ops.scatterRows(this.base.get(`${name}.v`), v, this.rows);
-    this.rec.tensors.set(`${name}.k`, kAll);
-    this.rec.tensors.set(`${name}.v`, vAll);
+    this.rec.tensors.set(`${name}.k`, this.ops.keep(kAll));
+    this.rec.tensors.set(`${name}.v`, this.ops.keep(vAll));
     return this.o.attention === 'accurate' ? this.ops.attention(q, kAll, vAll, { heads }) : this.ops.attention(q, k, v, { heads });
   }
 
@@ -153,7 +153,7 @@ export class SparseContext implements StepContext {
       // the new version's probabilities: the base's rows with the active queries replaced
       const [, hh, l, lk] = baseProbs.shape as [number, number, number, number];
       const fresh = this.ops.reshape(this.ops.sliceBatch(p, this.o.condItem), [hh, this.rows.length, lk]);
-      this.rec.probs.set(name, this.ops.reshape(this.ops.scatterRows(this.ops.reshape(baseProbs, [hh, l, lk]), fresh, this.rows), baseProbs.shape));
+      this.rec.probs.set(name, this.ops.keep(this.ops.reshape(this.ops.scatterRows(this.ops.reshape(baseProbs, [hh, l, lk]), fresh, this.rows), baseProbs.shape)));
     }
     return this.ops.applyProbs(p, v);
   }

@@ -73,7 +73,8 @@ export class StableDiffusion {
     const encoded = prompts.map((p) => this.tokenizer.encode(p));
     const ids = new Int32Array(encoded.length * this.tokenizer.length);
     encoded.forEach((e, i) => ids.set(e.ids, i * this.tokenizer.length));
-    return { context: this.textEncoder.forward(ids, prompts.length), truncated: encoded.map((e) => e.truncated) };
+    const context = this.backend.tidy(() => this.backend.keep(this.textEncoder.forward(ids, prompts.length)));
+    return { context, truncated: encoded.map((e) => e.truncated) };
   }
 
   scheduler(steps: number, name?: string): Scheduler {
@@ -106,6 +107,7 @@ export class StableDiffusion {
     const ops = this.backend;
     const c = this.latentChannels;
     const input = scheduler.scaleModelInput(x, i);
+    return ops.tidy(() => {
     const t = scheduler.timesteps[i]!;
     const cfg = context.shape[0] === 2;
     const batch = new Float32Array(input.length * (cfg ? 2 : 1));
@@ -117,6 +119,7 @@ export class StableDiffusion {
     const guided = new Float32Array(n);
     for (let k = 0; k < n; k++) guided[k] = out[k]! + guidance * (out[n + k]! - out[k]!);
     return guided;
+    });
   }
 
   generate(o: GenerateOptions): Generation {
@@ -143,8 +146,10 @@ export class StableDiffusion {
   /** Latents [h, w, C] -> image in [0, 1], [H, W, 3]. */
   decode(latents: Float32Array, [h, w]: [number, number]): Float32Array {
     const ops = this.backend;
-    const z = ops.fromHost(latents.map((v) => v / this.vae.config.scalingFactor), [1, h, w, this.latentChannels]);
-    return ops.toHost(this.vae.decode(z)).map((v) => Math.min(1, Math.max(0, v / 2 + 0.5)));
+    return ops.tidy(() => {
+      const z = ops.fromHost(latents.map((v) => v / this.vae.config.scalingFactor), [1, h, w, this.latentChannels]);
+      return ops.toHost(this.vae.decode(z)).map((v) => Math.min(1, Math.max(0, v / 2 + 0.5)));
+    });
   }
 }
 

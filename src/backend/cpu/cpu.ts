@@ -89,6 +89,14 @@ export class CpuBackend implements Backend {
     // garbage collected
   }
 
+  tidy<T>(f: () => T): T {
+    return f(); // garbage collected
+  }
+
+  keep(t: Tensor): Tensor {
+    return t;
+  }
+
   linear(x: Tensor, w: Tensor, b?: Tensor): Tensor {
     const [n, k] = w.shape as [number, number];
     if (x.channels !== k) throw new Error(`linear: input has ${x.channels} features, weight ${shapeString(w.shape)} expects ${k}`);

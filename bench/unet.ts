@@ -1,0 +1,94 @@
+// The full-size SD 2 U-Net (../shared/fixtures/sd2-768-configs, random weights) on the cuda backend:
+// ms per U-Net call at 512, 768 and 1024 px (batch 2 = classifier-free guidance, 77 text tokens),
+// achieved TFLOP/s from the MAC count, peak GPU memory; and a whole 768 px text-to-image run at 50
+// steps (text encoder + U-Net + VAE decode). GPU machine only. Writes JSON to $OUT (or bench/results/).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CudaBackend } from '../src/backend/cuda/cuda.js';
+import { ensureTinyModel } from '../src/default/tiny-model.js';
+import { UNetMacCounter } from '../src/edit/macs.js';
+import { Config } from '../src/io/config.js';
+import { ClipTextModel, parseClipTextConfig } from '../src/models/clip-text.js';
+import { Params, type WeightSource } from '../src/models/params.js';
+import { UNet2DConditionModel, parseUNetConfig } from '../src/models/unet.js';
+import { AutoencoderKL, parseVaeConfig } from '../src/models/vae.js';
+import { StableDiffusion } from '../src/pipeline/text-to-image.js';
+import { ClipTokenizer } from '../src/text/clip-tokenizer.js';
+import { PACKAGE_ROOT, fixturesDir } from '../src/verify/fixtures.js';
+
+/** Fast deterministic weights: uniform with the variance of a fan-in init; norms near 1. */
+const RANDOM_WEIGHTS: WeightSource = {
+  has: (name) => !name.startsWith('text_model.'),
+  read(name, shape) {
+    const n = shape.reduce((a, b) => a * b, 1);
+    const fanIn = shape.length > 1 ? shape.slice(1).reduce((a, b) => a * b, 1) : 1;
+    const a = /norm[^.]*\.weight$/.test(name) ? 0.1 : name.endsWith('.bias') ? 0.02 : Math.sqrt(3 / fanIn);
+    const base = /norm[^.]*\.weight$/.test(name) ? 1 : 0;
+    let s = 2463534242 ^ n;
+    for (const ch of name) s = (Math.imul(s, 31) + ch.charCodeAt(0)) | 0;
+    const out = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      s ^= s << 13; s ^= s >>> 17; s ^= s << 5;
+      out[i] = base + a * ((s >>> 0) / 2147483648 - 1);
+    }
+    return out;
+  },
+};
+
+const fixtures = fixturesDir();
+const configs = process.env.FISEDIT_SD2_CONFIGS ?? (fixtures ? join(fixtures, 'sd2-768-configs') : undefined);
+if (!configs) throw new Error('sd2-768-configs not found: set FISEDIT_SD2_CONFIGS or FISEDIT_FIXTURES');
+const unetConfig = parseUNetConfig(Config.read(join(configs, 'unet', 'config.json')));
+const sizes = (process.env.BENCH_SIZES ?? '512,768,1024').split(',').map(Number);
+const calls = Number(process.env.BENCH_CALLS ?? 10);
+const maths = (process.env.BENCH_MATH ?? 'fp32,tf32').split(',') as ('fp32' | 'tf32')[];
+const counter = new UNetMacCounter(unetConfig);
+const results: Record<string, unknown>[] = [];
+
+function time<T>(gpu: CudaBackend, f: () => T): [T, number] {
+  gpu.synchronize();
+  const t0 = performance.now();
+  const r = f();
+  gpu.synchronize();
+  return [r, performance.now() - t0];
+}
+
+for (const math of maths) {
+  const gpu = new CudaBackend({ math });
+  const [unet, loadMs] = time(gpu, () => new UNet2DConditionModel(new Params(gpu, RANDOM_WEIGHTS), unetConfig));
+  console.log(`${gpu.description}: U-Net weights generated and uploaded in ${(loadMs / 1000).toFixed(1)} s`);
+  for (const px of sizes) {
+    const h = px / 8;
+    const macs = counter.count(h, h).totalDense;
+    const sample = gpu.keep(gpu.fromHost(RANDOM_WEIGHTS.read('sample', [2, h, h, 4]), [2, h, h, 4]));
+    const text = gpu.keep(gpu.fromHost(RANDOM_WEIGHTS.read('text', [2, 77, unetConfig.crossAttentionDim]), [2, 77, unetConfig.crossAttentionDim]));
+    const step = () => gpu.tidy(() => { unet.forward(sample, [500, 500], text); });
+    gpu.pool.peak = gpu.pool.inUse;
+    step(); step(); // warm-up
+    const ms: number[] = [];
+    for (let i = 0; i < calls; i++) ms.push(time(gpu, step)[1]);
+    ms.sort((a, b) => a - b);
+    const median = ms[Math.floor(ms.length / 2)]!;
+    const r = { math, px, batch: 2, msPerCall: +median.toFixed(2), msMin: +ms[0]!.toFixed(2), gmac: +(macs / 1e9).toFixed(1), tflops: +((2 * macs) / (median / 1000) / 1e12).toFixed(1), peakGpuGiB: +(gpu.pool.peak / 2 ** 30).toFixed(2) };
+    console.log(JSON.stringify(r));
+    results.push(r);
+  }
+  if (math === maths[maths.length - 1] && process.env.BENCH_PIPELINE !== '0') {
+    // whole 768 px text-to-image, 50 steps: text encoder + U-Net + VAE decode (random weights)
+    const tokenizer = ClipTokenizer.fromFolder(join(ensureTinyModel(join(process.env.FISEDIT_HOME ?? '/tmp/fisedit-bench', 'tiny')), 'tokenizer'));
+    const te = new ClipTextModel(new Params(gpu, RANDOM_WEIGHTS), parseClipTextConfig(Config.read(join(configs, 'text_encoder', 'config.json'))));
+    const vae = new AutoencoderKL(new Params(gpu, RANDOM_WEIGHTS), parseVaeConfig(Config.read(join(configs, 'vae', 'config.json'))));
+    const sd = new StableDiffusion(gpu, tokenizer, te, unet, vae, Config.read(join(configs, 'scheduler', 'scheduler_config.json')));
+    const [, ms] = time(gpu, () => sd.generate({ prompt: 'a dog on the sofa', steps: 50, width: 768, height: 768, seed: 1, scheduler: 'dpmpp2m' }));
+    const r = { math, what: 'text-to-image 768 px, 50 steps DPM-Solver++, guidance 7.5 (text encoder + 50 U-Net calls + VAE decode)', seconds: +(ms / 1000).toFixed(2), peakGpuGiB: +(gpu.pool.peak / 2 ** 30).toFixed(2) };
+    console.log(JSON.stringify(r));
+    results.push(r);
+  }
+}
+
+const out = { what: 'SD 2 U-Net (sd2-768-configs, random weights) on the cuda backend', command: 'node dist/bench/unet.js', date: new Date().toISOString(), results };
+const dir = process.env.OUT ?? join(PACKAGE_ROOT, 'bench', 'results');
+mkdirSync(dir, { recursive: true });
+const file = join(dir, `${out.date.slice(0, 10)}-unet-cuda.json`);
+writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
+console.log(`wrote ${file}`);

@@ -1,0 +1,369 @@
+// The cuda backend: the op set on an NVIDIA GPU through the driver API, NVRTC-compiled kernels
+// (kernels/ops.cu) and cuBLAS. This first version keeps float32 storage and math throughout (the
+// fp32 checking mode): convolution is im2col + GEMM, attention is GEMM + softmax + GEMM.
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AttentionOptions, Backend, ChannelAffine, Conv2dOptions, TileSet } from '../backend.js';
+import { Tensor, numel, sameShape, shapeString } from '../../tensor/tensor.js';
+import { FiseditError } from '../../io/errors.js';
+import { Cublas, OP_N, OP_T } from './cublas.js';
+import { Driver, type ArgKind } from './driver.js';
+import { DeviceBuffer, MemoryPool } from './memory.js';
+import { compileCubin } from './nvrtc.js';
+
+const KERNELS: Record<string, ArgKind[]> = {
+  k_add: ['ptr', 'ptr', 'ptr', 'f32', 'u64'],
+  k_scale: ['ptr', 'ptr', 'f32', 'u64'],
+  k_unary: ['ptr', 'ptr', 'i32', 'u64'],
+  k_geglu: ['ptr', 'ptr', 'u64', 'u64'],
+  k_add_per_channel: ['ptr', 'ptr', 'ptr', 'u64', 'u64', 'u64'],
+  k_bias_rows: ['ptr', 'ptr', 'u64', 'u64'],
+  k_concat: ['ptr', 'ptr', 'ptr', 'u64', 'u64', 'u64'],
+  k_slice_cols: ['ptr', 'ptr', 'u64', 'u64', 'u64', 'u64'],
+  k_upsample2x: ['ptr', 'ptr', 'i32', 'i32', 'i32', 'u64'],
+  k_embedding: ['ptr', 'ptr', 'ptr', 'u64', 'u64'],
+  k_im2col: ['ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'u64'],
+  k_group_stats: ['ptr', 'ptr', 'ptr', 'u64', 'i32', 'i32', 'f32'],
+  k_group_apply: ['ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'u64', 'i32', 'i32', 'i32', 'u64'],
+  k_channel_affine: ['ptr', 'ptr', 'ptr', 'ptr', 'u64', 'i32', 'i32', 'u64'],
+  k_layer_norm: ['ptr', 'ptr', 'ptr', 'ptr', 'i32', 'f32'],
+  k_softmax_rows: ['ptr', 'i32', 'i32', 'f32', 'i32'],
+  k_gather_tiles: ['ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'u64'],
+  k_scatter_blocks: ['ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32', 'u64'],
+  k_gather_rows: ['ptr', 'ptr', 'ptr', 'u64', 'i32', 'i32', 'u64'],
+  k_scatter_rows: ['ptr', 'ptr', 'ptr', 'u64', 'i32', 'i32', 'u64'],
+  k_remap_probs: ['ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32', 'u64'],
+};
+
+const KERNEL_SOURCE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'src', 'backend', 'cuda', 'kernels', 'ops.cu');
+
+type T = Tensor<DeviceBuffer>;
+
+export interface CudaOptions {
+  device?: number;
+  /** 'fp32' (default: exact float32 GEMMs, the checking mode) or 'tf32' (tensor-core GEMMs). */
+  math?: 'fp32' | 'tf32';
+}
+
+export class CudaBackend implements Backend {
+  readonly name = 'cuda';
+  readonly driver: Driver;
+  readonly pool: MemoryPool;
+  private readonly blas: Cublas;
+  private readonly fns = new Map<string, unknown>();
+  readonly math: 'fp32' | 'tf32';
+
+  /** Opens the GPU; every missing piece (driver, device, NVRTC, cuBLAS) is an error that names it. */
+  constructor(o: CudaOptions = {}) {
+    this.driver = new Driver(o.device ?? 0);
+    this.pool = new MemoryPool(this.driver);
+    this.math = o.math ?? 'fp32';
+    this.blas = new Cublas(this.math === 'tf32');
+    const [major, minor] = this.driver.computeCapability;
+    const cubin = compileCubin(readFileSync(KERNEL_SOURCE, 'utf8'), 'ops', `sm_${major}${minor}`);
+    const module = this.driver.loadModule(cubin);
+    for (const name of Object.keys(KERNELS)) this.fns.set(name, this.driver.getFunction(module, name));
+  }
+
+  get description(): string {
+    return `${this.driver.name} (sm_${this.driver.computeCapability.join('')}), ${this.math} GEMMs, fp32 storage`;
+  }
+
+  private run(name: string, n: number, args: number[], block = 256, grid?: number): void {
+    if (n === 0 && grid === undefined) return;
+    const g = grid ?? Math.min(Math.ceil(n / block), 1 << 20);
+    this.driver.launch(this.fns.get(name), name, g, block, KERNELS[name]!, args);
+  }
+
+  private empty(shape: readonly number[], bytesPer = 4): T {
+    return new Tensor(shape, this.pool.alloc(numel(shape) * bytesPer));
+  }
+
+  private p(t: Tensor): number {
+    const s = t.storage;
+    if (!(s instanceof DeviceBuffer)) throw new Error('tensor does not belong to the cuda backend');
+    if (s.freed) throw new Error(`tensor ${shapeString(t.shape)} was used after its scope ended`);
+    return s.ptr;
+  }
+
+  private upload(data: ArrayBufferView, shape: readonly number[], bytes: number): T {
+    const t = this.empty(shape, bytes / Math.max(1, numel(shape)));
+    if (data.byteLength) this.driver.upload(t.storage.ptr, data);
+    return t;
+  }
+
+  private ints(values: Int32Array | Uint8Array): T {
+    return this.upload(values, [values.length], values.byteLength);
+  }
+
+  fromHost(d: Float32Array, shape: readonly number[]): Tensor {
+    if (d.length !== numel(shape)) throw new FiseditError(`fromHost: ${d.length} values for shape ${shapeString(shape)}`);
+    return this.upload(d, shape, d.byteLength);
+  }
+
+  /** A zero-filled tensor (device memory; GpuOutOfMemory when it does not fit). */
+  zeros(shape: readonly number[]): Tensor {
+    const t = this.empty(shape);
+    this.driver.zero(t.storage.ptr, t.size * 4);
+    return t;
+  }
+
+  toHost(t: Tensor): Float32Array {
+    const out = new Float32Array(t.size);
+    if (out.length) this.driver.download(out, this.p(t));
+    return out;
+  }
+
+  convWeight(d: Float32Array, shape: readonly [number, number, number, number]): Tensor {
+    const [o, i, kh, kw] = shape;
+    const out = new Float32Array(d.length);
+    for (let a = 0; a < o; a++) for (let b = 0; b < i; b++) for (let y = 0; y < kh; y++) for (let x = 0; x < kw; x++) out[((a * kh + y) * kw + x) * i + b] = d[((a * i + b) * kh + y) * kw + x]!;
+    return this.fromHost(out, [o, kh, kw, i]);
+  }
+
+  dispose(t: Tensor): void {
+    this.pool.release(t.storage as DeviceBuffer);
+  }
+
+  tidy<R>(f: () => R): R {
+    return this.pool.tidy(f, (r) => (r instanceof Tensor ? [r.storage as DeviceBuffer] : []));
+  }
+
+  keep(t: Tensor): Tensor {
+    this.pool.persist(t.storage as DeviceBuffer);
+    return t;
+  }
+
+  synchronize(): void {
+    this.driver.synchronize();
+  }
+
+  linear(x: Tensor, w: Tensor, b?: Tensor): Tensor {
+    const [n, k] = w.shape as [number, number];
+    if (x.channels !== k) throw new Error(`linear: input has ${x.channels} features, weight ${shapeString(w.shape)} expects ${k}`);
+    const m = x.size / k;
+    const y = this.empty([...x.shape.slice(0, -1), n]);
+    if (m === 0) return y;
+    // row-major Y[m,n] = X[m,k] W[n,k]^T  <=>  column-major Y^T = W X^T
+    this.blas.gemm(OP_T, OP_N, n, m, k, this.p(w), k, this.p(x), k, this.p(y), n);
+    if (b) this.run('k_bias_rows', y.size, [this.p(y), this.p(b), n, y.size]);
+    return y;
+  }
+
+  conv2d(x: Tensor, w: Tensor, b: Tensor | undefined, opts: Conv2dOptions = {}): Tensor {
+    const [n, h, wd, ci] = x.shape as [number, number, number, number];
+    const [co, kh, kw, wci] = w.shape as [number, number, number, number];
+    if (ci !== wci) throw new Error(`conv2d: input has ${ci} channels, weight expects ${wci}`);
+    const s = opts.stride ?? 1;
+    const p = opts.padding ?? 0;
+    const [pt, pb, pl, pr] = typeof p === 'number' ? [p, p, p, p] : p;
+    const ho = Math.floor((h + pt + pb - kh) / s) + 1, wo = Math.floor((wd + pl + pr - kw) / s) + 1;
+    const rows = n * ho * wo, kdim = kh * kw * ci;
+    const flatW = new Tensor([co, kdim], w.storage);
+    if (kh === 1 && kw === 1 && s === 1 && pt + pb + pl + pr === 0) return this.reshape(this.linear(this.reshape(x, [rows, ci]), flatW, b), [n, ho, wo, co]);
+    return this.tidy(() => {
+      const col = this.empty([rows, kdim]);
+      this.run('k_im2col', col.size, [this.p(x), this.p(col), h, wd, ci, kh, kw, s, pt, pl, ho, wo, col.size]);
+      return this.reshape(this.linear(col, flatW, b), [n, ho, wo, co]);
+    });
+  }
+
+  groupNormStats(x: Tensor, groups: number, eps: number) {
+    const n = x.shape[0]!, c = x.channels;
+    const positions = x.size / (n * c);
+    return this.tidy(() => {
+      const mean = this.empty([n * groups], 8), rstd = this.empty([n * groups], 8);
+      this.run('k_group_stats', 0, [this.p(x), this.p(mean), this.p(rstd), positions, c, groups, eps], 256, n * groups);
+      const m = new Float64Array(n * groups), r = new Float64Array(n * groups);
+      this.driver.download(m, this.p(mean));
+      this.driver.download(r, this.p(rstd));
+      return { mean: m, rstd: r };
+    });
+  }
+
+  groupNorm(x: Tensor, groups: number, gamma: Tensor, beta: Tensor, eps: number, silu = false): Tensor {
+    const n = x.shape[0]!, c = x.channels;
+    if (c % groups) throw new Error(`groupNorm: ${c} channels do not split into ${groups} groups`);
+    const positions = x.size / (n * c);
+    const out = this.empty(x.shape);
+    this.tidy(() => {
+      const mean = this.empty([n * groups], 8), rstd = this.empty([n * groups], 8);
+      this.run('k_group_stats', 0, [this.p(x), this.p(mean), this.p(rstd), positions, c, groups, eps], 256, n * groups);
+      this.run('k_group_apply', x.size, [this.p(x), this.p(mean), this.p(rstd), this.p(gamma), this.p(beta), this.p(out), positions * c, c, groups, silu ? 1 : 0, x.size]);
+    });
+    return out;
+  }
+
+  layerNorm(x: Tensor, gamma: Tensor, beta: Tensor, eps: number): Tensor {
+    const c = x.channels;
+    const out = this.empty(x.shape);
+    this.run('k_layer_norm', 0, [this.p(x), this.p(gamma), this.p(beta), this.p(out), c, eps], 256, x.size / c);
+    return out;
+  }
+
+  attentionProbs(q: Tensor, k: Tensor, heads: number, causal = false): Tensor {
+    const [batch, lq, width] = q.shape as [number, number, number];
+    const lk = k.shape[1]!;
+    if (width % heads) throw new Error(`attention: width ${width} does not split into ${heads} heads`);
+    const d = width / heads;
+    const s = this.empty([batch, heads, lq, lk]);
+    if (lq === 0 || lk === 0) return s;
+    for (let b = 0; b < batch; b++)
+      // per head: S^T (col-major lk x lq) = K_h (op T of col-major d x lk, ld width) * Q_h^T
+      this.blas.gemmStridedBatched(OP_T, OP_N, lk, lq, d, this.p(k) + b * lk * width * 4, width, d, this.p(q) + b * lq * width * 4, width, d,
+        this.p(s) + b * heads * lq * lk * 4, lk, lq * lk, heads);
+    this.run('k_softmax_rows', 0, [this.p(s), lq, lk, 1 / Math.sqrt(d), causal ? 1 : 0], 256, batch * heads * lq);
+    return s;
+  }
+
+  applyProbs(probs: Tensor, v: Tensor): Tensor {
+    const [batch, heads, lq, lk] = probs.shape as [number, number, number, number];
+    const width = v.channels, d = width / heads;
+    const out = this.empty([batch, lq, width]);
+    if (lq === 0) return out;
+    for (let b = 0; b < batch; b++)
+      // O_h^T (col-major d x lq, ld width) = V_h^T (col-major d x lk, ld width) * P^T (col-major lk x lq)
+      this.blas.gemmStridedBatched(OP_N, OP_N, d, lq, lk, this.p(v) + b * lk * width * 4, width, d, this.p(probs) + b * heads * lq * lk * 4, lk, lq * lk,
+        this.p(out) + b * lq * width * 4, width, d, heads);
+    return out;
+  }
+
+  attention(q: Tensor, k: Tensor, v: Tensor, opts: AttentionOptions): Tensor {
+    if (!sameShape(k.shape, v.shape)) throw new Error(`attention(k, v): shapes ${shapeString(k.shape)} and ${shapeString(v.shape)} differ`);
+    const out = this.tidy(() => this.applyProbs(this.attentionProbs(q, k, opts.heads, opts.causal ?? false), v));
+    return out;
+  }
+
+  private unary(x: Tensor, mode: number): Tensor {
+    const out = this.empty(x.shape);
+    this.run('k_unary', x.size, [this.p(x), this.p(out), mode, x.size]);
+    return out;
+  }
+
+  silu(x: Tensor): Tensor { return this.unary(x, 0); }
+  gelu(x: Tensor): Tensor { return this.unary(x, 1); }
+  quickGelu(x: Tensor): Tensor { return this.unary(x, 2); }
+
+  geglu(x: Tensor): Tensor {
+    const f = x.channels / 2;
+    const out = this.empty([...x.shape.slice(0, -1), f]);
+    this.run('k_geglu', out.size, [this.p(x), this.p(out), f, out.size]);
+    return out;
+  }
+
+  add(a: Tensor, b: Tensor, scale = 1): Tensor {
+    if (!sameShape(a.shape, b.shape)) throw new Error(`add: shapes ${shapeString(a.shape)} and ${shapeString(b.shape)} differ`);
+    const out = this.empty(a.shape);
+    this.run('k_add', a.size, [this.p(a), this.p(b), this.p(out), scale, a.size]);
+    return out;
+  }
+
+  scale(x: Tensor, s: number): Tensor {
+    const out = this.empty(x.shape);
+    this.run('k_scale', x.size, [this.p(x), this.p(out), s, x.size]);
+    return out;
+  }
+
+  addPerChannel(x: Tensor, v: Tensor): Tensor {
+    const n = x.shape[0]!, c = x.channels;
+    if (!sameShape(v.shape, [n, c])) throw new Error(`addPerChannel: ${shapeString(v.shape)} does not match [${n}, ${c}]`);
+    const out = this.empty(x.shape);
+    this.run('k_add_per_channel', x.size, [this.p(x), this.p(v), this.p(out), x.size / n, c, x.size]);
+    return out;
+  }
+
+  concatChannels(a: Tensor, b: Tensor): Tensor {
+    const ca = a.channels, cb = b.channels;
+    const out = this.empty([...a.shape.slice(0, -1), ca + cb]);
+    this.run('k_concat', out.size, [this.p(a), this.p(b), this.p(out), ca, cb, out.size]);
+    return out;
+  }
+
+  upsampleNearest2x(x: Tensor): Tensor {
+    const [n, h, w, c] = x.shape as [number, number, number, number];
+    const out = this.empty([n, 2 * h, 2 * w, c]);
+    this.run('k_upsample2x', out.size, [this.p(x), this.p(out), h, w, c, out.size]);
+    return out;
+  }
+
+  embedding(table: Tensor, ids: Int32Array): Tensor {
+    const [v, c] = table.shape as [number, number];
+    for (const id of ids) if (id < 0 || id >= v) throw new FiseditError(`embedding: token id ${id} outside the vocabulary of ${v}`);
+    const out = this.empty([ids.length, c]);
+    this.tidy(() => this.run('k_embedding', out.size, [this.p(table), this.p(this.ints(ids)), this.p(out), c, out.size]));
+    return out;
+  }
+
+  splitChannels(x: Tensor, widths: readonly number[]): Tensor[] {
+    const c = x.channels;
+    let start = 0;
+    return widths.map((w) => {
+      const out = this.empty([...x.shape.slice(0, -1), w]);
+      this.run('k_slice_cols', out.size, [this.p(x), this.p(out), c, start, w, out.size]);
+      start += w;
+      return out;
+    });
+  }
+
+  reshape(x: Tensor, shape: readonly number[]): Tensor {
+    if (numel(shape) !== x.size) throw new Error(`reshape: ${shapeString(x.shape)} cannot become ${shapeString(shape)}`);
+    return new Tensor(shape, x.storage);
+  }
+
+  channelAffine(x: Tensor, a: ChannelAffine, silu = false): Tensor {
+    const out = this.empty(x.shape);
+    this.run('k_channel_affine', x.size, [this.p(x), this.p(a.scale), this.p(a.shift), this.p(out), x.size / x.shape[0]!, x.channels, silu ? 1 : 0, x.size]);
+    return out;
+  }
+
+  gatherTiles(x: Tensor, tiles: TileSet, affine?: ChannelAffine, silu = false): Tensor {
+    const [n, h, w, c] = x.shape as [number, number, number, number];
+    const blocks = tiles.origins.length / 2;
+    const out = this.empty([n * blocks, tiles.side, tiles.side, c]);
+    this.tidy(() => this.run('k_gather_tiles', out.size, [this.p(x), this.p(this.ints(tiles.origins)), affine ? this.p(affine.scale) : 0, affine ? this.p(affine.shift) : 0, this.p(out), h, w, c, blocks, tiles.side, silu ? 1 : 0, out.size]));
+    return out;
+  }
+
+  private clone(base: Tensor): T {
+    const out = this.empty(base.shape);
+    this.driver.copy(out.storage.ptr, this.p(base), base.size * 4);
+    return out;
+  }
+
+  scatterBlocks(base: Tensor, src: Tensor, corners: Int32Array, active: Uint8Array): Tensor {
+    const [, h, w, c] = base.shape as [number, number, number, number];
+    const out = this.clone(base);
+    this.tidy(() => this.run('k_scatter_blocks', src.size, [this.p(src), this.p(this.ints(corners)), this.p(this.ints(active)), this.p(out), h, w, c, corners.length / 2, src.shape[1]!, src.size]));
+    return out;
+  }
+
+  gatherRows(x: Tensor, idx: Int32Array): Tensor {
+    const [n, l, c] = x.shape as [number, number, number];
+    const out = this.empty([n, idx.length, c]);
+    this.tidy(() => this.run('k_gather_rows', out.size, [this.p(x), this.p(this.ints(idx)), this.p(out), l, idx.length, c, out.size]));
+    return out;
+  }
+
+  scatterRows(base: Tensor, src: Tensor, idx: Int32Array): Tensor {
+    const [, l, c] = base.shape as [number, number, number];
+    const out = this.clone(base);
+    this.tidy(() => this.run('k_scatter_rows', src.size, [this.p(src), this.p(this.ints(idx)), this.p(out), l, idx.length, c, src.size]));
+    return out;
+  }
+
+  sliceBatch(x: Tensor, index: number): Tensor {
+    const per = x.size / x.shape[0]!;
+    const out = this.empty([1, ...x.shape.slice(1)]);
+    this.driver.copy(out.storage.ptr, this.p(x) + index * per * 4, per * 4);
+    return out;
+  }
+
+  remapProbs(probs: Tensor, item: number, source: Tensor, map: Int32Array): Tensor {
+    const [, heads, lq, lk] = probs.shape as [number, number, number, number];
+    const out = this.clone(probs);
+    const n = heads * lq * lk;
+    this.tidy(() => this.run('k_remap_probs', n, [this.p(out), this.p(source), this.p(this.ints(map)), heads, lq, lk, source.shape[3]!, item, n]));
+    return out;
+  }
+}

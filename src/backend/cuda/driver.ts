@@ -1,0 +1,148 @@
+// The CUDA driver API through koffi: context, memory, modules, launches. Device pointers are
+// plain numbers (CUdeviceptr); kernel arguments are packed into one reusable 8-byte-slot buffer.
+import koffi from 'koffi';
+import { FiseditError } from '../../io/errors.js';
+import { loadLibrary } from './libs.js';
+
+const CUDA_ERROR_OUT_OF_MEMORY = 2;
+
+export type ArgKind = 'ptr' | 'u64' | 'i32' | 'f32';
+
+export class GpuOutOfMemory extends FiseditError {
+  constructor(bytes: number, free: number, total: number) {
+    super(`GPU out of memory: asked for ${(bytes / 2 ** 20).toFixed(1)} MiB with ${(free / 2 ** 20).toFixed(0)} MiB free of ${(total / 2 ** 30).toFixed(1)} GiB`);
+    this.name = 'GpuOutOfMemory';
+  }
+}
+
+export class Driver {
+  private readonly f: Record<string, (...a: unknown[]) => number>;
+  private readonly argSlots: unknown;
+  private readonly argPtrs: unknown;
+  private readonly slotsAddress: bigint;
+  readonly device: number;
+  readonly name: string;
+  readonly computeCapability: [number, number];
+
+  constructor(ordinal = 0) {
+    const lib = loadLibrary('the NVIDIA driver (libcuda)', ['libcuda.so.1', 'libcuda.so']);
+    koffi.opaque('CUctx_st');
+    const decl: Record<string, string> = {
+      cuInit: 'int cuInit(unsigned int flags)',
+      cuDeviceGetCount: 'int cuDeviceGetCount(_Out_ int *count)',
+      cuDeviceGet: 'int cuDeviceGet(_Out_ int *device, int ordinal)',
+      cuDeviceGetName: 'int cuDeviceGetName(_Out_ uint8_t *name, int len, int dev)',
+      cuDeviceGetAttribute: 'int cuDeviceGetAttribute(_Out_ int *pi, int attrib, int dev)',
+      cuDevicePrimaryCtxRetain: 'int cuDevicePrimaryCtxRetain(_Out_ void **pctx, int dev)',
+      cuCtxSetCurrent: 'int cuCtxSetCurrent(void *ctx)',
+      cuCtxSynchronize: 'int cuCtxSynchronize()',
+      cuMemAlloc: 'int cuMemAlloc_v2(_Out_ uint64_t *dptr, size_t bytes)',
+      cuMemFree: 'int cuMemFree_v2(uint64_t dptr)',
+      cuMemGetInfo: 'int cuMemGetInfo_v2(_Out_ size_t *free, _Out_ size_t *total)',
+      cuMemcpyHtoD: 'int cuMemcpyHtoD_v2(uint64_t dst, const void *src, size_t bytes)',
+      cuMemcpyDtoH: 'int cuMemcpyDtoH_v2(_Out_ void *dst, uint64_t src, size_t bytes)',
+      cuMemcpyDtoD: 'int cuMemcpyDtoD_v2(uint64_t dst, uint64_t src, size_t bytes)',
+      cuMemsetD8: 'int cuMemsetD8_v2(uint64_t dst, uint8_t value, size_t n)',
+      cuModuleLoadData: 'int cuModuleLoadData(_Out_ void **module, const void *image)',
+      cuModuleGetFunction: 'int cuModuleGetFunction(_Out_ void **fn, void *module, const char *name)',
+      cuLaunchKernel: 'int cuLaunchKernel(void *f, unsigned int gx, unsigned int gy, unsigned int gz, unsigned int bx, unsigned int by, unsigned int bz, unsigned int shmem, void *stream, void *params, void *extra)',
+      cuGetErrorName: 'int cuGetErrorName(int error, _Out_ const char **name)',
+    };
+    this.f = Object.fromEntries(Object.entries(decl).map(([k, proto]) => [k, lib.func(proto) as (...a: unknown[]) => number]));
+    this.check('cuInit', this.f.cuInit!(0));
+    const count = [0];
+    this.check('cuDeviceGetCount', this.f.cuDeviceGetCount!(count));
+    if (!count[0]) throw new FiseditError('cuda backend: the driver reports no CUDA device');
+    if (ordinal >= count[0]) throw new FiseditError(`cuda backend: device ${ordinal} requested, ${count[0]} present`);
+    const dev = [0];
+    this.check('cuDeviceGet', this.f.cuDeviceGet!(dev, ordinal));
+    this.device = dev[0]!;
+    const name = new Uint8Array(256);
+    this.check('cuDeviceGetName', this.f.cuDeviceGetName!(name, 256, this.device));
+    this.name = Buffer.from(name.subarray(0, name.indexOf(0))).toString();
+    const attr = (a: number) => {
+      const v = [0];
+      this.check('cuDeviceGetAttribute', this.f.cuDeviceGetAttribute!(v, a, this.device));
+      return v[0]!;
+    };
+    this.computeCapability = [attr(75), attr(76)];
+    const ctx = [null];
+    this.check('cuDevicePrimaryCtxRetain', this.f.cuDevicePrimaryCtxRetain!(ctx, this.device));
+    this.check('cuCtxSetCurrent', this.f.cuCtxSetCurrent!(ctx[0]));
+    this.argSlots = koffi.alloc('uint64_t', 64);
+    this.argPtrs = koffi.alloc('uint64_t', 64);
+    this.slotsAddress = koffi.address(this.argSlots);
+    for (let i = 0; i < 64; i++) koffi.encode(this.argPtrs, 8 * i, 'uint64_t', this.slotsAddress + BigInt(8 * i));
+  }
+
+  check(what: string, code: number): void {
+    if (code === 0) return;
+    const name: (string | null)[] = [null];
+    this.f.cuGetErrorName?.(code, name);
+    throw new FiseditError(`cuda backend: ${what} failed with ${name[0] ?? `error ${code}`}`);
+  }
+
+  memInfo(): { free: number; total: number } {
+    const free = [0], total = [0];
+    this.check('cuMemGetInfo', this.f.cuMemGetInfo!(free, total));
+    return { free: Number(free[0]), total: Number(total[0]) };
+  }
+
+  /** Device memory, or GpuOutOfMemory. */
+  alloc(bytes: number): number {
+    const p = [0];
+    const code = this.f.cuMemAlloc!(p, Math.max(bytes, 1));
+    if (code === CUDA_ERROR_OUT_OF_MEMORY) {
+      const { free, total } = this.memInfo();
+      throw new GpuOutOfMemory(bytes, free, total);
+    }
+    this.check('cuMemAlloc', code);
+    return Number(p[0]);
+  }
+
+  free(ptr: number): void {
+    this.check('cuMemFree', this.f.cuMemFree!(ptr));
+  }
+
+  upload(dst: number, src: ArrayBufferView): void {
+    this.check('cuMemcpyHtoD', this.f.cuMemcpyHtoD!(dst, src, src.byteLength));
+  }
+
+  download(dst: ArrayBufferView, src: number): void {
+    this.check('cuMemcpyDtoH', this.f.cuMemcpyDtoH!(dst, src, dst.byteLength));
+  }
+
+  copy(dst: number, src: number, bytes: number): void {
+    if (bytes) this.check('cuMemcpyDtoD', this.f.cuMemcpyDtoD!(dst, src, bytes));
+  }
+
+  zero(dst: number, bytes: number): void {
+    if (bytes) this.check('cuMemsetD8', this.f.cuMemsetD8!(dst, 0, bytes));
+  }
+
+  synchronize(): void {
+    this.check('cuCtxSynchronize', this.f.cuCtxSynchronize!());
+  }
+
+  loadModule(cubin: Uint8Array): unknown {
+    const m = [null];
+    this.check('cuModuleLoadData', this.f.cuModuleLoadData!(m, cubin));
+    return m[0];
+  }
+
+  getFunction(module: unknown, name: string): unknown {
+    const fn = [null];
+    this.check(`cuModuleGetFunction(${name})`, this.f.cuModuleGetFunction!(fn, module, name));
+    return fn[0];
+  }
+
+  launch(fn: unknown, name: string, grid: number, block: number, kinds: readonly ArgKind[], args: readonly number[]): void {
+    if (args.length !== kinds.length) throw new Error(`${name}: ${args.length} arguments for ${kinds.length} parameters`);
+    for (let i = 0; i < args.length; i++) {
+      const k = kinds[i]!;
+      const type = k === 'ptr' || k === 'u64' ? 'uint64_t' : k === 'i32' ? 'int32_t' : 'float';
+      koffi.encode(this.argSlots, 8 * i, type, k === 'ptr' || k === 'u64' ? BigInt(Math.trunc(args[i]!)) : args[i]);
+    }
+    this.check(`launch ${name}`, this.f.cuLaunchKernel!(fn, grid, 1, 1, block, 1, 1, 0, null, this.argPtrs, null));
+  }
+}

@@ -1,0 +1,65 @@
+// Compiling our .cu sources with NVRTC for the GPU that is present, with the cubin cached on disk
+// under a key of source, architecture and options (a second start loads it without compiling).
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FiseditError } from '../../io/errors.js';
+import { loadLibrary, type Library } from './libs.js';
+
+let nvrtc: Record<string, (...a: unknown[]) => number> | undefined;
+
+function bind(): Record<string, (...a: unknown[]) => number> {
+  if (nvrtc) return nvrtc;
+  const lib: Library = loadLibrary('NVRTC (libnvrtc)', ['libnvrtc.so.13', 'libnvrtc.so.12', 'libnvrtc.so']);
+  const decl: Record<string, string> = {
+    create: 'int nvrtcCreateProgram(_Out_ void **prog, const char *src, const char *name, int numHeaders, void *headers, void *includeNames)',
+    compile: 'int nvrtcCompileProgram(void *prog, int numOptions, const char **options)',
+    cubinSize: 'int nvrtcGetCUBINSize(void *prog, _Out_ size_t *size)',
+    cubin: 'int nvrtcGetCUBIN(void *prog, _Out_ uint8_t *cubin)',
+    logSize: 'int nvrtcGetProgramLogSize(void *prog, _Out_ size_t *size)',
+    log: 'int nvrtcGetProgramLog(void *prog, _Out_ uint8_t *log)',
+    destroy: 'int nvrtcDestroyProgram(_Inout_ void **prog)',
+  };
+  nvrtc = Object.fromEntries(Object.entries(decl).map(([k, p]) => [k, lib.func(p) as (...a: unknown[]) => number]));
+  return nvrtc;
+}
+
+export function cubinCacheDir(): string {
+  return process.env.FISEDIT_CUBIN_CACHE ?? join(process.env.FISEDIT_HOME ?? join(process.env.HOME ?? '/tmp', '.cache', 'fisedit'), 'cubin');
+}
+
+/** A cubin for `arch` (e.g. "sm_90"), from the disk cache or freshly compiled. */
+export function compileCubin(source: string, name: string, arch: string, options: readonly string[] = []): Uint8Array {
+  const opts = [`--gpu-architecture=${arch}`, '-std=c++17', ...options];
+  const key = createHash('sha256').update(source).update('\0').update(opts.join(' ')).digest('hex').slice(0, 32);
+  const dir = cubinCacheDir();
+  const file = join(dir, `${name}-${arch}-${key}.cubin`);
+  if (existsSync(file)) return readFileSync(file);
+  const f = bind();
+  const prog = [null];
+  const ok = (what: string, code: number) => {
+    if (code !== 0) throw new FiseditError(`NVRTC ${what} failed (code ${code}) for ${name}`);
+  };
+  ok('create', f.create!(prog, source, `${name}.cu`, 0, null, null));
+  try {
+    const code = f.compile!(prog[0], opts.length, opts);
+    if (code !== 0) {
+      const size = [0];
+      f.logSize!(prog[0], size);
+      const log = new Uint8Array(Number(size[0]));
+      f.log!(prog[0], log);
+      throw new FiseditError(`NVRTC could not compile ${name}.cu for ${arch}:\n${Buffer.from(log).toString()}`);
+    }
+    const size = [0];
+    ok('cubin size', f.cubinSize!(prog[0], size));
+    const cubin = new Uint8Array(Number(size[0]));
+    ok('cubin', f.cubin!(prog[0], cubin));
+    mkdirSync(dir, { recursive: true });
+    const tmp = `${file}.tmp-${process.pid}`;
+    writeFileSync(tmp, cubin);
+    renameSync(tmp, file);
+    return cubin;
+  } finally {
+    f.destroy!(prog);
+  }
+}

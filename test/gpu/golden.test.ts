@@ -1,0 +1,48 @@
+// The golden checks and FISEdit's exactness properties on the cuda backend (fp32 mode).
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { CpuBackend } from '../../src/backend/cpu/cpu.js';
+import { CudaBackend } from '../../src/backend/cuda/cuda.js';
+import { EditSession } from '../../src/edit/session.js';
+import { StableDiffusion } from '../../src/pipeline/text-to-image.js';
+import { maxAbsDiff } from '../../src/verify/compare.js';
+import { fixturesDir } from '../../src/verify/fixtures.js';
+import { GOLDEN_MODELS, formatRow, runGolden } from '../../src/verify/golden.js';
+
+const gpu = new CudaBackend();
+const dir = fixturesDir();
+if (!dir) throw new Error('fixtures not found: run ../shared/device/prepare.sh --fixtures tiny-sd2,tiny-sd15');
+
+describe(`golden checks on ${gpu.description}`, () => {
+  it('every golden check passes within the fixture tolerances', () => {
+    const present = GOLDEN_MODELS.filter((m) => m !== undefined);
+    const { rows, failed } = runGolden(dir, gpu, () => {}, present);
+    process.stdout.write(rows.map(formatRow).join('\n') + '\n');
+    assert.equal(failed, 0, rows.filter((r) => !r.ok).map(formatRow).join('\n'));
+  });
+});
+
+describe('FISEdit exactness on the cuda backend, and agreement with the cpu backend', () => {
+  const model = join(dir, 'tiny-sd2');
+  const sdGpu = StableDiffusion.load(model, gpu), sdCpu = StableDiffusion.load(model, new CpuBackend());
+  const gen = { prompt: 'a red cube on a table', steps: 6, seed: 2, width: 128, height: 128 };
+  const P1 = 'a blue cube on a table';
+  const mask = Uint8Array.from({ length: 256 }, (_, i) => ((i >> 4) > 3 && (i >> 4) < 10 && (i & 15) > 2 && (i & 15) < 12 ? 1 : 0));
+
+  it('empty mask, full mask, outside the mask; cuda sparse agrees with cpu sparse', () => {
+    const s = new EditSession(sdGpu);
+    const v0 = s.generate(gen);
+    assert.deepEqual(s.edit(P1, { mask: new Uint8Array(256), from: 0 }).latents, v0.latents);
+    const full = s.edit(P1, { mask: new Uint8Array(256).fill(1), from: 0 });
+    assert.ok(maxAbsDiff(full.latents, sdGpu.generate({ ...gen, prompt: P1 }).latents) <= 1e-4);
+    const part = s.edit(P1, { mask, from: 0 });
+    for (let p = 0; p < 256; p++) if (!mask[p]) for (let c = 0; c < 4; c++) assert.equal(part.latents[p * 4 + c], v0.latents[p * 4 + c]);
+    const c = new EditSession(sdCpu);
+    c.generate(gen);
+    const cpuPart = c.edit(P1, { mask, from: 0 });
+    const d = maxAbsDiff(cpuPart.latents, part.latents);
+    process.stdout.write(`cuda vs cpu sparse edit: max abs latent difference ${d.toExponential(2)}\n`);
+    assert.ok(d < 1e-3, `cuda vs cpu sparse edit differ by ${d}`);
+  });
+});

@@ -1,0 +1,114 @@
+// Each op of the cuda backend against the cpu backend on random inputs, odd sizes included.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { CpuBackend } from '../../src/backend/cpu/cpu.js';
+import { CudaBackend } from '../../src/backend/cuda/cuda.js';
+import { GpuOutOfMemory } from '../../src/backend/cuda/driver.js';
+import type { Tensor } from '../../src/tensor/tensor.js';
+import { Random } from '../../src/util/random.js';
+import { maxAbsDiff } from '../../src/verify/compare.js';
+
+const cpu = new CpuBackend();
+const gpu = new CudaBackend();
+const rnd = new Random(1234);
+
+/** The same random tensor on both backends. */
+function pair(shape: number[], scale = 1): [Tensor, Tensor] {
+  const d = rnd.normal(shape.reduce((a, b) => a * b, 1)).map((v) => v * scale);
+  return [cpu.fromHost(d, shape), gpu.fromHost(d, shape)];
+}
+
+function close(what: string, a: Tensor, b: Tensor, tol = 1e-4): void {
+  assert.deepEqual(b.shape, a.shape, what);
+  const d = maxAbsDiff(cpu.toHost(a), gpu.toHost(b));
+  assert.ok(d <= tol, `${what}: max abs difference ${d}`);
+}
+
+describe(`cuda ops vs cpu (${gpu.description})`, () => {
+  it('linear, with and without bias, odd sizes', () => {
+    for (const [m, k, n] of [[1, 1, 1], [7, 13, 5], [77, 32, 64], [300, 320, 1280]] as const) {
+      const [xc, xg] = pair([m, k]), [wc, wg] = pair([n, k], 0.1), [bc, bg] = pair([n]);
+      close(`linear ${m}x${k}x${n}`, cpu.linear(xc, wc, bc), gpu.linear(xg, wg, bg));
+      close(`linear ${m}x${k}x${n} no bias`, cpu.linear(xc, wc), gpu.linear(xg, wg));
+    }
+  });
+
+  it('conv2d: 3x3, 1x1, stride 2, asymmetric padding', () => {
+    for (const [h, w, ci, co, k, s, p] of [[9, 11, 5, 6, 3, 1, 1], [8, 8, 3, 4, 3, 2, 1], [7, 5, 4, 3, 1, 1, 0], [16, 16, 8, 8, 3, 2, [0, 1, 0, 1]]] as const) {
+      const [xc, xg] = pair([2, h, w, ci]);
+      const wd = rnd.normal(co * ci * k * k).map((v) => v * 0.2);
+      const [bc, bg] = pair([co]);
+      const opts = { stride: s, padding: p as number | [number, number, number, number] };
+      close(`conv ${JSON.stringify([h, w, ci, co, k, s, p])}`, cpu.conv2d(xc, cpu.convWeight(wd, [co, ci, k, k]), bc, opts), gpu.conv2d(xg, gpu.convWeight(wd, [co, ci, k, k]), bg, opts));
+    }
+  });
+
+  it('normalisation: groupNorm (+SiLU), layerNorm, group statistics, channel affine', () => {
+    const [xc, xg] = pair([2, 5, 7, 12], 3);
+    const [gc, gg] = pair([12]), [bc, bg] = pair([12]);
+    close('groupNorm', cpu.groupNorm(xc, 4, gc, bc, 1e-5), gpu.groupNorm(xg, 4, gg, bg, 1e-5));
+    close('groupNorm silu', cpu.groupNorm(xc, 3, gc, bc, 1e-6, true), gpu.groupNorm(xg, 3, gg, bg, 1e-6, true));
+    close('layerNorm', cpu.layerNorm(xc, gc, bc, 1e-5), gpu.layerNorm(xg, gg, bg, 1e-5));
+    const sc = cpu.groupNormStats(xc, 4, 1e-5), sg = gpu.groupNormStats(xg, 4, 1e-5);
+    assert.ok(maxAbsDiff(sc.mean, sg.mean) < 1e-9 && maxAbsDiff(sc.rstd, sg.rstd) < 1e-9);
+    const [scC, scG] = pair([2, 12]), [shC, shG] = pair([2, 12]);
+    close('channelAffine', cpu.channelAffine(xc, { scale: scC, shift: shC }, true), gpu.channelAffine(xg, { scale: scG, shift: shG }, true));
+  });
+
+  it('attention: self, cross, causal, probabilities and their remapping', () => {
+    const [qc, qg] = pair([2, 37, 24]), [kc, kg] = pair([2, 29, 24]), [vc, vg] = pair([2, 29, 24]);
+    close('attention', cpu.attention(qc, kc, vc, { heads: 3 }), gpu.attention(qg, kg, vg, { heads: 3 }));
+    const [k2c, k2g] = pair([2, 37, 24]), [v2c, v2g] = pair([2, 37, 24]);
+    close('causal', cpu.attention(qc, k2c, v2c, { heads: 4, causal: true }), gpu.attention(qg, k2g, v2g, { heads: 4, causal: true }));
+    const pc = cpu.attentionProbs(qc, kc, 3), pg = gpu.attentionProbs(qg, kg, 3);
+    close('probs', pc, pg, 1e-6);
+    close('applyProbs', cpu.applyProbs(pc, vc), gpu.applyProbs(pg, vg));
+    const [sc, sg] = pair([1, 3, 37, 11]);
+    const map = Int32Array.from({ length: 29 }, (_, j) => (j % 3 === 0 ? j % 11 : -1));
+    close('remapProbs', cpu.remapProbs(pc, 1, sc, map), gpu.remapProbs(pg, 1, sg, map), 1e-6);
+  });
+
+  it('pointwise, layout and row ops', () => {
+    const [ac, ag] = pair([3, 5, 6]), [bc, bg] = pair([3, 5, 6]);
+    close('add', cpu.add(ac, bc, 0.5), gpu.add(ag, bg, 0.5), 0);
+    close('scale', cpu.scale(ac, 3), gpu.scale(ag, 3), 0);
+    close('silu', cpu.silu(ac), gpu.silu(ag), 1e-6);
+    close('gelu', cpu.gelu(ac), gpu.gelu(ag), 1e-6);
+    close('quickGelu', cpu.quickGelu(ac), gpu.quickGelu(ag), 1e-6);
+    close('geglu', cpu.geglu(ac), gpu.geglu(ag), 1e-6);
+    const [vc, vg] = pair([3, 6]);
+    close('addPerChannel', cpu.addPerChannel(ac, vc), gpu.addPerChannel(ag, vg), 0);
+    const [cc, cg] = pair([3, 5, 2]);
+    close('concat', cpu.concatChannels(ac, cc), gpu.concatChannels(ag, cg), 0);
+    const [uc, ug] = pair([2, 3, 5, 4]);
+    close('upsample', cpu.upsampleNearest2x(uc), gpu.upsampleNearest2x(ug), 0);
+    const [tc, tg] = pair([50, 8]);
+    const ids = Int32Array.from([0, 49, 7, 7]);
+    close('embedding', cpu.embedding(tc, ids), gpu.embedding(tg, ids), 0);
+    const sc = cpu.splitChannels(ac, [1, 2, 3]), sg = gpu.splitChannels(ag, [1, 2, 3]);
+    sc.forEach((t, i) => close(`split ${i}`, t, sg[i]!, 0));
+    close('sliceBatch', cpu.sliceBatch(ac, 2), gpu.sliceBatch(ag, 2), 0);
+    const idx = Int32Array.from([4, 0, 2]);
+    close('gatherRows', cpu.gatherRows(ac, idx), gpu.gatherRows(ag, idx), 0);
+    const [rc, rg] = pair([3, 3, 6]);
+    close('scatterRows', cpu.scatterRows(ac, rc, idx), gpu.scatterRows(ag, rg, idx), 0);
+  });
+
+  it('tiles: gather with affine + SiLU and halo, scatter into active positions', () => {
+    const [xc, xg] = pair([2, 9, 10, 5]);
+    const [sc, sg] = pair([2, 5]), [hc, hg] = pair([2, 5]);
+    const tiles = { origins: Int32Array.from([-1, -1, 3, 4, 7, 8]), side: 4 };
+    close('gatherTiles', cpu.gatherTiles(xc, tiles, { scale: sc, shift: hc }, true), gpu.gatherTiles(xg, tiles, { scale: sg, shift: hg }, true), 1e-6);
+    close('gatherTiles plain', cpu.gatherTiles(xc, tiles), gpu.gatherTiles(xg, tiles), 0);
+    const [bc, bg] = pair([2, 9, 10, 5]), [srcC, srcG] = pair([6, 2, 2, 5]);
+    const corners = Int32Array.from([0, 0, 4, 4, 8, 9]);
+    const active = Uint8Array.from({ length: 90 }, (_, i) => (i % 4 === 0 ? 1 : 0));
+    close('scatterBlocks', cpu.scatterBlocks(bc, srcC, corners, active), gpu.scatterBlocks(bg, srcG, corners, active), 0);
+  });
+
+  it('GPU memory exhausted: a clear error, and the backend still works', () => {
+    assert.throws(() => gpu.tidy(() => gpu.zeros([2 ** 38])), (e: Error) => e instanceof GpuOutOfMemory && /GPU out of memory: asked for 1048576\.0 MiB/.test(e.message));
+    const [ac, ag] = pair([4]);
+    close('after OOM', cpu.scale(ac, 2), gpu.scale(ag, 2), 0);
+  });
+});
