@@ -71,8 +71,8 @@ export class CudaBackend implements Backend {
   }
 
   private run(name: string, n: number, args: number[], block = 256, grid?: number): void {
-    if (n === 0 && grid === undefined) return;
     const g = grid ?? Math.min(Math.ceil(n / block), 1 << 20);
+    if (g === 0) return; // nothing to compute (e.g. no active tokens)
     this.driver.launch(this.fns.get(name), name, g, block, KERNELS[name]!, args);
   }
 

@@ -26,7 +26,6 @@ export class Driver {
 
   constructor(ordinal = 0) {
     const lib = loadLibrary('the NVIDIA driver (libcuda)', ['libcuda.so.1', 'libcuda.so']);
-    koffi.opaque('CUctx_st');
     const decl: Record<string, string> = {
       cuInit: 'int cuInit(unsigned int flags)',
       cuDeviceGetCount: 'int cuDeviceGetCount(_Out_ int *count)',

@@ -48,7 +48,7 @@ export function compileCubin(source: string, name: string, arch: string, options
       f.logSize!(prog[0], size);
       const log = new Uint8Array(Number(size[0]));
       f.log!(prog[0], log);
-      throw new FiseditError(`NVRTC could not compile ${name}.cu for ${arch}:\n${Buffer.from(log).toString()}`);
+      throw new FiseditError(`NVRTC could not compile ${name}.cu for ${arch}:\n${Buffer.from(log).toString().replace(/\0+$/, "")}`);
     }
     const size = [0];
     ok('cubin size', f.cubinSize!(prog[0], size));

@@ -126,7 +126,7 @@ extern "C" __global__ void k_softmax_rows(float* s, int lq, int lk, float scale,
   int q = blockIdx.x % lq;
   int count = causal ? min(q + 1, lk) : lk;
   __shared__ float red[256];
-  float m = -INFINITY;
+  float m = __int_as_float(0xff800000);  // -inf (NVRTC has no math.h)
   for (int j = threadIdx.x; j < count; j += blockDim.x) m = fmaxf(m, row[j]);
   red[threadIdx.x] = m;
   __syncthreads();
