@@ -69,7 +69,21 @@ for (const math of maths) {
     for (let i = 0; i < calls; i++) ms.push(time(gpu, step)[1]);
     ms.sort((a, b) => a - b);
     const median = ms[Math.floor(ms.length / 2)]!;
-    const r = { math, px, batch: 2, msPerCall: +median.toFixed(2), msMin: +ms[0]!.toFixed(2), gmac: +(macs / 1e9).toFixed(1), tflops: +((2 * macs) / (median / 1000) / 1e12).toFixed(1), peakGpuGiB: +(gpu.pool.peak / 2 ** 30).toFixed(2) };
+    // where the time goes: one call with every launch synchronised, and the host's share of a normal call
+    const launches0 = gpu.launches;
+    gpu.profile = new Map();
+    const [, profiledMs] = time(gpu, step);
+    const profile = [...gpu.profile].sort((a, b) => b[1].ms - a[1].ms).map(([k, v]) => ({ op: k, ms: +v.ms.toFixed(2), count: v.count }));
+    gpu.profile = undefined;
+    const hostStart = performance.now();
+    step();
+    const hostMs = performance.now() - hostStart; // enqueue time only: the GPU may still be busy
+    gpu.synchronize();
+    const launchesPerCall = (gpu.launches - launches0) / 2;
+    const r = {
+      math, px, batch: 2, msPerCall: +median.toFixed(2), msMin: +ms[0]!.toFixed(2), gmac: +(macs / 1e9).toFixed(1), tflops: +((2 * macs) / (median / 1000) / 1e12).toFixed(1),
+      peakGpuGiB: +(gpu.pool.peak / 2 ** 30).toFixed(2), launchesPerCall, hostEnqueueMs: +hostMs.toFixed(2), serialisedMs: +profiledMs.toFixed(2), profile: profile.slice(0, 12),
+    };
     console.log(JSON.stringify(r));
     results.push(r);
   }

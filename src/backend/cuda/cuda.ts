@@ -73,7 +73,25 @@ export class CudaBackend implements Backend {
   private run(name: string, n: number, args: number[], block = 256, grid?: number): void {
     const g = grid ?? Math.min(Math.ceil(n / block), 1 << 20);
     if (g === 0) return; // nothing to compute (e.g. no active tokens)
-    this.driver.launch(this.fns.get(name), name, g, block, KERNELS[name]!, args);
+    this.timed(name, () => this.driver.launch(this.fns.get(name), name, g, block, KERNELS[name]!, args));
+  }
+
+  /** Per-kernel time (ms) and count when profiling: each launch is synchronised, so the sum is serial GPU + host time. */
+  profile: Map<string, { ms: number; count: number }> | undefined;
+  /** Kernel and GEMM launches since the backend was made. */
+  launches = 0;
+
+  private timed(name: string, f: () => void): void {
+    this.launches++;
+    if (!this.profile) return f();
+    this.driver.synchronize();
+    const t0 = performance.now();
+    f();
+    this.driver.synchronize();
+    const e = this.profile.get(name) ?? { ms: 0, count: 0 };
+    e.ms += performance.now() - t0;
+    e.count++;
+    this.profile.set(name, e);
   }
 
   private empty(shape: readonly number[], bytesPer = 4): T {
@@ -146,7 +164,7 @@ export class CudaBackend implements Backend {
     const y = this.empty([...x.shape.slice(0, -1), n]);
     if (m === 0) return y;
     // row-major Y[m,n] = X[m,k] W[n,k]^T  <=>  column-major Y^T = W X^T
-    this.blas.gemm(OP_T, OP_N, n, m, k, this.p(w), k, this.p(x), k, this.p(y), n);
+    this.timed('gemm linear/conv', () => this.blas.gemm(OP_T, OP_N, n, m, k, this.p(w), k, this.p(x), k, this.p(y), n));
     if (b) this.run('k_bias_rows', y.size, [this.p(y), this.p(b), n, y.size]);
     return y;
   }
@@ -211,8 +229,8 @@ export class CudaBackend implements Backend {
     if (lq === 0 || lk === 0) return s;
     for (let b = 0; b < batch; b++)
       // per head: S^T (col-major lk x lq) = K_h (op T of col-major d x lk, ld width) * Q_h^T
-      this.blas.gemmStridedBatched(OP_T, OP_N, lk, lq, d, this.p(k) + b * lk * width * 4, width, d, this.p(q) + b * lq * width * 4, width, d,
-        this.p(s) + b * heads * lq * lk * 4, lk, lq * lk, heads);
+      this.timed('gemm attention QK', () => this.blas.gemmStridedBatched(OP_T, OP_N, lk, lq, d, this.p(k) + b * lk * width * 4, width, d, this.p(q) + b * lq * width * 4, width, d,
+        this.p(s) + b * heads * lq * lk * 4, lk, lq * lk, heads));
     this.run('k_softmax_rows', 0, [this.p(s), lq, lk, 1 / Math.sqrt(d), causal ? 1 : 0], 256, batch * heads * lq);
     return s;
   }
@@ -224,8 +242,8 @@ export class CudaBackend implements Backend {
     if (lq === 0) return out;
     for (let b = 0; b < batch; b++)
       // O_h^T (col-major d x lq, ld width) = V_h^T (col-major d x lk, ld width) * P^T (col-major lk x lq)
-      this.blas.gemmStridedBatched(OP_N, OP_N, d, lq, lk, this.p(v) + b * lk * width * 4, width, d, this.p(probs) + b * heads * lq * lk * 4, lk, lq * lk,
-        this.p(out) + b * lq * width * 4, width, d, heads);
+      this.timed('gemm attention PV', () => this.blas.gemmStridedBatched(OP_N, OP_N, d, lq, lk, this.p(v) + b * lk * width * 4, width, d, this.p(probs) + b * heads * lq * lk * 4, lk, lq * lk,
+        this.p(out) + b * lq * width * 4, width, d, heads));
     return out;
   }
 
