@@ -24,17 +24,23 @@ const KERNELS: Record<string, ArgKind[]> = {
   k_upsample2x: ['ptr', 'ptr', 'i32', 'i32', 'i32', 'u64'],
   k_embedding: ['ptr', 'ptr', 'ptr', 'u64', 'u64'],
   k_im2col: ['ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'u64'],
-  k_group_stats: ['ptr', 'ptr', 'ptr', 'u64', 'i32', 'i32', 'f32'],
+  k_group_partial: ['ptr', 'ptr', 'u64', 'i32', 'i32', 'i32'],
+  k_group_finalize: ['ptr', 'ptr', 'ptr', 'u64', 'i32', 'f32'],
   k_group_apply: ['ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'u64', 'i32', 'i32', 'i32', 'u64'],
   k_channel_affine: ['ptr', 'ptr', 'ptr', 'ptr', 'u64', 'i32', 'i32', 'u64'],
   k_layer_norm: ['ptr', 'ptr', 'ptr', 'ptr', 'i32', 'f32'],
-  k_softmax_rows: ['ptr', 'i32', 'i32', 'f32', 'i32'],
+  k_softmax_rows: ['ptr', 'i32', 'i32', 'f32', 'i32', 'i32'],
   k_gather_tiles: ['ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'u64'],
   k_scatter_blocks: ['ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32', 'u64'],
   k_gather_rows: ['ptr', 'ptr', 'ptr', 'u64', 'i32', 'i32', 'u64'],
   k_scatter_rows: ['ptr', 'ptr', 'ptr', 'u64', 'i32', 'i32', 'u64'],
   k_remap_probs: ['ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32', 'u64'],
 };
+
+/** Softmax rows up to this many bytes are held in shared memory (Hopper allows 227 KiB per block). */
+const SOFTMAX_SHARED_BYTES = 200 * 1024;
+/** The kernels index elements with 32-bit integers. */
+const MAX_ELEMENTS = 2 ** 32 - 1;
 
 const KERNEL_SOURCE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'src', 'backend', 'cuda', 'kernels', 'ops.cu');
 
@@ -64,16 +70,17 @@ export class CudaBackend implements Backend {
     const cubin = compileCubin(readFileSync(KERNEL_SOURCE, 'utf8'), 'ops', `sm_${major}${minor}`);
     const module = this.driver.loadModule(cubin);
     for (const name of Object.keys(KERNELS)) this.fns.set(name, this.driver.getFunction(module, name));
+    this.driver.allowSharedMemory(this.fns.get('k_softmax_rows'), 'k_softmax_rows', SOFTMAX_SHARED_BYTES);
   }
 
   get description(): string {
     return `${this.driver.name} (sm_${this.driver.computeCapability.join('')}), ${this.math} GEMMs, fp32 storage`;
   }
 
-  private run(name: string, n: number, args: number[], block = 256, grid?: number): void {
+  private run(name: string, n: number, args: number[], block = 256, grid?: number, sharedBytes = 0): void {
     const g = grid ?? Math.min(Math.ceil(n / block), 1 << 20);
     if (g === 0) return; // nothing to compute (e.g. no active tokens)
-    this.timed(name, () => this.driver.launch(this.fns.get(name), name, g, block, KERNELS[name]!, args));
+    this.timed(name, () => this.driver.launch(this.fns.get(name), name, g, block, KERNELS[name]!, args, sharedBytes));
   }
 
   /** Per-kernel time (ms) and count when profiling: each launch is synchronised, so the sum is serial GPU + host time. */
@@ -95,7 +102,9 @@ export class CudaBackend implements Backend {
   }
 
   private empty(shape: readonly number[], bytesPer = 4): T {
-    return new Tensor(shape, this.pool.alloc(numel(shape) * bytesPer));
+    const n = numel(shape);
+    if (n > MAX_ELEMENTS) throw new FiseditError(`cuda backend: a tensor of shape ${shapeString(shape)} has more than 2^32 elements, beyond this backend's 32-bit indexing`);
+    return new Tensor(shape, this.pool.alloc(n * bytesPer));
   }
 
   private p(t: Tensor): number {
@@ -182,18 +191,30 @@ export class CudaBackend implements Backend {
     if (kh === 1 && kw === 1 && s === 1 && pt + pb + pl + pr === 0) return this.reshape(this.linear(this.reshape(x, [rows, ci]), flatW, b), [n, ho, wo, co]);
     return this.tidy(() => {
       const col = this.empty([rows, kdim]);
-      this.run('k_im2col', col.size, [this.p(x), this.p(col), h, wd, ci, kh, kw, s, pt, pl, ho, wo, col.size]);
+      this.run('k_im2col', 0, [this.p(x), this.p(col), h, wd, ci, kh, kw, s, pt, pl, ho, wo, col.size], ci >= 128 ? 128 : 32, rows * kh * kw);
       return this.reshape(this.linear(col, flatW, b), [n, ho, wo, co]);
     });
   }
 
-  groupNormStats(x: Tensor, groups: number, eps: number) {
+  /** Mean and 1/sqrt(var + eps) per (batch item, group) into device buffers of doubles. */
+  private groupStatsDevice(x: Tensor, groups: number, eps: number): { mean: T; rstd: T } {
     const n = x.shape[0]!, c = x.channels;
+    if (c % groups) throw new Error(`groupNorm: ${c} channels do not split into ${groups} groups`);
     const positions = x.size / (n * c);
+    const count = positions * (c / groups);
+    const splits = Math.max(1, Math.min(128, Math.ceil(count / 8192)));
+    const sums = this.empty([2 * n * groups], 8);
+    this.driver.zero(sums.storage.ptr, 16 * n * groups);
+    const mean = this.empty([n * groups], 8), rstd = this.empty([n * groups], 8);
+    this.run('k_group_partial', 0, [this.p(x), this.p(sums), positions, c, groups, splits], 256, n * groups * splits);
+    this.run('k_group_finalize', n * groups, [this.p(sums), this.p(mean), this.p(rstd), count, n * groups, eps]);
+    return { mean, rstd };
+  }
+
+  groupNormStats(x: Tensor, groups: number, eps: number) {
     return this.tidy(() => {
-      const mean = this.empty([n * groups], 8), rstd = this.empty([n * groups], 8);
-      this.run('k_group_stats', 0, [this.p(x), this.p(mean), this.p(rstd), positions, c, groups, eps], 256, n * groups);
-      const m = new Float64Array(n * groups), r = new Float64Array(n * groups);
+      const { mean, rstd } = this.groupStatsDevice(x, groups, eps);
+      const m = new Float64Array(mean.size), r = new Float64Array(rstd.size);
       this.driver.download(m, this.p(mean));
       this.driver.download(r, this.p(rstd));
       return { mean: m, rstd: r };
@@ -202,13 +223,10 @@ export class CudaBackend implements Backend {
 
   groupNorm(x: Tensor, groups: number, gamma: Tensor, beta: Tensor, eps: number, silu = false): Tensor {
     const n = x.shape[0]!, c = x.channels;
-    if (c % groups) throw new Error(`groupNorm: ${c} channels do not split into ${groups} groups`);
-    const positions = x.size / (n * c);
     const out = this.empty(x.shape);
     this.tidy(() => {
-      const mean = this.empty([n * groups], 8), rstd = this.empty([n * groups], 8);
-      this.run('k_group_stats', 0, [this.p(x), this.p(mean), this.p(rstd), positions, c, groups, eps], 256, n * groups);
-      this.run('k_group_apply', x.size, [this.p(x), this.p(mean), this.p(rstd), this.p(gamma), this.p(beta), this.p(out), positions * c, c, groups, silu ? 1 : 0, x.size]);
+      const { mean, rstd } = this.groupStatsDevice(x, groups, eps);
+      this.run('k_group_apply', x.size, [this.p(x), this.p(mean), this.p(rstd), this.p(gamma), this.p(beta), this.p(out), x.size / n, c, groups, silu ? 1 : 0, x.size]);
     });
     return out;
   }
@@ -231,7 +249,8 @@ export class CudaBackend implements Backend {
       // per head: S^T (col-major lk x lq) = K_h (op T of col-major d x lk, ld width) * Q_h^T
       this.timed('gemm attention QK', () => this.blas.gemmStridedBatched(OP_T, OP_N, lk, lq, d, this.p(k) + b * lk * width * 4, width, d, this.p(q) + b * lq * width * 4, width, d,
         this.p(s) + b * heads * lq * lk * 4, lk, lq * lk, heads));
-    this.run('k_softmax_rows', 0, [this.p(s), lq, lk, 1 / Math.sqrt(d), causal ? 1 : 0], 256, batch * heads * lq);
+    const cached = lk * 4 <= SOFTMAX_SHARED_BYTES ? lk : 0;
+    this.run('k_softmax_rows', 0, [this.p(s), lq, lk, 1 / Math.sqrt(d), causal ? 1 : 0, cached], 256, batch * heads * lq, cached * 4);
     return s;
   }
 

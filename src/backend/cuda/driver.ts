@@ -46,6 +46,7 @@ export class Driver {
       cuModuleGetFunction: 'int cuModuleGetFunction(_Out_ void **fn, void *module, const char *name)',
       cuLaunchKernel: 'int cuLaunchKernel(void *f, unsigned int gx, unsigned int gy, unsigned int gz, unsigned int bx, unsigned int by, unsigned int bz, unsigned int shmem, void *stream, void *params, void *extra)',
       cuGetErrorName: 'int cuGetErrorName(int error, _Out_ const char **name)',
+      cuFuncSetAttribute: 'int cuFuncSetAttribute(void *fn, int attrib, int value)',
     };
     this.f = Object.fromEntries(Object.entries(decl).map(([k, proto]) => [k, lib.func(proto) as (...a: unknown[]) => number]));
     this.check('cuInit', this.f.cuInit!(0));
@@ -135,13 +136,18 @@ export class Driver {
     return fn[0];
   }
 
-  launch(fn: unknown, name: string, grid: number, block: number, kinds: readonly ArgKind[], args: readonly number[]): void {
+  /** Lets a kernel use up to `bytes` of dynamic shared memory (beyond the default 48 KiB). */
+  allowSharedMemory(fn: unknown, name: string, bytes: number): void {
+    this.check(`cuFuncSetAttribute(${name})`, this.f.cuFuncSetAttribute!(fn, 8, bytes)); // CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES
+  }
+
+  launch(fn: unknown, name: string, grid: number, block: number, kinds: readonly ArgKind[], args: readonly number[], sharedBytes = 0): void {
     if (args.length !== kinds.length) throw new Error(`${name}: ${args.length} arguments for ${kinds.length} parameters`);
     for (let i = 0; i < args.length; i++) {
       const k = kinds[i]!;
       const type = k === 'ptr' || k === 'u64' ? 'uint64_t' : k === 'i32' ? 'int32_t' : 'float';
       koffi.encode(this.argSlots, 8 * i, type, k === 'ptr' || k === 'u64' ? BigInt(Math.trunc(args[i]!)) : args[i]);
     }
-    this.check(`launch ${name}`, this.f.cuLaunchKernel!(fn, grid, 1, 1, block, 1, 1, 0, null, this.argPtrs, null));
+    this.check(`launch ${name}`, this.f.cuLaunchKernel!(fn, grid, 1, 1, block, 1, 1, sharedBytes, null, this.argPtrs, null));
   }
 }
