@@ -14,3 +14,4 @@ export { Random } from './util/random.js';
 export { EditSession, type EditOptions, type Version } from './edit/session.js';
 export { UNetMacCounter } from './edit/macs.js';
 export { maskFromPng, maskToPng } from './edit/mask-image.js';
+export { createBackend } from './backend/index.js';
