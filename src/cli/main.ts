@@ -14,6 +14,7 @@ import { GOLDEN_MODELS, runGolden } from '../verify/golden.js';
 import { defaultModelDir } from './paths.js';
 import { progressBar } from './progress.js';
 import { PLAN_HELP, planCommand } from './plan.js';
+import { EDIT_HELP, editCommand } from './edit.js';
 
 const HELP = `fisedit: text-driven image generation and editing with Stable Diffusion
 
@@ -21,6 +22,8 @@ Usage:
   fisedit demo [options]              generate with the embedded tiny model (built on first use, no downloads)
   fisedit generate --prompt P [options]
                                       text-to-image with a diffusers model folder (or the embedded model)
+  fisedit edit --prompt P0 --edit P1 [--edit P2 ...] --out-dir D [--mask auto|FILE.png]
+                                      generate, then edit the prompt again and again (see fisedit edit --help)
   fisedit plan --unet-config FILE [--size PX] [--mask FILE.png]
                                       U-Net MACs per layer, dense and sparse (see fisedit plan --help)
   fisedit golden [--fixtures DIR] [--models tiny-sd2,tiny-sd15]
@@ -104,7 +107,7 @@ function goldenCommand(args: string[]): number {
   return failed ? 1 : 0;
 }
 
-export function main(argv: string[]): number {
+export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
@@ -116,6 +119,10 @@ export function main(argv: string[]): number {
         return 0;
       case 'golden':
         return goldenCommand(rest);
+      case 'edit':
+        if (rest.includes('--help')) process.stdout.write(EDIT_HELP);
+        else await editCommand(rest);
+        return 0;
       case 'plan':
         if (rest.includes('--help')) process.stdout.write(PLAN_HELP);
         else planCommand(rest);
@@ -127,7 +134,7 @@ export function main(argv: string[]): number {
         process.stdout.write(HELP);
         return command === undefined ? 1 : 0;
       default:
-        throw new FiseditError(`unknown command "${command}" (commands: demo, generate, plan, golden, help)`);
+        throw new FiseditError(`unknown command "${command}" (commands: demo, generate, edit, plan, golden, help)`);
     }
   } catch (e) {
     const known = e instanceof FiseditError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
@@ -136,4 +143,4 @@ export function main(argv: string[]): number {
   }
 }
 
-process.exitCode = main(process.argv.slice(2));
+process.exitCode = await main(process.argv.slice(2));

@@ -12,6 +12,9 @@ import { composite, pixelRegion } from './composite.js';
 import { RecordingContext, SparseContext, type AttentionMode, type NormMode } from './contexts.js';
 import { automaticMask, checkMask, latentDifference, maskFraction, type Threshold } from './mask.js';
 import { SparsePlan, type BlockPolicy } from './plan.js';
+import { cacheFile, ensureDir, readCache, readJson, removeFile, writeCache, writeJson, SESSION_FORMAT } from './persist.js';
+import { SafetensorsFile, writeSafetensors, type TensorToWrite } from '../io/safetensors.js';
+import { join } from 'node:path';
 
 export interface SessionGenerateOptions extends Omit<GenerateOptions, 'onStep'> {
   /** Steps whose cross-attention probabilities are cached for later edits (default 20% of the steps). */
@@ -75,6 +78,8 @@ export class EditSession {
   private readonly list: Version[] = [];
   private settings: Settings | undefined;
   private currentId: number | undefined;
+  /** Caches moved to disk (by offload), loaded back when a version is edited or checked out. */
+  private readonly onDisk = new Map<number, string>();
 
   constructor(readonly sd: StableDiffusion) {}
 
@@ -99,7 +104,7 @@ export class EditSession {
   /** Makes a kept version the base of the next edit. */
   checkout(id: number): Version {
     const v = this.version(id);
-    if (!v.cache) throw new FiseditError(`version ${id} was released (its cache is gone); choose a version that was kept`);
+    this.cacheOf(v);
     this.currentId = id;
     return v;
   }
@@ -109,6 +114,93 @@ export class EditSession {
     const v = this.version(id);
     if (id === this.currentId) throw new FiseditError(`version ${id} is the current version; check out another before releasing it`);
     v.cache = undefined;
+    const file = this.onDisk.get(id);
+    if (file) removeFile(file);
+    this.onDisk.delete(id);
+  }
+
+  /** The version's cache, read back from disk if it was offloaded. */
+  private cacheOf(v: Version): GenerationCache {
+    if (v.cache) return v.cache;
+    const file = this.onDisk.get(v.id);
+    if (!file) throw new FiseditError(`version ${v.id} was released (its cache is gone); choose a version that was kept`);
+    v.cache = readCache(file, this.ops);
+    return v.cache;
+  }
+
+  /** Moves the caches of versions to disk (they come back when needed); returns the bytes freed. */
+  offload(dir: string, ids: readonly number[] = this.list.map((v) => v.id)): number {
+    let freed = 0;
+    for (const id of ids) {
+      const v = this.version(id);
+      if (!v.cache) continue;
+      const file = cacheFile(ensureDir(dir), id);
+      if (!this.onDisk.has(id)) writeCache(file, v.cache, this.ops);
+      this.onDisk.set(id, file);
+      freed += v.cache.bytes(this.ops).total;
+      v.cache = undefined;
+    }
+    return freed;
+  }
+
+  /** Bytes of the caches held in memory now (offloaded ones not counted). */
+  memoryBytes(): number {
+    return this.cacheBytes().total;
+  }
+
+  /** Writes everything needed to reopen the session (caches included) into `dir`. */
+  save(dir: string): void {
+    const s = this.settings;
+    if (!s) throw new FiseditError('nothing to save: the session has no generation yet');
+    ensureDir(dir);
+    for (const v of this.list) {
+      if (v.cache) writeCache(cacheFile(dir, v.id), v.cache, this.ops);
+      else {
+        const file = this.onDisk.get(v.id);
+        if (file && file !== cacheFile(dir, v.id)) writeCache(cacheFile(dir, v.id), this.cacheOf(v), this.ops);
+      }
+      if (v.cache || this.onDisk.has(v.id)) this.onDisk.set(v.id, cacheFile(dir, v.id));
+    }
+    const tensors: Record<string, TensorToWrite> = { noise: { dtype: 'F32', shape: [s.noise.length], data: s.noise } };
+    for (const v of this.list) {
+      tensors[`v${v.id}.latents`] = { dtype: 'F32', shape: [v.latents.length], data: v.latents };
+      tensors[`v${v.id}.image`] = { dtype: 'F32', shape: [v.image.length], data: v.image };
+      if (v.mask) tensors[`v${v.id}.mask`] = { dtype: 'U8', shape: [v.mask.length], data: v.mask };
+    }
+    writeSafetensors(join(dir, 'session.safetensors'), tensors, { format: 'fisedit-session' });
+    const { noise: _noise, ...settings } = s;
+    writeJson(join(dir, 'session.json'), {
+      format: SESSION_FORMAT, settings, current: this.currentId,
+      versions: this.list.map(({ latents: _l, image: _i, mask: _m, cache: _c, ...meta }) => ({ ...meta, cached: this.onDisk.has(meta.id) })),
+    });
+  }
+
+  /** Reopens a saved session; caches stay on disk until a version is edited or checked out. */
+  static load(dir: string, sd: StableDiffusion): EditSession {
+    const meta = readJson<{ format: number; settings: Omit<Settings, 'noise'>; current: number; versions: (Omit<Version, 'latents' | 'image' | 'mask' | 'cache'> & { cached: boolean })[] }>(join(dir, 'session.json'));
+    if (meta.format !== SESSION_FORMAT) throw new FiseditError(`${dir}: session format ${meta.format}, this build reads ${SESSION_FORMAT}`);
+    const f = SafetensorsFile.open(join(dir, 'session.safetensors'));
+    try {
+      const session = new EditSession(sd);
+      const [h, w] = meta.settings.size;
+      if (h * w * sd.latentChannels !== f.info('noise').shape[0]) throw new FiseditError(`${dir}: the session was made with another model or size (${meta.settings.width}x${meta.settings.height})`);
+      session.settings = { ...meta.settings, noise: f.readFloat32('noise') };
+      for (const { cached, ...v } of meta.versions) {
+        session.list.push({ ...v, latents: f.readFloat32(`v${v.id}.latents`), image: f.readFloat32(`v${v.id}.image`), mask: f.has(`v${v.id}.mask`) ? new Uint8Array(f.readBytes(`v${v.id}.mask`)) : undefined, cache: undefined });
+        if (cached) session.onDisk.set(v.id, cacheFile(dir, v.id));
+      }
+      session.currentId = meta.current;
+      return session;
+    } finally {
+      f.close();
+    }
+  }
+
+  /** The generation settings every edit shares (undefined before the first generation). */
+  get generationSettings(): Readonly<Omit<Settings, 'noise'>> | undefined {
+    if (!this.settings) return undefined;
+    const { noise: _noise, ...rest } = this.settings;
+    return rest;
   }
 
   /** Bytes the kept caches hold, each shared buffer counted once. */
@@ -160,6 +252,7 @@ export class EditSession {
     };
     // only now replace the session's state: a failed generation loses nothing
     this.list.length = 0;
+    this.onDisk.clear();
     this.list.push(version);
     this.settings = settings;
     this.currentId = 0;
@@ -171,8 +264,7 @@ export class EditSession {
     const s = this.settings;
     if (!s) throw new FiseditError('nothing to edit yet: generate an image first');
     const base = this.version(o.from ?? this.currentId!);
-    if (!base.cache) throw new FiseditError(`version ${base.id} was released (its cache is gone); edit a version that was kept`);
-    const baseCache = base.cache;
+    const baseCache = this.cacheOf(base);
     const [h, w] = s.size;
     const userMask = o.mask === undefined || o.mask === 'auto' ? undefined : checkMask(o.mask, h, w);
     const k = userMask ? 0 : (o.denseSteps ?? defaultDenseSteps(s.steps));

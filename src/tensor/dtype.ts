@@ -1,7 +1,7 @@
 // Storage dtypes of safetensors files and their conversion to float32.
-export type DType = 'F32' | 'F16' | 'BF16' | 'I32' | 'I64' | 'U8' | 'BOOL';
+export type DType = 'F64' | 'F32' | 'F16' | 'BF16' | 'I32' | 'I64' | 'U8' | 'BOOL';
 
-export const DTYPE_BYTES: Record<DType, number> = { F32: 4, F16: 2, BF16: 2, I32: 4, I64: 8, U8: 1, BOOL: 1 };
+export const DTYPE_BYTES: Record<DType, number> = { F64: 8, F32: 4, F16: 2, BF16: 2, I32: 4, I64: 8, U8: 1, BOOL: 1 };
 
 /** IEEE half -> float, exact for every half value (subnormals, inf, NaN included). */
 export function halfToFloat(h: number): number {
@@ -56,6 +56,9 @@ export function toFloat32(dtype: DType, bytes: Uint8Array): Float32Array {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const out = new Float32Array(n);
   switch (dtype) {
+    case 'F64':
+      for (let i = 0; i < n; i++) out[i] = view.getFloat64(i * 8, true);
+      break;
     case 'F32':
       for (let i = 0; i < n; i++) out[i] = view.getFloat32(i * 4, true);
       break;

@@ -1,0 +1,93 @@
+// Sessions on disk: session.json (settings and the list of versions), session.safetensors (the
+// initial noise and each version's latents, image and mask) and cache-<id>.safetensors (a
+// version's recorded activations). Every file is written atomically (temporary file, rename), so a
+// crash mid-write leaves the previous file intact.
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Backend } from '../backend/backend.js';
+import { FiseditError } from '../io/errors.js';
+import { SafetensorsFile, writeSafetensors, type TensorToWrite } from '../io/safetensors.js';
+import { GenerationCache, StepCache } from './cache.js';
+
+export const SESSION_FORMAT = 1;
+
+/** Writes a version's cache to `file`. */
+export function writeCache(file: string, cache: GenerationCache, ops: Backend): void {
+  const tensors: Record<string, TensorToWrite> = {};
+  const f32 = (data: Float32Array, shape: readonly number[]): TensorToWrite => ({ dtype: 'F32', shape, data });
+  cache.steps.forEach((s, i) => {
+    for (const [name, t] of s.tensors) tensors[`s${i}.t.${name}`] = f32(ops.toHost(t), t.shape);
+    for (const [name, t] of s.probs) tensors[`s${i}.p.${name}`] = f32(ops.toHost(t), t.shape);
+    for (const [name, st] of s.norms) {
+      tensors[`s${i}.n.${name}.mean`] = { dtype: 'F64', shape: [st.mean.length], data: st.mean };
+      tensors[`s${i}.n.${name}.rstd`] = { dtype: 'F64', shape: [st.rstd.length], data: st.rstd };
+    }
+    tensors[`s${i}.latents`] = f32(s.latents, [s.latents.length]);
+    s.history.forEach((h, j) => (tensors[`s${i}.h.${j}`] = f32(h, [h.length])));
+  });
+  tensors.final = f32(cache.final, [cache.final.length]);
+  writeSafetensors(file, tensors, { format: 'fisedit-cache', steps: String(cache.steps.length) });
+}
+
+/** Reads a cache written by writeCache, placing activations on `ops`. */
+export function readCache(file: string, ops: Backend): GenerationCache {
+  const f = SafetensorsFile.open(file);
+  try {
+    const steps = Number(f.metadata.steps);
+    if (f.metadata.format !== 'fisedit-cache' || !Number.isInteger(steps)) throw new FiseditError(`${file} is not a fisedit cache file`);
+    const cache = new GenerationCache();
+    for (let i = 0; i < steps; i++) cache.steps.push(new StepCache());
+    const f64 = (name: string) => {
+      const b = f.readBytes(name);
+      return new Float64Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+    };
+    const history = new Map<number, Float32Array[]>();
+    for (const name of f.tensors.keys()) {
+      if (name === 'final') { cache.final = f.readFloat32(name); continue; }
+      const m = /^s(\d+)\.(t|p|n|latents|h)(?:\.(.*))?$/.exec(name);
+      if (!m) throw new FiseditError(`${file}: unexpected entry "${name}"`);
+      const step = cache.steps[Number(m[1])];
+      if (!step) throw new FiseditError(`${file}: entry "${name}" beyond step ${steps - 1}`);
+      const rest = m[3] ?? '';
+      const tensor = () => ops.keep(ops.fromHost(f.readFloat32(name), f.info(name).shape));
+      if (m[2] === 't') step.tensors.set(rest, tensor());
+      else if (m[2] === 'p') step.probs.set(rest, tensor());
+      else if (m[2] === 'latents') step.latents = f.readFloat32(name);
+      else if (m[2] === 'h') (history.get(Number(m[1])) ?? history.set(Number(m[1]), []).get(Number(m[1]))!)[Number(rest)] = f.readFloat32(name);
+      else if (rest.endsWith('.mean')) {
+        const norm = rest.slice(0, -5);
+        step.norms.set(norm, { mean: f64(name), rstd: f64(`s${m[1]}.n.${norm}.rstd`) });
+      }
+    }
+    for (const [i, h] of history) cache.steps[i]!.history = h;
+    return cache;
+  } finally {
+    f.close();
+  }
+}
+
+/** Writes JSON atomically. */
+export function writeJson(file: string, value: unknown): void {
+  const tmp = `${file}.tmp-${process.pid}`;
+  writeFileSync(tmp, `${JSON.stringify(value, null, 2)}\n`);
+  renameSync(tmp, file);
+}
+
+export function readJson<T>(file: string): T {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as T;
+  } catch (e) {
+    throw new FiseditError(`cannot read ${file}: ${(e as Error).message}`, { cause: e });
+  }
+}
+
+export function ensureDir(dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+export function removeFile(file: string): void {
+  if (existsSync(file)) rmSync(file);
+}
+
+export const cacheFile = (dir: string, id: number) => join(dir, `cache-${id}.safetensors`);
