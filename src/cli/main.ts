@@ -15,6 +15,7 @@ import { defaultModelDir } from './paths.js';
 import { progressBar } from './progress.js';
 import { PLAN_HELP, planCommand } from './plan.js';
 import { EDIT_HELP, editCommand } from './edit.js';
+import { SERVE_HELP, serveCommand } from './serve.js';
 
 const HELP = `fisedit: text-driven image generation and editing with Stable Diffusion
 
@@ -24,6 +25,8 @@ Usage:
                                       text-to-image with a diffusers model folder (or the embedded model)
   fisedit edit --prompt P0 --edit P1 [--edit P2 ...] --out-dir D [--mask auto|FILE.png]
                                       generate, then edit the prompt again and again (see fisedit edit --help)
+  fisedit serve [--port 7860] [--data DIR] [--token T]
+                                      the HTTP API and the web page (see fisedit serve --help)
   fisedit plan --unet-config FILE [--size PX] [--mask FILE.png]
                                       U-Net MACs per layer, dense and sparse (see fisedit plan --help)
   fisedit golden [--fixtures DIR] [--models tiny-sd2,tiny-sd15]
@@ -123,6 +126,10 @@ export async function main(argv: string[]): Promise<number> {
         if (rest.includes('--help')) process.stdout.write(EDIT_HELP);
         else await editCommand(rest);
         return 0;
+      case 'serve':
+        if (rest.includes('--help')) process.stdout.write(SERVE_HELP);
+        else await serveCommand(rest);
+        return 0;
       case 'plan':
         if (rest.includes('--help')) process.stdout.write(PLAN_HELP);
         else planCommand(rest);
@@ -134,7 +141,7 @@ export async function main(argv: string[]): Promise<number> {
         process.stdout.write(HELP);
         return command === undefined ? 1 : 0;
       default:
-        throw new FiseditError(`unknown command "${command}" (commands: demo, generate, edit, plan, golden, help)`);
+        throw new FiseditError(`unknown command "${command}" (commands: demo, generate, edit, serve, plan, golden, help)`);
     }
   } catch (e) {
     const known = e instanceof FiseditError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');

@@ -14,6 +14,7 @@ import { automaticMask, checkMask, latentDifference, maskFraction, type Threshol
 import { SparsePlan, type BlockPolicy } from './plan.js';
 import { cacheFile, ensureDir, readCache, readJson, removeFile, writeCache, writeJson, SESSION_FORMAT } from './persist.js';
 import { SafetensorsFile, writeSafetensors, type TensorToWrite } from '../io/safetensors.js';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface SessionGenerateOptions extends Omit<GenerateOptions, 'onStep'> {
@@ -59,7 +60,7 @@ export interface Version {
   cache: GenerationCache | undefined;
 }
 
-interface Settings {
+export interface Settings {
   steps: number;
   guidance: number;
   negativePrompt: string;
@@ -154,12 +155,13 @@ export class EditSession {
     if (!s) throw new FiseditError('nothing to save: the session has no generation yet');
     ensureDir(dir);
     for (const v of this.list) {
-      if (v.cache) writeCache(cacheFile(dir, v.id), v.cache, this.ops);
-      else {
-        const file = this.onDisk.get(v.id);
-        if (file && file !== cacheFile(dir, v.id)) writeCache(cacheFile(dir, v.id), this.cacheOf(v), this.ops);
+      const file = cacheFile(dir, v.id);
+      // a version's cache never changes: one already written here is kept as it is
+      if (this.onDisk.get(v.id) === file && existsSync(file)) continue;
+      if (v.cache || this.onDisk.has(v.id)) {
+        writeCache(file, this.cacheOf(v), this.ops);
+        this.onDisk.set(v.id, file);
       }
-      if (v.cache || this.onDisk.has(v.id)) this.onDisk.set(v.id, cacheFile(dir, v.id));
     }
     const tensors: Record<string, TensorToWrite> = { noise: { dtype: 'F32', shape: [s.noise.length], data: s.noise } };
     for (const v of this.list) {
@@ -221,6 +223,25 @@ export class EditSession {
 
   /** Text-to-image that records the cache; starts a new history of versions. */
   generate(o: SessionGenerateOptions): Version {
+    return drain(this.generateSteps(o));
+  }
+
+  /** generate(), giving the event loop a turn after every step (for servers). */
+  generateAsync(o: SessionGenerateOptions): Promise<Version> {
+    return drainAsync(this.generateSteps(o));
+  }
+
+  /** Edits the current (or `from`) version with a new prompt; returns the new version, which becomes current. */
+  edit(prompt: string, o: EditOptions = {}): Version {
+    return drain(this.editSteps(prompt, o));
+  }
+
+  /** edit(), giving the event loop a turn after every step (for servers). */
+  editAsync(prompt: string, o: EditOptions = {}): Promise<Version> {
+    return drainAsync(this.editSteps(prompt, o));
+  }
+
+  private *generateSteps(o: SessionGenerateOptions): Generator<void, Version> {
     const sd = this.sd;
     const steps = o.steps ?? 50;
     const guidance = o.guidanceScale ?? 7.5;
@@ -241,6 +262,7 @@ export class EditSession {
       const ctx = new RecordingContext(this.ops, rec, { condItem: condItem(settings), recordProbs: i < recordSteps });
       x = scheduler.step(sd.guidedOutput(scheduler, i, x, context, guidance, size, ctx), i, x);
       o.onStep?.(i + 1, steps, 'dense');
+      yield;
     }
     cache.final = x;
     const denseMs = performance.now() - t0;
@@ -259,8 +281,7 @@ export class EditSession {
     return version;
   }
 
-  /** Edits the current (or `from`) version with a new prompt; returns the new version, which becomes current. */
-  edit(prompt: string, o: EditOptions = {}): Version {
+  private *editSteps(prompt: string, o: EditOptions): Generator<void, Version> {
     const s = this.settings;
     if (!s) throw new FiseditError('nothing to edit yet: generate an image first');
     const base = this.version(o.from ?? this.currentId!);
@@ -311,6 +332,7 @@ export class EditSession {
       if (sparse) sparseMs += performance.now() - t0;
       else denseMs += performance.now() - t0;
       o.onStep?.(i + 1, s.steps, sparse ? 'sparse' : 'dense');
+      yield;
     }
     cache.final = x;
     const t1 = performance.now();
@@ -338,6 +360,21 @@ export class EditSession {
     rec.history = scheduler.history().slice();
     cache.steps.push(rec);
     return rec;
+  }
+}
+
+function drain<T>(g: Generator<void, T>): T {
+  for (;;) {
+    const r = g.next();
+    if (r.done) return r.value;
+  }
+}
+
+async function drainAsync<T>(g: Generator<void, T>): Promise<T> {
+  for (;;) {
+    const r = g.next();
+    if (r.done) return r.value;
+    await new Promise((resolve) => setImmediate(resolve));
   }
 }
 

@@ -1,19 +1,14 @@
 // The CUDA driver API through koffi: context, memory, modules, launches. Device pointers are
 // plain numbers (CUdeviceptr); kernel arguments are packed into one reusable 8-byte-slot buffer.
 import koffi from 'koffi';
-import { FiseditError } from '../../io/errors.js';
+import { FiseditError, GpuOutOfMemory } from '../../io/errors.js';
 import { loadLibrary } from './libs.js';
 
 const CUDA_ERROR_OUT_OF_MEMORY = 2;
 
 export type ArgKind = 'ptr' | 'u64' | 'i32' | 'f32';
 
-export class GpuOutOfMemory extends FiseditError {
-  constructor(bytes: number, free: number, total: number) {
-    super(`GPU out of memory: asked for ${(bytes / 2 ** 20).toFixed(1)} MiB with ${(free / 2 ** 20).toFixed(0)} MiB free of ${(total / 2 ** 30).toFixed(1)} GiB`);
-    this.name = 'GpuOutOfMemory';
-  }
-}
+export { GpuOutOfMemory };
 
 export class Driver {
   private readonly f: Record<string, (...a: unknown[]) => number>;

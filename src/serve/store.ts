@@ -1,0 +1,90 @@
+// The server's sessions: each lives in <data>/sessions/<id>/ (written after every change, atomically,
+// so a restart finds them), is loaded on first use, and gives its caches up to disk when the
+// memory budget is exceeded by sessions used more recently.
+import { randomUUID } from 'node:crypto';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { EditSession } from '../edit/session.js';
+import { ensureDir } from '../edit/persist.js';
+import type { StableDiffusion } from '../pipeline/text-to-image.js';
+
+const ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+export class NotFound extends Error {}
+
+export class SessionStore {
+  private readonly live = new Map<string, { session: EditSession; used: number }>();
+  readonly dir: string;
+
+  constructor(dataDir: string, private readonly sd: StableDiffusion, readonly budgetBytes: number) {
+    this.dir = ensureDir(join(dataDir, 'sessions'));
+  }
+
+  private folder(id: string): string {
+    if (!ID.test(id)) throw new NotFound(`no session "${id}"`); // ids are ours: never a path a client chose
+    return join(this.dir, id);
+  }
+
+  /** Every session on disk or in memory. */
+  ids(): string[] {
+    const onDisk = readdirSync(this.dir).filter((d) => ID.test(d) && existsSync(join(this.dir, d, 'session.json')));
+    return [...new Set([...onDisk, ...this.live.keys()])];
+  }
+
+  has(id: string): boolean {
+    return this.live.has(id) || existsSync(join(this.folder(id), 'session.json'));
+  }
+
+  get(id: string): EditSession {
+    const hit = this.live.get(id);
+    if (hit) {
+      hit.used = Date.now();
+      return hit.session;
+    }
+    const dir = this.folder(id);
+    if (!existsSync(join(dir, 'session.json'))) throw new NotFound(`no session "${id}"`);
+    const session = EditSession.load(dir, this.sd);
+    this.live.set(id, { session, used: Date.now() });
+    return session;
+  }
+
+  /** A new, empty session (it exists on disk once its generation is saved). */
+  create(): { id: string; session: EditSession } {
+    const id = randomUUID();
+    const session = new EditSession(this.sd);
+    this.live.set(id, { session, used: Date.now() });
+    return { id, session };
+  }
+
+  save(id: string): void {
+    const hit = this.live.get(id);
+    if (hit) hit.session.save(ensureDir(this.folder(id)));
+    this.enforceBudget(id);
+  }
+
+  delete(id: string): void {
+    const dir = this.folder(id);
+    if (!this.live.has(id) && !existsSync(dir)) throw new NotFound(`no session "${id}"`);
+    this.live.delete(id);
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  memoryBytes(): number {
+    let total = 0;
+    for (const { session } of this.live.values()) total += session.memoryBytes();
+    return total;
+  }
+
+  /** Moves the caches of the least recently used sessions to disk until the budget holds. */
+  enforceBudget(keep?: string): void {
+    let total = this.memoryBytes();
+    if (total <= this.budgetBytes) return;
+    const idle = [...this.live].filter(([id]) => id !== keep).sort((a, b) => a[1].used - b[1].used);
+    for (const [id, { session }] of idle) {
+      if (total <= this.budgetBytes) break;
+      if (!session.generationSettings) continue;
+      session.save(ensureDir(this.folder(id)));
+      total -= session.offload(this.folder(id));
+    }
+  }
+}
