@@ -29,6 +29,7 @@ Usage:
                                       the HTTP API and the web page (see fisedit serve --help)
   fisedit plan --unet-config FILE [--size PX] [--mask FILE.png]
                                       U-Net MACs per layer, dense and sparse (see fisedit plan --help)
+  fisedit bench tiny|unet|plan|load   the benchmarks (results under bench/results/)
   fisedit golden [--fixtures DIR] [--models tiny-sd2,tiny-sd15]
                                       check the engine against the reference fixtures
   fisedit help                        this text
@@ -130,6 +131,14 @@ export async function main(argv: string[]): Promise<number> {
         if (rest.includes('--help')) process.stdout.write(SERVE_HELP);
         else await serveCommand(rest);
         return 0;
+      case 'bench': {
+        const which = rest[0] ?? 'tiny';
+        const scripts: Record<string, string> = { tiny: 'tiny-unet', unet: 'unet', plan: 'plan-masks', load: 'load' };
+        if (!scripts[which]) throw new FiseditError(`unknown benchmark "${which}" (tiny: the tiny U-Net on the CPU; unet: SD 2 U-Net on the GPU; plan: MACs over masks-dev-300; load: the server under load)`);
+        process.argv.splice(2, 2, ...rest.slice(1)); // the benchmark reads its own arguments
+        await import(new URL(`../../bench/${scripts[which]}.js`, import.meta.url).href);
+        return 0;
+      }
       case 'plan':
         if (rest.includes('--help')) process.stdout.write(PLAN_HELP);
         else planCommand(rest);
@@ -141,7 +150,7 @@ export async function main(argv: string[]): Promise<number> {
         process.stdout.write(HELP);
         return command === undefined ? 1 : 0;
       default:
-        throw new FiseditError(`unknown command "${command}" (commands: demo, generate, edit, serve, plan, golden, help)`);
+        throw new FiseditError(`unknown command "${command}" (commands: demo, generate, edit, serve, plan, bench, golden, help)`);
     }
   } catch (e) {
     const known = e instanceof FiseditError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
