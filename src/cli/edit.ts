@@ -12,6 +12,7 @@ import { StableDiffusion } from '../pipeline/text-to-image.js';
 import { imagePng, overlayPng } from './images.js';
 import { defaultModelDir } from './paths.js';
 import { progressBar } from './progress.js';
+import { choiceOption, numberOption } from './options.js';
 
 export const EDIT_HELP = `fisedit edit: generate, then edit the prompt again and again (FISEdit)
 
@@ -43,18 +44,6 @@ const OPTIONS = {
   attention: { type: 'string' }, blocks: { type: 'string' }, 'negative-prompt': { type: 'string' },
 } as const;
 
-function num(name: string, v: string | undefined, integer: boolean): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (v.trim() === '' || !Number.isFinite(n) || (integer && !Number.isInteger(n))) throw new FiseditError(`--${name} must be ${integer ? 'an integer' : 'a number'}, got "${v}"`);
-  return n;
-}
-
-function oneOf<S extends string>(name: string, v: string | undefined, allowed: readonly S[]): S | undefined {
-  if (v === undefined) return undefined;
-  if (!allowed.includes(v as S)) throw new FiseditError(`--${name} must be one of ${allowed.join(', ')}, got "${v}"`);
-  return v as S;
-}
 
 export async function editCommand(args: string[]): Promise<void> {
   const { values: v } = parseArgs({ args, options: OPTIONS, strict: true });
@@ -65,14 +54,14 @@ export async function editCommand(args: string[]): Promise<void> {
   if (v.session && !existsSync(join(resolve(v.session), 'session', 'session.json'))) throw new FiseditError(`no saved session in ${v.session} (expected ${join(v.session, 'session', 'session.json')})`);
   const masks = v.mask ?? [];
   if (masks.length > 1 && masks.length !== edits.length) throw new FiseditError(`${masks.length} --mask options for ${edits.length} edits: give one for all, or one per edit`);
-  const threshold = v.threshold === undefined || v.threshold === 'otsu' ? 'otsu' : { targetSize: num('threshold', v.threshold, false)! };
+  const threshold = v.threshold === undefined || v.threshold === 'otsu' ? 'otsu' : { targetSize: numberOption('threshold', v.threshold, false)! };
   const common: EditOptions = {
-    denseSteps: num('dense-steps', v['dense-steps'], true), threshold,
-    norm: oneOf('norm', v.norm, ['exact', 'cached'] as const), attention: oneOf('attention', v.attention, ['accurate', 'fast'] as const),
-    blocks: v.blocks === undefined || v.blocks === 'apsc' ? 'apsc' : num('blocks', v.blocks, true),
+    denseSteps: numberOption('dense-steps', v['dense-steps'], true), threshold,
+    norm: choiceOption('norm', v.norm, ['exact', 'cached'] as const), attention: choiceOption('attention', v.attention, ['accurate', 'fast'] as const),
+    blocks: v.blocks === undefined || v.blocks === 'apsc' ? 'apsc' : numberOption('blocks', v.blocks, true),
   };
   const model = resolve(v.model ?? ensureTinyModel(defaultModelDir()));
-  const backend = await createBackend(v.device ?? 'cpu', { math: oneOf('dtype', v.dtype, ['fp32', 'tf32'] as const) });
+  const backend = await createBackend(v.device ?? 'cpu', { math: choiceOption('dtype', v.dtype, ['fp32', 'tf32'] as const) });
   const t0 = Date.now();
   const sd = StableDiffusion.load(model, backend);
   process.stderr.write(`loaded ${model} (${backend.name}) in ${((Date.now() - t0) / 1000).toFixed(1)}s\n`);
@@ -87,8 +76,8 @@ export async function editCommand(args: string[]): Promise<void> {
   else {
     session = new EditSession(sd);
     const v0 = session.generate({
-      prompt: v.prompt!, negativePrompt: v['negative-prompt'] ?? '', steps: num('steps', v.steps, true), guidanceScale: num('guidance', v.guidance, false),
-      width: num('width', v.width, true), height: num('height', v.height, true), seed: num('seed', v.seed, true) ?? 0, scheduler: v.scheduler,
+      prompt: v.prompt!, negativePrompt: v['negative-prompt'] ?? '', steps: numberOption('steps', v.steps, true), guidanceScale: numberOption('guidance', v.guidance, false),
+      width: numberOption('width', v.width, true), height: numberOption('height', v.height, true), seed: numberOption('seed', v.seed, true) ?? 0, scheduler: v.scheduler,
       onStep: progressBar('generate'),
     });
     writeOutputs(outDir, sd, session.generationSettings!, v0, undefined);

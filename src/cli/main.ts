@@ -13,6 +13,7 @@ import { fixturesDir } from '../verify/fixtures.js';
 import { GOLDEN_MODELS, runGolden } from '../verify/golden.js';
 import { defaultModelDir } from './paths.js';
 import { progressBar } from './progress.js';
+import { numberOption } from './options.js';
 import { PLAN_HELP, planCommand } from './plan.js';
 import { EDIT_HELP, editCommand } from './edit.js';
 import { SERVE_HELP, serveCommand } from './serve.js';
@@ -63,12 +64,6 @@ const GEN_OPTIONS = {
   out: { type: 'string' },
 } as const;
 
-function numberOption(name: string, v: string | undefined, integer: boolean): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (v.trim() === '' || !Number.isFinite(n) || (integer && !Number.isInteger(n))) throw new FiseditError(`--${name} must be ${integer ? 'an integer' : 'a number'}, got "${v}"`);
-  return n;
-}
 
 function generateCommand(args: string[], demo: boolean): void {
   const { values: v } = parseArgs({ args, options: GEN_OPTIONS, strict: true, allowPositionals: false });

@@ -6,37 +6,28 @@
 /** The latent mask at pixel resolution (factor f), dilated by `margin` pixels (a square neighbourhood). */
 export function pixelRegion(mask: Uint8Array, h: number, w: number, factor: number, margin: number): Uint8Array {
   const H = h * factor, W = w * factor;
-  // dilate at latent resolution first where it is exact (whole latent pixels), then the remainder
   const rows = new Uint8Array(H * W);
   for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) rows[y * W + x] = mask[Math.floor(y / factor) * w + Math.floor(x / factor)]!;
-  // separable max filter of radius `margin`: horizontal, then vertical
+  // separable max filter of radius `margin`: along each row, then along each column
   const horiz = new Uint8Array(H * W);
-  for (let y = 0; y < H; y++) {
-    let last = -Infinity;
-    for (let x = 0; x < W; x++) {
-      if (rows[y * W + x]) last = x;
-      if (x - last <= margin) horiz[y * W + x] = 1;
-    }
-    last = Infinity;
-    for (let x = W - 1; x >= 0; x--) {
-      if (rows[y * W + x]) last = x;
-      if (last - x <= margin) horiz[y * W + x] = 1;
-    }
-  }
+  for (let y = 0; y < H; y++) dilateLine(rows, horiz, y * W, 1, W, margin);
   const out = new Uint8Array(H * W);
-  for (let x = 0; x < W; x++) {
-    let last = -Infinity;
-    for (let y = 0; y < H; y++) {
-      if (horiz[y * W + x]) last = y;
-      if (y - last <= margin) out[y * W + x] = 1;
-    }
-    last = Infinity;
-    for (let y = H - 1; y >= 0; y--) {
-      if (horiz[y * W + x]) last = y;
-      if (last - y <= margin) out[y * W + x] = 1;
-    }
-  }
+  for (let x = 0; x < W; x++) dilateLine(horiz, out, x, W, H, margin);
   return out;
+}
+
+/** Marks in `dst` every position of one line (start, stride, length) within `margin` of a set one in `src`. */
+function dilateLine(src: Uint8Array, dst: Uint8Array, start: number, stride: number, length: number, margin: number): void {
+  let last = -Infinity;
+  for (let i = 0; i < length; i++) {
+    if (src[start + i * stride]) last = i;
+    if (i - last <= margin) dst[start + i * stride] = 1;
+  }
+  last = Infinity;
+  for (let i = length - 1; i >= 0; i--) {
+    if (src[start + i * stride]) last = i;
+    if (last - i <= margin) dst[start + i * stride] = 1;
+  }
 }
 
 /** edited inside `region`, base outside; images channels-last [H, W, 3]. */

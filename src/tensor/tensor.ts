@@ -45,3 +45,13 @@ export function nhwcToNchw(data: Float32Array, [n, h, w, c]: readonly number[]):
       for (let i = 0; i < h! * w!; i++) out[(b * c! + ch) * h! * w! + i] = data[(b * h! * w! + i) * c! + ch]!;
   return out;
 }
+
+/** A PyTorch convolution weight [O, I, kh, kw] -> [O, kh, kw, I] (one kernel row of an NHWC image is contiguous). */
+export function oihwToOhwi(d: Float32Array, [o, i, kh, kw]: readonly [number, number, number, number]): Float32Array {
+  const out = new Float32Array(d.length);
+  for (let a = 0; a < o; a++)
+    for (let b = 0; b < i; b++)
+      for (let y = 0; y < kh; y++)
+        for (let x = 0; x < kw; x++) out[((a * kh + y) * kw + x) * i + b] = d[((a * i + b) * kh + y) * kw + x]!;
+  return out;
+}

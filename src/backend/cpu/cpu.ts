@@ -2,7 +2,7 @@
 // It is what CI runs and what every other backend is checked against, so it favours obviously
 // right over fast; the only liberty taken is contiguous inner loops (channels-last).
 import type { AttentionOptions, Backend, ChannelAffine, Conv2dOptions, TileSet } from '../backend.js';
-import { Tensor, numel, sameShape, shapeString } from '../../tensor/tensor.js';
+import { Tensor, numel, oihwToOhwi, sameShape, shapeString } from '../../tensor/tensor.js';
 import { FiseditError } from '../../io/errors.js';
 import { conv2d } from './conv.js';
 import * as sparse from './sparse.js';
@@ -75,15 +75,10 @@ export class CpuBackend implements Backend {
   }
 
   convWeight(d: Float32Array, shape: readonly [number, number, number, number]): Tensor {
-    // [O, I, kh, kw] -> [O, kh, kw, I], so one kernel row of an NHWC image is one contiguous dot product.
     const [o, i, kh, kw] = shape;
-    const out = new Float32Array(d.length);
-    for (let a = 0; a < o; a++)
-      for (let b = 0; b < i; b++)
-        for (let y = 0; y < kh; y++)
-          for (let x = 0; x < kw; x++) out[((a * kh + y) * kw + x) * i + b] = d[((a * i + b) * kh + y) * kw + x]!;
-    return make([o, kh, kw, i], out);
+    return make([o, kh, kw, i], oihwToOhwi(d, shape));
   }
+
 
   dispose(_t: Tensor): void {
     // garbage collected

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AttentionOptions, Backend, ChannelAffine, Conv2dOptions, TileSet } from '../backend.js';
-import { Tensor, numel, sameShape, shapeString } from '../../tensor/tensor.js';
+import { Tensor, numel, oihwToOhwi, sameShape, shapeString } from '../../tensor/tensor.js';
 import { FiseditError } from '../../io/errors.js';
 import { Cublas, OP_N, OP_T } from './cublas.js';
 import { Driver, type ArgKind } from './driver.js';
@@ -144,10 +144,9 @@ export class CudaBackend implements Backend {
 
   convWeight(d: Float32Array, shape: readonly [number, number, number, number]): Tensor {
     const [o, i, kh, kw] = shape;
-    const out = new Float32Array(d.length);
-    for (let a = 0; a < o; a++) for (let b = 0; b < i; b++) for (let y = 0; y < kh; y++) for (let x = 0; x < kw; x++) out[((a * kh + y) * kw + x) * i + b] = d[((a * i + b) * kh + y) * kw + x]!;
-    return this.fromHost(out, [o, kh, kw, i]);
+    return this.fromHost(oihwToOhwi(d, shape), [o, kh, kw, i]);
   }
+
 
   dispose(t: Tensor): void {
     this.pool.release(t.storage as DeviceBuffer);
