@@ -9,31 +9,14 @@ import { ensureTinyModel } from '../src/default/tiny-model.js';
 import { UNetMacCounter } from '../src/edit/macs.js';
 import { Config } from '../src/io/config.js';
 import { ClipTextModel, parseClipTextConfig } from '../src/models/clip-text.js';
-import { Params, type WeightSource } from '../src/models/params.js';
+import { Params } from '../src/models/params.js';
 import { UNet2DConditionModel, parseUNetConfig } from '../src/models/unet.js';
 import { AutoencoderKL, parseVaeConfig } from '../src/models/vae.js';
 import { StableDiffusion } from '../src/pipeline/text-to-image.js';
 import { ClipTokenizer } from '../src/text/clip-tokenizer.js';
 import { PACKAGE_ROOT, fixturesDir } from '../src/verify/fixtures.js';
+import { RANDOM_WEIGHTS } from './random-weights.js';
 
-/** Fast deterministic weights: uniform with the variance of a fan-in init; norms near 1. */
-const RANDOM_WEIGHTS: WeightSource = {
-  has: (name) => !name.startsWith('text_model.'),
-  read(name, shape) {
-    const n = shape.reduce((a, b) => a * b, 1);
-    const fanIn = shape.length > 1 ? shape.slice(1).reduce((a, b) => a * b, 1) : 1;
-    const a = /norm[^.]*\.weight$/.test(name) ? 0.1 : name.endsWith('.bias') ? 0.02 : Math.sqrt(3 / fanIn);
-    const base = /norm[^.]*\.weight$/.test(name) ? 1 : 0;
-    let s = 2463534242 ^ n;
-    for (const ch of name) s = (Math.imul(s, 31) + ch.charCodeAt(0)) | 0;
-    const out = new Float32Array(n);
-    for (let i = 0; i < n; i++) {
-      s ^= s << 13; s ^= s >>> 17; s ^= s << 5;
-      out[i] = base + a * ((s >>> 0) / 2147483648 - 1);
-    }
-    return out;
-  },
-};
 
 const fixtures = fixturesDir();
 const configs = process.env.FISEDIT_SD2_CONFIGS ?? (fixtures ? join(fixtures, 'sd2-768-configs') : undefined);

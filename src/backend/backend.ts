@@ -33,6 +33,8 @@ export interface TileSet {
 
 export interface Backend {
   readonly name: string;
+  /** Bytes a stored tensor element takes (what the edit cache is accounted in). */
+  readonly elementBytes: number;
 
   /** Host float32 data in the given (channels-last) shape -> a tensor on this backend. */
   fromHost(data: Float32Array, shape: readonly number[]): Tensor;

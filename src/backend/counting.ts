@@ -8,6 +8,7 @@ const shapeOnly = (shape: readonly number[]) => new Tensor<null>(shape, null);
 
 export class CountingBackend implements Backend {
   readonly name = 'counting';
+  readonly elementBytes = 4;
   /** Where MACs are attributed now (set by whoever drives the model). */
   scope = 'other';
   readonly macs = new Map<string, number>();

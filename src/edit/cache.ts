@@ -49,7 +49,7 @@ export class GenerationCache {
     const tensorBytes = (t: Tensor) => {
       if (seen.has(t.storage)) return 0;
       seen.add(t.storage);
-      return t.size * bytesPerElement(ops);
+      return t.size * ops.elementBytes;
     };
     for (const s of this.steps) {
       for (const t of s.tensors.values()) b.activations += tensorBytes(t);
@@ -61,8 +61,4 @@ export class GenerationCache {
     const total = b.activations + b.norms + b.probs + b.latents;
     return { ...b, total, steps: this.steps.length, perStep: this.steps.length ? Math.round(total / this.steps.length) : 0 };
   }
-}
-
-function bytesPerElement(ops: Backend): number {
-  return ops.name === 'cpu' ? 4 : 2;
 }

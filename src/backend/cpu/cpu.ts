@@ -64,6 +64,7 @@ function checkSame(op: string, a: Tensor, b: Tensor): void {
 
 export class CpuBackend implements Backend {
   readonly name = 'cpu';
+  readonly elementBytes = 4;
 
   fromHost(d: Float32Array, shape: readonly number[]): Tensor {
     if (d.length !== numel(shape)) throw new FiseditError(`fromHost: ${d.length} values for shape ${shapeString(shape)}`);

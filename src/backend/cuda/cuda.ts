@@ -54,6 +54,7 @@ export interface CudaOptions {
 
 export class CudaBackend implements Backend {
   readonly name = 'cuda';
+  readonly elementBytes = 4; // fp32 storage in this version
   readonly driver: Driver;
   readonly pool: MemoryPool;
   private readonly blas: Cublas;

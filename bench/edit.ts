@@ -1,0 +1,87 @@
+// FISEdit on the GPU: the full-size SD 2 pipeline (sd2-768-configs, random weights) at 768 px with
+// DPM-Solver++, an edit session recorded on the cuda backend, then edits with real masks of
+// masks-dev-300 (96x96 = the latent size) around 5%, 15% and 30%: ms per sparse step against the
+// dense step of the same run, MACs, cache bytes per step, whole-edit latency. GPU machine only;
+// run with --expose-gc (released versions give their GPU memory back at collection).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CudaBackend } from '../src/backend/cuda/cuda.js';
+import { ensureTinyModel } from '../src/default/tiny-model.js';
+import { UNetMacCounter } from '../src/edit/macs.js';
+import { maskFraction } from '../src/edit/mask.js';
+import { EditSession } from '../src/edit/session.js';
+import { Config } from '../src/io/config.js';
+import { readMaskSet } from '../src/io/fismask.js';
+import { ClipTextModel, parseClipTextConfig } from '../src/models/clip-text.js';
+import { Params } from '../src/models/params.js';
+import { UNet2DConditionModel, parseUNetConfig } from '../src/models/unet.js';
+import { AutoencoderKL, parseVaeConfig } from '../src/models/vae.js';
+import { StableDiffusion } from '../src/pipeline/text-to-image.js';
+import { ClipTokenizer } from '../src/text/clip-tokenizer.js';
+import { PACKAGE_ROOT, fixturesDir } from '../src/verify/fixtures.js';
+import { RANDOM_WEIGHTS } from './random-weights.js';
+
+const fixtures = fixturesDir();
+if (!fixtures) throw new Error('fixtures not found (FISEDIT_FIXTURES)');
+const configs = join(fixtures, 'sd2-768-configs');
+const masksFile = process.env.FISEDIT_MASKS ?? join(fixtures, '..', 'data', 'masks-dev-300.bin');
+const steps = Number(process.env.BENCH_STEPS ?? 12);
+const perBin = Number(process.env.BENCH_MASKS ?? 2);
+const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
+
+const gpu = new CudaBackend({ math: 'tf32' });
+const params = new Params(gpu, RANDOM_WEIGHTS);
+const unetConfig = parseUNetConfig(Config.read(join(configs, 'unet', 'config.json')));
+const sd = new StableDiffusion(
+  gpu,
+  ClipTokenizer.fromFolder(join(ensureTinyModel(join(process.env.FISEDIT_HOME ?? '/tmp/fisedit-bench', 'tiny')), 'tokenizer')),
+  new ClipTextModel(params, parseClipTextConfig(Config.read(join(configs, 'text_encoder', 'config.json')))),
+  new UNet2DConditionModel(params, unetConfig),
+  new AutoencoderKL(params, parseVaeConfig(Config.read(join(configs, 'vae', 'config.json')))),
+  Config.read(join(configs, 'scheduler', 'scheduler_config.json')),
+);
+const session = new EditSession(sd);
+const gen = { prompt: 'a dog sitting on the sofa', steps, width: 768, height: 768, seed: 1, scheduler: 'dpmpp2m', recordSteps: 2 };
+session.generate({ ...gen, steps: 2 }); // warm-up: kernels, allocator
+gc();
+const v0 = session.generate(gen);
+const denseStepMs = v0.timings.denseMs / steps;
+const bytes = session.cacheBytes();
+console.log(`generation ${steps} steps: ${(v0.timings.denseMs / 1000).toFixed(2)} s, ${denseStepMs.toFixed(1)} ms per dense step; cache ${(bytes.perStep / 2 ** 20).toFixed(0)} MiB per step (fp32)`);
+
+const set = readMaskSet(masksFile);
+const counter = new UNetMacCounter(unetConfig);
+const dense = counter.count(96, 96).totalDense;
+const bins = [{ name: '~5%', lo: 0.03, hi: 0.07 }, { name: '~15%', lo: 0.13, hi: 0.17 }, { name: '~30%', lo: 0.28, hi: 0.32 }];
+const rows: Record<string, unknown>[] = [];
+for (const bin of bins) {
+  const picks = set.masks.filter((m) => maskFraction(m.mask) >= bin.lo && maskFraction(m.mask) < bin.hi).slice(0, perBin);
+  for (const { index, mask } of picks) {
+    const v = session.edit('a dog sitting on the sofa with a hat', { mask, from: 0 });
+    const sparseStepMs = v.timings.sparseMs / v.timings.sparseSteps;
+    const macs = counter.count(96, 96, { mask }).totalSparse!;
+    const r = {
+      bin: bin.name, mask: index, editSize: +v.editSize.toFixed(4), sparseStepMs: +sparseStepMs.toFixed(1), denseStepMs: +denseStepMs.toFixed(1),
+      speedup: +(denseStepMs / sparseStepMs).toFixed(2), gmacSparse: +(macs / 1e9).toFixed(0), gmacDense: +(dense / 1e9).toFixed(0), decodeMs: +v.timings.decodeMs.toFixed(0),
+      // a 50-step edit with k = 10: 10 dense + 40 sparse steps + decode, from the per-step times measured here
+      wholeEdit50StepsEstimateS: +((10 * denseStepMs + 40 * sparseStepMs + v.timings.decodeMs) / 1000).toFixed(2),
+    };
+    console.log(JSON.stringify(r));
+    rows.push(r);
+    session.checkout(0);
+    session.release(v.id);
+    gc();
+  }
+}
+const out = {
+  what: `FISEdit sparse steps on the cuda backend (tf32 GEMMs, fp32 storage): SD 2 at 768 px, batch 2, DPM-Solver++, ${steps}-step session, masks of masks-dev-300`,
+  command: 'node --expose-gc dist/bench/edit.js',
+  date: new Date().toISOString(),
+  device: gpu.description,
+  generation: { steps, seconds: +(v0.timings.denseMs / 1000).toFixed(2), denseStepMs: +denseStepMs.toFixed(1), cacheMiBPerStep: +(bytes.perStep / 2 ** 20).toFixed(0) },
+  edits: rows,
+};
+const dir = process.env.OUT ?? join(PACKAGE_ROOT, 'bench', 'results');
+mkdirSync(dir, { recursive: true });
+writeFileSync(join(dir, `${out.date.slice(0, 10)}-edit-cuda.json`), `${JSON.stringify(out, null, 2)}\n`);
+console.log(`wrote ${join(dir, `${out.date.slice(0, 10)}-edit-cuda.json`)}`);

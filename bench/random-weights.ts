@@ -1,0 +1,22 @@
+// Weights for benchmarks of full-size models: deterministic, fast to make (xorshift, not normal
+// draws), uniform with the variance of a fan-in initialisation; norms near 1.
+import type { WeightSource } from '../src/models/params.js';
+
+export /** Fast deterministic weights: uniform with the variance of a fan-in init; norms near 1. */
+const RANDOM_WEIGHTS: WeightSource = {
+  has: (name) => !name.startsWith('text_model.'),
+  read(name, shape) {
+    const n = shape.reduce((a, b) => a * b, 1);
+    const fanIn = shape.length > 1 ? shape.slice(1).reduce((a, b) => a * b, 1) : 1;
+    const a = /norm[^.]*\.weight$/.test(name) ? 0.1 : name.endsWith('.bias') ? 0.02 : Math.sqrt(3 / fanIn);
+    const base = /norm[^.]*\.weight$/.test(name) ? 1 : 0;
+    let s = 2463534242 ^ n;
+    for (const ch of name) s = (Math.imul(s, 31) + ch.charCodeAt(0)) | 0;
+    const out = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      s ^= s << 13; s ^= s >>> 17; s ^= s << 5;
+      out[i] = base + a * ((s >>> 0) / 2147483648 - 1);
+    }
+    return out;
+  },
+};
