@@ -47,8 +47,9 @@ export class GenerationCache {
   bytes(ops: Backend, seen = new Set<unknown>()): CacheBytes {
     const b = { activations: 0, norms: 0, probs: 0, latents: 0 };
     const tensorBytes = (t: Tensor) => {
-      if (seen.has(t.storage)) return 0;
-      seen.add(t.storage);
+      const key = t.storage ?? t; // shape-only tensors (the counting backend) have no storage to share
+      if (seen.has(key)) return 0;
+      seen.add(key);
       return t.size * ops.elementBytes;
     };
     for (const s of this.steps) {
