@@ -84,8 +84,11 @@ export interface Backend {
 
   // --- what the sparse engine needs (edit/); the dense models never call these directly ---
 
-  /** Per (batch item, group) mean and 1/sqrt(var + eps) over all positions: host arrays [N * G]. */
-  groupNormStats(x: Tensor, groups: number, eps: number): { mean: Float64Array; rstd: Float64Array };
+  /**
+   * The per (batch item, channel) scale and shift that GroupNorm(groups, gamma, beta, eps) applies to x:
+   * statistics over all positions of each group, folded with the affine. Stays on the device.
+   */
+  groupNormAffine(x: Tensor, groups: number, gamma: Tensor, beta: Tensor, eps: number): ChannelAffine;
   /** x * scale[n, c] + shift[n, c], optionally followed by SiLU. */
   channelAffine(x: Tensor, affine: ChannelAffine, silu?: boolean): Tensor;
   /** Tiles of every batch item, [N * blocks, side, side, C] (batch-major), with the affine (+SiLU) applied inside the image. */

@@ -82,9 +82,8 @@ export class CountingBackend implements Backend {
   splitChannels(x: Tensor, widths: readonly number[]): Tensor[] { return widths.map((w) => shapeOnly([...x.shape.slice(0, -1), w])); }
   reshape(_x: Tensor, shape: readonly number[]): Tensor { return shapeOnly(shape); }
 
-  groupNormStats(x: Tensor, groups: number) {
-    const n = x.shape[0]! * groups;
-    return { mean: new Float64Array(n), rstd: new Float64Array(n).fill(1) };
+  groupNormAffine(x: Tensor): ChannelAffine {
+    return { scale: shapeOnly([x.shape[0]!, x.channels]), shift: shapeOnly([x.shape[0]!, x.channels]) };
   }
   channelAffine(x: Tensor, _a: ChannelAffine): Tensor { return shapeOnly(x.shape); }
   gatherTiles(x: Tensor, tiles: TileSet): Tensor { return shapeOnly([x.shape[0]! * (tiles.origins.length / 2), tiles.side, tiles.side, x.channels]); }

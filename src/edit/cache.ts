@@ -1,19 +1,14 @@
 // The FISEdit cache of one generation: for every denoising step, what sparse steps of a later edit
 // read outside the edited region. Tensors are never changed in place (every op returns a new one),
 // so a version built by an edit shares every buffer its edit did not touch with its parent.
-import type { Backend } from '../backend/backend.js';
+import type { Backend, ChannelAffine } from '../backend/backend.js';
 import type { Tensor } from '../tensor/tensor.js';
-
-export interface GroupStats {
-  mean: Float64Array;
-  rstd: Float64Array;
-}
 
 export class StepCache {
   /** Layer outputs by layer name: convolutions, proj_out tokens, self-attention "<name>.k"/"<name>.v". */
   readonly tensors = new Map<string, Tensor>();
-  /** GroupNorm statistics by norm name (what the `cached` normalisation option reuses). */
-  readonly norms = new Map<string, GroupStats>();
+  /** GroupNorm scale and shift per (batch item, channel) by norm name (what the `cached` option reuses). */
+  readonly norms = new Map<string, ChannelAffine>();
   /** Cross-attention probabilities of the conditional item [1, heads, L, 77], first k steps only. */
   readonly probs = new Map<string, Tensor>();
   /** The latents this step started from, channels-last [h, w, C]. */
@@ -55,7 +50,7 @@ export class GenerationCache {
     for (const s of this.steps) {
       for (const t of s.tensors.values()) b.activations += tensorBytes(t);
       for (const t of s.probs.values()) b.probs += tensorBytes(t);
-      for (const n of s.norms.values()) b.norms += n.mean.byteLength + n.rstd.byteLength;
+      for (const n of s.norms.values()) b.norms += tensorBytes(n.scale) + tensorBytes(n.shift);
       b.latents += s.latents.byteLength + s.history.reduce((a, h) => a + h.byteLength, 0);
     }
     b.latents += this.final.byteLength;

@@ -33,15 +33,20 @@ export class RecordingContext implements StepContext {
   }
 
   conv(conv: Conv2d, x: Tensor, norm?: GroupNorm, silu = false): Tensor {
-    if (norm) this.rec.norms.set(norm.name, this.ops.groupNormStats(x, norm.groups, norm.eps));
+    if (norm) this.recordNorm(norm, x);
     const y = this.dense.conv(conv, x, norm, silu);
     this.rec.tensors.set(conv.name, this.ops.keep(y));
     return y;
   }
 
   tokens(norm: GroupNorm, x: Tensor): Tensor {
-    this.rec.norms.set(norm.name, this.ops.groupNormStats(x, norm.groups, norm.eps));
+    this.recordNorm(norm, x);
     return this.dense.tokens(norm, x);
+  }
+
+  private recordNorm(norm: GroupNorm, x: Tensor): void {
+    const a = norm.affine(x);
+    this.rec.norms.set(norm.name, { scale: this.ops.keep(a.scale), shift: this.ops.keep(a.shift) });
   }
 
   untokens(name: string, t: Tensor, like: Tensor): Tensor {
@@ -90,11 +95,16 @@ export class SparseContext implements StepContext {
 
   /** The norm's per-channel affine: statistics of the mixed map (exact) or the base's (cached). */
   private affine(norm: GroupNorm, x: Tensor): ChannelAffine {
-    const stats = this.o.norm === 'exact' ? this.ops.groupNormStats(x, norm.groups, norm.eps) : this.base.norms.get(norm.name);
-    if (!stats) throw new Error(`cache has no GroupNorm statistics for ${norm.name}`);
-    this.rec.norms.set(norm.name, stats);
-    return norm.affine(stats);
+    let a = this.o.norm === 'cached' ? this.base.norms.get(norm.name) : undefined;
+    if (!a) {
+      if (this.o.norm === 'cached') throw new Error(`cache has no GroupNorm statistics for ${norm.name}`);
+      const fresh = norm.affine(x);
+      a = { scale: this.ops.keep(fresh.scale), shift: this.ops.keep(fresh.shift) };
+    }
+    this.rec.norms.set(norm.name, a);
+    return a;
   }
+
 
   conv(conv: Conv2d, x: Tensor, norm?: GroupNorm, silu = false): Tensor {
     const ops = this.ops;
@@ -104,7 +114,7 @@ export class SparseContext implements StepContext {
     let y: Tensor;
     if (p.kind === 'tiles' && p.corners.length === 0) {
       y = base; // nothing changes at this layer: share the base's buffer
-      if (norm) this.rec.norms.set(norm.name, this.o.norm === 'exact' ? ops.groupNormStats(x, norm.groups, norm.eps) : this.base.norms.get(norm.name)!);
+      if (norm) this.affine(norm, x);
     } else {
       const affine = norm ? this.affine(norm, x) : undefined;
       if (p.kind === 'dense') {

@@ -18,9 +18,9 @@ export function writeCache(file: string, cache: GenerationCache, ops: Backend): 
   cache.steps.forEach((s, i) => {
     for (const [name, t] of s.tensors) tensors[`s${i}.t.${name}`] = f32(ops.toHost(t), t.shape);
     for (const [name, t] of s.probs) tensors[`s${i}.p.${name}`] = f32(ops.toHost(t), t.shape);
-    for (const [name, st] of s.norms) {
-      tensors[`s${i}.n.${name}.mean`] = { dtype: 'F64', shape: [st.mean.length], data: st.mean };
-      tensors[`s${i}.n.${name}.rstd`] = { dtype: 'F64', shape: [st.rstd.length], data: st.rstd };
+    for (const [name, a] of s.norms) {
+      tensors[`s${i}.n.${name}.scale`] = f32(ops.toHost(a.scale), a.scale.shape);
+      tensors[`s${i}.n.${name}.shift`] = f32(ops.toHost(a.shift), a.shift.shape);
     }
     tensors[`s${i}.latents`] = f32(s.latents, [s.latents.length]);
     s.history.forEach((h, j) => (tensors[`s${i}.h.${j}`] = f32(h, [h.length])));
@@ -37,10 +37,6 @@ export function readCache(file: string, ops: Backend): GenerationCache {
     if (f.metadata.format !== 'fisedit-cache' || !Number.isInteger(steps)) throw new FiseditError(`${file} is not a fisedit cache file`);
     const cache = new GenerationCache();
     for (let i = 0; i < steps; i++) cache.steps.push(new StepCache());
-    const f64 = (name: string) => {
-      const b = f.readBytes(name);
-      return new Float64Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
-    };
     const history = new Map<number, Float32Array[]>();
     for (const name of f.tensors.keys()) {
       if (name === 'final') { cache.final = f.readFloat32(name); continue; }
@@ -54,9 +50,10 @@ export function readCache(file: string, ops: Backend): GenerationCache {
       else if (m[2] === 'p') step.probs.set(rest, tensor());
       else if (m[2] === 'latents') step.latents = f.readFloat32(name);
       else if (m[2] === 'h') (history.get(Number(m[1])) ?? history.set(Number(m[1]), []).get(Number(m[1]))!)[Number(rest)] = f.readFloat32(name);
-      else if (rest.endsWith('.mean')) {
-        const norm = rest.slice(0, -5);
-        step.norms.set(norm, { mean: f64(name), rstd: f64(`s${m[1]}.n.${norm}.rstd`) });
+      else if (rest.endsWith('.scale')) {
+        const norm = rest.slice(0, -6);
+        const shift = `s${m[1]}.n.${norm}.shift`;
+        step.norms.set(norm, { scale: tensor(), shift: ops.keep(ops.fromHost(f.readFloat32(shift), f.info(shift).shape)) });
       }
     }
     for (const [i, h] of history) cache.steps[i]!.history = h;

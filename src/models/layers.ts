@@ -55,8 +55,6 @@ export class GroupNorm {
   readonly name: string;
   private readonly gamma: Tensor;
   private readonly beta: Tensor;
-  private gammaHost: Float32Array | undefined;
-  private betaHost: Float32Array | undefined;
   constructor(p: Params, readonly groups: number, readonly channels: number, readonly eps: number) {
     this.ops = p.backend;
     this.name = p.name;
@@ -67,22 +65,11 @@ export class GroupNorm {
     return this.ops.groupNorm(x, this.groups, this.gamma, this.beta, this.eps, silu);
   }
 
-  /** The per (batch item, channel) scale and shift this norm applies, given its group statistics. */
-  affine(stats: { mean: Float64Array; rstd: Float64Array }): ChannelAffine {
-    this.gammaHost ??= this.ops.toHost(this.gamma);
-    this.betaHost ??= this.ops.toHost(this.beta);
-    const c = this.channels, cpg = c / this.groups;
-    const n = stats.mean.length / this.groups;
-    const scale = new Float32Array(n * c), shift = new Float32Array(n * c);
-    for (let b = 0; b < n; b++)
-      for (let ch = 0; ch < c; ch++) {
-        const g = b * this.groups + Math.floor(ch / cpg);
-        const s = stats.rstd[g]! * this.gammaHost[ch]!;
-        scale[b * c + ch] = s;
-        shift[b * c + ch] = this.betaHost[ch]! - stats.mean[g]! * s;
-      }
-    return { scale: this.ops.fromHost(scale, [n, c]), shift: this.ops.fromHost(shift, [n, c]) };
+  /** The per (batch item, channel) scale and shift this norm applies to x (statistics of x). */
+  affine(x: Tensor): ChannelAffine {
+    return this.ops.groupNormAffine(x, this.groups, this.gamma, this.beta, this.eps);
   }
+
 }
 
 export class LayerNorm {

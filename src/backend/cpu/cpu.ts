@@ -281,8 +281,10 @@ export class CpuBackend implements Backend {
     return make(shape, data(x));
   }
 
-  groupNormStats(x: Tensor, groups: number, eps: number) {
-    return sparse.groupNormStats(data(x), x.shape[0]!, x.channels, groups, eps);
+  groupNormAffine(x: Tensor, groups: number, gamma: Tensor, beta: Tensor, eps: number): ChannelAffine {
+    const n = x.shape[0]!, c = x.channels;
+    const { scale, shift } = sparse.groupNormAffine(data(x), n, c, groups, eps, data(gamma), data(beta));
+    return { scale: make([n, c], scale), shift: make([n, c], shift) };
   }
 
   channelAffine(x: Tensor, a: ChannelAffine, withSilu = false): Tensor {

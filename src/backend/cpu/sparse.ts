@@ -24,6 +24,21 @@ export function groupNormStats(x: Float32Array, n: number, c: number, groups: nu
   return { mean, rstd };
 }
 
+/** Statistics folded with gamma and beta: x * scale + shift is the GroupNorm of x. */
+export function groupNormAffine(x: Float32Array, n: number, c: number, groups: number, eps: number, gamma: Float32Array, beta: Float32Array) {
+  const { mean, rstd } = groupNormStats(x, n, c, groups, eps);
+  const cpg = c / groups;
+  const scale = new Float32Array(n * c), shift = new Float32Array(n * c);
+  for (let b = 0; b < n; b++)
+    for (let ch = 0; ch < c; ch++) {
+      const g = b * groups + Math.floor(ch / cpg);
+      const s = rstd[g]! * gamma[ch]!;
+      scale[b * c + ch] = s;
+      shift[b * c + ch] = beta[ch]! - mean[g]! * s;
+    }
+  return { scale, shift };
+}
+
 const silu = (v: number) => v / (1 + Math.exp(-v));
 
 /** x * scale + shift per (batch item, channel), optionally SiLU. */

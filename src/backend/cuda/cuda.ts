@@ -27,6 +27,7 @@ const KERNELS: Record<string, ArgKind[]> = {
   k_group_partial: ['ptr', 'ptr', 'u64', 'i32', 'i32', 'i32'],
   k_group_finalize: ['ptr', 'ptr', 'ptr', 'u64', 'i32', 'f32'],
   k_group_apply: ['ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'u64', 'i32', 'i32', 'i32', 'u64'],
+  k_group_affine: ['ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'u64'],
   k_channel_affine: ['ptr', 'ptr', 'ptr', 'ptr', 'u64', 'i32', 'i32', 'u64'],
   k_layer_norm: ['ptr', 'ptr', 'ptr', 'ptr', 'i32', 'f32'],
   k_softmax_rows: ['ptr', 'i32', 'i32', 'f32', 'i32', 'i32'],
@@ -125,6 +126,21 @@ export class CudaBackend implements Backend {
     return this.upload(values, [values.length], values.byteLength);
   }
 
+  /**
+   * Index lists of a sparse plan on the device, uploaded once: a plan's arrays are fixed for its
+   * edit, and an upload on the default stream waits for all queued work (a sync per op otherwise).
+   */
+  private readonly planArrays = new WeakMap<Int32Array | Uint8Array, T>();
+  private indices(values: Int32Array | Uint8Array): T {
+    let t = this.planArrays.get(values);
+    if (!t || t.storage.freed) {
+      t = this.ints(values);
+      this.pool.persist(t.storage);
+      this.planArrays.set(values, t);
+    }
+    return t;
+  }
+
   fromHost(d: Float32Array, shape: readonly number[]): Tensor {
     if (d.length !== numel(shape)) throw new FiseditError(`fromHost: ${d.length} values for shape ${shapeString(shape)}`);
     return this.upload(d, shape, d.byteLength);
@@ -211,15 +227,16 @@ export class CudaBackend implements Backend {
     return { mean, rstd };
   }
 
-  groupNormStats(x: Tensor, groups: number, eps: number) {
-    return this.tidy(() => {
+  groupNormAffine(x: Tensor, groups: number, gamma: Tensor, beta: Tensor, eps: number): ChannelAffine {
+    const n = x.shape[0]!, c = x.channels;
+    const scale = this.empty([n, c]), shift = this.empty([n, c]);
+    this.tidy(() => {
       const { mean, rstd } = this.groupStatsDevice(x, groups, eps);
-      const m = new Float64Array(mean.size), r = new Float64Array(rstd.size);
-      this.driver.download(m, this.p(mean));
-      this.driver.download(r, this.p(rstd));
-      return { mean: m, rstd: r };
+      this.run('k_group_affine', n * c, [this.p(mean), this.p(rstd), this.p(gamma), this.p(beta), this.p(scale), this.p(shift), c, groups, n * c]);
     });
+    return { scale, shift };
   }
+
 
   groupNorm(x: Tensor, groups: number, gamma: Tensor, beta: Tensor, eps: number, silu = false): Tensor {
     const n = x.shape[0]!, c = x.channels;
@@ -358,7 +375,7 @@ export class CudaBackend implements Backend {
     const [n, h, w, c] = x.shape as [number, number, number, number];
     const blocks = tiles.origins.length / 2;
     const out = this.empty([n * blocks, tiles.side, tiles.side, c]);
-    this.tidy(() => this.run('k_gather_tiles', out.size, [this.p(x), this.p(this.ints(tiles.origins)), affine ? this.p(affine.scale) : 0, affine ? this.p(affine.shift) : 0, this.p(out), h, w, c, blocks, tiles.side, silu ? 1 : 0, out.size]));
+    this.tidy(() => this.run('k_gather_tiles', out.size, [this.p(x), this.p(this.indices(tiles.origins)), affine ? this.p(affine.scale) : 0, affine ? this.p(affine.shift) : 0, this.p(out), h, w, c, blocks, tiles.side, silu ? 1 : 0, out.size]));
     return out;
   }
 
@@ -371,21 +388,21 @@ export class CudaBackend implements Backend {
   scatterBlocks(base: Tensor, src: Tensor, corners: Int32Array, active: Uint8Array): Tensor {
     const [, h, w, c] = base.shape as [number, number, number, number];
     const out = this.clone(base);
-    this.tidy(() => this.run('k_scatter_blocks', src.size, [this.p(src), this.p(this.ints(corners)), this.p(this.ints(active)), this.p(out), h, w, c, corners.length / 2, src.shape[1]!, src.size]));
+    this.tidy(() => this.run('k_scatter_blocks', src.size, [this.p(src), this.p(this.indices(corners)), this.p(this.indices(active)), this.p(out), h, w, c, corners.length / 2, src.shape[1]!, src.size]));
     return out;
   }
 
   gatherRows(x: Tensor, idx: Int32Array): Tensor {
     const [n, l, c] = x.shape as [number, number, number];
     const out = this.empty([n, idx.length, c]);
-    this.tidy(() => this.run('k_gather_rows', out.size, [this.p(x), this.p(this.ints(idx)), this.p(out), l, idx.length, c, out.size]));
+    this.tidy(() => this.run('k_gather_rows', out.size, [this.p(x), this.p(this.indices(idx)), this.p(out), l, idx.length, c, out.size]));
     return out;
   }
 
   scatterRows(base: Tensor, src: Tensor, idx: Int32Array): Tensor {
     const [, l, c] = base.shape as [number, number, number];
     const out = this.clone(base);
-    this.tidy(() => this.run('k_scatter_rows', src.size, [this.p(src), this.p(this.ints(idx)), this.p(out), l, idx.length, c, src.size]));
+    this.tidy(() => this.run('k_scatter_rows', src.size, [this.p(src), this.p(this.indices(idx)), this.p(out), l, idx.length, c, src.size]));
     return out;
   }
 
@@ -400,7 +417,7 @@ export class CudaBackend implements Backend {
     const [, heads, lq, lk] = probs.shape as [number, number, number, number];
     const out = this.clone(probs);
     const n = heads * lq * lk;
-    this.tidy(() => this.run('k_remap_probs', n, [this.p(out), this.p(source), this.p(this.ints(map)), heads, lq, lk, source.shape[3]!, item, n]));
+    this.tidy(() => this.run('k_remap_probs', n, [this.p(out), this.p(source), this.p(this.indices(map)), heads, lq, lk, source.shape[3]!, item, n]));
     return out;
   }
 }

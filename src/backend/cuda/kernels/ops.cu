@@ -111,6 +111,16 @@ extern "C" __global__ void k_group_apply(const float* x, const double* mean, con
     out[i] = silu ? silu_f(v) : v;
   }
 }
+// scale/shift [N, C] of a GroupNorm from its statistics and gamma/beta
+extern "C" __global__ void k_group_affine(const double* mean, const double* rstd, const float* gamma, const float* beta,
+                                          float* scale, float* shift, int c, int groups, u64 n) {
+  FOR_EACH(i, n) {
+    int ch = i % c; u32 b = i / c; int g = b * groups + ch / (c / groups);
+    float s = (float)rstd[g] * gamma[ch];
+    scale[i] = s;
+    shift[i] = beta[ch] - (float)mean[g] * s;
+  }
+}
 extern "C" __global__ void k_channel_affine(const float* x, const float* scale, const float* shift, float* out, u64 per, int c, int silu, u64 n) {
   FOR_EACH(i, n) {
     u32 j = (i / (u32)per) * c + i % c;
