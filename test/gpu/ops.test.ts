@@ -69,6 +69,18 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
     close('remapProbs', cpu.remapProbs(pc, 1, sc, map), gpu.remapProbs(pg, 1, sg, map), 1e-6);
   });
 
+  it('flash attention (tf32 mode, fp16 tensor cores) against exact attention, head dims of SD', () => {
+    const fast = new CudaBackend({ math: 'tf32' });
+    for (const [d, heads, lq, lk] of [[16, 2, 77, 77], [40, 5, 130, 77], [64, 2, 300, 1000], [80, 3, 64, 64], [160, 1, 100, 257]] as const) {
+      const w = d * heads;
+      const qd = rnd.normal(2 * lq * w), kd = rnd.normal(2 * lk * w), vd = rnd.normal(2 * lk * w);
+      const want = cpu.toHost(cpu.attention(cpu.fromHost(qd, [2, lq, w]), cpu.fromHost(kd, [2, lk, w]), cpu.fromHost(vd, [2, lk, w]), { heads }));
+      const got = fast.toHost(fast.attention(fast.fromHost(qd, [2, lq, w]), fast.fromHost(kd, [2, lk, w]), fast.fromHost(vd, [2, lk, w]), { heads }));
+      const err = maxAbsDiff(want, got);
+      assert.ok(err < 2e-2, `d ${d}, heads ${heads}, ${lq}x${lk}: max abs error ${err}`); // fp16 inputs: ~1e-3 relative
+    }
+  });
+
   it('pointwise, layout and row ops', () => {
     const [ac, ag] = pair([3, 5, 6]), [bc, bg] = pair([3, 5, 6]);
     close('add', cpu.add(ac, bc, 0.5), gpu.add(ag, bg, 0.5), 0);

@@ -43,7 +43,12 @@ const SOFTMAX_SHARED_BYTES = 200 * 1024;
 /** The kernels index elements with 32-bit integers. */
 const MAX_ELEMENTS = 2 ** 32 - 1;
 
-const KERNEL_SOURCE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'src', 'backend', 'cuda', 'kernels', 'ops.cu');
+const KERNEL_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'src', 'backend', 'cuda', 'kernels');
+/** Which kernels each .cu file defines. */
+const MODULES: Record<string, string[]> = { ops: Object.keys(KERNELS), attention: ['k_flash_attention'] };
+KERNELS.k_flash_attention = ['ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'f32'];
+/** Flash attention's query and key block (kernels/attention.cu QB, KB). */
+const FLASH_BLOCK = 64;
 
 type T = Tensor<DeviceBuffer>;
 
@@ -69,20 +74,22 @@ export class CudaBackend implements Backend {
     this.math = o.math ?? 'fp32';
     this.blas = new Cublas(this.math === 'tf32');
     const [major, minor] = this.driver.computeCapability;
-    const cubin = compileCubin(readFileSync(KERNEL_SOURCE, 'utf8'), 'ops', `sm_${major}${minor}`);
-    const module = this.driver.loadModule(cubin);
-    for (const name of Object.keys(KERNELS)) this.fns.set(name, this.driver.getFunction(module, name));
+    for (const [file, names] of Object.entries(MODULES)) {
+      const module = this.driver.loadModule(compileCubin(readFileSync(join(KERNEL_DIR, `${file}.cu`), 'utf8'), file, `sm_${major}${minor}`));
+      for (const name of names) this.fns.set(name, this.driver.getFunction(module, name));
+    }
     this.driver.allowSharedMemory(this.fns.get('k_softmax_rows'), 'k_softmax_rows', SOFTMAX_SHARED_BYTES);
+    this.driver.allowSharedMemory(this.fns.get('k_flash_attention'), 'k_flash_attention', SOFTMAX_SHARED_BYTES);
   }
 
   get description(): string {
     return `${this.driver.name} (sm_${this.driver.computeCapability.join('')}), ${this.math} GEMMs, fp32 storage`;
   }
 
-  private run(name: string, n: number, args: number[], block = 256, grid?: number, sharedBytes = 0): void {
+  private run(name: string, n: number, args: number[], block = 256, grid?: number, sharedBytes = 0, gridY = 1): void {
     const g = grid ?? Math.min(Math.ceil(n / block), 1 << 20);
-    if (g === 0) return; // nothing to compute (e.g. no active tokens)
-    this.timed(name, () => this.driver.launch(this.fns.get(name), name, g, block, KERNELS[name]!, args, sharedBytes));
+    if (g === 0 || gridY === 0) return; // nothing to compute (e.g. no active tokens)
+    this.timed(name, () => this.driver.launch(this.fns.get(name), name, g, block, KERNELS[name]!, args, sharedBytes, gridY));
   }
 
   /** Per-kernel time (ms) and count when profiling: each launch is synchronised, so the sum is serial GPU + host time. */
@@ -285,8 +292,17 @@ export class CudaBackend implements Backend {
 
   attention(q: Tensor, k: Tensor, v: Tensor, opts: AttentionOptions): Tensor {
     if (!sameShape(k.shape, v.shape)) throw new Error(`attention(k, v): shapes ${shapeString(k.shape)} and ${shapeString(v.shape)} differ`);
-    const out = this.tidy(() => this.applyProbs(this.attentionProbs(q, k, opts.heads, opts.causal ?? false), v));
-    return out;
+    const [batch, lq, width] = q.shape as [number, number, number];
+    const d = width / opts.heads;
+    if (this.math === 'tf32' && !opts.causal && d <= 160) {
+      // fast mode: flash attention on fp16 tensor cores, no score matrix in memory
+      const dp = Math.ceil(d / 16) * 16;
+      const shared = FLASH_BLOCK * dp * 2 * 3 + 4 * 16 * FLASH_BLOCK * (2 + 4) + FLASH_BLOCK * dp * 4 + FLASH_BLOCK * 8;
+      const out = this.empty(q.shape);
+      this.run('k_flash_attention', 0, [this.p(q), this.p(k), this.p(v), this.p(out), lq, k.shape[1]!, width, d, dp, opts.heads, 1 / Math.sqrt(d)], 128, Math.ceil(lq / FLASH_BLOCK), shared, batch * opts.heads);
+      return out;
+    }
+    return this.tidy(() => this.applyProbs(this.attentionProbs(q, k, opts.heads, opts.causal ?? false), v));
   }
 
   private unary(x: Tensor, mode: number): Tensor {

@@ -136,13 +136,13 @@ export class Driver {
     this.check(`cuFuncSetAttribute(${name})`, this.f.cuFuncSetAttribute!(fn, 8, bytes)); // CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES
   }
 
-  launch(fn: unknown, name: string, grid: number, block: number, kinds: readonly ArgKind[], args: readonly number[], sharedBytes = 0): void {
+  launch(fn: unknown, name: string, grid: number, block: number, kinds: readonly ArgKind[], args: readonly number[], sharedBytes = 0, gridY = 1): void {
     if (args.length !== kinds.length) throw new Error(`${name}: ${args.length} arguments for ${kinds.length} parameters`);
     for (let i = 0; i < args.length; i++) {
       const k = kinds[i]!;
       const type = k === 'ptr' || k === 'u64' ? 'uint64_t' : k === 'i32' ? 'int32_t' : 'float';
       koffi.encode(this.argSlots, 8 * i, type, k === 'ptr' || k === 'u64' ? BigInt(Math.trunc(args[i]!)) : args[i]);
     }
-    this.check(`launch ${name}`, this.f.cuLaunchKernel!(fn, grid, 1, 1, block, 1, 1, sharedBytes, null, this.argPtrs, null));
+    this.check(`launch ${name}`, this.f.cuLaunchKernel!(fn, grid, gridY, 1, block, 1, 1, sharedBytes, null, this.argPtrs, null));
   }
 }

@@ -30,7 +30,10 @@ export function cubinCacheDir(): string {
 
 /** A cubin for `arch` (e.g. "sm_90"), from the disk cache or freshly compiled. */
 export function compileCubin(source: string, name: string, arch: string, options: readonly string[] = []): Uint8Array {
-  const opts = [`--gpu-architecture=${arch}`, '-std=c++17', ...options];
+  // the toolkit's headers (cuda_fp16.h, mma.h) for sources that include them
+  const home = process.env.CUDA_HOME ?? process.env.CUDA_PATH ?? '/usr/local/cuda';
+  const includes = [join(home, 'include'), join(home, 'targets', 'x86_64-linux', 'include')].filter((d) => existsSync(join(d, 'cuda_fp16.h')));
+  const opts = [`--gpu-architecture=${arch}`, '-std=c++17', ...includes.map((d) => `--include-path=${d}`), ...options];
   const key = createHash('sha256').update(source).update('\0').update(opts.join(' ')).digest('hex').slice(0, 32);
   const dir = cubinCacheDir();
   const file = join(dir, `${name}-${arch}-${key}.cubin`);
