@@ -25,6 +25,7 @@ const unetConfig = parseUNetConfig(Config.read(join(configs, 'unet', 'config.jso
 const sizes = (process.env.BENCH_SIZES ?? '512,768,1024').split(',').map(Number);
 const calls = Number(process.env.BENCH_CALLS ?? 10);
 const maths = (process.env.BENCH_MATH ?? 'fp32,tf32').split(',') as ('fp32' | 'tf32')[];
+const flashAttention = process.env.BENCH_FLASH === '1';
 const counter = new UNetMacCounter(unetConfig);
 const results: Record<string, unknown>[] = [];
 
@@ -37,7 +38,7 @@ function time<T>(gpu: CudaBackend, f: () => T): [T, number] {
 }
 
 for (const math of maths) {
-  const gpu = new CudaBackend({ math });
+  const gpu = new CudaBackend({ math, flashAttention });
   const [unet, loadMs] = time(gpu, () => new UNet2DConditionModel(new Params(gpu, RANDOM_WEIGHTS), unetConfig));
   console.log(`${gpu.description}: U-Net weights generated and uploaded in ${(loadMs / 1000).toFixed(1)} s`);
   for (const px of sizes) {
@@ -64,7 +65,7 @@ for (const math of maths) {
     gpu.synchronize();
     const launchesPerCall = (gpu.launches - launches0) / 2;
     const r = {
-      math, px, batch: 2, msPerCall: +median.toFixed(2), msMin: +ms[0]!.toFixed(2), gmac: +(macs / 1e9).toFixed(1), tflops: +((2 * macs) / (median / 1000) / 1e12).toFixed(1),
+      math, flashAttention, px, batch: 2, msPerCall: +median.toFixed(2), msMin: +ms[0]!.toFixed(2), gmac: +(macs / 1e9).toFixed(1), tflops: +((2 * macs) / (median / 1000) / 1e12).toFixed(1),
       peakGpuGiB: +(gpu.pool.peak / 2 ** 30).toFixed(2), launchesPerCall, hostEnqueueMs: +hostMs.toFixed(2), serialisedMs: +profiledMs.toFixed(2), profile: profile.slice(0, 12),
     };
     console.log(JSON.stringify(r));

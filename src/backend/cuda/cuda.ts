@@ -56,6 +56,12 @@ export interface CudaOptions {
   device?: number;
   /** 'fp32' (default: exact float32 GEMMs, the checking mode) or 'tf32' (tensor-core GEMMs). */
   math?: 'fp32' | 'tf32';
+  /**
+   * Attention by the first flash-attention kernel (fp16 WMMA, kernels/attention.cu) instead of
+   * GEMM + softmax + GEMM. Off by default: measured slower (106 ms against 30 ms of attention per
+   * 768 px U-Net call, bench/results/2026-11-30-unet-cuda-flash.json) until it is tuned.
+   */
+  flashAttention?: boolean;
 }
 
 export class CudaBackend implements Backend {
@@ -66,12 +72,14 @@ export class CudaBackend implements Backend {
   private readonly blas: Cublas;
   private readonly fns = new Map<string, unknown>();
   readonly math: 'fp32' | 'tf32';
+  readonly flash: boolean;
 
   /** Opens the GPU; every missing piece (driver, device, NVRTC, cuBLAS) is an error that names it. */
   constructor(o: CudaOptions = {}) {
     this.driver = new Driver(o.device ?? 0);
     this.pool = new MemoryPool(this.driver);
     this.math = o.math ?? 'fp32';
+    this.flash = o.flashAttention ?? false;
     this.blas = new Cublas(this.math === 'tf32');
     const [major, minor] = this.driver.computeCapability;
     for (const [file, names] of Object.entries(MODULES)) {
@@ -294,8 +302,8 @@ export class CudaBackend implements Backend {
     if (!sameShape(k.shape, v.shape)) throw new Error(`attention(k, v): shapes ${shapeString(k.shape)} and ${shapeString(v.shape)} differ`);
     const [batch, lq, width] = q.shape as [number, number, number];
     const d = width / opts.heads;
-    if (this.math === 'tf32' && !opts.causal && d <= 160) {
-      // fast mode: flash attention on fp16 tensor cores, no score matrix in memory
+    if (this.flash && !opts.causal && d <= 160) {
+      // flash attention on fp16 tensor cores, no score matrix in memory
       const dp = Math.ceil(d / 16) * 16;
       const shared = FLASH_BLOCK * dp * 2 * 3 + 4 * 16 * FLASH_BLOCK * (2 + 4) + FLASH_BLOCK * dp * 4 + FLASH_BLOCK * 8;
       const out = this.empty(q.shape);
