@@ -288,8 +288,9 @@ export class EditSession {
     const baseCache = this.cacheOf(base);
     const [h, w] = s.size;
     const userMask = o.mask === undefined || o.mask === 'auto' ? undefined : checkMask(o.mask, h, w);
+    // with a user's mask every step is sparse; an automatic mask needs k dense steps first
     const k = userMask ? 0 : (o.denseSteps ?? defaultDenseSteps(s.steps));
-    if (!Number.isInteger(k) || k < 1 || k > s.steps) if (!userMask) throw new FiseditError(`denseSteps (k) must be an integer from 1 to ${s.steps}, got ${o.denseSteps}`);
+    if (!userMask && !(Number.isInteger(k) && k >= 1 && k <= s.steps)) throw new FiseditError(`denseSteps (k) must be an integer from 1 to ${s.steps}, got ${o.denseSteps}`);
     const norm = o.norm ?? 'exact', attention = o.attention ?? 'accurate', blocks = o.blocks ?? 'apsc';
     if (norm !== 'exact' && norm !== 'cached') throw new FiseditError(`norm must be "exact" or "cached", got ${JSON.stringify(norm)}`);
     if (attention !== 'accurate' && attention !== 'fast') throw new FiseditError(`attention must be "accurate" or "fast", got ${JSON.stringify(attention)}`);
