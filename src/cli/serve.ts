@@ -15,7 +15,9 @@ export const SERVE_HELP = `fisedit serve: the HTTP API and the web page
 
   --data DIR        where sessions are kept (default ~/.cache/fisedit/server); they survive restarts
   --token T         require "Authorization: Bearer T" (or FISEDIT_TOKEN); the page takes ?token=T
-  --memory-budget   MB of cached activations kept in memory; idle sessions beyond it go to disk (default 2048)
+  --memory-budget   MB of cached activations kept on the device (or in memory on the cpu); beyond it
+                    idle sessions' caches move to host memory (GPU) or disk (default 2048)
+  --host-budget     MB of caches kept in host memory (GPU only) before they go to disk (default 8192)
   --queue N         jobs that may wait (default 32); more are answered 429
 Binds 127.0.0.1 unless --host says otherwise.
 `;
@@ -23,17 +25,18 @@ Binds 127.0.0.1 unless --host says otherwise.
 export async function serveCommand(args: string[]): Promise<void> {
   const { values: v } = parseArgs({
     args, strict: true,
-    options: { model: { type: 'string' }, device: { type: 'string' }, data: { type: 'string' }, host: { type: 'string' }, port: { type: 'string' }, token: { type: 'string' }, 'memory-budget': { type: 'string' }, queue: { type: 'string' } },
+    options: { model: { type: 'string' }, device: { type: 'string' }, data: { type: 'string' }, host: { type: 'string' }, port: { type: 'string' }, token: { type: 'string' }, 'memory-budget': { type: 'string' }, 'host-budget': { type: 'string' }, queue: { type: 'string' } },
   });
   const port = Number(v.port ?? 7860);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new FiseditError(`--port must be 0..65535, got ${v.port}`);
   const budget = Number(v['memory-budget'] ?? 2048);
+  const hostBudget = Number(v['host-budget'] ?? 8192);
   const queueLimit = Number(v.queue ?? 32);
-  if (!(budget >= 0) || !(queueLimit >= 1)) throw new FiseditError('--memory-budget must be >= 0 and --queue >= 1');
+  if (!(budget >= 0) || !(hostBudget >= 0) || !(queueLimit >= 1)) throw new FiseditError('--memory-budget and --host-budget must be >= 0, --queue >= 1');
   const model = resolve(v.model ?? ensureTinyModel(defaultModelDir()));
   const sd = StableDiffusion.load(model, await createBackend(v.device ?? 'cpu'));
   const dataDir = resolve(v.data ?? `${fiseditHome()}/server`);
-  const { app } = buildServer({ sd, dataDir, token: v.token ?? process.env.FISEDIT_TOKEN, queueLimit, memoryBudget: budget * 2 ** 20 });
+  const { app } = buildServer({ sd, dataDir, token: v.token ?? process.env.FISEDIT_TOKEN, queueLimit, memoryBudget: budget * 2 ** 20, hostBudget: hostBudget * 2 ** 20 });
   const address = await app.listen({ host: v.host ?? '127.0.0.1', port });
   process.stdout.write(`fisedit serving ${model} at ${address} (data in ${dataDir})\n`);
 }

@@ -58,3 +58,29 @@ export class GenerationCache {
     return { ...b, total, steps: this.steps.length, perStep: this.steps.length ? Math.round(total / this.steps.length) : 0 };
   }
 }
+
+/**
+ * The same cache with every tensor moved from one backend to another (the device and host tiers),
+ * buffers shared between steps staying shared.
+ */
+export function transferCache(cache: GenerationCache, from: Backend, to: Backend): GenerationCache {
+  const moved = new Map<unknown, Tensor>();
+  const move = (t: Tensor): Tensor => {
+    const key = t.storage ?? t;
+    let m = moved.get(key);
+    if (!m) moved.set(key, (m = to.keep(to.fromHost(from.toHost(t).slice(), t.shape))));
+    return m.shape === t.shape ? m : to.reshape(m, t.shape);
+  };
+  const out = new GenerationCache();
+  for (const s of cache.steps) {
+    const r = new StepCache();
+    for (const [k, t] of s.tensors) r.tensors.set(k, move(t));
+    for (const [k, t] of s.probs) r.probs.set(k, move(t));
+    for (const [k, a] of s.norms) r.norms.set(k, { scale: move(a.scale), shift: move(a.shift) });
+    r.latents = s.latents;
+    r.history = s.history;
+    out.steps.push(r);
+  }
+  out.final = cache.final;
+  return out;
+}

@@ -7,7 +7,8 @@ import type { GenerateOptions, StableDiffusion } from '../pipeline/text-to-image
 import type { Scheduler } from '../schedulers/index.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { alignTokens } from './align.js';
-import { GenerationCache, StepCache, type CacheBytes } from './cache.js';
+import { GenerationCache, StepCache, transferCache, type CacheBytes } from './cache.js';
+import { CpuBackend } from '../backend/cpu/cpu.js';
 import { composite, pixelRegion } from './composite.js';
 import { RecordingContext, SparseContext, type AttentionMode, type NormMode } from './contexts.js';
 import { automaticMask, checkMask, latentDifference, maskFraction, type Threshold } from './mask.js';
@@ -81,6 +82,9 @@ export class EditSession {
   private currentId: number | undefined;
   /** Caches moved to disk (by offload), loaded back when a version is edited or checked out. */
   private readonly onDisk = new Map<number, string>();
+  /** Caches moved from the device to host memory (by toHost), moved back when needed. */
+  private readonly onHost = new Map<number, GenerationCache>();
+  private readonly host = new CpuBackend();
 
   constructor(readonly sd: StableDiffusion) {}
 
@@ -118,35 +122,66 @@ export class EditSession {
     const file = this.onDisk.get(id);
     if (file) removeFile(file);
     this.onDisk.delete(id);
+    this.onHost.delete(id);
   }
 
-  /** The version's cache, read back from disk if it was offloaded. */
+  /** The version's cache, moved back from host memory or read back from disk if it was moved there. */
   private cacheOf(v: Version): GenerationCache {
     if (v.cache) return v.cache;
+    const hosted = this.onHost.get(v.id);
+    if (hosted) {
+      v.cache = transferCache(hosted, this.host, this.ops);
+      this.onHost.delete(v.id);
+      return v.cache;
+    }
     const file = this.onDisk.get(v.id);
     if (!file) throw new FiseditError(`version ${v.id} was released (its cache is gone); choose a version that was kept`);
     v.cache = readCache(file, this.ops);
     return v.cache;
   }
 
-  /** Moves the caches of versions to disk (they come back when needed); returns the bytes freed. */
-  offload(dir: string, ids: readonly number[] = this.list.map((v) => v.id)): number {
+  /** Moves the caches of versions from the device to host memory (they come back when needed); returns the device bytes freed. */
+  toHost(ids: readonly number[] = this.list.map((v) => v.id)): number {
     let freed = 0;
     for (const id of ids) {
       const v = this.version(id);
       if (!v.cache) continue;
-      const file = cacheFile(ensureDir(dir), id);
-      if (!this.onDisk.has(id)) writeCache(file, v.cache, this.ops);
-      this.onDisk.set(id, file);
       freed += v.cache.bytes(this.ops).total;
+      this.onHost.set(id, transferCache(v.cache, this.ops, this.host));
       v.cache = undefined;
     }
     return freed;
   }
 
-  /** Bytes of the caches held in memory now (offloaded ones not counted). */
+  /** Moves the caches of versions (on the device or in host memory) to disk; returns the bytes freed. */
+  offload(dir: string, ids: readonly number[] = this.list.map((v) => v.id)): number {
+    let freed = 0;
+    for (const id of ids) {
+      const v = this.version(id);
+      const hosted = this.onHost.get(id);
+      const [cache, ops] = v.cache ? [v.cache, this.ops] : hosted ? [hosted, this.host] : [undefined, this.ops];
+      if (!cache) continue;
+      const file = cacheFile(ensureDir(dir), id);
+      if (!this.onDisk.has(id)) writeCache(file, cache, ops);
+      this.onDisk.set(id, file);
+      freed += cache.bytes(ops).total;
+      v.cache = undefined;
+      this.onHost.delete(id);
+    }
+    return freed;
+  }
+
+  /** Bytes of the caches held on the backend (the device, or memory for the cpu backend). */
   memoryBytes(): number {
     return this.cacheBytes().total;
+  }
+
+  /** Bytes of the caches moved to host memory. */
+  hostBytes(): number {
+    const seen = new Set<unknown>();
+    let total = 0;
+    for (const c of this.onHost.values()) total += c.bytes(this.host, seen).total;
+    return total;
   }
 
   /** Writes everything needed to reopen the session (caches included) into `dir`. */
@@ -158,10 +193,11 @@ export class EditSession {
       const file = cacheFile(dir, v.id);
       // a version's cache never changes: one already written here is kept as it is
       if (this.onDisk.get(v.id) === file && existsSync(file)) continue;
-      if (v.cache || this.onDisk.has(v.id)) {
-        writeCache(file, this.cacheOf(v), this.ops);
-        this.onDisk.set(v.id, file);
-      }
+      const hosted = this.onHost.get(v.id);
+      if (hosted) writeCache(file, hosted, this.host);
+      else if (v.cache || this.onDisk.has(v.id)) writeCache(file, this.cacheOf(v), this.ops);
+      else continue;
+      this.onDisk.set(v.id, file);
     }
     const tensors: Record<string, TensorToWrite> = { noise: { dtype: 'F32', shape: [s.noise.length], data: s.noise } };
     for (const v of this.list) {
@@ -275,6 +311,7 @@ export class EditSession {
     // only now replace the session's state: a failed generation loses nothing
     this.list.length = 0;
     this.onDisk.clear();
+    this.onHost.clear();
     this.list.push(version);
     this.settings = settings;
     this.currentId = 0;

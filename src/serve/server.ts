@@ -21,8 +21,10 @@ export interface ServerOptions {
   token?: string;
   /** Jobs that may wait in the queue (default 32). */
   queueLimit?: number;
-  /** Bytes of cache kept in memory before idle sessions move theirs to disk (default 2 GiB). */
+  /** Bytes of cache kept on the backend (GPU, or memory on the cpu) before idle sessions move theirs on (default 2 GiB). */
   memoryBudget?: number;
+  /** With a GPU: bytes of cache kept in host memory before idle sessions move theirs to disk (default 8 GiB). */
+  hostBudget?: number;
   /** Largest request body (default 12 MiB; a mask PNG travels as base64). */
   bodyLimit?: number;
   logger?: boolean;
@@ -68,7 +70,7 @@ export function sessionSummary(id: string, s: EditSession) {
 export function buildServer(o: ServerOptions): { app: FastifyInstance; store: SessionStore; queue: JobQueue } {
   // unknown fields are errors, not silently dropped (ajv's removeAdditional is on by default in fastify)
   const app = Fastify({ logger: o.logger ?? false, bodyLimit: o.bodyLimit ?? 12 * 2 ** 20, ajv: { customOptions: { removeAdditional: false } } });
-  const store = new SessionStore(o.dataDir, o.sd, o.memoryBudget ?? 2 * 2 ** 30);
+  const store = new SessionStore(o.dataDir, o.sd, o.memoryBudget ?? 2 * 2 ** 30, o.hostBudget ?? 8 * 2 ** 30);
   const queue = new JobQueue(o.queueLimit ?? 32);
   const sd = o.sd;
 
@@ -98,7 +100,7 @@ export function buildServer(o: ServerOptions): { app: FastifyInstance; store: Se
     return reply.code(201).send(job.result);
   }
 
-  app.get('/api/health', async () => ({ ok: true, queued: queue.queued, busy: queue.busy, sessions: store.ids().length, cacheBytesInMemory: store.memoryBytes(), rss: process.memoryUsage().rss }));
+  app.get('/api/health', async () => ({ ok: true, queued: queue.queued, busy: queue.busy, sessions: store.ids().length, cacheBytesOnBackend: store.memoryBytes(), cacheBytesOnHost: store.hostBytes(), rss: process.memoryUsage().rss }));
 
   app.get('/api/sessions', async () => ({
     sessions: store.ids().map((id) => {

@@ -16,7 +16,11 @@ export class SessionStore {
   private readonly live = new Map<string, { session: EditSession; used: number }>();
   readonly dir: string;
 
-  constructor(dataDir: string, private readonly sd: StableDiffusion, readonly budgetBytes: number) {
+  /**
+   * budgetBytes: cache bytes kept on the backend (GPU memory, or memory for the cpu backend);
+   * hostBudgetBytes: with a GPU, cache bytes kept in host memory before they go to disk.
+   */
+  constructor(dataDir: string, private readonly sd: StableDiffusion, readonly budgetBytes: number, readonly hostBudgetBytes = budgetBytes) {
     this.dir = ensureDir(join(dataDir, 'sessions'));
   }
 
@@ -75,16 +79,37 @@ export class SessionStore {
     return total;
   }
 
-  /** Moves the caches of the least recently used sessions to disk until the budget holds. */
+  /** Bytes of caches in host memory (sessions on a GPU whose caches moved to the host tier). */
+  hostBytes(): number {
+    let total = 0;
+    for (const { session } of this.live.values()) total += session.hostBytes();
+    return total;
+  }
+
+  /**
+   * Keeps the budgets, least recently used sessions first: on a GPU, caches over the device budget
+   * move to host memory and those over the host budget to disk; on the cpu backend, straight to disk.
+   */
   enforceBudget(keep?: string): void {
-    let total = this.memoryBytes();
-    if (total <= this.budgetBytes) return;
-    const idle = [...this.live].filter(([id]) => id !== keep).sort((a, b) => a[1].used - b[1].used);
-    for (const [id, { session }] of idle) {
-      if (total <= this.budgetBytes) break;
-      if (!session.generationSettings) continue;
+    const idle = () => [...this.live].filter(([id, { session }]) => id !== keep && session.generationSettings).sort((a, b) => a[1].used - b[1].used);
+    const gpu = this.sd.backend.name !== 'cpu';
+    let device = this.memoryBytes();
+    for (const [id, { session }] of idle()) {
+      if (device <= this.budgetBytes) break;
+      if (gpu) device -= session.toHost();
+      else {
+        session.save(ensureDir(this.folder(id)));
+        device -= session.offload(this.folder(id));
+      }
+    }
+    if (!gpu) return;
+    let host = this.hostBytes();
+    for (const [id, { session }] of idle()) {
+      if (host <= this.hostBudgetBytes) break;
       session.save(ensureDir(this.folder(id)));
-      total -= session.offload(this.folder(id));
+      host -= session.hostBytes();
+      session.offload(this.folder(id));
     }
   }
+
 }

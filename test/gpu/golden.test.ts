@@ -39,6 +39,8 @@ describe('FISEdit exactness on the cuda backend, and agreement with the cpu back
     const full = s.edit(P1, { mask: new Uint8Array(256).fill(1), from: 0 });
     assert.ok(maxAbsDiff(full.latents, sdGpu.generate({ ...gen, prompt: P1 }).latents) <= 1e-4);
     const part = s.edit(P1, { mask, from: 0 });
+    s.toHost([0]); // the host tier: back to the GPU exactly when edited
+    assert.deepEqual(s.edit(P1, { mask: new Uint8Array(256), from: 0 }).latents, v0.latents);
     for (let p = 0; p < 256; p++) if (!mask[p]) for (let c = 0; c < 4; c++) assert.equal(part.latents[p * 4 + c], v0.latents[p * 4 + c]);
     const c = new EditSession(sdCpu);
     c.generate(gen);
