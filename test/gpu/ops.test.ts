@@ -61,6 +61,8 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
     close('attention', cpu.attention(qc, kc, vc, { heads: 3 }), gpu.attention(qg, kg, vg, { heads: 3 }));
     const [k2c, k2g] = pair([2, 37, 24]), [v2c, v2g] = pair([2, 37, 24]);
     close('causal', cpu.attention(qc, k2c, v2c, { heads: 4, causal: true }), gpu.attention(qg, k2g, v2g, { heads: 4, causal: true }));
+    const [k4c, k4g] = pair([2, 64, 24]), [v4c, v4g] = pair([2, 64, 24]);
+    close('attention, keys a multiple of 4 (vectorised softmax)', cpu.attention(qc, k4c, v4c, { heads: 3 }), gpu.attention(qg, k4g, v4g, { heads: 3 }));
     const pc = cpu.attentionProbs(qc, kc, 3), pg = gpu.attentionProbs(qg, kg, 3);
     close('probs', pc, pg, 1e-6);
     close('applyProbs', cpu.applyProbs(pc, vc), gpu.applyProbs(pg, vg));

@@ -31,6 +31,7 @@ const KERNELS: Record<string, ArgKind[]> = {
   k_channel_affine: ['ptr', 'ptr', 'ptr', 'ptr', 'u64', 'i32', 'i32', 'u64'],
   k_layer_norm: ['ptr', 'ptr', 'ptr', 'ptr', 'i32', 'f32'],
   k_softmax_rows: ['ptr', 'i32', 'i32', 'f32', 'i32', 'i32'],
+  k_softmax_rows_vec: ['ptr', 'i32', 'f32'],
   k_gather_tiles: ['ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'u64'],
   k_scatter_blocks: ['ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32', 'u64'],
   k_gather_rows: ['ptr', 'ptr', 'ptr', 'u64', 'i32', 'i32', 'u64'],
@@ -40,6 +41,8 @@ const KERNELS: Record<string, ArgKind[]> = {
 
 /** Softmax rows up to this many bytes are held in shared memory (Hopper allows 227 KiB per block). */
 const SOFTMAX_SHARED_BYTES = 200 * 1024;
+/** float4 values each thread of k_softmax_rows_vec keeps in registers (kernels/ops.cu SOFTMAX_VEC). */
+const SOFTMAX_VEC = 16;
 /** The kernels index elements with 32-bit integers. */
 const MAX_ELEMENTS = 2 ** 32 - 1;
 
@@ -281,8 +284,14 @@ export class CudaBackend implements Backend {
       // per head: S^T (col-major lk x lq) = K_h (op T of col-major d x lk, ld width) * Q_h^T
       this.timed('gemm attention QK', () => this.blas.gemmStridedBatched(OP_T, OP_N, lk, lq, d, this.p(k) + b * lk * width * 4, width, d, this.p(q) + b * lq * width * 4, width, d,
         this.p(s) + b * heads * lq * lk * 4, lk, lq * lk, heads));
-    const cached = lk * 4 <= SOFTMAX_SHARED_BYTES ? lk : 0;
-    this.run('k_softmax_rows', 0, [this.p(s), lq, lk, 1 / Math.sqrt(d), causal ? 1 : 0, cached], 256, batch * heads * lq, cached * 4);
+    const rows = batch * heads * lq;
+    if (!causal && lk % 4 === 0 && lk <= 4 * SOFTMAX_VEC * 256) {
+      // the row in registers: one read, one write
+      this.run('k_softmax_rows_vec', 0, [this.p(s), lk, 1 / Math.sqrt(d)], 256, rows);
+    } else {
+      const cached = lk * 4 <= SOFTMAX_SHARED_BYTES ? lk : 0;
+      this.run('k_softmax_rows', 0, [this.p(s), lq, lk, 1 / Math.sqrt(d), causal ? 1 : 0, cached], 256, rows, cached * 4);
+    }
     return s;
   }
 

@@ -183,6 +183,43 @@ extern "C" __global__ void k_softmax_rows(float* s, int lq, int lk, float scale,
   float inv = 1.f / block_reduce(sum, false, red);
   for (int j = threadIdx.x; j < lk; j += blockDim.x) row[j] = j < count ? (use_cache ? row_cache[j] : row[j]) * inv : 0.f;
 }
+// softmax of rows whose length is a multiple of 4 and at most 4 * 16 * blockDim.x: each thread keeps
+// its part of the row in registers as float4 (one read and one write of the row, nothing else).
+#define SOFTMAX_VEC 16
+extern "C" __global__ void k_softmax_rows_vec(float* s, int lk, float scale) {
+  __shared__ float red[32];
+  float4* row = (float4*)(s + (u64)blockIdx.x * lk);
+  int n4 = lk >> 2;
+  float4 vals[SOFTMAX_VEC];
+  float m = __int_as_float(0xff800000);
+#pragma unroll
+  for (int i = 0; i < SOFTMAX_VEC; i++) {
+    int j = threadIdx.x + i * blockDim.x;
+    if (j < n4) {
+      vals[i] = row[j];
+      m = fmaxf(m, fmaxf(fmaxf(vals[i].x, vals[i].y), fmaxf(vals[i].z, vals[i].w)));
+    }
+  }
+  m = block_reduce(m, true, red);
+  const float k = scale * 1.4426950408889634f;  // exp(x) = exp2(x * log2 e)
+  const float mk = m * k;
+  float sum = 0;
+#pragma unroll
+  for (int i = 0; i < SOFTMAX_VEC; i++) {
+    int j = threadIdx.x + i * blockDim.x;
+    if (j < n4) {
+      vals[i].x = exp2f(vals[i].x * k - mk); vals[i].y = exp2f(vals[i].y * k - mk);
+      vals[i].z = exp2f(vals[i].z * k - mk); vals[i].w = exp2f(vals[i].w * k - mk);
+      sum += (vals[i].x + vals[i].y) + (vals[i].z + vals[i].w);
+    }
+  }
+  float inv = 1.f / block_reduce(sum, false, red);
+#pragma unroll
+  for (int i = 0; i < SOFTMAX_VEC; i++) {
+    int j = threadIdx.x + i * blockDim.x;
+    if (j < n4) row[j] = make_float4(vals[i].x * inv, vals[i].y * inv, vals[i].z * inv, vals[i].w * inv);
+  }
+}
 // tiles [N*T, side, side, C] from x [N, H, W, C]; zero outside the image; affine (+silu) inside
 extern "C" __global__ void k_gather_tiles(const float* x, const int* origins, const float* scale, const float* shift, float* out,
                                           int h, int w, int c, int blocks, int side, int silu, u64 n) {
