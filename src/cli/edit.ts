@@ -63,7 +63,7 @@ export async function editCommand(args: string[]): Promise<void> {
   const model = resolve(v.model ?? ensureTinyModel(defaultModelDir()));
   const backend = await createBackend(v.device ?? 'cpu', { math: choiceOption('dtype', v.dtype, ['fp32', 'tf32'] as const) });
   const t0 = Date.now();
-  const sd = StableDiffusion.load(model, backend);
+  const sd = StableDiffusion.load(model, backend, progressBar('loading'));
   process.stderr.write(`loaded ${model} (${backend.name}) in ${((Date.now() - t0) / 1000).toFixed(1)}s\n`);
   mkdirSync(outDir, { recursive: true });
   const sessionDir = join(outDir, 'session');

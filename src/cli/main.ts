@@ -4,6 +4,7 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CpuBackend } from '../backend/cpu/cpu.js';
+import { createBackend } from '../backend/index.js';
 import { ensureTinyModel } from '../default/tiny-model.js';
 import { FiseditError } from '../io/errors.js';
 import { encodePng } from '../io/png.js';
@@ -46,6 +47,7 @@ Options for demo and generate:
   --seed S               seed of the initial noise (default 0)
   --scheduler NAME       ${Object.keys(SCHEDULER_NAMES).join(', ')} (default: the model folder's)
   --out FILE             PNG to write (default: fisedit-demo.png / fisedit.png)
+  --device cpu|cuda      where to run (default cpu; cuda needs an NVIDIA GPU, see README)
 
 Environment: FISEDIT_HOME (where the embedded model is built; default ~/.cache/fisedit),
 FISEDIT_FIXTURES (the reference fixtures; default ../shared/fixtures beside the package).
@@ -62,10 +64,11 @@ const GEN_OPTIONS = {
   seed: { type: 'string' },
   scheduler: { type: 'string' },
   out: { type: 'string' },
+  device: { type: 'string' },
 } as const;
 
 
-function generateCommand(args: string[], demo: boolean): void {
+async function generateCommand(args: string[], demo: boolean): Promise<void> {
   const { values: v } = parseArgs({ args, options: GEN_OPTIONS, strict: true, allowPositionals: false });
   const prompt = v.prompt ?? (demo ? 'a red cube on a blue sphere' : undefined);
   if (prompt === undefined) throw new FiseditError('generate needs --prompt (see fisedit help)');
@@ -76,8 +79,9 @@ function generateCommand(args: string[], demo: boolean): void {
     model = ensureTinyModel(dir);
   }
   const t0 = Date.now();
-  const sd = StableDiffusion.load(resolve(model), new CpuBackend());
-  process.stderr.write(`loaded ${model} in ${((Date.now() - t0) / 1000).toFixed(1)}s (cpu backend)\n`);
+  const backend = await createBackend(v.device ?? 'cpu');
+  const sd = StableDiffusion.load(resolve(model), backend, progressBar('loading'));
+  process.stderr.write(`loaded ${model} in ${((Date.now() - t0) / 1000).toFixed(1)}s (${backend.name} backend)\n`);
   const steps = numberOption('steps', v.steps, true) ?? (demo ? 20 : 50);
   const result = sd.generate({
     prompt,
@@ -111,10 +115,10 @@ export async function main(argv: string[]): Promise<number> {
   try {
     switch (command) {
       case 'demo':
-        generateCommand(rest, true);
+        await generateCommand(rest, true);
         return 0;
       case 'generate':
-        generateCommand(rest, false);
+        await generateCommand(rest, false);
         return 0;
       case 'golden':
         return goldenCommand(rest);

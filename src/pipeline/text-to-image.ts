@@ -54,9 +54,19 @@ export class StableDiffusion {
     readonly schedulerConfig: Config,
   ) {}
 
-  static load(dir: string, backend: Backend): StableDiffusion {
+  /** Loads a diffusers folder; onProgress hears of each component as it is read. */
+  static load(dir: string, backend: Backend, onProgress?: (done: number, total: number) => void): StableDiffusion {
     const folder = ModelFolder.open(dir);
-    return new StableDiffusion(backend, folder.tokenizer(), folder.textEncoder(backend), folder.unet(backend), folder.vae(backend), folder.config('scheduler'));
+    const step = <T>(i: number, f: () => T): T => {
+      const r = f();
+      onProgress?.(i, 4);
+      return r;
+    };
+    const tokenizer = step(1, () => folder.tokenizer());
+    const textEncoder = step(2, () => folder.textEncoder(backend));
+    const unet = step(3, () => folder.unet(backend));
+    const vae = step(4, () => folder.vae(backend));
+    return new StableDiffusion(backend, tokenizer, textEncoder, unet, vae, folder.config('scheduler'));
   }
 
   get latentChannels(): number {
