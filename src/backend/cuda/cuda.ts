@@ -8,6 +8,7 @@ import type { AttentionOptions, Backend, ChannelAffine, Conv2dOptions, TileSet }
 import { Tensor, numel, oihwToOhwi, sameShape, shapeString } from '../../tensor/tensor.js';
 import { FiseditError } from '../../io/errors.js';
 import { Cublas, OP_N, OP_T } from './cublas.js';
+import { CublasLt } from './cublaslt.js';
 import { Driver, type ArgKind } from './driver.js';
 import { DeviceBuffer, MemoryPool } from './memory.js';
 import { compileCubin } from './nvrtc.js';
@@ -18,7 +19,6 @@ const KERNELS: Record<string, ArgKind[]> = {
   k_unary: ['ptr', 'ptr', 'i32', 'u64'],
   k_geglu: ['ptr', 'ptr', 'u64', 'u64'],
   k_add_per_channel: ['ptr', 'ptr', 'ptr', 'u64', 'u64', 'u64'],
-  k_bias_rows: ['ptr', 'ptr', 'u64', 'u64'],
   k_concat: ['ptr', 'ptr', 'ptr', 'u64', 'u64', 'u64'],
   k_slice_cols: ['ptr', 'ptr', 'u64', 'u64', 'u64', 'u64'],
   k_upsample2x: ['ptr', 'ptr', 'i32', 'i32', 'i32', 'u64'],
@@ -43,6 +43,8 @@ const KERNELS: Record<string, ArgKind[]> = {
 const SOFTMAX_SHARED_BYTES = 200 * 1024;
 /** float4 values each thread of k_softmax_rows_vec keeps in registers (kernels/ops.cu SOFTMAX_VEC). */
 const SOFTMAX_VEC = 16;
+/** Scratch memory cuBLASLt may use for its GEMM algorithms. */
+const LT_WORKSPACE_BYTES = 32 * 2 ** 20;
 /** The kernels index elements with 32-bit integers. */
 const MAX_ELEMENTS = 2 ** 32 - 1;
 
@@ -73,6 +75,7 @@ export class CudaBackend implements Backend {
   readonly driver: Driver;
   readonly pool: MemoryPool;
   private readonly blas: Cublas;
+  private readonly lt: CublasLt;
   private readonly fns = new Map<string, unknown>();
   readonly math: 'fp32' | 'tf32';
   readonly flash: boolean;
@@ -84,6 +87,8 @@ export class CudaBackend implements Backend {
     this.math = o.math ?? 'fp32';
     this.flash = o.flashAttention ?? false;
     this.blas = new Cublas(this.math === 'tf32');
+    const workspace = this.pool.alloc(LT_WORKSPACE_BYTES); // outside any scope: kept for the backend's life
+    this.lt = new CublasLt(this.math === 'tf32', workspace.ptr, LT_WORKSPACE_BYTES);
     const [major, minor] = this.driver.computeCapability;
     for (const [file, names] of Object.entries(MODULES)) {
       const module = this.driver.loadModule(compileCubin(readFileSync(join(KERNEL_DIR, `${file}.cu`), 'utf8'), file, `sm_${major}${minor}`));
@@ -206,9 +211,9 @@ export class CudaBackend implements Backend {
     const m = x.size / k;
     const y = this.empty([...x.shape.slice(0, -1), n]);
     if (m === 0) return y;
-    // row-major Y[m,n] = X[m,k] W[n,k]^T  <=>  column-major Y^T = W X^T
-    this.timed('gemm linear/conv', () => this.blas.gemm(OP_T, OP_N, n, m, k, this.p(w), k, this.p(x), k, this.p(y), n));
-    if (b) this.run('k_bias_rows', y.size, [this.p(y), this.p(b), n, y.size]);
+    // row-major Y[m,n] = X[m,k] W[n,k]^T  <=>  column-major Y^T = W X^T (bias per row of Y^T: fused)
+    if (b) this.timed('gemm linear/conv (+bias)', () => this.lt.gemmBias(OP_T, OP_N, n, m, k, this.p(w), k, this.p(x), k, this.p(y), n, this.p(b)));
+    else this.timed('gemm linear/conv', () => this.blas.gemm(OP_T, OP_N, n, m, k, this.p(w), k, this.p(x), k, this.p(y), n));
     return y;
   }
 

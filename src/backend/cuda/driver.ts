@@ -15,6 +15,8 @@ export class Driver {
   private readonly argSlots: unknown;
   private readonly argPtrs: unknown;
   private readonly slotsAddress: bigint;
+  /** The argument slots as a DataView over the same native memory: writing them is plain JS. */
+  private readonly slots: DataView;
   readonly device: number;
   readonly name: string;
   readonly computeCapability: [number, number];
@@ -68,6 +70,7 @@ export class Driver {
     this.argPtrs = koffi.alloc('uint64_t', 64);
     this.slotsAddress = koffi.address(this.argSlots);
     for (let i = 0; i < 64; i++) koffi.encode(this.argPtrs, 8 * i, 'uint64_t', this.slotsAddress + BigInt(8 * i));
+    this.slots = new DataView(koffi.view(this.argSlots, 8 * 64));
   }
 
   check(what: string, code: number): void {
@@ -138,10 +141,16 @@ export class Driver {
 
   launch(fn: unknown, name: string, grid: number, block: number, kinds: readonly ArgKind[], args: readonly number[], sharedBytes = 0, gridY = 1): void {
     if (args.length !== kinds.length) throw new Error(`${name}: ${args.length} arguments for ${kinds.length} parameters`);
+    const v = this.slots;
     for (let i = 0; i < args.length; i++) {
-      const k = kinds[i]!;
-      const type = k === 'ptr' || k === 'u64' ? 'uint64_t' : k === 'i32' ? 'int32_t' : 'float';
-      koffi.encode(this.argSlots, 8 * i, type, k === 'ptr' || k === 'u64' ? BigInt(Math.trunc(args[i]!)) : args[i]);
+      const k = kinds[i]!, a = args[i]!;
+      if (k === 'i32') v.setInt32(8 * i, a, true);
+      else if (k === 'f32') v.setFloat32(8 * i, a, true);
+      else {
+        // 64-bit values (device pointers, sizes) from a double, exact below 2^53
+        v.setUint32(8 * i, a % 0x100000000, true);
+        v.setUint32(8 * i + 4, Math.floor(a / 0x100000000), true);
+      }
     }
     this.check(`launch ${name}`, this.f.cuLaunchKernel!(fn, grid, gridY, 1, block, 1, 1, sharedBytes, null, this.argPtrs, null));
   }

@@ -32,9 +32,6 @@ extern "C" __global__ void k_geglu(const float* x, float* out, u64 f, u64 n) {
 extern "C" __global__ void k_add_per_channel(const float* x, const float* v, float* out, u64 per, u64 c, u64 n) {
   FOR_EACH(i, n) out[i] = x[i] + v[(i / (u32)per) * (u32)c + (i % (u32)c)];
 }
-extern "C" __global__ void k_bias_rows(float* y, const float* b, u64 c, u64 n) {
-  FOR_EACH(i, n) y[i] += b[i % (u32)c];
-}
 extern "C" __global__ void k_concat(const float* a, const float* b, float* out, u64 ca, u64 cb, u64 n) {
   FOR_EACH(i, n) {
     u32 r = i / (u32)(ca + cb), c = i % (u32)(ca + cb);
