@@ -26,7 +26,7 @@ function close(what: string, a: Tensor, b: Tensor, tol = 1e-4): void {
 
 describe(`cuda ops vs cpu (${gpu.description})`, () => {
   it('linear, with and without bias, odd sizes', () => {
-    for (const [m, k, n] of [[1, 1, 1], [7, 13, 5], [77, 32, 64], [300, 320, 1280]] as const) {
+    for (const [m, k, n] of [[1, 1, 1], [7, 13, 5], [77, 32, 64], [300, 320, 1280], [4100, 64, 40], [9000, 33, 7]] as const) {
       const [xc, xg] = pair([m, k]), [wc, wg] = pair([n, k], 0.1), [bc, bg] = pair([n]);
       close(`linear ${m}x${k}x${n}`, cpu.linear(xc, wc, bc), gpu.linear(xg, wg, bg));
       close(`linear ${m}x${k}x${n} no bias`, cpu.linear(xc, wc), gpu.linear(xg, wg));

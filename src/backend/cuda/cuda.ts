@@ -19,6 +19,7 @@ const KERNELS: Record<string, ArgKind[]> = {
   k_unary: ['ptr', 'ptr', 'i32', 'u64'],
   k_geglu: ['ptr', 'ptr', 'u64', 'u64'],
   k_add_per_channel: ['ptr', 'ptr', 'ptr', 'u64', 'u64', 'u64'],
+  k_bias_rows: ['ptr', 'ptr', 'u64', 'u64'],
   k_concat: ['ptr', 'ptr', 'ptr', 'u64', 'u64', 'u64'],
   k_slice_cols: ['ptr', 'ptr', 'u64', 'u64', 'u64', 'u64'],
   k_upsample2x: ['ptr', 'ptr', 'i32', 'i32', 'i32', 'u64'],
@@ -43,6 +44,12 @@ const KERNELS: Record<string, ArgKind[]> = {
 const SOFTMAX_SHARED_BYTES = 200 * 1024;
 /** float4 values each thread of k_softmax_rows_vec keeps in registers (kernels/ops.cu SOFTMAX_VEC). */
 const SOFTMAX_VEC = 16;
+/**
+ * GEMMs with at least this many rows take cuBLASLt's fused bias; smaller ones are host-bound, and
+ * cuBLASLt's implicit algorithm search per call made sparse steps slower
+ * (bench/results/2026-11-30-edit-cuda-lt-everywhere.json).
+ */
+const LT_MIN_ROWS = 4096;
 /** Scratch memory cuBLASLt may use for its GEMM algorithms. */
 const LT_WORKSPACE_BYTES = 32 * 2 ** 20;
 /** The kernels index elements with 32-bit integers. */
@@ -211,9 +218,15 @@ export class CudaBackend implements Backend {
     const m = x.size / k;
     const y = this.empty([...x.shape.slice(0, -1), n]);
     if (m === 0) return y;
-    // row-major Y[m,n] = X[m,k] W[n,k]^T  <=>  column-major Y^T = W X^T (bias per row of Y^T: fused)
-    if (b) this.timed('gemm linear/conv (+bias)', () => this.lt.gemmBias(OP_T, OP_N, n, m, k, this.p(w), k, this.p(x), k, this.p(y), n, this.p(b)));
-    else this.timed('gemm linear/conv', () => this.blas.gemm(OP_T, OP_N, n, m, k, this.p(w), k, this.p(x), k, this.p(y), n));
+    // row-major Y[m,n] = X[m,k] W[n,k]^T  <=>  column-major Y^T = W X^T
+    if (b && m >= LT_MIN_ROWS) {
+      // large GEMMs: the bias fused into cuBLASLt's epilogue (no pass over the output)
+      this.timed('gemm linear/conv (+bias)', () => this.lt.gemmBias(OP_T, OP_N, n, m, k, this.p(w), k, this.p(x), k, this.p(y), n, this.p(b)));
+      return y;
+    }
+    // small ones (sparse tiles, text): cuBLASLt's per-call algorithm choice costs more host time than the bias pass
+    this.timed('gemm linear/conv', () => this.blas.gemm(OP_T, OP_N, n, m, k, this.p(w), k, this.p(x), k, this.p(y), n));
+    if (b) this.run('k_bias_rows', y.size, [this.p(y), this.p(b), n, y.size]);
     return y;
   }
 

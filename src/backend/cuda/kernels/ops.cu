@@ -38,6 +38,9 @@ extern "C" __global__ void k_concat(const float* a, const float* b, float* out, 
     out[i] = c < ca ? a[r * ca + c] : b[r * cb + c - ca];
   }
 }
+extern "C" __global__ void k_bias_rows(float* y, const float* b, u64 c, u64 n) {
+  FOR_EACH(i, n) y[i] += b[i % (u32)c];
+}
 // columns [start, start + w) of rows of width c
 extern "C" __global__ void k_slice_cols(const float* x, float* out, u64 c, u64 start, u64 w, u64 n) {
   FOR_EACH(i, n) out[i] = x[(i / (u32)w) * (u32)c + (u32)start + i % (u32)w];
