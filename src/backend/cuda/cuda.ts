@@ -1,6 +1,6 @@
 // The cuda backend: the op set on an NVIDIA GPU through the driver API, NVRTC-compiled kernels
-// (kernels/ops.cu) and cuBLAS. This first version keeps float32 storage and math throughout (the
-// fp32 checking mode): convolution is im2col + GEMM, attention is GEMM + softmax + GEMM.
+// (kernels/*.cu), cuBLAS and cuBLASLt. This first version keeps float32 storage: convolution is
+// im2col + GEMM, attention GEMM + softmax + GEMM; GEMMs in fp32 (the checking mode) or TF32.
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +13,8 @@ import { Driver, type ArgKind } from './driver.js';
 import { DeviceBuffer, MemoryPool } from './memory.js';
 import { compileCubin } from './nvrtc.js';
 
-const KERNELS: Record<string, ArgKind[]> = {
+/** Kernels of kernels/ops.cu and their parameter kinds. */
+const OPS_KERNELS: Record<string, ArgKind[]> = {
   k_add: ['ptr', 'ptr', 'ptr', 'f32', 'u64'],
   k_scale: ['ptr', 'ptr', 'f32', 'u64'],
   k_unary: ['ptr', 'ptr', 'i32', 'u64'],
@@ -56,9 +57,13 @@ const LT_WORKSPACE_BYTES = 32 * 2 ** 20;
 const MAX_ELEMENTS = 2 ** 32 - 1;
 
 const KERNEL_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'src', 'backend', 'cuda', 'kernels');
-/** Which kernels each .cu file defines. */
-const MODULES: Record<string, string[]> = { ops: Object.keys(KERNELS), attention: ['k_flash_attention'] };
-KERNELS.k_flash_attention = ['ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'f32'];
+/** Kernels of kernels/attention.cu. */
+const ATTENTION_KERNELS: Record<string, ArgKind[]> = {
+  k_flash_attention: ['ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'f32'],
+};
+/** Each .cu file and what it defines. */
+const MODULES: Record<string, Record<string, ArgKind[]>> = { ops: OPS_KERNELS, attention: ATTENTION_KERNELS };
+const KERNELS: Record<string, ArgKind[]> = { ...OPS_KERNELS, ...ATTENTION_KERNELS };
 /** Flash attention's query and key block (kernels/attention.cu QB, KB). */
 const FLASH_BLOCK = 64;
 
@@ -97,9 +102,9 @@ export class CudaBackend implements Backend {
     const workspace = this.pool.alloc(LT_WORKSPACE_BYTES); // outside any scope: kept for the backend's life
     this.lt = new CublasLt(this.math === 'tf32', workspace.ptr, LT_WORKSPACE_BYTES);
     const [major, minor] = this.driver.computeCapability;
-    for (const [file, names] of Object.entries(MODULES)) {
+    for (const [file, kernels] of Object.entries(MODULES)) {
       const module = this.driver.loadModule(compileCubin(readFileSync(join(KERNEL_DIR, `${file}.cu`), 'utf8'), file, `sm_${major}${minor}`));
-      for (const name of names) this.fns.set(name, this.driver.getFunction(module, name));
+      for (const name of Object.keys(kernels)) this.fns.set(name, this.driver.getFunction(module, name));
     }
     this.driver.allowSharedMemory(this.fns.get('k_softmax_rows'), 'k_softmax_rows', SOFTMAX_SHARED_BYTES);
     this.driver.allowSharedMemory(this.fns.get('k_flash_attention'), 'k_flash_attention', SOFTMAX_SHARED_BYTES);
