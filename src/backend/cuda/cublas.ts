@@ -2,7 +2,7 @@
 // integers; alpha and beta live on the host.
 import koffi from 'koffi';
 import { FiseditError } from '../../io/errors.js';
-import { loadLibrary } from './libs.js';
+import { bindFunctions, loadLibrary } from './libs.js';
 
 export const OP_N = 0;
 export const OP_T = 1;
@@ -22,7 +22,7 @@ export class Cublas {
       mathMode: 'int cublasSetMathMode(void *h, int mode)',
       sgemmBatched: 'int cublasSgemmStridedBatched(void *h, int ta, int tb, int m, int n, int k, const float *alpha, uint64_t A, int lda, int64_t sA, uint64_t B, int ldb, int64_t sB, const float *beta, uint64_t C, int ldc, int64_t sC, int count)',
     };
-    this.f = Object.fromEntries(Object.entries(decl).map(([k, p]) => [k, lib.func(p) as (...a: unknown[]) => number]));
+    this.f = bindFunctions(lib, decl);
     const h = [null];
     this.check('cublasCreate', this.f.create!(h));
     this.handle = h[0];

@@ -1,7 +1,7 @@
 // cuBLASLt for GEMMs with a fused bias epilogue (y = op(A) op(B) + bias per output row), so the bias
 // costs no separate pass over the output. Descriptors and layouts are made once per shape.
 import { FiseditError } from '../../io/errors.js';
-import { loadLibrary } from './libs.js';
+import { bindFunctions, loadLibrary } from './libs.js';
 
 const CUDA_R_32F = 0;
 const COMPUTE_32F = 68;
@@ -30,7 +30,7 @@ export class CublasLt {
       layoutCreate: 'int cublasLtMatrixLayoutCreate(_Out_ void **layout, int type, uint64_t rows, uint64_t cols, int64_t ld)',
       matmul: 'int cublasLtMatmul(void *h, void *desc, const void *alpha, uint64_t A, void *Adesc, uint64_t B, void *Bdesc, const void *beta, uint64_t C, void *Cdesc, uint64_t D, void *Ddesc, void *algo, uint64_t workspace, size_t workspaceBytes, void *stream)',
     };
-    this.f = Object.fromEntries(Object.entries(decl).map(([k, p]) => [k, lib.func(p) as (...a: unknown[]) => number]));
+    this.f = bindFunctions(lib, decl);
     const h = [null];
     this.check('cublasLtCreate', this.f.create!(h));
     this.handle = h[0];

@@ -2,7 +2,7 @@
 // plain numbers (CUdeviceptr); kernel arguments are packed into one reusable 8-byte-slot buffer.
 import koffi from 'koffi';
 import { FiseditError, GpuOutOfMemory } from '../../io/errors.js';
-import { loadLibrary } from './libs.js';
+import { bindFunctions, loadLibrary } from './libs.js';
 
 const CUDA_ERROR_OUT_OF_MEMORY = 2;
 
@@ -45,7 +45,7 @@ export class Driver {
       cuGetErrorName: 'int cuGetErrorName(int error, _Out_ const char **name)',
       cuFuncSetAttribute: 'int cuFuncSetAttribute(void *fn, int attrib, int value)',
     };
-    this.f = Object.fromEntries(Object.entries(decl).map(([k, proto]) => [k, lib.func(proto) as (...a: unknown[]) => number]));
+    this.f = bindFunctions(lib, decl);
     this.check('cuInit', this.f.cuInit!(0));
     const count = [0];
     this.check('cuDeviceGetCount', this.f.cuDeviceGetCount!(count));

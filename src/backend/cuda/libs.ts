@@ -54,3 +54,8 @@ export function loadLibrary(what: string, names: readonly string[]): Library {
       (tried.length ? `; failed to load: ${tried.join('; ')}` : ''),
   );
 }
+
+/** C functions by name from their prototypes (koffi's C-like syntax). */
+export function bindFunctions(lib: Library, prototypes: Record<string, string>): Record<string, (...args: unknown[]) => number> {
+  return Object.fromEntries(Object.entries(prototypes).map(([k, proto]) => [k, lib.func(proto) as (...args: unknown[]) => number]));
+}

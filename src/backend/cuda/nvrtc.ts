@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FiseditError } from '../../io/errors.js';
-import { loadLibrary, type Library } from './libs.js';
+import { bindFunctions, loadLibrary, type Library } from './libs.js';
 
 let nvrtc: Record<string, (...a: unknown[]) => number> | undefined;
 
@@ -20,7 +20,7 @@ function bind(): Record<string, (...a: unknown[]) => number> {
     log: 'int nvrtcGetProgramLog(void *prog, _Out_ uint8_t *log)',
     destroy: 'int nvrtcDestroyProgram(_Inout_ void **prog)',
   };
-  nvrtc = Object.fromEntries(Object.entries(decl).map(([k, p]) => [k, lib.func(p) as (...a: unknown[]) => number]));
+  nvrtc = bindFunctions(lib, decl);
   return nvrtc;
 }
 
