@@ -1,22 +1,22 @@
 // An editing session (FISEdit): generate once while recording a cache, then edit the prompt again
 // and again, each edit recomputing only the region it changes and building on the previous
 // version. Versions are kept until released; any kept version can become the base of the next edit.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Backend } from '../backend/backend.js';
+import { CpuBackend } from '../backend/cpu/cpu.js';
 import { FiseditError } from '../io/errors.js';
+import { SafetensorsFile, writeSafetensors, type TensorToWrite } from '../io/safetensors.js';
 import type { GenerateOptions, StableDiffusion } from '../pipeline/text-to-image.js';
 import type { Scheduler } from '../schedulers/index.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { alignTokens } from './align.js';
 import { GenerationCache, StepCache, transferCache, type CacheBytes } from './cache.js';
-import { CpuBackend } from '../backend/cpu/cpu.js';
 import { composite, pixelRegion } from './composite.js';
 import { RecordingContext, SparseContext, type AttentionMode, type NormMode } from './contexts.js';
 import { automaticMask, checkMask, latentDifference, maskFraction, type Threshold } from './mask.js';
+import { SESSION_FORMAT, cacheFile, ensureDir, readCache, readJson, removeFile, writeCache, writeJson } from './persist.js';
 import { SparsePlan, type BlockPolicy } from './plan.js';
-import { cacheFile, ensureDir, readCache, readJson, removeFile, writeCache, writeJson, SESSION_FORMAT } from './persist.js';
-import { SafetensorsFile, writeSafetensors, type TensorToWrite } from '../io/safetensors.js';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 
 export interface SessionGenerateOptions extends Omit<GenerateOptions, 'onStep'> {
   /** Steps whose cross-attention probabilities are cached for later edits (default 20% of the steps). */
