@@ -138,34 +138,17 @@ export class CpuBackend implements Backend {
     if (c % groups !== 0) throw new Error(`groupNorm: ${c} channels do not split into ${groups} groups`);
     const xs = data(x), g = data(gamma), bt = data(beta);
     const n = x.shape[0]!;
-    const positions = xs.length / (n * c);
-    const cpg = c / groups;
+    const { mean, rstd } = sparse.groupNormStats(xs, n, c, groups, eps);
+    const per = xs.length / n, cpg = c / groups;
     const out = new Float32Array(xs.length);
-    for (let b = 0; b < n; b++) {
-      const base = b * positions * c;
-      for (let grp = 0; grp < groups; grp++) {
-        const c0 = grp * cpg;
-        let sum = 0;
-        for (let p = 0; p < positions; p++) for (let ch = 0; ch < cpg; ch++) sum += xs[base + p * c + c0 + ch]!;
-        const count = positions * cpg;
-        const mean = sum / count;
-        let sq = 0;
-        for (let p = 0; p < positions; p++)
-          for (let ch = 0; ch < cpg; ch++) {
-            const d = xs[base + p * c + c0 + ch]! - mean;
-            sq += d * d;
-          }
-        const inv = 1 / Math.sqrt(sq / count + eps);
-        for (let p = 0; p < positions; p++)
-          for (let ch = 0; ch < cpg; ch++) {
-            const i = base + p * c + c0 + ch;
-            const v = (xs[i]! - mean) * inv * g[c0 + ch]! + bt[c0 + ch]!;
-            out[i] = withSilu ? silu(v) : v;
-          }
-      }
+    for (let i = 0; i < xs.length; i++) {
+      const ch = i % c, gi = Math.floor(i / per) * groups + Math.floor(ch / cpg);
+      const v = (xs[i]! - mean[gi]!) * rstd[gi]! * g[ch]! + bt[ch]!;
+      out[i] = withSilu ? silu(v) : v;
     }
     return make(x.shape, out);
   }
+
 
   layerNorm(x: Tensor, gamma: Tensor, beta: Tensor, eps: number): Tensor {
     const c = x.channels;

@@ -120,6 +120,14 @@ export function scatterRows(base: Float32Array, [n, l, c]: readonly number[], sr
   return out;
 }
 
+/** Rows of one head of [batch, L, width] packed contiguously into out [L, d]. */
+function packHead(src: Float32Array, b: number, h: number, l: number, width: number, d: number, out: Float32Array): void {
+  for (let j = 0; j < l; j++) {
+    const o = (b * l + j) * width + h * d;
+    for (let t = 0; t < d; t++) out[j * d + t] = src[o + t]!;
+  }
+}
+
 /** Softmax of scaled scores per (batch, head, query row); probabilities rounded to float32. */
 export function attentionProbs(q: Float32Array, [batch, lq, width]: readonly number[], k: Float32Array, lk: number, heads: number, causal: boolean): Float32Array {
   const d = width / heads;
@@ -130,10 +138,7 @@ export function attentionProbs(q: Float32Array, [batch, lq, width]: readonly num
   const scores = new Float64Array(lk);
   for (let b = 0; b < batch; b++)
     for (let h = 0; h < heads; h++) {
-      for (let j = 0; j < lk; j++) {
-        const src = (b * lk + j) * width + h * d;
-        for (let t = 0; t < d; t++) kh[j * d + t] = k[src + t]!;
-      }
+      packHead(k, b, h, lk, width, d, kh);
       for (let i = 0; i < lq; i++) {
         const qo = (b * lq + i) * width + h * d;
         for (let t = 0; t < d; t++) qi[t] = q[qo + t]!;
@@ -165,10 +170,7 @@ export function applyProbs(p: Float32Array, [batch, heads, lq, lk]: readonly num
   const acc = new Float64Array(d);
   for (let b = 0; b < batch; b++)
     for (let h = 0; h < heads; h++) {
-      for (let j = 0; j < lk; j++) {
-        const src = (b * lk + j) * width + h * d;
-        for (let t = 0; t < d; t++) vh[j * d + t] = v[src + t]!;
-      }
+      packHead(v, b, h, lk, width, d, vh);
       for (let i = 0; i < lq; i++) {
         const row = ((b * heads + h) * lq + i) * lk;
         acc.fill(0);

@@ -1,8 +1,7 @@
 // cuBLAS (the classic API) for fp32 GEMMs in column-major terms. Device pointers pass as 64-bit
 // integers; alpha and beta live on the host.
 import koffi from 'koffi';
-import { FiseditError } from '../../io/errors.js';
-import { bindFunctions, loadLibrary } from './libs.js';
+import { bindFunctions, checkCublas, loadLibrary } from './libs.js';
 
 export const OP_N = 0;
 export const OP_T = 1;
@@ -24,22 +23,19 @@ export class Cublas {
     };
     this.f = bindFunctions(lib, decl);
     const h = [null];
-    this.check('cublasCreate', this.f.create!(h));
+    checkCublas('cublasCreate', this.f.create!(h));
     this.handle = h[0];
-    this.check('cublasSetMathMode', this.f.mathMode!(this.handle, tf32 ? 3 : 0)); // CUBLAS_TF32_TENSOR_OP_MATH : CUBLAS_DEFAULT_MATH
+    checkCublas('cublasSetMathMode', this.f.mathMode!(this.handle, tf32 ? 3 : 0)); // CUBLAS_TF32_TENSOR_OP_MATH : CUBLAS_DEFAULT_MATH
     void koffi;
   }
 
-  private check(what: string, code: number): void {
-    if (code !== 0) throw new FiseditError(`cuda backend: ${what} failed with cuBLAS status ${code}`);
-  }
 
   /** C = op(A) op(B) (+ C when accumulate), column-major. */
   gemm(ta: number, tb: number, m: number, n: number, k: number, A: number, lda: number, B: number, ldb: number, C: number, ldc: number, accumulate = false): void {
-    this.check('cublasSgemm', this.f.sgemm!(this.handle, ta, tb, m, n, k, this.one, A, lda, B, ldb, accumulate ? this.one : this.zero, C, ldc));
+    checkCublas('cublasSgemm', this.f.sgemm!(this.handle, ta, tb, m, n, k, this.one, A, lda, B, ldb, accumulate ? this.one : this.zero, C, ldc));
   }
 
   gemmStridedBatched(ta: number, tb: number, m: number, n: number, k: number, A: number, lda: number, sA: number, B: number, ldb: number, sB: number, C: number, ldc: number, sC: number, count: number): void {
-    this.check('cublasSgemmStridedBatched', this.f.sgemmBatched!(this.handle, ta, tb, m, n, k, this.one, A, lda, sA, B, ldb, sB, this.zero, C, ldc, sC, count));
+    checkCublas('cublasSgemmStridedBatched', this.f.sgemmBatched!(this.handle, ta, tb, m, n, k, this.one, A, lda, sA, B, ldb, sB, this.zero, C, ldc, sC, count));
   }
 }

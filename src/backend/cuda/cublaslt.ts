@@ -1,7 +1,6 @@
 // cuBLASLt for GEMMs with a fused bias epilogue (y = op(A) op(B) + bias per output row), so the bias
 // costs no separate pass over the output. Descriptors and layouts are made once per shape.
-import { FiseditError } from '../../io/errors.js';
-import { bindFunctions, loadLibrary } from './libs.js';
+import { bindFunctions, checkCublas, loadLibrary } from './libs.js';
 
 const CUDA_R_32F = 0;
 const COMPUTE_32F = 68;
@@ -32,20 +31,17 @@ export class CublasLt {
     };
     this.f = bindFunctions(lib, decl);
     const h = [null];
-    this.check('cublasLtCreate', this.f.create!(h));
+    checkCublas('cublasLtCreate', this.f.create!(h));
     this.handle = h[0];
   }
 
-  private check(what: string, code: number): void {
-    if (code !== 0) throw new FiseditError(`cuda backend: ${what} failed with cuBLAS status ${code}`);
-  }
 
   private layout(rows: number, cols: number, ld: number): unknown {
     const key = `${rows},${cols},${ld}`;
     let l = this.layouts.get(key);
     if (!l) {
       const out = [null];
-      this.check('cublasLtMatrixLayoutCreate', this.f.layoutCreate!(out, CUDA_R_32F, rows, cols, ld));
+      checkCublas('cublasLtMatrixLayoutCreate', this.f.layoutCreate!(out, CUDA_R_32F, rows, cols, ld));
       this.layouts.set(key, (l = out[0]));
     }
     return l;
@@ -56,11 +52,11 @@ export class CublasLt {
     let d = this.descs.get(key);
     if (!d) {
       const out = [null];
-      this.check('cublasLtMatmulDescCreate', this.f.descCreate!(out, this.tf32 ? COMPUTE_32F_FAST_TF32 : COMPUTE_32F, CUDA_R_32F));
+      checkCublas('cublasLtMatmulDescCreate', this.f.descCreate!(out, this.tf32 ? COMPUTE_32F_FAST_TF32 : COMPUTE_32F, CUDA_R_32F));
       d = out[0];
-      this.check('set TRANSA', this.f.descSet!(d, DESC_TRANSA, new Int32Array([ta]), 4));
-      this.check('set TRANSB', this.f.descSet!(d, DESC_TRANSB, new Int32Array([tb]), 4));
-      this.check('set EPILOGUE', this.f.descSet!(d, DESC_EPILOGUE, new Uint32Array([EPILOGUE_BIAS]), 4));
+      checkCublas('set TRANSA', this.f.descSet!(d, DESC_TRANSA, new Int32Array([ta]), 4));
+      checkCublas('set TRANSB', this.f.descSet!(d, DESC_TRANSB, new Int32Array([tb]), 4));
+      checkCublas('set EPILOGUE', this.f.descSet!(d, DESC_EPILOGUE, new Uint32Array([EPILOGUE_BIAS]), 4));
       this.descs.set(key, d);
     }
     return d;
@@ -70,10 +66,10 @@ export class CublasLt {
   gemmBias(ta: number, tb: number, m: number, n: number, k: number, A: number, lda: number, B: number, ldb: number, D: number, ldc: number, bias: number): void {
     const d = this.desc(ta, tb);
     this.ptr[0] = BigInt(bias);
-    this.check('set BIAS_POINTER', this.f.descSet!(d, DESC_BIAS_POINTER, this.ptr, 8));
+    checkCublas('set BIAS_POINTER', this.f.descSet!(d, DESC_BIAS_POINTER, this.ptr, 8));
     const aL = ta ? this.layout(k, m, lda) : this.layout(m, k, lda);
     const bL = tb ? this.layout(n, k, ldb) : this.layout(k, n, ldb);
     const dL = this.layout(m, n, ldc);
-    this.check('cublasLtMatmul', this.f.matmul!(this.handle, d, this.one, A, aL, B, bL, this.zero, D, dL, D, dL, null, this.workspace, this.workspaceBytes, null));
+    checkCublas('cublasLtMatmul', this.f.matmul!(this.handle, d, this.one, A, aL, B, bL, this.zero, D, dL, D, dL, null, this.workspace, this.workspaceBytes, null));
   }
 }

@@ -59,3 +59,8 @@ export function loadLibrary(what: string, names: readonly string[]): Library {
 export function bindFunctions(lib: Library, prototypes: Record<string, string>): Record<string, (...args: unknown[]) => number> {
   return Object.fromEntries(Object.entries(prototypes).map(([k, proto]) => [k, lib.func(proto) as (...args: unknown[]) => number]));
 }
+
+/** cuBLAS and cuBLASLt return a status; anything but success is an error naming the call. */
+export function checkCublas(what: string, code: number): void {
+  if (code !== 0) throw new FiseditError(`cuda backend: ${what} failed with cuBLAS status ${code}`);
+}
