@@ -6,6 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CudaBackend } from '../src/backend/cuda/cuda.js';
+import type { Precision } from '../src/backend/cuda/precision.js';
 import { ensureTinyModel } from '../src/default/tiny-model.js';
 import { UNetMacCounter } from '../src/edit/macs.js';
 import { maskFraction } from '../src/edit/mask.js';
@@ -29,7 +30,8 @@ const steps = Number(process.env.BENCH_STEPS ?? 12);
 const perBin = Number(process.env.BENCH_MASKS ?? 2);
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
 
-const gpu = new CudaBackend({ math: 'tf32' });
+const math = (process.env.BENCH_MATH ?? 'fp16') as Precision;
+const gpu = new CudaBackend({ math });
 const params = new Params(gpu, RANDOM_WEIGHTS);
 const unetConfig = parseUNetConfig(Config.read(join(configs, 'unet', 'config.json')));
 const sd = new StableDiffusion(
@@ -47,7 +49,7 @@ gc();
 const v0 = session.generate(gen);
 const denseStepMs = v0.timings.denseMs / steps;
 const bytes = session.cacheBytes();
-console.log(`generation ${steps} steps: ${(v0.timings.denseMs / 1000).toFixed(2)} s, ${denseStepMs.toFixed(1)} ms per dense step; cache ${(bytes.perStep / 2 ** 20).toFixed(0)} MiB per step (fp32)`);
+console.log(`generation ${steps} steps: ${(v0.timings.denseMs / 1000).toFixed(2)} s, ${denseStepMs.toFixed(1)} ms per dense step; cache ${(bytes.perStep / 2 ** 20).toFixed(0)} MiB per step (${gpu.elementBytes * 8}-bit)`);
 
 const set = readMaskSet(masksFile);
 const counter = new UNetMacCounter(unetConfig);
@@ -74,7 +76,7 @@ for (const bin of bins) {
   }
 }
 const out = {
-  what: `FISEdit sparse steps on the cuda backend (tf32 GEMMs, fp32 storage): SD 2 at 768 px, batch 2, DPM-Solver++, ${steps}-step session, masks of masks-dev-300`,
+  what: `FISEdit sparse steps on the cuda backend (${gpu.description}): SD 2 at 768 px, batch 2, DPM-Solver++, ${steps}-step session, masks of masks-dev-300`,
   command: 'node --expose-gc dist/bench/edit.js',
   date: new Date().toISOString(),
   device: gpu.description,
@@ -83,5 +85,5 @@ const out = {
 };
 const dir = process.env.OUT ?? join(PACKAGE_ROOT, 'bench', 'results');
 mkdirSync(dir, { recursive: true });
-writeFileSync(join(dir, `${out.date.slice(0, 10)}-edit-cuda.json`), `${JSON.stringify(out, null, 2)}\n`);
-console.log(`wrote ${join(dir, `${out.date.slice(0, 10)}-edit-cuda.json`)}`);
+writeFileSync(join(dir, `${out.date.slice(0, 10)}-edit-cuda-${math}.json`), `${JSON.stringify(out, null, 2)}\n`);
+console.log(`wrote ${join(dir, `${out.date.slice(0, 10)}-edit-cuda-${math}.json`)}`);

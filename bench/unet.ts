@@ -5,6 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CudaBackend } from '../src/backend/cuda/cuda.js';
+import type { Precision } from '../src/backend/cuda/precision.js';
 import { ensureTinyModel } from '../src/default/tiny-model.js';
 import { UNetMacCounter } from '../src/edit/macs.js';
 import { Config } from '../src/io/config.js';
@@ -24,8 +25,8 @@ if (!configs) throw new Error('sd2-768-configs not found: set FISEDIT_SD2_CONFIG
 const unetConfig = parseUNetConfig(Config.read(join(configs, 'unet', 'config.json')));
 const sizes = (process.env.BENCH_SIZES ?? '512,768,1024').split(',').map(Number);
 const calls = Number(process.env.BENCH_CALLS ?? 10);
-const maths = (process.env.BENCH_MATH ?? 'fp32,tf32').split(',') as ('fp32' | 'tf32')[];
-const flashAttention = process.env.BENCH_FLASH === '1';
+const maths = (process.env.BENCH_MATH ?? 'tf32,fp16').split(',') as Precision[];
+const flashAttention = process.env.BENCH_FLASH !== '0';
 const counter = new UNetMacCounter(unetConfig);
 const results: Record<string, unknown>[] = [];
 
@@ -65,7 +66,7 @@ for (const math of maths) {
     gpu.synchronize();
     const launchesPerCall = (gpu.launches - launches0) / 2;
     const r = {
-      math, flashAttention, px, batch: 2, msPerCall: +median.toFixed(2), msMin: +ms[0]!.toFixed(2), gmac: +(macs / 1e9).toFixed(1), tflops: +((2 * macs) / (median / 1000) / 1e12).toFixed(1),
+      math, flashAttention: gpu.flash, px, batch: 2, msPerCall: +median.toFixed(2), msMin: +ms[0]!.toFixed(2), gmac: +(macs / 1e9).toFixed(1), tflops: +((2 * macs) / (median / 1000) / 1e12).toFixed(1),
       peakGpuGiB: +(gpu.pool.peak / 2 ** 30).toFixed(2), launchesPerCall, hostEnqueueMs: +hostMs.toFixed(2), serialisedMs: +profiledMs.toFixed(2), profile: profile.slice(0, 12),
     };
     console.log(JSON.stringify(r));

@@ -6,7 +6,7 @@ import { FiseditError } from '../io/errors.js';
 
 export type DeviceName = 'cpu' | 'cuda';
 
-export async function createBackend(device: string, o: { math?: 'fp32' | 'tf32' } = {}): Promise<Backend> {
+export async function createBackend(device: string, o: { math?: 'fp32' | 'tf32' | 'fp16' } = {}): Promise<Backend> {
   if (device === 'cpu') return new CpuBackend();
   if (device === 'cuda' || device.startsWith('cuda:')) {
     const { CudaBackend } = await import('./cuda/cuda.js');

@@ -26,7 +26,7 @@ run can continue it with --session D.
 
 Options:
   --model DIR            diffusers pipeline folder (default: the embedded tiny model)
-  --device cpu|cuda      where to run (default cpu)      --dtype fp32|tf32 (cuda GEMMs; default fp32)
+  --device cpu|cuda      where to run (default cpu)      --dtype fp32|tf32|fp16 (cuda precision; default fp32)
   --steps N --guidance G --seed S --width W --height H --scheduler NAME   as in generate
   --mask auto|FILE.png   the edit region: found automatically (default) or a PNG at latent or image
                          resolution, white = edit (one --mask for all edits, or one per --edit)
@@ -61,7 +61,7 @@ export async function editCommand(args: string[]): Promise<void> {
     blocks: v.blocks === undefined || v.blocks === 'apsc' ? 'apsc' : numberOption('blocks', v.blocks, true),
   };
   const model = resolve(v.model ?? ensureTinyModel(defaultModelDir()));
-  const backend = await createBackend(v.device ?? 'cpu', { math: choiceOption('dtype', v.dtype, ['fp32', 'tf32'] as const) });
+  const backend = await createBackend(v.device ?? 'cpu', { math: choiceOption('dtype', v.dtype, ['fp32', 'tf32', 'fp16'] as const) });
   const t0 = Date.now();
   const sd = StableDiffusion.load(model, backend, progressBar('loading'));
   process.stderr.write(`loaded ${model} (${backend.name}) in ${((Date.now() - t0) / 1000).toFixed(1)}s\n`);

@@ -1,75 +1,99 @@
-// cuBLASLt for GEMMs with a fused bias epilogue (y = op(A) op(B) + bias per output row), so the bias
-// costs no separate pass over the output. Descriptors and layouts are made once per shape.
+// cuBLASLt for the GEMMs of linear layers and convolutions: D = op(A) op(B) (+ bias per output row,
+// fused into the epilogue: no pass over the output). Descriptors, layouts and the algorithm are
+// made once per shape and remembered; asking cuBLASLt's heuristic on every call costs more host
+// time than a small GEMM takes (bench/results/2026-11-30-edit-cuda-lt-everywhere.json).
+import { FiseditError } from '../../io/errors.js';
 import { bindFunctions, checkCublas, loadLibrary } from './libs.js';
+import { gemmTypes, type Precision } from './precision.js';
 
-const CUDA_R_32F = 0;
-const COMPUTE_32F = 68;
-const COMPUTE_32F_FAST_TF32 = 77;
 const DESC_TRANSA = 3;
 const DESC_TRANSB = 4;
 const DESC_EPILOGUE = 7;
 const DESC_BIAS_POINTER = 8;
+const EPILOGUE_DEFAULT = 1;
 const EPILOGUE_BIAS = 4;
+const PREF_MAX_WORKSPACE_BYTES = 1;
+/** sizeof(cublasLtMatmulHeuristicResult_t): the 64-byte algorithm, workspace size, state, waves, reserved. */
+const HEURISTIC_BYTES = 96;
+const ALGO_BYTES = 64;
+
+interface Plan {
+  desc: unknown;
+  a: unknown;
+  b: unknown;
+  d: unknown;
+  algo: Uint8Array;
+}
 
 export class CublasLt {
   private readonly f: Record<string, (...a: unknown[]) => number>;
   private readonly handle: unknown;
-  private readonly descs = new Map<string, unknown>();
-  private readonly layouts = new Map<string, unknown>();
+  private readonly preference: unknown;
+  private readonly plans = new Map<string, Plan>();
   private readonly one = new Float32Array([1]);
   private readonly zero = new Float32Array([0]);
   private readonly ptr = new BigUint64Array(1);
+  private readonly types: ReturnType<typeof gemmTypes>;
 
-  constructor(private readonly tf32: boolean, private readonly workspace: number, private readonly workspaceBytes: number) {
+  constructor(precision: Precision, private readonly workspace: number, private readonly workspaceBytes: number, private readonly stream: unknown) {
     const lib = loadLibrary('cuBLASLt (libcublasLt)', ['libcublasLt.so.13', 'libcublasLt.so.12', 'libcublasLt.so']);
     const decl: Record<string, string> = {
       create: 'int cublasLtCreate(_Out_ void **handle)',
       descCreate: 'int cublasLtMatmulDescCreate(_Out_ void **desc, int computeType, int scaleType)',
       descSet: 'int cublasLtMatmulDescSetAttribute(void *desc, int attr, const void *buf, size_t size)',
       layoutCreate: 'int cublasLtMatrixLayoutCreate(_Out_ void **layout, int type, uint64_t rows, uint64_t cols, int64_t ld)',
-      matmul: 'int cublasLtMatmul(void *h, void *desc, const void *alpha, uint64_t A, void *Adesc, uint64_t B, void *Bdesc, const void *beta, uint64_t C, void *Cdesc, uint64_t D, void *Ddesc, void *algo, uint64_t workspace, size_t workspaceBytes, void *stream)',
+      prefCreate: 'int cublasLtMatmulPreferenceCreate(_Out_ void **pref)',
+      prefSet: 'int cublasLtMatmulPreferenceSetAttribute(void *pref, int attr, const void *buf, size_t size)',
+      heuristic: 'int cublasLtMatmulAlgoGetHeuristic(void *h, void *desc, void *A, void *B, void *C, void *D, void *pref, int requested, _Out_ uint8_t *results, _Out_ int *count)',
+      matmul: 'int cublasLtMatmul(void *h, void *desc, const void *alpha, uint64_t A, void *Adesc, uint64_t B, void *Bdesc, const void *beta, uint64_t C, void *Cdesc, uint64_t D, void *Ddesc, const uint8_t *algo, uint64_t workspace, size_t workspaceBytes, void *stream)',
     };
     this.f = bindFunctions(lib, decl);
+    this.types = gemmTypes(precision);
     const h = [null];
     checkCublas('cublasLtCreate', this.f.create!(h));
     this.handle = h[0];
+    const pref = [null];
+    checkCublas('cublasLtMatmulPreferenceCreate', this.f.prefCreate!(pref));
+    this.preference = pref[0];
+    checkCublas('set MAX_WORKSPACE_BYTES', this.f.prefSet!(this.preference, PREF_MAX_WORKSPACE_BYTES, new BigUint64Array([BigInt(workspaceBytes)]), 8));
   }
-
 
   private layout(rows: number, cols: number, ld: number): unknown {
-    const key = `${rows},${cols},${ld}`;
-    let l = this.layouts.get(key);
-    if (!l) {
-      const out = [null];
-      checkCublas('cublasLtMatrixLayoutCreate', this.f.layoutCreate!(out, CUDA_R_32F, rows, cols, ld));
-      this.layouts.set(key, (l = out[0]));
-    }
-    return l;
+    const out = [null];
+    checkCublas('cublasLtMatrixLayoutCreate', this.f.layoutCreate!(out, this.types.dataType, rows, cols, ld));
+    return out[0];
   }
 
-  private desc(ta: number, tb: number): unknown {
-    const key = `${ta},${tb}`;
-    let d = this.descs.get(key);
-    if (!d) {
-      const out = [null];
-      checkCublas('cublasLtMatmulDescCreate', this.f.descCreate!(out, this.tf32 ? COMPUTE_32F_FAST_TF32 : COMPUTE_32F, CUDA_R_32F));
-      d = out[0];
-      checkCublas('set TRANSA', this.f.descSet!(d, DESC_TRANSA, new Int32Array([ta]), 4));
-      checkCublas('set TRANSB', this.f.descSet!(d, DESC_TRANSB, new Int32Array([tb]), 4));
-      checkCublas('set EPILOGUE', this.f.descSet!(d, DESC_EPILOGUE, new Uint32Array([EPILOGUE_BIAS]), 4));
-      this.descs.set(key, d);
-    }
-    return d;
+  /** Descriptors, layouts and the heuristic's best algorithm for one GEMM shape, made on first use. */
+  private plan(ta: number, tb: number, m: number, n: number, k: number, lda: number, ldb: number, ldc: number, bias: boolean): Plan {
+    const key = `${ta},${tb},${m},${n},${k},${lda},${ldb},${ldc},${bias}`;
+    let p = this.plans.get(key);
+    if (p) return p;
+    const out = [null];
+    checkCublas('cublasLtMatmulDescCreate', this.f.descCreate!(out, this.types.computeType, this.types.scaleType));
+    const desc = out[0];
+    checkCublas('set TRANSA', this.f.descSet!(desc, DESC_TRANSA, new Int32Array([ta]), 4));
+    checkCublas('set TRANSB', this.f.descSet!(desc, DESC_TRANSB, new Int32Array([tb]), 4));
+    checkCublas('set EPILOGUE', this.f.descSet!(desc, DESC_EPILOGUE, new Uint32Array([bias ? EPILOGUE_BIAS : EPILOGUE_DEFAULT]), 4));
+    const a = ta ? this.layout(k, m, lda) : this.layout(m, k, lda);
+    const b = tb ? this.layout(n, k, ldb) : this.layout(k, n, ldb);
+    const d = this.layout(m, n, ldc);
+    const results = new Uint8Array(HEURISTIC_BYTES);
+    const count = [0];
+    checkCublas('cublasLtMatmulAlgoGetHeuristic', this.f.heuristic!(this.handle, desc, a, b, d, d, this.preference, 1, results, count));
+    if (!count[0]) throw new FiseditError(`cuBLASLt has no algorithm for a ${m}x${n}x${k} GEMM (ta ${ta}, tb ${tb}${bias ? ', bias' : ''})`);
+    p = { desc, a, b, d, algo: results.slice(0, ALGO_BYTES) };
+    this.plans.set(key, p);
+    return p;
   }
 
-  /** D (m x n, column-major, ld ldc) = op(A) op(B) + bias[row]. */
-  gemmBias(ta: number, tb: number, m: number, n: number, k: number, A: number, lda: number, B: number, ldb: number, D: number, ldc: number, bias: number): void {
-    const d = this.desc(ta, tb);
-    this.ptr[0] = BigInt(bias);
-    checkCublas('set BIAS_POINTER', this.f.descSet!(d, DESC_BIAS_POINTER, this.ptr, 8));
-    const aL = ta ? this.layout(k, m, lda) : this.layout(m, k, lda);
-    const bL = tb ? this.layout(n, k, ldb) : this.layout(k, n, ldb);
-    const dL = this.layout(m, n, ldc);
-    checkCublas('cublasLtMatmul', this.f.matmul!(this.handle, d, this.one, A, aL, B, bL, this.zero, D, dL, D, dL, null, this.workspace, this.workspaceBytes, null));
+  /** D (m x n, column-major, ld ldc) = op(A) op(B) (+ bias[row] when bias is not 0). */
+  gemm(ta: number, tb: number, m: number, n: number, k: number, A: number, lda: number, B: number, ldb: number, D: number, ldc: number, bias = 0): void {
+    const p = this.plan(ta, tb, m, n, k, lda, ldb, ldc, bias !== 0);
+    if (bias) {
+      this.ptr[0] = BigInt(bias);
+      checkCublas('set BIAS_POINTER', this.f.descSet!(p.desc, DESC_BIAS_POINTER, this.ptr, 8));
+    }
+    checkCublas('cublasLtMatmul', this.f.matmul!(this.handle, p.desc, this.one, A, p.a, B, p.b, this.zero, D, p.d, D, p.d, p.algo, this.workspace, this.workspaceBytes, this.stream));
   }
 }

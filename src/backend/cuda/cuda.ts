@@ -1,6 +1,7 @@
 // The cuda backend: the op set on an NVIDIA GPU through the driver API, NVRTC-compiled kernels
-// (kernels/*.cu), cuBLAS and cuBLASLt. This first version keeps float32 storage: convolution is
-// im2col + GEMM, attention GEMM + softmax + GEMM; GEMMs in fp32 (the checking mode) or TF32.
+// (kernels/*.cu), cuBLAS and cuBLASLt. Storage is float32 (fp32 and tf32 precisions) or half (fp16,
+// see precision.ts). Convolution is im2col + GEMM; attention is flash attention in fp16 and
+// GEMM + softmax + GEMM otherwise (and always for the probabilities the sparse engine records).
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +10,7 @@ import { Tensor, numel, oihwToOhwi, sameShape, shapeString } from '../../tensor/
 import { FiseditError } from '../../io/errors.js';
 import { Cublas, OP_N, OP_T } from './cublas.js';
 import { CublasLt } from './cublaslt.js';
+import { storageBytes, type Precision } from './precision.js';
 import { Driver, type ArgKind } from './driver.js';
 import { DeviceBuffer, MemoryPool } from './memory.js';
 import { compileCubin } from './nvrtc.js';
@@ -20,7 +22,6 @@ const OPS_KERNELS: Record<string, ArgKind[]> = {
   k_unary: ['ptr', 'ptr', 'i32', 'u64'],
   k_geglu: ['ptr', 'ptr', 'u64', 'u64'],
   k_add_per_channel: ['ptr', 'ptr', 'ptr', 'u64', 'u64', 'u64'],
-  k_bias_rows: ['ptr', 'ptr', 'u64', 'u64'],
   k_concat: ['ptr', 'ptr', 'ptr', 'u64', 'u64', 'u64'],
   k_slice_cols: ['ptr', 'ptr', 'u64', 'u64', 'u64', 'u64'],
   k_upsample2x: ['ptr', 'ptr', 'i32', 'i32', 'i32', 'u64'],
@@ -39,57 +40,49 @@ const OPS_KERNELS: Record<string, ArgKind[]> = {
   k_gather_rows: ['ptr', 'ptr', 'ptr', 'u64', 'i32', 'i32', 'u64'],
   k_scatter_rows: ['ptr', 'ptr', 'ptr', 'u64', 'i32', 'i32', 'u64'],
   k_remap_probs: ['ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32', 'u64'],
+  k_from_f32: ['ptr', 'ptr', 'u64'],
+  k_to_f32: ['ptr', 'ptr', 'u64'],
 };
 
 /** Softmax rows up to this many bytes are held in shared memory (Hopper allows 227 KiB per block). */
 const SOFTMAX_SHARED_BYTES = 200 * 1024;
 /** float4 values each thread of k_softmax_rows_vec keeps in registers (kernels/ops.cu SOFTMAX_VEC). */
 const SOFTMAX_VEC = 16;
-/**
- * GEMMs with at least this many rows take cuBLASLt's fused bias; smaller ones are host-bound, and
- * cuBLASLt's implicit algorithm search per call made sparse steps slower
- * (bench/results/2026-11-30-edit-cuda-lt-everywhere.json).
- */
-const LT_MIN_ROWS = 4096;
 /** Scratch memory cuBLASLt may use for its GEMM algorithms. */
 const LT_WORKSPACE_BYTES = 32 * 2 ** 20;
 /** The kernels index elements with 32-bit integers. */
 const MAX_ELEMENTS = 2 ** 32 - 1;
 
 const KERNEL_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'src', 'backend', 'cuda', 'kernels');
-/** Kernels of kernels/attention.cu. */
-const ATTENTION_KERNELS: Record<string, ArgKind[]> = {
-  k_flash_attention: ['ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'f32'],
-};
-/** Each .cu file and what it defines. */
-const MODULES: Record<string, Record<string, ArgKind[]>> = { ops: OPS_KERNELS, attention: ATTENTION_KERNELS };
+/** Head dimensions (rounded up to 16) with a flash-attention kernel in kernels/attention.cu (k_flash_<DP>). */
+const FLASH_DIMS = [16, 32, 48, 64, 80, 96, 128, 160];
+const FLASH_ARGS: ArgKind[] = ['ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32', 'f32'];
+const ATTENTION_KERNELS: Record<string, ArgKind[]> = Object.fromEntries(FLASH_DIMS.map((dp) => [`k_flash_${dp}`, FLASH_ARGS]));
 const KERNELS: Record<string, ArgKind[]> = { ...OPS_KERNELS, ...ATTENTION_KERNELS };
-/** Flash attention's query and key block (kernels/attention.cu QB, KB). */
+/** Flash attention's query block and key tile (kernels/attention.cu QB, KB); 4 warps per block. */
 const FLASH_BLOCK = 64;
+/** Shared memory of one flash-attention block: two stages of a K and a V tile of padded rows. */
+const flashSharedBytes = (dp: number) => 2 * 2 * FLASH_BLOCK * (dp + 8) * 2;
 
 type T = Tensor<DeviceBuffer>;
 
 export interface CudaOptions {
   device?: number;
-  /** 'fp32' (default: exact float32 GEMMs, the checking mode) or 'tf32' (tensor-core GEMMs). */
-  math?: 'fp32' | 'tf32';
-  /**
-   * Attention by the first flash-attention kernel (fp16 WMMA, kernels/attention.cu) instead of
-   * GEMM + softmax + GEMM. Off by default: measured slower (106 ms against 30 ms of attention per
-   * 768 px U-Net call, bench/results/2026-11-30-unet-cuda-flash.json) until it is tuned.
-   */
+  /** 'fp32' (default: the checking mode), 'tf32' or 'fp16' (see precision.ts). */
+  math?: Precision;
+  /** fp16 only: attention by the flash-attention kernel (default) or by GEMM + softmax + GEMM. */
   flashAttention?: boolean;
 }
 
 export class CudaBackend implements Backend {
   readonly name = 'cuda';
-  readonly elementBytes = 4; // fp32 storage in this version
+  readonly elementBytes: number;
   readonly driver: Driver;
   readonly pool: MemoryPool;
   private readonly blas: Cublas;
   private readonly lt: CublasLt;
   private readonly fns = new Map<string, unknown>();
-  readonly math: 'fp32' | 'tf32';
+  readonly math: Precision;
   readonly flash: boolean;
 
   /** Opens the GPU; every missing piece (driver, device, NVRTC, cuBLAS) is an error that names it. */
@@ -97,21 +90,28 @@ export class CudaBackend implements Backend {
     this.driver = new Driver(o.device ?? 0);
     this.pool = new MemoryPool(this.driver);
     this.math = o.math ?? 'fp32';
-    this.flash = o.flashAttention ?? false;
-    this.blas = new Cublas(this.math === 'tf32');
+    this.elementBytes = storageBytes(this.math);
+    const half = this.math === 'fp16';
+    this.flash = half && (o.flashAttention ?? true);
+    this.blas = new Cublas(this.math, this.driver.stream);
     const workspace = this.pool.alloc(LT_WORKSPACE_BYTES); // outside any scope: kept for the backend's life
-    this.lt = new CublasLt(this.math === 'tf32', workspace.ptr, LT_WORKSPACE_BYTES);
-    const [major, minor] = this.driver.computeCapability;
-    for (const [file, kernels] of Object.entries(MODULES)) {
-      const module = this.driver.loadModule(compileCubin(readFileSync(join(KERNEL_DIR, `${file}.cu`), 'utf8'), file, `sm_${major}${minor}`));
+    this.lt = new CublasLt(this.math, workspace.ptr, LT_WORKSPACE_BYTES, this.driver.stream);
+    const arch = `sm_${this.driver.computeCapability.join('')}`;
+    const load = (file: string, kernels: Record<string, ArgKind[]>, options: string[]) => {
+      const module = this.driver.loadModule(compileCubin(readFileSync(join(KERNEL_DIR, `${file}.cu`), 'utf8'), file, arch, options));
       for (const name of Object.keys(kernels)) this.fns.set(name, this.driver.getFunction(module, name));
-    }
+    };
+    load('ops', OPS_KERNELS, half ? ['-DFISEDIT_HALF'] : []);
     this.driver.allowSharedMemory(this.fns.get('k_softmax_rows'), 'k_softmax_rows', SOFTMAX_SHARED_BYTES);
-    this.driver.allowSharedMemory(this.fns.get('k_flash_attention'), 'k_flash_attention', SOFTMAX_SHARED_BYTES);
+    if (half) {
+      load('attention', ATTENTION_KERNELS, []);
+      for (const dp of FLASH_DIMS) this.driver.allowSharedMemory(this.fns.get(`k_flash_${dp}`), `k_flash_${dp}`, flashSharedBytes(dp));
+    }
   }
 
   get description(): string {
-    return `${this.driver.name} (sm_${this.driver.computeCapability.join('')}), ${this.math} GEMMs, fp32 storage`;
+    const storage = this.math === 'fp16' ? 'fp16 storage' + (this.flash ? ', flash attention' : '') : 'fp32 storage';
+    return `${this.driver.name} (${this.driver.computeCapability.join('.')}), ${this.math} GEMMs, ${storage}`;
   }
 
   private run(name: string, n: number, args: number[], block = 256, grid?: number, sharedBytes = 0, gridY = 1): void {
@@ -138,7 +138,7 @@ export class CudaBackend implements Backend {
     this.profile.set(name, e);
   }
 
-  private empty(shape: readonly number[], bytesPer = 4): T {
+  private empty(shape: readonly number[], bytesPer = this.elementBytes): T {
     const n = numel(shape);
     if (n > MAX_ELEMENTS) throw new FiseditError(`cuda backend: a tensor of shape ${shapeString(shape)} has more than 2^32 elements, beyond this backend's 32-bit indexing`);
     return new Tensor(shape, this.pool.alloc(n * bytesPer));
@@ -178,19 +178,29 @@ export class CudaBackend implements Backend {
 
   fromHost(d: Float32Array, shape: readonly number[]): Tensor {
     if (d.length !== numel(shape)) throw new FiseditError(`fromHost: ${d.length} values for shape ${shapeString(shape)}`);
-    return this.upload(d, shape, d.byteLength);
+    if (this.elementBytes === 4) return this.upload(d, shape, d.byteLength);
+    // float32 goes up as it is and is rounded on the device (a host loop over 866 M weights is slow)
+    const out = this.empty(shape);
+    this.tidy(() => this.run('k_from_f32', d.length, [this.p(this.upload(d, shape, d.byteLength)), out.storage.ptr, d.length]));
+    return out;
   }
 
   /** A zero-filled tensor (device memory; GpuOutOfMemory when it does not fit). */
   zeros(shape: readonly number[]): Tensor {
     const t = this.empty(shape);
-    this.driver.zero(t.storage.ptr, t.size * 4);
+    this.driver.zero(t.storage.ptr, t.size * this.elementBytes);
     return t;
   }
 
   toHost(t: Tensor): Float32Array {
     const out = new Float32Array(t.size);
-    if (out.length) this.driver.download(out, this.p(t));
+    if (!out.length) return out;
+    if (this.elementBytes === 4) this.driver.download(out, this.p(t));
+    else this.tidy(() => {
+      const wide = this.empty(t.shape, 4);
+      this.run('k_to_f32', t.size, [this.p(t), wide.storage.ptr, t.size]);
+      this.driver.download(out, wide.storage.ptr);
+    });
     return out;
   }
 
@@ -223,15 +233,8 @@ export class CudaBackend implements Backend {
     const m = x.size / k;
     const y = this.empty([...x.shape.slice(0, -1), n]);
     if (m === 0) return y;
-    // row-major Y[m,n] = X[m,k] W[n,k]^T  <=>  column-major Y^T = W X^T
-    if (b && m >= LT_MIN_ROWS) {
-      // large GEMMs: the bias fused into cuBLASLt's epilogue (no pass over the output)
-      this.timed('gemm linear/conv (+bias)', () => this.lt.gemmBias(OP_T, OP_N, n, m, k, this.p(w), k, this.p(x), k, this.p(y), n, this.p(b)));
-      return y;
-    }
-    // small ones (sparse tiles, text): cuBLASLt's per-call algorithm choice costs more host time than the bias pass
-    this.timed('gemm linear/conv', () => this.blas.gemm(OP_T, OP_N, n, m, k, this.p(w), k, this.p(x), k, this.p(y), n));
-    if (b) this.run('k_bias_rows', y.size, [this.p(y), this.p(b), n, y.size]);
+    // row-major Y[m,n] = X[m,k] W[n,k]^T  <=>  column-major Y^T = W X^T; the bias in the epilogue
+    this.timed('gemm linear/conv', () => this.lt.gemm(OP_T, OP_N, n, m, k, this.p(w), k, this.p(x), k, this.p(y), n, b ? this.p(b) : 0));
     return y;
   }
 
@@ -297,6 +300,7 @@ export class CudaBackend implements Backend {
   }
 
   attentionProbs(q: Tensor, k: Tensor, heads: number, causal = false): Tensor {
+    const e = this.elementBytes;
     const [batch, lq, width] = q.shape as [number, number, number];
     const lk = k.shape[1]!;
     if (width % heads) throw new Error(`attention: width ${width} does not split into ${heads} heads`);
@@ -305,8 +309,8 @@ export class CudaBackend implements Backend {
     if (lq === 0 || lk === 0) return s;
     for (let b = 0; b < batch; b++)
       // per head: S^T (col-major lk x lq) = K_h (op T of col-major d x lk, ld width) * Q_h^T
-      this.timed('gemm attention QK', () => this.blas.gemmStridedBatched(OP_T, OP_N, lk, lq, d, this.p(k) + b * lk * width * 4, width, d, this.p(q) + b * lq * width * 4, width, d,
-        this.p(s) + b * heads * lq * lk * 4, lk, lq * lk, heads));
+      this.timed('gemm attention QK', () => this.blas.gemmStridedBatched(OP_T, OP_N, lk, lq, d, this.p(k) + b * lk * width * e, width, d, this.p(q) + b * lq * width * e, width, d,
+        this.p(s) + b * heads * lq * lk * e, lk, lq * lk, heads));
     const rows = batch * heads * lq;
     if (!causal && lk % 4 === 0 && lk <= 4 * SOFTMAX_VEC * 256) {
       // the row in registers: one read, one write
@@ -323,10 +327,11 @@ export class CudaBackend implements Backend {
     const width = v.channels, d = width / heads;
     const out = this.empty([batch, lq, width]);
     if (lq === 0) return out;
+    const e = this.elementBytes;
     for (let b = 0; b < batch; b++)
       // O_h^T (col-major d x lq, ld width) = V_h^T (col-major d x lk, ld width) * P^T (col-major lk x lq)
-      this.timed('gemm attention PV', () => this.blas.gemmStridedBatched(OP_N, OP_N, d, lq, lk, this.p(v) + b * lk * width * 4, width, d, this.p(probs) + b * heads * lq * lk * 4, lk, lq * lk,
-        this.p(out) + b * lq * width * 4, width, d, heads));
+      this.timed('gemm attention PV', () => this.blas.gemmStridedBatched(OP_N, OP_N, d, lq, lk, this.p(v) + b * lk * width * e, width, d, this.p(probs) + b * heads * lq * lk * e, lk, lq * lk,
+        this.p(out) + b * lq * width * e, width, d, heads));
     return out;
   }
 
@@ -334,12 +339,11 @@ export class CudaBackend implements Backend {
     if (!sameShape(k.shape, v.shape)) throw new Error(`attention(k, v): shapes ${shapeString(k.shape)} and ${shapeString(v.shape)} differ`);
     const [batch, lq, width] = q.shape as [number, number, number];
     const d = width / opts.heads;
-    if (this.flash && !opts.causal && d <= 160) {
-      // flash attention on fp16 tensor cores, no score matrix in memory
-      const dp = Math.ceil(d / 16) * 16;
-      const shared = FLASH_BLOCK * dp * 2 * 3 + 4 * 16 * FLASH_BLOCK * (2 + 4) + FLASH_BLOCK * dp * 4 + FLASH_BLOCK * 8;
+    const dp = FLASH_DIMS.find((x) => x >= d);
+    if (this.flash && !opts.causal && d % 8 === 0 && dp !== undefined) {
+      // no score matrix in memory: fp16 tensor cores, online softmax in registers
       const out = this.empty(q.shape);
-      this.run('k_flash_attention', 0, [this.p(q), this.p(k), this.p(v), this.p(out), lq, k.shape[1]!, width, d, dp, opts.heads, 1 / Math.sqrt(d)], 128, Math.ceil(lq / FLASH_BLOCK), shared, batch * opts.heads);
+      if (lq && k.shape[1]) this.run(`k_flash_${dp}`, 0, [this.p(q), this.p(k), this.p(v), this.p(out), lq, k.shape[1]!, width, d, opts.heads, 1 / Math.sqrt(d)], 128, Math.ceil(lq / FLASH_BLOCK), flashSharedBytes(dp), batch * opts.heads);
       return out;
     }
     return this.tidy(() => this.applyProbs(this.attentionProbs(q, k, opts.heads, opts.causal ?? false), v));
@@ -437,7 +441,7 @@ export class CudaBackend implements Backend {
 
   private clone(base: Tensor): T {
     const out = this.empty(base.shape);
-    this.driver.copy(out.storage.ptr, this.p(base), base.size * 4);
+    this.driver.copy(out.storage.ptr, this.p(base), base.size * this.elementBytes);
     return out;
   }
 
@@ -465,7 +469,7 @@ export class CudaBackend implements Backend {
   sliceBatch(x: Tensor, index: number): Tensor {
     const per = x.size / x.shape[0]!;
     const out = this.empty([1, ...x.shape.slice(1)]);
-    this.driver.copy(out.storage.ptr, this.p(x) + index * per * 4, per * 4);
+    this.driver.copy(out.storage.ptr, this.p(x) + index * per * this.elementBytes, per * this.elementBytes);
     return out;
   }
 

@@ -20,6 +20,11 @@ export class Driver {
   readonly device: number;
   readonly name: string;
   readonly computeCapability: [number, number];
+  /**
+   * The one stream all work goes on, in order (so the caching allocator may reuse a buffer as soon
+   * as it is released). Not the legacy default stream: a stream of our own can be captured as a graph.
+   */
+  readonly stream: unknown;
 
   constructor(ordinal = 0) {
     const lib = loadLibrary('the NVIDIA driver (libcuda)', ['libcuda.so.1', 'libcuda.so']);
@@ -35,10 +40,12 @@ export class Driver {
       cuMemAlloc: 'int cuMemAlloc_v2(_Out_ uint64_t *dptr, size_t bytes)',
       cuMemFree: 'int cuMemFree_v2(uint64_t dptr)',
       cuMemGetInfo: 'int cuMemGetInfo_v2(_Out_ size_t *free, _Out_ size_t *total)',
-      cuMemcpyHtoD: 'int cuMemcpyHtoD_v2(uint64_t dst, const void *src, size_t bytes)',
-      cuMemcpyDtoH: 'int cuMemcpyDtoH_v2(_Out_ void *dst, uint64_t src, size_t bytes)',
-      cuMemcpyDtoD: 'int cuMemcpyDtoD_v2(uint64_t dst, uint64_t src, size_t bytes)',
-      cuMemsetD8: 'int cuMemsetD8_v2(uint64_t dst, uint8_t value, size_t n)',
+      cuMemcpyHtoDAsync: 'int cuMemcpyHtoDAsync_v2(uint64_t dst, const void *src, size_t bytes, void *stream)',
+      cuMemcpyDtoHAsync: 'int cuMemcpyDtoHAsync_v2(_Out_ void *dst, uint64_t src, size_t bytes, void *stream)',
+      cuMemcpyDtoDAsync: 'int cuMemcpyDtoDAsync_v2(uint64_t dst, uint64_t src, size_t bytes, void *stream)',
+      cuMemsetD8Async: 'int cuMemsetD8Async(uint64_t dst, uint8_t value, size_t n, void *stream)',
+      cuStreamCreate: 'int cuStreamCreate(_Out_ void **stream, unsigned int flags)',
+      cuStreamSynchronize: 'int cuStreamSynchronize(void *stream)',
       cuModuleLoadData: 'int cuModuleLoadData(_Out_ void **module, const void *image)',
       cuModuleGetFunction: 'int cuModuleGetFunction(_Out_ void **fn, void *module, const char *name)',
       cuLaunchKernel: 'int cuLaunchKernel(void *f, unsigned int gx, unsigned int gy, unsigned int gz, unsigned int bx, unsigned int by, unsigned int bz, unsigned int shmem, void *stream, void *params, void *extra)',
@@ -66,6 +73,9 @@ export class Driver {
     const ctx = [null];
     this.check('cuDevicePrimaryCtxRetain', this.f.cuDevicePrimaryCtxRetain!(ctx, this.device));
     this.check('cuCtxSetCurrent', this.f.cuCtxSetCurrent!(ctx[0]));
+    const stream = [null];
+    this.check('cuStreamCreate', this.f.cuStreamCreate!(stream, 0));
+    this.stream = stream[0];
     this.argSlots = koffi.alloc('uint64_t', 64);
     this.argPtrs = koffi.alloc('uint64_t', 64);
     this.slotsAddress = koffi.address(this.argSlots);
@@ -102,24 +112,27 @@ export class Driver {
     this.check('cuMemFree', this.f.cuMemFree!(ptr));
   }
 
+  /** Host -> device in stream order (pageable memory: the call returns once `src` has been read). */
   upload(dst: number, src: ArrayBufferView): void {
-    this.check('cuMemcpyHtoD', this.f.cuMemcpyHtoD!(dst, src, src.byteLength));
+    this.check('cuMemcpyHtoDAsync', this.f.cuMemcpyHtoDAsync!(dst, src, src.byteLength, this.stream));
   }
 
+  /** Device -> host after the work queued before it. */
   download(dst: ArrayBufferView, src: number): void {
-    this.check('cuMemcpyDtoH', this.f.cuMemcpyDtoH!(dst, src, dst.byteLength));
+    this.check('cuMemcpyDtoHAsync', this.f.cuMemcpyDtoHAsync!(dst, src, dst.byteLength, this.stream));
+    this.synchronize();
   }
 
   copy(dst: number, src: number, bytes: number): void {
-    if (bytes) this.check('cuMemcpyDtoD', this.f.cuMemcpyDtoD!(dst, src, bytes));
+    if (bytes) this.check('cuMemcpyDtoDAsync', this.f.cuMemcpyDtoDAsync!(dst, src, bytes, this.stream));
   }
 
   zero(dst: number, bytes: number): void {
-    if (bytes) this.check('cuMemsetD8', this.f.cuMemsetD8!(dst, 0, bytes));
+    if (bytes) this.check('cuMemsetD8Async', this.f.cuMemsetD8Async!(dst, 0, bytes, this.stream));
   }
 
   synchronize(): void {
-    this.check('cuCtxSynchronize', this.f.cuCtxSynchronize!());
+    this.check('cuStreamSynchronize', this.f.cuStreamSynchronize!(this.stream));
   }
 
   loadModule(cubin: Uint8Array): unknown {
@@ -152,6 +165,6 @@ export class Driver {
         v.setUint32(8 * i + 4, Math.floor(a / 0x100000000), true);
       }
     }
-    this.check(`launch ${name}`, this.f.cuLaunchKernel!(fn, grid, gridY, 1, block, 1, 1, sharedBytes, null, this.argPtrs, null));
+    this.check(`launch ${name}`, this.f.cuLaunchKernel!(fn, grid, gridY, 1, block, 1, 1, sharedBytes, this.stream, this.argPtrs, null));
   }
 }

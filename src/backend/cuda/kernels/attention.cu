@@ -1,108 +1,175 @@
-// Flash attention (fp16 tensor-core MMA through WMMA, fp32 accumulation, online softmax): one
-// block of 4 warps per 64 query rows of one (batch item, head), looping over blocks of 64 keys.
-// The score matrix never leaves shared memory. Q, K, V and the output are fp32 [B, L, H*d]; they
-// are rounded to fp16 on the way into shared memory (the tf32 "fast" mode's precision).
-#include <mma.h>
+// Flash attention for fp16 storage (FlashAttention-2's structure): fp16 Q, K, V, fp32 accumulation,
+// online softmax, tensor-core mma.sync m16n8k16. One block of 4 warps takes 64 query rows of one
+// (batch item, head); each warp owns 16 rows and keeps its scores, probabilities and output in
+// registers. Key/value tiles of 64 rows stream through shared memory, double-buffered with cp.async.
+// Q, K, V and the output are [B, L, H*d] with d a multiple of 8; DP is d rounded up to 16.
 #include <cuda_fp16.h>
-using namespace nvcuda;
 
 #define QB 64
 #define KB 64
+#define WARPS 4
 
-extern "C" __global__ void k_flash_attention(const float* q, const float* k, const float* v, float* out,
-                                             int lq, int lk, int width, int d, int dp, int heads, float scale) {
+typedef unsigned int u32;
+
+__device__ __forceinline__ u32 pack(float a, float b) {
+  __half2 h = __floats2half2_rn(a, b);
+  return *(u32*)&h;
+}
+
+__device__ __forceinline__ void mma16816(float* c, const u32* a, u32 b0, u32 b1) {
+  asm volatile("mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, {%0,%1,%2,%3};\n"
+               : "+f"(c[0]), "+f"(c[1]), "+f"(c[2]), "+f"(c[3])
+               : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b0), "r"(b1));
+}
+
+// 16 bytes global -> shared, zero-filled when !valid
+__device__ __forceinline__ void copy16(void* dst, const void* src, bool valid) {
+  u32 s = (u32)__cvta_generic_to_shared(dst);
+  asm volatile("cp.async.cg.shared.global [%0], [%1], 16, %2;\n" ::"r"(s), "l"(src), "r"(valid ? 16 : 0));
+}
+
+template <int DP>
+__device__ __forceinline__ void load_tile(__half* Ks, __half* Vs, const __half* kb, const __half* vb, int k0, int lk, int width, int d) {
+  constexpr int STRIDE = DP + 8, CHUNKS = DP / 8;
+  for (int i = threadIdx.x; i < KB * CHUNKS; i += WARPS * 32) {
+    int r = i / CHUNKS, c = (i % CHUNKS) * 8;
+    bool ok = k0 + r < lk && c < d;
+    size_t off = ok ? (size_t)(k0 + r) * width + c : 0;
+    copy16(Ks + r * STRIDE + c, kb + off, ok);
+    copy16(Vs + r * STRIDE + c, vb + off, ok);
+  }
+  asm volatile("cp.async.commit_group;\n");
+}
+
+template <int DP>
+__device__ void flash(const __half* q, const __half* k, const __half* v, __half* out, int lq, int lk, int width, int d, int heads, float scale) {
+  constexpr int STRIDE = DP + 8;   // padded rows: conflict-free fragment loads
+  constexpr int KSTEPS = DP / 16;  // k-steps of Q K^T
+  constexpr int NT = DP / 8;       // n-tiles of the output
   extern __shared__ __align__(16) unsigned char smem[];
-  half* Qs = (half*)smem;                       // [QB][dp]
-  half* Ks = Qs + QB * dp;                      // [KB][dp]
-  half* Vs = Ks + KB * dp;                      // [KB][dp]
-  half* Ps = Vs + KB * dp;                      // [4][16][KB]
-  float* Ss = (float*)(Ps + 4 * 16 * KB);       // [4][16][KB]
-  float* Os = Ss + 4 * 16 * KB;                 // [QB][dp]
-  float* Ms = Os + QB * dp;                     // [QB]
-  float* Ls = Ms + QB;                          // [QB]
+  __half* tiles = (__half*)smem;   // [2 stages][K, V][KB][STRIDE]
 
   const int bh = blockIdx.y, b = bh / heads, h = bh % heads;
-  const int q0 = blockIdx.x * QB;
-  const int warp = threadIdx.x >> 5, lane = threadIdx.x & 31;
-  const float* qb = q + (size_t)b * lq * width + h * d;
-  const float* kbase = k + (size_t)b * lk * width + h * d;
-  const float* vbase = v + (size_t)b * lk * width + h * d;
+  const int warp = threadIdx.x >> 5, lane = threadIdx.x & 31, g = lane >> 2, c2 = (lane & 3) * 2;
+  const int row0 = blockIdx.x * QB + warp * 16;
+  const __half* qb = q + (size_t)b * lq * width + h * d;
+  const __half* kb = k + (size_t)b * lk * width + h * d;
+  const __half* vb = v + (size_t)b * lk * width + h * d;
 
-  for (int i = threadIdx.x; i < QB * dp; i += blockDim.x) {
-    int r = i / dp, c = i % dp;
-    Qs[i] = __float2half(q0 + r < lq && c < d ? qb[(size_t)(q0 + r) * width + c] : 0.f);
-    Os[i] = 0.f;
-  }
-  for (int i = threadIdx.x; i < QB; i += blockDim.x) { Ms[i] = __int_as_float(0xff800000); Ls[i] = 0.f; }
+  load_tile<DP>(tiles, tiles + KB * STRIDE, kb, vb, 0, lk, width, d);
 
-  half* Pw = Ps + warp * 16 * KB;
-  float* Sw = Ss + warp * 16 * KB;
-  float* Ow = Os + warp * 16 * dp;
-  const int tiles = dp / 16;
-
-  for (int k0 = 0; k0 < lk; k0 += KB) {
-    __syncthreads();
-    for (int i = threadIdx.x; i < KB * dp; i += blockDim.x) {
-      int r = i / dp, c = i % dp;
-      bool ok = k0 + r < lk && c < d;
-      Ks[i] = __float2half(ok ? kbase[(size_t)(k0 + r) * width + c] : 0.f);
-      Vs[i] = __float2half(ok ? vbase[(size_t)(k0 + r) * width + c] : 0.f);
-    }
-    __syncthreads();
-
-    // S (16 x KB) = Q_w (16 x dp) K^T
-    for (int nt = 0; nt < KB / 16; nt++) {
-      wmma::fragment<wmma::accumulator, 16, 16, 16, float> acc;
-      wmma::fill_fragment(acc, 0.f);
-      for (int kk = 0; kk < tiles; kk++) {
-        wmma::fragment<wmma::matrix_a, 16, 16, 16, half, wmma::row_major> a;
-        wmma::fragment<wmma::matrix_b, 16, 16, 16, half, wmma::col_major> bf;
-        wmma::load_matrix_sync(a, Qs + warp * 16 * dp + kk * 16, dp);
-        wmma::load_matrix_sync(bf, Ks + nt * 16 * dp + kk * 16, dp);
-        wmma::mma_sync(acc, a, bf, acc);
-      }
-      wmma::store_matrix_sync(Sw + nt * 16, acc, KB, wmma::mem_row_major);
-    }
-    __syncwarp();
-
-    // online softmax, one row at a time across the warp (two keys per lane)
-    for (int r = 0; r < 16; r++) {
-      int row = warp * 16 + r;
-      float s0 = k0 + lane < lk ? Sw[r * KB + lane] * scale : __int_as_float(0xff800000);
-      float s1 = k0 + lane + 32 < lk ? Sw[r * KB + lane + 32] * scale : __int_as_float(0xff800000);
-      float mx = fmaxf(s0, s1);
-      for (int o = 16; o > 0; o >>= 1) mx = fmaxf(mx, __shfl_xor_sync(0xffffffff, mx, o));
-      float mOld = Ms[row], mNew = fmaxf(mOld, mx);
-      float p0 = __expf(s0 - mNew), p1 = __expf(s1 - mNew);
-      float sum = p0 + p1;
-      for (int o = 16; o > 0; o >>= 1) sum += __shfl_xor_sync(0xffffffff, sum, o);
-      float alpha = __expf(mOld - mNew);
-      Pw[r * KB + lane] = __float2half(p0);
-      Pw[r * KB + lane + 32] = __float2half(p1);
-      for (int c = lane; c < dp; c += 32) Ow[r * dp + c] *= alpha;
-      __syncwarp();
-      if (lane == 0) { Ms[row] = mNew; Ls[row] = Ls[row] * alpha + sum; }
-    }
-    __syncwarp();
-
-    // O_w (16 x dp) += P_w (16 x KB) V (KB x dp)
-    for (int ot = 0; ot < tiles; ot++) {
-      wmma::fragment<wmma::accumulator, 16, 16, 16, float> acc;
-      wmma::load_matrix_sync(acc, Ow + ot * 16, dp, wmma::mem_row_major);
-      for (int ks = 0; ks < KB / 16; ks++) {
-        wmma::fragment<wmma::matrix_a, 16, 16, 16, half, wmma::row_major> a;
-        wmma::fragment<wmma::matrix_b, 16, 16, 16, half, wmma::row_major> bf;
-        wmma::load_matrix_sync(a, Pw + ks * 16, KB);
-        wmma::load_matrix_sync(bf, Vs + ks * 16 * dp + ot * 16, dp);
-        wmma::mma_sync(acc, a, bf, acc);
-      }
-      wmma::store_matrix_sync(Ow + ot * 16, acc, dp, wmma::mem_row_major);
+  // this warp's 16 query rows as A fragments, straight from global memory
+  u32 qf[KSTEPS][4];
+#pragma unroll
+  for (int kk = 0; kk < KSTEPS; kk++) {
+#pragma unroll
+    for (int r = 0; r < 4; r++) {
+      int row = row0 + g + (r & 1) * 8, col = kk * 16 + c2 + (r >> 1) * 8;
+      qf[kk][r] = row < lq && col < d ? *(const u32*)(qb + (size_t)row * width + col) : 0u;
     }
   }
-  __syncthreads();
-  float* ob = out + (size_t)b * lq * width + h * d;
-  for (int i = threadIdx.x; i < QB * d; i += blockDim.x) {
-    int r = i / d, c = i % d;
-    if (q0 + r < lq) ob[(size_t)(q0 + r) * width + c] = Os[r * dp + c] / Ls[r];
+
+  float o[NT][4];
+#pragma unroll
+  for (int n = 0; n < NT; n++) o[n][0] = o[n][1] = o[n][2] = o[n][3] = 0.f;
+  float m0 = __int_as_float(0xff800000), m1 = m0, l0 = 0.f, l1 = 0.f;
+  const float sl2 = scale * 1.4426950408889634f;  // exp(x s) = exp2(x s log2 e)
+
+  const int blocks = (lk + KB - 1) / KB;
+  for (int t = 0; t < blocks; t++) {
+    __half* Ks = tiles + (t & 1) * 2 * KB * STRIDE;
+    __half* Vs = Ks + KB * STRIDE;
+    if (t + 1 < blocks) {
+      __half* nK = tiles + ((t + 1) & 1) * 2 * KB * STRIDE;
+      load_tile<DP>(nK, nK + KB * STRIDE, kb, vb, (t + 1) * KB, lk, width, d);
+      asm volatile("cp.async.wait_group 1;\n");
+    } else {
+      asm volatile("cp.async.wait_group 0;\n");
+    }
+    __syncthreads();
+
+    // S (16 x KB) = Q K^T
+    float s[KB / 8][4];
+#pragma unroll
+    for (int j = 0; j < KB / 8; j++) {
+      s[j][0] = s[j][1] = s[j][2] = s[j][3] = 0.f;
+      const __half* kr = Ks + (j * 8 + g) * STRIDE + c2;
+#pragma unroll
+      for (int kk = 0; kk < KSTEPS; kk++) mma16816(s[j], qf[kk], *(const u32*)(kr + kk * 16), *(const u32*)(kr + kk * 16 + 8));
+    }
+    // keys past the end do not count
+    const int valid = lk - t * KB;
+    if (valid < KB) {
+#pragma unroll
+      for (int j = 0; j < KB / 8; j++)
+#pragma unroll
+        for (int e = 0; e < 4; e++)
+          if (j * 8 + c2 + (e & 1) >= valid) s[j][e] = __int_as_float(0xff800000);
+    }
+    // online softmax for rows g and g + 8 (each row is spread over the 4 lanes of a quad)
+    float x0 = m0, x1 = m1;
+#pragma unroll
+    for (int j = 0; j < KB / 8; j++) {
+      x0 = fmaxf(x0, fmaxf(s[j][0], s[j][1]) * sl2);
+      x1 = fmaxf(x1, fmaxf(s[j][2], s[j][3]) * sl2);
+    }
+    x0 = fmaxf(x0, __shfl_xor_sync(0xffffffff, x0, 1)); x0 = fmaxf(x0, __shfl_xor_sync(0xffffffff, x0, 2));
+    x1 = fmaxf(x1, __shfl_xor_sync(0xffffffff, x1, 1)); x1 = fmaxf(x1, __shfl_xor_sync(0xffffffff, x1, 2));
+    const float a0 = exp2f(m0 - x0), a1 = exp2f(m1 - x1);
+    m0 = x0; m1 = x1;
+    l0 *= a0; l1 *= a1;
+#pragma unroll
+    for (int n = 0; n < NT; n++) { o[n][0] *= a0; o[n][1] *= a0; o[n][2] *= a1; o[n][3] *= a1; }
+    u32 pf[KB / 16][4];  // probabilities as A fragments of P V
+#pragma unroll
+    for (int j = 0; j < KB / 8; j++) {
+      float p0 = exp2f(s[j][0] * sl2 - m0), p1 = exp2f(s[j][1] * sl2 - m0);
+      float p2 = exp2f(s[j][2] * sl2 - m1), p3 = exp2f(s[j][3] * sl2 - m1);
+      l0 += p0 + p1; l1 += p2 + p3;
+      pf[j >> 1][(j & 1) * 2] = pack(p0, p1);
+      pf[j >> 1][(j & 1) * 2 + 1] = pack(p2, p3);
+    }
+    // O (16 x DP) += P (16 x KB) V (KB x DP); V fragments transposed by ldmatrix
+#pragma unroll
+    for (int ks = 0; ks < KB / 16; ks++) {
+#pragma unroll
+      for (int n = 0; n < NT; n += 2) {
+        const int mi = lane >> 3, r = lane & 7;
+        const __half* addr = Vs + (ks * 16 + (mi & 1) * 8 + r) * STRIDE + (n + (mi >> 1)) * 8;
+        u32 b0, b1, b2, b3;
+        asm volatile("ldmatrix.sync.aligned.m8n8.x4.trans.shared.b16 {%0,%1,%2,%3}, [%4];\n"
+                     : "=r"(b0), "=r"(b1), "=r"(b2), "=r"(b3)
+                     : "r"((u32)__cvta_generic_to_shared(addr)));
+        mma16816(o[n], pf[ks], b0, b1);
+        mma16816(o[n + 1], pf[ks], b2, b3);
+      }
+    }
+    __syncthreads();  // this stage is refilled next iteration
+  }
+
+  l0 += __shfl_xor_sync(0xffffffff, l0, 1); l0 += __shfl_xor_sync(0xffffffff, l0, 2);
+  l1 += __shfl_xor_sync(0xffffffff, l1, 1); l1 += __shfl_xor_sync(0xffffffff, l1, 2);
+  const float i0 = 1.f / l0, i1 = 1.f / l1;
+  __half* ob = out + (size_t)b * lq * width + h * d;
+#pragma unroll
+  for (int n = 0; n < NT; n++) {
+    int col = n * 8 + c2;
+    if (col >= d) continue;
+    if (row0 + g < lq) *(u32*)(ob + (size_t)(row0 + g) * width + col) = pack(o[n][0] * i0, o[n][1] * i0);
+    if (row0 + g + 8 < lq) *(u32*)(ob + (size_t)(row0 + g + 8) * width + col) = pack(o[n][2] * i1, o[n][3] * i1);
   }
 }
+
+#define FLASH(DP)                                                                                                      \
+  extern "C" __global__ void __launch_bounds__(WARPS * 32) k_flash_##DP(const __half* q, const __half* k, const __half* v, \
+      __half* out, int lq, int lk, int width, int d, int heads, float scale) {                                         \
+    flash<DP>(q, k, v, out, lq, lk, width, d, heads, scale);                                                            \
+  }
+FLASH(16)
+FLASH(32)
+FLASH(48)
+FLASH(64)
+FLASH(80)
+FLASH(96)
+FLASH(128)
+FLASH(160)

@@ -1,63 +1,85 @@
-// fp32 kernels of the cuda backend (channels-last). One thread per output element unless noted;
-// reductions use one block per group / row. Compiled at run time by NVRTC (see nvrtc.ts).
+// Kernels of the cuda backend (channels-last). One thread per output element unless noted;
+// reductions use one block per group / row. Compiled at run time by NVRTC (see nvrtc.ts), once per
+// storage type: tensors are `st` (float, or __half when FISEDIT_HALF is defined); arithmetic is in
+// float, statistics in double. ld() widens a stored value, sv() rounds a float for storage.
 typedef unsigned long long u64;
 // Element counts stay below 2^32 (the host checks), so index math is 32-bit: far cheaper division.
 typedef unsigned int u32;
+#ifdef FISEDIT_HALF
+#include <cuda_fp16.h>
+typedef __half st;
+__device__ __forceinline__ float ld(st v) { return __half2float(v); }
+__device__ __forceinline__ st sv(float v) { return __float2half_rn(v); }
+// four consecutive values (8-byte aligned) as one load / store
+__device__ __forceinline__ float4 ld4(const st* p) {
+  uint2 u = *(const uint2*)p;
+  float2 a = __half22float2(*(__half2*)&u.x), b = __half22float2(*(__half2*)&u.y);
+  return make_float4(a.x, a.y, b.x, b.y);
+}
+__device__ __forceinline__ void sv4(st* p, float4 v) {
+  __half2 a = __floats2half2_rn(v.x, v.y), b = __floats2half2_rn(v.z, v.w);
+  uint2 u; u.x = *(unsigned*)&a; u.y = *(unsigned*)&b;
+  *(uint2*)p = u;
+}
+#else
+typedef float st;
+__device__ __forceinline__ float ld(st v) { return v; }
+__device__ __forceinline__ st sv(float v) { return v; }
+__device__ __forceinline__ float4 ld4(const st* p) { return *(const float4*)p; }
+__device__ __forceinline__ void sv4(st* p, float4 v) { *(float4*)p = v; }
+#endif
 
 __device__ __forceinline__ float silu_f(float v) { return v / (1.f + expf(-v)); }
 __device__ __forceinline__ float gelu_f(float v) { return 0.5f * v * (1.f + erff(v * 0.70710678118654752f)); }
 
 #define FOR_EACH(i, n) for (u32 i = blockIdx.x * blockDim.x + threadIdx.x; i < (u32)(n); i += gridDim.x * blockDim.x)
 
-extern "C" __global__ void k_add(const float* a, const float* b, float* out, float scale, u64 n) {
-  FOR_EACH(i, n) out[i] = a[i] + b[i] * scale;
+extern "C" __global__ void k_add(const st* a, const st* b, st* out, float scale, u64 n) {
+  FOR_EACH(i, n) out[i] = sv(ld(a[i]) + ld(b[i]) * scale);
 }
-extern "C" __global__ void k_scale(const float* a, float* out, float s, u64 n) {
-  FOR_EACH(i, n) out[i] = a[i] * s;
+extern "C" __global__ void k_scale(const st* a, st* out, float s, u64 n) {
+  FOR_EACH(i, n) out[i] = sv(ld(a[i]) * s);
 }
 // mode 0: silu, 1: gelu (erf), 2: quick gelu
-extern "C" __global__ void k_unary(const float* a, float* out, int mode, u64 n) {
+extern "C" __global__ void k_unary(const st* a, st* out, int mode, u64 n) {
   FOR_EACH(i, n) {
-    float v = a[i];
-    out[i] = mode == 0 ? silu_f(v) : mode == 1 ? gelu_f(v) : v / (1.f + expf(-1.702f * v));
+    float v = ld(a[i]);
+    out[i] = sv(mode == 0 ? silu_f(v) : mode == 1 ? gelu_f(v) : v / (1.f + expf(-1.702f * v)));
   }
 }
-extern "C" __global__ void k_geglu(const float* x, float* out, u64 f, u64 n) {
+extern "C" __global__ void k_geglu(const st* x, st* out, u64 f, u64 n) {
   FOR_EACH(i, n) {
     u32 r = i / (u32)f, c = i % (u32)f;
-    out[i] = x[r * 2 * f + c] * gelu_f(x[r * 2 * f + f + c]);
+    out[i] = sv(ld(x[r * 2 * f + c]) * gelu_f(ld(x[r * 2 * f + f + c])));
   }
 }
 // out[i] = x[i] + v[batch(i), channel(i)]
-extern "C" __global__ void k_add_per_channel(const float* x, const float* v, float* out, u64 per, u64 c, u64 n) {
-  FOR_EACH(i, n) out[i] = x[i] + v[(i / (u32)per) * (u32)c + (i % (u32)c)];
+extern "C" __global__ void k_add_per_channel(const st* x, const st* v, st* out, u64 per, u64 c, u64 n) {
+  FOR_EACH(i, n) out[i] = sv(ld(x[i]) + ld(v[(i / (u32)per) * (u32)c + (i % (u32)c)]));
 }
-extern "C" __global__ void k_concat(const float* a, const float* b, float* out, u64 ca, u64 cb, u64 n) {
+extern "C" __global__ void k_concat(const st* a, const st* b, st* out, u64 ca, u64 cb, u64 n) {
   FOR_EACH(i, n) {
     u32 r = i / (u32)(ca + cb), c = i % (u32)(ca + cb);
     out[i] = c < ca ? a[r * ca + c] : b[r * cb + c - ca];
   }
 }
-extern "C" __global__ void k_bias_rows(float* y, const float* b, u64 c, u64 n) {
-  FOR_EACH(i, n) y[i] += b[i % (u32)c];
-}
 // columns [start, start + w) of rows of width c
-extern "C" __global__ void k_slice_cols(const float* x, float* out, u64 c, u64 start, u64 w, u64 n) {
+extern "C" __global__ void k_slice_cols(const st* x, st* out, u64 c, u64 start, u64 w, u64 n) {
   FOR_EACH(i, n) out[i] = x[(i / (u32)w) * (u32)c + (u32)start + i % (u32)w];
 }
-extern "C" __global__ void k_upsample2x(const float* x, float* out, int h, int w, int c, u64 n) {
+extern "C" __global__ void k_upsample2x(const st* x, st* out, int h, int w, int c, u64 n) {
   FOR_EACH(i, n) {
     u32 ch = i % c, p = i / c;
     u32 X = p % (2 * w), Y = (p / (2 * w)) % (2 * h), b = p / (4u * h * w);
     out[i] = x[((b * h + Y / 2) * w + X / 2) * c + ch];
   }
 }
-extern "C" __global__ void k_embedding(const float* table, const int* ids, float* out, u64 c, u64 n) {
+extern "C" __global__ void k_embedding(const st* table, const int* ids, st* out, u64 c, u64 n) {
   FOR_EACH(i, n) out[i] = table[(u64)ids[i / (u32)c] * c + i % (u32)c];
 }
 // im2col: row (b, oy, ox), column (ky, kx, ci) -> matches weights [O, kh, kw, I]. One block per
 // (row, kernel position); its threads copy the ci contiguous channels (coalesced both ways).
-extern "C" __global__ void k_im2col(const float* x, float* col, int h, int w, int ci, int kh, int kw, int stride,
+extern "C" __global__ void k_im2col(const st* x, st* col, int h, int w, int ci, int kh, int kw, int stride,
                                     int pt, int pl, int ho, int wo, u64 n) {
   u32 pair = blockIdx.x;  // row * kh * kw + kpos
   u32 kpos = pair % (u32)(kh * kw), row = pair / (u32)(kh * kw);
@@ -65,24 +87,24 @@ extern "C" __global__ void k_im2col(const float* x, float* col, int h, int w, in
   int ox = row % wo, oy = (row / wo) % ho;
   u32 b = row / (u32)(ho * wo);
   int iy = oy * stride - pt + ky, ix = ox * stride - pl + kx;
-  float* dst = col + (u64)pair * ci;
+  st* dst = col + (u64)pair * ci;
   if (iy >= 0 && iy < h && ix >= 0 && ix < w) {
-    const float* src = x + (((u64)b * h + iy) * w + ix) * ci;
+    const st* src = x + (((u64)b * h + iy) * w + ix) * ci;
     for (int c = threadIdx.x; c < ci; c += blockDim.x) dst[c] = src[c];
   } else {
-    for (int c = threadIdx.x; c < ci; c += blockDim.x) dst[c] = 0.f;
+    for (int c = threadIdx.x; c < ci; c += blockDim.x) dst[c] = sv(0.f);
   }
 }
 // GroupNorm statistics in two kernels: partial sums of x and x^2 in double from `splits` blocks per
 // (batch item, group), accumulated atomically into sums[2 * groups * n]; then mean and 1/sqrt(var + eps).
-extern "C" __global__ void k_group_partial(const float* x, double* sums, u64 positions, int c, int groups, int splits) {
+extern "C" __global__ void k_group_partial(const st* x, double* sums, u64 positions, int c, int groups, int splits) {
   int bg = blockIdx.x / splits, part = blockIdx.x % splits;
   int b = bg / groups, g = bg % groups, cpg = c / groups;
-  const float* base = x + (u64)b * positions * c + (u64)g * cpg;
+  const st* base = x + (u64)b * positions * c + (u64)g * cpg;
   u32 count = positions * cpg;
   u32 chunk = (count + splits - 1) / splits, lo = part * chunk, hi = min(count, lo + chunk);
   double s = 0, q = 0;
-  for (u32 i = lo + threadIdx.x; i < hi; i += blockDim.x) { double v = base[(u64)(i / cpg) * c + i % cpg]; s += v; q += v * v; }
+  for (u32 i = lo + threadIdx.x; i < hi; i += blockDim.x) { double v = ld(base[(u64)(i / cpg) * c + i % cpg]); s += v; q += v * v; }
   for (int o = 16; o > 0; o >>= 1) { s += __shfl_down_sync(0xffffffff, s, o); q += __shfl_down_sync(0xffffffff, q, o); }
   __shared__ double rs[32], rq[32];
   int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
@@ -103,49 +125,49 @@ extern "C" __global__ void k_group_finalize(const double* sums, double* mean, do
   rstd[i] = 1.0 / sqrt(var + eps);
 }
 // GroupNorm apply from stats with gamma/beta (+silu)
-extern "C" __global__ void k_group_apply(const float* x, const double* mean, const double* rstd, const float* gamma, const float* beta,
-                                         float* out, u64 per, int c, int groups, int silu, u64 n) {
+extern "C" __global__ void k_group_apply(const st* x, const double* mean, const double* rstd, const st* gamma, const st* beta,
+                                         st* out, u64 per, int c, int groups, int silu, u64 n) {
   FOR_EACH(i, n) {
     u32 b = i / (u32)per; int ch = i % c; int g = b * groups + ch / (c / groups);
-    float v = (float)((x[i] - mean[g]) * rstd[g]) * gamma[ch] + beta[ch];
-    out[i] = silu ? silu_f(v) : v;
+    float v = (float)((ld(x[i]) - mean[g]) * rstd[g]) * ld(gamma[ch]) + ld(beta[ch]);
+    out[i] = sv(silu ? silu_f(v) : v);
   }
 }
 // scale/shift [N, C] of a GroupNorm from its statistics and gamma/beta
-extern "C" __global__ void k_group_affine(const double* mean, const double* rstd, const float* gamma, const float* beta,
-                                          float* scale, float* shift, int c, int groups, u64 n) {
+extern "C" __global__ void k_group_affine(const double* mean, const double* rstd, const st* gamma, const st* beta,
+                                          st* scale, st* shift, int c, int groups, u64 n) {
   FOR_EACH(i, n) {
     int ch = i % c; u32 b = i / c; int g = b * groups + ch / (c / groups);
-    float s = (float)rstd[g] * gamma[ch];
-    scale[i] = s;
-    shift[i] = beta[ch] - (float)mean[g] * s;
+    float s = (float)rstd[g] * ld(gamma[ch]);
+    scale[i] = sv(s);
+    shift[i] = sv(ld(beta[ch]) - (float)mean[g] * s);
   }
 }
-extern "C" __global__ void k_channel_affine(const float* x, const float* scale, const float* shift, float* out, u64 per, int c, int silu, u64 n) {
+extern "C" __global__ void k_channel_affine(const st* x, const st* scale, const st* shift, st* out, u64 per, int c, int silu, u64 n) {
   FOR_EACH(i, n) {
     u32 j = (i / (u32)per) * c + i % c;
-    float v = x[i] * scale[j] + shift[j];
-    out[i] = silu ? silu_f(v) : v;
+    float v = ld(x[i]) * ld(scale[j]) + ld(shift[j]);
+    out[i] = sv(silu ? silu_f(v) : v);
   }
 }
 // one block per row
-extern "C" __global__ void k_layer_norm(const float* x, const float* gamma, const float* beta, float* out, int c, float eps) {
-  const float* row = x + (u64)blockIdx.x * c;
+extern "C" __global__ void k_layer_norm(const st* x, const st* gamma, const st* beta, st* out, int c, float eps) {
+  const st* row = x + (u64)blockIdx.x * c;
   __shared__ double red[256];
   double s = 0;
-  for (int i = threadIdx.x; i < c; i += blockDim.x) s += row[i];
+  for (int i = threadIdx.x; i < c; i += blockDim.x) s += ld(row[i]);
   red[threadIdx.x] = s;
   __syncthreads();
   for (int o = blockDim.x / 2; o > 0; o >>= 1) { if (threadIdx.x < o) red[threadIdx.x] += red[threadIdx.x + o]; __syncthreads(); }
   double m = red[0] / c;
   __syncthreads();
   double q = 0;
-  for (int i = threadIdx.x; i < c; i += blockDim.x) { double d = row[i] - m; q += d * d; }
+  for (int i = threadIdx.x; i < c; i += blockDim.x) { double d = ld(row[i]) - m; q += d * d; }
   red[threadIdx.x] = q;
   __syncthreads();
   for (int o = blockDim.x / 2; o > 0; o >>= 1) { if (threadIdx.x < o) red[threadIdx.x] += red[threadIdx.x + o]; __syncthreads(); }
   double r = 1.0 / sqrt(red[0] / c + eps);
-  for (int i = threadIdx.x; i < c; i += blockDim.x) out[(u64)blockIdx.x * c + i] = (float)((row[i] - m) * r) * gamma[i] + beta[i];
+  for (int i = threadIdx.x; i < c; i += blockDim.x) out[(u64)blockIdx.x * c + i] = sv((float)((ld(row[i]) - m) * r) * ld(gamma[i]) + ld(beta[i]));
 }
 __device__ __forceinline__ float block_reduce(float v, bool is_max, float* red) {
   for (int o = 16; o > 0; o >>= 1) { float u = __shfl_down_sync(0xffffffff, v, o); v = is_max ? fmaxf(v, u) : v + u; }
@@ -164,31 +186,31 @@ __device__ __forceinline__ float block_reduce(float v, bool is_max, float* red) 
 }
 // softmax over rows of length lk, scaled; causal masks keys after the query (row % lq). Rows of at
 // most `cached` values are read once into dynamic shared memory; longer rows are read three times.
-extern "C" __global__ void k_softmax_rows(float* s, int lq, int lk, float scale, int causal, int cached) {
+extern "C" __global__ void k_softmax_rows(st* s, int lq, int lk, float scale, int causal, int cached) {
   extern __shared__ float row_cache[];
   __shared__ float red[32];
-  float* row = s + (u64)blockIdx.x * lk;
+  st* row = s + (u64)blockIdx.x * lk;
   int q = blockIdx.x % lq;
   int count = causal ? min(q + 1, lk) : lk;
   bool use_cache = lk <= cached;
   float m = __int_as_float(0xff800000);
-  for (int j = threadIdx.x; j < count; j += blockDim.x) { float v = row[j]; if (use_cache) row_cache[j] = v; m = fmaxf(m, v); }
+  for (int j = threadIdx.x; j < count; j += blockDim.x) { float v = ld(row[j]); if (use_cache) row_cache[j] = v; m = fmaxf(m, v); }
   m = block_reduce(m, true, red);
   float sum = 0;
   for (int j = threadIdx.x; j < count; j += blockDim.x) {
-    float e = expf(((use_cache ? row_cache[j] : row[j]) - m) * scale);
-    if (use_cache) row_cache[j] = e; else row[j] = e;
+    float e = expf(((use_cache ? row_cache[j] : ld(row[j])) - m) * scale);
+    if (use_cache) row_cache[j] = e; else row[j] = sv(e);
     sum += e;
   }
   float inv = 1.f / block_reduce(sum, false, red);
-  for (int j = threadIdx.x; j < lk; j += blockDim.x) row[j] = j < count ? (use_cache ? row_cache[j] : row[j]) * inv : 0.f;
+  for (int j = threadIdx.x; j < lk; j += blockDim.x) row[j] = sv(j < count ? (use_cache ? row_cache[j] : ld(row[j])) * inv : 0.f);
 }
 // softmax of rows whose length is a multiple of 4 and at most 4 * 16 * blockDim.x: each thread keeps
 // its part of the row in registers as float4 (one read and one write of the row, nothing else).
 #define SOFTMAX_VEC 16
-extern "C" __global__ void k_softmax_rows_vec(float* s, int lk, float scale) {
+extern "C" __global__ void k_softmax_rows_vec(st* s, int lk, float scale) {
   __shared__ float red[32];
-  float4* row = (float4*)(s + (u64)blockIdx.x * lk);
+  st* row = s + (u64)blockIdx.x * lk;
   int n4 = lk >> 2;
   float4 vals[SOFTMAX_VEC];
   float m = __int_as_float(0xff800000);
@@ -196,7 +218,7 @@ extern "C" __global__ void k_softmax_rows_vec(float* s, int lk, float scale) {
   for (int i = 0; i < SOFTMAX_VEC; i++) {
     int j = threadIdx.x + i * blockDim.x;
     if (j < n4) {
-      vals[i] = row[j];
+      vals[i] = ld4(row + 4 * j);
       m = fmaxf(m, fmaxf(fmaxf(vals[i].x, vals[i].y), fmaxf(vals[i].z, vals[i].w)));
     }
   }
@@ -217,11 +239,11 @@ extern "C" __global__ void k_softmax_rows_vec(float* s, int lk, float scale) {
 #pragma unroll
   for (int i = 0; i < SOFTMAX_VEC; i++) {
     int j = threadIdx.x + i * blockDim.x;
-    if (j < n4) row[j] = make_float4(vals[i].x * inv, vals[i].y * inv, vals[i].z * inv, vals[i].w * inv);
+    if (j < n4) sv4(row + 4 * j, make_float4(vals[i].x * inv, vals[i].y * inv, vals[i].z * inv, vals[i].w * inv));
   }
 }
 // tiles [N*T, side, side, C] from x [N, H, W, C]; zero outside the image; affine (+silu) inside
-extern "C" __global__ void k_gather_tiles(const float* x, const int* origins, const float* scale, const float* shift, float* out,
+extern "C" __global__ void k_gather_tiles(const st* x, const int* origins, const st* scale, const st* shift, st* out,
                                           int h, int w, int c, int blocks, int side, int silu, u64 n) {
   FOR_EACH(i, n) {
     int ch = i % c; u32 p = i / c;
@@ -230,15 +252,15 @@ extern "C" __global__ void k_gather_tiles(const float* x, const int* origins, co
     int iy = origins[2 * t] + ty, ix = origins[2 * t + 1] + tx;
     float v = 0.f;
     if (iy >= 0 && iy < h && ix >= 0 && ix < w) {
-      v = x[((b * h + iy) * w + ix) * c + ch];
-      if (scale) v = v * scale[b * c + ch] + shift[b * c + ch];
+      v = ld(x[((b * h + iy) * w + ix) * c + ch]);
+      if (scale) v = v * ld(scale[b * c + ch]) + ld(shift[b * c + ch]);
       if (silu) v = silu_f(v);
     }
-    out[i] = v;
+    out[i] = sv(v);
   }
 }
 // writes block outputs src [N*T, bs, bs, C] into out [N, H, W, C] where active
-extern "C" __global__ void k_scatter_blocks(const float* src, const int* corners, const unsigned char* active, float* out,
+extern "C" __global__ void k_scatter_blocks(const st* src, const int* corners, const unsigned char* active, st* out,
                                             int h, int w, int c, int blocks, int bs, u64 n) {
   FOR_EACH(i, n) {
     int ch = i % c; u32 p = i / c;
@@ -248,22 +270,29 @@ extern "C" __global__ void k_scatter_blocks(const float* src, const int* corners
     if (y < h && x < w && active[y * w + x]) out[((b * h + y) * w + x) * c + ch] = src[i];
   }
 }
-extern "C" __global__ void k_gather_rows(const float* x, const int* idx, float* out, u64 l, int nidx, int c, u64 n) {
+extern "C" __global__ void k_gather_rows(const st* x, const int* idx, st* out, u64 l, int nidx, int c, u64 n) {
   FOR_EACH(i, n) {
     int ch = i % c; u32 r = i / c; int k = r % nidx; u64 b = r / nidx;
     out[i] = x[(b * l + idx[k]) * c + ch];
   }
 }
-extern "C" __global__ void k_scatter_rows(const float* src, const int* idx, float* out, u64 l, int nidx, int c, u64 n) {
+extern "C" __global__ void k_scatter_rows(const st* src, const int* idx, st* out, u64 l, int nidx, int c, u64 n) {
   FOR_EACH(i, n) {
     int ch = i % c; u32 r = i / c; int k = r % nidx; u64 b = r / nidx;
     out[(b * l + idx[k]) * c + ch] = src[i];
   }
 }
 // probs [B, H, Lq, Lk]: in batch item `item`, column j takes source column map[j] (source [1, H, Lq, Lks])
-extern "C" __global__ void k_remap_probs(float* p, const float* source, const int* map, int heads, int lq, int lk, int lks, int item, u64 n) {
+extern "C" __global__ void k_remap_probs(st* p, const st* source, const int* map, int heads, int lq, int lk, int lks, int item, u64 n) {
   FOR_EACH(i, n) {
     int j = i % lk; u32 r = i / lk;  // r over heads * lq
     if (map[j] >= 0) p[((u64)item * heads * lq + r) * lk + j] = source[r * lks + map[j]];
   }
+}
+// float32 host data <-> storage
+extern "C" __global__ void k_from_f32(const float* x, st* out, u64 n) {
+  FOR_EACH(i, n) out[i] = sv(x[i]);
+}
+extern "C" __global__ void k_to_f32(const st* x, float* out, u64 n) {
+  FOR_EACH(i, n) out[i] = ld(x[i]);
 }
