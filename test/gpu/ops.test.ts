@@ -30,7 +30,7 @@ function close(what: string, a: Tensor, b: Tensor, tol = 1e-4): void {
   assert.deepEqual(b.shape, a.shape, what);
   const want = cpu.toHost(a);
   const d = maxAbsDiff(want, gpu.toHost(b));
-  const bound = math === 'fp16' ? FP16_OP_RELATIVE * Math.max(1, ...want.map(Math.abs)) : tol;
+  const bound = math === 'fp16' ? FP16_OP_RELATIVE * want.reduce((m, v) => Math.max(m, Math.abs(v)), 1) : tol;
   assert.ok(d <= bound, `${math} ${what}: max abs difference ${d} (bound ${bound})`);
 }
 

@@ -1,6 +1,6 @@
 // The cuda backend: the op set on an NVIDIA GPU through the driver API, NVRTC-compiled kernels
 // (kernels/*.cu), cuBLAS and cuBLASLt. Storage is float32 (fp32 and tf32 precisions) or half (fp16,
-// see precision.ts). Convolution is im2col + GEMM; attention is flash attention in fp16 and
+// see precision.ts). Convolutions go to cuDNN (NHWC), 1x1 ones to cuBLASLt; attention is flash attention in fp16 and
 // GEMM + softmax + GEMM otherwise (and always for the probabilities the sparse engine records).
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -10,6 +10,7 @@ import { Tensor, numel, oihwToOhwi, sameShape, shapeString } from '../../tensor/
 import { FiseditError } from '../../io/errors.js';
 import { Cublas, OP_N, OP_T } from './cublas.js';
 import { CublasLt } from './cublaslt.js';
+import { Cudnn } from './cudnn.js';
 import { storageBytes, type Precision } from './precision.js';
 import { Driver, type ArgKind } from './driver.js';
 import { DeviceBuffer, MemoryPool } from './memory.js';
@@ -32,7 +33,7 @@ const OPS_KERNELS: Record<string, ArgKind[]> = {
   k_group_apply: ['ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'u64', 'i32', 'i32', 'i32', 'u64'],
   k_group_affine: ['ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'u64'],
   k_channel_affine: ['ptr', 'ptr', 'ptr', 'ptr', 'u64', 'i32', 'i32', 'u64'],
-  k_layer_norm: ['ptr', 'ptr', 'ptr', 'ptr', 'i32', 'f32'],
+  k_layer_norm: ['ptr', 'ptr', 'ptr', 'ptr', 'i32', 'f32', 'i32'],
   k_softmax_rows: ['ptr', 'i32', 'i32', 'f32', 'i32', 'i32'],
   k_softmax_rows_vec: ['ptr', 'i32', 'f32'],
   k_gather_tiles: ['ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'u64'],
@@ -50,6 +51,8 @@ const SOFTMAX_SHARED_BYTES = 200 * 1024;
 const SOFTMAX_VEC = 16;
 /** Scratch memory cuBLASLt may use for its GEMM algorithms. */
 const LT_WORKSPACE_BYTES = 32 * 2 ** 20;
+/** Scratch memory cuDNN's convolution algorithms may use. */
+const CUDNN_WORKSPACE_BYTES = 64 * 2 ** 20;
 /** The kernels index elements with 32-bit integers. */
 const MAX_ELEMENTS = 2 ** 32 - 1;
 
@@ -81,6 +84,8 @@ export class CudaBackend implements Backend {
   readonly pool: MemoryPool;
   private readonly blas: Cublas;
   private readonly lt: CublasLt;
+  private readonly dnn: Cudnn;
+  private readonly workspaces: DeviceBuffer[];
   private readonly fns = new Map<string, unknown>();
   readonly math: Precision;
   readonly flash: boolean;
@@ -94,8 +99,10 @@ export class CudaBackend implements Backend {
     const half = this.math === 'fp16';
     this.flash = half && (o.flashAttention ?? true);
     this.blas = new Cublas(this.math, this.driver.stream);
-    const workspace = this.pool.alloc(LT_WORKSPACE_BYTES); // outside any scope: kept for the backend's life
-    this.lt = new CublasLt(this.math, workspace.ptr, LT_WORKSPACE_BYTES, this.driver.stream);
+    // held by the backend: the pool releases a buffer when its object is collected
+    this.workspaces = [this.pool.alloc(LT_WORKSPACE_BYTES), this.pool.alloc(CUDNN_WORKSPACE_BYTES)];
+    this.lt = new CublasLt(this.math, this.workspaces[0]!.ptr, LT_WORKSPACE_BYTES, this.driver.stream);
+    this.dnn = new Cudnn(this.math, this.driver.stream, this.workspaces[1]!.ptr, CUDNN_WORKSPACE_BYTES);
     const arch = `sm_${this.driver.computeCapability.join('')}`;
     const load = (file: string, kernels: Record<string, ArgKind[]>, options: string[]) => {
       const module = this.driver.loadModule(compileCubin(readFileSync(join(KERNEL_DIR, `${file}.cu`), 'utf8'), file, arch, options));
@@ -104,7 +111,7 @@ export class CudaBackend implements Backend {
     load('ops', OPS_KERNELS, half ? ['-DFISEDIT_HALF'] : []);
     this.driver.allowSharedMemory(this.fns.get('k_softmax_rows'), 'k_softmax_rows', SOFTMAX_SHARED_BYTES);
     if (half) {
-      load('attention', ATTENTION_KERNELS, []);
+      load('attention', ATTENTION_KERNELS, ['--use_fast_math']); // exp2 of the softmax as one instruction
       for (const dp of FLASH_DIMS) this.driver.allowSharedMemory(this.fns.get(`k_flash_${dp}`), `k_flash_${dp}`, flashSharedBytes(dp));
     }
   }
@@ -249,6 +256,12 @@ export class CudaBackend implements Backend {
     const rows = n * ho * wo, kdim = kh * kw * ci;
     const flatW = new Tensor([co, kdim], w.storage);
     if (kh === 1 && kw === 1 && s === 1 && pt + pb + pl + pr === 0) return this.reshape(this.linear(this.reshape(x, [rows, ci]), flatW, b), [n, ho, wo, co]);
+    if (pt === pb && pl === pr) {
+      const y = this.empty([n, ho, wo, co]);
+      if (rows) this.timed('cudnn conv', () => this.dnn.forward({ n, h, w: wd, ci, co, kh, kw, ho, wo, stride: s, padH: pt, padW: pl }, this.p(x), this.p(w), this.p(y), b ? this.p(b) : 0));
+      return y;
+    }
+    // cuDNN pads symmetrically; the rare asymmetric case (the VAE encoder's downsampling) is im2col + GEMM
     return this.tidy(() => {
       const col = this.empty([rows, kdim]);
       this.run('k_im2col', 0, [this.p(x), this.p(col), h, wd, ci, kh, kw, s, pt, pl, ho, wo, col.size], ci >= 128 ? 128 : 32, rows * kh * kw);
@@ -295,7 +308,8 @@ export class CudaBackend implements Backend {
   layerNorm(x: Tensor, gamma: Tensor, beta: Tensor, eps: number): Tensor {
     const c = x.channels;
     const out = this.empty(x.shape);
-    this.run('k_layer_norm', 0, [this.p(x), this.p(gamma), this.p(beta), this.p(out), c, eps], 256, x.size / c);
+    const rows = x.size / c;
+    this.run('k_layer_norm', 0, [this.p(x), this.p(gamma), this.p(beta), this.p(out), c, eps, rows], 256, Math.ceil(rows / 8)); // a warp per row
     return out;
   }
 

@@ -22,6 +22,19 @@ __device__ __forceinline__ void mma16816(float* c, const u32* a, u32 b0, u32 b1)
                : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b0), "r"(b1));
 }
 
+// four (x4) or two (x2) 8x8 b16 matrices from shared memory, one row address per lane
+__device__ __forceinline__ void ldsm4(u32* r, const void* p) {
+  asm volatile("ldmatrix.sync.aligned.m8n8.x4.shared.b16 {%0,%1,%2,%3}, [%4];\n"
+               : "=r"(r[0]), "=r"(r[1]), "=r"(r[2]), "=r"(r[3]) : "r"((u32)__cvta_generic_to_shared(p)));
+}
+__device__ __forceinline__ void ldsm2(u32* r, const void* p) {
+  asm volatile("ldmatrix.sync.aligned.m8n8.x2.shared.b16 {%0,%1}, [%2];\n" : "=r"(r[0]), "=r"(r[1]) : "r"((u32)__cvta_generic_to_shared(p)));
+}
+__device__ __forceinline__ void ldsm4t(u32* r, const void* p) {
+  asm volatile("ldmatrix.sync.aligned.m8n8.x4.trans.shared.b16 {%0,%1,%2,%3}, [%4];\n"
+               : "=r"(r[0]), "=r"(r[1]), "=r"(r[2]), "=r"(r[3]) : "r"((u32)__cvta_generic_to_shared(p)));
+}
+
 // 16 bytes global -> shared, zero-filled when !valid
 __device__ __forceinline__ void copy16(void* dst, const void* src, bool valid) {
   u32 s = (u32)__cvta_generic_to_shared(dst);
@@ -88,14 +101,27 @@ __device__ void flash(const __half* q, const __half* k, const __half* v, __half*
     }
     __syncthreads();
 
-    // S (16 x KB) = Q K^T
+    // S (16 x KB) = Q K^T, scaled for exp2; K fragments by ldmatrix (lane: row lane % 8 of matrix lane / 8)
     float s[KB / 8][4];
+    const int mi = lane >> 3, mr = lane & 7;
 #pragma unroll
     for (int j = 0; j < KB / 8; j++) {
       s[j][0] = s[j][1] = s[j][2] = s[j][3] = 0.f;
-      const __half* kr = Ks + (j * 8 + g) * STRIDE + c2;
+      const __half* kr = Ks + (j * 8 + mr) * STRIDE + mi * 8;
 #pragma unroll
-      for (int kk = 0; kk < KSTEPS; kk++) mma16816(s[j], qf[kk], *(const u32*)(kr + kk * 16), *(const u32*)(kr + kk * 16 + 8));
+      for (int kk = 0; kk + 1 < KSTEPS; kk += 2) {
+        u32 b[4];
+        ldsm4(b, kr + kk * 16);
+        mma16816(s[j], qf[kk], b[0], b[1]);
+        mma16816(s[j], qf[kk + 1], b[2], b[3]);
+      }
+      if (KSTEPS & 1) {
+        u32 b[2];
+        ldsm2(b, kr + (KSTEPS - 1) * 16);
+        mma16816(s[j], qf[KSTEPS - 1], b[0], b[1]);
+      }
+#pragma unroll
+      for (int e = 0; e < 4; e++) s[j][e] *= sl2;
     }
     // keys past the end do not count
     const int valid = lk - t * KB;
@@ -110,8 +136,8 @@ __device__ void flash(const __half* q, const __half* k, const __half* v, __half*
     float x0 = m0, x1 = m1;
 #pragma unroll
     for (int j = 0; j < KB / 8; j++) {
-      x0 = fmaxf(x0, fmaxf(s[j][0], s[j][1]) * sl2);
-      x1 = fmaxf(x1, fmaxf(s[j][2], s[j][3]) * sl2);
+      x0 = fmaxf(x0, fmaxf(s[j][0], s[j][1]));
+      x1 = fmaxf(x1, fmaxf(s[j][2], s[j][3]));
     }
     x0 = fmaxf(x0, __shfl_xor_sync(0xffffffff, x0, 1)); x0 = fmaxf(x0, __shfl_xor_sync(0xffffffff, x0, 2));
     x1 = fmaxf(x1, __shfl_xor_sync(0xffffffff, x1, 1)); x1 = fmaxf(x1, __shfl_xor_sync(0xffffffff, x1, 2));
@@ -123,8 +149,8 @@ __device__ void flash(const __half* q, const __half* k, const __half* v, __half*
     u32 pf[KB / 16][4];  // probabilities as A fragments of P V
 #pragma unroll
     for (int j = 0; j < KB / 8; j++) {
-      float p0 = exp2f(s[j][0] * sl2 - m0), p1 = exp2f(s[j][1] * sl2 - m0);
-      float p2 = exp2f(s[j][2] * sl2 - m1), p3 = exp2f(s[j][3] * sl2 - m1);
+      float p0 = exp2f(s[j][0] - m0), p1 = exp2f(s[j][1] - m0);
+      float p2 = exp2f(s[j][2] - m1), p3 = exp2f(s[j][3] - m1);
       l0 += p0 + p1; l1 += p2 + p3;
       pf[j >> 1][(j & 1) * 2] = pack(p0, p1);
       pf[j >> 1][(j & 1) * 2 + 1] = pack(p2, p3);
@@ -134,14 +160,10 @@ __device__ void flash(const __half* q, const __half* k, const __half* v, __half*
     for (int ks = 0; ks < KB / 16; ks++) {
 #pragma unroll
       for (int n = 0; n < NT; n += 2) {
-        const int mi = lane >> 3, r = lane & 7;
-        const __half* addr = Vs + (ks * 16 + (mi & 1) * 8 + r) * STRIDE + (n + (mi >> 1)) * 8;
-        u32 b0, b1, b2, b3;
-        asm volatile("ldmatrix.sync.aligned.m8n8.x4.trans.shared.b16 {%0,%1,%2,%3}, [%4];\n"
-                     : "=r"(b0), "=r"(b1), "=r"(b2), "=r"(b3)
-                     : "r"((u32)__cvta_generic_to_shared(addr)));
-        mma16816(o[n], pf[ks], b0, b1);
-        mma16816(o[n + 1], pf[ks], b2, b3);
+        u32 b[4];
+        ldsm4t(b, Vs + (ks * 16 + (mi & 1) * 8 + mr) * STRIDE + (n + (mi >> 1)) * 8);
+        mma16816(o[n], pf[ks], b[0], b[1]);
+        mma16816(o[n + 1], pf[ks], b[2], b[3]);
       }
     }
     __syncthreads();  // this stage is refilled next iteration

@@ -150,24 +150,21 @@ extern "C" __global__ void k_channel_affine(const st* x, const st* scale, const 
     out[i] = sv(silu ? silu_f(v) : v);
   }
 }
-// one block per row
-extern "C" __global__ void k_layer_norm(const st* x, const st* gamma, const st* beta, st* out, int c, float eps) {
-  const st* row = x + (u64)blockIdx.x * c;
-  __shared__ double red[256];
+// one warp per row (rows of text and image tokens are 320..1280 wide): two passes over the row,
+// statistics in double, reductions by shuffles only
+extern "C" __global__ void k_layer_norm(const st* x, const st* gamma, const st* beta, st* out, int c, float eps, u32 rows) {
+  u32 r = blockIdx.x * (blockDim.x >> 5) + (threadIdx.x >> 5);
+  if (r >= rows) return;
+  int lane = threadIdx.x & 31;
+  const st* row = x + (u64)r * c;
   double s = 0;
-  for (int i = threadIdx.x; i < c; i += blockDim.x) s += ld(row[i]);
-  red[threadIdx.x] = s;
-  __syncthreads();
-  for (int o = blockDim.x / 2; o > 0; o >>= 1) { if (threadIdx.x < o) red[threadIdx.x] += red[threadIdx.x + o]; __syncthreads(); }
-  double m = red[0] / c;
-  __syncthreads();
-  double q = 0;
-  for (int i = threadIdx.x; i < c; i += blockDim.x) { double d = ld(row[i]) - m; q += d * d; }
-  red[threadIdx.x] = q;
-  __syncthreads();
-  for (int o = blockDim.x / 2; o > 0; o >>= 1) { if (threadIdx.x < o) red[threadIdx.x] += red[threadIdx.x + o]; __syncthreads(); }
-  double r = 1.0 / sqrt(red[0] / c + eps);
-  for (int i = threadIdx.x; i < c; i += blockDim.x) out[(u64)blockIdx.x * c + i] = sv((float)((ld(row[i]) - m) * r) * ld(gamma[i]) + ld(beta[i]));
+  for (int i = lane; i < c; i += 32) s += ld(row[i]);
+  for (int o = 16; o > 0; o >>= 1) s += __shfl_xor_sync(0xffffffff, s, o);
+  double m = s / c, q = 0;
+  for (int i = lane; i < c; i += 32) { double d = ld(row[i]) - m; q += d * d; }
+  for (int o = 16; o > 0; o >>= 1) q += __shfl_xor_sync(0xffffffff, q, o);
+  double rs = 1.0 / sqrt(q / c + eps);
+  for (int i = lane; i < c; i += 32) out[(u64)r * c + i] = sv((float)((ld(row[i]) - m) * rs) * ld(gamma[i]) + ld(beta[i]));
 }
 __device__ __forceinline__ float block_reduce(float v, bool is_max, float* red) {
   for (int o = 16; o > 0; o >>= 1) { float u = __shfl_down_sync(0xffffffff, v, o); v = is_max ? fmaxf(v, u) : v + u; }

@@ -1,0 +1,131 @@
+// cuDNN's legacy convolution API for NHWC convolutions: descriptors and the algorithm are chosen
+// once per shape (cuDNN's heuristic, fastest first, within our workspace) and remembered; the
+// bias is fused into the convolution where the chosen algorithm allows it (implicit precomputed
+// GEMM), else added by cudnnAddTensor. fp16 data accumulates in float (cuDNN's pseudo-half mode).
+import { FiseditError } from '../../io/errors.js';
+import { bindFunctions, loadLibrary } from './libs.js';
+import type { Precision } from './precision.js';
+
+const NHWC = 1;
+const DATA_FLOAT = 0;
+const DATA_HALF = 2;
+const CROSS_CORRELATION = 1;
+const TENSOR_OP_MATH = 1;
+const TENSOR_OP_MATH_ALLOW_CONVERSION = 2;
+const FMA_MATH = 3;
+const ACTIVATION_IDENTITY = 5;
+const IMPLICIT_PRECOMP_GEMM = 1;
+/** sizeof(cudnnConvolutionFwdAlgoPerf_t): algo, status, time, memory (8-aligned), determinism, mathType, reserved[3]. */
+const PERF_BYTES = 48;
+const ALGOS = 8;
+
+export interface ConvShape {
+  n: number; h: number; w: number; ci: number;
+  co: number; kh: number; kw: number;
+  ho: number; wo: number;
+  stride: number; padH: number; padW: number;
+}
+
+interface Plan {
+  x: unknown; w: unknown; y: unknown; bias: unknown; conv: unknown;
+  algo: number;
+  workspace: number;
+  fusedBias: boolean;
+}
+
+export class Cudnn {
+  private readonly f: Record<string, (...a: unknown[]) => number>;
+  private readonly handle: unknown;
+  private readonly plans = new Map<string, Plan>();
+  private readonly activation: unknown;
+  private readonly dataType: number;
+  private readonly mathType: number;
+  private readonly one = new Float32Array([1]);
+  private readonly zero = new Float32Array([0]);
+
+  constructor(precision: Precision, stream: unknown, private readonly workspace: number, private readonly workspaceBytes: number) {
+    const lib = loadLibrary('cuDNN (libcudnn)', ['libcudnn.so.9', 'libcudnn.so']);
+    const decl: Record<string, string> = {
+      create: 'int cudnnCreate(_Out_ void **h)',
+      setStream: 'int cudnnSetStream(void *h, void *stream)',
+      errorString: 'const char *cudnnGetErrorString(int status)',
+      tensorCreate: 'int cudnnCreateTensorDescriptor(_Out_ void **d)',
+      tensorSet: 'int cudnnSetTensor4dDescriptor(void *d, int format, int type, int n, int c, int h, int w)',
+      filterCreate: 'int cudnnCreateFilterDescriptor(_Out_ void **d)',
+      filterSet: 'int cudnnSetFilter4dDescriptor(void *d, int type, int format, int k, int c, int h, int w)',
+      convCreate: 'int cudnnCreateConvolutionDescriptor(_Out_ void **d)',
+      convSet: 'int cudnnSetConvolution2dDescriptor(void *d, int padH, int padW, int u, int v, int dilH, int dilW, int mode, int computeType)',
+      convMath: 'int cudnnSetConvolutionMathType(void *d, int mathType)',
+      activationCreate: 'int cudnnCreateActivationDescriptor(_Out_ void **d)',
+      activationSet: 'int cudnnSetActivationDescriptor(void *d, int mode, int nanOpt, double coef)',
+      algorithms: 'int cudnnGetConvolutionForwardAlgorithm_v7(void *h, void *x, void *w, void *conv, void *y, int requested, _Out_ int *returned, _Out_ uint8_t *perf)',
+      forward: 'int cudnnConvolutionForward(void *h, const float *alpha, void *xd, uint64_t x, void *wd, uint64_t w, void *conv, int algo, uint64_t ws, size_t wsBytes, const float *beta, void *yd, uint64_t y)',
+      forwardBias: 'int cudnnConvolutionBiasActivationForward(void *h, const float *alpha1, void *xd, uint64_t x, void *wd, uint64_t w, void *conv, int algo, uint64_t ws, size_t wsBytes, const float *alpha2, void *zd, uint64_t z, void *bd, uint64_t b, void *act, void *yd, uint64_t y)',
+      addTensor: 'int cudnnAddTensor(void *h, const float *alpha, void *ad, uint64_t a, const float *beta, void *cd, uint64_t c)',
+    };
+    this.f = bindFunctions(lib, decl);
+    const h = [null];
+    this.check('cudnnCreate', this.f.create!(h));
+    this.handle = h[0];
+    this.check('cudnnSetStream', this.f.setStream!(this.handle, stream));
+    this.dataType = precision === 'fp16' ? DATA_HALF : DATA_FLOAT;
+    // fp32 stays exact float arithmetic (no TF32); tf32 lets cuDNN use TF32 tensor cores
+    this.mathType = precision === 'fp16' ? TENSOR_OP_MATH : precision === 'tf32' ? TENSOR_OP_MATH_ALLOW_CONVERSION : FMA_MATH;
+    const act = [null];
+    this.check('cudnnCreateActivationDescriptor', this.f.activationCreate!(act));
+    this.activation = act[0];
+    this.check('cudnnSetActivationDescriptor', this.f.activationSet!(this.activation, ACTIVATION_IDENTITY, 0, 0));
+  }
+
+  private check(what: string, status: number): void {
+    if (status !== 0) throw new FiseditError(`cuDNN ${what} failed: ${String(this.f.errorString!(status))} (status ${status})`);
+  }
+
+  private tensor(n: number, c: number, h: number, w: number): unknown {
+    const d = [null];
+    this.check('cudnnCreateTensorDescriptor', this.f.tensorCreate!(d));
+    this.check('cudnnSetTensor4dDescriptor', this.f.tensorSet!(d[0], NHWC, this.dataType, n, c, h, w));
+    return d[0];
+  }
+
+  private plan(s: ConvShape): Plan {
+    const key = Object.values(s).join(',');
+    let p = this.plans.get(key);
+    if (p) return p;
+    const x = this.tensor(s.n, s.ci, s.h, s.w), y = this.tensor(s.n, s.co, s.ho, s.wo), bias = this.tensor(1, s.co, 1, 1);
+    const wd = [null], cd = [null];
+    this.check('cudnnCreateFilterDescriptor', this.f.filterCreate!(wd));
+    this.check('cudnnSetFilter4dDescriptor', this.f.filterSet!(wd[0], this.dataType, NHWC, s.co, s.ci, s.kh, s.kw));
+    this.check('cudnnCreateConvolutionDescriptor', this.f.convCreate!(cd));
+    this.check('cudnnSetConvolution2dDescriptor', this.f.convSet!(cd[0], s.padH, s.padW, s.stride, s.stride, 1, 1, CROSS_CORRELATION, DATA_FLOAT));
+    this.check('cudnnSetConvolutionMathType', this.f.convMath!(cd[0], this.mathType));
+    const perf = new Uint8Array(PERF_BYTES * ALGOS);
+    const count = [0];
+    this.check('cudnnGetConvolutionForwardAlgorithm_v7', this.f.algorithms!(this.handle, x, wd[0], cd[0], y, ALGOS, count, perf));
+    const view = new DataView(perf.buffer);
+    let algo = -1;
+    for (let i = 0; i < count[0]!; i++) {
+      const status = view.getInt32(i * PERF_BYTES + 4, true);
+      const memory = Number(view.getBigUint64(i * PERF_BYTES + 16, true));
+      if (status === 0 && memory <= this.workspaceBytes) {
+        algo = view.getInt32(i * PERF_BYTES, true);
+        break;
+      }
+    }
+    if (algo < 0) throw new FiseditError(`cuDNN has no convolution algorithm for ${JSON.stringify(s)} within ${this.workspaceBytes} bytes of workspace`);
+    p = { x, w: wd[0], y, bias, conv: cd[0], algo, workspace: this.workspace, fusedBias: algo === IMPLICIT_PRECOMP_GEMM };
+    this.plans.set(key, p);
+    return p;
+  }
+
+  /** y = conv(x, w) (+ bias per output channel); every pointer is an NHWC tensor of the shape's size. */
+  forward(s: ConvShape, x: number, w: number, y: number, bias: number): void {
+    const p = this.plan(s);
+    if (bias && p.fusedBias) {
+      this.check('cudnnConvolutionBiasActivationForward', this.f.forwardBias!(this.handle, this.one, p.x, x, p.w, w, p.conv, p.algo, p.workspace, this.workspaceBytes, this.zero, p.y, y, p.bias, bias, this.activation, p.y, y));
+      return;
+    }
+    this.check('cudnnConvolutionForward', this.f.forward!(this.handle, this.one, p.x, x, p.w, w, p.conv, p.algo, p.workspace, this.workspaceBytes, this.zero, p.y, y));
+    if (bias) this.check('cudnnAddTensor', this.f.addTensor!(this.handle, this.one, p.bias, bias, this.one, p.y, y));
+  }
+}
