@@ -27,6 +27,7 @@ const sizes = (process.env.BENCH_SIZES ?? '512,768,1024').split(',').map(Number)
 const calls = Number(process.env.BENCH_CALLS ?? 10);
 const maths = (process.env.BENCH_MATH ?? 'tf32,fp16').split(',') as Precision[];
 const flashAttention = process.env.BENCH_FLASH !== '0';
+const convolutions = (process.env.BENCH_CONV ?? 'cudnn').split(',') as ('cudnn' | 'gemm')[];
 const counter = new UNetMacCounter(unetConfig);
 const results: Record<string, unknown>[] = [];
 
@@ -38,8 +39,8 @@ function time<T>(gpu: CudaBackend, f: () => T): [T, number] {
   return [r, performance.now() - t0];
 }
 
-for (const math of maths) {
-  const gpu = new CudaBackend({ math, flashAttention });
+for (const math of maths) for (const convolution of convolutions) {
+  const gpu = new CudaBackend({ math, flashAttention, convolution });
   const [unet, loadMs] = time(gpu, () => new UNet2DConditionModel(new Params(gpu, RANDOM_WEIGHTS), unetConfig));
   console.log(`${gpu.description}: U-Net weights generated and uploaded in ${(loadMs / 1000).toFixed(1)} s`);
   for (const px of sizes) {
@@ -47,13 +48,21 @@ for (const math of maths) {
     const macs = counter.count(h, h).totalDense;
     const sample = gpu.keep(gpu.fromHost(RANDOM_WEIGHTS.read('sample', [2, h, h, 4]), [2, h, h, 4]));
     const text = gpu.keep(gpu.fromHost(RANDOM_WEIGHTS.read('text', [2, 77, unetConfig.crossAttentionDim]), [2, 77, unetConfig.crossAttentionDim]));
-    const step = () => gpu.tidy(() => { unet.forward(sample, [500, 500], text); });
+    const times = gpu.keep(unet.timestepEmbedding([500, 500]));
+    // one U-Net call as the pipeline makes it: replayed as a CUDA graph, or eagerly when gpu.graphs is off
+    const step = () => gpu.tidy(() => { gpu.replayable(unet.instance, [sample, times, text], (s, e, c) => unet.forwardEmbedded(s, e, c)); });
     gpu.pool.peak = gpu.pool.inUse;
-    step(); step(); // warm-up
-    const ms: number[] = [];
-    for (let i = 0; i < calls; i++) ms.push(time(gpu, step)[1]);
-    ms.sort((a, b) => a - b);
+    const measure = (graphs: boolean) => {
+      gpu.graphs = graphs;
+      step(); step(); step(); // warm-up (with graphs: the eager first call, the capture)
+      const ms: number[] = [];
+      for (let i = 0; i < calls; i++) ms.push(time(gpu, step)[1]);
+      return ms.sort((a, b) => a - b);
+    };
+    const eager = measure(false);
+    const ms = measure(true);
     const median = ms[Math.floor(ms.length / 2)]!;
+    gpu.graphs = false;
     // where the time goes: one call with every launch synchronised, and the host's share of a normal call
     const launches0 = gpu.launches;
     gpu.profile = new Map();
@@ -66,13 +75,16 @@ for (const math of maths) {
     gpu.synchronize();
     const launchesPerCall = (gpu.launches - launches0) / 2;
     const r = {
-      math, flashAttention: gpu.flash, px, batch: 2, msPerCall: +median.toFixed(2), msMin: +ms[0]!.toFixed(2), gmac: +(macs / 1e9).toFixed(1), tflops: +((2 * macs) / (median / 1000) / 1e12).toFixed(1),
+      math, flashAttention: gpu.flash, convolution, px, batch: 2, msPerCall: +median.toFixed(2), msMin: +ms[0]!.toFixed(2),
+      msPerCallEager: +eager[Math.floor(eager.length / 2)]!.toFixed(2), gmac: +(macs / 1e9).toFixed(1), tflops: +((2 * macs) / (median / 1000) / 1e12).toFixed(1),
       peakGpuGiB: +(gpu.pool.peak / 2 ** 30).toFixed(2), launchesPerCall, hostEnqueueMs: +hostMs.toFixed(2), serialisedMs: +profiledMs.toFixed(2), profile: profile.slice(0, 12),
     };
     console.log(JSON.stringify(r));
     results.push(r);
   }
-  if (math === maths[maths.length - 1] && process.env.BENCH_PIPELINE !== '0') {
+  gpu.graphs = true;
+  gpu.releaseGraphs();
+  if (math === maths[maths.length - 1] && convolution === convolutions[0] && process.env.BENCH_PIPELINE !== '0') {
     // whole 768 px text-to-image, 50 steps: text encoder + U-Net + VAE decode (random weights)
     const tokenizer = ClipTokenizer.fromFolder(join(ensureTinyModel(join(process.env.FISEDIT_HOME ?? '/tmp/fisedit-bench', 'tiny')), 'tokenizer'));
     const te = new ClipTextModel(new Params(gpu, RANDOM_WEIGHTS), parseClipTextConfig(Config.read(join(configs, 'text_encoder', 'config.json'))));

@@ -50,6 +50,13 @@ export interface Backend {
   tidy<T>(f: () => T): T;
   /** Keeps a tensor past the end of the current tidy scope (cached activations, text embeddings). */
   keep(t: Tensor): Tensor;
+  /**
+   * f(...inputs), which a backend may record once per key and input shapes and replay afterwards
+   * without running f (the cuda backend: one CUDA graph). So f must compute from its inputs' values
+   * only (no host data that changes between calls, no uploads) and must not keep tensors; the
+   * result is valid until the next call with the same key.
+   */
+  replayable(key: string, inputs: readonly Tensor[], f: (...inputs: Tensor[]) => Tensor): Tensor;
 
   /** x [..., K] @ w^T (w: [N, K], PyTorch's Linear layout) + b -> [..., N]. */
   linear(x: Tensor, w: Tensor, b?: Tensor): Tensor;

@@ -82,7 +82,11 @@ interface Level {
   sampler: Downsample2D | Upsample2D | undefined;
 }
 
+let instances = 0;
+
 export class UNet2DConditionModel {
+  /** A name unique to this model object (keys what a backend records of its calls). */
+  readonly instance = `unet-${++instances}`;
   readonly ops: Backend;
   private readonly timeLinear1: Linear;
   private readonly timeLinear2: Linear;
@@ -172,16 +176,24 @@ export class UNet2DConditionModel {
    * layer runs (dense by default; the FISEdit engine records or computes sparsely).
    */
   forward(sample: Tensor, timesteps: readonly number[], context: Tensor, opts: { ctx?: StepContext; tap?: BlockTap } = {}): Tensor {
+    if (timesteps.length !== sample.shape[0]) throw new FiseditError(`U-Net: ${timesteps.length} timesteps for a batch of ${sample.shape[0]}`);
+    return this.forwardEmbedded(sample, this.timestepEmbedding(timesteps), context, opts);
+  }
+
+  /**
+   * forward() with the sinusoidal timestep embedding [N, C0] already on the device: everything in
+   * here is device work on tensors, so a backend may record it once and replay it (ops.replayable).
+   */
+  forwardEmbedded(sample: Tensor, timeProjection: Tensor, context: Tensor, opts: { ctx?: StepContext; tap?: BlockTap } = {}): Tensor {
     const ops = this.ops;
     const ctx = opts.ctx ?? new DenseContext(ops);
     const tap = opts.tap;
-    const [n, h, w] = sample.shape as [number, number, number, number];
+    const [, h, w] = sample.shape as [number, number, number, number];
     const levels = this.config.blockOutChannels.length;
     const factor = 2 ** (levels - 1);
     if (h % factor || w % factor) throw new FiseditError(`U-Net input ${h}x${w} is not a multiple of ${factor} (latent size must be divisible by ${factor})`);
-    if (timesteps.length !== n) throw new FiseditError(`U-Net: ${timesteps.length} timesteps for a batch of ${n}`);
 
-    const temb = this.timeLinear2.forward(ops.silu(this.timeLinear1.forward(this.timestepEmbedding(timesteps))));
+    const temb = this.timeLinear2.forward(ops.silu(this.timeLinear1.forward(timeProjection)));
     const tembSilu = ops.silu(temb);
 
     let x = ctx.conv(this.convIn, sample);

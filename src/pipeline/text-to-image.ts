@@ -123,7 +123,13 @@ export class StableDiffusion {
     const batch = new Float32Array(input.length * (cfg ? 2 : 1));
     batch.set(input, 0);
     if (cfg) batch.set(input, input.length);
-    const out = ops.toHost(this.unet.forward(ops.fromHost(batch, [cfg ? 2 : 1, h, w, c]), cfg ? [t, t] : [t], context, { ctx }));
+    const sample = ops.fromHost(batch, [cfg ? 2 : 1, h, w, c]);
+    const times = this.unet.timestepEmbedding(cfg ? [t, t] : [t]);
+    // a plain dense step is the same device work every time: the backend may replay it (a CUDA graph)
+    const noise = ctx
+      ? this.unet.forwardEmbedded(sample, times, context, { ctx })
+      : ops.replayable(this.unet.instance, [sample, times, context], (s, e, k) => this.unet.forwardEmbedded(s, e, k));
+    const out = ops.toHost(noise);
     if (!cfg) return out.slice();
     const n = input.length;
     const guided = new Float32Array(n);

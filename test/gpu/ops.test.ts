@@ -131,6 +131,25 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
     close('scatterBlocks', cpu.scatterBlocks(bc, srcC, corners, active), gpu.scatterBlocks(bg, srcG, corners, active), 0);
   });
 
+  it('replayable: a call captured as a CUDA graph replays with new inputs exactly as it runs eagerly', () => {
+    const wc = gpu.convWeight(rnd.normal(8 * 8 * 9).map((v) => v * 0.2), [8, 8, 3, 3]);
+    const [, wl] = pair([24, 8], 0.2), [, gamma] = pair([8]), [, beta] = pair([8]);
+    // a convolution, GroupNorm + SiLU, a linear layer and attention: the kinds of work a U-Net step has
+    const f = (x: Tensor, ctx: Tensor) => {
+      const h = gpu.groupNorm(gpu.conv2d(x, wc, beta, { padding: 1 }), 2, gamma, beta, 1e-5, true);
+      const tokens = gpu.reshape(h, [2, 36, 8]);
+      const [q, k, v] = gpu.splitChannels(gpu.linear(tokens, wl), [8, 8, 8]) as [Tensor, Tensor, Tensor];
+      return gpu.add(gpu.attention(q, gpu.add(k, ctx), v, { heads: 1 }), tokens);
+    };
+    for (let i = 0; i < 4; i++) {
+      const [, x] = pair([2, 6, 6, 8]), [, ctx] = pair([2, 36, 8]);
+      const want = gpu.toHost(f(x, ctx));
+      const got = gpu.toHost(gpu.tidy(() => gpu.replayable('test', [x, ctx], f)));
+      assert.deepEqual(got, want, `call ${i}`);
+    }
+    gpu.releaseGraphs();
+  });
+
   it('GPU memory exhausted: a clear error, and the backend still works', { skip: math !== 'fp32' && 'once is enough' }, () => {
     // 15 GiB at a time until the card is full; everything is returned when the scope ends
     assert.throws(() => gpu.tidy(() => { for (let i = 0; i < 20; i++) gpu.zeros([15 * 2 ** 28]); }), (e: Error) => e instanceof GpuOutOfMemory && /GPU out of memory: asked for 15360\.0 MiB/.test(e.message));

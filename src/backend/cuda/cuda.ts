@@ -69,12 +69,22 @@ const flashSharedBytes = (dp: number) => 2 * 2 * FLASH_BLOCK * (dp + 8) * 2;
 
 type T = Tensor<DeviceBuffer>;
 
+/** A captured call: its graph, the buffers it reads its inputs from and writes its result to. */
+interface Replay {
+  exec: unknown;
+  inputs: T[];
+  output: T;
+  blocks: Map<number, number>;
+}
+
 export interface CudaOptions {
   device?: number;
   /** 'fp32' (default: the checking mode), 'tf32' or 'fp16' (see precision.ts). */
   math?: Precision;
   /** fp16 only: attention by the flash-attention kernel (default) or by GEMM + softmax + GEMM. */
   flashAttention?: boolean;
+  /** Convolutions (other than 1x1) by cuDNN (default) or by im2col + cuBLASLt GEMM, for comparing the two. */
+  convolution?: 'cudnn' | 'gemm';
 }
 
 export class CudaBackend implements Backend {
@@ -89,6 +99,7 @@ export class CudaBackend implements Backend {
   private readonly fns = new Map<string, unknown>();
   readonly math: Precision;
   readonly flash: boolean;
+  readonly convolution: 'cudnn' | 'gemm';
 
   /** Opens the GPU; every missing piece (driver, device, NVRTC, cuBLAS) is an error that names it. */
   constructor(o: CudaOptions = {}) {
@@ -98,6 +109,7 @@ export class CudaBackend implements Backend {
     this.elementBytes = storageBytes(this.math);
     const half = this.math === 'fp16';
     this.flash = half && (o.flashAttention ?? true);
+    this.convolution = o.convolution ?? 'cudnn';
     this.blas = new Cublas(this.math, this.driver.stream);
     // held by the backend: the pool releases a buffer when its object is collected
     this.workspaces = [this.pool.alloc(LT_WORKSPACE_BYTES), this.pool.alloc(CUDNN_WORKSPACE_BYTES)];
@@ -118,7 +130,7 @@ export class CudaBackend implements Backend {
 
   get description(): string {
     const storage = this.math === 'fp16' ? 'fp16 storage' + (this.flash ? ', flash attention' : '') : 'fp32 storage';
-    return `${this.driver.name} (${this.driver.computeCapability.join('.')}), ${this.math} GEMMs, ${storage}`;
+    return `${this.driver.name} (${this.driver.computeCapability.join('.')}), ${this.math} GEMMs, ${storage}, ${this.convolution === 'cudnn' ? 'cuDNN' : 'im2col'} convolutions`;
   }
 
   private run(name: string, n: number, args: number[], block = 256, grid?: number, sharedBytes = 0, gridY = 1): void {
@@ -234,6 +246,50 @@ export class CudaBackend implements Backend {
     this.driver.synchronize();
   }
 
+  /** Captured calls by key and input shapes; a key seen once runs eagerly (it warms plans and the pool). */
+  private readonly replays = new Map<string, Replay | 'seen'>();
+  /** Off: every replayable call runs eagerly (for measuring what graphs save). */
+  graphs = true;
+
+  replayable(key: string, inputs: readonly Tensor[], f: (...inputs: Tensor[]) => Tensor): Tensor {
+    const id = `${key} ${inputs.map((t) => shapeString(t.shape)).join(' ')}`;
+    let r = this.replays.get(id);
+    if (!this.graphs || this.profile || r === undefined) {
+      if (r === undefined) this.replays.set(id, 'seen');
+      return f(...inputs);
+    }
+    const replay = r === 'seen' ? this.capture(id, inputs, f) : r;
+    inputs.forEach((t, i) => this.driver.copy(replay.inputs[i]!.storage.ptr, this.p(t), t.size * this.elementBytes));
+    this.launches++;
+    this.driver.replay(replay.exec);
+    return new Tensor(replay.output.shape, replay.output.storage);
+  }
+
+  private capture(id: string, inputs: readonly Tensor[], f: (...inputs: Tensor[]) => Tensor): Replay {
+    // inputs live in buffers of the graph's own; each call copies its inputs there first
+    const staged = inputs.map((t) => this.keep(this.empty(t.shape)) as T);
+    let output: Tensor | undefined;
+    let exec: unknown;
+    const blocks = this.pool.reserveDuring(() => {
+      exec = this.driver.capture(() => {
+        output = this.keep(this.tidy(() => f(...staged)));
+      });
+    });
+    const r: Replay = { exec, inputs: staged, output: output as T, blocks };
+    this.replays.set(id, r);
+    return r;
+  }
+
+  /** Destroys the captured graphs and gives their memory back to the pool. */
+  releaseGraphs(): void {
+    for (const r of this.replays.values()) {
+      if (r === 'seen') continue;
+      this.driver.destroyGraph(r.exec);
+      this.pool.unreserve(r.blocks);
+    }
+    this.replays.clear();
+  }
+
   linear(x: Tensor, w: Tensor, b?: Tensor): Tensor {
     const [n, k] = w.shape as [number, number];
     if (x.channels !== k) throw new Error(`linear: input has ${x.channels} features, weight ${shapeString(w.shape)} expects ${k}`);
@@ -256,12 +312,12 @@ export class CudaBackend implements Backend {
     const rows = n * ho * wo, kdim = kh * kw * ci;
     const flatW = new Tensor([co, kdim], w.storage);
     if (kh === 1 && kw === 1 && s === 1 && pt + pb + pl + pr === 0) return this.reshape(this.linear(this.reshape(x, [rows, ci]), flatW, b), [n, ho, wo, co]);
-    if (pt === pb && pl === pr) {
+    if (this.convolution === 'cudnn' && pt === pb && pl === pr) {
       const y = this.empty([n, ho, wo, co]);
       if (rows) this.timed('cudnn conv', () => this.dnn.forward({ n, h, w: wd, ci, co, kh, kw, ho, wo, stride: s, padH: pt, padW: pl }, this.p(x), this.p(w), this.p(y), b ? this.p(b) : 0));
       return y;
     }
-    // cuDNN pads symmetrically; the rare asymmetric case (the VAE encoder's downsampling) is im2col + GEMM
+    // cuDNN pads symmetrically: the asymmetric case (the VAE encoder's downsampling) is always im2col + GEMM
     return this.tidy(() => {
       const col = this.empty([rows, kdim]);
       this.run('k_im2col', 0, [this.p(x), this.p(col), h, wd, ci, kh, kw, s, pt, pl, ho, wo, col.size], ci >= 128 ? 128 : 32, rows * kh * kw);

@@ -46,6 +46,12 @@ export class Driver {
       cuMemsetD8Async: 'int cuMemsetD8Async(uint64_t dst, uint8_t value, size_t n, void *stream)',
       cuStreamCreate: 'int cuStreamCreate(_Out_ void **stream, unsigned int flags)',
       cuStreamSynchronize: 'int cuStreamSynchronize(void *stream)',
+      cuStreamBeginCapture: 'int cuStreamBeginCapture_v2(void *stream, int mode)',
+      cuStreamEndCapture: 'int cuStreamEndCapture(void *stream, _Out_ void **graph)',
+      cuGraphInstantiate: 'int cuGraphInstantiateWithFlags(_Out_ void **exec, void *graph, uint64_t flags)',
+      cuGraphLaunch: 'int cuGraphLaunch(void *exec, void *stream)',
+      cuGraphDestroy: 'int cuGraphDestroy(void *graph)',
+      cuGraphExecDestroy: 'int cuGraphExecDestroy(void *exec)',
       cuModuleLoadData: 'int cuModuleLoadData(_Out_ void **module, const void *image)',
       cuModuleGetFunction: 'int cuModuleGetFunction(_Out_ void **fn, void *module, const char *name)',
       cuLaunchKernel: 'int cuLaunchKernel(void *f, unsigned int gx, unsigned int gy, unsigned int gz, unsigned int bx, unsigned int by, unsigned int bz, unsigned int shmem, void *stream, void *params, void *extra)',
@@ -133,6 +139,37 @@ export class Driver {
 
   synchronize(): void {
     this.check('cuStreamSynchronize', this.f.cuStreamSynchronize!(this.stream));
+  }
+
+  /**
+   * Records the work f queues on the stream as a graph instead of running it (relaxed mode: the
+   * allocator may still call cuMemAlloc meanwhile). The graph is made executable; nothing ran yet.
+   */
+  capture(f: () => void): unknown {
+    this.check('cuStreamBeginCapture', this.f.cuStreamBeginCapture!(this.stream, 2)); // CU_STREAM_CAPTURE_MODE_RELAXED
+    const graph = [null];
+    try {
+      f();
+    } finally {
+      const code = this.f.cuStreamEndCapture!(this.stream, graph);
+      if (code !== 0 && graph[0]) this.f.cuGraphDestroy!(graph[0]);
+      this.check('cuStreamEndCapture', code);
+    }
+    const exec = [null];
+    try {
+      this.check('cuGraphInstantiate', this.f.cuGraphInstantiate!(exec, graph[0], 0));
+    } finally {
+      this.f.cuGraphDestroy!(graph[0]);
+    }
+    return exec[0];
+  }
+
+  replay(exec: unknown): void {
+    this.check('cuGraphLaunch', this.f.cuGraphLaunch!(exec, this.stream));
+  }
+
+  destroyGraph(exec: unknown): void {
+    this.check('cuGraphExecDestroy', this.f.cuGraphExecDestroy!(exec));
   }
 
   loadModule(cubin: Uint8Array): unknown {

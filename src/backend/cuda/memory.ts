@@ -16,6 +16,10 @@ export class MemoryPool {
   private readonly cached = new Map<number, number[]>();
   private readonly scopes: Set<DeviceBuffer>[] = [];
   private readonly registry: FinalizationRegistry<{ ptr: number; bytes: number }>;
+  /** Blocks handed out while a graph was being captured (undefined when not capturing). */
+  private capturing: Map<number, number> | undefined;
+  /** Blocks a captured graph writes when replayed: never handed to anyone else. */
+  private readonly reserved = new Set<number>();
   inUse = 0;
   peak = 0;
   cachedBytes = 0;
@@ -39,6 +43,7 @@ export class MemoryPool {
     }
     this.inUse += size;
     this.peak = Math.max(this.peak, this.inUse);
+    this.capturing?.set(ptr, size);
     const buf = new DeviceBuffer(ptr, size);
     const scope = this.scopes[this.scopes.length - 1];
     if (scope) scope.add(buf);
@@ -62,6 +67,7 @@ export class MemoryPool {
   }
 
   private recycle(ptr: number, bytes: number): void {
+    if (this.reserved.has(ptr)) return; // a graph's block: it stays the graph's
     this.inUse -= bytes;
     this.cachedBytes += bytes;
     let list = this.cached.get(bytes);
@@ -90,6 +96,38 @@ export class MemoryPool {
       for (const b of scope) if (!b.kept) this.release(b);
     }
     return result;
+  }
+
+  /**
+   * Runs f (which captures a graph); every block handed out meanwhile becomes the graph's: taken
+   * out of the cache and never reused until `unreserve`. Returns those blocks.
+   */
+  reserveDuring(f: () => void): Map<number, number> {
+    const blocks = (this.capturing = new Map());
+    try {
+      f();
+    } finally {
+      this.capturing = undefined; // on failure nothing is reserved: the blocks went back as usual
+    }
+    for (const [ptr, size] of blocks) {
+      const list = this.cached.get(size);
+      const i = list?.indexOf(ptr) ?? -1;
+      if (i >= 0) {
+        list!.splice(i, 1);
+        this.cachedBytes -= size;
+        this.inUse += size;
+      }
+      this.reserved.add(ptr);
+    }
+    return blocks;
+  }
+
+  /** Gives a graph's blocks back to the cache. */
+  unreserve(blocks: Map<number, number>): void {
+    for (const [ptr, size] of blocks) {
+      if (!this.reserved.delete(ptr)) continue;
+      this.recycle(ptr, size);
+    }
   }
 
   /** Returns every cached block to the driver. */
