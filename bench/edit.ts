@@ -31,7 +31,8 @@ const perBin = Number(process.env.BENCH_MASKS ?? 2);
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
 
 const math = (process.env.BENCH_MATH ?? 'fp16') as Precision;
-const gpu = new CudaBackend({ math });
+const convolution = (process.env.BENCH_CONV ?? 'cudnn') as 'cudnn' | 'gemm';
+const gpu = new CudaBackend({ math, convolution });
 const params = new Params(gpu, RANDOM_WEIGHTS);
 const unetConfig = parseUNetConfig(Config.read(join(configs, 'unet', 'config.json')));
 const sd = new StableDiffusion(
@@ -75,6 +76,20 @@ for (const bin of bins) {
     gc();
   }
 }
+// where a sparse step's time goes: one more edit with every launch synchronised and timed
+const probe = set.masks.find((m) => maskFraction(m.mask) >= 0.03 && maskFraction(m.mask) < 0.07);
+let sparseProfile: { op: string; ms: number; count: number }[] = [];
+if (probe) {
+  gpu.profile = new Map();
+  const launches0 = gpu.launches;
+  const v = session.edit('a dog sitting on the sofa with a hat', { mask: probe.mask, from: 0 });
+  const perStep = (n: number) => +(n / v.timings.sparseSteps).toFixed(2);
+  sparseProfile = [...gpu.profile].sort((a, b) => b[1].ms - a[1].ms).slice(0, 14).map(([op, e]) => ({ op, ms: perStep(e.ms), count: perStep(e.count) }));
+  console.log(`sparse step profile (per step, serialised), ${perStep(gpu.launches - launches0)} launches per step of the edit:`, JSON.stringify(sparseProfile));
+  gpu.profile = undefined;
+  session.checkout(0);
+  session.release(v.id);
+}
 const out = {
   what: `FISEdit sparse steps on the cuda backend (${gpu.description}): SD 2 at 768 px, batch 2, DPM-Solver++, ${steps}-step session, masks of masks-dev-300`,
   command: 'node --expose-gc dist/bench/edit.js',
@@ -82,8 +97,9 @@ const out = {
   device: gpu.description,
   generation: { steps, seconds: +(v0.timings.denseMs / 1000).toFixed(2), denseStepMs: +denseStepMs.toFixed(1), cacheMiBPerStep: +(bytes.perStep / 2 ** 20).toFixed(0) },
   edits: rows,
+  sparseProfilePerStep: sparseProfile,
 };
 const dir = process.env.OUT ?? join(PACKAGE_ROOT, 'bench', 'results');
 mkdirSync(dir, { recursive: true });
-writeFileSync(join(dir, `${out.date.slice(0, 10)}-edit-cuda-${math}.json`), `${JSON.stringify(out, null, 2)}\n`);
-console.log(`wrote ${join(dir, `${out.date.slice(0, 10)}-edit-cuda-${math}.json`)}`);
+writeFileSync(join(dir, `${out.date.slice(0, 10)}-edit-cuda-${math}-${convolution}.json`), `${JSON.stringify(out, null, 2)}\n`);
+console.log(`wrote ${join(dir, `${out.date.slice(0, 10)}-edit-cuda-${math}-${convolution}.json`)}`);
