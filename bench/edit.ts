@@ -5,7 +5,7 @@
 // run with --expose-gc (released versions give their GPU memory back at collection).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CudaBackend } from '../src/backend/cuda/cuda.js';
+import { CudaBackend, type ConvolutionMode } from '../src/backend/cuda/cuda.js';
 import type { Precision } from '../src/backend/cuda/precision.js';
 import { ensureTinyModel } from '../src/default/tiny-model.js';
 import { UNetMacCounter } from '../src/edit/macs.js';
@@ -31,7 +31,7 @@ const perBin = Number(process.env.BENCH_MASKS ?? 2);
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
 
 const math = (process.env.BENCH_MATH ?? 'fp16') as Precision;
-const convolution = (process.env.BENCH_CONV ?? 'cudnn') as 'cudnn' | 'gemm';
+const convolution = (process.env.BENCH_CONV ?? 'auto') as ConvolutionMode;
 const gpu = new CudaBackend({ math, convolution });
 const params = new Params(gpu, RANDOM_WEIGHTS);
 const unetConfig = parseUNetConfig(Config.read(join(configs, 'unet', 'config.json')));

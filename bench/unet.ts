@@ -4,7 +4,7 @@
 // steps (text encoder + U-Net + VAE decode). GPU machine only. Writes JSON to $OUT (or bench/results/).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CudaBackend } from '../src/backend/cuda/cuda.js';
+import { CudaBackend, type ConvolutionMode } from '../src/backend/cuda/cuda.js';
 import type { Precision } from '../src/backend/cuda/precision.js';
 import { ensureTinyModel } from '../src/default/tiny-model.js';
 import { UNetMacCounter } from '../src/edit/macs.js';
@@ -27,7 +27,7 @@ const sizes = (process.env.BENCH_SIZES ?? '512,768,1024').split(',').map(Number)
 const calls = Number(process.env.BENCH_CALLS ?? 10);
 const maths = (process.env.BENCH_MATH ?? 'tf32,fp16').split(',') as Precision[];
 const flashAttention = process.env.BENCH_FLASH !== '0';
-const convolutions = (process.env.BENCH_CONV ?? 'cudnn').split(',') as ('cudnn' | 'gemm')[];
+const convolutions = (process.env.BENCH_CONV ?? 'auto').split(',') as ConvolutionMode[];
 const counter = new UNetMacCounter(unetConfig);
 const results: Record<string, unknown>[] = [];
 
