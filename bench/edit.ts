@@ -20,7 +20,7 @@ import { AutoencoderKL, parseVaeConfig } from '../src/models/vae.js';
 import { StableDiffusion } from '../src/pipeline/text-to-image.js';
 import { ClipTokenizer } from '../src/text/clip-tokenizer.js';
 import { PACKAGE_ROOT, fixturesDir } from '../src/verify/fixtures.js';
-import { RANDOM_WEIGHTS } from './random-weights.js';
+import { RANDOM_WEIGHTS, benchEnvironment } from './random-weights.js';
 
 const fixtures = fixturesDir();
 if (!fixtures) throw new Error('fixtures not found (FISEDIT_FIXTURES)');
@@ -92,7 +92,7 @@ if (probe) {
 }
 const out = {
   what: `FISEdit sparse steps on the cuda backend (${gpu.description}): SD 2 at 768 px, batch 2, DPM-Solver++, ${steps}-step session, masks of masks-dev-300`,
-  command: 'node --expose-gc dist/bench/edit.js',
+  command: `${benchEnvironment()}node --expose-gc dist/bench/edit.js`,
   date: new Date().toISOString(),
   device: gpu.description,
   generation: { steps, seconds: +(v0.timings.denseMs / 1000).toFixed(2), denseStepMs: +denseStepMs.toFixed(1), cacheMiBPerStep: +(bytes.perStep / 2 ** 20).toFixed(0) },

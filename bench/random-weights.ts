@@ -20,3 +20,8 @@ const RANDOM_WEIGHTS: WeightSource = {
     return out;
   },
 };
+
+/** The BENCH_* settings of this run as a shell prefix, so a result file names the command that made it. */
+export function benchEnvironment(): string {
+  return Object.entries(process.env).filter(([k]) => k.startsWith('BENCH_')).sort().map(([k, v]) => `${k}=${v} `).join('');
+}

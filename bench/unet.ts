@@ -16,7 +16,7 @@ import { AutoencoderKL, parseVaeConfig } from '../src/models/vae.js';
 import { StableDiffusion } from '../src/pipeline/text-to-image.js';
 import { ClipTokenizer } from '../src/text/clip-tokenizer.js';
 import { PACKAGE_ROOT, fixturesDir } from '../src/verify/fixtures.js';
-import { RANDOM_WEIGHTS } from './random-weights.js';
+import { RANDOM_WEIGHTS, benchEnvironment } from './random-weights.js';
 
 
 const fixtures = fixturesDir();
@@ -97,7 +97,7 @@ for (const math of maths) for (const convolution of convolutions) {
   }
 }
 
-const out = { what: 'SD 2 U-Net (sd2-768-configs, random weights) on the cuda backend', command: 'node dist/bench/unet.js', date: new Date().toISOString(), results };
+const out = { what: 'SD 2 U-Net (sd2-768-configs, random weights) on the cuda backend', command: `${benchEnvironment()}node dist/bench/unet.js`, date: new Date().toISOString(), results };
 const dir = process.env.OUT ?? join(PACKAGE_ROOT, 'bench', 'results');
 mkdirSync(dir, { recursive: true });
 const file = join(dir, `${out.date.slice(0, 10)}-unet-cuda.json`);
