@@ -52,6 +52,21 @@ const denseStepMs = v0.timings.denseMs / steps;
 const bytes = session.cacheBytes();
 console.log(`generation ${steps} steps: ${(v0.timings.denseMs / 1000).toFixed(2)} s, ${denseStepMs.toFixed(1)} ms per dense step; cache ${(bytes.perStep / 2 ** 20).toFixed(0)} MiB per step (${gpu.elementBytes * 8}-bit)`);
 
+// a plain dense step (no cache written), as text-to-image runs it: replayed as a CUDA graph
+const plainDenseStepMs = (() => {
+  const { context } = sd.encodeText(['', gen.prompt]);
+  const sched = sd.scheduler(steps, 'dpmpp2m');
+  const x = sd.initialNoise(3, [96, 96]);
+  const ms: number[] = [];
+  for (let i = 0; i < 13; i++) {
+    const t0 = performance.now();
+    sd.guidedOutput(sched, 0, x, context, 7.5, [96, 96]);
+    if (i >= 3) ms.push(performance.now() - t0);
+  }
+  return ms.sort((a, b) => a - b)[Math.floor(ms.length / 2)]!;
+})();
+console.log(`plain dense step (graph): ${plainDenseStepMs.toFixed(1)} ms`);
+
 const set = readMaskSet(masksFile);
 const counter = new UNetMacCounter(unetConfig);
 const dense = counter.count(96, 96).totalDense;
@@ -60,12 +75,19 @@ const rows: Record<string, unknown>[] = [];
 for (const bin of bins) {
   const picks = set.masks.filter((m) => maskFraction(m.mask) >= bin.lo && maskFraction(m.mask) < bin.hi).slice(0, perBin);
   for (const { index, mask } of picks) {
-    const v = session.edit('a dog sitting on the sofa with a hat', { mask, from: 0 });
-    const sparseStepMs = v.timings.sparseMs / v.timings.sparseSteps;
+    // each step's time from the step callbacks: the median is a replayed step (the first two sparse
+    // steps of an edit run eagerly and record the graph)
+    const stamps: number[] = [performance.now()];
+    const v = session.edit('a dog sitting on the sofa with a hat', { mask, from: 0, onStep: () => stamps.push(performance.now()) });
+    const stepMs = stamps.slice(1).map((t, i) => t - stamps[i]!).sort((a, b) => a - b);
+    const sparseStepMs = stepMs[Math.floor(stepMs.length / 2)]!;
+    const meanSparseStepMs = v.timings.sparseMs / v.timings.sparseSteps;
     const macs = counter.count(96, 96, { mask }).totalSparse!;
     const r = {
-      bin: bin.name, mask: index, editSize: +v.editSize.toFixed(4), sparseStepMs: +sparseStepMs.toFixed(1), denseStepMs: +denseStepMs.toFixed(1),
-      speedup: +(denseStepMs / sparseStepMs).toFixed(2), gmacSparse: +(macs / 1e9).toFixed(0), gmacDense: +(dense / 1e9).toFixed(0), decodeMs: +v.timings.decodeMs.toFixed(0),
+      bin: bin.name, mask: index, editSize: +v.editSize.toFixed(4), sparseStepMs: +sparseStepMs.toFixed(1), meanSparseStepMs: +meanSparseStepMs.toFixed(1),
+      denseStepMs: +denseStepMs.toFixed(1), plainDenseStepMs: +plainDenseStepMs.toFixed(1),
+      wholeEditS: +((v.timings.sparseMs + v.timings.denseMs + v.timings.decodeMs) / 1000).toFixed(2),
+      speedup: +(plainDenseStepMs / sparseStepMs).toFixed(2), gmacSparse: +(macs / 1e9).toFixed(0), gmacDense: +(dense / 1e9).toFixed(0), decodeMs: +v.timings.decodeMs.toFixed(0),
       // a 50-step edit with k = 10: 10 dense + 40 sparse steps + decode, from the per-step times measured here
       wholeEdit50StepsEstimateS: +((10 * denseStepMs + 40 * sparseStepMs + v.timings.decodeMs) / 1000).toFixed(2),
     };
@@ -95,6 +117,7 @@ const out = {
   command: `${benchEnvironment()}node --expose-gc dist/bench/edit.js`,
   date: new Date().toISOString(),
   device: gpu.description,
+  plainDenseStepMs: +plainDenseStepMs.toFixed(1),
   generation: { steps, seconds: +(v0.timings.denseMs / 1000).toFixed(2), denseStepMs: +denseStepMs.toFixed(1), cacheMiBPerStep: +(bytes.perStep / 2 ** 20).toFixed(0) },
   edits: rows,
   sparseProfilePerStep: sparseProfile,

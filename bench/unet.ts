@@ -50,7 +50,7 @@ for (const math of maths) for (const convolution of convolutions) {
     const text = gpu.keep(gpu.fromHost(RANDOM_WEIGHTS.read('text', [2, 77, unetConfig.crossAttentionDim]), [2, 77, unetConfig.crossAttentionDim]));
     const times = gpu.keep(unet.timestepEmbedding([500, 500]));
     // one U-Net call as the pipeline makes it: replayed as a CUDA graph, or eagerly when gpu.graphs is off
-    const step = () => gpu.tidy(() => { gpu.replayable(unet.instance, [sample, times, text], (s, e, c) => unet.forwardEmbedded(s, e, c)); });
+    const step = () => gpu.tidy(() => { gpu.replayable(unet.instance, [sample, times, text], (s, e, c) => [unet.forwardEmbedded(s, e, c)]); });
     gpu.pool.peak = gpu.pool.inUse;
     const measure = (graphs: boolean) => {
       gpu.graphs = graphs;
@@ -83,7 +83,7 @@ for (const math of maths) for (const convolution of convolutions) {
     results.push(r);
   }
   gpu.graphs = true;
-  gpu.releaseGraphs();
+  gpu.forget(unet.instance);
   if (math === maths[maths.length - 1] && convolution === convolutions[0] && process.env.BENCH_PIPELINE !== '0') {
     // whole 768 px text-to-image, 50 steps: text encoder + U-Net + VAE decode (random weights)
     const tokenizer = ClipTokenizer.fromFolder(join(ensureTinyModel(join(process.env.FISEDIT_HOME ?? '/tmp/fisedit-bench', 'tiny')), 'tokenizer'));

@@ -52,11 +52,14 @@ export interface Backend {
   keep(t: Tensor): Tensor;
   /**
    * f(...inputs), which a backend may record once per key and input shapes and replay afterwards
-   * without running f (the cuda backend: one CUDA graph). So f must compute from its inputs' values
-   * only (no host data that changes between calls, no uploads) and must not keep tensors; the
-   * result is valid until the next call with the same key.
+   * without running f (the cuda backend: one CUDA graph). So f must do the same device work on
+   * every call, computing from its inputs' values only (no host data that changes between calls,
+   * no uploads). The results are the caller's; a result that is one of the inputs comes back as
+   * that input (shared buffers stay shared).
    */
-  replayable(key: string, inputs: readonly Tensor[], f: (...inputs: Tensor[]) => Tensor): Tensor;
+  replayable(key: string, inputs: readonly Tensor[], f: (...inputs: Tensor[]) => Tensor[]): Tensor[];
+  /** Drops what was recorded for replayable calls under this key, and the memory it holds. */
+  forget(key: string): void;
 
   /** x [..., K] @ w^T (w: [N, K], PyTorch's Linear layout) + b -> [..., N]. */
   linear(x: Tensor, w: Tensor, b?: Tensor): Tensor;

@@ -32,9 +32,11 @@ export class CountingBackend implements Backend {
   convWeight(_d: Float32Array, [o, i, kh, kw]: readonly [number, number, number, number]): Tensor { return shapeOnly([o, kh, kw, i]); }
   dispose(): void {}
   tidy<T>(f: () => T): T { return f(); }
-  replayable(_key: string, inputs: readonly Tensor[], f: (...inputs: Tensor[]) => Tensor): Tensor {
+  replayable(_key: string, inputs: readonly Tensor[], f: (...inputs: Tensor[]) => Tensor[]): Tensor[] {
     return f(...inputs); // nothing to record on this backend
   }
+
+  forget(): void {}
 
   keep(t: Tensor): Tensor { return t; }
 

@@ -7,16 +7,17 @@ import type { Backend } from '../backend/backend.js';
 import { CpuBackend } from '../backend/cpu/cpu.js';
 import { FiseditError } from '../io/errors.js';
 import { SafetensorsFile, writeSafetensors, type TensorToWrite } from '../io/safetensors.js';
-import type { GenerateOptions, StableDiffusion } from '../pipeline/text-to-image.js';
+import type { GenerateOptions, StableDiffusion, UNetCall } from '../pipeline/text-to-image.js';
 import type { Scheduler } from '../schedulers/index.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { alignTokens } from './align.js';
 import { GenerationCache, StepCache, transferCache, type CacheBytes } from './cache.js';
 import { composite, pixelRegion } from './composite.js';
-import { RecordingContext, SparseContext, type AttentionMode, type NormMode } from './contexts.js';
+import { RecordingContext, type AttentionMode, type NormMode } from './contexts.js';
 import { automaticMask, checkMask, latentDifference, maskFraction, type Threshold } from './mask.js';
 import { SESSION_FORMAT, cacheFile, ensureDir, readCache, readJson, removeFile, writeCache, writeJson } from './persist.js';
 import { SparsePlan, type BlockPolicy } from './plan.js';
+import { SparseSteps } from './sparse-step.js';
 
 export interface SessionGenerateOptions extends Omit<GenerateOptions, 'onStep'> {
   /** Steps whose cross-attention probabilities are cached for later edits (default 20% of the steps). */
@@ -296,7 +297,7 @@ export class EditSession {
     for (let i = 0; i < steps; i++) {
       const rec = this.startStep(cache, x, scheduler);
       const ctx = new RecordingContext(this.ops, rec, { condItem: condItem(settings), recordProbs: i < recordSteps });
-      x = scheduler.step(sd.guidedOutput(scheduler, i, x, context, guidance, size, ctx), i, x);
+      x = scheduler.step(sd.guidedOutput(scheduler, i, x, context, guidance, size, (u, e, c) => sd.unet.forwardEmbedded(u, e, c, { ctx })), i, x);
       o.onStep?.(i + 1, steps, 'dense');
       yield;
     }
@@ -344,33 +345,44 @@ export class EditSession {
     let plan = mask ? new SparsePlan(mask, h, w, blocks) : undefined;
     let x: Float32Array = s.noise.map((v) => v * scheduler.initNoiseSigma);
     let denseMs = 0, sparseMs = 0;
-    for (let i = 0; i < s.steps; i++) {
-      const t0 = performance.now();
-      const baseStep = baseCache.steps[i]!;
-      const sparse = plan !== undefined;
-      if (sparse) {
-        // outside the mask, the latents and the scheduler's history are the base's, exactly
-        x = keepOutside(x, baseStep.latents, mask!);
-        const hist = scheduler.history();
-        scheduler.restoreHistory(hist.map((a, j) => keepOutside(a, baseStep.history[j]!, mask!)));
-      }
-      const rec = this.startStep(cache, x, scheduler);
-      const recordProbs = i < s.recordSteps;
-      const ctx = sparse
-        ? new SparseContext(this.ops, plan!, baseStep, rec, { condItem: condItem(s), recordProbs, norm, attention })
-        : new RecordingContext(this.ops, rec, { condItem: condItem(s), recordProbs, control: map && baseStep.probs.size ? { base: baseStep, map } : undefined });
-      x = scheduler.step(sd.guidedOutput(scheduler, i, x, context, s.guidance, s.size, ctx), i, x);
-      if (!sparse) {
-        diffs.push(latentDifference(x, baseCache.steps[i + 1]?.latents ?? baseCache.final, sd.latentChannels));
-        if (i === k - 1) {
-          mask = automaticMask(diffs, h, w, o.threshold ?? 'otsu');
-          plan = new SparsePlan(mask, h, w, blocks);
+    let sparseSteps: SparseSteps | undefined;
+    try {
+      for (let i = 0; i < s.steps; i++) {
+        const t0 = performance.now();
+        const baseStep = baseCache.steps[i]!;
+        const sparse = plan !== undefined;
+        if (sparse) {
+          // outside the mask, the latents and the scheduler's history are the base's, exactly
+          x = keepOutside(x, baseStep.latents, mask!);
+          const hist = scheduler.history();
+          scheduler.restoreHistory(hist.map((a, j) => keepOutside(a, baseStep.history[j]!, mask!)));
         }
+        const rec = this.startStep(cache, x, scheduler);
+        const recordProbs = i < s.recordSteps;
+        let call: UNetCall;
+        if (sparse) {
+          sparseSteps ??= new SparseSteps(this.ops, sd.unet, plan!);
+          const steps = sparseSteps, opts = { condItem: condItem(s), recordProbs, norm, attention };
+          call = (u, e, c) => steps.run(u, e, c, baseStep, rec, opts);
+        } else {
+          const ctx = new RecordingContext(this.ops, rec, { condItem: condItem(s), recordProbs, control: map && baseStep.probs.size ? { base: baseStep, map } : undefined });
+          call = (u, e, c) => sd.unet.forwardEmbedded(u, e, c, { ctx });
+        }
+        x = scheduler.step(sd.guidedOutput(scheduler, i, x, context, s.guidance, s.size, call), i, x);
+        if (!sparse) {
+          diffs.push(latentDifference(x, baseCache.steps[i + 1]?.latents ?? baseCache.final, sd.latentChannels));
+          if (i === k - 1) {
+            mask = automaticMask(diffs, h, w, o.threshold ?? 'otsu');
+            plan = new SparsePlan(mask, h, w, blocks);
+          }
+        }
+        if (sparse) sparseMs += performance.now() - t0;
+        else denseMs += performance.now() - t0;
+        o.onStep?.(i + 1, s.steps, sparse ? 'sparse' : 'dense');
+        yield;
       }
-      if (sparse) sparseMs += performance.now() - t0;
-      else denseMs += performance.now() - t0;
-      o.onStep?.(i + 1, s.steps, sparse ? 'sparse' : 'dense');
-      yield;
+    } finally {
+      sparseSteps?.end(); // what the backend recorded for this edit's plan
     }
     cache.final = x;
     const t1 = performance.now();

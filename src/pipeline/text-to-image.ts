@@ -7,7 +7,6 @@ import { FiseditError } from '../io/errors.js';
 import type { Image } from '../io/png.js';
 import type { ClipTextModel } from '../models/clip-text.js';
 import type { UNet2DConditionModel } from '../models/unet.js';
-import type { StepContext } from '../models/step-context.js';
 import type { AutoencoderKL } from '../models/vae.js';
 import { createScheduler, type Scheduler } from '../schedulers/index.js';
 import type { ClipTokenizer } from '../text/clip-tokenizer.js';
@@ -43,6 +42,9 @@ export interface Generation {
   /** Prompt tokens that did not fit into the text encoder's 77 positions. */
   truncated: string[];
 }
+
+/** One U-Net call: sample [N, h, w, C], sinusoidal timestep embedding [N, C0], text context -> model output. */
+export type UNetCall = (sample: Tensor, times: Tensor, context: Tensor) => Tensor;
 
 export class StableDiffusion {
   constructor(
@@ -113,7 +115,12 @@ export class StableDiffusion {
   }
 
   /** One classifier-free-guided model output at step i: uncond + g * (cond - uncond). */
-  guidedOutput(scheduler: Scheduler, i: number, x: Float32Array, context: Tensor, guidance: number, [h, w]: [number, number], ctx?: StepContext): Float32Array {
+  /**
+   * `call` runs the U-Net on (sample, timestep embedding, text context) when the caller needs a step
+   * of its own (FISEdit's recording and sparse steps); by default a dense step, which the backend
+   * may record and replay.
+   */
+  guidedOutput(scheduler: Scheduler, i: number, x: Float32Array, context: Tensor, guidance: number, [h, w]: [number, number], call?: UNetCall): Float32Array {
     const ops = this.backend;
     const c = this.latentChannels;
     const input = scheduler.scaleModelInput(x, i);
@@ -126,9 +133,9 @@ export class StableDiffusion {
     const sample = ops.fromHost(batch, [cfg ? 2 : 1, h, w, c]);
     const times = this.unet.timestepEmbedding(cfg ? [t, t] : [t]);
     // a plain dense step is the same device work every time: the backend may replay it (a CUDA graph)
-    const noise = ctx
-      ? this.unet.forwardEmbedded(sample, times, context, { ctx })
-      : ops.replayable(this.unet.instance, [sample, times, context], (s, e, k) => this.unet.forwardEmbedded(s, e, k));
+    const noise = call
+      ? call(sample, times, context)
+      : ops.replayable(this.unet.instance, [sample, times, context], (s, e, k) => [this.unet.forwardEmbedded(s, e, k)])[0]!;
     const out = ops.toHost(noise);
     if (!cfg) return out.slice();
     const n = input.length;

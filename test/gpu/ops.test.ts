@@ -152,11 +152,11 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
     for (let i = 0; i < 4; i++) {
       const x = rand([2, 6, 6, 8]), ctx = rand([2, 36, 8]);
       const want = gpu.toHost(f(x, ctx));
-      const got = gpu.toHost(gpu.tidy(() => gpu.replayable('test', [x, ctx], f)));
+      const got = gpu.toHost(gpu.tidy(() => gpu.replayable('test', [x, ctx], (a, b) => [f(a, b)])[0]!));
       if (exact) assert.deepEqual(got, want, `${gpu.description}: call ${i}`);
       else assert.ok(maxAbsDiff(got, want) <= (math === 'fp16' ? 2e-2 : 1e-4), `${gpu.description}: call ${i} differs by ${maxAbsDiff(got, want)}`);
     }
-    gpu.releaseGraphs();
+    gpu.forget('test');
   }
 
   it('GPU memory exhausted: a clear error, and the backend still works', { skip: math !== 'fp32' && 'once is enough' }, () => {

@@ -89,9 +89,11 @@ export class CpuBackend implements Backend {
     return f(); // garbage collected
   }
 
-  replayable(_key: string, inputs: readonly Tensor[], f: (...inputs: Tensor[]) => Tensor): Tensor {
+  replayable(_key: string, inputs: readonly Tensor[], f: (...inputs: Tensor[]) => Tensor[]): Tensor[] {
     return f(...inputs); // nothing to record on this backend
   }
+
+  forget(): void {}
 
   keep(t: Tensor): Tensor {
     return t;

@@ -70,11 +70,12 @@ const flashSharedBytes = (dp: number) => 2 * 2 * FLASH_BLOCK * (dp + 8) * 2;
 type T = Tensor<DeviceBuffer>;
 export type ConvolutionMode = 'cudnn' | 'gemm' | 'auto';
 
-/** A captured call: its graph, the buffers it reads its inputs from and writes its result to. */
+/** A captured call: its graph, the buffers it reads its inputs from and writes its results to. */
 interface Replay {
   exec: unknown;
   inputs: T[];
-  output: T;
+  /** Each result: a buffer the graph writes, or which input it is (in the result's shape). */
+  outputs: (T | { input: number; shape: readonly number[] })[];
   blocks: Map<number, number>;
 }
 
@@ -180,6 +181,8 @@ export class CudaBackend implements Backend {
   }
 
   private upload(data: ArrayBufferView, shape: readonly number[], bytes: number): T {
+    // a graph would read the host array again at every replay, long after it is gone
+    if (this.capturing) throw new FiseditError('cuda backend: a replayable call uploaded host data while being recorded; pass it as an input instead');
     const t = this.empty(shape, bytes / Math.max(1, numel(shape)));
     if (data.byteLength) this.driver.upload(t.storage.ptr, data);
     return t;
@@ -242,8 +245,9 @@ export class CudaBackend implements Backend {
     this.pool.release(t.storage as DeviceBuffer);
   }
 
-  tidy<R>(f: () => R): R {
-    return this.pool.tidy(f, (r) => (r instanceof Tensor ? [r.storage as DeviceBuffer] : []));
+  /** `arrays`: the result is an array of tensors, all kept past the scope. */
+  tidy<R>(f: () => R, arrays = false): R {
+    return this.pool.tidy(f, (r) => (r instanceof Tensor ? [r.storage as DeviceBuffer] : arrays && Array.isArray(r) ? r.map((t: Tensor) => t.storage as DeviceBuffer) : []));
   }
 
   keep(t: Tensor): Tensor {
@@ -260,9 +264,9 @@ export class CudaBackend implements Backend {
   /** Off: every replayable call runs eagerly (for measuring what graphs save). */
   graphs = true;
 
-  replayable(key: string, inputs: readonly Tensor[], f: (...inputs: Tensor[]) => Tensor): Tensor {
+  replayable(key: string, inputs: readonly Tensor[], f: (...inputs: Tensor[]) => Tensor[]): Tensor[] {
     const id = `${key} ${inputs.map((t) => shapeString(t.shape)).join(' ')}`;
-    let r = this.replays.get(id);
+    const r = this.replays.get(id);
     if (!this.graphs || this.profile || r === undefined) {
       if (r === undefined) this.replays.set(id, 'seen');
       return f(...inputs);
@@ -271,38 +275,50 @@ export class CudaBackend implements Backend {
     inputs.forEach((t, i) => this.driver.copy(replay.inputs[i]!.storage.ptr, this.p(t), t.size * this.elementBytes));
     this.launches++;
     this.driver.replay(replay.exec);
-    return new Tensor(replay.output.shape, replay.output.storage);
+    // results leave the graph's buffers (the next replay overwrites them); one copy per buffer
+    const copies = new Map<DeviceBuffer, T>();
+    return replay.outputs.map((o) => {
+      if (!(o instanceof Tensor)) return this.reshape(inputs[o.input]!, o.shape);
+      let c = copies.get(o.storage);
+      if (!c) copies.set(o.storage, (c = this.clone(new Tensor([o.storage.bytes / this.elementBytes], o.storage))));
+      return new Tensor(o.shape, c.storage);
+    });
   }
 
-  private capture(id: string, inputs: readonly Tensor[], f: (...inputs: Tensor[]) => Tensor): Replay {
+  forget(key: string): void {
+    for (const [id, r] of this.replays) {
+      if (!id.startsWith(`${key} `)) continue;
+      this.replays.delete(id);
+      if (r === 'seen') continue;
+      this.driver.destroyGraph(r.exec);
+      this.pool.unreserve(r.blocks);
+    }
+  }
+
+  private capture(id: string, inputs: readonly Tensor[], f: (...inputs: Tensor[]) => Tensor[]): Replay {
     // inputs live in buffers of the graph's own; each call copies its inputs there first
     const staged = inputs.map((t) => this.keep(this.empty(t.shape)) as T);
-    let output: Tensor | undefined;
+    let results: Tensor[] = [];
     let exec: unknown;
     const blocks = this.pool.reserveDuring(() => {
       this.capturing = true;
       try {
         exec = this.driver.capture(() => {
-          output = this.keep(this.tidy(() => f(...staged)));
+          results = this.tidy(() => f(...staged), true).map((t) => this.keep(t));
         });
       } finally {
         this.capturing = false;
       }
     });
-    const r: Replay = { exec, inputs: staged, output: output as T, blocks };
+    const outputs = results.map((t) => {
+      const input = staged.findIndex((s) => s.storage === t.storage);
+      return input >= 0 ? { input, shape: t.shape } : (t as T);
+    });
+    const r: Replay = { exec, inputs: staged, outputs, blocks };
     this.replays.set(id, r);
     return r;
   }
 
-  /** Destroys the captured graphs and gives their memory back to the pool. */
-  releaseGraphs(): void {
-    for (const r of this.replays.values()) {
-      if (r === 'seen') continue;
-      this.driver.destroyGraph(r.exec);
-      this.pool.unreserve(r.blocks);
-    }
-    this.replays.clear();
-  }
 
   linear(x: Tensor, w: Tensor, b?: Tensor): Tensor {
     const [n, k] = w.shape as [number, number];
