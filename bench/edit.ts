@@ -98,6 +98,24 @@ for (const bin of bins) {
     gc();
   }
 }
+// a replayed sparse step by phase: inputs copied in, the graph, results copied out (each synchronised)
+const phaseProbe = set.masks.find((m) => maskFraction(m.mask) >= 0.03 && maskFraction(m.mask) < 0.07);
+let replayPhases: Record<string, number> = {};
+if (phaseProbe) {
+  const phases = (gpu.replayPhases = { copyInMs: 0, graphMs: 0, copyOutMs: 0, calls: 0 });
+  const allocs0 = gpu.pool.driverAllocs;
+  const stamps: number[] = [performance.now()];
+  const v = session.edit('a dog sitting on the sofa with a hat', { mask: phaseProbe.mask, from: 0, onStep: () => stamps.push(performance.now()) });
+  gpu.replayPhases = undefined;
+  const per = (x: number) => +(x / phases.calls).toFixed(2);
+  const stepMs = stamps.slice(1).map((t, i) => t - stamps[i]!).sort((a, b) => a - b);
+  replayPhases = { copyInMs: per(phases.copyInMs), graphMs: per(phases.graphMs), copyOutMs: per(phases.copyOutMs), replays: phases.calls, medianStepMs: +stepMs[Math.floor(stepMs.length / 2)]!.toFixed(2), cuMemAllocPerStep: +((gpu.pool.driverAllocs - allocs0) / v.timings.sparseSteps).toFixed(1) };
+  console.log('replayed sparse step by phase (per replay, synchronised):', JSON.stringify(replayPhases));
+  session.checkout(0);
+  session.release(v.id);
+  gc();
+}
+
 // where a sparse step's time goes: one more edit with every launch synchronised and timed
 const probe = set.masks.find((m) => maskFraction(m.mask) >= 0.03 && maskFraction(m.mask) < 0.07);
 let sparseProfile: { op: string; ms: number; count: number }[] = [];
@@ -121,6 +139,7 @@ const out = {
   generation: { steps, seconds: +(v0.timings.denseMs / 1000).toFixed(2), denseStepMs: +denseStepMs.toFixed(1), cacheMiBPerStep: +(bytes.perStep / 2 ** 20).toFixed(0) },
   edits: rows,
   sparseProfilePerStep: sparseProfile,
+  replayPhases,
 };
 const dir = process.env.OUT ?? join(PACKAGE_ROOT, 'bench', 'results');
 mkdirSync(dir, { recursive: true });

@@ -11,6 +11,14 @@ export class DeviceBuffer {
 }
 
 const GRANULE = 512;
+/**
+ * Blocks up to SLAB_MAX bytes are carved from slabs of SLAB_BYTES: a step that keeps hundreds of new
+ * tensors (a FISEdit step writing its cache) would otherwise call cuMemAlloc for each, and
+ * cuMemAlloc may wait for the device (266 calls took 12 ms of a sparse step,
+ * bench/results/2026-11-30-edit-cuda-fp16-phases.json). Slabs are never returned to the driver.
+ */
+const SLAB_MAX = 16 * 2 ** 20;
+const SLAB_BYTES = 256 * 2 ** 20;
 
 export class MemoryPool {
   private readonly cached = new Map<number, number[]>();
@@ -22,6 +30,12 @@ export class MemoryPool {
   private readonly reserved = new Set<number>();
   inUse = 0;
   peak = 0;
+  /** cuMemAlloc calls so far (each may wait for the device). */
+  driverAllocs = 0;
+  /** The slab being carved: next free address and bytes left. */
+  private slab = { next: 0, left: 0 };
+  /** Blocks that came from cuMemAlloc directly (the only ones trim() can give back). */
+  private readonly direct = new Set<number>();
   cachedBytes = 0;
 
   constructor(private readonly driver: Driver) {
@@ -32,15 +46,7 @@ export class MemoryPool {
     const size = Math.max(GRANULE, Math.ceil(bytes / GRANULE) * GRANULE);
     let ptr = this.cached.get(size)?.pop();
     if (ptr !== undefined) this.cachedBytes -= size;
-    else {
-      try {
-        ptr = this.driver.alloc(size);
-      } catch (e) {
-        if (!(e instanceof GpuOutOfMemory) || this.cachedBytes === 0) throw e;
-        this.trim(); // give cached blocks back and try once more
-        ptr = this.driver.alloc(size);
-      }
-    }
+    else ptr = size > SLAB_MAX ? this.fresh(size, true) : this.carve(size);
     this.inUse += size;
     this.peak = Math.max(this.peak, this.inUse);
     this.capturing?.set(ptr, size);
@@ -64,6 +70,36 @@ export class MemoryPool {
     buf.freed = true;
     if (buf.kept) this.registry.unregister(buf);
     this.recycle(buf.ptr, buf.bytes);
+  }
+
+  /** Memory from the driver; when it is full, cached direct blocks go back first and it is asked once more. */
+  private fresh(bytes: number, direct: boolean): number {
+    this.driverAllocs++;
+    let ptr: number;
+    try {
+      ptr = this.driver.alloc(bytes);
+    } catch (e) {
+      if (!(e instanceof GpuOutOfMemory) || this.cachedBytes === 0) throw e;
+      this.trim();
+      ptr = this.driver.alloc(bytes);
+    }
+    if (direct) this.direct.add(ptr);
+    return ptr;
+  }
+
+  private carve(size: number): number {
+    if (this.slab.left < size) {
+      try {
+        this.slab = { next: this.fresh(SLAB_BYTES, false), left: SLAB_BYTES };
+      } catch (e) {
+        if (e instanceof GpuOutOfMemory) return this.fresh(size, true); // no room for a slab: maybe for this block
+        throw e;
+      }
+    }
+    const ptr = this.slab.next;
+    this.slab.next += size;
+    this.slab.left -= size;
+    return ptr;
   }
 
   private recycle(ptr: number, bytes: number): void {
@@ -130,10 +166,13 @@ export class MemoryPool {
     }
   }
 
-  /** Returns every cached block to the driver. */
+  /** Returns every cached block that came from the driver directly (slab blocks stay cached). */
   trim(): void {
-    for (const list of this.cached.values()) for (const p of list) this.driver.free(p);
-    this.cached.clear();
-    this.cachedBytes = 0;
+    for (const [size, list] of this.cached) {
+      const keep = list.filter((p) => !this.direct.has(p));
+      for (const p of list) if (this.direct.delete(p)) this.driver.free(p);
+      this.cachedBytes -= (list.length - keep.length) * size;
+      this.cached.set(size, keep);
+    }
   }
 }

@@ -293,3 +293,13 @@ extern "C" __global__ void k_from_f32(const float* x, st* out, u64 n) {
 extern "C" __global__ void k_to_f32(const st* x, float* out, u64 n) {
   FOR_EACH(i, n) out[i] = ld(x[i]);
 }
+// many device-to-device copies in one launch: copies[3 i] = dst, src, bytes (buffers 16-byte
+// aligned); blockIdx.y picks the copy, the blocks along x share it
+extern "C" __global__ void k_copy_many(const u64* copies) {
+  const u64* c = copies + 3 * blockIdx.y;
+  unsigned char* dst = (unsigned char*)c[0];
+  const unsigned char* src = (const unsigned char*)c[1];
+  u64 bytes = c[2], vec = bytes / 16;
+  for (u64 i = blockIdx.x * (u64)blockDim.x + threadIdx.x; i < vec; i += (u64)gridDim.x * blockDim.x) ((uint4*)dst)[i] = ((const uint4*)src)[i];
+  for (u64 i = vec * 16 + blockIdx.x * (u64)blockDim.x + threadIdx.x; i < bytes; i += (u64)gridDim.x * blockDim.x) dst[i] = src[i];
+}
