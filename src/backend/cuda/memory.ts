@@ -20,6 +20,22 @@ const GRANULE = 512;
 const SLAB_MAX = 16 * 2 ** 20;
 const SLAB_BYTES = 256 * 2 ** 20;
 
+/**
+ * Block sizes: multiples of 512 bytes up to 64 KiB, then eight classes per power of two (at most
+ * 12.5% waste), so blocks freed by one edit serve the slightly different sizes of the next.
+ */
+function sizeClass(bytes: number): number {
+  if (bytes <= 64 * 1024) return Math.max(GRANULE, Math.ceil(bytes / GRANULE) * GRANULE);
+  const step = 2 ** Math.floor(Math.log2(bytes)) / 8;
+  return Math.ceil(bytes / step) * step;
+}
+
+/** A slab and how many of its blocks are handed out (0: trim() may give it back). */
+interface Slab {
+  base: number;
+  live: number;
+}
+
 export class MemoryPool {
   private readonly cached = new Map<number, number[]>();
   private readonly scopes: Set<DeviceBuffer>[] = [];
@@ -33,7 +49,9 @@ export class MemoryPool {
   /** cuMemAlloc calls so far (each may wait for the device). */
   driverAllocs = 0;
   /** The slab being carved: next free address and bytes left. */
-  private slab = { next: 0, left: 0 };
+  private slab: { of?: Slab; next: number; left: number } = { next: 0, left: 0 };
+  /** The slab each carved block belongs to. */
+  private readonly slabOf = new Map<number, Slab>();
   /** Blocks that came from cuMemAlloc directly (the only ones trim() can give back). */
   private readonly direct = new Set<number>();
   cachedBytes = 0;
@@ -43,10 +61,12 @@ export class MemoryPool {
   }
 
   alloc(bytes: number): DeviceBuffer {
-    const size = Math.max(GRANULE, Math.ceil(bytes / GRANULE) * GRANULE);
+    const size = sizeClass(bytes);
     let ptr = this.cached.get(size)?.pop();
     if (ptr !== undefined) this.cachedBytes -= size;
     else ptr = size > SLAB_MAX ? this.fresh(size, true) : this.carve(size);
+    const slab = this.slabOf.get(ptr);
+    if (slab) slab.live++;
     this.inUse += size;
     this.peak = Math.max(this.peak, this.inUse);
     this.capturing?.set(ptr, size);
@@ -90,7 +110,8 @@ export class MemoryPool {
   private carve(size: number): number {
     if (this.slab.left < size) {
       try {
-        this.slab = { next: this.fresh(SLAB_BYTES, false), left: SLAB_BYTES };
+        const base = this.fresh(SLAB_BYTES, false);
+        this.slab = { of: { base, live: 0 }, next: base, left: SLAB_BYTES };
       } catch (e) {
         if (e instanceof GpuOutOfMemory) return this.fresh(size, true); // no room for a slab: maybe for this block
         throw e;
@@ -99,11 +120,14 @@ export class MemoryPool {
     const ptr = this.slab.next;
     this.slab.next += size;
     this.slab.left -= size;
+    this.slabOf.set(ptr, this.slab.of!);
     return ptr;
   }
 
   private recycle(ptr: number, bytes: number): void {
     if (this.reserved.has(ptr)) return; // a graph's block: it stays the graph's
+    const slab = this.slabOf.get(ptr);
+    if (slab) slab.live--;
     this.inUse -= bytes;
     this.cachedBytes += bytes;
     let list = this.cached.get(bytes);
@@ -152,6 +176,8 @@ export class MemoryPool {
         list!.splice(i, 1);
         this.cachedBytes -= size;
         this.inUse += size;
+        const slab = this.slabOf.get(ptr);
+        if (slab) slab.live++;
       }
       this.reserved.add(ptr);
     }
@@ -166,13 +192,24 @@ export class MemoryPool {
     }
   }
 
-  /** Returns every cached block that came from the driver directly (slab blocks stay cached). */
+  /** Returns to the driver every cached direct block and every slab none of whose blocks is in use. */
   trim(): void {
+    const idle = new Set([...new Set(this.slabOf.values())].filter((s) => s.live === 0));
     for (const [size, list] of this.cached) {
-      const keep = list.filter((p) => !this.direct.has(p));
-      for (const p of list) if (this.direct.delete(p)) this.driver.free(p);
+      const keep = list.filter((p) => {
+        if (this.direct.delete(p)) {
+          this.driver.free(p);
+          return false;
+        }
+        const slab = this.slabOf.get(p);
+        if (!slab || !idle.has(slab)) return true;
+        this.slabOf.delete(p);
+        return false;
+      });
       this.cachedBytes -= (list.length - keep.length) * size;
       this.cached.set(size, keep);
     }
+    for (const s of idle) this.driver.free(s.base);
+    if (this.slab.of && idle.has(this.slab.of)) this.slab = { next: 0, left: 0 };
   }
 }
