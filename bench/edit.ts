@@ -28,7 +28,12 @@ const configs = join(fixtures, 'sd2-768-configs');
 const masksFile = process.env.FISEDIT_MASKS ?? join(fixtures, '..', 'data', 'masks-dev-300.bin');
 const steps = Number(process.env.BENCH_STEPS ?? 12);
 const perBin = Number(process.env.BENCH_MASKS ?? 2);
-const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
+const collect = (globalThis as { gc?: () => void }).gc ?? (() => {});
+/** Collects released versions; their GPU buffers return to the pool when the finalizers have run (next turn). */
+const gc = async () => {
+  collect();
+  await new Promise((resolve) => setImmediate(resolve));
+};
 
 const math = (process.env.BENCH_MATH ?? 'fp16') as Precision;
 const convolution = (process.env.BENCH_CONV ?? 'auto') as ConvolutionMode;
@@ -46,7 +51,7 @@ const sd = new StableDiffusion(
 const session = new EditSession(sd);
 const gen = { prompt: 'a dog sitting on the sofa', steps, width: 768, height: 768, seed: 1, scheduler: 'dpmpp2m', recordSteps: 2 };
 session.generate({ ...gen, steps: 2 }); // warm-up: kernels, allocator
-gc();
+await gc();
 const v0 = session.generate(gen);
 const denseStepMs = v0.timings.denseMs / steps;
 const bytes = session.cacheBytes();
@@ -95,7 +100,7 @@ for (const bin of bins) {
     rows.push(r);
     session.checkout(0);
     session.release(v.id);
-    gc();
+    await gc();
   }
 }
 // a replayed sparse step by phase: inputs copied in, the graph, results copied out (each synchronised)
@@ -113,7 +118,7 @@ if (phaseProbe) {
   console.log('replayed sparse step by phase (per replay, synchronised):', JSON.stringify(replayPhases));
   session.checkout(0);
   session.release(v.id);
-  gc();
+  await gc();
 }
 
 // where a sparse step's time goes: one more edit with every launch synchronised and timed

@@ -324,6 +324,7 @@ export class CudaBackend implements Backend {
       if (r === 'seen') continue;
       this.driver.destroyGraph(r.exec);
       this.pool.unreserve(r.blocks);
+      for (const t of r.inputs) this.pool.release(t.storage);
     }
   }
 
