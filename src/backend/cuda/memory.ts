@@ -7,8 +7,12 @@ import { GpuOutOfMemory, type Driver } from './driver.js';
 export class DeviceBuffer {
   kept = false;
   freed = false;
-  constructor(readonly ptr: number, readonly bytes: number) {}
+  /** `id`: which allocation of the block this is (a stale release of an earlier one is ignored). */
+  constructor(readonly ptr: number, readonly bytes: number, readonly id: number) {}
 }
+
+/** The owner id of a block a captured graph holds. */
+const GRAPH = 0;
 
 const GRANULE = 512;
 /**
@@ -39,11 +43,12 @@ interface Slab {
 export class MemoryPool {
   private readonly cached = new Map<number, number[]>();
   private readonly scopes: Set<DeviceBuffer>[] = [];
-  private readonly registry: FinalizationRegistry<{ ptr: number; bytes: number }>;
+  private readonly registry: FinalizationRegistry<{ ptr: number; bytes: number; id: number }>;
+  /** Block -> the allocation (DeviceBuffer id, or GRAPH) that holds it; cached blocks have none. */
+  private readonly owner = new Map<number, number>();
+  private nextId = 1;
   /** Blocks handed out while a graph was being captured (undefined when not capturing). */
   private capturing: Map<number, number> | undefined;
-  /** Blocks a captured graph writes when replayed: never handed to anyone else. */
-  private readonly reserved = new Set<number>();
   inUse = 0;
   peak = 0;
   /** cuMemAlloc calls so far (each may wait for the device). */
@@ -57,7 +62,7 @@ export class MemoryPool {
   cachedBytes = 0;
 
   constructor(private readonly driver: Driver) {
-    this.registry = new FinalizationRegistry(({ ptr, bytes }) => this.recycle(ptr, bytes));
+    this.registry = new FinalizationRegistry(({ ptr, bytes, id }) => this.recycle(ptr, bytes, id));
   }
 
   alloc(bytes: number): DeviceBuffer {
@@ -70,7 +75,8 @@ export class MemoryPool {
     this.inUse += size;
     this.peak = Math.max(this.peak, this.inUse);
     this.capturing?.set(ptr, size);
-    const buf = new DeviceBuffer(ptr, size);
+    const buf = new DeviceBuffer(ptr, size, this.nextId++);
+    this.owner.set(ptr, buf.id);
     const scope = this.scopes[this.scopes.length - 1];
     if (scope) scope.add(buf);
     else this.persist(buf);
@@ -82,14 +88,14 @@ export class MemoryPool {
     if (buf.kept || buf.freed) return;
     buf.kept = true;
     for (const s of this.scopes) s.delete(buf);
-    this.registry.register(buf, { ptr: buf.ptr, bytes: buf.bytes }, buf);
+    this.registry.register(buf, { ptr: buf.ptr, bytes: buf.bytes, id: buf.id }, buf);
   }
 
   release(buf: DeviceBuffer): void {
     if (buf.freed) return;
     buf.freed = true;
     if (buf.kept) this.registry.unregister(buf);
-    this.recycle(buf.ptr, buf.bytes);
+    this.recycle(buf.ptr, buf.bytes, buf.id);
   }
 
   /** Memory from the driver; when it is full, cached direct blocks go back first and it is asked once more. */
@@ -124,8 +130,10 @@ export class MemoryPool {
     return ptr;
   }
 
-  private recycle(ptr: number, bytes: number): void {
-    if (this.reserved.has(ptr)) return; // a graph's block: it stays the graph's
+  /** Back to the cache, if `id` still holds the block (not a graph, not a later allocation). */
+  private recycle(ptr: number, bytes: number, id: number): void {
+    if (this.owner.get(ptr) !== id) return;
+    this.owner.delete(ptr);
     const slab = this.slabOf.get(ptr);
     if (slab) slab.live--;
     this.inUse -= bytes;
@@ -179,17 +187,14 @@ export class MemoryPool {
         const slab = this.slabOf.get(ptr);
         if (slab) slab.live++;
       }
-      this.reserved.add(ptr);
+      this.owner.set(ptr, GRAPH);
     }
     return blocks;
   }
 
   /** Gives a graph's blocks back to the cache. */
   unreserve(blocks: Map<number, number>): void {
-    for (const [ptr, size] of blocks) {
-      if (!this.reserved.delete(ptr)) continue;
-      this.recycle(ptr, size);
-    }
+    for (const [ptr, size] of blocks) this.recycle(ptr, size, GRAPH);
   }
 
   /** Returns to the driver every cached direct block and every slab none of whose blocks is in use. */
