@@ -28,6 +28,7 @@ const calls = Number(process.env.BENCH_CALLS ?? 10);
 const maths = (process.env.BENCH_MATH ?? 'tf32,fp16').split(',') as Precision[];
 const flashAttention = process.env.BENCH_FLASH !== '0';
 const convolutions = (process.env.BENCH_CONV ?? 'auto').split(',') as ConvolutionMode[];
+const flashRows = (process.env.BENCH_FLASH_ROWS ?? '32').split(',').map(Number) as (16 | 32)[];
 const counter = new UNetMacCounter(unetConfig);
 const results: Record<string, unknown>[] = [];
 
@@ -39,8 +40,8 @@ function time<T>(gpu: CudaBackend, f: () => T): [T, number] {
   return [r, performance.now() - t0];
 }
 
-for (const math of maths) for (const convolution of convolutions) {
-  const gpu = new CudaBackend({ math, flashAttention, convolution });
+for (const math of maths) for (const convolution of convolutions) for (const flashRowsPerWarp of flashRows) {
+  const gpu = new CudaBackend({ math, flashAttention, convolution, flashRowsPerWarp });
   const [unet, loadMs] = time(gpu, () => new UNet2DConditionModel(new Params(gpu, RANDOM_WEIGHTS), unetConfig));
   console.log(`${gpu.description}: U-Net weights generated and uploaded in ${(loadMs / 1000).toFixed(1)} s`);
   for (const px of sizes) {
@@ -75,7 +76,7 @@ for (const math of maths) for (const convolution of convolutions) {
     gpu.synchronize();
     const launchesPerCall = (gpu.launches - launches0) / 2;
     const r = {
-      math, flashAttention: gpu.flash, convolution, px, batch: 2, msPerCall: +median.toFixed(2), msMin: +ms[0]!.toFixed(2),
+      math, flashAttention: gpu.flash, flashRowsPerWarp, convolution, px, batch: 2, msPerCall: +median.toFixed(2), msMin: +ms[0]!.toFixed(2),
       msPerCallEager: +eager[Math.floor(eager.length / 2)]!.toFixed(2), gmac: +(macs / 1e9).toFixed(1), tflops: +((2 * macs) / (median / 1000) / 1e12).toFixed(1),
       peakGpuGiB: +(gpu.pool.peak / 2 ** 30).toFixed(2), launchesPerCall, hostEnqueueMs: +hostMs.toFixed(2), serialisedMs: +profiledMs.toFixed(2), profile: profile.slice(0, 12),
     };
@@ -84,7 +85,7 @@ for (const math of maths) for (const convolution of convolutions) {
   }
   gpu.graphs = true;
   gpu.forget(unet.instance);
-  if (math === maths[maths.length - 1] && convolution === convolutions[0] && process.env.BENCH_PIPELINE !== '0') {
+  if (math === maths[maths.length - 1] && convolution === convolutions[0] && flashRowsPerWarp === flashRows[0] && process.env.BENCH_PIPELINE !== '0') {
     // whole 768 px text-to-image, 50 steps: text encoder + U-Net + VAE decode (random weights)
     const tokenizer = ClipTokenizer.fromFolder(join(ensureTinyModel(join(process.env.FISEDIT_HOME ?? '/tmp/fisedit-bench', 'tiny')), 'tokenizer'));
     const te = new ClipTextModel(new Params(gpu, RANDOM_WEIGHTS), parseClipTextConfig(Config.read(join(configs, 'text_encoder', 'config.json'))));

@@ -82,16 +82,19 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
   });
 
   it('attention at the head dims of SD (flash attention in fp16), odd lengths', { skip: math !== 'fp16' && 'flash attention is the fp16 path' }, () => {
-    const gemm = new CudaBackend({ math, flashAttention: false });
-    for (const [d, heads, lq, lk] of [[8, 3, 5, 3], [16, 2, 77, 77], [40, 5, 130, 77], [64, 2, 300, 1000], [80, 3, 64, 64], [120, 2, 70, 130], [160, 1, 100, 257]] as const) {
+    // flash attention with 32 query rows per warp (gpu: where d <= 64), with 16, and the GEMM path
+    const others = { '16 rows per warp': new CudaBackend({ math, flashRowsPerWarp: 16 }), GEMM: new CudaBackend({ math, flashAttention: false }) };
+    for (const [d, heads, lq, lk] of [[8, 3, 5, 3], [16, 2, 77, 77], [40, 5, 130, 77], [64, 2, 300, 1000], [64, 1, 129, 65], [80, 3, 64, 64], [120, 2, 70, 130], [160, 1, 100, 257]] as const) {
       const w = d * heads;
       const [qc, qg] = pair([2, lq, w], 2), [kc, kg] = pair([2, lk, w], 2), [vc, vg] = pair([2, lk, w]);
       const want = cpu.attention(qc, kc, vc, { heads });
       close(`flash attention d ${d}, heads ${heads}, ${lq}x${lk}`, want, gpu.attention(qg, kg, vg, { heads }));
-      const [q2, k2, v2] = [qg, kg, vg].map((t) => gemm.fromHost(gpu.toHost(t), t.shape)) as [Tensor, Tensor, Tensor];
-      // each backend has its own stream: its result comes back through its own toHost
-      const viaGemm = gemm.attention(q2, k2, v2, { heads });
-      close(`GEMM attention d ${d}`, want, gpu.fromHost(gemm.toHost(viaGemm), viaGemm.shape));
+      for (const [what, other] of Object.entries(others)) {
+        const [q2, k2, v2] = [qg, kg, vg].map((t) => other.fromHost(gpu.toHost(t), t.shape)) as [Tensor, Tensor, Tensor];
+        // each backend has its own stream: its result comes back through its own toHost
+        const r = other.attention(q2, k2, v2, { heads });
+        close(`${what} attention d ${d}, heads ${heads}, ${lq}x${lk}`, want, gpu.fromHost(other.toHost(r), r.shape));
+      }
     }
   });
 

@@ -60,12 +60,15 @@ const CUDNN_WORKSPACE_BYTES = 64 * 2 ** 20;
 const MAX_ELEMENTS = 2 ** 32 - 1;
 
 const KERNEL_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'src', 'backend', 'cuda', 'kernels');
-/** Head dimensions (rounded up to 16) with a flash-attention kernel in kernels/attention.cu (k_flash_<DP>). */
+/** Head dimensions (rounded up to 16) with a flash-attention kernel in kernels/attention.cu (k_flash_<DP>_<MT>). */
 const FLASH_DIMS = [16, 32, 48, 64, 80, 96, 128, 160];
+/** Up to this head dimension a warp can take 32 query rows (MT = 2) within its registers. */
+const FLASH_WIDE_MAX_DIM = 64;
 const FLASH_ARGS: ArgKind[] = ['ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32', 'f32'];
-const ATTENTION_KERNELS: Record<string, ArgKind[]> = Object.fromEntries(FLASH_DIMS.map((dp) => [`k_flash_${dp}`, FLASH_ARGS]));
+const FLASH_KERNELS = [...FLASH_DIMS.map((dp) => `k_flash_${dp}_1`), ...FLASH_DIMS.filter((dp) => dp <= FLASH_WIDE_MAX_DIM).map((dp) => `k_flash_${dp}_2`)];
+const ATTENTION_KERNELS: Record<string, ArgKind[]> = Object.fromEntries(FLASH_KERNELS.map((k) => [k, FLASH_ARGS]));
 const KERNELS: Record<string, ArgKind[]> = { ...OPS_KERNELS, ...ATTENTION_KERNELS };
-/** Flash attention's query block and key tile (kernels/attention.cu QB, KB); 4 warps per block. */
+/** Flash attention's key tile (kernels/attention.cu KB); 4 warps per block, 16 query rows per warp and m-tile. */
 const FLASH_BLOCK = 64;
 /** Shared memory of one flash-attention block: two stages of a K and a V tile of padded rows. */
 const flashSharedBytes = (dp: number) => 2 * 2 * FLASH_BLOCK * (dp + 8) * 2;
@@ -88,6 +91,8 @@ export interface CudaOptions {
   math?: Precision;
   /** fp16 only: attention by the flash-attention kernel (default) or by GEMM + softmax + GEMM. */
   flashAttention?: boolean;
+  /** Query rows per warp of flash attention where the head dim allows 32 (default 32; 16 to compare). */
+  flashRowsPerWarp?: 16 | 32;
   /**
    * Convolutions other than 1x1: by cuDNN, by im2col + cuBLASLt GEMM, or 'auto' (default): cuDNN
    * inside a CUDA graph, im2col + GEMM otherwise. cuDNN's kernels are faster (768 px U-Net call as a
@@ -110,6 +115,7 @@ export class CudaBackend implements Backend {
   private readonly fns = new Map<string, unknown>();
   readonly math: Precision;
   readonly flash: boolean;
+  readonly flashRowsPerWarp: 16 | 32;
   readonly convolution: ConvolutionMode;
   /** True while a replayable call is being captured as a graph. */
   private capturing = false;
@@ -122,6 +128,7 @@ export class CudaBackend implements Backend {
     this.elementBytes = storageBytes(this.math);
     const half = this.math === 'fp16';
     this.flash = half && (o.flashAttention ?? true);
+    this.flashRowsPerWarp = o.flashRowsPerWarp ?? 32;
     this.convolution = o.convolution ?? 'auto';
     this.blas = new Cublas(this.math, this.driver.stream);
     // held by the backend: the pool releases a buffer when its object is collected
@@ -137,7 +144,7 @@ export class CudaBackend implements Backend {
     this.driver.allowSharedMemory(this.fns.get('k_softmax_rows'), 'k_softmax_rows', SOFTMAX_SHARED_BYTES);
     if (half) {
       load('attention', ATTENTION_KERNELS, ['--use_fast_math']); // exp2 of the softmax as one instruction
-      for (const dp of FLASH_DIMS) this.driver.allowSharedMemory(this.fns.get(`k_flash_${dp}`), `k_flash_${dp}`, flashSharedBytes(dp));
+      for (const k of FLASH_KERNELS) this.driver.allowSharedMemory(this.fns.get(k), k, flashSharedBytes(Number(k.split('_')[2])));
     }
   }
 
@@ -477,7 +484,8 @@ export class CudaBackend implements Backend {
     if (this.flash && !opts.causal && d % 8 === 0 && dp !== undefined) {
       // no score matrix in memory: fp16 tensor cores, online softmax in registers
       const out = this.empty(q.shape);
-      if (lq && k.shape[1]) this.run(`k_flash_${dp}`, 0, [this.p(q), this.p(k), this.p(v), this.p(out), lq, k.shape[1]!, width, d, opts.heads, 1 / Math.sqrt(d)], 128, Math.ceil(lq / FLASH_BLOCK), flashSharedBytes(dp), batch * opts.heads);
+      const mt = this.flashRowsPerWarp === 32 && dp <= FLASH_WIDE_MAX_DIM ? 2 : 1;
+      if (lq && k.shape[1]) this.run(`k_flash_${dp}_${mt}`, 0, [this.p(q), this.p(k), this.p(v), this.p(out), lq, k.shape[1]!, width, d, opts.heads, 1 / Math.sqrt(d)], 128, Math.ceil(lq / (64 * mt)), flashSharedBytes(dp), batch * opts.heads);
       return out;
     }
     return this.tidy(() => this.applyProbs(this.attentionProbs(q, k, opts.heads, opts.causal ?? false), v));

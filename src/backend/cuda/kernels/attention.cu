@@ -1,11 +1,10 @@
 // Flash attention for fp16 storage (FlashAttention-2's structure): fp16 Q, K, V, fp32 accumulation,
-// online softmax, tensor-core mma.sync m16n8k16. One block of 4 warps takes 64 query rows of one
-// (batch item, head); each warp owns 16 rows and keeps its scores, probabilities and output in
-// registers. Key/value tiles of 64 rows stream through shared memory, double-buffered with cp.async.
+// online softmax, tensor-core mma.sync m16n8k16. One block of 4 warps takes 64 (or 128) query rows
+// of one (batch item, head); each warp owns 16 (or 32) rows and keeps its scores, probabilities and
+// output in registers. Key/value tiles of 64 rows stream through shared memory, double-buffered with cp.async.
 // Q, K, V and the output are [B, L, H*d] with d a multiple of 8; DP is d rounded up to 16.
 #include <cuda_fp16.h>
 
-#define QB 64
 #define KB 64
 #define WARPS 4
 
@@ -54,7 +53,9 @@ __device__ __forceinline__ void load_tile(__half* Ks, __half* Vs, const __half* 
   asm volatile("cp.async.commit_group;\n");
 }
 
-template <int DP>
+// MT: m-tiles of 16 query rows per warp. Two (head dims up to 64) let each K and V fragment loaded
+// from shared memory feed two MMAs; larger head dims keep one to stay within the registers.
+template <int DP, int MT>
 __device__ void flash(const __half* q, const __half* k, const __half* v, __half* out, int lq, int lk, int width, int d, int heads, float scale) {
   constexpr int STRIDE = DP + 8;   // padded rows: conflict-free fragment loads
   constexpr int KSTEPS = DP / 16;  // k-steps of Q K^T
@@ -64,134 +65,156 @@ __device__ void flash(const __half* q, const __half* k, const __half* v, __half*
 
   const int bh = blockIdx.y, b = bh / heads, h = bh % heads;
   const int warp = threadIdx.x >> 5, lane = threadIdx.x & 31, g = lane >> 2, c2 = (lane & 3) * 2;
-  const int row0 = blockIdx.x * QB + warp * 16;
+  const int mi = lane >> 3, mr = lane & 7;  // ldmatrix: this lane addresses row mr of matrix mi
+  const int row0 = (blockIdx.x * WARPS + warp) * 16 * MT;
   const __half* qb = q + (size_t)b * lq * width + h * d;
   const __half* kb = k + (size_t)b * lk * width + h * d;
   const __half* vb = v + (size_t)b * lk * width + h * d;
 
   load_tile<DP>(tiles, tiles + KB * STRIDE, kb, vb, 0, lk, width, d);
 
-  // this warp's 16 query rows as A fragments, straight from global memory
-  u32 qf[KSTEPS][4];
+  // this warp's query rows as A fragments, straight from global memory
+  u32 qf[MT][KSTEPS][4];
 #pragma unroll
-  for (int kk = 0; kk < KSTEPS; kk++) {
+  for (int t = 0; t < MT; t++)
 #pragma unroll
-    for (int r = 0; r < 4; r++) {
-      int row = row0 + g + (r & 1) * 8, col = kk * 16 + c2 + (r >> 1) * 8;
-      qf[kk][r] = row < lq && col < d ? *(const u32*)(qb + (size_t)row * width + col) : 0u;
-    }
-  }
+    for (int kk = 0; kk < KSTEPS; kk++)
+#pragma unroll
+      for (int r = 0; r < 4; r++) {
+        int row = row0 + t * 16 + g + (r & 1) * 8, col = kk * 16 + c2 + (r >> 1) * 8;
+        qf[t][kk][r] = row < lq && col < d ? *(const u32*)(qb + (size_t)row * width + col) : 0u;
+      }
 
-  float o[NT][4];
+  float o[MT][NT][4];
+  float m0[MT], m1[MT], l0[MT], l1[MT];  // running max (log2 units) and sum of rows g and g + 8
 #pragma unroll
-  for (int n = 0; n < NT; n++) o[n][0] = o[n][1] = o[n][2] = o[n][3] = 0.f;
-  float m0 = __int_as_float(0xff800000), m1 = m0, l0 = 0.f, l1 = 0.f;
+  for (int t = 0; t < MT; t++) {
+#pragma unroll
+    for (int n = 0; n < NT; n++) o[t][n][0] = o[t][n][1] = o[t][n][2] = o[t][n][3] = 0.f;
+    m0[t] = m1[t] = __int_as_float(0xff800000);
+    l0[t] = l1[t] = 0.f;
+  }
   const float sl2 = scale * 1.4426950408889634f;  // exp(x s) = exp2(x s log2 e)
 
   const int blocks = (lk + KB - 1) / KB;
-  for (int t = 0; t < blocks; t++) {
-    __half* Ks = tiles + (t & 1) * 2 * KB * STRIDE;
+  for (int kt = 0; kt < blocks; kt++) {
+    __half* Ks = tiles + (kt & 1) * 2 * KB * STRIDE;
     __half* Vs = Ks + KB * STRIDE;
-    if (t + 1 < blocks) {
-      __half* nK = tiles + ((t + 1) & 1) * 2 * KB * STRIDE;
-      load_tile<DP>(nK, nK + KB * STRIDE, kb, vb, (t + 1) * KB, lk, width, d);
+    if (kt + 1 < blocks) {
+      __half* nK = tiles + ((kt + 1) & 1) * 2 * KB * STRIDE;
+      load_tile<DP>(nK, nK + KB * STRIDE, kb, vb, (kt + 1) * KB, lk, width, d);
       asm volatile("cp.async.wait_group 1;\n");
     } else {
       asm volatile("cp.async.wait_group 0;\n");
     }
     __syncthreads();
 
-    // S (16 x KB) = Q K^T, scaled for exp2; K fragments by ldmatrix (lane: row lane % 8 of matrix lane / 8)
-    float s[KB / 8][4];
-    const int mi = lane >> 3, mr = lane & 7;
+    // S (16 MT x KB) = Q K^T, scaled for exp2; each K fragment serves every m-tile
+    float s[MT][KB / 8][4];
 #pragma unroll
     for (int j = 0; j < KB / 8; j++) {
-      s[j][0] = s[j][1] = s[j][2] = s[j][3] = 0.f;
+#pragma unroll
+      for (int t = 0; t < MT; t++) s[t][j][0] = s[t][j][1] = s[t][j][2] = s[t][j][3] = 0.f;
       const __half* kr = Ks + (j * 8 + mr) * STRIDE + mi * 8;
 #pragma unroll
       for (int kk = 0; kk + 1 < KSTEPS; kk += 2) {
-        u32 b[4];
-        ldsm4(b, kr + kk * 16);
-        mma16816(s[j], qf[kk], b[0], b[1]);
-        mma16816(s[j], qf[kk + 1], b[2], b[3]);
+        u32 bf[4];
+        ldsm4(bf, kr + kk * 16);
+#pragma unroll
+        for (int t = 0; t < MT; t++) {
+          mma16816(s[t][j], qf[t][kk], bf[0], bf[1]);
+          mma16816(s[t][j], qf[t][kk + 1], bf[2], bf[3]);
+        }
       }
       if (KSTEPS & 1) {
-        u32 b[2];
-        ldsm2(b, kr + (KSTEPS - 1) * 16);
-        mma16816(s[j], qf[KSTEPS - 1], b[0], b[1]);
-      }
+        u32 bf[2];
+        ldsm2(bf, kr + (KSTEPS - 1) * 16);
 #pragma unroll
-      for (int e = 0; e < 4; e++) s[j][e] *= sl2;
+        for (int t = 0; t < MT; t++) mma16816(s[t][j], qf[t][KSTEPS - 1], bf[0], bf[1]);
+      }
     }
     // keys past the end do not count
-    const int valid = lk - t * KB;
-    if (valid < KB) {
+    const int valid = lk - kt * KB;
+    u32 pf[MT][KB / 16][4];  // probabilities as A fragments of P V
+#pragma unroll
+    for (int t = 0; t < MT; t++) {
 #pragma unroll
       for (int j = 0; j < KB / 8; j++)
 #pragma unroll
-        for (int e = 0; e < 4; e++)
-          if (j * 8 + c2 + (e & 1) >= valid) s[j][e] = __int_as_float(0xff800000);
-    }
-    // online softmax for rows g and g + 8 (each row is spread over the 4 lanes of a quad)
-    float x0 = m0, x1 = m1;
+        for (int e = 0; e < 4; e++) s[t][j][e] = j * 8 + c2 + (e & 1) < valid ? s[t][j][e] * sl2 : __int_as_float(0xff800000);
+      // online softmax for rows g and g + 8 (each row is spread over the 4 lanes of a quad)
+      float x0 = m0[t], x1 = m1[t];
 #pragma unroll
-    for (int j = 0; j < KB / 8; j++) {
-      x0 = fmaxf(x0, fmaxf(s[j][0], s[j][1]));
-      x1 = fmaxf(x1, fmaxf(s[j][2], s[j][3]));
-    }
-    x0 = fmaxf(x0, __shfl_xor_sync(0xffffffff, x0, 1)); x0 = fmaxf(x0, __shfl_xor_sync(0xffffffff, x0, 2));
-    x1 = fmaxf(x1, __shfl_xor_sync(0xffffffff, x1, 1)); x1 = fmaxf(x1, __shfl_xor_sync(0xffffffff, x1, 2));
-    const float a0 = exp2f(m0 - x0), a1 = exp2f(m1 - x1);
-    m0 = x0; m1 = x1;
-    l0 *= a0; l1 *= a1;
+      for (int j = 0; j < KB / 8; j++) {
+        x0 = fmaxf(x0, fmaxf(s[t][j][0], s[t][j][1]));
+        x1 = fmaxf(x1, fmaxf(s[t][j][2], s[t][j][3]));
+      }
+      x0 = fmaxf(x0, __shfl_xor_sync(0xffffffff, x0, 1)); x0 = fmaxf(x0, __shfl_xor_sync(0xffffffff, x0, 2));
+      x1 = fmaxf(x1, __shfl_xor_sync(0xffffffff, x1, 1)); x1 = fmaxf(x1, __shfl_xor_sync(0xffffffff, x1, 2));
+      const float a0 = exp2f(m0[t] - x0), a1 = exp2f(m1[t] - x1);
+      m0[t] = x0; m1[t] = x1;
+      l0[t] *= a0; l1[t] *= a1;
 #pragma unroll
-    for (int n = 0; n < NT; n++) { o[n][0] *= a0; o[n][1] *= a0; o[n][2] *= a1; o[n][3] *= a1; }
-    u32 pf[KB / 16][4];  // probabilities as A fragments of P V
+      for (int n = 0; n < NT; n++) { o[t][n][0] *= a0; o[t][n][1] *= a0; o[t][n][2] *= a1; o[t][n][3] *= a1; }
 #pragma unroll
-    for (int j = 0; j < KB / 8; j++) {
-      float p0 = exp2f(s[j][0] - m0), p1 = exp2f(s[j][1] - m0);
-      float p2 = exp2f(s[j][2] - m1), p3 = exp2f(s[j][3] - m1);
-      l0 += p0 + p1; l1 += p2 + p3;
-      pf[j >> 1][(j & 1) * 2] = pack(p0, p1);
-      pf[j >> 1][(j & 1) * 2 + 1] = pack(p2, p3);
+      for (int j = 0; j < KB / 8; j++) {
+        float p0 = exp2f(s[t][j][0] - x0), p1 = exp2f(s[t][j][1] - x0);
+        float p2 = exp2f(s[t][j][2] - x1), p3 = exp2f(s[t][j][3] - x1);
+        l0[t] += p0 + p1; l1[t] += p2 + p3;
+        pf[t][j >> 1][(j & 1) * 2] = pack(p0, p1);
+        pf[t][j >> 1][(j & 1) * 2 + 1] = pack(p2, p3);
+      }
     }
-    // O (16 x DP) += P (16 x KB) V (KB x DP); V fragments transposed by ldmatrix
+    // O (16 MT x DP) += P (16 MT x KB) V (KB x DP); V fragments transposed by ldmatrix, each serving every m-tile
 #pragma unroll
     for (int ks = 0; ks < KB / 16; ks++) {
 #pragma unroll
       for (int n = 0; n < NT; n += 2) {
-        u32 b[4];
-        ldsm4t(b, Vs + (ks * 16 + (mi & 1) * 8 + mr) * STRIDE + (n + (mi >> 1)) * 8);
-        mma16816(o[n], pf[ks], b[0], b[1]);
-        mma16816(o[n + 1], pf[ks], b[2], b[3]);
+        u32 bf[4];
+        ldsm4t(bf, Vs + (ks * 16 + (mi & 1) * 8 + mr) * STRIDE + (n + (mi >> 1)) * 8);
+#pragma unroll
+        for (int t = 0; t < MT; t++) {
+          mma16816(o[t][n], pf[t][ks], bf[0], bf[1]);
+          mma16816(o[t][n + 1], pf[t][ks], bf[2], bf[3]);
+        }
       }
     }
     __syncthreads();  // this stage is refilled next iteration
   }
 
-  l0 += __shfl_xor_sync(0xffffffff, l0, 1); l0 += __shfl_xor_sync(0xffffffff, l0, 2);
-  l1 += __shfl_xor_sync(0xffffffff, l1, 1); l1 += __shfl_xor_sync(0xffffffff, l1, 2);
-  const float i0 = 1.f / l0, i1 = 1.f / l1;
   __half* ob = out + (size_t)b * lq * width + h * d;
 #pragma unroll
-  for (int n = 0; n < NT; n++) {
-    int col = n * 8 + c2;
-    if (col >= d) continue;
-    if (row0 + g < lq) *(u32*)(ob + (size_t)(row0 + g) * width + col) = pack(o[n][0] * i0, o[n][1] * i0);
-    if (row0 + g + 8 < lq) *(u32*)(ob + (size_t)(row0 + g + 8) * width + col) = pack(o[n][2] * i1, o[n][3] * i1);
+  for (int t = 0; t < MT; t++) {
+    float s0 = l0[t], s1 = l1[t];
+    s0 += __shfl_xor_sync(0xffffffff, s0, 1); s0 += __shfl_xor_sync(0xffffffff, s0, 2);
+    s1 += __shfl_xor_sync(0xffffffff, s1, 1); s1 += __shfl_xor_sync(0xffffffff, s1, 2);
+    const float i0 = 1.f / s0, i1 = 1.f / s1;
+    const int r = row0 + t * 16 + g;
+#pragma unroll
+    for (int n = 0; n < NT; n++) {
+      int col = n * 8 + c2;
+      if (col >= d) continue;
+      if (r < lq) *(u32*)(ob + (size_t)r * width + col) = pack(o[t][n][0] * i0, o[t][n][1] * i0);
+      if (r + 8 < lq) *(u32*)(ob + (size_t)(r + 8) * width + col) = pack(o[t][n][2] * i1, o[t][n][3] * i1);
+    }
   }
 }
 
-#define FLASH(DP)                                                                                                      \
-  extern "C" __global__ void __launch_bounds__(WARPS * 32) k_flash_##DP(const __half* q, const __half* k, const __half* v, \
-      __half* out, int lq, int lk, int width, int d, int heads, float scale) {                                         \
-    flash<DP>(q, k, v, out, lq, lk, width, d, heads, scale);                                                            \
+// k_flash_<DP>_<MT>
+#define FLASH(DP, MT)                                                                                                  \
+  extern "C" __global__ void __launch_bounds__(WARPS * 32) k_flash_##DP##_##MT(const __half* q, const __half* k,        \
+      const __half* v, __half* out, int lq, int lk, int width, int d, int heads, float scale) {                        \
+    flash<DP, MT>(q, k, v, out, lq, lk, width, d, heads, scale);                                                        \
   }
-FLASH(16)
-FLASH(32)
-FLASH(48)
-FLASH(64)
-FLASH(80)
-FLASH(96)
-FLASH(128)
-FLASH(160)
+FLASH(16, 1)
+FLASH(32, 1)
+FLASH(48, 1)
+FLASH(64, 1)
+FLASH(80, 1)
+FLASH(96, 1)
+FLASH(128, 1)
+FLASH(160, 1)
+FLASH(16, 2)
+FLASH(32, 2)
+FLASH(48, 2)
+FLASH(64, 2)
