@@ -28,7 +28,7 @@ const calls = Number(process.env.BENCH_CALLS ?? 10);
 const maths = (process.env.BENCH_MATH ?? 'tf32,fp16').split(',') as Precision[];
 const flashAttention = process.env.BENCH_FLASH !== '0';
 const convolutions = (process.env.BENCH_CONV ?? 'auto').split(',') as ConvolutionMode[];
-const flashRows = (process.env.BENCH_FLASH_ROWS ?? '32').split(',').map(Number) as (16 | 32)[];
+const flashRows = (process.env.BENCH_FLASH_ROWS ?? 'auto').split(',').map((r) => (r === 'auto' ? r : Number(r))) as (16 | 32 | 'auto')[];
 const counter = new UNetMacCounter(unetConfig);
 const results: Record<string, unknown>[] = [];
 

@@ -91,8 +91,13 @@ export interface CudaOptions {
   math?: Precision;
   /** fp16 only: attention by the flash-attention kernel (default) or by GEMM + softmax + GEMM. */
   flashAttention?: boolean;
-  /** Query rows per warp of flash attention where the head dim allows 32 (default 32; 16 to compare). */
-  flashRowsPerWarp?: 16 | 32;
+  /**
+   * Query rows per warp of flash attention (32 only up to head dim 64). 'auto' (default): 32 when
+   * that still gives every multiprocessor two waves of blocks, else 16. Measured on the H200
+   * (bench/results/2026-11-30-unet-cuda-flash-rows.json): 32 rows took attention from 18.3 to 15.9 ms
+   * per 1024 px call and 6.2 to 5.7 at 768, and was slower at 512 (too few blocks for 132 SMs).
+   */
+  flashRowsPerWarp?: 16 | 32 | 'auto';
   /**
    * Convolutions other than 1x1: by cuDNN, by im2col + cuBLASLt GEMM, or 'auto' (default): cuDNN
    * inside a CUDA graph, im2col + GEMM otherwise. cuDNN's kernels are faster (768 px U-Net call as a
@@ -115,7 +120,7 @@ export class CudaBackend implements Backend {
   private readonly fns = new Map<string, unknown>();
   readonly math: Precision;
   readonly flash: boolean;
-  readonly flashRowsPerWarp: 16 | 32;
+  readonly flashRowsPerWarp: 16 | 32 | 'auto';
   readonly convolution: ConvolutionMode;
   /** True while a replayable call is being captured as a graph. */
   private capturing = false;
@@ -128,7 +133,7 @@ export class CudaBackend implements Backend {
     this.elementBytes = storageBytes(this.math);
     const half = this.math === 'fp16';
     this.flash = half && (o.flashAttention ?? true);
-    this.flashRowsPerWarp = o.flashRowsPerWarp ?? 32;
+    this.flashRowsPerWarp = o.flashRowsPerWarp ?? 'auto';
     this.convolution = o.convolution ?? 'auto';
     this.blas = new Cublas(this.math, this.driver.stream);
     // held by the backend: the pool releases a buffer when its object is collected
@@ -484,7 +489,9 @@ export class CudaBackend implements Backend {
     if (this.flash && !opts.causal && d % 8 === 0 && dp !== undefined) {
       // no score matrix in memory: fp16 tensor cores, online softmax in registers
       const out = this.empty(q.shape);
-      const mt = this.flashRowsPerWarp === 32 && dp <= FLASH_WIDE_MAX_DIM ? 2 : 1;
+      const wideBlocks = Math.ceil(lq / 128) * batch * opts.heads; // 2 resident blocks per SM at 32 rows per warp
+      const wide = this.flashRowsPerWarp === 32 || (this.flashRowsPerWarp === 'auto' && wideBlocks >= 4 * this.driver.multiprocessors);
+      const mt = wide && dp <= FLASH_WIDE_MAX_DIM ? 2 : 1;
       if (lq && k.shape[1]) this.run(`k_flash_${dp}_${mt}`, 0, [this.p(q), this.p(k), this.p(v), this.p(out), lq, k.shape[1]!, width, d, opts.heads, 1 / Math.sqrt(d)], 128, Math.ceil(lq / (64 * mt)), flashSharedBytes(dp), batch * opts.heads);
       return out;
     }

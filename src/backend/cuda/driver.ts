@@ -20,6 +20,7 @@ export class Driver {
   readonly device: number;
   readonly name: string;
   readonly computeCapability: [number, number];
+  readonly multiprocessors: number;
   /**
    * The one stream all work goes on, in order (so the caching allocator may reuse a buffer as soon
    * as it is released). Not the legacy default stream: a stream of our own can be captured as a graph.
@@ -76,6 +77,7 @@ export class Driver {
       return v[0]!;
     };
     this.computeCapability = [attr(75), attr(76)];
+    this.multiprocessors = attr(16); // CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT
     const ctx = [null];
     this.check('cuDevicePrimaryCtxRetain', this.f.cuDevicePrimaryCtxRetain!(ctx, this.device));
     this.check('cuCtxSetCurrent', this.f.cuCtxSetCurrent!(ctx[0]));
