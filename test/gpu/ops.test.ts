@@ -82,8 +82,12 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
   });
 
   it('attention at the head dims of SD (flash attention in fp16), odd lengths', { skip: math !== 'fp16' && 'flash attention is the fp16 path' }, () => {
-    // flash attention with 32 query rows per warp (gpu: where d <= 64), with 16, and the GEMM path
-    const others = { '16 rows per warp': new CudaBackend({ math, flashRowsPerWarp: 16 }), GEMM: new CudaBackend({ math, flashAttention: false }) };
+    // flash attention as chosen (gpu), with 32 query rows per warp (where d <= 64), with 16, and the GEMM path
+    const others = {
+      '32 rows per warp': new CudaBackend({ math, flashRowsPerWarp: 32 }),
+      '16 rows per warp': new CudaBackend({ math, flashRowsPerWarp: 16 }),
+      GEMM: new CudaBackend({ math, flashAttention: false }),
+    };
     for (const [d, heads, lq, lk] of [[8, 3, 5, 3], [16, 2, 77, 77], [40, 5, 130, 77], [64, 2, 300, 1000], [64, 1, 129, 65], [80, 3, 64, 64], [120, 2, 70, 130], [160, 1, 100, 257]] as const) {
       const w = d * heads;
       const [qc, qg] = pair([2, lq, w], 2), [kc, kg] = pair([2, lk, w], 2), [vc, vg] = pair([2, lk, w]);
