@@ -4,12 +4,13 @@
 // dense step of the same run, MACs, cache bytes per step, whole-edit latency. GPU machine only;
 // run with --expose-gc (released versions give their GPU memory back at collection).
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { totalmem } from 'node:os';
 import { join } from 'node:path';
 import { CudaBackend, type ConvolutionMode } from '../src/backend/cuda/cuda.js';
 import type { Precision } from '../src/backend/cuda/precision.js';
 import { ensureTinyModel } from '../src/default/tiny-model.js';
 import { UNetMacCounter } from '../src/edit/macs.js';
-import { maskFraction } from '../src/edit/mask.js';
+import { maskFraction, resampleMask } from '../src/edit/mask.js';
 import { EditSession } from '../src/edit/session.js';
 import { Config } from '../src/io/config.js';
 import { readMaskSet } from '../src/io/fismask.js';
@@ -27,6 +28,9 @@ if (!fixtures) throw new Error('fixtures not found (FISEDIT_FIXTURES)');
 const configs = join(fixtures, 'sd2-768-configs');
 const masksFile = process.env.FISEDIT_MASKS ?? join(fixtures, '..', 'data', 'masks-dev-300.bin');
 const steps = Number(process.env.BENCH_STEPS ?? 12);
+/** Image size (768 by default; the masks, 96x96, are resampled to other latent sizes). */
+const px = Number(process.env.BENCH_PX ?? 768);
+const lat = px / 8;
 const perBin = Number(process.env.BENCH_MASKS ?? 2);
 const collect = (globalThis as { gc?: () => void }).gc ?? (() => {});
 /** Collects released versions; their GPU buffers return to the pool when the finalizers have run (next turn). */
@@ -48,8 +52,9 @@ const sd = new StableDiffusion(
   new AutoencoderKL(params, parseVaeConfig(Config.read(join(configs, 'vae', 'config.json')))),
   Config.read(join(configs, 'scheduler', 'scheduler_config.json')),
 );
+const weightBytes = gpu.pool.inUse; // the models' weights (and workspaces)
 const session = new EditSession(sd);
-const gen = { prompt: 'a dog sitting on the sofa', steps, width: 768, height: 768, seed: 1, scheduler: 'dpmpp2m', recordSteps: 2 };
+const gen = { prompt: 'a dog sitting on the sofa', steps, width: px, height: px, seed: 1, scheduler: 'dpmpp2m', recordSteps: 2 };
 session.generate({ ...gen, steps: 2 }); // warm-up: kernels, allocator
 await gc();
 const v0 = session.generate(gen);
@@ -58,23 +63,37 @@ const bytes = session.cacheBytes();
 console.log(`generation ${steps} steps: ${(v0.timings.denseMs / 1000).toFixed(2)} s, ${denseStepMs.toFixed(1)} ms per dense step; cache ${(bytes.perStep / 2 ** 20).toFixed(0)} MiB per step (${gpu.elementBytes * 8}-bit)`);
 
 // a plain dense step (no cache written), as text-to-image runs it: replayed as a CUDA graph
+const inUseBeforeDense = gpu.pool.inUse;
+gpu.pool.peak = inUseBeforeDense;
 const plainDenseStepMs = (() => {
   const { context } = sd.encodeText(['', gen.prompt]);
   const sched = sd.scheduler(steps, 'dpmpp2m');
-  const x = sd.initialNoise(3, [96, 96]);
+  const x = sd.initialNoise(3, [lat, lat]);
   const ms: number[] = [];
   for (let i = 0; i < 13; i++) {
     const t0 = performance.now();
-    sd.guidedOutput(sched, 0, x, context, 7.5, [96, 96]);
+    sd.guidedOutput(sched, 0, x, context, 7.5, [lat, lat]);
     if (i >= 3) ms.push(performance.now() - t0);
   }
   return ms.sort((a, b) => a - b)[Math.floor(ms.length / 2)]!;
 })();
 console.log(`plain dense step (graph): ${plainDenseStepMs.toFixed(1)} ms`);
+// how many 50-step sessions one GPU holds: its memory less weights and a step's working memory, over
+// a session's cache; the host tier keeps float32 (2x in fp16 mode) in host memory
+const workingBytes = gpu.pool.peak - inUseBeforeDense;
+const sessionBytes = bytes.perStep * 50;
+const gpuTotal = gpu.driver.memInfo().total;
+const capacity = {
+  cacheGiBPer50StepSession: +(sessionBytes / 2 ** 30).toFixed(1), weightsGiB: +(weightBytes / 2 ** 30).toFixed(1), stepWorkingGiB: +(workingBytes / 2 ** 30).toFixed(1), gpuGiB: +(gpuTotal / 2 ** 30).toFixed(1),
+  sessionsGpuTier: Math.floor((gpuTotal - weightBytes - workingBytes) / sessionBytes),
+  hostGiB: +(totalmem() / 2 ** 30).toFixed(0), sessionsHostTier: Math.floor((0.8 * totalmem()) / (sessionBytes * (4 / gpu.elementBytes))),
+};
+console.log('capacity:', JSON.stringify(capacity));
 
-const set = readMaskSet(masksFile);
+const file = readMaskSet(masksFile);
+const set = { masks: file.masks.map(({ index, mask }) => ({ index, mask: lat === file.height && lat === file.width ? mask : resampleMask(mask, file.height, file.width, lat, lat) })) };
 const counter = new UNetMacCounter(unetConfig);
-const dense = counter.count(96, 96).totalDense;
+const dense = counter.count(lat, lat).totalDense;
 const bins = [{ name: '~5%', lo: 0.03, hi: 0.07 }, { name: '~15%', lo: 0.13, hi: 0.17 }, { name: '~30%', lo: 0.28, hi: 0.32 }];
 const rows: Record<string, unknown>[] = [];
 for (const bin of bins) {
@@ -87,7 +106,7 @@ for (const bin of bins) {
     const stepMs = stamps.slice(1).map((t, i) => t - stamps[i]!).sort((a, b) => a - b);
     const sparseStepMs = stepMs[Math.floor(stepMs.length / 2)]!;
     const meanSparseStepMs = v.timings.sparseMs / v.timings.sparseSteps;
-    const macs = counter.count(96, 96, { mask }).totalSparse!;
+    const macs = counter.count(lat, lat, { mask }).totalSparse!;
     const r = {
       bin: bin.name, mask: index, editSize: +v.editSize.toFixed(4), sparseStepMs: +sparseStepMs.toFixed(1), meanSparseStepMs: +meanSparseStepMs.toFixed(1),
       denseStepMs: +denseStepMs.toFixed(1), plainDenseStepMs: +plainDenseStepMs.toFixed(1),
@@ -136,11 +155,12 @@ if (probe) {
   session.release(v.id);
 }
 const out = {
-  what: `FISEdit sparse steps on the cuda backend (${gpu.description}): SD 2 at 768 px, batch 2, DPM-Solver++, ${steps}-step session, masks of masks-dev-300`,
+  what: `FISEdit sparse steps on the cuda backend (${gpu.description}): SD 2 at ${px} px, batch 2, DPM-Solver++, ${steps}-step session, masks of masks-dev-300`,
   command: `${benchEnvironment()}node --expose-gc dist/bench/edit.js`,
   date: new Date().toISOString(),
   device: gpu.description,
   plainDenseStepMs: +plainDenseStepMs.toFixed(1),
+  capacity,
   generation: { steps, seconds: +(v0.timings.denseMs / 1000).toFixed(2), denseStepMs: +denseStepMs.toFixed(1), cacheMiBPerStep: +(bytes.perStep / 2 ** 20).toFixed(0) },
   edits: rows,
   sparseProfilePerStep: sparseProfile,
@@ -148,5 +168,5 @@ const out = {
 };
 const dir = process.env.OUT ?? join(PACKAGE_ROOT, 'bench', 'results');
 mkdirSync(dir, { recursive: true });
-writeFileSync(join(dir, `${out.date.slice(0, 10)}-edit-cuda-${math}-${convolution}.json`), `${JSON.stringify(out, null, 2)}\n`);
-console.log(`wrote ${join(dir, `${out.date.slice(0, 10)}-edit-cuda-${math}-${convolution}.json`)}`);
+writeFileSync(join(dir, `${out.date.slice(0, 10)}-edit-cuda-${math}-${convolution}-${px}.json`), `${JSON.stringify(out, null, 2)}\n`);
+console.log(`wrote ${join(dir, `${out.date.slice(0, 10)}-edit-cuda-${math}-${convolution}-${px}.json`)}`);
