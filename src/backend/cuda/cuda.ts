@@ -102,8 +102,8 @@ export interface CudaOptions {
    * Convolutions other than 1x1: by cuDNN, by im2col + cuBLASLt GEMM, or 'auto' (default): cuDNN
    * inside a CUDA graph, im2col + GEMM otherwise. cuDNN's kernels are faster (768 px U-Net call as a
    * graph: 18.1 against 20.3 ms) but each cuDNN call costs ~0.15 ms of host time, which a graph pays
-   * once and an eager step every time (sparse 5% step: 38.4 against 26.2 ms); 
-   * bench/results/2026-11-30-unet-cuda-fp16.json, 2026-11-30-edit-cuda-fp16-*.json.
+   * once and an eager step every time (eager sparse 5% step: 38.4 against 26.2 ms);
+   * bench/results/2026-11-30-unet-cuda-fp16-cudnn-vs-im2col.json, 2026-11-30-edit-cuda-fp16-{cudnn,gemm}.json.
    */
   convolution?: ConvolutionMode;
 }

@@ -19,7 +19,8 @@ const GRANULE = 512;
  * Blocks up to SLAB_MAX bytes are carved from slabs of SLAB_BYTES: a step that keeps hundreds of new
  * tensors (a FISEdit step writing its cache) would otherwise call cuMemAlloc for each, and
  * cuMemAlloc may wait for the device (266 calls took 12 ms of a sparse step,
- * bench/results/2026-11-30-edit-cuda-fp16-phases.json). Slabs are never returned to the driver.
+ * bench/results/2026-11-30-edit-cuda-fp16-phases.json). trim() gives a slab back once none of its
+ * blocks is in use.
  */
 const SLAB_MAX = 16 * 2 ** 20;
 const SLAB_BYTES = 256 * 2 ** 20;
