@@ -126,11 +126,11 @@ for (const bin of bins) {
 const phaseProbe = set.masks.find((m) => maskFraction(m.mask) >= 0.03 && maskFraction(m.mask) < 0.07);
 let replayPhases: Record<string, number> = {};
 if (phaseProbe) {
-  const phases = (gpu.replayPhases = { copyInMs: 0, graphMs: 0, copyOutMs: 0, calls: 0 });
+  const phases = (gpu.replays.phases = { copyInMs: 0, graphMs: 0, copyOutMs: 0, calls: 0 });
   const allocs0 = gpu.pool.driverAllocs;
   const stamps: number[] = [performance.now()];
   const v = session.edit('a dog sitting on the sofa with a hat', { mask: phaseProbe.mask, from: 0, onStep: () => stamps.push(performance.now()) });
-  gpu.replayPhases = undefined;
+  gpu.replays.phases = undefined;
   const per = (x: number) => +(x / phases.calls).toFixed(2);
   const stepMs = stamps.slice(1).map((t, i) => t - stamps[i]!).sort((a, b) => a - b);
   replayPhases = { copyInMs: per(phases.copyInMs), graphMs: per(phases.graphMs), copyOutMs: per(phases.copyOutMs), replays: phases.calls, medianStepMs: +stepMs[Math.floor(stepMs.length / 2)]!.toFixed(2), cuMemAllocPerStep: +((gpu.pool.driverAllocs - allocs0) / v.timings.sparseSteps).toFixed(1) };

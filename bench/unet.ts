@@ -54,7 +54,7 @@ for (const math of maths) for (const convolution of convolutions) for (const fla
     const step = () => gpu.tidy(() => { gpu.replayable(unet.instance, [sample, times, text], (s, e, c) => [unet.forwardEmbedded(s, e, c)]); });
     gpu.pool.peak = gpu.pool.inUse;
     const measure = (graphs: boolean) => {
-      gpu.graphs = graphs;
+      gpu.replays.enabled = graphs;
       step(); step(); step(); // warm-up (with graphs: the eager first call, the capture)
       const ms: number[] = [];
       for (let i = 0; i < calls; i++) ms.push(time(gpu, step)[1]);
@@ -63,7 +63,7 @@ for (const math of maths) for (const convolution of convolutions) for (const fla
     const eager = measure(false);
     const ms = measure(true);
     const median = ms[Math.floor(ms.length / 2)]!;
-    gpu.graphs = false;
+    gpu.replays.enabled = false;
     // where the time goes: one call with every launch synchronised, and the host's share of a normal call
     const launches0 = gpu.launches;
     gpu.profile = new Map();
@@ -83,7 +83,7 @@ for (const math of maths) for (const convolution of convolutions) for (const fla
     console.log(JSON.stringify(r));
     results.push(r);
   }
-  gpu.graphs = true;
+  gpu.replays.enabled = true;
   gpu.forget(unet.instance);
   if (math === maths[maths.length - 1] && convolution === convolutions[0] && flashRowsPerWarp === flashRows[0] && process.env.BENCH_PIPELINE !== '0') {
     // whole 768 px text-to-image, 50 steps: text encoder + U-Net + VAE decode (random weights)

@@ -56,9 +56,9 @@ describe(`FISEdit exactness on ${backend.description}, and agreement with the cp
     assert.deepEqual(s.edit(P1, { mask: new Uint8Array(256), from: 0 }).latents, v0.latents);
     for (let p = 0; p < 256; p++) if (!mask[p]) for (let c = 0; c < 4; c++) assert.equal(part.latents[p * 4 + c], v0.latents[p * 4 + c]);
     // the sparse steps above were replayed as CUDA graphs after the first two; all eagerly now
-    backend.graphs = false;
+    backend.replays.enabled = false;
     const eager = s.edit(P1, { mask, from: 0 });
-    backend.graphs = true;
+    backend.replays.enabled = true;
     const dg = maxAbsDiff(eager.latents, part.latents);
     process.stdout.write(`${backend.math} sparse edit, graphs vs eager: max abs latent difference ${dg.toExponential(2)}\n`);
     assert.ok(dg <= bound, `graphs vs eager: ${dg}`);

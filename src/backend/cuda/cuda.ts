@@ -15,6 +15,7 @@ import { storageBytes, type Precision } from './precision.js';
 import { Driver, type ArgKind } from './driver.js';
 import { DeviceBuffer, MemoryPool } from './memory.js';
 import { compileCubin } from './nvrtc.js';
+import { GraphReplays } from './replays.js';
 
 /** Kernels of kernels/ops.cu and their parameter kinds. */
 const OPS_KERNELS: Record<string, ArgKind[]> = {
@@ -76,15 +77,6 @@ const flashSharedBytes = (dp: number) => 2 * 2 * FLASH_BLOCK * (dp + 8) * 2;
 type T = Tensor<DeviceBuffer>;
 export type ConvolutionMode = 'cudnn' | 'gemm' | 'auto';
 
-/** A captured call: its graph, the buffers it reads its inputs from and writes its results to. */
-interface Replay {
-  exec: unknown;
-  inputs: T[];
-  /** Each result: a buffer the graph writes, or which input it is (in the result's shape). */
-  outputs: (T | { input: number; shape: readonly number[] })[];
-  blocks: Map<number, number>;
-}
-
 export interface CudaOptions {
   device?: number;
   /** 'fp32' (default: the checking mode), 'tf32' or 'fp16' (see precision.ts). */
@@ -122,7 +114,7 @@ export class CudaBackend implements Backend {
   readonly flash: boolean;
   readonly flashRowsPerWarp: 16 | 32 | 'auto';
   readonly convolution: ConvolutionMode;
-  /** True while a replayable call is being captured as a graph. */
+  /** True while a replayable call is being recorded as a graph. */
   private capturing = false;
 
   /** Opens the GPU; every missing piece (driver, device, NVRTC, cuBLAS) is an error that names it. */
@@ -147,6 +139,17 @@ export class CudaBackend implements Backend {
     };
     load('ops', OPS_KERNELS, half ? ['-DFISEDIT_HALF'] : []);
     this.driver.allowSharedMemory(this.fns.get('k_softmax_rows'), 'k_softmax_rows', SOFTMAX_SHARED_BYTES);
+    this.replays = new GraphReplays({
+      driver: this.driver,
+      pool: this.pool,
+      elementBytes: this.elementBytes,
+      stage: (shape) => this.keep(this.empty(shape)) as T,
+      keepAll: (f) => this.tidy(f, true).map((t) => this.keep(t) as T),
+      reshape: (t, shape) => this.reshape(t, shape),
+      ptr: (t) => this.p(t),
+      copyMany: (copies) => this.copyMany(copies),
+      recording: (on) => (this.capturing = on),
+    });
     if (half) {
       load('attention', ATTENTION_KERNELS, ['--use_fast_math']); // exp2 of the softmax as one instruction
       for (const k of FLASH_KERNELS) this.driver.allowSharedMemory(this.fns.get(k), k, flashSharedBytes(Number(k.split('_')[2])));
@@ -274,52 +277,17 @@ export class CudaBackend implements Backend {
     this.driver.synchronize();
   }
 
-  /** Captured calls by key and input shapes; a key seen once runs eagerly (it warms plans and the pool). */
-  private readonly replays = new Map<string, Replay | 'seen'>();
-  /** Off: every replayable call runs eagerly (for measuring what graphs save). */
-  graphs = true;
+  /** Replayable calls as CUDA graphs (replays.ts). */
+  readonly replays: GraphReplays;
 
   replayable(key: string, inputs: readonly Tensor[], f: (...inputs: Tensor[]) => Tensor[]): Tensor[] {
-    const id = `${key} ${inputs.map((t) => shapeString(t.shape)).join(' ')}`;
-    const r = this.replays.get(id);
-    if (!this.graphs || this.profile || r === undefined) {
-      if (r === undefined) this.replays.set(id, 'seen');
-      return f(...inputs);
-    }
-    const replay = r === 'seen' ? this.capture(id, inputs, f) : r;
-    const phases = this.replayPhases;
-    const mark = phases ? () => (this.driver.synchronize(), performance.now()) : () => 0;
-    const t0 = mark();
-    this.copyMany(inputs.map((t, i) => [replay.inputs[i]!.storage.ptr, this.p(t), t.size * this.elementBytes]));
-    const t1 = mark();
     this.launches++;
-    this.driver.replay(replay.exec);
-    const t2 = mark();
-    // results leave the graph's buffers (the next replay overwrites them); one copy per buffer
-    const copies = new Map<DeviceBuffer, DeviceBuffer>();
-    const moves: [number, number, number][] = [];
-    const results = replay.outputs.map((o) => {
-      if (!(o instanceof Tensor)) return this.reshape(inputs[o.input]!, o.shape);
-      let c = copies.get(o.storage);
-      if (!c) {
-        copies.set(o.storage, (c = this.pool.alloc(o.storage.bytes)));
-        moves.push([c.ptr, o.storage.ptr, o.storage.bytes]);
-      }
-      return new Tensor(o.shape, c);
-    });
-    this.copyMany(moves);
-    if (phases) {
-      const t3 = mark();
-      phases.copyInMs += t1 - t0;
-      phases.graphMs += t2 - t1;
-      phases.copyOutMs += t3 - t2;
-      phases.calls++;
-    }
-    return results;
+    return this.replays.call(key, inputs, f, this.profile !== undefined); // profiling times each launch: eager
   }
 
-  /** When set, replays are timed by phase (each phase synchronised). */
-  replayPhases: { copyInMs: number; graphMs: number; copyOutMs: number; calls: number } | undefined;
+  forget(key: string): void {
+    this.replays.forget(key);
+  }
 
   /** [dst, src, bytes] device copies in one launch (a driver call each costs ~5 us of host time). */
   private copyMany(copies: readonly (readonly [number, number, number])[]): void {
@@ -328,42 +296,6 @@ export class CudaBackend implements Backend {
     copies.forEach(([d, s, b], i) => table.set([BigInt(d), BigInt(s), BigInt(b)], 3 * i));
     this.tidy(() => this.run('k_copy_many', 0, [this.p(this.upload(table, [table.length], table.byteLength))], 256, COPY_BLOCKS, 0, copies.length));
   }
-
-  forget(key: string): void {
-    for (const [id, r] of this.replays) {
-      if (!id.startsWith(`${key} `)) continue;
-      this.replays.delete(id);
-      if (r === 'seen') continue;
-      this.driver.destroyGraph(r.exec);
-      this.pool.unreserve(r.blocks);
-      for (const t of r.inputs) this.pool.release(t.storage);
-    }
-  }
-
-  private capture(id: string, inputs: readonly Tensor[], f: (...inputs: Tensor[]) => Tensor[]): Replay {
-    // inputs live in buffers of the graph's own; each call copies its inputs there first
-    const staged = inputs.map((t) => this.keep(this.empty(t.shape)) as T);
-    let results: Tensor[] = [];
-    let exec: unknown;
-    const blocks = this.pool.reserveDuring(() => {
-      this.capturing = true;
-      try {
-        exec = this.driver.capture(() => {
-          results = this.tidy(() => f(...staged), true).map((t) => this.keep(t));
-        });
-      } finally {
-        this.capturing = false;
-      }
-    });
-    const outputs = results.map((t) => {
-      const input = staged.findIndex((s) => s.storage === t.storage);
-      return input >= 0 ? { input, shape: t.shape } : (t as T);
-    });
-    const r: Replay = { exec, inputs: staged, outputs, blocks };
-    this.replays.set(id, r);
-    return r;
-  }
-
 
   linear(x: Tensor, w: Tensor, b?: Tensor): Tensor {
     const [n, k] = w.shape as [number, number];

@@ -1,0 +1,122 @@
+// Replayable calls (Backend.replayable) as CUDA graphs. The first call of a key runs eagerly (it
+// creates the GEMM and convolution plans and warms the allocator); the second is captured: f runs
+// against input buffers of the graph's own while the stream records, every block handed out
+// meanwhile becomes the graph's, and the graph is replayed from then on. Each call copies its
+// inputs into the graph's buffers and its results out of them (the next replay overwrites them).
+import { Tensor, shapeString } from '../../tensor/tensor.js';
+import type { Driver } from './driver.js';
+import type { DeviceBuffer, MemoryPool } from './memory.js';
+
+type T = Tensor<DeviceBuffer>;
+type Copy = readonly [dst: number, src: number, bytes: number];
+
+/** What the graphs need from the backend. */
+export interface ReplayHost {
+  readonly driver: Driver;
+  readonly pool: MemoryPool;
+  readonly elementBytes: number;
+  /** A device tensor that outlives every scope (a graph's input buffer). */
+  stage(shape: readonly number[]): T;
+  /** f's tensors, kept past the scope f runs in. */
+  keepAll(f: () => Tensor[]): T[];
+  reshape(t: Tensor, shape: readonly number[]): Tensor;
+  ptr(t: Tensor): number;
+  /** Device copies in one launch. */
+  copyMany(copies: readonly Copy[]): void;
+  /** While recording, ops choose what a graph runs best, and uploads are refused. */
+  recording(on: boolean): void;
+}
+
+interface Replay {
+  exec: unknown;
+  inputs: T[];
+  /** Each result: a buffer the graph writes, or which input it is (in the result's shape). */
+  outputs: (T | { input: number; shape: readonly number[] })[];
+  blocks: Map<number, number>;
+}
+
+export class GraphReplays {
+  /** Captured calls by key and input shapes; 'seen': ran once, eagerly. */
+  private readonly replays = new Map<string, Replay | 'seen'>();
+  /** Off: every call runs eagerly (for measuring what graphs save). */
+  enabled = true;
+  /** When set, replays are timed by phase (each phase synchronised). */
+  phases: { copyInMs: number; graphMs: number; copyOutMs: number; calls: number } | undefined;
+
+  constructor(private readonly host: ReplayHost) {}
+
+  /** `eager`: run f as it is this time (e.g. while profiling launches). */
+  call(key: string, inputs: readonly Tensor[], f: (...inputs: Tensor[]) => Tensor[], eager = false): Tensor[] {
+    const id = `${key} ${inputs.map((t) => shapeString(t.shape)).join(' ')}`;
+    const r = this.replays.get(id);
+    if (!this.enabled || eager || r === undefined) {
+      if (r === undefined) this.replays.set(id, 'seen');
+      return f(...inputs);
+    }
+    const replay = r === 'seen' ? this.capture(id, inputs, f) : r;
+    const h = this.host, phases = this.phases;
+    const mark = phases ? () => (h.driver.synchronize(), performance.now()) : () => 0;
+    const t0 = mark();
+    h.copyMany(inputs.map((t, i) => [replay.inputs[i]!.storage.ptr, h.ptr(t), t.size * h.elementBytes]));
+    const t1 = mark();
+    h.driver.replay(replay.exec);
+    const t2 = mark();
+    // one copy per buffer (results sharing a buffer keep sharing it)
+    const copies = new Map<DeviceBuffer, DeviceBuffer>();
+    const moves: Copy[] = [];
+    const results = replay.outputs.map((o) => {
+      if (!(o instanceof Tensor)) return h.reshape(inputs[o.input]!, o.shape);
+      let c = copies.get(o.storage);
+      if (!c) {
+        copies.set(o.storage, (c = h.pool.alloc(o.storage.bytes)));
+        moves.push([c.ptr, o.storage.ptr, o.storage.bytes]);
+      }
+      return new Tensor(o.shape, c);
+    });
+    h.copyMany(moves);
+    if (phases) {
+      const t3 = mark();
+      phases.copyInMs += t1 - t0;
+      phases.graphMs += t2 - t1;
+      phases.copyOutMs += t3 - t2;
+      phases.calls++;
+    }
+    return results;
+  }
+
+  /** Destroys the graphs of a key and gives their memory back. */
+  forget(key: string): void {
+    for (const [id, r] of this.replays) {
+      if (!id.startsWith(`${key} `)) continue;
+      this.replays.delete(id);
+      if (r === 'seen') continue;
+      this.host.driver.destroyGraph(r.exec);
+      this.host.pool.unreserve(r.blocks);
+      for (const t of r.inputs) this.host.pool.release(t.storage);
+    }
+  }
+
+  private capture(id: string, inputs: readonly Tensor[], f: (...inputs: Tensor[]) => Tensor[]): Replay {
+    const h = this.host;
+    const staged = inputs.map((t) => h.stage(t.shape));
+    let results: T[] = [];
+    let exec: unknown;
+    const blocks = h.pool.reserveDuring(() => {
+      h.recording(true);
+      try {
+        exec = h.driver.capture(() => {
+          results = h.keepAll(() => f(...staged));
+        });
+      } finally {
+        h.recording(false);
+      }
+    });
+    const outputs = results.map((t) => {
+      const input = staged.findIndex((s) => s.storage === t.storage);
+      return input >= 0 ? { input, shape: t.shape } : t;
+    });
+    const r: Replay = { exec, inputs: staged, outputs, blocks };
+    this.replays.set(id, r);
+    return r;
+  }
+}
