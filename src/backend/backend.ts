@@ -65,8 +65,6 @@ export interface Backend {
   linear(x: Tensor, w: Tensor, b?: Tensor): Tensor;
   /** x [N, H, W, Cin] with a weight from convWeight -> [N, Ho, Wo, Cout]. */
   conv2d(x: Tensor, w: Tensor, b: Tensor | undefined, opts?: Conv2dOptions): Tensor;
-  /** GroupNorm over [N, H, W, C] (or [N, L, C]), optionally followed by SiLU. */
-  groupNorm(x: Tensor, groups: number, gamma: Tensor, beta: Tensor, eps: number, silu?: boolean): Tensor;
   /** LayerNorm over the last dimension. */
   layerNorm(x: Tensor, gamma: Tensor, beta: Tensor, eps: number): Tensor;
   /** Multi-head scaled-dot-product attention; q [B, Lq, H*d], k and v [B, Lk, H*d] -> [B, Lq, H*d]. */
@@ -92,15 +90,17 @@ export interface Backend {
   splitChannels(x: Tensor, widths: readonly number[]): Tensor[];
   reshape(x: Tensor, shape: readonly number[]): Tensor;
 
-  // --- what the sparse engine needs (edit/); the dense models never call these directly ---
-
   /**
-   * The per (batch item, channel) scale and shift that GroupNorm(groups, gamma, beta, eps) applies to x:
-   * statistics over all positions of each group, folded with the affine. Stays on the device.
+   * The per (batch item, channel) scale and shift that GroupNorm(groups, gamma, beta, eps) applies to x
+   * ([N, H, W, C] or [N, L, C]): statistics over all positions of each group, folded with the affine.
+   * Stays on the device. GroupNorm is channelAffine(x, groupNormAffine(x)).
    */
   groupNormAffine(x: Tensor, groups: number, gamma: Tensor, beta: Tensor, eps: number): ChannelAffine;
   /** x * scale[n, c] + shift[n, c], optionally followed by SiLU. */
   channelAffine(x: Tensor, affine: ChannelAffine, silu?: boolean): Tensor;
+
+  // --- what the sparse engine needs (edit/); the dense models never call these directly ---
+
   /** Tiles of every batch item, [N * blocks, side, side, C] (batch-major), with the affine (+SiLU) applied inside the image. */
   gatherTiles(x: Tensor, tiles: TileSet, affine?: ChannelAffine, silu?: boolean): Tensor;
   /**

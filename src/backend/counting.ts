@@ -73,7 +73,6 @@ export class CountingBackend implements Backend {
     return shapeOnly([b, lq, v.channels]);
   }
 
-  groupNorm(x: Tensor): Tensor { return shapeOnly(x.shape); }
   layerNorm(x: Tensor): Tensor { return shapeOnly(x.shape); }
   silu(x: Tensor): Tensor { return shapeOnly(x.shape); }
   gelu(x: Tensor): Tensor { return shapeOnly(x.shape); }

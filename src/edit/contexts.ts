@@ -32,21 +32,24 @@ export class RecordingContext implements StepContext {
     this.dense = new DenseContext(ops);
   }
 
+  // the recorded affine is applied as GroupNorm.forward would (same bits, statistics computed once)
   conv(conv: Conv2d, x: Tensor, norm?: GroupNorm, silu = false): Tensor {
-    if (norm) this.recordNorm(norm, x);
-    const y = this.dense.conv(conv, x, norm, silu);
+    const input = norm ? this.ops.channelAffine(x, this.recordNorm(norm, x), silu) : silu ? this.ops.silu(x) : x;
+    const y = conv.forward(input);
     this.rec.tensors.set(conv.name, this.ops.keep(y));
     return y;
   }
 
   tokens(norm: GroupNorm, x: Tensor): Tensor {
-    this.recordNorm(norm, x);
-    return this.dense.tokens(norm, x);
+    const [n, h, w, c] = x.shape as [number, number, number, number];
+    return this.ops.reshape(this.ops.channelAffine(x, this.recordNorm(norm, x)), [n, h * w, c]);
   }
 
-  private recordNorm(norm: GroupNorm, x: Tensor): void {
+  private recordNorm(norm: GroupNorm, x: Tensor): ChannelAffine {
     const a = norm.affine(x);
-    this.rec.norms.set(norm.name, { scale: this.ops.keep(a.scale), shift: this.ops.keep(a.shift) });
+    const kept = { scale: this.ops.keep(a.scale), shift: this.ops.keep(a.shift) };
+    this.rec.norms.set(norm.name, kept);
+    return kept;
   }
 
   untokens(name: string, t: Tensor, like: Tensor): Tensor {

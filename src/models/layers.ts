@@ -61,8 +61,12 @@ export class GroupNorm {
     this.gamma = p.tensor('weight', [channels]);
     this.beta = p.tensor('bias', [channels]);
   }
+  /**
+   * GroupNorm (+SiLU) as the per-channel affine of its statistics: the one way it is computed, so
+   * a step that records the affine for FISEdit gets the same bits as a plain step.
+   */
   forward(x: Tensor, silu = false): Tensor {
-    return this.ops.groupNorm(x, this.groups, this.gamma, this.beta, this.eps, silu);
+    return this.ops.channelAffine(x, this.affine(x), silu);
   }
 
   /** The per (batch item, channel) scale and shift this norm applies to x (statistics of x). */

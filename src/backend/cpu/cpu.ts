@@ -139,23 +139,6 @@ export class CpuBackend implements Backend {
     return make(shape, out);
   }
 
-  groupNorm(x: Tensor, groups: number, gamma: Tensor, beta: Tensor, eps: number, withSilu = false): Tensor {
-    const c = x.channels;
-    if (c % groups !== 0) throw new Error(`groupNorm: ${c} channels do not split into ${groups} groups`);
-    const xs = data(x), g = data(gamma), bt = data(beta);
-    const n = x.shape[0]!;
-    const { mean, rstd } = sparse.groupNormStats(xs, n, c, groups, eps);
-    const per = xs.length / n, cpg = c / groups;
-    const out = new Float32Array(xs.length);
-    for (let i = 0; i < xs.length; i++) {
-      const ch = i % c, gi = Math.floor(i / per) * groups + Math.floor(ch / cpg);
-      const v = (xs[i]! - mean[gi]!) * rstd[gi]! * g[ch]! + bt[ch]!;
-      out[i] = withSilu ? silu(v) : v;
-    }
-    return make(x.shape, out);
-  }
-
-
   layerNorm(x: Tensor, gamma: Tensor, beta: Tensor, eps: number): Tensor {
     const c = x.channels;
     const xs = data(x), g = data(gamma), bt = data(beta);

@@ -30,9 +30,7 @@ const OPS_KERNELS: Record<string, ArgKind[]> = {
   k_embedding: ['ptr', 'ptr', 'ptr', 'u64', 'u64'],
   k_im2col: ['ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'u64'],
   k_group_partial: ['ptr', 'ptr', 'u64', 'i32', 'i32', 'i32'],
-  k_group_finalize: ['ptr', 'ptr', 'ptr', 'u64', 'i32', 'f32'],
-  k_group_apply: ['ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'u64', 'i32', 'i32', 'i32', 'u64'],
-  k_group_affine: ['ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'u64'],
+  k_group_affine: ['ptr', 'i32', 'u64', 'f32', 'ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'u64'],
   k_channel_affine: ['ptr', 'ptr', 'ptr', 'ptr', 'u64', 'i32', 'i32', 'u64'],
   k_layer_norm: ['ptr', 'ptr', 'ptr', 'ptr', 'i32', 'f32', 'i32'],
   k_softmax_rows: ['ptr', 'i32', 'i32', 'f32', 'i32', 'i32'],
@@ -333,40 +331,19 @@ export class CudaBackend implements Backend {
     });
   }
 
-  /** Mean and 1/sqrt(var + eps) per (batch item, group) into device buffers of doubles. */
-  private groupStatsDevice(x: Tensor, groups: number, eps: number): { mean: T; rstd: T } {
+  groupNormAffine(x: Tensor, groups: number, gamma: Tensor, beta: Tensor, eps: number): ChannelAffine {
     const n = x.shape[0]!, c = x.channels;
     if (c % groups) throw new Error(`groupNorm: ${c} channels do not split into ${groups} groups`);
     const positions = x.size / (n * c);
     const count = positions * (c / groups);
-    const splits = Math.max(1, Math.min(128, Math.ceil(count / 8192)));
-    const sums = this.empty([2 * n * groups], 8);
-    this.driver.zero(sums.storage.ptr, 16 * n * groups);
-    const mean = this.empty([n * groups], 8), rstd = this.empty([n * groups], 8);
-    this.run('k_group_partial', 0, [this.p(x), this.p(sums), positions, c, groups, splits], 256, n * groups * splits);
-    this.run('k_group_finalize', n * groups, [this.p(sums), this.p(mean), this.p(rstd), count, n * groups, eps]);
-    return { mean, rstd };
-  }
-
-  groupNormAffine(x: Tensor, groups: number, gamma: Tensor, beta: Tensor, eps: number): ChannelAffine {
-    const n = x.shape[0]!, c = x.channels;
+    const splits = Math.max(1, Math.min(128, Math.ceil(count / 8192))); // blocks per group for the sums
     const scale = this.empty([n, c]), shift = this.empty([n, c]);
     this.tidy(() => {
-      const { mean, rstd } = this.groupStatsDevice(x, groups, eps);
-      this.run('k_group_affine', n * c, [this.p(mean), this.p(rstd), this.p(gamma), this.p(beta), this.p(scale), this.p(shift), c, groups, n * c]);
+      const partials = this.empty([2 * n * groups * splits], 8);
+      this.run('k_group_partial', 0, [this.p(x), this.p(partials), positions, c, groups, splits], 256, n * groups * splits);
+      this.run('k_group_affine', n * c, [this.p(partials), splits, count, eps, this.p(gamma), this.p(beta), this.p(scale), this.p(shift), c, groups, n * c]);
     });
     return { scale, shift };
-  }
-
-
-  groupNorm(x: Tensor, groups: number, gamma: Tensor, beta: Tensor, eps: number, silu = false): Tensor {
-    const n = x.shape[0]!, c = x.channels;
-    const out = this.empty(x.shape);
-    this.tidy(() => {
-      const { mean, rstd } = this.groupStatsDevice(x, groups, eps);
-      this.run('k_group_apply', x.size, [this.p(x), this.p(mean), this.p(rstd), this.p(gamma), this.p(beta), this.p(out), x.size / n, c, groups, silu ? 1 : 0, x.size]);
-    });
-    return out;
   }
 
   layerNorm(x: Tensor, gamma: Tensor, beta: Tensor, eps: number): Tensor {

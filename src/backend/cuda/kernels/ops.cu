@@ -95,9 +95,11 @@ extern "C" __global__ void k_im2col(const st* x, st* col, int h, int w, int ci, 
     for (int c = threadIdx.x; c < ci; c += blockDim.x) dst[c] = sv(0.f);
   }
 }
-// GroupNorm statistics in two kernels: partial sums of x and x^2 in double from `splits` blocks per
-// (batch item, group), accumulated atomically into sums[2 * groups * n]; then mean and 1/sqrt(var + eps).
-extern "C" __global__ void k_group_partial(const st* x, double* sums, u64 positions, int c, int groups, int splits) {
+// GroupNorm as a per (batch item, channel) affine, in two kernels: partial sums of x and x^2 in double
+// from `splits` blocks per (batch item, group), each written to its own slot (no atomics: no buffer to
+// clear, and the same bits every run); then each (batch item, channel) adds its group's partials and
+// folds mean and 1/sqrt(var + eps) with gamma and beta into scale and shift.
+extern "C" __global__ void k_group_partial(const st* x, double* partials, u64 positions, int c, int groups, int splits) {
   int bg = blockIdx.x / splits, part = blockIdx.x % splits;
   int b = bg / groups, g = bg % groups, cpg = c / groups;
   const st* base = x + (u64)b * positions * c + (u64)g * cpg;
@@ -113,34 +115,20 @@ extern "C" __global__ void k_group_partial(const st* x, double* sums, u64 positi
   if (warp == 0) {
     s = lane < blockDim.x / 32 ? rs[lane] : 0; q = lane < blockDim.x / 32 ? rq[lane] : 0;
     for (int o = 16; o > 0; o >>= 1) { s += __shfl_down_sync(0xffffffff, s, o); q += __shfl_down_sync(0xffffffff, q, o); }
-    if (lane == 0) { atomicAdd(&sums[2 * bg], s); atomicAdd(&sums[2 * bg + 1], q); }
+    if (lane == 0) { partials[2 * blockIdx.x] = s; partials[2 * blockIdx.x + 1] = q; }
   }
 }
-extern "C" __global__ void k_group_finalize(const double* sums, double* mean, double* rstd, u64 count, int total, float eps) {
-  int i = blockIdx.x * blockDim.x + threadIdx.x;
-  if (i >= total) return;
-  double m = sums[2 * i] / count;
-  double var = fmax(sums[2 * i + 1] / count - m * m, 0.0);
-  mean[i] = m;
-  rstd[i] = 1.0 / sqrt(var + eps);
-}
-// GroupNorm apply from stats with gamma/beta (+silu)
-extern "C" __global__ void k_group_apply(const st* x, const double* mean, const double* rstd, const st* gamma, const st* beta,
-                                         st* out, u64 per, int c, int groups, int silu, u64 n) {
-  FOR_EACH(i, n) {
-    u32 b = i / (u32)per; int ch = i % c; int g = b * groups + ch / (c / groups);
-    float v = (float)((ld(x[i]) - mean[g]) * rstd[g]) * ld(gamma[ch]) + ld(beta[ch]);
-    out[i] = sv(silu ? silu_f(v) : v);
-  }
-}
-// scale/shift [N, C] of a GroupNorm from its statistics and gamma/beta
-extern "C" __global__ void k_group_affine(const double* mean, const double* rstd, const st* gamma, const st* beta,
+extern "C" __global__ void k_group_affine(const double* partials, int splits, u64 count, float eps, const st* gamma, const st* beta,
                                           st* scale, st* shift, int c, int groups, u64 n) {
   FOR_EACH(i, n) {
     int ch = i % c; u32 b = i / c; int g = b * groups + ch / (c / groups);
-    float s = (float)rstd[g] * ld(gamma[ch]);
-    scale[i] = sv(s);
-    shift[i] = sv(ld(beta[ch]) - (float)mean[g] * s);
+    double s = 0, q = 0;
+    for (int k = 0; k < splits; k++) { s += partials[2 * (g * splits + k)]; q += partials[2 * (g * splits + k) + 1]; }
+    double m = s / count;
+    double rstd = 1.0 / sqrt(fmax(q / count - m * m, 0.0) + eps);
+    float sc = (float)rstd * ld(gamma[ch]);
+    scale[i] = sv(sc);
+    shift[i] = sv(ld(beta[ch]) - (float)m * sc);
   }
 }
 extern "C" __global__ void k_channel_affine(const st* x, const st* scale, const st* shift, st* out, u64 per, int c, int silu, u64 n) {
