@@ -150,12 +150,15 @@ export class Driver {
   capture(f: () => void): unknown {
     this.check('cuStreamBeginCapture', this.f.cuStreamBeginCapture!(this.stream, 2)); // CU_STREAM_CAPTURE_MODE_RELAXED
     const graph = [null];
+    let recorded = false;
     try {
       f();
+      recorded = true;
     } finally {
+      // the capture always ends (the stream stays usable); when f failed, its error is the one to see
       const code = this.f.cuStreamEndCapture!(this.stream, graph);
-      if (code !== 0 && graph[0]) this.f.cuGraphDestroy!(graph[0]);
-      this.check('cuStreamEndCapture', code);
+      if ((code !== 0 || !recorded) && graph[0]) this.f.cuGraphDestroy!(graph[0]);
+      if (recorded) this.check('cuStreamEndCapture', code);
     }
     const exec = [null];
     try {
