@@ -192,6 +192,8 @@ export class CudaBackend implements Backend {
   private p(t: Tensor): number {
     const s = t.storage;
     if (!(s instanceof DeviceBuffer)) throw new Error('tensor does not belong to the cuda backend');
+    // another backend's work runs on its own stream: reading its tensor here would race with it
+    if (s.pool !== this.pool) throw new FiseditError('tensor belongs to another cuda backend: move it with toHost/fromHost');
     if (s.freed) throw new Error(`tensor ${shapeString(t.shape)} was used after its scope ended`);
     return s.ptr;
   }

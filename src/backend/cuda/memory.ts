@@ -7,8 +7,11 @@ import { GpuOutOfMemory, type Driver } from './driver.js';
 export class DeviceBuffer {
   kept = false;
   freed = false;
-  /** `id`: which allocation of the block this is (a stale release of an earlier one is ignored). */
-  constructor(readonly ptr: number, readonly bytes: number, readonly id: number) {}
+  /**
+   * `id`: which allocation of the block this is (a stale release of an earlier one is ignored);
+   * `pool`: the allocator, hence the backend and stream, it belongs to.
+   */
+  constructor(readonly ptr: number, readonly bytes: number, readonly id: number, readonly pool: MemoryPool) {}
 }
 
 /** The owner id of a block a captured graph holds. */
@@ -76,7 +79,7 @@ export class MemoryPool {
     this.inUse += size;
     this.peak = Math.max(this.peak, this.inUse);
     this.capturing?.set(ptr, size);
-    const buf = new DeviceBuffer(ptr, size, this.nextId++);
+    const buf = new DeviceBuffer(ptr, size, this.nextId++, this);
     this.owner.set(ptr, buf.id);
     const scope = this.scopes[this.scopes.length - 1];
     if (scope) scope.add(buf);
