@@ -83,6 +83,9 @@ describe('fisedit command', () => {
       [['generate', '--model', model, '--prompt', 'x', '--scheduler', 'heun'], /unknown scheduler "heun"/],
       [['generate', '--model', '/no/such/model', '--prompt', 'x'], /model folder \/no\/such\/model does not exist/],
       [['generate', '--bogus'], /Unknown option '--bogus'/],
+      [['generate', '--model', model, '--prompt', 'x', '--dtype', 'fp16'], /--dtype chooses the cuda precision; the cpu backend always computes in float32/],
+      [['generate', '--model', model, '--prompt', 'x', '--device', 'cuda', '--dtype', 'fp8'], /--dtype must be one of fp16, tf32, fp32, got "fp8"/],
+      [['generate', '--model', model, '--prompt', 'x', '--device', 'tpu'], /unknown device "tpu"/],
     ];
     for (const [args, message] of cases) {
       const r = runCli(args, { FISEDIT_HOME: home });

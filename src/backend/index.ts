@@ -3,10 +3,15 @@
 import type { Backend } from './backend.js';
 import { CpuBackend } from './cpu/cpu.js';
 import { FiseditError } from '../io/errors.js';
+import type { Precision } from './cuda/precision.js';
+
+/** The cuda precisions (cuda/precision.ts), listed here so that naming one never loads the GPU code. */
+export const PRECISIONS: readonly Precision[] = ['fp16', 'tf32', 'fp32'];
 
 export type DeviceName = 'cpu' | 'cuda';
 
-export async function createBackend(device: string, o: { math?: 'fp32' | 'tf32' | 'fp16' } = {}): Promise<Backend> {
+/** 'cpu', 'cuda' or 'cuda:N'; on the GPU, `math` is the precision (default fp16). */
+export async function createBackend(device: string, o: { math?: Precision } = {}): Promise<Backend> {
   if (device === 'cpu') return new CpuBackend();
   if (device === 'cuda' || device.startsWith('cuda:')) {
     const { CudaBackend } = await import('./cuda/cuda.js');

@@ -2,7 +2,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createBackend } from '../backend/index.js';
 import { ensureTinyModel } from '../default/tiny-model.js';
 import { UNetMacCounter } from '../edit/macs.js';
 import { maskFromPng, maskToPng } from '../edit/mask-image.js';
@@ -12,7 +11,7 @@ import { StableDiffusion } from '../pipeline/text-to-image.js';
 import { imagePng, overlayPng } from './images.js';
 import { defaultModelDir } from './paths.js';
 import { progressBar } from './progress.js';
-import { choiceOption, numberOption } from './options.js';
+import { DEVICE_HELP, backendOption, choiceOption, numberOption } from './options.js';
 
 export const EDIT_HELP = `fisedit edit: generate, then edit the prompt again and again (FISEdit)
 
@@ -26,7 +25,7 @@ run can continue it with --session D.
 
 Options:
   --model DIR            diffusers pipeline folder (default: the embedded tiny model)
-  --device cpu|cuda      where to run (default cpu)      --dtype fp32|tf32|fp16 (cuda precision; default fp32)
+${DEVICE_HELP}
   --steps N --guidance G --seed S --width W --height H --scheduler NAME   as in generate
   --mask auto|FILE.png   the edit region: found automatically (default) or a PNG at latent or image
                          resolution, white = edit (one --mask for all edits, or one per --edit)
@@ -61,7 +60,7 @@ export async function editCommand(args: string[]): Promise<void> {
     blocks: v.blocks === undefined || v.blocks === 'apsc' ? 'apsc' : numberOption('blocks', v.blocks, true),
   };
   const model = resolve(v.model ?? ensureTinyModel(defaultModelDir()));
-  const backend = await createBackend(v.device ?? 'cpu', { math: choiceOption('dtype', v.dtype, ['fp32', 'tf32', 'fp16'] as const) });
+  const backend = await backendOption(v);
   const t0 = Date.now();
   const sd = StableDiffusion.load(model, backend, progressBar('loading'));
   process.stderr.write(`loaded ${model} (${backend.name}) in ${((Date.now() - t0) / 1000).toFixed(1)}s\n`);

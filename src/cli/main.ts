@@ -4,7 +4,6 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CpuBackend } from '../backend/cpu/cpu.js';
-import { createBackend } from '../backend/index.js';
 import { ensureTinyModel } from '../default/tiny-model.js';
 import { FiseditError } from '../io/errors.js';
 import { encodePng } from '../io/png.js';
@@ -14,7 +13,7 @@ import { fixturesDir } from '../verify/fixtures.js';
 import { GOLDEN_MODELS, runGolden } from '../verify/golden.js';
 import { defaultModelDir } from './paths.js';
 import { progressBar } from './progress.js';
-import { numberOption } from './options.js';
+import { DEVICE_HELP, backendOption, numberOption } from './options.js';
 import { PLAN_HELP, planCommand } from './plan.js';
 import { EDIT_HELP, editCommand } from './edit.js';
 import { SERVE_HELP, serveCommand } from './serve.js';
@@ -47,7 +46,7 @@ Options for demo and generate:
   --seed S               seed of the initial noise (default 0)
   --scheduler NAME       ${Object.keys(SCHEDULER_NAMES).join(', ')} (default: the model folder's)
   --out FILE             PNG to write (default: fisedit-demo.png / fisedit.png)
-  --device cpu|cuda      where to run (default cpu; cuda needs an NVIDIA GPU, see README)
+${DEVICE_HELP}
 
 Environment: FISEDIT_HOME (where the embedded model is built; default ~/.cache/fisedit),
 FISEDIT_FIXTURES (the reference fixtures; default ../shared/fixtures beside the package).
@@ -65,6 +64,7 @@ const GEN_OPTIONS = {
   scheduler: { type: 'string' },
   out: { type: 'string' },
   device: { type: 'string' },
+  dtype: { type: 'string' },
 } as const;
 
 
@@ -79,7 +79,7 @@ async function generateCommand(args: string[], demo: boolean): Promise<void> {
     model = ensureTinyModel(dir);
   }
   const t0 = Date.now();
-  const backend = await createBackend(v.device ?? 'cpu');
+  const backend = await backendOption(v);
   const sd = StableDiffusion.load(resolve(model), backend, progressBar('loading'));
   process.stderr.write(`loaded ${model} in ${((Date.now() - t0) / 1000).toFixed(1)}s (${backend.name} backend)\n`);
   const steps = numberOption('steps', v.steps, true) ?? (demo ? 20 : 50);

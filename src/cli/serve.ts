@@ -1,17 +1,19 @@
 // `fisedit serve`: the HTTP API and the web page.
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createBackend } from '../backend/index.js';
 import { ensureTinyModel } from '../default/tiny-model.js';
 import { FiseditError } from '../io/errors.js';
 import { StableDiffusion } from '../pipeline/text-to-image.js';
 import { buildServer } from '../serve/server.js';
+import { DEVICE_HELP, backendOption } from './options.js';
 import { defaultModelDir, fiseditHome } from './paths.js';
 
 export const SERVE_HELP = `fisedit serve: the HTTP API and the web page
 
-  fisedit serve [--model DIR] [--device cpu|cuda] [--data DIR] [--host 127.0.0.1] [--port 7860]
-                [--token T] [--memory-budget MB] [--queue N]
+  fisedit serve [--model DIR] [--device cpu|cuda] [--dtype fp16|tf32|fp32] [--data DIR]
+                [--host 127.0.0.1] [--port 7860] [--token T] [--memory-budget MB] [--queue N]
+
+${DEVICE_HELP}
 
   --data DIR        where sessions are kept (default ~/.cache/fisedit/server); they survive restarts
   --token T         require "Authorization: Bearer T" (or FISEDIT_TOKEN); the page takes ?token=T
@@ -25,7 +27,7 @@ Binds 127.0.0.1 unless --host says otherwise.
 export async function serveCommand(args: string[]): Promise<void> {
   const { values: v } = parseArgs({
     args, strict: true,
-    options: { model: { type: 'string' }, device: { type: 'string' }, data: { type: 'string' }, host: { type: 'string' }, port: { type: 'string' }, token: { type: 'string' }, 'memory-budget': { type: 'string' }, 'host-budget': { type: 'string' }, queue: { type: 'string' } },
+    options: { model: { type: 'string' }, device: { type: 'string' }, dtype: { type: 'string' }, data: { type: 'string' }, host: { type: 'string' }, port: { type: 'string' }, token: { type: 'string' }, 'memory-budget': { type: 'string' }, 'host-budget': { type: 'string' }, queue: { type: 'string' } },
   });
   const port = Number(v.port ?? 7860);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new FiseditError(`--port must be 0..65535, got ${v.port}`);
@@ -34,7 +36,7 @@ export async function serveCommand(args: string[]): Promise<void> {
   const queueLimit = Number(v.queue ?? 32);
   if (!(budget >= 0) || !(hostBudget >= 0) || !(queueLimit >= 1)) throw new FiseditError('--memory-budget and --host-budget must be >= 0, --queue >= 1');
   const model = resolve(v.model ?? ensureTinyModel(defaultModelDir()));
-  const sd = StableDiffusion.load(model, await createBackend(v.device ?? 'cpu'));
+  const sd = StableDiffusion.load(model, await backendOption(v));
   const dataDir = resolve(v.data ?? `${fiseditHome()}/server`);
   const { app } = buildServer({ sd, dataDir, token: v.token ?? process.env.FISEDIT_TOKEN, queueLimit, memoryBudget: budget * 2 ** 20, hostBudget: hostBudget * 2 ** 20 });
   const address = await app.listen({ host: v.host ?? '127.0.0.1', port });

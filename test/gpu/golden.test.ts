@@ -11,7 +11,7 @@ import { maxAbsDiff } from '../../src/verify/compare.js';
 import { fixturesDir } from '../../src/verify/fixtures.js';
 import { GOLDEN_MODELS, formatRow, fp16Tolerance, runGolden } from '../../src/verify/golden.js';
 
-const gpu = new CudaBackend();
+const gpu = new CudaBackend({ math: 'fp32' });
 const half = new CudaBackend({ math: 'fp16' });
 const dir = fixturesDir();
 if (!dir) throw new Error('fixtures not found: run ../shared/device/prepare.sh --fixtures tiny-sd2,tiny-sd15');

@@ -77,7 +77,7 @@ export type ConvolutionMode = 'cudnn' | 'gemm' | 'auto';
 
 export interface CudaOptions {
   device?: number;
-  /** 'fp32' (default: the checking mode), 'tf32' or 'fp16' (see precision.ts). */
+  /** 'fp16' (default), 'tf32' or 'fp32' (the exact checking mode); see precision.ts. */
   math?: Precision;
   /** fp16 only: attention by the flash-attention kernel (default) or by GEMM + softmax + GEMM. */
   flashAttention?: boolean;
@@ -119,7 +119,7 @@ export class CudaBackend implements Backend {
   constructor(o: CudaOptions = {}) {
     this.driver = new Driver(o.device ?? 0);
     this.pool = new MemoryPool(this.driver);
-    this.math = o.math ?? 'fp32';
+    this.math = o.math ?? 'fp16';
     this.elementBytes = storageBytes(this.math);
     const half = this.math === 'fp16';
     this.flash = half && (o.flashAttention ?? true);

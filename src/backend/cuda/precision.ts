@@ -4,8 +4,6 @@
 //   fp16: half storage and weights, fp16 tensor-core GEMMs with float32 accumulation, flash attention.
 export type Precision = 'fp32' | 'tf32' | 'fp16';
 
-export const PRECISIONS: readonly Precision[] = ['fp32', 'tf32', 'fp16'];
-
 const CUDA_R_32F = 0;
 const CUDA_R_16F = 2;
 const COMPUTE_32F = 68;
