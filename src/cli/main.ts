@@ -30,7 +30,7 @@ Usage:
                                       the HTTP API and the web page (see fisedit serve --help)
   fisedit plan --unet-config FILE [--size PX] [--mask FILE.png]
                                       U-Net MACs per layer, dense and sparse (see fisedit plan --help)
-  fisedit bench tiny|unet|plan|load   the benchmarks (results under bench/results/)
+  fisedit bench tiny|unet|edit|plan|load   the benchmarks (results under bench/results/)
   fisedit golden [--fixtures DIR] [--models tiny-sd2,tiny-sd15]
                                       check the engine against the reference fixtures
   fisedit help                        this text
@@ -132,8 +132,8 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       case 'bench': {
         const which = rest[0] ?? 'tiny';
-        const scripts: Record<string, string> = { tiny: 'tiny-unet', unet: 'unet', plan: 'plan-masks', load: 'load' };
-        if (!scripts[which]) throw new FiseditError(`unknown benchmark "${which}" (tiny: the tiny U-Net on the CPU; unet: SD 2 U-Net on the GPU; plan: MACs over masks-dev-300; load: the server under load)`);
+        const scripts: Record<string, string> = { tiny: 'tiny-unet', unet: 'unet', edit: 'edit', plan: 'plan-masks', load: 'load' };
+        if (!scripts[which]) throw new FiseditError(`unknown benchmark "${which}" (tiny: the tiny U-Net on the CPU; unet: SD 2 U-Net on the GPU; edit: FISEdit sparse steps on the GPU; plan: MACs over masks-dev-300; load: the server under load)`);
         process.argv.splice(2, 2, ...rest.slice(1)); // the benchmark reads its own arguments
         await import(new URL(`../../bench/${scripts[which]}.js`, import.meta.url).href);
         return 0;
