@@ -11,7 +11,7 @@ import type { Precision } from '../src/backend/cuda/precision.js';
 import { ensureTinyModel } from '../src/default/tiny-model.js';
 import { UNetMacCounter } from '../src/edit/macs.js';
 import { maskFraction, resampleMask } from '../src/edit/mask.js';
-import { EditSession } from '../src/edit/session.js';
+import { EditSession, type Version } from '../src/edit/session.js';
 import { Config } from '../src/io/config.js';
 import { readMaskSet } from '../src/io/fismask.js';
 import { ClipTextModel, parseClipTextConfig } from '../src/models/clip-text.js';
@@ -96,63 +96,64 @@ const counter = new UNetMacCounter(unetConfig);
 const dense = counter.count(lat, lat).totalDense;
 const bins = [{ name: '~5%', lo: 0.03, hi: 0.07 }, { name: '~15%', lo: 0.13, hi: 0.17 }, { name: '~30%', lo: 0.28, hi: 0.32 }];
 const rows: Record<string, unknown>[] = [];
-for (const bin of bins) {
-  const picks = set.masks.filter((m) => maskFraction(m.mask) >= bin.lo && maskFraction(m.mask) < bin.hi).slice(0, perBin);
-  for (const { index, mask } of picks) {
-    // each step's time from the step callbacks: the median is a replayed step (the first two sparse
-    // steps of an edit run eagerly and record the graph)
-    const stamps: number[] = [performance.now()];
-    const v = session.edit('a dog sitting on the sofa with a hat', { mask, from: 0, onStep: () => stamps.push(performance.now()) });
-    const stepMs = stamps.slice(1).map((t, i) => t - stamps[i]!).sort((a, b) => a - b);
-    const sparseStepMs = stepMs[Math.floor(stepMs.length / 2)]!;
-    const meanSparseStepMs = v.timings.sparseMs / v.timings.sparseSteps;
-    const macs = counter.count(lat, lat, { mask }).totalSparse!;
-    const r = {
-      bin: bin.name, mask: index, editSize: +v.editSize.toFixed(4), sparseStepMs: +sparseStepMs.toFixed(1), meanSparseStepMs: +meanSparseStepMs.toFixed(1),
-      denseStepMs: +denseStepMs.toFixed(1), plainDenseStepMs: +plainDenseStepMs.toFixed(1),
-      wholeEditS: +((v.timings.sparseMs + v.timings.denseMs + v.timings.decodeMs) / 1000).toFixed(2),
-      speedup: +(plainDenseStepMs / sparseStepMs).toFixed(2), gmacSparse: +(macs / 1e9).toFixed(0), gmacDense: +(dense / 1e9).toFixed(0), decodeMs: +v.timings.decodeMs.toFixed(0),
-      // a 50-step edit with k = 10: 10 dense + 40 sparse steps + decode, from the per-step times measured here
-      wholeEdit50StepsEstimateS: +((10 * denseStepMs + 40 * sparseStepMs + v.timings.decodeMs) / 1000).toFixed(2),
-    };
-    console.log(JSON.stringify(r));
-    rows.push(r);
-    session.checkout(0);
-    session.release(v.id);
-    await gc();
-  }
-}
-// a replayed sparse step by phase: inputs copied in, the graph, results copied out (each synchronised)
-const phaseProbe = set.masks.find((m) => maskFraction(m.mask) >= 0.03 && maskFraction(m.mask) < 0.07);
-let replayPhases: Record<string, number> = {};
-if (phaseProbe) {
-  const phases = (gpu.replays.phases = { copyInMs: 0, graphMs: 0, copyOutMs: 0, calls: 0 });
-  const allocs0 = gpu.pool.driverAllocs;
+const inBin = (lo: number, hi: number) => set.masks.filter((m) => maskFraction(m.mask) >= lo && maskFraction(m.mask) < hi);
+
+/**
+ * One edit with `mask`, timed per step from the step callbacks (the median is a replayed step: the
+ * first two sparse steps of an edit run eagerly and record the graph); then released.
+ */
+async function measuredEdit(mask: Uint8Array, report: (v: Version, medianStepMs: number) => void): Promise<void> {
   const stamps: number[] = [performance.now()];
-  const v = session.edit('a dog sitting on the sofa with a hat', { mask: phaseProbe.mask, from: 0, onStep: () => stamps.push(performance.now()) });
-  gpu.replays.phases = undefined;
-  const per = (x: number) => +(x / phases.calls).toFixed(2);
+  const v = session.edit('a dog sitting on the sofa with a hat', { mask, from: 0, onStep: () => stamps.push(performance.now()) });
   const stepMs = stamps.slice(1).map((t, i) => t - stamps[i]!).sort((a, b) => a - b);
-  replayPhases = { copyInMs: per(phases.copyInMs), graphMs: per(phases.graphMs), copyOutMs: per(phases.copyOutMs), replays: phases.calls, medianStepMs: +stepMs[Math.floor(stepMs.length / 2)]!.toFixed(2), cuMemAllocPerStep: +((gpu.pool.driverAllocs - allocs0) / v.timings.sparseSteps).toFixed(1) };
-  console.log('replayed sparse step by phase (per replay, synchronised):', JSON.stringify(replayPhases));
+  report(v, stepMs[Math.floor(stepMs.length / 2)]!);
   session.checkout(0);
   session.release(v.id);
   await gc();
 }
 
-// where a sparse step's time goes: one more edit with every launch synchronised and timed
-const probe = set.masks.find((m) => maskFraction(m.mask) >= 0.03 && maskFraction(m.mask) < 0.07);
+for (const bin of bins) {
+  for (const { index, mask } of inBin(bin.lo, bin.hi).slice(0, perBin)) {
+    await measuredEdit(mask, (v, sparseStepMs) => {
+      const macs = counter.count(lat, lat, { mask }).totalSparse!;
+      const r = {
+        bin: bin.name, mask: index, editSize: +v.editSize.toFixed(4), sparseStepMs: +sparseStepMs.toFixed(1),
+        meanSparseStepMs: +(v.timings.sparseMs / v.timings.sparseSteps).toFixed(1),
+        denseStepMs: +denseStepMs.toFixed(1), plainDenseStepMs: +plainDenseStepMs.toFixed(1),
+        wholeEditS: +((v.timings.sparseMs + v.timings.denseMs + v.timings.decodeMs) / 1000).toFixed(2),
+        speedup: +(plainDenseStepMs / sparseStepMs).toFixed(2), gmacSparse: +(macs / 1e9).toFixed(0), gmacDense: +(dense / 1e9).toFixed(0), decodeMs: +v.timings.decodeMs.toFixed(0),
+        // a 50-step edit with k = 10: 10 dense + 40 sparse steps + decode, from the per-step times measured here
+        wholeEdit50StepsEstimateS: +((10 * denseStepMs + 40 * sparseStepMs + v.timings.decodeMs) / 1000).toFixed(2),
+      };
+      console.log(JSON.stringify(r));
+      rows.push(r);
+    });
+  }
+}
+
+// a ~5% edit twice more: a replayed step by phase (inputs in, the graph, results out, each
+// synchronised), then where an eager sparse step's time goes (every launch synchronised and timed)
+const probe = inBin(0.03, 0.07)[0];
+let replayPhases: Record<string, number> = {};
 let sparseProfile: { op: string; ms: number; count: number }[] = [];
 if (probe) {
+  const phases = (gpu.replays.phases = { copyInMs: 0, graphMs: 0, copyOutMs: 0, calls: 0 });
+  const allocs0 = gpu.pool.driverAllocs;
+  await measuredEdit(probe.mask, (v, medianStepMs) => {
+    const per = (x: number) => +(x / phases.calls).toFixed(2);
+    replayPhases = { copyInMs: per(phases.copyInMs), graphMs: per(phases.graphMs), copyOutMs: per(phases.copyOutMs), replays: phases.calls, medianStepMs: +medianStepMs.toFixed(2), cuMemAllocPerStep: +((gpu.pool.driverAllocs - allocs0) / v.timings.sparseSteps).toFixed(1) };
+  });
+  gpu.replays.phases = undefined;
+  console.log('replayed sparse step by phase (per replay, synchronised):', JSON.stringify(replayPhases));
+
   gpu.profile = new Map();
   const launches0 = gpu.launches;
-  const v = session.edit('a dog sitting on the sofa with a hat', { mask: probe.mask, from: 0 });
-  const perStep = (n: number) => +(n / v.timings.sparseSteps).toFixed(2);
-  sparseProfile = [...gpu.profile].sort((a, b) => b[1].ms - a[1].ms).slice(0, 14).map(([op, e]) => ({ op, ms: perStep(e.ms), count: perStep(e.count) }));
-  console.log(`sparse step profile (per step, serialised), ${perStep(gpu.launches - launches0)} launches per step of the edit:`, JSON.stringify(sparseProfile));
+  await measuredEdit(probe.mask, (v) => {
+    const perStep = (n: number) => +(n / v.timings.sparseSteps).toFixed(2);
+    sparseProfile = [...gpu.profile!].sort((a, b) => b[1].ms - a[1].ms).slice(0, 14).map(([op, e]) => ({ op, ms: perStep(e.ms), count: perStep(e.count) }));
+    console.log(`sparse step profile (per step, serialised), ${perStep(gpu.launches - launches0)} launches per step of the edit:`, JSON.stringify(sparseProfile));
+  });
   gpu.profile = undefined;
-  session.checkout(0);
-  session.release(v.id);
 }
 const out = {
   what: `FISEdit sparse steps on the cuda backend (${gpu.description}): SD 2 at ${px} px, batch 2, DPM-Solver++, ${steps}-step session, masks of masks-dev-300`,

@@ -5,8 +5,7 @@ import { CpuBackend } from './cpu/cpu.js';
 import { FiseditError } from '../io/errors.js';
 import type { Precision } from './cuda/precision.js';
 
-/** The cuda precisions (cuda/precision.ts), listed here so that naming one never loads the GPU code. */
-export const PRECISIONS: readonly Precision[] = ['fp16', 'tf32', 'fp32'];
+export { PRECISIONS } from './cuda/precision.js';
 
 export type DeviceName = 'cpu' | 'cuda';
 

@@ -332,9 +332,11 @@ export class EditSession {
     const norm = o.norm ?? 'exact', attention = o.attention ?? 'accurate', blocks = o.blocks ?? 'apsc';
     if (norm !== 'exact' && norm !== 'cached') throw new FiseditError(`norm must be "exact" or "cached", got ${JSON.stringify(norm)}`);
     if (attention !== 'accurate' && attention !== 'fast') throw new FiseditError(`attention must be "accurate" or "fast", got ${JSON.stringify(attention)}`);
-    if (userMask) new SparsePlan(userMask, h, w, blocks); // validates the block policy before any work
-
     const sd = this.sd;
+    const sparseStepsFor = (m: Uint8Array) => new SparseSteps(this.ops, sd.unet, new SparsePlan(m, h, w, blocks));
+    // a user's mask makes the plan now, which also validates the block policy before any work
+    let sparseSteps = userMask ? sparseStepsFor(userMask) : undefined;
+
     const scheduler = sd.scheduler(s.steps, s.scheduler);
     const { context, truncated } = this.encode(s, prompt);
     const tok = sd.tokenizer;
@@ -342,15 +344,14 @@ export class EditSession {
     const cache = new GenerationCache();
     const diffs: Float64Array[] = [];
     let mask = userMask;
-    let plan = mask ? new SparsePlan(mask, h, w, blocks) : undefined;
     let x: Float32Array = s.noise.map((v) => v * scheduler.initNoiseSigma);
     let denseMs = 0, sparseMs = 0;
-    let sparseSteps: SparseSteps | undefined;
     try {
       for (let i = 0; i < s.steps; i++) {
         const t0 = performance.now();
         const baseStep = baseCache.steps[i]!;
-        const sparse = plan !== undefined;
+        const steps = sparseSteps;
+        const sparse = steps !== undefined;
         if (sparse) {
           // outside the mask, the latents and the scheduler's history are the base's, exactly
           x = keepOutside(x, baseStep.latents, mask!);
@@ -361,8 +362,7 @@ export class EditSession {
         const recordProbs = i < s.recordSteps;
         let call: UNetCall;
         if (sparse) {
-          sparseSteps ??= new SparseSteps(this.ops, sd.unet, plan!);
-          const steps = sparseSteps, opts = { condItem: condItem(s), recordProbs, norm, attention };
+          const opts = { condItem: condItem(s), recordProbs, norm, attention };
           call = (u, e, c) => steps.run(u, e, c, baseStep, rec, opts);
         } else {
           const ctx = new RecordingContext(this.ops, rec, { condItem: condItem(s), recordProbs, control: map && baseStep.probs.size ? { base: baseStep, map } : undefined });
@@ -373,7 +373,7 @@ export class EditSession {
           diffs.push(latentDifference(x, baseCache.steps[i + 1]?.latents ?? baseCache.final, sd.latentChannels));
           if (i === k - 1) {
             mask = automaticMask(diffs, h, w, o.threshold ?? 'otsu');
-            plan = new SparsePlan(mask, h, w, blocks);
+            sparseSteps = sparseStepsFor(mask);
           }
         }
         if (sparse) sparseMs += performance.now() - t0;

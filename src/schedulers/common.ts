@@ -65,6 +65,14 @@ export function alphasCumprod(c: ScheduleConfig): Float64Array {
   return out;
 }
 
+/**
+ * alphas_cumprod at timestep t; before the first one (t < 0), 1 with set_alpha_to_one, else
+ * alphas_cumprod[0] (how DDIM and PNDM end their last step).
+ */
+export function alphaAt(ac: Float64Array, t: number, setAlphaToOne: boolean): number {
+  return t >= 0 ? ac[t]! : setAlphaToOne ? 1 : ac[0]!;
+}
+
 /** Inference timesteps, descending, as diffusers' set_timesteps computes them for a spacing. */
 export function spacedTimesteps(c: ScheduleConfig, steps: number, spacing: Spacing = c.spacing): number[] {
   const T = c.trainSteps;

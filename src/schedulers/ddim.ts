@@ -1,7 +1,7 @@
 // DDIM (eta = 0): predict x0 and the noise from the model output, then move to the previous
 // timestep deterministically.
 import { Config } from '../io/config.js';
-import { alphasCumprod, combine, parseScheduleConfig, spacedTimesteps, type Latents, type ScheduleConfig } from './common.js';
+import { alphaAt, alphasCumprod, combine, parseScheduleConfig, spacedTimesteps, type Latents, type ScheduleConfig } from './common.js';
 import type { Scheduler } from './scheduler.js';
 
 export class DDIMScheduler implements Scheduler {
@@ -9,12 +9,10 @@ export class DDIMScheduler implements Scheduler {
   readonly timesteps: number[];
   readonly initNoiseSigma = 1;
   private readonly ac: Float64Array;
-  private readonly finalAlpha: number;
   private readonly clip: number | undefined;
 
-  constructor(private readonly cfg: ScheduleConfig, steps: number, setAlphaToOne: boolean, clipSample: number | undefined) {
+  constructor(private readonly cfg: ScheduleConfig, steps: number, private readonly setAlphaToOne: boolean, clipSample: number | undefined) {
     this.ac = alphasCumprod(cfg);
-    this.finalAlpha = setAlphaToOne ? 1 : this.ac[0]!;
     this.clip = clipSample;
     this.timesteps = spacedTimesteps(cfg, steps);
   }
@@ -33,7 +31,7 @@ export class DDIMScheduler implements Scheduler {
     const t = this.timesteps[i]!;
     const prev = t - Math.floor(this.cfg.trainSteps / this.timesteps.length);
     const a = this.ac[t]!;
-    const aPrev = prev >= 0 ? this.ac[prev]! : this.finalAlpha;
+    const aPrev = alphaAt(this.ac, prev, this.setAlphaToOne);
     const sa = Math.sqrt(a), sb = Math.sqrt(1 - a);
     let x0: Latents, eps: Latents;
     if (this.cfg.prediction === 'epsilon') {

@@ -3,7 +3,7 @@
 // timestep pair), hence one more U-Net call than steps.
 import { Config } from '../io/config.js';
 import { FiseditError } from '../io/errors.js';
-import { alphasCumprod, parseScheduleConfig, spacedTimesteps, type Latents, type ScheduleConfig } from './common.js';
+import { alphaAt, alphasCumprod, parseScheduleConfig, spacedTimesteps, type Latents, type ScheduleConfig } from './common.js';
 import type { Scheduler } from './scheduler.js';
 
 export class PNDMScheduler implements Scheduler {
@@ -11,14 +11,12 @@ export class PNDMScheduler implements Scheduler {
   readonly timesteps: number[];
   readonly initNoiseSigma = 1;
   private readonly ac: Float64Array;
-  private readonly finalAlpha: number;
   private readonly ratio: number;
   private ets: Latents[] = [];
   private curSample: Latents | undefined;
 
-  constructor(private readonly cfg: ScheduleConfig, steps: number, setAlphaToOne: boolean) {
+  constructor(private readonly cfg: ScheduleConfig, steps: number, private readonly setAlphaToOne: boolean) {
     this.ac = alphasCumprod(cfg);
-    this.finalAlpha = setAlphaToOne ? 1 : this.ac[0]!;
     this.ratio = Math.floor(cfg.trainSteps / steps);
     const desc = spacedTimesteps(cfg, steps); // descending
     // ascending t: [t0..t_{n-2}, t_{n-2}, t_{n-1}] reversed -> the second timestep repeated
@@ -62,7 +60,7 @@ export class PNDMScheduler implements Scheduler {
 
   private previous(x: Latents, t: number, prev: number, m: Latents): Latents {
     const a = this.ac[t]!;
-    const aPrev = prev >= 0 ? this.ac[prev]! : this.finalAlpha;
+    const aPrev = alphaAt(this.ac, prev, this.setAlphaToOne);
     const b = 1 - a, bPrev = 1 - aPrev;
     const eps = this.cfg.prediction === 'v_prediction' ? m.map((v, k) => Math.sqrt(a) * v + Math.sqrt(b) * x[k]!) : m;
     const sampleCoeff = Math.sqrt(aPrev / a);

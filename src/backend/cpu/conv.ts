@@ -2,6 +2,7 @@
 // kernel row, the input span under the kernel is contiguous in NHWC when it lies inside the
 // image, so the inner loop is one dot product of length kw * I.
 import type { Conv2dOptions } from '../backend.js';
+import { addDots } from './dot.js';
 
 export function conv2d(
   x: Float32Array, xShape: readonly number[],
@@ -30,42 +31,12 @@ export function conv2d(
           if (iy < 0 || iy >= h) continue;
           const rowBase = (b * h + iy) * wd;
           if (inside) {
-            const xo = (rowBase + x0) * ci;
-            let oc = 0;
-            // four output channels per pass: each input span is read once per four dot products
-            for (; oc + 4 <= co; oc += 4) {
-              const w0 = (oc * kh + ky) * rowLen, step = kh * rowLen;
-              const w1 = w0 + step, w2 = w1 + step, w3 = w2 + step;
-              let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
-              for (let i = 0; i < rowLen; i++) {
-                const xv = x[xo + i]!;
-                a0 += xv * w[w0 + i]!;
-                a1 += xv * w[w1 + i]!;
-                a2 += xv * w[w2 + i]!;
-                a3 += xv * w[w3 + i]!;
-              }
-              out[o + oc] += a0;
-              out[o + oc + 1] += a1;
-              out[o + oc + 2] += a2;
-              out[o + oc + 3] += a3;
-            }
-            for (; oc < co; oc++) {
-              const wo2 = (oc * kh + ky) * rowLen;
-              let acc = 0;
-              for (let i = 0; i < rowLen; i++) acc += x[xo + i]! * w[wo2 + i]!;
-              out[o + oc] += acc;
-            }
+            addDots(x, (rowBase + x0) * ci, w, ky * rowLen, kh * rowLen, rowLen, co, out, o);
           } else {
             for (let kx = 0; kx < kw; kx++) {
               const ix = x0 + kx;
               if (ix < 0 || ix >= wd) continue;
-              const xo = (rowBase + ix) * ci;
-              for (let oc = 0; oc < co; oc++) {
-                const wo2 = ((oc * kh + ky) * kw + kx) * ci;
-                let acc = 0;
-                for (let i = 0; i < ci; i++) acc += x[xo + i]! * w[wo2 + i]!;
-                out[o + oc] += acc;
-              }
+              addDots(x, (rowBase + ix) * ci, w, (ky * kw + kx) * ci, kh * rowLen, ci, co, out, o);
             }
           }
         }

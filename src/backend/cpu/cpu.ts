@@ -5,6 +5,7 @@ import type { AttentionOptions, Backend, ChannelAffine, Conv2dOptions, TileSet }
 import { Tensor, numel, oihwToOhwi, sameShape, shapeString } from '../../tensor/tensor.js';
 import { FiseditError } from '../../io/errors.js';
 import { conv2d } from './conv.js';
+import { addDots } from './dot.js';
 import * as sparse from './sparse.js';
 
 type T = Tensor<Float32Array>;
@@ -105,31 +106,9 @@ export class CpuBackend implements Backend {
     const xs = data(x), ws = data(w), bs = b ? data(b) : undefined;
     const m = xs.length / k;
     const out = new Float32Array(m * n);
-    // four output features per pass, so each input row is read once per four dot products
     for (let r = 0; r < m; r++) {
-      const xo = r * k;
-      let c = 0;
-      for (; c + 4 <= n; c += 4) {
-        const w0 = c * k, w1 = w0 + k, w2 = w1 + k, w3 = w2 + k;
-        let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
-        for (let i = 0; i < k; i++) {
-          const xv = xs[xo + i]!;
-          a0 += xv * ws[w0 + i]!;
-          a1 += xv * ws[w1 + i]!;
-          a2 += xv * ws[w2 + i]!;
-          a3 += xv * ws[w3 + i]!;
-        }
-        out[r * n + c] = bs ? a0 + bs[c]! : a0;
-        out[r * n + c + 1] = bs ? a1 + bs[c + 1]! : a1;
-        out[r * n + c + 2] = bs ? a2 + bs[c + 2]! : a2;
-        out[r * n + c + 3] = bs ? a3 + bs[c + 3]! : a3;
-      }
-      for (; c < n; c++) {
-        const wo = c * k;
-        let acc = 0;
-        for (let i = 0; i < k; i++) acc += xs[xo + i]! * ws[wo + i]!;
-        out[r * n + c] = bs ? acc + bs[c]! : acc;
-      }
+      if (bs) out.set(bs, r * n);
+      addDots(xs, r * k, ws, 0, k, k, n, out, r * n);
     }
     return make([...x.shape.slice(0, -1), n], out);
   }

@@ -67,10 +67,12 @@ const FLASH_ARGS: ArgKind[] = ['ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 
 const FLASH_KERNELS = [...FLASH_DIMS.map((dp) => `k_flash_${dp}_1`), ...FLASH_DIMS.filter((dp) => dp <= FLASH_WIDE_MAX_DIM).map((dp) => `k_flash_${dp}_2`)];
 const ATTENTION_KERNELS: Record<string, ArgKind[]> = Object.fromEntries(FLASH_KERNELS.map((k) => [k, FLASH_ARGS]));
 const KERNELS: Record<string, ArgKind[]> = { ...OPS_KERNELS, ...ATTENTION_KERNELS };
-/** Flash attention's key tile (kernels/attention.cu KB); 4 warps per block, 16 query rows per warp and m-tile. */
-const FLASH_BLOCK = 64;
+/** Flash attention's key tile (kernels/attention.cu KB). */
+const FLASH_KEY_TILE = 64;
+/** Query rows of a flash-attention block per m-tile (MT) of its warps: 4 warps of 16 rows. */
+const FLASH_QUERY_ROWS = 64;
 /** Shared memory of one flash-attention block: two stages of a K and a V tile of padded rows. */
-const flashSharedBytes = (dp: number) => 2 * 2 * FLASH_BLOCK * (dp + 8) * 2;
+const flashSharedBytes = (dp: number) => 2 * 2 * FLASH_KEY_TILE * (dp + 8) * 2;
 
 type T = Tensor<DeviceBuffer>;
 export type ConvolutionMode = 'cudnn' | 'gemm' | 'auto';
@@ -91,9 +93,9 @@ export interface CudaOptions {
   /**
    * Convolutions other than 1x1: by cuDNN, by im2col + cuBLASLt GEMM, or 'auto' (default): cuDNN
    * inside a CUDA graph, im2col + GEMM otherwise. cuDNN's kernels are faster (768 px U-Net call as a
-   * graph: 18.1 against 20.3 ms) but each cuDNN call costs ~0.15 ms of host time, which a graph pays
-   * once and an eager step every time (eager sparse 5% step: 38.4 against 26.2 ms);
-   * bench/results/2026-11-30-unet-cuda-fp16-cudnn-vs-im2col.json, 2026-11-30-edit-cuda-fp16-{cudnn,gemm}.json.
+   * graph: 18.1 against 20.3 ms) but its calls are costly on the host, which a graph pays once and
+   * an eager step every time (eager sparse 5% step: 38.4 against 26.2 ms); bench/results/
+   * 2026-11-30-unet-cuda-fp16-cudnn-vs-im2col.json, 2026-11-30-edit-cuda-fp16-eager-{cudnn,gemm}.json.
    */
   convolution?: ConvolutionMode;
 }
@@ -142,10 +144,11 @@ export class CudaBackend implements Backend {
       pool: this.pool,
       elementBytes: this.elementBytes,
       stage: (shape) => this.keep(this.empty(shape)) as T,
-      keepAll: (f) => this.tidy(f, true).map((t) => this.keep(t) as T),
+      keepAll: (f) => this.tidy(f).map((t) => this.keep(t) as T),
       reshape: (t, shape) => this.reshape(t, shape),
       ptr: (t) => this.p(t),
       copyMany: (copies) => this.copyMany(copies),
+      launched: () => this.launches++,
       recording: (on) => (this.capturing = on),
     });
     if (half) {
@@ -263,9 +266,10 @@ export class CudaBackend implements Backend {
     this.pool.release(t.storage as DeviceBuffer);
   }
 
-  /** `arrays`: the result is an array of tensors, all kept past the scope. */
-  tidy<R>(f: () => R, arrays = false): R {
-    return this.pool.tidy(f, (r) => (r instanceof Tensor ? [r.storage as DeviceBuffer] : arrays && Array.isArray(r) ? r.map((t: Tensor) => t.storage as DeviceBuffer) : []));
+  /** The result's tensors (a tensor, or an array of them) outlive the scope. */
+  tidy<R>(f: () => R): R {
+    const buffers = (r: unknown): DeviceBuffer[] => (r instanceof Tensor ? [r.storage as DeviceBuffer] : Array.isArray(r) ? r.flatMap(buffers) : []);
+    return this.pool.tidy(f, buffers);
   }
 
   keep(t: Tensor): Tensor {
@@ -281,7 +285,6 @@ export class CudaBackend implements Backend {
   readonly replays: GraphReplays;
 
   replayable(key: string, inputs: readonly Tensor[], f: (...inputs: Tensor[]) => Tensor[]): Tensor[] {
-    this.launches++;
     return this.replays.call(key, inputs, f, this.profile !== undefined); // profiling times each launch: eager
   }
 
@@ -400,10 +403,10 @@ export class CudaBackend implements Backend {
     if (this.flash && !opts.causal && d % 8 === 0 && dp !== undefined) {
       // no score matrix in memory: fp16 tensor cores, online softmax in registers
       const out = this.empty(q.shape);
-      const wideBlocks = Math.ceil(lq / 128) * batch * opts.heads; // 2 resident blocks per SM at 32 rows per warp
+      const wideBlocks = Math.ceil(lq / (2 * FLASH_QUERY_ROWS)) * batch * opts.heads; // 2 resident per SM at MT = 2
       const wide = this.flashRowsPerWarp === 32 || (this.flashRowsPerWarp === 'auto' && wideBlocks >= 4 * this.driver.multiprocessors);
       const mt = wide && dp <= FLASH_WIDE_MAX_DIM ? 2 : 1;
-      if (lq && k.shape[1]) this.run(`k_flash_${dp}_${mt}`, 0, [this.p(q), this.p(k), this.p(v), this.p(out), lq, k.shape[1]!, width, d, opts.heads, 1 / Math.sqrt(d)], 128, Math.ceil(lq / (64 * mt)), flashSharedBytes(dp), batch * opts.heads);
+      if (lq && k.shape[1]) this.run(`k_flash_${dp}_${mt}`, 0, [this.p(q), this.p(k), this.p(v), this.p(out), lq, k.shape[1]!, width, d, opts.heads, 1 / Math.sqrt(d)], 128, Math.ceil(lq / (FLASH_QUERY_ROWS * mt)), flashSharedBytes(dp), batch * opts.heads);
       return out;
     }
     return this.tidy(() => this.applyProbs(this.attentionProbs(q, k, opts.heads, opts.causal ?? false), v));

@@ -29,8 +29,6 @@ export interface ConvShape {
 interface Plan {
   x: unknown; w: unknown; y: unknown; bias: unknown; conv: unknown;
   algo: number;
-  workspace: number;
-  fusedBias: boolean;
 }
 
 export class Cudnn {
@@ -113,7 +111,7 @@ export class Cudnn {
       }
     }
     if (algo < 0) throw new FiseditError(`cuDNN has no convolution algorithm for ${JSON.stringify(s)} within ${this.workspaceBytes} bytes of workspace`);
-    p = { x, w: wd[0], y, bias, conv: cd[0], algo, workspace: this.workspace, fusedBias: algo === IMPLICIT_PRECOMP_GEMM };
+    p = { x, w: wd[0], y, bias, conv: cd[0], algo };
     this.plans.set(key, p);
     return p;
   }
@@ -121,11 +119,12 @@ export class Cudnn {
   /** y = conv(x, w) (+ bias per output channel); every pointer is an NHWC tensor of the shape's size. */
   forward(s: ConvShape, x: number, w: number, y: number, bias: number): void {
     const p = this.plan(s);
-    if (bias && p.fusedBias) {
-      this.check('cudnnConvolutionBiasActivationForward', this.f.forwardBias!(this.handle, this.one, p.x, x, p.w, w, p.conv, p.algo, p.workspace, this.workspaceBytes, this.zero, p.y, y, p.bias, bias, this.activation, p.y, y));
+    // the fused call takes an identity activation only with implicit precomputed GEMM
+    if (bias && p.algo === IMPLICIT_PRECOMP_GEMM) {
+      this.check('cudnnConvolutionBiasActivationForward', this.f.forwardBias!(this.handle, this.one, p.x, x, p.w, w, p.conv, p.algo, this.workspace, this.workspaceBytes, this.zero, p.y, y, p.bias, bias, this.activation, p.y, y));
       return;
     }
-    this.check('cudnnConvolutionForward', this.f.forward!(this.handle, this.one, p.x, x, p.w, w, p.conv, p.algo, p.workspace, this.workspaceBytes, this.zero, p.y, y));
+    this.check('cudnnConvolutionForward', this.f.forward!(this.handle, this.one, p.x, x, p.w, w, p.conv, p.algo, this.workspace, this.workspaceBytes, this.zero, p.y, y));
     if (bias) this.check('cudnnAddTensor', this.f.addTensor!(this.handle, this.one, p.bias, bias, this.one, p.y, y));
   }
 }

@@ -4,6 +4,9 @@
 //   fp16: half storage and weights, fp16 tensor-core GEMMs with float32 accumulation, flash attention.
 export type Precision = 'fp32' | 'tf32' | 'fp16';
 
+/** The precisions, the default first. This module loads nothing of the GPU's. */
+export const PRECISIONS: readonly Precision[] = ['fp16', 'tf32', 'fp32'];
+
 const CUDA_R_32F = 0;
 const CUDA_R_16F = 2;
 const COMPUTE_32F = 68;

@@ -23,6 +23,8 @@ export interface ReplayHost {
   ptr(t: Tensor): number;
   /** Device copies in one launch. */
   copyMany(copies: readonly Copy[]): void;
+  /** Counts a graph launch with the backend's launches. */
+  launched(): void;
   /** While recording, ops choose what a graph runs best, and uploads are refused. */
   recording(on: boolean): void;
 }
@@ -60,6 +62,7 @@ export class GraphReplays {
     h.copyMany(inputs.map((t, i) => [replay.inputs[i]!.storage.ptr, h.ptr(t), t.size * h.elementBytes]));
     const t1 = mark();
     h.driver.replay(replay.exec);
+    h.launched();
     const t2 = mark();
     // one copy per buffer (results sharing a buffer keep sharing it)
     const copies = new Map<DeviceBuffer, DeviceBuffer>();
