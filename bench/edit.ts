@@ -136,6 +136,7 @@ for (const bin of bins) {
 const probe = inBin(0.03, 0.07)[0];
 let replayPhases: Record<string, number> = {};
 let sparseProfile: { op: string; ms: number; count: number }[] = [];
+let sparseProfileMs = 0;
 if (probe) {
   const phases = (gpu.replays.phases = { copyInMs: 0, graphMs: 0, copyOutMs: 0, calls: 0 });
   const allocs0 = gpu.pool.driverAllocs;
@@ -146,14 +147,25 @@ if (probe) {
   gpu.replays.phases = undefined;
   console.log('replayed sparse step by phase (per replay, synchronised):', JSON.stringify(replayPhases));
 
-  gpu.profile = new Map();
+  // one sparse step (the fourth) timed op by op on the GPU; replayable calls run eagerly meanwhile
   const launches0 = gpu.launches;
-  await measuredEdit(probe.mask, (v) => {
-    const perStep = (n: number) => +(n / v.timings.sparseSteps).toFixed(2);
-    sparseProfile = [...gpu.profile!].sort((a, b) => b[1].ms - a[1].ms).slice(0, 14).map(([op, e]) => ({ op, ms: perStep(e.ms), count: perStep(e.count) }));
-    console.log(`sparse step profile (per step, serialised), ${perStep(gpu.launches - launches0)} launches per step of the edit:`, JSON.stringify(sparseProfile));
+  let profiled = 0;
+  const profiledStep = 4;
+  const v = session.edit('a dog sitting on the sofa with a hat', {
+    mask: probe.mask, from: 0,
+    onStep: (step) => {
+      if (step === profiledStep) gpu.profileStart();
+      if (step === profiledStep + 1) {
+        const p = gpu.profileEnd();
+        sparseProfile = p.ops.slice(0, 16).map(({ op, ms, count }) => ({ op, ms: +ms.toFixed(3), count }));
+        profiled = p.totalMs;
+        console.log(`sparse step profile (GPU time per op, ops queued while held: ${p.heldFraction}), ${p.totalMs.toFixed(2)} ms in all, ${gpu.launches - launches0} launches:`, JSON.stringify(sparseProfile));
+      }
+    },
   });
-  gpu.profile = undefined;
+  session.checkout(0);
+  session.release(v.id);
+  sparseProfileMs = +profiled.toFixed(2);
 }
 const out = {
   what: `FISEdit sparse steps on the cuda backend (${gpu.description}): SD 2 at ${px} px, batch 2, DPM-Solver++, ${steps}-step session, masks of masks-dev-300`,
@@ -165,6 +177,7 @@ const out = {
   generation: { steps, seconds: +(v0.timings.denseMs / 1000).toFixed(2), denseStepMs: +denseStepMs.toFixed(1), cacheMiBPerStep: +(bytes.perStep / 2 ** 20).toFixed(0) },
   edits: rows,
   sparseProfilePerStep: sparseProfile,
+  sparseProfileMs,
   replayPhases,
 };
 const dir = process.env.OUT ?? join(PACKAGE_ROOT, 'bench', 'results');

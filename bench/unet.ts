@@ -64,12 +64,12 @@ for (const math of maths) for (const convolution of convolutions) for (const fla
     const ms = measure(true);
     const median = ms[Math.floor(ms.length / 2)]!;
     gpu.replays.enabled = false;
-    // where the time goes: one call with every launch synchronised, and the host's share of a normal call
+    // where the time goes: one call timed op by op on the GPU (profiler.ts), and the host's share of a normal call
     const launches0 = gpu.launches;
-    gpu.profile = new Map();
-    const [, profiledMs] = time(gpu, step);
-    const profile = [...gpu.profile].sort((a, b) => b[1].ms - a[1].ms).map(([k, v]) => ({ op: k, ms: +v.ms.toFixed(2), count: v.count }));
-    gpu.profile = undefined;
+    gpu.profileStart();
+    step();
+    const profiled = gpu.profileEnd();
+    const profile = profiled.ops.map(({ op, ms, count }) => ({ op, ms: +ms.toFixed(3), count }));
     const hostStart = performance.now();
     step();
     const hostMs = performance.now() - hostStart; // enqueue time only: the GPU may still be busy
@@ -78,7 +78,7 @@ for (const math of maths) for (const convolution of convolutions) for (const fla
     const r = {
       math, flashAttention: gpu.flash, flashRowsPerWarp, convolution, px, batch: 2, msPerCall: +median.toFixed(2), msMin: +ms[0]!.toFixed(2),
       msPerCallEager: +eager[Math.floor(eager.length / 2)]!.toFixed(2), gmac: +(macs / 1e9).toFixed(1), tflops: +((2 * macs) / (median / 1000) / 1e12).toFixed(1),
-      peakGpuGiB: +(gpu.pool.peak / 2 ** 30).toFixed(2), launchesPerCall, hostEnqueueMs: +hostMs.toFixed(2), serialisedMs: +profiledMs.toFixed(2), profile: profile.slice(0, 12),
+      peakGpuGiB: +(gpu.pool.peak / 2 ** 30).toFixed(2), launchesPerCall, hostEnqueueMs: +hostMs.toFixed(2), profiledMs: +profiled.totalMs.toFixed(2), profileHeldFraction: profiled.heldFraction, profile: profile.slice(0, 40),
     };
     console.log(JSON.stringify(r));
     results.push(r);

@@ -61,10 +61,13 @@ export interface Backend {
   /** Drops what was recorded for replayable calls under this key, and the memory it holds. */
   forget(key: string): void;
 
-  /** x [..., K] @ w^T (w: [N, K], PyTorch's Linear layout) + b -> [..., N]. */
-  linear(x: Tensor, w: Tensor, b?: Tensor): Tensor;
-  /** x [N, H, W, Cin] with a weight from convWeight -> [N, Ho, Wo, Cout]. */
-  conv2d(x: Tensor, w: Tensor, b: Tensor | undefined, opts?: Conv2dOptions): Tensor;
+  /**
+   * x [..., K] @ w^T (w: [N, K], PyTorch's Linear layout) + b -> [..., N], + residual (shaped like
+   * the result) when given: a block's residual sum, which a backend may fuse into the GEMM.
+   */
+  linear(x: Tensor, w: Tensor, b?: Tensor, residual?: Tensor): Tensor;
+  /** x [N, H, W, Cin] with a weight from convWeight -> [N, Ho, Wo, Cout] (+ residual, as linear's). */
+  conv2d(x: Tensor, w: Tensor, b: Tensor | undefined, opts?: Conv2dOptions, residual?: Tensor): Tensor;
   /** LayerNorm over the last dimension. */
   layerNorm(x: Tensor, gamma: Tensor, beta: Tensor, eps: number): Tensor;
   /** Multi-head scaled-dot-product attention; q [B, Lq, H*d], k and v [B, Lk, H*d] -> [B, Lq, H*d]. */

@@ -33,11 +33,12 @@ export class RecordingContext implements StepContext {
   }
 
   // the recorded affine is applied as GroupNorm.forward would (same bits, statistics computed once)
-  conv(conv: Conv2d, x: Tensor, norm?: GroupNorm, silu = false): Tensor {
+  // the convolution's own output is what the cache holds: the residual is added after
+  conv(conv: Conv2d, x: Tensor, norm?: GroupNorm, silu = false, residual?: Tensor): Tensor {
     const input = norm ? this.ops.channelAffine(x, this.recordNorm(norm, x), silu) : silu ? this.ops.silu(x) : x;
     const y = conv.forward(input);
     this.rec.tensors.set(conv.name, this.ops.keep(y));
-    return y;
+    return residual ? this.ops.add(residual, y) : y;
   }
 
   tokens(norm: GroupNorm, x: Tensor): Tensor {
@@ -109,7 +110,7 @@ export class SparseContext implements StepContext {
   }
 
 
-  conv(conv: Conv2d, x: Tensor, norm?: GroupNorm, silu = false): Tensor {
+  conv(conv: Conv2d, x: Tensor, norm?: GroupNorm, silu = false, residual?: Tensor): Tensor {
     const ops = this.ops;
     const [n, inH, inW] = x.shape as [number, number, number, number];
     const p = this.plan.conv(conv.name, { inH, inW, kernel: conv.kernel, stride: conv.stride, padding: conv.padding });
@@ -132,7 +133,7 @@ export class SparseContext implements StepContext {
       }
     }
     this.rec.tensors.set(conv.name, this.ops.keep(y));
-    return y;
+    return residual ? ops.add(residual, y) : y;
   }
 
   tokens(norm: GroupNorm, x: Tensor): Tensor {

@@ -20,12 +20,15 @@ export class Attention {
     this.toOut = new Linear(p.at('to_out.0'), queryDim, queryDim);
   }
 
-  /** Self-attention when no context is given, else cross-attention to it. x [B, L, C]; context [B, Lc, Cc]. */
-  forward(ctx: StepContext, x: Tensor, context?: Tensor): Tensor {
+  /**
+   * Self-attention when no context is given, else cross-attention to it. x [B, L, C]; context
+   * [B, Lc, Cc]; residual (shaped like x) is added to the output projection's result.
+   */
+  forward(ctx: StepContext, x: Tensor, context?: Tensor, residual?: Tensor): Tensor {
     const q = this.toQ.forward(x);
     const src = context ?? x;
     const k = this.toK.forward(src), v = this.toV.forward(src);
     const o = context ? ctx.crossAttention(this.name, q, k, v, this.heads) : ctx.selfAttention(this.name, q, k, v, this.heads);
-    return this.toOut.forward(o);
+    return this.toOut.forward(o, residual);
   }
 }

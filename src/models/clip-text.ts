@@ -56,9 +56,9 @@ class ClipLayer {
   forward(x: Tensor): Tensor {
     const ops = this.q.ops;
     const h = this.ln1.forward(x);
-    x = ops.add(x, this.out.forward(ops.attention(this.q.forward(h), this.k.forward(h), this.v.forward(h), { heads: this.c.heads, causal: true })));
+    x = this.out.forward(ops.attention(this.q.forward(h), this.k.forward(h), this.v.forward(h), { heads: this.c.heads, causal: true }), x);
     const m = this.fc1.forward(this.ln2.forward(x));
-    return ops.add(x, this.fc2.forward(this.c.act === 'gelu' ? ops.gelu(m) : ops.quickGelu(m)));
+    return this.fc2.forward(this.c.act === 'gelu' ? ops.gelu(m) : ops.quickGelu(m), x);
   }
 }
 

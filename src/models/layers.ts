@@ -14,8 +14,9 @@ export class Linear {
     this.w = p.tensor('weight', [outFeatures, inFeatures]);
     this.b = bias ? p.tensor('bias', [outFeatures]) : undefined;
   }
-  forward(x: Tensor): Tensor {
-    return this.ops.linear(x, this.w, this.b);
+  /** x W^T + b (+ residual: the block's residual sum, fused where the backend can). */
+  forward(x: Tensor, residual?: Tensor): Tensor {
+    return this.ops.linear(x, this.w, this.b, residual);
   }
 }
 
@@ -30,8 +31,8 @@ export class Conv2d {
     this.w = p.convWeight('weight', [outChannels, inChannels, kernel, kernel]);
     this.b = p.tensor('bias', [outChannels]);
   }
-  forward(x: Tensor): Tensor {
-    return this.ops.conv2d(x, this.w, this.b, this.opts);
+  forward(x: Tensor, residual?: Tensor): Tensor {
+    return this.ops.conv2d(x, this.w, this.b, this.opts, residual);
   }
 
   /** The convolution over tiles that already hold their padding (the sparse engine's gathered input). */

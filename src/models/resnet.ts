@@ -39,9 +39,8 @@ export class ResnetBlock2D {
     const ops = ctx.ops;
     let h = ctx.conv(this.conv1, x, this.norm1, true);
     if (this.timeEmbProj && tembSilu) h = ops.addPerChannel(h, this.timeEmbProj.forward(tembSilu));
-    h = ctx.conv(this.conv2, h, this.norm2, true);
     const skip = this.shortcut ? ctx.conv(this.shortcut, x) : x;
-    const sum = ops.add(skip, h);
+    const sum = ctx.conv(this.conv2, h, this.norm2, true, skip);
     return this.outputScale === 1 ? sum : ops.scale(sum, 1 / this.outputScale);
   }
 }

@@ -9,8 +9,8 @@ import type { Conv2d, GroupNorm } from './layers.js';
 
 export interface StepContext {
   readonly ops: Backend;
-  /** conv(x), or conv(SiLU?(norm(x))) when a norm is given. */
-  conv(conv: Conv2d, x: Tensor, norm?: GroupNorm, silu?: boolean): Tensor;
+  /** conv(x), or conv(SiLU?(norm(x))) when a norm is given; + residual when one is given. */
+  conv(conv: Conv2d, x: Tensor, norm?: GroupNorm, silu?: boolean, residual?: Tensor): Tensor;
   /** The tokens a transformer works on: norm(x) as [N, L, C], or (sparse) only the active ones. */
   tokens(norm: GroupNorm, x: Tensor): Tensor;
   /** The tokens of `name` (proj_out's output) back as a full map shaped like `like`. */
@@ -24,8 +24,8 @@ export interface StepContext {
 export class DenseContext implements StepContext {
   constructor(readonly ops: Backend) {}
 
-  conv(conv: Conv2d, x: Tensor, norm?: GroupNorm, silu = false): Tensor {
-    return conv.forward(norm ? norm.forward(x, silu) : silu ? this.ops.silu(x) : x);
+  conv(conv: Conv2d, x: Tensor, norm?: GroupNorm, silu = false, residual?: Tensor): Tensor {
+    return conv.forward(norm ? norm.forward(x, silu) : silu ? this.ops.silu(x) : x, residual);
   }
 
   tokens(norm: GroupNorm, x: Tensor): Tensor {

@@ -36,9 +36,9 @@ class BasicTransformerBlock {
 
   forward(ctx: StepContext, x: Tensor, context: Tensor): Tensor {
     const ops = this.ffIn.ops;
-    x = ops.add(x, this.attn1.forward(ctx, this.norm1.forward(x)));
-    x = ops.add(x, this.attn2.forward(ctx, this.norm2.forward(x), context));
-    return ops.add(x, this.ffOut.forward(ops.geglu(this.ffIn.forward(this.norm3.forward(x)))));
+    x = this.attn1.forward(ctx, this.norm1.forward(x), undefined, x);
+    x = this.attn2.forward(ctx, this.norm2.forward(x), context, x);
+    return this.ffOut.forward(ops.geglu(this.ffIn.forward(this.norm3.forward(x))), x);
   }
 }
 

@@ -67,7 +67,7 @@ class VaeMidBlock {
       const ops = ctx.ops;
       const [n, h, w, c] = x.shape as [number, number, number, number];
       const tokens = ops.reshape(this.attention.norm.forward(x), [n, h * w, c]);
-      x = ops.add(x, ops.reshape(this.attention.attn.forward(ctx, tokens), x.shape));
+      x = ops.reshape(this.attention.attn.forward(ctx, tokens, undefined, ops.reshape(x, tokens.shape)), x.shape);
     }
     return this.resnets[1].forward(ctx, x);
   }

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { CpuBackend } from '../../src/backend/cpu/cpu.js';
 import { CudaBackend } from '../../src/backend/cuda/cuda.js';
 import { GpuOutOfMemory } from '../../src/backend/cuda/driver.js';
-import type { Backend } from '../../src/backend/backend.js';
+import type { Backend, Conv2dOptions } from '../../src/backend/backend.js';
 import type { Tensor } from '../../src/tensor/tensor.js';
 import { Random } from '../../src/util/random.js';
 import { maxAbsDiff } from '../../src/verify/compare.js';
@@ -41,32 +41,57 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
       const [xc, xg] = pair([m, k]), [wc, wg] = pair([n, k], 0.1), [bc, bg] = pair([n]);
       close(`linear ${m}x${k}x${n}`, cpu.linear(xc, wc, bc), gpu.linear(xg, wg, bg));
       close(`linear ${m}x${k}x${n} no bias`, cpu.linear(xc, wc), gpu.linear(xg, wg));
+      const [rc, rg] = pair([m, n]);
+      close(`linear ${m}x${k}x${n} + residual`, cpu.linear(xc, wc, bc, rc), gpu.linear(xg, wg, bg, rg));
     }
   });
 
-  it('conv2d: 3x3, 1x1, stride 2, asymmetric padding', () => {
-    for (const [h, w, ci, co, k, s, p] of [[9, 11, 5, 6, 3, 1, 1], [8, 8, 3, 4, 3, 2, 1], [7, 5, 4, 3, 1, 1, 0], [16, 16, 8, 8, 3, 2, [0, 1, 0, 1]]] as const) {
+  it('conv2d: 3x3, 1x1, stride 2, asymmetric padding, + residual; by im2col + GEMM and by cuDNN', () => {
+    const dnn = new CudaBackend({ math, convolution: 'cudnn' });
+    const viaDnn = (x: Tensor, w: Float32Array, shape: [number, number, number, number], b: Tensor, opts: Conv2dOptions, r?: Tensor) => {
+      const [x2, b2, r2] = [x, b, r].map((t) => t && dnn.fromHost(gpu.toHost(t), t.shape));
+      const y = dnn.conv2d(x2!, dnn.convWeight(w, shape), b2, opts, r2);
+      return gpu.fromHost(dnn.toHost(y), y.shape); // each backend has its own stream
+    };
+    for (const [h, w, ci, co, k, s, p] of [[9, 11, 5, 6, 3, 1, 1], [8, 8, 3, 4, 3, 2, 1], [7, 5, 4, 3, 1, 1, 0], [16, 16, 8, 8, 3, 2, [0, 1, 0, 1]], [12, 10, 32, 64, 3, 1, 1]] as const) {
       const [xc, xg] = pair([2, h, w, ci]);
+      const shape: [number, number, number, number] = [co, ci, k, k];
       const wd = rnd.normal(co * ci * k * k).map((v) => v * 0.2);
       const [bc, bg] = pair([co]);
       const opts = { stride: s, padding: p as number | [number, number, number, number] };
-      close(`conv ${JSON.stringify([h, w, ci, co, k, s, p])}`, cpu.conv2d(xc, cpu.convWeight(wd, [co, ci, k, k]), bc, opts), gpu.conv2d(xg, gpu.convWeight(wd, [co, ci, k, k]), bg, opts));
+      const what = `conv ${JSON.stringify([h, w, ci, co, k, s, p])}`;
+      const want = cpu.conv2d(xc, cpu.convWeight(wd, shape), bc, opts);
+      close(what, want, gpu.conv2d(xg, gpu.convWeight(wd, shape), bg, opts));
+      close(`${what} cuDNN`, want, viaDnn(xg, wd, shape, bg, opts));
+      const [rc, rg] = pair(want.shape as number[]);
+      const wantSum = cpu.conv2d(xc, cpu.convWeight(wd, shape), bc, opts, rc);
+      close(`${what} + residual`, wantSum, gpu.conv2d(xg, gpu.convWeight(wd, shape), bg, opts, rg));
+      close(`${what} + residual, cuDNN`, wantSum, viaDnn(xg, wd, shape, bg, opts, rg));
     }
   });
 
+  // widths of 12 and 6 run the element-per-thread builds of the kernels, 320 and 16 (multiples of 8)
+  // the 16-byte vector builds
   it('normalisation: groupNorm (+SiLU), layerNorm, group statistics, channel affine', () => {
-    const [xc, xg] = pair([2, 5, 7, 12], 3);
-    const [gc, gg] = pair([12]), [bc, bg] = pair([12]);
-    const norm = (ops: Backend, x: Tensor, groups: number, g: Tensor, b: Tensor, eps: number, silu = false) => ops.channelAffine(x, ops.groupNormAffine(x, groups, g, b, eps), silu);
-    close('groupNorm', norm(cpu, xc, 4, gc, bc, 1e-5), norm(gpu, xg, 4, gg, bg, 1e-5));
-    close('groupNorm silu', norm(cpu, xc, 3, gc, bc, 1e-6, true), norm(gpu, xg, 3, gg, bg, 1e-6, true));
-    close('layerNorm', cpu.layerNorm(xc, gc, bc, 1e-5), gpu.layerNorm(xg, gg, bg, 1e-5));
-    const ac = cpu.groupNormAffine(xc, 4, gc, bc, 1e-5), ag = gpu.groupNormAffine(xg, 4, gg, bg, 1e-5);
-    close('groupNormAffine scale', ac.scale, ag.scale, 1e-6);
-    close('groupNormAffine shift', ac.shift, ag.shift, 1e-6);
-    const [scC, scG] = pair([2, 12]), [shC, shG] = pair([2, 12]);
-    close('channelAffine', cpu.channelAffine(xc, { scale: scC, shift: shC }, true), gpu.channelAffine(xg, { scale: scG, shift: shG }, true));
+    for (const [c, groups] of [[12, 4], [320, 32]] as const) normalisation(c, groups);
   });
+
+  function normalisation(c: number, groups: number): void {
+    const [xc, xg] = pair([2, 5, 7, c], 3);
+    const [gc, gg] = pair([c]), [bc, bg] = pair([c]);
+    const norm = (ops: Backend, x: Tensor, groups: number, g: Tensor, b: Tensor, eps: number, silu = false) => ops.channelAffine(x, ops.groupNormAffine(x, groups, g, b, eps), silu);
+    close(`groupNorm ${c}/${groups}`, norm(cpu, xc, groups, gc, bc, 1e-5), norm(gpu, xg, groups, gg, bg, 1e-5));
+    close(`groupNorm silu ${c}/${c / 4}`, norm(cpu, xc, c / 4, gc, bc, 1e-6, true), norm(gpu, xg, c / 4, gg, bg, 1e-6, true));
+    close(`layerNorm ${c}`, cpu.layerNorm(xc, gc, bc, 1e-5), gpu.layerNorm(xg, gg, bg, 1e-5));
+    const ac = cpu.groupNormAffine(xc, groups, gc, bc, 1e-5), ag = gpu.groupNormAffine(xg, groups, gg, bg, 1e-5);
+    close(`groupNormAffine scale ${c}`, ac.scale, ag.scale, 1e-6);
+    close(`groupNormAffine shift ${c}`, ac.shift, ag.shift, 1e-6);
+    const [scC, scG] = pair([2, c]), [shC, shG] = pair([2, c]);
+    close(`channelAffine ${c}`, cpu.channelAffine(xc, { scale: scC, shift: shC }, true), gpu.channelAffine(xg, { scale: scG, shift: shG }, true));
+    // statistics over many positions (several blocks per batch item)
+    const [lc, lg] = pair([2, 40, 41, c], 2);
+    close(`groupNormAffine scale ${c}, 40x41`, cpu.groupNormAffine(lc, groups, gc, bc, 1e-5).scale, gpu.groupNormAffine(lg, groups, gg, bg, 1e-5).scale, 1e-6);
+  }
 
   it('attention: self, cross, causal, probabilities and their remapping', () => {
     const [qc, qg] = pair([2, 37, 24]), [kc, kg] = pair([2, 29, 24]), [vc, vg] = pair([2, 29, 24]);
@@ -105,42 +130,52 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
   });
 
   it('pointwise, layout and row ops', () => {
-    const [ac, ag] = pair([3, 5, 6]), [bc, bg] = pair([3, 5, 6]);
-    close('add', cpu.add(ac, bc, 0.5), gpu.add(ag, bg, 0.5), 0);
-    close('scale', cpu.scale(ac, 3), gpu.scale(ag, 3), 0);
-    close('silu', cpu.silu(ac), gpu.silu(ag), 1e-6);
-    close('gelu', cpu.gelu(ac), gpu.gelu(ag), 1e-6);
-    close('quickGelu', cpu.quickGelu(ac), gpu.quickGelu(ag), 1e-6);
-    close('geglu', cpu.geglu(ac), gpu.geglu(ag), 1e-6);
-    const [vc, vg] = pair([3, 6]);
-    close('addPerChannel', cpu.addPerChannel(ac, vc), gpu.addPerChannel(ag, vg), 0);
-    const [cc, cg] = pair([3, 5, 2]);
-    close('concat', cpu.concatChannels(ac, cc), gpu.concatChannels(ag, cg), 0);
-    const [uc, ug] = pair([2, 3, 5, 4]);
-    close('upsample', cpu.upsampleNearest2x(uc), gpu.upsampleNearest2x(ug), 0);
+    for (const c of [6, 16]) pointwise(c);
+  });
+
+  function pointwise(c: number): void {
+    const [ac, ag] = pair([3, 5, c]), [bc, bg] = pair([3, 5, c]);
+    close(`add ${c}`, cpu.add(ac, bc, 0.5), gpu.add(ag, bg, 0.5), 0);
+    close(`scale ${c}`, cpu.scale(ac, 3), gpu.scale(ag, 3), 0);
+    close(`silu ${c}`, cpu.silu(ac), gpu.silu(ag), 1e-6);
+    close(`gelu ${c}`, cpu.gelu(ac), gpu.gelu(ag), 1e-6);
+    close(`quickGelu ${c}`, cpu.quickGelu(ac), gpu.quickGelu(ag), 1e-6);
+    const [dc, dg] = pair([3, 5, 2 * c]);
+    close(`geglu ${c}`, cpu.geglu(dc), gpu.geglu(dg), 1e-6);
+    const [vc, vg] = pair([3, c]);
+    close(`addPerChannel ${c}`, cpu.addPerChannel(ac, vc), gpu.addPerChannel(ag, vg), 0);
+    const [cc, cg] = pair([3, 5, c / 2]);
+    close(`concat ${c}`, cpu.concatChannels(ac, cc), gpu.concatChannels(ag, cg), 0);
+    const [uc, ug] = pair([2, 3, 5, c]);
+    close(`upsample ${c}`, cpu.upsampleNearest2x(uc), gpu.upsampleNearest2x(ug), 0);
     const [tc, tg] = pair([50, 8]);
     const ids = Int32Array.from([0, 49, 7, 7]);
     close('embedding', cpu.embedding(tc, ids), gpu.embedding(tg, ids), 0);
-    const sc = cpu.splitChannels(ac, [1, 2, 3]), sg = gpu.splitChannels(ag, [1, 2, 3]);
-    sc.forEach((t, i) => close(`split ${i}`, t, sg[i]!, 0));
-    close('sliceBatch', cpu.sliceBatch(ac, 2), gpu.sliceBatch(ag, 2), 0);
+    const widths = c === 16 ? [8, 8] : [1, 2, 3];
+    const sc = cpu.splitChannels(ac, widths), sg = gpu.splitChannels(ag, widths);
+    sc.forEach((t, i) => close(`split ${c} ${i}`, t, sg[i]!, 0));
+    close(`sliceBatch ${c}`, cpu.sliceBatch(ac, 2), gpu.sliceBatch(ag, 2), 0);
     const idx = Int32Array.from([4, 0, 2]);
-    close('gatherRows', cpu.gatherRows(ac, idx), gpu.gatherRows(ag, idx), 0);
-    const [rc, rg] = pair([3, 3, 6]);
-    close('scatterRows', cpu.scatterRows(ac, rc, idx), gpu.scatterRows(ag, rg, idx), 0);
-  });
+    close(`gatherRows ${c}`, cpu.gatherRows(ac, idx), gpu.gatherRows(ag, idx), 0);
+    const [rc, rg] = pair([3, 3, c]);
+    close(`scatterRows ${c}`, cpu.scatterRows(ac, rc, idx), gpu.scatterRows(ag, rg, idx), 0);
+  }
 
   it('tiles: gather with affine + SiLU and halo, scatter into active positions', () => {
-    const [xc, xg] = pair([2, 9, 10, 5]);
-    const [sc, sg] = pair([2, 5]), [hc, hg] = pair([2, 5]);
+    for (const c of [5, 16]) tileOps(c);
+  });
+
+  function tileOps(c: number): void {
+    const [xc, xg] = pair([2, 9, 10, c]);
+    const [sc, sg] = pair([2, c]), [hc, hg] = pair([2, c]);
     const tiles = { origins: Int32Array.from([-1, -1, 3, 4, 7, 8]), side: 4 };
-    close('gatherTiles', cpu.gatherTiles(xc, tiles, { scale: sc, shift: hc }, true), gpu.gatherTiles(xg, tiles, { scale: sg, shift: hg }, true), 1e-6);
-    close('gatherTiles plain', cpu.gatherTiles(xc, tiles), gpu.gatherTiles(xg, tiles), 0);
-    const [bc, bg] = pair([2, 9, 10, 5]), [srcC, srcG] = pair([6, 2, 2, 5]);
+    close(`gatherTiles ${c}`, cpu.gatherTiles(xc, tiles, { scale: sc, shift: hc }, true), gpu.gatherTiles(xg, tiles, { scale: sg, shift: hg }, true), 1e-6);
+    close(`gatherTiles plain ${c}`, cpu.gatherTiles(xc, tiles), gpu.gatherTiles(xg, tiles), 0);
+    const [bc, bg] = pair([2, 9, 10, c]), [srcC, srcG] = pair([6, 2, 2, c]);
     const corners = Int32Array.from([0, 0, 4, 4, 8, 9]);
     const active = Uint8Array.from({ length: 90 }, (_, i) => (i % 4 === 0 ? 1 : 0));
-    close('scatterBlocks', cpu.scatterBlocks(bc, srcC, corners, active), gpu.scatterBlocks(bg, srcG, corners, active), 0);
-  });
+    close(`scatterBlocks ${c}`, cpu.scatterBlocks(bc, srcC, corners, active), gpu.scatterBlocks(bg, srcG, corners, active), 0);
+  }
 
   it('replayable: a call captured as a CUDA graph replays with new inputs as it runs eagerly', () => {
     // with one convolution method the replay is bit for bit the eager call; 'auto' switches to cuDNN in graphs

@@ -100,7 +100,7 @@ export class CpuBackend implements Backend {
     return t;
   }
 
-  linear(x: Tensor, w: Tensor, b?: Tensor): Tensor {
+  linear(x: Tensor, w: Tensor, b?: Tensor, residual?: Tensor): Tensor {
     const [n, k] = w.shape as [number, number];
     if (x.channels !== k) throw new Error(`linear: input has ${x.channels} features, weight ${shapeString(w.shape)} expects ${k}`);
     const xs = data(x), ws = data(w), bs = b ? data(b) : undefined;
@@ -110,12 +110,17 @@ export class CpuBackend implements Backend {
       if (bs) out.set(bs, r * n);
       addDots(xs, r * k, ws, 0, k, k, n, out, r * n);
     }
-    return make([...x.shape.slice(0, -1), n], out);
+    return this.withResidual(make([...x.shape.slice(0, -1), n], out), residual);
   }
 
-  conv2d(x: Tensor, w: Tensor, b: Tensor | undefined, opts: Conv2dOptions = {}): Tensor {
+  conv2d(x: Tensor, w: Tensor, b: Tensor | undefined, opts: Conv2dOptions = {}, residual?: Tensor): Tensor {
     const { shape, out } = conv2d(data(x), x.shape, data(w), w.shape, b ? data(b) : undefined, opts);
-    return make(shape, out);
+    return this.withResidual(make(shape, out), residual);
+  }
+
+  /** y + residual as add(residual, y) computes it (this backend fuses nothing). */
+  private withResidual(y: Tensor, residual?: Tensor): Tensor {
+    return residual ? this.add(residual, y) : y;
   }
 
   layerNorm(x: Tensor, gamma: Tensor, beta: Tensor, eps: number): Tensor {

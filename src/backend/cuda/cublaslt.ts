@@ -1,5 +1,5 @@
 // cuBLASLt for the GEMMs of linear layers and convolutions: D = op(A) op(B) (+ bias per output row,
-// fused into the epilogue: no pass over the output). Descriptors, layouts and the algorithm are
+// + a residual C; both fused into the epilogue: no pass over the output). Descriptors, layouts and the algorithm are
 // made once per shape and remembered; asking cuBLASLt's heuristic on every call costs more host
 // time than a small GEMM takes (bench/results/2026-11-30-edit-cuda-lt-everywhere.json).
 import { FiseditError } from '../../io/errors.js';
@@ -87,13 +87,13 @@ export class CublasLt {
     return p;
   }
 
-  /** D (m x n, column-major, ld ldc) = op(A) op(B) (+ bias[row] when bias is not 0). */
-  gemm(ta: number, tb: number, m: number, n: number, k: number, A: number, lda: number, B: number, ldb: number, D: number, ldc: number, bias = 0): void {
+  /** D (m x n, column-major, ld ldc) = op(A) op(B) (+ bias[row] when bias is not 0) (+ C, shaped like D, when C is not 0). */
+  gemm(ta: number, tb: number, m: number, n: number, k: number, A: number, lda: number, B: number, ldb: number, D: number, ldc: number, bias = 0, C = 0): void {
     const p = this.plan(ta, tb, m, n, k, lda, ldb, ldc, bias !== 0);
     if (bias) {
       this.ptr[0] = BigInt(bias);
       checkCublas('set BIAS_POINTER', this.f.descSet!(p.desc, DESC_BIAS_POINTER, this.ptr, 8));
     }
-    checkCublas('cublasLtMatmul', this.f.matmul!(this.handle, p.desc, this.one, A, p.a, B, p.b, this.zero, D, p.d, D, p.d, p.algo, this.workspace, this.workspaceBytes, this.stream));
+    checkCublas('cublasLtMatmul', this.f.matmul!(this.handle, p.desc, this.one, A, p.a, B, p.b, C ? this.one : this.zero, C || D, p.d, D, p.d, p.algo, this.workspace, this.workspaceBytes, this.stream));
   }
 }

@@ -16,9 +16,23 @@ import { Driver, type ArgKind } from './driver.js';
 import { DeviceBuffer, MemoryPool } from './memory.js';
 import { compileCubin } from './nvrtc.js';
 import { GraphReplays } from './replays.js';
+import { Profiler } from './profiler.js';
 
 /** Kernels of kernels/ops.cu and their parameter kinds. */
-const OPS_KERNELS: Record<string, ArgKind[]> = {
+const SCALAR_KERNELS: Record<string, ArgKind[]> = {
+  k_embedding: ['ptr', 'ptr', 'ptr', 'u64', 'u64'],
+  k_im2col: ['ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'u64'],
+  k_group_affine: ['ptr', 'i32', 'u64', 'f32', 'ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32'],
+  k_softmax_rows: ['ptr', 'i32', 'i32', 'f32', 'i32', 'i32'],
+  k_softmax_rows_vec: ['ptr', 'i32', 'f32'],
+  k_remap_probs: ['ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32', 'u64'],
+  k_from_f32: ['ptr', 'ptr', 'u64'],
+  k_to_f32: ['ptr', 'ptr', 'u64'],
+  k_copy_many: ['ptr'],
+  k_hold: ['u64'],
+};
+/** Kernels built twice (ops.cu VECTOR_KERNEL): k_x an element per thread, k_x_v 16 bytes per thread. */
+const VECTOR_KERNELS: Record<string, ArgKind[]> = {
   k_add: ['ptr', 'ptr', 'ptr', 'f32', 'u64'],
   k_scale: ['ptr', 'ptr', 'f32', 'u64'],
   k_unary: ['ptr', 'ptr', 'i32', 'u64'],
@@ -27,23 +41,23 @@ const OPS_KERNELS: Record<string, ArgKind[]> = {
   k_concat: ['ptr', 'ptr', 'ptr', 'u64', 'u64', 'u64'],
   k_slice_cols: ['ptr', 'ptr', 'u64', 'u64', 'u64', 'u64'],
   k_upsample2x: ['ptr', 'ptr', 'i32', 'i32', 'i32', 'u64'],
-  k_embedding: ['ptr', 'ptr', 'ptr', 'u64', 'u64'],
-  k_im2col: ['ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'u64'],
-  k_group_partial: ['ptr', 'ptr', 'u64', 'i32', 'i32', 'i32'],
-  k_group_affine: ['ptr', 'i32', 'u64', 'f32', 'ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'u64'],
+  k_channel_partial: ['ptr', 'ptr', 'u64', 'i32', 'i32'],
   k_channel_affine: ['ptr', 'ptr', 'ptr', 'ptr', 'u64', 'i32', 'i32', 'u64'],
   k_layer_norm: ['ptr', 'ptr', 'ptr', 'ptr', 'i32', 'f32', 'i32'],
-  k_softmax_rows: ['ptr', 'i32', 'i32', 'f32', 'i32', 'i32'],
-  k_softmax_rows_vec: ['ptr', 'i32', 'f32'],
   k_gather_tiles: ['ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'u64'],
   k_scatter_blocks: ['ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32', 'u64'],
   k_gather_rows: ['ptr', 'ptr', 'ptr', 'u64', 'i32', 'i32', 'u64'],
   k_scatter_rows: ['ptr', 'ptr', 'ptr', 'u64', 'i32', 'i32', 'u64'],
-  k_remap_probs: ['ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32', 'u64'],
-  k_from_f32: ['ptr', 'ptr', 'u64'],
-  k_to_f32: ['ptr', 'ptr', 'u64'],
-  k_copy_many: ['ptr'],
 };
+const OPS_KERNELS: Record<string, ArgKind[]> = {
+  ...SCALAR_KERNELS,
+  ...VECTOR_KERNELS,
+  ...Object.fromEntries(Object.entries(VECTOR_KERNELS).map(([k, kinds]) => [`${k}_v`, kinds])),
+};
+/** Bytes a thread of a k_x_v kernel moves at once. */
+const VECTOR_BYTES = 16;
+/** Shared memory k_channel_partial may use: its block's per-channel sums (GroupNorm up to ~12k channels). */
+const CHANNEL_PARTIAL_SHARED_BYTES = 200 * 1024;
 /** Blocks that share one copy of k_copy_many. */
 const COPY_BLOCKS = 64;
 
@@ -139,6 +153,7 @@ export class CudaBackend implements Backend {
     };
     load('ops', OPS_KERNELS, half ? ['-DFISEDIT_HALF'] : []);
     this.driver.allowSharedMemory(this.fns.get('k_softmax_rows'), 'k_softmax_rows', SOFTMAX_SHARED_BYTES);
+    for (const k of ['k_channel_partial', 'k_channel_partial_v']) this.driver.allowSharedMemory(this.fns.get(k), k, CHANNEL_PARTIAL_SHARED_BYTES);
     this.replays = new GraphReplays({
       driver: this.driver,
       pool: this.pool,
@@ -162,28 +177,57 @@ export class CudaBackend implements Backend {
     return `${this.driver.name} (${this.driver.computeCapability.join('.')}), ${this.math} GEMMs, ${storage}, ${{ cudnn: 'cuDNN', gemm: 'im2col + GEMM', auto: 'cuDNN in graphs, im2col + GEMM eagerly' }[this.convolution]} convolutions`;
   }
 
-  private run(name: string, n: number, args: number[], block = 256, grid?: number, sharedBytes = 0, gridY = 1): void {
+  private run(name: string, n: number, args: number[], block = 256, grid?: number, sharedBytes = 0, gridY = 1, detail?: () => string): void {
     const g = grid ?? Math.min(Math.ceil(n / block), 1 << 20);
     if (g === 0 || gridY === 0) return; // nothing to compute (e.g. no active tokens)
-    this.timed(name, () => this.driver.launch(this.fns.get(name), name, g, block, KERNELS[name]!, args, sharedBytes, gridY));
+    this.timed(name, () => this.driver.launch(this.fns.get(name), name, g, block, KERNELS[name]!, args, sharedBytes, gridY), detail);
   }
 
-  /** Per-kernel time (ms) and count when profiling: each launch is synchronised, so the sum is serial GPU + host time. */
-  profile: Map<string, { ms: number; count: number }> | undefined;
   /** Kernel and GEMM launches since the backend was made. */
   launches = 0;
+  private profiler: Profiler | undefined;
 
-  private timed(name: string, f: () => void): void {
+  /**
+   * Starts timing each op on the GPU (profiler.ts). Replayable calls then run eagerly, with the
+   * convolutions a graph would use. The stream is held for `holdMs` while the host queues the work.
+   */
+  profileStart(holdMs = 200): void {
+    if (this.profiler) throw new Error('cuda backend: already profiling');
+    this.profiler = new Profiler(this.driver, () => this.driver.launch(this.fns.get('k_hold'), 'k_hold', 1, 1, KERNELS.k_hold!, [holdMs * 1e6]));
+  }
+
+  profileEnd(): ReturnType<Profiler['finish']> {
+    const p = this.profiler;
+    if (!p) throw new Error('cuda backend: not profiling');
+    this.profiler = undefined;
+    return p.finish();
+  }
+
+  /** Elements a thread of a k_x_v kernel handles. */
+  private get vectorWidth(): number {
+    return VECTOR_BYTES / this.elementBytes;
+  }
+
+  /** Whether a vector kernel may take `vw` elements at a time: aligned pointers, counts that divide. */
+  private vectorFits(name: string, args: readonly number[], counts: readonly number[], vw = this.vectorWidth): boolean {
+    const kinds = KERNELS[name]!;
+    return counts.every((m) => m % vw === 0) && args.every((a, i) => kinds[i] !== 'ptr' || a % VECTOR_BYTES === 0);
+  }
+
+  /**
+   * Launches a VECTOR_KERNEL over n elements: its 16-byte build when every pointer is aligned and n
+   * and `widths` (the channel counts its index math splits rows by) divide by the vector width.
+   */
+  private runVector(name: string, n: number, args: number[], widths: readonly number[]): void {
+    const wide = this.vectorFits(name, args, [n, ...widths]);
+    this.run(wide ? `${name}_v` : name, wide ? n / this.vectorWidth : n, args);
+  }
+
+  /** `detail` names the op by its shape in profiles (built only when profiling). */
+  private timed(name: string, f: () => void, detail?: () => string): void {
     this.launches++;
-    if (!this.profile) return f();
-    this.driver.synchronize();
-    const t0 = performance.now();
     f();
-    this.driver.synchronize();
-    const e = this.profile.get(name) ?? { ms: 0, count: 0 };
-    e.ms += performance.now() - t0;
-    e.count++;
-    this.profile.set(name, e);
+    this.profiler?.mark(detail ? `${name} ${detail()}` : name);
   }
 
   private empty(shape: readonly number[], bytesPer = this.elementBytes): T {
@@ -285,7 +329,7 @@ export class CudaBackend implements Backend {
   readonly replays: GraphReplays;
 
   replayable(key: string, inputs: readonly Tensor[], f: (...inputs: Tensor[]) => Tensor[]): Tensor[] {
-    return this.replays.call(key, inputs, f, this.profile !== undefined); // profiling times each launch: eager
+    return this.replays.call(key, inputs, f, this.profiler !== undefined); // profiling times each op: eager
   }
 
   forget(key: string): void {
@@ -300,18 +344,19 @@ export class CudaBackend implements Backend {
     this.tidy(() => this.run('k_copy_many', 0, [this.p(this.upload(table, [table.length], table.byteLength))], 256, COPY_BLOCKS, 0, copies.length));
   }
 
-  linear(x: Tensor, w: Tensor, b?: Tensor): Tensor {
+  linear(x: Tensor, w: Tensor, b?: Tensor, residual?: Tensor): Tensor {
     const [n, k] = w.shape as [number, number];
     if (x.channels !== k) throw new Error(`linear: input has ${x.channels} features, weight ${shapeString(w.shape)} expects ${k}`);
     const m = x.size / k;
     const y = this.empty([...x.shape.slice(0, -1), n]);
+    if (residual && residual.size !== y.size) throw new Error(`linear: residual ${shapeString(residual.shape)} does not match the output ${shapeString(y.shape)}`);
     if (m === 0) return y;
-    // row-major Y[m,n] = X[m,k] W[n,k]^T  <=>  column-major Y^T = W X^T; the bias in the epilogue
-    this.timed('gemm linear/conv', () => this.lt.gemm(OP_T, OP_N, n, m, k, this.p(w), k, this.p(x), k, this.p(y), n, b ? this.p(b) : 0));
+    // row-major Y[m,n] = X[m,k] W[n,k]^T  <=>  column-major Y^T = W X^T; bias and residual in the epilogue
+    this.timed('gemm linear/conv', () => this.lt.gemm(OP_T, OP_N, n, m, k, this.p(w), k, this.p(x), k, this.p(y), n, b ? this.p(b) : 0, residual ? this.p(residual) : 0), () => `${m}x${n}x${k}`);
     return y;
   }
 
-  conv2d(x: Tensor, w: Tensor, b: Tensor | undefined, opts: Conv2dOptions = {}): Tensor {
+  conv2d(x: Tensor, w: Tensor, b: Tensor | undefined, opts: Conv2dOptions = {}, residual?: Tensor): Tensor {
     const [n, h, wd, ci] = x.shape as [number, number, number, number];
     const [co, kh, kw, wci] = w.shape as [number, number, number, number];
     if (ci !== wci) throw new Error(`conv2d: input has ${ci} channels, weight expects ${wci}`);
@@ -321,18 +366,21 @@ export class CudaBackend implements Backend {
     const ho = Math.floor((h + pt + pb - kh) / s) + 1, wo = Math.floor((wd + pl + pr - kw) / s) + 1;
     const rows = n * ho * wo, kdim = kh * kw * ci;
     const flatW = new Tensor([co, kdim], w.storage);
-    if (kh === 1 && kw === 1 && s === 1 && pt + pb + pl + pr === 0) return this.reshape(this.linear(this.reshape(x, [rows, ci]), flatW, b), [n, ho, wo, co]);
-    const cudnn = this.convolution === 'cudnn' || (this.convolution === 'auto' && this.capturing);
+    if (residual && residual.size !== rows * co) throw new Error(`conv2d: residual ${shapeString(residual.shape)} does not match the output [${n}, ${ho}, ${wo}, ${co}]`);
+    const flatResidual = residual && this.reshape(residual, [rows, co]);
+    if (kh === 1 && kw === 1 && s === 1 && pt + pb + pl + pr === 0) return this.reshape(this.linear(this.reshape(x, [rows, ci]), flatW, b, flatResidual), [n, ho, wo, co]);
+    const cudnn = this.convolution === 'cudnn' || (this.convolution === 'auto' && (this.capturing || this.profiler !== undefined));
     if (cudnn && pt === pb && pl === pr) {
       const y = this.empty([n, ho, wo, co]);
-      if (rows) this.timed('cudnn conv', () => this.dnn.forward({ n, h, w: wd, ci, co, kh, kw, ho, wo, stride: s, padH: pt, padW: pl }, this.p(x), this.p(w), this.p(y), b ? this.p(b) : 0));
+      const shape = { n, h, w: wd, ci, co, kh, kw, ho, wo, stride: s, padH: pt, padW: pl };
+      if (rows) this.timed('cudnn conv', () => this.dnn.forward(shape, this.p(x), this.p(w), this.p(y), b ? this.p(b) : 0, residual ? this.p(residual) : 0), () => `${kh}x${kw}/${s} ${h}x${wd}x${ci}->${co} algo ${this.dnn.algorithm(shape)}${residual ? ' +residual' : ''}`);
       return y;
     }
     // cuDNN pads symmetrically: the asymmetric case (the VAE encoder's downsampling) is always im2col + GEMM
     return this.tidy(() => {
       const col = this.empty([rows, kdim]);
       this.run('k_im2col', 0, [this.p(x), this.p(col), h, wd, ci, kh, kw, s, pt, pl, ho, wo, col.size], ci >= 128 ? 128 : 32, rows * kh * kw);
-      return this.reshape(this.linear(col, flatW, b), [n, ho, wo, co]);
+      return this.reshape(this.linear(col, flatW, b, flatResidual), [n, ho, wo, co]);
     });
   }
 
@@ -340,13 +388,18 @@ export class CudaBackend implements Backend {
     const n = x.shape[0]!, c = x.channels;
     if (c % groups) throw new Error(`groupNorm: ${c} channels do not split into ${groups} groups`);
     const positions = x.size / (n * c);
-    const count = positions * (c / groups);
-    const splits = Math.max(1, Math.min(128, Math.ceil(count / 8192))); // blocks per group for the sums
+    // blocks per batch item for the channel sums: ~16k elements each, at most 128
+    const splits = Math.max(1, Math.min(128, positions, Math.ceil((positions * c) / 16384)));
     const scale = this.empty([n, c]), shift = this.empty([n, c]);
     this.tidy(() => {
-      const partials = this.empty([2 * n * groups * splits], 8);
-      this.run('k_group_partial', 0, [this.p(x), this.p(partials), positions, c, groups, splits], 256, n * groups * splits);
-      this.run('k_group_affine', n * c, [this.p(partials), splits, count, eps, this.p(gamma), this.p(beta), this.p(scale), this.p(shift), c, groups, n * c]);
+      const partials = this.empty([2 * n * splits * c], 8);
+      const args = [this.p(x), this.p(partials), positions, c, splits];
+      const vw = this.vectorFits('k_channel_partial', args, [c]) ? this.vectorWidth : 1;
+      // a thread per channel vector, as many rows of them as fit 256 threads (one row when they do not)
+      const vectors = c / vw, rows = Math.max(1, Math.floor(256 / vectors)), shared = rows * c * 16;
+      if (vectors > 1024 || shared > CHANNEL_PARTIAL_SHARED_BYTES) throw new FiseditError(`groupNorm: ${c} channels are more than this backend's statistics kernel takes`);
+      this.run(vw > 1 ? 'k_channel_partial_v' : 'k_channel_partial', 0, args, rows * vectors, n * splits, shared);
+      this.run('k_group_affine', 0, [this.p(partials), splits, positions * (c / groups), eps, this.p(gamma), this.p(beta), this.p(scale), this.p(shift), c, groups], 128, n * groups);
     });
     return { scale, shift };
   }
@@ -355,7 +408,8 @@ export class CudaBackend implements Backend {
     const c = x.channels;
     const out = this.empty(x.shape);
     const rows = x.size / c;
-    this.run('k_layer_norm', 0, [this.p(x), this.p(gamma), this.p(beta), this.p(out), c, eps, rows], 256, Math.ceil(rows / 8)); // a warp per row
+    const args = [this.p(x), this.p(gamma), this.p(beta), this.p(out), c, eps, rows];
+    this.run(this.vectorFits('k_layer_norm', args, [c]) ? 'k_layer_norm_v' : 'k_layer_norm', 0, args, 256, Math.ceil(rows / 8)); // a warp per row
     return out;
   }
 
@@ -406,7 +460,7 @@ export class CudaBackend implements Backend {
       const wideBlocks = Math.ceil(lq / (2 * FLASH_QUERY_ROWS)) * batch * opts.heads; // 2 resident per SM at MT = 2
       const wide = this.flashRowsPerWarp === 32 || (this.flashRowsPerWarp === 'auto' && wideBlocks >= 4 * this.driver.multiprocessors);
       const mt = wide && dp <= FLASH_WIDE_MAX_DIM ? 2 : 1;
-      if (lq && k.shape[1]) this.run(`k_flash_${dp}_${mt}`, 0, [this.p(q), this.p(k), this.p(v), this.p(out), lq, k.shape[1]!, width, d, opts.heads, 1 / Math.sqrt(d)], 128, Math.ceil(lq / (FLASH_QUERY_ROWS * mt)), flashSharedBytes(dp), batch * opts.heads);
+      if (lq && k.shape[1]) this.run(`k_flash_${dp}_${mt}`, 0, [this.p(q), this.p(k), this.p(v), this.p(out), lq, k.shape[1]!, width, d, opts.heads, 1 / Math.sqrt(d)], 128, Math.ceil(lq / (FLASH_QUERY_ROWS * mt)), flashSharedBytes(dp), batch * opts.heads, () => `${batch}x${opts.heads} ${lq}x${k.shape[1]}`);
       return out;
     }
     return this.tidy(() => this.applyProbs(this.attentionProbs(q, k, opts.heads, opts.causal ?? false), v));
@@ -414,7 +468,7 @@ export class CudaBackend implements Backend {
 
   private unary(x: Tensor, mode: number): Tensor {
     const out = this.empty(x.shape);
-    this.run('k_unary', x.size, [this.p(x), this.p(out), mode, x.size]);
+    this.runVector('k_unary', x.size, [this.p(x), this.p(out), mode, x.size], []);
     return out;
   }
 
@@ -425,20 +479,20 @@ export class CudaBackend implements Backend {
   geglu(x: Tensor): Tensor {
     const f = x.channels / 2;
     const out = this.empty([...x.shape.slice(0, -1), f]);
-    this.run('k_geglu', out.size, [this.p(x), this.p(out), f, out.size]);
+    this.runVector('k_geglu', out.size, [this.p(x), this.p(out), f, out.size], [f]);
     return out;
   }
 
   add(a: Tensor, b: Tensor, scale = 1): Tensor {
     if (!sameShape(a.shape, b.shape)) throw new Error(`add: shapes ${shapeString(a.shape)} and ${shapeString(b.shape)} differ`);
     const out = this.empty(a.shape);
-    this.run('k_add', a.size, [this.p(a), this.p(b), this.p(out), scale, a.size]);
+    this.runVector('k_add', a.size, [this.p(a), this.p(b), this.p(out), scale, a.size], []);
     return out;
   }
 
   scale(x: Tensor, s: number): Tensor {
     const out = this.empty(x.shape);
-    this.run('k_scale', x.size, [this.p(x), this.p(out), s, x.size]);
+    this.runVector('k_scale', x.size, [this.p(x), this.p(out), s, x.size], []);
     return out;
   }
 
@@ -446,21 +500,21 @@ export class CudaBackend implements Backend {
     const n = x.shape[0]!, c = x.channels;
     if (!sameShape(v.shape, [n, c])) throw new Error(`addPerChannel: ${shapeString(v.shape)} does not match [${n}, ${c}]`);
     const out = this.empty(x.shape);
-    this.run('k_add_per_channel', x.size, [this.p(x), this.p(v), this.p(out), x.size / n, c, x.size]);
+    this.runVector('k_add_per_channel', x.size, [this.p(x), this.p(v), this.p(out), x.size / n, c, x.size], [c, x.size / n]);
     return out;
   }
 
   concatChannels(a: Tensor, b: Tensor): Tensor {
     const ca = a.channels, cb = b.channels;
     const out = this.empty([...a.shape.slice(0, -1), ca + cb]);
-    this.run('k_concat', out.size, [this.p(a), this.p(b), this.p(out), ca, cb, out.size]);
+    this.runVector('k_concat', out.size, [this.p(a), this.p(b), this.p(out), ca, cb, out.size], [ca, cb]);
     return out;
   }
 
   upsampleNearest2x(x: Tensor): Tensor {
     const [n, h, w, c] = x.shape as [number, number, number, number];
     const out = this.empty([n, 2 * h, 2 * w, c]);
-    this.run('k_upsample2x', out.size, [this.p(x), this.p(out), h, w, c, out.size]);
+    this.runVector('k_upsample2x', out.size, [this.p(x), this.p(out), h, w, c, out.size], [c]);
     return out;
   }
 
@@ -477,7 +531,7 @@ export class CudaBackend implements Backend {
     let start = 0;
     return widths.map((w) => {
       const out = this.empty([...x.shape.slice(0, -1), w]);
-      this.run('k_slice_cols', out.size, [this.p(x), this.p(out), c, start, w, out.size]);
+      this.runVector('k_slice_cols', out.size, [this.p(x), this.p(out), c, start, w, out.size], [c, start, w]);
       start += w;
       return out;
     });
@@ -490,7 +544,7 @@ export class CudaBackend implements Backend {
 
   channelAffine(x: Tensor, a: ChannelAffine, silu = false): Tensor {
     const out = this.empty(x.shape);
-    this.run('k_channel_affine', x.size, [this.p(x), this.p(a.scale), this.p(a.shift), this.p(out), x.size / x.shape[0]!, x.channels, silu ? 1 : 0, x.size]);
+    this.runVector('k_channel_affine', x.size, [this.p(x), this.p(a.scale), this.p(a.shift), this.p(out), x.size / x.shape[0]!, x.channels, silu ? 1 : 0, x.size], [x.channels]);
     return out;
   }
 
@@ -498,7 +552,7 @@ export class CudaBackend implements Backend {
     const [n, h, w, c] = x.shape as [number, number, number, number];
     const blocks = tiles.origins.length / 2;
     const out = this.empty([n * blocks, tiles.side, tiles.side, c]);
-    this.tidy(() => this.run('k_gather_tiles', out.size, [this.p(x), this.p(this.indices(tiles.origins)), affine ? this.p(affine.scale) : 0, affine ? this.p(affine.shift) : 0, this.p(out), h, w, c, blocks, tiles.side, silu ? 1 : 0, out.size]));
+    this.tidy(() => this.runVector('k_gather_tiles', out.size, [this.p(x), this.p(this.indices(tiles.origins)), affine ? this.p(affine.scale) : 0, affine ? this.p(affine.shift) : 0, this.p(out), h, w, c, blocks, tiles.side, silu ? 1 : 0, out.size], [c]));
     return out;
   }
 
@@ -511,21 +565,21 @@ export class CudaBackend implements Backend {
   scatterBlocks(base: Tensor, src: Tensor, corners: Int32Array, active: Uint8Array): Tensor {
     const [, h, w, c] = base.shape as [number, number, number, number];
     const out = this.clone(base);
-    this.tidy(() => this.run('k_scatter_blocks', src.size, [this.p(src), this.p(this.indices(corners)), this.p(this.indices(active)), this.p(out), h, w, c, corners.length / 2, src.shape[1]!, src.size]));
+    this.tidy(() => this.runVector('k_scatter_blocks', src.size, [this.p(src), this.p(this.indices(corners)), this.p(this.indices(active)), this.p(out), h, w, c, corners.length / 2, src.shape[1]!, src.size], [c]));
     return out;
   }
 
   gatherRows(x: Tensor, idx: Int32Array): Tensor {
     const [n, l, c] = x.shape as [number, number, number];
     const out = this.empty([n, idx.length, c]);
-    this.tidy(() => this.run('k_gather_rows', out.size, [this.p(x), this.p(this.indices(idx)), this.p(out), l, idx.length, c, out.size]));
+    this.tidy(() => this.runVector('k_gather_rows', out.size, [this.p(x), this.p(this.indices(idx)), this.p(out), l, idx.length, c, out.size], [c]));
     return out;
   }
 
   scatterRows(base: Tensor, src: Tensor, idx: Int32Array): Tensor {
     const [, l, c] = base.shape as [number, number, number];
     const out = this.clone(base);
-    this.tidy(() => this.run('k_scatter_rows', src.size, [this.p(src), this.p(this.indices(idx)), this.p(out), l, idx.length, c, src.size]));
+    this.tidy(() => this.runVector('k_scatter_rows', src.size, [this.p(src), this.p(this.indices(idx)), this.p(out), l, idx.length, c, src.size], [c]));
     return out;
   }
 

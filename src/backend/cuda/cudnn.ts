@@ -1,7 +1,7 @@
 // cuDNN's legacy convolution API for NHWC convolutions: descriptors and the algorithm are chosen
 // once per shape (cuDNN's heuristic, fastest first, within our workspace) and remembered; the
-// bias is fused into the convolution where the chosen algorithm allows it (implicit precomputed
-// GEMM), else added by cudnnAddTensor. fp16 data accumulates in float (cuDNN's pseudo-half mode).
+// bias and a residual are fused into the convolution where the chosen algorithm allows it (implicit
+// precomputed GEMM), else added by cudnnAddTensor. fp16 data accumulates in float (cuDNN's pseudo-half mode).
 import { FiseditError } from '../../io/errors.js';
 import { bindFunctions, loadLibrary } from './libs.js';
 import type { Precision } from './precision.js';
@@ -116,15 +116,24 @@ export class Cudnn {
     return p;
   }
 
-  /** y = conv(x, w) (+ bias per output channel); every pointer is an NHWC tensor of the shape's size. */
-  forward(s: ConvShape, x: number, w: number, y: number, bias: number): void {
+  /**
+   * y = conv(x, w) (+ bias per output channel) (+ residual, shaped like y); pointers are NHWC tensors
+   * of the shape's sizes, 0 for no bias or residual.
+   */
+  forward(s: ConvShape, x: number, w: number, y: number, bias: number, residual = 0): void {
     const p = this.plan(s);
-    // the fused call takes an identity activation only with implicit precomputed GEMM
+    // the fused call (y = conv + alpha2 z + bias) takes an identity activation only with implicit precomputed GEMM
     if (bias && p.algo === IMPLICIT_PRECOMP_GEMM) {
-      this.check('cudnnConvolutionBiasActivationForward', this.f.forwardBias!(this.handle, this.one, p.x, x, p.w, w, p.conv, p.algo, this.workspace, this.workspaceBytes, this.zero, p.y, y, p.bias, bias, this.activation, p.y, y));
+      this.check('cudnnConvolutionBiasActivationForward', this.f.forwardBias!(this.handle, this.one, p.x, x, p.w, w, p.conv, p.algo, this.workspace, this.workspaceBytes, residual ? this.one : this.zero, p.y, residual || y, p.bias, bias, this.activation, p.y, y));
       return;
     }
     this.check('cudnnConvolutionForward', this.f.forward!(this.handle, this.one, p.x, x, p.w, w, p.conv, p.algo, this.workspace, this.workspaceBytes, this.zero, p.y, y));
     if (bias) this.check('cudnnAddTensor', this.f.addTensor!(this.handle, this.one, p.bias, bias, this.one, p.y, y));
+    if (residual) this.check('cudnnAddTensor', this.f.addTensor!(this.handle, this.one, p.y, residual, this.one, p.y, y));
+  }
+
+  /** The algorithm chosen for a shape (for profiles). */
+  algorithm(s: ConvShape): number {
+    return this.plan(s).algo;
   }
 }

@@ -58,6 +58,11 @@ export class Driver {
       cuLaunchKernel: 'int cuLaunchKernel(void *f, unsigned int gx, unsigned int gy, unsigned int gz, unsigned int bx, unsigned int by, unsigned int bz, unsigned int shmem, void *stream, void *params, void *extra)',
       cuGetErrorName: 'int cuGetErrorName(int error, _Out_ const char **name)',
       cuFuncSetAttribute: 'int cuFuncSetAttribute(void *fn, int attrib, int value)',
+      cuEventCreate: 'int cuEventCreate(_Out_ void **event, unsigned int flags)',
+      cuEventRecord: 'int cuEventRecord(void *event, void *stream)',
+      cuEventQuery: 'int cuEventQuery(void *event)',
+      cuEventElapsedTime: 'int cuEventElapsedTime_v2(_Out_ float *ms, void *start, void *end)',
+      cuEventDestroy: 'int cuEventDestroy_v2(void *event)',
     };
     this.f = bindFunctions(lib, decl);
     this.check('cuInit', this.f.cuInit!(0));
@@ -167,6 +172,37 @@ export class Driver {
       this.f.cuGraphDestroy!(graph[0]);
     }
     return exec[0];
+  }
+
+  /** A new event (for timing work on the stream). */
+  event(): unknown {
+    const e = [null];
+    this.check('cuEventCreate', this.f.cuEventCreate!(e, 0));
+    return e[0];
+  }
+
+  /** Marks the point the stream has reached: the event completes when the work queued before it has. */
+  record(event: unknown): void {
+    this.check('cuEventRecord', this.f.cuEventRecord!(event, this.stream));
+  }
+
+  /** Whether the work before the event's record has completed (no waiting). */
+  done(event: unknown): boolean {
+    const code = this.f.cuEventQuery!(event);
+    if (code === 600) return false; // CUDA_ERROR_NOT_READY
+    this.check('cuEventQuery', code);
+    return true;
+  }
+
+  /** Milliseconds between two completed events. */
+  elapsed(start: unknown, end: unknown): number {
+    const ms = [0];
+    this.check('cuEventElapsedTime', this.f.cuEventElapsedTime!(ms, start, end));
+    return ms[0]!;
+  }
+
+  destroyEvent(event: unknown): void {
+    this.check('cuEventDestroy', this.f.cuEventDestroy!(event));
   }
 
   replay(exec: unknown): void {

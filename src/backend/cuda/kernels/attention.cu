@@ -86,7 +86,7 @@ __device__ void flash(const __half* q, const __half* k, const __half* v, __half*
       }
 
   float o[MT][NT][4];
-  float m0[MT], m1[MT], l0[MT], l1[MT];  // running max (log2 units) and sum of rows g and g + 8
+  float m0[MT], m1[MT], l0[MT], l1[MT];  // running max (of raw scores) and sum of rows g and g + 8
 #pragma unroll
   for (int t = 0; t < MT; t++) {
 #pragma unroll
@@ -109,7 +109,7 @@ __device__ void flash(const __half* q, const __half* k, const __half* v, __half*
     }
     __syncthreads();
 
-    // S (16 MT x KB) = Q K^T, scaled for exp2; each K fragment serves every m-tile
+    // S (16 MT x KB) = Q K^T; each K fragment serves every m-tile
     float s[MT][KB / 8][4];
 #pragma unroll
     for (int j = 0; j < KB / 8; j++) {
@@ -133,16 +133,19 @@ __device__ void flash(const __half* q, const __half* k, const __half* v, __half*
         for (int t = 0; t < MT; t++) mma16816(s[t][j], qf[t][KSTEPS - 1], bf[0], bf[1]);
       }
     }
-    // keys past the end do not count
+    // keys past the end do not count (only the last tile has any: the test is uniform in the block)
     const int valid = lk - kt * KB;
     u32 pf[MT][KB / 16][4];  // probabilities as A fragments of P V
 #pragma unroll
     for (int t = 0; t < MT; t++) {
+      if (valid < KB)
 #pragma unroll
-      for (int j = 0; j < KB / 8; j++)
+        for (int j = 0; j < KB / 8; j++)
 #pragma unroll
-        for (int e = 0; e < 4; e++) s[t][j][e] = j * 8 + c2 + (e & 1) < valid ? s[t][j][e] * sl2 : __int_as_float(0xff800000);
-      // online softmax for rows g and g + 8 (each row is spread over the 4 lanes of a quad)
+          for (int e = 0; e < 4; e++)
+            if (j * 8 + c2 + (e & 1) >= valid) s[t][j][e] = __int_as_float(0xff800000);
+      // online softmax for rows g and g + 8 (each row is spread over the 4 lanes of a quad); the
+      // scale goes into the exponent's FMA: exp(s scale - m scale) = exp2(s sl2 - m sl2)
       float x0 = m0[t], x1 = m1[t];
 #pragma unroll
       for (int j = 0; j < KB / 8; j++) {
@@ -151,15 +154,16 @@ __device__ void flash(const __half* q, const __half* k, const __half* v, __half*
       }
       x0 = fmaxf(x0, __shfl_xor_sync(0xffffffff, x0, 1)); x0 = fmaxf(x0, __shfl_xor_sync(0xffffffff, x0, 2));
       x1 = fmaxf(x1, __shfl_xor_sync(0xffffffff, x1, 1)); x1 = fmaxf(x1, __shfl_xor_sync(0xffffffff, x1, 2));
-      const float a0 = exp2f(m0[t] - x0), a1 = exp2f(m1[t] - x1);
+      const float a0 = exp2f((m0[t] - x0) * sl2), a1 = exp2f((m1[t] - x1) * sl2);
       m0[t] = x0; m1[t] = x1;
+      const float x0s = x0 * sl2, x1s = x1 * sl2;
       l0[t] *= a0; l1[t] *= a1;
 #pragma unroll
       for (int n = 0; n < NT; n++) { o[t][n][0] *= a0; o[t][n][1] *= a0; o[t][n][2] *= a1; o[t][n][3] *= a1; }
 #pragma unroll
       for (int j = 0; j < KB / 8; j++) {
-        float p0 = exp2f(s[t][j][0] - x0), p1 = exp2f(s[t][j][1] - x0);
-        float p2 = exp2f(s[t][j][2] - x1), p3 = exp2f(s[t][j][3] - x1);
+        float p0 = exp2f(fmaf(s[t][j][0], sl2, -x0s)), p1 = exp2f(fmaf(s[t][j][1], sl2, -x0s));
+        float p2 = exp2f(fmaf(s[t][j][2], sl2, -x1s)), p3 = exp2f(fmaf(s[t][j][3], sl2, -x1s));
         l0[t] += p0 + p1; l1[t] += p2 + p3;
         pf[t][j >> 1][(j & 1) * 2] = pack(p0, p1);
         pf[t][j >> 1][(j & 1) * 2 + 1] = pack(p2, p3);

@@ -34,46 +34,114 @@ __device__ __forceinline__ float gelu_f(float v) { return 0.5f * v * (1.f + erff
 
 #define FOR_EACH(i, n) for (u32 i = blockIdx.x * blockDim.x + threadIdx.x; i < (u32)(n); i += gridDim.x * blockDim.x)
 
-extern "C" __global__ void k_add(const st* a, const st* b, st* out, float scale, u64 n) {
-  FOR_EACH(i, n) out[i] = sv(ld(a[i]) + ld(b[i]) * scale);
+// Vector forms. Kernels over channels-last data come in two builds: k_x handles one element at a
+// time, k_x_v VW consecutive elements (16 bytes: one load or store) when the host has checked that
+// every pointer is 16-byte aligned and the element counts and channel widths are multiples of VW.
+// `e` is always the first element a thread handles, so the index math is the scalar one.
+#ifdef FISEDIT_HALF
+#define VW 8
+#else
+#define VW 4
+#endif
+template <int W> __device__ __forceinline__ void ldv(const st* p, float* v) {
+  if constexpr (W == 1) v[0] = ld(*p);
+  else {
+    uint4 u = *(const uint4*)p;
+    const st* s = (const st*)&u;
+#pragma unroll
+    for (int k = 0; k < W; k++) v[k] = ld(s[k]);
+  }
 }
-extern "C" __global__ void k_scale(const st* a, st* out, float s, u64 n) {
-  FOR_EACH(i, n) out[i] = sv(ld(a[i]) * s);
+template <int W> __device__ __forceinline__ void svv(st* p, const float* v) {
+  if constexpr (W == 1) *p = sv(v[0]);
+  else {
+    uint4 u;
+    st* s = (st*)&u;
+#pragma unroll
+    for (int k = 0; k < W; k++) s[k] = sv(v[k]);
+    *(uint4*)p = u;
+  }
 }
+template <int W> __device__ __forceinline__ void cpv(st* d, const st* s) {
+  if constexpr (W == 1) *d = *s;
+  else *(uint4*)d = *(const uint4*)s;
+}
+#define FOR_EACH_VEC(e, n) for (u32 e = (blockIdx.x * blockDim.x + threadIdx.x) * W; e < (u32)(n); e += gridDim.x * blockDim.x * W)
+#define UNROLL _Pragma("unroll") for (int k = 0; k < W; k++)
+// name##_t<W> is the body; the two builds are thin wrappers
+#define VECTOR_KERNEL(name, params, args) \
+  extern "C" __global__ void name params { name##_t<1> args; } \
+  extern "C" __global__ void name##_v params { name##_t<VW> args; }
+
+template <int W> __device__ void k_add_t(const st* a, const st* b, st* out, float scale, u64 n) {
+  FOR_EACH_VEC(e, n) {
+    float x[W], y[W];
+    ldv<W>(a + e, x); ldv<W>(b + e, y);
+    UNROLL x[k] += y[k] * scale;
+    svv<W>(out + e, x);
+  }
+}
+VECTOR_KERNEL(k_add, (const st* a, const st* b, st* out, float scale, u64 n), (a, b, out, scale, n))
+template <int W> __device__ void k_scale_t(const st* a, st* out, float s, u64 n) {
+  FOR_EACH_VEC(e, n) {
+    float x[W];
+    ldv<W>(a + e, x);
+    UNROLL x[k] *= s;
+    svv<W>(out + e, x);
+  }
+}
+VECTOR_KERNEL(k_scale, (const st* a, st* out, float s, u64 n), (a, out, s, n))
 // mode 0: silu, 1: gelu (erf), 2: quick gelu
-extern "C" __global__ void k_unary(const st* a, st* out, int mode, u64 n) {
-  FOR_EACH(i, n) {
-    float v = ld(a[i]);
-    out[i] = sv(mode == 0 ? silu_f(v) : mode == 1 ? gelu_f(v) : v / (1.f + expf(-1.702f * v)));
+template <int W> __device__ void k_unary_t(const st* a, st* out, int mode, u64 n) {
+  FOR_EACH_VEC(e, n) {
+    float x[W];
+    ldv<W>(a + e, x);
+    UNROLL x[k] = mode == 0 ? silu_f(x[k]) : mode == 1 ? gelu_f(x[k]) : x[k] / (1.f + expf(-1.702f * x[k]));
+    svv<W>(out + e, x);
   }
 }
-extern "C" __global__ void k_geglu(const st* x, st* out, u64 f, u64 n) {
-  FOR_EACH(i, n) {
-    u32 r = i / (u32)f, c = i % (u32)f;
-    out[i] = sv(ld(x[r * 2 * f + c]) * gelu_f(ld(x[r * 2 * f + f + c])));
+VECTOR_KERNEL(k_unary, (const st* a, st* out, int mode, u64 n), (a, out, mode, n))
+// rows of 2f: the first f values times gelu of the second f
+template <int W> __device__ void k_geglu_t(const st* x, st* out, u64 f, u64 n) {
+  FOR_EACH_VEC(e, n) {
+    u32 r = e / (u32)f, c = e % (u32)f;
+    float a[W], g[W];
+    ldv<W>(x + r * 2 * f + c, a); ldv<W>(x + r * 2 * f + f + c, g);
+    UNROLL a[k] *= gelu_f(g[k]);
+    svv<W>(out + e, a);
   }
 }
-// out[i] = x[i] + v[batch(i), channel(i)]
-extern "C" __global__ void k_add_per_channel(const st* x, const st* v, st* out, u64 per, u64 c, u64 n) {
-  FOR_EACH(i, n) out[i] = sv(ld(x[i]) + ld(v[(i / (u32)per) * (u32)c + (i % (u32)c)]));
-}
-extern "C" __global__ void k_concat(const st* a, const st* b, st* out, u64 ca, u64 cb, u64 n) {
-  FOR_EACH(i, n) {
-    u32 r = i / (u32)(ca + cb), c = i % (u32)(ca + cb);
-    out[i] = c < ca ? a[r * ca + c] : b[r * cb + c - ca];
+VECTOR_KERNEL(k_geglu, (const st* x, st* out, u64 f, u64 n), (x, out, f, n))
+// out[e] = x[e] + v[batch(e), channel(e)]
+template <int W> __device__ void k_add_per_channel_t(const st* x, const st* v, st* out, u64 per, u64 c, u64 n) {
+  FOR_EACH_VEC(e, n) {
+    float a[W], b[W];
+    ldv<W>(x + e, a); ldv<W>(v + (e / (u32)per) * (u32)c + e % (u32)c, b);
+    UNROLL a[k] += b[k];
+    svv<W>(out + e, a);
   }
 }
+VECTOR_KERNEL(k_add_per_channel, (const st* x, const st* v, st* out, u64 per, u64 c, u64 n), (x, v, out, per, c, n))
+template <int W> __device__ void k_concat_t(const st* a, const st* b, st* out, u64 ca, u64 cb, u64 n) {
+  FOR_EACH_VEC(e, n) {
+    u32 r = e / (u32)(ca + cb), c = e % (u32)(ca + cb);
+    cpv<W>(out + e, c < ca ? a + r * ca + c : b + r * cb + c - ca);
+  }
+}
+VECTOR_KERNEL(k_concat, (const st* a, const st* b, st* out, u64 ca, u64 cb, u64 n), (a, b, out, ca, cb, n))
 // columns [start, start + w) of rows of width c
-extern "C" __global__ void k_slice_cols(const st* x, st* out, u64 c, u64 start, u64 w, u64 n) {
-  FOR_EACH(i, n) out[i] = x[(i / (u32)w) * (u32)c + (u32)start + i % (u32)w];
+template <int W> __device__ void k_slice_cols_t(const st* x, st* out, u64 c, u64 start, u64 w, u64 n) {
+  FOR_EACH_VEC(e, n) cpv<W>(out + e, x + (e / (u32)w) * (u32)c + (u32)start + e % (u32)w);
 }
-extern "C" __global__ void k_upsample2x(const st* x, st* out, int h, int w, int c, u64 n) {
-  FOR_EACH(i, n) {
-    u32 ch = i % c, p = i / c;
+VECTOR_KERNEL(k_slice_cols, (const st* x, st* out, u64 c, u64 start, u64 w, u64 n), (x, out, c, start, w, n))
+template <int W> __device__ void k_upsample2x_t(const st* x, st* out, int h, int w, int c, u64 n) {
+  FOR_EACH_VEC(e, n) {
+    u32 ch = e % c, p = e / c;
     u32 X = p % (2 * w), Y = (p / (2 * w)) % (2 * h), b = p / (4u * h * w);
-    out[i] = x[((b * h + Y / 2) * w + X / 2) * c + ch];
+    cpv<W>(out + e, x + ((b * h + Y / 2) * w + X / 2) * c + ch);
   }
 }
+VECTOR_KERNEL(k_upsample2x, (const st* x, st* out, int h, int w, int c, u64 n), (x, out, h, w, c, n))
 extern "C" __global__ void k_embedding(const st* table, const int* ids, st* out, u64 c, u64 n) {
   FOR_EACH(i, n) out[i] = table[(u64)ids[i / (u32)c] * c + i % (u32)c];
 }
@@ -95,65 +163,102 @@ extern "C" __global__ void k_im2col(const st* x, st* col, int h, int w, int ci, 
     for (int c = threadIdx.x; c < ci; c += blockDim.x) dst[c] = sv(0.f);
   }
 }
-// GroupNorm as a per (batch item, channel) affine, in two kernels: partial sums of x and x^2 in double
-// from `splits` blocks per (batch item, group), each written to its own slot (no atomics: no buffer to
-// clear, and the same bits every run); then each (batch item, channel) adds its group's partials and
-// folds mean and 1/sqrt(var + eps) with gamma and beta into scale and shift.
-extern "C" __global__ void k_group_partial(const st* x, double* partials, u64 positions, int c, int groups, int splits) {
-  int bg = blockIdx.x / splits, part = blockIdx.x % splits;
-  int b = bg / groups, g = bg % groups, cpg = c / groups;
-  const st* base = x + (u64)b * positions * c + (u64)g * cpg;
-  u32 count = positions * cpg;
-  u32 chunk = (count + splits - 1) / splits, lo = part * chunk, hi = min(count, lo + chunk);
-  double s = 0, q = 0;
-  for (u32 i = lo + threadIdx.x; i < hi; i += blockDim.x) { double v = ld(base[(u64)(i / cpg) * c + i % cpg]); s += v; q += v * v; }
-  for (int o = 16; o > 0; o >>= 1) { s += __shfl_down_sync(0xffffffff, s, o); q += __shfl_down_sync(0xffffffff, q, o); }
+// GroupNorm as a per (batch item, channel) affine, in two kernels and in double. k_channel_partial:
+// `splits` blocks per batch item each sum x and x^2 per channel over their range of positions
+// (threads of a block take a channel vector each and rows in turn, so loads are whole rows;
+// each block then adds its threads' sums in a fixed order into its own slot: no atomics, no buffer
+// to clear, the same bits every run). k_group_affine: a block per (batch item, group) adds its
+// channels' partials and folds mean and 1/sqrt(var + eps) with gamma and beta into scale and shift.
+#define PARTIAL_LOADS 4
+template <int W> __device__ void k_channel_partial_t(const st* x, double* partials, u64 positions, int c, int splits) {
+  extern __shared__ double sums[];  // [rows][c][2]
+  u32 b = blockIdx.x / splits, part = blockIdx.x % splits;
+  u32 cv = c / W, rows = blockDim.x / cv, v = threadIdx.x % cv, r0 = threadIdx.x / cv;
+  u32 chunk = (positions + splits - 1) / splits, lo = part * chunk, hi = min((u32)positions, lo + chunk);
+  double s[W], q[W];
+  UNROLL { s[k] = 0; q[k] = 0; }
+  const st* base = x + (u64)b * positions * c + v * W;
+  // PARTIAL_LOADS rows in flight per thread: the loop is bound by memory latency, not bandwidth
+  for (u32 p = lo + r0; p < hi; p += PARTIAL_LOADS * rows) {
+    float a[PARTIAL_LOADS][W];
+#pragma unroll
+    for (int u = 0; u < PARTIAL_LOADS; u++)
+      if (p + u * rows < hi) ldv<W>(base + (u64)(p + u * rows) * c, a[u]);
+#pragma unroll
+    for (int u = 0; u < PARTIAL_LOADS; u++)
+      if (p + u * rows < hi) UNROLL { s[k] += a[u][k]; q[k] += (double)a[u][k] * a[u][k]; }
+  }
+  UNROLL { sums[2 * (r0 * c + v * W + k)] = s[k]; sums[2 * (r0 * c + v * W + k) + 1] = q[k]; }
+  __syncthreads();
+  if (r0 == 0) {
+    for (u32 r = 1; r < rows; r++) UNROLL { s[k] += sums[2 * (r * c + v * W + k)]; q[k] += sums[2 * (r * c + v * W + k) + 1]; }
+    double* out = partials + 2 * ((u64)blockIdx.x * c + v * W);
+    UNROLL { out[2 * k] = s[k]; out[2 * k + 1] = q[k]; }
+  }
+}
+VECTOR_KERNEL(k_channel_partial, (const st* x, double* partials, u64 positions, int c, int splits), (x, partials, positions, c, splits))
+extern "C" __global__ void k_group_affine(const double* partials, int splits, u64 count, float eps, const st* gamma, const st* beta,
+                                          st* scale, st* shift, int c, int groups) {
   __shared__ double rs[32], rq[32];
+  int b = blockIdx.x / groups, g = blockIdx.x % groups, cpg = c / groups;
+  double s = 0, q = 0;
+#pragma unroll 4
+  for (int i = threadIdx.x; i < splits * cpg; i += blockDim.x) {
+    const double* p = partials + 2 * (((u64)b * splits + i / cpg) * c + g * cpg + i % cpg);
+    s += p[0]; q += p[1];
+  }
+  for (int o = 16; o > 0; o >>= 1) { s += __shfl_down_sync(0xffffffff, s, o); q += __shfl_down_sync(0xffffffff, q, o); }
   int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
   if (lane == 0) { rs[warp] = s; rq[warp] = q; }
   __syncthreads();
   if (warp == 0) {
     s = lane < blockDim.x / 32 ? rs[lane] : 0; q = lane < blockDim.x / 32 ? rq[lane] : 0;
     for (int o = 16; o > 0; o >>= 1) { s += __shfl_down_sync(0xffffffff, s, o); q += __shfl_down_sync(0xffffffff, q, o); }
-    if (lane == 0) { partials[2 * blockIdx.x] = s; partials[2 * blockIdx.x + 1] = q; }
+    if (lane == 0) { rs[0] = s; rq[0] = q; }
   }
-}
-extern "C" __global__ void k_group_affine(const double* partials, int splits, u64 count, float eps, const st* gamma, const st* beta,
-                                          st* scale, st* shift, int c, int groups, u64 n) {
-  FOR_EACH(i, n) {
-    int ch = i % c; u32 b = i / c; int g = b * groups + ch / (c / groups);
-    double s = 0, q = 0;
-    for (int k = 0; k < splits; k++) { s += partials[2 * (g * splits + k)]; q += partials[2 * (g * splits + k) + 1]; }
-    double m = s / count;
-    double rstd = 1.0 / sqrt(fmax(q / count - m * m, 0.0) + eps);
+  __syncthreads();
+  double m = rs[0] / count;
+  double rstd = 1.0 / sqrt(fmax(rq[0] / count - m * m, 0.0) + eps);
+  for (int i = threadIdx.x; i < cpg; i += blockDim.x) {
+    int ch = g * cpg + i;
     float sc = (float)rstd * ld(gamma[ch]);
-    scale[i] = sv(sc);
-    shift[i] = sv(ld(beta[ch]) - (float)m * sc);
+    scale[b * c + ch] = sv(sc);
+    shift[b * c + ch] = sv(ld(beta[ch]) - (float)m * sc);
   }
 }
-extern "C" __global__ void k_channel_affine(const st* x, const st* scale, const st* shift, st* out, u64 per, int c, int silu, u64 n) {
-  FOR_EACH(i, n) {
-    u32 j = (i / (u32)per) * c + i % c;
-    float v = ld(x[i]) * ld(scale[j]) + ld(shift[j]);
-    out[i] = sv(silu ? silu_f(v) : v);
+template <int W> __device__ void k_channel_affine_t(const st* x, const st* scale, const st* shift, st* out, u64 per, int c, int silu, u64 n) {
+  FOR_EACH_VEC(e, n) {
+    u32 j = (e / (u32)per) * c + e % c;
+    float a[W], sc[W], sh[W];
+    ldv<W>(x + e, a); ldv<W>(scale + j, sc); ldv<W>(shift + j, sh);
+    UNROLL { float v = a[k] * sc[k] + sh[k]; a[k] = silu ? silu_f(v) : v; }
+    svv<W>(out + e, a);
   }
 }
+VECTOR_KERNEL(k_channel_affine, (const st* x, const st* scale, const st* shift, st* out, u64 per, int c, int silu, u64 n), (x, scale, shift, out, per, c, silu, n))
 // one warp per row (rows of text and image tokens are 320..1280 wide): two passes over the row,
 // statistics in double, reductions by shuffles only
-extern "C" __global__ void k_layer_norm(const st* x, const st* gamma, const st* beta, st* out, int c, float eps, u32 rows) {
+template <int W> __device__ void k_layer_norm_t(const st* x, const st* gamma, const st* beta, st* out, int c, float eps, u32 rows) {
   u32 r = blockIdx.x * (blockDim.x >> 5) + (threadIdx.x >> 5);
   if (r >= rows) return;
   int lane = threadIdx.x & 31;
   const st* row = x + (u64)r * c;
+  float a[W];
   double s = 0;
-  for (int i = lane; i < c; i += 32) s += ld(row[i]);
+  for (int i = lane * W; i < c; i += 32 * W) { ldv<W>(row + i, a); UNROLL s += a[k]; }
   for (int o = 16; o > 0; o >>= 1) s += __shfl_xor_sync(0xffffffff, s, o);
   double m = s / c, q = 0;
-  for (int i = lane; i < c; i += 32) { double d = ld(row[i]) - m; q += d * d; }
+  for (int i = lane * W; i < c; i += 32 * W) { ldv<W>(row + i, a); UNROLL { double d = a[k] - m; q += d * d; } }
   for (int o = 16; o > 0; o >>= 1) q += __shfl_xor_sync(0xffffffff, q, o);
   double rs = 1.0 / sqrt(q / c + eps);
-  for (int i = lane; i < c; i += 32) out[(u64)r * c + i] = sv((float)((ld(row[i]) - m) * rs) * ld(gamma[i]) + ld(beta[i]));
+  for (int i = lane * W; i < c; i += 32 * W) {
+    float gm[W], bt[W];
+    ldv<W>(row + i, a); ldv<W>(gamma + i, gm); ldv<W>(beta + i, bt);
+    UNROLL a[k] = (float)((a[k] - m) * rs) * gm[k] + bt[k];
+    svv<W>(out + (u64)r * c + i, a);
+  }
 }
+VECTOR_KERNEL(k_layer_norm, (const st* x, const st* gamma, const st* beta, st* out, int c, float eps, u32 rows), (x, gamma, beta, out, c, eps, rows))
 __device__ __forceinline__ float block_reduce(float v, bool is_max, float* red) {
   for (int o = 16; o > 0; o >>= 1) { float u = __shfl_down_sync(0xffffffff, v, o); v = is_max ? fmaxf(v, u) : v + u; }
   int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
@@ -228,45 +333,57 @@ extern "C" __global__ void k_softmax_rows_vec(st* s, int lk, float scale) {
   }
 }
 // tiles [N*T, side, side, C] from x [N, H, W, C]; zero outside the image; affine (+silu) inside
-extern "C" __global__ void k_gather_tiles(const st* x, const int* origins, const st* scale, const st* shift, st* out,
-                                          int h, int w, int c, int blocks, int side, int silu, u64 n) {
-  FOR_EACH(i, n) {
-    int ch = i % c; u32 p = i / c;
+template <int W> __device__ void k_gather_tiles_t(const st* x, const int* origins, const st* scale, const st* shift, st* out,
+                                                  int h, int w, int c, int blocks, int side, int silu, u64 n) {
+  FOR_EACH_VEC(e, n) {
+    int ch = e % c; u32 p = e / c;
     int tx = p % side, ty = (p / side) % side; u32 bt = p / (u32)(side * side);
     int t = bt % blocks; u32 b = bt / blocks;
     int iy = origins[2 * t] + ty, ix = origins[2 * t + 1] + tx;
-    float v = 0.f;
+    float v[W];
     if (iy >= 0 && iy < h && ix >= 0 && ix < w) {
-      v = ld(x[((b * h + iy) * w + ix) * c + ch]);
-      if (scale) v = v * ld(scale[b * c + ch]) + ld(shift[b * c + ch]);
-      if (silu) v = silu_f(v);
+      ldv<W>(x + ((b * h + iy) * w + ix) * c + ch, v);
+      if (scale) {
+        float sc[W], sh[W];
+        ldv<W>(scale + b * c + ch, sc); ldv<W>(shift + b * c + ch, sh);
+        UNROLL v[k] = v[k] * sc[k] + sh[k];
+      }
+      if (silu) UNROLL v[k] = silu_f(v[k]);
+    } else {
+      UNROLL v[k] = 0.f;
     }
-    out[i] = sv(v);
+    svv<W>(out + e, v);
   }
 }
+VECTOR_KERNEL(k_gather_tiles, (const st* x, const int* origins, const st* scale, const st* shift, st* out, int h, int w, int c, int blocks, int side, int silu, u64 n),
+              (x, origins, scale, shift, out, h, w, c, blocks, side, silu, n))
 // writes block outputs src [N*T, bs, bs, C] into out [N, H, W, C] where active
-extern "C" __global__ void k_scatter_blocks(const st* src, const int* corners, const unsigned char* active, st* out,
-                                            int h, int w, int c, int blocks, int bs, u64 n) {
-  FOR_EACH(i, n) {
-    int ch = i % c; u32 p = i / c;
+template <int W> __device__ void k_scatter_blocks_t(const st* src, const int* corners, const unsigned char* active, st* out,
+                                                    int h, int w, int c, int blocks, int bs, u64 n) {
+  FOR_EACH_VEC(e, n) {
+    int ch = e % c; u32 p = e / c;
     int dx = p % bs, dy = (p / bs) % bs; u32 bt = p / (u32)(bs * bs);
     int t = bt % blocks; u32 b = bt / blocks;
     int y = corners[2 * t] + dy, x = corners[2 * t + 1] + dx;
-    if (y < h && x < w && active[y * w + x]) out[((b * h + y) * w + x) * c + ch] = src[i];
+    if (y < h && x < w && active[y * w + x]) cpv<W>(out + ((b * h + y) * w + x) * c + ch, src + e);
   }
 }
-extern "C" __global__ void k_gather_rows(const st* x, const int* idx, st* out, u64 l, int nidx, int c, u64 n) {
-  FOR_EACH(i, n) {
-    int ch = i % c; u32 r = i / c; int k = r % nidx; u64 b = r / nidx;
-    out[i] = x[(b * l + idx[k]) * c + ch];
+VECTOR_KERNEL(k_scatter_blocks, (const st* src, const int* corners, const unsigned char* active, st* out, int h, int w, int c, int blocks, int bs, u64 n),
+              (src, corners, active, out, h, w, c, blocks, bs, n))
+template <int W> __device__ void k_gather_rows_t(const st* x, const int* idx, st* out, u64 l, int nidx, int c, u64 n) {
+  FOR_EACH_VEC(e, n) {
+    int ch = e % c; u32 r = e / c; int k = r % nidx; u64 b = r / nidx;
+    cpv<W>(out + e, x + (b * l + idx[k]) * c + ch);
   }
 }
-extern "C" __global__ void k_scatter_rows(const st* src, const int* idx, st* out, u64 l, int nidx, int c, u64 n) {
-  FOR_EACH(i, n) {
-    int ch = i % c; u32 r = i / c; int k = r % nidx; u64 b = r / nidx;
-    out[(b * l + idx[k]) * c + ch] = src[i];
+VECTOR_KERNEL(k_gather_rows, (const st* x, const int* idx, st* out, u64 l, int nidx, int c, u64 n), (x, idx, out, l, nidx, c, n))
+template <int W> __device__ void k_scatter_rows_t(const st* src, const int* idx, st* out, u64 l, int nidx, int c, u64 n) {
+  FOR_EACH_VEC(e, n) {
+    int ch = e % c; u32 r = e / c; int k = r % nidx; u64 b = r / nidx;
+    cpv<W>(out + (b * l + idx[k]) * c + ch, src + e);
   }
 }
+VECTOR_KERNEL(k_scatter_rows, (const st* src, const int* idx, st* out, u64 l, int nidx, int c, u64 n), (src, idx, out, l, nidx, c, n))
 // probs [B, H, Lq, Lk]: in batch item `item`, column j takes source column map[j] (source [1, H, Lq, Lks])
 extern "C" __global__ void k_remap_probs(st* p, const st* source, const int* map, int heads, int lq, int lk, int lks, int item, u64 n) {
   FOR_EACH(i, n) {
@@ -290,4 +407,14 @@ extern "C" __global__ void k_copy_many(const u64* copies) {
   u64 bytes = c[2], vec = bytes / 16;
   for (u64 i = blockIdx.x * (u64)blockDim.x + threadIdx.x; i < vec; i += (u64)gridDim.x * blockDim.x) ((uint4*)dst)[i] = ((const uint4*)src)[i];
   for (u64 i = vec * 16 + blockIdx.x * (u64)blockDim.x + threadIdx.x; i < bytes; i += (u64)gridDim.x * blockDim.x) dst[i] = src[i];
+}
+// holds the stream for `ns` nanoseconds (one thread), so that the host can queue work ahead of the
+// GPU: what follows then runs back to back, as in a graph (the profiler's timing)
+extern "C" __global__ void k_hold(u64 ns) {
+  u64 t0, t;
+  asm volatile("mov.u64 %0, %%globaltimer;" : "=l"(t0));
+  do {
+    __nanosleep(10000);
+    asm volatile("mov.u64 %0, %%globaltimer;" : "=l"(t));
+  } while (t - t0 < ns);
 }

@@ -1,0 +1,61 @@
+// Where a call's GPU time goes, op by op, without changing how the GPU runs it: an event is recorded
+// after each op, and the time between consecutive events is that op's. The stream is first held by
+// a waiting kernel while the host queues the ops, so the GPU then runs them back to back, as it does
+// a graph (synchronising each op instead would add launch latency to every one of them).
+import type { Driver } from './driver.js';
+
+export interface OpTime {
+  op: string;
+  ms: number;
+  count: number;
+}
+
+export class Profiler {
+  private readonly events: unknown[] = [];
+  private readonly names: string[] = [];
+  private readonly start: unknown;
+  /** Ops queued before the hold ended (those after it may include the host's gaps). */
+  private held = 0;
+  private holding = true;
+
+  /** `hold` queues the waiting kernel; the profile starts when it ends. */
+  constructor(private readonly driver: Driver, hold: () => void) {
+    hold();
+    this.start = this.take();
+    driver.record(this.start);
+  }
+
+  private take(): unknown {
+    return this.driver.event();
+  }
+
+  /** Called after each op has been queued. */
+  mark(op: string): void {
+    if (this.holding && this.driver.done(this.start)) this.holding = false;
+    if (this.holding) this.held++;
+    const e = this.take();
+    this.driver.record(e);
+    this.events.push(e);
+    this.names.push(op);
+  }
+
+  /**
+   * Waits for the work and returns time per op name, largest first. `heldFraction` < 1: the hold
+   * ended before the host had queued every op, and the later ones count the GPU's waits as their time.
+   */
+  finish(): { ops: OpTime[]; totalMs: number; heldFraction: number } {
+    this.driver.synchronize();
+    const byOp = new Map<string, OpTime>();
+    let previous = this.start;
+    this.events.forEach((e, i) => {
+      const t = byOp.get(this.names[i]!) ?? { op: this.names[i]!, ms: 0, count: 0 };
+      t.ms += this.driver.elapsed(previous, e);
+      t.count++;
+      byOp.set(t.op, t);
+      previous = e;
+    });
+    const totalMs = this.driver.elapsed(this.start, previous);
+    for (const e of [this.start, ...this.events]) this.driver.destroyEvent(e);
+    return { ops: [...byOp.values()].sort((a, b) => b.ms - a.ms), totalMs, heldFraction: this.events.length ? +(this.held / this.events.length).toFixed(3) : 1 };
+  }
+}
