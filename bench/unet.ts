@@ -28,6 +28,7 @@ const calls = Number(process.env.BENCH_CALLS ?? 10);
 const maths = (process.env.BENCH_MATH ?? 'tf32,fp16').split(',') as Precision[];
 const flashAttention = process.env.BENCH_FLASH !== '0';
 const convolutions = (process.env.BENCH_CONV ?? 'auto').split(',') as ConvolutionMode[];
+const wgmmaAttention = process.env.BENCH_WGMMA !== '0';
 const flashRows = (process.env.BENCH_FLASH_ROWS ?? 'auto').split(',').map((r) => (r === 'auto' ? r : Number(r))) as (16 | 32 | 'auto')[];
 const counter = new UNetMacCounter(unetConfig);
 const results: Record<string, unknown>[] = [];
@@ -41,7 +42,7 @@ function time<T>(gpu: CudaBackend, f: () => T): [T, number] {
 }
 
 for (const math of maths) for (const convolution of convolutions) for (const flashRowsPerWarp of flashRows) {
-  const gpu = new CudaBackend({ math, flashAttention, convolution, flashRowsPerWarp });
+  const gpu = new CudaBackend({ math, flashAttention, convolution, flashRowsPerWarp, wgmmaAttention });
   const [unet, loadMs] = time(gpu, () => new UNet2DConditionModel(new Params(gpu, RANDOM_WEIGHTS), unetConfig));
   console.log(`${gpu.description}: U-Net weights generated and uploaded in ${(loadMs / 1000).toFixed(1)} s`);
   for (const px of sizes) {
@@ -76,9 +77,9 @@ for (const math of maths) for (const convolution of convolutions) for (const fla
     gpu.synchronize();
     const launchesPerCall = (gpu.launches - launches0) / 2;
     const r = {
-      math, flashAttention: gpu.flash, flashRowsPerWarp, convolution, px, batch: 2, msPerCall: +median.toFixed(2), msMin: +ms[0]!.toFixed(2),
+      math, flashAttention: gpu.flash, wgmmaAttention: gpu.wgmma, flashRowsPerWarp, convolution, px, batch: 2, msPerCall: +median.toFixed(2), msMin: +ms[0]!.toFixed(2),
       msPerCallEager: +eager[Math.floor(eager.length / 2)]!.toFixed(2), gmac: +(macs / 1e9).toFixed(1), tflops: +((2 * macs) / (median / 1000) / 1e12).toFixed(1),
-      peakGpuGiB: +(gpu.pool.peak / 2 ** 30).toFixed(2), launchesPerCall, hostEnqueueMs: +hostMs.toFixed(2), profiledMs: +profiled.totalMs.toFixed(2), profileHeldFraction: profiled.heldFraction, profile: profile.slice(0, 40),
+      peakGpuGiB: +(gpu.pool.peak / 2 ** 30).toFixed(2), launchesPerCall, hostEnqueueMs: +hostMs.toFixed(2), profiledMs: +profiled.totalMs.toFixed(2), profileHeldFraction: profiled.heldFraction, profileFirstLateOp: profiled.firstLate, profile: profile.slice(0, 40),
     };
     console.log(JSON.stringify(r));
     results.push(r);

@@ -80,7 +80,11 @@ const FLASH_WIDE_MAX_DIM = 64;
 const FLASH_ARGS: ArgKind[] = ['ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32', 'f32'];
 const FLASH_KERNELS = [...FLASH_DIMS.map((dp) => `k_flash_${dp}_1`), ...FLASH_DIMS.filter((dp) => dp <= FLASH_WIDE_MAX_DIM).map((dp) => `k_flash_${dp}_2`)];
 const ATTENTION_KERNELS: Record<string, ArgKind[]> = Object.fromEntries(FLASH_KERNELS.map((k) => [k, FLASH_ARGS]));
-const KERNELS: Record<string, ArgKind[]> = { ...OPS_KERNELS, ...ATTENTION_KERNELS };
+/** kernels/attention-sm90.cu: head dim 64 on Hopper's warpgroup MMA; 64 query rows a block, two stages of K and V tiles of 128 rows (+1 KiB for alignment). */
+const WGMMA_KERNELS: Record<string, ArgKind[]> = { k_flash_wg64: FLASH_ARGS };
+const WGMMA_QUERY_ROWS = 64;
+const WGMMA_SHARED_BYTES = 2 * 2 * 128 * 128 + 1024;
+const KERNELS: Record<string, ArgKind[]> = { ...OPS_KERNELS, ...ATTENTION_KERNELS, ...WGMMA_KERNELS };
 /** Flash attention's key tile (kernels/attention.cu KB). */
 const FLASH_KEY_TILE = 64;
 /** Query rows of a flash-attention block per m-tile (MT) of its warps: 4 warps of 16 rows. */
@@ -104,6 +108,8 @@ export interface CudaOptions {
    * per 1024 px call and 6.2 to 5.7 at 768, and was slower at 512 (too few blocks for 132 SMs).
    */
   flashRowsPerWarp?: 16 | 32 | 'auto';
+  /** fp16 on Hopper (sm_90): attention with head dim 64 (SD 2) by the warpgroup-MMA kernel (default true). */
+  wgmmaAttention?: boolean;
   /**
    * Convolutions other than 1x1: by cuDNN, by im2col + cuBLASLt GEMM, or 'auto' (default): cuDNN
    * inside a CUDA graph, im2col + GEMM otherwise. cuDNN's kernels are faster (768 px U-Net call as a
@@ -127,6 +133,7 @@ export class CudaBackend implements Backend {
   readonly math: Precision;
   readonly flash: boolean;
   readonly flashRowsPerWarp: 16 | 32 | 'auto';
+  readonly wgmma: boolean;
   readonly convolution: ConvolutionMode;
   /** True while a replayable call is being recorded as a graph. */
   private capturing = false;
@@ -140,6 +147,7 @@ export class CudaBackend implements Backend {
     const half = this.math === 'fp16';
     this.flash = half && (o.flashAttention ?? true);
     this.flashRowsPerWarp = o.flashRowsPerWarp ?? 'auto';
+    this.wgmma = this.flash && this.driver.computeCapability[0] === 9 && (o.wgmmaAttention ?? true);
     this.convolution = o.convolution ?? 'auto';
     this.blas = new Cublas(this.math, this.driver.stream);
     // held by the backend: the pool releases a buffer when its object is collected
@@ -147,8 +155,8 @@ export class CudaBackend implements Backend {
     this.lt = new CublasLt(this.math, this.workspaces[0]!.ptr, LT_WORKSPACE_BYTES, this.driver.stream);
     this.dnn = new Cudnn(this.math, this.driver.stream, this.workspaces[1]!.ptr, CUDNN_WORKSPACE_BYTES);
     const arch = `sm_${this.driver.computeCapability.join('')}`;
-    const load = (file: string, kernels: Record<string, ArgKind[]>, options: string[]) => {
-      const module = this.driver.loadModule(compileCubin(readFileSync(join(KERNEL_DIR, `${file}.cu`), 'utf8'), file, arch, options));
+    const load = (file: string, kernels: Record<string, ArgKind[]>, options: string[], target = arch) => {
+      const module = this.driver.loadModule(compileCubin(readFileSync(join(KERNEL_DIR, `${file}.cu`), 'utf8'), file, target, options));
       for (const name of Object.keys(kernels)) this.fns.set(name, this.driver.getFunction(module, name));
     };
     load('ops', OPS_KERNELS, half ? ['-DFISEDIT_HALF'] : []);
@@ -170,10 +178,14 @@ export class CudaBackend implements Backend {
       load('attention', ATTENTION_KERNELS, ['--use_fast_math']); // exp2 of the softmax as one instruction
       for (const k of FLASH_KERNELS) this.driver.allowSharedMemory(this.fns.get(k), k, flashSharedBytes(Number(k.split('_')[2])));
     }
+    if (this.wgmma) {
+      load('attention-sm90', WGMMA_KERNELS, ['--use_fast_math'], 'sm_90a'); // wgmma needs the arch-specific target
+      this.driver.allowSharedMemory(this.fns.get('k_flash_wg64'), 'k_flash_wg64', WGMMA_SHARED_BYTES);
+    }
   }
 
   get description(): string {
-    const storage = this.math === 'fp16' ? 'fp16 storage' + (this.flash ? ', flash attention' : '') : 'fp32 storage';
+    const storage = this.math === 'fp16' ? 'fp16 storage' + (this.flash ? `, flash attention${this.wgmma ? ' (wgmma at head dim 64)' : ''}` : '') : 'fp32 storage';
     return `${this.driver.name} (${this.driver.computeCapability.join('.')}), ${this.math} GEMMs, ${storage}, ${{ cudnn: 'cuDNN', gemm: 'im2col + GEMM', auto: 'cuDNN in graphs, im2col + GEMM eagerly' }[this.convolution]} convolutions`;
   }
 
@@ -457,10 +469,16 @@ export class CudaBackend implements Backend {
     if (this.flash && !opts.causal && d % 8 === 0 && dp !== undefined) {
       // no score matrix in memory: fp16 tensor cores, online softmax in registers
       const out = this.empty(q.shape);
+      const args = [this.p(q), this.p(k), this.p(v), this.p(out), lq, k.shape[1]!, width, d, opts.heads, 1 / Math.sqrt(d)];
+      const detail = () => `${batch}x${opts.heads} ${lq}x${k.shape[1]}`;
+      if (this.wgmma && d === 64 && this.vectorFits('k_flash_wg64', args, [width])) {
+        if (lq && k.shape[1]) this.run('k_flash_wg64', 0, args, 128, Math.ceil(lq / WGMMA_QUERY_ROWS), WGMMA_SHARED_BYTES, batch * opts.heads, detail);
+        return out;
+      }
       const wideBlocks = Math.ceil(lq / (2 * FLASH_QUERY_ROWS)) * batch * opts.heads; // 2 resident per SM at MT = 2
       const wide = this.flashRowsPerWarp === 32 || (this.flashRowsPerWarp === 'auto' && wideBlocks >= 4 * this.driver.multiprocessors);
       const mt = wide && dp <= FLASH_WIDE_MAX_DIM ? 2 : 1;
-      if (lq && k.shape[1]) this.run(`k_flash_${dp}_${mt}`, 0, [this.p(q), this.p(k), this.p(v), this.p(out), lq, k.shape[1]!, width, d, opts.heads, 1 / Math.sqrt(d)], 128, Math.ceil(lq / (FLASH_QUERY_ROWS * mt)), flashSharedBytes(dp), batch * opts.heads, () => `${batch}x${opts.heads} ${lq}x${k.shape[1]}`);
+      if (lq && k.shape[1]) this.run(`k_flash_${dp}_${mt}`, 0, args, 128, Math.ceil(lq / (FLASH_QUERY_ROWS * mt)), flashSharedBytes(dp), batch * opts.heads, detail);
       return out;
     }
     return this.tidy(() => this.applyProbs(this.attentionProbs(q, k, opts.heads, opts.causal ?? false), v));

@@ -17,6 +17,8 @@ export class Profiler {
   /** Ops queued before the hold ended (those after it may include the host's gaps). */
   private held = 0;
   private holding = true;
+  /** The first op queued after the hold ended (what made the host wait, or the op after it). */
+  private firstLate: string | undefined;
 
   /** `hold` queues the waiting kernel; the profile starts when it ends. */
   constructor(private readonly driver: Driver, hold: () => void) {
@@ -31,7 +33,7 @@ export class Profiler {
 
   /** Called after each op has been queued. */
   mark(op: string): void {
-    if (this.holding && this.driver.done(this.start)) this.holding = false;
+    if (this.holding && this.driver.done(this.start)) (this.holding = false), (this.firstLate = op);
     if (this.holding) this.held++;
     const e = this.take();
     this.driver.record(e);
@@ -43,7 +45,7 @@ export class Profiler {
    * Waits for the work and returns time per op name, largest first. `heldFraction` < 1: the hold
    * ended before the host had queued every op, and the later ones count the GPU's waits as their time.
    */
-  finish(): { ops: OpTime[]; totalMs: number; heldFraction: number } {
+  finish(): { ops: OpTime[]; totalMs: number; heldFraction: number; firstLate: string | undefined } {
     this.driver.synchronize();
     const byOp = new Map<string, OpTime>();
     let previous = this.start;
@@ -56,6 +58,6 @@ export class Profiler {
     });
     const totalMs = this.driver.elapsed(this.start, previous);
     for (const e of [this.start, ...this.events]) this.driver.destroyEvent(e);
-    return { ops: [...byOp.values()].sort((a, b) => b.ms - a.ms), totalMs, heldFraction: this.events.length ? +(this.held / this.events.length).toFixed(3) : 1 };
+    return { ops: [...byOp.values()].sort((a, b) => b.ms - a.ms), totalMs, heldFraction: this.events.length ? +(this.held / this.events.length).toFixed(3) : 1, firstLate: this.firstLate };
   }
 }

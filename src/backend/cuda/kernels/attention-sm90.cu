@@ -1,0 +1,173 @@
+// Flash attention for head dim 64 on Hopper (sm_90): the same algorithm as attention.cu's
+// k_flash kernels, with the two GEMMs of each key tile on warpgroup MMA (wgmma), which reads K and V
+// straight from shared memory and runs at about twice mma.sync's rate. One block is one warpgroup
+// (4 warps, 128 threads) and takes 64 query rows of one (batch item, head); each warp owns 16 rows.
+// Key/value tiles of 128 rows stream through shared memory in the 128-byte swizzled layout wgmma
+// reads (row r's 16-byte chunk j stored at chunk j ^ (r % 8)), double-buffered with cp.async.
+// S = Q K^T takes Q from registers and K as a K-major operand; O += P V takes P from registers and
+// V as an MN-major (transposed) operand. Q, K, V and the output are [B, L, H*64], fp16.
+#include <cuda_fp16.h>
+
+typedef unsigned int u32;
+typedef unsigned long long u64;
+
+#define WG_KB 128                  // keys per tile
+#define WG_TILE_BYTES (WG_KB * 128)  // one K or V tile: WG_KB rows of 64 halves
+
+__device__ __forceinline__ u32 pack(float a, float b) {
+  __half2 h = __floats2half2_rn(a, b);
+  return *(u32*)&h;
+}
+
+// 16 bytes global -> shared, zero-filled when !valid
+__device__ __forceinline__ void copy16(u32 dst, const void* src, bool valid) {
+  asm volatile("cp.async.cg.shared.global [%0], [%1], 16, %2;\n" ::"r"(dst), "l"(src), "r"(valid ? 16 : 0));
+}
+
+// a shared-memory matrix descriptor: 128-byte swizzle, rows of 128 bytes, 8-row groups 1024 bytes apart
+__device__ __forceinline__ u64 descriptor(u32 addr) {
+  return (u64)((addr & 0x3FFFF) >> 4) | ((u64)1 << 16) | ((u64)(1024 >> 4) << 32) | ((u64)1 << 62);
+}
+
+__device__ __forceinline__ void wg_fence() { asm volatile("wgmma.fence.sync.aligned;\n" ::: "memory"); }
+__device__ __forceinline__ void wg_commit_wait() {
+  asm volatile("wgmma.commit_group.sync.aligned;\n" ::: "memory");
+  asm volatile("wgmma.wait_group.sync.aligned 0;\n" ::: "memory");
+}
+// keeps the compiler from touching accumulators while an MMA may still write them
+__device__ __forceinline__ void hold(float& r) { asm volatile("" : "+f"(r)::"memory"); }
+
+__device__ __forceinline__ void wgmma_qk(float* c, const u32* a, unsigned long long desc, int accumulate) {
+  asm volatile(
+      "{\n.reg .pred p;\nsetp.ne.b32 p, %69, 0;\n"
+      "wgmma.mma_async.sync.aligned.m64n128k16.f32.f16.f16 {%0, %1, %2, %3, %4, %5, %6, %7, %8, %9, %10, %11, %12, %13, %14, %15, %16, %17, %18, %19, %20, %21, %22, %23, %24, %25, %26, %27, %28, %29, %30, %31, %32, %33, %34, %35, %36, %37, %38, %39, %40, %41, %42, %43, %44, %45, %46, %47, %48, %49, %50, %51, %52, %53, %54, %55, %56, %57, %58, %59, %60, %61, %62, %63}, {%64, %65, %66, %67}, %68, p, 1, 1, 0;\n}\n"
+      : "+f"(c[0]), "+f"(c[1]), "+f"(c[2]), "+f"(c[3]), "+f"(c[4]), "+f"(c[5]), "+f"(c[6]), "+f"(c[7]), "+f"(c[8]), "+f"(c[9]), "+f"(c[10]), "+f"(c[11]), "+f"(c[12]), "+f"(c[13]), "+f"(c[14]), "+f"(c[15]), "+f"(c[16]), "+f"(c[17]), "+f"(c[18]), "+f"(c[19]), "+f"(c[20]), "+f"(c[21]), "+f"(c[22]), "+f"(c[23]), "+f"(c[24]), "+f"(c[25]), "+f"(c[26]), "+f"(c[27]), "+f"(c[28]), "+f"(c[29]), "+f"(c[30]), "+f"(c[31]), "+f"(c[32]), "+f"(c[33]), "+f"(c[34]), "+f"(c[35]), "+f"(c[36]), "+f"(c[37]), "+f"(c[38]), "+f"(c[39]), "+f"(c[40]), "+f"(c[41]), "+f"(c[42]), "+f"(c[43]), "+f"(c[44]), "+f"(c[45]), "+f"(c[46]), "+f"(c[47]), "+f"(c[48]), "+f"(c[49]), "+f"(c[50]), "+f"(c[51]), "+f"(c[52]), "+f"(c[53]), "+f"(c[54]), "+f"(c[55]), "+f"(c[56]), "+f"(c[57]), "+f"(c[58]), "+f"(c[59]), "+f"(c[60]), "+f"(c[61]), "+f"(c[62]), "+f"(c[63])
+      : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "l"(desc), "r"(accumulate));
+}
+__device__ __forceinline__ void wgmma_pv(float* c, const u32* a, unsigned long long desc, int accumulate) {
+  asm volatile(
+      "{\n.reg .pred p;\nsetp.ne.b32 p, %37, 0;\n"
+      "wgmma.mma_async.sync.aligned.m64n64k16.f32.f16.f16 {%0, %1, %2, %3, %4, %5, %6, %7, %8, %9, %10, %11, %12, %13, %14, %15, %16, %17, %18, %19, %20, %21, %22, %23, %24, %25, %26, %27, %28, %29, %30, %31}, {%32, %33, %34, %35}, %36, p, 1, 1, 1;\n}\n"
+      : "+f"(c[0]), "+f"(c[1]), "+f"(c[2]), "+f"(c[3]), "+f"(c[4]), "+f"(c[5]), "+f"(c[6]), "+f"(c[7]), "+f"(c[8]), "+f"(c[9]), "+f"(c[10]), "+f"(c[11]), "+f"(c[12]), "+f"(c[13]), "+f"(c[14]), "+f"(c[15]), "+f"(c[16]), "+f"(c[17]), "+f"(c[18]), "+f"(c[19]), "+f"(c[20]), "+f"(c[21]), "+f"(c[22]), "+f"(c[23]), "+f"(c[24]), "+f"(c[25]), "+f"(c[26]), "+f"(c[27]), "+f"(c[28]), "+f"(c[29]), "+f"(c[30]), "+f"(c[31])
+      : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "l"(desc), "r"(accumulate));
+}
+
+__device__ __forceinline__ void load_tile(u32 Kt, u32 Vt, const __half* kb, const __half* vb, int k0, int lk, int width) {
+  for (int i = threadIdx.x; i < WG_KB * 8; i += 128) {
+    int r = i >> 3, j = i & 7;
+    bool ok = k0 + r < lk;
+    size_t off = ok ? (size_t)(k0 + r) * width + j * 8 : 0;
+    u32 at = r * 128 + ((j ^ (r & 7)) << 4);
+    copy16(Kt + at, kb + off, ok);
+    copy16(Vt + at, vb + off, ok);
+  }
+  asm volatile("cp.async.commit_group;\n");
+}
+
+extern "C" __global__ void __launch_bounds__(128) k_flash_wg64(const __half* q, const __half* k, const __half* v, __half* out,
+                                                               int lq, int lk, int width, int d, int heads, float scale) {
+  extern __shared__ unsigned char smem[];
+  // the swizzle pattern repeats every 1024 bytes: tiles start on a 1024-byte boundary
+  const u32 base = ((u32)__cvta_generic_to_shared(smem) + 1023) & ~1023u;  // [2 stages][K, V] tiles
+
+  const int bh = blockIdx.y, b = bh / heads, h = bh % heads;
+  const int warp = threadIdx.x >> 5, lane = threadIdx.x & 31, g = lane >> 2, c2 = (lane & 3) * 2;
+  const int row0 = blockIdx.x * 64 + warp * 16;
+  const __half* qb = q + (size_t)b * lq * width + h * 64;
+  const __half* kb = k + (size_t)b * lk * width + h * 64;
+  const __half* vb = v + (size_t)b * lk * width + h * 64;
+
+  load_tile(base, base + WG_TILE_BYTES, kb, vb, 0, lk, width);
+
+  // this warp's 16 query rows as A fragments (the mma.m16n8k16 layout, which wgmma shares)
+  u32 qf[4][4];
+#pragma unroll
+  for (int kk = 0; kk < 4; kk++)
+#pragma unroll
+    for (int r = 0; r < 4; r++) {
+      int row = row0 + g + (r & 1) * 8, col = kk * 16 + c2 + (r >> 1) * 8;
+      qf[kk][r] = row < lq ? *(const u32*)(qb + (size_t)row * width + col) : 0u;
+    }
+
+  float o[32];  // O rows g, g + 8 of this warp: n-tile j of 8 columns in o[4 j .. 4 j + 3]
+#pragma unroll
+  for (int i = 0; i < 32; i++) o[i] = 0.f;
+  float m0 = __int_as_float(0xff800000), m1 = m0, l0 = 0.f, l1 = 0.f;  // running max (raw scores) and sums
+  const float sl2 = scale * 1.4426950408889634f;  // exp(x s) = exp2(x s log2 e)
+
+  const int tiles = (lk + WG_KB - 1) / WG_KB;
+  for (int kt = 0; kt < tiles; kt++) {
+    const u32 Kt = base + (kt & 1) * 2 * WG_TILE_BYTES, Vt = Kt + WG_TILE_BYTES;
+    if (kt + 1 < tiles) {
+      const u32 nK = base + ((kt + 1) & 1) * 2 * WG_TILE_BYTES;
+      load_tile(nK, nK + WG_TILE_BYTES, kb, vb, (kt + 1) * WG_KB, lk, width);
+      asm volatile("cp.async.wait_group 1;\n");
+    } else {
+      asm volatile("cp.async.wait_group 0;\n");
+    }
+    asm volatile("fence.proxy.async.shared::cta;\n" ::: "memory");  // cp.async's writes, visible to wgmma
+    __syncthreads();
+
+    // S (64 x WG_KB) = Q K^T: four k-steps of 16 along the head dim (32 bytes into each swizzled row)
+    float s[64];
+    wg_fence();
+#pragma unroll
+    for (int kk = 0; kk < 4; kk++) wgmma_qk(s, qf[kk], descriptor(Kt + kk * 32), kk);
+    wg_commit_wait();
+#pragma unroll
+    for (int i = 0; i < 64; i++) hold(s[i]);
+
+    const int valid = lk - kt * WG_KB;  // keys past the end do not count (last tile only)
+    if (valid < WG_KB)
+#pragma unroll
+      for (int j = 0; j < WG_KB / 8; j++)
+#pragma unroll
+        for (int e = 0; e < 4; e++)
+          if (j * 8 + c2 + (e & 1) >= valid) s[4 * j + e] = __int_as_float(0xff800000);
+    // online softmax for rows g and g + 8 (each row is spread over the 4 lanes of a quad)
+    float x0 = m0, x1 = m1;
+#pragma unroll
+    for (int j = 0; j < WG_KB / 8; j++) {
+      x0 = fmaxf(x0, fmaxf(s[4 * j], s[4 * j + 1]));
+      x1 = fmaxf(x1, fmaxf(s[4 * j + 2], s[4 * j + 3]));
+    }
+    x0 = fmaxf(x0, __shfl_xor_sync(0xffffffff, x0, 1)); x0 = fmaxf(x0, __shfl_xor_sync(0xffffffff, x0, 2));
+    x1 = fmaxf(x1, __shfl_xor_sync(0xffffffff, x1, 1)); x1 = fmaxf(x1, __shfl_xor_sync(0xffffffff, x1, 2));
+    const float a0 = exp2f((m0 - x0) * sl2), a1 = exp2f((m1 - x1) * sl2);
+    m0 = x0; m1 = x1;
+    const float x0s = x0 * sl2, x1s = x1 * sl2;
+    l0 *= a0; l1 *= a1;
+#pragma unroll
+    for (int j = 0; j < 8; j++) { o[4 * j] *= a0; o[4 * j + 1] *= a0; o[4 * j + 2] *= a1; o[4 * j + 3] *= a1; }
+    u32 pf[WG_KB / 16][4];  // P as A fragments of P V
+#pragma unroll
+    for (int j = 0; j < WG_KB / 8; j++) {
+      float p0 = exp2f(fmaf(s[4 * j], sl2, -x0s)), p1 = exp2f(fmaf(s[4 * j + 1], sl2, -x0s));
+      float p2 = exp2f(fmaf(s[4 * j + 2], sl2, -x1s)), p3 = exp2f(fmaf(s[4 * j + 3], sl2, -x1s));
+      l0 += p0 + p1; l1 += p2 + p3;
+      pf[j >> 1][(j & 1) * 2] = pack(p0, p1);
+      pf[j >> 1][(j & 1) * 2 + 1] = pack(p2, p3);
+    }
+
+    // O (64 x 64) += P (64 x WG_KB) V (WG_KB x 64): k-steps of 16 keys, 2048 bytes of V each
+    wg_fence();
+#pragma unroll
+    for (int ks = 0; ks < WG_KB / 16; ks++) wgmma_pv(o, pf[ks], descriptor(Vt + ks * 2048), 1);
+    wg_commit_wait();
+#pragma unroll
+    for (int i = 0; i < 32; i++) hold(o[i]);
+    __syncthreads();  // this stage is refilled next iteration
+  }
+
+  l0 += __shfl_xor_sync(0xffffffff, l0, 1); l0 += __shfl_xor_sync(0xffffffff, l0, 2);
+  l1 += __shfl_xor_sync(0xffffffff, l1, 1); l1 += __shfl_xor_sync(0xffffffff, l1, 2);
+  const float i0 = 1.f / l0, i1 = 1.f / l1;
+  __half* ob = out + (size_t)b * lq * width + h * 64;
+  const int r = row0 + g;
+#pragma unroll
+  for (int j = 0; j < 8; j++) {
+    int col = j * 8 + c2;
+    if (r < lq) *(u32*)(ob + (size_t)r * width + col) = pack(o[4 * j] * i0, o[4 * j + 1] * i0);
+    if (r + 8 < lq) *(u32*)(ob + (size_t)(r + 8) * width + col) = pack(o[4 * j + 2] * i1, o[4 * j + 3] * i1);
+  }
+}
