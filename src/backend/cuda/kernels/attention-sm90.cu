@@ -3,7 +3,7 @@
 // straight from shared memory and runs at about twice mma.sync's rate. One block is one warpgroup
 // (4 warps, 128 threads) and takes 64 query rows of one (batch item, head); each warp owns 16 rows.
 // Key/value tiles of 128 rows stream through shared memory in the 128-byte swizzled layout wgmma
-// reads (row r's 16-byte chunk j stored at chunk j ^ (r % 8)), double-buffered with cp.async.
+// reads (row r's 16-byte chunk j stored at chunk j ^ (r % 8)), in three stages filled by cp.async.
 // S = Q K^T takes Q from registers and K as a K-major operand; O += P V takes P from registers and
 // V as an MN-major (transposed) operand. Q, K, V and the output are [B, L, H*64], fp16.
 #include <cuda_fp16.h>
@@ -13,6 +13,7 @@ typedef unsigned long long u64;
 
 #define WG_KB 128                  // keys per tile
 #define WG_TILE_BYTES (WG_KB * 128)  // one K or V tile: WG_KB rows of 64 halves
+#define WG_STAGES 3
 
 __device__ __forceinline__ u32 pack(float a, float b) {
   __half2 h = __floats2half2_rn(a, b);
@@ -36,6 +37,7 @@ __device__ __forceinline__ void wg_commit_wait() {
 }
 // keeps the compiler from touching accumulators while an MMA may still write them
 __device__ __forceinline__ void hold(float& r) { asm volatile("" : "+f"(r)::"memory"); }
+__device__ __forceinline__ void holdr(u32& r) { asm volatile("" : "+r"(r)::"memory"); }
 
 __device__ __forceinline__ void wgmma_qk(float* c, const u32* a, unsigned long long desc, int accumulate) {
   asm volatile(
@@ -68,7 +70,7 @@ extern "C" __global__ void __launch_bounds__(128) k_flash_wg64(const __half* q, 
                                                                int lq, int lk, int width, int d, int heads, float scale) {
   extern __shared__ unsigned char smem[];
   // the swizzle pattern repeats every 1024 bytes: tiles start on a 1024-byte boundary
-  const u32 base = ((u32)__cvta_generic_to_shared(smem) + 1023) & ~1023u;  // [2 stages][K, V] tiles
+  const u32 base = ((u32)__cvta_generic_to_shared(smem) + 1023) & ~1023u;  // [WG_STAGES][K, V] tiles
 
   const int bh = blockIdx.y, b = bh / heads, h = bh % heads;
   const int warp = threadIdx.x >> 5, lane = threadIdx.x & 31, g = lane >> 2, c2 = (lane & 3) * 2;
@@ -77,7 +79,12 @@ extern "C" __global__ void __launch_bounds__(128) k_flash_wg64(const __half* q, 
   const __half* kb = k + (size_t)b * lk * width + h * 64;
   const __half* vb = v + (size_t)b * lk * width + h * 64;
 
-  load_tile(base, base + WG_TILE_BYTES, kb, vb, 0, lk, width);
+  const int tiles = (lk + WG_KB - 1) / WG_KB;
+  // stage of tile t: t % 3. Tile t + 1 loads while tile t is computed, and P V of tile t - 1 still
+  // reads its V from the third stage while tile t's softmax runs (the two MMAs overlap the softmax)
+  auto stage = [&](int t) { return base + (t % WG_STAGES) * 2 * WG_TILE_BYTES; };
+  load_tile(stage(0), stage(0) + WG_TILE_BYTES, kb, vb, 0, lk, width);
+  if (tiles > 1) load_tile(stage(1), stage(1) + WG_TILE_BYTES, kb, vb, WG_KB, lk, width);
 
   // this warp's 16 query rows as A fragments (the mma.m16n8k16 layout, which wgmma shares)
   u32 qf[4][4];
@@ -94,26 +101,31 @@ extern "C" __global__ void __launch_bounds__(128) k_flash_wg64(const __half* q, 
   for (int i = 0; i < 32; i++) o[i] = 0.f;
   float m0 = __int_as_float(0xff800000), m1 = m0, l0 = 0.f, l1 = 0.f;  // running max (raw scores) and sums
   const float sl2 = scale * 1.4426950408889634f;  // exp(x s) = exp2(x s log2 e)
+  u32 pf[WG_KB / 16][4];  // P of the previous tile as A fragments of P V
 
-  const int tiles = (lk + WG_KB - 1) / WG_KB;
   for (int kt = 0; kt < tiles; kt++) {
-    const u32 Kt = base + (kt & 1) * 2 * WG_TILE_BYTES, Vt = Kt + WG_TILE_BYTES;
-    if (kt + 1 < tiles) {
-      const u32 nK = base + ((kt + 1) & 1) * 2 * WG_TILE_BYTES;
-      load_tile(nK, nK + WG_TILE_BYTES, kb, vb, (kt + 1) * WG_KB, lk, width);
-      asm volatile("cp.async.wait_group 1;\n");
-    } else {
-      asm volatile("cp.async.wait_group 0;\n");
-    }
+    const u32 Kt = stage(kt);
+    if (kt + 1 < tiles) asm volatile("cp.async.wait_group 1;\n");
+    else asm volatile("cp.async.wait_group 0;\n");
     asm volatile("fence.proxy.async.shared::cta;\n" ::: "memory");  // cp.async's writes, visible to wgmma
     __syncthreads();
 
-    // S (64 x WG_KB) = Q K^T: four k-steps of 16 along the head dim (32 bytes into each swizzled row)
+    // S (64 x WG_KB) = Q K^T: four k-steps of 16 along the head dim (32 bytes into each swizzled row);
+    // then O += P V of the previous tile: k-steps of 16 keys, 2048 bytes of V each
     float s[64];
     wg_fence();
 #pragma unroll
     for (int kk = 0; kk < 4; kk++) wgmma_qk(s, qf[kk], descriptor(Kt + kk * 32), kk);
-    wg_commit_wait();
+    asm volatile("wgmma.commit_group.sync.aligned;\n" ::: "memory");
+    if (kt > 0) {
+      const u32 Vp = stage(kt - 1) + WG_TILE_BYTES;
+#pragma unroll
+      for (int ks = 0; ks < WG_KB / 16; ks++) wgmma_pv(o, pf[ks], descriptor(Vp + ks * 2048), 1);
+      asm volatile("wgmma.commit_group.sync.aligned;\n" ::: "memory");
+      asm volatile("wgmma.wait_group.sync.aligned 1;\n" ::: "memory");  // S is ready; P V may still run
+    } else {
+      asm volatile("wgmma.wait_group.sync.aligned 0;\n" ::: "memory");
+    }
 #pragma unroll
     for (int i = 0; i < 64; i++) hold(s[i]);
 
@@ -137,27 +149,41 @@ extern "C" __global__ void __launch_bounds__(128) k_flash_wg64(const __half* q, 
     m0 = x0; m1 = x1;
     const float x0s = x0 * sl2, x1s = x1 * sl2;
     l0 *= a0; l1 *= a1;
-#pragma unroll
-    for (int j = 0; j < 8; j++) { o[4 * j] *= a0; o[4 * j + 1] *= a0; o[4 * j + 2] *= a1; o[4 * j + 3] *= a1; }
-    u32 pf[WG_KB / 16][4];  // P as A fragments of P V
+    u32 pn[WG_KB / 16][4];  // this tile's P: the previous one's registers are still being read
 #pragma unroll
     for (int j = 0; j < WG_KB / 8; j++) {
       float p0 = exp2f(fmaf(s[4 * j], sl2, -x0s)), p1 = exp2f(fmaf(s[4 * j + 1], sl2, -x0s));
       float p2 = exp2f(fmaf(s[4 * j + 2], sl2, -x1s)), p3 = exp2f(fmaf(s[4 * j + 3], sl2, -x1s));
       l0 += p0 + p1; l1 += p2 + p3;
-      pf[j >> 1][(j & 1) * 2] = pack(p0, p1);
-      pf[j >> 1][(j & 1) * 2 + 1] = pack(p2, p3);
+      pn[j >> 1][(j & 1) * 2] = pack(p0, p1);
+      pn[j >> 1][(j & 1) * 2 + 1] = pack(p2, p3);
     }
-
-    // O (64 x 64) += P (64 x WG_KB) V (WG_KB x 64): k-steps of 16 keys, 2048 bytes of V each
-    wg_fence();
-#pragma unroll
-    for (int ks = 0; ks < WG_KB / 16; ks++) wgmma_pv(o, pf[ks], descriptor(Vt + ks * 2048), 1);
-    wg_commit_wait();
+    // O, with the previous tile's P V added, rescaled to this tile's maximum
+    asm volatile("wgmma.wait_group.sync.aligned 0;\n" ::: "memory");
 #pragma unroll
     for (int i = 0; i < 32; i++) hold(o[i]);
-    __syncthreads();  // this stage is refilled next iteration
+#pragma unroll
+    for (int ks = 0; ks < WG_KB / 16; ks++)
+#pragma unroll
+      for (int r = 0; r < 4; r++) {
+        holdr(pf[ks][r]);  // live until the MMA that reads them is done
+        pf[ks][r] = pn[ks][r];
+      }
+#pragma unroll
+    for (int j = 0; j < 8; j++) { o[4 * j] *= a0; o[4 * j + 1] *= a0; o[4 * j + 2] *= a1; o[4 * j + 3] *= a1; }
+    __syncthreads();  // the stage of tile kt - 1 is free: load tile kt + 2 into it
+    if (kt + 2 < tiles) load_tile(stage(kt + 2), stage(kt + 2) + WG_TILE_BYTES, kb, vb, (kt + 2) * WG_KB, lk, width);
   }
+  // the last tile's P V
+  wg_fence();
+  {
+    const u32 Vp = stage(tiles - 1) + WG_TILE_BYTES;
+#pragma unroll
+    for (int ks = 0; ks < WG_KB / 16; ks++) wgmma_pv(o, pf[ks], descriptor(Vp + ks * 2048), 1);
+  }
+  wg_commit_wait();
+#pragma unroll
+  for (int i = 0; i < 32; i++) hold(o[i]);
 
   l0 += __shfl_xor_sync(0xffffffff, l0, 1); l0 += __shfl_xor_sync(0xffffffff, l0, 2);
   l1 += __shfl_xor_sync(0xffffffff, l1, 1); l1 += __shfl_xor_sync(0xffffffff, l1, 2);
