@@ -27,7 +27,7 @@ const sizes = (process.env.BENCH_SIZES ?? '512,768,1024').split(',').map(Number)
 const calls = Number(process.env.BENCH_CALLS ?? 10);
 const maths = (process.env.BENCH_MATH ?? 'tf32,fp16').split(',') as Precision[];
 const flashAttention = process.env.BENCH_FLASH !== '0';
-const convolutions = (process.env.BENCH_CONV ?? 'auto').split(',') as ConvolutionMode[];
+const convolutions = (process.env.BENCH_CONV ?? 'cudnn').split(',') as ConvolutionMode[];
 const wgmmaAttention = process.env.BENCH_WGMMA !== '0';
 const flashRows = (process.env.BENCH_FLASH_ROWS ?? 'auto').split(',').map((r) => (r === 'auto' ? r : Number(r))) as (16 | 32 | 'auto')[];
 const counter = new UNetMacCounter(unetConfig);

@@ -80,10 +80,11 @@ const FLASH_WIDE_MAX_DIM = 64;
 const FLASH_ARGS: ArgKind[] = ['ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32', 'f32'];
 const FLASH_KERNELS = [...FLASH_DIMS.map((dp) => `k_flash_${dp}_1`), ...FLASH_DIMS.filter((dp) => dp <= FLASH_WIDE_MAX_DIM).map((dp) => `k_flash_${dp}_2`)];
 const ATTENTION_KERNELS: Record<string, ArgKind[]> = Object.fromEntries(FLASH_KERNELS.map((k) => [k, FLASH_ARGS]));
-/** kernels/attention-sm90.cu: head dim 64 on Hopper's warpgroup MMA; 64 query rows a block, three stages of K and V tiles of 128 rows (+1 KiB for alignment). */
+/** kernels/attention-sm90.cu: head dim 64 on Hopper's warpgroup MMA; 64 query rows a block, two stages of K and V tiles of 128 rows (+1 KiB for alignment). */
 const WGMMA_KERNELS: Record<string, ArgKind[]> = { k_flash_wg64: FLASH_ARGS };
 const WGMMA_QUERY_ROWS = 64;
-const WGMMA_SHARED_BYTES = 3 * 2 * 128 * 128 + 1024;
+const WG_KB = Number(process.env.FISEDIT_WG_KB ?? 128);
+const WGMMA_SHARED_BYTES = 2 * 2 * WG_KB * 128 + 1024;
 const KERNELS: Record<string, ArgKind[]> = { ...OPS_KERNELS, ...ATTENTION_KERNELS, ...WGMMA_KERNELS };
 /** Flash attention's key tile (kernels/attention.cu KB). */
 const FLASH_KEY_TILE = 64;
@@ -93,7 +94,7 @@ const FLASH_QUERY_ROWS = 64;
 const flashSharedBytes = (dp: number) => 2 * 2 * FLASH_KEY_TILE * (dp + 8) * 2;
 
 type T = Tensor<DeviceBuffer>;
-export type ConvolutionMode = 'cudnn' | 'gemm' | 'auto';
+export type ConvolutionMode = 'cudnn' | 'gemm';
 
 export interface CudaOptions {
   device?: number;
@@ -111,11 +112,11 @@ export interface CudaOptions {
   /** fp16 on Hopper (sm_90): attention with head dim 64 (SD 2) by the warpgroup-MMA kernel (default true). */
   wgmmaAttention?: boolean;
   /**
-   * Convolutions other than 1x1: by cuDNN, by im2col + cuBLASLt GEMM, or 'auto' (default): cuDNN
-   * inside a CUDA graph, im2col + GEMM otherwise. cuDNN's kernels are faster (768 px U-Net call as a
-   * graph: 18.1 against 20.3 ms) but its calls are costly on the host, which a graph pays once and
-   * an eager step every time (eager sparse 5% step: 38.4 against 26.2 ms); bench/results/
-   * 2026-11-30-unet-cuda-fp16-cudnn-vs-im2col.json, 2026-11-30-edit-cuda-fp16-eager-{cudnn,gemm}.json.
+   * Convolutions other than 1x1: by cuDNN (default) or by im2col + cuBLASLt GEMM. cuDNN's kernels
+   * are faster and need no im2col buffer; its calls cost more host time, which graphs pay once. A
+   * whole 768 px edit took 0.36-0.38 s with cuDNN throughout against 0.49-0.57 s with im2col outside
+   * graphs (VAE decode 71-87 against 139-156 ms): bench/results/2026-11-30-edit-cuda-fp16-conv-*.json.
+   * cuDNN pads symmetrically: asymmetric padding (the VAE encoder's downsampling) is always im2col.
    */
   convolution?: ConvolutionMode;
 }
@@ -148,7 +149,7 @@ export class CudaBackend implements Backend {
     this.flash = half && (o.flashAttention ?? true);
     this.flashRowsPerWarp = o.flashRowsPerWarp ?? 'auto';
     this.wgmma = this.flash && this.driver.computeCapability[0] === 9 && (o.wgmmaAttention ?? true);
-    this.convolution = o.convolution ?? 'auto';
+    this.convolution = o.convolution ?? 'cudnn';
     this.blas = new Cublas(this.math, this.driver.stream);
     // held by the backend: the pool releases a buffer when its object is collected
     this.workspaces = [this.pool.alloc(LT_WORKSPACE_BYTES), this.pool.alloc(CUDNN_WORKSPACE_BYTES)];
@@ -179,14 +180,14 @@ export class CudaBackend implements Backend {
       for (const k of FLASH_KERNELS) this.driver.allowSharedMemory(this.fns.get(k), k, flashSharedBytes(Number(k.split('_')[2])));
     }
     if (this.wgmma) {
-      load('attention-sm90', WGMMA_KERNELS, ['--use_fast_math'], 'sm_90a'); // wgmma needs the arch-specific target
+      load('attention-sm90', WGMMA_KERNELS, ['--use_fast_math', `-DWG_KB=${WG_KB}`], 'sm_90a'); // wgmma needs the arch-specific target
       this.driver.allowSharedMemory(this.fns.get('k_flash_wg64'), 'k_flash_wg64', WGMMA_SHARED_BYTES);
     }
   }
 
   get description(): string {
     const storage = this.math === 'fp16' ? 'fp16 storage' + (this.flash ? `, flash attention${this.wgmma ? ' (wgmma at head dim 64)' : ''}` : '') : 'fp32 storage';
-    return `${this.driver.name} (${this.driver.computeCapability.join('.')}), ${this.math} GEMMs, ${storage}, ${{ cudnn: 'cuDNN', gemm: 'im2col + GEMM', auto: 'cuDNN in graphs, im2col + GEMM eagerly' }[this.convolution]} convolutions`;
+    return `${this.driver.name} (${this.driver.computeCapability.join('.')}), ${this.math} GEMMs, ${storage}, ${{ cudnn: 'cuDNN', gemm: 'im2col + GEMM' }[this.convolution]} convolutions`;
   }
 
   private run(name: string, n: number, args: number[], block = 256, grid?: number, sharedBytes = 0, gridY = 1, detail?: () => string): void {
@@ -200,8 +201,8 @@ export class CudaBackend implements Backend {
   private profiler: Profiler | undefined;
 
   /**
-   * Starts timing each op on the GPU (profiler.ts). Replayable calls then run eagerly, with the
-   * convolutions a graph would use. The stream is held for `holdMs` while the host queues the work.
+   * Starts timing each op on the GPU (profiler.ts). Replayable calls then run eagerly. The stream is
+   * held for `holdMs` while the host queues the work.
    */
   profileStart(holdMs = 200): void {
     if (this.profiler) throw new Error('cuda backend: already profiling');
@@ -381,8 +382,7 @@ export class CudaBackend implements Backend {
     if (residual && residual.size !== rows * co) throw new Error(`conv2d: residual ${shapeString(residual.shape)} does not match the output [${n}, ${ho}, ${wo}, ${co}]`);
     const flatResidual = residual && this.reshape(residual, [rows, co]);
     if (kh === 1 && kw === 1 && s === 1 && pt + pb + pl + pr === 0) return this.reshape(this.linear(this.reshape(x, [rows, ci]), flatW, b, flatResidual), [n, ho, wo, co]);
-    const cudnn = this.convolution === 'cudnn' || (this.convolution === 'auto' && (this.capturing || this.profiler !== undefined));
-    if (cudnn && pt === pb && pl === pr) {
+    if (this.convolution === 'cudnn' && pt === pb && pl === pr) {
       const y = this.empty([n, ho, wo, co]);
       const shape = { n, h, w: wd, ci, co, kh, kw, ho, wo, stride: s, padH: pt, padW: pl };
       if (rows) this.timed('cudnn conv', () => this.dnn.forward(shape, this.p(x), this.p(w), this.p(y), b ? this.p(b) : 0, residual ? this.p(residual) : 0), () => `${kh}x${kw}/${s} ${h}x${wd}x${ci}->${co} algo ${this.dnn.algorithm(shape)}${residual ? ' +residual' : ''}`);

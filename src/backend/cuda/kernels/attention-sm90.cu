@@ -3,7 +3,7 @@
 // straight from shared memory and runs at about twice mma.sync's rate. One block is one warpgroup
 // (4 warps, 128 threads) and takes 64 query rows of one (batch item, head); each warp owns 16 rows.
 // Key/value tiles of 128 rows stream through shared memory in the 128-byte swizzled layout wgmma
-// reads (row r's 16-byte chunk j stored at chunk j ^ (r % 8)), in three stages filled by cp.async.
+// reads (row r's 16-byte chunk j stored at chunk j ^ (r % 8)), double-buffered with cp.async.
 // S = Q K^T takes Q from registers and K as a K-major operand; O += P V takes P from registers and
 // V as an MN-major (transposed) operand. Q, K, V and the output are [B, L, H*64], fp16.
 #include <cuda_fp16.h>
@@ -11,9 +11,10 @@
 typedef unsigned int u32;
 typedef unsigned long long u64;
 
+#ifndef WG_KB
 #define WG_KB 128                  // keys per tile
+#endif
 #define WG_TILE_BYTES (WG_KB * 128)  // one K or V tile: WG_KB rows of 64 halves
-#define WG_STAGES 3
 
 __device__ __forceinline__ u32 pack(float a, float b) {
   __half2 h = __floats2half2_rn(a, b);
@@ -37,7 +38,6 @@ __device__ __forceinline__ void wg_commit_wait() {
 }
 // keeps the compiler from touching accumulators while an MMA may still write them
 __device__ __forceinline__ void hold(float& r) { asm volatile("" : "+f"(r)::"memory"); }
-__device__ __forceinline__ void holdr(u32& r) { asm volatile("" : "+r"(r)::"memory"); }
 
 __device__ __forceinline__ void wgmma_qk(float* c, const u32* a, unsigned long long desc, int accumulate) {
   asm volatile(
@@ -50,6 +50,13 @@ __device__ __forceinline__ void wgmma_pv(float* c, const u32* a, unsigned long l
   asm volatile(
       "{\n.reg .pred p;\nsetp.ne.b32 p, %37, 0;\n"
       "wgmma.mma_async.sync.aligned.m64n64k16.f32.f16.f16 {%0, %1, %2, %3, %4, %5, %6, %7, %8, %9, %10, %11, %12, %13, %14, %15, %16, %17, %18, %19, %20, %21, %22, %23, %24, %25, %26, %27, %28, %29, %30, %31}, {%32, %33, %34, %35}, %36, p, 1, 1, 1;\n}\n"
+      : "+f"(c[0]), "+f"(c[1]), "+f"(c[2]), "+f"(c[3]), "+f"(c[4]), "+f"(c[5]), "+f"(c[6]), "+f"(c[7]), "+f"(c[8]), "+f"(c[9]), "+f"(c[10]), "+f"(c[11]), "+f"(c[12]), "+f"(c[13]), "+f"(c[14]), "+f"(c[15]), "+f"(c[16]), "+f"(c[17]), "+f"(c[18]), "+f"(c[19]), "+f"(c[20]), "+f"(c[21]), "+f"(c[22]), "+f"(c[23]), "+f"(c[24]), "+f"(c[25]), "+f"(c[26]), "+f"(c[27]), "+f"(c[28]), "+f"(c[29]), "+f"(c[30]), "+f"(c[31])
+      : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "l"(desc), "r"(accumulate));
+}
+__device__ __forceinline__ void wgmma_qk64(float* c, const u32* a, unsigned long long desc, int accumulate) {
+  asm volatile(
+      "{\n.reg .pred p;\nsetp.ne.b32 p, %37, 0;\n"
+      "wgmma.mma_async.sync.aligned.m64n64k16.f32.f16.f16 {%0, %1, %2, %3, %4, %5, %6, %7, %8, %9, %10, %11, %12, %13, %14, %15, %16, %17, %18, %19, %20, %21, %22, %23, %24, %25, %26, %27, %28, %29, %30, %31}, {%32, %33, %34, %35}, %36, p, 1, 1, 0;\n}\n"
       : "+f"(c[0]), "+f"(c[1]), "+f"(c[2]), "+f"(c[3]), "+f"(c[4]), "+f"(c[5]), "+f"(c[6]), "+f"(c[7]), "+f"(c[8]), "+f"(c[9]), "+f"(c[10]), "+f"(c[11]), "+f"(c[12]), "+f"(c[13]), "+f"(c[14]), "+f"(c[15]), "+f"(c[16]), "+f"(c[17]), "+f"(c[18]), "+f"(c[19]), "+f"(c[20]), "+f"(c[21]), "+f"(c[22]), "+f"(c[23]), "+f"(c[24]), "+f"(c[25]), "+f"(c[26]), "+f"(c[27]), "+f"(c[28]), "+f"(c[29]), "+f"(c[30]), "+f"(c[31])
       : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "l"(desc), "r"(accumulate));
 }
@@ -70,7 +77,7 @@ extern "C" __global__ void __launch_bounds__(128) k_flash_wg64(const __half* q, 
                                                                int lq, int lk, int width, int d, int heads, float scale) {
   extern __shared__ unsigned char smem[];
   // the swizzle pattern repeats every 1024 bytes: tiles start on a 1024-byte boundary
-  const u32 base = ((u32)__cvta_generic_to_shared(smem) + 1023) & ~1023u;  // [WG_STAGES][K, V] tiles
+  const u32 base = ((u32)__cvta_generic_to_shared(smem) + 1023) & ~1023u;  // [2 stages][K, V] tiles
 
   const int bh = blockIdx.y, b = bh / heads, h = bh % heads;
   const int warp = threadIdx.x >> 5, lane = threadIdx.x & 31, g = lane >> 2, c2 = (lane & 3) * 2;
@@ -79,12 +86,7 @@ extern "C" __global__ void __launch_bounds__(128) k_flash_wg64(const __half* q, 
   const __half* kb = k + (size_t)b * lk * width + h * 64;
   const __half* vb = v + (size_t)b * lk * width + h * 64;
 
-  const int tiles = (lk + WG_KB - 1) / WG_KB;
-  // stage of tile t: t % 3. Tile t + 1 loads while tile t is computed, and P V of tile t - 1 still
-  // reads its V from the third stage while tile t's softmax runs (the two MMAs overlap the softmax)
-  auto stage = [&](int t) { return base + (t % WG_STAGES) * 2 * WG_TILE_BYTES; };
-  load_tile(stage(0), stage(0) + WG_TILE_BYTES, kb, vb, 0, lk, width);
-  if (tiles > 1) load_tile(stage(1), stage(1) + WG_TILE_BYTES, kb, vb, WG_KB, lk, width);
+  load_tile(base, base + WG_TILE_BYTES, kb, vb, 0, lk, width);
 
   // this warp's 16 query rows as A fragments (the mma.m16n8k16 layout, which wgmma shares)
   u32 qf[4][4];
@@ -101,33 +103,32 @@ extern "C" __global__ void __launch_bounds__(128) k_flash_wg64(const __half* q, 
   for (int i = 0; i < 32; i++) o[i] = 0.f;
   float m0 = __int_as_float(0xff800000), m1 = m0, l0 = 0.f, l1 = 0.f;  // running max (raw scores) and sums
   const float sl2 = scale * 1.4426950408889634f;  // exp(x s) = exp2(x s log2 e)
-  u32 pf[WG_KB / 16][4];  // P of the previous tile as A fragments of P V
 
+  const int tiles = (lk + WG_KB - 1) / WG_KB;
   for (int kt = 0; kt < tiles; kt++) {
-    const u32 Kt = stage(kt);
-    if (kt + 1 < tiles) asm volatile("cp.async.wait_group 1;\n");
-    else asm volatile("cp.async.wait_group 0;\n");
+    const u32 Kt = base + (kt & 1) * 2 * WG_TILE_BYTES, Vt = Kt + WG_TILE_BYTES;
+    if (kt + 1 < tiles) {
+      const u32 nK = base + ((kt + 1) & 1) * 2 * WG_TILE_BYTES;
+      load_tile(nK, nK + WG_TILE_BYTES, kb, vb, (kt + 1) * WG_KB, lk, width);
+      asm volatile("cp.async.wait_group 1;\n");
+    } else {
+      asm volatile("cp.async.wait_group 0;\n");
+    }
     asm volatile("fence.proxy.async.shared::cta;\n" ::: "memory");  // cp.async's writes, visible to wgmma
     __syncthreads();
 
-    // S (64 x WG_KB) = Q K^T: four k-steps of 16 along the head dim (32 bytes into each swizzled row);
-    // then O += P V of the previous tile: k-steps of 16 keys, 2048 bytes of V each
-    float s[64];
+    // S (64 x WG_KB) = Q K^T: four k-steps of 16 along the head dim (32 bytes into each swizzled row)
+    float s[WG_KB / 2];
     wg_fence();
 #pragma unroll
+#if WG_KB == 64
+    for (int kk = 0; kk < 4; kk++) wgmma_qk64(s, qf[kk], descriptor(Kt + kk * 32), kk);
+#else
     for (int kk = 0; kk < 4; kk++) wgmma_qk(s, qf[kk], descriptor(Kt + kk * 32), kk);
-    asm volatile("wgmma.commit_group.sync.aligned;\n" ::: "memory");
-    if (kt > 0) {
-      const u32 Vp = stage(kt - 1) + WG_TILE_BYTES;
+#endif
+    wg_commit_wait();
 #pragma unroll
-      for (int ks = 0; ks < WG_KB / 16; ks++) wgmma_pv(o, pf[ks], descriptor(Vp + ks * 2048), 1);
-      asm volatile("wgmma.commit_group.sync.aligned;\n" ::: "memory");
-      asm volatile("wgmma.wait_group.sync.aligned 1;\n" ::: "memory");  // S is ready; P V may still run
-    } else {
-      asm volatile("wgmma.wait_group.sync.aligned 0;\n" ::: "memory");
-    }
-#pragma unroll
-    for (int i = 0; i < 64; i++) hold(s[i]);
+    for (int i = 0; i < WG_KB / 2; i++) hold(s[i]);
 
     const int valid = lk - kt * WG_KB;  // keys past the end do not count (last tile only)
     if (valid < WG_KB)
@@ -149,41 +150,27 @@ extern "C" __global__ void __launch_bounds__(128) k_flash_wg64(const __half* q, 
     m0 = x0; m1 = x1;
     const float x0s = x0 * sl2, x1s = x1 * sl2;
     l0 *= a0; l1 *= a1;
-    u32 pn[WG_KB / 16][4];  // this tile's P: the previous one's registers are still being read
+#pragma unroll
+    for (int j = 0; j < 8; j++) { o[4 * j] *= a0; o[4 * j + 1] *= a0; o[4 * j + 2] *= a1; o[4 * j + 3] *= a1; }
+    u32 pf[WG_KB / 16][4];  // P as A fragments of P V
 #pragma unroll
     for (int j = 0; j < WG_KB / 8; j++) {
       float p0 = exp2f(fmaf(s[4 * j], sl2, -x0s)), p1 = exp2f(fmaf(s[4 * j + 1], sl2, -x0s));
       float p2 = exp2f(fmaf(s[4 * j + 2], sl2, -x1s)), p3 = exp2f(fmaf(s[4 * j + 3], sl2, -x1s));
       l0 += p0 + p1; l1 += p2 + p3;
-      pn[j >> 1][(j & 1) * 2] = pack(p0, p1);
-      pn[j >> 1][(j & 1) * 2 + 1] = pack(p2, p3);
+      pf[j >> 1][(j & 1) * 2] = pack(p0, p1);
+      pf[j >> 1][(j & 1) * 2 + 1] = pack(p2, p3);
     }
-    // O, with the previous tile's P V added, rescaled to this tile's maximum
-    asm volatile("wgmma.wait_group.sync.aligned 0;\n" ::: "memory");
+
+    // O (64 x 64) += P (64 x WG_KB) V (WG_KB x 64): k-steps of 16 keys, 2048 bytes of V each
+    wg_fence();
+#pragma unroll
+    for (int ks = 0; ks < WG_KB / 16; ks++) wgmma_pv(o, pf[ks], descriptor(Vt + ks * 2048), 1);
+    wg_commit_wait();
 #pragma unroll
     for (int i = 0; i < 32; i++) hold(o[i]);
-#pragma unroll
-    for (int ks = 0; ks < WG_KB / 16; ks++)
-#pragma unroll
-      for (int r = 0; r < 4; r++) {
-        holdr(pf[ks][r]);  // live until the MMA that reads them is done
-        pf[ks][r] = pn[ks][r];
-      }
-#pragma unroll
-    for (int j = 0; j < 8; j++) { o[4 * j] *= a0; o[4 * j + 1] *= a0; o[4 * j + 2] *= a1; o[4 * j + 3] *= a1; }
-    __syncthreads();  // the stage of tile kt - 1 is free: load tile kt + 2 into it
-    if (kt + 2 < tiles) load_tile(stage(kt + 2), stage(kt + 2) + WG_TILE_BYTES, kb, vb, (kt + 2) * WG_KB, lk, width);
+    __syncthreads();  // this stage is refilled next iteration
   }
-  // the last tile's P V
-  wg_fence();
-  {
-    const u32 Vp = stage(tiles - 1) + WG_TILE_BYTES;
-#pragma unroll
-    for (int ks = 0; ks < WG_KB / 16; ks++) wgmma_pv(o, pf[ks], descriptor(Vp + ks * 2048), 1);
-  }
-  wg_commit_wait();
-#pragma unroll
-  for (int i = 0; i < 32; i++) hold(o[i]);
 
   l0 += __shfl_xor_sync(0xffffffff, l0, 1); l0 += __shfl_xor_sync(0xffffffff, l0, 2);
   l1 += __shfl_xor_sync(0xffffffff, l1, 1); l1 += __shfl_xor_sync(0xffffffff, l1, 2);
