@@ -40,7 +40,7 @@ const gc = async () => {
 };
 
 const math = (process.env.BENCH_MATH ?? 'fp16') as Precision;
-const convolution = (process.env.BENCH_CONV ?? 'cudnn') as ConvolutionMode;
+const convolution = (process.env.BENCH_CONV ?? 'auto') as ConvolutionMode;
 const gpu = new CudaBackend({ math, convolution });
 const params = new Params(gpu, RANDOM_WEIGHTS);
 const unetConfig = parseUNetConfig(Config.read(join(configs, 'unet', 'config.json')));

@@ -27,7 +27,7 @@ const sizes = (process.env.BENCH_SIZES ?? '512,768,1024').split(',').map(Number)
 const calls = Number(process.env.BENCH_CALLS ?? 10);
 const maths = (process.env.BENCH_MATH ?? 'tf32,fp16').split(',') as Precision[];
 const flashAttention = process.env.BENCH_FLASH !== '0';
-const convolutions = (process.env.BENCH_CONV ?? 'cudnn').split(',') as ConvolutionMode[];
+const convolutions = (process.env.BENCH_CONV ?? 'auto').split(',') as ConvolutionMode[];
 const wgmmaAttention = process.env.BENCH_WGMMA !== '0';
 const flashRows = (process.env.BENCH_FLASH_ROWS ?? 'auto').split(',').map((r) => (r === 'auto' ? r : Number(r))) as (16 | 32 | 'auto')[];
 const counter = new UNetMacCounter(unetConfig);
@@ -92,10 +92,18 @@ for (const math of maths) for (const convolution of convolutions) for (const fla
     const te = new ClipTextModel(new Params(gpu, RANDOM_WEIGHTS), parseClipTextConfig(Config.read(join(configs, 'text_encoder', 'config.json'))));
     const vae = new AutoencoderKL(new Params(gpu, RANDOM_WEIGHTS), parseVaeConfig(Config.read(join(configs, 'vae', 'config.json'))));
     const sd = new StableDiffusion(gpu, tokenizer, te, unet, vae, Config.read(join(configs, 'scheduler', 'scheduler_config.json')));
-    const [, ms] = time(gpu, () => sd.generate({ prompt: 'a dog on the sofa', steps: 50, width: 768, height: 768, seed: 1, scheduler: 'dpmpp2m' }));
+    const [image, ms] = time(gpu, () => sd.generate({ prompt: 'a dog on the sofa', steps: 50, width: 768, height: 768, seed: 1, scheduler: 'dpmpp2m' }));
     const r = { math, what: 'text-to-image 768 px, 50 steps DPM-Solver++, guidance 7.5 (text encoder + 50 U-Net calls + VAE decode)', seconds: +(ms / 1000).toFixed(2), peakGpuGiB: +(gpu.pool.peak / 2 ** 30).toFixed(2) };
     console.log(JSON.stringify(r));
     results.push(r);
+    // the VAE decode alone, then op by op
+    const [, decodeMs] = time(gpu, () => sd.decode(image.latents, image.latentSize));
+    gpu.profileStart();
+    sd.decode(image.latents, image.latentSize);
+    const p = gpu.profileEnd();
+    const d = { math, what: 'VAE decode 768 px', ms: +decodeMs.toFixed(1), profiledMs: +p.totalMs.toFixed(1), profileHeldFraction: p.heldFraction, profile: p.ops.slice(0, 20).map(({ op, ms, count }) => ({ op, ms: +ms.toFixed(3), count })) };
+    console.log(JSON.stringify(d));
+    results.push(d);
   }
 }
 

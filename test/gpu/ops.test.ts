@@ -179,7 +179,7 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
   }
 
   it('replayable: a call captured as a CUDA graph replays with new inputs as it runs eagerly', () => {
-    // the replay is bit for bit the eager call
+    // with one convolution method the replay is bit for bit the eager call ('auto' uses cuDNN in graphs)
     for (const convolution of ['cudnn', 'gemm'] as const) replayMatchesEager(new CudaBackend({ math, convolution }));
   });
 

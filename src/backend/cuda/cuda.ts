@@ -67,6 +67,14 @@ const SOFTMAX_SHARED_BYTES = 200 * 1024;
 const SOFTMAX_VEC = 16;
 /** Scratch memory cuBLASLt may use for its GEMM algorithms. */
 const LT_WORKSPACE_BYTES = 32 * 2 ** 20;
+/**
+ * 'auto' convolutions run eagerly by im2col + GEMM while the im2col buffer stays under this. Measured
+ * (H200, fp16): eager U-Net calls at 512 px 8.7 ms with im2col against 14-17 with cuDNN, at 1024 px
+ * 30.6 against 26.1 (level-0 buffer 189 MB); VAE decode at 768 px (1.4 GB buffers) 139-156 ms against
+ * 71-87; whole 20-step edit 0.49-0.57 against 0.36-0.38 s (bench/results/2026-11-30-edit-cuda-fp16-conv-*.json,
+ * 2026-11-30-unet-cuda-fp16-wgmma-kb128-cudnn-eager.json).
+ */
+const IM2COL_EAGER_MAX_BYTES = 128 * 2 ** 20;
 /** Scratch memory cuDNN's convolution algorithms may use. */
 const CUDNN_WORKSPACE_BYTES = 64 * 2 ** 20;
 /** The kernels index elements with 32-bit integers. */
@@ -83,8 +91,7 @@ const ATTENTION_KERNELS: Record<string, ArgKind[]> = Object.fromEntries(FLASH_KE
 /** kernels/attention-sm90.cu: head dim 64 on Hopper's warpgroup MMA; 64 query rows a block, two stages of K and V tiles of 128 rows (+1 KiB for alignment). */
 const WGMMA_KERNELS: Record<string, ArgKind[]> = { k_flash_wg64: FLASH_ARGS };
 const WGMMA_QUERY_ROWS = 64;
-const WG_KB = Number(process.env.FISEDIT_WG_KB ?? 128);
-const WGMMA_SHARED_BYTES = 2 * 2 * WG_KB * 128 + 1024;
+const WGMMA_SHARED_BYTES = 2 * 2 * 128 * 128 + 1024;
 const KERNELS: Record<string, ArgKind[]> = { ...OPS_KERNELS, ...ATTENTION_KERNELS, ...WGMMA_KERNELS };
 /** Flash attention's key tile (kernels/attention.cu KB). */
 const FLASH_KEY_TILE = 64;
@@ -94,7 +101,7 @@ const FLASH_QUERY_ROWS = 64;
 const flashSharedBytes = (dp: number) => 2 * 2 * FLASH_KEY_TILE * (dp + 8) * 2;
 
 type T = Tensor<DeviceBuffer>;
-export type ConvolutionMode = 'cudnn' | 'gemm';
+export type ConvolutionMode = 'auto' | 'cudnn' | 'gemm';
 
 export interface CudaOptions {
   device?: number;
@@ -112,11 +119,11 @@ export interface CudaOptions {
   /** fp16 on Hopper (sm_90): attention with head dim 64 (SD 2) by the warpgroup-MMA kernel (default true). */
   wgmmaAttention?: boolean;
   /**
-   * Convolutions other than 1x1: by cuDNN (default) or by im2col + cuBLASLt GEMM. cuDNN's kernels
-   * are faster and need no im2col buffer; its calls cost more host time, which graphs pay once. A
-   * whole 768 px edit took 0.36-0.38 s with cuDNN throughout against 0.49-0.57 s with im2col outside
-   * graphs (VAE decode 71-87 against 139-156 ms): bench/results/2026-11-30-edit-cuda-fp16-conv-*.json.
-   * cuDNN pads symmetrically: asymmetric padding (the VAE encoder's downsampling) is always im2col.
+   * Convolutions other than 1x1: by cuDNN, by im2col + cuBLASLt GEMM, or 'auto' (default): cuDNN in
+   * graphs and, eagerly, where the im2col buffer would pass IM2COL_EAGER_MAX_BYTES. cuDNN's kernels
+   * are faster and need no buffer, but each call costs ~0.2 ms of host time, which a graph pays once
+   * and an eager call every time. cuDNN pads symmetrically: asymmetric padding (the VAE encoder's
+   * downsampling) is always im2col.
    */
   convolution?: ConvolutionMode;
 }
@@ -149,7 +156,7 @@ export class CudaBackend implements Backend {
     this.flash = half && (o.flashAttention ?? true);
     this.flashRowsPerWarp = o.flashRowsPerWarp ?? 'auto';
     this.wgmma = this.flash && this.driver.computeCapability[0] === 9 && (o.wgmmaAttention ?? true);
-    this.convolution = o.convolution ?? 'cudnn';
+    this.convolution = o.convolution ?? 'auto';
     this.blas = new Cublas(this.math, this.driver.stream);
     // held by the backend: the pool releases a buffer when its object is collected
     this.workspaces = [this.pool.alloc(LT_WORKSPACE_BYTES), this.pool.alloc(CUDNN_WORKSPACE_BYTES)];
@@ -180,14 +187,14 @@ export class CudaBackend implements Backend {
       for (const k of FLASH_KERNELS) this.driver.allowSharedMemory(this.fns.get(k), k, flashSharedBytes(Number(k.split('_')[2])));
     }
     if (this.wgmma) {
-      load('attention-sm90', WGMMA_KERNELS, ['--use_fast_math', `-DWG_KB=${WG_KB}`], 'sm_90a'); // wgmma needs the arch-specific target
+      load('attention-sm90', WGMMA_KERNELS, ['--use_fast_math'], 'sm_90a'); // wgmma needs the arch-specific target
       this.driver.allowSharedMemory(this.fns.get('k_flash_wg64'), 'k_flash_wg64', WGMMA_SHARED_BYTES);
     }
   }
 
   get description(): string {
     const storage = this.math === 'fp16' ? 'fp16 storage' + (this.flash ? `, flash attention${this.wgmma ? ' (wgmma at head dim 64)' : ''}` : '') : 'fp32 storage';
-    return `${this.driver.name} (${this.driver.computeCapability.join('.')}), ${this.math} GEMMs, ${storage}, ${{ cudnn: 'cuDNN', gemm: 'im2col + GEMM' }[this.convolution]} convolutions`;
+    return `${this.driver.name} (${this.driver.computeCapability.join('.')}), ${this.math} GEMMs, ${storage}, ${{ cudnn: 'cuDNN', gemm: 'im2col + GEMM', auto: 'cuDNN in graphs and for large, im2col + GEMM for small eager' }[this.convolution]} convolutions`;
   }
 
   private run(name: string, n: number, args: number[], block = 256, grid?: number, sharedBytes = 0, gridY = 1, detail?: () => string): void {
@@ -201,8 +208,8 @@ export class CudaBackend implements Backend {
   private profiler: Profiler | undefined;
 
   /**
-   * Starts timing each op on the GPU (profiler.ts). Replayable calls then run eagerly. The stream is
-   * held for `holdMs` while the host queues the work.
+   * Starts timing each op on the GPU (profiler.ts). Replayable calls then run eagerly, with the
+   * convolutions a graph would use. The stream is held for `holdMs` while the host queues the work.
    */
   profileStart(holdMs = 200): void {
     if (this.profiler) throw new Error('cuda backend: already profiling');
@@ -382,7 +389,8 @@ export class CudaBackend implements Backend {
     if (residual && residual.size !== rows * co) throw new Error(`conv2d: residual ${shapeString(residual.shape)} does not match the output [${n}, ${ho}, ${wo}, ${co}]`);
     const flatResidual = residual && this.reshape(residual, [rows, co]);
     if (kh === 1 && kw === 1 && s === 1 && pt + pb + pl + pr === 0) return this.reshape(this.linear(this.reshape(x, [rows, ci]), flatW, b, flatResidual), [n, ho, wo, co]);
-    if (this.convolution === 'cudnn' && pt === pb && pl === pr) {
+    const cudnn = this.convolution === 'cudnn' || (this.convolution === 'auto' && (this.capturing || this.profiler !== undefined || rows * kdim * this.elementBytes > IM2COL_EAGER_MAX_BYTES));
+    if (cudnn && pt === pb && pl === pr) {
       const y = this.empty([n, ho, wo, co]);
       const shape = { n, h, w: wd, ci, co, kh, kw, ho, wo, stride: s, padH: pt, padW: pl };
       if (rows) this.timed('cudnn conv', () => this.dnn.forward(shape, this.p(x), this.p(w), this.p(y), b ? this.p(b) : 0, residual ? this.p(residual) : 0), () => `${kh}x${kw}/${s} ${h}x${wd}x${ci}->${co} algo ${this.dnn.algorithm(shape)}${residual ? ' +residual' : ''}`);

@@ -11,9 +11,7 @@
 typedef unsigned int u32;
 typedef unsigned long long u64;
 
-#ifndef WG_KB
 #define WG_KB 128                  // keys per tile
-#endif
 #define WG_TILE_BYTES (WG_KB * 128)  // one K or V tile: WG_KB rows of 64 halves
 
 __device__ __forceinline__ u32 pack(float a, float b) {
@@ -50,13 +48,6 @@ __device__ __forceinline__ void wgmma_pv(float* c, const u32* a, unsigned long l
   asm volatile(
       "{\n.reg .pred p;\nsetp.ne.b32 p, %37, 0;\n"
       "wgmma.mma_async.sync.aligned.m64n64k16.f32.f16.f16 {%0, %1, %2, %3, %4, %5, %6, %7, %8, %9, %10, %11, %12, %13, %14, %15, %16, %17, %18, %19, %20, %21, %22, %23, %24, %25, %26, %27, %28, %29, %30, %31}, {%32, %33, %34, %35}, %36, p, 1, 1, 1;\n}\n"
-      : "+f"(c[0]), "+f"(c[1]), "+f"(c[2]), "+f"(c[3]), "+f"(c[4]), "+f"(c[5]), "+f"(c[6]), "+f"(c[7]), "+f"(c[8]), "+f"(c[9]), "+f"(c[10]), "+f"(c[11]), "+f"(c[12]), "+f"(c[13]), "+f"(c[14]), "+f"(c[15]), "+f"(c[16]), "+f"(c[17]), "+f"(c[18]), "+f"(c[19]), "+f"(c[20]), "+f"(c[21]), "+f"(c[22]), "+f"(c[23]), "+f"(c[24]), "+f"(c[25]), "+f"(c[26]), "+f"(c[27]), "+f"(c[28]), "+f"(c[29]), "+f"(c[30]), "+f"(c[31])
-      : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "l"(desc), "r"(accumulate));
-}
-__device__ __forceinline__ void wgmma_qk64(float* c, const u32* a, unsigned long long desc, int accumulate) {
-  asm volatile(
-      "{\n.reg .pred p;\nsetp.ne.b32 p, %37, 0;\n"
-      "wgmma.mma_async.sync.aligned.m64n64k16.f32.f16.f16 {%0, %1, %2, %3, %4, %5, %6, %7, %8, %9, %10, %11, %12, %13, %14, %15, %16, %17, %18, %19, %20, %21, %22, %23, %24, %25, %26, %27, %28, %29, %30, %31}, {%32, %33, %34, %35}, %36, p, 1, 1, 0;\n}\n"
       : "+f"(c[0]), "+f"(c[1]), "+f"(c[2]), "+f"(c[3]), "+f"(c[4]), "+f"(c[5]), "+f"(c[6]), "+f"(c[7]), "+f"(c[8]), "+f"(c[9]), "+f"(c[10]), "+f"(c[11]), "+f"(c[12]), "+f"(c[13]), "+f"(c[14]), "+f"(c[15]), "+f"(c[16]), "+f"(c[17]), "+f"(c[18]), "+f"(c[19]), "+f"(c[20]), "+f"(c[21]), "+f"(c[22]), "+f"(c[23]), "+f"(c[24]), "+f"(c[25]), "+f"(c[26]), "+f"(c[27]), "+f"(c[28]), "+f"(c[29]), "+f"(c[30]), "+f"(c[31])
       : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "l"(desc), "r"(accumulate));
 }
@@ -118,17 +109,13 @@ extern "C" __global__ void __launch_bounds__(128) k_flash_wg64(const __half* q, 
     __syncthreads();
 
     // S (64 x WG_KB) = Q K^T: four k-steps of 16 along the head dim (32 bytes into each swizzled row)
-    float s[WG_KB / 2];
+    float s[64];
     wg_fence();
 #pragma unroll
-#if WG_KB == 64
-    for (int kk = 0; kk < 4; kk++) wgmma_qk64(s, qf[kk], descriptor(Kt + kk * 32), kk);
-#else
     for (int kk = 0; kk < 4; kk++) wgmma_qk(s, qf[kk], descriptor(Kt + kk * 32), kk);
-#endif
     wg_commit_wait();
 #pragma unroll
-    for (int i = 0; i < WG_KB / 2; i++) hold(s[i]);
+    for (int i = 0; i < 64; i++) hold(s[i]);
 
     const int valid = lk - kt * WG_KB;  // keys past the end do not count (last tile only)
     if (valid < WG_KB)
