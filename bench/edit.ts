@@ -11,6 +11,7 @@ import type { Precision } from '../src/backend/cuda/precision.js';
 import { ensureTinyModel } from '../src/default/tiny-model.js';
 import { UNetMacCounter } from '../src/edit/macs.js';
 import { maskFraction, resampleMask } from '../src/edit/mask.js';
+import type { NormMode } from '../src/edit/contexts.js';
 import { EditSession, type Version } from '../src/edit/session.js';
 import { Config } from '../src/io/config.js';
 import { readMaskSet } from '../src/io/fismask.js';
@@ -41,6 +42,8 @@ const gc = async () => {
 
 const math = (process.env.BENCH_MATH ?? 'fp16') as Precision;
 const convolution = (process.env.BENCH_CONV ?? 'auto') as ConvolutionMode;
+/** GroupNorm statistics of sparse steps: 'exact' (the default: of the mixed map) or 'cached' (the base's, as the paper). */
+const norm = (process.env.BENCH_NORM ?? 'exact') as NormMode;
 const gpu = new CudaBackend({ math, convolution });
 const params = new Params(gpu, RANDOM_WEIGHTS);
 const unetConfig = parseUNetConfig(Config.read(join(configs, 'unet', 'config.json')));
@@ -104,7 +107,7 @@ const inBin = (lo: number, hi: number) => set.masks.filter((m) => maskFraction(m
  */
 async function measuredEdit(mask: Uint8Array, report: (v: Version, medianStepMs: number) => void): Promise<void> {
   const stamps: number[] = [performance.now()];
-  const v = session.edit('a dog sitting on the sofa with a hat', { mask, from: 0, onStep: () => stamps.push(performance.now()) });
+  const v = session.edit('a dog sitting on the sofa with a hat', { mask, from: 0, norm, onStep: () => stamps.push(performance.now()) });
   const stepMs = stamps.slice(1).map((t, i) => t - stamps[i]!).sort((a, b) => a - b);
   report(v, stepMs[Math.floor(stepMs.length / 2)]!);
   session.checkout(0);
@@ -152,7 +155,7 @@ if (probe) {
   let profiled = 0;
   const profiledStep = 4;
   const v = session.edit('a dog sitting on the sofa with a hat', {
-    mask: probe.mask, from: 0,
+    mask: probe.mask, from: 0, norm,
     onStep: (step) => {
       if (step === profiledStep) gpu.profileStart();
       if (step === profiledStep + 1) {
@@ -168,7 +171,7 @@ if (probe) {
   sparseProfileMs = +profiled.toFixed(2);
 }
 const out = {
-  what: `FISEdit sparse steps on the cuda backend (${gpu.description}): SD 2 at ${px} px, batch 2, DPM-Solver++, ${steps}-step session, masks of masks-dev-300`,
+  what: `FISEdit sparse steps on the cuda backend (${gpu.description}): SD 2 at ${px} px, batch 2, DPM-Solver++, ${steps}-step session, masks of masks-dev-300, ${norm} GroupNorm statistics`,
   command: `${benchEnvironment()}node --expose-gc dist/bench/edit.js`,
   date: new Date().toISOString(),
   device: gpu.description,
@@ -182,5 +185,5 @@ const out = {
 };
 const dir = process.env.OUT ?? join(PACKAGE_ROOT, 'bench', 'results');
 mkdirSync(dir, { recursive: true });
-writeFileSync(join(dir, `${out.date.slice(0, 10)}-edit-cuda-${math}-${convolution}-${px}.json`), `${JSON.stringify(out, null, 2)}\n`);
-console.log(`wrote ${join(dir, `${out.date.slice(0, 10)}-edit-cuda-${math}-${convolution}-${px}.json`)}`);
+writeFileSync(join(dir, `${out.date.slice(0, 10)}-edit-cuda-${math}-${convolution}-${norm}-${px}.json`), `${JSON.stringify(out, null, 2)}\n`);
+console.log(`wrote ${join(dir, `${out.date.slice(0, 10)}-edit-cuda-${math}-${convolution}-${norm}-${px}.json`)}`);

@@ -16,6 +16,13 @@ export class StepCache {
   /** The scheduler's history (earlier model outputs) before this step. */
   history: Float32Array[] = [];
 
+  /** A cache of this step's cross-attention probabilities only (what cross-attention control reads). */
+  probabilitiesOnly(): StepCache {
+    const c = new StepCache();
+    for (const [k, t] of this.probs) c.probs.set(k, t);
+    return c;
+  }
+
   get(name: string): Tensor {
     const t = this.tensors.get(name);
     if (!t) throw new Error(`cache has no activation "${name}" for this step (was the generation recorded with the same model and size?)`);

@@ -17,7 +17,7 @@ import { RecordingContext, type AttentionMode, type NormMode } from './contexts.
 import { automaticMask, checkMask, latentDifference, maskFraction, type Threshold } from './mask.js';
 import { SESSION_FORMAT, cacheFile, ensureDir, readCache, readJson, removeFile, writeCache, writeJson } from './persist.js';
 import { SparsePlan, type BlockPolicy } from './plan.js';
-import { SparseSteps } from './sparse-step.js';
+import { CachedSteps, SparseSteps } from './cached-steps.js';
 
 export interface SessionGenerateOptions extends Omit<GenerateOptions, 'onStep'> {
   /** Steps whose cross-attention probabilities are cached for later edits (default 20% of the steps). */
@@ -76,6 +76,8 @@ export interface Settings {
 
 /** Pixels of dilation around the upsampled mask within which edited pixels may differ. */
 export const EDIT_MARGIN_PX = 16;
+/** The cache a recording step reads: none. */
+const NOTHING = new StepCache();
 
 export class EditSession {
   private readonly list: Version[] = [];
@@ -294,12 +296,18 @@ export class EditSession {
     const t0 = performance.now();
     const cache = new GenerationCache();
     let x: Float32Array = noise.map((v) => v * scheduler.initNoiseSigma);
-    for (let i = 0; i < steps; i++) {
-      const rec = this.startStep(cache, x, scheduler);
-      const ctx = new RecordingContext(this.ops, rec, { condItem: condItem(settings), recordProbs: i < recordSteps });
-      x = scheduler.step(sd.guidedOutput(scheduler, i, x, context, guidance, size, (u, e, c) => sd.unet.forwardEmbedded(u, e, c, { ctx })), i, x);
-      o.onStep?.(i + 1, steps, 'dense');
-      yield;
+    const recorder = new CachedSteps(this.ops, sd.unet, 'generation');
+    try {
+      for (let i = 0; i < steps; i++) {
+        const rec = this.startStep(cache, x, scheduler);
+        const record = { condItem: condItem(settings), recordProbs: i < recordSteps };
+        const call: UNetCall = (u, e, c) => recorder.run(u, e, c, NOTHING, rec, `record ${record.recordProbs}`, (_b, r) => new RecordingContext(this.ops, r, record));
+        x = scheduler.step(sd.guidedOutput(scheduler, i, x, context, guidance, size, call), i, x);
+        o.onStep?.(i + 1, steps, 'dense');
+        yield;
+      }
+    } finally {
+      recorder.end(); // what the backend recorded for these steps
     }
     cache.final = x;
     const denseMs = performance.now() - t0;
@@ -346,6 +354,7 @@ export class EditSession {
     let mask = userMask;
     let x: Float32Array = s.noise.map((v) => v * scheduler.initNoiseSigma);
     let denseMs = 0, sparseMs = 0;
+    const denseCalls = new CachedSteps(this.ops, sd.unet, 'edit-dense');
     try {
       for (let i = 0; i < s.steps; i++) {
         const t0 = performance.now();
@@ -365,8 +374,11 @@ export class EditSession {
           const opts = { condItem: condItem(s), recordProbs, norm, attention };
           call = (u, e, c) => steps.run(u, e, c, baseStep, rec, opts);
         } else {
-          const ctx = new RecordingContext(this.ops, rec, { condItem: condItem(s), recordProbs, control: map && baseStep.probs.size ? { base: baseStep, map } : undefined });
-          call = (u, e, c) => sd.unet.forwardEmbedded(u, e, c, { ctx });
+          // cross-attention control reads the base's probabilities of the step (inputs of the call)
+          const control = map && baseStep.probs.size ? baseStep.probabilitiesOnly() : undefined;
+          const record = { condItem: condItem(s), recordProbs };
+          const variant = `record ${recordProbs}${control ? ' control' : ''}`;
+          call = (u, e, c) => denseCalls.run(u, e, c, control ?? NOTHING, rec, variant, (b, r) => new RecordingContext(this.ops, r, { ...record, control: control && { base: b, map: map! } }));
         }
         x = scheduler.step(sd.guidedOutput(scheduler, i, x, context, s.guidance, s.size, call), i, x);
         if (!sparse) {
@@ -382,7 +394,8 @@ export class EditSession {
         yield;
       }
     } finally {
-      sparseSteps?.end(); // what the backend recorded for this edit's plan
+      sparseSteps?.end(); // what the backend recorded for this edit
+      denseCalls.end();
     }
     cache.final = x;
     const t1 = performance.now();
