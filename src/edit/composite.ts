@@ -34,8 +34,16 @@ function dilateLine(src: Uint8Array, dst: Uint8Array, start: number, stride: num
 export function composite(base: Float32Array, edited: Float32Array, region: Uint8Array): Float32Array {
   const out = base.slice();
   const c = base.length / region.length;
-  region.forEach((on, i) => {
-    if (on) for (let k = 0; k < c; k++) out[i * c + k] = edited[i * c + k]!;
-  });
+  // runs of the region along rows, copied whole
+  for (let i = 0; i < region.length; ) {
+    if (!region[i]) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < region.length && region[j]) j++;
+    out.set(edited.subarray(i * c, j * c), i * c);
+    i = j;
+  }
   return out;
 }

@@ -171,7 +171,10 @@ export class StableDiffusion {
     const ops = this.backend;
     return ops.tidy(() => {
       const z = ops.fromHost(latents.map((v) => v / this.vae.config.scalingFactor), [1, h, w, this.latentChannels]);
-      return ops.toHost(this.vae.decode(z)).map((v) => Math.min(1, Math.max(0, v / 2 + 0.5)));
+      const pixels = ops.toHost(this.vae.decode(z));
+      // [-1, 1] -> [0, 1], in place (a plain loop: typed-array map with a callback is ~2x slower on 2.4 M values)
+      for (let i = 0; i < pixels.length; i++) pixels[i] = Math.min(1, Math.max(0, pixels[i]! / 2 + 0.5));
+      return pixels;
     });
   }
 }

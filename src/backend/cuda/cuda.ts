@@ -41,7 +41,7 @@ const VECTOR_KERNELS: Record<string, ArgKind[]> = {
   k_concat: ['ptr', 'ptr', 'ptr', 'u64', 'u64', 'u64'],
   k_slice_cols: ['ptr', 'ptr', 'u64', 'u64', 'u64', 'u64'],
   k_upsample2x: ['ptr', 'ptr', 'i32', 'i32', 'i32', 'u64'],
-  k_channel_partial: ['ptr', 'ptr', 'u64', 'i32', 'i32'],
+  k_group_partial: ['ptr', 'ptr', 'u64', 'i32', 'i32', 'i32'],
   k_channel_affine: ['ptr', 'ptr', 'ptr', 'ptr', 'u64', 'i32', 'i32', 'u64'],
   k_layer_norm: ['ptr', 'ptr', 'ptr', 'ptr', 'i32', 'f32', 'i32'],
   k_gather_tiles: ['ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'u64'],
@@ -56,8 +56,8 @@ const OPS_KERNELS: Record<string, ArgKind[]> = {
 };
 /** Bytes a thread of a k_x_v kernel moves at once. */
 const VECTOR_BYTES = 16;
-/** Shared memory k_channel_partial may use: its block's per-channel sums (GroupNorm up to ~12k channels). */
-const CHANNEL_PARTIAL_SHARED_BYTES = 200 * 1024;
+/** Shared memory k_group_partial may use: its block's per-channel sums (GroupNorm up to ~12k channels). */
+const GROUP_PARTIAL_SHARED_BYTES = 200 * 1024;
 /** Blocks that share one copy of k_copy_many. */
 const COPY_BLOCKS = 64;
 
@@ -169,7 +169,7 @@ export class CudaBackend implements Backend {
     };
     load('ops', OPS_KERNELS, half ? ['-DFISEDIT_HALF'] : []);
     this.driver.allowSharedMemory(this.fns.get('k_softmax_rows'), 'k_softmax_rows', SOFTMAX_SHARED_BYTES);
-    for (const k of ['k_channel_partial', 'k_channel_partial_v']) this.driver.allowSharedMemory(this.fns.get(k), k, CHANNEL_PARTIAL_SHARED_BYTES);
+    for (const k of ['k_group_partial', 'k_group_partial_v']) this.driver.allowSharedMemory(this.fns.get(k), k, GROUP_PARTIAL_SHARED_BYTES);
     this.replays = new GraphReplays({
       driver: this.driver,
       pool: this.pool,
@@ -412,13 +412,13 @@ export class CudaBackend implements Backend {
     const splits = Math.max(1, Math.min(128, positions, Math.ceil((positions * c) / 16384)));
     const scale = this.empty([n, c]), shift = this.empty([n, c]);
     this.tidy(() => {
-      const partials = this.empty([2 * n * splits * c], 8);
-      const args = [this.p(x), this.p(partials), positions, c, splits];
-      const vw = this.vectorFits('k_channel_partial', args, [c]) ? this.vectorWidth : 1;
+      const partials = this.empty([2 * n * splits * groups], 8);
+      const args = [this.p(x), this.p(partials), positions, c, groups, splits];
+      const vw = this.vectorFits('k_group_partial', args, [c]) ? this.vectorWidth : 1;
       // a thread per channel vector, as many rows of them as fit 256 threads (one row when they do not)
       const vectors = c / vw, rows = Math.max(1, Math.floor(256 / vectors)), shared = rows * c * 16;
-      if (vectors > 1024 || shared > CHANNEL_PARTIAL_SHARED_BYTES) throw new FiseditError(`groupNorm: ${c} channels are more than this backend's statistics kernel takes`);
-      this.run(vw > 1 ? 'k_channel_partial_v' : 'k_channel_partial', 0, args, rows * vectors, n * splits, shared);
+      if (vectors > 1024 || shared > GROUP_PARTIAL_SHARED_BYTES) throw new FiseditError(`groupNorm: ${c} channels are more than this backend's statistics kernel takes`);
+      this.run(vw > 1 ? 'k_group_partial_v' : 'k_group_partial', 0, args, rows * vectors, n * splits, shared);
       this.run('k_group_affine', 0, [this.p(partials), splits, positions * (c / groups), eps, this.p(gamma), this.p(beta), this.p(scale), this.p(shift), c, groups], 128, n * groups);
     });
     return { scale, shift };

@@ -163,15 +163,16 @@ extern "C" __global__ void k_im2col(const st* x, st* col, int h, int w, int ci, 
     for (int c = threadIdx.x; c < ci; c += blockDim.x) dst[c] = sv(0.f);
   }
 }
-// GroupNorm as a per (batch item, channel) affine, in two kernels and in double. k_channel_partial:
-// `splits` blocks per batch item each sum x and x^2 per channel over their range of positions
-// (threads of a block take a channel vector each and rows in turn, so loads are whole rows;
-// each block then adds its threads' sums in a fixed order into its own slot: no atomics, no buffer
-// to clear, the same bits every run). k_group_affine: a block per (batch item, group) adds its
-// channels' partials and folds mean and 1/sqrt(var + eps) with gamma and beta into scale and shift.
+// GroupNorm as a per (batch item, channel) affine, in two kernels and in double. k_group_partial:
+// `splits` blocks per batch item each sum x and x^2 per group over their range of positions
+// (threads of a block take a channel vector each and rows in turn, so loads are whole rows; the
+// block then adds its threads' sums per channel and those per group, in a fixed order, into its
+// own slot: no atomics, no buffer to clear, the same bits every run). k_group_affine: a block per
+// (batch item, group) adds the group's partials and folds mean and 1/sqrt(var + eps) with gamma
+// and beta into scale and shift.
 #define PARTIAL_LOADS 4
-template <int W> __device__ void k_channel_partial_t(const st* x, double* partials, u64 positions, int c, int splits) {
-  extern __shared__ double sums[];  // [rows][c][2]
+template <int W> __device__ void k_group_partial_t(const st* x, double* partials, u64 positions, int c, int groups, int splits) {
+  extern __shared__ double sums[];  // [rows][c][2], then per channel [c][2]
   u32 b = blockIdx.x / splits, part = blockIdx.x % splits;
   u32 cv = c / W, rows = blockDim.x / cv, v = threadIdx.x % cv, r0 = threadIdx.x / cv;
   u32 chunk = (positions + splits - 1) / splits, lo = part * chunk, hi = min((u32)positions, lo + chunk);
@@ -188,23 +189,30 @@ template <int W> __device__ void k_channel_partial_t(const st* x, double* partia
     for (int u = 0; u < PARTIAL_LOADS; u++)
       if (p + u * rows < hi) UNROLL { s[k] += a[u][k]; q[k] += (double)a[u][k] * a[u][k]; }
   }
-  UNROLL { sums[2 * (r0 * c + v * W + k)] = s[k]; sums[2 * (r0 * c + v * W + k) + 1] = q[k]; }
+  if (threadIdx.x < cv * rows) UNROLL { sums[2 * (r0 * c + v * W + k)] = s[k]; sums[2 * (r0 * c + v * W + k) + 1] = q[k]; }
   __syncthreads();
-  if (r0 == 0) {
+  // per channel (row 0 of sums), then per group
+  if (r0 == 0 && threadIdx.x < cv) {
     for (u32 r = 1; r < rows; r++) UNROLL { s[k] += sums[2 * (r * c + v * W + k)]; q[k] += sums[2 * (r * c + v * W + k) + 1]; }
-    double* out = partials + 2 * ((u64)blockIdx.x * c + v * W);
-    UNROLL { out[2 * k] = s[k]; out[2 * k + 1] = q[k]; }
+    UNROLL { sums[2 * (v * W + k)] = s[k]; sums[2 * (v * W + k) + 1] = q[k]; }
+  }
+  __syncthreads();
+  int cpg = c / groups;
+  for (int g = threadIdx.x; g < groups; g += blockDim.x) {
+    double gs = 0, gq = 0;
+    for (int i = 0; i < cpg; i++) { gs += sums[2 * (g * cpg + i)]; gq += sums[2 * (g * cpg + i) + 1]; }
+    double* out = partials + 2 * ((u64)blockIdx.x * groups + g);
+    out[0] = gs; out[1] = gq;
   }
 }
-VECTOR_KERNEL(k_channel_partial, (const st* x, double* partials, u64 positions, int c, int splits), (x, partials, positions, c, splits))
+VECTOR_KERNEL(k_group_partial, (const st* x, double* partials, u64 positions, int c, int groups, int splits), (x, partials, positions, c, groups, splits))
 extern "C" __global__ void k_group_affine(const double* partials, int splits, u64 count, float eps, const st* gamma, const st* beta,
                                           st* scale, st* shift, int c, int groups) {
   __shared__ double rs[32], rq[32];
   int b = blockIdx.x / groups, g = blockIdx.x % groups, cpg = c / groups;
   double s = 0, q = 0;
-#pragma unroll 4
-  for (int i = threadIdx.x; i < splits * cpg; i += blockDim.x) {
-    const double* p = partials + 2 * (((u64)b * splits + i / cpg) * c + g * cpg + i % cpg);
+  for (int i = threadIdx.x; i < splits; i += blockDim.x) {
+    const double* p = partials + 2 * (((u64)b * splits + i) * groups + g);
     s += p[0]; q += p[1];
   }
   for (int o = 16; o > 0; o >>= 1) { s += __shfl_down_sync(0xffffffff, s, o); q += __shfl_down_sync(0xffffffff, q, o); }
