@@ -408,8 +408,9 @@ export class CudaBackend implements Backend {
     const n = x.shape[0]!, c = x.channels;
     if (c % groups) throw new Error(`groupNorm: ${c} channels do not split into ${groups} groups`);
     const positions = x.size / (n * c);
-    // blocks per batch item for the channel sums: ~16k elements each, at most 128
-    const splits = Math.max(1, Math.min(128, positions, Math.ceil((positions * c) / 16384)));
+    // blocks per batch item for the sums: ~16k elements each, at most 1024 (a 768 px VAE map of one
+    // image has 75 M values: with fewer blocks the GPU waits on memory latency)
+    const splits = Math.max(1, Math.min(1024, positions, Math.ceil((positions * c) / 16384)));
     const scale = this.empty([n, c]), shift = this.empty([n, c]);
     this.tidy(() => {
       const partials = this.empty([2 * n * splits * groups], 8);
