@@ -109,6 +109,9 @@ export interface Backend {
   /**
    * A copy of `base` [N, H, W, C] where each block's outputs (src [N * blocks, b, b, C], block corners
    * at `corners` [y, x] pairs) are written at the positions `active` (H * W, 1 = write) marks.
+   * Inside a replayable call this must be base's last use: when base is an input of the call, a
+   * backend may write into its recorded copy of it instead of copying (the caller's tensor is never
+   * changed). The same holds for scatterRows.
    */
   scatterBlocks(base: Tensor, src: Tensor, corners: Int32Array, active: Uint8Array): Tensor;
   /** Rows idx of every batch item: [N, L, C] -> [N, idx.length, C]. */

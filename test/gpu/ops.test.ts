@@ -195,11 +195,16 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
       const [q, k, v] = gpu.splitChannels(gpu.linear(tokens, wl), [8, 8, 8]) as [Tensor, Tensor, Tensor];
       return gpu.add(gpu.attention(q, gpu.add(k, ctx), v, { heads: 1 }), tokens);
     };
+    // a scatter into an input (a recording writes into its own copy of it) and an input passed through
+    const rows = Int32Array.from([5, 0, 33]);
+    const g = (x: Tensor, ctx: Tensor) => [f(x, ctx), gpu.scatterRows(ctx, gpu.gatherRows(gpu.reshape(x, [2, 36, 8]), rows), rows), x];
     for (let i = 0; i < 4; i++) {
       const x = rand([2, 6, 6, 8]), ctx = rand([2, 36, 8]);
-      const want = gpu.toHost(f(x, ctx));
-      const got = gpu.toHost(gpu.tidy(() => gpu.replayable('test', [x, ctx], (a, b) => [f(a, b)])[0]!));
-      assert.deepEqual(got, want, `${gpu.description}: call ${i}`);
+      const before = gpu.toHost(ctx);
+      const want = g(x, ctx).map((t) => gpu.toHost(t));
+      const got = gpu.tidy(() => gpu.replayable('test', [x, ctx], g)).map((t) => gpu.toHost(t));
+      got.forEach((r, j) => assert.deepEqual(r, want[j], `${gpu.description}: call ${i}, result ${j}`));
+      assert.deepEqual(gpu.toHost(ctx), before, `${gpu.description}: call ${i} changed its input`);
     }
     gpu.forget('test');
   }

@@ -583,6 +583,11 @@ export class CudaBackend implements Backend {
     return out;
   }
 
+  /** Where a scatter into base writes: base itself when it is a recording's input copy, else a copy. */
+  private scatterTarget(base: Tensor): T {
+    return this.replays.overwritable(base) ? (base as T) : this.clone(base);
+  }
+
   private clone(base: Tensor): T {
     const out = this.empty(base.shape);
     this.driver.copy(out.storage.ptr, this.p(base), base.size * this.elementBytes);
@@ -591,7 +596,7 @@ export class CudaBackend implements Backend {
 
   scatterBlocks(base: Tensor, src: Tensor, corners: Int32Array, active: Uint8Array): Tensor {
     const [, h, w, c] = base.shape as [number, number, number, number];
-    const out = this.clone(base);
+    const out = this.scatterTarget(base);
     this.tidy(() => this.runVector('k_scatter_blocks', src.size, [this.p(src), this.p(this.indices(corners)), this.p(this.indices(active)), this.p(out), h, w, c, corners.length / 2, src.shape[1]!, src.size], [c]));
     return out;
   }
@@ -605,7 +610,7 @@ export class CudaBackend implements Backend {
 
   scatterRows(base: Tensor, src: Tensor, idx: Int32Array): Tensor {
     const [, l, c] = base.shape as [number, number, number];
-    const out = this.clone(base);
+    const out = this.scatterTarget(base);
     this.tidy(() => this.runVector('k_scatter_rows', src.size, [this.p(src), this.p(this.indices(idx)), this.p(out), l, idx.length, c, src.size], [c]));
     return out;
   }

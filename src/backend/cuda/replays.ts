@@ -3,6 +3,8 @@
 // against input buffers of the graph's own while the stream records, every block handed out
 // meanwhile becomes the graph's, and the graph is replayed from then on. Each call copies its
 // inputs into the graph's buffers and its results out of them (the next replay overwrites them).
+// Since every replay copies its inputs in afresh, the graph may write into its input copies (a
+// scatter into a base map needs no second copy); such a copy then comes out as a result.
 import { Tensor, shapeString } from '../../tensor/tensor.js';
 import type { Driver } from './driver.js';
 import type { DeviceBuffer, MemoryPool } from './memory.js';
@@ -45,7 +47,21 @@ export class GraphReplays {
   /** When set, replays are timed by phase (each phase synchronised). */
   phases: { copyInMs: number; graphMs: number; copyOutMs: number; calls: number } | undefined;
 
+  /** The input copies of the call being recorded, and those it has written into. */
+  private recording: { staged: Set<DeviceBuffer>; written: Set<DeviceBuffer> } | undefined;
+
   constructor(private readonly host: ReplayHost) {}
+
+  /**
+   * Whether an op may write into t in place: t is an input copy of the call being recorded (never
+   * the caller's tensor). It is then marked written, so the call returns its contents.
+   */
+  overwritable(t: Tensor): boolean {
+    const r = this.recording, buf = t.storage as DeviceBuffer;
+    if (!r?.staged.has(buf)) return false;
+    r.written.add(buf);
+    return true;
+  }
 
   /** `eager`: run f as it is this time (e.g. while profiling launches). */
   call(key: string, inputs: readonly Tensor[], f: (...inputs: Tensor[]) => Tensor[], eager = false): Tensor[] {
@@ -104,6 +120,7 @@ export class GraphReplays {
     const staged = inputs.map((t) => h.stage(t.shape));
     let results: T[] = [];
     let exec: unknown;
+    const recording = (this.recording = { staged: new Set(staged.map((t) => t.storage)), written: new Set<DeviceBuffer>() });
     const blocks = h.pool.reserveDuring(() => {
       h.recording(true);
       try {
@@ -112,11 +129,13 @@ export class GraphReplays {
         });
       } finally {
         h.recording(false);
+        this.recording = undefined;
       }
     });
+    // an input passed through unchanged is the caller's tensor; one written into comes out of the graph
     const outputs = results.map((t) => {
       const input = staged.findIndex((s) => s.storage === t.storage);
-      return input >= 0 ? { input, shape: t.shape } : t;
+      return input >= 0 && !recording.written.has(t.storage) ? { input, shape: t.shape } : t;
     });
     const r: Replay = { exec, inputs: staged, outputs, blocks };
     this.replays.set(id, r);
