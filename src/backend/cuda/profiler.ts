@@ -17,25 +17,21 @@ export class Profiler {
   /** Ops queued before the hold ended (those after it may include the host's gaps). */
   private held = 0;
   private holding = true;
-  /** The first op queued after the hold ended (what made the host wait, or the op after it). */
+  /** The first op queued after the hold ended (the stream's queue of ~1000 entries was full, or the host waited). */
   private firstLate: string | undefined;
 
   /** `hold` queues the waiting kernel; the profile starts when it ends. */
   constructor(private readonly driver: Driver, hold: () => void) {
     hold();
-    this.start = this.take();
+    this.start = driver.event();
     driver.record(this.start);
-  }
-
-  private take(): unknown {
-    return this.driver.event();
   }
 
   /** Called after each op has been queued. */
   mark(op: string): void {
     if (this.holding && this.driver.done(this.start)) (this.holding = false), (this.firstLate = op);
     if (this.holding) this.held++;
-    const e = this.take();
+    const e = this.driver.event();
     this.driver.record(e);
     this.events.push(e);
     this.names.push(op);
