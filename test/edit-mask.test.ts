@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { alignTokens } from '../src/edit/align.js';
 import { composite, pixelRegion } from '../src/edit/composite.js';
+import { Random } from '../src/util/random.js';
 import { automaticMask, checkMask, differenceLevels, equalisedThreshold, latentDifference, open2x2, otsu, resampleMask } from '../src/edit/mask.js';
 import { SparsePlan, planConv } from '../src/edit/plan.js';
 
@@ -119,5 +120,22 @@ describe('compositing', () => {
     const out = composite(base, edited, region);
     assert.equal(out[0], 0.75);
     assert.equal(out[3 * 3], 0.25);
+  });
+
+  it('marks exactly the pixels within the margin of an active cell, whole-cell margins or not', () => {
+    const rnd = new Random(7);
+    for (const [factor, margin] of [[8, 16], [8, 5], [2, 2], [1, 3], [4, 0]] as const) {
+      const h = 6, w = 9;
+      const mask = Uint8Array.from({ length: h * w }, () => (rnd.uniform() < 0.12 ? 1 : 0));
+      const region = pixelRegion(mask, h, w, factor, margin);
+      // by definition: the Chebyshev distance from the pixel to some active cell's square is <= margin
+      const near = (py: number, px: number) => [...mask].some((on, i) => {
+        if (!on) return false;
+        const y0 = Math.floor(i / w) * factor, x0 = (i % w) * factor;
+        const dy = Math.max(y0 - py, 0, py - (y0 + factor - 1)), dx = Math.max(x0 - px, 0, px - (x0 + factor - 1));
+        return Math.max(dy, dx) <= margin;
+      });
+      region.forEach((v, i) => assert.equal(v, near(Math.floor(i / (w * factor)), i % (w * factor)) ? 1 : 0, `factor ${factor}, margin ${margin}, pixel ${i}`));
+    }
   });
 });

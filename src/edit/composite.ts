@@ -5,14 +5,29 @@
 
 /** The latent mask at pixel resolution (factor f), dilated by `margin` pixels (a square neighbourhood). */
 export function pixelRegion(mask: Uint8Array, h: number, w: number, factor: number, margin: number): Uint8Array {
-  const H = h * factor, W = w * factor;
-  const rows = new Uint8Array(H * W);
-  for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) rows[y * W + x] = mask[Math.floor(y / factor) * w + Math.floor(x / factor)]!;
-  // separable max filter of radius `margin`: along each row, then along each column
-  const horiz = new Uint8Array(H * W);
-  for (let y = 0; y < H; y++) dilateLine(rows, horiz, y * W, 1, W, margin);
-  const out = new Uint8Array(H * W);
-  for (let x = 0; x < W; x++) dilateLine(horiz, out, x, W, H, margin);
+  // A pixel lies within margin = k * factor pixels of an active cell exactly when its own cell lies
+  // within k cells of it, so whole-cell margins dilate the latent mask (64x fewer positions) first.
+  if (margin % factor === 0) return upsample(dilate(mask, h, w, margin / factor), h, w, factor);
+  return dilate(upsample(mask, h, w, factor), h * factor, w * factor, margin);
+}
+
+/** Each position of a [h, w] mask as a factor x factor square. */
+function upsample(mask: Uint8Array, h: number, w: number, factor: number): Uint8Array {
+  const W = w * factor;
+  const out = new Uint8Array(h * factor * W);
+  for (let y = 0; y < h * factor; y++) {
+    const src = Math.floor(y / factor) * w;
+    for (let x = 0; x < W; x++) out[y * W + x] = mask[src + Math.floor(x / factor)]!;
+  }
+  return out;
+}
+
+/** A separable max filter of radius r (a square neighbourhood): along each row, then each column. */
+function dilate(mask: Uint8Array, h: number, w: number, r: number): Uint8Array {
+  const horiz = new Uint8Array(h * w);
+  for (let y = 0; y < h; y++) dilateLine(mask, horiz, y * w, 1, w, r);
+  const out = new Uint8Array(h * w);
+  for (let x = 0; x < w; x++) dilateLine(horiz, out, x, w, h, r);
   return out;
 }
 

@@ -1,5 +1,7 @@
-// cuDNN's legacy convolution API for NHWC convolutions: descriptors and the algorithm are chosen
-// once per shape (cuDNN's heuristic, fastest first, within our workspace) and remembered; the
+// cuDNN's legacy convolution API for NHWC convolutions: descriptors are made once per shape and the
+// algorithm chosen once per geometry (all but the batch size: cuDNN's heuristic, fastest first,
+// within our workspace; its query costs ~1 ms of host time, and a sparse step's tile batches change
+// size with every edit) and remembered; the
 // bias and a residual are fused into the convolution where the chosen algorithm allows it (implicit
 // precomputed GEMM), else added by cudnnAddTensor. fp16 data accumulates in float (cuDNN's pseudo-half mode).
 import { FiseditError } from '../../io/errors.js';
@@ -35,6 +37,8 @@ export class Cudnn {
   private readonly f: Record<string, (...a: unknown[]) => number>;
   private readonly handle: unknown;
   private readonly plans = new Map<string, Plan>();
+  /** The algorithm chosen for each geometry (a shape without its batch size). */
+  private readonly algorithms = new Map<string, number>();
   private readonly activation: unknown;
   private readonly dataType: number;
   private readonly mathType: number;
@@ -57,6 +61,7 @@ export class Cudnn {
       activationCreate: 'int cudnnCreateActivationDescriptor(_Out_ void **d)',
       activationSet: 'int cudnnSetActivationDescriptor(void *d, int mode, int nanOpt, double coef)',
       algorithms: 'int cudnnGetConvolutionForwardAlgorithm_v7(void *h, void *x, void *w, void *conv, void *y, int requested, _Out_ int *returned, _Out_ uint8_t *perf)',
+      workspaceSize: 'int cudnnGetConvolutionForwardWorkspaceSize(void *h, void *x, void *w, void *conv, void *y, int algo, _Out_ size_t *bytes)',
       forward: 'int cudnnConvolutionForward(void *h, const float *alpha, void *xd, uint64_t x, void *wd, uint64_t w, void *conv, int algo, uint64_t ws, size_t wsBytes, const float *beta, void *yd, uint64_t y)',
       forwardBias: 'int cudnnConvolutionBiasActivationForward(void *h, const float *alpha1, void *xd, uint64_t x, void *wd, uint64_t w, void *conv, int algo, uint64_t ws, size_t wsBytes, const float *alpha2, void *zd, uint64_t z, void *bd, uint64_t b, void *act, void *yd, uint64_t y)',
       addTensor: 'int cudnnAddTensor(void *h, const float *alpha, void *ad, uint64_t a, const float *beta, void *cd, uint64_t c)',
@@ -97,23 +102,35 @@ export class Cudnn {
     this.check('cudnnCreateConvolutionDescriptor', this.f.convCreate!(cd));
     this.check('cudnnSetConvolution2dDescriptor', this.f.convSet!(cd[0], s.padH, s.padW, s.stride, s.stride, 1, 1, CROSS_CORRELATION, DATA_FLOAT));
     this.check('cudnnSetConvolutionMathType', this.f.convMath!(cd[0], this.mathType));
-    const perf = new Uint8Array(PERF_BYTES * ALGOS);
-    const count = [0];
-    this.check('cudnnGetConvolutionForwardAlgorithm_v7', this.f.algorithms!(this.handle, x, wd[0], cd[0], y, ALGOS, count, perf));
-    const view = new DataView(perf.buffer);
-    let algo = -1;
-    for (let i = 0; i < count[0]!; i++) {
-      const status = view.getInt32(i * PERF_BYTES + 4, true);
-      const memory = Number(view.getBigUint64(i * PERF_BYTES + 16, true));
-      if (status === 0 && memory <= this.workspaceBytes) {
-        algo = view.getInt32(i * PERF_BYTES, true);
-        break;
-      }
+    const geometry = key.slice(key.indexOf(',') + 1);
+    let algo = this.algorithms.get(geometry);
+    if (algo === undefined || !this.fits(x, wd[0], cd[0], y, algo)) {
+      algo = this.heuristic(x, wd[0], cd[0], y, s);
+      this.algorithms.set(geometry, algo);
     }
-    if (algo < 0) throw new FiseditError(`cuDNN has no convolution algorithm for ${JSON.stringify(s)} within ${this.workspaceBytes} bytes of workspace`);
     p = { x, w: wd[0], y, bias, conv: cd[0], algo };
     this.plans.set(key, p);
     return p;
+  }
+
+  /** The heuristic's fastest algorithm that works within our workspace. */
+  private heuristic(x: unknown, w: unknown, conv: unknown, y: unknown, s: ConvShape): number {
+    const perf = new Uint8Array(PERF_BYTES * ALGOS);
+    const count = [0];
+    this.check('cudnnGetConvolutionForwardAlgorithm_v7', this.f.algorithms!(this.handle, x, w, conv, y, ALGOS, count, perf));
+    const view = new DataView(perf.buffer);
+    for (let i = 0; i < count[0]!; i++) {
+      const status = view.getInt32(i * PERF_BYTES + 4, true);
+      const memory = Number(view.getBigUint64(i * PERF_BYTES + 16, true));
+      if (status === 0 && memory <= this.workspaceBytes) return view.getInt32(i * PERF_BYTES, true);
+    }
+    throw new FiseditError(`cuDNN has no convolution algorithm for ${JSON.stringify(s)} within ${this.workspaceBytes} bytes of workspace`);
+  }
+
+  /** Whether an algorithm chosen for another batch size supports this shape within our workspace. */
+  private fits(x: unknown, w: unknown, conv: unknown, y: unknown, algo: number): boolean {
+    const bytes = [0];
+    return this.f.workspaceSize!(this.handle, x, w, conv, y, algo, bytes) === 0 && bytes[0]! <= this.workspaceBytes;
   }
 
   /**
