@@ -1,0 +1,73 @@
+// The kernels of kernels/*.cu as the host launches them: names, parameter kinds, and the block
+// shapes and shared memory their sources assume (each constant names the .cu define it mirrors).
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ArgKind } from './driver.js';
+
+/** Kernels of kernels/ops.cu and their parameter kinds. */
+const SCALAR_KERNELS: Record<string, ArgKind[]> = {
+  k_embedding: ['ptr', 'ptr', 'ptr', 'u64', 'u64'],
+  k_im2col: ['ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'u64'],
+  k_group_affine: ['ptr', 'i32', 'u64', 'f32', 'ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32'],
+  k_softmax_rows: ['ptr', 'i32', 'i32', 'f32', 'i32', 'i32'],
+  k_softmax_rows_vec: ['ptr', 'i32', 'f32'],
+  k_remap_probs: ['ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32', 'u64'],
+  k_from_f32: ['ptr', 'ptr', 'u64'],
+  k_to_f32: ['ptr', 'ptr', 'u64'],
+  k_copy_many: ['ptr'],
+  k_hold: ['u64'],
+};
+/** Kernels built twice (ops.cu VECTOR_KERNEL): k_x an element per thread, k_x_v 16 bytes per thread. */
+const VECTOR_KERNELS: Record<string, ArgKind[]> = {
+  k_add: ['ptr', 'ptr', 'ptr', 'f32', 'u64'],
+  k_scale: ['ptr', 'ptr', 'f32', 'u64'],
+  k_unary: ['ptr', 'ptr', 'i32', 'u64'],
+  k_geglu: ['ptr', 'ptr', 'u64', 'u64'],
+  k_add_per_channel: ['ptr', 'ptr', 'ptr', 'u64', 'u64', 'u64'],
+  k_concat: ['ptr', 'ptr', 'ptr', 'u64', 'u64', 'u64'],
+  k_slice_cols: ['ptr', 'ptr', 'u64', 'u64', 'u64', 'u64'],
+  k_upsample2x: ['ptr', 'ptr', 'i32', 'i32', 'i32', 'u64'],
+  k_group_partial: ['ptr', 'ptr', 'u64', 'i32', 'i32', 'i32'],
+  k_channel_affine: ['ptr', 'ptr', 'ptr', 'ptr', 'u64', 'i32', 'i32', 'u64'],
+  k_layer_norm: ['ptr', 'ptr', 'ptr', 'ptr', 'i32', 'f32', 'i32'],
+  k_gather_tiles: ['ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'u64'],
+  k_scatter_blocks: ['ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32', 'u64'],
+  k_gather_rows: ['ptr', 'ptr', 'ptr', 'u64', 'i32', 'i32', 'u64'],
+  k_scatter_rows: ['ptr', 'ptr', 'ptr', 'u64', 'i32', 'i32', 'u64'],
+};
+export const OPS_KERNELS: Record<string, ArgKind[]> = {
+  ...SCALAR_KERNELS,
+  ...VECTOR_KERNELS,
+  ...Object.fromEntries(Object.entries(VECTOR_KERNELS).map(([k, kinds]) => [`${k}_v`, kinds])),
+};
+/** Bytes a thread of a k_x_v kernel moves at once. */
+export const VECTOR_BYTES = 16;
+/** Shared memory k_group_partial may use: its block's per-channel sums (GroupNorm up to ~12k channels). */
+export const GROUP_PARTIAL_SHARED_BYTES = 200 * 1024;
+/** Blocks that share one copy of k_copy_many. */
+export const COPY_BLOCKS = 64;
+
+/** Softmax rows up to this many bytes are held in shared memory (Hopper allows 227 KiB per block). */
+export const SOFTMAX_SHARED_BYTES = 200 * 1024;
+/** float4 values each thread of k_softmax_rows_vec keeps in registers (kernels/ops.cu SOFTMAX_VEC). */
+export const SOFTMAX_VEC = 16;
+
+export const KERNEL_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'src', 'backend', 'cuda', 'kernels');
+/** Head dimensions (rounded up to 16) with a flash-attention kernel in kernels/attention.cu (k_flash_<DP>_<MT>). */
+export const FLASH_DIMS = [16, 32, 48, 64, 80, 96, 128, 160];
+/** Up to this head dimension a warp can take 32 query rows (MT = 2) within its registers. */
+export const FLASH_WIDE_MAX_DIM = 64;
+const FLASH_ARGS: ArgKind[] = ['ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32', 'f32'];
+export const FLASH_KERNELS = [...FLASH_DIMS.map((dp) => `k_flash_${dp}_1`), ...FLASH_DIMS.filter((dp) => dp <= FLASH_WIDE_MAX_DIM).map((dp) => `k_flash_${dp}_2`)];
+export const ATTENTION_KERNELS: Record<string, ArgKind[]> = Object.fromEntries(FLASH_KERNELS.map((k) => [k, FLASH_ARGS]));
+/** kernels/attention-sm90.cu: head dim 64 on Hopper's warpgroup MMA; 64 query rows a block, two stages of K and V tiles of 128 rows (+1 KiB for alignment). */
+export const WGMMA_KERNELS: Record<string, ArgKind[]> = { k_flash_wg64: FLASH_ARGS };
+export const WGMMA_QUERY_ROWS = 64;
+export const WGMMA_SHARED_BYTES = 2 * 2 * 128 * 128 + 1024;
+export const KERNELS: Record<string, ArgKind[]> = { ...OPS_KERNELS, ...ATTENTION_KERNELS, ...WGMMA_KERNELS };
+/** Flash attention's key tile (kernels/attention.cu KB). */
+const FLASH_KEY_TILE = 64;
+/** Query rows of a flash-attention block per m-tile (MT) of its warps: 4 warps of 16 rows. */
+export const FLASH_QUERY_ROWS = 64;
+/** Shared memory of one flash-attention block: two stages of a K and a V tile of padded rows. */
+export const flashSharedBytes = (dp: number) => 2 * 2 * FLASH_KEY_TILE * (dp + 8) * 2;
