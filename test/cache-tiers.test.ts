@@ -4,7 +4,11 @@ import { join } from 'node:path';
 import { it } from 'node:test';
 import { CpuBackend } from '../src/backend/cpu/cpu.js';
 import { ensureTinyModel } from '../src/default/tiny-model.js';
+import { HostTier } from '../src/edit/cache.js';
 import { EditSession } from '../src/edit/session.js';
+import type { Backend } from '../src/backend/backend.js';
+import { fromFloat32, halfToFloat, floatToHalf } from '../src/tensor/dtype.js';
+import { Tensor } from '../src/tensor/tensor.js';
 import { StableDiffusion } from '../src/pipeline/text-to-image.js';
 import { tempDir } from './helpers.js';
 
@@ -33,4 +37,12 @@ it('moves caches to host memory and to disk, brings them back transparently and 
   s.save(dir);
   const reopened = EditSession.load(dir, sd);
   assert.deepEqual(reopened.edit('x', { mask: new Uint8Array(64), from: 0 }).latents, v0.latents, 'a saved host-tier cache reopens');
+});
+
+it('the host tier keeps the bytes of a half-precision device as they are, and reads them as float32', () => {
+  const values = Float32Array.from([0.1, -2.5, 65504, 1e-5, 3.14159]);
+  const tier = new HostTier({ elementBytes: 2 } as Backend); // only the storage format is read here
+  const stored = new Tensor([5], fromFloat32('F16', values));
+  assert.equal(stored.storage.byteLength, 10, 'two bytes a value');
+  assert.deepEqual(tier.toHost(stored), values.map((v) => halfToFloat(floatToHalf(v))));
 });

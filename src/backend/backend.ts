@@ -39,6 +39,10 @@ export interface Backend {
   /** Host float32 data in the given (channels-last) shape -> a tensor on this backend. */
   fromHost(data: Float32Array, shape: readonly number[]): Tensor;
   toHost(t: Tensor): Float32Array;
+  /** The tensor's values as this backend stores them (elementBytes each), copied to host memory. */
+  toBytes(t: Tensor): Uint8Array;
+  /** A tensor from bytes that toBytes of a backend with the same storage gave. */
+  fromBytes(bytes: Uint8Array, shape: readonly number[]): Tensor;
   /** A convolution weight given in PyTorch's [out, in, kh, kw] layout, stored as the backend likes. */
   convWeight(data: Float32Array, shape: readonly [number, number, number, number]): Tensor;
   /** Frees what the tensor holds; using it afterwards is an error. */

@@ -29,6 +29,8 @@ export class CountingBackend implements Backend {
 
   fromHost(_d: Float32Array, shape: readonly number[]): Tensor { return shapeOnly(shape); }
   toHost(t: Tensor): Float32Array { return new Float32Array(numel(t.shape)); }
+  toBytes(t: Tensor): Uint8Array { return new Uint8Array(numel(t.shape) * this.elementBytes); }
+  fromBytes(_b: Uint8Array, shape: readonly number[]): Tensor { return shapeOnly(shape); }
   convWeight(_d: Float32Array, [o, i, kh, kw]: readonly [number, number, number, number]): Tensor { return shapeOnly([o, kh, kw, i]); }
   dispose(): void {}
   tidy<T>(f: () => T): T { return f(); }

@@ -2,7 +2,8 @@
 // read outside the edited region. Tensors are never changed in place (every op returns a new one),
 // so a version built by an edit shares every buffer its edit did not touch with its parent.
 import type { Backend, ChannelAffine } from '../backend/backend.js';
-import type { Tensor } from '../tensor/tensor.js';
+import { toFloat32 } from '../tensor/dtype.js';
+import { Tensor } from '../tensor/tensor.js';
 
 export class StepCache {
   /** Layer outputs by layer name: convolutions, proj_out tokens, self-attention "<name>.k"/"<name>.v". */
@@ -46,7 +47,7 @@ export class GenerationCache {
   final: Float32Array = new Float32Array(0);
 
   /** Bytes held, counting a buffer shared by several steps or versions once per call (`seen` shares the count). */
-  bytes(ops: Backend, seen = new Set<unknown>()): CacheBytes {
+  bytes(ops: { readonly elementBytes: number }, seen = new Set<unknown>()): CacheBytes {
     const b = { activations: 0, norms: 0, probs: 0, latents: 0 };
     const tensorBytes = (t: Tensor) => {
       const key = t.storage ?? t; // shape-only tensors (the counting backend) have no storage to share
@@ -67,27 +68,55 @@ export class GenerationCache {
 }
 
 /**
- * The same cache with every tensor moved from one backend to another (the device and host tiers),
- * buffers shared between steps staying shared.
+ * The same cache with every tensor moved by `move` (between the device and host tiers), buffers
+ * shared between steps staying shared: each storage is moved once, in the shape first met.
  */
-export function transferCache(cache: GenerationCache, from: Backend, to: Backend): GenerationCache {
+function mapCache(cache: GenerationCache, move: (t: Tensor) => Tensor, reshape: (t: Tensor, shape: readonly number[]) => Tensor): GenerationCache {
   const moved = new Map<unknown, Tensor>();
-  const move = (t: Tensor): Tensor => {
+  const once = (t: Tensor): Tensor => {
     const key = t.storage ?? t;
     let m = moved.get(key);
-    if (!m) moved.set(key, (m = to.keep(to.fromHost(from.toHost(t).slice(), t.shape))));
-    return m.shape === t.shape ? m : to.reshape(m, t.shape);
+    if (!m) moved.set(key, (m = move(t)));
+    return m.shape === t.shape ? m : reshape(m, t.shape);
   };
   const out = new GenerationCache();
   for (const s of cache.steps) {
     const r = new StepCache();
-    for (const [k, t] of s.tensors) r.tensors.set(k, move(t));
-    for (const [k, t] of s.probs) r.probs.set(k, move(t));
-    for (const [k, a] of s.norms) r.norms.set(k, { scale: move(a.scale), shift: move(a.shift) });
+    for (const [k, t] of s.tensors) r.tensors.set(k, once(t));
+    for (const [k, t] of s.probs) r.probs.set(k, once(t));
+    for (const [k, a] of s.norms) r.norms.set(k, { scale: once(a.scale), shift: once(a.shift) });
     r.latents = s.latents;
     r.history = s.history;
     out.steps.push(r);
   }
   out.final = cache.final;
   return out;
+}
+
+/**
+ * Host memory as a cache tier. Tensors keep the bytes the device stores (fp16 stays fp16, half the
+ * memory of float32) and come back to the device bit for bit; toHost reads them as float32 (for
+ * writing a cache to disk).
+ */
+export class HostTier {
+  readonly elementBytes: number;
+
+  constructor(private readonly device: Backend) {
+    this.elementBytes = device.elementBytes;
+  }
+
+  /** The device cache, copied to host memory. */
+  store(cache: GenerationCache): GenerationCache {
+    return mapCache(cache, (t) => new Tensor(t.shape, this.device.toBytes(t)), (t, shape) => new Tensor(shape, t.storage));
+  }
+
+  /** A stored cache, back on the device. */
+  restore(cache: GenerationCache): GenerationCache {
+    const ops = this.device;
+    return mapCache(cache, (t) => ops.keep(ops.fromBytes(t.storage as Uint8Array, t.shape)), (t, shape) => ops.reshape(t, shape));
+  }
+
+  toHost(t: Tensor): Float32Array {
+    return toFloat32(this.elementBytes === 2 ? 'F16' : 'F32', t.storage as Uint8Array);
+  }
 }

@@ -11,8 +11,8 @@ import { GenerationCache, StepCache } from './cache.js';
 
 export const SESSION_FORMAT = 1;
 
-/** Writes a version's cache to `file`. */
-export function writeCache(file: string, cache: GenerationCache, ops: Backend): void {
+/** Writes a version's cache to `file` as float32; `ops` reads its tensors (a backend, or the host tier). */
+export function writeCache(file: string, cache: GenerationCache, ops: Pick<Backend, 'toHost'>): void {
   const tensors: Record<string, TensorToWrite> = {};
   const f32 = (data: Float32Array, shape: readonly number[]): TensorToWrite => ({ dtype: 'F32', shape, data });
   cache.steps.forEach((s, i) => {

@@ -4,14 +4,13 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Backend } from '../backend/backend.js';
-import { CpuBackend } from '../backend/cpu/cpu.js';
 import { FiseditError } from '../io/errors.js';
 import { SafetensorsFile, writeSafetensors, type TensorToWrite } from '../io/safetensors.js';
 import type { GenerateOptions, StableDiffusion, UNetCall } from '../pipeline/text-to-image.js';
 import type { Scheduler } from '../schedulers/index.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { alignTokens } from './align.js';
-import { GenerationCache, StepCache, transferCache, type CacheBytes } from './cache.js';
+import { GenerationCache, HostTier, StepCache, type CacheBytes } from './cache.js';
 import { composite, pixelRegion } from './composite.js';
 import { RecordingContext, type AttentionMode, type NormMode } from './contexts.js';
 import { automaticMask, checkMask, latentDifference, maskFraction, type Threshold } from './mask.js';
@@ -87,9 +86,11 @@ export class EditSession {
   private readonly onDisk = new Map<number, string>();
   /** Caches moved from the device to host memory (by toHost), moved back when needed. */
   private readonly onHost = new Map<number, GenerationCache>();
-  private readonly host = new CpuBackend();
+  private readonly host: HostTier;
 
-  constructor(readonly sd: StableDiffusion) {}
+  constructor(readonly sd: StableDiffusion) {
+    this.host = new HostTier(sd.backend);
+  }
 
   get ops(): Backend {
     return this.sd.backend;
@@ -133,7 +134,7 @@ export class EditSession {
     if (v.cache) return v.cache;
     const hosted = this.onHost.get(v.id);
     if (hosted) {
-      v.cache = transferCache(hosted, this.host, this.ops);
+      v.cache = this.host.restore(hosted);
       this.onHost.delete(v.id);
       return v.cache;
     }
@@ -150,7 +151,7 @@ export class EditSession {
       const v = this.version(id);
       if (!v.cache) continue;
       freed += v.cache.bytes(this.ops).total;
-      this.onHost.set(id, transferCache(v.cache, this.ops, this.host));
+      this.onHost.set(id, this.host.store(v.cache));
       v.cache = undefined;
     }
     return freed;

@@ -76,6 +76,15 @@ export class CpuBackend implements Backend {
     return data(t);
   }
 
+  toBytes(t: Tensor): Uint8Array {
+    return new Uint8Array(data(t).slice().buffer);
+  }
+
+  fromBytes(bytes: Uint8Array, shape: readonly number[]): Tensor {
+    if (bytes.byteLength !== numel(shape) * 4) throw new FiseditError(`fromBytes: ${bytes.byteLength} bytes for shape ${shapeString(shape)} of float32`);
+    return make(shape, new Float32Array(bytes.slice().buffer));
+  }
+
   convWeight(d: Float32Array, shape: readonly [number, number, number, number]): Tensor {
     const [o, i, kh, kw] = shape;
     return make([o, kh, kw, i], oihwToOhwi(d, shape));

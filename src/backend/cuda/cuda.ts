@@ -253,6 +253,17 @@ export class CudaBackend implements Backend {
     return out;
   }
 
+  toBytes(t: Tensor): Uint8Array {
+    const out = new Uint8Array(t.size * this.elementBytes);
+    if (out.length) this.driver.download(out, this.p(t));
+    return out;
+  }
+
+  fromBytes(bytes: Uint8Array, shape: readonly number[]): Tensor {
+    if (bytes.byteLength !== numel(shape) * this.elementBytes) throw new FiseditError(`fromBytes: ${bytes.byteLength} bytes for shape ${shapeString(shape)} of ${this.elementBytes}-byte values`);
+    return this.upload(bytes, shape, bytes.byteLength);
+  }
+
   convWeight(d: Float32Array, shape: readonly [number, number, number, number]): Tensor {
     const [o, i, kh, kw] = shape;
     return this.fromHost(oihwToOhwi(d, shape), [o, kh, kw, i]);
