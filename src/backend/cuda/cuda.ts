@@ -23,9 +23,9 @@ const LT_WORKSPACE_BYTES = 32 * 2 ** 20;
 /**
  * 'auto' convolutions run eagerly by im2col + GEMM while the im2col buffer stays under this. Measured
  * (H200, fp16): eager U-Net calls at 512 px 8.7 ms with im2col against 14-17 with cuDNN, at 1024 px
- * 30.6 against 26.1 (level-0 buffer 189 MB); VAE decode at 768 px (1.4 GB buffers) 139-156 ms against
- * 71-87; whole 20-step edit 0.49-0.57 against 0.36-0.38 s (bench/results/2026-11-30-edit-cuda-fp16-conv-*.json,
- * 2026-11-30-unet-cuda-fp16-wgmma-kb128-cudnn-eager.json).
+ * 30.6 against 26.1 (level-0 buffer 189 MB); an edit's decode phase at 768 px (VAE, 1.4 GB buffers,
+ * then compositing on the host) 139-156 ms against 71-87; whole 20-step edit 0.49-0.57 against 0.36-0.38 s (bench/results/2026-11-30-edit-cuda-fp16-conv-*.json,
+ * 2026-11-30-unet-cuda-fp16-wgmma-{pipelined,kb64,kb128-cudnn-eager}.json).
  */
 const IM2COL_EAGER_MAX_BYTES = 128 * 2 ** 20;
 /** Scratch memory cuDNN's convolution algorithms may use. */
@@ -161,10 +161,10 @@ export class CudaBackend implements Backend {
     return VECTOR_BYTES / this.elementBytes;
   }
 
-  /** Whether a vector kernel may take `vw` elements at a time: aligned pointers, counts that divide. */
-  private vectorFits(name: string, args: readonly number[], counts: readonly number[], vw = this.vectorWidth): boolean {
+  /** Whether a kernel may take vectorWidth elements at a time: aligned pointers, counts that divide. */
+  private vectorFits(name: string, args: readonly number[], counts: readonly number[]): boolean {
     const kinds = KERNELS[name]!;
-    return counts.every((m) => m % vw === 0) && args.every((a, i) => kinds[i] !== 'ptr' || a % VECTOR_BYTES === 0);
+    return counts.every((m) => m % this.vectorWidth === 0) && args.every((a, i) => kinds[i] !== 'ptr' || a % VECTOR_BYTES === 0);
   }
 
   /**
@@ -213,6 +213,7 @@ export class CudaBackend implements Backend {
   /**
    * Index lists of a sparse plan on the device, uploaded once: a plan's arrays are fixed for its
    * edit, and an upload on the default stream waits for all queued work (a sync per op otherwise).
+   * They outlive any scope, so the ops that take them need none.
    */
   private readonly planArrays = new WeakMap<Int32Array | Uint8Array, T>();
   private indices(values: Int32Array | Uint8Array): T {
@@ -523,7 +524,7 @@ export class CudaBackend implements Backend {
     const [n, h, w, c] = x.shape as [number, number, number, number];
     const blocks = tiles.origins.length / 2;
     const out = this.empty([n * blocks, tiles.side, tiles.side, c]);
-    this.tidy(() => this.runVector('k_gather_tiles', out.size, [this.p(x), this.p(this.indices(tiles.origins)), affine ? this.p(affine.scale) : 0, affine ? this.p(affine.shift) : 0, this.p(out), h, w, c, blocks, tiles.side, silu ? 1 : 0, out.size], [c]));
+    this.runVector('k_gather_tiles', out.size, [this.p(x), this.p(this.indices(tiles.origins)), affine ? this.p(affine.scale) : 0, affine ? this.p(affine.shift) : 0, this.p(out), h, w, c, blocks, tiles.side, silu ? 1 : 0, out.size], [c]);
     return out;
   }
 
@@ -541,21 +542,21 @@ export class CudaBackend implements Backend {
   scatterBlocks(base: Tensor, src: Tensor, corners: Int32Array, active: Uint8Array): Tensor {
     const [, h, w, c] = base.shape as [number, number, number, number];
     const out = this.scatterTarget(base);
-    this.tidy(() => this.runVector('k_scatter_blocks', src.size, [this.p(src), this.p(this.indices(corners)), this.p(this.indices(active)), this.p(out), h, w, c, corners.length / 2, src.shape[1]!, src.size], [c]));
+    this.runVector('k_scatter_blocks', src.size, [this.p(src), this.p(this.indices(corners)), this.p(this.indices(active)), this.p(out), h, w, c, corners.length / 2, src.shape[1]!, src.size], [c]);
     return out;
   }
 
   gatherRows(x: Tensor, idx: Int32Array): Tensor {
     const [n, l, c] = x.shape as [number, number, number];
     const out = this.empty([n, idx.length, c]);
-    this.tidy(() => this.runVector('k_gather_rows', out.size, [this.p(x), this.p(this.indices(idx)), this.p(out), l, idx.length, c, out.size], [c]));
+    this.runVector('k_gather_rows', out.size, [this.p(x), this.p(this.indices(idx)), this.p(out), l, idx.length, c, out.size], [c]);
     return out;
   }
 
   scatterRows(base: Tensor, src: Tensor, idx: Int32Array): Tensor {
     const [, l, c] = base.shape as [number, number, number];
     const out = this.scatterTarget(base);
-    this.tidy(() => this.runVector('k_scatter_rows', src.size, [this.p(src), this.p(this.indices(idx)), this.p(out), l, idx.length, c, src.size], [c]));
+    this.runVector('k_scatter_rows', src.size, [this.p(src), this.p(this.indices(idx)), this.p(out), l, idx.length, c, src.size], [c]);
     return out;
   }
 
@@ -570,7 +571,7 @@ export class CudaBackend implements Backend {
     const [, heads, lq, lk] = probs.shape as [number, number, number, number];
     const out = this.clone(probs);
     const n = heads * lq * lk;
-    this.tidy(() => this.run('k_remap_probs', n, [this.p(out), this.p(source), this.p(this.indices(map)), heads, lq, lk, source.shape[3]!, item, n]));
+    this.run('k_remap_probs', n, [this.p(out), this.p(source), this.p(this.indices(map)), heads, lq, lk, source.shape[3]!, item, n]);
     return out;
   }
 }

@@ -14,11 +14,12 @@ export class Profiler {
   private readonly events: unknown[] = [];
   private readonly names: string[] = [];
   private readonly start: unknown;
-  /** Ops queued before the hold ended (those after it may include the host's gaps). */
-  private held = 0;
-  private holding = true;
-  /** The first op queued after the hold ended (the stream's queue of ~1000 entries was full, or the host waited). */
-  private firstLate: string | undefined;
+  /**
+   * Set when the hold is seen to have ended: how many ops were queued before it (those after may
+   * include the host's gaps), and the first op after it (the stream's queue of ~1000 entries was
+   * full, or the host waited).
+   */
+  private late: { held: number; op: string } | undefined;
 
   /** `hold` queues the waiting kernel; the profile starts when it ends. */
   constructor(private readonly driver: Driver, hold: () => void) {
@@ -29,8 +30,7 @@ export class Profiler {
 
   /** Called after each op has been queued. */
   mark(op: string): void {
-    if (this.holding && this.driver.done(this.start)) (this.holding = false), (this.firstLate = op);
-    if (this.holding) this.held++;
+    if (!this.late && this.driver.done(this.start)) this.late = { held: this.events.length, op };
     const e = this.driver.event();
     this.driver.record(e);
     this.events.push(e);
@@ -54,6 +54,6 @@ export class Profiler {
     });
     const totalMs = this.driver.elapsed(this.start, previous);
     for (const e of [this.start, ...this.events]) this.driver.destroyEvent(e);
-    return { ops: [...byOp.values()].sort((a, b) => b.ms - a.ms), totalMs, heldFraction: this.events.length ? +(this.held / this.events.length).toFixed(3) : 1, firstLate: this.firstLate };
+    return { ops: [...byOp.values()].sort((a, b) => b.ms - a.ms), totalMs, heldFraction: this.late ? +(this.late.held / this.events.length).toFixed(3) : 1, firstLate: this.late?.op };
   }
 }

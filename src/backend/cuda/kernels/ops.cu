@@ -174,7 +174,7 @@ extern "C" __global__ void k_im2col(const st* x, st* col, int h, int w, int ci, 
 template <int W> __device__ void k_group_partial_t(const st* x, double* partials, u64 positions, int c, int groups, int splits) {
   extern __shared__ double sums[];  // [rows][c][2], then per channel [c][2]
   u32 b = blockIdx.x / splits, part = blockIdx.x % splits;
-  u32 cv = c / W, rows = blockDim.x / cv, v = threadIdx.x % cv, r0 = threadIdx.x / cv;
+  u32 cv = c / W, rows = blockDim.x / cv, v = threadIdx.x % cv, r0 = threadIdx.x / cv;  // blockDim.x = rows * cv
   u32 chunk = (positions + splits - 1) / splits, lo = part * chunk, hi = min((u32)positions, lo + chunk);
   double s[W], q[W];
   UNROLL { s[k] = 0; q[k] = 0; }
@@ -189,10 +189,10 @@ template <int W> __device__ void k_group_partial_t(const st* x, double* partials
     for (int u = 0; u < PARTIAL_LOADS; u++)
       if (p + u * rows < hi) UNROLL { s[k] += a[u][k]; q[k] += (double)a[u][k] * a[u][k]; }
   }
-  if (threadIdx.x < cv * rows) UNROLL { sums[2 * (r0 * c + v * W + k)] = s[k]; sums[2 * (r0 * c + v * W + k) + 1] = q[k]; }
+  UNROLL { sums[2 * (r0 * c + v * W + k)] = s[k]; sums[2 * (r0 * c + v * W + k) + 1] = q[k]; }
   __syncthreads();
   // per channel (row 0 of sums), then per group
-  if (r0 == 0 && threadIdx.x < cv) {
+  if (r0 == 0) {
     for (u32 r = 1; r < rows; r++) UNROLL { s[k] += sums[2 * (r * c + v * W + k)]; q[k] += sums[2 * (r * c + v * W + k) + 1]; }
     UNROLL { sums[2 * (v * W + k)] = s[k]; sums[2 * (v * W + k) + 1] = q[k]; }
   }
