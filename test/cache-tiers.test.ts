@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { it } from 'node:test';
 import { CpuBackend } from '../src/backend/cpu/cpu.js';
 import { ensureTinyModel } from '../src/default/tiny-model.js';
-import { HostTier } from '../src/edit/cache.js';
+import { GenerationCache, HostTier, StepCache } from '../src/edit/cache.js';
 import { EditSession } from '../src/edit/session.js';
-import type { Backend } from '../src/backend/backend.js';
+import type { Backend, HostBytes, Prefetched } from '../src/backend/backend.js';
 import { fromFloat32, halfToFloat, floatToHalf } from '../src/tensor/dtype.js';
 import { Tensor } from '../src/tensor/tensor.js';
 import { StableDiffusion } from '../src/pipeline/text-to-image.js';
@@ -25,7 +25,11 @@ it('moves caches to host memory and to disk, brings them back transparently and 
   assert.equal(s.toHost(), before, 'everything left the backend');
   assert.equal(s.memoryBytes(), 0);
   assert.ok(s.hostBytes() > 0);
-  assert.deepEqual(s.edit('x', { mask: new Uint8Array(64), from: v1.id }).latents, v1.latents, 'a host-tier cache comes back exactly');
+  const hosted = s.hostBytes();
+  const fromHost = s.edit('x', { mask: new Uint8Array(64), from: v1.id });
+  assert.deepEqual(fromHost.latents, v1.latents, 'a host-tier cache comes back exactly');
+  assert.equal(s.hostBytes(), hosted, 'the edited base stays in host memory (its steps were streamed)');
+  assert.equal(s.memoryBytes(), fromHost.cache!.bytes(sd.backend).total, 'the backend holds the new version only');
 
   const dir = tempDir();
   s.offload(dir);
@@ -45,4 +49,50 @@ it('the host tier keeps the bytes of a half-precision device as they are, and re
   const stored = new Tensor([5], fromFloat32('F16', values));
   assert.equal(stored.storage.byteLength, 10, 'two bytes a value');
   assert.deepEqual(tier.toHost(stored), values.map((v) => halfToFloat(floatToHalf(v))));
+});
+
+/** The cpu backend, logging prefetches, readiness and disposals. */
+class LoggingBackend extends CpuBackend {
+  readonly log: string[] = [];
+  override prefetch(items: readonly HostBytes[]): Prefetched {
+    const p = super.prefetch(items);
+    this.log.push(`prefetch ${items.length}`);
+    return { tensors: p.tensors, ready: () => this.log.push('ready') };
+  }
+  override dispose(t: Tensor): void {
+    this.log.push(`dispose ${t.shape.join('x')}`);
+  }
+}
+
+it('streams a host-tier cache: step i + 1 is fetched before step i runs, step i leaves unless kept', () => {
+  const ops = new LoggingBackend();
+  const cache = new GenerationCache();
+  for (let i = 0; i < 3; i++) {
+    const step = new StepCache();
+    step.tensors.set('conv', ops.fromHost(Float32Array.from([i, i + 0.5]), [2]));
+    step.tensors.set('k', ops.fromHost(Float32Array.from([10 + i]), [1]));
+    step.probs.set('attn', ops.fromHost(Float32Array.from([20 + i]), [1]));
+    step.latents = Float32Array.from([i]);
+    cache.steps.push(step);
+  }
+  const tier = new HostTier(ops);
+  const stream = tier.stream(tier.store(cache), (i) => (i === 0 ? 'probs' : 'all'));
+  const first = stream.at(0);
+  assert.deepEqual(ops.log, ['prefetch 1', 'ready', 'prefetch 3'], 'step 0 (probabilities only), then step 1 on its way');
+  assert.equal(first.tensors.size, 0);
+  assert.deepEqual(ops.toHost(first.probs.get('attn')!), Float32Array.from([20]));
+  stream.done(new StepCache());
+  ops.log.length = 0;
+  const second = stream.at(1);
+  assert.deepEqual(ops.log, ['ready', 'prefetch 3']);
+  assert.deepEqual(ops.toHost(second.tensors.get('conv')!), Float32Array.from([1, 1.5]));
+  assert.deepEqual(second.latents, Float32Array.from([1]), 'host data is shared, not copied');
+  const kept = new StepCache();
+  kept.tensors.set('conv', second.tensors.get('conv')!); // the new version shares this buffer
+  ops.log.length = 0;
+  stream.done(kept);
+  assert.deepEqual(ops.log, ['dispose 1', 'dispose 1'], 'k and attn leave the device, conv stays');
+  ops.log.length = 0;
+  stream.at(2);
+  assert.deepEqual(ops.log, ['ready'], 'nothing after the last step');
 });

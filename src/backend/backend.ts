@@ -1,6 +1,7 @@
 // The op set. Models are written once against this interface; a backend implements ops and
 // never model logic. Every activation is channels-last (see tensor/tensor.ts).
-import type { Tensor } from '../tensor/tensor.js';
+import { FiseditError } from '../io/errors.js';
+import { numel, shapeString, type Tensor } from '../tensor/tensor.js';
 
 export interface Conv2dOptions {
   stride?: number;
@@ -31,6 +32,25 @@ export interface TileSet {
   side: number;
 }
 
+/** Host bytes in a backend's storage format (as toBytes gives them), for a tensor of `shape`. */
+export interface HostBytes {
+  bytes: Uint8Array;
+  shape: readonly number[];
+}
+
+/** Tensors whose data may still be on its way (Backend.prefetch). */
+export interface Prefetched {
+  tensors: Tensor[];
+  /** Orders the work queued from now on after the copies (the host does not wait). Call it once, before using the tensors. */
+  ready(): void;
+}
+
+/** Throws unless `bytes` holds a tensor of `shape` of `elementBytes`-byte values exactly. */
+export function checkBytes(what: string, bytes: Uint8Array, shape: readonly number[], elementBytes: number): void {
+  const want = numel(shape) * elementBytes;
+  if (bytes.byteLength !== want) throw new FiseditError(`${what}: ${bytes.byteLength} bytes for shape ${shapeString(shape)} of ${elementBytes}-byte values (${want} bytes)`);
+}
+
 export interface Backend {
   readonly name: string;
   /** Bytes a stored tensor element takes (what the edit cache is accounted in). */
@@ -39,10 +59,17 @@ export interface Backend {
   /** Host float32 data in the given (channels-last) shape -> a tensor on this backend. */
   fromHost(data: Float32Array, shape: readonly number[]): Tensor;
   toHost(t: Tensor): Float32Array;
-  /** The tensor's values as this backend stores them (elementBytes each), copied to host memory. */
-  toBytes(t: Tensor): Uint8Array;
+  /** The tensor's values as this backend stores them (elementBytes each), copied to host memory (into `into` when given). */
+  toBytes(t: Tensor, into?: Uint8Array): Uint8Array;
   /** A tensor from bytes that toBytes of a backend with the same storage gave. */
   fromBytes(bytes: Uint8Array, shape: readonly number[]): Tensor;
+  /** Host memory the backend copies from without the host waiting (page-locked on the cuda backend). */
+  hostBuffer(bytes: number): Uint8Array;
+  /**
+   * Kept tensors from host bytes, copied while the work queued so far runs (from hostBuffer memory
+   * the cuda backend neither waits for the copies nor makes the queued work wait).
+   */
+  prefetch(items: readonly HostBytes[]): Prefetched;
   /** A convolution weight given in PyTorch's [out, in, kh, kw] layout, stored as the backend likes. */
   convWeight(data: Float32Array, shape: readonly [number, number, number, number]): Tensor;
   /** Frees what the tensor holds; using it afterwards is an error. */

@@ -1,7 +1,7 @@
 // A backend that computes nothing: tensors are shapes, and each op adds its multiply-accumulates
 // to the current scope. Running a model on it gives the MAC count of a dense or sparse step
 // without weights (e.g. the full-size SD 2 U-Net on a 2-core machine).
-import type { AttentionOptions, Backend, ChannelAffine, Conv2dOptions, TileSet } from './backend.js';
+import type { AttentionOptions, Backend, ChannelAffine, Conv2dOptions, HostBytes, Prefetched, TileSet } from './backend.js';
 import { Tensor, numel } from '../tensor/tensor.js';
 
 const shapeOnly = (shape: readonly number[]) => new Tensor<null>(shape, null);
@@ -31,6 +31,8 @@ export class CountingBackend implements Backend {
   toHost(t: Tensor): Float32Array { return new Float32Array(numel(t.shape)); }
   toBytes(t: Tensor): Uint8Array { return new Uint8Array(numel(t.shape) * this.elementBytes); }
   fromBytes(_b: Uint8Array, shape: readonly number[]): Tensor { return shapeOnly(shape); }
+  hostBuffer(bytes: number): Uint8Array { return new Uint8Array(bytes); }
+  prefetch(items: readonly HostBytes[]): Prefetched { return { tensors: items.map(({ shape }) => shapeOnly(shape)), ready() {} }; }
   convWeight(_d: Float32Array, [o, i, kh, kw]: readonly [number, number, number, number]): Tensor { return shapeOnly([o, kh, kw, i]); }
   dispose(): void {}
   tidy<T>(f: () => T): T { return f(); }

@@ -1,9 +1,9 @@
 // The FISEdit cache of one generation: for every denoising step, what sparse steps of a later edit
 // read outside the edited region. Tensors are never changed in place (every op returns a new one),
 // so a version built by an edit shares every buffer its edit did not touch with its parent.
-import type { Backend, ChannelAffine } from '../backend/backend.js';
+import type { Backend, ChannelAffine, HostBytes, Prefetched } from '../backend/backend.js';
 import { toFloat32 } from '../tensor/dtype.js';
-import { Tensor } from '../tensor/tensor.js';
+import { Tensor, sameShape } from '../tensor/tensor.js';
 
 export class StepCache {
   /** Layer outputs by layer name: convolutions, proj_out tokens, self-attention "<name>.k"/"<name>.v". */
@@ -68,35 +68,70 @@ export class GenerationCache {
 }
 
 /**
- * The same cache with every tensor moved by `move` (between the device and host tiers), buffers
- * shared between steps staying shared: each storage is moved once, in the shape first met.
+ * A function that moves each storage once (in the shape first met) and gives the others sharing it
+ * a reshaped view: buffers shared between steps stay shared.
  */
-function mapCache(cache: GenerationCache, move: (t: Tensor) => Tensor, reshape: (t: Tensor, shape: readonly number[]) => Tensor): GenerationCache {
+function movingOnce(move: (t: Tensor) => Tensor, reshape: (t: Tensor, shape: readonly number[]) => Tensor): (t: Tensor) => Tensor {
   const moved = new Map<unknown, Tensor>();
-  const once = (t: Tensor): Tensor => {
+  return (t) => {
     const key = t.storage ?? t;
     let m = moved.get(key);
     if (!m) moved.set(key, (m = move(t)));
-    return m.shape === t.shape ? m : reshape(m, t.shape);
+    return sameShape(m.shape, t.shape) ? m : reshape(m, t.shape);
   };
-  const out = new GenerationCache();
-  for (const s of cache.steps) {
-    const r = new StepCache();
-    for (const [k, t] of s.tensors) r.tensors.set(k, once(t));
-    for (const [k, t] of s.probs) r.probs.set(k, once(t));
-    for (const [k, a] of s.norms) r.norms.set(k, { scale: once(a.scale), shift: once(a.shift) });
-    r.latents = s.latents;
-    r.history = s.history;
-    out.steps.push(r);
+}
+
+/** What a step of an edit reads of its base step: everything (sparse), probabilities (dense, with cross-attention control) or nothing. */
+export type StepNeeds = 'all' | 'probs' | 'none';
+
+/** The step with the tensors it needs moved by `move`; host data (latents, history) is shared. */
+function mapStep(s: StepCache, move: (t: Tensor) => Tensor, needs: StepNeeds = 'all'): StepCache {
+  const r = new StepCache();
+  if (needs === 'all') {
+    for (const [k, t] of s.tensors) r.tensors.set(k, move(t));
+    for (const [k, a] of s.norms) r.norms.set(k, { scale: move(a.scale), shift: move(a.shift) });
   }
+  if (needs !== 'none') for (const [k, t] of s.probs) r.probs.set(k, move(t));
+  r.latents = s.latents;
+  r.history = s.history;
+  return r;
+}
+
+/** The same cache with every tensor moved by `move` (between the device and host tiers). */
+function mapCache(cache: GenerationCache, move: (t: Tensor) => Tensor): GenerationCache {
+  const out = new GenerationCache();
+  for (const s of cache.steps) out.steps.push(mapStep(s, move));
   out.final = cache.final;
   return out;
 }
 
+/** Host memory is taken from the backend in chunks of this size (one driver call each, not one per tensor). */
+const HOST_CHUNK_BYTES = 256 * 2 ** 20;
+
+/** Pieces of larger host buffers; a piece over a quarter chunk gets a buffer of its own. */
+class HostArena {
+  private chunk: Uint8Array = new Uint8Array(0);
+  private used = 0;
+
+  constructor(private readonly alloc: (bytes: number) => Uint8Array) {}
+
+  take(bytes: number): Uint8Array {
+    if (bytes > HOST_CHUNK_BYTES / 4) return this.alloc(bytes);
+    let at = Math.ceil(this.used / 256) * 256; // aligned for the copy engines
+    if (at + bytes > this.chunk.byteLength) {
+      this.chunk = this.alloc(HOST_CHUNK_BYTES);
+      at = 0;
+    }
+    this.used = at + bytes;
+    return this.chunk.subarray(at, at + bytes);
+  }
+}
+
 /**
  * Host memory as a cache tier. Tensors keep the bytes the device stores (fp16 stays fp16, half the
- * memory of float32) and come back to the device bit for bit; toHost reads them as float32 (for
- * writing a cache to disk).
+ * memory of float32) in the backend's host buffers (page-locked on the cuda backend) and come back
+ * to the device bit for bit: all at once (restore) or step by step while an edit runs (stream);
+ * toHost reads them as float32 (for writing a cache to disk).
  */
 export class HostTier {
   readonly elementBytes: number;
@@ -107,16 +142,74 @@ export class HostTier {
 
   /** The device cache, copied to host memory. */
   store(cache: GenerationCache): GenerationCache {
-    return mapCache(cache, (t) => new Tensor(t.shape, this.device.toBytes(t)), (t, shape) => new Tensor(shape, t.storage));
+    const arena = new HostArena((n) => this.device.hostBuffer(n));
+    const copy = (t: Tensor) => new Tensor(t.shape, this.device.toBytes(t, arena.take(t.size * this.elementBytes)));
+    return mapCache(cache, movingOnce(copy, (t, shape) => new Tensor(shape, t.storage)));
   }
 
   /** A stored cache, back on the device. */
   restore(cache: GenerationCache): GenerationCache {
     const ops = this.device;
-    return mapCache(cache, (t) => ops.keep(ops.fromBytes(t.storage as Uint8Array, t.shape)), (t, shape) => ops.reshape(t, shape));
+    return mapCache(cache, movingOnce((t) => ops.keep(ops.fromBytes(t.storage as Uint8Array, t.shape)), (t, shape) => ops.reshape(t, shape)));
+  }
+
+  /** A stored cache, read by an edit step by step (StreamedSteps). */
+  stream(cache: GenerationCache, needs: (step: number) => StepNeeds): StreamedSteps {
+    return new StreamedSteps(this.device, cache, needs);
   }
 
   toHost(t: Tensor): Float32Array {
     return toFloat32(this.elementBytes === 2 ? 'F16' : 'F32', t.storage as Uint8Array);
+  }
+}
+
+/** A step on the device whose copies may still be coming. */
+interface Fetched {
+  step: number;
+  cache: StepCache;
+  copies: Prefetched;
+}
+
+/**
+ * A host-tier cache as an edit reads it: the tensors of step i + 1 go to the device while step i
+ * computes (Backend.prefetch: on the cuda backend a copy stream and events, the host never waits),
+ * and those of step i leave the device when it is done, unless the new version keeps them. The
+ * device holds two steps of the base at a time instead of all of them.
+ */
+export class StreamedSteps {
+  private ahead: Fetched | undefined;
+  private current: Fetched | undefined;
+
+  constructor(private readonly ops: Backend, private readonly cache: GenerationCache, private readonly needs: (step: number) => StepNeeds) {}
+
+  /** Step i on the device, for i = 0, 1, 2, ... in turn (call done() after each); step i + 1 starts coming. */
+  at(i: number): StepCache {
+    const now = this.ahead?.step === i ? this.ahead : this.fetch(i);
+    now.copies.ready();
+    this.current = now;
+    this.ahead = i + 1 < this.cache.steps.length ? this.fetch(i + 1) : undefined;
+    return now.cache;
+  }
+
+  /** Gives back the device memory of the current step, except the buffers `kept` (the new version's step) holds. */
+  done(kept: StepCache): void {
+    const c = this.current;
+    if (!c) return;
+    this.current = undefined;
+    const held = new Set<unknown>();
+    mapStep(kept, (t) => (held.add(t.storage), t));
+    for (const t of c.copies.tensors) if (!held.has(t.storage)) this.ops.dispose(t);
+  }
+
+  private fetch(i: number): Fetched {
+    const host = this.cache.steps[i];
+    if (!host) throw new Error(`step ${i} is not in the cache (${this.cache.steps.length} steps)`);
+    const items: HostBytes[] = [];
+    const index = new Map<unknown, number>();
+    const needs = this.needs(i);
+    mapStep(host, movingOnce((t) => (index.set(t.storage, items.length), items.push({ bytes: t.storage as Uint8Array, shape: t.shape }), t), (t) => t), needs);
+    const copies = this.ops.prefetch(items);
+    const cache = mapStep(host, movingOnce((t) => copies.tensors[index.get(t.storage)!]!, (t, shape) => this.ops.reshape(t, shape)), needs);
+    return { step: i, cache, copies };
   }
 }

@@ -113,7 +113,7 @@ export class EditSession {
   /** Makes a kept version the base of the next edit. */
   checkout(id: number): Version {
     const v = this.version(id);
-    this.cacheOf(v);
+    if (!this.onHost.has(id)) this.cacheOf(v); // a host-tier cache stays there: edits stream it
     this.currentId = id;
     return v;
   }
@@ -332,7 +332,6 @@ export class EditSession {
     const s = this.settings;
     if (!s) throw new FiseditError('nothing to edit yet: generate an image first');
     const base = this.version(o.from ?? this.currentId!);
-    const baseCache = this.cacheOf(base);
     const [h, w] = s.size;
     const userMask = o.mask === undefined || o.mask === 'auto' ? undefined : checkMask(o.mask, h, w);
     // with a user's mask every step is sparse; an automatic mask needs k dense steps first
@@ -350,6 +349,10 @@ export class EditSession {
     const { context, truncated } = this.encode(s, prompt);
     const tok = sd.tokenizer;
     const map = o.crossAttentionControl === false ? undefined : alignTokens(tokenIds(tok, base.prompt), tokenIds(tok, prompt), tok.length);
+    // a base in host memory comes to the device a step at a time, each step what it needs
+    const hosted = this.onHost.get(base.id);
+    const baseCache = hosted ?? this.cacheOf(base);
+    const streamed = hosted && this.host.stream(hosted, (i) => (i >= k ? 'all' : map ? 'probs' : 'none'));
     const cache = new GenerationCache();
     const diffs: Float64Array[] = [];
     let mask = userMask;
@@ -359,7 +362,7 @@ export class EditSession {
     try {
       for (let i = 0; i < s.steps; i++) {
         const t0 = performance.now();
-        const baseStep = baseCache.steps[i]!;
+        const baseStep = streamed ? streamed.at(i) : baseCache.steps[i]!;
         const steps = sparseSteps;
         const sparse = steps !== undefined;
         if (sparse) {
@@ -382,6 +385,7 @@ export class EditSession {
           call = (u, e, c) => denseCalls.run(u, e, c, control ?? NOTHING, rec, variant, (b, r) => new RecordingContext(this.ops, r, { ...record, control: control && { base: b, map: map! } }));
         }
         x = scheduler.step(sd.guidedOutput(scheduler, i, x, context, s.guidance, s.size, call), i, x);
+        streamed?.done(rec);
         if (!sparse) {
           diffs.push(latentDifference(x, baseCache.steps[i + 1]?.latents ?? baseCache.final, sd.latentChannels));
           if (i === k - 1) {

@@ -52,8 +52,11 @@ describe(`FISEdit exactness on ${backend.description}, and agreement with the cp
     process.stdout.write(`${backend.math} full-mask edit vs dense: max abs latent difference ${fullErr.toExponential(2)}\n`);
     assert.ok(fullErr <= bound, `full mask vs dense: ${fullErr}`);
     const part = s.edit(P1, { mask, from: 0 });
-    s.toHost([0]); // the host tier: back to the GPU exactly when edited
+    s.toHost([0]); // the host tier: streamed to the GPU step by step, exactly, when edited
+    const hosted = s.hostBytes();
     assert.deepEqual(s.edit(P1, { mask: new Uint8Array(256), from: 0 }).latents, v0.latents);
+    assert.deepEqual(s.edit(P1, { mask, from: 0 }).latents, part.latents, 'a sparse edit from the host tier');
+    assert.equal(s.hostBytes(), hosted, 'the base stayed on the host tier');
     for (let p = 0; p < 256; p++) if (!mask[p]) for (let c = 0; c < 4; c++) assert.equal(part.latents[p * 4 + c], v0.latents[p * 4 + c]);
     // the sparse steps above were replayed as CUDA graphs after the first two; all eagerly now
     backend.replays.enabled = false;

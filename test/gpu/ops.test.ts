@@ -183,6 +183,26 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
     for (const convolution of ['cudnn', 'gemm'] as const) replayMatchesEager(new CudaBackend({ math, convolution }));
   });
 
+  it('prefetch: from page-locked memory on a copy stream, after the work queued before, before the work after ready()', () => {
+    const shape = [4, 256, 256, 32], n = 4 * 256 * 256 * 32;
+    const values = rnd.normal(n), other = rnd.normal(n);
+    const host = gpu.hostBuffer(n * gpu.elementBytes);
+    gpu.toBytes(gpu.fromHost(values, shape), host);
+    // a block released while queued work still reads it may be the prefetch's destination
+    const a = gpu.fromHost(other, shape);
+    let b = a;
+    for (let i = 0; i < 20; i++) b = gpu.add(b, a);
+    gpu.dispose(a);
+    const p = gpu.prefetch([{ bytes: host, shape }, { bytes: host.slice(), shape }]); // the second from pageable memory
+    p.ready();
+    const [c, d] = p.tensors.map((t) => gpu.toHost(gpu.scale(t!, 2)));
+    const want = gpu.toHost(gpu.scale(gpu.fromHost(values, shape), 2));
+    assert.deepEqual(c, want, 'page-locked copy');
+    assert.deepEqual(d, want, 'pageable copy');
+    const expected = gpu.toHost(gpu.scale(gpu.fromHost(other, shape), 21));
+    assert.ok(maxAbsDiff(gpu.toHost(b), expected) <= (math === 'fp16' ? 0.05 * 21 * 5 : 1e-3), 'the work queued before read its input, not the prefetched data');
+  });
+
   function replayMatchesEager(gpu: CudaBackend): void {
     const rand = (shape: number[], scale = 1) => gpu.fromHost(rnd.normal(shape.reduce((a, b) => a * b, 1)).map((v) => v * scale), shape);
     const wc = gpu.convWeight(rnd.normal(8 * 8 * 9).map((v) => v * 0.2), [8, 8, 3, 3]);

@@ -1,7 +1,7 @@
 // The reference backend: float32 storage, float64 accumulation, plain loops over typed arrays.
 // It is what CI runs and what every other backend is checked against, so it favours obviously
 // right over fast; the only liberty taken is contiguous inner loops (channels-last).
-import type { AttentionOptions, Backend, ChannelAffine, Conv2dOptions, TileSet } from '../backend.js';
+import { checkBytes, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type HostBytes, type Prefetched, type TileSet } from '../backend.js';
 import { Tensor, numel, oihwToOhwi, sameShape, shapeString } from '../../tensor/tensor.js';
 import { FiseditError } from '../../io/errors.js';
 import { conv2d } from './conv.js';
@@ -76,13 +76,26 @@ export class CpuBackend implements Backend {
     return data(t);
   }
 
-  toBytes(t: Tensor): Uint8Array {
-    return new Uint8Array(data(t).slice().buffer);
+  toBytes(t: Tensor, into?: Uint8Array): Uint8Array {
+    const d = data(t);
+    if (!into) return new Uint8Array(d.slice().buffer);
+    checkBytes('toBytes', into, t.shape, 4);
+    into.set(new Uint8Array(d.buffer, d.byteOffset, d.byteLength));
+    return into;
   }
 
   fromBytes(bytes: Uint8Array, shape: readonly number[]): Tensor {
-    if (bytes.byteLength !== numel(shape) * 4) throw new FiseditError(`fromBytes: ${bytes.byteLength} bytes for shape ${shapeString(shape)} of float32`);
+    checkBytes('fromBytes', bytes, shape, 4);
     return make(shape, new Float32Array(bytes.slice().buffer));
+  }
+
+  hostBuffer(bytes: number): Uint8Array {
+    return new Uint8Array(bytes);
+  }
+
+  /** Memory is the device here: the copies are done when this returns. */
+  prefetch(items: readonly HostBytes[]): Prefetched {
+    return { tensors: items.map(({ bytes, shape }) => this.fromBytes(bytes, shape)), ready() {} };
   }
 
   convWeight(d: Float32Array, shape: readonly [number, number, number, number]): Tensor {

@@ -4,7 +4,7 @@
 // GEMM + softmax + GEMM otherwise (and always for the probabilities the sparse engine records).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AttentionOptions, Backend, ChannelAffine, Conv2dOptions, TileSet } from '../backend.js';
+import { checkBytes, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type HostBytes, type Prefetched, type TileSet } from '../backend.js';
 import { Tensor, numel, oihwToOhwi, sameShape, shapeString } from '../../tensor/tensor.js';
 import { FiseditError } from '../../io/errors.js';
 import { Cublas, OP_N, OP_T } from './cublas.js';
@@ -14,7 +14,8 @@ import { storageBytes, type Precision } from './precision.js';
 import { Driver, type ArgKind } from './driver.js';
 import { DeviceBuffer, MemoryPool } from './memory.js';
 import { compileCubin } from './nvrtc.js';
-import { ATTENTION_KERNELS, COPY_BLOCKS, FLASH_DIMS, FLASH_KERNELS, FLASH_QUERY_ROWS, FLASH_WIDE_MAX_DIM, GROUP_PARTIAL_SHARED_BYTES, KERNELS, KERNEL_DIR, OPS_KERNELS, SOFTMAX_SHARED_BYTES, SOFTMAX_VEC, VECTOR_BYTES, WGMMA_KERNELS, WGMMA_QUERY_ROWS, WGMMA_SHARED_BYTES, flashSharedBytes } from './kernels.js';
+import { PinnedMemory } from './pinned.js';
+import { ATTENTION_KERNELS, COPY_BLOCKS, FLASH_DIMS, FLASH_KERNELS, FLASH_QUERY_ROWS, FLASH_WIDE_MAX_DIM, GROUP_PARTIAL_SHARED_BYTES, KERNELS, KERNEL_DIR, OPS_KERNELS, PREFETCH_BLOCKS, SOFTMAX_SHARED_BYTES, SOFTMAX_VEC, VECTOR_BYTES, WGMMA_KERNELS, WGMMA_QUERY_ROWS, WGMMA_SHARED_BYTES, flashSharedBytes } from './kernels.js';
 import { GraphReplays } from './replays.js';
 import { Profiler } from './profiler.js';
 
@@ -83,6 +84,7 @@ export class CudaBackend implements Backend {
   constructor(o: CudaOptions = {}) {
     this.driver = new Driver(o.device ?? 0);
     this.pool = new MemoryPool(this.driver);
+    this.pinned = new PinnedMemory(this.driver);
     this.math = o.math ?? 'fp16';
     this.elementBytes = storageBytes(this.math);
     const half = this.math === 'fp16';
@@ -254,15 +256,67 @@ export class CudaBackend implements Backend {
     return out;
   }
 
-  toBytes(t: Tensor): Uint8Array {
-    const out = new Uint8Array(t.size * this.elementBytes);
-    if (out.length) this.driver.download(out, this.p(t));
+  toBytes(t: Tensor, into?: Uint8Array): Uint8Array {
+    const out = into ?? new Uint8Array(t.size * this.elementBytes);
+    checkBytes('toBytes', out, t.shape, this.elementBytes);
+    if (!out.length) return out;
+    const dst = this.pinned.address(out);
+    if (dst === undefined || dst % VECTOR_BYTES) this.driver.download(out, this.p(t));
+    else {
+      this.copyMany([[dst, this.p(t), out.byteLength]]); // into page-locked memory: a kernel writes it over PCIe
+      this.driver.synchronize();
+    }
     return out;
   }
 
   fromBytes(bytes: Uint8Array, shape: readonly number[]): Tensor {
-    if (bytes.byteLength !== numel(shape) * this.elementBytes) throw new FiseditError(`fromBytes: ${bytes.byteLength} bytes for shape ${shapeString(shape)} of ${this.elementBytes}-byte values`);
+    checkBytes('fromBytes', bytes, shape, this.elementBytes);
     return this.upload(bytes, shape, bytes.byteLength);
+  }
+
+  /** Page-locked host memory (pinned.ts). */
+  private readonly pinned: PinnedMemory;
+
+  hostBuffer(bytes: number): Uint8Array {
+    return this.pinned.alloc(bytes);
+  }
+
+  /**
+   * From page-locked memory, one k_copy_many on a second stream reads the host bytes over PCIe
+   * (the copy engines stay free: small uploads of the main stream would queue behind a long DMA);
+   * other bytes upload in stream order.
+   */
+  prefetch(items: readonly HostBytes[]): Prefetched {
+    if (this.capturing) throw new FiseditError('cuda backend: prefetch while a replayable call is being recorded');
+    const copies: [number, number, number][] = [];
+    const tensors = items.map(({ bytes, shape }) => {
+      const src = this.pinned.address(bytes);
+      if (src === undefined || src % VECTOR_BYTES) return this.keep(this.fromBytes(bytes, shape));
+      checkBytes('prefetch', bytes, shape, this.elementBytes);
+      const t = this.keep(this.empty(shape)) as T;
+      copies.push([t.storage.ptr, src, bytes.byteLength]);
+      return t;
+    });
+    if (!copies.length) return { tensors, ready() {} };
+    const table = new BigUint64Array(this.hostBuffer(copies.length * 24).buffer, 0, copies.length * 3);
+    copies.forEach(([d, s, b], i) => table.set([BigInt(d), BigInt(s), BigInt(b)], 3 * i));
+    const from = this.pinned.address(table);
+    if (from === undefined) {
+      this.copyMany(copies); // no page-locked memory left for the table: the copies go in stream order
+      return { tensors, ready() {} };
+    }
+    const fn = this.fns.get('k_copy_many');
+    const done = this.driver.behind((side) => this.driver.launch(fn, 'k_copy_many', PREFETCH_BLOCKS, 256, KERNELS.k_copy_many!, [from], 0, copies.length, side));
+    let waited = false;
+    return {
+      tensors,
+      ready: () => {
+        if (waited) return;
+        waited = true;
+        this.driver.await(done);
+        void table; // the table lives until the copies are ordered before the reads
+      },
+    };
   }
 
   convWeight(d: Float32Array, shape: readonly [number, number, number, number]): Tensor {

@@ -26,6 +26,8 @@ export class Driver {
    * as it is released). Not the legacy default stream: a stream of our own can be captured as a graph.
    */
   readonly stream: unknown;
+  /** Work that overlaps the work on `stream` (behind(); created on first use). */
+  private side: unknown;
 
   constructor(ordinal = 0) {
     const lib = loadLibrary('the NVIDIA driver (libcuda)', ['libcuda.so.1', 'libcuda.so']);
@@ -44,6 +46,10 @@ export class Driver {
       cuMemcpyHtoDAsync: 'int cuMemcpyHtoDAsync_v2(uint64_t dst, const void *src, size_t bytes, void *stream)',
       cuMemcpyDtoHAsync: 'int cuMemcpyDtoHAsync_v2(_Out_ void *dst, uint64_t src, size_t bytes, void *stream)',
       cuMemcpyDtoDAsync: 'int cuMemcpyDtoDAsync_v2(uint64_t dst, uint64_t src, size_t bytes, void *stream)',
+      cuMemHostGetDevicePointer: 'int cuMemHostGetDevicePointer_v2(_Out_ uint64_t *dptr, uint64_t p, unsigned int flags)',
+      cuMemHostAlloc: 'int cuMemHostAlloc(_Out_ void **pp, size_t bytes, unsigned int flags)',
+      cuMemFreeHost: 'int cuMemFreeHost(uint64_t p)',
+      cuStreamWaitEvent: 'int cuStreamWaitEvent(void *stream, void *event, unsigned int flags)',
       cuMemsetD8Async: 'int cuMemsetD8Async(uint64_t dst, uint8_t value, size_t n, void *stream)',
       cuStreamCreate: 'int cuStreamCreate(_Out_ void **stream, unsigned int flags)',
       cuStreamSynchronize: 'int cuStreamSynchronize(void *stream)',
@@ -174,16 +180,59 @@ export class Driver {
     return exec[0];
   }
 
-  /** A new event (for timing work on the stream). */
-  event(): unknown {
+  /** A new event: for timing work on the stream, or (timing off, cheaper) only for ordering. */
+  event(timing = true): unknown {
     const e = [null];
-    this.check('cuEventCreate', this.f.cuEventCreate!(e, 0));
+    this.check('cuEventCreate', this.f.cuEventCreate!(e, timing ? 0 : 2)); // CU_EVENT_DISABLE_TIMING
     return e[0];
   }
 
   /** Marks the point the stream has reached: the event completes when the work queued before it has. */
   record(event: unknown): void {
     this.check('cuEventRecord', this.f.cuEventRecord!(event, this.stream));
+  }
+
+  /**
+   * Page-locked host memory mapped into the device's address space (kernels read it over PCIe at
+   * `device`), or undefined when the driver refuses it (then pageable memory serves).
+   */
+  hostAlloc(bytes: number): { host: bigint; device: number; memory: ArrayBuffer } | undefined {
+    const p: unknown[] = [null];
+    if (this.f.cuMemHostAlloc!(p, Math.max(bytes, 1), 2) !== 0 || !p[0]) return undefined; // CU_MEMHOSTALLOC_DEVICEMAP
+    const host = typeof p[0] === 'bigint' ? p[0] : koffi.address(p[0]);
+    const device = [0];
+    this.check('cuMemHostGetDevicePointer', this.f.cuMemHostGetDevicePointer!(device, host, 0));
+    return { host, device: Number(device[0]), memory: koffi.view(p[0], bytes) };
+  }
+
+  hostFree(host: bigint): void {
+    this.check('cuMemFreeHost', this.f.cuMemFreeHost!(host));
+  }
+
+  /**
+   * Queues what f launches on a second stream (f gets it), after the work queued on the main stream
+   * so far (blocks that work released may be f's destinations). Returns an event that completes
+   * with f's work; `await` it before queuing work that depends on it.
+   */
+  behind(f: (stream: unknown) => void): unknown {
+    if (!this.side) {
+      const s = [null];
+      this.check('cuStreamCreate', this.f.cuStreamCreate!(s, 1)); // CU_STREAM_NON_BLOCKING
+      this.side = s[0];
+    }
+    const queued = this.event(false), done = this.event(false);
+    this.record(queued);
+    this.check('cuStreamWaitEvent', this.f.cuStreamWaitEvent!(this.side, queued, 0));
+    this.destroyEvent(queued); // released once the wait is over
+    f(this.side);
+    this.check('cuEventRecord', this.f.cuEventRecord!(done, this.side));
+    return done;
+  }
+
+  /** Work queued on the main stream from now on waits for the event (the host does not). The event is then released. */
+  await(event: unknown): void {
+    this.check('cuStreamWaitEvent', this.f.cuStreamWaitEvent!(this.stream, event, 0));
+    this.destroyEvent(event);
   }
 
   /** Whether the work before the event's record has completed (no waiting). */
@@ -230,7 +279,7 @@ export class Driver {
     this.check(`cuFuncSetAttribute(${name})`, this.f.cuFuncSetAttribute!(fn, 8, bytes)); // CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES
   }
 
-  launch(fn: unknown, name: string, grid: number, block: number, kinds: readonly ArgKind[], args: readonly number[], sharedBytes = 0, gridY = 1): void {
+  launch(fn: unknown, name: string, grid: number, block: number, kinds: readonly ArgKind[], args: readonly number[], sharedBytes = 0, gridY = 1, stream = this.stream): void {
     if (args.length !== kinds.length) throw new Error(`${name}: ${args.length} arguments for ${kinds.length} parameters`);
     const v = this.slots;
     for (let i = 0; i < args.length; i++) {
@@ -243,6 +292,6 @@ export class Driver {
         v.setUint32(8 * i + 4, Math.floor(a / 0x100000000), true);
       }
     }
-    this.check(`launch ${name}`, this.f.cuLaunchKernel!(fn, grid, gridY, 1, block, 1, 1, sharedBytes, this.stream, this.argPtrs, null));
+    this.check(`launch ${name}`, this.f.cuLaunchKernel!(fn, grid, gridY, 1, block, 1, 1, sharedBytes, stream, this.argPtrs, null));
   }
 }

@@ -46,6 +46,11 @@ export const VECTOR_BYTES = 16;
 export const GROUP_PARTIAL_SHARED_BYTES = 200 * 1024;
 /** Blocks that share one copy of k_copy_many. */
 export const COPY_BLOCKS = 64;
+/**
+ * Blocks per copy of a prefetch from host memory (k_copy_many over PCIe, beside the step's kernels):
+ * enough loads in flight for the link, few enough SM slots taken from the step.
+ */
+export const PREFETCH_BLOCKS = 2;
 
 /** Softmax rows up to this many bytes are held in shared memory (Hopper allows 227 KiB per block). */
 export const SOFTMAX_SHARED_BYTES = 200 * 1024;
