@@ -199,6 +199,19 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
     const want = gpu.toHost(gpu.scale(gpu.fromHost(values, shape), 2));
     assert.deepEqual(c, want, 'page-locked copy');
     assert.deepEqual(d, want, 'pageable copy');
+    // odd sizes (the copy kernel's partial chunks and bytes past the last 16), into and out of page-locked memory
+    const sizes = [1, 7, 8, 4095, 4096, 16384, 16389, 70001];
+    const pinned = gpu.hostBuffer(256 * sizes.length + 4 * 70001 * 2);
+    let at = 0;
+    const odd = sizes.map((n) => {
+      const want = gpu.fromHost(rnd.normal(n), [n]);
+      const bytes = gpu.toBytes(want, pinned.subarray(at, at + n * gpu.elementBytes));
+      at += Math.ceil((n * gpu.elementBytes) / 256) * 256;
+      return { want: gpu.toHost(want), item: { bytes, shape: [n] } };
+    });
+    const q = gpu.prefetch(odd.map((o) => o.item));
+    q.ready();
+    q.tensors.forEach((t, i) => assert.deepEqual(gpu.toHost(t!), odd[i]!.want, `prefetch of ${sizes[i]} values`));
     const expected = gpu.toHost(gpu.scale(gpu.fromHost(other, shape), 21));
     assert.ok(maxAbsDiff(gpu.toHost(b), expected) <= (math === 'fp16' ? 0.05 * 21 * 5 : 1e-3), 'the work queued before read its input, not the prefetched data');
   });

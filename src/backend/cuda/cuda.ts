@@ -15,8 +15,8 @@ import { Driver, type ArgKind } from './driver.js';
 import { DeviceBuffer, MemoryPool } from './memory.js';
 import { compileCubin } from './nvrtc.js';
 import { PinnedMemory } from './pinned.js';
-import { ATTENTION_KERNELS, COPY_BLOCKS, FLASH_DIMS, FLASH_KERNELS, FLASH_QUERY_ROWS, FLASH_WIDE_MAX_DIM, GROUP_PARTIAL_SHARED_BYTES, KERNELS, KERNEL_DIR, OPS_KERNELS, PREFETCH_BLOCKS, SOFTMAX_SHARED_BYTES, SOFTMAX_VEC, VECTOR_BYTES, WGMMA_KERNELS, WGMMA_QUERY_ROWS, WGMMA_SHARED_BYTES, flashSharedBytes } from './kernels.js';
-import { GraphReplays } from './replays.js';
+import { ATTENTION_KERNELS, COPY_BLOCKS_PER_SM, COPY_CHUNK, FLASH_DIMS, FLASH_KERNELS, FLASH_QUERY_ROWS, FLASH_WIDE_MAX_DIM, GROUP_PARTIAL_SHARED_BYTES, KERNELS, KERNEL_DIR, OPS_KERNELS, PREFETCH_BLOCKS, SOFTMAX_SHARED_BYTES, SOFTMAX_VEC, VECTOR_BYTES, WGMMA_KERNELS, WGMMA_QUERY_ROWS, WGMMA_SHARED_BYTES, flashSharedBytes } from './kernels.js';
+import { GraphReplays, type Copy } from './replays.js';
 import { Profiler } from './profiler.js';
 
 /** Scratch memory cuBLASLt may use for its GEMM algorithms. */
@@ -288,7 +288,7 @@ export class CudaBackend implements Backend {
    */
   prefetch(items: readonly HostBytes[]): Prefetched {
     if (this.capturing) throw new FiseditError('cuda backend: prefetch while a replayable call is being recorded');
-    const copies: [number, number, number][] = [];
+    const copies: Copy[] = [];
     const tensors = items.map(({ bytes, shape }) => {
       const src = this.pinned.address(bytes);
       if (src === undefined || src % VECTOR_BYTES) return this.keep(this.fromBytes(bytes, shape));
@@ -297,16 +297,14 @@ export class CudaBackend implements Backend {
       copies.push([t.storage.ptr, src, bytes.byteLength]);
       return t;
     });
-    if (!copies.length) return { tensors, ready() {} };
-    const table = new BigUint64Array(this.hostBuffer(copies.length * 24).buffer, 0, copies.length * 3);
-    copies.forEach(([d, s, b], i) => table.set([BigInt(d), BigInt(s), BigInt(b)], 3 * i));
-    const from = this.pinned.address(table);
-    if (from === undefined) {
-      this.copyMany(copies); // no page-locked memory left for the table: the copies go in stream order
-      return { tensors, ready() {} };
-    }
+    const { table, chunks } = copyTable(copies);
+    if (!chunks) return { tensors, ready() {} };
+    const onDevice = this.keep(this.empty([table.length], 8)) as T; // released once the copies are ordered before the reads
     const fn = this.fns.get('k_copy_many');
-    const done = this.driver.behind((side) => this.driver.launch(fn, 'k_copy_many', PREFETCH_BLOCKS, 256, KERNELS.k_copy_many!, [from], 0, copies.length, side));
+    const done = this.driver.behind((side) => {
+      this.driver.upload(onDevice.storage.ptr, table, side);
+      this.driver.launch(fn, 'k_copy_many', Math.min(chunks, PREFETCH_BLOCKS), 256, KERNELS.k_copy_many!, [onDevice.storage.ptr, copies.length, chunks], 0, 1, side);
+    });
     let waited = false;
     return {
       tensors,
@@ -314,7 +312,7 @@ export class CudaBackend implements Backend {
         if (waited) return;
         waited = true;
         this.driver.await(done);
-        void table; // the table lives until the copies are ordered before the reads
+        this.dispose(onDevice);
       },
     };
   }
@@ -356,11 +354,10 @@ export class CudaBackend implements Backend {
   }
 
   /** [dst, src, bytes] device copies in one launch (a driver call each costs ~5 us of host time). */
-  private copyMany(copies: readonly (readonly [number, number, number])[]): void {
-    if (!copies.length) return;
-    const table = new BigUint64Array(copies.length * 3);
-    copies.forEach(([d, s, b], i) => table.set([BigInt(d), BigInt(s), BigInt(b)], 3 * i));
-    this.tidy(() => this.run('k_copy_many', 0, [this.p(this.upload(table, [table.length], table.byteLength))], 256, COPY_BLOCKS, 0, copies.length));
+  private copyMany(copies: readonly Copy[]): void {
+    const { table, chunks } = copyTable(copies);
+    if (!chunks) return;
+    this.tidy(() => this.run('k_copy_many', 0, [this.p(this.upload(table, [table.length], table.byteLength)), copies.length, chunks], 256, Math.min(chunks, COPY_BLOCKS_PER_SM * this.driver.multiprocessors)));
   }
 
   linear(x: Tensor, w: Tensor, b?: Tensor, residual?: Tensor): Tensor {
@@ -628,4 +625,15 @@ export class CudaBackend implements Backend {
     this.run('k_remap_probs', n, [this.p(out), this.p(source), this.p(this.indices(map)), heads, lq, lk, source.shape[3]!, item, n]);
     return out;
   }
+}
+
+/** What k_copy_many reads: dst, src, bytes and first chunk of each copy; and how many chunks in all. */
+function copyTable(copies: readonly Copy[]): { table: BigUint64Array; chunks: number } {
+  const table = new BigUint64Array(copies.length * 4);
+  let chunks = 0;
+  copies.forEach(([d, s, b], i) => {
+    table.set([BigInt(d), BigInt(s), BigInt(b), BigInt(chunks)], 4 * i);
+    chunks += Math.ceil(b / COPY_CHUNK);
+  });
+  return { table, chunks };
 }

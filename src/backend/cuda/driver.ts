@@ -132,8 +132,8 @@ export class Driver {
   }
 
   /** Host -> device in stream order (pageable memory: the call returns once `src` has been read). */
-  upload(dst: number, src: ArrayBufferView): void {
-    this.check('cuMemcpyHtoDAsync', this.f.cuMemcpyHtoDAsync!(dst, src, src.byteLength, this.stream));
+  upload(dst: number, src: ArrayBufferView, stream = this.stream): void {
+    this.check('cuMemcpyHtoDAsync', this.f.cuMemcpyHtoDAsync!(dst, src, src.byteLength, stream));
   }
 
   /** Device -> host after the work queued before it. */

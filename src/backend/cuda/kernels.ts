@@ -14,7 +14,7 @@ const SCALAR_KERNELS: Record<string, ArgKind[]> = {
   k_remap_probs: ['ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32', 'u64'],
   k_from_f32: ['ptr', 'ptr', 'u64'],
   k_to_f32: ['ptr', 'ptr', 'u64'],
-  k_copy_many: ['ptr'],
+  k_copy_many: ['ptr', 'i32', 'u64'],
   k_hold: ['u64'],
 };
 /** Kernels built twice (ops.cu VECTOR_KERNEL): k_x an element per thread, k_x_v 16 bytes per thread. */
@@ -44,13 +44,15 @@ export const OPS_KERNELS: Record<string, ArgKind[]> = {
 export const VECTOR_BYTES = 16;
 /** Shared memory k_group_partial may use: its block's per-channel sums (GroupNorm up to ~12k channels). */
 export const GROUP_PARTIAL_SHARED_BYTES = 200 * 1024;
-/** Blocks that share one copy of k_copy_many. */
-export const COPY_BLOCKS = 64;
+/** Bytes each block of k_copy_many copies at a time (ops.cu COPY_CHUNK). */
+export const COPY_CHUNK = 256 * 16 * 8;
+/** k_copy_many blocks per multiprocessor for copies on the device (its 256 threads: 8 fill an SM). */
+export const COPY_BLOCKS_PER_SM = 8;
 /**
- * Blocks per copy of a prefetch from host memory (k_copy_many over PCIe, beside the step's kernels):
- * enough loads in flight for the link, few enough SM slots taken from the step.
+ * k_copy_many blocks of a prefetch from host memory (over PCIe, beside the step's kernels): 32 KiB
+ * in flight each, enough for the link, few enough SM slots taken from the step.
  */
-export const PREFETCH_BLOCKS = 2;
+export const PREFETCH_BLOCKS = 16;
 
 /** Softmax rows up to this many bytes are held in shared memory (Hopper allows 227 KiB per block). */
 export const SOFTMAX_SHARED_BYTES = 200 * 1024;

@@ -10,7 +10,8 @@ import type { Driver } from './driver.js';
 import type { DeviceBuffer, MemoryPool } from './memory.js';
 
 type T = Tensor<DeviceBuffer>;
-type Copy = readonly [dst: number, src: number, bytes: number];
+/** dst, src, bytes of one device copy. */
+export type Copy = readonly [dst: number, src: number, bytes: number];
 
 /** What the graphs need from the backend. */
 export interface ReplayHost {

@@ -406,15 +406,43 @@ extern "C" __global__ void k_from_f32(const float* x, st* out, u64 n) {
 extern "C" __global__ void k_to_f32(const st* x, float* out, u64 n) {
   FOR_EACH(i, n) out[i] = ld(x[i]);
 }
-// many device-to-device copies in one launch: copies[3 i] = dst, src, bytes (buffers 16-byte
-// aligned); blockIdx.y picks the copy, the blocks along x share it
-extern "C" __global__ void k_copy_many(const u64* copies) {
-  const u64* c = copies + 3 * blockIdx.y;
-  unsigned char* dst = (unsigned char*)c[0];
-  const unsigned char* src = (const unsigned char*)c[1];
-  u64 bytes = c[2], vec = bytes / 16;
-  for (u64 i = blockIdx.x * (u64)blockDim.x + threadIdx.x; i < vec; i += (u64)gridDim.x * blockDim.x) ((uint4*)dst)[i] = ((const uint4*)src)[i];
-  for (u64 i = vec * 16 + blockIdx.x * (u64)blockDim.x + threadIdx.x; i < bytes; i += (u64)gridDim.x * blockDim.x) dst[i] = src[i];
+// many copies in one launch: copies[4 i] = dst, src, bytes, and the first chunk of copy i (the
+// copies' COPY_CHUNK-byte chunks numbered in order); buffers 16-byte aligned. Blocks take chunks in
+// turn (any grid size), and each thread keeps COPY_UNROLL 16-byte loads in flight: one load at a
+// time left a 633 MiB copy at ~1.1 TB/s.
+#define COPY_UNROLL 8
+#define COPY_CHUNK (256 * 16 * COPY_UNROLL)
+extern "C" __global__ void __launch_bounds__(256) k_copy_many(const u64* copies, int n, u64 chunks) {
+  __shared__ int which;
+  for (u64 chunk = blockIdx.x; chunk < chunks; chunk += gridDim.x) {
+    if (threadIdx.x == 0) {  // the last copy whose first chunk is at or before this one
+      int lo = 0, hi = n - 1;
+      while (lo < hi) {
+        int mid = (lo + hi + 1) / 2;
+        if (copies[4 * mid + 3] <= chunk) lo = mid; else hi = mid - 1;
+      }
+      which = lo;
+    }
+    __syncthreads();
+    const u64* c = copies + 4 * which;
+    unsigned char* dst = (unsigned char*)c[0];
+    const unsigned char* src = (const unsigned char*)c[1];
+    u64 start = (chunk - c[3]) * COPY_CHUNK, end = min(start + COPY_CHUNK, c[2]);
+    __syncthreads();  // `which` is read by all before thread 0 writes the next one
+    if (end - start == COPY_CHUNK) {
+      const uint4* from = (const uint4*)(src + start);
+      uint4* to = (uint4*)(dst + start);
+      uint4 v[COPY_UNROLL];
+#pragma unroll
+      for (int k = 0; k < COPY_UNROLL; k++) v[k] = from[k * 256 + threadIdx.x];
+#pragma unroll
+      for (int k = 0; k < COPY_UNROLL; k++) to[k * 256 + threadIdx.x] = v[k];
+    } else {
+      u64 whole = start + ((end - start) & ~(u64)15);
+      for (u64 i = start + 16 * threadIdx.x; i < whole; i += 16 * 256) *(uint4*)(dst + i) = *(const uint4*)(src + i);
+      for (u64 i = whole + threadIdx.x; i < end; i += 256) dst[i] = src[i];
+    }
+  }
 }
 // holds the stream for `ns` nanoseconds (one thread), so that the host can queue work ahead of the
 // GPU: what follows then runs back to back, as in a graph (the profiler's timing)
