@@ -104,7 +104,7 @@ const inBin = (lo: number, hi: number) => set.masks.filter((m) => maskFraction(m
 
 /**
  * One edit with `mask`, timed per step from the step callbacks (the median is a replayed step: the
- * first two sparse steps of an edit run eagerly and record the graph); then released.
+ * first sparse step of an edit records the graph, with every GEMM and convolution plan new); then released.
  */
 async function measuredEdit(mask: Uint8Array, report: (v: Version, medianStepMs: number) => void): Promise<void> {
   const stamps: number[] = [performance.now()];

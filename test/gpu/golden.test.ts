@@ -58,7 +58,7 @@ describe(`FISEdit exactness on ${backend.description}, and agreement with the cp
     assert.deepEqual(s.edit(P1, { mask, from: 0 }).latents, part.latents, 'a sparse edit from the host tier');
     assert.equal(s.hostBytes(), hosted, 'the base stayed on the host tier');
     for (let p = 0; p < 256; p++) if (!mask[p]) for (let c = 0; c < 4; c++) assert.equal(part.latents[p * 4 + c], v0.latents[p * 4 + c]);
-    // the sparse steps above were replayed as CUDA graphs after the first two; all eagerly now
+    // the sparse steps above were recorded as CUDA graphs at their first call and replayed; all eagerly now
     backend.replays.enabled = false;
     const eager = s.edit(P1, { mask, from: 0 });
     backend.replays.enabled = true;

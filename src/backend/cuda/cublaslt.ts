@@ -1,7 +1,10 @@
 // cuBLASLt for the GEMMs of linear layers and convolutions: D = op(A) op(B) (+ bias per output row,
-// + a residual C; both fused into the epilogue: no pass over the output). Descriptors, layouts and the algorithm are
+// + a residual C; both fused into the epilogue: no pass over the output). Descriptors and layouts are
 // made once per shape and remembered; asking cuBLASLt's heuristic on every call costs more host
-// time than a small GEMM takes (bench/results/2026-11-30-edit-cuda-lt-everywhere.json).
+// time than a small GEMM takes (bench/results/2026-11-30-edit-cuda-lt-everywhere.json). The
+// algorithm is chosen once per octave of the column count (the token count, which changes with
+// every sparse edit): the first call of an algorithm new to the process costs ~4 ms of host time
+// (2.6 with eager module loading), so new counts should reuse one (cublasLtMatmulAlgoCheck first).
 import { FiseditError } from '../../io/errors.js';
 import { bindFunctions, checkCublas, loadLibrary } from './libs.js';
 import { gemmTypes, type Precision } from './precision.js';
@@ -30,6 +33,8 @@ export class CublasLt {
   private readonly handle: unknown;
   private readonly preference: unknown;
   private readonly plans = new Map<string, Plan>();
+  /** Algorithms by shape with the column count rounded up to a power of two. */
+  private readonly algorithms = new Map<string, Uint8Array>();
   private readonly one = new Float32Array([1]);
   private readonly zero = new Float32Array([0]);
   private readonly ptr = new BigUint64Array(1);
@@ -44,6 +49,7 @@ export class CublasLt {
       layoutCreate: 'int cublasLtMatrixLayoutCreate(_Out_ void **layout, int type, uint64_t rows, uint64_t cols, int64_t ld)',
       prefCreate: 'int cublasLtMatmulPreferenceCreate(_Out_ void **pref)',
       prefSet: 'int cublasLtMatmulPreferenceSetAttribute(void *pref, int attr, const void *buf, size_t size)',
+      check: 'int cublasLtMatmulAlgoCheck(void *h, void *desc, void *A, void *B, void *C, void *D, const uint8_t *algo, _Out_ uint8_t *result)',
       heuristic: 'int cublasLtMatmulAlgoGetHeuristic(void *h, void *desc, void *A, void *B, void *C, void *D, void *pref, int requested, _Out_ uint8_t *results, _Out_ int *count)',
       matmul: 'int cublasLtMatmul(void *h, void *desc, const void *alpha, uint64_t A, void *Adesc, uint64_t B, void *Bdesc, const void *beta, uint64_t C, void *Cdesc, uint64_t D, void *Ddesc, const uint8_t *algo, uint64_t workspace, size_t workspaceBytes, void *stream)',
     };
@@ -64,7 +70,7 @@ export class CublasLt {
     return out[0];
   }
 
-  /** Descriptors, layouts and the heuristic's best algorithm for one GEMM shape, made on first use. */
+  /** Descriptors, layouts and an algorithm for one GEMM shape, made on first use. */
   private plan(ta: number, tb: number, m: number, n: number, k: number, lda: number, ldb: number, ldc: number, bias: boolean): Plan {
     const key = `${ta},${tb},${m},${n},${k},${lda},${ldb},${ldc},${bias}`;
     let p = this.plans.get(key);
@@ -78,13 +84,26 @@ export class CublasLt {
     const a = ta ? this.layout(k, m, lda) : this.layout(m, k, lda);
     const b = tb ? this.layout(n, k, ldb) : this.layout(k, n, ldb);
     const d = this.layout(m, n, ldc);
-    const results = new Uint8Array(HEURISTIC_BYTES);
-    const count = [0];
-    checkCublas('cublasLtMatmulAlgoGetHeuristic', this.f.heuristic!(this.handle, desc, a, b, d, d, this.preference, 1, results, count));
-    if (!count[0]) throw new FiseditError(`cuBLASLt has no algorithm for a ${m}x${n}x${k} GEMM (ta ${ta}, tb ${tb}${bias ? ', bias' : ''})`);
-    p = { desc, a, b, d, algo: results.slice(0, ALGO_BYTES) };
+    const family = `${ta},${tb},${m},${2 ** Math.ceil(Math.log2(n))},${k},${lda},${ldb},${ldc},${bias}`;
+    let algo = this.algorithms.get(family);
+    if (!algo || !this.supports(desc, a, b, d, algo)) {
+      const results = new Uint8Array(HEURISTIC_BYTES);
+      const count = [0];
+      checkCublas('cublasLtMatmulAlgoGetHeuristic', this.f.heuristic!(this.handle, desc, a, b, d, d, this.preference, 1, results, count));
+      if (!count[0]) throw new FiseditError(`cuBLASLt has no algorithm for a ${m}x${n}x${k} GEMM (ta ${ta}, tb ${tb}${bias ? ', bias' : ''})`);
+      algo = results.slice(0, ALGO_BYTES);
+      this.algorithms.set(family, algo);
+    }
+    p = { desc, a, b, d, algo };
     this.plans.set(key, p);
     return p;
+  }
+
+  /** Whether an algorithm chosen for another shape runs this one within our workspace. */
+  private supports(desc: unknown, a: unknown, b: unknown, d: unknown, algo: Uint8Array): boolean {
+    const result = new Uint8Array(HEURISTIC_BYTES);
+    if (this.f.check!(this.handle, desc, a, b, d, d, algo, result) !== 0) return false;
+    return Number(new DataView(result.buffer).getBigUint64(ALGO_BYTES, true)) <= this.workspaceBytes;
   }
 
   /** D (m x n, column-major, ld ldc) = op(A) op(B) (+ bias[row] when bias is not 0) (+ C, shaped like D, when C is not 0). */

@@ -215,14 +215,15 @@ export class CudaBackend implements Backend {
   /**
    * Index lists of a sparse plan on the device, uploaded once: a plan's arrays are fixed for its
    * edit, and an upload on the default stream waits for all queued work (a sync per op otherwise).
-   * They outlive any scope, so the ops that take them need none.
+   * They live in memory of their own (pool.own), uploaded at once: so a replayable call's first run,
+   * which is recorded, can upload them. They outlive any scope, so the ops that take them need none.
    */
   private readonly planArrays = new WeakMap<Int32Array | Uint8Array, T>();
   private indices(values: Int32Array | Uint8Array): T {
     let t = this.planArrays.get(values);
-    if (!t || t.storage.freed) {
-      t = this.ints(values);
-      this.pool.persist(t.storage);
+    if (!t) {
+      t = new Tensor([values.length], this.pool.own(Math.max(values.byteLength, 1)));
+      if (values.byteLength) this.driver.uploadNow(t.storage.ptr, values);
       this.planArrays.set(values, t);
     }
     return t;

@@ -37,7 +37,7 @@ export class Cudnn {
   private readonly f: Record<string, (...a: unknown[]) => number>;
   private readonly handle: unknown;
   private readonly plans = new Map<string, Plan>();
-  /** The algorithm chosen for each geometry (a shape without its batch size). */
+  /** The algorithm chosen for each group of shapes (algorithmKey). */
   private readonly algorithms = new Map<string, number>();
   private readonly activation: unknown;
   private readonly dataType: number;
@@ -102,11 +102,10 @@ export class Cudnn {
     this.check('cudnnCreateConvolutionDescriptor', this.f.convCreate!(cd));
     this.check('cudnnSetConvolution2dDescriptor', this.f.convSet!(cd[0], s.padH, s.padW, s.stride, s.stride, 1, 1, CROSS_CORRELATION, DATA_FLOAT));
     this.check('cudnnSetConvolutionMathType', this.f.convMath!(cd[0], this.mathType));
-    const geometry = key.slice(key.indexOf(',') + 1);
-    let algo = this.algorithms.get(geometry);
+    let algo = this.algorithms.get(algorithmKey(s));
     if (algo === undefined || !this.fits(x, wd[0], cd[0], y, algo)) {
       algo = this.heuristic(x, wd[0], cd[0], y, s);
-      this.algorithms.set(geometry, algo);
+      this.algorithms.set(algorithmKey(s), algo);
     }
     p = { x, w: wd[0], y, bias, conv: cd[0], algo };
     this.plans.set(key, p);
@@ -153,4 +152,18 @@ export class Cudnn {
   algorithm(s: ConvShape): number {
     return this.plan(s).algo;
   }
+}
+
+/**
+ * Which shapes share an algorithm choice: the batch size aside (a sparse step's tile batches change
+ * with every edit), and for unpadded convolutions (the sparse engine's tiles) the spatial size
+ * aside too. Tiles come in a new size for each block size APSC picks, the heuristic answers ~5.6 ms
+ * later each time (a sparse edit's host profile), and its answer was implicit-precomp GEMM for every
+ * tile in the profiles of bench:edit. A reused choice is checked against the shape first (fits).
+ */
+function algorithmKey(s: ConvShape): string {
+  const { n: _n, ...rest } = s;
+  if (s.padH || s.padW) return Object.values(rest).join(',');
+  const { h: _h, w: _w, ho: _ho, wo: _wo, ...family } = rest;
+  return `unpadded ${Object.values(family).join(',')}`;
 }

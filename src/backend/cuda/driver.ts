@@ -215,18 +215,33 @@ export class Driver {
    * with f's work; `await` it before queuing work that depends on it.
    */
   behind(f: (stream: unknown) => void): unknown {
-    if (!this.side) {
-      const s = [null];
-      this.check('cuStreamCreate', this.f.cuStreamCreate!(s, 1)); // CU_STREAM_NON_BLOCKING
-      this.side = s[0];
-    }
+    const side = this.sideStream();
     const queued = this.event(false), done = this.event(false);
     this.record(queued);
-    this.check('cuStreamWaitEvent', this.f.cuStreamWaitEvent!(this.side, queued, 0));
+    this.check('cuStreamWaitEvent', this.f.cuStreamWaitEvent!(side, queued, 0));
     this.destroyEvent(queued); // released once the wait is over
-    f(this.side);
-    this.check('cuEventRecord', this.f.cuEventRecord!(done, this.side));
+    f(side);
+    this.check('cuEventRecord', this.f.cuEventRecord!(done, side));
     return done;
+  }
+
+  /**
+   * Host -> device now, on the second stream, returning when done: outside the main stream's order,
+   * so legal while it is being captured. Only for memory no queued or recorded work holds.
+   */
+  uploadNow(dst: number, src: ArrayBufferView): void {
+    const side = this.sideStream();
+    this.upload(dst, src, side);
+    this.check('cuStreamSynchronize', this.f.cuStreamSynchronize!(side));
+  }
+
+  private sideStream(): unknown {
+    if (!this.side) {
+      const s = [null];
+      this.check('cuStreamCreate', this.f.cuStreamCreate!(s, 1)); // CU_STREAM_NON_BLOCKING: never waits for the legacy stream
+      this.side = s[0];
+    }
+    return this.side;
   }
 
   /** Work queued on the main stream from now on waits for the event (the host does not). The event is then released. */

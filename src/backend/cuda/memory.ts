@@ -65,8 +65,24 @@ export class MemoryPool {
   private readonly direct = new Set<number>();
   cachedBytes = 0;
 
+  /** Frees the memory of `own` buffers when they are collected. */
+  private readonly owned: FinalizationRegistry<number>;
+
   constructor(private readonly driver: Driver) {
     this.registry = new FinalizationRegistry(({ ptr, bytes, id }) => this.recycle(ptr, bytes, id));
+    this.owned = new FinalizationRegistry((ptr) => this.driver.free(ptr));
+  }
+
+  /**
+   * Memory of its own from the driver, never from the cache, freed when collected: no work queued or
+   * recorded can hold it, so it may be filled from another stream at any time (even mid-capture).
+   */
+  own(bytes: number): DeviceBuffer {
+    const ptr = this.fresh(bytes, false);
+    const buf = new DeviceBuffer(ptr, bytes, 0, this);
+    buf.kept = true;
+    this.owned.register(buf, ptr);
+    return buf;
   }
 
   alloc(bytes: number): DeviceBuffer {
