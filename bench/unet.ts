@@ -56,7 +56,7 @@ for (const math of maths) for (const convolution of convolutions) for (const fla
     gpu.pool.peak = gpu.pool.inUse;
     const measure = (graphs: boolean) => {
       gpu.replays.enabled = graphs;
-      step(); step(); step(); // warm-up (with graphs: the eager first call, the capture)
+      step(); step(); step(); // warm-up (with graphs: the capture at the first call)
       const ms: number[] = [];
       for (let i = 0; i < calls; i++) ms.push(time(gpu, step)[1]);
       return ms.sort((a, b) => a - b);
@@ -64,12 +64,13 @@ for (const math of maths) for (const convolution of convolutions) for (const fla
     const eager = measure(false);
     const ms = measure(true);
     const median = ms[Math.floor(ms.length / 2)]!;
-    gpu.replays.enabled = false;
-    // where the time goes: one call timed op by op on the GPU (profiler.ts), and the host's share of a normal call
+    // where the time goes: one call timed op by op on the GPU (profiler.ts: a graph with an event node
+    // after each op, replayed once), and the host's share of an eager call
     const launches0 = gpu.launches;
     gpu.profileStart();
     step();
     const profiled = gpu.profileEnd();
+    gpu.replays.enabled = false;
     const profile = profiled.ops.map(({ op, ms, count }) => ({ op, ms: +ms.toFixed(3), count }));
     const hostStart = performance.now();
     step();

@@ -143,8 +143,8 @@ export class CudaBackend implements Backend {
   private profiler: Profiler | undefined;
 
   /**
-   * Starts timing each op on the GPU (profiler.ts). Replayable calls then run eagerly, with the
-   * convolutions a graph would use. The stream is held for `holdMs` while the host queues the work.
+   * Starts timing each op on the GPU (profiler.ts). Replayable calls are then recorded afresh with an
+   * event node after each op and replayed once. The stream is held for `holdMs` while the host queues the work.
    */
   profileStart(holdMs = 200): void {
     if (this.profiler) throw new Error('cuda backend: already profiling');
@@ -182,7 +182,7 @@ export class CudaBackend implements Backend {
   private timed(name: string, f: () => void, detail?: () => string): void {
     this.launches++;
     f();
-    this.profiler?.mark(detail ? `${name} ${detail()}` : name);
+    this.profiler?.mark(detail ? `${name} ${detail()}` : name, this.capturing);
   }
 
   private empty(shape: readonly number[], bytesPer = this.elementBytes): T {
@@ -347,7 +347,7 @@ export class CudaBackend implements Backend {
   readonly replays: GraphReplays;
 
   replayable(key: string, inputs: readonly Tensor[], f: (...inputs: Tensor[]) => Tensor[]): Tensor[] {
-    return this.replays.call(key, inputs, f, this.profiler !== undefined); // profiling times each op: eager
+    return this.replays.call(key, inputs, f, this.profiler !== undefined); // profiling: a graph with the profiler's events in it
   }
 
   forget(key: string): void {

@@ -66,6 +66,7 @@ export class Driver {
       cuFuncSetAttribute: 'int cuFuncSetAttribute(void *fn, int attrib, int value)',
       cuEventCreate: 'int cuEventCreate(_Out_ void **event, unsigned int flags)',
       cuEventRecord: 'int cuEventRecord(void *event, void *stream)',
+      cuEventRecordWithFlags: 'int cuEventRecordWithFlags(void *event, void *stream, unsigned int flags)',
       cuEventQuery: 'int cuEventQuery(void *event)',
       cuEventElapsedTime: 'int cuEventElapsedTime_v2(_Out_ float *ms, void *start, void *end)',
       cuEventDestroy: 'int cuEventDestroy_v2(void *event)',
@@ -187,9 +188,13 @@ export class Driver {
     return e[0];
   }
 
-  /** Marks the point the stream has reached: the event completes when the work queued before it has. */
-  record(event: unknown): void {
-    this.check('cuEventRecord', this.f.cuEventRecord!(event, this.stream));
+  /**
+   * Marks the point the stream has reached: the event completes when the work queued before it has.
+   * `inGraph` (only while the stream is captured): the record becomes a node of the graph (an
+   * external event node), so each replay records it (and it times the graph's nodes).
+   */
+  record(event: unknown, inGraph = false): void {
+    this.check('cuEventRecord', this.f.cuEventRecordWithFlags!(event, this.stream, inGraph ? 1 : 0)); // CU_EVENT_RECORD_EXTERNAL
   }
 
   /**

@@ -1,7 +1,10 @@
 // Where a call's GPU time goes, op by op, without changing how the GPU runs it: an event is recorded
-// after each op, and the time between consecutive events is that op's. The stream is first held by
-// a waiting kernel while the host queues the ops, so the GPU then runs them back to back, as it does
-// a graph (synchronising each op instead would add launch latency to every one of them).
+// after each op, and the time between consecutive events is that op's. Replayable calls are recorded
+// as graphs with the events as nodes of their own and replayed once (CudaBackend.replayable), so
+// their ops run as in any replay. For eager ops the stream is first held by a waiting kernel while
+// the host queues them, so the GPU then runs them back to back (synchronising each op instead would
+// add launch latency to every one of them); the stream's queue holds ~1000 entries, though, and ops
+// queued after the hold ended count the host's gaps.
 import type { Driver } from './driver.js';
 
 export interface OpTime {
@@ -28,11 +31,11 @@ export class Profiler {
     driver.record(this.start);
   }
 
-  /** Called after each op has been queued. */
-  mark(op: string): void {
+  /** Called after each op has been queued; `inGraph`: while a graph is being recorded. */
+  mark(op: string, inGraph: boolean): void {
     if (!this.late && this.driver.done(this.start)) this.late = { held: this.events.length, op };
     const e = this.driver.event();
-    this.driver.record(e);
+    this.driver.record(e, inGraph);
     this.events.push(e);
     this.names.push(op);
   }

@@ -65,11 +65,20 @@ export class GraphReplays {
     return true;
   }
 
-  /** `eager`: run f as it is this time (e.g. while profiling launches). */
-  call(key: string, inputs: readonly Tensor[], f: (...inputs: Tensor[]) => Tensor[], eager = false): Tensor[] {
+  /** `once`: record f afresh, replay it and forget it (the profiler's events are then nodes of this graph). */
+  call(key: string, inputs: readonly Tensor[], f: (...inputs: Tensor[]) => Tensor[], once = false): Tensor[] {
     const id = `${key} ${inputs.map((t) => shapeString(t.shape)).join(' ')}`;
-    if (!this.enabled || eager) return f(...inputs);
-    const replay = this.replays.get(id) ?? this.capture(id, inputs, f);
+    if (!this.enabled) return f(...inputs);
+    if (once) {
+      const r = this.capture(`${id} once`, inputs, f);
+      const results = this.replay(r, inputs);
+      this.forget(`${id} once`);
+      return results;
+    }
+    return this.replay(this.replays.get(id) ?? this.capture(id, inputs, f), inputs);
+  }
+
+  private replay(replay: Replay, inputs: readonly Tensor[]): Tensor[] {
     const h = this.host, phases = this.phases;
     const mark = phases ? () => (h.driver.synchronize(), performance.now()) : () => 0;
     const t0 = mark();
@@ -104,7 +113,7 @@ export class GraphReplays {
   /** Destroys the graphs of a key and gives their memory back. */
   forget(key: string): void {
     for (const [id, r] of this.replays) {
-      if (!id.startsWith(`${key} `)) continue;
+      if (id !== key && !id.startsWith(`${key} `)) continue;
       this.replays.delete(id);
       this.host.driver.destroyGraph(r.exec);
       this.host.pool.unreserve(r.blocks);
