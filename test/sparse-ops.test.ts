@@ -34,14 +34,24 @@ describe('sparse ops (cpu)', () => {
         if (plan.kind !== 'tiles') continue; // the dense fallback: nothing to gather
         tested++;
         const tiles = ops.gatherTiles(x, { origins: plan.origins, side: plan.side }, { scale, shift }, true);
-        const out = ops.toHost(ops.scatterBlocks(ops.fromHost(new Float32Array(dense.size), dense.shape), ops.conv2d(tiles, w, b, { stride, padding: 0 }), plan.corners, active));
-        const ref = ops.toHost(dense);
+        const base = ops.fromHost(new Float32Array(dense.size), dense.shape);
+        const fresh = ops.conv2d(tiles, w, b, { stride, padding: 0 });
+        const out = ops.toHost(ops.scatterBlocks(base, fresh, plan.corners, active));
+        // with a residual: the residual's sum at the written positions only (the rest stays the base's)
+        const residual = t(dense.shape as number[]);
+        const summed = ops.toHost(ops.scatterBlocks(base, fresh, plan.corners, active, residual));
+        const ref = ops.toHost(dense), r = ops.toHost(residual);
         for (let n = 0; n < 2; n++)
           for (let p = 0; p < ho! * wo!; p++)
             for (let c = 0; c < 6; c++) {
               const i = (n * ho! * wo! + p) * 6 + c;
-              if (active[p]) assert.ok(Math.abs(out[i]! - ref[i]!) < 1e-5, `stride ${stride} block ${block} at ${i}`);
-              else assert.equal(out[i], 0);
+              if (active[p]) {
+                assert.ok(Math.abs(out[i]! - ref[i]!) < 1e-5, `stride ${stride} block ${block} at ${i}`);
+                assert.equal(summed[i], Math.fround(r[i]! + out[i]!), `with residual, stride ${stride} block ${block} at ${i}`);
+              } else {
+                assert.equal(out[i], 0);
+                assert.equal(summed[i], 0);
+              }
             }
       }
     }

@@ -4,8 +4,10 @@
 //  - SparseContext: a sparse step. Every layer output starts as the base version's output of that
 //    layer at this step and is recomputed only at the active positions of its resolution; it is
 //    recorded as the new version's cache.
+// A layer's output is what it returns, its residual sum included (a resnet's second convolution,
+// a transformer's proj_out): so a sparse step adds residuals only where it recomputes.
 import type { Backend, ChannelAffine } from '../backend/backend.js';
-import type { Conv2d, GroupNorm } from '../models/layers.js';
+import type { Conv2d, GroupNorm, Linear } from '../models/layers.js';
 import { DenseContext, type StepContext } from '../models/step-context.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { StepCache } from './cache.js';
@@ -33,12 +35,11 @@ export class RecordingContext implements StepContext {
   }
 
   // the recorded affine is applied as GroupNorm.forward would (same bits, statistics computed once)
-  // the convolution's own output is what the cache holds: the residual is added after
   conv(conv: Conv2d, x: Tensor, norm?: GroupNorm, silu = false, residual?: Tensor): Tensor {
     const input = norm ? this.ops.channelAffine(x, this.recordNorm(norm, x), silu) : silu ? this.ops.silu(x) : x;
-    const y = conv.forward(input);
+    const y = conv.forward(input, residual);
     this.rec.tensors.set(conv.name, this.ops.keep(y));
-    return residual ? this.ops.add(residual, y) : y;
+    return y;
   }
 
   tokens(norm: GroupNorm, x: Tensor): Tensor {
@@ -53,9 +54,11 @@ export class RecordingContext implements StepContext {
     return kept;
   }
 
-  untokens(name: string, t: Tensor, like: Tensor): Tensor {
-    this.rec.tensors.set(name, this.ops.keep(t));
-    return this.dense.untokens(name, t, like);
+  // recorded as tokens [N, L, C], as the sparse step scatters rows into it
+  untokens(projOut: Linear, t: Tensor, x: Tensor): Tensor {
+    const y = projOut.forward(t, this.ops.reshape(x, t.shape));
+    this.rec.tensors.set(projOut.name, this.ops.keep(y));
+    return this.ops.reshape(y, x.shape);
   }
 
   selfAttention(name: string, q: Tensor, k: Tensor, v: Tensor, heads: number): Tensor {
@@ -86,8 +89,9 @@ export interface SparseOptions extends RecordOptions {
 }
 
 export class SparseContext implements StepContext {
-  /** Active token rows of the transformer being computed (set by tokens()). */
+  /** Active token rows of the transformer being computed, and its input there (set by tokens()). */
   private rows: Int32Array = new Int32Array(0);
+  private rowsInput: Tensor | undefined;
 
   constructor(
     readonly ops: Backend,
@@ -125,29 +129,29 @@ export class SparseContext implements StepContext {
         const input = affine ? ops.channelAffine(x, affine, silu) : silu ? ops.silu(x) : x;
         const rows = [n, p.outH * p.outW, conv.outChannels];
         const idx = this.plan.tokens(p.outH, p.outW);
-        const fresh = ops.gatherRows(ops.reshape(conv.forward(input), rows), idx);
+        const fresh = ops.gatherRows(ops.reshape(conv.forward(input, residual), rows), idx);
         y = ops.reshape(ops.scatterRows(ops.reshape(base, rows), fresh, idx), base.shape);
       } else {
         const tiles = ops.gatherTiles(x, { origins: p.origins, side: p.side }, affine, silu);
-        y = ops.scatterBlocks(base, conv.forwardTiles(tiles), p.corners, p.active);
+        y = ops.scatterBlocks(base, conv.forwardTiles(tiles), p.corners, p.active, residual);
       }
     }
     this.rec.tensors.set(conv.name, this.ops.keep(y));
-    return residual ? ops.add(residual, y) : y;
+    return y;
   }
 
   tokens(norm: GroupNorm, x: Tensor): Tensor {
     const [n, h, w, c] = x.shape as [number, number, number, number];
     this.rows = this.plan.tokens(h, w);
-    const active = this.ops.gatherRows(this.ops.reshape(x, [n, h * w, c]), this.rows);
-    return this.ops.channelAffine(active, this.affine(norm, x));
+    this.rowsInput = this.ops.gatherRows(this.ops.reshape(x, [n, h * w, c]), this.rows);
+    return this.ops.channelAffine(this.rowsInput, this.affine(norm, x));
   }
 
-  untokens(name: string, t: Tensor, like: Tensor): Tensor {
-    const base = this.base.get(name);
-    const y = this.rows.length ? this.ops.scatterRows(base, t, this.rows) : base;
-    this.rec.tensors.set(name, this.ops.keep(y));
-    return this.ops.reshape(y, like.shape);
+  untokens(projOut: Linear, t: Tensor, x: Tensor): Tensor {
+    const base = this.base.get(projOut.name);
+    const y = this.rows.length ? this.ops.scatterRows(base, projOut.forward(t, this.rowsInput), this.rows) : base;
+    this.rec.tensors.set(projOut.name, this.ops.keep(y));
+    return this.ops.reshape(y, x.shape);
   }
 
   selfAttention(name: string, q: Tensor, k: Tensor, v: Tensor, heads: number): Tensor {

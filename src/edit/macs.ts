@@ -3,7 +3,7 @@
 // an edit uses, so the counts follow the real execution plan (APSC blocks, dense fallbacks,
 // active tokens, all-token attention).
 import { CountingBackend } from '../backend/counting.js';
-import type { Conv2d, GroupNorm } from '../models/layers.js';
+import type { Conv2d, GroupNorm, Linear } from '../models/layers.js';
 import { Params, type WeightSource } from '../models/params.js';
 import type { StepContext } from '../models/step-context.js';
 import { UNet2DConditionModel, type UNetConfig } from '../models/unet.js';
@@ -18,15 +18,15 @@ const SHAPES: WeightSource = { has: () => true, read: () => new Float32Array(0) 
 class MeteredContext implements StepContext {
   constructor(private readonly inner: StepContext, private readonly counter: CountingBackend) {}
   get ops() { return this.inner.ops; }
-  conv(conv: Conv2d, x: Tensor, norm?: GroupNorm, silu?: boolean): Tensor {
+  conv(conv: Conv2d, x: Tensor, norm?: GroupNorm, silu?: boolean, residual?: Tensor): Tensor {
     this.counter.scope = conv.name;
-    return this.inner.conv(conv, x, norm, silu);
+    return this.inner.conv(conv, x, norm, silu, residual);
   }
   tokens(norm: GroupNorm, x: Tensor): Tensor {
     this.counter.scope = norm.name.replace(/\.norm$/, ''); // the transformer's whole token path
     return this.inner.tokens(norm, x);
   }
-  untokens(name: string, t: Tensor, like: Tensor): Tensor { return this.inner.untokens(name, t, like); }
+  untokens(projOut: Linear, t: Tensor, x: Tensor): Tensor { return this.inner.untokens(projOut, t, x); }
   selfAttention(name: string, q: Tensor, k: Tensor, v: Tensor, heads: number): Tensor { return this.inner.selfAttention(name, q, k, v, heads); }
   crossAttention(name: string, q: Tensor, k: Tensor, v: Tensor, heads: number): Tensor { return this.inner.crossAttention(name, q, k, v, heads); }
 }

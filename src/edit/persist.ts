@@ -9,7 +9,8 @@ import { FiseditError } from '../io/errors.js';
 import { SafetensorsFile, writeSafetensors, type TensorToWrite } from '../io/safetensors.js';
 import { GenerationCache, StepCache } from './cache.js';
 
-export const SESSION_FORMAT = 1;
+/** 2: a layer's recorded output includes its residual sum (1 recorded the convolution or proj_out alone). */
+export const SESSION_FORMAT = 2;
 
 /** Writes a version's cache to `file` as float32; `ops` reads its tensors (a backend, or the host tier). */
 export function writeCache(file: string, cache: GenerationCache, ops: Pick<Backend, 'toHost'>): void {
@@ -26,7 +27,7 @@ export function writeCache(file: string, cache: GenerationCache, ops: Pick<Backe
     s.history.forEach((h, j) => (tensors[`s${i}.h.${j}`] = f32(h, [h.length])));
   });
   tensors.final = f32(cache.final, [cache.final.length]);
-  writeSafetensors(file, tensors, { format: 'fisedit-cache', steps: String(cache.steps.length) });
+  writeSafetensors(file, tensors, { format: 'fisedit-cache', version: String(SESSION_FORMAT), steps: String(cache.steps.length) });
 }
 
 /** Reads a cache written by writeCache, placing activations on `ops`. */
@@ -35,6 +36,7 @@ export function readCache(file: string, ops: Backend): GenerationCache {
   try {
     const steps = Number(f.metadata.steps);
     if (f.metadata.format !== 'fisedit-cache' || !Number.isInteger(steps)) throw new FiseditError(`${file} is not a fisedit cache file`);
+    if (f.metadata.version !== String(SESSION_FORMAT)) throw new FiseditError(`${file}: a cache of format ${f.metadata.version ?? 1}, this build reads ${SESSION_FORMAT} (regenerate the session)`);
     const cache = new GenerationCache();
     for (let i = 0; i < steps; i++) cache.steps.push(new StepCache());
     const history = new Map<number, Float32Array[]>();

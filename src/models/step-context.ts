@@ -1,11 +1,12 @@
 // The step context: how a U-Net step runs. Layers call these few operations for everything whose
-// cost depends on where the image changes (convolutions, the token path of a transformer,
-// attention); pointwise work (residual sums, time embedding, upsampling) always runs on full maps.
+// cost depends on where the image changes (convolutions and the residual sums after them, the token
+// path of a transformer, attention); other pointwise work (time embedding, upsampling,
+// concatenation) always runs on full maps.
 // The dense context here is plain inference; the FISEdit engine (edit/) supplies contexts that
 // also record a cache, or compute only the active region of an edit.
 import type { Backend } from '../backend/backend.js';
 import type { Tensor } from '../tensor/tensor.js';
-import type { Conv2d, GroupNorm } from './layers.js';
+import type { Conv2d, GroupNorm, Linear } from './layers.js';
 
 export interface StepContext {
   readonly ops: Backend;
@@ -13,8 +14,8 @@ export interface StepContext {
   conv(conv: Conv2d, x: Tensor, norm?: GroupNorm, silu?: boolean, residual?: Tensor): Tensor;
   /** The tokens a transformer works on: norm(x) as [N, L, C], or (sparse) only the active ones. */
   tokens(norm: GroupNorm, x: Tensor): Tensor;
-  /** The tokens of `name` (proj_out's output) back as a full map shaped like `like`. */
-  untokens(name: string, t: Tensor, like: Tensor): Tensor;
+  /** x + projOut(t): the transformer's tokens back as a full map (x [N, H, W, C], the transformer's input). */
+  untokens(projOut: Linear, t: Tensor, x: Tensor): Tensor;
   /** Self-attention of the tokens: q, k, v for the rows tokens() gave. */
   selfAttention(name: string, q: Tensor, k: Tensor, v: Tensor, heads: number): Tensor;
   /** Cross-attention of the tokens to the text: k, v from the 77 text tokens. */
@@ -33,8 +34,8 @@ export class DenseContext implements StepContext {
     return this.ops.reshape(norm.forward(x), [n, h * w, c]);
   }
 
-  untokens(_name: string, t: Tensor, like: Tensor): Tensor {
-    return this.ops.reshape(t, like.shape);
+  untokens(projOut: Linear, t: Tensor, x: Tensor): Tensor {
+    return this.ops.reshape(projOut.forward(t, this.ops.reshape(x, t.shape)), x.shape);
   }
 
   selfAttention(_name: string, q: Tensor, k: Tensor, v: Tensor, heads: number): Tensor {

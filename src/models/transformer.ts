@@ -60,6 +60,6 @@ export class Transformer2D {
   forward(ctx: StepContext, x: Tensor, context: Tensor): Tensor {
     let t = this.projIn.forward(ctx.tokens(this.norm, x));
     for (const block of this.blocks) t = block.forward(ctx, t, context);
-    return ctx.ops.add(x, ctx.untokens(this.projOut.name, this.projOut.forward(t), x));
+    return ctx.untokens(this.projOut, t, x);
   }
 }

@@ -176,6 +176,8 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
     const corners = Int32Array.from([0, 0, 4, 4, 8, 9]);
     const active = Uint8Array.from({ length: 90 }, (_, i) => (i % 4 === 0 ? 1 : 0));
     close(`scatterBlocks ${c}`, cpu.scatterBlocks(bc, srcC, corners, active), gpu.scatterBlocks(bg, srcG, corners, active), 0);
+    const [rc, rg] = pair([2, 9, 10, c]);
+    close(`scatterBlocks + residual ${c}`, cpu.scatterBlocks(bc, srcC, corners, active, rc), gpu.scatterBlocks(bg, srcG, corners, active, rg), 1e-6);
   }
 
   it('replayable: a call captured as a CUDA graph replays with new inputs as it runs eagerly', () => {

@@ -275,8 +275,9 @@ export class CpuBackend implements Backend {
     return make([x.shape[0]! * blocks, tiles.side, tiles.side, x.channels], sparse.gatherTiles(data(x), x.shape, tiles.origins, tiles.side, a, withSilu));
   }
 
-  scatterBlocks(base: Tensor, src: Tensor, corners: Int32Array, active: Uint8Array): Tensor {
-    return make(base.shape, sparse.scatterBlocks(data(base), base.shape, data(src), src.shape[1]!, corners, active));
+  scatterBlocks(base: Tensor, src: Tensor, corners: Int32Array, active: Uint8Array, residual?: Tensor): Tensor {
+    if (residual) checkSame('scatterBlocks residual', base, residual);
+    return make(base.shape, sparse.scatterBlocks(data(base), base.shape, data(src), src.shape[1]!, corners, active, residual && data(residual)));
   }
 
   gatherRows(x: Tensor, idx: Int32Array): Tensor {

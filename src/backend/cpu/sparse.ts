@@ -85,7 +85,7 @@ export function gatherTiles(
 }
 
 export function scatterBlocks(
-  base: Float32Array, [n, h, w, c]: readonly number[], src: Float32Array, b: number, corners: Int32Array, active: Uint8Array,
+  base: Float32Array, [n, h, w, c]: readonly number[], src: Float32Array, b: number, corners: Int32Array, active: Uint8Array, residual?: Float32Array,
 ): Float32Array {
   const out = base.slice();
   const blocks = corners.length / 2;
@@ -98,8 +98,9 @@ export function scatterBlocks(
         for (let dx = 0; dx < b; dx++) {
           const xx = x0 + dx;
           if (xx >= w || !active[y * w + xx]) continue;
-          const from = (((bi * blocks + t) * b + dy) * b + dx) * c;
-          out.set(src.subarray(from, from + c), ((bi * h + y) * w + xx) * c);
+          const from = (((bi * blocks + t) * b + dy) * b + dx) * c, to = ((bi * h + y) * w + xx) * c;
+          if (residual) for (let k = 0; k < c; k++) out[to + k] = residual[to + k]! + src[from + k]!;
+          else out.set(src.subarray(from, from + c), to);
         }
       }
     }

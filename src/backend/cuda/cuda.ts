@@ -300,7 +300,7 @@ export class CudaBackend implements Backend {
     });
     const { table, chunks } = copyTable(copies);
     if (!chunks) return { tensors, ready() {} };
-    const onDevice = this.keep(this.empty([table.length], 8)) as T; // released once the copies are ordered before the reads
+    const onDevice = this.keep(this.empty([table.length], 4)) as T; // released once the copies are ordered before the reads
     const fn = this.fns.get('k_copy_many');
     const done = this.driver.behind((side) => {
       this.driver.upload(onDevice.storage.ptr, table, side);
@@ -591,10 +591,11 @@ export class CudaBackend implements Backend {
     return out;
   }
 
-  scatterBlocks(base: Tensor, src: Tensor, corners: Int32Array, active: Uint8Array): Tensor {
+  scatterBlocks(base: Tensor, src: Tensor, corners: Int32Array, active: Uint8Array, residual?: Tensor): Tensor {
     const [, h, w, c] = base.shape as [number, number, number, number];
+    if (residual && !sameShape(residual.shape, base.shape)) throw new Error(`scatterBlocks: residual ${shapeString(residual.shape)} does not match ${shapeString(base.shape)}`);
     const out = this.scatterTarget(base);
-    this.runVector('k_scatter_blocks', src.size, [this.p(src), this.p(this.indices(corners)), this.p(this.indices(active)), this.p(out), h, w, c, corners.length / 2, src.shape[1]!, src.size], [c]);
+    this.runVector('k_scatter_blocks', src.size, [this.p(src), this.p(this.indices(corners)), this.p(this.indices(active)), residual ? this.p(residual) : 0, this.p(out), h, w, c, corners.length / 2, src.shape[1]!, src.size], [c]);
     return out;
   }
 
@@ -628,12 +629,22 @@ export class CudaBackend implements Backend {
   }
 }
 
-/** What k_copy_many reads: dst, src, bytes and first chunk of each copy; and how many chunks in all. */
-function copyTable(copies: readonly Copy[]): { table: BigUint64Array; chunks: number } {
-  const table = new BigUint64Array(copies.length * 4);
+/**
+ * What k_copy_many reads: dst, src, bytes and first chunk of each copy as 64-bit words (written as
+ * 32-bit halves: BigInt conversions took ~0.3 ms of a replay's host time); and how many chunks in all.
+ */
+function copyTable(copies: readonly Copy[]): { table: Uint32Array; chunks: number } {
+  const table = new Uint32Array(copies.length * 8);
+  const put = (at: number, v: number) => {
+    table[at] = v % 0x100000000;
+    table[at + 1] = Math.floor(v / 0x100000000);
+  };
   let chunks = 0;
   copies.forEach(([d, s, b], i) => {
-    table.set([BigInt(d), BigInt(s), BigInt(b), BigInt(chunks)], 4 * i);
+    put(8 * i, d);
+    put(8 * i + 2, s);
+    put(8 * i + 4, b);
+    put(8 * i + 6, chunks);
     chunks += Math.ceil(b / COPY_CHUNK);
   });
   return { table, chunks };

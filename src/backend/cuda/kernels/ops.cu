@@ -366,18 +366,28 @@ template <int W> __device__ void k_gather_tiles_t(const st* x, const int* origin
 VECTOR_KERNEL(k_gather_tiles, (const st* x, const int* origins, const st* scale, const st* shift, st* out, int h, int w, int c, int blocks, int side, int silu, u64 n),
               (x, origins, scale, shift, out, h, w, c, blocks, side, silu, n))
 // writes block outputs src [N*T, bs, bs, C] into out [N, H, W, C] where active
-template <int W> __device__ void k_scatter_blocks_t(const st* src, const int* corners, const unsigned char* active, st* out,
-                                                    int h, int w, int c, int blocks, int bs, u64 n) {
+// residual (shaped like out, or null): added at the written positions, rounded once as k_add does
+template <int W> __device__ void k_scatter_blocks_t(const st* src, const int* corners, const unsigned char* active, const st* residual,
+                                                    st* out, int h, int w, int c, int blocks, int bs, u64 n) {
   FOR_EACH_VEC(e, n) {
     int ch = e % c; u32 p = e / c;
     int dx = p % bs, dy = (p / bs) % bs; u32 bt = p / (u32)(bs * bs);
     int t = bt % blocks; u32 b = bt / blocks;
     int y = corners[2 * t] + dy, x = corners[2 * t + 1] + dx;
-    if (y < h && x < w && active[y * w + x]) cpv<W>(out + ((b * h + y) * w + x) * c + ch, src + e);
+    if (y >= h || x >= w || !active[y * w + x]) continue;
+    u64 at = ((b * h + y) * w + x) * c + ch;
+    if (!residual) {
+      cpv<W>(out + at, src + e);
+      continue;
+    }
+    float v[W], r[W];
+    ldv<W>(src + e, v); ldv<W>(residual + at, r);
+    UNROLL v[k] = r[k] + v[k];
+    svv<W>(out + at, v);
   }
 }
-VECTOR_KERNEL(k_scatter_blocks, (const st* src, const int* corners, const unsigned char* active, st* out, int h, int w, int c, int blocks, int bs, u64 n),
-              (src, corners, active, out, h, w, c, blocks, bs, n))
+VECTOR_KERNEL(k_scatter_blocks, (const st* src, const int* corners, const unsigned char* active, const st* residual, st* out, int h, int w, int c, int blocks, int bs, u64 n),
+              (src, corners, active, residual, out, h, w, c, blocks, bs, n))
 template <int W> __device__ void k_gather_rows_t(const st* x, const int* idx, st* out, u64 l, int nidx, int c, u64 n) {
   FOR_EACH_VEC(e, n) {
     int ch = e % c; u32 r = e / c; int k = r % nidx; u64 b = r / nidx;
