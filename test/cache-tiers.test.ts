@@ -6,6 +6,8 @@ import { CpuBackend } from '../src/backend/cpu/cpu.js';
 import { ensureTinyModel } from '../src/default/tiny-model.js';
 import { GenerationCache, HostTier, StepCache } from '../src/edit/cache.js';
 import { EditSession } from '../src/edit/session.js';
+import { readCache } from '../src/edit/persist.js';
+import { writeSafetensors } from '../src/io/safetensors.js';
 import type { Backend, HostBytes, Prefetched } from '../src/backend/backend.js';
 import { fromFloat32, halfToFloat, floatToHalf } from '../src/tensor/dtype.js';
 import { Tensor } from '../src/tensor/tensor.js';
@@ -95,4 +97,11 @@ it('streams a host-tier cache: step i + 1 is fetched before step i runs, step i 
   ops.log.length = 0;
   stream.at(2);
   assert.deepEqual(ops.log, ['ready'], 'nothing after the last step');
+});
+
+it('refuses a cache file of an older layout, naming the formats', () => {
+  const file = join(tempDir(), 'cache-0.safetensors');
+  // format 1 recorded layer outputs without their residual sums: reading it as format 2 would be wrong, silently
+  writeSafetensors(file, { final: { dtype: 'F32', shape: [1], data: new Float32Array(1) } }, { format: 'fisedit-cache', steps: '0' });
+  assert.throws(() => readCache(file, new CpuBackend()), /a cache of format 1, this build reads 2/);
 });
