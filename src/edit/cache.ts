@@ -24,6 +24,11 @@ export class StepCache {
     return c;
   }
 
+  /** Every device tensor of the step (activations, probabilities, norm affines). */
+  allTensors(): Tensor[] {
+    return [...this.tensors.values(), ...this.probs.values(), ...[...this.norms.values()].flatMap((a) => [a.scale, a.shift])];
+  }
+
   get(name: string): Tensor {
     const t = this.tensors.get(name);
     if (!t) throw new Error(`cache has no activation "${name}" for this step (was the generation recorded with the same model and size?)`);
@@ -196,8 +201,7 @@ export class StreamedSteps {
     const c = this.current;
     if (!c) return;
     this.current = undefined;
-    const held = new Set<unknown>();
-    mapStep(kept, (t) => (held.add(t.storage), t));
+    const held = new Set(kept.allTensors().map((t) => t.storage));
     for (const t of c.copies.tensors) if (!held.has(t.storage)) this.ops.dispose(t);
   }
 

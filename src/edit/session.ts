@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Backend } from '../backend/backend.js';
-import { FiseditError } from '../io/errors.js';
+import { FiseditError, GpuOutOfMemory } from '../io/errors.js';
 import { SafetensorsFile, writeSafetensors, type TensorToWrite } from '../io/safetensors.js';
 import type { GenerateOptions, StableDiffusion, UNetCall } from '../pipeline/text-to-image.js';
 import type { Scheduler } from '../schedulers/index.js';
@@ -271,14 +271,40 @@ export class EditSession {
     return drainAsync(this.generateSteps(o));
   }
 
-  /** Edits the current (or `from`) version with a new prompt; returns the new version, which becomes current. */
+  /**
+   * Edits the current (or `from`) version with a new prompt; returns the new version, which becomes
+   * current. When the GPU runs out of memory, every cache on it moves to host memory (edits stream
+   * their base from there) and the edit runs once more, from its first step; if that fails too, the
+   * error stands and the session is as it was, its caches in host memory.
+   */
   edit(prompt: string, o: EditOptions = {}): Version {
-    return drain(this.editSteps(prompt, o));
+    try {
+      return drain(this.editSteps(prompt, o));
+    } catch (e) {
+      if (!this.madeRoom(e)) throw e;
+      return drain(this.editSteps(prompt, o));
+    }
   }
 
   /** edit(), giving the event loop a turn after every step (for servers). */
-  editAsync(prompt: string, o: EditOptions = {}): Promise<Version> {
-    return drainAsync(this.editSteps(prompt, o));
+  async editAsync(prompt: string, o: EditOptions = {}): Promise<Version> {
+    try {
+      return await drainAsync(this.editSteps(prompt, o));
+    } catch (e) {
+      if (!this.madeRoom(e)) throw e;
+      return drainAsync(this.editSteps(prompt, o));
+    }
+  }
+
+  /** After GPU memory ran out: moves the caches held on the device to host memory; whether there were any. */
+  private madeRoom(e: unknown): boolean {
+    return e instanceof GpuOutOfMemory && this.toHost() > 0;
+  }
+
+  /** Gives back the device memory of a cache that will not be kept, except the buffers `base` (a device cache) shares. */
+  private discard(cache: GenerationCache, base?: GenerationCache): void {
+    const shared = new Set(base?.steps.flatMap((s) => s.allTensors().map((t) => t.storage)));
+    for (const s of cache.steps) for (const t of s.allTensors()) if (!shared.has(t.storage)) this.ops.dispose(t);
   }
 
   private *generateSteps(o: SessionGenerateOptions): Generator<void, Version> {
@@ -298,6 +324,7 @@ export class EditSession {
     const cache = new GenerationCache();
     let x: Float32Array = noise.map((v) => v * scheduler.initNoiseSigma);
     const recorder = new CachedSteps(this.ops, sd.unet, 'generation');
+    let kept = false;
     try {
       for (let i = 0; i < steps; i++) {
         const rec = this.startStep(cache, x, scheduler);
@@ -307,25 +334,28 @@ export class EditSession {
         o.onStep?.(i + 1, steps, 'dense');
         yield;
       }
+      recorder.end(); // what the backend recorded for these steps (before the decode needs the memory)
+      cache.final = x;
+      const denseMs = performance.now() - t0;
+      const t1 = performance.now();
+      const image = sd.decode(x, size);
+      const version: Version = {
+        id: 0, parent: undefined, prompt: o.prompt, mask: undefined, editSize: 1, latents: x, image, truncated,
+        timings: { denseMs, sparseMs: 0, decodeMs: performance.now() - t1, denseSteps: steps, sparseSteps: 0 }, cache,
+      };
+      // only now replace the session's state: a failed generation loses nothing
+      this.list.length = 0;
+      this.onDisk.clear();
+      this.onHost.clear();
+      this.list.push(version);
+      this.settings = settings;
+      this.currentId = 0;
+      kept = true;
+      return version;
     } finally {
-      recorder.end(); // what the backend recorded for these steps
+      recorder.end();
+      if (!kept) this.discard(cache); // a failed generation gives the device memory of its partial cache back at once
     }
-    cache.final = x;
-    const denseMs = performance.now() - t0;
-    const t1 = performance.now();
-    const image = sd.decode(x, size);
-    const version: Version = {
-      id: 0, parent: undefined, prompt: o.prompt, mask: undefined, editSize: 1, latents: x, image, truncated,
-      timings: { denseMs, sparseMs: 0, decodeMs: performance.now() - t1, denseSteps: steps, sparseSteps: 0 }, cache,
-    };
-    // only now replace the session's state: a failed generation loses nothing
-    this.list.length = 0;
-    this.onDisk.clear();
-    this.onHost.clear();
-    this.list.push(version);
-    this.settings = settings;
-    this.currentId = 0;
-    return version;
   }
 
   private *editSteps(prompt: string, o: EditOptions): Generator<void, Version> {
@@ -359,6 +389,7 @@ export class EditSession {
     let x: Float32Array = s.noise.map((v) => v * scheduler.initNoiseSigma);
     let denseMs = 0, sparseMs = 0;
     const denseCalls = new CachedSteps(this.ops, sd.unet, 'edit-dense');
+    let kept = false;
     try {
       for (let i = 0; i < s.steps; i++) {
         const t0 = performance.now();
@@ -398,22 +429,28 @@ export class EditSession {
         o.onStep?.(i + 1, s.steps, sparse ? 'sparse' : 'dense');
         yield;
       }
-    } finally {
-      sparseSteps?.end(); // what the backend recorded for this edit
+      // what the backend recorded for this edit (before the decode needs the memory)
+      sparseSteps?.end();
       denseCalls.end();
+      cache.final = x;
+      const t1 = performance.now();
+      const decoded = sd.decode(x, s.size);
+      const region = pixelRegion(mask!, h, w, sd.vae.downFactor, EDIT_MARGIN_PX);
+      const version: Version = {
+        id: Math.max(...this.list.map((v) => v.id)) + 1, parent: base.id, prompt, mask, editSize: maskFraction(mask!), latents: x,
+        image: composite(base.image, decoded, region), truncated,
+        timings: { denseMs, sparseMs, decodeMs: performance.now() - t1, denseSteps: k, sparseSteps: s.steps - k }, cache,
+      };
+      this.list.push(version);
+      this.currentId = version.id;
+      kept = true;
+      return version;
+    } finally {
+      sparseSteps?.end();
+      denseCalls.end();
+      // a failed (or abandoned) edit gives the device memory of its partial cache back at once
+      if (!kept) this.discard(cache, hosted ? undefined : baseCache);
     }
-    cache.final = x;
-    const t1 = performance.now();
-    const decoded = sd.decode(x, s.size);
-    const region = pixelRegion(mask!, h, w, sd.vae.downFactor, EDIT_MARGIN_PX);
-    const version: Version = {
-      id: Math.max(...this.list.map((v) => v.id)) + 1, parent: base.id, prompt, mask, editSize: maskFraction(mask!), latents: x,
-      image: composite(base.image, decoded, region), truncated,
-      timings: { denseMs, sparseMs, decodeMs: performance.now() - t1, denseSteps: k, sparseSteps: s.steps - k }, cache,
-    };
-    this.list.push(version);
-    this.currentId = version.id;
-    return version;
   }
 
   private encode(s: Settings, prompt: string): { context: Tensor; truncated: string[] } {
