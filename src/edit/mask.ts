@@ -11,7 +11,11 @@ export type Threshold = 'otsu' | { targetSize: number };
 /** Per-pixel sum over channels of |a - b|, channels-last [h * w * c] -> [h * w]. */
 export function latentDifference(a: Float32Array, b: Float32Array, channels: number): Float64Array {
   const out = new Float64Array(a.length / channels);
-  for (let i = 0; i < a.length; i++) out[Math.floor(i / channels)] += Math.abs(a[i]! - b[i]!);
+  for (let p = 0, i = 0; p < out.length; p++) {
+    let d = 0;
+    for (let k = 0; k < channels; k++, i++) d += Math.abs(a[i]! - b[i]!);
+    out[p] = d;
+  }
   return out;
 }
 
@@ -22,16 +26,22 @@ export function minMax(x: Float64Array): Float64Array {
     if (v < lo) lo = v;
     if (v > hi) hi = v;
   }
-  const range = hi - lo;
-  return x.map((v) => (range > 0 ? (v - lo) / range : 0));
+  const range = hi - lo, out = new Float64Array(x.length);
+  if (range > 0) for (let i = 0; i < x.length; i++) out[i] = (x[i]! - lo) / range;
+  return out;
 }
 
 /** The summed, normalised difference maps as 8-bit levels. */
 export function differenceLevels(diffs: readonly Float64Array[]): Uint8Array {
   if (diffs.length === 0) throw new FiseditError('the automatic mask needs at least one dense step (k >= 1)');
   const sum = new Float64Array(diffs[0]!.length);
-  for (const d of diffs) minMax(d).forEach((v, i) => (sum[i] += v));
-  return Uint8Array.from(minMax(sum), (v) => Math.round(v * 255));
+  for (const d of diffs) {
+    const n = minMax(d);
+    for (let i = 0; i < sum.length; i++) sum[i] += n[i]!;
+  }
+  const norm = minMax(sum), levels = new Uint8Array(sum.length);
+  for (let i = 0; i < levels.length; i++) levels[i] = Math.round(norm[i]! * 255);
+  return levels;
 }
 
 /** Otsu's threshold of 8-bit levels: the t maximising the between-class variance of (<= t, > t). */
@@ -77,11 +87,12 @@ export function open2x2(mask: Uint8Array, h: number, w: number): Uint8Array {
   for (let y = 0; y + 1 < h; y++)
     for (let x = 0; x + 1 < w; x++)
       eroded[y * w + x] = mask[y * w + x]! & mask[y * w + x + 1]! & mask[(y + 1) * w + x]! & mask[(y + 1) * w + x + 1]!;
+  // a pixel is kept when one of the (up to four) squares covering it is inside
   const out = new Uint8Array(h * w);
   for (let y = 0; y < h; y++)
     for (let x = 0; x < w; x++) {
-      const at = (yy: number, xx: number) => (yy >= 0 && xx >= 0 ? eroded[yy * w + xx]! : 0);
-      out[y * w + x] = at(y, x) | at(y - 1, x) | at(y, x - 1) | at(y - 1, x - 1);
+      const p = y * w + x;
+      out[p] = eroded[p]! | (y > 0 ? eroded[p - w]! : 0) | (x > 0 ? eroded[p - 1]! : 0) | (y > 0 && x > 0 ? eroded[p - w - 1]! : 0);
     }
   return out;
 }
@@ -92,7 +103,8 @@ export function automaticMask(diffs: readonly Float64Array[], h: number, w: numb
   let mask: Uint8Array;
   if (threshold === 'otsu') {
     const t = otsu(levels);
-    mask = Uint8Array.from(levels, (v) => (v > t ? 1 : 0));
+    mask = new Uint8Array(levels.length);
+    for (let i = 0; i < levels.length; i++) mask[i] = levels[i]! > t ? 1 : 0;
   } else mask = equalisedThreshold(levels, threshold.targetSize);
   return open2x2(mask, h, w);
 }
