@@ -129,6 +129,15 @@ export function resampleMask(mask: Uint8Array, h: number, w: number, toH: number
   return out;
 }
 
+/** The positions a mask marks, in order. */
+export function maskPositions(mask: Uint8Array): Int32Array {
+  let n = 0;
+  for (const v of mask) n += v ? 1 : 0;
+  const out = new Int32Array(n);
+  for (let i = 0, j = 0; i < mask.length; i++) if (mask[i]) out[j++] = i;
+  return out;
+}
+
 /** Fraction of positions in a mask. */
 export function maskFraction(mask: Uint8Array): number {
   let on = 0;

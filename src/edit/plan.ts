@@ -2,6 +2,7 @@
 // which positions are active at each resolution (max-pooled mask), which tokens the
 // transformers compute, and for each convolution its block size (APSC) or the dense fallback.
 import { FiseditError } from '../io/errors.js';
+import { maskPositions } from './mask.js';
 
 export type BlockPolicy = 'apsc' | number;
 
@@ -72,10 +73,7 @@ export class SparsePlan {
     const key = `${h}x${w}`;
     let t = this.tokenLists.get(key);
     if (!t) {
-      const m = this.level(h, w);
-      const idx: number[] = [];
-      m.forEach((v, i) => v && idx.push(i));
-      t = Int32Array.from(idx);
+      t = maskPositions(this.level(h, w));
       this.tokenLists.set(key, t);
     }
     return t;

@@ -13,7 +13,7 @@ import { alignTokens } from './align.js';
 import { GenerationCache, HostTier, StepCache, type CacheBytes } from './cache.js';
 import { composite, pixelRegion } from './composite.js';
 import { RecordingContext, type AttentionMode, type NormMode } from './contexts.js';
-import { automaticMask, checkMask, latentDifference, maskFraction, type Threshold } from './mask.js';
+import { automaticMask, checkMask, latentDifference, maskFraction, maskPositions, type Threshold } from './mask.js';
 import { SESSION_FORMAT, cacheFile, ensureDir, readCache, readJson, removeFile, writeCache, writeJson } from './persist.js';
 import { SparsePlan, type BlockPolicy } from './plan.js';
 import { CachedSteps, SparseSteps } from './cached-steps.js';
@@ -496,10 +496,18 @@ function tokenIds(tok: StableDiffusion['tokenizer'], prompt: string): number[] {
   return [...e.ids.subarray(0, e.kept + 2)];
 }
 
-/** x with the positions outside the mask taken from base (channels-last, mask per pixel). */
+/** Each edit mask's positions, found once (keepOutside runs three times a sparse step). */
+const maskedPositions = new WeakMap<Uint8Array, Int32Array>();
+
+/**
+ * x with the positions outside the mask taken from base (channels-last, mask per pixel): a copy of
+ * base with x's values at the mask's positions, so the loop runs over the edited few.
+ */
 function keepOutside(x: Float32Array, base: Float32Array, mask: Uint8Array): Float32Array {
+  let inside = maskedPositions.get(mask);
+  if (!inside) maskedPositions.set(mask, (inside = maskPositions(mask)));
   const c = x.length / mask.length;
-  const out = x.slice();
-  for (let p = 0; p < mask.length; p++) if (!mask[p]) for (let k = 0; k < c; k++) out[p * c + k] = base[p * c + k]!;
+  const out = base.slice();
+  for (const p of inside) for (let k = p * c; k < (p + 1) * c; k++) out[k] = x[k]!;
   return out;
 }

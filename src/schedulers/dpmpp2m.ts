@@ -55,15 +55,16 @@ export class DPMSolverPP2MScheduler implements Scheduler {
     const em1 = Math.exp(-h) - 1;
     // The final sigma is zero, so the last step is first order (diffusers' final_sigmas_type "zero").
     const firstOrder = this.outputs.length < 2 || i === n - 1;
-    const xt = combine(st / s0, x, -at * em1, x0);
-    if (firstOrder) return xt;
+    const a = st / s0, b = -at * em1;
+    if (firstOrder) return combine(a, x, b, x0);
     const [, , l1] = DPMSolverPP2MScheduler.alphaSigma(this.sigmas[i - 1]!);
     const r0 = (l0 - l1) / h;
     // D1 = (m0 - m1) / r0; x_t -= 0.5 * alpha_t * (e^-h - 1) * D1
     const m1 = this.outputs[0]!;
     const c = (-0.5 * at * em1) / r0;
+    // one pass: the first-order x_t (rounded to float32 as combine stores it), then the correction
     const res = new Float32Array(x.length);
-    for (let k = 0; k < x.length; k++) res[k] = xt[k]! + c * (x0[k]! - m1[k]!);
+    for (let k = 0; k < x.length; k++) res[k] = Math.fround(a * x[k]! + b * x0[k]!) + c * (x0[k]! - m1[k]!);
     return res;
   }
 
