@@ -1,7 +1,6 @@
 // An editing session (FISEdit): generate once while recording a cache, then edit the prompt again
 // and again, each edit recomputing only the region it changes and building on the previous
 // version. Versions are kept until released; any kept version can become the base of the next edit.
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Backend } from '../backend/backend.js';
 import { FiseditError, GpuOutOfMemory } from '../io/errors.js';
@@ -10,11 +9,12 @@ import type { GenerateOptions, StableDiffusion, UNetCall } from '../pipeline/tex
 import type { Scheduler } from '../schedulers/index.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { alignTokens } from './align.js';
-import { GenerationCache, HostTier, StepCache, type CacheBytes } from './cache.js';
+import { GenerationCache, StepCache, type CacheBytes } from './cache.js';
 import { composite, pixelRegion } from './composite.js';
 import { RecordingContext, type AttentionMode, type NormMode } from './contexts.js';
 import { automaticMask, checkMask, latentDifference, maskFraction, maskPositions, type Threshold } from './mask.js';
-import { SESSION_FORMAT, cacheFile, ensureDir, readCache, readJson, removeFile, writeCache, writeJson } from './persist.js';
+import { SESSION_FORMAT, cacheFile, ensureDir, readJson, writeJson } from './persist.js';
+import { CacheTiers } from './tiers.js';
 import { SparsePlan, type BlockPolicy } from './plan.js';
 import { CachedSteps, SparseSteps } from './cached-steps.js';
 
@@ -82,14 +82,11 @@ export class EditSession {
   private readonly list: Version[] = [];
   private settings: Settings | undefined;
   private currentId: number | undefined;
-  /** Caches moved to disk (by offload), loaded back when a version is edited or checked out. */
-  private readonly onDisk = new Map<number, string>();
-  /** Caches moved from the device to host memory (by toHost), moved back when needed. */
-  private readonly onHost = new Map<number, GenerationCache>();
-  private readonly host: HostTier;
+  /** Where each version's cache lives besides the backend. */
+  private readonly tiers: CacheTiers;
 
   constructor(readonly sd: StableDiffusion) {
-    this.host = new HostTier(sd.backend);
+    this.tiers = new CacheTiers(sd.backend);
   }
 
   get ops(): Backend {
@@ -113,7 +110,7 @@ export class EditSession {
   /** Makes a kept version the base of the next edit. */
   checkout(id: number): Version {
     const v = this.version(id);
-    if (!this.onHost.has(id)) this.cacheOf(v); // a host-tier cache stays there: edits stream it
+    if (!this.tiers.hosted(id)) this.tiers.onBackend(v); // a host-tier cache stays there: edits stream it
     this.currentId = id;
     return v;
   }
@@ -123,56 +120,17 @@ export class EditSession {
     const v = this.version(id);
     if (id === this.currentId) throw new FiseditError(`version ${id} is the current version; check out another before releasing it`);
     v.cache = undefined;
-    const file = this.onDisk.get(id);
-    if (file) removeFile(file);
-    this.onDisk.delete(id);
-    this.onHost.delete(id);
+    this.tiers.release(id);
   }
 
-  /** The version's cache, moved back from host memory or read back from disk if it was moved there. */
-  private cacheOf(v: Version): GenerationCache {
-    if (v.cache) return v.cache;
-    const hosted = this.onHost.get(v.id);
-    if (hosted) {
-      v.cache = this.host.restore(hosted);
-      this.onHost.delete(v.id);
-      return v.cache;
-    }
-    const file = this.onDisk.get(v.id);
-    if (!file) throw new FiseditError(`version ${v.id} was released (its cache is gone); choose a version that was kept`);
-    v.cache = readCache(file, this.ops);
-    return v.cache;
-  }
-
-  /** Moves the caches of versions from the device to host memory (they come back when needed); returns the device bytes freed. */
+  /** Moves the caches of versions from the device to host memory (edits stream them from there); returns the device bytes freed. */
   toHost(ids: readonly number[] = this.list.map((v) => v.id)): number {
-    let freed = 0;
-    for (const id of ids) {
-      const v = this.version(id);
-      if (!v.cache) continue;
-      freed += v.cache.bytes(this.ops).total;
-      this.onHost.set(id, this.host.store(v.cache));
-      v.cache = undefined;
-    }
-    return freed;
+    return ids.reduce((freed, id) => freed + this.tiers.toHost(this.version(id)), 0);
   }
 
   /** Moves the caches of versions (on the device or in host memory) to disk; returns the bytes freed. */
   offload(dir: string, ids: readonly number[] = this.list.map((v) => v.id)): number {
-    let freed = 0;
-    for (const id of ids) {
-      const v = this.version(id);
-      const hosted = this.onHost.get(id);
-      const [cache, ops] = v.cache ? [v.cache, this.ops] : hosted ? [hosted, this.host] : [undefined, this.ops];
-      if (!cache) continue;
-      const file = cacheFile(ensureDir(dir), id);
-      if (!this.onDisk.has(id)) writeCache(file, cache, ops);
-      this.onDisk.set(id, file);
-      freed += cache.bytes(ops).total;
-      v.cache = undefined;
-      this.onHost.delete(id);
-    }
-    return freed;
+    return ids.reduce((freed, id) => freed + this.tiers.toDisk(this.version(id), dir), 0);
   }
 
   /** Bytes of the caches held on the backend (the device, or memory for the cpu backend). */
@@ -182,10 +140,7 @@ export class EditSession {
 
   /** Bytes of the caches moved to host memory. */
   hostBytes(): number {
-    const seen = new Set<unknown>();
-    let total = 0;
-    for (const c of this.onHost.values()) total += c.bytes(this.host, seen).total;
-    return total;
+    return this.tiers.hostBytes();
   }
 
   /** Writes everything needed to reopen the session (caches included) into `dir`. */
@@ -193,16 +148,7 @@ export class EditSession {
     const s = this.settings;
     if (!s) throw new FiseditError('nothing to save: the session has no generation yet');
     ensureDir(dir);
-    for (const v of this.list) {
-      const file = cacheFile(dir, v.id);
-      // a version's cache never changes: one already written here is kept as it is
-      if (this.onDisk.get(v.id) === file && existsSync(file)) continue;
-      const hosted = this.onHost.get(v.id);
-      if (hosted) writeCache(file, hosted, this.host);
-      else if (v.cache || this.onDisk.has(v.id)) writeCache(file, this.cacheOf(v), this.ops);
-      else continue;
-      this.onDisk.set(v.id, file);
-    }
+    for (const v of this.list) this.tiers.save(v, dir);
     const tensors: Record<string, TensorToWrite> = { noise: { dtype: 'F32', shape: [s.noise.length], data: s.noise } };
     for (const v of this.list) {
       tensors[`v${v.id}.latents`] = { dtype: 'F32', shape: [v.latents.length], data: v.latents };
@@ -213,7 +159,7 @@ export class EditSession {
     const { noise: _noise, ...settings } = s;
     writeJson(join(dir, 'session.json'), {
       format: SESSION_FORMAT, settings, current: this.currentId,
-      versions: this.list.map(({ latents: _l, image: _i, mask: _m, cache: _c, ...meta }) => ({ ...meta, cached: this.onDisk.has(meta.id) })),
+      versions: this.list.map(({ latents: _l, image: _i, mask: _m, cache: _c, ...meta }) => ({ ...meta, cached: this.tiers.isOnDisk(meta.id) })),
     });
   }
 
@@ -229,7 +175,7 @@ export class EditSession {
       session.settings = { ...meta.settings, noise: f.readFloat32('noise') };
       for (const { cached, ...v } of meta.versions) {
         session.list.push({ ...v, latents: f.readFloat32(`v${v.id}.latents`), image: f.readFloat32(`v${v.id}.image`), mask: f.has(`v${v.id}.mask`) ? new Uint8Array(f.readBytes(`v${v.id}.mask`)) : undefined, cache: undefined });
-        if (cached) session.onDisk.set(v.id, cacheFile(dir, v.id));
+        if (cached) session.tiers.onDiskAt(v.id, cacheFile(dir, v.id));
       }
       session.currentId = meta.current;
       return session;
@@ -345,8 +291,7 @@ export class EditSession {
       };
       // only now replace the session's state: a failed generation loses nothing
       this.list.length = 0;
-      this.onDisk.clear();
-      this.onHost.clear();
+      this.tiers.clear();
       this.list.push(version);
       this.settings = settings;
       this.currentId = 0;
@@ -380,9 +325,9 @@ export class EditSession {
     const tok = sd.tokenizer;
     const map = o.crossAttentionControl === false ? undefined : alignTokens(tokenIds(tok, base.prompt), tokenIds(tok, prompt), tok.length);
     // a base in host memory comes to the device a step at a time, each step what it needs
-    const hosted = this.onHost.get(base.id);
-    const baseCache = hosted ?? this.cacheOf(base);
-    const streamed = hosted && this.host.stream(hosted, (i) => (i >= k ? 'all' : map ? 'probs' : 'none'));
+    const hosted = this.tiers.hosted(base.id);
+    const baseCache = hosted ?? this.tiers.onBackend(base);
+    const streamed = hosted && this.tiers.host.stream(hosted, (i) => (i >= k ? 'all' : map ? 'probs' : 'none'));
     const cache = new GenerationCache();
     const diffs: Float64Array[] = [];
     let mask = userMask;
