@@ -208,12 +208,20 @@ export class StreamedSteps {
   private fetch(i: number): Fetched {
     const host = this.cache.steps[i];
     if (!host) throw new Error(`step ${i} is not in the cache (${this.cache.steps.length} steps)`);
-    const items: HostBytes[] = [];
-    const index = new Map<unknown, number>();
     const needs = this.needs(i);
-    mapStep(host, movingOnce((t) => (index.set(t.storage, items.length), items.push({ bytes: t.storage as Uint8Array, shape: t.shape }), t), (t) => t), needs);
+    // each storage once (tensors of a step may share one); the step's tensors then view the copies
+    const items: HostBytes[] = [];
+    const slot = new Map<unknown, number>();
+    for (const t of mapStep(host, (t) => t, needs).allTensors()) {
+      if (slot.has(t.storage)) continue;
+      slot.set(t.storage, items.length);
+      items.push({ bytes: t.storage as Uint8Array, shape: t.shape });
+    }
     const copies = this.ops.prefetch(items);
-    const cache = mapStep(host, movingOnce((t) => copies.tensors[index.get(t.storage)!]!, (t, shape) => this.ops.reshape(t, shape)), needs);
-    return { step: i, cache, copies };
+    const onDevice = (t: Tensor) => {
+      const c = copies.tensors[slot.get(t.storage)!]!;
+      return sameShape(c.shape, t.shape) ? c : this.ops.reshape(c, t.shape);
+    };
+    return { step: i, cache: mapStep(host, onDevice, needs), copies };
   }
 }
