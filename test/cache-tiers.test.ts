@@ -40,6 +40,9 @@ it('moves caches to host memory and to disk, brings them back transparently and 
   assert.deepEqual(again.latents, v1.latents, 'a disk-tier cache reads back exactly');
 
   s.toHost([0]);
+  const onHost = s.hostBytes();
+  s.checkout(0);
+  assert.equal(s.hostBytes(), onHost, 'checking out a host-tier version leaves its cache there (edits stream it)');
   s.save(dir);
   const reopened = EditSession.load(dir, sd);
   assert.deepEqual(reopened.edit('x', { mask: new Uint8Array(64), from: 0 }).latents, v0.latents, 'a saved host-tier cache reopens');
