@@ -24,6 +24,7 @@ import { StableDiffusion } from '../src/pipeline/text-to-image.js';
 import { ClipTokenizer } from '../src/text/clip-tokenizer.js';
 import { PACKAGE_ROOT, fixturesDir } from '../src/verify/fixtures.js';
 import { RANDOM_WEIGHTS, benchEnvironment } from './random-weights.js';
+import { median } from './stats.js';
 
 const fixtures = fixturesDir();
 if (!fixtures) throw new Error('fixtures not found (FISEDIT_FIXTURES)');
@@ -79,7 +80,7 @@ const plainDenseStepMs = (() => {
     sd.guidedOutput(sched, 0, x, context, 7.5, [lat, lat]);
     if (i >= 3) ms.push(performance.now() - t0);
   }
-  return ms.sort((a, b) => a - b)[Math.floor(ms.length / 2)]!;
+  return median(ms);
 })();
 console.log(`plain dense step (graph): ${plainDenseStepMs.toFixed(1)} ms`);
 // how many 50-step sessions one GPU holds: its memory less weights and a step's working memory, over
@@ -106,11 +107,13 @@ const inBin = (lo: number, hi: number) => set.masks.filter((m) => maskFraction(m
  * One edit with `mask`, timed per step from the step callbacks (the median is a replayed step: the
  * first sparse step of an edit records the graph, with every GEMM and convolution plan new); then released.
  */
+/** An edit's whole time, dense and sparse steps and decode, in seconds. */
+const wholeEditS = (v: Version) => (v.timings.denseMs + v.timings.sparseMs + v.timings.decodeMs) / 1000;
+
 async function measuredEdit(mask: Uint8Array, report: (v: Version, medianStepMs: number) => void): Promise<void> {
   const stamps: number[] = [performance.now()];
   const v = session.edit('a dog sitting on the sofa with a hat', { mask, from: 0, norm, onStep: () => stamps.push(performance.now()) });
-  const stepMs = stamps.slice(1).map((t, i) => t - stamps[i]!).sort((a, b) => a - b);
-  report(v, stepMs[Math.floor(stepMs.length / 2)]!);
+  report(v, median(stamps.slice(1).map((t, i) => t - stamps[i]!)));
   session.checkout(0);
   session.release(v.id);
   await gc();
@@ -124,7 +127,7 @@ for (const bin of bins) {
         bin: bin.name, mask: index, editSize: +v.editSize.toFixed(4), sparseStepMs: +sparseStepMs.toFixed(1),
         meanSparseStepMs: +(v.timings.sparseMs / v.timings.sparseSteps).toFixed(1),
         denseStepMs: +denseStepMs.toFixed(1), plainDenseStepMs: +plainDenseStepMs.toFixed(1),
-        wholeEditS: +((v.timings.sparseMs + v.timings.denseMs + v.timings.decodeMs) / 1000).toFixed(2),
+        wholeEditS: +wholeEditS(v).toFixed(2),
         speedup: +(plainDenseStepMs / sparseStepMs).toFixed(2), gmacSparse: +(macs / 1e9).toFixed(0), gmacDense: +(dense / 1e9).toFixed(0), decodeMs: +v.timings.decodeMs.toFixed(0),
         // a 50-step edit with k = 10: 10 dense + 40 sparse steps + decode, from the per-step times measured here
         wholeEdit50StepsEstimateS: +((10 * denseStepMs + 40 * sparseStepMs + v.timings.decodeMs) / 1000).toFixed(2),
@@ -191,11 +194,11 @@ if (probe) {
     copyMs.push(performance.now() - t0);
     stream.done(new StepCache());
   }
-  const copyStepMs = copyMs.sort((a, b) => a - b)[2]!;
+  const copyStepMs = median(copyMs);
   const timedEdit = async (): Promise<{ stepMs: number; wholeS: number }> => {
     await gc();
     let r = { stepMs: 0, wholeS: 0 };
-    await measuredEdit(probe.mask, (v, stepMs) => (r = { stepMs, wholeS: (v.timings.denseMs + v.timings.sparseMs + v.timings.decodeMs) / 1000 }));
+    await measuredEdit(probe.mask, (v, stepMs) => (r = { stepMs, wholeS: wholeEditS(v) }));
     return r;
   };
   const onGpu = await timedEdit();

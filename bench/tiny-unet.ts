@@ -8,6 +8,7 @@ import { CpuBackend } from '../src/backend/cpu/cpu.js';
 import { ModelFolder } from '../src/pipeline/model-folder.js';
 import { Random } from '../src/util/random.js';
 import { PACKAGE_ROOT, fixturesDir } from '../src/verify/fixtures.js';
+import { median } from './stats.js';
 
 const dir = fixturesDir();
 if (!dir) throw new Error('fixtures not found (FISEDIT_FIXTURES or ../shared/fixtures)');
@@ -27,14 +28,13 @@ for (let i = 0; i < runs; i++) {
   ms.push(performance.now() - t);
 }
 ms.sort((a, b) => a - b);
-const median = ms[Math.floor(ms.length / 2)]!;
 const result = {
   what: `${model} U-Net, cpu backend, 32x32 latents, batch 2, 77 tokens`,
   command: `node dist/bench/tiny-unet.js ${model} ${runs}`,
   date: new Date().toISOString(),
   machine: { cpu: cpus()[0]?.model, cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
   runs,
-  msMedian: Math.round(median),
+  msMedian: Math.round(median(ms)),
   msMin: Math.round(ms[0]!),
   msMax: Math.round(ms[ms.length - 1]!),
 };

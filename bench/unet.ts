@@ -17,6 +17,7 @@ import { StableDiffusion } from '../src/pipeline/text-to-image.js';
 import { ClipTokenizer } from '../src/text/clip-tokenizer.js';
 import { PACKAGE_ROOT, fixturesDir } from '../src/verify/fixtures.js';
 import { RANDOM_WEIGHTS, benchEnvironment } from './random-weights.js';
+import { median } from './stats.js';
 
 
 const fixtures = fixturesDir();
@@ -59,11 +60,11 @@ for (const math of maths) for (const convolution of convolutions) for (const fla
       step(); step(); step(); // warm-up (with graphs: the capture at the first call)
       const ms: number[] = [];
       for (let i = 0; i < calls; i++) ms.push(time(gpu, step)[1]);
-      return ms.sort((a, b) => a - b);
+      return ms;
     };
     const eager = measure(false);
     const ms = measure(true);
-    const median = ms[Math.floor(ms.length / 2)]!;
+    const msPerCall = median(ms);
     // where the time goes: one call timed op by op on the GPU (profiler.ts: a graph with an event node
     // after each op, replayed once), and the host's share of an eager call
     const launches0 = gpu.launches;
@@ -78,8 +79,8 @@ for (const math of maths) for (const convolution of convolutions) for (const fla
     gpu.synchronize();
     const launchesPerCall = (gpu.launches - launches0) / 2;
     const r = {
-      math, flashAttention: gpu.flash, wgmmaAttention: gpu.wgmma, flashRowsPerWarp, convolution, px, batch: 2, msPerCall: +median.toFixed(2), msMin: +ms[0]!.toFixed(2),
-      msPerCallEager: +eager[Math.floor(eager.length / 2)]!.toFixed(2), gmac: +(macs / 1e9).toFixed(1), tflops: +((2 * macs) / (median / 1000) / 1e12).toFixed(1),
+      math, flashAttention: gpu.flash, wgmmaAttention: gpu.wgmma, flashRowsPerWarp, convolution, px, batch: 2, msPerCall: +msPerCall.toFixed(2), msMin: +Math.min(...ms).toFixed(2),
+      msPerCallEager: +median(eager).toFixed(2), gmac: +(macs / 1e9).toFixed(1), tflops: +((2 * macs) / (msPerCall / 1000) / 1e12).toFixed(1),
       peakGpuGiB: +(gpu.pool.peak / 2 ** 30).toFixed(2), launchesPerCall, hostEnqueueMs: +hostMs.toFixed(2), profiledMs: +profiled.totalMs.toFixed(2), profileHeldFraction: profiled.heldFraction, profileFirstLateOp: profiled.firstLate, profile: profile.slice(0, 40),
     };
     console.log(JSON.stringify(r));

@@ -28,6 +28,11 @@ export interface RecordOptions {
   control?: CrossAttentionControl;
 }
 
+/** A convolution's input: x through the norm's affine (+SiLU), or through SiLU alone, or x itself. */
+function convInput(ops: Backend, x: Tensor, affine: ChannelAffine | undefined, silu: boolean): Tensor {
+  return affine ? ops.channelAffine(x, affine, silu) : silu ? ops.silu(x) : x;
+}
+
 export class RecordingContext implements StepContext {
   private readonly dense: DenseContext;
   constructor(readonly ops: Backend, private readonly rec: StepCache, private readonly o: RecordOptions) {
@@ -36,8 +41,7 @@ export class RecordingContext implements StepContext {
 
   // the recorded affine is applied as GroupNorm.forward would (same bits, statistics computed once)
   conv(conv: Conv2d, x: Tensor, norm?: GroupNorm, silu = false, residual?: Tensor): Tensor {
-    const input = norm ? this.ops.channelAffine(x, this.recordNorm(norm, x), silu) : silu ? this.ops.silu(x) : x;
-    const y = conv.forward(input, residual);
+    const y = conv.forward(convInput(this.ops, x, norm && this.recordNorm(norm, x), silu), residual);
     this.rec.tensors.set(conv.name, this.ops.keep(y));
     return y;
   }
@@ -54,11 +58,11 @@ export class RecordingContext implements StepContext {
     return kept;
   }
 
-  // recorded as tokens [N, L, C], as the sparse step scatters rows into it
   untokens(projOut: Linear, t: Tensor, x: Tensor): Tensor {
-    const y = projOut.forward(t, this.ops.reshape(x, t.shape));
-    this.rec.tensors.set(projOut.name, this.ops.keep(y));
-    return this.ops.reshape(y, x.shape);
+    const y = this.dense.untokens(projOut, t, x);
+    // recorded as tokens [N, L, C], as the sparse step scatters rows into it
+    this.rec.tensors.set(projOut.name, this.ops.keep(this.ops.reshape(y, t.shape)));
+    return y;
   }
 
   selfAttention(name: string, q: Tensor, k: Tensor, v: Tensor, heads: number): Tensor {
@@ -126,10 +130,9 @@ export class SparseContext implements StepContext {
     } else {
       const affine = norm ? this.affine(norm, x) : undefined;
       if (p.kind === 'dense') {
-        const input = affine ? ops.channelAffine(x, affine, silu) : silu ? ops.silu(x) : x;
         const rows = [n, p.outH * p.outW, conv.outChannels];
         const idx = this.plan.tokens(p.outH, p.outW);
-        const fresh = ops.gatherRows(ops.reshape(conv.forward(input, residual), rows), idx);
+        const fresh = ops.gatherRows(ops.reshape(conv.forward(convInput(ops, x, affine, silu), residual), rows), idx);
         y = ops.reshape(ops.scatterRows(ops.reshape(base, rows), fresh, idx), base.shape);
       } else {
         const tiles = ops.gatherTiles(x, { origins: p.origins, side: p.side }, affine, silu);

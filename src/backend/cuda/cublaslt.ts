@@ -3,8 +3,9 @@
 // made once per shape and remembered; asking cuBLASLt's heuristic on every call costs more host
 // time than a small GEMM takes (bench/results/2026-11-30-edit-cuda-lt-everywhere.json). The
 // algorithm is chosen once per octave of the column count (the token count, which changes with
-// every sparse edit): the first call of an algorithm new to the process costs ~4 ms of host time
-// (2.6 with eager module loading), so new counts should reuse one (cublasLtMatmulAlgoCheck first).
+// every sparse edit): a matmul with an algorithm new to the process takes milliseconds of host time
+// (a tenth of bench:edit's cublasLtMatmul calls took 4.4 ms or more, the median 0.27:
+// bench/results/2026-11-30-edit-host-profile.md), so new counts reuse one (cublasLtMatmulAlgoCheck first).
 import { FiseditError } from '../../io/errors.js';
 import { bindFunctions, checkCublas, loadLibrary } from './libs.js';
 import { gemmTypes, type Precision } from './precision.js';

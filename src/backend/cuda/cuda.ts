@@ -1,23 +1,18 @@
-// The cuda backend: the op set on an NVIDIA GPU through the driver API, NVRTC-compiled kernels
-// (kernels/*.cu), cuBLAS and cuBLASLt. Storage is float32 (fp32 and tf32 precisions) or half (fp16,
-// see precision.ts). Convolutions go to cuDNN (NHWC), 1x1 ones to cuBLASLt; attention is flash attention in fp16 and
-// GEMM + softmax + GEMM otherwise (and always for the probabilities the sparse engine records).
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { checkBytes, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type HostBytes, type Prefetched, type TileSet } from '../backend.js';
-import { Tensor, numel, oihwToOhwi, sameShape, shapeString } from '../../tensor/tensor.js';
+// The cuda backend: the op set on an NVIDIA GPU, from NVRTC-compiled kernels (kernels/*.cu), cuBLAS,
+// cuBLASLt and cuDNN; the device under it (memory, transfers, launches, graphs) is device.ts. Storage
+// is float32 (fp32 and tf32 precisions) or half (fp16, see precision.ts). Convolutions go to cuDNN
+// (NHWC) or im2col + GEMM, 1x1 ones to cuBLASLt; attention is flash attention in fp16 and GEMM +
+// softmax + GEMM otherwise (and always for the probabilities the sparse engine records).
+import type { AttentionOptions, Backend, ChannelAffine, Conv2dOptions, TileSet } from '../backend.js';
+import { Tensor, sameShape, shapeString } from '../../tensor/tensor.js';
 import { FiseditError } from '../../io/errors.js';
 import { Cublas, OP_N, OP_T } from './cublas.js';
 import { CublasLt } from './cublaslt.js';
 import { Cudnn } from './cudnn.js';
-import { storageBytes, type Precision } from './precision.js';
-import { Driver, type ArgKind } from './driver.js';
-import { DeviceBuffer, MemoryPool } from './memory.js';
-import { compileCubin } from './nvrtc.js';
-import { PinnedMemory } from './pinned.js';
-import { ATTENTION_KERNELS, COPY_BLOCKS_PER_SM, COPY_CHUNK, FLASH_DIMS, FLASH_KERNELS, FLASH_QUERY_ROWS, FLASH_WIDE_MAX_DIM, GROUP_PARTIAL_SHARED_BYTES, KERNELS, KERNEL_DIR, OPS_KERNELS, PREFETCH_BLOCKS, SOFTMAX_SHARED_BYTES, SOFTMAX_VEC, VECTOR_BYTES, WGMMA_KERNELS, WGMMA_QUERY_ROWS, WGMMA_SHARED_BYTES, flashSharedBytes } from './kernels.js';
-import { GraphReplays, type Copy } from './replays.js';
-import { Profiler } from './profiler.js';
+import type { Precision } from './precision.js';
+import { CudaDevice, type T } from './device.js';
+import type { DeviceBuffer } from './memory.js';
+import { ATTENTION_KERNELS, FLASH_DIMS, FLASH_KERNELS, FLASH_QUERY_ROWS, FLASH_WIDE_MAX_DIM, GROUP_PARTIAL_SHARED_BYTES, SOFTMAX_SHARED_BYTES, SOFTMAX_VEC, WGMMA_KERNELS, WGMMA_QUERY_ROWS, WGMMA_SHARED_BYTES, flashSharedBytes } from './kernels.js';
 
 /** Scratch memory cuBLASLt may use for its GEMM algorithms. */
 const LT_WORKSPACE_BYTES = 32 * 2 ** 20;
@@ -31,10 +26,6 @@ const LT_WORKSPACE_BYTES = 32 * 2 ** 20;
 const IM2COL_EAGER_MAX_BYTES = 128 * 2 ** 20;
 /** Scratch memory cuDNN's convolution algorithms may use. */
 const CUDNN_WORKSPACE_BYTES = 64 * 2 ** 20;
-/** The kernels index elements with 32-bit integers. */
-const MAX_ELEMENTS = 2 ** 32 - 1;
-
-type T = Tensor<DeviceBuffer>;
 export type ConvolutionMode = 'auto' | 'cudnn' | 'gemm';
 
 export interface CudaOptions {
@@ -62,31 +53,20 @@ export interface CudaOptions {
   convolution?: ConvolutionMode;
 }
 
-export class CudaBackend implements Backend {
+export class CudaBackend extends CudaDevice implements Backend {
   readonly name = 'cuda';
-  readonly elementBytes: number;
-  readonly driver: Driver;
-  readonly pool: MemoryPool;
   private readonly blas: Cublas;
   private readonly lt: CublasLt;
   private readonly dnn: Cudnn;
   private readonly workspaces: DeviceBuffer[];
-  private readonly fns = new Map<string, unknown>();
-  readonly math: Precision;
   readonly flash: boolean;
   readonly flashRowsPerWarp: 16 | 32 | 'auto';
   readonly wgmma: boolean;
   readonly convolution: ConvolutionMode;
-  /** True while a replayable call is being recorded as a graph. */
-  private capturing = false;
 
   /** Opens the GPU; every missing piece (driver, device, NVRTC, cuBLAS) is an error that names it. */
   constructor(o: CudaOptions = {}) {
-    this.driver = new Driver(o.device ?? 0);
-    this.pool = new MemoryPool(this.driver);
-    this.pinned = new PinnedMemory(this.driver);
-    this.math = o.math ?? 'fp16';
-    this.elementBytes = storageBytes(this.math);
+    super(o.device ?? 0, o.math ?? 'fp16');
     const half = this.math === 'fp16';
     this.flash = half && (o.flashAttention ?? true);
     this.flashRowsPerWarp = o.flashRowsPerWarp ?? 'auto';
@@ -97,32 +77,14 @@ export class CudaBackend implements Backend {
     this.workspaces = [this.pool.alloc(LT_WORKSPACE_BYTES), this.pool.alloc(CUDNN_WORKSPACE_BYTES)];
     this.lt = new CublasLt(this.math, this.workspaces[0]!.ptr, LT_WORKSPACE_BYTES, this.driver.stream);
     this.dnn = new Cudnn(this.math, this.driver.stream, this.workspaces[1]!.ptr, CUDNN_WORKSPACE_BYTES);
-    const arch = `sm_${this.driver.computeCapability.join('')}`;
-    const load = (file: string, kernels: Record<string, ArgKind[]>, options: string[], target = arch) => {
-      const module = this.driver.loadModule(compileCubin(readFileSync(join(KERNEL_DIR, `${file}.cu`), 'utf8'), file, target, options));
-      for (const name of Object.keys(kernels)) this.fns.set(name, this.driver.getFunction(module, name));
-    };
-    load('ops', OPS_KERNELS, half ? ['-DFISEDIT_HALF'] : []);
     this.driver.allowSharedMemory(this.fns.get('k_softmax_rows'), 'k_softmax_rows', SOFTMAX_SHARED_BYTES);
     for (const k of ['k_group_partial', 'k_group_partial_v']) this.driver.allowSharedMemory(this.fns.get(k), k, GROUP_PARTIAL_SHARED_BYTES);
-    this.replays = new GraphReplays({
-      driver: this.driver,
-      pool: this.pool,
-      elementBytes: this.elementBytes,
-      stage: (shape) => this.keep(this.empty(shape)) as T,
-      keepAll: (f) => this.tidy(f).map((t) => this.keep(t) as T),
-      reshape: (t, shape) => this.reshape(t, shape),
-      ptr: (t) => this.p(t),
-      copyMany: (copies) => this.copyMany(copies),
-      launched: () => this.launches++,
-      recording: (on) => (this.capturing = on),
-    });
     if (half) {
-      load('attention', ATTENTION_KERNELS, ['--use_fast_math']); // exp2 of the softmax as one instruction
+      this.load('attention', ATTENTION_KERNELS, ['--use_fast_math']); // exp2 of the softmax as one instruction
       for (const k of FLASH_KERNELS) this.driver.allowSharedMemory(this.fns.get(k), k, flashSharedBytes(Number(k.split('_')[2])));
     }
     if (this.wgmma) {
-      load('attention-sm90', WGMMA_KERNELS, ['--use_fast_math'], 'sm_90a'); // wgmma needs the arch-specific target
+      this.load('attention-sm90', WGMMA_KERNELS, ['--use_fast_math'], 'sm_90a'); // wgmma needs the arch-specific target
       this.driver.allowSharedMemory(this.fns.get('k_flash_wg64'), 'k_flash_wg64', WGMMA_SHARED_BYTES);
     }
   }
@@ -130,235 +92,6 @@ export class CudaBackend implements Backend {
   get description(): string {
     const storage = this.math === 'fp16' ? 'fp16 storage' + (this.flash ? `, flash attention${this.wgmma ? ' (wgmma at head dim 64)' : ''}` : '') : 'fp32 storage';
     return `${this.driver.name} (${this.driver.computeCapability.join('.')}), ${this.math} GEMMs, ${storage}, ${{ cudnn: 'cuDNN', gemm: 'im2col + GEMM', auto: 'cuDNN in graphs and for large, im2col + GEMM for small eager' }[this.convolution]} convolutions`;
-  }
-
-  private run(name: string, n: number, args: number[], block = 256, grid?: number, sharedBytes = 0, gridY = 1, detail?: () => string): void {
-    const g = grid ?? Math.min(Math.ceil(n / block), 1 << 20);
-    if (g === 0 || gridY === 0) return; // nothing to compute (e.g. no active tokens)
-    this.timed(name, () => this.driver.launch(this.fns.get(name), name, g, block, KERNELS[name]!, args, sharedBytes, gridY), detail);
-  }
-
-  /** Kernel and GEMM launches since the backend was made. */
-  launches = 0;
-  private profiler: Profiler | undefined;
-
-  /**
-   * Starts timing each op on the GPU (profiler.ts). Replayable calls are then recorded afresh with an
-   * event node after each op and replayed once. The stream is held for `holdMs` while the host queues the work.
-   */
-  profileStart(holdMs = 200): void {
-    if (this.profiler) throw new Error('cuda backend: already profiling');
-    this.profiler = new Profiler(this.driver, () => this.driver.launch(this.fns.get('k_hold'), 'k_hold', 1, 1, KERNELS.k_hold!, [holdMs * 1e6]));
-  }
-
-  profileEnd(): ReturnType<Profiler['finish']> {
-    const p = this.profiler;
-    if (!p) throw new Error('cuda backend: not profiling');
-    this.profiler = undefined;
-    return p.finish();
-  }
-
-  /** Elements a thread of a k_x_v kernel handles. */
-  private get vectorWidth(): number {
-    return VECTOR_BYTES / this.elementBytes;
-  }
-
-  /** Whether a kernel may take vectorWidth elements at a time: aligned pointers, counts that divide. */
-  private vectorFits(name: string, args: readonly number[], counts: readonly number[]): boolean {
-    const kinds = KERNELS[name]!;
-    return counts.every((m) => m % this.vectorWidth === 0) && args.every((a, i) => kinds[i] !== 'ptr' || a % VECTOR_BYTES === 0);
-  }
-
-  /**
-   * Launches a VECTOR_KERNEL over n elements: its 16-byte build when every pointer is aligned and n
-   * and `widths` (the channel counts its index math splits rows by) divide by the vector width.
-   */
-  private runVector(name: string, n: number, args: number[], widths: readonly number[]): void {
-    const wide = this.vectorFits(name, args, [n, ...widths]);
-    this.run(wide ? `${name}_v` : name, wide ? n / this.vectorWidth : n, args);
-  }
-
-  /** `detail` names the op by its shape in profiles (built only when profiling). */
-  private timed(name: string, f: () => void, detail?: () => string): void {
-    this.launches++;
-    f();
-    this.profiler?.mark(detail ? `${name} ${detail()}` : name, this.capturing);
-  }
-
-  private empty(shape: readonly number[], bytesPer = this.elementBytes): T {
-    const n = numel(shape);
-    if (n > MAX_ELEMENTS) throw new FiseditError(`cuda backend: a tensor of shape ${shapeString(shape)} has more than 2^32 elements, beyond this backend's 32-bit indexing`);
-    return new Tensor(shape, this.pool.alloc(n * bytesPer));
-  }
-
-  private p(t: Tensor): number {
-    const s = t.storage;
-    if (!(s instanceof DeviceBuffer)) throw new Error('tensor does not belong to the cuda backend');
-    // another backend's work runs on its own stream: reading its tensor here would race with it
-    if (s.pool !== this.pool) throw new FiseditError('tensor belongs to another cuda backend: move it with toHost/fromHost');
-    if (s.freed) throw new Error(`tensor ${shapeString(t.shape)} was used after its scope ended`);
-    return s.ptr;
-  }
-
-  private upload(data: ArrayBufferView, shape: readonly number[], bytes: number): T {
-    // a graph would read the host array again at every replay, long after it is gone
-    if (this.capturing) throw new FiseditError('cuda backend: a replayable call uploaded host data while being recorded; pass it as an input instead');
-    const t = this.empty(shape, bytes / Math.max(1, numel(shape)));
-    if (data.byteLength) this.driver.upload(t.storage.ptr, data);
-    return t;
-  }
-
-  private ints(values: Int32Array | Uint8Array): T {
-    return this.upload(values, [values.length], values.byteLength);
-  }
-
-  /**
-   * Index lists of a sparse plan on the device, uploaded once: a plan's arrays are fixed for its
-   * edit, and an upload on the default stream waits for all queued work (a sync per op otherwise).
-   * They live in memory of their own (pool.own), uploaded at once: so a replayable call's first run,
-   * which is recorded, can upload them. They outlive any scope, so the ops that take them need none.
-   */
-  private readonly planArrays = new WeakMap<Int32Array | Uint8Array, T>();
-  private indices(values: Int32Array | Uint8Array): T {
-    let t = this.planArrays.get(values);
-    if (!t) {
-      t = new Tensor([values.length], this.pool.own(Math.max(values.byteLength, 1)));
-      if (values.byteLength) this.driver.uploadNow(t.storage.ptr, values);
-      this.planArrays.set(values, t);
-    }
-    return t;
-  }
-
-  fromHost(d: Float32Array, shape: readonly number[]): Tensor {
-    if (d.length !== numel(shape)) throw new FiseditError(`fromHost: ${d.length} values for shape ${shapeString(shape)}`);
-    if (this.elementBytes === 4) return this.upload(d, shape, d.byteLength);
-    // float32 goes up as it is and is rounded on the device (a host loop over 866 M weights is slow)
-    const out = this.empty(shape);
-    this.tidy(() => this.run('k_from_f32', d.length, [this.p(this.upload(d, shape, d.byteLength)), out.storage.ptr, d.length]));
-    return out;
-  }
-
-  /** A zero-filled tensor (device memory; GpuOutOfMemory when it does not fit). */
-  zeros(shape: readonly number[]): Tensor {
-    const t = this.empty(shape);
-    this.driver.zero(t.storage.ptr, t.size * this.elementBytes);
-    return t;
-  }
-
-  toHost(t: Tensor): Float32Array {
-    const out = new Float32Array(t.size);
-    if (!out.length) return out;
-    if (this.elementBytes === 4) this.driver.download(out, this.p(t));
-    else this.tidy(() => {
-      const wide = this.empty(t.shape, 4);
-      this.run('k_to_f32', t.size, [this.p(t), wide.storage.ptr, t.size]);
-      this.driver.download(out, wide.storage.ptr);
-    });
-    return out;
-  }
-
-  toBytes(t: Tensor, into?: Uint8Array): Uint8Array {
-    const out = into ?? new Uint8Array(t.size * this.elementBytes);
-    checkBytes('toBytes', out, t.shape, this.elementBytes);
-    if (!out.length) return out;
-    const dst = this.pinned.address(out);
-    if (dst === undefined || dst % VECTOR_BYTES) this.driver.download(out, this.p(t));
-    else {
-      this.copyMany([[dst, this.p(t), out.byteLength]]); // into page-locked memory: a kernel writes it over PCIe
-      this.driver.synchronize();
-    }
-    return out;
-  }
-
-  fromBytes(bytes: Uint8Array, shape: readonly number[]): Tensor {
-    checkBytes('fromBytes', bytes, shape, this.elementBytes);
-    return this.upload(bytes, shape, bytes.byteLength);
-  }
-
-  /** Page-locked host memory (pinned.ts). */
-  private readonly pinned: PinnedMemory;
-
-  hostBuffer(bytes: number): Uint8Array {
-    return this.pinned.alloc(bytes);
-  }
-
-  /**
-   * From page-locked memory, one k_copy_many on a second stream reads the host bytes over PCIe
-   * (the copy engines stay free: small uploads of the main stream would queue behind a long DMA);
-   * other bytes upload in stream order.
-   */
-  prefetch(items: readonly HostBytes[]): Prefetched {
-    if (this.capturing) throw new FiseditError('cuda backend: prefetch while a replayable call is being recorded');
-    const copies: Copy[] = [];
-    const tensors = items.map(({ bytes, shape }) => {
-      const src = this.pinned.address(bytes);
-      if (src === undefined || src % VECTOR_BYTES) return this.keep(this.fromBytes(bytes, shape));
-      checkBytes('prefetch', bytes, shape, this.elementBytes);
-      const t = this.keep(this.empty(shape)) as T;
-      copies.push([t.storage.ptr, src, bytes.byteLength]);
-      return t;
-    });
-    const { table, chunks } = copyTable(copies);
-    if (!chunks) return { tensors, ready() {} };
-    const onDevice = this.keep(this.empty([table.length], 4)) as T; // released once the copies are ordered before the reads
-    const fn = this.fns.get('k_copy_many');
-    const done = this.driver.behind((side) => {
-      this.driver.upload(onDevice.storage.ptr, table, side);
-      this.driver.launch(fn, 'k_copy_many', Math.min(chunks, PREFETCH_BLOCKS), 256, KERNELS.k_copy_many!, [onDevice.storage.ptr, copies.length, chunks], 0, 1, side);
-    });
-    let waited = false;
-    return {
-      tensors,
-      ready: () => {
-        if (waited) return;
-        waited = true;
-        this.driver.await(done);
-        this.dispose(onDevice);
-      },
-    };
-  }
-
-  convWeight(d: Float32Array, shape: readonly [number, number, number, number]): Tensor {
-    const [o, i, kh, kw] = shape;
-    return this.fromHost(oihwToOhwi(d, shape), [o, kh, kw, i]);
-  }
-
-
-  dispose(t: Tensor): void {
-    this.pool.release(t.storage as DeviceBuffer);
-  }
-
-  /** The result's tensors (a tensor, or an array of them) outlive the scope. */
-  tidy<R>(f: () => R): R {
-    const buffers = (r: unknown): DeviceBuffer[] => (r instanceof Tensor ? [r.storage as DeviceBuffer] : Array.isArray(r) ? r.flatMap(buffers) : []);
-    return this.pool.tidy(f, buffers);
-  }
-
-  keep(t: Tensor): Tensor {
-    this.pool.persist(t.storage as DeviceBuffer);
-    return t;
-  }
-
-  synchronize(): void {
-    this.driver.synchronize();
-  }
-
-  /** Replayable calls as CUDA graphs (replays.ts). */
-  readonly replays: GraphReplays;
-
-  replayable(key: string, inputs: readonly Tensor[], f: (...inputs: Tensor[]) => Tensor[]): Tensor[] {
-    return this.replays.call(key, inputs, f, this.profiler !== undefined); // profiling: a graph with the profiler's events in it
-  }
-
-  forget(key: string): void {
-    this.replays.forget(key);
-  }
-
-  /** [dst, src, bytes] device copies in one launch (a driver call each costs ~5 us of host time). */
-  private copyMany(copies: readonly Copy[]): void {
-    const { table, chunks } = copyTable(copies);
-    if (!chunks) return;
-    this.tidy(() => this.run('k_copy_many', 0, [this.p(this.upload(table, [table.length], table.byteLength)), copies.length, chunks], 256, Math.min(chunks, COPY_BLOCKS_PER_SM * this.driver.multiprocessors)));
   }
 
   linear(x: Tensor, w: Tensor, b?: Tensor, residual?: Tensor): Tensor {
@@ -561,11 +294,6 @@ export class CudaBackend implements Backend {
     });
   }
 
-  reshape(x: Tensor, shape: readonly number[]): Tensor {
-    if (numel(shape) !== x.size) throw new Error(`reshape: ${shapeString(x.shape)} cannot become ${shapeString(shape)}`);
-    return new Tensor(shape, x.storage);
-  }
-
   channelAffine(x: Tensor, a: ChannelAffine, silu = false): Tensor {
     const out = this.empty(x.shape);
     this.runVector('k_channel_affine', x.size, [this.p(x), this.p(a.scale), this.p(a.shift), this.p(out), x.size / x.shape[0]!, x.channels, silu ? 1 : 0, x.size], [x.channels]);
@@ -627,25 +355,4 @@ export class CudaBackend implements Backend {
     this.run('k_remap_probs', n, [this.p(out), this.p(source), this.p(this.indices(map)), heads, lq, lk, source.shape[3]!, item, n]);
     return out;
   }
-}
-
-/**
- * What k_copy_many reads: dst, src, bytes and first chunk of each copy as 64-bit words (written as
- * 32-bit halves: BigInt conversions took ~0.3 ms of a replay's host time); and how many chunks in all.
- */
-function copyTable(copies: readonly Copy[]): { table: Uint32Array; chunks: number } {
-  const table = new Uint32Array(copies.length * 8);
-  const put = (at: number, v: number) => {
-    table[at] = v % 0x100000000;
-    table[at + 1] = Math.floor(v / 0x100000000);
-  };
-  let chunks = 0;
-  copies.forEach(([d, s, b], i) => {
-    put(8 * i, d);
-    put(8 * i + 2, s);
-    put(8 * i + 4, b);
-    put(8 * i + 6, chunks);
-    chunks += Math.ceil(b / COPY_CHUNK);
-  });
-  return { table, chunks };
 }

@@ -157,8 +157,8 @@ export class Cudnn {
 /**
  * Which shapes share an algorithm choice: the batch size aside (a sparse step's tile batches change
  * with every edit), and for unpadded convolutions (the sparse engine's tiles) the spatial size
- * aside too. Tiles come in a new size for each block size APSC picks, the heuristic answers ~5.6 ms
- * later each time (a sparse edit's host profile), and its answer was implicit-precomp GEMM for every
+ * aside too. Tiles come in a new size for each block size APSC picks, the heuristic answers ~5.5 ms
+ * later each time (bench/results/2026-11-30-edit-host-profile.md), and its answer was implicit-precomp GEMM for every
  * tile in the profiles of bench:edit. A reused choice is checked against the shape first (fits).
  */
 function algorithmKey(s: ConvShape): string {

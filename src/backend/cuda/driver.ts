@@ -65,7 +65,6 @@ export class Driver {
       cuGetErrorName: 'int cuGetErrorName(int error, _Out_ const char **name)',
       cuFuncSetAttribute: 'int cuFuncSetAttribute(void *fn, int attrib, int value)',
       cuEventCreate: 'int cuEventCreate(_Out_ void **event, unsigned int flags)',
-      cuEventRecord: 'int cuEventRecord(void *event, void *stream)',
       cuEventRecordWithFlags: 'int cuEventRecordWithFlags(void *event, void *stream, unsigned int flags)',
       cuEventQuery: 'int cuEventQuery(void *event)',
       cuEventElapsedTime: 'int cuEventElapsedTime_v2(_Out_ float *ms, void *start, void *end)',
@@ -151,8 +150,9 @@ export class Driver {
     if (bytes) this.check('cuMemsetD8Async', this.f.cuMemsetD8Async!(dst, 0, bytes, this.stream));
   }
 
-  synchronize(): void {
-    this.check('cuStreamSynchronize', this.f.cuStreamSynchronize!(this.stream));
+  /** Waits for the work queued on the stream (the main one by default). */
+  synchronize(stream = this.stream): void {
+    this.check('cuStreamSynchronize', this.f.cuStreamSynchronize!(stream));
   }
 
   /**
@@ -193,8 +193,8 @@ export class Driver {
    * `inGraph` (only while the stream is captured): the record becomes a node of the graph (an
    * external event node), so each replay records it (and it times the graph's nodes).
    */
-  record(event: unknown, inGraph = false): void {
-    this.check('cuEventRecord', this.f.cuEventRecordWithFlags!(event, this.stream, inGraph ? 1 : 0)); // CU_EVENT_RECORD_EXTERNAL
+  record(event: unknown, inGraph = false, stream = this.stream): void {
+    this.check('cuEventRecord', this.f.cuEventRecordWithFlags!(event, stream, inGraph ? 1 : 0)); // CU_EVENT_RECORD_EXTERNAL
   }
 
   /**
@@ -226,7 +226,7 @@ export class Driver {
     this.check('cuStreamWaitEvent', this.f.cuStreamWaitEvent!(side, queued, 0));
     this.destroyEvent(queued); // released once the wait is over
     f(side);
-    this.check('cuEventRecord', this.f.cuEventRecord!(done, side));
+    this.record(done, false, side);
     return done;
   }
 
@@ -237,7 +237,7 @@ export class Driver {
   uploadNow(dst: number, src: ArrayBufferView): void {
     const side = this.sideStream();
     this.upload(dst, src, side);
-    this.check('cuStreamSynchronize', this.f.cuStreamSynchronize!(side));
+    this.synchronize(side);
   }
 
   private sideStream(): unknown {

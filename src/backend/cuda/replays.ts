@@ -2,8 +2,9 @@
 // against input buffers of the graph's own while the stream records (creating the GEMM and
 // convolution plans on the way), every block handed out meanwhile becomes the graph's, and the
 // graph is replayed, this call included. Each call copies its inputs into the graph's buffers and its
-// results out of them (the next replay overwrites them). Running the first call eagerly instead, as
-// before, cost an edit ~80 ms: an eager sparse step with every plan new, then the capture.
+// results out of them (the next replay overwrites them). An eager first call, as before, made each
+// edit run a sparse step eagerly with every plan new before recording it
+// (bench/results/2026-11-30-edit-cuda-fp16-{host-tier-stream,capture-first}.json).
 // Since every replay copies its inputs in afresh, the graph may write into its input copies (a
 // scatter into a base map needs no second copy); such a copy then comes out as a result.
 import { Tensor, shapeString } from '../../tensor/tensor.js';

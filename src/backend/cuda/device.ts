@@ -1,0 +1,313 @@
+// The device under the cuda backend's ops: the stream and the caching allocator, kernels compiled by
+// NVRTC and launched (with the profiler's marks), moving tensors between host and device (the host
+// tier's page-locked memory and prefetch included), tidy scopes, and replayable calls as CUDA graphs.
+// The op set (cuda.ts) builds on this and adds cuBLAS(Lt), cuDNN and the kernels' arithmetic.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { checkBytes, type HostBytes, type Prefetched } from '../backend.js';
+import { Tensor, numel, oihwToOhwi, shapeString } from '../../tensor/tensor.js';
+import { FiseditError } from '../../io/errors.js';
+import { storageBytes, type Precision } from './precision.js';
+import { Driver, type ArgKind } from './driver.js';
+import { DeviceBuffer, MemoryPool } from './memory.js';
+import { compileCubin } from './nvrtc.js';
+import { PinnedMemory } from './pinned.js';
+import { COPY_BLOCKS_PER_SM, COPY_CHUNK, KERNELS, KERNEL_DIR, OPS_KERNELS, PREFETCH_BLOCKS, VECTOR_BYTES } from './kernels.js';
+import { GraphReplays, type Copy } from './replays.js';
+import { Profiler } from './profiler.js';
+
+/** The kernels index elements with 32-bit integers. */
+const MAX_ELEMENTS = 2 ** 32 - 1;
+
+export type T = Tensor<DeviceBuffer>;
+
+export abstract class CudaDevice {
+  readonly elementBytes: number;
+  readonly driver: Driver;
+  readonly pool: MemoryPool;
+  /** Page-locked host memory (pinned.ts). */
+  private readonly pinned: PinnedMemory;
+  /** Kernels by name, from every module loaded. */
+  protected readonly fns = new Map<string, unknown>();
+  /** True while a replayable call is being recorded as a graph. */
+  protected capturing = false;
+  /** Replayable calls as CUDA graphs (replays.ts). */
+  readonly replays: GraphReplays;
+
+  /** Opens the GPU and loads kernels/ops.cu for the precision's storage type. */
+  constructor(ordinal: number, readonly math: Precision) {
+    this.driver = new Driver(ordinal);
+    this.pool = new MemoryPool(this.driver);
+    this.pinned = new PinnedMemory(this.driver);
+    this.elementBytes = storageBytes(math);
+    this.load('ops', OPS_KERNELS, math === 'fp16' ? ['-DFISEDIT_HALF'] : []);
+    this.replays = new GraphReplays({
+      driver: this.driver,
+      pool: this.pool,
+      elementBytes: this.elementBytes,
+      stage: (shape) => this.keep(this.empty(shape)) as T,
+      keepAll: (f) => this.tidy(f).map((t) => this.keep(t) as T),
+      reshape: (t, shape) => this.reshape(t, shape),
+      ptr: (t) => this.p(t),
+      copyMany: (copies) => this.copyMany(copies),
+      launched: () => this.launches++,
+      recording: (on) => (this.capturing = on),
+    });
+  }
+
+  /** Compiles (or takes from the cubin cache) kernels/<file>.cu for this GPU and loads its kernels. */
+  protected load(file: string, kernels: Record<string, ArgKind[]>, options: string[], target = `sm_${this.driver.computeCapability.join('')}`): void {
+    const module = this.driver.loadModule(compileCubin(readFileSync(join(KERNEL_DIR, `${file}.cu`), 'utf8'), file, target, options));
+    for (const name of Object.keys(kernels)) this.fns.set(name, this.driver.getFunction(module, name));
+  }
+
+  protected run(name: string, n: number, args: number[], block = 256, grid?: number, sharedBytes = 0, gridY = 1, detail?: () => string): void {
+    const g = grid ?? Math.min(Math.ceil(n / block), 1 << 20);
+    if (g === 0 || gridY === 0) return; // nothing to compute (e.g. no active tokens)
+    this.timed(name, () => this.driver.launch(this.fns.get(name), name, g, block, KERNELS[name]!, args, sharedBytes, gridY), detail);
+  }
+
+  /** Kernel and GEMM launches since the backend was made. */
+  launches = 0;
+  protected profiler: Profiler | undefined;
+
+  /**
+   * Starts timing each op on the GPU (profiler.ts). Replayable calls are then recorded afresh with an
+   * event node after each op and replayed once. The stream is held for `holdMs` while the host queues the work.
+   */
+  profileStart(holdMs = 200): void {
+    if (this.profiler) throw new Error('cuda backend: already profiling');
+    this.profiler = new Profiler(this.driver, () => this.driver.launch(this.fns.get('k_hold'), 'k_hold', 1, 1, KERNELS.k_hold!, [holdMs * 1e6]));
+  }
+
+  profileEnd(): ReturnType<Profiler['finish']> {
+    const p = this.profiler;
+    if (!p) throw new Error('cuda backend: not profiling');
+    this.profiler = undefined;
+    return p.finish();
+  }
+
+  /** Elements a thread of a k_x_v kernel handles. */
+  protected get vectorWidth(): number {
+    return VECTOR_BYTES / this.elementBytes;
+  }
+
+  /** Whether a kernel may take vectorWidth elements at a time: aligned pointers, counts that divide. */
+  protected vectorFits(name: string, args: readonly number[], counts: readonly number[]): boolean {
+    const kinds = KERNELS[name]!;
+    return counts.every((m) => m % this.vectorWidth === 0) && args.every((a, i) => kinds[i] !== 'ptr' || a % VECTOR_BYTES === 0);
+  }
+
+  /**
+   * Launches a VECTOR_KERNEL over n elements: its 16-byte build when every pointer is aligned and n
+   * and `widths` (the channel counts its index math splits rows by) divide by the vector width.
+   */
+  protected runVector(name: string, n: number, args: number[], widths: readonly number[]): void {
+    const wide = this.vectorFits(name, args, [n, ...widths]);
+    this.run(wide ? `${name}_v` : name, wide ? n / this.vectorWidth : n, args);
+  }
+
+  /** `detail` names the op by its shape in profiles (built only when profiling). */
+  protected timed(name: string, f: () => void, detail?: () => string): void {
+    this.launches++;
+    f();
+    this.profiler?.mark(detail ? `${name} ${detail()}` : name, this.capturing);
+  }
+
+  protected empty(shape: readonly number[], bytesPer = this.elementBytes): T {
+    const n = numel(shape);
+    if (n > MAX_ELEMENTS) throw new FiseditError(`cuda backend: a tensor of shape ${shapeString(shape)} has more than 2^32 elements, beyond this backend's 32-bit indexing`);
+    return new Tensor(shape, this.pool.alloc(n * bytesPer));
+  }
+
+  protected p(t: Tensor): number {
+    const s = t.storage;
+    if (!(s instanceof DeviceBuffer)) throw new Error('tensor does not belong to the cuda backend');
+    // another backend's work runs on its own stream: reading its tensor here would race with it
+    if (s.pool !== this.pool) throw new FiseditError('tensor belongs to another cuda backend: move it with toHost/fromHost');
+    if (s.freed) throw new Error(`tensor ${shapeString(t.shape)} was used after its scope ended`);
+    return s.ptr;
+  }
+
+  protected upload(data: ArrayBufferView, shape: readonly number[], bytes: number): T {
+    // a graph would read the host array again at every replay, long after it is gone
+    if (this.capturing) throw new FiseditError('cuda backend: a replayable call uploaded host data while being recorded; pass it as an input instead');
+    const t = this.empty(shape, bytes / Math.max(1, numel(shape)));
+    if (data.byteLength) this.driver.upload(t.storage.ptr, data);
+    return t;
+  }
+
+  protected ints(values: Int32Array | Uint8Array): T {
+    return this.upload(values, [values.length], values.byteLength);
+  }
+
+  /**
+   * Index lists of a sparse plan on the device, uploaded once: a plan's arrays are fixed for its
+   * edit, and an upload on the default stream waits for all queued work (a sync per op otherwise).
+   * They live in memory of their own (pool.own), uploaded at once: so a replayable call's first run,
+   * which is recorded, can upload them. They outlive any scope, so the ops that take them need none.
+   */
+  private readonly planArrays = new WeakMap<Int32Array | Uint8Array, T>();
+  protected indices(values: Int32Array | Uint8Array): T {
+    let t = this.planArrays.get(values);
+    if (!t) {
+      t = new Tensor([values.length], this.pool.own(Math.max(values.byteLength, 1)));
+      if (values.byteLength) this.driver.uploadNow(t.storage.ptr, values);
+      this.planArrays.set(values, t);
+    }
+    return t;
+  }
+
+  fromHost(d: Float32Array, shape: readonly number[]): Tensor {
+    if (d.length !== numel(shape)) throw new FiseditError(`fromHost: ${d.length} values for shape ${shapeString(shape)}`);
+    if (this.elementBytes === 4) return this.upload(d, shape, d.byteLength);
+    // float32 goes up as it is and is rounded on the device (a host loop over 866 M weights is slow)
+    const out = this.empty(shape);
+    this.tidy(() => this.run('k_from_f32', d.length, [this.p(this.upload(d, shape, d.byteLength)), out.storage.ptr, d.length]));
+    return out;
+  }
+
+  /** A zero-filled tensor (device memory; GpuOutOfMemory when it does not fit). */
+  zeros(shape: readonly number[]): Tensor {
+    const t = this.empty(shape);
+    this.driver.zero(t.storage.ptr, t.size * this.elementBytes);
+    return t;
+  }
+
+  toHost(t: Tensor): Float32Array {
+    const out = new Float32Array(t.size);
+    if (!out.length) return out;
+    if (this.elementBytes === 4) this.driver.download(out, this.p(t));
+    else this.tidy(() => {
+      const wide = this.empty(t.shape, 4);
+      this.run('k_to_f32', t.size, [this.p(t), wide.storage.ptr, t.size]);
+      this.driver.download(out, wide.storage.ptr);
+    });
+    return out;
+  }
+
+  toBytes(t: Tensor, into?: Uint8Array): Uint8Array {
+    const out = into ?? new Uint8Array(t.size * this.elementBytes);
+    checkBytes('toBytes', out, t.shape, this.elementBytes);
+    if (!out.length) return out;
+    const dst = this.pinned.address(out);
+    if (dst === undefined || dst % VECTOR_BYTES) this.driver.download(out, this.p(t));
+    else {
+      this.copyMany([[dst, this.p(t), out.byteLength]]); // into page-locked memory: a kernel writes it over PCIe
+      this.driver.synchronize();
+    }
+    return out;
+  }
+
+  fromBytes(bytes: Uint8Array, shape: readonly number[]): Tensor {
+    checkBytes('fromBytes', bytes, shape, this.elementBytes);
+    return this.upload(bytes, shape, bytes.byteLength);
+  }
+
+  /** Page-locked host memory (pinned.ts). */
+
+  hostBuffer(bytes: number): Uint8Array {
+    return this.pinned.alloc(bytes);
+  }
+
+  /**
+   * From page-locked memory, one k_copy_many on a second stream reads the host bytes over PCIe
+   * (the copy engines stay free: small uploads of the main stream would queue behind a long DMA);
+   * other bytes upload in stream order.
+   */
+  prefetch(items: readonly HostBytes[]): Prefetched {
+    if (this.capturing) throw new FiseditError('cuda backend: prefetch while a replayable call is being recorded');
+    const copies: Copy[] = [];
+    const tensors = items.map(({ bytes, shape }) => {
+      const src = this.pinned.address(bytes);
+      if (src === undefined || src % VECTOR_BYTES) return this.keep(this.fromBytes(bytes, shape));
+      checkBytes('prefetch', bytes, shape, this.elementBytes);
+      const t = this.keep(this.empty(shape)) as T;
+      copies.push([t.storage.ptr, src, bytes.byteLength]);
+      return t;
+    });
+    const { table, chunks } = copyTable(copies);
+    if (!chunks) return { tensors, ready() {} };
+    const onDevice = this.keep(this.empty([table.length], 4)) as T; // released once the copies are ordered before the reads
+    const fn = this.fns.get('k_copy_many');
+    const done = this.driver.behind((side) => {
+      this.driver.upload(onDevice.storage.ptr, table, side);
+      this.driver.launch(fn, 'k_copy_many', Math.min(chunks, PREFETCH_BLOCKS), 256, KERNELS.k_copy_many!, [onDevice.storage.ptr, copies.length, chunks], 0, 1, side);
+    });
+    let waited = false;
+    return {
+      tensors,
+      ready: () => {
+        if (waited) return;
+        waited = true;
+        this.driver.await(done);
+        this.dispose(onDevice);
+      },
+    };
+  }
+
+  convWeight(d: Float32Array, shape: readonly [number, number, number, number]): Tensor {
+    const [o, i, kh, kw] = shape;
+    return this.fromHost(oihwToOhwi(d, shape), [o, kh, kw, i]);
+  }
+
+  dispose(t: Tensor): void {
+    this.pool.release(t.storage as DeviceBuffer);
+  }
+
+  /** The result's tensors (a tensor, or an array of them) outlive the scope. */
+  tidy<R>(f: () => R): R {
+    const buffers = (r: unknown): DeviceBuffer[] => (r instanceof Tensor ? [r.storage as DeviceBuffer] : Array.isArray(r) ? r.flatMap(buffers) : []);
+    return this.pool.tidy(f, buffers);
+  }
+
+  keep(t: Tensor): Tensor {
+    this.pool.persist(t.storage as DeviceBuffer);
+    return t;
+  }
+
+  synchronize(): void {
+    this.driver.synchronize();
+  }
+
+  replayable(key: string, inputs: readonly Tensor[], f: (...inputs: Tensor[]) => Tensor[]): Tensor[] {
+    return this.replays.call(key, inputs, f, this.profiler !== undefined); // profiling: a graph with the profiler's events in it
+  }
+
+  forget(key: string): void {
+    this.replays.forget(key);
+  }
+
+  /** [dst, src, bytes] device copies in one launch (a driver call each costs ~5 us of host time). */
+  protected copyMany(copies: readonly Copy[]): void {
+    const { table, chunks } = copyTable(copies);
+    if (!chunks) return;
+    this.tidy(() => this.run('k_copy_many', 0, [this.p(this.upload(table, [table.length], table.byteLength)), copies.length, chunks], 256, Math.min(chunks, COPY_BLOCKS_PER_SM * this.driver.multiprocessors)));
+  }
+
+  reshape(x: Tensor, shape: readonly number[]): Tensor {
+    if (numel(shape) !== x.size) throw new Error(`reshape: ${shapeString(x.shape)} cannot become ${shapeString(shape)}`);
+    return new Tensor(shape, x.storage);
+  }
+}
+
+/**
+ * What k_copy_many reads: dst, src, bytes and first chunk of each copy as 64-bit words (written as
+ * 32-bit halves: BigInt conversions took ~0.3 ms of a replay's host time); and how many chunks in all.
+ */
+function copyTable(copies: readonly Copy[]): { table: Uint32Array; chunks: number } {
+  const table = new Uint32Array(copies.length * 8);
+  const put = (at: number, v: number) => {
+    table[at] = v % 0x100000000;
+    table[at + 1] = Math.floor(v / 0x100000000);
+  };
+  let chunks = 0;
+  copies.forEach(([d, s, b], i) => {
+    put(8 * i, d);
+    put(8 * i + 2, s);
+    put(8 * i + 4, b);
+    put(8 * i + 6, chunks);
+    chunks += Math.ceil(b / COPY_CHUNK);
+  });
+  return { table, chunks };
+}
