@@ -73,14 +73,14 @@ gpu.pool.peak = inUseBeforeDense;
 const plainDenseStepMs = (() => {
   const { context } = sd.encodeText(['', gen.prompt]);
   const sched = sd.scheduler(steps, 'dpmpp2m');
-  const x = sd.initialNoise(3, [lat, lat]);
-  const ms: number[] = [];
-  for (let i = 0; i < 13; i++) {
-    const t0 = performance.now();
-    sd.guidedOutput(sched, 0, x, context, 7.5, [lat, lat]);
-    if (i >= 3) ms.push(performance.now() - t0);
-  }
-  return median(ms);
+  const x = gpu.latents.fromHost(sd.initialNoise(3, [lat, lat]));
+  // queued back to back as a generation queues its steps (the host waits for none), timed over ten
+  for (let i = 0; i < 3; i++) sd.guidedOutput(sched, 0, x, context, 7.5, [lat, lat]);
+  gpu.synchronize();
+  const t0 = performance.now();
+  for (let i = 0; i < 10; i++) sd.guidedOutput(sched, 0, x, context, 7.5, [lat, lat]);
+  gpu.synchronize();
+  return (performance.now() - t0) / 10;
 })();
 console.log(`plain dense step (graph): ${plainDenseStepMs.toFixed(1)} ms`);
 // how many 50-step sessions one GPU holds: its memory less weights and a step's working memory, over
@@ -103,17 +103,27 @@ const bins = [{ name: '~5%', lo: 0.03, hi: 0.07 }, { name: '~15%', lo: 0.13, hi:
 const rows: Record<string, unknown>[] = [];
 const inBin = (lo: number, hi: number) => set.masks.filter((m) => maskFraction(m.mask) >= lo && maskFraction(m.mask) < hi);
 
-/**
- * One edit with `mask`, timed per step from the step callbacks (the median is a replayed step: the
- * first sparse step of an edit records the graph, with every GEMM and convolution plan new); then released.
- */
 /** An edit's whole time, dense and sparse steps and decode, in seconds. */
 const wholeEditS = (v: Version) => (v.timings.denseMs + v.timings.sparseMs + v.timings.decodeMs) / 1000;
+/**
+ * Steps of an edit before its timed stretch: its sparse graphs are recorded at step 0 and at the
+ * first step past the recorded probabilities (gen.recordSteps), with every GEMM and convolution plan new.
+ */
+const untimedSteps = gen.recordSteps + 2;
 
-async function measuredEdit(mask: Uint8Array, report: (v: Version, medianStepMs: number) => void): Promise<void> {
-  const stamps: number[] = [performance.now()];
-  const v = session.edit('a dog sitting on the sofa with a hat', { mask, from: 0, norm, onStep: () => stamps.push(performance.now()) });
-  report(v, median(stamps.slice(1).map((t, i) => t - stamps[i]!)));
+/**
+ * One edit with `mask`, then released. A replayed step's time: the steps from untimedSteps on, as
+ * the edit queues them (the host waits for none), from a synchronisation before them to one after.
+ */
+async function measuredEdit(mask: Uint8Array, report: (v: Version, stepMs: number) => void): Promise<void> {
+  const stamps = new Map<number, number>();
+  const onStep = (step: number) => {
+    if (step !== untimedSteps && step !== steps) return;
+    gpu.synchronize();
+    stamps.set(step, performance.now());
+  };
+  const v = session.edit('a dog sitting on the sofa with a hat', { mask, from: 0, norm, onStep });
+  report(v, (stamps.get(steps)! - stamps.get(untimedSteps)!) / (steps - untimedSteps));
   session.checkout(0);
   session.release(v.id);
   await gc();
@@ -147,9 +157,9 @@ let sparseProfileMs = 0;
 if (probe) {
   const phases = (gpu.replays.phases = { copyInMs: 0, graphMs: 0, copyOutMs: 0, calls: 0 });
   const allocs0 = gpu.pool.driverAllocs;
-  await measuredEdit(probe.mask, (v, medianStepMs) => {
+  await measuredEdit(probe.mask, (v, stepMs) => {
     const per = (x: number) => +(x / phases.calls).toFixed(2);
-    replayPhases = { copyInMs: per(phases.copyInMs), graphMs: per(phases.graphMs), copyOutMs: per(phases.copyOutMs), replays: phases.calls, medianStepMs: +medianStepMs.toFixed(2), cuMemAllocPerStep: +((gpu.pool.driverAllocs - allocs0) / v.timings.sparseSteps).toFixed(1) };
+    replayPhases = { copyInMs: per(phases.copyInMs), graphMs: per(phases.graphMs), copyOutMs: per(phases.copyOutMs), replays: phases.calls, stepMs: +stepMs.toFixed(2), cuMemAllocPerStep: +((gpu.pool.driverAllocs - allocs0) / v.timings.sparseSteps).toFixed(1) };
   });
   gpu.replays.phases = undefined;
   console.log('replayed sparse step by phase (per replay, synchronised):', JSON.stringify(replayPhases));

@@ -3,14 +3,16 @@ import { describe, it } from 'node:test';
 import { alignTokens } from '../src/edit/align.js';
 import { composite, pixelRegion } from '../src/edit/composite.js';
 import { Random } from '../src/util/random.js';
-import { automaticMask, checkMask, differenceLevels, equalisedThreshold, latentDifference, open2x2, otsu, resampleMask } from '../src/edit/mask.js';
+import { automaticMask, checkMask, differenceLevels, equalisedThreshold, open2x2, otsu, resampleMask } from '../src/edit/mask.js';
+import { CpuBackend } from '../src/backend/cpu/cpu.js';
 import { SparsePlan, planConv } from '../src/edit/plan.js';
 
 const grid = (rows: string[]) => Uint8Array.from(rows.join(''), (c) => (c === '#' ? 1 : 0));
 
 describe('automatic mask recipe', () => {
   it('sums channel differences per pixel', () => {
-    const d = latentDifference(new Float32Array([1, 2, 3, 4]), new Float32Array([0, 4, 3, 3]), 2);
+    const lat = new CpuBackend().latents;
+    const d = lat.toHost(lat.channelAbsDiff(new Float32Array([1, 2, 3, 4]), new Float32Array([0, 4, 3, 3]), 2));
     assert.deepEqual([...d], [3, 1]);
   });
 

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Config } from '../src/io/config.js';
 import { createScheduler } from '../src/schedulers/index.js';
+import { hostLatentMath, type Latent } from '../src/backend/latents.js';
 
 const base = { num_train_timesteps: 1000, beta_start: 0.00085, beta_end: 0.012, beta_schedule: 'scaled_linear' };
 
@@ -28,13 +29,13 @@ describe('schedulers', () => {
 
   it('exposes and restores the multistep history (what an edit resets outside its mask)', () => {
     const s = createScheduler(new Config('t', { _class_name: 'DPMSolverMultistepScheduler', ...base }), 5);
-    let x: Float32Array = new Float32Array([1, -1, 0.5]);
+    let x: Latent = new Float32Array([1, -1, 0.5]);
     x = s.step(new Float32Array([0.1, 0.2, 0.3]), 0, x);
     const branch = s.clone();
     const h = s.history();
     assert.equal(h.length, 1);
     const a = s.step(new Float32Array([0.3, 0.2, 0.1]), 1, x);
-    branch.restoreHistory(h.map((arr) => arr.slice()));
+    branch.restoreHistory(h.map((arr) => hostLatentMath.toHost(arr).slice()));
     assert.deepEqual(branch.step(new Float32Array([0.3, 0.2, 0.1]), 1, x), a);
   });
 });

@@ -2,6 +2,7 @@
 // never model logic. Every activation is channels-last (see tensor/tensor.ts).
 import { FiseditError } from '../io/errors.js';
 import { numel, shapeString, type Tensor } from '../tensor/tensor.js';
+import type { LatentOps } from './latents.js';
 
 export interface Conv2dOptions {
   stride?: number;
@@ -55,6 +56,8 @@ export interface Backend {
   readonly name: string;
   /** Bytes a stored tensor element takes (what the edit cache is accounted in). */
   readonly elementBytes: number;
+  /** The sampling loop's float32 vectors (latents, scheduler history), kept where this backend computes. */
+  readonly latents: LatentOps;
 
   /** Host float32 data in the given (channels-last) shape -> a tensor on this backend. */
   fromHost(data: Float32Array, shape: readonly number[]): Tensor;

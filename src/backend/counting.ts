@@ -3,12 +3,14 @@
 // without weights (e.g. the full-size SD 2 U-Net on a 2-core machine).
 import type { AttentionOptions, Backend, ChannelAffine, Conv2dOptions, HostBytes, Prefetched, TileSet } from './backend.js';
 import { Tensor, numel } from '../tensor/tensor.js';
+import { HostLatents } from './latents.js';
 
 const shapeOnly = (shape: readonly number[]) => new Tensor<null>(shape, null);
 
 export class CountingBackend implements Backend {
   readonly name = 'counting';
   readonly elementBytes = 4;
+  readonly latents = new HostLatents(this);
   /** Where MACs are attributed now (set by whoever drives the model). */
   scope = 'other';
   readonly macs = new Map<string, number>();

@@ -4,6 +4,7 @@
 // version's cache of the step comes out as results.
 import type { Backend } from '../backend/backend.js';
 import type { UNet2DConditionModel } from '../models/unet.js';
+import type { TextKeysValues } from '../models/attention.js';
 import type { StepContext } from '../models/step-context.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { StepCache } from './cache.js';
@@ -54,14 +55,15 @@ export class CachedSteps {
   }
 
   /** The U-Net output of one step in the context `make` builds; the new cache goes into rec. */
-  run(sample: Tensor, times: Tensor, context: Tensor, base: StepCache, rec: StepCache, variant: string, make: (base: StepCache, rec: StepCache) => StepContext): Tensor {
+  run(sample: Tensor, times: Tensor, text: TextKeysValues, base: StepCache, rec: StepCache, variant: string, make: (base: StepCache, rec: StepCache) => StepContext): Tensor {
     const inputs = flatten(base);
+    const textTensors = text.tensors();
     const id = `${this.key} ${variant} ${inputs.slots.join(',')}`;
-    const results = this.ops.replayable(id, [sample, times, context, ...inputs.tensors], (s, e, k, ...staged) => {
+    const results = this.ops.replayable(id, [sample, times, ...textTensors, ...inputs.tensors], (s, e, ...rest) => {
       const b = new StepCache();
-      fill(b, inputs.slots, staged, (t) => t);
+      fill(b, inputs.slots, rest.slice(textTensors.length), (t) => t);
       const r = new StepCache();
-      const out = this.unet.forwardEmbedded(s, e, k, { ctx: make(b, r) });
+      const out = this.unet.forwardEmbedded(s, e, text.withTensors(rest.slice(0, textTensors.length)), { ctx: make(b, r) });
       const made = flatten(r);
       this.layouts.set(id, made.slots);
       return [out, ...made.tensors];
@@ -84,10 +86,10 @@ export class SparseSteps {
     this.calls = new CachedSteps(ops, unet, 'edit');
   }
 
-  run(sample: Tensor, times: Tensor, context: Tensor, base: StepCache, rec: StepCache, o: SparseOptions): Tensor {
+  run(sample: Tensor, times: Tensor, text: TextKeysValues, base: StepCache, rec: StepCache, o: SparseOptions): Tensor {
     // steps that record cross-attention probabilities do other work than the later ones
     const variant = `sparse ${o.recordProbs ? 'probs' : 'plain'} ${o.norm} ${o.attention}`;
-    return this.calls.run(sample, times, context, base, rec, variant, (b, r) => new SparseContext(this.ops, this.plan, b, r, o));
+    return this.calls.run(sample, times, text, base, rec, variant, (b, r) => new SparseContext(this.ops, this.plan, b, r, o));
   }
 
   end(): void {

@@ -1,5 +1,6 @@
 // The automatic edit mask (FISEdit's recipe) and the checks on masks a user gives.
-//  1. After each of the first k steps of the edit, D_i = sum over channels |z_new - z_orig|.
+//  1. After each of the first k steps of the edit, D_i = sum over channels |z_new - z_orig|
+//     (LatentOps.channelAbsDiff, where the backend keeps the latents).
 //  2. Min-max normalise each D_i, add them up, min-max normalise the sum, scale to 0..255.
 //  3. Threshold: Otsu's method (on > t), or, for a target edit size, histogram-equalise and cut
 //     at a fixed level.
@@ -8,19 +9,8 @@ import { FiseditError } from '../io/errors.js';
 
 export type Threshold = 'otsu' | { targetSize: number };
 
-/** Per-pixel sum over channels of |a - b|, channels-last [h * w * c] -> [h * w]. */
-export function latentDifference(a: Float32Array, b: Float32Array, channels: number): Float64Array {
-  const out = new Float64Array(a.length / channels);
-  for (let p = 0, i = 0; p < out.length; p++) {
-    let d = 0;
-    for (let k = 0; k < channels; k++, i++) d += Math.abs(a[i]! - b[i]!);
-    out[p] = d;
-  }
-  return out;
-}
-
 /** (x - min) / (max - min), all zeros when the map is constant. */
-export function minMax(x: Float64Array): Float64Array {
+export function minMax(x: Float32Array | Float64Array): Float64Array {
   let lo = Infinity, hi = -Infinity;
   for (const v of x) {
     if (v < lo) lo = v;
@@ -32,7 +22,7 @@ export function minMax(x: Float64Array): Float64Array {
 }
 
 /** The summed, normalised difference maps as 8-bit levels. */
-export function differenceLevels(diffs: readonly Float64Array[]): Uint8Array {
+export function differenceLevels(diffs: readonly (Float32Array | Float64Array)[]): Uint8Array {
   if (diffs.length === 0) throw new FiseditError('the automatic mask needs at least one dense step (k >= 1)');
   const sum = new Float64Array(diffs[0]!.length);
   for (const d of diffs) {
@@ -98,7 +88,7 @@ export function open2x2(mask: Uint8Array, h: number, w: number): Uint8Array {
 }
 
 /** The whole recipe: difference maps of the first k steps -> a binary latent mask. */
-export function automaticMask(diffs: readonly Float64Array[], h: number, w: number, threshold: Threshold = 'otsu'): Uint8Array {
+export function automaticMask(diffs: readonly (Float32Array | Float64Array)[], h: number, w: number, threshold: Threshold = 'otsu'): Uint8Array {
   const levels = differenceLevels(diffs);
   let mask: Uint8Array;
   if (threshold === 'otsu') {

@@ -5,6 +5,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Backend } from '../backend/backend.js';
+import type { Latent, LatentMath } from '../backend/latents.js';
 import { FiseditError } from '../io/errors.js';
 import { SafetensorsFile, writeSafetensors, type TensorToWrite } from '../io/safetensors.js';
 import { GenerationCache, StepCache } from './cache.js';
@@ -12,8 +13,8 @@ import { GenerationCache, StepCache } from './cache.js';
 /** 2: a layer's recorded output includes its residual sum (1 recorded the convolution or proj_out alone). */
 export const SESSION_FORMAT = 2;
 
-/** Writes a version's cache to `file` as float32; `ops` reads its tensors (a backend, or the host tier). */
-export function writeCache(file: string, cache: GenerationCache, ops: Pick<Backend, 'toHost'>): void {
+/** Writes a version's cache to `file` as float32; `ops` reads its tensors (a backend, or the host tier), `latents` its latents. */
+export function writeCache(file: string, cache: GenerationCache, ops: Pick<Backend, 'toHost'>, latents: LatentMath): void {
   const tensors: Record<string, TensorToWrite> = {};
   const f32 = (data: Float32Array, shape: readonly number[]): TensorToWrite => ({ dtype: 'F32', shape, data });
   cache.steps.forEach((s, i) => {
@@ -23,10 +24,10 @@ export function writeCache(file: string, cache: GenerationCache, ops: Pick<Backe
       tensors[`s${i}.n.${name}.scale`] = f32(ops.toHost(a.scale), a.scale.shape);
       tensors[`s${i}.n.${name}.shift`] = f32(ops.toHost(a.shift), a.shift.shape);
     }
-    tensors[`s${i}.latents`] = f32(s.latents, [s.latents.length]);
-    s.history.forEach((h, j) => (tensors[`s${i}.h.${j}`] = f32(h, [h.length])));
+    tensors[`s${i}.latents`] = f32(latents.toHost(s.latents), [s.latents.length]);
+    s.history.forEach((h, j) => (tensors[`s${i}.h.${j}`] = f32(latents.toHost(h), [h.length])));
   });
-  tensors.final = f32(cache.final, [cache.final.length]);
+  tensors.final = f32(latents.toHost(cache.final), [cache.final.length]);
   writeSafetensors(file, tensors, { format: 'fisedit-cache', version: String(SESSION_FORMAT), steps: String(cache.steps.length) });
 }
 
@@ -39,9 +40,10 @@ export function readCache(file: string, ops: Backend): GenerationCache {
     if (f.metadata.version !== String(SESSION_FORMAT)) throw new FiseditError(`${file}: a cache of format ${f.metadata.version ?? 1}, this build reads ${SESSION_FORMAT} (regenerate the session)`);
     const cache = new GenerationCache();
     for (let i = 0; i < steps; i++) cache.steps.push(new StepCache());
-    const history = new Map<number, Float32Array[]>();
+    const history = new Map<number, Latent[]>();
+    const latent = (name: string) => ops.latents.fromHost(f.readFloat32(name));
     for (const name of f.tensors.keys()) {
-      if (name === 'final') { cache.final = f.readFloat32(name); continue; }
+      if (name === 'final') { cache.final = latent(name); continue; }
       const m = /^s(\d+)\.(t|p|n|latents|h)(?:\.(.*))?$/.exec(name);
       if (!m) throw new FiseditError(`${file}: unexpected entry "${name}"`);
       const step = cache.steps[Number(m[1])];
@@ -50,8 +52,8 @@ export function readCache(file: string, ops: Backend): GenerationCache {
       const tensor = () => ops.keep(ops.fromHost(f.readFloat32(name), f.info(name).shape));
       if (m[2] === 't') step.tensors.set(rest, tensor());
       else if (m[2] === 'p') step.probs.set(rest, tensor());
-      else if (m[2] === 'latents') step.latents = f.readFloat32(name);
-      else if (m[2] === 'h') (history.get(Number(m[1])) ?? history.set(Number(m[1]), []).get(Number(m[1]))!)[Number(rest)] = f.readFloat32(name);
+      else if (m[2] === 'latents') step.latents = latent(name);
+      else if (m[2] === 'h') (history.get(Number(m[1])) ?? history.set(Number(m[1]), []).get(Number(m[1]))!)[Number(rest)] = latent(name);
       else if (rest.endsWith('.scale')) {
         const norm = rest.slice(0, -6);
         const shift = `s${m[1]}.n.${norm}.shift`;

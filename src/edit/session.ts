@@ -3,6 +3,7 @@
 // version. Versions are kept until released; any kept version can become the base of the next edit.
 import { join } from 'node:path';
 import type { Backend } from '../backend/backend.js';
+import type { Latent } from '../backend/latents.js';
 import { FiseditError, GpuOutOfMemory } from '../io/errors.js';
 import { SafetensorsFile, writeSafetensors, type TensorToWrite } from '../io/safetensors.js';
 import type { GenerateOptions, StableDiffusion, UNetCall } from '../pipeline/text-to-image.js';
@@ -12,7 +13,7 @@ import { alignTokens } from './align.js';
 import { GenerationCache, StepCache, type CacheBytes } from './cache.js';
 import { composite, pixelRegion } from './composite.js';
 import { RecordingContext, type AttentionMode, type NormMode } from './contexts.js';
-import { automaticMask, checkMask, latentDifference, maskFraction, maskPositions, type Threshold } from './mask.js';
+import { automaticMask, checkMask, maskFraction, type Threshold } from './mask.js';
 import { SESSION_FORMAT, cacheFile, ensureDir, readJson, writeJson } from './persist.js';
 import { CacheTiers } from './tiers.js';
 import { SparsePlan, type BlockPolicy } from './plan.js';
@@ -268,7 +269,7 @@ export class EditSession {
     const { context, truncated } = this.encode(settings, o.prompt);
     const t0 = performance.now();
     const cache = new GenerationCache();
-    let x: Float32Array = noise.map((v) => v * scheduler.initNoiseSigma);
+    let x = this.ops.latents.fromHost(noise.map((v) => v * scheduler.initNoiseSigma));
     const recorder = new CachedSteps(this.ops, sd.unet, 'generation');
     let kept = false;
     try {
@@ -282,11 +283,12 @@ export class EditSession {
       }
       recorder.end(); // what the backend recorded for these steps (before the decode needs the memory)
       cache.final = x;
+      const latents = this.ops.latents.toHost(x); // waits for the steps
       const denseMs = performance.now() - t0;
       const t1 = performance.now();
-      const image = sd.decode(x, size);
+      const image = sd.decode(latents, size);
       const version: Version = {
-        id: 0, parent: undefined, prompt: o.prompt, mask: undefined, editSize: 1, latents: x, image, truncated,
+        id: 0, parent: undefined, prompt: o.prompt, mask: undefined, editSize: 1, latents, image, truncated,
         timings: { denseMs, sparseMs: 0, decodeMs: performance.now() - t1, denseSteps: steps, sparseSteps: 0 }, cache,
       };
       // only now replace the session's state: a failed generation loses nothing
@@ -329,23 +331,25 @@ export class EditSession {
     const baseCache = hosted ?? this.tiers.onBackend(base);
     const streamed = hosted && this.tiers.host.stream(hosted, (i) => (i >= k ? 'all' : map ? 'probs' : 'none'));
     const cache = new GenerationCache();
-    const diffs: Float64Array[] = [];
+    const lat = this.ops.latents;
+    const diffs: Latent[] = [];
     let mask = userMask;
-    let x: Float32Array = s.noise.map((v) => v * scheduler.initNoiseSigma);
-    let denseMs = 0, sparseMs = 0;
+    let x = lat.fromHost(s.noise.map((v) => v * scheduler.initNoiseSigma));
+    // wall-clock phases (the GPU may still be computing a step when the host queues the next)
+    const started = performance.now();
+    let sparseFrom: number | undefined;
     const denseCalls = new CachedSteps(this.ops, sd.unet, 'edit-dense');
     let kept = false;
     try {
       for (let i = 0; i < s.steps; i++) {
-        const t0 = performance.now();
         const baseStep = streamed ? streamed.at(i) : baseCache.steps[i]!;
         const steps = sparseSteps;
         const sparse = steps !== undefined;
         if (sparse) {
+          sparseFrom ??= performance.now();
           // outside the mask, the latents and the scheduler's history are the base's, exactly
-          x = keepOutside(x, baseStep.latents, mask!);
-          const hist = scheduler.history();
-          scheduler.restoreHistory(hist.map((a, j) => keepOutside(a, baseStep.history[j]!, mask!)));
+          x = lat.where(mask!, x, baseStep.latents);
+          scheduler.restoreHistory(scheduler.history().map((a, j) => lat.where(mask!, a, baseStep.history[j]!)));
         }
         const rec = this.startStep(cache, x, scheduler);
         const recordProbs = i < s.recordSteps;
@@ -363,14 +367,12 @@ export class EditSession {
         x = scheduler.step(sd.guidedOutput(scheduler, i, x, context, s.guidance, s.size, call), i, x);
         streamed?.done(rec);
         if (!sparse) {
-          diffs.push(latentDifference(x, baseCache.steps[i + 1]?.latents ?? baseCache.final, sd.latentChannels));
+          diffs.push(lat.channelAbsDiff(x, baseCache.steps[i + 1]?.latents ?? baseCache.final, sd.latentChannels));
           if (i === k - 1) {
-            mask = automaticMask(diffs, h, w, o.threshold ?? 'otsu');
+            mask = automaticMask(diffs.map((d) => lat.toHost(d)), h, w, o.threshold ?? 'otsu'); // waits for the dense steps
             sparseSteps = sparseStepsFor(mask);
           }
         }
-        if (sparse) sparseMs += performance.now() - t0;
-        else denseMs += performance.now() - t0;
         o.onStep?.(i + 1, s.steps, sparse ? 'sparse' : 'dense');
         yield;
       }
@@ -378,11 +380,13 @@ export class EditSession {
       sparseSteps?.end();
       denseCalls.end();
       cache.final = x;
+      const latents = lat.toHost(x); // waits for the steps still queued
       const t1 = performance.now();
-      const decoded = sd.decode(x, s.size);
+      const denseMs = (sparseFrom ?? t1) - started, sparseMs = sparseFrom === undefined ? 0 : t1 - sparseFrom;
+      const decoded = sd.decode(latents, s.size);
       const region = pixelRegion(mask!, h, w, sd.vae.downFactor, EDIT_MARGIN_PX);
       const version: Version = {
-        id: Math.max(...this.list.map((v) => v.id)) + 1, parent: base.id, prompt, mask, editSize: maskFraction(mask!), latents: x,
+        id: Math.max(...this.list.map((v) => v.id)) + 1, parent: base.id, prompt, mask, editSize: maskFraction(mask!), latents,
         image: composite(base.image, decoded, region), truncated,
         timings: { denseMs, sparseMs, decodeMs: performance.now() - t1, denseSteps: k, sparseSteps: s.steps - k }, cache,
       };
@@ -404,7 +408,7 @@ export class EditSession {
     return { context, truncated: truncated[truncated.length - 1]! };
   }
 
-  private startStep(cache: GenerationCache, x: Float32Array, scheduler: Scheduler): StepCache {
+  private startStep(cache: GenerationCache, x: Latent, scheduler: Scheduler): StepCache {
     const rec = new StepCache();
     rec.latents = x;
     rec.history = scheduler.history().slice();
@@ -439,20 +443,4 @@ function condItem(s: Settings): number {
 function tokenIds(tok: StableDiffusion['tokenizer'], prompt: string): number[] {
   const e = tok.encode(prompt);
   return [...e.ids.subarray(0, e.kept + 2)];
-}
-
-/** Each edit mask's positions, found once (keepOutside runs three times a sparse step). */
-const maskedPositions = new WeakMap<Uint8Array, Int32Array>();
-
-/**
- * x with the positions outside the mask taken from base (channels-last, mask per pixel): a copy of
- * base with x's values at the mask's positions, so the loop runs over the edited few.
- */
-function keepOutside(x: Float32Array, base: Float32Array, mask: Uint8Array): Float32Array {
-  let inside = maskedPositions.get(mask);
-  if (!inside) maskedPositions.set(mask, (inside = maskPositions(mask)));
-  const c = x.length / mask.length;
-  const out = base.slice();
-  for (const p of inside) for (let k = p * c; k < (p + 1) * c; k++) out[k] = x[k]!;
-  return out;
 }

@@ -57,7 +57,7 @@ export class CacheTiers {
     const [cache, ops] = v.cache ? [v.cache, this.ops] : hosted ? [hosted, this.host] : [undefined, this.ops];
     if (!cache) return 0;
     const file = cacheFile(ensureDir(dir), v.id);
-    if (!this.onDisk.has(v.id)) writeCache(file, cache, ops);
+    if (!this.onDisk.has(v.id)) writeCache(file, cache, ops, this.ops.latents);
     this.onDisk.set(v.id, file);
     v.cache = undefined;
     this.onHost.delete(v.id);
@@ -70,8 +70,8 @@ export class CacheTiers {
     // a version's cache never changes: one already written here is kept as it is
     if (this.onDisk.get(v.id) === file && existsSync(file)) return true;
     const hosted = this.onHost.get(v.id);
-    if (hosted) writeCache(file, hosted, this.host);
-    else if (v.cache || this.onDisk.has(v.id)) writeCache(file, this.onBackend(v), this.ops);
+    if (hosted) writeCache(file, hosted, this.host, this.ops.latents);
+    else if (v.cache || this.onDisk.has(v.id)) writeCache(file, this.onBackend(v), this.ops, this.ops.latents);
     else return false;
     this.onDisk.set(v.id, file);
     return true;

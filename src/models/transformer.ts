@@ -1,7 +1,7 @@
 // Transformer2DModel as Stable Diffusion uses it: GroupNorm, proj_in (1x1 conv or linear: the
 // same map over channels), BasicTransformerBlocks over the H*W tokens, proj_out, residual.
 import type { Tensor } from '../tensor/tensor.js';
-import { Attention } from './attention.js';
+import { Attention, type TextKeysValues } from './attention.js';
 import { GroupNorm, LayerNorm, Linear } from './layers.js';
 import type { Params } from './params.js';
 import type { StepContext } from './step-context.js';
@@ -19,7 +19,7 @@ class BasicTransformerBlock {
   private readonly norm1: LayerNorm;
   private readonly attn1: Attention;
   private readonly norm2: LayerNorm;
-  private readonly attn2: Attention;
+  readonly attn2: Attention;
   private readonly norm3: LayerNorm;
   private readonly ffIn: Linear;
   private readonly ffOut: Linear;
@@ -34,10 +34,10 @@ class BasicTransformerBlock {
     this.ffOut = new Linear(p.at('ff.net.2'), dim * 4, dim);
   }
 
-  forward(ctx: StepContext, x: Tensor, context: Tensor): Tensor {
+  forward(ctx: StepContext, x: Tensor, text: TextKeysValues): Tensor {
     const ops = this.ffIn.ops;
     x = this.attn1.forward(ctx, this.norm1.forward(x), undefined, x);
-    x = this.attn2.forward(ctx, this.norm2.forward(x), context, x);
+    x = this.attn2.forward(ctx, this.norm2.forward(x), text.get(this.attn2.name), x);
     return this.ffOut.forward(ops.geglu(this.ffIn.forward(this.norm3.forward(x))), x);
   }
 }
@@ -46,6 +46,8 @@ export class Transformer2D {
   private readonly norm: GroupNorm;
   private readonly projIn: Linear;
   private readonly blocks: BasicTransformerBlock[];
+  /** The cross-attentions, which read the text. */
+  readonly textAttentions: Attention[];
   private readonly projOut: Linear;
 
   constructor(p: Params, o: TransformerOptions) {
@@ -54,12 +56,13 @@ export class Transformer2D {
     this.projIn = new Linear(p.at('proj_in'), c, c);
     this.blocks = Array.from({ length: o.layers }, (_, i) => new BasicTransformerBlock(p.at(`transformer_blocks.${i}`), c, o.heads, o.contextDim));
     this.projOut = new Linear(p.at('proj_out'), c, c);
+    this.textAttentions = this.blocks.map((b) => b.attn2);
   }
 
-  /** x [N, H, W, C]; context [N, 77, Cc]. The blocks see whichever tokens the step context gives. */
-  forward(ctx: StepContext, x: Tensor, context: Tensor): Tensor {
+  /** x [N, H, W, C]; the text's keys and values. The blocks see whichever tokens the step context gives. */
+  forward(ctx: StepContext, x: Tensor, text: TextKeysValues): Tensor {
     let t = this.projIn.forward(ctx.tokens(this.norm, x));
-    for (const block of this.blocks) t = block.forward(ctx, t, context);
+    for (const block of this.blocks) t = block.forward(ctx, t, text);
     return ctx.untokens(this.projOut, t, x);
   }
 }

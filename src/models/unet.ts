@@ -11,6 +11,7 @@ import type { Params } from './params.js';
 import { ResnetBlock2D } from './resnet.js';
 import { Downsample2D, Upsample2D } from './sampling.js';
 import { Transformer2D } from './transformer.js';
+import { TextKeysValues } from './attention.js';
 import { DenseContext, type StepContext } from './step-context.js';
 
 export interface UNetConfig {
@@ -170,6 +171,12 @@ export class UNet2DConditionModel {
     return this.ops.fromHost(out, [timesteps.length, dim]);
   }
 
+  /** Every cross-attention's keys and values of the text context [N, 77, Cc]: fixed for a prompt, so computed once, not at every step. */
+  textKeysValues(context: Tensor): TextKeysValues {
+    const transformers = [...this.down.flatMap((l) => l.attentions), this.midAttention, ...this.up.flatMap((l) => l.attentions)];
+    return TextKeysValues.of(transformers.flatMap((t) => t.textAttentions), context);
+  }
+
   /**
    * sample [N, H, W, C] (channels-last latents), timesteps (one per batch item),
    * context [N, 77, Cc] -> the model output [N, H, W, Cout]. The step context decides how each
@@ -177,14 +184,15 @@ export class UNet2DConditionModel {
    */
   forward(sample: Tensor, timesteps: readonly number[], context: Tensor, opts: { ctx?: StepContext; tap?: BlockTap } = {}): Tensor {
     if (timesteps.length !== sample.shape[0]) throw new FiseditError(`U-Net: ${timesteps.length} timesteps for a batch of ${sample.shape[0]}`);
-    return this.forwardEmbedded(sample, this.timestepEmbedding(timesteps), context, opts);
+    return this.forwardEmbedded(sample, this.timestepEmbedding(timesteps), this.textKeysValues(context), opts);
   }
 
   /**
-   * forward() with the sinusoidal timestep embedding [N, C0] already on the device: everything in
-   * here is device work on tensors, so a backend may record it once and replay it (ops.replayable).
+   * forward() with the sinusoidal timestep embedding [N, C0] and the text's keys and values already
+   * on the device: everything in here is device work on tensors, so a backend may record it once and
+   * replay it (ops.replayable).
    */
-  forwardEmbedded(sample: Tensor, timeProjection: Tensor, context: Tensor, opts: { ctx?: StepContext; tap?: BlockTap } = {}): Tensor {
+  forwardEmbedded(sample: Tensor, timeProjection: Tensor, text: TextKeysValues, opts: { ctx?: StepContext; tap?: BlockTap } = {}): Tensor {
     const ops = this.ops;
     const ctx = opts.ctx ?? new DenseContext(ops);
     const tap = opts.tap;
@@ -203,7 +211,7 @@ export class UNet2DConditionModel {
       level.resnets.forEach((r, j) => {
         x = r.forward(ctx, x, tembSilu);
         const attn = level.attentions[j];
-        if (attn) x = attn.forward(ctx, x, context);
+        if (attn) x = attn.forward(ctx, x, text);
         skips.push(x);
       });
       if (level.sampler) {
@@ -214,7 +222,7 @@ export class UNet2DConditionModel {
     });
 
     x = this.midResnets[0].forward(ctx, x, tembSilu);
-    x = this.midAttention.forward(ctx, x, context);
+    x = this.midAttention.forward(ctx, x, text);
     x = this.midResnets[1].forward(ctx, x, tembSilu);
     tap?.('mid_block', x);
 
@@ -222,7 +230,7 @@ export class UNet2DConditionModel {
       level.resnets.forEach((r, j) => {
         x = r.forward(ctx, ops.concatChannels(x, skips.pop()!), tembSilu);
         const attn = level.attentions[j];
-        if (attn) x = attn.forward(ctx, x, context);
+        if (attn) x = attn.forward(ctx, x, text);
       });
       if (level.sampler) x = level.sampler.forward(ctx, x);
       tap?.(`up_blocks.${i}`, x);

@@ -3,10 +3,12 @@
 // run the U-Net on [unconditional, conditional], mix the two with the guidance scale and let the
 // scheduler advance the latents; finally decode with the VAE.
 import type { Backend } from '../backend/backend.js';
+import type { Latent } from '../backend/latents.js';
 import { FiseditError } from '../io/errors.js';
 import type { Image } from '../io/png.js';
 import type { ClipTextModel } from '../models/clip-text.js';
 import type { UNet2DConditionModel } from '../models/unet.js';
+import type { TextKeysValues } from '../models/attention.js';
 import type { AutoencoderKL } from '../models/vae.js';
 import { createScheduler, type Scheduler } from '../schedulers/index.js';
 import type { ClipTokenizer } from '../text/clip-tokenizer.js';
@@ -28,6 +30,7 @@ export interface GenerateOptions {
   latents?: Float32Array;
   /** Scheduler name (ddim, dpmpp2m, euler, pndm, or a diffusers class name); the folder's by default. */
   scheduler?: string;
+  /** Called as each step is queued (the cuda backend may still be computing it: the host does not wait). */
   onStep?: (step: number, steps: number) => void;
 }
 
@@ -43,10 +46,13 @@ export interface Generation {
   truncated: string[];
 }
 
-/** One U-Net call: sample [N, h, w, C], sinusoidal timestep embedding [N, C0], text context -> model output. */
-export type UNetCall = (sample: Tensor, times: Tensor, context: Tensor) => Tensor;
+/** One U-Net call: sample [N, h, w, C], sinusoidal timestep embedding [N, C0], the text's keys and values -> model output. */
+export type UNetCall = (sample: Tensor, times: Tensor, text: TextKeysValues) => Tensor;
 
 export class StableDiffusion {
+  /** The U-Net's cross-attention keys and values of each text context, kept while the context is. */
+  private readonly textKV = new WeakMap<Tensor, TextKeysValues>();
+
   constructor(
     readonly backend: Backend,
     readonly tokenizer: ClipTokenizer,
@@ -89,8 +95,24 @@ export class StableDiffusion {
     return { context, truncated: encoded.map((e) => e.truncated) };
   }
 
+  /** A scheduler whose steps compute with the backend's latents (on the cuda backend, on the device). */
+  /** The U-Net's cross-attention keys and values of a text context: computed at its first step, then reused. */
+  textKeysValues(context: Tensor): TextKeysValues {
+    let kv = this.textKV.get(context);
+    if (!kv) {
+      const ops = this.backend;
+      kv = ops.tidy(() => {
+        const made = this.unet.textKeysValues(context);
+        for (const t of made.tensors()) ops.keep(t);
+        return made;
+      });
+      this.textKV.set(context, kv);
+    }
+    return kv;
+  }
+
   scheduler(steps: number, name?: string): Scheduler {
-    return createScheduler(this.schedulerConfig, steps, name);
+    return createScheduler(this.schedulerConfig, steps, name, this.backend.latents);
   }
 
   /** Checks size options and returns the latent size. */
@@ -114,34 +136,25 @@ export class StableDiffusion {
     return out;
   }
 
-  /** One classifier-free-guided model output at step i: uncond + g * (cond - uncond). */
   /**
-   * `call` runs the U-Net on (sample, timestep embedding, text context) when the caller needs a step
-   * of its own (FISEdit's recording and sparse steps); by default a dense step, which the backend
-   * may record and replay.
+   * One classifier-free-guided model output at step i, uncond + g * (cond - uncond), computed where
+   * the backend keeps the latents (the host waits for nothing). `call` runs the U-Net on (sample,
+   * timestep embedding, text context) when the caller needs a step of its own (FISEdit's recording
+   * and sparse steps); by default a dense step, which the backend may record and replay.
    */
-  guidedOutput(scheduler: Scheduler, i: number, x: Float32Array, context: Tensor, guidance: number, [h, w]: [number, number], call?: UNetCall): Float32Array {
+  guidedOutput(scheduler: Scheduler, i: number, x: Latent, context: Tensor, guidance: number, [h, w]: [number, number], call?: UNetCall): Latent {
     const ops = this.backend;
-    const c = this.latentChannels;
-    const input = scheduler.scaleModelInput(x, i);
+    const text = this.textKeysValues(context);
     return ops.tidy(() => {
-    const t = scheduler.timesteps[i]!;
-    const cfg = context.shape[0] === 2;
-    const batch = new Float32Array(input.length * (cfg ? 2 : 1));
-    batch.set(input, 0);
-    if (cfg) batch.set(input, input.length);
-    const sample = ops.fromHost(batch, [cfg ? 2 : 1, h, w, c]);
-    const times = this.unet.timestepEmbedding(cfg ? [t, t] : [t]);
-    // a plain dense step is the same device work every time: the backend may replay it (a CUDA graph)
-    const noise = call
-      ? call(sample, times, context)
-      : ops.replayable(this.unet.instance, [sample, times, context], (s, e, k) => [this.unet.forwardEmbedded(s, e, k)])[0]!;
-    const out = ops.toHost(noise);
-    if (!cfg) return out.slice();
-    const n = input.length;
-    const guided = new Float32Array(n);
-    for (let k = 0; k < n; k++) guided[k] = out[k]! + guidance * (out[n + k]! - out[k]!);
-    return guided;
+      const t = scheduler.timesteps[i]!;
+      const items = context.shape[0]!;
+      const sample = ops.latents.sample(x, [h, w, this.latentChannels], items, scheduler.inputScale(i));
+      const times = this.unet.timestepEmbedding(Array<number>(items).fill(t));
+      // a plain dense step is the same device work every time: the backend may replay it (a CUDA graph)
+      const noise = call
+        ? call(sample, times, text)
+        : ops.replayable(this.unet.instance, [sample, times, ...text.tensors()], (s, e, ...kv) => [this.unet.forwardEmbedded(s, e, text.withTensors(kv))])[0]!;
+      return ops.latents.guide(noise, guidance);
     });
   }
 
@@ -158,12 +171,13 @@ export class StableDiffusion {
     // diffusers skips the unconditional pass when guidance is off (scale <= 1)
     const prompts = guidance > 1 ? [o.negativePrompt ?? '', o.prompt] : [o.prompt];
     const { context, truncated } = this.encodeText(prompts);
-    let x: Float32Array = noise.map((v) => v * scheduler.initNoiseSigma);
+    let x = this.backend.latents.fromHost(noise.map((v) => v * scheduler.initNoiseSigma));
     for (let i = 0; i < scheduler.timesteps.length; i++) {
       x = scheduler.step(this.guidedOutput(scheduler, i, x, context, guidance, size), i, x);
       o.onStep?.(i + 1, scheduler.timesteps.length);
     }
-    return { latents: x, latentSize: size, image: this.decode(x, size), width, height, truncated: truncated[truncated.length - 1]! };
+    const latents = this.backend.latents.toHost(x);
+    return { latents, latentSize: size, image: this.decode(latents, size), width, height, truncated: truncated[truncated.length - 1]! };
   }
 
   /** Latents [h, w, C] -> image in [0, 1], [H, W, 3]. */

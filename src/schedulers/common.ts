@@ -109,13 +109,3 @@ export function interp(table: Float64Array, x: number): number {
   const frac = x - i;
   return table[i]! + (table[i + 1]! - table[i]!) * frac;
 }
-
-/** The elementwise state every scheduler step reads and writes: host float32 latents. */
-export type Latents = Float32Array;
-
-/** Elementwise a*x + b*y into a new array (x, y of the same length). */
-export function combine(a: number, x: Latents, b: number, y: Latents): Latents {
-  const out = new Float32Array(x.length);
-  for (let i = 0; i < x.length; i++) out[i] = a * x[i]! + b * y[i]!;
-  return out;
-}

@@ -2,7 +2,8 @@
 // timesteps; each step is one Euler step of the probability-flow ODE in sigma.
 import { Config } from '../io/config.js';
 import { FiseditError } from '../io/errors.js';
-import { alphasCumprod, combine, interp, parseScheduleConfig, type Latents, type ScheduleConfig } from './common.js';
+import { hostLatentMath, type Latent, type LatentMath } from '../backend/latents.js';
+import { alphasCumprod, interp, parseScheduleConfig, type ScheduleConfig } from './common.js';
 import type { Scheduler } from './scheduler.js';
 
 export class EulerScheduler implements Scheduler {
@@ -11,7 +12,7 @@ export class EulerScheduler implements Scheduler {
   readonly sigmas: number[];
   readonly initNoiseSigma: number;
 
-  constructor(private readonly cfg: ScheduleConfig, steps: number) {
+  constructor(private readonly cfg: ScheduleConfig, steps: number, private readonly math: LatentMath = hostLatentMath) {
     const ac = alphasCumprod(cfg);
     const table = ac.map((a) => Math.fround(Math.sqrt((1 - a) / a)));
     const T = cfg.trainSteps;
@@ -27,28 +28,28 @@ export class EulerScheduler implements Scheduler {
     this.initNoiseSigma = cfg.spacing === 'leading' ? Math.sqrt(max * max + 1) : max;
   }
 
-  static fromConfig(c: Config, steps: number): EulerScheduler {
+  static fromConfig(c: Config, steps: number, math?: LatentMath): EulerScheduler {
     if (c.bool('use_karras_sigmas', false)) throw new FiseditError(`${c.source}: "use_karras_sigmas" is not supported`);
     c.string('interpolation_type', ['linear'], 'linear');
-    return new EulerScheduler(parseScheduleConfig(c, { spacing: 'linspace' }), steps);
+    return new EulerScheduler(parseScheduleConfig(c, { spacing: 'linspace' }), steps, math);
   }
 
   get prediction() { return this.cfg.prediction; }
 
-  scaleModelInput(x: Latents, i: number): Latents {
+  inputScale(i: number): number {
     const s = this.sigmas[i]!;
-    return x.map((v) => v / Math.sqrt(s * s + 1));
+    return 1 / Math.sqrt(s * s + 1);
   }
 
-  step(out: Latents, i: number, x: Latents): Latents {
+  step(out: Latent, i: number, x: Latent): Latent {
     const s = this.sigmas[i]!, next = this.sigmas[i + 1]!;
-    const x0 = this.cfg.prediction === 'epsilon' ? combine(1, x, -s, out) : combine(-s / Math.sqrt(s * s + 1), out, 1 / (s * s + 1), x);
+    const x0 = this.math.combine(this.cfg.prediction === 'epsilon' ? [[1, x], [-s, out]] : [[-s / Math.sqrt(s * s + 1), out], [1 / (s * s + 1), x]]);
     // derivative d = (x - x0) / s; x_next = x + d * (next - s)
     const k = (next - s) / s;
-    return combine(1 + k, x, -k, x0);
+    return this.math.combine([[1 + k, x], [-k, x0]]);
   }
 
-  history(): Latents[] { return []; }
+  history(): Latent[] { return []; }
 
   restoreHistory(): void {}
 

@@ -1,4 +1,5 @@
 // Schedulers by name: the diffusers class names a scheduler_config.json gives, or short names.
+import type { LatentMath } from '../backend/latents.js';
 import { Config } from '../io/config.js';
 import { FiseditError } from '../io/errors.js';
 import { DDIMScheduler } from './ddim.js';
@@ -9,7 +10,7 @@ import type { Scheduler } from './scheduler.js';
 
 export type { Scheduler } from './scheduler.js';
 
-const MAKERS: Record<string, (c: Config, steps: number) => Scheduler> = {
+const MAKERS: Record<string, (c: Config, steps: number, math?: LatentMath) => Scheduler> = {
   DDIMScheduler: DDIMScheduler.fromConfig,
   DPMSolverMultistepScheduler: DPMSolverPP2MScheduler.fromConfig,
   EulerDiscreteScheduler: EulerScheduler.fromConfig,
@@ -33,14 +34,15 @@ const SWITCH_DEFAULTS: Record<string, Record<string, unknown>> = {
 /**
  * A scheduler for `steps` steps from a scheduler config. `name` (a short name or class name)
  * switches the class while keeping the noise schedule and prediction type of the config, as
- * diffusers' `from_config` does.
+ * diffusers' `from_config` does. `math` computes the steps (host arrays by default; a backend's
+ * latents to keep them on its device).
  */
-export function createScheduler(config: Config, steps: number, name?: string): Scheduler {
+export function createScheduler(config: Config, steps: number, name?: string, math?: LatentMath): Scheduler {
   const fromConfig = config.raw._class_name;
   const cls = name ? (SCHEDULER_NAMES[name.toLowerCase()] ?? name) : fromConfig;
   if (typeof cls !== 'string') throw new FiseditError(`${config.source}: field "_class_name" is missing; expected one of ${Object.keys(MAKERS).join(', ')}`);
   const make = MAKERS[cls];
   if (!make) throw new FiseditError(`unknown scheduler "${cls}"; known: ${Object.keys(SCHEDULER_NAMES).join(', ')} (${Object.keys(MAKERS).join(', ')})`);
   const switched = cls !== fromConfig ? new Config(config.source, { ...SWITCH_DEFAULTS[cls], ...config.raw }) : config;
-  return make(switched, steps);
+  return make(switched, steps, math);
 }

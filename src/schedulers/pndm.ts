@@ -3,7 +3,8 @@
 // timestep pair), hence one more U-Net call than steps.
 import { Config } from '../io/config.js';
 import { FiseditError } from '../io/errors.js';
-import { alphaAt, alphasCumprod, parseScheduleConfig, spacedTimesteps, type Latents, type ScheduleConfig } from './common.js';
+import { hostLatentMath, type Latent, type LatentMath, type Term } from '../backend/latents.js';
+import { alphaAt, alphasCumprod, parseScheduleConfig, spacedTimesteps, type ScheduleConfig } from './common.js';
 import type { Scheduler } from './scheduler.js';
 
 export class PNDMScheduler implements Scheduler {
@@ -12,10 +13,10 @@ export class PNDMScheduler implements Scheduler {
   readonly initNoiseSigma = 1;
   private readonly ac: Float64Array;
   private readonly ratio: number;
-  private ets: Latents[] = [];
-  private curSample: Latents | undefined;
+  private ets: Latent[] = [];
+  private curSample: Latent | undefined;
 
-  constructor(private readonly cfg: ScheduleConfig, steps: number, private readonly setAlphaToOne: boolean) {
+  constructor(private readonly cfg: ScheduleConfig, steps: number, private readonly setAlphaToOne: boolean, private readonly math: LatentMath = hostLatentMath) {
     this.ac = alphasCumprod(cfg);
     this.ratio = Math.floor(cfg.trainSteps / steps);
     const desc = spacedTimesteps(cfg, steps); // descending
@@ -24,16 +25,16 @@ export class PNDMScheduler implements Scheduler {
     if (steps === 1) this.timesteps = [desc[0]!];
   }
 
-  static fromConfig(c: Config, steps: number): PNDMScheduler {
+  static fromConfig(c: Config, steps: number, math?: LatentMath): PNDMScheduler {
     if (!c.bool('skip_prk_steps', false)) throw new FiseditError(`${c.source}: PNDM is supported with "skip_prk_steps": true (PLMS) only`);
-    return new PNDMScheduler(parseScheduleConfig(c, { spacing: 'leading' }), steps, c.bool('set_alpha_to_one', false));
+    return new PNDMScheduler(parseScheduleConfig(c, { spacing: 'leading' }), steps, c.bool('set_alpha_to_one', false), math);
   }
 
   get prediction() { return this.cfg.prediction; }
 
-  scaleModelInput(x: Latents): Latents { return x; }
+  inputScale(): number { return 1; }
 
-  step(out: Latents, i: number, sample: Latents): Latents {
+  step(out: Latent, i: number, sample: Latent): Latent {
     let t = this.timesteps[i]!;
     let prev = t - this.ratio;
     if (i !== 1) {
@@ -44,33 +45,34 @@ export class PNDMScheduler implements Scheduler {
     }
     const e = this.ets;
     const n = e.length;
-    let m: Latents;
+    const c = (terms: readonly Term[]) => this.math.combine(terms);
+    let m: Latent;
     if (n === 1 && i === 0) {
       m = out;
       this.curSample = sample;
     } else if (n === 1 && i === 1) {
-      m = out.map((v, k) => (v + e[0]![k]!) / 2);
+      m = c([[0.5, out], [0.5, e[0]!]]);
       sample = this.curSample!;
       this.curSample = undefined;
-    } else if (n === 2) m = out.map((_, k) => (3 * e[1]![k]! - e[0]![k]!) / 2);
-    else if (n === 3) m = out.map((_, k) => (23 * e[2]![k]! - 16 * e[1]![k]! + 5 * e[0]![k]!) / 12);
-    else m = out.map((_, k) => (55 * e[3]![k]! - 59 * e[2]![k]! + 37 * e[1]![k]! - 9 * e[0]![k]!) / 24);
+    } else if (n === 2) m = c([[3 / 2, e[1]!], [-1 / 2, e[0]!]]);
+    else if (n === 3) m = c([[23 / 12, e[2]!], [-16 / 12, e[1]!], [5 / 12, e[0]!]]);
+    else m = c([[55 / 24, e[3]!], [-59 / 24, e[2]!], [37 / 24, e[1]!], [-9 / 24, e[0]!]]);
     return this.previous(sample, t, prev, m);
   }
 
-  private previous(x: Latents, t: number, prev: number, m: Latents): Latents {
+  private previous(x: Latent, t: number, prev: number, m: Latent): Latent {
     const a = this.ac[t]!;
     const aPrev = alphaAt(this.ac, prev, this.setAlphaToOne);
     const b = 1 - a, bPrev = 1 - aPrev;
-    const eps = this.cfg.prediction === 'v_prediction' ? m.map((v, k) => Math.sqrt(a) * v + Math.sqrt(b) * x[k]!) : m;
+    const eps = this.cfg.prediction === 'v_prediction' ? this.math.combine([[Math.sqrt(a), m], [Math.sqrt(b), x]]) : m;
     const sampleCoeff = Math.sqrt(aPrev / a);
     const denom = a * Math.sqrt(bPrev) + Math.sqrt(a * b * aPrev);
-    return x.map((v, k) => sampleCoeff * v - ((aPrev - a) * eps[k]!) / denom);
+    return this.math.combine([[sampleCoeff, x], [-(aPrev - a) / denom, eps]]);
   }
 
-  history(): Latents[] { return this.curSample ? [...this.ets, this.curSample] : this.ets; }
+  history(): Latent[] { return this.curSample ? [...this.ets, this.curSample] : this.ets; }
 
-  restoreHistory(h: Latents[]): void {
+  restoreHistory(h: Latent[]): void {
     if (this.curSample) {
       this.ets = h.slice(0, -1);
       this.curSample = h[h.length - 1];
@@ -79,7 +81,7 @@ export class PNDMScheduler implements Scheduler {
 
   clone(): PNDMScheduler {
     const c = Object.create(PNDMScheduler.prototype) as PNDMScheduler;
-    Object.assign(c, this, { ets: this.ets.map((o) => o.slice()), curSample: this.curSample?.slice() });
+    Object.assign(c, this, { ets: this.ets.slice() }); // latents are never changed in place: sharing them is safe
     return c;
   }
 }

@@ -180,6 +180,38 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
     close(`scatterBlocks + residual ${c}`, cpu.scatterBlocks(bc, srcC, corners, active, rc), gpu.scatterBlocks(bg, srcG, corners, active, rg), 1e-6);
   }
 
+  it('latents: float32 on the device, each op as the host computes it (combine, clamp, where, absolute differences, sample, guidance)', () => {
+    const host = cpu.latents, dev = gpu.latents;
+    const n = 4 * 37; // 37 pixels of 4 channels
+    const vs = [0, 1, 2, 3].map(() => rnd.normal(n));
+    const d = vs.map((v) => dev.fromHost(v));
+    const near = (what: string, want: Float32Array, got: Float32Array, tol = 2e-6) => {
+      assert.equal(got.length, want.length, what);
+      const diff = maxAbsDiff(want, got), bound = tol * Math.max(1, ...want.map(Math.abs));
+      assert.ok(diff <= bound, `${what}: max abs difference ${diff} (bound ${bound})`);
+    };
+    assert.deepEqual(dev.toHost(d[0]!), vs[0], 'latents go up and come back bit for bit');
+    for (let terms = 1; terms <= 4; terms++) {
+      const t = vs.slice(0, terms).map((v, i) => [0.5 - i * 0.7, v] as const);
+      near(`combine of ${terms}`, host.toHost(host.combine(t)), dev.toHost(dev.combine(t.map(([c], i) => [c, d[i]!] as const))));
+    }
+    assert.throws(() => dev.combine([]), /0 terms/);
+    near('clamp', host.toHost(host.clamp(vs[0]!, 0.5)), dev.toHost(dev.clamp(d[0]!, 0.5)), 0);
+    const mask = Uint8Array.from({ length: 37 }, (_, i) => (i % 3 === 0 ? 1 : 0));
+    assert.deepEqual(dev.toHost(dev.where(mask, d[0]!, d[1]!)), host.toHost(host.where(mask, vs[0]!, vs[1]!)), 'where picks values bit for bit');
+    near('channelAbsDiff', host.toHost(host.channelAbsDiff(vs[0]!, vs[1]!, 4)), dev.toHost(dev.channelAbsDiff(d[0]!, d[1]!, 4)));
+    // the U-Net's sample (in storage) and the guided output (from storage)
+    const scale = 0.8;
+    const sample = gpu.latents.sample(d[0]!, [37, 1, 4], 2, scale);
+    assert.deepEqual(sample.shape, [2, 37, 1, 4]);
+    close('sample', cpu.latents.sample(vs[0]!, [37, 1, 4], 2, scale), sample);
+    const yg = gpu.fromHost(rnd.normal(2 * n), [2, 37, 1, 4]), yc = cpu.fromHost(gpu.toHost(yg), yg.shape); // the same stored values
+    near('guide', host.toHost(host.guide(yc, 7.5)), dev.toHost(dev.guide(yg, 7.5)));
+    near('guide, one item', host.toHost(host.guide(cpu.sliceBatch(yc, 0), 7.5)), dev.toHost(dev.guide(gpu.sliceBatch(yg, 0), 7.5)), 0);
+    assert.throws(() => dev.where(new Uint8Array(5), d[0]!, d[1]!), /mask of 5 pixels/);
+    assert.throws(() => dev.combine([[1, vs[0]!]]), /does not belong to the cuda backend/);
+  });
+
   it('replayable: a call captured as a CUDA graph replays with new inputs as it runs eagerly', () => {
     // with one convolution method the replay is bit for bit the eager call ('auto' uses cuDNN in graphs)
     for (const convolution of ['cudnn', 'gemm'] as const) replayMatchesEager(new CudaBackend({ math, convolution }));

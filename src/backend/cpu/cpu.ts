@@ -7,6 +7,7 @@ import { FiseditError } from '../../io/errors.js';
 import { conv2d } from './conv.js';
 import { addDots } from './dot.js';
 import * as sparse from './sparse.js';
+import { HostLatents } from '../latents.js';
 
 type T = Tensor<Float32Array>;
 
@@ -66,6 +67,7 @@ function checkSame(op: string, a: Tensor, b: Tensor): void {
 export class CpuBackend implements Backend {
   readonly name = 'cpu';
   readonly elementBytes = 4;
+  readonly latents = new HostLatents(this);
 
   fromHost(d: Float32Array, shape: readonly number[]): Tensor {
     if (d.length !== numel(shape)) throw new FiseditError(`fromHost: ${d.length} values for shape ${shapeString(shape)}`);

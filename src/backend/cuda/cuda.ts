@@ -12,6 +12,7 @@ import { Cudnn } from './cudnn.js';
 import type { Precision } from './precision.js';
 import { CudaDevice, type T } from './device.js';
 import type { DeviceBuffer } from './memory.js';
+import { CudaLatents } from './latents.js';
 import { ATTENTION_KERNELS, FLASH_DIMS, FLASH_KERNELS, FLASH_QUERY_ROWS, FLASH_WIDE_MAX_DIM, GROUP_PARTIAL_SHARED_BYTES, SOFTMAX_SHARED_BYTES, SOFTMAX_VEC, WGMMA_KERNELS, WGMMA_QUERY_ROWS, WGMMA_SHARED_BYTES, flashSharedBytes } from './kernels.js';
 
 /** Scratch memory cuBLASLt may use for its GEMM algorithms. */
@@ -63,6 +64,7 @@ export class CudaBackend extends CudaDevice implements Backend {
   readonly flashRowsPerWarp: 16 | 32 | 'auto';
   readonly wgmma: boolean;
   readonly convolution: ConvolutionMode;
+  readonly latents: CudaLatents;
 
   /** Opens the GPU; every missing piece (driver, device, NVRTC, cuBLAS) is an error that names it. */
   constructor(o: CudaOptions = {}) {
@@ -72,6 +74,19 @@ export class CudaBackend extends CudaDevice implements Backend {
     this.flashRowsPerWarp = o.flashRowsPerWarp ?? 'auto';
     this.wgmma = this.flash && this.driver.computeCapability[0] === 9 && (o.wgmmaAttention ?? true);
     this.convolution = o.convolution ?? 'auto';
+    this.latents = new CudaLatents({
+      vector: (bytes) => {
+        const b = this.pool.alloc(bytes);
+        this.pool.persist(b);
+        return b;
+      },
+      tensor: (shape) => this.empty(shape),
+      ptr: (t) => this.p(t),
+      run: (kernel, n, args) => this.run(kernel, n, args),
+      mask: (m) => this.indices(m).storage.ptr,
+      upload: (dst, src) => this.driver.upload(dst, src),
+      download: (dst, src) => this.driver.download(dst, src),
+    });
     this.blas = new Cublas(this.math, this.driver.stream);
     // held by the backend: the pool releases a buffer when its object is collected
     this.workspaces = [this.pool.alloc(LT_WORKSPACE_BYTES), this.pool.alloc(CUDNN_WORKSPACE_BYTES)];

@@ -15,6 +15,12 @@ const SCALAR_KERNELS: Record<string, ArgKind[]> = {
   k_from_f32: ['ptr', 'ptr', 'u64'],
   k_to_f32: ['ptr', 'ptr', 'u64'],
   k_copy_many: ['ptr', 'i32', 'u64'],
+  k_lat_combine: ['ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'f32', 'f32', 'f32', 'f32', 'i32', 'u64'],
+  k_lat_clamp: ['ptr', 'ptr', 'f32', 'u64'],
+  k_lat_where: ['ptr', 'ptr', 'ptr', 'ptr', 'i32', 'u64'],
+  k_lat_abs_diff: ['ptr', 'ptr', 'ptr', 'i32', 'u64'],
+  k_lat_sample: ['ptr', 'ptr', 'f32', 'i32', 'u64'],
+  k_lat_guide: ['ptr', 'ptr', 'f32', 'i32', 'u64'],
   k_hold: ['u64'],
 };
 /** Kernels built twice (ops.cu VECTOR_KERNEL): k_x an element per thread, k_x_v 16 bytes per thread. */

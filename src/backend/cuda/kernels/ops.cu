@@ -416,6 +416,45 @@ extern "C" __global__ void k_from_f32(const float* x, st* out, u64 n) {
 extern "C" __global__ void k_to_f32(const st* x, float* out, u64 n) {
   FOR_EACH(i, n) out[i] = ld(x[i]);
 }
+// The sampling loop's vectors (LatentOps): float32 whatever the storage type, one thread per value.
+// sum of c_k * p_k over `terms` (1 to 4) vectors
+extern "C" __global__ void k_lat_combine(float* out, const float* p0, const float* p1, const float* p2, const float* p3, float c0, float c1, float c2, float c3, int terms, u64 n) {
+  FOR_EACH(i, n) {
+    float v = c0 * p0[i];
+    if (terms > 1) v = fmaf(c1, p1[i], v);
+    if (terms > 2) v = fmaf(c2, p2[i], v);
+    if (terms > 3) v = fmaf(c3, p3[i], v);
+    out[i] = v;
+  }
+}
+extern "C" __global__ void k_lat_clamp(float* out, const float* x, float r, u64 n) {
+  FOR_EACH(i, n) out[i] = fminf(r, fmaxf(-r, x[i]));
+}
+// x where the per-pixel mask is set, else base (channels-last, `channels` values a pixel)
+extern "C" __global__ void k_lat_where(float* out, const unsigned char* mask, const float* x, const float* base, int channels, u64 n) {
+  FOR_EACH(i, n) out[i] = mask[i / channels] ? x[i] : base[i];
+}
+extern "C" __global__ void k_lat_abs_diff(float* out, const float* a, const float* b, int channels, u64 pixels) {
+  FOR_EACH(p, pixels) {
+    float d = 0.f;
+    for (int k = 0; k < channels; k++) d += fabsf(a[p * channels + k] - b[p * channels + k]);
+    out[p] = d;
+  }
+}
+// the U-Net's sample: `copies` batch items of scale * x in storage
+extern "C" __global__ void k_lat_sample(st* out, const float* x, float scale, int copies, u64 n) {
+  FOR_EACH(i, n) {
+    st v = sv(scale * x[i]);
+    for (int k = 0; k < copies; k++) out[(u64)k * n + i] = v;
+  }
+}
+// classifier-free guidance of a batch of two (uncond, cond), or the one item as it is
+extern "C" __global__ void k_lat_guide(float* out, const st* y, float g, int items, u64 n) {
+  FOR_EACH(i, n) {
+    float u = ld(y[i]);
+    out[i] = items == 2 ? u + g * (ld(y[n + i]) - u) : u;
+  }
+}
 // many copies in one launch: copies[4 i] = dst, src, bytes, and the first chunk of copy i (the
 // copies' COPY_CHUNK-byte chunks numbered in order); buffers 16-byte aligned. Blocks take chunks in
 // turn (any grid size), and each thread keeps COPY_UNROLL 16-byte loads in flight: one load at a
