@@ -78,7 +78,11 @@ interface Level {
   sampler: Downsample2D | Upsample2D | undefined;
 }
 
+let instances = 0;
+
 export class AutoencoderKL {
+  /** A name unique to this model object (keys what a backend records of its calls). */
+  readonly instance = `vae-${++instances}`;
   readonly ops: Backend;
   private readonly enc: { convIn: Conv2d; levels: Level[]; mid: VaeMidBlock; normOut: GroupNorm; convOut: Conv2d; quant: Conv2d | undefined };
   private readonly dec: { postQuant: Conv2d | undefined; convIn: Conv2d; mid: VaeMidBlock; levels: Level[]; normOut: GroupNorm; convOut: Conv2d };
