@@ -35,6 +35,8 @@ const steps = Number(process.env.BENCH_STEPS ?? 12);
 const px = Number(process.env.BENCH_PX ?? 768);
 const lat = px / 8;
 const perBin = Number(process.env.BENCH_MASKS ?? 2);
+/** Which parts run: the binned edits, the ~5% probe (phases, profile), the host tier, the whole 50-step edits (BENCH_PARTS=whole to profile those alone). */
+const parts = new Set((process.env.BENCH_PARTS ?? 'bins,probe,host,whole').split(','));
 const collect = (globalThis as { gc?: () => void }).gc ?? (() => {});
 /** Collects released versions; their GPU buffers return to the pool when the finalizers have run (next turn). */
 const gc = async () => {
@@ -129,7 +131,7 @@ async function measuredEdit(mask: Uint8Array, report: (v: Version, stepMs: numbe
   await gc();
 }
 
-for (const bin of bins) {
+for (const bin of parts.has('bins') ? bins : []) {
   for (const { index, mask } of inBin(bin.lo, bin.hi).slice(0, perBin)) {
     await measuredEdit(mask, (v, sparseStepMs) => {
       const macs = counter.count(lat, lat, { mask }).totalSparse!;
@@ -150,11 +152,11 @@ for (const bin of bins) {
 
 // a ~5% edit twice more: a replayed step by phase (inputs in, the graph, results out, each
 // synchronised), then where a sparse step's GPU time goes (the event profile, profiler.ts)
-const probe = inBin(0.03, 0.07)[0];
+const probe = parts.has('probe') || parts.has('host') ? inBin(0.03, 0.07)[0] : undefined;
 let replayPhases: Record<string, number> = {};
 let sparseProfile: { op: string; ms: number; count: number }[] = [];
 let sparseProfileMs = 0;
-if (probe) {
+if (probe && parts.has('probe')) {
   const phases = (gpu.replays.phases = { copyInMs: 0, graphMs: 0, copyOutMs: 0, calls: 0 });
   const allocs0 = gpu.pool.driverAllocs;
   await measuredEdit(probe.mask, (v, stepMs) => {
@@ -189,7 +191,7 @@ if (probe) {
 // it (step i + 1 copied in while step i computes) against the same edit from the GPU tier. Overlap:
 // the share of the shorter of (step, one step's copy alone) hidden under the longer.
 let hostTier: Record<string, number> = {};
-if (probe) {
+if (probe && parts.has('host')) {
   const oneStep = new GenerationCache();
   oneStep.steps.push(session.version(0).cache!.steps[steps - 1]!);
   const tier = new HostTier(gpu);
@@ -232,20 +234,34 @@ if (probe) {
 
 // Whole edits as the issue states them: a fresh 50-step session, each edit k = 10 dense steps (the
 // automatic mask, cut at a target size) then 40 sparse steps and the decode, timed from the call to
-// the image (graph captures, mask, compositing and all). BENCH_WHOLE=0 skips it.
+// the image (graph captures, mask, compositing and all).
 const wholeEdits: Record<string, number | string>[] = [];
-if (process.env.BENCH_WHOLE !== '0') {
+/** Where a dense step of an edit goes (recording the new version's cache, cross-attention control): the last whole edit's sixth step, op by op. */
+let denseEditProfile: { op: string; ms: number; count: number }[] = [];
+let denseEditProfileMs = 0;
+if (parts.has('whole')) {
   const s50 = new EditSession(sd);
   s50.generate({ ...gen, steps: 50, recordSteps: 10 });
   const prompts = ['a cat sitting on the sofa', 'a dog sitting on the sofa with a hat', 'a dog sitting on the grass', 'a wolf sitting on the sofa'];
   for (const [i, targetSize] of [0.05, 0.05, 0.15, 0.3].entries()) {
+    const profiled = i === 3;
+    const onStep = (step: number) => {
+      if (profiled && step === 5) gpu.profileStart();
+      if (profiled && step === 6) {
+        const p = gpu.profileEnd();
+        denseEditProfile = p.ops.slice(0, 30).map(({ op, ms, count }) => ({ op, ms: +ms.toFixed(3), count }));
+        denseEditProfileMs = +p.totalMs.toFixed(2);
+        console.log(`dense edit step profile (${p.totalMs.toFixed(2)} ms in all):`, JSON.stringify(denseEditProfile));
+      }
+    };
     const t0 = performance.now();
-    const v = s50.edit(prompts[i]!, { from: 0, norm, threshold: { targetSize }, denseSteps: 10 });
+    const v = s50.edit(prompts[i]!, { from: 0, norm, threshold: { targetSize }, denseSteps: 10, onStep });
     const wallS = (performance.now() - t0) / 1000;
     const r = {
       prompt: prompts[i]!, targetSize, editSize: +v.editSize.toFixed(4), wallS: +wallS.toFixed(3),
       denseMs: +v.timings.denseMs.toFixed(0), sparseMs: +v.timings.sparseMs.toFixed(0), decodeMs: +v.timings.decodeMs.toFixed(0),
       sparseStepMsMean: +(v.timings.sparseMs / v.timings.sparseSteps).toFixed(1),
+      ...(profiled ? { profiledStep: 6 } : {}),
     };
     console.log('whole 50-step edit:', JSON.stringify(r));
     wholeEdits.push(r);
@@ -269,6 +285,8 @@ const out = {
   replayPhases,
   hostTier,
   wholeEdits,
+  denseEditProfile,
+  denseEditProfileMs,
 };
 const dir = process.env.OUT ?? join(PACKAGE_ROOT, 'bench', 'results');
 mkdirSync(dir, { recursive: true });

@@ -38,6 +38,8 @@ function fill(c: StepCache, slots: readonly Slot[], tensors: readonly Tensor[], 
 }
 
 let runs = 0;
+/** The dense recording calls of each U-Net, by label (CachedSteps.dense). */
+const denseCalls = new WeakMap<UNet2DConditionModel, Map<string, CachedSteps>>();
 
 /**
  * The U-Net calls of one generation or edit, as replayable calls in a step context that reads a
@@ -50,8 +52,28 @@ export class CachedSteps {
   private readonly layouts = new Map<string, Slot[]>();
   private readonly key: string;
 
-  constructor(private readonly ops: Backend, private readonly unet: UNet2DConditionModel, label: string) {
-    this.key = `${unet.instance} ${label}-${++runs}`;
+  /** `label` names these calls; unless `kept`, each CachedSteps records its own (one edit's sparse steps). */
+  constructor(private readonly ops: Backend, private readonly unet: UNet2DConditionModel, label: string, kept = false) {
+    this.key = kept ? `${unet.instance} ${label}` : `${unet.instance} ${label}-${++runs}`;
+  }
+
+  /**
+   * The dense recording steps of a U-Net under `label` (a generation's, an edit's dense steps): the
+   * same device work for every generation or edit of a size, so one object per U-Net whose recordings
+   * are kept from one generation or edit to the next (each edit recorded its own before: a capture of
+   * ~1000 ops per edit). end() gives them back (when GPU memory runs out).
+   */
+  static dense(ops: Backend, unet: UNet2DConditionModel, label: string): CachedSteps {
+    let byLabel = denseCalls.get(unet);
+    if (!byLabel) denseCalls.set(unet, (byLabel = new Map()));
+    let c = byLabel.get(label);
+    if (!c) byLabel.set(label, (c = new CachedSteps(ops, unet, label, true)));
+    return c;
+  }
+
+  /** Gives back what every dense CachedSteps of the U-Net holds. */
+  static endDense(unet: UNet2DConditionModel): void {
+    for (const c of denseCalls.get(unet)?.values() ?? []) c.end();
   }
 
   /** The U-Net output of one step in the context `make` builds; the new cache goes into rec. */

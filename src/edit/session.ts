@@ -120,18 +120,38 @@ export class EditSession {
   release(id: number): void {
     const v = this.version(id);
     if (id === this.currentId) throw new FiseditError(`version ${id} is the current version; check out another before releasing it`);
+    const cache = v.cache;
     v.cache = undefined;
     this.tiers.release(id);
+    if (cache) this.freeDevice(cache);
   }
 
   /** Moves the caches of versions from the device to host memory (edits stream them from there); returns the device bytes freed. */
   toHost(ids: readonly number[] = this.list.map((v) => v.id)): number {
-    return ids.reduce((freed, id) => freed + this.tiers.toHost(this.version(id)), 0);
+    return ids.reduce((freed, id) => freed + this.moveOff(id, (v) => this.tiers.toHost(v)), 0);
   }
 
   /** Moves the caches of versions (on the device or in host memory) to disk; returns the bytes freed. */
   offload(dir: string, ids: readonly number[] = this.list.map((v) => v.id)): number {
-    return ids.reduce((freed, id) => freed + this.tiers.toDisk(this.version(id), dir), 0);
+    return ids.reduce((freed, id) => freed + this.moveOff(id, (v) => this.tiers.toDisk(v, dir)), 0);
+  }
+
+  /** Moves a version's cache off the backend by `move`, giving the backend's memory back at once. */
+  private moveOff(id: number, move: (v: Version) => number): number {
+    const v = this.version(id);
+    const cache = v.cache;
+    const freed = move(v);
+    if (cache && !v.cache) this.freeDevice(cache);
+    return freed;
+  }
+
+  /**
+   * Gives back the backend memory of a cache no version holds any more, now rather than when it is
+   * collected (a 768 px 50-step cache is 31 GiB), except the buffers it shares with the caches of
+   * other versions (a layer an edit did not change is the parent's buffer).
+   */
+  private freeDevice(cache: GenerationCache): void {
+    this.discard(cache, this.list.flatMap((o) => (o.cache && o.cache !== cache ? [o.cache] : [])));
   }
 
   /** Bytes of the caches held on the backend (the device, or memory for the cpu backend). */
@@ -245,12 +265,14 @@ export class EditSession {
 
   /** After GPU memory ran out: moves the caches held on the device to host memory; whether there were any. */
   private madeRoom(e: unknown): boolean {
-    return e instanceof GpuOutOfMemory && this.toHost() > 0;
+    if (!(e instanceof GpuOutOfMemory)) return false;
+    CachedSteps.endDense(this.sd.unet); // the kept recordings of dense steps, recorded again when needed
+    return this.toHost() > 0;
   }
 
-  /** Gives back the device memory of a cache that will not be kept, except the buffers `base` (a device cache) shares. */
-  private discard(cache: GenerationCache, base?: GenerationCache): void {
-    const shared = new Set(base?.steps.flatMap((s) => s.allTensors().map((t) => t.storage)));
+  /** Gives back the device memory of a cache that will not be kept, except the buffers the caches `keep` share. */
+  private discard(cache: GenerationCache, keep: readonly GenerationCache[] = []): void {
+    const shared = new Set(keep.flatMap((c) => c.steps.flatMap((s) => s.allTensors().map((t) => t.storage))));
     for (const s of cache.steps) for (const t of s.allTensors()) if (!shared.has(t.storage)) this.ops.dispose(t);
   }
 
@@ -270,7 +292,7 @@ export class EditSession {
     const t0 = performance.now();
     const cache = new GenerationCache();
     let x = this.ops.latents.fromHost(noise.map((v) => v * scheduler.initNoiseSigma));
-    const recorder = new CachedSteps(this.ops, sd.unet, 'generation');
+    const recorder = CachedSteps.dense(this.ops, sd.unet, 'generation');
     let kept = false;
     try {
       for (let i = 0; i < steps; i++) {
@@ -281,7 +303,6 @@ export class EditSession {
         o.onStep?.(i + 1, steps, 'dense');
         yield;
       }
-      recorder.end(); // what the backend recorded for these steps (before the decode needs the memory)
       cache.final = x;
       const latents = this.ops.latents.toHost(x); // waits for the steps
       const denseMs = performance.now() - t0;
@@ -300,7 +321,6 @@ export class EditSession {
       kept = true;
       return version;
     } finally {
-      recorder.end();
       if (!kept) this.discard(cache); // a failed generation gives the device memory of its partial cache back at once
     }
   }
@@ -338,7 +358,7 @@ export class EditSession {
     // wall-clock phases (the GPU may still be computing a step when the host queues the next)
     const started = performance.now();
     let sparseFrom: number | undefined;
-    const denseCalls = new CachedSteps(this.ops, sd.unet, 'edit-dense');
+    const denseCalls = CachedSteps.dense(this.ops, sd.unet, 'edit-dense');
     let kept = false;
     try {
       for (let i = 0; i < s.steps; i++) {
@@ -376,9 +396,7 @@ export class EditSession {
         o.onStep?.(i + 1, s.steps, sparse ? 'sparse' : 'dense');
         yield;
       }
-      // what the backend recorded for this edit (before the decode needs the memory)
-      sparseSteps?.end();
-      denseCalls.end();
+      sparseSteps?.end(); // what the backend recorded for this edit's plan (before the decode needs the memory)
       cache.final = x;
       const latents = lat.toHost(x); // waits for the steps still queued
       const t1 = performance.now();
@@ -396,9 +414,8 @@ export class EditSession {
       return version;
     } finally {
       sparseSteps?.end();
-      denseCalls.end();
       // a failed (or abandoned) edit gives the device memory of its partial cache back at once
-      if (!kept) this.discard(cache, hosted ? undefined : baseCache);
+      if (!kept) this.discard(cache, hosted ? [] : [baseCache]);
     }
   }
 

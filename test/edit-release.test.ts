@@ -1,0 +1,52 @@
+// Releasing a version or moving its cache off the backend gives the backend's memory back at once,
+// and never a buffer another version still reads (a layer an edit did not change is shared).
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { it } from 'node:test';
+import { CpuBackend } from '../src/backend/cpu/cpu.js';
+import { ensureTinyModel } from '../src/default/tiny-model.js';
+import { EditSession } from '../src/edit/session.js';
+import { StableDiffusion } from '../src/pipeline/text-to-image.js';
+import type { Tensor } from '../src/tensor/tensor.js';
+import { tempDir } from './helpers.js';
+
+/** The cpu backend, where a disposed tensor reads as NaN from then on (a reused device buffer would hold other data). */
+class PoisoningBackend extends CpuBackend {
+  disposed = 0;
+  override dispose(t: Tensor): void {
+    (t.storage as Float32Array).fill(NaN);
+    this.disposed++;
+  }
+}
+
+const home = tempDir('fisedit-home-');
+const gen = { prompt: 'a red cube', steps: 4, width: 64, height: 64 };
+const left = Uint8Array.from({ length: 64 }, (_, i) => (i % 8 < 3 ? 1 : 0));
+const top = Uint8Array.from({ length: 64 }, (_, i) => (i < 16 ? 1 : 0));
+
+/**
+ * v0, v1 = v0 edited in `left`, v2 = v1 edited with an empty mask (every buffer of it is v1's);
+ * then `act`, then an edit of v2 and one of v0.
+ */
+function run(ops: CpuBackend, act: (s: EditSession) => void): Float32Array[] {
+  const s = new EditSession(StableDiffusion.load(ensureTinyModel(join(home, 'tiny')), ops));
+  s.generate(gen);
+  s.edit('a blue cube', { mask: left });
+  s.edit('a blue sphere', { mask: new Uint8Array(64) });
+  act(s);
+  return [s.edit('a green sphere', { mask: left, from: 2 }).latents, s.edit('a green cube', { mask: top, from: 0 }).latents];
+}
+
+it('release and toHost free a version\'s buffers at once, keeping those other versions share', () => {
+  const want = run(new CpuBackend(), () => {});
+  const released = new PoisoningBackend();
+  const got = run(released, (s) => {
+    s.checkout(2);
+    s.release(1);
+  });
+  assert.ok(released.disposed > 0, 'release gave buffers back');
+  assert.deepEqual(got, want, 'the versions left read what they read before');
+  const moved = new PoisoningBackend();
+  assert.deepEqual(run(moved, (s) => s.toHost([1, 0])), want, 'versions on the backend keep their buffers when others move to host memory');
+  assert.ok(moved.disposed > 0, 'toHost gave buffers back');
+});
