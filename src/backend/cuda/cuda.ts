@@ -13,7 +13,7 @@ import type { Precision } from './precision.js';
 import { CudaDevice, type T } from './device.js';
 import type { DeviceBuffer } from './memory.js';
 import { CudaLatents } from './latents.js';
-import { ATTENTION_KERNELS, FLASH_DIMS, FLASH_KERNELS, FLASH_QUERY_ROWS, FLASH_WIDE_MAX_DIM, GROUP_PARTIAL_SHARED_BYTES, SOFTMAX_SHARED_BYTES, SOFTMAX_VEC, WGMMA_KERNELS, WGMMA_QUERY_ROWS, WGMMA_SHARED_BYTES, flashSharedBytes } from './kernels.js';
+import { ATTENTION_KERNELS, FLASH_DIMS, FLASH_KERNELS, FLASH_QUERY_ROWS, FLASH_WIDE_MAX_DIM, GROUP_PARTIAL_SHARED_BYTES, SOFTMAX_SHARED_BYTES, SOFTMAX_SHORT, SOFTMAX_VEC, WGMMA_KERNELS, WGMMA_QUERY_ROWS, WGMMA_SHARED_BYTES, flashSharedBytes } from './kernels.js';
 
 /** Scratch memory cuBLASLt may use for its GEMM algorithms. */
 const LT_WORKSPACE_BYTES = 32 * 2 ** 20;
@@ -192,7 +192,9 @@ export class CudaBackend extends CudaDevice implements Backend {
       this.timed('gemm attention QK', () => this.blas.gemmStridedBatched(OP_T, OP_N, lk, lq, d, this.p(k) + b * lk * width * e, width, d, this.p(q) + b * lq * width * e, width, d,
         this.p(s) + b * heads * lq * lk * e, lk, lq * lk, heads));
     const rows = batch * heads * lq;
-    if (!causal && lk % 4 === 0 && lk <= 4 * SOFTMAX_VEC * 256) {
+    if (lk <= 32 * SOFTMAX_SHORT) {
+      this.run('k_softmax_short', 0, [this.p(s), rows, lq, lk, 1 / Math.sqrt(d), causal ? 1 : 0], 256, Math.ceil(rows / 8)); // a warp per row
+    } else if (!causal && lk % 4 === 0 && lk <= 4 * SOFTMAX_VEC * 256) {
       // the row in registers: one read, one write
       this.run('k_softmax_rows_vec', 0, [this.p(s), lk, 1 / Math.sqrt(d)], 256, rows);
     } else {

@@ -303,6 +303,38 @@ extern "C" __global__ void k_softmax_rows(st* s, int lq, int lk, float scale, in
   float inv = 1.f / block_reduce(sum, false, red);
   for (int j = threadIdx.x; j < lk; j += blockDim.x) row[j] = sv(j < count ? (use_cache ? row_cache[j] : ld(row[j])) * inv : 0.f);
 }
+// softmax of short rows (lk <= 32 * SOFTMAX_SHORT: text tokens, a cross-attention's 77 keys): a warp
+// per row, the row in registers. A block of 256 threads per 77-value row left most threads idle:
+// 70 us a call for the 92160 rows of an SD 2 cross-attention at 768 px (denseEditProfile of
+// bench/results/2026-11-30-edit-cuda-fp16-whole-edits-profiled.json).
+#define SOFTMAX_SHORT 8
+extern "C" __global__ void k_softmax_short(st* s, u64 rows, int lq, int lk, float scale, int causal) {
+  u64 r = (u64)blockIdx.x * (blockDim.x >> 5) + (threadIdx.x >> 5);
+  if (r >= rows) return;
+  int lane = threadIdx.x & 31;
+  st* row = s + r * lk;
+  int count = causal ? min((int)(r % lq) + 1, lk) : lk;
+  float v[SOFTMAX_SHORT];
+  float m = __int_as_float(0xff800000);
+#pragma unroll
+  for (int i = 0; i < SOFTMAX_SHORT; i++) {
+    int j = lane + 32 * i;
+    v[i] = j < count ? ld(row[j]) : __int_as_float(0xff800000);
+    m = fmaxf(m, v[i]);
+  }
+  for (int o = 16; o > 0; o >>= 1) m = fmaxf(m, __shfl_xor_sync(0xffffffff, m, o));
+  float sum = 0.f;
+#pragma unroll
+  for (int i = 0; i < SOFTMAX_SHORT; i++) {
+    v[i] = lane + 32 * i < count ? expf((v[i] - m) * scale) : 0.f;
+    sum += v[i];
+  }
+  for (int o = 16; o > 0; o >>= 1) sum += __shfl_xor_sync(0xffffffff, sum, o);
+  float inv = 1.f / sum;
+#pragma unroll
+  for (int i = 0; i < SOFTMAX_SHORT; i++)
+    if (lane + 32 * i < lk) row[lane + 32 * i] = sv(v[i] * inv);
+}
 // softmax of rows whose length is a multiple of 4 and at most 4 * 16 * blockDim.x: each thread keeps
 // its part of the row in registers as float4 (one read and one write of the row, nothing else).
 #define SOFTMAX_VEC 16
