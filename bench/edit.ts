@@ -173,6 +173,7 @@ if (probe && parts.has('probe')) {
     mask: probe.mask, from: 0, norm,
     onStep: (step) => {
       if (step === profiledStep) {
+        gpu.synchronize(); // the steps queued before would count as the first profiled op's time
         launches0 = gpu.launches;
         gpu.profileStart();
       }
@@ -246,7 +247,10 @@ if (parts.has('whole')) {
   for (const [i, targetSize] of [0.05, 0.05, 0.15, 0.3].entries()) {
     const profiled = i === 3;
     const onStep = (step: number) => {
-      if (profiled && step === 5) gpu.profileStart();
+      if (profiled && step === 5) {
+        gpu.synchronize(); // the steps queued before would count as the first profiled op's time
+        gpu.profileStart();
+      }
       if (profiled && step === 6) {
         const p = gpu.profileEnd();
         denseEditProfile = p.ops.slice(0, 30).map(({ op, ms, count }) => ({ op, ms: +ms.toFixed(3), count }));
