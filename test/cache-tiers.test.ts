@@ -104,7 +104,10 @@ it('streams a host-tier cache: step i + 1 is fetched before step i runs, step i 
 
 it('refuses a cache file of an older layout, naming the formats', () => {
   const file = join(tempDir(), 'cache-0.safetensors');
-  // format 1 recorded layer outputs without their residual sums: reading it as format 2 would be wrong, silently
+  // format 1 recorded layer outputs without their residual sums, format 2 a resnet's first convolution
+  // without its time embedding: reading either as format 3 would be wrong, silently
   writeSafetensors(file, { final: { dtype: 'F32', shape: [1], data: new Float32Array(1) } }, { format: 'fisedit-cache', steps: '0' });
-  assert.throws(() => readCache(file, new CpuBackend()), /a cache of format 1, this build reads 2/);
+  assert.throws(() => readCache(file, new CpuBackend()), /a cache of format 1, this build reads 3/);
+  writeSafetensors(file, { final: { dtype: 'F32', shape: [1], data: new Float32Array(1) } }, { format: 'fisedit-cache', version: '2', steps: '0' });
+  assert.throws(() => readCache(file, new CpuBackend()), /a cache of format 2, this build reads 3/);
 });

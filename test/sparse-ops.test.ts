@@ -40,7 +40,10 @@ describe('sparse ops (cpu)', () => {
         // with a residual: the residual's sum at the written positions only (the rest stays the base's)
         const residual = t(dense.shape as number[]);
         const summed = ops.toHost(ops.scatterBlocks(base, fresh, plan.corners, active, residual));
-        const ref = ops.toHost(dense), r = ops.toHost(residual);
+        // with a per-item, per-channel shift too (a resnet's time embedding)
+        const perItem = t([2, 6]);
+        const shifted = ops.toHost(ops.scatterBlocks(base, fresh, plan.corners, active, residual, perItem));
+        const ref = ops.toHost(dense), r = ops.toHost(residual), sh = ops.toHost(perItem);
         for (let n = 0; n < 2; n++)
           for (let p = 0; p < ho! * wo!; p++)
             for (let c = 0; c < 6; c++) {
@@ -48,9 +51,11 @@ describe('sparse ops (cpu)', () => {
               if (active[p]) {
                 assert.ok(Math.abs(out[i]! - ref[i]!) < 1e-5, `stride ${stride} block ${block} at ${i}`);
                 assert.equal(summed[i], Math.fround(r[i]! + out[i]!), `with residual, stride ${stride} block ${block} at ${i}`);
+                assert.equal(shifted[i], Math.fround(r[i]! + out[i]! + sh[n * 6 + c]!), `with residual and shift, stride ${stride} block ${block} at ${i}`);
               } else {
                 assert.equal(out[i], 0);
                 assert.equal(summed[i], 0);
+                assert.equal(shifted[i], 0);
               }
             }
       }

@@ -143,12 +143,14 @@ export interface Backend {
   /**
    * A copy of `base` [N, H, W, C] where each block's outputs (src [N * blocks, b, b, C], block corners
    * at `corners` [y, x] pairs) are written at the positions `active` (H * W, 1 = write) marks, plus
-   * `residual` ([N, H, W, C]) at those positions when given (a sum read only where it is written).
+   * `residual` ([N, H, W, C]) at those positions when given (a sum read only where it is written),
+   * plus `shift` [N, C] per batch item and channel when given (a resnet's time embedding).
+   * The sum is residual + block output + shift, rounded once.
    * Inside a replayable call this must be base's last use: when base is an input of the call, a
    * backend may write into its recorded copy of it instead of copying (the caller's tensor is never
    * changed). The same holds for scatterRows.
    */
-  scatterBlocks(base: Tensor, src: Tensor, corners: Int32Array, active: Uint8Array, residual?: Tensor): Tensor;
+  scatterBlocks(base: Tensor, src: Tensor, corners: Int32Array, active: Uint8Array, residual?: Tensor, shift?: Tensor): Tensor;
   /** Rows idx of every batch item: [N, L, C] -> [N, idx.length, C]. */
   gatherRows(x: Tensor, idx: Int32Array): Tensor;
   /** A copy of base [N, L, C] with rows idx replaced by src [N, idx.length, C]. */

@@ -40,8 +40,9 @@ export class RecordingContext implements StepContext {
   }
 
   // the recorded affine is applied as GroupNorm.forward would (same bits, statistics computed once)
-  conv(conv: Conv2d, x: Tensor, norm?: GroupNorm, silu = false, residual?: Tensor): Tensor {
-    const y = conv.forward(convInput(this.ops, x, norm && this.recordNorm(norm, x), silu), residual);
+  conv(conv: Conv2d, x: Tensor, norm?: GroupNorm, silu = false, residual?: Tensor, shift?: Tensor): Tensor {
+    const out = conv.forward(convInput(this.ops, x, norm && this.recordNorm(norm, x), silu), residual);
+    const y = shift ? this.ops.addPerChannel(out, shift) : out;
     this.rec.tensors.set(conv.name, this.ops.keep(y));
     return y;
   }
@@ -118,7 +119,7 @@ export class SparseContext implements StepContext {
   }
 
 
-  conv(conv: Conv2d, x: Tensor, norm?: GroupNorm, silu = false, residual?: Tensor): Tensor {
+  conv(conv: Conv2d, x: Tensor, norm?: GroupNorm, silu = false, residual?: Tensor, shift?: Tensor): Tensor {
     const ops = this.ops;
     const [n, inH, inW] = x.shape as [number, number, number, number];
     const p = this.plan.conv(conv.name, { inH, inW, kernel: conv.kernel, stride: conv.stride, padding: conv.padding });
@@ -132,11 +133,12 @@ export class SparseContext implements StepContext {
       if (p.kind === 'dense') {
         const rows = [n, p.outH * p.outW, conv.outChannels];
         const idx = this.plan.tokens(p.outH, p.outW);
-        const fresh = ops.gatherRows(ops.reshape(conv.forward(convInput(ops, x, affine, silu), residual), rows), idx);
+        const full = conv.forward(convInput(ops, x, affine, silu), residual);
+        const fresh = ops.gatherRows(ops.reshape(shift ? ops.addPerChannel(full, shift) : full, rows), idx);
         y = ops.reshape(ops.scatterRows(ops.reshape(base, rows), fresh, idx), base.shape);
       } else {
         const tiles = ops.gatherTiles(x, { origins: p.origins, side: p.side }, affine, silu);
-        y = ops.scatterBlocks(base, conv.forwardTiles(tiles), p.corners, p.active, residual);
+        y = ops.scatterBlocks(base, conv.forwardTiles(tiles), p.corners, p.active, residual, shift);
       }
     }
     this.rec.tensors.set(conv.name, this.ops.keep(y));

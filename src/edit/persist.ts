@@ -10,8 +10,11 @@ import { FiseditError } from '../io/errors.js';
 import { SafetensorsFile, writeSafetensors, type TensorToWrite } from '../io/safetensors.js';
 import { GenerationCache, StepCache } from './cache.js';
 
-/** 2: a layer's recorded output includes its residual sum (1 recorded the convolution or proj_out alone). */
-export const SESSION_FORMAT = 2;
+/**
+ * 3: a resnet's first convolution is recorded with its time embedding added (2 recorded it without);
+ * 2: a layer's recorded output includes its residual sum (1 recorded the convolution or proj_out alone).
+ */
+export const SESSION_FORMAT = 3;
 
 /** Writes a version's cache to `file` as float32; `ops` reads its tensors (a backend, or the host tier), `latents` its latents. */
 export function writeCache(file: string, cache: GenerationCache, ops: Pick<Backend, 'toHost'>, latents: LatentMath): void {

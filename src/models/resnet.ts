@@ -37,8 +37,8 @@ export class ResnetBlock2D {
   /** x [N, H, W, Cin]; tembSilu: SiLU of the time embedding [N, T] (computed once per step). */
   forward(ctx: StepContext, x: Tensor, tembSilu?: Tensor): Tensor {
     const ops = ctx.ops;
-    let h = ctx.conv(this.conv1, x, this.norm1, true);
-    if (this.timeEmbProj && tembSilu) h = ops.addPerChannel(h, this.timeEmbProj.forward(tembSilu));
+    const temb = this.timeEmbProj && tembSilu ? this.timeEmbProj.forward(tembSilu) : undefined;
+    const h = ctx.conv(this.conv1, x, this.norm1, true, undefined, temb);
     const skip = this.shortcut ? ctx.conv(this.shortcut, x) : x;
     const sum = ctx.conv(this.conv2, h, this.norm2, true, skip);
     return this.outputScale === 1 ? sum : ops.scale(sum, 1 / this.outputScale);

@@ -10,8 +10,11 @@ import type { Conv2d, GroupNorm, Linear } from './layers.js';
 
 export interface StepContext {
   readonly ops: Backend;
-  /** conv(x), or conv(SiLU?(norm(x))) when a norm is given; + residual when one is given. */
-  conv(conv: Conv2d, x: Tensor, norm?: GroupNorm, silu?: boolean, residual?: Tensor): Tensor;
+  /**
+   * conv(x), or conv(SiLU?(norm(x))) when a norm is given; + residual when one is given; + shift [N, C]
+   * per batch item and channel when given (a resnet's time embedding: part of the layer's output).
+   */
+  conv(conv: Conv2d, x: Tensor, norm?: GroupNorm, silu?: boolean, residual?: Tensor, shift?: Tensor): Tensor;
   /** The tokens a transformer works on: norm(x) as [N, L, C], or (sparse) only the active ones. */
   tokens(norm: GroupNorm, x: Tensor): Tensor;
   /** x + projOut(t): the transformer's tokens back as a full map (x [N, H, W, C], the transformer's input). */
@@ -25,8 +28,9 @@ export interface StepContext {
 export class DenseContext implements StepContext {
   constructor(readonly ops: Backend) {}
 
-  conv(conv: Conv2d, x: Tensor, norm?: GroupNorm, silu = false, residual?: Tensor): Tensor {
-    return conv.forward(norm ? norm.forward(x, silu) : silu ? this.ops.silu(x) : x, residual);
+  conv(conv: Conv2d, x: Tensor, norm?: GroupNorm, silu = false, residual?: Tensor, shift?: Tensor): Tensor {
+    const y = conv.forward(norm ? norm.forward(x, silu) : silu ? this.ops.silu(x) : x, residual);
+    return shift ? this.ops.addPerChannel(y, shift) : y;
   }
 
   tokens(norm: GroupNorm, x: Tensor): Tensor {

@@ -178,6 +178,8 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
     close(`scatterBlocks ${c}`, cpu.scatterBlocks(bc, srcC, corners, active), gpu.scatterBlocks(bg, srcG, corners, active), 0);
     const [rc, rg] = pair([2, 9, 10, c]);
     close(`scatterBlocks + residual ${c}`, cpu.scatterBlocks(bc, srcC, corners, active, rc), gpu.scatterBlocks(bg, srcG, corners, active, rg), 1e-6);
+    close(`scatterBlocks + shift ${c}`, cpu.scatterBlocks(bc, srcC, corners, active, undefined, sc), gpu.scatterBlocks(bg, srcG, corners, active, undefined, sg), 1e-6);
+    close(`scatterBlocks + residual + shift ${c}`, cpu.scatterBlocks(bc, srcC, corners, active, rc, sc), gpu.scatterBlocks(bg, srcG, corners, active, rg, sg), 1e-6);
   }
 
   it('latents: float32 on the device, each op as the host computes it (combine, clamp, where, absolute differences, sample, guidance)', () => {

@@ -277,9 +277,10 @@ export class CpuBackend implements Backend {
     return make([x.shape[0]! * blocks, tiles.side, tiles.side, x.channels], sparse.gatherTiles(data(x), x.shape, tiles.origins, tiles.side, a, withSilu));
   }
 
-  scatterBlocks(base: Tensor, src: Tensor, corners: Int32Array, active: Uint8Array, residual?: Tensor): Tensor {
+  scatterBlocks(base: Tensor, src: Tensor, corners: Int32Array, active: Uint8Array, residual?: Tensor, shift?: Tensor): Tensor {
     if (residual) checkSame('scatterBlocks residual', base, residual);
-    return make(base.shape, sparse.scatterBlocks(data(base), base.shape, data(src), src.shape[1]!, corners, active, residual && data(residual)));
+    if (shift && !sameShape(shift.shape, [base.shape[0]!, base.channels])) throw new Error(`scatterBlocks: shift ${shapeString(shift.shape)} is not [${base.shape[0]}, ${base.channels}]`);
+    return make(base.shape, sparse.scatterBlocks(data(base), base.shape, data(src), src.shape[1]!, corners, active, residual && data(residual), shift && data(shift)));
   }
 
   gatherRows(x: Tensor, idx: Int32Array): Tensor {

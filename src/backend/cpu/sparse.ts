@@ -85,7 +85,7 @@ export function gatherTiles(
 }
 
 export function scatterBlocks(
-  base: Float32Array, [n, h, w, c]: readonly number[], src: Float32Array, b: number, corners: Int32Array, active: Uint8Array, residual?: Float32Array,
+  base: Float32Array, [n, h, w, c]: readonly number[], src: Float32Array, b: number, corners: Int32Array, active: Uint8Array, residual?: Float32Array, shift?: Float32Array,
 ): Float32Array {
   const out = base.slice();
   const blocks = corners.length / 2;
@@ -99,8 +99,8 @@ export function scatterBlocks(
           const xx = x0 + dx;
           if (xx >= w || !active[y * w + xx]) continue;
           const from = (((bi * blocks + t) * b + dy) * b + dx) * c, to = ((bi * h + y) * w + xx) * c;
-          if (residual) for (let k = 0; k < c; k++) out[to + k] = residual[to + k]! + src[from + k]!;
-          else out.set(src.subarray(from, from + c), to);
+          if (!residual && !shift) out.set(src.subarray(from, from + c), to);
+          else for (let k = 0; k < c; k++) out[to + k] = (residual ? residual[to + k]! : 0) + src[from + k]! + (shift ? shift[bi * c + k]! : 0);
         }
       }
     }

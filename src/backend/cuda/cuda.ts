@@ -336,11 +336,12 @@ export class CudaBackend extends CudaDevice implements Backend {
     return out;
   }
 
-  scatterBlocks(base: Tensor, src: Tensor, corners: Int32Array, active: Uint8Array, residual?: Tensor): Tensor {
-    const [, h, w, c] = base.shape as [number, number, number, number];
+  scatterBlocks(base: Tensor, src: Tensor, corners: Int32Array, active: Uint8Array, residual?: Tensor, shift?: Tensor): Tensor {
+    const [n, h, w, c] = base.shape as [number, number, number, number];
     if (residual && !sameShape(residual.shape, base.shape)) throw new Error(`scatterBlocks: residual ${shapeString(residual.shape)} does not match ${shapeString(base.shape)}`);
+    if (shift && !sameShape(shift.shape, [n, c])) throw new Error(`scatterBlocks: shift ${shapeString(shift.shape)} is not [${n}, ${c}]`);
     const out = this.scatterTarget(base);
-    this.runVector('k_scatter_blocks', src.size, [this.p(src), this.p(this.indices(corners)), this.p(this.indices(active)), residual ? this.p(residual) : 0, this.p(out), h, w, c, corners.length / 2, src.shape[1]!, src.size], [c]);
+    this.runVector('k_scatter_blocks', src.size, [this.p(src), this.p(this.indices(corners)), this.p(this.indices(active)), residual ? this.p(residual) : 0, shift ? this.p(shift) : 0, this.p(out), h, w, c, corners.length / 2, src.shape[1]!, src.size], [c]);
     return out;
   }
 

@@ -399,8 +399,9 @@ VECTOR_KERNEL(k_gather_tiles, (const st* x, const int* origins, const st* scale,
               (x, origins, scale, shift, out, h, w, c, blocks, side, silu, n))
 // writes block outputs src [N*T, bs, bs, C] into out [N, H, W, C] where active
 // residual (shaped like out, or null): added at the written positions, rounded once as k_add does
+// out = residual + block output + shift (each optional) where active; the sum in float, rounded once
 template <int W> __device__ void k_scatter_blocks_t(const st* src, const int* corners, const unsigned char* active, const st* residual,
-                                                    st* out, int h, int w, int c, int blocks, int bs, u64 n) {
+                                                    const st* shift, st* out, int h, int w, int c, int blocks, int bs, u64 n) {
   FOR_EACH_VEC(e, n) {
     int ch = e % c; u32 p = e / c;
     int dx = p % bs, dy = (p / bs) % bs; u32 bt = p / (u32)(bs * bs);
@@ -408,18 +409,25 @@ template <int W> __device__ void k_scatter_blocks_t(const st* src, const int* co
     int y = corners[2 * t] + dy, x = corners[2 * t + 1] + dx;
     if (y >= h || x >= w || !active[y * w + x]) continue;
     u64 at = ((b * h + y) * w + x) * c + ch;
-    if (!residual) {
+    if (!residual && !shift) {
       cpv<W>(out + at, src + e);
       continue;
     }
     float v[W], r[W];
-    ldv<W>(src + e, v); ldv<W>(residual + at, r);
-    UNROLL v[k] = r[k] + v[k];
+    ldv<W>(src + e, v);
+    if (residual) {
+      ldv<W>(residual + at, r);
+      UNROLL v[k] = r[k] + v[k];
+    }
+    if (shift) {
+      ldv<W>(shift + (u64)b * c + ch, r);
+      UNROLL v[k] += r[k];
+    }
     svv<W>(out + at, v);
   }
 }
-VECTOR_KERNEL(k_scatter_blocks, (const st* src, const int* corners, const unsigned char* active, const st* residual, st* out, int h, int w, int c, int blocks, int bs, u64 n),
-              (src, corners, active, residual, out, h, w, c, blocks, bs, n))
+VECTOR_KERNEL(k_scatter_blocks, (const st* src, const int* corners, const unsigned char* active, const st* residual, const st* shift, st* out, int h, int w, int c, int blocks, int bs, u64 n),
+              (src, corners, active, residual, shift, out, h, w, c, blocks, bs, n))
 template <int W> __device__ void k_gather_rows_t(const st* x, const int* idx, st* out, u64 l, int nidx, int c, u64 n) {
   FOR_EACH_VEC(e, n) {
     int ch = e % c; u32 r = e / c; int k = r % nidx; u64 b = r / nidx;
