@@ -39,6 +39,14 @@ export class Cudnn {
   private readonly plans = new Map<string, Plan>();
   /** The algorithm chosen for each group of shapes (algorithmKey). */
   private readonly algorithms = new Map<string, number>();
+  /**
+   * fp16: implicit-precomputed GEMM wherever it runs within our workspace, without asking cuDNN's
+   * heuristic, which answers ~5.4 ms later each time (46 calls a bench:edit process,
+   * bench/results/2026-11-30-edit-host-profile-s5.md) and answered it for every convolution in every
+   * fp16 profile committed (the U-Net at 512 to 1024 px, the VAE, the sparse engine's tiles). Other
+   * precisions ask the heuristic.
+   */
+  private readonly preferred: number | undefined;
   private readonly activation: unknown;
   private readonly dataType: number;
   private readonly mathType: number;
@@ -72,6 +80,7 @@ export class Cudnn {
     this.handle = h[0];
     this.check('cudnnSetStream', this.f.setStream!(this.handle, stream));
     this.dataType = precision === 'fp16' ? DATA_HALF : DATA_FLOAT;
+    this.preferred = precision === 'fp16' ? IMPLICIT_PRECOMP_GEMM : undefined;
     // fp32 stays exact float arithmetic (no TF32); tf32 lets cuDNN use TF32 tensor cores
     this.mathType = precision === 'fp16' ? TENSOR_OP_MATH : precision === 'tf32' ? TENSOR_OP_MATH_ALLOW_CONVERSION : FMA_MATH;
     const act = [null];
@@ -104,7 +113,7 @@ export class Cudnn {
     this.check('cudnnSetConvolutionMathType', this.f.convMath!(cd[0], this.mathType));
     let algo = this.algorithms.get(algorithmKey(s));
     if (algo === undefined || !this.fits(x, wd[0], cd[0], y, algo)) {
-      algo = this.heuristic(x, wd[0], cd[0], y, s);
+      algo = this.preferred !== undefined && this.fits(x, wd[0], cd[0], y, this.preferred) ? this.preferred : this.heuristic(x, wd[0], cd[0], y, s);
       this.algorithms.set(algorithmKey(s), algo);
     }
     p = { x, w: wd[0], y, bias, conv: cd[0], algo };
