@@ -13,7 +13,7 @@ import type { Precision } from './precision.js';
 import { CudaDevice, type T } from './device.js';
 import type { DeviceBuffer } from './memory.js';
 import { CudaLatents } from './latents.js';
-import { ATTENTION_KERNELS, FLASH_DIMS, FLASH_KERNELS, FLASH_QUERY_ROWS, FLASH_WIDE_MAX_DIM, GROUP_PARTIAL_SHARED_BYTES, SOFTMAX_SHARED_BYTES, SOFTMAX_SHORT, SOFTMAX_VEC, WGMMA_KERNELS, WGMMA_QUERY_ROWS, WGMMA_SHARED_BYTES, flashSharedBytes } from './kernels.js';
+import { ATTENTION_KERNELS, FLASH_DIMS, FLASH_KERNELS, FLASH_QUERY_ROWS, FLASH_WIDE_MAX_DIM, GROUP_PARTIAL_SHARED_BYTES, SOFTMAX_SHARED_BYTES, SOFTMAX_SHORT, SOFTMAX_VEC, WGMMA_KERNELS, WGMMA_KEY_TILE, WGMMA_MIN_TILES_PER_SPLIT, WGMMA_QUERY_ROWS, WGMMA_SHARED_BYTES, flashSharedBytes } from './kernels.js';
 
 /** Scratch memory cuBLASLt may use for its GEMM algorithms. */
 const LT_WORKSPACE_BYTES = 32 * 2 ** 20;
@@ -227,8 +227,8 @@ export class CudaBackend extends CudaDevice implements Backend {
       const out = this.empty(q.shape);
       const args = [this.p(q), this.p(k), this.p(v), this.p(out), lq, k.shape[1]!, width, d, opts.heads, 1 / Math.sqrt(d)];
       const detail = () => `${batch}x${opts.heads} ${lq}x${k.shape[1]}`;
-      if (this.wgmma && d === 64 && this.vectorFits('k_flash_wg64', args, [width])) {
-        if (lq && k.shape[1]) this.run('k_flash_wg64', 0, args, 128, Math.ceil(lq / WGMMA_QUERY_ROWS), WGMMA_SHARED_BYTES, batch * opts.heads, detail);
+      if (this.wgmma && d === 64 && this.vectorFits('k_flash_wg64', [...args, 1, 0, 0], [width])) {
+        if (lq && k.shape[1]) this.flashWgmma(args, batch, lq, k.shape[1]!, width, opts.heads, detail);
         return out;
       }
       const wideBlocks = Math.ceil(lq / (2 * FLASH_QUERY_ROWS)) * batch * opts.heads; // 2 resident per SM at MT = 2
@@ -238,6 +238,27 @@ export class CudaBackend extends CudaDevice implements Backend {
       return out;
     }
     return this.tidy(() => this.applyProbs(this.attentionProbs(q, k, opts.heads, opts.causal ?? false), v));
+  }
+
+  /**
+   * k_flash_wg64 over `args`; when its query blocks would leave SMs idle (a sparse step's few active
+   * rows over all keys: 60 blocks at 5% of a 768 px map), the keys are split among more blocks and
+   * k_flash_combine merges the partial results.
+   */
+  private flashWgmma(args: number[], batch: number, lq: number, lk: number, width: number, heads: number, detail: () => string): void {
+    const rowBlocks = Math.ceil(lq / WGMMA_QUERY_ROWS), blocks = rowBlocks * batch * heads;
+    const tiles = Math.ceil(lk / WGMMA_KEY_TILE);
+    const splits = Math.max(1, Math.min(Math.floor((2 * this.driver.multiprocessors) / blocks), Math.floor(tiles / WGMMA_MIN_TILES_PER_SPLIT)));
+    if (splits === 1) {
+      this.run('k_flash_wg64', 0, [...args, 1, 0, 0], 128, rowBlocks, WGMMA_SHARED_BYTES, batch * heads, detail);
+      return;
+    }
+    this.tidy(() => {
+      const rows = batch * lq;
+      const partO = this.empty([splits * rows * width], 4), partLse = this.empty([splits * rows * heads], 4);
+      this.run('k_flash_wg64', 0, [...args, splits, partO.storage.ptr, partLse.storage.ptr], 128, rowBlocks * splits, WGMMA_SHARED_BYTES, batch * heads, () => `${detail()} split ${splits}`);
+      this.run('k_flash_combine', rows * width, [partO.storage.ptr, partLse.storage.ptr, args[3]!, rows, heads, width, splits]);
+    });
   }
 
   private unary(x: Tensor, mode: number): Tensor {

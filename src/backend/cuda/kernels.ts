@@ -77,8 +77,15 @@ const FLASH_ARGS: ArgKind[] = ['ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 
 export const FLASH_KERNELS = [...FLASH_DIMS.map((dp) => `k_flash_${dp}_1`), ...FLASH_DIMS.filter((dp) => dp <= FLASH_WIDE_MAX_DIM).map((dp) => `k_flash_${dp}_2`)];
 export const ATTENTION_KERNELS: Record<string, ArgKind[]> = Object.fromEntries(FLASH_KERNELS.map((k) => [k, FLASH_ARGS]));
 /** kernels/attention-sm90.cu: head dim 64 on Hopper's warpgroup MMA; 64 query rows a block, two stages of K and V tiles of 128 rows (+1 KiB for alignment). */
-export const WGMMA_KERNELS: Record<string, ArgKind[]> = { k_flash_wg64: FLASH_ARGS };
+export const WGMMA_KERNELS: Record<string, ArgKind[]> = {
+  k_flash_wg64: [...FLASH_ARGS, 'i32', 'ptr', 'ptr'],
+  k_flash_combine: ['ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32'],
+};
 export const WGMMA_QUERY_ROWS = 64;
+/** Keys per tile of k_flash_wg64 (attention-sm90.cu WG_KB). */
+export const WGMMA_KEY_TILE = 128;
+/** Key tiles a split of k_flash_wg64 takes at least (each split pays for loading its queries and first tile). */
+export const WGMMA_MIN_TILES_PER_SPLIT = 4;
 export const WGMMA_SHARED_BYTES = 2 * 2 * 128 * 128 + 1024;
 export const KERNELS: Record<string, ArgKind[]> = { ...OPS_KERNELS, ...ATTENTION_KERNELS, ...WGMMA_KERNELS };
 /** Flash attention's key tile (kernels/attention.cu KB). */

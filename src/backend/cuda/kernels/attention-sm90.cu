@@ -7,6 +7,9 @@
 // reads (row r's 16-byte chunk j stored at chunk j ^ (r % 8)), double-buffered with cp.async.
 // S = Q K^T takes Q from registers and K as a K-major operand; O += P V takes P from registers and
 // V as an MN-major (transposed) operand. Q, K, V and the output are [B, L, H*64], fp16.
+// Few query rows over many keys (a sparse step's active tokens against all 9216) leave most SMs idle
+// (60 blocks for 384 rows): then the keys are split among `splits` blocks per query block, each
+// writing its normalised partial output and log-sum-exp in float, and k_flash_combine merges them.
 #include <cuda_fp16.h>
 
 typedef unsigned int u32;
@@ -66,19 +69,24 @@ __device__ __forceinline__ void load_tile(u32 Kt, u32 Vt, const __half* kb, cons
 }
 
 extern "C" __global__ void __launch_bounds__(128) k_flash_wg64(const __half* q, const __half* k, const __half* v, __half* out,
-                                                               int lq, int lk, int width, int d, int heads, float scale) {
+                                                               int lq, int lk, int width, int d, int heads, float scale,
+                                                               int splits, float* part_o, float* part_lse) {
   extern __shared__ unsigned char smem[];
   // the swizzle pattern repeats every 1024 bytes: tiles start on a 1024-byte boundary
   const u32 base = ((u32)__cvta_generic_to_shared(smem) + 1023) & ~1023u;  // [2 stages][K, V] tiles
 
   const int bh = blockIdx.y, b = bh / heads, h = bh % heads;
   const int warp = threadIdx.x >> 5, lane = threadIdx.x & 31, g = lane >> 2, c2 = (lane & 3) * 2;
-  const int row0 = blockIdx.x * 64 + warp * 16;
+  const int row_blocks = (lq + 63) / 64, split = blockIdx.x / row_blocks;
+  const int row0 = (blockIdx.x % row_blocks) * 64 + warp * 16;
+  // this block's key tiles: [t0, t1) of the split
+  const int all_tiles = (lk + WG_KB - 1) / WG_KB, per = (all_tiles + splits - 1) / splits;
+  const int t0 = split * per, t1 = min(all_tiles, t0 + per);
   const __half* qb = q + (size_t)b * lq * width + h * 64;
   const __half* kb = k + (size_t)b * lk * width + h * 64;
   const __half* vb = v + (size_t)b * lk * width + h * 64;
 
-  load_tile(base, base + WG_TILE_BYTES, kb, vb, 0, lk, width);
+  if (t0 < t1) load_tile(base, base + WG_TILE_BYTES, kb, vb, t0 * WG_KB, lk, width);
 
   // this warp's 16 query rows as A fragments (the mma.m16n8k16 layout, which wgmma shares)
   u32 qf[4][4];
@@ -96,11 +104,10 @@ extern "C" __global__ void __launch_bounds__(128) k_flash_wg64(const __half* q, 
   float m0 = __int_as_float(0xff800000), m1 = m0, l0 = 0.f, l1 = 0.f;  // running max (raw scores) and sums
   const float sl2 = scale * 1.4426950408889634f;  // exp(x s) = exp2(x s log2 e)
 
-  const int tiles = (lk + WG_KB - 1) / WG_KB;
-  for (int kt = 0; kt < tiles; kt++) {
-    const u32 Kt = base + (kt & 1) * 2 * WG_TILE_BYTES, Vt = Kt + WG_TILE_BYTES;
-    if (kt + 1 < tiles) {
-      const u32 nK = base + ((kt + 1) & 1) * 2 * WG_TILE_BYTES;
+  for (int kt = t0; kt < t1; kt++) {
+    const u32 Kt = base + ((kt - t0) & 1) * 2 * WG_TILE_BYTES, Vt = Kt + WG_TILE_BYTES;
+    if (kt + 1 < t1) {
+      const u32 nK = base + ((kt + 1 - t0) & 1) * 2 * WG_TILE_BYTES;
       load_tile(nK, nK + WG_TILE_BYTES, kb, vb, (kt + 1) * WG_KB, lk, width);
       asm volatile("cp.async.wait_group 1;\n");
     } else {
@@ -162,13 +169,48 @@ extern "C" __global__ void __launch_bounds__(128) k_flash_wg64(const __half* q, 
 
   l0 += __shfl_xor_sync(0xffffffff, l0, 1); l0 += __shfl_xor_sync(0xffffffff, l0, 2);
   l1 += __shfl_xor_sync(0xffffffff, l1, 1); l1 += __shfl_xor_sync(0xffffffff, l1, 2);
-  const float i0 = 1.f / l0, i1 = 1.f / l1;
-  __half* ob = out + (size_t)b * lq * width + h * 64;
+  const float i0 = l0 > 0.f ? 1.f / l0 : 0.f, i1 = l1 > 0.f ? 1.f / l1 : 0.f;
   const int r = row0 + g;
+  if (splits > 1) {
+    // this split's softmax over its keys, normalised, and the log of its sum (natural units)
+    const size_t first = (size_t)split * (gridDim.y / heads) * lq + (size_t)b * lq;  // row index in the partials
+    float* po = part_o + first * width + h * 64;
+#pragma unroll
+    for (int j = 0; j < 8; j++) {
+      int col = j * 8 + c2;
+      if (r < lq) { po[(size_t)r * width + col] = o[4 * j] * i0; po[(size_t)r * width + col + 1] = o[4 * j + 1] * i0; }
+      if (r + 8 < lq) { po[(size_t)(r + 8) * width + col] = o[4 * j + 2] * i1; po[(size_t)(r + 8) * width + col + 1] = o[4 * j + 3] * i1; }
+    }
+    if ((lane & 3) == 0) {
+      const float ninf = __int_as_float(0xff800000);
+      if (r < lq) part_lse[(first + r) * heads + h] = l0 > 0.f ? m0 * scale + logf(l0) : ninf;
+      if (r + 8 < lq) part_lse[(first + r + 8) * heads + h] = l1 > 0.f ? m1 * scale + logf(l1) : ninf;
+    }
+    return;
+  }
+  __half* ob = out + (size_t)b * lq * width + h * 64;
 #pragma unroll
   for (int j = 0; j < 8; j++) {
     int col = j * 8 + c2;
     if (r < lq) *(u32*)(ob + (size_t)r * width + col) = pack(o[4 * j] * i0, o[4 * j + 1] * i0);
     if (r + 8 < lq) *(u32*)(ob + (size_t)(r + 8) * width + col) = pack(o[4 * j + 2] * i1, o[4 * j + 3] * i1);
+  }
+}
+
+// Merges the key splits of k_flash_wg64: out = sum_s w_s O_s / sum_s w_s with w_s = exp(lse_s - max).
+// part_o [splits][rows][width] float, part_lse [splits][rows][heads]; rows = B * lq; head dim 64.
+extern "C" __global__ void k_flash_combine(const float* part_o, const float* part_lse, __half* out, int rows, int heads, int width, int splits) {
+  for (size_t i = (size_t)blockIdx.x * blockDim.x + threadIdx.x; i < (size_t)rows * width; i += (size_t)gridDim.x * blockDim.x) {
+    const size_t row = i / width;
+    const int h = (int)(i % width) / 64;
+    float m = __int_as_float(0xff800000);
+    for (int s = 0; s < splits; s++) m = fmaxf(m, part_lse[((size_t)s * rows + row) * heads + h]);
+    float acc = 0.f, sum = 0.f;
+    for (int s = 0; s < splits; s++) {
+      const float w = __expf(part_lse[((size_t)s * rows + row) * heads + h] - m);
+      acc += w * part_o[(size_t)s * rows * width + i];
+      sum += w;
+    }
+    out[i] = __float2half_rn(acc / sum);
   }
 }
