@@ -10,6 +10,15 @@ export interface WeightSource {
   read(name: string, shape: readonly number[]): Float32Array;
 }
 
+const instances = new Map<string, number>();
+
+/** A name unique to a model object in this process ("unet-2"): it keys what a backend records of the model's calls. */
+export function instanceName(kind: string): string {
+  const n = (instances.get(kind) ?? 0) + 1;
+  instances.set(kind, n);
+  return `${kind}-${n}`;
+}
+
 export class Params {
   constructor(readonly backend: Backend, private readonly weights: WeightSource, private readonly prefix = '') {}
 

@@ -7,7 +7,7 @@ import { Config } from '../io/config.js';
 import { FiseditError } from '../io/errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Conv2d, GroupNorm, Linear } from './layers.js';
-import type { Params } from './params.js';
+import { instanceName, type Params } from './params.js';
 import { ResnetBlock2D } from './resnet.js';
 import { Downsample2D, Upsample2D } from './sampling.js';
 import { Transformer2D } from './transformer.js';
@@ -83,11 +83,9 @@ interface Level {
   sampler: Downsample2D | Upsample2D | undefined;
 }
 
-let instances = 0;
-
 export class UNet2DConditionModel {
   /** A name unique to this model object (keys what a backend records of its calls). */
-  readonly instance = `unet-${++instances}`;
+  readonly instance = instanceName('unet');
   readonly ops: Backend;
   private readonly timeLinear1: Linear;
   private readonly timeLinear2: Linear;

@@ -7,7 +7,7 @@ import { FiseditError } from '../io/errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Attention } from './attention.js';
 import { Conv2d, GroupNorm } from './layers.js';
-import type { Params } from './params.js';
+import { instanceName, type Params } from './params.js';
 import { ResnetBlock2D } from './resnet.js';
 import { Downsample2D, Upsample2D } from './sampling.js';
 import { DenseContext, type StepContext } from './step-context.js';
@@ -78,11 +78,9 @@ interface Level {
   sampler: Downsample2D | Upsample2D | undefined;
 }
 
-let instances = 0;
-
 export class AutoencoderKL {
   /** A name unique to this model object (keys what a backend records of its calls). */
-  readonly instance = `vae-${++instances}`;
+  readonly instance = instanceName('vae');
   readonly ops: Backend;
   private readonly enc: { convIn: Conv2d; levels: Level[]; mid: VaeMidBlock; normOut: GroupNorm; convOut: Conv2d; quant: Conv2d | undefined };
   private readonly dec: { postQuant: Conv2d | undefined; convIn: Conv2d; mid: VaeMidBlock; levels: Level[]; normOut: GroupNorm; convOut: Conv2d };
