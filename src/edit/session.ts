@@ -22,6 +22,7 @@ import { CachedSteps, SparseSteps } from './cached-steps.js';
 export interface SessionGenerateOptions extends Omit<GenerateOptions, 'onStep'> {
   /** Steps whose cross-attention probabilities are cached for later edits (default 20% of the steps). */
   recordSteps?: number;
+  /** Called as each step is queued (on the cuda backend the GPU may still be computing it). */
   onStep?: (step: number, steps: number, phase: 'dense') => void;
 }
 
@@ -41,6 +42,7 @@ export interface EditOptions {
   crossAttentionControl?: boolean;
   /** Which version to edit (default: the current one). */
   from?: number;
+  /** Called as each step is queued (on the cuda backend the GPU may still be computing it). */
   onStep?: (step: number, steps: number, phase: 'dense' | 'sparse') => void;
 }
 
