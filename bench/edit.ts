@@ -220,9 +220,17 @@ if (probe && parts.has('host')) {
   const storeS = (performance.now() - t0) / 1000;
   await gc();
   const onHost = await timedEdit();
+  // a second move of the same cache: its page-locked memory, collected in between, is reused
+  session.toDevice([0]);
+  for (let i = 0; i < 3; i++) await gc();
+  const reused0 = gpu.pinnedStats().reused;
+  const t1 = performance.now();
+  session.toHost([0]);
+  const storeAgainS = (performance.now() - t1) / 1000;
+  const chunksReused = gpu.pinnedStats().reused - reused0;
   const serial = onGpu.stepMs + copyStepMs, ideal = Math.max(onGpu.stepMs, copyStepMs);
   hostTier = {
-    storeS: +storeS.toFixed(2), copyOneStepMs: +copyStepMs.toFixed(1),
+    storeS: +storeS.toFixed(2), storeAgainS: +storeAgainS.toFixed(2), chunksReused, copyOneStepMs: +copyStepMs.toFixed(1),
     copyGBps: +(bytes.perStep / copyStepMs / 1e6).toFixed(1),
     gpuTierStepMs: +onGpu.stepMs.toFixed(1), hostTierStepMs: +onHost.stepMs.toFixed(1),
     prefetchOverlap: +Math.min(1, Math.max(0, (serial - onHost.stepMs) / (serial - ideal || 1))).toFixed(2),

@@ -44,6 +44,9 @@ it('moves caches to host memory and to disk, brings them back transparently and 
   s.checkout(0);
   assert.equal(s.hostBytes(), onHost, 'checking out a host-tier version leaves its cache there (edits stream it)');
   s.save(dir);
+  const held = s.toDevice([0]);
+  assert.ok(held > 0 && s.hostBytes() === 0, 'toDevice brings a host-tier cache back');
+  assert.equal(s.edit('x', { mask: new Uint8Array(64), from: 0 }).latents.join(), v0.latents.join(), 'and it edits as before');
   const reopened = EditSession.load(dir, sd);
   assert.deepEqual(reopened.edit('x', { mask: new Uint8Array(64), from: 0 }).latents, v0.latents, 'a saved host-tier cache reopens');
 });

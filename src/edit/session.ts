@@ -133,6 +133,11 @@ export class EditSession {
     return ids.reduce((freed, id) => freed + this.moveOff(id, (v) => this.tiers.toHost(v)), 0);
   }
 
+  /** Brings the caches of versions back to the backend from host memory or disk; returns the backend bytes they hold. */
+  toDevice(ids: readonly number[] = this.list.filter((v) => v.cache || this.tiers.hosted(v.id) || this.tiers.isOnDisk(v.id)).map((v) => v.id)): number {
+    return ids.reduce((held, id) => held + this.tiers.onBackend(this.version(id)).bytes(this.ops).total, 0);
+  }
+
   /** Moves the caches of versions (on the device or in host memory) to disk; returns the bytes freed. */
   offload(dir: string, ids: readonly number[] = this.list.map((v) => v.id)): number {
     return ids.reduce((freed, id) => freed + this.moveOff(id, (v) => this.tiers.toDisk(v, dir)), 0);

@@ -210,6 +210,11 @@ export abstract class CudaDevice {
     return this.pinned.alloc(bytes);
   }
 
+  /** Page-locked allocations served from memory kept for reuse, and those that locked new memory. */
+  pinnedStats(): { reused: number; locked: number } {
+    return { reused: this.pinned.reused, locked: this.pinned.locked };
+  }
+
   /**
    * From page-locked memory, one k_copy_many on a second stream reads the host bytes over PCIe
    * (the copy engines stay free: small uploads of the main stream would queue behind a long DMA);

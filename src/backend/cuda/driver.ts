@@ -10,6 +10,16 @@ export type ArgKind = 'ptr' | 'u64' | 'i32' | 'f32';
 
 export { GpuOutOfMemory };
 
+/** Page-locked, device-mapped host memory (cuMemHostAlloc). */
+export interface HostMemory {
+  /** The driver's pointer (what koffi views). */
+  pointer: unknown;
+  host: bigint;
+  /** Its address in the device's address space. */
+  device: number;
+  bytes: number;
+}
+
 export class Driver {
   private readonly f: Record<string, (...a: unknown[]) => number>;
   private readonly argSlots: unknown;
@@ -201,13 +211,18 @@ export class Driver {
    * Page-locked host memory mapped into the device's address space (kernels read it over PCIe at
    * `device`), or undefined when the driver refuses it (then pageable memory serves).
    */
-  hostAlloc(bytes: number): { host: bigint; device: number; memory: ArrayBuffer } | undefined {
+  hostAlloc(bytes: number): HostMemory | undefined {
     const p: unknown[] = [null];
     if (this.f.cuMemHostAlloc!(p, Math.max(bytes, 1), 2) !== 0 || !p[0]) return undefined; // CU_MEMHOSTALLOC_DEVICEMAP
     const host = typeof p[0] === 'bigint' ? p[0] : koffi.address(p[0]);
     const device = [0];
     this.check('cuMemHostGetDevicePointer', this.f.cuMemHostGetDevicePointer!(device, host, 0));
-    return { host, device: Number(device[0]), memory: koffi.view(p[0], bytes) };
+    return { pointer: p[0], host, device: Number(device[0]), bytes };
+  }
+
+  /** An ArrayBuffer over page-locked memory (it does not own the memory: hostFree gives that back). */
+  hostView(m: HostMemory): ArrayBuffer {
+    return koffi.view(m.pointer, m.bytes) as ArrayBuffer;
   }
 
   hostFree(host: bigint): void {
