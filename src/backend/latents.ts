@@ -49,8 +49,23 @@ export function checkTerms(terms: readonly Term[]): number {
   return n;
 }
 
-export function checkSameLength(what: string, a: Latent, b: Latent, per = 1): void {
-  if (a.length !== b.length * per) throw new FiseditError(`${what}: vectors of ${a.length} and ${b.length} values`);
+export function checkSameLength(what: string, a: Latent, b: Latent): void {
+  if (a.length !== b.length) throw new FiseditError(`${what}: vectors of ${a.length} and ${b.length} values`);
+}
+
+/** Values per pixel of x under a per-pixel mask (where); an error when they do not divide. */
+export function pixelChannels(mask: Uint8Array, x: Latent, base: Latent): number {
+  checkSameLength('where', x, base);
+  const c = x.length / mask.length;
+  if (!Number.isInteger(c)) throw new FiseditError(`where: a mask of ${mask.length} pixels for ${x.length} values`);
+  return c;
+}
+
+/** The batch of a model output guide() takes: 1 (no guidance) or 2 (unconditional, conditional). */
+export function guidedItems(out: Tensor): 1 | 2 {
+  const items = out.shape[0]!;
+  if (items !== 1 && items !== 2) throw new Error(`guide: a batch of ${items} (1 or 2 expected)`);
+  return items;
 }
 
 const host = (x: Latent): Float32Array => {
@@ -98,20 +113,16 @@ export class HostLatents implements LatentOps {
   }
 
   guide(out: Tensor, g: number): Latent {
+    const items = guidedItems(out);
     const y = this.tensors.toHost(out);
-    const items = out.shape[0]!;
     if (items === 1) return y;
-    if (items !== 2) throw new Error(`guide: a batch of ${items} (1 or 2 expected)`);
     const n = y.length / 2, guided = new Float32Array(n);
     for (let k = 0; k < n; k++) guided[k] = y[k]! + g * (y[n + k]! - y[k]!);
     return guided;
   }
 
   where(mask: Uint8Array, x: Latent, base: Latent): Latent {
-    const a = host(x), b = host(base);
-    checkSameLength('where', a, b);
-    const c = a.length / mask.length;
-    if (!Number.isInteger(c)) throw new FiseditError(`where: a mask of ${mask.length} pixels for ${a.length} values`);
+    const a = host(x), b = host(base), c = pixelChannels(mask, a, b);
     const out = b.slice();
     for (let p = 0; p < mask.length; p++) if (mask[p]) for (let k = p * c; k < (p + 1) * c; k++) out[k] = a[k]!;
     return out;

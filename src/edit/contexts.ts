@@ -41,8 +41,7 @@ export class RecordingContext implements StepContext {
 
   // the recorded affine is applied as GroupNorm.forward would (same bits, statistics computed once)
   conv(conv: Conv2d, x: Tensor, norm?: GroupNorm, silu = false, residual?: Tensor, shift?: Tensor): Tensor {
-    const out = conv.forward(convInput(this.ops, x, norm && this.recordNorm(norm, x), silu), residual);
-    const y = shift ? this.ops.addPerChannel(out, shift) : out;
+    const y = conv.forward(convInput(this.ops, x, norm && this.recordNorm(norm, x), silu), residual, shift);
     this.rec.tensors.set(conv.name, this.ops.keep(y));
     return y;
   }
@@ -133,8 +132,7 @@ export class SparseContext implements StepContext {
       if (p.kind === 'dense') {
         const rows = [n, p.outH * p.outW, conv.outChannels];
         const idx = this.plan.tokens(p.outH, p.outW);
-        const full = conv.forward(convInput(ops, x, affine, silu), residual);
-        const fresh = ops.gatherRows(ops.reshape(shift ? ops.addPerChannel(full, shift) : full, rows), idx);
+        const fresh = ops.gatherRows(ops.reshape(conv.forward(convInput(ops, x, affine, silu), residual, shift), rows), idx);
         y = ops.reshape(ops.scatterRows(ops.reshape(base, rows), fresh, idx), base.shape);
       } else {
         const tiles = ops.gatherTiles(x, { origins: p.origins, side: p.side }, affine, silu);

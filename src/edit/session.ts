@@ -298,7 +298,7 @@ export class EditSession {
     const { context, truncated } = this.encode(settings, o.prompt);
     const t0 = performance.now();
     const cache = new GenerationCache();
-    let x = this.ops.latents.fromHost(noise.map((v) => v * scheduler.initNoiseSigma));
+    let x = sd.initialLatents(noise, scheduler);
     const recorder = CachedSteps.dense(this.ops, sd.unet, 'generation');
     let kept = false;
     try {
@@ -361,7 +361,7 @@ export class EditSession {
     const lat = this.ops.latents;
     const diffs: Latent[] = [];
     let mask = userMask;
-    let x = lat.fromHost(s.noise.map((v) => v * scheduler.initNoiseSigma));
+    let x = sd.initialLatents(s.noise, scheduler);
     // wall-clock phases (the GPU may still be computing a step when the host queues the next)
     const started = performance.now();
     let sparseFrom: number | undefined;

@@ -31,8 +31,10 @@ export class Conv2d {
     this.w = p.convWeight('weight', [outChannels, inChannels, kernel, kernel]);
     this.b = p.tensor('bias', [outChannels]);
   }
-  forward(x: Tensor, residual?: Tensor): Tensor {
-    return this.ops.conv2d(x, this.w, this.b, this.opts, residual);
+  /** conv(x) + bias (+ residual) (+ shift [N, Cout] per batch item and channel: a resnet's time embedding). */
+  forward(x: Tensor, residual?: Tensor, shift?: Tensor): Tensor {
+    const y = this.ops.conv2d(x, this.w, this.b, this.opts, residual);
+    return shift ? this.ops.addPerChannel(y, shift) : y;
   }
 
   /** The convolution over tiles that already hold their padding (the sparse engine's gathered input). */

@@ -29,8 +29,7 @@ export class DenseContext implements StepContext {
   constructor(readonly ops: Backend) {}
 
   conv(conv: Conv2d, x: Tensor, norm?: GroupNorm, silu = false, residual?: Tensor, shift?: Tensor): Tensor {
-    const y = conv.forward(norm ? norm.forward(x, silu) : silu ? this.ops.silu(x) : x, residual);
-    return shift ? this.ops.addPerChannel(y, shift) : y;
+    return conv.forward(norm ? norm.forward(x, silu) : silu ? this.ops.silu(x) : x, residual, shift);
   }
 
   tokens(norm: GroupNorm, x: Tensor): Tensor {

@@ -127,6 +127,11 @@ export class StableDiffusion {
     return [height / f, width / f];
   }
 
+  /** The scheduler's starting latents from noise (noise * initNoiseSigma), where the backend keeps latents. */
+  initialLatents(noise: Float32Array, scheduler: Scheduler): Latent {
+    return this.backend.latents.fromHost(noise.map((v) => v * scheduler.initNoiseSigma));
+  }
+
   /** Seeded initial noise, channels-last [h, w, C] (drawn in PyTorch's NCHW order). */
   initialNoise(seed: number, [h, w]: [number, number]): Float32Array {
     const c = this.latentChannels;
@@ -171,7 +176,7 @@ export class StableDiffusion {
     // diffusers skips the unconditional pass when guidance is off (scale <= 1)
     const prompts = guidance > 1 ? [o.negativePrompt ?? '', o.prompt] : [o.prompt];
     const { context, truncated } = this.encodeText(prompts);
-    let x = this.backend.latents.fromHost(noise.map((v) => v * scheduler.initNoiseSigma));
+    let x = this.initialLatents(noise, scheduler);
     for (let i = 0; i < scheduler.timesteps.length; i++) {
       x = scheduler.step(this.guidedOutput(scheduler, i, x, context, guidance, size), i, x);
       o.onStep?.(i + 1, scheduler.timesteps.length);

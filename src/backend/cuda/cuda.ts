@@ -227,7 +227,7 @@ export class CudaBackend extends CudaDevice implements Backend {
       const out = this.empty(q.shape);
       const args = [this.p(q), this.p(k), this.p(v), this.p(out), lq, k.shape[1]!, width, d, opts.heads, 1 / Math.sqrt(d)];
       const detail = () => `${batch}x${opts.heads} ${lq}x${k.shape[1]}`;
-      if (this.wgmma && d === 64 && this.vectorFits('k_flash_wg64', [...args, 1, 0, 0], [width])) {
+      if (this.wgmma && d === 64 && this.vectorFits('k_flash_wg64', args, [width])) {
         if (lq && k.shape[1]) this.flashWgmma(args, batch, lq, k.shape[1]!, width, opts.heads, detail);
         return out;
       }

@@ -3,9 +3,9 @@
 // behind its U-Net call, and the host goes on to queue the next step instead of waiting for a
 // download (which left the GPU idle ~1.7 ms a sparse step, bench/results/2026-11-30-edit-cuda-fp16-s5-verify.json:
 // median step 7.29 ms against 5.2 ms of graph and 0.39 ms of copies).
-import { MAX_TERMS, checkSameLength, checkTerms, type Latent, type LatentOps, type Term } from '../latents.js';
+import { MAX_TERMS, checkSameLength, checkTerms, guidedItems, pixelChannels, type Latent, type LatentOps, type Term } from '../latents.js';
 import { FiseditError } from '../../io/errors.js';
-import type { Tensor } from '../../tensor/tensor.js';
+import { numel, type Tensor } from '../../tensor/tensor.js';
 import type { DeviceBuffer } from './memory.js';
 
 /** A float32 vector in device memory, kept past every scope (released when collected). */
@@ -69,24 +69,21 @@ export class CudaLatents implements LatentOps {
   }
 
   sample(x: Latent, shape: readonly number[], copies: number, scale: number): Tensor {
+    if (numel(shape) !== x.length) throw new FiseditError(`sample: ${x.length} latent values for shape [${copies}, ${shape.join(', ')}]`);
     const out = this.dev.tensor([copies, ...shape]);
-    if (out.size !== x.length * copies) throw new FiseditError(`sample: ${x.length} latent values for shape [${copies}, ${shape.join(', ')}]`);
     this.dev.run('k_lat_sample', x.length, [out.storage.ptr, this.ptr(x), scale, copies, x.length]);
     return out;
   }
 
   guide(out: Tensor, g: number): Latent {
-    const items = out.shape[0]!;
-    if (items !== 1 && items !== 2) throw new Error(`guide: a batch of ${items} (1 or 2 expected)`);
+    const items = guidedItems(out);
     const n = out.size / items, guided = this.make(n);
     this.dev.run('k_lat_guide', n, [guided.buffer.ptr, this.dev.ptr(out), g, items, n]);
     return guided;
   }
 
   where(mask: Uint8Array, x: Latent, base: Latent): Latent {
-    checkSameLength('where', x, base);
-    const channels = x.length / mask.length;
-    if (!Number.isInteger(channels)) throw new FiseditError(`where: a mask of ${mask.length} pixels for ${x.length} values`);
+    const channels = pixelChannels(mask, x, base);
     const out = this.make(x.length);
     this.dev.run('k_lat_where', x.length, [out.buffer.ptr, this.dev.mask(mask), this.ptr(x), this.ptr(base), channels, x.length]);
     return out;
