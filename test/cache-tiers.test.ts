@@ -6,8 +6,8 @@ import { CpuBackend } from '../src/backend/cpu/cpu.js';
 import { ensureTinyModel } from '../src/default/tiny-model.js';
 import { GenerationCache, HostTier, StepCache } from '../src/edit/cache.js';
 import { EditSession } from '../src/edit/session.js';
-import { readCache } from '../src/edit/persist.js';
-import { writeSafetensors } from '../src/io/safetensors.js';
+import { readCache, writeCache } from '../src/edit/persist.js';
+import { SafetensorsFile, writeSafetensors } from '../src/io/safetensors.js';
 import type { Backend, HostBytes, Prefetched } from '../src/backend/backend.js';
 import { fromFloat32, halfToFloat, floatToHalf } from '../src/tensor/dtype.js';
 import { Tensor } from '../src/tensor/tensor.js';
@@ -113,4 +113,33 @@ it('refuses a cache file of an older layout, naming the formats', () => {
   assert.throws(() => readCache(file, new CpuBackend()), /a cache of format 1, this build reads 3/);
   writeSafetensors(file, { final: { dtype: 'F32', shape: [1], data: new Float32Array(1) } }, { format: 'fisedit-cache', version: '2', steps: '0' });
   assert.throws(() => readCache(file, new CpuBackend()), /a cache of format 2, this build reads 3/);
+});
+
+it('writes GroupNorm sums as float64 and reads them back bit for bit; refuses sums of another type', () => {
+  const ops = new CpuBackend();
+  const x = ops.fromHost(Float32Array.from({ length: 2 * 3 * 5 * 8 }, (_, i) => Math.sin(i) * 3 + 1), [2, 3, 5, 8]);
+  const one = ops.fromHost(new Float32Array(8).fill(1), [8]), zero = ops.fromHost(new Float32Array(8), [8]);
+  const stats = ops.groupNormAffine(x, 4, one, zero, 1e-5);
+  const cache = new GenerationCache();
+  const step = new StepCache();
+  step.norms.set('down.norm1', stats);
+  step.latents = Float32Array.from([1, 2]);
+  cache.steps.push(step);
+  cache.final = Float32Array.from([3, 4]);
+  const file = join(tempDir(), 'cache-0.safetensors');
+  writeCache(file, cache, ops, ops.latents);
+  const back = readCache(file, ops).steps[0]!.norms.get('down.norm1')!;
+  assert.deepEqual(back.sums!.shape, stats.sums.shape);
+  assert.deepEqual(ops.toBytes(back.sums!), ops.toBytes(stats.sums));
+  assert.deepEqual(ops.toHost(back.scale), ops.toHost(stats.scale));
+  const f = SafetensorsFile.open(file);
+  assert.equal(f.info('s0.n.down.norm1.sums').dtype, 'F64');
+  f.close();
+  // sums written as float32 are not what this build records: refused by name
+  writeSafetensors(file, {
+    's0.n.down.norm1.scale': { dtype: 'F32', shape: [2, 8], data: ops.toHost(stats.scale) },
+    's0.n.down.norm1.shift': { dtype: 'F32', shape: [2, 8], data: ops.toHost(stats.shift) },
+    's0.n.down.norm1.sums': { dtype: 'F32', shape: [2, 3, 4, 2], data: new Float32Array(48) },
+  }, { format: 'fisedit-cache', version: '3', steps: '1' });
+  assert.throws(() => readCache(file, ops), /GroupNorm sums "s0.n.down.norm1.sums" are F32 \[2,3,4,2\], expected F64/);
 });

@@ -1,6 +1,7 @@
 // The cpu backend's sparse-engine ops against their dense definitions.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { groupSegments } from '../src/backend/backend.js';
 import { CpuBackend } from '../src/backend/cpu/cpu.js';
 import { StepCache } from '../src/edit/cache.js';
 import { RecordingContext } from '../src/edit/contexts.js';
@@ -61,6 +62,33 @@ describe('sparse ops (cpu)', () => {
       }
     }
     assert.ok(tested >= 4, `${tested} tiled plans tested`);
+  });
+
+  it('GroupNorm statistics updated in the changed rows equal those of the whole map, bit for bit', () => {
+    // a map wide enough for several segments per row (backend.ts groupSegments)
+    const shape = [2, 5, 70, 256], groups = 8;
+    assert.ok(groupSegments(5, 70, 256).pieces > 1);
+    const gamma = t([256]), beta = t([256]);
+    const baseMap = t(shape), base = ops.groupNormAffine(baseMap, groups, gamma, beta, 1e-5);
+    // the new map: the base's, with rows 1 and 3 changed
+    const changed = ops.toHost(baseMap), fresh = rnd.normal(changed.length);
+    const per = 70 * 256;
+    for (let n = 0; n < 2; n++) for (const y of [1, 3]) changed.set(fresh.subarray((n * 5 + y) * per, (n * 5 + y + 1) * per), (n * 5 + y) * per);
+    const x = ops.fromHost(changed, shape);
+    const whole = ops.groupNormAffine(x, groups, gamma, beta, 1e-5);
+    const updated = ops.groupNormAffine(x, groups, gamma, beta, 1e-5, { base: base.sums, rows: Uint8Array.from([0, 1, 0, 1, 0]) });
+    for (const k of ['scale', 'shift', 'sums'] as const) assert.deepEqual(ops.toHost(updated[k]), ops.toHost(whole[k]), k);
+    // no rows flagged: the base's statistics; every row flagged: a pass over the whole map
+    const none = ops.groupNormAffine(baseMap, groups, gamma, beta, 1e-5, { base: base.sums, rows: new Uint8Array(5) });
+    for (const k of ['scale', 'shift', 'sums'] as const) assert.deepEqual(ops.toHost(none[k]), ops.toHost(base[k]), k);
+    const all = ops.groupNormAffine(x, groups, gamma, beta, 1e-5, { base: base.sums, rows: new Uint8Array(5).fill(1) });
+    assert.deepEqual(ops.toHost(all.scale), ops.toHost(whole.scale));
+    // a flagged row list that misses a changed row is not what the base's sums describe: not whole's
+    const missing = ops.groupNormAffine(x, groups, gamma, beta, 1e-5, { base: base.sums, rows: Uint8Array.from([0, 1, 0, 0, 0]) });
+    assert.notDeepEqual(ops.toHost(missing.scale), ops.toHost(whole.scale));
+    // sums of another map's shape, or row flags of another height: refused by name
+    assert.throws(() => ops.groupNormAffine(t([2, 4, 70, 256]), groups, gamma, beta, 1e-5, { base: base.sums, rows: new Uint8Array(4) }), /base sums .* do not fit/);
+    assert.throws(() => ops.groupNormAffine(x, groups, gamma, beta, 1e-5, { base: base.sums, rows: new Uint8Array(4) }), /4 row flags for a map of 5 rows/);
   });
 
   it('rows gather and scatter; group statistics give GroupNorm', () => {

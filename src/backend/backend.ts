@@ -1,7 +1,7 @@
 // The op set. Models are written once against this interface; a backend implements ops and
 // never model logic. Every activation is channels-last (see tensor/tensor.ts).
 import { FiseditError } from '../io/errors.js';
-import { numel, shapeString, type Tensor } from '../tensor/tensor.js';
+import { numel, sameShape, shapeString, type Tensor } from '../tensor/tensor.js';
 import type { LatentOps } from './latents.js';
 
 export interface Conv2dOptions {
@@ -20,6 +20,55 @@ export interface AttentionOptions {
 export interface ChannelAffine {
   scale: Tensor;
   shift: Tensor;
+}
+
+/**
+ * A GroupNorm's affine and the sums it came from: per (batch item, segment, group) the sum of x and
+ * of x^2 in float64, a segment being a piece of a map row (groupSegments). The sums are an opaque
+ * tensor in the backend's storage elements (doubles as bytes: only groupNormAffine reads them, and
+ * they move between tiers as bytes); a FISEdit step recomputes only the segments of the rows it
+ * changed and takes the others from the base's sums (FISEDIT.md, "exact" normalisation).
+ */
+export interface GroupNormStats extends ChannelAffine {
+  sums: Tensor;
+}
+
+/** Recompute only these rows' sums; the others are `base`'s (sums of a map that equals x outside them). */
+export interface GroupSumsUpdate {
+  base: Tensor;
+  /** One flag per map row (H of [N, H, W, C]): 1 = x may differ from base's map in this row. */
+  rows: Uint8Array;
+}
+
+/** Elements of ~16k values per segment, and at most ~1024 segments per batch item. */
+const SEGMENT_VALUES = 16384, SEGMENTS_MAX = 1024;
+
+/**
+ * How GroupNorm sums split a map of h rows of w positions and c channels: `pieces` segments per row,
+ * h * pieces in all. One definition for every backend, so sums a backend recorded fit another's.
+ * (A 768 px U-Net map: 1-2 per row; the VAE's largest: one per row.)
+ */
+export function groupSegments(h: number, w: number, c: number): { pieces: number; segments: number } {
+  const pieces = Math.max(1, Math.min(Math.ceil((w * c) / SEGMENT_VALUES), Math.floor(SEGMENTS_MAX / h)));
+  return { pieces, segments: h * pieces };
+}
+
+/** The rows and row width GroupNorm sums see in x: [N, H, W, C] has H rows of W; [N, L, C] one row of L. */
+export function normRows(x: Tensor): { h: number; w: number } {
+  return x.shape.length === 4 ? { h: x.shape[1]!, w: x.shape[2]! } : { h: 1, w: x.size / (x.shape[0]! * x.channels) };
+}
+
+/** The shape of a GroupNorm sums tensor in storage elements of `elementBytes` (two float64 per entry). */
+export function groupSumsShape(n: number, segments: number, groups: number, elementBytes: number): number[] {
+  return [n, segments, groups, 16 / elementBytes];
+}
+
+/** Throws unless `update` fits x: a sums tensor of x's segmentation, a flag per row. */
+export function checkSumsUpdate(x: Tensor, groups: number, update: GroupSumsUpdate, elementBytes: number): void {
+  const { h, w } = normRows(x);
+  const want = groupSumsShape(x.shape[0]!, groupSegments(h, w, x.channels).segments, groups, elementBytes);
+  if (!sameShape(update.base.shape, want)) throw new FiseditError(`groupNorm: base sums ${shapeString(update.base.shape)} do not fit ${shapeString(x.shape)} in ${groups} groups (${shapeString(want)})`);
+  if (update.rows.length !== h) throw new FiseditError(`groupNorm: ${update.rows.length} row flags for a map of ${h} rows`);
 }
 
 /**
@@ -129,10 +178,12 @@ export interface Backend {
 
   /**
    * The per (batch item, channel) scale and shift that GroupNorm(groups, gamma, beta, eps) applies to x
-   * ([N, H, W, C] or [N, L, C]): statistics over all positions of each group, folded with the affine.
-   * Stays on the device. GroupNorm is channelAffine(x, groupNormAffine(x)).
+   * ([N, H, W, C] or [N, L, C]): statistics over all positions of each group, folded with the affine,
+   * and the sums they came from (GroupNormStats). With `update`, only the flagged rows are summed
+   * afresh: the same bits as summing all of x when x equals base's map outside them. Stays on the
+   * device. GroupNorm is channelAffine(x, groupNormAffine(x)).
    */
-  groupNormAffine(x: Tensor, groups: number, gamma: Tensor, beta: Tensor, eps: number): ChannelAffine;
+  groupNormAffine(x: Tensor, groups: number, gamma: Tensor, beta: Tensor, eps: number, update?: GroupSumsUpdate): GroupNormStats;
   /** x * scale[n, c] + shift[n, c], optionally followed by SiLU. */
   channelAffine(x: Tensor, affine: ChannelAffine, silu?: boolean): Tensor;
 

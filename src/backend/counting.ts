@@ -1,7 +1,7 @@
 // A backend that computes nothing: tensors are shapes, and each op adds its multiply-accumulates
 // to the current scope. Running a model on it gives the MAC count of a dense or sparse step
 // without weights (e.g. the full-size SD 2 U-Net on a 2-core machine).
-import type { AttentionOptions, Backend, ChannelAffine, Conv2dOptions, HostBytes, Prefetched, TileSet } from './backend.js';
+import { groupSegments, groupSumsShape, normRows, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type HostBytes, type Prefetched, type TileSet } from './backend.js';
 import { Tensor, numel } from '../tensor/tensor.js';
 import { HostLatents } from './latents.js';
 
@@ -93,8 +93,10 @@ export class CountingBackend implements Backend {
   splitChannels(x: Tensor, widths: readonly number[]): Tensor[] { return widths.map((w) => shapeOnly([...x.shape.slice(0, -1), w])); }
   reshape(_x: Tensor, shape: readonly number[]): Tensor { return shapeOnly(shape); }
 
-  groupNormAffine(x: Tensor): ChannelAffine {
-    return { scale: shapeOnly([x.shape[0]!, x.channels]), shift: shapeOnly([x.shape[0]!, x.channels]) };
+  groupNormAffine(x: Tensor, groups: number): GroupNormStats {
+    const { h, w } = normRows(x);
+    const sums = shapeOnly(groupSumsShape(x.shape[0]!, groupSegments(h, w, x.channels).segments, groups, this.elementBytes));
+    return { scale: shapeOnly([x.shape[0]!, x.channels]), shift: shapeOnly([x.shape[0]!, x.channels]), sums };
   }
   channelAffine(x: Tensor, _a: ChannelAffine): Tensor { return shapeOnly(x.shape); }
   gatherTiles(x: Tensor, tiles: TileSet): Tensor { return shapeOnly([x.shape[0]! * (tiles.origins.length / 2), tiles.side, tiles.side, x.channels]); }

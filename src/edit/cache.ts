@@ -6,11 +6,23 @@ import type { Latent } from '../backend/latents.js';
 import { toFloat32 } from '../tensor/dtype.js';
 import { Tensor, sameShape } from '../tensor/tensor.js';
 
+/** A GroupNorm's recorded statistics. */
+export type NormRecord = ChannelAffine & { sums?: Tensor };
+
+/** The tensors of a norm record. */
+export function normTensors(a: NormRecord): Tensor[] {
+  return a.sums ? [a.scale, a.shift, a.sums] : [a.scale, a.shift];
+}
+
 export class StepCache {
   /** Layer outputs by layer name: convolutions, proj_out tokens, self-attention "<name>.k"/"<name>.v". */
   readonly tensors = new Map<string, Tensor>();
-  /** GroupNorm scale and shift per (batch item, channel) by norm name (what the `cached` option reuses). */
-  readonly norms = new Map<string, ChannelAffine>();
+  /**
+   * GroupNorm scale and shift per (batch item, channel) by norm name (what the `cached` option
+   * reuses), with the sums they came from (what the `exact` option updates; absent where a step
+   * took the base's statistics).
+   */
+  readonly norms = new Map<string, NormRecord>();
   /** Cross-attention probabilities of the conditional item [1, heads, L, 77], first k steps only. */
   readonly probs = new Map<string, Tensor>();
   /** The latents this step started from, channels-last [h, w, C] (the backend's latents). */
@@ -27,7 +39,7 @@ export class StepCache {
 
   /** Every device tensor of the step (activations, probabilities, norm affines). */
   allTensors(): Tensor[] {
-    return [...this.tensors.values(), ...this.probs.values(), ...[...this.norms.values()].flatMap((a) => [a.scale, a.shift])];
+    return [...this.tensors.values(), ...this.probs.values(), ...[...this.norms.values()].flatMap(normTensors)];
   }
 
   get(name: string): Tensor {
@@ -64,7 +76,7 @@ export class GenerationCache {
     for (const s of this.steps) {
       for (const t of s.tensors.values()) b.activations += tensorBytes(t);
       for (const t of s.probs.values()) b.probs += tensorBytes(t);
-      for (const n of s.norms.values()) b.norms += tensorBytes(n.scale) + tensorBytes(n.shift);
+      for (const n of s.norms.values()) for (const t of normTensors(n)) b.norms += tensorBytes(t);
       b.latents += 4 * (s.latents.length + s.history.reduce((a, h) => a + h.length, 0));
     }
     b.latents += 4 * this.final.length;
@@ -95,7 +107,7 @@ function mapStep(s: StepCache, move: (t: Tensor) => Tensor, needs: StepNeeds = '
   const r = new StepCache();
   if (needs === 'all') {
     for (const [k, t] of s.tensors) r.tensors.set(k, move(t));
-    for (const [k, a] of s.norms) r.norms.set(k, { scale: move(a.scale), shift: move(a.shift) });
+    for (const [k, a] of s.norms) r.norms.set(k, { scale: move(a.scale), shift: move(a.shift), ...(a.sums && { sums: move(a.sums) }) });
   }
   if (needs !== 'none') for (const [k, t] of s.probs) r.probs.set(k, move(t));
   r.latents = s.latents;
@@ -168,6 +180,11 @@ export class HostTier {
 
   toHost(t: Tensor): Float32Array {
     return toFloat32(this.elementBytes === 2 ? 'F16' : 'F32', t.storage as Uint8Array);
+  }
+
+  /** The stored bytes (as the device's toBytes gave them). */
+  toBytes(t: Tensor): Uint8Array {
+    return t.storage as Uint8Array;
   }
 }
 

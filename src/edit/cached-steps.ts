@@ -12,14 +12,18 @@ import { SparseContext, type SparseOptions } from './contexts.js';
 import type { SparsePlan } from './plan.js';
 
 /** Where a tensor of a StepCache belongs: which map, under which name. */
-type Slot = `${'tensor' | 'prob' | 'scale' | 'shift'}:${string}`;
+type Slot = `${'tensor' | 'prob' | 'scale' | 'shift' | 'sums'}:${string}`;
 
 function flatten(c: StepCache): { slots: Slot[]; tensors: Tensor[] } {
   const slots: Slot[] = [], tensors: Tensor[] = [];
   const add = (slot: Slot, t: Tensor) => (slots.push(slot), tensors.push(t));
   for (const [k, t] of c.tensors) add(`tensor:${k}`, t);
   for (const [k, t] of c.probs) add(`prob:${k}`, t);
-  for (const [k, a] of c.norms) (add(`scale:${k}`, a.scale), add(`shift:${k}`, a.shift));
+  for (const [k, a] of c.norms) {
+    add(`scale:${k}`, a.scale);
+    add(`shift:${k}`, a.shift);
+    if (a.sums) add(`sums:${k}`, a.sums);
+  }
   return { slots, tensors };
 }
 
@@ -32,7 +36,7 @@ function fill(c: StepCache, slots: readonly Slot[], tensors: readonly Tensor[], 
     else if (kind === 'prob') c.probs.set(name, t);
     else {
       const a = c.norms.get(name) ?? { scale: t, shift: t };
-      c.norms.set(name, kind === 'scale' ? { ...a, scale: t } : { ...a, shift: t });
+      c.norms.set(name, { ...a, [kind]: t });
     }
   });
 }

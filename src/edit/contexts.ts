@@ -6,7 +6,7 @@
 //    recorded as the new version's cache.
 // A layer's output is what it returns, its residual sum included (a resnet's second convolution,
 // a transformer's proj_out): so a sparse step adds residuals only where it recomputes.
-import type { Backend, ChannelAffine } from '../backend/backend.js';
+import { normRows, type Backend, type ChannelAffine, type GroupNormStats } from '../backend/backend.js';
 import type { Conv2d, GroupNorm, Linear } from '../models/layers.js';
 import { DenseContext, type StepContext } from '../models/step-context.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -33,6 +33,13 @@ function convInput(ops: Backend, x: Tensor, affine: ChannelAffine | undefined, s
   return affine ? ops.channelAffine(x, affine, silu) : silu ? ops.silu(x) : x;
 }
 
+/** Statistics kept as the new version's record of the norm. */
+function keptNorm(ops: Backend, rec: StepCache, norm: GroupNorm, s: GroupNormStats): ChannelAffine {
+  const kept = { scale: ops.keep(s.scale), shift: ops.keep(s.shift), sums: ops.keep(s.sums) };
+  rec.norms.set(norm.name, kept);
+  return kept;
+}
+
 export class RecordingContext implements StepContext {
   private readonly dense: DenseContext;
   constructor(readonly ops: Backend, private readonly rec: StepCache, private readonly o: RecordOptions) {
@@ -52,10 +59,7 @@ export class RecordingContext implements StepContext {
   }
 
   private recordNorm(norm: GroupNorm, x: Tensor): ChannelAffine {
-    const a = norm.affine(x);
-    const kept = { scale: this.ops.keep(a.scale), shift: this.ops.keep(a.shift) };
-    this.rec.norms.set(norm.name, kept);
-    return kept;
+    return keptNorm(this.ops, this.rec, norm, norm.affine(x));
   }
 
   untokens(projOut: Linear, t: Tensor, x: Tensor): Tensor {
@@ -105,16 +109,21 @@ export class SparseContext implements StepContext {
     private readonly o: SparseOptions,
   ) {}
 
-  /** The norm's per-channel affine: statistics of the mixed map (exact) or the base's (cached). */
+  /**
+   * The norm's per-channel affine: statistics of the mixed map (exact: the base's sums with the rows
+   * of this resolution's active positions summed afresh, the only rows where the mixed map differs
+   * from the base's) or the base's (cached).
+   */
   private affine(norm: GroupNorm, x: Tensor): ChannelAffine {
-    let a = this.o.norm === 'cached' ? this.base.norms.get(norm.name) : undefined;
-    if (!a) {
-      if (this.o.norm === 'cached') throw new Error(`cache has no GroupNorm statistics for ${norm.name}`);
-      const fresh = norm.affine(x);
-      a = { scale: this.ops.keep(fresh.scale), shift: this.ops.keep(fresh.shift) };
+    const base = this.base.norms.get(norm.name);
+    if (this.o.norm === 'cached') {
+      if (!base) throw new Error(`cache has no GroupNorm statistics for ${norm.name}`);
+      // not the base's sums: they are not those of the new version's map
+      this.rec.norms.set(norm.name, { scale: base.scale, shift: base.shift });
+      return base;
     }
-    this.rec.norms.set(norm.name, a);
-    return a;
+    const { h, w } = normRows(x);
+    return keptNorm(this.ops, this.rec, norm, norm.affine(x, base?.sums && { base: base.sums, rows: this.plan.rows(h, w) }));
   }
 
 

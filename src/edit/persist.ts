@@ -4,7 +4,8 @@
 // crash mid-write leaves the previous file intact.
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Backend } from '../backend/backend.js';
+import { groupSumsShape, type Backend } from '../backend/backend.js';
+import type { Tensor } from '../tensor/tensor.js';
 import type { Latent, LatentMath } from '../backend/latents.js';
 import { FiseditError } from '../io/errors.js';
 import { SafetensorsFile, writeSafetensors, type TensorToWrite } from '../io/safetensors.js';
@@ -16,8 +17,11 @@ import { GenerationCache, StepCache } from './cache.js';
  */
 export const SESSION_FORMAT = 3;
 
-/** Writes a version's cache to `file` as float32; `ops` reads its tensors (a backend, or the host tier), `latents` its latents. */
-export function writeCache(file: string, cache: GenerationCache, ops: Pick<Backend, 'toHost'>, latents: LatentMath): void {
+/**
+ * Writes a version's cache to `file` as float32 (GroupNorm sums as float64); `ops` reads its tensors
+ * (a backend, or the host tier), `latents` its latents.
+ */
+export function writeCache(file: string, cache: GenerationCache, ops: Pick<Backend, 'toHost' | 'toBytes'>, latents: LatentMath): void {
   const tensors: Record<string, TensorToWrite> = {};
   const f32 = (data: Float32Array, shape: readonly number[]): TensorToWrite => ({ dtype: 'F32', shape, data });
   cache.steps.forEach((s, i) => {
@@ -26,6 +30,8 @@ export function writeCache(file: string, cache: GenerationCache, ops: Pick<Backe
     for (const [name, a] of s.norms) {
       tensors[`s${i}.n.${name}.scale`] = f32(ops.toHost(a.scale), a.scale.shape);
       tensors[`s${i}.n.${name}.shift`] = f32(ops.toHost(a.shift), a.shift.shape);
+      // the sums are float64 as the backend stores them: [N, segments, groups, 2]
+      if (a.sums) tensors[`s${i}.n.${name}.sums`] = { dtype: 'F64', shape: [...a.sums.shape.slice(0, 3), 2], data: ops.toBytes(a.sums) };
     }
     tensors[`s${i}.latents`] = f32(latents.toHost(s.latents), [s.latents.length]);
     s.history.forEach((h, j) => (tensors[`s${i}.h.${j}`] = f32(latents.toHost(h), [h.length])));
@@ -59,8 +65,8 @@ export function readCache(file: string, ops: Backend): GenerationCache {
       else if (m[2] === 'h') (history.get(Number(m[1])) ?? history.set(Number(m[1]), []).get(Number(m[1]))!)[Number(rest)] = latent(name);
       else if (rest.endsWith('.scale')) {
         const norm = rest.slice(0, -6);
-        const shift = `s${m[1]}.n.${norm}.shift`;
-        step.norms.set(norm, { scale: tensor(), shift: ops.keep(ops.fromHost(f.readFloat32(shift), f.info(shift).shape)) });
+        const shift = `s${m[1]}.n.${norm}.shift`, sums = `s${m[1]}.n.${norm}.sums`;
+        step.norms.set(norm, { scale: tensor(), shift: ops.keep(ops.fromHost(f.readFloat32(shift), f.info(shift).shape)), ...(f.tensors.has(sums) && { sums: readSums(f, sums, ops) }) });
       }
     }
     for (const [i, h] of history) cache.steps[i]!.history = h;
@@ -68,6 +74,13 @@ export function readCache(file: string, ops: Backend): GenerationCache {
   } finally {
     f.close();
   }
+}
+
+/** GroupNorm sums (float64 in the file) as the backend stores them. */
+function readSums(f: SafetensorsFile, name: string, ops: Backend): Tensor {
+  const { dtype, shape } = f.info(name);
+  if (dtype !== 'F64' || shape.length !== 4 || shape[3] !== 2) throw new FiseditError(`${f.path}: GroupNorm sums "${name}" are ${dtype} [${shape}], expected F64 [N, segments, groups, 2]`);
+  return ops.keep(ops.fromBytes(f.readBytes(name), groupSumsShape(shape[0]!, shape[1]!, shape[2]!, ops.elementBytes)));
 }
 
 /** Writes JSON atomically. */

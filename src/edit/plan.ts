@@ -39,6 +39,7 @@ export type ConvPlan =
 export class SparsePlan {
   private readonly levels = new Map<string, Uint8Array>();
   private readonly tokenLists = new Map<string, Int32Array>();
+  private readonly rowFlags = new Map<string, Uint8Array>();
   private readonly convs = new Map<string, ConvPlan>();
 
   constructor(readonly mask: Uint8Array, readonly height: number, readonly width: number, readonly policy: BlockPolicy = 'apsc') {
@@ -77,6 +78,19 @@ export class SparsePlan {
       this.tokenLists.set(key, t);
     }
     return t;
+  }
+
+  /** One flag per row of the h x w resolution: 1 where the row has an active position. */
+  rows(h: number, w: number): Uint8Array {
+    const key = `${h}x${w}`;
+    let r = this.rowFlags.get(key);
+    if (!r) {
+      const level = this.level(h, w);
+      r = new Uint8Array(h);
+      for (let y = 0; y < h; y++) r[y] = level.subarray(y * w, (y + 1) * w).some((v) => v === 1) ? 1 : 0;
+      this.rowFlags.set(key, r);
+    }
+    return r;
   }
 
   /** How convolution `name` runs in every sparse step of this edit (decided on first use). */

@@ -1,5 +1,5 @@
 // The parametrised building blocks shared by the text encoder, the U-Net and the VAE.
-import type { Backend, ChannelAffine, Conv2dOptions } from '../backend/backend.js';
+import type { Backend, Conv2dOptions, GroupNormStats, GroupSumsUpdate } from '../backend/backend.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Params } from './params.js';
 
@@ -72,9 +72,13 @@ export class GroupNorm {
     return this.ops.channelAffine(x, this.affine(x), silu);
   }
 
-  /** The per (batch item, channel) scale and shift this norm applies to x (statistics of x). */
-  affine(x: Tensor): ChannelAffine {
-    return this.ops.groupNormAffine(x, this.groups, this.gamma, this.beta, this.eps);
+  /**
+   * The per (batch item, channel) scale and shift this norm applies to x (statistics of x), with the
+   * sums they came from; with `update`, summing only the rows where x differs from the map whose
+   * sums `update.base` holds (FISEdit's exact statistics at sparse cost).
+   */
+  affine(x: Tensor, update?: GroupSumsUpdate): GroupNormStats {
+    return this.ops.groupNormAffine(x, this.groups, this.gamma, this.beta, this.eps, update);
   }
 
 }

@@ -1,7 +1,7 @@
 // The reference backend: float32 storage, float64 accumulation, plain loops over typed arrays.
 // It is what CI runs and what every other backend is checked against, so it favours obviously
 // right over fast; the only liberty taken is contiguous inner loops (channels-last).
-import { checkBytes, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type HostBytes, type Prefetched, type TileSet } from '../backend.js';
+import { checkBytes, checkSumsUpdate, groupSegments, groupSumsShape, normRows, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type GroupSumsUpdate, type HostBytes, type Prefetched, type TileSet } from '../backend.js';
 import { Tensor, numel, oihwToOhwi, sameShape, shapeString } from '../../tensor/tensor.js';
 import { FiseditError } from '../../io/errors.js';
 import { conv2d } from './conv.js';
@@ -15,6 +15,12 @@ const data = (t: Tensor): Float32Array => {
   const s = t.storage;
   if (!(s instanceof Float32Array)) throw new Error('tensor does not belong to the cpu backend');
   return s;
+};
+
+/** The float64 values a GroupNorm sums tensor holds (its float32 storage reinterpreted). */
+const doubles = (t: Tensor): Float64Array => {
+  const d = data(t);
+  return d.byteOffset % 8 ? new Float64Array(d.slice().buffer) : new Float64Array(d.buffer, d.byteOffset, d.length / 2);
 };
 
 const make = (shape: readonly number[], d: Float32Array = new Float32Array(numel(shape))): T => new Tensor(shape, d);
@@ -88,7 +94,10 @@ export class CpuBackend implements Backend {
 
   fromBytes(bytes: Uint8Array, shape: readonly number[]): Tensor {
     checkBytes('fromBytes', bytes, shape, 4);
-    return make(shape, new Float32Array(bytes.slice().buffer));
+    // copied byte for byte (a node Buffer's slice() is a view into a shared pool, not a copy)
+    const out = new Float32Array(numel(shape));
+    new Uint8Array(out.buffer).set(bytes);
+    return make(shape, out);
   }
 
   hostBuffer(bytes: number): Uint8Array {
@@ -261,10 +270,15 @@ export class CpuBackend implements Backend {
     return make(shape, data(x));
   }
 
-  groupNormAffine(x: Tensor, groups: number, gamma: Tensor, beta: Tensor, eps: number): ChannelAffine {
+  groupNormAffine(x: Tensor, groups: number, gamma: Tensor, beta: Tensor, eps: number, update?: GroupSumsUpdate): GroupNormStats {
     const n = x.shape[0]!, c = x.channels;
-    const { scale, shift } = sparse.groupNormAffine(data(x), n, c, groups, eps, data(gamma), data(beta));
-    return { scale: make([n, c], scale), shift: make([n, c], shift) };
+    if (c % groups) throw new FiseditError(`groupNorm: ${c} channels do not split into ${groups} groups`);
+    if (update) checkSumsUpdate(x, groups, update, 4);
+    const { h, w } = normRows(x);
+    const { pieces, segments } = groupSegments(h, w, c);
+    const sums = sparse.groupSums(data(x), [n, h, w, c], groups, pieces, update && doubles(update.base), update?.rows);
+    const { scale, shift } = sparse.groupAffineOfSums(sums, n, c, groups, (x.size / n) / groups, eps, data(gamma), data(beta));
+    return { scale: make([n, c], scale), shift: make([n, c], shift), sums: make(groupSumsShape(n, segments, groups, 4), new Float32Array(sums.buffer)) };
   }
 
   channelAffine(x: Tensor, a: ChannelAffine, withSilu = false): Tensor {

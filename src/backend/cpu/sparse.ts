@@ -1,40 +1,54 @@
 // The cpu backend's sparse-engine kernels: tiles, rows, statistics, probabilities. Plain loops over
 // channels-last arrays; each returns a new array and never changes its inputs.
 
-export function groupNormStats(x: Float32Array, n: number, c: number, groups: number, eps: number) {
-  const positions = x.length / (n * c);
-  const cpg = c / groups;
-  const mean = new Float64Array(n * groups), rstd = new Float64Array(n * groups);
+/**
+ * GroupNorm sums per (batch item, segment, group): [sum of x, sum of x^2] in float64, a segment
+ * being `pieces` of a row of w positions (backend.ts groupSegments). With `base`, only rows that
+ * `rows` flags are summed; the others' sums are base's.
+ */
+export function groupSums(x: Float32Array, [n, h, w, c]: readonly number[], groups: number, pieces: number, base?: Float64Array, rows?: Uint8Array): Float64Array {
+  const cpg = c / groups, segments = h * pieces, piece = Math.ceil(w / pieces);
+  const sums = base ? base.slice() : new Float64Array(n * segments * groups * 2);
   for (let b = 0; b < n; b++)
-    for (let g = 0; g < groups; g++) {
-      const base = b * positions * c + g * cpg;
-      let sum = 0;
-      for (let p = 0; p < positions; p++) for (let k = 0; k < cpg; k++) sum += x[base + p * c + k]!;
-      const count = positions * cpg;
-      const m = sum / count;
-      let sq = 0;
-      for (let p = 0; p < positions; p++)
-        for (let k = 0; k < cpg; k++) {
-          const d = x[base + p * c + k]! - m;
-          sq += d * d;
+    for (let y = 0; y < h; y++) {
+      if (rows && !rows[y]) continue;
+      for (let k = 0; k < pieces; k++)
+        for (let g = 0; g < groups; g++) {
+          let s = 0, q = 0;
+          for (let px = k * piece; px < Math.min(w, (k + 1) * piece); px++) {
+            const at = ((b * h + y) * w + px) * c + g * cpg;
+            for (let i = 0; i < cpg; i++) {
+              const v = x[at + i]!;
+              s += v;
+              q += v * v;
+            }
+          }
+          const o = 2 * ((b * segments + y * pieces + k) * groups + g);
+          sums[o] = s;
+          sums[o + 1] = q;
         }
-      mean[b * groups + g] = m;
-      rstd[b * groups + g] = 1 / Math.sqrt(sq / count + eps);
     }
-  return { mean, rstd };
+  return sums;
 }
 
-/** Statistics folded with gamma and beta: x * scale + shift is the GroupNorm of x. */
-export function groupNormAffine(x: Float32Array, n: number, c: number, groups: number, eps: number, gamma: Float32Array, beta: Float32Array) {
-  const { mean, rstd } = groupNormStats(x, n, c, groups, eps);
-  const cpg = c / groups;
+/** The sums folded with gamma and beta: x * scale + shift is the GroupNorm of x. */
+export function groupAffineOfSums(sums: Float64Array, n: number, c: number, groups: number, count: number, eps: number, gamma: Float32Array, beta: Float32Array) {
+  const cpg = c / groups, segments = sums.length / (2 * n * groups);
   const scale = new Float32Array(n * c), shift = new Float32Array(n * c);
   for (let b = 0; b < n; b++)
-    for (let ch = 0; ch < c; ch++) {
-      const g = b * groups + Math.floor(ch / cpg);
-      const s = rstd[g]! * gamma[ch]!;
-      scale[b * c + ch] = s;
-      shift[b * c + ch] = beta[ch]! - mean[g]! * s;
+    for (let g = 0; g < groups; g++) {
+      let s = 0, q = 0;
+      for (let k = 0; k < segments; k++) {
+        const o = 2 * ((b * segments + k) * groups + g);
+        s += sums[o]!;
+        q += sums[o + 1]!;
+      }
+      const mean = s / count, rstd = 1 / Math.sqrt(Math.max(q / count - mean * mean, 0) + eps);
+      for (let ch = g * cpg; ch < (g + 1) * cpg; ch++) {
+        const sc = rstd * gamma[ch]!;
+        scale[b * c + ch] = sc;
+        shift[b * c + ch] = beta[ch]! - mean * sc;
+      }
     }
   return { scale, shift };
 }
