@@ -25,6 +25,15 @@ const LT_WORKSPACE_BYTES = 32 * 2 ** 20;
  * 2026-11-30-unet-cuda-fp16-wgmma-{pipelined,kb64,kb128-cudnn-eager}.json).
  */
 const IM2COL_EAGER_MAX_BYTES = 128 * 2 ** 20;
+/**
+ * Convolutions of at most this many output positions and at least this many input channels go to
+ * im2col + GEMM in graphs too ('auto'), where cuBLASLt's kernels beat cuDNN's implicit GEMM
+ * (few output rows against a long K). A FISEdit step's tiles at the two lowest resolutions and the
+ * 12 x 12 maps are such (bench/results/2026-11-30-conv-paths.json: 1280 channels, 64 rows 32 -> 16 us;
+ * 2560 -> 1280, 384 rows 86 -> 62 us; at 320 channels cuDNN stays ~2 us ahead, above ~400 rows it
+ * is ahead at every width).
+ */
+const GEMM_CONV_MAX_ROWS = 400, GEMM_CONV_MIN_CHANNELS = 640;
 /** Scratch memory cuDNN's convolution algorithms may use. */
 const CUDNN_WORKSPACE_BYTES = 64 * 2 ** 20;
 export type ConvolutionMode = 'auto' | 'cudnn' | 'gemm';
@@ -134,7 +143,8 @@ export class CudaBackend extends CudaDevice implements Backend {
     if (residual && residual.size !== rows * co) throw new Error(`conv2d: residual ${shapeString(residual.shape)} does not match the output [${n}, ${ho}, ${wo}, ${co}]`);
     const flatResidual = residual && this.reshape(residual, [rows, co]);
     if (kh === 1 && kw === 1 && s === 1 && pt + pb + pl + pr === 0) return this.reshape(this.linear(this.reshape(x, [rows, ci]), flatW, b, flatResidual), [n, ho, wo, co]);
-    const cudnn = this.convolution === 'cudnn' || (this.convolution === 'auto' && (this.capturing || this.profiler !== undefined || rows * kdim * this.elementBytes > IM2COL_EAGER_MAX_BYTES));
+    const fewRows = rows <= GEMM_CONV_MAX_ROWS && ci >= GEMM_CONV_MIN_CHANNELS;
+    const cudnn = this.convolution === 'cudnn' || (this.convolution === 'auto' && !fewRows && (this.capturing || this.profiler !== undefined || rows * kdim * this.elementBytes > IM2COL_EAGER_MAX_BYTES));
     if (cudnn && pt === pb && pl === pr) {
       const y = this.empty([n, ho, wo, co]);
       const shape = { n, h, w: wd, ci, co, kh, kw, ho, wo, stride: s, padH: pt, padW: pl };

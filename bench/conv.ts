@@ -1,0 +1,81 @@
+// 3x3 convolutions of the shapes a FISEdit step runs (batches of gathered tiles, small full maps),
+// each by cuDNN and by im2col + cuBLASLt GEMM, timed inside CUDA graphs as the steps run them:
+// which path is faster where. GPU machine only. Writes JSON to $OUT (or bench/results/).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CudaBackend, type ConvolutionMode } from '../src/backend/cuda/cuda.js';
+import type { Tensor } from '../src/tensor/tensor.js';
+import { PACKAGE_ROOT } from '../src/verify/fixtures.js';
+import { Random } from '../src/util/random.js';
+import { benchEnvironment } from './random-weights.js';
+import { median } from './stats.js';
+
+/** Convolutions per graph (one graph launch and input copy shared by all) and graph replays timed. */
+const PER_GRAPH = 10, REPLAYS = Number(process.env.BENCH_REPLAYS ?? 30);
+
+interface Shape { what: string; n: number; side: number; ci: number; co: number; padding: number }
+
+const channels: [number, number][] = [[320, 320], [640, 640], [1280, 1280], [2560, 1280], [640, 320], [1920, 1280]];
+const shapes: Shape[] = [];
+for (const [ci, co] of channels) {
+  // tiles of blocks 2, 4, 8 and 16 with their halo, as many as a 5-30% mask gives
+  for (const [side, tiles] of [[4, 8], [4, 48], [6, 8], [6, 48], [10, 8], [10, 24], [18, 4], [18, 16]] as const)
+    shapes.push({ what: 'tiles', n: 2 * tiles, side, ci, co, padding: 0 });
+  // full maps of a classifier-free-guidance batch (the dense fallback and the dense steps)
+  for (const side of [12, 24, 48]) shapes.push({ what: 'map', n: 2, side, ci, co, padding: 1 });
+}
+
+const rnd = new Random(7);
+const backends = Object.fromEntries((['cudnn', 'gemm'] as ConvolutionMode[]).map((c) => [c, new CudaBackend({ convolution: c })])) as Record<'cudnn' | 'gemm', CudaBackend>;
+
+const made = new Map<string, { w: Tensor; b: Tensor }>();
+/** A convolution's weight and bias on `gpu`, made once per channel pair. */
+function weights(gpu: CudaBackend, ci: number, co: number): { w: Tensor; b: Tensor } {
+  const key = `${gpu.convolution} ${ci} ${co}`;
+  let m = made.get(key);
+  if (!m) made.set(key, (m = { w: gpu.keep(gpu.convWeight(rnd.normal(co * ci * 9).map((v) => v * 0.02), [co, ci, 3, 3])), b: gpu.keep(gpu.fromHost(rnd.normal(co), [co])) }));
+  return m;
+}
+
+/** Microseconds per convolution on `gpu` (median over replays of a graph of PER_GRAPH convolutions). */
+function timeConv(gpu: CudaBackend, s: Shape, key: string): number {
+  const x = gpu.fromHost(rnd.normal(s.n * s.side * s.side * s.ci), [s.n, s.side, s.side, s.ci]);
+  const { w, b } = weights(gpu, s.ci, s.co);
+  const run = () => gpu.replayable(key, [x], (xi: Tensor) => {
+    let y = gpu.conv2d(xi, w, b, { padding: s.padding });
+    for (let i = 1; i < PER_GRAPH; i++) y = gpu.conv2d(xi, w, b, { padding: s.padding });
+    return [y];
+  });
+  gpu.tidy(run); // recorded here
+  const times: number[] = [];
+  for (let r = 0; r < REPLAYS; r++) {
+    gpu.synchronize();
+    const t0 = performance.now();
+    gpu.tidy(run);
+    gpu.synchronize();
+    times.push(((performance.now() - t0) * 1000) / PER_GRAPH);
+  }
+  gpu.forget(key);
+  gpu.dispose(x);
+  return median(times);
+}
+
+const results = shapes.map((s, i) => {
+  const cudnnUs = timeConv(backends.cudnn, s, `conv-${i}`), gemmUs = timeConv(backends.gemm, s, `conv-${i}`);
+  const out = Math.max(0, s.side + 2 * s.padding - 2);
+  const r = { ...s, rows: s.n * out * out, cudnnUs: Math.round(cudnnUs * 10) / 10, gemmUs: Math.round(gemmUs * 10) / 10 };
+  console.log(JSON.stringify(r));
+  return r;
+});
+
+const out = {
+  what: `3x3 convolutions by cuDNN and by im2col + GEMM inside CUDA graphs (${backends.cudnn.description}); microseconds per convolution, median of ${REPLAYS} replays of ${PER_GRAPH}`,
+  command: `${benchEnvironment()}node dist/bench/conv.js`,
+  date: new Date().toISOString(),
+  results,
+};
+const dir = process.env.OUT ?? join(PACKAGE_ROOT, 'bench', 'results');
+mkdirSync(dir, { recursive: true });
+const file = join(dir, `${out.date.slice(0, 10)}-conv-paths.json`);
+writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
+console.log(`wrote ${file}`);
