@@ -98,6 +98,10 @@ describe('sparse ops (cpu)', () => {
     const back = ops.toHost(ops.scatterRows(ops.fromHost(new Float32Array(48), [2, 6, 4]), g, idx));
     const xs = ops.toHost(x);
     for (const r of idx) for (let n = 0; n < 2; n++) for (let c = 0; c < 4; c++) assert.equal(back[(n * 6 + r) * 4 + c], xs[(n * 6 + r) * 4 + c]);
+    // from a map like base, at the same rows: gather + scatter in one; the other rows stay base's
+    const base = t([2, 6, 4]);
+    assert.deepEqual(ops.toHost(ops.scatterRows(base, x, idx, true)), ops.toHost(ops.scatterRows(base, g, idx)));
+    assert.throws(() => ops.scatterRows(base, g, idx, true), /scatterRows: source \[2, 3, 4\] for \[2, 6, 4\] at 3 rows \(\[2, 6, 4\] expected\)/);
     const gamma = t([4]), beta = t([4]);
     const viaStats = ops.toHost(ops.channelAffine(x, ops.groupNormAffine(x, 2, gamma, beta, 1e-5)));
     // GroupNorm written out: 2 groups of 2 channels over 6 positions per batch item

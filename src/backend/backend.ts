@@ -63,6 +63,13 @@ export function groupSumsShape(n: number, segments: number, groups: number, elem
   return [n, segments, groups, 16 / elementBytes];
 }
 
+/** Throws unless src fits scatterRows(base, src, idx, sameRows): [N, idx.length, C], or base's shape. */
+export function checkRowsSource(base: Tensor, src: Tensor, idx: Int32Array, sameRows: boolean): void {
+  const [n, l, c] = base.shape as [number, number, number];
+  const want = [n, sameRows ? l : idx.length, c];
+  if (!sameShape(src.shape, want)) throw new Error(`scatterRows: source ${shapeString(src.shape)} for ${shapeString(base.shape)} at ${idx.length} rows (${shapeString(want)} expected)`);
+}
+
 /** Throws unless `update` fits x: a sums tensor of x's segmentation, a flag per row. */
 export function checkSumsUpdate(x: Tensor, groups: number, update: GroupSumsUpdate, elementBytes: number): void {
   const { h, w } = normRows(x);
@@ -204,8 +211,11 @@ export interface Backend {
   scatterBlocks(base: Tensor, src: Tensor, corners: Int32Array, active: Uint8Array, residual?: Tensor, shift?: Tensor): Tensor;
   /** Rows idx of every batch item: [N, L, C] -> [N, idx.length, C]. */
   gatherRows(x: Tensor, idx: Int32Array): Tensor;
-  /** A copy of base [N, L, C] with rows idx replaced by src [N, idx.length, C]. */
-  scatterRows(base: Tensor, src: Tensor, idx: Int32Array): Tensor;
+  /**
+   * A copy of base [N, L, C] with rows idx replaced by src [N, idx.length, C] (row i going to
+   * idx[i]); with `sameRows`, src is [N, L, C] like base and its own rows idx are taken.
+   */
+  scatterRows(base: Tensor, src: Tensor, idx: Int32Array, sameRows?: boolean): Tensor;
   /** One batch item, keeping the batch dimension (size 1). */
   sliceBatch(x: Tensor, index: number): Tensor;
   /** Softmax(q k^T / sqrt(d)) per head: [B, H, Lq, Lk]. attention() equals applyProbs(attentionProbs()) bit for bit. */

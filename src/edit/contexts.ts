@@ -141,8 +141,8 @@ export class SparseContext implements StepContext {
       if (p.kind === 'dense') {
         const rows = [n, p.outH * p.outW, conv.outChannels];
         const idx = this.plan.tokens(p.outH, p.outW);
-        const fresh = ops.gatherRows(ops.reshape(conv.forward(convInput(ops, x, affine, silu), residual, shift), rows), idx);
-        y = ops.reshape(ops.scatterRows(ops.reshape(base, rows), fresh, idx), base.shape);
+        const fresh = ops.reshape(conv.forward(convInput(ops, x, affine, silu), residual, shift), rows);
+        y = ops.reshape(ops.scatterRows(ops.reshape(base, rows), fresh, idx, true), base.shape);
       } else {
         const tiles = ops.gatherTiles(x, { origins: p.origins, side: p.side }, affine, silu);
         y = ops.scatterBlocks(base, conv.forwardTiles(tiles), p.corners, p.active, residual, shift);

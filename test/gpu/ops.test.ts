@@ -188,6 +188,8 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
     close(`gatherRows ${c}`, cpu.gatherRows(ac, idx), gpu.gatherRows(ag, idx), 0);
     const [rc, rg] = pair([3, 3, c]);
     close(`scatterRows ${c}`, cpu.scatterRows(ac, rc, idx), gpu.scatterRows(ag, rg, idx), 0);
+    const [fc, fg] = pair(ac.shape as number[]);
+    close(`scatterRows from the same rows ${c}`, cpu.scatterRows(ac, fc, idx, true), gpu.scatterRows(ag, fg, idx, true), 0);
   }
 
   it('tiles: gather with affine + SiLU and halo, scatter into active positions', () => {

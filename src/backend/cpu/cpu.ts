@@ -1,7 +1,7 @@
 // The reference backend: float32 storage, float64 accumulation, plain loops over typed arrays.
 // It is what CI runs and what every other backend is checked against, so it favours obviously
 // right over fast; the only liberty taken is contiguous inner loops (channels-last).
-import { checkBytes, checkSumsUpdate, groupSegments, groupSumsShape, normRows, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type GroupSumsUpdate, type HostBytes, type Prefetched, type TileSet } from '../backend.js';
+import { checkBytes, checkRowsSource, checkSumsUpdate, groupSegments, groupSumsShape, normRows, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type GroupSumsUpdate, type HostBytes, type Prefetched, type TileSet } from '../backend.js';
 import { Tensor, numel, oihwToOhwi, sameShape, shapeString } from '../../tensor/tensor.js';
 import { FiseditError } from '../../io/errors.js';
 import { conv2d } from './conv.js';
@@ -301,8 +301,9 @@ export class CpuBackend implements Backend {
     return make([x.shape[0]!, idx.length, x.channels], sparse.gatherRows(data(x), x.shape, idx));
   }
 
-  scatterRows(base: Tensor, src: Tensor, idx: Int32Array): Tensor {
-    return make(base.shape, sparse.scatterRows(data(base), base.shape, data(src), idx));
+  scatterRows(base: Tensor, src: Tensor, idx: Int32Array, sameRows = false): Tensor {
+    checkRowsSource(base, src, idx, sameRows);
+    return make(base.shape, sparse.scatterRows(data(base), base.shape, data(src), idx, sameRows));
   }
 
   sliceBatch(x: Tensor, index: number): Tensor {

@@ -128,10 +128,14 @@ export function gatherRows(x: Float32Array, [n, l, c]: readonly number[], idx: I
   return out;
 }
 
-export function scatterRows(base: Float32Array, [n, l, c]: readonly number[], src: Float32Array, idx: Int32Array): Float32Array {
+/** base with rows idx from src: src's row i (gathered rows) or its row idx[i] (`sameRows`: src shaped like base). */
+export function scatterRows(base: Float32Array, [n, l, c]: readonly number[], src: Float32Array, idx: Int32Array, sameRows: boolean): Float32Array {
   const out = base.slice();
   for (let b = 0; b < n; b++)
-    idx.forEach((r, i) => out.set(src.subarray((b * idx.length + i) * c, (b * idx.length + i + 1) * c), (b * l + r) * c));
+    idx.forEach((r, i) => {
+      const from = sameRows ? b * l + r : b * idx.length + i;
+      out.set(src.subarray(from * c, (from + 1) * c), (b * l + r) * c);
+    });
   return out;
 }
 

@@ -3,7 +3,7 @@
 // is float32 (fp32 and tf32 precisions) or half (fp16, see precision.ts). Convolutions go to cuDNN
 // (NHWC) or im2col + GEMM, 1x1 ones to cuBLASLt; attention is flash attention in fp16 and GEMM +
 // softmax + GEMM otherwise (and always for the probabilities the sparse engine records).
-import { checkSumsUpdate, groupSegments, groupSumsShape, normRows, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type GroupSumsUpdate, type TileSet } from '../backend.js';
+import { checkRowsSource, checkSumsUpdate, groupSegments, groupSumsShape, normRows, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type GroupSumsUpdate, type TileSet } from '../backend.js';
 import { Tensor, sameShape, shapeString } from '../../tensor/tensor.js';
 import { FiseditError } from '../../io/errors.js';
 import { Cublas, OP_N, OP_T } from './cublas.js';
@@ -399,10 +399,11 @@ export class CudaBackend extends CudaDevice implements Backend {
     return out;
   }
 
-  scatterRows(base: Tensor, src: Tensor, idx: Int32Array): Tensor {
-    const [, l, c] = base.shape as [number, number, number];
-    const out = this.scatterTarget(base);
-    this.runVector('k_scatter_rows', src.size, [this.p(src), this.p(this.indices(idx)), this.p(out), l, idx.length, c, src.size], [c]);
+  scatterRows(base: Tensor, src: Tensor, idx: Int32Array, sameRows = false): Tensor {
+    checkRowsSource(base, src, idx, sameRows);
+    const [n, l, c] = base.shape as [number, number, number];
+    const out = this.scatterTarget(base), count = n * idx.length * c;
+    this.runVector('k_scatter_rows', count, [this.p(src), this.p(this.indices(idx)), this.p(out), l, idx.length, c, sameRows ? 1 : 0, count], [c]);
     return out;
   }
 

@@ -447,13 +447,15 @@ template <int W> __device__ void k_gather_rows_t(const st* x, const int* idx, st
   }
 }
 VECTOR_KERNEL(k_gather_rows, (const st* x, const int* idx, st* out, u64 l, int nidx, int c, u64 n), (x, idx, out, l, nidx, c, n))
-template <int W> __device__ void k_scatter_rows_t(const st* src, const int* idx, st* out, u64 l, int nidx, int c, u64 n) {
+// src rows: gathered ([N, nidx, C], row k to idx[k]) or, with same_rows, a map like out (row idx[k] to idx[k])
+template <int W> __device__ void k_scatter_rows_t(const st* src, const int* idx, st* out, u64 l, int nidx, int c, int same_rows, u64 n) {
   FOR_EACH_VEC(e, n) {
     int ch = e % c; u32 r = e / c; int k = r % nidx; u64 b = r / nidx;
-    cpv<W>(out + (b * l + idx[k]) * c + ch, src + e);
+    u64 at = (b * l + idx[k]) * c + ch;
+    cpv<W>(out + at, src + (same_rows ? at : e));
   }
 }
-VECTOR_KERNEL(k_scatter_rows, (const st* src, const int* idx, st* out, u64 l, int nidx, int c, u64 n), (src, idx, out, l, nidx, c, n))
+VECTOR_KERNEL(k_scatter_rows, (const st* src, const int* idx, st* out, u64 l, int nidx, int c, int same_rows, u64 n), (src, idx, out, l, nidx, c, same_rows, n))
 // probs [B, H, Lq, Lk]: in batch item `item`, column j takes source column map[j] (source [1, H, Lq, Lks])
 extern "C" __global__ void k_remap_probs(st* p, const st* source, const int* map, int heads, int lq, int lk, int lks, int item, u64 n) {
   FOR_EACH(i, n) {
