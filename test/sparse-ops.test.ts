@@ -37,6 +37,7 @@ describe('sparse ops (cpu)', () => {
         const tiles = ops.gatherTiles(x, { origins: plan.origins, side: plan.side }, { scale, shift }, true);
         const base = ops.fromHost(new Float32Array(dense.size), dense.shape);
         const fresh = ops.conv2d(tiles, w, b, { stride, padding: 0 });
+        assert.deepEqual(ops.toHost(ops.conv2dTiles(x, { origins: plan.origins, side: plan.side }, { scale, shift }, true, w, b, stride)), ops.toHost(fresh));
         const out = ops.toHost(ops.scatterBlocks(base, fresh, plan.corners, active));
         // with a residual: the residual's sum at the written positions only (the rest stays the base's)
         const residual = t(dense.shape as number[]);

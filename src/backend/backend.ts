@@ -63,6 +63,11 @@ export function groupSumsShape(n: number, segments: number, groups: number, elem
   return [n, segments, groups, 16 / elementBytes];
 }
 
+/** conv2dTiles as its definition: the tiles gathered, then convolved (what a backend without a fused path does). */
+export function gatherThenConvolve(ops: Backend, x: Tensor, tiles: TileSet, affine: ChannelAffine | undefined, silu: boolean, w: Tensor, b: Tensor | undefined, stride: number): Tensor {
+  return ops.conv2d(ops.gatherTiles(x, tiles, affine, silu), w, b, { stride, padding: 0 });
+}
+
 /** Throws unless src fits scatterRows(base, src, idx, sameRows): [N, idx.length, C], or base's shape. */
 export function checkRowsSource(base: Tensor, src: Tensor, idx: Int32Array, sameRows: boolean): void {
   const [n, l, c] = base.shape as [number, number, number];
@@ -198,6 +203,13 @@ export interface Backend {
 
   /** Tiles of every batch item, [N * blocks, side, side, C] (batch-major), with the affine (+SiLU) applied inside the image. */
   gatherTiles(x: Tensor, tiles: TileSet, affine?: ChannelAffine, silu?: boolean): Tensor;
+  /**
+   * The convolution, without padding, of each tile as gatherTiles gathers it:
+   * conv2d(gatherTiles(x, tiles, affine, silu), w, b, { stride }), [N * blocks, bo, bo, Cout]. One
+   * op, so that a backend may gather straight into its convolution's input (the cuda backend: into
+   * the im2col matrix, where that path is the faster one).
+   */
+  conv2dTiles(x: Tensor, tiles: TileSet, affine: ChannelAffine | undefined, silu: boolean, w: Tensor, b: Tensor | undefined, stride: number): Tensor;
   /**
    * A copy of `base` [N, H, W, C] where each block's outputs (src [N * blocks, b, b, C], block corners
    * at `corners` [y, x] pairs) are written at the positions `active` (H * W, 1 = write) marks, plus

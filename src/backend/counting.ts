@@ -1,7 +1,7 @@
 // A backend that computes nothing: tensors are shapes, and each op adds its multiply-accumulates
 // to the current scope. Running a model on it gives the MAC count of a dense or sparse step
 // without weights (e.g. the full-size SD 2 U-Net on a 2-core machine).
-import { groupSegments, groupSumsShape, normRows, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type HostBytes, type Prefetched, type TileSet } from './backend.js';
+import { gatherThenConvolve, groupSegments, groupSumsShape, normRows, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type HostBytes, type Prefetched, type TileSet } from './backend.js';
 import { Tensor, numel } from '../tensor/tensor.js';
 import { HostLatents } from './latents.js';
 
@@ -100,6 +100,9 @@ export class CountingBackend implements Backend {
   }
   channelAffine(x: Tensor, _a: ChannelAffine): Tensor { return shapeOnly(x.shape); }
   gatherTiles(x: Tensor, tiles: TileSet): Tensor { return shapeOnly([x.shape[0]! * (tiles.origins.length / 2), tiles.side, tiles.side, x.channels]); }
+  conv2dTiles(x: Tensor, tiles: TileSet, affine: ChannelAffine | undefined, silu: boolean, w: Tensor, b: Tensor | undefined, stride: number): Tensor {
+    return gatherThenConvolve(this, x, tiles, affine, silu, w, b, stride);
+  }
   scatterBlocks(base: Tensor): Tensor { return shapeOnly(base.shape); }
   gatherRows(x: Tensor, idx: Int32Array): Tensor { return shapeOnly([x.shape[0]!, idx.length, x.channels]); }
   scatterRows(base: Tensor): Tensor { return shapeOnly(base.shape); }

@@ -1,5 +1,5 @@
 // The parametrised building blocks shared by the text encoder, the U-Net and the VAE.
-import type { Backend, Conv2dOptions, GroupNormStats, GroupSumsUpdate } from '../backend/backend.js';
+import type { Backend, ChannelAffine, Conv2dOptions, GroupNormStats, GroupSumsUpdate, TileSet } from '../backend/backend.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Params } from './params.js';
 
@@ -37,9 +37,12 @@ export class Conv2d {
     return shift ? this.ops.addPerChannel(y, shift) : y;
   }
 
-  /** The convolution over tiles that already hold their padding (the sparse engine's gathered input). */
-  forwardTiles(tiles: Tensor): Tensor {
-    return this.ops.conv2d(tiles, this.w, this.b, { stride: this.stride, padding: 0 });
+  /**
+   * The convolution over tiles of x that hold their padding (the sparse engine's gathered input),
+   * gathered through a norm's affine (+SiLU) when given.
+   */
+  forwardTiles(x: Tensor, tiles: TileSet, affine: ChannelAffine | undefined, silu: boolean): Tensor {
+    return this.ops.conv2dTiles(x, tiles, affine, silu, this.w, this.b, this.stride);
   }
 
   get stride(): number {

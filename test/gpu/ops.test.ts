@@ -210,6 +210,16 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
     close(`scatterBlocks + residual ${c}`, cpu.scatterBlocks(bc, srcC, corners, active, rc), gpu.scatterBlocks(bg, srcG, corners, active, rg), 1e-6);
     close(`scatterBlocks + shift ${c}`, cpu.scatterBlocks(bc, srcC, corners, active, undefined, sc), gpu.scatterBlocks(bg, srcG, corners, active, undefined, sg), 1e-6);
     close(`scatterBlocks + residual + shift ${c}`, cpu.scatterBlocks(bc, srcC, corners, active, rc, sc), gpu.scatterBlocks(bg, srcG, corners, active, rg, sg), 1e-6);
+    // the tiles' convolution, gathered straight into the im2col matrix: as gather then convolve
+    for (const stride of [1, 2]) {
+      const wd = rnd.normal(3 * c * 9);
+      const [cbc, cbg] = pair([3]);
+      const wc = cpu.convWeight(wd, [3, c, 3, 3]), wg = gpu.convWeight(wd, [3, c, 3, 3]);
+      const want = cpu.conv2dTiles(xc, tiles, { scale: sc, shift: hc }, true, wc, cbc, stride);
+      const got = gpu.conv2dTiles(xg, tiles, { scale: sg, shift: hg }, true, wg, cbg, stride);
+      close(`conv2dTiles ${c} stride ${stride}`, want, got, 1e-4);
+      assert.deepEqual(gpu.toHost(got), gpu.toHost(gpu.conv2d(gpu.gatherTiles(xg, tiles, { scale: sg, shift: hg }, true), wg, cbg, { stride })), `conv2dTiles ${c} stride ${stride}: the bits of gather, then convolve`);
+    }
   }
 
   it('latents: float32 on the device, each op as the host computes it (combine, clamp, where, absolute differences, sample, guidance)', () => {

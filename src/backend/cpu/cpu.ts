@@ -1,7 +1,7 @@
 // The reference backend: float32 storage, float64 accumulation, plain loops over typed arrays.
 // It is what CI runs and what every other backend is checked against, so it favours obviously
 // right over fast; the only liberty taken is contiguous inner loops (channels-last).
-import { checkBytes, checkRowsSource, checkSumsUpdate, groupSegments, groupSumsShape, normRows, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type GroupSumsUpdate, type HostBytes, type Prefetched, type TileSet } from '../backend.js';
+import { checkBytes, checkRowsSource, checkSumsUpdate, gatherThenConvolve, groupSegments, groupSumsShape, normRows, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type GroupSumsUpdate, type HostBytes, type Prefetched, type TileSet } from '../backend.js';
 import { Tensor, numel, oihwToOhwi, sameShape, shapeString } from '../../tensor/tensor.js';
 import { FiseditError } from '../../io/errors.js';
 import { conv2d } from './conv.js';
@@ -289,6 +289,10 @@ export class CpuBackend implements Backend {
     const a = affine ? { scale: data(affine.scale), shift: data(affine.shift) } : undefined;
     const blocks = tiles.origins.length / 2;
     return make([x.shape[0]! * blocks, tiles.side, tiles.side, x.channels], sparse.gatherTiles(data(x), x.shape, tiles.origins, tiles.side, a, withSilu));
+  }
+
+  conv2dTiles(x: Tensor, tiles: TileSet, affine: ChannelAffine | undefined, silu: boolean, w: Tensor, b: Tensor | undefined, stride: number): Tensor {
+    return gatherThenConvolve(this, x, tiles, affine, silu, w, b, stride);
   }
 
   scatterBlocks(base: Tensor, src: Tensor, corners: Int32Array, active: Uint8Array, residual?: Tensor, shift?: Tensor): Tensor {

@@ -3,7 +3,7 @@
 // is float32 (fp32 and tf32 precisions) or half (fp16, see precision.ts). Convolutions go to cuDNN
 // (NHWC) or im2col + GEMM, 1x1 ones to cuBLASLt; attention is flash attention in fp16 and GEMM +
 // softmax + GEMM otherwise (and always for the probabilities the sparse engine records).
-import { checkRowsSource, checkSumsUpdate, groupSegments, groupSumsShape, normRows, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type GroupSumsUpdate, type TileSet } from '../backend.js';
+import { checkRowsSource, checkSumsUpdate, gatherThenConvolve, groupSegments, groupSumsShape, normRows, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type GroupSumsUpdate, type TileSet } from '../backend.js';
 import { Tensor, sameShape, shapeString } from '../../tensor/tensor.js';
 import { FiseditError } from '../../io/errors.js';
 import { Cublas, OP_N, OP_T } from './cublas.js';
@@ -143,9 +143,7 @@ export class CudaBackend extends CudaDevice implements Backend {
     if (residual && residual.size !== rows * co) throw new Error(`conv2d: residual ${shapeString(residual.shape)} does not match the output [${n}, ${ho}, ${wo}, ${co}]`);
     const flatResidual = residual && this.reshape(residual, [rows, co]);
     if (kh === 1 && kw === 1 && s === 1 && pt + pb + pl + pr === 0) return this.reshape(this.linear(this.reshape(x, [rows, ci]), flatW, b, flatResidual), [n, ho, wo, co]);
-    const fewRows = rows <= GEMM_CONV_MAX_ROWS && ci >= GEMM_CONV_MIN_CHANNELS;
-    const cudnn = this.convolution === 'cudnn' || (this.convolution === 'auto' && !fewRows && (this.capturing || this.profiler !== undefined || rows * kdim * this.elementBytes > IM2COL_EAGER_MAX_BYTES));
-    if (cudnn && pt === pb && pl === pr) {
+    if (!this.convolvesByGemm(rows, kdim, ci) && pt === pb && pl === pr) {
       const y = this.empty([n, ho, wo, co]);
       const shape = { n, h, w: wd, ci, co, kh, kw, ho, wo, stride: s, padH: pt, padW: pl };
       if (rows) this.timed('cudnn conv', () => this.dnn.forward(shape, this.p(x), this.p(w), this.p(y), b ? this.p(b) : 0, residual ? this.p(residual) : 0), () => `${kh}x${kw}/${s} ${h}x${wd}x${ci}->${co} algo ${this.dnn.algorithm(shape)}${residual ? ' +residual' : ''}`);
@@ -154,8 +152,34 @@ export class CudaBackend extends CudaDevice implements Backend {
     // cuDNN pads symmetrically: the asymmetric case (the VAE encoder's downsampling) is always im2col + GEMM
     return this.tidy(() => {
       const col = this.empty([rows, kdim]);
-      this.run('k_im2col', 0, [this.p(x), this.p(col), h, wd, ci, kh, kw, s, pt, pl, ho, wo, col.size], ci >= 128 ? 128 : 32, rows * kh * kw);
+      const args = [this.p(x), this.p(col), h, wd, ci, kh, kw, s, pt, pl, ho, wo];
+      const vw = this.vectorFits('k_im2col', args, [ci]) ? this.vectorWidth : 1;
+      this.run(vw > 1 ? 'k_im2col_v' : 'k_im2col', 0, args, ci / vw >= 128 ? 128 : 32, rows * kh * kw);
       return this.reshape(this.linear(col, flatW, b, flatResidual), [n, ho, wo, co]);
+    });
+  }
+
+  /** Whether a convolution of `rows` output positions over `ci` channels (kdim per row) runs as im2col + GEMM here, not by cuDNN. */
+  private convolvesByGemm(rows: number, kdim: number, ci: number): boolean {
+    if (this.convolution !== 'auto') return this.convolution === 'gemm';
+    const fewRows = rows <= GEMM_CONV_MAX_ROWS && ci >= GEMM_CONV_MIN_CHANNELS;
+    return fewRows || !(this.capturing || this.profiler !== undefined || rows * kdim * this.elementBytes > IM2COL_EAGER_MAX_BYTES);
+  }
+
+  conv2dTiles(x: Tensor, tiles: TileSet, affine: ChannelAffine | undefined, silu: boolean, w: Tensor, b: Tensor | undefined, stride: number): Tensor {
+    const [n, h, wd, c] = x.shape as [number, number, number, number];
+    const [co, kh, kw, wci] = w.shape as [number, number, number, number];
+    const blocks = tiles.origins.length / 2, side = tiles.side;
+    const bo = Math.floor((side - kh) / stride) + 1, rows = n * blocks * bo * bo, kdim = kh * kw * c;
+    if (wci !== c || kh !== kw || bo < 1) throw new Error(`conv2dTiles: weight ${shapeString(w.shape)} for tiles of ${side} x ${side} x ${c}`);
+    if (!this.convolvesByGemm(rows, kdim, c)) return gatherThenConvolve(this, x, tiles, affine, silu, w, b, stride);
+    // gathered straight into the im2col matrix: one kernel, no tiles in memory
+    return this.tidy(() => {
+      const col = this.empty([rows, kdim]);
+      const args = [this.p(x), this.p(this.indices(tiles.origins)), affine ? this.p(affine.scale) : 0, affine ? this.p(affine.shift) : 0, this.p(col), h, wd, c, blocks, kh, stride, bo, silu ? 1 : 0];
+      const vw = this.vectorFits('k_gather_im2col', args, [c]) ? this.vectorWidth : 1;
+      if (rows) this.run(vw > 1 ? 'k_gather_im2col_v' : 'k_gather_im2col', 0, args, c / vw >= 128 ? 128 : 32, rows * kh * kw);
+      return this.reshape(this.linear(col, new Tensor([co, kdim], w.storage), b), [n * blocks, bo, bo, co]);
     });
   }
 

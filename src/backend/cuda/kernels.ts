@@ -8,7 +8,6 @@ import type { ArgKind } from './driver.js';
 const SCALAR_KERNELS: Record<string, ArgKind[]> = {
   k_embedding: ['ptr', 'ptr', 'ptr', 'u64', 'u64'],
   k_group_affine: ['ptr', 'ptr', 'ptr', 'i32', 'i32', 'u64', 'f32', 'ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32'],
-  k_im2col: ['ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'u64'],
   k_softmax_rows: ['ptr', 'i32', 'i32', 'f32', 'i32', 'i32'],
   k_softmax_rows_vec: ['ptr', 'i32', 'f32'],
   k_softmax_short: ['ptr', 'u64', 'i32', 'i32', 'f32', 'i32'],
@@ -26,6 +25,7 @@ const SCALAR_KERNELS: Record<string, ArgKind[]> = {
 };
 /** Kernels built twice (ops.cu VECTOR_KERNEL): k_x an element per thread, k_x_v 16 bytes per thread. */
 const VECTOR_KERNELS: Record<string, ArgKind[]> = {
+  k_im2col: ['ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32'],
   k_add: ['ptr', 'ptr', 'ptr', 'f32', 'u64'],
   k_scale: ['ptr', 'ptr', 'f32', 'u64'],
   k_unary: ['ptr', 'ptr', 'i32', 'u64'],
@@ -38,6 +38,7 @@ const VECTOR_KERNELS: Record<string, ArgKind[]> = {
   k_channel_affine: ['ptr', 'ptr', 'ptr', 'ptr', 'u64', 'i32', 'i32', 'u64'],
   k_layer_norm: ['ptr', 'ptr', 'ptr', 'ptr', 'i32', 'f32', 'i32'],
   k_gather_tiles: ['ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'u64'],
+  k_gather_im2col: ['ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32'],
   k_scatter_blocks: ['ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32', 'u64'],
   k_gather_rows: ['ptr', 'ptr', 'ptr', 'u64', 'i32', 'i32', 'u64'],
   k_scatter_rows: ['ptr', 'ptr', 'ptr', 'u64', 'i32', 'i32', 'i32', 'u64'],

@@ -146,9 +146,8 @@ extern "C" __global__ void k_embedding(const st* table, const int* ids, st* out,
   FOR_EACH(i, n) out[i] = table[(u64)ids[i / (u32)c] * c + i % (u32)c];
 }
 // im2col: row (b, oy, ox), column (ky, kx, ci) -> matches weights [O, kh, kw, I]. One block per
-// (row, kernel position); its threads copy the ci contiguous channels (coalesced both ways).
-extern "C" __global__ void k_im2col(const st* x, st* col, int h, int w, int ci, int kh, int kw, int stride,
-                                    int pt, int pl, int ho, int wo, u64 n) {
+// (row, kernel position); its threads copy the ci contiguous channels, W at a time (coalesced both ways).
+template <int W> __device__ void k_im2col_t(const st* x, st* col, int h, int w, int ci, int kh, int kw, int stride, int pt, int pl, int ho, int wo) {
   u32 pair = blockIdx.x;  // row * kh * kw + kpos
   u32 kpos = pair % (u32)(kh * kw), row = pair / (u32)(kh * kw);
   int kx = kpos % kw, ky = kpos / kw;
@@ -158,11 +157,15 @@ extern "C" __global__ void k_im2col(const st* x, st* col, int h, int w, int ci, 
   st* dst = col + (u64)pair * ci;
   if (iy >= 0 && iy < h && ix >= 0 && ix < w) {
     const st* src = x + (((u64)b * h + iy) * w + ix) * ci;
-    for (int c = threadIdx.x; c < ci; c += blockDim.x) dst[c] = src[c];
+    for (int c = threadIdx.x * W; c < ci; c += blockDim.x * W) cpv<W>(dst + c, src + c);
   } else {
-    for (int c = threadIdx.x; c < ci; c += blockDim.x) dst[c] = sv(0.f);
+    float zero[W];
+    UNROLL zero[k] = 0.f;
+    for (int c = threadIdx.x * W; c < ci; c += blockDim.x * W) svv<W>(dst + c, zero);
   }
 }
+VECTOR_KERNEL(k_im2col, (const st* x, st* col, int h, int w, int ci, int kh, int kw, int stride, int pt, int pl, int ho, int wo),
+              (x, col, h, w, ci, kh, kw, stride, pt, pl, ho, wo))
 // GroupNorm statistics as a per (batch item, channel) affine, in two kernels and in double.
 // k_group_partial: a block per (batch item, listed segment: a piece of a map row, backend.ts
 // groupSegments) sums x and x^2 per group over its positions (threads take a channel vector each
@@ -385,6 +388,22 @@ extern "C" __global__ void k_softmax_rows_vec(st* s, int lk, float scale) {
   }
 }
 // tiles [N*T, side, side, C] from x [N, H, W, C]; zero outside the image; affine (+silu) inside
+// A gathered tile's value: x at (iy, ix) through the norm's affine (when scale is given) and SiLU,
+// or zero outside the image (the padding the tile holds).
+template <int W> __device__ __forceinline__ void tile_value(const st* x, const st* scale, const st* shift, int h, int w, int c, u32 b, int iy, int ix,
+                                                            int ch, int silu, float* v) {
+  if (iy < 0 || iy >= h || ix < 0 || ix >= w) {
+    UNROLL v[k] = 0.f;
+    return;
+  }
+  ldv<W>(x + (((u64)b * h + iy) * w + ix) * c + ch, v);
+  if (scale) {
+    float sc[W], sh[W];
+    ldv<W>(scale + b * c + ch, sc); ldv<W>(shift + b * c + ch, sh);
+    UNROLL v[k] = v[k] * sc[k] + sh[k];
+  }
+  if (silu) UNROLL v[k] = silu_f(v[k]);
+}
 template <int W> __device__ void k_gather_tiles_t(const st* x, const int* origins, const st* scale, const st* shift, st* out,
                                                   int h, int w, int c, int blocks, int side, int silu, u64 n) {
   FOR_EACH_VEC(e, n) {
@@ -393,22 +412,32 @@ template <int W> __device__ void k_gather_tiles_t(const st* x, const int* origin
     int t = bt % blocks; u32 b = bt / blocks;
     int iy = origins[2 * t] + ty, ix = origins[2 * t + 1] + tx;
     float v[W];
-    if (iy >= 0 && iy < h && ix >= 0 && ix < w) {
-      ldv<W>(x + ((b * h + iy) * w + ix) * c + ch, v);
-      if (scale) {
-        float sc[W], sh[W];
-        ldv<W>(scale + b * c + ch, sc); ldv<W>(shift + b * c + ch, sh);
-        UNROLL v[k] = v[k] * sc[k] + sh[k];
-      }
-      if (silu) UNROLL v[k] = silu_f(v[k]);
-    } else {
-      UNROLL v[k] = 0.f;
-    }
+    tile_value<W>(x, scale, shift, h, w, c, b, iy, ix, ch, silu, v);
     svv<W>(out + e, v);
   }
 }
 VECTOR_KERNEL(k_gather_tiles, (const st* x, const int* origins, const st* scale, const st* shift, st* out, int h, int w, int c, int blocks, int side, int silu, u64 n),
               (x, origins, scale, shift, out, h, w, c, blocks, side, silu, n))
+// k_gather_tiles straight into an im2col matrix (the tiles' convolution without padding, as a GEMM):
+// row (b, tile t, oy, ox), column (ky, kx, ci); a block per (row, kernel position), W channels a thread.
+template <int W> __device__ void k_gather_im2col_t(const st* x, const int* origins, const st* scale, const st* shift, st* col,
+                                                   int h, int w, int c, int blocks, int ks, int stride, int bo, int silu) {
+  u32 pair = blockIdx.x;  // row * ks * ks + kpos
+  u32 kpos = pair % (u32)(ks * ks), row = pair / (u32)(ks * ks);
+  int kx = kpos % ks, ky = kpos / ks;
+  int ox = row % bo, oy = (row / bo) % bo;
+  u32 bt = row / (u32)(bo * bo);
+  int t = bt % blocks; u32 b = bt / blocks;
+  int iy = origins[2 * t] + oy * stride + ky, ix = origins[2 * t + 1] + ox * stride + kx;
+  st* dst = col + (u64)pair * c;
+  for (int ch = threadIdx.x * W; ch < c; ch += blockDim.x * W) {
+    float v[W];
+    tile_value<W>(x, scale, shift, h, w, c, b, iy, ix, ch, silu, v);
+    svv<W>(dst + ch, v);
+  }
+}
+VECTOR_KERNEL(k_gather_im2col, (const st* x, const int* origins, const st* scale, const st* shift, st* col, int h, int w, int c, int blocks, int ks, int stride, int bo, int silu),
+              (x, origins, scale, shift, col, h, w, c, blocks, ks, stride, bo, silu))
 // writes block outputs src [N*T, bs, bs, C] into out [N, H, W, C] where active
 // residual (shaped like out, or null): added at the written positions, rounded once as k_add does
 // out = residual + block output + shift (each optional) where active; the sum in float, rounded once
