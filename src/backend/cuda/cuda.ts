@@ -13,7 +13,7 @@ import type { Precision } from './precision.js';
 import { CudaDevice, type T } from './device.js';
 import type { DeviceBuffer } from './memory.js';
 import { CudaLatents } from './latents.js';
-import { ATTENTION_KERNELS, FLASH_DIMS, FLASH_KERNELS, FLASH_QUERY_ROWS, FLASH_WIDE_MAX_DIM, GROUP_ITEMS_MAX, GROUP_PARTIAL_SHARED_BYTES, SOFTMAX_SHARED_BYTES, SOFTMAX_SHORT, SOFTMAX_VEC, WGMMA_KERNELS, WGMMA_KEY_TILE, WGMMA_MIN_TILES_PER_SPLIT, WGMMA_QUERY_ROWS, WGMMA_SHARED_BYTES, flashSharedBytes } from './kernels.js';
+import { ATTENTION_KERNELS, FLASH_DIMS, FLASH_KERNELS, FLASH_QUERY_ROWS, FLASH_WIDE_MAX_DIM, GROUP_PARTIAL_SHARED_BYTES, SOFTMAX_SHARED_BYTES, SOFTMAX_SHORT, SOFTMAX_VEC, WGMMA_KERNELS, WGMMA_KEY_TILE, WGMMA_MIN_TILES_PER_SPLIT, WGMMA_QUERY_ROWS, WGMMA_SHARED_BYTES, flashSharedBytes } from './kernels.js';
 
 /** Scratch memory cuBLASLt may use for its GEMM algorithms. */
 const LT_WORKSPACE_BYTES = 32 * 2 ** 20;
@@ -102,7 +102,7 @@ export class CudaBackend extends CudaDevice implements Backend {
     this.lt = new CublasLt(this.math, this.workspaces[0]!.ptr, LT_WORKSPACE_BYTES, this.driver.stream);
     this.dnn = new Cudnn(this.math, this.driver.stream, this.workspaces[1]!.ptr, CUDNN_WORKSPACE_BYTES);
     this.driver.allowSharedMemory(this.fns.get('k_softmax_rows'), 'k_softmax_rows', SOFTMAX_SHARED_BYTES);
-    for (const k of ['k_group_stats', 'k_group_stats_v']) this.driver.allowSharedMemory(this.fns.get(k), k, GROUP_PARTIAL_SHARED_BYTES);
+    for (const k of ['k_group_partial', 'k_group_partial_v']) this.driver.allowSharedMemory(this.fns.get(k), k, GROUP_PARTIAL_SHARED_BYTES);
     if (half) {
       this.load('attention', ATTENTION_KERNELS, ['--use_fast_math']); // exp2 of the softmax as one instruction
       for (const k of FLASH_KERNELS) this.driver.allowSharedMemory(this.fns.get(k), k, flashSharedBytes(Number(k.split('_')[2])));
@@ -186,7 +186,6 @@ export class CudaBackend extends CudaDevice implements Backend {
   groupNormAffine(x: Tensor, groups: number, gamma: Tensor, beta: Tensor, eps: number, update?: GroupSumsUpdate): GroupNormStats {
     const n = x.shape[0]!, c = x.channels;
     if (c % groups) throw new Error(`groupNorm: ${c} channels do not split into ${groups} groups`);
-    if (n > GROUP_ITEMS_MAX) throw new FiseditError(`groupNorm: a batch of ${n} items, more than this backend's statistics kernel takes (${GROUP_ITEMS_MAX})`);
     if (update) checkSumsUpdate(x, groups, update, this.elementBytes);
     const { h, w } = normRows(x);
     const { pieces, segments } = groupSegments(h, w, c);
@@ -195,13 +194,14 @@ export class CudaBackend extends CudaDevice implements Backend {
     // the segments to sum: all of them, or those of the flagged rows (a plan's list, uploaded once)
     const list = update ? this.segmentList(update.rows, pieces) : undefined;
     const listed = list ? list.size : segments;
-    const args = [this.p(x), this.p(sums), update ? this.p(update.base) : 0, list ? this.p(list) : 0, update ? this.indices(update.rows).storage.ptr : 0,
-      listed, w, pieces, segments, c, groups, eps, this.p(gamma), this.p(beta), this.p(scale), this.p(shift)];
-    const vw = this.vectorFits('k_group_stats', args, [c]) ? this.vectorWidth : 1;
+    const args = [this.p(x), this.p(sums), list ? this.p(list) : 0, listed, w, pieces, segments, c, groups];
+    const vw = this.vectorFits('k_group_partial', args, [c]) ? this.vectorWidth : 1;
     // a thread per channel vector, as many rows of them as fit 256 threads (one row when they do not)
     const vectors = c / vw, rows = Math.max(1, Math.floor(256 / vectors)), shared = rows * c * 16;
-    if (vectors > 1024 || shared > GROUP_PARTIAL_SHARED_BYTES || groups > rows * vectors) throw new FiseditError(`groupNorm: ${c} channels in ${groups} groups are more than this backend's statistics kernel takes`);
-    this.run(vw > 1 ? 'k_group_stats_v' : 'k_group_stats', 0, args, rows * vectors, n * Math.max(listed, 1), shared);
+    if (vectors > 1024 || shared > GROUP_PARTIAL_SHARED_BYTES) throw new FiseditError(`groupNorm: ${c} channels are more than this backend's statistics kernel takes`);
+    this.run(vw > 1 ? 'k_group_partial_v' : 'k_group_partial', 0, args, rows * vectors, n * listed, shared);
+    this.run('k_group_affine', 0, [this.p(sums), update ? this.p(update.base) : 0, update ? this.indices(update.rows).storage.ptr : 0, pieces, segments,
+      (x.size / n) / groups, eps, this.p(gamma), this.p(beta), this.p(scale), this.p(shift), c, groups], 128, n * groups);
     return { scale, shift, sums };
   }
 

@@ -7,6 +7,7 @@ import type { ArgKind } from './driver.js';
 /** Kernels of kernels/ops.cu and their parameter kinds. */
 const SCALAR_KERNELS: Record<string, ArgKind[]> = {
   k_embedding: ['ptr', 'ptr', 'ptr', 'u64', 'u64'],
+  k_group_affine: ['ptr', 'ptr', 'ptr', 'i32', 'i32', 'u64', 'f32', 'ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32'],
   k_softmax_rows: ['ptr', 'i32', 'i32', 'f32', 'i32', 'i32'],
   k_softmax_rows_vec: ['ptr', 'i32', 'f32'],
   k_softmax_short: ['ptr', 'u64', 'i32', 'i32', 'f32', 'i32'],
@@ -33,7 +34,7 @@ const VECTOR_KERNELS: Record<string, ArgKind[]> = {
   k_concat: ['ptr', 'ptr', 'ptr', 'u64', 'u64', 'u64'],
   k_slice_cols: ['ptr', 'ptr', 'u64', 'u64', 'u64', 'u64'],
   k_upsample2x: ['ptr', 'ptr', 'i32', 'i32', 'i32', 'u64'],
-  k_group_stats: ['ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'f32', 'ptr', 'ptr', 'ptr', 'ptr'],
+  k_group_partial: ['ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32'],
   k_channel_affine: ['ptr', 'ptr', 'ptr', 'ptr', 'u64', 'i32', 'i32', 'u64'],
   k_layer_norm: ['ptr', 'ptr', 'ptr', 'ptr', 'i32', 'f32', 'i32'],
   k_gather_tiles: ['ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'u64'],
@@ -49,9 +50,7 @@ export const OPS_KERNELS: Record<string, ArgKind[]> = {
 };
 /** Bytes a thread of a k_x_v kernel moves at once. */
 export const VECTOR_BYTES = 16;
-/** Batch items one k_group_stats launch takes (ops.cu GROUP_ITEMS_MAX: its ticket counters). */
-export const GROUP_ITEMS_MAX = 4096;
-/** Shared memory k_group_stats may use: its block's per-channel sums (GroupNorm up to ~12k channels). */
+/** Shared memory k_group_partial may use: its block's per-channel sums (GroupNorm up to ~12k channels). */
 export const GROUP_PARTIAL_SHARED_BYTES = 200 * 1024;
 /** Bytes each block of k_copy_many copies at a time (ops.cu COPY_CHUNK). */
 export const COPY_CHUNK = 256 * 16 * 8;

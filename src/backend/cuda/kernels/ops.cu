@@ -166,103 +166,89 @@ template <int W> __device__ void k_im2col_t(const st* x, st* col, int h, int w, 
 }
 VECTOR_KERNEL(k_im2col, (const st* x, st* col, int h, int w, int ci, int kh, int kw, int stride, int pt, int pl, int ho, int wo),
               (x, col, h, w, ci, kh, kw, stride, pt, pl, ho, wo))
-// GroupNorm statistics as a per (batch item, channel) affine, in one kernel and in double. A block
-// per (batch item, listed segment: a piece of a map row, backend.ts groupSegments) sums x and x^2
-// per group over its positions (threads take a channel vector each and rows in turn, so loads are
-// whole rows; the block then adds its threads' sums per channel and those per group, in a fixed
-// order) into its own slot of `sums`; a segment's sums do not depend on which others were listed.
-// The last block of a batch item to finish (a ticket counter per item, which that block resets for
-// the next launch) adds the item's segments per group, taking `base`'s sums for the segments of rows
-// `rows` does not flag (and copying them into `sums`, which then holds the whole map's), and folds
-// mean and 1/sqrt(var + eps) with gamma and beta into scale and shift. Its threads split that work
-// evenly (T / groups threads a group, their loads independent, then added in a fixed order): a first
-// version with a warp per group was a serial tail slower than a second launch
-// (bench/results/2026-11-30-edit-cuda-fp16-gn-fused.log). No buffer to clear, the same bits every run.
+// GroupNorm statistics as a per (batch item, channel) affine, in two kernels and in double.
+// k_group_partial: a block per (batch item, listed segment: a piece of a map row, backend.ts
+// groupSegments) sums x and x^2 per group over its positions (threads take a channel vector each
+// and rows in turn, so loads are whole rows; the block then adds its threads' sums per channel and
+// those per group, in a fixed order) into its own slot of `sums`: no atomics, no buffer to clear, the
+// same bits every run, and a segment's sums do not depend on which others were listed with it.
+// k_group_affine: a block per (batch item, group) adds the group's segments, taking `base`'s sums for
+// the segments of rows `rows` does not flag (and copying them into `sums`, which then holds the
+// whole map's), and folds mean and 1/sqrt(var + eps) with gamma and beta into scale and shift.
+// (One kernel whose last block folded the statistics was slower: that block's serial tail over
+// every segment cost more than a launch, bench/results/2026-11-30-edit-cuda-fp16-gn-fused.log.)
 #define PARTIAL_LOADS 4
-#define GROUP_ITEMS_MAX 4096
-__device__ u32 group_tickets[GROUP_ITEMS_MAX];
-template <int W> __device__ void k_group_stats_t(const st* x, double* sums, const double* base, const int* list, const unsigned char* rows, int listed,
-                                                 int w, int pieces, int segments, int c, int groups, float eps, const st* gamma, const st* beta, st* scale, st* shift) {
-  extern __shared__ double acc[];  // [rows][c][2], then per channel [c][2]; in the last block, per thread [2]
-  __shared__ u32 ticket;
-  u32 slots = max(listed, 1);  // no segment listed: a block per item that only folds
-  u32 b = blockIdx.x / slots, j = blockIdx.x % slots;
-  u64 positions = (u64)(segments / pieces) * w;
-  if ((int)j < listed) {
-    u32 seg = list ? list[j] : j, row = seg / pieces, piece = seg % pieces, chunk = (w + pieces - 1) / pieces;
-    u32 lo = row * w + piece * chunk, hi = min(row * w + w, lo + chunk);
-    u32 cv = c / W, nrows = blockDim.x / cv, v = threadIdx.x % cv, r0 = threadIdx.x / cv;  // blockDim.x = nrows * cv
-    double s[W], q[W];
-    UNROLL { s[k] = 0; q[k] = 0; }
-    const st* at = x + (u64)b * positions * c + v * W;
-    // PARTIAL_LOADS rows in flight per thread: the loop is bound by memory latency, not bandwidth
-    for (u32 p = lo + r0; p < hi; p += PARTIAL_LOADS * nrows) {
-      float a[PARTIAL_LOADS][W];
+template <int W> __device__ void k_group_partial_t(const st* x, double* sums, const int* list, int listed, int w, int pieces, int segments, int c, int groups) {
+  extern __shared__ double acc[];  // [rows][c][2], then per channel [c][2]
+  u32 b = blockIdx.x / listed, j = blockIdx.x % listed;
+  u32 seg = list ? list[j] : j, row = seg / pieces, piece = seg % pieces, chunk = (w + pieces - 1) / pieces;
+  u32 lo = row * w + piece * chunk, hi = min(row * w + w, lo + chunk);
+  u32 cv = c / W, nrows = blockDim.x / cv, v = threadIdx.x % cv, r0 = threadIdx.x / cv;  // blockDim.x = nrows * cv
+  double s[W], q[W];
+  UNROLL { s[k] = 0; q[k] = 0; }
+  const st* at = x + (u64)b * (segments / pieces) * w * c + v * W;
+  // PARTIAL_LOADS rows in flight per thread: the loop is bound by memory latency, not bandwidth
+  for (u32 p = lo + r0; p < hi; p += PARTIAL_LOADS * nrows) {
+    float a[PARTIAL_LOADS][W];
 #pragma unroll
-      for (int u = 0; u < PARTIAL_LOADS; u++)
-        if (p + u * nrows < hi) ldv<W>(at + (u64)(p + u * nrows) * c, a[u]);
+    for (int u = 0; u < PARTIAL_LOADS; u++)
+      if (p + u * nrows < hi) ldv<W>(at + (u64)(p + u * nrows) * c, a[u]);
 #pragma unroll
-      for (int u = 0; u < PARTIAL_LOADS; u++)
-        if (p + u * nrows < hi) UNROLL { s[k] += a[u][k]; q[k] += (double)a[u][k] * a[u][k]; }
-    }
-    UNROLL { acc[2 * (r0 * c + v * W + k)] = s[k]; acc[2 * (r0 * c + v * W + k) + 1] = q[k]; }
-    __syncthreads();
-    // per channel (row 0 of acc), then per group
-    if (r0 == 0) {
-      for (u32 r = 1; r < nrows; r++) UNROLL { s[k] += acc[2 * (r * c + v * W + k)]; q[k] += acc[2 * (r * c + v * W + k) + 1]; }
-      UNROLL { acc[2 * (v * W + k)] = s[k]; acc[2 * (v * W + k) + 1] = q[k]; }
-    }
-    __syncthreads();
-    int cpg = c / groups;
-    for (int g = threadIdx.x; g < groups; g += blockDim.x) {
-      double gs = 0, gq = 0;
-      for (int i = 0; i < cpg; i++) { gs += acc[2 * (g * cpg + i)]; gq += acc[2 * (g * cpg + i) + 1]; }
-      double* out = sums + 2 * (((u64)b * segments + seg) * groups + g);
-      out[0] = gs; out[1] = gq;
-    }
+    for (int u = 0; u < PARTIAL_LOADS; u++)
+      if (p + u * nrows < hi) UNROLL { s[k] += a[u][k]; q[k] += (double)a[u][k] * a[u][k]; }
   }
-  // the item's last block folds the statistics
-  __threadfence();
+  UNROLL { acc[2 * (r0 * c + v * W + k)] = s[k]; acc[2 * (r0 * c + v * W + k) + 1] = q[k]; }
   __syncthreads();
-  if (threadIdx.x == 0) ticket = atomicAdd(&group_tickets[b], 1);
-  __syncthreads();
-  if (ticket != slots - 1) return;
-  __threadfence();
-  if (threadIdx.x == 0) group_tickets[b] = 0;
-  u32 lanes = blockDim.x / groups, g = threadIdx.x % groups, lane = threadIdx.x / groups;  // lanes threads per group
-  double s = 0, q = 0;
-  if (lane < lanes) {
-#pragma unroll 4
-    for (int k = lane; k < segments; k += lanes) {
-      u64 o = 2 * (((u64)b * segments + k) * groups + g);
-      double2 a;
-      if (base && !rows[k / pieces]) { a = *(const double2*)(base + o); *(double2*)(sums + o) = a; }
-      else a = __ldcg((const double2*)(sums + o));
-      s += a.x; q += a.y;
-    }
-  }
-  __syncthreads();  // acc is free
-  acc[2 * threadIdx.x] = s; acc[2 * threadIdx.x + 1] = q;
-  __syncthreads();
-  double m = 0, rstd = 0;
-  if (threadIdx.x < groups) {
-    for (u32 l = 1; l < lanes; l++) { s += acc[2 * (l * groups + threadIdx.x)]; q += acc[2 * (l * groups + threadIdx.x) + 1]; }
-    u64 count = positions * (c / groups);
-    m = s / count;
-    rstd = 1.0 / sqrt(fmax(q / count - m * m, 0.0) + eps);
+  // per channel (row 0 of acc), then per group
+  if (r0 == 0) {
+    for (u32 r = 1; r < nrows; r++) UNROLL { s[k] += acc[2 * (r * c + v * W + k)]; q[k] += acc[2 * (r * c + v * W + k) + 1]; }
+    UNROLL { acc[2 * (v * W + k)] = s[k]; acc[2 * (v * W + k) + 1] = q[k]; }
   }
   __syncthreads();
-  if (threadIdx.x < groups) { acc[2 * threadIdx.x] = m; acc[2 * threadIdx.x + 1] = rstd; }
-  __syncthreads();
-  for (int ch = threadIdx.x; ch < c; ch += blockDim.x) {
-    int gc = ch / (c / groups);
-    float sc = (float)acc[2 * gc + 1] * ld(gamma[ch]);
-    scale[b * c + ch] = sv(sc);
-    shift[b * c + ch] = sv(ld(beta[ch]) - (float)acc[2 * gc] * sc);
+  int cpg = c / groups;
+  for (int g = threadIdx.x; g < groups; g += blockDim.x) {
+    double gs = 0, gq = 0;
+    for (int i = 0; i < cpg; i++) { gs += acc[2 * (g * cpg + i)]; gq += acc[2 * (g * cpg + i) + 1]; }
+    double* out = sums + 2 * (((u64)b * segments + seg) * groups + g);
+    out[0] = gs; out[1] = gq;
   }
 }
-VECTOR_KERNEL(k_group_stats, (const st* x, double* sums, const double* base, const int* list, const unsigned char* rows, int listed, int w, int pieces, int segments, int c, int groups, float eps, const st* gamma, const st* beta, st* scale, st* shift),
-              (x, sums, base, list, rows, listed, w, pieces, segments, c, groups, eps, gamma, beta, scale, shift))
+VECTOR_KERNEL(k_group_partial, (const st* x, double* sums, const int* list, int listed, int w, int pieces, int segments, int c, int groups),
+              (x, sums, list, listed, w, pieces, segments, c, groups))
+extern "C" __global__ void k_group_affine(double* sums, const double* base, const unsigned char* rows, int pieces, int segments, u64 count, float eps,
+                                          const st* gamma, const st* beta, st* scale, st* shift, int c, int groups) {
+  __shared__ double rs[32], rq[32];
+  int b = blockIdx.x / groups, g = blockIdx.x % groups, cpg = c / groups;
+  double s = 0, q = 0;
+  for (int i = threadIdx.x; i < segments; i += blockDim.x) {
+    double* p = sums + 2 * (((u64)b * segments + i) * groups + g);
+    if (base && !rows[i / pieces]) {
+      const double* from = base + (p - sums);
+      p[0] = from[0]; p[1] = from[1];
+      s += from[0]; q += from[1];
+    } else {
+      s += p[0]; q += p[1];
+    }
+  }
+  for (int o = 16; o > 0; o >>= 1) { s += __shfl_down_sync(0xffffffff, s, o); q += __shfl_down_sync(0xffffffff, q, o); }
+  int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+  if (lane == 0) { rs[warp] = s; rq[warp] = q; }
+  __syncthreads();
+  if (warp == 0) {
+    s = lane < blockDim.x / 32 ? rs[lane] : 0; q = lane < blockDim.x / 32 ? rq[lane] : 0;
+    for (int o = 16; o > 0; o >>= 1) { s += __shfl_down_sync(0xffffffff, s, o); q += __shfl_down_sync(0xffffffff, q, o); }
+    if (lane == 0) { rs[0] = s; rq[0] = q; }
+  }
+  __syncthreads();
+  double m = rs[0] / count;
+  double rstd = 1.0 / sqrt(fmax(rq[0] / count - m * m, 0.0) + eps);
+  for (int i = threadIdx.x; i < cpg; i += blockDim.x) {
+    int ch = g * cpg + i;
+    float sc = (float)rstd * ld(gamma[ch]);
+    scale[b * c + ch] = sv(sc);
+    shift[b * c + ch] = sv(ld(beta[ch]) - (float)m * sc);
+  }
+}
 template <int W> __device__ void k_channel_affine_t(const st* x, const st* scale, const st* shift, st* out, u64 per, int c, int silu, u64 n) {
   FOR_EACH_VEC(e, n) {
     u32 j = (e / (u32)per) * c + e % c;
