@@ -175,8 +175,9 @@ VECTOR_KERNEL(k_im2col, (const st* x, st* col, int h, int w, int ci, int kh, int
 // k_group_affine: a block per (batch item, group) adds the group's segments, taking `base`'s sums for
 // the segments of rows `rows` does not flag (and copying them into `sums`, which then holds the
 // whole map's), and folds mean and 1/sqrt(var + eps) with gamma and beta into scale and shift.
-// (One kernel whose last block folded the statistics was slower: that block's serial tail over
-// every segment cost more than a launch, bench/results/2026-11-30-edit-cuda-fp16-gn-fused.log.)
+// (One kernel whose last block folded the statistics was slower, twice: that block's fold over every
+// segment, after all others, cost more than a second launch, whether a warp per group or split over
+// all its threads; bench/results/2026-11-30-edit-cuda-fp16-gn-fused.log, 2026-11-30-gn-fused-parallel-trial.log.)
 #define PARTIAL_LOADS 4
 template <int W> __device__ void k_group_partial_t(const st* x, double* sums, const int* list, int listed, int w, int pieces, int segments, int c, int groups) {
   extern __shared__ double acc[];  // [rows][c][2], then per channel [c][2]
