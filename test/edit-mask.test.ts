@@ -81,6 +81,10 @@ describe('sparse plan', () => {
     assert.deepEqual([...plan.level(4, 4)].map(String).join(''), '1000000000000000');
     assert.deepEqual([...plan.tokens(8, 8)], [9]);
     assert.deepEqual([...plan.tokens(2, 2)], [0]);
+    // GroupNorm rows to sum afresh: the rows with an active position, one flag each
+    assert.deepEqual([...plan.rows(8, 8)], [0, 1, 0, 0, 0, 0, 0, 0]);
+    assert.deepEqual([...plan.rows(4, 4)], [1, 0, 0, 0]);
+    assert.equal(plan.rows(8, 8), plan.rows(8, 8), 'made once (its device copy is keyed by the array)');
     assert.ok(Math.abs(plan.editSize - 1 / 64) < 1e-12);
   });
 

@@ -37,9 +37,8 @@ export type ConvPlan =
     };
 
 export class SparsePlan {
-  private readonly levels = new Map<string, Uint8Array>();
-  private readonly tokenLists = new Map<string, Int32Array>();
-  private readonly rowFlags = new Map<string, Uint8Array>();
+  /** What the plan derives per resolution (levels, token lists, row flags), made once each: the arrays' identity keys their device copies. */
+  private readonly derived = new Map<string, Uint8Array | Int32Array>();
   private readonly convs = new Map<string, ConvPlan>();
 
   constructor(readonly mask: Uint8Array, readonly height: number, readonly width: number, readonly policy: BlockPolicy = 'apsc') {
@@ -54,43 +53,36 @@ export class SparsePlan {
     return on / this.mask.length;
   }
 
+  private once<T extends Uint8Array | Int32Array>(what: string, h: number, w: number, make: () => T): T {
+    const key = `${what} ${h}x${w}`;
+    let a = this.derived.get(key) as T | undefined;
+    if (!a) this.derived.set(key, (a = make()));
+    return a;
+  }
+
   /** The mask at an h x w resolution: a position is active if any latent pixel under it is. */
   level(h: number, w: number): Uint8Array {
-    const key = `${h}x${w}`;
-    let m = this.levels.get(key);
-    if (!m) {
+    return this.once('level', h, w, () => {
       const fy = this.height / h, fx = this.width / w;
       if (!Number.isInteger(fy) || !Number.isInteger(fx)) throw new Error(`resolution ${h}x${w} does not divide the latent ${this.height}x${this.width}`);
-      m = new Uint8Array(h * w);
+      const m = new Uint8Array(h * w);
       for (let y = 0; y < this.height; y++)
         for (let x = 0; x < this.width; x++) if (this.mask[y * this.width + x]) m[Math.floor(y / fy) * w + Math.floor(x / fx)] = 1;
-      this.levels.set(key, m);
-    }
-    return m;
+      return m;
+    });
   }
 
   /** Row-major indices of the active positions at h x w: the tokens a transformer computes. */
   tokens(h: number, w: number): Int32Array {
-    const key = `${h}x${w}`;
-    let t = this.tokenLists.get(key);
-    if (!t) {
-      t = maskPositions(this.level(h, w));
-      this.tokenLists.set(key, t);
-    }
-    return t;
+    return this.once('tokens', h, w, () => maskPositions(this.level(h, w)));
   }
 
   /** One flag per row of the h x w resolution: 1 where the row has an active position. */
   rows(h: number, w: number): Uint8Array {
-    const key = `${h}x${w}`;
-    let r = this.rowFlags.get(key);
-    if (!r) {
+    return this.once('rows', h, w, () => {
       const level = this.level(h, w);
-      r = new Uint8Array(h);
-      for (let y = 0; y < h; y++) r[y] = level.subarray(y * w, (y + 1) * w).some((v) => v === 1) ? 1 : 0;
-      this.rowFlags.set(key, r);
-    }
-    return r;
+      return Uint8Array.from({ length: h }, (_, y) => (level.subarray(y * w, (y + 1) * w).includes(1) ? 1 : 0));
+    });
   }
 
   /** How convolution `name` runs in every sparse step of this edit (decided on first use). */
