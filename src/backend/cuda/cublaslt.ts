@@ -107,13 +107,28 @@ export class CublasLt {
     return Number(new DataView(result.buffer).getBigUint64(ALGO_BYTES, true)) <= this.workspaceBytes;
   }
 
-  /** D (m x n, column-major, ld ldc) = op(A) op(B) (+ bias[row] when bias is not 0) (+ C, shaped like D, when C is not 0). */
-  gemm(ta: number, tb: number, m: number, n: number, k: number, A: number, lda: number, B: number, ldb: number, D: number, ldc: number, bias = 0, C = 0): void {
+  /**
+   * Up to `count` algorithms cuBLASLt's heuristic proposes for a GEMM shape that fit our workspace,
+   * its first choice first (bench/gemm.ts times them against each other).
+   */
+  candidates(ta: number, tb: number, m: number, n: number, k: number, lda: number, ldb: number, ldc: number, bias: boolean, count: number): Uint8Array[] {
+    const p = this.plan(ta, tb, m, n, k, lda, ldb, ldc, bias);
+    const results = new Uint8Array(HEURISTIC_BYTES * count);
+    const found = [0];
+    checkCublas('cublasLtMatmulAlgoGetHeuristic', this.f.heuristic!(this.handle, p.desc, p.a, p.b, p.d, p.d, this.preference, count, results, found));
+    return Array.from({ length: found[0]! }, (_, i) => results.slice(i * HEURISTIC_BYTES, i * HEURISTIC_BYTES + ALGO_BYTES));
+  }
+
+  /**
+   * D (m x n, column-major, ld ldc) = op(A) op(B) (+ bias[row] when bias is not 0) (+ C, shaped like D,
+   * when C is not 0); by `algo` when given (one of candidates()), else by the plan's.
+   */
+  gemm(ta: number, tb: number, m: number, n: number, k: number, A: number, lda: number, B: number, ldb: number, D: number, ldc: number, bias = 0, C = 0, algo?: Uint8Array): void {
     const p = this.plan(ta, tb, m, n, k, lda, ldb, ldc, bias !== 0);
     if (bias) {
       this.ptr[0] = BigInt(bias);
       checkCublas('set BIAS_POINTER', this.f.descSet!(p.desc, DESC_BIAS_POINTER, this.ptr, 8));
     }
-    checkCublas('cublasLtMatmul', this.f.matmul!(this.handle, p.desc, this.one, A, p.a, B, p.b, C ? this.one : this.zero, C || D, p.d, D, p.d, p.algo, this.workspace, this.workspaceBytes, this.stream));
+    checkCublas('cublasLtMatmul', this.f.matmul!(this.handle, p.desc, this.one, A, p.a, B, p.b, C ? this.one : this.zero, C || D, p.d, D, p.d, algo ?? p.algo, this.workspace, this.workspaceBytes, this.stream));
   }
 }

@@ -1,0 +1,70 @@
+// The GEMM shapes of a FISEdit step (few token rows: the sparse step's linear layers and its
+// few-row convolutions as im2col + GEMM) and of a dense step, each timed with every algorithm
+// cuBLASLt's heuristic proposes (up to 16), inside CUDA graphs: how far its first choice is from the
+// fastest. GPU machine only. Writes JSON to $OUT (or bench/results/).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CudaBackend } from '../src/backend/cuda/cuda.js';
+import { OP_N, OP_T } from '../src/backend/cuda/cublas.js';
+import { CublasLt } from '../src/backend/cuda/cublaslt.js';
+import { PACKAGE_ROOT } from '../src/verify/fixtures.js';
+import { Random } from '../src/util/random.js';
+import { benchEnvironment } from './random-weights.js';
+import { median } from './stats.js';
+
+/** GEMMs per graph and graph replays timed. */
+const PER_GRAPH = 20, REPLAYS = 15, CANDIDATES = 16, WORKSPACE = 32 * 2 ** 20;
+
+// [token rows, output features, input features] as the profiles name them (`gemm linear/conv RxNxK`)
+const shapes: [number, number, number][] = [
+  [76, 1280, 1280], [252, 640, 640], [768, 320, 320], [40, 1280, 1280], [2, 1280, 1280], [76, 10240, 1280], [76, 1280, 5120],
+  [288, 1280, 11520], [160, 1280, 11520], [288, 1280, 23040], [304, 640, 5760],
+  [18432, 320, 320], [4608, 640, 640], [1152, 1280, 1280], [18432, 2560, 320], [4608, 5120, 640], [1152, 10240, 1280],
+];
+
+const gpu = new CudaBackend();
+const driver = gpu.driver;
+const lt = new CublasLt('fp16', gpu.pool.alloc(WORKSPACE).ptr, WORKSPACE, driver.stream);
+const rnd = new Random(3);
+
+const results = shapes.map(([rows, out, k]) => {
+  const x = gpu.fromHost(rnd.normal(rows * k).map((v) => v * 0.1), [rows, k]);
+  const w = gpu.fromHost(rnd.normal(out * k).map((v) => v * 0.02), [out, k]);
+  const b = gpu.fromHost(rnd.normal(out), [out]);
+  const y = gpu.zeros([rows, out]);
+  const ptr = (t: { storage: unknown }) => (t.storage as { ptr: number }).ptr;
+  const call = (algo?: Uint8Array) => lt.gemm(OP_T, OP_N, out, rows, k, ptr(w), k, ptr(x), k, ptr(y), out, ptr(b), 0, algo);
+  const timeOf = (algo?: Uint8Array) => {
+    const exec = driver.capture(() => { for (let i = 0; i < PER_GRAPH; i++) call(algo); });
+    driver.replay(exec);
+    const times: number[] = [];
+    for (let r = 0; r < REPLAYS; r++) {
+      driver.synchronize();
+      const t0 = performance.now();
+      driver.replay(exec);
+      driver.synchronize();
+      times.push(((performance.now() - t0) * 1000) / PER_GRAPH);
+    }
+    driver.destroyGraph(exec);
+    return median(times);
+  };
+  const first = timeOf();
+  const candidates = lt.candidates(OP_T, OP_N, out, rows, k, k, k, out, true, CANDIDATES).map((a) => timeOf(a));
+  const best = Math.min(first, ...candidates);
+  const r = { rows, out, k, firstChoiceUs: Math.round(first * 10) / 10, bestUs: Math.round(best * 10) / 10, bestIndex: candidates.indexOf(best), candidates: candidates.length, candidateUs: candidates.map((t) => Math.round(t * 10) / 10) };
+  console.log(JSON.stringify(r));
+  for (const t of [x, w, b, y]) gpu.dispose(t);
+  return r;
+});
+
+const outJson = {
+  what: `cuBLASLt fp16 GEMMs (bias epilogue) of FISEdit's sparse and dense steps, the heuristic's first choice against each of its ${CANDIDATES} candidates, inside CUDA graphs of ${PER_GRAPH} (${gpu.description}); microseconds per GEMM, median of ${REPLAYS} replays`,
+  command: `${benchEnvironment()}node dist/bench/gemm.js`,
+  date: new Date().toISOString(),
+  results,
+};
+const dir = process.env.OUT ?? join(PACKAGE_ROOT, 'bench', 'results');
+mkdirSync(dir, { recursive: true });
+const file = join(dir, `${outJson.date.slice(0, 10)}-gemm-candidates.json`);
+writeFileSync(file, `${JSON.stringify(outJson, null, 2)}\n`);
+console.log(`wrote ${file}`);
