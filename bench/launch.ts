@@ -1,0 +1,47 @@
+// What one node of a CUDA graph costs on this GPU when it does almost nothing: chains of tiny
+// kernels (an 8-element scale, each reading the last one's output) replayed as graphs. A FISEdit
+// step of ~700 kernels pays this floor ~700 times. GPU machine only. Writes JSON to $OUT (or bench/results/).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CudaBackend } from '../src/backend/cuda/cuda.js';
+import type { Tensor } from '../src/tensor/tensor.js';
+import { PACKAGE_ROOT } from '../src/verify/fixtures.js';
+import { benchEnvironment } from './random-weights.js';
+import { median } from './stats.js';
+
+const REPLAYS = 20;
+const gpu = new CudaBackend();
+const x = gpu.fromHost(new Float32Array(8).fill(1), [8]);
+
+const results = [100, 400, 1600].map((nodes) => {
+  const chain = (xi: Tensor) => {
+    let y = xi;
+    for (let i = 0; i < nodes; i++) y = gpu.scale(y, 1);
+    return [y];
+  };
+  gpu.tidy(() => gpu.replayable(`chain ${nodes}`, [x], chain)); // recorded
+  const times: number[] = [];
+  for (let r = 0; r < REPLAYS; r++) {
+    gpu.synchronize();
+    const t0 = performance.now();
+    gpu.tidy(() => gpu.replayable(`chain ${nodes}`, [x], chain));
+    gpu.synchronize();
+    times.push(performance.now() - t0);
+  }
+  const ms = median(times);
+  const r = { nodes, replayMs: Math.round(ms * 1000) / 1000, usPerNode: Math.round((ms * 1000 / nodes) * 100) / 100 };
+  console.log(JSON.stringify(r));
+  return r;
+});
+
+const out = {
+  what: `chains of tiny kernels (k_scale over 8 values, each on the last one's output) replayed as CUDA graphs (${gpu.description}); median of ${REPLAYS} replays, the input and output copies included`,
+  command: `${benchEnvironment()}node dist/bench/launch.js`,
+  date: new Date().toISOString(),
+  results,
+};
+const dir = process.env.OUT ?? join(PACKAGE_ROOT, 'bench', 'results');
+mkdirSync(dir, { recursive: true });
+const file = join(dir, `${out.date.slice(0, 10)}-graph-node-floor.json`);
+writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
+console.log(`wrote ${file}`);
