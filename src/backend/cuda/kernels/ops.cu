@@ -178,7 +178,7 @@ VECTOR_KERNEL(k_im2col, (const st* x, st* col, int h, int w, int ci, int kh, int
 // (One kernel whose last block folded the statistics was slower, twice: that block's fold over every
 // segment, after all others, cost more than a second launch, whether a warp per group or split over
 // all its threads; bench/results/2026-11-30-edit-cuda-fp16-gn-fused.log, 2026-11-30-gn-fused-parallel-trial.log.)
-#define PARTIAL_LOADS 4
+#define PARTIAL_LOADS 8
 template <int W> __device__ void k_group_partial_t(const st* x, double* sums, const int* list, int listed, int w, int pieces, int segments, int c, int groups) {
   extern __shared__ double acc[];  // [rows][c][2], then per channel [c][2]
   u32 b = blockIdx.x / listed, j = blockIdx.x % listed;
@@ -220,16 +220,20 @@ extern "C" __global__ void k_group_affine(double* sums, const double* base, cons
                                           const st* gamma, const st* beta, st* scale, st* shift, int c, int groups) {
   __shared__ double rs[32], rq[32];
   int b = blockIdx.x / groups, g = blockIdx.x % groups, cpg = c / groups;
+  // gamma and beta of the thread's first channel, loaded while the sums come
+  bool first = threadIdx.x < cpg;
+  float gm = first ? ld(gamma[g * cpg + threadIdx.x]) : 0.f, bt = first ? ld(beta[g * cpg + threadIdx.x]) : 0.f;
   double s = 0, q = 0;
   for (int i = threadIdx.x; i < segments; i += blockDim.x) {
-    double* p = sums + 2 * (((u64)b * segments + i) * groups + g);
+    u64 o = 2 * (((u64)b * segments + i) * groups + g);
+    double2 a;
     if (base && !rows[i / pieces]) {
-      const double* from = base + (p - sums);
-      p[0] = from[0]; p[1] = from[1];
-      s += from[0]; q += from[1];
+      a = *(const double2*)(base + o);
+      *(double2*)(sums + o) = a;
     } else {
-      s += p[0]; q += p[1];
+      a = *(const double2*)(sums + o);
     }
+    s += a.x; q += a.y;
   }
   for (int o = 16; o > 0; o >>= 1) { s += __shfl_down_sync(0xffffffff, s, o); q += __shfl_down_sync(0xffffffff, q, o); }
   int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
@@ -245,9 +249,9 @@ extern "C" __global__ void k_group_affine(double* sums, const double* base, cons
   double rstd = 1.0 / sqrt(fmax(rq[0] / count - m * m, 0.0) + eps);
   for (int i = threadIdx.x; i < cpg; i += blockDim.x) {
     int ch = g * cpg + i;
-    float sc = (float)rstd * ld(gamma[ch]);
+    float sc = (float)rstd * (i == threadIdx.x ? gm : ld(gamma[ch]));
     scale[b * c + ch] = sv(sc);
-    shift[b * c + ch] = sv(ld(beta[ch]) - (float)m * sc);
+    shift[b * c + ch] = sv((i == threadIdx.x ? bt : ld(beta[ch])) - (float)m * sc);
   }
 }
 template <int W> __device__ void k_channel_affine_t(const st* x, const st* scale, const st* shift, st* out, u64 per, int c, int silu, u64 n) {
