@@ -37,7 +37,7 @@ export class StepCache {
     return c;
   }
 
-  /** Every device tensor of the step (activations, probabilities, norm affines). */
+  /** Every device tensor of the step (activations, probabilities, norm affines and sums). */
   allTensors(): Tensor[] {
     return [...this.tensors.values(), ...this.probs.values(), ...[...this.norms.values()].flatMap(normTensors)];
   }
