@@ -75,9 +75,11 @@ export class CachedSteps {
     return c;
   }
 
-  /** Gives back what every dense CachedSteps of the U-Net holds. */
-  static endDense(unet: UNet2DConditionModel): void {
-    for (const c of denseCalls.get(unet)?.values() ?? []) c.end();
+  /** Gives back what every dense CachedSteps of the U-Net holds; whether any held recordings. */
+  static endDense(unet: UNet2DConditionModel): boolean {
+    let held = false;
+    for (const c of denseCalls.get(unet)?.values() ?? []) held = c.end() || held;
+    return held;
   }
 
   /** The U-Net output of one step in the context `make` builds; the new cache goes into rec. */
@@ -99,8 +101,12 @@ export class CachedSteps {
   }
 
   /** Frees what the backend recorded for these calls. */
-  end(): void {
+  /** Gives back the recordings of these calls; whether there were any. */
+  end(): boolean {
+    const held = this.layouts.size > 0;
+    this.layouts.clear();
     this.ops.forget(this.key);
+    return held;
   }
 }
 

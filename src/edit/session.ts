@@ -247,34 +247,42 @@ export class EditSession {
 
   /**
    * Edits the current (or `from`) version with a new prompt; returns the new version, which becomes
-   * current. When the GPU runs out of memory, every cache on it moves to host memory (edits stream
-   * their base from there) and the edit runs once more, from its first step; if that fails too, the
-   * error stands and the session is as it was, its caches in host memory.
+   * current. When the GPU runs out of memory, the session makes room and runs the edit again from
+   * its first step: first by giving back the kept recordings of dense steps (recorded again when
+   * next needed), then, if memory runs out again, by moving every cache on the GPU to host memory
+   * (edits stream their base from there: slower, and the move itself page-locks memory). When no
+   * remedy is left, the error stands and the session is as it was.
    */
   edit(prompt: string, o: EditOptions = {}): Version {
-    try {
-      return drain(this.editSteps(prompt, o));
-    } catch (e) {
-      if (!this.madeRoom(e)) throw e;
-      return drain(this.editSteps(prompt, o));
+    const room = this.roomMaker();
+    for (;;) {
+      try {
+        return drain(this.editSteps(prompt, o));
+      } catch (e) {
+        if (!(e instanceof GpuOutOfMemory) || !room()) throw e;
+      }
     }
   }
 
   /** edit(), giving the event loop a turn after every step (for servers). */
   async editAsync(prompt: string, o: EditOptions = {}): Promise<Version> {
-    try {
-      return await drainAsync(this.editSteps(prompt, o));
-    } catch (e) {
-      if (!this.madeRoom(e)) throw e;
-      return drainAsync(this.editSteps(prompt, o));
+    const room = this.roomMaker();
+    for (;;) {
+      try {
+        return await drainAsync(this.editSteps(prompt, o));
+      } catch (e) {
+        if (!(e instanceof GpuOutOfMemory) || !room()) throw e;
+      }
     }
   }
 
-  /** After GPU memory ran out: moves the caches held on the device to host memory; whether there were any. */
-  private madeRoom(e: unknown): boolean {
-    if (!(e instanceof GpuOutOfMemory)) return false;
-    CachedSteps.endDense(this.sd.unet); // the kept recordings of dense steps, recorded again when needed
-    return this.toHost() > 0;
+  /** The ways to make room on the GPU, cheapest first, each taken once: a call takes the next that frees anything (false: none left). */
+  private roomMaker(): () => boolean {
+    const remedies = [() => CachedSteps.endDense(this.sd.unet), () => this.toHost() > 0];
+    return () => {
+      for (let r = remedies.shift(); r; r = remedies.shift()) if (r()) return true;
+      return false;
+    };
   }
 
   /** Gives back the device memory of a cache that will not be kept, except the buffers the caches `keep` share. */
