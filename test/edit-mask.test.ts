@@ -85,6 +85,11 @@ describe('sparse plan', () => {
     assert.deepEqual([...plan.rows(8, 8)], [0, 1, 0, 0, 0, 0, 0, 0]);
     assert.deepEqual([...plan.rows(4, 4)], [1, 0, 0, 0]);
     assert.equal(plan.rows(8, 8), plan.rows(8, 8), 'made once (its device copy is keyed by the array)');
+    // convolutions of one geometry share one plan (and so one device copy of its index arrays)
+    const g = { inH: 8, inW: 8, kernel: 3, stride: 1, padding: [1, 1, 1, 1] as const };
+    assert.equal(plan.conv('a', g), plan.conv('b', { ...g }));
+    assert.notEqual(plan.conv('c', { ...g, stride: 2 }), plan.conv('a', g));
+    assert.deepEqual([...plan.convPlans().keys()], ['a', 'b', 'c']);
     assert.ok(Math.abs(plan.editSize - 1 / 64) < 1e-12);
   });
 

@@ -40,6 +40,7 @@ export class SparsePlan {
   /** What the plan derives per resolution (levels, token lists, row flags), made once each: the arrays' identity keys their device copies. */
   private readonly derived = new Map<string, Uint8Array | Int32Array>();
   private readonly convs = new Map<string, ConvPlan>();
+  private readonly byGeometry = new Map<string, ConvPlan>();
 
   constructor(readonly mask: Uint8Array, readonly height: number, readonly width: number, readonly policy: BlockPolicy = 'apsc') {
     if (mask.length !== height * width) throw new FiseditError(`mask has ${mask.length} values, expected ${height}x${width}`);
@@ -89,7 +90,10 @@ export class SparsePlan {
   conv(name: string, g: ConvGeometry): ConvPlan {
     let p = this.convs.get(name);
     if (!p) {
-      p = planConv(g, (h, w) => this.level(h, w), this.policy);
+      // convolutions of one geometry share one plan: planned once, and their index arrays go to the device once
+      const key = `${g.inH}x${g.inW} k${g.kernel} s${g.stride} p${g.padding.join(',')}`;
+      p = this.byGeometry.get(key);
+      if (!p) this.byGeometry.set(key, (p = planConv(g, (h, w) => this.level(h, w), this.policy)));
       this.convs.set(name, p);
     }
     return p;
