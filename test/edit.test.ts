@@ -123,6 +123,17 @@ for (const [name, sd] of Object.entries(models)) {
       const second = session.edit('a blue cube on a table with a red hat', { mask: box(8, 16, 8, 16), from: first.id });
       assert.equal(outsideInside(second.latents, first.latents, box(8, 16, 8, 16)).outside, 0);
     });
+
+    it('GroupNorm sums: exact edits keep them with the cache, a cached edit does not, and an exact edit of it still works', () => {
+      const exact = session.edit(P1, { mask: box(0, 8, 0, 8), from: 0 });
+      assert.ok([...exact.cache!.steps[0]!.norms.values()].every((n) => n.sums), 'an exact edit records the sums of its maps');
+      const cached = session.edit(P1, { mask: box(0, 8, 0, 8), from: 0, norm: 'cached' });
+      assert.ok([...cached.cache!.steps[0]!.norms.values()].every((n) => !n.sums), "a cached edit keeps no sums (the base's are not its maps')");
+      // from a base without sums, the exact statistics come from a pass over the whole mixed map
+      const next = session.edit('a blue cube on a table with a red hat', { mask: box(8, 16, 8, 16), from: cached.id });
+      assert.equal(outsideInside(next.latents, cached.latents, box(8, 16, 8, 16)).outside, 0);
+      assert.ok([...next.cache!.steps[0]!.norms.values()].every((n) => n.sums));
+    });
   });
 }
 
