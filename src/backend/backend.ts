@@ -239,4 +239,25 @@ export interface Backend {
    * column j with map[j] >= 0 takes column map[j] of source [1, H, Lq, Lk'].
    */
   remapProbs(probs: Tensor, item: number, source: Tensor, map: Int32Array): Tensor;
+  /**
+   * Attention that also gives batch item `item`'s probabilities [1, H, Lq, Lk] (what FISEdit records),
+   * under cross-attention control when given (that item's columns `map` aligns taken from
+   * `control.source`, as remapProbs): applyProbs(p, v) with p = remapProbs(attentionProbs(q, k,
+   * heads), ...), and sliceBatch(p, item). One op, so that a backend may compute it in one kernel
+   * (the cuda backend, for the few keys of a text).
+   */
+  attentionWithProbs(q: Tensor, k: Tensor, v: Tensor, heads: number, item: number, control?: ProbsControl): { out: Tensor; probs: Tensor };
+}
+
+/** Cross-attention control's source probabilities [1, H, Lq, Lk'] and, per key, the aligned source key or -1. */
+export interface ProbsControl {
+  source: Tensor;
+  map: Int32Array;
+}
+
+/** attentionWithProbs as its definition, op by op (what a backend without a fused path does). */
+export function attentionThroughProbs(ops: Backend, q: Tensor, k: Tensor, v: Tensor, heads: number, item: number, control?: ProbsControl): { out: Tensor; probs: Tensor } {
+  let p = ops.attentionProbs(q, k, heads);
+  if (control) p = ops.remapProbs(p, item, control.source, control.map);
+  return { out: ops.applyProbs(p, v), probs: ops.sliceBatch(p, item) };
 }

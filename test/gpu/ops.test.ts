@@ -132,6 +132,20 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
     const [sc, sg] = pair([1, 3, 37, 11]);
     const map = Int32Array.from({ length: 29 }, (_, j) => (j % 3 === 0 ? j % 11 : -1));
     close('remapProbs', cpu.remapProbs(pc, 1, sc, map), gpu.remapProbs(pg, 1, sg, map), 1e-6);
+    // attention that records one item's probabilities, under cross-attention control or not: one
+    // kernel for a text's keys (77, at head dims 8 and SD's 64 and 160), the op-by-op path above 256 keys
+    for (const [lk, width, heads] of [[29, 24, 3], [77, 320, 5], [77, 320, 2], [300, 24, 3]] as const) {
+      const [q1c, q1g] = pair([2, 37, width]), [k1c, k1g] = pair([2, lk, width]), [v1c, v1g] = pair([2, lk, width]);
+      const [s1c, s1g] = pair([1, heads, 37, 11]);
+      const m1 = Int32Array.from({ length: lk }, (_, j) => (j % 3 === 0 ? j % 11 : -1));
+      for (const control of [false, true]) {
+        const want = cpu.attentionWithProbs(q1c, k1c, v1c, heads, 1, control ? { source: s1c, map: m1 } : undefined);
+        const got = gpu.attentionWithProbs(q1g, k1g, v1g, heads, 1, control ? { source: s1g, map: m1 } : undefined);
+        const what = `attentionWithProbs ${lk} keys, d ${width / heads}${control ? ', controlled' : ''}`;
+        close(`${what}: output`, want.out, got.out);
+        close(`${what}: probabilities`, want.probs, got.probs, 1e-6);
+      }
+    }
   });
 
   it('attention at the head dims of SD (flash attention in fp16, GEMM + softmax in fp32), odd lengths', () => {

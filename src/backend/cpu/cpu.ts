@@ -1,7 +1,7 @@
 // The reference backend: float32 storage, float64 accumulation, plain loops over typed arrays.
 // It is what CI runs and what every other backend is checked against, so it favours obviously
 // right over fast; the only liberty taken is contiguous inner loops (channels-last).
-import { checkBytes, checkRowsSource, checkSumsUpdate, gatherThenConvolve, groupSegments, groupSumsShape, normRows, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type GroupSumsUpdate, type HostBytes, type Prefetched, type TileSet } from '../backend.js';
+import { attentionThroughProbs, checkBytes, checkRowsSource, checkSumsUpdate, gatherThenConvolve, type ProbsControl, groupSegments, groupSumsShape, normRows, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type GroupSumsUpdate, type HostBytes, type Prefetched, type TileSet } from '../backend.js';
 import { Tensor, numel, oihwToOhwi, sameShape, shapeString } from '../../tensor/tensor.js';
 import { FiseditError } from '../../io/errors.js';
 import { conv2d } from './conv.js';
@@ -313,6 +313,10 @@ export class CpuBackend implements Backend {
   sliceBatch(x: Tensor, index: number): Tensor {
     const per = x.size / x.shape[0]!;
     return make([1, ...x.shape.slice(1)], data(x).slice(index * per, (index + 1) * per));
+  }
+
+  attentionWithProbs(q: Tensor, k: Tensor, v: Tensor, heads: number, item: number, control?: ProbsControl): { out: Tensor; probs: Tensor } {
+    return attentionThroughProbs(this, q, k, v, heads, item, control);
   }
 
   attentionProbs(q: Tensor, k: Tensor, heads: number): Tensor {

@@ -3,7 +3,7 @@
 // is float32 (fp32 and tf32 precisions) or half (fp16, see precision.ts). Convolutions go to cuDNN
 // (NHWC) or im2col + GEMM, 1x1 ones to cuBLASLt; attention is flash attention in fp16 and GEMM +
 // softmax + GEMM otherwise (and always for the probabilities the sparse engine records).
-import { checkRowsSource, checkSumsUpdate, gatherThenConvolve, groupSegments, groupSumsShape, normRows, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type GroupSumsUpdate, type TileSet } from '../backend.js';
+import { attentionThroughProbs, checkRowsSource, checkSumsUpdate, gatherThenConvolve, type ProbsControl, groupSegments, groupSumsShape, normRows, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type GroupSumsUpdate, type TileSet } from '../backend.js';
 import { Tensor, sameShape, shapeString } from '../../tensor/tensor.js';
 import { FiseditError } from '../../io/errors.js';
 import { Cublas, OP_N, OP_T } from './cublas.js';
@@ -13,7 +13,7 @@ import type { Precision } from './precision.js';
 import { CudaDevice, type T } from './device.js';
 import type { DeviceBuffer } from './memory.js';
 import { CudaLatents } from './latents.js';
-import { ATTENTION_KERNELS, FLASH_DIMS, FLASH_KERNELS, FLASH_QUERY_ROWS, FLASH_WIDE_MAX_DIM, GROUP_PARTIAL_SHARED_BYTES, SOFTMAX_SHARED_BYTES, SOFTMAX_SHORT, SOFTMAX_VEC, WGMMA_KERNELS, WGMMA_KEY_TILE, WGMMA_MIN_TILES_PER_SPLIT, WGMMA_QUERY_ROWS, WGMMA_SHARED_BYTES, flashSharedBytes } from './kernels.js';
+import { ATTENTION_KERNELS, FLASH_DIMS, FLASH_KERNELS, FLASH_QUERY_ROWS, FLASH_WIDE_MAX_DIM, GROUP_PARTIAL_SHARED_BYTES, SHORT_DIM, SOFTMAX_SHARED_BYTES, SOFTMAX_SHORT, SOFTMAX_VEC, WGMMA_KERNELS, WGMMA_KEY_TILE, WGMMA_MIN_TILES_PER_SPLIT, WGMMA_QUERY_ROWS, WGMMA_SHARED_BYTES, flashSharedBytes } from './kernels.js';
 
 /** Scratch memory cuBLASLt may use for its GEMM algorithms. */
 const LT_WORKSPACE_BYTES = 32 * 2 ** 20;
@@ -252,6 +252,20 @@ export class CudaBackend extends CudaDevice implements Backend {
       this.run('k_softmax_rows', 0, [this.p(s), lq, lk, 1 / Math.sqrt(d), causal ? 1 : 0, cached], 256, rows, cached * 4);
     }
     return s;
+  }
+
+  attentionWithProbs(q: Tensor, k: Tensor, v: Tensor, heads: number, item: number, control?: ProbsControl): { out: Tensor; probs: Tensor } {
+    if (!sameShape(k.shape, v.shape)) throw new Error(`attention(k, v): shapes ${shapeString(k.shape)} and ${shapeString(v.shape)} differ`);
+    const [batch, lq, width] = q.shape as [number, number, number];
+    const lk = k.shape[1]!, d = width / heads;
+    if (width % heads) throw new Error(`attention: width ${width} does not split into ${heads} heads`);
+    if (lk > 32 * SOFTMAX_SHORT || d > SHORT_DIM || k.channels !== width) return attentionThroughProbs(this, q, k, v, heads, item, control);
+    if (control && control.map.length !== lk) throw new Error(`attentionWithProbs: a map of ${control.map.length} keys for ${lk}`);
+    const out = this.empty(q.shape), probs = this.empty([1, heads, lq, lk]);
+    const rows = batch * heads * lq;
+    this.run('k_attend_short', 0, [this.p(q), this.p(k), this.p(v), this.p(out), this.p(probs), control ? this.p(control.source) : 0, control ? this.p(this.indices(control.map)) : 0,
+      lq, lk, control ? control.source.shape[3]! : 0, width, d, heads, item, 1 / Math.sqrt(d), rows], 256, Math.ceil(rows / 8), 0, 1, () => `${batch}x${heads} ${lq}x${lk}`);
+    return { out, probs };
   }
 
   applyProbs(probs: Tensor, v: Tensor): Tensor {
