@@ -355,74 +355,88 @@ extern "C" __global__ void k_softmax_short(st* s, u64 rows, int lq, int lk, floa
   for (int i = 0; i < SOFTMAX_SHORT; i++)
     if (lane + 32 * i < lk) row[lane + 32 * i] = sv(v[i] * inv);
 }
-// Attention over few keys (at most 32 * SOFTMAX_SHORT: a text's 77) that also writes batch item
-// `item`'s probabilities (FISEdit records them), under cross-attention control when `map` is given
-// (that item's key j with map[j] >= 0 takes source column map[j]: k_remap_probs' rule). A warp per
-// (batch item, head, query row): each lane scores its keys against the row (kept in shared memory),
+// Attention over few keys (a text's 77) that also writes batch item `item`'s probabilities (FISEdit
+// records them), under cross-attention control when `map` is given (that item's key j with
+// map[j] >= 0 takes source column map[j]: k_remap_probs' rule). A block per (64 query rows, batch
+// item and head) holds the head's K and V in shared memory as float (K rows padded by one, so the lanes
+// scoring keys j, j + 1, ... read different banks); a warp per query row: each lane scores its keys,
 // the softmax in registers, then P.V with each probability broadcast from its lane. Float32 all
 // through; one kernel where the op-by-op path took seven a cross-attention (two GEMMs per batch
-// item each way, softmax, remap, the copy of the recorded item).
+// item each way, softmax, remap, the copy of the recorded item). The host checks that K and V fit
+// (ATTEND_SHARED_BYTES) and lk <= 32 * SOFTMAX_SHORT.
+#define ATTEND_ROWS 64
 #define SHORT_DIM 160
 extern "C" __global__ void __launch_bounds__(256) k_attend_short(const st* q, const st* k, const st* v, st* out, st* probs, const st* source, const int* map,
-                                                                  int lq, int lk, int lks, int width, int d, int heads, int item, float scale, u64 rows) {
-  __shared__ float qs[8][SHORT_DIM];
+                                                                  int lq, int lk, int lks, int width, int d, int heads, int item, float scale) {
+  extern __shared__ float kv[];  // K [lk][d + 1], then V [lk][d], then each warp's query row [8][d]
+  float* ks = kv;
+  float* vs = ks + lk * (d + 1);
   int warp = threadIdx.x >> 5, lane = threadIdx.x & 31;
-  u64 r = (u64)blockIdx.x * 8 + warp;  // over batch * heads * lq
-  if (r >= rows) return;  // a warp at a time: only __syncwarp below
-  int i = r % lq, h = (r / lq) % heads, b = r / ((u64)lq * heads);
-  const st* qr = q + ((u64)b * lq + i) * width + h * d;
-  for (int t = lane; t < d; t += 32) qs[warp][t] = ld(qr[t]);
-  __syncwarp();
-  float p[SOFTMAX_SHORT];
-  float m = __int_as_float(0xff800000);
-#pragma unroll
-  for (int u = 0; u < SOFTMAX_SHORT; u++) {
-    int j = lane + 32 * u;
-    p[u] = __int_as_float(0xff800000);
-    if (j < lk) {
-      const st* kr = k + ((u64)b * lk + j) * width + h * d;
-      float acc = 0.f;
-      for (int t = 0; t < d; t++) acc += qs[warp][t] * ld(kr[t]);
-      p[u] = acc * scale;
-      m = fmaxf(m, p[u]);
-    }
+  float* qs = vs + lk * d + warp * d;
+  int h = blockIdx.y % heads, b = blockIdx.y / heads;
+  for (int e = threadIdx.x; e < lk * d; e += blockDim.x) {
+    int j = e / d, t = e % d;
+    u64 at = ((u64)b * lk + j) * width + h * d + t;
+    ks[j * (d + 1) + t] = ld(k[at]);
+    vs[j * d + t] = ld(v[at]);
   }
-  for (int o = 16; o > 0; o >>= 1) m = fmaxf(m, __shfl_xor_sync(0xffffffff, m, o));
-  float sum = 0.f;
-#pragma unroll
-  for (int u = 0; u < SOFTMAX_SHORT; u++) {
-    p[u] = lane + 32 * u < lk ? expf(p[u] - m) : 0.f;
-    sum += p[u];
-  }
-  for (int o = 16; o > 0; o >>= 1) sum += __shfl_xor_sync(0xffffffff, sum, o);
-  float inv = 1.f / sum;
+  __syncthreads();
   bool mine = b == item;
-  st* pr = probs + ((u64)h * lq + i) * lk;
+  for (int i = blockIdx.x * ATTEND_ROWS + warp; i < min(lq, (blockIdx.x + 1) * ATTEND_ROWS); i += 8) {
+    const st* qr = q + ((u64)b * lq + i) * width + h * d;
+    for (int t = lane; t < d; t += 32) qs[t] = ld(qr[t]);
+    __syncwarp();
+    float p[SOFTMAX_SHORT];
+    float m = __int_as_float(0xff800000);
 #pragma unroll
-  for (int u = 0; u < SOFTMAX_SHORT; u++) {
-    int j = lane + 32 * u;
-    if (j >= lk) continue;
-    p[u] *= inv;
-    if (mine && map && map[j] >= 0) p[u] = ld(source[((u64)h * lq + i) * lks + map[j]]);
-    if (mine) pr[j] = sv(p[u]);
-  }
-  float o[SHORT_DIM / 32];
-#pragma unroll
-  for (int c = 0; c < SHORT_DIM / 32; c++) o[c] = 0.f;
-#pragma unroll
-  for (int u = 0; u < SOFTMAX_SHORT; u++) {
-    for (int src = 0; src < 32 && 32 * u + src < lk; src++) {
-      float pj = __shfl_sync(0xffffffff, p[u], src);
-      const st* vr = v + ((u64)b * lk + 32 * u + src) * width + h * d;
-#pragma unroll
-      for (int c = 0; c < SHORT_DIM / 32; c++)
-        if (lane + 32 * c < d) o[c] += pj * ld(vr[lane + 32 * c]);
+    for (int u = 0; u < SOFTMAX_SHORT; u++) {
+      int j = lane + 32 * u;
+      p[u] = __int_as_float(0xff800000);
+      if (j < lk) {
+        const float* kr = ks + j * (d + 1);
+        float acc = 0.f;
+        for (int t = 0; t < d; t++) acc += qs[t] * kr[t];
+        p[u] = acc * scale;
+        m = fmaxf(m, p[u]);
+      }
     }
-  }
-  st* orow = out + ((u64)b * lq + i) * width + h * d;
+    for (int o = 16; o > 0; o >>= 1) m = fmaxf(m, __shfl_xor_sync(0xffffffff, m, o));
+    float sum = 0.f;
 #pragma unroll
-  for (int c = 0; c < SHORT_DIM / 32; c++)
-    if (lane + 32 * c < d) orow[lane + 32 * c] = sv(o[c]);
+    for (int u = 0; u < SOFTMAX_SHORT; u++) {
+      p[u] = lane + 32 * u < lk ? expf(p[u] - m) : 0.f;
+      sum += p[u];
+    }
+    for (int o = 16; o > 0; o >>= 1) sum += __shfl_xor_sync(0xffffffff, sum, o);
+    float inv = 1.f / sum;
+    st* pr = probs + ((u64)h * lq + i) * lk;
+#pragma unroll
+    for (int u = 0; u < SOFTMAX_SHORT; u++) {
+      int j = lane + 32 * u;
+      if (j >= lk) continue;
+      p[u] *= inv;
+      if (mine && map && map[j] >= 0) p[u] = ld(source[((u64)h * lq + i) * lks + map[j]]);
+      if (mine) pr[j] = sv(p[u]);
+    }
+    float o[SHORT_DIM / 32];
+#pragma unroll
+    for (int c = 0; c < SHORT_DIM / 32; c++) o[c] = 0.f;
+#pragma unroll
+    for (int u = 0; u < SOFTMAX_SHORT; u++) {
+      for (int src = 0; src < 32 && 32 * u + src < lk; src++) {
+        float pj = __shfl_sync(0xffffffff, p[u], src);
+        const float* vr = vs + (32 * u + src) * d;
+#pragma unroll
+        for (int c = 0; c < SHORT_DIM / 32; c++)
+          if (lane + 32 * c < d) o[c] += pj * vr[lane + 32 * c];
+      }
+    }
+    st* orow = out + ((u64)b * lq + i) * width + h * d;
+#pragma unroll
+    for (int c = 0; c < SHORT_DIM / 32; c++)
+      if (lane + 32 * c < d) orow[lane + 32 * c] = sv(o[c]);
+    __syncwarp();  // qs is the next row's
+  }
 }
 // softmax of rows whose length is a multiple of 4 and at most 4 * 16 * blockDim.x: each thread keeps
 // its part of the row in registers as float4 (one read and one write of the row, nothing else).
