@@ -13,7 +13,7 @@ import type { Precision } from './precision.js';
 import { CudaDevice, type T } from './device.js';
 import type { DeviceBuffer } from './memory.js';
 import { CudaLatents } from './latents.js';
-import { ATTENTION_KERNELS, FLASH_DIMS, FLASH_KERNELS, FLASH_QUERY_ROWS, FLASH_WIDE_MAX_DIM, GROUP_PARTIAL_SHARED_BYTES, ATTEND_ROWS, ATTEND_SHARED_BYTES, SHORT_DIM, SOFTMAX_SHARED_BYTES, SOFTMAX_SHORT, SOFTMAX_VEC, WGMMA_KERNELS, WGMMA_KEY_TILE, WGMMA_MIN_TILES_PER_SPLIT, WGMMA_QUERY_ROWS, WGMMA_SHARED_BYTES, flashSharedBytes } from './kernels.js';
+import { ATTENTION_KERNELS, FLASH_DIMS, FLASH_KERNELS, FLASH_QUERY_ROWS, FLASH_WIDE_MAX_DIM, GROUP_PARTIAL_SHARED_BYTES, SOFTMAX_SHARED_BYTES, SOFTMAX_SHORT, SOFTMAX_VEC, WGMMA_KERNELS, WGMMA_KEY_TILE, WGMMA_MIN_TILES_PER_SPLIT, WGMMA_QUERY_ROWS, WGMMA_SHARED_BYTES, flashSharedBytes } from './kernels.js';
 
 /** Scratch memory cuBLASLt may use for its GEMM algorithms. */
 const LT_WORKSPACE_BYTES = 32 * 2 ** 20;
@@ -255,19 +255,8 @@ export class CudaBackend extends CudaDevice implements Backend {
   }
 
   attentionWithProbs(q: Tensor, k: Tensor, v: Tensor, heads: number, item: number, control?: ProbsControl): { out: Tensor; probs: Tensor } {
-    if (!sameShape(k.shape, v.shape)) throw new Error(`attention(k, v): shapes ${shapeString(k.shape)} and ${shapeString(v.shape)} differ`);
-    const [batch, lq, width] = q.shape as [number, number, number];
-    const lk = k.shape[1]!, d = width / heads;
-    if (width % heads) throw new Error(`attention: width ${width} does not split into ${heads} heads`);
-    // K and V of a head in shared memory as float (K rows padded by one), and 8 warps' query rows
-    const shared = 4 * (lk * (2 * d + 1) + 8 * d);
-    if (lk > 32 * SOFTMAX_SHORT || d > SHORT_DIM || shared > ATTEND_SHARED_BYTES || k.channels !== width) return attentionThroughProbs(this, q, k, v, heads, item, control);
-    if (control && control.map.length !== lk) throw new Error(`attentionWithProbs: a map of ${control.map.length} keys for ${lk}`);
-    const out = this.empty(q.shape), probs = this.empty([1, heads, lq, lk]);
-    if (lq === 0) return { out, probs };
-    this.run('k_attend_short', 0, [this.p(q), this.p(k), this.p(v), this.p(out), this.p(probs), control ? this.p(control.source) : 0, control ? this.p(this.indices(control.map)) : 0,
-      lq, lk, control ? control.source.shape[3]! : 0, width, d, heads, item, 1 / Math.sqrt(d)], 256, Math.ceil(lq / ATTEND_ROWS), shared, batch * heads, () => `${batch}x${heads} ${lq}x${lk}`);
-    return { out, probs };
+    // op by op: a one-kernel version (bench/results/2026-11-30-attend-short-v1-trial.log) was slower
+    return attentionThroughProbs(this, q, k, v, heads, item, control);
   }
 
   applyProbs(probs: Tensor, v: Tensor): Tensor {

@@ -11,7 +11,6 @@ const SCALAR_KERNELS: Record<string, ArgKind[]> = {
   k_softmax_rows: ['ptr', 'i32', 'i32', 'f32', 'i32', 'i32'],
   k_softmax_rows_vec: ['ptr', 'i32', 'f32'],
   k_softmax_short: ['ptr', 'u64', 'i32', 'i32', 'f32', 'i32'],
-  k_attend_short: ['ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'f32'],
   k_remap_probs: ['ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32', 'u64'],
   k_from_f32: ['ptr', 'ptr', 'u64'],
   k_to_f32: ['ptr', 'ptr', 'u64'],
@@ -67,10 +66,6 @@ export const PREFETCH_BLOCKS = 16;
 export const SOFTMAX_SHARED_BYTES = 200 * 1024;
 /** Values each lane of k_softmax_short keeps in registers: rows up to 32 times this go a warp per row (kernels/ops.cu SOFTMAX_SHORT). */
 export const SOFTMAX_SHORT = 8;
-/** Head dims k_attend_short takes (kernels/ops.cu SHORT_DIM), query rows per block (ATTEND_ROWS), and the shared memory its K, V and query rows may take. */
-export const SHORT_DIM = 160;
-export const ATTEND_ROWS = 64;
-export const ATTEND_SHARED_BYTES = 48 * 1024;
 /** float4 values each thread of k_softmax_rows_vec keeps in registers (kernels/ops.cu SOFTMAX_VEC). */
 export const SOFTMAX_VEC = 16;
 
