@@ -8,7 +8,7 @@ import type { Tensor } from '../src/tensor/tensor.js';
 import { PACKAGE_ROOT } from '../src/verify/fixtures.js';
 import { Random } from '../src/util/random.js';
 import { benchEnvironment } from './random-weights.js';
-import { median } from './stats.js';
+import { medianSynchronisedMs } from './stats.js';
 
 /** Convolutions per graph (one graph launch and input copy shared by all) and graph replays timed. */
 const PER_GRAPH = 10, REPLAYS = Number(process.env.BENCH_REPLAYS ?? 30);
@@ -47,17 +47,10 @@ function timeConv(gpu: CudaBackend, s: Shape, key: string): number {
     return [y];
   });
   gpu.tidy(run); // recorded here
-  const times: number[] = [];
-  for (let r = 0; r < REPLAYS; r++) {
-    gpu.synchronize();
-    const t0 = performance.now();
-    gpu.tidy(run);
-    gpu.synchronize();
-    times.push(((performance.now() - t0) * 1000) / PER_GRAPH);
-  }
+  const us = (medianSynchronisedMs(REPLAYS, () => gpu.synchronize(), () => gpu.tidy(run)) * 1000) / PER_GRAPH;
   gpu.forget(key);
   gpu.dispose(x);
-  return median(times);
+  return us;
 }
 
 const results = shapes.map((s, i) => {

@@ -10,7 +10,7 @@ import { CublasLt } from '../src/backend/cuda/cublaslt.js';
 import { PACKAGE_ROOT } from '../src/verify/fixtures.js';
 import { Random } from '../src/util/random.js';
 import { benchEnvironment } from './random-weights.js';
-import { median } from './stats.js';
+import { medianSynchronisedMs } from './stats.js';
 
 /** GEMMs per graph and graph replays timed. */
 const PER_GRAPH = 20, REPLAYS = 15, CANDIDATES = 16, WORKSPACE = 32 * 2 ** 20;
@@ -37,16 +37,9 @@ const results = shapes.map(([rows, out, k]) => {
   const timeOf = (algo?: Uint8Array) => {
     const exec = driver.capture(() => { for (let i = 0; i < PER_GRAPH; i++) call(algo); });
     driver.replay(exec);
-    const times: number[] = [];
-    for (let r = 0; r < REPLAYS; r++) {
-      driver.synchronize();
-      const t0 = performance.now();
-      driver.replay(exec);
-      driver.synchronize();
-      times.push(((performance.now() - t0) * 1000) / PER_GRAPH);
-    }
+    const us = (medianSynchronisedMs(REPLAYS, () => driver.synchronize(), () => driver.replay(exec)) * 1000) / PER_GRAPH;
     driver.destroyGraph(exec);
-    return median(times);
+    return us;
   };
   const first = timeOf();
   const candidates = lt.candidates(OP_T, OP_N, out, rows, k, k, k, out, true, CANDIDATES).map((a) => timeOf(a));

@@ -7,7 +7,7 @@ import { CudaBackend } from '../src/backend/cuda/cuda.js';
 import type { Tensor } from '../src/tensor/tensor.js';
 import { PACKAGE_ROOT } from '../src/verify/fixtures.js';
 import { benchEnvironment } from './random-weights.js';
-import { median } from './stats.js';
+import { medianSynchronisedMs } from './stats.js';
 
 const REPLAYS = 20;
 const gpu = new CudaBackend();
@@ -19,16 +19,9 @@ const results = [100, 400, 1600].map((nodes) => {
     for (let i = 0; i < nodes; i++) y = gpu.scale(y, 1);
     return [y];
   };
-  gpu.tidy(() => gpu.replayable(`chain ${nodes}`, [x], chain)); // recorded
-  const times: number[] = [];
-  for (let r = 0; r < REPLAYS; r++) {
-    gpu.synchronize();
-    const t0 = performance.now();
-    gpu.tidy(() => gpu.replayable(`chain ${nodes}`, [x], chain));
-    gpu.synchronize();
-    times.push(performance.now() - t0);
-  }
-  const ms = median(times);
+  const replay = () => gpu.tidy(() => gpu.replayable(`chain ${nodes}`, [x], chain));
+  replay(); // recorded
+  const ms = medianSynchronisedMs(REPLAYS, () => gpu.synchronize(), replay);
   const r = { nodes, replayMs: Math.round(ms * 1000) / 1000, usPerNode: Math.round((ms * 1000 / nodes) * 100) / 100 };
   console.log(JSON.stringify(r));
   return r;
