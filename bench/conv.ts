@@ -1,14 +1,12 @@
 // 3x3 convolutions of the shapes a FISEdit step runs (batches of gathered tiles, small full maps),
 // each by cuDNN and by im2col + cuBLASLt GEMM, timed inside CUDA graphs as the steps run them:
 // which path is faster where. GPU machine only. Writes JSON to $OUT (or bench/results/).
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { CudaBackend, type ConvolutionMode } from '../src/backend/cuda/cuda.js';
 import type { Tensor } from '../src/tensor/tensor.js';
-import { PACKAGE_ROOT } from '../src/verify/fixtures.js';
 import { Random } from '../src/util/random.js';
 import { benchEnvironment } from './random-weights.js';
 import { medianSynchronisedMs } from './stats.js';
+import { writeResult } from './output.js';
 
 /** Convolutions per graph (one graph launch and input copy shared by all) and graph replays timed. */
 const PER_GRAPH = 10, REPLAYS = Number(process.env.BENCH_REPLAYS ?? 30);
@@ -67,8 +65,4 @@ const out = {
   date: new Date().toISOString(),
   results,
 };
-const dir = process.env.OUT ?? join(PACKAGE_ROOT, 'bench', 'results');
-mkdirSync(dir, { recursive: true });
-const file = join(dir, `${out.date.slice(0, 10)}-conv-paths.json`);
-writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
-console.log(`wrote ${file}`);
+writeResult('conv-paths', out);

@@ -3,7 +3,6 @@
 // masks-dev-300 (96x96 = the latent size) around 5%, 15% and 30%: ms per sparse step against the
 // dense step of the same run, MACs, cache bytes per step, whole-edit latency. GPU machine only;
 // run with --expose-gc (released versions give their GPU memory back at collection).
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { totalmem } from 'node:os';
 import { join } from 'node:path';
 import { CudaBackend, type ConvolutionMode } from '../src/backend/cuda/cuda.js';
@@ -22,9 +21,10 @@ import { UNet2DConditionModel, parseUNetConfig } from '../src/models/unet.js';
 import { AutoencoderKL, parseVaeConfig } from '../src/models/vae.js';
 import { StableDiffusion } from '../src/pipeline/text-to-image.js';
 import { ClipTokenizer } from '../src/text/clip-tokenizer.js';
-import { PACKAGE_ROOT, fixturesDir } from '../src/verify/fixtures.js';
+import { fixturesDir } from '../src/verify/fixtures.js';
 import { RANDOM_WEIGHTS, benchEnvironment } from './random-weights.js';
 import { median } from './stats.js';
+import { writeResult } from './output.js';
 
 const fixtures = fixturesDir();
 if (!fixtures) throw new Error('fixtures not found (FISEDIT_FIXTURES)');
@@ -300,8 +300,4 @@ const out = {
   denseEditProfile,
   denseEditProfileMs,
 };
-const dir = process.env.OUT ?? join(PACKAGE_ROOT, 'bench', 'results');
-mkdirSync(dir, { recursive: true });
-const outFile = join(dir, `${out.date.slice(0, 10)}-edit-cuda-${math}-${convolution}-${norm}-${px}.json`);
-writeFileSync(outFile, `${JSON.stringify(out, null, 2)}\n`);
-console.log(`wrote ${outFile}`);
+writeResult(`edit-cuda-${math}-${convolution}-${norm}-${px}`, out);

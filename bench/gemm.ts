@@ -2,15 +2,13 @@
 // few-row convolutions as im2col + GEMM) and of a dense step, each timed with every algorithm
 // cuBLASLt's heuristic proposes (up to 16), inside CUDA graphs: how far its first choice is from the
 // fastest. GPU machine only. Writes JSON to $OUT (or bench/results/).
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { CudaBackend } from '../src/backend/cuda/cuda.js';
 import { OP_N, OP_T } from '../src/backend/cuda/cublas.js';
 import { CublasLt } from '../src/backend/cuda/cublaslt.js';
-import { PACKAGE_ROOT } from '../src/verify/fixtures.js';
 import { Random } from '../src/util/random.js';
 import { benchEnvironment } from './random-weights.js';
 import { medianSynchronisedMs } from './stats.js';
+import { writeResult } from './output.js';
 
 /** GEMMs per graph and graph replays timed. */
 const PER_GRAPH = 20, REPLAYS = 15, CANDIDATES = 16, WORKSPACE = 32 * 2 ** 20;
@@ -56,8 +54,4 @@ const outJson = {
   date: new Date().toISOString(),
   results,
 };
-const dir = process.env.OUT ?? join(PACKAGE_ROOT, 'bench', 'results');
-mkdirSync(dir, { recursive: true });
-const file = join(dir, `${outJson.date.slice(0, 10)}-gemm-candidates.json`);
-writeFileSync(file, `${JSON.stringify(outJson, null, 2)}\n`);
-console.log(`wrote ${file}`);
+writeResult('gemm-candidates', outJson);

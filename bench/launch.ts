@@ -1,13 +1,11 @@
 // What one node of a CUDA graph costs on this GPU when it does almost nothing: chains of tiny
 // kernels (an 8-element scale, each reading the last one's output) replayed as graphs. A FISEdit
 // step of ~700 kernels pays this floor ~700 times. GPU machine only. Writes JSON to $OUT (or bench/results/).
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { CudaBackend } from '../src/backend/cuda/cuda.js';
 import type { Tensor } from '../src/tensor/tensor.js';
-import { PACKAGE_ROOT } from '../src/verify/fixtures.js';
 import { benchEnvironment } from './random-weights.js';
 import { medianSynchronisedMs } from './stats.js';
+import { writeResult } from './output.js';
 
 const REPLAYS = 20;
 const gpu = new CudaBackend();
@@ -33,8 +31,4 @@ const out = {
   date: new Date().toISOString(),
   results,
 };
-const dir = process.env.OUT ?? join(PACKAGE_ROOT, 'bench', 'results');
-mkdirSync(dir, { recursive: true });
-const file = join(dir, `${out.date.slice(0, 10)}-graph-node-floor.json`);
-writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
-console.log(`wrote ${file}`);
+writeResult('graph-node-floor', out);

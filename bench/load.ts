@@ -1,15 +1,14 @@
 // Load on `fisedit serve` (tiny model, CPU, loopback): many clients at once, each making a session
 // and several edits. Prints the figures and writes JSON under bench/results/.
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CpuBackend } from '../src/backend/cpu/cpu.js';
 import { ensureTinyModel } from '../src/default/tiny-model.js';
 import { StableDiffusion } from '../src/pipeline/text-to-image.js';
 import { FiseditClient, runLoad } from '../src/serve/client.js';
 import { buildServer } from '../src/serve/server.js';
-import { PACKAGE_ROOT } from '../src/verify/fixtures.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { writeResult } from './output.js';
 
 const clients = Number(process.argv[2] ?? 16);
 const edits = Number(process.argv[3] ?? 3);
@@ -27,6 +26,4 @@ const out = {
   result,
 };
 console.log(JSON.stringify(out, null, 2));
-const dir = join(PACKAGE_ROOT, 'bench', 'results');
-mkdirSync(dir, { recursive: true });
-writeFileSync(join(dir, `${out.date.slice(0, 10)}-serve-load.json`), `${JSON.stringify(out, null, 2)}\n`);
+writeResult('serve-load', out);

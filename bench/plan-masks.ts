@@ -2,7 +2,7 @@
 // and sparse over the 300 real FISEdit masks of ../shared/data/masks-dev-300.bin, binned by edit
 // size around 5%, 15% and 30%, beside the paper's figures. Writes JSON and a Markdown table
 // under bench/results/.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UNetMacCounter } from '../src/edit/macs.js';
 import { maskFraction } from '../src/edit/mask.js';
@@ -11,7 +11,8 @@ import type { BlockPolicy } from '../src/edit/plan.js';
 import { Config } from '../src/io/config.js';
 import { readMaskSet } from '../src/io/fismask.js';
 import { parseUNetConfig } from '../src/models/unet.js';
-import { PACKAGE_ROOT, fixturesDir } from '../src/verify/fixtures.js';
+import { fixturesDir } from '../src/verify/fixtures.js';
+import { resultsDir } from './output.js';
 
 const fixtures = fixturesDir();
 if (!fixtures) throw new Error('fixtures not found');
@@ -66,9 +67,7 @@ const md = [
   ...table.map((b) => `| ${b.bin} | ${b.byVariant[0]!.masks} | ${(b.byVariant[0]!.meanEditSize * 100).toFixed(1)}% | ${b.byVariant.map((v) => `${v.meanGmac.toFixed(0)} G (${(v.ofDense * 100).toFixed(0)}%)`).join(' | ')} | ${b.paperGmac} G |`),
 ].join('\n');
 console.log(md);
-const dir = join(PACKAGE_ROOT, 'bench', 'results');
-mkdirSync(dir, { recursive: true });
-const stem = join(dir, `${out.date.slice(0, 10)}-plan-sd2-768`);
+const stem = join(resultsDir(), `${out.date.slice(0, 10)}-plan-sd2-768`);
 writeFileSync(`${stem}.json`, `${JSON.stringify(out, null, 1)}\n`);
 writeFileSync(`${stem}.md`, `# ${out.what}\n\nCommand: \`${out.command}\` (${out.date})\n\n${md}\n`);
 console.log(`wrote ${stem}.json and .md`);

@@ -1,14 +1,14 @@
 // How long the tiny U-Net (../shared/fixtures/tiny-sd2) takes on the cpu backend at 32x32 latents,
 // batch 2 (classifier-free guidance), 77 text tokens. Prints the figures and writes JSON under
 // bench/results/ with the command that produced them.
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { CpuBackend } from '../src/backend/cpu/cpu.js';
 import { ModelFolder } from '../src/pipeline/model-folder.js';
 import { Random } from '../src/util/random.js';
-import { PACKAGE_ROOT, fixturesDir } from '../src/verify/fixtures.js';
+import { fixturesDir } from '../src/verify/fixtures.js';
 import { median } from './stats.js';
+import { writeResult } from './output.js';
 
 const dir = fixturesDir();
 if (!dir) throw new Error('fixtures not found (FISEDIT_FIXTURES or ../shared/fixtures)');
@@ -39,8 +39,4 @@ const result = {
   msMax: Math.round(ms[ms.length - 1]!),
 };
 console.log(`${result.what}: median ${result.msMedian} ms (min ${result.msMin}, max ${result.msMax}) over ${runs} calls on ${result.machine.cores} x ${result.machine.cpu}`);
-const outDir = join(PACKAGE_ROOT, 'bench', 'results');
-mkdirSync(outDir, { recursive: true });
-const file = join(outDir, `${result.date.slice(0, 10)}-tiny-unet-cpu.json`);
-writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
-console.log(`wrote ${file}`);
+writeResult('tiny-unet-cpu', result);

@@ -2,7 +2,6 @@
 // ms per U-Net call at 512, 768 and 1024 px (batch 2 = classifier-free guidance, 77 text tokens),
 // achieved TFLOP/s from the MAC count, peak GPU memory; and a whole 768 px text-to-image run at 50
 // steps (text encoder + U-Net + VAE decode). GPU machine only. Writes JSON to $OUT (or bench/results/).
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CudaBackend, type ConvolutionMode } from '../src/backend/cuda/cuda.js';
 import type { Precision } from '../src/backend/cuda/precision.js';
@@ -15,9 +14,10 @@ import { UNet2DConditionModel, parseUNetConfig } from '../src/models/unet.js';
 import { AutoencoderKL, parseVaeConfig } from '../src/models/vae.js';
 import { StableDiffusion } from '../src/pipeline/text-to-image.js';
 import { ClipTokenizer } from '../src/text/clip-tokenizer.js';
-import { PACKAGE_ROOT, fixturesDir } from '../src/verify/fixtures.js';
+import { fixturesDir } from '../src/verify/fixtures.js';
 import { RANDOM_WEIGHTS, benchEnvironment } from './random-weights.js';
 import { median } from './stats.js';
+import { writeResult } from './output.js';
 
 
 const fixtures = fixturesDir();
@@ -116,8 +116,4 @@ for (const math of maths) for (const convolution of convolutions) for (const fla
 }
 
 const out = { what: 'SD 2 U-Net (sd2-768-configs, random weights) on the cuda backend; a call takes the prompt\'s cross-attention keys and values, made once per prompt as the pipeline does', command: `${benchEnvironment()}node dist/bench/unet.js`, date: new Date().toISOString(), results };
-const dir = process.env.OUT ?? join(PACKAGE_ROOT, 'bench', 'results');
-mkdirSync(dir, { recursive: true });
-const file = join(dir, `${out.date.slice(0, 10)}-unet-cuda.json`);
-writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
-console.log(`wrote ${file}`);
+writeResult('unet-cuda', out);
