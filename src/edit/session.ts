@@ -134,7 +134,7 @@ export class EditSession {
   }
 
   /** Brings the caches of versions back to the backend from host memory or disk; returns the backend bytes they hold. */
-  toDevice(ids: readonly number[] = this.list.filter((v) => v.cache || this.tiers.hosted(v.id) || this.tiers.isOnDisk(v.id)).map((v) => v.id)): number {
+  toDevice(ids: readonly number[] = this.list.filter((v) => this.tiers.holds(v)).map((v) => v.id)): number {
     return ids.reduce((held, id) => held + this.tiers.onBackend(this.version(id)).bytes(this.ops).total, 0);
   }
 

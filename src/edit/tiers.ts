@@ -23,6 +23,11 @@ export class CacheTiers {
     return this.onHost.get(id);
   }
 
+  /** Whether the version's cache is in some tier (the backend, host memory, disk): not released. */
+  holds(v: Version): boolean {
+    return v.cache !== undefined || this.onHost.has(v.id) || this.onDisk.has(v.id);
+  }
+
   isOnDisk(id: number): boolean {
     return this.onDisk.has(id);
   }
