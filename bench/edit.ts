@@ -273,6 +273,7 @@ if (parts.has('whole')) {
       prompt: prompts[i]!, targetSize, editSize: +v.editSize.toFixed(4), wallS: +wallS.toFixed(3),
       denseMs: +v.timings.denseMs.toFixed(0), sparseMs: +v.timings.sparseMs.toFixed(0), decodeMs: +v.timings.decodeMs.toFixed(0),
       sparseStepMsMean: +(v.timings.sparseMs / v.timings.sparseSteps).toFixed(1),
+      maskMs: +v.timings.maskMs.toFixed(1), firstSparseStepMs: +v.timings.firstSparseStepMs.toFixed(1),
       ...(profiled ? { profiledStep: 6 } : {}),
     };
     console.log('whole 50-step edit:', JSON.stringify(r));

@@ -99,6 +99,9 @@ for (const [name, sd] of Object.entries(models)) {
       assert.equal(outsideInside(v.latents, v0.latents, v.mask!).outside, 0);
       assert.equal(v.timings.denseSteps, 2);
       assert.equal(v.timings.sparseSteps, 6);
+      // the automatic mask's share of the dense phase, the first sparse step's of the sparse phase
+      assert.ok(v.timings.maskMs > 0 && v.timings.maskMs <= v.timings.denseMs);
+      assert.ok(v.timings.firstSparseStepMs > 0 && v.timings.firstSparseStepMs <= v.timings.sparseMs);
       const target = session.edit(P1, { from: 0, denseSteps: 2, threshold: { targetSize: 0.25 } });
       // equalisation puts ~25% above the cut; the 2x2 opening then removes isolated pixels
       assert.ok(target.editSize > 0 && target.editSize <= 0.3, `target-size mask ${target.editSize}`);

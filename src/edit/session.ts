@@ -59,7 +59,17 @@ export interface Version {
   readonly image: Float32Array;
   /** Prompt tokens past the text encoder's 77 positions (dropped). */
   readonly truncated: string[];
-  readonly timings: { denseMs: number; sparseMs: number; decodeMs: number; denseSteps: number; sparseSteps: number };
+  readonly timings: {
+    denseMs: number;
+    sparseMs: number;
+    decodeMs: number;
+    denseSteps: number;
+    sparseSteps: number;
+    /** Of denseMs: the automatic mask at step k (waiting for the dense steps to finish, the recipe, the plan). */
+    maskMs: number;
+    /** Of sparseMs: the host time of the first sparse step (on the cuda backend, recording its graph). */
+    firstSparseStepMs: number;
+  };
   /** The recorded activations; undefined once released. */
   cache: GenerationCache | undefined;
 }
@@ -325,7 +335,7 @@ export class EditSession {
       const image = sd.decode(latents, size);
       const version: Version = {
         id: 0, parent: undefined, prompt: o.prompt, mask: undefined, editSize: 1, latents, image, truncated,
-        timings: { denseMs, sparseMs: 0, decodeMs: performance.now() - t1, denseSteps: steps, sparseSteps: 0 }, cache,
+        timings: { denseMs, sparseMs: 0, decodeMs: performance.now() - t1, denseSteps: steps, sparseSteps: 0, maskMs: 0, firstSparseStepMs: 0 }, cache,
       };
       // only now replace the session's state: a failed generation loses nothing
       this.list.length = 0;
@@ -373,6 +383,7 @@ export class EditSession {
     // wall-clock phases (the GPU may still be computing a step when the host queues the next)
     const started = performance.now();
     let sparseFrom: number | undefined;
+    let maskMs = 0, firstSparseStepMs = 0;
     const denseCalls = CachedSteps.dense(this.ops, sd.unet, 'edit-dense');
     let kept = false;
     try {
@@ -399,13 +410,17 @@ export class EditSession {
           const variant = `record ${recordProbs}${control ? ' control' : ''}`;
           call = (u, e, c) => denseCalls.run(u, e, c, control ?? NOTHING, rec, variant, (b, r) => new RecordingContext(this.ops, r, { ...record, control: control && { base: b, map: map! } }));
         }
+        const called = performance.now();
         x = scheduler.step(sd.guidedOutput(scheduler, i, x, context, s.guidance, s.size, call), i, x);
+        if (sparse && i === k) firstSparseStepMs = performance.now() - called;
         streamed?.done(rec);
         if (!sparse) {
           diffs.push(lat.channelAbsDiff(x, baseCache.steps[i + 1]?.latents ?? baseCache.final, sd.latentChannels));
           if (i === k - 1) {
+            const m0 = performance.now();
             mask = automaticMask(diffs.map((d) => lat.toHost(d)), h, w, o.threshold ?? 'otsu'); // waits for the dense steps
             sparseSteps = sparseStepsFor(mask);
+            maskMs = performance.now() - m0;
           }
         }
         o.onStep?.(i + 1, s.steps, sparse ? 'sparse' : 'dense');
@@ -421,7 +436,7 @@ export class EditSession {
       const version: Version = {
         id: Math.max(...this.list.map((v) => v.id)) + 1, parent: base.id, prompt, mask, editSize: maskFraction(mask!), latents,
         image: composite(base.image, decoded, region), truncated,
-        timings: { denseMs, sparseMs, decodeMs: performance.now() - t1, denseSteps: k, sparseSteps: s.steps - k }, cache,
+        timings: { denseMs, sparseMs, decodeMs: performance.now() - t1, denseSteps: k, sparseSteps: s.steps - k, maskMs, firstSparseStepMs }, cache,
       };
       this.list.push(version);
       this.currentId = version.id;
