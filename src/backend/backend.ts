@@ -75,12 +75,20 @@ export function checkRowsSource(base: Tensor, src: Tensor, idx: Int32Array, same
   if (!sameShape(src.shape, want)) throw new Error(`scatterRows: source ${shapeString(src.shape)} for ${shapeString(base.shape)} at ${idx.length} rows (${shapeString(want)} expected)`);
 }
 
-/** Throws unless `update` fits x: a sums tensor of x's segmentation, a flag per row. */
-export function checkSumsUpdate(x: Tensor, groups: number, update: GroupSumsUpdate, elementBytes: number): void {
+/**
+ * How a backend's groupNormAffine lays out x's sums (batch, channels, rows, row width, segments and
+ * the sums' shape), after checking that the groups divide the channels and that `update` fits x (a
+ * sums tensor of x's segmentation, a flag per row).
+ */
+export function groupNormLayout(x: Tensor, groups: number, update: GroupSumsUpdate | undefined, elementBytes: number) {
+  const n = x.shape[0]!, c = x.channels;
+  if (c % groups) throw new FiseditError(`groupNorm: ${c} channels do not split into ${groups} groups`);
   const { h, w } = normRows(x);
-  const want = groupSumsShape(x.shape[0]!, groupSegments(h, w, x.channels).segments, groups, elementBytes);
-  if (!sameShape(update.base.shape, want)) throw new FiseditError(`groupNorm: base sums ${shapeString(update.base.shape)} do not fit ${shapeString(x.shape)} in ${groups} groups (${shapeString(want)})`);
-  if (update.rows.length !== h) throw new FiseditError(`groupNorm: ${update.rows.length} row flags for a map of ${h} rows`);
+  const { pieces, segments } = groupSegments(h, w, c);
+  const sumsShape = groupSumsShape(n, segments, groups, elementBytes);
+  if (update && !sameShape(update.base.shape, sumsShape)) throw new FiseditError(`groupNorm: base sums ${shapeString(update.base.shape)} do not fit ${shapeString(x.shape)} in ${groups} groups (${shapeString(sumsShape)})`);
+  if (update && update.rows.length !== h) throw new FiseditError(`groupNorm: ${update.rows.length} row flags for a map of ${h} rows`);
+  return { n, c, h, w, pieces, segments, sumsShape };
 }
 
 /**
@@ -239,25 +247,4 @@ export interface Backend {
    * column j with map[j] >= 0 takes column map[j] of source [1, H, Lq, Lk'].
    */
   remapProbs(probs: Tensor, item: number, source: Tensor, map: Int32Array): Tensor;
-  /**
-   * Attention that also gives batch item `item`'s probabilities [1, H, Lq, Lk] (what FISEdit records),
-   * under cross-attention control when given (that item's columns `map` aligns taken from
-   * `control.source`, as remapProbs): applyProbs(p, v) with p = remapProbs(attentionProbs(q, k,
-   * heads), ...), and sliceBatch(p, item). One op, so that a backend may compute it in one kernel
-   * (the cuda backend, for the few keys of a text).
-   */
-  attentionWithProbs(q: Tensor, k: Tensor, v: Tensor, heads: number, item: number, control?: ProbsControl): { out: Tensor; probs: Tensor };
-}
-
-/** Cross-attention control's source probabilities [1, H, Lq, Lk'] and, per key, the aligned source key or -1. */
-export interface ProbsControl {
-  source: Tensor;
-  map: Int32Array;
-}
-
-/** attentionWithProbs as its definition, op by op (what a backend without a fused path does). */
-export function attentionThroughProbs(ops: Backend, q: Tensor, k: Tensor, v: Tensor, heads: number, item: number, control?: ProbsControl): { out: Tensor; probs: Tensor } {
-  let p = ops.attentionProbs(q, k, heads);
-  if (control) p = ops.remapProbs(p, item, control.source, control.map);
-  return { out: ops.applyProbs(p, v), probs: ops.sliceBatch(p, item) };
 }

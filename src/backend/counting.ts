@@ -1,7 +1,7 @@
 // A backend that computes nothing: tensors are shapes, and each op adds its multiply-accumulates
 // to the current scope. Running a model on it gives the MAC count of a dense or sparse step
 // without weights (e.g. the full-size SD 2 U-Net on a 2-core machine).
-import { attentionThroughProbs, gatherThenConvolve, groupSegments, type ProbsControl, groupSumsShape, normRows, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type HostBytes, type Prefetched, type TileSet } from './backend.js';
+import { gatherThenConvolve, groupNormLayout, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type HostBytes, type Prefetched, type TileSet } from './backend.js';
 import { Tensor, numel } from '../tensor/tensor.js';
 import { HostLatents } from './latents.js';
 
@@ -73,10 +73,6 @@ export class CountingBackend implements Backend {
     return shapeOnly([q.shape[0]!, heads, q.shape[1]!, k.shape[1]!]);
   }
 
-  attentionWithProbs(q: Tensor, k: Tensor, v: Tensor, heads: number, item: number, control?: ProbsControl): { out: Tensor; probs: Tensor } {
-    return attentionThroughProbs(this, q, k, v, heads, item, control);
-  }
-
   applyProbs(p: Tensor, v: Tensor): Tensor {
     const [b, , lq, lk] = p.shape as [number, number, number, number];
     this.count(b * lq * lk * v.channels);
@@ -98,8 +94,7 @@ export class CountingBackend implements Backend {
   reshape(_x: Tensor, shape: readonly number[]): Tensor { return shapeOnly(shape); }
 
   groupNormAffine(x: Tensor, groups: number): GroupNormStats {
-    const { h, w } = normRows(x);
-    const sums = shapeOnly(groupSumsShape(x.shape[0]!, groupSegments(h, w, x.channels).segments, groups, this.elementBytes));
+    const sums = shapeOnly(groupNormLayout(x, groups, undefined, this.elementBytes).sumsShape);
     return { scale: shapeOnly([x.shape[0]!, x.channels]), shift: shapeOnly([x.shape[0]!, x.channels]), sums };
   }
   channelAffine(x: Tensor, _a: ChannelAffine): Tensor { return shapeOnly(x.shape); }

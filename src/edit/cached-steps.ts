@@ -100,8 +100,7 @@ export class CachedSteps {
     return results[0]!;
   }
 
-  /** Frees what the backend recorded for these calls. */
-  /** Gives back the recordings of these calls; whether there were any. */
+  /** Gives back what the backend recorded for these calls; whether there was anything. */
   end(): boolean {
     const held = this.layouts.size > 0;
     this.layouts.clear();

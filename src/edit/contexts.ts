@@ -6,7 +6,7 @@
 //    recorded as the new version's cache.
 // A layer's output is what it returns, its residual sum included (a resnet's second convolution,
 // a transformer's proj_out): so a sparse step adds residuals only where it recomputes.
-import { normRows, type Backend, type ChannelAffine, type GroupNormStats, type ProbsControl } from '../backend/backend.js';
+import { normRows, type Backend, type ChannelAffine, type GroupNormStats } from '../backend/backend.js';
 import type { Conv2d, GroupNorm, Linear } from '../models/layers.js';
 import { DenseContext, type StepContext } from '../models/step-context.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -77,15 +77,14 @@ export class RecordingContext implements StepContext {
 
   crossAttention(name: string, q: Tensor, k: Tensor, v: Tensor, heads: number): Tensor {
     if (!this.o.recordProbs && !this.o.control) return this.dense.crossAttention(name, q, k, v, heads);
-    let control: ProbsControl | undefined;
+    let p = this.ops.attentionProbs(q, k, heads);
     if (this.o.control) {
       const source = this.o.control.base.probs.get(name);
       if (!source) throw new Error(`cross-attention control: the base version has no probabilities for ${name} at this step`);
-      control = { source, map: this.o.control.map };
+      p = this.ops.remapProbs(p, this.o.condItem, source, this.o.control.map);
     }
-    const { out, probs } = this.ops.attentionWithProbs(q, k, v, heads, this.o.condItem, control);
-    if (this.o.recordProbs) this.rec.probs.set(name, this.ops.keep(probs));
-    return out;
+    if (this.o.recordProbs) this.rec.probs.set(name, this.ops.keep(this.ops.sliceBatch(p, this.o.condItem)));
+    return this.ops.applyProbs(p, v);
   }
 }
 

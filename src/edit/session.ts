@@ -264,35 +264,27 @@ export class EditSession {
    * remedy is left, the error stands and the session is as it was.
    */
   edit(prompt: string, o: EditOptions = {}): Version {
-    const room = this.roomMaker();
-    for (;;) {
-      try {
-        return drain(this.editSteps(prompt, o));
-      } catch (e) {
-        if (!(e instanceof GpuOutOfMemory) || !room()) throw e;
-      }
-    }
+    return drain(this.editMakingRoom(prompt, o));
   }
 
   /** edit(), giving the event loop a turn after every step (for servers). */
-  async editAsync(prompt: string, o: EditOptions = {}): Promise<Version> {
-    const room = this.roomMaker();
-    for (;;) {
-      try {
-        return await drainAsync(this.editSteps(prompt, o));
-      } catch (e) {
-        if (!(e instanceof GpuOutOfMemory) || !room()) throw e;
-      }
-    }
+  editAsync(prompt: string, o: EditOptions = {}): Promise<Version> {
+    return drainAsync(this.editMakingRoom(prompt, o));
   }
 
-  /** The ways to make room on the GPU, cheapest first, each taken once: a call takes the next that frees anything (false: none left). */
-  private roomMaker(): () => boolean {
+  /** The edit's steps, run again from the first after each remedy that made room on the GPU (cheapest first, each once). */
+  private *editMakingRoom(prompt: string, o: EditOptions): Generator<void, Version> {
     const remedies = [() => CachedSteps.endDense(this.sd.unet), () => this.toHost() > 0];
-    return () => {
-      for (let r = remedies.shift(); r; r = remedies.shift()) if (r()) return true;
-      return false;
-    };
+    for (;;) {
+      try {
+        return yield* this.editSteps(prompt, o);
+      } catch (e) {
+        if (!(e instanceof GpuOutOfMemory)) throw e;
+        let freed = false;
+        while (!freed && remedies.length) freed = remedies.shift()!();
+        if (!freed) throw e;
+      }
+    }
   }
 
   /** Gives back the device memory of a cache that will not be kept, except the buffers the caches `keep` share. */

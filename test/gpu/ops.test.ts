@@ -132,16 +132,20 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
     const [sc, sg] = pair([1, 3, 37, 11]);
     const map = Int32Array.from({ length: 29 }, (_, j) => (j % 3 === 0 ? j % 11 : -1));
     close('remapProbs', cpu.remapProbs(pc, 1, sc, map), gpu.remapProbs(pg, 1, sg, map), 1e-6);
-    // attention that records one item's probabilities, under cross-attention control or not: one
-    // kernel for a text's keys (77, at head dims 8 and SD's 64 and 160), the op-by-op path above 256 keys
+    // what the recording of cross-attention does (probabilities of a text's keys, remapped under
+    // cross-attention control, applied, one item's kept) at the widths of SD and past 256 keys
+    const recorded = (ops: Backend, q: Tensor, k: Tensor, v: Tensor, heads: number, control?: { source: Tensor; map: Int32Array }) => {
+      const p = control ? ops.remapProbs(ops.attentionProbs(q, k, heads), 1, control.source, control.map) : ops.attentionProbs(q, k, heads);
+      return { out: ops.applyProbs(p, v), probs: ops.sliceBatch(p, 1) };
+    };
     for (const [lk, width, heads] of [[29, 24, 3], [77, 320, 5], [77, 320, 2], [300, 24, 3]] as const) {
       const [q1c, q1g] = pair([2, 37, width]), [k1c, k1g] = pair([2, lk, width]), [v1c, v1g] = pair([2, lk, width]);
       const [s1c, s1g] = pair([1, heads, 37, 11]);
       const m1 = Int32Array.from({ length: lk }, (_, j) => (j % 3 === 0 ? j % 11 : -1));
       for (const control of [false, true]) {
-        const want = cpu.attentionWithProbs(q1c, k1c, v1c, heads, 1, control ? { source: s1c, map: m1 } : undefined);
-        const got = gpu.attentionWithProbs(q1g, k1g, v1g, heads, 1, control ? { source: s1g, map: m1 } : undefined);
-        const what = `attentionWithProbs ${lk} keys, d ${width / heads}${control ? ', controlled' : ''}`;
+        const want = recorded(cpu, q1c, k1c, v1c, heads, control ? { source: s1c, map: m1 } : undefined);
+        const got = recorded(gpu, q1g, k1g, v1g, heads, control ? { source: s1g, map: m1 } : undefined);
+        const what = `recorded attention, ${lk} keys, d ${width / heads}${control ? ', controlled' : ''}`;
         close(`${what}: output`, want.out, got.out);
         close(`${what}: probabilities`, want.probs, got.probs, 1e-6);
       }

@@ -1,7 +1,7 @@
 // The reference backend: float32 storage, float64 accumulation, plain loops over typed arrays.
 // It is what CI runs and what every other backend is checked against, so it favours obviously
 // right over fast; the only liberty taken is contiguous inner loops (channels-last).
-import { attentionThroughProbs, checkBytes, checkRowsSource, checkSumsUpdate, gatherThenConvolve, type ProbsControl, groupSegments, groupSumsShape, normRows, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type GroupSumsUpdate, type HostBytes, type Prefetched, type TileSet } from '../backend.js';
+import { checkBytes, checkRowsSource, gatherThenConvolve, groupNormLayout, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type GroupSumsUpdate, type HostBytes, type Prefetched, type TileSet } from '../backend.js';
 import { Tensor, numel, oihwToOhwi, sameShape, shapeString } from '../../tensor/tensor.js';
 import { FiseditError } from '../../io/errors.js';
 import { conv2d } from './conv.js';
@@ -271,14 +271,10 @@ export class CpuBackend implements Backend {
   }
 
   groupNormAffine(x: Tensor, groups: number, gamma: Tensor, beta: Tensor, eps: number, update?: GroupSumsUpdate): GroupNormStats {
-    const n = x.shape[0]!, c = x.channels;
-    if (c % groups) throw new FiseditError(`groupNorm: ${c} channels do not split into ${groups} groups`);
-    if (update) checkSumsUpdate(x, groups, update, 4);
-    const { h, w } = normRows(x);
-    const { pieces, segments } = groupSegments(h, w, c);
+    const { n, c, h, w, pieces, sumsShape } = groupNormLayout(x, groups, update, 4);
     const sums = sparse.groupSums(data(x), [n, h, w, c], groups, pieces, update && doubles(update.base), update?.rows);
     const { scale, shift } = sparse.groupAffineOfSums(sums, n, c, groups, (x.size / n) / groups, eps, data(gamma), data(beta));
-    return { scale: make([n, c], scale), shift: make([n, c], shift), sums: make(groupSumsShape(n, segments, groups, 4), new Float32Array(sums.buffer)) };
+    return { scale: make([n, c], scale), shift: make([n, c], shift), sums: make(sumsShape, new Float32Array(sums.buffer)) };
   }
 
   channelAffine(x: Tensor, a: ChannelAffine, withSilu = false): Tensor {
@@ -313,10 +309,6 @@ export class CpuBackend implements Backend {
   sliceBatch(x: Tensor, index: number): Tensor {
     const per = x.size / x.shape[0]!;
     return make([1, ...x.shape.slice(1)], data(x).slice(index * per, (index + 1) * per));
-  }
-
-  attentionWithProbs(q: Tensor, k: Tensor, v: Tensor, heads: number, item: number, control?: ProbsControl): { out: Tensor; probs: Tensor } {
-    return attentionThroughProbs(this, q, k, v, heads, item, control);
   }
 
   attentionProbs(q: Tensor, k: Tensor, heads: number): Tensor {

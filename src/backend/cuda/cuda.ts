@@ -3,7 +3,7 @@
 // is float32 (fp32 and tf32 precisions) or half (fp16, see precision.ts). Convolutions go to cuDNN
 // (NHWC) or im2col + GEMM, 1x1 ones to cuBLASLt; attention is flash attention in fp16 and GEMM +
 // softmax + GEMM otherwise (and always for the probabilities the sparse engine records).
-import { attentionThroughProbs, checkRowsSource, checkSumsUpdate, gatherThenConvolve, type ProbsControl, groupSegments, groupSumsShape, normRows, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type GroupSumsUpdate, type TileSet } from '../backend.js';
+import { checkRowsSource, gatherThenConvolve, groupNormLayout, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type GroupSumsUpdate, type TileSet } from '../backend.js';
 import { Tensor, sameShape, shapeString } from '../../tensor/tensor.js';
 import { FiseditError } from '../../io/errors.js';
 import { Cublas, OP_N, OP_T } from './cublas.js';
@@ -184,13 +184,9 @@ export class CudaBackend extends CudaDevice implements Backend {
   }
 
   groupNormAffine(x: Tensor, groups: number, gamma: Tensor, beta: Tensor, eps: number, update?: GroupSumsUpdate): GroupNormStats {
-    const n = x.shape[0]!, c = x.channels;
-    if (c % groups) throw new Error(`groupNorm: ${c} channels do not split into ${groups} groups`);
-    if (update) checkSumsUpdate(x, groups, update, this.elementBytes);
-    const { h, w } = normRows(x);
-    const { pieces, segments } = groupSegments(h, w, c);
+    const { n, c, w, pieces, segments, sumsShape } = groupNormLayout(x, groups, update, this.elementBytes);
     const scale = this.empty([n, c]), shift = this.empty([n, c]);
-    const sums = this.empty(groupSumsShape(n, segments, groups, this.elementBytes));
+    const sums = this.empty(sumsShape);
     // the segments to sum: all of them, or those of the flagged rows (a plan's list, uploaded once)
     const list = update ? this.segmentList(update.rows, pieces) : undefined;
     const listed = list ? list.size : segments;
@@ -252,11 +248,6 @@ export class CudaBackend extends CudaDevice implements Backend {
       this.run('k_softmax_rows', 0, [this.p(s), lq, lk, 1 / Math.sqrt(d), causal ? 1 : 0, cached], 256, rows, cached * 4);
     }
     return s;
-  }
-
-  attentionWithProbs(q: Tensor, k: Tensor, v: Tensor, heads: number, item: number, control?: ProbsControl): { out: Tensor; probs: Tensor } {
-    // op by op: a one-kernel version (bench/results/2026-11-30-attend-short-v1-trial.log) was slower
-    return attentionThroughProbs(this, q, k, v, heads, item, control);
   }
 
   applyProbs(probs: Tensor, v: Tensor): Tensor {

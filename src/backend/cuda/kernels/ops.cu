@@ -220,9 +220,6 @@ extern "C" __global__ void k_group_affine(double* sums, const double* base, cons
                                           const st* gamma, const st* beta, st* scale, st* shift, int c, int groups) {
   __shared__ double rs[32], rq[32];
   int b = blockIdx.x / groups, g = blockIdx.x % groups, cpg = c / groups;
-  // gamma and beta of the thread's first channel, loaded while the sums come
-  bool first = threadIdx.x < cpg;
-  float gm = first ? ld(gamma[g * cpg + threadIdx.x]) : 0.f, bt = first ? ld(beta[g * cpg + threadIdx.x]) : 0.f;
   double s = 0, q = 0;
   for (int i = threadIdx.x; i < segments; i += blockDim.x) {
     u64 o = 2 * (((u64)b * segments + i) * groups + g);
@@ -249,9 +246,9 @@ extern "C" __global__ void k_group_affine(double* sums, const double* base, cons
   double rstd = 1.0 / sqrt(fmax(rq[0] / count - m * m, 0.0) + eps);
   for (int i = threadIdx.x; i < cpg; i += blockDim.x) {
     int ch = g * cpg + i;
-    float sc = (float)rstd * (i == threadIdx.x ? gm : ld(gamma[ch]));
+    float sc = (float)rstd * ld(gamma[ch]);
     scale[b * c + ch] = sv(sc);
-    shift[b * c + ch] = sv((i == threadIdx.x ? bt : ld(beta[ch])) - (float)m * sc);
+    shift[b * c + ch] = sv(ld(beta[ch]) - (float)m * sc);
   }
 }
 template <int W> __device__ void k_channel_affine_t(const st* x, const st* scale, const st* shift, st* out, u64 per, int c, int silu, u64 n) {
@@ -392,7 +389,6 @@ extern "C" __global__ void k_softmax_rows_vec(st* s, int lk, float scale) {
     if (j < n4) sv4(row + 4 * j, make_float4(vals[i].x * inv, vals[i].y * inv, vals[i].z * inv, vals[i].w * inv));
   }
 }
-// tiles [N*T, side, side, C] from x [N, H, W, C]; zero outside the image; affine (+silu) inside
 // A gathered tile's value: x at (iy, ix) through the norm's affine (when scale is given) and SiLU,
 // or zero outside the image (the padding the tile holds).
 template <int W> __device__ __forceinline__ void tile_value(const st* x, const st* scale, const st* shift, int h, int w, int c, u32 b, int iy, int ix,
@@ -409,6 +405,7 @@ template <int W> __device__ __forceinline__ void tile_value(const st* x, const s
   }
   if (silu) UNROLL v[k] = silu_f(v[k]);
 }
+// tiles [N*T, side, side, C] from x [N, H, W, C]; zero outside the image; affine (+silu) inside
 template <int W> __device__ void k_gather_tiles_t(const st* x, const int* origins, const st* scale, const st* shift, st* out,
                                                   int h, int w, int c, int blocks, int side, int silu, u64 n) {
   FOR_EACH_VEC(e, n) {
