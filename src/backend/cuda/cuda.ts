@@ -99,7 +99,7 @@ export class CudaBackend extends CudaDevice implements Backend {
     this.blas = new Cublas(this.math, this.driver.stream);
     // held by the backend: the pool releases a buffer when its object is collected
     this.workspaces = [this.pool.alloc(LT_WORKSPACE_BYTES), this.pool.alloc(CUDNN_WORKSPACE_BYTES)];
-    this.lt = new CublasLt(this.math, this.workspaces[0]!.ptr, LT_WORKSPACE_BYTES, this.driver.stream);
+    this.lt = new CublasLt(this.math, this.workspaces[0]!.ptr, LT_WORKSPACE_BYTES, this.driver.stream, () => this.driver.outsideCapture());
     this.dnn = new Cudnn(this.math, this.driver.stream, this.workspaces[1]!.ptr, CUDNN_WORKSPACE_BYTES);
     this.driver.allowSharedMemory(this.fns.get('k_softmax_rows'), 'k_softmax_rows', SOFTMAX_SHARED_BYTES);
     for (const k of ['k_group_partial', 'k_group_partial_v']) this.driver.allowSharedMemory(this.fns.get(k), k, GROUP_PARTIAL_SHARED_BYTES);
