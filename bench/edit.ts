@@ -35,7 +35,7 @@ const steps = Number(process.env.BENCH_STEPS ?? 12);
 const px = Number(process.env.BENCH_PX ?? 768);
 const lat = px / 8;
 const perBin = Number(process.env.BENCH_MASKS ?? 2);
-/** Which parts run: the binned edits, the ~5% probe (phases, profile), the host tier, the whole 50-step edits (BENCH_PARTS=whole to profile those alone). */
+/** Which parts run: the binned edits, the ~5% probe (phases, profile), the host tier, the whole 50-step edits (BENCH_PARTS=whole to profile those alone); `kernels` (not by default) marks a sparse step for Nsight Compute. */
 const parts = new Set((process.env.BENCH_PARTS ?? 'bins,probe,host,whole').split(','));
 const collect = (globalThis as { gc?: () => void }).gc ?? (() => {});
 /** Collects released versions; their GPU buffers return to the pool when the finalizers have run (next turn). */
@@ -183,6 +183,21 @@ if (probe && parts.has('probe')) {
         sparseProfileMs = +p.totalMs.toFixed(2);
         console.log(`sparse step profile (GPU time per op, ops queued while held: ${p.heldFraction}), ${p.totalMs.toFixed(2)} ms in all, ${gpu.launches - launches0} launches in the step:`, JSON.stringify(sparseProfile));
       }
+    },
+  });
+  session.checkout(0);
+  session.release(v.id);
+}
+// Under Nsight Compute (BENCH_PARTS=kernels; ncu --profile-from-start off, see bench/kernel-times.ts):
+// the ~5% edit's twelfth step, a replayed sparse step, is the profiled range, each kernel timed alone.
+if (parts.has('kernels')) {
+  const traced = 12;
+  const v = session.edit('a dog sitting on the sofa with a hat', {
+    mask: inBin(0.03, 0.07)[0]!.mask, from: 0, norm,
+    onStep: (step) => {
+      if (step !== traced && step !== traced + 1) return;
+      gpu.synchronize();
+      gpu.driver.profilerRange(step === traced);
     },
   });
   session.checkout(0);

@@ -1,7 +1,9 @@
 // Host time of a cuBLASLt GEMM call (what recording an edit's sparse graph pays for each of its
 // ~180 GEMMs, whose row counts are new with every mask): a shape's first call (plan: descriptors and
 // heuristic, then the matmul) against later calls, eagerly and inside a stream capture, and the
-// plan alone; and with the backend's remedy (a plan's first matmul outside the capture). GPU machine only. Writes JSON to $OUT (or bench/results/).
+// plan alone. (Running a plan's first matmul outside the capture, on a second stream while the
+// capture goes on, did not help: 126 -> 111 µs, bench/results/2026-11-30-gemm-host-outside-warmup-trial.json.)
+// GPU machine only. Writes JSON to $OUT (or bench/results/).
 import { CudaBackend } from '../src/backend/cuda/cuda.js';
 import { OP_N, OP_T } from '../src/backend/cuda/cublas.js';
 import { CublasLt } from '../src/backend/cuda/cublaslt.js';
@@ -11,10 +13,7 @@ import { writeResult } from './output.js';
 const WORKSPACE = 32 * 2 ** 20, SHAPES = 40, OUT = 1280, K = 1280, MAX_ROWS = 2048;
 const gpu = new CudaBackend();
 const driver = gpu.driver;
-const workspace = gpu.pool.alloc(WORKSPACE).ptr;
-const lt = new CublasLt('fp16', workspace, WORKSPACE, driver.stream);
-// as the backend makes it: a plan's first matmul during a capture runs outside it first
-const warmed = new CublasLt('fp16', workspace, WORKSPACE, driver.stream, () => driver.outsideCapture());
+const lt = new CublasLt('fp16', gpu.pool.alloc(WORKSPACE).ptr, WORKSPACE, driver.stream);
 const x = gpu.zeros([MAX_ROWS, K]), w = gpu.zeros([OUT, K]), b = gpu.zeros([OUT]), y = gpu.zeros([MAX_ROWS, OUT]);
 const ptr = (t: { storage: unknown }) => (t.storage as { ptr: number }).ptr;
 let next = 17;
@@ -66,19 +65,11 @@ const instantiateUs = ((performance.now() - t0 - recordMs) * 1000) / SHAPES;
 driver.destroyGraph(exec3);
 const eagerLaterFirstUs = hostUs(freshRows(), gemm);
 driver.synchronize();
-// new rows inside a capture with the first run outside it (the backend's CublasLt)
-const warmedRows = freshRows();
-let capturedWarmedFirstUs = 0, capturedWarmedAgainUs = 0;
-const warmedGemm = (rows: number) => warmed.gemm(OP_T, OP_N, OUT, rows, K, ptr(w), K, ptr(x), K, ptr(y), OUT, ptr(b));
-driver.destroyGraph(driver.capture(() => {
-  capturedWarmedFirstUs = hostUs(warmedRows, warmedGemm);
-  capturedWarmedAgainUs = hostUs(warmedRows, warmedGemm);
-}));
 
-const results = { eagerFirstUs, eagerAgainUs, capturedFirstUs, capturedAgainUs, plannedFirstUs, capturedPlannedUs, capturedPlanUs, capturedMatmulUs, instantiateUs, eagerLaterFirstUs, capturedWarmedFirstUs, capturedWarmedAgainUs };
+const results = { eagerFirstUs, eagerAgainUs, capturedFirstUs, capturedAgainUs, plannedFirstUs, capturedPlannedUs, capturedPlanUs, capturedMatmulUs, instantiateUs, eagerLaterFirstUs };
 for (const [k, v] of Object.entries(results)) console.log(`${k.padEnd(18)} ${v.toFixed(1)} µs`);
 const out = {
-  what: `host microseconds per cuBLASLt fp16 GEMM call (${OUT}x<rows>x${K}, bias), mean over ${SHAPES} row counts (${gpu.description}); first: a row count not seen before (plan + matmul); again: the same calls repeated; captured: inside a stream capture; plannedFirst/capturedPlanned: planned eagerly, then called in a capture; capturedPlan/capturedMatmul: new rows planned in a capture, then run there; instantiate: cuGraphInstantiate per GEMM node; eagerLaterFirst: new rows eagerly, last; capturedWarmed: new rows in a capture by a CublasLt that runs a plan's first matmul outside the capture (the backend's)`,
+  what: `host microseconds per cuBLASLt fp16 GEMM call (${OUT}x<rows>x${K}, bias), mean over ${SHAPES} row counts (${gpu.description}); first: a row count not seen before (plan + matmul); again: the same calls repeated; captured: inside a stream capture; plannedFirst/capturedPlanned: planned eagerly, then called in a capture; capturedPlan/capturedMatmul: new rows planned in a capture, then run there; instantiate: cuGraphInstantiate per GEMM node; eagerLaterFirst: new rows eagerly, last`,
   command: `${benchEnvironment()}node dist/bench/gemm-host.js`,
   date: new Date().toISOString(),
   moduleLoading: process.env.CUDA_MODULE_LOADING ?? '(default)',

@@ -11,7 +11,7 @@ export function resultsDir(): string {
 }
 
 /** Writes `out` as <date>-<name>.json under resultsDir(), says so, and returns the path. */
-export function writeResult(name: string, out: { date: string }): string {
+export function writeResult(name: string, out: { date: string } & Record<string, unknown>): string {
   const file = join(resultsDir(), `${out.date.slice(0, 10)}-${name}.json`);
   writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
   console.log(`wrote ${file}`);

@@ -103,6 +103,14 @@ describe('sparse ops (cpu)', () => {
     const base = t([2, 6, 4]);
     assert.deepEqual(ops.toHost(ops.scatterRows(base, x, idx, true)), ops.toHost(ops.scatterRows(base, g, idx)));
     assert.throws(() => ops.scatterRows(base, g, idx, true), /scatterRows: source \[2, 3, 4\] for \[2, 6, 4\] at 3 rows \(\[2, 6, 4\] expected\)/);
+    // the fused forms are their definitions
+    const affine = { scale: t([2, 4]), shift: t([2, 4]) };
+    const [rows, normed] = ops.gatherRowsAffine(x, idx, affine);
+    assert.deepEqual(ops.toHost(rows), ops.toHost(g));
+    assert.deepEqual(ops.toHost(normed), ops.toHost(ops.channelAffine(g, affine)));
+    const [p1, p2] = ops.scatterRowsPair([base, g], [x, rows], idx);
+    assert.deepEqual(ops.toHost(p1), ops.toHost(ops.scatterRows(base, g, idx)));
+    assert.deepEqual(ops.toHost(p2), ops.toHost(ops.scatterRows(x, rows, idx)));
     const gamma = t([4]), beta = t([4]);
     const viaStats = ops.toHost(ops.channelAffine(x, ops.groupNormAffine(x, 2, gamma, beta, 1e-5)));
     // GroupNorm written out: 2 groups of 2 channels over 6 positions per batch item

@@ -63,6 +63,17 @@ export function groupSumsShape(n: number, segments: number, groups: number, elem
   return [n, segments, groups, 16 / elementBytes];
 }
 
+/** gatherRowsAffine as its definition: the rows, then the affine of them (what a backend without a fused path does). */
+export function gatherRowsThenAffine(ops: Backend, x: Tensor, idx: Int32Array, affine: ChannelAffine): [Tensor, Tensor] {
+  const rows = ops.gatherRows(x, idx);
+  return [rows, ops.channelAffine(rows, affine)];
+}
+
+/** scatterRowsPair as its definition: one scatter, then the other. */
+export function scatterRowsEach(ops: Backend, a: readonly [Tensor, Tensor], b: readonly [Tensor, Tensor], idx: Int32Array): [Tensor, Tensor] {
+  return [ops.scatterRows(a[0], a[1], idx), ops.scatterRows(b[0], b[1], idx)];
+}
+
 /** conv2dTiles as its definition: the tiles gathered, then convolved (what a backend without a fused path does). */
 export function gatherThenConvolve(ops: Backend, x: Tensor, tiles: TileSet, affine: ChannelAffine | undefined, silu: boolean, w: Tensor, b: Tensor | undefined, stride: number): Tensor {
   return ops.conv2d(ops.gatherTiles(x, tiles, affine, silu), w, b, { stride, padding: 0 });
@@ -236,6 +247,10 @@ export interface Backend {
    * idx[i]); with `sameRows`, src is [N, L, C] like base and its own rows idx are taken.
    */
   scatterRows(base: Tensor, src: Tensor, idx: Int32Array, sameRows?: boolean): Tensor;
+  /** [gatherRows(x, idx), channelAffine(those rows, affine)] in one op (a transformer's active tokens and its input's rows for the residual). */
+  gatherRowsAffine(x: Tensor, idx: Int32Array, affine: ChannelAffine): [Tensor, Tensor];
+  /** [scatterRows(...a, idx), scatterRows(...b, idx)] in one op, the two bases shaped alike (a self-attention's keys and values). */
+  scatterRowsPair(a: readonly [Tensor, Tensor], b: readonly [Tensor, Tensor], idx: Int32Array): [Tensor, Tensor];
   /** One batch item, keeping the batch dimension (size 1). */
   sliceBatch(x: Tensor, index: number): Tensor;
   /** Softmax(q k^T / sqrt(d)) per head: [B, H, Lq, Lk]. attention() equals applyProbs(attentionProbs()) bit for bit. */

@@ -1,7 +1,7 @@
 // A backend that computes nothing: tensors are shapes, and each op adds its multiply-accumulates
 // to the current scope. Running a model on it gives the MAC count of a dense or sparse step
 // without weights (e.g. the full-size SD 2 U-Net on a 2-core machine).
-import { gatherThenConvolve, groupNormLayout, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type HostBytes, type Prefetched, type TileSet } from './backend.js';
+import { gatherRowsThenAffine, gatherThenConvolve, groupNormLayout, scatterRowsEach, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type HostBytes, type Prefetched, type TileSet } from './backend.js';
 import { Tensor, numel } from '../tensor/tensor.js';
 import { HostLatents } from './latents.js';
 
@@ -105,6 +105,8 @@ export class CountingBackend implements Backend {
   scatterBlocks(base: Tensor): Tensor { return shapeOnly(base.shape); }
   gatherRows(x: Tensor, idx: Int32Array): Tensor { return shapeOnly([x.shape[0]!, idx.length, x.channels]); }
   scatterRows(base: Tensor): Tensor { return shapeOnly(base.shape); }
+  gatherRowsAffine(x: Tensor, idx: Int32Array, affine: ChannelAffine): [Tensor, Tensor] { return gatherRowsThenAffine(this, x, idx, affine); }
+  scatterRowsPair(a: readonly [Tensor, Tensor], b: readonly [Tensor, Tensor], idx: Int32Array): [Tensor, Tensor] { return scatterRowsEach(this, a, b, idx); }
   sliceBatch(x: Tensor): Tensor { return shapeOnly([1, ...x.shape.slice(1)]); }
   remapProbs(p: Tensor): Tensor { return shapeOnly(p.shape); }
 }

@@ -155,8 +155,9 @@ export class SparseContext implements StepContext {
   tokens(norm: GroupNorm, x: Tensor): Tensor {
     const [n, h, w, c] = x.shape as [number, number, number, number];
     this.rows = this.plan.tokens(h, w);
-    this.rowsInput = this.ops.gatherRows(this.ops.reshape(x, [n, h * w, c]), this.rows);
-    return this.ops.channelAffine(this.rowsInput, this.affine(norm, x));
+    const [rows, normed] = this.ops.gatherRowsAffine(this.ops.reshape(x, [n, h * w, c]), this.rows, this.affine(norm, x));
+    this.rowsInput = rows;
+    return normed;
   }
 
   untokens(projOut: Linear, t: Tensor, x: Tensor): Tensor {
@@ -168,8 +169,7 @@ export class SparseContext implements StepContext {
 
   selfAttention(name: string, q: Tensor, k: Tensor, v: Tensor, heads: number): Tensor {
     // all-token K/V: the base's for unchanged tokens, fresh ones for the active tokens
-    const kAll = this.ops.scatterRows(this.base.get(`${name}.k`), k, this.rows);
-    const vAll = this.ops.scatterRows(this.base.get(`${name}.v`), v, this.rows);
+    const [kAll, vAll] = this.ops.scatterRowsPair([this.base.get(`${name}.k`), k], [this.base.get(`${name}.v`), v], this.rows);
     this.rec.tensors.set(`${name}.k`, this.ops.keep(kAll));
     this.rec.tensors.set(`${name}.v`, this.ops.keep(vAll));
     return this.o.attention === 'accurate' ? this.ops.attention(q, kAll, vAll, { heads }) : this.ops.attention(q, k, v, { heads });

@@ -208,6 +208,18 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
     close(`scatterRows ${c}`, cpu.scatterRows(ac, rc, idx), gpu.scatterRows(ag, rg, idx), 0);
     const [fc, fg] = pair(ac.shape as number[]);
     close(`scatterRows from the same rows ${c}`, cpu.scatterRows(ac, fc, idx, true), gpu.scatterRows(ag, fg, idx, true), 0);
+    // the fused forms: the same values as their definitions (one launch each on cuda)
+    const [scC, scG] = pair([3, c]), [shC, shG] = pair([3, c]);
+    const [rowsC, normedC] = cpu.gatherRowsAffine(ac, idx, { scale: scC, shift: shC });
+    const [rowsG, normedG] = gpu.gatherRowsAffine(ag, idx, { scale: scG, shift: shG });
+    close(`gatherRowsAffine rows ${c}`, rowsC, rowsG, 0);
+    close(`gatherRowsAffine affine ${c}`, normedC, normedG);
+    assert.deepEqual(gpu.toHost(normedG), gpu.toHost(gpu.channelAffine(rowsG, { scale: scG, shift: shG })), `gatherRowsAffine: channelAffine's bits ${c}`);
+    const [r2c, r2g] = pair([3, 3, c]), [b2c, b2g] = pair(ac.shape as number[]);
+    const pairC = cpu.scatterRowsPair([ac, rc], [b2c, r2c], idx), pairG = gpu.scatterRowsPair([ag, rg], [b2g, r2g], idx);
+    close(`scatterRowsPair first ${c}`, pairC[0], pairG[0], 0);
+    close(`scatterRowsPair second ${c}`, pairC[1], pairG[1], 0);
+    assert.throws(() => gpu.scatterRowsPair([ag, rg], [rg, r2g], idx), /scatterRowsPair: bases \[3, 5, \d+\] and \[3, 3, \d+\] differ/);
   }
 
   it('tiles: gather with affine + SiLU and halo, scatter into active positions', () => {

@@ -1,7 +1,7 @@
 // The reference backend: float32 storage, float64 accumulation, plain loops over typed arrays.
 // It is what CI runs and what every other backend is checked against, so it favours obviously
 // right over fast; the only liberty taken is contiguous inner loops (channels-last).
-import { checkBytes, checkRowsSource, gatherThenConvolve, groupNormLayout, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type GroupSumsUpdate, type HostBytes, type Prefetched, type TileSet } from '../backend.js';
+import { checkBytes, checkRowsSource, gatherRowsThenAffine, gatherThenConvolve, groupNormLayout, scatterRowsEach, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type GroupSumsUpdate, type HostBytes, type Prefetched, type TileSet } from '../backend.js';
 import { Tensor, numel, oihwToOhwi, sameShape, shapeString } from '../../tensor/tensor.js';
 import { FiseditError } from '../../io/errors.js';
 import { conv2d } from './conv.js';
@@ -304,6 +304,14 @@ export class CpuBackend implements Backend {
   scatterRows(base: Tensor, src: Tensor, idx: Int32Array, sameRows = false): Tensor {
     checkRowsSource(base, src, idx, sameRows);
     return make(base.shape, sparse.scatterRows(data(base), base.shape, data(src), idx, sameRows));
+  }
+
+  gatherRowsAffine(x: Tensor, idx: Int32Array, affine: ChannelAffine): [Tensor, Tensor] {
+    return gatherRowsThenAffine(this, x, idx, affine);
+  }
+
+  scatterRowsPair(a: readonly [Tensor, Tensor], b: readonly [Tensor, Tensor], idx: Int32Array): [Tensor, Tensor] {
+    return scatterRowsEach(this, a, b, idx);
   }
 
   sliceBatch(x: Tensor, index: number): Tensor {

@@ -27,8 +27,6 @@ interface Plan {
   b: unknown;
   d: unknown;
   algo: Uint8Array;
-  /** Whether a matmul of this plan ran (outside a capture). */
-  ran: boolean;
 }
 
 export class CublasLt {
@@ -43,8 +41,7 @@ export class CublasLt {
   private readonly ptr = new BigUint64Array(1);
   private readonly types: ReturnType<typeof gemmTypes>;
 
-  /** `outside`: a stream outside the stream capture going on, if any (Driver.outsideCapture). */
-  constructor(precision: Precision, private readonly workspace: number, private readonly workspaceBytes: number, private readonly stream: unknown, private readonly outside: () => unknown = () => undefined) {
+  constructor(precision: Precision, private readonly workspace: number, private readonly workspaceBytes: number, private readonly stream: unknown) {
     const lib = loadLibrary('cuBLASLt (libcublasLt)', ['libcublasLt.so.13', 'libcublasLt.so.12', 'libcublasLt.so']);
     const decl: Record<string, string> = {
       create: 'int cublasLtCreate(_Out_ void **handle)',
@@ -98,7 +95,7 @@ export class CublasLt {
       algo = results.slice(0, ALGO_BYTES);
       this.algorithms.set(family, algo);
     }
-    p = { desc, a, b, d, algo, ran: false };
+    p = { desc, a, b, d, algo };
     this.plans.set(key, p);
     return p;
   }
@@ -137,14 +134,6 @@ export class CublasLt {
       this.ptr[0] = BigInt(bias);
       checkCublas('set BIAS_POINTER', this.f.descSet!(p.desc, DESC_BIAS_POINTER, this.ptr, 8));
     }
-    const matmul = (stream: unknown) =>
-      checkCublas('cublasLtMatmul', this.f.matmul!(this.handle, p.desc, this.one, A, p.a, B, p.b, C ? this.one : this.zero, C || D, p.d, D, p.d, algo ?? p.algo, this.workspace, this.workspaceBytes, stream));
-    // a plan's first matmul inside a stream capture costs ~120 µs of host time, outside one ~10
-    // (bench/results/2026-11-30-gemm-host.json): an edit's sparse graph has ~180 GEMMs of new row
-    // counts, so that first run goes outside the capture, into the same buffers the graph owns
-    const outside = p.ran ? undefined : this.outside();
-    if (outside) matmul(outside);
-    p.ran = true;
-    matmul(this.stream);
+    checkCublas('cublasLtMatmul', this.f.matmul!(this.handle, p.desc, this.one, A, p.a, B, p.b, C ? this.one : this.zero, C || D, p.d, D, p.d, algo ?? p.algo, this.workspace, this.workspaceBytes, this.stream));
   }
 }

@@ -99,7 +99,7 @@ export class CudaBackend extends CudaDevice implements Backend {
     this.blas = new Cublas(this.math, this.driver.stream);
     // held by the backend: the pool releases a buffer when its object is collected
     this.workspaces = [this.pool.alloc(LT_WORKSPACE_BYTES), this.pool.alloc(CUDNN_WORKSPACE_BYTES)];
-    this.lt = new CublasLt(this.math, this.workspaces[0]!.ptr, LT_WORKSPACE_BYTES, this.driver.stream, () => this.driver.outsideCapture());
+    this.lt = new CublasLt(this.math, this.workspaces[0]!.ptr, LT_WORKSPACE_BYTES, this.driver.stream);
     this.dnn = new Cudnn(this.math, this.driver.stream, this.workspaces[1]!.ptr, CUDNN_WORKSPACE_BYTES);
     this.driver.allowSharedMemory(this.fns.get('k_softmax_rows'), 'k_softmax_rows', SOFTMAX_SHARED_BYTES);
     for (const k of ['k_group_partial', 'k_group_partial_v']) this.driver.allowSharedMemory(this.fns.get(k), k, GROUP_PARTIAL_SHARED_BYTES);
@@ -413,18 +413,43 @@ export class CudaBackend extends CudaDevice implements Backend {
   }
 
   gatherRows(x: Tensor, idx: Int32Array): Tensor {
+    return this.gatherRowsThrough(x, idx)[0];
+  }
+
+  gatherRowsAffine(x: Tensor, idx: Int32Array, affine: ChannelAffine): [Tensor, Tensor] {
+    const [rows, affined] = this.gatherRowsThrough(x, idx, affine);
+    return [rows, affined!];
+  }
+
+  /** The rows, and with an affine the rows through it too, in one launch. */
+  private gatherRowsThrough(x: Tensor, idx: Int32Array, affine?: ChannelAffine): [Tensor, Tensor | undefined] {
     const [n, l, c] = x.shape as [number, number, number];
-    const out = this.empty([n, idx.length, c]);
-    this.runVector('k_gather_rows', out.size, [this.p(x), this.p(this.indices(idx)), this.p(out), l, idx.length, c, out.size], [c]);
-    return out;
+    const out = this.empty([n, idx.length, c]), affined = affine && this.empty(out.shape);
+    const through = affine ? [this.p(affine.scale), this.p(affine.shift), this.p(affined!)] : [0, 0, 0];
+    this.runVector('k_gather_rows', out.size, [this.p(x), this.p(this.indices(idx)), this.p(out), ...through, l, idx.length, c, out.size], [c]);
+    return [out, affined];
   }
 
   scatterRows(base: Tensor, src: Tensor, idx: Int32Array, sameRows = false): Tensor {
-    checkRowsSource(base, src, idx, sameRows);
-    const [n, l, c] = base.shape as [number, number, number];
-    const out = this.scatterTarget(base), count = n * idx.length * c;
-    this.runVector('k_scatter_rows', count, [this.p(src), this.p(this.indices(idx)), this.p(out), l, idx.length, c, sameRows ? 1 : 0, count], [c]);
-    return out;
+    return this.scatterRowsOf([[base, src]], idx, sameRows)[0]!;
+  }
+
+  scatterRowsPair(a: readonly [Tensor, Tensor], b: readonly [Tensor, Tensor], idx: Int32Array): [Tensor, Tensor] {
+    if (!sameShape(a[0].shape, b[0].shape)) throw new Error(`scatterRowsPair: bases ${shapeString(a[0].shape)} and ${shapeString(b[0].shape)} differ`);
+    const [x, y] = this.scatterRowsOf([a, b], idx, false);
+    return [x!, y!];
+  }
+
+  /** scatterRows of one or two (base, src) pairs shaped alike, in one launch (the second pair on blockIdx.y 1). */
+  private scatterRowsOf(pairs: readonly (readonly [Tensor, Tensor])[], idx: Int32Array, sameRows: boolean): Tensor[] {
+    for (const [base, src] of pairs) checkRowsSource(base, src, idx, sameRows);
+    const [n, l, c] = pairs[0]![0].shape as [number, number, number];
+    const outs = pairs.map(([base]) => this.scatterTarget(base)), count = n * idx.length * c;
+    const second = pairs[1] ? [this.p(pairs[1][1]), this.p(outs[1]!)] : [0, 0];
+    const args = [this.p(pairs[0]![1]), this.p(this.indices(idx)), this.p(outs[0]!), ...second, l, idx.length, c, sameRows ? 1 : 0, count];
+    const wide = this.vectorFits('k_scatter_rows', args, [count, c]);
+    this.run(wide ? 'k_scatter_rows_v' : 'k_scatter_rows', wide ? count / this.vectorWidth : count, args, 256, undefined, 0, pairs.length);
+    return outs;
   }
 
   sliceBatch(x: Tensor, index: number): Tensor {

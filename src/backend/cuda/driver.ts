@@ -38,7 +38,6 @@ export class Driver {
   readonly stream: unknown;
   /** Work that overlaps the work on `stream` (behind(); created on first use). */
   private side: unknown;
-  private capturing = false;
 
   constructor(ordinal = 0) {
     const lib = loadLibrary('the NVIDIA driver (libcuda)', ['libcuda.so.1', 'libcuda.so']);
@@ -80,6 +79,8 @@ export class Driver {
       cuEventQuery: 'int cuEventQuery(void *event)',
       cuEventElapsedTime: 'int cuEventElapsedTime_v2(_Out_ float *ms, void *start, void *end)',
       cuEventDestroy: 'int cuEventDestroy_v2(void *event)',
+      cuProfilerStart: 'int cuProfilerStart()',
+      cuProfilerStop: 'int cuProfilerStop()',
     };
     this.f = bindFunctions(lib, decl);
     this.check('cuInit', this.f.cuInit!(0));
@@ -171,21 +172,13 @@ export class Driver {
    * allocator may still call cuMemAlloc meanwhile). The graph is made executable; nothing ran yet.
    */
   capture(f: () => void): unknown {
-    // what runs outside the graph meanwhile (outsideCapture) comes after the work queued so far
-    const side = this.sideStream(), queued = this.event(false);
-    this.record(queued);
-    this.check('cuStreamWaitEvent', this.f.cuStreamWaitEvent!(side, queued, 0));
-    this.destroyEvent(queued);
     this.check('cuStreamBeginCapture', this.f.cuStreamBeginCapture!(this.stream, 2)); // CU_STREAM_CAPTURE_MODE_RELAXED
-    this.capturing = true;
     const graph = [null];
     let recorded = false;
     try {
       f();
       recorded = true;
     } finally {
-      this.capturing = false;
-      this.synchronize(side); // done before the graph's first replay uses the memory it wrote
       // the capture always ends (the stream stays usable); when f failed, its error is the one to see
       const code = this.f.cuStreamEndCapture!(this.stream, graph);
       if ((code !== 0 || !recorded) && graph[0]) this.f.cuGraphDestroy!(graph[0]);
@@ -198,16 +191,6 @@ export class Driver {
       this.f.cuGraphDestroy!(graph[0]);
     }
     return exec[0];
-  }
-
-  /**
-   * While the main stream is being captured: a stream outside the capture, ordered after the work
-   * queued before it began, for work the host needs done once now (a GEMM shape's first run, which
-   * costs ~10x the host time inside a capture). Its work may touch only memory the graph owns, and
-   * is finished when capture() returns. Otherwise undefined.
-   */
-  outsideCapture(): unknown {
-    return this.capturing ? this.sideStream() : undefined;
   }
 
   /** A new event: for timing work on the stream, or (timing off, cheaper) only for ordering. */
@@ -310,6 +293,11 @@ export class Driver {
 
   replay(exec: unknown): void {
     this.check('cuGraphLaunch', this.f.cuGraphLaunch!(exec, this.stream));
+  }
+
+  /** Starts or stops an external profiler's collection (Nsight Compute run with --profile-from-start off). */
+  profilerRange(on: boolean): void {
+    this.check(on ? 'cuProfilerStart' : 'cuProfilerStop', on ? this.f.cuProfilerStart!() : this.f.cuProfilerStop!());
   }
 
   destroyGraph(exec: unknown): void {

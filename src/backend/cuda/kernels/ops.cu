@@ -471,22 +471,35 @@ template <int W> __device__ void k_scatter_blocks_t(const st* src, const int* co
 }
 VECTOR_KERNEL(k_scatter_blocks, (const st* src, const int* corners, const unsigned char* active, const st* residual, const st* shift, st* out, int h, int w, int c, int blocks, int bs, u64 n),
               (src, corners, active, residual, shift, out, h, w, c, blocks, bs, n))
-template <int W> __device__ void k_gather_rows_t(const st* x, const int* idx, st* out, u64 l, int nidx, int c, u64 n) {
+// with scale and shift: also the rows through the per (batch item, channel) affine, as k_channel_affine computes it
+template <int W> __device__ void k_gather_rows_t(const st* x, const int* idx, st* out, const st* scale, const st* shift, st* affined, u64 l, int nidx, int c, u64 n) {
   FOR_EACH_VEC(e, n) {
     int ch = e % c; u32 r = e / c; int k = r % nidx; u64 b = r / nidx;
-    cpv<W>(out + e, x + (b * l + idx[k]) * c + ch);
+    float a[W];
+    ldv<W>(x + (b * l + idx[k]) * c + ch, a);
+    svv<W>(out + e, a);
+    if (affined) {
+      float sc[W], sh[W];
+      ldv<W>(scale + b * c + ch, sc); ldv<W>(shift + b * c + ch, sh);
+      UNROLL a[k] = a[k] * sc[k] + sh[k];
+      svv<W>(affined + e, a);
+    }
   }
 }
-VECTOR_KERNEL(k_gather_rows, (const st* x, const int* idx, st* out, u64 l, int nidx, int c, u64 n), (x, idx, out, l, nidx, c, n))
-// src rows: gathered ([N, nidx, C], row k to idx[k]) or, with same_rows, a map like out (row idx[k] to idx[k])
-template <int W> __device__ void k_scatter_rows_t(const st* src, const int* idx, st* out, u64 l, int nidx, int c, int same_rows, u64 n) {
+VECTOR_KERNEL(k_gather_rows, (const st* x, const int* idx, st* out, const st* scale, const st* shift, st* affined, u64 l, int nidx, int c, u64 n),
+              (x, idx, out, scale, shift, affined, l, nidx, c, n))
+// src rows: gathered ([N, nidx, C], row k to idx[k]) or, with same_rows, a map like out (row idx[k] to idx[k]);
+// blockIdx.y 1 scatters a second pair (src2 into out2, shaped alike: a self-attention's values with its keys)
+template <int W> __device__ void k_scatter_rows_t(const st* src, const int* idx, st* out, const st* src2, st* out2, u64 l, int nidx, int c, int same_rows, u64 n) {
+  if (blockIdx.y) { src = src2; out = out2; }
   FOR_EACH_VEC(e, n) {
     int ch = e % c; u32 r = e / c; int k = r % nidx; u64 b = r / nidx;
     u64 at = (b * l + idx[k]) * c + ch;
     cpv<W>(out + at, src + (same_rows ? at : e));
   }
 }
-VECTOR_KERNEL(k_scatter_rows, (const st* src, const int* idx, st* out, u64 l, int nidx, int c, int same_rows, u64 n), (src, idx, out, l, nidx, c, same_rows, n))
+VECTOR_KERNEL(k_scatter_rows, (const st* src, const int* idx, st* out, const st* src2, st* out2, u64 l, int nidx, int c, int same_rows, u64 n),
+              (src, idx, out, src2, out2, l, nidx, c, same_rows, n))
 // probs [B, H, Lq, Lk]: in batch item `item`, column j takes source column map[j] (source [1, H, Lq, Lks])
 extern "C" __global__ void k_remap_probs(st* p, const st* source, const int* map, int heads, int lq, int lk, int lks, int item, u64 n) {
   FOR_EACH(i, n) {
