@@ -48,10 +48,7 @@ const math = (process.env.BENCH_MATH ?? 'fp16') as Precision;
 const convolution = (process.env.BENCH_CONV ?? 'auto') as ConvolutionMode;
 /** GroupNorm statistics of sparse steps: 'exact' (the default: of the mixed map) or 'cached' (the base's, as the paper). */
 const norm = (process.env.BENCH_NORM ?? 'exact') as NormMode;
-/** BENCH_EAGER_FIRST=1: each replayable call's first run eager, recorded at its second (GraphReplays.firstCallEager). */
-const eagerFirst = process.env.BENCH_EAGER_FIRST === '1';
 const gpu = new CudaBackend({ math, convolution });
-gpu.replays.firstCallEager = eagerFirst;
 const params = new Params(gpu, RANDOM_WEIGHTS);
 const unetConfig = parseUNetConfig(Config.read(join(configs, 'unet', 'config.json')));
 const sd = new StableDiffusion(
@@ -319,4 +316,4 @@ const out = {
   denseEditProfile,
   denseEditProfileMs,
 };
-writeResult(`edit-cuda-${math}-${convolution}-${norm}-${px}${eagerFirst ? "-eager-first" : ""}`, out);
+writeResult(`edit-cuda-${math}-${convolution}-${norm}-${px}`, out);

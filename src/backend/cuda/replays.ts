@@ -47,9 +47,6 @@ export class GraphReplays {
   private readonly replays = new Map<string, Replay>();
   /** Off: every call runs eagerly (for measuring what graphs save). */
   enabled = true;
-  /** On: a key's first call runs eagerly and its second is recorded (plans made outside a capture). */
-  firstCallEager = false;
-  private readonly ranEagerly = new Set<string>();
   /** When set, replays are timed by phase (each phase synchronised). */
   phases: { copyInMs: number; graphMs: number; copyOutMs: number; calls: number } | undefined;
 
@@ -79,13 +76,7 @@ export class GraphReplays {
       this.forget(`${id} once`);
       return results;
     }
-    const recorded = this.replays.get(id);
-    if (recorded) return this.replay(recorded, inputs);
-    if (this.firstCallEager && !this.ranEagerly.has(id)) {
-      this.ranEagerly.add(id);
-      return f(...inputs);
-    }
-    return this.replay(this.capture(id, inputs, f), inputs);
+    return this.replay(this.replays.get(id) ?? this.capture(id, inputs, f), inputs);
   }
 
   private replay(replay: Replay, inputs: readonly Tensor[]): Tensor[] {
@@ -122,7 +113,6 @@ export class GraphReplays {
 
   /** Destroys the graphs of a key and gives their memory back. */
   forget(key: string): void {
-    for (const id of this.ranEagerly) if (id === key || id.startsWith(`${key} `)) this.ranEagerly.delete(id);
     for (const [id, r] of this.replays) {
       if (id !== key && !id.startsWith(`${key} `)) continue;
       this.replays.delete(id);
