@@ -49,8 +49,6 @@ const convolution = (process.env.BENCH_CONV ?? 'auto') as ConvolutionMode;
 /** GroupNorm statistics of sparse steps: 'exact' (the default: of the mixed map) or 'cached' (the base's, as the paper). */
 const norm = (process.env.BENCH_NORM ?? 'exact') as NormMode;
 const gpu = new CudaBackend({ math, convolution });
-// BENCH_CARVEOUT=<percent>: every kernel of ours prefers that share of L1 as shared memory (a trial)
-if (process.env.BENCH_CARVEOUT) gpu.preferSharedCarveout(Number(process.env.BENCH_CARVEOUT));
 const params = new Params(gpu, RANDOM_WEIGHTS);
 const unetConfig = parseUNetConfig(Config.read(join(configs, 'unet', 'config.json')));
 const sd = new StableDiffusion(
@@ -318,4 +316,4 @@ const out = {
   denseEditProfile,
   denseEditProfileMs,
 };
-writeResult(`edit-cuda-${math}-${convolution}-${norm}-${px}${process.env.BENCH_CARVEOUT ? `-carveout-${process.env.BENCH_CARVEOUT}` : ''}`, out);
+writeResult(`edit-cuda-${math}-${convolution}-${norm}-${px}`, out);

@@ -55,11 +55,6 @@ export abstract class CudaDevice {
     });
   }
 
-  /** Every loaded kernel's preferred shared-memory carveout (percent of L1; -1 the driver's choice). */
-  preferSharedCarveout(percent: number): void {
-    for (const [name, fn] of this.fns) this.driver.preferSharedCarveout(fn, name, percent);
-  }
-
   /** Compiles (or takes from the cubin cache) kernels/<file>.cu for this GPU and loads its kernels. */
   protected load(file: string, kernels: Record<string, ArgKind[]>, options: string[], target = `sm_${this.driver.computeCapability.join('')}`): void {
     const module = this.driver.loadModule(compileCubin(readFileSync(join(KERNEL_DIR, `${file}.cu`), 'utf8'), file, target, options));

@@ -321,11 +321,6 @@ export class Driver {
     this.check(`cuFuncSetAttribute(${name})`, this.f.cuFuncSetAttribute!(fn, 8, bytes)); // CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES
   }
 
-  /** The share of L1 a kernel prefers as shared memory (percent; -1 the driver's choice). */
-  preferSharedCarveout(fn: unknown, name: string, percent: number): void {
-    this.check(`cuFuncSetAttribute(${name})`, this.f.cuFuncSetAttribute!(fn, 9, percent)); // CU_FUNC_ATTRIBUTE_PREFERRED_SHARED_MEMORY_CARVEOUT
-  }
-
   launch(fn: unknown, name: string, grid: number, block: number, kinds: readonly ArgKind[], args: readonly number[], sharedBytes = 0, gridY = 1, stream = this.stream): void {
     if (args.length !== kinds.length) throw new Error(`${name}: ${args.length} arguments for ${kinds.length} parameters`);
     const v = this.slots;
