@@ -26,12 +26,12 @@ function pair(shape: number[], scale = 1): [Tensor, Tensor] {
   return [cpu.fromHost(d, shape), gpu.fromHost(d, shape)];
 }
 
-/** fp32: within tol (0 = exact); fp16: within the relative bound. */
-function close(what: string, a: Tensor, b: Tensor, tol = 1e-4): void {
+/** fp32: within tol (0 = exact); fp16: within `relative` of the largest value. */
+function close(what: string, a: Tensor, b: Tensor, tol = 1e-4, relative = FP16_OP_RELATIVE): void {
   assert.deepEqual(b.shape, a.shape, what);
   const want = cpu.toHost(a);
   const d = maxAbsDiff(want, gpu.toHost(b));
-  const bound = math === 'fp16' ? FP16_OP_RELATIVE * want.reduce((m, v) => Math.max(m, Math.abs(v)), 1) : tol;
+  const bound = math === 'fp16' ? relative * want.reduce((m, v) => Math.max(m, Math.abs(v)), 1) : tol;
   assert.ok(d <= bound, `${math} ${what}: max abs difference ${d} (bound ${bound})`);
 }
 
@@ -171,7 +171,9 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
         const [q2, k2, v2] = [qg, kg, vg].map((t) => other.fromHost(gpu.toHost(t), t.shape)) as [Tensor, Tensor, Tensor];
         // each backend has its own stream: its result comes back through its own toHost
         const r = other.attention(q2, k2, v2, { heads });
-        close(`${what} attention d ${d}, heads ${heads}, ${lq}x${lk}`, want, gpu.fromHost(other.toHost(r), r.shape));
+        // the GEMM path stores scores and probabilities in fp16 between its kernels (flash attention keeps
+        // them in fp32 registers): twice the bound (64x4480 came to 1.08 times the single one)
+        close(`${what} attention d ${d}, heads ${heads}, ${lq}x${lk}`, want, gpu.fromHost(other.toHost(r), r.shape), undefined, what === 'GEMM' ? 2 * FP16_OP_RELATIVE : FP16_OP_RELATIVE);
       }
     }
   });

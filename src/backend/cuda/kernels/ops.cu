@@ -170,8 +170,9 @@ VECTOR_KERNEL(k_im2col, (const st* x, st* col, int h, int w, int ci, int kh, int
 // k_group_partial: a block per (batch item, listed segment: a piece of a map row, backend.ts
 // groupSegments) sums x and x^2 per group over its positions (threads take a channel vector each
 // and rows in turn, so loads are whole rows; the block then adds its threads' sums per channel and
-// those per group, in a fixed order) into its own slot of `sums`: no atomics, no buffer to clear, the
-// same bits every run, and a segment's sums do not depend on which others were listed with it.
+// those per group, in a fixed order, through shared memory) into its own slot of `sums`: no atomics,
+// no buffer to clear, the same bits every run, and a segment's sums do not depend on which others
+// were listed with it.
 // k_group_affine: a block per (batch item, group) adds the group's segments, taking `base`'s sums for
 // the segments of rows `rows` does not flag (and copying them into `sums`, which then holds the
 // whole map's), and folds mean and 1/sqrt(var + eps) with gamma and beta into scale and shift.
@@ -180,11 +181,14 @@ VECTOR_KERNEL(k_im2col, (const st* x, st* col, int h, int w, int ci, int kh, int
 // all its threads; bench/results/2026-11-30-edit-cuda-fp16-gn-fused.log, 2026-11-30-gn-fused-parallel-trial.log.)
 #define PARTIAL_LOADS 8
 template <int W> __device__ void k_group_partial_t(const st* x, double* sums, const int* list, int listed, int w, int pieces, int segments, int c, int groups) {
-  extern __shared__ double acc[];  // [rows][c][2], then per channel [c][2]
+  // [2][W][nrows][cv]: thread (r0, v) keeps its sums at word r0 * cv + v of each plane, so a warp's
+  // threads touch consecutive words (a thread's W channels side by side were 32-way bank conflicts)
+  extern __shared__ double acc[];
   u32 b = blockIdx.x / listed, j = blockIdx.x % listed;
   u32 seg = list ? list[j] : j, row = seg / pieces, piece = seg % pieces, chunk = (w + pieces - 1) / pieces;
   u32 lo = row * w + piece * chunk, hi = min(row * w + w, lo + chunk);
   u32 cv = c / W, nrows = blockDim.x / cv, v = threadIdx.x % cv, r0 = threadIdx.x / cv;  // blockDim.x = nrows * cv
+  u32 plane = blockDim.x;
   double s[W], q[W];
   UNROLL { s[k] = 0; q[k] = 0; }
   const st* at = x + (u64)b * (segments / pieces) * w * c + v * W;
@@ -198,18 +202,21 @@ template <int W> __device__ void k_group_partial_t(const st* x, double* sums, co
     for (int u = 0; u < PARTIAL_LOADS; u++)
       if (p + u * nrows < hi) UNROLL { s[k] += a[u][k]; q[k] += (double)a[u][k] * a[u][k]; }
   }
-  UNROLL { acc[2 * (r0 * c + v * W + k)] = s[k]; acc[2 * (r0 * c + v * W + k) + 1] = q[k]; }
+  UNROLL { acc[k * plane + threadIdx.x] = s[k]; acc[(W + k) * plane + threadIdx.x] = q[k]; }
   __syncthreads();
-  // per channel (row 0 of acc), then per group
+  // per channel (into row 0 of each plane), then per group
   if (r0 == 0) {
-    for (u32 r = 1; r < nrows; r++) UNROLL { s[k] += acc[2 * (r * c + v * W + k)]; q[k] += acc[2 * (r * c + v * W + k) + 1]; }
-    UNROLL { acc[2 * (v * W + k)] = s[k]; acc[2 * (v * W + k) + 1] = q[k]; }
+    for (u32 r = 1; r < nrows; r++) UNROLL { s[k] += acc[k * plane + r * cv + v]; q[k] += acc[(W + k) * plane + r * cv + v]; }
+    UNROLL { acc[k * plane + v] = s[k]; acc[(W + k) * plane + v] = q[k]; }
   }
   __syncthreads();
   int cpg = c / groups;
   for (int g = threadIdx.x; g < groups; g += blockDim.x) {
     double gs = 0, gq = 0;
-    for (int i = 0; i < cpg; i++) { gs += acc[2 * (g * cpg + i)]; gq += acc[2 * (g * cpg + i) + 1]; }
+    for (int i = 0; i < cpg; i++) {
+      int ch = g * cpg + i, k = ch % W;  // channel ch is element k of vector ch / W
+      gs += acc[k * plane + ch / W]; gq += acc[(W + k) * plane + ch / W];
+    }
     double* out = sums + 2 * (((u64)b * segments + seg) * groups + g);
     out[0] = gs; out[1] = gq;
   }
