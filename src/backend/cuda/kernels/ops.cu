@@ -268,44 +268,26 @@ template <int W> __device__ void k_channel_affine_t(const st* x, const st* scale
   }
 }
 VECTOR_KERNEL(k_channel_affine, (const st* x, const st* scale, const st* shift, st* out, u64 per, int c, int silu, u64 n), (x, scale, shift, out, per, c, silu, n))
-// one warp per row (rows of text and image tokens are 320..1280 wide): statistics in double,
-// reductions by shuffles only. A lane keeps its first LN_KEPT vectors of the row in registers (the
-// whole row up to 32 * LN_KEPT * W channels: SD's at W = 8), so the row is read from memory once;
-// the second pass and the output take the rest again. Additions in the order of a plain loop over
-// the row, so the same bits as three passes over it.
-#define LN_KEPT 5
+// one warp per row (rows of text and image tokens are 320..1280 wide): two passes over the row,
+// statistics in double, reductions by shuffles only
 template <int W> __device__ void k_layer_norm_t(const st* x, const st* gamma, const st* beta, st* out, int c, float eps, u32 rows) {
   u32 r = blockIdx.x * (blockDim.x >> 5) + (threadIdx.x >> 5);
   if (r >= rows) return;
   int lane = threadIdx.x & 31;
   const st* row = x + (u64)r * c;
-  float a[LN_KEPT][W], t[W];
+  float a[W];
   double s = 0;
-#pragma unroll
-  for (int j = 0; j < LN_KEPT; j++)
-    if ((lane + 32 * j) * W < c) { ldv<W>(row + (lane + 32 * j) * W, a[j]); UNROLL s += a[j][k]; }
-  for (int i = (lane + 32 * LN_KEPT) * W; i < c; i += 32 * W) { ldv<W>(row + i, t); UNROLL s += t[k]; }
+  for (int i = lane * W; i < c; i += 32 * W) { ldv<W>(row + i, a); UNROLL s += a[k]; }
   for (int o = 16; o > 0; o >>= 1) s += __shfl_xor_sync(0xffffffff, s, o);
   double m = s / c, q = 0;
-#pragma unroll
-  for (int j = 0; j < LN_KEPT; j++)
-    if ((lane + 32 * j) * W < c) UNROLL { double d = a[j][k] - m; q += d * d; }
-  for (int i = (lane + 32 * LN_KEPT) * W; i < c; i += 32 * W) { ldv<W>(row + i, t); UNROLL { double d = t[k] - m; q += d * d; } }
+  for (int i = lane * W; i < c; i += 32 * W) { ldv<W>(row + i, a); UNROLL { double d = a[k] - m; q += d * d; } }
   for (int o = 16; o > 0; o >>= 1) q += __shfl_xor_sync(0xffffffff, q, o);
   double rs = 1.0 / sqrt(q / c + eps);
-  float gm[W], bt[W];
-#pragma unroll
-  for (int j = 0; j < LN_KEPT; j++) {
-    int i = (lane + 32 * j) * W;
-    if (i >= c) continue;
-    ldv<W>(gamma + i, gm); ldv<W>(beta + i, bt);
-    UNROLL a[j][k] = (float)((a[j][k] - m) * rs) * gm[k] + bt[k];
-    svv<W>(out + (u64)r * c + i, a[j]);
-  }
-  for (int i = (lane + 32 * LN_KEPT) * W; i < c; i += 32 * W) {
-    ldv<W>(row + i, t); ldv<W>(gamma + i, gm); ldv<W>(beta + i, bt);
-    UNROLL t[k] = (float)((t[k] - m) * rs) * gm[k] + bt[k];
-    svv<W>(out + (u64)r * c + i, t);
+  for (int i = lane * W; i < c; i += 32 * W) {
+    float gm[W], bt[W];
+    ldv<W>(row + i, a); ldv<W>(gamma + i, gm); ldv<W>(beta + i, bt);
+    UNROLL a[k] = (float)((a[k] - m) * rs) * gm[k] + bt[k];
+    svv<W>(out + (u64)r * c + i, a);
   }
 }
 VECTOR_KERNEL(k_layer_norm, (const st* x, const st* gamma, const st* beta, st* out, int c, float eps, u32 rows), (x, gamma, beta, out, c, eps, rows))
