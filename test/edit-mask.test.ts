@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { alignTokens } from '../src/edit/align.js';
 import { composite, pixelRegion } from '../src/edit/composite.js';
 import { Random } from '../src/util/random.js';
-import { automaticMask, checkMask, differenceLevels, equalisedThreshold, open2x2, otsu, resampleMask } from '../src/edit/mask.js';
+import { automaticMask, checkMask, equalisedLevels, otsu, resampleMask } from '../src/edit/mask.js';
 import { CpuBackend } from '../src/backend/cpu/cpu.js';
 import { SparsePlan, planConv } from '../src/edit/plan.js';
 
@@ -17,39 +17,52 @@ describe('automatic mask recipe', () => {
   });
 
   it('min-max normalises each map and their sum to 0..255', () => {
-    const levels = differenceLevels([Float64Array.from([0, 1, 2]), Float64Array.from([10, 10, 30])]);
-    assert.deepEqual([...levels], [0, 64, 255]);
-    assert.deepEqual([...differenceLevels([new Float64Array(3)])], [0, 0, 0], 'no difference: an empty map, not NaN');
+    const lat = new CpuBackend().latents;
+    const levels = lat.differenceLevels([Float32Array.from([0, 1, 2]), Float32Array.from([10, 10, 30])]);
+    assert.deepEqual([...lat.toHost(levels)], [0, 64, 255]);
+    assert.deepEqual([...lat.toHost(lat.differenceLevels([new Float32Array(3)]))], [0, 0, 0], 'no difference: an empty map, not NaN');
+    assert.deepEqual([...lat.levelCounts(levels)].flatMap((c, v) => (c ? [[v, c]] : [])), [[0, 1], [64, 1], [255, 1]]);
+    assert.throws(() => lat.differenceLevels([]), /no difference maps \(the automatic mask needs at least one dense step, k >= 1\)/);
+    assert.throws(() => lat.differenceLevels([new Float32Array(3), new Float32Array(4)]), /differenceLevels: maps of 3 and 4 values/);
   });
 
   it('finds the Otsu threshold between two modes', () => {
-    const levels = Uint8Array.from([...Array(50).fill(20), ...Array(30).fill(200), 25, 190]);
-    const t = otsu(levels);
+    const counts = new Float64Array(256);
+    counts[20] = 50; counts[200] = 30; counts[25] = 1; counts[190] = 1;
+    const t = otsu(counts);
     assert.ok(t >= 25 && t < 190, `threshold ${t}`);
   });
 
   it('thresholds to a target edit size after histogram equalisation', () => {
-    const levels = Uint8Array.from({ length: 1000 }, (_, i) => Math.floor((i * 255) / 999));
-    const m = equalisedThreshold(levels, 0.3);
-    const frac = m.reduce((a, b) => a + b, 0) / m.length;
-    assert.ok(Math.abs(frac - 0.3) < 0.01, `fraction ${frac}`);
-    assert.throws(() => equalisedThreshold(levels, 1.5), /target edit size must be between 0 and 1/);
+    const counts = new Float64Array(256);
+    for (let i = 0; i < 1000; i++) counts[Math.floor((i * 255) / 999)]++;
+    const keep = equalisedLevels(counts, 0.3);
+    let kept = 0;
+    counts.forEach((c, v) => (kept += keep[v]! * c));
+    assert.ok(Math.abs(kept / 1000 - 0.3) < 0.01, `fraction ${kept / 1000}`);
+    assert.throws(() => equalisedLevels(counts, 1.5), /target edit size must be between 0 and 1/);
   });
 
   it('opens with a 2x2 square: specks go, squares stay where they were', () => {
+    const lat = new CpuBackend().latents;
     const m = grid(['#.....', '......', '..##..', '..###.', '......', '.....#']);
-    assert.deepEqual([...open2x2(m, 6, 6)], [...grid(['......', '......', '..##..', '..##..', '......', '......'])]);
+    const keepOnes = Uint8Array.from({ length: 256 }, (_, v) => (v === 1 ? 1 : 0));
+    assert.deepEqual([...lat.openedMask(Float32Array.from(m), keepOnes, 6, 6)], [...grid(['......', '......', '..##..', '..##..', '......', '......'])]);
+    assert.throws(() => lat.openedMask(Float32Array.from(m), keepOnes, 5, 6), /openedMask: 36 levels for a 5x6 mask/);
+    assert.throws(() => lat.openedMask(Float32Array.from(m), new Uint8Array(2), 6, 6), /openedMask: 2 level flags \(256 expected\)/);
   });
 
   it('puts it together', () => {
     const h = 8, w = 8;
-    const diff = new Float64Array(h * w);
+    const diff = new Float32Array(h * w);
     for (let y = 2; y < 5; y++) for (let x = 3; x < 7; x++) diff[y * w + x] = 5 + x;
     diff[0] = 0.4; // a faint speck: below the threshold
-    const m = automaticMask([diff, diff.map((v) => v * 2)], h, w);
+    const lat = new CpuBackend().latents;
+    const m = automaticMask(lat, [diff, diff.map((v) => v * 2)], h, w);
     assert.equal(m.reduce((a, b) => a + b, 0), 12);
     assert.equal(m[2 * w + 3], 1);
     assert.equal(m[0], 0);
+    assert.throws(() => automaticMask(lat, [diff], h, w, { targetSize: 0 }), /target edit size must be between 0 and 1, got 0/);
   });
 
   it('names a mask of the wrong size or not binary', () => {

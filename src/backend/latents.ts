@@ -4,6 +4,7 @@
 // guidance and mask merge queue behind the U-Net call instead of waiting for it on the host.
 import type { Tensor } from '../tensor/tensor.js';
 import { FiseditError } from '../io/errors.js';
+import { differenceLevels, levelCounts, openedMask } from './mask-levels.js';
 
 /** A float32 vector of some LatentMath's (opaque). Never changed once made: every op returns a new one. */
 export interface Latent {
@@ -40,6 +41,28 @@ export interface LatentOps extends LatentMath {
   where(mask: Uint8Array, x: Latent, base: Latent): Latent;
   /** Per pixel, the sum over channels of |a - b| (channels-last) -> one value per pixel. */
   channelAbsDiff(a: Latent, b: Latent, channels: number): Latent;
+
+  // FISEdit's automatic mask where the difference maps are (edit/mask.ts has the recipe,
+  // backend/mask-levels.ts the arithmetic every backend follows bit for bit)
+  /** Each map min-max normalised, summed in order, the sum min-max normalised to levels 0..255 (rounded half up). */
+  differenceLevels(diffs: readonly Latent[]): Latent;
+  /** How many positions have each level 0..255 (on the host). */
+  levelCounts(levels: Latent): Float64Array;
+  /** The positions whose level `keep` marks (256 entries), opened with a 2x2 square: the h x w mask, on the host. */
+  openedMask(levels: Latent, keep: Uint8Array, h: number, w: number): Uint8Array;
+}
+
+/** Throws unless there are difference maps, all of one length. */
+export function checkDifferenceMaps(maps: readonly Latent[]): void {
+  if (maps.length === 0) throw new FiseditError('differenceLevels: no difference maps (the automatic mask needs at least one dense step, k >= 1)');
+  const pixels = maps[0]!.length;
+  for (const m of maps) if (m.length !== pixels) throw new FiseditError(`differenceLevels: maps of ${pixels} and ${m.length} values`);
+}
+
+/** Throws unless levels has h x w values and keep one flag per level (256). */
+export function checkOpenedMask(levels: Latent, keep: Uint8Array, h: number, w: number): void {
+  if (levels.length !== h * w) throw new FiseditError(`openedMask: ${levels.length} levels for a ${h}x${w} mask`);
+  if (keep.length !== 256) throw new FiseditError(`openedMask: ${keep.length} level flags (256 expected)`);
 }
 
 export function checkTerms(terms: readonly Term[]): number {
@@ -126,6 +149,20 @@ export class HostLatents implements LatentOps {
     const out = b.slice();
     for (let p = 0; p < mask.length; p++) if (mask[p]) for (let k = p * c; k < (p + 1) * c; k++) out[k] = a[k]!;
     return out;
+  }
+
+  differenceLevels(diffs: readonly Latent[]): Latent {
+    checkDifferenceMaps(diffs);
+    return differenceLevels(diffs.map(host));
+  }
+
+  levelCounts(levels: Latent): Float64Array {
+    return levelCounts(host(levels));
+  }
+
+  openedMask(levels: Latent, keep: Uint8Array, h: number, w: number): Uint8Array {
+    checkOpenedMask(levels, keep, h, w);
+    return openedMask(host(levels), keep, h, w);
   }
 
   channelAbsDiff(a: Latent, b: Latent, channels: number): Latent {

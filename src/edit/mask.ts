@@ -1,53 +1,28 @@
 // The automatic edit mask (FISEdit's recipe) and the checks on masks a user gives.
 //  1. After each of the first k steps of the edit, D_i = sum over channels |z_new - z_orig|
 //     (LatentOps.channelAbsDiff, where the backend keeps the latents).
-//  2. Min-max normalise each D_i, add them up, min-max normalise the sum, scale to 0..255.
+//  2. Min-max normalise each D_i, add them up, min-max normalise the sum, scale to 0..255
+//     (LatentOps.differenceLevels, where the maps are).
 //  3. Threshold: Otsu's method (on > t), or, for a target edit size, histogram-equalise and cut
-//     at a fixed level.
-//  4. Morphological opening with a 2x2 square (erode, then dilate): specks smaller than 2x2 go.
+//     at a fixed level: from the levels' 256 counts, on the host.
+//  4. Morphological opening with a 2x2 square (erode, then dilate): specks smaller than 2x2 go
+//     (LatentOps.openedMask, with the threshold as a flag per level).
 import { FiseditError } from '../io/errors.js';
+import type { Latent, LatentOps } from '../backend/latents.js';
 
 export type Threshold = 'otsu' | { targetSize: number };
 
-/** (x - min) / (max - min), all zeros when the map is constant. */
-export function minMax(x: Float32Array | Float64Array): Float64Array {
-  let lo = Infinity, hi = -Infinity;
-  for (const v of x) {
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
-  }
-  const range = hi - lo, out = new Float64Array(x.length);
-  if (range > 0) for (let i = 0; i < x.length; i++) out[i] = (x[i]! - lo) / range;
-  return out;
-}
-
-/** The summed, normalised difference maps as 8-bit levels. */
-export function differenceLevels(diffs: readonly (Float32Array | Float64Array)[]): Uint8Array {
-  if (diffs.length === 0) throw new FiseditError('the automatic mask needs at least one dense step (k >= 1)');
-  const sum = new Float64Array(diffs[0]!.length);
-  for (const d of diffs) {
-    const n = minMax(d);
-    for (let i = 0; i < sum.length; i++) sum[i] += n[i]!;
-  }
-  const norm = minMax(sum), levels = new Uint8Array(sum.length);
-  for (let i = 0; i < levels.length; i++) levels[i] = Math.round(norm[i]! * 255);
-  return levels;
-}
-
-/** Otsu's threshold of 8-bit levels: the t maximising the between-class variance of (<= t, > t). */
-export function otsu(levels: Uint8Array): number {
-  const hist = new Float64Array(256);
-  for (const v of levels) hist[v]++;
-  const total = levels.length;
-  let sumAll = 0;
-  for (let i = 0; i < 256; i++) sumAll += i * hist[i]!;
+/** Otsu's threshold of 8-bit levels given their counts: the t maximising the between-class variance of (<= t, > t). */
+export function otsu(counts: Float64Array): number {
+  let total = 0, sumAll = 0;
+  for (let i = 0; i < 256; i++) (total += counts[i]!), (sumAll += i * counts[i]!);
   let w0 = 0, sum0 = 0, best = 0, bestVar = -1;
   for (let t = 0; t < 256; t++) {
-    w0 += hist[t]!;
+    w0 += counts[t]!;
     if (w0 === 0) continue;
     const w1 = total - w0;
     if (w1 === 0) break;
-    sum0 += t * hist[t]!;
+    sum0 += t * counts[t]!;
     const m0 = sum0 / w0, m1 = (sumAll - sum0) / w1;
     const between = w0 * w1 * (m0 - m1) ** 2;
     if (between > bestVar) {
@@ -58,45 +33,35 @@ export function otsu(levels: Uint8Array): number {
   return best;
 }
 
-/** Histogram equalisation, then the level that leaves about `target` of the pixels above it. */
-export function equalisedThreshold(levels: Uint8Array, target: number): Uint8Array {
+/** Which levels a target edit size keeps: after histogram equalisation, those above the level that leaves about `target` of the pixels. */
+export function equalisedLevels(counts: Float64Array, target: number): Uint8Array {
+  checkTargetSize(target);
+  let total = 0;
+  for (const c of counts) total += c;
+  const keep = new Uint8Array(256), cut = Math.round((1 - target) * 255);
+  let cdf = 0;
+  for (let v = 0; v < 256; v++) keep[v] = Math.round(((cdf += counts[v]!) / total) * 255) > cut ? 1 : 0;
+  return keep;
+}
+
+function checkTargetSize(target: number): void {
   if (!(target > 0 && target < 1)) throw new FiseditError(`target edit size must be between 0 and 1, got ${target}`);
-  const hist = new Float64Array(256);
-  for (const v of levels) hist[v]++;
-  const cdf = new Float64Array(256);
-  let acc = 0;
-  for (let i = 0; i < 256; i++) cdf[i] = acc += hist[i]!;
-  const eq = Uint8Array.from(levels, (v) => Math.round((cdf[v]! / levels.length) * 255));
-  const cut = Math.round((1 - target) * 255);
-  return Uint8Array.from(eq, (v) => (v > cut ? 1 : 0));
 }
 
-/** Opening with a 2x2 square: the union of every 2x2 square that lies inside the mask. */
-export function open2x2(mask: Uint8Array, h: number, w: number): Uint8Array {
-  const eroded = new Uint8Array(h * w); // eroded[y, x] = the square with top-left (y, x) is inside
-  for (let y = 0; y + 1 < h; y++)
-    for (let x = 0; x + 1 < w; x++)
-      eroded[y * w + x] = mask[y * w + x]! & mask[y * w + x + 1]! & mask[(y + 1) * w + x]! & mask[(y + 1) * w + x + 1]!;
-  // a pixel is kept when one of the (up to four) squares covering it is inside
-  const out = new Uint8Array(h * w);
-  for (let y = 0; y < h; y++)
-    for (let x = 0; x < w; x++) {
-      const p = y * w + x;
-      out[p] = eroded[p]! | (y > 0 ? eroded[p - w]! : 0) | (x > 0 ? eroded[p - 1]! : 0) | (y > 0 && x > 0 ? eroded[p - w - 1]! : 0);
-    }
-  return out;
+/** The levels above t. */
+function levelsAbove(t: number): Uint8Array {
+  return Uint8Array.from({ length: 256 }, (_, v) => (v > t ? 1 : 0));
 }
 
-/** The whole recipe: difference maps of the first k steps -> a binary latent mask. */
-export function automaticMask(diffs: readonly (Float32Array | Float64Array)[], h: number, w: number, threshold: Threshold = 'otsu'): Uint8Array {
-  const levels = differenceLevels(diffs);
-  let mask: Uint8Array;
-  if (threshold === 'otsu') {
-    const t = otsu(levels);
-    mask = new Uint8Array(levels.length);
-    for (let i = 0; i < levels.length; i++) mask[i] = levels[i]! > t ? 1 : 0;
-  } else mask = equalisedThreshold(levels, threshold.targetSize);
-  return open2x2(mask, h, w);
+/**
+ * The whole recipe: the difference maps of the first k steps (where the backend keeps them) -> a
+ * binary latent mask on the host. Only 256 counts and the mask leave the device.
+ */
+export function automaticMask(lat: LatentOps, diffs: readonly Latent[], h: number, w: number, threshold: Threshold = 'otsu'): Uint8Array {
+  if (threshold !== 'otsu') checkTargetSize(threshold.targetSize);
+  const levels = lat.differenceLevels(diffs);
+  const counts = lat.levelCounts(levels);
+  return lat.openedMask(levels, threshold === 'otsu' ? levelsAbove(otsu(counts)) : equalisedLevels(counts, threshold.targetSize), h, w);
 }
 
 /** Checks a user's mask: h x w values, each 0 or 1. Returns a copy. */

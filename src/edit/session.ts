@@ -410,7 +410,7 @@ export class EditSession {
           diffs.push(lat.channelAbsDiff(x, baseCache.steps[i + 1]?.latents ?? baseCache.final, sd.latentChannels));
           if (i === k - 1) {
             const m0 = performance.now();
-            mask = automaticMask(diffs.map((d) => lat.toHost(d)), h, w, o.threshold ?? 'otsu'); // waits for the dense steps
+            mask = automaticMask(lat, diffs, h, w, o.threshold ?? 'otsu'); // waits for the dense steps (the level counts)
             sparseSteps = sparseStepsFor(mask);
             maskMs = performance.now() - m0;
           }

@@ -8,6 +8,7 @@ import type { Backend, Conv2dOptions } from '../../src/backend/backend.js';
 import type { Tensor } from '../../src/tensor/tensor.js';
 import { Random } from '../../src/util/random.js';
 import { maxAbsDiff } from '../../src/verify/compare.js';
+import { automaticMask } from '../../src/edit/mask.js';
 
 const cpu = new CpuBackend();
 const rnd = new Random(1234);
@@ -284,6 +285,29 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
     near('guide, one item', host.toHost(host.guide(cpu.sliceBatch(yc, 0), 7.5)), dev.toHost(dev.guide(gpu.sliceBatch(yg, 0), 7.5)), 0);
     assert.throws(() => dev.where(new Uint8Array(5), d[0]!, d[1]!), /mask of 5 pixels/);
     assert.throws(() => dev.combine([[1, vs[0]!]]), /does not belong to the cuda backend/);
+  });
+
+  it('automatic mask where the maps are: the host recipe bit for bit (levels, counts, opened mask)', () => {
+    const host = cpu.latents, dev = gpu.latents;
+    const r = new Random(11); // its own numbers: the other tests' inputs stay as they were
+    for (const [h, w] of [[96, 96], [7, 13], [128, 40]] as const) {
+      // ten difference maps of uneven scales over a changed block, one constant (normalised to zeros)
+      const inBlock = (p: number) => Math.floor(p / w) >= h / 4 && Math.floor(p / w) < h / 2 && p % w >= w / 4 && p % w < w / 2;
+      const maps = Array.from({ length: 10 }, (_, i) =>
+        i === 4 ? new Float32Array(h * w).fill(3) : r.normal(h * w).map((v, p) => (Math.abs(v) + (inBlock(p) ? 6 : 0)) * (i + 1) ** 2));
+      const levelsHost = host.differenceLevels(maps), levelsDev = dev.differenceLevels(maps.map((m) => dev.fromHost(m)));
+      assert.deepEqual(dev.toHost(levelsDev), host.toHost(levelsHost), `levels ${h}x${w}`);
+      const counts = host.levelCounts(levelsHost);
+      assert.deepEqual(dev.levelCounts(levelsDev), counts, `counts ${h}x${w}`);
+      for (const threshold of ['otsu', { targetSize: 0.05 }, { targetSize: 0.3 }] as const) {
+        const want = automaticMask(host, maps, h, w, threshold);
+        const got = automaticMask(dev, maps.map((m) => dev.fromHost(m)), h, w, threshold);
+        assert.deepEqual(got, want, `mask ${h}x${w} ${JSON.stringify(threshold)}`);
+        if (threshold === 'otsu') assert.ok(want.some((v) => v === 1) && want.some((v) => v === 0), `the block found ${h}x${w}`);
+      }
+    }
+    assert.throws(() => dev.differenceLevels([]), /no difference maps/);
+    assert.throws(() => dev.openedMask(dev.fromHost(new Float32Array(6)), new Uint8Array(256), 2, 2), /openedMask: 6 levels for a 2x2 mask/);
   });
 
   it('replayable: a call captured as a CUDA graph replays with new inputs as it runs eagerly', () => {

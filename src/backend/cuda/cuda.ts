@@ -91,7 +91,7 @@ export class CudaBackend extends CudaDevice implements Backend {
       },
       tensor: (shape) => this.empty(shape),
       ptr: (t) => this.p(t),
-      run: (kernel, n, args) => this.run(kernel, n, args),
+      run: (kernel, n, args, block) => this.run(kernel, n, args, block),
       mask: (m) => this.indices(m).storage.ptr,
       upload: (dst, src) => this.driver.upload(dst, src),
       download: (dst, src) => this.driver.download(dst, src),

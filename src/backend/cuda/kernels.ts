@@ -21,6 +21,11 @@ const SCALAR_KERNELS: Record<string, ArgKind[]> = {
   k_lat_abs_diff: ['ptr', 'ptr', 'ptr', 'i32', 'u64'],
   k_lat_sample: ['ptr', 'ptr', 'f32', 'i32', 'u64'],
   k_lat_guide: ['ptr', 'ptr', 'f32', 'i32', 'u64'],
+  k_mask_range: ['ptr', 'ptr', 'u64'],
+  k_mask_accumulate: ['ptr', 'ptr', 'ptr', 'i32', 'u64'],
+  k_mask_levels: ['ptr', 'ptr', 'u64'],
+  k_mask_counts: ['ptr', 'ptr', 'u64'],
+  k_mask_open: ['ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32'],
   k_hold: ['u64'],
 };
 /** Kernels built twice (ops.cu VECTOR_KERNEL): k_x an element per thread, k_x_v 16 bytes per thread. */

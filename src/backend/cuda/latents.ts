@@ -3,7 +3,7 @@
 // behind its U-Net call, and the host goes on to queue the next step instead of waiting for a
 // download (which left the GPU idle ~1.7 ms a sparse step, bench/results/2026-11-30-edit-cuda-fp16-s5-verify.json:
 // median step 7.29 ms against 5.2 ms of graph and 0.39 ms of copies).
-import { MAX_TERMS, checkSameLength, checkTerms, guidedItems, pixelChannels, type Latent, type LatentOps, type Term } from '../latents.js';
+import { MAX_TERMS, checkDifferenceMaps, checkOpenedMask, checkSameLength, checkTerms, guidedItems, pixelChannels, type Latent, type LatentOps, type Term } from '../latents.js';
 import { FiseditError } from '../../io/errors.js';
 import { numel, type Tensor } from '../../tensor/tensor.js';
 import type { DeviceBuffer } from './memory.js';
@@ -20,13 +20,17 @@ export interface LatentDevice {
   /** An uninitialised tensor in the storage format, in the current scope. */
   tensor(shape: readonly number[]): Tensor<DeviceBuffer>;
   ptr(t: Tensor): number;
-  run(kernel: string, n: number, args: number[]): void;
+  /** A kernel over n elements (blocks of `block` threads, 256 by default; one block when n = block). */
+  run(kernel: string, n: number, args: number[], block?: number): void;
   /** A device copy of a mask, made once per mask array (an edit's mask is fixed). */
   mask(m: Uint8Array): number;
   upload(dst: number, src: Float32Array): void;
   /** Waits for the queued work, then copies. */
   download(dst: Float32Array, src: number): void;
 }
+
+/** Threads of the one-block k_mask_* kernels (reductions and the opening over a latent map). */
+const MASK_BLOCK = 1024;
 
 export class CudaLatents implements LatentOps {
   constructor(private readonly dev: LatentDevice) {}
@@ -87,6 +91,30 @@ export class CudaLatents implements LatentOps {
     const out = this.make(x.length);
     this.dev.run('k_lat_where', x.length, [out.buffer.ptr, this.dev.mask(mask), this.ptr(x), this.ptr(base), channels, x.length]);
     return out;
+  }
+
+  differenceLevels(diffs: readonly Latent[]): Latent {
+    checkDifferenceMaps(diffs);
+    const n = diffs[0]!.length, sum = this.dev.vector(Math.max(1, n) * 8), range = this.dev.vector(16), levels = this.make(n);
+    diffs.forEach((d, i) => {
+      this.dev.run('k_mask_range', MASK_BLOCK, [this.ptr(d), range.ptr, n], MASK_BLOCK);
+      this.dev.run('k_mask_accumulate', n, [sum.ptr, this.ptr(d), range.ptr, i === 0 ? 1 : 0, n]);
+    });
+    this.dev.run('k_mask_levels', MASK_BLOCK, [sum.ptr, levels.buffer.ptr, n], MASK_BLOCK);
+    return levels;
+  }
+
+  levelCounts(levels: Latent): Float64Array {
+    const counts = this.make(256);
+    this.dev.run('k_mask_counts', MASK_BLOCK, [this.ptr(levels), counts.buffer.ptr, levels.length], MASK_BLOCK);
+    return Float64Array.from(this.toHost(counts));
+  }
+
+  openedMask(levels: Latent, keep: Uint8Array, h: number, w: number): Uint8Array {
+    checkOpenedMask(levels, keep, h, w);
+    const scratch = this.dev.vector(Math.max(1, 2 * h * w)), mask = this.make(h * w);
+    this.dev.run('k_mask_open', MASK_BLOCK, [this.ptr(levels), this.dev.mask(keep), scratch.ptr, mask.buffer.ptr, h, w], MASK_BLOCK);
+    return Uint8Array.from(this.toHost(mask));
   }
 
   channelAbsDiff(a: Latent, b: Latent, channels: number): Latent {
