@@ -549,18 +549,19 @@ extern "C" __global__ void k_lat_abs_diff(float* out, const float* a, const floa
 // FISEdit's automatic mask where the difference maps are (edit/mask.ts): the arithmetic of
 // backend/mask-levels.ts, float64 in the same order, so the same levels and mask as the host's.
 // The reductions and the opening run in one block each (a latent map has ~10^4 positions).
+#define DOUBLE_INF __longlong_as_double(0x7ff0000000000000LL)
 __device__ __forceinline__ void block_min_max(double& lo, double& hi, double* red) {
   for (int o = 16; o > 0; o >>= 1) { lo = fmin(lo, __shfl_down_sync(0xffffffff, lo, o)); hi = fmax(hi, __shfl_down_sync(0xffffffff, hi, o)); }
   int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, warps = blockDim.x >> 5;
   if (lane == 0) { red[warp] = lo; red[32 + warp] = hi; }
   __syncthreads();
-  lo = INFINITY; hi = -INFINITY;
+  lo = DOUBLE_INF; hi = -DOUBLE_INF;
   for (int i = 0; i < warps; i++) { lo = fmin(lo, red[i]); hi = fmax(hi, red[32 + i]); }
 }
 // range[0..1] = the least and greatest value of x (NaN left out, as the host's comparisons leave it)
 extern "C" __global__ void k_mask_range(const float* x, double* range, u64 n) {
   __shared__ double red[64];
-  double lo = INFINITY, hi = -INFINITY;
+  double lo = DOUBLE_INF, hi = -DOUBLE_INF;
   for (u64 i = threadIdx.x; i < n; i += blockDim.x) { lo = fmin(lo, (double)x[i]); hi = fmax(hi, (double)x[i]); }
   block_min_max(lo, hi, red);
   if (threadIdx.x == 0) { range[0] = lo; range[1] = hi; }
@@ -576,7 +577,7 @@ extern "C" __global__ void k_mask_accumulate(double* sum, const float* x, const 
 // levels = 255 * (sum - lo) / (hi - lo) over the sums' own range, rounded half up (Math.round)
 extern "C" __global__ void k_mask_levels(const double* sum, float* levels, u64 n) {
   __shared__ double red[64];
-  double lo = INFINITY, hi = -INFINITY;
+  double lo = DOUBLE_INF, hi = -DOUBLE_INF;
   for (u64 i = threadIdx.x; i < n; i += blockDim.x) { lo = fmin(lo, sum[i]); hi = fmax(hi, sum[i]); }
   block_min_max(lo, hi, red);
   double span = hi - lo;
