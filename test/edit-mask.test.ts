@@ -146,6 +146,19 @@ describe('compositing', () => {
     assert.equal(out[3 * 3], 0.25);
   });
 
+  it('takes each pixel from the edit inside the region and from the base outside, runs at both ends included', () => {
+    const rnd = new Random(5);
+    for (const [first, last] of [[0, 0], [0, 1], [1, 0], [1, 1]]) {
+      const region = Uint8Array.from({ length: 40 }, (_, i) => (i === 0 ? first : i === 39 ? last : rnd.uniform() < 0.4 ? 1 : 0));
+      const base = Float32Array.from({ length: 40 * 3 }, (_, i) => i), edited = Float32Array.from({ length: 40 * 3 }, (_, i) => -i);
+      const baseBefore = base.slice();
+      const out = composite(base, edited, region);
+      assert.deepEqual([...out], Array.from({ length: 40 * 3 }, (_, i) => (region[Math.floor(i / 3)] ? -i : i)));
+      assert.deepEqual(base, baseBefore, 'the base image is left as it was');
+    }
+    assert.throws(() => composite(new Float32Array(6), new Float32Array(9), new Uint8Array(2)), /composite: images of 6 and 9 values for a region of 2 pixels/);
+  });
+
   it('marks exactly the pixels within the margin of an active cell, whole-cell margins or not', () => {
     const rnd = new Random(7);
     for (const [factor, margin] of [[8, 16], [8, 5], [2, 2], [1, 3], [4, 0]] as const) {

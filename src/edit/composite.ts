@@ -11,13 +11,14 @@ export function pixelRegion(mask: Uint8Array, h: number, w: number, factor: numb
   return dilate(upsample(mask, h, w, factor), h * factor, w * factor, margin);
 }
 
-/** Each position of a [h, w] mask as a factor x factor square. */
+/** Each position of a [h, w] mask as a factor x factor square (a row widened once, then copied factor times). */
 function upsample(mask: Uint8Array, h: number, w: number, factor: number): Uint8Array {
   const W = w * factor;
   const out = new Uint8Array(h * factor * W);
-  for (let y = 0; y < h * factor; y++) {
-    const src = Math.floor(y / factor) * w;
-    for (let x = 0; x < W; x++) out[y * W + x] = mask[src + Math.floor(x / factor)]!;
+  for (let y = 0; y < h; y++) {
+    const row = y * factor * W;
+    for (let x = 0; x < w; x++) if (mask[y * w + x]) out.fill(1, row + x * factor, row + (x + 1) * factor);
+    for (let k = 1; k < factor; k++) out.copyWithin(row + k * W, row, row + W);
   }
   return out;
 }
@@ -45,20 +46,24 @@ function dilateLine(src: Uint8Array, dst: Uint8Array, start: number, stride: num
   }
 }
 
-/** edited inside `region`, base outside; images channels-last [H, W, 3]. */
+/**
+ * The edited image: `edited` inside `region`, base outside (images channels-last [H, W, C]). Written
+ * into `edited`, a fresh decode the caller owns: a new array's first touch of every page cost more
+ * than the copy itself (7-8 ms against 0.5 for a 768 px image on the 2-core machine).
+ */
 export function composite(base: Float32Array, edited: Float32Array, region: Uint8Array): Float32Array {
-  const out = base.slice();
-  const c = base.length / region.length;
-  // runs of the region along rows, copied whole
-  for (let i = 0; i < region.length; ) {
-    if (!region[i]) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < region.length && region[j]) j++;
-    out.set(edited.subarray(i * c, j * c), i * c);
-    i = j;
+  if (base.length !== edited.length || base.length % region.length !== 0) {
+    throw new Error(`composite: images of ${base.length} and ${edited.length} values for a region of ${region.length} pixels`);
   }
-  return out;
+  const c = base.length / region.length;
+  // runs of pixels outside the region, copied whole from base (indexOf finds a run's end at memchr speed)
+  for (let i = 0; i < region.length; ) {
+    let j = region.indexOf(1, i);
+    if (j < 0) j = region.length;
+    if (j > i) edited.set(base.subarray(i * c, j * c), i * c);
+    if (j === region.length) break;
+    i = region.indexOf(0, j);
+    if (i < 0) break;
+  }
+  return edited;
 }
