@@ -48,8 +48,8 @@ function dilateLine(src: Uint8Array, dst: Uint8Array, start: number, stride: num
 
 /**
  * The edited image: `edited` inside `region`, base outside (images channels-last [H, W, C]). Written
- * into `edited`, a fresh decode the caller owns: a new array's first touch of every page cost more
- * than the copy itself (7-8 ms against 0.5 for a 768 px image on the 2-core machine).
+ * into `edited`, a fresh decode the caller owns, rather than into a copy of the base: one pass over
+ * the image, no new array (768 px, 2-core machine: 1.97 -> 0.83 ms, bench/results/2026-11-30-host-steps*.json).
  */
 export function composite(base: Float32Array, edited: Float32Array, region: Uint8Array): Float32Array {
   if (base.length !== edited.length || base.length % region.length !== 0) {

@@ -126,7 +126,6 @@ export class SparseContext implements StepContext {
     return keptNorm(this.ops, this.rec, norm, norm.affine(x, base?.sums && { base: base.sums, rows: this.plan.rows(h, w) }));
   }
 
-
   conv(conv: Conv2d, x: Tensor, norm?: GroupNorm, silu = false, residual?: Tensor, shift?: Tensor): Tensor {
     const ops = this.ops;
     const [n, inH, inW] = x.shape as [number, number, number, number];

@@ -12,7 +12,7 @@ import { Driver, type ArgKind } from './driver.js';
 import { DeviceBuffer, MemoryPool } from './memory.js';
 import { compileCubin } from './nvrtc.js';
 import { PinnedMemory } from './pinned.js';
-import { COPY_BLOCKS_PER_SM, COPY_CHUNK, KERNELS, KERNEL_DIR, OPS_KERNELS, PREFETCH_BLOCKS, VECTOR_BYTES } from './kernels.js';
+import { COPY_BLOCKS_PER_SM, COPY_CHUNK, KERNELS, KERNEL_DIR, LATENT_KERNELS, OPS_KERNELS, PREFETCH_BLOCKS, VECTOR_BYTES } from './kernels.js';
 import { GraphReplays, type Copy } from './replays.js';
 import { Profiler } from './profiler.js';
 
@@ -34,13 +34,14 @@ export abstract class CudaDevice {
   /** Replayable calls as CUDA graphs (replays.ts). */
   readonly replays: GraphReplays;
 
-  /** Opens the GPU and loads kernels/ops.cu for the precision's storage type. */
+  /** Opens the GPU and loads kernels/ops.cu for the precision's storage type, and kernels/latents.cu. */
   constructor(ordinal: number, readonly math: Precision) {
     this.driver = new Driver(ordinal);
     this.pool = new MemoryPool(this.driver);
     this.pinned = new PinnedMemory(this.driver);
     this.elementBytes = storageBytes(math);
     this.load('ops', OPS_KERNELS, math === 'fp16' ? ['-DFISEDIT_HALF'] : []);
+    this.load('latents', LATENT_KERNELS, []);
     this.replays = new GraphReplays({
       driver: this.driver,
       pool: this.pool,

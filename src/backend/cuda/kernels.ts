@@ -15,17 +15,8 @@ const SCALAR_KERNELS: Record<string, ArgKind[]> = {
   k_from_f32: ['ptr', 'ptr', 'u64'],
   k_to_f32: ['ptr', 'ptr', 'u64'],
   k_copy_many: ['ptr', 'i32', 'u64'],
-  k_lat_combine: ['ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'f32', 'f32', 'f32', 'f32', 'i32', 'u64'],
-  k_lat_clamp: ['ptr', 'ptr', 'f32', 'u64'],
-  k_lat_where: ['ptr', 'ptr', 'ptr', 'ptr', 'i32', 'u64'],
-  k_lat_abs_diff: ['ptr', 'ptr', 'ptr', 'i32', 'u64'],
   k_lat_sample: ['ptr', 'ptr', 'f32', 'i32', 'u64'],
   k_lat_guide: ['ptr', 'ptr', 'f32', 'i32', 'u64'],
-  k_mask_range: ['ptr', 'ptr', 'u64'],
-  k_mask_accumulate: ['ptr', 'ptr', 'ptr', 'i32', 'u64'],
-  k_mask_levels: ['ptr', 'ptr', 'u64'],
-  k_mask_counts: ['ptr', 'ptr', 'u64'],
-  k_mask_open: ['ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32'],
   k_hold: ['u64'],
 };
 /** Kernels built twice (ops.cu VECTOR_KERNEL): k_x an element per thread, k_x_v 16 bytes per thread. */
@@ -47,6 +38,18 @@ const VECTOR_KERNELS: Record<string, ArgKind[]> = {
   k_scatter_blocks: ['ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32', 'u64'],
   k_gather_rows: ['ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'u64', 'i32', 'i32', 'u64'],
   k_scatter_rows: ['ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'u64', 'i32', 'i32', 'i32', 'u64'],
+};
+/** Kernels of kernels/latents.cu (float32 vectors: compiled once, whatever the storage type). */
+export const LATENT_KERNELS: Record<string, ArgKind[]> = {
+  k_lat_combine: ['ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'f32', 'f32', 'f32', 'f32', 'i32', 'u64'],
+  k_lat_clamp: ['ptr', 'ptr', 'f32', 'u64'],
+  k_lat_where: ['ptr', 'ptr', 'ptr', 'ptr', 'i32', 'u64'],
+  k_lat_abs_diff: ['ptr', 'ptr', 'ptr', 'i32', 'u64'],
+  k_mask_range: ['ptr', 'ptr', 'u64'],
+  k_mask_accumulate: ['ptr', 'ptr', 'ptr', 'i32', 'u64'],
+  k_mask_levels: ['ptr', 'ptr', 'u64'],
+  k_mask_counts: ['ptr', 'ptr', 'u64'],
+  k_mask_open: ['ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32'],
 };
 export const OPS_KERNELS: Record<string, ArgKind[]> = {
   ...SCALAR_KERNELS,
@@ -93,7 +96,7 @@ export const WGMMA_KEY_TILE = 128;
 /** Key tiles a split of k_flash_wg64 takes at least (each split pays for loading its queries and first tile). */
 export const WGMMA_MIN_TILES_PER_SPLIT = 4;
 export const WGMMA_SHARED_BYTES = 2 * 2 * 128 * 128 + 1024;
-export const KERNELS: Record<string, ArgKind[]> = { ...OPS_KERNELS, ...ATTENTION_KERNELS, ...WGMMA_KERNELS };
+export const KERNELS: Record<string, ArgKind[]> = { ...OPS_KERNELS, ...LATENT_KERNELS, ...ATTENTION_KERNELS, ...WGMMA_KERNELS };
 /** Flash attention's key tile (kernels/attention.cu KB). */
 const FLASH_KEY_TILE = 64;
 /** Query rows of a flash-attention block per m-tile (MT) of its warps: 4 warps of 16 rows. */

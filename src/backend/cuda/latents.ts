@@ -1,8 +1,9 @@
 // LatentOps on the GPU: the sampling loop's float32 vectors in device memory, computed by the
-// k_lat_* kernels of ops.cu. A step's guidance, scheduler update and FISEdit mask merge then queue
-// behind its U-Net call, and the host goes on to queue the next step instead of waiting for a
-// download (which left the GPU idle ~1.7 ms a sparse step, bench/results/2026-11-30-edit-cuda-fp16-s5-verify.json:
-// median step 7.29 ms against 5.2 ms of graph and 0.39 ms of copies).
+// kernels of kernels/latents.cu (k_lat_sample and k_lat_guide, which touch storage, by ops.cu's). A
+// step's guidance, scheduler update and FISEdit mask merge then queue behind its U-Net call, and
+// the host goes on to queue the next step instead of waiting for a download (which left the GPU
+// idle ~1.7 ms a sparse step, bench/results/2026-11-30-edit-cuda-fp16-s5-verify.json: median step
+// 7.29 ms against 5.2 ms of graph and 0.39 ms of copies).
 import { MAX_TERMS, checkDifferenceMaps, checkOpenedMask, checkSameLength, checkTerms, guidedItems, pixelChannels, type Latent, type LatentOps, type Term } from '../latents.js';
 import { FiseditError } from '../../io/errors.js';
 import { numel, type Tensor } from '../../tensor/tensor.js';

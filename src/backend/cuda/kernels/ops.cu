@@ -258,12 +258,17 @@ extern "C" __global__ void k_group_affine(double* sums, const double* base, cons
     shift[b * c + ch] = sv(ld(beta[ch]) - (float)m * sc);
   }
 }
+// v * scale + shift for the W channels at `at` of a per (batch item, channel) affine ([N, C]), SiLU after when asked
+template <int W> __device__ __forceinline__ void affine_v(float* v, const st* scale, const st* shift, u64 at, int silu) {
+  float sc[W], sh[W];
+  ldv<W>(scale + at, sc); ldv<W>(shift + at, sh);
+  UNROLL { float a = v[k] * sc[k] + sh[k]; v[k] = silu ? silu_f(a) : a; }
+}
 template <int W> __device__ void k_channel_affine_t(const st* x, const st* scale, const st* shift, st* out, u64 per, int c, int silu, u64 n) {
   FOR_EACH_VEC(e, n) {
-    u32 j = (e / (u32)per) * c + e % c;
-    float a[W], sc[W], sh[W];
-    ldv<W>(x + e, a); ldv<W>(scale + j, sc); ldv<W>(shift + j, sh);
-    UNROLL { float v = a[k] * sc[k] + sh[k]; a[k] = silu ? silu_f(v) : v; }
+    float a[W];
+    ldv<W>(x + e, a);
+    affine_v<W>(a, scale, shift, (e / (u32)per) * c + e % c, silu);
     svv<W>(out + e, a);
   }
 }
@@ -405,12 +410,8 @@ template <int W> __device__ __forceinline__ void tile_value(const st* x, const s
     return;
   }
   ldv<W>(x + (((u64)b * h + iy) * w + ix) * c + ch, v);
-  if (scale) {
-    float sc[W], sh[W];
-    ldv<W>(scale + b * c + ch, sc); ldv<W>(shift + b * c + ch, sh);
-    UNROLL v[k] = v[k] * sc[k] + sh[k];
-  }
-  if (silu) UNROLL v[k] = silu_f(v[k]);
+  if (scale) affine_v<W>(v, scale, shift, (u64)b * c + ch, silu);
+  else if (silu) UNROLL v[k] = silu_f(v[k]);
 }
 // tiles [N*T, side, side, C] from x [N, H, W, C]; zero outside the image; affine (+silu) inside
 template <int W> __device__ void k_gather_tiles_t(const st* x, const int* origins, const st* scale, const st* shift, st* out,
@@ -486,9 +487,7 @@ template <int W> __device__ void k_gather_rows_t(const st* x, const int* idx, st
     ldv<W>(x + (b * l + idx[k]) * c + ch, a);
     svv<W>(out + e, a);
     if (affined) {
-      float sc[W], sh[W];
-      ldv<W>(scale + b * c + ch, sc); ldv<W>(shift + b * c + ch, sh);
-      UNROLL a[k] = a[k] * sc[k] + sh[k];
+      affine_v<W>(a, scale, shift, b * c + ch, 0);
       svv<W>(affined + e, a);
     }
   }
@@ -523,95 +522,6 @@ extern "C" __global__ void k_to_f32(const st* x, float* out, u64 n) {
 }
 // The sampling loop's vectors (LatentOps): float32 whatever the storage type, one thread per value.
 // sum of c_k * p_k over `terms` (1 to 4) vectors
-extern "C" __global__ void k_lat_combine(float* out, const float* p0, const float* p1, const float* p2, const float* p3, float c0, float c1, float c2, float c3, int terms, u64 n) {
-  FOR_EACH(i, n) {
-    float v = c0 * p0[i];
-    if (terms > 1) v = fmaf(c1, p1[i], v);
-    if (terms > 2) v = fmaf(c2, p2[i], v);
-    if (terms > 3) v = fmaf(c3, p3[i], v);
-    out[i] = v;
-  }
-}
-extern "C" __global__ void k_lat_clamp(float* out, const float* x, float r, u64 n) {
-  FOR_EACH(i, n) out[i] = fminf(r, fmaxf(-r, x[i]));
-}
-// x where the per-pixel mask is set, else base (channels-last, `channels` values a pixel)
-extern "C" __global__ void k_lat_where(float* out, const unsigned char* mask, const float* x, const float* base, int channels, u64 n) {
-  FOR_EACH(i, n) out[i] = mask[i / channels] ? x[i] : base[i];
-}
-extern "C" __global__ void k_lat_abs_diff(float* out, const float* a, const float* b, int channels, u64 pixels) {
-  FOR_EACH(p, pixels) {
-    float d = 0.f;
-    for (int k = 0; k < channels; k++) d += fabsf(a[p * channels + k] - b[p * channels + k]);
-    out[p] = d;
-  }
-}
-// FISEdit's automatic mask where the difference maps are (edit/mask.ts): the arithmetic of
-// backend/mask-levels.ts, float64 in the same order, so the same levels and mask as the host's.
-// The reductions and the opening run in one block each (a latent map has ~10^4 positions).
-#define DOUBLE_INF __longlong_as_double(0x7ff0000000000000LL)
-__device__ __forceinline__ void block_min_max(double& lo, double& hi, double* red) {
-  for (int o = 16; o > 0; o >>= 1) { lo = fmin(lo, __shfl_down_sync(0xffffffff, lo, o)); hi = fmax(hi, __shfl_down_sync(0xffffffff, hi, o)); }
-  int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, warps = blockDim.x >> 5;
-  if (lane == 0) { red[warp] = lo; red[32 + warp] = hi; }
-  __syncthreads();
-  lo = DOUBLE_INF; hi = -DOUBLE_INF;
-  for (int i = 0; i < warps; i++) { lo = fmin(lo, red[i]); hi = fmax(hi, red[32 + i]); }
-}
-// range[0..1] = the least and greatest value of x (NaN left out, as the host's comparisons leave it)
-extern "C" __global__ void k_mask_range(const float* x, double* range, u64 n) {
-  __shared__ double red[64];
-  double lo = DOUBLE_INF, hi = -DOUBLE_INF;
-  for (u64 i = threadIdx.x; i < n; i += blockDim.x) { lo = fmin(lo, (double)x[i]); hi = fmax(hi, (double)x[i]); }
-  block_min_max(lo, hi, red);
-  if (threadIdx.x == 0) { range[0] = lo; range[1] = hi; }
-}
-// sum (+)= (x - lo) / (hi - lo), 0 where the map is constant; `first` starts the sum
-extern "C" __global__ void k_mask_accumulate(double* sum, const float* x, const double* range, int first, u64 n) {
-  double lo = range[0], span = range[1] - lo;
-  FOR_EACH(i, n) {
-    double v = span > 0 ? ((double)x[i] - lo) / span : 0.0;
-    sum[i] = first ? v : sum[i] + v;
-  }
-}
-// levels = 255 * (sum - lo) / (hi - lo) over the sums' own range, rounded half up (Math.round)
-extern "C" __global__ void k_mask_levels(const double* sum, float* levels, u64 n) {
-  __shared__ double red[64];
-  double lo = DOUBLE_INF, hi = -DOUBLE_INF;
-  for (u64 i = threadIdx.x; i < n; i += blockDim.x) { lo = fmin(lo, sum[i]); hi = fmax(hi, sum[i]); }
-  block_min_max(lo, hi, red);
-  double span = hi - lo;
-  for (u64 i = threadIdx.x; i < n; i += blockDim.x) {
-    double s = (span > 0 ? (sum[i] - lo) / span : 0.0) * 255, f = floor(s);
-    levels[i] = (float)(s - f >= 0.5 ? f + 1 : f);
-  }
-}
-// how many positions have each level, as floats (exact up to 2^24 positions)
-extern "C" __global__ void k_mask_counts(const float* levels, float* counts, u64 n) {
-  __shared__ int c[256];
-  for (int i = threadIdx.x; i < 256; i += blockDim.x) c[i] = 0;
-  __syncthreads();
-  for (u64 i = threadIdx.x; i < n; i += blockDim.x) atomicAdd(&c[(int)levels[i]], 1);
-  __syncthreads();
-  for (int i = threadIdx.x; i < 256; i += blockDim.x) counts[i] = (float)c[i];
-}
-// the positions whose level `keep` flags, opened with a 2x2 square (the union of the 2x2 squares
-// inside them); scratch: 2 * h * w bytes
-extern "C" __global__ void k_mask_open(const float* levels, const unsigned char* keep, unsigned char* scratch, float* mask, int h, int w) {
-  u32 n = (u32)h * w;
-  unsigned char *m = scratch, *e = scratch + n;
-  for (u32 p = threadIdx.x; p < n; p += blockDim.x) m[p] = keep[(int)levels[p]];
-  __syncthreads();
-  for (u32 p = threadIdx.x; p < n; p += blockDim.x) {
-    int y = p / w, x = p % w;
-    e[p] = y + 1 < h && x + 1 < w ? m[p] & m[p + 1] & m[p + w] & m[p + w + 1] : 0;
-  }
-  __syncthreads();
-  for (u32 p = threadIdx.x; p < n; p += blockDim.x) {
-    int y = p / w, x = p % w;
-    mask[p] = (e[p] | (y > 0 ? e[p - w] : 0) | (x > 0 ? e[p - 1] : 0) | (y > 0 && x > 0 ? e[p - w - 1] : 0)) ? 1.f : 0.f;
-  }
-}
 // the U-Net's sample: `copies` batch items of scale * x in storage
 extern "C" __global__ void k_lat_sample(st* out, const float* x, float scale, int copies, u64 n) {
   FOR_EACH(i, n) {
