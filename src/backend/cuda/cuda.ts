@@ -54,11 +54,6 @@ export interface CudaOptions {
   /** fp16 on Hopper (sm_90): attention with head dim 64 (SD 2) by the warpgroup-MMA kernel (default true). */
   wgmmaAttention?: boolean;
   /**
-   * Warpgroups (64 query rows each) a block of the warpgroup-MMA attention takes where its keys are
-   * not split: 3 (default) shares each K and V tile among 192 rows, 1 gives each 64 rows its own.
-   */
-  wgmmaWarpgroups?: 1 | 3;
-  /**
    * Convolutions other than 1x1: by cuDNN, by im2col + cuBLASLt GEMM, or 'auto' (default): cuDNN in
    * graphs and, eagerly, where the im2col buffer would pass IM2COL_EAGER_MAX_BYTES. cuDNN's kernels
    * are faster and need no buffer, but each call costs ~0.2 ms of host time, which a graph pays once
@@ -76,7 +71,6 @@ export class CudaBackend extends CudaDevice implements Backend {
   private readonly workspaces: DeviceBuffer[];
   readonly flash: boolean;
   readonly flashRowsPerWarp: 16 | 32 | 'auto';
-  private readonly wgmmaWarpgroups: 1 | 3;
   readonly wgmma: boolean;
   readonly convolution: ConvolutionMode;
   readonly latents: CudaLatents;
@@ -87,7 +81,6 @@ export class CudaBackend extends CudaDevice implements Backend {
     const half = this.math === 'fp16';
     this.flash = half && (o.flashAttention ?? true);
     this.flashRowsPerWarp = o.flashRowsPerWarp ?? 'auto';
-    this.wgmmaWarpgroups = o.wgmmaWarpgroups ?? 3;
     this.wgmma = this.flash && this.driver.computeCapability[0] === 9 && (o.wgmmaAttention ?? true);
     this.convolution = o.convolution ?? 'auto';
     this.latents = new CudaLatents({
@@ -116,7 +109,7 @@ export class CudaBackend extends CudaDevice implements Backend {
     }
     if (this.wgmma) {
       this.load('attention-sm90', WGMMA_KERNELS, ['--use_fast_math'], 'sm_90a'); // wgmma needs the arch-specific target
-      for (const k of ['k_flash_wg64', 'k_flash_wg64x3']) this.driver.allowSharedMemory(this.fns.get(k), k, WGMMA_SHARED_BYTES);
+      this.driver.allowSharedMemory(this.fns.get('k_flash_wg64'), 'k_flash_wg64', WGMMA_SHARED_BYTES);
     }
   }
 
@@ -303,8 +296,7 @@ export class CudaBackend extends CudaDevice implements Backend {
     const tiles = Math.ceil(lk / WGMMA_KEY_TILE);
     const splits = Math.max(1, Math.min(Math.floor((2 * this.driver.multiprocessors) / blocks), Math.floor(tiles / WGMMA_MIN_TILES_PER_SPLIT)));
     if (splits === 1) {
-      const wg = this.wgmmaWarpgroups, kernel = wg === 3 ? 'k_flash_wg64x3' : 'k_flash_wg64';
-      this.run(kernel, 0, [...args, 1, 0, 0], 128 * wg, Math.ceil(lq / (WGMMA_QUERY_ROWS * wg)), WGMMA_SHARED_BYTES, batch * heads, detail);
+      this.run('k_flash_wg64', 0, [...args, 1, 0, 0], 128, rowBlocks, WGMMA_SHARED_BYTES, batch * heads, detail);
       return;
     }
     this.tidy(() => {

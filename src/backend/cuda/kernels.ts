@@ -85,10 +85,9 @@ export const FLASH_WIDE_MAX_DIM = 64;
 const FLASH_ARGS: ArgKind[] = ['ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32', 'f32'];
 export const FLASH_KERNELS = [...FLASH_DIMS.map((dp) => `k_flash_${dp}_1`), ...FLASH_DIMS.filter((dp) => dp <= FLASH_WIDE_MAX_DIM).map((dp) => `k_flash_${dp}_2`)];
 export const ATTENTION_KERNELS: Record<string, ArgKind[]> = Object.fromEntries(FLASH_KERNELS.map((k) => [k, FLASH_ARGS]));
-/** kernels/attention-sm90.cu: head dim 64 on Hopper's warpgroup MMA; 64 (x3: 192) query rows a block, two stages of K and V tiles of 128 rows (+1 KiB for alignment). */
+/** kernels/attention-sm90.cu: head dim 64 on Hopper's warpgroup MMA; 64 query rows a block, two stages of K and V tiles of 128 rows (+1 KiB for alignment). */
 export const WGMMA_KERNELS: Record<string, ArgKind[]> = {
   k_flash_wg64: [...FLASH_ARGS, 'i32', 'ptr', 'ptr'],
-  k_flash_wg64x3: [...FLASH_ARGS, 'i32', 'ptr', 'ptr'],
   k_flash_combine: ['ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32'],
 };
 export const WGMMA_QUERY_ROWS = 64;

@@ -57,7 +57,7 @@ __device__ __forceinline__ void wgmma_pv(float* c, const u32* a, unsigned long l
 }
 
 __device__ __forceinline__ void load_tile(u32 Kt, u32 Vt, const __half* kb, const __half* vb, int k0, int lk, int width) {
-  for (int i = threadIdx.x; i < WG_KB * 8; i += blockDim.x) {
+  for (int i = threadIdx.x; i < WG_KB * 8; i += 128) {
     int r = i >> 3, j = i & 7;
     bool ok = k0 + r < lk;
     size_t off = ok ? (size_t)(k0 + r) * width + j * 8 : 0;
@@ -68,19 +68,17 @@ __device__ __forceinline__ void load_tile(u32 Kt, u32 Vt, const __half* kb, cons
   asm volatile("cp.async.commit_group;\n");
 }
 
-// NWG warpgroups a block, each with its own 64 query rows, all reading the block's K and V tiles:
-// the tiles come from L2 once for 64 * NWG rows instead of once for 64.
-template <int NWG>
-__device__ __forceinline__ void flash_wg64(const __half* q, const __half* k, const __half* v, __half* out, int lq, int lk,
-                                           int width, int heads, float scale, int splits, float* part_o, float* part_lse) {
+extern "C" __global__ void __launch_bounds__(128) k_flash_wg64(const __half* q, const __half* k, const __half* v, __half* out,
+                                                               int lq, int lk, int width, int d, int heads, float scale,
+                                                               int splits, float* part_o, float* part_lse) {
   extern __shared__ unsigned char smem[];
   // the swizzle pattern repeats every 1024 bytes: tiles start on a 1024-byte boundary
   const u32 base = ((u32)__cvta_generic_to_shared(smem) + 1023) & ~1023u;  // [2 stages][K, V] tiles
 
   const int bh = blockIdx.y, b = bh / heads, h = bh % heads;
   const int warp = threadIdx.x >> 5, lane = threadIdx.x & 31, g = lane >> 2, c2 = (lane & 3) * 2;
-  const int row_blocks = (lq + 64 * NWG - 1) / (64 * NWG), split = blockIdx.x / row_blocks;
-  const int row0 = (blockIdx.x % row_blocks) * 64 * NWG + warp * 16;  // warpgroup warp / 4 takes rows 64 (warp / 4) ..
+  const int row_blocks = (lq + 63) / 64, split = blockIdx.x / row_blocks;
+  const int row0 = (blockIdx.x % row_blocks) * 64 + warp * 16;
   // this block's key tiles: [t0, t1) of the split
   const int all_tiles = (lk + WG_KB - 1) / WG_KB, per = (all_tiles + splits - 1) / splits;
   const int t0 = split * per, t1 = min(all_tiles, t0 + per);
@@ -197,19 +195,6 @@ __device__ __forceinline__ void flash_wg64(const __half* q, const __half* k, con
     if (r < lq) *(u32*)(ob + (size_t)r * width + col) = pack(o[4 * j] * i0, o[4 * j + 1] * i0);
     if (r + 8 < lq) *(u32*)(ob + (size_t)(r + 8) * width + col) = pack(o[4 * j + 2] * i1, o[4 * j + 3] * i1);
   }
-}
-
-extern "C" __global__ void __launch_bounds__(128) k_flash_wg64(const __half* q, const __half* k, const __half* v, __half* out,
-                                                               int lq, int lk, int width, int d, int heads, float scale,
-                                                               int splits, float* part_o, float* part_lse) {
-  flash_wg64<1>(q, k, v, out, lq, lk, width, heads, scale, splits, part_o, part_lse);
-}
-// three warpgroups (192 query rows) a block, one block an SM (138 registers a thread): as many
-// warpgroups an SM as three one-warpgroup blocks, a third of the K and V traffic
-extern "C" __global__ void __launch_bounds__(384, 1) k_flash_wg64x3(const __half* q, const __half* k, const __half* v, __half* out,
-                                                                    int lq, int lk, int width, int d, int heads, float scale,
-                                                                    int splits, float* part_o, float* part_lse) {
-  flash_wg64<3>(q, k, v, out, lq, lk, width, heads, scale, splits, part_o, part_lse);
 }
 
 // Merges the key splits of k_flash_wg64: out = sum_s w_s O_s / sum_s w_s with w_s = exp(lse_s - max).
