@@ -259,7 +259,7 @@ if (probe && parts.has('host')) {
 // Whole edits as the issue states them: a fresh 50-step session, each edit k = 10 dense steps (the
 // automatic mask, cut at a target size) then 40 sparse steps and the decode, timed from the call to
 // the image (graph captures, mask, compositing and all).
-const wholeEdits: Record<string, number | string>[] = [];
+const wholeEdits: Record<string, unknown>[] = [];
 /** Where a dense step of an edit goes (recording the new version's cache, cross-attention control): the last whole edit's sixth step, op by op. */
 let denseEditProfile: { op: string; ms: number; count: number }[] = [];
 let denseEditProfileMs = 0;
@@ -281,6 +281,7 @@ if (parts.has('whole')) {
         console.log(`dense edit step profile (${p.totalMs.toFixed(2)} ms in all):`, JSON.stringify(denseEditProfile));
       }
     };
+    gpu.hostCosts.take(); // from here: this edit's
     const t0 = performance.now();
     const v = s50.edit(prompts[i]!, { from: 0, norm, threshold: { targetSize }, denseSteps: 10, onStep });
     const wallS = (performance.now() - t0) / 1000;
@@ -290,6 +291,7 @@ if (parts.has('whole')) {
       sparseStepMsMean: +(v.timings.sparseMs / v.timings.sparseSteps).toFixed(1),
       maskMs: +v.timings.maskMs.toFixed(1), firstSparseStepMs: +v.timings.firstSparseStepMs.toFixed(1),
       ...(profiled ? { profiledStep: 6 } : {}),
+      hostCosts: gpu.hostCosts.take(), // in cuBLASLt and cuDNN calls: new shapes' plans and first calls
     };
     console.log('whole 50-step edit:', JSON.stringify(r));
     wholeEdits.push(r);

@@ -13,7 +13,7 @@ import { writeResult } from './output.js';
 const WORKSPACE = 32 * 2 ** 20, SHAPES = 40, OUT = 1280, K = 1280, MAX_ROWS = 2048;
 const gpu = new CudaBackend();
 const driver = gpu.driver;
-const lt = new CublasLt('fp16', gpu.pool.alloc(WORKSPACE).ptr, WORKSPACE, driver.stream);
+const lt = new CublasLt('fp16', gpu.pool.alloc(WORKSPACE).ptr, WORKSPACE, driver.stream, gpu.hostCosts);
 const x = gpu.zeros([MAX_ROWS, K]), w = gpu.zeros([OUT, K]), b = gpu.zeros([OUT]), y = gpu.zeros([MAX_ROWS, OUT]);
 const ptr = (t: { storage: unknown }) => (t.storage as { ptr: number }).ptr;
 let next = 17;

@@ -22,7 +22,7 @@ const shapes: [number, number, number][] = [
 
 const gpu = new CudaBackend();
 const driver = gpu.driver;
-const lt = new CublasLt('fp16', gpu.pool.alloc(WORKSPACE).ptr, WORKSPACE, driver.stream);
+const lt = new CublasLt('fp16', gpu.pool.alloc(WORKSPACE).ptr, WORKSPACE, driver.stream, gpu.hostCosts);
 const rnd = new Random(3);
 
 const results = shapes.map(([rows, out, k]) => {

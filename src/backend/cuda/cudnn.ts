@@ -5,6 +5,7 @@
 // bias and a residual are fused into the convolution where the chosen algorithm allows it (implicit
 // precomputed GEMM), else added by cudnnAddTensor. fp16 data accumulates in float (cuDNN's pseudo-half mode).
 import { FiseditError } from '../../io/errors.js';
+import type { HostCosts } from './host-costs.js';
 import { bindFunctions, loadLibrary } from './libs.js';
 import type { Precision } from './precision.js';
 
@@ -31,6 +32,8 @@ export interface ConvShape {
 interface Plan {
   x: unknown; w: unknown; y: unknown; bias: unknown; conv: unknown;
   algo: number;
+  /** Whether a convolution ran with it (the first one costs milliseconds of host time). */
+  used: boolean;
 }
 
 export class Cudnn {
@@ -53,7 +56,7 @@ export class Cudnn {
   private readonly one = new Float32Array([1]);
   private readonly zero = new Float32Array([0]);
 
-  constructor(precision: Precision, stream: unknown, private readonly workspace: number, private readonly workspaceBytes: number) {
+  constructor(precision: Precision, stream: unknown, private readonly workspace: number, private readonly workspaceBytes: number, private readonly costs: HostCosts) {
     const lib = loadLibrary('cuDNN (libcudnn)', ['libcudnn.so.9', 'libcudnn.so']);
     const decl: Record<string, string> = {
       create: 'int cudnnCreate(_Out_ void **h)',
@@ -102,8 +105,10 @@ export class Cudnn {
 
   private plan(s: ConvShape): Plan {
     const key = Object.values(s).join(',');
-    let p = this.plans.get(key);
-    if (p) return p;
+    return this.plans.get(key) ?? this.costs.time('cuDNN plan', () => this.newPlan(key, s));
+  }
+
+  private newPlan(key: string, s: ConvShape): Plan {
     const x = this.tensor(s.n, s.ci, s.h, s.w), y = this.tensor(s.n, s.co, s.ho, s.wo), bias = this.tensor(1, s.co, 1, 1);
     const wd = [null], cd = [null];
     this.check('cudnnCreateFilterDescriptor', this.f.filterCreate!(wd));
@@ -116,7 +121,7 @@ export class Cudnn {
       algo = this.preferred !== undefined && this.fits(x, wd[0], cd[0], y, this.preferred) ? this.preferred : this.heuristic(x, wd[0], cd[0], y, s);
       this.algorithms.set(algorithmKey(s), algo);
     }
-    p = { x, w: wd[0], y, bias, conv: cd[0], algo };
+    const p = { x, w: wd[0], y, bias, conv: cd[0], algo, used: false };
     this.plans.set(key, p);
     return p;
   }
@@ -138,7 +143,7 @@ export class Cudnn {
   /** Whether an algorithm chosen for another batch size supports this shape within our workspace. */
   private fits(x: unknown, w: unknown, conv: unknown, y: unknown, algo: number): boolean {
     const bytes = [0];
-    return this.f.workspaceSize!(this.handle, x, w, conv, y, algo, bytes) === 0 && bytes[0]! <= this.workspaceBytes;
+    return this.costs.time('cuDNN workspace query', () => this.f.workspaceSize!(this.handle, x, w, conv, y, algo, bytes)) === 0 && bytes[0]! <= this.workspaceBytes;
   }
 
   /**
@@ -147,6 +152,12 @@ export class Cudnn {
    */
   forward(s: ConvShape, x: number, w: number, y: number, bias: number, residual = 0): void {
     const p = this.plan(s);
+    if (p.used) return this.run(p, x, w, y, bias, residual);
+    this.costs.time('cuDNN first forward', () => this.run(p, x, w, y, bias, residual));
+    p.used = true;
+  }
+
+  private run(p: Plan, x: number, w: number, y: number, bias: number, residual: number): void {
     // the fused call (y = conv + alpha2 z + bias) takes an identity activation only with implicit precomputed GEMM
     if (bias && p.algo === IMPLICIT_PRECOMP_GEMM) {
       this.check('cudnnConvolutionBiasActivationForward', this.f.forwardBias!(this.handle, this.one, p.x, x, p.w, w, p.conv, p.algo, this.workspace, this.workspaceBytes, residual ? this.one : this.zero, p.y, residual || y, p.bias, bias, this.activation, p.y, y));
