@@ -139,12 +139,6 @@ export interface Backend {
   /** The sampling loop's float32 vectors (latents, scheduler history), kept where this backend computes. */
   readonly latents: LatentOps;
 
-  /**
-   * Called as each sampling step is queued: a backend whose device still runs earlier work may use
-   * the host's time to prepare for shapes likely to come (cuda: cuBLASLt algorithms for row counts
-   * not met yet, which recording an edit's sparse steps would otherwise pay for). Optional.
-   */
-  warmUp?(): void;
   /** Host float32 data in the given (channels-last) shape -> a tensor on this backend. */
   fromHost(data: Float32Array, shape: readonly number[]): Tensor;
   toHost(t: Tensor): Float32Array;

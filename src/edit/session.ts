@@ -313,7 +313,6 @@ export class EditSession {
     let kept = false;
     try {
       for (let i = 0; i < steps; i++) {
-        this.ops.warmUp?.(); // while the device computes the steps queued before
         const rec = this.startStep(cache, x, scheduler);
         const record = { condItem: condItem(settings), recordProbs: i < recordSteps };
         const call: UNetCall = (u, e, c) => recorder.run(u, e, c, NOTHING, rec, `record ${record.recordProbs}`, (_b, r) => new RecordingContext(this.ops, r, record));
@@ -381,7 +380,6 @@ export class EditSession {
     let kept = false;
     try {
       for (let i = 0; i < s.steps; i++) {
-        this.ops.warmUp?.(); // while the device computes the steps queued before
         const baseStep = streamed ? streamed.at(i) : baseCache.steps[i]!;
         const steps = sparseSteps;
         const sparse = steps !== undefined;

@@ -9,7 +9,7 @@
 import { FiseditError } from '../../io/errors.js';
 import type { HostCosts } from './host-costs.js';
 import { bindFunctions, checkCublas, loadLibrary } from './libs.js';
-import { gemmTypes, storageBytes, type Precision } from './precision.js';
+import { gemmTypes, type Precision } from './precision.js';
 
 const DESC_TRANSA = 3;
 const DESC_TRANSB = 4;
@@ -25,12 +25,6 @@ const ALGO_BYTES = 64;
 /** Shapes that share an algorithm: all but the column count, which is rounded up to a power of two. */
 function familyKey(ta: number, tb: number, m: number, n: number, k: number, lda: number, ldb: number, ldc: number, bias: boolean): string {
   return `${ta},${tb},${m},${2 ** Math.ceil(Math.log2(n))},${k},${lda},${ldb},${ldc},${bias}`;
-}
-
-interface GemmBase {
-  ta: number; tb: number; m: number; k: number; lda: number; ldb: number; ldc: number; bias: boolean;
-  /** The largest column count seen. */
-  columns: number;
 }
 
 interface Plan {
@@ -50,13 +44,10 @@ export class CublasLt {
   private readonly plans = new Map<string, Plan>();
   /** Algorithms by shape with the column count rounded up to a power of two. */
   private readonly algorithms = new Map<string, Uint8Array>();
-  /** The shapes seen, the column count aside (with the largest count seen): what warm() prepares. */
-  private readonly bases = new Map<string, GemmBase>();
   private readonly one = new Float32Array([1]);
   private readonly zero = new Float32Array([0]);
   private readonly ptr = new BigUint64Array(1);
   private readonly types: ReturnType<typeof gemmTypes>;
-  private readonly elementBytes: number;
 
   constructor(precision: Precision, private readonly workspace: number, private readonly workspaceBytes: number, private readonly stream: unknown, private readonly costs: HostCosts) {
     const lib = loadLibrary('cuBLASLt (libcublasLt)', ['libcublasLt.so.13', 'libcublasLt.so.12', 'libcublasLt.so']);
@@ -73,7 +64,6 @@ export class CublasLt {
     };
     this.f = bindFunctions(lib, decl);
     this.types = gemmTypes(precision);
-    this.elementBytes = storageBytes(precision);
     const h = [null];
     checkCublas('cublasLtCreate', this.f.create!(h));
     this.handle = h[0];
@@ -106,10 +96,6 @@ export class CublasLt {
     const b = tb ? this.layout(n, k, ldb) : this.layout(k, n, ldb);
     const d = this.layout(m, n, ldc);
     const family = familyKey(ta, tb, m, n, k, lda, ldb, ldc, bias);
-    const base = `${ta},${tb},${m},${k},${lda},${ldb},${ldc},${bias}`;
-    const seen = this.bases.get(base);
-    if (!seen) this.bases.set(base, { ta, tb, m, k, lda, ldb, ldc, bias, columns: n });
-    else seen.columns = Math.max(seen.columns, n);
     let algo = this.algorithms.get(family);
     if (!algo || !this.supports(desc, a, b, d, algo)) {
       const results = new Uint8Array(HEURISTIC_BYTES);
@@ -123,38 +109,6 @@ export class CublasLt {
     const p = { desc, a, b, d, algo, used: false };
     this.plans.set(key, p);
     return p;
-  }
-
-  /**
-   * Prepares, for the shapes seen so far, the column-count octaves not seen yet (up to the largest
-   * count seen), while the host would otherwise wait for queued work: the heuristic's choice and a
-   * first matmul (which loads the algorithm's kernel: milliseconds the first time in a process, and
-   * a capture of a sparse step meets ~30 new octaves an edit, bench/results/2026-11-30-edit-cuda-fp16-host-costs.json).
-   * The matmuls run on `stream` over scratch memory no other work uses (their results are
-   * meaningless) with a workspace of their own; octaves whose operands do not fit the scratch are
-   * left to their first real call. Stops when `stop()` says so (checked before each); returns the
-   * octaves prepared.
-   */
-  warm(stream: unknown, scratch: number, scratchBytes: number, workspace: number, stop: () => boolean): number {
-    let prepared = 0;
-    for (const g of [...this.bases.values()]) {
-      for (let octave = 0; 2 ** (octave - 1) < g.columns; octave++) {
-        if (stop()) return prepared;
-        const n = octave ? 2 ** (octave - 1) + 1 : 1; // the octave's smallest count
-        if (this.algorithms.has(familyKey(g.ta, g.tb, g.m, n, g.k, g.lda, g.ldb, g.ldc, g.bias))) continue;
-        const elements = g.lda * (g.ta ? g.m : g.k) + g.ldb * (g.tb ? g.k : n) + g.ldc * n + g.m;
-        if (elements * this.elementBytes > scratchBytes) continue;
-        const p = this.plan(g.ta, g.tb, g.m, n, g.k, g.lda, g.ldb, g.ldc, g.bias);
-        if (g.bias) {
-          this.ptr[0] = BigInt(scratch);
-          checkCublas('set BIAS_POINTER', this.f.descSet!(p.desc, DESC_BIAS_POINTER, this.ptr, 8));
-        }
-        checkCublas('cublasLtMatmul', this.f.matmul!(this.handle, p.desc, this.one, scratch, p.a, scratch, p.b, this.zero, scratch, p.d, scratch, p.d, p.algo, workspace, this.workspaceBytes, stream));
-        p.used = true;
-        prepared++;
-      }
-    }
-    return prepared;
   }
 
   /** Plans a GEMM shape (descriptors, algorithm) without running it: what gemm() does first for a new shape. */

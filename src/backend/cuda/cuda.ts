@@ -35,10 +35,6 @@ const IM2COL_EAGER_MAX_BYTES = 128 * 2 ** 20;
  * is ahead at every width).
  */
 const GEMM_CONV_MAX_ROWS = 400, GEMM_CONV_MIN_CHANNELS = 640;
-/** Scratch memory of warmUp's matmuls (their operands; a shape whose operands need more waits for its first real call). */
-const WARM_SCRATCH_BYTES = 64 * 2 ** 20;
-/** Host time one warmUp call takes at most (it stops sooner when the device catches up). */
-const WARM_MAX_MS = 20;
 /** Scratch memory cuDNN's convolution algorithms may use. */
 const CUDNN_WORKSPACE_BYTES = 64 * 2 ** 20;
 export type ConvolutionMode = 'auto' | 'cudnn' | 'gemm';
@@ -75,10 +71,6 @@ export class CudaBackend extends CudaDevice implements Backend {
   private readonly dnn: Cudnn;
   /** Host time in cuBLASLt and cuDNN calls by kind (new plans, first calls): benches read it. */
   readonly hostCosts = new HostCosts();
-  /** warmUp's matmul operands and workspace (WARM_SCRATCH_BYTES + LT_WORKSPACE_BYTES), from its first call on. */
-  private warmScratch: number | undefined;
-  /** An event after the work queued before warmUp's last call. */
-  private warmMark: unknown;
   private readonly workspaces: DeviceBuffer[];
   readonly flash: boolean;
   readonly flashRowsPerWarp: 16 | 32 | 'auto';
@@ -121,40 +113,6 @@ export class CudaBackend extends CudaDevice implements Backend {
     if (this.wgmma) {
       this.load('attention-sm90', WGMMA_KERNELS, ['--use_fast_math'], 'sm_90a'); // wgmma needs the arch-specific target
       this.driver.allowSharedMemory(this.fns.get('k_flash_wg64'), 'k_flash_wg64', WGMMA_SHARED_BYTES);
-    }
-  }
-
-  /**
-   * Prepares cuBLASLt's algorithms for the row counts (by octave) the GEMM shapes seen so far have
-   * not met yet: what recording an edit's sparse steps would otherwise pay in its capture (a
-   * heuristic, and a first matmul that may load a kernel: milliseconds). Called as each step is
-   * queued, it works only while the device still runs work queued before the previous call (so the
-   * device never waits for it: the host would wait in the next launch anyway), at most WARM_MAX_MS.
-   * Its matmuls run on a stream of their own beside the queued work, over memory of their own
-   * (allocated at the first call and kept); without that memory it does nothing. `untilIdle: false`
-   * (tests) prepares regardless of the queue, within WARM_MAX_MS.
-   */
-  warmUp({ untilIdle = true } = {}): void {
-    if (this.capturing || this.math !== 'fp16') return;
-    if (this.warmScratch === undefined) {
-      try {
-        this.warmScratch = this.driver.alloc(WARM_SCRATCH_BYTES + LT_WORKSPACE_BYTES);
-      } catch {
-        return; // no memory to spare: the shapes are prepared at their first call, as without warm-up
-      }
-    }
-    const scratch = this.warmScratch, earlier = this.warmMark, t0 = performance.now();
-    this.warmMark = this.driver.event(false);
-    this.driver.record(this.warmMark);
-    if (untilIdle && (earlier === undefined || this.driver.done(earlier))) {
-      if (earlier !== undefined) this.driver.destroyEvent(earlier);
-      return;
-    }
-    const stop = () => performance.now() - t0 > WARM_MAX_MS || (earlier !== undefined && this.driver.done(earlier));
-    try {
-      this.hostCosts.during('warm-up: ', () => this.driver.aside((stream) => this.lt.warm(stream, scratch, WARM_SCRATCH_BYTES, scratch + WARM_SCRATCH_BYTES, stop)));
-    } finally {
-      if (earlier !== undefined) this.driver.destroyEvent(earlier);
     }
   }
 

@@ -32,7 +32,7 @@ export interface ConvShape {
 interface Plan {
   x: unknown; w: unknown; y: unknown; bias: unknown; conv: unknown;
   algo: number;
-  /** Whether a convolution ran with it (the first one costs milliseconds of host time). */
+  /** Whether a convolution ran with it (the first one costs more host time). */
   used: boolean;
 }
 

@@ -38,8 +38,6 @@ export class Driver {
   readonly stream: unknown;
   /** Work that overlaps the work on `stream` (behind(); created on first use). */
   private side: unknown;
-  /** Work the host waits for alone (aside(); created on first use): not queued behind the side stream's prefetches. */
-  private apart: unknown;
 
   constructor(ordinal = 0) {
     const lib = loadLibrary('the NVIDIA driver (libcuda)', ['libcuda.so.1', 'libcuda.so']);
@@ -250,31 +248,22 @@ export class Driver {
   }
 
   /**
-   * Host -> device now, aside, returning when done: outside the main stream's order,
+   * Host -> device now, on the second stream, returning when done: outside the main stream's order,
    * so legal while it is being captured. Only for memory no queued or recorded work holds.
    */
   uploadNow(dst: number, src: ArrayBufferView): void {
-    this.aside((side) => this.upload(dst, src, side));
-  }
-
-  /**
-   * f's work on a stream of its own, not ordered after the main stream's (both run at once), and
-   * the host waits for it. Only for memory no queued or recorded work holds.
-   */
-  aside(f: (stream: unknown) => void): void {
-    this.apart ??= this.newStream();
-    f(this.apart);
-    this.synchronize(this.apart);
+    const side = this.sideStream();
+    this.upload(dst, src, side);
+    this.synchronize(side);
   }
 
   private sideStream(): unknown {
-    return (this.side ??= this.newStream());
-  }
-
-  private newStream(): unknown {
-    const s = [null];
-    this.check('cuStreamCreate', this.f.cuStreamCreate!(s, 1)); // CU_STREAM_NON_BLOCKING: never waits for the legacy stream
-    return s[0];
+    if (!this.side) {
+      const s = [null];
+      this.check('cuStreamCreate', this.f.cuStreamCreate!(s, 1)); // CU_STREAM_NON_BLOCKING: never waits for the legacy stream
+      this.side = s[0];
+    }
+    return this.side;
   }
 
   /** Work queued on the main stream from now on waits for the event (the host does not). The event is then released. */

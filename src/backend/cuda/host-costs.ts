@@ -1,6 +1,7 @@
-// Host time spent in the GPU libraries' calls, by kind (a new cuBLASLt plan, its first matmul, later
-// matmuls; the same for cuDNN): what recording an edit's graphs pays for shapes it has not seen.
-// Always on: a performance.now() pair per library call. Benches read and reset it with take().
+// Host time spent in the GPU libraries' calls that meet a shape for the first time, by kind (a new
+// cuBLASLt plan, its heuristic, its first matmul; a new cuDNN plan, its workspace query, its first
+// convolution): what recording an edit's graphs pays for shapes it has not seen. Always on (a
+// performance.now() pair per such call; known shapes are not timed). Benches read and reset it with take().
 export interface HostCost {
   calls: number;
   ms: number;
@@ -8,18 +9,6 @@ export interface HostCost {
 
 export class HostCosts {
   private costs = new Map<string, HostCost>();
-  private prefix = '';
-
-  /** f(), the costs inside it kept under `prefix` + their kind (e.g. a warm-up's apart from an edit's). */
-  during<T>(prefix: string, f: () => T): T {
-    const outer = this.prefix;
-    this.prefix = prefix;
-    try {
-      return f();
-    } finally {
-      this.prefix = outer;
-    }
-  }
 
   /** f(), its wall time added under `what`. */
   time<T>(what: string, f: () => T): T {
@@ -27,11 +16,10 @@ export class HostCosts {
     try {
       return f();
     } finally {
-      const key = this.prefix + what;
-      const c = this.costs.get(key) ?? { calls: 0, ms: 0 };
+      const c = this.costs.get(what) ?? { calls: 0, ms: 0 };
       c.calls++;
       c.ms += performance.now() - t0;
-      this.costs.set(key, c);
+      this.costs.set(what, c);
     }
   }
 
