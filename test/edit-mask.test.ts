@@ -43,6 +43,20 @@ describe('automatic mask recipe', () => {
     assert.throws(() => equalisedLevels(counts, 1.5), /target edit size must be between 0 and 1/);
   });
 
+  it('never keeps the lowest level: most pixels unchanged give a small mask, not the whole image', () => {
+    // 75% of the pixels at level 0 (the SD 2 768 px "wolf" edit of bench:edit came out as a full mask)
+    const counts = new Float64Array(256);
+    counts[0] = 750; counts[120] = 100; counts[200] = 150;
+    const keep = equalisedLevels(counts, 0.3);
+    assert.equal(keep[0], 0);
+    assert.equal(keep[120], 0, 'level 120 maps to (850 - 750) / 250 = 40% of the range: below the 70% cut');
+    assert.equal(keep[200], 1);
+    let kept = 0;
+    counts.forEach((c, v) => (kept += keep[v]! * c));
+    assert.equal(kept, 150, `kept ${kept} of 1000`);
+    assert.equal(equalisedLevels(Float64Array.from({ length: 256 }, (_, v) => (v === 7 ? 10 : 0)), 0.3).reduce((a, b) => a + b, 0), 0, 'one level: nothing stands out');
+  });
+
   it('opens with a 2x2 square: specks go, squares stay where they were', () => {
     const lat = new CpuBackend().latents;
     const m = grid(['#.....', '......', '..##..', '..###.', '......', '.....#']);

@@ -33,14 +33,23 @@ export function otsu(counts: Float64Array): number {
   return best;
 }
 
-/** Which levels a target edit size keeps: after histogram equalisation, those above the level that leaves about `target` of the pixels. */
+/**
+ * Which levels a target edit size keeps: after histogram equalisation, those above the level that
+ * leaves about `target` of the pixels. The equalisation maps the lowest level present to 0 (as
+ * OpenCV's equalizeHist): mapped by the plain CDF, a lowest level holding more than 1 - target of
+ * the pixels (most of the image barely changed) mapped above the cut and the mask took everything.
+ */
 export function equalisedLevels(counts: Float64Array, target: number): Uint8Array {
   checkTargetSize(target);
-  let total = 0;
-  for (const c of counts) total += c;
+  let total = 0, lowest = -1;
+  for (let v = 0; v < 256; v++) {
+    total += counts[v]!;
+    if (lowest < 0 && counts[v]! > 0) lowest = v;
+  }
   const keep = new Uint8Array(256), cut = Math.round((1 - target) * 255);
+  const below = lowest < 0 ? 0 : counts[lowest]!, spread = total - below; // no spread: one level, nothing stands out
   let cdf = 0;
-  for (let v = 0; v < 256; v++) keep[v] = Math.round(((cdf += counts[v]!) / total) * 255) > cut ? 1 : 0;
+  for (let v = 0; v < 256; v++) keep[v] = spread > 0 && Math.round(((cdf += counts[v]!) - below) / spread * 255) > cut ? 1 : 0;
   return keep;
 }
 
