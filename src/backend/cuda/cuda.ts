@@ -54,8 +54,6 @@ export interface CudaOptions {
   flashRowsPerWarp?: 16 | 32 | 'auto';
   /** fp16 on Hopper (sm_90): attention with head dim 64 (SD 2) by the warpgroup-MMA kernel (default true). */
   wgmmaAttention?: boolean;
-  /** The warpgroup-MMA kernel's softmax exponentials in half precision, two an instruction (default true). */
-  halfExponent?: boolean;
   /**
    * Convolutions other than 1x1: by cuDNN, by im2col + cuBLASLt GEMM, or 'auto' (default): cuDNN in
    * graphs and, eagerly, where the im2col buffer would pass IM2COL_EAGER_MAX_BYTES. cuDNN's kernels
@@ -76,8 +74,6 @@ export class CudaBackend extends CudaDevice implements Backend {
   private readonly workspaces: DeviceBuffer[];
   readonly flash: boolean;
   readonly flashRowsPerWarp: 16 | 32 | 'auto';
-  /** The warpgroup-MMA attention kernel (k_flash_wg64, or k_flash_wg64_hexp with half-precision exponentials). */
-  private readonly wgmmaKernel: string;
   readonly wgmma: boolean;
   readonly convolution: ConvolutionMode;
   readonly latents: CudaLatents;
@@ -88,7 +84,6 @@ export class CudaBackend extends CudaDevice implements Backend {
     const half = this.math === 'fp16';
     this.flash = half && (o.flashAttention ?? true);
     this.flashRowsPerWarp = o.flashRowsPerWarp ?? 'auto';
-    this.wgmmaKernel = o.halfExponent ?? true ? 'k_flash_wg64_hexp' : 'k_flash_wg64';
     this.wgmma = this.flash && this.driver.computeCapability[0] === 9 && (o.wgmmaAttention ?? true);
     this.convolution = o.convolution ?? 'auto';
     this.latents = new CudaLatents({
@@ -117,7 +112,7 @@ export class CudaBackend extends CudaDevice implements Backend {
     }
     if (this.wgmma) {
       this.load('attention-sm90', WGMMA_KERNELS, ['--use_fast_math'], 'sm_90a'); // wgmma needs the arch-specific target
-      this.driver.allowSharedMemory(this.fns.get(this.wgmmaKernel), this.wgmmaKernel, WGMMA_SHARED_BYTES);
+      this.driver.allowSharedMemory(this.fns.get('k_flash_wg64'), 'k_flash_wg64', WGMMA_SHARED_BYTES);
     }
   }
 
@@ -281,7 +276,7 @@ export class CudaBackend extends CudaDevice implements Backend {
       const out = this.empty(q.shape);
       const args = [this.p(q), this.p(k), this.p(v), this.p(out), lq, k.shape[1]!, width, d, opts.heads, 1 / Math.sqrt(d)];
       const detail = () => `${batch}x${opts.heads} ${lq}x${k.shape[1]}`;
-      if (this.wgmma && d === 64 && this.vectorFits(this.wgmmaKernel, args, [width])) {
+      if (this.wgmma && d === 64 && this.vectorFits('k_flash_wg64', args, [width])) {
         if (lq && k.shape[1]) this.flashWgmma(args, batch, lq, k.shape[1]!, width, opts.heads, detail);
         return out;
       }
@@ -304,13 +299,13 @@ export class CudaBackend extends CudaDevice implements Backend {
     const tiles = Math.ceil(lk / WGMMA_KEY_TILE);
     const splits = Math.max(1, Math.min(Math.floor((2 * this.driver.multiprocessors) / blocks), Math.floor(tiles / WGMMA_MIN_TILES_PER_SPLIT)));
     if (splits === 1) {
-      this.run(this.wgmmaKernel, 0, [...args, 1, 0, 0], 128, rowBlocks, WGMMA_SHARED_BYTES, batch * heads, detail);
+      this.run('k_flash_wg64', 0, [...args, 1, 0, 0], 128, rowBlocks, WGMMA_SHARED_BYTES, batch * heads, detail);
       return;
     }
     this.tidy(() => {
       const rows = batch * lq;
       const partO = this.empty([splits * rows * width], 4), partLse = this.empty([splits * rows * heads], 4);
-      this.run(this.wgmmaKernel, 0, [...args, splits, partO.storage.ptr, partLse.storage.ptr], 128, rowBlocks * splits, WGMMA_SHARED_BYTES, batch * heads, () => `${detail()} split ${splits}`);
+      this.run('k_flash_wg64', 0, [...args, splits, partO.storage.ptr, partLse.storage.ptr], 128, rowBlocks * splits, WGMMA_SHARED_BYTES, batch * heads, () => `${detail()} split ${splits}`);
       this.run('k_flash_combine', rows * width, [partO.storage.ptr, partLse.storage.ptr, args[3]!, rows, heads, width, splits]);
     });
   }

@@ -88,7 +88,6 @@ export const ATTENTION_KERNELS: Record<string, ArgKind[]> = Object.fromEntries(F
 /** kernels/attention-sm90.cu: head dim 64 on Hopper's warpgroup MMA; 64 query rows a block, two stages of K and V tiles of 128 rows (+1 KiB for alignment). */
 export const WGMMA_KERNELS: Record<string, ArgKind[]> = {
   k_flash_wg64: [...FLASH_ARGS, 'i32', 'ptr', 'ptr'],
-  k_flash_wg64_hexp: [...FLASH_ARGS, 'i32', 'ptr', 'ptr'],
   k_flash_combine: ['ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32'],
 };
 export const WGMMA_QUERY_ROWS = 64;

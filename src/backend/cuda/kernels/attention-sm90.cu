@@ -23,13 +23,6 @@ __device__ __forceinline__ u32 pack(float a, float b) {
   return *(u32*)&h;
 }
 
-// 2^x of both halves of a half2 (as u32)
-__device__ __forceinline__ u32 exp2_h2(u32 x) {
-  u32 r;
-  asm("ex2.approx.f16x2 %0, %1;\n" : "=r"(r) : "r"(x));
-  return r;
-}
-
 // 16 bytes global -> shared, zero-filled when !valid
 __device__ __forceinline__ void copy16(u32 dst, const void* src, bool valid) {
   asm volatile("cp.async.cg.shared.global [%0], [%1], 16, %2;\n" ::"r"(dst), "l"(src), "r"(valid ? 16 : 0));
@@ -75,12 +68,9 @@ __device__ __forceinline__ void load_tile(u32 Kt, u32 Vt, const __half* kb, cons
   asm volatile("cp.async.commit_group;\n");
 }
 
-// HALF_EXP: the softmax's exponentials two at a time in half precision (ex2.approx.f16x2: one
-// multi-function-unit instruction for two, where exp2f takes one each; P is fp16 for P V anyway, and
-// the row sums add the rounded values P V uses).
-template <bool HALF_EXP>
-__device__ __forceinline__ void flash_wg64(const __half* q, const __half* k, const __half* v, __half* out, int lq, int lk,
-                                           int width, int heads, float scale, int splits, float* part_o, float* part_lse) {
+extern "C" __global__ void __launch_bounds__(128) k_flash_wg64(const __half* q, const __half* k, const __half* v, __half* out,
+                                                               int lq, int lk, int width, int d, int heads, float scale,
+                                                               int splits, float* part_o, float* part_lse) {
   extern __shared__ unsigned char smem[];
   // the swizzle pattern repeats every 1024 bytes: tiles start on a 1024-byte boundary
   const u32 base = ((u32)__cvta_generic_to_shared(smem) + 1023) & ~1023u;  // [2 stages][K, V] tiles
@@ -160,20 +150,11 @@ __device__ __forceinline__ void flash_wg64(const __half* q, const __half* k, con
     u32 pf[WG_KB / 16][4];  // P as A fragments of P V
 #pragma unroll
     for (int j = 0; j < WG_KB / 8; j++) {
-      if (HALF_EXP) {
-        const u32 e01 = exp2_h2(pack(fmaf(s[4 * j], sl2, -x0s), fmaf(s[4 * j + 1], sl2, -x0s)));
-        const u32 e23 = exp2_h2(pack(fmaf(s[4 * j + 2], sl2, -x1s), fmaf(s[4 * j + 3], sl2, -x1s)));
-        const float2 f01 = __half22float2(*(const __half2*)&e01), f23 = __half22float2(*(const __half2*)&e23);
-        l0 += f01.x + f01.y; l1 += f23.x + f23.y;
-        pf[j >> 1][(j & 1) * 2] = e01;
-        pf[j >> 1][(j & 1) * 2 + 1] = e23;
-      } else {
-        float p0 = exp2f(fmaf(s[4 * j], sl2, -x0s)), p1 = exp2f(fmaf(s[4 * j + 1], sl2, -x0s));
-        float p2 = exp2f(fmaf(s[4 * j + 2], sl2, -x1s)), p3 = exp2f(fmaf(s[4 * j + 3], sl2, -x1s));
-        l0 += p0 + p1; l1 += p2 + p3;
-        pf[j >> 1][(j & 1) * 2] = pack(p0, p1);
-        pf[j >> 1][(j & 1) * 2 + 1] = pack(p2, p3);
-      }
+      float p0 = exp2f(fmaf(s[4 * j], sl2, -x0s)), p1 = exp2f(fmaf(s[4 * j + 1], sl2, -x0s));
+      float p2 = exp2f(fmaf(s[4 * j + 2], sl2, -x1s)), p3 = exp2f(fmaf(s[4 * j + 3], sl2, -x1s));
+      l0 += p0 + p1; l1 += p2 + p3;
+      pf[j >> 1][(j & 1) * 2] = pack(p0, p1);
+      pf[j >> 1][(j & 1) * 2 + 1] = pack(p2, p3);
     }
 
     // O (64 x 64) += P (64 x WG_KB) V (WG_KB x 64): k-steps of 16 keys, 2048 bytes of V each
@@ -214,17 +195,6 @@ __device__ __forceinline__ void flash_wg64(const __half* q, const __half* k, con
     if (r < lq) *(u32*)(ob + (size_t)r * width + col) = pack(o[4 * j] * i0, o[4 * j + 1] * i0);
     if (r + 8 < lq) *(u32*)(ob + (size_t)(r + 8) * width + col) = pack(o[4 * j + 2] * i1, o[4 * j + 3] * i1);
   }
-}
-
-extern "C" __global__ void __launch_bounds__(128) k_flash_wg64(const __half* q, const __half* k, const __half* v, __half* out,
-                                                               int lq, int lk, int width, int d, int heads, float scale,
-                                                               int splits, float* part_o, float* part_lse) {
-  flash_wg64<false>(q, k, v, out, lq, lk, width, heads, scale, splits, part_o, part_lse);
-}
-extern "C" __global__ void __launch_bounds__(128) k_flash_wg64_hexp(const __half* q, const __half* k, const __half* v, __half* out,
-                                                                    int lq, int lk, int width, int d, int heads, float scale,
-                                                                    int splits, float* part_o, float* part_lse) {
-  flash_wg64<true>(q, k, v, out, lq, lk, width, heads, scale, splits, part_o, part_lse);
 }
 
 // Merges the key splits of k_flash_wg64: out = sum_s w_s O_s / sum_s w_s with w_s = exp(lse_s - max).
