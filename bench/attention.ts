@@ -1,0 +1,65 @@
+// Self-attention of the shapes Stable Diffusion 2 runs (head dim 64) by the cuda backend's flash
+// attention, timed inside CUDA graphs as the U-Net runs them (µs a call, TFLOP/s), its output compared,
+// at the smaller shapes, with the cpu backend's (float32): the baseline for work on the attention
+// kernel (session 8's trials of three warpgroups a block and of half-precision exponentials were A/Bs
+// of this bench: bench/results/2026-11-30-attention-*-trial.json). GPU machine only. Writes JSON to
+// $OUT (or bench/results/).
+import { CpuBackend } from '../src/backend/cpu/cpu.js';
+import { CudaBackend } from '../src/backend/cuda/cuda.js';
+import type { Tensor } from '../src/tensor/tensor.js';
+import { Random } from '../src/util/random.js';
+import { maxAbsDiff } from '../src/verify/compare.js';
+import { benchEnvironment } from './random-weights.js';
+import { medianSynchronisedMs } from './stats.js';
+import { writeResult } from './output.js';
+
+const PER_GRAPH = 10, REPLAYS = Number(process.env.BENCH_REPLAYS ?? 20);
+
+/** [px, tokens, channels] of the U-Net's self-attention levels (batch 2, head dim 64). */
+const shapes: [number, number, number][] = [
+  [512, 4096, 320], [512, 1024, 640], [512, 256, 1280],
+  [768, 9216, 320], [768, 2304, 640], [768, 576, 1280],
+  [1024, 16384, 320], [1024, 4096, 640],
+];
+const gpu = new CudaBackend();
+const cpu = new CpuBackend();
+/** Up to this many tokens the outputs are also compared with the cpu backend's. */
+const CPU_MAX_TOKENS = 1024;
+const rnd = new Random(5);
+
+/** Microseconds per attention call (median over replays of a graph of PER_GRAPH calls) and its output. */
+function timeAttention(host: Float32Array, shape: number[], heads: number, key: string): { us: number; out: Float32Array } {
+  const x = gpu.fromHost(host, shape);
+  const run = () => gpu.replayable(key, [x], (xi: Tensor) => {
+    let y = gpu.attention(xi, xi, xi, { heads });
+    for (let i = 1; i < PER_GRAPH; i++) y = gpu.attention(xi, xi, xi, { heads });
+    return [y];
+  });
+  const out = gpu.toHost(gpu.tidy(run)[0]!); // recorded here
+  const us = (medianSynchronisedMs(REPLAYS, () => gpu.synchronize(), () => gpu.tidy(run)) * 1000) / PER_GRAPH;
+  gpu.forget(key);
+  gpu.dispose(x);
+  return { us, out };
+}
+
+/** max |a - b| over max |reference| (at least 1), the GPU ops tests' fp16 measure. */
+const relative = (ref: Float32Array, x: Float32Array) => maxAbsDiff(ref, x) / ref.reduce((m, v) => Math.max(m, Math.abs(v)), 1);
+
+const results = shapes.map(([px, tokens, channels], i) => {
+  const heads = channels / 64, shape = [2, tokens, channels];
+  const host = rnd.normal(2 * tokens * channels);
+  const { us, out } = timeAttention(host, shape, heads, `attention-${i}`);
+  const tflop = (2 * heads * tokens * tokens * 64 * 4) / 1e12; // Q K^T and P V, batch 2
+  const x = tokens <= CPU_MAX_TOKENS ? cpu.fromHost(host, shape) : undefined;
+  const ref = x && cpu.toHost(cpu.attention(x, x, x, { heads }));
+  const r = { px, tokens, channels, heads, us: +us.toFixed(1), tflops: +(tflop / (us / 1e6)).toFixed(0), ...(ref ? { vsCpu: +relative(ref, out).toExponential(2) } : {}) };
+  console.log(JSON.stringify(r));
+  return r;
+});
+
+writeResult('attention', {
+  what: `SD 2 self-attention (batch 2, head dim 64, q = k = v), µs a call in CUDA graphs of ${PER_GRAPH}, median of ${REPLAYS} replays (${gpu.description}); vsCpu: max |a - b| / max(1, max |cpu|) against the cpu backend, up to ${CPU_MAX_TOKENS} tokens`,
+  command: `${benchEnvironment()}node dist/bench/attention.js`,
+  date: new Date().toISOString(),
+  results,
+});
