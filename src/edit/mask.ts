@@ -47,9 +47,9 @@ export function equalisedLevels(counts: Float64Array, target: number): Uint8Arra
     if (lowest < 0 && counts[v]! > 0) lowest = v;
   }
   const keep = new Uint8Array(256), cut = Math.round((1 - target) * 255);
-  const below = lowest < 0 ? 0 : counts[lowest]!, spread = total - below; // no spread: one level, nothing stands out
+  const atLowest = lowest < 0 ? 0 : counts[lowest]!, spread = total - atLowest; // no spread: one level, nothing stands out
   let cdf = 0;
-  for (let v = 0; v < 256; v++) keep[v] = spread > 0 && Math.round(((cdf += counts[v]!) - below) / spread * 255) > cut ? 1 : 0;
+  for (let v = 0; v < 256; v++) keep[v] = spread > 0 && Math.round(((cdf += counts[v]!) - atLowest) / spread * 255) > cut ? 1 : 0;
   return keep;
 }
 
