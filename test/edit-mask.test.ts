@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { alignTokens } from '../src/edit/align.js';
 import { composite, pixelRegion } from '../src/edit/composite.js';
 import { Random } from '../src/util/random.js';
-import { automaticMask, checkMask, equalisedLevels, otsu, resampleMask } from '../src/edit/mask.js';
+import { automaticMask, checkMask, otsu, resampleMask, targetSizeCut } from '../src/edit/mask.js';
 import { CpuBackend } from '../src/backend/cpu/cpu.js';
 import { SparsePlan, planConv } from '../src/edit/plan.js';
 
@@ -33,28 +33,25 @@ describe('automatic mask recipe', () => {
     assert.ok(t >= 25 && t < 190, `threshold ${t}`);
   });
 
-  it('thresholds to a target edit size after histogram equalisation', () => {
+  it('cuts at the level that leaves about the target edit size above it', () => {
     const counts = new Float64Array(256);
     for (let i = 0; i < 1000; i++) counts[Math.floor((i * 255) / 999)]++;
-    const keep = equalisedLevels(counts, 0.3);
+    const cut = targetSizeCut(counts, 0.3);
     let kept = 0;
-    counts.forEach((c, v) => (kept += keep[v]! * c));
+    counts.forEach((c, v) => (kept += v > cut ? c : 0));
     assert.ok(Math.abs(kept / 1000 - 0.3) < 0.01, `fraction ${kept / 1000}`);
-    assert.throws(() => equalisedLevels(counts, 1.5), /target edit size must be between 0 and 1/);
+    assert.throws(() => targetSizeCut(counts, 1.5), /target edit size must be between 0 and 1/);
   });
 
-  it('never keeps the lowest level: most pixels unchanged give a small mask, not the whole image', () => {
-    // 75% of the pixels at level 0 (the SD 2 768 px "wolf" edit of bench:edit came out as a full mask)
+  it('takes the nearest share when one level holds most pixels: not the whole image, not nothing', () => {
+    // 75% of the pixels at level 0 (most of the image barely changed): keeping levels above 0 (25%)
+    // is nearest a 30% target; the whole image (100%) is nearest a 90% one
     const counts = new Float64Array(256);
     counts[0] = 750; counts[120] = 100; counts[200] = 150;
-    const keep = equalisedLevels(counts, 0.3);
-    assert.equal(keep[0], 0);
-    assert.equal(keep[120], 0, 'level 120 maps to (850 - 750) / 250 = 40% of the range: below the 70% cut');
-    assert.equal(keep[200], 1);
-    let kept = 0;
-    counts.forEach((c, v) => (kept += keep[v]! * c));
-    assert.equal(kept, 150, `kept ${kept} of 1000`);
-    assert.equal(equalisedLevels(Float64Array.from({ length: 256 }, (_, v) => (v === 7 ? 10 : 0)), 0.3).reduce((a, b) => a + b, 0), 0, 'one level: nothing stands out');
+    assert.equal(targetSizeCut(counts, 0.3), 0);
+    assert.equal(targetSizeCut(counts, 0.15), 120);
+    assert.equal(targetSizeCut(counts, 0.9), -1);
+    assert.equal(targetSizeCut(Float64Array.from({ length: 256 }, (_, v) => (v === 0 ? 10 : 0)), 0.6), 255, 'one level: nothing stands out');
   });
 
   it('opens with a 2x2 square: specks go, squares stay where they were', () => {
