@@ -264,6 +264,13 @@ const wholeEdits: Record<string, unknown>[] = [];
 let denseEditProfile: { op: string; ms: number; count: number }[] = [];
 let denseEditProfileMs = 0;
 if (parts.has('whole')) {
+  // the automatic mask's level histogram, as the edit computes it: how much of the image sits at the lowest level
+  let counts: Float64Array | undefined, nanLevels = 0;
+  const levelCounts = gpu.latents.levelCounts.bind(gpu.latents);
+  gpu.latents.levelCounts = (levels) => {
+    nanLevels = gpu.latents.toHost(levels).filter(Number.isNaN).length;
+    return (counts = levelCounts(levels));
+  };
   const s50 = new EditSession(sd);
   s50.generate({ ...gen, steps: 50, recordSteps: 10 });
   const prompts = ['a cat sitting on the sofa', 'a dog sitting on the sofa with a hat', 'a dog sitting on the grass', 'a wolf sitting on the sofa'];
@@ -292,6 +299,8 @@ if (parts.has('whole')) {
       maskMs: +v.timings.maskMs.toFixed(1), firstSparseStepMs: +v.timings.firstSparseStepMs.toFixed(1),
       ...(profiled ? { profiledStep: 6 } : {}),
       hostCosts: gpu.hostCosts.take(), // in cuBLASLt and cuDNN calls: new shapes' plans and first calls
+      ...(counts ? { maskLevels: { ...histogramSummary(counts), nanLevels } } : {}),
+      nanInLatents: v.latents.filter(Number.isNaN).length,
     };
     console.log('whole 50-step edit:', JSON.stringify(r));
     wholeEdits.push(r);
@@ -299,6 +308,12 @@ if (parts.has('whole')) {
     s50.release(v.id);
     await gc();
   }
+}
+
+/** A level histogram in brief: the share of pixels at the lowest level present, and how many levels are present. */
+function histogramSummary(counts: Float64Array): { lowest: number; atLowestShare: number; levelsPresent: number } {
+  const total = counts.reduce((a, b) => a + b, 0), lowest = counts.findIndex((c) => c > 0);
+  return { lowest, atLowestShare: +(counts[lowest]! / total).toFixed(4), levelsPresent: counts.filter((c) => c > 0).length };
 }
 
 const out = {
