@@ -136,7 +136,7 @@ describe('sparse ops (cpu)', () => {
     base.probs.set('attn2', source);
     const map = Int32Array.from([0, 1, -1, 2, 4, 5]);
     const rec = new StepCache();
-    const ctx = new RecordingContext(ops, rec, { condItem: 1, recordProbs: true, control: { base, map } });
+    const ctx = new RecordingContext(ops, rec, { condItem: 1, recordProbs: true, control: { base, map: ops.fromHost(Float32Array.from(map), [map.length]) } });
     const out = ops.toHost(ctx.crossAttention('attn2', q, k, v, 2));
     const fresh = ops.toHost(ops.attentionProbs(q, k, 2));
     const rec1 = ops.toHost(rec.probs.get('attn2')!);

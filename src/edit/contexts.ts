@@ -13,11 +13,17 @@ import type { Tensor } from '../tensor/tensor.js';
 import type { StepCache } from './cache.js';
 import type { SparsePlan } from './plan.js';
 
+/** Where a controlled step's inputs (a StepCache of the base's probabilities) hold the token alignment. */
+export const ALIGNMENT = 'cross-attention alignment';
+
 /** Cross-attention control: the base's probabilities for new tokens aligned with old ones. */
 export interface CrossAttentionControl {
   base: StepCache;
-  /** For each new token position, the aligned old position, or -1 (the token keeps its own). */
-  map: Int32Array;
+  /**
+   * For each new token position, the aligned old position, or -1 (the token keeps its own), as
+   * values of a tensor: an input of the recorded step like `base` (each edit has its own alignment).
+   */
+  map: Tensor;
 }
 
 export interface RecordOptions {

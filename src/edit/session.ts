@@ -12,7 +12,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import { alignTokens } from './align.js';
 import { GenerationCache, StepCache, type CacheBytes } from './cache.js';
 import { composite, pixelRegion } from './composite.js';
-import { RecordingContext, type AttentionMode, type NormMode } from './contexts.js';
+import { ALIGNMENT, RecordingContext, type AttentionMode, type NormMode } from './contexts.js';
 import { automaticMask, checkMask, maskFraction, type Threshold } from './mask.js';
 import { SESSION_FORMAT, cacheFile, ensureDir, readJson, writeJson } from './persist.js';
 import { CacheTiers } from './tiers.js';
@@ -377,6 +377,9 @@ export class EditSession {
     let sparseFrom: number | undefined;
     let maskMs = 0, firstSparseStepMs = 0;
     const denseCalls = CachedSteps.dense(this.ops, sd.unet, 'edit-dense');
+    // the alignment goes into each controlled step as an input, as the base's probabilities do: the
+    // recording of those steps is kept from one edit to the next, and each edit has its own alignment
+    const alignment = map && this.ops.keep(this.ops.fromHost(Float32Array.from(map), [map.length]));
     let kept = false;
     try {
       for (let i = 0; i < s.steps; i++) {
@@ -397,10 +400,11 @@ export class EditSession {
           call = (u, e, c) => steps.run(u, e, c, baseStep, rec, opts);
         } else {
           // cross-attention control reads the base's probabilities of the step (inputs of the call)
-          const control = map && baseStep.probs.size ? baseStep.probabilitiesOnly() : undefined;
+          const control = alignment && baseStep.probs.size ? baseStep.probabilitiesOnly() : undefined;
+          control?.tensors.set(ALIGNMENT, alignment!);
           const record = { condItem: condItem(s), recordProbs };
           const variant = `record ${recordProbs}${control ? ' control' : ''}`;
-          call = (u, e, c) => denseCalls.run(u, e, c, control ?? NOTHING, rec, variant, (b, r) => new RecordingContext(this.ops, r, { ...record, control: control && { base: b, map: map! } }));
+          call = (u, e, c) => denseCalls.run(u, e, c, control ?? NOTHING, rec, variant, (b, r) => new RecordingContext(this.ops, r, { ...record, control: control && { base: b, map: b.tensors.get(ALIGNMENT)! } }));
         }
         const called = performance.now();
         x = scheduler.step(sd.guidedOutput(scheduler, i, x, context, s.guidance, s.size, call), i, x);
@@ -436,6 +440,7 @@ export class EditSession {
       return version;
     } finally {
       sparseSteps?.end();
+      if (alignment) this.ops.dispose(alignment);
       // a failed (or abandoned) edit gives the device memory of its partial cache back at once
       if (!kept) this.discard(cache, hosted ? [] : [baseCache]);
     }

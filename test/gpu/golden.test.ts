@@ -72,5 +72,22 @@ describe(`FISEdit exactness on ${backend.description}, and agreement with the cp
     process.stdout.write(`${backend.math} cuda vs cpu sparse edit: max abs latent difference ${d.toExponential(2)}\n`);
     assert.ok(d < (backend === half ? FP16_EDIT_BOUND : 1e-3), `cuda vs cpu sparse edit differ by ${d}`);
   });
+
+  it('cross-attention control: each edit its own token alignment, though the controlled steps are recorded once', () => {
+    // every step dense (k = steps) and controlled (recordSteps = steps): the result is the dense
+    // trajectory, whatever the mask; an edit with one alignment records the controlled step first
+    const s = new EditSession(sdGpu);
+    s.generate({ ...gen, recordSteps: gen.steps });
+    const all = { from: 0, denseSteps: gen.steps };
+    s.edit(P1, all); // a word for a word: the identity alignment
+    const P2 = 'a big shiny blue cube on a wooden table'; // insertions: another alignment
+    const replayed = s.edit(P2, all);
+    backend.replays.enabled = false;
+    const eager = s.edit(P2, all);
+    backend.replays.enabled = true;
+    const d = maxAbsDiff(eager.latents, replayed.latents);
+    process.stdout.write(`${backend.math} controlled edit after another alignment, graphs vs eager: max abs latent difference ${d.toExponential(2)}\n`);
+    assert.ok(d <= bound, `the recorded controlled steps used another edit's alignment: ${d}`);
+  });
 });
 }

@@ -328,7 +328,7 @@ export class CpuBackend implements Backend {
     return make([b, lq, v.channels], sparse.applyProbs(data(probs), probs.shape, data(v), v.channels));
   }
 
-  remapProbs(probs: Tensor, item: number, source: Tensor, map: Int32Array): Tensor {
-    return make(probs.shape, sparse.remapProbs(data(probs), probs.shape, item, data(source), source.shape[3]!, map));
+  remapProbs(probs: Tensor, item: number, source: Tensor, map: Tensor): Tensor {
+    return make(probs.shape, sparse.remapProbs(data(probs), probs.shape, item, data(source), source.shape[3]!, Int32Array.from(data(map))));
   }
 }

@@ -462,11 +462,12 @@ export class CudaBackend extends CudaDevice implements Backend {
     return out;
   }
 
-  remapProbs(probs: Tensor, item: number, source: Tensor, map: Int32Array): Tensor {
+  remapProbs(probs: Tensor, item: number, source: Tensor, map: Tensor): Tensor {
     const [, heads, lq, lk] = probs.shape as [number, number, number, number];
+    if (map.size !== lk) throw new Error(`remapProbs: a map of ${map.size} columns for ${lk}`);
     const out = this.clone(probs);
     const n = heads * lq * lk;
-    this.run('k_remap_probs', n, [this.p(out), this.p(source), this.p(this.indices(map)), heads, lq, lk, source.shape[3]!, item, n]);
+    this.run('k_remap_probs', n, [this.p(out), this.p(source), this.p(map), heads, lq, lk, source.shape[3]!, item, n]);
     return out;
   }
 }
