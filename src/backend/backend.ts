@@ -260,7 +260,7 @@ export interface Backend {
   /**
    * Cross-attention control: a copy of probs [B, H, Lq, Lk] where, in batch item `item`, each key
    * column j with map[j] >= 0 takes column map[j] of source [1, H, Lq, Lk']. `map` [Lk] holds the
-   * column numbers as values (-1: the column keeps its own): a tensor, so that a recorded call reads
+   * column numbers as values (-1, or one past the source's columns: the column keeps its own): a tensor, so that a recorded call reads
    * it as one of its inputs (a host array would be fixed into the recording).
    */
   remapProbs(probs: Tensor, item: number, source: Tensor, map: Tensor): Tensor;

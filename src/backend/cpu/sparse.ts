@@ -211,7 +211,7 @@ export function remapProbs(p: Float32Array, [batch, heads, lq, lk]: readonly num
     for (let i = 0; i < lq; i++) {
       const row = ((item * heads + h) * lq + i) * lk;
       const srow = (h * lq + i) * lkSource;
-      for (let j = 0; j < lk; j++) if (map[j]! >= 0) out[row + j] = source[srow + map[j]!]!;
+      for (let j = 0; j < lk; j++) if (map[j]! >= 0 && map[j]! < lkSource) out[row + j] = source[srow + map[j]!]!;
     }
   void batch;
   return out;

@@ -507,12 +507,13 @@ template <int W> __device__ void k_scatter_rows_t(const st* src, const int* idx,
 VECTOR_KERNEL(k_scatter_rows, (const st* src, const int* idx, st* out, const st* src2, st* out2, u64 l, int nidx, int c, int same_rows, u64 n),
               (src, idx, out, src2, out2, l, nidx, c, same_rows, n))
 // probs [B, H, Lq, Lk]: in batch item `item`, column j takes source column map[j] (source [1, H, Lq, Lks])
-// map: column numbers as values (exact in fp16 up to 2048), -1 for a column that keeps its own
+// map: column numbers as values (exact in fp16 up to 2048), -1 for a column that keeps its own (as
+// does one past the source's columns: never a read outside the source)
 extern "C" __global__ void k_remap_probs(st* p, const st* source, const st* map, int heads, int lq, int lk, int lks, int item, u64 n) {
   FOR_EACH(i, n) {
     int j = i % lk; u32 r = i / lk;  // r over heads * lq
     int m = (int)ld(map[j]);
-    if (m >= 0) p[((u64)item * heads * lq + r) * lk + j] = source[r * lks + m];
+    if (m >= 0 && m < lks) p[((u64)item * heads * lq + r) * lk + j] = source[r * lks + m];
   }
 }
 // float32 host data <-> storage
