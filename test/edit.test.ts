@@ -176,6 +176,14 @@ describe('edit session errors leave the session as it was', () => {
     assert.throws(() => s.edit('x', { denseSteps: 9 }), /denseSteps \(k\) must be an integer from 1 to 3, got 9/);
     assert.throws(() => s.edit('x', { mask: new Uint8Array(256), blocks: -1 }), /block size must be a positive integer/);
     assert.throws(() => s.edit('x', { norm: 'approx' as never }), /norm must be "exact" or "cached"/);
+    // dense steps that compute NaN (a broken model or kernel): named, not an empty or full mask
+    const guided = sd.guidedOutput;
+    sd.guidedOutput = (...a: Parameters<typeof guided>) => (guided.apply(sd, a) as Float32Array).fill(NaN);
+    try {
+      assert.throws(() => s.edit('x', { denseSteps: 2 }), /the edit's 2 dense steps produced a non-finite latent \(NaN at index 0\): no edit region can be found/);
+    } finally {
+      sd.guidedOutput = guided;
+    }
     assert.equal(s.versions.length, before);
     assert.equal(s.current?.id, 0);
   });

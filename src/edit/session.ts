@@ -414,7 +414,8 @@ export class EditSession {
           diffs.push(lat.channelAbsDiff(x, baseCache.steps[i + 1]?.latents ?? baseCache.final, sd.latentChannels));
           if (i === k - 1) {
             const m0 = performance.now();
-            mask = automaticMask(lat, diffs, h, w, o.threshold ?? 'otsu'); // waits for the dense steps (the level counts)
+            checkFinite(lat.toHost(x), k); // waits for the dense steps, as the mask would
+            mask = automaticMask(lat, diffs, h, w, o.threshold ?? 'otsu');
             sparseSteps = sparseStepsFor(mask);
             maskMs = performance.now() - m0;
           }
@@ -482,6 +483,15 @@ export function defaultDenseSteps(steps: number): number {
 
 function condItem(s: Settings): number {
   return s.guidance > 1 ? 1 : 0;
+}
+
+/**
+ * Latents after an edit's dense steps that are not all finite would make every difference map NaN,
+ * which the mask recipe turns into one level (an empty or full mask, silently): a clear error instead.
+ */
+function checkFinite(latents: Float32Array, k: number): void {
+  const bad = latents.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) throw new FiseditError(`the edit's ${k} dense steps produced a non-finite latent (${latents[bad]} at index ${bad}): no edit region can be found; the session is unchanged`);
 }
 
 function tokenIds(tok: StableDiffusion['tokenizer'], prompt: string): number[] {
