@@ -15,9 +15,10 @@ import { requireFixtures, tempDir } from './helpers.js';
 
 const cpu = new CpuBackend();
 const fixtures = requireFixtures();
+const tinyDir = ensureTinyModel(join(tempDir('fisedit-home-'), 'tiny'));
 const models = {
   // DPM-Solver++ 2M (multistep history), epsilon
-  'default tiny': StableDiffusion.load(ensureTinyModel(join(tempDir('fisedit-home-'), 'tiny')), cpu),
+  'default tiny': StableDiffusion.load(tinyDir, cpu),
   // DDIM, v-prediction, per-level heads, the reference fixture
   'tiny-sd2': StableDiffusion.load(join(fixtures, 'tiny-sd2'), cpu),
 };
@@ -200,5 +201,21 @@ describe('edit session errors leave the session as it was', () => {
     assert.throws(() => s.checkout(v.id), /version 1 was released/);
     assert.throws(() => s.release(0), /is the current version/);
     assert.equal(s.version(v.id).image.length, 128 * 128 * 3, 'a released version keeps its image');
+  });
+});
+
+describe('replayable calls computed as a recording backend replays them (cpu recordReplays)', () => {
+  it('an edit after another aligns its own tokens under cross-attention control, though its controlled steps replay the first edit\'s recording', () => {
+    // every step dense and controlled: the result is the controlled trajectory, whatever the mask
+    const gen = { prompt: P0, steps: 4, ...size, recordSteps: 4 };
+    const all = { from: 0, denseSteps: 4 };
+    const P2 = 'a big shiny blue cube on a table'; // insertions: not the identity alignment
+    const s = new EditSession(StableDiffusion.load(tinyDir, new CpuBackend({ recordReplays: true })));
+    s.generate(gen);
+    s.edit('a blue cube on a table', all); // a word for a word: records the controlled steps
+    const replayed = s.edit(P2, all);
+    const fresh = new EditSession(models['default tiny']);
+    fresh.generate(gen);
+    assert.deepEqual(replayed.latents, fresh.edit(P2, all).latents);
   });
 });

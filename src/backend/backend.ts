@@ -43,6 +43,16 @@ export interface GroupSumsUpdate {
 /** Elements of ~16k values per segment, and at most ~1024 segments per batch item. */
 const SEGMENT_VALUES = 16384, SEGMENTS_MAX = 1024;
 
+/** A replayable call's recording: one per key and input shapes (what a recording backend keeps). */
+export function replayId(key: string, inputs: readonly Tensor[]): string {
+  return `${key} ${inputs.map((t) => shapeString(t.shape)).join(' ')}`;
+}
+
+/** Whether a recording (by replayId) is one of `key`'s, which forget(key) drops. */
+export function recordedUnder(id: string, key: string): boolean {
+  return id === key || id.startsWith(`${key} `);
+}
+
 /**
  * How GroupNorm sums split a map of h rows of w positions and c channels: `pieces` segments per row,
  * h * pieces in all. One definition for every backend, so sums a backend recorded fit another's.

@@ -1,7 +1,7 @@
 // The reference backend: float32 storage, float64 accumulation, plain loops over typed arrays.
 // It is what CI runs and what every other backend is checked against, so it favours obviously
 // right over fast; the only liberty taken is contiguous inner loops (channels-last).
-import { checkBytes, checkRowsSource, gatherRowsThenAffine, gatherThenConvolve, groupNormLayout, scatterRowsEach, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type GroupSumsUpdate, type HostBytes, type Prefetched, type TileSet } from '../backend.js';
+import { checkBytes, checkRowsSource, gatherRowsThenAffine, gatherThenConvolve, groupNormLayout, recordedUnder, replayId, scatterRowsEach, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type GroupSumsUpdate, type HostBytes, type Prefetched, type TileSet } from '../backend.js';
 import { Tensor, numel, oihwToOhwi, sameShape, shapeString } from '../../tensor/tensor.js';
 import { FiseditError } from '../../io/errors.js';
 import { conv2d } from './conv.js';
@@ -70,10 +70,24 @@ function checkSame(op: string, a: Tensor, b: Tensor): void {
   if (!sameShape(a.shape, b.shape)) throw new Error(`${op}: shapes ${shapeString(a.shape)} and ${shapeString(b.shape)} differ`);
 }
 
+export interface CpuOptions {
+  /**
+   * Replayable calls as a recording backend runs them (for tests): the first call's function, with
+   * whatever host data it closed over, computes every later call of the same key and input shapes,
+   * as a CUDA graph replays the first call's work. A call that depends on host data that changes
+   * between calls then goes wrong here as it would on the cuda backend.
+   */
+  recordReplays?: boolean;
+}
+
 export class CpuBackend implements Backend {
   readonly name = 'cpu';
   readonly elementBytes = 4;
   readonly latents = new HostLatents(this);
+  /** recordReplays: the first call's function of each replayable call, by key and input shapes. */
+  private readonly recorded = new Map<string, (...inputs: Tensor[]) => Tensor[]>();
+
+  constructor(private readonly o: CpuOptions = {}) {}
 
   fromHost(d: Float32Array, shape: readonly number[]): Tensor {
     if (d.length !== numel(shape)) throw new FiseditError(`fromHost: ${d.length} values for shape ${shapeString(shape)}`);
@@ -123,11 +137,17 @@ export class CpuBackend implements Backend {
     return f(); // garbage collected
   }
 
-  replayable(_key: string, inputs: readonly Tensor[], f: (...inputs: Tensor[]) => Tensor[]): Tensor[] {
-    return f(...inputs); // nothing to record on this backend
+  replayable(key: string, inputs: readonly Tensor[], f: (...inputs: Tensor[]) => Tensor[]): Tensor[] {
+    if (!this.o.recordReplays) return f(...inputs); // nothing to record on this backend
+    const id = replayId(key, inputs);
+    let first = this.recorded.get(id);
+    if (!first) this.recorded.set(id, (first = f));
+    return first(...inputs);
   }
 
-  forget(): void {}
+  forget(key: string): void {
+    for (const id of [...this.recorded.keys()]) if (recordedUnder(id, key)) this.recorded.delete(id);
+  }
 
   keep(t: Tensor): Tensor {
     return t;

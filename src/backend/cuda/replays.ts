@@ -7,7 +7,8 @@
 // (bench/results/2026-11-30-edit-cuda-fp16-{host-tier-stream,capture-first}.json).
 // Since every replay copies its inputs in afresh, the graph may write into its input copies (a
 // scatter into a base map needs no second copy); such a copy then comes out as a result.
-import { Tensor, shapeString } from '../../tensor/tensor.js';
+import { Tensor } from '../../tensor/tensor.js';
+import { recordedUnder, replayId } from '../backend.js';
 import type { Driver } from './driver.js';
 import type { DeviceBuffer, MemoryPool } from './memory.js';
 
@@ -68,7 +69,7 @@ export class GraphReplays {
 
   /** `once`: record f afresh, replay it and forget it (the profiler's events are then nodes of this graph). */
   call(key: string, inputs: readonly Tensor[], f: (...inputs: Tensor[]) => Tensor[], once = false): Tensor[] {
-    const id = `${key} ${inputs.map((t) => shapeString(t.shape)).join(' ')}`;
+    const id = replayId(key, inputs);
     if (!this.enabled) return f(...inputs);
     if (once) {
       const r = this.capture(`${id} once`, inputs, f);
@@ -114,7 +115,7 @@ export class GraphReplays {
   /** Destroys the graphs of a key and gives their memory back. */
   forget(key: string): void {
     for (const [id, r] of this.replays) {
-      if (id !== key && !id.startsWith(`${key} `)) continue;
+      if (!recordedUnder(id, key)) continue;
       this.replays.delete(id);
       this.host.driver.destroyGraph(r.exec);
       this.host.pool.unreserve(r.blocks);
