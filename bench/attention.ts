@@ -6,11 +6,10 @@
 // $OUT (or bench/results/).
 import { CpuBackend } from '../src/backend/cpu/cpu.js';
 import { CudaBackend } from '../src/backend/cuda/cuda.js';
-import type { Tensor } from '../src/tensor/tensor.js';
 import { Random } from '../src/util/random.js';
 import { maxAbsDiff } from '../src/verify/compare.js';
 import { benchEnvironment } from './random-weights.js';
-import { medianSynchronisedMs } from './stats.js';
+import { graphOpUs } from './stats.js';
 import { writeResult } from './output.js';
 
 const PER_GRAPH = 10, REPLAYS = Number(process.env.BENCH_REPLAYS ?? 20);
@@ -29,17 +28,8 @@ const rnd = new Random(5);
 
 /** Microseconds per attention call (median over replays of a graph of PER_GRAPH calls) and its output. */
 function timeAttention(host: Float32Array, shape: number[], heads: number, key: string): { us: number; out: Float32Array } {
-  const x = gpu.fromHost(host, shape);
-  const run = () => gpu.replayable(key, [x], (xi: Tensor) => {
-    let y = gpu.attention(xi, xi, xi, { heads });
-    for (let i = 1; i < PER_GRAPH; i++) y = gpu.attention(xi, xi, xi, { heads });
-    return [y];
-  });
-  const out = gpu.toHost(gpu.tidy(run)[0]!); // recorded here
-  const us = (medianSynchronisedMs(REPLAYS, () => gpu.synchronize(), () => gpu.tidy(run)) * 1000) / PER_GRAPH;
-  gpu.forget(key);
-  gpu.dispose(x);
-  return { us, out };
+  const { us, out } = graphOpUs(gpu, gpu.fromHost(host, shape), key, (xi) => gpu.attention(xi, xi, xi, { heads }), PER_GRAPH, REPLAYS);
+  return { us, out: gpu.toHost(out) };
 }
 
 /** max |a - b| over max |reference| (at least 1), the GPU ops tests' fp16 measure. */

@@ -5,7 +5,7 @@ import { CudaBackend, type ConvolutionMode } from '../src/backend/cuda/cuda.js';
 import type { Tensor } from '../src/tensor/tensor.js';
 import { Random } from '../src/util/random.js';
 import { benchEnvironment } from './random-weights.js';
-import { medianSynchronisedMs } from './stats.js';
+import { graphOpUs } from './stats.js';
 import { writeResult } from './output.js';
 
 /** Convolutions per graph (one graph launch and input copy shared by all) and graph replays timed. */
@@ -39,16 +39,7 @@ function weights(gpu: CudaBackend, ci: number, co: number): { w: Tensor; b: Tens
 function timeConv(gpu: CudaBackend, s: Shape, key: string): number {
   const x = gpu.fromHost(rnd.normal(s.n * s.side * s.side * s.ci), [s.n, s.side, s.side, s.ci]);
   const { w, b } = weights(gpu, s.ci, s.co);
-  const run = () => gpu.replayable(key, [x], (xi: Tensor) => {
-    let y = gpu.conv2d(xi, w, b, { padding: s.padding });
-    for (let i = 1; i < PER_GRAPH; i++) y = gpu.conv2d(xi, w, b, { padding: s.padding });
-    return [y];
-  });
-  gpu.tidy(run); // recorded here
-  const us = (medianSynchronisedMs(REPLAYS, () => gpu.synchronize(), () => gpu.tidy(run)) * 1000) / PER_GRAPH;
-  gpu.forget(key);
-  gpu.dispose(x);
-  return us;
+  return graphOpUs(gpu, x, key, (xi) => gpu.conv2d(xi, w, b, { padding: s.padding }), PER_GRAPH, REPLAYS).us;
 }
 
 const results = shapes.map((s, i) => {

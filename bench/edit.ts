@@ -7,28 +7,20 @@ import { totalmem } from 'node:os';
 import { join } from 'node:path';
 import { CudaBackend, type ConvolutionMode } from '../src/backend/cuda/cuda.js';
 import type { Precision } from '../src/backend/cuda/precision.js';
-import { ensureTinyModel } from '../src/default/tiny-model.js';
 import { UNetMacCounter } from '../src/edit/macs.js';
 import { maskFraction, resampleMask } from '../src/edit/mask.js';
 import type { NormMode } from '../src/edit/contexts.js';
 import { GenerationCache, HostTier, StepCache } from '../src/edit/cache.js';
 import { EditSession, type Version } from '../src/edit/session.js';
-import { Config } from '../src/io/config.js';
 import { readMaskSet } from '../src/io/fismask.js';
-import { ClipTextModel, parseClipTextConfig } from '../src/models/clip-text.js';
-import { Params } from '../src/models/params.js';
-import { UNet2DConditionModel, parseUNetConfig } from '../src/models/unet.js';
-import { AutoencoderKL, parseVaeConfig } from '../src/models/vae.js';
-import { StableDiffusion } from '../src/pipeline/text-to-image.js';
-import { ClipTokenizer } from '../src/text/clip-tokenizer.js';
 import { fixturesDir } from '../src/verify/fixtures.js';
-import { RANDOM_WEIGHTS, benchEnvironment } from './random-weights.js';
+import { benchEnvironment } from './random-weights.js';
+import { BASE_PROMPT, WHOLE_EDITS, histogramSummary, randomSd2 } from './sd2.js';
 import { median } from './stats.js';
 import { writeResult } from './output.js';
 
 const fixtures = fixturesDir();
 if (!fixtures) throw new Error('fixtures not found (FISEDIT_FIXTURES)');
-const configs = join(fixtures, 'sd2-768-configs');
 const masksFile = process.env.FISEDIT_MASKS ?? join(fixtures, '..', 'data', 'masks-dev-300.bin');
 const steps = Number(process.env.BENCH_STEPS ?? 12);
 /** Image size (768 by default; the masks, 96x96, are resampled to other latent sizes). */
@@ -49,19 +41,11 @@ const convolution = (process.env.BENCH_CONV ?? 'auto') as ConvolutionMode;
 /** GroupNorm statistics of sparse steps: 'exact' (the default: of the mixed map) or 'cached' (the base's, as the paper). */
 const norm = (process.env.BENCH_NORM ?? 'exact') as NormMode;
 const gpu = new CudaBackend({ math, convolution });
-const params = new Params(gpu, RANDOM_WEIGHTS);
-const unetConfig = parseUNetConfig(Config.read(join(configs, 'unet', 'config.json')));
-const sd = new StableDiffusion(
-  gpu,
-  ClipTokenizer.fromFolder(join(ensureTinyModel(join(process.env.FISEDIT_HOME ?? '/tmp/fisedit-bench', 'tiny')), 'tokenizer')),
-  new ClipTextModel(params, parseClipTextConfig(Config.read(join(configs, 'text_encoder', 'config.json')))),
-  new UNet2DConditionModel(params, unetConfig),
-  new AutoencoderKL(params, parseVaeConfig(Config.read(join(configs, 'vae', 'config.json')))),
-  Config.read(join(configs, 'scheduler', 'scheduler_config.json')),
-);
+const sd = randomSd2(gpu);
+const unetConfig = sd.unet.config;
 const weightBytes = gpu.pool.inUse; // the models' weights (and workspaces)
 const session = new EditSession(sd);
-const gen = { prompt: 'a dog sitting on the sofa', steps, width: px, height: px, seed: 1, scheduler: 'dpmpp2m', recordSteps: 2 };
+const gen = { prompt: BASE_PROMPT, steps, width: px, height: px, seed: 1, scheduler: 'dpmpp2m', recordSteps: 2 };
 session.generate({ ...gen, steps: 2 }); // warm-up: kernels, allocator
 await gc();
 const v0 = session.generate(gen);
@@ -273,8 +257,7 @@ if (parts.has('whole')) {
   };
   const s50 = new EditSession(sd);
   s50.generate({ ...gen, steps: 50, recordSteps: 10 });
-  const prompts = ['a cat sitting on the sofa', 'a dog sitting on the sofa with a hat', 'a dog sitting on the grass', 'a wolf sitting on the sofa'];
-  for (const [i, targetSize] of [0.05, 0.05, 0.15, 0.3].entries()) {
+  for (const [i, { prompt, targetSize }] of WHOLE_EDITS.entries()) {
     const profiled = i === 3;
     const onStep = (step: number) => {
       if (profiled && step === 5) {
@@ -290,10 +273,10 @@ if (parts.has('whole')) {
     };
     gpu.hostCosts.take(); // from here: this edit's
     const t0 = performance.now();
-    const v = s50.edit(prompts[i]!, { from: 0, norm, threshold: { targetSize }, denseSteps: 10, onStep });
+    const v = s50.edit(prompt, { from: 0, norm, threshold: { targetSize }, denseSteps: 10, onStep });
     const wallS = (performance.now() - t0) / 1000;
     const r = {
-      prompt: prompts[i]!, targetSize, editSize: +v.editSize.toFixed(4), wallS: +wallS.toFixed(3),
+      prompt, targetSize, editSize: +v.editSize.toFixed(4), wallS: +wallS.toFixed(3),
       denseMs: +v.timings.denseMs.toFixed(0), sparseMs: +v.timings.sparseMs.toFixed(0), decodeMs: +v.timings.decodeMs.toFixed(0),
       sparseStepMsMean: +(v.timings.sparseMs / v.timings.sparseSteps).toFixed(1),
       maskMs: +v.timings.maskMs.toFixed(1), firstSparseStepMs: +v.timings.firstSparseStepMs.toFixed(1),
@@ -308,12 +291,6 @@ if (parts.has('whole')) {
     s50.release(v.id);
     await gc();
   }
-}
-
-/** A level histogram in brief: the share of pixels at the lowest level present, and how many levels are present. */
-function histogramSummary(counts: Float64Array): { lowest: number; atLowestShare: number; levelsPresent: number } {
-  const total = counts.reduce((a, b) => a + b, 0), lowest = counts.findIndex((c) => c > 0);
-  return { lowest, atLowestShare: +(counts[lowest]! / total).toFixed(4), levelsPresent: counts.filter((c) => c > 0).length };
 }
 
 const out = {

@@ -7,6 +7,7 @@
 //   node dist/bench/kernel-times.js $OUT/ncu.csv <graph ms of the same step from bench:edit's phases>
 import { readFileSync } from 'node:fs';
 import { writeResult } from './output.js';
+import { median } from './stats.js';
 
 /** The fields of one CSV line (quoted fields, commas inside quotes kept). */
 function fields(line: string): string[] {
@@ -47,7 +48,6 @@ for (const line of lines.slice(1)) {
   totalNs += ns;
   kernels++;
 }
-const median = (a: number[]) => [...a].sort((x, y) => x - y)[a.length >> 1]!;
 const rows = [...byName].map(([name, ns]) => ({
   kernel: name, count: ns.length, totalUs: +(ns.reduce((a, b) => a + b, 0) / 1000).toFixed(1), medianUs: +(median(ns) / 1000).toFixed(2),
   commonGrid: [...gridsOf.get(name)!].sort((a, b) => b[1] - a[1])[0]![0],

@@ -1,4 +1,6 @@
-// Summaries the benches print.
+// Summaries the benches print, and timing an op as the steps run it (inside a CUDA graph).
+import type { CudaBackend } from '../src/backend/cuda/cuda.js';
+import type { Tensor } from '../src/tensor/tensor.js';
 
 /** The middle value (the upper one of an even count); the input is left as it is. */
 export function median(values: readonly number[]): number {
@@ -19,4 +21,22 @@ export function medianSynchronisedMs(runs: number, synchronize: () => void, f: (
     times.push(performance.now() - t0);
   }
   return median(times);
+}
+
+/**
+ * Microseconds per call of op(x) on `gpu`, as a step runs it: `perGraph` calls recorded as one
+ * replayable call (one graph launch and input copy shared by all), median of `replays` replays; and
+ * the output of the recorded run. The recording is forgotten and x disposed after.
+ */
+export function graphOpUs(gpu: CudaBackend, x: Tensor, key: string, op: (x: Tensor) => Tensor, perGraph: number, replays: number): { us: number; out: Tensor } {
+  const run = () => gpu.replayable(key, [x], (xi: Tensor) => {
+    let y = op(xi);
+    for (let i = 1; i < perGraph; i++) y = op(xi);
+    return [y];
+  });
+  const out = gpu.tidy(run)[0]!; // recorded here
+  const us = (medianSynchronisedMs(replays, () => gpu.synchronize(), () => gpu.tidy(run)) * 1000) / perGraph;
+  gpu.forget(key);
+  gpu.dispose(x);
+  return { us, out };
 }

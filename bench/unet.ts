@@ -5,25 +5,16 @@
 import { join } from 'node:path';
 import { CudaBackend, type ConvolutionMode } from '../src/backend/cuda/cuda.js';
 import type { Precision } from '../src/backend/cuda/precision.js';
-import { ensureTinyModel } from '../src/default/tiny-model.js';
 import { UNetMacCounter } from '../src/edit/macs.js';
 import { Config } from '../src/io/config.js';
-import { ClipTextModel, parseClipTextConfig } from '../src/models/clip-text.js';
 import { Params } from '../src/models/params.js';
 import { UNet2DConditionModel, parseUNetConfig } from '../src/models/unet.js';
-import { AutoencoderKL, parseVaeConfig } from '../src/models/vae.js';
-import { StableDiffusion } from '../src/pipeline/text-to-image.js';
-import { ClipTokenizer } from '../src/text/clip-tokenizer.js';
-import { fixturesDir } from '../src/verify/fixtures.js';
 import { RANDOM_WEIGHTS, benchEnvironment } from './random-weights.js';
+import { randomSd2, sd2Configs } from './sd2.js';
 import { median } from './stats.js';
 import { writeResult } from './output.js';
 
-
-const fixtures = fixturesDir();
-const configs = process.env.FISEDIT_SD2_CONFIGS ?? (fixtures ? join(fixtures, 'sd2-768-configs') : undefined);
-if (!configs) throw new Error('sd2-768-configs not found: set FISEDIT_SD2_CONFIGS or FISEDIT_FIXTURES');
-const unetConfig = parseUNetConfig(Config.read(join(configs, 'unet', 'config.json')));
+const unetConfig = parseUNetConfig(Config.read(join(sd2Configs(), 'unet', 'config.json')));
 const sizes = (process.env.BENCH_SIZES ?? '512,768,1024').split(',').map(Number);
 const calls = Number(process.env.BENCH_CALLS ?? 10);
 const maths = (process.env.BENCH_MATH ?? 'tf32,fp16').split(',') as Precision[];
@@ -96,10 +87,7 @@ for (const math of maths) for (const convolution of convolutions) for (const fla
   gpu.forget(unet.instance);
   if (math === maths[maths.length - 1] && convolution === convolutions[0] && flashRowsPerWarp === flashRows[0] && process.env.BENCH_PIPELINE !== '0') {
     // whole 768 px text-to-image, 50 steps: text encoder + U-Net + VAE decode (random weights)
-    const tokenizer = ClipTokenizer.fromFolder(join(ensureTinyModel(join(process.env.FISEDIT_HOME ?? '/tmp/fisedit-bench', 'tiny')), 'tokenizer'));
-    const te = new ClipTextModel(new Params(gpu, RANDOM_WEIGHTS), parseClipTextConfig(Config.read(join(configs, 'text_encoder', 'config.json'))));
-    const vae = new AutoencoderKL(new Params(gpu, RANDOM_WEIGHTS), parseVaeConfig(Config.read(join(configs, 'vae', 'config.json'))));
-    const sd = new StableDiffusion(gpu, tokenizer, te, unet, vae, Config.read(join(configs, 'scheduler', 'scheduler_config.json')));
+    const sd = randomSd2(gpu, unet);
     const [image, ms] = time(gpu, () => sd.generate({ prompt: 'a dog on the sofa', steps: 50, width: 768, height: 768, seed: 1, scheduler: 'dpmpp2m' }));
     const r = { math, what: 'text-to-image 768 px, 50 steps DPM-Solver++, guidance 7.5 (text encoder + 50 U-Net calls + VAE decode)', seconds: +(ms / 1000).toFixed(2), peakGpuGiB: +(gpu.pool.peak / 2 ** 30).toFixed(2) };
     console.log(JSON.stringify(r));

@@ -48,6 +48,11 @@ export function replayId(key: string, inputs: readonly Tensor[]): string {
   return `${key} ${inputs.map((t) => shapeString(t.shape)).join(' ')}`;
 }
 
+/** Throws unless remapProbs' map has a value per key column of probs [B, H, Lq, Lk]. */
+export function checkRemapMap(probs: Tensor, map: Tensor): void {
+  if (map.size !== probs.shape[3]) throw new Error(`remapProbs: a map of ${map.size} columns for ${probs.shape[3]}`);
+}
+
 /** Whether a recording (by replayId) is one of `key`'s, which forget(key) drops. */
 export function recordedUnder(id: string, key: string): boolean {
   return id === key || id.startsWith(`${key} `);
@@ -270,8 +275,9 @@ export interface Backend {
   /**
    * Cross-attention control: a copy of probs [B, H, Lq, Lk] where, in batch item `item`, each key
    * column j with map[j] >= 0 takes column map[j] of source [1, H, Lq, Lk']. `map` [Lk] holds the
-   * column numbers as values (-1, or one past the source's columns: the column keeps its own): a tensor, so that a recorded call reads
-   * it as one of its inputs (a host array would be fixed into the recording).
+   * column numbers as values (-1, or one past the source's columns: the column keeps its own): a
+   * tensor, so that a recorded call reads it as one of its inputs (a host array would be fixed into
+   * the recording).
    */
   remapProbs(probs: Tensor, item: number, source: Tensor, map: Tensor): Tensor;
 }

@@ -3,8 +3,9 @@
 //     (LatentOps.channelAbsDiff, where the backend keeps the latents).
 //  2. Min-max normalise each D_i, add them up, min-max normalise the sum, scale to 0..255
 //     (LatentOps.differenceLevels, where the maps are).
-//  3. Threshold: Otsu's method (on > t), or, for a target edit size, histogram-equalise and cut
-//     at a fixed level: from the levels' 256 counts, on the host.
+//  3. Threshold: Otsu's method (on > t), or, for a target edit size, the cut whose share of pixels
+//     above it is nearest the target (what the reference's histogram equalisation and fixed level
+//     approximate): from the levels' 256 counts, on the host.
 //  4. Morphological opening with a 2x2 square (erode, then dilate): specks smaller than 2x2 go
 //     (LatentOps.openedMask, with the threshold as a flag per level).
 import { FiseditError } from '../io/errors.js';
@@ -35,12 +36,9 @@ export function otsu(counts: Float64Array): number {
 
 /**
  * The cut for a target edit size: the level t whose share of pixels above it (levels > t; t = -1
- * keeps all) is nearest `target`. (The reference recipe equalises the histogram and cuts at a fixed
- * level, which approximates this; mapped by the plain CDF, one level holding more than 1 - target
- * of the pixels, as when most of the image barely changed, kept the whole image, and mapped as
- * OpenCV's equalizeHist, its lowest level to 0, the share kept fell to target times the share that
- * changed: the SD 2 768 px "wolf" edit of bench:edit came out full, then empty, for a target of 0.3.)
- * One level only (no difference anywhere): nothing stands out, 255.
+ * keeps all) is nearest `target`. The reference recipe equalises the histogram and cuts at a fixed
+ * level, which approximates this but, when one level holds more than 1 - target of the pixels,
+ * keeps the whole image. One level only (no difference anywhere): nothing stands out, 255.
  */
 export function targetSizeCut(counts: Float64Array, target: number): number {
   checkTargetSize(target);

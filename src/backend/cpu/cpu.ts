@@ -1,7 +1,7 @@
 // The reference backend: float32 storage, float64 accumulation, plain loops over typed arrays.
 // It is what CI runs and what every other backend is checked against, so it favours obviously
 // right over fast; the only liberty taken is contiguous inner loops (channels-last).
-import { checkBytes, checkRowsSource, gatherRowsThenAffine, gatherThenConvolve, groupNormLayout, recordedUnder, replayId, scatterRowsEach, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type GroupSumsUpdate, type HostBytes, type Prefetched, type TileSet } from '../backend.js';
+import { checkBytes, checkRemapMap, checkRowsSource, gatherRowsThenAffine, gatherThenConvolve, groupNormLayout, recordedUnder, replayId, scatterRowsEach, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type GroupSumsUpdate, type HostBytes, type Prefetched, type TileSet } from '../backend.js';
 import { Tensor, numel, oihwToOhwi, sameShape, shapeString } from '../../tensor/tensor.js';
 import { FiseditError } from '../../io/errors.js';
 import { conv2d } from './conv.js';
@@ -349,6 +349,7 @@ export class CpuBackend implements Backend {
   }
 
   remapProbs(probs: Tensor, item: number, source: Tensor, map: Tensor): Tensor {
+    checkRemapMap(probs, map);
     return make(probs.shape, sparse.remapProbs(data(probs), probs.shape, item, data(source), source.shape[3]!, Int32Array.from(data(map))));
   }
 }

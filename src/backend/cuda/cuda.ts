@@ -3,7 +3,7 @@
 // is float32 (fp32 and tf32 precisions) or half (fp16, see precision.ts). Convolutions go to cuDNN
 // (NHWC) or im2col + GEMM, 1x1 ones to cuBLASLt; attention is flash attention in fp16 and GEMM +
 // softmax + GEMM otherwise (and always for the probabilities the sparse engine records).
-import { checkRowsSource, gatherThenConvolve, groupNormLayout, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type GroupSumsUpdate, type TileSet } from '../backend.js';
+import { checkRemapMap, checkRowsSource, gatherThenConvolve, groupNormLayout, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type GroupSumsUpdate, type TileSet } from '../backend.js';
 import { Tensor, sameShape, shapeString } from '../../tensor/tensor.js';
 import { FiseditError } from '../../io/errors.js';
 import { Cublas, OP_N, OP_T } from './cublas.js';
@@ -464,7 +464,7 @@ export class CudaBackend extends CudaDevice implements Backend {
 
   remapProbs(probs: Tensor, item: number, source: Tensor, map: Tensor): Tensor {
     const [, heads, lq, lk] = probs.shape as [number, number, number, number];
-    if (map.size !== lk) throw new Error(`remapProbs: a map of ${map.size} columns for ${lk}`);
+    checkRemapMap(probs, map);
     const out = this.clone(probs);
     const n = heads * lq * lk;
     this.run('k_remap_probs', n, [this.p(out), this.p(source), this.p(map), heads, lq, lk, source.shape[3]!, item, n]);

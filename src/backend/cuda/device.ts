@@ -146,7 +146,9 @@ export abstract class CudaDevice {
    * Index lists of a sparse plan on the device, uploaded once: a plan's arrays are fixed for its
    * edit, and an upload on the default stream waits for all queued work (a sync per op otherwise).
    * They live in memory of their own (pool.own), uploaded at once: so a replayable call's first run,
-   * which is recorded, can upload them. They outlive any scope, so the ops that take them need none.
+   * which is recorded, can upload them. They outlive any scope, so the ops that take them need none,
+   * and a recording that reads one holds it: the graph may outlive the host array (it once read an
+   * edit's freed token alignment).
    */
   private readonly planArrays = new WeakMap<Int32Array | Uint8Array, T>();
   protected indices(values: Int32Array | Uint8Array): T {
@@ -156,6 +158,7 @@ export abstract class CudaDevice {
       if (values.byteLength) this.driver.uploadNow(t.storage.ptr, values);
       this.planArrays.set(values, t);
     }
+    if (this.capturing) this.replays.hold(t);
     return t;
   }
 

@@ -41,6 +41,8 @@ interface Replay {
   /** Each result: a buffer the graph writes, or which input it is (in the result's shape). */
   outputs: (T | { input: number; shape: readonly number[] })[];
   blocks: Map<number, number>;
+  /** Plan arrays the graph reads (memory of their own, freed when collected): held as long as it lives. */
+  held: Set<T>;
 }
 
 export class GraphReplays {
@@ -51,8 +53,8 @@ export class GraphReplays {
   /** When set, replays are timed by phase (each phase synchronised). */
   phases: { copyInMs: number; graphMs: number; copyOutMs: number; calls: number } | undefined;
 
-  /** The input copies of the call being recorded, and those it has written into. */
-  private recording: { staged: Set<DeviceBuffer>; written: Set<DeviceBuffer> } | undefined;
+  /** The input copies of the call being recorded, those it has written into, and the plan arrays it reads. */
+  private recording: { staged: Set<DeviceBuffer>; written: Set<DeviceBuffer>; held: Set<T> } | undefined;
 
   constructor(private readonly host: ReplayHost) {}
 
@@ -65,6 +67,11 @@ export class GraphReplays {
     if (!r?.staged.has(buf)) return false;
     r.written.add(buf);
     return true;
+  }
+
+  /** Keeps t (a plan array the call being recorded reads) alive with the recording. */
+  hold(t: T): void {
+    this.recording?.held.add(t);
   }
 
   /** `once`: record f afresh, replay it and forget it (the profiler's events are then nodes of this graph). */
@@ -128,7 +135,7 @@ export class GraphReplays {
     const staged = inputs.map((t) => h.stage(t.shape));
     let results: T[] = [];
     let exec: unknown;
-    const recording = (this.recording = { staged: new Set(staged.map((t) => t.storage)), written: new Set<DeviceBuffer>() });
+    const recording = (this.recording = { staged: new Set(staged.map((t) => t.storage)), written: new Set<DeviceBuffer>(), held: new Set<T>() });
     const blocks = h.pool.reserveDuring(() => {
       h.recording(true);
       try {
@@ -145,7 +152,7 @@ export class GraphReplays {
       const input = staged.findIndex((s) => s.storage === t.storage);
       return input >= 0 && !recording.written.has(t.storage) ? { input, shape: t.shape } : t;
     });
-    const r: Replay = { exec, inputs: staged, outputs, blocks };
+    const r: Replay = { exec, inputs: staged, outputs, blocks, held: recording.held };
     this.replays.set(id, r);
     return r;
   }
