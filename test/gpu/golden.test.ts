@@ -91,3 +91,25 @@ describe(`FISEdit exactness on ${backend.description}, and agreement with the cp
   });
 });
 }
+
+describe('dependent launches (kernels/launch.cuh)', () => {
+  const hopper = half.driver.computeCapability[0]! >= 9;
+  it('a generation and an edit give the same bits with them as with plain launches (fp16, graphs and eager)', { skip: !hopper && 'needs sm_90 or later' }, () => {
+    assert.ok(half.driver.dependentLaunches, 'on by default on this GPU');
+    const plain = new CudaBackend({ math: 'fp16', dependentLaunches: false });
+    assert.ok(!plain.driver.dependentLaunches);
+    const model = join(dir, 'tiny-sd2');
+    const gen = { prompt: 'a red cube on a table', steps: 6, seed: 3, width: 128, height: 128, recordSteps: 6 };
+    const run = (b: CudaBackend) => {
+      const s = new EditSession(StableDiffusion.load(model, b));
+      const v0 = s.generate(gen);
+      const edited = s.edit('a red ball on a table', { from: 0, denseSteps: 2 });
+      b.replays.enabled = false;
+      const eager = s.edit('a red ball on a table', { from: 0, denseSteps: 2 });
+      b.replays.enabled = true;
+      return [v0.latents, edited.latents, eager.latents];
+    };
+    const [withThem, without] = [run(half), run(plain)];
+    ['generation', 'edit (graphs)', 'edit (eager)'].forEach((what, i) => assert.deepEqual(withThem[i], without[i], what));
+  });
+});

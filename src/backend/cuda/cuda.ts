@@ -62,6 +62,11 @@ export interface CudaOptions {
    * downsampling) is always im2col.
    */
   convolution?: ConvolutionMode;
+  /**
+   * sm_90 and later: launch each kernel of ours as a programmatic dependent of the kernel before it
+   * (default true), so its launch overlaps the end of that kernel (kernels/launch.cuh).
+   */
+  dependentLaunches?: boolean;
 }
 
 export class CudaBackend extends CudaDevice implements Backend {
@@ -86,6 +91,7 @@ export class CudaBackend extends CudaDevice implements Backend {
     this.flashRowsPerWarp = o.flashRowsPerWarp ?? 'auto';
     this.wgmma = this.flash && this.driver.computeCapability[0] === 9 && (o.wgmmaAttention ?? true);
     this.convolution = o.convolution ?? 'auto';
+    this.driver.dependentLaunches = this.driver.computeCapability[0]! >= 9 && (o.dependentLaunches ?? true);
     this.latents = new CudaLatents({
       vector: (bytes) => {
         const b = this.pool.alloc(bytes);
@@ -118,7 +124,7 @@ export class CudaBackend extends CudaDevice implements Backend {
 
   get description(): string {
     const storage = this.math === 'fp16' ? 'fp16 storage' + (this.flash ? `, flash attention${this.wgmma ? ' (wgmma at head dim 64)' : ''}` : '') : 'fp32 storage';
-    return `${this.driver.name} (${this.driver.computeCapability.join('.')}), ${this.math} GEMMs, ${storage}, ${{ cudnn: 'cuDNN', gemm: 'im2col + GEMM', auto: 'cuDNN in graphs and for large, im2col + GEMM for small eager' }[this.convolution]} convolutions`;
+    return `${this.driver.name} (${this.driver.computeCapability.join('.')}), ${this.math} GEMMs, ${storage}, ${{ cudnn: 'cuDNN', gemm: 'im2col + GEMM', auto: 'cuDNN in graphs and for large, im2col + GEMM for small eager' }[this.convolution]} convolutions${this.driver.dependentLaunches ? ', dependent launches' : ''}`;
   }
 
   linear(x: Tensor, w: Tensor, b?: Tensor, residual?: Tensor): Tensor {

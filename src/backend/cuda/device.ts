@@ -58,7 +58,8 @@ export abstract class CudaDevice {
 
   /** Compiles (or takes from the cubin cache) kernels/<file>.cu for this GPU and loads its kernels. */
   protected load(file: string, kernels: Record<string, ArgKind[]>, options: string[], target = `sm_${this.driver.computeCapability.join('')}`): void {
-    const module = this.driver.loadModule(compileCubin(readFileSync(join(KERNEL_DIR, `${file}.cu`), 'utf8'), file, target, options));
+    const source = (f: string) => readFileSync(join(KERNEL_DIR, f), 'utf8');
+    const module = this.driver.loadModule(compileCubin(source(`${file}.cu`), file, target, options, { 'launch.cuh': source('launch.cuh') }));
     for (const name of Object.keys(kernels)) this.fns.set(name, this.driver.getFunction(module, name));
   }
 

@@ -5,6 +5,11 @@ import { FiseditError, GpuOutOfMemory } from '../../io/errors.js';
 import { bindFunctions, loadLibrary } from './libs.js';
 
 const CUDA_ERROR_OUT_OF_MEMORY = 2;
+/** CUlaunchConfig: seven unsigned ints (grid, block, shared bytes), then the stream, the attribute list, its length. */
+const CONFIG_STREAM = 32, CONFIG_ATTRS = 40, CONFIG_NUM_ATTRS = 48, CONFIG_BYTES = 56;
+/** CUlaunchAttribute: the id, padding to 8 bytes, a 64-byte value union. */
+const ATTRIBUTE_BYTES = 72;
+const LAUNCH_ATTRIBUTE_PROGRAMMATIC_STREAM_SERIALIZATION = 6;
 
 export type ArgKind = 'ptr' | 'u64' | 'i32' | 'f32';
 
@@ -38,6 +43,14 @@ export class Driver {
   readonly stream: unknown;
   /** Work that overlaps the work on `stream` (behind(); created on first use). */
   private side: unknown;
+  /**
+   * Launch kernels as programmatic dependents of the kernel before them (sm_90 and later; every
+   * kernel of ours waits for the earlier ones at its start: kernels/launch.cuh).
+   */
+  dependentLaunches = false;
+  /** A CUlaunchConfig with one attribute (programmatic stream serialization), reused by every launch. */
+  private readonly launchConfig: unknown;
+  private readonly config: DataView;
 
   constructor(ordinal = 0) {
     const lib = loadLibrary('the NVIDIA driver (libcuda)', ['libcuda.so.1', 'libcuda.so']);
@@ -72,6 +85,7 @@ export class Driver {
       cuModuleLoadData: 'int cuModuleLoadData(_Out_ void **module, const void *image)',
       cuModuleGetFunction: 'int cuModuleGetFunction(_Out_ void **fn, void *module, const char *name)',
       cuLaunchKernel: 'int cuLaunchKernel(void *f, unsigned int gx, unsigned int gy, unsigned int gz, unsigned int bx, unsigned int by, unsigned int bz, unsigned int shmem, void *stream, void *params, void *extra)',
+      cuLaunchKernelEx: 'int cuLaunchKernelEx(const void *config, void *f, void *params, void *extra)',
       cuGetErrorName: 'int cuGetErrorName(int error, _Out_ const char **name)',
       cuFuncSetAttribute: 'int cuFuncSetAttribute(void *fn, int attrib, int value)',
       cuEventCreate: 'int cuEventCreate(_Out_ void **event, unsigned int flags)',
@@ -112,6 +126,12 @@ export class Driver {
     this.slotsAddress = koffi.address(this.argSlots);
     for (let i = 0; i < 64; i++) koffi.encode(this.argPtrs, 8 * i, 'uint64_t', this.slotsAddress + BigInt(8 * i));
     this.slots = new DataView(koffi.view(this.argSlots, 8 * 64));
+    this.launchConfig = koffi.alloc('uint8_t', CONFIG_BYTES + ATTRIBUTE_BYTES);
+    this.config = new DataView(koffi.view(this.launchConfig, CONFIG_BYTES + ATTRIBUTE_BYTES));
+    this.config.setBigUint64(CONFIG_ATTRS, koffi.address(this.launchConfig) + BigInt(CONFIG_BYTES), true);
+    this.config.setUint32(CONFIG_NUM_ATTRS, 1, true);
+    this.config.setUint32(CONFIG_BYTES, LAUNCH_ATTRIBUTE_PROGRAMMATIC_STREAM_SERIALIZATION, true);
+    this.config.setInt32(CONFIG_BYTES + 8, 1, true); // value.programmaticStreamSerializationAllowed
   }
 
   check(what: string, code: number): void {
@@ -334,6 +354,13 @@ export class Driver {
         v.setUint32(8 * i + 4, Math.floor(a / 0x100000000), true);
       }
     }
-    this.check(`launch ${name}`, this.f.cuLaunchKernel!(fn, grid, gridY, 1, block, 1, 1, sharedBytes, stream, this.argPtrs, null));
+    if (!this.dependentLaunches) {
+      this.check(`launch ${name}`, this.f.cuLaunchKernel!(fn, grid, gridY, 1, block, 1, 1, sharedBytes, stream, this.argPtrs, null));
+      return;
+    }
+    const c = this.config;
+    [grid, gridY, 1, block, 1, 1, sharedBytes].forEach((d, i) => c.setUint32(4 * i, d, true));
+    c.setBigUint64(CONFIG_STREAM, koffi.address(stream), true);
+    this.check(`launch ${name}`, this.f.cuLaunchKernelEx!(this.launchConfig, fn, this.argPtrs, null));
   }
 }

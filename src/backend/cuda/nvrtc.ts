@@ -12,7 +12,7 @@ function bind(): Record<string, (...a: unknown[]) => number> {
   if (nvrtc) return nvrtc;
   const lib: Library = loadLibrary('NVRTC (libnvrtc)', ['libnvrtc.so.13', 'libnvrtc.so.12', 'libnvrtc.so']);
   const decl: Record<string, string> = {
-    create: 'int nvrtcCreateProgram(_Out_ void **prog, const char *src, const char *name, int numHeaders, void *headers, void *includeNames)',
+    create: 'int nvrtcCreateProgram(_Out_ void **prog, const char *src, const char *name, int numHeaders, const char **headers, const char **includeNames)',
     compile: 'int nvrtcCompileProgram(void *prog, int numOptions, const char **options)',
     cubinSize: 'int nvrtcGetCUBINSize(void *prog, _Out_ size_t *size)',
     cubin: 'int nvrtcGetCUBIN(void *prog, _Out_ uint8_t *cubin)',
@@ -28,13 +28,19 @@ export function cubinCacheDir(): string {
   return process.env.FISEDIT_CUBIN_CACHE ?? join(process.env.FISEDIT_HOME ?? join(process.env.HOME ?? '/tmp', '.cache', 'fisedit'), 'cubin');
 }
 
-/** A cubin for `arch` (e.g. "sm_90"), from the disk cache or freshly compiled. */
-export function compileCubin(source: string, name: string, arch: string, options: readonly string[] = []): Uint8Array {
+/**
+ * A cubin for `arch` (e.g. "sm_90"), from the disk cache or freshly compiled; `headers`: the text of
+ * each file the source includes by that name (part of the cache key, as the source is).
+ */
+export function compileCubin(source: string, name: string, arch: string, options: readonly string[] = [], headers: Readonly<Record<string, string>> = {}): Uint8Array {
   // the toolkit's headers (cuda_fp16.h, mma.h) for sources that include them
   const home = process.env.CUDA_HOME ?? process.env.CUDA_PATH ?? '/usr/local/cuda';
   const includes = [join(home, 'include'), join(home, 'targets', 'x86_64-linux', 'include')].filter((d) => existsSync(join(d, 'cuda_fp16.h')));
   const opts = [`--gpu-architecture=${arch}`, '-std=c++17', ...includes.map((d) => `--include-path=${d}`), ...options];
-  const key = createHash('sha256').update(source).update('\0').update(opts.join(' ')).digest('hex').slice(0, 32);
+  const includeNames = Object.keys(headers).sort(), texts = includeNames.map((n) => headers[n]!);
+  const hash = createHash('sha256').update(source).update('\0').update(opts.join(' '));
+  includeNames.forEach((n, i) => hash.update('\0').update(n).update('\0').update(texts[i]!));
+  const key = hash.digest('hex').slice(0, 32);
   const dir = cubinCacheDir();
   const file = join(dir, `${name}-${arch}-${key}.cubin`);
   if (existsSync(file)) return readFileSync(file);
@@ -43,7 +49,7 @@ export function compileCubin(source: string, name: string, arch: string, options
   const ok = (what: string, code: number) => {
     if (code !== 0) throw new FiseditError(`NVRTC ${what} failed (code ${code}) for ${name}`);
   };
-  ok('create', f.create!(prog, source, `${name}.cu`, 0, null, null));
+  ok('create', f.create!(prog, source, `${name}.cu`, includeNames.length, texts, includeNames));
   try {
     const code = f.compile!(prog[0], opts.length, opts);
     if (code !== 0) {

@@ -10,6 +10,7 @@
 // Few query rows over many keys (a sparse step's active tokens against all 9216) leave most SMs idle
 // (60 blocks for 384 rows): then the keys are split among `splits` blocks per query block, each
 // writing its normalised partial output and log-sum-exp in float, and k_flash_combine merges them.
+#include "launch.cuh"
 #include <cuda_fp16.h>
 
 typedef unsigned int u32;
@@ -71,6 +72,7 @@ __device__ __forceinline__ void load_tile(u32 Kt, u32 Vt, const __half* kb, cons
 extern "C" __global__ void __launch_bounds__(128) k_flash_wg64(const __half* q, const __half* k, const __half* v, __half* out,
                                                                int lq, int lk, int width, int d, int heads, float scale,
                                                                int splits, float* part_o, float* part_lse) {
+  after_earlier_kernels();
   extern __shared__ unsigned char smem[];
   // the swizzle pattern repeats every 1024 bytes: tiles start on a 1024-byte boundary
   const u32 base = ((u32)__cvta_generic_to_shared(smem) + 1023) & ~1023u;  // [2 stages][K, V] tiles
@@ -200,6 +202,7 @@ extern "C" __global__ void __launch_bounds__(128) k_flash_wg64(const __half* q, 
 // Merges the key splits of k_flash_wg64: out = sum_s w_s O_s / sum_s w_s with w_s = exp(lse_s - max).
 // part_o [splits][rows][width] float, part_lse [splits][rows][heads]; rows = B * lq; head dim 64.
 extern "C" __global__ void k_flash_combine(const float* part_o, const float* part_lse, __half* out, int rows, int heads, int width, int splits) {
+  after_earlier_kernels();
   for (size_t i = (size_t)blockIdx.x * blockDim.x + threadIdx.x; i < (size_t)rows * width; i += (size_t)gridDim.x * blockDim.x) {
     const size_t row = i / width;
     const int h = (int)(i % width) / 64;

@@ -3,6 +3,7 @@
 // of one (batch item, head); each warp owns 16 (or 32) rows and keeps its scores, probabilities and
 // output in registers. Key/value tiles of 64 rows stream through shared memory, double-buffered with cp.async.
 // Q, K, V and the output are [B, L, H*d] with d a multiple of 8; DP is d rounded up to 16.
+#include "launch.cuh"
 #include <cuda_fp16.h>
 
 #define KB 64
@@ -206,9 +207,10 @@ __device__ void flash(const __half* q, const __half* k, const __half* v, __half*
 
 // k_flash_<DP>_<MT>
 #define FLASH(DP, MT)                                                                                                  \
-  extern "C" __global__ void __launch_bounds__(WARPS * 32) k_flash_##DP##_##MT(const __half* q, const __half* k,        \
+  extern "C" __global__ void __launch_bounds__(WARPS * 32) k_flash_##DP##_##MT(const __half* q, const __half* k,       \
       const __half* v, __half* out, int lq, int lk, int width, int d, int heads, float scale) {                        \
-    flash<DP, MT>(q, k, v, out, lq, lk, width, d, heads, scale);                                                        \
+    after_earlier_kernels();                                                                                           \
+    flash<DP, MT>(q, k, v, out, lq, lk, width, d, heads, scale);                                                       \
   }
 FLASH(16, 1)
 FLASH(32, 1)

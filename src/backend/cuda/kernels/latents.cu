@@ -1,11 +1,13 @@
 // The sampling loop's float32 vectors (backend/latents.ts, cuda/latents.ts): no storage type, so
 // compiled once for every precision (k_lat_sample and k_lat_guide, which read and write storage,
 // are in ops.cu). One thread per element unless noted.
+#include "launch.cuh"
 typedef unsigned long long u64;
 typedef unsigned int u32;
 #define FOR_EACH(i, n) for (u32 i = blockIdx.x * blockDim.x + threadIdx.x; i < (u32)(n); i += gridDim.x * blockDim.x)
 
 extern "C" __global__ void k_lat_combine(float* out, const float* p0, const float* p1, const float* p2, const float* p3, float c0, float c1, float c2, float c3, int terms, u64 n) {
+  after_earlier_kernels();
   FOR_EACH(i, n) {
     float v = c0 * p0[i];
     if (terms > 1) v = fmaf(c1, p1[i], v);
@@ -15,13 +17,16 @@ extern "C" __global__ void k_lat_combine(float* out, const float* p0, const floa
   }
 }
 extern "C" __global__ void k_lat_clamp(float* out, const float* x, float r, u64 n) {
+  after_earlier_kernels();
   FOR_EACH(i, n) out[i] = fminf(r, fmaxf(-r, x[i]));
 }
 // x where the per-pixel mask is set, else base (channels-last, `channels` values a pixel)
 extern "C" __global__ void k_lat_where(float* out, const unsigned char* mask, const float* x, const float* base, int channels, u64 n) {
+  after_earlier_kernels();
   FOR_EACH(i, n) out[i] = mask[i / channels] ? x[i] : base[i];
 }
 extern "C" __global__ void k_lat_abs_diff(float* out, const float* a, const float* b, int channels, u64 pixels) {
+  after_earlier_kernels();
   FOR_EACH(p, pixels) {
     float d = 0.f;
     for (int k = 0; k < channels; k++) d += fabsf(a[p * channels + k] - b[p * channels + k]);
@@ -43,6 +48,7 @@ __device__ __forceinline__ void block_min_max(double& lo, double& hi, double* re
 }
 // range[0..1] = the least and greatest value of x (NaN left out, as the host's comparisons leave it)
 extern "C" __global__ void k_mask_range(const float* x, double* range, u64 n) {
+  after_earlier_kernels();
   __shared__ double red[64];
   double lo = DOUBLE_INF, hi = -DOUBLE_INF;
   for (u64 i = threadIdx.x; i < n; i += blockDim.x) { lo = fmin(lo, (double)x[i]); hi = fmax(hi, (double)x[i]); }
@@ -51,6 +57,7 @@ extern "C" __global__ void k_mask_range(const float* x, double* range, u64 n) {
 }
 // sum (+)= (x - lo) / (hi - lo), 0 where the map is constant; `first` starts the sum
 extern "C" __global__ void k_mask_accumulate(double* sum, const float* x, const double* range, int first, u64 n) {
+  after_earlier_kernels();
   double lo = range[0], span = range[1] - lo;
   FOR_EACH(i, n) {
     double v = span > 0 ? ((double)x[i] - lo) / span : 0.0;
@@ -59,6 +66,7 @@ extern "C" __global__ void k_mask_accumulate(double* sum, const float* x, const 
 }
 // levels = 255 * (sum - lo) / (hi - lo) over the sums' own range, rounded half up (Math.round)
 extern "C" __global__ void k_mask_levels(const double* sum, float* levels, u64 n) {
+  after_earlier_kernels();
   __shared__ double red[64];
   double lo = DOUBLE_INF, hi = -DOUBLE_INF;
   for (u64 i = threadIdx.x; i < n; i += blockDim.x) { lo = fmin(lo, sum[i]); hi = fmax(hi, sum[i]); }
@@ -71,6 +79,7 @@ extern "C" __global__ void k_mask_levels(const double* sum, float* levels, u64 n
 }
 // how many positions have each level, as floats (exact up to 2^24 positions)
 extern "C" __global__ void k_mask_counts(const float* levels, float* counts, u64 n) {
+  after_earlier_kernels();
   __shared__ int c[256];
   for (int i = threadIdx.x; i < 256; i += blockDim.x) c[i] = 0;
   __syncthreads();
@@ -81,6 +90,7 @@ extern "C" __global__ void k_mask_counts(const float* levels, float* counts, u64
 // the positions whose level `keep` flags, opened with a 2x2 square (the union of the 2x2 squares
 // inside them); scratch: 2 * h * w bytes
 extern "C" __global__ void k_mask_open(const float* levels, const unsigned char* keep, unsigned char* scratch, float* mask, int h, int w) {
+  after_earlier_kernels();
   u32 n = (u32)h * w;
   unsigned char *m = scratch, *e = scratch + n;
   for (u32 p = threadIdx.x; p < n; p += blockDim.x) m[p] = keep[(int)levels[p]];

@@ -2,6 +2,7 @@
 // reductions use one block per group / row. Compiled at run time by NVRTC (see nvrtc.ts), once per
 // storage type: tensors are `st` (float, or __half when FISEDIT_HALF is defined); arithmetic is in
 // float, statistics in double. ld() widens a stored value, sv() rounds a float for storage.
+#include "launch.cuh"
 typedef unsigned long long u64;
 // Element counts stay below 2^32 (the host checks), so index math is 32-bit: far cheaper division.
 typedef unsigned int u32;
@@ -70,8 +71,8 @@ template <int W> __device__ __forceinline__ void cpv(st* d, const st* s) {
 #define UNROLL _Pragma("unroll") for (int k = 0; k < W; k++)
 // name##_t<W> is the body; the two builds are thin wrappers
 #define VECTOR_KERNEL(name, params, args) \
-  extern "C" __global__ void name params { name##_t<1> args; } \
-  extern "C" __global__ void name##_v params { name##_t<VW> args; }
+  extern "C" __global__ void name params { after_earlier_kernels(); name##_t<1> args; } \
+  extern "C" __global__ void name##_v params { after_earlier_kernels(); name##_t<VW> args; }
 
 template <int W> __device__ void k_add_t(const st* a, const st* b, st* out, float scale, u64 n) {
   FOR_EACH_VEC(e, n) {
@@ -143,6 +144,7 @@ template <int W> __device__ void k_upsample2x_t(const st* x, st* out, int h, int
 }
 VECTOR_KERNEL(k_upsample2x, (const st* x, st* out, int h, int w, int c, u64 n), (x, out, h, w, c, n))
 extern "C" __global__ void k_embedding(const st* table, const int* ids, st* out, u64 c, u64 n) {
+  after_earlier_kernels();
   FOR_EACH(i, n) out[i] = table[(u64)ids[i / (u32)c] * c + i % (u32)c];
 }
 // im2col: row (b, oy, ox), column (ky, kx, ci) -> matches weights [O, kh, kw, I]. One block per
@@ -225,6 +227,7 @@ VECTOR_KERNEL(k_group_partial, (const st* x, double* sums, const int* list, int 
               (x, sums, list, listed, w, pieces, segments, c, groups))
 extern "C" __global__ void k_group_affine(double* sums, const double* base, const unsigned char* rows, int pieces, int segments, u64 count, float eps,
                                           const st* gamma, const st* beta, st* scale, st* shift, int c, int groups) {
+  after_earlier_kernels();
   __shared__ double rs[32], rq[32];
   int b = blockIdx.x / groups, g = blockIdx.x % groups, cpg = c / groups;
   double s = 0, q = 0;
@@ -314,6 +317,7 @@ __device__ __forceinline__ float block_reduce(float v, bool is_max, float* red) 
 // softmax over rows of length lk, scaled; causal masks keys after the query (row % lq). Rows of at
 // most `cached` values are read once into dynamic shared memory; longer rows are read three times.
 extern "C" __global__ void k_softmax_rows(st* s, int lq, int lk, float scale, int causal, int cached) {
+  after_earlier_kernels();
   extern __shared__ float row_cache[];
   __shared__ float red[32];
   st* row = s + (u64)blockIdx.x * lk;
@@ -338,6 +342,7 @@ extern "C" __global__ void k_softmax_rows(st* s, int lq, int lk, float scale, in
 // bench/results/2026-11-30-edit-cuda-fp16-whole-edits-profiled.json).
 #define SOFTMAX_SHORT 8
 extern "C" __global__ void k_softmax_short(st* s, u64 rows, int lq, int lk, float scale, int causal) {
+  after_earlier_kernels();
   u64 r = (u64)blockIdx.x * (blockDim.x >> 5) + (threadIdx.x >> 5);
   if (r >= rows) return;
   int lane = threadIdx.x & 31;
@@ -368,6 +373,7 @@ extern "C" __global__ void k_softmax_short(st* s, u64 rows, int lq, int lk, floa
 // its part of the row in registers as float4 (one read and one write of the row, nothing else).
 #define SOFTMAX_VEC 16
 extern "C" __global__ void k_softmax_rows_vec(st* s, int lk, float scale) {
+  after_earlier_kernels();
   __shared__ float red[32];
   st* row = s + (u64)blockIdx.x * lk;
   int n4 = lk >> 2;
@@ -510,6 +516,7 @@ VECTOR_KERNEL(k_scatter_rows, (const st* src, const int* idx, st* out, const st*
 // map: column numbers as values (exact in fp16 up to 2048), -1 for a column that keeps its own (as
 // does one past the source's columns: never a read outside the source)
 extern "C" __global__ void k_remap_probs(st* p, const st* source, const st* map, int heads, int lq, int lk, int lks, int item, u64 n) {
+  after_earlier_kernels();
   FOR_EACH(i, n) {
     int j = i % lk; u32 r = i / lk;  // r over heads * lq
     int m = (int)ld(map[j]);
@@ -518,15 +525,18 @@ extern "C" __global__ void k_remap_probs(st* p, const st* source, const st* map,
 }
 // float32 host data <-> storage
 extern "C" __global__ void k_from_f32(const float* x, st* out, u64 n) {
+  after_earlier_kernels();
   FOR_EACH(i, n) out[i] = sv(x[i]);
 }
 extern "C" __global__ void k_to_f32(const st* x, float* out, u64 n) {
+  after_earlier_kernels();
   FOR_EACH(i, n) out[i] = ld(x[i]);
 }
 // The sampling loop's vectors (LatentOps): float32 whatever the storage type, one thread per value.
 // sum of c_k * p_k over `terms` (1 to 4) vectors
 // the U-Net's sample: `copies` batch items of scale * x in storage
 extern "C" __global__ void k_lat_sample(st* out, const float* x, float scale, int copies, u64 n) {
+  after_earlier_kernels();
   FOR_EACH(i, n) {
     st v = sv(scale * x[i]);
     for (int k = 0; k < copies; k++) out[(u64)k * n + i] = v;
@@ -534,6 +544,7 @@ extern "C" __global__ void k_lat_sample(st* out, const float* x, float scale, in
 }
 // classifier-free guidance of a batch of two (uncond, cond), or the one item as it is
 extern "C" __global__ void k_lat_guide(float* out, const st* y, float g, int items, u64 n) {
+  after_earlier_kernels();
   FOR_EACH(i, n) {
     float u = ld(y[i]);
     out[i] = items == 2 ? u + g * (ld(y[n + i]) - u) : u;
@@ -546,6 +557,7 @@ extern "C" __global__ void k_lat_guide(float* out, const st* y, float g, int ite
 #define COPY_UNROLL 8
 #define COPY_CHUNK (256 * 16 * COPY_UNROLL)
 extern "C" __global__ void __launch_bounds__(256) k_copy_many(const u64* copies, int n, u64 chunks) {
+  after_earlier_kernels();
   __shared__ int which;
   for (u64 chunk = blockIdx.x; chunk < chunks; chunk += gridDim.x) {
     if (threadIdx.x == 0) {  // the last copy whose first chunk is at or before this one
@@ -580,6 +592,7 @@ extern "C" __global__ void __launch_bounds__(256) k_copy_many(const u64* copies,
 // holds the stream for `ns` nanoseconds (one thread), so that the host can queue work ahead of the
 // GPU: what follows then runs back to back, as in a graph (the profiler's timing)
 extern "C" __global__ void k_hold(u64 ns) {
+  after_earlier_kernels();
   u64 t0, t;
   asm volatile("mov.u64 %0, %%globaltimer;" : "=l"(t0));
   do {

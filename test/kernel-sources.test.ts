@@ -1,0 +1,43 @@
+// What the cuda backend's kernel sources must hold everywhere, checked without a GPU: every kernel
+// waits for the kernels before it at its start (the host launches them as programmatic dependents,
+// kernels/launch.cuh), so none reads or writes memory an earlier kernel is still using.
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { KERNEL_DIR } from '../src/backend/cuda/kernels.js';
+
+/** Each __global__ function of a source (macro line continuations joined): its text up to the body and the body's first statement. */
+function kernels(source: string): { head: string; first: string }[] {
+  const s = source.replace(/\\\n/g, ' ');
+  const found: { head: string; first: string }[] = [];
+  for (let at = s.indexOf('__global__'); at >= 0; at = s.indexOf('__global__', at + 1)) {
+    let depth = 0, i = at;
+    for (; i < s.length && !(s[i] === '{' && depth === 0); i++) depth += s[i] === '(' ? 1 : s[i] === ')' ? -1 : 0;
+    found.push({ head: s.slice(at, i).replace(/\s+/g, ' ').slice(0, 120), first: s.slice(i + 1).trimStart().split(';')[0]! });
+  }
+  return found;
+}
+
+describe('kernel sources', () => {
+  const files = readdirSync(KERNEL_DIR).filter((f) => f.endsWith('.cu'));
+
+  it('every kernel starts by waiting for the kernels before it', () => {
+    assert.ok(files.length >= 4, `kernel sources in ${KERNEL_DIR}: ${files.join(', ')}`);
+    let count = 0;
+    for (const f of files) {
+      const source = readFileSync(join(KERNEL_DIR, f), 'utf8');
+      assert.match(source, /#include "launch.cuh"/, `${f} includes launch.cuh`);
+      for (const k of kernels(source)) {
+        count++;
+        assert.equal(k.first, 'after_earlier_kernels()', `${f}: ${k.head} starts with "${k.first}"`);
+      }
+    }
+    assert.ok(count >= 26, `${count} kernels found`);
+  });
+
+  it('the check finds a kernel that does not wait', () => {
+    const [k] = kernels('extern "C" __global__ void k_x(float* a, int n) {\n  FOR_EACH(i, n) a[i] = 0;\n}');
+    assert.equal(k!.first, 'FOR_EACH(i, n) a[i] = 0');
+  });
+});
