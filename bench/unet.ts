@@ -22,8 +22,8 @@ const flashAttention = process.env.BENCH_FLASH !== '0';
 const convolutions = (process.env.BENCH_CONV ?? 'auto').split(',') as ConvolutionMode[];
 const wgmmaAttention = process.env.BENCH_WGMMA !== '0';
 const flashRows = (process.env.BENCH_FLASH_ROWS ?? 'auto').split(',').map((r) => (r === 'auto' ? r : Number(r))) as (16 | 32 | 'auto')[];
-/** Programmatic dependent launches (kernels/launch.cuh): 'on', 'off' or both ('on,off') for an A/B in one run. */
-const dependentLaunchModes = (process.env.BENCH_DEPENDENT_LAUNCHES ?? 'on').split(',').map((m) => m === 'on');
+/** Programmatic dependent launches in graphs (kernels/launch.cuh): 'on', 'off' or both ('on,off') for an A/B in one run. */
+const dependentLaunchModes = (process.env.BENCH_DEPENDENT_LAUNCHES ?? 'on').split(',') as ('on' | 'off')[];
 const counter = new UNetMacCounter(unetConfig);
 const results: Record<string, unknown>[] = [];
 
@@ -36,7 +36,7 @@ function time<T>(gpu: CudaBackend, f: () => T): [T, number] {
 }
 
 for (const math of maths) for (const convolution of convolutions) for (const flashRowsPerWarp of flashRows) for (const dependentLaunches of dependentLaunchModes) {
-  const gpu = new CudaBackend({ math, flashAttention, convolution, flashRowsPerWarp, wgmmaAttention, dependentLaunches });
+  const gpu = new CudaBackend({ math, flashAttention, convolution, flashRowsPerWarp, wgmmaAttention, dependentLaunches: dependentLaunches !== 'off' });
   const [unet, loadMs] = time(gpu, () => new UNet2DConditionModel(new Params(gpu, RANDOM_WEIGHTS), unetConfig));
   console.log(`${gpu.description}: U-Net weights generated and uploaded in ${(loadMs / 1000).toFixed(1)} s`);
   for (const px of sizes) {
@@ -78,7 +78,7 @@ for (const math of maths) for (const convolution of convolutions) for (const fla
     gpu.synchronize();
     const launchesPerCall = (gpu.launches - launches0) / 2;
     const r = {
-      math, flashAttention: gpu.flash, wgmmaAttention: gpu.wgmma, flashRowsPerWarp, convolution, dependentLaunches: gpu.driver.dependentLaunches, px, batch: 2, msPerCall: +msPerCall.toFixed(2), msMin: +Math.min(...ms).toFixed(2),
+      math, flashAttention: gpu.flash, wgmmaAttention: gpu.wgmma, flashRowsPerWarp, convolution, dependentLaunches, px, batch: 2, msPerCall: +msPerCall.toFixed(2), msMin: +Math.min(...ms).toFixed(2),
       msPerCallEager: +median(eager).toFixed(2), gmac: +(macs / 1e9).toFixed(1), tflops: +((2 * macs) / (msPerCall / 1000) / 1e12).toFixed(1),
       peakGpuGiB: +(gpu.pool.peak / 2 ** 30).toFixed(2), launchesPerCall, hostEnqueueMs: +hostMs.toFixed(2), profiledMs: +profiled.totalMs.toFixed(2), profileHeldFraction: profiled.heldFraction, profileFirstLateOp: profiled.firstLate, profile: profile.slice(0, 40),
     };

@@ -63,8 +63,8 @@ export interface CudaOptions {
    */
   convolution?: ConvolutionMode;
   /**
-   * sm_90 and later: launch each kernel of ours as a programmatic dependent of the kernel before it
-   * (default true), so its launch overlaps the end of that kernel (kernels/launch.cuh).
+   * sm_90 and later: record each kernel of ours into graphs as a programmatic dependent of the kernel
+   * before it (default true), so its launch overlaps the end of that kernel (kernels/launch.cuh).
    */
   dependentLaunches?: boolean;
 }

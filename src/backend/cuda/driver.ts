@@ -44,10 +44,15 @@ export class Driver {
   /** Work that overlaps the work on `stream` (behind(); created on first use). */
   private side: unknown;
   /**
-   * Launch kernels as programmatic dependents of the kernel before them (sm_90 and later; every
-   * kernel of ours waits for the earlier ones at its start: kernels/launch.cuh).
+   * Kernels recorded into graphs are launched as programmatic dependents of the kernel before them
+   * (sm_90 and later; every kernel of ours waits for the earlier ones at its start and lets the next
+   * one launch: kernels/launch.cuh). Eager launches stay plain: measured on the H200, the early
+   * launch made graphs faster and eager calls slower (U-Net at 768 px 12.68 against 13.02 ms in
+   * graphs, 15.26 against 14.70 eagerly: bench/results/2026-11-30-unet-cuda-fp16-dependent-launches-trial.json).
    */
   dependentLaunches = false;
+  /** Whether a graph is being captured (what dependentLaunches applies to). */
+  private capturing = false;
   /** A CUlaunchConfig with one attribute (programmatic stream serialization), reused by every launch. */
   private readonly launchConfig: unknown;
   private readonly config: DataView;
@@ -195,10 +200,12 @@ export class Driver {
     this.check('cuStreamBeginCapture', this.f.cuStreamBeginCapture!(this.stream, 2)); // CU_STREAM_CAPTURE_MODE_RELAXED
     const graph = [null];
     let recorded = false;
+    this.capturing = true;
     try {
       f();
       recorded = true;
     } finally {
+      this.capturing = false;
       // the capture always ends (the stream stays usable); when f failed, its error is the one to see
       const code = this.f.cuStreamEndCapture!(this.stream, graph);
       if ((code !== 0 || !recorded) && graph[0]) this.f.cuGraphDestroy!(graph[0]);
@@ -354,7 +361,7 @@ export class Driver {
         v.setUint32(8 * i + 4, Math.floor(a / 0x100000000), true);
       }
     }
-    if (!this.dependentLaunches) {
+    if (!this.dependentLaunches || !this.capturing) {
       this.check(`launch ${name}`, this.f.cuLaunchKernel!(fn, grid, gridY, 1, block, 1, 1, sharedBytes, stream, this.argPtrs, null));
       return;
     }
