@@ -152,9 +152,10 @@ describe('sparse ops (cpu)', () => {
     assert.deepEqual(out.subarray(0, 32), plain.subarray(0, 32));
     assert.notDeepEqual(out.subarray(32), plain.subarray(32));
     // a column number past the source's columns keeps the column's own probabilities (never a read outside)
-    const past = ops.toHost(ops.remapProbs(ops.attentionProbs(q, k, 2), 1, source, ops.fromHost(Float32Array.from([6, 7, 99, -1, 0, 1]), [6])));
+    const past = ops.toHost(ops.attentionProbs(q, k, 2, { item: 1, source, map: ops.fromHost(Float32Array.from([6, 7, 99, -1, 0, 1]), [6]) }));
     for (let h = 0; h < 2; h++)
       for (let i = 0; i < 4; i++)
         for (let j = 0; j < 4; j++) assert.equal(past[((1 * 2 + h) * 4 + i) * 6 + j], fresh[((1 * 2 + h) * 4 + i) * 6 + j]);
+    assert.throws(() => ops.attentionProbs(q, k, 2, { item: 1, source, map: ops.fromHost(new Float32Array(5), [5]) }), /a map of 5 columns for 6 keys/);
   });
 });

@@ -48,9 +48,22 @@ export function replayId(key: string, inputs: readonly Tensor[]): string {
   return `${key} ${inputs.map((t) => shapeString(t.shape)).join(' ')}`;
 }
 
-/** Throws unless remapProbs' map has a value per key column of probs [B, H, Lq, Lk]. */
-export function checkRemapMap(probs: Tensor, map: Tensor): void {
-  if (map.size !== probs.shape[3]) throw new Error(`remapProbs: a map of ${map.size} columns for ${probs.shape[3]}`);
+/**
+ * Cross-attention control of attentionProbs: in batch item `item`, each key column j with map[j] >= 0
+ * takes column map[j] of source [1, H, Lq, Lk'] (the base version's probabilities). `map` [Lk] holds
+ * the column numbers as values (-1, or one past the source's columns: the column keeps its own): a
+ * tensor, so that a recorded call reads it as one of its inputs (a host array would be fixed into
+ * the recording).
+ */
+export interface ProbsControl {
+  item: number;
+  source: Tensor;
+  map: Tensor;
+}
+
+/** Throws unless a control's map has a value per key of probabilities over `keys` keys. */
+export function checkRemapMap(keys: number, map: Tensor): void {
+  if (map.size !== keys) throw new Error(`cross-attention control: a map of ${map.size} columns for ${keys} keys`);
 }
 
 /** Whether a recording (by replayId) is one of `key`'s, which forget(key) drops. */
@@ -268,16 +281,12 @@ export interface Backend {
   scatterRowsPair(a: readonly [Tensor, Tensor], b: readonly [Tensor, Tensor], idx: Int32Array): [Tensor, Tensor];
   /** One batch item, keeping the batch dimension (size 1). */
   sliceBatch(x: Tensor, index: number): Tensor;
-  /** Softmax(q k^T / sqrt(d)) per head: [B, H, Lq, Lk]. attention() equals applyProbs(attentionProbs()) bit for bit. */
-  attentionProbs(q: Tensor, k: Tensor, heads: number): Tensor;
+  /**
+   * Softmax(q k^T / sqrt(d)) per head: [B, H, Lq, Lk]. attention() equals applyProbs(attentionProbs())
+   * bit for bit. With `control` (cross-attention control), batch item control.item's probabilities
+   * then take the source's where the map says so (ProbsControl).
+   */
+  attentionProbs(q: Tensor, k: Tensor, heads: number, control?: ProbsControl): Tensor;
   /** probs [B, H, Lq, Lk] times v [B, Lk, H*d] -> [B, Lq, H*d]. */
   applyProbs(probs: Tensor, v: Tensor): Tensor;
-  /**
-   * Cross-attention control: a copy of probs [B, H, Lq, Lk] where, in batch item `item`, each key
-   * column j with map[j] >= 0 takes column map[j] of source [1, H, Lq, Lk']. `map` [Lk] holds the
-   * column numbers as values (-1, or one past the source's columns: the column keeps its own): a
-   * tensor, so that a recorded call reads it as one of its inputs (a host array would be fixed into
-   * the recording).
-   */
-  remapProbs(probs: Tensor, item: number, source: Tensor, map: Tensor): Tensor;
 }

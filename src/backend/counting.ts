@@ -108,5 +108,4 @@ export class CountingBackend implements Backend {
   gatherRowsAffine(x: Tensor, idx: Int32Array, affine: ChannelAffine): [Tensor, Tensor] { return gatherRowsThenAffine(this, x, idx, affine); }
   scatterRowsPair(a: readonly [Tensor, Tensor], b: readonly [Tensor, Tensor], idx: Int32Array): [Tensor, Tensor] { return scatterRowsEach(this, a, b, idx); }
   sliceBatch(x: Tensor): Tensor { return shapeOnly([1, ...x.shape.slice(1)]); }
-  remapProbs(p: Tensor): Tensor { return shapeOnly(p.shape); }
 }

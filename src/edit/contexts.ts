@@ -83,12 +83,9 @@ export class RecordingContext implements StepContext {
 
   crossAttention(name: string, q: Tensor, k: Tensor, v: Tensor, heads: number): Tensor {
     if (!this.o.recordProbs && !this.o.control) return this.dense.crossAttention(name, q, k, v, heads);
-    let p = this.ops.attentionProbs(q, k, heads);
-    if (this.o.control) {
-      const source = this.o.control.base.probs.get(name);
-      if (!source) throw new Error(`cross-attention control: the base version has no probabilities for ${name} at this step`);
-      p = this.ops.remapProbs(p, this.o.condItem, source, this.o.control.map);
-    }
+    const c = this.o.control, source = c?.base.probs.get(name);
+    if (c && !source) throw new Error(`cross-attention control: the base version has no probabilities for ${name} at this step`);
+    const p = this.ops.attentionProbs(q, k, heads, c && { item: this.o.condItem, source: source!, map: c.map });
     if (this.o.recordProbs) this.rec.probs.set(name, this.ops.keep(this.ops.sliceBatch(p, this.o.condItem)));
     return this.ops.applyProbs(p, v);
   }

@@ -133,11 +133,11 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
     const [sc, sg] = pair([1, 3, 37, 11]);
     const map = Int32Array.from({ length: 29 }, (_, j) => (j % 3 === 0 ? j % 11 : -1));
     const mapOn = (ops: Backend, m: Int32Array) => ops.fromHost(Float32Array.from(m), [m.length]);
-    close('remapProbs', cpu.remapProbs(pc, 1, sc, mapOn(cpu, map)), gpu.remapProbs(pg, 1, sg, mapOn(gpu, map)), 1e-6);
+    close('probs under cross-attention control', cpu.attentionProbs(qc, kc, 3, { item: 1, source: sc, map: mapOn(cpu, map) }), gpu.attentionProbs(qg, kg, 3, { item: 1, source: sg, map: mapOn(gpu, map) }), 1e-6);
     // what the recording of cross-attention does (probabilities of a text's keys, remapped under
     // cross-attention control, applied, one item's kept) at the widths of SD and past 256 keys
     const recorded = (ops: Backend, q: Tensor, k: Tensor, v: Tensor, heads: number, control?: { source: Tensor; map: Int32Array }) => {
-      const p = control ? ops.remapProbs(ops.attentionProbs(q, k, heads), 1, control.source, mapOn(ops, control.map)) : ops.attentionProbs(q, k, heads);
+      const p = ops.attentionProbs(q, k, heads, control && { item: 1, source: control.source, map: mapOn(ops, control.map) });
       return { out: ops.applyProbs(p, v), probs: ops.sliceBatch(p, 1) };
     };
     for (const [lk, width, heads] of [[29, 24, 3], [77, 320, 5], [77, 320, 2], [300, 24, 3]] as const) {

@@ -1,7 +1,7 @@
 // The reference backend: float32 storage, float64 accumulation, plain loops over typed arrays.
 // It is what CI runs and what every other backend is checked against, so it favours obviously
 // right over fast; the only liberty taken is contiguous inner loops (channels-last).
-import { checkBytes, checkRemapMap, checkRowsSource, gatherRowsThenAffine, gatherThenConvolve, groupNormLayout, recordedUnder, replayId, scatterRowsEach, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type GroupSumsUpdate, type HostBytes, type Prefetched, type TileSet } from '../backend.js';
+import { checkBytes, checkRemapMap, checkRowsSource, gatherRowsThenAffine, gatherThenConvolve, groupNormLayout, recordedUnder, replayId, scatterRowsEach, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type GroupSumsUpdate, type HostBytes, type Prefetched, type ProbsControl, type TileSet } from '../backend.js';
 import { Tensor, numel, oihwToOhwi, sameShape, shapeString } from '../../tensor/tensor.js';
 import { FiseditError } from '../../io/errors.js';
 import { conv2d } from './conv.js';
@@ -339,8 +339,12 @@ export class CpuBackend implements Backend {
     return make([1, ...x.shape.slice(1)], data(x).slice(index * per, (index + 1) * per));
   }
 
-  attentionProbs(q: Tensor, k: Tensor, heads: number): Tensor {
-    return make([q.shape[0]!, heads, q.shape[1]!, k.shape[1]!], sparse.attentionProbs(data(q), q.shape, data(k), k.shape[1]!, heads, false));
+  attentionProbs(q: Tensor, k: Tensor, heads: number, control?: ProbsControl): Tensor {
+    const shape = [q.shape[0]!, heads, q.shape[1]!, k.shape[1]!];
+    const p = sparse.attentionProbs(data(q), q.shape, data(k), k.shape[1]!, heads, false);
+    if (!control) return make(shape, p);
+    checkRemapMap(k.shape[1]!, control.map);
+    return make(shape, sparse.remapProbs(p, shape, control.item, data(control.source), control.source.shape[3]!, Int32Array.from(data(control.map))));
   }
 
   applyProbs(probs: Tensor, v: Tensor): Tensor {
@@ -348,8 +352,4 @@ export class CpuBackend implements Backend {
     return make([b, lq, v.channels], sparse.applyProbs(data(probs), probs.shape, data(v), v.channels));
   }
 
-  remapProbs(probs: Tensor, item: number, source: Tensor, map: Tensor): Tensor {
-    checkRemapMap(probs, map);
-    return make(probs.shape, sparse.remapProbs(data(probs), probs.shape, item, data(source), source.shape[3]!, Int32Array.from(data(map))));
-  }
 }

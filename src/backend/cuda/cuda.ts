@@ -3,7 +3,7 @@
 // is float32 (fp32 and tf32 precisions) or half (fp16, see precision.ts). Convolutions go to cuDNN
 // (NHWC) or im2col + GEMM, 1x1 ones to cuBLASLt; attention is flash attention in fp16 and GEMM +
 // softmax + GEMM otherwise (and always for the probabilities the sparse engine records).
-import { checkRemapMap, checkRowsSource, gatherThenConvolve, groupNormLayout, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type GroupSumsUpdate, type TileSet } from '../backend.js';
+import { checkRemapMap, checkRowsSource, gatherThenConvolve, groupNormLayout, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type GroupSumsUpdate, type ProbsControl, type TileSet } from '../backend.js';
 import { Tensor, sameShape, shapeString } from '../../tensor/tensor.js';
 import { FiseditError } from '../../io/errors.js';
 import { Cublas, OP_N, OP_T } from './cublas.js';
@@ -234,28 +234,38 @@ export class CudaBackend extends CudaDevice implements Backend {
     return out;
   }
 
-  attentionProbs(q: Tensor, k: Tensor, heads: number, causal = false): Tensor {
+  attentionProbs(q: Tensor, k: Tensor, heads: number, control?: ProbsControl): Tensor {
+    return this.probs(q, k, heads, false, control);
+  }
+
+  /** attentionProbs, causal or not (attention's GEMM path); cross-attention control in the softmax's pass where rows are short. */
+  private probs(q: Tensor, k: Tensor, heads: number, causal: boolean, control?: ProbsControl): Tensor {
     const e = this.elementBytes;
     const [batch, lq, width] = q.shape as [number, number, number];
     const lk = k.shape[1]!;
     if (width % heads) throw new Error(`attention: width ${width} does not split into ${heads} heads`);
     const d = width / heads;
+    if (control) checkRemapMap(lk, control.map);
     const s = this.empty([batch, heads, lq, lk]);
     if (lq === 0 || lk === 0) return s;
     for (let b = 0; b < batch; b++)
       // per head: S^T (col-major lk x lq) = K_h (op T of col-major d x lk, ld width) * Q_h^T
       this.timed('gemm attention QK', () => this.blas.gemmStridedBatched(OP_T, OP_N, lk, lq, d, this.p(k) + b * lk * width * e, width, d, this.p(q) + b * lq * width * e, width, d,
         this.p(s) + b * heads * lq * lk * e, lk, lq * lk, heads));
-    const rows = batch * heads * lq;
+    const rows = batch * heads * lq, perItem = heads * lq;
+    const controlArgs = control ? [this.p(control.source), this.p(control.map), perItem, control.source.shape[3]!, control.item] : [0, 0, perItem, 0, 0];
     if (lk <= 32 * SOFTMAX_SHORT) {
-      this.run('k_softmax_short', 0, [this.p(s), rows, lq, lk, 1 / Math.sqrt(d), causal ? 1 : 0], 256, Math.ceil(rows / 8)); // a warp per row
-    } else if (!causal && lk % 4 === 0 && lk <= 4 * SOFTMAX_VEC * 256) {
+      this.run('k_softmax_short', 0, [this.p(s), rows, lq, lk, 1 / Math.sqrt(d), causal ? 1 : 0, ...controlArgs], 256, Math.ceil(rows / 8)); // a warp per row
+      return s;
+    }
+    if (!causal && lk % 4 === 0 && lk <= 4 * SOFTMAX_VEC * 256) {
       // the row in registers: one read, one write
       this.run('k_softmax_rows_vec', 0, [this.p(s), lk, 1 / Math.sqrt(d)], 256, rows);
     } else {
       const cached = lk * 4 <= SOFTMAX_SHARED_BYTES ? lk : 0;
       this.run('k_softmax_rows', 0, [this.p(s), lq, lk, 1 / Math.sqrt(d), causal ? 1 : 0, cached], 256, rows, cached * 4);
     }
+    if (control) this.run('k_remap_probs', perItem * lk, [this.p(s), ...controlArgs.slice(0, 3), lk, ...controlArgs.slice(3), perItem * lk]);
     return s;
   }
 
@@ -292,7 +302,7 @@ export class CudaBackend extends CudaDevice implements Backend {
       if (lq && k.shape[1]) this.run(`k_flash_${dp}_${mt}`, 0, args, 128, Math.ceil(lq / (FLASH_QUERY_ROWS * mt)), flashSharedBytes(dp), batch * opts.heads, detail);
       return out;
     }
-    return this.tidy(() => this.applyProbs(this.attentionProbs(q, k, opts.heads, opts.causal ?? false), v));
+    return this.tidy(() => this.applyProbs(this.probs(q, k, opts.heads, opts.causal ?? false), v));
   }
 
   /**
@@ -465,15 +475,6 @@ export class CudaBackend extends CudaDevice implements Backend {
     const per = x.size / x.shape[0]!;
     const out = this.empty([1, ...x.shape.slice(1)]);
     this.driver.copy(out.storage.ptr, this.p(x) + index * per * this.elementBytes, per * this.elementBytes);
-    return out;
-  }
-
-  remapProbs(probs: Tensor, item: number, source: Tensor, map: Tensor): Tensor {
-    const [, heads, lq, lk] = probs.shape as [number, number, number, number];
-    checkRemapMap(probs, map);
-    const out = this.clone(probs);
-    const n = heads * lq * lk;
-    this.run('k_remap_probs', n, [this.p(out), this.p(source), this.p(map), heads, lq, lk, source.shape[3]!, item, n]);
     return out;
   }
 }

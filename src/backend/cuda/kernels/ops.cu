@@ -341,7 +341,19 @@ extern "C" __global__ void k_softmax_rows(st* s, int lq, int lk, float scale, in
 // 70 us a call for the 92160 rows of an SD 2 cross-attention at 768 px (denseEditProfile of
 // bench/results/2026-11-30-edit-cuda-fp16-whole-edits-profiled.json).
 #define SOFTMAX_SHORT 8
-extern "C" __global__ void k_softmax_short(st* s, u64 rows, int lq, int lk, float scale, int causal) {
+// Cross-attention control (backend.ts ProbsControl) of probability p at column j of row r of
+// [B, H, Lq] rows (per_item = H * Lq a batch item): in batch item `item`, where map[j] names a column
+// of source [1, H, Lq, Lks] (column numbers as values, exact in fp16 up to 2048; -1, or one past the
+// source's columns, keeps p: never a read outside the source), that column's probability.
+__device__ __forceinline__ float controlled(float p, const st* source, const st* map, u64 r, int j, u64 per_item, int lks, int item) {
+  if (!source || r / per_item != (u64)item) return p;
+  int m = (int)ld(map[j]);
+  return m >= 0 && m < lks ? ld(source[(r % per_item) * lks + m]) : p;
+}
+// the softmax, then (source set) cross-attention control: one pass, in place. (Loading the source's
+// values with the row's, to overlap the two loads, was slower: 0.58 against 0.46 ms for the 16 of a
+// 768 px step, bench/results/2026-11-30-edit-softmax-control-prefetch-trial.log.)
+extern "C" __global__ void k_softmax_short(st* s, u64 rows, int lq, int lk, float scale, int causal, const st* source, const st* map, u64 per_item, int lks, int item) {
   after_earlier_kernels();
   u64 r = (u64)blockIdx.x * (blockDim.x >> 5) + (threadIdx.x >> 5);
   if (r >= rows) return;
@@ -366,8 +378,10 @@ extern "C" __global__ void k_softmax_short(st* s, u64 rows, int lq, int lk, floa
   for (int o = 16; o > 0; o >>= 1) sum += __shfl_xor_sync(0xffffffff, sum, o);
   float inv = 1.f / sum;
 #pragma unroll
-  for (int i = 0; i < SOFTMAX_SHORT; i++)
-    if (lane + 32 * i < lk) row[lane + 32 * i] = sv(v[i] * inv);
+  for (int i = 0; i < SOFTMAX_SHORT; i++) {
+    int j = lane + 32 * i;
+    if (j < lk) row[j] = sv(controlled(v[i] * inv, source, map, r, j, per_item, lks, item));
+  }
 }
 // softmax of rows whose length is a multiple of 4 and at most 4 * 16 * blockDim.x: each thread keeps
 // its part of the row in registers as float4 (one read and one write of the row, nothing else).
@@ -512,15 +526,15 @@ template <int W> __device__ void k_scatter_rows_t(const st* src, const int* idx,
 }
 VECTOR_KERNEL(k_scatter_rows, (const st* src, const int* idx, st* out, const st* src2, st* out2, u64 l, int nidx, int c, int same_rows, u64 n),
               (src, idx, out, src2, out2, l, nidx, c, same_rows, n))
-// probs [B, H, Lq, Lk]: in batch item `item`, column j takes source column map[j] (source [1, H, Lq, Lks])
-// map: column numbers as values (exact in fp16 up to 2048), -1 for a column that keeps its own (as
-// does one past the source's columns: never a read outside the source)
-extern "C" __global__ void k_remap_probs(st* p, const st* source, const st* map, int heads, int lq, int lk, int lks, int item, u64 n) {
+// cross-attention control in place over batch item `item` of probs [B, H, Lq, Lk] (n = H * Lq * Lk),
+// after the softmaxes of rows longer than k_softmax_short takes
+extern "C" __global__ void k_remap_probs(st* p, const st* source, const st* map, u64 per_item, int lk, int lks, int item, u64 n) {
   after_earlier_kernels();
   FOR_EACH(i, n) {
-    int j = i % lk; u32 r = i / lk;  // r over heads * lq
-    int m = (int)ld(map[j]);
-    if (m >= 0 && m < lks) p[((u64)item * heads * lq + r) * lk + j] = source[r * lks + m];
+    u64 r = (u64)item * per_item + i / lk;
+    int j = i % lk;
+    st* at = p + r * lk + j;
+    *at = sv(controlled(ld(*at), source, map, r, j, per_item, lks, item));
   }
 }
 // float32 host data <-> storage
