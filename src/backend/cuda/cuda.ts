@@ -135,7 +135,7 @@ export class CudaBackend extends CudaDevice implements Backend {
     if (residual && residual.size !== y.size) throw new Error(`linear: residual ${shapeString(residual.shape)} does not match the output ${shapeString(y.shape)}`);
     if (m === 0) return y;
     // row-major Y[m,n] = X[m,k] W[n,k]^T  <=>  column-major Y^T = W X^T; bias and residual in the epilogue
-    this.timed('gemm linear/conv', () => this.lt.gemm(OP_T, OP_N, n, m, k, this.p(w), k, this.p(x), k, this.p(y), n, b ? this.p(b) : 0, residual ? this.p(residual) : 0), () => `${m}x${n}x${k}`);
+    this.timed('gemm linear/conv', () => this.lt.gemm(OP_T, OP_N, n, m, k, this.readable(w), k, this.readable(x), k, this.p(y), n, b ? this.readable(b) : 0, residual ? this.readable(residual) : 0), () => `${m}x${n}x${k}`);
     return y;
   }
 
@@ -155,7 +155,7 @@ export class CudaBackend extends CudaDevice implements Backend {
     if (!this.convolvesByGemm(rows, kdim, ci) && pt === pb && pl === pr) {
       const y = this.empty([n, ho, wo, co]);
       const shape = { n, h, w: wd, ci, co, kh, kw, ho, wo, stride: s, padH: pt, padW: pl };
-      if (rows) this.timed('cudnn conv', () => this.dnn.forward(shape, this.p(x), this.p(w), this.p(y), b ? this.p(b) : 0, residual ? this.p(residual) : 0), () => `${kh}x${kw}/${s} ${h}x${wd}x${ci}->${co} algo ${this.dnn.algorithm(shape)}${residual ? ' +residual' : ''}`);
+      if (rows) this.timed('cudnn conv', () => this.dnn.forward(shape, this.readable(x), this.readable(w), this.p(y), b ? this.readable(b) : 0, residual ? this.readable(residual) : 0), () => `${kh}x${kw}/${s} ${h}x${wd}x${ci}->${co} algo ${this.dnn.algorithm(shape)}${residual ? ' +residual' : ''}`);
       return y;
     }
     // cuDNN pads symmetrically: the asymmetric case (the VAE encoder's downsampling) is always im2col + GEMM
@@ -248,9 +248,10 @@ export class CudaBackend extends CudaDevice implements Backend {
     if (control) checkRemapMap(lk, control.map);
     const s = this.empty([batch, heads, lq, lk]);
     if (lq === 0 || lk === 0) return s;
+    const kAt = this.readable(k), qAt = this.readable(q);
     for (let b = 0; b < batch; b++)
       // per head: S^T (col-major lk x lq) = K_h (op T of col-major d x lk, ld width) * Q_h^T
-      this.timed('gemm attention QK', () => this.blas.gemmStridedBatched(OP_T, OP_N, lk, lq, d, this.p(k) + b * lk * width * e, width, d, this.p(q) + b * lq * width * e, width, d,
+      this.timed('gemm attention QK', () => this.blas.gemmStridedBatched(OP_T, OP_N, lk, lq, d, kAt + b * lk * width * e, width, d, qAt + b * lq * width * e, width, d,
         this.p(s) + b * heads * lq * lk * e, lk, lq * lk, heads));
     const rows = batch * heads * lq, perItem = heads * lq;
     const controlArgs = control ? [this.p(control.source), this.p(control.map), perItem, control.source.shape[3]!, control.item] : [0, 0, perItem, 0, 0];
@@ -275,9 +276,10 @@ export class CudaBackend extends CudaDevice implements Backend {
     const out = this.empty([batch, lq, width]);
     if (lq === 0) return out;
     const e = this.elementBytes;
+    const vAt = this.readable(v), pAt = this.readable(probs);
     for (let b = 0; b < batch; b++)
       // O_h^T (col-major d x lq, ld width) = V_h^T (col-major d x lk, ld width) * P^T (col-major lk x lq)
-      this.timed('gemm attention PV', () => this.blas.gemmStridedBatched(OP_N, OP_N, d, lq, lk, this.p(v) + b * lk * width * e, width, d, this.p(probs) + b * heads * lq * lk * e, lk, lq * lk,
+      this.timed('gemm attention PV', () => this.blas.gemmStridedBatched(OP_N, OP_N, d, lq, lk, vAt + b * lk * width * e, width, d, pAt + b * heads * lq * lk * e, lk, lq * lk,
         this.p(out) + b * lq * width * e, width, d, heads));
     return out;
   }
@@ -418,7 +420,7 @@ export class CudaBackend extends CudaDevice implements Backend {
 
   private clone(base: Tensor): T {
     const out = this.empty(base.shape);
-    this.driver.copy(out.storage.ptr, this.p(base), base.size * this.elementBytes);
+    this.driver.copy(out.storage.ptr, this.readable(base), base.size * this.elementBytes);
     return out;
   }
 
@@ -474,7 +476,7 @@ export class CudaBackend extends CudaDevice implements Backend {
   sliceBatch(x: Tensor, index: number): Tensor {
     const per = x.size / x.shape[0]!;
     const out = this.empty([1, ...x.shape.slice(1)]);
-    this.driver.copy(out.storage.ptr, this.p(x) + index * per * this.elementBytes, per * this.elementBytes);
+    this.driver.copy(out.storage.ptr, this.readable(x) + index * per * this.elementBytes, per * this.elementBytes);
     return out;
   }
 }

@@ -116,6 +116,18 @@ export abstract class CudaDevice {
     this.profiler?.mark(detail ? `${name} ${detail()}` : name, this.capturing);
   }
 
+  /**
+   * Where a library call (cuBLAS, cuBLASLt, cuDNN, a driver copy) reads t. While a call is recorded,
+   * an input of the recording is read through a copy a kernel of ours makes: a replay points our
+   * kernels at the caller's tensors (replays.ts), which it cannot do in a library's nodes.
+   */
+  protected readable(t: Tensor): number {
+    if (!this.replays.isInput(t)) return this.p(t);
+    const out = this.empty(t.shape);
+    this.runVector('k_copy', t.size, [this.p(t), this.p(out), t.size], []);
+    return out.storage.ptr;
+  }
+
   protected empty(shape: readonly number[], bytesPer = this.elementBytes): T {
     const n = numel(shape);
     if (n > MAX_ELEMENTS) throw new FiseditError(`cuda backend: a tensor of shape ${shapeString(shape)} has more than 2^32 elements, beyond this backend's 32-bit indexing`);

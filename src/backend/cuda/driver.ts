@@ -10,6 +10,21 @@ const CONFIG_STREAM = 32, CONFIG_ATTRS = 40, CONFIG_NUM_ATTRS = 48, CONFIG_BYTES
 /** CUlaunchAttribute: the id, padding to 8 bytes, a 64-byte value union. */
 const ATTRIBUTE_BYTES = 72;
 const LAUNCH_ATTRIBUTE_PROGRAMMATIC_STREAM_SERIALIZATION = 6;
+/** CUDA_KERNEL_NODE_PARAMS (v2): the function, seven unsigned ints, then the parameter array, extra, kernel, context. */
+const NODE_PARAMS = 40, NODE_BYTES = 72;
+
+/** A kernel launched while a graph was being captured: its node, and what it was launched with. */
+export interface CapturedLaunch {
+  node: unknown;
+  fn: unknown;
+  name: string;
+  grid: number;
+  gridY: number;
+  block: number;
+  sharedBytes: number;
+  kinds: readonly ArgKind[];
+  args: number[];
+}
 
 export type ArgKind = 'ptr' | 'u64' | 'i32' | 'f32';
 
@@ -53,6 +68,16 @@ export class Driver {
   dependentLaunches = false;
   /** Whether a graph is being captured (what dependentLaunches applies to). */
   private capturing = false;
+  /**
+   * While capturing, when set: each kernel launched on the main stream whose arguments `wanted`
+   * accepts, with its graph node (asking the driver for the node costs host time: only those).
+   */
+  captured: { launches: CapturedLaunch[]; wanted(kinds: readonly ArgKind[], args: readonly number[]): boolean } | undefined;
+  /** The graph each instantiated graph came from (its nodes are what setKernelArgs names). */
+  private readonly graphs = new Map<unknown, unknown>();
+  /** A CUDA_KERNEL_NODE_PARAMS, reused by every setKernelArgs. */
+  private readonly nodeParams: unknown;
+  private readonly node: DataView;
   /** A CUlaunchConfig with one attribute (programmatic stream serialization), reused by every launch. */
   private readonly launchConfig: unknown;
   private readonly config: DataView;
@@ -91,6 +116,8 @@ export class Driver {
       cuModuleGetFunction: 'int cuModuleGetFunction(_Out_ void **fn, void *module, const char *name)',
       cuLaunchKernel: 'int cuLaunchKernel(void *f, unsigned int gx, unsigned int gy, unsigned int gz, unsigned int bx, unsigned int by, unsigned int bz, unsigned int shmem, void *stream, void *params, void *extra)',
       cuLaunchKernelEx: 'int cuLaunchKernelEx(const void *config, void *f, void *params, void *extra)',
+      cuStreamGetCaptureInfo: 'int cuStreamGetCaptureInfo_v3(void *stream, _Out_ int *status, _Out_ uint64_t *id, _Out_ void **graph, _Out_ void **deps, _Out_ void **edges, _Out_ size_t *count)',
+      cuGraphExecKernelNodeSetParams: 'int cuGraphExecKernelNodeSetParams_v2(void *exec, void *node, const void *params)',
       cuGetErrorName: 'int cuGetErrorName(int error, _Out_ const char **name)',
       cuFuncSetAttribute: 'int cuFuncSetAttribute(void *fn, int attrib, int value)',
       cuEventCreate: 'int cuEventCreate(_Out_ void **event, unsigned int flags)',
@@ -137,6 +164,10 @@ export class Driver {
     this.config.setUint32(CONFIG_NUM_ATTRS, 1, true);
     this.config.setUint32(CONFIG_BYTES, LAUNCH_ATTRIBUTE_PROGRAMMATIC_STREAM_SERIALIZATION, true);
     this.config.setInt32(CONFIG_BYTES + 8, 1, true); // value.programmaticStreamSerializationAllowed
+    this.nodeParams = koffi.alloc('uint8_t', NODE_BYTES);
+    this.node = new DataView(koffi.view(this.nodeParams, NODE_BYTES));
+    for (let at = 0; at < NODE_BYTES; at += 8) this.node.setBigUint64(at, 0n, true); // no extra, kernel handle or context
+    this.node.setBigUint64(NODE_PARAMS, koffi.address(this.argPtrs), true);
   }
 
   check(what: string, code: number): void {
@@ -214,10 +245,21 @@ export class Driver {
     const exec = [null];
     try {
       this.check('cuGraphInstantiate', this.f.cuGraphInstantiate!(exec, graph[0], 0));
-    } finally {
+    } catch (e) {
       this.f.cuGraphDestroy!(graph[0]);
+      throw e;
     }
+    this.graphs.set(exec[0], graph[0]); // its nodes name what setKernelArgs changes
     return exec[0];
+  }
+
+  /** Sets the arguments of a captured kernel launch's node in an instantiated graph. */
+  setKernelArgs(exec: unknown, launch: CapturedLaunch, args: readonly number[]): void {
+    this.packArgs(launch.name, launch.kinds, args);
+    const n = this.node;
+    n.setBigUint64(0, koffi.address(launch.fn), true);
+    [launch.grid, launch.gridY, 1, launch.block, 1, 1, launch.sharedBytes].forEach((d, i) => n.setUint32(8 + 4 * i, d, true));
+    this.check(`cuGraphExecKernelNodeSetParams(${launch.name})`, this.f.cuGraphExecKernelNodeSetParams!(exec, launch.node, this.nodeParams));
   }
 
   /** A new event: for timing work on the stream, or (timing off, cheaper) only for ordering. */
@@ -329,6 +371,9 @@ export class Driver {
 
   destroyGraph(exec: unknown): void {
     this.check('cuGraphExecDestroy', this.f.cuGraphExecDestroy!(exec));
+    const graph = this.graphs.get(exec);
+    this.graphs.delete(exec);
+    if (graph) this.check('cuGraphDestroy', this.f.cuGraphDestroy!(graph));
   }
 
   loadModule(cubin: Uint8Array): unknown {
@@ -349,6 +394,22 @@ export class Driver {
   }
 
   launch(fn: unknown, name: string, grid: number, block: number, kinds: readonly ArgKind[], args: readonly number[], sharedBytes = 0, gridY = 1, stream = this.stream): void {
+    this.packArgs(name, kinds, args);
+    this.enqueue(fn, name, grid, block, sharedBytes, gridY, stream);
+    const c = this.captured;
+    if (c && this.capturing && stream === this.stream && c.wanted(kinds, args)) c.launches.push({ node: this.lastNode(), fn, name, grid, gridY, block, sharedBytes, kinds, args: [...args] });
+  }
+
+  /** The node the last operation captured on the main stream made. */
+  private lastNode(): unknown {
+    const status = [0], id = [0], graph = [null], deps = [null], edges = [null], count = [0];
+    this.check('cuStreamGetCaptureInfo', this.f.cuStreamGetCaptureInfo!(this.stream, status, id, graph, deps, edges, count));
+    if (Number(count[0]) !== 1) throw new Error(`cuda backend: a captured launch left ${count[0]} open nodes, not one`);
+    return koffi.decode(deps[0], 'void *');
+  }
+
+  /** The arguments into the reusable slots (what argPtrs points at). */
+  private packArgs(name: string, kinds: readonly ArgKind[], args: readonly number[]): void {
     if (args.length !== kinds.length) throw new Error(`${name}: ${args.length} arguments for ${kinds.length} parameters`);
     const v = this.slots;
     for (let i = 0; i < args.length; i++) {
@@ -361,6 +422,9 @@ export class Driver {
         v.setUint32(8 * i + 4, Math.floor(a / 0x100000000), true);
       }
     }
+  }
+
+  private enqueue(fn: unknown, name: string, grid: number, block: number, sharedBytes: number, gridY: number, stream: unknown): void {
     if (!this.dependentLaunches || !this.capturing) {
       this.check(`launch ${name}`, this.f.cuLaunchKernel!(fn, grid, gridY, 1, block, 1, 1, sharedBytes, stream, this.argPtrs, null));
       return;

@@ -22,6 +22,7 @@ const SCALAR_KERNELS: Record<string, ArgKind[]> = {
 /** Kernels built twice (ops.cu VECTOR_KERNEL): k_x an element per thread, k_x_v 16 bytes per thread. */
 const VECTOR_KERNELS: Record<string, ArgKind[]> = {
   k_im2col: ['ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32'],
+  k_copy: ['ptr', 'ptr', 'u64'],
   k_add: ['ptr', 'ptr', 'ptr', 'f32', 'u64'],
   k_scale: ['ptr', 'ptr', 'f32', 'u64'],
   k_unary: ['ptr', 'ptr', 'i32', 'u64'],

@@ -5,11 +5,16 @@
 // results out of them (the next replay overwrites them). An eager first call, as before, made each
 // edit run a sparse step eagerly with every plan new before recording it
 // (bench/results/2026-11-30-edit-cuda-fp16-{host-tier-stream,capture-first}.json).
-// Since every replay copies its inputs in afresh, the graph may write into its input copies (a
-// scatter into a base map needs no second copy); such a copy then comes out as a result.
+// A replay does not copy its inputs in: every kernel of ours that the recording launched with an
+// address inside an input copy has its arguments set to the caller's tensor instead
+// (cuGraphExecKernelNodeSetParams; libraries' nodes cannot be changed so, so while recording they read
+// a copy made by a kernel of ours: CudaDevice.readable). The graph may write into its input copies (a
+// scatter into a base map needs no second copy); such an input is given, at each replay, a new buffer
+// holding a copy of the caller's tensor, and that buffer is the result: one copy of a FISEdit sparse
+// step's cache instead of two (in, then out of the graph's buffers: 0.37 ms each at 768 px).
 import { Tensor } from '../../tensor/tensor.js';
 import { recordedUnder, replayId } from '../backend.js';
-import type { Driver } from './driver.js';
+import type { ArgKind, CapturedLaunch, Driver } from './driver.js';
 import type { DeviceBuffer, MemoryPool } from './memory.js';
 
 type T = Tensor<DeviceBuffer>;
@@ -35,14 +40,41 @@ export interface ReplayHost {
   recording(on: boolean): void;
 }
 
+/** An argument of a captured launch that points into input copy `input`, at `offset` bytes. */
+interface InputPointer {
+  arg: number;
+  input: number;
+  offset: number;
+}
+
 interface Replay {
   exec: unknown;
   inputs: T[];
-  /** Each result: a buffer the graph writes, or which input it is (in the result's shape). */
+  /** Which inputs the graph writes into (each replay gives those a buffer of their own). */
+  written: boolean[];
+  /** The captured launches that read or write inputs, and where. */
+  launches: { launch: CapturedLaunch; pointers: InputPointer[] }[];
+  /** Each result: a buffer the graph writes, or which input it is (in the result's shape): the caller's tensor, or the input's buffer of this replay when written. */
   outputs: (T | { input: number; shape: readonly number[] })[];
   blocks: Map<number, number>;
   /** Plan arrays the graph reads (memory of their own, freed when collected): held as long as it lives. */
   held: Set<T>;
+}
+
+/** For a launch argument: the input copy (and its start address) it points into, if any. */
+function inputPointers(staged: readonly T[]): (kinds: readonly ArgKind[], a: number, arg: number) => { input: number; start: number } | undefined {
+  const spans = staged.map((t, input) => ({ input, start: t.storage.ptr, end: t.storage.ptr + t.storage.bytes })).sort((a, b) => a.start - b.start);
+  return (kinds, a, arg) => {
+    if (kinds[arg] !== 'ptr' || !a) return undefined;
+    let lo = 0, hi = spans.length - 1; // the last span starting at or before a
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (spans[mid]!.start <= a) lo = mid;
+      else hi = mid - 1;
+    }
+    const s = spans[lo];
+    return s && a >= s.start && a < s.end ? s : undefined;
+  };
 }
 
 export class GraphReplays {
@@ -57,6 +89,11 @@ export class GraphReplays {
   private recording: { staged: Set<DeviceBuffer>; written: Set<DeviceBuffer>; held: Set<T> } | undefined;
 
   constructor(private readonly host: ReplayHost) {}
+
+  /** Whether t is an input copy of the call being recorded. */
+  isInput(t: Tensor): boolean {
+    return !!this.recording?.staged.has(t.storage as DeviceBuffer);
+  }
 
   /**
    * Whether an op may write into t in place: t is an input copy of the call being recorded (never
@@ -91,7 +128,15 @@ export class GraphReplays {
     const h = this.host, phases = this.phases;
     const mark = phases ? () => (h.driver.synchronize(), performance.now()) : () => 0;
     const t0 = mark();
-    h.copyMany(inputs.map((t, i) => [replay.inputs[i]!.storage.ptr, h.ptr(t), t.size * h.elementBytes]));
+    // where each input is this time: the caller's tensor, or (written into) a copy of it
+    const own = replay.written.map((w, i) => (w ? h.pool.alloc(replay.inputs[i]!.storage.bytes) : undefined));
+    h.copyMany(own.flatMap((b, i) => (b ? [[b.ptr, h.ptr(inputs[i]!), inputs[i]!.size * h.elementBytes] as const] : [])));
+    const at = inputs.map((t, i) => own[i]?.ptr ?? h.ptr(t));
+    for (const { launch, pointers } of replay.launches) {
+      const args = launch.args.slice();
+      for (const p of pointers) args[p.arg] = at[p.input]! + p.offset;
+      h.driver.setKernelArgs(replay.exec, launch, args);
+    }
     const t1 = mark();
     h.driver.replay(replay.exec);
     h.launched();
@@ -100,7 +145,7 @@ export class GraphReplays {
     const copies = new Map<DeviceBuffer, DeviceBuffer>();
     const moves: Copy[] = [];
     const results = replay.outputs.map((o) => {
-      if (!(o instanceof Tensor)) return h.reshape(inputs[o.input]!, o.shape);
+      if (!(o instanceof Tensor)) return own[o.input] ? new Tensor(o.shape, own[o.input]!) : h.reshape(inputs[o.input]!, o.shape);
       let c = copies.get(o.storage);
       if (!c) {
         copies.set(o.storage, (c = h.pool.alloc(o.storage.bytes)));
@@ -136,6 +181,10 @@ export class GraphReplays {
     let results: T[] = [];
     let exec: unknown;
     const recording = (this.recording = { staged: new Set(staged.map((t) => t.storage)), written: new Set<DeviceBuffer>(), held: new Set<T>() });
+    // the launches' arguments that point into input copies: set to the caller's tensors at each replay
+    const pointsIn = inputPointers(staged);
+    const captured: CapturedLaunch[] = [];
+    h.driver.captured = { launches: captured, wanted: (kinds, args) => args.some((a, arg) => pointsIn(kinds, a, arg)) };
     const blocks = h.pool.reserveDuring(() => {
       h.recording(true);
       try {
@@ -145,14 +194,24 @@ export class GraphReplays {
       } finally {
         h.recording(false);
         this.recording = undefined;
+        h.driver.captured = undefined;
       }
     });
-    // an input passed through unchanged is the caller's tensor; one written into comes out of the graph
+    const launches = captured.map((launch) => {
+      const pointers: InputPointer[] = [];
+      launch.args.forEach((a, arg) => {
+        const s = pointsIn(launch.kinds, a, arg);
+        if (s) pointers.push({ arg, input: s.input, offset: a - s.start });
+      });
+      return { launch, pointers };
+    });
+    // a result that is an input is the caller's tensor, or the input's own buffer of the replay when written into
     const outputs = results.map((t) => {
       const input = staged.findIndex((s) => s.storage === t.storage);
-      return input >= 0 && !recording.written.has(t.storage) ? { input, shape: t.shape } : t;
+      return input >= 0 ? { input, shape: t.shape } : t;
     });
-    const r: Replay = { exec, inputs: staged, outputs, blocks, held: recording.held };
+    const written = staged.map((t) => recording.written.has(t.storage));
+    const r: Replay = { exec, inputs: staged, written, launches, outputs, blocks, held: recording.held };
     this.replays.set(id, r);
     return r;
   }

@@ -74,6 +74,10 @@ template <int W> __device__ __forceinline__ void cpv(st* d, const st* s) {
   extern "C" __global__ void name params { after_earlier_kernels(); name##_t<1> args; } \
   extern "C" __global__ void name##_v params { after_earlier_kernels(); name##_t<VW> args; }
 
+template <int W> __device__ void k_copy_t(const st* x, st* out, u64 n) {
+  FOR_EACH_VEC(e, n) cpv<W>(out + e, x + e);
+}
+VECTOR_KERNEL(k_copy, (const st* x, st* out, u64 n), (x, out, n))
 template <int W> __device__ void k_add_t(const st* a, const st* b, st* out, float scale, u64 n) {
   FOR_EACH_VEC(e, n) {
     float x[W], y[W];
