@@ -61,9 +61,12 @@ interface Replay {
   held: Set<T>;
 }
 
-/** For a launch argument: the input copy (and its start address) it points into, if any. */
-function inputPointers(staged: readonly T[]): (kinds: readonly ArgKind[], a: number, arg: number) => { input: number; start: number } | undefined {
-  const spans = staged.map((t, input) => ({ input, start: t.storage.ptr, end: t.storage.ptr + t.storage.bytes })).sort((a, b) => a.start - b.start);
+/**
+ * For a launch argument (kind and value): which of the buffers (device address and bytes; not
+ * overlapping) it points into, and that buffer's start, if any.
+ */
+export function inputPointers(buffers: readonly { ptr: number; bytes: number }[]): (kinds: readonly ArgKind[], a: number, arg: number) => { input: number; start: number } | undefined {
+  const spans = buffers.map((b, input) => ({ input, start: b.ptr, end: b.ptr + b.bytes })).sort((a, b) => a.start - b.start);
   return (kinds, a, arg) => {
     if (kinds[arg] !== 'ptr' || !a) return undefined;
     let lo = 0, hi = spans.length - 1; // the last span starting at or before a
@@ -182,7 +185,7 @@ export class GraphReplays {
     let exec: unknown;
     const recording = (this.recording = { staged: new Set(staged.map((t) => t.storage)), written: new Set<DeviceBuffer>(), held: new Set<T>() });
     // the launches' arguments that point into input copies: set to the caller's tensors at each replay
-    const pointsIn = inputPointers(staged);
+    const pointsIn = inputPointers(staged.map((t) => t.storage));
     const captured: CapturedLaunch[] = [];
     h.driver.captured = { launches: captured, wanted: (kinds, args) => args.some((a, arg) => pointsIn(kinds, a, arg)) };
     const blocks = h.pool.reserveDuring(() => {
