@@ -1,8 +1,8 @@
 // Replayable calls (Backend.replayable) as CUDA graphs. The first call of a key is captured: f runs
 // against input buffers of the graph's own while the stream records (creating the GEMM and
 // convolution plans on the way), every block handed out meanwhile becomes the graph's, and the
-// graph is replayed, this call included. Each call copies its inputs into the graph's buffers and its
-// results out of them (the next replay overwrites them). An eager first call, as before, made each
+// graph is replayed, this call included. Results the graph computes are copied out of its buffers
+// at each call (the next replay overwrites them). An eager first call, as before, made each
 // edit run a sparse step eagerly with every plan new before recording it
 // (bench/results/2026-11-30-edit-cuda-fp16-{host-tier-stream,capture-first}.json).
 // A replay does not copy its inputs in: every kernel of ours that the recording launched with an
@@ -100,7 +100,8 @@ export class GraphReplays {
 
   /**
    * Whether an op may write into t in place: t is an input copy of the call being recorded (never
-   * the caller's tensor). It is then marked written, so the call returns its contents.
+   * the caller's tensor). It is then marked written: each replay gives it a buffer of its own that
+   * starts as a copy of the caller's tensor, and returns that buffer where the call returns t.
    */
   overwritable(t: Tensor): boolean {
     const r = this.recording, buf = t.storage as DeviceBuffer;
