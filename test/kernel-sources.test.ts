@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { KERNEL_DIR } from '../src/backend/cuda/kernels.js';
+import type { ArgKind } from '../src/backend/cuda/driver.js';
+import { KERNEL_DIR, LATENT_KERNELS, OPS_KERNELS, SPARSE_KERNELS } from '../src/backend/cuda/kernels.js';
 
 /** Each __global__ function of a source (macro line continuations joined): its text up to the body and the body's first statement. */
 function kernels(source: string): { head: string; first: string }[] {
@@ -19,21 +20,39 @@ function kernels(source: string): { head: string; first: string }[] {
   return found;
 }
 
+/** The kernels a source defines: __global__ functions by name, and both builds of each VECTOR_KERNEL. */
+function defined(source: string): Set<string> {
+  const names = new Set<string>();
+  for (const m of source.matchAll(/__global__ void (?:__launch_bounds__\([^)]*\) )?(\w+)\s*\(/g)) names.add(m[1]!);
+  for (const m of source.matchAll(/^VECTOR_KERNEL\((\w+),/gm)) names.add(m[1]!).add(`${m[1]}_v`);
+  return names;
+}
+
 describe('kernel sources', () => {
-  const files = readdirSync(KERNEL_DIR).filter((f) => f.endsWith('.cu'));
+  // the headers too: storage.cuh holds the VECTOR_KERNEL builds
+  const files = readdirSync(KERNEL_DIR).filter((f) => f.endsWith('.cu') || f.endsWith('.cuh'));
 
   it('every kernel starts by waiting for the kernels before it', () => {
-    assert.ok(files.length >= 4, `kernel sources in ${KERNEL_DIR}: ${files.join(', ')}`);
+    assert.ok(files.length >= 5, `kernel sources in ${KERNEL_DIR}: ${files.join(', ')}`);
     let count = 0;
     for (const f of files) {
       const source = readFileSync(join(KERNEL_DIR, f), 'utf8');
-      assert.match(source, /#include "launch.cuh"/, `${f} includes launch.cuh`);
+      if (f.endsWith('.cu')) assert.match(source, /#include "launch.cuh"/, `${f} includes launch.cuh`);
       for (const k of kernels(source)) {
         count++;
         assert.equal(k.first, 'after_earlier_kernels()', `${f}: ${k.head} starts with "${k.first}"`);
       }
     }
     assert.ok(count >= 26, `${count} kernels found`);
+  });
+
+  it('every kernel of a module table is defined in that module source (what the device loads from it)', () => {
+    const modules: [string, Record<string, ArgKind[]>][] = [['ops.cu', OPS_KERNELS], ['sparse.cu', SPARSE_KERNELS], ['latents.cu', LATENT_KERNELS]];
+    for (const [file, table] of modules) {
+      const names = defined(readFileSync(join(KERNEL_DIR, file), 'utf8'));
+      for (const k of Object.keys(table)) assert.ok(names.has(k), `${k} is not defined in ${file}`);
+    }
+    assert.ok(!defined(readFileSync(join(KERNEL_DIR, 'ops.cu'), 'utf8')).has('k_scatter_rows'), 'the check tells files apart');
   });
 
   it('the check finds a kernel that does not wait', () => {

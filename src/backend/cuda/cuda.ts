@@ -266,7 +266,7 @@ export class CudaBackend extends CudaDevice implements Backend {
       const cached = lk * 4 <= SOFTMAX_SHARED_BYTES ? lk : 0;
       this.run('k_softmax_rows', 0, [this.p(s), lq, lk, 1 / Math.sqrt(d), causal ? 1 : 0, cached], 256, rows, cached * 4);
     }
-    if (control) this.run('k_remap_probs', perItem * lk, [this.p(s), ...controlArgs.slice(0, 3), lk, ...controlArgs.slice(3), perItem * lk]);
+    if (control) this.run('k_remap_probs', perItem * lk, [this.p(s), this.p(control.source), this.p(control.map), perItem, lk, control.source.shape[3]!, control.item, perItem * lk]);
     return s;
   }
 
@@ -416,12 +416,6 @@ export class CudaBackend extends CudaDevice implements Backend {
   /** Where a scatter into base writes: base itself when it is a recording's input copy, else a copy. */
   private scatterTarget(base: Tensor): T {
     return this.replays.overwritable(base) ? (base as T) : this.clone(base);
-  }
-
-  private clone(base: Tensor): T {
-    const out = this.empty(base.shape);
-    this.driver.copy(out.storage.ptr, this.readable(base), base.size * this.elementBytes);
-    return out;
   }
 
   scatterBlocks(base: Tensor, src: Tensor, corners: Int32Array, active: Uint8Array, residual?: Tensor, shift?: Tensor): Tensor {

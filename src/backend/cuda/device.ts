@@ -2,7 +2,7 @@
 // NVRTC and launched (with the profiler's marks), moving tensors between host and device (the host
 // tier's page-locked memory and prefetch included), tidy scopes, and replayable calls as CUDA graphs.
 // The op set (cuda.ts) builds on this and adds cuBLAS(Lt), cuDNN and the kernels' arithmetic.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkBytes, type HostBytes, type Prefetched } from '../backend.js';
 import { Tensor, numel, oihwToOhwi, shapeString } from '../../tensor/tensor.js';
@@ -12,7 +12,7 @@ import { Driver, type ArgKind } from './driver.js';
 import { DeviceBuffer, MemoryPool } from './memory.js';
 import { compileCubin } from './nvrtc.js';
 import { PinnedMemory } from './pinned.js';
-import { COPY_BLOCKS_PER_SM, COPY_CHUNK, KERNELS, KERNEL_DIR, LATENT_KERNELS, OPS_KERNELS, PREFETCH_BLOCKS, VECTOR_BYTES } from './kernels.js';
+import { COPY_BLOCKS_PER_SM, COPY_CHUNK, KERNELS, KERNEL_DIR, LATENT_KERNELS, OPS_KERNELS, PREFETCH_BLOCKS, SPARSE_KERNELS, VECTOR_BYTES } from './kernels.js';
 import { GraphReplays, type Copy } from './replays.js';
 import { Profiler } from './profiler.js';
 
@@ -40,7 +40,9 @@ export abstract class CudaDevice {
     this.pool = new MemoryPool(this.driver);
     this.pinned = new PinnedMemory(this.driver);
     this.elementBytes = storageBytes(math);
-    this.load('ops', OPS_KERNELS, math === 'fp16' ? ['-DFISEDIT_HALF'] : []);
+    const storage = math === 'fp16' ? ['-DFISEDIT_HALF'] : [];
+    this.load('ops', OPS_KERNELS, storage);
+    this.load('sparse', SPARSE_KERNELS, storage);
     this.load('latents', LATENT_KERNELS, []);
     this.replays = new GraphReplays({
       driver: this.driver,
@@ -56,10 +58,11 @@ export abstract class CudaDevice {
     });
   }
 
-  /** Compiles (or takes from the cubin cache) kernels/<file>.cu for this GPU and loads its kernels. */
+  /** Compiles (or takes from the cubin cache) kernels/<file>.cu for this GPU, with the kernels' headers (*.cuh), and loads its kernels. */
   protected load(file: string, kernels: Record<string, ArgKind[]>, options: string[], target = `sm_${this.driver.computeCapability.join('')}`): void {
     const source = (f: string) => readFileSync(join(KERNEL_DIR, f), 'utf8');
-    const module = this.driver.loadModule(compileCubin(source(`${file}.cu`), file, target, options, { 'launch.cuh': source('launch.cuh') }));
+    const headers = Object.fromEntries(readdirSync(KERNEL_DIR).filter((f) => f.endsWith('.cuh')).map((f) => [f, source(f)]));
+    const module = this.driver.loadModule(compileCubin(source(`${file}.cu`), file, target, options, headers));
     for (const name of Object.keys(kernels)) this.fns.set(name, this.driver.getFunction(module, name));
   }
 
@@ -122,10 +125,14 @@ export abstract class CudaDevice {
    * kernels at the caller's tensors (replays.ts), which it cannot do in a library's nodes.
    */
   protected readable(t: Tensor): number {
-    if (!this.replays.isInput(t)) return this.p(t);
+    return this.replays.isInput(t) ? this.clone(t).storage.ptr : this.p(t);
+  }
+
+  /** A copy of t, by a kernel of ours (a replay can point it at another source; a driver copy it cannot). */
+  protected clone(t: Tensor): T {
     const out = this.empty(t.shape);
     this.runVector('k_copy', t.size, [this.p(t), this.p(out), t.size], []);
-    return out.storage.ptr;
+    return out;
   }
 
   protected empty(shape: readonly number[], bytesPer = this.elementBytes): T {

@@ -16,7 +16,8 @@ const NODE_PARAMS = 40, NODE_BYTES = 72;
 /** A kernel launched while a graph was being captured: its node, and what it was launched with. */
 export interface CapturedLaunch {
   node: unknown;
-  fn: unknown;
+  /** The kernel function's handle as an address (what CUDA_KERNEL_NODE_PARAMS takes). */
+  fn: bigint;
   name: string;
   grid: number;
   gridY: number;
@@ -257,8 +258,14 @@ export class Driver {
   setKernelArgs(exec: unknown, launch: CapturedLaunch, args: readonly number[]): void {
     this.packArgs(launch.name, launch.kinds, args);
     const n = this.node;
-    n.setBigUint64(0, koffi.address(launch.fn), true);
-    [launch.grid, launch.gridY, 1, launch.block, 1, 1, launch.sharedBytes].forEach((d, i) => n.setUint32(8 + 4 * i, d, true));
+    n.setBigUint64(0, launch.fn, true);
+    n.setUint32(8, launch.grid, true);
+    n.setUint32(12, launch.gridY, true);
+    n.setUint32(16, 1, true);
+    n.setUint32(20, launch.block, true);
+    n.setUint32(24, 1, true);
+    n.setUint32(28, 1, true);
+    n.setUint32(32, launch.sharedBytes, true);
     this.check(`cuGraphExecKernelNodeSetParams(${launch.name})`, this.f.cuGraphExecKernelNodeSetParams!(exec, launch.node, this.nodeParams));
   }
 
@@ -397,7 +404,7 @@ export class Driver {
     this.packArgs(name, kinds, args);
     this.enqueue(fn, name, grid, block, sharedBytes, gridY, stream);
     const c = this.captured;
-    if (c && this.capturing && stream === this.stream && c.wanted(kinds, args)) c.launches.push({ node: this.lastNode(), fn, name, grid, gridY, block, sharedBytes, kinds, args: [...args] });
+    if (c && this.capturing && stream === this.stream && c.wanted(kinds, args)) c.launches.push({ node: this.lastNode(), fn: koffi.address(fn), name, grid, gridY, block, sharedBytes, kinds, args: [...args] });
   }
 
   /** The node the last operation captured on the main stream made. */

@@ -34,12 +34,20 @@ const VECTOR_KERNELS: Record<string, ArgKind[]> = {
   k_group_partial: ['ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32'],
   k_channel_affine: ['ptr', 'ptr', 'ptr', 'ptr', 'u64', 'i32', 'i32', 'u64'],
   k_layer_norm: ['ptr', 'ptr', 'ptr', 'ptr', 'i32', 'f32', 'i32'],
+};
+/** Kernels of kernels/sparse.cu, all built twice like VECTOR_KERNELS. */
+const SPARSE_VECTOR_KERNELS: Record<string, ArgKind[]> = {
   k_gather_tiles: ['ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'u64'],
   k_gather_im2col: ['ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32'],
   k_scatter_blocks: ['ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32', 'u64'],
   k_gather_rows: ['ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'u64', 'i32', 'i32', 'u64'],
   k_scatter_rows: ['ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'u64', 'i32', 'i32', 'i32', 'u64'],
 };
+/** A VECTOR_KERNEL table with both builds (k_x and k_x_v). */
+const bothBuilds = (kernels: Record<string, ArgKind[]>): Record<string, ArgKind[]> => ({
+  ...kernels,
+  ...Object.fromEntries(Object.entries(kernels).map(([k, kinds]) => [`${k}_v`, kinds])),
+});
 /** Kernels of kernels/latents.cu (float32 vectors: compiled once, whatever the storage type). */
 export const LATENT_KERNELS: Record<string, ArgKind[]> = {
   k_lat_combine: ['ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'f32', 'f32', 'f32', 'f32', 'i32', 'u64'],
@@ -52,11 +60,8 @@ export const LATENT_KERNELS: Record<string, ArgKind[]> = {
   k_mask_counts: ['ptr', 'ptr', 'u64'],
   k_mask_open: ['ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32'],
 };
-export const OPS_KERNELS: Record<string, ArgKind[]> = {
-  ...SCALAR_KERNELS,
-  ...VECTOR_KERNELS,
-  ...Object.fromEntries(Object.entries(VECTOR_KERNELS).map(([k, kinds]) => [`${k}_v`, kinds])),
-};
+export const OPS_KERNELS: Record<string, ArgKind[]> = { ...SCALAR_KERNELS, ...bothBuilds(VECTOR_KERNELS) };
+export const SPARSE_KERNELS: Record<string, ArgKind[]> = bothBuilds(SPARSE_VECTOR_KERNELS);
 /** Bytes a thread of a k_x_v kernel moves at once. */
 export const VECTOR_BYTES = 16;
 /** Shared memory k_group_partial may use: its block's per-channel sums (GroupNorm up to ~12k channels). */
@@ -97,7 +102,7 @@ export const WGMMA_KEY_TILE = 128;
 /** Key tiles a split of k_flash_wg64 takes at least (each split pays for loading its queries and first tile). */
 export const WGMMA_MIN_TILES_PER_SPLIT = 4;
 export const WGMMA_SHARED_BYTES = 2 * 2 * 128 * 128 + 1024;
-export const KERNELS: Record<string, ArgKind[]> = { ...OPS_KERNELS, ...LATENT_KERNELS, ...ATTENTION_KERNELS, ...WGMMA_KERNELS };
+export const KERNELS: Record<string, ArgKind[]> = { ...OPS_KERNELS, ...SPARSE_KERNELS, ...LATENT_KERNELS, ...ATTENTION_KERNELS, ...WGMMA_KERNELS };
 /** Flash attention's key tile (kernels/attention.cu KB). */
 const FLASH_KEY_TILE = 64;
 /** Query rows of a flash-attention block per m-tile (MT) of its warps: 4 warps of 16 rows. */

@@ -50,6 +50,8 @@ interface InputPointer {
 interface Replay {
   exec: unknown;
   inputs: T[];
+  /** Where the exec's kernels point at each input now (set by the last replay; none before the first). */
+  at: number[];
   /** Which inputs the graph writes into (each replay gives those a buffer of their own). */
   written: boolean[];
   /** The captured launches that read or write inputs, and where. */
@@ -136,7 +138,10 @@ export class GraphReplays {
     const own = replay.written.map((w, i) => (w ? h.pool.alloc(replay.inputs[i]!.storage.bytes) : undefined));
     h.copyMany(own.flatMap((b, i) => (b ? [[b.ptr, h.ptr(inputs[i]!), inputs[i]!.size * h.elementBytes] as const] : [])));
     const at = inputs.map((t, i) => own[i]?.ptr ?? h.ptr(t));
+    const moved = at.map((a, i) => a !== replay.at[i]); // the exec keeps the arguments it was last given
+    replay.at = at;
     for (const { launch, pointers } of replay.launches) {
+      if (!pointers.some((p) => moved[p.input])) continue;
       const args = launch.args.slice();
       for (const p of pointers) args[p.arg] = at[p.input]! + p.offset;
       h.driver.setKernelArgs(replay.exec, launch, args);
@@ -215,7 +220,7 @@ export class GraphReplays {
       return input >= 0 ? { input, shape: t.shape } : t;
     });
     const written = staged.map((t) => recording.written.has(t.storage));
-    const r: Replay = { exec, inputs: staged, written, launches, outputs, blocks, held: recording.held };
+    const r: Replay = { exec, inputs: staged, at: [], written, launches, outputs, blocks, held: recording.held };
     this.replays.set(id, r);
     return r;
   }

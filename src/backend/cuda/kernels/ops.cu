@@ -1,79 +1,9 @@
-// Kernels of the cuda backend (channels-last). One thread per output element unless noted;
+// Kernels of the cuda backend's ops (channels-last). One thread per output element unless noted;
 // reductions use one block per group / row. Compiled at run time by NVRTC (see nvrtc.ts), once per
-// storage type: tensors are `st` (float, or __half when FISEDIT_HALF is defined); arithmetic is in
-// float, statistics in double. ld() widens a stored value, sv() rounds a float for storage.
+// storage type (storage.cuh: `st`, ld/sv, the vector builds). The sparse engine's gathers and
+// scatters are in sparse.cu.
 #include "launch.cuh"
-typedef unsigned long long u64;
-// Element counts stay below 2^32 (the host checks), so index math is 32-bit: far cheaper division.
-typedef unsigned int u32;
-#ifdef FISEDIT_HALF
-#include <cuda_fp16.h>
-typedef __half st;
-__device__ __forceinline__ float ld(st v) { return __half2float(v); }
-__device__ __forceinline__ st sv(float v) { return __float2half_rn(v); }
-// four consecutive values (8-byte aligned) as one load / store
-__device__ __forceinline__ float4 ld4(const st* p) {
-  uint2 u = *(const uint2*)p;
-  float2 a = __half22float2(*(__half2*)&u.x), b = __half22float2(*(__half2*)&u.y);
-  return make_float4(a.x, a.y, b.x, b.y);
-}
-__device__ __forceinline__ void sv4(st* p, float4 v) {
-  __half2 a = __floats2half2_rn(v.x, v.y), b = __floats2half2_rn(v.z, v.w);
-  uint2 u; u.x = *(unsigned*)&a; u.y = *(unsigned*)&b;
-  *(uint2*)p = u;
-}
-#else
-typedef float st;
-__device__ __forceinline__ float ld(st v) { return v; }
-__device__ __forceinline__ st sv(float v) { return v; }
-__device__ __forceinline__ float4 ld4(const st* p) { return *(const float4*)p; }
-__device__ __forceinline__ void sv4(st* p, float4 v) { *(float4*)p = v; }
-#endif
-
-__device__ __forceinline__ float silu_f(float v) { return v / (1.f + expf(-v)); }
-__device__ __forceinline__ float gelu_f(float v) { return 0.5f * v * (1.f + erff(v * 0.70710678118654752f)); }
-
-#define FOR_EACH(i, n) for (u32 i = blockIdx.x * blockDim.x + threadIdx.x; i < (u32)(n); i += gridDim.x * blockDim.x)
-
-// Vector forms. Kernels over channels-last data come in two builds: k_x handles one element at a
-// time, k_x_v VW consecutive elements (16 bytes: one load or store) when the host has checked that
-// every pointer is 16-byte aligned and the element counts and channel widths are multiples of VW.
-// `e` is always the first element a thread handles, so the index math is the scalar one.
-#ifdef FISEDIT_HALF
-#define VW 8
-#else
-#define VW 4
-#endif
-template <int W> __device__ __forceinline__ void ldv(const st* p, float* v) {
-  if constexpr (W == 1) v[0] = ld(*p);
-  else {
-    uint4 u = *(const uint4*)p;
-    const st* s = (const st*)&u;
-#pragma unroll
-    for (int k = 0; k < W; k++) v[k] = ld(s[k]);
-  }
-}
-template <int W> __device__ __forceinline__ void svv(st* p, const float* v) {
-  if constexpr (W == 1) *p = sv(v[0]);
-  else {
-    uint4 u;
-    st* s = (st*)&u;
-#pragma unroll
-    for (int k = 0; k < W; k++) s[k] = sv(v[k]);
-    *(uint4*)p = u;
-  }
-}
-template <int W> __device__ __forceinline__ void cpv(st* d, const st* s) {
-  if constexpr (W == 1) *d = *s;
-  else *(uint4*)d = *(const uint4*)s;
-}
-#define FOR_EACH_VEC(e, n) for (u32 e = (blockIdx.x * blockDim.x + threadIdx.x) * W; e < (u32)(n); e += gridDim.x * blockDim.x * W)
-#define UNROLL _Pragma("unroll") for (int k = 0; k < W; k++)
-// name##_t<W> is the body; the two builds are thin wrappers
-#define VECTOR_KERNEL(name, params, args) \
-  extern "C" __global__ void name params { after_earlier_kernels(); name##_t<1> args; } \
-  extern "C" __global__ void name##_v params { after_earlier_kernels(); name##_t<VW> args; }
-
+#include "storage.cuh"
 template <int W> __device__ void k_copy_t(const st* x, st* out, u64 n) {
   FOR_EACH_VEC(e, n) cpv<W>(out + e, x + e);
 }
@@ -265,12 +195,6 @@ extern "C" __global__ void k_group_affine(double* sums, const double* base, cons
     shift[b * c + ch] = sv(ld(beta[ch]) - (float)m * sc);
   }
 }
-// v * scale + shift for the W channels at `at` of a per (batch item, channel) affine ([N, C]), SiLU after when asked
-template <int W> __device__ __forceinline__ void affine_v(float* v, const st* scale, const st* shift, u64 at, int silu) {
-  float sc[W], sh[W];
-  ldv<W>(scale + at, sc); ldv<W>(shift + at, sh);
-  UNROLL { float a = v[k] * sc[k] + sh[k]; v[k] = silu ? silu_f(a) : a; }
-}
 template <int W> __device__ void k_channel_affine_t(const st* x, const st* scale, const st* shift, st* out, u64 per, int c, int silu, u64 n) {
   FOR_EACH_VEC(e, n) {
     float a[W];
@@ -425,111 +349,6 @@ extern "C" __global__ void k_softmax_rows_vec(st* s, int lk, float scale) {
     if (j < n4) sv4(row + 4 * j, make_float4(vals[i].x * inv, vals[i].y * inv, vals[i].z * inv, vals[i].w * inv));
   }
 }
-// A gathered tile's value: x at (iy, ix) through the norm's affine (when scale is given) and SiLU,
-// or zero outside the image (the padding the tile holds).
-template <int W> __device__ __forceinline__ void tile_value(const st* x, const st* scale, const st* shift, int h, int w, int c, u32 b, int iy, int ix,
-                                                            int ch, int silu, float* v) {
-  if (iy < 0 || iy >= h || ix < 0 || ix >= w) {
-    UNROLL v[k] = 0.f;
-    return;
-  }
-  ldv<W>(x + (((u64)b * h + iy) * w + ix) * c + ch, v);
-  if (scale) affine_v<W>(v, scale, shift, (u64)b * c + ch, silu);
-  else if (silu) UNROLL v[k] = silu_f(v[k]);
-}
-// tiles [N*T, side, side, C] from x [N, H, W, C]; zero outside the image; affine (+silu) inside
-template <int W> __device__ void k_gather_tiles_t(const st* x, const int* origins, const st* scale, const st* shift, st* out,
-                                                  int h, int w, int c, int blocks, int side, int silu, u64 n) {
-  FOR_EACH_VEC(e, n) {
-    int ch = e % c; u32 p = e / c;
-    int tx = p % side, ty = (p / side) % side; u32 bt = p / (u32)(side * side);
-    int t = bt % blocks; u32 b = bt / blocks;
-    int iy = origins[2 * t] + ty, ix = origins[2 * t + 1] + tx;
-    float v[W];
-    tile_value<W>(x, scale, shift, h, w, c, b, iy, ix, ch, silu, v);
-    svv<W>(out + e, v);
-  }
-}
-VECTOR_KERNEL(k_gather_tiles, (const st* x, const int* origins, const st* scale, const st* shift, st* out, int h, int w, int c, int blocks, int side, int silu, u64 n),
-              (x, origins, scale, shift, out, h, w, c, blocks, side, silu, n))
-// k_gather_tiles straight into an im2col matrix (the tiles' convolution without padding, as a GEMM):
-// row (b, tile t, oy, ox), column (ky, kx, ci); a block per (row, kernel position), W channels a thread.
-template <int W> __device__ void k_gather_im2col_t(const st* x, const int* origins, const st* scale, const st* shift, st* col,
-                                                   int h, int w, int c, int blocks, int ks, int stride, int bo, int silu) {
-  u32 pair = blockIdx.x;  // row * ks * ks + kpos
-  u32 kpos = pair % (u32)(ks * ks), row = pair / (u32)(ks * ks);
-  int kx = kpos % ks, ky = kpos / ks;
-  int ox = row % bo, oy = (row / bo) % bo;
-  u32 bt = row / (u32)(bo * bo);
-  int t = bt % blocks; u32 b = bt / blocks;
-  int iy = origins[2 * t] + oy * stride + ky, ix = origins[2 * t + 1] + ox * stride + kx;
-  st* dst = col + (u64)pair * c;
-  for (int ch = threadIdx.x * W; ch < c; ch += blockDim.x * W) {
-    float v[W];
-    tile_value<W>(x, scale, shift, h, w, c, b, iy, ix, ch, silu, v);
-    svv<W>(dst + ch, v);
-  }
-}
-VECTOR_KERNEL(k_gather_im2col, (const st* x, const int* origins, const st* scale, const st* shift, st* col, int h, int w, int c, int blocks, int ks, int stride, int bo, int silu),
-              (x, origins, scale, shift, col, h, w, c, blocks, ks, stride, bo, silu))
-// writes block outputs src [N*T, bs, bs, C] into out [N, H, W, C] where active
-// residual (shaped like out, or null): added at the written positions, rounded once as k_add does
-// out = residual + block output + shift (each optional) where active; the sum in float, rounded once
-template <int W> __device__ void k_scatter_blocks_t(const st* src, const int* corners, const unsigned char* active, const st* residual,
-                                                    const st* shift, st* out, int h, int w, int c, int blocks, int bs, u64 n) {
-  FOR_EACH_VEC(e, n) {
-    int ch = e % c; u32 p = e / c;
-    int dx = p % bs, dy = (p / bs) % bs; u32 bt = p / (u32)(bs * bs);
-    int t = bt % blocks; u32 b = bt / blocks;
-    int y = corners[2 * t] + dy, x = corners[2 * t + 1] + dx;
-    if (y >= h || x >= w || !active[y * w + x]) continue;
-    u64 at = ((b * h + y) * w + x) * c + ch;
-    if (!residual && !shift) {
-      cpv<W>(out + at, src + e);
-      continue;
-    }
-    float v[W], r[W];
-    ldv<W>(src + e, v);
-    if (residual) {
-      ldv<W>(residual + at, r);
-      UNROLL v[k] = r[k] + v[k];
-    }
-    if (shift) {
-      ldv<W>(shift + (u64)b * c + ch, r);
-      UNROLL v[k] += r[k];
-    }
-    svv<W>(out + at, v);
-  }
-}
-VECTOR_KERNEL(k_scatter_blocks, (const st* src, const int* corners, const unsigned char* active, const st* residual, const st* shift, st* out, int h, int w, int c, int blocks, int bs, u64 n),
-              (src, corners, active, residual, shift, out, h, w, c, blocks, bs, n))
-// with scale and shift: also the rows through the per (batch item, channel) affine, as k_channel_affine computes it
-template <int W> __device__ void k_gather_rows_t(const st* x, const int* idx, st* out, const st* scale, const st* shift, st* affined, u64 l, int nidx, int c, u64 n) {
-  FOR_EACH_VEC(e, n) {
-    int ch = e % c; u32 r = e / c; int k = r % nidx; u64 b = r / nidx;
-    float a[W];
-    ldv<W>(x + (b * l + idx[k]) * c + ch, a);
-    svv<W>(out + e, a);
-    if (affined) {
-      affine_v<W>(a, scale, shift, b * c + ch, 0);
-      svv<W>(affined + e, a);
-    }
-  }
-}
-VECTOR_KERNEL(k_gather_rows, (const st* x, const int* idx, st* out, const st* scale, const st* shift, st* affined, u64 l, int nidx, int c, u64 n),
-              (x, idx, out, scale, shift, affined, l, nidx, c, n))
-// src rows: gathered ([N, nidx, C], row k to idx[k]) or, with same_rows, a map like out (row idx[k] to idx[k]);
-// blockIdx.y 1 scatters a second pair (src2 into out2, shaped alike: a self-attention's values with its keys)
-template <int W> __device__ void k_scatter_rows_t(const st* src, const int* idx, st* out, const st* src2, st* out2, u64 l, int nidx, int c, int same_rows, u64 n) {
-  if (blockIdx.y) { src = src2; out = out2; }
-  FOR_EACH_VEC(e, n) {
-    int ch = e % c; u32 r = e / c; int k = r % nidx; u64 b = r / nidx;
-    u64 at = (b * l + idx[k]) * c + ch;
-    cpv<W>(out + at, src + (same_rows ? at : e));
-  }
-}
-VECTOR_KERNEL(k_scatter_rows, (const st* src, const int* idx, st* out, const st* src2, st* out2, u64 l, int nidx, int c, int same_rows, u64 n),
-              (src, idx, out, src2, out2, l, nidx, c, same_rows, n))
 // cross-attention control in place over batch item `item` of probs [B, H, Lq, Lk] (n = H * Lq * Lk),
 // after the softmaxes of rows longer than k_softmax_short takes
 extern "C" __global__ void k_remap_probs(st* p, const st* source, const st* map, u64 per_item, int lk, int lks, int item, u64 n) {
@@ -551,7 +370,6 @@ extern "C" __global__ void k_to_f32(const st* x, float* out, u64 n) {
   FOR_EACH(i, n) out[i] = ld(x[i]);
 }
 // The sampling loop's vectors (LatentOps): float32 whatever the storage type, one thread per value.
-// sum of c_k * p_k over `terms` (1 to 4) vectors
 // the U-Net's sample: `copies` batch items of scale * x in storage
 extern "C" __global__ void k_lat_sample(st* out, const float* x, float scale, int copies, u64 n) {
   after_earlier_kernels();

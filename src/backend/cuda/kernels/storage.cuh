@@ -1,0 +1,83 @@
+// What every kernel file over tensors in storage shares (ops.cu, sparse.cu): the storage type `st`
+// (float, or __half when FISEDIT_HALF is defined; arithmetic is in float, statistics in double),
+// ld() widening a stored value and sv() rounding a float for storage, the vector forms and the
+// VECTOR_KERNEL builds. Passed to NVRTC as a header (device.ts load).
+#pragma once
+#include "launch.cuh"
+typedef unsigned long long u64;
+// Element counts stay below 2^32 (the host checks), so index math is 32-bit: far cheaper division.
+typedef unsigned int u32;
+#ifdef FISEDIT_HALF
+#include <cuda_fp16.h>
+typedef __half st;
+__device__ __forceinline__ float ld(st v) { return __half2float(v); }
+__device__ __forceinline__ st sv(float v) { return __float2half_rn(v); }
+// four consecutive values (8-byte aligned) as one load / store
+__device__ __forceinline__ float4 ld4(const st* p) {
+  uint2 u = *(const uint2*)p;
+  float2 a = __half22float2(*(__half2*)&u.x), b = __half22float2(*(__half2*)&u.y);
+  return make_float4(a.x, a.y, b.x, b.y);
+}
+__device__ __forceinline__ void sv4(st* p, float4 v) {
+  __half2 a = __floats2half2_rn(v.x, v.y), b = __floats2half2_rn(v.z, v.w);
+  uint2 u; u.x = *(unsigned*)&a; u.y = *(unsigned*)&b;
+  *(uint2*)p = u;
+}
+#else
+typedef float st;
+__device__ __forceinline__ float ld(st v) { return v; }
+__device__ __forceinline__ st sv(float v) { return v; }
+__device__ __forceinline__ float4 ld4(const st* p) { return *(const float4*)p; }
+__device__ __forceinline__ void sv4(st* p, float4 v) { *(float4*)p = v; }
+#endif
+
+__device__ __forceinline__ float silu_f(float v) { return v / (1.f + expf(-v)); }
+__device__ __forceinline__ float gelu_f(float v) { return 0.5f * v * (1.f + erff(v * 0.70710678118654752f)); }
+
+#define FOR_EACH(i, n) for (u32 i = blockIdx.x * blockDim.x + threadIdx.x; i < (u32)(n); i += gridDim.x * blockDim.x)
+
+// Vector forms. Kernels over channels-last data come in two builds: k_x handles one element at a
+// time, k_x_v VW consecutive elements (16 bytes: one load or store) when the host has checked that
+// every pointer is 16-byte aligned and the element counts and channel widths are multiples of VW.
+// `e` is always the first element a thread handles, so the index math is the scalar one.
+#ifdef FISEDIT_HALF
+#define VW 8
+#else
+#define VW 4
+#endif
+template <int W> __device__ __forceinline__ void ldv(const st* p, float* v) {
+  if constexpr (W == 1) v[0] = ld(*p);
+  else {
+    uint4 u = *(const uint4*)p;
+    const st* s = (const st*)&u;
+#pragma unroll
+    for (int k = 0; k < W; k++) v[k] = ld(s[k]);
+  }
+}
+template <int W> __device__ __forceinline__ void svv(st* p, const float* v) {
+  if constexpr (W == 1) *p = sv(v[0]);
+  else {
+    uint4 u;
+    st* s = (st*)&u;
+#pragma unroll
+    for (int k = 0; k < W; k++) s[k] = sv(v[k]);
+    *(uint4*)p = u;
+  }
+}
+template <int W> __device__ __forceinline__ void cpv(st* d, const st* s) {
+  if constexpr (W == 1) *d = *s;
+  else *(uint4*)d = *(const uint4*)s;
+}
+#define FOR_EACH_VEC(e, n) for (u32 e = (blockIdx.x * blockDim.x + threadIdx.x) * W; e < (u32)(n); e += gridDim.x * blockDim.x * W)
+#define UNROLL _Pragma("unroll") for (int k = 0; k < W; k++)
+// name##_t<W> is the body; the two builds are thin wrappers
+#define VECTOR_KERNEL(name, params, args) \
+  extern "C" __global__ void name params { after_earlier_kernels(); name##_t<1> args; } \
+  extern "C" __global__ void name##_v params { after_earlier_kernels(); name##_t<VW> args; }
+
+// v * scale + shift for the W channels at `at` of a per (batch item, channel) affine ([N, C]), SiLU after when asked
+template <int W> __device__ __forceinline__ void affine_v(float* v, const st* scale, const st* shift, u64 at, int silu) {
+  float sc[W], sh[W];
+  ldv<W>(scale + at, sc); ldv<W>(shift + at, sh);
+  UNROLL { float a = v[k] * sc[k] + sh[k]; v[k] = silu ? silu_f(a) : a; }
+}
