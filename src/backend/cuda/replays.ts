@@ -49,7 +49,8 @@ interface InputPointer {
 
 interface Replay {
   exec: unknown;
-  inputs: T[];
+  /** Bytes of each input (its copy while recording was given back after the capture: no node reads it). */
+  inputBytes: number[];
   /** Where the exec's kernels point at each input now (set by the last replay; none before the first). */
   at: number[];
   /** Which inputs the graph writes into (each replay gives those a buffer of their own). */
@@ -135,7 +136,7 @@ export class GraphReplays {
     const mark = phases ? () => (h.driver.synchronize(), performance.now()) : () => 0;
     const t0 = mark();
     // where each input is this time: the caller's tensor, or (written into) a copy of it
-    const own = replay.written.map((w, i) => (w ? h.pool.alloc(replay.inputs[i]!.storage.bytes) : undefined));
+    const own = replay.written.map((w, i) => (w ? h.pool.alloc(replay.inputBytes[i]!) : undefined));
     h.copyMany(own.flatMap((b, i) => (b ? [[b.ptr, h.ptr(inputs[i]!), inputs[i]!.size * h.elementBytes] as const] : [])));
     const at = inputs.map((t, i) => own[i]?.ptr ?? h.ptr(t));
     const moved = at.map((a, i) => a !== replay.at[i]); // the exec keeps the arguments it was last given
@@ -180,7 +181,6 @@ export class GraphReplays {
       this.replays.delete(id);
       this.host.driver.destroyGraph(r.exec);
       this.host.pool.unreserve(r.blocks);
-      for (const t of r.inputs) this.host.pool.release(t.storage);
     }
   }
 
@@ -194,18 +194,24 @@ export class GraphReplays {
     const pointsIn = inputPointers(staged.map((t) => t.storage));
     const captured: CapturedLaunch[] = [];
     h.driver.captured = { launches: captured, wanted: (kinds, args) => args.some((a, arg) => pointsIn(kinds, a, arg)) };
-    const blocks = h.pool.reserveDuring(() => {
-      h.recording(true);
-      try {
-        exec = h.driver.capture(() => {
-          results = h.keepAll(() => f(...staged));
-        });
-      } finally {
-        h.recording(false);
-        this.recording = undefined;
-        h.driver.captured = undefined;
-      }
-    });
+    let blocks: Map<number, number>;
+    try {
+      blocks = h.pool.reserveDuring(() => {
+        h.recording(true);
+        try {
+          exec = h.driver.capture(() => {
+            results = h.keepAll(() => f(...staged));
+          });
+        } finally {
+          h.recording(false);
+          this.recording = undefined;
+          h.driver.captured = undefined;
+        }
+      });
+    } catch (e) {
+      for (const t of staged) h.pool.release(t.storage);
+      throw e;
+    }
     const launches = captured.map((launch) => {
       const pointers: InputPointer[] = [];
       launch.args.forEach((a, arg) => {
@@ -220,7 +226,12 @@ export class GraphReplays {
       return input >= 0 ? { input, shape: t.shape } : t;
     });
     const written = staged.map((t) => recording.written.has(t.storage));
-    const r: Replay = { exec, inputs: staged, at: [], written, launches, outputs, blocks, held: recording.held };
+    // every node that touches an input copy is re-pointed at each replay (a library's reads go
+    // through CudaDevice.readable's copy, a node of ours), so the copies themselves are not read
+    // again: 644 MiB per FISEdit sparse graph at 768 px went unused for the graph's life
+    const inputBytes = staged.map((t) => t.storage.bytes);
+    for (const t of staged) h.pool.release(t.storage);
+    const r: Replay = { exec, inputBytes, at: [], written, launches, outputs, blocks, held: recording.held };
     this.replays.set(id, r);
     return r;
   }
