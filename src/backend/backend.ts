@@ -218,6 +218,8 @@ export interface Backend {
   silu(x: Tensor): Tensor;
   gelu(x: Tensor): Tensor;
   quickGelu(x: Tensor): Tensor;
+  /** (x + 1) / 2 clamped to [0, 1]: a decoded image's values as pixel intensities. */
+  unitRange(x: Tensor): Tensor;
   /** GEGLU: x [..., 2F] = [hidden | gate] -> hidden * gelu(gate), [..., F]. */
   geglu(x: Tensor): Tensor;
   /** a + b * scale (same shapes). */

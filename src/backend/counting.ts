@@ -83,6 +83,7 @@ export class CountingBackend implements Backend {
   silu(x: Tensor): Tensor { return shapeOnly(x.shape); }
   gelu(x: Tensor): Tensor { return shapeOnly(x.shape); }
   quickGelu(x: Tensor): Tensor { return shapeOnly(x.shape); }
+  unitRange(x: Tensor): Tensor { return shapeOnly(x.shape); }
   geglu(x: Tensor): Tensor { return shapeOnly([...x.shape.slice(0, -1), x.channels / 2]); }
   add(a: Tensor): Tensor { return shapeOnly(a.shape); }
   scale(x: Tensor): Tensor { return shapeOnly(x.shape); }

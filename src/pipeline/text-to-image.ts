@@ -192,10 +192,8 @@ export class StableDiffusion {
       const z = ops.fromHost(latents.map((v) => v / this.vae.config.scalingFactor), [1, h, w, this.latentChannels]);
       // the same device work at every decode of a size: the backend may record it once and replay it
       // (the cuda backend: one CUDA graph, whose activation memory it keeps for the next decode)
-      const pixels = ops.toHost(ops.replayable(`${this.vae.instance} decode`, [z], (x) => [this.vae.decode(x)])[0]!);
-      // [-1, 1] -> [0, 1], in place (a plain loop: typed-array map with a callback is ~2x slower on 2.4 M values)
-      for (let i = 0; i < pixels.length; i++) pixels[i] = Math.min(1, Math.max(0, pixels[i]! / 2 + 0.5));
-      return pixels;
+      // [-1, 1] -> [0, 1] where the image is (on the host it was a loop of 7-9 ms at 768 px, H200 machine)
+      return ops.toHost(ops.replayable(`${this.vae.instance} decode`, [z], (x) => [ops.unitRange(this.vae.decode(x))])[0]!);
     });
   }
 }

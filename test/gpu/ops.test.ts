@@ -191,6 +191,7 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
     close(`silu ${c}`, cpu.silu(ac), gpu.silu(ag), 1e-6);
     close(`gelu ${c}`, cpu.gelu(ac), gpu.gelu(ag), 1e-6);
     close(`quickGelu ${c}`, cpu.quickGelu(ac), gpu.quickGelu(ag), 1e-6);
+    close(`unitRange ${c}`, cpu.unitRange(ac), gpu.unitRange(ag), 1e-6);
     const [dc, dg] = pair([3, 5, 2 * c]);
     close(`geglu ${c}`, cpu.geglu(dc), gpu.geglu(dg), 1e-6);
     const [vc, vg] = pair([3, c]);

@@ -65,6 +65,7 @@ export function erf(x: number): number {
 }
 const gelu = (v: number) => 0.5 * v * (1 + erf(v / Math.SQRT2));
 const quickGelu = (v: number) => v / (1 + Math.exp(-1.702 * v));
+const unitRange = (v: number) => Math.min(1, Math.max(0, v / 2 + 0.5));
 
 function checkSame(op: string, a: Tensor, b: Tensor): void {
   if (!sameShape(a.shape, b.shape)) throw new Error(`${op}: shapes ${shapeString(a.shape)} and ${shapeString(b.shape)} differ`);
@@ -201,6 +202,7 @@ export class CpuBackend implements Backend {
   silu(x: Tensor): Tensor { return unary(x, silu); }
   gelu(x: Tensor): Tensor { return unary(x, gelu); }
   quickGelu(x: Tensor): Tensor { return unary(x, quickGelu); }
+  unitRange(x: Tensor): Tensor { return unary(x, unitRange); }
 
   geglu(x: Tensor): Tensor {
     const f = x.channels / 2;

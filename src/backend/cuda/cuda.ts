@@ -337,6 +337,7 @@ export class CudaBackend extends CudaDevice implements Backend {
   silu(x: Tensor): Tensor { return this.unary(x, 0); }
   gelu(x: Tensor): Tensor { return this.unary(x, 1); }
   quickGelu(x: Tensor): Tensor { return this.unary(x, 2); }
+  unitRange(x: Tensor): Tensor { return this.unary(x, 3); }
 
   geglu(x: Tensor): Tensor {
     const f = x.channels / 2;
