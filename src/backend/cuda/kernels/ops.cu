@@ -390,8 +390,10 @@ extern "C" __global__ void k_lat_guide(float* out, const st* y, float g, int ite
 // copies' COPY_CHUNK-byte chunks numbered in order); buffers 16-byte aligned. Each block copies one
 // contiguous run of chunks: it finds the copy of its first chunk once (every thread, from cached
 // loads: no shared memory, no barrier), then walks forward through the copies; each thread keeps
-// COPY_UNROLL 16-byte loads in flight (one load at a time left a 633 MiB copy at ~1.1 TB/s). A
-// search per chunk behind two barriers, as before, held a 644 MiB copy to ~3 TB/s.
+// COPY_UNROLL 16-byte loads in flight (one load at a time left a 633 MiB copy at ~1.1 TB/s). H200,
+// 644 MiB in 100 pieces: 3.67 TB/s (a search per chunk behind two barriers, as before: 3.46; the
+// driver's one-piece copy 4.14; streaming cache hints no different:
+// bench/results/2026-11-30-copy-kernel-variants.log).
 #define COPY_UNROLL 8
 #define COPY_CHUNK (256 * 16 * COPY_UNROLL)
 extern "C" __global__ void __launch_bounds__(256) k_copy_many(const u64* copies, int n, u64 chunks) {
