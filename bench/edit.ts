@@ -264,7 +264,13 @@ if (parts.has('whole')) {
   const edits = Array.from({ length: rounds }, (_, round) => WHOLE_EDITS.map((e) => ({ ...e, round: round + 1, targetSize: +(e.targetSize * 1.5 ** round).toFixed(3) }))).flat();
   for (const [i, { prompt, targetSize, round }] of edits.entries()) {
     const profiled = i === 3;
+    // whether the sparse steps after the first two keep the GPU busy: GPU time from the end of the
+    // second sparse step's queuing to the end of the last (events), against the host's time to queue them
+    const [from, to] = [12, 50], started = gpu.driver.event(), ended = gpu.driver.event();
+    let queuedFrom = 0, queueMs = 0;
     const onStep = (step: number) => {
+      if (step === from) (gpu.driver.record(started), (queuedFrom = performance.now()));
+      if (step === to) (gpu.driver.record(ended), (queueMs = performance.now() - queuedFrom));
       if (profiled && step === 5) {
         gpu.synchronize(); // the steps queued before would count as the first profiled op's time
         gpu.profileStart();
@@ -280,11 +286,14 @@ if (parts.has('whole')) {
     const t0 = performance.now();
     const v = s50.edit(prompt, { from: 0, norm, threshold: { targetSize }, denseSteps: 10, onStep });
     const wallS = (performance.now() - t0) / 1000;
+    const laterSparse = { steps: to - from, gpuMsPerStep: +(gpu.driver.elapsed(started, ended) / (to - from)).toFixed(2), hostQueueMsPerStep: +(queueMs / (to - from)).toFixed(2) };
+    gpu.driver.destroyEvent(started);
+    gpu.driver.destroyEvent(ended);
     const r = {
       round, prompt, targetSize, editSize: +v.editSize.toFixed(4), wallS: +wallS.toFixed(3),
       denseMs: +v.timings.denseMs.toFixed(0), sparseMs: +v.timings.sparseMs.toFixed(0), decodeMs: +v.timings.decodeMs.toFixed(0),
       sparseStepMsMean: +(v.timings.sparseMs / v.timings.sparseSteps).toFixed(1),
-      maskMs: +v.timings.maskMs.toFixed(1), firstSparseStepMs: +v.timings.firstSparseStepMs.toFixed(1),
+      maskMs: +v.timings.maskMs.toFixed(1), firstSparseStepMs: +v.timings.firstSparseStepMs.toFixed(1), laterSparse,
       ...(profiled ? { profiledStep: 6 } : {}),
       hostCosts: gpu.hostCosts.take(), // in cuBLASLt and cuDNN calls: new shapes' plans and first calls
       ...(counts ? { maskLevels: { ...histogramSummary(counts), nanLevels } } : {}),
