@@ -10,9 +10,13 @@ export function resultsDir(): string {
   return dir;
 }
 
-/** Writes `out` as <date>-<name>.json under resultsDir(), says so, and returns the path. */
+/**
+ * Writes `out` as <date>-<name>[-<BENCH_TAG>].json under resultsDir(), says so, and returns the path
+ * (BENCH_TAG: runs of an A/B in one folder keep their own files).
+ */
 export function writeResult(name: string, out: { date: string } & Record<string, unknown>): string {
-  const file = join(resultsDir(), `${out.date.slice(0, 10)}-${name}.json`);
+  const tag = process.env.BENCH_TAG ? `-${process.env.BENCH_TAG.replace(/[^\w.-]/g, '_')}` : '';
+  const file = join(resultsDir(), `${out.date.slice(0, 10)}-${name}${tag}.json`);
   writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
   console.log(`wrote ${file}`);
   return file;
