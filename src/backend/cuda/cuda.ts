@@ -469,9 +469,9 @@ export class CudaBackend extends CudaDevice implements Backend {
   }
 
   sliceBatch(x: Tensor, index: number): Tensor {
+    // one item, copied by a kernel of ours straight from x (a replay re-points it if x is an input;
+    // through readable() it was a copy of the whole of x, then a driver copy of the item)
     const per = x.size / x.shape[0]!;
-    const out = this.empty([1, ...x.shape.slice(1)]);
-    this.driver.copy(out.storage.ptr, this.readable(x) + index * per * this.elementBytes, per * this.elementBytes);
-    return out;
+    return this.copyFrom(this.p(x) + index * per * this.elementBytes, [1, ...x.shape.slice(1)]);
   }
 }

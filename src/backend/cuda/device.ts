@@ -130,8 +130,13 @@ export abstract class CudaDevice {
 
   /** A copy of t, by a kernel of ours (a replay can point it at another source; a driver copy it cannot). */
   protected clone(t: Tensor): T {
-    const out = this.empty(t.shape);
-    this.runVector('k_copy', t.size, [this.p(t), this.p(out), t.size], []);
+    return this.copyFrom(this.p(t), t.shape);
+  }
+
+  /** A new tensor of `shape` holding the elements at device address `from` (by k_copy, as clone). */
+  protected copyFrom(from: number, shape: readonly number[]): T {
+    const out = this.empty(shape);
+    this.runVector('k_copy', out.size, [from, this.p(out), out.size], []);
     return out;
   }
 
