@@ -107,6 +107,37 @@ export function gatherThenConvolve(ops: Backend, x: Tensor, tiles: TileSet, affi
   return ops.conv2d(ops.gatherTiles(x, tiles, affine, silu), w, b, { stride, padding: 0 });
 }
 
+/** A convolution over tiles as conv2dTiles takes it: the tiles, their affine (+SiLU), weight, bias and stride. */
+export interface TileConvolution {
+  tiles: TileSet;
+  affine: ChannelAffine | undefined;
+  silu: boolean;
+  w: Tensor;
+  b: Tensor | undefined;
+  stride: number;
+}
+
+/** Where block outputs go, as scatterBlocks takes it: block corners, the positions to write, and what is added there. */
+export interface BlockWrite {
+  corners: Int32Array;
+  active: Uint8Array;
+  residual?: Tensor;
+  shift?: Tensor;
+}
+
+/** Throws unless a block write's residual is shaped like base [N, H, W, C] and its shift is [N, C]. */
+export function checkBlockWrite(base: Tensor, residual: Tensor | undefined, shift: Tensor | undefined): void {
+  const [n, , , c] = base.shape as [number, number, number, number];
+  if (residual && !sameShape(residual.shape, base.shape)) throw new Error(`scatterBlocks: residual ${shapeString(residual.shape)} does not match ${shapeString(base.shape)}`);
+  if (shift && !sameShape(shift.shape, [n, c])) throw new Error(`scatterBlocks: shift ${shapeString(shift.shape)} is not [${n}, ${c}]`);
+}
+
+/** convTilesInto as its definition: the tiles' convolution, then its scatter (what a backend without a fused path does). */
+export function convolveThenScatter(ops: Backend, base: Tensor, x: Tensor, conv: TileConvolution, write: BlockWrite): Tensor {
+  const fresh = ops.conv2dTiles(x, conv.tiles, conv.affine, conv.silu, conv.w, conv.b, conv.stride);
+  return ops.scatterBlocks(base, fresh, write.corners, write.active, write.residual, write.shift);
+}
+
 /** Throws unless src fits scatterRows(base, src, idx, sameRows): [N, idx.length, C], or base's shape. */
 export function checkRowsSource(base: Tensor, src: Tensor, idx: Int32Array, sameRows: boolean): void {
   const [n, l, c] = base.shape as [number, number, number];
@@ -270,6 +301,12 @@ export interface Backend {
    * changed). The same holds for scatterRows.
    */
   scatterBlocks(base: Tensor, src: Tensor, corners: Int32Array, active: Uint8Array, residual?: Tensor, shift?: Tensor): Tensor;
+  /**
+   * scatterBlocks(base, conv2dTiles(x, ...conv), ...write) in one op (a sparse step's convolution
+   * layer), so that a backend may convolve straight from x into base's copy (the cuda backend: one
+   * implicit-GEMM kernel, the sum rounded once). The same rule on base as scatterBlocks.
+   */
+  convTilesInto(base: Tensor, x: Tensor, conv: TileConvolution, write: BlockWrite): Tensor;
   /** Rows idx of every batch item: [N, L, C] -> [N, idx.length, C]. */
   gatherRows(x: Tensor, idx: Int32Array): Tensor;
   /**

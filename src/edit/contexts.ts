@@ -146,8 +146,7 @@ export class SparseContext implements StepContext {
         const fresh = ops.reshape(conv.forward(convInput(ops, x, affine, silu), residual, shift), rows);
         y = ops.reshape(ops.scatterRows(ops.reshape(base, rows), fresh, idx, true), base.shape);
       } else {
-        const fresh = conv.forwardTiles(x, { origins: p.origins, side: p.side }, affine, silu);
-        y = ops.scatterBlocks(base, fresh, p.corners, p.active, residual, shift);
+        y = conv.forwardTilesInto(base, x, { origins: p.origins, side: p.side }, affine, silu, { corners: p.corners, active: p.active, residual, shift });
       }
     }
     this.rec.tensors.set(conv.name, this.ops.keep(y));

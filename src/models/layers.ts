@@ -1,5 +1,5 @@
 // The parametrised building blocks shared by the text encoder, the U-Net and the VAE.
-import type { Backend, ChannelAffine, Conv2dOptions, GroupNormStats, GroupSumsUpdate, TileSet } from '../backend/backend.js';
+import type { Backend, BlockWrite, ChannelAffine, Conv2dOptions, GroupNormStats, GroupSumsUpdate, TileSet } from '../backend/backend.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Params } from './params.js';
 
@@ -38,11 +38,12 @@ export class Conv2d {
   }
 
   /**
-   * The convolution over tiles of x that hold their padding (the sparse engine's gathered input),
-   * gathered through a norm's affine (+SiLU) when given.
+   * The sparse engine's form of the layer: the convolution over tiles of x that hold their padding
+   * (gathered through a norm's affine (+SiLU) when given), its block outputs written into a copy of
+   * base where `write` says (Backend.convTilesInto).
    */
-  forwardTiles(x: Tensor, tiles: TileSet, affine: ChannelAffine | undefined, silu: boolean): Tensor {
-    return this.ops.conv2dTiles(x, tiles, affine, silu, this.w, this.b, this.stride);
+  forwardTilesInto(base: Tensor, x: Tensor, tiles: TileSet, affine: ChannelAffine | undefined, silu: boolean, write: BlockWrite): Tensor {
+    return this.ops.convTilesInto(base, x, { tiles, affine, silu, w: this.w, b: this.b, stride: this.stride }, write);
   }
 
   get stride(): number {

@@ -19,7 +19,8 @@ const rnd = new Random(1234);
 const FP16_OP_RELATIVE = 4e-3;
 
 for (const math of ['fp32', 'fp16'] as const) {
-const gpu = new CudaBackend({ math });
+// the fused tile convolution (k_tile_conv, not the default) is what these op tests check of convTilesInto
+const gpu = new CudaBackend({ math, tileConvolution: 'fused' });
 
 /** The same random tensor on both backends. */
 function pair(shape: number[], scale = 1): [Tensor, Tensor] {
@@ -256,6 +257,41 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
       assert.deepEqual(gpu.toHost(got), gpu.toHost(gpu.conv2d(gpu.gatherTiles(xg, tiles, { scale: sg, shift: hg }, true), wg, cbg, { stride })), `conv2dTiles ${c} stride ${stride}: the bits of gather, then convolve`);
     }
   }
+
+  it('convTilesInto: the tiles convolved straight into the base (k_tile_conv in fp16, K split where rows are few) as conv2dTiles then scatterBlocks', () => {
+    // [items, h, w, c, co, side, stride, origins, affine, silu, residual + shift]
+    const cases = [
+      [2, 9, 10, 16, 24, 4, 1, [-1, -1, 3, 4, 7, 8], true, true, true],
+      [1, 12, 12, 8, 8, 5, 2, [-1, -1, 3, 3], false, true, false],
+      [2, 6, 7, 640, 128, 4, 1, [-1, -1, 2, 3, 4, -1], true, true, false], // few rows, K = 5760: split
+      [2, 9, 10, 5, 6, 4, 1, [0, 0, 5, 6], true, false, true], // channels not a multiple of 8: the definition
+      [2, 20, 20, 64, 72, 6, 1, Array.from({ length: 40 }, (_, i) => [(i % 5) * 4 - 1, Math.floor(i / 5) * 2 - 1]).flat(), true, true, true], // many blocks
+    ] as const;
+    for (const [n, h, w, c, co, side, stride, o, affine, silu, extras] of cases) {
+      const what = `${n}x${h}x${w}x${c} -> ${co}, tiles of ${side}, stride ${stride}`;
+      const tiles = { origins: Int32Array.from(o), side };
+      const bo = Math.floor((side - 3) / stride) + 1, oh = Math.ceil(h / stride), ow = Math.ceil(w / stride);
+      const corners = Int32Array.from(o.map((v) => Math.max(0, Math.floor((v + 1) / stride))));
+      const active = Uint8Array.from({ length: oh * ow }, (_, i) => (i % 3 === 0 ? 1 : 0));
+      const [xc, xg] = pair([n, h, w, c]), [bc, bg] = pair([n, oh, ow, co]), [rc, rg] = pair([n, oh, ow, co]);
+      const [sc, sg] = pair([n, c]), [hc, hg] = pair([n, c]), [tc, tg] = pair([n, co]), [cbc, cbg] = pair([co]);
+      const wd = rnd.normal(co * c * 9).map((v) => v / Math.sqrt(c * 9));
+      const conv = (ops: Backend, s: Tensor, hh: Tensor, b: Tensor) => ({ tiles, affine: affine ? { scale: s, shift: hh } : undefined, silu, w: ops.convWeight(wd, [co, c, 3, 3]), b, stride });
+      const write = (r: Tensor, t: Tensor) => ({ corners, active, residual: extras ? r : undefined, shift: extras ? t : undefined });
+      const want = cpu.convTilesInto(bc, xc, conv(cpu, sc, hc, cbc), write(rc, tc));
+      const got = gpu.convTilesInto(bg, xg, conv(gpu, sg, hg, cbg), write(rg, tg));
+      close(`convTilesInto ${what}`, want, got, 1e-4);
+      // outside the written positions: the base's bits; and the same bits from one launch to the next
+      const base = gpu.toHost(bg), out = gpu.toHost(got);
+      const written = (i: number) => {
+        const p = Math.floor(i / co) % (oh * ow), y = Math.floor(p / ow), x = p % ow;
+        return active[p] === 1 && Array.from({ length: o.length / 2 }, (_, t) => t).some((t) => y - corners[2 * t]! < bo && y >= corners[2 * t]! && x - corners[2 * t + 1]! < bo && x >= corners[2 * t + 1]!);
+      };
+      const changed = out.findIndex((v, i) => !written(i) && !Object.is(v, base[i]));
+      assert.equal(changed, -1, `convTilesInto ${what}: value ${changed} outside the blocks' active positions changed`);
+      assert.deepEqual(gpu.toHost(gpu.convTilesInto(bg, xg, conv(gpu, sg, hg, cbg), write(rg, tg))), out, `convTilesInto ${what}: another launch, other bits`);
+    }
+  });
 
   it('latents: float32 on the device, each op as the host computes it (combine, clamp, where, absolute differences, sample, guidance)', () => {
     const host = cpu.latents, dev = gpu.latents;

@@ -1,7 +1,7 @@
 // The reference backend: float32 storage, float64 accumulation, plain loops over typed arrays.
 // It is what CI runs and what every other backend is checked against, so it favours obviously
 // right over fast; the only liberty taken is contiguous inner loops (channels-last).
-import { checkBytes, checkRemapMap, checkRowsSource, gatherRowsThenAffine, gatherThenConvolve, groupNormLayout, recordedUnder, replayId, scatterRowsEach, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type GroupSumsUpdate, type HostBytes, type Prefetched, type ProbsControl, type TileSet } from '../backend.js';
+import { checkBlockWrite, checkBytes, checkRemapMap, convolveThenScatter, checkRowsSource, gatherRowsThenAffine, gatherThenConvolve, groupNormLayout, recordedUnder, replayId, scatterRowsEach, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type GroupSumsUpdate, type HostBytes, type Prefetched, type ProbsControl, type TileSet, type BlockWrite, type TileConvolution } from '../backend.js';
 import { Tensor, numel, oihwToOhwi, sameShape, shapeString } from '../../tensor/tensor.js';
 import { FiseditError } from '../../io/errors.js';
 import { conv2d } from './conv.js';
@@ -314,9 +314,12 @@ export class CpuBackend implements Backend {
   }
 
   scatterBlocks(base: Tensor, src: Tensor, corners: Int32Array, active: Uint8Array, residual?: Tensor, shift?: Tensor): Tensor {
-    if (residual) checkSame('scatterBlocks residual', base, residual);
-    if (shift && !sameShape(shift.shape, [base.shape[0]!, base.channels])) throw new Error(`scatterBlocks: shift ${shapeString(shift.shape)} is not [${base.shape[0]}, ${base.channels}]`);
+    checkBlockWrite(base, residual, shift);
     return make(base.shape, sparse.scatterBlocks(data(base), base.shape, data(src), src.shape[1]!, corners, active, residual && data(residual), shift && data(shift)));
+  }
+
+  convTilesInto(base: Tensor, x: Tensor, conv: TileConvolution, write: BlockWrite): Tensor {
+    return convolveThenScatter(this, base, x, conv, write);
   }
 
   gatherRows(x: Tensor, idx: Int32Array): Tensor {

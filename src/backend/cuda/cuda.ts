@@ -3,7 +3,7 @@
 // is float32 (fp32 and tf32 precisions) or half (fp16, see precision.ts). Convolutions go to cuDNN
 // (NHWC) or im2col + GEMM, 1x1 ones to cuBLASLt; attention is flash attention in fp16 and GEMM +
 // softmax + GEMM otherwise (and always for the probabilities the sparse engine records).
-import { checkRemapMap, checkRowsSource, gatherThenConvolve, groupNormLayout, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type GroupSumsUpdate, type ProbsControl, type TileSet } from '../backend.js';
+import { checkBlockWrite, checkRemapMap, checkRowsSource, convolveThenScatter, gatherThenConvolve, groupNormLayout, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type GroupSumsUpdate, type ProbsControl, type TileSet, type BlockWrite, type TileConvolution } from '../backend.js';
 import { Tensor, sameShape, shapeString } from '../../tensor/tensor.js';
 import { FiseditError } from '../../io/errors.js';
 import { Cublas, OP_N, OP_T } from './cublas.js';
@@ -14,7 +14,7 @@ import type { Precision } from './precision.js';
 import { CudaDevice, type T } from './device.js';
 import type { DeviceBuffer } from './memory.js';
 import { CudaLatents } from './latents.js';
-import { ATTENTION_KERNELS, FLASH_DIMS, FLASH_KERNELS, FLASH_QUERY_ROWS, FLASH_WIDE_MAX_DIM, GROUP_PARTIAL_SHARED_BYTES, SOFTMAX_SHARED_BYTES, SOFTMAX_SHORT, SOFTMAX_VEC, WGMMA_KERNELS, WGMMA_KEY_TILE, WGMMA_MIN_TILES_PER_SPLIT, WGMMA_QUERY_ROWS, WGMMA_SHARED_BYTES, flashSharedBytes } from './kernels.js';
+import { ATTENTION_KERNELS, FLASH_DIMS, FLASH_KERNELS, FLASH_QUERY_ROWS, FLASH_WIDE_MAX_DIM, GROUP_PARTIAL_SHARED_BYTES, SOFTMAX_SHARED_BYTES, SOFTMAX_SHORT, SOFTMAX_VEC, WGMMA_KERNELS, WGMMA_KEY_TILE, WGMMA_MIN_TILES_PER_SPLIT, WGMMA_QUERY_ROWS, WGMMA_SHARED_BYTES, flashSharedBytes, TILE_CONV_KERNELS, TILE_CONV_COUNTERS, TILE_CONV_ROWS, TILE_CONV_COLS, TILE_CONV_K, TILE_CONV_THREADS } from './kernels.js';
 
 /** Scratch memory cuBLASLt may use for its GEMM algorithms. */
 const LT_WORKSPACE_BYTES = 32 * 2 ** 20;
@@ -67,6 +67,16 @@ export interface CudaOptions {
    * before it (default true), so its launch overlaps the end of that kernel (kernels/launch.cuh).
    */
   dependentLaunches?: boolean;
+  /**
+   * A sparse step's convolution layer over its tiles (convTilesInto): as the gather into an im2col
+   * matrix, a cuBLASLt GEMM and the scatter, cuDNN where the rows are many ('library', default), or
+   * (fp16) as the gathered tiles and k_tile_conv, GEMM and scatter in one kernel ('fused'). The fused
+   * kernel is 2-4x slower for every shape measured on the H200 (bench:tile-conv,
+   * bench/results/2026-11-30-tile-conv.json: 1280 channels, 2048 rows 512 against 135 us; 64 rows 66
+   * against 21), and a 5% sparse step 6.4 against 4.9 ms: kept as the base for a faster one (see
+   * kernels/tile-conv.cu).
+   */
+  tileConvolution?: 'fused' | 'library';
 }
 
 export class CudaBackend extends CudaDevice implements Backend {
@@ -81,6 +91,9 @@ export class CudaBackend extends CudaDevice implements Backend {
   readonly flashRowsPerWarp: 16 | 32 | 'auto';
   readonly wgmma: boolean;
   readonly convolution: ConvolutionMode;
+  readonly tileConvolution: 'fused' | 'library';
+  /** k_tile_conv's split counters (TILE_CONV_COUNTERS ints, zero between launches). */
+  private readonly tileConvCounters: DeviceBuffer | undefined;
   readonly latents: CudaLatents;
 
   /** Opens the GPU; every missing piece (driver, device, NVRTC, cuBLAS) is an error that names it. */
@@ -91,6 +104,7 @@ export class CudaBackend extends CudaDevice implements Backend {
     this.flashRowsPerWarp = o.flashRowsPerWarp ?? 'auto';
     this.wgmma = this.flash && this.driver.computeCapability[0] === 9 && (o.wgmmaAttention ?? true);
     this.convolution = o.convolution ?? 'auto';
+    this.tileConvolution = half ? (o.tileConvolution ?? 'library') : 'library';
     this.driver.dependentLaunches = this.driver.computeCapability[0]! >= 9 && (o.dependentLaunches ?? true);
     this.latents = new CudaLatents({
       vector: (bytes) => {
@@ -116,6 +130,11 @@ export class CudaBackend extends CudaDevice implements Backend {
       this.load('attention', ATTENTION_KERNELS, ['--use_fast_math']); // exp2 of the softmax as one instruction
       for (const k of FLASH_KERNELS) this.driver.allowSharedMemory(this.fns.get(k), k, flashSharedBytes(Number(k.split('_')[2])));
     }
+    if (this.tileConvolution === 'fused') {
+      this.load('tile-conv', TILE_CONV_KERNELS, ['-DFISEDIT_HALF']);
+      this.tileConvCounters = this.pool.alloc(TILE_CONV_COUNTERS * 4);
+      this.driver.upload(this.tileConvCounters.ptr, new Int32Array(TILE_CONV_COUNTERS));
+    }
     if (this.wgmma) {
       this.load('attention-sm90', WGMMA_KERNELS, ['--use_fast_math'], 'sm_90a'); // wgmma needs the arch-specific target
       this.driver.allowSharedMemory(this.fns.get('k_flash_wg64'), 'k_flash_wg64', WGMMA_SHARED_BYTES);
@@ -124,7 +143,7 @@ export class CudaBackend extends CudaDevice implements Backend {
 
   get description(): string {
     const storage = this.math === 'fp16' ? 'fp16 storage' + (this.flash ? `, flash attention${this.wgmma ? ' (wgmma at head dim 64)' : ''}` : '') : 'fp32 storage';
-    return `${this.driver.name} (${this.driver.computeCapability.join('.')}), ${this.math} GEMMs, ${storage}, ${{ cudnn: 'cuDNN', gemm: 'im2col + GEMM', auto: 'cuDNN in graphs and for large, im2col + GEMM for small eager' }[this.convolution]} convolutions${this.driver.dependentLaunches ? ', dependent launches' : ''}`;
+    return `${this.driver.name} (${this.driver.computeCapability.join('.')}), ${this.math} GEMMs, ${storage}, ${{ cudnn: 'cuDNN', gemm: 'im2col + GEMM', auto: 'cuDNN in graphs and for large, im2col + GEMM for small eager' }[this.convolution]} convolutions${this.tileConvolution === 'fused' ? ', fused tile convolutions' : ''}${this.driver.dependentLaunches ? ', dependent launches' : ''}`;
   }
 
   linear(x: Tensor, w: Tensor, b?: Tensor, residual?: Tensor): Tensor {
@@ -420,12 +439,39 @@ export class CudaBackend extends CudaDevice implements Backend {
   }
 
   scatterBlocks(base: Tensor, src: Tensor, corners: Int32Array, active: Uint8Array, residual?: Tensor, shift?: Tensor): Tensor {
-    const [n, h, w, c] = base.shape as [number, number, number, number];
-    if (residual && !sameShape(residual.shape, base.shape)) throw new Error(`scatterBlocks: residual ${shapeString(residual.shape)} does not match ${shapeString(base.shape)}`);
-    if (shift && !sameShape(shift.shape, [n, c])) throw new Error(`scatterBlocks: shift ${shapeString(shift.shape)} is not [${n}, ${c}]`);
+    const [, h, w, c] = base.shape as [number, number, number, number];
+    checkBlockWrite(base, residual, shift);
     const out = this.scatterTarget(base);
     this.runVector('k_scatter_blocks', src.size, [this.p(src), this.p(this.indices(corners)), this.p(this.indices(active)), residual ? this.p(residual) : 0, shift ? this.p(shift) : 0, this.p(out), h, w, c, corners.length / 2, src.shape[1]!, src.size], [c]);
     return out;
+  }
+
+  convTilesInto(base: Tensor, x: Tensor, conv: TileConvolution, write: BlockWrite): Tensor {
+    const [n, , , c] = x.shape as [number, number, number, number];
+    const [co, kh, kw, wci] = conv.w.shape as [number, number, number, number];
+    const [, oh, ow, bc] = base.shape as [number, number, number, number];
+    const blocks = conv.tiles.origins.length / 2, bo = Math.floor((conv.tiles.side - kh) / conv.stride) + 1;
+    const aligned = [conv.w, base, write.residual].every((t) => !t || this.p(t) % 16 === 0);
+    if (this.tileConvolution !== 'fused' || c % 8 || co % 8 || kh !== kw || !aligned) return convolveThenScatter(this, base, x, conv, write);
+    if (wci !== c || bo < 1) throw new Error(`conv2dTiles: weight ${shapeString(conv.w.shape)} for tiles of ${conv.tiles.side} x ${conv.tiles.side} x ${c}`);
+    if (bc !== co || base.shape[0] !== n) throw new Error(`convTilesInto: base ${shapeString(base.shape)} for ${n} items of ${co} channels`);
+    checkBlockWrite(base, write.residual, write.shift);
+    const out = this.scatterTarget(base);
+    const rows = n * blocks * bo * bo;
+    if (rows === 0) return out;
+    const tiles = Math.ceil(rows / TILE_CONV_ROWS) * Math.ceil(co / TILE_CONV_COLS), ktiles = Math.ceil((kh * kw * c) / TILE_CONV_K);
+    const splits = tileConvSplits(tiles, ktiles, this.driver.multiprocessors);
+    const perSplit = Math.ceil(ktiles / splits);
+    return this.tidy(() => {
+      // the tiles first, through the affine once per value (k_tile_conv reads each ks * ks times, once per block of output channels)
+      const gathered = this.gatherTiles(x, conv.tiles, conv.affine, conv.silu);
+      const partial = splits > 1 ? this.p(this.empty([splits * rows * co], 4)) : 0;
+      this.run('k_tile_conv', 0, [this.p(gathered), this.p(conv.w), conv.b ? this.p(conv.b) : 0, this.p(this.indices(write.corners)), this.p(this.indices(write.active)),
+        write.residual ? this.p(write.residual) : 0, write.shift ? this.p(write.shift) : 0, this.p(out), partial, this.tileConvCounters!.ptr,
+        c, blocks, conv.tiles.side, kh, conv.stride, bo, oh, ow, co, rows, perSplit], TILE_CONV_THREADS, tiles, 0, Math.ceil(ktiles / perSplit),
+        () => `${kh}x${kw}/${conv.stride} ${rows}x${co}x${kh * kw * c} split ${Math.ceil(ktiles / perSplit)}`);
+      return out;
+    });
   }
 
   gatherRows(x: Tensor, idx: Int32Array): Tensor {
@@ -475,3 +521,15 @@ export class CudaBackend extends CudaDevice implements Backend {
     return this.copyFrom(this.p(x) + index * per * this.elementBytes, [1, ...x.shape.slice(1)]);
   }
 }
+
+/**
+ * How many splits of K k_tile_conv takes for `tiles` output tiles of `ktiles` k-tiles: enough blocks
+ * for ~4 per multiprocessor, each split at least TILE_CONV_MIN_KTILES long (its partial product
+ * costs a write and a read), one when the tiles fill the GPU already or they are too many to count.
+ */
+function tileConvSplits(tiles: number, ktiles: number, multiprocessors: number): number {
+  if (tiles > TILE_CONV_COUNTERS) return 1;
+  return Math.max(1, Math.min(Math.ceil((4 * multiprocessors) / tiles), Math.floor(ktiles / TILE_CONV_MIN_KTILES)));
+}
+/** The shortest split of K (in k-tiles of TILE_CONV_K). */
+const TILE_CONV_MIN_KTILES = 16;

@@ -102,7 +102,15 @@ export const WGMMA_KEY_TILE = 128;
 /** Key tiles a split of k_flash_wg64 takes at least (each split pays for loading its queries and first tile). */
 export const WGMMA_MIN_TILES_PER_SPLIT = 4;
 export const WGMMA_SHARED_BYTES = 2 * 2 * 128 * 128 + 1024;
-export const KERNELS: Record<string, ArgKind[]> = { ...OPS_KERNELS, ...SPARSE_KERNELS, ...LATENT_KERNELS, ...ATTENTION_KERNELS, ...WGMMA_KERNELS };
+/** kernels/tile-conv.cu (fp16 storage only). */
+export const TILE_CONV_KERNELS: Record<string, ArgKind[]> = {
+  k_tile_conv: [...Array<ArgKind>(10).fill('ptr'), ...Array<ArgKind>(11).fill('i32')],
+};
+/** k_tile_conv's tile of the product (tile-conv.cu TM x TN), its k-tile (TK) and threads a block. */
+export const TILE_CONV_ROWS = 64, TILE_CONV_COLS = 64, TILE_CONV_K = 32, TILE_CONV_THREADS = 128;
+/** Per-tile counters k_tile_conv's splits of K meet at (each launch leaves them zero): tiles a split launch may have at most. */
+export const TILE_CONV_COUNTERS = 4096;
+export const KERNELS: Record<string, ArgKind[]> = { ...OPS_KERNELS, ...SPARSE_KERNELS, ...LATENT_KERNELS, ...ATTENTION_KERNELS, ...WGMMA_KERNELS, ...TILE_CONV_KERNELS };
 /** Flash attention's key tile (kernels/attention.cu KB). */
 const FLASH_KEY_TILE = 64;
 /** Query rows of a flash-attention block per m-tile (MT) of its warps: 4 warps of 16 rows. */

@@ -11,23 +11,12 @@
 // (60 blocks for 384 rows): then the keys are split among `splits` blocks per query block, each
 // writing its normalised partial output and log-sum-exp in float, and k_flash_combine merges them.
 #include "launch.cuh"
-#include <cuda_fp16.h>
+#include "mma.cuh"
 
-typedef unsigned int u32;
 typedef unsigned long long u64;
 
 #define WG_KB 128                  // keys per tile
 #define WG_TILE_BYTES (WG_KB * 128)  // one K or V tile: WG_KB rows of 64 halves
-
-__device__ __forceinline__ u32 pack(float a, float b) {
-  __half2 h = __floats2half2_rn(a, b);
-  return *(u32*)&h;
-}
-
-// 16 bytes global -> shared, zero-filled when !valid
-__device__ __forceinline__ void copy16(u32 dst, const void* src, bool valid) {
-  asm volatile("cp.async.cg.shared.global [%0], [%1], 16, %2;\n" ::"r"(dst), "l"(src), "r"(valid ? 16 : 0));
-}
 
 // a shared-memory matrix descriptor: 128-byte swizzle, rows of 128 bytes, 8-row groups 1024 bytes apart
 __device__ __forceinline__ u64 descriptor(u32 addr) {
@@ -63,8 +52,8 @@ __device__ __forceinline__ void load_tile(u32 Kt, u32 Vt, const __half* kb, cons
     bool ok = k0 + r < lk;
     size_t off = ok ? (size_t)(k0 + r) * width + j * 8 : 0;
     u32 at = r * 128 + ((j ^ (r & 7)) << 4);
-    copy16(Kt + at, kb + off, ok);
-    copy16(Vt + at, vb + off, ok);
+    copy16_to(Kt + at, kb + off, ok);
+    copy16_to(Vt + at, vb + off, ok);
   }
   asm volatile("cp.async.commit_group;\n");
 }

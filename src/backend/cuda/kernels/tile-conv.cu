@@ -1,0 +1,199 @@
+// A FISEdit sparse step's convolution over its gathered tiles, as one implicit GEMM on tensor cores
+// (fp16 storage, fp32 accumulation), written straight into the base map: what an im2col matrix, a
+// cuBLASLt GEMM (with its split-K reduction) and k_scatter_blocks did in three or four launches.
+//   A [rows, K]: row (batch item b, tile t, oy, ox), column (ky, kx, ci), K = ks * ks * C: the tile
+//       (k_gather_tiles' [N * blocks, side, side, C], the norm's affine and SiLU applied, zero where
+//       it holds padding) at (oy, ox) * stride + (ky, kx). The affine is applied once per value
+//       there: here each value feeds ks * ks columns of A and every block of output channels;
+//   B [Cout, K]: the weight as stored ([Cout, kh, kw, Cin]);
+//   out at block corner_t + (oy, ox), where `active` marks it: residual + (A B^T + bias) + shift, the
+//       sum in float and rounded once (k_scatter_blocks' sum, without the GEMM's rounding between).
+// A block of 4 warps computes a 64 x 64 tile of the product, each warp 32 x 32 by mma.sync m16n8k16,
+// over k-tiles of 32 that stream through STAGES stages of shared memory by cp.async. A thread
+// loads the same column chunk of two rows at every k-tile, so its addresses step by one offset
+// shared by its rows (the kernel tap and channel, advanced without division). Few rows against a
+// long K (the low resolutions' 1280 channels) would leave most SMs idle: there gridDim.y splits K,
+// each split writes its partial product in float, and the last split of a tile to finish (a
+// counter per tile, which it sets back to zero for the next launch) adds them in split order and
+// writes the output: one launch, the same bits whichever split ends last. Needs C and Cout
+// multiples of 8.
+// Not the default (CudaOptions.tileConvolution): on the H200 it is 2-4x slower than the gather,
+// cuBLASLt/cuDNN and scatter it replaces, for every shape of bench/tile-conv.ts. Measured, not yet
+// explained in full: 2, 3 or 4 stages change nothing, nor do dependent launches; one split instead of
+// several changes little for 64 rows; at 2048 rows x 1280 x 11520 it reaches ~120 TFLOP/s (~236 MACs a
+// cycle an SM) where the libraries reach ~450 (bench/results/2026-11-30-tile-conv-variants-trial.log,
+// -ncu.log). Applying the affine inside this kernel (once per block of output channels, each value
+// ks * ks times) was 2.5x slower still: the tiles are gathered first. A faster one needs larger
+// block tiles (64 x 64 warp tiles as CUTLASS does), or Hopper's wgmma with TMA loads.
+#include "launch.cuh"
+#include "mma.cuh"
+#include "storage.cuh"
+
+#define TM 64   // rows of a block's tile
+#define TN 64   // output channels of a block's tile
+#define TK 32   // k-tile
+#define SROW (TK + 8)  // shared row in halves: padded for conflict-free ldmatrix
+#define THREADS 128
+#define STAGES 4  // shared-memory stages of A and B
+
+struct TileConvArgs {
+  const st* tiles; const st* weight; const st* bias;
+  const int* corners; const unsigned char* active; const st* residual; const st* shift; st* out;
+  float* partial; int* counters;
+  int c, blocks, side, ks, stride, bo, oh, ow, co, rows, ktilesPerSplit;
+};
+
+// What this thread loads at each k-tile: column chunk (tid % 4) * 8 of A rows tid / 4 and tid / 4 + 32
+// of the block's tile and of B rows (output channels) likewise, and where the k-tile's tap is.
+struct Loader {
+  const st* a[2];     // the rows' tap (0, 0), channel 0 in the tiles; null: no such row
+  const st* b[2];     // the weight rows at this thread's column; null: no such channel
+  int k, ci, kx, ky;  // this thread's column of the k-tile: its k, and its channel and tap
+};
+
+__device__ __forceinline__ Loader loader(const TileConvArgs& a, int row0, int col0, int kt) {
+  Loader l;
+  for (int j = 0; j < 2; j++) {
+    int row = row0 + threadIdx.x / 4 + 32 * j, n = col0 + threadIdx.x / 4 + 32 * j;
+    int ox = row % a.bo, oy = (row / a.bo) % a.bo, bt = row / (a.bo * a.bo);
+    l.a[j] = row < a.rows ? a.tiles + (((u64)bt * a.side + oy * a.stride) * a.side + ox * a.stride) * a.c : nullptr;
+    l.b[j] = n < a.co ? a.weight + (u64)n * a.ks * a.ks * a.c : nullptr;
+  }
+  l.k = kt * TK + (threadIdx.x % 4) * 8;
+  int kpos = l.k / a.c;
+  l.ci = l.k - kpos * a.c; l.ky = kpos / a.ks; l.kx = kpos % a.ks;
+  return l;
+}
+
+// the loader's k-tile into a stage (zeros past the rows, channels or K), then on to the next k-tile
+__device__ __forceinline__ void load_stage(const TileConvArgs& a, Loader& l, int kdim, __half* As, __half* Bs) {
+  const bool inK = l.k < kdim;
+  const u64 tap = ((u64)l.ky * a.side + l.kx) * a.c + l.ci;
+  const int at = (threadIdx.x / 4) * SROW + (threadIdx.x % 4) * 8;
+  for (int j = 0; j < 2; j++) {
+    bool ok = inK && l.a[j];
+    copy16(As + at + 32 * j * SROW, ok ? l.a[j] + tap : a.tiles, ok);
+    ok = inK && l.b[j];
+    copy16(Bs + at + 32 * j * SROW, ok ? l.b[j] + l.k : a.weight, ok);
+  }
+  l.k += TK;
+  for (l.ci += TK; l.ci >= a.c; l.ci -= a.c)  // TK may pass several taps when C < TK
+    if (++l.kx == a.ks) { l.kx = 0; l.ky++; }
+}
+
+// acc (2 m-tiles x 4 n-tiles of m16n8 per warp) += the k-tile in shared memory
+__device__ __forceinline__ void mma_tile(const __half* As, const __half* Bs, int wm, int wn, float (*acc)[4][4]) {
+  int lane = threadIdx.x & 31;
+#pragma unroll
+  for (int kk = 0; kk < TK; kk += 16) {
+    u32 af[2][4], bf[2][4];
+#pragma unroll
+    for (int m = 0; m < 2; m++) ldsm4(af[m], As + (wm * 32 + m * 16 + (lane & 15)) * SROW + kk + (lane >> 4) * 8);
+#pragma unroll
+    for (int n = 0; n < 2; n++) ldsm4(bf[n], Bs + (wn * 32 + n * 16 + (lane >> 4) * 8 + (lane & 7)) * SROW + kk + ((lane >> 3) & 1) * 8);
+#pragma unroll
+    for (int m = 0; m < 2; m++)
+#pragma unroll
+      for (int n = 0; n < 4; n++) mma16816(acc[m][n], af[m], bf[n >> 1][(n & 1) * 2], bf[n >> 1][(n & 1) * 2 + 1]);
+  }
+}
+
+// residual + value + bias + shift at the output position of `row`, where it is active
+__device__ __forceinline__ void write_out(const TileConvArgs& a, int row, int col, float v0, float v1) {
+  if (row >= a.rows || col >= a.co) return;
+  int ox = row % a.bo, oy = (row / a.bo) % a.bo, bt = row / (a.bo * a.bo), t = bt % a.blocks, b = bt / a.blocks;
+  int y = a.corners[2 * t] + oy, x = a.corners[2 * t + 1] + ox;
+  if (y >= a.oh || x >= a.ow || !a.active[y * a.ow + x]) return;
+  if (a.bias) { v0 += ld(a.bias[col]); v1 += ld(a.bias[col + 1]); }
+  u64 at = (((u64)b * a.oh + y) * a.ow + x) * a.co + col;
+  if (a.residual) {
+    float2 r = __half22float2(*(const __half2*)(a.residual + at));
+    v0 = r.x + v0; v1 = r.y + v1;
+  }
+  if (a.shift) {
+    float2 s = __half22float2(*(const __half2*)(a.shift + (u64)b * a.co + col));
+    v0 += s.x; v1 += s.y;
+  }
+  *(u32*)(a.out + at) = pack(v0, v1);
+}
+
+extern "C" __global__ void __launch_bounds__(THREADS) k_tile_conv(const st* tiles, const st* weight, const st* bias, const int* corners, const unsigned char* active,
+                                                                   const st* residual, const st* shift, st* out, float* partial, int* counters,
+                                                                   int c, int blocks, int side, int ks, int stride, int bo, int oh, int ow, int co, int rows, int ktilesPerSplit) {
+  after_earlier_kernels();
+  const TileConvArgs a = {tiles, weight, bias, corners, active, residual, shift, out, partial, counters, c, blocks, side, ks, stride, bo, oh, ow, co, rows, ktilesPerSplit};
+  __shared__ __align__(16) __half As[STAGES][TM * SROW], Bs[STAGES][TN * SROW];
+  __shared__ int last;
+  const int tilesN = (a.co + TN - 1) / TN;
+  const int row0 = (blockIdx.x / tilesN) * TM, col0 = (blockIdx.x % tilesN) * TN;
+  const int kdim = a.ks * a.ks * a.c, ktiles = (kdim + TK - 1) / TK;
+  const int kt0 = blockIdx.y * a.ktilesPerSplit, kt1 = min(ktiles, kt0 + a.ktilesPerSplit);
+  const int warp = threadIdx.x >> 5, wm = warp >> 1, wn = warp & 1, lane = threadIdx.x & 31;
+
+  float acc[2][4][4];
+#pragma unroll
+  for (int m = 0; m < 2; m++)
+#pragma unroll
+    for (int n = 0; n < 4; n++) acc[m][n][0] = acc[m][n][1] = acc[m][n][2] = acc[m][n][3] = 0.f;
+
+  Loader l = loader(a, row0, col0, kt0);
+  // STAGES - 1 k-tiles in flight ahead of the one being multiplied (a commit group each, empty past the end)
+  for (int s = 0; s < STAGES - 1; s++) {
+    if (kt0 + s < kt1) load_stage(a, l, kdim, As[s], Bs[s]);
+    asm volatile("cp.async.commit_group;\n");
+  }
+  for (int kt = kt0; kt < kt1; kt++) {
+    const int i = kt - kt0, slot = i % STAGES;
+    asm volatile("cp.async.wait_group %0;\n" ::"n"(STAGES - 2));
+    __syncthreads();  // the stage has landed for every thread; every warp is done with the stage refilled next
+    if (kt + STAGES - 1 < kt1) load_stage(a, l, kdim, As[(i + STAGES - 1) % STAGES], Bs[(i + STAGES - 1) % STAGES]);
+    asm volatile("cp.async.commit_group;\n");
+    mma_tile(As[slot], Bs[slot], wm, wn, acc);
+  }
+
+  const int g = lane >> 2, c2 = (lane & 3) * 2;
+  if (gridDim.y > 1) {
+    // this split's partial product, then the last split of the tile to arrive adds them all
+    float* mine = a.partial + (u64)blockIdx.y * a.rows * a.co;
+#pragma unroll
+    for (int m = 0; m < 2; m++)
+#pragma unroll
+      for (int n = 0; n < 4; n++)
+#pragma unroll
+        for (int hf = 0; hf < 2; hf++) {
+          int row = row0 + wm * 32 + m * 16 + g + hf * 8, col = col0 + wn * 32 + n * 8 + c2;
+          if (row < a.rows && col < a.co) *(float2*)(mine + (u64)row * a.co + col) = make_float2(acc[m][n][2 * hf], acc[m][n][2 * hf + 1]);
+        }
+    __threadfence();
+    __syncthreads();
+    if (threadIdx.x == 0) {
+      last = atomicAdd(a.counters + blockIdx.x, 1) == (int)gridDim.y - 1;
+      if (last) a.counters[blockIdx.x] = 0;  // ready for the next launch
+    }
+    __syncthreads();
+    if (!last) return;
+    __threadfence();
+#pragma unroll
+    for (int m = 0; m < 2; m++)
+#pragma unroll
+      for (int n = 0; n < 4; n++)
+#pragma unroll
+        for (int hf = 0; hf < 2; hf++) {
+          int row = row0 + wm * 32 + m * 16 + g + hf * 8, col = col0 + wn * 32 + n * 8 + c2;
+          if (row >= a.rows || col >= a.co) continue;
+          float2 s = make_float2(0.f, 0.f);
+          for (int sp = 0; sp < (int)gridDim.y; sp++) {
+            float2 p = __ldcg((const float2*)(a.partial + ((u64)sp * a.rows + row) * a.co + col));
+            s.x += p.x; s.y += p.y;
+          }
+          acc[m][n][2 * hf] = s.x; acc[m][n][2 * hf + 1] = s.y;
+        }
+  }
+#pragma unroll
+  for (int m = 0; m < 2; m++)
+#pragma unroll
+    for (int n = 0; n < 4; n++)
+#pragma unroll
+      for (int hf = 0; hf < 2; hf++)
+        write_out(a, row0 + wm * 32 + m * 16 + g + hf * 8, col0 + wn * 32 + n * 8 + c2, acc[m][n][2 * hf], acc[m][n][2 * hf + 1]);
+}
