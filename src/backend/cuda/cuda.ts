@@ -71,9 +71,9 @@ export interface CudaOptions {
    * A sparse step's convolution layer over its tiles (convTilesInto): as the gather into an im2col
    * matrix, a cuBLASLt GEMM and the scatter, cuDNN where the rows are many ('library', default), or
    * (fp16) as the gathered tiles and k_tile_conv, GEMM and scatter in one kernel ('fused'). The fused
-   * kernel is 2-4x slower for every shape measured on the H200 (bench:tile-conv,
-   * bench/results/2026-11-30-tile-conv.json: 1280 channels, 2048 rows 512 against 135 us; 64 rows 66
-   * against 21), and a 5% sparse step 6.4 against 4.9 ms: kept as the base for a faster one (see
+   * kernel is 1.5-4x slower for every shape measured on the H200 (bench:tile-conv,
+   * bench/results/2026-11-30-tile-conv.json: 1280 channels, 2048 rows 508 against 130 us; 64 rows 60
+   * against 21), and a 5% sparse step 5.8 against 4.5-4.9 ms: kept as the base for a faster one (see
    * kernels/tile-conv.cu).
    */
   tileConvolution?: 'fused' | 'library';

@@ -17,24 +17,29 @@
 // counter per tile, which it sets back to zero for the next launch) adds them in split order and
 // writes the output: one launch, the same bits whichever split ends last. Needs C and Cout
 // multiples of 8.
-// Not the default (CudaOptions.tileConvolution): on the H200 it is 2-4x slower than the gather,
-// cuBLASLt/cuDNN and scatter it replaces, for every shape of bench/tile-conv.ts. Measured, not yet
-// explained in full: 2, 3 or 4 stages change nothing, nor do dependent launches; one split instead of
-// several changes little for 64 rows; at 2048 rows x 1280 x 11520 it reaches ~120 TFLOP/s (~236 MACs a
-// cycle an SM) where the libraries reach ~450 (bench/results/2026-11-30-tile-conv-variants-trial.log,
-// -ncu.log). Applying the affine inside this kernel (once per block of output channels, each value
-// ks * ks times) was 2.5x slower still: the tiles are gathered first. A faster one needs larger
-// block tiles (64 x 64 warp tiles as CUTLASS does), or Hopper's wgmma with TMA loads.
+// Not the default (CudaOptions.tileConvolution): on the H200 it is 1.5-4x slower than the gather,
+// cuBLASLt/cuDNN and scatter it replaces, for every shape of bench/tile-conv.ts (a 5% sparse step
+// 5.8 ms with it against 4.5-4.9). Measured: 2, 3 or 4 stages change little, nor do dependent
+// launches; k-tiles of 64 (2 stages) take the large shapes from 508 to 360 us (1280 channels, 2048
+// rows; the libraries 130) and nothing else; at 2048 rows x 1280 x 11520 this form reaches ~120
+// TFLOP/s where the libraries reach ~450 (bench/results/2026-11-30-tile-conv*.json,
+// -variants-trial.log, -ncu.log). Applying the affine inside this kernel (once per block of output
+// channels, each value ks * ks times) was 2.5x slower still, and adding the splits value by value
+// (a load latency each) cost small layers ~10 us. A faster one needs larger warp tiles (64 x 64, as
+// CUTLASS's), or Hopper's wgmma with TMA loads.
 #include "launch.cuh"
 #include "mma.cuh"
 #include "storage.cuh"
 
 #define TM 64   // rows of a block's tile
 #define TN 64   // output channels of a block's tile
-#define TK 32   // k-tile
+#define TK 32   // k-tile (a multiple of 8; kernels.ts TILE_CONV_K)
 #define SROW (TK + 8)  // shared row in halves: padded for conflict-free ldmatrix
 #define THREADS 128
 #define STAGES 4  // shared-memory stages of A and B
+#define CPR (TK / 8)             // 16-byte chunks in a row of a k-tile
+#define RSTEP (THREADS / CPR)    // rows a pass of the block's threads loads
+#define PASSES (TM / RSTEP)      // passes to load TM (= TN) rows
 
 struct TileConvArgs {
   const st* tiles; const st* weight; const st* bias;
@@ -43,23 +48,24 @@ struct TileConvArgs {
   int c, blocks, side, ks, stride, bo, oh, ow, co, rows, ktilesPerSplit;
 };
 
-// What this thread loads at each k-tile: column chunk (tid % 4) * 8 of A rows tid / 4 and tid / 4 + 32
+// What this thread loads at each k-tile: column chunk (tid % CPR) * 8 of A rows tid / CPR + RSTEP * j
 // of the block's tile and of B rows (output channels) likewise, and where the k-tile's tap is.
 struct Loader {
-  const st* a[2];     // the rows' tap (0, 0), channel 0 in the tiles; null: no such row
-  const st* b[2];     // the weight rows at this thread's column; null: no such channel
-  int k, ci, kx, ky;  // this thread's column of the k-tile: its k, and its channel and tap
+  const st* a[PASSES];  // the rows' tap (0, 0), channel 0 in the tiles; null: no such row
+  const st* b[PASSES];  // the weight rows at this thread's column; null: no such channel
+  int k, ci, kx, ky;    // this thread's column of the k-tile: its k, and its channel and tap
 };
 
 __device__ __forceinline__ Loader loader(const TileConvArgs& a, int row0, int col0, int kt) {
   Loader l;
-  for (int j = 0; j < 2; j++) {
-    int row = row0 + threadIdx.x / 4 + 32 * j, n = col0 + threadIdx.x / 4 + 32 * j;
+#pragma unroll
+  for (int j = 0; j < PASSES; j++) {
+    int row = row0 + threadIdx.x / CPR + RSTEP * j, n = col0 + threadIdx.x / CPR + RSTEP * j;
     int ox = row % a.bo, oy = (row / a.bo) % a.bo, bt = row / (a.bo * a.bo);
     l.a[j] = row < a.rows ? a.tiles + (((u64)bt * a.side + oy * a.stride) * a.side + ox * a.stride) * a.c : nullptr;
     l.b[j] = n < a.co ? a.weight + (u64)n * a.ks * a.ks * a.c : nullptr;
   }
-  l.k = kt * TK + (threadIdx.x % 4) * 8;
+  l.k = kt * TK + (threadIdx.x % CPR) * 8;
   int kpos = l.k / a.c;
   l.ci = l.k - kpos * a.c; l.ky = kpos / a.ks; l.kx = kpos % a.ks;
   return l;
@@ -69,12 +75,13 @@ __device__ __forceinline__ Loader loader(const TileConvArgs& a, int row0, int co
 __device__ __forceinline__ void load_stage(const TileConvArgs& a, Loader& l, int kdim, __half* As, __half* Bs) {
   const bool inK = l.k < kdim;
   const u64 tap = ((u64)l.ky * a.side + l.kx) * a.c + l.ci;
-  const int at = (threadIdx.x / 4) * SROW + (threadIdx.x % 4) * 8;
-  for (int j = 0; j < 2; j++) {
+  const int at = (threadIdx.x / CPR) * SROW + (threadIdx.x % CPR) * 8;
+#pragma unroll
+  for (int j = 0; j < PASSES; j++) {
     bool ok = inK && l.a[j];
-    copy16(As + at + 32 * j * SROW, ok ? l.a[j] + tap : a.tiles, ok);
+    copy16(As + at + RSTEP * j * SROW, ok ? l.a[j] + tap : a.tiles, ok);
     ok = inK && l.b[j];
-    copy16(Bs + at + 32 * j * SROW, ok ? l.b[j] + l.k : a.weight, ok);
+    copy16(Bs + at + RSTEP * j * SROW, ok ? l.b[j] + l.k : a.weight, ok);
   }
   l.k += TK;
   for (l.ci += TK; l.ci >= a.c; l.ci -= a.c)  // TK may pass several taps when C < TK
@@ -98,20 +105,28 @@ __device__ __forceinline__ void mma_tile(const __half* As, const __half* Bs, int
   }
 }
 
-// residual + value + bias + shift at the output position of `row`, where it is active
-__device__ __forceinline__ void write_out(const TileConvArgs& a, int row, int col, float v0, float v1) {
-  if (row >= a.rows || col >= a.co) return;
+// Where output row `row` goes: its position's first element in out (channel 0) and its batch item,
+// or -1 where nothing is written (past the rows, outside the map, or not active).
+struct OutRow { long long at; int b; };
+__device__ __forceinline__ OutRow out_row(const TileConvArgs& a, int row) {
+  if (row >= a.rows) return {-1, 0};
   int ox = row % a.bo, oy = (row / a.bo) % a.bo, bt = row / (a.bo * a.bo), t = bt % a.blocks, b = bt / a.blocks;
   int y = a.corners[2 * t] + oy, x = a.corners[2 * t + 1] + ox;
-  if (y >= a.oh || x >= a.ow || !a.active[y * a.ow + x]) return;
+  if (y >= a.oh || x >= a.ow || !a.active[y * a.ow + x]) return {-1, 0};
+  return {(long long)((((u64)b * a.oh + y) * a.ow + x) * a.co), b};
+}
+
+// residual + value + bias + shift at channels col, col + 1 of an output row
+__device__ __forceinline__ void write_out(const TileConvArgs& a, OutRow r, int col, float v0, float v1) {
+  if (r.at < 0 || col >= a.co) return;
   if (a.bias) { v0 += ld(a.bias[col]); v1 += ld(a.bias[col + 1]); }
-  u64 at = (((u64)b * a.oh + y) * a.ow + x) * a.co + col;
+  u64 at = (u64)r.at + col;
   if (a.residual) {
-    float2 r = __half22float2(*(const __half2*)(a.residual + at));
-    v0 = r.x + v0; v1 = r.y + v1;
+    float2 q = __half22float2(*(const __half2*)(a.residual + at));
+    v0 = q.x + v0; v1 = q.y + v1;
   }
   if (a.shift) {
-    float2 s = __half22float2(*(const __half2*)(a.shift + (u64)b * a.co + col));
+    float2 s = __half22float2(*(const __half2*)(a.shift + (u64)r.b * a.co + col));
     v0 += s.x; v1 += s.y;
   }
   *(u32*)(a.out + at) = pack(v0, v1);
@@ -173,27 +188,32 @@ extern "C" __global__ void __launch_bounds__(THREADS) k_tile_conv(const st* tile
     __syncthreads();
     if (!last) return;
     __threadfence();
+    // split by split, all of this thread's values of a split at once: one load latency a split
+    // (value by value over the splits was one a load, ~100 us for 22 splits)
 #pragma unroll
     for (int m = 0; m < 2; m++)
 #pragma unroll
-      for (int n = 0; n < 4; n++)
+      for (int n = 0; n < 4; n++) acc[m][n][0] = acc[m][n][1] = acc[m][n][2] = acc[m][n][3] = 0.f;
+#pragma unroll 2
+    for (int sp = 0; sp < (int)gridDim.y; sp++)
 #pragma unroll
-        for (int hf = 0; hf < 2; hf++) {
-          int row = row0 + wm * 32 + m * 16 + g + hf * 8, col = col0 + wn * 32 + n * 8 + c2;
-          if (row >= a.rows || col >= a.co) continue;
-          float2 s = make_float2(0.f, 0.f);
-          for (int sp = 0; sp < (int)gridDim.y; sp++) {
+      for (int m = 0; m < 2; m++)
+#pragma unroll
+        for (int n = 0; n < 4; n++)
+#pragma unroll
+          for (int hf = 0; hf < 2; hf++) {
+            int row = row0 + wm * 32 + m * 16 + g + hf * 8, col = col0 + wn * 32 + n * 8 + c2;
+            if (row >= a.rows || col >= a.co) continue;
             float2 p = __ldcg((const float2*)(a.partial + ((u64)sp * a.rows + row) * a.co + col));
-            s.x += p.x; s.y += p.y;
+            acc[m][n][2 * hf] += p.x; acc[m][n][2 * hf + 1] += p.y;
           }
-          acc[m][n][2 * hf] = s.x; acc[m][n][2 * hf + 1] = s.y;
-        }
   }
 #pragma unroll
   for (int m = 0; m < 2; m++)
 #pragma unroll
-    for (int n = 0; n < 4; n++)
+    for (int hf = 0; hf < 2; hf++) {
+      const OutRow r = out_row(a, row0 + wm * 32 + m * 16 + g + hf * 8);  // once for the row's 4 n-tiles
 #pragma unroll
-      for (int hf = 0; hf < 2; hf++)
-        write_out(a, row0 + wm * 32 + m * 16 + g + hf * 8, col0 + wn * 32 + n * 8 + c2, acc[m][n][2 * hf], acc[m][n][2 * hf + 1]);
+      for (int n = 0; n < 4; n++) write_out(a, r, col0 + wn * 32 + n * 8 + c2, acc[m][n][2 * hf], acc[m][n][2 * hf + 1]);
+    }
 }
