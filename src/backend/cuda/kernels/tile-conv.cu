@@ -132,6 +132,21 @@ __device__ __forceinline__ void write_out(const TileConvArgs& a, OutRow r, int c
   *(u32*)(a.out + at) = pack(v0, v1);
 }
 
+// f(m, n, hf, row, col) for each pair of this thread's accumulator values acc[m][n][2 hf], [2 hf + 1]
+// that lies in the product (row < rows, col < Cout): rows g (+ 8) of m-tile m, channels c2, c2 + 1 of n-tile n
+template <class F> __device__ __forceinline__ void each_pair(const TileConvArgs& a, int row0, int col0, F f) {
+  const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, g = lane >> 2, c2 = (lane & 3) * 2;
+#pragma unroll
+  for (int m = 0; m < 2; m++)
+#pragma unroll
+    for (int n = 0; n < 4; n++)
+#pragma unroll
+      for (int hf = 0; hf < 2; hf++) {
+        int row = row0 + (warp >> 1) * 32 + m * 16 + g + hf * 8, col = col0 + (warp & 1) * 32 + n * 8 + c2;
+        if (row < a.rows && col < a.co) f(m, n, hf, row, col);
+      }
+}
+
 extern "C" __global__ void __launch_bounds__(THREADS) k_tile_conv(const st* tiles, const st* weight, const st* bias, const int* corners, const unsigned char* active,
                                                                    const st* residual, const st* shift, st* out, float* partial, int* counters,
                                                                    int c, int blocks, int side, int ks, int stride, int bo, int oh, int ow, int co, int rows, int ktilesPerSplit) {
@@ -170,15 +185,9 @@ extern "C" __global__ void __launch_bounds__(THREADS) k_tile_conv(const st* tile
   if (gridDim.y > 1) {
     // this split's partial product, then the last split of the tile to arrive adds them all
     float* mine = a.partial + (u64)blockIdx.y * a.rows * a.co;
-#pragma unroll
-    for (int m = 0; m < 2; m++)
-#pragma unroll
-      for (int n = 0; n < 4; n++)
-#pragma unroll
-        for (int hf = 0; hf < 2; hf++) {
-          int row = row0 + wm * 32 + m * 16 + g + hf * 8, col = col0 + wn * 32 + n * 8 + c2;
-          if (row < a.rows && col < a.co) *(float2*)(mine + (u64)row * a.co + col) = make_float2(acc[m][n][2 * hf], acc[m][n][2 * hf + 1]);
-        }
+    each_pair(a, row0, col0, [&](int m, int n, int hf, int row, int col) {
+      *(float2*)(mine + (u64)row * a.co + col) = make_float2(acc[m][n][2 * hf], acc[m][n][2 * hf + 1]);
+    });
     __threadfence();
     __syncthreads();
     if (threadIdx.x == 0) {
@@ -189,24 +198,17 @@ extern "C" __global__ void __launch_bounds__(THREADS) k_tile_conv(const st* tile
     if (!last) return;
     __threadfence();
     // split by split, all of this thread's values of a split at once: one load latency a split
-    // (value by value over the splits was one a load, ~100 us for 22 splits)
+    // (value by value over the splits paid one a value: small layers ~10 us slower)
 #pragma unroll
     for (int m = 0; m < 2; m++)
 #pragma unroll
       for (int n = 0; n < 4; n++) acc[m][n][0] = acc[m][n][1] = acc[m][n][2] = acc[m][n][3] = 0.f;
-#pragma unroll 2
+#pragma unroll 1
     for (int sp = 0; sp < (int)gridDim.y; sp++)
-#pragma unroll
-      for (int m = 0; m < 2; m++)
-#pragma unroll
-        for (int n = 0; n < 4; n++)
-#pragma unroll
-          for (int hf = 0; hf < 2; hf++) {
-            int row = row0 + wm * 32 + m * 16 + g + hf * 8, col = col0 + wn * 32 + n * 8 + c2;
-            if (row >= a.rows || col >= a.co) continue;
-            float2 p = __ldcg((const float2*)(a.partial + ((u64)sp * a.rows + row) * a.co + col));
-            acc[m][n][2 * hf] += p.x; acc[m][n][2 * hf + 1] += p.y;
-          }
+      each_pair(a, row0, col0, [&](int m, int n, int hf, int row, int col) {
+        float2 p = __ldcg((const float2*)(a.partial + ((u64)sp * a.rows + row) * a.co + col));
+        acc[m][n][2 * hf] += p.x; acc[m][n][2 * hf + 1] += p.y;
+      });
   }
 #pragma unroll
   for (int m = 0; m < 2; m++)
