@@ -19,7 +19,7 @@
 // multiples of 8.
 // Not the default (CudaOptions.tileConvolution): on the H200 it is 1.5-4x slower than the gather,
 // cuBLASLt/cuDNN and scatter it replaces, for every shape of bench/tile-conv.ts (a 5% sparse step
-// 5.8 ms with it against 4.5-4.9). Measured: 2, 3 or 4 stages change little, nor do dependent
+// 5.8 ms with it at 41530da against 4.5-4.9). Measured: 2, 3 or 4 stages change little, nor do dependent
 // launches; k-tiles of 64 (2 stages) take the large shapes from 508 to 360 us (1280 channels, 2048
 // rows; the libraries 130) and nothing else; at 2048 rows x 1280 x 11520 this form reaches ~120
 // TFLOP/s where the libraries reach ~450 (bench/results/2026-11-30-tile-conv*.json,
