@@ -71,7 +71,7 @@ export interface CudaOptions {
    * A sparse step's convolution layer over its tiles (convTilesInto): as the gather into an im2col
    * matrix, a cuBLASLt GEMM and the scatter, cuDNN where the rows are many ('library', default), or
    * (fp16) as the gathered tiles and k_tile_conv, GEMM and scatter in one kernel ('fused'). The fused
-   * kernel is 1.5-4x slower for every shape measured on the H200 (bench:tile-conv,
+   * kernel is 1.6-4.4x slower for every shape measured on the H200 (bench:tile-conv,
    * bench/results/2026-11-30-tile-conv.json: 1280 channels, 2048 rows 494 against 132 us; 64 rows 70
    * against 21), and a 5% sparse step 5.8 against 4.5-4.9 ms: kept as the base for a faster one (see
    * kernels/tile-conv.cu).
@@ -194,19 +194,24 @@ export class CudaBackend extends CudaDevice implements Backend {
     return fewRows || !(this.capturing || this.profiler !== undefined || rows * kdim * this.elementBytes > IM2COL_EAGER_MAX_BYTES);
   }
 
-  conv2dTiles(x: Tensor, tiles: TileSet, affine: ChannelAffine | undefined, silu: boolean, w: Tensor, b: Tensor | undefined, stride: number): Tensor {
+  /** A tile convolution's sizes (a block's outputs bo x bo, rows of the product, kdim), after checking that w fits the tiles. */
+  private tileConvShape(x: Tensor, tiles: TileSet, w: Tensor, stride: number) {
     const [n, h, wd, c] = x.shape as [number, number, number, number];
     const [co, kh, kw, wci] = w.shape as [number, number, number, number];
-    const blocks = tiles.origins.length / 2, side = tiles.side;
-    const bo = Math.floor((side - kh) / stride) + 1, rows = n * blocks * bo * bo, kdim = kh * kw * c;
-    if (wci !== c || kh !== kw || bo < 1) throw new Error(`conv2dTiles: weight ${shapeString(w.shape)} for tiles of ${side} x ${side} x ${c}`);
+    const blocks = tiles.origins.length / 2, bo = Math.floor((tiles.side - kh) / stride) + 1;
+    if (wci !== c || kh !== kw || bo < 1) throw new Error(`conv2dTiles: weight ${shapeString(w.shape)} for tiles of ${tiles.side} x ${tiles.side} x ${c}`);
+    return { n, h, wd, c, co, k: kh, blocks, bo, rows: n * blocks * bo * bo, kdim: kh * kw * c };
+  }
+
+  conv2dTiles(x: Tensor, tiles: TileSet, affine: ChannelAffine | undefined, silu: boolean, w: Tensor, b: Tensor | undefined, stride: number): Tensor {
+    const { n, h, wd, c, co, k, blocks, bo, rows, kdim } = this.tileConvShape(x, tiles, w, stride);
     if (!this.convolvesByGemm(rows, kdim, c)) return gatherThenConvolve(this, x, tiles, affine, silu, w, b, stride);
     // gathered straight into the im2col matrix: one kernel, no tiles in memory
     return this.tidy(() => {
       const col = this.empty([rows, kdim]);
-      const args = [this.p(x), this.p(this.indices(tiles.origins)), affine ? this.p(affine.scale) : 0, affine ? this.p(affine.shift) : 0, this.p(col), h, wd, c, blocks, kh, stride, bo, silu ? 1 : 0];
+      const args = [this.p(x), this.p(this.indices(tiles.origins)), affine ? this.p(affine.scale) : 0, affine ? this.p(affine.shift) : 0, this.p(col), h, wd, c, blocks, k, stride, bo, silu ? 1 : 0];
       const vw = this.vectorFits('k_gather_im2col', args, [c]) ? this.vectorWidth : 1;
-      if (rows) this.run(vw > 1 ? 'k_gather_im2col_v' : 'k_gather_im2col', 0, args, c / vw >= 128 ? 128 : 32, rows * kh * kw);
+      if (rows) this.run(vw > 1 ? 'k_gather_im2col_v' : 'k_gather_im2col', 0, args, c / vw >= 128 ? 128 : 32, rows * k * k);
       return this.reshape(this.linear(col, new Tensor([co, kdim], w.storage), b), [n * blocks, bo, bo, co]);
     });
   }
@@ -447,29 +452,25 @@ export class CudaBackend extends CudaDevice implements Backend {
   }
 
   convTilesInto(base: Tensor, x: Tensor, conv: TileConvolution, write: BlockWrite): Tensor {
-    const [n, , , c] = x.shape as [number, number, number, number];
-    const [co, kh, kw, wci] = conv.w.shape as [number, number, number, number];
-    const [, oh, ow, bc] = base.shape as [number, number, number, number];
-    const blocks = conv.tiles.origins.length / 2, bo = Math.floor((conv.tiles.side - kh) / conv.stride) + 1;
+    if (this.tileConvolution !== 'fused') return convolveThenScatter(this, base, x, conv, write);
+    const { n, c, co, k, blocks, bo, rows, kdim } = this.tileConvShape(x, conv.tiles, conv.w, conv.stride);
     const aligned = [conv.w, base, write.residual].every((t) => !t || this.p(t) % 16 === 0);
-    if (this.tileConvolution !== 'fused' || c % 8 || co % 8 || kh !== kw || !aligned) return convolveThenScatter(this, base, x, conv, write);
-    if (wci !== c || bo < 1) throw new Error(`conv2dTiles: weight ${shapeString(conv.w.shape)} for tiles of ${conv.tiles.side} x ${conv.tiles.side} x ${c}`);
+    if (c % 8 || co % 8 || !aligned) return convolveThenScatter(this, base, x, conv, write); // k_tile_conv's 16-byte loads
+    const [, oh, ow, bc] = base.shape as [number, number, number, number];
     if (bc !== co || base.shape[0] !== n) throw new Error(`convTilesInto: base ${shapeString(base.shape)} for ${n} items of ${co} channels`);
     checkBlockWrite(base, write.residual, write.shift);
     const out = this.scatterTarget(base);
-    const rows = n * blocks * bo * bo;
     if (rows === 0) return out;
-    const tiles = Math.ceil(rows / TILE_CONV_ROWS) * Math.ceil(co / TILE_CONV_COLS), ktiles = Math.ceil((kh * kw * c) / TILE_CONV_K);
-    const splits = tileConvSplits(tiles, ktiles, this.driver.multiprocessors);
-    const perSplit = Math.ceil(ktiles / splits);
+    const tiles = Math.ceil(rows / TILE_CONV_ROWS) * Math.ceil(co / TILE_CONV_COLS), ktiles = Math.ceil(kdim / TILE_CONV_K);
+    const perSplit = Math.ceil(ktiles / tileConvSplits(tiles, ktiles, this.driver.multiprocessors)), splits = Math.ceil(ktiles / perSplit);
     return this.tidy(() => {
       // the tiles first, through the affine once per value (k_tile_conv reads each ks * ks times, once per block of output channels)
       const gathered = this.gatherTiles(x, conv.tiles, conv.affine, conv.silu);
       const partial = splits > 1 ? this.p(this.empty([splits * rows * co], 4)) : 0;
       this.run('k_tile_conv', 0, [this.p(gathered), this.p(conv.w), conv.b ? this.p(conv.b) : 0, this.p(this.indices(write.corners)), this.p(this.indices(write.active)),
         write.residual ? this.p(write.residual) : 0, write.shift ? this.p(write.shift) : 0, this.p(out), partial, this.tileConvCounters!.ptr,
-        c, blocks, conv.tiles.side, kh, conv.stride, bo, oh, ow, co, rows, perSplit], TILE_CONV_THREADS, tiles, 0, Math.ceil(ktiles / perSplit),
-        () => `${kh}x${kw}/${conv.stride} ${rows}x${co}x${kh * kw * c} split ${Math.ceil(ktiles / perSplit)}`);
+        c, blocks, conv.tiles.side, k, conv.stride, bo, oh, ow, co, rows, perSplit], TILE_CONV_THREADS, tiles, 0, splits,
+        () => `${k}x${k}/${conv.stride} ${rows}x${co}x${kdim} split ${splits}`);
       return out;
     });
   }

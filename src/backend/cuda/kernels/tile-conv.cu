@@ -17,15 +17,15 @@
 // counter per tile, which it sets back to zero for the next launch) adds them in split order and
 // writes the output: one launch, the same bits whichever split ends last. Needs C and Cout
 // multiples of 8.
-// Not the default (CudaOptions.tileConvolution): on the H200 it is 1.5-4x slower than the gather,
+// Not the default (CudaOptions.tileConvolution): on the H200 it is 1.6-4.4x slower than the gather,
 // cuBLASLt/cuDNN and scatter it replaces, for every shape of bench/tile-conv.ts (a 5% sparse step
 // 5.8 ms with it at 41530da against 4.5-4.9). Measured: 2, 3 or 4 stages change little, nor do dependent
-// launches; k-tiles of 64 (2 stages) take the large shapes from 508 to 360 us (1280 channels, 2048
-// rows; the libraries 130) and nothing else; at 2048 rows x 1280 x 11520 this form reaches ~120
+// launches; k-tiles of 64 (2 stages) take the layers of 1280+ rows down (1280 channels, 2048 rows: 508
+// to 360 us; the libraries 130), not the small ones; at 2048 rows x 1280 x 11520 this form reaches ~120
 // TFLOP/s where the libraries reach ~450 (bench/results/2026-11-30-tile-conv*.json,
 // -variants-trial.log, -ncu.log). Applying the affine inside this kernel (once per block of output
-// channels, each value ks * ks times) was 2.5x slower still, and adding the splits value by value
-// (a load latency each) cost small layers ~10 us. A faster one needs larger warp tiles (64 x 64, as
+// channels, each value ks * ks times) was 2-2.6x slower still, and adding the splits value by value
+// (a load latency each) cost small split layers 6-11 us. A faster one needs larger warp tiles (64 x 64, as
 // CUTLASS's), or Hopper's wgmma with TMA loads.
 #include "launch.cuh"
 #include "mma.cuh"
