@@ -166,7 +166,7 @@ if (probe && parts.has('probe')) {
         const p = gpu.profileEnd();
         sparseProfile = p.ops.slice(0, 30).map(({ op, ms, count }) => ({ op, ms: +ms.toFixed(3), count }));
         sparseProfileMs = +p.totalMs.toFixed(2);
-        console.log(`sparse step profile (GPU time per op, ops queued while held: ${p.heldFraction}), ${p.totalMs.toFixed(2)} ms in all, ${gpu.launches - launches0} launches in the step:`, JSON.stringify(sparseProfile));
+        console.log(`sparse step profile (GPU time per op, ops queued while held: ${p.heldFraction}), ${p.totalMs.toFixed(2)} ms in all, ${gpu.launches - launches0} launches in the step:`, JSON.stringify(p.ops.map(({ op, ms, count }) => ({ op, ms: +ms.toFixed(3), count }))) /* every op in the log, the top 30 in the JSON */);
       }
     },
   });
@@ -279,7 +279,7 @@ if (parts.has('whole')) {
         const p = gpu.profileEnd();
         denseEditProfile = p.ops.slice(0, 30).map(({ op, ms, count }) => ({ op, ms: +ms.toFixed(3), count }));
         denseEditProfileMs = +p.totalMs.toFixed(2);
-        console.log(`dense edit step profile (${p.totalMs.toFixed(2)} ms in all):`, JSON.stringify(denseEditProfile));
+        console.log(`dense edit step profile (${p.totalMs.toFixed(2)} ms in all):`, JSON.stringify(p.ops.map(({ op, ms, count }) => ({ op, ms: +ms.toFixed(3), count }))));
       }
     };
     gpu.hostCosts.take(); // from here: this edit's

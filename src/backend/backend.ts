@@ -97,6 +97,18 @@ export function gatherRowsThenAffine(ops: Backend, x: Tensor, idx: Int32Array, a
   return [rows, ops.channelAffine(rows, affine)];
 }
 
+/** Throws unless a control of attentionWithProbs is of the item whose probabilities it returns. */
+export function checkControlledItem(item: number, control?: ProbsControl): void {
+  if (control && control.item !== item) throw new Error(`attentionWithProbs: control of item ${control.item}, probabilities of item ${item}`);
+}
+
+/** attentionWithProbs as its definition: every item's probabilities, applied, and the one item's kept. */
+export function attentionWithProbsOf(ops: Backend, q: Tensor, k: Tensor, v: Tensor, heads: number, item: number, control?: ProbsControl): [Tensor, Tensor] {
+  checkControlledItem(item, control);
+  const p = ops.attentionProbs(q, k, heads, control);
+  return [ops.applyProbs(p, v), ops.sliceBatch(p, item)];
+}
+
 /** scatterRowsPair as its definition: one scatter, then the other. */
 export function scatterRowsEach(ops: Backend, a: readonly [Tensor, Tensor], b: readonly [Tensor, Tensor], idx: Int32Array): [Tensor, Tensor] {
   return [ops.scatterRows(a[0], a[1], idx), ops.scatterRows(b[0], b[1], idx)];
@@ -328,4 +340,11 @@ export interface Backend {
   attentionProbs(q: Tensor, k: Tensor, heads: number, control?: ProbsControl): Tensor;
   /** probs [B, H, Lq, Lk] times v [B, Lk, H*d] -> [B, Lq, H*d]. */
   applyProbs(probs: Tensor, v: Tensor): Tensor;
+  /**
+   * [attention, batch item `item`'s probabilities [1, H, Lq, Lk]] for a cross-attention whose
+   * probabilities a step records or controls (`control`, of item `item`, as in attentionProbs) in one
+   * item only. Defined by attentionWithProbsOf; a backend may compute the other items as attention()
+   * does (its rounding, no probabilities).
+   */
+  attentionWithProbs(q: Tensor, k: Tensor, v: Tensor, heads: number, item: number, control?: ProbsControl): [Tensor, Tensor];
 }

@@ -1,7 +1,7 @@
 // A backend that computes nothing: tensors are shapes, and each op adds its multiply-accumulates
 // to the current scope. Running a model on it gives the MAC count of a dense or sparse step
 // without weights (e.g. the full-size SD 2 U-Net on a 2-core machine).
-import { convolveThenScatter, gatherRowsThenAffine, gatherThenConvolve, groupNormLayout, scatterRowsEach, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type HostBytes, type Prefetched, type TileSet, type BlockWrite, type TileConvolution } from './backend.js';
+import { attentionWithProbsOf, convolveThenScatter, gatherRowsThenAffine, gatherThenConvolve, groupNormLayout, scatterRowsEach, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type HostBytes, type Prefetched, type TileSet, type BlockWrite, type TileConvolution } from './backend.js';
 import { Tensor, numel } from '../tensor/tensor.js';
 import { HostLatents } from './latents.js';
 
@@ -71,6 +71,10 @@ export class CountingBackend implements Backend {
   attentionProbs(q: Tensor, k: Tensor, heads: number): Tensor {
     this.count(q.shape[0]! * q.shape[1]! * k.shape[1]! * q.channels);
     return shapeOnly([q.shape[0]!, heads, q.shape[1]!, k.shape[1]!]);
+  }
+
+  attentionWithProbs(q: Tensor, k: Tensor, v: Tensor, heads: number, item: number): [Tensor, Tensor] {
+    return attentionWithProbsOf(this, q, k, v, heads, item);
   }
 
   applyProbs(p: Tensor, v: Tensor): Tensor {

@@ -83,11 +83,11 @@ export class RecordingContext implements StepContext {
 
   crossAttention(name: string, q: Tensor, k: Tensor, v: Tensor, heads: number): Tensor {
     if (!this.o.recordProbs && !this.o.control) return this.dense.crossAttention(name, q, k, v, heads);
-    const c = this.o.control, source = c?.base.probs.get(name);
+    const c = this.o.control, source = c?.base.probs.get(name), item = this.o.condItem;
     if (c && !source) throw new Error(`cross-attention control: the base version has no probabilities for ${name} at this step`);
-    const p = this.ops.attentionProbs(q, k, heads, c && { item: this.o.condItem, source: source!, map: c.map });
-    if (this.o.recordProbs) this.rec.probs.set(name, this.ops.keep(this.ops.sliceBatch(p, this.o.condItem)));
-    return this.ops.applyProbs(p, v);
+    const [out, p] = this.ops.attentionWithProbs(q, k, v, heads, item, c && { item, source: source!, map: c.map });
+    if (this.o.recordProbs) this.rec.probs.set(name, this.ops.keep(p));
+    return out;
   }
 }
 
@@ -178,14 +178,14 @@ export class SparseContext implements StepContext {
 
   crossAttention(name: string, q: Tensor, k: Tensor, v: Tensor, heads: number): Tensor {
     if (!this.o.recordProbs) return this.ops.attention(q, k, v, { heads });
-    const p = this.ops.attentionProbs(q, k, heads);
+    const [out, p] = this.ops.attentionWithProbs(q, k, v, heads, this.o.condItem);
     const baseProbs = this.base.probs.get(name);
     if (baseProbs) {
       // the new version's probabilities: the base's rows with the active queries replaced
       const [, hh, l, lk] = baseProbs.shape as [number, number, number, number];
-      const fresh = this.ops.reshape(this.ops.sliceBatch(p, this.o.condItem), [hh, this.rows.length, lk]);
+      const fresh = this.ops.reshape(p, [hh, this.rows.length, lk]);
       this.rec.probs.set(name, this.ops.keep(this.ops.reshape(this.ops.scatterRows(this.ops.reshape(baseProbs, [hh, l, lk]), fresh, this.rows), baseProbs.shape)));
     }
-    return this.ops.applyProbs(p, v);
+    return out;
   }
 }

@@ -1,7 +1,7 @@
 // The reference backend: float32 storage, float64 accumulation, plain loops over typed arrays.
 // It is what CI runs and what every other backend is checked against, so it favours obviously
 // right over fast; the only liberty taken is contiguous inner loops (channels-last).
-import { checkBlockWrite, checkBytes, checkRemapMap, convolveThenScatter, checkRowsSource, gatherRowsThenAffine, gatherThenConvolve, groupNormLayout, recordedUnder, replayId, scatterRowsEach, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type GroupSumsUpdate, type HostBytes, type Prefetched, type ProbsControl, type TileSet, type BlockWrite, type TileConvolution } from '../backend.js';
+import { attentionWithProbsOf, checkBlockWrite, checkBytes, checkRemapMap, convolveThenScatter, checkRowsSource, gatherRowsThenAffine, gatherThenConvolve, groupNormLayout, recordedUnder, replayId, scatterRowsEach, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type GroupSumsUpdate, type HostBytes, type Prefetched, type ProbsControl, type TileSet, type BlockWrite, type TileConvolution } from '../backend.js';
 import { Tensor, numel, oihwToOhwi, sameShape, shapeString } from '../../tensor/tensor.js';
 import { FiseditError } from '../../io/errors.js';
 import { conv2d } from './conv.js';
@@ -355,6 +355,10 @@ export class CpuBackend implements Backend {
   applyProbs(probs: Tensor, v: Tensor): Tensor {
     const [b, , lq] = probs.shape as [number, number, number, number];
     return make([b, lq, v.channels], sparse.applyProbs(data(probs), probs.shape, data(v), v.channels));
+  }
+
+  attentionWithProbs(q: Tensor, k: Tensor, v: Tensor, heads: number, item: number, control?: ProbsControl): [Tensor, Tensor] {
+    return attentionWithProbsOf(this, q, k, v, heads, item, control);
   }
 
 }

@@ -3,7 +3,7 @@
 // is float32 (fp32 and tf32 precisions) or half (fp16, see precision.ts). Convolutions go to cuDNN
 // (NHWC) or im2col + GEMM, 1x1 ones to cuBLASLt; attention is flash attention in fp16 and GEMM +
 // softmax + GEMM otherwise (and always for the probabilities the sparse engine records).
-import { checkBlockWrite, checkRemapMap, checkRowsSource, convolveThenScatter, gatherThenConvolve, groupNormLayout, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type GroupSumsUpdate, type ProbsControl, type TileSet, type BlockWrite, type TileConvolution } from '../backend.js';
+import { checkBlockWrite, checkControlledItem, checkRemapMap, checkRowsSource, convolveThenScatter, gatherThenConvolve, groupNormLayout, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type GroupSumsUpdate, type ProbsControl, type TileSet, type BlockWrite, type TileConvolution } from '../backend.js';
 import { Tensor, sameShape, shapeString } from '../../tensor/tensor.js';
 import { FiseditError } from '../../io/errors.js';
 import { Cublas, OP_N, OP_T } from './cublas.js';
@@ -262,23 +262,44 @@ export class CudaBackend extends CudaDevice implements Backend {
     return this.probs(q, k, heads, false, control);
   }
 
-  /** attentionProbs, causal or not (attention's GEMM path); cross-attention control in the softmax's pass where rows are short. */
-  private probs(q: Tensor, k: Tensor, heads: number, causal: boolean, control?: ProbsControl): Tensor {
+  /**
+   * The other batch items by attention() (flash attention in fp16: no score matrix), only `item`
+   * through explicit probabilities: a controlled dense step of an edit computed both items' before
+   * (bench/results/2026-11-30-edit-cuda-fp16-copies.log: 32 QK and 32 PV GEMMs, 16 softmaxes a step).
+   */
+  attentionWithProbs(q: Tensor, k: Tensor, v: Tensor, heads: number, item: number, control?: ProbsControl): [Tensor, Tensor] {
+    if (!sameShape(k.shape, v.shape)) throw new Error(`attention(k, v): shapes ${shapeString(k.shape)} and ${shapeString(v.shape)} differ`);
+    checkControlledItem(item, control);
+    const out = this.empty(q.shape);
+    const probs = this.probs(q, k, heads, false, control, item);
+    this.probsTimesV(probs, v, out, item);
+    for (let b = 0; b < q.shape[0]!; b++) if (b !== item) this.attendInto(q, k, v, out, heads, false, b);
+    return [out, probs];
+  }
+
+  /**
+   * attentionProbs, causal or not (attention's GEMM path), of every batch item or only of `item`
+   * ([1, H, Lq, Lk]); cross-attention control in the softmax's pass where rows are short.
+   */
+  private probs(q: Tensor, k: Tensor, heads: number, causal: boolean, control?: ProbsControl, item?: number): Tensor {
     const e = this.elementBytes;
     const [batch, lq, width] = q.shape as [number, number, number];
     const lk = k.shape[1]!;
     if (width % heads) throw new Error(`attention: width ${width} does not split into ${heads} heads`);
     const d = width / heads;
     if (control) checkRemapMap(lk, control.map);
-    const s = this.empty([batch, heads, lq, lk]);
+    const items = item === undefined ? [...Array(batch).keys()] : [item];
+    const s = this.empty([items.length, heads, lq, lk]);
     if (lq === 0 || lk === 0) return s;
     const kAt = this.readable(k), qAt = this.readable(q);
-    for (let b = 0; b < batch; b++)
+    items.forEach((b, i) =>
       // per head: S^T (col-major lk x lq) = K_h (op T of col-major d x lk, ld width) * Q_h^T
       this.timed('gemm attention QK', () => this.blas.gemmStridedBatched(OP_T, OP_N, lk, lq, d, kAt + b * lk * width * e, width, d, qAt + b * lq * width * e, width, d,
-        this.p(s) + b * heads * lq * lk * e, lk, lq * lk, heads));
-    const rows = batch * heads * lq, perItem = heads * lq;
-    const controlArgs = control ? [this.p(control.source), this.p(control.map), perItem, control.source.shape[3]!, control.item] : [0, 0, perItem, 0, 0];
+        this.p(s) + i * heads * lq * lk * e, lk, lq * lk, heads)));
+    const rows = items.length * heads * lq, perItem = heads * lq;
+    const controlled = control ? items.indexOf(control.item) : -1; // the controlled item's place in s
+    if (control && controlled < 0) throw new Error(`attention: control of item ${control.item}, probabilities of items ${items.join(', ')}`);
+    const controlArgs = control ? [this.p(control.source), this.p(control.map), perItem, control.source.shape[3]!, controlled] : [0, 0, perItem, 0, 0];
     if (lk <= 32 * SOFTMAX_SHORT) {
       this.run('k_softmax_short', 0, [this.p(s), rows, lq, lk, 1 / Math.sqrt(d), causal ? 1 : 0, ...controlArgs], 256, Math.ceil(rows / 8)); // a warp per row
       return s;
@@ -290,45 +311,62 @@ export class CudaBackend extends CudaDevice implements Backend {
       const cached = lk * 4 <= SOFTMAX_SHARED_BYTES ? lk : 0;
       this.run('k_softmax_rows', 0, [this.p(s), lq, lk, 1 / Math.sqrt(d), causal ? 1 : 0, cached], 256, rows, cached * 4);
     }
-    if (control) this.run('k_remap_probs', perItem * lk, [this.p(s), this.p(control.source), this.p(control.map), perItem, lk, control.source.shape[3]!, control.item, perItem * lk]);
+    if (control) this.run('k_remap_probs', perItem * lk, [this.p(s), this.p(control.source), this.p(control.map), perItem, lk, control.source.shape[3]!, controlled, perItem * lk]);
     return s;
   }
 
   applyProbs(probs: Tensor, v: Tensor): Tensor {
+    const [batch, , lq] = probs.shape as [number, number, number, number];
+    const out = this.empty([batch, lq, v.channels]);
+    this.probsTimesV(probs, v, out);
+    return out;
+  }
+
+  /** probs times v into out: every batch item, or probs of one item (batch 1) into item `item` of v and out. */
+  private probsTimesV(probs: Tensor, v: Tensor, out: Tensor, item?: number): void {
     const [batch, heads, lq, lk] = probs.shape as [number, number, number, number];
     const width = v.channels, d = width / heads;
-    const out = this.empty([batch, lq, width]);
-    if (lq === 0) return out;
+    if (lq === 0) return;
     const e = this.elementBytes;
     const vAt = this.readable(v), pAt = this.readable(probs);
-    for (let b = 0; b < batch; b++)
+    for (let i = 0; i < batch; i++) {
+      const b = item ?? i;
       // O_h^T (col-major d x lq, ld width) = V_h^T (col-major d x lk, ld width) * P^T (col-major lk x lq)
-      this.timed('gemm attention PV', () => this.blas.gemmStridedBatched(OP_N, OP_N, d, lq, lk, vAt + b * lk * width * e, width, d, pAt + b * heads * lq * lk * e, lk, lq * lk,
+      this.timed('gemm attention PV', () => this.blas.gemmStridedBatched(OP_N, OP_N, d, lq, lk, vAt + b * lk * width * e, width, d, pAt + i * heads * lq * lk * e, lk, lq * lk,
         this.p(out) + b * lq * width * e, width, d, heads));
-    return out;
+    }
   }
 
   attention(q: Tensor, k: Tensor, v: Tensor, opts: AttentionOptions): Tensor {
     if (!sameShape(k.shape, v.shape)) throw new Error(`attention(k, v): shapes ${shapeString(k.shape)} and ${shapeString(v.shape)} differ`);
-    const [batch, lq, width] = q.shape as [number, number, number];
-    const d = width / opts.heads;
+    const out = this.empty(q.shape);
+    this.attendInto(q, k, v, out, opts.heads, opts.causal ?? false);
+    return out;
+  }
+
+  /** attention() into out: every batch item, or only item `item` (q, k, v and out read and written there). */
+  private attendInto(q: Tensor, k: Tensor, v: Tensor, out: Tensor, heads: number, causal: boolean, item?: number): void {
+    const [all, lq, width] = q.shape as [number, number, number];
+    const lk = k.shape[1]!, d = width / heads, e = this.elementBytes;
     const dp = FLASH_DIMS.find((x) => x >= d);
-    if (this.flash && !opts.causal && d % 8 === 0 && dp !== undefined) {
-      // no score matrix in memory: fp16 tensor cores, online softmax in registers
-      const out = this.empty(q.shape);
-      const args = [this.p(q), this.p(k), this.p(v), this.p(out), lq, k.shape[1]!, width, d, opts.heads, 1 / Math.sqrt(d)];
-      const detail = () => `${batch}x${opts.heads} ${lq}x${k.shape[1]}`;
-      if (this.wgmma && d === 64 && this.vectorFits('k_flash_wg64', args, [width])) {
-        if (lq && k.shape[1]) this.flashWgmma(args, batch, lq, k.shape[1]!, width, opts.heads, detail);
-        return out;
-      }
-      const wideBlocks = Math.ceil(lq / (2 * FLASH_QUERY_ROWS)) * batch * opts.heads; // 2 resident per SM at MT = 2
-      const wide = this.flashRowsPerWarp === 32 || (this.flashRowsPerWarp === 'auto' && wideBlocks >= 4 * this.driver.multiprocessors);
-      const mt = wide && dp <= FLASH_WIDE_MAX_DIM ? 2 : 1;
-      if (lq && k.shape[1]) this.run(`k_flash_${dp}_${mt}`, 0, args, 128, Math.ceil(lq / (FLASH_QUERY_ROWS * mt)), flashSharedBytes(dp), batch * opts.heads, detail);
-      return out;
+    if (!this.flash || causal || d % 8 !== 0 || dp === undefined) {
+      this.tidy(() => this.probsTimesV(this.probs(q, k, heads, causal, undefined, item), v, out, item));
+      return;
     }
-    return this.tidy(() => this.applyProbs(this.probs(q, k, opts.heads, opts.causal ?? false), v));
+    if (!lq || !lk) return;
+    // no score matrix in memory: fp16 tensor cores, online softmax in registers
+    const batch = item === undefined ? all : 1, b = item ?? 0;
+    const at = (t: Tensor, rows: number) => this.p(t) + b * rows * width * e;
+    const args = [at(q, lq), at(k, lk), at(v, lk), at(out, lq), lq, lk, width, d, heads, 1 / Math.sqrt(d)];
+    const detail = () => `${batch}x${heads} ${lq}x${lk}`;
+    if (this.wgmma && d === 64 && this.vectorFits('k_flash_wg64', args, [width])) {
+      this.flashWgmma(args, batch, lq, lk, width, heads, detail);
+      return;
+    }
+    const wideBlocks = Math.ceil(lq / (2 * FLASH_QUERY_ROWS)) * batch * heads; // 2 resident per SM at MT = 2
+    const wide = this.flashRowsPerWarp === 32 || (this.flashRowsPerWarp === 'auto' && wideBlocks >= 4 * this.driver.multiprocessors);
+    const mt = wide && dp <= FLASH_WIDE_MAX_DIM ? 2 : 1;
+    this.run(`k_flash_${dp}_${mt}`, 0, args, 128, Math.ceil(lq / (FLASH_QUERY_ROWS * mt)), flashSharedBytes(dp), batch * heads, detail);
   }
 
   /**

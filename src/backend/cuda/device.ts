@@ -107,9 +107,9 @@ export abstract class CudaDevice {
    * Launches a VECTOR_KERNEL over n elements: its 16-byte build when every pointer is aligned and n
    * and `widths` (the channel counts its index math splits rows by) divide by the vector width.
    */
-  protected runVector(name: string, n: number, args: number[], widths: readonly number[]): void {
+  protected runVector(name: string, n: number, args: number[], widths: readonly number[], detail?: () => string): void {
     const wide = this.vectorFits(name, args, [n, ...widths]);
-    this.run(wide ? `${name}_v` : name, wide ? n / this.vectorWidth : n, args);
+    this.run(wide ? `${name}_v` : name, wide ? n / this.vectorWidth : n, args, 256, undefined, 0, 1, detail);
   }
 
   /** `detail` names the op by its shape in profiles (built only when profiling). */
@@ -136,7 +136,7 @@ export abstract class CudaDevice {
   /** A new tensor of `shape` holding the elements at device address `from` (by k_copy, as clone). */
   protected copyFrom(from: number, shape: readonly number[]): T {
     const out = this.empty(shape);
-    this.runVector('k_copy', out.size, [from, this.p(out), out.size], []);
+    this.runVector('k_copy', out.size, [from, this.p(out), out.size], [], () => shapeString(shape));
     return out;
   }
 
