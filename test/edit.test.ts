@@ -138,6 +138,23 @@ for (const [name, sd] of Object.entries(models)) {
       assert.equal(outsideInside(next.latents, cached.latents, box(8, 16, 8, 16)).outside, 0);
       assert.ok([...next.cache!.steps[0]!.norms.values()].every((n) => n.sums));
     });
+
+    it("time-embedding projections: a sparse step takes its base's (the same timestep), and computes the same bits where the base has none", () => {
+      const names = [...v0.cache!.steps[0]!.tensors.keys()].filter((n) => n.endsWith('.time_emb_proj'));
+      assert.ok(names.length > 0, 'the generation records each resnet projection');
+      const v = session.edit(P1, { mask: box(2, 9, 3, 12), from: 0 });
+      v.cache!.steps.forEach((s, i) => names.forEach((n) => assert.equal(s.tensors.get(n), v0.cache!.steps[i]!.tensors.get(n), `step ${i} ${n}: the base's tensor`)));
+      // a base recorded before the projections were kept
+      const kept = v0.cache!.steps.map((s) => names.map((n) => s.tensors.get(n)!));
+      for (const s of v0.cache!.steps) for (const n of names) s.tensors.delete(n);
+      try {
+        const computed = session.edit(P1, { mask: box(2, 9, 3, 12), from: 0 });
+        assert.deepEqual(computed.latents, v.latents);
+        assert.ok(computed.cache!.steps.every((s) => names.every((n) => s.tensors.has(n))), 'the edit keeps what it computed');
+      } finally {
+        v0.cache!.steps.forEach((s, i) => names.forEach((n, j) => s.tensors.set(n, kept[i]![j]!)));
+      }
+    });
   });
 }
 

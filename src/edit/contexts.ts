@@ -89,6 +89,12 @@ export class RecordingContext implements StepContext {
     if (this.o.recordProbs) this.rec.probs.set(name, this.ops.keep(p));
     return out;
   }
+
+  timeShift(proj: Linear, embedding: () => Tensor): Tensor {
+    const y = proj.forward(embedding());
+    this.rec.tensors.set(proj.name, this.ops.keep(y));
+    return y;
+  }
 }
 
 export type NormMode = 'exact' | 'cached';
@@ -187,5 +193,16 @@ export class SparseContext implements StepContext {
       this.rec.probs.set(name, this.ops.keep(this.ops.reshape(this.ops.scatterRows(this.ops.reshape(baseProbs, [hh, l, lk]), fresh, this.rows), baseProbs.shape)));
     }
     return out;
+  }
+
+  /**
+   * The base's step has the same timestep, so its projection is what this step would compute, bit
+   * for bit: taken, not computed (22 GEMMs and the embedding's MLP fewer a step). A base recorded
+   * before the projections were kept has none: then it is computed.
+   */
+  timeShift(proj: Linear, embedding: () => Tensor): Tensor {
+    const y = this.base.tensors.get(proj.name) ?? this.ops.keep(proj.forward(embedding()));
+    this.rec.tensors.set(proj.name, y);
+    return y;
   }
 }

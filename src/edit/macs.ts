@@ -29,6 +29,10 @@ class MeteredContext implements StepContext {
   untokens(projOut: Linear, t: Tensor, x: Tensor): Tensor { return this.inner.untokens(projOut, t, x); }
   selfAttention(name: string, q: Tensor, k: Tensor, v: Tensor, heads: number): Tensor { return this.inner.selfAttention(name, q, k, v, heads); }
   crossAttention(name: string, q: Tensor, k: Tensor, v: Tensor, heads: number): Tensor { return this.inner.crossAttention(name, q, k, v, heads); }
+  timeShift(proj: Linear, embedding: () => Tensor): Tensor {
+    this.counter.scope = 'time_embedding'; // the projection, and the embedding's MLP where it runs
+    return this.inner.timeShift(proj, embedding);
+  }
 }
 
 export interface MacReport {

@@ -140,26 +140,36 @@ export class EditSession {
 
   /** Moves the caches of versions from the device to host memory (edits stream them from there); returns the device bytes freed. */
   toHost(ids: readonly number[] = this.list.map((v) => v.id)): number {
-    return ids.reduce((freed, id) => freed + this.moveOff(id, (v) => this.tiers.toHost(v)), 0);
+    return this.backendBytesFreed(() => ids.forEach((id) => this.moveOff(id, (v) => this.tiers.toHost(v))));
   }
 
-  /** Brings the caches of versions back to the backend from host memory or disk; returns the backend bytes they hold. */
+  /** Brings the caches of versions back to the backend from host memory or disk; returns the backend bytes they add. */
   toDevice(ids: readonly number[] = this.list.filter((v) => this.tiers.holds(v)).map((v) => v.id)): number {
-    return ids.reduce((held, id) => held + this.tiers.onBackend(this.version(id)).bytes(this.ops).total, 0);
+    return -this.backendBytesFreed(() => ids.forEach((id) => this.tiers.onBackend(this.version(id))));
   }
 
-  /** Moves the caches of versions (on the device or in host memory) to disk; returns the bytes freed. */
+  /** Moves the caches of versions (on the device or in host memory) to disk; returns the bytes freed (backend and host memory). */
   offload(dir: string, ids: readonly number[] = this.list.map((v) => v.id)): number {
-    return ids.reduce((freed, id) => freed + this.moveOff(id, (v) => this.tiers.toDisk(v, dir)), 0);
+    const host = this.hostBytes();
+    return this.backendBytesFreed(() => ids.forEach((id) => this.moveOff(id, (v) => this.tiers.toDisk(v, dir)))) + host - this.hostBytes();
+  }
+
+  /**
+   * The backend bytes f gives back, each buffer once: versions share buffers (a layer an edit did not
+   * change, the time-embedding projections), so adding up each version's bytes would count them twice.
+   */
+  private backendBytesFreed(f: () => void): number {
+    const before = this.memoryBytes();
+    f();
+    return before - this.memoryBytes();
   }
 
   /** Moves a version's cache off the backend by `move`, giving the backend's memory back at once. */
-  private moveOff(id: number, move: (v: Version) => number): number {
+  private moveOff(id: number, move: (v: Version) => void): void {
     const v = this.version(id);
     const cache = v.cache;
-    const freed = move(v);
+    move(v);
     if (cache && !v.cache) this.freeDevice(cache);
-    return freed;
   }
 
   /**

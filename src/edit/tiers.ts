@@ -47,26 +47,23 @@ export class CacheTiers {
     return v.cache;
   }
 
-  /** Moves the version's backend cache to host memory; returns the backend bytes freed. */
-  toHost(v: Version): number {
-    if (!v.cache) return 0;
-    const freed = v.cache.bytes(this.ops).total;
+  /** Moves the version's backend cache to host memory. */
+  toHost(v: Version): void {
+    if (!v.cache) return;
     this.onHost.set(v.id, this.host.store(v.cache));
     v.cache = undefined;
-    return freed;
   }
 
-  /** Moves the version's cache (on the backend or in host memory) to a file in `dir`; returns the bytes freed. */
-  toDisk(v: Version, dir: string): number {
+  /** Moves the version's cache (on the backend or in host memory) to a file in `dir`. */
+  toDisk(v: Version, dir: string): void {
     const hosted = this.onHost.get(v.id);
     const [cache, ops] = v.cache ? [v.cache, this.ops] : hosted ? [hosted, this.host] : [undefined, this.ops];
-    if (!cache) return 0;
+    if (!cache) return;
     const file = cacheFile(ensureDir(dir), v.id);
     if (!this.onDisk.has(v.id)) writeCache(file, cache, ops, this.ops.latents);
     this.onDisk.set(v.id, file);
     v.cache = undefined;
     this.onHost.delete(v.id);
-    return cache.bytes(ops).total;
   }
 
   /** Writes the version's cache into `dir` for a saved session, wherever it lives; false when it has none. */

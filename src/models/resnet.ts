@@ -34,10 +34,10 @@ export class ResnetBlock2D {
     this.outputScale = o.outputScale ?? 1;
   }
 
-  /** x [N, H, W, Cin]; tembSilu: SiLU of the time embedding [N, T] (computed once per step). */
-  forward(ctx: StepContext, x: Tensor, tembSilu?: Tensor): Tensor {
+  /** x [N, H, W, Cin]; embedding: SiLU of the time embedding [N, T] (made once per step, when first asked for). */
+  forward(ctx: StepContext, x: Tensor, embedding?: () => Tensor): Tensor {
     const ops = ctx.ops;
-    const temb = this.timeEmbProj && tembSilu ? this.timeEmbProj.forward(tembSilu) : undefined;
+    const temb = this.timeEmbProj && embedding ? ctx.timeShift(this.timeEmbProj, embedding) : undefined;
     const h = ctx.conv(this.conv1, x, this.norm1, true, undefined, temb);
     const skip = this.shortcut ? ctx.conv(this.shortcut, x) : x;
     const sum = ctx.conv(this.conv2, h, this.norm2, true, skip);

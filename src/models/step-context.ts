@@ -1,7 +1,7 @@
 // The step context: how a U-Net step runs. Layers call these few operations for everything whose
 // cost depends on where the image changes (convolutions and the residual sums after them, the token
-// path of a transformer, attention); other pointwise work (time embedding, upsampling,
-// concatenation) always runs on full maps.
+// path of a transformer, attention), and for the resnets' time-embedding projections (which depend
+// on the timestep alone); other pointwise work (upsampling, concatenation) always runs on full maps.
 // The dense context here is plain inference; the FISEdit engine (edit/) supplies contexts that
 // also record a cache, or compute only the active region of an edit.
 import type { Backend } from '../backend/backend.js';
@@ -23,6 +23,11 @@ export interface StepContext {
   selfAttention(name: string, q: Tensor, k: Tensor, v: Tensor, heads: number): Tensor;
   /** Cross-attention of the tokens to the text: k, v from the 77 text tokens. */
   crossAttention(name: string, q: Tensor, k: Tensor, v: Tensor, heads: number): Tensor;
+  /**
+   * A resnet's projection of the step's time embedding, [N, C]: proj(embedding()), where embedding()
+   * is SiLU of the time embedding (made at its first call in a step, and only if called).
+   */
+  timeShift(proj: Linear, embedding: () => Tensor): Tensor;
 }
 
 export class DenseContext implements StepContext {
@@ -47,5 +52,9 @@ export class DenseContext implements StepContext {
 
   crossAttention(_name: string, q: Tensor, k: Tensor, v: Tensor, heads: number): Tensor {
     return this.ops.attention(q, k, v, { heads });
+  }
+
+  timeShift(proj: Linear, embedding: () => Tensor): Tensor {
+    return proj.forward(embedding());
   }
 }

@@ -199,15 +199,17 @@ export class UNet2DConditionModel {
     const factor = 2 ** (levels - 1);
     if (h % factor || w % factor) throw new FiseditError(`U-Net input ${h}x${w} is not a multiple of ${factor} (latent size must be divisible by ${factor})`);
 
-    const temb = this.timeLinear2.forward(ops.silu(this.timeLinear1.forward(timeProjection)));
-    const tembSilu = ops.silu(temb);
+    // the time embedding's MLP runs at the first resnet that asks for it (a sparse step takes every
+    // resnet's projection from its base's step instead, so it never does)
+    let tembSilu: Tensor | undefined;
+    const embedding = () => (tembSilu ??= ops.silu(this.timeLinear2.forward(ops.silu(this.timeLinear1.forward(timeProjection)))));
 
     let x = ctx.conv(this.convIn, sample);
     tap?.('conv_in', x);
     const skips: Tensor[] = [x];
     this.down.forEach((level, i) => {
       level.resnets.forEach((r, j) => {
-        x = r.forward(ctx, x, tembSilu);
+        x = r.forward(ctx, x, embedding);
         const attn = level.attentions[j];
         if (attn) x = attn.forward(ctx, x, text);
         skips.push(x);
@@ -219,14 +221,14 @@ export class UNet2DConditionModel {
       tap?.(`down_blocks.${i}`, x);
     });
 
-    x = this.midResnets[0].forward(ctx, x, tembSilu);
+    x = this.midResnets[0].forward(ctx, x, embedding);
     x = this.midAttention.forward(ctx, x, text);
-    x = this.midResnets[1].forward(ctx, x, tembSilu);
+    x = this.midResnets[1].forward(ctx, x, embedding);
     tap?.('mid_block', x);
 
     this.up.forEach((level, i) => {
       level.resnets.forEach((r, j) => {
-        x = r.forward(ctx, ops.concatChannels(x, skips.pop()!), tembSilu);
+        x = r.forward(ctx, ops.concatChannels(x, skips.pop()!), embedding);
         const attn = level.attentions[j];
         if (attn) x = attn.forward(ctx, x, text);
       });
