@@ -20,6 +20,17 @@ describe('sparse ops (cpu)', () => {
     for (let r = 0; r < p.length / 5; r++) assert.ok(Math.abs(p.subarray(r * 5, r * 5 + 5).reduce((a, b) => a + b, 0) - 1) < 1e-6);
   });
 
+  it("attentionWithProbs: attention and one item's probabilities; an item outside the batch or a control of another item is refused", () => {
+    const q = t([2, 7, 12]), k = t([2, 5, 12]), v = t([2, 5, 12]);
+    const p = ops.attentionProbs(q, k, 3);
+    const [out, probs] = ops.attentionWithProbs(q, k, v, 3, 1);
+    assert.deepEqual(ops.toHost(out), ops.toHost(ops.attention(q, k, v, { heads: 3 })));
+    assert.deepEqual(ops.toHost(probs), ops.toHost(ops.sliceBatch(p, 1)));
+    assert.throws(() => ops.attentionWithProbs(q, k, v, 3, 2), /item 2 of a batch of 2/);
+    const map = ops.fromHost(new Float32Array(5).fill(-1), [5]);
+    assert.throws(() => ops.attentionWithProbs(q, k, v, 3, 0, { item: 1, source: ops.sliceBatch(p, 1), map }), /control of item 1, probabilities of item 0/);
+  });
+
   it('gather -> conv -> scatter equals the dense convolution at the active positions', () => {
     const x = t([2, 9, 11, 5]);
     const w = ops.convWeight(rnd.normal(6 * 5 * 9), [6, 5, 3, 3]);

@@ -97,14 +97,15 @@ export function gatherRowsThenAffine(ops: Backend, x: Tensor, idx: Int32Array, a
   return [rows, ops.channelAffine(rows, affine)];
 }
 
-/** Throws unless a control of attentionWithProbs is of the item whose probabilities it returns. */
-export function checkControlledItem(item: number, control?: ProbsControl): void {
+/** Throws unless attentionWithProbs' item is one of the batch's and its control (if any) is of that item. */
+export function checkProbsItem(item: number, batch: number, control?: ProbsControl): void {
+  if (!Number.isInteger(item) || item < 0 || item >= batch) throw new Error(`attentionWithProbs: item ${item} of a batch of ${batch}`);
   if (control && control.item !== item) throw new Error(`attentionWithProbs: control of item ${control.item}, probabilities of item ${item}`);
 }
 
 /** attentionWithProbs as its definition: every item's probabilities, applied, and the one item's kept. */
 export function attentionWithProbsOf(ops: Backend, q: Tensor, k: Tensor, v: Tensor, heads: number, item: number, control?: ProbsControl): [Tensor, Tensor] {
-  checkControlledItem(item, control);
+  checkProbsItem(item, q.shape[0]!, control);
   const p = ops.attentionProbs(q, k, heads, control);
   return [ops.applyProbs(p, v), ops.sliceBatch(p, item)];
 }

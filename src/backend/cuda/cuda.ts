@@ -3,7 +3,7 @@
 // is float32 (fp32 and tf32 precisions) or half (fp16, see precision.ts). Convolutions go to cuDNN
 // (NHWC) or im2col + GEMM, 1x1 ones to cuBLASLt; attention is flash attention in fp16 and GEMM +
 // softmax + GEMM otherwise (and always for the probabilities the sparse engine records).
-import { checkBlockWrite, checkControlledItem, checkRemapMap, checkRowsSource, convolveThenScatter, gatherThenConvolve, groupNormLayout, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type GroupSumsUpdate, type ProbsControl, type TileSet, type BlockWrite, type TileConvolution } from '../backend.js';
+import { checkBlockWrite, checkProbsItem, checkRemapMap, checkRowsSource, convolveThenScatter, gatherThenConvolve, groupNormLayout, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type GroupSumsUpdate, type ProbsControl, type TileSet, type BlockWrite, type TileConvolution } from '../backend.js';
 import { Tensor, sameShape, shapeString } from '../../tensor/tensor.js';
 import { FiseditError } from '../../io/errors.js';
 import { Cublas, OP_N, OP_T } from './cublas.js';
@@ -268,8 +268,8 @@ export class CudaBackend extends CudaDevice implements Backend {
    * (bench/results/2026-11-30-edit-cuda-fp16-copies.log: 32 QK and 32 PV GEMMs, 16 softmaxes a step).
    */
   attentionWithProbs(q: Tensor, k: Tensor, v: Tensor, heads: number, item: number, control?: ProbsControl): [Tensor, Tensor] {
-    if (!sameShape(k.shape, v.shape)) throw new Error(`attention(k, v): shapes ${shapeString(k.shape)} and ${shapeString(v.shape)} differ`);
-    checkControlledItem(item, control);
+    checkKeysValues(k, v);
+    checkProbsItem(item, q.shape[0]!, control);
     const out = this.empty(q.shape);
     const probs = this.probs(q, k, heads, false, control, item);
     this.probsTimesV(probs, v, out, item);
@@ -289,6 +289,8 @@ export class CudaBackend extends CudaDevice implements Backend {
     const d = width / heads;
     if (control) checkRemapMap(lk, control.map);
     const items = item === undefined ? [...Array(batch).keys()] : [item];
+    const controlled = control ? items.indexOf(control.item) : -1; // the controlled item's place in s
+    if (control && controlled < 0) throw new Error(`attention: control of item ${control.item}, probabilities of items ${items.join(', ')}`);
     const s = this.empty([items.length, heads, lq, lk]);
     if (lq === 0 || lk === 0) return s;
     const kAt = this.readable(k), qAt = this.readable(q);
@@ -297,8 +299,6 @@ export class CudaBackend extends CudaDevice implements Backend {
       this.timed('gemm attention QK', () => this.blas.gemmStridedBatched(OP_T, OP_N, lk, lq, d, kAt + b * lk * width * e, width, d, qAt + b * lq * width * e, width, d,
         this.p(s) + i * heads * lq * lk * e, lk, lq * lk, heads)));
     const rows = items.length * heads * lq, perItem = heads * lq;
-    const controlled = control ? items.indexOf(control.item) : -1; // the controlled item's place in s
-    if (control && controlled < 0) throw new Error(`attention: control of item ${control.item}, probabilities of items ${items.join(', ')}`);
     const controlArgs = control ? [this.p(control.source), this.p(control.map), perItem, control.source.shape[3]!, controlled] : [0, 0, perItem, 0, 0];
     if (lk <= 32 * SOFTMAX_SHORT) {
       this.run('k_softmax_short', 0, [this.p(s), rows, lq, lk, 1 / Math.sqrt(d), causal ? 1 : 0, ...controlArgs], 256, Math.ceil(rows / 8)); // a warp per row
@@ -338,7 +338,7 @@ export class CudaBackend extends CudaDevice implements Backend {
   }
 
   attention(q: Tensor, k: Tensor, v: Tensor, opts: AttentionOptions): Tensor {
-    if (!sameShape(k.shape, v.shape)) throw new Error(`attention(k, v): shapes ${shapeString(k.shape)} and ${shapeString(v.shape)} differ`);
+    checkKeysValues(k, v);
     const out = this.empty(q.shape);
     this.attendInto(q, k, v, out, opts.heads, opts.causal ?? false);
     return out;
@@ -559,6 +559,11 @@ export class CudaBackend extends CudaDevice implements Backend {
     const per = x.size / x.shape[0]!;
     return this.copyFrom(this.p(x) + index * per * this.elementBytes, [1, ...x.shape.slice(1)]);
   }
+}
+
+/** Keys and values of an attention are shaped alike. */
+function checkKeysValues(k: Tensor, v: Tensor): void {
+  if (!sameShape(k.shape, v.shape)) throw new Error(`attention(k, v): shapes ${shapeString(k.shape)} and ${shapeString(v.shape)} differ`);
 }
 
 /**
