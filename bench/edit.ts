@@ -139,7 +139,10 @@ for (const bin of parts.has('bins') ? bins : []) {
 // synchronised), then where a sparse step's GPU time goes (the event profile, profiler.ts)
 const probe = parts.has('probe') || parts.has('host') ? inBin(0.03, 0.07)[0] : undefined;
 let replayPhases: Record<string, number> = {};
-let sparseProfile: { op: string; ms: number; count: number }[] = [];
+type OpTime = { op: string; ms: number; count: number };
+/** A profile's ops with their times to the microsecond. */
+const rounded = (ops: readonly OpTime[]): OpTime[] => ops.map(({ op, ms, count }) => ({ op, ms: +ms.toFixed(3), count }));
+let sparseProfile: OpTime[] = [];
 let sparseProfileMs = 0;
 if (probe && parts.has('probe')) {
   const phases = (gpu.replays.phases = { copyInMs: 0, graphMs: 0, copyOutMs: 0, calls: 0 });
@@ -164,9 +167,9 @@ if (probe && parts.has('probe')) {
       }
       if (step === profiledStep + 1) {
         const p = gpu.profileEnd();
-        sparseProfile = p.ops.slice(0, 30).map(({ op, ms, count }) => ({ op, ms: +ms.toFixed(3), count }));
+        sparseProfile = rounded(p.ops.slice(0, 30));
         sparseProfileMs = +p.totalMs.toFixed(2);
-        console.log(`sparse step profile (GPU time per op, ops queued while held: ${p.heldFraction}), ${p.totalMs.toFixed(2)} ms in all, ${gpu.launches - launches0} launches in the step:`, JSON.stringify(p.ops.map(({ op, ms, count }) => ({ op, ms: +ms.toFixed(3), count }))) /* every op in the log, the top 30 in the JSON */);
+        console.log(`sparse step profile (GPU time per op, ops queued while held: ${p.heldFraction}), ${p.totalMs.toFixed(2)} ms in all, ${gpu.launches - launches0} launches in the step:`, JSON.stringify(rounded(p.ops)) /* every op in the log, the top 30 in the JSON */);
       }
     },
   });
@@ -246,7 +249,7 @@ if (probe && parts.has('host')) {
 // the image (graph captures, mask, compositing and all).
 const wholeEdits: Record<string, unknown>[] = [];
 /** Where a dense step of an edit goes (recording the new version's cache, cross-attention control): the fourth whole edit's sixth step, op by op. */
-let denseEditProfile: { op: string; ms: number; count: number }[] = [];
+let denseEditProfile: OpTime[] = [];
 let denseEditProfileMs = 0;
 if (parts.has('whole')) {
   // the automatic mask's level histogram, as the edit computes it: how much of the image sits at the lowest level
@@ -277,9 +280,9 @@ if (parts.has('whole')) {
       }
       if (profiled && step === 6) {
         const p = gpu.profileEnd();
-        denseEditProfile = p.ops.slice(0, 30).map(({ op, ms, count }) => ({ op, ms: +ms.toFixed(3), count }));
+        denseEditProfile = rounded(p.ops.slice(0, 30));
         denseEditProfileMs = +p.totalMs.toFixed(2);
-        console.log(`dense edit step profile (${p.totalMs.toFixed(2)} ms in all):`, JSON.stringify(p.ops.map(({ op, ms, count }) => ({ op, ms: +ms.toFixed(3), count }))));
+        console.log(`dense edit step profile (${p.totalMs.toFixed(2)} ms in all):`, JSON.stringify(rounded(p.ops)));
       }
     };
     gpu.hostCosts.take(); // from here: this edit's
