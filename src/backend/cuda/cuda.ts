@@ -14,7 +14,7 @@ import type { Precision } from './precision.js';
 import { CudaDevice, type T } from './device.js';
 import type { DeviceBuffer } from './memory.js';
 import { CudaLatents } from './latents.js';
-import { ATTENTION_KERNELS, FLASH_DIMS, FLASH_KERNELS, FLASH_QUERY_ROWS, FLASH_WIDE_MAX_DIM, GROUP_PARTIAL_SHARED_BYTES, SOFTMAX_SHARED_BYTES, SOFTMAX_SHORT, SOFTMAX_VEC, WGMMA_KERNELS, WGMMA_KEY_TILE, WGMMA_MIN_TILES_PER_SPLIT, WGMMA_QUERY_ROWS, WGMMA_SHARED_BYTES, flashSharedBytes, TILE_CONV_KERNELS, TILE_CONV_COUNTERS, TILE_CONV_ROWS, TILE_CONV_COLS, TILE_CONV_K, TILE_CONV_THREADS } from './kernels.js';
+import { VEC_BATCH, ATTENTION_KERNELS, FLASH_DIMS, FLASH_KERNELS, FLASH_QUERY_ROWS, FLASH_WIDE_MAX_DIM, GROUP_PARTIAL_SHARED_BYTES, SOFTMAX_SHARED_BYTES, SOFTMAX_SHORT, SOFTMAX_VEC, WGMMA_KERNELS, WGMMA_KEY_TILE, WGMMA_MIN_TILES_PER_SPLIT, WGMMA_QUERY_ROWS, WGMMA_SHARED_BYTES, flashSharedBytes, TILE_CONV_KERNELS, TILE_CONV_COUNTERS, TILE_CONV_ROWS, TILE_CONV_COLS, TILE_CONV_K, TILE_CONV_THREADS } from './kernels.js';
 
 /** Scratch memory cuBLASLt may use for its GEMM algorithms. */
 const LT_WORKSPACE_BYTES = 32 * 2 ** 20;
@@ -464,7 +464,7 @@ export class CudaBackend extends CudaDevice implements Backend {
 
   channelAffine(x: Tensor, a: ChannelAffine, silu = false): Tensor {
     const out = this.empty(x.shape);
-    this.runVector('k_channel_affine', x.size, [this.p(x), this.p(a.scale), this.p(a.shift), this.p(out), x.size / x.shape[0]!, x.channels, silu ? 1 : 0, x.size], [x.channels]);
+    this.runVector('k_channel_affine', x.size, [this.p(x), this.p(a.scale), this.p(a.shift), this.p(out), x.size / x.shape[0]!, x.channels, silu ? 1 : 0, x.size], [x.channels], undefined, VEC_BATCH);
     return out;
   }
 

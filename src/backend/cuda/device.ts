@@ -19,6 +19,8 @@ import { Profiler } from './profiler.js';
 /** The kernels index elements with 32-bit integers. */
 const MAX_ELEMENTS = 2 ** 32 - 1;
 
+/** Waves of 256-thread blocks (BLOCKS_PER_SM to a multiprocessor) a map must fill before its streaming kernel batches vectors. */
+const BATCH_MIN_WAVES = 4, BLOCKS_PER_SM = 8;
 export type T = Tensor<DeviceBuffer>;
 
 export abstract class CudaDevice {
@@ -107,9 +109,17 @@ export abstract class CudaDevice {
    * Launches a VECTOR_KERNEL over n elements: its 16-byte build when every pointer is aligned and n
    * and `widths` (the channel counts its index math splits rows by) divide by the vector width.
    */
-  protected runVector(name: string, n: number, args: number[], widths: readonly number[], detail?: () => string): void {
+  /**
+   * `batch`: vectors a thread may take (VEC_BATCH for the kernels written for it). It takes them only
+   * over maps of many waves of blocks: a 768 px VAE decode's GroupNorm affines took 2.5 ms one vector
+   * a thread and 1.8 batched, but a 512 px U-Net's (about one wave each) 0.44 against 0.50
+   * (bench/results/2026-11-30-vec-batch-trial.log).
+   */
+  protected runVector(name: string, n: number, args: number[], widths: readonly number[], detail?: () => string, batch = 1): void {
     const wide = this.vectorFits(name, args, [n, ...widths]);
-    this.run(wide ? `${name}_v` : name, wide ? n / this.vectorWidth : n, args, 256, undefined, 0, 1, detail);
+    const vectors = wide ? n / this.vectorWidth : n;
+    const per = vectors / 256 >= BATCH_MIN_WAVES * BLOCKS_PER_SM * this.driver.multiprocessors ? batch : 1;
+    this.run(wide ? `${name}_v` : name, Math.ceil(vectors / per), args, 256, undefined, 0, 1, detail);
   }
 
   /** `detail` names the op by its shape in profiles (built only when profiling). */

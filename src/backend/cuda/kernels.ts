@@ -62,6 +62,8 @@ export const LATENT_KERNELS: Record<string, ArgKind[]> = {
 };
 export const OPS_KERNELS: Record<string, ArgKind[]> = { ...SCALAR_KERNELS, ...bothBuilds(VECTOR_KERNELS) };
 export const SPARSE_KERNELS: Record<string, ArgKind[]> = bothBuilds(SPARSE_VECTOR_KERNELS);
+/** Vectors a thread of the streaming kernels written for it takes (kernels/storage.cuh VEC_BATCH). */
+export const VEC_BATCH = 4;
 /** Bytes a thread of a k_x_v kernel moves at once. */
 export const VECTOR_BYTES = 16;
 /** Shared memory k_group_partial may use: its block's per-channel sums (GroupNorm up to ~12k channels). */

@@ -196,11 +196,20 @@ extern "C" __global__ void k_group_affine(double* sums, const double* base, cons
   }
 }
 template <int W> __device__ void k_channel_affine_t(const st* x, const st* scale, const st* shift, st* out, u64 per, int c, int silu, u64 n) {
-  FOR_EACH_VEC(e, n) {
-    float a[W];
-    ldv<W>(x + e, a);
-    affine_v<W>(a, scale, shift, (e / (u32)per) * c + e % c, silu);
-    svv<W>(out + e, a);
+  // VEC_BATCH vectors a thread, all loaded before any is written (see VEC_BATCH)
+  const u64 stride = (u64)gridDim.x * blockDim.x * W;
+  for (u64 e0 = ((u64)blockIdx.x * blockDim.x + threadIdx.x) * W; e0 < n; e0 += VEC_BATCH * stride) {
+    float a[VEC_BATCH][W];
+#pragma unroll
+    for (int u = 0; u < VEC_BATCH; u++)
+      if (e0 + u * stride < n) ldv<W>(x + e0 + u * stride, a[u]);
+#pragma unroll
+    for (int u = 0; u < VEC_BATCH; u++) {
+      const u64 e = e0 + u * stride;
+      if (e >= n) break;
+      affine_v<W>(a[u], scale, shift, (e / per) * c + e % c, silu);
+      svv<W>(out + e, a[u]);
+    }
   }
 }
 VECTOR_KERNEL(k_channel_affine, (const st* x, const st* scale, const st* shift, st* out, u64 per, int c, int silu, u64 n), (x, scale, shift, out, per, c, silu, n))
