@@ -108,8 +108,6 @@ export abstract class CudaDevice {
   /**
    * Launches a VECTOR_KERNEL over n elements: its 16-byte build when every pointer is aligned and n
    * and `widths` (the channel counts its index math splits rows by) divide by the vector width.
-   */
-  /**
    * `batch`: vectors a thread may take (VEC_BATCH for the kernels written for it). It takes them only
    * over maps of many waves of blocks: a 768 px VAE decode's GroupNorm affines took 2.5 ms one vector
    * a thread and 1.8 batched, but a 512 px U-Net's (about one wave each) 0.44 against 0.50
