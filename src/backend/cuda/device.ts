@@ -12,7 +12,7 @@ import { Driver, type ArgKind } from './driver.js';
 import { DeviceBuffer, MemoryPool } from './memory.js';
 import { compileCubin } from './nvrtc.js';
 import { PinnedMemory } from './pinned.js';
-import { COPY_BLOCKS_PER_SM, COPY_CHUNK, KERNELS, KERNEL_DIR, LATENT_KERNELS, OPS_KERNELS, PREFETCH_BLOCKS, SPARSE_KERNELS, VECTOR_BYTES } from './kernels.js';
+import { BLOCKS_PER_SM, COPY_CHUNK, KERNELS, KERNEL_DIR, LATENT_KERNELS, OPS_KERNELS, PREFETCH_BLOCKS, SPARSE_KERNELS, VECTOR_BYTES } from './kernels.js';
 import { GraphReplays, type Copy } from './replays.js';
 import { Profiler } from './profiler.js';
 
@@ -20,7 +20,7 @@ import { Profiler } from './profiler.js';
 const MAX_ELEMENTS = 2 ** 32 - 1;
 
 /** Waves of 256-thread blocks (BLOCKS_PER_SM to a multiprocessor) a map must fill before its streaming kernel batches vectors. */
-const BATCH_MIN_WAVES = 4, BLOCKS_PER_SM = 8;
+const BATCH_MIN_WAVES = 4;
 export type T = Tensor<DeviceBuffer>;
 
 export abstract class CudaDevice {
@@ -324,7 +324,7 @@ export abstract class CudaDevice {
   protected copyMany(copies: readonly Copy[]): void {
     const { table, chunks } = copyTable(copies);
     if (!chunks) return;
-    this.tidy(() => this.run('k_copy_many', 0, [this.p(this.upload(table, [table.length], table.byteLength)), copies.length, chunks], 256, Math.min(chunks, COPY_BLOCKS_PER_SM * this.driver.multiprocessors)));
+    this.tidy(() => this.run('k_copy_many', 0, [this.p(this.upload(table, [table.length], table.byteLength)), copies.length, chunks], 256, Math.min(chunks, BLOCKS_PER_SM * this.driver.multiprocessors)));
   }
 
   reshape(x: Tensor, shape: readonly number[]): Tensor {

@@ -70,8 +70,8 @@ export const VECTOR_BYTES = 16;
 export const GROUP_PARTIAL_SHARED_BYTES = 200 * 1024;
 /** Bytes each block of k_copy_many copies at a time (ops.cu COPY_CHUNK). */
 export const COPY_CHUNK = 256 * 16 * 8;
-/** k_copy_many blocks per multiprocessor for copies on the device (its 256 threads: 8 fill an SM). */
-export const COPY_BLOCKS_PER_SM = 8;
+/** 256-thread blocks a multiprocessor holds at once (2048 threads): k_copy_many's grid for copies on the device, a wave of a streaming kernel. */
+export const BLOCKS_PER_SM = 8;
 /**
  * k_copy_many blocks of a prefetch from host memory (over PCIe, beside the step's kernels): 32 KiB
  * in flight each, enough for the link, few enough SM slots taken from the step.

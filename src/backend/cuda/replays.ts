@@ -208,9 +208,12 @@ export class GraphReplays {
           h.driver.captured = undefined;
         }
       });
-    } catch (e) {
+    } finally {
+      // every node that touches an input copy is re-pointed at each replay (a library's reads go
+      // through CudaDevice.readable's copy, a node of ours), so the copies themselves are not read
+      // again: 644 MiB per FISEdit sparse graph at 768 px went unused for the graph's life (and a
+      // failed capture gives them back too)
       for (const t of staged) h.pool.release(t.storage);
-      throw e;
     }
     const launches = captured.map((launch) => {
       const pointers: InputPointer[] = [];
@@ -226,11 +229,7 @@ export class GraphReplays {
       return input >= 0 ? { input, shape: t.shape } : t;
     });
     const written = staged.map((t) => recording.written.has(t.storage));
-    // every node that touches an input copy is re-pointed at each replay (a library's reads go
-    // through CudaDevice.readable's copy, a node of ours), so the copies themselves are not read
-    // again: 644 MiB per FISEdit sparse graph at 768 px went unused for the graph's life
     const inputBytes = staged.map((t) => t.storage.bytes);
-    for (const t of staged) h.pool.release(t.storage);
     const r: Replay = { exec, inputBytes, at: [], written, launches, outputs, blocks, held: recording.held };
     this.replays.set(id, r);
     return r;
