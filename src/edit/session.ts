@@ -435,11 +435,12 @@ export class EditSession {
       }
       sparseSteps?.end(); // what the backend recorded for this edit's plan (before the decode needs the memory)
       cache.final = x;
+      // host work that needs only the mask, done while the GPU still computes the queued steps
+      const region = pixelRegion(mask!, h, w, sd.vae.downFactor, EDIT_MARGIN_PX);
       const latents = lat.toHost(x); // waits for the steps still queued
       const t1 = performance.now();
       const denseMs = (sparseFrom ?? t1) - started, sparseMs = sparseFrom === undefined ? 0 : t1 - sparseFrom;
       const decoded = sd.decode(latents, s.size);
-      const region = pixelRegion(mask!, h, w, sd.vae.downFactor, EDIT_MARGIN_PX);
       const version: Version = {
         id: Math.max(...this.list.map((v) => v.id)) + 1, parent: base.id, prompt, mask, editSize: maskFraction(mask!), latents,
         image: composite(base.image, decoded, region), truncated,
