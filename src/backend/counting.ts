@@ -44,6 +44,8 @@ export class CountingBackend implements Backend {
 
   forget(): void {}
 
+  warmUp(): void {}
+
   keep(t: Tensor): Tensor { return t; }
 
   linear(x: Tensor, w: Tensor): Tensor {
