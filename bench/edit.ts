@@ -42,8 +42,6 @@ const convolution = (process.env.BENCH_CONV ?? 'auto') as ConvolutionMode;
 const norm = (process.env.BENCH_NORM ?? 'exact') as NormMode;
 /** BENCH_DEPENDENT_LAUNCHES=off: plain launches (kernels/launch.cuh), for an A/B; BENCH_TILE_CONV=fused: tile convolutions by k_tile_conv. */
 const gpu = new CudaBackend({ math, convolution, dependentLaunches: process.env.BENCH_DEPENDENT_LAUNCHES !== 'off', tileConvolution: process.env.BENCH_TILE_CONV === 'fused' ? 'fused' : 'library' });
-/** BENCH_WARM_UP=off: no cuBLASLt warm-up while the GPU computes queued steps (for an A/B). */
-if (process.env.BENCH_WARM_UP === 'off') gpu.warmUp = () => {};
 const sd = randomSd2(gpu);
 const unetConfig = sd.unet.config;
 const weightBytes = gpu.pool.inUse; // the models' weights (and workspaces)

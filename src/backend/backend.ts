@@ -246,11 +246,6 @@ export interface Backend {
   replayable(key: string, inputs: readonly Tensor[], f: (...inputs: Tensor[]) => Tensor[]): Tensor[];
   /** Drops what was recorded for replayable calls under this key, and the memory it holds. */
   forget(key: string): void;
-  /**
-   * Uses host time the device leaves idle (it computes the work queued so far) to prepare what later
-   * recordings may need; returns by the time the device catches up. Changes no result.
-   */
-  warmUp(): void;
 
   /**
    * x [..., K] @ w^T (w: [N, K], PyTorch's Linear layout) + b -> [..., N], + residual (shaped like

@@ -44,8 +44,6 @@ export class CountingBackend implements Backend {
 
   forget(): void {}
 
-  warmUp(): void {}
-
   keep(t: Tensor): Tensor { return t; }
 
   linear(x: Tensor, w: Tensor): Tensor {

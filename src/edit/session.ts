@@ -65,7 +65,7 @@ export interface Version {
     decodeMs: number;
     denseSteps: number;
     sparseSteps: number;
-    /** Of denseMs: the automatic mask at step k (waiting for the dense steps to finish, meanwhile the backend's warmUp; the recipe, the plan). */
+    /** Of denseMs: the automatic mask at step k (waiting for the dense steps to finish, the recipe, the plan). */
     maskMs: number;
     /** Of sparseMs: the host time of the first sparse step (on the cuda backend, recording its graph). */
     firstSparseStepMs: number;
@@ -331,7 +331,6 @@ export class EditSession {
         yield;
       }
       cache.final = x;
-      this.ops.warmUp(); // while the GPU computes the steps: what later edits' recordings need
       const latents = this.ops.latents.toHost(x); // waits for the steps
       const denseMs = performance.now() - t0;
       const t1 = performance.now();
@@ -425,7 +424,6 @@ export class EditSession {
           diffs.push(lat.channelAbsDiff(x, baseCache.steps[i + 1]?.latents ?? baseCache.final, sd.latentChannels));
           if (i === k - 1) {
             const m0 = performance.now();
-            this.ops.warmUp(); // while the GPU computes the dense steps: what recording the sparse ones needs
             checkFinite(lat.toHost(x), k); // waits for the dense steps, as the mask would
             mask = automaticMask(lat, diffs, h, w, o.threshold ?? 'otsu');
             sparseSteps = sparseStepsFor(mask);
@@ -439,7 +437,6 @@ export class EditSession {
       cache.final = x;
       // host work that needs only the mask, done while the GPU still computes the queued steps
       const region = pixelRegion(mask!, h, w, sd.vae.downFactor, EDIT_MARGIN_PX);
-      this.ops.warmUp(); // for the next edit's recording
       const latents = lat.toHost(x); // waits for the steps still queued
       const t1 = performance.now();
       const denseMs = (sparseFrom ?? t1) - started, sparseMs = sparseFrom === undefined ? 0 : t1 - sparseFrom;

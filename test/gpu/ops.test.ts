@@ -353,34 +353,6 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
     for (const convolution of ['cudnn', 'gemm'] as const) replayMatchesEager(new CudaBackend({ math, convolution }));
   });
 
-  it('warmUp: while the GPU is busy, runs the cuBLASLt families of the shapes met at fewer columns; nothing when it is idle', () => {
-    const g = new CudaBackend({ math });
-    const [, w] = pair([96, 64], 0.1), [, b] = pair([96]);
-    const linearOf = (rows: number) => {
-      const [xc, xg] = pair([rows, 64]);
-      const [wc, bc] = [cpu.fromHost(gpu.toHost(w), w.shape), cpu.fromHost(gpu.toHost(b), b.shape)];
-      return [cpu.linear(xc, wc, bc), g.linear(g.fromHost(gpu.toHost(xg), xg.shape), g.fromHost(gpu.toHost(w), w.shape), g.fromHost(gpu.toHost(b), b.shape))] as const;
-    };
-    const [c0, g0] = linearOf(1000); // the shape met: 1000 rows (families of 16 to 512 columns to warm)
-    close('linear 1000 rows', c0, gpu.fromHost(g.toHost(g0), g0.shape));
-    g.synchronize();
-    g.hostCosts.take();
-    g.warmUp(); // the GPU is idle: nothing to overlap
-    assert.equal(g.hostCosts.take()['cuBLASLt warm-up'], undefined);
-    // keep the GPU busy (large GEMMs queued), then warm up behind them
-    const big = g.fromHost(new Float32Array(4096 * 4096).fill(0.01), [4096, 4096]);
-    for (let i = 0; i < (math === 'fp16' ? 40 : 4); i++) g.linear(big, big);
-    g.warmUp();
-    const costs = g.hostCosts.take();
-    assert.ok((costs['cuBLASLt warm-up']?.calls ?? 0) >= 1, `no family warmed: ${JSON.stringify(costs)}`);
-    g.synchronize();
-    // a row count in a warmed family: no heuristic, no first run of its algorithm, the same results
-    const [c1, g1] = linearOf(20);
-    const after = g.hostCosts.take();
-    assert.equal(after['cuBLASLt heuristic'], undefined, JSON.stringify(after));
-    close('linear 20 rows after the warm-up', c1, gpu.fromHost(g.toHost(g1), g1.shape));
-  });
-
   it('prefetch: from page-locked memory on a copy stream, after the work queued before, before the work after ready()', () => {
     const shape = [4, 256, 256, 32], n = 4 * 256 * 256 * 32;
     const values = rnd.normal(n), other = rnd.normal(n);

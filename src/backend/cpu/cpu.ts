@@ -149,9 +149,6 @@ export class CpuBackend implements Backend {
   forget(key: string): void {
     for (const id of [...this.recorded.keys()]) if (recordedUnder(id, key)) this.recorded.delete(id);
   }
-  /** Nothing to prepare: this backend records nothing ahead. */
-  warmUp(): void {}
-
 
   keep(t: Tensor): Tensor {
     return t;

@@ -6,15 +6,14 @@
 // every sparse edit): a matmul with an algorithm new to the process takes milliseconds of host time
 // (a tenth of bench:edit's cublasLtMatmul calls took 4.4 ms or more, the median 0.27:
 // bench/results/2026-11-30-edit-host-profile.md), so new counts reuse one (cublasLtMatmulAlgoCheck first).
-// An algorithm's first matmul in the process costs 0.1-1 ms of host time more (a new shape of a
-// family that has run: ~20 µs; bench/results/2026-12-01-gemm-host-*.json), paid inside the capture of
-// an edit's first sparse step while the GPU waits. warmUp() pays it beforehand, in host time that
-// would be idle: while the GPU computes queued steps, it runs each family a shape seen so far may
-// meet (column counts from 16 up to the largest seen) once, on a stream of its own.
+// An algorithm's first matmul in the process still costs 0.1-1 ms of host time (a new count in a
+// family that has run: ~20 µs, bench/results/2026-12-01-gemm-host-*.json). Running each family once
+// ahead, while the GPU computed queued steps, did not help: such a first run took 10-50 ms, as if it
+// waited for the GPU, so few families were ready in time (2026-12-01-cublaslt-warm-up-trial.*).
 import { FiseditError } from '../../io/errors.js';
 import type { HostCosts } from './host-costs.js';
 import { bindFunctions, checkCublas, loadLibrary } from './libs.js';
-import { gemmTypes, storageBytes, type Precision } from './precision.js';
+import { gemmTypes, type Precision } from './precision.js';
 
 const DESC_TRANSA = 3;
 const DESC_TRANSB = 4;
@@ -32,38 +31,12 @@ function familyKey(ta: number, tb: number, m: number, n: number, k: number, lda:
   return `${ta},${tb},${m},${2 ** Math.ceil(Math.log2(n))},${k},${lda},${ldb},${ldc},${bias}`;
 }
 
-/** A GEMM shape with its column count open (the rows of a linear layer's input, which sparse steps vary). */
-interface Base {
-  ta: number;
-  tb: number;
-  m: number;
-  k: number;
-  lda: number;
-  ldb: number;
-  ldc: number;
-  bias: boolean;
-  /** The most columns a call of it had. */
-  maxN: number;
-}
-
-/** The smallest family warmUp runs (fewer columns are a few tokens of the lowest resolution). */
-const WARM_MIN_COLUMNS = 16;
-
-/** Memory warmUp's matmuls read and write (their results are not wanted), and their own workspace. */
-export interface WarmUpMemory {
-  scratch: number;
-  scratchBytes: number;
-  workspace: number;
-  stream: unknown;
-}
-
 interface Plan {
   desc: unknown;
   a: unknown;
   b: unknown;
   d: unknown;
   algo: Uint8Array;
-  family: string;
   /** Whether a matmul ran with it (the first one costs more host time, most inside a stream capture). */
   used: boolean;
 }
@@ -75,15 +48,10 @@ export class CublasLt {
   private readonly plans = new Map<string, Plan>();
   /** Algorithms by shape with the column count rounded up to a power of two. */
   private readonly algorithms = new Map<string, Uint8Array>();
-  /** Every shape met, column count open (what warmUp makes families of). */
-  private readonly bases = new Map<string, Base>();
-  /** Families whose algorithm has run a matmul in this process. */
-  private readonly ran = new Set<string>();
   private readonly one = new Float32Array([1]);
   private readonly zero = new Float32Array([0]);
   private readonly ptr = new BigUint64Array(1);
   private readonly types: ReturnType<typeof gemmTypes>;
-  private readonly elementBytes: number;
 
   constructor(precision: Precision, private readonly workspace: number, private readonly workspaceBytes: number, private readonly stream: unknown, private readonly costs: HostCosts) {
     const lib = loadLibrary('cuBLASLt (libcublasLt)', ['libcublasLt.so.13', 'libcublasLt.so.12', 'libcublasLt.so']);
@@ -100,7 +68,6 @@ export class CublasLt {
     };
     this.f = bindFunctions(lib, decl);
     this.types = gemmTypes(precision);
-    this.elementBytes = storageBytes(precision);
     const h = [null];
     checkCublas('cublasLtCreate', this.f.create!(h));
     this.handle = h[0];
@@ -122,14 +89,6 @@ export class CublasLt {
     return this.plans.get(key) ?? this.costs.time('cuBLASLt plan', () => this.newPlan(key, ta, tb, m, n, k, lda, ldb, ldc, bias));
   }
 
-  /** Notes a shape met: warmUp runs its families up to the most columns met. */
-  private expect(ta: number, tb: number, m: number, n: number, k: number, lda: number, ldb: number, ldc: number, bias: boolean): void {
-    const key = `${ta},${tb},${m},${k},${lda},${ldb},${ldc},${bias}`;
-    const b = this.bases.get(key);
-    if (b) b.maxN = Math.max(b.maxN, n);
-    else this.bases.set(key, { ta, tb, m, k, lda, ldb, ldc, bias, maxN: n });
-  }
-
   private newPlan(key: string, ta: number, tb: number, m: number, n: number, k: number, lda: number, ldb: number, ldc: number, bias: boolean): Plan {
     const out = [null];
     checkCublas('cublasLtMatmulDescCreate', this.f.descCreate!(out, this.types.computeType, this.types.scaleType));
@@ -140,7 +99,6 @@ export class CublasLt {
     const a = ta ? this.layout(k, m, lda) : this.layout(m, k, lda);
     const b = tb ? this.layout(n, k, ldb) : this.layout(k, n, ldb);
     const d = this.layout(m, n, ldc);
-    this.expect(ta, tb, m, n, k, lda, ldb, ldc, bias);
     const family = familyKey(ta, tb, m, n, k, lda, ldb, ldc, bias);
     let algo = this.algorithms.get(family);
     if (!algo || !this.supports(desc, a, b, d, algo)) {
@@ -152,7 +110,7 @@ export class CublasLt {
       algo = results.slice(0, ALGO_BYTES);
       this.algorithms.set(family, algo);
     }
-    const p = { desc, a, b, d, algo, family, used: false };
+    const p = { desc, a, b, d, algo, used: false };
     this.plans.set(key, p);
     return p;
   }
@@ -191,53 +149,11 @@ export class CublasLt {
       this.ptr[0] = BigInt(bias);
       checkCublas('set BIAS_POINTER', this.f.descSet!(p.desc, DESC_BIAS_POINTER, this.ptr, 8));
     }
-    this.run(p, A, B, D, C, algo ?? p.algo, this.workspace, this.stream);
-  }
-
-  private run(p: Plan, A: number, B: number, D: number, C: number, algo: Uint8Array, workspace: number, stream: unknown): void {
-    const matmul = () => checkCublas('cublasLtMatmul', this.f.matmul!(this.handle, p.desc, this.one, A, p.a, B, p.b, C ? this.one : this.zero, C || D, p.d, D, p.d, algo, workspace, this.workspaceBytes, stream));
+    const matmul = () => checkCublas('cublasLtMatmul', this.f.matmul!(this.handle, p.desc, this.one, A, p.a, B, p.b, C ? this.one : this.zero, C || D, p.d, D, p.d, algo ?? p.algo, this.workspace, this.workspaceBytes, this.stream));
     if (p.used) matmul();
     else {
       this.costs.time('cuBLASLt first matmul', matmul);
       p.used = true;
-      this.ran.add(p.family);
     }
-  }
-
-  /**
-   * Runs one matmul of each family not run yet (column counts 2^j from WARM_MIN_COLUMNS up to each
-   * shape's most), the smallest families of every shape first, on `memory`'s stream, while `busy()`;
-   * returns how many it ran. Families whose operands would not fit the scratch memory are left.
-   */
-  warmUp(busy: () => boolean, memory: WarmUpMemory): number {
-    let count = 0;
-    for (const { base, n } of this.unrun()) {
-      const e = this.elementBytes;
-      const a = base.m * base.k, b = base.k * n;
-      if ((a + b + base.m * n) * e > memory.scratchBytes) continue;
-      if (!busy()) break;
-      const s = memory.scratch;
-      this.costs.alone('cuBLASLt warm-up', () => {
-        const p = this.plan(base.ta, base.tb, base.m, n, base.k, base.lda, base.ldb, base.ldc, base.bias);
-        if (base.bias) {
-          this.ptr[0] = BigInt(s);
-          checkCublas('set BIAS_POINTER', this.f.descSet!(p.desc, DESC_BIAS_POINTER, this.ptr, 8));
-        }
-        this.run(p, s, s + a * e, s + (a + b) * e, 0, p.algo, memory.workspace, memory.stream);
-      });
-      count++;
-    }
-    return count;
-  }
-
-  /** The families of the shapes met that no matmul has run, by column count (the smallest first). */
-  private *unrun(): Generator<{ base: Base; n: number }> {
-    const most = Math.max(0, ...[...this.bases.values()].map((b) => b.maxN));
-    for (let n = WARM_MIN_COLUMNS; n < most; n *= 2)
-      for (const base of this.bases.values()) {
-        // a family is rounded up: 2^j columns stand for those above 2^(j-1); beyond a shape's most, none come
-        if (n / 2 >= base.maxN) continue;
-        if (!this.ran.has(familyKey(base.ta, base.tb, base.m, n, base.k, base.lda, base.ldb, base.ldc, base.bias))) yield { base, n };
-      }
   }
 }

@@ -5,9 +5,9 @@
 // softmax + GEMM otherwise (and always for the probabilities the sparse engine records).
 import { checkBlockWrite, checkProbsItem, checkRemapMap, checkRowsSource, convolveThenScatter, gatherThenConvolve, groupNormLayout, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type GroupSumsUpdate, type ProbsControl, type TileSet, type BlockWrite, type TileConvolution } from '../backend.js';
 import { Tensor, sameShape, shapeString } from '../../tensor/tensor.js';
-import { FiseditError, GpuOutOfMemory } from '../../io/errors.js';
+import { FiseditError } from '../../io/errors.js';
 import { Cublas, OP_N, OP_T } from './cublas.js';
-import { CublasLt, type WarmUpMemory } from './cublaslt.js';
+import { CublasLt } from './cublaslt.js';
 import { Cudnn } from './cudnn.js';
 import { HostCosts } from './host-costs.js';
 import type { Precision } from './precision.js';
@@ -18,8 +18,6 @@ import { VEC_BATCH, ATTENTION_KERNELS, FLASH_DIMS, FLASH_KERNELS, FLASH_QUERY_RO
 
 /** Scratch memory cuBLASLt may use for its GEMM algorithms. */
 const LT_WORKSPACE_BYTES = 32 * 2 ** 20;
-/** Operand memory of warmUp's GEMMs (families needing more are left to their first real call). */
-const WARM_SCRATCH_BYTES = 64 * 2 ** 20;
 /**
  * 'auto' convolutions run eagerly by im2col + GEMM while the im2col buffer stays under this. Measured
  * (H200, fp16): eager U-Net calls at 512 px 8.7 ms with im2col against 14-17 with cuDNN, at 1024 px
@@ -89,8 +87,6 @@ export class CudaBackend extends CudaDevice implements Backend {
   /** Host time in cuBLASLt and cuDNN calls by kind (new plans, first calls): benches read it. */
   readonly hostCosts = new HostCosts();
   private readonly workspaces: DeviceBuffer[];
-  /** warmUp's stream, operands and workspace (made by its first call; undefined when memory was short). */
-  private warmMemory: (WarmUpMemory & { buffers: DeviceBuffer[] }) | undefined;
   readonly flash: boolean;
   readonly flashRowsPerWarp: 16 | 32 | 'auto';
   readonly wgmma: boolean;
@@ -148,39 +144,6 @@ export class CudaBackend extends CudaDevice implements Backend {
   get description(): string {
     const storage = this.math === 'fp16' ? 'fp16 storage' + (this.flash ? `, flash attention${this.wgmma ? ' (wgmma at head dim 64)' : ''}` : '') : 'fp32 storage';
     return `${this.driver.name} (${this.driver.computeCapability.join('.')}), ${this.math} GEMMs, ${storage}, ${{ cudnn: 'cuDNN', gemm: 'im2col + GEMM', auto: 'cuDNN in graphs and for large, im2col + GEMM for small eager' }[this.convolution]} convolutions${this.tileConvolution === 'fused' ? ', fused tile convolutions' : ''}${this.driver.dependentLaunches ? ', dependent launches' : ''}`;
-  }
-
-  /**
-   * While the GPU computes the work queued so far, runs a matmul of each cuBLASLt algorithm family
-   * the GEMM shapes met so far may need at other column counts (an edit's sparse steps: token counts
-   * new with every mask), so that recording them does not pay each algorithm's first run.
-   */
-  warmUp(): void {
-    if (this.capturing) return;
-    const memory = this.warmUpMemory();
-    if (!memory) return;
-    const queued = this.driver.event(false);
-    this.driver.record(queued);
-    try {
-      this.lt.warmUp(() => !this.driver.done(queued), memory);
-    } finally {
-      this.driver.destroyEvent(queued);
-    }
-  }
-
-  private warmUpMemory(): WarmUpMemory | undefined {
-    if (this.warmMemory) return this.warmMemory;
-    let buffers: DeviceBuffer[];
-    try {
-      buffers = [this.pool.alloc(WARM_SCRATCH_BYTES), this.pool.alloc(LT_WORKSPACE_BYTES)];
-    } catch (e) {
-      if (e instanceof GpuOutOfMemory) return undefined; // a warm-up is an optimisation: none when memory is short
-      throw e;
-    }
-    const [scratch, workspace] = buffers as [DeviceBuffer, DeviceBuffer];
-    // the pool's blocks are ordered on the main stream: these are never given back, so another stream may use them
-    this.warmMemory = { buffers, scratch: scratch.ptr, scratchBytes: WARM_SCRATCH_BYTES, workspace: workspace.ptr, stream: this.driver.createStream() };
-    return this.warmMemory;
   }
 
   linear(x: Tensor, w: Tensor, b?: Tensor, residual?: Tensor): Tensor {

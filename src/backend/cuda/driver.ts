@@ -334,14 +334,12 @@ export class Driver {
   }
 
   private sideStream(): unknown {
-    return (this.side ??= this.createStream());
-  }
-
-  /** A stream of its own, ordered with no other (work on it overlaps everything else). */
-  createStream(): unknown {
-    const s = [null];
-    this.check('cuStreamCreate', this.f.cuStreamCreate!(s, 1)); // CU_STREAM_NON_BLOCKING: never waits for the legacy stream
-    return s[0];
+    if (!this.side) {
+      const s = [null];
+      this.check('cuStreamCreate', this.f.cuStreamCreate!(s, 1)); // CU_STREAM_NON_BLOCKING: never waits for the legacy stream
+      this.side = s[0];
+    }
+    return this.side;
   }
 
   /** Work queued on the main stream from now on waits for the event (the host does not). The event is then released. */

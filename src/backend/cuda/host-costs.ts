@@ -10,12 +10,8 @@ export interface HostCost {
 export class HostCosts {
   private costs = new Map<string, HostCost>();
 
-  /** Inside alone(): the calls inside are the outer call's time. */
-  private inside = false;
-
   /** f(), its wall time added under `what`. */
   time<T>(what: string, f: () => T): T {
-    if (this.inside) return f();
     const t0 = performance.now();
     try {
       return f();
@@ -25,18 +21,6 @@ export class HostCosts {
       c.ms += performance.now() - t0;
       this.costs.set(what, c);
     }
-  }
-
-  /** f(), its wall time added under `what` alone (not under the kinds of the calls inside it). */
-  alone<T>(what: string, f: () => T): T {
-    return this.time(what, () => {
-      this.inside = true;
-      try {
-        return f();
-      } finally {
-        this.inside = false;
-      }
-    });
   }
 
   /** What was spent since the last take(), by kind (ms rounded to 0.1), and a fresh start. */
