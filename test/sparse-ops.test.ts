@@ -29,6 +29,7 @@ describe('sparse ops (cpu)', () => {
     assert.throws(() => ops.attentionWithProbs(q, k, v, 3, 2), /item 2 of a batch of 2/);
     const map = ops.fromHost(new Float32Array(5).fill(-1), [5]);
     assert.throws(() => ops.attentionWithProbs(q, k, v, 3, 0, { item: 1, source: ops.sliceBatch(p, 1), map }), /control of item 1, probabilities of item 0/);
+    assert.throws(() => ops.attentionProbs(q, k, 3, { item: 2, source: ops.sliceBatch(p, 1), map }), /attentionProbs: item 2 of a batch of 2/);
   });
 
   it('gather -> conv -> scatter equals the dense convolution at the active positions', () => {

@@ -97,10 +97,13 @@ export function gatherRowsThenAffine(ops: Backend, x: Tensor, idx: Int32Array, a
   return [rows, ops.channelAffine(rows, affine)];
 }
 
-/** Throws unless attentionWithProbs' item is one of the batch's and its control (if any) is of that item. */
-export function checkProbsItem(item: number, batch: number, control?: ProbsControl): void {
-  if (!Number.isInteger(item) || item < 0 || item >= batch) throw new Error(`attentionWithProbs: item ${item} of a batch of ${batch}`);
-  if (control && control.item !== item) throw new Error(`attentionWithProbs: control of item ${control.item}, probabilities of item ${item}`);
+/**
+ * Throws unless `item` is one of the batch's and the control (if any) is of that item: attentionWithProbs'
+ * item, or (op 'attentionProbs') the item a control of every item's probabilities remaps.
+ */
+export function checkProbsItem(item: number, batch: number, control?: ProbsControl, op = 'attentionWithProbs'): void {
+  if (!Number.isInteger(item) || item < 0 || item >= batch) throw new Error(`${op}: item ${item} of a batch of ${batch}`);
+  if (control && control.item !== item) throw new Error(`${op}: control of item ${control.item}, probabilities of item ${item}`);
 }
 
 /** attentionWithProbs as its definition: every item's probabilities, applied, and the one item's kept. */

@@ -153,6 +153,7 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
       }
     }
     assert.throws(() => gpu.attentionWithProbs(qg, kg, vg, 3, 0, { item: 1, source: sg, map: mapOn(gpu, map) }), /control of item 1, probabilities of item 0/);
+    assert.throws(() => gpu.attentionProbs(qg, kg, 3, { item: 2, source: sg, map: mapOn(gpu, map) }), /attentionProbs: item 2 of a batch of 2/);
   });
 
   it('attention at the head dims of SD (flash attention in fp16, GEMM + softmax in fp32), odd lengths', () => {

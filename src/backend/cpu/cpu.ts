@@ -1,7 +1,7 @@
 // The reference backend: float32 storage, float64 accumulation, plain loops over typed arrays.
 // It is what CI runs and what every other backend is checked against, so it favours obviously
 // right over fast; the only liberty taken is contiguous inner loops (channels-last).
-import { attentionWithProbsOf, checkBlockWrite, checkBytes, checkRemapMap, convolveThenScatter, checkRowsSource, gatherRowsThenAffine, gatherThenConvolve, groupNormLayout, recordedUnder, replayId, scatterRowsEach, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type GroupSumsUpdate, type HostBytes, type Prefetched, type ProbsControl, type TileSet, type BlockWrite, type TileConvolution } from '../backend.js';
+import { attentionWithProbsOf, checkBlockWrite, checkProbsItem, checkBytes, checkRemapMap, convolveThenScatter, checkRowsSource, gatherRowsThenAffine, gatherThenConvolve, groupNormLayout, recordedUnder, replayId, scatterRowsEach, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type GroupSumsUpdate, type HostBytes, type Prefetched, type ProbsControl, type TileSet, type BlockWrite, type TileConvolution } from '../backend.js';
 import { Tensor, numel, oihwToOhwi, sameShape, shapeString } from '../../tensor/tensor.js';
 import { FiseditError } from '../../io/errors.js';
 import { conv2d } from './conv.js';
@@ -348,6 +348,7 @@ export class CpuBackend implements Backend {
     const shape = [q.shape[0]!, heads, q.shape[1]!, k.shape[1]!];
     const p = sparse.attentionProbs(data(q), q.shape, data(k), k.shape[1]!, heads, false);
     if (!control) return make(shape, p);
+    checkProbsItem(control.item, q.shape[0]!, control, 'attentionProbs');
     checkRemapMap(k.shape[1]!, control.map);
     return make(shape, sparse.remapProbs(p, shape, control.item, data(control.source), control.source.shape[3]!, Int32Array.from(data(control.map))));
   }

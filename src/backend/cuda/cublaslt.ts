@@ -6,8 +6,8 @@
 // every sparse edit): a matmul with an algorithm new to the process takes milliseconds of host time
 // (a tenth of bench:edit's cublasLtMatmul calls took 4.4 ms or more, the median 0.27:
 // bench/results/2026-11-30-edit-host-profile.md), so new counts reuse one (cublasLtMatmulAlgoCheck first).
-// An algorithm's first matmul in the process still costs 0.1-1 ms of host time (a new count in a
-// family that has run: ~20 µs, bench/results/2026-12-01-gemm-host-*.json). Running each family once
+// An algorithm's first matmul in the process still costs 0.1-2 ms of host time (a new count in a
+// family that has run: 17-37 µs in a capture, bench/results/2026-12-01-gemm-host-*.json). Running each family once
 // ahead, while the GPU computed queued steps, did not help: such a first run took 10-50 ms, as if it
 // waited for the GPU, so few families were ready in time (2026-12-01-cublaslt-warm-up-trial.*).
 import { FiseditError } from '../../io/errors.js';

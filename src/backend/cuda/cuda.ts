@@ -259,6 +259,7 @@ export class CudaBackend extends CudaDevice implements Backend {
   }
 
   attentionProbs(q: Tensor, k: Tensor, heads: number, control?: ProbsControl): Tensor {
+    if (control) checkProbsItem(control.item, q.shape[0]!, control, 'attentionProbs');
     return this.probs(q, k, heads, false, control);
   }
 
@@ -289,8 +290,7 @@ export class CudaBackend extends CudaDevice implements Backend {
     const d = width / heads;
     if (control) checkRemapMap(lk, control.map);
     const items = item === undefined ? [...Array(batch).keys()] : [item];
-    const controlled = control ? items.indexOf(control.item) : -1; // the controlled item's place in s
-    if (control && controlled < 0) throw new Error(`attention: control of item ${control.item}, probabilities of items ${items.join(', ')}`);
+    const controlled = control ? items.indexOf(control.item) : -1; // the controlled item's place in s (callers checked it is there: checkProbsItem)
     const s = this.empty([items.length, heads, lq, lk]);
     if (lq === 0 || lk === 0) return s;
     const kAt = this.readable(k), qAt = this.readable(q);
@@ -464,7 +464,7 @@ export class CudaBackend extends CudaDevice implements Backend {
 
   channelAffine(x: Tensor, a: ChannelAffine, silu = false): Tensor {
     const out = this.empty(x.shape);
-    this.runVector('k_channel_affine', x.size, [this.p(x), this.p(a.scale), this.p(a.shift), this.p(out), x.size / x.shape[0]!, x.channels, silu ? 1 : 0, x.size], [x.channels], undefined, VEC_BATCH);
+    this.runVector('k_channel_affine', x.size, [this.p(x), this.p(a.scale), this.p(a.shift), this.p(out), x.size / x.shape[0]!, x.channels, silu ? 1 : 0, x.size], [x.channels], { batch: VEC_BATCH });
     return out;
   }
 

@@ -113,7 +113,7 @@ export abstract class CudaDevice {
    * a thread and 1.8 batched, but a 512 px U-Net's (about one wave each) 0.44 against 0.50
    * (bench/results/2026-11-30-vec-batch-trial.log).
    */
-  protected runVector(name: string, n: number, args: number[], widths: readonly number[], detail?: () => string, batch = 1): void {
+  protected runVector(name: string, n: number, args: number[], widths: readonly number[], { detail, batch = 1 }: { detail?: () => string; batch?: number } = {}): void {
     const wide = this.vectorFits(name, args, [n, ...widths]);
     const vectors = wide ? n / this.vectorWidth : n;
     const per = vectors / 256 >= BATCH_MIN_WAVES * BLOCKS_PER_SM * this.driver.multiprocessors ? batch : 1;
@@ -144,7 +144,7 @@ export abstract class CudaDevice {
   /** A new tensor of `shape` holding the elements at device address `from` (by k_copy, as clone). */
   protected copyFrom(from: number, shape: readonly number[]): T {
     const out = this.empty(shape);
-    this.runVector('k_copy', out.size, [from, this.p(out), out.size], [], () => shapeString(shape));
+    this.runVector('k_copy', out.size, [from, this.p(out), out.size], [], { detail: () => shapeString(shape) });
     return out;
   }
 
