@@ -248,6 +248,8 @@ if (probe && parts.has('host')) {
 // automatic mask, cut at a target size) then 40 sparse steps and the decode, timed from the call to
 // the image (graph captures, mask, compositing and all).
 const wholeEdits: Record<string, unknown>[] = [];
+/** BENCH_PREPARE=on: the whole edits' session rehearses edits after its generation (EditSession.prepareEdits). */
+let preparation: Record<string, unknown> | undefined;
 /** Where a dense step of an edit goes (recording the new version's cache, cross-attention control): the fourth whole edit's sixth step, op by op. */
 let denseEditProfile: OpTime[] = [];
 let denseEditProfileMs = 0;
@@ -261,6 +263,12 @@ if (parts.has('whole')) {
   };
   const s50 = new EditSession(sd);
   s50.generate({ ...gen, steps: 50, recordSteps: 10 });
+  if (process.env.BENCH_PREPARE === 'on') {
+    // what the user's idle time after a generation may hold: EditSession.prepareEdits
+    gpu.hostCosts.take();
+    preparation = { ...s50.prepareEdits(), hostCosts: gpu.hostCosts.take() };
+    console.log('prepareEdits:', JSON.stringify(preparation));
+  }
   // round 2: the same prompts cut at other target sizes, so other masks and GEMM shapes, in a
   // process that has made edits before (what an interactive session's later edits pay)
   const rounds = Number(process.env.BENCH_WHOLE_ROUNDS ?? 2);
@@ -324,6 +332,7 @@ const out = {
   replayPhases,
   hostTier,
   wholeEdits,
+  preparation,
   denseEditProfile,
   denseEditProfileMs,
 };

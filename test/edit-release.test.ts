@@ -1,5 +1,6 @@
 // Releasing a version or moving its cache off the backend gives the backend's memory back at once,
-// and never a buffer another version still reads (a layer an edit did not change is shared).
+// and never a buffer another version still reads (a layer an edit did not change is shared); so does
+// rehearsing edits (prepareEdits), which keeps nothing.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { it } from 'node:test';
@@ -49,4 +50,29 @@ it('release and toHost free a version\'s buffers at once, keeping those other ve
   const moved = new PoisoningBackend();
   assert.deepEqual(run(moved, (s) => s.toHost([1, 0])), want, 'versions on the backend keep their buffers when others move to host memory');
   assert.ok(moved.disposed > 0, 'toHost gave buffers back');
+});
+
+it('prepareEdits rehearses an edit\'s calls, gives back what they wrote and changes no result', () => {
+  const want = run(new CpuBackend(), () => {});
+  const ops = new PoisoningBackend();
+  const got = run(ops, (s) => {
+    const versions = s.versions.length, bytes = s.memoryBytes();
+    const before = ops.disposed;
+    // version 2 (current) shares every buffer with version 1
+    const p = s.prepareEdits({ sizes: [0.1, 0.4] });
+    assert.deepEqual([p.steps, p.stopped, p.skipped], [3, false, undefined], 'one dense step (4 steps, k = 1) and a sparse step per size');
+    assert.ok(ops.disposed > before, 'the rehearsed calls\' cache was given back');
+    assert.deepEqual([s.versions.length, s.memoryBytes()], [versions, bytes], 'no version and no cache added');
+    assert.equal(s.prepareEdits({ stop: () => true }).steps, 0, 'stop() ends it before any call');
+    assert.throws(() => s.prepareEdits({ sizes: [0.1, 1.5] }), /rehearsal mask size must be between 0 and 1, got 1.5/);
+  });
+  assert.deepEqual(got, want, 'later edits compute what they computed without the rehearsal');
+});
+
+it('prepareEdits has nothing to rehearse before a generation or from a cache off the backend', () => {
+  const s = new EditSession(StableDiffusion.load(ensureTinyModel(join(home, 'tiny')), new CpuBackend()));
+  assert.equal(s.prepareEdits().skipped, 'nothing generated yet');
+  s.generate(gen);
+  s.toHost();
+  assert.equal(s.prepareEdits().skipped, 'version 0\'s cache is not on the backend');
 });

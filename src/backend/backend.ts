@@ -213,6 +213,12 @@ export interface Backend {
   readonly elementBytes: number;
   /** The sampling loop's float32 vectors (latents, scheduler history), kept where this backend computes. */
   readonly latents: LatentOps;
+  /**
+   * Whether a call's first run in the process costs much more than later ones of its kind (the cuda
+   * backend: choosing and loading GEMM and convolution algorithms, recording graphs), which is what
+   * rehearsing calls ahead (EditSession.prepareEdits) saves.
+   */
+  readonly firstCallsCost: boolean;
 
   /** Host float32 data in the given (channels-last) shape -> a tensor on this backend. */
   fromHost(data: Float32Array, shape: readonly number[]): Tensor;

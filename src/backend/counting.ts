@@ -9,6 +9,7 @@ const shapeOnly = (shape: readonly number[]) => new Tensor<null>(shape, null);
 
 export class CountingBackend implements Backend {
   readonly name = 'counting';
+  readonly firstCallsCost = false;
   readonly elementBytes = 4;
   readonly latents = new HostLatents(this);
   /** Where MACs are attributed now (set by whoever drives the model). */

@@ -41,7 +41,7 @@ export function otsu(counts: Float64Array): number {
  * keeps the whole image. One level only (no difference anywhere): nothing stands out, 255.
  */
 export function targetSizeCut(counts: Float64Array, target: number): number {
-  checkTargetSize(target);
+  checkMaskSize(target);
   let total = 0, levels = 0;
   for (const c of counts) (total += c), (levels += c > 0 ? 1 : 0);
   if (levels < 2) return 255;
@@ -54,8 +54,9 @@ export function targetSizeCut(counts: Float64Array, target: number): number {
   return best;
 }
 
-function checkTargetSize(target: number): void {
-  if (!(target > 0 && target < 1)) throw new FiseditError(`target edit size must be between 0 and 1, got ${target}`);
+/** Throws unless `size` (what names it) is a mask size: a fraction of the image strictly between 0 and 1. */
+export function checkMaskSize(size: number, what = 'target edit size'): void {
+  if (!(size > 0 && size < 1)) throw new FiseditError(`${what} must be between 0 and 1, got ${size}`);
 }
 
 /** The levels above t. */
@@ -68,7 +69,7 @@ function levelsAbove(t: number): Uint8Array {
  * binary latent mask on the host. Only 256 counts and the mask leave the device.
  */
 export function automaticMask(lat: LatentOps, diffs: readonly Latent[], h: number, w: number, threshold: Threshold = 'otsu'): Uint8Array {
-  if (threshold !== 'otsu') checkTargetSize(threshold.targetSize);
+  if (threshold !== 'otsu') checkMaskSize(threshold.targetSize);
   const levels = lat.differenceLevels(diffs);
   const counts = lat.levelCounts(levels);
   return lat.openedMask(levels, levelsAbove(threshold === 'otsu' ? otsu(counts) : targetSizeCut(counts, threshold.targetSize)), h, w);
@@ -108,4 +109,20 @@ export function maskFraction(mask: Uint8Array): number {
   let on = 0;
   for (const v of mask) on += v;
   return mask.length ? on / mask.length : 0;
+}
+
+/**
+ * A centred elliptical mask covering about `fraction` of an h x w latent (at least one position):
+ * the stand-in region of EditSession.prepareEdits, whose rehearsed steps need masks of given sizes.
+ */
+export function discMask(h: number, w: number, fraction: number): Uint8Array {
+  checkMaskSize(fraction, 'a rehearsal mask size');
+  const out = new Uint8Array(h * w);
+  // radii in rows and columns such that pi * ry * rx = fraction * h * w
+  const r = Math.sqrt((fraction * h * w) / Math.PI), ry = (r * h) / Math.sqrt(h * w), rx = (r * w) / Math.sqrt(h * w);
+  const cy = (h - 1) / 2, cx = (w - 1) / 2;
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) if (((y - cy) / ry) ** 2 + ((x - cx) / rx) ** 2 <= 1) out[y * w + x] = 1;
+  if (!out.includes(1)) out[Math.floor(cy) * w + Math.floor(cx)] = 1;
+  return out;
 }

@@ -13,7 +13,7 @@ import { alignTokens } from './align.js';
 import { GenerationCache, StepCache, type CacheBytes } from './cache.js';
 import { composite, pixelRegion } from './composite.js';
 import { ALIGNMENT, RecordingContext, type AttentionMode, type NormMode } from './contexts.js';
-import { automaticMask, checkMask, maskFraction, type Threshold } from './mask.js';
+import { automaticMask, checkMask, checkMaskSize, discMask, maskFraction, type Threshold } from './mask.js';
 import { SESSION_FORMAT, cacheFile, ensureDir, readJson, writeJson } from './persist.js';
 import { CacheTiers } from './tiers.js';
 import { SparsePlan, type BlockPolicy } from './plan.js';
@@ -45,6 +45,34 @@ export interface EditOptions {
   /** Called as each step is queued (on the cuda backend the GPU may still be computing it). */
   onStep?: (step: number, steps: number, phase: 'dense' | 'sparse') => void;
 }
+
+export interface PrepareOptions {
+  /** Mask sizes (fractions of the image) whose sparse steps are rehearsed; default REHEARSAL_SIZES. */
+  sizes?: readonly number[];
+  /** As the coming edits will ask (defaults as edit()'s). */
+  norm?: NormMode;
+  attention?: AttentionMode;
+  blocks?: BlockPolicy;
+  /** Asked before each rehearsed step: true ends the preparation there (work is waiting). */
+  stop?: () => boolean;
+}
+
+/** What prepareEdits did. */
+export interface Preparation {
+  /** U-Net calls rehearsed (each with guidance: one step's call). */
+  steps: number;
+  ms: number;
+  /** Whether stop() ended it early, or there was nothing to prepare (no cache on the backend). */
+  stopped: boolean;
+  skipped?: string;
+}
+
+/**
+ * The mask sizes prepareEdits rehearses: an octave apart, so that each convolution and linear
+ * layer of a sparse step meets rows in most of the power-of-two ranges by which the cuda backend
+ * chooses and remembers a GEMM algorithm (backend/cuda/cublaslt.ts).
+ */
+export const REHEARSAL_SIZES = [0.0025, 0.005, 0.01, 0.02, 0.04, 0.08, 0.16, 0.32] as const;
 
 export interface Version {
   readonly id: number;
@@ -282,6 +310,74 @@ export class EditSession {
     return drainAsync(this.editMakingRoom(prompt, o));
   }
 
+  /**
+   * Rehearses, while the user composes the next edit, the U-Net calls the first edits of the current
+   * version would otherwise be the first to make: its dense steps under cross-attention control and a
+   * sparse step for each of a few stand-in masks of growing size (discMask, `sizes`). On the cuda
+   * backend these record CUDA graphs, and on the way meet the GEMM and convolution algorithms an edit
+   * of about that size needs; an algorithm's first use in the process costs 0.1-2 ms of host time
+   * while the GPU waits (README, session 14), tens of ms in an edit's first sparse step. Nothing is
+   * kept but what the backend learnt (the dense edit steps' recording, which edits keep anyway).
+   */
+  prepareEdits(o: PrepareOptions = {}): Preparation {
+    return drain(this.prepareSteps(o));
+  }
+
+  /** prepareEdits(), giving the event loop a turn after every rehearsed call (for servers, with `stop`). */
+  prepareEditsAsync(o: PrepareOptions = {}): Promise<Preparation> {
+    return drainAsync(this.prepareSteps(o));
+  }
+
+  private *prepareSteps(o: PrepareOptions): Generator<void, Preparation> {
+    const started = performance.now();
+    const sizes = o.sizes ?? REHEARSAL_SIZES;
+    for (const f of sizes) checkMaskSize(f, 'a rehearsal mask size');
+    const s = this.settings, base = this.current;
+    const done = (steps: number, stopped: boolean, skipped?: string): Preparation => ({ steps, ms: performance.now() - started, stopped, ...(skipped ? { skipped } : {}) });
+    if (!s || !base) return done(0, false, 'nothing generated yet');
+    if (!base.cache) return done(0, false, `version ${base.id}'s cache is not on the backend`);
+    const [h, w] = s.size;
+    const sd = this.sd, k = defaultDenseSteps(s.steps);
+    const { context } = this.encode(s, base.prompt);
+    const ids = tokenIds(sd.tokenizer, base.prompt);
+    const alignment = this.ops.keep(this.ops.fromHost(Float32Array.from(alignTokens(ids, ids, sd.tokenizer.length)), [sd.tokenizer.length]));
+    const scratch = new GenerationCache(); // what the rehearsed calls write: given back at the end
+    const scheduler = sd.scheduler(s.steps, s.scheduler);
+    let steps = 0;
+    let last: Latent | undefined;
+    const rehearse = (i: number, call: UNetCall) => {
+      last = sd.guidedOutput(scheduler, i, base.cache!.steps[i]!.latents, context, s.guidance, s.size, call);
+      steps++;
+    };
+    try {
+      // the first of an edit's dense steps of each kind: recording probabilities (under control), and not
+      const denseCalls = CachedSteps.dense(this.ops, sd.unet, 'edit-dense');
+      for (const i of s.recordSteps > 0 && s.recordSteps < k ? [0, s.recordSteps] : [0]) {
+        if (o.stop?.()) return done(steps, true);
+        const baseStep = base.cache.steps[i]!;
+        rehearse(i, this.denseEditCall(denseCalls, baseStep, this.startStep(scratch, baseStep.latents, scheduler), i < s.recordSteps, alignment));
+        yield;
+      }
+      const opts = { condItem: condItem(s), recordProbs: k < s.recordSteps, norm: o.norm ?? 'exact', attention: o.attention ?? 'accurate' } as const;
+      for (const mask of k < s.steps ? sizes.map((f) => discMask(h, w, f)) : []) {
+        if (o.stop?.()) return done(steps, true);
+        const sparse = new SparseSteps(this.ops, sd.unet, new SparsePlan(mask, h, w, o.blocks ?? 'apsc'));
+        try {
+          const rec = this.startStep(scratch, base.cache.steps[k]!.latents, scheduler);
+          rehearse(k, (u, e, c) => sparse.run(u, e, c, base.cache!.steps[k]!, rec, opts));
+        } finally {
+          sparse.end();
+        }
+        yield;
+      }
+      if (last) this.ops.latents.toHost(last); // the GPU is done with the rehearsal when this returns
+      return done(steps, false);
+    } finally {
+      this.ops.dispose(alignment);
+      this.freeDevice(scratch);
+    }
+  }
+
   /** The edit's steps, run again from the first after each remedy that made room on the GPU (cheapest first, each once). */
   private *editMakingRoom(prompt: string, o: EditOptions): Generator<void, Version> {
     const remedies = [() => CachedSteps.endDense(this.sd.unet), () => this.toHost() > 0];
@@ -409,12 +505,7 @@ export class EditSession {
           const opts = { condItem: condItem(s), recordProbs, norm, attention };
           call = (u, e, c) => steps.run(u, e, c, baseStep, rec, opts);
         } else {
-          // cross-attention control reads the base's probabilities of the step (inputs of the call)
-          const control = alignment && baseStep.probs.size ? baseStep.probabilitiesOnly() : undefined;
-          control?.tensors.set(ALIGNMENT, alignment!);
-          const record = { condItem: condItem(s), recordProbs };
-          const variant = `record ${recordProbs}${control ? ' control' : ''}`;
-          call = (u, e, c) => denseCalls.run(u, e, c, control ?? NOTHING, rec, variant, (b, r) => new RecordingContext(this.ops, r, { ...record, control: control && { base: b, map: b.tensors.get(ALIGNMENT)! } }));
+          call = this.denseEditCall(denseCalls, baseStep, rec, recordProbs, alignment);
         }
         const called = performance.now();
         x = scheduler.step(sd.guidedOutput(scheduler, i, x, context, s.guidance, s.size, call), i, x);
@@ -456,6 +547,19 @@ export class EditSession {
       // a failed (or abandoned) edit gives the device memory of its partial cache back at once
       if (!kept) this.discard(cache, hosted ? [] : [baseCache]);
     }
+  }
+
+  /**
+   * An edit's dense U-Net call at a step: recording the new version's cache into rec, under
+   * cross-attention control (the base step's probabilities and the token alignment as inputs of the
+   * call) where an alignment is given and the base step kept probabilities.
+   */
+  private denseEditCall(calls: CachedSteps, baseStep: StepCache, rec: StepCache, recordProbs: boolean, alignment: Tensor | undefined): UNetCall {
+    const control = alignment && baseStep.probs.size ? baseStep.probabilitiesOnly() : undefined;
+    control?.tensors.set(ALIGNMENT, alignment!);
+    const record = { condItem: condItem(this.settings!), recordProbs };
+    const variant = `record ${recordProbs}${control ? ' control' : ''}`;
+    return (u, e, c) => calls.run(u, e, c, control ?? NOTHING, rec, variant, (b, r) => new RecordingContext(this.ops, r, { ...record, control: control && { base: b, map: b.tensors.get(ALIGNMENT)! } }));
   }
 
   private encode(s: Settings, prompt: string): { context: Tensor; truncated: string[] } {

@@ -81,6 +81,7 @@ export interface CudaOptions {
 
 export class CudaBackend extends CudaDevice implements Backend {
   readonly name = 'cuda';
+  readonly firstCallsCost = true;
   private readonly blas: Cublas;
   private readonly lt: CublasLt;
   private readonly dnn: Cudnn;
