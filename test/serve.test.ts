@@ -7,6 +7,7 @@ import { after, describe, it } from 'node:test';
 import { CpuBackend } from '../src/backend/cpu/cpu.js';
 import { ensureTinyModel } from '../src/default/tiny-model.js';
 import { maskToPng } from '../src/edit/mask-image.js';
+import { EditSession, type PrepareOptions, type Preparation } from '../src/edit/session.js';
 import { decodePng } from '../src/io/png.js';
 import { StableDiffusion } from '../src/pipeline/text-to-image.js';
 import { buildServer } from '../src/serve/server.js';
@@ -147,5 +148,41 @@ describe('HTTP API: token, queue bound, events, persistence, memory budget', () 
     assert.equal(again.status, 201);
     assert.equal(again.body.versions.length, 3);
     await second.app.close();
+  });
+});
+
+describe('HTTP API: rehearsing edits after a generation', () => {
+  it('prepares once per size, in a job of its own, where first calls cost (not on the cpu)', async () => {
+    /** The cpu backend, telling the server that its first calls cost (as the cuda backend does). */
+    class CostlyFirstCalls extends CpuBackend {
+      override readonly firstCallsCost = true;
+    }
+    const costly = StableDiffusion.load(model, new CostlyFirstCalls());
+    const runs: Preparation[] = [];
+    const prepare = EditSession.prototype.prepareEditsAsync;
+    EditSession.prototype.prepareEditsAsync = async function (this: EditSession, o?: PrepareOptions) {
+      const p = await prepare.call(this, { ...o, sizes: [0.25] });
+      runs.push(p);
+      return p;
+    };
+    try {
+      const { app: plain } = buildServer({ sd, dataDir: tempDir() });
+      await call(plain, 'POST', '/api/sessions?wait=true', { prompt: 'a red cube', ...small });
+      await plain.close();
+      assert.equal(runs.length, 0, 'the cpu backend gains nothing by it');
+      const { app, queue } = buildServer({ sd: costly, dataDir: tempDir() });
+      const idle = async () => { while (queue.busy || queue.queued) await new Promise((r) => setTimeout(r, 5)); };
+      await call(app, 'POST', '/api/sessions?wait=true', { prompt: 'a red cube', ...small });
+      await idle();
+      assert.deepEqual(runs.map((p) => [p.steps, p.stopped]), [[2, false]], 'one dense and one sparse call rehearsed');
+      const other = await call(app, 'POST', '/api/sessions?wait=true', { prompt: 'a green ball', ...small });
+      await idle();
+      assert.equal(runs.length, 1, 'a size is prepared once per process');
+      const edited = await call(app, 'POST', `/api/sessions/${other.body.id}/edits?wait=true`, { prompt: 'a green cube', denseSteps: 1 });
+      assert.equal(edited.status, 201, JSON.stringify(edited.body));
+      await app.close();
+    } finally {
+      EditSession.prototype.prepareEditsAsync = prepare;
+    }
   });
 });

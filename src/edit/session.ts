@@ -72,7 +72,7 @@ export interface Preparation {
  * layer of a sparse step meets rows in most of the power-of-two ranges by which the cuda backend
  * chooses and remembers a GEMM algorithm (backend/cuda/cublaslt.ts).
  */
-export const REHEARSAL_SIZES = [0.0025, 0.005, 0.01, 0.02, 0.04, 0.08, 0.16, 0.32] as const;
+export const REHEARSAL_SIZES: readonly number[] = Array.from({ length: 11 }, (_, i) => 0.0005 * 2 ** i); // 0.05% ... 51%
 
 export interface Version {
   readonly id: number;

@@ -125,10 +125,23 @@ export function buildServer(o: ServerOptions): { app: FastifyInstance; store: Se
         throw e;
       }
       store.save(id);
+      prepareEdits(id, session, `${width}x${height}`);
       return sessionSummary(id, session);
     });
     return answer(reply, job, req.query.wait, { id });
   });
+
+  /**
+   * After the process's first generation of a size, on a backend whose first calls cost (the GPU),
+   * rehearse edits while the user writes one (EditSession.prepareEdits): a job of the session's own,
+   * which any queued work or the session's deletion stops between two of its calls.
+   */
+  const prepared = new Set<string>();
+  function prepareEdits(id: string, session: EditSession, size: string): void {
+    if (!sd.backend.firstCallsCost || prepared.has(size) || queue.queued >= queue.limit) return;
+    prepared.add(size);
+    queue.submit(id, () => session.prepareEditsAsync({ stop: () => queue.queued > 0 || !store.has(id) }));
+  }
 
   app.get('/api/sessions/:id', { schema: { params: sessionParams } }, async (req: FastifyRequest<{ Params: { id: string } }>) => sessionSummary(req.params.id, store.get(req.params.id)));
 

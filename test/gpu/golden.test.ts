@@ -73,6 +73,23 @@ describe(`FISEdit exactness on ${backend.description}, and agreement with the cp
     assert.ok(d < (backend === half ? FP16_EDIT_BOUND : 1e-3), `cuda vs cpu sparse edit differ by ${d}`);
   });
 
+  it('edits after prepareEdits compute the same bits as without it, and the session keeps nothing of it', () => {
+    const run = (prepare: boolean) => {
+      const s = new EditSession(sdGpu);
+      s.generate(gen);
+      if (prepare) {
+        const bytes = s.memoryBytes();
+        const p = s.prepareEdits({ sizes: [0.02, 0.3] });
+        process.stdout.write(`${backend.math} prepareEdits: ${JSON.stringify(p)}\n`);
+        assert.deepEqual([p.steps, p.stopped], [3, false], 'one dense step (k = 1 of 6 steps: one kind) and two sparse steps');
+        assert.equal(s.memoryBytes(), bytes);
+      }
+      return [s.edit(P1, { from: 0, denseSteps: 1 }).latents, s.edit(P1, { mask, from: 0 }).latents];
+    };
+    const [plain, prepared] = [run(false), run(true)];
+    assert.deepEqual(prepared, plain);
+  });
+
   it('cross-attention control: each edit its own token alignment, though the controlled steps are recorded once', () => {
     // every step dense (k = steps) and controlled (recordSteps = steps): the result is the dense
     // trajectory, whatever the mask; an edit with one alignment records the controlled step first

@@ -83,7 +83,7 @@ export interface CpuOptions {
 
 export class CpuBackend implements Backend {
   readonly name = 'cpu';
-  readonly firstCallsCost = false;
+  readonly firstCallsCost: boolean = false;
   readonly elementBytes = 4;
   readonly latents = new HostLatents(this);
   /** recordReplays: the first call's function of each replayable call, by key and input shapes. */
