@@ -10,6 +10,8 @@
 // family that has run: 17-37 µs in a capture, bench/results/2026-12-01-gemm-host-*.json). Running each family once
 // ahead, while the GPU computed queued steps, did not help: such a first run took 10-50 ms, as if it
 // waited for the GPU, so few families were ready in time (2026-12-01-cublaslt-warm-up-trial.*).
+// What works is paying them while the GPU is idle: EditSession.prepareEdits rehearses an edit's calls
+// after a generation (bench/results/2026-12-01-prepare-edits-ab*.log).
 import { FiseditError } from '../../io/errors.js';
 import type { HostCosts } from './host-costs.js';
 import { bindFunctions, checkCublas, loadLibrary } from './libs.js';
