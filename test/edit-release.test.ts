@@ -76,3 +76,17 @@ it('prepareEdits has nothing to rehearse before a generation or from a cache off
   s.toHost();
   assert.equal(s.prepareEdits().skipped, 'version 0\'s cache is not on the backend');
 });
+
+it('close frees every version\'s cache at once, each shared buffer once', () => {
+  const ops = new PoisoningBackend();
+  const s = new EditSession(StableDiffusion.load(ensureTinyModel(join(home, 'tiny')), ops));
+  s.generate(gen);
+  s.edit('a blue cube', { mask: left });
+  s.edit('a blue sphere', { mask: new Uint8Array(64) }); // every buffer of it is version 1's
+  const buffers = new Set(s.versions.flatMap((v) => v.cache!.steps.flatMap((st) => st.allTensors().map((t) => t.storage)))).size;
+  const before = ops.disposed;
+  s.close();
+  assert.equal(ops.disposed - before, buffers, 'each buffer given back once');
+  assert.deepEqual([s.versions.length, s.memoryBytes(), s.current], [0, 0, undefined]);
+  assert.throws(() => s.edit('x'), /nothing to edit yet/);
+});

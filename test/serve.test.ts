@@ -152,7 +152,7 @@ describe('HTTP API: token, queue bound, events, persistence, memory budget', () 
 });
 
 describe('HTTP API: rehearsing edits after a generation', () => {
-  it('prepares once per size, in a job of its own, where first calls cost (not on the cpu)', async () => {
+  it('warms up at start and prepares once per size, in jobs of their own, where first calls cost (not on the cpu)', async () => {
     /** The cpu backend, telling the server that its first calls cost (as the cuda backend does). */
     class CostlyFirstCalls extends CpuBackend {
       override readonly firstCallsCost = true;
@@ -172,15 +172,23 @@ describe('HTTP API: rehearsing edits after a generation', () => {
       assert.equal(runs.length, 0, 'the cpu backend gains nothing by it');
       const { app, queue } = buildServer({ sd: costly, dataDir: tempDir() });
       const idle = async () => { while (queue.busy || queue.queued) await new Promise((r) => setTimeout(r, 5)); };
+      await idle();
+      assert.deepEqual(runs.map((p) => [p.steps, p.stopped]), [[2, false]], 'the warm-up: a 2-step generation at the default size, one dense and one sparse call rehearsed');
+      await call(app, 'POST', '/api/sessions?wait=true', { prompt: 'a red cube', width: costly.defaultSize, height: costly.defaultSize, steps: 2 });
+      await idle();
+      assert.equal(runs.length, 1, 'the default size was prepared at start');
       await call(app, 'POST', '/api/sessions?wait=true', { prompt: 'a red cube', ...small });
       await idle();
-      assert.deepEqual(runs.map((p) => [p.steps, p.stopped]), [[2, false]], 'one dense and one sparse call rehearsed');
+      assert.deepEqual(runs.map((p) => [p.steps, p.stopped]).slice(1), [[2, false]], 'another size: prepared after its first generation');
       const other = await call(app, 'POST', '/api/sessions?wait=true', { prompt: 'a green ball', ...small });
       await idle();
-      assert.equal(runs.length, 1, 'a size is prepared once per process');
+      assert.equal(runs.length, 2, 'a size is prepared once per process');
       const edited = await call(app, 'POST', `/api/sessions/${other.body.id}/edits?wait=true`, { prompt: 'a green cube', denseSteps: 1 });
       assert.equal(edited.status, 201, JSON.stringify(edited.body));
       await app.close();
+      const { app: cold, queue: q2 } = buildServer({ sd: costly, dataDir: tempDir(), warmUp: false });
+      assert.equal(q2.busy || q2.queued > 0, false, 'warmUp: false starts idle');
+      await cold.close();
     } finally {
       EditSession.prototype.prepareEditsAsync = prepare;
     }

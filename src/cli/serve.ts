@@ -11,7 +11,7 @@ import { defaultModelDir, fiseditHome } from './paths.js';
 export const SERVE_HELP = `fisedit serve: the HTTP API and the web page
 
   fisedit serve [--model DIR] [--device cpu|cuda] [--dtype fp16|tf32|fp32] [--data DIR]
-                [--host 127.0.0.1] [--port 7860] [--token T] [--memory-budget MB] [--queue N]
+                [--host 127.0.0.1] [--port 7860] [--token T] [--memory-budget MB] [--queue N] [--no-warm-up]
 
 ${DEVICE_HELP}
 
@@ -21,13 +21,15 @@ ${DEVICE_HELP}
                     idle sessions' caches move to host memory (GPU) or disk (default 2048)
   --host-budget     MB of caches kept in host memory (GPU only) before they go to disk (default 8192)
   --queue N         jobs that may wait (default 32); more are answered 429
+  --no-warm-up      on the GPU, the first job is a throwaway 2-step generation and edit rehearsal at the
+                    model's default size (the first calls of a process cost: algorithms, graphs); not so
 Binds 127.0.0.1 unless --host says otherwise.
 `;
 
 export async function serveCommand(args: string[]): Promise<void> {
   const { values: v } = parseArgs({
     args, strict: true,
-    options: { model: { type: 'string' }, device: { type: 'string' }, dtype: { type: 'string' }, data: { type: 'string' }, host: { type: 'string' }, port: { type: 'string' }, token: { type: 'string' }, 'memory-budget': { type: 'string' }, 'host-budget': { type: 'string' }, queue: { type: 'string' } },
+    options: { model: { type: 'string' }, device: { type: 'string' }, dtype: { type: 'string' }, data: { type: 'string' }, host: { type: 'string' }, port: { type: 'string' }, token: { type: 'string' }, 'memory-budget': { type: 'string' }, 'host-budget': { type: 'string' }, queue: { type: 'string' }, 'no-warm-up': { type: 'boolean' } },
   });
   const port = Number(v.port ?? 7860);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new FiseditError(`--port must be 0..65535, got ${v.port}`);
@@ -38,7 +40,7 @@ export async function serveCommand(args: string[]): Promise<void> {
   const model = resolve(v.model ?? ensureTinyModel(defaultModelDir()));
   const sd = StableDiffusion.load(model, await backendOption(v));
   const dataDir = resolve(v.data ?? `${fiseditHome()}/server`);
-  const { app } = buildServer({ sd, dataDir, token: v.token ?? process.env.FISEDIT_TOKEN, queueLimit, memoryBudget: budget * 2 ** 20, hostBudget: hostBudget * 2 ** 20 });
+  const { app } = buildServer({ sd, dataDir, token: v.token ?? process.env.FISEDIT_TOKEN, queueLimit, memoryBudget: budget * 2 ** 20, hostBudget: hostBudget * 2 ** 20, ...(v['no-warm-up'] ? { warmUp: false } : {}) });
   const address = await app.listen({ host: v.host ?? '127.0.0.1', port });
   process.stdout.write(`fisedit serving ${model} at ${address} (data in ${dataDir})\n`);
 }

@@ -166,6 +166,18 @@ export class EditSession {
     if (cache) this.freeDevice(cache);
   }
 
+  /** Frees every version's cache at once, wherever it lies, and forgets the versions: the end of a throwaway session. */
+  close(): void {
+    for (let v = this.list.pop(); v; v = this.list.pop()) {
+      const cache = v.cache;
+      v.cache = undefined;
+      this.tiers.release(v.id);
+      if (cache) this.freeDevice(cache); // keeps what the versions still listed share
+    }
+    this.currentId = undefined;
+    this.settings = undefined;
+  }
+
   /** Moves the caches of versions from the device to host memory (edits stream them from there); returns the device bytes freed. */
   toHost(ids: readonly number[] = this.list.map((v) => v.id)): number {
     return this.backendBytesFreed(() => ids.forEach((id) => this.moveOff(id, (v) => this.tiers.toHost(v))));

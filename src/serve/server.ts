@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { maskFromPng, maskToPng } from '../edit/mask-image.js';
-import type { EditOptions, EditSession, Version } from '../edit/session.js';
+import { EditSession, type EditOptions, type Preparation, type Version } from '../edit/session.js';
 import { FiseditError, GpuOutOfMemory } from '../io/errors.js';
 import type { StableDiffusion } from '../pipeline/text-to-image.js';
 import { SCHEDULER_NAMES } from '../schedulers/index.js';
@@ -28,6 +28,12 @@ export interface ServerOptions {
   /** Largest request body (default 12 MiB; a mask PNG travels as base64). */
   bodyLimit?: number;
   logger?: boolean;
+  /**
+   * Rehearse at start-up, as the first job: a throwaway 2-step generation at the model's default size
+   * and prepareEdits on it, so the process's first generation and edits of that size do not pay the
+   * backend's first calls (default: where those cost, Backend.firstCallsCost).
+   */
+  warmUp?: boolean;
 }
 
 const PAGE = join(PACKAGE_ROOT, 'src', 'serve', 'page');
@@ -140,7 +146,25 @@ export function buildServer(o: ServerOptions): { app: FastifyInstance; store: Se
   function prepareEdits(id: string, session: EditSession, size: string): void {
     if (!sd.backend.firstCallsCost || prepared.has(size) || queue.queued >= queue.limit) return;
     prepared.add(size);
-    queue.submit(id, () => session.prepareEditsAsync({ stop: () => queue.queued > 0 || !store.has(id) }));
+    queue.submit(id, async () => unlessStopped(size, await session.prepareEditsAsync({ stop: () => queue.queued > 0 || !store.has(id) })));
+  }
+  /** A preparation that queued work cut short leaves its size to the next generation's. */
+  function unlessStopped(size: string, p: Preparation): Preparation {
+    if (p.stopped) prepared.delete(size);
+    return p;
+  }
+  if (o.warmUp ?? sd.backend.firstCallsCost) {
+    const size = `${sd.defaultSize}x${sd.defaultSize}`;
+    prepared.add(size);
+    queue.submit('warm-up', async () => {
+      const s = new EditSession(sd);
+      try {
+        await s.generateAsync({ prompt: 'warm-up', steps: 2 });
+        return unlessStopped(size, await s.prepareEditsAsync({ stop: () => queue.queued > 0 }));
+      } finally {
+        s.close();
+      }
+    });
   }
 
   app.get('/api/sessions/:id', { schema: { params: sessionParams } }, async (req: FastifyRequest<{ Params: { id: string } }>) => sessionSummary(req.params.id, store.get(req.params.id)));
