@@ -248,7 +248,7 @@ if (probe && parts.has('host')) {
 // automatic mask, cut at a target size) then 40 sparse steps and the decode, timed from the call to
 // the image (graph captures, mask, compositing and all).
 const wholeEdits: Record<string, unknown>[] = [];
-/** BENCH_PREPARE=on: the whole edits' session rehearses edits after its generation (EditSession.prepareEdits). */
+/** BENCH_PREPARE=on: the whole edits' session rehearses edits after its generation (EditSession.prepareEdits); =warm-up: a throwaway session does, before it (EditSession.warmUp). */
 let preparation: Record<string, unknown> | undefined;
 /** Where a dense step of an edit goes (recording the new version's cache, cross-attention control): the fourth whole edit's sixth step, op by op. */
 let denseEditProfile: OpTime[] = [];
@@ -261,6 +261,12 @@ if (parts.has('whole')) {
     nanLevels = gpu.latents.toHost(levels).filter(Number.isNaN).length;
     return (counts = levelCounts(levels));
   };
+  if (process.env.BENCH_PREPARE === 'warm-up') {
+    // what the server does at start: a throwaway 2-step generation and prepareEdits (EditSession.warmUp)
+    gpu.hostCosts.take();
+    preparation = { ...EditSession.warmUp(sd, { width: px, height: px }), hostCosts: gpu.hostCosts.take() };
+    console.log('warmUp:', JSON.stringify(preparation));
+  }
   const s50 = new EditSession(sd);
   s50.generate({ ...gen, steps: 50, recordSteps: 10 });
   if (process.env.BENCH_PREPARE === 'on') {

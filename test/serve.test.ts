@@ -158,10 +158,16 @@ describe('HTTP API: rehearsing edits after a generation', () => {
       override readonly firstCallsCost = true;
     }
     const costly = StableDiffusion.load(model, new CostlyFirstCalls());
+    // what each preparation did, each with one stand-in mask (the default 11 make the test slow)
     const runs: Preparation[] = [];
-    const prepare = EditSession.prototype.prepareEditsAsync;
+    const prepare = EditSession.prototype.prepareEditsAsync, warmUp = EditSession.warmUpAsync;
     EditSession.prototype.prepareEditsAsync = async function (this: EditSession, o?: PrepareOptions) {
       const p = await prepare.call(this, { ...o, sizes: [0.25] });
+      runs.push(p);
+      return p;
+    };
+    EditSession.warmUpAsync = async (s, o) => {
+      const p = await warmUp(s, { ...o, sizes: [0.25] });
       runs.push(p);
       return p;
     };
@@ -191,6 +197,7 @@ describe('HTTP API: rehearsing edits after a generation', () => {
       await cold.close();
     } finally {
       EditSession.prototype.prepareEditsAsync = prepare;
+      EditSession.warmUpAsync = warmUp;
     }
   });
 });

@@ -57,6 +57,11 @@ export interface PrepareOptions {
   stop?: () => boolean;
 }
 
+export interface WarmUpOptions extends PrepareOptions {
+  width?: number;
+  height?: number;
+}
+
 /** What prepareEdits did. */
 export interface Preparation {
   /** U-Net calls rehearsed (each with guidance: one step's call). */
@@ -164,6 +169,31 @@ export class EditSession {
     v.cache = undefined;
     this.tiers.release(id);
     if (cache) this.freeDevice(cache);
+  }
+
+  /**
+   * A throwaway session's 2-step generation at a size (default: the model's) and prepareEdits on it,
+   * closed at once: what a process may do before its first generation and edits of that size, so
+   * that they do not pay the backend's first calls (the server's warm-up). Steps or sizes do not
+   * change what an edit's calls are, only how many of them there are.
+   */
+  static warmUp(sd: StableDiffusion, o: WarmUpOptions = {}): Preparation {
+    return drain(EditSession.warmUpSteps(sd, o));
+  }
+
+  /** warmUp(), giving the event loop a turn after every call (for servers, with `stop`). */
+  static warmUpAsync(sd: StableDiffusion, o: WarmUpOptions = {}): Promise<Preparation> {
+    return drainAsync(EditSession.warmUpSteps(sd, o));
+  }
+
+  private static *warmUpSteps(sd: StableDiffusion, { width, height, ...prepare }: WarmUpOptions): Generator<void, Preparation> {
+    const s = new EditSession(sd);
+    try {
+      yield* s.generateSteps({ prompt: 'warm-up', steps: 2, width, height });
+      return yield* s.prepareSteps(prepare);
+    } finally {
+      s.close();
+    }
   }
 
   /** Frees every version's cache at once, wherever it lies, and forgets the versions: the end of a throwaway session. */

@@ -156,15 +156,7 @@ export function buildServer(o: ServerOptions): { app: FastifyInstance; store: Se
   if (o.warmUp ?? sd.backend.firstCallsCost) {
     const size = `${sd.defaultSize}x${sd.defaultSize}`;
     prepared.add(size);
-    queue.submit('warm-up', async () => {
-      const s = new EditSession(sd);
-      try {
-        await s.generateAsync({ prompt: 'warm-up', steps: 2 });
-        return unlessStopped(size, await s.prepareEditsAsync({ stop: () => queue.queued > 0 }));
-      } finally {
-        s.close();
-      }
-    });
+    queue.submit('warm-up', async () => unlessStopped(size, await EditSession.warmUpAsync(sd, { stop: () => queue.queued > 0 })));
   }
 
   app.get('/api/sessions/:id', { schema: { params: sessionParams } }, async (req: FastifyRequest<{ Params: { id: string } }>) => sessionSummary(req.params.id, store.get(req.params.id)));
