@@ -65,6 +65,7 @@ it('prepareEdits rehearses an edit\'s calls, gives back what they wrote and chan
     assert.deepEqual([s.versions.length, s.memoryBytes()], [versions, bytes], 'no version and no cache added');
     assert.equal(s.prepareEdits({ stop: () => true }).steps, 0, 'stop() ends it before any call');
     assert.throws(() => s.prepareEdits({ sizes: [0.1, 1.5] }), /rehearsal mask size must be between 0 and 1, got 1.5/);
+    assert.throws(() => s.prepareEdits({ attention: 'all' as 'fast' }), /attention must be "accurate" or "fast", got "all"/);
   });
   assert.deepEqual(got, want, 'later edits compute what they computed without the rehearsal');
 });

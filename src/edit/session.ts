@@ -374,6 +374,7 @@ export class EditSession {
     const started = performance.now();
     const sizes = o.sizes ?? REHEARSAL_SIZES;
     for (const f of sizes) checkMaskSize(f, 'a rehearsal mask size');
+    sparseModes(o);
     const s = this.settings, base = this.current;
     const done = (steps: number, stopped: boolean, skipped?: string): Preparation => ({ steps, ms: performance.now() - started, stopped, ...(skipped ? { skipped } : {}) });
     if (!s || !base) return done(0, false, 'nothing generated yet');
@@ -400,7 +401,7 @@ export class EditSession {
         rehearse(i, this.denseEditCall(denseCalls, baseStep, this.startStep(scratch, baseStep.latents, scheduler), i < s.recordSteps, alignment));
         yield;
       }
-      const opts = { condItem: condItem(s), recordProbs: k < s.recordSteps, norm: o.norm ?? 'exact', attention: o.attention ?? 'accurate' } as const;
+      const opts = { condItem: condItem(s), recordProbs: k < s.recordSteps, ...sparseModes(o) };
       for (const mask of k < s.steps ? sizes.map((f) => discMask(h, w, f)) : []) {
         if (o.stop?.()) return done(steps, true);
         const sparse = new SparseSteps(this.ops, sd.unet, new SparsePlan(mask, h, w, o.blocks ?? 'apsc'));
@@ -499,9 +500,7 @@ export class EditSession {
     // with a user's mask every step is sparse; an automatic mask needs k dense steps first
     const k = userMask ? 0 : (o.denseSteps ?? defaultDenseSteps(s.steps));
     if (!userMask && !(Number.isInteger(k) && k >= 1 && k <= s.steps)) throw new FiseditError(`denseSteps (k) must be an integer from 1 to ${s.steps}, got ${o.denseSteps}`);
-    const norm = o.norm ?? 'exact', attention = o.attention ?? 'accurate', blocks = o.blocks ?? 'apsc';
-    if (norm !== 'exact' && norm !== 'cached') throw new FiseditError(`norm must be "exact" or "cached", got ${JSON.stringify(norm)}`);
-    if (attention !== 'accurate' && attention !== 'fast') throw new FiseditError(`attention must be "accurate" or "fast", got ${JSON.stringify(attention)}`);
+    const { norm, attention } = sparseModes(o), blocks = o.blocks ?? 'apsc';
     const sd = this.sd;
     const sparseStepsFor = (m: Uint8Array) => new SparseSteps(this.ops, sd.unet, new SparsePlan(m, h, w, blocks));
     // a user's mask makes the plan now, which also validates the block policy before any work
@@ -636,6 +635,14 @@ async function drainAsync<T>(g: Generator<void, T>): Promise<T> {
 
 export function defaultDenseSteps(steps: number): number {
   return Math.max(1, Math.round(steps / 5));
+}
+
+/** The sparse steps' GroupNorm statistics and self-attention modes asked for (defaults: exact, accurate), checked. */
+function sparseModes(o: { norm?: NormMode; attention?: AttentionMode }): { norm: NormMode; attention: AttentionMode } {
+  const norm = o.norm ?? 'exact', attention = o.attention ?? 'accurate';
+  if (norm !== 'exact' && norm !== 'cached') throw new FiseditError(`norm must be "exact" or "cached", got ${JSON.stringify(norm)}`);
+  if (attention !== 'accurate' && attention !== 'fast') throw new FiseditError(`attention must be "accurate" or "fast", got ${JSON.stringify(attention)}`);
+  return { norm, attention };
 }
 
 function condItem(s: Settings): number {
