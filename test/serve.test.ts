@@ -201,3 +201,33 @@ describe('HTTP API: rehearsing edits after a generation', () => {
     }
   });
 });
+
+describe('HTTP API: deleting a session', () => {
+  it('gives its caches back at once, and its queued edits fail naming the deletion', async () => {
+    /** The cpu backend, counting what it is given back. */
+    class Counting extends CpuBackend {
+      disposed = 0;
+      override dispose(t: Parameters<CpuBackend['dispose']>[0]): void {
+        this.disposed++;
+        super.dispose(t);
+      }
+    }
+    const ops = new Counting();
+    const { app, queue } = buildServer({ sd: StableDiffusion.load(model, ops), dataDir: tempDir() });
+    const id = (await call(app, 'POST', '/api/sessions?wait=true', { prompt: 'a red cube', ...small })).body.id as string;
+    // another session's job holds the queue, so the edit waits and nothing computes meanwhile
+    let release!: () => void;
+    queue.submit('other', () => new Promise<void>((r) => (release = r)));
+    const edit = await call(app, 'POST', `/api/sessions/${id}/edits`, { prompt: 'a blue cube', denseSteps: 1 });
+    assert.equal(edit.status, 202);
+    const before = ops.disposed;
+    assert.equal((await call(app, 'DELETE', `/api/sessions/${id}`)).status, 204);
+    assert.ok(ops.disposed > before, 'the cache was given back at the deletion');
+    release();
+    const job = queue.get(edit.body.job as string)!;
+    await job.done;
+    assert.equal(job.state, 'failed');
+    assert.match(job.error!.message, /was deleted before this edit ran/);
+    await app.close();
+  });
+});

@@ -37,6 +37,8 @@ export class JobQueue {
   private readonly turn: string[] = [];
   private readonly jobs = new Map<string, Job>();
   private running = false;
+  /** The line (session) whose job runs now. */
+  private runningKey: string | undefined;
   private waiting = 0;
 
   constructor(readonly limit: number) {}
@@ -47,6 +49,11 @@ export class JobQueue {
 
   get busy(): boolean {
     return this.running;
+  }
+
+  /** Whether a job of this line (session) is running now. */
+  runs(key: string): boolean {
+    return this.runningKey === key;
   }
 
   get(id: string): Job | undefined {
@@ -83,7 +90,9 @@ export class JobQueue {
         if (line.length) this.turn.push(key); // the session waits for its next turn behind the others
         else this.lines.delete(key);
         this.waiting--;
+        this.runningKey = key;
         await this.execute(next.job, next.run);
+        this.runningKey = undefined;
         next.resolve();
       }
     } finally {

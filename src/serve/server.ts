@@ -162,7 +162,9 @@ export function buildServer(o: ServerOptions): { app: FastifyInstance; store: Se
   app.get('/api/sessions/:id', { schema: { params: sessionParams } }, async (req: FastifyRequest<{ Params: { id: string } }>) => sessionSummary(req.params.id, store.get(req.params.id)));
 
   app.delete('/api/sessions/:id', { schema: { params: sessionParams } }, async (req: FastifyRequest<{ Params: { id: string } }>, reply) => {
-    store.delete(req.params.id);
+    const session = store.delete(req.params.id);
+    // its caches' memory back now (tens of GiB at 768 px), unless a job of the session still reads them
+    if (session && !queue.runs(req.params.id)) session.close();
     return reply.code(204).send();
   });
 
@@ -179,6 +181,7 @@ export function buildServer(o: ServerOptions): { app: FastifyInstance; store: Se
       norm: b.norm, attention: b.attention, blocks: b.blocks,
     };
     const job = queue.submit(id, async (progress) => {
+      if (!store.has(id)) throw new NotFound(`session "${id}" was deleted before this edit ran`);
       const v = await session.editAsync(b.prompt, { ...opts, onStep: (step, steps, phase) => progress({ step, steps, phase }) });
       if (store.has(id)) store.save(id);
       return { ...sessionSummary(id, session), version: versionSummary(v) };

@@ -66,11 +66,14 @@ export class SessionStore {
     this.enforceBudget(id);
   }
 
-  delete(id: string): void {
+  /** Forgets a session and its folder; returns it when it was live (its caches still held). */
+  delete(id: string): EditSession | undefined {
     const dir = this.folder(id);
-    if (!this.live.has(id) && !existsSync(dir)) throw new NotFound(`no session "${id}"`);
+    const live = this.live.get(id)?.session;
+    if (!live && !existsSync(dir)) throw new NotFound(`no session "${id}"`);
     this.live.delete(id);
     rmSync(dir, { recursive: true, force: true });
+    return live;
   }
 
   memoryBytes(): number {
