@@ -7,17 +7,20 @@ import type { Latent } from '../backend/latents.js';
 import { FiseditError, GpuOutOfMemory } from '../io/errors.js';
 import { SafetensorsFile, writeSafetensors, type TensorToWrite } from '../io/safetensors.js';
 import type { GenerateOptions, StableDiffusion, UNetCall } from '../pipeline/text-to-image.js';
-import type { Scheduler } from '../schedulers/index.js';
-import type { Tensor } from '../tensor/tensor.js';
 import { alignTokens } from './align.js';
-import { GenerationCache, StepCache, type CacheBytes } from './cache.js';
+import { GenerationCache, type CacheBytes } from './cache.js';
 import { composite, pixelRegion } from './composite.js';
-import { ALIGNMENT, RecordingContext, type AttentionMode, type NormMode } from './contexts.js';
-import { automaticMask, checkMask, checkMaskSize, discMask, maskFraction, type Threshold } from './mask.js';
+import { RecordingContext, type AttentionMode, type NormMode } from './contexts.js';
+import { automaticMask, checkMask, maskFraction, type Threshold } from './mask.js';
 import { SESSION_FORMAT, cacheFile, ensureDir, readJson, writeJson } from './persist.js';
 import { CacheTiers } from './tiers.js';
 import { SparsePlan, type BlockPolicy } from './plan.js';
 import { CachedSteps, SparseSteps } from './cached-steps.js';
+import { rehearseEdits, type PrepareOptions, type Preparation, type WarmUpOptions } from './rehearsal.js';
+import { NOTHING, checkFinite, condItem, defaultDenseSteps, denseEditCall, drain, drainAsync, encodePrompt, sparseModes, startStep, tokenIds, type Settings } from './step-calls.js';
+
+export type { PrepareOptions, Preparation, WarmUpOptions } from './rehearsal.js';
+export type { Settings } from './step-calls.js';
 
 export interface SessionGenerateOptions extends Omit<GenerateOptions, 'onStep'> {
   /** Steps whose cross-attention probabilities are cached for later edits (default 20% of the steps). */
@@ -45,39 +48,6 @@ export interface EditOptions {
   /** Called as each step is queued (on the cuda backend the GPU may still be computing it). */
   onStep?: (step: number, steps: number, phase: 'dense' | 'sparse') => void;
 }
-
-export interface PrepareOptions {
-  /** Mask sizes (fractions of the image) whose sparse steps are rehearsed; default REHEARSAL_SIZES. */
-  sizes?: readonly number[];
-  /** As the coming edits will ask (defaults as edit()'s). */
-  norm?: NormMode;
-  attention?: AttentionMode;
-  blocks?: BlockPolicy;
-  /** Asked before each rehearsed step: true ends the preparation there (work is waiting). */
-  stop?: () => boolean;
-}
-
-export interface WarmUpOptions extends PrepareOptions {
-  width?: number;
-  height?: number;
-}
-
-/** What prepareEdits did. */
-export interface Preparation {
-  /** U-Net calls rehearsed (each with guidance: one step's call). */
-  steps: number;
-  ms: number;
-  /** Whether stop() ended it early, or there was nothing to prepare (no cache on the backend). */
-  stopped: boolean;
-  skipped?: string;
-}
-
-/**
- * The mask sizes prepareEdits rehearses: an octave apart, so that each convolution and linear
- * layer of a sparse step meets rows in most of the power-of-two ranges by which the cuda backend
- * chooses and remembers a GEMM algorithm (backend/cuda/cublaslt.ts).
- */
-export const REHEARSAL_SIZES: readonly number[] = Array.from({ length: 11 }, (_, i) => 0.0005 * 2 ** i); // 0.05% ... 51%
 
 export interface Version {
   readonly id: number;
@@ -107,22 +77,8 @@ export interface Version {
   cache: GenerationCache | undefined;
 }
 
-export interface Settings {
-  steps: number;
-  guidance: number;
-  negativePrompt: string;
-  width: number;
-  height: number;
-  size: [number, number];
-  scheduler: string | undefined;
-  noise: Float32Array;
-  recordSteps: number;
-}
-
 /** Pixels of dilation around the upsampled mask within which edited pixels may differ. */
 export const EDIT_MARGIN_PX = 16;
-/** The cache a recording step reads: none. */
-const NOTHING = new StepCache();
 
 export class EditSession {
   private readonly list: Version[] = [];
@@ -354,12 +310,8 @@ export class EditSession {
 
   /**
    * Rehearses, while the user composes the next edit, the U-Net calls the first edits of the current
-   * version would otherwise be the first to make: its dense steps under cross-attention control and a
-   * sparse step for each of a few stand-in masks of growing size (discMask, `sizes`). On the cuda
-   * backend these record CUDA graphs, and on the way meet the GEMM and convolution algorithms an edit
-   * of about that size needs; an algorithm's first use in the process costs 0.1-2 ms of host time
-   * while the GPU waits (README, session 14), tens of ms in an edit's first sparse step. Nothing is
-   * kept but what the backend learnt (the dense edit steps' recording, which edits keep anyway).
+   * version would otherwise be the first to make (edit/rehearsal.ts): worth it where those cost
+   * (Backend.firstCallsCost). What they write is given back; the versions are as they were.
    */
   prepareEdits(o: PrepareOptions = {}): Preparation {
     return drain(this.prepareSteps(o));
@@ -371,52 +323,10 @@ export class EditSession {
   }
 
   private *prepareSteps(o: PrepareOptions): Generator<void, Preparation> {
-    const started = performance.now();
-    const sizes = o.sizes ?? REHEARSAL_SIZES;
-    for (const f of sizes) checkMaskSize(f, 'a rehearsal mask size');
-    sparseModes(o);
-    const s = this.settings, base = this.current;
-    const done = (steps: number, stopped: boolean, skipped?: string): Preparation => ({ steps, ms: performance.now() - started, stopped, ...(skipped ? { skipped } : {}) });
-    if (!s || !base) return done(0, false, 'nothing generated yet');
-    if (!base.cache) return done(0, false, `version ${base.id}'s cache is not on the backend`);
-    const [h, w] = s.size;
-    const sd = this.sd, k = defaultDenseSteps(s.steps);
-    const { context } = this.encode(s, base.prompt);
-    const ids = tokenIds(sd.tokenizer, base.prompt);
-    const alignment = this.ops.keep(this.ops.fromHost(Float32Array.from(alignTokens(ids, ids, sd.tokenizer.length)), [sd.tokenizer.length]));
-    const scratch = new GenerationCache(); // what the rehearsed calls write: given back at the end
-    const scheduler = sd.scheduler(s.steps, s.scheduler);
-    let steps = 0;
-    let last: Latent | undefined;
-    const rehearse = (i: number, call: UNetCall) => {
-      last = sd.guidedOutput(scheduler, i, base.cache!.steps[i]!.latents, context, s.guidance, s.size, call);
-      steps++;
-    };
+    const scratch = new GenerationCache(); // what the rehearsed calls write
     try {
-      // the first of an edit's dense steps of each kind: recording probabilities (under control), and not
-      const denseCalls = CachedSteps.dense(this.ops, sd.unet, 'edit-dense');
-      for (const i of s.recordSteps > 0 && s.recordSteps < k ? [0, s.recordSteps] : [0]) {
-        if (o.stop?.()) return done(steps, true);
-        const baseStep = base.cache.steps[i]!;
-        rehearse(i, this.denseEditCall(denseCalls, baseStep, this.startStep(scratch, baseStep.latents, scheduler), i < s.recordSteps, alignment));
-        yield;
-      }
-      const opts = { condItem: condItem(s), recordProbs: k < s.recordSteps, ...sparseModes(o) };
-      for (const mask of k < s.steps ? sizes.map((f) => discMask(h, w, f)) : []) {
-        if (o.stop?.()) return done(steps, true);
-        const sparse = new SparseSteps(this.ops, sd.unet, new SparsePlan(mask, h, w, o.blocks ?? 'apsc'));
-        try {
-          const rec = this.startStep(scratch, base.cache.steps[k]!.latents, scheduler);
-          rehearse(k, (u, e, c) => sparse.run(u, e, c, base.cache!.steps[k]!, rec, opts));
-        } finally {
-          sparse.end();
-        }
-        yield;
-      }
-      if (last) this.ops.latents.toHost(last); // the GPU is done with the rehearsal when this returns
-      return done(steps, false);
+      return yield* rehearseEdits(this.sd, this.settings, this.current, scratch, o);
     } finally {
-      this.ops.dispose(alignment);
       this.freeDevice(scratch);
     }
   }
@@ -454,7 +364,7 @@ export class EditSession {
     if (!Number.isInteger(recordSteps) || recordSteps < 0 || recordSteps > steps) throw new FiseditError(`recordSteps must be an integer from 0 to ${steps}, got ${recordSteps}`);
     const settings: Settings = { steps, guidance, negativePrompt: o.negativePrompt ?? '', width, height, size, scheduler: o.scheduler, noise, recordSteps };
     const scheduler = sd.scheduler(steps, o.scheduler);
-    const { context, truncated } = this.encode(settings, o.prompt);
+    const { context, truncated } = encodePrompt(this.sd, settings, o.prompt);
     const t0 = performance.now();
     const cache = new GenerationCache();
     let x = sd.initialLatents(noise, scheduler);
@@ -462,7 +372,7 @@ export class EditSession {
     let kept = false;
     try {
       for (let i = 0; i < steps; i++) {
-        const rec = this.startStep(cache, x, scheduler);
+        const rec = startStep(cache, x, scheduler);
         const record = { condItem: condItem(settings), recordProbs: i < recordSteps };
         const call: UNetCall = (u, e, c) => recorder.run(u, e, c, NOTHING, rec, `record ${record.recordProbs}`, (_b, r) => new RecordingContext(this.ops, r, record));
         x = scheduler.step(sd.guidedOutput(scheduler, i, x, context, guidance, size, call), i, x);
@@ -507,7 +417,7 @@ export class EditSession {
     let sparseSteps = userMask ? sparseStepsFor(userMask) : undefined;
 
     const scheduler = sd.scheduler(s.steps, s.scheduler);
-    const { context, truncated } = this.encode(s, prompt);
+    const { context, truncated } = encodePrompt(this.sd, s, prompt);
     const tok = sd.tokenizer;
     const map = o.crossAttentionControl === false ? undefined : alignTokens(tokenIds(tok, base.prompt), tokenIds(tok, prompt), tok.length);
     // a base in host memory comes to the device a step at a time, each step what it needs
@@ -539,14 +449,14 @@ export class EditSession {
           x = lat.where(mask!, x, baseStep.latents);
           scheduler.restoreHistory(scheduler.history().map((a, j) => lat.where(mask!, a, baseStep.history[j]!)));
         }
-        const rec = this.startStep(cache, x, scheduler);
+        const rec = startStep(cache, x, scheduler);
         const recordProbs = i < s.recordSteps;
         let call: UNetCall;
         if (sparse) {
           const opts = { condItem: condItem(s), recordProbs, norm, attention };
           call = (u, e, c) => steps.run(u, e, c, baseStep, rec, opts);
         } else {
-          call = this.denseEditCall(denseCalls, baseStep, rec, recordProbs, alignment);
+          call = denseEditCall(this.ops, denseCalls, s, baseStep, rec, recordProbs, alignment);
         }
         const called = performance.now();
         x = scheduler.step(sd.guidedOutput(scheduler, i, x, context, s.guidance, s.size, call), i, x);
@@ -589,76 +499,4 @@ export class EditSession {
       if (!kept) this.discard(cache, hosted ? [] : [baseCache]);
     }
   }
-
-  /**
-   * An edit's dense U-Net call at a step: recording the new version's cache into rec, under
-   * cross-attention control (the base step's probabilities and the token alignment as inputs of the
-   * call) where an alignment is given and the base step kept probabilities.
-   */
-  private denseEditCall(calls: CachedSteps, baseStep: StepCache, rec: StepCache, recordProbs: boolean, alignment: Tensor | undefined): UNetCall {
-    const control = alignment && baseStep.probs.size ? baseStep.probabilitiesOnly() : undefined;
-    control?.tensors.set(ALIGNMENT, alignment!);
-    const record = { condItem: condItem(this.settings!), recordProbs };
-    const variant = `record ${recordProbs}${control ? ' control' : ''}`;
-    return (u, e, c) => calls.run(u, e, c, control ?? NOTHING, rec, variant, (b, r) => new RecordingContext(this.ops, r, { ...record, control: control && { base: b, map: b.tensors.get(ALIGNMENT)! } }));
-  }
-
-  private encode(s: Settings, prompt: string): { context: Tensor; truncated: string[] } {
-    const prompts = s.guidance > 1 ? [s.negativePrompt, prompt] : [prompt];
-    const { context, truncated } = this.sd.encodeText(prompts);
-    return { context, truncated: truncated[truncated.length - 1]! };
-  }
-
-  private startStep(cache: GenerationCache, x: Latent, scheduler: Scheduler): StepCache {
-    const rec = new StepCache();
-    rec.latents = x;
-    rec.history = scheduler.history().slice();
-    cache.steps.push(rec);
-    return rec;
-  }
-}
-
-function drain<T>(g: Generator<void, T>): T {
-  for (;;) {
-    const r = g.next();
-    if (r.done) return r.value;
-  }
-}
-
-async function drainAsync<T>(g: Generator<void, T>): Promise<T> {
-  for (;;) {
-    const r = g.next();
-    if (r.done) return r.value;
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-}
-
-export function defaultDenseSteps(steps: number): number {
-  return Math.max(1, Math.round(steps / 5));
-}
-
-/** The sparse steps' GroupNorm statistics and self-attention modes asked for (defaults: exact, accurate), checked. */
-function sparseModes(o: { norm?: NormMode; attention?: AttentionMode }): { norm: NormMode; attention: AttentionMode } {
-  const norm = o.norm ?? 'exact', attention = o.attention ?? 'accurate';
-  if (norm !== 'exact' && norm !== 'cached') throw new FiseditError(`norm must be "exact" or "cached", got ${JSON.stringify(norm)}`);
-  if (attention !== 'accurate' && attention !== 'fast') throw new FiseditError(`attention must be "accurate" or "fast", got ${JSON.stringify(attention)}`);
-  return { norm, attention };
-}
-
-function condItem(s: Settings): number {
-  return s.guidance > 1 ? 1 : 0;
-}
-
-/**
- * Latents after an edit's dense steps that are not all finite would make every difference map NaN,
- * which the mask recipe turns into one level (an empty or full mask, silently): a clear error instead.
- */
-function checkFinite(latents: Float32Array, k: number): void {
-  const bad = latents.findIndex((v) => !Number.isFinite(v));
-  if (bad >= 0) throw new FiseditError(`the edit's ${k} dense steps produced a non-finite latent (${latents[bad]} at index ${bad}): no edit region can be found; the session is unchanged`);
-}
-
-function tokenIds(tok: StableDiffusion['tokenizer'], prompt: string): number[] {
-  const e = tok.encode(prompt);
-  return [...e.ids.subarray(0, e.kept + 2)];
 }

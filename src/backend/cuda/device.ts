@@ -12,7 +12,7 @@ import { Driver, type ArgKind } from './driver.js';
 import { DeviceBuffer, MemoryPool } from './memory.js';
 import { compileCubin } from './nvrtc.js';
 import { PinnedMemory } from './pinned.js';
-import { BLOCKS_PER_SM, COPY_CHUNK, KERNELS, KERNEL_DIR, LATENT_KERNELS, OPS_KERNELS, PREFETCH_BLOCKS, SPARSE_KERNELS, VECTOR_BYTES } from './kernels.js';
+import { BLOCKS_PER_SM, COPY_CHUNK, KERNELS, KERNEL_DIR, LATENT_KERNELS, OPS_KERNELS, PREFETCH_BLOCKS, SPARSE_KERNELS, VEC_BATCH, VECTOR_BYTES } from './kernels.js';
 import { GraphReplays, type Copy } from './replays.js';
 import { Profiler } from './profiler.js';
 
@@ -43,7 +43,7 @@ export abstract class CudaDevice {
     this.pinned = new PinnedMemory(this.driver);
     this.elementBytes = storageBytes(math);
     const storage = math === 'fp16' ? ['-DFISEDIT_HALF'] : [];
-    this.load('ops', OPS_KERNELS, storage);
+    this.load('ops', OPS_KERNELS, [...storage, `-DVEC_BATCH=${VEC_BATCH}`]);
     this.load('sparse', SPARSE_KERNELS, storage);
     this.load('latents', LATENT_KERNELS, []);
     this.replays = new GraphReplays({

@@ -62,7 +62,7 @@ export const LATENT_KERNELS: Record<string, ArgKind[]> = {
 };
 export const OPS_KERNELS: Record<string, ArgKind[]> = { ...SCALAR_KERNELS, ...bothBuilds(VECTOR_KERNELS) };
 export const SPARSE_KERNELS: Record<string, ArgKind[]> = bothBuilds(SPARSE_VECTOR_KERNELS);
-/** Vectors a thread of the streaming kernels written for it takes (kernels/storage.cuh VEC_BATCH). */
+/** Vectors a thread of the streaming kernels written for it takes (ops.cu's VEC_BATCH: defined at its compilation from this). */
 export const VEC_BATCH = 4;
 /** Bytes a thread of a k_x_v kernel moves at once. */
 export const VECTOR_BYTES = 16;

@@ -196,7 +196,9 @@ extern "C" __global__ void k_group_affine(double* sums, const double* base, cons
   }
 }
 template <int W> __device__ void k_channel_affine_t(const st* x, const st* scale, const st* shift, st* out, u64 per, int c, int silu, u64 n) {
-  // VEC_BATCH vectors a thread, all loaded before any is written (see VEC_BATCH)
+  // VEC_BATCH vectors a thread (kernels.ts, given at compile time; the host launches a quarter of the
+  // threads over large maps), all loaded before any is written: with one 16-byte load in flight per
+  // thread this moved half of what the memory can
   const u64 stride = (u64)gridDim.x * blockDim.x * W;
   for (u64 e0 = ((u64)blockIdx.x * blockDim.x + threadIdx.x) * W; e0 < n; e0 += VEC_BATCH * stride) {
     float a[VEC_BATCH][W];

@@ -70,10 +70,6 @@ template <int W> __device__ __forceinline__ void cpv(st* d, const st* s) {
 }
 #define FOR_EACH_VEC(e, n) for (u32 e = (blockIdx.x * blockDim.x + threadIdx.x) * W; e < (u32)(n); e += gridDim.x * blockDim.x * W)
 #define UNROLL _Pragma("unroll") for (int k = 0; k < W; k++)
-// Streaming kernels over large maps take VEC_BATCH vectors a thread (the host launches a quarter of
-// the threads) and load them all before writing any: with one 16-byte load in flight per thread
-// they moved half of what the memory can (kernels.ts VEC_BATCH)
-#define VEC_BATCH 4
 // name##_t<W> is the body; the two builds are thin wrappers
 #define VECTOR_KERNEL(name, params, args) \
   extern "C" __global__ void name params { after_earlier_kernels(); name##_t<1> args; } \
