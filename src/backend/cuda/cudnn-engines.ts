@@ -1,0 +1,207 @@
+// cuDNN's backend (graph) API for one NHWC fp16 convolution: the operation graph, the engine
+// configurations its heuristic proposes, an execution plan of each, and running one. The legacy
+// API (cudnn.ts) lets cuDNN pick the kernel of an algorithm by its own rule; here every proposed
+// configuration can be timed and the fastest kept (bench/conv-engines.ts).
+import { FiseditError } from '../../io/errors.js';
+import type { ConvShape } from './cudnn.js';
+import { bindFunctions, loadLibrary } from './libs.js';
+
+// cudnnBackendDescriptorType_t
+const POINTWISE = 0, CONVOLUTION = 1, ENGINE = 2, ENGINECFG = 3, ENGINEHEUR = 4, EXECUTION_PLAN = 5;
+const OPERATION_CONVOLUTION_FORWARD = 10, OPERATION_POINTWISE = 13, OPERATIONGRAPH = 15, VARIANT_PACK = 16, TENSOR = 17;
+// cudnnBackendAttributeType_t
+const TYPE_HANDLE = 0, TYPE_DATA_TYPE = 1, TYPE_INT64 = 3, TYPE_FLOAT = 4, TYPE_VOID_PTR = 6, TYPE_CONVOLUTION_MODE = 7, TYPE_HEUR_MODE = 8;
+const TYPE_POINTWISE_MODE = 14, TYPE_BACKEND_DESCRIPTOR = 15, TYPE_BOOLEAN = 2;
+// cudnnBackendAttributeName_t
+const CONVOLUTION_COMP_TYPE = 100, CONVOLUTION_CONV_MODE = 101, CONVOLUTION_DILATIONS = 102, CONVOLUTION_FILTER_STRIDES = 103;
+const CONVOLUTION_POST_PADDINGS = 104, CONVOLUTION_PRE_PADDINGS = 105, CONVOLUTION_SPATIAL_DIMS = 106;
+const ENGINEHEUR_MODE = 200, ENGINEHEUR_OPERATION_GRAPH = 201, ENGINEHEUR_RESULTS = 202;
+const ENGINECFG_ENGINE = 300, ENGINE_GLOBAL_INDEX = 501;
+const EXECUTION_PLAN_HANDLE = 400, EXECUTION_PLAN_ENGINE_CONFIG = 401, EXECUTION_PLAN_WORKSPACE_SIZE = 402;
+const POINTWISE_MODE = 0, POINTWISE_MATH_PREC = 1;
+const OPERATION_POINTWISE_PW_DESCRIPTOR = 750, OPERATION_POINTWISE_XDESC = 751, OPERATION_POINTWISE_BDESC = 752, OPERATION_POINTWISE_YDESC = 753;
+const CONV_FWD_ALPHA = 700, CONV_FWD_BETA = 701, CONV_FWD_CONV_DESC = 702, CONV_FWD_W = 703, CONV_FWD_X = 704, CONV_FWD_Y = 705;
+const OPERATIONGRAPH_HANDLE = 800, OPERATIONGRAPH_OPS = 801;
+const TENSOR_BYTE_ALIGNMENT = 900, TENSOR_DATA_TYPE = 901, TENSOR_DIMENSIONS = 902, TENSOR_STRIDES = 903, TENSOR_UNIQUE_ID = 906, TENSOR_IS_VIRTUAL = 907;
+const VARIANT_PACK_UNIQUE_IDS = 1000, VARIANT_PACK_DATA_POINTERS = 1001, VARIANT_PACK_WORKSPACE = 1003;
+const DATA_FLOAT = 0, DATA_HALF = 2, CROSS_CORRELATION = 1, POINTWISE_ADD = 0;
+/** cudnnBackendHeurMode_t: the quick heuristic (A) and the slower, more exact one (B). */
+export const HEUR_A = 0, HEUR_B = 1;
+
+/** Tensor ids of a convolution's graph: x, w, y, and (fused) bias, residual and the intermediates. */
+const X = 1, W = 2, Y = 3, BIAS = 4, RESIDUAL = 5, CONV_OUT = 6, BIASED = 7;
+
+type Desc = bigint;
+
+/** One execution plan of a convolution: which engine and configuration, and its workspace. */
+export interface ConvPlan {
+  plan: Desc;
+  engine: number;
+  /** Position in the heuristic's list. */
+  rank: number;
+  workspaceBytes: number;
+}
+
+export class CudnnEngines {
+  private readonly f: Record<string, (...a: unknown[]) => number>;
+  private readonly handle: Desc;
+
+  constructor(stream: unknown) {
+    const lib = loadLibrary('cuDNN (libcudnn)', ['libcudnn.so.9', 'libcudnn.so']);
+    this.f = bindFunctions(lib, {
+      create: 'int cudnnCreate(_Out_ uint64_t *h)',
+      setStream: 'int cudnnSetStream(uint64_t h, void *stream)',
+      errorString: 'const char *cudnnGetErrorString(int status)',
+      make: 'int cudnnBackendCreateDescriptor(int type, _Out_ uint64_t *desc)',
+      destroy: 'int cudnnBackendDestroyDescriptor(uint64_t desc)',
+      set: 'int cudnnBackendSetAttribute(uint64_t desc, int name, int type, int64_t count, const void *elements)',
+      get: 'int cudnnBackendGetAttribute(uint64_t desc, int name, int type, int64_t requested, _Out_ int64_t *count, void *elements)',
+      finalize: 'int cudnnBackendFinalize(uint64_t desc)',
+      execute: 'int cudnnBackendExecute(uint64_t h, uint64_t plan, uint64_t pack)',
+    });
+    const h = new BigUint64Array(1);
+    this.check('cudnnCreate', this.f.create!(h));
+    this.handle = h[0]!;
+    this.check('cudnnSetStream', this.f.setStream!(this.handle, stream));
+  }
+
+  private check(what: string, status: number): void {
+    if (status !== 0) throw new FiseditError(`cuDNN ${what} failed: ${String(this.f.errorString!(status))} (status ${status})`);
+  }
+
+  private make(type: number): Desc {
+    const d = new BigUint64Array(1);
+    this.check(`cudnnBackendCreateDescriptor(${type})`, this.f.make!(type, d));
+    return d[0]!;
+  }
+
+  private set(d: Desc, name: number, type: number, elements: ArrayBufferView, count = elementCount(elements)): void {
+    this.check(`cudnnBackendSetAttribute(${name})`, this.f.set!(d, name, type, count, elements));
+  }
+
+  private finalize(d: Desc, what: string): void {
+    this.check(`cudnnBackendFinalize(${what})`, this.f.finalize!(d));
+  }
+
+  private descs(...d: Desc[]): BigUint64Array {
+    return new BigUint64Array(d);
+  }
+
+  /** An fp16 tensor of NCHW dimensions laid out NHWC (virtual: an intermediate of the graph). */
+  private tensor(id: number, [n, c, h, w]: number[], virtual = false, type = DATA_HALF): Desc {
+    const t = this.make(TENSOR);
+    this.set(t, TENSOR_UNIQUE_ID, TYPE_INT64, new BigInt64Array([BigInt(id)]));
+    this.set(t, TENSOR_DATA_TYPE, TYPE_DATA_TYPE, new Int32Array([type]));
+    this.set(t, TENSOR_BYTE_ALIGNMENT, TYPE_INT64, new BigInt64Array([16n]));
+    this.set(t, TENSOR_DIMENSIONS, TYPE_INT64, new BigInt64Array([n!, c!, h!, w!].map(BigInt)));
+    this.set(t, TENSOR_STRIDES, TYPE_INT64, new BigInt64Array([h! * w! * c!, 1, w! * c!, c!].map(BigInt)));
+    if (virtual) this.set(t, TENSOR_IS_VIRTUAL, TYPE_BOOLEAN, new Uint8Array([1]));
+    this.finalize(t, 'tensor');
+    return t;
+  }
+
+  /** a + b as a pointwise op (b broadcast where its dimensions are 1). */
+  private add(a: Desc, b: Desc, y: Desc): Desc {
+    const pw = this.make(POINTWISE);
+    this.set(pw, POINTWISE_MODE, TYPE_POINTWISE_MODE, new Int32Array([POINTWISE_ADD]));
+    this.set(pw, POINTWISE_MATH_PREC, TYPE_DATA_TYPE, new Int32Array([DATA_FLOAT]));
+    this.finalize(pw, 'pointwise');
+    const op = this.make(OPERATION_POINTWISE);
+    this.set(op, OPERATION_POINTWISE_PW_DESCRIPTOR, TYPE_BACKEND_DESCRIPTOR, this.descs(pw));
+    this.set(op, OPERATION_POINTWISE_XDESC, TYPE_BACKEND_DESCRIPTOR, this.descs(a));
+    this.set(op, OPERATION_POINTWISE_BDESC, TYPE_BACKEND_DESCRIPTOR, this.descs(b));
+    this.set(op, OPERATION_POINTWISE_YDESC, TYPE_BACKEND_DESCRIPTOR, this.descs(y));
+    this.finalize(op, 'pointwise op');
+    return op;
+  }
+
+  /** The operation graph of y = conv(x, w) (+ bias per channel) (+ residual). */
+  graph(s: ConvShape, bias: boolean, residual: boolean): Desc {
+    const yDims = [s.n, s.co, s.ho, s.wo];
+    const x = this.tensor(X, [s.n, s.ci, s.h, s.w]), w = this.tensor(W, [s.co, s.ci, s.kh, s.kw]);
+    const fused = bias || residual;
+    const convOut = this.tensor(fused ? CONV_OUT : Y, yDims, fused, fused ? DATA_FLOAT : DATA_HALF);
+    const conv = this.make(CONVOLUTION);
+    this.set(conv, CONVOLUTION_COMP_TYPE, TYPE_DATA_TYPE, new Int32Array([DATA_FLOAT]));
+    this.set(conv, CONVOLUTION_CONV_MODE, TYPE_CONVOLUTION_MODE, new Int32Array([CROSS_CORRELATION]));
+    this.set(conv, CONVOLUTION_SPATIAL_DIMS, TYPE_INT64, new BigInt64Array([2n]));
+    this.set(conv, CONVOLUTION_DILATIONS, TYPE_INT64, new BigInt64Array([1n, 1n]));
+    this.set(conv, CONVOLUTION_FILTER_STRIDES, TYPE_INT64, new BigInt64Array([s.stride, s.stride].map(BigInt)));
+    this.set(conv, CONVOLUTION_PRE_PADDINGS, TYPE_INT64, new BigInt64Array([s.padH, s.padW].map(BigInt)));
+    this.set(conv, CONVOLUTION_POST_PADDINGS, TYPE_INT64, new BigInt64Array([s.padH, s.padW].map(BigInt)));
+    this.finalize(conv, 'convolution');
+    const op = this.make(OPERATION_CONVOLUTION_FORWARD);
+    this.set(op, CONV_FWD_X, TYPE_BACKEND_DESCRIPTOR, this.descs(x));
+    this.set(op, CONV_FWD_W, TYPE_BACKEND_DESCRIPTOR, this.descs(w));
+    this.set(op, CONV_FWD_Y, TYPE_BACKEND_DESCRIPTOR, this.descs(convOut));
+    this.set(op, CONV_FWD_CONV_DESC, TYPE_BACKEND_DESCRIPTOR, this.descs(conv));
+    this.set(op, CONV_FWD_ALPHA, TYPE_FLOAT, new Float32Array([1]));
+    this.set(op, CONV_FWD_BETA, TYPE_FLOAT, new Float32Array([0]));
+    this.finalize(op, 'convolution op');
+    const ops = [op];
+    let last = convOut;
+    if (bias) {
+      const out = residual ? this.tensor(BIASED, yDims, true, DATA_FLOAT) : this.tensor(Y, yDims);
+      ops.push(this.add(last, this.tensor(BIAS, [1, s.co, 1, 1]), out));
+      last = out;
+    }
+    if (residual) ops.push(this.add(last, this.tensor(RESIDUAL, yDims), this.tensor(Y, yDims)));
+    const g = this.make(OPERATIONGRAPH);
+    this.set(g, OPERATIONGRAPH_HANDLE, TYPE_HANDLE, this.descs(this.handle));
+    this.set(g, OPERATIONGRAPH_OPS, TYPE_BACKEND_DESCRIPTOR, this.descs(...ops));
+    this.finalize(g, 'operation graph');
+    return g;
+  }
+
+  /** The plans of every configuration the heuristic proposes that cuDNN can build, in its order. */
+  plans(graph: Desc, mode = HEUR_A): ConvPlan[] {
+    const heur = this.make(ENGINEHEUR);
+    this.set(heur, ENGINEHEUR_OPERATION_GRAPH, TYPE_BACKEND_DESCRIPTOR, this.descs(graph));
+    this.set(heur, ENGINEHEUR_MODE, TYPE_HEUR_MODE, new Int32Array([mode]));
+    this.finalize(heur, 'engine heuristic');
+    const count = new BigInt64Array(1);
+    this.check('get ENGINEHEUR_RESULTS count', this.f.get!(heur, ENGINEHEUR_RESULTS, TYPE_BACKEND_DESCRIPTOR, 0, count, null));
+    const configs = this.descs(...Array.from({ length: Number(count[0]) }, () => this.make(ENGINECFG)));
+    this.check('get ENGINEHEUR_RESULTS', this.f.get!(heur, ENGINEHEUR_RESULTS, TYPE_BACKEND_DESCRIPTOR, configs.length, count, configs));
+    const plans: ConvPlan[] = [];
+    for (let rank = 0; rank < Number(count[0]); rank++) {
+      const plan = this.make(EXECUTION_PLAN);
+      this.set(plan, EXECUTION_PLAN_HANDLE, TYPE_HANDLE, this.descs(this.handle));
+      this.set(plan, EXECUTION_PLAN_ENGINE_CONFIG, TYPE_BACKEND_DESCRIPTOR, this.descs(configs[rank]!));
+      if (this.f.finalize!(plan) !== 0) continue; // a configuration this shape cannot run
+      const ws = new BigInt64Array(1);
+      this.check('get EXECUTION_PLAN_WORKSPACE_SIZE', this.f.get!(plan, EXECUTION_PLAN_WORKSPACE_SIZE, TYPE_INT64, 1, new BigInt64Array(1), ws));
+      plans.push({ plan, engine: this.engineOf(configs[rank]!), rank, workspaceBytes: Number(ws[0]) });
+    }
+    return plans;
+  }
+
+  private engineOf(config: Desc): number {
+    const engine = this.descs(this.make(ENGINE));
+    if (this.f.get!(config, ENGINECFG_ENGINE, TYPE_BACKEND_DESCRIPTOR, 1, new BigInt64Array(1), engine) !== 0) return -1;
+    const index = new BigInt64Array(1);
+    if (this.f.get!(engine[0]!, ENGINE_GLOBAL_INDEX, TYPE_INT64, 1, new BigInt64Array(1), index) !== 0) return -1;
+    return Number(index[0]);
+  }
+
+  /** Runs a plan on the stream: device pointers of x, w, y (and bias, residual where the graph has them). */
+  execute(p: ConvPlan, workspace: number, x: number, w: number, y: number, bias = 0, residual = 0): void {
+    const ids = [X, W, Y], ptrs = [x, w, y];
+    if (bias) ids.push(BIAS), ptrs.push(bias);
+    if (residual) ids.push(RESIDUAL), ptrs.push(residual);
+    const pack = this.make(VARIANT_PACK);
+    try {
+      this.set(pack, VARIANT_PACK_UNIQUE_IDS, TYPE_INT64, new BigInt64Array(ids.map(BigInt)));
+      this.set(pack, VARIANT_PACK_DATA_POINTERS, TYPE_VOID_PTR, new BigUint64Array(ptrs.map(BigInt)));
+      this.set(pack, VARIANT_PACK_WORKSPACE, TYPE_VOID_PTR, new BigUint64Array([BigInt(workspace)]));
+      this.finalize(pack, 'variant pack');
+      this.check('cudnnBackendExecute', this.f.execute!(this.handle, p.plan, pack));
+    } finally {
+      this.f.destroy!(pack);
+    }
+  }
+}
+
+function elementCount(a: ArrayBufferView): number {
+  return 'length' in a ? (a as unknown as { length: number }).length : a.byteLength;
+}
