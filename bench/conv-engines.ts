@@ -4,7 +4,7 @@
 // graph. Answers whether choosing the configuration by timing would pay. GPU machine only; writes
 // JSON to $OUT (or bench/results/).
 import { CudaBackend } from '../src/backend/cuda/cuda.js';
-import { CudnnEngines, HEUR_A, HEUR_B, type ConvPlan } from '../src/backend/cuda/cudnn-engines.js';
+import { CudnnEngines, HEUR_A, HEUR_B, type ConvPlan, type EngineChoice } from '../src/backend/cuda/cudnn-engines.js';
 import type { ConvShape } from '../src/backend/cuda/cudnn.js';
 import type { DeviceBuffer } from '../src/backend/cuda/memory.js';
 import type { Tensor } from '../src/tensor/tensor.js';
@@ -14,6 +14,8 @@ import { graphOpUs, medianSynchronisedMs } from './stats.js';
 import { writeResult } from './output.js';
 
 const PER_GRAPH = 10, REPLAYS = Number(process.env.BENCH_REPLAYS ?? 20);
+/** Configurations timed from the top of each heuristic's list (the fastest were within its first 22 in session 16's full run). */
+const CANDIDATES = Number(process.env.BENCH_CANDIDATES ?? 12);
 const WORKSPACE_BYTES = 64 * 2 ** 20;
 
 /** [side, ci, co, stride, count a 768 px U-Net call runs it] of the padded map convolutions; then tiles. */
@@ -32,9 +34,9 @@ const rnd = new Random(11);
 const ptr = (t: Tensor) => (t.storage as DeviceBuffer).ptr;
 
 /** Microseconds a convolution by `plan` (a graph of PER_GRAPH runs, median over replays). */
-function planUs(p: ConvPlan, x: Tensor, w: Tensor, y: Tensor): number {
+function planUs(p: ConvPlan, io: number[]): number {
   const exec = gpu.driver.capture(() => {
-    for (let i = 0; i < PER_GRAPH; i++) engines.execute(p, ptr(workspace), ptr(x), ptr(w), ptr(y));
+    for (let i = 0; i < PER_GRAPH; i++) engines.execute(p, ptr(workspace), ...(io as [number, number, number, number, number]));
   });
   gpu.driver.replay(exec);
   const us = (medianSynchronisedMs(REPLAYS, () => gpu.synchronize(), () => gpu.driver.replay(exec)) * 1000) / PER_GRAPH;
@@ -42,58 +44,85 @@ function planUs(p: ConvPlan, x: Tensor, w: Tensor, y: Tensor): number {
   return us;
 }
 
-function measure(what: string, s: ConvShape, count: number) {
-  const x = gpu.keep(gpu.fromHost(rnd.normal(s.n * s.h * s.w * s.ci), [s.n, s.h, s.w, s.ci]));
+const msSince = (t0: number) => +(performance.now() - t0).toFixed(2);
+
+/** Each configuration of the first CANDIDATES of heuristics A and B, timed; the host costs of getting there. */
+function measure(what: string, s: ConvShape, count: number, fused: boolean) {
+  const host = rnd.normal(s.n * s.h * s.w * s.ci);
+  const x = gpu.keep(gpu.fromHost(host, [s.n, s.h, s.w, s.ci]));
   const w = gpu.keep(gpu.convWeight(rnd.normal(s.co * s.ci * 9).map((v) => v * 0.02), [s.co, s.ci, 3, 3]));
+  const b = gpu.keep(gpu.fromHost(rnd.normal(s.co), [s.co]));
+  const residual = gpu.keep(gpu.fromHost(rnd.normal(s.n * s.ho * s.wo * s.co), [s.n, s.ho, s.wo, s.co]));
   const y = gpu.keep(gpu.zeros([s.n, s.ho, s.wo, s.co]));
-  const legacyUs = graphOpUs(gpu, x, `legacy ${what}`, (xi) => gpu.conv2d(xi, w, undefined, { stride: s.stride, padding: s.padH }), PER_GRAPH, REPLAYS).us;
-  const ref = gpu.toHost(gpu.conv2d(x, w, undefined, { stride: s.stride, padding: s.padH }));
-  const timed: { engine: number; rank: number; mode: string; us: number; workspaceMiB: number; maxDiff: number }[] = [];
+  const conv = (xi: Tensor) => (fused ? gpu.conv2d(xi, w, b, { stride: s.stride, padding: s.padH }, residual) : gpu.conv2d(xi, w, undefined, { stride: s.stride, padding: s.padH }));
+  const ref = gpu.toHost(gpu.tidy(() => conv(x)));
+  // (graphOpUs gives its input back at the end)
+  const legacyUs = graphOpUs(gpu, gpu.keep(gpu.fromHost(host, [s.n, s.h, s.w, s.ci])), `legacy ${what} ${fused}`, conv, PER_GRAPH, REPLAYS).us;
+  const io = [ptr(x), ptr(w), ptr(y), fused ? ptr(b) : 0, fused ? ptr(residual) : 0];
+  let t0 = performance.now();
+  const graph = engines.graph(s, fused, fused);
+  const graphMs = msSince(t0);
+  const timed: { mode: string; rank: number; us: number; workspaceMiB: number; maxDiff: number; choice: EngineChoice }[] = [];
+  const hostMs: Record<string, number> = { graphMs };
+  let plans = 0, planMs = 0;
   for (const [mode, m] of [['A', HEUR_A], ['B', HEUR_B]] as const) {
-    let plans: ConvPlan[] = [];
-    try {
-      plans = engines.plans(engines.graph(s, false, false), m);
-    } catch (e) {
-      console.log(`${what}: heuristic ${mode}: ${(e as Error).message}`);
-    }
-    for (const p of plans) {
-      if (p.workspaceBytes > WORKSPACE_BYTES) continue;
+    t0 = performance.now();
+    const configs = engines.configs(graph, m);
+    hostMs[`heuristic${mode}Ms`] = msSince(t0);
+    for (const [rank, config] of configs.slice(0, CANDIDATES).entries()) {
+      t0 = performance.now();
+      const p = engines.plan(config, rank);
+      planMs += performance.now() - t0, plans++;
+      if (!p || p.workspaceBytes > WORKSPACE_BYTES) continue;
       try {
-        const us = planUs(p, x, w, y);
+        const us = planUs(p, io);
         const out = gpu.toHost(y);
         let maxDiff = 0;
         for (let i = 0; i < out.length; i++) maxDiff = Math.max(maxDiff, Math.abs(out[i]! - ref[i]!));
-        timed.push({ engine: p.engine, rank: p.rank, mode, us: +us.toFixed(1), workspaceMiB: +(p.workspaceBytes / 2 ** 20).toFixed(1), maxDiff: +maxDiff.toExponential(2) });
+        timed.push({ mode, rank, us: +us.toFixed(1), workspaceMiB: +(p.workspaceBytes / 2 ** 20).toFixed(1), maxDiff: +maxDiff.toExponential(2), choice: engines.choice(config) });
       } catch (e) {
-        console.log(`${what}: engine ${p.engine} (rank ${p.rank}, ${mode}): ${(e as Error).message}`);
+        console.log(`${what}: rank ${rank} (${mode}): ${(e as Error).message}`);
       }
+      engines.release(p);
     }
   }
-  [x, w, y].forEach((t) => gpu.dispose(t));
+  hostMs.planMsEach = +(planMs / Math.max(1, plans)).toFixed(2);
   const best = timed.filter((t) => t.maxDiff < 0.05).sort((a, b) => a.us - b.us)[0];
+  // what a process pays for a shape whose choice it already has: the graph, the chosen configuration and its plan
+  if (best) {
+    t0 = performance.now();
+    const again = engines.choiceConfig(engines.graph(s, fused, fused), best.choice);
+    const p = again && engines.plan(again);
+    hostMs.fromChoiceMs = msSince(t0);
+    if (p) {
+      hostMs.rebuiltUs = +planUs(p, io).toFixed(1);
+      engines.release(p);
+    }
+  }
+  [x, w, b, residual, y].forEach((t) => gpu.dispose(t));
   const macs = s.n * s.ho * s.wo * s.co * s.ci * 9;
+  const first = timed.find((t) => t.mode === 'A');
   const r = {
-    what, ...s, count, legacyUs: +legacyUs.toFixed(1), legacyTflops: +((2 * macs) / legacyUs / 1e6).toFixed(0),
-    best, bestTflops: best ? +((2 * macs) / best.us / 1e6).toFixed(0) : undefined,
-    savedUsPerCall: best ? +(count * Math.max(0, legacyUs - best.us)).toFixed(1) : 0,
-    configs: timed.length, heuristicFirst: timed.find((t) => t.mode === 'A' && t.rank === Math.min(...timed.filter((u) => u.mode === 'A').map((u) => u.rank))),
+    what, fused, ...s, count, legacyUs: +legacyUs.toFixed(1), heuristicFirstUs: first?.us, best, bestTflops: best ? +((2 * macs) / best.us / 1e6).toFixed(0) : undefined,
+    savedUsPerCall: best && first ? +(count * Math.max(0, first.us - best.us)).toFixed(1) : 0, hostMs,
   };
-  console.log(JSON.stringify({ ...r, h: undefined }));
+  console.log(JSON.stringify(r));
   return { ...r, timed };
 }
 
 const results = [
   ...maps.map(([side, ci, co, stride, count]) => {
     const out = Math.floor((side + 2 - 3) / stride) + 1;
-    return measure(`map ${side} ${ci}->${co}${stride > 1 ? ' /2' : ''}`, { n: 2, h: side, w: side, ci, co, kh: 3, kw: 3, ho: out, wo: out, stride, padH: 1, padW: 1 }, count);
-  }),
-  ...tiles.map(([n, side, ci, co]) => measure(`tiles ${n}x${side} ${ci}->${co}`, { n, h: side, w: side, ci, co, kh: 3, kw: 3, ho: side - 2, wo: side - 2, stride: 1, padH: 0, padW: 0 }, 0)),
+    const shape = { n: 2, h: side, w: side, ci, co, kh: 3, kw: 3, ho: out, wo: out, stride, padH: 1, padW: 1 };
+    return [false, true].map((fused) => measure(`map ${side} ${ci}->${co}${stride > 1 ? ' /2' : ''}`, shape, count, fused));
+  }).flat(),
+  ...tiles.map(([n, side, ci, co]) => measure(`tiles ${n}x${side} ${ci}->${co}`, { n, h: side, w: side, ci, co, kh: 3, kw: 3, ho: side - 2, wo: side - 2, stride: 1, padH: 0, padW: 0 }, 0, true)),
 ];
-const saved = results.reduce((a, r) => a + r.savedUsPerCall, 0);
-console.log(`U-Net call at 768 px: ${(saved / 1000).toFixed(3)} ms of 3x3 convolutions saved by the fastest configurations`);
+const saved = results.filter((r) => r.fused).reduce((a, r) => a + r.savedUsPerCall, 0);
+console.log(`U-Net call at 768 px: ${(saved / 1000).toFixed(3)} ms of 3x3 convolutions (with bias and residual) saved by the fastest configurations over the heuristic's first`);
 
 writeResult('conv-engines', {
-  what: `3x3 convolutions (NHWC fp16): the legacy API's implicit-precomputed GEMM (bias-free, in graphs of ${PER_GRAPH}) against each engine configuration of cuDNN's backend API (heuristics A and B), median of ${REPLAYS} replays (${gpu.description}); best: the fastest whose output is within 0.05 of the legacy's; savedUsPerCall: count x the difference, a 768 px U-Net call`,
+  what: `3x3 convolutions (NHWC fp16): plain and with bias and residual fused: the legacy API's implicit-precomputed GEMM (in graphs of ${PER_GRAPH}) against the first ${CANDIDATES} engine configurations of each of cuDNN's heuristics A and B (backend API), median of ${REPLAYS} replays (${gpu.description}); best: the fastest whose output is within 0.05 of the legacy's; savedUsPerCall: count x (heuristic A's first - best), a 768 px U-Net call; hostMs: building the graph, each heuristic's query, a plan, and the best choice rebuilt for a new graph`,
   command: `${benchEnvironment()}node dist/bench/conv-engines.js`,
   date: new Date().toISOString(),
   savedMsPerUnetCall: +(saved / 1000).toFixed(3),

@@ -24,6 +24,8 @@ const wgmmaAttention = process.env.BENCH_WGMMA !== '0';
 const flashRows = (process.env.BENCH_FLASH_ROWS ?? 'auto').split(',').map((r) => (r === 'auto' ? r : Number(r))) as (16 | 32 | 'auto')[];
 /** Programmatic dependent launches in graphs (kernels/launch.cuh): 'on', 'off' or both ('on,off') for an A/B in one run. */
 const dependentLaunchModes = (process.env.BENCH_DEPENDENT_LAUNCHES ?? 'on').split(',') as ('on' | 'off')[];
+/** fp16 convolutions by the engine configurations timed fastest ('on', cudnn.ts) or the legacy API ('off'); 'on,off' for an A/B in one run. */
+const engineModes = (process.env.BENCH_CUDNN_ENGINES ?? 'on').split(',') as ('on' | 'off')[];
 const counter = new UNetMacCounter(unetConfig);
 const results: Record<string, unknown>[] = [];
 
@@ -35,8 +37,8 @@ function time<T>(gpu: CudaBackend, f: () => T): [T, number] {
   return [r, performance.now() - t0];
 }
 
-for (const math of maths) for (const convolution of convolutions) for (const flashRowsPerWarp of flashRows) for (const dependentLaunches of dependentLaunchModes) {
-  const gpu = new CudaBackend({ math, flashAttention, convolution, flashRowsPerWarp, wgmmaAttention, dependentLaunches: dependentLaunches !== 'off' });
+for (const math of maths) for (const convolution of convolutions) for (const flashRowsPerWarp of flashRows) for (const dependentLaunches of dependentLaunchModes) for (const engines of engineModes) {
+  const gpu = new CudaBackend({ math, flashAttention, convolution, flashRowsPerWarp, wgmmaAttention, dependentLaunches: dependentLaunches !== 'off', cudnnEngines: engines !== 'off' });
   const [unet, loadMs] = time(gpu, () => new UNet2DConditionModel(new Params(gpu, RANDOM_WEIGHTS), unetConfig));
   console.log(`${gpu.description}: U-Net weights generated and uploaded in ${(loadMs / 1000).toFixed(1)} s`);
   for (const px of sizes) {
@@ -78,9 +80,9 @@ for (const math of maths) for (const convolution of convolutions) for (const fla
     gpu.synchronize();
     const launchesPerCall = (gpu.launches - launches0) / 2;
     const r = {
-      math, flashAttention: gpu.flash, wgmmaAttention: gpu.wgmma, flashRowsPerWarp, convolution, dependentLaunches, px, batch: 2, msPerCall: +msPerCall.toFixed(2), msMin: +Math.min(...ms).toFixed(2),
+      math, flashAttention: gpu.flash, wgmmaAttention: gpu.wgmma, flashRowsPerWarp, convolution, dependentLaunches, cudnnEngines: engines, px, batch: 2, msPerCall: +msPerCall.toFixed(2), msMin: +Math.min(...ms).toFixed(2),
       msPerCallEager: +median(eager).toFixed(2), gmac: +(macs / 1e9).toFixed(1), tflops: +((2 * macs) / (msPerCall / 1000) / 1e12).toFixed(1),
-      peakGpuGiB: +(gpu.pool.peak / 2 ** 30).toFixed(2), launchesPerCall, hostEnqueueMs: +hostMs.toFixed(2), profiledMs: +profiled.totalMs.toFixed(2), profileHeldFraction: profiled.heldFraction, profileFirstLateOp: profiled.firstLate, profile: profile.slice(0, 40),
+      peakGpuGiB: +(gpu.pool.peak / 2 ** 30).toFixed(2), launchesPerCall, libraryHostCosts: gpu.hostCosts.take(), hostEnqueueMs: +hostMs.toFixed(2), profiledMs: +profiled.totalMs.toFixed(2), profileHeldFraction: profiled.heldFraction, profileFirstLateOp: profiled.firstLate, profile: profile.slice(0, 40),
     };
     console.log(JSON.stringify(r));
     results.push(r);
@@ -91,7 +93,7 @@ for (const math of maths) for (const convolution of convolutions) for (const fla
     // whole 768 px text-to-image, 50 steps: text encoder + U-Net + VAE decode (random weights)
     const sd = randomSd2(gpu, unet);
     const [image, ms] = time(gpu, () => sd.generate({ prompt: 'a dog on the sofa', steps: 50, width: 768, height: 768, seed: 1, scheduler: 'dpmpp2m' }));
-    const r = { math, dependentLaunches: gpu.driver.dependentLaunches, what: 'text-to-image 768 px, 50 steps DPM-Solver++, guidance 7.5 (text encoder + 50 U-Net calls + VAE decode)', seconds: +(ms / 1000).toFixed(2), peakGpuGiB: +(gpu.pool.peak / 2 ** 30).toFixed(2) };
+    const r = { math, dependentLaunches: gpu.driver.dependentLaunches, cudnnEngines: engines, what: 'text-to-image 768 px, 50 steps DPM-Solver++, guidance 7.5 (text encoder + 50 U-Net calls + VAE decode)', seconds: +(ms / 1000).toFixed(2), peakGpuGiB: +(gpu.pool.peak / 2 ** 30).toFixed(2) };
     console.log(JSON.stringify(r));
     results.push(r);
     // the VAE decode alone, then op by op
@@ -99,7 +101,7 @@ for (const math of maths) for (const convolution of convolutions) for (const fla
     gpu.profileStart();
     sd.decode(image.latents, image.latentSize);
     const p = gpu.profileEnd();
-    const d = { math, dependentLaunches: gpu.driver.dependentLaunches, what: 'VAE decode 768 px', ms: +decodeMs.toFixed(1), profiledMs: +p.totalMs.toFixed(1), profileHeldFraction: p.heldFraction, profile: p.ops.slice(0, 20).map(({ op, ms, count }) => ({ op, ms: +ms.toFixed(3), count })) };
+    const d = { math, dependentLaunches: gpu.driver.dependentLaunches, cudnnEngines: engines, what: 'VAE decode 768 px', ms: +decodeMs.toFixed(1), profiledMs: +p.totalMs.toFixed(1), profileHeldFraction: p.heldFraction, profile: p.ops.slice(0, 20).map(({ op, ms, count }) => ({ op, ms: +ms.toFixed(3), count })) };
     console.log(JSON.stringify(d));
     results.push(d);
   }

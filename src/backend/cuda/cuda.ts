@@ -77,6 +77,12 @@ export interface CudaOptions {
    * kernels/tile-conv.cu).
    */
   tileConvolution?: 'fused' | 'library';
+  /**
+   * fp16: cuDNN convolutions by the backend API, each family of shapes running the engine
+   * configuration timed fastest on this machine (default true; cudnn.ts, conv-tuning.ts), or (false)
+   * by the legacy API's implicit-precomputed GEMM with bias and residual fused.
+   */
+  cudnnEngines?: boolean;
 }
 
 export class CudaBackend extends CudaDevice implements Backend {
@@ -124,7 +130,7 @@ export class CudaBackend extends CudaDevice implements Backend {
     // held by the backend: the pool releases a buffer when its object is collected
     this.workspaces = [this.pool.alloc(LT_WORKSPACE_BYTES), this.pool.alloc(CUDNN_WORKSPACE_BYTES)];
     this.lt = new CublasLt(this.math, this.workspaces[0]!.ptr, LT_WORKSPACE_BYTES, this.driver.stream, this.hostCosts);
-    this.dnn = new Cudnn(this.math, this.driver.stream, this.workspaces[1]!.ptr, CUDNN_WORKSPACE_BYTES, this.hostCosts);
+    this.dnn = new Cudnn(this.math, this.driver, this.workspaces[1]!.ptr, CUDNN_WORKSPACE_BYTES, this.hostCosts, o.cudnnEngines ?? true);
     this.driver.allowSharedMemory(this.fns.get('k_softmax_rows'), 'k_softmax_rows', SOFTMAX_SHARED_BYTES);
     for (const k of ['k_group_partial', 'k_group_partial_v']) this.driver.allowSharedMemory(this.fns.get(k), k, GROUP_PARTIAL_SHARED_BYTES);
     if (half) {
@@ -144,7 +150,7 @@ export class CudaBackend extends CudaDevice implements Backend {
 
   get description(): string {
     const storage = this.math === 'fp16' ? 'fp16 storage' + (this.flash ? `, flash attention${this.wgmma ? ' (wgmma at head dim 64)' : ''}` : '') : 'fp32 storage';
-    return `${this.driver.name} (${this.driver.computeCapability.join('.')}), ${this.math} GEMMs, ${storage}, ${{ cudnn: 'cuDNN', gemm: 'im2col + GEMM', auto: 'cuDNN in graphs and for large, im2col + GEMM for small eager' }[this.convolution]} convolutions${this.tileConvolution === 'fused' ? ', fused tile convolutions' : ''}${this.driver.dependentLaunches ? ', dependent launches' : ''}`;
+    return `${this.driver.name} (${this.driver.computeCapability.join('.')}), ${this.math} GEMMs, ${storage}, ${{ cudnn: 'cuDNN', gemm: 'im2col + GEMM', auto: 'cuDNN in graphs and for large, im2col + GEMM for small eager' }[this.convolution]} convolutions${this.dnn.timedEngines ? ' (cuDNN engines timed per shape family)' : ''}${this.tileConvolution === 'fused' ? ', fused tile convolutions' : ''}${this.driver.dependentLaunches ? ', dependent launches' : ''}`;
   }
 
   linear(x: Tensor, w: Tensor, b?: Tensor, residual?: Tensor): Tensor {
@@ -175,7 +181,10 @@ export class CudaBackend extends CudaDevice implements Backend {
     if (!this.convolvesByGemm(rows, kdim, ci) && pt === pb && pl === pr) {
       const y = this.empty([n, ho, wo, co]);
       const shape = { n, h, w: wd, ci, co, kh, kw, ho, wo, stride: s, padH: pt, padW: pl };
-      if (rows) this.timed('cudnn conv', () => this.dnn.forward(shape, this.readable(x), this.readable(w), this.p(y), b ? this.readable(b) : 0, residual ? this.readable(residual) : 0), () => `${kh}x${kw}/${s} ${h}x${wd}x${ci}->${co} algo ${this.dnn.algorithm(shape)}${residual ? ' +residual' : ''}`);
+      if (!rows) return y;
+      const bias = b ? this.readable(b) : 0, res = residual ? this.readable(residual) : 0;
+      const added = this.timed('cudnn conv', () => this.dnn.forward(shape, this.readable(x), this.readable(w), this.p(y), bias, res), () => `${kh}x${kw}/${s} ${h}x${wd}x${ci}->${co} ${this.dnn.describe(shape)}${residual ? ' +residual' : ''}`);
+      if (!added) this.runVector('k_bias_residual', y.size, [this.p(y), bias, res, co, y.size], [co]);
       return y;
     }
     // cuDNN pads symmetrically: the asymmetric case (the VAE encoder's downsampling) is always im2col + GEMM

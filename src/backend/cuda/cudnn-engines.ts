@@ -7,16 +7,19 @@ import type { ConvShape } from './cudnn.js';
 import { bindFunctions, loadLibrary } from './libs.js';
 
 // cudnnBackendDescriptorType_t
-const POINTWISE = 0, CONVOLUTION = 1, ENGINE = 2, ENGINECFG = 3, ENGINEHEUR = 4, EXECUTION_PLAN = 5;
+const POINTWISE = 0, CONVOLUTION = 1, ENGINE = 2, ENGINECFG = 3, ENGINEHEUR = 4, EXECUTION_PLAN = 5, KNOB_CHOICE = 7;
 const OPERATION_CONVOLUTION_FORWARD = 10, OPERATION_POINTWISE = 13, OPERATIONGRAPH = 15, VARIANT_PACK = 16, TENSOR = 17;
 // cudnnBackendAttributeType_t
 const TYPE_HANDLE = 0, TYPE_DATA_TYPE = 1, TYPE_INT64 = 3, TYPE_FLOAT = 4, TYPE_VOID_PTR = 6, TYPE_CONVOLUTION_MODE = 7, TYPE_HEUR_MODE = 8;
-const TYPE_POINTWISE_MODE = 14, TYPE_BACKEND_DESCRIPTOR = 15, TYPE_BOOLEAN = 2;
+const TYPE_KNOB_TYPE = 9, TYPE_POINTWISE_MODE = 14, TYPE_BACKEND_DESCRIPTOR = 15, TYPE_BOOLEAN = 2;
 // cudnnBackendAttributeName_t
 const CONVOLUTION_COMP_TYPE = 100, CONVOLUTION_CONV_MODE = 101, CONVOLUTION_DILATIONS = 102, CONVOLUTION_FILTER_STRIDES = 103;
 const CONVOLUTION_POST_PADDINGS = 104, CONVOLUTION_PRE_PADDINGS = 105, CONVOLUTION_SPATIAL_DIMS = 106;
 const ENGINEHEUR_MODE = 200, ENGINEHEUR_OPERATION_GRAPH = 201, ENGINEHEUR_RESULTS = 202;
-const ENGINECFG_ENGINE = 300, ENGINE_GLOBAL_INDEX = 501;
+const ENGINECFG_ENGINE = 300, ENGINECFG_KNOB_CHOICES = 302, KNOB_CHOICE_KNOB_TYPE = 600, KNOB_CHOICE_KNOB_VALUE = 601;
+const ENGINE_OPERATION_GRAPH = 1300, ENGINE_GLOBAL_INDEX = 1301;
+/** More knob choices than any engine has. */
+const MAX_KNOBS = 32;
 const EXECUTION_PLAN_HANDLE = 400, EXECUTION_PLAN_ENGINE_CONFIG = 401, EXECUTION_PLAN_WORKSPACE_SIZE = 402;
 const POINTWISE_MODE = 0, POINTWISE_MATH_PREC = 1;
 const OPERATION_POINTWISE_PW_DESCRIPTOR = 750, OPERATION_POINTWISE_XDESC = 751, OPERATION_POINTWISE_BDESC = 752, OPERATION_POINTWISE_YDESC = 753;
@@ -33,13 +36,18 @@ const X = 1, W = 2, Y = 3, BIAS = 4, RESIDUAL = 5, CONV_OUT = 6, BIASED = 7;
 
 type Desc = bigint;
 
-/** One execution plan of a convolution: which engine and configuration, and its workspace. */
+/** One execution plan of a convolution and the workspace it needs. */
 export interface ConvPlan {
   plan: Desc;
-  engine: number;
-  /** Position in the heuristic's list. */
+  /** Position of its configuration in the heuristic's list. */
   rank: number;
   workspaceBytes: number;
+}
+
+/** An engine (cuDNN's global index) and its knob settings ([knob type, value]): a configuration, independent of the shape. */
+export interface EngineChoice {
+  engine: number;
+  knobs: [number, number][];
 }
 
 export class CudnnEngines {
@@ -58,6 +66,7 @@ export class CudnnEngines {
       get: 'int cudnnBackendGetAttribute(uint64_t desc, int name, int type, int64_t requested, _Out_ int64_t *count, void *elements)',
       finalize: 'int cudnnBackendFinalize(uint64_t desc)',
       execute: 'int cudnnBackendExecute(uint64_t h, uint64_t plan, uint64_t pack)',
+      version: 'size_t cudnnGetVersion()',
     });
     const h = new BigUint64Array(1);
     this.check('cudnnCreate', this.f.create!(h));
@@ -153,39 +162,90 @@ export class CudnnEngines {
     return g;
   }
 
-  /** The plans of every configuration the heuristic proposes that cuDNN can build, in its order. */
-  plans(graph: Desc, mode = HEUR_A): ConvPlan[] {
+  /** The engine configurations the heuristic (mode A or B) proposes for a graph, best first by its guess. */
+  configs(graph: Desc, mode = HEUR_A): Desc[] {
     const heur = this.make(ENGINEHEUR);
-    this.set(heur, ENGINEHEUR_OPERATION_GRAPH, TYPE_BACKEND_DESCRIPTOR, this.descs(graph));
-    this.set(heur, ENGINEHEUR_MODE, TYPE_HEUR_MODE, new Int32Array([mode]));
-    this.finalize(heur, 'engine heuristic');
-    const count = new BigInt64Array(1);
-    this.check('get ENGINEHEUR_RESULTS count', this.f.get!(heur, ENGINEHEUR_RESULTS, TYPE_BACKEND_DESCRIPTOR, 0, count, null));
-    const configs = this.descs(...Array.from({ length: Number(count[0]) }, () => this.make(ENGINECFG)));
-    this.check('get ENGINEHEUR_RESULTS', this.f.get!(heur, ENGINEHEUR_RESULTS, TYPE_BACKEND_DESCRIPTOR, configs.length, count, configs));
-    const plans: ConvPlan[] = [];
-    for (let rank = 0; rank < Number(count[0]); rank++) {
-      const plan = this.make(EXECUTION_PLAN);
-      this.set(plan, EXECUTION_PLAN_HANDLE, TYPE_HANDLE, this.descs(this.handle));
-      this.set(plan, EXECUTION_PLAN_ENGINE_CONFIG, TYPE_BACKEND_DESCRIPTOR, this.descs(configs[rank]!));
-      if (this.f.finalize!(plan) !== 0) continue; // a configuration this shape cannot run
-      const ws = new BigInt64Array(1);
-      this.check('get EXECUTION_PLAN_WORKSPACE_SIZE', this.f.get!(plan, EXECUTION_PLAN_WORKSPACE_SIZE, TYPE_INT64, 1, new BigInt64Array(1), ws));
-      plans.push({ plan, engine: this.engineOf(configs[rank]!), rank, workspaceBytes: Number(ws[0]) });
+    try {
+      this.set(heur, ENGINEHEUR_OPERATION_GRAPH, TYPE_BACKEND_DESCRIPTOR, this.descs(graph));
+      this.set(heur, ENGINEHEUR_MODE, TYPE_HEUR_MODE, new Int32Array([mode]));
+      this.finalize(heur, 'engine heuristic');
+      const count = new BigInt64Array(1);
+      this.check('get ENGINEHEUR_RESULTS count', this.f.get!(heur, ENGINEHEUR_RESULTS, TYPE_BACKEND_DESCRIPTOR, 0, count, null));
+      const configs = this.descs(...Array.from({ length: Number(count[0]) }, () => this.make(ENGINECFG)));
+      this.check('get ENGINEHEUR_RESULTS', this.f.get!(heur, ENGINEHEUR_RESULTS, TYPE_BACKEND_DESCRIPTOR, configs.length, count, configs));
+      configs.slice(Number(count[0])).forEach((c) => this.f.destroy!(c));
+      return [...configs.slice(0, Number(count[0]))];
+    } finally {
+      this.f.destroy!(heur);
     }
-    return plans;
   }
 
-  private engineOf(config: Desc): number {
+  /** An execution plan of a configuration, or undefined where cuDNN cannot build it for this graph. */
+  plan(config: Desc, rank = 0): ConvPlan | undefined {
+    const plan = this.make(EXECUTION_PLAN);
+    this.set(plan, EXECUTION_PLAN_HANDLE, TYPE_HANDLE, this.descs(this.handle));
+    this.set(plan, EXECUTION_PLAN_ENGINE_CONFIG, TYPE_BACKEND_DESCRIPTOR, this.descs(config));
+    if (this.f.finalize!(plan) !== 0) {
+      this.f.destroy!(plan);
+      return undefined;
+    }
+    const ws = new BigInt64Array(1);
+    this.check('get EXECUTION_PLAN_WORKSPACE_SIZE', this.f.get!(plan, EXECUTION_PLAN_WORKSPACE_SIZE, TYPE_INT64, 1, new BigInt64Array(1), ws));
+    return { plan, rank, workspaceBytes: Number(ws[0]) };
+  }
+
+  /** Gives back a plan's descriptor. */
+  release(p: ConvPlan): void {
+    this.f.destroy!(p.plan);
+  }
+
+  /** Gives back a configuration's descriptor (configs(), choiceConfig()). */
+  forget(config: Desc): void {
+    this.f.destroy!(config);
+  }
+
+  /** Which engine and knob settings a configuration is: what rebuilds it for another graph (choiceConfig). */
+  choice(config: Desc): EngineChoice {
     const engine = this.descs(this.make(ENGINE));
-    if (this.f.get!(config, ENGINECFG_ENGINE, TYPE_BACKEND_DESCRIPTOR, 1, new BigInt64Array(1), engine) !== 0) return -1;
+    this.check('get ENGINECFG_ENGINE', this.f.get!(config, ENGINECFG_ENGINE, TYPE_BACKEND_DESCRIPTOR, 1, new BigInt64Array(1), engine));
     const index = new BigInt64Array(1);
-    if (this.f.get!(engine[0]!, ENGINE_GLOBAL_INDEX, TYPE_INT64, 1, new BigInt64Array(1), index) !== 0) return -1;
-    return Number(index[0]);
+    this.check('get ENGINE_GLOBAL_INDEX', this.f.get!(engine[0]!, ENGINE_GLOBAL_INDEX, TYPE_INT64, 1, new BigInt64Array(1), index));
+    this.f.destroy!(engine[0]!);
+    const choices = this.descs(...Array.from({ length: MAX_KNOBS }, () => this.make(KNOB_CHOICE)));
+    const count = new BigInt64Array(1);
+    this.check('get ENGINECFG_KNOB_CHOICES', this.f.get!(config, ENGINECFG_KNOB_CHOICES, TYPE_BACKEND_DESCRIPTOR, MAX_KNOBS, count, choices));
+    const knobs: [number, number][] = [];
+    for (let i = 0; i < Number(count[0]); i++) {
+      const type = new Int32Array(1), value = new BigInt64Array(1);
+      this.check('get KNOB_CHOICE_KNOB_TYPE', this.f.get!(choices[i]!, KNOB_CHOICE_KNOB_TYPE, TYPE_KNOB_TYPE, 1, new BigInt64Array(1), type));
+      this.check('get KNOB_CHOICE_KNOB_VALUE', this.f.get!(choices[i]!, KNOB_CHOICE_KNOB_VALUE, TYPE_INT64, 1, new BigInt64Array(1), value));
+      knobs.push([type[0]!, Number(value[0])]);
+    }
+    choices.forEach((c) => this.f.destroy!(c));
+    return { engine: Number(index[0]), knobs };
   }
 
-  /** Runs a plan on the stream: device pointers of x, w, y (and bias, residual where the graph has them). */
-  execute(p: ConvPlan, workspace: number, x: number, w: number, y: number, bias = 0, residual = 0): void {
+  /** The configuration of a choice for a graph (its engine with those knob settings), or undefined where the engine does not take this graph. */
+  choiceConfig(graph: Desc, c: EngineChoice): Desc | undefined {
+    const engine = this.make(ENGINE);
+    this.set(engine, ENGINE_OPERATION_GRAPH, TYPE_BACKEND_DESCRIPTOR, this.descs(graph));
+    this.set(engine, ENGINE_GLOBAL_INDEX, TYPE_INT64, new BigInt64Array([BigInt(c.engine)]));
+    if (this.f.finalize!(engine) !== 0) return undefined;
+    const knobs = c.knobs.map(([type, value]) => {
+      const k = this.make(KNOB_CHOICE);
+      this.set(k, KNOB_CHOICE_KNOB_TYPE, TYPE_KNOB_TYPE, new Int32Array([type]));
+      this.set(k, KNOB_CHOICE_KNOB_VALUE, TYPE_INT64, new BigInt64Array([BigInt(value)]));
+      this.finalize(k, 'knob choice');
+      return k;
+    });
+    const config = this.make(ENGINECFG);
+    this.set(config, ENGINECFG_ENGINE, TYPE_BACKEND_DESCRIPTOR, this.descs(engine));
+    if (knobs.length) this.set(config, ENGINECFG_KNOB_CHOICES, TYPE_BACKEND_DESCRIPTOR, this.descs(...knobs));
+    return this.f.finalize!(config) === 0 ? config : undefined;
+  }
+
+  /** The device pointers a plan reads and writes (x, w, y, then bias and residual where the graph has them) and its workspace. */
+  pack(workspace: number, x: number, w: number, y: number, bias = 0, residual = 0): Desc {
     const ids = [X, W, Y], ptrs = [x, w, y];
     if (bias) ids.push(BIAS), ptrs.push(bias);
     if (residual) ids.push(RESIDUAL), ptrs.push(residual);
@@ -195,10 +255,35 @@ export class CudnnEngines {
       this.set(pack, VARIANT_PACK_DATA_POINTERS, TYPE_VOID_PTR, new BigUint64Array(ptrs.map(BigInt)));
       this.set(pack, VARIANT_PACK_WORKSPACE, TYPE_VOID_PTR, new BigUint64Array([BigInt(workspace)]));
       this.finalize(pack, 'variant pack');
-      this.check('cudnnBackendExecute', this.f.execute!(this.handle, p.plan, pack));
-    } finally {
+    } catch (e) {
       this.f.destroy!(pack);
+      throw e;
     }
+    return pack;
+  }
+
+  /** Queues a plan's kernels on the handle's stream. */
+  run(p: ConvPlan, pack: Desc): void {
+    this.check('cudnnBackendExecute', this.f.execute!(this.handle, p.plan, pack));
+  }
+
+  dropPack(pack: Desc): void {
+    this.f.destroy!(pack);
+  }
+
+  /** Runs a plan on the stream: device pointers as pack() takes them. */
+  execute(p: ConvPlan, workspace: number, x: number, w: number, y: number, bias = 0, residual = 0): void {
+    const pack = this.pack(workspace, x, w, y, bias, residual);
+    try {
+      this.run(p, pack);
+    } finally {
+      this.dropPack(pack);
+    }
+  }
+
+  /** cuDNN's version number (e.g. 91000). */
+  version(): number {
+    return Number(this.f.version!());
   }
 }
 

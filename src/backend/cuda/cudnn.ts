@@ -1,10 +1,17 @@
-// cuDNN's legacy convolution API for NHWC convolutions: descriptors are made once per shape and the
-// algorithm chosen once per geometry (all but the batch size: cuDNN's heuristic, fastest first,
-// within our workspace; its query costs ~1 ms of host time, and a sparse step's tile batches change
-// size with every edit) and remembered; the
-// bias and a residual are fused into the convolution where the chosen algorithm allows it (implicit
-// precomputed GEMM), else added by cudnnAddTensor. fp16 data accumulates in float (cuDNN's pseudo-half mode).
+// cuDNN for NHWC convolutions. fp16: by the backend (graph) API, each family of shapes (algorithmKey)
+// running the engine configuration that measured fastest on this machine (conv-tuning.ts), the plan
+// built once per shape; the bias and a residual are then the caller's to add (forward's answer):
+// cuDNN fuses them only through its runtime-compiled engines, which compile for every new shape (30-50
+// ms of host time each, bench/results/2026-12-01-conv-engines-fused.json), and a sparse step's tile
+// batches change shape with every edit. Other precisions (and fp16 where the backend API builds no
+// plan): the legacy API, descriptors made once per shape and the algorithm chosen once per geometry
+// (cuDNN's heuristic, within our workspace) and remembered, bias and residual fused where the
+// algorithm allows it (implicit precomputed GEMM), else added by cudnnAddTensor. fp16 data accumulates
+// in float.
 import { FiseditError } from '../../io/errors.js';
+import { ChoiceStore, fastestConfiguration } from './conv-tuning.js';
+import { CudnnEngines, HEUR_A, type ConvPlan } from './cudnn-engines.js';
+import type { Driver } from './driver.js';
 import type { HostCosts } from './host-costs.js';
 import { bindFunctions, loadLibrary } from './libs.js';
 import type { Precision } from './precision.js';
@@ -55,8 +62,17 @@ export class Cudnn {
   private readonly mathType: number;
   private readonly one = new Float32Array([1]);
   private readonly zero = new Float32Array([0]);
+  /** fp16: the backend API on the main stream, and a second handle on the driver's second stream for timing trials. */
+  private readonly engines: { main: CudnnEngines; tuner: CudnnEngines; choices: ChoiceStore } | undefined;
+  /** Whether fp16 convolutions run the engine configurations timed fastest (else the legacy API). */
+  get timedEngines(): boolean {
+    return this.engines !== undefined;
+  }
+  /** Engine plans by shape (null: the backend API built none, the legacy API runs it). */
+  private readonly enginePlans = new Map<string, ConvPlan | null>();
 
-  constructor(precision: Precision, stream: unknown, private readonly workspace: number, private readonly workspaceBytes: number, private readonly costs: HostCosts) {
+  constructor(precision: Precision, private readonly driver: Driver, private readonly workspace: number, private readonly workspaceBytes: number, private readonly costs: HostCosts, engines = true) {
+    const stream = driver.stream;
     const lib = loadLibrary('cuDNN (libcudnn)', ['libcudnn.so.9', 'libcudnn.so']);
     const decl: Record<string, string> = {
       create: 'int cudnnCreate(_Out_ void **h)',
@@ -90,6 +106,10 @@ export class Cudnn {
     this.check('cudnnCreateActivationDescriptor', this.f.activationCreate!(act));
     this.activation = act[0];
     this.check('cudnnSetActivationDescriptor', this.f.activationSet!(this.activation, ACTIVATION_IDENTITY, 0, 0));
+    if (precision === 'fp16' && engines) {
+      const main = new CudnnEngines(stream);
+      this.engines = { main, tuner: new CudnnEngines(driver.sideStream()), choices: new ChoiceStore(driver.name, main.version()) };
+    }
   }
 
   private check(what: string, status: number): void {
@@ -104,7 +124,7 @@ export class Cudnn {
   }
 
   private plan(s: ConvShape): Plan {
-    const key = Object.values(s).join(',');
+    const key = shapeKey(s);
     return this.plans.get(key) ?? this.costs.time('cuDNN plan', () => this.newPlan(key, s));
   }
 
@@ -148,13 +168,55 @@ export class Cudnn {
 
   /**
    * y = conv(x, w) (+ bias per output channel) (+ residual, shaped like y); pointers are NHWC tensors
-   * of the shape's sizes, 0 for no bias or residual.
+   * of the shape's sizes, 0 for no bias or residual. Returns whether bias and residual were added:
+   * false when the caller must add them (an engine plan computed the convolution alone).
    */
-  forward(s: ConvShape, x: number, w: number, y: number, bias: number, residual = 0): void {
+  forward(s: ConvShape, x: number, w: number, y: number, bias: number, residual = 0): boolean {
+    const e = this.engines && this.enginePlan(s);
+    if (e) {
+      this.engines!.main.execute(e, this.workspace, x, w, y);
+      return !bias && !residual;
+    }
     const p = this.plan(s);
-    if (p.used) return this.run(p, x, w, y, bias, residual);
-    this.costs.time('cuDNN first forward', () => this.run(p, x, w, y, bias, residual));
-    p.used = true;
+    if (p.used) this.run(p, x, w, y, bias, residual);
+    else {
+      this.costs.time('cuDNN first forward', () => this.run(p, x, w, y, bias, residual));
+      p.used = true;
+    }
+    return true;
+  }
+
+  /** The engine plan of a shape: its family's configuration (timed the first time a family is met), else the heuristic's first that fits. */
+  private enginePlan(s: ConvShape): ConvPlan | undefined {
+    const key = shapeKey(s);
+    let p = this.enginePlans.get(key);
+    if (p === undefined) {
+      p = this.costs.time('cuDNN engine plan', () => this.newEnginePlan(s)) ?? null;
+      this.enginePlans.set(key, p);
+    }
+    return p ?? undefined;
+  }
+
+  private newEnginePlan(s: ConvShape): ConvPlan | undefined {
+    const { main, tuner, choices } = this.engines!;
+    const family = algorithmKey(s);
+    let choice = choices.get(family);
+    if (!choice) {
+      choice = this.costs.time('cuDNN timing trials', () => fastestConfiguration(tuner, this.driver, s, this.workspaceBytes));
+      if (choice) choices.set(family, choice);
+    }
+    const graph = main.graph(s, false, false);
+    const config = choice && main.choiceConfig(graph, choice);
+    const chosen = config && main.plan(config);
+    if (chosen && chosen.workspaceBytes <= this.workspaceBytes) return chosen;
+    if (chosen) main.release(chosen);
+    // the family's configuration does not take this shape: the heuristic's first that fits
+    for (const c of main.configs(graph, HEUR_A)) {
+      const p = main.plan(c);
+      if (p && p.workspaceBytes <= this.workspaceBytes) return p;
+      if (p) main.release(p);
+    }
+    return undefined;
   }
 
   private run(p: Plan, x: number, w: number, y: number, bias: number, residual: number): void {
@@ -168,10 +230,14 @@ export class Cudnn {
     if (residual) this.check('cudnnAddTensor', this.f.addTensor!(this.handle, this.one, p.y, residual, this.one, p.y, y));
   }
 
-  /** The algorithm chosen for a shape (for profiles). */
-  algorithm(s: ConvShape): number {
-    return this.plan(s).algo;
+  /** What runs a shape (for profiles): an engine plan, or the legacy algorithm. */
+  describe(s: ConvShape): string {
+    return this.engines && this.enginePlans.get(shapeKey(s)) ? 'engine plan' : `algo ${this.plan(s).algo}`;
   }
+}
+
+function shapeKey(s: ConvShape): string {
+  return Object.values(s).join(',');
 }
 
 /**

@@ -121,10 +121,11 @@ export abstract class CudaDevice {
   }
 
   /** `detail` names the op by its shape in profiles (built only when profiling). */
-  protected timed(name: string, f: () => void, detail?: () => string): void {
+  protected timed<R>(name: string, f: () => R, detail?: () => string): R {
     this.launches++;
-    f();
+    const r = f();
     this.profiler?.mark(detail ? `${name} ${detail()}` : name, this.capturing);
+    return r;
   }
 
   /**

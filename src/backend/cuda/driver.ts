@@ -68,7 +68,8 @@ export class Driver {
    */
   dependentLaunches = false;
   /** Whether a graph is being captured (what dependentLaunches applies to). */
-  private capturing = false;
+  /** Whether the main stream is being captured (capture() is running). */
+  capturing = false;
   /**
    * While capturing, when set: each kernel launched on the main stream whose arguments `wanted`
    * accepts, with its graph node (asking the driver for the node costs host time: only those).
@@ -333,7 +334,8 @@ export class Driver {
     this.synchronize(side);
   }
 
-  private sideStream(): unknown {
+  /** The second stream (made on first use): uploads outside the main stream's order, and timing trials while the main stream is captured. */
+  sideStream(): unknown {
     if (!this.side) {
       const s = [null];
       this.check('cuStreamCreate', this.f.cuStreamCreate!(s, 1)); // CU_STREAM_NON_BLOCKING: never waits for the legacy stream

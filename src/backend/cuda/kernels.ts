@@ -28,6 +28,7 @@ const VECTOR_KERNELS: Record<string, ArgKind[]> = {
   k_unary: ['ptr', 'ptr', 'i32', 'u64'],
   k_geglu: ['ptr', 'ptr', 'u64', 'u64'],
   k_add_per_channel: ['ptr', 'ptr', 'ptr', 'u64', 'u64', 'u64'],
+  k_bias_residual: ['ptr', 'ptr', 'ptr', 'u64', 'u64'],
   k_concat: ['ptr', 'ptr', 'ptr', 'u64', 'u64', 'u64'],
   k_slice_cols: ['ptr', 'ptr', 'u64', 'u64', 'u64', 'u64'],
   k_upsample2x: ['ptr', 'ptr', 'i32', 'i32', 'i32', 'u64'],

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FiseditError } from '../../io/errors.js';
+import { fiseditHome } from '../../util/home.js';
 import { bindFunctions, loadLibrary, type Library } from './libs.js';
 
 let nvrtc: Record<string, (...a: unknown[]) => number> | undefined;
@@ -25,7 +26,7 @@ function bind(): Record<string, (...a: unknown[]) => number> {
 }
 
 export function cubinCacheDir(): string {
-  return process.env.FISEDIT_CUBIN_CACHE ?? join(process.env.FISEDIT_HOME ?? join(process.env.HOME ?? '/tmp', '.cache', 'fisedit'), 'cubin');
+  return process.env.FISEDIT_CUBIN_CACHE ?? join(fiseditHome(), 'cubin');
 }
 
 /**

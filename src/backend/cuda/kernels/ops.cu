@@ -57,6 +57,18 @@ template <int W> __device__ void k_add_per_channel_t(const st* x, const st* v, s
   }
 }
 VECTOR_KERNEL(k_add_per_channel, (const st* x, const st* v, st* out, u64 per, u64 c, u64 n), (x, v, out, per, c, n))
+// y[e] += bias[channel(e)] (+ residual[e]), in place: a convolution's epilogue where the library ran
+// the convolution alone (cudnn.ts); either pointer may be null
+template <int W> __device__ void k_bias_residual_t(st* y, const st* bias, const st* residual, u64 c, u64 n) {
+  FOR_EACH_VEC(e, n) {
+    float a[W], b[W];
+    ldv<W>(y + e, a);
+    if (bias) { ldv<W>(bias + e % (u32)c, b); UNROLL a[k] += b[k]; }
+    if (residual) { ldv<W>(residual + e, b); UNROLL a[k] += b[k]; }
+    svv<W>(y + e, a);
+  }
+}
+VECTOR_KERNEL(k_bias_residual, (st* y, const st* bias, const st* residual, u64 c, u64 n), (y, bias, residual, c, n))
 template <int W> __device__ void k_concat_t(const st* a, const st* b, st* out, u64 ca, u64 cb, u64 n) {
   FOR_EACH_VEC(e, n) {
     u32 r = e / (u32)(ca + cb), c = e % (u32)(ca + cb);
