@@ -1,9 +1,11 @@
-// Choosing a convolution's cuDNN engine configuration by timing: the first few configurations of the
-// heuristic's list, each run on the second stream against scratch buffers of its own (legal while the
-// main stream is being captured, which is when a U-Net's convolutions first meet a shape), the
-// fastest kept. The heuristic's first was 1.0-1.7x slower than the fastest of its first 12 for the
-// SD 2 U-Net's 3x3 convolutions on the H200 (bench/results/2026-12-01-conv-engines*.json). Choices
-// are remembered on disk per GPU and cuDNN version, so a machine pays the trials once.
+// Choosing how a convolution runs by timing: the legacy API's fused call (bias and residual in its
+// epilogue) against the first few engine configurations of the backend API's heuristic followed by
+// our epilogue kernel, each run on the second stream against scratch buffers of its own (legal while
+// the main stream is being captured, which is when a U-Net's convolutions first meet a shape); the
+// fastest is kept. The heuristic's first was 1.0-1.7x slower than the fastest of its first 12 for the
+// SD 2 U-Net's 3x3 convolutions on the H200 (bench/results/2026-12-01-conv-engines*.json), but a
+// separate epilogue costs a pass over the output. Choices are remembered on disk per GPU and cuDNN
+// version, so a machine pays the trials once.
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fiseditHome } from '../../util/home.js';
@@ -16,11 +18,24 @@ const CANDIDATES = 12;
 /** Runs timed per configuration, after one that loads its kernels; the least of two rounds counts. */
 const RUNS = 2, ROUNDS = 2;
 
-/** Choices by family of shapes (cudnn.ts algorithmKey), for one GPU and cuDNN version, kept in a JSON file. */
+/** An engine configuration, or the legacy API. */
+export type ConvChoice = EngineChoice | 'legacy';
+
+/** A convolution's trial runs on the second stream, against scratch pointers. */
+export interface ConvTrial {
+  /** The legacy API's call (bias and residual fused; 0 where absent), with a workspace of the given bytes. */
+  legacy(x: number, w: number, y: number, bias: number, residual: number, workspace: number): void;
+  /** y += bias (+ residual), after an engine's convolution. */
+  epilogue(y: number, bias: number, residual: number): void;
+  bias: boolean;
+  residual: boolean;
+}
+
+/** Choices by family of shapes (cudnn.ts choiceKey), for one GPU and cuDNN version, kept in a JSON file. */
 export class ChoiceStore {
   private readonly file: string;
   private readonly machine: string;
-  private readonly choices: Map<string, EngineChoice>;
+  private readonly choices: Map<string, ConvChoice>;
 
   constructor(gpu: string, cudnnVersion: number) {
     this.file = process.env.FISEDIT_CUDNN_CHOICES ?? join(fiseditHome(), 'cudnn-choices.json');
@@ -28,7 +43,7 @@ export class ChoiceStore {
     this.choices = new Map(Object.entries(this.read()[this.machine] ?? {}));
   }
 
-  private read(): Record<string, Record<string, EngineChoice>> {
+  private read(): Record<string, Record<string, ConvChoice>> {
     try {
       return existsSync(this.file) ? JSON.parse(readFileSync(this.file, 'utf8')) : {};
     } catch {
@@ -36,12 +51,12 @@ export class ChoiceStore {
     }
   }
 
-  get(family: string): EngineChoice | undefined {
+  get(family: string): ConvChoice | undefined {
     return this.choices.get(family);
   }
 
   /** Remembers a choice, in this process and on disk (merged with what other processes wrote meanwhile). */
-  set(family: string, c: EngineChoice): void {
+  set(family: string, c: ConvChoice): void {
     this.choices.set(family, c);
     try {
       const all = this.read();
@@ -57,12 +72,12 @@ export class ChoiceStore {
 }
 
 /**
- * The fastest of the heuristic's first configurations for a plain convolution of shape `s` (fp16,
- * NHWC), by timing on the tuner's stream (the driver's second stream), or undefined when none runs
- * within `workspaceBytes`. Scratch memory is the tuner's own, so nothing queued or captured on the
- * main stream is touched.
+ * The fastest way to run a convolution of shape `s` (fp16, NHWC) with the trial's bias and residual:
+ * the legacy call, or one of the heuristic's first configurations plus the epilogue, by timing on the
+ * tuner's stream (the driver's second stream). Scratch memory is the trial's own, so nothing queued or
+ * captured on the main stream is touched.
  */
-export function fastestConfiguration(tuner: CudnnEngines, driver: Driver, s: ConvShape, workspaceBytes: number): EngineChoice | undefined {
+export function fastestConvolution(tuner: CudnnEngines, driver: Driver, s: ConvShape, workspaceBytes: number, trial: ConvTrial): ConvChoice {
   const configs = tuner.configs(tuner.graph(s, false, false), HEUR_A);
   const plans = configs.slice(0, CANDIDATES).flatMap((config, rank) => {
     const p = tuner.plan(config, rank);
@@ -70,45 +85,49 @@ export function fastestConfiguration(tuner: CudnnEngines, driver: Driver, s: Con
     if (p) tuner.release(p);
     return [];
   });
-  const done = () => {
-    plans.forEach(({ p }) => tuner.release(p));
-    configs.forEach((c) => tuner.forget(c));
-  };
-  if (plans.length < 2) {
-    const only = plans[0] && tuner.choice(plans[0].config);
-    done();
-    return only;
-  }
   const align = (b: number) => Math.ceil(b / 256) * 256;
-  const xBytes = align(s.n * s.h * s.w * s.ci * 2), wBytes = align(s.co * s.ci * s.kh * s.kw * 2), yBytes = align(s.n * s.ho * s.wo * s.co * 2);
-  const scratch = driver.alloc(xBytes + wBytes + yBytes + Math.max(...plans.map(({ p }) => p.workspaceBytes)));
+  const sizes = [s.n * s.h * s.w * s.ci, s.co * s.ci * s.kh * s.kw, s.n * s.ho * s.wo * s.co, trial.bias ? s.co : 0, trial.residual ? s.n * s.ho * s.wo * s.co : 0].map((n) => align(n * 2));
+  const offsets = sizes.map((_, i) => sizes.slice(0, i).reduce((a, b) => a + b, 0));
+  const scratch = driver.alloc(offsets[4]! + sizes[4]! + workspaceBytes);
+  const [x, w, y, bias, residual] = offsets.map((o, i) => (sizes[i] ? scratch + o : 0)) as [number, number, number, number, number];
+  const workspace = scratch + offsets[4]! + sizes[4]!;
   const side = driver.sideStream();
   const start = driver.event(), end = driver.event();
+  /** Milliseconds a run of f takes (one run first, which loads its kernels; the least of ROUNDS). */
+  const time = (f: () => void) => {
+    f();
+    let ms = Infinity;
+    for (let r = 0; r < ROUNDS; r++) {
+      driver.record(start, false, side);
+      for (let i = 0; i < RUNS; i++) f();
+      driver.record(end, false, side);
+      driver.synchronize(side);
+      ms = Math.min(ms, driver.elapsed(start, end) / RUNS);
+    }
+    return ms;
+  };
+  const epilogue = trial.bias || trial.residual;
   try {
-    let best: { ms: number; config: bigint } | undefined;
+    let best: { ms: number; config?: bigint } = { ms: time(() => trial.legacy(x, w, y, bias, residual, workspace)) };
     for (const { p, config } of plans) {
-      const pack = tuner.pack(scratch + xBytes + wBytes + yBytes, scratch, scratch + xBytes, scratch + xBytes + wBytes);
+      const pack = tuner.pack(workspace, x, w, y);
       try {
-        tuner.run(p, pack);
-        let ms = Infinity;
-        for (let r = 0; r < ROUNDS; r++) {
-          driver.record(start, false, side);
-          for (let i = 0; i < RUNS; i++) tuner.run(p, pack);
-          driver.record(end, false, side);
-          driver.synchronize(side);
-          ms = Math.min(ms, driver.elapsed(start, end) / RUNS);
-        }
-        if (!best || ms < best.ms) best = { ms, config };
+        const ms = time(() => {
+          tuner.run(p, pack);
+          if (epilogue) trial.epilogue(y, bias, residual);
+        });
+        if (ms < best.ms) best = { ms, config };
       } finally {
         tuner.dropPack(pack);
       }
     }
-    return best && tuner.choice(best.config);
+    return best.config === undefined ? 'legacy' : tuner.choice(best.config);
   } finally {
     driver.synchronize(side);
     driver.free(scratch);
     driver.destroyEvent(start);
     driver.destroyEvent(end);
-    done();
+    plans.forEach(({ p }) => tuner.release(p));
+    configs.forEach((c) => tuner.forget(c));
   }
 }

@@ -130,7 +130,8 @@ export class CudaBackend extends CudaDevice implements Backend {
     // held by the backend: the pool releases a buffer when its object is collected
     this.workspaces = [this.pool.alloc(LT_WORKSPACE_BYTES), this.pool.alloc(CUDNN_WORKSPACE_BYTES)];
     this.lt = new CublasLt(this.math, this.workspaces[0]!.ptr, LT_WORKSPACE_BYTES, this.driver.stream, this.hostCosts);
-    this.dnn = new Cudnn(this.math, this.driver, this.workspaces[1]!.ptr, CUDNN_WORKSPACE_BYTES, this.hostCosts, o.cudnnEngines ?? true);
+    this.dnn = new Cudnn(this.math, this.driver, this.workspaces[1]!.ptr, CUDNN_WORKSPACE_BYTES, this.hostCosts,
+      (stream, y, bias, residual, c, n) => this.runVector('k_bias_residual', n, [y, bias, residual, c, n], [c], { stream }), o.cudnnEngines ?? true);
     this.driver.allowSharedMemory(this.fns.get('k_softmax_rows'), 'k_softmax_rows', SOFTMAX_SHARED_BYTES);
     for (const k of ['k_group_partial', 'k_group_partial_v']) this.driver.allowSharedMemory(this.fns.get(k), k, GROUP_PARTIAL_SHARED_BYTES);
     if (half) {
@@ -184,7 +185,7 @@ export class CudaBackend extends CudaDevice implements Backend {
       if (!rows) return y;
       const bias = b ? this.readable(b) : 0, res = residual ? this.readable(residual) : 0;
       const added = this.timed('cudnn conv', () => this.dnn.forward(shape, this.readable(x), this.readable(w), this.p(y), bias, res), () => `${kh}x${kw}/${s} ${h}x${wd}x${ci}->${co} ${this.dnn.describe(shape)}${residual ? ' +residual' : ''}`);
-      if (!added) this.runVector('k_bias_residual', y.size, [this.p(y), bias, res, co, y.size], [co]);
+      if (!added) this.runVector('k_bias_residual', y.size, [this.p(y), bias, res, co, y.size], [co]); // the engine's epilogue
       return y;
     }
     // cuDNN pads symmetrically: the asymmetric case (the VAE encoder's downsampling) is always im2col + GEMM

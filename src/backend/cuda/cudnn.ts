@@ -9,8 +9,8 @@
 // algorithm allows it (implicit precomputed GEMM), else added by cudnnAddTensor. fp16 data accumulates
 // in float.
 import { FiseditError } from '../../io/errors.js';
-import { ChoiceStore, fastestConfiguration } from './conv-tuning.js';
-import { CudnnEngines, HEUR_A, type ConvPlan } from './cudnn-engines.js';
+import { ChoiceStore, fastestConvolution } from './conv-tuning.js';
+import { CudnnEngines, type ConvPlan } from './cudnn-engines.js';
 import type { Driver } from './driver.js';
 import type { HostCosts } from './host-costs.js';
 import { bindFunctions, loadLibrary } from './libs.js';
@@ -62,8 +62,8 @@ export class Cudnn {
   private readonly mathType: number;
   private readonly one = new Float32Array([1]);
   private readonly zero = new Float32Array([0]);
-  /** fp16: the backend API on the main stream, and a second handle on the driver's second stream for timing trials. */
-  private readonly engines: { main: CudnnEngines; tuner: CudnnEngines; choices: ChoiceStore } | undefined;
+  /** fp16: the backend API on the main stream; for timing trials, it and a legacy handle on the driver's second stream. */
+  private readonly engines: { main: CudnnEngines; tuner: CudnnEngines; legacy: unknown; choices: ChoiceStore } | undefined;
   /** Whether fp16 convolutions run the engine configurations timed fastest (else the legacy API). */
   get timedEngines(): boolean {
     return this.engines !== undefined;
@@ -71,7 +71,12 @@ export class Cudnn {
   /** Engine plans by shape (null: the backend API built none, the legacy API runs it). */
   private readonly enginePlans = new Map<string, ConvPlan | null>();
 
-  constructor(precision: Precision, private readonly driver: Driver, private readonly workspace: number, private readonly workspaceBytes: number, private readonly costs: HostCosts, engines = true) {
+  /**
+   * `epilogue` queues y += bias (+ residual) on a stream (0 pointers absent): what follows an engine's
+   * convolution in a timing trial. `engines` (fp16): time engine configurations against the legacy call.
+   */
+  constructor(precision: Precision, private readonly driver: Driver, private readonly workspace: number, private readonly workspaceBytes: number, private readonly costs: HostCosts,
+              private readonly epilogue: (stream: unknown, y: number, bias: number, residual: number, channels: number, elements: number) => void, engines = true) {
     const stream = driver.stream;
     const lib = loadLibrary('cuDNN (libcudnn)', ['libcudnn.so.9', 'libcudnn.so']);
     const decl: Record<string, string> = {
@@ -108,7 +113,10 @@ export class Cudnn {
     this.check('cudnnSetActivationDescriptor', this.f.activationSet!(this.activation, ACTIVATION_IDENTITY, 0, 0));
     if (precision === 'fp16' && engines) {
       const main = new CudnnEngines(stream);
-      this.engines = { main, tuner: new CudnnEngines(driver.sideStream()), choices: new ChoiceStore(driver.name, main.version()) };
+      const legacy = [null];
+      this.check('cudnnCreate', this.f.create!(legacy));
+      this.check('cudnnSetStream', this.f.setStream!(legacy[0], driver.sideStream()));
+      this.engines = { main, tuner: new CudnnEngines(driver.sideStream()), legacy: legacy[0], choices: new ChoiceStore(driver.name, main.version()) };
     }
   }
 
@@ -172,7 +180,7 @@ export class Cudnn {
    * false when the caller must add them (an engine plan computed the convolution alone).
    */
   forward(s: ConvShape, x: number, w: number, y: number, bias: number, residual = 0): boolean {
-    const e = this.engines && this.enginePlan(s);
+    const e = this.engines && this.enginePlan(s, bias !== 0, residual !== 0);
     if (e) {
       this.engines!.main.execute(e, this.workspace, x, w, y);
       return !bias && !residual;
@@ -186,48 +194,51 @@ export class Cudnn {
     return true;
   }
 
-  /** The engine plan of a shape: its family's configuration (timed the first time a family is met), else the heuristic's first that fits. */
-  private enginePlan(s: ConvShape): ConvPlan | undefined {
-    const key = shapeKey(s);
+  /** The engine plan of a shape (with that epilogue), where its family's trials chose an engine configuration that takes it. */
+  private enginePlan(s: ConvShape, bias: boolean, residual: boolean): ConvPlan | undefined {
+    const key = `${shapeKey(s)} ${bias} ${residual}`;
     let p = this.enginePlans.get(key);
     if (p === undefined) {
-      p = this.costs.time('cuDNN engine plan', () => this.newEnginePlan(s)) ?? null;
+      p = this.costs.time('cuDNN engine plan', () => this.newEnginePlan(s, bias, residual)) ?? null;
       this.enginePlans.set(key, p);
     }
     return p ?? undefined;
   }
 
-  private newEnginePlan(s: ConvShape): ConvPlan | undefined {
-    const { main, tuner, choices } = this.engines!;
-    const family = algorithmKey(s);
+  private newEnginePlan(s: ConvShape, bias: boolean, residual: boolean): ConvPlan | undefined {
+    const { main, tuner, legacy, choices } = this.engines!;
+    const family = `${algorithmKey(s)}${bias ? ' +bias' : ''}${residual ? ' +residual' : ''}`;
     let choice = choices.get(family);
     if (!choice) {
-      choice = this.costs.time('cuDNN timing trials', () => fastestConfiguration(tuner, this.driver, s, this.workspaceBytes));
-      if (choice) choices.set(family, choice);
+      const elements = s.n * s.ho * s.wo * s.co, side = this.driver.sideStream(), legacyPlan = this.plan(s);
+      choice = this.costs.time('cuDNN timing trials', () => fastestConvolution(tuner, this.driver, s, this.workspaceBytes, {
+        legacy: (x, w, y, b, r, workspace) => this.run(legacyPlan, x, w, y, b, r, legacy, workspace),
+        epilogue: (y, b, r) => this.epilogue(side, y, b, r, s.co, elements),
+        bias, residual,
+      }));
+      choices.set(family, choice);
     }
-    const graph = main.graph(s, false, false);
-    const config = choice && main.choiceConfig(graph, choice);
-    const chosen = config && main.plan(config);
-    if (chosen && chosen.workspaceBytes <= this.workspaceBytes) return chosen;
-    if (chosen) main.release(chosen);
-    // the family's configuration does not take this shape: the heuristic's first that fits
-    for (const c of main.configs(graph, HEUR_A)) {
-      const p = main.plan(c);
-      if (p && p.workspaceBytes <= this.workspaceBytes) return p;
-      if (p) main.release(p);
-    }
+    if (choice === 'legacy') return undefined;
+    // the family's configuration, if it takes this shape (else the legacy call, as before the trials)
+    const config = main.choiceConfig(main.graph(s, false, false), choice);
+    const p = config && main.plan(config);
+    if (p && p.workspaceBytes <= this.workspaceBytes) return p; // (its configuration lives as long as it)
+    if (p) main.release(p);
+    if (config) main.forget(config);
     return undefined;
   }
 
-  private run(p: Plan, x: number, w: number, y: number, bias: number, residual: number): void {
+  /** The legacy call, on `handle`'s stream with `workspace` (a timing trial's are its own). */
+  private run(p: Plan, x: number, w: number, y: number, bias: number, residual: number, handle = this.handle, workspace = this.workspace): void {
+    const ws = this.workspaceBytes;
     // the fused call (y = conv + alpha2 z + bias) takes an identity activation only with implicit precomputed GEMM
     if (bias && p.algo === IMPLICIT_PRECOMP_GEMM) {
-      this.check('cudnnConvolutionBiasActivationForward', this.f.forwardBias!(this.handle, this.one, p.x, x, p.w, w, p.conv, p.algo, this.workspace, this.workspaceBytes, residual ? this.one : this.zero, p.y, residual || y, p.bias, bias, this.activation, p.y, y));
+      this.check('cudnnConvolutionBiasActivationForward', this.f.forwardBias!(handle, this.one, p.x, x, p.w, w, p.conv, p.algo, workspace, ws, residual ? this.one : this.zero, p.y, residual || y, p.bias, bias, this.activation, p.y, y));
       return;
     }
-    this.check('cudnnConvolutionForward', this.f.forward!(this.handle, this.one, p.x, x, p.w, w, p.conv, p.algo, this.workspace, this.workspaceBytes, this.zero, p.y, y));
-    if (bias) this.check('cudnnAddTensor', this.f.addTensor!(this.handle, this.one, p.bias, bias, this.one, p.y, y));
-    if (residual) this.check('cudnnAddTensor', this.f.addTensor!(this.handle, this.one, p.y, residual, this.one, p.y, y));
+    this.check('cudnnConvolutionForward', this.f.forward!(handle, this.one, p.x, x, p.w, w, p.conv, p.algo, workspace, ws, this.zero, p.y, y));
+    if (bias) this.check('cudnnAddTensor', this.f.addTensor!(handle, this.one, p.bias, bias, this.one, p.y, y));
+    if (residual) this.check('cudnnAddTensor', this.f.addTensor!(handle, this.one, p.y, residual, this.one, p.y, y));
   }
 
   /** What runs a shape (for profiles): an engine plan, or the legacy algorithm. */

@@ -68,10 +68,13 @@ export abstract class CudaDevice {
     for (const name of Object.keys(kernels)) this.fns.set(name, this.driver.getFunction(module, name));
   }
 
-  protected run(name: string, n: number, args: number[], block = 256, grid?: number, sharedBytes = 0, gridY = 1, detail?: () => string): void {
+  /** `stream`: another than the main stream (a timing trial's), where the launch is neither counted nor profiled. */
+  protected run(name: string, n: number, args: number[], block = 256, grid?: number, sharedBytes = 0, gridY = 1, detail?: () => string, stream?: unknown): void {
     const g = grid ?? Math.min(Math.ceil(n / block), 1 << 20);
     if (g === 0 || gridY === 0) return; // nothing to compute (e.g. no active tokens)
-    this.timed(name, () => this.driver.launch(this.fns.get(name), name, g, block, KERNELS[name]!, args, sharedBytes, gridY), detail);
+    const launch = () => this.driver.launch(this.fns.get(name), name, g, block, KERNELS[name]!, args, sharedBytes, gridY, stream);
+    if (stream) launch();
+    else this.timed(name, launch, detail);
   }
 
   /** Kernel and GEMM launches since the backend was made. */
@@ -113,11 +116,11 @@ export abstract class CudaDevice {
    * a thread and 1.8 batched, but a 512 px U-Net's (about one wave each) 0.44 against 0.50
    * (bench/results/2026-11-30-vec-batch-trial.log).
    */
-  protected runVector(name: string, n: number, args: number[], widths: readonly number[], { detail, batch = 1 }: { detail?: () => string; batch?: number } = {}): void {
+  protected runVector(name: string, n: number, args: number[], widths: readonly number[], { detail, batch = 1, stream }: { detail?: () => string; batch?: number; stream?: unknown } = {}): void {
     const wide = this.vectorFits(name, args, [n, ...widths]);
     const vectors = wide ? n / this.vectorWidth : n;
     const per = vectors / 256 >= BATCH_MIN_WAVES * BLOCKS_PER_SM * this.driver.multiprocessors ? batch : 1;
-    this.run(wide ? `${name}_v` : name, Math.ceil(vectors / per), args, 256, undefined, 0, 1, detail);
+    this.run(wide ? `${name}_v` : name, Math.ceil(vectors / per), args, 256, undefined, 0, 1, detail, stream);
   }
 
   /** `detail` names the op by its shape in profiles (built only when profiling). */
