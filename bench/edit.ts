@@ -6,6 +6,7 @@
 import { totalmem } from 'node:os';
 import { join } from 'node:path';
 import { CudaBackend, type ConvolutionMode } from '../src/backend/cuda/cuda.js';
+import type { CudnnEngineMode } from '../src/backend/cuda/cudnn.js';
 import type { Precision } from '../src/backend/cuda/precision.js';
 import { UNetMacCounter } from '../src/edit/macs.js';
 import { maskFraction, resampleMask } from '../src/edit/mask.js';
@@ -40,8 +41,8 @@ const math = (process.env.BENCH_MATH ?? 'fp16') as Precision;
 const convolution = (process.env.BENCH_CONV ?? 'auto') as ConvolutionMode;
 /** GroupNorm statistics of sparse steps: 'exact' (the default: of the mixed map) or 'cached' (the base's, as the paper). */
 const norm = (process.env.BENCH_NORM ?? 'exact') as NormMode;
-/** BENCH_DEPENDENT_LAUNCHES=off: plain launches (kernels/launch.cuh), for an A/B; BENCH_TILE_CONV=fused: tile convolutions by k_tile_conv; BENCH_CUDNN_ENGINES=off: the legacy cuDNN API. */
-const gpu = new CudaBackend({ math, convolution, dependentLaunches: process.env.BENCH_DEPENDENT_LAUNCHES !== 'off', tileConvolution: process.env.BENCH_TILE_CONV === 'fused' ? 'fused' : 'library', cudnnEngines: process.env.BENCH_CUDNN_ENGINES !== 'off' });
+/** BENCH_DEPENDENT_LAUNCHES=off: plain launches (kernels/launch.cuh), for an A/B; BENCH_TILE_CONV=fused: tile convolutions by k_tile_conv; BENCH_CUDNN_ENGINES=timed|heuristic|off (CudaOptions.cudnnEngines). */
+const gpu = new CudaBackend({ math, convolution, dependentLaunches: process.env.BENCH_DEPENDENT_LAUNCHES !== 'off', tileConvolution: process.env.BENCH_TILE_CONV === 'fused' ? 'fused' : 'library', cudnnEngines: (process.env.BENCH_CUDNN_ENGINES ?? 'timed') as CudnnEngineMode });
 const sd = randomSd2(gpu);
 const unetConfig = sd.unet.config;
 const weightBytes = gpu.pool.inUse; // the models' weights (and workspaces)

@@ -4,6 +4,7 @@
 // steps (text encoder + U-Net + VAE decode). GPU machine only. Writes JSON to $OUT (or bench/results/).
 import { join } from 'node:path';
 import { CudaBackend, type ConvolutionMode } from '../src/backend/cuda/cuda.js';
+import type { CudnnEngineMode } from '../src/backend/cuda/cudnn.js';
 import type { Precision } from '../src/backend/cuda/precision.js';
 import { UNetMacCounter } from '../src/edit/macs.js';
 import { Config } from '../src/io/config.js';
@@ -24,8 +25,8 @@ const wgmmaAttention = process.env.BENCH_WGMMA !== '0';
 const flashRows = (process.env.BENCH_FLASH_ROWS ?? 'auto').split(',').map((r) => (r === 'auto' ? r : Number(r))) as (16 | 32 | 'auto')[];
 /** Programmatic dependent launches in graphs (kernels/launch.cuh): 'on', 'off' or both ('on,off') for an A/B in one run. */
 const dependentLaunchModes = (process.env.BENCH_DEPENDENT_LAUNCHES ?? 'on').split(',') as ('on' | 'off')[];
-/** fp16 convolutions by the engine configurations timed fastest ('on', cudnn.ts) or the legacy API ('off'); 'on,off' for an A/B in one run. */
-const engineModes = (process.env.BENCH_CUDNN_ENGINES ?? 'on').split(',') as ('on' | 'off')[];
+/** CudaOptions.cudnnEngines: 'timed', 'heuristic', 'off', or several ('timed,off') for an A/B in one run. */
+const engineModes = (process.env.BENCH_CUDNN_ENGINES ?? 'timed').split(',') as CudnnEngineMode[];
 const counter = new UNetMacCounter(unetConfig);
 const results: Record<string, unknown>[] = [];
 
@@ -38,7 +39,7 @@ function time<T>(gpu: CudaBackend, f: () => T): [T, number] {
 }
 
 for (const math of maths) for (const convolution of convolutions) for (const flashRowsPerWarp of flashRows) for (const dependentLaunches of dependentLaunchModes) for (const engines of engineModes) {
-  const gpu = new CudaBackend({ math, flashAttention, convolution, flashRowsPerWarp, wgmmaAttention, dependentLaunches: dependentLaunches !== 'off', cudnnEngines: engines !== 'off' });
+  const gpu = new CudaBackend({ math, flashAttention, convolution, flashRowsPerWarp, wgmmaAttention, dependentLaunches: dependentLaunches !== 'off', cudnnEngines: engines });
   const [unet, loadMs] = time(gpu, () => new UNet2DConditionModel(new Params(gpu, RANDOM_WEIGHTS), unetConfig));
   console.log(`${gpu.description}: U-Net weights generated and uploaded in ${(loadMs / 1000).toFixed(1)} s`);
   for (const px of sizes) {

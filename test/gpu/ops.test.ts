@@ -48,14 +48,14 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
     }
   });
 
-  it('conv2d: 3x3, 1x1, stride 2, asymmetric padding, + residual; by im2col + GEMM and by cuDNN', () => {
-    const dnn = new CudaBackend({ math, convolution: 'cudnn' });
-    const viaDnn = (x: Tensor, w: Float32Array, shape: [number, number, number, number], b: Tensor, opts: Conv2dOptions, r?: Tensor) => {
+  it('conv2d: 3x3, 1x1, stride 2, asymmetric padding, + residual; by im2col + GEMM and by cuDNN (engines timed, the heuristic\'s first engine + our epilogue, the legacy call)', () => {
+    const dnns = (['timed', 'heuristic', 'off'] as const).map((cudnnEngines) => new CudaBackend({ math, convolution: 'cudnn', cudnnEngines }));
+    const viaDnn = (x: Tensor, w: Float32Array, shape: [number, number, number, number], b: Tensor, opts: Conv2dOptions, r?: Tensor) => dnns.map((dnn) => {
       const [x2, b2, r2] = [x, b, r].map((t) => t && dnn.fromHost(gpu.toHost(t), t.shape));
       const y = dnn.conv2d(x2!, dnn.convWeight(w, shape), b2, opts, r2);
       return gpu.fromHost(dnn.toHost(y), y.shape); // each backend has its own stream
-    };
-    for (const [h, w, ci, co, k, s, p] of [[9, 11, 5, 6, 3, 1, 1], [8, 8, 3, 4, 3, 2, 1], [7, 5, 4, 3, 1, 1, 0], [16, 16, 8, 8, 3, 2, [0, 1, 0, 1]], [12, 10, 32, 64, 3, 1, 1]] as const) {
+    });
+    for (const [h, w, ci, co, k, s, p] of [[9, 11, 5, 6, 3, 1, 1], [8, 8, 3, 4, 3, 2, 1], [7, 5, 4, 3, 1, 1, 0], [16, 16, 8, 8, 3, 2, [0, 1, 0, 1]], [12, 10, 32, 64, 3, 1, 1], [24, 24, 64, 128, 3, 1, 1], [20, 20, 128, 64, 3, 2, 1]] as const) {
       const [xc, xg] = pair([2, h, w, ci]);
       const shape: [number, number, number, number] = [co, ci, k, k];
       const wd = rnd.normal(co * ci * k * k).map((v) => v * 0.2);
@@ -64,11 +64,11 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
       const what = `conv ${JSON.stringify([h, w, ci, co, k, s, p])}`;
       const want = cpu.conv2d(xc, cpu.convWeight(wd, shape), bc, opts);
       close(what, want, gpu.conv2d(xg, gpu.convWeight(wd, shape), bg, opts));
-      close(`${what} cuDNN`, want, viaDnn(xg, wd, shape, bg, opts));
+      viaDnn(xg, wd, shape, bg, opts).forEach((y, i) => close(`${what} cuDNN ${dnns[i]!.description}`, want, y));
       const [rc, rg] = pair(want.shape as number[]);
       const wantSum = cpu.conv2d(xc, cpu.convWeight(wd, shape), bc, opts, rc);
       close(`${what} + residual`, wantSum, gpu.conv2d(xg, gpu.convWeight(wd, shape), bg, opts, rg));
-      close(`${what} + residual, cuDNN`, wantSum, viaDnn(xg, wd, shape, bg, opts, rg));
+      viaDnn(xg, wd, shape, bg, opts, rg).forEach((y, i) => close(`${what} + residual, cuDNN ${dnns[i]!.description}`, wantSum, y));
     }
   });
 

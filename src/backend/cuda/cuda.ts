@@ -8,7 +8,7 @@ import { Tensor, sameShape, shapeString } from '../../tensor/tensor.js';
 import { FiseditError } from '../../io/errors.js';
 import { Cublas, OP_N, OP_T } from './cublas.js';
 import { CublasLt } from './cublaslt.js';
-import { Cudnn } from './cudnn.js';
+import { Cudnn, type CudnnEngineMode } from './cudnn.js';
 import { HostCosts } from './host-costs.js';
 import type { Precision } from './precision.js';
 import { CudaDevice, type T } from './device.js';
@@ -78,11 +78,12 @@ export interface CudaOptions {
    */
   tileConvolution?: 'fused' | 'library';
   /**
-   * fp16: cuDNN convolutions by the backend API, each family of shapes running the engine
-   * configuration timed fastest on this machine (default true; cudnn.ts, conv-tuning.ts), or (false)
-   * by the legacy API's implicit-precomputed GEMM with bias and residual fused.
+   * fp16 cuDNN convolutions: 'timed' (default): each family of shapes runs what measured fastest on
+   * this machine, the legacy call or an engine configuration of the backend API plus our epilogue
+   * (cudnn.ts, conv-tuning.ts); 'heuristic': the backend API's first configuration, no trials; 'off':
+   * the legacy API's implicit-precomputed GEMM with bias and residual fused.
    */
-  cudnnEngines?: boolean;
+  cudnnEngines?: CudnnEngineMode;
 }
 
 export class CudaBackend extends CudaDevice implements Backend {
@@ -131,7 +132,7 @@ export class CudaBackend extends CudaDevice implements Backend {
     this.workspaces = [this.pool.alloc(LT_WORKSPACE_BYTES), this.pool.alloc(CUDNN_WORKSPACE_BYTES)];
     this.lt = new CublasLt(this.math, this.workspaces[0]!.ptr, LT_WORKSPACE_BYTES, this.driver.stream, this.hostCosts);
     this.dnn = new Cudnn(this.math, this.driver, this.workspaces[1]!.ptr, CUDNN_WORKSPACE_BYTES, this.hostCosts,
-      (stream, y, bias, residual, c, n) => this.runVector('k_bias_residual', n, [y, bias, residual, c, n], [c], { stream }), o.cudnnEngines ?? true);
+      (stream, y, bias, residual, c, n) => this.runVector('k_bias_residual', n, [y, bias, residual, c, n], [c], { stream }), o.cudnnEngines ?? 'timed');
     this.driver.allowSharedMemory(this.fns.get('k_softmax_rows'), 'k_softmax_rows', SOFTMAX_SHARED_BYTES);
     for (const k of ['k_group_partial', 'k_group_partial_v']) this.driver.allowSharedMemory(this.fns.get(k), k, GROUP_PARTIAL_SHARED_BYTES);
     if (half) {
@@ -151,7 +152,7 @@ export class CudaBackend extends CudaDevice implements Backend {
 
   get description(): string {
     const storage = this.math === 'fp16' ? 'fp16 storage' + (this.flash ? `, flash attention${this.wgmma ? ' (wgmma at head dim 64)' : ''}` : '') : 'fp32 storage';
-    return `${this.driver.name} (${this.driver.computeCapability.join('.')}), ${this.math} GEMMs, ${storage}, ${{ cudnn: 'cuDNN', gemm: 'im2col + GEMM', auto: 'cuDNN in graphs and for large, im2col + GEMM for small eager' }[this.convolution]} convolutions${this.dnn.timedEngines ? ' (cuDNN engines timed per shape family)' : ''}${this.tileConvolution === 'fused' ? ', fused tile convolutions' : ''}${this.driver.dependentLaunches ? ', dependent launches' : ''}`;
+    return `${this.driver.name} (${this.driver.computeCapability.join('.')}), ${this.math} GEMMs, ${storage}, ${{ cudnn: 'cuDNN', gemm: 'im2col + GEMM', auto: 'cuDNN in graphs and for large, im2col + GEMM for small eager' }[this.convolution]} convolutions${this.dnn.engineMode === 'off' ? '' : ` (cuDNN engines: ${this.dnn.engineMode})`}${this.tileConvolution === 'fused' ? ', fused tile convolutions' : ''}${this.driver.dependentLaunches ? ', dependent launches' : ''}`;
   }
 
   linear(x: Tensor, w: Tensor, b?: Tensor, residual?: Tensor): Tensor {

@@ -10,7 +10,7 @@
 // in float.
 import { FiseditError } from '../../io/errors.js';
 import { ChoiceStore, fastestConvolution } from './conv-tuning.js';
-import { CudnnEngines, type ConvPlan } from './cudnn-engines.js';
+import { CudnnEngines, HEUR_A, type ConvPlan } from './cudnn-engines.js';
 import type { Driver } from './driver.js';
 import type { HostCosts } from './host-costs.js';
 import { bindFunctions, loadLibrary } from './libs.js';
@@ -28,6 +28,9 @@ const IMPLICIT_PRECOMP_GEMM = 1;
 /** sizeof(cudnnConvolutionFwdAlgoPerf_t): algo, status, time, memory (8-aligned), determinism, mathType, reserved[3]. */
 const PERF_BYTES = 48;
 const ALGOS = 8;
+
+/** CudaOptions.cudnnEngines. */
+export type CudnnEngineMode = 'timed' | 'heuristic' | 'off';
 
 export interface ConvShape {
   n: number; h: number; w: number; ci: number;
@@ -64,19 +67,18 @@ export class Cudnn {
   private readonly zero = new Float32Array([0]);
   /** fp16: the backend API on the main stream; for timing trials, it and a legacy handle on the driver's second stream. */
   private readonly engines: { main: CudnnEngines; tuner: CudnnEngines; legacy: unknown; choices: ChoiceStore } | undefined;
-  /** Whether fp16 convolutions run the engine configurations timed fastest (else the legacy API). */
-  get timedEngines(): boolean {
-    return this.engines !== undefined;
-  }
+  /** How fp16 convolutions choose between the backend API's engines and the legacy call ('off' in other precisions). */
+  readonly engineMode: CudnnEngineMode;
   /** Engine plans by shape (null: the backend API built none, the legacy API runs it). */
   private readonly enginePlans = new Map<string, ConvPlan | null>();
 
   /**
    * `epilogue` queues y += bias (+ residual) on a stream (0 pointers absent): what follows an engine's
-   * convolution in a timing trial. `engines` (fp16): time engine configurations against the legacy call.
+   * convolution in a timing trial. `mode` (fp16; CudaOptions.cudnnEngines): time engine configurations
+   * against the legacy call, take the backend API heuristic's first, or only the legacy call.
    */
   constructor(precision: Precision, private readonly driver: Driver, private readonly workspace: number, private readonly workspaceBytes: number, private readonly costs: HostCosts,
-              private readonly epilogue: (stream: unknown, y: number, bias: number, residual: number, channels: number, elements: number) => void, engines = true) {
+              private readonly epilogue: (stream: unknown, y: number, bias: number, residual: number, channels: number, elements: number) => void, mode: CudnnEngineMode = 'timed') {
     const stream = driver.stream;
     const lib = loadLibrary('cuDNN (libcudnn)', ['libcudnn.so.9', 'libcudnn.so']);
     const decl: Record<string, string> = {
@@ -111,7 +113,8 @@ export class Cudnn {
     this.check('cudnnCreateActivationDescriptor', this.f.activationCreate!(act));
     this.activation = act[0];
     this.check('cudnnSetActivationDescriptor', this.f.activationSet!(this.activation, ACTIVATION_IDENTITY, 0, 0));
-    if (precision === 'fp16' && engines) {
+    this.engineMode = precision === 'fp16' ? mode : 'off';
+    if (this.engineMode !== 'off') {
       const main = new CudnnEngines(stream);
       const legacy = [null];
       this.check('cudnnCreate', this.f.create!(legacy));
@@ -206,7 +209,19 @@ export class Cudnn {
   }
 
   private newEnginePlan(s: ConvShape, bias: boolean, residual: boolean): ConvPlan | undefined {
+    try {
+      return this.tryEnginePlan(s, bias, residual);
+    } catch (e) {
+      // the backend API cannot describe or run this shape (odd channel counts), or a trial ran out of
+      // memory: the legacy call serves, as before the engines
+      if (e instanceof FiseditError) return undefined;
+      throw e;
+    }
+  }
+
+  private tryEnginePlan(s: ConvShape, bias: boolean, residual: boolean): ConvPlan | undefined {
     const { main, tuner, legacy, choices } = this.engines!;
+    if (this.engineMode === 'heuristic') return this.firstPlan(main.graph(s, false, false));
     const family = `${algorithmKey(s)}${bias ? ' +bias' : ''}${residual ? ' +residual' : ''}`;
     let choice = choices.get(family);
     if (!choice) {
@@ -228,6 +243,21 @@ export class Cudnn {
     return undefined;
   }
 
+  /** The heuristic's first configuration that builds a plan within our workspace. */
+  private firstPlan(graph: bigint): ConvPlan | undefined {
+    const main = this.engines!.main;
+    let chosen: ConvPlan | undefined;
+    for (const c of main.configs(graph, HEUR_A)) {
+      const p = chosen ? undefined : main.plan(c);
+      if (p && p.workspaceBytes <= this.workspaceBytes) chosen = p; // (its configuration lives as long as it)
+      else {
+        if (p) main.release(p);
+        main.forget(c);
+      }
+    }
+    return chosen;
+  }
+
   /** The legacy call, on `handle`'s stream with `workspace` (a timing trial's are its own). */
   private run(p: Plan, x: number, w: number, y: number, bias: number, residual: number, handle = this.handle, workspace = this.workspace): void {
     const ws = this.workspaceBytes;
@@ -243,7 +273,7 @@ export class Cudnn {
 
   /** What runs a shape (for profiles): an engine plan, or the legacy algorithm. */
   describe(s: ConvShape): string {
-    return this.engines && this.enginePlans.get(shapeKey(s)) ? 'engine plan' : `algo ${this.plan(s).algo}`;
+    return this.engines && [...this.enginePlans].some(([k, p]) => p && k.startsWith(`${shapeKey(s)} `)) ? 'engine plan' : `algo ${this.plan(s).algo}`;
   }
 }
 
