@@ -54,10 +54,13 @@ describe('ChoiceStore', () => {
   });
 
   it('keeps a choice for the process where the file cannot be written', () => {
+    // its folder would be inside a plain file
+    const blocker = join(mkdtempSync(join(tmpdir(), 'fisedit-choices-')), 'a-file');
+    writeFileSync(blocker, '');
     withFile(() => {
       const s = new ChoiceStore('H200', 91400);
       s.set('x', engine);
       assert.deepEqual(s.get('x'), engine);
-    }, '/proc/fisedit-cannot-write/choices.json');
+    }, join(blocker, 'choices.json'));
   });
 });
