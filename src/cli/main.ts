@@ -48,7 +48,8 @@ Options for demo and generate:
   --out FILE             PNG to write (default: fisedit-demo.png / fisedit.png)
 ${DEVICE_HELP}
 
-Environment: FISEDIT_HOME (where the embedded model is built; default ~/.cache/fisedit),
+Environment: FISEDIT_HOME (where the embedded model is built, GPU kernels cached and cuDNN's measured
+choices kept; default ~/.cache/fisedit), FISEDIT_CUDNN_CHOICES (that choices file),
 FISEDIT_FIXTURES (the reference fixtures; default ../shared/fixtures beside the package).
 `;
 

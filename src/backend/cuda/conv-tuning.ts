@@ -78,6 +78,8 @@ export class ChoiceStore {
  * captured on the main stream is touched.
  */
 export function fastestConvolution(tuner: CudnnEngines, driver: Driver, s: ConvShape, workspaceBytes: number, trial: ConvTrial): ConvChoice {
+  // trials alone on the GPU, so queued work does not skew them (a captured stream runs nothing new)
+  if (!driver.capturing) driver.synchronize();
   const configs = tuner.configs(tuner.graph(s, false, false), HEUR_A);
   const plans = configs.slice(0, CANDIDATES).flatMap((config, rank) => {
     const p = tuner.plan(config, rank);
