@@ -96,58 +96,62 @@ export class CudnnEngines {
     return new BigUint64Array(d);
   }
 
+  /** A finalized descriptor of `type` with these attributes ([name, attribute type, elements]). */
+  private build(type: number, what: string, attributes: [number, number, ArrayBufferView][]): Desc {
+    const d = this.make(type);
+    for (const [name, t, elements] of attributes) this.set(d, name, t, elements);
+    this.finalize(d, what);
+    return d;
+  }
+
   /** An fp16 tensor of NCHW dimensions laid out NHWC (virtual: an intermediate of the graph). */
   private tensor(id: number, [n, c, h, w]: number[], virtual = false, type = DATA_HALF): Desc {
-    const t = this.make(TENSOR);
-    this.set(t, TENSOR_UNIQUE_ID, TYPE_INT64, new BigInt64Array([BigInt(id)]));
-    this.set(t, TENSOR_DATA_TYPE, TYPE_DATA_TYPE, new Int32Array([type]));
-    this.set(t, TENSOR_BYTE_ALIGNMENT, TYPE_INT64, new BigInt64Array([16n]));
-    this.set(t, TENSOR_DIMENSIONS, TYPE_INT64, new BigInt64Array([n!, c!, h!, w!].map(BigInt)));
-    this.set(t, TENSOR_STRIDES, TYPE_INT64, new BigInt64Array([h! * w! * c!, 1, w! * c!, c!].map(BigInt)));
-    if (virtual) this.set(t, TENSOR_IS_VIRTUAL, TYPE_BOOLEAN, new Uint8Array([1]));
-    this.finalize(t, 'tensor');
-    return t;
+    return this.build(TENSOR, 'tensor', [
+      [TENSOR_UNIQUE_ID, TYPE_INT64, i64(id)],
+      [TENSOR_DATA_TYPE, TYPE_DATA_TYPE, new Int32Array([type])],
+      [TENSOR_BYTE_ALIGNMENT, TYPE_INT64, i64(16)],
+      [TENSOR_DIMENSIONS, TYPE_INT64, i64(n!, c!, h!, w!)],
+      [TENSOR_STRIDES, TYPE_INT64, i64(h! * w! * c!, 1, w! * c!, c!)],
+      ...(virtual ? [[TENSOR_IS_VIRTUAL, TYPE_BOOLEAN, new Uint8Array([1])] as [number, number, ArrayBufferView]] : []),
+    ]);
   }
 
   /** a + b as a pointwise op (b broadcast where its dimensions are 1). */
   private add(a: Desc, b: Desc, y: Desc): Desc {
-    const pw = this.make(POINTWISE);
-    this.set(pw, POINTWISE_MODE, TYPE_POINTWISE_MODE, new Int32Array([POINTWISE_ADD]));
-    this.set(pw, POINTWISE_MATH_PREC, TYPE_DATA_TYPE, new Int32Array([DATA_FLOAT]));
-    this.finalize(pw, 'pointwise');
-    const op = this.make(OPERATION_POINTWISE);
-    this.set(op, OPERATION_POINTWISE_PW_DESCRIPTOR, TYPE_BACKEND_DESCRIPTOR, this.descs(pw));
-    this.set(op, OPERATION_POINTWISE_XDESC, TYPE_BACKEND_DESCRIPTOR, this.descs(a));
-    this.set(op, OPERATION_POINTWISE_BDESC, TYPE_BACKEND_DESCRIPTOR, this.descs(b));
-    this.set(op, OPERATION_POINTWISE_YDESC, TYPE_BACKEND_DESCRIPTOR, this.descs(y));
-    this.finalize(op, 'pointwise op');
-    return op;
+    const pw = this.build(POINTWISE, 'pointwise', [
+      [POINTWISE_MODE, TYPE_POINTWISE_MODE, new Int32Array([POINTWISE_ADD])],
+      [POINTWISE_MATH_PREC, TYPE_DATA_TYPE, new Int32Array([DATA_FLOAT])],
+    ]);
+    return this.build(OPERATION_POINTWISE, 'pointwise op', [
+      [OPERATION_POINTWISE_PW_DESCRIPTOR, TYPE_BACKEND_DESCRIPTOR, this.descs(pw)],
+      [OPERATION_POINTWISE_XDESC, TYPE_BACKEND_DESCRIPTOR, this.descs(a)],
+      [OPERATION_POINTWISE_BDESC, TYPE_BACKEND_DESCRIPTOR, this.descs(b)],
+      [OPERATION_POINTWISE_YDESC, TYPE_BACKEND_DESCRIPTOR, this.descs(y)],
+    ]);
   }
 
   /** The operation graph of y = conv(x, w) (+ bias per channel) (+ residual). */
   graph(s: ConvShape, bias: boolean, residual: boolean): Desc {
     const yDims = [s.n, s.co, s.ho, s.wo];
-    const x = this.tensor(X, [s.n, s.ci, s.h, s.w]), w = this.tensor(W, [s.co, s.ci, s.kh, s.kw]);
     const fused = bias || residual;
     const convOut = this.tensor(fused ? CONV_OUT : Y, yDims, fused, fused ? DATA_FLOAT : DATA_HALF);
-    const conv = this.make(CONVOLUTION);
-    this.set(conv, CONVOLUTION_COMP_TYPE, TYPE_DATA_TYPE, new Int32Array([DATA_FLOAT]));
-    this.set(conv, CONVOLUTION_CONV_MODE, TYPE_CONVOLUTION_MODE, new Int32Array([CROSS_CORRELATION]));
-    this.set(conv, CONVOLUTION_SPATIAL_DIMS, TYPE_INT64, new BigInt64Array([2n]));
-    this.set(conv, CONVOLUTION_DILATIONS, TYPE_INT64, new BigInt64Array([1n, 1n]));
-    this.set(conv, CONVOLUTION_FILTER_STRIDES, TYPE_INT64, new BigInt64Array([s.stride, s.stride].map(BigInt)));
-    this.set(conv, CONVOLUTION_PRE_PADDINGS, TYPE_INT64, new BigInt64Array([s.padH, s.padW].map(BigInt)));
-    this.set(conv, CONVOLUTION_POST_PADDINGS, TYPE_INT64, new BigInt64Array([s.padH, s.padW].map(BigInt)));
-    this.finalize(conv, 'convolution');
-    const op = this.make(OPERATION_CONVOLUTION_FORWARD);
-    this.set(op, CONV_FWD_X, TYPE_BACKEND_DESCRIPTOR, this.descs(x));
-    this.set(op, CONV_FWD_W, TYPE_BACKEND_DESCRIPTOR, this.descs(w));
-    this.set(op, CONV_FWD_Y, TYPE_BACKEND_DESCRIPTOR, this.descs(convOut));
-    this.set(op, CONV_FWD_CONV_DESC, TYPE_BACKEND_DESCRIPTOR, this.descs(conv));
-    this.set(op, CONV_FWD_ALPHA, TYPE_FLOAT, new Float32Array([1]));
-    this.set(op, CONV_FWD_BETA, TYPE_FLOAT, new Float32Array([0]));
-    this.finalize(op, 'convolution op');
-    const ops = [op];
+    const conv = this.build(CONVOLUTION, 'convolution', [
+      [CONVOLUTION_COMP_TYPE, TYPE_DATA_TYPE, new Int32Array([DATA_FLOAT])],
+      [CONVOLUTION_CONV_MODE, TYPE_CONVOLUTION_MODE, new Int32Array([CROSS_CORRELATION])],
+      [CONVOLUTION_SPATIAL_DIMS, TYPE_INT64, i64(2)],
+      [CONVOLUTION_DILATIONS, TYPE_INT64, i64(1, 1)],
+      [CONVOLUTION_FILTER_STRIDES, TYPE_INT64, i64(s.stride, s.stride)],
+      [CONVOLUTION_PRE_PADDINGS, TYPE_INT64, i64(s.padH, s.padW)],
+      [CONVOLUTION_POST_PADDINGS, TYPE_INT64, i64(s.padH, s.padW)],
+    ]);
+    const ops = [this.build(OPERATION_CONVOLUTION_FORWARD, 'convolution op', [
+      [CONV_FWD_X, TYPE_BACKEND_DESCRIPTOR, this.descs(this.tensor(X, [s.n, s.ci, s.h, s.w]))],
+      [CONV_FWD_W, TYPE_BACKEND_DESCRIPTOR, this.descs(this.tensor(W, [s.co, s.ci, s.kh, s.kw]))],
+      [CONV_FWD_Y, TYPE_BACKEND_DESCRIPTOR, this.descs(convOut)],
+      [CONV_FWD_CONV_DESC, TYPE_BACKEND_DESCRIPTOR, this.descs(conv)],
+      [CONV_FWD_ALPHA, TYPE_FLOAT, new Float32Array([1])],
+      [CONV_FWD_BETA, TYPE_FLOAT, new Float32Array([0])],
+    ])];
     let last = convOut;
     if (bias) {
       const out = residual ? this.tensor(BIASED, yDims, true, DATA_FLOAT) : this.tensor(Y, yDims);
@@ -155,11 +159,10 @@ export class CudnnEngines {
       last = out;
     }
     if (residual) ops.push(this.add(last, this.tensor(RESIDUAL, yDims), this.tensor(Y, yDims)));
-    const g = this.make(OPERATIONGRAPH);
-    this.set(g, OPERATIONGRAPH_HANDLE, TYPE_HANDLE, this.descs(this.handle));
-    this.set(g, OPERATIONGRAPH_OPS, TYPE_BACKEND_DESCRIPTOR, this.descs(...ops));
-    this.finalize(g, 'operation graph');
-    return g;
+    return this.build(OPERATIONGRAPH, 'operation graph', [
+      [OPERATIONGRAPH_HANDLE, TYPE_HANDLE, this.descs(this.handle)],
+      [OPERATIONGRAPH_OPS, TYPE_BACKEND_DESCRIPTOR, this.descs(...ops)],
+    ]);
   }
 
   /** The engine configurations the heuristic (mode A or B) proposes for a graph, best first by its guess. */
@@ -285,6 +288,11 @@ export class CudnnEngines {
   version(): number {
     return Number(this.f.version!());
   }
+}
+
+/** int64 attribute elements. */
+function i64(...v: number[]): BigInt64Array {
+  return new BigInt64Array(v.map(BigInt));
 }
 
 function elementCount(a: ArrayBufferView): number {
