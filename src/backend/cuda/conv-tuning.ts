@@ -15,11 +15,23 @@ import type { Driver } from './driver.js';
 
 /** Configurations timed, from the top of the heuristic's list (the fastest were within its first 12). */
 const CANDIDATES = 12;
-/** Runs timed per configuration, after one that loads its kernels; the least of two rounds counts. */
-const RUNS = 2, ROUNDS = 2;
+/**
+ * Runs timed per configuration, after one that loads its kernels, queued behind a kernel that holds
+ * the stream for HOLD_MS: the GPU then runs them back to back, so the host's cost per call (~0.2 ms
+ * for a legacy cuDNN call) does not count, as it does not inside a CUDA graph.
+ */
+const RUNS = 3, HOLD_MS = 1;
 
 /** An engine configuration, or the legacy API. */
 export type ConvChoice = EngineChoice | 'legacy';
+
+/** Kernels of ours that a convolution's timing trial queues on a stream (the second). */
+export interface TrialKernels {
+  /** y += bias (+ residual) (0 pointers absent). */
+  epilogue(stream: unknown, y: number, bias: number, residual: number, channels: number, elements: number): void;
+  /** Holds the stream for `ms`, so the host queues what follows before it runs. */
+  hold(stream: unknown, ms: number): void;
+}
 
 /** A convolution's trial runs on the second stream, against scratch pointers. */
 export interface ConvTrial {
@@ -27,6 +39,8 @@ export interface ConvTrial {
   legacy(x: number, w: number, y: number, bias: number, residual: number, workspace: number): void;
   /** y += bias (+ residual), after an engine's convolution. */
   epilogue(y: number, bias: number, residual: number): void;
+  /** Holds the stream for `ms` (the host queues what follows meanwhile). */
+  hold(ms: number): void;
   bias: boolean;
   residual: boolean;
 }
@@ -95,18 +109,15 @@ export function fastestConvolution(tuner: CudnnEngines, driver: Driver, s: ConvS
   const workspace = scratch + offsets[4]! + sizes[4]!;
   const side = driver.sideStream();
   const start = driver.event(), end = driver.event();
-  /** Milliseconds a run of f takes (one run first, which loads its kernels; the least of ROUNDS). */
+  /** Milliseconds a run of f takes on the GPU. */
   const time = (f: () => void) => {
     f();
-    let ms = Infinity;
-    for (let r = 0; r < ROUNDS; r++) {
-      driver.record(start, false, side);
-      for (let i = 0; i < RUNS; i++) f();
-      driver.record(end, false, side);
-      driver.synchronize(side);
-      ms = Math.min(ms, driver.elapsed(start, end) / RUNS);
-    }
-    return ms;
+    trial.hold(HOLD_MS);
+    driver.record(start, false, side);
+    for (let i = 0; i < RUNS; i++) f();
+    driver.record(end, false, side);
+    driver.synchronize(side);
+    return driver.elapsed(start, end) / RUNS;
   };
   const epilogue = trial.bias || trial.residual;
   try {

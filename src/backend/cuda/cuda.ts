@@ -132,7 +132,10 @@ export class CudaBackend extends CudaDevice implements Backend {
     this.workspaces = [this.pool.alloc(LT_WORKSPACE_BYTES), this.pool.alloc(CUDNN_WORKSPACE_BYTES)];
     this.lt = new CublasLt(this.math, this.workspaces[0]!.ptr, LT_WORKSPACE_BYTES, this.driver.stream, this.hostCosts);
     this.dnn = new Cudnn(this.math, this.driver, this.workspaces[1]!.ptr, CUDNN_WORKSPACE_BYTES, this.hostCosts,
-      (stream, y, bias, residual, c, n) => this.runVector('k_bias_residual', n, [y, bias, residual, c, n], [c], { stream }), o.cudnnEngines ?? 'timed');
+      {
+        epilogue: (stream, y, bias, residual, c, n) => this.runVector('k_bias_residual', n, [y, bias, residual, c, n], [c], { stream }),
+        hold: (stream, ms) => this.hold(ms, stream),
+      }, o.cudnnEngines ?? 'timed');
     this.driver.allowSharedMemory(this.fns.get('k_softmax_rows'), 'k_softmax_rows', SOFTMAX_SHARED_BYTES);
     for (const k of ['k_group_partial', 'k_group_partial_v']) this.driver.allowSharedMemory(this.fns.get(k), k, GROUP_PARTIAL_SHARED_BYTES);
     if (half) {

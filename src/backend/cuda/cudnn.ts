@@ -9,7 +9,7 @@
 // algorithm allows it (implicit precomputed GEMM), else added by cudnnAddTensor. fp16 data accumulates
 // in float.
 import { FiseditError } from '../../io/errors.js';
-import { ChoiceStore, fastestConvolution } from './conv-tuning.js';
+import { ChoiceStore, fastestConvolution, type TrialKernels } from './conv-tuning.js';
 import { CudnnEngines, HEUR_A, type ConvPlan } from './cudnn-engines.js';
 import type { Driver } from './driver.js';
 import type { HostCosts } from './host-costs.js';
@@ -73,12 +73,11 @@ export class Cudnn {
   private readonly enginePlans = new Map<string, ConvPlan | null>();
 
   /**
-   * `epilogue` queues y += bias (+ residual) on a stream (0 pointers absent): what follows an engine's
-   * convolution in a timing trial. `mode` (fp16; CudaOptions.cudnnEngines): time engine configurations
+   * `kernels`: ours that a timing trial queues on the second stream. `mode` (fp16; CudaOptions.cudnnEngines): time engine configurations
    * against the legacy call, take the backend API heuristic's first, or only the legacy call.
    */
   constructor(precision: Precision, private readonly driver: Driver, private readonly workspace: number, private readonly workspaceBytes: number, private readonly costs: HostCosts,
-              private readonly epilogue: (stream: unknown, y: number, bias: number, residual: number, channels: number, elements: number) => void, mode: CudnnEngineMode = 'timed') {
+              private readonly kernels: TrialKernels, mode: CudnnEngineMode = 'timed') {
     const stream = driver.stream;
     const lib = loadLibrary('cuDNN (libcudnn)', ['libcudnn.so.9', 'libcudnn.so']);
     const decl: Record<string, string> = {
@@ -228,7 +227,8 @@ export class Cudnn {
       const elements = s.n * s.ho * s.wo * s.co, side = this.driver.sideStream(), legacyPlan = this.plan(s);
       choice = this.costs.time('cuDNN timing trials', () => fastestConvolution(tuner, this.driver, s, this.workspaceBytes, {
         legacy: (x, w, y, b, r, workspace) => this.run(legacyPlan, x, w, y, b, r, legacy, workspace),
-        epilogue: (y, b, r) => this.epilogue(side, y, b, r, s.co, elements),
+        epilogue: (y, b, r) => this.kernels.epilogue(side, y, b, r, s.co, elements),
+        hold: (ms) => this.kernels.hold(side, ms),
         bias, residual,
       }));
       choices.set(family, choice);

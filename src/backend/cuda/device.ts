@@ -77,6 +77,11 @@ export abstract class CudaDevice {
     else this.timed(name, launch, detail);
   }
 
+  /** Holds a stream (the main one by default) for `ms`, so the host queues what follows before the GPU runs it. */
+  protected hold(ms: number, stream?: unknown): void {
+    this.driver.launch(this.fns.get('k_hold'), 'k_hold', 1, 1, KERNELS.k_hold!, [ms * 1e6], 0, 1, stream);
+  }
+
   /** Kernel and GEMM launches since the backend was made. */
   launches = 0;
   protected profiler: Profiler | undefined;
@@ -87,7 +92,7 @@ export abstract class CudaDevice {
    */
   profileStart(holdMs = 200): void {
     if (this.profiler) throw new Error('cuda backend: already profiling');
-    this.profiler = new Profiler(this.driver, () => this.driver.launch(this.fns.get('k_hold'), 'k_hold', 1, 1, KERNELS.k_hold!, [holdMs * 1e6]));
+    this.profiler = new Profiler(this.driver, () => this.hold(holdMs));
   }
 
   profileEnd(): ReturnType<Profiler['finish']> {
