@@ -221,7 +221,9 @@ export class Cudnn {
   private tryEnginePlan(s: ConvShape, bias: boolean, residual: boolean): ConvPlan | undefined {
     const { main, tuner, legacy, choices } = this.engines!;
     if (this.engineMode === 'heuristic') return this.firstPlan(main.graph(s, false, false));
-    const family = `${algorithmKey(s)}${bias ? ' +bias' : ''}${residual ? ' +residual' : ''}`;
+    // a family is timed per octave of the batch: a sparse step's tile batches of a few tiles, latency-bound,
+    // may want another kernel than batches of hundreds (and one more launch for an epilogue costs them more)
+    const family = `${algorithmKey(s)} n${2 ** Math.ceil(Math.log2(s.n))}${bias ? ' +bias' : ''}${residual ? ' +residual' : ''}`;
     let choice = choices.get(family);
     if (!choice) {
       const elements = s.n * s.ho * s.wo * s.co, side = this.driver.sideStream(), legacyPlan = this.plan(s);
