@@ -1,12 +1,13 @@
 // What the cuda backend's kernel sources must hold everywhere, checked without a GPU: every kernel
 // waits for the kernels before it at its start (the host launches them as programmatic dependents,
-// kernels/launch.cuh), so none reads or writes memory an earlier kernel is still using.
+// kernels/launch.cuh), so none reads or writes memory an earlier kernel is still using; numbers the
+// host and a kernel share come from kernels.ts alone (KERNEL_DEFINES).
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { ArgKind } from '../src/backend/cuda/driver.js';
-import { KERNEL_DIR, LATENT_KERNELS, OPS_KERNELS, SPARSE_KERNELS, TILE_CONV_KERNELS } from '../src/backend/cuda/kernels.js';
+import { KERNEL_DEFINES, KERNEL_DIR, LATENT_KERNELS, OPS_KERNELS, SPARSE_KERNELS, TILE_CONV_KERNELS, kernelDefines } from '../src/backend/cuda/kernels.js';
 
 /** Each __global__ function of a source (macro line continuations joined): its text up to the body and the body's first statement. */
 function kernels(source: string): { head: string; first: string }[] {
@@ -53,6 +54,18 @@ describe('kernel sources', () => {
       for (const k of Object.keys(table)) assert.ok(names.has(k), `${k} is not defined in ${file}`);
     }
     assert.ok(!defined(readFileSync(join(KERNEL_DIR, 'ops.cu'), 'utf8')).has('k_scatter_rows'), 'the check tells files apart');
+  });
+
+  it('numbers the host shares with a kernel are defined at compilation from kernels.ts, never in the source', () => {
+    for (const [module, names] of Object.entries(KERNEL_DEFINES)) {
+      const source = readFileSync(join(KERNEL_DIR, `${module}.cu`), 'utf8');
+      for (const [name, value] of Object.entries(names)) {
+        assert.doesNotMatch(source, new RegExp(`#define\\s+${name}\\b`), `${module}.cu defines ${name} itself`);
+        assert.match(source, new RegExp(`\\b${name}\\b`), `${module}.cu does not use ${name}`);
+        assert.ok(kernelDefines(module).includes(`-D${name}=${value}`), `${module}'s options give ${name}=${value}`);
+      }
+    }
+    assert.ok(Object.keys(KERNEL_DEFINES.ops!).length >= 4);
   });
 
   it('the check finds a kernel that does not wait', () => {

@@ -12,7 +12,7 @@ import { Driver, type ArgKind } from './driver.js';
 import { DeviceBuffer, MemoryPool } from './memory.js';
 import { compileCubin } from './nvrtc.js';
 import { PinnedMemory } from './pinned.js';
-import { BLOCKS_PER_SM, COPY_CHUNK, KERNELS, KERNEL_DIR, LATENT_KERNELS, OPS_KERNELS, PREFETCH_BLOCKS, SPARSE_KERNELS, VEC_BATCH, VECTOR_BYTES } from './kernels.js';
+import { BLOCKS_PER_SM, COPY_CHUNK, KERNELS, kernelDefines, KERNEL_DIR, LATENT_KERNELS, OPS_KERNELS, PREFETCH_BLOCKS, SPARSE_KERNELS, VECTOR_BYTES } from './kernels.js';
 import { GraphReplays, type Copy } from './replays.js';
 import { Profiler } from './profiler.js';
 
@@ -43,7 +43,7 @@ export abstract class CudaDevice {
     this.pinned = new PinnedMemory(this.driver);
     this.elementBytes = storageBytes(math);
     const storage = math === 'fp16' ? ['-DFISEDIT_HALF'] : [];
-    this.load('ops', OPS_KERNELS, [...storage, `-DVEC_BATCH=${VEC_BATCH}`]);
+    this.load('ops', OPS_KERNELS, storage);
     this.load('sparse', SPARSE_KERNELS, storage);
     this.load('latents', LATENT_KERNELS, []);
     this.replays = new GraphReplays({
@@ -61,10 +61,11 @@ export abstract class CudaDevice {
   }
 
   /** Compiles (or takes from the cubin cache) kernels/<file>.cu for this GPU, with the kernels' headers (*.cuh), and loads its kernels. */
+  /** Compiles (or takes from the cache) kernels/<file>.cu with `options` and the module's KERNEL_DEFINES, and binds its kernels. */
   protected load(file: string, kernels: Record<string, ArgKind[]>, options: string[], target = `sm_${this.driver.computeCapability.join('')}`): void {
     const source = (f: string) => readFileSync(join(KERNEL_DIR, f), 'utf8');
     const headers = Object.fromEntries(readdirSync(KERNEL_DIR).filter((f) => f.endsWith('.cuh')).map((f) => [f, source(f)]));
-    const module = this.driver.loadModule(compileCubin(source(`${file}.cu`), file, target, options, headers));
+    const module = this.driver.loadModule(compileCubin(source(`${file}.cu`), file, target, [...options, ...kernelDefines(file)], headers));
     for (const name of Object.keys(kernels)) this.fns.set(name, this.driver.getFunction(module, name));
   }
 

@@ -63,14 +63,16 @@ export const LATENT_KERNELS: Record<string, ArgKind[]> = {
 };
 export const OPS_KERNELS: Record<string, ArgKind[]> = { ...SCALAR_KERNELS, ...bothBuilds(VECTOR_KERNELS) };
 export const SPARSE_KERNELS: Record<string, ArgKind[]> = bothBuilds(SPARSE_VECTOR_KERNELS);
-/** Vectors a thread of the streaming kernels written for it takes (ops.cu's VEC_BATCH: defined at its compilation from this). */
+/** Vectors a thread of the streaming kernels written for it takes (ops.cu's VEC_BATCH; KERNEL_DEFINES). */
 export const VEC_BATCH = 4;
 /** Bytes a thread of a k_x_v kernel moves at once. */
 export const VECTOR_BYTES = 16;
 /** Shared memory k_group_partial may use: its block's per-channel sums (GroupNorm up to ~12k channels). */
 export const GROUP_PARTIAL_SHARED_BYTES = 200 * 1024;
-/** Bytes each block of k_copy_many copies at a time (ops.cu COPY_CHUNK). */
-export const COPY_CHUNK = 256 * 16 * 8;
+/** 16-byte loads each thread of k_copy_many keeps in flight (ops.cu's COPY_UNROLL; KERNEL_DEFINES). */
+export const COPY_UNROLL = 8;
+/** Bytes each block of k_copy_many copies at a time (ops.cu COPY_CHUNK: 256 threads of COPY_UNROLL 16-byte loads). */
+export const COPY_CHUNK = 256 * 16 * COPY_UNROLL;
 /** 256-thread blocks a multiprocessor holds at once (2048 threads): k_copy_many's grid for copies on the device, a wave of a streaming kernel. */
 export const BLOCKS_PER_SM = 8;
 /**
@@ -81,9 +83,9 @@ export const PREFETCH_BLOCKS = 16;
 
 /** Softmax rows up to this many bytes are held in shared memory (Hopper allows 227 KiB per block). */
 export const SOFTMAX_SHARED_BYTES = 200 * 1024;
-/** Values each lane of k_softmax_short keeps in registers: rows up to 32 times this go a warp per row (kernels/ops.cu SOFTMAX_SHORT). */
+/** Values each lane of k_softmax_short keeps in registers: rows up to 32 times this go a warp per row (kernels/ops.cu SOFTMAX_SHORT; KERNEL_DEFINES). */
 export const SOFTMAX_SHORT = 8;
-/** float4 values each thread of k_softmax_rows_vec keeps in registers (kernels/ops.cu SOFTMAX_VEC). */
+/** float4 values each thread of k_softmax_rows_vec keeps in registers (kernels/ops.cu SOFTMAX_VEC; KERNEL_DEFINES). */
 export const SOFTMAX_VEC = 16;
 
 export const KERNEL_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'src', 'backend', 'cuda', 'kernels');
@@ -100,7 +102,7 @@ export const WGMMA_KERNELS: Record<string, ArgKind[]> = {
   k_flash_combine: ['ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32'],
 };
 export const WGMMA_QUERY_ROWS = 64;
-/** Keys per tile of k_flash_wg64 (attention-sm90.cu WG_KB). */
+/** Keys per tile of k_flash_wg64 (attention-sm90.cu WG_KB; KERNEL_DEFINES). */
 export const WGMMA_KEY_TILE = 128;
 /** Key tiles a split of k_flash_wg64 takes at least (each split pays for loading its queries and first tile). */
 export const WGMMA_MIN_TILES_PER_SPLIT = 4;
@@ -114,9 +116,25 @@ export const TILE_CONV_ROWS = 64, TILE_CONV_COLS = 64, TILE_CONV_K = 32, TILE_CO
 /** Per-tile counters k_tile_conv's splits of K meet at (each launch leaves them zero): tiles a split launch may have at most. */
 export const TILE_CONV_COUNTERS = 4096;
 export const KERNELS: Record<string, ArgKind[]> = { ...OPS_KERNELS, ...SPARSE_KERNELS, ...LATENT_KERNELS, ...ATTENTION_KERNELS, ...WGMMA_KERNELS, ...TILE_CONV_KERNELS };
-/** Flash attention's key tile (kernels/attention.cu KB). */
+/** Flash attention's key tile (kernels/attention.cu KB; KERNEL_DEFINES). */
 const FLASH_KEY_TILE = 64;
 /** Query rows of a flash-attention block per m-tile (MT) of its warps: 4 warps of 16 rows. */
 export const FLASH_QUERY_ROWS = 64;
 /** Shared memory of one flash-attention block: two stages of a K and a V tile of padded rows. */
 export const flashSharedBytes = (dp: number) => 2 * 2 * FLASH_KEY_TILE * (dp + 8) * 2;
+
+/**
+ * Values our kernel sources take from here at compilation (-DNAME=value), by module: the one source of
+ * numbers the host and a kernel share (test/kernel-sources.test.ts checks no .cu defines them itself).
+ */
+export const KERNEL_DEFINES: Readonly<Record<string, Readonly<Record<string, number>>>> = {
+  ops: { VEC_BATCH, COPY_UNROLL, SOFTMAX_SHORT, SOFTMAX_VEC },
+  attention: { KB: FLASH_KEY_TILE },
+  'attention-sm90': { WG_KB: WGMMA_KEY_TILE },
+  'tile-conv': { TM: TILE_CONV_ROWS, TN: TILE_CONV_COLS, TK: TILE_CONV_K, THREADS: TILE_CONV_THREADS },
+};
+
+/** A module's -D options (KERNEL_DEFINES). */
+export function kernelDefines(module: string): string[] {
+  return Object.entries(KERNEL_DEFINES[module] ?? {}).map(([k, v]) => `-D${k}=${v}`);
+}

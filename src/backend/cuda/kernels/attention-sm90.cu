@@ -15,7 +15,7 @@
 
 typedef unsigned long long u64;
 
-#define WG_KB 128                  // keys per tile
+// WG_KB, keys per tile: defined at compilation (kernels.ts WGMMA_KEY_TILE)
 #define WG_TILE_BYTES (WG_KB * 128)  // one K or V tile: WG_KB rows of 64 halves
 
 // a shared-memory matrix descriptor: 128-byte swizzle, rows of 128 bytes, 8-row groups 1024 bytes apart

@@ -6,7 +6,7 @@
 #include "launch.cuh"
 #include "mma.cuh"
 
-#define KB 64
+// KB, keys per tile: defined at compilation (kernels.ts FLASH_KEY_TILE)
 #define WARPS 4
 
 template <int DP>

@@ -290,8 +290,7 @@ extern "C" __global__ void k_softmax_rows(st* s, int lq, int lk, float scale, in
 // softmax of short rows (lk <= 32 * SOFTMAX_SHORT: text tokens, a cross-attention's 77 keys): a warp
 // per row, the row in registers. A block of 256 threads per 77-value row left most threads idle:
 // 70 us a call for the 92160 rows of an SD 2 cross-attention at 768 px (denseEditProfile of
-// bench/results/2026-11-30-edit-cuda-fp16-whole-edits-profiled.json).
-#define SOFTMAX_SHORT 8
+// bench/results/2026-11-30-edit-cuda-fp16-whole-edits-profiled.json). SOFTMAX_SHORT: defined at compilation (kernels.ts).
 // Cross-attention control (backend.ts ProbsControl) of probability p at column j of row r of
 // [B, H, Lq] rows (per_item = H * Lq a batch item): in batch item `item`, where map[j] names a column
 // of source [1, H, Lq, Lks] (column numbers as values, exact in fp16 up to 2048; -1, or one past the
@@ -336,7 +335,7 @@ extern "C" __global__ void k_softmax_short(st* s, u64 rows, int lq, int lk, floa
 }
 // softmax of rows whose length is a multiple of 4 and at most 4 * 16 * blockDim.x: each thread keeps
 // its part of the row in registers as float4 (one read and one write of the row, nothing else).
-#define SOFTMAX_VEC 16
+// SOFTMAX_VEC: defined at compilation (kernels.ts).
 extern "C" __global__ void k_softmax_rows_vec(st* s, int lk, float scale) {
   after_earlier_kernels();
   __shared__ float red[32];
@@ -416,8 +415,7 @@ extern "C" __global__ void k_lat_guide(float* out, const st* y, float g, int ite
 // COPY_UNROLL 16-byte loads in flight (one load at a time left a 633 MiB copy at ~1.1 TB/s). H200,
 // 644 MiB in 100 pieces: 3.67 TB/s (a search per chunk behind two barriers, as before: 3.46; the
 // driver's one-piece copy 4.14; streaming cache hints no different:
-// bench/results/2026-11-30-copy-kernel-variants.log).
-#define COPY_UNROLL 8
+// bench/results/2026-11-30-copy-kernel-variants.log). COPY_UNROLL is defined at compilation (kernels.ts).
 #define COPY_CHUNK (256 * 16 * COPY_UNROLL)
 extern "C" __global__ void __launch_bounds__(256) k_copy_many(const u64* copies, int n, u64 chunks) {
   after_earlier_kernels();

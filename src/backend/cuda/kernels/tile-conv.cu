@@ -31,11 +31,9 @@
 #include "mma.cuh"
 #include "storage.cuh"
 
-#define TM 64   // rows of a block's tile
-#define TN 64   // output channels of a block's tile
-#define TK 32   // k-tile (a multiple of 8; kernels.ts TILE_CONV_K)
+// TM (rows of a block's tile), TN (its output channels), TK (k-tile, a multiple of 8) and THREADS:
+// defined at compilation (kernels.ts TILE_CONV_ROWS, _COLS, _K, _THREADS)
 #define SROW (TK + 8)  // shared row in halves: padded for conflict-free ldmatrix
-#define THREADS 128
 #define STAGES 4  // shared-memory stages of A and B
 #define CPR (TK / 8)             // 16-byte chunks in a row of a k-tile
 #define RSTEP (THREADS / CPR)    // rows a pass of the block's threads loads
