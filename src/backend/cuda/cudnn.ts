@@ -1,13 +1,13 @@
-// cuDNN for NHWC convolutions. fp16: by the backend (graph) API, each family of shapes (algorithmKey)
-// running the engine configuration that measured fastest on this machine (conv-tuning.ts), the plan
-// built once per shape; the bias and a residual are then the caller's to add (forward's answer):
+// cuDNN for NHWC convolutions. fp16: each family of shapes runs what measured fastest on this machine
+// (conv-tuning.ts): the legacy call, or an engine configuration of the backend (graph) API, its plan
+// built once per shape, with the bias and a residual then the caller's to add (forward's answer):
 // cuDNN fuses them only through its runtime-compiled engines, which compile for every new shape (30-50
 // ms of host time each, bench/results/2026-12-01-conv-engines-fused.json), and a sparse step's tile
-// batches change shape with every edit. Other precisions (and fp16 where the backend API builds no
-// plan): the legacy API, descriptors made once per shape and the algorithm chosen once per geometry
-// (cuDNN's heuristic, within our workspace) and remembered, bias and residual fused where the
-// algorithm allows it (implicit precomputed GEMM), else added by cudnnAddTensor. fp16 data accumulates
-// in float.
+// batches change shape with every edit. The legacy API (other precisions; fp16 families it won, and
+// shapes the backend API cannot describe): descriptors made once per shape and the algorithm chosen
+// once per geometry (cuDNN's heuristic, within our workspace) and remembered, bias and residual fused
+// where the algorithm allows it (implicit precomputed GEMM), else added by cudnnAddTensor. fp16 data
+// accumulates in float.
 import { FiseditError } from '../../io/errors.js';
 import { ChoiceStore, fastestConvolution, type TrialKernels } from './conv-tuning.js';
 import { CudnnEngines, HEUR_A, type ConvPlan } from './cudnn-engines.js';
@@ -73,8 +73,9 @@ export class Cudnn {
   private readonly enginePlans = new Map<string, ConvPlan | null>();
 
   /**
-   * `kernels`: ours that a timing trial queues on the second stream. `mode` (fp16; CudaOptions.cudnnEngines): time engine configurations
-   * against the legacy call, take the backend API heuristic's first, or only the legacy call.
+   * `kernels`: ours that a timing trial queues on the second stream. `mode` (fp16;
+   * CudaOptions.cudnnEngines): time engine configurations against the legacy call, take the backend
+   * API heuristic's first, or only the legacy call.
    */
   constructor(precision: Precision, private readonly driver: Driver, private readonly workspace: number, private readonly workspaceBytes: number, private readonly costs: HostCosts,
               private readonly kernels: TrialKernels, mode: CudnnEngineMode = 'timed') {
