@@ -3,8 +3,6 @@ import { join } from 'node:path';
 import { DEFAULT_MODEL_VERSION } from '../default/tiny-model.js';
 import { fiseditHome } from '../util/home.js';
 
-export { fiseditHome };
-
 export function defaultModelDir(): string {
   return join(fiseditHome(), `tiny-default-v${DEFAULT_MODEL_VERSION}`);
 }

@@ -6,7 +6,8 @@ import { FiseditError } from '../io/errors.js';
 import { StableDiffusion } from '../pipeline/text-to-image.js';
 import { buildServer } from '../serve/server.js';
 import { DEVICE_HELP, backendOption } from './options.js';
-import { defaultModelDir, fiseditHome } from './paths.js';
+import { fiseditHome } from '../util/home.js';
+import { defaultModelDir } from './paths.js';
 
 export const SERVE_HELP = `fisedit serve: the HTTP API and the web page
 

@@ -95,11 +95,9 @@ export function fastestConvolution(tuner: CudnnEngines, driver: Driver, s: ConvS
   // trials alone on the GPU, so queued work does not skew them (a captured stream runs nothing new)
   if (!driver.capturing) driver.synchronize();
   const configs = tuner.configs(tuner.graph(s, false, false), HEUR_A);
-  const plans = configs.slice(0, CANDIDATES).flatMap((config, rank) => {
-    const p = tuner.plan(config, rank);
-    if (p && p.workspaceBytes <= workspaceBytes) return [{ p, config }];
-    if (p) tuner.release(p);
-    return [];
+  const plans = configs.slice(0, CANDIDATES).flatMap((config) => {
+    const p = tuner.plan(config, workspaceBytes);
+    return p ? [{ p, config }] : [];
   });
   const align = (b: number) => Math.ceil(b / 256) * 256;
   const sizes = [s.n * s.h * s.w * s.ci, s.co * s.ci * s.kh * s.kw, s.n * s.ho * s.wo * s.co, trial.bias ? s.co : 0, trial.residual ? s.n * s.ho * s.wo * s.co : 0].map((n) => align(n * 2));

@@ -133,7 +133,7 @@ export class CudaBackend extends CudaDevice implements Backend {
     this.lt = new CublasLt(this.math, this.workspaces[0]!.ptr, LT_WORKSPACE_BYTES, this.driver.stream, this.hostCosts);
     this.dnn = new Cudnn(this.math, this.driver, this.workspaces[1]!.ptr, CUDNN_WORKSPACE_BYTES, this.hostCosts,
       {
-        epilogue: (stream, y, bias, residual, c, n) => this.runVector('k_bias_residual', n, [y, bias, residual, c, n], [c], { stream }),
+        epilogue: (stream, y, bias, residual, c, n) => this.biasResidual(y, bias, residual, c, n, stream),
         hold: (stream, ms) => this.hold(ms, stream),
       }, o.cudnnEngines ?? 'timed');
     this.driver.allowSharedMemory(this.fns.get('k_softmax_rows'), 'k_softmax_rows', SOFTMAX_SHARED_BYTES);
@@ -188,8 +188,8 @@ export class CudaBackend extends CudaDevice implements Backend {
       const shape = { n, h, w: wd, ci, co, kh, kw, ho, wo, stride: s, padH: pt, padW: pl };
       if (!rows) return y;
       const bias = b ? this.readable(b) : 0, res = residual ? this.readable(residual) : 0;
-      const added = this.timed('cudnn conv', () => this.dnn.forward(shape, this.readable(x), this.readable(w), this.p(y), bias, res), () => `${kh}x${kw}/${s} ${h}x${wd}x${ci}->${co} ${this.dnn.describe(shape)}${residual ? ' +residual' : ''}`);
-      if (!added) this.runVector('k_bias_residual', y.size, [this.p(y), bias, res, co, y.size], [co]); // the engine's epilogue
+      const added = this.timed('cudnn conv', () => this.dnn.forward(shape, this.readable(x), this.readable(w), this.p(y), bias, res), () => `${kh}x${kw}/${s} ${h}x${wd}x${ci}->${co} ${this.dnn.describe(shape, bias, res)}${residual ? ' +residual' : ''}`);
+      if (!added) this.biasResidual(this.p(y), bias, res, co, y.size); // the engine's epilogue
       return y;
     }
     // cuDNN pads symmetrically: the asymmetric case (the VAE encoder's downsampling) is always im2col + GEMM
@@ -200,6 +200,11 @@ export class CudaBackend extends CudaDevice implements Backend {
       this.run(vw > 1 ? 'k_im2col_v' : 'k_im2col', 0, args, ci / vw >= 128 ? 128 : 32, rows * kh * kw);
       return this.reshape(this.linear(col, flatW, b, flatResidual), [n, ho, wo, co]);
     });
+  }
+
+  /** y += bias per channel (+ residual), in place, on the main stream or (a timing trial's) another; 0 pointers absent. */
+  private biasResidual(y: number, bias: number, residual: number, channels: number, elements: number, stream?: unknown): void {
+    this.runVector('k_bias_residual', elements, [y, bias, residual, channels, elements], [channels], { stream });
   }
 
   /** Whether a convolution of `rows` output positions over `ci` channels (kdim per row) runs as im2col + GEMM here, not by cuDNN. */

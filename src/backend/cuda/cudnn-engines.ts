@@ -39,8 +39,6 @@ type Desc = bigint;
 /** One execution plan of a convolution and the workspace it needs. */
 export interface ConvPlan {
   plan: Desc;
-  /** Position of its configuration in the heuristic's list. */
-  rank: number;
   workspaceBytes: number;
 }
 
@@ -183,8 +181,8 @@ export class CudnnEngines {
     }
   }
 
-  /** An execution plan of a configuration, or undefined where cuDNN cannot build it for this graph. */
-  plan(config: Desc, rank = 0): ConvPlan | undefined {
+  /** An execution plan of a configuration, or undefined where cuDNN cannot build it for this graph or it needs more workspace than `workspaceBytes`. */
+  plan(config: Desc, workspaceBytes = Infinity): ConvPlan | undefined {
     const plan = this.make(EXECUTION_PLAN);
     this.set(plan, EXECUTION_PLAN_HANDLE, TYPE_HANDLE, this.descs(this.handle));
     this.set(plan, EXECUTION_PLAN_ENGINE_CONFIG, TYPE_BACKEND_DESCRIPTOR, this.descs(config));
@@ -194,7 +192,9 @@ export class CudnnEngines {
     }
     const ws = new BigInt64Array(1);
     this.check('get EXECUTION_PLAN_WORKSPACE_SIZE', this.f.get!(plan, EXECUTION_PLAN_WORKSPACE_SIZE, TYPE_INT64, 1, new BigInt64Array(1), ws));
-    return { plan, rank, workspaceBytes: Number(ws[0]) };
+    if (Number(ws[0]) <= workspaceBytes) return { plan, workspaceBytes: Number(ws[0]) };
+    this.f.destroy!(plan);
+    return undefined;
   }
 
   /** Gives back a plan's descriptor. */

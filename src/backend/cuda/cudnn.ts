@@ -183,7 +183,7 @@ export class Cudnn {
    * false when the caller must add them (an engine plan computed the convolution alone).
    */
   forward(s: ConvShape, x: number, w: number, y: number, bias: number, residual = 0): boolean {
-    const e = this.engines && this.enginePlan(s, bias !== 0, residual !== 0);
+    const e = this.engines && this.enginePlan(s, bias, residual);
     if (e) {
       this.engines!.main.execute(e, this.workspace, x, w, y);
       return !bias && !residual;
@@ -197,12 +197,15 @@ export class Cudnn {
     return true;
   }
 
-  /** The engine plan of a shape (with that epilogue), where its family's trials chose an engine configuration that takes it. */
-  private enginePlan(s: ConvShape, bias: boolean, residual: boolean): ConvPlan | undefined {
-    const key = `${shapeKey(s)} ${bias} ${residual}`;
+  /**
+   * The engine plan of a shape with that epilogue (bias, residual: pointers, 0 absent), where its
+   * family's trials chose an engine configuration that takes it.
+   */
+  private enginePlan(s: ConvShape, bias: number, residual: number): ConvPlan | undefined {
+    const key = enginePlanKey(s, bias, residual);
     let p = this.enginePlans.get(key);
     if (p === undefined) {
-      p = this.costs.time('cuDNN engine plan', () => this.newEnginePlan(s, bias, residual)) ?? null;
+      p = this.costs.time('cuDNN engine plan', () => this.newEnginePlan(s, bias !== 0, residual !== 0)) ?? null;
       this.enginePlans.set(key, p);
     }
     return p ?? undefined;
@@ -239,9 +242,8 @@ export class Cudnn {
     if (choice === 'legacy') return undefined;
     // the family's configuration, if it takes this shape (else the legacy call, as before the trials)
     const config = main.choiceConfig(main.graph(s, false, false), choice);
-    const p = config && main.plan(config);
-    if (p && p.workspaceBytes <= this.workspaceBytes) return p; // (its configuration lives as long as it)
-    if (p) main.release(p);
+    const p = config && main.plan(config, this.workspaceBytes);
+    if (p) return p; // (its configuration lives as long as it)
     if (config) main.forget(config);
     return undefined;
   }
@@ -251,12 +253,9 @@ export class Cudnn {
     const main = this.engines!.main;
     let chosen: ConvPlan | undefined;
     for (const c of main.configs(graph, HEUR_A)) {
-      const p = chosen ? undefined : main.plan(c);
-      if (p && p.workspaceBytes <= this.workspaceBytes) chosen = p; // (its configuration lives as long as it)
-      else {
-        if (p) main.release(p);
-        main.forget(c);
-      }
+      const p = chosen ? undefined : main.plan(c, this.workspaceBytes);
+      if (p) chosen = p; // (its configuration lives as long as it)
+      else main.forget(c);
     }
     return chosen;
   }
@@ -274,14 +273,19 @@ export class Cudnn {
     if (residual) this.check('cudnnAddTensor', this.f.addTensor!(handle, this.one, p.y, residual, this.one, p.y, y));
   }
 
-  /** What runs a shape (for profiles): an engine plan, or the legacy algorithm. */
-  describe(s: ConvShape): string {
-    return this.engines && [...this.enginePlans].some(([k, p]) => p && k.startsWith(`${shapeKey(s)} `)) ? 'engine plan' : `algo ${this.plan(s).algo}`;
+  /** What ran a shape with that epilogue (for profiles): an engine plan, or the legacy algorithm. */
+  describe(s: ConvShape, bias: number, residual: number): string {
+    return this.enginePlans.get(enginePlanKey(s, bias, residual)) ? 'engine plan' : `algo ${this.plan(s).algo}`;
   }
 }
 
 function shapeKey(s: ConvShape): string {
   return Object.values(s).join(',');
+}
+
+/** An engine plan's key: the shape, and whether the caller adds a bias and a residual. */
+function enginePlanKey(s: ConvShape, bias: number, residual: number): string {
+  return `${shapeKey(s)} ${bias !== 0} ${residual !== 0}`;
 }
 
 /**

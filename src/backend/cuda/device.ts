@@ -60,8 +60,10 @@ export abstract class CudaDevice {
     });
   }
 
-  /** Compiles (or takes from the cubin cache) kernels/<file>.cu for this GPU, with the kernels' headers (*.cuh), and loads its kernels. */
-  /** Compiles (or takes from the cache) kernels/<file>.cu with `options` and the module's KERNEL_DEFINES, and binds its kernels. */
+  /**
+   * Compiles (or takes from the cubin cache) kernels/<file>.cu for this GPU, with the kernels' headers
+   * (*.cuh), `options` and the module's KERNEL_DEFINES, and loads its kernels.
+   */
   protected load(file: string, kernels: Record<string, ArgKind[]>, options: string[], target = `sm_${this.driver.computeCapability.join('')}`): void {
     const source = (f: string) => readFileSync(join(KERNEL_DIR, f), 'utf8');
     const headers = Object.fromEntries(readdirSync(KERNEL_DIR).filter((f) => f.endsWith('.cuh')).map((f) => [f, source(f)]));

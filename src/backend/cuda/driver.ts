@@ -67,8 +67,7 @@ export class Driver {
    * graphs, 15.26 against 14.70 eagerly: bench/results/2026-11-30-unet-cuda-fp16-dependent-launches-trial.json).
    */
   dependentLaunches = false;
-  /** Whether a graph is being captured (what dependentLaunches applies to). */
-  /** Whether the main stream is being captured (capture() is running). */
+  /** Whether the main stream is being captured (capture() is running; what dependentLaunches applies to). */
   capturing = false;
   /**
    * While capturing, when set: each kernel launched on the main stream whose arguments `wanted`
