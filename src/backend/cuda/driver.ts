@@ -60,6 +60,14 @@ export class Driver {
   /** Work that overlaps the work on `stream` (behind(); created on first use). */
   private side: unknown;
   /**
+   * While capturing: branches of the graph that start at its beginning (branch()). A stream of
+   * their own: the side stream runs timing trials mid-capture, which a stream joined to the
+   * capture would record instead of running.
+   */
+  private branchStream: unknown;
+  /** Recorded on the main stream as a capture begins (where branches start) and on the branch stream as each ends. */
+  private branchEvents: [start: unknown, end: unknown] | undefined;
+  /**
    * Kernels recorded into graphs are launched as programmatic dependents of the kernel before them
    * (sm_90 and later; every kernel of ours waits for the earlier ones at its start and lets the next
    * one launch: kernels/launch.cuh). Eager launches stay plain: measured on the H200, the early
@@ -230,6 +238,7 @@ export class Driver {
    */
   capture(f: () => void): unknown {
     this.check('cuStreamBeginCapture', this.f.cuStreamBeginCapture!(this.stream, 2)); // CU_STREAM_CAPTURE_MODE_RELAXED
+    this.record(this.branching()[0]); // no node: it holds the capture's start, where branches begin
     const graph = [null];
     let recorded = false;
     this.capturing = true;
@@ -343,6 +352,34 @@ export class Driver {
     return this.side;
   }
 
+  /**
+   * While capturing: what f queues on the stream it gets becomes a branch of the graph that depends
+   * on nothing before it in the capture (only on the branches before it), and what the main stream
+   * queues next waits for it. So the branch's work runs beside the main stream's, up to that point.
+   */
+  branch(f: (stream: unknown) => void): void {
+    if (!this.capturing) throw new Error('cuda driver: a branch needs a capture');
+    const [start, end] = this.branching();
+    this.check('cuStreamWaitEvent', this.f.cuStreamWaitEvent!(this.branchStream, start, 0));
+    try {
+      f(this.branchStream);
+    } finally {
+      // joined even when f failed: a capture with a branch left open cannot end
+      this.record(end, false, this.branchStream);
+      this.check('cuStreamWaitEvent', this.f.cuStreamWaitEvent!(this.stream, end, 0));
+    }
+  }
+
+  private branching(): [unknown, unknown] {
+    if (!this.branchEvents) {
+      const s = [null];
+      this.check('cuStreamCreate', this.f.cuStreamCreate!(s, 1)); // CU_STREAM_NON_BLOCKING
+      this.branchStream = s[0];
+      this.branchEvents = [this.event(false), this.event(false)];
+    }
+    return this.branchEvents;
+  }
+
   /** Work queued on the main stream from now on waits for the event (the host does not). The event is then released. */
   await(event: unknown): void {
     this.check('cuStreamWaitEvent', this.f.cuStreamWaitEvent!(this.stream, event, 0));
@@ -405,13 +442,14 @@ export class Driver {
     this.packArgs(name, kinds, args);
     this.enqueue(fn, name, grid, block, sharedBytes, gridY, stream);
     const c = this.captured;
-    if (c && this.capturing && stream === this.stream && c.wanted(kinds, args)) c.launches.push({ node: this.lastNode(), fn: koffi.address(fn), name, grid, gridY, block, sharedBytes, kinds, args: [...args] });
+    const recorded = stream === this.stream || (stream === this.branchStream && this.capturing);
+    if (c && this.capturing && recorded && c.wanted(kinds, args)) c.launches.push({ node: this.lastNode(stream), fn: koffi.address(fn), name, grid, gridY, block, sharedBytes, kinds, args: [...args] });
   }
 
-  /** The node the last operation captured on the main stream made. */
-  private lastNode(): unknown {
+  /** The node the last operation captured on `stream` made. */
+  private lastNode(stream: unknown): unknown {
     const status = [0], id = [0], graph = [null], deps = [null], edges = [null], count = [0];
-    this.check('cuStreamGetCaptureInfo', this.f.cuStreamGetCaptureInfo!(this.stream, status, id, graph, deps, edges, count));
+    this.check('cuStreamGetCaptureInfo', this.f.cuStreamGetCaptureInfo!(stream, status, id, graph, deps, edges, count));
     if (Number(count[0]) !== 1) throw new Error(`cuda backend: a captured launch left ${count[0]} open nodes, not one`);
     return koffi.decode(deps[0], 'void *');
   }
@@ -433,7 +471,8 @@ export class Driver {
   }
 
   private enqueue(fn: unknown, name: string, grid: number, block: number, sharedBytes: number, gridY: number, stream: unknown): void {
-    if (!this.dependentLaunches || !this.capturing) {
+    // branches launch plainly: their first kernel has no kernel before it in the stream
+    if (!this.dependentLaunches || !this.capturing || stream === this.branchStream) {
       this.check(`launch ${name}`, this.f.cuLaunchKernel!(fn, grid, gridY, 1, block, 1, 1, sharedBytes, stream, this.argPtrs, null));
       return;
     }

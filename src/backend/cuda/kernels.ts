@@ -15,6 +15,7 @@ const SCALAR_KERNELS: Record<string, ArgKind[]> = {
   k_from_f32: ['ptr', 'ptr', 'u64'],
   k_to_f32: ['ptr', 'ptr', 'u64'],
   k_copy_many: ['ptr', 'i32', 'u64'],
+  k_copy_bytes: ['ptr', 'ptr', 'u64'],
   k_lat_sample: ['ptr', 'ptr', 'f32', 'i32', 'u64'],
   k_lat_guide: ['ptr', 'ptr', 'f32', 'i32', 'u64'],
   k_hold: ['u64'],

@@ -11,7 +11,9 @@
 // a copy made by a kernel of ours: CudaDevice.readable). The graph may write into its input copies (a
 // scatter into a base map needs no second copy); such an input is given, at each replay, a new buffer
 // holding a copy of the caller's tensor, and that buffer is the result: one copy of a FISEdit sparse
-// step's cache instead of two (in, then out of the graph's buffers: 0.37 ms each at 768 px).
+// step's cache instead of two (in, then out of the graph's buffers: 0.37 ms each at 768 px). The
+// graph makes that copy itself, on a branch from its start joined just before the first write
+// (Driver.branch), so the copy runs beside the graph's first kernels instead of before them.
 import { Tensor } from '../../tensor/tensor.js';
 import { recordedUnder, replayId } from '../backend.js';
 import type { ArgKind, CapturedLaunch, Driver } from './driver.js';
@@ -34,6 +36,8 @@ export interface ReplayHost {
   ptr(t: Tensor): number;
   /** Device copies in one launch. */
   copyMany(copies: readonly Copy[]): void;
+  /** While recording: a copy of `bytes` from src to dst on a branch of the graph (Driver.branch). */
+  copyAside(dst: number, src: number, bytes: number): void;
   /** Counts a graph launch with the backend's launches. */
   launched(): void;
   /** While recording, ops choose what a graph runs best, and uploads are refused. */
@@ -45,14 +49,25 @@ interface InputPointer {
   arg: number;
   input: number;
   offset: number;
+  /** Into the caller's tensor even when the input is written (the copy that starts the written buffer reads it). */
+  source: boolean;
 }
+
+/**
+ * Where, while recording, the copy that starts a written input's buffer reads the caller's tensor:
+ * addresses no allocation has (device addresses lie below 2^48) and still exact in a double. Every
+ * argument pointing there is re-pointed at the caller's tensor before any replay runs.
+ */
+const SOURCE_ALIASES = 2 ** 50;
 
 interface Replay {
   exec: unknown;
   /** Bytes of each input (its copy while recording was given back after the capture: no node reads it). */
   inputBytes: number[];
-  /** Where the exec's kernels point at each input now (set by the last replay; none before the first). */
+  /** Where the exec's kernels point at each input now (set by the last replay; none before the first): the caller's tensor or the written copy. */
   at: number[];
+  /** The caller's tensors of the last replay (what the copies starting written inputs read). */
+  from: number[];
   /** Which inputs the graph writes into (each replay gives those a buffer of their own). */
   written: boolean[];
   /** The captured launches that read or write inputs, and where. */
@@ -83,6 +98,16 @@ export function inputPointers(buffers: readonly { ptr: number; bytes: number }[]
   };
 }
 
+/** Each input's source alias (SOURCE_ALIASES): spans of the inputs' sizes, 256-byte aligned, one after another. */
+export function sourceAliases(bytes: readonly number[]): { ptr: number; bytes: number }[] {
+  let at = SOURCE_ALIASES;
+  return bytes.map((b) => {
+    const span = { ptr: at, bytes: b };
+    at += Math.ceil(Math.max(b, 1) / 256) * 256;
+    return span;
+  });
+}
+
 export class GraphReplays {
   /** Captured calls by key and input shapes. */
   private readonly replays = new Map<string, Replay>();
@@ -92,7 +117,9 @@ export class GraphReplays {
   phases: { copyInMs: number; graphMs: number; copyOutMs: number; calls: number } | undefined;
 
   /** The input copies of the call being recorded, those it has written into, and the plan arrays it reads. */
-  private recording: { staged: Set<DeviceBuffer>; written: Set<DeviceBuffer>; held: Set<T> } | undefined;
+  private recording: { staged: Map<DeviceBuffer, number>; bytes: number[]; sources: number[]; written: Set<DeviceBuffer>; held: Set<T>;
+    /** Launches captured so far (those touching inputs), and how many there were when each written input's copy was queued. */
+    captured: CapturedLaunch[]; copiedAt: Map<number, number> } | undefined;
 
   constructor(private readonly host: ReplayHost) {}
 
@@ -108,8 +135,13 @@ export class GraphReplays {
    */
   overwritable(t: Tensor): boolean {
     const r = this.recording, buf = t.storage as DeviceBuffer;
-    if (!r?.staged.has(buf)) return false;
-    r.written.add(buf);
+    const input = r?.staged.get(buf);
+    if (!r || input === undefined) return false;
+    if (!r.written.has(buf)) {
+      r.written.add(buf);
+      r.copiedAt.set(input, r.captured.length);
+      this.host.copyAside(buf.ptr, r.sources[input]!, r.bytes[input]!);
+    }
     return true;
   }
 
@@ -135,16 +167,17 @@ export class GraphReplays {
     const h = this.host, phases = this.phases;
     const mark = phases ? () => (h.driver.synchronize(), performance.now()) : () => 0;
     const t0 = mark();
-    // where each input is this time: the caller's tensor, or (written into) a copy of it
+    // where each input is this time: the caller's tensor, or (written into) a buffer the graph fills with a copy of it
     const own = replay.written.map((w, i) => (w ? h.pool.alloc(replay.inputBytes[i]!) : undefined));
-    h.copyMany(own.flatMap((b, i) => (b ? [[b.ptr, h.ptr(inputs[i]!), inputs[i]!.size * h.elementBytes] as const] : [])));
-    const at = inputs.map((t, i) => own[i]?.ptr ?? h.ptr(t));
-    const moved = at.map((a, i) => a !== replay.at[i]); // the exec keeps the arguments it was last given
+    const from = inputs.map((t) => h.ptr(t));
+    const at = from.map((a, i) => own[i]?.ptr ?? a);
+    const moved = at.map((a, i) => a !== replay.at[i] || from[i] !== replay.from[i]); // the exec keeps the arguments it was last given
     replay.at = at;
+    replay.from = from;
     for (const { launch, pointers } of replay.launches) {
       if (!pointers.some((p) => moved[p.input])) continue;
       const args = launch.args.slice();
-      for (const p of pointers) args[p.arg] = at[p.input]! + p.offset;
+      for (const p of pointers) args[p.arg] = (p.source ? from : at)[p.input]! + p.offset;
       h.driver.setKernelArgs(replay.exec, launch, args);
     }
     const t1 = mark();
@@ -189,10 +222,11 @@ export class GraphReplays {
     const staged = inputs.map((t) => h.stage(t.shape));
     let results: T[] = [];
     let exec: unknown;
-    const recording = (this.recording = { staged: new Set(staged.map((t) => t.storage)), written: new Set<DeviceBuffer>(), held: new Set<T>() });
-    // the launches' arguments that point into input copies: set to the caller's tensors at each replay
-    const pointsIn = inputPointers(staged.map((t) => t.storage));
-    const captured: CapturedLaunch[] = [];
+    const bytes = staged.map((t) => t.size * h.elementBytes), aliases = sourceAliases(bytes);
+    const captured: CapturedLaunch[] = [], copiedAt = new Map<number, number>();
+    const recording = (this.recording = { staged: new Map(staged.map((t, i) => [t.storage, i])), bytes, sources: aliases.map((a) => a.ptr), written: new Set<DeviceBuffer>(), held: new Set<T>(), captured, copiedAt });
+    // the launches' arguments that point into input copies or their source aliases: set at each replay
+    const pointsIn = inputPointers([...staged.map((t) => t.storage), ...aliases]);
     h.driver.captured = { launches: captured, wanted: (kinds, args) => args.some((a, arg) => pointsIn(kinds, a, arg)) };
     let blocks: Map<number, number>;
     try {
@@ -215,11 +249,14 @@ export class GraphReplays {
       // failed capture gives them back too)
       for (const t of staged) h.pool.release(t.storage);
     }
-    const launches = captured.map((launch) => {
+    // a launch queued before a written input's copy reads the caller's tensor (the same values; the copy may not be made yet)
+    const launches = captured.map((launch, at) => {
       const pointers: InputPointer[] = [];
       launch.args.forEach((a, arg) => {
         const s = pointsIn(launch.kinds, a, arg);
-        if (s) pointers.push({ arg, input: s.input, offset: a - s.start });
+        if (!s) return;
+        const input = s.input % staged.length, copied = copiedAt.get(input);
+        pointers.push({ arg, input, offset: a - s.start, source: s.input >= staged.length || (copied !== undefined && at < copied) });
       });
       return { launch, pointers };
     });
@@ -230,7 +267,7 @@ export class GraphReplays {
     });
     const written = staged.map((t) => recording.written.has(t.storage));
     const inputBytes = staged.map((t) => t.storage.bytes);
-    const r: Replay = { exec, inputBytes, at: [], written, launches, outputs, blocks, held: recording.held };
+    const r: Replay = { exec, inputBytes, at: [], from: [], written, launches, outputs, blocks, held: recording.held };
     this.replays.set(id, r);
     return r;
   }

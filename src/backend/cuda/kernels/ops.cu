@@ -417,6 +417,22 @@ extern "C" __global__ void k_lat_guide(float* out, const st* y, float g, int ite
 // driver's one-piece copy 4.14; streaming cache hints no different:
 // bench/results/2026-11-30-copy-kernel-variants.log). COPY_UNROLL is defined at compilation (kernels.ts).
 #define COPY_CHUNK (256 * 16 * COPY_UNROLL)
+// bytes [start, end) of one copy (end - start at most COPY_CHUNK), by a block of 256 threads
+__device__ __forceinline__ void copy_chunk(unsigned char* dst, const unsigned char* src, u64 start, u64 end) {
+  if (end - start == COPY_CHUNK) {
+    const uint4* from = (const uint4*)(src + start);
+    uint4* to = (uint4*)(dst + start);
+    uint4 v[COPY_UNROLL];
+#pragma unroll
+    for (int k = 0; k < COPY_UNROLL; k++) v[k] = from[k * 256 + threadIdx.x];
+#pragma unroll
+    for (int k = 0; k < COPY_UNROLL; k++) to[k * 256 + threadIdx.x] = v[k];
+  } else {
+    u64 whole = start + ((end - start) & ~(u64)15);
+    for (u64 i = start + 16 * threadIdx.x; i < whole; i += 16 * 256) *(uint4*)(dst + i) = *(const uint4*)(src + i);
+    for (u64 i = whole + threadIdx.x; i < end; i += 256) dst[i] = src[i];
+  }
+}
 extern "C" __global__ void __launch_bounds__(256) k_copy_many(const u64* copies, int n, u64 chunks) {
   after_earlier_kernels();
   u64 per = (chunks + gridDim.x - 1) / gridDim.x, first = blockIdx.x * per, last = min(first + per, chunks);
@@ -429,23 +445,15 @@ extern "C" __global__ void __launch_bounds__(256) k_copy_many(const u64* copies,
   for (u64 chunk = first; chunk < last; chunk++) {
     while (which + 1 < n && copies[4 * (which + 1) + 3] <= chunk) which++;
     const u64* c = copies + 4 * which;
-    unsigned char* dst = (unsigned char*)c[0];
-    const unsigned char* src = (const unsigned char*)c[1];
-    u64 start = (chunk - c[3]) * COPY_CHUNK, end = min(start + COPY_CHUNK, c[2]);
-    if (end - start == COPY_CHUNK) {
-      const uint4* from = (const uint4*)(src + start);
-      uint4* to = (uint4*)(dst + start);
-      uint4 v[COPY_UNROLL];
-#pragma unroll
-      for (int k = 0; k < COPY_UNROLL; k++) v[k] = from[k * 256 + threadIdx.x];
-#pragma unroll
-      for (int k = 0; k < COPY_UNROLL; k++) to[k * 256 + threadIdx.x] = v[k];
-    } else {
-      u64 whole = start + ((end - start) & ~(u64)15);
-      for (u64 i = start + 16 * threadIdx.x; i < whole; i += 16 * 256) *(uint4*)(dst + i) = *(const uint4*)(src + i);
-      for (u64 i = whole + threadIdx.x; i < end; i += 256) dst[i] = src[i];
-    }
+    u64 start = (chunk - c[3]) * COPY_CHUNK;
+    copy_chunk((unsigned char*)c[0], (const unsigned char*)c[1], start, min(start + COPY_CHUNK, c[2]));
   }
+}
+// One copy whose addresses are kernel arguments (a replay can re-point them; k_copy_many reads
+// its table from memory): blocks take chunks in turn, so a small grid can copy beside other work.
+extern "C" __global__ void __launch_bounds__(256) k_copy_bytes(unsigned char* dst, const unsigned char* src, u64 bytes) {
+  after_earlier_kernels();
+  for (u64 start = (u64)blockIdx.x * COPY_CHUNK; start < bytes; start += (u64)gridDim.x * COPY_CHUNK) copy_chunk(dst, src, start, min(start + COPY_CHUNK, bytes));
 }
 // holds the stream for `ns` nanoseconds (one thread), so that the host can queue work ahead of the
 // GPU: what follows then runs back to back, as in a graph (the profiler's timing)
