@@ -121,7 +121,7 @@ export abstract class CudaDevice {
   /**
    * Launches a VECTOR_KERNEL over n elements: its 16-byte build when every pointer is aligned and n
    * and `widths` (the channel counts its index math splits rows by) divide by the vector width.
-   * `batch`: vectors a thread may take (VEC_BATCH for the kernels written for it). It takes them only
+   * `batch`: vectors a thread may take (VEC_BATCH for the kernels with a _vb build). It takes them only
    * over maps of many waves of blocks: a 768 px VAE decode's GroupNorm affines took 2.5 ms one vector
    * a thread and 1.8 batched, but a 512 px U-Net's (about one wave each) 0.44 against 0.50
    * (bench/results/2026-11-30-vec-batch-trial.log).
@@ -129,8 +129,9 @@ export abstract class CudaDevice {
   protected runVector(name: string, n: number, args: number[], widths: readonly number[], { detail, batch = 1, stream }: { detail?: () => string; batch?: number; stream?: unknown } = {}): void {
     const wide = this.vectorFits(name, args, [n, ...widths]);
     const vectors = wide ? n / this.vectorWidth : n;
-    const per = vectors / 256 >= BATCH_MIN_WAVES * BLOCKS_PER_SM * this.driver.multiprocessors ? batch : 1;
-    this.run(wide ? `${name}_v` : name, Math.ceil(vectors / per), args, 256, undefined, 0, 1, detail, stream);
+    // batched by the third build (`${name}_vb`) only: the batch's registers cost the others occupancy
+    const per = wide && vectors / 256 >= BATCH_MIN_WAVES * BLOCKS_PER_SM * this.driver.multiprocessors ? batch : 1;
+    this.run(wide ? (per > 1 ? `${name}_vb` : `${name}_v`) : name, Math.ceil(vectors / per), args, 256, undefined, 0, 1, detail, stream);
   }
 
   /** `detail` names the op by its shape in profiles (built only when profiling). */

@@ -62,7 +62,9 @@ export const LATENT_KERNELS: Record<string, ArgKind[]> = {
   k_mask_counts: ['ptr', 'ptr', 'u64'],
   k_mask_open: ['ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32'],
 };
-export const OPS_KERNELS: Record<string, ArgKind[]> = { ...SCALAR_KERNELS, ...bothBuilds(VECTOR_KERNELS) };
+/** Third builds of VECTOR_KERNELS that take VEC_BATCH vectors a thread (CudaDevice.runVector's `batch`). */
+const BATCHED_KERNELS: Record<string, ArgKind[]> = { k_channel_affine_vb: VECTOR_KERNELS.k_channel_affine! };
+export const OPS_KERNELS: Record<string, ArgKind[]> = { ...SCALAR_KERNELS, ...bothBuilds(VECTOR_KERNELS), ...BATCHED_KERNELS };
 export const SPARSE_KERNELS: Record<string, ArgKind[]> = bothBuilds(SPARSE_VECTOR_KERNELS);
 /** Vectors a thread of the streaming kernels written for it takes (ops.cu's VEC_BATCH; KERNEL_DEFINES). */
 export const VEC_BATCH = 4;

@@ -207,26 +207,33 @@ extern "C" __global__ void k_group_affine(double* sums, const double* base, cons
     shift[b * c + ch] = sv(ld(beta[ch]) - (float)m * sc);
   }
 }
-template <int W> __device__ void k_channel_affine_t(const st* x, const st* scale, const st* shift, st* out, u64 per, int c, int silu, u64 n) {
-  // VEC_BATCH vectors a thread (kernels.ts, given at compile time; the host launches a quarter of the
-  // threads over large maps), all loaded before any is written: with one 16-byte load in flight per
-  // thread this moved half of what the memory can
+// B vectors a thread, all loaded before any is written: over large maps (the _vb build, B = VEC_BATCH,
+// kernels.ts; the host launches a quarter of the threads) with one 16-byte load in flight per thread
+// this moved half of what the memory can. The other builds take one (B's registers cost occupancy:
+// the U-Net's affines, about a wave of blocks, went 0.50 -> 0.62 ms at 768 px when every build took
+// four; so did the channel's index divided in 64 bits, now in 32: n < 2^32)
+template <int W, int B = 1> __device__ void k_channel_affine_t(const st* x, const st* scale, const st* shift, st* out, u64 per, int c, int silu, u64 n) {
   const u64 stride = (u64)gridDim.x * blockDim.x * W;
-  for (u64 e0 = ((u64)blockIdx.x * blockDim.x + threadIdx.x) * W; e0 < n; e0 += VEC_BATCH * stride) {
-    float a[VEC_BATCH][W];
+  for (u64 e0 = ((u64)blockIdx.x * blockDim.x + threadIdx.x) * W; e0 < n; e0 += B * stride) {
+    float a[B][W];
 #pragma unroll
-    for (int u = 0; u < VEC_BATCH; u++)
+    for (int u = 0; u < B; u++)
       if (e0 + u * stride < n) ldv<W>(x + e0 + u * stride, a[u]);
 #pragma unroll
-    for (int u = 0; u < VEC_BATCH; u++) {
+    for (int u = 0; u < B; u++) {
       const u64 e = e0 + u * stride;
       if (e >= n) break;
-      affine_v<W>(a[u], scale, shift, (e / per) * c + e % c, silu);
+      const u32 e32 = (u32)e;
+      affine_v<W>(a[u], scale, shift, (e32 / (u32)per) * (u32)c + e32 % (u32)c, silu);
       svv<W>(out + e, a[u]);
     }
   }
 }
 VECTOR_KERNEL(k_channel_affine, (const st* x, const st* scale, const st* shift, st* out, u64 per, int c, int silu, u64 n), (x, scale, shift, out, per, c, silu, n))
+extern "C" __global__ void k_channel_affine_vb(const st* x, const st* scale, const st* shift, st* out, u64 per, int c, int silu, u64 n) {
+  after_earlier_kernels();
+  k_channel_affine_t<VW, VEC_BATCH>(x, scale, shift, out, per, c, silu, n);
+}
 // one warp per row (rows of text and image tokens are 320..1280 wide): two passes over the row,
 // statistics in double, reductions by shuffles only
 template <int W> __device__ void k_layer_norm_t(const st* x, const st* gamma, const st* beta, st* out, int c, float eps, u32 rows) {
