@@ -140,15 +140,21 @@ template <int W> __device__ void k_group_partial_t(const st* x, double* sums, co
   double s[W], q[W];
   UNROLL { s[k] = 0; q[k] = 0; }
   const st* at = x + (u64)b * (segments / pieces) * w * c + v * W;
-  // PARTIAL_LOADS rows in flight per thread: the loop is bound by memory latency, not bandwidth
+  // PARTIAL_LOADS rows in flight per thread: the loop is bound by memory latency, not bandwidth. Kept
+  // as loaded and widened when summed: widened at once they took twice the registers, and the
+  // U-Net's partial sums took 0.70 ms at 768 px against 0.55 (bench/results/2026-12-01-group-partial-ab.log)
   for (u32 p = lo + r0; p < hi; p += PARTIAL_LOADS * nrows) {
-    float a[PARTIAL_LOADS][W];
+    stored<W> a[PARTIAL_LOADS];
 #pragma unroll
     for (int u = 0; u < PARTIAL_LOADS; u++)
-      if (p + u * nrows < hi) ldv<W>(at + (u64)(p + u * nrows) * c, a[u]);
+      if (p + u * nrows < hi) a[u] = ldraw<W>(at + (u64)(p + u * nrows) * c);
 #pragma unroll
     for (int u = 0; u < PARTIAL_LOADS; u++)
-      if (p + u * nrows < hi) UNROLL { s[k] += a[u][k]; q[k] += (double)a[u][k] * a[u][k]; }
+      if (p + u * nrows < hi) {
+        float f[W];
+        widen<W>(a[u], f);
+        UNROLL { s[k] += f[k]; q[k] += (double)f[k] * f[k]; }
+      }
   }
   UNROLL { acc[k * plane + threadIdx.x] = s[k]; acc[(W + k) * plane + threadIdx.x] = q[k]; }
   __syncthreads();

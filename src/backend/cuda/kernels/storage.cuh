@@ -54,6 +54,20 @@ template <int W> __device__ __forceinline__ void ldv(const st* p, float* v) {
     for (int k = 0; k < W; k++) v[k] = ld(s[k]);
   }
 }
+// a vector as loaded, widened to floats later: loads kept in flight take half the registers in fp16
+template <int W> struct stored { uint4 u; };
+template <> struct stored<1> { st u; };
+template <int W> __device__ __forceinline__ stored<W> ldraw(const st* p) {
+  stored<W> r;
+  if constexpr (W == 1) r.u = *p;
+  else r.u = *(const uint4*)p;
+  return r;
+}
+template <int W> __device__ __forceinline__ void widen(const stored<W>& r, float* v) {
+  const st* s = (const st*)&r.u;
+#pragma unroll
+  for (int k = 0; k < W; k++) v[k] = ld(s[k]);
+}
 template <int W> __device__ __forceinline__ void svv(st* p, const float* v) {
   if constexpr (W == 1) *p = sv(v[0]);
   else {
