@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { ArgKind } from '../src/backend/cuda/driver.js';
-import { KERNEL_DEFINES, KERNEL_DIR, LATENT_KERNELS, OPS_KERNELS, SPARSE_KERNELS, TILE_CONV_KERNELS, kernelDefines } from '../src/backend/cuda/kernels.js';
+import { KERNEL_DEFINES, KERNEL_DIR, LATENT_KERNELS, LN_KEPT, OPS_KERNELS, SPARSE_KERNELS, TILE_CONV_KERNELS, kernelDefines, layerNormLanes } from '../src/backend/cuda/kernels.js';
 
 /** Each __global__ function of a source (macro line continuations joined): its text up to the body and the body's first statement. */
 function kernels(source: string): { head: string; first: string }[] {
@@ -71,5 +71,19 @@ describe('kernel sources', () => {
   it('the check finds a kernel that does not wait', () => {
     const [k] = kernels('extern "C" __global__ void k_x(float* a, int n) {\n  FOR_EACH(i, n) a[i] = 0;\n}');
     assert.equal(k!.first, 'FOR_EACH(i, n) a[i] = 0');
+  });
+
+  it('layer norm: a row takes the fewest lanes (a power of two, at most 32) whose kept vectors hold it', () => {
+    // SD's rows in fp16 (8 values a vector): 320, 640 and 1280 wide, and the text encoder's 1024
+    assert.deepEqual([320, 640, 1280, 1024].map((c) => layerNormLanes(c, 8)), [8, 16, 32, 32]);
+    assert.equal(layerNormLanes(16, 8), 1);
+    assert.equal(layerNormLanes(33, 1), 8);
+    // longer than 32 lanes hold: 32 lanes, the rest read again
+    assert.equal(layerNormLanes(32 * LN_KEPT * 4 + 4, 4), 32);
+    for (const [c, w] of [[320, 8], [1280, 4], [77, 1]] as const) {
+      const lanes = layerNormLanes(c, w);
+      assert.ok(lanes * LN_KEPT * w >= c || lanes === 32, `${c} held`);
+      assert.ok(lanes === 1 || (lanes / 2) * LN_KEPT * w < c, `${c}: no fewer lanes hold it`);
+    }
   });
 });

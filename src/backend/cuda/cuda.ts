@@ -14,7 +14,7 @@ import type { Precision } from './precision.js';
 import { CudaDevice, type T } from './device.js';
 import type { DeviceBuffer } from './memory.js';
 import { CudaLatents } from './latents.js';
-import { VEC_BATCH, ATTENTION_KERNELS, FLASH_DIMS, FLASH_KERNELS, FLASH_QUERY_ROWS, FLASH_WIDE_MAX_DIM, GROUP_PARTIAL_SHARED_BYTES, SOFTMAX_SHARED_BYTES, SOFTMAX_SHORT, SOFTMAX_VEC, WGMMA_KERNELS, WGMMA_KEY_TILE, WGMMA_MIN_TILES_PER_SPLIT, WGMMA_QUERY_ROWS, WGMMA_SHARED_BYTES, flashSharedBytes, TILE_CONV_KERNELS, TILE_CONV_COUNTERS, TILE_CONV_ROWS, TILE_CONV_COLS, TILE_CONV_K, TILE_CONV_THREADS } from './kernels.js';
+import { VEC_BATCH, layerNormLanes, ATTENTION_KERNELS, FLASH_DIMS, FLASH_KERNELS, FLASH_QUERY_ROWS, FLASH_WIDE_MAX_DIM, GROUP_PARTIAL_SHARED_BYTES, SOFTMAX_SHARED_BYTES, SOFTMAX_SHORT, SOFTMAX_VEC, WGMMA_KERNELS, WGMMA_KEY_TILE, WGMMA_MIN_TILES_PER_SPLIT, WGMMA_QUERY_ROWS, WGMMA_SHARED_BYTES, flashSharedBytes, TILE_CONV_KERNELS, TILE_CONV_COUNTERS, TILE_CONV_ROWS, TILE_CONV_COLS, TILE_CONV_K, TILE_CONV_THREADS } from './kernels.js';
 
 /** Scratch memory cuBLASLt may use for its GEMM algorithms. */
 const LT_WORKSPACE_BYTES = 32 * 2 ** 20;
@@ -273,8 +273,9 @@ export class CudaBackend extends CudaDevice implements Backend {
     const c = x.channels;
     const out = this.empty(x.shape);
     const rows = x.size / c;
-    const args = [this.p(x), this.p(gamma), this.p(beta), this.p(out), c, eps, rows];
-    this.run(this.vectorFits('k_layer_norm', args, [c]) ? 'k_layer_norm_v' : 'k_layer_norm', 0, args, 256, Math.ceil(rows / 8)); // a warp per row
+    const wide = this.vectorFits('k_layer_norm', [this.p(x), this.p(gamma), this.p(beta), this.p(out)], [c]);
+    const lanes = layerNormLanes(c, wide ? this.vectorWidth : 1), rowsPerBlock = (256 / 32) * (32 / lanes);
+    this.run(wide ? 'k_layer_norm_v' : 'k_layer_norm', 0, [this.p(x), this.p(gamma), this.p(beta), this.p(out), c, eps, rows, lanes], 256, Math.ceil(rows / rowsPerBlock));
     return out;
   }
 

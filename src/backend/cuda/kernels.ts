@@ -35,7 +35,7 @@ const VECTOR_KERNELS: Record<string, ArgKind[]> = {
   k_upsample2x: ['ptr', 'ptr', 'i32', 'i32', 'i32', 'u64'],
   k_group_partial: ['ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32'],
   k_channel_affine: ['ptr', 'ptr', 'ptr', 'ptr', 'u64', 'i32', 'i32', 'u64'],
-  k_layer_norm: ['ptr', 'ptr', 'ptr', 'ptr', 'i32', 'f32', 'i32'],
+  k_layer_norm: ['ptr', 'ptr', 'ptr', 'ptr', 'i32', 'f32', 'i32', 'i32'],
 };
 /** Kernels of kernels/sparse.cu, all built twice like VECTOR_KERNELS. */
 const SPARSE_VECTOR_KERNELS: Record<string, ArgKind[]> = {
@@ -84,6 +84,14 @@ export const BLOCKS_PER_SM = 8;
  */
 export const PREFETCH_BLOCKS = 16;
 
+/** Vectors of its row each lane of k_layer_norm keeps in registers (ops.cu LN_KEPT; KERNEL_DEFINES). */
+export const LN_KEPT = 5;
+/** Lanes k_layer_norm gives a row of c channels, `width` to a vector: the fewest (a power of two, at most 32) whose LN_KEPT vectors hold it. */
+export function layerNormLanes(c: number, width: number): number {
+  let lanes = 1;
+  while (lanes < 32 && lanes * LN_KEPT * width < c) lanes *= 2;
+  return lanes;
+}
 /** Softmax rows up to this many bytes are held in shared memory (Hopper allows 227 KiB per block). */
 export const SOFTMAX_SHARED_BYTES = 200 * 1024;
 /** Values each lane of k_softmax_short keeps in registers: rows up to 32 times this go a warp per row (kernels/ops.cu SOFTMAX_SHORT; KERNEL_DEFINES). */
@@ -131,7 +139,7 @@ export const flashSharedBytes = (dp: number) => 2 * 2 * FLASH_KEY_TILE * (dp + 8
  * numbers the host and a kernel share (test/kernel-sources.test.ts checks no .cu defines them itself).
  */
 export const KERNEL_DEFINES: Readonly<Record<string, Readonly<Record<string, number>>>> = {
-  ops: { VEC_BATCH, COPY_UNROLL, SOFTMAX_SHORT, SOFTMAX_VEC },
+  ops: { VEC_BATCH, COPY_UNROLL, SOFTMAX_SHORT, SOFTMAX_VEC, LN_KEPT },
   attention: { KB: FLASH_KEY_TILE },
   'attention-sm90': { WG_KB: WGMMA_KEY_TILE },
   'tile-conv': { TM: TILE_CONV_ROWS, TN: TILE_CONV_COLS, TK: TILE_CONV_K, THREADS: TILE_CONV_THREADS },

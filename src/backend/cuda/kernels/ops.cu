@@ -240,29 +240,55 @@ extern "C" __global__ void k_channel_affine_vb(const st* x, const st* scale, con
   after_earlier_kernels();
   k_channel_affine_t<VW, VEC_BATCH>(x, scale, shift, out, per, c, silu, n);
 }
-// one warp per row (rows of text and image tokens are 320..1280 wide): two passes over the row,
-// statistics in double, reductions by shuffles only
-template <int W> __device__ void k_layer_norm_t(const st* x, const st* gamma, const st* beta, st* out, int c, float eps, u32 rows) {
-  u32 r = blockIdx.x * (blockDim.x >> 5) + (threadIdx.x >> 5);
-  if (r >= rows) return;
-  int lane = threadIdx.x & 31;
-  const st* row = x + (u64)r * c;
+// `lanes` lanes a row (a power of two up to 32; 32 / lanes rows a warp): the fewest whose LN_KEPT
+// vectors each hold the row (the host's choice, kernels.ts), so a 320-wide row takes 8 lanes and a
+// warp four rows, and every row of a large map is in flight at once (a warp a row: 0.61 ms of a
+// 768 px U-Net call). A lane keeps its vectors as loaded: the row is read from memory once (longer
+// rows than lanes * LN_KEPT vectors read their rest again). Statistics in double, reductions by
+// shuffles within the row's lanes.
+template <int W> __device__ void k_layer_norm_t(const st* x, const st* gamma, const st* beta, st* out, int c, float eps, u32 rows, int lanes) {
+  int lane = threadIdx.x & 31, sub = lane & (lanes - 1);
+  u32 r = (blockIdx.x * (blockDim.x >> 5) + (threadIdx.x >> 5)) * (32 / lanes) + lane / lanes;
+  const bool live = r < rows;  // no early return: the shuffles take every lane of the warp
+  const st* row = x + (u64)(live ? r : 0) * c;
+  const int first_rest = (sub + lanes * LN_KEPT) * W, step = lanes * W;
+  stored<W> keep[LN_KEPT];
   float a[W];
   double s = 0;
-  for (int i = lane * W; i < c; i += 32 * W) { ldv<W>(row + i, a); UNROLL s += a[k]; }
-  for (int o = 16; o > 0; o >>= 1) s += __shfl_xor_sync(0xffffffff, s, o);
+#pragma unroll
+  for (int j = 0; j < LN_KEPT; j++) {
+    const int i = (sub + lanes * j) * W;
+    if (live && i < c) keep[j] = ldraw<W>(row + i);
+  }
+#pragma unroll
+  for (int j = 0; j < LN_KEPT; j++)
+    if (live && (sub + lanes * j) * W < c) { widen<W>(keep[j], a); UNROLL s += a[k]; }
+  for (int i = first_rest; live && i < c; i += step) { ldv<W>(row + i, a); UNROLL s += a[k]; }
+  for (int o = lanes / 2; o > 0; o >>= 1) s += __shfl_xor_sync(0xffffffff, s, o);
   double m = s / c, q = 0;
-  for (int i = lane * W; i < c; i += 32 * W) { ldv<W>(row + i, a); UNROLL { double d = a[k] - m; q += d * d; } }
-  for (int o = 16; o > 0; o >>= 1) q += __shfl_xor_sync(0xffffffff, q, o);
+#pragma unroll
+  for (int j = 0; j < LN_KEPT; j++)
+    if (live && (sub + lanes * j) * W < c) { widen<W>(keep[j], a); UNROLL { double d = a[k] - m; q += d * d; } }
+  for (int i = first_rest; live && i < c; i += step) { ldv<W>(row + i, a); UNROLL { double d = a[k] - m; q += d * d; } }
+  for (int o = lanes / 2; o > 0; o >>= 1) q += __shfl_xor_sync(0xffffffff, q, o);
+  if (!live) return;
   double rs = 1.0 / sqrt(q / c + eps);
-  for (int i = lane * W; i < c; i += 32 * W) {
-    float gm[W], bt[W];
+  float gm[W], bt[W];
+#pragma unroll
+  for (int j = 0; j < LN_KEPT; j++) {
+    const int i = (sub + lanes * j) * W;
+    if (i >= c) continue;
+    widen<W>(keep[j], a); ldv<W>(gamma + i, gm); ldv<W>(beta + i, bt);
+    UNROLL a[k] = (float)((a[k] - m) * rs) * gm[k] + bt[k];
+    svv<W>(out + (u64)r * c + i, a);
+  }
+  for (int i = first_rest; i < c; i += step) {
     ldv<W>(row + i, a); ldv<W>(gamma + i, gm); ldv<W>(beta + i, bt);
     UNROLL a[k] = (float)((a[k] - m) * rs) * gm[k] + bt[k];
     svv<W>(out + (u64)r * c + i, a);
   }
 }
-VECTOR_KERNEL(k_layer_norm, (const st* x, const st* gamma, const st* beta, st* out, int c, float eps, u32 rows), (x, gamma, beta, out, c, eps, rows))
+VECTOR_KERNEL(k_layer_norm, (const st* x, const st* gamma, const st* beta, st* out, int c, float eps, u32 rows, int lanes), (x, gamma, beta, out, c, eps, rows, lanes))
 __device__ __forceinline__ float block_reduce(float v, bool is_max, float* red) {
   for (int o = 16; o > 0; o >>= 1) { float u = __shfl_down_sync(0xffffffff, v, o); v = is_max ? fmaxf(v, u) : v + u; }
   int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
