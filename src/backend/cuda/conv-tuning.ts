@@ -16,11 +16,14 @@ import type { Driver } from './driver.js';
 /** Configurations timed, from the top of the heuristic's list (the fastest were within its first 12). */
 const CANDIDATES = 12;
 /**
- * Runs timed per configuration, after one that loads its kernels, queued behind a kernel that holds
- * the stream for HOLD_MS: the GPU then runs them back to back, so the host's cost per call (~0.2 ms
- * for a legacy cuDNN call) does not count, as it does not inside a CUDA graph.
+ * Runs timed per configuration, after one that loads its kernels. Every configuration's runs are
+ * queued behind one kernel that holds the stream for HOLD_MS plus QUEUE_MS a run (the host's time to
+ * queue them): the GPU then runs them back to back, so the host's cost per call (~0.2 ms for a legacy
+ * cuDNN call) does not count, as it does not inside a CUDA graph. (A hold and a wait per
+ * configuration made a family's trials ~22 ms of host time: 100-200 ms of a first sparse step that
+ * met new families, bench/results/2026-12-01-edit-cuda-fp16-auto-exact-768-s17-final.json.)
  */
-const RUNS = 3, HOLD_MS = 1;
+const RUNS = 3, HOLD_MS = 1, QUEUE_MS = 0.1;
 
 /** An engine configuration, or the legacy API. */
 export type ConvChoice = EngineChoice | 'legacy';
@@ -106,38 +109,48 @@ export function fastestConvolution(tuner: CudnnEngines, driver: Driver, s: ConvS
   const [x, w, y, bias, residual] = offsets.map((o, i) => (sizes[i] ? scratch + o : 0)) as [number, number, number, number, number];
   const workspace = scratch + offsets[4]! + sizes[4]!;
   const side = driver.sideStream();
-  const start = driver.event(), end = driver.event();
-  /** Milliseconds a run of f takes on the GPU. */
-  const time = (f: () => void) => {
-    f();
-    trial.hold(HOLD_MS);
-    driver.record(start, false, side);
-    for (let i = 0; i < RUNS; i++) f();
-    driver.record(end, false, side);
-    driver.synchronize(side);
-    return driver.elapsed(start, end) / RUNS;
-  };
   const epilogue = trial.bias || trial.residual;
+  const packs: ReturnType<CudnnEngines["pack"]>[] = [];
+  const events: unknown[] = [];
   try {
-    let best: { ms: number; config?: bigint } = { ms: time(() => trial.legacy(x, w, y, bias, residual, workspace)) };
+    // the legacy call first: the one kept unless a configuration is faster
+    const candidates: { run: () => void; config?: bigint }[] = [{ run: () => trial.legacy(x, w, y, bias, residual, workspace) }];
     for (const { p, config } of plans) {
       const pack = tuner.pack(workspace, x, w, y);
-      try {
-        const ms = time(() => {
-          tuner.run(p, pack);
-          if (epilogue) trial.epilogue(y, bias, residual);
-        });
-        if (ms < best.ms) best = { ms, config };
-      } finally {
-        tuner.dropPack(pack);
-      }
+      packs.push(pack);
+      candidates.push({ run: () => { tuner.run(p, pack); if (epilogue) trial.epilogue(y, bias, residual); }, config });
     }
+    for (const c of candidates) c.run(); // loads its kernels
+    const marks = candidates.map(() => {
+      const start = driver.event(), end = driver.event();
+      events.push(start, end);
+      return [start, end] as const;
+    });
+    // queued behind the hold; again with a longer one if queuing took longer (the later runs would
+    // then count the host's time, as they did before the hold)
+    for (let hold = HOLD_MS + candidates.length * RUNS * QUEUE_MS; ; hold *= 2) {
+      trial.hold(hold);
+      const t0 = performance.now();
+      candidates.forEach((c, i) => {
+        driver.record(marks[i]![0], false, side);
+        for (let r = 0; r < RUNS; r++) c.run();
+        driver.record(marks[i]![1], false, side);
+      });
+      const queued = performance.now() - t0;
+      driver.synchronize(side);
+      if (queued < hold || hold > 100) break;
+    }
+    let best = { ms: Infinity, config: undefined as bigint | undefined };
+    marks.forEach(([start, end], i) => {
+      const ms = driver.elapsed(start, end) / RUNS;
+      if (ms < best.ms) best = { ms, config: candidates[i]!.config };
+    });
     return best.config === undefined ? 'legacy' : tuner.choice(best.config);
   } finally {
     driver.synchronize(side);
     driver.free(scratch);
-    driver.destroyEvent(start);
-    driver.destroyEvent(end);
+    events.forEach((e) => driver.destroyEvent(e));
+    packs.forEach((pack) => tuner.dropPack(pack));
     plans.forEach(({ p }) => tuner.release(p));
     configs.forEach((c) => tuner.forget(c));
   }
