@@ -238,11 +238,11 @@ export class Driver {
    */
   capture(f: () => void): unknown {
     this.check('cuStreamBeginCapture', this.f.cuStreamBeginCapture!(this.stream, 2)); // CU_STREAM_CAPTURE_MODE_RELAXED
-    this.record(this.branching()[0]); // no node: it holds the capture's start, where branches begin
     const graph = [null];
     let recorded = false;
     this.capturing = true;
     try {
+      this.record(this.branching()[0]); // no node: it holds the capture's start, where branches begin
       f();
       recorded = true;
     } finally {
