@@ -13,15 +13,19 @@ import { HEUR_A, type CudnnEngines, type EngineChoice } from './cudnn-engines.js
 import type { ConvShape } from './cudnn.js';
 import type { Driver } from './driver.js';
 
-/** Configurations timed, from the top of the heuristic's list (the fastest were within its first 12). */
+/**
+ * Configurations timed, from the top of the heuristic's list. bench:conv-engines found the fastest
+ * within the first 12 for 13 of its 21 shapes (768 px U-Net maps and sparse tile batches), at ranks
+ * 18-21 for the other eight (bench/results/2026-12-01-conv-engines.json; 24 not tried yet).
+ */
 const CANDIDATES = 12;
 /**
  * Runs timed per configuration, after one that loads its kernels. Every configuration's runs are
  * queued behind one kernel that holds the stream for HOLD_MS plus QUEUE_MS a run (the host's time to
  * queue them): the GPU then runs them back to back, so the host's cost per call (~0.2 ms for a legacy
  * cuDNN call) does not count, as it does not inside a CUDA graph. (A hold and a wait per
- * configuration made a family's trials ~22 ms of host time: 100-200 ms of a first sparse step that
- * met new families, bench/results/2026-12-01-edit-cuda-fp16-auto-exact-768-s17-final.json.)
+ * configuration made a family's trials ~27 ms of host time, against ~20 with one hold; first sparse steps
+ * on a fresh choice store 48-358 ms against 45-197, bench/results/2026-12-01-conv-trials-one-hold-ab.log.)
  */
 const RUNS = 3, HOLD_MS = 1, QUEUE_MS = 0.1;
 

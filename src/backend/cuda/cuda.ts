@@ -273,9 +273,10 @@ export class CudaBackend extends CudaDevice implements Backend {
     const c = x.channels;
     const out = this.empty(x.shape);
     const rows = x.size / c;
-    const wide = this.vectorFits('k_layer_norm', [this.p(x), this.p(gamma), this.p(beta), this.p(out)], [c]);
+    const pointers = [this.p(x), this.p(gamma), this.p(beta), this.p(out)];
+    const wide = this.vectorFits('k_layer_norm', pointers, [c]);
     const lanes = layerNormLanes(c, wide ? this.vectorWidth : 1), rowsPerBlock = (256 / 32) * (32 / lanes);
-    this.run(wide ? 'k_layer_norm_v' : 'k_layer_norm', 0, [this.p(x), this.p(gamma), this.p(beta), this.p(out), c, eps, rows, lanes], 256, Math.ceil(rows / rowsPerBlock));
+    this.run(wide ? 'k_layer_norm_v' : 'k_layer_norm', 0, [...pointers, c, eps, rows, lanes], 256, Math.ceil(rows / rowsPerBlock));
     return out;
   }
 

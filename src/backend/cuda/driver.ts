@@ -442,8 +442,7 @@ export class Driver {
     this.packArgs(name, kinds, args);
     this.enqueue(fn, name, grid, block, sharedBytes, gridY, stream);
     const c = this.captured;
-    const recorded = stream === this.stream || (stream === this.branchStream && this.capturing);
-    if (c && this.capturing && recorded && c.wanted(kinds, args)) c.launches.push({ node: this.lastNode(stream), fn: koffi.address(fn), name, grid, gridY, block, sharedBytes, kinds, args: [...args] });
+    if (c && this.capturing && (stream === this.stream || stream === this.branchStream) && c.wanted(kinds, args)) c.launches.push({ node: this.lastNode(stream), fn: koffi.address(fn), name, grid, gridY, block, sharedBytes, kinds, args: [...args] });
   }
 
   /** The node the last operation captured on `stream` made. */

@@ -66,7 +66,7 @@ export const LATENT_KERNELS: Record<string, ArgKind[]> = {
 const BATCHED_KERNELS: Record<string, ArgKind[]> = { k_channel_affine_vb: VECTOR_KERNELS.k_channel_affine! };
 export const OPS_KERNELS: Record<string, ArgKind[]> = { ...SCALAR_KERNELS, ...bothBuilds(VECTOR_KERNELS), ...BATCHED_KERNELS };
 export const SPARSE_KERNELS: Record<string, ArgKind[]> = bothBuilds(SPARSE_VECTOR_KERNELS);
-/** Vectors a thread of the streaming kernels written for it takes (ops.cu's VEC_BATCH; KERNEL_DEFINES). */
+/** Vectors a thread of a kernel's _vb build takes (ops.cu's VEC_BATCH; KERNEL_DEFINES). */
 export const VEC_BATCH = 4;
 /** Bytes a thread of a k_x_v kernel moves at once. */
 export const VECTOR_BYTES = 16;
@@ -74,7 +74,7 @@ export const VECTOR_BYTES = 16;
 export const GROUP_PARTIAL_SHARED_BYTES = 200 * 1024;
 /** 16-byte loads each thread of k_copy_many keeps in flight (ops.cu's COPY_UNROLL; KERNEL_DEFINES). */
 export const COPY_UNROLL = 8;
-/** Bytes each block of k_copy_many copies at a time (ops.cu COPY_CHUNK: 256 threads of COPY_UNROLL 16-byte loads). */
+/** Bytes each block of k_copy_many and k_copy_bytes copies at a time (ops.cu COPY_CHUNK: 256 threads of COPY_UNROLL 16-byte loads). */
 export const COPY_CHUNK = 256 * 16 * COPY_UNROLL;
 /** 256-thread blocks a multiprocessor holds at once (2048 threads): k_copy_many's grid for copies on the device, a wave of a streaming kernel. */
 export const BLOCKS_PER_SM = 8;

@@ -118,8 +118,8 @@ export class GraphReplays {
 
   /** The input copies of the call being recorded, those it has written into, and the plan arrays it reads. */
   private recording: { staged: Map<DeviceBuffer, number>; bytes: number[]; sources: number[]; written: Set<DeviceBuffer>; held: Set<T>;
-    /** Launches captured so far (those touching inputs), and how many there were when each written input's copy was queued. */
-    captured: CapturedLaunch[]; copiedAt: Map<number, number> } | undefined;
+    /** How many launches touching inputs were captured when each written input's copy was queued. */
+    copiedAt: Map<number, number> } | undefined;
 
   constructor(private readonly host: ReplayHost) {}
 
@@ -139,7 +139,7 @@ export class GraphReplays {
     if (!r || input === undefined) return false;
     if (!r.written.has(buf)) {
       r.written.add(buf);
-      r.copiedAt.set(input, r.captured.length);
+      r.copiedAt.set(input, this.host.driver.captured!.launches.length);
       this.host.copyAside(buf.ptr, r.sources[input]!, r.bytes[input]!);
     }
     return true;
@@ -224,7 +224,7 @@ export class GraphReplays {
     let exec: unknown;
     const bytes = staged.map((t) => t.size * h.elementBytes), aliases = sourceAliases(bytes);
     const captured: CapturedLaunch[] = [], copiedAt = new Map<number, number>();
-    const recording = (this.recording = { staged: new Map(staged.map((t, i) => [t.storage, i])), bytes, sources: aliases.map((a) => a.ptr), written: new Set<DeviceBuffer>(), held: new Set<T>(), captured, copiedAt });
+    const recording = (this.recording = { staged: new Map(staged.map((t, i) => [t.storage, i])), bytes, sources: aliases.map((a) => a.ptr), written: new Set<DeviceBuffer>(), held: new Set<T>(), copiedAt });
     // the launches' arguments that point into input copies or their source aliases: set at each replay
     const pointsIn = inputPointers([...staged.map((t) => t.storage), ...aliases]);
     h.driver.captured = { launches: captured, wanted: (kinds, args) => args.some((a, arg) => pointsIn(kinds, a, arg)) };
