@@ -16,7 +16,8 @@ import type { Driver } from './driver.js';
 /**
  * Configurations timed, from the top of the heuristic's list. bench:conv-engines found the fastest
  * within the first 12 for 13 of its 21 shapes (768 px U-Net maps and sparse tile batches), at ranks
- * 18-21 for the other eight (bench/results/2026-12-01-conv-engines.json; 24 not tried yet).
+ * 18-21 for the other eight (bench/results/2026-12-01-conv-engines.json). 24 made no faster choices
+ * in the whole U-Net or sparse steps, but trials 1.6x longer (2026-12-01-conv-candidates-24-ab.log).
  */
 const CANDIDATES = 12;
 /**
