@@ -182,16 +182,19 @@ extern "C" __global__ void k_group_affine(double* sums, const double* base, cons
   after_earlier_kernels();
   __shared__ double rs[32], rq[32];
   int b = blockIdx.x / groups, g = blockIdx.x % groups, cpg = c / groups;
+  // every load this block needs is issued at once (a segment's flag, its base and fresh sums, this
+  // thread's first channel's gamma and beta), not one round trip after another: the kernel is the
+  // latency of its dependent loads
+  const int ch0 = g * cpg + threadIdx.x;
+  const float gamma0 = threadIdx.x < cpg ? ld(gamma[ch0]) : 0.f, beta0 = threadIdx.x < cpg ? ld(beta[ch0]) : 0.f;
   double s = 0, q = 0;
   for (int i = threadIdx.x; i < segments; i += blockDim.x) {
     u64 o = 2 * (((u64)b * segments + i) * groups + g);
-    double2 a;
-    if (base && !rows[i / pieces]) {
-      a = *(const double2*)(base + o);
-      *(double2*)(sums + o) = a;
-    } else {
-      a = *(const double2*)(sums + o);
-    }
+    const bool kept = base && !rows[i / pieces];
+    // both read whatever the flag says (the one not taken is not used)
+    const double2 fresh = *(const double2*)(sums + o), old = base ? *(const double2*)(base + o) : fresh;
+    const double2 a = kept ? old : fresh;
+    if (kept) *(double2*)(sums + o) = a;
     s += a.x; q += a.y;
   }
   for (int o = 16; o > 0; o >>= 1) { s += __shfl_down_sync(0xffffffff, s, o); q += __shfl_down_sync(0xffffffff, q, o); }
@@ -208,9 +211,9 @@ extern "C" __global__ void k_group_affine(double* sums, const double* base, cons
   double rstd = 1.0 / sqrt(fmax(rq[0] / count - m * m, 0.0) + eps);
   for (int i = threadIdx.x; i < cpg; i += blockDim.x) {
     int ch = g * cpg + i;
-    float sc = (float)rstd * ld(gamma[ch]);
+    float sc = (float)rstd * (i == (int)threadIdx.x ? gamma0 : ld(gamma[ch]));
     scale[b * c + ch] = sv(sc);
-    shift[b * c + ch] = sv(ld(beta[ch]) - (float)m * sc);
+    shift[b * c + ch] = sv((i == (int)threadIdx.x ? beta0 : ld(beta[ch])) - (float)m * sc);
   }
 }
 // B vectors a thread, all loaded before any is written: over large maps (the _vb build, B = VEC_BATCH,
@@ -244,8 +247,10 @@ extern "C" __global__ void k_channel_affine_vb(const st* x, const st* scale, con
 // vectors each hold the row (the host's choice, kernels.ts), so a 320-wide row takes 8 lanes and a
 // warp four rows, and every row of a large map is in flight at once (a warp a row: 0.61 ms of a
 // 768 px U-Net call). A lane keeps its vectors as loaded: the row is read from memory once (longer
-// rows than lanes * LN_KEPT vectors read their rest again). Statistics in double, reductions by
-// shuffles within the row's lanes.
+// rows than lanes * LN_KEPT vectors read their rest again). Statistics in float, two passes (the mean,
+// then the squared distances from it, so no cancellation), reductions by shuffles within the row's
+// lanes. (In double they took 5.7 us a call in a 5% sparse step, mostly conversions and dependent
+// double adds: bench/results/2026-12-01-sparse-step-kernels-s18-ncu-stalls.txt; float: 2026-12-01-norms-ab.log.)
 template <int W> __device__ void k_layer_norm_t(const st* x, const st* gamma, const st* beta, st* out, int c, float eps, u32 rows, int lanes) {
   int lane = threadIdx.x & 31, sub = lane & (lanes - 1);
   u32 r = (blockIdx.x * (blockDim.x >> 5) + (threadIdx.x >> 5)) * (32 / lanes) + lane / lanes;
@@ -254,7 +259,7 @@ template <int W> __device__ void k_layer_norm_t(const st* x, const st* gamma, co
   const int first_rest = (sub + lanes * LN_KEPT) * W, step = lanes * W;
   stored<W> keep[LN_KEPT];
   float a[W];
-  double s = 0;
+  float s = 0;
 #pragma unroll
   for (int j = 0; j < LN_KEPT; j++) {
     const int i = (sub + lanes * j) * W;
@@ -265,26 +270,27 @@ template <int W> __device__ void k_layer_norm_t(const st* x, const st* gamma, co
     if (live && (sub + lanes * j) * W < c) { widen<W>(keep[j], a); UNROLL s += a[k]; }
   for (int i = first_rest; live && i < c; i += step) { ldv<W>(row + i, a); UNROLL s += a[k]; }
   for (int o = lanes / 2; o > 0; o >>= 1) s += __shfl_xor_sync(0xffffffff, s, o);
-  double m = s / c, q = 0;
+  const float m = s / c;
+  float q = 0;
 #pragma unroll
   for (int j = 0; j < LN_KEPT; j++)
-    if (live && (sub + lanes * j) * W < c) { widen<W>(keep[j], a); UNROLL { double d = a[k] - m; q += d * d; } }
-  for (int i = first_rest; live && i < c; i += step) { ldv<W>(row + i, a); UNROLL { double d = a[k] - m; q += d * d; } }
+    if (live && (sub + lanes * j) * W < c) { widen<W>(keep[j], a); UNROLL { const float d = a[k] - m; q = fmaf(d, d, q); } }
+  for (int i = first_rest; live && i < c; i += step) { ldv<W>(row + i, a); UNROLL { const float d = a[k] - m; q = fmaf(d, d, q); } }
   for (int o = lanes / 2; o > 0; o >>= 1) q += __shfl_xor_sync(0xffffffff, q, o);
   if (!live) return;
-  double rs = 1.0 / sqrt(q / c + eps);
+  const float rs = rsqrtf(q / c + eps);
   float gm[W], bt[W];
 #pragma unroll
   for (int j = 0; j < LN_KEPT; j++) {
     const int i = (sub + lanes * j) * W;
     if (i >= c) continue;
     widen<W>(keep[j], a); ldv<W>(gamma + i, gm); ldv<W>(beta + i, bt);
-    UNROLL a[k] = (float)((a[k] - m) * rs) * gm[k] + bt[k];
+    UNROLL a[k] = (a[k] - m) * rs * gm[k] + bt[k];
     svv<W>(out + (u64)r * c + i, a);
   }
   for (int i = first_rest; i < c; i += step) {
     ldv<W>(row + i, a); ldv<W>(gamma + i, gm); ldv<W>(beta + i, bt);
-    UNROLL a[k] = (float)((a[k] - m) * rs) * gm[k] + bt[k];
+    UNROLL a[k] = (a[k] - m) * rs * gm[k] + bt[k];
     svv<W>(out + (u64)r * c + i, a);
   }
 }
