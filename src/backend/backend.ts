@@ -91,6 +91,11 @@ export function groupSumsShape(n: number, segments: number, groups: number, elem
   return [n, segments, groups, 16 / elementBytes];
 }
 
+/** linearMany as its definition: linear() of each weight. */
+export function linearEach(ops: Backend, x: Tensor, ws: readonly Tensor[]): Tensor[] {
+  return ws.map((w) => ops.linear(x, w));
+}
+
 /** gatherRowsAffine as its definition: the rows, then the affine of them (what a backend without a fused path does). */
 export function gatherRowsThenAffine(ops: Backend, x: Tensor, idx: Int32Array, affine: ChannelAffine): [Tensor, Tensor] {
   const rows = ops.gatherRows(x, idx);
@@ -261,6 +266,11 @@ export interface Backend {
    * the result) when given: a block's residual sum, which a backend may fuse into the GEMM.
    */
   linear(x: Tensor, w: Tensor, b?: Tensor, residual?: Tensor): Tensor;
+  /**
+   * Projections of one input by weights of one shape, without bias (a self-attention's q, k and v):
+   * linear(x, w) for each w (linearEach), in one call where a backend can.
+   */
+  linearMany(x: Tensor, ws: readonly Tensor[]): Tensor[];
   /** x [N, H, W, Cin] with a weight from convWeight -> [N, Ho, Wo, Cout] (+ residual, as linear's). */
   conv2d(x: Tensor, w: Tensor, b: Tensor | undefined, opts?: Conv2dOptions, residual?: Tensor): Tensor;
   /** LayerNorm over the last dimension. */

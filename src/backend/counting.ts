@@ -1,7 +1,7 @@
 // A backend that computes nothing: tensors are shapes, and each op adds its multiply-accumulates
 // to the current scope. Running a model on it gives the MAC count of a dense or sparse step
 // without weights (e.g. the full-size SD 2 U-Net on a 2-core machine).
-import { attentionWithProbsOf, convolveThenScatter, gatherRowsThenAffine, gatherThenConvolve, groupNormLayout, scatterRowsEach, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type HostBytes, type Prefetched, type TileSet, type BlockWrite, type TileConvolution } from './backend.js';
+import { attentionWithProbsOf, convolveThenScatter, gatherRowsThenAffine, gatherThenConvolve, groupNormLayout, linearEach, scatterRowsEach, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type HostBytes, type Prefetched, type TileSet, type BlockWrite, type TileConvolution } from './backend.js';
 import { Tensor, numel } from '../tensor/tensor.js';
 import { HostLatents } from './latents.js';
 
@@ -46,6 +46,10 @@ export class CountingBackend implements Backend {
   forget(): void {}
 
   keep(t: Tensor): Tensor { return t; }
+
+  linearMany(x: Tensor, ws: readonly Tensor[]): Tensor[] {
+    return linearEach(this, x, ws);
+  }
 
   linear(x: Tensor, w: Tensor): Tensor {
     const [n, k] = w.shape as [number, number];

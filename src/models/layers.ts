@@ -18,6 +18,13 @@ export class Linear {
   forward(x: Tensor, residual?: Tensor): Tensor {
     return this.ops.linear(x, this.w, this.b, residual);
   }
+
+  /** Each layer's forward(x): one call of the backend (linearMany) when none has a bias and their weights are alike. */
+  static forwardMany(layers: readonly Linear[], x: Tensor): Tensor[] {
+    const first = layers[0]!;
+    const alike = layers.every((l) => !l.b && l.inFeatures === first.inFeatures && l.outFeatures === first.outFeatures);
+    return alike ? first.ops.linearMany(x, layers.map((l) => l.w)) : layers.map((l) => l.forward(x));
+  }
 }
 
 export class Conv2d {

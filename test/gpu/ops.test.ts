@@ -48,6 +48,26 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
     }
   });
 
+  it('linearMany: projections of one input as one batched GEMM (pointer arrays), as linear() of each', () => {
+    for (const [m, k, n] of [[77, 64, 64], [300, 320, 320], [5, 1280, 1280]] as const) {
+      const [xc, xg] = pair([m, k]), ws = [0, 1, 2].map(() => pair([n, k], 0.1));
+      const launches = gpu.launches;
+      const got = gpu.linearMany(xg, ws.map(([, g]) => g));
+      // fp16 (measured, bench:gemm-qkv): the pointer arrays' kernel and one GEMM, not three; fp32 may fall back
+      if (math === 'fp16') assert.equal(gpu.launches - launches, 2, `${m}x${k}x${n}: the pointer arrays' kernel and one GEMM, not three`);
+      got.forEach((y, i) => {
+        close(`linearMany ${m}x${k}x${n} #${i}`, cpu.linear(xc, ws[i]![0]), y);
+        const d = maxAbsDiff(gpu.toHost(gpu.linear(xg, ws[i]![1])), gpu.toHost(y));
+        assert.ok(d <= 1e-3, `linearMany ${m}x${k}x${n} #${i} against linear(): ${d}`);
+      });
+    }
+    // weights of two shapes: linear() of each
+    const [xc, xg] = pair([9, 64]), [w1c, w1g] = pair([64, 64], 0.1), [w2c, w2g] = pair([32, 64], 0.1);
+    const [y1, y2] = gpu.linearMany(xg, [w1g, w2g]);
+    close('linearMany, unlike weights #0', cpu.linear(xc, w1c), y1!);
+    close('linearMany, unlike weights #1', cpu.linear(xc, w2c), y2!);
+  });
+
   it('conv2d: 3x3, 1x1, stride 2, asymmetric padding, + residual; by im2col + GEMM and by cuDNN (engines timed, the heuristic\'s first engine + our epilogue, the legacy call)', () => {
     const dnns = (['timed', 'heuristic', 'off'] as const).map((cudnnEngines) => new CudaBackend({ math, convolution: 'cudnn', cudnnEngines }));
     const viaDnn = (x: Tensor, w: Float32Array, shape: [number, number, number, number], b: Tensor, opts: Conv2dOptions, r?: Tensor) => dnns.map((dnn) => {

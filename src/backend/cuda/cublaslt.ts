@@ -24,13 +24,16 @@ const DESC_BIAS_POINTER = 8;
 const EPILOGUE_DEFAULT = 1;
 const EPILOGUE_BIAS = 4;
 const PREF_MAX_WORKSPACE_BYTES = 1;
+const LAYOUT_BATCH_COUNT = 5;
+const LAYOUT_BATCH_MODE = 8;
+const BATCH_MODE_POINTER_ARRAY = 1;
 /** sizeof(cublasLtMatmulHeuristicResult_t): the 64-byte algorithm, workspace size, state, waves, reserved. */
 const HEURISTIC_BYTES = 96;
 const ALGO_BYTES = 64;
 
 /** Shapes that share an algorithm: all but the column count, which is rounded up to a power of two. */
-function familyKey(ta: number, tb: number, m: number, n: number, k: number, lda: number, ldb: number, ldc: number, bias: boolean): string {
-  return `${ta},${tb},${m},${2 ** Math.ceil(Math.log2(n))},${k},${lda},${ldb},${ldc},${bias}`;
+function familyKey(ta: number, tb: number, m: number, n: number, k: number, lda: number, ldb: number, ldc: number, bias: boolean, count: number): string {
+  return `${ta},${tb},${m},${2 ** Math.ceil(Math.log2(n))},${k},${lda},${ldb},${ldc},${bias},${count}`;
 }
 
 interface Plan {
@@ -62,6 +65,7 @@ export class CublasLt {
       descCreate: 'int cublasLtMatmulDescCreate(_Out_ void **desc, int computeType, int scaleType)',
       descSet: 'int cublasLtMatmulDescSetAttribute(void *desc, int attr, const void *buf, size_t size)',
       layoutCreate: 'int cublasLtMatrixLayoutCreate(_Out_ void **layout, int type, uint64_t rows, uint64_t cols, int64_t ld)',
+      layoutSet: 'int cublasLtMatrixLayoutSetAttribute(void *layout, int attr, const void *buf, size_t size)',
       prefCreate: 'int cublasLtMatmulPreferenceCreate(_Out_ void **pref)',
       prefSet: 'int cublasLtMatmulPreferenceSetAttribute(void *pref, int attr, const void *buf, size_t size)',
       check: 'int cublasLtMatmulAlgoCheck(void *h, void *desc, void *A, void *B, void *C, void *D, const uint8_t *algo, _Out_ uint8_t *result)',
@@ -79,42 +83,78 @@ export class CublasLt {
     checkCublas('set MAX_WORKSPACE_BYTES', this.f.prefSet!(this.preference, PREF_MAX_WORKSPACE_BYTES, new BigUint64Array([BigInt(workspaceBytes)]), 8));
   }
 
-  private layout(rows: number, cols: number, ld: number): unknown {
+  /** A matrix layout; `count` > 1: that many matrices, each operand an array of device pointers. */
+  private layout(rows: number, cols: number, ld: number, count: number): unknown {
     const out = [null];
     checkCublas('cublasLtMatrixLayoutCreate', this.f.layoutCreate!(out, this.types.dataType, rows, cols, ld));
+    if (count > 1) {
+      checkCublas('set BATCH_COUNT', this.f.layoutSet!(out[0], LAYOUT_BATCH_COUNT, new Int32Array([count]), 4));
+      checkCublas('set BATCH_MODE', this.f.layoutSet!(out[0], LAYOUT_BATCH_MODE, new Int32Array([BATCH_MODE_POINTER_ARRAY]), 4));
+    }
     return out[0];
   }
 
-  /** Descriptors, layouts and an algorithm for one GEMM shape, made on first use. */
-  private plan(ta: number, tb: number, m: number, n: number, k: number, lda: number, ldb: number, ldc: number, bias: boolean): Plan {
-    const key = `${ta},${tb},${m},${n},${k},${lda},${ldb},${ldc},${bias}`;
-    return this.plans.get(key) ?? this.costs.time('cuBLASLt plan', () => this.newPlan(key, ta, tb, m, n, k, lda, ldb, ldc, bias));
+  /** Descriptors, layouts and an algorithm for one GEMM shape (`count` of them at once), made on first use. */
+  private plan(ta: number, tb: number, m: number, n: number, k: number, lda: number, ldb: number, ldc: number, bias: boolean, count = 1): Plan {
+    const key = `${ta},${tb},${m},${n},${k},${lda},${ldb},${ldc},${bias},${count}`;
+    return this.plans.get(key) ?? this.costs.time('cuBLASLt plan', () => this.newPlan(key, ta, tb, m, n, k, lda, ldb, ldc, bias, count));
   }
 
-  private newPlan(key: string, ta: number, tb: number, m: number, n: number, k: number, lda: number, ldb: number, ldc: number, bias: boolean): Plan {
+  private newPlan(key: string, ta: number, tb: number, m: number, n: number, k: number, lda: number, ldb: number, ldc: number, bias: boolean, count: number): Plan {
     const out = [null];
     checkCublas('cublasLtMatmulDescCreate', this.f.descCreate!(out, this.types.computeType, this.types.scaleType));
     const desc = out[0];
     checkCublas('set TRANSA', this.f.descSet!(desc, DESC_TRANSA, new Int32Array([ta]), 4));
     checkCublas('set TRANSB', this.f.descSet!(desc, DESC_TRANSB, new Int32Array([tb]), 4));
     checkCublas('set EPILOGUE', this.f.descSet!(desc, DESC_EPILOGUE, new Uint32Array([bias ? EPILOGUE_BIAS : EPILOGUE_DEFAULT]), 4));
-    const a = ta ? this.layout(k, m, lda) : this.layout(m, k, lda);
-    const b = tb ? this.layout(n, k, ldb) : this.layout(k, n, ldb);
-    const d = this.layout(m, n, ldc);
-    const family = familyKey(ta, tb, m, n, k, lda, ldb, ldc, bias);
+    const a = ta ? this.layout(k, m, lda, count) : this.layout(m, k, lda, count);
+    const b = tb ? this.layout(n, k, ldb, count) : this.layout(k, n, ldb, count);
+    const d = this.layout(m, n, ldc, count);
+    const family = familyKey(ta, tb, m, n, k, lda, ldb, ldc, bias, count);
     let algo = this.algorithms.get(family);
     if (!algo || !this.supports(desc, a, b, d, algo)) {
       const results = new Uint8Array(HEURISTIC_BYTES);
-      const count = [0];
+      const found = [0];
       // a family new to the process (its time is also in the plan's)
-      this.costs.time('cuBLASLt heuristic', () => checkCublas('cublasLtMatmulAlgoGetHeuristic', this.f.heuristic!(this.handle, desc, a, b, d, d, this.preference, 1, results, count)));
-      if (!count[0]) throw new FiseditError(`cuBLASLt has no algorithm for a ${m}x${n}x${k} GEMM (ta ${ta}, tb ${tb}${bias ? ', bias' : ''})`);
+      this.costs.time('cuBLASLt heuristic', () => checkCublas('cublasLtMatmulAlgoGetHeuristic', this.f.heuristic!(this.handle, desc, a, b, d, d, this.preference, 1, results, found)));
+      if (!found[0]) throw new FiseditError(`cuBLASLt has no algorithm for a ${m}x${n}x${k} GEMM (ta ${ta}, tb ${tb}${bias ? ', bias' : ''}${count > 1 ? `, ${count} by pointer arrays` : ''})`);
       algo = results.slice(0, ALGO_BYTES);
       this.algorithms.set(family, algo);
     }
     const p = { desc, a, b, d, algo, used: false };
     this.plans.set(key, p);
     return p;
+  }
+
+  /**
+   * `count` GEMMs of one shape in one call (pointer-array batch mode): As, Bs and Ds are device
+   * addresses of arrays of `count` device pointers each; D_i = op(A_i) op(B_i), no epilogue. Throws
+   * where cuBLASLt has no algorithm for the batch (the message says so).
+   */
+  gemmPointerArrays(ta: number, tb: number, m: number, n: number, k: number, As: number, lda: number, Bs: number, ldb: number, Ds: number, ldc: number, count: number): void {
+    const p = this.plan(ta, tb, m, n, k, lda, ldb, ldc, false, count);
+    this.matmul(p, () => this.f.matmul!(this.handle, p.desc, this.one, As, p.a, Bs, p.b, this.zero, Ds, p.d, Ds, p.d, p.algo, this.workspace, this.workspaceBytes, this.stream));
+  }
+
+  /** Runs a plan's matmul call; its first is timed apart (it loads the algorithm's kernels). */
+  private matmul(p: Plan, call: () => number): void {
+    const run = () => checkCublas('cublasLtMatmul', call());
+    if (p.used) run();
+    else {
+      this.costs.time('cuBLASLt first matmul', run);
+      p.used = true;
+    }
+  }
+
+  /** Whether cuBLASLt runs `count` GEMMs of this shape as one call in pointer-array batch mode (planned here if so). */
+  batchable(ta: number, tb: number, m: number, n: number, k: number, lda: number, ldb: number, ldc: number, count: number): boolean {
+    try {
+      this.plan(ta, tb, m, n, k, lda, ldb, ldc, false, count);
+      return true;
+    } catch (e) {
+      if (e instanceof FiseditError) return false; // no algorithm for the batch
+      throw e;
+    }
   }
 
   /** Plans a GEMM shape (descriptors, algorithm) without running it: what gemm() does first for a new shape. */
@@ -151,11 +191,6 @@ export class CublasLt {
       this.ptr[0] = BigInt(bias);
       checkCublas('set BIAS_POINTER', this.f.descSet!(p.desc, DESC_BIAS_POINTER, this.ptr, 8));
     }
-    const matmul = () => checkCublas('cublasLtMatmul', this.f.matmul!(this.handle, p.desc, this.one, A, p.a, B, p.b, C ? this.one : this.zero, C || D, p.d, D, p.d, algo ?? p.algo, this.workspace, this.workspaceBytes, this.stream));
-    if (p.used) matmul();
-    else {
-      this.costs.time('cuBLASLt first matmul', matmul);
-      p.used = true;
-    }
+    this.matmul(p, () => this.f.matmul!(this.handle, p.desc, this.one, A, p.a, B, p.b, C ? this.one : this.zero, C || D, p.d, D, p.d, algo ?? p.algo, this.workspace, this.workspaceBytes, this.stream));
   }
 }

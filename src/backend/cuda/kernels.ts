@@ -19,7 +19,10 @@ const SCALAR_KERNELS: Record<string, ArgKind[]> = {
   k_lat_sample: ['ptr', 'ptr', 'f32', 'i32', 'u64'],
   k_lat_guide: ['ptr', 'ptr', 'f32', 'i32', 'u64'],
   k_hold: ['u64'],
+  k_pointer_arrays: Array<ArgKind>(10).fill('ptr'),
 };
+/** Products one k_pointer_arrays call describes (A, B and D pointers of each): linearMany's most in one GEMM. */
+export const POINTER_ARRAY_PRODUCTS = 3;
 /** Kernels built twice (ops.cu VECTOR_KERNEL): k_x an element per thread, k_x_v 16 bytes per thread. */
 const VECTOR_KERNELS: Record<string, ArgKind[]> = {
   k_im2col: ['ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32'],

@@ -500,6 +500,16 @@ extern "C" __global__ void __launch_bounds__(256) k_copy_bytes(unsigned char* ds
   after_earlier_kernels();
   for (u64 start = (u64)blockIdx.x * COPY_CHUNK; start < bytes; start += (u64)gridDim.x * COPY_CHUNK) copy_chunk(dst, src, start, min(start + COPY_CHUNK, bytes));
 }
+// the pointer arrays of a batched GEMM (cuBLASLt's pointer-array mode: A, B and D of up to three
+// products), written by a kernel so that a replay re-points them as it re-points any kernel argument
+extern "C" __global__ void k_pointer_arrays(u64* out, u64 a0, u64 a1, u64 a2, u64 b0, u64 b1, u64 b2, u64 d0, u64 d1, u64 d2) {
+  after_earlier_kernels();
+  if (threadIdx.x == 0) {
+    out[0] = a0; out[1] = a1; out[2] = a2;
+    out[3] = b0; out[4] = b1; out[5] = b2;
+    out[6] = d0; out[7] = d1; out[8] = d2;
+  }
+}
 // holds the stream for `ns` nanoseconds (one thread), so that the host can queue work ahead of the
 // GPU: what follows then runs back to back, as in a graph (the profiler's timing)
 extern "C" __global__ void k_hold(u64 ns) {
