@@ -53,6 +53,8 @@ export class CublasLt {
   private readonly plans = new Map<string, Plan>();
   /** Algorithms by shape with the column count rounded up to a power of two. */
   private readonly algorithms = new Map<string, Uint8Array>();
+  /** Pointer-array batches cuBLASLt has no algorithm for (batchable). */
+  private readonly unbatchable = new Set<string>();
   private readonly one = new Float32Array([1]);
   private readonly zero = new Float32Array([0]);
   private readonly ptr = new BigUint64Array(1);
@@ -146,14 +148,20 @@ export class CublasLt {
     }
   }
 
-  /** Whether cuBLASLt runs `count` GEMMs of this shape as one call in pointer-array batch mode (planned here if so). */
+  /**
+   * Whether cuBLASLt runs `count` GEMMs of this shape as one call in pointer-array batch mode (planned
+   * here if so; a shape it has no algorithm for is remembered, so its heuristic is asked once).
+   */
   batchable(ta: number, tb: number, m: number, n: number, k: number, lda: number, ldb: number, ldc: number, count: number): boolean {
+    const key = `${ta},${tb},${m},${n},${k},${lda},${ldb},${ldc},${count}`;
+    if (this.unbatchable.has(key)) return false;
     try {
       this.plan(ta, tb, m, n, k, lda, ldb, ldc, false, count);
       return true;
     } catch (e) {
-      if (e instanceof FiseditError) return false; // no algorithm for the batch
-      throw e;
+      if (!(e instanceof FiseditError)) throw e;
+      this.unbatchable.add(key); // no algorithm for the batch
+      return false;
     }
   }
 
