@@ -39,7 +39,7 @@ export class Attention {
    */
   forward(ctx: StepContext, x: Tensor, text?: KeysValues, residual?: Tensor): Tensor {
     if (text) return this.toOut.forward(ctx.crossAttention(this.name, this.toQ.forward(x), text.k, text.v, this.heads), residual);
-    // q, k and v of one input: one call (three GEMMs as one batched GEMM on the cuda backend)
+    // q, k and v of one input: one call of the backend (linearMany), which may batch them
     const [q, k, v] = Linear.forwardMany([this.toQ, this.toK, this.toV], x) as [Tensor, Tensor, Tensor];
     return this.toOut.forward(ctx.selfAttention(this.name, q, k, v, this.heads), residual);
   }
