@@ -31,9 +31,14 @@ const BATCH_MODE_POINTER_ARRAY = 1;
 const HEURISTIC_BYTES = 96;
 const ALGO_BYTES = 64;
 
+/** One GEMM shape (`count` of them in pointer-array batch mode): a plan's key. */
+function shapeKey(ta: number, tb: number, m: number, n: number, k: number, lda: number, ldb: number, ldc: number, bias: boolean, count: number): string {
+  return `${ta},${tb},${m},${n},${k},${lda},${ldb},${ldc},${bias},${count}`;
+}
+
 /** Shapes that share an algorithm: all but the column count, which is rounded up to a power of two. */
 function familyKey(ta: number, tb: number, m: number, n: number, k: number, lda: number, ldb: number, ldc: number, bias: boolean, count: number): string {
-  return `${ta},${tb},${m},${2 ** Math.ceil(Math.log2(n))},${k},${lda},${ldb},${ldc},${bias},${count}`;
+  return shapeKey(ta, tb, m, 2 ** Math.ceil(Math.log2(n)), k, lda, ldb, ldc, bias, count);
 }
 
 interface Plan {
@@ -98,7 +103,7 @@ export class CublasLt {
 
   /** Descriptors, layouts and an algorithm for one GEMM shape (`count` of them at once), made on first use. */
   private plan(ta: number, tb: number, m: number, n: number, k: number, lda: number, ldb: number, ldc: number, bias: boolean, count = 1): Plan {
-    const key = `${ta},${tb},${m},${n},${k},${lda},${ldb},${ldc},${bias},${count}`;
+    const key = shapeKey(ta, tb, m, n, k, lda, ldb, ldc, bias, count);
     return this.plans.get(key) ?? this.costs.time('cuBLASLt plan', () => this.newPlan(key, ta, tb, m, n, k, lda, ldb, ldc, bias, count));
   }
 
@@ -153,7 +158,7 @@ export class CublasLt {
    * here if so; a shape it has no algorithm for is remembered, so its heuristic is asked once).
    */
   batchable(ta: number, tb: number, m: number, n: number, k: number, lda: number, ldb: number, ldc: number, count: number): boolean {
-    const key = `${ta},${tb},${m},${n},${k},${lda},${ldb},${ldc},${count}`;
+    const key = shapeKey(ta, tb, m, n, k, lda, ldb, ldc, false, count);
     if (this.unbatchable.has(key)) return false;
     try {
       this.plan(ta, tb, m, n, k, lda, ldb, ldc, false, count);

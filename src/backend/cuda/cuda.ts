@@ -8,13 +8,15 @@ import { Tensor, sameShape, shapeString } from '../../tensor/tensor.js';
 import { FiseditError } from '../../io/errors.js';
 import { Cublas, OP_N, OP_T } from './cublas.js';
 import { CublasLt } from './cublaslt.js';
-import { Cudnn, type CudnnEngineMode } from './cudnn.js';
+import { Cudnn } from './cudnn.js';
 import { HostCosts } from './host-costs.js';
-import type { Precision } from './precision.js';
+import type { ConvolutionMode, CudaOptions } from './options.js';
 import { CudaDevice, type T } from './device.js';
 import type { DeviceBuffer } from './memory.js';
 import { CudaLatents } from './latents.js';
 import { VEC_BATCH, layerNormLanes, ATTENTION_KERNELS, FLASH_DIMS, FLASH_KERNELS, FLASH_QUERY_ROWS, FLASH_WIDE_MAX_DIM, GROUP_PARTIAL_SHARED_BYTES, POINTER_ARRAY_PRODUCTS, SOFTMAX_SHARED_BYTES, SOFTMAX_SHORT, SOFTMAX_VEC, WGMMA_KERNELS, WGMMA_KEY_TILE, WGMMA_MIN_TILES_PER_SPLIT, WGMMA_QUERY_ROWS, WGMMA_SHARED_BYTES, flashSharedBytes, TILE_CONV_KERNELS, TILE_CONV_COUNTERS, TILE_CONV_ROWS, TILE_CONV_COLS, TILE_CONV_K, TILE_CONV_THREADS } from './kernels.js';
+
+export type { ConvolutionMode, CudaOptions } from './options.js';
 
 /** Scratch memory cuBLASLt may use for its GEMM algorithms. */
 const LT_WORKSPACE_BYTES = 32 * 2 ** 20;
@@ -37,55 +39,6 @@ const IM2COL_EAGER_MAX_BYTES = 128 * 2 ** 20;
 const GEMM_CONV_MAX_ROWS = 400, GEMM_CONV_MIN_CHANNELS = 640;
 /** Scratch memory cuDNN's convolution algorithms may use. */
 const CUDNN_WORKSPACE_BYTES = 64 * 2 ** 20;
-export type ConvolutionMode = 'auto' | 'cudnn' | 'gemm';
-
-export interface CudaOptions {
-  device?: number;
-  /** 'fp16' (default), 'tf32' or 'fp32' (the exact checking mode); see precision.ts. */
-  math?: Precision;
-  /** fp16 only: attention by the flash-attention kernel (default) or by GEMM + softmax + GEMM. */
-  flashAttention?: boolean;
-  /**
-   * Query rows per warp of flash attention (32 only up to head dim 64). 'auto' (default): 32 when
-   * that still gives every multiprocessor two waves of blocks, else 16. Measured on the H200
-   * (bench/results/2026-11-30-unet-cuda-flash-rows.json): 32 rows took attention from 18.3 to 15.9 ms
-   * per 1024 px call and 6.2 to 5.7 at 768, and was slower at 512 (too few blocks for 132 SMs).
-   */
-  flashRowsPerWarp?: 16 | 32 | 'auto';
-  /** fp16 on Hopper (sm_90): attention with head dim 64 (SD 2) by the warpgroup-MMA kernel (default true). */
-  wgmmaAttention?: boolean;
-  /**
-   * Convolutions other than 1x1: by cuDNN, by im2col + cuBLASLt GEMM, or 'auto' (default): cuDNN in
-   * graphs and, eagerly, where the im2col buffer would pass IM2COL_EAGER_MAX_BYTES. cuDNN's kernels
-   * are faster and need no buffer, but each call costs ~0.2 ms of host time, which a graph pays once
-   * and an eager call every time. cuDNN pads symmetrically: asymmetric padding (the VAE encoder's
-   * downsampling) is always im2col.
-   */
-  convolution?: ConvolutionMode;
-  /**
-   * sm_90 and later: record each kernel of ours into graphs as a programmatic dependent of the kernel
-   * before it (default true), so its launch overlaps the end of that kernel (kernels/launch.cuh).
-   */
-  dependentLaunches?: boolean;
-  /**
-   * A sparse step's convolution layer over its tiles (convTilesInto): as the gather into an im2col
-   * matrix, a cuBLASLt GEMM and the scatter, cuDNN where the rows are many ('library', default), or
-   * (fp16) as the gathered tiles and k_tile_conv, GEMM and scatter in one kernel ('fused'). The fused
-   * kernel is 1.6-4.4x slower for every shape measured on the H200 (bench:tile-conv,
-   * bench/results/2026-11-30-tile-conv.json: 1280 channels, 2048 rows 494 against 132 us; 64 rows 70
-   * against 21), and a 5% sparse step 5.8 against 4.5-4.9 ms: kept as the base for a faster one (see
-   * kernels/tile-conv.cu).
-   */
-  tileConvolution?: 'fused' | 'library';
-  /**
-   * fp16 cuDNN convolutions: 'timed' (default): each family of shapes runs what measured fastest on
-   * this machine, the legacy call or an engine configuration of the backend API plus our epilogue
-   * (cudnn.ts, conv-tuning.ts); 'heuristic': the backend API's first configuration, no trials; 'off':
-   * the legacy API's implicit-precomputed GEMM with bias and residual fused.
-   */
-  cudnnEngines?: CudnnEngineMode;
-}
-
 export class CudaBackend extends CudaDevice implements Backend {
   readonly name = 'cuda';
   readonly firstCallsCost = true;
