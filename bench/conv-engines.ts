@@ -4,7 +4,7 @@
 // graph. Answers whether choosing the configuration by timing would pay. GPU machine only; writes
 // JSON to $OUT (or bench/results/).
 import { CudaBackend } from '../src/backend/cuda/cuda.js';
-import { CudnnEngines, HEUR_A, HEUR_B, type ConvPlan, type EngineChoice } from '../src/backend/cuda/cudnn-engines.js';
+import { CudnnEngines, HEUR_A, HEUR_B, NO_EPILOGUE, type ConvEpilogue, type ConvPlan, type ConvPointers, type EngineChoice } from '../src/backend/cuda/cudnn-engines.js';
 import type { ConvShape } from '../src/backend/cuda/cudnn.js';
 import type { DeviceBuffer } from '../src/backend/cuda/memory.js';
 import type { Tensor } from '../src/tensor/tensor.js';
@@ -34,9 +34,9 @@ const rnd = new Random(11);
 const ptr = (t: Tensor) => (t.storage as DeviceBuffer).ptr;
 
 /** Microseconds a convolution by `plan` (a graph of PER_GRAPH runs, median over replays). */
-function planUs(p: ConvPlan, io: number[]): number {
+function planUs(p: ConvPlan, io: ConvPointers): number {
   const exec = gpu.driver.capture(() => {
-    for (let i = 0; i < PER_GRAPH; i++) engines.execute(p, ptr(workspace), ...(io as [number, number, number, number, number]));
+    for (let i = 0; i < PER_GRAPH; i++) engines.execute(p, ptr(workspace), io);
   });
   gpu.driver.replay(exec);
   const us = (medianSynchronisedMs(REPLAYS, () => gpu.synchronize(), () => gpu.driver.replay(exec)) * 1000) / PER_GRAPH;
@@ -46,21 +46,31 @@ function planUs(p: ConvPlan, io: number[]): number {
 
 const msSince = (t0: number) => +(performance.now() - t0).toFixed(2);
 
+/** The epilogues timed: none, bias + residual (a resnet's second convolution), bias + shift (its first: the time embedding). */
+const EPILOGUES: Record<string, ConvEpilogue> = {
+  plain: NO_EPILOGUE,
+  'bias+residual': { bias: true, shift: false, residual: true },
+  'bias+shift': { bias: true, shift: true, residual: false },
+};
+
 /** Each configuration of the first CANDIDATES of heuristics A and B, timed; the host costs of getting there. */
-function measure(what: string, s: ConvShape, count: number, fused: boolean) {
+function measure(what: string, s: ConvShape, count: number, epilogue: string) {
+  const e = EPILOGUES[epilogue]!;
   const host = rnd.normal(s.n * s.h * s.w * s.ci);
   const x = gpu.keep(gpu.fromHost(host, [s.n, s.h, s.w, s.ci]));
   const w = gpu.keep(gpu.convWeight(rnd.normal(s.co * s.ci * 9).map((v) => v * 0.02), [s.co, s.ci, 3, 3]));
   const b = gpu.keep(gpu.fromHost(rnd.normal(s.co), [s.co]));
   const residual = gpu.keep(gpu.fromHost(rnd.normal(s.n * s.ho * s.wo * s.co), [s.n, s.ho, s.wo, s.co]));
+  const shift = gpu.keep(gpu.fromHost(rnd.normal(s.n * s.co), [s.n, s.co]));
   const y = gpu.keep(gpu.zeros([s.n, s.ho, s.wo, s.co]));
-  const conv = (xi: Tensor) => (fused ? gpu.conv2d(xi, w, b, { stride: s.stride, padding: s.padH }, residual) : gpu.conv2d(xi, w, undefined, { stride: s.stride, padding: s.padH }));
+  const opts = { stride: s.stride, padding: s.padH };
+  const conv = (xi: Tensor) => gpu.conv2d(xi, w, e.bias ? b : undefined, opts, e.residual ? residual : undefined, e.shift ? shift : undefined);
   const ref = gpu.toHost(gpu.tidy(() => conv(x)));
   // (graphOpUs gives its input back at the end)
-  const legacyUs = graphOpUs(gpu, gpu.keep(gpu.fromHost(host, [s.n, s.h, s.w, s.ci])), `legacy ${what} ${fused}`, conv, PER_GRAPH, REPLAYS).us;
-  const io = [ptr(x), ptr(w), ptr(y), fused ? ptr(b) : 0, fused ? ptr(residual) : 0];
+  const legacyUs = graphOpUs(gpu, gpu.keep(gpu.fromHost(host, [s.n, s.h, s.w, s.ci])), `legacy ${what} ${epilogue}`, conv, PER_GRAPH, REPLAYS).us;
+  const io = { x: ptr(x), w: ptr(w), y: ptr(y), bias: e.bias ? ptr(b) : 0, shift: e.shift ? ptr(shift) : 0, residual: e.residual ? ptr(residual) : 0 };
   let t0 = performance.now();
-  const graph = engines.graph(s, fused, fused);
+  const graph = engines.graph(s, e);
   const graphMs = msSince(t0);
   const timed: { mode: string; rank: number; us: number; workspaceMiB: number; maxDiff: number; choice: EngineChoice }[] = [];
   const hostMs: Record<string, number> = { graphMs };
@@ -91,38 +101,54 @@ function measure(what: string, s: ConvShape, count: number, fused: boolean) {
   // what a process pays for a shape whose choice it already has: the graph, the chosen configuration and its plan
   if (best) {
     t0 = performance.now();
-    const again = engines.choiceConfig(engines.graph(s, fused, fused), best.choice);
+    const again = engines.choiceConfig(engines.graph(s, e), best.choice);
     const p = again && engines.plan(again);
     hostMs.fromChoiceMs = msSince(t0);
     if (p) {
       hostMs.rebuiltUs = +planUs(p, io).toFixed(1);
+      // what a process pays with the plan stored as text instead (runtime-compiled engines only)
+      t0 = performance.now();
+      const text = engines.serialize(p);
+      hostMs.serializeMs = msSince(t0);
+      if (text) {
+        hostMs.textKiB = +(text.length / 1024).toFixed(1);
+        t0 = performance.now();
+        const loaded = engines.deserialize(text);
+        hostMs.deserializeMs = msSince(t0);
+        if (loaded) {
+          hostMs.deserializedUs = +planUs(loaded, io).toFixed(1);
+          engines.release(loaded);
+        }
+      }
       engines.release(p);
     }
   }
-  [x, w, b, residual, y].forEach((t) => gpu.dispose(t));
+  [x, w, b, residual, shift, y].forEach((t) => gpu.dispose(t));
   const macs = s.n * s.ho * s.wo * s.co * s.ci * 9;
   const first = timed.find((t) => t.mode === 'A');
   const r = {
-    what, fused, ...s, count, legacyUs: +legacyUs.toFixed(1), heuristicFirstUs: first?.us, best, bestTflops: best ? +((2 * macs) / best.us / 1e6).toFixed(0) : undefined,
+    what, epilogue, ...s, count, legacyUs: +legacyUs.toFixed(1), heuristicFirstUs: first?.us, best, bestTflops: best ? +((2 * macs) / best.us / 1e6).toFixed(0) : undefined,
     savedUsPerCall: best && first ? +(count * Math.max(0, first.us - best.us)).toFixed(1) : 0, hostMs,
   };
   console.log(JSON.stringify(r));
   return { ...r, timed };
 }
 
+/** BENCH_SIDES: only the maps of these sides (e.g. 48,24). */
+const sides = process.env.BENCH_SIDES?.split(',').map(Number);
 const results = [
-  ...maps.map(([side, ci, co, stride, count]) => {
+  ...maps.filter(([side]) => !sides || sides.includes(side)).map(([side, ci, co, stride, count]) => {
     const out = Math.floor((side + 2 - 3) / stride) + 1;
     const shape = { n: 2, h: side, w: side, ci, co, kh: 3, kw: 3, ho: out, wo: out, stride, padH: 1, padW: 1 };
-    return [false, true].map((fused) => measure(`map ${side} ${ci}->${co}${stride > 1 ? ' /2' : ''}`, shape, count, fused));
+    return Object.keys(EPILOGUES).map((epilogue) => measure(`map ${side} ${ci}->${co}${stride > 1 ? ' /2' : ''}`, shape, count, epilogue));
   }).flat(),
-  ...tiles.map(([n, side, ci, co]) => measure(`tiles ${n}x${side} ${ci}->${co}`, { n, h: side, w: side, ci, co, kh: 3, kw: 3, ho: side - 2, wo: side - 2, stride: 1, padH: 0, padW: 0 }, 0, true)),
+  ...tiles.map(([n, side, ci, co]) => measure(`tiles ${n}x${side} ${ci}->${co}`, { n, h: side, w: side, ci, co, kh: 3, kw: 3, ho: side - 2, wo: side - 2, stride: 1, padH: 0, padW: 0 }, 0, 'bias+residual')),
 ];
-const saved = results.filter((r) => r.fused).reduce((a, r) => a + r.savedUsPerCall, 0);
+const saved = results.filter((r) => r.epilogue === 'bias+residual').reduce((a, r) => a + r.savedUsPerCall, 0);
 console.log(`U-Net call at 768 px: ${(saved / 1000).toFixed(3)} ms of 3x3 convolutions (with bias and residual) saved by the fastest configurations over the heuristic's first`);
 
 writeResult('conv-engines', {
-  what: `3x3 convolutions (NHWC fp16): plain and with bias and residual fused: the legacy API's implicit-precomputed GEMM (in graphs of ${PER_GRAPH}) against the first ${CANDIDATES} engine configurations of each of cuDNN's heuristics A and B (backend API), median of ${REPLAYS} replays (${gpu.description}); best: the fastest whose output is within 0.05 of the legacy's; savedUsPerCall: count x (heuristic A's first - best), a 768 px U-Net call; hostMs: building the graph, each heuristic's query, a plan, and the best choice rebuilt for a new graph`,
+  what: `3x3 convolutions (NHWC fp16): plain, and with bias and residual or bias and a per-item shift fused: the legacy API's implicit-precomputed GEMM (in graphs of ${PER_GRAPH}) against the first ${CANDIDATES} engine configurations of each of cuDNN's heuristics A and B (backend API), median of ${REPLAYS} replays (${gpu.description}); best: the fastest whose output is within 0.05 of the legacy's; savedUsPerCall: count x (heuristic A's first - best), a 768 px U-Net call; hostMs: building the graph, each heuristic's query, a plan, the best choice rebuilt for a new graph, and its plan serialized and deserialized (runtime-compiled engines)`,
   command: `${benchEnvironment()}node dist/bench/conv-engines.js`,
   date: new Date().toISOString(),
   savedMsPerUnetCall: +(saved / 1000).toFixed(3),

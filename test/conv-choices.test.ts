@@ -1,11 +1,12 @@
-// ChoiceStore: the cuda backend's convolution choices (conv-tuning.ts), kept per GPU and cuDNN
-// version in a JSON file so a machine pays the timing trials once; no GPU needed.
+// ChoiceStore and PlanStore: the cuda backend's convolution choices and runtime-compiled plans
+// (conv-tuning.ts), kept per GPU and cuDNN version on disk so a machine pays the timing trials and
+// compilations once; no GPU needed.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ChoiceStore } from '../src/backend/cuda/conv-tuning.js';
+import { ChoiceStore, PlanStore } from '../src/backend/cuda/conv-tuning.js';
 
 /** make(file) with FISEDIT_CUDNN_CHOICES set to `file` (by default a fresh one). */
 function withFile<T>(make: (file: string) => T, file = join(mkdtempSync(join(tmpdir(), 'fisedit-choices-')), 'choices.json')): T {
@@ -62,5 +63,53 @@ describe('ChoiceStore', () => {
       s.set('x', engine);
       assert.deepEqual(s.get('x'), engine);
     }, join(blocker, 'choices.json'));
+  });
+});
+
+/** make(dir) with FISEDIT_CUDNN_PLANS set to a fresh folder (or `dir`). */
+function withPlans<T>(make: (dir: string) => T, dir = mkdtempSync(join(tmpdir(), 'fisedit-plans-'))): T {
+  const before = process.env.FISEDIT_CUDNN_PLANS;
+  process.env.FISEDIT_CUDNN_PLANS = dir;
+  try {
+    return make(dir);
+  } finally {
+    if (before === undefined) delete process.env.FISEDIT_CUDNN_PLANS;
+    else process.env.FISEDIT_CUDNN_PLANS = before;
+  }
+}
+
+describe('PlanStore', () => {
+  it('gives back a stored plan by its key, per GPU and cuDNN version, and nothing for another key', () => {
+    withPlans(() => {
+      const key = '2,48,48,640 +bias +residual engine 4 [[2,1]]';
+      new PlanStore('H200', 91400).set(key, '{"plan": "text"}');
+      assert.equal(new PlanStore('H200', 91400).get(key), '{"plan": "text"}');
+      assert.equal(new PlanStore('H200', 91400).get(`${key} `), undefined);
+      assert.equal(new PlanStore('H200', 90100).get(key), undefined);
+      assert.equal(new PlanStore('H100', 91400).get(key), undefined);
+    });
+  });
+
+  it('treats an unreadable plan file as absent and replaces it at the next write', () => {
+    withPlans((dir) => {
+      const s = new PlanStore('H200', 91400);
+      s.set('k', 'one');
+      const [machine] = readdirSync(dir);
+      const [file] = readdirSync(join(dir, machine!));
+      writeFileSync(join(dir, machine!, file!), '{ not json');
+      assert.equal(s.get('k'), undefined);
+      s.set('k', 'two');
+      assert.equal(new PlanStore('H200', 91400).get('k'), 'two');
+    });
+  });
+
+  it('does nothing, without failing, where the folder cannot be written', () => {
+    const blocker = join(mkdtempSync(join(tmpdir(), 'fisedit-plans-')), 'a-file');
+    writeFileSync(blocker, '');
+    withPlans(() => {
+      const s = new PlanStore('H200', 91400);
+      s.set('k', 'text');
+      assert.equal(s.get('k'), undefined);
+    }, join(blocker, 'plans'));
   });
 });

@@ -32,6 +32,14 @@ describe('sparse ops (cpu)', () => {
     assert.throws(() => ops.attentionProbs(q, k, 3, { item: 2, source: ops.sliceBatch(p, 1), map }), /attentionProbs: item 2 of a batch of 2/);
   });
 
+  it('conv2d + shift adds the shift per batch item and channel after the residual; a shift of another shape is refused', () => {
+    const x = t([2, 5, 4, 3]), w = ops.convWeight(rnd.normal(6 * 3 * 9), [6, 3, 3, 3]), b = t([6]), r = t([2, 5, 4, 6]), shift = t([2, 6]);
+    const y = ops.toHost(ops.conv2d(x, w, b, { padding: 1 }, r, shift)), plain = ops.toHost(ops.conv2d(x, w, b, { padding: 1 }, r));
+    const s = ops.toHost(shift);
+    for (let i = 0; i < y.length; i++) assert.equal(y[i], Math.fround(plain[i]! + s[Math.floor(i / 120) * 6 + (i % 6)]!));
+    assert.throws(() => ops.conv2d(x, w, b, { padding: 1 }, undefined, t([1, 6])), /conv2d: shift \[1, 6\] does not match \[2, 6\]/);
+  });
+
   it('gather -> conv -> scatter equals the dense convolution at the active positions', () => {
     const x = t([2, 9, 11, 5]);
     const w = ops.convWeight(rnd.normal(6 * 5 * 9), [6, 5, 3, 3]);

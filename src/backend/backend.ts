@@ -271,8 +271,12 @@ export interface Backend {
    * linear(x, w) for each w (linearEach), in one call where a backend can.
    */
   linearMany(x: Tensor, ws: readonly Tensor[]): Tensor[];
-  /** x [N, H, W, Cin] with a weight from convWeight -> [N, Ho, Wo, Cout] (+ residual, as linear's). */
-  conv2d(x: Tensor, w: Tensor, b: Tensor | undefined, opts?: Conv2dOptions, residual?: Tensor): Tensor;
+  /**
+   * x [N, H, W, Cin] with a weight from convWeight -> [N, Ho, Wo, Cout] (+ residual, as linear's),
+   * + shift [N, Cout] per batch item and channel when given (a resnet's time embedding), both of
+   * which a backend may fuse into the convolution's epilogue.
+   */
+  conv2d(x: Tensor, w: Tensor, b: Tensor | undefined, opts?: Conv2dOptions, residual?: Tensor, shift?: Tensor): Tensor;
   /** LayerNorm over the last dimension. */
   layerNorm(x: Tensor, gamma: Tensor, beta: Tensor, eps: number): Tensor;
   /** Multi-head scaled-dot-product attention; q [B, Lq, H*d], k and v [B, Lk, H*d] -> [B, Lq, H*d]. */
@@ -288,8 +292,6 @@ export interface Backend {
   /** a + b * scale (same shapes). */
   add(a: Tensor, b: Tensor, scale?: number): Tensor;
   scale(x: Tensor, s: number): Tensor;
-  /** x [N, ..., C] + v [N, C], broadcast over the positions of each batch item. */
-  addPerChannel(x: Tensor, v: Tensor): Tensor;
   /** Concatenation along the last (channel) dimension. */
   concatChannels(a: Tensor, b: Tensor): Tensor;
   /** Nearest-neighbour 2x upsampling of [N, H, W, C]. */

@@ -96,7 +96,6 @@ export class CountingBackend implements Backend {
   geglu(x: Tensor): Tensor { return shapeOnly([...x.shape.slice(0, -1), x.channels / 2]); }
   add(a: Tensor): Tensor { return shapeOnly(a.shape); }
   scale(x: Tensor): Tensor { return shapeOnly(x.shape); }
-  addPerChannel(x: Tensor): Tensor { return shapeOnly(x.shape); }
   concatChannels(a: Tensor, b: Tensor): Tensor { return shapeOnly([...a.shape.slice(0, -1), a.channels + b.channels]); }
   upsampleNearest2x(x: Tensor): Tensor { const [n, h, w, c] = x.shape as number[]; return shapeOnly([n!, 2 * h!, 2 * w!, c!]); }
   embedding(table: Tensor, ids: Int32Array): Tensor { return shapeOnly([ids.length, table.shape[1]!]); }

@@ -40,8 +40,7 @@ export class Conv2d {
   }
   /** conv(x) + bias (+ residual) (+ shift [N, Cout] per batch item and channel: a resnet's time embedding). */
   forward(x: Tensor, residual?: Tensor, shift?: Tensor): Tensor {
-    const y = this.ops.conv2d(x, this.w, this.b, this.opts, residual);
-    return shift ? this.ops.addPerChannel(y, shift) : y;
+    return this.ops.conv2d(x, this.w, this.b, this.opts, residual, shift);
   }
 
   /**

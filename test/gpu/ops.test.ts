@@ -68,11 +68,11 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
     close('linearMany, unlike weights #1', cpu.linear(xc, w2c), y2!);
   });
 
-  it('conv2d: 3x3, 1x1, stride 2, asymmetric padding, + residual; by im2col + GEMM and by cuDNN (engines timed, the heuristic\'s first engine + our epilogue, the legacy call)', () => {
+  it('conv2d: 3x3, 1x1, stride 2, asymmetric padding, + residual, + shift; by im2col + GEMM and by cuDNN (engines timed (fused runtime-compiled ones among them), the heuristic\'s first engine + our epilogue, the legacy call)', () => {
     const dnns = (['timed', 'heuristic', 'off'] as const).map((cudnnEngines) => new CudaBackend({ math, convolution: 'cudnn', cudnnEngines }));
-    const viaDnn = (x: Tensor, w: Float32Array, shape: [number, number, number, number], b: Tensor, opts: Conv2dOptions, r?: Tensor) => dnns.map((dnn) => {
-      const [x2, b2, r2] = [x, b, r].map((t) => t && dnn.fromHost(gpu.toHost(t), t.shape));
-      const y = dnn.conv2d(x2!, dnn.convWeight(w, shape), b2, opts, r2);
+    const viaDnn = (x: Tensor, w: Float32Array, shape: [number, number, number, number], b: Tensor, opts: Conv2dOptions, r?: Tensor, sh?: Tensor) => dnns.map((dnn) => {
+      const [x2, b2, r2, s2] = [x, b, r, sh].map((t) => t && dnn.fromHost(gpu.toHost(t), t.shape));
+      const y = dnn.conv2d(x2!, dnn.convWeight(w, shape), b2, opts, r2, s2);
       return gpu.fromHost(dnn.toHost(y), y.shape); // each backend has its own stream
     });
     for (const [h, w, ci, co, k, s, p] of [[9, 11, 5, 6, 3, 1, 1], [8, 8, 3, 4, 3, 2, 1], [7, 5, 4, 3, 1, 1, 0], [16, 16, 8, 8, 3, 2, [0, 1, 0, 1]], [12, 10, 32, 64, 3, 1, 1], [24, 24, 64, 128, 3, 1, 1], [20, 20, 128, 64, 3, 2, 1]] as const) {
@@ -89,6 +89,11 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
       const wantSum = cpu.conv2d(xc, cpu.convWeight(wd, shape), bc, opts, rc);
       close(`${what} + residual`, wantSum, gpu.conv2d(xg, gpu.convWeight(wd, shape), bg, opts, rg));
       viaDnn(xg, wd, shape, bg, opts, rg).forEach((y, i) => close(`${what} + residual, cuDNN ${dnns[i]!.description}`, wantSum, y));
+      // a resnet's first convolution: its time embedding's shift per batch item and channel
+      const [sc, sg] = pair([2, co]);
+      const wantShift = cpu.conv2d(xc, cpu.convWeight(wd, shape), bc, opts, undefined, sc);
+      close(`${what} + shift`, wantShift, gpu.conv2d(xg, gpu.convWeight(wd, shape), bg, opts, undefined, sg));
+      viaDnn(xg, wd, shape, bg, opts, undefined, sg).forEach((y, i) => close(`${what} + shift, cuDNN ${dnns[i]!.description}`, wantShift, y));
     }
   });
 
@@ -216,8 +221,6 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
     close(`unitRange ${c}`, cpu.unitRange(ac), gpu.unitRange(ag), 1e-6);
     const [dc, dg] = pair([3, 5, 2 * c]);
     close(`geglu ${c}`, cpu.geglu(dc), gpu.geglu(dg), 1e-6);
-    const [vc, vg] = pair([3, c]);
-    close(`addPerChannel ${c}`, cpu.addPerChannel(ac, vc), gpu.addPerChannel(ag, vg), 0);
     const [cc, cg] = pair([3, 5, c / 2]);
     close(`concat ${c}`, cpu.concatChannels(ac, cc), gpu.concatChannels(ag, cg), 0);
     const [uc, ug] = pair([2, 3, 5, c]);

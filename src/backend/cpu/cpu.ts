@@ -130,7 +130,6 @@ export class CpuBackend implements Backend {
     return make([o, kh, kw, i], oihwToOhwi(d, shape));
   }
 
-
   dispose(_t: Tensor): void {
     // garbage collected
   }
@@ -172,9 +171,10 @@ export class CpuBackend implements Backend {
     return this.withResidual(make([...x.shape.slice(0, -1), n], out), residual);
   }
 
-  conv2d(x: Tensor, w: Tensor, b: Tensor | undefined, opts: Conv2dOptions = {}, residual?: Tensor): Tensor {
+  conv2d(x: Tensor, w: Tensor, b: Tensor | undefined, opts: Conv2dOptions = {}, residual?: Tensor, shift?: Tensor): Tensor {
     const { shape, out } = conv2d(data(x), x.shape, data(w), w.shape, b ? data(b) : undefined, opts);
-    return this.withResidual(make(shape, out), residual);
+    const y = this.withResidual(make(shape, out), residual);
+    return shift ? addPerItemChannel(y, shift) : y;
   }
 
   /** y + residual as add(residual, y) computes it (this backend fuses nothing). */
@@ -229,16 +229,6 @@ export class CpuBackend implements Backend {
 
   scale(x: Tensor, s: number): Tensor {
     return unary(x, (v) => v * s);
-  }
-
-  addPerChannel(x: Tensor, v: Tensor): Tensor {
-    const c = x.channels, n = x.shape[0]!;
-    if (!sameShape(v.shape, [n, c])) throw new Error(`addPerChannel: ${shapeString(v.shape)} does not match [${n}, ${c}]`);
-    const xs = data(x), vs = data(v);
-    const per = xs.length / n;
-    const out = new Float32Array(xs.length);
-    for (let i = 0; i < xs.length; i++) out[i] = xs[i]! + vs[Math.floor(i / per) * c + (i % c)]!;
-    return make(x.shape, out);
   }
 
   concatChannels(a: Tensor, b: Tensor): Tensor {
@@ -366,5 +356,15 @@ export class CpuBackend implements Backend {
   attentionWithProbs(q: Tensor, k: Tensor, v: Tensor, heads: number, item: number, control?: ProbsControl): [Tensor, Tensor] {
     return attentionWithProbsOf(this, q, k, v, heads, item, control);
   }
+}
 
+/** x [N, ..., C] + v [N, C], broadcast over the positions of each batch item (a convolution's shift). */
+function addPerItemChannel(x: Tensor, v: Tensor): Tensor {
+  const c = x.channels, n = x.shape[0]!;
+  if (!sameShape(v.shape, [n, c])) throw new Error(`conv2d: shift ${shapeString(v.shape)} does not match [${n}, ${c}]`);
+  const xs = data(x), vs = data(v);
+  const per = xs.length / n;
+  const out = new Float32Array(xs.length);
+  for (let i = 0; i < xs.length; i++) out[i] = xs[i]! + vs[Math.floor(i / per) * c + (i % c)]!;
+  return make(x.shape, out);
 }

@@ -1,15 +1,18 @@
 // Choosing how a convolution runs by timing: the legacy API's fused call (bias and residual in its
 // epilogue) against the first few engine configurations of the backend API's heuristic followed by
-// our epilogue kernel, each run on the second stream against scratch buffers of its own (legal while
-// the main stream is being captured, which is when a U-Net's convolutions first meet a shape); the
-// fastest is kept. The heuristic's first was 1.0-1.7x slower than the fastest of its first 12 for the
-// SD 2 U-Net's 3x3 convolutions on the H200 (bench/results/2026-12-01-conv-engines*.json), but a
-// separate epilogue costs a pass over the output. Choices are remembered on disk per GPU and cuDNN
-// version, so a machine pays the trials once.
+// our epilogue kernel, and, for a map's convolution with an epilogue, against the first few of cuDNN's
+// runtime-compiled engines with the epilogue fused; each run on the second stream against scratch
+// buffers of its own (legal while the main stream is being captured, which is when a U-Net's
+// convolutions first meet a shape); the fastest is kept. The heuristic's first was 1.0-1.7x slower
+// than the fastest of its first 12 for the SD 2 U-Net's 3x3 convolutions on the H200
+// (bench/results/2026-12-01-conv-engines*.json), but a separate epilogue costs a pass over the
+// output. Choices are remembered on disk per GPU and cuDNN version, so a machine pays the trials
+// once; so are the runtime-compiled plans (PlanStore), which would cost 30-300 ms to build again.
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fiseditHome } from '../../util/home.js';
-import { HEUR_A, type CudnnEngines, type EngineChoice } from './cudnn-engines.js';
+import { HEUR_A, NO_EPILOGUE, type ConvEpilogue, type ConvPlan, type CudnnEngines, type EngineChoice } from './cudnn-engines.js';
 import type { ConvShape } from './cudnn.js';
 import type { Driver } from './driver.js';
 
@@ -21,6 +24,12 @@ import type { Driver } from './driver.js';
  */
 const CANDIDATES = 12;
 /**
+ * Runtime-compiled configurations timed with the epilogue fused (maps only: a tile batch's shapes are
+ * new with every edit, and each compiles for 30-300 ms). Their fastest was among the heuristic's
+ * first three for 13 of the 16 U-Net map shapes (bench/results/2026-12-01-conv-engines-fused.json).
+ */
+const FUSED_CANDIDATES = 3;
+/**
  * Runs timed per configuration, after one that loads its kernels. Every configuration's runs are
  * queued behind one kernel that holds the stream for HOLD_MS plus QUEUE_MS a run (the host's time to
  * queue them): the GPU then runs them back to back, so the host's cost per call (~0.2 ms for a legacy
@@ -30,13 +39,13 @@ const CANDIDATES = 12;
  */
 const RUNS = 3, HOLD_MS = 1, QUEUE_MS = 0.1;
 
-/** An engine configuration, or the legacy API. */
-export type ConvChoice = EngineChoice | 'legacy';
+/** An engine configuration (with the epilogue fused in its graph, or ours after it), or the legacy API. */
+export type ConvChoice = (EngineChoice & { fused?: boolean }) | 'legacy';
 
 /** Kernels of ours that a convolution's timing trial queues on a stream (the second). */
 export interface TrialKernels {
-  /** y += bias (+ residual) (0 pointers absent). */
-  epilogue(stream: unknown, y: number, bias: number, residual: number, channels: number, elements: number): void;
+  /** y += bias + shift + residual (0 pointers absent). */
+  epilogue(stream: unknown, y: number, bias: number, shift: number, residual: number, channels: number, elements: number, perItem: number): void;
   /** Holds the stream for `ms`, so the host queues what follows before it runs. */
   hold(stream: unknown, ms: number): void;
 }
@@ -45,12 +54,15 @@ export interface TrialKernels {
 export interface ConvTrial {
   /** The legacy API's call (bias and residual fused; 0 where absent), with a workspace of the given bytes. */
   legacy(x: number, w: number, y: number, bias: number, residual: number, workspace: number): void;
-  /** y += bias (+ residual), after an engine's convolution. */
-  epilogue(y: number, bias: number, residual: number): void;
+  /** y += bias + shift + residual (0 where absent), after an engine's convolution or (the shift) the legacy call. */
+  epilogue(y: number, bias: number, shift: number, residual: number): void;
   /** Holds the stream for `ms` (the host queues what follows meanwhile). */
   hold(ms: number): void;
-  bias: boolean;
-  residual: boolean;
+  epilogueOps: ConvEpilogue;
+  /** Whether to time runtime-compiled configurations with the epilogue fused (a map's convolution). */
+  fused: boolean;
+  /** Called with the plan of the fused configuration chosen, compiled for this shape, before it is released (to store it). */
+  chosen(choice: EngineChoice, plan: ConvPlan): void;
 }
 
 /** Choices by family of shapes (cudnn.ts choiceKey), for one GPU and cuDNN version, kept in a JSON file. */
@@ -94,36 +106,81 @@ export class ChoiceStore {
 }
 
 /**
- * The fastest way to run a convolution of shape `s` (fp16, NHWC) with the trial's bias and residual:
- * the legacy call, or one of the heuristic's first configurations plus the epilogue, by timing on the
- * tuner's stream (the driver's second stream). Scratch memory is the trial's own, so nothing queued or
+ * Runtime-compiled plans, as cuDNN serializes them, kept on disk per GPU and cuDNN version (one file
+ * each, named by a hash of the shape, epilogue and configuration), so that a process rebuilds a fused
+ * convolution's plan in ~1 ms instead of compiling it again.
+ */
+export class PlanStore {
+  private readonly dir: string;
+  constructor(gpu: string, cudnnVersion: number) {
+    const machine = createHash('sha1').update(`${gpu} cudnn ${cudnnVersion}`).digest('hex').slice(0, 16);
+    this.dir = join(process.env.FISEDIT_CUDNN_PLANS ?? join(fiseditHome(), 'cudnn-plans'), machine);
+  }
+
+  private file(key: string): string {
+    return join(this.dir, `${createHash('sha1').update(key).digest('hex')}.json`);
+  }
+
+  get(key: string): string | undefined {
+    try {
+      const { key: k, plan } = JSON.parse(readFileSync(this.file(key), 'utf8'));
+      return k === key && typeof plan === 'string' ? plan : undefined;
+    } catch {
+      return undefined; // none, or unreadable: built again, and written anew
+    }
+  }
+
+  set(key: string, plan: string): void {
+    try {
+      mkdirSync(this.dir, { recursive: true });
+      const file = this.file(key), tmp = `${file}.${process.pid}.tmp`;
+      writeFileSync(tmp, JSON.stringify({ key, plan }));
+      renameSync(tmp, file);
+    } catch {
+      // a read-only home: the plan is compiled again by the next process
+    }
+  }
+}
+
+/**
+ * The fastest way to run a convolution of shape `s` (fp16, NHWC) with the trial's epilogue: the legacy
+ * call, one of the heuristic's first configurations plus our epilogue kernel, or (trial.fused) one of
+ * the first runtime-compiled configurations with the epilogue in its graph, by timing on the tuner's
+ * stream (the driver's second stream). Scratch memory is the trial's own, so nothing queued or
  * captured on the main stream is touched.
  */
 export function fastestConvolution(tuner: CudnnEngines, driver: Driver, s: ConvShape, workspaceBytes: number, trial: ConvTrial): ConvChoice {
   // trials alone on the GPU, so queued work does not skew them (a captured stream runs nothing new)
   if (!driver.capturing) driver.synchronize();
-  const configs = tuner.configs(tuner.graph(s, false, false), HEUR_A);
-  const plans = configs.slice(0, CANDIDATES).flatMap((config) => {
-    const p = tuner.plan(config, workspaceBytes);
-    return p ? [{ p, config }] : [];
-  });
+  const e = trial.epilogueOps, anyEpilogue = e.bias || e.shift || e.residual;
+  const candidatesOf = (epilogue: ConvEpilogue, count: number) => {
+    const configs = tuner.configs(tuner.graph(s, epilogue), HEUR_A);
+    const plans = configs.slice(0, count).flatMap((config) => {
+      const p = tuner.plan(config, workspaceBytes);
+      return p ? [{ p, config, fused: epilogue !== NO_EPILOGUE }] : [];
+    });
+    return { configs, plans };
+  };
+  const lists = [candidatesOf(NO_EPILOGUE, CANDIDATES), ...(trial.fused && anyEpilogue ? [candidatesOf(e, FUSED_CANDIDATES)] : [])];
+  const plans = lists.flatMap((l) => l.plans);
   const align = (b: number) => Math.ceil(b / 256) * 256;
-  const sizes = [s.n * s.h * s.w * s.ci, s.co * s.ci * s.kh * s.kw, s.n * s.ho * s.wo * s.co, trial.bias ? s.co : 0, trial.residual ? s.n * s.ho * s.wo * s.co : 0].map((n) => align(n * 2));
+  const outputs = s.n * s.ho * s.wo * s.co;
+  const sizes = [s.n * s.h * s.w * s.ci, s.co * s.ci * s.kh * s.kw, outputs, e.bias ? s.co : 0, e.shift ? s.n * s.co : 0, e.residual ? outputs : 0].map((n) => align(n * 2));
   const offsets = sizes.map((_, i) => sizes.slice(0, i).reduce((a, b) => a + b, 0));
-  const scratch = driver.alloc(offsets[4]! + sizes[4]! + workspaceBytes);
-  const [x, w, y, bias, residual] = offsets.map((o, i) => (sizes[i] ? scratch + o : 0)) as [number, number, number, number, number];
-  const workspace = scratch + offsets[4]! + sizes[4]!;
+  const used = offsets[5]! + sizes[5]!;
+  const scratch = driver.alloc(used + workspaceBytes);
+  const [x, w, y, bias, shift, residual] = offsets.map((o, i) => (sizes[i] ? scratch + o : 0)) as [number, number, number, number, number, number];
+  const workspace = scratch + used;
   const side = driver.sideStream();
-  const epilogue = trial.bias || trial.residual;
-  const packs: ReturnType<CudnnEngines["pack"]>[] = [];
+  const packs: ReturnType<CudnnEngines['pack']>[] = [];
   const events: unknown[] = [];
   try {
     // the legacy call first: the one kept unless a configuration is faster
-    const candidates: { run: () => void; config?: bigint }[] = [{ run: () => trial.legacy(x, w, y, bias, residual, workspace) }];
-    for (const { p, config } of plans) {
-      const pack = tuner.pack(workspace, x, w, y);
+    const candidates: { run: () => void; config?: bigint; fused?: boolean; p?: ConvPlan }[] = [{ run: () => { trial.legacy(x, w, y, bias, residual, workspace); if (shift) trial.epilogue(y, 0, shift, 0); } }];
+    for (const { p, config, fused } of plans) {
+      const pack = fused ? tuner.pack(workspace, { x, w, y, bias, shift, residual }) : tuner.pack(workspace, { x, w, y, bias: 0, shift: 0, residual: 0 });
       packs.push(pack);
-      candidates.push({ run: () => { tuner.run(p, pack); if (epilogue) trial.epilogue(y, bias, residual); }, config });
+      candidates.push({ run: () => { tuner.run(p, pack); if (anyEpilogue && !fused) trial.epilogue(y, bias, shift, residual); }, config, fused, p });
     }
     for (const c of candidates) c.run(); // loads its kernels
     const marks = candidates.map(() => {
@@ -145,18 +202,23 @@ export function fastestConvolution(tuner: CudnnEngines, driver: Driver, s: ConvS
       driver.synchronize(side);
       if (queued < hold || hold > 100) break;
     }
-    let best = { ms: Infinity, config: undefined as bigint | undefined };
+    let best = { ms: Infinity, c: candidates[0]! };
     marks.forEach(([start, end], i) => {
       const ms = driver.elapsed(start, end) / RUNS;
-      if (ms < best.ms) best = { ms, config: candidates[i]!.config };
+      if (ms < best.ms) best = { ms, c: candidates[i]! };
     });
-    return best.config === undefined ? 'legacy' : tuner.choice(best.config);
+    const { config, fused, p } = best.c;
+    if (config === undefined) return 'legacy';
+    const choice = tuner.choice(config);
+    if (!fused) return choice;
+    trial.chosen(choice, p!);
+    return { ...choice, fused: true };
   } finally {
     driver.synchronize(side);
     driver.free(scratch);
-    events.forEach((e) => driver.destroyEvent(e));
+    events.forEach((ev) => driver.destroyEvent(ev));
     packs.forEach((pack) => tuner.dropPack(pack));
     plans.forEach(({ p }) => tuner.release(p));
-    configs.forEach((c) => tuner.forget(c));
+    lists.forEach((l) => l.configs.forEach((c) => tuner.forget(c)));
   }
 }

@@ -86,7 +86,7 @@ export class CudaBackend extends CudaDevice implements Backend {
     this.lt = new CublasLt(this.math, this.workspaces[0]!.ptr, LT_WORKSPACE_BYTES, this.driver.stream, this.hostCosts);
     this.dnn = new Cudnn(this.math, this.driver, this.workspaces[1]!.ptr, CUDNN_WORKSPACE_BYTES, this.hostCosts,
       {
-        epilogue: (stream, y, bias, residual, c, n) => this.biasResidual(y, bias, residual, c, n, stream),
+        epilogue: (stream, y, bias, shift, residual, c, n, per) => this.convEpilogue(y, { bias, shift, residual }, c, n, per, stream),
         hold: (stream, ms) => this.hold(ms, stream),
       }, o.cudnnEngines ?? 'timed');
     this.driver.allowSharedMemory(this.fns.get('k_softmax_rows'), 'k_softmax_rows', SOFTMAX_SHARED_BYTES);
@@ -142,7 +142,7 @@ export class CudaBackend extends CudaDevice implements Backend {
     return ys;
   }
 
-  conv2d(x: Tensor, w: Tensor, b: Tensor | undefined, opts: Conv2dOptions = {}, residual?: Tensor): Tensor {
+  conv2d(x: Tensor, w: Tensor, b: Tensor | undefined, opts: Conv2dOptions = {}, residual?: Tensor, shift?: Tensor): Tensor {
     const [n, h, wd, ci] = x.shape as [number, number, number, number];
     const [co, kh, kw, wci] = w.shape as [number, number, number, number];
     if (ci !== wci) throw new Error(`conv2d: input has ${ci} channels, weight expects ${wci}`);
@@ -153,30 +153,40 @@ export class CudaBackend extends CudaDevice implements Backend {
     const rows = n * ho * wo, kdim = kh * kw * ci;
     const flatW = new Tensor([co, kdim], w.storage);
     if (residual && residual.size !== rows * co) throw new Error(`conv2d: residual ${shapeString(residual.shape)} does not match the output [${n}, ${ho}, ${wo}, ${co}]`);
+    if (shift && !sameShape(shift.shape, [n, co])) throw new Error(`conv2d: shift ${shapeString(shift.shape)} is not [${n}, ${co}]`);
     const flatResidual = residual && this.reshape(residual, [rows, co]);
-    if (kh === 1 && kw === 1 && s === 1 && pt + pb + pl + pr === 0) return this.reshape(this.linear(this.reshape(x, [rows, ci]), flatW, b, flatResidual), [n, ho, wo, co]);
+    // the GEMM paths fuse bias and residual; the shift then follows in place
+    const shifted = (y: Tensor) => {
+      if (shift && rows) this.convEpilogue(this.p(y), { bias: 0, shift: this.p(shift), residual: 0 }, co, y.size, y.size / n);
+      return y;
+    };
+    if (kh === 1 && kw === 1 && s === 1 && pt + pb + pl + pr === 0) return shifted(this.reshape(this.linear(this.reshape(x, [rows, ci]), flatW, b, flatResidual), [n, ho, wo, co]));
     if (!this.convolvesByGemm(rows, kdim, ci) && pt === pb && pl === pr) {
       const y = this.empty([n, ho, wo, co]);
       const shape = { n, h, w: wd, ci, co, kh, kw, ho, wo, stride: s, padH: pt, padW: pl };
       if (!rows) return y;
-      const bias = b ? this.readable(b) : 0, res = residual ? this.readable(residual) : 0;
-      const added = this.timed('cudnn conv', () => this.dnn.forward(shape, this.readable(x), this.readable(w), this.p(y), bias, res), () => `${kh}x${kw}/${s} ${h}x${wd}x${ci}->${co} ${this.dnn.describe(shape, bias, res)}${residual ? ' +residual' : ''}`);
-      if (!added) this.biasResidual(this.p(y), bias, res, co, y.size); // the engine's epilogue
+      const io = { x: this.readable(x), w: this.readable(w), y: this.p(y), bias: b ? this.readable(b) : 0, shift: shift ? this.readable(shift) : 0, residual: residual ? this.readable(residual) : 0 };
+      const epilogue = { bias: !!b, shift: !!shift, residual: !!residual };
+      const left = this.timed('cudnn conv', () => this.dnn.forward(shape, io), () => `${kh}x${kw}/${s} ${h}x${wd}x${ci}->${co} ${this.dnn.describe(shape, epilogue)}${residual ? ' +residual' : ''}${shift ? ' +shift' : ''}`);
+      if (left.bias || left.shift || left.residual) this.convEpilogue(io.y, left, co, y.size, y.size / n); // what the engine did not add
       return y;
     }
     // cuDNN pads symmetrically: the asymmetric case (the VAE encoder's downsampling) is always im2col + GEMM
-    return this.tidy(() => {
+    return shifted(this.tidy(() => {
       const col = this.empty([rows, kdim]);
       const args = [this.p(x), this.p(col), h, wd, ci, kh, kw, s, pt, pl, ho, wo];
       const vw = this.vectorFits('k_im2col', args, [ci]) ? this.vectorWidth : 1;
       this.run(vw > 1 ? 'k_im2col_v' : 'k_im2col', 0, args, ci / vw >= 128 ? 128 : 32, rows * kh * kw);
       return this.reshape(this.linear(col, flatW, b, flatResidual), [n, ho, wo, co]);
-    });
+    }));
   }
 
-  /** y += bias per channel (+ residual), in place, on the main stream or (a timing trial's) another; 0 pointers absent. */
-  private biasResidual(y: number, bias: number, residual: number, channels: number, elements: number, stream?: unknown): void {
-    this.runVector('k_bias_residual', elements, [y, bias, residual, channels, elements], [channels], { stream });
+  /**
+   * y += bias per channel + shift per batch item and channel + residual (0 pointers absent), in place,
+   * on the main stream or (a timing trial's) another: `elements` of y, `perItem` per batch item.
+   */
+  private convEpilogue(y: number, add: { bias: number; shift: number; residual: number }, channels: number, elements: number, perItem: number, stream?: unknown): void {
+    this.runVector('k_conv_epilogue', elements, [y, add.bias, add.shift, add.residual, channels, perItem, elements], [channels], { stream });
   }
 
   /** Whether a convolution of `rows` output positions over `ci` channels (kdim per row) runs as im2col + GEMM here, not by cuDNN. */
@@ -412,14 +422,6 @@ export class CudaBackend extends CudaDevice implements Backend {
   scale(x: Tensor, s: number): Tensor {
     const out = this.empty(x.shape);
     this.runVector('k_scale', x.size, [this.p(x), this.p(out), s, x.size], []);
-    return out;
-  }
-
-  addPerChannel(x: Tensor, v: Tensor): Tensor {
-    const n = x.shape[0]!, c = x.channels;
-    if (!sameShape(v.shape, [n, c])) throw new Error(`addPerChannel: ${shapeString(v.shape)} does not match [${n}, ${c}]`);
-    const out = this.empty(x.shape);
-    this.runVector('k_add_per_channel', x.size, [this.p(x), this.p(v), this.p(out), x.size / n, c, x.size], [c, x.size / n]);
     return out;
   }
 

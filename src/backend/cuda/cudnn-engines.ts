@@ -11,7 +11,7 @@ const POINTWISE = 0, CONVOLUTION = 1, ENGINE = 2, ENGINECFG = 3, ENGINEHEUR = 4,
 const OPERATION_CONVOLUTION_FORWARD = 10, OPERATION_POINTWISE = 13, OPERATIONGRAPH = 15, VARIANT_PACK = 16, TENSOR = 17;
 // cudnnBackendAttributeType_t
 const TYPE_HANDLE = 0, TYPE_DATA_TYPE = 1, TYPE_INT64 = 3, TYPE_FLOAT = 4, TYPE_VOID_PTR = 6, TYPE_CONVOLUTION_MODE = 7, TYPE_HEUR_MODE = 8;
-const TYPE_KNOB_TYPE = 9, TYPE_POINTWISE_MODE = 14, TYPE_BACKEND_DESCRIPTOR = 15, TYPE_BOOLEAN = 2;
+const TYPE_KNOB_TYPE = 9, TYPE_POINTWISE_MODE = 14, TYPE_BACKEND_DESCRIPTOR = 15, TYPE_BOOLEAN = 2, TYPE_CHAR = 24;
 // cudnnBackendAttributeName_t
 const CONVOLUTION_COMP_TYPE = 100, CONVOLUTION_CONV_MODE = 101, CONVOLUTION_DILATIONS = 102, CONVOLUTION_FILTER_STRIDES = 103;
 const CONVOLUTION_POST_PADDINGS = 104, CONVOLUTION_PRE_PADDINGS = 105, CONVOLUTION_SPATIAL_DIMS = 106;
@@ -20,7 +20,7 @@ const ENGINECFG_ENGINE = 300, ENGINECFG_KNOB_CHOICES = 302, KNOB_CHOICE_KNOB_TYP
 const ENGINE_OPERATION_GRAPH = 1300, ENGINE_GLOBAL_INDEX = 1301;
 /** More knob choices than any engine has. */
 const MAX_KNOBS = 32;
-const EXECUTION_PLAN_HANDLE = 400, EXECUTION_PLAN_ENGINE_CONFIG = 401, EXECUTION_PLAN_WORKSPACE_SIZE = 402;
+const EXECUTION_PLAN_HANDLE = 400, EXECUTION_PLAN_ENGINE_CONFIG = 401, EXECUTION_PLAN_WORKSPACE_SIZE = 402, EXECUTION_PLAN_JSON = 405;
 const POINTWISE_MODE = 0, POINTWISE_MATH_PREC = 1;
 const OPERATION_POINTWISE_PW_DESCRIPTOR = 750, OPERATION_POINTWISE_XDESC = 751, OPERATION_POINTWISE_BDESC = 752, OPERATION_POINTWISE_YDESC = 753;
 const CONV_FWD_ALPHA = 700, CONV_FWD_BETA = 701, CONV_FWD_CONV_DESC = 702, CONV_FWD_W = 703, CONV_FWD_X = 704, CONV_FWD_Y = 705;
@@ -31,8 +31,30 @@ const DATA_FLOAT = 0, DATA_HALF = 2, CROSS_CORRELATION = 1, POINTWISE_ADD = 0;
 /** cudnnBackendHeurMode_t: the quick heuristic (A) and the slower, more exact one (B). */
 export const HEUR_A = 0, HEUR_B = 1;
 
-/** Tensor ids of a convolution's graph: x, w, y, and (fused) bias, residual and the intermediates. */
-const X = 1, W = 2, Y = 3, BIAS = 4, RESIDUAL = 5, CONV_OUT = 6, BIASED = 7;
+/** Tensor ids of a convolution's graph: x, w, y, the fused epilogue's operands, and the intermediates. */
+const X = 1, W = 2, Y = 3, BIAS = 4, RESIDUAL = 5, CONV_OUT = 6, BIASED = 7, SHIFT = 8, SHIFTED = 9;
+
+/**
+ * What a convolution's graph adds to its output in the engine's epilogue: a bias per channel, a shift
+ * per batch item and channel ([N, C]: a resnet's time embedding), a residual shaped like the output.
+ */
+export interface ConvEpilogue {
+  bias: boolean;
+  shift: boolean;
+  residual: boolean;
+}
+
+export const NO_EPILOGUE: ConvEpilogue = { bias: false, shift: false, residual: false };
+
+/** Device pointers of a convolution and of its epilogue's operands (0: absent). */
+export interface ConvPointers {
+  x: number;
+  w: number;
+  y: number;
+  bias: number;
+  shift: number;
+  residual: number;
+}
 
 type Desc = bigint;
 
@@ -128,11 +150,15 @@ export class CudnnEngines {
     ]);
   }
 
-  /** The operation graph of y = conv(x, w) (+ bias per channel) (+ residual). */
-  graph(s: ConvShape, bias: boolean, residual: boolean): Desc {
+  /** The operation graph of y = conv(x, w), + bias per channel, + shift per batch item and channel, + residual, as `e` asks. */
+  graph(s: ConvShape, e: ConvEpilogue = NO_EPILOGUE): Desc {
     const yDims = [s.n, s.co, s.ho, s.wo];
-    const fused = bias || residual;
-    const convOut = this.tensor(fused ? CONV_OUT : Y, yDims, fused, fused ? DATA_FLOAT : DATA_HALF);
+    // the sums in float, rounded to fp16 once, in y
+    const adds: [id: number, dims: number[], out: number][] = [];
+    if (e.bias) adds.push([BIAS, [1, s.co, 1, 1], BIASED]);
+    if (e.shift) adds.push([SHIFT, [s.n, s.co, 1, 1], SHIFTED]);
+    if (e.residual) adds.push([RESIDUAL, yDims, Y]);
+    const convOut = this.tensor(adds.length ? CONV_OUT : Y, yDims, adds.length > 0, adds.length ? DATA_FLOAT : DATA_HALF);
     const conv = this.build(CONVOLUTION, 'convolution', [
       [CONVOLUTION_COMP_TYPE, TYPE_DATA_TYPE, new Int32Array([DATA_FLOAT])],
       [CONVOLUTION_CONV_MODE, TYPE_CONVOLUTION_MODE, new Int32Array([CROSS_CORRELATION])],
@@ -151,12 +177,12 @@ export class CudnnEngines {
       [CONV_FWD_BETA, TYPE_FLOAT, new Float32Array([0])],
     ])];
     let last = convOut;
-    if (bias) {
-      const out = residual ? this.tensor(BIASED, yDims, true, DATA_FLOAT) : this.tensor(Y, yDims);
-      ops.push(this.add(last, this.tensor(BIAS, [1, s.co, 1, 1]), out));
+    adds.forEach(([id, dims, outId], i) => {
+      const final = i === adds.length - 1;
+      const out = final ? this.tensor(Y, yDims) : this.tensor(outId, yDims, true, DATA_FLOAT);
+      ops.push(this.add(last, this.tensor(id, dims), out));
       last = out;
-    }
-    if (residual) ops.push(this.add(last, this.tensor(RESIDUAL, yDims), this.tensor(Y, yDims)));
+    });
     return this.build(OPERATIONGRAPH, 'operation graph', [
       [OPERATIONGRAPH_HANDLE, TYPE_HANDLE, this.descs(this.handle)],
       [OPERATIONGRAPH_OPS, TYPE_BACKEND_DESCRIPTOR, this.descs(...ops)],
@@ -190,11 +216,42 @@ export class CudnnEngines {
       this.f.destroy!(plan);
       return undefined;
     }
+    return this.withWorkspace(plan, workspaceBytes);
+  }
+
+  /** A finalized plan with its workspace size, or undefined (and the plan given back) when it needs more than `workspaceBytes`. */
+  private withWorkspace(plan: Desc, workspaceBytes: number): ConvPlan | undefined {
     const ws = new BigInt64Array(1);
     this.check('get EXECUTION_PLAN_WORKSPACE_SIZE', this.f.get!(plan, EXECUTION_PLAN_WORKSPACE_SIZE, TYPE_INT64, 1, new BigInt64Array(1), ws));
     if (Number(ws[0]) <= workspaceBytes) return { plan, workspaceBytes: Number(ws[0]) };
     this.f.destroy!(plan);
     return undefined;
+  }
+
+  /**
+   * A plan as text that deserialize() rebuilds without compiling again (cuDNN serializes the plans
+   * of its runtime-compiled engines), or undefined where cuDNN cannot serialize this plan.
+   */
+  serialize(p: ConvPlan): string | undefined {
+    const count = new BigInt64Array(1);
+    if (this.f.get!(p.plan, EXECUTION_PLAN_JSON, TYPE_CHAR, 0, count, null) !== 0 || count[0]! <= 0n) return undefined;
+    const text = Buffer.alloc(Number(count[0]));
+    if (this.f.get!(p.plan, EXECUTION_PLAN_JSON, TYPE_CHAR, text.length, count, text) !== 0) return undefined;
+    const end = text.indexOf(0);
+    return text.subarray(0, end < 0 ? Number(count[0]) : end).toString('latin1');
+  }
+
+  /** A plan from serialize()'s text (this GPU and cuDNN version), or undefined where cuDNN does not take it. */
+  deserialize(json: string, workspaceBytes = Infinity): ConvPlan | undefined {
+    const plan = this.make(EXECUTION_PLAN);
+    const text = Buffer.from(`${json}\0`, 'latin1');
+    if (this.f.set!(plan, EXECUTION_PLAN_HANDLE, TYPE_HANDLE, 1, this.descs(this.handle)) !== 0
+      || this.f.set!(plan, EXECUTION_PLAN_JSON, TYPE_CHAR, text.length, text) !== 0
+      || this.f.finalize!(plan) !== 0) {
+      this.f.destroy!(plan);
+      return undefined;
+    }
+    return this.withWorkspace(plan, workspaceBytes);
   }
 
   /** Gives back a plan's descriptor. */
@@ -247,11 +304,10 @@ export class CudnnEngines {
     return this.f.finalize!(config) === 0 ? config : undefined;
   }
 
-  /** The device pointers a plan reads and writes (x, w, y, then bias and residual where the graph has them) and its workspace. */
-  pack(workspace: number, x: number, w: number, y: number, bias = 0, residual = 0): Desc {
-    const ids = [X, W, Y], ptrs = [x, w, y];
-    if (bias) ids.push(BIAS), ptrs.push(bias);
-    if (residual) ids.push(RESIDUAL), ptrs.push(residual);
+  /** The device pointers a plan reads and writes (x, w, y, and the epilogue's operands its graph has) and its workspace. */
+  pack(workspace: number, io: ConvPointers): Desc {
+    const ids = [X, W, Y], ptrs = [io.x, io.w, io.y];
+    for (const [id, ptr] of [[BIAS, io.bias], [SHIFT, io.shift], [RESIDUAL, io.residual]] as const) if (ptr) ids.push(id), ptrs.push(ptr);
     const pack = this.make(VARIANT_PACK);
     try {
       this.set(pack, VARIANT_PACK_UNIQUE_IDS, TYPE_INT64, new BigInt64Array(ids.map(BigInt)));
@@ -275,8 +331,8 @@ export class CudnnEngines {
   }
 
   /** Runs a plan on the stream: device pointers as pack() takes them. */
-  execute(p: ConvPlan, workspace: number, x: number, w: number, y: number, bias = 0, residual = 0): void {
-    const pack = this.pack(workspace, x, w, y, bias, residual);
+  execute(p: ConvPlan, workspace: number, io: ConvPointers): void {
+    const pack = this.pack(workspace, io);
     try {
       this.run(p, pack);
     } finally {

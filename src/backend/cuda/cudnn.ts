@@ -1,16 +1,17 @@
 // cuDNN for NHWC convolutions. fp16: each family of shapes runs what measured fastest on this machine
 // (conv-tuning.ts): the legacy call, or an engine configuration of the backend (graph) API, its plan
-// built once per shape, with the bias and a residual then the caller's to add (forward's answer):
-// cuDNN fuses them only through its runtime-compiled engines, which compile for every new shape (30-50
-// ms of host time each, bench/results/2026-12-01-conv-engines-fused.json), and a sparse step's tile
-// batches change shape with every edit. The legacy API (other precisions; fp16 families it won, and
+// built once per shape, with the bias, shift and residual then the caller's to add (forward's answer),
+// or, for a map's convolution, one of cuDNN's runtime-compiled engines with them fused. Those compile
+// for every new shape (30-300 ms of host time each, bench/results/2026-12-01-conv-engines-fused.json),
+// so their plans are kept on disk (PlanStore), and a sparse step's tile batches, which change shape
+// with every edit, are not offered them. The legacy API (other precisions; fp16 families it won, and
 // shapes the backend API cannot describe): descriptors made once per shape and the algorithm chosen
 // once per geometry (cuDNN's heuristic, within our workspace) and remembered, bias and residual fused
 // where the algorithm allows it (implicit precomputed GEMM), else added by cudnnAddTensor. fp16 data
 // accumulates in float.
 import { FiseditError } from '../../io/errors.js';
-import { ChoiceStore, fastestConvolution, type TrialKernels } from './conv-tuning.js';
-import { CudnnEngines, HEUR_A, type ConvPlan } from './cudnn-engines.js';
+import { ChoiceStore, fastestConvolution, PlanStore, type TrialKernels } from './conv-tuning.js';
+import { CudnnEngines, HEUR_A, type ConvEpilogue, type ConvPlan, type ConvPointers, type EngineChoice } from './cudnn-engines.js';
 import type { Driver } from './driver.js';
 import type { HostCosts } from './host-costs.js';
 import { bindFunctions, loadLibrary } from './libs.js';
@@ -66,11 +67,11 @@ export class Cudnn {
   private readonly one = new Float32Array([1]);
   private readonly zero = new Float32Array([0]);
   /** fp16: the backend API on the main stream; for timing trials, it and a legacy handle on the driver's second stream. */
-  private readonly engines: { main: CudnnEngines; tuner: CudnnEngines; legacy: unknown; choices: ChoiceStore } | undefined;
+  private readonly engines: { main: CudnnEngines; tuner: CudnnEngines; legacy: unknown; choices: ChoiceStore; plans: PlanStore } | undefined;
   /** How fp16 convolutions choose between the backend API's engines and the legacy call ('off' in other precisions). */
   readonly engineMode: CudnnEngineMode;
-  /** Engine plans by shape (null: the backend API built none, the legacy API runs it). */
-  private readonly enginePlans = new Map<string, ConvPlan | null>();
+  /** Engine plans by shape and epilogue, and whether the epilogue is fused in them (null: the backend API built none, the legacy API runs it). */
+  private readonly enginePlans = new Map<string, { plan: ConvPlan; fused: boolean } | null>();
 
   /**
    * `kernels`: ours that a timing trial queues on the second stream. `mode` (fp16;
@@ -119,7 +120,7 @@ export class Cudnn {
       const legacy = [null];
       this.check('cudnnCreate', this.f.create!(legacy));
       this.check('cudnnSetStream', this.f.setStream!(legacy[0], driver.sideStream()));
-      this.engines = { main, tuner: new CudnnEngines(driver.sideStream()), legacy: legacy[0], choices: new ChoiceStore(driver.name, main.version()) };
+      this.engines = { main, tuner: new CudnnEngines(driver.sideStream()), legacy: legacy[0], choices: new ChoiceStore(driver.name, main.version()), plans: new PlanStore(driver.name, main.version()) };
     }
   }
 
@@ -178,15 +179,17 @@ export class Cudnn {
   }
 
   /**
-   * y = conv(x, w) (+ bias per output channel) (+ residual, shaped like y); pointers are NHWC tensors
-   * of the shape's sizes, 0 for no bias or residual. Returns whether bias and residual were added:
-   * false when the caller must add them (an engine plan computed the convolution alone).
+   * y = conv(x, w) (+ bias per output channel) (+ shift per batch item and channel) (+ residual,
+   * shaped like y); pointers are NHWC tensors of the shape's sizes, 0 for an absent operand. Returns
+   * the operands the caller must still add (all 0: none): an engine plan without its epilogue fused
+   * leaves them all, the legacy call the shift.
    */
-  forward(s: ConvShape, x: number, w: number, y: number, bias: number, residual = 0): boolean {
-    const e = this.engines && this.enginePlan(s, bias, residual);
+  forward(s: ConvShape, io: ConvPointers): Pick<ConvPointers, 'bias' | 'shift' | 'residual'> {
+    const { x, w, y, bias, shift, residual } = io;
+    const e = this.engines && this.enginePlan(s, { bias: bias !== 0, shift: shift !== 0, residual: residual !== 0 });
     if (e) {
-      this.engines!.main.execute(e, this.workspace, x, w, y);
-      return !bias && !residual;
+      this.engines!.main.execute(e.plan, this.workspace, e.fused ? io : { x, w, y, bias: 0, shift: 0, residual: 0 });
+      return e.fused ? { bias: 0, shift: 0, residual: 0 } : { bias, shift, residual };
     }
     const p = this.plan(s);
     if (p.used) this.run(p, x, w, y, bias, residual);
@@ -194,54 +197,82 @@ export class Cudnn {
       this.costs.time('cuDNN first forward', () => this.run(p, x, w, y, bias, residual));
       p.used = true;
     }
-    return true;
+    return { bias: 0, shift, residual: 0 };
   }
 
-  /**
-   * The engine plan of a shape with that epilogue (bias, residual: pointers, 0 absent), where its
-   * family's trials chose an engine configuration that takes it.
-   */
-  private enginePlan(s: ConvShape, bias: number, residual: number): ConvPlan | undefined {
-    const key = enginePlanKey(s, bias, residual);
+  /** The engine plan of a shape with that epilogue, where its family's trials chose an engine configuration that takes it. */
+  private enginePlan(s: ConvShape, e: ConvEpilogue): { plan: ConvPlan; fused: boolean } | undefined {
+    const key = enginePlanKey(s, e);
     let p = this.enginePlans.get(key);
     if (p === undefined) {
-      p = this.costs.time('cuDNN engine plan', () => this.newEnginePlan(s, bias !== 0, residual !== 0)) ?? null;
+      p = this.costs.time('cuDNN engine plan', () => this.newEnginePlan(s, e)) ?? null;
       this.enginePlans.set(key, p);
     }
     return p ?? undefined;
   }
 
-  private newEnginePlan(s: ConvShape, bias: boolean, residual: boolean): ConvPlan | undefined {
+  private newEnginePlan(s: ConvShape, e: ConvEpilogue): { plan: ConvPlan; fused: boolean } | undefined {
     try {
-      return this.tryEnginePlan(s, bias, residual);
-    } catch (e) {
+      return this.tryEnginePlan(s, e);
+    } catch (err) {
       // the backend API cannot describe or run this shape (odd channel counts), or a trial ran out of
       // memory: the legacy call serves, as before the engines
-      if (e instanceof FiseditError) return undefined;
-      throw e;
+      if (err instanceof FiseditError) return undefined;
+      throw err;
     }
   }
 
-  private tryEnginePlan(s: ConvShape, bias: boolean, residual: boolean): ConvPlan | undefined {
-    const { main, tuner, legacy, choices } = this.engines!;
-    if (this.engineMode === 'heuristic') return this.firstPlan(main.graph(s, false, false));
+  private tryEnginePlan(s: ConvShape, e: ConvEpilogue): { plan: ConvPlan; fused: boolean } | undefined {
+    const { main, tuner, legacy, choices, plans } = this.engines!;
+    if (this.engineMode === 'heuristic') {
+      const plan = this.firstPlan(main.graph(s));
+      return plan && { plan, fused: false };
+    }
     // a family is timed per octave of the batch: a sparse step's tile batches of a few tiles, latency-bound,
     // may want another kernel than batches of hundreds (and one more launch for an epilogue costs them more)
-    const family = `${algorithmKey(s)} n${2 ** Math.ceil(Math.log2(s.n))}${bias ? ' +bias' : ''}${residual ? ' +residual' : ''}`;
+    const family = `${algorithmKey(s)} n${2 ** Math.ceil(Math.log2(s.n))}${epilogueKey(e)}`;
     let choice = choices.get(family);
     if (!choice) {
       const elements = s.n * s.ho * s.wo * s.co, side = this.driver.sideStream(), legacyPlan = this.plan(s);
       choice = this.costs.time('cuDNN timing trials', () => fastestConvolution(tuner, this.driver, s, this.workspaceBytes, {
         legacy: (x, w, y, b, r, workspace) => this.run(legacyPlan, x, w, y, b, r, legacy, workspace),
-        epilogue: (y, b, r) => this.kernels.epilogue(side, y, b, r, s.co, elements),
+        epilogue: (y, b, sh, r) => this.kernels.epilogue(side, y, b, sh, r, s.co, elements, elements / s.n),
         hold: (ms) => this.kernels.hold(side, ms),
-        bias, residual,
+        epilogueOps: e,
+        fused: isMap(s),
+        chosen: (c, p) => {
+          const text = tuner.serialize(p);
+          if (text) plans.set(fusedPlanKey(s, e, c), text);
+        },
       }));
       choices.set(family, choice);
     }
     if (choice === 'legacy') return undefined;
+    if (choice.fused) {
+      const plan = this.fusedPlan(s, e, choice);
+      return plan && { plan, fused: true };
+    }
     // the family's configuration, if it takes this shape (else the legacy call, as before the trials)
-    const config = main.choiceConfig(main.graph(s, false, false), choice);
+    const plan = this.planOf(main.graph(s), choice);
+    return plan && { plan, fused: false };
+  }
+
+  /** A plan of a runtime-compiled configuration with the epilogue fused: as stored on disk, else compiled (and stored). */
+  private fusedPlan(s: ConvShape, e: ConvEpilogue, choice: EngineChoice): ConvPlan | undefined {
+    const { main, plans } = this.engines!, key = fusedPlanKey(s, e, choice);
+    const text = plans.get(key);
+    const stored = text === undefined ? undefined : this.costs.time('cuDNN stored plan', () => main.deserialize(text, this.workspaceBytes));
+    if (stored) return stored;
+    const plan = this.costs.time('cuDNN plan compiled', () => this.planOf(main.graph(s, e), choice));
+    const serialized = plan && main.serialize(plan);
+    if (serialized) plans.set(key, serialized);
+    return plan;
+  }
+
+  /** The plan of a chosen configuration for a graph, if its engine takes the graph within our workspace. */
+  private planOf(graph: bigint, choice: EngineChoice): ConvPlan | undefined {
+    const main = this.engines!.main;
+    const config = main.choiceConfig(graph, choice);
     const p = config && main.plan(config, this.workspaceBytes);
     if (p) return p; // (its configuration lives as long as it)
     if (config) main.forget(config);
@@ -273,9 +304,10 @@ export class Cudnn {
     if (residual) this.check('cudnnAddTensor', this.f.addTensor!(handle, this.one, p.y, residual, this.one, p.y, y));
   }
 
-  /** What ran a shape with that epilogue (for profiles): an engine plan, or the legacy algorithm. */
-  describe(s: ConvShape, bias: number, residual: number): string {
-    return this.enginePlans.get(enginePlanKey(s, bias, residual)) ? 'engine plan' : `algo ${this.plan(s).algo}`;
+  /** What ran a shape with that epilogue (for profiles): an engine plan (its epilogue fused or not), or the legacy algorithm. */
+  describe(s: ConvShape, e: ConvEpilogue): string {
+    const p = this.enginePlans.get(enginePlanKey(s, e));
+    return p ? (p.fused ? 'fused engine plan' : 'engine plan') : `algo ${this.plan(s).algo}`;
   }
 }
 
@@ -283,9 +315,23 @@ function shapeKey(s: ConvShape): string {
   return Object.values(s).join(',');
 }
 
-/** An engine plan's key: the shape, and whether the caller adds a bias and a residual. */
-function enginePlanKey(s: ConvShape, bias: number, residual: number): string {
-  return `${shapeKey(s)} ${bias !== 0} ${residual !== 0}`;
+function epilogueKey(e: ConvEpilogue): string {
+  return `${e.bias ? ' +bias' : ''}${e.shift ? ' +shift' : ''}${e.residual ? ' +residual' : ''}`;
+}
+
+/** An engine plan's key: the shape, and what the epilogue adds. */
+function enginePlanKey(s: ConvShape, e: ConvEpilogue): string {
+  return `${shapeKey(s)}${epilogueKey(e)}`;
+}
+
+/** A stored runtime-compiled plan's key: the shape, the epilogue and the configuration. */
+function fusedPlanKey(s: ConvShape, e: ConvEpilogue, c: EngineChoice): string {
+  return `${enginePlanKey(s, e)} engine ${c.engine} ${JSON.stringify(c.knobs)}`;
+}
+
+/** A map's convolution (padded), not a batch of tiles gathered with their borders. */
+function isMap(s: ConvShape): boolean {
+  return s.padH > 0 || s.padW > 0;
 }
 
 /**
