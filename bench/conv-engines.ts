@@ -46,11 +46,14 @@ function planUs(p: ConvPlan, io: ConvPointers): number {
 
 const msSince = (t0: number) => +(performance.now() - t0).toFixed(2);
 
-/** The epilogues timed: none, bias + residual (a resnet's second convolution), bias + shift (its first: the time embedding). */
+/**
+ * The epilogues timed: none, bias + residual (a resnet's second convolution). Not bias + shift (its
+ * first: the time embedding per batch item and channel): cuDNN's runtime-compiled engines take that
+ * graph and compute garbage (bench/results/2026-12-01-test-gpu-h200-s19-fused-shift-trial.log).
+ */
 const EPILOGUES: Record<string, ConvEpilogue> = {
   plain: NO_EPILOGUE,
   'bias+residual': { bias: true, shift: false, residual: true },
-  'bias+shift': { bias: true, shift: true, residual: false },
 };
 
 /** Each configuration of the first CANDIDATES of heuristics A and B, timed; the host costs of getting there. */
@@ -148,7 +151,7 @@ const saved = results.filter((r) => r.epilogue === 'bias+residual').reduce((a, r
 console.log(`U-Net call at 768 px: ${(saved / 1000).toFixed(3)} ms of 3x3 convolutions (with bias and residual) saved by the fastest configurations over the heuristic's first`);
 
 writeResult('conv-engines', {
-  what: `3x3 convolutions (NHWC fp16): plain, and with bias and residual or bias and a per-item shift fused: the legacy API's implicit-precomputed GEMM (in graphs of ${PER_GRAPH}) against the first ${CANDIDATES} engine configurations of each of cuDNN's heuristics A and B (backend API), median of ${REPLAYS} replays (${gpu.description}); best: the fastest whose output is within 0.05 of the legacy's; savedUsPerCall: count x (heuristic A's first - best), a 768 px U-Net call; hostMs: building the graph, each heuristic's query, a plan, the best choice rebuilt for a new graph, and its plan serialized and deserialized (runtime-compiled engines)`,
+  what: `3x3 convolutions (NHWC fp16): plain and with bias and residual fused: the legacy API's implicit-precomputed GEMM (in graphs of ${PER_GRAPH}) against the first ${CANDIDATES} engine configurations of each of cuDNN's heuristics A and B (backend API), median of ${REPLAYS} replays (${gpu.description}); best: the fastest whose output is within 0.05 of the legacy's; savedUsPerCall: count x (heuristic A's first - best), a 768 px U-Net call; hostMs: building the graph, each heuristic's query, a plan, the best choice rebuilt for a new graph, and its plan serialized and deserialized (runtime-compiled engines)`,
   command: `${benchEnvironment()}node dist/bench/conv-engines.js`,
   date: new Date().toISOString(),
   savedMsPerUnetCall: +(saved / 1000).toFixed(3),

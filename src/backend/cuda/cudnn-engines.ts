@@ -32,11 +32,13 @@ const DATA_FLOAT = 0, DATA_HALF = 2, CROSS_CORRELATION = 1, POINTWISE_ADD = 0;
 export const HEUR_A = 0, HEUR_B = 1;
 
 /** Tensor ids of a convolution's graph: x, w, y, the fused epilogue's operands, and the intermediates. */
-const X = 1, W = 2, Y = 3, BIAS = 4, RESIDUAL = 5, CONV_OUT = 6, BIASED = 7, SHIFT = 8, SHIFTED = 9;
+const X = 1, W = 2, Y = 3, BIAS = 4, RESIDUAL = 5, CONV_OUT = 6, BIASED = 7;
 
 /**
- * What a convolution's graph adds to its output in the engine's epilogue: a bias per channel, a shift
- * per batch item and channel ([N, C]: a resnet's time embedding), a residual shaped like the output.
+ * What is added to a convolution's output: a bias per channel, a shift per batch item and channel
+ * ([N, C]: a resnet's time embedding), a residual shaped like the output. A graph fuses the bias and
+ * the residual only: cuDNN's runtime-compiled engines took a shift [N, C, 1, 1] and computed garbage,
+ * reading out of bounds (bench/results/2026-12-01-test-gpu-h200-s19-fused-shift-trial.log).
  */
 export interface ConvEpilogue {
   bias: boolean;
@@ -150,13 +152,13 @@ export class CudnnEngines {
     ]);
   }
 
-  /** The operation graph of y = conv(x, w), + bias per channel, + shift per batch item and channel, + residual, as `e` asks. */
+  /** The operation graph of y = conv(x, w), + bias per channel, + residual, as `e` asks (never a shift: ConvEpilogue). */
   graph(s: ConvShape, e: ConvEpilogue = NO_EPILOGUE): Desc {
+    if (e.shift) throw new Error('cudnn engines: no graph fuses a shift');
     const yDims = [s.n, s.co, s.ho, s.wo];
     // the sums in float, rounded to fp16 once, in y
     const adds: [id: number, dims: number[], out: number][] = [];
     if (e.bias) adds.push([BIAS, [1, s.co, 1, 1], BIASED]);
-    if (e.shift) adds.push([SHIFT, [s.n, s.co, 1, 1], SHIFTED]);
     if (e.residual) adds.push([RESIDUAL, yDims, Y]);
     const convOut = this.tensor(adds.length ? CONV_OUT : Y, yDims, adds.length > 0, adds.length ? DATA_FLOAT : DATA_HALF);
     const conv = this.build(CONVOLUTION, 'convolution', [
@@ -306,8 +308,9 @@ export class CudnnEngines {
 
   /** The device pointers a plan reads and writes (x, w, y, and the epilogue's operands its graph has) and its workspace. */
   pack(workspace: number, io: ConvPointers): Desc {
+    if (io.shift) throw new Error('cudnn engines: no graph fuses a shift');
     const ids = [X, W, Y], ptrs = [io.x, io.w, io.y];
-    for (const [id, ptr] of [[BIAS, io.bias], [SHIFT, io.shift], [RESIDUAL, io.residual]] as const) if (ptr) ids.push(id), ptrs.push(ptr);
+    for (const [id, ptr] of [[BIAS, io.bias], [RESIDUAL, io.residual]] as const) if (ptr) ids.push(id), ptrs.push(ptr);
     const pack = this.make(VARIANT_PACK);
     try {
       this.set(pack, VARIANT_PACK_UNIQUE_IDS, TYPE_INT64, new BigInt64Array(ids.map(BigInt)));

@@ -239,7 +239,9 @@ export class Cudnn {
         epilogue: (y, b, sh, r) => this.kernels.epilogue(side, y, b, sh, r, s.co, elements, elements / s.n),
         hold: (ms) => this.kernels.hold(side, ms),
         epilogueOps: e,
-        fused: isMap(s),
+        // (a shift [N, C, 1, 1] in the graph: cuDNN 9's runtime-compiled engines accepted it and computed
+        // garbage, reading out of bounds: bench/results/2026-12-01-test-gpu-h200-s19-fused-shift-trial.log)
+        fused: isMap(s) && !e.shift,
         chosen: (c, p) => {
           const text = tuner.serialize(p);
           if (text) plans.set(fusedPlanKey(s, e, c), text);
