@@ -46,19 +46,28 @@ __device__ __forceinline__ void wgmma_pv(float* c, const u32* a, unsigned long l
       : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "l"(desc), "r"(accumulate));
 }
 
+// One K and one V tile into shared memory, swizzled, zero-filled past the last key. Each of the 128
+// threads copies chunk j = tid % 8 of rows r0 = tid / 8, r0 + 16, r0 + 32, ...: its rows share r % 8,
+// so their swizzled chunk is at the same place in each, and only the row steps (16 rows of shared
+// memory, 16 rows of the input). Computing each copy's addresses afresh (a 64-bit multiply and the
+// swizzle per copy) was ~160 of the loop's instructions per tile.
+static_assert(WG_KB % 16 == 0, "a tile is copied 16 rows at a time");
 __device__ __forceinline__ void load_tile(u32 Kt, u32 Vt, const __half* kb, const __half* vb, int k0, int lk, int width) {
-  for (int i = threadIdx.x; i < WG_KB * 8; i += 128) {
-    int r = i >> 3, j = i & 7;
-    bool ok = k0 + r < lk;
-    size_t off = ok ? (size_t)(k0 + r) * width + j * 8 : 0;
-    u32 at = r * 128 + ((j ^ (r & 7)) << 4);
-    copy16_to(Kt + at, kb + off, ok);
-    copy16_to(Vt + at, vb + off, ok);
+  const int r0 = threadIdx.x >> 3, j = threadIdx.x & 7;
+  const u32 at = r0 * 128 + ((j ^ (r0 & 7)) << 4);
+  const size_t first = (size_t)(k0 + r0) * width + j * 8, step = (size_t)16 * width;
+  const __half* kr = kb + first;
+  const __half* vr = vb + first;
+#pragma unroll
+  for (int i = 0; i < WG_KB / 16; i++, kr += step, vr += step) {
+    const bool ok = k0 + r0 + 16 * i < lk;
+    copy16_to(Kt + at + i * 2048, ok ? kr : kb, ok);
+    copy16_to(Vt + at + i * 2048, ok ? vr : vb, ok);
   }
   asm volatile("cp.async.commit_group;\n");
 }
 
-extern "C" __global__ void __launch_bounds__(128) k_flash_wg64(const __half* q, const __half* k, const __half* v, __half* out,
+extern "C" __global__ void __launch_bounds__(128, 3) k_flash_wg64(const __half* q, const __half* k, const __half* v, __half* out,
                                                                int lq, int lk, int width, int d, int heads, float scale,
                                                                int splits, float* part_o, float* part_lse) {
   after_earlier_kernels();
