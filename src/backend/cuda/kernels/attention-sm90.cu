@@ -17,6 +17,7 @@ typedef unsigned long long u64;
 
 // WG_KB, keys per tile: defined at compilation (kernels.ts WGMMA_KEY_TILE)
 #define WG_TILE_BYTES (WG_KB * 128)  // one K or V tile: WG_KB rows of 64 halves
+#define RESCALE_LOG2 8.f          // how far (in powers of 2) a row's max may rise before O is rescaled
 
 // a shared-memory matrix descriptor: 128-byte swizzle, rows of 128 bytes, 8-row groups 1024 bytes apart
 __device__ __forceinline__ u64 descriptor(u32 addr) {
@@ -141,12 +142,18 @@ extern "C" __global__ void __launch_bounds__(128, 3) k_flash_wg64(const __half* 
     }
     x0 = fmaxf(x0, __shfl_xor_sync(0xffffffff, x0, 1)); x0 = fmaxf(x0, __shfl_xor_sync(0xffffffff, x0, 2));
     x1 = fmaxf(x1, __shfl_xor_sync(0xffffffff, x1, 1)); x1 = fmaxf(x1, __shfl_xor_sync(0xffffffff, x1, 2));
-    const float a0 = exp2f((m0 - x0) * sl2), a1 = exp2f((m1 - x1) * sl2);
-    m0 = x0; m1 = x1;
-    const float x0s = x0 * sl2, x1s = x1 * sl2;
-    l0 *= a0; l1 *= a1;
+    // The running max moves, and O and l are rescaled, only when a row of the warp gains more than
+    // 2^RESCALE_LOG2 on it (FlashAttention-4's conditional rescaling): below that, P is computed from the
+    // kept max and stays under 2^RESCALE_LOG2, which fp16 holds. O, l and the max stay consistent, so
+    // the result is the same softmax, and most tiles skip the rescale's exponentials and multiplies.
+    if (__any_sync(0xffffffff, (x0 - m0) * sl2 > RESCALE_LOG2 || (x1 - m1) * sl2 > RESCALE_LOG2)) {
+      const float a0 = exp2f((m0 - x0) * sl2), a1 = exp2f((m1 - x1) * sl2);
+      m0 = x0; m1 = x1;
+      l0 *= a0; l1 *= a1;
 #pragma unroll
-    for (int j = 0; j < 8; j++) { o[4 * j] *= a0; o[4 * j + 1] *= a0; o[4 * j + 2] *= a1; o[4 * j + 3] *= a1; }
+      for (int j = 0; j < 8; j++) { o[4 * j] *= a0; o[4 * j + 1] *= a0; o[4 * j + 2] *= a1; o[4 * j + 3] *= a1; }
+    }
+    const float x0s = m0 * sl2, x1s = m1 * sl2;
     u32 pf[WG_KB / 16][4];  // P as A fragments of P V
 #pragma unroll
     for (int j = 0; j < WG_KB / 8; j++) {
