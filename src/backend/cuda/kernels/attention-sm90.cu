@@ -51,7 +51,8 @@ __device__ __forceinline__ void wgmma_pv(float* c, const u32* a, unsigned long l
 // threads copies chunk j = tid % 8 of rows r0 = tid / 8, r0 + 16, r0 + 32, ...: its rows share r % 8,
 // so their swizzled chunk is at the same place in each, and only the row steps (16 rows of shared
 // memory, 16 rows of the input). Computing each copy's addresses afresh (a 64-bit multiply and the
-// swizzle per copy) was ~160 of the loop's instructions per tile.
+// swizzle per copy) was ~160 of the loop's instructions per tile. Only a last, partial tile checks
+// its rows (a check and four selects per row pair in the others' instructions otherwise).
 static_assert(WG_KB % 16 == 0, "a tile is copied 16 rows at a time");
 __device__ __forceinline__ void load_tile(u32 Kt, u32 Vt, const __half* kb, const __half* vb, int k0, int lk, int width) {
   const int r0 = threadIdx.x >> 3, j = threadIdx.x & 7;
@@ -59,11 +60,19 @@ __device__ __forceinline__ void load_tile(u32 Kt, u32 Vt, const __half* kb, cons
   const size_t first = (size_t)(k0 + r0) * width + j * 8, step = (size_t)16 * width;
   const __half* kr = kb + first;
   const __half* vr = vb + first;
+  if (k0 + WG_KB <= lk) {
 #pragma unroll
-  for (int i = 0; i < WG_KB / 16; i++, kr += step, vr += step) {
-    const bool ok = k0 + r0 + 16 * i < lk;
-    copy16_to(Kt + at + i * 2048, ok ? kr : kb, ok);
-    copy16_to(Vt + at + i * 2048, ok ? vr : vb, ok);
+    for (int i = 0; i < WG_KB / 16; i++, kr += step, vr += step) {
+      copy16_to(Kt + at + i * 2048, kr, true);
+      copy16_to(Vt + at + i * 2048, vr, true);
+    }
+  } else {
+#pragma unroll
+    for (int i = 0; i < WG_KB / 16; i++, kr += step, vr += step) {
+      const bool ok = k0 + r0 + 16 * i < lk;
+      copy16_to(Kt + at + i * 2048, ok ? kr : kb, ok);
+      copy16_to(Vt + at + i * 2048, ok ? vr : vb, ok);
+    }
   }
   asm volatile("cp.async.commit_group;\n");
 }
@@ -106,7 +115,10 @@ extern "C" __global__ void __launch_bounds__(128, 3) k_flash_wg64(const __half* 
   const float sl2 = scale * 1.4426950408889634f;  // exp(x s) = exp2(x s log2 e)
 
   for (int kt = t0; kt < t1; kt++) {
-    const u32 Kt = base + ((kt - t0) & 1) * 2 * WG_TILE_BYTES, Vt = Kt + WG_TILE_BYTES;
+    const u32 Kt = base + ((kt - t0) & 1) * 2 * WG_TILE_BYTES;
+    // the tile's descriptors: a step of 32 (K) or 2048 (V) bytes inside it is + 2 or + 128 in the
+    // descriptor's address field (bytes / 16; shared memory's 18-bit addresses do not carry out of it)
+    const u64 dK = descriptor(Kt), dV = descriptor(Kt + WG_TILE_BYTES);
     if (kt + 1 < t1) {
       const u32 nK = base + ((kt + 1 - t0) & 1) * 2 * WG_TILE_BYTES;
       load_tile(nK, nK + WG_TILE_BYTES, kb, vb, (kt + 1) * WG_KB, lk, width);
@@ -121,7 +133,7 @@ extern "C" __global__ void __launch_bounds__(128, 3) k_flash_wg64(const __half* 
     float s[64];
     wg_fence();
 #pragma unroll
-    for (int kk = 0; kk < 4; kk++) wgmma_qk(s, qf[kk], descriptor(Kt + kk * 32), kk);
+    for (int kk = 0; kk < 4; kk++) wgmma_qk(s, qf[kk], dK + kk * 2, kk);
     wg_commit_wait();
 #pragma unroll
     for (int i = 0; i < 64; i++) hold(s[i]);
@@ -167,7 +179,7 @@ extern "C" __global__ void __launch_bounds__(128, 3) k_flash_wg64(const __half* 
     // O (64 x 64) += P (64 x WG_KB) V (WG_KB x 64): k-steps of 16 keys, 2048 bytes of V each
     wg_fence();
 #pragma unroll
-    for (int ks = 0; ks < WG_KB / 16; ks++) wgmma_pv(o, pf[ks], descriptor(Vt + ks * 2048), 1);
+    for (int ks = 0; ks < WG_KB / 16; ks++) wgmma_pv(o, pf[ks], dV + ks * 128, 1);
     wg_commit_wait();
 #pragma unroll
     for (int i = 0; i < 32; i++) hold(o[i]);
