@@ -50,6 +50,7 @@ ${DEVICE_HELP}
 
 Environment: FISEDIT_HOME (where the embedded model is built, GPU kernels cached and cuDNN's measured
 choices kept; default ~/.cache/fisedit), FISEDIT_CUDNN_CHOICES (that choices file),
+FISEDIT_CUDNN_PLANS (the folder of cuDNN's compiled convolution plans),
 FISEDIT_FIXTURES (the reference fixtures; default ../shared/fixtures beside the package).
 `;
 
