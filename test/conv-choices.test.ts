@@ -8,16 +8,21 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ChoiceStore, PlanStore } from '../src/backend/cuda/conv-tuning.js';
 
+/** make() with the environment variable `name` set to `value` (restored afterwards). */
+function withEnv<T>(name: string, value: string, make: () => T): T {
+  const before = process.env[name];
+  process.env[name] = value;
+  try {
+    return make();
+  } finally {
+    if (before === undefined) delete process.env[name];
+    else process.env[name] = before;
+  }
+}
+
 /** make(file) with FISEDIT_CUDNN_CHOICES set to `file` (by default a fresh one). */
 function withFile<T>(make: (file: string) => T, file = join(mkdtempSync(join(tmpdir(), 'fisedit-choices-')), 'choices.json')): T {
-  const before = process.env.FISEDIT_CUDNN_CHOICES;
-  process.env.FISEDIT_CUDNN_CHOICES = file;
-  try {
-    return make(file);
-  } finally {
-    if (before === undefined) delete process.env.FISEDIT_CUDNN_CHOICES;
-    else process.env.FISEDIT_CUDNN_CHOICES = before;
-  }
+  return withEnv('FISEDIT_CUDNN_CHOICES', file, () => make(file));
 }
 
 const engine = { engine: 62, knobs: [[2, 18], [13, 1]] as [number, number][] };
@@ -68,14 +73,7 @@ describe('ChoiceStore', () => {
 
 /** make(dir) with FISEDIT_CUDNN_PLANS set to a fresh folder (or `dir`). */
 function withPlans<T>(make: (dir: string) => T, dir = mkdtempSync(join(tmpdir(), 'fisedit-plans-'))): T {
-  const before = process.env.FISEDIT_CUDNN_PLANS;
-  process.env.FISEDIT_CUDNN_PLANS = dir;
-  try {
-    return make(dir);
-  } finally {
-    if (before === undefined) delete process.env.FISEDIT_CUDNN_PLANS;
-    else process.env.FISEDIT_CUDNN_PLANS = before;
-  }
+  return withEnv('FISEDIT_CUDNN_PLANS', dir, () => make(dir));
 }
 
 describe('PlanStore', () => {
