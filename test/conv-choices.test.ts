@@ -45,7 +45,14 @@ describe('ChoiceStore', () => {
       other.set('48 +residual', 'legacy');
       a.set('24 +bias', engine);
       const all = JSON.parse(readFileSync(file, 'utf8'));
-      assert.deepEqual(Object.keys(all['H200 cudnn 91400']).sort(), ['2,96,96,320 +bias', '24 +bias', '48 +residual', 'unpadded 640 +bias']);
+      assert.deepEqual(Object.keys(all['H200 cudnn 91400 trials 2']).sort(), ['2,96,96,320 +bias', '24 +bias', '48 +residual', 'unpadded 640 +bias']);
+    });
+  });
+
+  it('does not take choices made by trials that offered fewer candidates (an older store)', () => {
+    withFile((file) => {
+      writeFileSync(file, JSON.stringify({ 'H200 cudnn 91400': { f: 'legacy' } }));
+      assert.equal(new ChoiceStore('H200', 91400).get('f'), undefined);
     });
   });
 
@@ -55,7 +62,7 @@ describe('ChoiceStore', () => {
       const s = new ChoiceStore('H200', 91400);
       assert.equal(s.get('x'), undefined);
       s.set('x', 'legacy');
-      assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')), { 'H200 cudnn 91400': { x: 'legacy' } });
+      assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')), { 'H200 cudnn 91400 trials 2': { x: 'legacy' } });
     });
   });
 

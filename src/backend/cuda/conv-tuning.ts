@@ -39,6 +39,12 @@ const FUSED_CANDIDATES = 3;
  */
 const RUNS = 3, HOLD_MS = 1, QUEUE_MS = 0.1;
 
+/**
+ * What the trials offer, as part of the choice store's key: choices made by trials that offered less
+ * are not kept (2: session 19's runtime-compiled candidates with the epilogue fused).
+ */
+const TRIALS_VERSION = 2;
+
 /** An engine configuration (with the epilogue fused in its graph, or ours after it), or the legacy API. */
 export type ConvChoice = (EngineChoice & { fused?: boolean }) | 'legacy';
 
@@ -73,7 +79,7 @@ export class ChoiceStore {
 
   constructor(gpu: string, cudnnVersion: number) {
     this.file = process.env.FISEDIT_CUDNN_CHOICES ?? join(fiseditHome(), 'cudnn-choices.json');
-    this.machine = `${gpu} cudnn ${cudnnVersion}`;
+    this.machine = `${gpu} cudnn ${cudnnVersion} trials ${TRIALS_VERSION}`;
     this.choices = new Map(Object.entries(this.read()[this.machine] ?? {}));
   }
 
