@@ -55,8 +55,11 @@ export abstract class CudaDevice {
       reshape: (t, shape) => this.reshape(t, shape),
       ptr: (t) => this.p(t),
       copyMany: (copies) => this.copyMany(copies),
-      // a block per multiprocessor at most: the branch takes a few slots from the kernels beside it
-      copyAside: (dst, src, bytes) => this.driver.branch((stream) => this.run('k_copy_bytes', 0, [dst, src, bytes], 256, Math.min(Math.ceil(bytes / COPY_CHUNK), this.driver.multiprocessors), 0, 1, undefined, stream)),
+      copyAside: (dst, src, bytes) => {
+        let node: unknown;
+        this.driver.branch((stream) => (node = this.driver.copyNode(dst, src, bytes, stream)));
+        return node;
+      },
       launched: () => this.launches++,
       recording: (on) => (this.capturing = on),
     });

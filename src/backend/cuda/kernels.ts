@@ -15,7 +15,6 @@ const SCALAR_KERNELS: Record<string, ArgKind[]> = {
   k_from_f32: ['ptr', 'ptr', 'u64'],
   k_to_f32: ['ptr', 'ptr', 'u64'],
   k_copy_many: ['ptr', 'i32', 'u64'],
-  k_copy_bytes: ['ptr', 'ptr', 'u64'],
   k_lat_sample: ['ptr', 'ptr', 'f32', 'i32', 'u64'],
   k_lat_guide: ['ptr', 'ptr', 'f32', 'i32', 'u64'],
   k_hold: ['u64'],
@@ -76,7 +75,7 @@ export const VECTOR_BYTES = 16;
 export const GROUP_PARTIAL_SHARED_BYTES = 200 * 1024;
 /** 16-byte loads each thread of k_copy_many keeps in flight (ops.cu's COPY_UNROLL; KERNEL_DEFINES). */
 export const COPY_UNROLL = 8;
-/** Bytes each block of k_copy_many and k_copy_bytes copies at a time (ops.cu COPY_CHUNK: 256 threads of COPY_UNROLL 16-byte loads). */
+/** Bytes each block of k_copy_many copies at a time (ops.cu COPY_CHUNK: 256 threads of COPY_UNROLL 16-byte loads). */
 export const COPY_CHUNK = 256 * 16 * COPY_UNROLL;
 /** 256-thread blocks a multiprocessor holds at once (2048 threads): k_copy_many's grid for copies on the device, a wave of a streaming kernel. */
 export const BLOCKS_PER_SM = 8;

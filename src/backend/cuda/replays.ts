@@ -13,7 +13,11 @@
 // holding a copy of the caller's tensor, and that buffer is the result: one copy of a FISEdit sparse
 // step's cache instead of two (in, then out of the graph's buffers: 0.37 ms each at 768 px). The
 // graph makes that copy itself, on a branch from its start joined just before the first write
-// (Driver.branch), so the copy runs beside the graph's first kernels instead of before them.
+// (Driver.branch), so the copy runs beside the graph's first kernels instead of before them, and as
+// a copy node (a copy engine's work, no multiprocessor slots; re-pointed at each replay like the
+// kernels), not a kernel of ours. Sparse steps took the same time either way in an A/B
+// (bench/results/2026-12-01-s19-copy-nodes-edit-*.log), though a timing-only trial without any copy
+// took 0.3-0.8 ms less (…-s19-nocopy-trial-*): what the copy costs is not its kernels' slots.
 import { Tensor } from '../../tensor/tensor.js';
 import { recordedUnder, replayId } from '../backend.js';
 import type { ArgKind, CapturedLaunch, Driver } from './driver.js';
@@ -36,8 +40,8 @@ export interface ReplayHost {
   ptr(t: Tensor): number;
   /** Device copies in one launch. */
   copyMany(copies: readonly Copy[]): void;
-  /** While recording: a copy of `bytes` from src to dst on a branch of the graph (Driver.branch). */
-  copyAside(dst: number, src: number, bytes: number): void;
+  /** While recording: a copy of `bytes` from src to dst on a branch of the graph (Driver.branch), as a copy node; the node. */
+  copyAside(dst: number, src: number, bytes: number): unknown;
   /** Counts a graph launch with the backend's launches. */
   launched(): void;
   /** While recording, ops choose what a graph runs best, and uploads are refused. */
@@ -49,16 +53,16 @@ interface InputPointer {
   arg: number;
   input: number;
   offset: number;
-  /** Into the caller's tensor even when the input is written (the copy that starts the written buffer reads it). */
+  /** Into the caller's tensor even when the input is written (a launch queued before the copy that starts the written buffer). */
   source: boolean;
 }
 
-/**
- * Where, while recording, the copy that starts a written input's buffer reads the caller's tensor:
- * addresses no allocation has (device addresses lie below 2^48) and still exact in a double. Every
- * argument pointing there is re-pointed at the caller's tensor before any replay runs.
- */
-const SOURCE_ALIASES = 2 ** 50;
+/** The copy node that starts a written input's buffer at each replay (from the caller's tensor). */
+interface InputCopy {
+  node: unknown;
+  input: number;
+  bytes: number;
+}
 
 interface Replay {
   exec: unknown;
@@ -72,6 +76,8 @@ interface Replay {
   written: boolean[];
   /** The captured launches that read or write inputs, and where. */
   launches: { launch: CapturedLaunch; pointers: InputPointer[] }[];
+  /** The copies that start the written inputs' buffers. */
+  copies: InputCopy[];
   /** Each result: a buffer the graph writes, or which input it is (in the result's shape): the caller's tensor, or the input's buffer of this replay when written. */
   outputs: (T | { input: number; shape: readonly number[] })[];
   blocks: Map<number, number>;
@@ -98,16 +104,6 @@ export function inputPointers(buffers: readonly { ptr: number; bytes: number }[]
   };
 }
 
-/** Each input's source alias (SOURCE_ALIASES): spans of the inputs' sizes, 256-byte aligned, one after another. */
-export function sourceAliases(bytes: readonly number[]): { ptr: number; bytes: number }[] {
-  let at = SOURCE_ALIASES;
-  return bytes.map((b) => {
-    const span = { ptr: at, bytes: b };
-    at += Math.ceil(Math.max(b, 1) / 256) * 256;
-    return span;
-  });
-}
-
 export class GraphReplays {
   /** Captured calls by key and input shapes. */
   private readonly replays = new Map<string, Replay>();
@@ -117,7 +113,7 @@ export class GraphReplays {
   phases: { copyInMs: number; graphMs: number; copyOutMs: number; calls: number } | undefined;
 
   /** The input copies of the call being recorded, those it has written into, and the plan arrays it reads. */
-  private recording: { staged: Map<DeviceBuffer, number>; bytes: number[]; sources: number[]; written: Set<DeviceBuffer>; held: Set<T>;
+  private recording: { staged: Map<DeviceBuffer, number>; bytes: number[]; written: Set<DeviceBuffer>; held: Set<T>; copies: InputCopy[];
     /** How many launches touching inputs were captured when each written input's copy was queued. */
     copiedAt: Map<number, number> } | undefined;
 
@@ -140,7 +136,10 @@ export class GraphReplays {
     if (!r.written.has(buf)) {
       r.written.add(buf);
       r.copiedAt.set(input, this.host.driver.captured!.launches.length);
-      this.host.copyAside(buf.ptr, r.sources[input]!, r.bytes[input]!);
+      // recorded as a copy of the input copy onto itself, never run so: each replay points it at the
+      // caller's tensor and the replay's own buffer before the graph runs
+      const bytes = r.bytes[input]!;
+      if (bytes) r.copies.push({ node: this.host.copyAside(buf.ptr, buf.ptr, bytes), input, bytes });
     }
     return true;
   }
@@ -180,6 +179,7 @@ export class GraphReplays {
       for (const p of pointers) args[p.arg] = (p.source ? from : at)[p.input]! + p.offset;
       h.driver.setKernelArgs(replay.exec, launch, args);
     }
+    for (const c of replay.copies) if (moved[c.input]) h.driver.setCopy(replay.exec, c.node, at[c.input]!, from[c.input]!, c.bytes);
     const t1 = mark();
     h.driver.replay(replay.exec);
     h.launched();
@@ -222,11 +222,11 @@ export class GraphReplays {
     const staged = inputs.map((t) => h.stage(t.shape));
     let results: T[] = [];
     let exec: unknown;
-    const bytes = staged.map((t) => t.size * h.elementBytes), aliases = sourceAliases(bytes);
+    const bytes = staged.map((t) => t.size * h.elementBytes);
     const captured: CapturedLaunch[] = [], copiedAt = new Map<number, number>();
-    const recording = (this.recording = { staged: new Map(staged.map((t, i) => [t.storage, i])), bytes, sources: aliases.map((a) => a.ptr), written: new Set<DeviceBuffer>(), held: new Set<T>(), copiedAt });
-    // the launches' arguments that point into input copies or their source aliases: set at each replay
-    const pointsIn = inputPointers([...staged.map((t) => t.storage), ...aliases]);
+    const recording = (this.recording = { staged: new Map(staged.map((t, i) => [t.storage, i])), bytes, written: new Set<DeviceBuffer>(), held: new Set<T>(), copies: [] as InputCopy[], copiedAt });
+    // the launches' arguments that point into input copies: set at each replay
+    const pointsIn = inputPointers(staged.map((t) => t.storage));
     h.driver.captured = { launches: captured, wanted: (kinds, args) => args.some((a, arg) => pointsIn(kinds, a, arg)) };
     let blocks: Map<number, number>;
     try {
@@ -255,8 +255,8 @@ export class GraphReplays {
       launch.args.forEach((a, arg) => {
         const s = pointsIn(launch.kinds, a, arg);
         if (!s) return;
-        const input = s.input % staged.length, copied = copiedAt.get(input);
-        pointers.push({ arg, input, offset: a - s.start, source: s.input >= staged.length || (copied !== undefined && at < copied) });
+        const copied = copiedAt.get(s.input);
+        pointers.push({ arg, input: s.input, offset: a - s.start, source: copied !== undefined && at < copied });
       });
       return { launch, pointers };
     });
@@ -267,7 +267,7 @@ export class GraphReplays {
     });
     const written = staged.map((t) => recording.written.has(t.storage));
     const inputBytes = staged.map((t) => t.storage.bytes);
-    const r: Replay = { exec, inputBytes, at: [], from: [], written, launches, outputs, blocks, held: recording.held };
+    const r: Replay = { exec, inputBytes, at: [], from: [], written, launches, copies: recording.copies, outputs, blocks, held: recording.held };
     this.replays.set(id, r);
     return r;
   }

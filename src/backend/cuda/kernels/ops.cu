@@ -486,12 +486,6 @@ extern "C" __global__ void __launch_bounds__(256) k_copy_many(const u64* copies,
     copy_chunk((unsigned char*)c[0], (const unsigned char*)c[1], start, min(start + COPY_CHUNK, c[2]));
   }
 }
-// One copy whose addresses are kernel arguments (a replay can re-point them; k_copy_many reads
-// its table from memory): blocks take chunks in turn, so a small grid can copy beside other work.
-extern "C" __global__ void __launch_bounds__(256) k_copy_bytes(unsigned char* dst, const unsigned char* src, u64 bytes) {
-  after_earlier_kernels();
-  for (u64 start = (u64)blockIdx.x * COPY_CHUNK; start < bytes; start += (u64)gridDim.x * COPY_CHUNK) copy_chunk(dst, src, start, min(start + COPY_CHUNK, bytes));
-}
 // the pointer arrays of a batched GEMM (cuBLASLt's pointer-array mode: A, B and D of up to three
 // products), written by a kernel so that a replay re-points them as it re-points any kernel argument
 extern "C" __global__ void k_pointer_arrays(u64* out, u64 a0, u64 a1, u64 a2, u64 b0, u64 b1, u64 b2, u64 d0, u64 d1, u64 d2) {
