@@ -2,12 +2,13 @@
 // initial noise and each version's latents, image and mask) and cache-<id>.safetensors (a
 // version's recorded activations). Every file is written atomically (temporary file, rename), so a
 // crash mid-write leaves the previous file intact.
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { groupSumsShape, type Backend } from '../backend/backend.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Latent, LatentMath } from '../backend/latents.js';
 import { FiseditError } from '../io/errors.js';
+import { writeFileAtomic } from '../util/files.js';
 import { SafetensorsFile, writeSafetensors, type TensorToWrite } from '../io/safetensors.js';
 import { GenerationCache, StepCache } from './cache.js';
 
@@ -85,9 +86,7 @@ function readSums(f: SafetensorsFile, name: string, ops: Backend): Tensor {
 
 /** Writes JSON atomically. */
 export function writeJson(file: string, value: unknown): void {
-  const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, `${JSON.stringify(value, null, 2)}\n`);
-  renameSync(tmp, file);
+  writeFileAtomic(file, `${JSON.stringify(value, null, 2)}\n`);
 }
 
 export function readJson<T>(file: string): T {

@@ -9,8 +9,9 @@
 // output. Choices are remembered on disk per GPU and cuDNN version, so a machine pays the trials
 // once; so are the runtime-compiled plans (PlanStore), which would cost 30-300 ms to build again.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../../util/files.js';
 import { fiseditHome } from '../../util/home.js';
 import { HEUR_A, NO_EPILOGUE, type ConvEpilogue, type ConvPlan, type CudnnEngines, type EngineChoice } from './cudnn-engines.js';
 import type { ConvShape } from './cudnn.js';
@@ -101,10 +102,7 @@ export class ChoiceStore {
     try {
       const all = this.read();
       all[this.machine] = { ...all[this.machine], [family]: c };
-      mkdirSync(dirname(this.file), { recursive: true });
-      const tmp = `${this.file}.${process.pid}.tmp`;
-      writeFileSync(tmp, JSON.stringify(all));
-      renameSync(tmp, this.file);
+      writeFileAtomic(this.file, JSON.stringify(all));
     } catch {
       // a read-only home: the choice holds for this process
     }
@@ -138,10 +136,7 @@ export class PlanStore {
 
   set(key: string, plan: string): void {
     try {
-      mkdirSync(this.dir, { recursive: true });
-      const file = this.file(key), tmp = `${file}.${process.pid}.tmp`;
-      writeFileSync(tmp, JSON.stringify({ key, plan }));
-      renameSync(tmp, file);
+      writeFileAtomic(this.file(key), JSON.stringify({ key, plan }));
     } catch {
       // a read-only home: the plan is compiled again by the next process
     }

@@ -55,11 +55,6 @@ export abstract class CudaDevice {
       reshape: (t, shape) => this.reshape(t, shape),
       ptr: (t) => this.p(t),
       copyMany: (copies) => this.copyMany(copies),
-      copyAside: (dst, src, bytes) => {
-        let node: unknown;
-        this.driver.branch((stream) => (node = this.driver.copyNode(dst, src, bytes, stream)));
-        return node;
-      },
       launched: () => this.launches++,
       recording: (on) => (this.capturing = on),
     });

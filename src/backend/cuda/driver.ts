@@ -63,12 +63,12 @@ export class Driver {
   /** Work that overlaps the work on `stream` (behind(); created on first use). */
   private side: unknown;
   /**
-   * While capturing: branches of the graph that start at its beginning (branch()). A stream of
-   * their own: the side stream runs timing trials mid-capture, which a stream joined to the
-   * capture would record instead of running.
+   * While capturing: where copyAside's copies go, a branch of the graph that starts at its beginning.
+   * A stream of its own: the side stream runs timing trials mid-capture, which a stream joined to
+   * the capture would record instead of running.
    */
   private branchStream: unknown;
-  /** Recorded on the main stream as a capture begins (where branches start) and on the branch stream as each ends. */
+  /** Recorded on the main stream as a capture begins (where the branch starts) and on the branch stream after each copy. */
   private branchEvents: [start: unknown, end: unknown] | undefined;
   /**
    * Kernels recorded into graphs are launched as programmatic dependents of the kernel before them
@@ -296,13 +296,24 @@ export class Driver {
   }
 
   /**
-   * While capturing: a device copy on `stream` as a copy node of the graph (a copy engine runs it, no
-   * multiprocessor), and the node, whose addresses setCopy changes in an instantiated graph.
+   * While capturing: a device copy as a copy node of the graph (a copy engine runs it, no
+   * multiprocessor) on a branch that depends on nothing before it in the capture (only on the
+   * copies before it), while what the main stream queues next waits for it: the copy runs beside
+   * the main stream's work up to that point. Returns the node, whose addresses setCopy changes in an
+   * instantiated graph.
    */
-  copyNode(dst: number, src: number, bytes: number, stream: unknown): unknown {
-    if (!this.capturing) throw new Error('cuda driver: a copy node needs a capture');
-    this.check('cuMemcpyDtoDAsync', this.f.cuMemcpyDtoDAsync!(dst, src, bytes, stream));
-    return this.lastNode(stream);
+  copyAside(dst: number, src: number, bytes: number): unknown {
+    if (!this.capturing) throw new Error('cuda driver: a copy aside needs a capture');
+    const [start, end] = this.branching();
+    this.check('cuStreamWaitEvent', this.f.cuStreamWaitEvent!(this.branchStream, start, 0));
+    try {
+      this.check('cuMemcpyDtoDAsync', this.f.cuMemcpyDtoDAsync!(dst, src, bytes, this.branchStream));
+      return this.lastNode(this.branchStream);
+    } finally {
+      // joined even when the copy failed: a capture with a branch left open cannot end
+      this.record(end, false, this.branchStream);
+      this.check('cuStreamWaitEvent', this.f.cuStreamWaitEvent!(this.stream, end, 0));
+    }
   }
 
   /** Points a copy node of an instantiated graph (copyNode's) at other buffers, of the node's size. */
@@ -388,24 +399,6 @@ export class Driver {
     return this.side;
   }
 
-  /**
-   * While capturing: what f queues on the stream it gets becomes a branch of the graph that depends
-   * on nothing before it in the capture (only on the branches before it), and what the main stream
-   * queues next waits for it. So the branch's work runs beside the main stream's, up to that point.
-   */
-  branch(f: (stream: unknown) => void): void {
-    if (!this.capturing) throw new Error('cuda driver: a branch needs a capture');
-    const [start, end] = this.branching();
-    this.check('cuStreamWaitEvent', this.f.cuStreamWaitEvent!(this.branchStream, start, 0));
-    try {
-      f(this.branchStream);
-    } finally {
-      // joined even when f failed: a capture with a branch left open cannot end
-      this.record(end, false, this.branchStream);
-      this.check('cuStreamWaitEvent', this.f.cuStreamWaitEvent!(this.stream, end, 0));
-    }
-  }
-
   private branching(): [unknown, unknown] {
     if (!this.branchEvents) {
       const s = [null];
@@ -478,7 +471,7 @@ export class Driver {
     this.packArgs(name, kinds, args);
     this.enqueue(fn, name, grid, block, sharedBytes, gridY, stream);
     const c = this.captured;
-    if (c && this.capturing && (stream === this.stream || stream === this.branchStream) && c.wanted(kinds, args)) c.launches.push({ node: this.lastNode(stream), fn: koffi.address(fn), name, grid, gridY, block, sharedBytes, kinds, args: [...args] });
+    if (c && this.capturing && stream === this.stream && c.wanted(kinds, args)) c.launches.push({ node: this.lastNode(stream), fn: koffi.address(fn), name, grid, gridY, block, sharedBytes, kinds, args: [...args] });
   }
 
   /** The node the last operation captured on `stream` made. */
@@ -506,8 +499,7 @@ export class Driver {
   }
 
   private enqueue(fn: unknown, name: string, grid: number, block: number, sharedBytes: number, gridY: number, stream: unknown): void {
-    // branches launch plainly: their first kernel has no kernel before it in the stream
-    if (!this.dependentLaunches || !this.capturing || stream === this.branchStream) {
+    if (!this.dependentLaunches || !this.capturing) {
       this.check(`launch ${name}`, this.f.cuLaunchKernel!(fn, grid, gridY, 1, block, 1, 1, sharedBytes, stream, this.argPtrs, null));
       return;
     }

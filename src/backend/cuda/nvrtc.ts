@@ -1,9 +1,10 @@
 // Compiling our .cu sources with NVRTC for the GPU that is present, with the cubin cached on disk
 // under a key of source, architecture and options (a second start loads it without compiling).
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FiseditError } from '../../io/errors.js';
+import { writeFileAtomic } from '../../util/files.js';
 import { fiseditHome } from '../../util/home.js';
 import { bindFunctions, loadLibrary, type Library } from './libs.js';
 
@@ -64,10 +65,7 @@ export function compileCubin(source: string, name: string, arch: string, options
     ok('cubin size', f.cubinSize!(prog[0], size));
     const cubin = new Uint8Array(Number(size[0]));
     ok('cubin', f.cubin!(prog[0], cubin));
-    mkdirSync(dir, { recursive: true });
-    const tmp = `${file}.tmp-${process.pid}`;
-    writeFileSync(tmp, cubin);
-    renameSync(tmp, file);
+    writeFileAtomic(file, cubin);
     return cubin;
   } finally {
     f.destroy!(prog);

@@ -45,8 +45,9 @@ export interface CudaOptions {
   tileConvolution?: 'fused' | 'library';
   /**
    * fp16 cuDNN convolutions: 'timed' (default): each family of shapes runs what measured fastest on
-   * this machine, the legacy call or an engine configuration of the backend API plus our epilogue
-   * (cudnn.ts, conv-tuning.ts); 'heuristic': the backend API's first configuration, no trials; 'off':
+   * this machine, the legacy call, an engine configuration of the backend API plus our epilogue, or
+   * (a map's convolution) a runtime-compiled configuration with bias and residual fused, its plan kept
+   * on disk (cudnn.ts, conv-tuning.ts); 'heuristic': the backend API's first configuration, no trials; 'off':
    * the legacy API's implicit-precomputed GEMM with bias and residual fused.
    */
   cudnnEngines?: CudnnEngineMode;

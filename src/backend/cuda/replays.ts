@@ -13,7 +13,7 @@
 // holding a copy of the caller's tensor, and that buffer is the result: one copy of a FISEdit sparse
 // step's cache instead of two (in, then out of the graph's buffers: 0.37 ms each at 768 px). The
 // graph makes that copy itself, on a branch from its start joined just before the first write
-// (Driver.branch), so the copy runs beside the graph's first kernels instead of before them, and as
+// (Driver.copyAside), so the copy runs beside the graph's first kernels instead of before them, and as
 // a copy node (a copy engine's work, no multiprocessor slots; re-pointed at each replay like the
 // kernels), not a kernel of ours. Sparse steps took the same time either way in an A/B
 // (bench/results/2026-12-01-s19-copy-nodes-edit-*.log), though a timing-only trial without any copy
@@ -40,8 +40,6 @@ export interface ReplayHost {
   ptr(t: Tensor): number;
   /** Device copies in one launch. */
   copyMany(copies: readonly Copy[]): void;
-  /** While recording: a copy of `bytes` from src to dst on a branch of the graph (Driver.branch), as a copy node; the node. */
-  copyAside(dst: number, src: number, bytes: number): unknown;
   /** Counts a graph launch with the backend's launches. */
   launched(): void;
   /** While recording, ops choose what a graph runs best, and uploads are refused. */
@@ -139,7 +137,7 @@ export class GraphReplays {
       // recorded as a copy of the input copy onto itself, never run so: each replay points it at the
       // caller's tensor and the replay's own buffer before the graph runs
       const bytes = r.bytes[input]!;
-      if (bytes) r.copies.push({ node: this.host.copyAside(buf.ptr, buf.ptr, bytes), input, bytes });
+      if (bytes) r.copies.push({ node: this.host.driver.copyAside(buf.ptr, buf.ptr, bytes), input, bytes });
     }
     return true;
   }
