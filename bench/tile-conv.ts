@@ -1,6 +1,6 @@
 // A sparse step's convolution layer (Backend.convTilesInto: tiles through the norm's affine + SiLU,
-// 3x3 convolution, scatter with the residual into a copy of the base map) for the tile shapes
-// a 5-30% mask gives, by k_tile_conv ('fused') and by gather + cuBLASLt/cuDNN + scatter ('library'),
+// 3x3 convolution, swap with the residual into the base map in place) for the tile shapes
+// a 5-30% mask gives, by k_tile_conv ('fused') and by gather + cuBLASLt/cuDNN + swap ('library'),
 // timed inside CUDA graphs as the steps run them. GPU machine only. Writes JSON to $OUT (or bench/results/).
 import { CudaBackend } from '../src/backend/cuda/cuda.js';
 import type { Tensor } from '../src/tensor/tensor.js';
@@ -31,7 +31,7 @@ function layer(ci: number, co: number, side: number, count: number): Layer {
   return { ci, co, side, origins, data };
 }
 
-/** Microseconds per convTilesInto on `gpu`, and the output (to compare the paths). */
+/** Microseconds per convTilesInto on `gpu`, and the map written into (to compare the paths). */
 function timeLayer(gpu: CudaBackend, l: Layer, key: string): { us: number; out: Float32Array } {
   const t = (name: string) => gpu.keep(gpu.fromHost(l.data[name]![1], l.data[name]![0]));
   const w = gpu.keep(gpu.convWeight(l.data.w![1], l.data.w![0] as [number, number, number, number]));
@@ -39,8 +39,8 @@ function timeLayer(gpu: CudaBackend, l: Layer, key: string): { us: number; out: 
   const corners = l.origins.map((v) => Math.min(MAP - 1, v + 1));
   const active = new Uint8Array(MAP * MAP).fill(1);
   const conv = { tiles: { origins: l.origins, side: l.side }, affine: { scale: scale!, shift: shift! }, silu: true, w, b, stride: 1 };
-  const { us, out } = graphOpUs(gpu, gpu.fromHost(l.data.x![1], l.data.x![0]), key, (xi) => gpu.convTilesInto(base!, xi, conv, { corners, active, residual }), PER_GRAPH, REPLAYS);
-  return { us, out: gpu.toHost(out) };
+  const { us } = graphOpUs(gpu, gpu.fromHost(l.data.x![1], l.data.x![0]), key, (xi) => gpu.convTilesInto(base!, xi, conv, { corners, active, residual }), PER_GRAPH, REPLAYS);
+  return { us, out: gpu.toHost(base!) }; // written in place, the same values at each replay
 }
 
 const results = [];
@@ -58,7 +58,7 @@ for (const [ci, co] of channels)
   }
 
 writeResult('tile-conv', {
-  what: `a sparse step's convolution layer (convTilesInto: affine + SiLU gather, 3x3, scatter + residual into a copy of a ${MAP}x${MAP} base) by k_tile_conv and by gather + library GEMM/convolution + scatter, inside CUDA graphs (${backends.fused.description}); microseconds per layer, median of ${REPLAYS} replays of ${PER_GRAPH}`,
+  what: `a sparse step's convolution layer (convTilesInto: affine + SiLU gather, 3x3, swap + residual into a ${MAP}x${MAP} base in place) by k_tile_conv and by gather + library GEMM/convolution + swap, inside CUDA graphs (${backends.fused.description}); microseconds per layer, median of ${REPLAYS} replays of ${PER_GRAPH}`,
   command: `${benchEnvironment()}node dist/bench/tile-conv.js`,
   date: new Date().toISOString(),
   results,

@@ -14,9 +14,12 @@ import { tempDir } from './helpers.js';
 /** The cpu backend, where a disposed tensor reads as NaN from then on (a reused device buffer would hold other data). */
 class PoisoningBackend extends CpuBackend {
   disposed = 0;
+  /** Buffers given back, and how often each was. */
+  readonly given = new Map<unknown, number>();
   override dispose(t: Tensor): void {
     (t.storage as Float32Array).fill(NaN);
     this.disposed++;
+    this.given.set(t.storage, (this.given.get(t.storage) ?? 0) + 1);
   }
 }
 
@@ -84,10 +87,46 @@ it('close frees every version\'s cache at once, each shared buffer once', () => 
   s.generate(gen);
   s.edit('a blue cube', { mask: left });
   s.edit('a blue sphere', { mask: new Uint8Array(64) }); // every buffer of it is version 1's
-  const buffers = new Set(s.versions.flatMap((v) => v.cache!.steps.flatMap((st) => st.allTensors().map((t) => t.storage)))).size;
-  const before = ops.disposed;
+  const buffers = new Set(s.versions.flatMap((v) => v.cache!.steps.flatMap((st) => st.allTensors().map((t) => t.storage))));
+  ops.given.clear();
   s.close();
-  assert.equal(ops.disposed - before, buffers, 'each buffer given back once');
+  assert.deepEqual([...buffers].filter((b) => ops.given.get(b) !== 1), [], 'each buffer of a version given back once');
+  assert.deepEqual([...ops.given.values()].filter((n) => n !== 1), [], 'nothing given back twice (the rows edits displaced included)');
+  assert.ok(ops.given.size > buffers.size, 'the rows version 1\'s edit displaced were given back too');
   assert.deepEqual([s.versions.length, s.memoryBytes(), s.current], [0, 0, undefined]);
   assert.throws(() => s.edit('x'), /nothing to edit yet/);
+});
+
+it('edits write into their bases in place: versions sharing buffers read as their own, in any order', () => {
+  const ops = new CpuBackend();
+  const load = () => new EditSession(StableDiffusion.load(ensureTinyModel(join(home, 'tiny')), ops));
+  /** Each chain of edits (prompt, mask, from the version before) in a session of its own: what the shared session must give. */
+  const chain = (...edits: [string, Uint8Array][]) => {
+    const s = load();
+    s.generate(gen);
+    let v;
+    for (const [prompt, mask] of edits) v = s.edit(prompt, { mask });
+    return v!.latents;
+  };
+  const s = load();
+  s.generate(gen);
+  s.edit('a blue cube', { mask: left });
+  s.edit('a blue sphere', { mask: top });
+  const v3 = s.edit('a red sphere', { mask: top, from: 0 }); // v0's buffers hold v2 until this edit
+  const v4 = s.edit('a green sphere', { mask: left, from: 2 });
+  const v5 = s.edit('a green cube', { mask: left, from: 1 });
+  assert.deepEqual(v3.latents, chain(['a red sphere', top]));
+  assert.deepEqual(v4.latents, chain(['a blue cube', left], ['a blue sphere', top], ['a green sphere', left]));
+  assert.deepEqual(v5.latents, chain(['a blue cube', left], ['a green cube', left]));
+  assert.ok(s.cacheBytes().displaced > 0);
+  // a version moved to host memory is its own values, whichever version the buffers held
+  s.toHost([2]);
+  const v6 = s.edit('a yellow sphere', { mask: left, from: 2 });
+  assert.deepEqual(v6.latents, chain(['a blue cube', left], ['a blue sphere', top], ['a yellow sphere', left]));
+  // saved and reopened: every version as it was made
+  const dir = tempDir('fisedit-lineage-');
+  s.save(dir);
+  const back = EditSession.load(dir, s.sd);
+  assert.deepEqual(back.edit('a green cube', { mask: left, from: 1 }).latents, v5.latents);
+  assert.deepEqual(back.edit('a green sphere', { mask: left, from: 2 }).latents, v4.latents);
 });

@@ -7,6 +7,7 @@ import { StepCache } from '../src/edit/cache.js';
 import { RecordingContext } from '../src/edit/contexts.js';
 import { planConv } from '../src/edit/plan.js';
 import { Random } from '../src/util/random.js';
+import type { Tensor } from '../src/tensor/tensor.js';
 
 const ops = new CpuBackend();
 const rnd = new Random(99);
@@ -58,13 +59,19 @@ describe('sparse ops (cpu)', () => {
         const base = ops.fromHost(new Float32Array(dense.size), dense.shape);
         const fresh = ops.conv2d(tiles, w, b, { stride, padding: 0 });
         assert.deepEqual(ops.toHost(ops.conv2dTiles(x, { origins: plan.origins, side: plan.side }, { scale, shift }, true, w, b, stride)), ops.toHost(fresh));
-        const out = ops.toHost(ops.scatterBlocks(base, fresh, plan.corners, active));
+        // swapped in place: base gets the block outputs where active, fresh what base held there
+        const swap = (...extra: [Tensor?, Tensor?]) => {
+          const into = ops.fromHost(ops.toHost(base).slice(), base.shape), src = ops.fromHost(ops.toHost(fresh).slice(), fresh.shape);
+          ops.swapBlocks(into, src, plan.corners, active, ...extra);
+          return { into, src };
+        };
+        const plain = swap(), out = ops.toHost(plain.into);
         // with a residual: the residual's sum at the written positions only (the rest stays the base's)
         const residual = t(dense.shape as number[]);
-        const summed = ops.toHost(ops.scatterBlocks(base, fresh, plan.corners, active, residual));
+        const summed = ops.toHost(swap(residual).into);
         // with a per-item, per-channel shift too (a resnet's time embedding)
         const perItem = t([2, 6]);
-        const shifted = ops.toHost(ops.scatterBlocks(base, fresh, plan.corners, active, residual, perItem));
+        const shiftedSwap = swap(residual, perItem), shifted = ops.toHost(shiftedSwap.into);
         const ref = ops.toHost(dense), r = ops.toHost(residual), sh = ops.toHost(perItem);
         for (let n = 0; n < 2; n++)
           for (let p = 0; p < ho! * wo!; p++)
@@ -80,6 +87,14 @@ describe('sparse ops (cpu)', () => {
                 assert.equal(shifted[i], 0);
               }
             }
+        // the displaced values are the base's (zeros where written, the block outputs elsewhere), and
+        // the same swap without residual or shift undoes the write and gives the source the written sums
+        const displaced = ops.toHost(shiftedSwap.src), blockOut = ops.toHost(fresh);
+        assert.ok(displaced.some((v, i) => v === 0 && blockOut[i] !== 0) && displaced.every((v, i) => v === 0 || v === blockOut[i]), `stride ${stride} block ${block}: displaced values`);
+        ops.swapBlocks(shiftedSwap.into, shiftedSwap.src, plan.corners, active);
+        assert.deepEqual(ops.toHost(shiftedSwap.into), ops.toHost(base), 'undone');
+        ops.swapBlocks(shiftedSwap.into, shiftedSwap.src, plan.corners, active);
+        assert.deepEqual(ops.toHost(shiftedSwap.into), shifted, 'redone');
       }
     }
     assert.ok(tested >= 4, `${tested} tiled plans tested`);
@@ -112,25 +127,42 @@ describe('sparse ops (cpu)', () => {
     assert.throws(() => ops.groupNormAffine(x, groups, gamma, beta, 1e-5, { base: base.sums, rows: new Uint8Array(4) }), /4 row flags for a map of 5 rows/);
   });
 
-  it('rows gather and scatter; group statistics give GroupNorm', () => {
+  it('rows gather and swap; group statistics give GroupNorm', () => {
     const x = t([2, 6, 4]);
     const idx = Int32Array.from([5, 0, 3]);
     const g = ops.gatherRows(x, idx);
-    const back = ops.toHost(ops.scatterRows(ops.fromHost(new Float32Array(48), [2, 6, 4]), g, idx));
+    const copy = (a: Tensor) => ops.fromHost(ops.toHost(a).slice(), a.shape); // toHost may be the tensor's own array
+    /** swapRows on copies: [base after, src after]. */
+    const swapped = (base: Tensor, src: Tensor, sameRows = false): [Float32Array, Float32Array] => {
+      const b = copy(base), s = copy(src);
+      ops.swapRows(b, s, idx, sameRows);
+      return [ops.toHost(b), ops.toHost(s)];
+    };
+    const [back, held] = swapped(ops.fromHost(new Float32Array(48), [2, 6, 4]), g);
     const xs = ops.toHost(x);
     for (const r of idx) for (let n = 0; n < 2; n++) for (let c = 0; c < 4; c++) assert.equal(back[(n * 6 + r) * 4 + c], xs[(n * 6 + r) * 4 + c]);
-    // from a map like base, at the same rows: gather + scatter in one; the other rows stay base's
+    assert.deepEqual(held, new Float32Array(24), 'the source holds what the base held');
+    // from a map like base, at the same rows: the other rows stay base's (and the source's own)
     const base = t([2, 6, 4]);
-    assert.deepEqual(ops.toHost(ops.scatterRows(base, x, idx, true)), ops.toHost(ops.scatterRows(base, g, idx)));
-    assert.throws(() => ops.scatterRows(base, g, idx, true), /scatterRows: source \[2, 3, 4\] for \[2, 6, 4\] at 3 rows \(\[2, 6, 4\] expected\)/);
+    const [same, sameHeld] = swapped(base, x, true);
+    assert.deepEqual(same, swapped(base, g)[0]);
+    const bs0 = ops.toHost(base);
+    for (let n = 0; n < 2; n++)
+      for (let r = 0; r < 6; r++)
+        for (let c = 0; c < 4; c++) {
+          const i = (n * 6 + r) * 4 + c;
+          assert.equal(sameHeld[i], idx.includes(r) ? bs0[i] : xs[i]);
+        }
+    assert.throws(() => ops.swapRows(base, g, idx, true), /swapRows: source \[2, 3, 4\] for \[2, 6, 4\] at 3 rows \(\[2, 6, 4\] expected\)/);
     // the fused forms are their definitions
     const affine = { scale: t([2, 4]), shift: t([2, 4]) };
     const [rows, normed] = ops.gatherRowsAffine(x, idx, affine);
     assert.deepEqual(ops.toHost(rows), ops.toHost(g));
     assert.deepEqual(ops.toHost(normed), ops.toHost(ops.channelAffine(g, affine)));
-    const [p1, p2] = ops.scatterRowsPair([base, g], [x, rows], idx);
-    assert.deepEqual(ops.toHost(p1), ops.toHost(ops.scatterRows(base, g, idx)));
-    assert.deepEqual(ops.toHost(p2), ops.toHost(ops.scatterRows(x, rows, idx)));
+    const a1 = copy(base), a2 = copy(g), b1 = copy(x), b2 = copy(rows);
+    ops.swapRowsPair([a1, a2], [b1, b2], idx);
+    assert.deepEqual([ops.toHost(a1), ops.toHost(a2)], swapped(base, g));
+    assert.deepEqual([ops.toHost(b1), ops.toHost(b2)], swapped(x, rows));
     const gamma = t([4]), beta = t([4]);
     const viaStats = ops.toHost(ops.channelAffine(x, ops.groupNormAffine(x, 2, gamma, beta, 1e-5)));
     // GroupNorm written out: 2 groups of 2 channels over 6 positions per batch item

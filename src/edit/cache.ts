@@ -1,10 +1,46 @@
 // The FISEdit cache of one generation: for every denoising step, what sparse steps of a later edit
-// read outside the edited region. Tensors are never changed in place (every op returns a new one),
-// so a version built by an edit shares every buffer its edit did not touch with its parent.
+// read outside the edited region. Tensors are not changed in place except by a sparse step, which
+// writes its layers into the base's buffers (Backend.swapRows / swapBlocks) and keeps what it
+// displaced there: a version built by an edit shares its sparse steps' buffers with its parent, and
+// which of the two the buffers hold is edit/lineage.ts's business.
 import type { Backend, ChannelAffine, HostBytes, Prefetched } from '../backend/backend.js';
 import type { Latent } from '../backend/latents.js';
 import { toFloat32 } from '../tensor/dtype.js';
 import { Tensor, sameShape } from '../tensor/tensor.js';
+
+/** Where a sparse step wrote into a layer: rows (of [N, L, C], `sameRows` as Backend.swapRows has it) or blocks (as swapBlocks). */
+export type Write = { rows: Int32Array; sameRows: boolean } | { corners: Int32Array; active: Uint8Array };
+
+/** A layer a sparse step wrote into in place: the layer (in the shape the write took), what it held at the written places before, and where. */
+export interface Displaced {
+  layer: Tensor;
+  rows: Tensor;
+  write: Write;
+}
+
+/**
+ * Swaps displaced rows back into their layer, which gives the displaced tensor the layer's rows:
+ * undoes a sparse step's write, and done again, redoes it (the swap is its own inverse).
+ */
+export function swapBack(ops: Backend, d: Displaced): void {
+  if ('rows' in d.write) ops.swapRows(d.layer, d.rows, d.write.rows, d.write.sameRows);
+  else ops.swapBlocks(d.layer, d.rows, d.write.corners, d.write.active);
+}
+
+/** Undoes what a step wrote into its base in place, and gives back the displaced rows (a step of an edit that failed, or of a rehearsal). */
+export function undoWrites(ops: Backend, step: StepCache): void {
+  for (const d of step.displaced.values()) {
+    swapBack(ops, d);
+    ops.dispose(d.rows);
+  }
+  step.displaced.clear();
+}
+
+/** Gives back the displaced rows of a step without undoing them (the base's own copy is elsewhere: an edit streaming it from host memory). */
+export function forgetWrites(ops: Backend, step: StepCache): void {
+  for (const d of step.displaced.values()) ops.dispose(d.rows);
+  step.displaced.clear();
+}
 
 /** A GroupNorm's recorded statistics. */
 export type NormRecord = ChannelAffine & { sums?: Tensor };
@@ -25,6 +61,11 @@ export class StepCache {
   readonly norms = new Map<string, NormRecord>();
   /** Cross-attention probabilities of the conditional item [1, heads, L, 77], first k steps only. */
   readonly probs = new Map<string, Tensor>();
+  /**
+   * What a sparse step displaced where it wrote into its base's layers in place, by layer (not among
+   * allTensors: an edit that is kept hands them to its session's Lineage, one that is not undoes them).
+   */
+  readonly displaced = new Map<string, Displaced>();
   /** The latents this step started from, channels-last [h, w, C] (the backend's latents). */
   latents: Latent = new Float32Array(0);
   /** The scheduler's history (earlier model outputs) before this step. */

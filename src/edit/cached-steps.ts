@@ -1,21 +1,28 @@
 // U-Net calls that read and write FISEdit caches as replayable calls: a generation's recording
 // steps, an edit's dense steps (reading the base's cross-attention probabilities) and its sparse
-// steps (reading the base step's whole cache). The cache read goes in as inputs and the new
-// version's cache of the step comes out as results.
+// steps (reading the base step's whole cache, and writing into it in place). The cache read goes in
+// as inputs and the new version's cache of the step comes out as results, with what a sparse step
+// displaced where it wrote.
 import type { Backend } from '../backend/backend.js';
 import type { UNet2DConditionModel } from '../models/unet.js';
 import type { TextKeysValues } from '../models/attention.js';
 import type { StepContext } from '../models/step-context.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { StepCache } from './cache.js';
+import { StepCache, undoWrites, type Write } from './cache.js';
 import { SparseContext, type SparseOptions } from './contexts.js';
 import type { SparsePlan } from './plan.js';
 
-/** Where a tensor of a StepCache belongs: which map, under which name. */
-type Slot = `${'tensor' | 'prob' | 'scale' | 'shift' | 'sums'}:${string}`;
+/** Where a tensor of a StepCache belongs: which map, under which name (a displaced layer, in the shape its write took, and its rows). */
+type Slot = `${'tensor' | 'prob' | 'scale' | 'shift' | 'sums' | 'layer' | 'displaced'}:${string}`;
 
-function flatten(c: StepCache): { slots: Slot[]; tensors: Tensor[] } {
-  const slots: Slot[] = [], tensors: Tensor[] = [];
+/** What a recorded call's results are: their slots, and where each displaced layer was written. */
+interface Layout {
+  slots: Slot[];
+  writes: Map<string, Write>;
+}
+
+function flatten(c: StepCache): { slots: Slot[]; tensors: Tensor[]; writes: Map<string, Write> } {
+  const slots: Slot[] = [], tensors: Tensor[] = [], writes = new Map<string, Write>();
   const add = (slot: Slot, t: Tensor) => (slots.push(slot), tensors.push(t));
   for (const [k, t] of c.tensors) add(`tensor:${k}`, t);
   for (const [k, t] of c.probs) add(`prob:${k}`, t);
@@ -24,16 +31,24 @@ function flatten(c: StepCache): { slots: Slot[]; tensors: Tensor[] } {
     add(`shift:${k}`, a.shift);
     if (a.sums) add(`sums:${k}`, a.sums);
   }
-  return { slots, tensors };
+  for (const [k, d] of c.displaced) {
+    add(`layer:${k}`, d.layer);
+    add(`displaced:${k}`, d.rows);
+    writes.set(k, d.write);
+  }
+  return { slots, tensors, writes };
 }
 
-function fill(c: StepCache, slots: readonly Slot[], tensors: readonly Tensor[], keep: (t: Tensor) => Tensor): void {
+function fill(c: StepCache, { slots, writes }: Layout, tensors: readonly Tensor[], keep: (t: Tensor) => Tensor): void {
+  const layers = new Map<string, Tensor>();
   slots.forEach((slot, i) => {
     const cut = slot.indexOf(':');
     const kind = slot.slice(0, cut), name = slot.slice(cut + 1);
     const t = keep(tensors[i]!);
     if (kind === 'tensor') c.tensors.set(name, t);
     else if (kind === 'prob') c.probs.set(name, t);
+    else if (kind === 'layer') layers.set(name, t);
+    else if (kind === 'displaced') c.displaced.set(name, { layer: layers.get(name)!, rows: t, write: writes.get(name)! });
     else {
       const a = c.norms.get(name) ?? { scale: t, shift: t };
       c.norms.set(name, { ...a, [kind]: t });
@@ -53,7 +68,7 @@ const denseCalls = new WeakMap<UNet2DConditionModel, Map<string, CachedSteps>>()
  */
 export class CachedSteps {
   /** What each recorded variant's results are, learnt when it ran (replays do not run the model code). */
-  private readonly layouts = new Map<string, Slot[]>();
+  private readonly layouts = new Map<string, Layout>();
   private readonly key: string;
 
   /** `label` names these calls; unless `kept`, each CachedSteps records its own (one edit's sparse steps). */
@@ -85,19 +100,28 @@ export class CachedSteps {
   /** The U-Net output of one step in the context `make` builds; the new cache goes into rec. */
   run(sample: Tensor, times: Tensor, text: TextKeysValues, base: StepCache, rec: StepCache, variant: string, make: (base: StepCache, rec: StepCache) => StepContext): Tensor {
     const inputs = flatten(base);
+    if (inputs.writes.size) throw new Error('a step read as a base still holds what an edit displaced (edit/lineage.ts takes it)');
     const textTensors = text.tensors();
     const id = `${this.key} ${variant} ${inputs.slots.join(',')}`;
-    const results = this.ops.replayable(id, [sample, times, ...textTensors, ...inputs.tensors], (s, e, ...rest) => {
-      const b = new StepCache();
-      fill(b, inputs.slots, rest.slice(textTensors.length), (t) => t);
-      const r = new StepCache();
-      const out = this.unet.forwardEmbedded(s, e, text.withTensors(rest.slice(0, textTensors.length)), { ctx: make(b, r) });
-      const made = flatten(r);
-      this.layouts.set(id, made.slots);
-      return [out, ...made.tensors];
-    });
-    fill(rec, this.layouts.get(id)!, results.slice(1), (t) => this.ops.keep(t));
-    return results[0]!;
+    let eager: StepCache | undefined;
+    try {
+      const results = this.ops.replayable(id, [sample, times, ...textTensors, ...inputs.tensors], (s, e, ...rest) => {
+        const b = new StepCache();
+        fill(b, inputs, rest.slice(textTensors.length), (t) => t);
+        const r = new StepCache();
+        if (s === sample) eager = r; // run on the caller's tensors, not recorded: its writes are the base's
+        const out = this.unet.forwardEmbedded(s, e, text.withTensors(rest.slice(0, textTensors.length)), { ctx: make(b, r) });
+        const made = flatten(r);
+        this.layouts.set(id, made);
+        return [out, ...made.tensors];
+      });
+      fill(rec, this.layouts.get(id)!, results.slice(1), (t) => this.ops.keep(t));
+      return results[0]!;
+    } catch (e) {
+      // a call that failed midway on the caller's tensors undoes what it wrote into the base
+      if (eager) undoWrites(this.ops, eager);
+      throw e;
+    }
   }
 
   /** Gives back what the backend recorded for these calls; whether there was anything. */

@@ -1,16 +1,16 @@
 // The step contexts of the FISEdit engine (see models/step-context.ts for the contract).
 //  - RecordingContext: a dense step that also records the cache of the step, and optionally
 //    replaces cross-attention probabilities of aligned tokens (cross-attention control).
-//  - SparseContext: a sparse step. Every layer output starts as the base version's output of that
-//    layer at this step and is recomputed only at the active positions of its resolution; it is
-//    recorded as the new version's cache.
+//  - SparseContext: a sparse step. Every layer output is the base version's output of that layer at
+//    this step, recomputed only at the active positions of its resolution: written into the base's
+//    buffer in place (what it held there kept in rec.displaced), and recorded as the new version's cache.
 // A layer's output is what it returns, its residual sum included (a resnet's second convolution,
 // a transformer's proj_out): so a sparse step adds residuals only where it recomputes.
 import { normRows, type Backend, type ChannelAffine, type GroupNormStats } from '../backend/backend.js';
 import type { Conv2d, GroupNorm, Linear } from '../models/layers.js';
 import { DenseContext, type StepContext } from '../models/step-context.js';
 import type { Tensor } from '../tensor/tensor.js';
-import type { StepCache } from './cache.js';
+import type { StepCache, Write } from './cache.js';
 import type { SparsePlan } from './plan.js';
 
 /** Where a controlled step's inputs (a StepCache of the base's probabilities) hold the token alignment. */
@@ -70,7 +70,7 @@ export class RecordingContext implements StepContext {
 
   untokens(projOut: Linear, t: Tensor, x: Tensor): Tensor {
     const y = this.dense.untokens(projOut, t, x);
-    // recorded as tokens [N, L, C], as the sparse step scatters rows into it
+    // recorded as tokens [N, L, C], as the sparse step swaps rows into it
     this.rec.tensors.set(projOut.name, this.ops.keep(this.ops.reshape(y, t.shape)));
     return y;
   }
@@ -135,27 +135,32 @@ export class SparseContext implements StepContext {
     return keptNorm(this.ops, this.rec, norm, norm.affine(x, base?.sums && { base: base.sums, rows: this.plan.rows(h, w) }));
   }
 
+  /** Keeps what a write into the base's layer displaced (`rows`, the fresh values before the swap; none when no rows were written). */
+  private displaced(key: string, layer: Tensor, rows: Tensor, write: Write): void {
+    if (rows.size) this.rec.displaced.set(key, { layer, rows: this.ops.keep(rows), write });
+  }
+
   conv(conv: Conv2d, x: Tensor, norm?: GroupNorm, silu = false, residual?: Tensor, shift?: Tensor): Tensor {
     const ops = this.ops;
     const [n, inH, inW] = x.shape as [number, number, number, number];
     const p = this.plan.conv(conv.name, { inH, inW, kernel: conv.kernel, stride: conv.stride, padding: conv.padding });
-    const base = this.base.get(conv.name);
-    let y: Tensor;
+    const y = this.base.get(conv.name); // written in place where this step recomputes
     if (p.kind === 'tiles' && p.corners.length === 0) {
-      y = base; // nothing changes at this layer: share the base's buffer
-      if (norm) this.affine(norm, x);
+      if (norm) this.affine(norm, x); // nothing changes at this layer
     } else {
       const affine = norm ? this.affine(norm, x) : undefined;
       if (p.kind === 'dense') {
         const rows = [n, p.outH * p.outW, conv.outChannels];
-        const idx = this.plan.tokens(p.outH, p.outW);
+        const idx = this.plan.tokens(p.outH, p.outW), layer = ops.reshape(y, rows);
         const fresh = ops.reshape(conv.forward(convInput(ops, x, affine, silu), residual, shift), rows);
-        y = ops.reshape(ops.scatterRows(ops.reshape(base, rows), fresh, idx, true), base.shape);
+        ops.swapRows(layer, fresh, idx, true);
+        this.displaced(conv.name, layer, fresh, { rows: idx, sameRows: true });
       } else {
-        y = conv.forwardTilesInto(base, x, { origins: p.origins, side: p.side }, affine, silu, { corners: p.corners, active: p.active, residual, shift });
+        const write = { corners: p.corners, active: p.active };
+        this.displaced(conv.name, y, conv.forwardTilesInto(y, x, { origins: p.origins, side: p.side }, affine, silu, { ...write, residual, shift }), write);
       }
     }
-    this.rec.tensors.set(conv.name, this.ops.keep(y));
+    this.rec.tensors.set(conv.name, y);
     return y;
   }
 
@@ -168,18 +173,28 @@ export class SparseContext implements StepContext {
   }
 
   untokens(projOut: Linear, t: Tensor, x: Tensor): Tensor {
-    const base = this.base.get(projOut.name);
-    const y = this.rows.length ? this.ops.scatterRows(base, projOut.forward(t, this.rowsInput), this.rows) : base;
-    this.rec.tensors.set(projOut.name, this.ops.keep(y));
+    const y = this.base.get(projOut.name);
+    if (this.rows.length) {
+      const fresh = projOut.forward(t, this.rowsInput);
+      this.ops.swapRows(y, fresh, this.rows);
+      this.displaced(projOut.name, y, fresh, { rows: this.rows, sameRows: false });
+    }
+    this.rec.tensors.set(projOut.name, y);
     return this.ops.reshape(y, x.shape);
   }
 
   selfAttention(name: string, q: Tensor, k: Tensor, v: Tensor, heads: number): Tensor {
+    const kAll = this.base.get(`${name}.k`), vAll = this.base.get(`${name}.v`);
+    // active-token K/V (fast) are read before the swap makes them the displaced rows
+    const fast = this.o.attention === 'fast' ? this.ops.attention(q, k, v, { heads }) : undefined;
     // all-token K/V: the base's for unchanged tokens, fresh ones for the active tokens
-    const [kAll, vAll] = this.ops.scatterRowsPair([this.base.get(`${name}.k`), k], [this.base.get(`${name}.v`), v], this.rows);
-    this.rec.tensors.set(`${name}.k`, this.ops.keep(kAll));
-    this.rec.tensors.set(`${name}.v`, this.ops.keep(vAll));
-    return this.o.attention === 'accurate' ? this.ops.attention(q, kAll, vAll, { heads }) : this.ops.attention(q, k, v, { heads });
+    this.ops.swapRowsPair([kAll, k], [vAll, v], this.rows);
+    const write = { rows: this.rows, sameRows: false };
+    this.displaced(`${name}.k`, kAll, k, write);
+    this.displaced(`${name}.v`, vAll, v, write);
+    this.rec.tensors.set(`${name}.k`, kAll);
+    this.rec.tensors.set(`${name}.v`, vAll);
+    return fast ?? this.ops.attention(q, kAll, vAll, { heads });
   }
 
   crossAttention(name: string, q: Tensor, k: Tensor, v: Tensor, heads: number): Tensor {
@@ -189,8 +204,10 @@ export class SparseContext implements StepContext {
     if (baseProbs) {
       // the new version's probabilities: the base's rows with the active queries replaced
       const [, hh, l, lk] = baseProbs.shape as [number, number, number, number];
-      const fresh = this.ops.reshape(p, [hh, this.rows.length, lk]);
-      this.rec.probs.set(name, this.ops.keep(this.ops.reshape(this.ops.scatterRows(this.ops.reshape(baseProbs, [hh, l, lk]), fresh, this.rows), baseProbs.shape)));
+      const layer = this.ops.reshape(baseProbs, [hh, l, lk]), fresh = this.ops.reshape(p, [hh, this.rows.length, lk]);
+      this.ops.swapRows(layer, fresh, this.rows);
+      this.displaced(`${name}.probs`, layer, fresh, { rows: this.rows, sameRows: false });
+      this.rec.probs.set(name, baseProbs);
     }
     return out;
   }

@@ -7,7 +7,7 @@
 import type { Latent } from '../backend/latents.js';
 import type { StableDiffusion, UNetCall } from '../pipeline/text-to-image.js';
 import { alignTokens } from './align.js';
-import type { GenerationCache } from './cache.js';
+import { undoWrites, type GenerationCache } from './cache.js';
 import { CachedSteps, SparseSteps } from './cached-steps.js';
 import type { AttentionMode, NormMode } from './contexts.js';
 import { checkMaskSize, discMask } from './mask.js';
@@ -50,8 +50,9 @@ export interface Preparation {
 export const REHEARSAL_SIZES: readonly number[] = Array.from({ length: 11 }, (_, i) => 0.0005 * 2 ** i); // 0.05% ... 51%
 
 /**
- * The rehearsal of edits of `base` (a session's current version) under its settings `s`: every cache
- * the calls write goes into `scratch`, which the session gives back. Nothing else is kept but what the
+ * The rehearsal of edits of `base` (a session's current version, its shared buffers holding it) under
+ * its settings `s`: every cache the calls write goes into `scratch`, which the session gives back, and
+ * what the sparse calls write into the base's buffers is undone. Nothing else is kept but what the
  * backend learnt (the dense edit steps' recording, which edits keep anyway).
  */
 export function* rehearseEdits(sd: StableDiffusion, s: Settings | undefined, base: Version | undefined, scratch: GenerationCache, o: PrepareOptions): Generator<void, Preparation> {
@@ -89,7 +90,11 @@ export function* rehearseEdits(sd: StableDiffusion, s: Settings | undefined, bas
       const sparse = new SparseSteps(ops, sd.unet, new SparsePlan(mask, h, w, o.blocks ?? 'apsc'));
       try {
         const rec = startStep(scratch, cache.steps[k]!.latents, scheduler);
-        rehearse(k, (u, e, c) => sparse.run(u, e, c, cache.steps[k]!, rec, opts));
+        try {
+          rehearse(k, (u, e, c) => sparse.run(u, e, c, cache.steps[k]!, rec, opts));
+        } finally {
+          undoWrites(ops, rec); // the step wrote into the base's buffers
+        }
       } finally {
         sparse.end();
       }

@@ -1,6 +1,8 @@
 // An editing session (FISEdit): generate once while recording a cache, then edit the prompt again
 // and again, each edit recomputing only the region it changes and building on the previous
 // version. Versions are kept until released; any kept version can become the base of the next edit.
+// An edit of a version on the backend writes its sparse steps into the base's buffers in place; the
+// session's Lineage makes the buffers hold whichever version is read next.
 import { join } from 'node:path';
 import type { Backend } from '../backend/backend.js';
 import type { Latent } from '../backend/latents.js';
@@ -8,7 +10,9 @@ import { FiseditError, GpuOutOfMemory } from '../io/errors.js';
 import { SafetensorsFile, writeSafetensors, type TensorToWrite } from '../io/safetensors.js';
 import type { GenerateOptions, StableDiffusion, UNetCall } from '../pipeline/text-to-image.js';
 import { alignTokens } from './align.js';
-import { GenerationCache, type CacheBytes } from './cache.js';
+import { GenerationCache, forgetWrites, undoWrites, type CacheBytes, type Displaced } from './cache.js';
+import { Lineage } from './lineage.js';
+import type { Tensor } from '../tensor/tensor.js';
 import { composite, pixelRegion } from './composite.js';
 import { RecordingContext, type AttentionMode, type NormMode } from './contexts.js';
 import { automaticMask, checkMask, maskFraction, type Threshold } from './mask.js';
@@ -77,6 +81,15 @@ export interface Version {
   cache: GenerationCache | undefined;
 }
 
+/** What an edit's sparse steps displaced, taken out of its cache (for the session's lineage). */
+function takeDisplaced(cache: GenerationCache): Displaced[] {
+  return cache.steps.flatMap((s) => {
+    const d = [...s.displaced.values()];
+    s.displaced.clear();
+    return d;
+  });
+}
+
 /** Pixels of dilation around the upsampled mask within which edited pixels may differ. */
 export const EDIT_MARGIN_PX = 16;
 
@@ -86,9 +99,12 @@ export class EditSession {
   private currentId: number | undefined;
   /** Where each version's cache lives besides the backend. */
   private readonly tiers: CacheTiers;
+  /** Which version the buffers that edits share hold, and the edits between them. */
+  private readonly lineage: Lineage;
 
   constructor(readonly sd: StableDiffusion) {
     this.tiers = new CacheTiers(sd.backend);
+    this.lineage = new Lineage(sd.backend);
   }
 
   get ops(): Backend {
@@ -124,7 +140,7 @@ export class EditSession {
     const cache = v.cache;
     v.cache = undefined;
     this.tiers.release(id);
-    if (cache) this.freeDevice(cache);
+    this.leftBackend(cache);
   }
 
   /**
@@ -154,6 +170,7 @@ export class EditSession {
 
   /** Frees every version's cache at once, wherever it lies, and forgets the versions: the end of a throwaway session. */
   close(): void {
+    this.lineage.clear();
     for (let v = this.list.pop(); v; v = this.list.pop()) {
       const cache = v.cache;
       v.cache = undefined;
@@ -194,17 +211,39 @@ export class EditSession {
   private moveOff(id: number, move: (v: Version) => void): void {
     const v = this.version(id);
     const cache = v.cache;
+    if (cache) this.lineage.materialize(id); // what is moved is this version's values
     move(v);
-    if (cache && !v.cache) this.freeDevice(cache);
+    if (!v.cache) this.leftBackend(cache);
+  }
+
+  /**
+   * After a version's cache left the backend: drops the edits between versions no one needs any more
+   * (Lineage.prune), then gives back the memory of the cache and of what was dropped.
+   */
+  private leftBackend(cache: GenerationCache | undefined): void {
+    const dropped = this.lineage.prune((id) => this.list.some((v) => v.id === id && v.cache !== undefined));
+    if (cache) this.freeDevice(cache);
+    this.giveBack(dropped);
   }
 
   /**
    * Gives back the backend memory of a cache no version holds any more, now rather than when it is
    * collected (a 768 px 50-step cache is 31 GiB), except the buffers it shares with the caches of
-   * other versions (a layer an edit did not change is the parent's buffer).
+   * other versions (a layer an edit did not change, or wrote into in place, is the parent's buffer)
+   * and those the lineage still needs.
    */
   private freeDevice(cache: GenerationCache): void {
-    this.discard(cache, this.list.flatMap((o) => (o.cache && o.cache !== cache ? [o.cache] : [])));
+    this.giveBack(cache.steps.flatMap((s) => s.allTensors()), cache);
+  }
+
+  /** Gives back each of the tensors whose buffer no version's cache (but `leaving`'s) and no edit of the lineage holds. */
+  private giveBack(tensors: readonly Tensor[], leaving?: GenerationCache): void {
+    const held = new Set<unknown>(this.lineage.tensors().map((t) => t.storage));
+    for (const o of this.list) if (o.cache && o.cache !== leaving) for (const s of o.cache.steps) for (const t of s.allTensors()) held.add(t.storage);
+    for (const t of tensors) if (!held.has(t.storage)) {
+      held.add(t.storage);
+      this.ops.dispose(t);
+    }
   }
 
   /** Bytes of the caches held on the backend (the device, or memory for the cpu backend). */
@@ -222,7 +261,10 @@ export class EditSession {
     const s = this.settings;
     if (!s) throw new FiseditError('nothing to save: the session has no generation yet');
     ensureDir(dir);
-    for (const v of this.list) this.tiers.save(v, dir);
+    for (const v of this.list) {
+      if (v.cache) this.lineage.materialize(v.id);
+      this.tiers.save(v, dir);
+    }
     const tensors: Record<string, TensorToWrite> = { noise: { dtype: 'F32', shape: [s.noise.length], data: s.noise } };
     for (const v of this.list) {
       tensors[`v${v.id}.latents`] = { dtype: 'F32', shape: [v.latents.length], data: v.latents };
@@ -265,8 +307,12 @@ export class EditSession {
     return rest;
   }
 
-  /** Bytes the kept caches hold, each shared buffer counted once. */
-  cacheBytes(): CacheBytes & { versions: number } {
+  /**
+   * Bytes the kept caches hold, each shared buffer counted once; `displaced`: of the activations, the
+   * rows edits displaced where they wrote into their bases' buffers (what an edit of a version on the
+   * backend adds besides its dense steps and statistics).
+   */
+  cacheBytes(): CacheBytes & { versions: number; displaced: number } {
     const seen = new Set<unknown>();
     const sum: CacheBytes = { activations: 0, norms: 0, probs: 0, latents: 0, total: 0, steps: 0, perStep: 0 };
     let versions = 0;
@@ -277,8 +323,16 @@ export class EditSession {
       for (const k of ['activations', 'norms', 'probs', 'latents', 'total'] as const) sum[k] += b[k];
       sum.steps = b.steps;
     }
+    let displaced = 0;
+    for (const t of this.lineage.rows()) {
+      if (seen.has(t.storage)) continue;
+      seen.add(t.storage);
+      displaced += t.size * this.ops.elementBytes;
+    }
+    sum.activations += displaced;
+    sum.total += displaced;
     sum.perStep = versions && sum.steps ? Math.round(sum.total / (versions * sum.steps)) : 0;
-    return { ...sum, versions };
+    return { ...sum, versions, displaced };
   }
 
   /** Text-to-image that records the cache; starts a new history of versions. */
@@ -325,6 +379,7 @@ export class EditSession {
   private *prepareSteps(o: PrepareOptions): Generator<void, Preparation> {
     const scratch = new GenerationCache(); // what the rehearsed calls write
     try {
+      if (this.current?.cache) this.lineage.materialize(this.current.id);
       return yield* rehearseEdits(this.sd, this.settings, this.current, scratch, o);
     } finally {
       this.freeDevice(scratch);
@@ -391,6 +446,7 @@ export class EditSession {
       // only now replace the session's state: a failed generation loses nothing
       this.list.length = 0;
       this.tiers.clear();
+      this.lineage.clear();
       this.list.push(version);
       this.settings = settings;
       this.currentId = 0;
@@ -423,6 +479,7 @@ export class EditSession {
     // a base in host memory comes to the device a step at a time, each step what it needs
     const hosted = this.tiers.hosted(base.id);
     const baseCache = hosted ?? this.tiers.onBackend(base);
+    if (!hosted) this.lineage.materialize(base.id); // the sparse steps write into the base's buffers
     const streamed = hosted && this.tiers.host.stream(hosted, (i) => (i >= k ? 'all' : map ? 'probs' : 'none'));
     const cache = new GenerationCache();
     const lat = this.ops.latents;
@@ -461,6 +518,8 @@ export class EditSession {
         const called = performance.now();
         x = scheduler.step(sd.guidedOutput(scheduler, i, x, context, s.guidance, s.size, call), i, x);
         if (sparse && i === k) firstSparseStepMs = performance.now() - called;
+        // a base streamed from host memory has its own copy there: the device copy is the new version's alone
+        if (streamed) forgetWrites(this.ops, rec);
         streamed?.done(rec);
         if (!sparse) {
           diffs.push(lat.channelAbsDiff(x, baseCache.steps[i + 1]?.latents ?? baseCache.final, sd.latentChannels));
@@ -490,13 +549,17 @@ export class EditSession {
       };
       this.list.push(version);
       this.currentId = version.id;
+      this.lineage.link(version.id, base.id, takeDisplaced(cache));
       kept = true;
       return version;
     } finally {
       sparseSteps?.end();
       if (alignment) this.ops.dispose(alignment);
-      // a failed (or abandoned) edit gives the device memory of its partial cache back at once
-      if (!kept) this.discard(cache, hosted ? [] : [baseCache]);
+      if (!kept) {
+        // a failed (or abandoned) edit undoes what it wrote into the base, and gives the device memory of its partial cache back at once
+        for (const step of cache.steps) undoWrites(this.ops, step);
+        this.discard(cache, hosted ? [] : [baseCache]);
+      }
     }
   }
 }

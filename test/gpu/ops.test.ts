@@ -37,6 +37,20 @@ function close(what: string, a: Tensor, b: Tensor, tol = 1e-4, relative = FP16_O
   assert.ok(d <= bound, `${math} ${what}: max abs difference ${d} (bound ${bound})`);
 }
 
+/** A tensor of the same backend holding the same values (swaps write in place). */
+function copyOf(ops: Backend, t: Tensor): Tensor {
+  return ops.fromHost(Float32Array.from(ops.toHost(t)), t.shape);
+}
+
+/** A swap on copies of a (base, src) pair of each backend: base and src compared after it. */
+function swapped(what: string, base: [Tensor, Tensor], src: [Tensor, Tensor], swap: (ops: Backend, b: Tensor, s: Tensor) => void, tol = 0): void {
+  const bc = copyOf(cpu, base[0]), sc = copyOf(cpu, src[0]), bg = copyOf(gpu, base[1]), sg = copyOf(gpu, src[1]);
+  swap(cpu, bc, sc);
+  swap(gpu, bg, sg);
+  close(`${what}: base`, bc, bg, tol);
+  close(`${what}: displaced`, sc, sg, tol);
+}
+
 describe(`cuda ops vs cpu (${gpu.description})`, () => {
   it('linear, with and without bias, odd sizes', () => {
     for (const [m, k, n] of [[1, 1, 1], [7, 13, 5], [77, 32, 64], [300, 320, 1280], [4100, 64, 40], [9000, 33, 7]] as const) {
@@ -235,9 +249,9 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
     const idx = Int32Array.from([4, 0, 2]);
     close(`gatherRows ${c}`, cpu.gatherRows(ac, idx), gpu.gatherRows(ag, idx), 0);
     const [rc, rg] = pair([3, 3, c]);
-    close(`scatterRows ${c}`, cpu.scatterRows(ac, rc, idx), gpu.scatterRows(ag, rg, idx), 0);
+    swapped(`swapRows ${c}`, [ac, ag], [rc, rg], (ops, b, s) => ops.swapRows(b, s, idx));
     const [fc, fg] = pair(ac.shape as number[]);
-    close(`scatterRows from the same rows ${c}`, cpu.scatterRows(ac, fc, idx, true), gpu.scatterRows(ag, fg, idx, true), 0);
+    swapped(`swapRows from the same rows ${c}`, [ac, ag], [fc, fg], (ops, b, s) => ops.swapRows(b, s, idx, true));
     // the fused forms: the same values as their definitions (one launch each on cuda)
     const [scC, scG] = pair([3, c]), [shC, shG] = pair([3, c]);
     const [rowsC, normedC] = cpu.gatherRowsAffine(ac, idx, { scale: scC, shift: shC });
@@ -246,13 +260,17 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
     close(`gatherRowsAffine affine ${c}`, normedC, normedG);
     assert.deepEqual(gpu.toHost(normedG), gpu.toHost(gpu.channelAffine(rowsG, { scale: scG, shift: shG })), `gatherRowsAffine: channelAffine's bits ${c}`);
     const [r2c, r2g] = pair([3, 3, c]), [b2c, b2g] = pair(ac.shape as number[]);
-    const pairC = cpu.scatterRowsPair([ac, rc], [b2c, r2c], idx), pairG = gpu.scatterRowsPair([ag, rg], [b2g, r2g], idx);
-    close(`scatterRowsPair first ${c}`, pairC[0], pairG[0], 0);
-    close(`scatterRowsPair second ${c}`, pairC[1], pairG[1], 0);
-    assert.throws(() => gpu.scatterRowsPair([ag, rg], [rg, r2g], idx), /scatterRowsPair: bases \[3, 5, \d+\] and \[3, 3, \d+\] differ/);
+    const both = (ops: Backend, t: readonly Tensor[]) => {
+      const [a, b, x, y] = t.map((u) => copyOf(ops, u)) as [Tensor, Tensor, Tensor, Tensor];
+      ops.swapRowsPair([a, b], [x, y], idx);
+      return [a, b, x, y];
+    };
+    const pairC = both(cpu, [ac, rc, b2c, r2c]), pairG = both(gpu, [ag, rg, b2g, r2g]);
+    pairC.forEach((t, i) => close(`swapRowsPair ${i} ${c}`, t, pairG[i]!, 0));
+    assert.throws(() => gpu.swapRowsPair([ag, rg], [rg, r2g], idx), /swapRowsPair: bases \[3, 5, \d+\] and \[3, 3, \d+\] differ/);
   }
 
-  it('tiles: gather with affine + SiLU and halo, scatter into active positions', () => {
+  it('tiles: gather with affine + SiLU and halo, swap into active positions', () => {
     for (const c of [5, 16]) tileOps(c);
   });
 
@@ -265,11 +283,13 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
     const [bc, bg] = pair([2, 9, 10, c]), [srcC, srcG] = pair([6, 2, 2, c]);
     const corners = Int32Array.from([0, 0, 4, 4, 8, 9]);
     const active = Uint8Array.from({ length: 90 }, (_, i) => (i % 4 === 0 ? 1 : 0));
-    close(`scatterBlocks ${c}`, cpu.scatterBlocks(bc, srcC, corners, active), gpu.scatterBlocks(bg, srcG, corners, active), 0);
+    const blocks = (what: string, residual?: [Tensor, Tensor], shift?: [Tensor, Tensor], tol = 0) =>
+      swapped(`swapBlocks ${what} ${c}`, [bc, bg], [srcC, srcG], (ops, b, s) => ops.swapBlocks(b, s, corners, active, residual?.[ops === cpu ? 0 : 1], shift?.[ops === cpu ? 0 : 1]), tol);
+    blocks('plain');
     const [rc, rg] = pair([2, 9, 10, c]);
-    close(`scatterBlocks + residual ${c}`, cpu.scatterBlocks(bc, srcC, corners, active, rc), gpu.scatterBlocks(bg, srcG, corners, active, rg), 1e-6);
-    close(`scatterBlocks + shift ${c}`, cpu.scatterBlocks(bc, srcC, corners, active, undefined, sc), gpu.scatterBlocks(bg, srcG, corners, active, undefined, sg), 1e-6);
-    close(`scatterBlocks + residual + shift ${c}`, cpu.scatterBlocks(bc, srcC, corners, active, rc, sc), gpu.scatterBlocks(bg, srcG, corners, active, rg, sg), 1e-6);
+    blocks('+ residual', [rc, rg], undefined, 1e-6);
+    blocks('+ shift', undefined, [sc, sg], 1e-6);
+    blocks('+ residual + shift', [rc, rg], [sc, sg], 1e-6);
     // the tiles' convolution, gathered straight into the im2col matrix: as gather then convolve
     for (const stride of [1, 2]) {
       const wd = rnd.normal(3 * c * 9);
@@ -282,7 +302,7 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
     }
   }
 
-  it('convTilesInto: the tiles convolved straight into the base (k_tile_conv in fp16, K split where rows are few) as conv2dTiles then scatterBlocks', () => {
+  it('convTilesInto: the tiles convolved straight into the base (k_tile_conv in fp16, K split where rows are few) as conv2dTiles then swapBlocks', () => {
     // [items, h, w, c, co, side, stride, origins, affine, silu, residual + shift]
     const cases = [
       [2, 9, 10, 16, 24, 4, 1, [-1, -1, 3, 4, 7, 8], true, true, true],
@@ -302,18 +322,23 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
       const wd = rnd.normal(co * c * 9).map((v) => v / Math.sqrt(c * 9));
       const conv = (ops: Backend, s: Tensor, hh: Tensor, b: Tensor) => ({ tiles, affine: affine ? { scale: s, shift: hh } : undefined, silu, w: ops.convWeight(wd, [co, c, 3, 3]), b, stride });
       const write = (r: Tensor, t: Tensor) => ({ corners, active, residual: extras ? r : undefined, shift: extras ? t : undefined });
-      const want = cpu.convTilesInto(bc, xc, conv(cpu, sc, hc, cbc), write(rc, tc));
-      const got = gpu.convTilesInto(bg, xg, conv(gpu, sg, hg, cbg), write(rg, tg));
-      close(`convTilesInto ${what}`, want, got, 1e-4);
-      // outside the written positions: the base's bits; and the same bits from one launch to the next
-      const base = gpu.toHost(bg), out = gpu.toHost(got);
+      const base = gpu.toHost(bg).slice();
+      cpu.convTilesInto(bc, xc, conv(cpu, sc, hc, cbc), write(rc, tc));
+      const displaced = gpu.convTilesInto(bg, xg, conv(gpu, sg, hg, cbg), write(rg, tg));
+      close(`convTilesInto ${what}`, bc, bg, 1e-4);
+      // outside the written positions: the base's bits
+      const out = gpu.toHost(bg).slice();
       const written = (i: number) => {
         const p = Math.floor(i / co) % (oh * ow), y = Math.floor(p / ow), x = p % ow;
         return active[p] === 1 && Array.from({ length: o.length / 2 }, (_, t) => t).some((t) => y - corners[2 * t]! < bo && y >= corners[2 * t]! && x - corners[2 * t + 1]! < bo && x >= corners[2 * t + 1]!);
       };
       const changed = out.findIndex((v, i) => !written(i) && !Object.is(v, base[i]));
       assert.equal(changed, -1, `convTilesInto ${what}: value ${changed} outside the blocks' active positions changed`);
-      assert.deepEqual(gpu.toHost(gpu.convTilesInto(bg, xg, conv(gpu, sg, hg, cbg), write(rg, tg))), out, `convTilesInto ${what}: another launch, other bits`);
+      // what it displaced, swapped back, is the base again, bit for bit; and the same bits from one launch to the next
+      gpu.swapBlocks(bg, displaced, corners, active);
+      assert.deepEqual(gpu.toHost(bg), base, `convTilesInto ${what}: undone`);
+      gpu.convTilesInto(bg, xg, conv(gpu, sg, hg, cbg), write(rg, tg));
+      assert.deepEqual(gpu.toHost(bg), out, `convTilesInto ${what}: another launch, other bits`);
     }
   });
 
@@ -422,16 +447,20 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
       const [q, k, v] = gpu.splitChannels(gpu.linear(tokens, wl), [8, 8, 8]) as [Tensor, Tensor, Tensor];
       return gpu.add(gpu.attention(q, gpu.add(k, ctx), v, { heads: 1 }), tokens);
     };
-    // a scatter into an input (a recording writes into its own copy of it) and an input passed through
+    // a swap into an input (the caller's tensor, written in place as an eager call writes it), what it
+    // displaced, the input itself and an input passed through
     const rows = Int32Array.from([5, 0, 33]);
-    const g = (x: Tensor, ctx: Tensor) => [f(x, ctx), gpu.scatterRows(ctx, gpu.gatherRows(gpu.reshape(x, [2, 36, 8]), rows), rows), x];
+    const g = (x: Tensor, ctx: Tensor) => {
+      const src = gpu.gatherRows(gpu.reshape(x, [2, 36, 8]), rows);
+      gpu.swapRows(ctx, src, rows);
+      return [f(x, ctx), src, ctx, x];
+    };
     for (let i = 0; i < 4; i++) {
-      const x = rand([2, 6, 6, 8]), ctx = rand([2, 36, 8]);
-      const before = gpu.toHost(ctx);
-      const want = g(x, ctx).map((t) => gpu.toHost(t));
+      const x = rand([2, 6, 6, 8]), ctx = rand([2, 36, 8]), eagerCtx = copyOf(gpu, ctx);
+      const want = g(x, eagerCtx).map((t) => gpu.toHost(t));
       const got = gpu.tidy(() => gpu.replayable('test', [x, ctx], g)).map((t) => gpu.toHost(t));
       got.forEach((r, j) => assert.deepEqual(r, want[j], `${gpu.description}: call ${i}, result ${j}`));
-      assert.deepEqual(gpu.toHost(ctx), before, `${gpu.description}: call ${i} changed its input`);
+      assert.deepEqual(gpu.toHost(ctx), gpu.toHost(eagerCtx), `${gpu.description}: call ${i} wrote into its input as the eager call did`);
     }
     gpu.forget('test');
   }

@@ -98,10 +98,10 @@ export function gatherTiles(
   return out;
 }
 
-export function scatterBlocks(
+/** Backend.swapBlocks: block outputs into base in place (plus residual and shift), src getting what base held. */
+export function swapBlocks(
   base: Float32Array, [n, h, w, c]: readonly number[], src: Float32Array, b: number, corners: Int32Array, active: Uint8Array, residual?: Float32Array, shift?: Float32Array,
-): Float32Array {
-  const out = base.slice();
+): void {
   const blocks = corners.length / 2;
   for (let bi = 0; bi < n; bi++)
     for (let t = 0; t < blocks; t++) {
@@ -113,12 +113,14 @@ export function scatterBlocks(
           const xx = x0 + dx;
           if (xx >= w || !active[y * w + xx]) continue;
           const from = (((bi * blocks + t) * b + dy) * b + dx) * c, to = ((bi * h + y) * w + xx) * c;
-          if (!residual && !shift) out.set(src.subarray(from, from + c), to);
-          else for (let k = 0; k < c; k++) out[to + k] = (residual ? residual[to + k]! : 0) + src[from + k]! + (shift ? shift[bi * c + k]! : 0);
+          for (let k = 0; k < c; k++) {
+            const held = base[to + k]!;
+            base[to + k] = (residual ? residual[to + k]! : 0) + src[from + k]! + (shift ? shift[bi * c + k]! : 0);
+            src[from + k] = held;
+          }
         }
       }
     }
-  return out;
 }
 
 export function gatherRows(x: Float32Array, [n, l, c]: readonly number[], idx: Int32Array): Float32Array {
@@ -128,15 +130,17 @@ export function gatherRows(x: Float32Array, [n, l, c]: readonly number[], idx: I
   return out;
 }
 
-/** base with rows idx from src: src's row i (gathered rows) or its row idx[i] (`sameRows`: src shaped like base). */
-export function scatterRows(base: Float32Array, [n, l, c]: readonly number[], src: Float32Array, idx: Int32Array, sameRows: boolean): Float32Array {
-  const out = base.slice();
+/** Backend.swapRows: rows idx of base swapped with src's row i (gathered rows) or its row idx[i] (`sameRows`: src shaped like base). */
+export function swapRows(base: Float32Array, [n, l, c]: readonly number[], src: Float32Array, idx: Int32Array, sameRows: boolean): void {
   for (let b = 0; b < n; b++)
     idx.forEach((r, i) => {
-      const from = sameRows ? b * l + r : b * idx.length + i;
-      out.set(src.subarray(from * c, (from + 1) * c), (b * l + r) * c);
+      const from = (sameRows ? b * l + r : b * idx.length + i) * c, to = (b * l + r) * c;
+      for (let k = 0; k < c; k++) {
+        const held = base[to + k]!;
+        base[to + k] = src[from + k]!;
+        src[from + k] = held;
+      }
     });
-  return out;
 }
 
 /** Rows of one head of [batch, L, width] packed contiguously into out [L, d]. */

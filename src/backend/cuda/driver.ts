@@ -10,9 +10,6 @@ const CONFIG_STREAM = 32, CONFIG_ATTRS = 40, CONFIG_NUM_ATTRS = 48, CONFIG_BYTES
 /** CUlaunchAttribute: the id, padding to 8 bytes, a 64-byte value union. */
 const ATTRIBUTE_BYTES = 72;
 const LAUNCH_ATTRIBUTE_PROGRAMMATIC_STREAM_SERIALIZATION = 6;
-/** CUDA_MEMCPY3D: its source's memory type and device address, its destination's, then width, height, depth (a 1-D copy: width only). */
-const COPY_SRC_TYPE = 32, COPY_SRC_DEVICE = 48, COPY_DST_TYPE = 120, COPY_DST_DEVICE = 136, COPY_WIDTH = 176, COPY_HEIGHT = 184, COPY_DEPTH = 192, COPY_BYTES = 200;
-const CU_MEMORYTYPE_DEVICE = 2;
 /** CUDA_KERNEL_NODE_PARAMS (v2): the function, seven unsigned ints, then the parameter array, extra, kernel, context. */
 const NODE_PARAMS = 40, NODE_BYTES = 72;
 
@@ -63,14 +60,6 @@ export class Driver {
   /** Work that overlaps the work on `stream` (behind(); created on first use). */
   private side: unknown;
   /**
-   * While capturing: where copyAside's copies go, a branch of the graph that starts at its beginning.
-   * A stream of its own: the side stream runs timing trials mid-capture, which a stream joined to
-   * the capture would record instead of running.
-   */
-  private branchStream: unknown;
-  /** Recorded on the main stream as a capture begins (where the branch starts) and on the branch stream after each copy. */
-  private branchEvents: [start: unknown, end: unknown] | undefined;
-  /**
    * Kernels recorded into graphs are launched as programmatic dependents of the kernel before them
    * (sm_90 and later; every kernel of ours waits for the earlier ones at its start and lets the next
    * one launch: kernels/launch.cuh). Eager launches stay plain: measured on the H200, the early
@@ -87,11 +76,6 @@ export class Driver {
   captured: { launches: CapturedLaunch[]; wanted(kinds: readonly ArgKind[], args: readonly number[]): boolean } | undefined;
   /** The graph each instantiated graph came from (its nodes are what setKernelArgs names). */
   private readonly graphs = new Map<unknown, unknown>();
-  /** The primary context (what a copy node's parameters name). */
-  private readonly context: unknown;
-  /** A CUDA_MEMCPY3D, reused by every setCopy. */
-  private readonly copyParams: unknown;
-  private readonly copy3d: DataView;
   /** A CUDA_KERNEL_NODE_PARAMS, reused by every setKernelArgs. */
   private readonly nodeParams: unknown;
   private readonly node: DataView;
@@ -135,7 +119,6 @@ export class Driver {
       cuLaunchKernelEx: 'int cuLaunchKernelEx(const void *config, void *f, void *params, void *extra)',
       cuStreamGetCaptureInfo: 'int cuStreamGetCaptureInfo_v3(void *stream, _Out_ int *status, _Out_ uint64_t *id, _Out_ void **graph, _Out_ void **deps, _Out_ void **edges, _Out_ size_t *count)',
       cuGraphExecKernelNodeSetParams: 'int cuGraphExecKernelNodeSetParams_v2(void *exec, void *node, const void *params)',
-      cuGraphExecMemcpyNodeSetParams: 'int cuGraphExecMemcpyNodeSetParams(void *exec, void *node, const void *params, void *ctx)',
       cuGetErrorName: 'int cuGetErrorName(int error, _Out_ const char **name)',
       cuFuncSetAttribute: 'int cuFuncSetAttribute(void *fn, int attrib, int value)',
       cuEventCreate: 'int cuEventCreate(_Out_ void **event, unsigned int flags)',
@@ -168,7 +151,6 @@ export class Driver {
     const ctx = [null];
     this.check('cuDevicePrimaryCtxRetain', this.f.cuDevicePrimaryCtxRetain!(ctx, this.device));
     this.check('cuCtxSetCurrent', this.f.cuCtxSetCurrent!(ctx[0]));
-    this.context = ctx[0];
     const stream = [null];
     this.check('cuStreamCreate', this.f.cuStreamCreate!(stream, 0));
     this.stream = stream[0];
@@ -183,13 +165,6 @@ export class Driver {
     this.config.setUint32(CONFIG_NUM_ATTRS, 1, true);
     this.config.setUint32(CONFIG_BYTES, LAUNCH_ATTRIBUTE_PROGRAMMATIC_STREAM_SERIALIZATION, true);
     this.config.setInt32(CONFIG_BYTES + 8, 1, true); // value.programmaticStreamSerializationAllowed
-    this.copyParams = koffi.alloc('uint8_t', COPY_BYTES);
-    this.copy3d = new DataView(koffi.view(this.copyParams, COPY_BYTES));
-    for (let at = 0; at < COPY_BYTES; at += 8) this.copy3d.setBigUint64(at, 0n, true);
-    this.copy3d.setUint32(COPY_SRC_TYPE, CU_MEMORYTYPE_DEVICE, true);
-    this.copy3d.setUint32(COPY_DST_TYPE, CU_MEMORYTYPE_DEVICE, true);
-    this.copy3d.setBigUint64(COPY_HEIGHT, 1n, true);
-    this.copy3d.setBigUint64(COPY_DEPTH, 1n, true);
     this.nodeParams = koffi.alloc('uint8_t', NODE_BYTES);
     this.node = new DataView(koffi.view(this.nodeParams, NODE_BYTES));
     for (let at = 0; at < NODE_BYTES; at += 8) this.node.setBigUint64(at, 0n, true); // no extra, kernel handle or context
@@ -259,7 +234,6 @@ export class Driver {
     let recorded = false;
     this.capturing = true;
     try {
-      this.record(this.branching()[0]); // no node: it holds the capture's start, where branches begin
       f();
       recorded = true;
     } finally {
@@ -293,36 +267,6 @@ export class Driver {
     n.setUint32(28, 1, true);
     n.setUint32(32, launch.sharedBytes, true);
     this.check(`cuGraphExecKernelNodeSetParams(${launch.name})`, this.f.cuGraphExecKernelNodeSetParams!(exec, launch.node, this.nodeParams));
-  }
-
-  /**
-   * While capturing: a device copy as a copy node of the graph (a copy engine runs it, no
-   * multiprocessor) on a branch that depends on nothing before it in the capture (only on the
-   * copies before it), while what the main stream queues next waits for it: the copy runs beside
-   * the main stream's work up to that point. Returns the node, whose addresses setCopy changes in an
-   * instantiated graph.
-   */
-  copyAside(dst: number, src: number, bytes: number): unknown {
-    if (!this.capturing) throw new Error('cuda driver: a copy aside needs a capture');
-    const [start, end] = this.branching();
-    this.check('cuStreamWaitEvent', this.f.cuStreamWaitEvent!(this.branchStream, start, 0));
-    try {
-      this.check('cuMemcpyDtoDAsync', this.f.cuMemcpyDtoDAsync!(dst, src, bytes, this.branchStream));
-      return this.lastNode(this.branchStream);
-    } finally {
-      // joined even when the copy failed: a capture with a branch left open cannot end
-      this.record(end, false, this.branchStream);
-      this.check('cuStreamWaitEvent', this.f.cuStreamWaitEvent!(this.stream, end, 0));
-    }
-  }
-
-  /** Points a copy node of an instantiated graph (copyNode's) at other buffers, of the node's size. */
-  setCopy(exec: unknown, node: unknown, dst: number, src: number, bytes: number): void {
-    const c = this.copy3d;
-    c.setBigUint64(COPY_SRC_DEVICE, BigInt(src), true);
-    c.setBigUint64(COPY_DST_DEVICE, BigInt(dst), true);
-    c.setBigUint64(COPY_WIDTH, BigInt(bytes), true);
-    this.check('cuGraphExecMemcpyNodeSetParams', this.f.cuGraphExecMemcpyNodeSetParams!(exec, node, this.copyParams, this.context));
   }
 
   /** A new event: for timing work on the stream, or (timing off, cheaper) only for ordering. */
@@ -397,16 +341,6 @@ export class Driver {
       this.side = s[0];
     }
     return this.side;
-  }
-
-  private branching(): [unknown, unknown] {
-    if (!this.branchEvents) {
-      const s = [null];
-      this.check('cuStreamCreate', this.f.cuStreamCreate!(s, 1)); // CU_STREAM_NON_BLOCKING
-      this.branchStream = s[0];
-      this.branchEvents = [this.event(false), this.event(false)];
-    }
-    return this.branchEvents;
   }
 
   /** Work queued on the main stream from now on waits for the event (the host does not). The event is then released. */

@@ -8,16 +8,12 @@
 // A replay does not copy its inputs in: every kernel of ours that the recording launched with an
 // address inside an input copy has its arguments set to the caller's tensor instead
 // (cuGraphExecKernelNodeSetParams; libraries' nodes cannot be changed so, so while recording they read
-// a copy made by a kernel of ours: CudaDevice.readable). The graph may write into its input copies (a
-// scatter into a base map needs no second copy); such an input is given, at each replay, a new buffer
-// holding a copy of the caller's tensor, and that buffer is the result: one copy of a FISEdit sparse
-// step's cache instead of two (in, then out of the graph's buffers: 0.37 ms each at 768 px). The
-// graph makes that copy itself, on a branch from its start joined just before the first write
-// (Driver.copyAside), so the copy runs beside the graph's first kernels instead of before them, and as
-// a copy node (a copy engine's work, no multiprocessor slots; re-pointed at each replay like the
-// kernels), not a kernel of ours. Sparse steps took the same time either way in an A/B
-// (bench/results/2026-12-01-s19-copy-nodes-edit-*.log), though a timing-only trial without any copy
-// took 0.3-0.8 ms less (…-s19-nocopy-trial-*): what the copy costs is not its kernels' slots.
+// a copy made by a kernel of ours: CudaDevice.readable). Ops that write in place (Backend.swapRows,
+// swapBlocks, convTilesInto: a FISEdit sparse step writing its layers into the base's buffers) so
+// write into the caller's tensors, as they would run eagerly. Until session 20 such an input got,
+// at each replay, a buffer of its own holding a copy of the caller's tensor (the new version's cache
+// of the step: 644 MiB at 768 px, 0.3-0.8 ms of the step); the sparse steps now write into the
+// base and keep the rows they displace (edit/lineage.ts).
 import { Tensor } from '../../tensor/tensor.js';
 import { recordedUnder, replayId } from '../backend.js';
 import type { ArgKind, CapturedLaunch, Driver } from './driver.js';
@@ -51,32 +47,15 @@ interface InputPointer {
   arg: number;
   input: number;
   offset: number;
-  /** Into the caller's tensor even when the input is written (a launch queued before the copy that starts the written buffer). */
-  source: boolean;
-}
-
-/** The copy node that starts a written input's buffer at each replay (from the caller's tensor). */
-interface InputCopy {
-  node: unknown;
-  input: number;
-  bytes: number;
 }
 
 interface Replay {
   exec: unknown;
-  /** Bytes of each input (its copy while recording was given back after the capture: no node reads it). */
-  inputBytes: number[];
-  /** Where the exec's kernels point at each input now (set by the last replay; none before the first): the caller's tensor or the written copy. */
+  /** Where the exec's kernels point at each input now (set by the last replay; none before the first). */
   at: number[];
-  /** The caller's tensors of the last replay (what the copies starting written inputs read). */
-  from: number[];
-  /** Which inputs the graph writes into (each replay gives those a buffer of their own). */
-  written: boolean[];
   /** The captured launches that read or write inputs, and where. */
   launches: { launch: CapturedLaunch; pointers: InputPointer[] }[];
-  /** The copies that start the written inputs' buffers. */
-  copies: InputCopy[];
-  /** Each result: a buffer the graph writes, or which input it is (in the result's shape): the caller's tensor, or the input's buffer of this replay when written. */
+  /** Each result: a buffer the graph writes, or which input it is (in the result's shape: the caller's tensor). */
   outputs: (T | { input: number; shape: readonly number[] })[];
   blocks: Map<number, number>;
   /** Plan arrays the graph reads (memory of their own, freed when collected): held as long as it lives. */
@@ -110,36 +89,14 @@ export class GraphReplays {
   /** When set, replays are timed by phase (each phase synchronised). */
   phases: { copyInMs: number; graphMs: number; copyOutMs: number; calls: number } | undefined;
 
-  /** The input copies of the call being recorded, those it has written into, and the plan arrays it reads. */
-  private recording: { staged: Map<DeviceBuffer, number>; bytes: number[]; written: Set<DeviceBuffer>; held: Set<T>; copies: InputCopy[];
-    /** How many launches touching inputs were captured when each written input's copy was queued. */
-    copiedAt: Map<number, number> } | undefined;
+  /** The input copies of the call being recorded, and the plan arrays it reads. */
+  private recording: { staged: Set<DeviceBuffer>; held: Set<T> } | undefined;
 
   constructor(private readonly host: ReplayHost) {}
 
   /** Whether t is an input copy of the call being recorded. */
   isInput(t: Tensor): boolean {
     return !!this.recording?.staged.has(t.storage as DeviceBuffer);
-  }
-
-  /**
-   * Whether an op may write into t in place: t is an input copy of the call being recorded (never
-   * the caller's tensor). It is then marked written: each replay gives it a buffer of its own that
-   * starts as a copy of the caller's tensor, and returns that buffer where the call returns t.
-   */
-  overwritable(t: Tensor): boolean {
-    const r = this.recording, buf = t.storage as DeviceBuffer;
-    const input = r?.staged.get(buf);
-    if (!r || input === undefined) return false;
-    if (!r.written.has(buf)) {
-      r.written.add(buf);
-      r.copiedAt.set(input, this.host.driver.captured!.launches.length);
-      // recorded as a copy of the input copy onto itself, never run so: each replay points it at the
-      // caller's tensor and the replay's own buffer before the graph runs
-      const bytes = r.bytes[input]!;
-      if (bytes) r.copies.push({ node: this.host.driver.copyAside(buf.ptr, buf.ptr, bytes), input, bytes });
-    }
-    return true;
   }
 
   /** Keeps t (a plan array the call being recorded reads) alive with the recording. */
@@ -164,20 +121,15 @@ export class GraphReplays {
     const h = this.host, phases = this.phases;
     const mark = phases ? () => (h.driver.synchronize(), performance.now()) : () => 0;
     const t0 = mark();
-    // where each input is this time: the caller's tensor, or (written into) a buffer the graph fills with a copy of it
-    const own = replay.written.map((w, i) => (w ? h.pool.alloc(replay.inputBytes[i]!) : undefined));
-    const from = inputs.map((t) => h.ptr(t));
-    const at = from.map((a, i) => own[i]?.ptr ?? a);
-    const moved = at.map((a, i) => a !== replay.at[i] || from[i] !== replay.from[i]); // the exec keeps the arguments it was last given
+    const at = inputs.map((t) => h.ptr(t));
+    const moved = at.map((a, i) => a !== replay.at[i]); // the exec keeps the arguments it was last given
     replay.at = at;
-    replay.from = from;
     for (const { launch, pointers } of replay.launches) {
       if (!pointers.some((p) => moved[p.input])) continue;
       const args = launch.args.slice();
-      for (const p of pointers) args[p.arg] = (p.source ? from : at)[p.input]! + p.offset;
+      for (const p of pointers) args[p.arg] = at[p.input]! + p.offset;
       h.driver.setKernelArgs(replay.exec, launch, args);
     }
-    for (const c of replay.copies) if (moved[c.input]) h.driver.setCopy(replay.exec, c.node, at[c.input]!, from[c.input]!, c.bytes);
     const t1 = mark();
     h.driver.replay(replay.exec);
     h.launched();
@@ -186,7 +138,7 @@ export class GraphReplays {
     const copies = new Map<DeviceBuffer, DeviceBuffer>();
     const moves: Copy[] = [];
     const results = replay.outputs.map((o) => {
-      if (!(o instanceof Tensor)) return own[o.input] ? new Tensor(o.shape, own[o.input]!) : h.reshape(inputs[o.input]!, o.shape);
+      if (!(o instanceof Tensor)) return h.reshape(inputs[o.input]!, o.shape);
       let c = copies.get(o.storage);
       if (!c) {
         copies.set(o.storage, (c = h.pool.alloc(o.storage.bytes)));
@@ -220,9 +172,8 @@ export class GraphReplays {
     const staged = inputs.map((t) => h.stage(t.shape));
     let results: T[] = [];
     let exec: unknown;
-    const bytes = staged.map((t) => t.size * h.elementBytes);
-    const captured: CapturedLaunch[] = [], copiedAt = new Map<number, number>();
-    const recording = (this.recording = { staged: new Map(staged.map((t, i) => [t.storage, i])), bytes, written: new Set<DeviceBuffer>(), held: new Set<T>(), copies: [] as InputCopy[], copiedAt });
+    const captured: CapturedLaunch[] = [];
+    const recording = (this.recording = { staged: new Set(staged.map((t) => t.storage)), held: new Set<T>() });
     // the launches' arguments that point into input copies: set at each replay
     const pointsIn = inputPointers(staged.map((t) => t.storage));
     h.driver.captured = { launches: captured, wanted: (kinds, args) => args.some((a, arg) => pointsIn(kinds, a, arg)) };
@@ -247,25 +198,20 @@ export class GraphReplays {
       // failed capture gives them back too)
       for (const t of staged) h.pool.release(t.storage);
     }
-    // a launch queued before a written input's copy reads the caller's tensor (the same values; the copy may not be made yet)
-    const launches = captured.map((launch, at) => {
+    const launches = captured.map((launch) => {
       const pointers: InputPointer[] = [];
       launch.args.forEach((a, arg) => {
         const s = pointsIn(launch.kinds, a, arg);
-        if (!s) return;
-        const copied = copiedAt.get(s.input);
-        pointers.push({ arg, input: s.input, offset: a - s.start, source: copied !== undefined && at < copied });
+        if (s) pointers.push({ arg, input: s.input, offset: a - s.start });
       });
       return { launch, pointers };
     });
-    // a result that is an input is the caller's tensor, or the input's own buffer of the replay when written into
+    // a result that is an input is the caller's tensor
     const outputs = results.map((t) => {
       const input = staged.findIndex((s) => s.storage === t.storage);
       return input >= 0 ? { input, shape: t.shape } : t;
     });
-    const written = staged.map((t) => recording.written.has(t.storage));
-    const inputBytes = staged.map((t) => t.storage.bytes);
-    const r: Replay = { exec, inputBytes, at: [], from: [], written, launches, copies: recording.copies, outputs, blocks, held: recording.held };
+    const r: Replay = { exec, at: [], launches, outputs, blocks, held: recording.held };
     this.replays.set(id, r);
     return r;
   }

@@ -1,13 +1,14 @@
 // A FISEdit sparse step's convolution over its gathered tiles, as one implicit GEMM on tensor cores
-// (fp16 storage, fp32 accumulation), written straight into the base map: what an im2col matrix, a
-// cuBLASLt GEMM (with its split-K reduction) and k_scatter_blocks did in three or four launches.
+// (fp16 storage, fp32 accumulation), written straight into the base map in place (what the map held
+// there going to `displaced`, as k_swap_blocks does): what an im2col matrix, a cuBLASLt GEMM (with
+// its split-K reduction) and k_swap_blocks do in three or four launches.
 //   A [rows, K]: row (batch item b, tile t, oy, ox), column (ky, kx, ci), K = ks * ks * C: the tile
 //       (k_gather_tiles' [N * blocks, side, side, C], the norm's affine and SiLU applied, zero where
 //       it holds padding) at (oy, ox) * stride + (ky, kx). The affine is applied once per value
 //       there: here each value feeds ks * ks columns of A and every block of output channels;
 //   B [Cout, K]: the weight as stored ([Cout, kh, kw, Cin]);
 //   out at block corner_t + (oy, ox), where `active` marks it: residual + (A B^T + bias) + shift, the
-//       sum in float and rounded once (k_scatter_blocks' sum, without the GEMM's rounding between).
+//       sum in float and rounded once (k_swap_blocks' sum, without the GEMM's rounding between).
 // A block of 4 warps computes a 64 x 64 tile of the product, each warp 32 x 32 by mma.sync m16n8k16,
 // over k-tiles of 32 that stream through STAGES stages of shared memory by cp.async. A thread
 // loads the same column chunk of two rows at every k-tile, so its addresses step by one offset
@@ -42,7 +43,7 @@
 struct TileConvArgs {
   const st* tiles; const st* weight; const st* bias;
   const int* corners; const unsigned char* active; const st* residual; const st* shift; st* out;
-  float* partial; int* counters;
+  st* displaced; float* partial; int* counters;
   int c, blocks, side, ks, stride, bo, oh, ow, co, rows, ktilesPerSplit;
 };
 
@@ -103,15 +104,15 @@ __device__ __forceinline__ void mma_tile(const __half* As, const __half* Bs, int
   }
 }
 
-// Where output row `row` goes: its position's first element in out (channel 0) and its batch item,
-// or -1 where nothing is written (past the rows, outside the map, or not active).
-struct OutRow { long long at; int b; };
+// Where output row `row` goes: its position's first element in out (channel 0), its batch item and
+// the row itself, or at -1 where nothing is written (past the rows, outside the map, or not active).
+struct OutRow { long long at; int b; int row; };
 __device__ __forceinline__ OutRow out_row(const TileConvArgs& a, int row) {
-  if (row >= a.rows) return {-1, 0};
+  if (row >= a.rows) return {-1, 0, 0};
   int ox = row % a.bo, oy = (row / a.bo) % a.bo, bt = row / (a.bo * a.bo), t = bt % a.blocks, b = bt / a.blocks;
   int y = a.corners[2 * t] + oy, x = a.corners[2 * t + 1] + ox;
-  if (y >= a.oh || x >= a.ow || !a.active[y * a.ow + x]) return {-1, 0};
-  return {(long long)((((u64)b * a.oh + y) * a.ow + x) * a.co), b};
+  if (y >= a.oh || x >= a.ow || !a.active[y * a.ow + x]) return {-1, 0, 0};
+  return {(long long)((((u64)b * a.oh + y) * a.ow + x) * a.co), b, row};
 }
 
 // residual + value + bias + shift at channels col, col + 1 of an output row
@@ -127,6 +128,8 @@ __device__ __forceinline__ void write_out(const TileConvArgs& a, OutRow r, int c
     float2 s = __half22float2(*(const __half2*)(a.shift + (u64)r.b * a.co + col));
     v0 += s.x; v1 += s.y;
   }
+  // what out held goes to `displaced` at the row's place in the tiles' layout (Backend.convTilesInto)
+  *(u32*)(a.displaced + (u64)r.row * a.co + col) = *(const u32*)(a.out + at);
   *(u32*)(a.out + at) = pack(v0, v1);
 }
 
@@ -146,10 +149,10 @@ template <class F> __device__ __forceinline__ void each_pair(const TileConvArgs&
 }
 
 extern "C" __global__ void __launch_bounds__(THREADS) k_tile_conv(const st* tiles, const st* weight, const st* bias, const int* corners, const unsigned char* active,
-                                                                   const st* residual, const st* shift, st* out, float* partial, int* counters,
+                                                                   const st* residual, const st* shift, st* out, st* displaced, float* partial, int* counters,
                                                                    int c, int blocks, int side, int ks, int stride, int bo, int oh, int ow, int co, int rows, int ktilesPerSplit) {
   after_earlier_kernels();
-  const TileConvArgs a = {tiles, weight, bias, corners, active, residual, shift, out, partial, counters, c, blocks, side, ks, stride, bo, oh, ow, co, rows, ktilesPerSplit};
+  const TileConvArgs a = {tiles, weight, bias, corners, active, residual, shift, out, displaced, partial, counters, c, blocks, side, ks, stride, bo, oh, ow, co, rows, ktilesPerSplit};
   __shared__ __align__(16) __half As[STAGES][TM * SROW], Bs[STAGES][TN * SROW];
   __shared__ int last;
   const int tilesN = (a.co + TN - 1) / TN;
