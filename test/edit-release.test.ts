@@ -123,6 +123,8 @@ it('edits write into their bases in place: versions sharing buffers read as thei
   s.toHost([2]);
   const v6 = s.edit('a yellow sphere', { mask: left, from: 2 });
   assert.deepEqual(v6.latents, chain(['a blue cube', left], ['a blue sphere', top], ['a yellow sphere', left]));
+  assert.deepEqual(s.edit('a green cube', { mask: left, from: 1 }).latents, v5.latents, 'the versions on the backend are untouched by an edit streamed from host memory');
+  assert.deepEqual(s.edit('a blue cube', { mask: left, from: 6 }).latents, chain(['a blue cube', left], ['a blue sphere', top], ['a yellow sphere', left], ['a blue cube', left]));
   // saved and reopened: every version as it was made
   const dir = tempDir('fisedit-lineage-');
   s.save(dir);

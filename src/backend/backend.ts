@@ -334,7 +334,9 @@ export interface Backend {
    * is residual + block output + shift, rounded once. src receives, at the same places, what base
    * held there: a swap. So a FISEdit sparse step writes its layer into the base's buffer instead of
    * a copy of it (644 MiB a step at 768 px), and keeps in src the rows that undo it: the same swap
-   * without residual or shift, done again, gives base back and src the step's rows.
+   * without residual or shift, done again, gives base back and src the step's rows. The blocks must
+   * not overlap (a plan's blocks lie on a grid): a position written twice would displace the first
+   * write's value.
    */
   swapBlocks(base: Tensor, src: Tensor, corners: Int32Array, active: Uint8Array, residual?: Tensor, shift?: Tensor): void;
   /**

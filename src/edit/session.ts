@@ -549,7 +549,8 @@ export class EditSession {
       };
       this.list.push(version);
       this.currentId = version.id;
-      this.lineage.link(version.id, base.id, takeDisplaced(cache));
+      // a base streamed from host memory shares nothing with the new version (its rows were forgotten)
+      if (!hosted) this.lineage.link(version.id, base.id, takeDisplaced(cache));
       kept = true;
       return version;
     } finally {
