@@ -227,10 +227,11 @@ export class EditSession {
   }
 
   /**
-   * Gives back the backend memory of a cache no version holds any more, now rather than when it is
-   * collected (a 768 px 50-step cache is 31 GiB), except the buffers it shares with the caches of
-   * other versions (a layer an edit did not change, or wrote into in place, is the parent's buffer)
-   * and those the lineage still needs.
+   * Gives back the backend memory of a cache no version holds any more (a released version's, or a
+   * failed generation's or edit's partial one), now rather than when it is collected (a 768 px
+   * 50-step cache is 31 GiB), except the buffers it shares with the caches of other versions (a layer
+   * an edit did not change, or wrote into in place, is the parent's buffer) and those the lineage
+   * still needs.
    */
   private freeDevice(cache: GenerationCache): void {
     this.giveBack(cache.steps.flatMap((s) => s.allTensors()), cache);
@@ -401,12 +402,6 @@ export class EditSession {
     }
   }
 
-  /** Gives back the device memory of a cache that will not be kept, except the buffers the caches `keep` share. */
-  private discard(cache: GenerationCache, keep: readonly GenerationCache[] = []): void {
-    const shared = new Set(keep.flatMap((c) => c.steps.flatMap((s) => s.allTensors().map((t) => t.storage))));
-    for (const s of cache.steps) for (const t of s.allTensors()) if (!shared.has(t.storage)) this.ops.dispose(t);
-  }
-
   private *generateSteps(o: SessionGenerateOptions): Generator<void, Version> {
     const sd = this.sd;
     const steps = o.steps ?? 50;
@@ -453,7 +448,7 @@ export class EditSession {
       kept = true;
       return version;
     } finally {
-      if (!kept) this.discard(cache); // a failed generation gives the device memory of its partial cache back at once
+      if (!kept) this.freeDevice(cache); // a failed generation gives the device memory of its partial cache back at once
     }
   }
 
@@ -559,7 +554,7 @@ export class EditSession {
       if (!kept) {
         // a failed (or abandoned) edit undoes what it wrote into the base, and gives the device memory of its partial cache back at once
         for (const step of cache.steps) undoWrites(this.ops, step);
-        this.discard(cache, hosted ? [] : [baseCache]);
+        this.freeDevice(cache);
       }
     }
   }
