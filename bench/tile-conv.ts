@@ -1,6 +1,6 @@
 // A sparse step's convolution layer (Backend.convTilesInto: tiles through the norm's affine + SiLU,
-// 3x3 convolution, swap with the residual into the base map in place) for the tile shapes
-// a 5-30% mask gives, by k_tile_conv ('fused') and by gather + cuBLASLt/cuDNN + swap ('library'),
+// 3x3 convolution, written with the residual into the base map in place) for the tile shapes
+// a 5-30% mask gives, by k_tile_conv ('fused') and by gather + cuBLASLt/cuDNN + write ('library'),
 // timed inside CUDA graphs as the steps run them. GPU machine only. Writes JSON to $OUT (or bench/results/).
 import { CudaBackend } from '../src/backend/cuda/cuda.js';
 import type { Tensor } from '../src/tensor/tensor.js';
@@ -58,7 +58,7 @@ for (const [ci, co] of channels)
   }
 
 writeResult('tile-conv', {
-  what: `a sparse step's convolution layer (convTilesInto: affine + SiLU gather, 3x3, swap + residual into a ${MAP}x${MAP} base in place) by k_tile_conv and by gather + library GEMM/convolution + swap, inside CUDA graphs (${backends.fused.description}); microseconds per layer, median of ${REPLAYS} replays of ${PER_GRAPH}`,
+  what: `a sparse step's convolution layer (convTilesInto: affine + SiLU gather, 3x3, written + residual into a ${MAP}x${MAP} base in place) by k_tile_conv and by gather + library GEMM/convolution + write, inside CUDA graphs (${backends.fused.description}); microseconds per layer, median of ${REPLAYS} replays of ${PER_GRAPH}`,
   command: `${benchEnvironment()}node dist/bench/tile-conv.js`,
   date: new Date().toISOString(),
   results,

@@ -59,19 +59,18 @@ describe('sparse ops (cpu)', () => {
         const base = ops.fromHost(new Float32Array(dense.size), dense.shape);
         const fresh = ops.conv2d(tiles, w, b, { stride, padding: 0 });
         assert.deepEqual(ops.toHost(ops.conv2dTiles(x, { origins: plan.origins, side: plan.side }, { scale, shift }, true, w, b, stride)), ops.toHost(fresh));
-        // swapped in place: base gets the block outputs where active, fresh what base held there
-        const swap = (...extra: [Tensor?, Tensor?]) => {
-          const into = ops.fromHost(ops.toHost(base).slice(), base.shape), src = ops.fromHost(ops.toHost(fresh).slice(), fresh.shape);
-          ops.swapBlocks(into, src, plan.corners, active, ...extra);
-          return { into, src };
+        // written in place: base gets the block outputs where active, and what it held there is returned
+        const write = (...extra: [Tensor?, Tensor?]) => {
+          const into = ops.fromHost(ops.toHost(base).slice(), base.shape);
+          return { into, held: ops.overwriteBlocks(into, fresh, plan.corners, active, ...extra) };
         };
-        const plain = swap(), out = ops.toHost(plain.into);
+        const plain = write(), out = ops.toHost(plain.into);
         // with a residual: the residual's sum at the written positions only (the rest stays the base's)
         const residual = t(dense.shape as number[]);
-        const summed = ops.toHost(swap(residual).into);
+        const summed = ops.toHost(write(residual).into);
         // with a per-item, per-channel shift too (a resnet's time embedding)
         const perItem = t([2, 6]);
-        const shiftedSwap = swap(residual, perItem), shifted = ops.toHost(shiftedSwap.into);
+        const shiftedWrite = write(residual, perItem), shifted = ops.toHost(shiftedWrite.into);
         const ref = ops.toHost(dense), r = ops.toHost(residual), sh = ops.toHost(perItem);
         for (let n = 0; n < 2; n++)
           for (let p = 0; p < ho! * wo!; p++)
@@ -87,14 +86,12 @@ describe('sparse ops (cpu)', () => {
                 assert.equal(shifted[i], 0);
               }
             }
-        // the displaced values are the base's (zeros where written, the block outputs elsewhere), and
-        // the same swap without residual or shift undoes the write and gives the source the written sums
-        const displaced = ops.toHost(shiftedSwap.src), blockOut = ops.toHost(fresh);
-        assert.ok(displaced.some((v, i) => v === 0 && blockOut[i] !== 0) && displaced.every((v, i) => v === 0 || v === blockOut[i]), `stride ${stride} block ${block}: displaced values`);
-        ops.swapBlocks(shiftedSwap.into, shiftedSwap.src, plan.corners, active);
-        assert.deepEqual(ops.toHost(shiftedSwap.into), ops.toHost(base), 'undone');
-        ops.swapBlocks(shiftedSwap.into, shiftedSwap.src, plan.corners, active);
-        assert.deepEqual(ops.toHost(shiftedSwap.into), shifted, 'redone');
+        // what it held, written back (no residual or shift), undoes the write and returns the written
+        // sums; written back in turn, they redo it
+        const undo = ops.overwriteBlocks(shiftedWrite.into, shiftedWrite.held, plan.corners, active);
+        assert.deepEqual(ops.toHost(shiftedWrite.into), ops.toHost(base), `stride ${stride} block ${block}: undone`);
+        ops.overwriteBlocks(shiftedWrite.into, undo, plan.corners, active);
+        assert.deepEqual(ops.toHost(shiftedWrite.into), shifted, `stride ${stride} block ${block}: redone`);
       }
     }
     assert.ok(tested >= 4, `${tested} tiled plans tested`);
@@ -127,42 +124,40 @@ describe('sparse ops (cpu)', () => {
     assert.throws(() => ops.groupNormAffine(x, groups, gamma, beta, 1e-5, { base: base.sums, rows: new Uint8Array(4) }), /4 row flags for a map of 5 rows/);
   });
 
-  it('rows gather and swap; group statistics give GroupNorm', () => {
+  it('rows gather and write in place; group statistics give GroupNorm', () => {
     const x = t([2, 6, 4]);
     const idx = Int32Array.from([5, 0, 3]);
     const g = ops.gatherRows(x, idx);
     const copy = (a: Tensor) => ops.fromHost(ops.toHost(a).slice(), a.shape); // toHost may be the tensor's own array
-    /** swapRows on copies: [base after, src after]. */
-    const swapped = (base: Tensor, src: Tensor, sameRows = false): [Float32Array, Float32Array] => {
-      const b = copy(base), s = copy(src);
-      ops.swapRows(b, s, idx, sameRows);
-      return [ops.toHost(b), ops.toHost(s)];
+    /** overwriteRows into a copy of base: [the copy after, what it returned]. */
+    const written = (base: Tensor, src: Tensor, sameRows = false): [Float32Array, Float32Array] => {
+      const b = copy(base);
+      const held = ops.overwriteRows(b, src, idx, sameRows);
+      return [ops.toHost(b), ops.toHost(held)];
     };
-    const [back, held] = swapped(ops.fromHost(new Float32Array(48), [2, 6, 4]), g);
+    const [back, held] = written(ops.fromHost(new Float32Array(48), [2, 6, 4]), g);
     const xs = ops.toHost(x);
     for (const r of idx) for (let n = 0; n < 2; n++) for (let c = 0; c < 4; c++) assert.equal(back[(n * 6 + r) * 4 + c], xs[(n * 6 + r) * 4 + c]);
-    assert.deepEqual(held, new Float32Array(24), 'the source holds what the base held');
-    // from a map like base, at the same rows: the other rows stay base's (and the source's own)
+    assert.deepEqual(held, new Float32Array(24), 'what the base held at the rows');
+    // from a map like base, at the same rows: the other rows stay base's; what base held comes back gathered
     const base = t([2, 6, 4]);
-    const [same, sameHeld] = swapped(base, x, true);
-    assert.deepEqual(same, swapped(base, g)[0]);
-    const bs0 = ops.toHost(base);
-    for (let n = 0; n < 2; n++)
-      for (let r = 0; r < 6; r++)
-        for (let c = 0; c < 4; c++) {
-          const i = (n * 6 + r) * 4 + c;
-          assert.equal(sameHeld[i], idx.includes(r) ? bs0[i] : xs[i]);
-        }
-    assert.throws(() => ops.swapRows(base, g, idx, true), /swapRows: source \[2, 3, 4\] for \[2, 6, 4\] at 3 rows \(\[2, 6, 4\] expected\)/);
+    const [same, sameHeld] = written(base, x, true);
+    assert.deepEqual(same, written(base, g)[0]);
+    assert.deepEqual(sameHeld, ops.toHost(ops.gatherRows(base, idx)));
+    // written back, it undoes the write
+    const undone = ops.fromHost(same.slice(), base.shape);
+    ops.overwriteRows(undone, ops.fromHost(sameHeld, [2, 3, 4]), idx);
+    assert.deepEqual(ops.toHost(undone), ops.toHost(base));
+    assert.throws(() => ops.overwriteRows(base, g, idx, true), /overwriteRows: source \[2, 3, 4\] for \[2, 6, 4\] at 3 rows \(\[2, 6, 4\] expected\)/);
     // the fused forms are their definitions
     const affine = { scale: t([2, 4]), shift: t([2, 4]) };
     const [rows, normed] = ops.gatherRowsAffine(x, idx, affine);
     assert.deepEqual(ops.toHost(rows), ops.toHost(g));
     assert.deepEqual(ops.toHost(normed), ops.toHost(ops.channelAffine(g, affine)));
-    const a1 = copy(base), a2 = copy(g), b1 = copy(x), b2 = copy(rows);
-    ops.swapRowsPair([a1, a2], [b1, b2], idx);
-    assert.deepEqual([ops.toHost(a1), ops.toHost(a2)], swapped(base, g));
-    assert.deepEqual([ops.toHost(b1), ops.toHost(b2)], swapped(x, rows));
+    const a1 = copy(base), b1 = copy(x);
+    const [h1, h2] = ops.overwriteRowsPair([a1, g], [b1, rows], idx);
+    assert.deepEqual([ops.toHost(a1), ops.toHost(h1)], written(base, g));
+    assert.deepEqual([ops.toHost(b1), ops.toHost(h2)], written(x, rows));
     const gamma = t([4]), beta = t([4]);
     const viaStats = ops.toHost(ops.channelAffine(x, ops.groupNormAffine(x, 2, gamma, beta, 1e-5)));
     // GroupNorm written out: 2 groups of 2 channels over 6 positions per batch item

@@ -118,10 +118,9 @@ export function attentionWithProbsOf(ops: Backend, q: Tensor, k: Tensor, v: Tens
   return [ops.applyProbs(p, v), ops.sliceBatch(p, item)];
 }
 
-/** swapRowsPair as its definition: one swap, then the other. */
-export function swapRowsEach(ops: Backend, a: readonly [Tensor, Tensor], b: readonly [Tensor, Tensor], idx: Int32Array): void {
-  ops.swapRows(a[0], a[1], idx);
-  ops.swapRows(b[0], b[1], idx);
+/** overwriteRowsPair as its definition: one write, then the other. */
+export function overwriteRowsEach(ops: Backend, a: readonly [Tensor, Tensor], b: readonly [Tensor, Tensor], idx: Int32Array): [Tensor, Tensor] {
+  return [ops.overwriteRows(a[0], a[1], idx), ops.overwriteRows(b[0], b[1], idx)];
 }
 
 /** conv2dTiles as its definition: the tiles gathered, then convolved (what a backend without a fused path does). */
@@ -139,7 +138,7 @@ export interface TileConvolution {
   stride: number;
 }
 
-/** Where block outputs go, as swapBlocks takes it: block corners, the positions to write, and what is added there. */
+/** Where block outputs go, as overwriteBlocks takes it: block corners, the positions to write, and what is added there. */
 export interface BlockWrite {
   corners: Int32Array;
   active: Uint8Array;
@@ -150,22 +149,21 @@ export interface BlockWrite {
 /** Throws unless a block write's residual is shaped like base [N, H, W, C] and its shift is [N, C]. */
 export function checkBlockWrite(base: Tensor, residual: Tensor | undefined, shift: Tensor | undefined): void {
   const [n, , , c] = base.shape as [number, number, number, number];
-  if (residual && !sameShape(residual.shape, base.shape)) throw new Error(`swapBlocks: residual ${shapeString(residual.shape)} does not match ${shapeString(base.shape)}`);
-  if (shift && !sameShape(shift.shape, [n, c])) throw new Error(`swapBlocks: shift ${shapeString(shift.shape)} is not [${n}, ${c}]`);
+  if (residual && !sameShape(residual.shape, base.shape)) throw new Error(`overwriteBlocks: residual ${shapeString(residual.shape)} does not match ${shapeString(base.shape)}`);
+  if (shift && !sameShape(shift.shape, [n, c])) throw new Error(`overwriteBlocks: shift ${shapeString(shift.shape)} is not [${n}, ${c}]`);
 }
 
-/** convTilesInto as its definition: the tiles' convolution, then its swap into base (what a backend without a fused path does). */
-export function convolveThenSwap(ops: Backend, base: Tensor, x: Tensor, conv: TileConvolution, write: BlockWrite): Tensor {
+/** convTilesInto as its definition: the tiles' convolution, then its write into base (what a backend without a fused path does). */
+export function convolveThenOverwrite(ops: Backend, base: Tensor, x: Tensor, conv: TileConvolution, write: BlockWrite): Tensor {
   const fresh = ops.conv2dTiles(x, conv.tiles, conv.affine, conv.silu, conv.w, conv.b, conv.stride);
-  ops.swapBlocks(base, fresh, write.corners, write.active, write.residual, write.shift);
-  return fresh;
+  return ops.overwriteBlocks(base, fresh, write.corners, write.active, write.residual, write.shift);
 }
 
-/** Throws unless src fits swapRows(base, src, idx, sameRows): [N, idx.length, C], or base's shape. */
+/** Throws unless src fits overwriteRows(base, src, idx, sameRows): [N, idx.length, C], or base's shape. */
 export function checkRowsSource(base: Tensor, src: Tensor, idx: Int32Array, sameRows: boolean): void {
   const [n, l, c] = base.shape as [number, number, number];
   const want = [n, sameRows ? l : idx.length, c];
-  if (!sameShape(src.shape, want)) throw new Error(`swapRows: source ${shapeString(src.shape)} for ${shapeString(base.shape)} at ${idx.length} rows (${shapeString(want)} expected)`);
+  if (!sameShape(src.shape, want)) throw new Error(`overwriteRows: source ${shapeString(src.shape)} for ${shapeString(base.shape)} at ${idx.length} rows (${shapeString(want)} expected)`);
 }
 
 /**
@@ -331,33 +329,33 @@ export interface Backend {
    * into `base` [N, H, W, C] **in place**, at the positions `active` (H * W, 1 = write) marks, plus
    * `residual` ([N, H, W, C]) at those positions when given (a sum read only where it is written),
    * plus `shift` [N, C] per batch item and channel when given (a resnet's time embedding); the sum
-   * is residual + block output + shift, rounded once. src receives, at the same places, what base
-   * held there: a swap. So a FISEdit sparse step writes its layer into the base's buffer instead of
-   * a copy of it (644 MiB a step at 768 px), and keeps in src the rows that undo it: the same swap
-   * without residual or shift, done again, gives base back and src the step's rows. The blocks must
-   * not overlap (a plan's blocks lie on a grid): a position written twice would displace the first
-   * write's value.
+   * is residual + block output + shift, rounded once. Returns what base held at the written
+   * positions, in src's layout (elsewhere unspecified). So a FISEdit sparse step writes its layer
+   * into the base's buffer instead of a copy of it (644 MiB a step at 768 px), and keeps what undoes
+   * it: the same write of the returned tiles (no residual or shift) gives base back, and returns the
+   * step's values. The blocks must not overlap (a plan's blocks lie on a grid): a position written
+   * twice would return the first write's value.
    */
-  swapBlocks(base: Tensor, src: Tensor, corners: Int32Array, active: Uint8Array, residual?: Tensor, shift?: Tensor): void;
+  overwriteBlocks(base: Tensor, src: Tensor, corners: Int32Array, active: Uint8Array, residual?: Tensor, shift?: Tensor): Tensor;
   /**
-   * swapBlocks(base, conv2dTiles(x, ...conv), ...write) in one op (a sparse step's convolution
+   * overwriteBlocks(base, conv2dTiles(x, ...conv), ...write) in one op (a sparse step's convolution
    * layer), so that a backend may convolve straight from x into base (the cuda backend's k_tile_conv:
    * one implicit-GEMM kernel, the sum rounded once). Returns what base held at the written places,
-   * in the tiles' layout [N * blocks, bo, bo, Cout] (src of swapBlocks after the swap).
+   * in the tiles' layout [N * blocks, bo, bo, Cout].
    */
   convTilesInto(base: Tensor, x: Tensor, conv: TileConvolution, write: BlockWrite): Tensor;
   /** Rows idx of every batch item: [N, L, C] -> [N, idx.length, C]. */
   gatherRows(x: Tensor, idx: Int32Array): Tensor;
   /**
-   * Swaps rows idx of base [N, L, C] with src [N, idx.length, C] (row i with idx[i]), in place;
-   * with `sameRows`, src is [N, L, C] like base and its own rows idx are swapped. As swapBlocks:
-   * base gets src's rows, src what base held.
+   * Writes src's rows into rows idx of base [N, L, C] in place: src [N, idx.length, C] (row i to
+   * idx[i]), or with `sameRows` [N, L, C] like base (its own rows idx). Returns what base held
+   * there, [N, idx.length, C] (as overwriteBlocks: written back, it undoes the write).
    */
-  swapRows(base: Tensor, src: Tensor, idx: Int32Array, sameRows?: boolean): void;
+  overwriteRows(base: Tensor, src: Tensor, idx: Int32Array, sameRows?: boolean): Tensor;
   /** [gatherRows(x, idx), channelAffine(those rows, affine)] in one op (a transformer's active tokens and its input's rows for the residual). */
   gatherRowsAffine(x: Tensor, idx: Int32Array, affine: ChannelAffine): [Tensor, Tensor];
-  /** swapRows(...a, idx) and swapRows(...b, idx) in one op, the two bases shaped alike (a self-attention's keys and values). */
-  swapRowsPair(a: readonly [Tensor, Tensor], b: readonly [Tensor, Tensor], idx: Int32Array): void;
+  /** [overwriteRows(...a, idx), overwriteRows(...b, idx)] in one op, the two bases shaped alike (a self-attention's keys and values). */
+  overwriteRowsPair(a: readonly [Tensor, Tensor], b: readonly [Tensor, Tensor], idx: Int32Array): [Tensor, Tensor];
   /** One batch item, keeping the batch dimension (size 1). */
   sliceBatch(x: Tensor, index: number): Tensor;
   /**

@@ -1,7 +1,7 @@
 // A backend that computes nothing: tensors are shapes, and each op adds its multiply-accumulates
 // to the current scope. Running a model on it gives the MAC count of a dense or sparse step
 // without weights (e.g. the full-size SD 2 U-Net on a 2-core machine).
-import { attentionWithProbsOf, convolveThenSwap, gatherRowsThenAffine, gatherThenConvolve, groupNormLayout, linearEach, swapRowsEach, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type HostBytes, type Prefetched, type TileSet, type BlockWrite, type TileConvolution } from './backend.js';
+import { attentionWithProbsOf, convolveThenOverwrite, gatherRowsThenAffine, gatherThenConvolve, groupNormLayout, linearEach, overwriteRowsEach, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type HostBytes, type Prefetched, type TileSet, type BlockWrite, type TileConvolution } from './backend.js';
 import { Tensor, numel } from '../tensor/tensor.js';
 import { HostLatents } from './latents.js';
 
@@ -111,11 +111,11 @@ export class CountingBackend implements Backend {
   conv2dTiles(x: Tensor, tiles: TileSet, affine: ChannelAffine | undefined, silu: boolean, w: Tensor, b: Tensor | undefined, stride: number): Tensor {
     return gatherThenConvolve(this, x, tiles, affine, silu, w, b, stride);
   }
-  swapBlocks(): void {}
-  convTilesInto(base: Tensor, x: Tensor, conv: TileConvolution, write: BlockWrite): Tensor { return convolveThenSwap(this, base, x, conv, write); }
+  overwriteBlocks(_base: Tensor, src: Tensor): Tensor { return shapeOnly(src.shape); }
+  convTilesInto(base: Tensor, x: Tensor, conv: TileConvolution, write: BlockWrite): Tensor { return convolveThenOverwrite(this, base, x, conv, write); }
   gatherRows(x: Tensor, idx: Int32Array): Tensor { return shapeOnly([x.shape[0]!, idx.length, x.channels]); }
-  swapRows(): void {}
+  overwriteRows(base: Tensor, _src: Tensor, idx: Int32Array): Tensor { return shapeOnly([base.shape[0]!, idx.length, base.channels]); }
   gatherRowsAffine(x: Tensor, idx: Int32Array, affine: ChannelAffine): [Tensor, Tensor] { return gatherRowsThenAffine(this, x, idx, affine); }
-  swapRowsPair(a: readonly [Tensor, Tensor], b: readonly [Tensor, Tensor], idx: Int32Array): void { swapRowsEach(this, a, b, idx); }
+  overwriteRowsPair(a: readonly [Tensor, Tensor], b: readonly [Tensor, Tensor], idx: Int32Array): [Tensor, Tensor] { return overwriteRowsEach(this, a, b, idx); }
   sliceBatch(x: Tensor): Tensor { return shapeOnly([1, ...x.shape.slice(1)]); }
 }

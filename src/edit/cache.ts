@@ -1,15 +1,15 @@
 // The FISEdit cache of one generation: for every denoising step, what sparse steps of a later edit
 // read outside the edited region. Tensors are not changed in place except by a sparse step, which
-// writes its layers into the base's buffers (Backend.swapRows / swapBlocks) and keeps what it
-// displaced there: a version built by an edit shares its sparse steps' buffers with its parent, and
-// which of the two the buffers hold is edit/lineage.ts's business.
+// writes its layers into the base's buffers (Backend.overwriteRows / overwriteBlocks) and keeps what
+// it displaced there: a version built by an edit shares its sparse steps' buffers with its parent,
+// and which of the two the buffers hold is edit/lineage.ts's business.
 import type { Backend, ChannelAffine, HostBytes, Prefetched } from '../backend/backend.js';
 import type { Latent } from '../backend/latents.js';
 import { toFloat32 } from '../tensor/dtype.js';
 import { Tensor, sameShape } from '../tensor/tensor.js';
 
-/** Where a sparse step wrote into a layer: rows (of [N, L, C], `sameRows` as Backend.swapRows has it) or blocks (as swapBlocks). */
-export type Write = { rows: Int32Array; sameRows: boolean } | { corners: Int32Array; active: Uint8Array };
+/** Where a sparse step wrote into a layer: rows (of [N, L, C], as Backend.overwriteRows) or blocks (as overwriteBlocks). */
+export type Write = { rows: Int32Array } | { corners: Int32Array; active: Uint8Array };
 
 /** A layer a sparse step wrote into in place: the layer (in the shape the write took), what it held at the written places before, and where. */
 export interface Displaced {
@@ -19,20 +19,18 @@ export interface Displaced {
 }
 
 /**
- * Swaps displaced rows back into their layer, which gives the displaced tensor the layer's rows:
- * undoes a sparse step's write, and done again, redoes it (the swap is its own inverse).
+ * Writes displaced rows back into their layer and gives their tensor back: undoes a sparse step's
+ * write, or redoes it. Returns the rows the layer held there (what writing back again restores).
  */
-export function swapBack(ops: Backend, d: Displaced): void {
-  if ('rows' in d.write) ops.swapRows(d.layer, d.rows, d.write.rows, d.write.sameRows);
-  else ops.swapBlocks(d.layer, d.rows, d.write.corners, d.write.active);
+export function writeBack(ops: Backend, d: Displaced): Displaced {
+  const rows = 'rows' in d.write ? ops.overwriteRows(d.layer, d.rows, d.write.rows) : ops.overwriteBlocks(d.layer, d.rows, d.write.corners, d.write.active);
+  ops.dispose(d.rows);
+  return { ...d, rows: ops.keep(rows) };
 }
 
-/** Undoes what a step wrote into its base in place, and gives back the displaced rows (a step of an edit that failed, or of a rehearsal). */
+/** Undoes what a step wrote into its base in place, giving back the rows (a step of an edit that failed, or of a rehearsal). */
 export function undoWrites(ops: Backend, step: StepCache): void {
-  for (const d of step.displaced.values()) {
-    swapBack(ops, d);
-    ops.dispose(d.rows);
-  }
+  for (const d of step.displaced.values()) ops.dispose(writeBack(ops, d).rows);
   step.displaced.clear();
 }
 

@@ -70,7 +70,7 @@ export class RecordingContext implements StepContext {
 
   untokens(projOut: Linear, t: Tensor, x: Tensor): Tensor {
     const y = this.dense.untokens(projOut, t, x);
-    // recorded as tokens [N, L, C], as the sparse step swaps rows into it
+    // recorded as tokens [N, L, C], as the sparse step writes rows into it
     this.rec.tensors.set(projOut.name, this.ops.keep(this.ops.reshape(y, t.shape)));
     return y;
   }
@@ -135,7 +135,7 @@ export class SparseContext implements StepContext {
     return keptNorm(this.ops, this.rec, norm, norm.affine(x, base?.sums && { base: base.sums, rows: this.plan.rows(h, w) }));
   }
 
-  /** Keeps what a write into the base's layer displaced (`rows`, the fresh values before the swap; none when no rows were written). */
+  /** Keeps what a write into the base's layer displaced (none when no rows were written). */
   private displaced(key: string, layer: Tensor, rows: Tensor, write: Write): void {
     if (rows.size) this.rec.displaced.set(key, { layer, rows: this.ops.keep(rows), write });
   }
@@ -153,8 +153,7 @@ export class SparseContext implements StepContext {
         const rows = [n, p.outH * p.outW, conv.outChannels];
         const idx = this.plan.tokens(p.outH, p.outW), layer = ops.reshape(y, rows);
         const fresh = ops.reshape(conv.forward(convInput(ops, x, affine, silu), residual, shift), rows);
-        ops.swapRows(layer, fresh, idx, true);
-        this.displaced(conv.name, layer, fresh, { rows: idx, sameRows: true });
+        this.displaced(conv.name, layer, ops.overwriteRows(layer, fresh, idx, true), { rows: idx });
       } else {
         const write = { corners: p.corners, active: p.active };
         this.displaced(conv.name, y, conv.forwardTilesInto(y, x, { origins: p.origins, side: p.side }, affine, silu, { ...write, residual, shift }), write);
@@ -175,26 +174,22 @@ export class SparseContext implements StepContext {
   untokens(projOut: Linear, t: Tensor, x: Tensor): Tensor {
     const y = this.base.get(projOut.name);
     if (this.rows.length) {
-      const fresh = projOut.forward(t, this.rowsInput);
-      this.ops.swapRows(y, fresh, this.rows);
-      this.displaced(projOut.name, y, fresh, { rows: this.rows, sameRows: false });
+      this.displaced(projOut.name, y, this.ops.overwriteRows(y, projOut.forward(t, this.rowsInput), this.rows), { rows: this.rows });
     }
     this.rec.tensors.set(projOut.name, y);
     return this.ops.reshape(y, x.shape);
   }
 
   selfAttention(name: string, q: Tensor, k: Tensor, v: Tensor, heads: number): Tensor {
-    const kAll = this.base.get(`${name}.k`), vAll = this.base.get(`${name}.v`);
-    // active-token K/V (fast) are read before the swap makes them the displaced rows
-    const fast = this.o.attention === 'fast' ? this.ops.attention(q, k, v, { heads }) : undefined;
     // all-token K/V: the base's for unchanged tokens, fresh ones for the active tokens
-    this.ops.swapRowsPair([kAll, k], [vAll, v], this.rows);
-    const write = { rows: this.rows, sameRows: false };
-    this.displaced(`${name}.k`, kAll, k, write);
-    this.displaced(`${name}.v`, vAll, v, write);
+    const kAll = this.base.get(`${name}.k`), vAll = this.base.get(`${name}.v`);
+    const [heldK, heldV] = this.ops.overwriteRowsPair([kAll, k], [vAll, v], this.rows);
+    const write = { rows: this.rows };
+    this.displaced(`${name}.k`, kAll, heldK, write);
+    this.displaced(`${name}.v`, vAll, heldV, write);
     this.rec.tensors.set(`${name}.k`, kAll);
     this.rec.tensors.set(`${name}.v`, vAll);
-    return fast ?? this.ops.attention(q, kAll, vAll, { heads });
+    return this.o.attention === 'accurate' ? this.ops.attention(q, kAll, vAll, { heads }) : this.ops.attention(q, k, v, { heads });
   }
 
   crossAttention(name: string, q: Tensor, k: Tensor, v: Tensor, heads: number): Tensor {
@@ -204,9 +199,8 @@ export class SparseContext implements StepContext {
     if (baseProbs) {
       // the new version's probabilities: the base's rows with the active queries replaced
       const [, hh, l, lk] = baseProbs.shape as [number, number, number, number];
-      const layer = this.ops.reshape(baseProbs, [hh, l, lk]), fresh = this.ops.reshape(p, [hh, this.rows.length, lk]);
-      this.ops.swapRows(layer, fresh, this.rows);
-      this.displaced(`${name}.probs`, layer, fresh, { rows: this.rows, sameRows: false });
+      const layer = this.ops.reshape(baseProbs, [hh, l, lk]);
+      this.displaced(`${name}.probs`, layer, this.ops.overwriteRows(layer, this.ops.reshape(p, [hh, this.rows.length, lk]), this.rows), { rows: this.rows });
       this.rec.probs.set(name, baseProbs);
     }
     return out;

@@ -1,13 +1,13 @@
 // Versions whose caches share buffers. An edit of a version whose cache is on the backend writes its
-// sparse steps into the base's buffers in place (Backend.swapRows / swapBlocks), not into a copy of
-// each (644 MiB a step at 768 px: 0.3-0.8 ms of a sparse step on the H200, and 25 GiB an edit), and
-// keeps the rows it displaced. The buffers then hold the new version; swapping the displaced rows
-// back gives the base again, and gives the displaced tensors the new version's rows (the swap is its
-// own inverse). So the versions joined by such edits form a tree whose buffers hold one version at a
-// time, and `materialize` walks the edits between the one they hold and the one wanted.
+// sparse steps into the base's buffers in place (Backend.overwriteRows / overwriteBlocks), not into
+// a copy of each (644 MiB a step at 768 px: 0.3-0.8 ms of a sparse step on the H200, and 25 GiB an
+// edit), and keeps the rows it displaced. The buffers then hold the new version; writing the
+// displaced rows back gives the base again, and returns the new version's rows, which written back
+// in turn redo the edit. So the versions joined by such edits form a tree whose buffers hold one
+// version at a time, and `materialize` walks the edits between the one they hold and the one wanted.
 import type { Backend } from '../backend/backend.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { swapBack, type Displaced } from './cache.js';
+import { writeBack, type Displaced } from './cache.js';
 
 /** An edit that wrote into its parent's buffers: the parent, and what the edit displaced. */
 interface Edge {
@@ -42,8 +42,8 @@ export class Lineage {
     const up = this.ancestry(at), down = this.ancestry(v);
     const common = up.find((x) => down.includes(x))!;
     // up from the version held to the common ancestor, undoing each edit; then down to v, redoing each
-    for (const x of up.slice(0, up.indexOf(common))) this.swap(x);
-    for (const x of down.slice(0, down.indexOf(common)).reverse()) this.swap(x);
+    for (const x of up.slice(0, up.indexOf(common))) this.across(x);
+    for (const x of down.slice(0, down.indexOf(common)).reverse()) this.across(x);
     this.holding.set(this.root(v), v);
   }
 
@@ -117,8 +117,9 @@ export class Lineage {
     return [...this.edges].filter(([, e]) => e.parent === v).map(([x]) => x);
   }
 
-  /** Swaps the rows edge x displaced with its layers: across the edit, whichever way the buffers stand. */
-  private swap(x: number): void {
-    for (const d of this.edges.get(x)!.displaced) swapBack(this.ops, d);
+  /** Writes the rows edge x keeps into its layers, keeping those they displace: across the edit, whichever way the buffers stand. */
+  private across(x: number): void {
+    const e = this.edges.get(x)!;
+    e.displaced = e.displaced.map((d) => writeBack(this.ops, d));
   }
 }

@@ -42,13 +42,18 @@ function copyOf(ops: Backend, t: Tensor): Tensor {
   return ops.fromHost(Float32Array.from(ops.toHost(t)), t.shape);
 }
 
-/** A swap on copies of a (base, src) pair of each backend: base and src compared after it. */
-function swapped(what: string, base: [Tensor, Tensor], src: [Tensor, Tensor], swap: (ops: Backend, b: Tensor, s: Tensor) => void, tol = 0): void {
-  const bc = copyOf(cpu, base[0]), sc = copyOf(cpu, src[0]), bg = copyOf(gpu, base[1]), sg = copyOf(gpu, src[1]);
-  swap(cpu, bc, sc);
-  swap(gpu, bg, sg);
+/**
+ * An in-place write into a copy of each backend's base: the bases compared after it, and what each
+ * returned; or, where that is defined only at the written places (`undo`: its write back), the
+ * base after writing it back: the original, bit for bit.
+ */
+function written(what: string, base: [Tensor, Tensor], write: (ops: Backend, b: Tensor) => Tensor, tol = 0, undo?: (ops: Backend, b: Tensor, held: Tensor) => void): void {
+  const bc = copyOf(cpu, base[0]), bg = copyOf(gpu, base[1]);
+  const hc = write(cpu, bc), hg = write(gpu, bg);
   close(`${what}: base`, bc, bg, tol);
-  close(`${what}: displaced`, sc, sg, tol);
+  if (!undo) return close(`${what}: what it held`, hc, hg, tol);
+  undo(gpu, bg, hg);
+  assert.deepEqual(gpu.toHost(bg), gpu.toHost(base[1]), `${what}: written back`);
 }
 
 describe(`cuda ops vs cpu (${gpu.description})`, () => {
@@ -249,9 +254,9 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
     const idx = Int32Array.from([4, 0, 2]);
     close(`gatherRows ${c}`, cpu.gatherRows(ac, idx), gpu.gatherRows(ag, idx), 0);
     const [rc, rg] = pair([3, 3, c]);
-    swapped(`swapRows ${c}`, [ac, ag], [rc, rg], (ops, b, s) => ops.swapRows(b, s, idx));
+    written(`overwriteRows ${c}`, [ac, ag], (ops, b) => ops.overwriteRows(b, ops === cpu ? rc : rg, idx));
     const [fc, fg] = pair(ac.shape as number[]);
-    swapped(`swapRows from the same rows ${c}`, [ac, ag], [fc, fg], (ops, b, s) => ops.swapRows(b, s, idx, true));
+    written(`overwriteRows from the same rows ${c}`, [ac, ag], (ops, b) => ops.overwriteRows(b, ops === cpu ? fc : fg, idx, true));
     // the fused forms: the same values as their definitions (one launch each on cuda)
     const [scC, scG] = pair([3, c]), [shC, shG] = pair([3, c]);
     const [rowsC, normedC] = cpu.gatherRowsAffine(ac, idx, { scale: scC, shift: shC });
@@ -260,17 +265,16 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
     close(`gatherRowsAffine affine ${c}`, normedC, normedG);
     assert.deepEqual(gpu.toHost(normedG), gpu.toHost(gpu.channelAffine(rowsG, { scale: scG, shift: shG })), `gatherRowsAffine: channelAffine's bits ${c}`);
     const [r2c, r2g] = pair([3, 3, c]), [b2c, b2g] = pair(ac.shape as number[]);
-    const both = (ops: Backend, t: readonly Tensor[]) => {
-      const [a, b, x, y] = t.map((u) => copyOf(ops, u)) as [Tensor, Tensor, Tensor, Tensor];
-      ops.swapRowsPair([a, b], [x, y], idx);
-      return [a, b, x, y];
+    const both = (ops: Backend, [a, b, x, y]: readonly Tensor[]) => {
+      const [ac2, xc2] = [copyOf(ops, a!), copyOf(ops, x!)];
+      return [ac2, xc2, ...ops.overwriteRowsPair([ac2, b!], [xc2, y!], idx)];
     };
     const pairC = both(cpu, [ac, rc, b2c, r2c]), pairG = both(gpu, [ag, rg, b2g, r2g]);
-    pairC.forEach((t, i) => close(`swapRowsPair ${i} ${c}`, t, pairG[i]!, 0));
-    assert.throws(() => gpu.swapRowsPair([ag, rg], [rg, r2g], idx), /swapRowsPair: bases \[3, 5, \d+\] and \[3, 3, \d+\] differ/);
+    pairC.forEach((t, i) => close(`overwriteRowsPair ${i} ${c}`, t, pairG[i]!, 0));
+    assert.throws(() => gpu.overwriteRowsPair([ag, rg], [rg, r2g], idx), /overwriteRowsPair: bases \[3, 5, \d+\] and \[3, 3, \d+\] differ/);
   }
 
-  it('tiles: gather with affine + SiLU and halo, swap into active positions', () => {
+  it('tiles: gather with affine + SiLU and halo, written into active positions', () => {
     for (const c of [5, 16]) tileOps(c);
   });
 
@@ -283,8 +287,10 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
     const [bc, bg] = pair([2, 9, 10, c]), [srcC, srcG] = pair([6, 2, 2, c]);
     const corners = Int32Array.from([0, 0, 4, 4, 8, 9]);
     const active = Uint8Array.from({ length: 90 }, (_, i) => (i % 4 === 0 ? 1 : 0));
+    const side = (ops: Backend) => (ops === cpu ? 0 : 1);
     const blocks = (what: string, residual?: [Tensor, Tensor], shift?: [Tensor, Tensor], tol = 0) =>
-      swapped(`swapBlocks ${what} ${c}`, [bc, bg], [srcC, srcG], (ops, b, s) => ops.swapBlocks(b, s, corners, active, residual?.[ops === cpu ? 0 : 1], shift?.[ops === cpu ? 0 : 1]), tol);
+      written(`overwriteBlocks ${what} ${c}`, [bc, bg], (ops, b) => ops.overwriteBlocks(b, [srcC, srcG][side(ops)]!, corners, active, residual?.[side(ops)], shift?.[side(ops)]), tol,
+        (ops, b, held) => void ops.overwriteBlocks(b, held, corners, active));
     blocks('plain');
     const [rc, rg] = pair([2, 9, 10, c]);
     blocks('+ residual', [rc, rg], undefined, 1e-6);
@@ -302,7 +308,7 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
     }
   }
 
-  it('convTilesInto: the tiles convolved straight into the base (k_tile_conv in fp16, K split where rows are few) as conv2dTiles then swapBlocks', () => {
+  it('convTilesInto: the tiles convolved straight into the base (k_tile_conv in fp16, K split where rows are few) as conv2dTiles then overwriteBlocks', () => {
     // [items, h, w, c, co, side, stride, origins, affine, silu, residual + shift]
     const cases = [
       [2, 9, 10, 16, 24, 4, 1, [-1, -1, 3, 4, 7, 8], true, true, true],
@@ -334,8 +340,8 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
       };
       const changed = out.findIndex((v, i) => !written(i) && !Object.is(v, base[i]));
       assert.equal(changed, -1, `convTilesInto ${what}: value ${changed} outside the blocks' active positions changed`);
-      // what it displaced, swapped back, is the base again, bit for bit; and the same bits from one launch to the next
-      gpu.swapBlocks(bg, displaced, corners, active);
+      // what it displaced, written back, is the base again, bit for bit; and the same bits from one launch to the next
+      gpu.overwriteBlocks(bg, displaced, corners, active);
       assert.deepEqual(gpu.toHost(bg), base, `convTilesInto ${what}: undone`);
       gpu.convTilesInto(bg, xg, conv(gpu, sg, hg, cbg), write(rg, tg));
       assert.deepEqual(gpu.toHost(bg), out, `convTilesInto ${what}: another launch, other bits`);
@@ -447,21 +453,26 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
       const [q, k, v] = gpu.splitChannels(gpu.linear(tokens, wl), [8, 8, 8]) as [Tensor, Tensor, Tensor];
       return gpu.add(gpu.attention(q, gpu.add(k, ctx), v, { heads: 1 }), tokens);
     };
-    // a swap into an input (the caller's tensor, written in place as an eager call writes it), what it
-    // displaced, the input itself and an input passed through
+    // a write into an input (the caller's tensor, written in place as an eager call writes it), what it
+    // displaced (a buffer of its own at each replay), the input itself and an input passed through
     const rows = Int32Array.from([5, 0, 33]);
     const g = (x: Tensor, ctx: Tensor) => {
-      const src = gpu.gatherRows(gpu.reshape(x, [2, 36, 8]), rows);
-      gpu.swapRows(ctx, src, rows);
-      return [f(x, ctx), src, ctx, x];
+      const held = gpu.overwriteRows(ctx, gpu.gatherRows(gpu.reshape(x, [2, 36, 8]), rows), rows);
+      return [f(x, ctx), held, ctx, x];
     };
+    const helds: [Tensor, Float32Array][] = [];
     for (let i = 0; i < 4; i++) {
       const x = rand([2, 6, 6, 8]), ctx = rand([2, 36, 8]), eagerCtx = copyOf(gpu, ctx);
       const want = g(x, eagerCtx).map((t) => gpu.toHost(t));
-      const got = gpu.tidy(() => gpu.replayable('test', [x, ctx], g)).map((t) => gpu.toHost(t));
+      const results = gpu.tidy(() => gpu.replayable('test', [x, ctx], g));
+      const got = results.map((t) => gpu.toHost(t));
       got.forEach((r, j) => assert.deepEqual(r, want[j], `${gpu.description}: call ${i}, result ${j}`));
       assert.deepEqual(gpu.toHost(ctx), gpu.toHost(eagerCtx), `${gpu.description}: call ${i} wrote into its input as the eager call did`);
+      helds.push([results[1]!, got[1]!]);
     }
+    // each replay's displaced rows are its own (not the buffer the next replay writes)
+    helds.forEach(([t, values], i) => assert.deepEqual(gpu.toHost(t), values, `${gpu.description}: call ${i}'s displaced rows kept`));
+    assert.equal(new Set(helds.map(([t]) => t.storage)).size, helds.length);
     gpu.forget('test');
   }
 });

@@ -1,7 +1,7 @@
 // The reference backend: float32 storage, float64 accumulation, plain loops over typed arrays.
 // It is what CI runs and what every other backend is checked against, so it favours obviously
 // right over fast; the only liberty taken is contiguous inner loops (channels-last).
-import { attentionWithProbsOf, checkBlockWrite, checkProbsItem, checkBytes, checkRemapMap, convolveThenSwap, checkRowsSource, gatherRowsThenAffine, gatherThenConvolve, groupNormLayout, linearEach, recordedUnder, replayId, swapRowsEach, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type GroupSumsUpdate, type HostBytes, type Prefetched, type ProbsControl, type TileSet, type BlockWrite, type TileConvolution } from '../backend.js';
+import { attentionWithProbsOf, checkBlockWrite, checkProbsItem, checkBytes, checkRemapMap, convolveThenOverwrite, checkRowsSource, gatherRowsThenAffine, gatherThenConvolve, groupNormLayout, linearEach, recordedUnder, replayId, overwriteRowsEach, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type GroupSumsUpdate, type HostBytes, type Prefetched, type ProbsControl, type TileSet, type BlockWrite, type TileConvolution } from '../backend.js';
 import { Tensor, numel, oihwToOhwi, sameShape, shapeString } from '../../tensor/tensor.js';
 import { FiseditError } from '../../io/errors.js';
 import { conv2d } from './conv.js';
@@ -308,30 +308,30 @@ export class CpuBackend implements Backend {
     return gatherThenConvolve(this, x, tiles, affine, silu, w, b, stride);
   }
 
-  swapBlocks(base: Tensor, src: Tensor, corners: Int32Array, active: Uint8Array, residual?: Tensor, shift?: Tensor): void {
+  overwriteBlocks(base: Tensor, src: Tensor, corners: Int32Array, active: Uint8Array, residual?: Tensor, shift?: Tensor): Tensor {
     checkBlockWrite(base, residual, shift);
-    sparse.swapBlocks(data(base), base.shape, data(src), src.shape[1]!, corners, active, residual && data(residual), shift && data(shift));
+    return make(src.shape, sparse.overwriteBlocks(data(base), base.shape, data(src), src.shape[1]!, corners, active, residual && data(residual), shift && data(shift)));
   }
 
   convTilesInto(base: Tensor, x: Tensor, conv: TileConvolution, write: BlockWrite): Tensor {
-    return convolveThenSwap(this, base, x, conv, write);
+    return convolveThenOverwrite(this, base, x, conv, write);
   }
 
   gatherRows(x: Tensor, idx: Int32Array): Tensor {
     return make([x.shape[0]!, idx.length, x.channels], sparse.gatherRows(data(x), x.shape, idx));
   }
 
-  swapRows(base: Tensor, src: Tensor, idx: Int32Array, sameRows = false): void {
+  overwriteRows(base: Tensor, src: Tensor, idx: Int32Array, sameRows = false): Tensor {
     checkRowsSource(base, src, idx, sameRows);
-    sparse.swapRows(data(base), base.shape, data(src), idx, sameRows);
+    return make([base.shape[0]!, idx.length, base.channels], sparse.overwriteRows(data(base), base.shape, data(src), idx, sameRows));
   }
 
   gatherRowsAffine(x: Tensor, idx: Int32Array, affine: ChannelAffine): [Tensor, Tensor] {
     return gatherRowsThenAffine(this, x, idx, affine);
   }
 
-  swapRowsPair(a: readonly [Tensor, Tensor], b: readonly [Tensor, Tensor], idx: Int32Array): void {
-    swapRowsEach(this, a, b, idx);
+  overwriteRowsPair(a: readonly [Tensor, Tensor], b: readonly [Tensor, Tensor], idx: Int32Array): [Tensor, Tensor] {
+    return overwriteRowsEach(this, a, b, idx);
   }
 
   sliceBatch(x: Tensor, index: number): Tensor {

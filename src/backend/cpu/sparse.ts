@@ -98,10 +98,11 @@ export function gatherTiles(
   return out;
 }
 
-/** Backend.swapBlocks: block outputs into base in place (plus residual and shift), src getting what base held. */
-export function swapBlocks(
+/** Backend.overwriteBlocks: block outputs into base in place (plus residual and shift); returns what base held there, in src's layout. */
+export function overwriteBlocks(
   base: Float32Array, [n, h, w, c]: readonly number[], src: Float32Array, b: number, corners: Int32Array, active: Uint8Array, residual?: Float32Array, shift?: Float32Array,
-): void {
+): Float32Array {
+  const held = new Float32Array(src.length);
   const blocks = corners.length / 2;
   for (let bi = 0; bi < n; bi++)
     for (let t = 0; t < blocks; t++) {
@@ -113,14 +114,13 @@ export function swapBlocks(
           const xx = x0 + dx;
           if (xx >= w || !active[y * w + xx]) continue;
           const from = (((bi * blocks + t) * b + dy) * b + dx) * c, to = ((bi * h + y) * w + xx) * c;
-          for (let k = 0; k < c; k++) {
-            const held = base[to + k]!;
-            base[to + k] = (residual ? residual[to + k]! : 0) + src[from + k]! + (shift ? shift[bi * c + k]! : 0);
-            src[from + k] = held;
-          }
+          held.set(base.subarray(to, to + c), from);
+          if (!residual && !shift) base.set(src.subarray(from, from + c), to);
+          else for (let k = 0; k < c; k++) base[to + k] = (residual ? residual[to + k]! : 0) + src[from + k]! + (shift ? shift[bi * c + k]! : 0);
         }
       }
     }
+  return held;
 }
 
 export function gatherRows(x: Float32Array, [n, l, c]: readonly number[], idx: Int32Array): Float32Array {
@@ -130,17 +130,16 @@ export function gatherRows(x: Float32Array, [n, l, c]: readonly number[], idx: I
   return out;
 }
 
-/** Backend.swapRows: rows idx of base swapped with src's row i (gathered rows) or its row idx[i] (`sameRows`: src shaped like base). */
-export function swapRows(base: Float32Array, [n, l, c]: readonly number[], src: Float32Array, idx: Int32Array, sameRows: boolean): void {
+/** Backend.overwriteRows: src's row i (gathered rows) or its row idx[i] (`sameRows`: src shaped like base) into rows idx of base in place; returns what base held there. */
+export function overwriteRows(base: Float32Array, [n, l, c]: readonly number[], src: Float32Array, idx: Int32Array, sameRows: boolean): Float32Array {
+  const held = new Float32Array(n * idx.length * c);
   for (let b = 0; b < n; b++)
     idx.forEach((r, i) => {
       const from = (sameRows ? b * l + r : b * idx.length + i) * c, to = (b * l + r) * c;
-      for (let k = 0; k < c; k++) {
-        const held = base[to + k]!;
-        base[to + k] = src[from + k]!;
-        src[from + k] = held;
-      }
+      held.set(base.subarray(to, to + c), (b * idx.length + i) * c);
+      base.set(src.subarray(from, from + c), to);
     });
+  return held;
 }
 
 /** Rows of one head of [batch, L, width] packed contiguously into out [L, d]. */

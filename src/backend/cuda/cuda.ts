@@ -3,7 +3,7 @@
 // is float32 (fp32 and tf32 precisions) or half (fp16, see precision.ts). Convolutions go to cuDNN
 // (NHWC) or im2col + GEMM, 1x1 ones to cuBLASLt; attention is flash attention in fp16 and GEMM +
 // softmax + GEMM otherwise (and always for the probabilities the sparse engine records).
-import { checkBlockWrite, checkProbsItem, checkRemapMap, checkRowsSource, convolveThenSwap, gatherThenConvolve, groupNormLayout, linearEach, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type GroupSumsUpdate, type ProbsControl, type TileSet, type BlockWrite, type TileConvolution } from '../backend.js';
+import { checkBlockWrite, checkProbsItem, checkRemapMap, checkRowsSource, convolveThenOverwrite, gatherThenConvolve, groupNormLayout, linearEach, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type GroupSumsUpdate, type ProbsControl, type TileSet, type BlockWrite, type TileConvolution } from '../backend.js';
 import { Tensor, sameShape, shapeString } from '../../tensor/tensor.js';
 import { FiseditError } from '../../io/errors.js';
 import { Cublas, OP_N, OP_T } from './cublas.js';
@@ -472,21 +472,23 @@ export class CudaBackend extends CudaDevice implements Backend {
     return out;
   }
 
-  swapBlocks(base: Tensor, src: Tensor, corners: Int32Array, active: Uint8Array, residual?: Tensor, shift?: Tensor): void {
+  overwriteBlocks(base: Tensor, src: Tensor, corners: Int32Array, active: Uint8Array, residual?: Tensor, shift?: Tensor): Tensor {
     const [, h, w, c] = base.shape as [number, number, number, number];
     checkBlockWrite(base, residual, shift);
-    this.runVector('k_swap_blocks', src.size, [this.p(src), this.p(this.indices(corners)), this.p(this.indices(active)), residual ? this.p(residual) : 0, shift ? this.p(shift) : 0, this.p(base), h, w, c, corners.length / 2, src.shape[1]!, src.size], [c]);
+    const held = this.result(src.shape);
+    this.runVector('k_overwrite_blocks', src.size, [this.p(src), this.p(this.indices(corners)), this.p(this.indices(active)), residual ? this.p(residual) : 0, shift ? this.p(shift) : 0, this.p(base), this.p(held), h, w, c, corners.length / 2, src.shape[1]!, src.size], [c]);
+    return held;
   }
 
   convTilesInto(base: Tensor, x: Tensor, conv: TileConvolution, write: BlockWrite): Tensor {
-    if (this.tileConvolution !== 'fused') return convolveThenSwap(this, base, x, conv, write);
+    if (this.tileConvolution !== 'fused') return convolveThenOverwrite(this, base, x, conv, write);
     const { n, c, co, k, blocks, bo, rows, kdim } = this.tileConvShape(x, conv.tiles, conv.w, conv.stride);
     const aligned = [conv.w, base, write.residual].every((t) => !t || this.p(t) % 16 === 0);
-    if (c % 8 || co % 8 || !aligned) return convolveThenSwap(this, base, x, conv, write); // k_tile_conv's 16-byte loads
+    if (c % 8 || co % 8 || !aligned) return convolveThenOverwrite(this, base, x, conv, write); // k_tile_conv's 16-byte loads
     const [, oh, ow, bc] = base.shape as [number, number, number, number];
     if (bc !== co || base.shape[0] !== n) throw new Error(`convTilesInto: base ${shapeString(base.shape)} for ${n} items of ${co} channels`);
     checkBlockWrite(base, write.residual, write.shift);
-    const displaced = this.empty([n * blocks, bo, bo, co]);
+    const displaced = this.result([n * blocks, bo, bo, co]);
     if (rows === 0) return displaced;
     const tiles = Math.ceil(rows / TILE_CONV_ROWS) * Math.ceil(co / TILE_CONV_COLS), ktiles = Math.ceil(kdim / TILE_CONV_K);
     const perSplit = Math.ceil(ktiles / tileConvSplits(tiles, ktiles, this.driver.multiprocessors)), splits = Math.ceil(ktiles / perSplit);
@@ -520,25 +522,27 @@ export class CudaBackend extends CudaDevice implements Backend {
     return [out, affined];
   }
 
-  swapRows(base: Tensor, src: Tensor, idx: Int32Array, sameRows = false): void {
-    this.swapRowsOf([[base, src]], idx, sameRows);
+  overwriteRows(base: Tensor, src: Tensor, idx: Int32Array, sameRows = false): Tensor {
+    return this.overwriteRowsOf([[base, src]], idx, sameRows)[0]!;
   }
 
-  swapRowsPair(a: readonly [Tensor, Tensor], b: readonly [Tensor, Tensor], idx: Int32Array): void {
-    if (!sameShape(a[0].shape, b[0].shape)) throw new Error(`swapRowsPair: bases ${shapeString(a[0].shape)} and ${shapeString(b[0].shape)} differ`);
-    this.swapRowsOf([a, b], idx, false);
+  overwriteRowsPair(a: readonly [Tensor, Tensor], b: readonly [Tensor, Tensor], idx: Int32Array): [Tensor, Tensor] {
+    if (!sameShape(a[0].shape, b[0].shape)) throw new Error(`overwriteRowsPair: bases ${shapeString(a[0].shape)} and ${shapeString(b[0].shape)} differ`);
+    const [x, y] = this.overwriteRowsOf([a, b], idx, false);
+    return [x!, y!];
   }
 
-  /** swapRows of one or two (base, src) pairs shaped alike, in one launch (the second pair on blockIdx.y 1). */
-  private swapRowsOf(pairs: readonly (readonly [Tensor, Tensor])[], idx: Int32Array, sameRows: boolean): void {
+  /** overwriteRows of one or two (base, src) pairs shaped alike, in one launch (the second pair on blockIdx.y 1). */
+  private overwriteRowsOf(pairs: readonly (readonly [Tensor, Tensor])[], idx: Int32Array, sameRows: boolean): Tensor[] {
     for (const [base, src] of pairs) checkRowsSource(base, src, idx, sameRows);
     const [n, l, c] = pairs[0]![0].shape as [number, number, number];
-    const count = n * idx.length * c;
-    if (count === 0) return;
-    const second = pairs[1] ? [this.p(pairs[1][1]), this.p(pairs[1][0])] : [0, 0];
-    const args = [this.p(pairs[0]![1]), this.p(this.indices(idx)), this.p(pairs[0]![0]), ...second, l, idx.length, c, sameRows ? 1 : 0, count];
-    const wide = this.vectorFits('k_swap_rows', args, [count, c]);
-    this.run(wide ? 'k_swap_rows_v' : 'k_swap_rows', wide ? count / this.vectorWidth : count, args, 256, undefined, 0, pairs.length);
+    const held = pairs.map(() => this.result([n, idx.length, c])), count = n * idx.length * c;
+    if (count === 0) return held;
+    const second = pairs[1] ? [this.p(pairs[1][1]), this.p(pairs[1][0]), this.p(held[1]!)] : [0, 0, 0];
+    const args = [this.p(pairs[0]![1]), this.p(this.indices(idx)), this.p(pairs[0]![0]), this.p(held[0]!), ...second, l, idx.length, c, sameRows ? 1 : 0, count];
+    const wide = this.vectorFits('k_overwrite_rows', args, [count, c]);
+    this.run(wide ? 'k_overwrite_rows_v' : 'k_overwrite_rows', wide ? count / this.vectorWidth : count, args, 256, undefined, 0, pairs.length);
+    return held;
   }
 
   sliceBatch(x: Tensor, index: number): Tensor {

@@ -161,6 +161,17 @@ export abstract class CudaDevice {
     return out;
   }
 
+  /**
+   * A new tensor that only kernels of ours write and nothing in the call reads after them, made to be
+   * returned (what an in-place write displaced): in a replayed call, a buffer of its own at each
+   * replay (GraphReplays.output) rather than one copied out of the graph's.
+   */
+  protected result(shape: readonly number[]): T {
+    const t = this.empty(shape);
+    this.replays.output(t);
+    return t;
+  }
+
   protected empty(shape: readonly number[], bytesPer = this.elementBytes): T {
     const n = numel(shape);
     if (n > MAX_ELEMENTS) throw new FiseditError(`cuda backend: a tensor of shape ${shapeString(shape)} has more than 2^32 elements, beyond this backend's 32-bit indexing`);

@@ -42,9 +42,9 @@ const VECTOR_KERNELS: Record<string, ArgKind[]> = {
 const SPARSE_VECTOR_KERNELS: Record<string, ArgKind[]> = {
   k_gather_tiles: ['ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'u64'],
   k_gather_im2col: ['ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32'],
-  k_swap_blocks: ['ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32', 'u64'],
+  k_overwrite_blocks: ['ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32', 'u64'],
   k_gather_rows: ['ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'u64', 'i32', 'i32', 'u64'],
-  k_swap_rows: ['ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'u64', 'i32', 'i32', 'i32', 'u64'],
+  k_overwrite_rows: ['ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'u64', 'i32', 'i32', 'i32', 'u64'],
 };
 /** A VECTOR_KERNEL table with both builds (k_x and k_x_v). */
 const bothBuilds = (kernels: Record<string, ArgKind[]>): Record<string, ArgKind[]> => ({

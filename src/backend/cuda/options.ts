@@ -35,8 +35,8 @@ export interface CudaOptions {
   dependentLaunches?: boolean;
   /**
    * A sparse step's convolution layer over its tiles (convTilesInto): as the gather into an im2col
-   * matrix, a cuBLASLt GEMM and the swap, cuDNN where the rows are many ('library', default), or
-   * (fp16) as the gathered tiles and k_tile_conv, GEMM and swap in one kernel ('fused'). The fused
+   * matrix, a cuBLASLt GEMM and the in-place write, cuDNN where the rows are many ('library', default), or
+   * (fp16) as the gathered tiles and k_tile_conv, GEMM and write in one kernel ('fused'). The fused
    * kernel is 1.6-4.4x slower for every shape measured on the H200 (bench:tile-conv,
    * bench/results/2026-11-30-tile-conv.json: 1280 channels, 2048 rows 494 against 132 us; 64 rows 70
    * against 21), and a 5% sparse step 5.8 against 4.5-4.9 ms: kept as the base for a faster one (see

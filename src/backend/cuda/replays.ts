@@ -8,12 +8,14 @@
 // A replay does not copy its inputs in: every kernel of ours that the recording launched with an
 // address inside an input copy has its arguments set to the caller's tensor instead
 // (cuGraphExecKernelNodeSetParams; libraries' nodes cannot be changed so, so while recording they read
-// a copy made by a kernel of ours: CudaDevice.readable). Ops that write in place (Backend.swapRows,
-// swapBlocks, convTilesInto: a FISEdit sparse step writing its layers into the base's buffers) so
-// write into the caller's tensors, as they would run eagerly. Until session 20 such an input got,
+// a copy made by a kernel of ours: CudaDevice.readable). Ops that write in place (Backend.overwriteRows,
+// overwriteBlocks, convTilesInto: a FISEdit sparse step writing its layers into the base's buffers)
+// so write into the caller's tensors, as they would run eagerly. Until session 20 such an input got,
 // at each replay, a buffer of its own holding a copy of the caller's tensor (the new version's cache
 // of the step: 644 MiB at 768 px, 0.3-0.8 ms of the step); the sparse steps now write into the
-// base and keep the rows they displace (edit/lineage.ts).
+// base and keep the rows they displace (edit/lineage.ts). Those rows are results that only kernels
+// of ours write and nothing in the call reads (output()): each replay gives them new buffers and
+// points those kernels there, where other results are copied out of the graph's buffers.
 import { Tensor } from '../../tensor/tensor.js';
 import { recordedUnder, replayId } from '../backend.js';
 import type { ArgKind, CapturedLaunch, Driver } from './driver.js';
@@ -42,21 +44,22 @@ export interface ReplayHost {
   recording(on: boolean): void;
 }
 
-/** An argument of a captured launch that points into input copy `input`, at `offset` bytes. */
-interface InputPointer {
-  arg: number;
-  input: number;
-  offset: number;
-}
+/** An argument of a captured launch that points into input copy `input`, at `offset` bytes, or at output buffer `output`. */
+type Pointer = { arg: number; input: number; offset: number } | { arg: number; output: number };
 
 interface Replay {
   exec: unknown;
   /** Where the exec's kernels point at each input now (set by the last replay; none before the first). */
   at: number[];
-  /** The captured launches that read or write inputs, and where. */
-  launches: { launch: CapturedLaunch; pointers: InputPointer[] }[];
-  /** Each result: a buffer the graph writes, or which input it is (in the result's shape: the caller's tensor). */
-  outputs: (T | { input: number; shape: readonly number[] })[];
+  /** The captured launches that read or write inputs or write output buffers, and where. */
+  launches: { launch: CapturedLaunch; pointers: Pointer[] }[];
+  /** Bytes of each output buffer (given anew at each replay). */
+  outputBytes: number[];
+  /**
+   * Each result: a buffer the graph writes (copied out), which input it is (the caller's tensor) or
+   * which output buffer (this replay's), in the result's shape.
+   */
+  results: (T | { input: number; shape: readonly number[] } | { output: number; shape: readonly number[] })[];
   blocks: Map<number, number>;
   /** Plan arrays the graph reads (memory of their own, freed when collected): held as long as it lives. */
   held: Set<T>;
@@ -89,14 +92,23 @@ export class GraphReplays {
   /** When set, replays are timed by phase (each phase synchronised). */
   phases: { copyInMs: number; graphMs: number; copyOutMs: number; calls: number } | undefined;
 
-  /** The input copies of the call being recorded, and the plan arrays it reads. */
-  private recording: { staged: Set<DeviceBuffer>; held: Set<T> } | undefined;
+  /** The input copies of the call being recorded, the plan arrays it reads, and its output buffers by address. */
+  private recording: { staged: Set<DeviceBuffer>; held: Set<T>; outputs: Map<number, DeviceBuffer> } | undefined;
 
   constructor(private readonly host: ReplayHost) {}
 
   /** Whether t is an input copy of the call being recorded. */
   isInput(t: Tensor): boolean {
     return !!this.recording?.staged.has(t.storage as DeviceBuffer);
+  }
+
+  /**
+   * While recording: t, which only kernels of ours write and nothing in the call reads after them, is
+   * a result each replay gives a buffer of its own (those kernels pointed there), not one copied out
+   * of the graph's buffers. A library call must not touch it (its nodes cannot be re-pointed).
+   */
+  output(t: T): void {
+    this.recording?.outputs.set(t.storage.ptr, t.storage);
   }
 
   /** Keeps t (a plan array the call being recorded reads) alive with the recording. */
@@ -124,10 +136,11 @@ export class GraphReplays {
     const at = inputs.map((t) => h.ptr(t));
     const moved = at.map((a, i) => a !== replay.at[i]); // the exec keeps the arguments it was last given
     replay.at = at;
+    const outputs = replay.outputBytes.map((bytes) => h.pool.alloc(bytes));
     for (const { launch, pointers } of replay.launches) {
-      if (!pointers.some((p) => moved[p.input])) continue;
+      if (!pointers.some((p) => ('output' in p ? true : moved[p.input]))) continue;
       const args = launch.args.slice();
-      for (const p of pointers) args[p.arg] = at[p.input]! + p.offset;
+      for (const p of pointers) args[p.arg] = 'output' in p ? outputs[p.output]!.ptr : at[p.input]! + p.offset;
       h.driver.setKernelArgs(replay.exec, launch, args);
     }
     const t1 = mark();
@@ -137,7 +150,8 @@ export class GraphReplays {
     // one copy per buffer (results sharing a buffer keep sharing it)
     const copies = new Map<DeviceBuffer, DeviceBuffer>();
     const moves: Copy[] = [];
-    const results = replay.outputs.map((o) => {
+    const results = replay.results.map((o) => {
+      if ('output' in o) return new Tensor(o.shape, outputs[o.output]!);
       if (!(o instanceof Tensor)) return h.reshape(inputs[o.input]!, o.shape);
       let c = copies.get(o.storage);
       if (!c) {
@@ -173,10 +187,23 @@ export class GraphReplays {
     let results: T[] = [];
     let exec: unknown;
     const captured: CapturedLaunch[] = [];
-    const recording = (this.recording = { staged: new Set(staged.map((t) => t.storage)), held: new Set<T>() });
-    // the launches' arguments that point into input copies: set at each replay
+    const recording = (this.recording = { staged: new Set(staged.map((t) => t.storage)), held: new Set<T>(), outputs: new Map<number, DeviceBuffer>() });
+    // the launches' arguments that point into input copies or at output buffers: set at each replay.
+    // Output buffers are matched as each launch is queued (a block a temporary gave back mid-capture
+    // may become an output later: earlier launches at its address are not the output's)
     const pointsIn = inputPointers(staged.map((t) => t.storage));
-    h.driver.captured = { launches: captured, wanted: (kinds, args) => args.some((a, arg) => pointsIn(kinds, a, arg)) };
+    const outputArgs = new Map<number, { arg: number; buffer: DeviceBuffer }[]>();
+    h.driver.captured = {
+      launches: captured,
+      wanted: (kinds, args) => {
+        const hits = args.flatMap((a, arg) => {
+          const buffer = kinds[arg] === 'ptr' ? recording.outputs.get(a) : undefined;
+          return buffer ? [{ arg, buffer }] : [];
+        });
+        if (hits.length) outputArgs.set(captured.length, hits);
+        return hits.length > 0 || args.some((a, arg) => pointsIn(kinds, a, arg));
+      },
+    };
     let blocks: Map<number, number>;
     try {
       blocks = h.pool.reserveDuring(() => {
@@ -198,20 +225,26 @@ export class GraphReplays {
       // failed capture gives them back too)
       for (const t of staged) h.pool.release(t.storage);
     }
-    const launches = captured.map((launch) => {
-      const pointers: InputPointer[] = [];
+    // results that are output buffers: given anew at each replay (the others' kernels keep the graph's buffer)
+    const outputBuffers = [...new Set(results.map((t) => t.storage).filter((b) => [...recording.outputs.values()].includes(b)))];
+    const launches = captured.map((launch, i) => {
+      const pointers: Pointer[] = [];
       launch.args.forEach((a, arg) => {
         const s = pointsIn(launch.kinds, a, arg);
         if (s) pointers.push({ arg, input: s.input, offset: a - s.start });
       });
+      for (const { arg, buffer } of outputArgs.get(i) ?? []) {
+        const output = outputBuffers.indexOf(buffer);
+        if (output >= 0) pointers.push({ arg, output });
+      }
       return { launch, pointers };
     });
     // a result that is an input is the caller's tensor
     const outputs = results.map((t) => {
-      const input = staged.findIndex((s) => s.storage === t.storage);
-      return input >= 0 ? { input, shape: t.shape } : t;
+      const input = staged.findIndex((s) => s.storage === t.storage), output = outputBuffers.indexOf(t.storage);
+      return input >= 0 ? { input, shape: t.shape } : output >= 0 ? { output, shape: t.shape } : t;
     });
-    const r: Replay = { exec, at: [], launches, outputs, blocks, held: recording.held };
+    const r: Replay = { exec, at: [], launches, outputBytes: outputBuffers.map((b) => b.bytes), results: outputs, blocks, held: recording.held };
     this.replays.set(id, r);
     return r;
   }

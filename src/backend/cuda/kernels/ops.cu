@@ -1,7 +1,7 @@
 // Kernels of the cuda backend's ops (channels-last). One thread per output element unless noted;
 // reductions use one block per group / row. Compiled at run time by NVRTC (see nvrtc.ts), once per
 // storage type (storage.cuh: `st`, ld/sv, the vector builds). The sparse engine's gathers and
-// swaps are in sparse.cu.
+// in-place writes are in sparse.cu.
 #include "launch.cuh"
 #include "storage.cuh"
 template <int W> __device__ void k_copy_t(const st* x, st* out, u64 n) {

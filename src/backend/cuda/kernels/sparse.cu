@@ -1,6 +1,6 @@
 // Kernels of FISEdit's sparse steps (channels-last): gathers of the active blocks' tiles and token
-// rows (with the cached GroupNorm affine and SiLU where asked) and swaps of their outputs into the
-// base map in place (the base's values going back where the outputs came from, to undo the write).
+// rows (with the cached GroupNorm affine and SiLU where asked) and writes of their outputs into the
+// base map in place (what the base held there kept, to undo the write).
 // One thread per output element (W at a time in the _v builds) unless noted.
 #include "launch.cuh"
 #include "storage.cuh"
@@ -51,12 +51,12 @@ template <int W> __device__ void k_gather_im2col_t(const st* x, const int* origi
 }
 VECTOR_KERNEL(k_gather_im2col, (const st* x, const int* origins, const st* scale, const st* shift, st* col, int h, int w, int c, int blocks, int ks, int stride, int bo, int silu),
               (x, origins, scale, shift, col, h, w, c, blocks, ks, stride, bo, silu))
-// Backend.swapBlocks: block outputs src [N*T, bs, bs, C] into out [N, H, W, C] in place where active,
-// src getting what out held there; residual (shaped like out, or null) and shift ([N, C], or null)
-// are added at the written positions: out = residual + block output + shift, the sum in float,
-// rounded once (as k_add does)
-template <int W> __device__ void k_swap_blocks_t(st* src, const int* corners, const unsigned char* active, const st* residual,
-                                                 const st* shift, st* out, int h, int w, int c, int blocks, int bs, u64 n) {
+// Backend.overwriteBlocks: block outputs src [N*T, bs, bs, C] into out [N, H, W, C] in place where
+// active, what out held there going to `held` (src's layout); residual (shaped like out, or null)
+// and shift ([N, C], or null) are added at the written positions: out = residual + block output +
+// shift, the sum in float, rounded once (as k_add does)
+template <int W> __device__ void k_overwrite_blocks_t(const st* src, const int* corners, const unsigned char* active, const st* residual,
+                                                      const st* shift, st* out, st* held, int h, int w, int c, int blocks, int bs, u64 n) {
   FOR_EACH_VEC(e, n) {
     int ch = e % c; u32 p = e / c;
     int dx = p % bs, dy = (p / bs) % bs; u32 bt = p / (u32)(bs * bs);
@@ -64,27 +64,26 @@ template <int W> __device__ void k_swap_blocks_t(st* src, const int* corners, co
     int y = corners[2 * t] + dy, x = corners[2 * t + 1] + dx;
     if (y >= h || x >= w || !active[y * w + x]) continue;
     u64 at = ((b * h + y) * w + x) * c + ch;
-    const stored<W> held = ldraw<W>(out + at);
+    cpv<W>(held + e, out + at);
     if (!residual && !shift) {
       cpv<W>(out + at, src + e);
-    } else {
-      float v[W], r[W];
-      ldv<W>(src + e, v);
-      if (residual) {
-        ldv<W>(residual + at, r);
-        UNROLL v[k] = r[k] + v[k];
-      }
-      if (shift) {
-        ldv<W>(shift + (u64)b * c + ch, r);
-        UNROLL v[k] += r[k];
-      }
-      svv<W>(out + at, v);
+      continue;
     }
-    straw<W>(src + e, held);
+    float v[W], r[W];
+    ldv<W>(src + e, v);
+    if (residual) {
+      ldv<W>(residual + at, r);
+      UNROLL v[k] = r[k] + v[k];
+    }
+    if (shift) {
+      ldv<W>(shift + (u64)b * c + ch, r);
+      UNROLL v[k] += r[k];
+    }
+    svv<W>(out + at, v);
   }
 }
-VECTOR_KERNEL(k_swap_blocks, (st* src, const int* corners, const unsigned char* active, const st* residual, const st* shift, st* out, int h, int w, int c, int blocks, int bs, u64 n),
-              (src, corners, active, residual, shift, out, h, w, c, blocks, bs, n))
+VECTOR_KERNEL(k_overwrite_blocks, (const st* src, const int* corners, const unsigned char* active, const st* residual, const st* shift, st* out, st* held, int h, int w, int c, int blocks, int bs, u64 n),
+              (src, corners, active, residual, shift, out, held, h, w, c, blocks, bs, n))
 // with scale and shift: also the rows through the per (batch item, channel) affine, as k_channel_affine computes it
 template <int W> __device__ void k_gather_rows_t(const st* x, const int* idx, st* out, const st* scale, const st* shift, st* affined, u64 l, int nidx, int c, u64 n) {
   FOR_EACH_VEC(e, n) {
@@ -100,18 +99,19 @@ template <int W> __device__ void k_gather_rows_t(const st* x, const int* idx, st
 }
 VECTOR_KERNEL(k_gather_rows, (const st* x, const int* idx, st* out, const st* scale, const st* shift, st* affined, u64 l, int nidx, int c, u64 n),
               (x, idx, out, scale, shift, affined, l, nidx, c, n))
-// Backend.swapRows: rows idx of out swapped with src's, in place: src gathered ([N, nidx, C], row k
-// with idx[k]) or, with same_rows, a map like out (row idx[k] with idx[k]); blockIdx.y 1 swaps a
-// second pair (src2 with out2, shaped alike: a self-attention's values with its keys)
-template <int W> __device__ void k_swap_rows_t(st* src, const int* idx, st* out, st* src2, st* out2, u64 l, int nidx, int c, int same_rows, u64 n) {
-  if (blockIdx.y) { src = src2; out = out2; }
+// Backend.overwriteRows: src's rows into rows idx of out in place, what out held there going to
+// `held` ([N, nidx, C]): src gathered ([N, nidx, C], row k to idx[k]) or, with same_rows, a map like
+// out (row idx[k] to idx[k]); blockIdx.y 1 writes a second pair (src2 into out2, held2, shaped
+// alike: a self-attention's values with its keys)
+template <int W> __device__ void k_overwrite_rows_t(const st* src, const int* idx, st* out, st* held, const st* src2, st* out2, st* held2,
+                                                    u64 l, int nidx, int c, int same_rows, u64 n) {
+  if (blockIdx.y) { src = src2; out = out2; held = held2; }
   FOR_EACH_VEC(e, n) {
     int ch = e % c; u32 r = e / c; int k = r % nidx; u64 b = r / nidx;
-    u64 at = (b * l + idx[k]) * c + ch, from = same_rows ? at : e;
-    const stored<W> held = ldraw<W>(out + at);
-    cpv<W>(out + at, src + from);
-    straw<W>(src + from, held);
+    u64 at = (b * l + idx[k]) * c + ch;
+    cpv<W>(held + e, out + at);
+    cpv<W>(out + at, src + (same_rows ? at : e));
   }
 }
-VECTOR_KERNEL(k_swap_rows, (st* src, const int* idx, st* out, st* src2, st* out2, u64 l, int nidx, int c, int same_rows, u64 n),
-              (src, idx, out, src2, out2, l, nidx, c, same_rows, n))
+VECTOR_KERNEL(k_overwrite_rows, (const st* src, const int* idx, st* out, st* held, const st* src2, st* out2, st* held2, u64 l, int nidx, int c, int same_rows, u64 n),
+              (src, idx, out, held, src2, out2, held2, l, nidx, c, same_rows, n))

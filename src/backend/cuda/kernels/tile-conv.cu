@@ -1,14 +1,14 @@
 // A FISEdit sparse step's convolution over its gathered tiles, as one implicit GEMM on tensor cores
 // (fp16 storage, fp32 accumulation), written straight into the base map in place (what the map held
-// there going to `displaced`, as k_swap_blocks does): what an im2col matrix, a cuBLASLt GEMM (with
-// its split-K reduction) and k_swap_blocks do in three or four launches.
+// there going to `displaced`, as k_overwrite_blocks does): what an im2col matrix, a cuBLASLt GEMM
+// (with its split-K reduction) and k_overwrite_blocks do in three or four launches.
 //   A [rows, K]: row (batch item b, tile t, oy, ox), column (ky, kx, ci), K = ks * ks * C: the tile
 //       (k_gather_tiles' [N * blocks, side, side, C], the norm's affine and SiLU applied, zero where
 //       it holds padding) at (oy, ox) * stride + (ky, kx). The affine is applied once per value
 //       there: here each value feeds ks * ks columns of A and every block of output channels;
 //   B [Cout, K]: the weight as stored ([Cout, kh, kw, Cin]);
 //   out at block corner_t + (oy, ox), where `active` marks it: residual + (A B^T + bias) + shift, the
-//       sum in float and rounded once (k_swap_blocks' sum, without the GEMM's rounding between).
+//       sum in float and rounded once (k_overwrite_blocks' sum, without the GEMM's rounding between).
 // A block of 4 warps computes a 64 x 64 tile of the product, each warp 32 x 32 by mma.sync m16n8k16,
 // over k-tiles of 32 that stream through STAGES stages of shared memory by cp.async. A thread
 // loads the same column chunk of two rows at every k-tile, so its addresses step by one offset
