@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { it } from 'node:test';
 import { CpuBackend } from '../src/backend/cpu/cpu.js';
 import { ensureTinyModel } from '../src/default/tiny-model.js';
+import { GenerationCache, StepCache, checkStepsApart } from '../src/edit/cache.js';
 import { EditSession } from '../src/edit/session.js';
 import { StableDiffusion } from '../src/pipeline/text-to-image.js';
 import type { Tensor } from '../src/tensor/tensor.js';
@@ -131,4 +132,19 @@ it('edits write into their bases in place: versions sharing buffers read as thei
   const back = EditSession.load(dir, s.sd);
   assert.deepEqual(back.edit('a green cube', { mask: left, from: 1 }).latents, v5.latents);
   assert.deepEqual(back.edit('a green sphere', { mask: left, from: 2 }).latents, v4.latents);
+});
+
+it('an edit refuses to write into a base whose steps share a buffer', () => {
+  const ops = new CpuBackend();
+  const cache = new GenerationCache();
+  const shared = ops.fromHost(new Float32Array(4), [1, 4]);
+  for (let i = 0; i < 2; i++) {
+    const s = new StepCache();
+    s.tensors.set('own', ops.fromHost(new Float32Array(4), [1, 4]));
+    cache.steps.push(s);
+  }
+  assert.doesNotThrow(() => checkStepsApart(cache));
+  cache.steps[0]!.tensors.set('conv', shared);
+  cache.steps[1]!.probs.set('attn', ops.reshape(shared, [4]));
+  assert.throws(() => checkStepsApart(cache), /cache steps 0 and 1 share a buffer/);
 });

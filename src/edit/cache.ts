@@ -88,6 +88,22 @@ export class StepCache {
   }
 }
 
+/**
+ * Throws unless each buffer of the cache's activations and probabilities belongs to one step: a
+ * sparse step writes its base's step in place, so a buffer two steps shared would change both.
+ */
+export function checkStepsApart(cache: GenerationCache): void {
+  const stepOf = new Map<unknown, number>();
+  cache.steps.forEach((s, i) => {
+    for (const t of [...s.tensors.values(), ...s.probs.values()]) {
+      const key = t.storage ?? t;
+      const j = stepOf.get(key);
+      if (j !== undefined && j !== i) throw new Error(`cache steps ${j} and ${i} share a buffer: a sparse step writing one would change the other`);
+      stepOf.set(key, i);
+    }
+  });
+}
+
 export interface CacheBytes {
   activations: number;
   norms: number;

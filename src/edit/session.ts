@@ -10,7 +10,7 @@ import { FiseditError, GpuOutOfMemory } from '../io/errors.js';
 import { SafetensorsFile, writeSafetensors, type TensorToWrite } from '../io/safetensors.js';
 import type { GenerateOptions, StableDiffusion, UNetCall } from '../pipeline/text-to-image.js';
 import { alignTokens } from './align.js';
-import { GenerationCache, forgetWrites, undoWrites, type CacheBytes, type Displaced } from './cache.js';
+import { GenerationCache, checkStepsApart, forgetWrites, undoWrites, type CacheBytes, type Displaced } from './cache.js';
 import { Lineage } from './lineage.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { composite, pixelRegion } from './composite.js';
@@ -474,7 +474,11 @@ export class EditSession {
     // a base in host memory comes to the device a step at a time, each step what it needs
     const hosted = this.tiers.hosted(base.id);
     const baseCache = hosted ?? this.tiers.onBackend(base);
-    if (!hosted) this.lineage.materialize(base.id); // the sparse steps write into the base's buffers
+    if (!hosted) {
+      // the sparse steps write into the base's buffers
+      checkStepsApart(baseCache);
+      this.lineage.materialize(base.id);
+    }
     const streamed = hosted && this.tiers.host.stream(hosted, (i) => (i >= k ? 'all' : map ? 'probs' : 'none'));
     const cache = new GenerationCache();
     const lat = this.ops.latents;
