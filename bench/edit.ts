@@ -103,7 +103,7 @@ const untimedSteps = gen.recordSteps + 2;
  * One edit with `mask`, then released. A replayed step's time: the steps from untimedSteps on, as
  * the edit queues them (the host waits for none), from a synchronisation before them to one after.
  */
-async function measuredEdit(mask: Uint8Array, report: (v: Version, stepMs: number, addedMiBPerStep: number) => void): Promise<void> {
+async function measuredEdit(mask: Uint8Array, report: (v: Version, stepMs: number, addedMiBPerStep: number, releaseMs: number) => void): Promise<void> {
   const stamps = new Map<number, number>();
   const onStep = (step: number) => {
     if (step !== untimedSteps && step !== steps) return;
@@ -113,21 +113,27 @@ async function measuredEdit(mask: Uint8Array, report: (v: Version, stepMs: numbe
   const v = session.edit('a dog sitting on the sofa with a hat', { mask, from: 0, norm, onStep });
   // what the edit's version adds to the session (its dense steps, statistics and the rows its sparse steps displaced in the base's buffers)
   const addedMiBPerStep = (session.cacheBytes().total - bytes.total) / steps / 2 ** 20;
-  report(v, (stamps.get(steps)! - stamps.get(untimedSteps)!) / (steps - untimedSteps), addedMiBPerStep);
+  // releasing it: the buffers it shares with the base are made to hold the base again (its displaced
+  // rows written back, every step: edit/lineage.ts), synchronised before and after
+  gpu.synchronize();
+  const r0 = performance.now();
   session.checkout(0);
   session.release(v.id);
+  gpu.synchronize();
+  const releaseMs = performance.now() - r0;
+  report(v, (stamps.get(steps)! - stamps.get(untimedSteps)!) / (steps - untimedSteps), addedMiBPerStep, releaseMs);
   await gc();
 }
 
 for (const bin of parts.has('bins') ? bins : []) {
   for (const { index, mask } of inBin(bin.lo, bin.hi).slice(0, perBin)) {
-    await measuredEdit(mask, (v, sparseStepMs, addedMiBPerStep) => {
+    await measuredEdit(mask, (v, sparseStepMs, addedMiBPerStep, releaseMs) => {
       const macs = counter.count(lat, lat, { mask }).totalSparse!;
       const r = {
         bin: bin.name, mask: index, editSize: +v.editSize.toFixed(4), sparseStepMs: +sparseStepMs.toFixed(1),
         meanSparseStepMs: +(v.timings.sparseMs / v.timings.sparseSteps).toFixed(1),
         denseStepMs: +denseStepMs.toFixed(1), plainDenseStepMs: +plainDenseStepMs.toFixed(1),
-        wholeEditS: +wholeEditS(v).toFixed(2), editCacheMiBPerStep: +addedMiBPerStep.toFixed(1),
+        wholeEditS: +wholeEditS(v).toFixed(2), editCacheMiBPerStep: +addedMiBPerStep.toFixed(1), releaseMs: +releaseMs.toFixed(1),
         speedup: +(plainDenseStepMs / sparseStepMs).toFixed(2), gmacSparse: +(macs / 1e9).toFixed(0), gmacDense: +(dense / 1e9).toFixed(0), decodeMs: +v.timings.decodeMs.toFixed(0),
         // a 50-step edit with k = 10: 10 dense + 40 sparse steps + decode, from the per-step times measured here
         wholeEdit50StepsEstimateS: +((10 * denseStepMs + 40 * sparseStepMs + v.timings.decodeMs) / 1000).toFixed(2),
