@@ -98,41 +98,43 @@ it('close frees every version\'s cache at once, each shared buffer once', () => 
   assert.throws(() => s.edit('x'), /nothing to edit yet/);
 });
 
-it('edits write into their bases in place: versions sharing buffers read as their own, in any order', () => {
-  const ops = new CpuBackend();
-  const load = () => new EditSession(StableDiffusion.load(ensureTinyModel(join(home, 'tiny')), ops));
-  /** Each chain of edits (prompt, mask, from the version before) in a session of its own: what the shared session must give. */
-  const chain = (...edits: [string, Uint8Array][]) => {
+for (const recordReplays of [false, true]) {
+  it(`edits write into their bases in place: versions sharing buffers read as their own, in any order${recordReplays ? ' (replays recorded, as the cuda backend runs them)' : ''}`, () => {
+    const ops = new CpuBackend({ recordReplays });
+    const load = () => new EditSession(StableDiffusion.load(ensureTinyModel(join(home, 'tiny')), ops));
+    /** Each chain of edits (prompt, mask, from the version before) in a session of its own: what the shared session must give. */
+    const chain = (...edits: [string, Uint8Array][]) => {
+      const s = load();
+      s.generate(gen);
+      let v;
+      for (const [prompt, mask] of edits) v = s.edit(prompt, { mask });
+      return v!.latents;
+    };
     const s = load();
     s.generate(gen);
-    let v;
-    for (const [prompt, mask] of edits) v = s.edit(prompt, { mask });
-    return v!.latents;
-  };
-  const s = load();
-  s.generate(gen);
-  s.edit('a blue cube', { mask: left });
-  s.edit('a blue sphere', { mask: top });
-  const v3 = s.edit('a red sphere', { mask: top, from: 0 }); // v0's buffers hold v2 until this edit
-  const v4 = s.edit('a green sphere', { mask: left, from: 2 });
-  const v5 = s.edit('a green cube', { mask: left, from: 1 });
-  assert.deepEqual(v3.latents, chain(['a red sphere', top]));
-  assert.deepEqual(v4.latents, chain(['a blue cube', left], ['a blue sphere', top], ['a green sphere', left]));
-  assert.deepEqual(v5.latents, chain(['a blue cube', left], ['a green cube', left]));
-  assert.ok(s.cacheBytes().displaced > 0);
-  // a version moved to host memory is its own values, whichever version the buffers held
-  s.toHost([2]);
-  const v6 = s.edit('a yellow sphere', { mask: left, from: 2 });
-  assert.deepEqual(v6.latents, chain(['a blue cube', left], ['a blue sphere', top], ['a yellow sphere', left]));
-  assert.deepEqual(s.edit('a green cube', { mask: left, from: 1 }).latents, v5.latents, 'the versions on the backend are untouched by an edit streamed from host memory');
-  assert.deepEqual(s.edit('a blue cube', { mask: left, from: 6 }).latents, chain(['a blue cube', left], ['a blue sphere', top], ['a yellow sphere', left], ['a blue cube', left]));
-  // saved and reopened: every version as it was made
-  const dir = tempDir('fisedit-lineage-');
-  s.save(dir);
-  const back = EditSession.load(dir, s.sd);
-  assert.deepEqual(back.edit('a green cube', { mask: left, from: 1 }).latents, v5.latents);
-  assert.deepEqual(back.edit('a green sphere', { mask: left, from: 2 }).latents, v4.latents);
-});
+    s.edit('a blue cube', { mask: left });
+    s.edit('a blue sphere', { mask: top });
+    const v3 = s.edit('a red sphere', { mask: top, from: 0 }); // v0's buffers hold v2 until this edit
+    const v4 = s.edit('a green sphere', { mask: left, from: 2 });
+    const v5 = s.edit('a green cube', { mask: left, from: 1 });
+    assert.deepEqual(v3.latents, chain(['a red sphere', top]));
+    assert.deepEqual(v4.latents, chain(['a blue cube', left], ['a blue sphere', top], ['a green sphere', left]));
+    assert.deepEqual(v5.latents, chain(['a blue cube', left], ['a green cube', left]));
+    assert.ok(s.cacheBytes().displaced > 0);
+    // a version moved to host memory is its own values, whichever version the buffers held
+    s.toHost([2]);
+    const v6 = s.edit('a yellow sphere', { mask: left, from: 2 });
+    assert.deepEqual(v6.latents, chain(['a blue cube', left], ['a blue sphere', top], ['a yellow sphere', left]));
+    assert.deepEqual(s.edit('a green cube', { mask: left, from: 1 }).latents, v5.latents, 'the versions on the backend are untouched by an edit streamed from host memory');
+    assert.deepEqual(s.edit('a blue cube', { mask: left, from: 6 }).latents, chain(['a blue cube', left], ['a blue sphere', top], ['a yellow sphere', left], ['a blue cube', left]));
+    // saved and reopened: every version as it was made
+    const dir = tempDir('fisedit-lineage-');
+    s.save(dir);
+    const back = EditSession.load(dir, s.sd);
+    assert.deepEqual(back.edit('a green cube', { mask: left, from: 1 }).latents, v5.latents);
+    assert.deepEqual(back.edit('a green sphere', { mask: left, from: 2 }).latents, v4.latents);
+  });
+}
 
 it('an edit refuses to write into a base whose steps share a buffer', () => {
   const ops = new CpuBackend();
