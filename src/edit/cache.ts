@@ -19,19 +19,18 @@ export interface Displaced {
 }
 
 /**
- * Writes `rows` into `layer` where `write` says; returns what the layer held there. With a step's
- * displaced rows, it undoes the step's write (and what it returns redoes it).
+ * Writes displaced rows back into their layer and gives their tensor back: undoes a sparse step's
+ * write, or redoes it. Returns the rows the layer held there (what writing back again restores).
  */
-export function overwrite(ops: Backend, layer: Tensor, rows: Tensor, write: Write): Tensor {
-  return 'rows' in write ? ops.overwriteRows(layer, rows, write.rows) : ops.overwriteBlocks(layer, rows, write.corners, write.active);
+export function writeBack(ops: Backend, d: Displaced): Displaced {
+  const rows = 'rows' in d.write ? ops.overwriteRows(d.layer, d.rows, d.write.rows) : ops.overwriteBlocks(d.layer, d.rows, d.write.corners, d.write.active);
+  ops.dispose(d.rows);
+  return { ...d, rows: ops.keep(rows) };
 }
 
 /** Undoes what a step wrote into its base in place, giving back the rows (a step of an edit that failed, or of a rehearsal). */
 export function undoWrites(ops: Backend, step: StepCache): void {
-  for (const d of step.displaced.values()) {
-    ops.dispose(overwrite(ops, d.layer, d.rows, d.write));
-    ops.dispose(d.rows);
-  }
+  for (const d of step.displaced.values()) ops.dispose(writeBack(ops, d).rows);
   step.displaced.clear();
 }
 

@@ -7,15 +7,12 @@
 // version at a time, and `materialize` walks the edits between the one they hold and the one wanted.
 import type { Backend } from '../backend/backend.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { overwrite, type Displaced } from './cache.js';
+import { writeBack, type Displaced } from './cache.js';
 
-/** What a step of an edit displaced, by layer (StepCache.displaced). */
-export type StepWrites = [name: string, displaced: Displaced][];
-
-/** An edit that wrote into its parent's buffers: the parent, and what each of its steps displaced. */
+/** An edit that wrote into its parent's buffers: the parent, and what the edit displaced. */
 interface Edge {
   parent: number;
-  steps: StepWrites[];
+  displaced: Displaced[];
 }
 
 export class Lineage {
@@ -31,10 +28,10 @@ export class Lineage {
    * they hold `child` now. Linked even when nothing was displaced (an empty mask): the child still
    * reads the parent's buffers, and must see them as the parent's whichever version they hold.
    */
-  link(child: number, parent: number, steps: StepWrites[]): void {
+  link(child: number, parent: number, displaced: Displaced[]): void {
     if (this.edges.has(child)) throw new Error(`lineage: version ${child} already has a parent`);
     if (this.holds(parent) !== parent) throw new Error(`lineage: version ${parent}'s buffers did not hold it when ${child} was made`);
-    this.edges.set(child, { parent, steps });
+    this.edges.set(child, { parent, displaced });
     this.holding.set(this.root(parent), child);
   }
 
@@ -59,7 +56,7 @@ export class Lineage {
   prune(onBackend: (id: number) => boolean): Tensor[] {
     const dropped: Tensor[] = [];
     const drop = (x: number) => {
-      for (const d of this.displaced(x)) dropped.push(d.rows, d.layer);
+      for (const d of this.edges.get(x)!.displaced) dropped.push(d.rows, d.layer);
       this.edges.delete(x);
     };
     for (let changed = true; changed; ) {
@@ -83,16 +80,12 @@ export class Lineage {
 
   /** Every tensor the edges hold (the layers written and the displaced rows). */
   tensors(): Tensor[] {
-    return [...this.edges.keys()].flatMap((x) => this.displaced(x).flatMap((d) => [d.layer, d.rows]));
+    return [...this.edges.values()].flatMap((e) => e.displaced.flatMap((d) => [d.layer, d.rows]));
   }
 
   /** The displaced rows the edges hold (what the lineage adds to the versions' caches). */
   rows(): Tensor[] {
-    return [...this.edges.keys()].flatMap((x) => this.displaced(x).map((d) => d.rows));
-  }
-
-  private displaced(x: number): Displaced[] {
-    return this.edges.get(x)!.steps.flatMap((step) => step.map(([, d]) => d));
+    return [...this.edges.values()].flatMap((e) => e.displaced.map((d) => d.rows));
   }
 
   /** Forgets every edge, giving back the displaced rows (the versions are gone). */
@@ -124,26 +117,9 @@ export class Lineage {
     return [...this.edges].filter(([, e]) => e.parent === v).map(([x]) => x);
   }
 
-  /**
-   * Writes the rows edge x keeps into its layers, keeping those they displace: across the edit,
-   * whichever way the buffers stand. Each step's writes are one replayable call (the same writes,
-   * on other tensors, at every step of the edit: the cuda backend records them once as a CUDA
-   * graph instead of launching ~100 kernels a step), forgotten once the edit is crossed.
-   */
+  /** Writes the rows edge x keeps into its layers, keeping those they displace: across the edit, whichever way the buffers stand. */
   private across(x: number): void {
-    const e = this.edges.get(x)!, ops = this.ops;
-    const key = `lineage ${x}`;
-    try {
-      e.steps = e.steps.map((step) => {
-        if (!step.length) return step; // a dense step of the edit: nothing written in place
-        const n = step.length, d = step.map(([, d]) => d);
-        const out = ops.replayable(`${key} ${step.map(([name]) => name).join(',')}`, [...d.map((t) => t.layer), ...d.map((t) => t.rows)], (...t) =>
-          d.map((w, i) => overwrite(ops, t[i]!, t[n + i]!, w.write)));
-        d.forEach((w) => ops.dispose(w.rows));
-        return step.map(([name, w], i) => [name, { ...w, rows: ops.keep(out[i]!) }]);
-      });
-    } finally {
-      ops.forget(key);
-    }
+    const e = this.edges.get(x)!;
+    e.displaced = e.displaced.map((d) => writeBack(this.ops, d));
   }
 }

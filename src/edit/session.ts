@@ -10,8 +10,8 @@ import { FiseditError, GpuOutOfMemory } from '../io/errors.js';
 import { SafetensorsFile, writeSafetensors, type TensorToWrite } from '../io/safetensors.js';
 import type { GenerateOptions, StableDiffusion, UNetCall } from '../pipeline/text-to-image.js';
 import { alignTokens } from './align.js';
-import { GenerationCache, checkStepsApart, forgetWrites, undoWrites, type CacheBytes } from './cache.js';
-import { Lineage, type StepWrites } from './lineage.js';
+import { GenerationCache, checkStepsApart, forgetWrites, undoWrites, type CacheBytes, type Displaced } from './cache.js';
+import { Lineage } from './lineage.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { composite, pixelRegion } from './composite.js';
 import { RecordingContext, type AttentionMode, type NormMode } from './contexts.js';
@@ -82,9 +82,9 @@ export interface Version {
 }
 
 /** What an edit's sparse steps displaced, taken out of its cache (for the session's lineage). */
-function takeDisplaced(cache: GenerationCache): StepWrites[] {
-  return cache.steps.map((s) => {
-    const d = [...s.displaced];
+function takeDisplaced(cache: GenerationCache): Displaced[] {
+  return cache.steps.flatMap((s) => {
+    const d = [...s.displaced.values()];
     s.displaced.clear();
     return d;
   });
