@@ -138,15 +138,20 @@ for (const recordReplays of [false, true]) {
 
 it('an edit refuses to write into a base whose steps share a buffer', () => {
   const ops = new CpuBackend();
-  const cache = new GenerationCache();
-  const shared = ops.fromHost(new Float32Array(4), [1, 4]);
-  for (let i = 0; i < 2; i++) {
-    const s = new StepCache();
-    s.tensors.set('own', ops.fromHost(new Float32Array(4), [1, 4]));
-    cache.steps.push(s);
-  }
-  assert.doesNotThrow(() => checkStepsApart(cache));
-  cache.steps[0]!.tensors.set('conv', shared);
-  cache.steps[1]!.probs.set('attn', ops.reshape(shared, [4]));
-  assert.throws(() => checkStepsApart(cache), /cache steps 0 and 1 share a buffer/);
+  /** Two steps with buffers of their own, and (`shared`) one buffer in both. */
+  const cacheOf = (shared: boolean) => {
+    const cache = new GenerationCache();
+    for (let i = 0; i < 2; i++) {
+      const s = new StepCache();
+      s.tensors.set('own', ops.fromHost(new Float32Array(4), [1, 4]));
+      cache.steps.push(s);
+    }
+    if (!shared) return cache;
+    const buffer = ops.fromHost(new Float32Array(4), [1, 4]);
+    cache.steps[0]!.tensors.set('conv', buffer);
+    cache.steps[1]!.probs.set('attn', ops.reshape(buffer, [4]));
+    return cache;
+  };
+  assert.doesNotThrow(() => checkStepsApart(cacheOf(false)));
+  assert.throws(() => checkStepsApart(cacheOf(true)), /cache steps 0 and 1 share a buffer/);
 });

@@ -10,7 +10,7 @@ import { FiseditError, GpuOutOfMemory } from '../io/errors.js';
 import { SafetensorsFile, writeSafetensors, type TensorToWrite } from '../io/safetensors.js';
 import type { GenerateOptions, StableDiffusion, UNetCall } from '../pipeline/text-to-image.js';
 import { alignTokens } from './align.js';
-import { GenerationCache, checkStepsApart, forgetWrites, undoWrites, type CacheBytes, type Displaced } from './cache.js';
+import { GenerationCache, checkStepsApart, forgetWrites, undoWrites, type CacheBytes } from './cache.js';
 import { Lineage } from './lineage.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { composite, pixelRegion } from './composite.js';
@@ -81,13 +81,10 @@ export interface Version {
   cache: GenerationCache | undefined;
 }
 
-/** What an edit's sparse steps displaced, taken out of its cache (for the session's lineage). */
-function takeDisplaced(cache: GenerationCache): Displaced[] {
-  return cache.steps.flatMap((s) => {
-    const d = [...s.displaced.values()];
-    s.displaced.clear();
-    return d;
-  });
+/** Hands what an edit's sparse steps displaced to the lineage, taking it out of the edit's cache once linked (a refused link leaves it there, to be undone). */
+function linkDisplaced(lineage: Lineage, child: number, parent: number, cache: GenerationCache): void {
+  lineage.link(child, parent, cache.steps.flatMap((s) => [...s.displaced.values()]));
+  for (const s of cache.steps) s.displaced.clear();
 }
 
 /** Pixels of dilation around the upsampled mask within which edited pixels may differ. */
@@ -546,10 +543,11 @@ export class EditSession {
         image: composite(base.image, decoded, region), truncated,
         timings: { denseMs, sparseMs, decodeMs: performance.now() - t1, denseSteps: k, sparseSteps: s.steps - k, maskMs, firstSparseStepMs }, cache,
       };
+      // before the version is listed (a refused link leaves the session as it was); a base streamed
+      // from host memory shares nothing with the new version (its rows were forgotten)
+      if (!hosted) linkDisplaced(this.lineage, version.id, base.id, cache);
       this.list.push(version);
       this.currentId = version.id;
-      // a base streamed from host memory shares nothing with the new version (its rows were forgotten)
-      if (!hosted) this.lineage.link(version.id, base.id, takeDisplaced(cache));
       kept = true;
       return version;
     } finally {

@@ -226,7 +226,8 @@ export class GraphReplays {
       for (const t of staged) h.pool.release(t.storage);
     }
     // results that are output buffers: given anew at each replay (the others' kernels keep the graph's buffer)
-    const outputBuffers = [...new Set(results.map((t) => t.storage).filter((b) => [...recording.outputs.values()].includes(b)))];
+    const registered = new Set(recording.outputs.values());
+    const outputBuffers = [...new Set(results.map((t) => t.storage).filter((b) => registered.has(b)))];
     const launches = captured.map((launch, i) => {
       const pointers: Pointer[] = [];
       launch.args.forEach((a, arg) => {
@@ -240,11 +241,11 @@ export class GraphReplays {
       return { launch, pointers };
     });
     // a result that is an input is the caller's tensor
-    const outputs = results.map((t) => {
+    const slots = results.map((t) => {
       const input = staged.findIndex((s) => s.storage === t.storage), output = outputBuffers.indexOf(t.storage);
       return input >= 0 ? { input, shape: t.shape } : output >= 0 ? { output, shape: t.shape } : t;
     });
-    const r: Replay = { exec, at: [], launches, outputBytes: outputBuffers.map((b) => b.bytes), results: outputs, blocks, held: recording.held };
+    const r: Replay = { exec, at: [], launches, outputBytes: outputBuffers.map((b) => b.bytes), results: slots, blocks, held: recording.held };
     this.replays.set(id, r);
     return r;
   }
