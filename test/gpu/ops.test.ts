@@ -19,7 +19,7 @@ const rnd = new Random(1234);
 const FP16_OP_RELATIVE = 4e-3;
 
 for (const math of ['fp32', 'fp16'] as const) {
-// the fused tile convolution (k_tile_conv, not the default) is what these op tests check of convTilesInto
+// the fused tile convolution (k_tile_conv, or k_tile_conv_wg* on Hopper; not the default) is what these op tests check of convTilesInto
 const gpu = new CudaBackend({ math, tileConvolution: 'fused' });
 
 /** The same random tensor on both backends. */
@@ -308,7 +308,7 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
     }
   }
 
-  it('convTilesInto: the tiles convolved straight into the base (k_tile_conv in fp16, K split where rows are few) as conv2dTiles then overwriteBlocks', () => {
+  it('convTilesInto: the tiles convolved straight into the base (k_tile_conv in fp16, k_tile_conv_wg* on Hopper, K split where rows are few) as conv2dTiles then overwriteBlocks', () => {
     // [items, h, w, c, co, side, stride, origins, affine, silu, residual + shift]
     const cases = [
       [2, 9, 10, 16, 24, 4, 1, [-1, -1, 3, 4, 7, 8], true, true, true],
@@ -316,6 +316,11 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
       [2, 6, 7, 640, 128, 4, 1, [-1, -1, 2, 3, 4, -1], true, true, false], // few rows, K = 5760: split
       [2, 9, 10, 5, 6, 4, 1, [0, 0, 5, 6], true, false, true], // channels not a multiple of 8: the definition
       [2, 20, 20, 64, 72, 6, 1, Array.from({ length: 25 }, (_, i) => [(i % 5) * 4 - 1, Math.floor(i / 5) * 4 - 1]).flat(), true, true, true], // many blocks (on a grid, as plans lay them: a swap writes each position once)
+      // channels multiples of 64: k_tile_conv_wg64 / _wg128 on Hopper (64 or 128 output channels a block, partial blocks of rows and channels)
+      [2, 20, 20, 64, 64, 6, 1, Array.from({ length: 25 }, (_, i) => [(i % 5) * 4 - 1, Math.floor(i / 5) * 4 - 1]).flat(), true, true, true],
+      [2, 11, 13, 320, 320, 5, 2, [-1, -1, 3, 3, 7, 9], true, true, true], // stride 2, K = 2880: split
+      [1, 8, 8, 128, 256, 4, 1, [-1, -1, 3, 3], false, false, false],
+      [2, 6, 7, 1280, 640, 4, 1, [-1, -1, 2, 3], true, true, true], // K = 11520: split into many
     ] as const;
     for (const [n, h, w, c, co, side, stride, o, affine, silu, extras] of cases) {
       const what = `${n}x${h}x${w}x${c} -> ${co}, tiles of ${side}, stride ${stride}`;

@@ -14,7 +14,7 @@ import type { ConvolutionMode, CudaOptions } from './options.js';
 import { CudaDevice, type T } from './device.js';
 import type { DeviceBuffer } from './memory.js';
 import { CudaLatents } from './latents.js';
-import { VEC_BATCH, layerNormLanes, ATTENTION_KERNELS, FLASH_DIMS, FLASH_KERNELS, FLASH_QUERY_ROWS, FLASH_WIDE_MAX_DIM, GROUP_PARTIAL_SHARED_BYTES, POINTER_ARRAY_PRODUCTS, SOFTMAX_SHARED_BYTES, SOFTMAX_SHORT, SOFTMAX_VEC, WGMMA_KERNELS, WGMMA_KEY_TILE, WGMMA_MIN_TILES_PER_SPLIT, WGMMA_QUERY_ROWS, WGMMA_SHARED_BYTES, flashSharedBytes, TILE_CONV_KERNELS, TILE_CONV_COUNTERS, TILE_CONV_ROWS, TILE_CONV_COLS, TILE_CONV_K, TILE_CONV_THREADS } from './kernels.js';
+import { VEC_BATCH, layerNormLanes, ATTENTION_KERNELS, FLASH_DIMS, FLASH_KERNELS, FLASH_QUERY_ROWS, FLASH_WIDE_MAX_DIM, GROUP_PARTIAL_SHARED_BYTES, POINTER_ARRAY_PRODUCTS, SOFTMAX_SHARED_BYTES, SOFTMAX_SHORT, SOFTMAX_VEC, WGMMA_KERNELS, WGMMA_KEY_TILE, WGMMA_MIN_TILES_PER_SPLIT, WGMMA_QUERY_ROWS, WGMMA_SHARED_BYTES, flashSharedBytes, TILE_CONV_KERNELS, TILE_CONV_COUNTERS, TILE_CONV_ROWS, TILE_CONV_COLS, TILE_CONV_K, TILE_CONV_THREADS, TILE_CONV_WG_KERNELS, TILE_CONV_WG_ROWS, TILE_CONV_WG_K, TILE_CONV_WG_THREADS, tileConvWgSharedBytes } from './kernels.js';
 
 export type { ConvolutionMode, CudaOptions } from './options.js';
 
@@ -99,6 +99,10 @@ export class CudaBackend extends CudaDevice implements Backend {
       this.load('tile-conv', TILE_CONV_KERNELS, ['-DFISEDIT_HALF']);
       this.tileConvCounters = this.pool.alloc(TILE_CONV_COUNTERS * 4);
       this.driver.upload(this.tileConvCounters.ptr, new Int32Array(TILE_CONV_COUNTERS));
+      if (this.driver.computeCapability[0] === 9) {
+        this.load('tile-conv-sm90', TILE_CONV_WG_KERNELS, ['-DFISEDIT_HALF'], 'sm_90a');
+        for (const cols of [64, 128]) this.driver.allowSharedMemory(this.fns.get(`k_tile_conv_wg${cols}`), `k_tile_conv_wg${cols}`, tileConvWgSharedBytes(cols));
+      }
     }
     if (this.wgmma) {
       this.load('attention-sm90', WGMMA_KERNELS, ['--use_fast_math'], 'sm_90a'); // wgmma needs the arch-specific target
@@ -490,18 +494,28 @@ export class CudaBackend extends CudaDevice implements Backend {
     checkBlockWrite(base, write.residual, write.shift);
     const displaced = this.result([n * blocks, bo, bo, co]);
     if (rows === 0) return displaced;
-    const tiles = Math.ceil(rows / TILE_CONV_ROWS) * Math.ceil(co / TILE_CONV_COLS), ktiles = Math.ceil(kdim / TILE_CONV_K);
-    const perSplit = Math.ceil(ktiles / tileConvSplits(tiles, ktiles, this.driver.multiprocessors)), splits = Math.ceil(ktiles / perSplit);
+    const kernel = this.tileConvKernel(c, co);
+    const tiles = Math.ceil(rows / kernel.rows) * Math.ceil(co / kernel.cols), ktiles = Math.ceil(kdim / kernel.k);
+    const perSplit = Math.ceil(ktiles / tileConvSplits(tiles, ktiles, kernel.k, this.driver.multiprocessors)), splits = Math.ceil(ktiles / perSplit);
     return this.tidy(() => {
-      // the tiles first, through the affine once per value (k_tile_conv reads each ks * ks times, once per block of output channels)
+      // the tiles first, through the affine once per value (the kernel reads each ks * ks times, once per block of output channels)
       const gathered = this.gatherTiles(x, conv.tiles, conv.affine, conv.silu);
       const partial = splits > 1 ? this.p(this.empty([splits * rows * co], 4)) : 0;
-      this.run('k_tile_conv', 0, [this.p(gathered), this.p(conv.w), conv.b ? this.p(conv.b) : 0, this.p(this.indices(write.corners)), this.p(this.indices(write.active)),
+      this.run(kernel.name, 0, [this.p(gathered), this.p(conv.w), conv.b ? this.p(conv.b) : 0, this.p(this.indices(write.corners)), this.p(this.indices(write.active)),
         write.residual ? this.p(write.residual) : 0, write.shift ? this.p(write.shift) : 0, this.p(base), this.p(displaced), partial, this.tileConvCounters!.ptr,
-        c, blocks, conv.tiles.side, k, conv.stride, bo, oh, ow, co, rows, perSplit], TILE_CONV_THREADS, tiles, 0, splits,
+        c, blocks, conv.tiles.side, k, conv.stride, bo, oh, ow, co, rows, perSplit], kernel.threads, tiles, kernel.sharedBytes, splits,
         () => `${k}x${k}/${conv.stride} ${rows}x${co}x${kdim} split ${splits}`);
       return displaced;
     });
+  }
+
+  /** The fused tile convolution's kernel for C -> Cout channels: on wgmma where the GPU has it and the channels are multiples of 64. */
+  private tileConvKernel(c: number, co: number): { name: string; rows: number; cols: number; k: number; threads: number; sharedBytes: number } {
+    if (this.fns.has('k_tile_conv_wg64') && c % 64 === 0 && co % 64 === 0) {
+      const cols = co % 128 === 0 ? 128 : 64;
+      return { name: `k_tile_conv_wg${cols}`, rows: TILE_CONV_WG_ROWS, cols, k: TILE_CONV_WG_K, threads: TILE_CONV_WG_THREADS, sharedBytes: tileConvWgSharedBytes(cols) };
+    }
+    return { name: 'k_tile_conv', rows: TILE_CONV_ROWS, cols: TILE_CONV_COLS, k: TILE_CONV_K, threads: TILE_CONV_THREADS, sharedBytes: 0 };
   }
 
   gatherRows(x: Tensor, idx: Int32Array): Tensor {
@@ -559,13 +573,13 @@ function checkKeysValues(k: Tensor, v: Tensor): void {
 }
 
 /**
- * How many splits of K k_tile_conv takes for `tiles` output tiles of `ktiles` k-tiles: enough blocks
- * for ~4 per multiprocessor, each split at least TILE_CONV_MIN_KTILES long (its partial product
- * costs a write and a read), one when the tiles fill the GPU already or they are too many to count.
+ * How many splits of K a tile convolution takes for `tiles` output tiles of `ktiles` k-tiles of `k`:
+ * enough blocks for ~4 per multiprocessor, each split at least TILE_CONV_MIN_K long (its partial
+ * product costs a write and a read), one when the tiles fill the GPU already or they are too many to count.
  */
-function tileConvSplits(tiles: number, ktiles: number, multiprocessors: number): number {
+function tileConvSplits(tiles: number, ktiles: number, k: number, multiprocessors: number): number {
   if (tiles > TILE_CONV_COUNTERS) return 1;
-  return Math.max(1, Math.min(Math.ceil((4 * multiprocessors) / tiles), Math.floor(ktiles / TILE_CONV_MIN_KTILES)));
+  return Math.max(1, Math.min(Math.ceil((4 * multiprocessors) / tiles), Math.floor(ktiles / Math.ceil(TILE_CONV_MIN_K / k))));
 }
-/** The shortest split of K (in k-tiles of TILE_CONV_K). */
-const TILE_CONV_MIN_KTILES = 16;
+/** The shortest split of K. */
+const TILE_CONV_MIN_K = 512;

@@ -125,9 +125,22 @@ export const TILE_CONV_KERNELS: Record<string, ArgKind[]> = {
 };
 /** k_tile_conv's tile of the product (tile-conv.cu TM x TN), its k-tile (TK) and threads a block. */
 export const TILE_CONV_ROWS = 64, TILE_CONV_COLS = 64, TILE_CONV_K = 32, TILE_CONV_THREADS = 128;
+/**
+ * kernels/tile-conv-sm90.cu (fp16 storage, Hopper): k_tile_conv's work on warpgroup MMA, 64 rows by 64
+ * or 128 output channels a block, k-tiles of 64 channels of one tap (C and Cout multiples of 64).
+ */
+export const TILE_CONV_WG_KERNELS: Record<string, ArgKind[]> = {
+  k_tile_conv_wg64: TILE_CONV_KERNELS.k_tile_conv!,
+  k_tile_conv_wg128: TILE_CONV_KERNELS.k_tile_conv!,
+};
+export const TILE_CONV_WG_ROWS = 64, TILE_CONV_WG_K = 64, TILE_CONV_WG_THREADS = 128;
+/** Shared-memory stages of A and B tiles (tile-conv-sm90.cu WG_STAGES). */
+export const TILE_CONV_WG_STAGES = 4;
+/** Shared memory of a k_tile_conv_wg<cols> block: its stages of 64 A rows and `cols` B rows of 128 bytes (+1 KiB for alignment). */
+export const tileConvWgSharedBytes = (cols: number) => TILE_CONV_WG_STAGES * (TILE_CONV_WG_ROWS + cols) * 128 + 1024;
 /** Per-tile counters k_tile_conv's splits of K meet at (each launch leaves them zero): tiles a split launch may have at most. */
 export const TILE_CONV_COUNTERS = 4096;
-export const KERNELS: Record<string, ArgKind[]> = { ...OPS_KERNELS, ...SPARSE_KERNELS, ...LATENT_KERNELS, ...ATTENTION_KERNELS, ...WGMMA_KERNELS, ...TILE_CONV_KERNELS };
+export const KERNELS: Record<string, ArgKind[]> = { ...OPS_KERNELS, ...SPARSE_KERNELS, ...LATENT_KERNELS, ...ATTENTION_KERNELS, ...WGMMA_KERNELS, ...TILE_CONV_KERNELS, ...TILE_CONV_WG_KERNELS };
 /** Flash attention's key tile (kernels/attention.cu KB; KERNEL_DEFINES). */
 const FLASH_KEY_TILE = 64;
 /** Query rows of a flash-attention block per m-tile (MT) of its warps: 4 warps of 16 rows. */
@@ -144,6 +157,7 @@ export const KERNEL_DEFINES: Readonly<Record<string, Readonly<Record<string, num
   attention: { KB: FLASH_KEY_TILE },
   'attention-sm90': { WG_KB: WGMMA_KEY_TILE },
   'tile-conv': { TM: TILE_CONV_ROWS, TN: TILE_CONV_COLS, TK: TILE_CONV_K, THREADS: TILE_CONV_THREADS },
+  'tile-conv-sm90': { WG_STAGES: TILE_CONV_WG_STAGES },
 };
 
 /** A module's -D options (KERNEL_DEFINES). */

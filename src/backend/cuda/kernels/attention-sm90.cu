@@ -12,25 +12,12 @@
 // writing its normalised partial output and log-sum-exp in float, and k_flash_combine merges them.
 #include "launch.cuh"
 #include "mma.cuh"
+#include "wgmma.cuh"
 
-typedef unsigned long long u64;
 
 // WG_KB, keys per tile: defined at compilation (kernels.ts WGMMA_KEY_TILE)
 #define WG_TILE_BYTES (WG_KB * 128)  // one K or V tile: WG_KB rows of 64 halves
 #define RESCALE_LOG2 8.f          // how far (in powers of 2) a row's max may rise before O is rescaled
-
-// a shared-memory matrix descriptor: 128-byte swizzle, rows of 128 bytes, 8-row groups 1024 bytes apart
-__device__ __forceinline__ u64 descriptor(u32 addr) {
-  return (u64)((addr & 0x3FFFF) >> 4) | ((u64)1 << 16) | ((u64)(1024 >> 4) << 32) | ((u64)1 << 62);
-}
-
-__device__ __forceinline__ void wg_fence() { asm volatile("wgmma.fence.sync.aligned;\n" ::: "memory"); }
-__device__ __forceinline__ void wg_commit_wait() {
-  asm volatile("wgmma.commit_group.sync.aligned;\n" ::: "memory");
-  asm volatile("wgmma.wait_group.sync.aligned 0;\n" ::: "memory");
-}
-// keeps the compiler from touching accumulators while an MMA may still write them
-__device__ __forceinline__ void hold(float& r) { asm volatile("" : "+f"(r)::"memory"); }
 
 __device__ __forceinline__ void wgmma_qk(float* c, const u32* a, unsigned long long desc, int accumulate) {
   asm volatile(

@@ -31,6 +31,7 @@
 #include "launch.cuh"
 #include "mma.cuh"
 #include "storage.cuh"
+#include "tile-write.cuh"
 
 // TM (rows of a block's tile), TN (its output channels), TK (k-tile, a multiple of 8) and THREADS:
 // defined at compilation (kernels.ts TILE_CONV_ROWS, _COLS, _K, _THREADS)
@@ -39,13 +40,6 @@
 #define CPR (TK / 8)             // 16-byte chunks in a row of a k-tile
 #define RSTEP (THREADS / CPR)    // rows a pass of the block's threads loads
 #define PASSES (TM / RSTEP)      // passes to load TM (= TN) rows
-
-struct TileConvArgs {
-  const st* tiles; const st* weight; const st* bias;
-  const int* corners; const unsigned char* active; const st* residual; const st* shift; st* out;
-  st* displaced; float* partial; int* counters;
-  int c, blocks, side, ks, stride, bo, oh, ow, co, rows, ktilesPerSplit;
-};
 
 // What this thread loads at each k-tile: column chunk (tid % CPR) * 8 of A rows tid / CPR + RSTEP * j
 // of the block's tile and of B rows (output channels) likewise, and where the k-tile's tap is.
@@ -104,35 +98,6 @@ __device__ __forceinline__ void mma_tile(const __half* As, const __half* Bs, int
   }
 }
 
-// Where output row `row` goes: its position's first element in out (channel 0), its batch item and
-// the row itself, or at -1 where nothing is written (past the rows, outside the map, or not active).
-struct OutRow { long long at; int b; int row; };
-__device__ __forceinline__ OutRow out_row(const TileConvArgs& a, int row) {
-  if (row >= a.rows) return {-1, 0, 0};
-  int ox = row % a.bo, oy = (row / a.bo) % a.bo, bt = row / (a.bo * a.bo), t = bt % a.blocks, b = bt / a.blocks;
-  int y = a.corners[2 * t] + oy, x = a.corners[2 * t + 1] + ox;
-  if (y >= a.oh || x >= a.ow || !a.active[y * a.ow + x]) return {-1, 0, 0};
-  return {(long long)((((u64)b * a.oh + y) * a.ow + x) * a.co), b, row};
-}
-
-// residual + value + bias + shift at channels col, col + 1 of an output row
-__device__ __forceinline__ void write_out(const TileConvArgs& a, OutRow r, int col, float v0, float v1) {
-  if (r.at < 0 || col >= a.co) return;
-  if (a.bias) { v0 += ld(a.bias[col]); v1 += ld(a.bias[col + 1]); }
-  u64 at = (u64)r.at + col;
-  if (a.residual) {
-    float2 q = __half22float2(*(const __half2*)(a.residual + at));
-    v0 = q.x + v0; v1 = q.y + v1;
-  }
-  if (a.shift) {
-    float2 s = __half22float2(*(const __half2*)(a.shift + (u64)r.b * a.co + col));
-    v0 += s.x; v1 += s.y;
-  }
-  // what out held goes to `displaced` at the row's place in the tiles' layout (Backend.convTilesInto)
-  *(u32*)(a.displaced + (u64)r.row * a.co + col) = *(const u32*)(a.out + at);
-  *(u32*)(a.out + at) = pack(v0, v1);
-}
-
 // f(m, n, hf, row, col) for each pair of this thread's accumulator values acc[m][n][2 hf], [2 hf + 1]
 // that lies in the product (row < rows, col < Cout): rows g (+ 8) of m-tile m, channels c2, c2 + 1 of n-tile n
 template <class F> __device__ __forceinline__ void each_pair(const TileConvArgs& a, int row0, int col0, F f) {
@@ -154,7 +119,6 @@ extern "C" __global__ void __launch_bounds__(THREADS) k_tile_conv(const st* tile
   after_earlier_kernels();
   const TileConvArgs a = {tiles, weight, bias, corners, active, residual, shift, out, displaced, partial, counters, c, blocks, side, ks, stride, bo, oh, ow, co, rows, ktilesPerSplit};
   __shared__ __align__(16) __half As[STAGES][TM * SROW], Bs[STAGES][TN * SROW];
-  __shared__ int last;
   const int tilesN = (a.co + TN - 1) / TN;
   const int row0 = (blockIdx.x / tilesN) * TM, col0 = (blockIdx.x % tilesN) * TN;
   const int kdim = a.ks * a.ks * a.c, ktiles = (kdim + TK - 1) / TK;
@@ -189,15 +153,7 @@ extern "C" __global__ void __launch_bounds__(THREADS) k_tile_conv(const st* tile
     each_pair(a, row0, col0, [&](int m, int n, int hf, int row, int col) {
       *(float2*)(mine + (u64)row * a.co + col) = make_float2(acc[m][n][2 * hf], acc[m][n][2 * hf + 1]);
     });
-    __threadfence();
-    __syncthreads();
-    if (threadIdx.x == 0) {
-      last = atomicAdd(a.counters + blockIdx.x, 1) == (int)gridDim.y - 1;
-      if (last) a.counters[blockIdx.x] = 0;  // ready for the next launch
-    }
-    __syncthreads();
-    if (!last) return;
-    __threadfence();
+    if (!last_split(a)) return;
     // split by split, all of this thread's values of a split at once: one load latency a split
     // (value by value over the splits paid one a value: small layers ~10 us slower)
 #pragma unroll
