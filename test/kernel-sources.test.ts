@@ -21,11 +21,12 @@ function kernels(source: string): { head: string; first: string }[] {
   return found;
 }
 
-/** The kernels a source defines: __global__ functions by name, and both builds of each VECTOR_KERNEL. */
+/** The kernels a source defines: __global__ functions by name, both builds of each VECTOR_KERNEL, each TILE_CONV_WG build. */
 function defined(source: string): Set<string> {
   const names = new Set<string>();
   for (const m of source.matchAll(/__global__ void (?:__launch_bounds__\([^)]*\) )?(\w+)\s*\(/g)) names.add(m[1]!);
   for (const m of source.matchAll(/^VECTOR_KERNEL\((\w+),/gm)) names.add(m[1]!).add(`${m[1]}_v`);
+  for (const m of source.matchAll(/^TILE_CONV_WG\((\w+),/gm)) names.add(m[1]!);
   return names;
 }
 

@@ -321,6 +321,8 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
       [2, 11, 13, 320, 320, 5, 2, [-1, -1, 3, 3, 7, 9], true, true, true], // stride 2, K = 2880: split
       [1, 8, 8, 128, 256, 4, 1, [-1, -1, 3, 3], false, false, false],
       [2, 6, 7, 1280, 640, 4, 1, [-1, -1, 2, 3], true, true, true], // K = 11520: split into many
+      [2, 34, 34, 64, 192, 10, 1, Array.from({ length: 16 }, (_, i) => [(i % 4) * 8 - 1, Math.floor(i / 4) * 8 - 1]).flat(), true, true, true], // 2048 rows: 128 a block
+      [2, 34, 34, 128, 128, 10, 1, Array.from({ length: 16 }, (_, i) => [(i % 4) * 8 - 1, Math.floor(i / 4) * 8 - 1]).flat(), true, false, true],
     ] as const;
     for (const [n, h, w, c, co, side, stride, o, affine, silu, extras] of cases) {
       const what = `${n}x${h}x${w}x${c} -> ${co}, tiles of ${side}, stride ${stride}`;

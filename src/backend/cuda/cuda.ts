@@ -14,7 +14,7 @@ import type { ConvolutionMode, CudaOptions } from './options.js';
 import { CudaDevice, type T } from './device.js';
 import type { DeviceBuffer } from './memory.js';
 import { CudaLatents } from './latents.js';
-import { VEC_BATCH, layerNormLanes, ATTENTION_KERNELS, FLASH_DIMS, FLASH_KERNELS, FLASH_QUERY_ROWS, FLASH_WIDE_MAX_DIM, GROUP_PARTIAL_SHARED_BYTES, POINTER_ARRAY_PRODUCTS, SOFTMAX_SHARED_BYTES, SOFTMAX_SHORT, SOFTMAX_VEC, WGMMA_KERNELS, WGMMA_KEY_TILE, WGMMA_MIN_TILES_PER_SPLIT, WGMMA_QUERY_ROWS, WGMMA_SHARED_BYTES, flashSharedBytes, TILE_CONV_KERNELS, TILE_CONV_COUNTERS, TILE_CONV_ROWS, TILE_CONV_COLS, TILE_CONV_K, TILE_CONV_THREADS, TILE_CONV_WG_KERNELS, TILE_CONV_WG_ROWS, TILE_CONV_WG_K, TILE_CONV_WG_THREADS, tileConvWgSharedBytes } from './kernels.js';
+import { VEC_BATCH, layerNormLanes, ATTENTION_KERNELS, FLASH_DIMS, FLASH_KERNELS, FLASH_QUERY_ROWS, FLASH_WIDE_MAX_DIM, GROUP_PARTIAL_SHARED_BYTES, POINTER_ARRAY_PRODUCTS, SOFTMAX_SHARED_BYTES, SOFTMAX_SHORT, SOFTMAX_VEC, WGMMA_KERNELS, WGMMA_KEY_TILE, WGMMA_MIN_TILES_PER_SPLIT, WGMMA_QUERY_ROWS, WGMMA_SHARED_BYTES, flashSharedBytes, TILE_CONV_KERNELS, TILE_CONV_COUNTERS, TILE_CONV_ROWS, TILE_CONV_COLS, TILE_CONV_K, TILE_CONV_THREADS, TILE_CONV_WG_KERNELS, TILE_CONV_WG_BUILDS, TILE_CONV_WG_K, tileConvWgName, tileConvWgSharedBytes } from './kernels.js';
 
 export type { ConvolutionMode, CudaOptions } from './options.js';
 
@@ -101,7 +101,8 @@ export class CudaBackend extends CudaDevice implements Backend {
       this.driver.upload(this.tileConvCounters.ptr, new Int32Array(TILE_CONV_COUNTERS));
       if (this.driver.computeCapability[0] === 9) {
         this.load('tile-conv-sm90', TILE_CONV_WG_KERNELS, ['-DFISEDIT_HALF'], 'sm_90a');
-        for (const cols of [64, 128]) this.driver.allowSharedMemory(this.fns.get(`k_tile_conv_wg${cols}`), `k_tile_conv_wg${cols}`, tileConvWgSharedBytes(cols));
+        for (const { rows, cols, splits } of TILE_CONV_WG_BUILDS)
+          for (const s of splits) this.driver.allowSharedMemory(this.fns.get(tileConvWgName(rows, cols, s)), tileConvWgName(rows, cols, s), tileConvWgSharedBytes(rows, cols));
       }
     }
     if (this.wgmma) {
@@ -494,13 +495,12 @@ export class CudaBackend extends CudaDevice implements Backend {
     checkBlockWrite(base, write.residual, write.shift);
     const displaced = this.result([n * blocks, bo, bo, co]);
     if (rows === 0) return displaced;
-    const kernel = this.tileConvKernel(c, co);
-    const tiles = Math.ceil(rows / kernel.rows) * Math.ceil(co / kernel.cols), ktiles = Math.ceil(kdim / kernel.k);
-    const perSplit = Math.ceil(ktiles / tileConvSplits(tiles, ktiles, kernel.k, this.driver.multiprocessors)), splits = Math.ceil(ktiles / perSplit);
+    const kernel = this.tileConvKernel(rows, c, co, kdim);
     return this.tidy(() => {
       // the tiles first, through the affine once per value (the kernel reads each ks * ks times, once per block of output channels)
       const gathered = this.gatherTiles(x, conv.tiles, conv.affine, conv.silu);
-      const partial = splits > 1 ? this.p(this.empty([splits * rows * co], 4)) : 0;
+      const { tiles, splits, perSplit } = kernel;
+      const partial = splits > 1 && kernel.partials ? this.p(this.empty([splits * rows * co], 4)) : 0;
       this.run(kernel.name, 0, [this.p(gathered), this.p(conv.w), conv.b ? this.p(conv.b) : 0, this.p(this.indices(write.corners)), this.p(this.indices(write.active)),
         write.residual ? this.p(write.residual) : 0, write.shift ? this.p(write.shift) : 0, this.p(base), this.p(displaced), partial, this.tileConvCounters!.ptr,
         c, blocks, conv.tiles.side, k, conv.stride, bo, oh, ow, co, rows, perSplit], kernel.threads, tiles, kernel.sharedBytes, splits,
@@ -509,13 +509,27 @@ export class CudaBackend extends CudaDevice implements Backend {
     });
   }
 
-  /** The fused tile convolution's kernel for C -> Cout channels: on wgmma where the GPU has it and the channels are multiples of 64. */
-  private tileConvKernel(c: number, co: number): { name: string; rows: number; cols: number; k: number; threads: number; sharedBytes: number } {
-    if (this.fns.has('k_tile_conv_wg64') && c % 64 === 0 && co % 64 === 0) {
-      const cols = co % 128 === 0 ? 128 : 64;
-      return { name: `k_tile_conv_wg${cols}`, rows: TILE_CONV_WG_ROWS, cols, k: TILE_CONV_WG_K, threads: TILE_CONV_WG_THREADS, sharedBytes: tileConvWgSharedBytes(cols) };
+  /**
+   * The fused tile convolution's kernel for `rows` x C -> Cout over K = kdim, with its blocks (`tiles`
+   * of the product, each K split `splits` ways into `perSplit` k-tiles). On Hopper, where the channels
+   * are multiples of 64, k_tile_conv_wg: 128-row blocks for many rows (twice the product per byte
+   * loaded), and the fewest splits (a cluster's blocks, 8 at most) that give every multiprocessor a
+   * block, each at least TILE_CONV_WG_MIN_SPLIT_K long. Elsewhere k_tile_conv, whose splits meet in
+   * global memory (`partials`).
+   */
+  private tileConvKernel(rows: number, c: number, co: number, kdim: number) {
+    const sms = this.driver.multiprocessors;
+    if (this.fns.has(tileConvWgName(64, 64, 1)) && c % 64 === 0 && co % 64 === 0) {
+      const r = rows >= TILE_CONV_WG_TALL_ROWS ? 128 : 64, cols = co % 128 === 0 ? 128 : 64;
+      const tiles = Math.ceil(rows / r) * Math.ceil(co / cols), ktiles = kdim / TILE_CONV_WG_K;
+      const build = TILE_CONV_WG_BUILDS.find((b) => b.rows === r && b.cols === cols)!;
+      const fits = build.splits.filter((s) => s === 1 || ktiles / s >= TILE_CONV_WG_MIN_SPLIT_K / TILE_CONV_WG_K);
+      const splits = fits.find((s) => tiles * s >= sms) ?? fits[fits.length - 1]!;
+      return { name: tileConvWgName(r, cols, splits), tiles, splits, perSplit: Math.ceil(ktiles / splits), threads: 2 * r, sharedBytes: tileConvWgSharedBytes(r, cols), partials: false };
     }
-    return { name: 'k_tile_conv', rows: TILE_CONV_ROWS, cols: TILE_CONV_COLS, k: TILE_CONV_K, threads: TILE_CONV_THREADS, sharedBytes: 0 };
+    const tiles = Math.ceil(rows / TILE_CONV_ROWS) * Math.ceil(co / TILE_CONV_COLS), ktiles = Math.ceil(kdim / TILE_CONV_K);
+    const perSplit = Math.ceil(ktiles / tileConvSplits(tiles, ktiles, sms));
+    return { name: 'k_tile_conv', tiles, splits: Math.ceil(ktiles / perSplit), perSplit, threads: TILE_CONV_THREADS, sharedBytes: 0, partials: true };
   }
 
   gatherRows(x: Tensor, idx: Int32Array): Tensor {
@@ -573,13 +587,17 @@ function checkKeysValues(k: Tensor, v: Tensor): void {
 }
 
 /**
- * How many splits of K a tile convolution takes for `tiles` output tiles of `ktiles` k-tiles of `k`:
- * enough blocks for ~4 per multiprocessor, each split at least TILE_CONV_MIN_K long (its partial
- * product costs a write and a read), one when the tiles fill the GPU already or they are too many to count.
+ * How many splits of K k_tile_conv takes for `tiles` output tiles of `ktiles` k-tiles: enough blocks
+ * for ~4 per multiprocessor, each split at least TILE_CONV_MIN_KTILES long (its partial product
+ * costs a write and a read), one when the tiles fill the GPU already or they are too many to count.
  */
-function tileConvSplits(tiles: number, ktiles: number, k: number, multiprocessors: number): number {
+function tileConvSplits(tiles: number, ktiles: number, multiprocessors: number): number {
   if (tiles > TILE_CONV_COUNTERS) return 1;
-  return Math.max(1, Math.min(Math.ceil((4 * multiprocessors) / tiles), Math.floor(ktiles / Math.ceil(TILE_CONV_MIN_K / k))));
+  return Math.max(1, Math.min(Math.ceil((4 * multiprocessors) / tiles), Math.floor(ktiles / TILE_CONV_MIN_KTILES)));
 }
-/** The shortest split of K. */
-const TILE_CONV_MIN_K = 512;
+/** The shortest split of K (in k-tiles of TILE_CONV_K). */
+const TILE_CONV_MIN_KTILES = 16;
+/** From this many rows, k_tile_conv_wg takes 128 a block. */
+const TILE_CONV_WG_TALL_ROWS = Number(process.env.FISEDIT_WG_TALL ?? 1024);
+/** k_tile_conv_wg's shortest split of K. */
+const TILE_CONV_WG_MIN_SPLIT_K = Number(process.env.FISEDIT_WG_MIN_SPLIT_K ?? 512);

@@ -1,23 +1,43 @@
 // A sparse step's convolution over its gathered tiles on Hopper's warpgroup MMA (wgmma, sm_90a):
 // the product, split-K and write of tile-conv.cu's k_tile_conv (same arguments, same bits out of the
-// write; see there and tile-write.cuh), with the block's 64 x TN tile of the product on wgmma, which
-// reads both operands from shared memory, instead of mma.sync fed by ldmatrix (that form reached ~120
+// write; see there and tile-write.cuh), with the block's tile of the product on wgmma, which reads
+// both operands from shared memory, instead of mma.sync fed by ldmatrix (that form reached ~120
 // TFLOP/s on the H200 where the libraries reach ~450).
-//   One block is one warpgroup (4 warps, 128 threads); each warp owns 16 rows of the tile.
+//   A block is WGS warpgroups (128 threads each) and takes 64 * WGS rows (tile positions) by TN
+//   output channels; each warp owns 16 rows, each warpgroup's MMAs 64 rows by TN.
 //   A k-tile is 64 channels of one kernel tap (C a multiple of 64, so a k-tile never straddles taps):
-//   128 bytes of each A row (a tile position) and B row (an output channel), one row of the 128-byte
-//   swizzled layout wgmma reads (wgmma.cuh). WG_STAGES (kernels.ts) stages stream through shared memory by cp.async,
+//   128 bytes of each A row and B row (an output channel), one row of the 128-byte swizzled layout
+//   wgmma reads (wgmma.cuh). WG_STAGES (kernels.ts) stages stream through shared memory by cp.async,
 //   WG_STAGES - 2 k-tiles ahead of the one multiplied, with one k-tile's MMAs left running while the
 //   next are issued.
-// k_tile_conv_wg64 and k_tile_conv_wg128 take TN = 64 or 128 output channels a block (the host's
-// choice: 128 where Cout is a multiple of it).
+// Builds k_tile_conv_wg<rows>x<cols>: 64 or 128 rows by 64 or 128 channels (the host's choice, cuda.ts).
 #include "launch.cuh"
 #include "mma.cuh"
 #include "storage.cuh"
 #include "tile-write.cuh"
 #include "wgmma.cuh"
 
-#define A_BYTES (64 * 128)  // a stage's A: 64 rows of one k-tile
+// thread block clusters (sm_90): this block's rank, a barrier of all the cluster's threads (its
+// shared-memory writes visible to the others after it), and reads of another block's shared memory
+__device__ __forceinline__ u32 cluster_rank() {
+  u32 r;
+  asm volatile("mov.u32 %0, %%cluster_ctarank;\n" : "=r"(r));
+  return r;
+}
+__device__ __forceinline__ void cluster_sync() {
+  asm volatile("barrier.cluster.arrive.release.aligned;\nbarrier.cluster.wait.acquire.aligned;\n" ::: "memory");
+}
+__device__ __forceinline__ u32 map_to_rank(u32 addr, u32 rank) {
+  u32 r;
+  asm volatile("mapa.shared::cluster.u32 %0, %1, %2;\n" : "=r"(r) : "r"(addr), "r"(rank));
+  return r;
+}
+__device__ __forceinline__ float2 load_cluster(u32 addr) {
+  float2 v;
+  asm volatile("ld.shared::cluster.v2.f32 {%0, %1}, [%2];\n" : "=f"(v.x), "=f"(v.y) : "r"(addr) : "memory");
+  return v;
+}
+
 
 template <int N> __device__ void wgmma_ss(float* c, u64 da, u64 db);
 template <> __device__ __forceinline__ void wgmma_ss<64>(float* c, u64 da, u64 db) {
@@ -33,30 +53,31 @@ template <> __device__ __forceinline__ void wgmma_ss<128>(float* c, u64 da, u64 
       : "l"(da), "l"(db));
 }
 
-template <int TN> __device__ __forceinline__ void tile_conv_wg(const TileConvArgs& a) {
+template <int WGS, int TN, int S> __device__ __forceinline__ void tile_conv_wg(const TileConvArgs& a) {
   extern __shared__ unsigned char smem[];
-  constexpr u32 STAGE_BYTES = A_BYTES + TN * 128;
+  constexpr int ROWS = 64 * WGS, PASS = 16 * WGS;  // rows a block; rows a pass of its threads copies
+  constexpr u32 A_BYTES = ROWS * 128, STAGE_BYTES = A_BYTES + TN * 128;
   const u32 base = ((u32)__cvta_generic_to_shared(smem) + 1023) & ~1023u;  // [WG_STAGES][A, B]
   const int tilesN = (a.co + TN - 1) / TN;
-  const int row0 = (blockIdx.x / tilesN) * 64, col0 = (blockIdx.x % tilesN) * TN;
+  const int row0 = (blockIdx.x / tilesN) * ROWS, col0 = (blockIdx.x % tilesN) * TN;
   const int kdim = a.ks * a.ks * a.c, ktiles = kdim / 64;
   const int kt0 = blockIdx.y * a.ktilesPerSplit, n = min(ktiles, kt0 + a.ktilesPerSplit) - kt0;
 
-  // This thread copies 16-byte chunk j of A rows r0 + 16 i and of B rows likewise: its rows share
-  // r % 8, so their swizzled chunk is at the same place in each, 2048 bytes (16 rows) apart.
+  // This thread copies 16-byte chunk j of A rows r0 + PASS i and of B rows likewise: its rows share
+  // r % 8, so their swizzled chunk is at the same place in each, PASS rows of 128 bytes apart.
   const int r0 = threadIdx.x >> 3, j = threadIdx.x & 7;
   const u32 at = r0 * 128 + ((j ^ (r0 & 7)) << 4);
   const st* arow[4];  // the row's tap (0, 0) at this thread's chunk; null: past the rows
 #pragma unroll
   for (int i = 0; i < 4; i++) {
-    const int row = row0 + r0 + 16 * i;
+    const int row = row0 + r0 + PASS * i;
     const int ox = row % a.bo, oy = (row / a.bo) % a.bo, bt = row / (a.bo * a.bo);
     arow[i] = row < a.rows ? a.tiles + (((u64)bt * a.side + oy * a.stride) * a.side + ox * a.stride) * a.c + j * 8 : nullptr;
   }
-  const st* brow[TN / 16];  // the output channel's weight row at this thread's chunk; null: past Cout
+  const st* brow[TN / PASS];  // the output channel's weight row at this thread's chunk; null: past Cout
 #pragma unroll
-  for (int i = 0; i < TN / 16; i++) {
-    const int ch = col0 + r0 + 16 * i;
+  for (int i = 0; i < TN / PASS; i++) {
+    const int ch = col0 + r0 + PASS * i;
     brow[i] = ch < a.co ? a.weight + (u64)ch * kdim + j * 8 : nullptr;
   }
   // the next k-tile to load: its k, tap (ky, kx) and first channel
@@ -65,9 +86,9 @@ template <int TN> __device__ __forceinline__ void tile_conv_wg(const TileConvArg
     const u32 s = base + slot * STAGE_BYTES;
     const u64 tap = ((u64)ky * a.side + kx) * a.c + ci;
 #pragma unroll
-    for (int i = 0; i < 4; i++) copy16_to(s + at + i * 2048, arow[i] ? arow[i] + tap : a.tiles, arow[i] != nullptr);
+    for (int i = 0; i < 4; i++) copy16_to(s + at + i * PASS * 128, arow[i] ? arow[i] + tap : a.tiles, arow[i] != nullptr);
 #pragma unroll
-    for (int i = 0; i < TN / 16; i++) copy16_to(s + A_BYTES + at + i * 2048, brow[i] ? brow[i] + k : a.weight, brow[i] != nullptr);
+    for (int i = 0; i < TN / PASS; i++) copy16_to(s + A_BYTES + at + i * PASS * 128, brow[i] ? brow[i] + k : a.weight, brow[i] != nullptr);
     k += 64;
     if ((ci += 64) == a.c) {
       ci = 0;
@@ -75,6 +96,8 @@ template <int TN> __device__ __forceinline__ void tile_conv_wg(const TileConvArg
     }
   };
 
+  // this warpgroup's MMAs: A rows 64 wg .. 64 wg + 63 of the stage
+  const u32 a_at = (threadIdx.x >> 7) * 64 * 128;
   float acc[TN / 2];  // rows g, g + 8 of this warp's 16: columns 8 q + c2, + 1 in acc[4 q], [4 q + 1] and acc[4 q + 2], [4 q + 3]
 #pragma unroll
   for (int i = 0; i < TN / 2; i++) acc[i] = 0.f;
@@ -91,7 +114,7 @@ template <int TN> __device__ __forceinline__ void tile_conv_wg(const TileConvArg
     if (i + WG_STAGES - 2 < n) load((i + WG_STAGES - 2) % WG_STAGES);
     asm volatile("cp.async.commit_group;\n");
     const u32 s = base + (i % WG_STAGES) * STAGE_BYTES;
-    const u64 da = descriptor(s), db = descriptor(s + A_BYTES);
+    const u64 da = descriptor(s + a_at), db = descriptor(s + A_BYTES);
     wg_fence();
 #pragma unroll
     for (int kk = 0; kk < 4; kk++) wgmma_ss<TN>(acc, da + 2 * kk, db + 2 * kk);  // 32 bytes along K: + 2
@@ -103,53 +126,64 @@ template <int TN> __device__ __forceinline__ void tile_conv_wg(const TileConvArg
   for (int i = 0; i < TN / 2; i++) hold(acc[i]);
 
   const int warp = threadIdx.x >> 5, lane = threadIdx.x & 31, g = lane >> 2, c2 = (lane & 3) * 2;
-  const int rowA = row0 + warp * 16 + g;  // rows rowA and rowA + 8
-  if (gridDim.y > 1) {
-    // this split's partial product, then the last split of the tile to arrive adds them all
-    float* mine = a.partial + (u64)blockIdx.y * a.rows * a.co;
+  const int rowA = warp * 16 + g;  // this thread's rows of the tile: rowA and rowA + 8
+  if constexpr (S == 1) {
+#pragma unroll
+    for (int hf = 0; hf < 2; hf++) {
+      const OutRow r = out_row(a, row0 + rowA + 8 * hf);
+#pragma unroll
+      for (int q = 0; q < TN / 8; q++) write_out(a, r, col0 + 8 * q + c2, acc[4 * q + 2 * hf], acc[4 * q + 2 * hf + 1]);
+    }
+  } else {
+    // The S splits of K are the S blocks of a cluster: each puts its partial product in its own
+    // shared memory (the stages, done with), then adds the rows it owns, ROWS / S of them, over all S
+    // blocks' shared memory in split order (the same bits whichever block finishes first) and writes them.
+    __syncthreads();  // both warpgroups' MMAs are done with the stages
+    float* part = (float*)(smem + (base - (u32)__cvta_generic_to_shared(smem)));  // [ROWS][TN]
 #pragma unroll
     for (int hf = 0; hf < 2; hf++)
 #pragma unroll
-      for (int q = 0; q < TN / 8; q++) {
-        const int row = rowA + 8 * hf, col = col0 + 8 * q + c2;
-        if (row < a.rows && col < a.co) *(float2*)(mine + (u64)row * a.co + col) = make_float2(acc[4 * q + 2 * hf], acc[4 * q + 2 * hf + 1]);
-      }
-    if (!last_split(a)) return;
+      for (int q = 0; q < TN / 8; q++) *(float2*)(part + (rowA + 8 * hf) * TN + 8 * q + c2) = make_float2(acc[4 * q + 2 * hf], acc[4 * q + 2 * hf + 1]);
+    cluster_sync();
+    constexpr int MINE = ROWS / S;
+    const int first = cluster_rank() * MINE;
+    for (int e = threadIdx.x; e < MINE * TN / 2; e += 128 * WGS) {
+      const int row = first + e / (TN / 2), col = (e % (TN / 2)) * 2;
+      const u32 at = base + (row * TN + col) * 4;
+      float2 v[S];
 #pragma unroll
-    for (int i = 0; i < TN / 2; i++) acc[i] = 0.f;
-#pragma unroll 1
-    for (int sp = 0; sp < (int)gridDim.y; sp++)
+      for (int r = 0; r < S; r++) v[r] = load_cluster(map_to_rank(at, r));
+      float x = 0.f, y = 0.f;
 #pragma unroll
-      for (int hf = 0; hf < 2; hf++)
-#pragma unroll
-        for (int q = 0; q < TN / 8; q++) {
-          const int row = rowA + 8 * hf, col = col0 + 8 * q + c2;
-          if (row < a.rows && col < a.co) {
-            const float2 p = __ldcg((const float2*)(a.partial + ((u64)sp * a.rows + row) * a.co + col));
-            acc[4 * q + 2 * hf] += p.x; acc[4 * q + 2 * hf + 1] += p.y;
-          }
-        }
-  }
-#pragma unroll
-  for (int hf = 0; hf < 2; hf++) {
-    const OutRow r = out_row(a, rowA + 8 * hf);
-#pragma unroll
-    for (int q = 0; q < TN / 8; q++) write_out(a, r, col0 + 8 * q + c2, acc[4 * q + 2 * hf], acc[4 * q + 2 * hf + 1]);
+      for (int r = 0; r < S; r++) { x += v[r].x; y += v[r].y; }
+      write_out(a, out_row(a, row0 + row), col0 + col, x, y);
+    }
+    cluster_sync();  // no block leaves while another reads its shared memory
   }
 }
 
-// the two builds (the host passes 128 threads and tileConvWgSharedBytes(TN) of shared memory)
+// the builds (the host passes 128 * WGS threads, tileConvWgSharedBytes of shared memory and S splits along y)
 #define TILE_CONV_WG_ARGS                                                                                                                          \
   const st *tiles, const st *weight, const st *bias, const int *corners, const unsigned char *active, const st *residual, const st *shift, st *out, \
       st *displaced, float *partial, int *counters, int c, int blocks, int side, int ks, int stride, int bo, int oh, int ow, int co, int rows,     \
       int ktilesPerSplit
 #define TILE_CONV_WG_VALUES \
   {tiles, weight, bias, corners, active, residual, shift, out, displaced, partial, counters, c, blocks, side, ks, stride, bo, oh, ow, co, rows, ktilesPerSplit}
-extern "C" __global__ void __launch_bounds__(128) k_tile_conv_wg64(TILE_CONV_WG_ARGS) {
-  after_earlier_kernels();
-  tile_conv_wg<64>(TILE_CONV_WG_VALUES);
-}
-extern "C" __global__ void __launch_bounds__(128) k_tile_conv_wg128(TILE_CONV_WG_ARGS) {
-  after_earlier_kernels();
-  tile_conv_wg<128>(TILE_CONV_WG_VALUES);
-}
+// k_tile_conv_wg<rows>x<cols>_<S>: a cluster of S blocks along y, the S splits of K of one tile
+#define TILE_CONV_WG(name, WGS, TN, S)                                                            \
+  extern "C" __global__ void __cluster_dims__(1, S, 1) __launch_bounds__(128 * WGS) name(TILE_CONV_WG_ARGS) { \
+    after_earlier_kernels();                                                                      \
+    tile_conv_wg<WGS, TN, S>(TILE_CONV_WG_VALUES);                                                \
+  }
+TILE_CONV_WG(k_tile_conv_wg64x64_1, 1, 64, 1)
+TILE_CONV_WG(k_tile_conv_wg64x64_2, 1, 64, 2)
+TILE_CONV_WG(k_tile_conv_wg64x64_4, 1, 64, 4)
+TILE_CONV_WG(k_tile_conv_wg64x64_8, 1, 64, 8)
+TILE_CONV_WG(k_tile_conv_wg64x128_1, 1, 128, 1)
+TILE_CONV_WG(k_tile_conv_wg64x128_2, 1, 128, 2)
+TILE_CONV_WG(k_tile_conv_wg64x128_4, 1, 128, 4)
+TILE_CONV_WG(k_tile_conv_wg64x128_8, 1, 128, 8)
+TILE_CONV_WG(k_tile_conv_wg128x64_1, 2, 64, 1)
+TILE_CONV_WG(k_tile_conv_wg128x64_2, 2, 64, 2)
+TILE_CONV_WG(k_tile_conv_wg128x128_1, 2, 128, 1)
+TILE_CONV_WG(k_tile_conv_wg128x128_2, 2, 128, 2)
