@@ -512,20 +512,21 @@ export class CudaBackend extends CudaDevice implements Backend {
   /**
    * The fused tile convolution's kernel for `rows` x C -> Cout over K = kdim, with its blocks (`tiles`
    * of the product, each K split `splits` ways into `perSplit` k-tiles). On Hopper, where the channels
-   * are multiples of 64, k_tile_conv_wg: 128-row blocks for many rows (twice the product per byte
-   * loaded), and the fewest splits (a cluster's blocks, 8 at most) that give every multiprocessor a
-   * block, each at least TILE_CONV_WG_MIN_SPLIT_K long. Elsewhere k_tile_conv, whose splits meet in
-   * global memory (`partials`).
+   * are multiples of 64, the k_tile_conv_wg build and split (a cluster's blocks) of least estimated
+   * time (tileConvWgTime); elsewhere k_tile_conv, whose splits meet in global memory (`partials`).
    */
   private tileConvKernel(rows: number, c: number, co: number, kdim: number) {
     const sms = this.driver.multiprocessors;
     if (this.fns.has(tileConvWgName(64, 64, 1)) && c % 64 === 0 && co % 64 === 0) {
-      const r = rows >= TILE_CONV_WG_TALL_ROWS ? 128 : 64, cols = co % 128 === 0 ? 128 : 64;
-      const tiles = Math.ceil(rows / r) * Math.ceil(co / cols), ktiles = kdim / TILE_CONV_WG_K;
-      const build = TILE_CONV_WG_BUILDS.find((b) => b.rows === r && b.cols === cols)!;
-      const fits = build.splits.filter((s) => s === 1 || ktiles / s >= TILE_CONV_WG_MIN_SPLIT_K / TILE_CONV_WG_K);
-      const splits = fits.find((s) => tiles * s >= sms) ?? fits[fits.length - 1]!;
-      return { name: tileConvWgName(r, cols, splits), tiles, splits, perSplit: Math.ceil(ktiles / splits), threads: 2 * r, sharedBytes: tileConvWgSharedBytes(r, cols), partials: false };
+      let best: { name: string; tiles: number; splits: number; perSplit: number; threads: number; sharedBytes: number; partials: false; us: number } | undefined;
+      for (const b of TILE_CONV_WG_BUILDS)
+        for (const splits of b.splits) {
+          const tiles = Math.ceil(rows / b.rows) * Math.ceil(co / b.cols), perSplit = Math.ceil(kdim / TILE_CONV_WG_K / splits);
+          const sharedBytes = tileConvWgSharedBytes(b.rows, b.cols);
+          const us = tileConvWgTime(tiles * splits, Math.floor(SHARED_BYTES_PER_SM / (sharedBytes + 1024)), sms, (b.rows + b.cols) * 128 * perSplit, splits);
+          if (!best || us < best.us) best = { name: tileConvWgName(b.rows, b.cols, splits), tiles, splits, perSplit, threads: 2 * b.rows, sharedBytes, partials: false, us };
+        }
+      return best!;
     }
     const tiles = Math.ceil(rows / TILE_CONV_ROWS) * Math.ceil(co / TILE_CONV_COLS), ktiles = Math.ceil(kdim / TILE_CONV_K);
     const perSplit = Math.ceil(ktiles / tileConvSplits(tiles, ktiles, sms));
@@ -597,7 +598,17 @@ function tileConvSplits(tiles: number, ktiles: number, multiprocessors: number):
 }
 /** The shortest split of K (in k-tiles of TILE_CONV_K). */
 const TILE_CONV_MIN_KTILES = 16;
-/** From this many rows, k_tile_conv_wg takes 128 a block. */
-const TILE_CONV_WG_TALL_ROWS = Number(process.env.FISEDIT_WG_TALL ?? 1024);
-/** k_tile_conv_wg's shortest split of K. */
-const TILE_CONV_WG_MIN_SPLIT_K = Number(process.env.FISEDIT_WG_MIN_SPLIT_K ?? 512);
+/** Shared memory of a Hopper multiprocessor (228 KiB; each block reserves 1 KiB of it). */
+const SHARED_BYTES_PER_SM = 228 * 1024;
+/**
+ * Estimated microseconds of a k_tile_conv_wg launch of `blocks` blocks, `perSm` of which fit a
+ * multiprocessor, each loading `bytes` of operands from L2: the kernel is bound by how fast a
+ * multiprocessor's blocks load (bench:tile-conv on the H200: ~33 bytes a ns a multiprocessor, about
+ * 4.3 TB/s over all of them), so the time is the waves of blocks times what one multiprocessor loads
+ * in a wave, plus each split's cost of adding the partial products through the cluster.
+ */
+function tileConvWgTime(blocks: number, perSm: number, sms: number, bytes: number, splits: number): number {
+  const waves = Math.ceil(blocks / (perSm * sms)), sharing = Math.min(perSm, Math.ceil(blocks / sms));
+  return waves * sharing * (bytes / TILE_CONV_WG_SM_BYTES_PER_US) + (splits > 1 ? TILE_CONV_WG_SPLIT_US * splits : 0);
+}
+const TILE_CONV_WG_SM_BYTES_PER_US = 33_000, TILE_CONV_WG_SPLIT_US = 0.3;

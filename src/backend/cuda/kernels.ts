@@ -128,14 +128,14 @@ export const TILE_CONV_ROWS = 64, TILE_CONV_COLS = 64, TILE_CONV_K = 32, TILE_CO
 /**
  * kernels/tile-conv-sm90.cu (fp16 storage, Hopper): k_tile_conv's work on warpgroup MMA,
  * k_tile_conv_wg<rows>x<cols>_<splits>: 64 or 128 rows (one or two warpgroups) by 64 or 128 output
- * channels a block, K split among a cluster of `splits` blocks (1, 2, 4 or 8; 1 or 2 for 128 rows),
+ * channels a block, K split among a cluster of `splits` blocks (1, 2, 4 or 8; up to 4 for 128 rows),
  * k-tiles of 64 channels of one tap (C and Cout multiples of 64).
  */
 export const TILE_CONV_WG_BUILDS = [
   { rows: 64, cols: 64, splits: [1, 2, 4, 8] },
   { rows: 64, cols: 128, splits: [1, 2, 4, 8] },
-  { rows: 128, cols: 64, splits: [1, 2] },
-  { rows: 128, cols: 128, splits: [1, 2] },
+  { rows: 128, cols: 64, splits: [1, 2, 4] },
+  { rows: 128, cols: 128, splits: [1, 2, 4] },
 ] as const;
 export const tileConvWgName = (rows: number, cols: number, splits: number) => `k_tile_conv_wg${rows}x${cols}_${splits}`;
 export const TILE_CONV_WG_KERNELS: Record<string, ArgKind[]> = Object.fromEntries(
@@ -143,7 +143,7 @@ export const TILE_CONV_WG_KERNELS: Record<string, ArgKind[]> = Object.fromEntrie
 );
 export const TILE_CONV_WG_K = 64;
 /** Shared-memory stages of A and B tiles (tile-conv-sm90.cu WG_STAGES). */
-export const TILE_CONV_WG_STAGES = Number(process.env.FISEDIT_WG_STAGES ?? 6);
+export const TILE_CONV_WG_STAGES = 6;
 /** Shared memory of a k_tile_conv_wg<rows>x<cols> block: its stages of A and B rows of 128 bytes (+1 KiB for alignment). */
 export const tileConvWgSharedBytes = (rows: number, cols: number) => TILE_CONV_WG_STAGES * (rows + cols) * 128 + 1024;
 /** Per-tile counters k_tile_conv's splits of K meet at (each launch leaves them zero): tiles a split launch may have at most. */

@@ -36,11 +36,12 @@ export interface CudaOptions {
   /**
    * A sparse step's convolution layer over its tiles (convTilesInto): as the gather into an im2col
    * matrix, a cuBLASLt GEMM and the in-place write, cuDNN where the rows are many ('library', default), or
-   * (fp16) as the gathered tiles and k_tile_conv, GEMM and write in one kernel ('fused'). The fused
-   * kernel is 1.6-4.4x slower for every shape measured on the H200 (bench:tile-conv,
-   * bench/results/2026-11-30-tile-conv.json: 1280 channels, 2048 rows 494 against 132 us; 64 rows 70
-   * against 21), and a 5% sparse step 5.8 against 4.5-4.9 ms: kept as the base for a faster one (see
-   * kernels/tile-conv.cu).
+   * (fp16) as the gathered tiles and one kernel that multiplies and writes ('fused': k_tile_conv_wg* on
+   * Hopper, k_tile_conv elsewhere). On the H200 the fused form ties or wins only for the smallest
+   * layers (64 rows: 11-32 against 15-32 us) and is 1.3-2x slower from ~256 rows up, bound by how fast
+   * its blocks load from L2 (bench:tile-conv, bench/results/2026-12-01-tile-conv-s21-wg-model.json);
+   * 5-30% sparse steps took 4.0-8.6 ms with it against 4.0-8.5 (…-s21-fused*.json, …-s21-library*.json).
+   * Kept as the base for a faster one (see kernels/tile-conv-sm90.cu).
    */
   tileConvolution?: 'fused' | 'library';
   /**

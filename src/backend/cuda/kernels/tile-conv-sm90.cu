@@ -10,7 +10,16 @@
 //   wgmma reads (wgmma.cuh). WG_STAGES (kernels.ts) stages stream through shared memory by cp.async,
 //   WG_STAGES - 2 k-tiles ahead of the one multiplied, with one k-tile's MMAs left running while the
 //   next are issued.
-// Builds k_tile_conv_wg<rows>x<cols>: 64 or 128 rows by 64 or 128 channels (the host's choice, cuda.ts).
+//   K is split among the S blocks of a thread block cluster; they add their partial products through
+//   distributed shared memory in split order (the same bits whichever finishes first). Splits that
+//   met in global memory, the last block of a tile adding them all, cost the small layers up to
+//   ~150 us (bench/results/2026-12-01-tile-conv-s21-wg-partials-variants.txt).
+// Builds k_tile_conv_wg<rows>x<cols>_<S> (the host picks one by a load-time estimate, cuda.ts).
+// Measured on the H200 (bench:tile-conv, 2026-12-01-tile-conv-s21-wg-model.json): 64-row layers
+// 11-32 us, at or under the library path (gather, cuBLASLt, write); from ~256 rows 1.3-2x slower.
+// Those are bound by L2 -> shared memory traffic (~4.5 TB/s: 944 MB for 2048 rows of 1280 -> 1280
+// in ~210 us): every block loads its own A and B tiles. What would cut it: larger tiles (128 x 256)
+// and loads shared by a cluster's blocks (TMA multicast), as cuBLAS does.
 #include "launch.cuh"
 #include "mma.cuh"
 #include "storage.cuh"
@@ -185,5 +194,7 @@ TILE_CONV_WG(k_tile_conv_wg64x128_4, 1, 128, 4)
 TILE_CONV_WG(k_tile_conv_wg64x128_8, 1, 128, 8)
 TILE_CONV_WG(k_tile_conv_wg128x64_1, 2, 64, 1)
 TILE_CONV_WG(k_tile_conv_wg128x64_2, 2, 64, 2)
+TILE_CONV_WG(k_tile_conv_wg128x64_4, 2, 64, 4)
 TILE_CONV_WG(k_tile_conv_wg128x128_1, 2, 128, 1)
 TILE_CONV_WG(k_tile_conv_wg128x128_2, 2, 128, 2)
+TILE_CONV_WG(k_tile_conv_wg128x128_4, 2, 128, 4)
