@@ -14,7 +14,8 @@ import type { ConvolutionMode, CudaOptions } from './options.js';
 import { CudaDevice, type T } from './device.js';
 import type { DeviceBuffer } from './memory.js';
 import { CudaLatents } from './latents.js';
-import { VEC_BATCH, layerNormLanes, ATTENTION_KERNELS, FLASH_DIMS, FLASH_KERNELS, FLASH_QUERY_ROWS, FLASH_WIDE_MAX_DIM, GROUP_PARTIAL_SHARED_BYTES, POINTER_ARRAY_PRODUCTS, SOFTMAX_SHARED_BYTES, SOFTMAX_SHORT, SOFTMAX_VEC, WGMMA_KERNELS, WGMMA_KEY_TILE, WGMMA_MIN_TILES_PER_SPLIT, WGMMA_QUERY_ROWS, WGMMA_SHARED_BYTES, flashSharedBytes, TILE_CONV_KERNELS, TILE_CONV_COUNTERS, TILE_CONV_ROWS, TILE_CONV_COLS, TILE_CONV_K, TILE_CONV_THREADS, TILE_CONV_WG_KERNELS, TILE_CONV_WG_BUILDS, TILE_CONV_WG_K, tileConvWgName, tileConvWgSharedBytes } from './kernels.js';
+import { VEC_BATCH, layerNormLanes, ATTENTION_KERNELS, FLASH_DIMS, FLASH_KERNELS, FLASH_QUERY_ROWS, FLASH_WIDE_MAX_DIM, GROUP_PARTIAL_SHARED_BYTES, POINTER_ARRAY_PRODUCTS, SOFTMAX_SHARED_BYTES, SOFTMAX_SHORT, SOFTMAX_VEC, WGMMA_KERNELS, WGMMA_KEY_TILE, WGMMA_MIN_TILES_PER_SPLIT, WGMMA_QUERY_ROWS, WGMMA_SHARED_BYTES, flashSharedBytes, TILE_CONV_KERNELS, TILE_CONV_COUNTERS, TILE_CONV_WG_KERNELS, TILE_CONV_WG_BUILDS, tileConvWgName, tileConvWgSharedBytes } from './kernels.js';
+import { tileConvKernel } from './tile-conv.js';
 
 export type { ConvolutionMode, CudaOptions } from './options.js';
 
@@ -495,7 +496,7 @@ export class CudaBackend extends CudaDevice implements Backend {
     checkBlockWrite(base, write.residual, write.shift);
     const displaced = this.result([n * blocks, bo, bo, co]);
     if (rows === 0) return displaced;
-    const kernel = this.tileConvKernel(rows, c, co, kdim);
+    const kernel = tileConvKernel(rows, c, co, kdim, this.driver.multiprocessors, this.fns.has(tileConvWgName(64, 64, 1)));
     return this.tidy(() => {
       // the tiles first, through the affine once per value (the kernel reads each ks * ks times, once per block of output channels)
       const gathered = this.gatherTiles(x, conv.tiles, conv.affine, conv.silu);
@@ -507,30 +508,6 @@ export class CudaBackend extends CudaDevice implements Backend {
         () => `${k}x${k}/${conv.stride} ${rows}x${co}x${kdim} split ${splits}`);
       return displaced;
     });
-  }
-
-  /**
-   * The fused tile convolution's kernel for `rows` x C -> Cout over K = kdim, with its blocks (`tiles`
-   * of the product, each K split `splits` ways into `perSplit` k-tiles). On Hopper, where the channels
-   * are multiples of 64, the k_tile_conv_wg build and split (a cluster's blocks) of least estimated
-   * time (tileConvWgTime); elsewhere k_tile_conv, whose splits meet in global memory (`partials`).
-   */
-  private tileConvKernel(rows: number, c: number, co: number, kdim: number) {
-    const sms = this.driver.multiprocessors;
-    if (this.fns.has(tileConvWgName(64, 64, 1)) && c % 64 === 0 && co % 64 === 0) {
-      let best: { name: string; tiles: number; splits: number; perSplit: number; threads: number; sharedBytes: number; partials: false; us: number } | undefined;
-      for (const b of TILE_CONV_WG_BUILDS)
-        for (const splits of b.splits) {
-          const tiles = Math.ceil(rows / b.rows) * Math.ceil(co / b.cols), perSplit = Math.ceil(kdim / TILE_CONV_WG_K / splits);
-          const sharedBytes = tileConvWgSharedBytes(b.rows, b.cols);
-          const us = tileConvWgTime(tiles * splits, Math.floor(SHARED_BYTES_PER_SM / (sharedBytes + 1024)), sms, (b.rows + b.cols) * 128 * perSplit, splits);
-          if (!best || us < best.us) best = { name: tileConvWgName(b.rows, b.cols, splits), tiles, splits, perSplit, threads: 2 * b.rows, sharedBytes, partials: false, us };
-        }
-      return best!;
-    }
-    const tiles = Math.ceil(rows / TILE_CONV_ROWS) * Math.ceil(co / TILE_CONV_COLS), ktiles = Math.ceil(kdim / TILE_CONV_K);
-    const perSplit = Math.ceil(ktiles / tileConvSplits(tiles, ktiles, sms));
-    return { name: 'k_tile_conv', tiles, splits: Math.ceil(ktiles / perSplit), perSplit, threads: TILE_CONV_THREADS, sharedBytes: 0, partials: true };
   }
 
   gatherRows(x: Tensor, idx: Int32Array): Tensor {
@@ -587,28 +564,3 @@ function checkKeysValues(k: Tensor, v: Tensor): void {
   if (!sameShape(k.shape, v.shape)) throw new Error(`attention(k, v): shapes ${shapeString(k.shape)} and ${shapeString(v.shape)} differ`);
 }
 
-/**
- * How many splits of K k_tile_conv takes for `tiles` output tiles of `ktiles` k-tiles: enough blocks
- * for ~4 per multiprocessor, each split at least TILE_CONV_MIN_KTILES long (its partial product
- * costs a write and a read), one when the tiles fill the GPU already or they are too many to count.
- */
-function tileConvSplits(tiles: number, ktiles: number, multiprocessors: number): number {
-  if (tiles > TILE_CONV_COUNTERS) return 1;
-  return Math.max(1, Math.min(Math.ceil((4 * multiprocessors) / tiles), Math.floor(ktiles / TILE_CONV_MIN_KTILES)));
-}
-/** The shortest split of K (in k-tiles of TILE_CONV_K). */
-const TILE_CONV_MIN_KTILES = 16;
-/** Shared memory of a Hopper multiprocessor (228 KiB; each block reserves 1 KiB of it). */
-const SHARED_BYTES_PER_SM = 228 * 1024;
-/**
- * Estimated microseconds of a k_tile_conv_wg launch of `blocks` blocks, `perSm` of which fit a
- * multiprocessor, each loading `bytes` of operands from L2: the kernel is bound by how fast a
- * multiprocessor's blocks load (bench:tile-conv on the H200: ~33 bytes a ns a multiprocessor, about
- * 4.3 TB/s over all of them), so the time is the waves of blocks times what one multiprocessor loads
- * in a wave, plus each split's cost of adding the partial products through the cluster.
- */
-function tileConvWgTime(blocks: number, perSm: number, sms: number, bytes: number, splits: number): number {
-  const waves = Math.ceil(blocks / (perSm * sms)), sharing = Math.min(perSm, Math.ceil(blocks / sms));
-  return waves * sharing * (bytes / TILE_CONV_WG_SM_BYTES_PER_US) + (splits > 1 ? TILE_CONV_WG_SPLIT_US * splits : 0);
-}
-const TILE_CONV_WG_SM_BYTES_PER_US = 33_000, TILE_CONV_WG_SPLIT_US = 0.3;
