@@ -92,6 +92,9 @@ describe('sparse ops (cpu)', () => {
         assert.deepEqual(ops.toHost(shiftedWrite.into), ops.toHost(base), `stride ${stride} block ${block}: undone`);
         ops.overwriteBlocks(shiftedWrite.into, undo, plan.corners, active);
         assert.deepEqual(ops.toHost(shiftedWrite.into), shifted, `stride ${stride} block ${block}: redone`);
+        // restored for good: the same undo, nothing kept
+        ops.restoreBlocks(shiftedWrite.into, shiftedWrite.held, plan.corners, active);
+        assert.deepEqual(ops.toHost(shiftedWrite.into), ops.toHost(base), `stride ${stride} block ${block}: restored`);
       }
     }
     assert.ok(tested >= 4, `${tested} tiled plans tested`);
@@ -148,6 +151,11 @@ describe('sparse ops (cpu)', () => {
     const undone = ops.fromHost(same.slice(), base.shape);
     ops.overwriteRows(undone, ops.fromHost(sameHeld, [2, 3, 4]), idx);
     assert.deepEqual(ops.toHost(undone), ops.toHost(base));
+    // restored for good: the same, nothing returned; rows of another shape are refused
+    const restored = ops.fromHost(same.slice(), base.shape);
+    ops.restoreRows(restored, ops.fromHost(sameHeld, [2, 3, 4]), idx);
+    assert.deepEqual(ops.toHost(restored), ops.toHost(base));
+    assert.throws(() => ops.restoreRows(restored, base, idx), /overwriteRows: source \[2, 6, 4\] for \[2, 6, 4\] at 3 rows/);
     assert.throws(() => ops.overwriteRows(base, g, idx, true), /overwriteRows: source \[2, 3, 4\] for \[2, 6, 4\] at 3 rows \(\[2, 6, 4\] expected\)/);
     // the fused forms are their definitions
     const affine = { scale: t([2, 4]), shift: t([2, 4]) };

@@ -352,6 +352,13 @@ export interface Backend {
    * there, [N, idx.length, C] (as overwriteBlocks: written back, it undoes the write).
    */
   overwriteRows(base: Tensor, src: Tensor, idx: Int32Array, sameRows?: boolean): Tensor;
+  /**
+   * Writes back for good rows that overwriteRows / overwriteBlocks displaced (what they returned): the
+   * same write, keeping nothing of what it replaces. For a write that is not to be redone (an edit
+   * dropped, a failed or rehearsed step undone): no buffer for rows that would be thrown away.
+   */
+  restoreRows(base: Tensor, held: Tensor, idx: Int32Array): void;
+  restoreBlocks(base: Tensor, held: Tensor, corners: Int32Array, active: Uint8Array): void;
   /** [gatherRows(x, idx), channelAffine(those rows, affine)] in one op (a transformer's active tokens and its input's rows for the residual). */
   gatherRowsAffine(x: Tensor, idx: Int32Array, affine: ChannelAffine): [Tensor, Tensor];
   /** [overwriteRows(...a, idx), overwriteRows(...b, idx)] in one op, the two bases shaped alike (a self-attention's keys and values). */

@@ -28,9 +28,18 @@ export function writeBack(ops: Backend, d: Displaced): Displaced {
   return { ...d, rows: ops.keep(rows) };
 }
 
+/** Writes displaced rows back into their layer for good (the write is not to be redone: nothing of what they replace is kept). The rows stay the caller's. */
+export function restore(ops: Backend, d: Displaced): void {
+  if ('rows' in d.write) ops.restoreRows(d.layer, d.rows, d.write.rows);
+  else ops.restoreBlocks(d.layer, d.rows, d.write.corners, d.write.active);
+}
+
 /** Undoes what a step wrote into its base in place, giving back the rows (a step of an edit that failed, or of a rehearsal). */
 export function undoWrites(ops: Backend, step: StepCache): void {
-  for (const d of step.displaced.values()) ops.dispose(writeBack(ops, d).rows);
+  for (const d of step.displaced.values()) {
+    restore(ops, d);
+    ops.dispose(d.rows);
+  }
   step.displaced.clear();
 }
 

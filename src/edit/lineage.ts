@@ -7,7 +7,7 @@
 // version at a time, and `materialize` walks the edits between the one they hold and the one wanted.
 import type { Backend } from '../backend/backend.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { writeBack, type Displaced } from './cache.js';
+import { restore, writeBack, type Displaced } from './cache.js';
 
 /** An edit that wrote into its parent's buffers: the parent, and what the edit displaced. */
 interface Edge {
@@ -49,7 +49,7 @@ export class Lineage {
 
   /**
    * Drops what no version still on the backend needs (`onBackend` says which are): the edit that made
-   * a version gone from the backend with no edit made from it (the buffers go back to its parent), and
+   * a version gone from the backend with no edit made from it (buffers that hold it go back to its parent), and
    * a gone root's edge to its only child (the child becomes the root). Returns the tensors dropped
    * (the layers may still be a version's; the caller gives back those no one holds).
    */
@@ -64,7 +64,11 @@ export class Lineage {
       for (const [x, e] of this.edges) {
         const children = this.children(x), siblings = this.children(e.parent);
         if (!onBackend(x) && children.length === 0) {
-          this.materialize(e.parent);
+          // buffers that hold x go back to its parent for good; holding another version, they have x's writes undone already
+          if (this.holds(x) === x) {
+            for (const d of e.displaced) restore(this.ops, d);
+            this.holding.set(this.root(x), e.parent);
+          }
           drop(x);
         } else if (!onBackend(e.parent) && !this.edges.has(e.parent) && siblings.length === 1) {
           this.materialize(x);

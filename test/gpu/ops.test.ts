@@ -257,6 +257,7 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
     written(`overwriteRows ${c}`, [ac, ag], (ops, b) => ops.overwriteRows(b, ops === cpu ? rc : rg, idx));
     const [fc, fg] = pair(ac.shape as number[]);
     written(`overwriteRows from the same rows ${c}`, [ac, ag], (ops, b) => ops.overwriteRows(b, ops === cpu ? fc : fg, idx, true));
+    written(`restoreRows ${c}`, [ac, ag], (ops, b) => ops.overwriteRows(b, ops === cpu ? rc : rg, idx), 0, (ops, b, held) => ops.restoreRows(b, held, idx));
     // the fused forms: the same values as their definitions (one launch each on cuda)
     const [scC, scG] = pair([3, c]), [shC, shG] = pair([3, c]);
     const [rowsC, normedC] = cpu.gatherRowsAffine(ac, idx, { scale: scC, shift: shC });
@@ -296,6 +297,7 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
     blocks('+ residual', [rc, rg], undefined, 1e-6);
     blocks('+ shift', undefined, [sc, sg], 1e-6);
     blocks('+ residual + shift', [rc, rg], [sc, sg], 1e-6);
+    written(`restoreBlocks ${c}`, [bc, bg], (ops, b) => ops.overwriteBlocks(b, [srcC, srcG][side(ops)]!, corners, active), 0, (ops, b, held) => ops.restoreBlocks(b, held, corners, active));
     // the tiles' convolution, gathered straight into the im2col matrix: as gather then convolve
     for (const stride of [1, 2]) {
       const wd = rnd.normal(3 * c * 9);

@@ -479,11 +479,20 @@ export class CudaBackend extends CudaDevice implements Backend {
   }
 
   overwriteBlocks(base: Tensor, src: Tensor, corners: Int32Array, active: Uint8Array, residual?: Tensor, shift?: Tensor): Tensor {
-    const [, h, w, c] = base.shape as [number, number, number, number];
     checkBlockWrite(base, residual, shift);
     const held = this.result(src.shape);
-    this.runVector('k_overwrite_blocks', src.size, [this.p(src), this.p(this.indices(corners)), this.p(this.indices(active)), residual ? this.p(residual) : 0, shift ? this.p(shift) : 0, this.p(base), this.p(held), h, w, c, corners.length / 2, src.shape[1]!, src.size], [c]);
+    this.overwriteBlocksOf(base, src, corners, active, residual, shift, held);
     return held;
+  }
+
+  restoreBlocks(base: Tensor, held: Tensor, corners: Int32Array, active: Uint8Array): void {
+    this.overwriteBlocksOf(base, held, corners, active);
+  }
+
+  /** k_overwrite_blocks: src's blocks into base, what base held there into `held` (none: not kept). */
+  private overwriteBlocksOf(base: Tensor, src: Tensor, corners: Int32Array, active: Uint8Array, residual?: Tensor, shift?: Tensor, held?: Tensor): void {
+    const [, h, w, c] = base.shape as [number, number, number, number];
+    this.runVector('k_overwrite_blocks', src.size, [this.p(src), this.p(this.indices(corners)), this.p(this.indices(active)), residual ? this.p(residual) : 0, shift ? this.p(shift) : 0, this.p(base), held ? this.p(held) : 0, h, w, c, corners.length / 2, src.shape[1]!, src.size], [c]);
   }
 
   convTilesInto(base: Tensor, x: Tensor, conv: TileConvolution, write: BlockWrite): Tensor {
@@ -532,6 +541,10 @@ export class CudaBackend extends CudaDevice implements Backend {
     return this.overwriteRowsOf([[base, src]], idx, sameRows)[0]!;
   }
 
+  restoreRows(base: Tensor, held: Tensor, idx: Int32Array): void {
+    this.overwriteRowsOf([[base, held]], idx, false, false);
+  }
+
   overwriteRowsPair(a: readonly [Tensor, Tensor], b: readonly [Tensor, Tensor], idx: Int32Array): [Tensor, Tensor] {
     if (!sameShape(a[0].shape, b[0].shape)) throw new Error(`overwriteRowsPair: bases ${shapeString(a[0].shape)} and ${shapeString(b[0].shape)} differ`);
     const [x, y] = this.overwriteRowsOf([a, b], idx, false);
@@ -539,13 +552,15 @@ export class CudaBackend extends CudaDevice implements Backend {
   }
 
   /** overwriteRows of one or two (base, src) pairs shaped alike, in one launch (the second pair on blockIdx.y 1). */
-  private overwriteRowsOf(pairs: readonly (readonly [Tensor, Tensor])[], idx: Int32Array, sameRows: boolean): Tensor[] {
+  /** k_overwrite_rows of each (base, src) pair (one or two, shaped alike); returns what each base held there (`keep`), or nothing. */
+  private overwriteRowsOf(pairs: readonly (readonly [Tensor, Tensor])[], idx: Int32Array, sameRows: boolean, keep = true): Tensor[] {
     for (const [base, src] of pairs) checkRowsSource(base, src, idx, sameRows);
     const [n, l, c] = pairs[0]![0].shape as [number, number, number];
-    const held = pairs.map(() => this.result([n, idx.length, c])), count = n * idx.length * c;
+    const held = keep ? pairs.map(() => this.result([n, idx.length, c])) : [], count = n * idx.length * c;
     if (count === 0) return held;
-    const second = pairs[1] ? [this.p(pairs[1][1]), this.p(pairs[1][0]), this.p(held[1]!)] : [0, 0, 0];
-    const args = [this.p(pairs[0]![1]), this.p(this.indices(idx)), this.p(pairs[0]![0]), this.p(held[0]!), ...second, l, idx.length, c, sameRows ? 1 : 0, count];
+    const heldAt = (i: number) => (keep ? this.p(held[i]!) : 0);
+    const second = pairs[1] ? [this.p(pairs[1][1]), this.p(pairs[1][0]), heldAt(1)] : [0, 0, 0];
+    const args = [this.p(pairs[0]![1]), this.p(this.indices(idx)), this.p(pairs[0]![0]), heldAt(0), ...second, l, idx.length, c, sameRows ? 1 : 0, count];
     const wide = this.vectorFits('k_overwrite_rows', args, [count, c]);
     this.run(wide ? 'k_overwrite_rows_v' : 'k_overwrite_rows', wide ? count / this.vectorWidth : count, args, 256, undefined, 0, pairs.length);
     return held;
