@@ -92,9 +92,13 @@ describe('sparse ops (cpu)', () => {
         assert.deepEqual(ops.toHost(shiftedWrite.into), ops.toHost(base), `stride ${stride} block ${block}: undone`);
         ops.overwriteBlocks(shiftedWrite.into, undo, plan.corners, active);
         assert.deepEqual(ops.toHost(shiftedWrite.into), shifted, `stride ${stride} block ${block}: redone`);
-        // restored for good: the same undo, nothing kept
-        ops.restoreBlocks(shiftedWrite.into, shiftedWrite.held, plan.corners, active);
-        assert.deepEqual(ops.toHost(shiftedWrite.into), ops.toHost(base), `stride ${stride} block ${block}: restored`);
+        // exchanged in place: the same undo, the written sums left in the rows; exchanged again, redone
+        const rows = ops.fromHost(ops.toHost(shiftedWrite.held), shiftedWrite.held.shape);
+        ops.swapBlocks(shiftedWrite.into, rows, plan.corners, active);
+        assert.deepEqual(ops.toHost(shiftedWrite.into), ops.toHost(base), `stride ${stride} block ${block}: swapped back`);
+        assert.deepEqual(ops.toHost(rows), ops.toHost(undo), `stride ${stride} block ${block}: the rows hold what was written`);
+        ops.swapBlocks(shiftedWrite.into, rows, plan.corners, active);
+        assert.deepEqual(ops.toHost(shiftedWrite.into), shifted, `stride ${stride} block ${block}: swapped again`);
       }
     }
     assert.ok(tested >= 4, `${tested} tiled plans tested`);
@@ -151,11 +155,12 @@ describe('sparse ops (cpu)', () => {
     const undone = ops.fromHost(same.slice(), base.shape);
     ops.overwriteRows(undone, ops.fromHost(sameHeld, [2, 3, 4]), idx);
     assert.deepEqual(ops.toHost(undone), ops.toHost(base));
-    // restored for good: the same, nothing returned; rows of another shape are refused
-    const restored = ops.fromHost(same.slice(), base.shape);
-    ops.restoreRows(restored, ops.fromHost(sameHeld, [2, 3, 4]), idx);
-    assert.deepEqual(ops.toHost(restored), ops.toHost(base));
-    assert.throws(() => ops.restoreRows(restored, base, idx), /overwriteRows: source \[2, 6, 4\] for \[2, 6, 4\] at 3 rows/);
+    // exchanged in place: the same undo, the rows then holding what was written; rows of another shape are refused
+    const swapped = ops.fromHost(same.slice(), base.shape), kept = ops.fromHost(sameHeld, [2, 3, 4]);
+    ops.swapRows(swapped, kept, idx);
+    assert.deepEqual(ops.toHost(swapped), ops.toHost(base));
+    assert.deepEqual(ops.toHost(kept), ops.toHost(ops.gatherRows(ops.fromHost(same, base.shape), idx)));
+    assert.throws(() => ops.swapRows(swapped, base, idx), /overwriteRows: source \[2, 6, 4\] for \[2, 6, 4\] at 3 rows/);
     assert.throws(() => ops.overwriteRows(base, g, idx, true), /overwriteRows: source \[2, 3, 4\] for \[2, 6, 4\] at 3 rows \(\[2, 6, 4\] expected\)/);
     // the fused forms are their definitions
     const affine = { scale: t([2, 4]), shift: t([2, 4]) };

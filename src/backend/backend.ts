@@ -353,12 +353,13 @@ export interface Backend {
    */
   overwriteRows(base: Tensor, src: Tensor, idx: Int32Array, sameRows?: boolean): Tensor;
   /**
-   * Writes back for good rows that overwriteRows / overwriteBlocks displaced (what they returned): the
-   * same write, keeping nothing of what it replaces. For a write that is not to be redone (an edit
-   * dropped, a failed or rehearsed step undone): no buffer for rows that would be thrown away.
+   * Exchanges rows idx of base [N, L, C] with `rows` [N, idx.length, C] in place: base gets them, and
+   * `rows` what base held there. On what overwriteRows returned it undoes the write, and once more
+   * redoes it, with no new buffer (how edit/lineage.ts crosses an edit).
    */
-  restoreRows(base: Tensor, held: Tensor, idx: Int32Array): void;
-  restoreBlocks(base: Tensor, held: Tensor, corners: Int32Array, active: Uint8Array): void;
+  swapRows(base: Tensor, rows: Tensor, idx: Int32Array): void;
+  /** swapRows for overwriteBlocks' blocks: `rows` in its src layout, exchanged with base where active. */
+  swapBlocks(base: Tensor, rows: Tensor, corners: Int32Array, active: Uint8Array): void;
   /** [gatherRows(x, idx), channelAffine(those rows, affine)] in one op (a transformer's active tokens and its input's rows for the residual). */
   gatherRowsAffine(x: Tensor, idx: Int32Array, affine: ChannelAffine): [Tensor, Tensor];
   /** [overwriteRows(...a, idx), overwriteRows(...b, idx)] in one op, the two bases shaped alike (a self-attention's keys and values). */

@@ -19,25 +19,19 @@ export interface Displaced {
 }
 
 /**
- * Writes displaced rows back into their layer and gives their tensor back: undoes a sparse step's
- * write, or redoes it. Returns the rows the layer held there (what writing back again restores).
+ * Exchanges displaced rows with what their layer holds at their places (Backend.swapRows /
+ * swapBlocks): undoes a sparse step's write, or redoes it; the rows then hold what exchanging again
+ * restores. No buffer is made or given back.
  */
-export function writeBack(ops: Backend, d: Displaced): Displaced {
-  const rows = 'rows' in d.write ? ops.overwriteRows(d.layer, d.rows, d.write.rows) : ops.overwriteBlocks(d.layer, d.rows, d.write.corners, d.write.active);
-  ops.dispose(d.rows);
-  return { ...d, rows: ops.keep(rows) };
-}
-
-/** Writes displaced rows back into their layer for good (the write is not to be redone: nothing of what they replace is kept). The rows stay the caller's. */
-export function restore(ops: Backend, d: Displaced): void {
-  if ('rows' in d.write) ops.restoreRows(d.layer, d.rows, d.write.rows);
-  else ops.restoreBlocks(d.layer, d.rows, d.write.corners, d.write.active);
+export function swapBack(ops: Backend, d: Displaced): void {
+  if ('rows' in d.write) ops.swapRows(d.layer, d.rows, d.write.rows);
+  else ops.swapBlocks(d.layer, d.rows, d.write.corners, d.write.active);
 }
 
 /** Undoes what a step wrote into its base in place, giving back the rows (a step of an edit that failed, or of a rehearsal). */
 export function undoWrites(ops: Backend, step: StepCache): void {
   for (const d of step.displaced.values()) {
-    restore(ops, d);
+    swapBack(ops, d);
     ops.dispose(d.rows);
   }
   step.displaced.clear();

@@ -1,18 +1,19 @@
 // Versions whose caches share buffers. An edit of a version whose cache is on the backend writes its
 // sparse steps into the base's buffers in place (Backend.overwriteRows / overwriteBlocks), not into
 // a copy of each (644 MiB a step at 768 px: 0.3-0.8 ms of a sparse step on the H200, and 25 GiB an
-// edit), and keeps the rows it displaced. The buffers then hold the new version; writing the
-// displaced rows back gives the base again, and returns the new version's rows, which written back
-// in turn redo the edit. So the versions joined by such edits form a tree whose buffers hold one
-// version at a time, and `materialize` walks the edits between the one they hold and the one wanted.
+// edit), and keeps the rows it displaced. The buffers then hold the new version; exchanging the
+// displaced rows with the buffers' (Backend.swapRows / swapBlocks) gives the base again and leaves
+// the new version's rows in their place, which exchanged again redo the edit. So the versions joined
+// by such edits form a tree whose buffers hold one version at a time, and `materialize` walks the
+// edits between the one they hold and the one wanted.
 import type { Backend } from '../backend/backend.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { restore, writeBack, type Displaced } from './cache.js';
+import { swapBack, type Displaced } from './cache.js';
 
 /** An edit that wrote into its parent's buffers: the parent, and what the edit displaced. */
 interface Edge {
-  parent: number;
-  displaced: Displaced[];
+  readonly parent: number;
+  readonly displaced: readonly Displaced[];
 }
 
 export class Lineage {
@@ -28,7 +29,7 @@ export class Lineage {
    * they hold `child` now. Linked even when nothing was displaced (an empty mask): the child still
    * reads the parent's buffers, and must see them as the parent's whichever version they hold.
    */
-  link(child: number, parent: number, displaced: Displaced[]): void {
+  link(child: number, parent: number, displaced: readonly Displaced[]): void {
     if (this.edges.has(child)) throw new Error(`lineage: version ${child} already has a parent`);
     if (this.holds(parent) !== parent) throw new Error(`lineage: version ${parent}'s buffers did not hold it when ${child} was made`);
     this.edges.set(child, { parent, displaced });
@@ -66,7 +67,7 @@ export class Lineage {
         if (!onBackend(x) && children.length === 0) {
           // buffers that hold x go back to its parent for good; holding another version, they have x's writes undone already
           if (this.holds(x) === x) {
-            for (const d of e.displaced) restore(this.ops, d);
+            for (const d of e.displaced) swapBack(this.ops, d);
             this.holding.set(this.root(x), e.parent);
           }
           drop(x);
@@ -121,9 +122,8 @@ export class Lineage {
     return [...this.edges].filter(([, e]) => e.parent === v).map(([x]) => x);
   }
 
-  /** Writes the rows edge x keeps into its layers, keeping those they displace: across the edit, whichever way the buffers stand. */
+  /** Exchanges the rows edge x keeps with its layers': across the edit, whichever way the buffers stand. */
   private across(x: number): void {
-    const e = this.edges.get(x)!;
-    e.displaced = e.displaced.map((d) => writeBack(this.ops, d));
+    for (const d of this.edges.get(x)!.displaced) swapBack(this.ops, d);
   }
 }

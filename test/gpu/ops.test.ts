@@ -56,6 +56,19 @@ function written(what: string, base: [Tensor, Tensor], write: (ops: Backend, b: 
   assert.deepEqual(gpu.toHost(bg), gpu.toHost(base[1]), `${what}: written back`);
 }
 
+/**
+ * `swap` (a write's displaced rows exchanged with the base's, in place) twice then once more on the
+ * cuda backend: the base written again after the second, bit for bit as after the write; the base
+ * undone after the third (what `written` then checks).
+ */
+function swapTwice(base: Tensor, rows: Tensor, swap: (base: Tensor, rows: Tensor) => void): void {
+  const after = gpu.toHost(base);
+  swap(base, rows);
+  swap(base, rows);
+  assert.deepEqual(gpu.toHost(base), after, 'swapped twice: the write again');
+  swap(base, rows);
+}
+
 describe(`cuda ops vs cpu (${gpu.description})`, () => {
   it('linear, with and without bias, odd sizes', () => {
     for (const [m, k, n] of [[1, 1, 1], [7, 13, 5], [77, 32, 64], [300, 320, 1280], [4100, 64, 40], [9000, 33, 7]] as const) {
@@ -257,7 +270,7 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
     written(`overwriteRows ${c}`, [ac, ag], (ops, b) => ops.overwriteRows(b, ops === cpu ? rc : rg, idx));
     const [fc, fg] = pair(ac.shape as number[]);
     written(`overwriteRows from the same rows ${c}`, [ac, ag], (ops, b) => ops.overwriteRows(b, ops === cpu ? fc : fg, idx, true));
-    written(`restoreRows ${c}`, [ac, ag], (ops, b) => ops.overwriteRows(b, ops === cpu ? rc : rg, idx), 0, (ops, b, held) => ops.restoreRows(b, held, idx));
+    written(`swapRows ${c}`, [ac, ag], (ops, b) => ops.overwriteRows(b, ops === cpu ? rc : rg, idx), 0, (ops, b, held) => swapTwice(b, held, (x, r) => ops.swapRows(x, r, idx)));
     // the fused forms: the same values as their definitions (one launch each on cuda)
     const [scC, scG] = pair([3, c]), [shC, shG] = pair([3, c]);
     const [rowsC, normedC] = cpu.gatherRowsAffine(ac, idx, { scale: scC, shift: shC });
@@ -297,7 +310,7 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
     blocks('+ residual', [rc, rg], undefined, 1e-6);
     blocks('+ shift', undefined, [sc, sg], 1e-6);
     blocks('+ residual + shift', [rc, rg], [sc, sg], 1e-6);
-    written(`restoreBlocks ${c}`, [bc, bg], (ops, b) => ops.overwriteBlocks(b, [srcC, srcG][side(ops)]!, corners, active), 0, (ops, b, held) => ops.restoreBlocks(b, held, corners, active));
+    written(`swapBlocks ${c}`, [bc, bg], (ops, b) => ops.overwriteBlocks(b, [srcC, srcG][side(ops)]!, corners, active), 0, (ops, b, held) => swapTwice(b, held, (x, r) => ops.swapBlocks(x, r, corners, active)));
     // the tiles' convolution, gathered straight into the im2col matrix: as gather then convolve
     for (const stride of [1, 2]) {
       const wd = rnd.normal(3 * c * 9);

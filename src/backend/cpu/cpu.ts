@@ -310,11 +310,11 @@ export class CpuBackend implements Backend {
 
   overwriteBlocks(base: Tensor, src: Tensor, corners: Int32Array, active: Uint8Array, residual?: Tensor, shift?: Tensor): Tensor {
     checkBlockWrite(base, residual, shift);
-    return make(src.shape, sparse.overwriteBlocks(data(base), base.shape, data(src), src.shape[1]!, corners, active, residual && data(residual), shift && data(shift))!);
+    return make(src.shape, sparse.overwriteBlocks(data(base), base.shape, data(src), src.shape[1]!, corners, active, residual && data(residual), shift && data(shift)));
   }
 
-  restoreBlocks(base: Tensor, held: Tensor, corners: Int32Array, active: Uint8Array): void {
-    sparse.overwriteBlocks(data(base), base.shape, data(held), held.shape[1]!, corners, active, undefined, undefined, false);
+  swapBlocks(base: Tensor, rows: Tensor, corners: Int32Array, active: Uint8Array): void {
+    data(rows).set(sparse.overwriteBlocks(data(base), base.shape, data(rows), rows.shape[1]!, corners, active));
   }
 
   convTilesInto(base: Tensor, x: Tensor, conv: TileConvolution, write: BlockWrite): Tensor {
@@ -327,12 +327,12 @@ export class CpuBackend implements Backend {
 
   overwriteRows(base: Tensor, src: Tensor, idx: Int32Array, sameRows = false): Tensor {
     checkRowsSource(base, src, idx, sameRows);
-    return make([base.shape[0]!, idx.length, base.channels], sparse.overwriteRows(data(base), base.shape, data(src), idx, sameRows)!);
+    return make([base.shape[0]!, idx.length, base.channels], sparse.overwriteRows(data(base), base.shape, data(src), idx, sameRows));
   }
 
-  restoreRows(base: Tensor, held: Tensor, idx: Int32Array): void {
-    checkRowsSource(base, held, idx, false);
-    sparse.overwriteRows(data(base), base.shape, data(held), idx, false, false);
+  swapRows(base: Tensor, rows: Tensor, idx: Int32Array): void {
+    checkRowsSource(base, rows, idx, false);
+    data(rows).set(sparse.overwriteRows(data(base), base.shape, data(rows), idx, false));
   }
 
   gatherRowsAffine(x: Tensor, idx: Int32Array, affine: ChannelAffine): [Tensor, Tensor] {

@@ -100,9 +100,9 @@ export function gatherTiles(
 
 /** Backend.overwriteBlocks: block outputs into base in place (plus residual and shift); returns what base held there, in src's layout. */
 export function overwriteBlocks(
-  base: Float32Array, [n, h, w, c]: readonly number[], src: Float32Array, b: number, corners: Int32Array, active: Uint8Array, residual?: Float32Array, shift?: Float32Array, keep = true,
-): Float32Array | undefined {
-  const held = keep ? new Float32Array(src.length) : undefined;
+  base: Float32Array, [n, h, w, c]: readonly number[], src: Float32Array, b: number, corners: Int32Array, active: Uint8Array, residual?: Float32Array, shift?: Float32Array,
+): Float32Array {
+  const held = new Float32Array(src.length);
   const blocks = corners.length / 2;
   for (let bi = 0; bi < n; bi++)
     for (let t = 0; t < blocks; t++) {
@@ -114,7 +114,7 @@ export function overwriteBlocks(
           const xx = x0 + dx;
           if (xx >= w || !active[y * w + xx]) continue;
           const from = (((bi * blocks + t) * b + dy) * b + dx) * c, to = ((bi * h + y) * w + xx) * c;
-          held?.set(base.subarray(to, to + c), from);
+          held.set(base.subarray(to, to + c), from);
           if (!residual && !shift) base.set(src.subarray(from, from + c), to);
           else for (let k = 0; k < c; k++) base[to + k] = (residual ? residual[to + k]! : 0) + src[from + k]! + (shift ? shift[bi * c + k]! : 0);
         }
@@ -130,13 +130,13 @@ export function gatherRows(x: Float32Array, [n, l, c]: readonly number[], idx: I
   return out;
 }
 
-/** Backend.overwriteRows: src's row i (gathered rows) or its row idx[i] (`sameRows`: src shaped like base) into rows idx of base in place; returns what base held there (`keep`). */
-export function overwriteRows(base: Float32Array, [n, l, c]: readonly number[], src: Float32Array, idx: Int32Array, sameRows: boolean, keep = true): Float32Array | undefined {
-  const held = keep ? new Float32Array(n * idx.length * c) : undefined;
+/** Backend.overwriteRows: src's row i (gathered rows) or its row idx[i] (`sameRows`: src shaped like base) into rows idx of base in place; returns what base held there. */
+export function overwriteRows(base: Float32Array, [n, l, c]: readonly number[], src: Float32Array, idx: Int32Array, sameRows: boolean): Float32Array {
+  const held = new Float32Array(n * idx.length * c);
   for (let b = 0; b < n; b++)
     idx.forEach((r, i) => {
       const from = (sameRows ? b * l + r : b * idx.length + i) * c, to = (b * l + r) * c;
-      held?.set(base.subarray(to, to + c), (b * idx.length + i) * c);
+      held.set(base.subarray(to, to + c), (b * idx.length + i) * c);
       base.set(src.subarray(from, from + c), to);
     });
   return held;

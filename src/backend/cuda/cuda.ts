@@ -485,14 +485,15 @@ export class CudaBackend extends CudaDevice implements Backend {
     return held;
   }
 
-  restoreBlocks(base: Tensor, held: Tensor, corners: Int32Array, active: Uint8Array): void {
-    this.overwriteBlocksOf(base, held, corners, active);
+  swapBlocks(base: Tensor, rows: Tensor, corners: Int32Array, active: Uint8Array): void {
+    if (rows.channels !== base.channels) throw new Error(`swapBlocks: blocks of ${rows.channels} channels for a map of ${base.channels}`);
+    this.overwriteBlocksOf(base, rows, corners, active, undefined, undefined, rows);
   }
 
-  /** k_overwrite_blocks: src's blocks into base, what base held there into `held` (none: not kept). */
-  private overwriteBlocksOf(base: Tensor, src: Tensor, corners: Int32Array, active: Uint8Array, residual?: Tensor, shift?: Tensor, held?: Tensor): void {
+  /** k_overwrite_blocks: src's blocks into base, what base held there into `held` (src itself: a swap). */
+  private overwriteBlocksOf(base: Tensor, src: Tensor, corners: Int32Array, active: Uint8Array, residual: Tensor | undefined, shift: Tensor | undefined, held: Tensor): void {
     const [, h, w, c] = base.shape as [number, number, number, number];
-    this.runVector('k_overwrite_blocks', src.size, [this.p(src), this.p(this.indices(corners)), this.p(this.indices(active)), residual ? this.p(residual) : 0, shift ? this.p(shift) : 0, this.p(base), held ? this.p(held) : 0, h, w, c, corners.length / 2, src.shape[1]!, src.size], [c]);
+    this.runVector('k_overwrite_blocks', src.size, [this.p(src), this.p(this.indices(corners)), this.p(this.indices(active)), residual ? this.p(residual) : 0, shift ? this.p(shift) : 0, this.p(base), this.p(held), h, w, c, corners.length / 2, src.shape[1]!, src.size], [c]);
   }
 
   convTilesInto(base: Tensor, x: Tensor, conv: TileConvolution, write: BlockWrite): Tensor {
@@ -541,8 +542,8 @@ export class CudaBackend extends CudaDevice implements Backend {
     return this.overwriteRowsOf([[base, src]], idx, sameRows)[0]!;
   }
 
-  restoreRows(base: Tensor, held: Tensor, idx: Int32Array): void {
-    this.overwriteRowsOf([[base, held]], idx, false, false);
+  swapRows(base: Tensor, rows: Tensor, idx: Int32Array): void {
+    this.overwriteRowsOf([[base, rows]], idx, false, [rows]);
   }
 
   overwriteRowsPair(a: readonly [Tensor, Tensor], b: readonly [Tensor, Tensor], idx: Int32Array): [Tensor, Tensor] {
@@ -552,15 +553,14 @@ export class CudaBackend extends CudaDevice implements Backend {
   }
 
   /** overwriteRows of one or two (base, src) pairs shaped alike, in one launch (the second pair on blockIdx.y 1). */
-  /** k_overwrite_rows of each (base, src) pair (one or two, shaped alike); returns what each base held there (`keep`), or nothing. */
-  private overwriteRowsOf(pairs: readonly (readonly [Tensor, Tensor])[], idx: Int32Array, sameRows: boolean, keep = true): Tensor[] {
+  /** k_overwrite_rows of each (base, src) pair (one or two, shaped alike); returns what each base held there, in new buffers or in `into` (each src itself: a swap). */
+  private overwriteRowsOf(pairs: readonly (readonly [Tensor, Tensor])[], idx: Int32Array, sameRows: boolean, into?: Tensor[]): Tensor[] {
     for (const [base, src] of pairs) checkRowsSource(base, src, idx, sameRows);
     const [n, l, c] = pairs[0]![0].shape as [number, number, number];
-    const held = keep ? pairs.map(() => this.result([n, idx.length, c])) : [], count = n * idx.length * c;
+    const held = into ?? pairs.map(() => this.result([n, idx.length, c])), count = n * idx.length * c;
     if (count === 0) return held;
-    const heldAt = (i: number) => (keep ? this.p(held[i]!) : 0);
-    const second = pairs[1] ? [this.p(pairs[1][1]), this.p(pairs[1][0]), heldAt(1)] : [0, 0, 0];
-    const args = [this.p(pairs[0]![1]), this.p(this.indices(idx)), this.p(pairs[0]![0]), heldAt(0), ...second, l, idx.length, c, sameRows ? 1 : 0, count];
+    const second = pairs[1] ? [this.p(pairs[1][1]), this.p(pairs[1][0]), this.p(held[1]!)] : [0, 0, 0];
+    const args = [this.p(pairs[0]![1]), this.p(this.indices(idx)), this.p(pairs[0]![0]), this.p(held[0]!), ...second, l, idx.length, c, sameRows ? 1 : 0, count];
     const wide = this.vectorFits('k_overwrite_rows', args, [count, c]);
     this.run(wide ? 'k_overwrite_rows_v' : 'k_overwrite_rows', wide ? count / this.vectorWidth : count, args, 256, undefined, 0, pairs.length);
     return held;

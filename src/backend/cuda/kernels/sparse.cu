@@ -52,7 +52,7 @@ template <int W> __device__ void k_gather_im2col_t(const st* x, const int* origi
 VECTOR_KERNEL(k_gather_im2col, (const st* x, const int* origins, const st* scale, const st* shift, st* col, int h, int w, int c, int blocks, int ks, int stride, int bo, int silu),
               (x, origins, scale, shift, col, h, w, c, blocks, ks, stride, bo, silu))
 // Backend.overwriteBlocks: block outputs src [N*T, bs, bs, C] into out [N, H, W, C] in place where
-// active, what out held there going to `held` (src's layout; null: not kept, Backend.restoreBlocks);
+// active, what out held there going to `held` (src's layout; src itself for Backend.swapBlocks);
 // residual (shaped like out, or null) and shift ([N, C], or null) are added at the written positions:
 // out = residual + block output + shift, the sum in float, rounded once (as k_add does)
 template <int W> __device__ void k_overwrite_blocks_t(const st* src, const int* corners, const unsigned char* active, const st* residual,
@@ -64,11 +64,15 @@ template <int W> __device__ void k_overwrite_blocks_t(const st* src, const int* 
     int y = corners[2 * t] + dy, x = corners[2 * t + 1] + dx;
     if (y >= h || x >= w || !active[y * w + x]) continue;
     u64 at = ((b * h + y) * w + x) * c + ch;
-    if (held) cpv<W>(held + e, out + at);
+    // both read before either is written: held may be src itself (Backend.swapBlocks)
+    const stored<W> was = ldraw<W>(out + at);
     if (!residual && !shift) {
-      cpv<W>(out + at, src + e);
+      const stored<W> v = ldraw<W>(src + e);
+      straw<W>(held + e, was);
+      straw<W>(out + at, v);
       continue;
     }
+    straw<W>(held + e, was);
     float v[W], r[W];
     ldv<W>(src + e, v);
     if (residual) {
@@ -100,17 +104,19 @@ template <int W> __device__ void k_gather_rows_t(const st* x, const int* idx, st
 VECTOR_KERNEL(k_gather_rows, (const st* x, const int* idx, st* out, const st* scale, const st* shift, st* affined, u64 l, int nidx, int c, u64 n),
               (x, idx, out, scale, shift, affined, l, nidx, c, n))
 // Backend.overwriteRows: src's rows into rows idx of out in place, what out held there going to
-// `held` ([N, nidx, C]; null: not kept, Backend.restoreRows): src gathered ([N, nidx, C], row k to idx[k]) or, with same_rows, a map like
-// out (row idx[k] to idx[k]); blockIdx.y 1 writes a second pair (src2 into out2, held2, shaped
-// alike: a self-attention's values with its keys)
+// `held` ([N, nidx, C]; src itself for Backend.swapRows): src gathered ([N, nidx, C], row k to
+// idx[k]) or, with same_rows, a map like out (row idx[k] to idx[k]); blockIdx.y 1 writes a second
+// pair (src2 into out2, held2, shaped alike: a self-attention's values with its keys)
 template <int W> __device__ void k_overwrite_rows_t(const st* src, const int* idx, st* out, st* held, const st* src2, st* out2, st* held2,
                                                     u64 l, int nidx, int c, int same_rows, u64 n) {
   if (blockIdx.y) { src = src2; out = out2; held = held2; }
   FOR_EACH_VEC(e, n) {
     int ch = e % c; u32 r = e / c; int k = r % nidx; u64 b = r / nidx;
     u64 at = (b * l + idx[k]) * c + ch;
-    if (held) cpv<W>(held + e, out + at);
-    cpv<W>(out + at, src + (same_rows ? at : e));
+    // both read before either is written: held may be src itself (Backend.swapRows)
+    const stored<W> was = ldraw<W>(out + at), v = ldraw<W>(src + (same_rows ? at : e));
+    straw<W>(held + e, was);
+    straw<W>(out + at, v);
   }
 }
 VECTOR_KERNEL(k_overwrite_rows, (const st* src, const int* idx, st* out, st* held, const st* src2, st* out2, st* held2, u64 l, int nidx, int c, int same_rows, u64 n),

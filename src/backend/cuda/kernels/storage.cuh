@@ -63,6 +63,10 @@ template <int W> __device__ __forceinline__ stored<W> ldraw(const st* p) {
   else r.u = *(const uint4*)p;
   return r;
 }
+template <int W> __device__ __forceinline__ void straw(st* p, const stored<W>& r) {
+  if constexpr (W == 1) *p = r.u;
+  else *(uint4*)p = r.u;
+}
 template <int W> __device__ __forceinline__ void widen(const stored<W>& r, float* v) {
   const st* s = (const st*)&r.u;
 #pragma unroll
