@@ -186,22 +186,6 @@ export function groupNormLayout(x: Tensor, groups: number, update: GroupSumsUpda
  * Square tiles of an NHWC map: for each block, the input window's top-left corner (may be
  * negative or run past the edge: those positions read as zero, like convolution padding).
  */
-/** Where an in-place write went: rows of [N, L, C] (as overwriteRows) or active positions of blocks (as overwriteBlocks). */
-export type Placement = { rows: Int32Array } | { corners: Int32Array; active: Uint8Array };
-
-/** One exchange of swapEach: `rows` (what overwriteRows / overwriteBlocks returned, in their layout) with base at `at`. */
-export interface Swap {
-  base: Tensor;
-  rows: Tensor;
-  at: Placement;
-}
-
-/** Throws unless `rows` fits a swap into base at `at`: rows as overwriteRows' source, blocks of base's channels. */
-export function checkSwap({ base, rows, at }: Swap): void {
-  if ('rows' in at) checkRowsSource(base, rows, at.rows, false);
-  else if (rows.channels !== base.channels || rows.shape.length !== 4) throw new Error(`swapEach: blocks ${shapeString(rows.shape)} for a map ${shapeString(base.shape)}`);
-}
-
 export interface TileSet {
   /** [y0, x0] pairs, one per block. */
   origins: Int32Array;
@@ -369,13 +353,13 @@ export interface Backend {
    */
   overwriteRows(base: Tensor, src: Tensor, idx: Int32Array, sameRows?: boolean): Tensor;
   /**
-   * Exchanges each swap's rows with its base in place: base gets them at `at`, and `rows` what base
-   * held there. On what overwriteRows / overwriteBlocks returned, it undoes the write, and once more
-   * redoes it, with no new buffer: how edit/lineage.ts crosses an edit. The places of different swaps
-   * must not overlap. One op for many (an edit's ~100 a step), so that a backend may run them in one
-   * launch.
+   * Exchanges rows idx of base [N, L, C] with `rows` [N, idx.length, C] in place: base gets them, and
+   * `rows` what base held there. On what overwriteRows returned it undoes the write, and once more
+   * redoes it, with no new buffer (how edit/lineage.ts crosses an edit).
    */
-  swapEach(swaps: readonly Swap[]): void;
+  swapRows(base: Tensor, rows: Tensor, idx: Int32Array): void;
+  /** swapRows for overwriteBlocks' blocks: `rows` in its src layout, exchanged with base where active. */
+  swapBlocks(base: Tensor, rows: Tensor, corners: Int32Array, active: Uint8Array): void;
   /** [gatherRows(x, idx), channelAffine(those rows, affine)] in one op (a transformer's active tokens and its input's rows for the residual). */
   gatherRowsAffine(x: Tensor, idx: Int32Array, affine: ChannelAffine): [Tensor, Tensor];
   /** [overwriteRows(...a, idx), overwriteRows(...b, idx)] in one op, the two bases shaped alike (a self-attention's keys and values). */

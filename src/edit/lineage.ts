@@ -2,7 +2,7 @@
 // sparse steps into the base's buffers in place (Backend.overwriteRows / overwriteBlocks), not into
 // a copy of each (644 MiB a step at 768 px: 0.3-0.8 ms of a sparse step on the H200, and 25 GiB an
 // edit), and keeps the rows it displaced. The buffers then hold the new version; exchanging the
-// displaced rows with the buffers' (Backend.swapEach) gives the base again and leaves
+// displaced rows with the buffers' (Backend.swapRows / swapBlocks) gives the base again and leaves
 // the new version's rows in their place, which exchanged again redo the edit. So the versions joined
 // by such edits form a tree whose buffers hold one version at a time, and `materialize` walks the
 // edits between the one they hold and the one wanted.
@@ -67,7 +67,7 @@ export class Lineage {
         if (!onBackend(x) && children.length === 0) {
           // buffers that hold x go back to its parent for good; holding another version, they have x's writes undone already
           if (this.holds(x) === x) {
-            swapBack(this.ops, e.displaced);
+            for (const d of e.displaced) swapBack(this.ops, d);
             this.holding.set(this.root(x), e.parent);
           }
           drop(x);
@@ -124,6 +124,6 @@ export class Lineage {
 
   /** Exchanges the rows edge x keeps with its layers': across the edit, whichever way the buffers stand. */
   private across(x: number): void {
-    swapBack(this.ops, this.edges.get(x)!.displaced);
+    for (const d of this.edges.get(x)!.displaced) swapBack(this.ops, d);
   }
 }
