@@ -81,7 +81,20 @@ export class StepCache {
 
   /** Every device tensor of the step (activations, probabilities, norm affines and sums). */
   allTensors(): Tensor[] {
-    return [...this.tensors.values(), ...this.probs.values(), ...[...this.norms.values()].flatMap(normTensors)];
+    const all: Tensor[] = [];
+    this.eachTensor((t) => all.push(t));
+    return all;
+  }
+
+  /** Calls f with each of allTensors(), without making the array (a release walks every version's). */
+  eachTensor(f: (t: Tensor) => void): void {
+    for (const t of this.tensors.values()) f(t);
+    for (const t of this.probs.values()) f(t);
+    for (const n of this.norms.values()) {
+      f(n.scale);
+      f(n.shift);
+      if (n.sums) f(n.sums);
+    }
   }
 
   get(name: string): Tensor {

@@ -220,7 +220,7 @@ export class EditSession {
   private leftBackend(cache: GenerationCache | undefined): void {
     const dropped = this.lineage.prune((id) => this.list.some((v) => v.id === id && v.cache !== undefined));
     // one pass (its held set is built from every version's tensors: a fifth of a release's host time)
-    this.giveBack([...(cache?.steps.flatMap((s) => s.allTensors()) ?? []), ...dropped], cache);
+    this.giveBack(cache, dropped);
   }
 
   /**
@@ -231,17 +231,22 @@ export class EditSession {
    * still needs.
    */
   private freeDevice(cache: GenerationCache): void {
-    this.giveBack(cache.steps.flatMap((s) => s.allTensors()), cache);
+    this.giveBack(cache, []);
   }
 
-  /** Gives back each of the tensors whose buffer no version's cache (but `leaving`'s) and no edit of the lineage holds. */
-  private giveBack(tensors: readonly Tensor[], leaving?: GenerationCache): void {
-    const held = new Set<unknown>(this.lineage.tensors().map((t) => t.storage));
-    for (const o of this.list) if (o.cache && o.cache !== leaving) for (const s of o.cache.steps) for (const t of s.allTensors()) held.add(t.storage);
-    for (const t of tensors) if (!held.has(t.storage)) {
+  /** Gives back each tensor of `leaving` and of `more` whose buffer no other version's cache and no edit of the lineage holds. */
+  private giveBack(leaving: GenerationCache | undefined, more: readonly Tensor[]): void {
+    const held = new Set<unknown>();
+    const hold = (t: Tensor) => held.add(t.storage);
+    this.lineage.tensors().forEach(hold);
+    for (const o of this.list) if (o.cache && o.cache !== leaving) for (const s of o.cache.steps) s.eachTensor(hold);
+    const give = (t: Tensor) => {
+      if (held.has(t.storage)) return;
       held.add(t.storage);
       this.ops.dispose(t);
-    }
+    };
+    leaving?.steps.forEach((s) => s.eachTensor(give));
+    more.forEach(give);
   }
 
   /** Bytes of the caches held on the backend (the device, or memory for the cpu backend). */
