@@ -14,7 +14,7 @@
 //   distributed shared memory in split order (the same bits whichever finishes first). Splits that
 //   met in global memory, the last block of a tile adding them all, cost the small layers up to
 //   ~150 us (bench/results/2026-12-01-tile-conv-s21-wg-partials-variants.txt).
-// Builds k_tile_conv_wg<rows>x<cols>_<S> (the host picks one by a load-time estimate, cuda.ts).
+// Builds k_tile_conv_wg<rows>x<cols>_<S> (the host picks one by an estimate of its L2 loads, tile-conv.ts).
 // Measured on the H200 (bench:tile-conv, 2026-12-01-tile-conv-s21-wg-model.json): 64-row layers
 // 11-32 us, at or under the library path (gather, cuBLASLt, write); from ~256 rows 1.3-2x slower.
 // Those are bound by L2 -> shared memory traffic (~4.5 TB/s: 944 MB for 2048 rows of 1280 -> 1280
@@ -47,7 +47,8 @@ __device__ __forceinline__ float2 load_cluster(u32 addr) {
   return v;
 }
 
-
+// c (a warpgroup's 64 x N accumulator) += A B^T over one k-step of 16: both operands K-major in
+// shared memory, given by descriptors (scale-d 1: accumulate)
 template <int N> __device__ void wgmma_ss(float* c, u64 da, u64 db);
 template <> __device__ __forceinline__ void wgmma_ss<64>(float* c, u64 da, u64 db) {
   asm volatile(
