@@ -114,7 +114,7 @@ async function measuredEdit(mask: Uint8Array, report: (v: Version, stepMs: numbe
   // what the edit's version adds to the session (its dense steps, statistics and the rows its sparse steps displaced in the base's buffers)
   const addedMiBPerStep = (session.cacheBytes().total - bytes.total) / steps / 2 ** 20;
   // releasing it: the buffers it shares with the base are made to hold the base again (its displaced
-  // rows written back, every step: edit/lineage.ts), synchronised before and after
+  // rows exchanged with theirs, every step: edit/lineage.ts), synchronised before and after
   gpu.synchronize();
   const r0 = performance.now();
   session.checkout(0);

@@ -1,6 +1,6 @@
 // A sparse step's convolution layer (Backend.convTilesInto: tiles through the norm's affine + SiLU,
 // 3x3 convolution, written with the residual into the base map in place) for the tile shapes
-// a 5-30% mask gives, by k_tile_conv ('fused') and by gather + cuBLASLt/cuDNN + write ('library'),
+// a 5-30% mask gives, by k_tile_conv ('fused'; k_tile_conv_wg* on Hopper) and by gather + cuBLASLt/cuDNN + write ('library'),
 // timed inside CUDA graphs as the steps run them. GPU machine only. Writes JSON to $OUT (or bench/results/).
 import { CudaBackend } from '../src/backend/cuda/cuda.js';
 import type { Tensor } from '../src/tensor/tensor.js';

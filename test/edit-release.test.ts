@@ -121,12 +121,20 @@ for (const recordReplays of [false, true]) {
     assert.deepEqual(v4.latents, chain(['a blue cube', left], ['a blue sphere', top], ['a green sphere', left]));
     assert.deepEqual(v5.latents, chain(['a blue cube', left], ['a green cube', left]));
     assert.ok(s.cacheBytes().displaced > 0);
+    // released leaves: v3 (written in `top`), which the buffers (holding v5, written in `left`) do not
+    // hold: dropped without crossing it; then v5, which they hold: crossed back to v1. The versions
+    // left read as their own below
+    s.checkout(0);
+    s.release(3);
+    s.release(5);
+    // an edit in another region than v1's reads v2's values where v1 wrote (v6)
+    assert.deepEqual(s.edit('a red cube', { mask: top, from: 2 }).latents, chain(['a blue cube', left], ['a blue sphere', top], ['a red cube', top]));
     // a version moved to host memory is its own values, whichever version the buffers held
     s.toHost([2]);
-    const v6 = s.edit('a yellow sphere', { mask: left, from: 2 });
-    assert.deepEqual(v6.latents, chain(['a blue cube', left], ['a blue sphere', top], ['a yellow sphere', left]));
+    const v7 = s.edit('a yellow sphere', { mask: left, from: 2 });
+    assert.deepEqual(v7.latents, chain(['a blue cube', left], ['a blue sphere', top], ['a yellow sphere', left]));
     assert.deepEqual(s.edit('a green cube', { mask: left, from: 1 }).latents, v5.latents, 'the versions on the backend are untouched by an edit streamed from host memory');
-    assert.deepEqual(s.edit('a blue cube', { mask: left, from: 6 }).latents, chain(['a blue cube', left], ['a blue sphere', top], ['a yellow sphere', left], ['a blue cube', left]));
+    assert.deepEqual(s.edit('a blue cube', { mask: left, from: 7 }).latents, chain(['a blue cube', left], ['a blue sphere', top], ['a yellow sphere', left], ['a blue cube', left]));
     // saved and reopened: every version as it was made
     const dir = tempDir('fisedit-lineage-');
     s.save(dir);

@@ -159,6 +159,11 @@ export function convolveThenOverwrite(ops: Backend, base: Tensor, x: Tensor, con
   return ops.overwriteBlocks(base, fresh, write.corners, write.active, write.residual, write.shift);
 }
 
+/** Throws unless `rows` can be swapBlocks' blocks for base: blocks [N * blocks, b, b, C] of base's channels. */
+export function checkBlockSwap(base: Tensor, rows: Tensor): void {
+  if (rows.shape.length !== 4 || rows.channels !== base.channels) throw new Error(`swapBlocks: blocks ${shapeString(rows.shape)} for a map ${shapeString(base.shape)}`);
+}
+
 /** Throws unless src fits overwriteRows(base, src, idx, sameRows): [N, idx.length, C], or base's shape. */
 export function checkRowsSource(base: Tensor, src: Tensor, idx: Int32Array, sameRows: boolean): void {
   const [n, l, c] = base.shape as [number, number, number];

@@ -46,9 +46,18 @@ export function forgetWrites(ops: Backend, step: StepCache): void {
 /** A GroupNorm's recorded statistics. */
 export type NormRecord = ChannelAffine & { sums?: Tensor };
 
+/** Calls f with each tensor of a norm record. */
+export function eachNormTensor(a: NormRecord, f: (t: Tensor) => void): void {
+  f(a.scale);
+  f(a.shift);
+  if (a.sums) f(a.sums);
+}
+
 /** The tensors of a norm record. */
 export function normTensors(a: NormRecord): Tensor[] {
-  return a.sums ? [a.scale, a.shift, a.sums] : [a.scale, a.shift];
+  const ts: Tensor[] = [];
+  eachNormTensor(a, (t) => ts.push(t));
+  return ts;
 }
 
 export class StepCache {
@@ -90,11 +99,7 @@ export class StepCache {
   eachTensor(f: (t: Tensor) => void): void {
     for (const t of this.tensors.values()) f(t);
     for (const t of this.probs.values()) f(t);
-    for (const n of this.norms.values()) {
-      f(n.scale);
-      f(n.shift);
-      if (n.sums) f(n.sums);
-    }
+    for (const n of this.norms.values()) eachNormTensor(n, f);
   }
 
   get(name: string): Tensor {

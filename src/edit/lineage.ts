@@ -65,11 +65,8 @@ export class Lineage {
       for (const [x, e] of this.edges) {
         const children = this.children(x), siblings = this.children(e.parent);
         if (!onBackend(x) && children.length === 0) {
-          // buffers that hold x go back to its parent for good; holding another version, they have x's writes undone already
-          if (this.holds(x) === x) {
-            for (const d of e.displaced) swapBack(this.ops, d);
-            this.holding.set(this.root(x), e.parent);
-          }
+          // buffers that hold x go back to its parent; holding another version, they have x's writes undone already
+          if (this.holds(x) === x) this.materialize(e.parent);
           drop(x);
         } else if (!onBackend(e.parent) && !this.edges.has(e.parent) && siblings.length === 1) {
           this.materialize(x);

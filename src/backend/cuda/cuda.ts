@@ -3,7 +3,7 @@
 // is float32 (fp32 and tf32 precisions) or half (fp16, see precision.ts). Convolutions go to cuDNN
 // (NHWC) or im2col + GEMM, 1x1 ones to cuBLASLt; attention is flash attention in fp16 and GEMM +
 // softmax + GEMM otherwise (and always for the probabilities the sparse engine records).
-import { checkBlockWrite, checkProbsItem, checkRemapMap, checkRowsSource, convolveThenOverwrite, gatherThenConvolve, groupNormLayout, linearEach, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type GroupSumsUpdate, type ProbsControl, type TileSet, type BlockWrite, type TileConvolution } from '../backend.js';
+import { checkBlockSwap, checkBlockWrite, checkProbsItem, checkRemapMap, checkRowsSource, convolveThenOverwrite, gatherThenConvolve, groupNormLayout, linearEach, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type GroupSumsUpdate, type ProbsControl, type TileSet, type BlockWrite, type TileConvolution } from '../backend.js';
 import { Tensor, sameShape, shapeString } from '../../tensor/tensor.js';
 import { FiseditError } from '../../io/errors.js';
 import { Cublas, OP_N, OP_T } from './cublas.js';
@@ -486,7 +486,7 @@ export class CudaBackend extends CudaDevice implements Backend {
   }
 
   swapBlocks(base: Tensor, rows: Tensor, corners: Int32Array, active: Uint8Array): void {
-    if (rows.channels !== base.channels) throw new Error(`swapBlocks: blocks of ${rows.channels} channels for a map of ${base.channels}`);
+    checkBlockSwap(base, rows);
     this.overwriteBlocksOf(base, rows, corners, active, undefined, undefined, rows);
   }
 
@@ -552,8 +552,10 @@ export class CudaBackend extends CudaDevice implements Backend {
     return [x!, y!];
   }
 
-  /** overwriteRows of one or two (base, src) pairs shaped alike, in one launch (the second pair on blockIdx.y 1). */
-  /** k_overwrite_rows of each (base, src) pair (one or two, shaped alike); returns what each base held there, in new buffers or in `into` (each src itself: a swap). */
+  /**
+   * overwriteRows of one or two (base, src) pairs shaped alike, in one launch (the second pair on
+   * blockIdx.y 1); returns what each base held there, in new buffers or in `into` (each src itself: a swap).
+   */
   private overwriteRowsOf(pairs: readonly (readonly [Tensor, Tensor])[], idx: Int32Array, sameRows: boolean, into?: Tensor[]): Tensor[] {
     for (const [base, src] of pairs) checkRowsSource(base, src, idx, sameRows);
     const [n, l, c] = pairs[0]![0].shape as [number, number, number];

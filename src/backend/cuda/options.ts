@@ -37,10 +37,12 @@ export interface CudaOptions {
    * A sparse step's convolution layer over its tiles (convTilesInto): as the gather into an im2col
    * matrix, a cuBLASLt GEMM and the in-place write, cuDNN where the rows are many ('library', default), or
    * (fp16) as the gathered tiles and one kernel that multiplies and writes ('fused': k_tile_conv_wg* on
-   * Hopper, k_tile_conv elsewhere). On the H200 the fused form ties or wins only for the smallest
-   * layers (64 rows: 11-32 against 15-32 us) and is 1.3-2x slower from ~256 rows up, bound by how fast
-   * its blocks load from L2 (bench:tile-conv, bench/results/2026-12-01-tile-conv-s21-wg-model.json);
-   * 5-30% sparse steps took 4.0-8.6 ms with it against 4.0-8.5 (…-s21-fused*.json, …-s21-library*.json).
+   * Hopper, k_tile_conv elsewhere). On the H200 the fused form was faster in 9 of bench:tile-conv's 30
+   * shapes, mostly 64-256 rows of 320-960 channels, and 1.03-1.93x slower in the others (1280
+   * channels, 2048 rows: 208-210 against 108-110 us), bound by how fast its blocks load from L2
+   * (bench/results/2026-12-01-tile-conv-s21-wg-model.json); sparse steps took 4.0 / 4.8-5.0 /
+   * 5.3-5.7 / 6.6 / 8.3-8.4 / 8.6 ms with it against 4.0-4.1 / 4.5 / 5.3-5.6 / 6.3 / 7.4 / 8.4-8.5
+   * (…-s21-fused-vs-library.log).
    * Kept as the base for a faster one (see kernels/tile-conv-sm90.cu).
    */
   tileConvolution?: 'fused' | 'library';

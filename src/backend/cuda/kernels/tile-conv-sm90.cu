@@ -15,9 +15,9 @@
 //   met in global memory, the last block of a tile adding them all, cost the small layers up to
 //   ~150 us (bench/results/2026-12-01-tile-conv-s21-wg-partials-variants.txt).
 // Builds k_tile_conv_wg<rows>x<cols>_<S> (the host picks one by an estimate of its L2 loads, tile-conv.ts).
-// Measured on the H200 (bench:tile-conv, 2026-12-01-tile-conv-s21-wg-model.json): 64-row layers
-// 11-32 us, at or under the library path (gather, cuBLASLt, write); from ~256 rows 1.3-2x slower.
-// Those are bound by L2 -> shared memory traffic (~4.5 TB/s: 944 MB for 2048 rows of 1280 -> 1280
+// Measured on the H200 (bench:tile-conv, 2026-12-01-tile-conv-s21-wg-model.json): faster than the
+// library path (gather, cuBLASLt, write) in 9 of 30 shapes, mostly 64-256 rows of 320-960 channels;
+// 1.03-1.93x slower in the others. The large ones are bound by L2 -> shared memory traffic (~4.5 TB/s: 944 MB for 2048 rows of 1280 -> 1280
 // in ~210 us): every block loads its own A and B tiles. What would cut it: larger tiles (128 x 256)
 // and loads shared by a cluster's blocks (TMA multicast), as cuBLAS does.
 #include "launch.cuh"

@@ -98,6 +98,22 @@ __device__ __forceinline__ void mma_tile(const __half* As, const __half* Bs, int
   }
 }
 
+// After this split's partial product is written: whether it is the last split of its tile to
+// finish (a counter per tile, which that split sets back to zero for the next launch), the one
+// that then adds all splits' partials, in split order: the same bits whichever split ends last.
+__device__ __forceinline__ bool last_split(const TileConvArgs& a) {
+  __shared__ int last;
+  __threadfence();
+  __syncthreads();
+  if (threadIdx.x == 0) {
+    last = atomicAdd(a.counters + blockIdx.x, 1) == (int)gridDim.y - 1;
+    if (last) a.counters[blockIdx.x] = 0;
+  }
+  __syncthreads();
+  if (last) __threadfence();
+  return last;
+}
+
 // f(m, n, hf, row, col) for each pair of this thread's accumulator values acc[m][n][2 hf], [2 hf + 1]
 // that lies in the product (row < rows, col < Cout): rows g (+ 8) of m-tile m, channels c2, c2 + 1 of n-tile n
 template <class F> __device__ __forceinline__ void each_pair(const TileConvArgs& a, int row0, int col0, F f) {

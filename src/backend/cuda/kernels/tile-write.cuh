@@ -40,18 +40,3 @@ __device__ __forceinline__ void write_out(const TileConvArgs& a, OutRow r, int c
   *(u32*)(a.out + at) = pack(v0, v1);
 }
 
-// After this split's partial product is written: whether it is the last split of its tile to
-// finish (a counter per tile, which that split sets back to zero for the next launch), the one
-// that then adds all splits' partials, in split order: the same bits whichever split ends last.
-__device__ __forceinline__ bool last_split(const TileConvArgs& a) {
-  __shared__ int last;
-  __threadfence();
-  __syncthreads();
-  if (threadIdx.x == 0) {
-    last = atomicAdd(a.counters + blockIdx.x, 1) == (int)gridDim.y - 1;
-    if (last) a.counters[blockIdx.x] = 0;
-  }
-  __syncthreads();
-  if (last) __threadfence();
-  return last;
-}
