@@ -94,10 +94,11 @@ describe('sparse ops (cpu)', () => {
         assert.deepEqual(ops.toHost(shiftedWrite.into), shifted, `stride ${stride} block ${block}: redone`);
         // exchanged in place: the same undo, the written sums left in the rows; exchanged again, redone
         const rows = ops.fromHost(ops.toHost(shiftedWrite.held), shiftedWrite.held.shape);
-        ops.swapBlocks(shiftedWrite.into, rows, plan.corners, active);
+        const swap = [{ base: shiftedWrite.into, rows, at: { corners: plan.corners, active } }];
+        ops.swapEach(swap);
         assert.deepEqual(ops.toHost(shiftedWrite.into), ops.toHost(base), `stride ${stride} block ${block}: swapped back`);
         assert.deepEqual(ops.toHost(rows), ops.toHost(undo), `stride ${stride} block ${block}: the rows hold what was written`);
-        ops.swapBlocks(shiftedWrite.into, rows, plan.corners, active);
+        ops.swapEach(swap);
         assert.deepEqual(ops.toHost(shiftedWrite.into), shifted, `stride ${stride} block ${block}: swapped again`);
       }
     }
@@ -157,10 +158,11 @@ describe('sparse ops (cpu)', () => {
     assert.deepEqual(ops.toHost(undone), ops.toHost(base));
     // exchanged in place: the same undo, the rows then holding what was written; rows of another shape are refused
     const swapped = ops.fromHost(same.slice(), base.shape), kept = ops.fromHost(sameHeld, [2, 3, 4]);
-    ops.swapRows(swapped, kept, idx);
+    ops.swapEach([{ base: swapped, rows: kept, at: { rows: idx } }]);
     assert.deepEqual(ops.toHost(swapped), ops.toHost(base));
     assert.deepEqual(ops.toHost(kept), ops.toHost(ops.gatherRows(ops.fromHost(same, base.shape), idx)));
-    assert.throws(() => ops.swapRows(swapped, base, idx), /overwriteRows: source \[2, 6, 4\] for \[2, 6, 4\] at 3 rows/);
+    assert.throws(() => ops.swapEach([{ base: swapped, rows: base, at: { rows: idx } }]), /overwriteRows: source \[2, 6, 4\] for \[2, 6, 4\] at 3 rows/);
+    assert.throws(() => ops.swapEach([{ base: t([1, 3, 3, 4]), rows: t([1, 2, 2, 5]), at: { corners: Int32Array.from([0, 0]), active: new Uint8Array(9).fill(1) } }]), /swapEach: blocks \[1, 2, 2, 5\] for a map \[1, 3, 3, 4\]/);
     assert.throws(() => ops.overwriteRows(base, g, idx, true), /overwriteRows: source \[2, 3, 4\] for \[2, 6, 4\] at 3 rows \(\[2, 6, 4\] expected\)/);
     // the fused forms are their definitions
     const affine = { scale: t([2, 4]), shift: t([2, 4]) };

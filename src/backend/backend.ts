@@ -159,10 +159,6 @@ export function convolveThenOverwrite(ops: Backend, base: Tensor, x: Tensor, con
   return ops.overwriteBlocks(base, fresh, write.corners, write.active, write.residual, write.shift);
 }
 
-/** Throws unless `rows` can be swapBlocks' blocks for base: blocks [N * blocks, b, b, C] of base's channels. */
-export function checkBlockSwap(base: Tensor, rows: Tensor): void {
-  if (rows.shape.length !== 4 || rows.channels !== base.channels) throw new Error(`swapBlocks: blocks ${shapeString(rows.shape)} for a map ${shapeString(base.shape)}`);
-}
 
 /** Throws unless src fits overwriteRows(base, src, idx, sameRows): [N, idx.length, C], or base's shape. */
 export function checkRowsSource(base: Tensor, src: Tensor, idx: Int32Array, sameRows: boolean): void {
@@ -185,6 +181,22 @@ export function groupNormLayout(x: Tensor, groups: number, update: GroupSumsUpda
   if (update && !sameShape(update.base.shape, sumsShape)) throw new FiseditError(`groupNorm: base sums ${shapeString(update.base.shape)} do not fit ${shapeString(x.shape)} in ${groups} groups (${shapeString(sumsShape)})`);
   if (update && update.rows.length !== h) throw new FiseditError(`groupNorm: ${update.rows.length} row flags for a map of ${h} rows`);
   return { n, c, h, w, pieces, segments, sumsShape };
+}
+
+/** Where an in-place write went: rows of [N, L, C] (as overwriteRows) or active positions of blocks (as overwriteBlocks). */
+export type Placement = { rows: Int32Array } | { corners: Int32Array; active: Uint8Array };
+
+/** One exchange of swapEach: `rows` (what overwriteRows / overwriteBlocks returned, in their layout) with base at `at`. */
+export interface Swap {
+  base: Tensor;
+  rows: Tensor;
+  at: Placement;
+}
+
+/** Throws unless `rows` fits a swap into base at `at`: rows as overwriteRows' source, blocks of base's channels. */
+export function checkSwap({ base, rows, at }: Swap): void {
+  if ('rows' in at) checkRowsSource(base, rows, at.rows, false);
+  else if (rows.shape.length !== 4 || rows.channels !== base.channels) throw new Error(`swapEach: blocks ${shapeString(rows.shape)} for a map ${shapeString(base.shape)}`);
 }
 
 /**
@@ -358,13 +370,13 @@ export interface Backend {
    */
   overwriteRows(base: Tensor, src: Tensor, idx: Int32Array, sameRows?: boolean): Tensor;
   /**
-   * Exchanges rows idx of base [N, L, C] with `rows` [N, idx.length, C] in place: base gets them, and
-   * `rows` what base held there. On what overwriteRows returned it undoes the write, and once more
-   * redoes it, with no new buffer (how edit/lineage.ts crosses an edit).
+   * Exchanges each swap's rows with its base in place: base gets them at `at`, and `rows` what base
+   * held there. On what overwriteRows / overwriteBlocks returned, it undoes the write, and once more
+   * redoes it, with no new buffer: how edit/lineage.ts crosses an edit. The places of different swaps
+   * must not overlap. One op for many (an edit's ~100 a step), so that a backend may run them in one
+   * launch.
    */
-  swapRows(base: Tensor, rows: Tensor, idx: Int32Array): void;
-  /** swapRows for overwriteBlocks' blocks: `rows` in its src layout, exchanged with base where active. */
-  swapBlocks(base: Tensor, rows: Tensor, corners: Int32Array, active: Uint8Array): void;
+  swapEach(swaps: readonly Swap[]): void;
   /** [gatherRows(x, idx), channelAffine(those rows, affine)] in one op (a transformer's active tokens and its input's rows for the residual). */
   gatherRowsAffine(x: Tensor, idx: Int32Array, affine: ChannelAffine): [Tensor, Tensor];
   /** [overwriteRows(...a, idx), overwriteRows(...b, idx)] in one op, the two bases shaped alike (a self-attention's keys and values). */

@@ -115,8 +115,7 @@ export class CountingBackend implements Backend {
   convTilesInto(base: Tensor, x: Tensor, conv: TileConvolution, write: BlockWrite): Tensor { return convolveThenOverwrite(this, base, x, conv, write); }
   gatherRows(x: Tensor, idx: Int32Array): Tensor { return shapeOnly([x.shape[0]!, idx.length, x.channels]); }
   overwriteRows(base: Tensor, _src: Tensor, idx: Int32Array): Tensor { return shapeOnly([base.shape[0]!, idx.length, base.channels]); }
-  swapRows(): void {}
-  swapBlocks(): void {}
+  swapEach(): void {}
   gatherRowsAffine(x: Tensor, idx: Int32Array, affine: ChannelAffine): [Tensor, Tensor] { return gatherRowsThenAffine(this, x, idx, affine); }
   overwriteRowsPair(a: readonly [Tensor, Tensor], b: readonly [Tensor, Tensor], idx: Int32Array): [Tensor, Tensor] { return overwriteRowsEach(this, a, b, idx); }
   sliceBatch(x: Tensor): Tensor { return shapeOnly([1, ...x.shape.slice(1)]); }

@@ -3,13 +3,13 @@
 // writes its layers into the base's buffers (Backend.overwriteRows / overwriteBlocks) and keeps what
 // it displaced there: a version built by an edit shares its sparse steps' buffers with its parent,
 // and which of the two the buffers hold is edit/lineage.ts's business.
-import type { Backend, ChannelAffine, HostBytes, Prefetched } from '../backend/backend.js';
+import type { Backend, ChannelAffine, HostBytes, Placement, Prefetched, Swap } from '../backend/backend.js';
 import type { Latent } from '../backend/latents.js';
 import { toFloat32 } from '../tensor/dtype.js';
 import { Tensor, sameShape } from '../tensor/tensor.js';
 
 /** Where a sparse step wrote into a layer: rows (of [N, L, C], as Backend.overwriteRows) or blocks (as overwriteBlocks). */
-export type Write = { rows: Int32Array } | { corners: Int32Array; active: Uint8Array };
+export type Write = Placement;
 
 /** A layer a sparse step wrote into in place: the layer (in the shape the write took), what it held at the written places before, and where. */
 export interface Displaced {
@@ -19,21 +19,20 @@ export interface Displaced {
 }
 
 /**
- * Exchanges displaced rows with what their layer holds at their places (Backend.swapRows /
- * swapBlocks): undoes a sparse step's write, or redoes it; the rows then hold what exchanging again
- * restores. No buffer is made or given back.
+ * Exchanges displaced rows with what their layers hold at their places, in one op (Backend.swapEach):
+ * undoes the sparse steps' writes, or redoes them; the rows then hold what exchanging again restores.
+ * No buffer is made or given back.
  */
-export function swapBack(ops: Backend, d: Displaced): void {
-  if ('rows' in d.write) ops.swapRows(d.layer, d.rows, d.write.rows);
-  else ops.swapBlocks(d.layer, d.rows, d.write.corners, d.write.active);
+export function swapBack(ops: Backend, displaced: Iterable<Displaced>): void {
+  const swaps: Swap[] = [];
+  for (const d of displaced) swaps.push({ base: d.layer, rows: d.rows, at: d.write });
+  ops.swapEach(swaps);
 }
 
 /** Undoes what a step wrote into its base in place, giving back the rows (a step of an edit that failed, or of a rehearsal). */
 export function undoWrites(ops: Backend, step: StepCache): void {
-  for (const d of step.displaced.values()) {
-    swapBack(ops, d);
-    ops.dispose(d.rows);
-  }
+  swapBack(ops, step.displaced.values());
+  for (const d of step.displaced.values()) ops.dispose(d.rows);
   step.displaced.clear();
 }
 

@@ -2,7 +2,7 @@
 // sparse steps into the base's buffers in place (Backend.overwriteRows / overwriteBlocks), not into
 // a copy of each (644 MiB a step at 768 px: 0.3-0.8 ms of a sparse step on the H200, and 25 GiB an
 // edit), and keeps the rows it displaced. The buffers then hold the new version; exchanging the
-// displaced rows with the buffers' (Backend.swapRows / swapBlocks) gives the base again and leaves
+// displaced rows with the buffers' (Backend.swapEach) gives the base again and leaves
 // the new version's rows in their place, which exchanged again redo the edit. So the versions joined
 // by such edits form a tree whose buffers hold one version at a time, and `materialize` walks the
 // edits between the one they hold and the one wanted.
@@ -121,6 +121,6 @@ export class Lineage {
 
   /** Exchanges the rows edge x keeps with its layers': across the edit, whichever way the buffers stand. */
   private across(x: number): void {
-    for (const d of this.edges.get(x)!.displaced) swapBack(this.ops, d);
+    swapBack(this.ops, this.edges.get(x)!.displaced);
   }
 }

@@ -270,7 +270,7 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
     written(`overwriteRows ${c}`, [ac, ag], (ops, b) => ops.overwriteRows(b, ops === cpu ? rc : rg, idx));
     const [fc, fg] = pair(ac.shape as number[]);
     written(`overwriteRows from the same rows ${c}`, [ac, ag], (ops, b) => ops.overwriteRows(b, ops === cpu ? fc : fg, idx, true));
-    written(`swapRows ${c}`, [ac, ag], (ops, b) => ops.overwriteRows(b, ops === cpu ? rc : rg, idx), 0, (ops, b, held) => swapTwice(b, held, (x, r) => ops.swapRows(x, r, idx)));
+    written(`swapRows ${c}`, [ac, ag], (ops, b) => ops.overwriteRows(b, ops === cpu ? rc : rg, idx), 0, (ops, b, held) => swapTwice(b, held, (x, r) => ops.swapEach([{ base: x, rows: r, at: { rows: idx } }])));
     // the fused forms: the same values as their definitions (one launch each on cuda)
     const [scC, scG] = pair([3, c]), [shC, shG] = pair([3, c]);
     const [rowsC, normedC] = cpu.gatherRowsAffine(ac, idx, { scale: scC, shift: shC });
@@ -310,7 +310,22 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
     blocks('+ residual', [rc, rg], undefined, 1e-6);
     blocks('+ shift', undefined, [sc, sg], 1e-6);
     blocks('+ residual + shift', [rc, rg], [sc, sg], 1e-6);
-    written(`swapBlocks ${c}`, [bc, bg], (ops, b) => ops.overwriteBlocks(b, [srcC, srcG][side(ops)]!, corners, active), 0, (ops, b, held) => swapTwice(b, held, (x, r) => ops.swapBlocks(x, r, corners, active)));
+    written(`swapBlocks ${c}`, [bc, bg], (ops, b) => ops.overwriteBlocks(b, [srcC, srcG][side(ops)]!, corners, active), 0, (ops, b, held) => swapTwice(b, held, (x, r) => ops.swapEach([{ base: x, rows: r, at: { corners, active } }])));
+    // many swaps in one op (k_swap_each's table), blocks and rows of other maps together: the cpu's values, undone bit for bit, redone
+    const [mc, mg] = pair([2, 7, c]), [mrc, mrg] = pair([2, 3, c]), rowIdx = Int32Array.from([6, 0, 3]);
+    const state = (ops: Backend, [b, s, m, r]: readonly Tensor[]) => {
+      const [bb, mm] = [copyOf(ops, b!), copyOf(ops, m!)];
+      const held = [ops.overwriteBlocks(bb, s!, corners, active), ops.overwriteRows(mm, r!, rowIdx)];
+      const written = [ops.toHost(bb), ops.toHost(mm)];
+      const swaps = [{ base: bb, rows: held[0]!, at: { corners, active } }, { base: mm, rows: held[1]!, at: { rows: rowIdx } }];
+      ops.swapEach(swaps);
+      return { bases: [bb, mm], written, swaps };
+    };
+    const sc2 = state(cpu, [bc, srcC, mc, mrc]), sg2 = state(gpu, [bg, srcG, mg, mrg]);
+    sc2.bases.forEach((t, i) => close(`swapEach base ${i} ${c}`, t, sg2.bases[i]!, 0));
+    assert.deepEqual([gpu.toHost(sg2.bases[0]!), gpu.toHost(sg2.bases[1]!)], [gpu.toHost(bg), gpu.toHost(mg)], `swapEach ${c}: undone`);
+    gpu.swapEach(sg2.swaps);
+    assert.deepEqual([gpu.toHost(sg2.bases[0]!), gpu.toHost(sg2.bases[1]!)], sg2.written, `swapEach ${c}: redone`);
     // the tiles' convolution, gathered straight into the im2col matrix: as gather then convolve
     for (const stride of [1, 2]) {
       const wd = rnd.normal(3 * c * 9);

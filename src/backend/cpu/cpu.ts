@@ -1,7 +1,7 @@
 // The reference backend: float32 storage, float64 accumulation, plain loops over typed arrays.
 // It is what CI runs and what every other backend is checked against, so it favours obviously
 // right over fast; the only liberty taken is contiguous inner loops (channels-last).
-import { attentionWithProbsOf, checkBlockSwap, checkBlockWrite, checkProbsItem, checkBytes, checkRemapMap, convolveThenOverwrite, checkRowsSource, gatherRowsThenAffine, gatherThenConvolve, groupNormLayout, linearEach, recordedUnder, replayId, overwriteRowsEach, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type GroupSumsUpdate, type HostBytes, type Prefetched, type ProbsControl, type TileSet, type BlockWrite, type TileConvolution } from '../backend.js';
+import { attentionWithProbsOf, checkBlockWrite, checkSwap, type Swap, checkProbsItem, checkBytes, checkRemapMap, convolveThenOverwrite, checkRowsSource, gatherRowsThenAffine, gatherThenConvolve, groupNormLayout, linearEach, recordedUnder, replayId, overwriteRowsEach, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type GroupSumsUpdate, type HostBytes, type Prefetched, type ProbsControl, type TileSet, type BlockWrite, type TileConvolution } from '../backend.js';
 import { Tensor, numel, oihwToOhwi, sameShape, shapeString } from '../../tensor/tensor.js';
 import { FiseditError } from '../../io/errors.js';
 import { conv2d } from './conv.js';
@@ -313,11 +313,6 @@ export class CpuBackend implements Backend {
     return make(src.shape, sparse.overwriteBlocks(data(base), base.shape, data(src), src.shape[1]!, corners, active, residual && data(residual), shift && data(shift)));
   }
 
-  swapBlocks(base: Tensor, rows: Tensor, corners: Int32Array, active: Uint8Array): void {
-    checkBlockSwap(base, rows);
-    data(rows).set(sparse.overwriteBlocks(data(base), base.shape, data(rows), rows.shape[1]!, corners, active));
-  }
-
   convTilesInto(base: Tensor, x: Tensor, conv: TileConvolution, write: BlockWrite): Tensor {
     return convolveThenOverwrite(this, base, x, conv, write);
   }
@@ -331,9 +326,11 @@ export class CpuBackend implements Backend {
     return make([base.shape[0]!, idx.length, base.channels], sparse.overwriteRows(data(base), base.shape, data(src), idx, sameRows));
   }
 
-  swapRows(base: Tensor, rows: Tensor, idx: Int32Array): void {
-    checkRowsSource(base, rows, idx, false);
-    data(rows).set(sparse.overwriteRows(data(base), base.shape, data(rows), idx, false));
+  swapEach(swaps: readonly Swap[]): void {
+    for (const s of swaps) checkSwap(s);
+    // each as the overwrite of its rows, their array then taking what it returned
+    for (const { base, rows, at } of swaps)
+      data(rows).set('rows' in at ? sparse.overwriteRows(data(base), base.shape, data(rows), at.rows, false) : sparse.overwriteBlocks(data(base), base.shape, data(rows), rows.shape[1]!, at.corners, at.active));
   }
 
   gatherRowsAffine(x: Tensor, idx: Int32Array, affine: ChannelAffine): [Tensor, Tensor] {

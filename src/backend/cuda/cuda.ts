@@ -3,7 +3,7 @@
 // is float32 (fp32 and tf32 precisions) or half (fp16, see precision.ts). Convolutions go to cuDNN
 // (NHWC) or im2col + GEMM, 1x1 ones to cuBLASLt; attention is flash attention in fp16 and GEMM +
 // softmax + GEMM otherwise (and always for the probabilities the sparse engine records).
-import { checkBlockSwap, checkBlockWrite, checkProbsItem, checkRemapMap, checkRowsSource, convolveThenOverwrite, gatherThenConvolve, groupNormLayout, linearEach, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type GroupSumsUpdate, type ProbsControl, type TileSet, type BlockWrite, type TileConvolution } from '../backend.js';
+import { checkBlockWrite, checkSwap, type Swap, checkProbsItem, checkRemapMap, checkRowsSource, convolveThenOverwrite, gatherThenConvolve, groupNormLayout, linearEach, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type GroupSumsUpdate, type ProbsControl, type TileSet, type BlockWrite, type TileConvolution } from '../backend.js';
 import { Tensor, sameShape, shapeString } from '../../tensor/tensor.js';
 import { FiseditError } from '../../io/errors.js';
 import { Cublas, OP_N, OP_T } from './cublas.js';
@@ -14,7 +14,7 @@ import type { ConvolutionMode, CudaOptions } from './options.js';
 import { CudaDevice, type T } from './device.js';
 import type { DeviceBuffer } from './memory.js';
 import { CudaLatents } from './latents.js';
-import { VEC_BATCH, layerNormLanes, ATTENTION_KERNELS, FLASH_DIMS, FLASH_KERNELS, FLASH_QUERY_ROWS, FLASH_WIDE_MAX_DIM, GROUP_PARTIAL_SHARED_BYTES, POINTER_ARRAY_PRODUCTS, SOFTMAX_SHARED_BYTES, SOFTMAX_SHORT, SOFTMAX_VEC, WGMMA_KERNELS, WGMMA_KEY_TILE, WGMMA_MIN_TILES_PER_SPLIT, WGMMA_QUERY_ROWS, WGMMA_SHARED_BYTES, flashSharedBytes, TILE_CONV_KERNELS, TILE_CONV_COUNTERS, TILE_CONV_WG_KERNELS, TILE_CONV_WG_BUILDS, tileConvWgName, tileConvWgSharedBytes } from './kernels.js';
+import { VEC_BATCH, layerNormLanes, ATTENTION_KERNELS, FLASH_DIMS, FLASH_KERNELS, FLASH_QUERY_ROWS, FLASH_WIDE_MAX_DIM, GROUP_PARTIAL_SHARED_BYTES, POINTER_ARRAY_PRODUCTS, SOFTMAX_SHARED_BYTES, SOFTMAX_SHORT, SOFTMAX_VEC, WGMMA_KERNELS, WGMMA_KEY_TILE, WGMMA_MIN_TILES_PER_SPLIT, WGMMA_QUERY_ROWS, WGMMA_SHARED_BYTES, flashSharedBytes, TILE_CONV_KERNELS, TILE_CONV_COUNTERS, TILE_CONV_WG_KERNELS, TILE_CONV_WG_BUILDS, SWAP_WORDS, tileConvWgName, tileConvWgSharedBytes } from './kernels.js';
 import { tileConvKernel } from './tile-conv.js';
 
 export type { ConvolutionMode, CudaOptions } from './options.js';
@@ -479,21 +479,11 @@ export class CudaBackend extends CudaDevice implements Backend {
   }
 
   overwriteBlocks(base: Tensor, src: Tensor, corners: Int32Array, active: Uint8Array, residual?: Tensor, shift?: Tensor): Tensor {
+    const [, h, w, c] = base.shape as [number, number, number, number];
     checkBlockWrite(base, residual, shift);
     const held = this.result(src.shape);
-    this.overwriteBlocksOf(base, src, corners, active, residual, shift, held);
-    return held;
-  }
-
-  swapBlocks(base: Tensor, rows: Tensor, corners: Int32Array, active: Uint8Array): void {
-    checkBlockSwap(base, rows);
-    this.overwriteBlocksOf(base, rows, corners, active, undefined, undefined, rows);
-  }
-
-  /** k_overwrite_blocks: src's blocks into base, what base held there into `held` (src itself: a swap). */
-  private overwriteBlocksOf(base: Tensor, src: Tensor, corners: Int32Array, active: Uint8Array, residual: Tensor | undefined, shift: Tensor | undefined, held: Tensor): void {
-    const [, h, w, c] = base.shape as [number, number, number, number];
     this.runVector('k_overwrite_blocks', src.size, [this.p(src), this.p(this.indices(corners)), this.p(this.indices(active)), residual ? this.p(residual) : 0, shift ? this.p(shift) : 0, this.p(base), this.p(held), h, w, c, corners.length / 2, src.shape[1]!, src.size], [c]);
+    return held;
   }
 
   convTilesInto(base: Tensor, x: Tensor, conv: TileConvolution, write: BlockWrite): Tensor {
@@ -542,8 +532,26 @@ export class CudaBackend extends CudaDevice implements Backend {
     return this.overwriteRowsOf([[base, src]], idx, sameRows)[0]!;
   }
 
-  swapRows(base: Tensor, rows: Tensor, idx: Int32Array): void {
-    this.overwriteRowsOf([[base, rows]], idx, false, [rows]);
+  swapEach(swaps: readonly Swap[]): void {
+    for (const s of swaps) checkSwap(s);
+    // a table of SWAP_WORDS 64-bit words a swap (kernels/sparse.cu k_swap_each), as 32-bit halves
+    const table = new Uint32Array(swaps.length * SWAP_WORDS * 2), vw = this.vectorWidth;
+    let most = 0;
+    swaps.forEach(({ base, rows, at }, i) => {
+      const c = base.channels, whole = c % vw === 0 && this.p(base) % 16 === 0 && this.p(rows) % 16 === 0;
+      const place = 'rows' in at ? [this.p(this.indices(at.rows)), 0, rows.size, c, base.shape[1]!, at.rows.length, 0, 0]
+        : [this.p(this.indices(at.corners)), this.p(this.indices(at.active)), rows.size, c, base.shape[1]!, base.shape[2]!, at.corners.length / 2, rows.shape[1]!];
+      [this.p(base), this.p(rows), ...place, whole ? 1 : 0].forEach((v, k) => {
+        table[2 * (i * SWAP_WORDS + k)] = v % 0x100000000;
+        table[2 * (i * SWAP_WORDS + k) + 1] = Math.floor(v / 0x100000000);
+      });
+      most = Math.max(most, whole ? rows.size / vw : rows.size);
+    });
+    // a row of blocks a swap: at most MAX_GRID_Y swaps a launch
+    for (let from = 0; most && from < swaps.length; from += MAX_GRID_Y) {
+      const part = table.subarray(2 * from * SWAP_WORDS, 2 * Math.min(swaps.length, from + MAX_GRID_Y) * SWAP_WORDS);
+      this.tidy(() => this.run('k_swap_each', 0, [this.p(this.upload(part, [part.length], part.byteLength))], 256, Math.min(Math.ceil(most / 256), SWAP_BLOCKS), 0, part.length / (2 * SWAP_WORDS)));
+    }
   }
 
   overwriteRowsPair(a: readonly [Tensor, Tensor], b: readonly [Tensor, Tensor], idx: Int32Array): [Tensor, Tensor] {
@@ -552,14 +560,11 @@ export class CudaBackend extends CudaDevice implements Backend {
     return [x!, y!];
   }
 
-  /**
-   * overwriteRows of one or two (base, src) pairs shaped alike, in one launch (the second pair on
-   * blockIdx.y 1); returns what each base held there, in new buffers or in `into` (each src itself: a swap).
-   */
-  private overwriteRowsOf(pairs: readonly (readonly [Tensor, Tensor])[], idx: Int32Array, sameRows: boolean, into?: Tensor[]): Tensor[] {
+  /** overwriteRows of one or two (base, src) pairs shaped alike, in one launch (the second pair on blockIdx.y 1). */
+  private overwriteRowsOf(pairs: readonly (readonly [Tensor, Tensor])[], idx: Int32Array, sameRows: boolean): Tensor[] {
     for (const [base, src] of pairs) checkRowsSource(base, src, idx, sameRows);
     const [n, l, c] = pairs[0]![0].shape as [number, number, number];
-    const held = into ?? pairs.map(() => this.result([n, idx.length, c])), count = n * idx.length * c;
+    const held = pairs.map(() => this.result([n, idx.length, c])), count = n * idx.length * c;
     if (count === 0) return held;
     const second = pairs[1] ? [this.p(pairs[1][1]), this.p(pairs[1][0]), this.p(held[1]!)] : [0, 0, 0];
     const args = [this.p(pairs[0]![1]), this.p(this.indices(idx)), this.p(pairs[0]![0]), this.p(held[0]!), ...second, l, idx.length, c, sameRows ? 1 : 0, count];
@@ -580,4 +585,5 @@ export class CudaBackend extends CudaDevice implements Backend {
 function checkKeysValues(k: Tensor, v: Tensor): void {
   if (!sameShape(k.shape, v.shape)) throw new Error(`attention(k, v): shapes ${shapeString(k.shape)} and ${shapeString(v.shape)} differ`);
 }
-
+/** Swaps one k_swap_each launch takes at most (its grid's y dimension), and the blocks it gives each. */
+const MAX_GRID_Y = 65535, SWAP_BLOCKS = 64;

@@ -66,7 +66,9 @@ export const LATENT_KERNELS: Record<string, ArgKind[]> = {
 /** Third builds of VECTOR_KERNELS that take VEC_BATCH vectors a thread (CudaDevice.runVector's `batch`). */
 const BATCHED_KERNELS: Record<string, ArgKind[]> = { k_channel_affine_vb: VECTOR_KERNELS.k_channel_affine! };
 export const OPS_KERNELS: Record<string, ArgKind[]> = { ...SCALAR_KERNELS, ...bothBuilds(VECTOR_KERNELS), ...BATCHED_KERNELS };
-export const SPARSE_KERNELS: Record<string, ArgKind[]> = bothBuilds(SPARSE_VECTOR_KERNELS);
+export const SPARSE_KERNELS: Record<string, ArgKind[]> = { ...bothBuilds(SPARSE_VECTOR_KERNELS), k_swap_each: ['ptr'] };
+/** 64-bit words a swap takes in k_swap_each's table (kernels/sparse.cu says which). */
+export const SWAP_WORDS = 11;
 /** Vectors a thread of a kernel's _vb build takes (ops.cu's VEC_BATCH; KERNEL_DEFINES). */
 export const VEC_BATCH = 4;
 /** Bytes a thread of a k_x_v kernel moves at once. */
@@ -161,6 +163,7 @@ export const flashSharedBytes = (dp: number) => 2 * 2 * FLASH_KEY_TILE * (dp + 8
  * numbers the host and a kernel share (test/kernel-sources.test.ts checks no .cu defines them itself).
  */
 export const KERNEL_DEFINES: Readonly<Record<string, Readonly<Record<string, number>>>> = {
+  sparse: { SWAP_WORDS },
   ops: { VEC_BATCH, COPY_UNROLL, SOFTMAX_SHORT, SOFTMAX_VEC, LN_KEPT },
   attention: { KB: FLASH_KEY_TILE },
   'attention-sm90': { WG_KB: WGMMA_KEY_TILE },

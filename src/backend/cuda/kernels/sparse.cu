@@ -51,28 +51,37 @@ template <int W> __device__ void k_gather_im2col_t(const st* x, const int* origi
 }
 VECTOR_KERNEL(k_gather_im2col, (const st* x, const int* origins, const st* scale, const st* shift, st* col, int h, int w, int c, int blocks, int ks, int stride, int bo, int silu),
               (x, origins, scale, shift, col, h, w, c, blocks, ks, stride, bo, silu))
+// Where element e of a block write lands: blocks [N*T, bs, bs, C] (block t's corner at corners[2t]) into
+// a map [N, H, W, C]; at -1 where nothing is written (outside the map, or not active). Its batch item too.
+struct BlockPlace { long long at; u32 b; };
+__device__ __forceinline__ BlockPlace block_place(u32 e, const int* corners, const unsigned char* active, int h, int w, int c, int blocks, int bs) {
+  int ch = e % c; u32 p = e / c;
+  int dx = p % bs, dy = (p / bs) % bs; u32 bt = p / (u32)(bs * bs);
+  int t = bt % blocks; u32 b = bt / blocks;
+  int y = corners[2 * t] + dy, x = corners[2 * t + 1] + dx;
+  if (y >= h || x >= w || !active[y * w + x]) return {-1, b};
+  return {(long long)((((u64)b * h + y) * w + x) * c + ch), b};
+}
+// Where element e of a rows write lands: rows [N, nidx, C] (row k to row idx[k]) into [N, L, C].
+__device__ __forceinline__ u64 row_place(u32 e, const int* idx, u64 l, int nidx, int c) {
+  int ch = e % c; u32 r = e / c; int k = r % nidx; u64 b = r / nidx;
+  return (b * l + idx[k]) * c + ch;
+}
 // Backend.overwriteBlocks: block outputs src [N*T, bs, bs, C] into out [N, H, W, C] in place where
-// active, what out held there going to `held` (src's layout; src itself for Backend.swapBlocks);
-// residual (shaped like out, or null) and shift ([N, C], or null) are added at the written positions:
-// out = residual + block output + shift, the sum in float, rounded once (as k_add does)
+// active, what out held there going to `held` (src's layout); residual (shaped like out, or null)
+// and shift ([N, C], or null) are added at the written positions: out = residual + block output +
+// shift, the sum in float, rounded once (as k_add does)
 template <int W> __device__ void k_overwrite_blocks_t(const st* src, const int* corners, const unsigned char* active, const st* residual,
                                                       const st* shift, st* out, st* held, int h, int w, int c, int blocks, int bs, u64 n) {
   FOR_EACH_VEC(e, n) {
-    int ch = e % c; u32 p = e / c;
-    int dx = p % bs, dy = (p / bs) % bs; u32 bt = p / (u32)(bs * bs);
-    int t = bt % blocks; u32 b = bt / blocks;
-    int y = corners[2 * t] + dy, x = corners[2 * t + 1] + dx;
-    if (y >= h || x >= w || !active[y * w + x]) continue;
-    u64 at = ((b * h + y) * w + x) * c + ch;
-    // both read before either is written: held may be src itself (Backend.swapBlocks)
-    const stored<W> was = ldraw<W>(out + at);
+    const BlockPlace p = block_place(e, corners, active, h, w, c, blocks, bs);
+    if (p.at < 0) continue;
+    const u64 at = p.at;
+    cpv<W>(held + e, out + at);
     if (!residual && !shift) {
-      const stored<W> v = ldraw<W>(src + e);
-      straw<W>(held + e, was);
-      straw<W>(out + at, v);
+      cpv<W>(out + at, src + e);
       continue;
     }
-    straw<W>(held + e, was);
     float v[W], r[W];
     ldv<W>(src + e, v);
     if (residual) {
@@ -80,7 +89,7 @@ template <int W> __device__ void k_overwrite_blocks_t(const st* src, const int* 
       UNROLL v[k] = r[k] + v[k];
     }
     if (shift) {
-      ldv<W>(shift + (u64)b * c + ch, r);
+      ldv<W>(shift + (u64)p.b * c + e % c, r);
       UNROLL v[k] += r[k];
     }
     svv<W>(out + at, v);
@@ -104,20 +113,47 @@ template <int W> __device__ void k_gather_rows_t(const st* x, const int* idx, st
 VECTOR_KERNEL(k_gather_rows, (const st* x, const int* idx, st* out, const st* scale, const st* shift, st* affined, u64 l, int nidx, int c, u64 n),
               (x, idx, out, scale, shift, affined, l, nidx, c, n))
 // Backend.overwriteRows: src's rows into rows idx of out in place, what out held there going to
-// `held` ([N, nidx, C]; src itself for Backend.swapRows): src gathered ([N, nidx, C], row k to
-// idx[k]) or, with same_rows, a map like out (row idx[k] to idx[k]); blockIdx.y 1 writes a second
-// pair (src2 into out2, held2, shaped alike: a self-attention's values with its keys)
+// `held` ([N, nidx, C]): src gathered ([N, nidx, C], row k to idx[k]) or, with same_rows, a map like
+// out (row idx[k] to idx[k]); blockIdx.y 1 writes a second pair (src2 into out2, held2, shaped
+// alike: a self-attention's values with its keys)
 template <int W> __device__ void k_overwrite_rows_t(const st* src, const int* idx, st* out, st* held, const st* src2, st* out2, st* held2,
                                                     u64 l, int nidx, int c, int same_rows, u64 n) {
   if (blockIdx.y) { src = src2; out = out2; held = held2; }
   FOR_EACH_VEC(e, n) {
-    int ch = e % c; u32 r = e / c; int k = r % nidx; u64 b = r / nidx;
-    u64 at = (b * l + idx[k]) * c + ch;
-    // both read before either is written: held may be src itself (Backend.swapRows)
-    const stored<W> was = ldraw<W>(out + at), v = ldraw<W>(src + (same_rows ? at : e));
-    straw<W>(held + e, was);
-    straw<W>(out + at, v);
+    const u64 at = row_place(e, idx, l, nidx, c);
+    cpv<W>(held + e, out + at);
+    cpv<W>(out + at, src + (same_rows ? at : e));
   }
 }
 VECTOR_KERNEL(k_overwrite_rows, (const st* src, const int* idx, st* out, st* held, const st* src2, st* out2, st* held2, u64 l, int nidx, int c, int same_rows, u64 n),
               (src, idx, out, held, src2, out2, held2, l, nidx, c, same_rows, n))
+// Backend.swapEach: swap blockIdx.y of `table` exchanges its rows with its base in place, at rows
+// (row_place) or, where it has an `active` map, at blocks (block_place); each value is read before
+// either is written. SWAP_WORDS words a swap: base, rows, index (idx or corners), active (0: rows),
+// elements, channels, L or H, nidx or W, blocks, bs, and 1 where every access is a whole vector
+// (VW values a thread) or 0 (one).
+template <int W> __device__ void swap_t(const u64* s) {
+  st* base = (st*)s[0];
+  st* rows = (st*)s[1];
+  const int* index = (const int*)s[2];
+  const unsigned char* active = (const unsigned char*)s[3];
+  const int c = (int)s[5];
+  FOR_EACH_VEC(e, s[4]) {
+    long long at;
+    if (active) {
+      at = block_place(e, index, active, (int)s[6], (int)s[7], c, (int)s[8], (int)s[9]).at;
+      if (at < 0) continue;
+    } else {
+      at = (long long)row_place(e, index, s[6], (int)s[7], c);
+    }
+    const stored<W> was = ldraw<W>(base + at), v = ldraw<W>(rows + e);
+    straw<W>(rows + e, was);
+    straw<W>(base + at, v);
+  }
+}
+extern "C" __global__ void k_swap_each(const u64* table) {
+  after_earlier_kernels();
+  const u64* s = table + (u64)blockIdx.y * SWAP_WORDS;
+  if (s[10]) swap_t<VW>(s);
+  else swap_t<1>(s);
+}
