@@ -7,7 +7,7 @@
 // A layer's output is what it returns, its residual sum included (a resnet's second convolution,
 // a transformer's proj_out): so a sparse step adds residuals only where it recomputes.
 import { normRows, type Backend, type ChannelAffine, type GroupNormStats } from '../backend/backend.js';
-import type { Conv2d, GroupNorm, Linear } from '../models/layers.js';
+import type { Conv2d, GroupNorm, Linear, StackedLinear } from '../models/layers.js';
 import { DenseContext, type StepContext } from '../models/step-context.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { StepCache, Write } from './cache.js';
@@ -90,10 +90,10 @@ export class RecordingContext implements StepContext {
     return out;
   }
 
-  timeShift(proj: Linear, embedding: () => Tensor): Tensor {
-    const y = proj.forward(embedding());
-    this.rec.tensors.set(proj.name, this.ops.keep(y));
-    return y;
+  timeShifts(proj: StackedLinear, embedding: () => Tensor): ReadonlyMap<string, Tensor> {
+    const ys = proj.forward(embedding());
+    for (const [name, y] of ys) this.rec.tensors.set(name, this.ops.keep(y));
+    return ys;
   }
 }
 
@@ -207,13 +207,14 @@ export class SparseContext implements StepContext {
   }
 
   /**
-   * The base's step has the same timestep, so its projection is what this step would compute, bit
-   * for bit: taken, not computed (22 GEMMs and the embedding's MLP fewer a step). A base recorded
-   * before the projections were kept has none: then it is computed.
+   * The base's step has the same timestep, so its projections are what this step would compute, bit
+   * for bit: taken, not computed (their GEMM and the embedding's MLP fewer a step). A base recorded
+   * before the projections were kept has none: then they are computed.
    */
-  timeShift(proj: Linear, embedding: () => Tensor): Tensor {
-    const y = this.base.tensors.get(proj.name) ?? this.ops.keep(proj.forward(embedding()));
-    this.rec.tensors.set(proj.name, y);
-    return y;
+  timeShifts(proj: StackedLinear, embedding: () => Tensor): ReadonlyMap<string, Tensor> {
+    const kept = proj.names.every((n) => this.base.tensors.has(n));
+    const ys = new Map(kept ? proj.names.map((n) => [n, this.base.tensors.get(n)!]) : [...proj.forward(embedding())].map(([n, y]) => [n, this.ops.keep(y)]));
+    for (const [name, y] of ys) this.rec.tensors.set(name, y);
+    return ys;
   }
 }

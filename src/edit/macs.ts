@@ -3,7 +3,7 @@
 // an edit uses, so the counts follow the real execution plan (APSC blocks, dense fallbacks,
 // active tokens, all-token attention).
 import { CountingBackend } from '../backend/counting.js';
-import type { Conv2d, GroupNorm, Linear } from '../models/layers.js';
+import type { Conv2d, GroupNorm, Linear, StackedLinear } from '../models/layers.js';
 import { Params, type WeightSource } from '../models/params.js';
 import type { StepContext } from '../models/step-context.js';
 import { UNet2DConditionModel, type UNetConfig } from '../models/unet.js';
@@ -29,9 +29,9 @@ class MeteredContext implements StepContext {
   untokens(projOut: Linear, t: Tensor, x: Tensor): Tensor { return this.inner.untokens(projOut, t, x); }
   selfAttention(name: string, q: Tensor, k: Tensor, v: Tensor, heads: number): Tensor { return this.inner.selfAttention(name, q, k, v, heads); }
   crossAttention(name: string, q: Tensor, k: Tensor, v: Tensor, heads: number): Tensor { return this.inner.crossAttention(name, q, k, v, heads); }
-  timeShift(proj: Linear, embedding: () => Tensor): Tensor {
-    this.counter.scope = 'time_embedding'; // the projection, and the embedding's MLP where it runs
-    return this.inner.timeShift(proj, embedding);
+  timeShifts(proj: StackedLinear, embedding: () => Tensor): ReadonlyMap<string, Tensor> {
+    this.counter.scope = 'time_embedding'; // the projections, and the embedding's MLP where it runs
+    return this.inner.timeShifts(proj, embedding);
   }
 }
 

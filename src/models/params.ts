@@ -40,6 +40,18 @@ export class Params {
     return this.backend.fromHost(this.weights.read(this.prefix + name, shape), shape);
   }
 
+  /** The `name` tensors of several modules (of one source) as one, stacked along their first dimension. */
+  static stacked(parts: readonly Params[], name: string, shapes: readonly (readonly number[])[]): Tensor {
+    const first = parts[0];
+    if (!first || shapes.length !== parts.length || shapes.some((s) => s.length !== shapes[0]!.length || !s.slice(1).every((d, i) => d === shapes[0]![i + 1]))) {
+      throw new Error(`Params.stacked: ${parts.length} modules, shapes ${shapes.map((s) => `[${s.join(', ')}]`).join(' ')}`);
+    }
+    const datas = parts.map((p, i) => p.weights.read(p.prefix + name, shapes[i]!));
+    const all = new Float32Array(datas.reduce((a, d) => a + d.length, 0));
+    datas.reduce((at, d) => (all.set(d, at), at + d.length), 0);
+    return first.backend.fromHost(all, [shapes.reduce((a, s) => a + s[0]!, 0), ...shapes[0]!.slice(1)]);
+  }
+
   convWeight(name: string, shape: readonly [number, number, number, number]): Tensor {
     return this.backend.convWeight(this.weights.read(this.prefix + name, shape), shape);
   }

@@ -1,7 +1,7 @@
 // ResnetBlock2D: GroupNorm, SiLU, 3x3 conv, + projected time embedding, GroupNorm, SiLU,
 // 3x3 conv, plus the (1x1-projected when channels change) input, over output_scale_factor.
 import type { Tensor } from '../tensor/tensor.js';
-import { Conv2d, GroupNorm, Linear } from './layers.js';
+import { Conv2d, GroupNorm } from './layers.js';
 import type { Params } from './params.js';
 import type { StepContext } from './step-context.js';
 
@@ -10,15 +10,19 @@ export interface ResnetOptions {
   outChannels: number;
   groups: number;
   eps: number;
-  /** Width of the time embedding; undefined in the VAE, which has none. */
-  tembChannels?: number;
+  /**
+   * Whether it adds a projection of the time embedding (the U-Net's resnets; not the VAE's). The
+   * projection's weights are the model's to load (StackedLinear: all resnets' in one GEMM).
+   */
+  timeShift?: boolean;
   outputScale?: number;
 }
 
 export class ResnetBlock2D {
   private readonly norm1: GroupNorm;
   private readonly conv1: Conv2d;
-  private readonly timeEmbProj: Linear | undefined;
+  /** Its time-embedding projection's module name: the key of its shift in StepContext.timeShifts' map. */
+  readonly timeEmbProj: string | undefined;
   private readonly norm2: GroupNorm;
   private readonly conv2: Conv2d;
   private readonly shortcut: Conv2d | undefined;
@@ -27,17 +31,18 @@ export class ResnetBlock2D {
   constructor(p: Params, o: ResnetOptions) {
     this.norm1 = new GroupNorm(p.at('norm1'), o.groups, o.inChannels, o.eps);
     this.conv1 = new Conv2d(p.at('conv1'), o.inChannels, o.outChannels, 3);
-    this.timeEmbProj = o.tembChannels ? new Linear(p.at('time_emb_proj'), o.tembChannels, o.outChannels) : undefined;
+    this.timeEmbProj = o.timeShift ? p.at('time_emb_proj').name : undefined;
     this.norm2 = new GroupNorm(p.at('norm2'), o.groups, o.outChannels, o.eps);
     this.conv2 = new Conv2d(p.at('conv2'), o.outChannels, o.outChannels, 3);
     this.shortcut = o.inChannels !== o.outChannels ? new Conv2d(p.at('conv_shortcut'), o.inChannels, o.outChannels, 1) : undefined;
     this.outputScale = o.outputScale ?? 1;
   }
 
-  /** x [N, H, W, Cin]; embedding: SiLU of the time embedding [N, T] (made once per step, when first asked for). */
-  forward(ctx: StepContext, x: Tensor, embedding?: () => Tensor): Tensor {
+  /** x [N, H, W, Cin]; shifts: the step's time-embedding projections by name ([N, Cout] each; StepContext.timeShifts). */
+  forward(ctx: StepContext, x: Tensor, shifts?: ReadonlyMap<string, Tensor>): Tensor {
     const ops = ctx.ops;
-    const temb = this.timeEmbProj && embedding ? ctx.timeShift(this.timeEmbProj, embedding) : undefined;
+    const temb = this.timeEmbProj === undefined ? undefined : shifts?.get(this.timeEmbProj);
+    if (this.timeEmbProj !== undefined && !temb) throw new Error(`${this.timeEmbProj}: no time-embedding projection given`);
     const h = ctx.conv(this.conv1, x, this.norm1, true, undefined, temb);
     const skip = this.shortcut ? ctx.conv(this.shortcut, x) : x;
     const sum = ctx.conv(this.conv2, h, this.norm2, true, skip);

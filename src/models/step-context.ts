@@ -6,7 +6,7 @@
 // also record a cache, or compute only the active region of an edit.
 import type { Backend } from '../backend/backend.js';
 import type { Tensor } from '../tensor/tensor.js';
-import type { Conv2d, GroupNorm, Linear } from './layers.js';
+import type { Conv2d, GroupNorm, Linear, StackedLinear } from './layers.js';
 
 export interface StepContext {
   readonly ops: Backend;
@@ -24,10 +24,10 @@ export interface StepContext {
   /** Cross-attention of the tokens to the text: k, v from the 77 text tokens. */
   crossAttention(name: string, q: Tensor, k: Tensor, v: Tensor, heads: number): Tensor;
   /**
-   * A resnet's projection of the step's time embedding, [N, C]: proj(embedding()), where embedding()
-   * is SiLU of the time embedding (made at its first call in a step, and only if called).
+   * The resnets' projections of the step's time embedding, [N, C] each by module name:
+   * proj.forward(embedding()), where embedding() is SiLU of the time embedding (made only if called).
    */
-  timeShift(proj: Linear, embedding: () => Tensor): Tensor;
+  timeShifts(proj: StackedLinear, embedding: () => Tensor): ReadonlyMap<string, Tensor>;
 }
 
 export class DenseContext implements StepContext {
@@ -54,7 +54,7 @@ export class DenseContext implements StepContext {
     return this.ops.attention(q, k, v, { heads });
   }
 
-  timeShift(proj: Linear, embedding: () => Tensor): Tensor {
+  timeShifts(proj: StackedLinear, embedding: () => Tensor): ReadonlyMap<string, Tensor> {
     return proj.forward(embedding());
   }
 }

@@ -6,7 +6,7 @@ import type { Backend } from '../backend/backend.js';
 import { Config } from '../io/config.js';
 import { FiseditError } from '../io/errors.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { Conv2d, GroupNorm, Linear } from './layers.js';
+import { Conv2d, GroupNorm, Linear, StackedLinear } from './layers.js';
 import { instanceName, type Params } from './params.js';
 import { ResnetBlock2D } from './resnet.js';
 import { Downsample2D, Upsample2D } from './sampling.js';
@@ -89,6 +89,8 @@ export class UNet2DConditionModel {
   readonly ops: Backend;
   private readonly timeLinear1: Linear;
   private readonly timeLinear2: Linear;
+  /** Every resnet's time_emb_proj, as one GEMM (StackedLinear). */
+  private readonly timeProjections: StackedLinear;
   private readonly convIn: Conv2d;
   private readonly down: Level[] = [];
   private readonly midResnets: [ResnetBlock2D, ResnetBlock2D];
@@ -103,8 +105,13 @@ export class UNet2DConditionModel {
     const ch = c.blockOutChannels;
     const temb = ch[0]! * 4;
     const levels = ch.length;
-    const resnet = (q: Params, inChannels: number, outChannels: number) =>
-      new ResnetBlock2D(q, { inChannels, outChannels, groups: c.groups, eps: c.eps, tembChannels: temb });
+    // each resnet's projection of the time embedding, loaded into one layer after the loop
+    const projections: Params[] = [], projected: number[] = [];
+    const resnet = (q: Params, inChannels: number, outChannels: number) => {
+      projections.push(q.at('time_emb_proj'));
+      projected.push(outChannels);
+      return new ResnetBlock2D(q, { inChannels, outChannels, groups: c.groups, eps: c.eps, timeShift: true });
+    };
     const transformer = (q: Params, channels: number, heads: number) =>
       new Transformer2D(q, { channels, heads, contextDim: c.crossAttentionDim, groups: c.groups, layers: c.transformerLayers });
 
@@ -147,6 +154,7 @@ export class UNet2DConditionModel {
       prev = outCh;
     }
 
+    this.timeProjections = new StackedLinear(projections, temb, projected);
     this.normOut = new GroupNorm(p.at('conv_norm_out'), c.groups, ch[0]!, c.eps);
     this.convOut = new Conv2d(p.at('conv_out'), ch[0]!, c.outChannels, 3);
   }
@@ -199,17 +207,17 @@ export class UNet2DConditionModel {
     const factor = 2 ** (levels - 1);
     if (h % factor || w % factor) throw new FiseditError(`U-Net input ${h}x${w} is not a multiple of ${factor} (latent size must be divisible by ${factor})`);
 
-    // the time embedding's MLP runs at the first resnet that asks for it (a sparse step takes every
-    // resnet's projection from its base's step instead, so it never does)
-    let tembSilu: Tensor | undefined;
-    const embedding = () => (tembSilu ??= ops.silu(this.timeLinear2.forward(ops.silu(this.timeLinear1.forward(timeProjection)))));
+    // the time embedding's MLP runs only if the context computes the resnets' projections (a sparse
+    // step takes them from its base's step instead)
+    const embedding = () => ops.silu(this.timeLinear2.forward(ops.silu(this.timeLinear1.forward(timeProjection))));
+    const shifts = ctx.timeShifts(this.timeProjections, embedding);
 
     let x = ctx.conv(this.convIn, sample);
     tap?.('conv_in', x);
     const skips: Tensor[] = [x];
     this.down.forEach((level, i) => {
       level.resnets.forEach((r, j) => {
-        x = r.forward(ctx, x, embedding);
+        x = r.forward(ctx, x, shifts);
         const attn = level.attentions[j];
         if (attn) x = attn.forward(ctx, x, text);
         skips.push(x);
@@ -221,14 +229,14 @@ export class UNet2DConditionModel {
       tap?.(`down_blocks.${i}`, x);
     });
 
-    x = this.midResnets[0].forward(ctx, x, embedding);
+    x = this.midResnets[0].forward(ctx, x, shifts);
     x = this.midAttention.forward(ctx, x, text);
-    x = this.midResnets[1].forward(ctx, x, embedding);
+    x = this.midResnets[1].forward(ctx, x, shifts);
     tap?.('mid_block', x);
 
     this.up.forEach((level, i) => {
       level.resnets.forEach((r, j) => {
-        x = r.forward(ctx, ops.concatChannels(x, skips.pop()!), embedding);
+        x = r.forward(ctx, ops.concatChannels(x, skips.pop()!), shifts);
         const attn = level.attentions[j];
         if (attn) x = attn.forward(ctx, x, text);
       });

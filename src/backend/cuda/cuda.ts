@@ -14,7 +14,7 @@ import type { ConvolutionMode, CudaOptions } from './options.js';
 import { CudaDevice, type T } from './device.js';
 import type { DeviceBuffer } from './memory.js';
 import { CudaLatents } from './latents.js';
-import { VEC_BATCH, layerNormLanes, ATTENTION_KERNELS, FLASH_DIMS, FLASH_KERNELS, FLASH_QUERY_ROWS, FLASH_WIDE_MAX_DIM, GROUP_PARTIAL_SHARED_BYTES, POINTER_ARRAY_PRODUCTS, SOFTMAX_SHARED_BYTES, SOFTMAX_SHORT, SOFTMAX_VEC, WGMMA_KERNELS, WGMMA_KEY_TILE, WGMMA_MIN_TILES_PER_SPLIT, WGMMA_QUERY_ROWS, WGMMA_SHARED_BYTES, flashSharedBytes, TILE_CONV_KERNELS, TILE_CONV_COUNTERS, TILE_CONV_WG_KERNELS, TILE_CONV_WG_BUILDS, SWAP_WORDS, tileConvWgName, tileConvWgSharedBytes } from './kernels.js';
+import { VEC_BATCH, layerNormLanes, ATTENTION_KERNELS, FLASH_DIMS, FLASH_KERNELS, FLASH_QUERY_ROWS, FLASH_WIDE_MAX_DIM, GROUP_PARTIAL_SHARED_BYTES, POINTER_ARRAY_PRODUCTS, SOFTMAX_SHARED_BYTES, SOFTMAX_SHORT, SOFTMAX_VEC, WGMMA_KERNELS, WGMMA_KEY_TILE, WGMMA_MIN_TILES_PER_SPLIT, WGMMA_QUERY_ROWS, WGMMA_SHARED_BYTES, flashSharedBytes, TILE_CONV_KERNELS, TILE_CONV_COUNTERS, TILE_CONV_WG_KERNELS, TILE_CONV_WG_BUILDS, SWAP_WORDS, SPLIT_PIECES, tileConvWgName, tileConvWgSharedBytes } from './kernels.js';
 import { tileConvKernel } from './tile-conv.js';
 
 export type { ConvolutionMode, CudaOptions } from './options.js';
@@ -454,14 +454,20 @@ export class CudaBackend extends CudaDevice implements Backend {
   }
 
   splitChannels(x: Tensor, widths: readonly number[]): Tensor[] {
-    const c = x.channels;
-    let start = 0;
-    return widths.map((w) => {
-      const out = this.empty([...x.shape.slice(0, -1), w]);
-      this.runVector('k_slice_cols', out.size, [this.p(x), this.p(out), c, start, w, out.size], [c, start, w]);
-      start += w;
-      return out;
-    });
+    const c = x.channels, rows = x.size / c;
+    if (widths.reduce((a, w) => a + w, 0) !== c) throw new Error(`splitChannels: widths ${widths.join(' + ')} for ${c} channels`);
+    const outs = widths.map((w) => this.empty([...x.shape.slice(0, -1), w]));
+    const starts = widths.map((_, i) => widths.slice(0, i).reduce((a, w) => a + w, 0));
+    // SPLIT_PIECES pieces a launch, blockIdx.y the piece: the SplitPieces struct as its pointers, then its offsets (unused ones 0)
+    for (let from = 0; from < widths.length; from += SPLIT_PIECES) {
+      const part = outs.slice(from, from + SPLIT_PIECES), first = starts[from]!;
+      const bounds = [...starts.slice(from, from + SPLIT_PIECES), first + part.reduce((a, t) => a + t.channels, 0)];
+      const args = [this.p(x), rows, c, ...Array.from({ length: SPLIT_PIECES }, (_, i) => (part[i] ? this.p(part[i]!) : 0)), ...Array.from({ length: SPLIT_PIECES + 1 }, (_, i) => bounds[i] ?? 0)];
+      const wide = this.vectorFits('k_split_cols', args, [c, ...bounds]);
+      const most = Math.max(...part.map((t) => t.size)) / (wide ? this.vectorWidth : 1);
+      this.run(wide ? 'k_split_cols_v' : 'k_split_cols', most, args, 256, undefined, 0, part.length);
+    }
+    return outs;
   }
 
   channelAffine(x: Tensor, a: ChannelAffine, silu = false): Tensor {

@@ -4,6 +4,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ArgKind } from './driver.js';
 
+/** Pieces one k_split_cols launch writes (its SplitPieces struct, passed as that many pointers and one more offset). */
+export const SPLIT_PIECES = 24;
 /** Kernels of kernels/ops.cu and their parameter kinds. */
 const SCALAR_KERNELS: Record<string, ArgKind[]> = {
   k_embedding: ['ptr', 'ptr', 'ptr', 'u64', 'u64'],
@@ -32,7 +34,7 @@ const VECTOR_KERNELS: Record<string, ArgKind[]> = {
   k_geglu: ['ptr', 'ptr', 'u64', 'u64'],
   k_conv_epilogue: ['ptr', 'ptr', 'ptr', 'ptr', 'u64', 'u64', 'u64'],
   k_concat: ['ptr', 'ptr', 'ptr', 'u64', 'u64', 'u64'],
-  k_slice_cols: ['ptr', 'ptr', 'u64', 'u64', 'u64', 'u64'],
+  k_split_cols: ['ptr', 'u64', 'u64', ...Array<ArgKind>(SPLIT_PIECES).fill('ptr'), ...Array<ArgKind>(SPLIT_PIECES + 1).fill('u64')],
   k_upsample2x: ['ptr', 'ptr', 'i32', 'i32', 'i32', 'u64'],
   k_group_partial: ['ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32'],
   k_channel_affine: ['ptr', 'ptr', 'ptr', 'ptr', 'u64', 'i32', 'i32', 'u64'],
@@ -164,7 +166,7 @@ export const flashSharedBytes = (dp: number) => 2 * 2 * FLASH_KEY_TILE * (dp + 8
  */
 export const KERNEL_DEFINES: Readonly<Record<string, Readonly<Record<string, number>>>> = {
   sparse: { SWAP_WORDS },
-  ops: { VEC_BATCH, COPY_UNROLL, SOFTMAX_SHORT, SOFTMAX_VEC, LN_KEPT },
+  ops: { VEC_BATCH, COPY_UNROLL, SOFTMAX_SHORT, SOFTMAX_VEC, LN_KEPT, SPLIT_PIECES },
   attention: { KB: FLASH_KEY_TILE },
   'attention-sm90': { WG_KB: WGMMA_KEY_TILE },
   'tile-conv': { TM: TILE_CONV_ROWS, TN: TILE_CONV_COLS, TK: TILE_CONV_K, THREADS: TILE_CONV_THREADS },

@@ -68,11 +68,16 @@ template <int W> __device__ void k_concat_t(const st* a, const st* b, st* out, u
   }
 }
 VECTOR_KERNEL(k_concat, (const st* a, const st* b, st* out, u64 ca, u64 cb, u64 n), (a, b, out, ca, cb, n))
-// columns [start, start + w) of rows of width c
-template <int W> __device__ void k_slice_cols_t(const st* x, st* out, u64 c, u64 start, u64 w, u64 n) {
-  FOR_EACH_VEC(e, n) cpv<W>(out + e, x + (e / (u32)w) * (u32)c + (u32)start + e % (u32)w);
+// Backend.splitChannels: piece blockIdx.y (columns [start[j], start[j + 1]) of `rows` rows of width
+// c) into out[j]. The pieces come by value, every field 8 bytes, so that the struct lies in the
+// host's argument slots as the SPLIT_PIECES + 1 + SPLIT_PIECES values after `c` (cuda.ts splitChannels).
+struct SplitPieces { st* out[SPLIT_PIECES]; u64 start[SPLIT_PIECES + 1]; };
+template <int W> __device__ void k_split_cols_t(const st* x, u64 rows, u64 c, const SplitPieces& p) {
+  const u32 j = blockIdx.y, start = (u32)p.start[j], w = (u32)(p.start[j + 1] - p.start[j]);
+  st* out = p.out[j];
+  FOR_EACH_VEC(e, rows * w) cpv<W>(out + e, x + (e / w) * (u32)c + start + e % w);
 }
-VECTOR_KERNEL(k_slice_cols, (const st* x, st* out, u64 c, u64 start, u64 w, u64 n), (x, out, c, start, w, n))
+VECTOR_KERNEL(k_split_cols, (const st* x, u64 rows, u64 c, SplitPieces p), (x, rows, c, p))
 template <int W> __device__ void k_upsample2x_t(const st* x, st* out, int h, int w, int c, u64 n) {
   FOR_EACH_VEC(e, n) {
     u32 ch = e % c, p = e / c;
