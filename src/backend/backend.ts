@@ -183,6 +183,11 @@ export function groupNormLayout(x: Tensor, groups: number, update: GroupSumsUpda
   return { n, c, h, w, pieces, segments, sumsShape };
 }
 
+/** Throws unless `widths` split x's channels (splitChannels). */
+export function checkSplit(x: Tensor, widths: readonly number[]): void {
+  if (widths.reduce((a, w) => a + w, 0) !== x.channels || widths.some((w) => w <= 0)) throw new Error(`splitChannels: widths ${widths.join(' + ')} for ${x.channels} channels`);
+}
+
 /** Where an in-place write went: rows of [N, L, C] (as overwriteRows) or active positions of blocks (as overwriteBlocks). */
 export type Placement = { rows: Int32Array } | { corners: Int32Array; active: Uint8Array };
 

@@ -263,6 +263,13 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
     const widths = c === 16 ? [8, 8] : [1, 2, 3];
     const sc = cpu.splitChannels(ac, widths), sg = gpu.splitChannels(ag, widths);
     sc.forEach((t, i) => close(`split ${c} ${i}`, t, sg[i]!, 0));
+    // more pieces than one k_split_cols launch takes (SPLIT_PIECES), in whole vectors and not
+    if (c === 16)
+      for (const many of [Array.from({ length: 30 }, (_, i) => 8 * (1 + (i % 3))), Array.from({ length: 27 }, (_, i) => 1 + (i % 4))]) {
+        const [mc, mg] = pair([2, 3, many.reduce((a, w) => a + w, 0)]);
+        const want = cpu.splitChannels(mc, many), got = gpu.splitChannels(mg, many);
+        want.forEach((t, i) => close(`split into ${many.length}, ${i}`, t, got[i]!, 0));
+      }
     close(`sliceBatch ${c}`, cpu.sliceBatch(ac, 2), gpu.sliceBatch(ag, 2), 0);
     const idx = Int32Array.from([4, 0, 2]);
     close(`gatherRows ${c}`, cpu.gatherRows(ac, idx), gpu.gatherRows(ag, idx), 0);

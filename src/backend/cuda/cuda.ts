@@ -3,7 +3,7 @@
 // is float32 (fp32 and tf32 precisions) or half (fp16, see precision.ts). Convolutions go to cuDNN
 // (NHWC) or im2col + GEMM, 1x1 ones to cuBLASLt; attention is flash attention in fp16 and GEMM +
 // softmax + GEMM otherwise (and always for the probabilities the sparse engine records).
-import { checkBlockWrite, checkSwap, type Swap, checkProbsItem, checkRemapMap, checkRowsSource, convolveThenOverwrite, gatherThenConvolve, groupNormLayout, linearEach, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type GroupSumsUpdate, type ProbsControl, type TileSet, type BlockWrite, type TileConvolution } from '../backend.js';
+import { checkBlockWrite, checkSplit, checkSwap, type Swap, checkProbsItem, checkRemapMap, checkRowsSource, convolveThenOverwrite, gatherThenConvolve, groupNormLayout, linearEach, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type GroupSumsUpdate, type ProbsControl, type TileSet, type BlockWrite, type TileConvolution } from '../backend.js';
 import { Tensor, sameShape, shapeString } from '../../tensor/tensor.js';
 import { FiseditError } from '../../io/errors.js';
 import { Cublas, OP_N, OP_T } from './cublas.js';
@@ -455,7 +455,7 @@ export class CudaBackend extends CudaDevice implements Backend {
 
   splitChannels(x: Tensor, widths: readonly number[]): Tensor[] {
     const c = x.channels, rows = x.size / c;
-    if (widths.reduce((a, w) => a + w, 0) !== c) throw new Error(`splitChannels: widths ${widths.join(' + ')} for ${c} channels`);
+    checkSplit(x, widths);
     const outs = widths.map((w) => this.empty([...x.shape.slice(0, -1), w]));
     const starts = widths.map((_, i) => widths.slice(0, i).reduce((a, w) => a + w, 0));
     // SPLIT_PIECES pieces a launch, blockIdx.y the piece: the SplitPieces struct as its pointers, then its offsets (unused ones 0)
