@@ -14,7 +14,10 @@ import { writeResult } from './output.js';
 const PER_GRAPH = 20, REPLAYS = 15, CANDIDATES = 16, WORKSPACE = 32 * 2 ** 20;
 
 // [token rows, output features, input features] as the profiles name them (`gemm linear/conv RxNxK`)
-const shapes: [number, number, number][] = [
+const chosenShapes = process.env.BENCH_SHAPES?.split(',').map((s) => s.split('x').map(Number) as [number, number, number]);
+/** BENCH_RESIDUAL=on: each GEMM adds a residual shaped like its output (C, beta 1), as a block's output projection does. */
+const residual = process.env.BENCH_RESIDUAL === 'on';
+const shapes: [number, number, number][] = chosenShapes ?? [
   [76, 1280, 1280], [252, 640, 640], [768, 320, 320], [40, 1280, 1280], [2, 1280, 1280], [76, 10240, 1280], [76, 1280, 5120],
   [288, 1280, 11520], [160, 1280, 11520], [288, 1280, 23040], [304, 640, 5760],
   [18432, 320, 320], [4608, 640, 640], [1152, 1280, 1280], [18432, 2560, 320], [4608, 5120, 640], [1152, 10240, 1280],
@@ -30,8 +33,9 @@ const results = shapes.map(([rows, out, k]) => {
   const w = gpu.fromHost(rnd.normal(out * k).map((v) => v * 0.02), [out, k]);
   const b = gpu.fromHost(rnd.normal(out), [out]);
   const y = gpu.zeros([rows, out]);
+  const c = residual ? gpu.fromHost(rnd.normal(rows * out), [rows, out]) : undefined;
   const ptr = (t: { storage: unknown }) => (t.storage as { ptr: number }).ptr;
-  const call = (algo?: Uint8Array) => lt.gemm(OP_T, OP_N, out, rows, k, ptr(w), k, ptr(x), k, ptr(y), out, ptr(b), 0, algo);
+  const call = (algo?: Uint8Array) => lt.gemm(OP_T, OP_N, out, rows, k, ptr(w), k, ptr(x), k, ptr(y), out, ptr(b), c ? ptr(c) : 0, algo);
   const timeOf = (algo?: Uint8Array) => {
     const exec = driver.capture(() => { for (let i = 0; i < PER_GRAPH; i++) call(algo); });
     driver.replay(exec);
@@ -44,12 +48,12 @@ const results = shapes.map(([rows, out, k]) => {
   const best = Math.min(first, ...candidates);
   const r = { rows, out, k, firstChoiceUs: Math.round(first * 10) / 10, bestUs: Math.round(best * 10) / 10, bestIndex: candidates.indexOf(best), candidates: candidates.length, candidateUs: candidates.map((t) => Math.round(t * 10) / 10) };
   console.log(JSON.stringify(r));
-  for (const t of [x, w, b, y]) gpu.dispose(t);
+  for (const t of [x, w, b, y, ...(c ? [c] : [])]) gpu.dispose(t);
   return r;
 });
 
 const outJson = {
-  what: `cuBLASLt fp16 GEMMs (bias epilogue) of FISEdit's sparse and dense steps, the heuristic's first choice against each of its ${CANDIDATES} candidates, inside CUDA graphs of ${PER_GRAPH} (${gpu.description}); microseconds per GEMM, median of ${REPLAYS} replays`,
+  what: `cuBLASLt fp16 GEMMs (bias epilogue${residual ? ', + residual' : ''}) of FISEdit's sparse and dense steps, the heuristic's first choice against each of its ${CANDIDATES} candidates, inside CUDA graphs of ${PER_GRAPH} (${gpu.description}); microseconds per GEMM, median of ${REPLAYS} replays`,
   command: `${benchEnvironment()}node dist/bench/gemm.js`,
   date: new Date().toISOString(),
   results,

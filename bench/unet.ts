@@ -2,6 +2,7 @@
 // ms per U-Net call at 512, 768 and 1024 px (batch 2 = classifier-free guidance, 77 text tokens),
 // achieved TFLOP/s from the MAC count, peak GPU memory; and a whole 768 px text-to-image run at 50
 // steps (text encoder + U-Net + VAE decode). GPU machine only. Writes JSON to $OUT (or bench/results/).
+// BENCH_KERNELS=on: one replayed call of each size is Nsight Compute's range (ncu --profile-from-start off).
 import { join } from 'node:path';
 import { CudaBackend, type ConvolutionMode } from '../src/backend/cuda/cuda.js';
 import type { CudnnEngineMode } from '../src/backend/cuda/cudnn.js';
@@ -26,6 +27,8 @@ const flashRows = (process.env.BENCH_FLASH_ROWS ?? 'auto').split(',').map((r) =>
 /** Programmatic dependent launches in graphs (kernels/launch.cuh): 'on', 'off' or both ('on,off') for an A/B in one run. */
 const dependentLaunchModes = (process.env.BENCH_DEPENDENT_LAUNCHES ?? 'on').split(',') as ('on' | 'off')[];
 /** CudaOptions.cudnnEngines: 'timed', 'heuristic', 'off', or several ('timed,off') for an A/B in one run. */
+/** BENCH_GEMM_ALGOS=heuristic: cuBLASLt's first algorithm for every GEMM (CudaOptions.gemmAlgorithms), for an A/B. */
+const gemmAlgorithms = process.env.BENCH_GEMM_ALGOS === 'heuristic' ? 'heuristic' : 'timed';
 const engineModes = (process.env.BENCH_CUDNN_ENGINES ?? 'timed').split(',') as CudnnEngineMode[];
 const counter = new UNetMacCounter(unetConfig);
 const results: Record<string, unknown>[] = [];
@@ -39,7 +42,7 @@ function time<T>(gpu: CudaBackend, f: () => T): [T, number] {
 }
 
 for (const math of maths) for (const convolution of convolutions) for (const flashRowsPerWarp of flashRows) for (const dependentLaunches of dependentLaunchModes) for (const engines of engineModes) {
-  const gpu = new CudaBackend({ math, flashAttention, convolution, flashRowsPerWarp, wgmmaAttention, dependentLaunches: dependentLaunches !== 'off', cudnnEngines: engines });
+  const gpu = new CudaBackend({ math, flashAttention, convolution, flashRowsPerWarp, wgmmaAttention, dependentLaunches: dependentLaunches !== 'off', cudnnEngines: engines, gemmAlgorithms: gemmAlgorithms });
   const [unet, loadMs] = time(gpu, () => new UNet2DConditionModel(new Params(gpu, RANDOM_WEIGHTS), unetConfig));
   console.log(`${gpu.description}: U-Net weights generated and uploaded in ${(loadMs / 1000).toFixed(1)} s`);
   for (const px of sizes) {
@@ -66,6 +69,14 @@ for (const math of maths) for (const convolution of convolutions) for (const fla
     };
     const eager = measure(false);
     const ms = measure(true);
+    if (process.env.BENCH_KERNELS === 'on') {
+      // one replayed call as Nsight Compute's range (ncu --profile-from-start off; bench/kernel-times.ts)
+      gpu.synchronize();
+      gpu.driver.profilerRange(true);
+      step();
+      gpu.synchronize();
+      gpu.driver.profilerRange(false);
+    }
     const msPerCall = median(ms);
     // where the time goes: one call timed op by op on the GPU (profiler.ts: a graph with an event node
     // after each op, replayed once), and the host's share of an eager call

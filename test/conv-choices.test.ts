@@ -1,4 +1,4 @@
-// ChoiceStore and PlanStore: the cuda backend's convolution choices and runtime-compiled plans
+// The convolution choice store (trials.ts ChoiceStore) and PlanStore: the cuda backend's convolution choices and runtime-compiled plans
 // (conv-tuning.ts), kept per GPU and cuDNN version on disk so a machine pays the timing trials and
 // compilations once; no GPU needed.
 import assert from 'node:assert/strict';
@@ -6,7 +6,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ChoiceStore, PlanStore } from '../src/backend/cuda/conv-tuning.js';
+import { convChoiceStore, PlanStore } from '../src/backend/cuda/conv-tuning.js';
 
 /** make() with the environment variable `name` set to `value` (restored afterwards). */
 function withEnv<T>(name: string, value: string, make: () => T): T {
@@ -27,21 +27,21 @@ function withFile<T>(make: (file: string) => T, file = join(mkdtempSync(join(tmp
 
 const engine = { engine: 62, knobs: [[2, 18], [13, 1]] as [number, number][] };
 
-describe('ChoiceStore', () => {
+describe('convChoiceStore', () => {
   it('remembers choices across instances, per GPU and cuDNN version, and merges what another process wrote', () => {
     withFile((file) => {
-      const a = new ChoiceStore('H200', 91400);
+      const a = convChoiceStore('H200', 91400);
       assert.equal(a.get('2,96,96,320 +bias'), undefined);
       a.set('2,96,96,320 +bias', engine);
       a.set('unpadded 640 +bias', 'legacy');
-      const again = new ChoiceStore('H200', 91400);
+      const again = convChoiceStore('H200', 91400);
       assert.deepEqual(again.get('2,96,96,320 +bias'), engine);
       assert.equal(again.get('unpadded 640 +bias'), 'legacy');
       // another GPU or cuDNN version starts afresh
-      assert.equal(new ChoiceStore('H100', 91400).get('2,96,96,320 +bias'), undefined);
-      assert.equal(new ChoiceStore('H200', 90100).get('2,96,96,320 +bias'), undefined);
+      assert.equal(convChoiceStore('H100', 91400).get('2,96,96,320 +bias'), undefined);
+      assert.equal(convChoiceStore('H200', 90100).get('2,96,96,320 +bias'), undefined);
       // a second process's choice, written meanwhile, survives this one's next write
-      const other = new ChoiceStore('H200', 91400);
+      const other = convChoiceStore('H200', 91400);
       other.set('48 +residual', 'legacy');
       a.set('24 +bias', engine);
       const all = JSON.parse(readFileSync(file, 'utf8'));
@@ -52,14 +52,14 @@ describe('ChoiceStore', () => {
   it('does not take choices made by trials that offered fewer candidates (an older store)', () => {
     withFile((file) => {
       writeFileSync(file, JSON.stringify({ 'H200 cudnn 91400': { f: 'legacy' } }));
-      assert.equal(new ChoiceStore('H200', 91400).get('f'), undefined);
+      assert.equal(convChoiceStore('H200', 91400).get('f'), undefined);
     });
   });
 
   it('treats an unreadable file as empty and replaces it at the next choice', () => {
     withFile((file) => {
       writeFileSync(file, '{ not json');
-      const s = new ChoiceStore('H200', 91400);
+      const s = convChoiceStore('H200', 91400);
       assert.equal(s.get('x'), undefined);
       s.set('x', 'legacy');
       assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')), { 'H200 cudnn 91400 trials 2': { x: 'legacy' } });
@@ -71,7 +71,7 @@ describe('ChoiceStore', () => {
     const blocker = join(mkdtempSync(join(tmpdir(), 'fisedit-choices-')), 'a-file');
     writeFileSync(blocker, '');
     withFile(() => {
-      const s = new ChoiceStore('H200', 91400);
+      const s = convChoiceStore('H200', 91400);
       s.set('x', engine);
       assert.deepEqual(s.get('x'), engine);
     }, join(blocker, 'choices.json'));

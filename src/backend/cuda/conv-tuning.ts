@@ -9,13 +9,14 @@
 // output. Choices are remembered on disk per GPU and cuDNN version, so a machine pays the trials
 // once; so are the runtime-compiled plans (PlanStore), which would cost 30-300 ms to build again.
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../util/files.js';
 import { fiseditHome } from '../../util/home.js';
 import { HEUR_A, NO_EPILOGUE, type ConvEpilogue, type ConvPlan, type CudnnEngines, type EngineChoice } from './cudnn-engines.js';
 import type { ConvShape } from './cudnn.js';
 import type { Driver } from './driver.js';
+import { ChoiceStore, fastestCandidate } from './trials.js';
 
 /**
  * Configurations timed, from the top of the heuristic's list. bench:conv-engines found the fastest
@@ -30,16 +31,6 @@ const CANDIDATES = 12;
  * first three for 13 of the 16 U-Net map shapes (bench/results/2026-12-01-conv-engines-fused.json).
  */
 const FUSED_CANDIDATES = 3;
-/**
- * Runs timed per configuration, after one that loads its kernels. Every configuration's runs are
- * queued behind one kernel that holds the stream for HOLD_MS plus QUEUE_MS a run (the host's time to
- * queue them): the GPU then runs them back to back, so the host's cost per call (~0.2 ms for a legacy
- * cuDNN call) does not count, as it does not inside a CUDA graph. (A hold and a wait per
- * configuration made a family's trials ~27 ms of host time, against ~20 with one hold; first sparse steps
- * on a fresh choice store 48-358 ms against 45-197, bench/results/2026-12-01-conv-trials-one-hold-ab.log.)
- */
-const RUNS = 3, HOLD_MS = 1, QUEUE_MS = 0.1;
-
 /**
  * What the trials offer, as part of the choice store's key: choices made by trials that offered less
  * are not kept (2: session 19's runtime-compiled candidates with the epilogue fused).
@@ -72,41 +63,9 @@ export interface ConvTrial {
   chosen(choice: EngineChoice, plan: ConvPlan): void;
 }
 
-/** Choices by family of shapes (cudnn.ts choiceKey), for one GPU and cuDNN version, kept in a JSON file. */
-export class ChoiceStore {
-  private readonly file: string;
-  private readonly machine: string;
-  private readonly choices: Map<string, ConvChoice>;
-
-  constructor(gpu: string, cudnnVersion: number) {
-    this.file = process.env.FISEDIT_CUDNN_CHOICES ?? join(fiseditHome(), 'cudnn-choices.json');
-    this.machine = `${gpu} cudnn ${cudnnVersion} trials ${TRIALS_VERSION}`;
-    this.choices = new Map(Object.entries(this.read()[this.machine] ?? {}));
-  }
-
-  private read(): Record<string, Record<string, ConvChoice>> {
-    try {
-      return existsSync(this.file) ? JSON.parse(readFileSync(this.file, 'utf8')) : {};
-    } catch {
-      return {}; // unreadable: trials again, and the next write replaces it
-    }
-  }
-
-  get(family: string): ConvChoice | undefined {
-    return this.choices.get(family);
-  }
-
-  /** Remembers a choice, in this process and on disk (merged with what other processes wrote meanwhile). */
-  set(family: string, c: ConvChoice): void {
-    this.choices.set(family, c);
-    try {
-      const all = this.read();
-      all[this.machine] = { ...all[this.machine], [family]: c };
-      writeFileAtomic(this.file, JSON.stringify(all));
-    } catch {
-      // a read-only home: the choice holds for this process
-    }
-  }
+/** Convolution choices by family of shapes (cudnn.ts choiceKey), for one GPU and cuDNN version. */
+export function convChoiceStore(gpu: string, cudnnVersion: number): ChoiceStore<ConvChoice> {
+  return new ChoiceStore(process.env.FISEDIT_CUDNN_CHOICES ?? join(fiseditHome(), 'cudnn-choices.json'), `${gpu} cudnn ${cudnnVersion} trials ${TRIALS_VERSION}`);
 }
 
 /**
@@ -151,8 +110,6 @@ export class PlanStore {
  * captured on the main stream is touched.
  */
 export function fastestConvolution(tuner: CudnnEngines, driver: Driver, s: ConvShape, workspaceBytes: number, trial: ConvTrial): ConvChoice {
-  // trials alone on the GPU, so queued work does not skew them (a captured stream runs nothing new)
-  if (!driver.capturing) driver.synchronize();
   const e = trial.epilogueOps, anyEpilogue = e.bias || e.shift || e.residual;
   const candidatesOf = (epilogue: ConvEpilogue, count: number) => {
     const configs = tuner.configs(tuner.graph(s, epilogue), HEUR_A);
@@ -172,9 +129,7 @@ export function fastestConvolution(tuner: CudnnEngines, driver: Driver, s: ConvS
   const scratch = driver.alloc(used + workspaceBytes);
   const [x, w, y, bias, shift, residual] = offsets.map((o, i) => (sizes[i] ? scratch + o : 0)) as [number, number, number, number, number, number];
   const workspace = scratch + used;
-  const side = driver.sideStream();
   const packs: ReturnType<CudnnEngines['pack']>[] = [];
-  const events: unknown[] = [];
   try {
     // the legacy call first: the one kept unless a configuration is faster
     const candidates: { run: () => void; config?: bigint; fused?: boolean; p?: ConvPlan }[] = [{ run: () => { trial.legacy(x, w, y, bias, residual, workspace); if (shift) trial.epilogue(y, 0, shift, 0); } }];
@@ -183,41 +138,15 @@ export function fastestConvolution(tuner: CudnnEngines, driver: Driver, s: ConvS
       packs.push(pack);
       candidates.push({ run: () => { tuner.run(p, pack); if (anyEpilogue && !fused) trial.epilogue(y, bias, shift, residual); }, config, fused, p });
     }
-    for (const c of candidates) c.run(); // loads its kernels
-    const marks = candidates.map(() => {
-      const start = driver.event(), end = driver.event();
-      events.push(start, end);
-      return [start, end] as const;
-    });
-    // queued behind the hold; again with a longer one if queuing took longer (the later runs would
-    // then count the host's time, as they did before the hold)
-    for (let hold = HOLD_MS + candidates.length * RUNS * QUEUE_MS; ; hold *= 2) {
-      trial.hold(hold);
-      const t0 = performance.now();
-      candidates.forEach((c, i) => {
-        driver.record(marks[i]![0], false, side);
-        for (let r = 0; r < RUNS; r++) c.run();
-        driver.record(marks[i]![1], false, side);
-      });
-      const queued = performance.now() - t0;
-      driver.synchronize(side);
-      if (queued < hold || hold > 100) break;
-    }
-    let best = { ms: Infinity, c: candidates[0]! };
-    marks.forEach(([start, end], i) => {
-      const ms = driver.elapsed(start, end) / RUNS;
-      if (ms < best.ms) best = { ms, c: candidates[i]! };
-    });
-    const { config, fused, p } = best.c;
+    const best = candidates[fastestCandidate(driver, candidates.map((c) => c.run), trial.hold)]!;
+    const { config, fused, p } = best;
     if (config === undefined) return 'legacy';
     const choice = tuner.choice(config);
     if (!fused) return choice;
     trial.chosen(choice, p!);
     return { ...choice, fused: true };
   } finally {
-    driver.synchronize(side);
     driver.free(scratch);
-    events.forEach((ev) => driver.destroyEvent(ev));
     packs.forEach((pack) => tuner.dropPack(pack));
     plans.forEach(({ p }) => tuner.release(p));
     lists.forEach((l) => l.configs.forEach((c) => tuner.forget(c)));

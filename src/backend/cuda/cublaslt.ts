@@ -12,10 +12,16 @@
 // waited for the GPU, so few families were ready in time (2026-12-01-cublaslt-warm-up-trial.*).
 // What works is paying them while the GPU is idle: EditSession.prepareEdits rehearses an edit's calls
 // after a generation (bench/results/2026-12-01-prepare-edits-ab*.log).
+// In fp16, with trials given, a family's algorithm is the fastest of the heuristic's first
+// TRIAL_CANDIDATES by timing (trials.ts), remembered on disk per GPU and cuBLASLt version.
+import { join } from 'node:path';
 import { FiseditError } from '../../io/errors.js';
+import { fiseditHome } from '../../util/home.js';
+import { GpuOutOfMemory, type Driver } from './driver.js';
 import type { HostCosts } from './host-costs.js';
 import { bindFunctions, checkCublas, loadLibrary } from './libs.js';
-import { gemmTypes, type Precision } from './precision.js';
+import { gemmTypes, storageBytes, type Precision } from './precision.js';
+import { ChoiceStore, fastestCandidate } from './trials.js';
 
 const DESC_TRANSA = 3;
 const DESC_TRANSB = 4;
@@ -31,14 +37,28 @@ const BATCH_MODE_POINTER_ARRAY = 1;
 const HEURISTIC_BYTES = 96;
 const ALGO_BYTES = 64;
 
-/** One GEMM shape (`count` of them in pointer-array batch mode): a plan's key. */
-function shapeKey(ta: number, tb: number, m: number, n: number, k: number, lda: number, ldb: number, ldc: number, bias: boolean, count: number): string {
-  return `${ta},${tb},${m},${n},${k},${lda},${ldb},${ldc},${bias},${count}`;
+/**
+ * Candidates of cuBLASLt's heuristic a family's trials time. bench:gemm (bench/results/2026-12-01-gemm-candidates-s22-dense*.json):
+ * the first was the fastest of the 8 at 18432 x 320 x 320 (768 px) but took 10.2 us against its 5th's
+ * 6.7 at 8192 x 320 x 320 (512 px; 12.6 against 8.1 with a residual), 15.5 against 12.7 at 8192 x
+ * 320 x 1280; in the U-Net call the 5th took those 25 layers from 0.379 to 0.280 ms (profiled, …-s22-pick-*.json).
+ */
+const TRIAL_CANDIDATES = 8;
+
+/** What a CublasLt needs to choose algorithms by timing: the driver, and a kernel that holds its second stream for `ms`. */
+export interface GemmTrials {
+  driver: Driver;
+  hold(ms: number): void;
+}
+
+/** One GEMM shape (`count` of them in pointer-array batch mode; `residual`: C added): a plan's key. */
+function shapeKey(ta: number, tb: number, m: number, n: number, k: number, lda: number, ldb: number, ldc: number, bias: boolean, count: number, residual: boolean): string {
+  return `${ta},${tb},${m},${n},${k},${lda},${ldb},${ldc},${bias},${count}${residual ? ',C' : ''}`;
 }
 
 /** Shapes that share an algorithm: all but the column count, which is rounded up to a power of two. */
-function familyKey(ta: number, tb: number, m: number, n: number, k: number, lda: number, ldb: number, ldc: number, bias: boolean, count: number): string {
-  return shapeKey(ta, tb, m, 2 ** Math.ceil(Math.log2(n)), k, lda, ldb, ldc, bias, count);
+function familyKey(ta: number, tb: number, m: number, n: number, k: number, lda: number, ldb: number, ldc: number, bias: boolean, count: number, residual: boolean): string {
+  return shapeKey(ta, tb, m, 2 ** Math.ceil(Math.log2(n)), k, lda, ldb, ldc, bias, count, residual);
 }
 
 interface Plan {
@@ -65,7 +85,10 @@ export class CublasLt {
   private readonly ptr = new BigUint64Array(1);
   private readonly types: ReturnType<typeof gemmTypes>;
 
-  constructor(precision: Precision, private readonly workspace: number, private readonly workspaceBytes: number, private readonly stream: unknown, private readonly costs: HostCosts) {
+  /** Algorithms chosen by trials, by family (an index in the heuristic's list); undefined: the heuristic's first. */
+  private readonly choices: ChoiceStore<number> | undefined;
+
+  constructor(private readonly precision: Precision, private readonly workspace: number, private readonly workspaceBytes: number, private readonly stream: unknown, private readonly costs: HostCosts, private readonly trials?: GemmTrials) {
     const lib = loadLibrary('cuBLASLt (libcublasLt)', ['libcublasLt.so.13', 'libcublasLt.so.12', 'libcublasLt.so']);
     const decl: Record<string, string> = {
       create: 'int cublasLtCreate(_Out_ void **handle)',
@@ -73,6 +96,7 @@ export class CublasLt {
       descSet: 'int cublasLtMatmulDescSetAttribute(void *desc, int attr, const void *buf, size_t size)',
       layoutCreate: 'int cublasLtMatrixLayoutCreate(_Out_ void **layout, int type, uint64_t rows, uint64_t cols, int64_t ld)',
       layoutSet: 'int cublasLtMatrixLayoutSetAttribute(void *layout, int attr, const void *buf, size_t size)',
+      version: 'size_t cublasLtGetVersion()',
       prefCreate: 'int cublasLtMatmulPreferenceCreate(_Out_ void **pref)',
       prefSet: 'int cublasLtMatmulPreferenceSetAttribute(void *pref, int attr, const void *buf, size_t size)',
       check: 'int cublasLtMatmulAlgoCheck(void *h, void *desc, void *A, void *B, void *C, void *D, const uint8_t *algo, _Out_ uint8_t *result)',
@@ -88,6 +112,10 @@ export class CublasLt {
     checkCublas('cublasLtMatmulPreferenceCreate', this.f.prefCreate!(pref));
     this.preference = pref[0];
     checkCublas('set MAX_WORKSPACE_BYTES', this.f.prefSet!(this.preference, PREF_MAX_WORKSPACE_BYTES, new BigUint64Array([BigInt(workspaceBytes)]), 8));
+    if (trials && precision === 'fp16') {
+      const file = process.env.FISEDIT_CUBLASLT_CHOICES ?? join(fiseditHome(), 'cublaslt-choices.json');
+      this.choices = new ChoiceStore(file, `${trials.driver.name} cublasLt ${Number(this.f.version!())} workspace ${workspaceBytes}`);
+    }
   }
 
   /** A matrix layout; `count` > 1: that many matrices, each operand an array of device pointers. */
@@ -102,12 +130,12 @@ export class CublasLt {
   }
 
   /** Descriptors, layouts and an algorithm for one GEMM shape (`count` of them at once), made on first use. */
-  private plan(ta: number, tb: number, m: number, n: number, k: number, lda: number, ldb: number, ldc: number, bias: boolean, count = 1): Plan {
-    const key = shapeKey(ta, tb, m, n, k, lda, ldb, ldc, bias, count);
-    return this.plans.get(key) ?? this.costs.time('cuBLASLt plan', () => this.newPlan(key, ta, tb, m, n, k, lda, ldb, ldc, bias, count));
+  private plan(ta: number, tb: number, m: number, n: number, k: number, lda: number, ldb: number, ldc: number, bias: boolean, count = 1, residual = false): Plan {
+    const key = shapeKey(ta, tb, m, n, k, lda, ldb, ldc, bias, count, residual);
+    return this.plans.get(key) ?? this.costs.time('cuBLASLt plan', () => this.newPlan(key, ta, tb, m, n, k, lda, ldb, ldc, bias, count, residual));
   }
 
-  private newPlan(key: string, ta: number, tb: number, m: number, n: number, k: number, lda: number, ldb: number, ldc: number, bias: boolean, count: number): Plan {
+  private newPlan(key: string, ta: number, tb: number, m: number, n: number, k: number, lda: number, ldb: number, ldc: number, bias: boolean, count: number, residual: boolean): Plan {
     const out = [null];
     checkCublas('cublasLtMatmulDescCreate', this.f.descCreate!(out, this.types.computeType, this.types.scaleType));
     const desc = out[0];
@@ -117,15 +145,20 @@ export class CublasLt {
     const a = ta ? this.layout(k, m, lda, count) : this.layout(m, k, lda, count);
     const b = tb ? this.layout(n, k, ldb, count) : this.layout(k, n, ldb, count);
     const d = this.layout(m, n, ldc, count);
-    const family = familyKey(ta, tb, m, n, k, lda, ldb, ldc, bias, count);
+    const family = familyKey(ta, tb, m, n, k, lda, ldb, ldc, bias, count, residual);
     let algo = this.algorithms.get(family);
     if (!algo || !this.supports(desc, a, b, d, algo)) {
-      const results = new Uint8Array(HEURISTIC_BYTES);
-      const found = [0];
       // a family new to the process (its time is also in the plan's)
-      this.costs.time('cuBLASLt heuristic', () => checkCublas('cublasLtMatmulAlgoGetHeuristic', this.f.heuristic!(this.handle, desc, a, b, d, d, this.preference, 1, results, found)));
-      if (!found[0]) throw new FiseditError(`cuBLASLt has no algorithm for a ${m}x${n}x${k} GEMM (ta ${ta}, tb ${tb}${bias ? ', bias' : ''}${count > 1 ? `, ${count} by pointer arrays` : ''})`);
-      algo = results.slice(0, ALGO_BYTES);
+      const timed = this.choices !== undefined && count === 1;
+      const proposed = this.costs.time('cuBLASLt heuristic', () => this.proposals(desc, a, b, d, timed ? TRIAL_CANDIDATES : 1));
+      if (!proposed.length) throw new FiseditError(`cuBLASLt has no algorithm for a ${m}x${n}x${k} GEMM (ta ${ta}, tb ${tb}${bias ? ', bias' : ''}${count > 1 ? `, ${count} by pointer arrays` : ''})`);
+      let pick = timed ? this.choices!.get(family) : 0;
+      if (pick === undefined || pick >= proposed.length) {
+        const sizes = { a: lda * (ta ? m : k), b: ldb * (tb ? k : n), d: ldc * n, bias: bias ? m : 0, residual: residual ? ldc * n : 0 };
+        pick = this.costs.time('cuBLASLt timing trials', () => this.fastest(desc, a, b, d, proposed, sizes));
+        if (pick !== undefined) this.choices!.set(family, pick);
+      }
+      algo = proposed[pick ?? 0]!;
       this.algorithms.set(family, algo);
     }
     const p = { desc, a, b, d, algo, used: false };
@@ -158,7 +191,7 @@ export class CublasLt {
    * here if so; a shape it has no algorithm for is remembered, so its heuristic is asked once).
    */
   batchable(ta: number, tb: number, m: number, n: number, k: number, lda: number, ldb: number, ldc: number, count: number): boolean {
-    const key = shapeKey(ta, tb, m, n, k, lda, ldb, ldc, false, count);
+    const key = shapeKey(ta, tb, m, n, k, lda, ldb, ldc, false, count, false);
     if (this.unbatchable.has(key)) return false;
     try {
       this.plan(ta, tb, m, n, k, lda, ldb, ldc, false, count);
@@ -170,9 +203,55 @@ export class CublasLt {
     }
   }
 
-  /** Plans a GEMM shape (descriptors, algorithm) without running it: what gemm() does first for a new shape. */
+  /** Plans a GEMM shape (descriptors, algorithm) without running it: what gemm() does first for a new shape (bench/gemm-host.ts). */
   prepare(ta: number, tb: number, m: number, n: number, k: number, lda: number, ldb: number, ldc: number, bias: boolean): void {
     this.plan(ta, tb, m, n, k, lda, ldb, ldc, bias);
+  }
+
+  /** Whether families' algorithms are chosen by timing (fp16 with trials given). */
+  get timed(): boolean {
+    return this.choices !== undefined;
+  }
+
+  /** Up to `count` algorithms the heuristic proposes for a plan's descriptors within our workspace, its first choice first. */
+  private proposals(desc: unknown, a: unknown, b: unknown, d: unknown, count: number): Uint8Array[] {
+    const results = new Uint8Array(HEURISTIC_BYTES * count);
+    const found = [0];
+    checkCublas('cublasLtMatmulAlgoGetHeuristic', this.f.heuristic!(this.handle, desc, a, b, d, d, this.preference, count, results, found));
+    return Array.from({ length: found[0]! }, (_, i) => results.slice(i * HEURISTIC_BYTES, i * HEURISTIC_BYTES + ALGO_BYTES));
+  }
+
+  /**
+   * The index of the fastest of `algos` for a plan's descriptors, timed on the second stream against
+   * scratch operands of the given element counts (trials.ts); undefined where the scratch memory
+   * cannot be had (the heuristic's first is then taken, and nothing is remembered).
+   */
+  private fastest(desc: unknown, a: unknown, b: unknown, d: unknown, algos: readonly Uint8Array[], elements: Record<'a' | 'b' | 'd' | 'bias' | 'residual', number>): number | undefined {
+    const { driver, hold } = this.trials!;
+    const align = (n: number) => Math.ceil((n * storageBytes(this.precision)) / 256) * 256;
+    const order = ['a', 'b', 'd', 'bias', 'residual'] as const;
+    const bytes = order.map((o) => align(elements[o]));
+    let scratch: number;
+    try {
+      scratch = driver.alloc(bytes.reduce((x, y) => x + y, 0) + this.workspaceBytes);
+    } catch (e) {
+      if (!(e instanceof GpuOutOfMemory)) throw e;
+      return undefined;
+    }
+    const at = (i: number) => (bytes[i] ? scratch + bytes.slice(0, i).reduce((x, y) => x + y, 0) : 0);
+    const [A, B, D, bias, C] = order.map((_, i) => at(i)) as [number, number, number, number, number];
+    const workspace = scratch + bytes.reduce((x, y) => x + y, 0);
+    try {
+      if (bias) {
+        this.ptr[0] = BigInt(bias);
+        checkCublas('set BIAS_POINTER', this.f.descSet!(desc, DESC_BIAS_POINTER, this.ptr, 8));
+      }
+      const side = driver.sideStream();
+      const runs = algos.map((algo) => () => checkCublas('cublasLtMatmul', this.f.matmul!(this.handle, desc, this.one, A, a, B, b, C ? this.one : this.zero, C || D, d, D, d, algo, workspace, this.workspaceBytes, side)));
+      return fastestCandidate(driver, runs, hold);
+    } finally {
+      driver.free(scratch);
+    }
   }
 
   /** Whether an algorithm chosen for another shape runs this one within our workspace. */
@@ -188,10 +267,7 @@ export class CublasLt {
    */
   candidates(ta: number, tb: number, m: number, n: number, k: number, lda: number, ldb: number, ldc: number, bias: boolean, count: number): Uint8Array[] {
     const p = this.plan(ta, tb, m, n, k, lda, ldb, ldc, bias);
-    const results = new Uint8Array(HEURISTIC_BYTES * count);
-    const found = [0];
-    checkCublas('cublasLtMatmulAlgoGetHeuristic', this.f.heuristic!(this.handle, p.desc, p.a, p.b, p.d, p.d, this.preference, count, results, found));
-    return Array.from({ length: found[0]! }, (_, i) => results.slice(i * HEURISTIC_BYTES, i * HEURISTIC_BYTES + ALGO_BYTES));
+    return this.proposals(p.desc, p.a, p.b, p.d, count);
   }
 
   /**
@@ -199,7 +275,7 @@ export class CublasLt {
    * when C is not 0); by `algo` when given (one of candidates()), else by the plan's.
    */
   gemm(ta: number, tb: number, m: number, n: number, k: number, A: number, lda: number, B: number, ldb: number, D: number, ldc: number, bias = 0, C = 0, algo?: Uint8Array): void {
-    const p = this.plan(ta, tb, m, n, k, lda, ldb, ldc, bias !== 0);
+    const p = this.plan(ta, tb, m, n, k, lda, ldb, ldc, bias !== 0, 1, C !== 0);
     if (bias) {
       this.ptr[0] = BigInt(bias);
       checkCublas('set BIAS_POINTER', this.f.descSet!(p.desc, DESC_BIAS_POINTER, this.ptr, 8));

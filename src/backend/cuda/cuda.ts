@@ -84,7 +84,8 @@ export class CudaBackend extends CudaDevice implements Backend {
     this.blas = new Cublas(this.math, this.driver.stream);
     // held by the backend: the pool releases a buffer when its object is collected
     this.workspaces = [this.pool.alloc(LT_WORKSPACE_BYTES), this.pool.alloc(CUDNN_WORKSPACE_BYTES)];
-    this.lt = new CublasLt(this.math, this.workspaces[0]!.ptr, LT_WORKSPACE_BYTES, this.driver.stream, this.hostCosts);
+    const gemmTrials = (o.gemmAlgorithms ?? 'timed') === 'timed' ? { driver: this.driver, hold: (ms: number) => this.hold(ms, this.driver.sideStream()) } : undefined;
+    this.lt = new CublasLt(this.math, this.workspaces[0]!.ptr, LT_WORKSPACE_BYTES, this.driver.stream, this.hostCosts, gemmTrials);
     this.dnn = new Cudnn(this.math, this.driver, this.workspaces[1]!.ptr, CUDNN_WORKSPACE_BYTES, this.hostCosts,
       {
         epilogue: (stream, y, bias, shift, residual, c, n, per) => this.convEpilogue(y, { bias, shift, residual }, c, n, per, stream),
@@ -114,7 +115,7 @@ export class CudaBackend extends CudaDevice implements Backend {
 
   get description(): string {
     const storage = this.math === 'fp16' ? 'fp16 storage' + (this.flash ? `, flash attention${this.wgmma ? ' (wgmma at head dim 64)' : ''}` : '') : 'fp32 storage';
-    return `${this.driver.name} (${this.driver.computeCapability.join('.')}), ${this.math} GEMMs, ${storage}, ${{ cudnn: 'cuDNN', gemm: 'im2col + GEMM', auto: 'cuDNN in graphs and for large, im2col + GEMM for small eager' }[this.convolution]} convolutions${this.dnn.engineMode === 'off' ? '' : ` (cuDNN engines: ${this.dnn.engineMode})`}${this.tileConvolution === 'fused' ? ', fused tile convolutions' : ''}${this.driver.dependentLaunches ? ', dependent launches' : ''}`;
+    return `${this.driver.name} (${this.driver.computeCapability.join('.')}), ${this.math} GEMMs, ${storage}, ${{ cudnn: 'cuDNN', gemm: 'im2col + GEMM', auto: 'cuDNN in graphs and for large, im2col + GEMM for small eager' }[this.convolution]} convolutions${this.dnn.engineMode === 'off' ? '' : ` (cuDNN engines: ${this.dnn.engineMode})`}${this.lt.timed ? ', GEMM algorithms timed' : ''}${this.tileConvolution === 'fused' ? ', fused tile convolutions' : ''}${this.driver.dependentLaunches ? ', dependent launches' : ''}`;
   }
 
   linear(x: Tensor, w: Tensor, b?: Tensor, residual?: Tensor): Tensor {

@@ -10,7 +10,8 @@
 // where the algorithm allows it (implicit precomputed GEMM), else added by cudnnAddTensor. fp16 data
 // accumulates in float.
 import { FiseditError } from '../../io/errors.js';
-import { ChoiceStore, fastestConvolution, PlanStore, type TrialKernels } from './conv-tuning.js';
+import { convChoiceStore, fastestConvolution, PlanStore, type ConvChoice, type TrialKernels } from './conv-tuning.js';
+import type { ChoiceStore } from './trials.js';
 import { CudnnEngines, HEUR_A, type ConvEpilogue, type ConvPlan, type ConvPointers, type EngineChoice } from './cudnn-engines.js';
 import type { Driver } from './driver.js';
 import type { HostCosts } from './host-costs.js';
@@ -67,7 +68,7 @@ export class Cudnn {
   private readonly one = new Float32Array([1]);
   private readonly zero = new Float32Array([0]);
   /** fp16: the backend API on the main stream; for timing trials, it and a legacy handle on the driver's second stream. */
-  private readonly engines: { main: CudnnEngines; tuner: CudnnEngines; legacy: unknown; choices: ChoiceStore; plans: PlanStore } | undefined;
+  private readonly engines: { main: CudnnEngines; tuner: CudnnEngines; legacy: unknown; choices: ChoiceStore<ConvChoice>; plans: PlanStore } | undefined;
   /** How fp16 convolutions choose between the backend API's engines and the legacy call ('off' in other precisions). */
   readonly engineMode: CudnnEngineMode;
   /** Engine plans by shape and epilogue, and whether the epilogue is fused in them (null: the backend API built none, the legacy API runs it). */
@@ -120,7 +121,7 @@ export class Cudnn {
       const legacy = [null];
       this.check('cudnnCreate', this.f.create!(legacy));
       this.check('cudnnSetStream', this.f.setStream!(legacy[0], driver.sideStream()));
-      this.engines = { main, tuner: new CudnnEngines(driver.sideStream()), legacy: legacy[0], choices: new ChoiceStore(driver.name, main.version()), plans: new PlanStore(driver.name, main.version()) };
+      this.engines = { main, tuner: new CudnnEngines(driver.sideStream()), legacy: legacy[0], choices: convChoiceStore(driver.name, main.version()), plans: new PlanStore(driver.name, main.version()) };
     }
   }
 

@@ -54,4 +54,10 @@ export interface CudaOptions {
    * the legacy API's implicit-precomputed GEMM with bias and residual fused.
    */
   cudnnEngines?: CudnnEngineMode;
+  /**
+   * fp16 cuBLASLt GEMMs: 'timed' (default): each family of shapes (cublaslt.ts) runs the fastest of
+   * the heuristic's first eight algorithms, timed on this machine at its first use and remembered on
+   * disk (cublaslt-choices.json in fisedit's home, or FISEDIT_CUBLASLT_CHOICES); 'heuristic': its first.
+   */
+  gemmAlgorithms?: 'timed' | 'heuristic';
 }

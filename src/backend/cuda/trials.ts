@@ -1,0 +1,90 @@
+// Timing trials: which of several ways to run one operation is fastest on this GPU, measured on the
+// driver's second stream (legal while the main stream is being captured, which is when a graph first
+// meets a shape), and the choices kept on disk per GPU and library version so that a machine pays a
+// family's trials once. cuDNN's convolutions (conv-tuning.ts) and cuBLASLt's GEMMs (cublaslt.ts) use it.
+import { existsSync, readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../../util/files.js';
+import type { Driver } from './driver.js';
+
+/**
+ * Runs timed per candidate, after one that loads its kernels. Every candidate's runs are queued
+ * behind one kernel that holds the stream for HOLD_MS plus QUEUE_MS a run (the host's time to queue
+ * them): the GPU then runs them back to back, so the host's cost per call (~0.2 ms for a legacy cuDNN
+ * call) does not count, as it does not inside a CUDA graph. (A hold and a wait per candidate made a
+ * convolution family's trials ~27 ms of host time, against ~20 with one hold; first sparse steps on a
+ * fresh choice store 48-358 ms against 45-197, bench/results/2026-12-01-conv-trials-one-hold-ab.log.)
+ */
+const RUNS = 3, HOLD_MS = 1, QUEUE_MS = 0.1;
+
+/**
+ * The index of the fastest of `candidates` (each queues one run on the second stream), by the GPU's
+ * time for RUNS runs of each; `hold(ms)` queues a kernel that holds the second stream that long.
+ */
+export function fastestCandidate(driver: Driver, candidates: readonly (() => void)[], hold: (ms: number) => void): number {
+  // trials alone on the GPU, so queued work does not skew them (a captured stream runs nothing new)
+  if (!driver.capturing) driver.synchronize();
+  const side = driver.sideStream();
+  const events: unknown[] = [];
+  try {
+    for (const run of candidates) run(); // loads its kernels
+    const marks = candidates.map(() => {
+      const start = driver.event(), end = driver.event();
+      events.push(start, end);
+      return [start, end] as const;
+    });
+    // queued behind the hold; again with a longer one if queuing took longer (the later runs would
+    // then count the host's time)
+    for (let ms = HOLD_MS + candidates.length * RUNS * QUEUE_MS; ; ms *= 2) {
+      hold(ms);
+      const t0 = performance.now();
+      candidates.forEach((run, i) => {
+        driver.record(marks[i]![0], false, side);
+        for (let r = 0; r < RUNS; r++) run();
+        driver.record(marks[i]![1], false, side);
+      });
+      const queued = performance.now() - t0;
+      driver.synchronize(side);
+      if (queued < ms || ms > 100) break;
+    }
+    let best = 0;
+    const times = marks.map(([start, end]) => driver.elapsed(start, end));
+    times.forEach((t, i) => { if (t < times[best]!) best = i; });
+    return best;
+  } finally {
+    driver.synchronize(side);
+    events.forEach((ev) => driver.destroyEvent(ev));
+  }
+}
+
+/** Choices by family of shapes, for one GPU and library version (`machine`), kept in a JSON file. */
+export class ChoiceStore<T> {
+  private readonly choices: Map<string, T>;
+
+  constructor(private readonly file: string, private readonly machine: string) {
+    this.choices = new Map(Object.entries(this.read()[this.machine] ?? {}));
+  }
+
+  private read(): Record<string, Record<string, T>> {
+    try {
+      return existsSync(this.file) ? JSON.parse(readFileSync(this.file, 'utf8')) : {};
+    } catch {
+      return {}; // unreadable: trials again, and the next write replaces it
+    }
+  }
+
+  get(family: string): T | undefined {
+    return this.choices.get(family);
+  }
+
+  /** Remembers a choice, in this process and on disk (merged with what other processes wrote meanwhile). */
+  set(family: string, c: T): void {
+    this.choices.set(family, c);
+    try {
+      const all = this.read();
+      all[this.machine] = { ...all[this.machine], [family]: c };
+      writeFileAtomic(this.file, JSON.stringify(all));
+    } catch {
+      // a read-only home: the choice holds for this process
+    }
+  }
+}

@@ -1,0 +1,75 @@
+// fastestCandidate (backend/cuda/trials.ts), the timing loop behind the cuda backend's cuDNN and
+// cuBLASLt choices, against a driver that keeps a clock instead of a GPU: which candidate it picks,
+// that every candidate's kernels are loaded before any is timed, that the runs are queued behind a
+// hold long enough for the host to queue them, and that its events are given back; no GPU needed.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Driver } from '../src/backend/cuda/driver.js';
+import { fastestCandidate } from '../src/backend/cuda/trials.js';
+
+/** A stand-in driver: runs add their cost to a clock, events read it, a hold is noted. */
+class ClockDriver {
+  capturing = false;
+  clock = 0;
+  synchronized = 0;
+  readonly holds: number[] = [];
+  readonly live = new Set<{ at: number }>();
+  /** Host milliseconds queuing a run costs (the trial must hold the stream longer than all of them). */
+  queueMs = 0;
+  sideStream(): unknown { return 'side'; }
+  /** Device-wide waits only (a stream's own wait is not counted). */
+  synchronize(stream?: unknown): void { if (stream === undefined) this.synchronized++; }
+  event(): { at: number } {
+    const e = { at: NaN };
+    this.live.add(e);
+    return e;
+  }
+  record(e: { at: number }, inGraph: boolean, stream: unknown): void {
+    assert.equal(inGraph, false);
+    assert.equal(stream, 'side');
+    e.at = this.clock;
+  }
+  elapsed(start: { at: number }, end: { at: number }): number { return end.at - start.at; }
+  destroyEvent(e: { at: number }): void { this.live.delete(e); }
+}
+
+/** Candidates that cost `ms` GPU milliseconds a run; loaded[i]: runs of candidate i before the first timed one. */
+function candidates(d: ClockDriver, ms: number[], loaded: number[]): (() => void)[] {
+  return ms.map((cost, i) => () => {
+    if (d.live.size === 0) loaded[i]!++;
+    d.clock += cost;
+    const until = performance.now() + d.queueMs;
+    while (performance.now() < until);
+  });
+}
+
+describe('fastestCandidate', () => {
+  it('picks the candidate of least GPU time, after one run of each that loads its kernels', () => {
+    const d = new ClockDriver(), loaded = [0, 0, 0, 0];
+    const best = fastestCandidate(d as unknown as Driver, candidates(d, [5, 2, 3, 2.5], loaded), (ms) => d.holds.push(ms));
+    assert.equal(best, 1);
+    assert.deepEqual(loaded, [1, 1, 1, 1]);
+    assert.equal(d.holds.length, 1);
+    assert.equal(d.live.size, 0, 'every event is destroyed');
+    assert.equal(d.synchronized, 1, 'waits for queued work before timing, outside a capture');
+  });
+
+  it('holds the stream again, longer, when queuing the runs took longer than the hold', () => {
+    const d = new ClockDriver(), loaded = [0, 0];
+    d.queueMs = 1; // 2 candidates x 3 runs x 1 ms > the first hold of 1 + 2 x 3 x 0.1 ms
+    assert.equal(fastestCandidate(d as unknown as Driver, candidates(d, [1, 4], loaded), (ms) => d.holds.push(ms)), 0);
+    assert.ok(d.holds.length >= 2 && d.holds[1]! > d.holds[0]!, `holds ${d.holds.join(', ')}`);
+  });
+
+  it('does not synchronise the device while the main stream is being captured, and gives back its events when a run throws', () => {
+    const d = new ClockDriver();
+    d.capturing = true;
+    let calls = 0;
+    const failing = () => {
+      if (++calls > 1) throw new Error('launch failed');
+    };
+    assert.throws(() => fastestCandidate(d as unknown as Driver, [failing], (ms) => d.holds.push(ms)), /launch failed/);
+    assert.equal(d.live.size, 0);
+    assert.equal(d.synchronized, 0);
+  });
+});
