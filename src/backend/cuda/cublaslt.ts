@@ -12,7 +12,7 @@
 // waited for the GPU, so few families were ready in time (2026-12-01-cublaslt-warm-up-trial.*).
 // What works is paying them while the GPU is idle: EditSession.prepareEdits rehearses an edit's calls
 // after a generation (bench/results/2026-12-01-prepare-edits-ab*.log).
-// In fp16, with trials given, a family's algorithm is the fastest of the heuristic's first
+// In fp16, with trials given, a family's algorithm (GEMMs of TRIAL_MIN_MACS or more) is the fastest of the heuristic's first
 // TRIAL_CANDIDATES by timing (trials.ts), remembered on disk per GPU and cuBLASLt version.
 import { join } from 'node:path';
 import { FiseditError } from '../../io/errors.js';
@@ -44,6 +44,13 @@ const ALGO_BYTES = 64;
  * 320 x 1280; in the U-Net call the 5th took those 25 layers from 0.379 to 0.280 ms (profiled, …-s22-pick-*.json).
  */
 const TRIAL_CANDIDATES = 8;
+/**
+ * GEMMs of fewer multiply-adds than this take the heuristic's first, untimed: a family's trials cost
+ * ~20 ms of host time once per machine (59 families of a 512 px U-Net call: 1.19 s), and timing every
+ * family of a sparse edit made a fresh machine's first edits up to 0.6 s slower while its sparse steps
+ * came out no faster (bench/results/2026-12-01-s22-gemm-ab.log; its small token GEMMs are latency-bound).
+ */
+const TRIAL_MIN_MACS = 2 ** 28;
 
 /** What a CublasLt needs to choose algorithms by timing: the driver, and a kernel that holds its second stream for `ms`. */
 export interface GemmTrials {
@@ -149,7 +156,7 @@ export class CublasLt {
     let algo = this.algorithms.get(family);
     if (!algo || !this.supports(desc, a, b, d, algo)) {
       // a family new to the process (its time is also in the plan's)
-      const timed = this.choices !== undefined && count === 1;
+      const timed = this.choices !== undefined && count === 1 && m * n * k >= TRIAL_MIN_MACS;
       const proposed = this.costs.time('cuBLASLt heuristic', () => this.proposals(desc, a, b, d, timed ? TRIAL_CANDIDATES : 1));
       if (!proposed.length) throw new FiseditError(`cuBLASLt has no algorithm for a ${m}x${n}x${k} GEMM (ta ${ta}, tb ${tb}${bias ? ', bias' : ''}${count > 1 ? `, ${count} by pointer arrays` : ''})`);
       let pick = timed ? this.choices!.get(family) : 0;
