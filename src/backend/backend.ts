@@ -22,6 +22,18 @@ export interface ChannelAffine {
   shift: Tensor;
 }
 
+/** How a convolution reads its input: through a norm's affine (+SiLU), or through SiLU alone. */
+export interface ConvInput {
+  affine: ChannelAffine | undefined;
+  silu: boolean;
+}
+
+/** x as a convolution reading it through `input` sees it (conv2d's definition of its input). */
+export function convInputOf(ops: Backend, x: Tensor, input: ConvInput | undefined): Tensor {
+  if (!input) return x;
+  return input.affine ? ops.channelAffine(x, input.affine, input.silu) : input.silu ? ops.silu(x) : x;
+}
+
 /**
  * A GroupNorm's affine and the sums it came from: per (batch item, segment, group) the sum of x and
  * of x^2 in float64, a segment being a piece of a map row (groupSegments). The sums are an opaque
@@ -296,9 +308,10 @@ export interface Backend {
   /**
    * x [N, H, W, Cin] with a weight from convWeight -> [N, Ho, Wo, Cout] (+ residual, as linear's),
    * + shift [N, Cout] per batch item and channel when given (a resnet's time embedding), both of
-   * which a backend may fuse into the convolution's epilogue.
+   * which a backend may fuse into the convolution's epilogue; x read through `input` when given
+   * (convInputOf: a norm's affine, SiLU), which a backend may fuse into reading it.
    */
-  conv2d(x: Tensor, w: Tensor, b: Tensor | undefined, opts?: Conv2dOptions, residual?: Tensor, shift?: Tensor): Tensor;
+  conv2d(x: Tensor, w: Tensor, b: Tensor | undefined, opts?: Conv2dOptions, residual?: Tensor, shift?: Tensor, input?: ConvInput): Tensor;
   /** LayerNorm over the last dimension. */
   layerNorm(x: Tensor, gamma: Tensor, beta: Tensor, eps: number): Tensor;
   /** Multi-head scaled-dot-product attention; q [B, Lq, H*d], k and v [B, Lk, H*d] -> [B, Lq, H*d]. */

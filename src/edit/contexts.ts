@@ -34,11 +34,6 @@ export interface RecordOptions {
   control?: CrossAttentionControl;
 }
 
-/** A convolution's input: x through the norm's affine (+SiLU), or through SiLU alone, or x itself. */
-function convInput(ops: Backend, x: Tensor, affine: ChannelAffine | undefined, silu: boolean): Tensor {
-  return affine ? ops.channelAffine(x, affine, silu) : silu ? ops.silu(x) : x;
-}
-
 /** Statistics kept as the new version's record of the norm. */
 function keptNorm(ops: Backend, rec: StepCache, norm: GroupNorm, s: GroupNormStats): ChannelAffine {
   const kept = { scale: ops.keep(s.scale), shift: ops.keep(s.shift), sums: ops.keep(s.sums) };
@@ -54,7 +49,7 @@ export class RecordingContext implements StepContext {
 
   // the recorded affine is applied as GroupNorm.forward would (same bits, statistics computed once)
   conv(conv: Conv2d, x: Tensor, norm?: GroupNorm, silu = false, residual?: Tensor, shift?: Tensor): Tensor {
-    const y = conv.forward(convInput(this.ops, x, norm && this.recordNorm(norm, x), silu), residual, shift);
+    const y = conv.forward(x, residual, shift, { affine: norm && this.recordNorm(norm, x), silu });
     this.rec.tensors.set(conv.name, this.ops.keep(y));
     return y;
   }
@@ -152,7 +147,7 @@ export class SparseContext implements StepContext {
       if (p.kind === 'dense') {
         const rows = [n, p.outH * p.outW, conv.outChannels];
         const idx = this.plan.tokens(p.outH, p.outW), layer = ops.reshape(y, rows);
-        const fresh = ops.reshape(conv.forward(convInput(ops, x, affine, silu), residual, shift), rows);
+        const fresh = ops.reshape(conv.forward(x, residual, shift, { affine, silu }), rows);
         this.displaced(conv.name, layer, ops.overwriteRows(layer, fresh, idx, true), { rows: idx });
       } else {
         const write = { corners: p.corners, active: p.active };

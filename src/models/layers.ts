@@ -1,5 +1,5 @@
 // The parametrised building blocks shared by the text encoder, the U-Net and the VAE.
-import type { Backend, BlockWrite, ChannelAffine, Conv2dOptions, GroupNormStats, GroupSumsUpdate, TileSet } from '../backend/backend.js';
+import type { Backend, BlockWrite, ChannelAffine, Conv2dOptions, ConvInput, GroupNormStats, GroupSumsUpdate, TileSet } from '../backend/backend.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Params } from './params.js';
 
@@ -64,9 +64,12 @@ export class Conv2d {
     this.w = p.convWeight('weight', [outChannels, inChannels, kernel, kernel]);
     this.b = p.tensor('bias', [outChannels]);
   }
-  /** conv(x) + bias (+ residual) (+ shift [N, Cout] per batch item and channel: a resnet's time embedding). */
-  forward(x: Tensor, residual?: Tensor, shift?: Tensor): Tensor {
-    return this.ops.conv2d(x, this.w, this.b, this.opts, residual, shift);
+  /**
+   * conv(x) + bias (+ residual) (+ shift [N, Cout] per batch item and channel: a resnet's time
+   * embedding); x read through `input` when given (a norm's affine, SiLU: Backend.conv2d).
+   */
+  forward(x: Tensor, residual?: Tensor, shift?: Tensor, input?: ConvInput): Tensor {
+    return this.ops.conv2d(x, this.w, this.b, this.opts, residual, shift, input);
   }
 
   /**

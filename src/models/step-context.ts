@@ -34,7 +34,7 @@ export class DenseContext implements StepContext {
   constructor(readonly ops: Backend) {}
 
   conv(conv: Conv2d, x: Tensor, norm?: GroupNorm, silu = false, residual?: Tensor, shift?: Tensor): Tensor {
-    return conv.forward(norm ? norm.forward(x, silu) : silu ? this.ops.silu(x) : x, residual, shift);
+    return conv.forward(x, residual, shift, { affine: norm?.affine(x), silu });
   }
 
   tokens(norm: GroupNorm, x: Tensor): Tensor {

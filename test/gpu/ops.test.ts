@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { CpuBackend } from '../../src/backend/cpu/cpu.js';
 import { CudaBackend } from '../../src/backend/cuda/cuda.js';
 import { GpuOutOfMemory } from '../../src/backend/cuda/driver.js';
-import type { Backend, Conv2dOptions } from '../../src/backend/backend.js';
+import { convInputOf, type Backend, type Conv2dOptions } from '../../src/backend/backend.js';
 import type { Tensor } from '../../src/tensor/tensor.js';
 import { Random } from '../../src/util/random.js';
 import { maxAbsDiff } from '../../src/verify/compare.js';
@@ -100,7 +100,7 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
     close('linearMany, unlike weights #1', cpu.linear(xc, w2c), y2!);
   });
 
-  it('conv2d: 3x3, 1x1, stride 2, asymmetric padding, + residual, + shift; by im2col + GEMM and by cuDNN (engines timed (fused runtime-compiled ones among them), the heuristic\'s first engine + our epilogue, the legacy call)', () => {
+  it('conv2d: 3x3, 1x1, stride 2, asymmetric padding, + residual, + shift, input read through an affine and SiLU; by im2col + GEMM and by cuDNN (engines timed (fused runtime-compiled ones among them), the heuristic\'s first engine + our epilogue, the legacy call)', () => {
     const dnns = (['timed', 'heuristic', 'off'] as const).map((cudnnEngines) => new CudaBackend({ math, convolution: 'cudnn', cudnnEngines }));
     const viaDnn = (x: Tensor, w: Float32Array, shape: [number, number, number, number], b: Tensor, opts: Conv2dOptions, r?: Tensor, sh?: Tensor) => dnns.map((dnn) => {
       const [x2, b2, r2, s2] = [x, b, r, sh].map((t) => t && dnn.fromHost(gpu.toHost(t), t.shape));
@@ -126,6 +126,14 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
       const wantShift = cpu.conv2d(xc, cpu.convWeight(wd, shape), bc, opts, undefined, sc);
       close(`${what} + shift`, wantShift, gpu.conv2d(xg, gpu.convWeight(wd, shape), bg, opts, undefined, sg));
       viaDnn(xg, wd, shape, bg, opts, undefined, sg).forEach((y, i) => close(`${what} + shift, cuDNN ${dnns[i]!.description}`, wantShift, y));
+      // x read through a norm's affine and SiLU, and through SiLU alone (into the im2col matrix on the GEMM path)
+      const [ac, ag] = pair([2, ci]), [hc, hg] = pair([2, ci]);
+      for (const [ic, ig] of [[{ affine: { scale: ac, shift: hc }, silu: true }, { affine: { scale: ag, shift: hg }, silu: true }], [{ affine: undefined, silu: true }, { affine: undefined, silu: true }]] as const) {
+        const through = `${what} through ${ic.affine ? 'an affine and ' : ''}SiLU`;
+        const got = gpu.conv2d(xg, gpu.convWeight(wd, shape), bg, opts, undefined, undefined, ig);
+        close(through, cpu.conv2d(xc, cpu.convWeight(wd, shape), bc, opts, undefined, undefined, ic), got);
+        assert.deepEqual(gpu.toHost(got), gpu.toHost(gpu.conv2d(convInputOf(gpu, xg, ig), gpu.convWeight(wd, shape), bg, opts)), `${through}: the bits of reading through, then convolving`);
+      }
     }
   });
 

@@ -1,7 +1,7 @@
 // The reference backend: float32 storage, float64 accumulation, plain loops over typed arrays.
 // It is what CI runs and what every other backend is checked against, so it favours obviously
 // right over fast; the only liberty taken is contiguous inner loops (channels-last).
-import { attentionWithProbsOf, checkBlockWrite, checkSplit, checkSwap, type Swap, checkProbsItem, checkBytes, checkRemapMap, convolveThenOverwrite, checkRowsSource, gatherRowsThenAffine, gatherThenConvolve, groupNormLayout, linearEach, recordedUnder, replayId, overwriteRowsEach, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type GroupSumsUpdate, type HostBytes, type Prefetched, type ProbsControl, type TileSet, type BlockWrite, type TileConvolution } from '../backend.js';
+import { attentionWithProbsOf, checkBlockWrite, checkSplit, convInputOf, type ConvInput, checkSwap, type Swap, checkProbsItem, checkBytes, checkRemapMap, convolveThenOverwrite, checkRowsSource, gatherRowsThenAffine, gatherThenConvolve, groupNormLayout, linearEach, recordedUnder, replayId, overwriteRowsEach, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type GroupSumsUpdate, type HostBytes, type Prefetched, type ProbsControl, type TileSet, type BlockWrite, type TileConvolution } from '../backend.js';
 import { Tensor, numel, oihwToOhwi, sameShape, shapeString } from '../../tensor/tensor.js';
 import { FiseditError } from '../../io/errors.js';
 import { conv2d } from './conv.js';
@@ -171,8 +171,8 @@ export class CpuBackend implements Backend {
     return this.withResidual(make([...x.shape.slice(0, -1), n], out), residual);
   }
 
-  conv2d(x: Tensor, w: Tensor, b: Tensor | undefined, opts: Conv2dOptions = {}, residual?: Tensor, shift?: Tensor): Tensor {
-    const { shape, out } = conv2d(data(x), x.shape, data(w), w.shape, b ? data(b) : undefined, opts);
+  conv2d(x: Tensor, w: Tensor, b: Tensor | undefined, opts: Conv2dOptions = {}, residual?: Tensor, shift?: Tensor, input?: ConvInput): Tensor {
+    const { shape, out } = conv2d(data(convInputOf(this, x, input)), x.shape, data(w), w.shape, b ? data(b) : undefined, opts);
     const y = this.withResidual(make(shape, out), residual);
     return shift ? addPerItemChannel(y, shift) : y;
   }

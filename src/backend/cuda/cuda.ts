@@ -3,7 +3,7 @@
 // is float32 (fp32 and tf32 precisions) or half (fp16, see precision.ts). Convolutions go to cuDNN
 // (NHWC) or im2col + GEMM, 1x1 ones to cuBLASLt; attention is flash attention in fp16 and GEMM +
 // softmax + GEMM otherwise (and always for the probabilities the sparse engine records).
-import { checkBlockWrite, checkSplit, checkSwap, type Swap, checkProbsItem, checkRemapMap, checkRowsSource, convolveThenOverwrite, gatherThenConvolve, groupNormLayout, linearEach, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type GroupSumsUpdate, type ProbsControl, type TileSet, type BlockWrite, type TileConvolution } from '../backend.js';
+import { checkBlockWrite, checkSplit, convInputOf, type ConvInput, checkSwap, type Swap, checkProbsItem, checkRemapMap, checkRowsSource, convolveThenOverwrite, gatherThenConvolve, groupNormLayout, linearEach, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type GroupSumsUpdate, type ProbsControl, type TileSet, type BlockWrite, type TileConvolution } from '../backend.js';
 import { Tensor, sameShape, shapeString } from '../../tensor/tensor.js';
 import { FiseditError } from '../../io/errors.js';
 import { Cublas, OP_N, OP_T } from './cublas.js';
@@ -149,7 +149,7 @@ export class CudaBackend extends CudaDevice implements Backend {
     return ys;
   }
 
-  conv2d(x: Tensor, w: Tensor, b: Tensor | undefined, opts: Conv2dOptions = {}, residual?: Tensor, shift?: Tensor): Tensor {
+  conv2d(x: Tensor, w: Tensor, b: Tensor | undefined, opts: Conv2dOptions = {}, residual?: Tensor, shift?: Tensor, input?: ConvInput): Tensor {
     const [n, h, wd, ci] = x.shape as [number, number, number, number];
     const [co, kh, kw, wci] = w.shape as [number, number, number, number];
     if (ci !== wci) throw new Error(`conv2d: input has ${ci} channels, weight expects ${wci}`);
@@ -167,8 +167,12 @@ export class CudaBackend extends CudaDevice implements Backend {
       if (shift && rows) this.convEpilogue(this.p(y), { bias: 0, shift: this.p(shift), residual: 0 }, co, y.size, y.size / n);
       return y;
     };
-    if (kh === 1 && kw === 1 && s === 1 && pt + pb + pl + pr === 0) return shifted(this.reshape(this.linear(this.reshape(x, [rows, ci]), flatW, b, flatResidual), [n, ho, wo, co]));
-    if (!this.convolvesByGemm(rows, kdim, ci) && pt === pb && pl === pr) {
+    const pointwise = kh === 1 && kw === 1 && s === 1 && pt + pb + pl + pr === 0;
+    const byLibrary = !pointwise && !this.convolvesByGemm(rows, kdim, ci) && pt === pb && pl === pr;
+    // the input's affine (+SiLU) goes into the im2col matrix as it is gathered; the libraries read x through a pass of its own
+    if (pointwise || byLibrary) x = convInputOf(this, x, input);
+    if (pointwise) return shifted(this.reshape(this.linear(this.reshape(x, [rows, ci]), flatW, b, flatResidual), [n, ho, wo, co]));
+    if (byLibrary) {
       const y = this.empty([n, ho, wo, co]);
       const shape = { n, h, w: wd, ci, co, kh, kw, ho, wo, stride: s, padH: pt, padW: pl };
       if (!rows) return y;
@@ -181,7 +185,8 @@ export class CudaBackend extends CudaDevice implements Backend {
     // cuDNN pads symmetrically: the asymmetric case (the VAE encoder's downsampling) is always im2col + GEMM
     return shifted(this.tidy(() => {
       const col = this.empty([rows, kdim]);
-      const args = [this.p(x), this.p(col), h, wd, ci, kh, kw, s, pt, pl, ho, wo];
+      const through = input?.affine ? [this.p(input.affine.scale), this.p(input.affine.shift)] : [0, 0];
+      const args = [this.p(x), ...through, this.p(col), h, wd, ci, kh, kw, s, pt, pl, ho, wo, input?.silu ? 1 : 0];
       const vw = this.vectorFits('k_im2col', args, [ci]) ? this.vectorWidth : 1;
       this.run(vw > 1 ? 'k_im2col_v' : 'k_im2col', 0, args, ci / vw >= 128 ? 128 : 32, rows * kh * kw);
       return this.reshape(this.linear(col, flatW, b, flatResidual), [n, ho, wo, co]);

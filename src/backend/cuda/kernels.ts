@@ -26,7 +26,7 @@ const SCALAR_KERNELS: Record<string, ArgKind[]> = {
 export const POINTER_ARRAY_PRODUCTS = 3;
 /** Kernels built twice (ops.cu VECTOR_KERNEL): k_x an element per thread, k_x_v 16 bytes per thread. */
 const VECTOR_KERNELS: Record<string, ArgKind[]> = {
-  k_im2col: ['ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32'],
+  k_im2col: ['ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32'],
   k_copy: ['ptr', 'ptr', 'u64'],
   k_add: ['ptr', 'ptr', 'ptr', 'f32', 'u64'],
   k_scale: ['ptr', 'ptr', 'f32', 'u64'],

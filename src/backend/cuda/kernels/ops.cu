@@ -90,9 +90,12 @@ extern "C" __global__ void k_embedding(const st* table, const int* ids, st* out,
   after_earlier_kernels();
   FOR_EACH(i, n) out[i] = table[(u64)ids[i / (u32)c] * c + i % (u32)c];
 }
-// im2col: row (b, oy, ox), column (ky, kx, ci) -> matches weights [O, kh, kw, I]. One block per
-// (row, kernel position); its threads copy the ci contiguous channels, W at a time (coalesced both ways).
-template <int W> __device__ void k_im2col_t(const st* x, st* col, int h, int w, int ci, int kh, int kw, int stride, int pt, int pl, int ho, int wo) {
+// im2col: row (b, oy, ox), column (ky, kx, ci) -> matches weights [O, kh, kw, I]; x read through a
+// norm's affine (+SiLU) when scale is given, or SiLU alone (Backend.conv2d's input), zero in the
+// padding. One block per (row, kernel position); its threads take the ci contiguous channels, W at a
+// time (coalesced both ways).
+template <int W> __device__ void k_im2col_t(const st* x, const st* scale, const st* shift, st* col, int h, int w, int ci, int kh, int kw, int stride,
+                                            int pt, int pl, int ho, int wo, int silu) {
   u32 pair = blockIdx.x;  // row * kh * kw + kpos
   u32 kpos = pair % (u32)(kh * kw), row = pair / (u32)(kh * kw);
   int kx = kpos % kw, ky = kpos / kw;
@@ -100,17 +103,14 @@ template <int W> __device__ void k_im2col_t(const st* x, st* col, int h, int w, 
   u32 b = row / (u32)(ho * wo);
   int iy = oy * stride - pt + ky, ix = ox * stride - pl + kx;
   st* dst = col + (u64)pair * ci;
-  if (iy >= 0 && iy < h && ix >= 0 && ix < w) {
-    const st* src = x + (((u64)b * h + iy) * w + ix) * ci;
-    for (int c = threadIdx.x * W; c < ci; c += blockDim.x * W) cpv<W>(dst + c, src + c);
-  } else {
-    float zero[W];
-    UNROLL zero[k] = 0.f;
-    for (int c = threadIdx.x * W; c < ci; c += blockDim.x * W) svv<W>(dst + c, zero);
+  for (int c = threadIdx.x * W; c < ci; c += blockDim.x * W) {
+    float v[W];
+    padded_value<W>(x, scale, shift, h, w, ci, b, iy, ix, c, silu, v);
+    svv<W>(dst + c, v);
   }
 }
-VECTOR_KERNEL(k_im2col, (const st* x, st* col, int h, int w, int ci, int kh, int kw, int stride, int pt, int pl, int ho, int wo),
-              (x, col, h, w, ci, kh, kw, stride, pt, pl, ho, wo))
+VECTOR_KERNEL(k_im2col, (const st* x, const st* scale, const st* shift, st* col, int h, int w, int ci, int kh, int kw, int stride, int pt, int pl, int ho, int wo, int silu),
+              (x, scale, shift, col, h, w, ci, kh, kw, stride, pt, pl, ho, wo, silu))
 // GroupNorm statistics as a per (batch item, channel) affine, in two kernels and in double.
 // k_group_partial: a block per (batch item, listed segment: a piece of a map row, backend.ts
 // groupSegments) sums x and x^2 per group over its positions (threads take a channel vector each

@@ -4,18 +4,6 @@
 // One thread per output element (W at a time in the _v builds) unless noted.
 #include "launch.cuh"
 #include "storage.cuh"
-// A gathered tile's value: x at (iy, ix) through the norm's affine (when scale is given) and SiLU,
-// or zero outside the image (the padding the tile holds).
-template <int W> __device__ __forceinline__ void tile_value(const st* x, const st* scale, const st* shift, int h, int w, int c, u32 b, int iy, int ix,
-                                                            int ch, int silu, float* v) {
-  if (iy < 0 || iy >= h || ix < 0 || ix >= w) {
-    UNROLL v[k] = 0.f;
-    return;
-  }
-  ldv<W>(x + (((u64)b * h + iy) * w + ix) * c + ch, v);
-  if (scale) affine_v<W>(v, scale, shift, (u64)b * c + ch, silu);
-  else if (silu) UNROLL v[k] = silu_f(v[k]);
-}
 // tiles [N*T, side, side, C] from x [N, H, W, C]; zero outside the image; affine (+silu) inside
 template <int W> __device__ void k_gather_tiles_t(const st* x, const int* origins, const st* scale, const st* shift, st* out,
                                                   int h, int w, int c, int blocks, int side, int silu, u64 n) {
@@ -25,7 +13,7 @@ template <int W> __device__ void k_gather_tiles_t(const st* x, const int* origin
     int t = bt % blocks; u32 b = bt / blocks;
     int iy = origins[2 * t] + ty, ix = origins[2 * t + 1] + tx;
     float v[W];
-    tile_value<W>(x, scale, shift, h, w, c, b, iy, ix, ch, silu, v);
+    padded_value<W>(x, scale, shift, h, w, c, b, iy, ix, ch, silu, v);
     svv<W>(out + e, v);
   }
 }
@@ -45,7 +33,7 @@ template <int W> __device__ void k_gather_im2col_t(const st* x, const int* origi
   st* dst = col + (u64)pair * c;
   for (int ch = threadIdx.x * W; ch < c; ch += blockDim.x * W) {
     float v[W];
-    tile_value<W>(x, scale, shift, h, w, c, b, iy, ix, ch, silu, v);
+    padded_value<W>(x, scale, shift, h, w, c, b, iy, ix, ch, silu, v);
     svv<W>(dst + ch, v);
   }
 }

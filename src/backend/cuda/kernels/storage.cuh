@@ -99,3 +99,15 @@ template <int W> __device__ __forceinline__ void affine_v(float* v, const st* sc
   ldv<W>(scale + at, sc); ldv<W>(shift + at, sh);
   UNROLL { float a = v[k] * sc[k] + sh[k]; v[k] = silu ? silu_f(a) : a; }
 }
+// x [N, H, W, C] at item b, (iy, ix), channels ch..ch+W-1, through a norm's affine (when scale is
+// given) and SiLU; zero outside the map (the padding a gathered tile or an im2col row holds)
+template <int W> __device__ __forceinline__ void padded_value(const st* x, const st* scale, const st* shift, int h, int w, int c, u32 b, int iy, int ix,
+                                                              int ch, int silu, float* v) {
+  if (iy < 0 || iy >= h || ix < 0 || ix >= w) {
+    UNROLL v[k] = 0.f;
+    return;
+  }
+  ldv<W>(x + (((u64)b * h + iy) * w + ix) * c + ch, v);
+  if (scale) affine_v<W>(v, scale, shift, (u64)b * c + ch, silu);
+  else if (silu) UNROLL v[k] = silu_f(v[k]);
+}
