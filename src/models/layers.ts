@@ -104,8 +104,9 @@ export class GroupNorm {
     this.beta = p.tensor('bias', [channels]);
   }
   /**
-   * GroupNorm (+SiLU) as the per-channel affine of its statistics: the one way it is computed, so
-   * a step that records the affine for FISEdit gets the same bits as a plain step.
+   * GroupNorm (+SiLU) as the per-channel affine of its statistics, so that a step that records the
+   * affine for FISEdit gets the same bits as a plain step. (A convolution after a norm reads x through
+   * affine() instead, ConvInput: the same values, computed as it gathers its input.)
    */
   forward(x: Tensor, silu = false): Tensor {
     return this.ops.channelAffine(x, this.affine(x), silu);
