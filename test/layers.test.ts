@@ -1,0 +1,70 @@
+// Layers whose fast form must compute what their plain form does, on the reference backend: the
+// stacked linear layers (a U-Net's time-embedding projections, one GEMM) against each layer alone,
+// and a convolution reading its input through a norm's affine against the affine, then the convolution.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { CpuBackend } from '../src/backend/cpu/cpu.js';
+import { Conv2d, GroupNorm, Linear, StackedLinear } from '../src/models/layers.js';
+import { Params, type WeightSource } from '../src/models/params.js';
+import { Random } from '../src/util/random.js';
+
+/** Random weights of any name and shape, the same for a name each time it is read. */
+function randomWeights(seed: number): WeightSource {
+  const made = new Map<string, Float32Array>();
+  return {
+    has: () => true,
+    read(name, shape) {
+      const n = shape.reduce((a, d) => a * d, 1);
+      let w = made.get(name);
+      if (!w) made.set(name, (w = new Random(seed + made.size).normal(n).map((v) => v * 0.1)));
+      assert.equal(w.length, n, `${name} read with another shape`);
+      return w;
+    },
+  };
+}
+
+const cpu = new CpuBackend();
+
+describe('StackedLinear', () => {
+  it('gives each layer what the layer alone computes, bit for bit, by name', () => {
+    const p = new Params(cpu, randomWeights(1));
+    const parts = ['a.time_emb_proj', 'b.time_emb_proj', 'c.time_emb_proj'].map((n) => p.at(n));
+    const outs = [3, 8, 5];
+    const stacked = new StackedLinear(parts, 7, outs);
+    assert.deepEqual(stacked.names, ['a.time_emb_proj', 'b.time_emb_proj', 'c.time_emb_proj']);
+    const x = cpu.fromHost(new Random(9).normal(2 * 7), [2, 7]);
+    const ys = stacked.forward(x);
+    parts.forEach((part, i) => {
+      const alone = new Linear(part, 7, outs[i]!).forward(x);
+      const y = ys.get(part.name)!;
+      assert.deepEqual(y.shape, [2, outs[i]]);
+      assert.deepEqual(cpu.toHost(y), cpu.toHost(alone), part.name);
+    });
+  });
+
+  it('refuses modules whose weights do not stack', () => {
+    const p = new Params(cpu, randomWeights(2));
+    assert.throws(() => Params.stacked([p.at('a'), p.at('b')], 'weight', [[3, 7], [4, 6]]), /Params.stacked/);
+    assert.throws(() => Params.stacked([], 'weight', []), /Params.stacked/);
+  });
+
+  it('splitChannels refuses widths that do not add up to the channels', () => {
+    const x = cpu.fromHost(new Float32Array(12), [2, 6]);
+    assert.throws(() => cpu.splitChannels(x, [2, 3]), /splitChannels: widths 2 \+ 3 for 6 channels/);
+    assert.throws(() => cpu.splitChannels(x, [6, 0]), /splitChannels/);
+  });
+});
+
+describe('Conv2d reading its input through a norm', () => {
+  it('equals the norm applied first, then the convolution', () => {
+    const p = new Params(cpu, randomWeights(3));
+    const norm = new GroupNorm(p.at('norm'), 2, 4, 1e-5), conv = new Conv2d(p.at('conv'), 4, 3, 3);
+    const x = cpu.fromHost(new Random(5).normal(2 * 5 * 6 * 4), [2, 5, 6, 4]);
+    for (const silu of [false, true]) {
+      const want = conv.forward(norm.forward(x, silu));
+      const got = conv.forward(x, undefined, undefined, { affine: norm.affine(x), silu });
+      assert.deepEqual(cpu.toHost(got), cpu.toHost(want), `silu ${silu}`);
+    }
+    assert.deepEqual(cpu.toHost(conv.forward(x, undefined, undefined, { affine: undefined, silu: true })), cpu.toHost(conv.forward(cpu.silu(x))), 'SiLU alone');
+  });
+});
