@@ -171,7 +171,6 @@ export function convolveThenOverwrite(ops: Backend, base: Tensor, x: Tensor, con
   return ops.overwriteBlocks(base, fresh, write.corners, write.active, write.residual, write.shift);
 }
 
-
 /** Throws unless src fits overwriteRows(base, src, idx, sameRows): [N, idx.length, C], or base's shape. */
 export function checkRowsSource(base: Tensor, src: Tensor, idx: Int32Array, sameRows: boolean): void {
   const [n, l, c] = base.shape as [number, number, number];

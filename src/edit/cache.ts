@@ -8,14 +8,11 @@ import type { Latent } from '../backend/latents.js';
 import { toFloat32 } from '../tensor/dtype.js';
 import { Tensor, sameShape } from '../tensor/tensor.js';
 
-/** Where a sparse step wrote into a layer: rows (of [N, L, C], as Backend.overwriteRows) or blocks (as overwriteBlocks). */
-export type Write = Placement;
-
 /** A layer a sparse step wrote into in place: the layer (in the shape the write took), what it held at the written places before, and where. */
 export interface Displaced {
   layer: Tensor;
   rows: Tensor;
-  write: Write;
+  write: Placement;
 }
 
 /**
@@ -50,13 +47,6 @@ export function eachNormTensor(a: NormRecord, f: (t: Tensor) => void): void {
   f(a.scale);
   f(a.shift);
   if (a.sums) f(a.sums);
-}
-
-/** The tensors of a norm record. */
-export function normTensors(a: NormRecord): Tensor[] {
-  const ts: Tensor[] = [];
-  eachNormTensor(a, (t) => ts.push(t));
-  return ts;
 }
 
 export class StepCache {
@@ -157,7 +147,7 @@ export class GenerationCache {
     for (const s of this.steps) {
       for (const t of s.tensors.values()) b.activations += tensorBytes(t);
       for (const t of s.probs.values()) b.probs += tensorBytes(t);
-      for (const n of s.norms.values()) for (const t of normTensors(n)) b.norms += tensorBytes(t);
+      for (const n of s.norms.values()) eachNormTensor(n, (t) => (b.norms += tensorBytes(t)));
       b.latents += 4 * (s.latents.length + s.history.reduce((a, h) => a + h.length, 0));
     }
     b.latents += 4 * this.final.length;

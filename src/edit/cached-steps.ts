@@ -3,12 +3,12 @@
 // steps (reading the base step's whole cache, and writing into it in place). The cache read goes in
 // as inputs and the new version's cache of the step comes out as results, with what a sparse step
 // displaced where it wrote.
-import type { Backend } from '../backend/backend.js';
+import type { Backend, Placement } from '../backend/backend.js';
 import type { UNet2DConditionModel } from '../models/unet.js';
 import type { TextKeysValues } from '../models/attention.js';
 import type { StepContext } from '../models/step-context.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { StepCache, undoWrites, type Write } from './cache.js';
+import { StepCache, undoWrites } from './cache.js';
 import { SparseContext, type SparseOptions } from './contexts.js';
 import type { SparsePlan } from './plan.js';
 
@@ -18,11 +18,11 @@ type Slot = `${'tensor' | 'prob' | 'scale' | 'shift' | 'sums' | 'layer' | 'displ
 /** What a recorded call's results are: their slots, and where each displaced layer was written. */
 interface Layout {
   slots: Slot[];
-  writes: Map<string, Write>;
+  writes: Map<string, Placement>;
 }
 
-function flatten(c: StepCache): { slots: Slot[]; tensors: Tensor[]; writes: Map<string, Write> } {
-  const slots: Slot[] = [], tensors: Tensor[] = [], writes = new Map<string, Write>();
+function flatten(c: StepCache): { slots: Slot[]; tensors: Tensor[]; writes: Map<string, Placement> } {
+  const slots: Slot[] = [], tensors: Tensor[] = [], writes = new Map<string, Placement>();
   const add = (slot: Slot, t: Tensor) => (slots.push(slot), tensors.push(t));
   for (const [k, t] of c.tensors) add(`tensor:${k}`, t);
   for (const [k, t] of c.probs) add(`prob:${k}`, t);

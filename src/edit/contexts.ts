@@ -6,11 +6,11 @@
 //    buffer in place (what it held there kept in rec.displaced), and recorded as the new version's cache.
 // A layer's output is what it returns, its residual sum included (a resnet's second convolution,
 // a transformer's proj_out): so a sparse step adds residuals only where it recomputes.
-import { normRows, type Backend, type ChannelAffine, type GroupNormStats } from '../backend/backend.js';
+import { normRows, type Backend, type ChannelAffine, type GroupNormStats, type Placement } from '../backend/backend.js';
 import type { Conv2d, GroupNorm, Linear, StackedLinear } from '../models/layers.js';
 import { DenseContext, type StepContext } from '../models/step-context.js';
 import type { Tensor } from '../tensor/tensor.js';
-import type { StepCache, Write } from './cache.js';
+import type { StepCache } from './cache.js';
 import type { SparsePlan } from './plan.js';
 
 /** Where a controlled step's inputs (a StepCache of the base's probabilities) hold the token alignment. */
@@ -131,7 +131,7 @@ export class SparseContext implements StepContext {
   }
 
   /** Keeps what a write into the base's layer displaced (none when no rows were written). */
-  private displaced(key: string, layer: Tensor, rows: Tensor, write: Write): void {
+  private displaced(key: string, layer: Tensor, rows: Tensor, write: Placement): void {
     if (rows.size) this.rec.displaced.set(key, { layer, rows: this.ops.keep(rows), write });
   }
 

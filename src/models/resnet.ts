@@ -22,7 +22,7 @@ export class ResnetBlock2D {
   private readonly norm1: GroupNorm;
   private readonly conv1: Conv2d;
   /** Its time-embedding projection's module name: the key of its shift in StepContext.timeShifts' map. */
-  readonly timeEmbProj: string | undefined;
+  private readonly timeEmbProj: string | undefined;
   private readonly norm2: GroupNorm;
   private readonly conv2: Conv2d;
   private readonly shortcut: Conv2d | undefined;

@@ -285,7 +285,7 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
     written(`overwriteRows ${c}`, [ac, ag], (ops, b) => ops.overwriteRows(b, ops === cpu ? rc : rg, idx));
     const [fc, fg] = pair(ac.shape as number[]);
     written(`overwriteRows from the same rows ${c}`, [ac, ag], (ops, b) => ops.overwriteRows(b, ops === cpu ? fc : fg, idx, true));
-    written(`swapRows ${c}`, [ac, ag], (ops, b) => ops.overwriteRows(b, ops === cpu ? rc : rg, idx), 0, (ops, b, held) => swapTwice(b, held, (x, r) => ops.swapEach([{ base: x, rows: r, at: { rows: idx } }])));
+    written(`swapEach rows ${c}`, [ac, ag], (ops, b) => ops.overwriteRows(b, ops === cpu ? rc : rg, idx), 0, (ops, b, held) => swapTwice(b, held, (x, r) => ops.swapEach([{ base: x, rows: r, at: { rows: idx } }])));
     // the fused forms: the same values as their definitions (one launch each on cuda)
     const [scC, scG] = pair([3, c]), [shC, shG] = pair([3, c]);
     const [rowsC, normedC] = cpu.gatherRowsAffine(ac, idx, { scale: scC, shift: shC });
@@ -325,7 +325,7 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
     blocks('+ residual', [rc, rg], undefined, 1e-6);
     blocks('+ shift', undefined, [sc, sg], 1e-6);
     blocks('+ residual + shift', [rc, rg], [sc, sg], 1e-6);
-    written(`swapBlocks ${c}`, [bc, bg], (ops, b) => ops.overwriteBlocks(b, [srcC, srcG][side(ops)]!, corners, active), 0, (ops, b, held) => swapTwice(b, held, (x, r) => ops.swapEach([{ base: x, rows: r, at: { corners, active } }])));
+    written(`swapEach blocks ${c}`, [bc, bg], (ops, b) => ops.overwriteBlocks(b, [srcC, srcG][side(ops)]!, corners, active), 0, (ops, b, held) => swapTwice(b, held, (x, r) => ops.swapEach([{ base: x, rows: r, at: { corners, active } }])));
     // many swaps in one op (k_swap_each's table), blocks and rows of other maps together: the cpu's values, undone bit for bit, redone
     const [mc, mg] = pair([2, 7, c]), [mrc, mrg] = pair([2, 3, c]), rowIdx = Int32Array.from([6, 0, 3]);
     const state = (ops: Backend, [b, s, m, r]: readonly Tensor[]) => {

@@ -159,13 +159,9 @@ export class CublasLt {
       const timed = this.choices !== undefined && count === 1 && m * n * k >= TRIAL_MIN_MACS;
       const proposed = this.costs.time('cuBLASLt heuristic', () => this.proposals(desc, a, b, d, timed ? TRIAL_CANDIDATES : 1));
       if (!proposed.length) throw new FiseditError(`cuBLASLt has no algorithm for a ${m}x${n}x${k} GEMM (ta ${ta}, tb ${tb}${bias ? ', bias' : ''}${count > 1 ? `, ${count} by pointer arrays` : ''})`);
-      let pick = timed ? this.choices!.get(family) : 0;
-      if (pick === undefined || pick >= proposed.length) {
-        const sizes = { a: lda * (ta ? m : k), b: ldb * (tb ? k : n), d: ldc * n, bias: bias ? m : 0, residual: residual ? ldc * n : 0 };
-        pick = this.costs.time('cuBLASLt timing trials', () => this.fastest(desc, a, b, d, proposed, sizes));
-        if (pick !== undefined) this.choices!.set(family, pick);
-      }
-      algo = proposed[pick ?? 0]!;
+      // trials against operands of the layouts' sizes (column-major: ld x columns)
+      const operands = { a: lda * (ta ? m : k), b: ldb * (tb ? k : n), d: ldc * n, bias: bias ? m : 0, residual: residual ? ldc * n : 0 };
+      algo = proposed[proposed.length > 1 ? this.chosen(family, proposed.length, () => this.fastest(desc, a, b, d, proposed, operands)) : 0]!;
       this.algorithms.set(family, algo);
     }
     const p = { desc, a, b, d, algo, used: false };
@@ -228,26 +224,38 @@ export class CublasLt {
     return Array.from({ length: found[0]! }, (_, i) => results.slice(i * HEURISTIC_BYTES, i * HEURISTIC_BYTES + ALGO_BYTES));
   }
 
+  /** A family's remembered choice among `count` candidates, or the one `time` makes (remembered unless it made none). */
+  private chosen(family: string, count: number, time: () => number | undefined): number {
+    const stored = this.choices!.get(family);
+    if (stored !== undefined && stored < count) return stored;
+    const pick = this.costs.time('cuBLASLt timing trials', time);
+    if (pick !== undefined) this.choices!.set(family, pick);
+    return pick ?? 0;
+  }
+
   /**
    * The index of the fastest of `algos` for a plan's descriptors, timed on the second stream against
    * scratch operands of the given element counts (trials.ts); undefined where the scratch memory
    * cannot be had (the heuristic's first is then taken, and nothing is remembered).
    */
-  private fastest(desc: unknown, a: unknown, b: unknown, d: unknown, algos: readonly Uint8Array[], elements: Record<'a' | 'b' | 'd' | 'bias' | 'residual', number>): number | undefined {
+  private fastest(desc: unknown, a: unknown, b: unknown, d: unknown, algos: readonly Uint8Array[], elements: { a: number; b: number; d: number; bias: number; residual: number }): number | undefined {
     const { driver, hold } = this.trials!;
-    const align = (n: number) => Math.ceil((n * storageBytes(this.precision)) / 256) * 256;
-    const order = ['a', 'b', 'd', 'bias', 'residual'] as const;
-    const bytes = order.map((o) => align(elements[o]));
+    // one allocation: each operand at a 256-byte boundary (0 where absent), then the workspace
+    const offsets: number[] = [];
+    let bytes = 0;
+    for (const n of [elements.a, elements.b, elements.d, elements.bias, elements.residual]) {
+      offsets.push(n ? bytes : -1);
+      bytes += Math.ceil((n * storageBytes(this.precision)) / 256) * 256;
+    }
     let scratch: number;
     try {
-      scratch = driver.alloc(bytes.reduce((x, y) => x + y, 0) + this.workspaceBytes);
+      scratch = driver.alloc(bytes + this.workspaceBytes);
     } catch (e) {
       if (!(e instanceof GpuOutOfMemory)) throw e;
       return undefined;
     }
-    const at = (i: number) => (bytes[i] ? scratch + bytes.slice(0, i).reduce((x, y) => x + y, 0) : 0);
-    const [A, B, D, bias, C] = order.map((_, i) => at(i)) as [number, number, number, number, number];
-    const workspace = scratch + bytes.reduce((x, y) => x + y, 0);
+    const [A, B, D, bias, C] = offsets.map((o) => (o < 0 ? 0 : scratch + o)) as [number, number, number, number, number];
+    const workspace = scratch + bytes;
     try {
       if (bias) {
         this.ptr[0] = BigInt(bias);

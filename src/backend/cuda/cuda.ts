@@ -3,7 +3,7 @@
 // is float32 (fp32 and tf32 precisions) or half (fp16, see precision.ts). Convolutions go to cuDNN
 // (NHWC) or im2col + GEMM, 1x1 ones to cuBLASLt; attention is flash attention in fp16 and GEMM +
 // softmax + GEMM otherwise (and always for the probabilities the sparse engine records).
-import { checkBlockWrite, checkSplit, convInputOf, type ConvInput, checkSwap, type Swap, checkProbsItem, checkRemapMap, checkRowsSource, convolveThenOverwrite, gatherThenConvolve, groupNormLayout, linearEach, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type GroupSumsUpdate, type ProbsControl, type TileSet, type BlockWrite, type TileConvolution } from '../backend.js';
+import { checkBlockWrite, checkSplit, convInputOf, type ConvInput, checkProbsItem, checkRemapMap, convolveThenOverwrite, gatherThenConvolve, groupNormLayout, linearEach, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type GroupSumsUpdate, type ProbsControl, type TileSet, type BlockWrite, type TileConvolution } from '../backend.js';
 import { Tensor, sameShape, shapeString } from '../../tensor/tensor.js';
 import { FiseditError } from '../../io/errors.js';
 import { Cublas, OP_N, OP_T } from './cublas.js';
@@ -11,10 +11,11 @@ import { CublasLt } from './cublaslt.js';
 import { Cudnn } from './cudnn.js';
 import { HostCosts } from './host-costs.js';
 import type { ConvolutionMode, CudaOptions } from './options.js';
-import { CudaDevice, type T } from './device.js';
+import type { T } from './device.js';
+import { CudaSparseOps } from './sparse-ops.js';
 import type { DeviceBuffer } from './memory.js';
 import { CudaLatents } from './latents.js';
-import { VEC_BATCH, layerNormLanes, ATTENTION_KERNELS, FLASH_DIMS, FLASH_KERNELS, FLASH_QUERY_ROWS, FLASH_WIDE_MAX_DIM, GROUP_PARTIAL_SHARED_BYTES, POINTER_ARRAY_PRODUCTS, SOFTMAX_SHARED_BYTES, SOFTMAX_SHORT, SOFTMAX_VEC, WGMMA_KERNELS, WGMMA_KEY_TILE, WGMMA_MIN_TILES_PER_SPLIT, WGMMA_QUERY_ROWS, WGMMA_SHARED_BYTES, flashSharedBytes, TILE_CONV_KERNELS, TILE_CONV_COUNTERS, TILE_CONV_WG_KERNELS, TILE_CONV_WG_BUILDS, SWAP_WORDS, SPLIT_PIECES, tileConvWgName, tileConvWgSharedBytes } from './kernels.js';
+import { VEC_BATCH, layerNormLanes, ATTENTION_KERNELS, FLASH_DIMS, FLASH_KERNELS, FLASH_QUERY_ROWS, FLASH_WIDE_MAX_DIM, GROUP_PARTIAL_SHARED_BYTES, POINTER_ARRAY_PRODUCTS, SOFTMAX_SHARED_BYTES, SOFTMAX_SHORT, SOFTMAX_VEC, WGMMA_KERNELS, WGMMA_KEY_TILE, WGMMA_MIN_TILES_PER_SPLIT, WGMMA_QUERY_ROWS, WGMMA_SHARED_BYTES, flashSharedBytes, TILE_CONV_KERNELS, TILE_CONV_COUNTERS, TILE_CONV_WG_KERNELS, TILE_CONV_WG_BUILDS, SPLIT_PIECES, tileConvWgName, tileConvWgSharedBytes } from './kernels.js';
 import { tileConvKernel } from './tile-conv.js';
 
 export type { ConvolutionMode, CudaOptions } from './options.js';
@@ -40,7 +41,7 @@ const IM2COL_EAGER_MAX_BYTES = 128 * 2 ** 20;
 const GEMM_CONV_MAX_ROWS = 400, GEMM_CONV_MIN_CHANNELS = 640;
 /** Scratch memory cuDNN's convolution algorithms may use. */
 const CUDNN_WORKSPACE_BYTES = 64 * 2 ** 20;
-export class CudaBackend extends CudaDevice implements Backend {
+export class CudaBackend extends CudaSparseOps implements Backend {
   readonly name = 'cuda';
   readonly firstCallsCost = true;
   private readonly blas: Cublas;
@@ -482,22 +483,6 @@ export class CudaBackend extends CudaDevice implements Backend {
     return out;
   }
 
-  gatherTiles(x: Tensor, tiles: TileSet, affine?: ChannelAffine, silu = false): Tensor {
-    const [n, h, w, c] = x.shape as [number, number, number, number];
-    const blocks = tiles.origins.length / 2;
-    const out = this.empty([n * blocks, tiles.side, tiles.side, c]);
-    this.runVector('k_gather_tiles', out.size, [this.p(x), this.p(this.indices(tiles.origins)), affine ? this.p(affine.scale) : 0, affine ? this.p(affine.shift) : 0, this.p(out), h, w, c, blocks, tiles.side, silu ? 1 : 0, out.size], [c]);
-    return out;
-  }
-
-  overwriteBlocks(base: Tensor, src: Tensor, corners: Int32Array, active: Uint8Array, residual?: Tensor, shift?: Tensor): Tensor {
-    const [, h, w, c] = base.shape as [number, number, number, number];
-    checkBlockWrite(base, residual, shift);
-    const held = this.result(src.shape);
-    this.runVector('k_overwrite_blocks', src.size, [this.p(src), this.p(this.indices(corners)), this.p(this.indices(active)), residual ? this.p(residual) : 0, shift ? this.p(shift) : 0, this.p(base), this.p(held), h, w, c, corners.length / 2, src.shape[1]!, src.size], [c]);
-    return held;
-  }
-
   convTilesInto(base: Tensor, x: Tensor, conv: TileConvolution, write: BlockWrite): Tensor {
     if (this.tileConvolution !== 'fused') return convolveThenOverwrite(this, base, x, conv, write);
     const { n, c, co, k, blocks, bo, rows, kdim } = this.tileConvShape(x, conv.tiles, conv.w, conv.stride);
@@ -522,69 +507,6 @@ export class CudaBackend extends CudaDevice implements Backend {
     });
   }
 
-  gatherRows(x: Tensor, idx: Int32Array): Tensor {
-    return this.gatherRowsThrough(x, idx)[0];
-  }
-
-  gatherRowsAffine(x: Tensor, idx: Int32Array, affine: ChannelAffine): [Tensor, Tensor] {
-    const [rows, affined] = this.gatherRowsThrough(x, idx, affine);
-    return [rows, affined!];
-  }
-
-  /** The rows, and with an affine the rows through it too, in one launch. */
-  private gatherRowsThrough(x: Tensor, idx: Int32Array, affine?: ChannelAffine): [Tensor, Tensor | undefined] {
-    const [n, l, c] = x.shape as [number, number, number];
-    const out = this.empty([n, idx.length, c]), affined = affine && this.empty(out.shape);
-    const through = affine ? [this.p(affine.scale), this.p(affine.shift), this.p(affined!)] : [0, 0, 0];
-    this.runVector('k_gather_rows', out.size, [this.p(x), this.p(this.indices(idx)), this.p(out), ...through, l, idx.length, c, out.size], [c]);
-    return [out, affined];
-  }
-
-  overwriteRows(base: Tensor, src: Tensor, idx: Int32Array, sameRows = false): Tensor {
-    return this.overwriteRowsOf([[base, src]], idx, sameRows)[0]!;
-  }
-
-  swapEach(swaps: readonly Swap[]): void {
-    for (const s of swaps) checkSwap(s);
-    // a table of SWAP_WORDS 64-bit words a swap (kernels/sparse.cu k_swap_each), as 32-bit halves
-    const table = new Uint32Array(swaps.length * SWAP_WORDS * 2), vw = this.vectorWidth;
-    let most = 0;
-    swaps.forEach(({ base, rows, at }, i) => {
-      const c = base.channels, whole = c % vw === 0 && this.p(base) % 16 === 0 && this.p(rows) % 16 === 0;
-      const place = 'rows' in at ? [this.p(this.indices(at.rows)), 0, rows.size, c, base.shape[1]!, at.rows.length, 0, 0]
-        : [this.p(this.indices(at.corners)), this.p(this.indices(at.active)), rows.size, c, base.shape[1]!, base.shape[2]!, at.corners.length / 2, rows.shape[1]!];
-      [this.p(base), this.p(rows), ...place, whole ? 1 : 0].forEach((v, k) => {
-        table[2 * (i * SWAP_WORDS + k)] = v % 0x100000000;
-        table[2 * (i * SWAP_WORDS + k) + 1] = Math.floor(v / 0x100000000);
-      });
-      most = Math.max(most, whole ? rows.size / vw : rows.size);
-    });
-    // a row of blocks a swap: at most MAX_GRID_Y swaps a launch
-    for (let from = 0; most && from < swaps.length; from += MAX_GRID_Y) {
-      const part = table.subarray(2 * from * SWAP_WORDS, 2 * Math.min(swaps.length, from + MAX_GRID_Y) * SWAP_WORDS);
-      this.tidy(() => this.run('k_swap_each', 0, [this.p(this.upload(part, [part.length], part.byteLength))], 256, Math.min(Math.ceil(most / 256), SWAP_BLOCKS), 0, part.length / (2 * SWAP_WORDS)));
-    }
-  }
-
-  overwriteRowsPair(a: readonly [Tensor, Tensor], b: readonly [Tensor, Tensor], idx: Int32Array): [Tensor, Tensor] {
-    if (!sameShape(a[0].shape, b[0].shape)) throw new Error(`overwriteRowsPair: bases ${shapeString(a[0].shape)} and ${shapeString(b[0].shape)} differ`);
-    const [x, y] = this.overwriteRowsOf([a, b], idx, false);
-    return [x!, y!];
-  }
-
-  /** overwriteRows of one or two (base, src) pairs shaped alike, in one launch (the second pair on blockIdx.y 1). */
-  private overwriteRowsOf(pairs: readonly (readonly [Tensor, Tensor])[], idx: Int32Array, sameRows: boolean): Tensor[] {
-    for (const [base, src] of pairs) checkRowsSource(base, src, idx, sameRows);
-    const [n, l, c] = pairs[0]![0].shape as [number, number, number];
-    const held = pairs.map(() => this.result([n, idx.length, c])), count = n * idx.length * c;
-    if (count === 0) return held;
-    const second = pairs[1] ? [this.p(pairs[1][1]), this.p(pairs[1][0]), this.p(held[1]!)] : [0, 0, 0];
-    const args = [this.p(pairs[0]![1]), this.p(this.indices(idx)), this.p(pairs[0]![0]), this.p(held[0]!), ...second, l, idx.length, c, sameRows ? 1 : 0, count];
-    const wide = this.vectorFits('k_overwrite_rows', args, [count, c]);
-    this.run(wide ? 'k_overwrite_rows_v' : 'k_overwrite_rows', wide ? count / this.vectorWidth : count, args, 256, undefined, 0, pairs.length);
-    return held;
-  }
-
   sliceBatch(x: Tensor, index: number): Tensor {
     // one item, copied by a kernel of ours straight from x (a replay re-points it if x is an input;
     // through readable() it was a copy of the whole of x, then a driver copy of the item)
@@ -597,5 +519,3 @@ export class CudaBackend extends CudaDevice implements Backend {
 function checkKeysValues(k: Tensor, v: Tensor): void {
   if (!sameShape(k.shape, v.shape)) throw new Error(`attention(k, v): shapes ${shapeString(k.shape)} and ${shapeString(v.shape)} differ`);
 }
-/** Swaps one k_swap_each launch takes at most (its grid's y dimension), and the blocks it gives each. */
-const MAX_GRID_Y = 65535, SWAP_BLOCKS = 64;

@@ -348,7 +348,12 @@ export abstract class CudaDevice {
   protected copyMany(copies: readonly Copy[]): void {
     const { table, chunks } = copyTable(copies);
     if (!chunks) return;
-    this.tidy(() => this.run('k_copy_many', 0, [this.p(this.upload(table, [table.length], table.byteLength)), copies.length, chunks], 256, Math.min(chunks, BLOCKS_PER_SM * this.driver.multiprocessors)));
+    this.runOverTable('k_copy_many', table, [copies.length, chunks], Math.min(chunks, BLOCKS_PER_SM * this.driver.multiprocessors));
+  }
+
+  /** Launches a kernel (256 threads a block) whose first argument is `table`, uploaded for this launch; `args` follow it. */
+  protected runOverTable(name: string, table: Uint32Array, args: number[], grid: number, gridY = 1): void {
+    this.tidy(() => this.run(name, 0, [this.p(this.upload(table, [table.length], table.byteLength)), ...args], 256, grid, 0, gridY));
   }
 
   reshape(x: Tensor, shape: readonly number[]): Tensor {
@@ -358,21 +363,22 @@ export abstract class CudaDevice {
 }
 
 /**
- * What k_copy_many reads: dst, src, bytes and first chunk of each copy as 64-bit words (written as
- * 32-bit halves: BigInt conversions took ~0.3 ms of a replay's host time); and how many chunks in all.
+ * 64-bit words (device pointers, sizes: exact below 2^53) into a table a kernel reads as u64, from
+ * word `at` on, as 32-bit halves (BigInt conversions took ~0.3 ms of a replay's host time).
  */
+export function putWords(table: Uint32Array, at: number, words: readonly number[]): void {
+  words.forEach((v, k) => {
+    table[2 * (at + k)] = v % 0x100000000;
+    table[2 * (at + k) + 1] = Math.floor(v / 0x100000000);
+  });
+}
+
+/** What k_copy_many reads: dst, src, bytes and first chunk of each copy as 64-bit words; and how many chunks in all. */
 function copyTable(copies: readonly Copy[]): { table: Uint32Array; chunks: number } {
   const table = new Uint32Array(copies.length * 8);
-  const put = (at: number, v: number) => {
-    table[at] = v % 0x100000000;
-    table[at + 1] = Math.floor(v / 0x100000000);
-  };
   let chunks = 0;
   copies.forEach(([d, s, b], i) => {
-    put(8 * i, d);
-    put(8 * i + 2, s);
-    put(8 * i + 4, b);
-    put(8 * i + 6, chunks);
+    putWords(table, 4 * i, [d, s, b, chunks]);
     chunks += Math.ceil(b / COPY_CHUNK);
   });
   return { table, chunks };
