@@ -108,11 +108,14 @@ it('streams a host-tier cache: step i + 1 is fetched before step i runs, step i 
 it('refuses a cache file of an older layout, naming the formats', () => {
   const file = join(tempDir(), 'cache-0.safetensors');
   // format 1 recorded layer outputs without their residual sums, format 2 a resnet's first convolution
-  // without its time embedding: reading either as format 3 would be wrong, silently
+  // without its time embedding and its second norm's statistics without it too, format 3 that
+  // convolution with it: reading any as format 4 would be wrong, silently
   writeSafetensors(file, { final: { dtype: 'F32', shape: [1], data: new Float32Array(1) } }, { format: 'fisedit-cache', steps: '0' });
-  assert.throws(() => readCache(file, new CpuBackend()), /a cache of format 1, this build reads 3/);
-  writeSafetensors(file, { final: { dtype: 'F32', shape: [1], data: new Float32Array(1) } }, { format: 'fisedit-cache', version: '2', steps: '0' });
-  assert.throws(() => readCache(file, new CpuBackend()), /a cache of format 2, this build reads 3/);
+  assert.throws(() => readCache(file, new CpuBackend()), /a cache of format 1, this build reads 4/);
+  for (const version of ['2', '3']) {
+    writeSafetensors(file, { final: { dtype: 'F32', shape: [1], data: new Float32Array(1) } }, { format: 'fisedit-cache', version, steps: '0' });
+    assert.throws(() => readCache(file, new CpuBackend()), new RegExp(`a cache of format ${version}, this build reads 4`));
+  }
 });
 
 it('writes GroupNorm sums as float64 and reads them back bit for bit; refuses sums of another type', () => {
@@ -140,6 +143,6 @@ it('writes GroupNorm sums as float64 and reads them back bit for bit; refuses su
     's0.n.down.norm1.scale': { dtype: 'F32', shape: [2, 8], data: ops.toHost(stats.scale) },
     's0.n.down.norm1.shift': { dtype: 'F32', shape: [2, 8], data: ops.toHost(stats.shift) },
     's0.n.down.norm1.sums': { dtype: 'F32', shape: [2, 3, 4, 2], data: new Float32Array(48) },
-  }, { format: 'fisedit-cache', version: '3', steps: '1' });
+  }, { format: 'fisedit-cache', version: '4', steps: '1' });
   assert.throws(() => readCache(file, ops), /GroupNorm sums "s0.n.down.norm1.sums" are F32 \[2,3,4,2\], expected F64/);
 });

@@ -105,6 +105,25 @@ describe('sparse ops (cpu)', () => {
     assert.ok(tested >= 4, `${tested} tiled plans tested`);
   });
 
+  it('GroupNorm statistics with an input offset are those of x + offset, and their affine maps x to its norm', () => {
+    const shape = [2, 5, 70, 256], groups = 8;
+    const x = t(shape), gamma = t([256]), beta = t([256]), offset = t([2, 256]);
+    // x + offset written out, as a float32 map holds it
+    const xs = ops.toHost(x), os = ops.toHost(offset), per = 5 * 70 * 256;
+    const sum = ops.fromHost(xs.map((v, i) => Math.fround(v + os[Math.floor(i / per) * 256 + (i % 256)]!)), shape);
+    const folded = ops.groupNormAffine(x, groups, gamma, beta, 1e-5, undefined, offset), plain = ops.groupNormAffine(sum, groups, gamma, beta, 1e-5);
+    assert.deepEqual(ops.toHost(folded.sums), ops.toHost(plain.sums), 'the sums of x + offset, bit for bit');
+    assert.deepEqual(ops.toHost(folded.scale), ops.toHost(plain.scale));
+    const a = ops.toHost(ops.channelAffine(x, folded, true)), b = ops.toHost(ops.channelAffine(sum, plain, true));
+    assert.ok(a.every((v, i) => Math.abs(v - b[i]!) <= 1e-5 * Math.max(1, Math.abs(b[i]!))), 'the folded affine applied to x gives the norm of x + offset');
+    assert.ok(a.some((v, i) => v !== ops.toHost(ops.channelAffine(x, ops.groupNormAffine(x, groups, gamma, beta, 1e-5), true))[i]), 'the offset changes the norm');
+    // updated rows with the offset: the same bits as the whole map's
+    const rows = Uint8Array.from([0, 1, 0, 0, 1]);
+    const updated = ops.groupNormAffine(x, groups, gamma, beta, 1e-5, { base: folded.sums, rows }, offset);
+    for (const k of ['scale', 'shift', 'sums'] as const) assert.deepEqual(ops.toHost(updated[k]), ops.toHost(folded[k]), k);
+    assert.throws(() => ops.groupNormAffine(x, groups, gamma, beta, 1e-5, undefined, t([1, 256])), /offset \[1, 256\] is not \[2, 256\]/);
+  });
+
   it('GroupNorm statistics updated in the changed rows equal those of the whole map, bit for bit', () => {
     // a map wide enough for several segments per row (backend.ts groupSegments)
     const shape = [2, 5, 70, 256], groups = 8;

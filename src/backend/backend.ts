@@ -180,12 +180,13 @@ export function checkRowsSource(base: Tensor, src: Tensor, idx: Int32Array, same
 
 /**
  * How a backend's groupNormAffine lays out x's sums (batch, channels, rows, row width, segments and
- * the sums' shape), after checking that the groups divide the channels and that `update` fits x (a
- * sums tensor of x's segmentation, a flag per row).
+ * the sums' shape), after checking that the groups divide the channels, that `update` fits x (a
+ * sums tensor of x's segmentation, a flag per row) and that `offset` is [N, C].
  */
-export function groupNormLayout(x: Tensor, groups: number, update: GroupSumsUpdate | undefined, elementBytes: number) {
+export function groupNormLayout(x: Tensor, groups: number, update: GroupSumsUpdate | undefined, elementBytes: number, offset?: Tensor) {
   const n = x.shape[0]!, c = x.channels;
   if (c % groups) throw new FiseditError(`groupNorm: ${c} channels do not split into ${groups} groups`);
+  if (offset && !sameShape(offset.shape, [n, c])) throw new FiseditError(`groupNorm: offset ${shapeString(offset.shape)} is not [${n}, ${c}]`);
   const { h, w } = normRows(x);
   const { pieces, segments } = groupSegments(h, w, c);
   const sumsShape = groupSumsShape(n, segments, groups, elementBytes);
@@ -341,9 +342,11 @@ export interface Backend {
    * ([N, H, W, C] or [N, L, C]): statistics over all positions of each group, folded with the affine,
    * and the sums they came from (GroupNormStats). With `update`, only the flagged rows are summed
    * afresh: the same bits as summing all of x when x equals base's map outside them. Stays on the
-   * device. GroupNorm is channelAffine(x, groupNormAffine(x)).
+   * device. GroupNorm is channelAffine(x, groupNormAffine(x)). With `offset` [N, C], the statistics
+   * are those of x + offset (per batch item and channel: a resnet's time embedding) and the affine
+   * maps x to the GroupNorm of x + offset, so the sum is never written out.
    */
-  groupNormAffine(x: Tensor, groups: number, gamma: Tensor, beta: Tensor, eps: number, update?: GroupSumsUpdate): GroupNormStats;
+  groupNormAffine(x: Tensor, groups: number, gamma: Tensor, beta: Tensor, eps: number, update?: GroupSumsUpdate, offset?: Tensor): GroupNormStats;
   /** x * scale[n, c] + shift[n, c], optionally followed by SiLU. */
   channelAffine(x: Tensor, affine: ChannelAffine, silu?: boolean): Tensor;
 

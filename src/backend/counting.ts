@@ -1,7 +1,7 @@
 // A backend that computes nothing: tensors are shapes, and each op adds its multiply-accumulates
 // to the current scope. Running a model on it gives the MAC count of a dense or sparse step
 // without weights (e.g. the full-size SD 2 U-Net on a 2-core machine).
-import { attentionWithProbsOf, convolveThenOverwrite, gatherRowsThenAffine, gatherThenConvolve, groupNormLayout, linearEach, overwriteRowsEach, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type HostBytes, type Prefetched, type TileSet, type BlockWrite, type TileConvolution } from './backend.js';
+import { attentionWithProbsOf, convolveThenOverwrite, gatherRowsThenAffine, gatherThenConvolve, groupNormLayout, linearEach, overwriteRowsEach, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type GroupSumsUpdate, type HostBytes, type Prefetched, type TileSet, type BlockWrite, type TileConvolution } from './backend.js';
 import { Tensor, numel } from '../tensor/tensor.js';
 import { HostLatents } from './latents.js';
 
@@ -102,8 +102,8 @@ export class CountingBackend implements Backend {
   splitChannels(x: Tensor, widths: readonly number[]): Tensor[] { return widths.map((w) => shapeOnly([...x.shape.slice(0, -1), w])); }
   reshape(_x: Tensor, shape: readonly number[]): Tensor { return shapeOnly(shape); }
 
-  groupNormAffine(x: Tensor, groups: number): GroupNormStats {
-    const sums = shapeOnly(groupNormLayout(x, groups, undefined, this.elementBytes).sumsShape);
+  groupNormAffine(x: Tensor, groups: number, _gamma: Tensor, _beta: Tensor, _eps: number, _update?: GroupSumsUpdate, offset?: Tensor): GroupNormStats {
+    const sums = shapeOnly(groupNormLayout(x, groups, undefined, this.elementBytes, offset).sumsShape);
     return { scale: shapeOnly([x.shape[0]!, x.channels]), shift: shapeOnly([x.shape[0]!, x.channels]), sums };
   }
   channelAffine(x: Tensor, _a: ChannelAffine): Tensor { return shapeOnly(x.shape); }

@@ -8,7 +8,7 @@
 // a transformer's proj_out): so a sparse step adds residuals only where it recomputes.
 import { normRows, type Backend, type ChannelAffine, type GroupNormStats, type Placement } from '../backend/backend.js';
 import type { Conv2d, GroupNorm, Linear, StackedLinear } from '../models/layers.js';
-import { DenseContext, type StepContext } from '../models/step-context.js';
+import { DenseContext, normOffset, type StepContext } from '../models/step-context.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { StepCache } from './cache.js';
 import type { SparsePlan } from './plan.js';
@@ -48,8 +48,8 @@ export class RecordingContext implements StepContext {
   }
 
   // the recorded affine is applied as GroupNorm.forward would (same bits, statistics computed once)
-  conv(conv: Conv2d, x: Tensor, norm?: GroupNorm, silu = false, residual?: Tensor, shift?: Tensor): Tensor {
-    const y = conv.forward(x, residual, shift, { affine: norm && this.recordNorm(norm, x), silu });
+  conv(conv: Conv2d, x: Tensor, norm?: GroupNorm, silu = false, residual?: Tensor, offset?: Tensor): Tensor {
+    const y = conv.forward(x, residual, undefined, { affine: norm && this.recordNorm(norm, x, normOffset(conv, norm, offset)), silu });
     this.rec.tensors.set(conv.name, this.ops.keep(y));
     return y;
   }
@@ -59,8 +59,8 @@ export class RecordingContext implements StepContext {
     return this.ops.reshape(this.ops.channelAffine(x, this.recordNorm(norm, x)), [n, h * w, c]);
   }
 
-  private recordNorm(norm: GroupNorm, x: Tensor): ChannelAffine {
-    return keptNorm(this.ops, this.rec, norm, norm.affine(x));
+  private recordNorm(norm: GroupNorm, x: Tensor, offset?: Tensor): ChannelAffine {
+    return keptNorm(this.ops, this.rec, norm, norm.affine(x, undefined, offset));
   }
 
   untokens(projOut: Linear, t: Tensor, x: Tensor): Tensor {
@@ -118,7 +118,7 @@ export class SparseContext implements StepContext {
    * of this resolution's active positions summed afresh, the only rows where the mixed map differs
    * from the base's) or the base's (cached).
    */
-  private affine(norm: GroupNorm, x: Tensor): ChannelAffine {
+  private affine(norm: GroupNorm, x: Tensor, offset?: Tensor): ChannelAffine {
     const base = this.base.norms.get(norm.name);
     if (this.o.norm === 'cached') {
       if (!base) throw new Error(`cache has no GroupNorm statistics for ${norm.name}`);
@@ -127,7 +127,7 @@ export class SparseContext implements StepContext {
       return base;
     }
     const { h, w } = normRows(x);
-    return keptNorm(this.ops, this.rec, norm, norm.affine(x, base?.sums && { base: base.sums, rows: this.plan.rows(h, w) }));
+    return keptNorm(this.ops, this.rec, norm, norm.affine(x, base?.sums && { base: base.sums, rows: this.plan.rows(h, w) }, offset));
   }
 
   /** Keeps what a write into the base's layer displaced (none when no rows were written). */
@@ -135,23 +135,24 @@ export class SparseContext implements StepContext {
     if (rows.size) this.rec.displaced.set(key, { layer, rows: this.ops.keep(rows), write });
   }
 
-  conv(conv: Conv2d, x: Tensor, norm?: GroupNorm, silu = false, residual?: Tensor, shift?: Tensor): Tensor {
+  conv(conv: Conv2d, x: Tensor, norm?: GroupNorm, silu = false, residual?: Tensor, offset?: Tensor): Tensor {
     const ops = this.ops;
+    const inputOffset = normOffset(conv, norm, offset);
     const [n, inH, inW] = x.shape as [number, number, number, number];
     const p = this.plan.conv(conv.name, { inH, inW, kernel: conv.kernel, stride: conv.stride, padding: conv.padding });
     const y = this.base.get(conv.name); // written in place where this step recomputes
     if (p.kind === 'tiles' && p.corners.length === 0) {
-      if (norm) this.affine(norm, x); // nothing changes at this layer
+      if (norm) this.affine(norm, x, inputOffset); // nothing changes at this layer
     } else {
-      const affine = norm ? this.affine(norm, x) : undefined;
+      const affine = norm ? this.affine(norm, x, inputOffset) : undefined;
       if (p.kind === 'dense') {
         const rows = [n, p.outH * p.outW, conv.outChannels];
         const idx = this.plan.tokens(p.outH, p.outW), layer = ops.reshape(y, rows);
-        const fresh = ops.reshape(conv.forward(x, residual, shift, { affine, silu }), rows);
+        const fresh = ops.reshape(conv.forward(x, residual, undefined, { affine, silu }), rows);
         this.displaced(conv.name, layer, ops.overwriteRows(layer, fresh, idx, true), { rows: idx });
       } else {
         const write = { corners: p.corners, active: p.active };
-        this.displaced(conv.name, y, conv.forwardTilesInto(y, x, { origins: p.origins, side: p.side }, affine, silu, { ...write, residual, shift }), write);
+        this.displaced(conv.name, y, conv.forwardTilesInto(y, x, { origins: p.origins, side: p.side }, affine, silu, { ...write, residual }), write);
       }
     }
     this.rec.tensors.set(conv.name, y);

@@ -18,9 +18,9 @@ const SHAPES: WeightSource = { has: () => true, read: () => new Float32Array(0) 
 class MeteredContext implements StepContext {
   constructor(private readonly inner: StepContext, private readonly counter: CountingBackend) {}
   get ops() { return this.inner.ops; }
-  conv(conv: Conv2d, x: Tensor, norm?: GroupNorm, silu?: boolean, residual?: Tensor, shift?: Tensor): Tensor {
+  conv(conv: Conv2d, x: Tensor, norm?: GroupNorm, silu?: boolean, residual?: Tensor, offset?: Tensor): Tensor {
     this.counter.scope = conv.name;
-    return this.inner.conv(conv, x, norm, silu, residual, shift);
+    return this.inner.conv(conv, x, norm, silu, residual, offset);
   }
   tokens(norm: GroupNorm, x: Tensor): Tensor {
     this.counter.scope = norm.name.replace(/\.norm$/, ''); // the transformer's whole token path

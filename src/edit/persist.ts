@@ -13,10 +13,13 @@ import { SafetensorsFile, writeSafetensors, type TensorToWrite } from '../io/saf
 import { GenerationCache, StepCache } from './cache.js';
 
 /**
+ * 4: a resnet's first convolution is recorded without its time embedding again, which its second
+ *    norm's statistics take in (3 added it to the recorded output; 2 recorded it without, and its
+ *    second norm's statistics without it);
  * 3: a resnet's first convolution is recorded with its time embedding added (2 recorded it without);
  * 2: a layer's recorded output includes its residual sum (1 recorded the convolution or proj_out alone).
  */
-export const SESSION_FORMAT = 3;
+export const SESSION_FORMAT = 4;
 
 /**
  * Writes a version's cache to `file` as float32 (GroupNorm sums as float64); `ops` reads its tensors

@@ -115,10 +115,11 @@ export class GroupNorm {
   /**
    * The per (batch item, channel) scale and shift this norm applies to x (statistics of x), with the
    * sums they came from; with `update`, summing only the rows where x differs from the map whose
-   * sums `update.base` holds (FISEdit's exact statistics at sparse cost).
+   * sums `update.base` holds (FISEdit's exact statistics at sparse cost). With `offset` [N, C], the
+   * norm of x + offset, applied to x (Backend.groupNormAffine).
    */
-  affine(x: Tensor, update?: GroupSumsUpdate): GroupNormStats {
-    return this.ops.groupNormAffine(x, this.groups, this.gamma, this.beta, this.eps, update);
+  affine(x: Tensor, update?: GroupSumsUpdate, offset?: Tensor): GroupNormStats {
+    return this.ops.groupNormAffine(x, this.groups, this.gamma, this.beta, this.eps, update, offset);
   }
 
 }

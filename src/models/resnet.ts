@@ -43,9 +43,10 @@ export class ResnetBlock2D {
     const ops = ctx.ops;
     const temb = this.timeEmbProj === undefined ? undefined : shifts?.get(this.timeEmbProj);
     if (this.timeEmbProj !== undefined && !temb) throw new Error(`${this.timeEmbProj}: no time-embedding projection given`);
-    const h = ctx.conv(this.conv1, x, this.norm1, true, undefined, temb);
+    // h + temb is what norm2 normalises: the context folds temb into norm2's statistics and affine
+    const h = ctx.conv(this.conv1, x, this.norm1, true);
     const skip = this.shortcut ? ctx.conv(this.shortcut, x) : x;
-    const sum = ctx.conv(this.conv2, h, this.norm2, true, skip);
+    const sum = ctx.conv(this.conv2, h, this.norm2, true, skip, temb);
     return this.outputScale === 1 ? sum : ops.scale(sum, 1 / this.outputScale);
   }
 }

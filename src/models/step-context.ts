@@ -11,10 +11,11 @@ import type { Conv2d, GroupNorm, Linear, StackedLinear } from './layers.js';
 export interface StepContext {
   readonly ops: Backend;
   /**
-   * conv(x), or conv(SiLU?(norm(x))) when a norm is given; + residual when one is given; + shift [N, C]
-   * per batch item and channel when given (a resnet's time embedding: part of the layer's output).
+   * conv(x), or conv(SiLU?(norm(x + offset))) when a norm is given, offset [N, C] per batch item and
+   * channel (a resnet's time embedding: folded into the norm's statistics and affine, so x + offset
+   * is never written out); + residual when one is given.
    */
-  conv(conv: Conv2d, x: Tensor, norm?: GroupNorm, silu?: boolean, residual?: Tensor, shift?: Tensor): Tensor;
+  conv(conv: Conv2d, x: Tensor, norm?: GroupNorm, silu?: boolean, residual?: Tensor, offset?: Tensor): Tensor;
   /** The tokens a transformer works on: norm(x) as [N, L, C], or (sparse) only the active ones. */
   tokens(norm: GroupNorm, x: Tensor): Tensor;
   /** x + projOut(t): the transformer's tokens back as a full map (x [N, H, W, C], the transformer's input). */
@@ -30,11 +31,17 @@ export interface StepContext {
   timeShifts(proj: StackedLinear, embedding: () => Tensor): ReadonlyMap<string, Tensor>;
 }
 
+/** A conv's input offset, which only a norm can take in (its statistics and affine). */
+export function normOffset(conv: Conv2d, norm: GroupNorm | undefined, offset: Tensor | undefined): Tensor | undefined {
+  if (offset && !norm) throw new Error(`${conv.name}: an input offset without a norm to fold it into`);
+  return offset;
+}
+
 export class DenseContext implements StepContext {
   constructor(readonly ops: Backend) {}
 
-  conv(conv: Conv2d, x: Tensor, norm?: GroupNorm, silu = false, residual?: Tensor, shift?: Tensor): Tensor {
-    return conv.forward(x, residual, shift, { affine: norm?.affine(x), silu });
+  conv(conv: Conv2d, x: Tensor, norm?: GroupNorm, silu = false, residual?: Tensor, offset?: Tensor): Tensor {
+    return conv.forward(x, residual, undefined, { affine: norm?.affine(x, undefined, normOffset(conv, norm, offset)), silu });
   }
 
   tokens(norm: GroupNorm, x: Tensor): Tensor {

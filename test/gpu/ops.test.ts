@@ -153,6 +153,12 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
     const ac = cpu.groupNormAffine(xc, groups, gc, bc, 1e-5), ag = gpu.groupNormAffine(xg, groups, gg, bg, 1e-5);
     close(`groupNormAffine scale ${c}`, ac.scale, ag.scale, 1e-6);
     close(`groupNormAffine shift ${c}`, ac.shift, ag.shift, 1e-6);
+    // an offset per batch item and channel (a resnet's time embedding) taken into the statistics
+    const [oc, og] = pair([2, c]);
+    const offC = cpu.groupNormAffine(xc, groups, gc, bc, 1e-5, undefined, oc), offG = gpu.groupNormAffine(xg, groups, gg, bg, 1e-5, undefined, og);
+    close(`groupNormAffine + offset scale ${c}`, offC.scale, offG.scale, 1e-6);
+    close(`groupNormAffine + offset shift ${c}`, offC.shift, offG.shift, 1e-5);
+    close(`groupNorm + offset silu ${c}`, cpu.channelAffine(xc, offC, true), gpu.channelAffine(xg, offG, true));
     const [scC, scG] = pair([2, c]), [shC, shG] = pair([2, c]);
     close(`channelAffine ${c}`, cpu.channelAffine(xc, { scale: scC, shift: shC }, true), gpu.channelAffine(xg, { scale: scG, shift: shG }, true));
     // statistics over many positions (several blocks per batch item)
@@ -184,6 +190,11 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
     assert.equal(b.length, a.length);
     a.forEach((v, i) => assert.ok(Math.abs(v - b[i]!) <= 1e-9 * Math.max(1, Math.abs(v)), `sums ${c} at ${i}: ${v} vs ${b[i]}`));
     close(`updated groupNormAffine scale ${c}`, want.scale, updated.scale, 1e-6);
+    // with an offset: updated rows give the whole map's bits too
+    const offset = gpu.fromHost(rnd.normal(2 * c), [2, c]);
+    const baseOff = gpu.groupNormAffine(baseG, groups, gg, bg, 1e-5, undefined, offset), wholeOff = gpu.groupNormAffine(xg, groups, gg, bg, 1e-5, undefined, offset);
+    const updatedOff = gpu.groupNormAffine(xg, groups, gg, bg, 1e-5, { base: baseOff.sums, rows }, offset);
+    for (const k of ['scale', 'shift', 'sums'] as const) assert.deepEqual(gpu.toBytes(updatedOff[k]), gpu.toBytes(wholeOff[k]), `updated ${k} + offset ${c}`);
   }
 
   it('attention: self, cross, causal, probabilities and their remapping', () => {

@@ -287,10 +287,10 @@ export class CpuBackend implements Backend {
     return make(shape, data(x));
   }
 
-  groupNormAffine(x: Tensor, groups: number, gamma: Tensor, beta: Tensor, eps: number, update?: GroupSumsUpdate): GroupNormStats {
-    const { n, c, h, w, pieces, sumsShape } = groupNormLayout(x, groups, update, 4);
-    const sums = sparse.groupSums(data(x), [n, h, w, c], groups, pieces, update && doubles(update.base), update?.rows);
-    const { scale, shift } = sparse.groupAffineOfSums(sums, n, c, groups, (x.size / n) / groups, eps, data(gamma), data(beta));
+  groupNormAffine(x: Tensor, groups: number, gamma: Tensor, beta: Tensor, eps: number, update?: GroupSumsUpdate, offset?: Tensor): GroupNormStats {
+    const { n, c, h, w, pieces, sumsShape } = groupNormLayout(x, groups, update, 4, offset);
+    const sums = sparse.groupSums(data(x), [n, h, w, c], groups, pieces, update && doubles(update.base), update?.rows, offset && data(offset));
+    const { scale, shift } = sparse.groupAffineOfSums(sums, n, c, groups, (x.size / n) / groups, eps, data(gamma), data(beta), offset && data(offset));
     return { scale: make([n, c], scale), shift: make([n, c], shift), sums: make(sumsShape, new Float32Array(sums.buffer)) };
   }
 

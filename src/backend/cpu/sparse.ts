@@ -4,9 +4,9 @@
 /**
  * GroupNorm sums per (batch item, segment, group): [sum of x, sum of x^2] in float64, a segment
  * being `pieces` of a row of w positions (backend.ts groupSegments). With `base`, only rows that
- * `rows` flags are summed; the others' sums are base's.
+ * `rows` flags are summed; the others' sums are base's. With `offset` [N, C], the sums of x + offset.
  */
-export function groupSums(x: Float32Array, [n, h, w, c]: readonly number[], groups: number, pieces: number, base?: Float64Array, rows?: Uint8Array): Float64Array {
+export function groupSums(x: Float32Array, [n, h, w, c]: readonly number[], groups: number, pieces: number, base?: Float64Array, rows?: Uint8Array, offset?: Float32Array): Float64Array {
   const cpg = c / groups, segments = h * pieces, piece = Math.ceil(w / pieces);
   const sums = base ? base.slice() : new Float64Array(n * segments * groups * 2);
   for (let b = 0; b < n; b++)
@@ -18,7 +18,8 @@ export function groupSums(x: Float32Array, [n, h, w, c]: readonly number[], grou
           for (let px = k * piece; px < Math.min(w, (k + 1) * piece); px++) {
             const at = ((b * h + y) * w + px) * c + g * cpg;
             for (let i = 0; i < cpg; i++) {
-              const v = x[at + i]!;
+              // x + offset as a float32 map would hold it
+              const v = offset ? Math.fround(x[at + i]! + offset[b * c + g * cpg + i]!) : x[at + i]!;
               s += v;
               q += v * v;
             }
@@ -31,8 +32,8 @@ export function groupSums(x: Float32Array, [n, h, w, c]: readonly number[], grou
   return sums;
 }
 
-/** The sums folded with gamma and beta: x * scale + shift is the GroupNorm of x. */
-export function groupAffineOfSums(sums: Float64Array, n: number, c: number, groups: number, count: number, eps: number, gamma: Float32Array, beta: Float32Array) {
+/** The sums folded with gamma and beta: x * scale + shift is the GroupNorm of x (of x + offset, the offset the sums took). */
+export function groupAffineOfSums(sums: Float64Array, n: number, c: number, groups: number, count: number, eps: number, gamma: Float32Array, beta: Float32Array, offset?: Float32Array) {
   const cpg = c / groups, segments = sums.length / (2 * n * groups);
   const scale = new Float32Array(n * c), shift = new Float32Array(n * c);
   for (let b = 0; b < n; b++)
@@ -47,7 +48,8 @@ export function groupAffineOfSums(sums: Float64Array, n: number, c: number, grou
       for (let ch = g * cpg; ch < (g + 1) * cpg; ch++) {
         const sc = rstd * gamma[ch]!;
         scale[b * c + ch] = sc;
-        shift[b * c + ch] = beta[ch]! - mean * sc;
+        // x * sc + shift = (x + offset - mean) * sc + beta
+        shift[b * c + ch] = beta[ch]! - (mean - (offset ? offset[b * c + ch]! : 0)) * sc;
       }
     }
   return { scale, shift };

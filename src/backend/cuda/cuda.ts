@@ -231,21 +231,22 @@ export class CudaBackend extends CudaSparseOps implements Backend {
     });
   }
 
-  groupNormAffine(x: Tensor, groups: number, gamma: Tensor, beta: Tensor, eps: number, update?: GroupSumsUpdate): GroupNormStats {
-    const { n, c, w, pieces, segments, sumsShape } = groupNormLayout(x, groups, update, this.elementBytes);
+  groupNormAffine(x: Tensor, groups: number, gamma: Tensor, beta: Tensor, eps: number, update?: GroupSumsUpdate, offset?: Tensor): GroupNormStats {
+    const { n, c, w, pieces, segments, sumsShape } = groupNormLayout(x, groups, update, this.elementBytes, offset);
     const scale = this.empty([n, c]), shift = this.empty([n, c]);
     const sums = this.empty(sumsShape);
     // the segments to sum: all of them, or those of the flagged rows (a plan's list, uploaded once)
     const list = update ? this.segmentList(update.rows, pieces) : undefined;
     const listed = list ? list.size : segments;
-    const args = [this.p(x), this.p(sums), list ? this.p(list) : 0, listed, w, pieces, segments, c, groups];
+    const off = offset ? this.p(offset) : 0;
+    const args = [this.p(x), off, this.p(sums), list ? this.p(list) : 0, listed, w, pieces, segments, c, groups];
     const vw = this.vectorFits('k_group_partial', args, [c]) ? this.vectorWidth : 1;
     // a thread per channel vector, as many rows of them as fit 256 threads (one row when they do not)
     const vectors = c / vw, rows = Math.max(1, Math.floor(256 / vectors)), shared = rows * c * 16;
     if (vectors > 1024 || shared > GROUP_PARTIAL_SHARED_BYTES) throw new FiseditError(`groupNorm: ${c} channels are more than this backend's statistics kernel takes`);
     this.run(vw > 1 ? 'k_group_partial_v' : 'k_group_partial', 0, args, rows * vectors, n * listed, shared);
     this.run('k_group_affine', 0, [this.p(sums), update ? this.p(update.base) : 0, update ? this.indices(update.rows).storage.ptr : 0, pieces, segments,
-      (x.size / n) / groups, eps, this.p(gamma), this.p(beta), this.p(scale), this.p(shift), c, groups], 128, n * groups);
+      (x.size / n) / groups, eps, this.p(gamma), this.p(beta), off, this.p(scale), this.p(shift), c, groups], 128, n * groups);
     return { scale, shift, sums };
   }
 

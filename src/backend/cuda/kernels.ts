@@ -9,7 +9,7 @@ export const SPLIT_PIECES = 24;
 /** Kernels of kernels/ops.cu and their parameter kinds. */
 const SCALAR_KERNELS: Record<string, ArgKind[]> = {
   k_embedding: ['ptr', 'ptr', 'ptr', 'u64', 'u64'],
-  k_group_affine: ['ptr', 'ptr', 'ptr', 'i32', 'i32', 'u64', 'f32', 'ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32'],
+  k_group_affine: ['ptr', 'ptr', 'ptr', 'i32', 'i32', 'u64', 'f32', 'ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32'],
   k_softmax_rows: ['ptr', 'i32', 'i32', 'f32', 'i32', 'i32'],
   k_softmax_rows_vec: ['ptr', 'i32', 'f32'],
   k_softmax_short: ['ptr', 'u64', 'i32', 'i32', 'f32', 'i32', 'ptr', 'ptr', 'u64', 'i32', 'i32'],
@@ -36,7 +36,7 @@ const VECTOR_KERNELS: Record<string, ArgKind[]> = {
   k_concat: ['ptr', 'ptr', 'ptr', 'u64', 'u64', 'u64'],
   k_split_cols: ['ptr', 'u64', 'u64', ...Array<ArgKind>(SPLIT_PIECES).fill('ptr'), ...Array<ArgKind>(SPLIT_PIECES + 1).fill('u64')],
   k_upsample2x: ['ptr', 'ptr', 'i32', 'i32', 'i32', 'u64'],
-  k_group_partial: ['ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32'],
+  k_group_partial: ['ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32'],
   k_channel_affine: ['ptr', 'ptr', 'ptr', 'ptr', 'u64', 'i32', 'i32', 'u64'],
   k_layer_norm: ['ptr', 'ptr', 'ptr', 'ptr', 'i32', 'f32', 'i32', 'i32'],
 };

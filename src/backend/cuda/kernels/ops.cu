@@ -121,11 +121,13 @@ VECTOR_KERNEL(k_im2col, (const st* x, const st* scale, const st* shift, st* col,
 // k_group_affine: a block per (batch item, group) adds the group's segments, taking `base`'s sums for
 // the segments of rows `rows` does not flag (and copying them into `sums`, which then holds the
 // whole map's), and folds mean and 1/sqrt(var + eps) with gamma and beta into scale and shift.
+// With `offset` ([N, C], a resnet's time embedding) both take x + offset: the partial sums add it as
+// they load, the affine folds it into the shift, and the sum is never written out.
 // (One kernel whose last block folded the statistics was slower, twice: that block's fold over every
 // segment, after all others, cost more than a second launch, whether a warp per group or split over
 // all its threads; bench/results/2026-11-30-edit-cuda-fp16-gn-fused.log, 2026-11-30-gn-fused-parallel-trial.log.)
 #define PARTIAL_LOADS 8
-template <int W> __device__ void k_group_partial_t(const st* x, double* sums, const int* list, int listed, int w, int pieces, int segments, int c, int groups) {
+template <int W> __device__ void k_group_partial_t(const st* x, const st* offset, double* sums, const int* list, int listed, int w, int pieces, int segments, int c, int groups) {
   // [2][W][nrows][cv]: thread (r0, v) keeps its sums at word r0 * cv + v of each plane, so a warp's
   // threads touch consecutive words (a thread's W channels side by side were 32-way bank conflicts)
   extern __shared__ double acc[];
@@ -136,6 +138,9 @@ template <int W> __device__ void k_group_partial_t(const st* x, double* sums, co
   u32 plane = blockDim.x;
   double s[W], q[W];
   UNROLL { s[k] = 0; q[k] = 0; }
+  float o[W];  // this thread's channels' offset (x + offset is summed), 0 without one
+  if (offset) ldv<W>(offset + (u64)b * c + v * W, o);
+  else UNROLL o[k] = 0.f;
   const st* at = x + (u64)b * (segments / pieces) * w * c + v * W;
   // PARTIAL_LOADS rows in flight per thread: the loop is bound by memory latency, not bandwidth. Kept
   // as loaded and widened when summed: widened at once they took twice the registers, and the
@@ -150,7 +155,7 @@ template <int W> __device__ void k_group_partial_t(const st* x, double* sums, co
       if (p + u * nrows < hi) {
         float f[W];
         widen<W>(a[u], f);
-        UNROLL { s[k] += f[k]; q[k] += (double)f[k] * f[k]; }
+        UNROLL { f[k] += o[k]; s[k] += f[k]; q[k] += (double)f[k] * f[k]; }
       }
   }
   UNROLL { acc[k * plane + threadIdx.x] = s[k]; acc[(W + k) * plane + threadIdx.x] = q[k]; }
@@ -172,10 +177,10 @@ template <int W> __device__ void k_group_partial_t(const st* x, double* sums, co
     out[0] = gs; out[1] = gq;
   }
 }
-VECTOR_KERNEL(k_group_partial, (const st* x, double* sums, const int* list, int listed, int w, int pieces, int segments, int c, int groups),
-              (x, sums, list, listed, w, pieces, segments, c, groups))
+VECTOR_KERNEL(k_group_partial, (const st* x, const st* offset, double* sums, const int* list, int listed, int w, int pieces, int segments, int c, int groups),
+              (x, offset, sums, list, listed, w, pieces, segments, c, groups))
 extern "C" __global__ void k_group_affine(double* sums, const double* base, const unsigned char* rows, int pieces, int segments, u64 count, float eps,
-                                          const st* gamma, const st* beta, st* scale, st* shift, int c, int groups) {
+                                          const st* gamma, const st* beta, const st* offset, st* scale, st* shift, int c, int groups) {
   after_earlier_kernels();
   __shared__ double rs[32], rq[32];
   int b = blockIdx.x / groups, g = blockIdx.x % groups, cpg = c / groups;
@@ -184,6 +189,7 @@ extern "C" __global__ void k_group_affine(double* sums, const double* base, cons
   // latency of its dependent loads
   const int ch0 = g * cpg + threadIdx.x;
   const float gamma0 = threadIdx.x < cpg ? ld(gamma[ch0]) : 0.f, beta0 = threadIdx.x < cpg ? ld(beta[ch0]) : 0.f;
+  const float offset0 = offset && threadIdx.x < cpg ? ld(offset[b * c + ch0]) : 0.f;
   double s = 0, q = 0;
   for (int i = threadIdx.x; i < segments; i += blockDim.x) {
     u64 o = 2 * (((u64)b * segments + i) * groups + g);
@@ -208,9 +214,12 @@ extern "C" __global__ void k_group_affine(double* sums, const double* base, cons
   double rstd = 1.0 / sqrt(fmax(rq[0] / count - m * m, 0.0) + eps);
   for (int i = threadIdx.x; i < cpg; i += blockDim.x) {
     int ch = g * cpg + i;
-    float sc = (float)rstd * (i == (int)threadIdx.x ? gamma0 : ld(gamma[ch]));
+    const bool first = i == (int)threadIdx.x;
+    float sc = (float)rstd * (first ? gamma0 : ld(gamma[ch]));
+    // x * sc + shift = (x + offset - mean) * sc + beta
+    const float off = first ? offset0 : offset ? ld(offset[b * c + ch]) : 0.f;
     scale[b * c + ch] = sv(sc);
-    shift[b * c + ch] = sv((i == (int)threadIdx.x ? beta0 : ld(beta[ch])) - (float)m * sc);
+    shift[b * c + ch] = sv((first ? beta0 : ld(beta[ch])) - ((float)m - off) * sc);
   }
 }
 // B vectors a thread, all loaded before any is written: over large maps (the _vb build, B = VEC_BATCH,
