@@ -46,14 +46,10 @@ function planUs(p: ConvPlan, io: ConvPointers): number {
 
 const msSince = (t0: number) => +(performance.now() - t0).toFixed(2);
 
-/**
- * The epilogues timed: none, bias + residual (a resnet's second convolution). Not bias + shift (its
- * first: the time embedding per batch item and channel): cuDNN's runtime-compiled engines take that
- * graph and compute garbage (bench/results/2026-12-01-test-gpu-h200-s19-fused-shift-trial.log).
- */
+/** The epilogues timed: none, bias + residual (a resnet's second convolution). */
 const EPILOGUES: Record<string, ConvEpilogue> = {
   plain: NO_EPILOGUE,
-  'bias+residual': { bias: true, shift: false, residual: true },
+  'bias+residual': { bias: true, residual: true },
 };
 
 /** Each configuration of the first CANDIDATES of heuristics A and B, timed; the host costs of getting there. */
@@ -64,14 +60,13 @@ function measure(what: string, s: ConvShape, count: number, epilogue: string) {
   const w = gpu.keep(gpu.convWeight(rnd.normal(s.co * s.ci * 9).map((v) => v * 0.02), [s.co, s.ci, 3, 3]));
   const b = gpu.keep(gpu.fromHost(rnd.normal(s.co), [s.co]));
   const residual = gpu.keep(gpu.fromHost(rnd.normal(s.n * s.ho * s.wo * s.co), [s.n, s.ho, s.wo, s.co]));
-  const shift = gpu.keep(gpu.fromHost(rnd.normal(s.n * s.co), [s.n, s.co]));
   const y = gpu.keep(gpu.zeros([s.n, s.ho, s.wo, s.co]));
   const opts = { stride: s.stride, padding: s.padH };
-  const conv = (xi: Tensor) => gpu.conv2d(xi, w, e.bias ? b : undefined, opts, e.residual ? residual : undefined, e.shift ? shift : undefined);
+  const conv = (xi: Tensor) => gpu.conv2d(xi, w, e.bias ? b : undefined, opts, e.residual ? residual : undefined);
   const ref = gpu.toHost(gpu.tidy(() => conv(x)));
   // (graphOpUs gives its input back at the end)
   const legacyUs = graphOpUs(gpu, gpu.keep(gpu.fromHost(host, [s.n, s.h, s.w, s.ci])), `legacy ${what} ${epilogue}`, conv, PER_GRAPH, REPLAYS).us;
-  const io = { x: ptr(x), w: ptr(w), y: ptr(y), bias: e.bias ? ptr(b) : 0, shift: e.shift ? ptr(shift) : 0, residual: e.residual ? ptr(residual) : 0 };
+  const io = { x: ptr(x), w: ptr(w), y: ptr(y), bias: e.bias ? ptr(b) : 0, residual: e.residual ? ptr(residual) : 0 };
   let t0 = performance.now();
   const graph = engines.graph(s, e);
   const graphMs = msSince(t0);
@@ -126,7 +121,7 @@ function measure(what: string, s: ConvShape, count: number, epilogue: string) {
       engines.release(p);
     }
   }
-  [x, w, b, residual, shift, y].forEach((t) => gpu.dispose(t));
+  [x, w, b, residual, y].forEach((t) => gpu.dispose(t));
   const macs = s.n * s.ho * s.wo * s.co * s.ci * 9;
   const first = timed.find((t) => t.mode === 'A');
   const r = {

@@ -1,11 +1,13 @@
 // Layers whose fast form must compute what their plain form does, on the reference backend: the
 // stacked linear layers (a U-Net's time-embedding projections, one GEMM) against each layer alone,
-// and a convolution reading its input through a norm's affine against the affine, then the convolution.
+// a convolution reading its input through a norm's affine against the affine, then the convolution, and
+// a norm taking an input offset (a resnet's time embedding) against the norm of the sum written out.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CpuBackend } from '../src/backend/cpu/cpu.js';
 import { Conv2d, GroupNorm, Linear, StackedLinear } from '../src/models/layers.js';
 import { Params, type WeightSource } from '../src/models/params.js';
+import { DenseContext } from '../src/models/step-context.js';
 import { Random } from '../src/util/random.js';
 
 /** Random weights of any name and shape, the same for a name each time it is read. */
@@ -62,9 +64,21 @@ describe('Conv2d reading its input through a norm', () => {
     const x = cpu.fromHost(new Random(5).normal(2 * 5 * 6 * 4), [2, 5, 6, 4]);
     for (const silu of [false, true]) {
       const want = conv.forward(norm.forward(x, silu));
-      const got = conv.forward(x, undefined, undefined, { affine: norm.affine(x), silu });
+      const got = conv.forward(x, undefined, { affine: norm.affine(x), silu });
       assert.deepEqual(cpu.toHost(got), cpu.toHost(want), `silu ${silu}`);
     }
-    assert.deepEqual(cpu.toHost(conv.forward(x, undefined, undefined, { affine: undefined, silu: true })), cpu.toHost(conv.forward(cpu.silu(x))), 'SiLU alone');
+    assert.deepEqual(cpu.toHost(conv.forward(x, undefined, { affine: undefined, silu: true })), cpu.toHost(conv.forward(cpu.silu(x))), 'SiLU alone');
+  });
+
+  it('with an input offset (a resnet\'s time embedding), equals the norm of x + offset, the sum never written; no offset without a norm', () => {
+    const p = new Params(cpu, randomWeights(4));
+    const norm = new GroupNorm(p.at('norm'), 2, 4, 1e-5), conv = new Conv2d(p.at('conv'), 4, 3, 3);
+    const rnd = new Random(6), x = cpu.fromHost(rnd.normal(2 * 5 * 6 * 4), [2, 5, 6, 4]), offset = cpu.fromHost(rnd.normal(8), [2, 4]);
+    const xs = cpu.toHost(x), os = cpu.toHost(offset);
+    const sum = cpu.fromHost(xs.map((v, i) => v + os[Math.floor(i / 120) * 4 + (i % 4)]!), x.shape);
+    const ctx = new DenseContext(cpu);
+    const want = cpu.toHost(conv.forward(norm.forward(sum, true))), got = cpu.toHost(ctx.conv(conv, x, norm, true, undefined, offset));
+    assert.ok(got.every((v, i) => Math.abs(v - want[i]!) <= 1e-5 * Math.max(1, Math.abs(want[i]!))), 'conv(silu(norm(x + offset)))');
+    assert.throws(() => ctx.conv(conv, x, undefined, false, undefined, offset), /an input offset without a norm/);
   });
 });

@@ -33,14 +33,6 @@ describe('sparse ops (cpu)', () => {
     assert.throws(() => ops.attentionProbs(q, k, 3, { item: 2, source: ops.sliceBatch(p, 1), map }), /attentionProbs: item 2 of a batch of 2/);
   });
 
-  it('conv2d + shift adds the shift per batch item and channel after the residual; a shift of another shape is refused', () => {
-    const x = t([2, 5, 4, 3]), w = ops.convWeight(rnd.normal(6 * 3 * 9), [6, 3, 3, 3]), b = t([6]), r = t([2, 5, 4, 6]), shift = t([2, 6]);
-    const y = ops.toHost(ops.conv2d(x, w, b, { padding: 1 }, r, shift)), plain = ops.toHost(ops.conv2d(x, w, b, { padding: 1 }, r));
-    const s = ops.toHost(shift);
-    for (let i = 0; i < y.length; i++) assert.equal(y[i], Math.fround(plain[i]! + s[Math.floor(i / 120) * 6 + (i % 6)]!));
-    assert.throws(() => ops.conv2d(x, w, b, { padding: 1 }, undefined, t([1, 6])), /conv2d: shift \[1, 6\] does not match \[2, 6\]/);
-  });
-
   it('gather -> conv -> scatter equals the dense convolution at the active positions', () => {
     const x = t([2, 9, 11, 5]);
     const w = ops.convWeight(rnd.normal(6 * 5 * 9), [6, 5, 3, 3]);
@@ -60,18 +52,15 @@ describe('sparse ops (cpu)', () => {
         const fresh = ops.conv2d(tiles, w, b, { stride, padding: 0 });
         assert.deepEqual(ops.toHost(ops.conv2dTiles(x, { origins: plan.origins, side: plan.side }, { scale, shift }, true, w, b, stride)), ops.toHost(fresh));
         // written in place: base gets the block outputs where active, and what it held there is returned
-        const write = (...extra: [Tensor?, Tensor?]) => {
+        const write = (residual?: Tensor) => {
           const into = ops.fromHost(ops.toHost(base).slice(), base.shape);
-          return { into, held: ops.overwriteBlocks(into, fresh, plan.corners, active, ...extra) };
+          return { into, held: ops.overwriteBlocks(into, fresh, plan.corners, active, residual) };
         };
         const plain = write(), out = ops.toHost(plain.into);
         // with a residual: the residual's sum at the written positions only (the rest stays the base's)
         const residual = t(dense.shape as number[]);
-        const summed = ops.toHost(write(residual).into);
-        // with a per-item, per-channel shift too (a resnet's time embedding)
-        const perItem = t([2, 6]);
-        const shiftedWrite = write(residual, perItem), shifted = ops.toHost(shiftedWrite.into);
-        const ref = ops.toHost(dense), r = ops.toHost(residual), sh = ops.toHost(perItem);
+        const summedWrite = write(residual), summed = ops.toHost(summedWrite.into);
+        const ref = ops.toHost(dense), r = ops.toHost(residual);
         for (let n = 0; n < 2; n++)
           for (let p = 0; p < ho! * wo!; p++)
             for (let c = 0; c < 6; c++) {
@@ -79,27 +68,25 @@ describe('sparse ops (cpu)', () => {
               if (active[p]) {
                 assert.ok(Math.abs(out[i]! - ref[i]!) < 1e-5, `stride ${stride} block ${block} at ${i}`);
                 assert.equal(summed[i], Math.fround(r[i]! + out[i]!), `with residual, stride ${stride} block ${block} at ${i}`);
-                assert.equal(shifted[i], Math.fround(r[i]! + out[i]! + sh[n * 6 + c]!), `with residual and shift, stride ${stride} block ${block} at ${i}`);
               } else {
                 assert.equal(out[i], 0);
                 assert.equal(summed[i], 0);
-                assert.equal(shifted[i], 0);
               }
             }
-        // what it held, written back (no residual or shift), undoes the write and returns the written
-        // sums; written back in turn, they redo it
-        const undo = ops.overwriteBlocks(shiftedWrite.into, shiftedWrite.held, plan.corners, active);
-        assert.deepEqual(ops.toHost(shiftedWrite.into), ops.toHost(base), `stride ${stride} block ${block}: undone`);
-        ops.overwriteBlocks(shiftedWrite.into, undo, plan.corners, active);
-        assert.deepEqual(ops.toHost(shiftedWrite.into), shifted, `stride ${stride} block ${block}: redone`);
+        // what it held, written back (no residual), undoes the write and returns the written sums;
+        // written back in turn, they redo it
+        const undo = ops.overwriteBlocks(summedWrite.into, summedWrite.held, plan.corners, active);
+        assert.deepEqual(ops.toHost(summedWrite.into), ops.toHost(base), `stride ${stride} block ${block}: undone`);
+        ops.overwriteBlocks(summedWrite.into, undo, plan.corners, active);
+        assert.deepEqual(ops.toHost(summedWrite.into), summed, `stride ${stride} block ${block}: redone`);
         // exchanged in place: the same undo, the written sums left in the rows; exchanged again, redone
-        const rows = ops.fromHost(ops.toHost(shiftedWrite.held), shiftedWrite.held.shape);
-        const swap = [{ base: shiftedWrite.into, rows, at: { corners: plan.corners, active } }];
+        const rows = ops.fromHost(ops.toHost(summedWrite.held), summedWrite.held.shape);
+        const swap = [{ base: summedWrite.into, rows, at: { corners: plan.corners, active } }];
         ops.swapEach(swap);
-        assert.deepEqual(ops.toHost(shiftedWrite.into), ops.toHost(base), `stride ${stride} block ${block}: swapped back`);
+        assert.deepEqual(ops.toHost(summedWrite.into), ops.toHost(base), `stride ${stride} block ${block}: swapped back`);
         assert.deepEqual(ops.toHost(rows), ops.toHost(undo), `stride ${stride} block ${block}: the rows hold what was written`);
         ops.swapEach(swap);
-        assert.deepEqual(ops.toHost(shiftedWrite.into), shifted, `stride ${stride} block ${block}: swapped again`);
+        assert.deepEqual(ops.toHost(summedWrite.into), summed, `stride ${stride} block ${block}: swapped again`);
       }
     }
     assert.ok(tested >= 4, `${tested} tiled plans tested`);

@@ -155,20 +155,17 @@ export interface BlockWrite {
   corners: Int32Array;
   active: Uint8Array;
   residual?: Tensor;
-  shift?: Tensor;
 }
 
-/** Throws unless a block write's residual is shaped like base [N, H, W, C] and its shift is [N, C]. */
-export function checkBlockWrite(base: Tensor, residual: Tensor | undefined, shift: Tensor | undefined): void {
-  const [n, , , c] = base.shape as [number, number, number, number];
+/** Throws unless a block write's residual is shaped like base [N, H, W, C]. */
+export function checkBlockWrite(base: Tensor, residual: Tensor | undefined): void {
   if (residual && !sameShape(residual.shape, base.shape)) throw new Error(`overwriteBlocks: residual ${shapeString(residual.shape)} does not match ${shapeString(base.shape)}`);
-  if (shift && !sameShape(shift.shape, [n, c])) throw new Error(`overwriteBlocks: shift ${shapeString(shift.shape)} is not [${n}, ${c}]`);
 }
 
 /** convTilesInto as its definition: the tiles' convolution, then its write into base (what a backend without a fused path does). */
 export function convolveThenOverwrite(ops: Backend, base: Tensor, x: Tensor, conv: TileConvolution, write: BlockWrite): Tensor {
   const fresh = ops.conv2dTiles(x, conv.tiles, conv.affine, conv.silu, conv.w, conv.b, conv.stride);
-  return ops.overwriteBlocks(base, fresh, write.corners, write.active, write.residual, write.shift);
+  return ops.overwriteBlocks(base, fresh, write.corners, write.active, write.residual);
 }
 
 /** Throws unless src fits overwriteRows(base, src, idx, sameRows): [N, idx.length, C], or base's shape. */
@@ -306,12 +303,11 @@ export interface Backend {
    */
   linearMany(x: Tensor, ws: readonly Tensor[]): Tensor[];
   /**
-   * x [N, H, W, Cin] with a weight from convWeight -> [N, Ho, Wo, Cout] (+ residual, as linear's),
-   * + shift [N, Cout] per batch item and channel when given (a resnet's time embedding), both of
-   * which a backend may fuse into the convolution's epilogue; x read through `input` when given
+   * x [N, H, W, Cin] with a weight from convWeight -> [N, Ho, Wo, Cout] (+ residual, as linear's,
+   * which a backend may fuse into the convolution's epilogue); x read through `input` when given
    * (convInputOf: a norm's affine, SiLU), which a backend may fuse into reading it.
    */
-  conv2d(x: Tensor, w: Tensor, b: Tensor | undefined, opts?: Conv2dOptions, residual?: Tensor, shift?: Tensor, input?: ConvInput): Tensor;
+  conv2d(x: Tensor, w: Tensor, b: Tensor | undefined, opts?: Conv2dOptions, residual?: Tensor, input?: ConvInput): Tensor;
   /** LayerNorm over the last dimension. */
   layerNorm(x: Tensor, gamma: Tensor, beta: Tensor, eps: number): Tensor;
   /** Multi-head scaled-dot-product attention; q [B, Lq, H*d], k and v [B, Lk, H*d] -> [B, Lq, H*d]. */
@@ -364,16 +360,15 @@ export interface Backend {
   /**
    * Writes each block's outputs (src [N * blocks, b, b, C], block corners at `corners` [y, x] pairs)
    * into `base` [N, H, W, C] **in place**, at the positions `active` (H * W, 1 = write) marks, plus
-   * `residual` ([N, H, W, C]) at those positions when given (a sum read only where it is written),
-   * plus `shift` [N, C] per batch item and channel when given (a resnet's time embedding); the sum
-   * is residual + block output + shift, rounded once. Returns what base held at the written
+   * `residual` ([N, H, W, C]) at those positions when given (a sum read only where it is written);
+   * the sum is residual + block output, rounded once. Returns what base held at the written
    * positions, in src's layout (elsewhere unspecified). So a FISEdit sparse step writes its layer
    * into the base's buffer instead of a copy of it (644 MiB a step at 768 px), and keeps what undoes
-   * it: the same write of the returned tiles (no residual or shift) gives base back, and returns the
+   * it: the same write of the returned tiles (no residual) gives base back, and returns the
    * step's values. The blocks must not overlap (a plan's blocks lie on a grid): a position written
    * twice would return the first write's value.
    */
-  overwriteBlocks(base: Tensor, src: Tensor, corners: Int32Array, active: Uint8Array, residual?: Tensor, shift?: Tensor): Tensor;
+  overwriteBlocks(base: Tensor, src: Tensor, corners: Int32Array, active: Uint8Array, residual?: Tensor): Tensor;
   /**
    * overwriteBlocks(base, conv2dTiles(x, ...conv), ...write) in one op (a sparse step's convolution
    * layer), so that a backend may convolve straight from x into base (the cuda backend's k_tile_conv:

@@ -49,7 +49,8 @@ export class RecordingContext implements StepContext {
 
   // the recorded affine is applied as GroupNorm.forward would (same bits, statistics computed once)
   conv(conv: Conv2d, x: Tensor, norm?: GroupNorm, silu = false, residual?: Tensor, offset?: Tensor): Tensor {
-    const y = conv.forward(x, residual, undefined, { affine: norm && this.recordNorm(norm, x, normOffset(conv, norm, offset)), silu });
+    const inputOffset = normOffset(conv, norm, offset);
+    const y = conv.forward(x, residual, { affine: norm && this.recordNorm(norm, x, inputOffset), silu });
     this.rec.tensors.set(conv.name, this.ops.keep(y));
     return y;
   }
@@ -148,7 +149,7 @@ export class SparseContext implements StepContext {
       if (p.kind === 'dense') {
         const rows = [n, p.outH * p.outW, conv.outChannels];
         const idx = this.plan.tokens(p.outH, p.outW), layer = ops.reshape(y, rows);
-        const fresh = ops.reshape(conv.forward(x, residual, undefined, { affine, silu }), rows);
+        const fresh = ops.reshape(conv.forward(x, residual, { affine, silu }), rows);
         this.displaced(conv.name, layer, ops.overwriteRows(layer, fresh, idx, true), { rows: idx });
       } else {
         const write = { corners: p.corners, active: p.active };

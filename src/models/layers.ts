@@ -64,12 +64,9 @@ export class Conv2d {
     this.w = p.convWeight('weight', [outChannels, inChannels, kernel, kernel]);
     this.b = p.tensor('bias', [outChannels]);
   }
-  /**
-   * conv(x) + bias (+ residual) (+ shift [N, Cout] per batch item and channel: a resnet's time
-   * embedding); x read through `input` when given (a norm's affine, SiLU: Backend.conv2d).
-   */
-  forward(x: Tensor, residual?: Tensor, shift?: Tensor, input?: ConvInput): Tensor {
-    return this.ops.conv2d(x, this.w, this.b, this.opts, residual, shift, input);
+  /** conv(x) + bias (+ residual); x read through `input` when given (a norm's affine, SiLU: Backend.conv2d). */
+  forward(x: Tensor, residual?: Tensor, input?: ConvInput): Tensor {
+    return this.ops.conv2d(x, this.w, this.b, this.opts, residual, input);
   }
 
   /**

@@ -41,7 +41,8 @@ export class DenseContext implements StepContext {
   constructor(readonly ops: Backend) {}
 
   conv(conv: Conv2d, x: Tensor, norm?: GroupNorm, silu = false, residual?: Tensor, offset?: Tensor): Tensor {
-    return conv.forward(x, residual, undefined, { affine: norm?.affine(x, undefined, normOffset(conv, norm, offset)), silu });
+    const inputOffset = normOffset(conv, norm, offset);
+    return conv.forward(x, residual, { affine: norm?.affine(x, undefined, inputOffset), silu });
   }
 
   tokens(norm: GroupNorm, x: Tensor): Tensor {

@@ -100,11 +100,11 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
     close('linearMany, unlike weights #1', cpu.linear(xc, w2c), y2!);
   });
 
-  it('conv2d: 3x3, 1x1, stride 2, asymmetric padding, + residual, + shift, input read through an affine and SiLU; by im2col + GEMM and by cuDNN (engines timed (fused runtime-compiled ones among them), the heuristic\'s first engine + our epilogue, the legacy call)', () => {
+  it('conv2d: 3x3, 1x1, stride 2, asymmetric padding, + residual, input read through an affine and SiLU; by im2col + GEMM and by cuDNN (engines timed (fused runtime-compiled ones among them), the heuristic\'s first engine + our epilogue, the legacy call)', () => {
     const dnns = (['timed', 'heuristic', 'off'] as const).map((cudnnEngines) => new CudaBackend({ math, convolution: 'cudnn', cudnnEngines }));
-    const viaDnn = (x: Tensor, w: Float32Array, shape: [number, number, number, number], b: Tensor, opts: Conv2dOptions, r?: Tensor, sh?: Tensor) => dnns.map((dnn) => {
-      const [x2, b2, r2, s2] = [x, b, r, sh].map((t) => t && dnn.fromHost(gpu.toHost(t), t.shape));
-      const y = dnn.conv2d(x2!, dnn.convWeight(w, shape), b2, opts, r2, s2);
+    const viaDnn = (x: Tensor, w: Float32Array, shape: [number, number, number, number], b: Tensor, opts: Conv2dOptions, r?: Tensor) => dnns.map((dnn) => {
+      const [x2, b2, r2] = [x, b, r].map((t) => t && dnn.fromHost(gpu.toHost(t), t.shape));
+      const y = dnn.conv2d(x2!, dnn.convWeight(w, shape), b2, opts, r2);
       return gpu.fromHost(dnn.toHost(y), y.shape); // each backend has its own stream
     });
     for (const [h, w, ci, co, k, s, p] of [[9, 11, 5, 6, 3, 1, 1], [8, 8, 3, 4, 3, 2, 1], [7, 5, 4, 3, 1, 1, 0], [16, 16, 8, 8, 3, 2, [0, 1, 0, 1]], [12, 10, 32, 64, 3, 1, 1], [24, 24, 64, 128, 3, 1, 1], [20, 20, 128, 64, 3, 2, 1]] as const) {
@@ -121,17 +121,12 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
       const wantSum = cpu.conv2d(xc, cpu.convWeight(wd, shape), bc, opts, rc);
       close(`${what} + residual`, wantSum, gpu.conv2d(xg, gpu.convWeight(wd, shape), bg, opts, rg));
       viaDnn(xg, wd, shape, bg, opts, rg).forEach((y, i) => close(`${what} + residual, cuDNN ${dnns[i]!.description}`, wantSum, y));
-      // a resnet's first convolution: its time embedding's shift per batch item and channel
-      const [sc, sg] = pair([2, co]);
-      const wantShift = cpu.conv2d(xc, cpu.convWeight(wd, shape), bc, opts, undefined, sc);
-      close(`${what} + shift`, wantShift, gpu.conv2d(xg, gpu.convWeight(wd, shape), bg, opts, undefined, sg));
-      viaDnn(xg, wd, shape, bg, opts, undefined, sg).forEach((y, i) => close(`${what} + shift, cuDNN ${dnns[i]!.description}`, wantShift, y));
       // x read through a norm's affine and SiLU, and through SiLU alone (into the im2col matrix on the GEMM path)
       const [ac, ag] = pair([2, ci]), [hc, hg] = pair([2, ci]);
       for (const [ic, ig] of [[{ affine: { scale: ac, shift: hc }, silu: true }, { affine: { scale: ag, shift: hg }, silu: true }], [{ affine: undefined, silu: true }, { affine: undefined, silu: true }]] as const) {
         const through = `${what} through ${ic.affine ? 'an affine and ' : ''}SiLU`;
-        const got = gpu.conv2d(xg, gpu.convWeight(wd, shape), bg, opts, undefined, undefined, ig);
-        close(through, cpu.conv2d(xc, cpu.convWeight(wd, shape), bc, opts, undefined, undefined, ic), got);
+        const got = gpu.conv2d(xg, gpu.convWeight(wd, shape), bg, opts, undefined, ig);
+        close(through, cpu.conv2d(xc, cpu.convWeight(wd, shape), bc, opts, undefined, ic), got);
         assert.deepEqual(gpu.toHost(got), gpu.toHost(gpu.conv2d(convInputOf(gpu, xg, ig), gpu.convWeight(wd, shape), bg, opts)), `${through}: the bits of reading through, then convolving`);
       }
     }
@@ -328,14 +323,12 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
     const corners = Int32Array.from([0, 0, 4, 4, 8, 9]);
     const active = Uint8Array.from({ length: 90 }, (_, i) => (i % 4 === 0 ? 1 : 0));
     const side = (ops: Backend) => (ops === cpu ? 0 : 1);
-    const blocks = (what: string, residual?: [Tensor, Tensor], shift?: [Tensor, Tensor], tol = 0) =>
-      written(`overwriteBlocks ${what} ${c}`, [bc, bg], (ops, b) => ops.overwriteBlocks(b, [srcC, srcG][side(ops)]!, corners, active, residual?.[side(ops)], shift?.[side(ops)]), tol,
+    const blocks = (what: string, residual?: [Tensor, Tensor], tol = 0) =>
+      written(`overwriteBlocks ${what} ${c}`, [bc, bg], (ops, b) => ops.overwriteBlocks(b, [srcC, srcG][side(ops)]!, corners, active, residual?.[side(ops)]), tol,
         (ops, b, held) => void ops.overwriteBlocks(b, held, corners, active));
     blocks('plain');
     const [rc, rg] = pair([2, 9, 10, c]);
-    blocks('+ residual', [rc, rg], undefined, 1e-6);
-    blocks('+ shift', undefined, [sc, sg], 1e-6);
-    blocks('+ residual + shift', [rc, rg], [sc, sg], 1e-6);
+    blocks('+ residual', [rc, rg], 1e-6);
     written(`swapEach blocks ${c}`, [bc, bg], (ops, b) => ops.overwriteBlocks(b, [srcC, srcG][side(ops)]!, corners, active), 0, (ops, b, held) => swapTwice(b, held, (x, r) => ops.swapEach([{ base: x, rows: r, at: { corners, active } }])));
     // many swaps in one op (k_swap_each's table), blocks and rows of other maps together: the cpu's values, undone bit for bit, redone
     const [mc, mg] = pair([2, 7, c]), [mrc, mrg] = pair([2, 3, c]), rowIdx = Int32Array.from([6, 0, 3]);
@@ -365,7 +358,7 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
   }
 
   it('convTilesInto: the tiles convolved straight into the base (k_tile_conv in fp16, k_tile_conv_wg* on Hopper, K split where rows are few) as conv2dTiles then overwriteBlocks', () => {
-    // [items, h, w, c, co, side, stride, origins, affine, silu, residual + shift]
+    // [items, h, w, c, co, side, stride, origins, affine, silu, residual]
     const cases = [
       [2, 9, 10, 16, 24, 4, 1, [-1, -1, 3, 4, 7, 8], true, true, true],
       [1, 12, 12, 8, 8, 5, 2, [-1, -1, 3, 3], false, true, false],
@@ -380,20 +373,20 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
       [2, 34, 34, 64, 192, 10, 1, Array.from({ length: 16 }, (_, i) => [(i % 4) * 8 - 1, Math.floor(i / 4) * 8 - 1]).flat(), true, true, true], // 2048 rows: 128 a block
       [2, 34, 34, 128, 128, 10, 1, Array.from({ length: 16 }, (_, i) => [(i % 4) * 8 - 1, Math.floor(i / 4) * 8 - 1]).flat(), true, false, true],
     ] as const;
-    for (const [n, h, w, c, co, side, stride, o, affine, silu, extras] of cases) {
+    for (const [n, h, w, c, co, side, stride, o, affine, silu, withResidual] of cases) {
       const what = `${n}x${h}x${w}x${c} -> ${co}, tiles of ${side}, stride ${stride}`;
       const tiles = { origins: Int32Array.from(o), side };
       const bo = Math.floor((side - 3) / stride) + 1, oh = Math.ceil(h / stride), ow = Math.ceil(w / stride);
       const corners = Int32Array.from(o.map((v) => Math.max(0, Math.floor((v + 1) / stride))));
       const active = Uint8Array.from({ length: oh * ow }, (_, i) => (i % 3 === 0 ? 1 : 0));
       const [xc, xg] = pair([n, h, w, c]), [bc, bg] = pair([n, oh, ow, co]), [rc, rg] = pair([n, oh, ow, co]);
-      const [sc, sg] = pair([n, c]), [hc, hg] = pair([n, c]), [tc, tg] = pair([n, co]), [cbc, cbg] = pair([co]);
+      const [sc, sg] = pair([n, c]), [hc, hg] = pair([n, c]), [cbc, cbg] = pair([co]);
       const wd = rnd.normal(co * c * 9).map((v) => v / Math.sqrt(c * 9));
       const conv = (ops: Backend, s: Tensor, hh: Tensor, b: Tensor) => ({ tiles, affine: affine ? { scale: s, shift: hh } : undefined, silu, w: ops.convWeight(wd, [co, c, 3, 3]), b, stride });
-      const write = (r: Tensor, t: Tensor) => ({ corners, active, residual: extras ? r : undefined, shift: extras ? t : undefined });
+      const write = (r: Tensor) => ({ corners, active, residual: withResidual ? r : undefined });
       const base = gpu.toHost(bg).slice();
-      cpu.convTilesInto(bc, xc, conv(cpu, sc, hc, cbc), write(rc, tc));
-      const displaced = gpu.convTilesInto(bg, xg, conv(gpu, sg, hg, cbg), write(rg, tg));
+      cpu.convTilesInto(bc, xc, conv(cpu, sc, hc, cbc), write(rc));
+      const displaced = gpu.convTilesInto(bg, xg, conv(gpu, sg, hg, cbg), write(rg));
       close(`convTilesInto ${what}`, bc, bg, 1e-4);
       // outside the written positions: the base's bits
       const out = gpu.toHost(bg).slice();
@@ -406,7 +399,7 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
       // what it displaced, written back, is the base again, bit for bit; and the same bits from one launch to the next
       gpu.overwriteBlocks(bg, displaced, corners, active);
       assert.deepEqual(gpu.toHost(bg), base, `convTilesInto ${what}: undone`);
-      gpu.convTilesInto(bg, xg, conv(gpu, sg, hg, cbg), write(rg, tg));
+      gpu.convTilesInto(bg, xg, conv(gpu, sg, hg, cbg), write(rg));
       assert.deepEqual(gpu.toHost(bg), out, `convTilesInto ${what}: another launch, other bits`);
     }
   });

@@ -171,10 +171,9 @@ export class CpuBackend implements Backend {
     return this.withResidual(make([...x.shape.slice(0, -1), n], out), residual);
   }
 
-  conv2d(x: Tensor, w: Tensor, b: Tensor | undefined, opts: Conv2dOptions = {}, residual?: Tensor, shift?: Tensor, input?: ConvInput): Tensor {
+  conv2d(x: Tensor, w: Tensor, b: Tensor | undefined, opts: Conv2dOptions = {}, residual?: Tensor, input?: ConvInput): Tensor {
     const { shape, out } = conv2d(data(convInputOf(this, x, input)), x.shape, data(w), w.shape, b ? data(b) : undefined, opts);
-    const y = this.withResidual(make(shape, out), residual);
-    return shift ? addPerItemChannel(y, shift) : y;
+    return this.withResidual(make(shape, out), residual);
   }
 
   /** y + residual as add(residual, y) computes it (this backend fuses nothing). */
@@ -308,9 +307,9 @@ export class CpuBackend implements Backend {
     return gatherThenConvolve(this, x, tiles, affine, silu, w, b, stride);
   }
 
-  overwriteBlocks(base: Tensor, src: Tensor, corners: Int32Array, active: Uint8Array, residual?: Tensor, shift?: Tensor): Tensor {
-    checkBlockWrite(base, residual, shift);
-    return make(src.shape, sparse.overwriteBlocks(data(base), base.shape, data(src), src.shape[1]!, corners, active, residual && data(residual), shift && data(shift)));
+  overwriteBlocks(base: Tensor, src: Tensor, corners: Int32Array, active: Uint8Array, residual?: Tensor): Tensor {
+    checkBlockWrite(base, residual);
+    return make(src.shape, sparse.overwriteBlocks(data(base), base.shape, data(src), src.shape[1]!, corners, active, residual && data(residual)));
   }
 
   convTilesInto(base: Tensor, x: Tensor, conv: TileConvolution, write: BlockWrite): Tensor {
@@ -365,13 +364,3 @@ export class CpuBackend implements Backend {
   }
 }
 
-/** x [N, ..., C] + v [N, C], broadcast over the positions of each batch item (a convolution's shift). */
-function addPerItemChannel(x: Tensor, v: Tensor): Tensor {
-  const c = x.channels, n = x.shape[0]!;
-  if (!sameShape(v.shape, [n, c])) throw new Error(`conv2d: shift ${shapeString(v.shape)} does not match [${n}, ${c}]`);
-  const xs = data(x), vs = data(v);
-  const per = xs.length / n;
-  const out = new Float32Array(xs.length);
-  for (let i = 0; i < xs.length; i++) out[i] = xs[i]! + vs[Math.floor(i / per) * c + (i % c)]!;
-  return make(x.shape, out);
-}

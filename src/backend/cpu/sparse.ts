@@ -100,9 +100,9 @@ export function gatherTiles(
   return out;
 }
 
-/** Backend.overwriteBlocks: block outputs into base in place (plus residual and shift); returns what base held there, in src's layout. */
+/** Backend.overwriteBlocks: block outputs into base in place (plus residual); returns what base held there, in src's layout. */
 export function overwriteBlocks(
-  base: Float32Array, [n, h, w, c]: readonly number[], src: Float32Array, b: number, corners: Int32Array, active: Uint8Array, residual?: Float32Array, shift?: Float32Array,
+  base: Float32Array, [n, h, w, c]: readonly number[], src: Float32Array, b: number, corners: Int32Array, active: Uint8Array, residual?: Float32Array,
 ): Float32Array {
   const held = new Float32Array(src.length);
   const blocks = corners.length / 2;
@@ -117,8 +117,8 @@ export function overwriteBlocks(
           if (xx >= w || !active[y * w + xx]) continue;
           const from = (((bi * blocks + t) * b + dy) * b + dx) * c, to = ((bi * h + y) * w + xx) * c;
           held.set(base.subarray(to, to + c), from);
-          if (!residual && !shift) base.set(src.subarray(from, from + c), to);
-          else for (let k = 0; k < c; k++) base[to + k] = (residual ? residual[to + k]! : 0) + src[from + k]! + (shift ? shift[bi * c + k]! : 0);
+          if (!residual) base.set(src.subarray(from, from + c), to);
+          else for (let k = 0; k < c; k++) base[to + k] = residual[to + k]! + src[from + k]!;
         }
       }
     }

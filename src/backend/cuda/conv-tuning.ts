@@ -42,8 +42,8 @@ export type ConvChoice = (EngineChoice & { fused?: boolean }) | 'legacy';
 
 /** Kernels of ours that a convolution's timing trial queues on a stream (the second). */
 export interface TrialKernels {
-  /** y += bias + shift + residual (0 pointers absent). */
-  epilogue(stream: unknown, y: number, bias: number, shift: number, residual: number, channels: number, elements: number, perItem: number): void;
+  /** y += bias + residual (0 pointers absent). */
+  epilogue(stream: unknown, y: number, bias: number, residual: number, channels: number, elements: number): void;
   /** Holds the stream for `ms`, so the host queues what follows before it runs. */
   hold(stream: unknown, ms: number): void;
 }
@@ -52,8 +52,8 @@ export interface TrialKernels {
 export interface ConvTrial {
   /** The legacy API's call (bias and residual fused; 0 where absent), with a workspace of the given bytes. */
   legacy(x: number, w: number, y: number, bias: number, residual: number, workspace: number): void;
-  /** y += bias + shift + residual (0 where absent), after an engine's convolution or (the shift) the legacy call. */
-  epilogue(y: number, bias: number, shift: number, residual: number): void;
+  /** y += bias + residual (0 where absent), after an engine's convolution. */
+  epilogue(y: number, bias: number, residual: number): void;
   /** Holds the stream for `ms` (the host queues what follows meanwhile). */
   hold(ms: number): void;
   epilogueOps: ConvEpilogue;
@@ -110,7 +110,7 @@ export class PlanStore {
  * captured on the main stream is touched.
  */
 export function fastestConvolution(tuner: CudnnEngines, driver: Driver, s: ConvShape, workspaceBytes: number, trial: ConvTrial): ConvChoice {
-  const e = trial.epilogueOps, anyEpilogue = e.bias || e.shift || e.residual;
+  const e = trial.epilogueOps, anyEpilogue = e.bias || e.residual;
   const candidatesOf = (epilogue: ConvEpilogue, count: number) => {
     const configs = tuner.configs(tuner.graph(s, epilogue), HEUR_A);
     const plans = configs.slice(0, count).flatMap((config) => {
@@ -123,20 +123,20 @@ export function fastestConvolution(tuner: CudnnEngines, driver: Driver, s: ConvS
   const plans = lists.flatMap((l) => l.plans);
   const align = (b: number) => Math.ceil(b / 256) * 256;
   const outputs = s.n * s.ho * s.wo * s.co;
-  const sizes = [s.n * s.h * s.w * s.ci, s.co * s.ci * s.kh * s.kw, outputs, e.bias ? s.co : 0, e.shift ? s.n * s.co : 0, e.residual ? outputs : 0].map((n) => align(n * 2));
+  const sizes = [s.n * s.h * s.w * s.ci, s.co * s.ci * s.kh * s.kw, outputs, e.bias ? s.co : 0, e.residual ? outputs : 0].map((n) => align(n * 2));
   const offsets = sizes.map((_, i) => sizes.slice(0, i).reduce((a, b) => a + b, 0));
-  const used = offsets[5]! + sizes[5]!;
+  const used = offsets[4]! + sizes[4]!;
   const scratch = driver.alloc(used + workspaceBytes);
-  const [x, w, y, bias, shift, residual] = offsets.map((o, i) => (sizes[i] ? scratch + o : 0)) as [number, number, number, number, number, number];
+  const [x, w, y, bias, residual] = offsets.map((o, i) => (sizes[i] ? scratch + o : 0)) as [number, number, number, number, number];
   const workspace = scratch + used;
   const packs: ReturnType<CudnnEngines['pack']>[] = [];
   try {
     // the legacy call first: the one kept unless a configuration is faster
-    const candidates: { run: () => void; config?: bigint; fused?: boolean; p?: ConvPlan }[] = [{ run: () => { trial.legacy(x, w, y, bias, residual, workspace); if (shift) trial.epilogue(y, 0, shift, 0); } }];
+    const candidates: { run: () => void; config?: bigint; fused?: boolean; p?: ConvPlan }[] = [{ run: () => trial.legacy(x, w, y, bias, residual, workspace) }];
     for (const { p, config, fused } of plans) {
-      const pack = fused ? tuner.pack(workspace, { x, w, y, bias, shift, residual }) : tuner.pack(workspace, { x, w, y, bias: 0, shift: 0, residual: 0 });
+      const pack = fused ? tuner.pack(workspace, { x, w, y, bias, residual }) : tuner.pack(workspace, { x, w, y, bias: 0, residual: 0 });
       packs.push(pack);
-      candidates.push({ run: () => { tuner.run(p, pack); if (anyEpilogue && !fused) trial.epilogue(y, bias, shift, residual); }, config, fused, p });
+      candidates.push({ run: () => { tuner.run(p, pack); if (anyEpilogue && !fused) trial.epilogue(y, bias, residual); }, config, fused, p });
     }
     const best = candidates[fastestCandidate(driver, candidates.map((c) => c.run), trial.hold)]!;
     const { config, fused, p } = best;

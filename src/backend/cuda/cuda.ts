@@ -89,7 +89,7 @@ export class CudaBackend extends CudaSparseOps implements Backend {
     this.lt = new CublasLt(this.math, this.workspaces[0]!.ptr, LT_WORKSPACE_BYTES, this.driver.stream, this.hostCosts, gemmTrials);
     this.dnn = new Cudnn(this.math, this.driver, this.workspaces[1]!.ptr, CUDNN_WORKSPACE_BYTES, this.hostCosts,
       {
-        epilogue: (stream, y, bias, shift, residual, c, n, per) => this.convEpilogue(y, { bias, shift, residual }, c, n, per, stream),
+        epilogue: (stream, y, bias, residual, c, n) => this.convEpilogue(y, { bias, residual }, c, n, stream),
         hold: (stream, ms) => this.hold(ms, stream),
       }, o.cudnnEngines ?? 'timed');
     this.driver.allowSharedMemory(this.fns.get('k_softmax_rows'), 'k_softmax_rows', SOFTMAX_SHARED_BYTES);
@@ -150,7 +150,7 @@ export class CudaBackend extends CudaSparseOps implements Backend {
     return ys;
   }
 
-  conv2d(x: Tensor, w: Tensor, b: Tensor | undefined, opts: Conv2dOptions = {}, residual?: Tensor, shift?: Tensor, input?: ConvInput): Tensor {
+  conv2d(x: Tensor, w: Tensor, b: Tensor | undefined, opts: Conv2dOptions = {}, residual?: Tensor, input?: ConvInput): Tensor {
     const [n, h, wd, ci] = x.shape as [number, number, number, number];
     const [co, kh, kw, wci] = w.shape as [number, number, number, number];
     if (ci !== wci) throw new Error(`conv2d: input has ${ci} channels, weight expects ${wci}`);
@@ -161,45 +161,39 @@ export class CudaBackend extends CudaSparseOps implements Backend {
     const rows = n * ho * wo, kdim = kh * kw * ci;
     const flatW = new Tensor([co, kdim], w.storage);
     if (residual && residual.size !== rows * co) throw new Error(`conv2d: residual ${shapeString(residual.shape)} does not match the output [${n}, ${ho}, ${wo}, ${co}]`);
-    if (shift && !sameShape(shift.shape, [n, co])) throw new Error(`conv2d: shift ${shapeString(shift.shape)} is not [${n}, ${co}]`);
     const flatResidual = residual && this.reshape(residual, [rows, co]);
-    // the GEMM paths fuse bias and residual; the shift then follows in place
-    const shifted = (y: Tensor) => {
-      if (shift && rows) this.convEpilogue(this.p(y), { bias: 0, shift: this.p(shift), residual: 0 }, co, y.size, y.size / n);
-      return y;
-    };
     const pointwise = kh === 1 && kw === 1 && s === 1 && pt + pb + pl + pr === 0;
     const byLibrary = !pointwise && !this.convolvesByGemm(rows, kdim, ci) && pt === pb && pl === pr;
     // the input's affine (+SiLU) goes into the im2col matrix as it is gathered; the libraries read x through a pass of its own
     if (pointwise || byLibrary) x = convInputOf(this, x, input);
-    if (pointwise) return shifted(this.reshape(this.linear(this.reshape(x, [rows, ci]), flatW, b, flatResidual), [n, ho, wo, co]));
+    if (pointwise) return this.reshape(this.linear(this.reshape(x, [rows, ci]), flatW, b, flatResidual), [n, ho, wo, co]);
     if (byLibrary) {
       const y = this.empty([n, ho, wo, co]);
       const shape = { n, h, w: wd, ci, co, kh, kw, ho, wo, stride: s, padH: pt, padW: pl };
       if (!rows) return y;
-      const io = { x: this.readable(x), w: this.readable(w), y: this.p(y), bias: b ? this.readable(b) : 0, shift: shift ? this.readable(shift) : 0, residual: residual ? this.readable(residual) : 0 };
-      const epilogue = { bias: !!b, shift: !!shift, residual: !!residual };
-      const left = this.timed('cudnn conv', () => this.dnn.forward(shape, io), () => `${kh}x${kw}/${s} ${h}x${wd}x${ci}->${co} ${this.dnn.describe(shape, epilogue)}${residual ? ' +residual' : ''}${shift ? ' +shift' : ''}`);
-      if (left.bias || left.shift || left.residual) this.convEpilogue(io.y, left, co, y.size, y.size / n); // what the engine did not add
+      const io = { x: this.readable(x), w: this.readable(w), y: this.p(y), bias: b ? this.readable(b) : 0, residual: residual ? this.readable(residual) : 0 };
+      const epilogue = { bias: !!b, residual: !!residual };
+      const left = this.timed('cudnn conv', () => this.dnn.forward(shape, io), () => `${kh}x${kw}/${s} ${h}x${wd}x${ci}->${co} ${this.dnn.describe(shape, epilogue)}${residual ? ' +residual' : ''}`);
+      if (left.bias || left.residual) this.convEpilogue(io.y, left, co, y.size); // what the engine did not add
       return y;
     }
     // cuDNN pads symmetrically: the asymmetric case (the VAE encoder's downsampling) is always im2col + GEMM
-    return shifted(this.tidy(() => {
+    return this.tidy(() => {
       const col = this.empty([rows, kdim]);
       const through = input?.affine ? [this.p(input.affine.scale), this.p(input.affine.shift)] : [0, 0];
       const args = [this.p(x), ...through, this.p(col), h, wd, ci, kh, kw, s, pt, pl, ho, wo, input?.silu ? 1 : 0];
       const vw = this.vectorFits('k_im2col', args, [ci]) ? this.vectorWidth : 1;
       this.run(vw > 1 ? 'k_im2col_v' : 'k_im2col', 0, args, ci / vw >= 128 ? 128 : 32, rows * kh * kw);
       return this.reshape(this.linear(col, flatW, b, flatResidual), [n, ho, wo, co]);
-    }));
+    });
   }
 
   /**
-   * y += bias per channel + shift per batch item and channel + residual (0 pointers absent), in place,
-   * on the main stream or (a timing trial's) another: `elements` of y, `perItem` per batch item.
+   * y += bias per channel + residual (0 pointers absent), in place, on the main stream or (a timing
+   * trial's) another: `elements` of y.
    */
-  private convEpilogue(y: number, add: { bias: number; shift: number; residual: number }, channels: number, elements: number, perItem: number, stream?: unknown): void {
-    this.runVector('k_conv_epilogue', elements, [y, add.bias, add.shift, add.residual, channels, perItem, elements], [channels], { stream });
+  private convEpilogue(y: number, add: { bias: number; residual: number }, channels: number, elements: number, stream?: unknown): void {
+    this.runVector('k_conv_epilogue', elements, [y, add.bias, add.residual, channels, elements], [channels], { stream });
   }
 
   /** Whether a convolution of `rows` output positions over `ci` channels (kdim per row) runs as im2col + GEMM here, not by cuDNN. */
@@ -491,7 +485,7 @@ export class CudaBackend extends CudaSparseOps implements Backend {
     if (c % 8 || co % 8 || !aligned) return convolveThenOverwrite(this, base, x, conv, write); // k_tile_conv's 16-byte loads
     const [, oh, ow, bc] = base.shape as [number, number, number, number];
     if (bc !== co || base.shape[0] !== n) throw new Error(`convTilesInto: base ${shapeString(base.shape)} for ${n} items of ${co} channels`);
-    checkBlockWrite(base, write.residual, write.shift);
+    checkBlockWrite(base, write.residual);
     const displaced = this.result([n * blocks, bo, bo, co]);
     if (rows === 0) return displaced;
     const kernel = tileConvKernel(rows, c, co, kdim, this.driver.multiprocessors, this.fns.has(tileConvWgName(64, 64, 1)));
@@ -501,7 +495,7 @@ export class CudaBackend extends CudaSparseOps implements Backend {
       const { tiles, splits, perSplit } = kernel;
       const partial = splits > 1 && kernel.partials ? this.p(this.empty([splits * rows * co], 4)) : 0;
       this.run(kernel.name, 0, [this.p(gathered), this.p(conv.w), conv.b ? this.p(conv.b) : 0, this.p(this.indices(write.corners)), this.p(this.indices(write.active)),
-        write.residual ? this.p(write.residual) : 0, write.shift ? this.p(write.shift) : 0, this.p(base), this.p(displaced), partial, this.tileConvCounters!.ptr,
+        write.residual ? this.p(write.residual) : 0, this.p(base), this.p(displaced), partial, this.tileConvCounters!.ptr,
         c, blocks, conv.tiles.side, k, conv.stride, bo, oh, ow, co, rows, perSplit], kernel.threads, tiles, kernel.sharedBytes, splits,
         () => `${k}x${k}/${conv.stride} ${rows}x${co}x${kdim} split ${splits}`);
       return displaced;

@@ -35,18 +35,17 @@ export const HEUR_A = 0, HEUR_B = 1;
 const X = 1, W = 2, Y = 3, BIAS = 4, RESIDUAL = 5, CONV_OUT = 6, BIASED = 7;
 
 /**
- * What is added to a convolution's output: a bias per channel, a shift per batch item and channel
- * ([N, C]: a resnet's time embedding), a residual shaped like the output. A graph fuses the bias and
- * the residual only: cuDNN's runtime-compiled engines took a shift [N, C, 1, 1] and computed garbage,
- * reading out of bounds (bench/results/2026-12-01-test-gpu-h200-s19-fused-shift-trial.log).
+ * What is added to a convolution's output: a bias per channel, a residual shaped like the output.
+ * (No per batch item and channel shift: cuDNN's runtime-compiled engines took one [N, C, 1, 1] and
+ * computed garbage, reading out of bounds, bench/results/2026-12-01-test-gpu-h200-s19-fused-shift-trial.log;
+ * a resnet's time embedding now goes into its second norm, StepContext.conv.)
  */
 export interface ConvEpilogue {
   bias: boolean;
-  shift: boolean;
   residual: boolean;
 }
 
-export const NO_EPILOGUE: ConvEpilogue = { bias: false, shift: false, residual: false };
+export const NO_EPILOGUE: ConvEpilogue = { bias: false, residual: false };
 
 /** Device pointers of a convolution and of its epilogue's operands (0: absent). */
 export interface ConvPointers {
@@ -54,7 +53,6 @@ export interface ConvPointers {
   w: number;
   y: number;
   bias: number;
-  shift: number;
   residual: number;
 }
 
@@ -152,9 +150,8 @@ export class CudnnEngines {
     ]);
   }
 
-  /** The operation graph of y = conv(x, w), + bias per channel, + residual, as `e` asks (never a shift: ConvEpilogue). */
+  /** The operation graph of y = conv(x, w), + bias per channel, + residual, as `e` asks. */
   graph(s: ConvShape, e: ConvEpilogue = NO_EPILOGUE): Desc {
-    if (e.shift) throw new Error('cudnn engines: no graph fuses a shift');
     const yDims = [s.n, s.co, s.ho, s.wo];
     // the sums in float, rounded to fp16 once, in y
     const adds: [id: number, dims: number[], out: number][] = [];
@@ -308,7 +305,6 @@ export class CudnnEngines {
 
   /** The device pointers a plan reads and writes (x, w, y, and the epilogue's operands its graph has) and its workspace. */
   pack(workspace: number, io: ConvPointers): Desc {
-    if (io.shift) throw new Error('cudnn engines: no graph fuses a shift');
     const ids = [X, W, Y], ptrs = [io.x, io.w, io.y];
     for (const [id, ptr] of [[BIAS, io.bias], [RESIDUAL, io.residual]] as const) if (ptr) ids.push(id), ptrs.push(ptr);
     const pack = this.make(VARIANT_PACK);

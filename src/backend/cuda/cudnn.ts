@@ -1,6 +1,6 @@
 // cuDNN for NHWC convolutions. fp16: each family of shapes runs what measured fastest on this machine
 // (conv-tuning.ts): the legacy call, or an engine configuration of the backend (graph) API, its plan
-// built once per shape, with the bias, shift and residual then the caller's to add (forward's answer),
+// built once per shape, with the bias and residual then the caller's to add (forward's answer),
 // or, for a map's convolution, one of cuDNN's runtime-compiled engines with them fused. Those compile
 // for every new shape (30-300 ms of host time each, bench/results/2026-12-01-conv-engines-fused.json),
 // so their plans are kept on disk (PlanStore), and a sparse step's tile batches, which change shape
@@ -180,17 +180,16 @@ export class Cudnn {
   }
 
   /**
-   * y = conv(x, w) (+ bias per output channel) (+ shift per batch item and channel) (+ residual,
-   * shaped like y); pointers are NHWC tensors of the shape's sizes, 0 for an absent operand. Returns
-   * the operands the caller must still add (all 0: none): an engine plan without its epilogue fused
-   * leaves them all, the legacy call the shift.
+   * y = conv(x, w) (+ bias per output channel) (+ residual, shaped like y); pointers are NHWC tensors
+   * of the shape's sizes, 0 for an absent operand. Returns the operands the caller must still add
+   * (all 0: none): an engine plan without its epilogue fused leaves them both.
    */
-  forward(s: ConvShape, io: ConvPointers): Pick<ConvPointers, 'bias' | 'shift' | 'residual'> {
-    const { x, w, y, bias, shift, residual } = io;
-    const e = this.engines && this.enginePlan(s, { bias: bias !== 0, shift: shift !== 0, residual: residual !== 0 });
+  forward(s: ConvShape, io: ConvPointers): Pick<ConvPointers, 'bias' | 'residual'> {
+    const { x, w, y, bias, residual } = io;
+    const e = this.engines && this.enginePlan(s, { bias: bias !== 0, residual: residual !== 0 });
     if (e) {
-      this.engines!.main.execute(e.plan, this.workspace, e.fused ? io : { x, w, y, bias: 0, shift: 0, residual: 0 });
-      return e.fused ? { bias: 0, shift: 0, residual: 0 } : { bias, shift, residual };
+      this.engines!.main.execute(e.plan, this.workspace, e.fused ? io : { x, w, y, bias: 0, residual: 0 });
+      return e.fused ? { bias: 0, residual: 0 } : { bias, residual };
     }
     const p = this.plan(s);
     if (p.used) this.run(p, x, w, y, bias, residual);
@@ -198,7 +197,7 @@ export class Cudnn {
       this.costs.time('cuDNN first forward', () => this.run(p, x, w, y, bias, residual));
       p.used = true;
     }
-    return { bias: 0, shift, residual: 0 };
+    return { bias: 0, residual: 0 };
   }
 
   /** The engine plan of a shape with that epilogue, where its family's trials chose an engine configuration that takes it. */
@@ -237,12 +236,10 @@ export class Cudnn {
       const elements = s.n * s.ho * s.wo * s.co, side = this.driver.sideStream(), legacyPlan = this.plan(s);
       choice = this.costs.time('cuDNN timing trials', () => fastestConvolution(tuner, this.driver, s, this.workspaceBytes, {
         legacy: (x, w, y, b, r, workspace) => this.run(legacyPlan, x, w, y, b, r, legacy, workspace),
-        epilogue: (y, b, sh, r) => this.kernels.epilogue(side, y, b, sh, r, s.co, elements, elements / s.n),
+        epilogue: (y, b, r) => this.kernels.epilogue(side, y, b, r, s.co, elements),
         hold: (ms) => this.kernels.hold(side, ms),
         epilogueOps: e,
-        // (a shift [N, C, 1, 1] in the graph: cuDNN 9's runtime-compiled engines accepted it and computed
-        // garbage, reading out of bounds: bench/results/2026-12-01-test-gpu-h200-s19-fused-shift-trial.log)
-        fused: isMap(s) && !e.shift,
+        fused: isMap(s),
         chosen: (c, p) => {
           const text = tuner.serialize(p);
           if (text) plans.set(fusedPlanKey(s, e, c), text);
@@ -319,7 +316,7 @@ function shapeKey(s: ConvShape): string {
 }
 
 function epilogueKey(e: ConvEpilogue): string {
-  return `${e.bias ? ' +bias' : ''}${e.shift ? ' +shift' : ''}${e.residual ? ' +residual' : ''}`;
+  return `${e.bias ? ' +bias' : ''}${e.residual ? ' +residual' : ''}`;
 }
 
 /** An engine plan's key: the shape, and what the epilogue adds. */

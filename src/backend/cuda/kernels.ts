@@ -32,7 +32,7 @@ const VECTOR_KERNELS: Record<string, ArgKind[]> = {
   k_scale: ['ptr', 'ptr', 'f32', 'u64'],
   k_unary: ['ptr', 'ptr', 'i32', 'u64'],
   k_geglu: ['ptr', 'ptr', 'u64', 'u64'],
-  k_conv_epilogue: ['ptr', 'ptr', 'ptr', 'ptr', 'u64', 'u64', 'u64'],
+  k_conv_epilogue: ['ptr', 'ptr', 'ptr', 'u64', 'u64'],
   k_concat: ['ptr', 'ptr', 'ptr', 'u64', 'u64', 'u64'],
   k_split_cols: ['ptr', 'u64', 'u64', ...Array<ArgKind>(SPLIT_PIECES).fill('ptr'), ...Array<ArgKind>(SPLIT_PIECES + 1).fill('u64')],
   k_upsample2x: ['ptr', 'ptr', 'i32', 'i32', 'i32', 'u64'],
@@ -44,7 +44,7 @@ const VECTOR_KERNELS: Record<string, ArgKind[]> = {
 const SPARSE_VECTOR_KERNELS: Record<string, ArgKind[]> = {
   k_gather_tiles: ['ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'u64'],
   k_gather_im2col: ['ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32'],
-  k_overwrite_blocks: ['ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32', 'u64'],
+  k_overwrite_blocks: ['ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32', 'u64'],
   k_gather_rows: ['ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'u64', 'i32', 'i32', 'u64'],
   k_overwrite_rows: ['ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'u64', 'i32', 'i32', 'i32', 'u64'],
 };
@@ -125,7 +125,7 @@ export const WGMMA_MIN_TILES_PER_SPLIT = 4;
 export const WGMMA_SHARED_BYTES = 2 * 2 * 128 * 128 + 1024;
 /** kernels/tile-conv.cu (fp16 storage only). */
 export const TILE_CONV_KERNELS: Record<string, ArgKind[]> = {
-  k_tile_conv: [...Array<ArgKind>(11).fill('ptr'), ...Array<ArgKind>(11).fill('i32')],
+  k_tile_conv: [...Array<ArgKind>(10).fill('ptr'), ...Array<ArgKind>(11).fill('i32')],
 };
 /** k_tile_conv's tile of the product (tile-conv.cu TM x TN), its k-tile (TK) and threads a block. */
 export const TILE_CONV_ROWS = 64, TILE_CONV_COLS = 64, TILE_CONV_K = 32, TILE_CONV_THREADS = 128;

@@ -15,11 +15,11 @@ export abstract class CudaSparseOps extends CudaDevice {
     return out;
   }
 
-  overwriteBlocks(base: Tensor, src: Tensor, corners: Int32Array, active: Uint8Array, residual?: Tensor, shift?: Tensor): Tensor {
+  overwriteBlocks(base: Tensor, src: Tensor, corners: Int32Array, active: Uint8Array, residual?: Tensor): Tensor {
     const [, h, w, c] = base.shape as [number, number, number, number];
-    checkBlockWrite(base, residual, shift);
+    checkBlockWrite(base, residual);
     const held = this.result(src.shape);
-    this.runVector('k_overwrite_blocks', src.size, [this.p(src), this.p(this.indices(corners)), this.p(this.indices(active)), residual ? this.p(residual) : 0, shift ? this.p(shift) : 0, this.p(base), this.p(held), h, w, c, corners.length / 2, src.shape[1]!, src.size], [c]);
+    this.runVector('k_overwrite_blocks', src.size, [this.p(src), this.p(this.indices(corners)), this.p(this.indices(active)), residual ? this.p(residual) : 0, this.p(base), this.p(held), h, w, c, corners.length / 2, src.shape[1]!, src.size], [c]);
     return held;
   }
 

@@ -47,20 +47,18 @@ template <int W> __device__ void k_geglu_t(const st* x, st* out, u64 f, u64 n) {
   }
 }
 VECTOR_KERNEL(k_geglu, (const st* x, st* out, u64 f, u64 n), (x, out, f, n))
-// y[e] += bias[channel(e)] + shift[batch(e), channel(e)] + residual[e], in place, summed in float and
-// rounded once: a convolution's epilogue where the library ran the convolution alone or added only
-// part of it (cudnn.ts); any of the three pointers may be null; `per` elements per batch item
-template <int W> __device__ void k_conv_epilogue_t(st* y, const st* bias, const st* shift, const st* residual, u64 c, u64 per, u64 n) {
+// y[e] += bias[channel(e)] + residual[e], in place, summed in float and rounded once: a
+// convolution's epilogue where the library ran the convolution alone (cudnn.ts); either pointer may be null
+template <int W> __device__ void k_conv_epilogue_t(st* y, const st* bias, const st* residual, u64 c, u64 n) {
   FOR_EACH_VEC(e, n) {
     float a[W], b[W];
     ldv<W>(y + e, a);
     if (bias) { ldv<W>(bias + e % (u32)c, b); UNROLL a[k] += b[k]; }
-    if (shift) { ldv<W>(shift + (e / (u32)per) * (u32)c + e % (u32)c, b); UNROLL a[k] += b[k]; }
     if (residual) { ldv<W>(residual + e, b); UNROLL a[k] += b[k]; }
     svv<W>(y + e, a);
   }
 }
-VECTOR_KERNEL(k_conv_epilogue, (st* y, const st* bias, const st* shift, const st* residual, u64 c, u64 per, u64 n), (y, bias, shift, residual, c, per, n))
+VECTOR_KERNEL(k_conv_epilogue, (st* y, const st* bias, const st* residual, u64 c, u64 n), (y, bias, residual, c, n))
 template <int W> __device__ void k_concat_t(const st* a, const st* b, st* out, u64 ca, u64 cb, u64 n) {
   FOR_EACH_VEC(e, n) {
     u32 r = e / (u32)(ca + cb), c = e % (u32)(ca + cb);

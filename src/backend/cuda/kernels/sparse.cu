@@ -40,15 +40,14 @@ template <int W> __device__ void k_gather_im2col_t(const st* x, const int* origi
 VECTOR_KERNEL(k_gather_im2col, (const st* x, const int* origins, const st* scale, const st* shift, st* col, int h, int w, int c, int blocks, int ks, int stride, int bo, int silu),
               (x, origins, scale, shift, col, h, w, c, blocks, ks, stride, bo, silu))
 // Where element e of a block write lands: blocks [N*T, bs, bs, C] (block t's corner at corners[2t]) into
-// a map [N, H, W, C]; at -1 where nothing is written (outside the map, or not active). Its batch item too.
-struct BlockPlace { long long at; u32 b; };
-__device__ __forceinline__ BlockPlace block_place(u32 e, const int* corners, const unsigned char* active, int h, int w, int c, int blocks, int bs) {
+// a map [N, H, W, C]; -1 where nothing is written (outside the map, or not active).
+__device__ __forceinline__ long long block_place(u32 e, const int* corners, const unsigned char* active, int h, int w, int c, int blocks, int bs) {
   int ch = e % c; u32 p = e / c;
   int dx = p % bs, dy = (p / bs) % bs; u32 bt = p / (u32)(bs * bs);
   int t = bt % blocks; u32 b = bt / blocks;
   int y = corners[2 * t] + dy, x = corners[2 * t + 1] + dx;
-  if (y >= h || x >= w || !active[y * w + x]) return {-1, b};
-  return {(long long)((((u64)b * h + y) * w + x) * c + ch), b};
+  if (y >= h || x >= w || !active[y * w + x]) return -1;
+  return (long long)((((u64)b * h + y) * w + x) * c + ch);
 }
 // Where element e of a rows write lands: rows [N, nidx, C] (row k to row idx[k]) into [N, L, C].
 __device__ __forceinline__ u64 row_place(u32 e, const int* idx, u64 l, int nidx, int c) {
@@ -56,35 +55,29 @@ __device__ __forceinline__ u64 row_place(u32 e, const int* idx, u64 l, int nidx,
   return (b * l + idx[k]) * c + ch;
 }
 // Backend.overwriteBlocks: block outputs src [N*T, bs, bs, C] into out [N, H, W, C] in place where
-// active, what out held there going to `held` (src's layout); residual (shaped like out, or null)
-// and shift ([N, C], or null) are added at the written positions: out = residual + block output +
-// shift, the sum in float, rounded once (as k_add does)
+// active, what out held there going to `held` (src's layout); residual (shaped like out, or null) is
+// added at the written positions: out = residual + block output, the sum in float, rounded once (as
+// k_add does)
 template <int W> __device__ void k_overwrite_blocks_t(const st* src, const int* corners, const unsigned char* active, const st* residual,
-                                                      const st* shift, st* out, st* held, int h, int w, int c, int blocks, int bs, u64 n) {
+                                                      st* out, st* held, int h, int w, int c, int blocks, int bs, u64 n) {
   FOR_EACH_VEC(e, n) {
-    const BlockPlace p = block_place(e, corners, active, h, w, c, blocks, bs);
-    if (p.at < 0) continue;
-    const u64 at = p.at;
+    const long long place = block_place(e, corners, active, h, w, c, blocks, bs);
+    if (place < 0) continue;
+    const u64 at = place;
     cpv<W>(held + e, out + at);
-    if (!residual && !shift) {
+    if (!residual) {
       cpv<W>(out + at, src + e);
       continue;
     }
     float v[W], r[W];
     ldv<W>(src + e, v);
-    if (residual) {
-      ldv<W>(residual + at, r);
-      UNROLL v[k] = r[k] + v[k];
-    }
-    if (shift) {
-      ldv<W>(shift + (u64)p.b * c + e % c, r);
-      UNROLL v[k] += r[k];
-    }
+    ldv<W>(residual + at, r);
+    UNROLL v[k] = r[k] + v[k];
     svv<W>(out + at, v);
   }
 }
-VECTOR_KERNEL(k_overwrite_blocks, (const st* src, const int* corners, const unsigned char* active, const st* residual, const st* shift, st* out, st* held, int h, int w, int c, int blocks, int bs, u64 n),
-              (src, corners, active, residual, shift, out, held, h, w, c, blocks, bs, n))
+VECTOR_KERNEL(k_overwrite_blocks, (const st* src, const int* corners, const unsigned char* active, const st* residual, st* out, st* held, int h, int w, int c, int blocks, int bs, u64 n),
+              (src, corners, active, residual, out, held, h, w, c, blocks, bs, n))
 // with scale and shift: also the rows through the per (batch item, channel) affine, as k_channel_affine computes it
 template <int W> __device__ void k_gather_rows_t(const st* x, const int* idx, st* out, const st* scale, const st* shift, st* affined, u64 l, int nidx, int c, u64 n) {
   FOR_EACH_VEC(e, n) {
@@ -129,7 +122,7 @@ template <int W> __device__ void swap_t(const u64* s) {
   FOR_EACH_VEC(e, s[4]) {
     long long at;
     if (active) {
-      at = block_place(e, index, active, (int)s[6], (int)s[7], c, (int)s[8], (int)s[9]).at;
+      at = block_place(e, index, active, (int)s[6], (int)s[7], c, (int)s[8], (int)s[9]);
       if (at < 0) continue;
     } else {
       at = (long long)row_place(e, index, s[6], (int)s[7], c);

@@ -174,11 +174,11 @@ template <int WGS, int TN, int S> __device__ __forceinline__ void tile_conv_wg(c
 
 // the builds (the host passes 128 * WGS threads, tileConvWgSharedBytes of shared memory and S splits along y)
 #define TILE_CONV_WG_ARGS                                                                                                                          \
-  const st *tiles, const st *weight, const st *bias, const int *corners, const unsigned char *active, const st *residual, const st *shift, st *out, \
+  const st *tiles, const st *weight, const st *bias, const int *corners, const unsigned char *active, const st *residual, st *out, \
       st *displaced, float *partial, int *counters, int c, int blocks, int side, int ks, int stride, int bo, int oh, int ow, int co, int rows,     \
       int ktilesPerSplit
 #define TILE_CONV_WG_VALUES \
-  {tiles, weight, bias, corners, active, residual, shift, out, displaced, partial, counters, c, blocks, side, ks, stride, bo, oh, ow, co, rows, ktilesPerSplit}
+  {tiles, weight, bias, corners, active, residual, out, displaced, partial, counters, c, blocks, side, ks, stride, bo, oh, ow, co, rows, ktilesPerSplit}
 // k_tile_conv_wg<rows>x<cols>_<S>: a cluster of S blocks along y, the S splits of K of one tile
 #define TILE_CONV_WG(name, WGS, TN, S)                                                            \
   extern "C" __global__ void __cluster_dims__(1, S, 1) __launch_bounds__(128 * WGS) name(TILE_CONV_WG_ARGS) { \

@@ -7,7 +7,7 @@
 //       it holds padding) at (oy, ox) * stride + (ky, kx). The affine is applied once per value
 //       there: here each value feeds ks * ks columns of A and every block of output channels;
 //   B [Cout, K]: the weight as stored ([Cout, kh, kw, Cin]);
-//   out at block corner_t + (oy, ox), where `active` marks it: residual + (A B^T + bias) + shift, the
+//   out at block corner_t + (oy, ox), where `active` marks it: residual + (A B^T + bias), the
 //       sum in float and rounded once (k_overwrite_blocks' sum, without the GEMM's rounding between).
 // A block of 4 warps computes a 64 x 64 tile of the product, each warp 32 x 32 by mma.sync m16n8k16,
 // over k-tiles of 32 that stream through STAGES stages of shared memory by cp.async. A thread
@@ -130,10 +130,10 @@ template <class F> __device__ __forceinline__ void each_pair(const TileConvArgs&
 }
 
 extern "C" __global__ void __launch_bounds__(THREADS) k_tile_conv(const st* tiles, const st* weight, const st* bias, const int* corners, const unsigned char* active,
-                                                                   const st* residual, const st* shift, st* out, st* displaced, float* partial, int* counters,
+                                                                   const st* residual, st* out, st* displaced, float* partial, int* counters,
                                                                    int c, int blocks, int side, int ks, int stride, int bo, int oh, int ow, int co, int rows, int ktilesPerSplit) {
   after_earlier_kernels();
-  const TileConvArgs a = {tiles, weight, bias, corners, active, residual, shift, out, displaced, partial, counters, c, blocks, side, ks, stride, bo, oh, ow, co, rows, ktilesPerSplit};
+  const TileConvArgs a = {tiles, weight, bias, corners, active, residual, out, displaced, partial, counters, c, blocks, side, ks, stride, bo, oh, ow, co, rows, ktilesPerSplit};
   __shared__ __align__(16) __half As[STAGES][TM * SROW], Bs[STAGES][TN * SROW];
   const int tilesN = (a.co + TN - 1) / TN;
   const int row0 = (blockIdx.x / tilesN) * TM, col0 = (blockIdx.x % tilesN) * TN;
