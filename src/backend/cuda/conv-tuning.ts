@@ -32,10 +32,11 @@ const CANDIDATES = 12;
  */
 const FUSED_CANDIDATES = 3;
 /**
- * What the trials offer, as part of the choice store's key: choices made by trials that offered less
- * are not kept (2: session 19's runtime-compiled candidates with the epilogue fused).
+ * What the trials offer, as part of the choice store's key: choices made by trials that offered
+ * something else are not kept (2: session 19's runtime-compiled candidates with the epilogue fused;
+ * 3: session 23's, deterministic configurations only, CudnnEngines.configs).
  */
-const TRIALS_VERSION = 2;
+const TRIALS_VERSION = 3;
 
 /** An engine configuration (with the epilogue fused in its graph, or ours after it), or the legacy API. */
 export type ConvChoice = (EngineChoice & { fused?: boolean }) | 'legacy';

@@ -59,13 +59,26 @@ export interface GemmTrials {
 }
 
 /** One GEMM shape (`count` of them in pointer-array batch mode; `residual`: C added): a plan's key. */
-function shapeKey(ta: number, tb: number, m: number, n: number, k: number, lda: number, ldb: number, ldc: number, bias: boolean, count: number, residual: boolean): string {
+/**
+ * One GEMM shape as cuBLASLt plans it: D (m x n, column-major, ld ldc) = op_ta(A) op_tb(B), K = k,
+ * with or without a bias epilogue and a residual C, `count` of them at once in pointer-array mode.
+ */
+interface GemmShape {
+  ta: number; tb: number;
+  m: number; n: number; k: number;
+  lda: number; ldb: number; ldc: number;
+  bias: boolean;
+  count: number;
+  residual: boolean;
+}
+
+function shapeKey({ ta, tb, m, n, k, lda, ldb, ldc, bias, count, residual }: GemmShape): string {
   return `${ta},${tb},${m},${n},${k},${lda},${ldb},${ldc},${bias},${count}${residual ? ',C' : ''}`;
 }
 
 /** Shapes that share an algorithm: all but the column count, which is rounded up to a power of two. */
-function familyKey(ta: number, tb: number, m: number, n: number, k: number, lda: number, ldb: number, ldc: number, bias: boolean, count: number, residual: boolean): string {
-  return shapeKey(ta, tb, m, 2 ** Math.ceil(Math.log2(n)), k, lda, ldb, ldc, bias, count, residual);
+function familyKey(s: GemmShape): string {
+  return shapeKey({ ...s, n: 2 ** Math.ceil(Math.log2(s.n)) });
 }
 
 interface Plan {
@@ -137,12 +150,13 @@ export class CublasLt {
   }
 
   /** Descriptors, layouts and an algorithm for one GEMM shape (`count` of them at once), made on first use. */
-  private plan(ta: number, tb: number, m: number, n: number, k: number, lda: number, ldb: number, ldc: number, bias: boolean, count = 1, residual = false): Plan {
-    const key = shapeKey(ta, tb, m, n, k, lda, ldb, ldc, bias, count, residual);
-    return this.plans.get(key) ?? this.costs.time('cuBLASLt plan', () => this.newPlan(key, ta, tb, m, n, k, lda, ldb, ldc, bias, count, residual));
+  private plan(s: GemmShape): Plan {
+    const key = shapeKey(s);
+    return this.plans.get(key) ?? this.costs.time('cuBLASLt plan', () => this.newPlan(key, s));
   }
 
-  private newPlan(key: string, ta: number, tb: number, m: number, n: number, k: number, lda: number, ldb: number, ldc: number, bias: boolean, count: number, residual: boolean): Plan {
+  private newPlan(key: string, s: GemmShape): Plan {
+    const { ta, tb, m, n, k, lda, ldb, ldc, bias, count, residual } = s;
     const out = [null];
     checkCublas('cublasLtMatmulDescCreate', this.f.descCreate!(out, this.types.computeType, this.types.scaleType));
     const desc = out[0];
@@ -152,7 +166,7 @@ export class CublasLt {
     const a = ta ? this.layout(k, m, lda, count) : this.layout(m, k, lda, count);
     const b = tb ? this.layout(n, k, ldb, count) : this.layout(k, n, ldb, count);
     const d = this.layout(m, n, ldc, count);
-    const family = familyKey(ta, tb, m, n, k, lda, ldb, ldc, bias, count, residual);
+    const family = familyKey(s);
     let algo = this.algorithms.get(family);
     if (!algo || !this.supports(desc, a, b, d, algo)) {
       // a family new to the process (its time is also in the plan's)
@@ -175,7 +189,7 @@ export class CublasLt {
    * where cuBLASLt has no algorithm for the batch (the message says so).
    */
   gemmPointerArrays(ta: number, tb: number, m: number, n: number, k: number, As: number, lda: number, Bs: number, ldb: number, Ds: number, ldc: number, count: number): void {
-    const p = this.plan(ta, tb, m, n, k, lda, ldb, ldc, false, count);
+    const p = this.plan({ ta, tb, m, n, k, lda, ldb, ldc, bias: false, count, residual: false });
     this.matmul(p, () => this.f.matmul!(this.handle, p.desc, this.one, As, p.a, Bs, p.b, this.zero, Ds, p.d, Ds, p.d, p.algo, this.workspace, this.workspaceBytes, this.stream));
   }
 
@@ -194,10 +208,11 @@ export class CublasLt {
    * here if so; a shape it has no algorithm for is remembered, so its heuristic is asked once).
    */
   batchable(ta: number, tb: number, m: number, n: number, k: number, lda: number, ldb: number, ldc: number, count: number): boolean {
-    const key = shapeKey(ta, tb, m, n, k, lda, ldb, ldc, false, count, false);
+    const shape = { ta, tb, m, n, k, lda, ldb, ldc, bias: false, count, residual: false };
+    const key = shapeKey(shape);
     if (this.unbatchable.has(key)) return false;
     try {
-      this.plan(ta, tb, m, n, k, lda, ldb, ldc, false, count);
+      this.plan(shape);
       return true;
     } catch (e) {
       if (!(e instanceof FiseditError)) throw e;
@@ -208,7 +223,7 @@ export class CublasLt {
 
   /** Plans a GEMM shape (descriptors, algorithm) without running it: what gemm() does first for a new shape (bench/gemm-host.ts). */
   prepare(ta: number, tb: number, m: number, n: number, k: number, lda: number, ldb: number, ldc: number, bias: boolean): void {
-    this.plan(ta, tb, m, n, k, lda, ldb, ldc, bias);
+    this.plan({ ta, tb, m, n, k, lda, ldb, ldc, bias, count: 1, residual: false });
   }
 
   /** Whether families' algorithms are chosen by timing (fp16 with trials given). */
@@ -281,7 +296,7 @@ export class CublasLt {
    * its first choice first (bench/gemm.ts times them against each other).
    */
   candidates(ta: number, tb: number, m: number, n: number, k: number, lda: number, ldb: number, ldc: number, bias: boolean, count: number): Uint8Array[] {
-    const p = this.plan(ta, tb, m, n, k, lda, ldb, ldc, bias);
+    const p = this.plan({ ta, tb, m, n, k, lda, ldb, ldc, bias, count: 1, residual: false });
     return this.proposals(p.desc, p.a, p.b, p.d, count);
   }
 
@@ -290,7 +305,7 @@ export class CublasLt {
    * when C is not 0); by `algo` when given (one of candidates()), else by the plan's.
    */
   gemm(ta: number, tb: number, m: number, n: number, k: number, A: number, lda: number, B: number, ldb: number, D: number, ldc: number, bias = 0, C = 0, algo?: Uint8Array): void {
-    const p = this.plan(ta, tb, m, n, k, lda, ldb, ldc, bias !== 0, 1, C !== 0);
+    const p = this.plan({ ta, tb, m, n, k, lda, ldb, ldc, bias: bias !== 0, count: 1, residual: C !== 0 });
     if (bias) {
       this.ptr[0] = BigInt(bias);
       checkCublas('set BIAS_POINTER', this.f.descSet!(p.desc, DESC_BIAS_POINTER, this.ptr, 8));

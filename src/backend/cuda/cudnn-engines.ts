@@ -17,7 +17,11 @@ const CONVOLUTION_COMP_TYPE = 100, CONVOLUTION_CONV_MODE = 101, CONVOLUTION_DILA
 const CONVOLUTION_POST_PADDINGS = 104, CONVOLUTION_PRE_PADDINGS = 105, CONVOLUTION_SPATIAL_DIMS = 106;
 const ENGINEHEUR_MODE = 200, ENGINEHEUR_OPERATION_GRAPH = 201, ENGINEHEUR_RESULTS = 202;
 const ENGINECFG_ENGINE = 300, ENGINECFG_KNOB_CHOICES = 302, KNOB_CHOICE_KNOB_TYPE = 600, KNOB_CHOICE_KNOB_VALUE = 601;
-const ENGINE_OPERATION_GRAPH = 1300, ENGINE_GLOBAL_INDEX = 1301;
+const ENGINE_OPERATION_GRAPH = 1300, ENGINE_GLOBAL_INDEX = 1301, ENGINE_NUMERICAL_NOTE = 1303;
+/** cudnnBackendAttributeType_t of numerical notes; cudnnBackendNumericalNote_t's "results may differ from run to run". */
+const TYPE_NUMERICAL_NOTE = 11, NOTE_NONDETERMINISTIC = 4;
+/** More numerical notes than any engine has. */
+const MAX_NOTES = 16;
 /** More knob choices than any engine has. */
 const MAX_KNOBS = 32;
 const EXECUTION_PLAN_HANDLE = 400, EXECUTION_PLAN_ENGINE_CONFIG = 401, EXECUTION_PLAN_WORKSPACE_SIZE = 402, EXECUTION_PLAN_JSON = 405;
@@ -188,7 +192,12 @@ export class CudnnEngines {
     ]);
   }
 
-  /** The engine configurations the heuristic (mode A or B) proposes for a graph, best first by its guess. */
+  /**
+   * The engine configurations the heuristic (mode A or B) proposes for a graph, best first by its
+   * guess, without those cuDNN notes as nondeterministic: an edit must compute the same bits each time
+   * (a rehearsed edit's against a plain one's, a version recomputed from the host tier against the
+   * first), and the timing trials pick whichever configuration is fastest on the machine.
+   */
   configs(graph: Desc, mode = HEUR_A): Desc[] {
     const heur = this.make(ENGINEHEUR);
     try {
@@ -200,7 +209,12 @@ export class CudnnEngines {
       const configs = this.descs(...Array.from({ length: Number(count[0]) }, () => this.make(ENGINECFG)));
       this.check('get ENGINEHEUR_RESULTS', this.f.get!(heur, ENGINEHEUR_RESULTS, TYPE_BACKEND_DESCRIPTOR, configs.length, count, configs));
       configs.slice(Number(count[0])).forEach((c) => this.f.destroy!(c));
-      return [...configs.slice(0, Number(count[0]))];
+      const kept: Desc[] = [];
+      for (const c of configs.slice(0, Number(count[0]))) {
+        if (this.deterministic(c)) kept.push(c);
+        else this.f.destroy!(c);
+      }
+      return kept;
     } finally {
       this.f.destroy!(heur);
     }
@@ -261,6 +275,19 @@ export class CudnnEngines {
   /** Gives back a configuration's descriptor (configs(), choiceConfig()). */
   forget(config: Desc): void {
     this.f.destroy!(config);
+  }
+
+  /** Whether a configuration's engine gives the same bits from run to run (no NONDETERMINISTIC numerical note). */
+  private deterministic(config: Desc): boolean {
+    const engine = this.descs(this.make(ENGINE));
+    try {
+      this.check('get ENGINECFG_ENGINE', this.f.get!(config, ENGINECFG_ENGINE, TYPE_BACKEND_DESCRIPTOR, 1, new BigInt64Array(1), engine));
+      const notes = new Int32Array(MAX_NOTES), count = new BigInt64Array(1);
+      this.check('get ENGINE_NUMERICAL_NOTE', this.f.get!(engine[0]!, ENGINE_NUMERICAL_NOTE, TYPE_NUMERICAL_NOTE, MAX_NOTES, count, notes));
+      return !notes.subarray(0, Number(count[0])).includes(NOTE_NONDETERMINISTIC);
+    } finally {
+      this.f.destroy!(engine[0]!);
+    }
   }
 
   /** Which engine and knob settings a configuration is: what rebuilds it for another graph (choiceConfig). */
