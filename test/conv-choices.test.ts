@@ -45,14 +45,17 @@ describe('convChoiceStore', () => {
       other.set('48 +residual', 'legacy');
       a.set('24 +bias', engine);
       const all = JSON.parse(readFileSync(file, 'utf8'));
-      assert.deepEqual(Object.keys(all['H200 cudnn 91400 trials 2']).sort(), ['2,96,96,320 +bias', '24 +bias', '48 +residual', 'unpadded 640 +bias']);
+      assert.deepEqual(Object.keys(all['H200 cudnn 91400 trials 3']).sort(), ['2,96,96,320 +bias', '24 +bias', '48 +residual', 'unpadded 640 +bias']);
     });
   });
 
-  it('does not take choices made by trials that offered fewer candidates (an older store)', () => {
+  it('does not take choices made by trials that offered other candidates (an older store)', () => {
     withFile((file) => {
-      writeFileSync(file, JSON.stringify({ 'H200 cudnn 91400': { f: 'legacy' } }));
-      assert.equal(convChoiceStore('H200', 91400).get('f'), undefined);
+      // before session 19's fused candidates; before session 23 kept nondeterministic configurations out
+      writeFileSync(file, JSON.stringify({ 'H200 cudnn 91400': { f: 'legacy' }, 'H200 cudnn 91400 trials 2': { g: engine } }));
+      const s = convChoiceStore('H200', 91400);
+      assert.equal(s.get('f'), undefined);
+      assert.equal(s.get('g'), undefined);
     });
   });
 
@@ -62,7 +65,7 @@ describe('convChoiceStore', () => {
       const s = convChoiceStore('H200', 91400);
       assert.equal(s.get('x'), undefined);
       s.set('x', 'legacy');
-      assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')), { 'H200 cudnn 91400 trials 2': { x: 'legacy' } });
+      assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')), { 'H200 cudnn 91400 trials 3': { x: 'legacy' } });
     });
   });
 
