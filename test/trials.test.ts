@@ -49,7 +49,9 @@ describe('fastestCandidate', () => {
     const best = fastestCandidate(d as unknown as Driver, candidates(d, [5, 2, 3, 2.5], loaded), (ms) => d.holds.push(ms));
     assert.equal(best, 1);
     assert.deepEqual(loaded, [1, 1, 1, 1]);
-    assert.equal(d.holds.length, 1);
+    // one hold, unless the host took longer than it to queue the runs (a loaded machine: the test
+    // suite on two cores failed here once, holds 2); then each hold is longer than the one before
+    assert.ok(d.holds.length >= 1 && d.holds.every((ms, i) => i === 0 || ms > d.holds[i - 1]!), `holds ${d.holds.join(', ')}`);
     assert.equal(d.live.size, 0, 'every event is destroyed');
     assert.equal(d.synchronized, 1, 'waits for queued work before timing, outside a capture');
   });
