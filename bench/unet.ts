@@ -26,9 +26,9 @@ const wgmmaAttention = process.env.BENCH_WGMMA !== '0';
 const flashRows = (process.env.BENCH_FLASH_ROWS ?? 'auto').split(',').map((r) => (r === 'auto' ? r : Number(r))) as (16 | 32 | 'auto')[];
 /** Programmatic dependent launches in graphs (kernels/launch.cuh): 'on', 'off' or both ('on,off') for an A/B in one run. */
 const dependentLaunchModes = (process.env.BENCH_DEPENDENT_LAUNCHES ?? 'on').split(',') as ('on' | 'off')[];
-/** CudaOptions.cudnnEngines: 'timed', 'heuristic', 'off', or several ('timed,off') for an A/B in one run. */
 /** BENCH_GEMM_ALGOS=heuristic: cuBLASLt's first algorithm for every GEMM (CudaOptions.gemmAlgorithms), for an A/B. */
 const gemmAlgorithms = process.env.BENCH_GEMM_ALGOS === 'heuristic' ? 'heuristic' : 'timed';
+/** CudaOptions.cudnnEngines: 'timed', 'heuristic', 'off', or several ('timed,off') for an A/B in one run. */
 const engineModes = (process.env.BENCH_CUDNN_ENGINES ?? 'timed').split(',') as CudnnEngineMode[];
 const counter = new UNetMacCounter(unetConfig);
 const results: Record<string, unknown>[] = [];
@@ -42,7 +42,7 @@ function time<T>(gpu: CudaBackend, f: () => T): [T, number] {
 }
 
 for (const math of maths) for (const convolution of convolutions) for (const flashRowsPerWarp of flashRows) for (const dependentLaunches of dependentLaunchModes) for (const engines of engineModes) {
-  const gpu = new CudaBackend({ math, flashAttention, convolution, flashRowsPerWarp, wgmmaAttention, dependentLaunches: dependentLaunches !== 'off', cudnnEngines: engines, gemmAlgorithms: gemmAlgorithms });
+  const gpu = new CudaBackend({ math, flashAttention, convolution, flashRowsPerWarp, wgmmaAttention, dependentLaunches: dependentLaunches !== 'off', cudnnEngines: engines, gemmAlgorithms });
   const [unet, loadMs] = time(gpu, () => new UNet2DConditionModel(new Params(gpu, RANDOM_WEIGHTS), unetConfig));
   console.log(`${gpu.description}: U-Net weights generated and uploaded in ${(loadMs / 1000).toFixed(1)} s`);
   for (const px of sizes) {

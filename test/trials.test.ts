@@ -1,11 +1,12 @@
 // fastestCandidate (backend/cuda/trials.ts), the timing loop behind the cuda backend's cuDNN and
 // cuBLASLt choices, against a driver that keeps a clock instead of a GPU: which candidate it picks,
 // that every candidate's kernels are loaded before any is timed, that the runs are queued behind a
-// hold long enough for the host to queue them, and that its events are given back; no GPU needed.
+// hold long enough for the host to queue them, and that its events are given back; and the trials'
+// scratch layout (operandLayout). No GPU needed.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Driver } from '../src/backend/cuda/driver.js';
-import { fastestCandidate } from '../src/backend/cuda/trials.js';
+import { fastestCandidate, operandLayout } from '../src/backend/cuda/trials.js';
 
 /** A stand-in driver: runs add their cost to a clock, events read it, a hold is noted. */
 class ClockDriver {
@@ -73,5 +74,14 @@ describe('fastestCandidate', () => {
     assert.throws(() => fastestCandidate(d as unknown as Driver, [failing], (ms) => d.holds.push(ms)), /launch failed/);
     assert.equal(d.live.size, 0);
     assert.equal(d.synchronized, 0);
+  });
+});
+
+describe('operandLayout', () => {
+  it('puts each present operand at a 256-byte boundary after the one before, and takes no room for an absent one', () => {
+    // 100 halves (200 bytes, 256 with padding), none, 129 halves (258 bytes, 512), 1 half
+    assert.deepEqual(operandLayout([100, 0, 129, 1], 2), { offsets: [0, -1, 256, 768], bytes: 1024 });
+    assert.deepEqual(operandLayout([64], 4), { offsets: [0], bytes: 256 });
+    assert.deepEqual(operandLayout([0, 0], 2), { offsets: [-1, -1], bytes: 0 });
   });
 });

@@ -16,7 +16,7 @@ import { fiseditHome } from '../../util/home.js';
 import { HEUR_A, NO_EPILOGUE, type ConvEpilogue, type ConvPlan, type CudnnEngines, type EngineChoice } from './cudnn-engines.js';
 import type { ConvShape } from './cudnn.js';
 import type { Driver } from './driver.js';
-import { ChoiceStore, fastestCandidate } from './trials.js';
+import { ChoiceStore, fastestCandidate, operandLayout } from './trials.js';
 
 /**
  * Configurations timed, from the top of the heuristic's list. bench:conv-engines found the fastest
@@ -122,14 +122,12 @@ export function fastestConvolution(tuner: CudnnEngines, driver: Driver, s: ConvS
   };
   const lists = [candidatesOf(NO_EPILOGUE, CANDIDATES), ...(trial.fused && anyEpilogue ? [candidatesOf(e, FUSED_CANDIDATES)] : [])];
   const plans = lists.flatMap((l) => l.plans);
-  const align = (b: number) => Math.ceil(b / 256) * 256;
   const outputs = s.n * s.ho * s.wo * s.co;
-  const sizes = [s.n * s.h * s.w * s.ci, s.co * s.ci * s.kh * s.kw, outputs, e.bias ? s.co : 0, e.residual ? outputs : 0].map((n) => align(n * 2));
-  const offsets = sizes.map((_, i) => sizes.slice(0, i).reduce((a, b) => a + b, 0));
-  const used = offsets[4]! + sizes[4]!;
-  const scratch = driver.alloc(used + workspaceBytes);
-  const [x, w, y, bias, residual] = offsets.map((o, i) => (sizes[i] ? scratch + o : 0)) as [number, number, number, number, number];
-  const workspace = scratch + used;
+  // fp16 operands (the trials run in fp16 only), then the workspace
+  const { offsets, bytes } = operandLayout([s.n * s.h * s.w * s.ci, s.co * s.ci * s.kh * s.kw, outputs, e.bias ? s.co : 0, e.residual ? outputs : 0], 2);
+  const scratch = driver.alloc(bytes + workspaceBytes);
+  const [x, w, y, bias, residual] = offsets.map((o) => (o < 0 ? 0 : scratch + o)) as [number, number, number, number, number];
+  const workspace = scratch + bytes;
   const packs: ReturnType<CudnnEngines['pack']>[] = [];
   try {
     // the legacy call first: the one kept unless a configuration is faster

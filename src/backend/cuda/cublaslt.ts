@@ -21,7 +21,7 @@ import { GpuOutOfMemory, type Driver } from './driver.js';
 import type { HostCosts } from './host-costs.js';
 import { bindFunctions, checkCublas, loadLibrary } from './libs.js';
 import { gemmTypes, storageBytes, type Precision } from './precision.js';
-import { ChoiceStore, fastestCandidate } from './trials.js';
+import { ChoiceStore, fastestCandidate, operandLayout } from './trials.js';
 
 const DESC_TRANSA = 3;
 const DESC_TRANSB = 4;
@@ -58,7 +58,6 @@ export interface GemmTrials {
   hold(ms: number): void;
 }
 
-/** One GEMM shape (`count` of them in pointer-array batch mode; `residual`: C added): a plan's key. */
 /**
  * One GEMM shape as cuBLASLt plans it: D (m x n, column-major, ld ldc) = op_ta(A) op_tb(B), K = k,
  * with or without a bias epilogue and a residual C, `count` of them at once in pointer-array mode.
@@ -255,13 +254,8 @@ export class CublasLt {
    */
   private fastest(desc: unknown, a: unknown, b: unknown, d: unknown, algos: readonly Uint8Array[], elements: { a: number; b: number; d: number; bias: number; residual: number }): number | undefined {
     const { driver, hold } = this.trials!;
-    // one allocation: each operand at a 256-byte boundary (0 where absent), then the workspace
-    const offsets: number[] = [];
-    let bytes = 0;
-    for (const n of [elements.a, elements.b, elements.d, elements.bias, elements.residual]) {
-      offsets.push(n ? bytes : -1);
-      bytes += Math.ceil((n * storageBytes(this.precision)) / 256) * 256;
-    }
+    // one allocation: the operands, then the workspace
+    const { offsets, bytes } = operandLayout([elements.a, elements.b, elements.d, elements.bias, elements.residual], storageBytes(this.precision));
     let scratch: number;
     try {
       scratch = driver.alloc(bytes + this.workspaceBytes);

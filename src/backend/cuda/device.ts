@@ -113,7 +113,12 @@ export abstract class CudaDevice {
   /** Whether a kernel may take vectorWidth elements at a time: aligned pointers, counts that divide. */
   protected vectorFits(name: string, args: readonly number[], counts: readonly number[]): boolean {
     const kinds = KERNELS[name]!;
-    return counts.every((m) => m % this.vectorWidth === 0) && args.every((a, i) => kinds[i] !== 'ptr' || a % VECTOR_BYTES === 0);
+    return this.wholeVectors(args.filter((_, i) => kinds[i] === 'ptr'), counts);
+  }
+
+  /** Whether accesses at these pointers (0: absent) over these counts of elements can all take vectorWidth elements at a time. */
+  protected wholeVectors(pointers: readonly number[], counts: readonly number[]): boolean {
+    return counts.every((m) => m % this.vectorWidth === 0) && pointers.every((a) => a % VECTOR_BYTES === 0);
   }
 
   /**

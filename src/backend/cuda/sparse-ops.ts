@@ -51,7 +51,7 @@ export abstract class CudaSparseOps extends CudaDevice {
     const table = new Uint32Array(swaps.length * SWAP_WORDS * 2), vw = this.vectorWidth;
     let most = 0;
     swaps.forEach(({ base, rows, at }, i) => {
-      const c = base.channels, whole = c % vw === 0 && this.p(base) % 16 === 0 && this.p(rows) % 16 === 0;
+      const c = base.channels, whole = this.wholeVectors([this.p(base), this.p(rows)], [c]);
       const place = 'rows' in at ? [this.p(this.indices(at.rows)), 0, rows.size, c, base.shape[1]!, at.rows.length, 0, 0]
         : [this.p(this.indices(at.corners)), this.p(this.indices(at.active)), rows.size, c, base.shape[1]!, base.shape[2]!, at.corners.length / 2, rows.shape[1]!];
       putWords(table, i * SWAP_WORDS, [this.p(base), this.p(rows), ...place, whole ? 1 : 0]);

@@ -56,6 +56,20 @@ export function fastestCandidate(driver: Driver, candidates: readonly (() => voi
   }
 }
 
+/**
+ * A trial's operands of these element counts in one scratch allocation, each at a 256-byte boundary
+ * (an absent one, count 0, takes no room): each one's byte offset (-1: absent), and the bytes in all.
+ */
+export function operandLayout(counts: readonly number[], elementBytes: number): { offsets: number[]; bytes: number } {
+  const offsets: number[] = [];
+  let bytes = 0;
+  for (const n of counts) {
+    offsets.push(n ? bytes : -1);
+    bytes += Math.ceil((n * elementBytes) / 256) * 256;
+  }
+  return { offsets, bytes };
+}
+
 /** Choices by family of shapes, for one GPU and library version (`machine`), kept in a JSON file. */
 export class ChoiceStore<T> {
   private readonly choices: Map<string, T>;
