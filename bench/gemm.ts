@@ -1,7 +1,7 @@
 // The GEMM shapes of a FISEdit step (few token rows: the sparse step's linear layers and its
 // few-row convolutions as im2col + GEMM) and of a dense step, each timed with every algorithm
-// cuBLASLt's heuristic proposes (up to 16), inside CUDA graphs: how far its first choice is from the
-// fastest. GPU machine only. Writes JSON to $OUT (or bench/results/).
+// cuBLASLt's heuristic proposes (up to 16) and, for a few output tiles over a long K, their split-K
+// variants (CublasLt.candidates), inside CUDA graphs: how far its first choice is from the fastest. GPU machine only. Writes JSON to $OUT (or bench/results/).
 import { CudaBackend } from '../src/backend/cuda/cuda.js';
 import { OP_N, OP_T } from '../src/backend/cuda/cublas.js';
 import { CublasLt } from '../src/backend/cuda/cublaslt.js';
@@ -17,6 +17,13 @@ const PER_GRAPH = 20, REPLAYS = 15, CANDIDATES = 16, WORKSPACE = 32 * 2 ** 20;
 const chosenShapes = process.env.BENCH_SHAPES?.split(',').map((s) => s.split('x').map(Number) as [number, number, number]);
 /** BENCH_RESIDUAL=on: each GEMM adds a residual shaped like its output (C, beta 1), as a block's output projection does. */
 const residual = process.env.BENCH_RESIDUAL === 'on';
+/**
+ * BENCH_COLD=on: the GEMMs of a graph take copies of the weights in turn (enough to pass twice the
+ * L2, at most 8), so each reads them from memory, as a layer does in a step; off, the weights stay in
+ * L2 after the first.
+ */
+const cold = process.env.BENCH_COLD === 'on';
+const copiesFor = (bytes: number) => (cold ? Math.min(8, Math.ceil((2 * driver.l2Bytes) / bytes)) : 1);
 const shapes: [number, number, number][] = chosenShapes ?? [
   [76, 1280, 1280], [252, 640, 640], [768, 320, 320], [40, 1280, 1280], [2, 1280, 1280], [76, 10240, 1280], [76, 1280, 5120],
   [288, 1280, 11520], [160, 1280, 11520], [288, 1280, 23040], [304, 640, 5760],
@@ -30,30 +37,38 @@ const rnd = new Random(3);
 
 const results = shapes.map(([rows, out, k]) => {
   const x = gpu.fromHost(rnd.normal(rows * k).map((v) => v * 0.1), [rows, k]);
-  const w = gpu.fromHost(rnd.normal(out * k).map((v) => v * 0.02), [out, k]);
+  const weights = rnd.normal(out * k).map((v) => v * 0.02);
+  const ws = Array.from({ length: copiesFor(out * k * 2) }, () => gpu.fromHost(weights, [out, k]));
   const b = gpu.fromHost(rnd.normal(out), [out]);
   const y = gpu.zeros([rows, out]);
   const c = residual ? gpu.fromHost(rnd.normal(rows * out), [rows, out]) : undefined;
   const ptr = (t: { storage: unknown }) => (t.storage as { ptr: number }).ptr;
-  const call = (algo?: Uint8Array) => lt.gemm(OP_T, OP_N, out, rows, k, ptr(w), k, ptr(x), k, ptr(y), out, ptr(b), c ? ptr(c) : 0, algo);
+  const call = (algo: Uint8Array | undefined, i: number) => lt.gemm(OP_T, OP_N, out, rows, k, ptr(ws[i % ws.length]!), k, ptr(x), k, ptr(y), out, ptr(b), c ? ptr(c) : 0, algo);
   const timeOf = (algo?: Uint8Array) => {
-    const exec = driver.capture(() => { for (let i = 0; i < PER_GRAPH; i++) call(algo); });
+    const exec = driver.capture(() => { for (let i = 0; i < PER_GRAPH; i++) call(algo, i); });
     driver.replay(exec);
     const us = (medianSynchronisedMs(REPLAYS, () => driver.synchronize(), () => driver.replay(exec)) * 1000) / PER_GRAPH;
     driver.destroyGraph(exec);
     return us;
   };
   const first = timeOf();
-  const candidates = lt.candidates(OP_T, OP_N, out, rows, k, k, k, out, true, CANDIDATES).map((a) => timeOf(a));
+  const algos = lt.candidates(OP_T, OP_N, out, rows, k, k, k, out, true, CANDIDATES);
+  const candidates = algos.map((a) => timeOf(a));
   const best = Math.min(first, ...candidates);
-  const r = { rows, out, k, firstChoiceUs: Math.round(first * 10) / 10, bestUs: Math.round(best * 10) / 10, bestIndex: candidates.indexOf(best), candidates: candidates.length, candidateUs: candidates.map((t) => Math.round(t * 10) / 10) };
+  const splits = algos.map((a) => lt.splitsOf(a));
+  const bestUnsplit = Math.min(...candidates.filter((_, i) => splits[i] === 1));
+  const r = {
+    rows, out, k, weightCopies: ws.length, firstChoiceUs: Math.round(first * 10) / 10, bestUs: Math.round(best * 10) / 10, bestIndex: candidates.indexOf(best),
+    bestUnsplitUs: Math.round(bestUnsplit * 10) / 10, bestSplits: splits[candidates.indexOf(best)] ?? 1,
+    candidates: candidates.length, candidateUs: candidates.map((t) => Math.round(t * 10) / 10), candidateSplits: splits,
+  };
   console.log(JSON.stringify(r));
-  for (const t of [x, w, b, y, ...(c ? [c] : [])]) gpu.dispose(t);
+  for (const t of [x, ...ws, b, y, ...(c ? [c] : [])]) gpu.dispose(t);
   return r;
 });
 
 const outJson = {
-  what: `cuBLASLt fp16 GEMMs (bias epilogue${residual ? ', + residual' : ''}) of FISEdit's sparse and dense steps, the heuristic's first choice against each of its ${CANDIDATES} candidates, inside CUDA graphs of ${PER_GRAPH} (${gpu.description}); microseconds per GEMM, median of ${REPLAYS} replays`,
+  what: `cuBLASLt fp16 GEMMs (bias epilogue${residual ? ', + residual' : ''}${cold ? ', weights read from memory: copies taken in turn' : ''}) of FISEdit's sparse and dense steps, the heuristic's first choice against each of its ${CANDIDATES} candidates and their split-K variants, inside CUDA graphs of ${PER_GRAPH} (${gpu.description}); microseconds per GEMM, median of ${REPLAYS} replays`,
   command: `${benchEnvironment()}node dist/bench/gemm.js`,
   date: new Date().toISOString(),
   results,

@@ -36,6 +36,7 @@ const BATCH_MODE_POINTER_ARRAY = 1;
 /** sizeof(cublasLtMatmulHeuristicResult_t): the 64-byte algorithm, workspace size, state, waves, reserved. */
 const HEURISTIC_BYTES = 96;
 const ALGO_BYTES = 64;
+const CONFIG_SPLITK_NUM = 2;
 
 /**
  * Candidates of cuBLASLt's heuristic a family's trials time. bench:gemm (bench/results/2026-12-01-gemm-candidates-s22-dense*.json):
@@ -118,6 +119,7 @@ export class CublasLt {
       version: 'size_t cublasLtGetVersion()',
       prefCreate: 'int cublasLtMatmulPreferenceCreate(_Out_ void **pref)',
       prefSet: 'int cublasLtMatmulPreferenceSetAttribute(void *pref, int attr, const void *buf, size_t size)',
+      configGet: 'int cublasLtMatmulAlgoConfigGetAttribute(const uint8_t *algo, int attr, _Out_ uint32_t *buf, size_t size, _Out_ size_t *written)',
       check: 'int cublasLtMatmulAlgoCheck(void *h, void *desc, void *A, void *B, void *C, void *D, const uint8_t *algo, _Out_ uint8_t *result)',
       heuristic: 'int cublasLtMatmulAlgoGetHeuristic(void *h, void *desc, void *A, void *B, void *C, void *D, void *pref, int requested, _Out_ uint8_t *results, _Out_ int *count)',
       matmul: 'int cublasLtMatmul(void *h, void *desc, const void *alpha, uint64_t A, void *Adesc, uint64_t B, void *Bdesc, const void *beta, uint64_t C, void *Cdesc, uint64_t D, void *Ddesc, const uint8_t *algo, uint64_t workspace, size_t workspaceBytes, void *stream)',
@@ -283,6 +285,12 @@ export class CublasLt {
     const result = new Uint8Array(HEURISTIC_BYTES);
     if (this.f.check!(this.handle, desc, a, b, d, d, algo, result) !== 0) return false;
     return Number(new DataView(result.buffer).getBigUint64(ALGO_BYTES, true)) <= this.workspaceBytes;
+  }
+
+  /** K slices of an algorithm (1: not split; bench/gemm.ts reports them). */
+  splitsOf(algo: Uint8Array): number {
+    const word = new Uint32Array([1]), written = [0];
+    return this.f.configGet!(algo, CONFIG_SPLITK_NUM, word, 4, written) === 0 ? Math.max(1, word[0]!) : 1;
   }
 
   /**

@@ -52,6 +52,8 @@ export class Driver {
   readonly name: string;
   readonly computeCapability: [number, number];
   readonly multiprocessors: number;
+  /** Bytes of L2 cache. */
+  readonly l2Bytes: number;
   /**
    * The one stream all work goes on, in order (so the caching allocator may reuse a buffer as soon
    * as it is released). Not the legacy default stream: a stream of our own can be captured as a graph.
@@ -148,6 +150,7 @@ export class Driver {
     };
     this.computeCapability = [attr(75), attr(76)];
     this.multiprocessors = attr(16); // CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT
+    this.l2Bytes = attr(38); // CU_DEVICE_ATTRIBUTE_L2_CACHE_SIZE
     const ctx = [null];
     this.check('cuDevicePrimaryCtxRetain', this.f.cuDevicePrimaryCtxRetain!(ctx, this.device));
     this.check('cuCtxSetCurrent', this.f.cuCtxSetCurrent!(ctx[0]));
