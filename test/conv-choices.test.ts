@@ -49,6 +49,15 @@ describe('convChoiceStore', () => {
     });
   });
 
+  it('takes a choice another store wrote after it read the file (two backends of one process share their trials)', () => {
+    withFile(() => {
+      const first = convChoiceStore('H200', 91400), second = convChoiceStore('H200', 91400);
+      assert.equal(second.get('48 +bias'), undefined);
+      first.set('48 +bias', engine);
+      assert.deepEqual(second.get('48 +bias'), engine);
+    });
+  });
+
   it('does not take choices made by trials that offered other candidates (an older store)', () => {
     withFile((file) => {
       // before session 19's fused candidates; before session 23 kept nondeterministic configurations out

@@ -86,8 +86,16 @@ export class ChoiceStore<T> {
     }
   }
 
+  /**
+   * A family's choice: this store's, else one another backend or process wrote since this store read
+   * the file (so two backends in one process take the same choice, not a trial each).
+   */
   get(family: string): T | undefined {
-    return this.choices.get(family);
+    const known = this.choices.get(family);
+    if (known !== undefined) return known;
+    const written = this.read()[this.machine]?.[family];
+    if (written !== undefined) this.choices.set(family, written);
+    return written;
   }
 
   /** Remembers a choice, in this process and on disk (merged with what other processes wrote meanwhile). */
