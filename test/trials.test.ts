@@ -2,11 +2,10 @@
 // cuBLASLt choices, against a driver that keeps a clock instead of a GPU: which candidate it picks,
 // that every candidate's kernels are loaded before any is timed, that the runs are queued behind a
 // hold long enough for the host to queue them, and that its events are given back; and the trials'
-// scratch layout (operandLayout); and how cuBLASLt's stored choices read back. No GPU needed.
+// scratch layout (operandLayout). No GPU needed.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Driver } from '../src/backend/cuda/driver.js';
-import { algorithmOf } from '../src/backend/cuda/cublaslt.js';
 import { fastestCandidate, operandLayout } from '../src/backend/cuda/trials.js';
 
 /** A stand-in driver: runs add their cost to a clock, events read it, a hold is noted. */
@@ -84,15 +83,5 @@ describe('operandLayout', () => {
     assert.deepEqual(operandLayout([100, 0, 129, 1], 2), { offsets: [0, -1, 256, 768], bytes: 1024 });
     assert.deepEqual(operandLayout([64], 4), { offsets: [0], bytes: 256 });
     assert.deepEqual(operandLayout([0, 0], 2), { offsets: [-1, -1], bytes: 0 });
-  });
-});
-
-describe('cuBLASLt stored choices (cublaslt.ts algorithmOf)', () => {
-  it('reads back an algorithm stored as hex, and nothing from an older store of heuristic indices or a damaged entry', () => {
-    const algo = Uint8Array.from({ length: 64 }, (_, i) => (i * 37) & 255);
-    assert.deepEqual(algorithmOf(Buffer.from(algo).toString('hex')), algo);
-    assert.equal(algorithmOf(4), undefined);
-    assert.equal(algorithmOf('ab12'), undefined);
-    assert.equal(algorithmOf('zz'.repeat(64)), undefined);
   });
 });

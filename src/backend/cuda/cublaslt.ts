@@ -72,12 +72,6 @@ interface GemmShape {
   residual: boolean;
 }
 
-/** A stored choice's algorithm (cublasLtMatmulAlgo_t), or undefined where the text is not one. */
-export function algorithmOf(hex: unknown): Uint8Array | undefined {
-  if (typeof hex !== 'string' || !/^[0-9a-f]*$/.test(hex) || hex.length !== 2 * ALGO_BYTES) return undefined;
-  return Uint8Array.from(Buffer.from(hex, 'hex'));
-}
-
 function shapeKey({ ta, tb, m, n, k, lda, ldb, ldc, bias, count, residual }: GemmShape): string {
   return `${ta},${tb},${m},${n},${k},${lda},${ldb},${ldc},${bias},${count}${residual ? ',C' : ''}`;
 }
@@ -111,8 +105,8 @@ export class CublasLt {
   private readonly ptr = new BigUint64Array(1);
   private readonly types: ReturnType<typeof gemmTypes>;
 
-  /** Algorithms chosen by trials, by family (the 64-byte cublasLtMatmulAlgo_t in hex); undefined: the heuristic's first. */
-  private readonly choices: ChoiceStore<string> | undefined;
+  /** Algorithms chosen by trials, by family (an index in the heuristic's list); undefined: the heuristic's first. */
+  private readonly choices: ChoiceStore<number> | undefined;
 
   constructor(private readonly precision: Precision, private readonly workspace: number, private readonly workspaceBytes: number, private readonly stream: unknown, private readonly costs: HostCosts, private readonly trials?: GemmTrials) {
     const lib = loadLibrary('cuBLASLt (libcublasLt)', ['libcublasLt.so.13', 'libcublasLt.so.12', 'libcublasLt.so']);
@@ -141,8 +135,7 @@ export class CublasLt {
     checkCublas('set MAX_WORKSPACE_BYTES', this.f.prefSet!(this.preference, PREF_MAX_WORKSPACE_BYTES, new BigUint64Array([BigInt(workspaceBytes)]), 8));
     if (trials && precision === 'fp16') {
       const file = process.env.FISEDIT_CUBLASLT_CHOICES ?? join(fiseditHome(), 'cublaslt-choices.json');
-      // "algorithms": the choices are algorithms, not indices into a heuristic's list (those are not reused)
-      this.choices = new ChoiceStore(file, `${trials.driver.name} cublasLt ${Number(this.f.version!())} workspace ${workspaceBytes} algorithms`);
+      this.choices = new ChoiceStore(file, `${trials.driver.name} cublasLt ${Number(this.f.version!())} workspace ${workspaceBytes}`);
     }
   }
 
@@ -179,19 +172,11 @@ export class CublasLt {
     if (!algo || !this.supports(desc, a, b, d, algo)) {
       // a family new to the process (its time is also in the plan's)
       const timed = this.choices !== undefined && count === 1 && m * n * k >= TRIAL_MIN_MACS;
-      // the family's stored choice is the algorithm itself: an index into the heuristic's list named
-      // another algorithm where the family's first shape differed (another process, or another
-      // backend in this one, whose bits then differed)
-      const stored = timed ? this.choices!.get(family) : undefined;
-      const reused = stored === undefined ? undefined : algorithmOf(stored);
-      if (reused && this.supports(desc, a, b, d, reused)) algo = reused;
-      else {
-        const proposed = this.costs.time('cuBLASLt heuristic', () => this.proposals(desc, a, b, d, timed ? TRIAL_CANDIDATES : 1));
-        if (!proposed.length) throw new FiseditError(`cuBLASLt has no algorithm for a ${m}x${n}x${k} GEMM (ta ${ta}, tb ${tb}${bias ? ', bias' : ''}${count > 1 ? `, ${count} by pointer arrays` : ''})`);
-        // trials against operands of the layouts' sizes (column-major: ld x columns)
-        const operands = { a: lda * (ta ? m : k), b: ldb * (tb ? k : n), d: ldc * n, bias: bias ? m : 0, residual: residual ? ldc * n : 0 };
-        algo = proposed.length > 1 ? this.chosen(family, proposed, () => this.fastest(desc, a, b, d, proposed, operands)) : proposed[0]!;
-      }
+      const proposed = this.costs.time('cuBLASLt heuristic', () => this.proposals(desc, a, b, d, timed ? TRIAL_CANDIDATES : 1));
+      if (!proposed.length) throw new FiseditError(`cuBLASLt has no algorithm for a ${m}x${n}x${k} GEMM (ta ${ta}, tb ${tb}${bias ? ', bias' : ''}${count > 1 ? `, ${count} by pointer arrays` : ''})`);
+      // trials against operands of the layouts' sizes (column-major: ld x columns)
+      const operands = { a: lda * (ta ? m : k), b: ldb * (tb ? k : n), d: ldc * n, bias: bias ? m : 0, residual: residual ? ldc * n : 0 };
+      algo = proposed[proposed.length > 1 ? this.chosen(family, proposed.length, () => this.fastest(desc, a, b, d, proposed, operands)) : 0]!;
       this.algorithms.set(family, algo);
     }
     const p = { desc, a, b, d, algo, used: false };
@@ -255,11 +240,13 @@ export class CublasLt {
     return Array.from({ length: found[0]! }, (_, i) => results.slice(i * HEURISTIC_BYTES, i * HEURISTIC_BYTES + ALGO_BYTES));
   }
 
-  /** The fastest of a family's proposed algorithms by trials, remembered (unless the trials could not run). */
-  private chosen(family: string, proposed: readonly Uint8Array[], time: () => number | undefined): Uint8Array {
+  /** A family's remembered choice among `count` candidates, or the one `time` makes (remembered unless it made none). */
+  private chosen(family: string, count: number, time: () => number | undefined): number {
+    const stored = this.choices!.get(family);
+    if (stored !== undefined && stored < count) return stored;
     const pick = this.costs.time('cuBLASLt timing trials', time);
-    if (pick !== undefined) this.choices!.set(family, Buffer.from(proposed[pick]!).toString('hex'));
-    return proposed[pick ?? 0]!;
+    if (pick !== undefined) this.choices!.set(family, pick);
+    return pick ?? 0;
   }
 
   /**
