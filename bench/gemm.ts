@@ -1,7 +1,8 @@
 // The GEMM shapes of a FISEdit step (few token rows: the sparse step's linear layers and its
 // few-row convolutions as im2col + GEMM) and of a dense step, each timed with every algorithm
-// cuBLASLt's heuristic proposes (up to 16) and, for a few output tiles over a long K, their split-K
-// variants (CublasLt.candidates), inside CUDA graphs: how far its first choice is from the fastest. GPU machine only. Writes JSON to $OUT (or bench/results/).
+// cuBLASLt's heuristic proposes (up to 16), inside CUDA graphs: how far its first choice is from the
+// fastest, and how many K slices each candidate takes (split-K). GPU machine only. Writes JSON to $OUT
+// (or bench/results/).
 import { CudaBackend } from '../src/backend/cuda/cuda.js';
 import { OP_N, OP_T } from '../src/backend/cuda/cublas.js';
 import { CublasLt } from '../src/backend/cuda/cublaslt.js';
@@ -68,7 +69,7 @@ const results = shapes.map(([rows, out, k]) => {
 });
 
 const outJson = {
-  what: `cuBLASLt fp16 GEMMs (bias epilogue${residual ? ', + residual' : ''}${cold ? ', weights read from memory: copies taken in turn' : ''}) of FISEdit's sparse and dense steps, the heuristic's first choice against each of its ${CANDIDATES} candidates and their split-K variants, inside CUDA graphs of ${PER_GRAPH} (${gpu.description}); microseconds per GEMM, median of ${REPLAYS} replays`,
+  what: `cuBLASLt fp16 GEMMs (bias epilogue${residual ? ', + residual' : ''}${cold ? ', weights read from memory: copies taken in turn' : ''}) of FISEdit's sparse and dense steps, the heuristic's first choice against each of its ${CANDIDATES} candidates (candidateSplits: their K slices), inside CUDA graphs of ${PER_GRAPH} (${gpu.description}); microseconds per GEMM, median of ${REPLAYS} replays`,
   command: `${benchEnvironment()}node dist/bench/gemm.js`,
   date: new Date().toISOString(),
   results,
