@@ -24,7 +24,6 @@ const residual = process.env.BENCH_RESIDUAL === 'on';
  * L2 after the first.
  */
 const cold = process.env.BENCH_COLD === 'on';
-const copiesFor = (bytes: number) => (cold ? Math.min(8, Math.ceil((2 * driver.l2Bytes) / bytes)) : 1);
 const shapes: [number, number, number][] = chosenShapes ?? [
   [76, 1280, 1280], [252, 640, 640], [768, 320, 320], [40, 1280, 1280], [2, 1280, 1280], [76, 10240, 1280], [76, 1280, 5120],
   [288, 1280, 11520], [160, 1280, 11520], [288, 1280, 23040], [304, 640, 5760],
@@ -33,6 +32,8 @@ const shapes: [number, number, number][] = chosenShapes ?? [
 
 const gpu = new CudaBackend();
 const driver = gpu.driver;
+/** Copies of `bytes` of weights a graph takes in turn (BENCH_COLD). */
+const copiesFor = (bytes: number) => (cold ? Math.min(8, Math.ceil((2 * driver.l2Bytes) / bytes)) : 1);
 const lt = new CublasLt('fp16', gpu.pool.alloc(WORKSPACE).ptr, WORKSPACE, driver.stream, gpu.hostCosts);
 const rnd = new Random(3);
 
@@ -57,10 +58,10 @@ const results = shapes.map(([rows, out, k]) => {
   const candidates = algos.map((a) => timeOf(a));
   const best = Math.min(first, ...candidates);
   const splits = algos.map((a) => lt.splitsOf(a));
-  const bestUnsplit = Math.min(...candidates.filter((_, i) => splits[i] === 1));
+  const unsplit = candidates.filter((_, i) => splits[i] === 1);
   const r = {
     rows, out, k, weightCopies: ws.length, firstChoiceUs: Math.round(first * 10) / 10, bestUs: Math.round(best * 10) / 10, bestIndex: candidates.indexOf(best),
-    bestUnsplitUs: Math.round(bestUnsplit * 10) / 10, bestSplits: splits[candidates.indexOf(best)] ?? 1,
+    bestUnsplitUs: unsplit.length ? Math.round(Math.min(...unsplit) * 10) / 10 : null, bestSplits: splits[candidates.indexOf(best)] ?? 1,
     candidates: candidates.length, candidateUs: candidates.map((t) => Math.round(t * 10) / 10), candidateSplits: splits,
   };
   console.log(JSON.stringify(r));
