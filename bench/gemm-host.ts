@@ -16,7 +16,7 @@ const SHAPE = (process.env.BENCH_GEMM_SHAPE ?? '1280x1280').split('x').map(Numbe
 const [OUT, K] = SHAPE;
 const gpu = new CudaBackend();
 const driver = gpu.driver;
-const lt = new CublasLt('fp16', gpu.pool.alloc(WORKSPACE).ptr, WORKSPACE, driver.stream, gpu.hostCosts);
+const lt = new CublasLt('fp16', driver.name, gpu.pool.alloc(WORKSPACE).ptr, WORKSPACE, driver.stream, gpu.hostCosts);
 const x = gpu.zeros([MAX_ROWS, K]), w = gpu.zeros([OUT, K]), b = gpu.zeros([OUT]), y = gpu.zeros([MAX_ROWS, OUT]);
 const ptr = (t: { storage: unknown }) => (t.storage as { ptr: number }).ptr;
 let next = 17;

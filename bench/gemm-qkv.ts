@@ -21,7 +21,7 @@ const shapes: [number, number][] = [[18432, 320], [4608, 640], [1152, 1280], [76
 
 const gpu = new CudaBackend();
 const driver = gpu.driver;
-const lt = new CublasLt('fp16', gpu.pool.alloc(WORKSPACE).ptr, WORKSPACE, driver.stream, gpu.hostCosts);
+const lt = new CublasLt('fp16', driver.name, gpu.pool.alloc(WORKSPACE).ptr, WORKSPACE, driver.stream, gpu.hostCosts);
 const rnd = new Random(11);
 const ptr = (t: Tensor) => (t.storage as { ptr: number }).ptr;
 const round = (v: number) => Math.round(v * 10) / 10;

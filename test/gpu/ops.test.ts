@@ -534,6 +534,19 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
 });
 }
 
+describe('GEMM algorithms in one process', () => {
+  it('two fp16 backends run a shape by the same algorithm (the same bits), whichever shape of its family each met first', () => {
+    // rows 300 and 270 share a family (an octave of the row count) of GEMMs timed by trials
+    const k = 1152, n = 1280, w = rnd.normal(n * k).map((v) => v * 0.03), x = rnd.normal(300 * k);
+    const product = (b: CudaBackend, rows: number) => b.toHost(b.linear(b.fromHost(x.subarray(0, rows * k), [rows, k]), b.fromHost(w, [n, k])));
+    const first = new CudaBackend({ math: 'fp16' });
+    product(first, 300);
+    const want = product(first, 270);
+    const second = new CudaBackend({ math: 'fp16' }); // meets 270 rows first
+    assert.deepEqual(product(second, 270), want);
+  });
+});
+
 describe('cuda out of memory', () => {
   it('GPU memory exhausted: a clear error, and the backend still works', () => {
     const gpu = new CudaBackend({ math: 'fp32' });

@@ -66,7 +66,7 @@ export interface ConvTrial {
 
 /** Convolution choices by family of shapes (cudnn.ts choiceKey), for one GPU and cuDNN version. */
 export function convChoiceStore(gpu: string, cudnnVersion: number): ChoiceStore<ConvChoice> {
-  return new ChoiceStore(process.env.FISEDIT_CUDNN_CHOICES ?? join(fiseditHome(), 'cudnn-choices.json'), `${gpu} cudnn ${cudnnVersion} trials ${TRIALS_VERSION}`);
+  return ChoiceStore.of(process.env.FISEDIT_CUDNN_CHOICES ?? join(fiseditHome(), 'cudnn-choices.json'), `${gpu} cudnn ${cudnnVersion} trials ${TRIALS_VERSION}`);
 }
 
 /**

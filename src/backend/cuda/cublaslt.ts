@@ -81,6 +81,19 @@ function familyKey(s: GemmShape): string {
   return shapeKey({ ...s, n: 2 ** Math.ceil(Math.log2(s.n)) });
 }
 
+/**
+ * Family algorithms (familyKey) by scope (GPU, library version, workspace, precision, whether timed),
+ * shared by every CublasLt of the process: a family's algorithm is the one chosen where the process
+ * first met it, and a second backend (one with plain launches, say) computes the same bits, not
+ * those of the algorithm its own first shape of the family would have chosen.
+ */
+const processAlgorithms = new Map<string, Map<string, Uint8Array>>();
+function familyAlgorithms(scope: string): Map<string, Uint8Array> {
+  let m = processAlgorithms.get(scope);
+  if (!m) processAlgorithms.set(scope, (m = new Map()));
+  return m;
+}
+
 interface Plan {
   desc: unknown;
   a: unknown;
@@ -96,8 +109,8 @@ export class CublasLt {
   private readonly handle: unknown;
   private readonly preference: unknown;
   private readonly plans = new Map<string, Plan>();
-  /** Algorithms by shape with the column count rounded up to a power of two. */
-  private readonly algorithms = new Map<string, Uint8Array>();
+  /** This process's family algorithms for this GPU, precision and workspace (familyAlgorithms' map). */
+  private readonly algorithms: Map<string, Uint8Array>;
   /** Pointer-array batches cuBLASLt has no algorithm for (batchable). */
   private readonly unbatchable = new Set<string>();
   private readonly one = new Float32Array([1]);
@@ -108,7 +121,8 @@ export class CublasLt {
   /** Algorithms chosen by trials, by family (an index in the heuristic's list); undefined: the heuristic's first. */
   private readonly choices: ChoiceStore<number> | undefined;
 
-  constructor(private readonly precision: Precision, private readonly workspace: number, private readonly workspaceBytes: number, private readonly stream: unknown, private readonly costs: HostCosts, private readonly trials?: GemmTrials) {
+  /** `device`: the GPU's name (algorithms are shared by the process's CublasLt of one GPU, precision and workspace). */
+  constructor(private readonly precision: Precision, device: string, private readonly workspace: number, private readonly workspaceBytes: number, private readonly stream: unknown, private readonly costs: HostCosts, private readonly trials?: GemmTrials) {
     const lib = loadLibrary('cuBLASLt (libcublasLt)', ['libcublasLt.so.13', 'libcublasLt.so.12', 'libcublasLt.so']);
     const decl: Record<string, string> = {
       create: 'int cublasLtCreate(_Out_ void **handle)',
@@ -133,9 +147,11 @@ export class CublasLt {
     checkCublas('cublasLtMatmulPreferenceCreate', this.f.prefCreate!(pref));
     this.preference = pref[0];
     checkCublas('set MAX_WORKSPACE_BYTES', this.f.prefSet!(this.preference, PREF_MAX_WORKSPACE_BYTES, new BigUint64Array([BigInt(workspaceBytes)]), 8));
+    const scope = `${device} cublasLt ${Number(this.f.version!())} workspace ${workspaceBytes}`;
+    this.algorithms = familyAlgorithms(`${scope} ${precision}${trials ? ' timed' : ''}`);
     if (trials && precision === 'fp16') {
       const file = process.env.FISEDIT_CUBLASLT_CHOICES ?? join(fiseditHome(), 'cublaslt-choices.json');
-      this.choices = new ChoiceStore(file, `${trials.driver.name} cublasLt ${Number(this.f.version!())} workspace ${workspaceBytes}`);
+      this.choices = ChoiceStore.of(file, scope);
     }
   }
 
@@ -167,17 +183,19 @@ export class CublasLt {
     const a = ta ? this.layout(k, m, lda, count) : this.layout(m, k, lda, count);
     const b = tb ? this.layout(n, k, ldb, count) : this.layout(k, n, ldb, count);
     const d = this.layout(m, n, ldc, count);
-    const family = familyKey(s);
-    let algo = this.algorithms.get(family);
-    if (!algo || !this.supports(desc, a, b, d, algo)) {
-      // a family new to the process (its time is also in the plan's)
+    // the family's algorithm where it takes this shape; else this shape's own, the family's algorithm
+    // from then on only if it had none (a later shape's algorithm never depends on one met before it)
+    const family = familyKey(s), known = this.algorithms.get(family);
+    let algo = known && this.supports(desc, a, b, d, known) ? known : undefined;
+    if (!algo) {
+      // (its time is also in the plan's)
       const timed = this.choices !== undefined && count === 1 && m * n * k >= TRIAL_MIN_MACS;
       const proposed = this.costs.time('cuBLASLt heuristic', () => this.proposals(desc, a, b, d, timed ? TRIAL_CANDIDATES : 1));
       if (!proposed.length) throw new FiseditError(`cuBLASLt has no algorithm for a ${m}x${n}x${k} GEMM (ta ${ta}, tb ${tb}${bias ? ', bias' : ''}${count > 1 ? `, ${count} by pointer arrays` : ''})`);
       // trials against operands of the layouts' sizes (column-major: ld x columns)
       const operands = { a: lda * (ta ? m : k), b: ldb * (tb ? k : n), d: ldc * n, bias: bias ? m : 0, residual: residual ? ldc * n : 0 };
       algo = proposed[proposed.length > 1 ? this.chosen(family, proposed.length, () => this.fastest(desc, a, b, d, proposed, operands)) : 0]!;
-      this.algorithms.set(family, algo);
+      if (!known) this.algorithms.set(family, algo);
     }
     const p = { desc, a, b, d, algo, used: false };
     this.plans.set(key, p);

@@ -70,12 +70,26 @@ export function operandLayout(counts: readonly number[], elementBytes: number): 
   return { offsets, bytes };
 }
 
-/** Choices by family of shapes, for one GPU and library version (`machine`), kept in a JSON file. */
+/**
+ * Choices by family of shapes, for one GPU and library version (`machine`), kept in a JSON file. A
+ * process holds one store per file and machine (ChoiceStore.of), so its backends take the same choice
+ * for a family at once, whichever met it first: two stores of one process could each run a family's
+ * trials and each keep its own winner (a second backend then computed other bits; session 24).
+ */
 export class ChoiceStore<T> {
+  private static readonly open = new Map<string, ChoiceStore<unknown>>();
   private readonly choices: Map<string, T>;
 
-  constructor(private readonly file: string, private readonly machine: string) {
+  private constructor(private readonly file: string, private readonly machine: string) {
     this.choices = new Map(Object.entries(this.read()[this.machine] ?? {}));
+  }
+
+  /** This process's store of `machine`'s choices in `file` (made, reading the file, at the first call). */
+  static of<T>(file: string, machine: string): ChoiceStore<T> {
+    const key = JSON.stringify([file, machine]);
+    let store = ChoiceStore.open.get(key);
+    if (!store) ChoiceStore.open.set(key, (store = new ChoiceStore<unknown>(file, machine)));
+    return store as ChoiceStore<T>;
   }
 
   private read(): Record<string, Record<string, T>> {
@@ -86,10 +100,7 @@ export class ChoiceStore<T> {
     }
   }
 
-  /**
-   * A family's choice: this store's, else one another backend or process wrote since this store read
-   * the file (so two backends in one process take the same choice, not a trial each).
-   */
+  /** A family's choice: this process's, else one another process wrote since this store read the file (no trial of its own then). */
   get(family: string): T | undefined {
     const known = this.choices.get(family);
     if (known !== undefined) return known;
