@@ -404,6 +404,28 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
     }
   });
 
+  it('convTilesInto by the libraries (cuDNN over the tiles; in fp16 an engine that leaves the bias out): the bits of conv2dTiles then overwriteBlocks, in fp16 a launch fewer', () => {
+    const lib = new CudaBackend({ math, convolution: 'cudnn', cudnnEngines: 'heuristic' });
+    const up = (shape: number[], scale = 1) => lib.fromHost(rnd.normal(shape.reduce((a, b) => a * b, 1)).map((v) => v * scale), shape);
+    const [n, h, w, c, co] = [2, 9, 10, 16, 24];
+    const x = up([n, h, w, c]), base = up([n, h, w, co]), residual = up([n, h, w, co]), b = up([co]);
+    const conv = {
+      tiles: { origins: Int32Array.from([-1, -1, 3, 4, 7, 8]), side: 4 }, affine: { scale: up([n, c]), shift: up([n, c]) }, silu: true,
+      w: lib.convWeight(rnd.normal(co * c * 9).map((v) => v / Math.sqrt(c * 9)), [co, c, 3, 3]), b, stride: 1,
+    };
+    const write = { corners: Int32Array.from([0, 0, 4, 5, 8, 9]), active: Uint8Array.from({ length: h * w }, (_, i) => (i % 3 ? 1 : 0)), residual };
+    const want = copyOf(lib, base);
+    let launches = lib.launches;
+    const fresh = lib.conv2dTiles(x, conv.tiles, conv.affine, conv.silu, conv.w, conv.b, conv.stride);
+    lib.overwriteBlocks(want, fresh, write.corners, write.active, write.residual);
+    const composed = lib.launches - launches;
+    launches = lib.launches;
+    lib.convTilesInto(base, x, conv, write);
+    assert.deepEqual(lib.toHost(base), lib.toHost(want), `${math}: convTilesInto against conv2dTiles then overwriteBlocks`);
+    // fp16: the heuristic's first engine leaves the bias to our epilogue kernel; fp32 runs the legacy call, which adds it
+    assert.equal(lib.launches - launches, math === 'fp16' ? composed - 1 : composed, `${math}: the bias added by the block write, not a kernel of its own`);
+  });
+
   it('latents: float32 on the device, each op as the host computes it (combine, clamp, where, absolute differences, sample, guidance)', () => {
     const host = cpu.latents, dev = gpu.latents;
     const n = 4 * 37; // 37 pixels of 4 channels
@@ -500,21 +522,24 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
   function replayMatchesEager(gpu: CudaBackend): void {
     const rand = (shape: number[], scale = 1) => gpu.fromHost(rnd.normal(shape.reduce((a, b) => a * b, 1)).map((v) => v * scale), shape);
     const wc = gpu.convWeight(rnd.normal(8 * 8 * 9).map((v) => v * 0.2), [8, 8, 3, 3]);
-    const wl = rand([24, 8], 0.2), gamma = rand([8]), beta = rand([8]);
-    // a convolution, GroupNorm + SiLU, a linear layer and attention: the kinds of work a U-Net step has
+    const wl = rand([24, 8], 0.2), gamma = rand([8]), beta = rand([8]), wq = rand([8, 8], 0.2), wk = rand([8, 8], 0.2);
+    // a convolution, GroupNorm + SiLU, linear layers (one, and projections as one batched GEMM) and
+    // attention: the kinds of work a U-Net step has
     const f = (x: Tensor, ctx: Tensor) => {
       const y = gpu.conv2d(x, wc, beta, { padding: 1 });
       const h = gpu.channelAffine(y, gpu.groupNormAffine(y, 2, gamma, beta, 1e-5), true);
       const tokens = gpu.reshape(h, [2, 36, 8]);
       const [q, k, v] = gpu.splitChannels(gpu.linear(tokens, wl), [8, 8, 8]) as [Tensor, Tensor, Tensor];
-      return gpu.add(gpu.attention(q, gpu.add(k, ctx), v, { heads: 1 }), tokens);
+      const [q2, k2] = gpu.linearMany(tokens, [wq, wk]) as [Tensor, Tensor];
+      return gpu.add(gpu.attention(gpu.add(q, q2), gpu.add(gpu.add(k, k2), ctx), v, { heads: 1 }), tokens);
     };
     // a write into an input (the caller's tensor, written in place as an eager call writes it), what it
-    // displaced (a buffer of its own at each replay), the input itself and an input passed through
+    // displaced (a buffer of its own at each replay), the input itself and an input passed through;
+    // projections of an input (their pointer arrays move with it at each replay)
     const rows = Int32Array.from([5, 0, 33]);
     const g = (x: Tensor, ctx: Tensor) => {
       const held = gpu.overwriteRows(ctx, gpu.gatherRows(gpu.reshape(x, [2, 36, 8]), rows), rows);
-      return [f(x, ctx), held, ctx, x];
+      return [f(x, ctx), held, ctx, x, ...gpu.linearMany(gpu.reshape(x, [2, 36, 8]), [wq, wk])];
     };
     const helds: [Tensor, Float32Array][] = [];
     for (let i = 0; i < 4; i++) {

@@ -8,7 +8,7 @@ import { Tensor, sameShape, shapeString } from '../../tensor/tensor.js';
 import { FiseditError } from '../../io/errors.js';
 import { Cublas, OP_N, OP_T } from './cublas.js';
 import { CublasLt } from './cublaslt.js';
-import { Cudnn } from './cudnn.js';
+import { Cudnn, type ConvShape } from './cudnn.js';
 import { HostCosts } from './host-costs.js';
 import type { ConvolutionMode, CudaOptions } from './options.js';
 import type { T } from './device.js';
@@ -143,11 +143,29 @@ export class CudaBackend extends CudaSparseOps implements Backend {
     const m = x.size / k;
     if (ws.length < 2 || ws.length > POINTER_ARRAY_PRODUCTS || m === 0 || x.channels !== k || !ws.every((w) => sameShape(w.shape, [n, k])) || !this.lt.batchable(OP_T, OP_N, n, m, k, k, k, n, ws.length)) return linearEach(this, x, ws);
     const ys = ws.map(() => this.empty([...x.shape.slice(0, -1), n]));
-    const arrays = this.empty([3 * POINTER_ARRAY_PRODUCTS], 8), at = this.p(arrays), slot = 8 * POINTER_ARRAY_PRODUCTS;
     const column = (ts: readonly Tensor[]) => Array.from({ length: POINTER_ARRAY_PRODUCTS }, (_, i) => (ts[i] ? this.p(ts[i]!) : 0));
-    this.run('k_pointer_arrays', 0, [at, ...column(ws), ...column(ws.map(() => x)), ...column(ys)], 32, 1);
+    const at = this.pointerArrays([...column(ws), ...column(ws.map(() => x)), ...column(ys)]), slot = 8 * POINTER_ARRAY_PRODUCTS;
     this.timed('gemm projections', () => this.lt.gemmPointerArrays(OP_T, OP_N, n, m, k, at, k, at + slot, k, at + 2 * slot, n, ws.length), () => `${ws.length} x ${m}x${n}x${k}`);
     return ys;
+  }
+
+  /**
+   * The device address of a batched GEMM's pointer arrays (k_pointer_arrays' layout, 3 x
+   * POINTER_ARRAY_PRODUCTS addresses). While a replayable call is recorded they stay what they are for
+   * the graph's life unless one points into an input (which a replay moves): then they are uploaded
+   * once and held by the graph, with no kernel of ours at each replay (16 a U-Net call or a sparse
+   * step). Otherwise a kernel of ours writes them, in stream order (a replay re-points it).
+   */
+  private pointerArrays(pointers: readonly number[]): number {
+    if (this.capturing && !pointers.some((a) => this.replays.pointsIntoInput(a))) {
+      const t = new Tensor([pointers.length], this.pool.own(8 * pointers.length));
+      this.driver.uploadNow(t.storage.ptr, BigUint64Array.from(pointers, (a) => BigInt(a)));
+      this.replays.hold(t);
+      return t.storage.ptr;
+    }
+    const arrays = this.empty([pointers.length], 8);
+    this.run('k_pointer_arrays', 0, [this.p(arrays), ...pointers], 32, 1);
+    return this.p(arrays);
   }
 
   conv2d(x: Tensor, w: Tensor, b: Tensor | undefined, opts: Conv2dOptions = {}, residual?: Tensor, input?: ConvInput): Tensor {
@@ -167,16 +185,7 @@ export class CudaBackend extends CudaSparseOps implements Backend {
     // the input's affine (+SiLU) goes into the im2col matrix as it is gathered; the libraries read x through a pass of its own
     if (pointwise || byLibrary) x = convInputOf(this, x, input);
     if (pointwise) return this.reshape(this.linear(this.reshape(x, [rows, ci]), flatW, b, flatResidual), [n, ho, wo, co]);
-    if (byLibrary) {
-      const y = this.empty([n, ho, wo, co]);
-      const shape = { n, h, w: wd, ci, co, kh, kw, ho, wo, stride: s, padH: pt, padW: pl };
-      if (!rows) return y;
-      const io = { x: this.readable(x), w: this.readable(w), y: this.p(y), bias: b ? this.readable(b) : 0, residual: residual ? this.readable(residual) : 0 };
-      const epilogue = { bias: !!b, residual: !!residual };
-      const left = this.timed('cudnn conv', () => this.dnn.forward(shape, io), () => `${kh}x${kw}/${s} ${h}x${wd}x${ci}->${co} ${this.dnn.describe(shape, epilogue)}${residual ? ' +residual' : ''}`);
-      if (left.bias || left.residual) this.convEpilogue(io.y, left, co, y.size); // what the engine did not add
-      return y;
-    }
+    if (byLibrary) return this.convolveByLibrary(x, w, b, { n, h, w: wd, ci, co, kh, kw, ho, wo, stride: s, padH: pt, padW: pl }, residual).y;
     // cuDNN pads symmetrically: the asymmetric case (the VAE encoder's downsampling) is always im2col + GEMM
     return this.tidy(() => {
       const col = this.empty([rows, kdim]);
@@ -186,6 +195,24 @@ export class CudaBackend extends CudaSparseOps implements Backend {
       this.run(vw > 1 ? 'k_im2col_v' : 'k_im2col', 0, args, ci / vw >= 128 ? 128 : 32, rows * kh * kw);
       return this.reshape(this.linear(col, flatW, b, flatResidual), [n, ho, wo, co]);
     });
+  }
+
+  /**
+   * cuDNN's convolution of x (of `shape`) into a new tensor y, with what its engine left out of the
+   * epilogue (bias, residual) added by our kernel after it; with `deferBias` a bias left out is not
+   * added but returned (the caller's next kernel adds it: k_overwrite_blocks).
+   */
+  private convolveByLibrary(x: Tensor, w: Tensor, b: Tensor | undefined, shape: ConvShape, residual?: Tensor, deferBias = false): { y: Tensor; biasLeft?: Tensor } {
+    const { n, h, w: wd, ci, co, kh, kw, ho, wo, stride } = shape;
+    const y = this.empty([n, ho, wo, co]);
+    if (!y.size) return { y };
+    const io = { x: this.readable(x), w: this.readable(w), y: this.p(y), bias: b ? this.readable(b) : 0, residual: residual ? this.readable(residual) : 0 };
+    const epilogue = { bias: !!b, residual: !!residual };
+    const left = this.timed('cudnn conv', () => this.dnn.forward(shape, io), () => `${kh}x${kw}/${stride} ${h}x${wd}x${ci}->${co} ${this.dnn.describe(shape, epilogue)}${residual ? ' +residual' : ''}`);
+    const biasLeft = deferBias && left.bias ? b : undefined;
+    const add = { bias: biasLeft ? 0 : left.bias, residual: left.residual };
+    if (add.bias || add.residual) this.convEpilogue(io.y, add, co, y.size); // what the engine did not add
+    return { y, biasLeft };
   }
 
   /**
@@ -479,10 +506,10 @@ export class CudaBackend extends CudaSparseOps implements Backend {
   }
 
   convTilesInto(base: Tensor, x: Tensor, conv: TileConvolution, write: BlockWrite): Tensor {
-    if (this.tileConvolution !== 'fused') return convolveThenOverwrite(this, base, x, conv, write);
+    if (this.tileConvolution !== 'fused') return this.convolveTilesThenWrite(base, x, conv, write);
     const { n, c, co, k, blocks, bo, rows, kdim } = this.tileConvShape(x, conv.tiles, conv.w, conv.stride);
     const aligned = [conv.w, base, write.residual].every((t) => !t || this.p(t) % 16 === 0);
-    if (c % 8 || co % 8 || !aligned) return convolveThenOverwrite(this, base, x, conv, write); // k_tile_conv's 16-byte loads
+    if (c % 8 || co % 8 || !aligned) return this.convolveTilesThenWrite(base, x, conv, write); // k_tile_conv's 16-byte loads
     const [, oh, ow, bc] = base.shape as [number, number, number, number];
     if (bc !== co || base.shape[0] !== n) throw new Error(`convTilesInto: base ${shapeString(base.shape)} for ${n} items of ${co} channels`);
     checkBlockWrite(base, write.residual);
@@ -499,6 +526,22 @@ export class CudaBackend extends CudaSparseOps implements Backend {
         c, blocks, conv.tiles.side, k, conv.stride, bo, oh, ow, co, rows, perSplit], kernel.threads, tiles, kernel.sharedBytes, splits,
         () => `${k}x${k}/${conv.stride} ${rows}x${co}x${kdim} split ${splits}`);
       return displaced;
+    });
+  }
+
+  /**
+   * convTilesInto by the libraries (convolveThenOverwrite): where cuDNN convolves the gathered tiles
+   * and its engine leaves the bias out, the block write adds it (the same bits as our epilogue
+   * kernel between them: a launch fewer, up to 19 a 768 px sparse step).
+   */
+  private convolveTilesThenWrite(base: Tensor, x: Tensor, conv: TileConvolution, write: BlockWrite): Tensor {
+    const { n, c, co, k, blocks, bo, rows, kdim } = this.tileConvShape(x, conv.tiles, conv.w, conv.stride);
+    if (k === 1 || this.convolvesByGemm(rows, kdim, c)) return convolveThenOverwrite(this, base, x, conv, write); // the bias in cuBLASLt's epilogue
+    return this.tidy(() => {
+      const tiles = this.gatherTiles(x, conv.tiles, conv.affine, conv.silu), side = conv.tiles.side;
+      const shape = { n: n * blocks, h: side, w: side, ci: c, co, kh: k, kw: k, ho: bo, wo: bo, stride: conv.stride, padH: 0, padW: 0 };
+      const { y, biasLeft } = this.convolveByLibrary(tiles, conv.w, conv.b, shape, undefined, true);
+      return this.writeBlocks(base, y, write.corners, write.active, write.residual, biasLeft);
     });
   }
 

@@ -102,6 +102,12 @@ export class GraphReplays {
     return !!this.recording?.staged.has(t.storage as DeviceBuffer);
   }
 
+  /** Whether device address `a` is inside an input copy of the call being recorded (where a replay moves it). */
+  pointsIntoInput(a: number): boolean {
+    for (const b of this.recording?.staged ?? []) if (a >= b.ptr && a < b.ptr + b.bytes) return true;
+    return false;
+  }
+
   /**
    * While recording: t, which only kernels of ours write and nothing in the call reads after them, is
    * a result each replay gives a buffer of its own (those kernels pointed there), not one copied out

@@ -58,26 +58,35 @@ __device__ __forceinline__ u64 row_place(u32 e, const int* idx, u64 l, int nidx,
 // active, what out held there going to `held` (src's layout); residual (shaped like out, or null) is
 // added at the written positions: out = residual + block output, the sum in float, rounded once (as
 // k_add does)
+// With `bias` (a convolution's, per channel, which its library left out) the block output is first
+// src + bias rounded for storage, as k_conv_epilogue would have stored it: the same bits as that
+// kernel before this one, a launch fewer.
 template <int W> __device__ void k_overwrite_blocks_t(const st* src, const int* corners, const unsigned char* active, const st* residual,
-                                                      st* out, st* held, int h, int w, int c, int blocks, int bs, u64 n) {
+                                                      const st* bias, st* out, st* held, int h, int w, int c, int blocks, int bs, u64 n) {
   FOR_EACH_VEC(e, n) {
     const long long place = block_place(e, corners, active, h, w, c, blocks, bs);
     if (place < 0) continue;
     const u64 at = place;
     cpv<W>(held + e, out + at);
-    if (!residual) {
+    if (!residual && !bias) {
       cpv<W>(out + at, src + e);
       continue;
     }
     float v[W], r[W];
     ldv<W>(src + e, v);
-    ldv<W>(residual + at, r);
-    UNROLL v[k] = r[k] + v[k];
+    if (bias) {
+      ldv<W>(bias + e % (u32)c, r);
+      UNROLL v[k] = ld(sv(v[k] + r[k]));
+    }
+    if (residual) {
+      ldv<W>(residual + at, r);
+      UNROLL v[k] = r[k] + v[k];
+    }
     svv<W>(out + at, v);
   }
 }
-VECTOR_KERNEL(k_overwrite_blocks, (const st* src, const int* corners, const unsigned char* active, const st* residual, st* out, st* held, int h, int w, int c, int blocks, int bs, u64 n),
-              (src, corners, active, residual, out, held, h, w, c, blocks, bs, n))
+VECTOR_KERNEL(k_overwrite_blocks, (const st* src, const int* corners, const unsigned char* active, const st* residual, const st* bias, st* out, st* held, int h, int w, int c, int blocks, int bs, u64 n),
+              (src, corners, active, residual, bias, out, held, h, w, c, blocks, bs, n))
 // with scale and shift: also the rows through the per (batch item, channel) affine, as k_channel_affine computes it
 template <int W> __device__ void k_gather_rows_t(const st* x, const int* idx, st* out, const st* scale, const st* shift, st* affined, u64 l, int nidx, int c, u64 n) {
   FOR_EACH_VEC(e, n) {
