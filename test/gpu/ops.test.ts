@@ -415,15 +415,19 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
     };
     const write = { corners: Int32Array.from([0, 0, 4, 5, 8, 9]), active: Uint8Array.from({ length: h * w }, (_, i) => (i % 3 ? 1 : 0)), residual };
     const want = copyOf(lib, base);
-    let launches = lib.launches;
-    const fresh = lib.conv2dTiles(x, conv.tiles, conv.affine, conv.silu, conv.w, conv.b, conv.stride);
-    lib.overwriteBlocks(want, fresh, write.corners, write.active, write.residual);
-    const composed = lib.launches - launches;
-    launches = lib.launches;
-    lib.convTilesInto(base, x, conv, write);
+    /** The ops f queues, by name (the profiler's), in order of first use. */
+    const opsOf = (f: () => void) => {
+      lib.profileStart(1);
+      f();
+      return lib.profileEnd().ops.map((o) => `${o.op.split(' ')[0]} x${o.count}`).sort();
+    };
+    const composed = opsOf(() => lib.overwriteBlocks(want, lib.conv2dTiles(x, conv.tiles, conv.affine, conv.silu, conv.w, conv.b, conv.stride), write.corners, write.active, write.residual));
+    const direct = opsOf(() => lib.convTilesInto(base, x, conv, write));
     assert.deepEqual(lib.toHost(base), lib.toHost(want), `${math}: convTilesInto against conv2dTiles then overwriteBlocks`);
     // fp16: the heuristic's first engine leaves the bias to our epilogue kernel; fp32 runs the legacy call, which adds it
-    assert.equal(lib.launches - launches, math === 'fp16' ? composed - 1 : composed, `${math}: the bias added by the block write, not a kernel of its own`);
+    const epilogue = (ops: string[]) => ops.filter((o) => o.startsWith('k_conv_epilogue'));
+    assert.equal(epilogue(composed).length, math === 'fp16' ? 1 : 0, `${math}: conv2dTiles' ops ${composed.join(', ')}`);
+    assert.deepEqual(epilogue(direct), [], `${math}: convTilesInto's ops ${direct.join(', ')}: the bias added by the block write, not a kernel of its own`);
   });
 
   it('latents: float32 on the device, each op as the host computes it (combine, clamp, where, absolute differences, sample, guidance)', () => {
