@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { ArgKind } from '../src/backend/cuda/driver.js';
-import { KERNEL_DEFINES, KERNEL_DIR, LATENT_KERNELS, LN_KEPT, OPS_KERNELS, SPARSE_KERNELS, TILE_CONV_KERNELS, TILE_CONV_WG_KERNELS, WGMMA_KERNELS, kernelDefines, layerNormLanes } from '../src/backend/cuda/kernels.js';
+import { KERNEL_DEFINES, KERNEL_DIR, LATENT_KERNELS, LN_KEPT, OPS_KERNELS, SPARSE_KERNELS, TILE_CONV_KERNELS, TILE_CONV_WG_KERNELS, kernelDefines, layerNormLanes } from '../src/backend/cuda/kernels.js';
 
 /** Each __global__ function of a source (macro line continuations joined): its text up to the body and the body's first statement. */
 function kernels(source: string): { head: string; first: string }[] {
@@ -21,12 +21,12 @@ function kernels(source: string): { head: string; first: string }[] {
   return found;
 }
 
-/** The kernels a source defines: __global__ functions by name, both builds of each VECTOR_KERNEL, each TILE_CONV_WG and FLASH_WG64 build. */
+/** The kernels a source defines: __global__ functions by name, both builds of each VECTOR_KERNEL, each TILE_CONV_WG build. */
 function defined(source: string): Set<string> {
   const names = new Set<string>();
   for (const m of source.matchAll(/__global__ void (?:__launch_bounds__\([^)]*\) )?(\w+)\s*\(/g)) names.add(m[1]!);
   for (const m of source.matchAll(/^VECTOR_KERNEL\((\w+),/gm)) names.add(m[1]!).add(`${m[1]}_v`);
-  for (const m of source.matchAll(/^(?:TILE_CONV_WG|FLASH_WG64)\((\w+),/gm)) names.add(m[1]!);
+  for (const m of source.matchAll(/^TILE_CONV_WG\((\w+),/gm)) names.add(m[1]!);
   return names;
 }
 
@@ -49,7 +49,7 @@ describe('kernel sources', () => {
   });
 
   it('every kernel of a module table is defined in that module source (what the device loads from it)', () => {
-    const modules: [string, Record<string, ArgKind[]>][] = [['ops.cu', OPS_KERNELS], ['sparse.cu', SPARSE_KERNELS], ['latents.cu', LATENT_KERNELS], ['tile-conv.cu', TILE_CONV_KERNELS], ['tile-conv-sm90.cu', TILE_CONV_WG_KERNELS], ['attention-sm90.cu', WGMMA_KERNELS]];
+    const modules: [string, Record<string, ArgKind[]>][] = [['ops.cu', OPS_KERNELS], ['sparse.cu', SPARSE_KERNELS], ['latents.cu', LATENT_KERNELS], ['tile-conv.cu', TILE_CONV_KERNELS], ['tile-conv-sm90.cu', TILE_CONV_WG_KERNELS]];
     for (const [file, table] of modules) {
       const names = defined(readFileSync(join(KERNEL_DIR, file), 'utf8'));
       for (const k of Object.keys(table)) assert.ok(names.has(k), `${k} is not defined in ${file}`);

@@ -15,7 +15,7 @@ import type { T } from './device.js';
 import { CudaSparseOps } from './sparse-ops.js';
 import type { DeviceBuffer } from './memory.js';
 import { CudaLatents } from './latents.js';
-import { VEC_BATCH, layerNormLanes, ATTENTION_KERNELS, FLASH_DIMS, FLASH_KERNELS, FLASH_QUERY_ROWS, FLASH_WIDE_MAX_DIM, GROUP_PARTIAL_SHARED_BYTES, POINTER_ARRAY_PRODUCTS, SOFTMAX_SHARED_BYTES, SOFTMAX_SHORT, SOFTMAX_VEC, WGMMA_KERNELS, WGMMA_KEY_TILE, WGMMA_MIN_TILES_PER_SPLIT, WGMMA_QUERY_ROWS, WGMMA_SHARED_BYTES, WGMMA_SPLITS, wgmmaFlashName, flashSharedBytes, TILE_CONV_KERNELS, TILE_CONV_COUNTERS, TILE_CONV_WG_KERNELS, TILE_CONV_WG_BUILDS, SPLIT_PIECES, tileConvWgName, tileConvWgSharedBytes } from './kernels.js';
+import { VEC_BATCH, layerNormLanes, ATTENTION_KERNELS, FLASH_DIMS, FLASH_KERNELS, FLASH_QUERY_ROWS, FLASH_WIDE_MAX_DIM, GROUP_PARTIAL_SHARED_BYTES, POINTER_ARRAY_PRODUCTS, SOFTMAX_SHARED_BYTES, SOFTMAX_SHORT, SOFTMAX_VEC, WGMMA_KERNELS, WGMMA_KEY_TILE, WGMMA_MIN_TILES_PER_SPLIT, WGMMA_QUERY_ROWS, WGMMA_SHARED_BYTES, flashSharedBytes, TILE_CONV_KERNELS, TILE_CONV_COUNTERS, TILE_CONV_WG_KERNELS, TILE_CONV_WG_BUILDS, SPLIT_PIECES, tileConvWgName, tileConvWgSharedBytes } from './kernels.js';
 import { tileConvKernel } from './tile-conv.js';
 
 export type { ConvolutionMode, CudaOptions } from './options.js';
@@ -110,7 +110,7 @@ export class CudaBackend extends CudaSparseOps implements Backend {
     }
     if (this.wgmma) {
       this.load('attention-sm90', WGMMA_KERNELS, ['--use_fast_math'], 'sm_90a'); // wgmma needs the arch-specific target
-      for (const k of Object.keys(WGMMA_KERNELS)) this.driver.allowSharedMemory(this.fns.get(k), k, WGMMA_SHARED_BYTES);
+      this.driver.allowSharedMemory(this.fns.get('k_flash_wg64'), 'k_flash_wg64', WGMMA_SHARED_BYTES);
     }
   }
 
@@ -399,7 +399,7 @@ export class CudaBackend extends CudaSparseOps implements Backend {
     const args = [at(q, lq), at(k, lk), at(v, lk), at(out, lq), lq, lk, width, d, heads, 1 / Math.sqrt(d)];
     const detail = () => `${batch}x${heads} ${lq}x${lk}`;
     if (this.wgmma && d === 64 && this.vectorFits('k_flash_wg64', args, [width])) {
-      this.flashWgmma(args, batch, lq, lk, heads, detail);
+      this.flashWgmma(args, batch, lq, lk, width, heads, detail);
       return;
     }
     const wideBlocks = Math.ceil(lq / (2 * FLASH_QUERY_ROWS)) * batch * heads; // 2 resident per SM at MT = 2
@@ -410,15 +410,23 @@ export class CudaBackend extends CudaSparseOps implements Backend {
 
   /**
    * k_flash_wg64 over `args`; when its query blocks would leave SMs idle (a sparse step's few active
-   * rows over all keys: 60 blocks at 5% of a 768 px map), the keys are split among the blocks of a
-   * cluster (k_flash_wg64_s<S>), which merge their partial results themselves.
+   * rows over all keys: 60 blocks at 5% of a 768 px map), the keys are split among more blocks and
+   * k_flash_combine merges the partial results.
    */
-  private flashWgmma(args: number[], batch: number, lq: number, lk: number, heads: number, detail: () => string): void {
+  private flashWgmma(args: number[], batch: number, lq: number, lk: number, width: number, heads: number, detail: () => string): void {
     const rowBlocks = Math.ceil(lq / WGMMA_QUERY_ROWS), blocks = rowBlocks * batch * heads;
     const tiles = Math.ceil(lk / WGMMA_KEY_TILE);
-    const wanted = Math.min(Math.floor((2 * this.driver.multiprocessors) / blocks), Math.floor(tiles / WGMMA_MIN_TILES_PER_SPLIT));
-    const splits = WGMMA_SPLITS.reduce((best, s) => (s <= wanted ? s : best), 1);
-    this.run(wgmmaFlashName(splits), 0, args, 128, rowBlocks * splits, WGMMA_SHARED_BYTES, batch * heads, splits > 1 ? () => `${detail()} split ${splits}` : detail);
+    const splits = Math.max(1, Math.min(Math.floor((2 * this.driver.multiprocessors) / blocks), Math.floor(tiles / WGMMA_MIN_TILES_PER_SPLIT)));
+    if (splits === 1) {
+      this.run('k_flash_wg64', 0, [...args, 1, 0, 0], 128, rowBlocks, WGMMA_SHARED_BYTES, batch * heads, detail);
+      return;
+    }
+    this.tidy(() => {
+      const rows = batch * lq;
+      const partO = this.empty([splits * rows * width], 4), partLse = this.empty([splits * rows * heads], 4);
+      this.run('k_flash_wg64', 0, [...args, splits, partO.storage.ptr, partLse.storage.ptr], 128, rowBlocks * splits, WGMMA_SHARED_BYTES, batch * heads, () => `${detail()} split ${splits}`);
+      this.run('k_flash_combine', rows * width, [partO.storage.ptr, partLse.storage.ptr, args[3]!, rows, heads, width, splits]);
+    });
   }
 
   private unary(x: Tensor, mode: number): Tensor {

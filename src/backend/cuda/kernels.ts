@@ -112,11 +112,11 @@ export const FLASH_WIDE_MAX_DIM = 64;
 const FLASH_ARGS: ArgKind[] = ['ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32', 'f32'];
 export const FLASH_KERNELS = [...FLASH_DIMS.map((dp) => `k_flash_${dp}_1`), ...FLASH_DIMS.filter((dp) => dp <= FLASH_WIDE_MAX_DIM).map((dp) => `k_flash_${dp}_2`)];
 export const ATTENTION_KERNELS: Record<string, ArgKind[]> = Object.fromEntries(FLASH_KERNELS.map((k) => [k, FLASH_ARGS]));
-/** Key splits of k_flash_wg64 (k_flash_wg64_s<S>: a cluster of S blocks; 1: k_flash_wg64). */
-export const WGMMA_SPLITS = [1, 2, 4, 8] as const;
-export const wgmmaFlashName = (splits: number) => (splits === 1 ? 'k_flash_wg64' : `k_flash_wg64_s${splits}`);
 /** kernels/attention-sm90.cu: head dim 64 on Hopper's warpgroup MMA; 64 query rows a block, two stages of K and V tiles of 128 rows (+1 KiB for alignment). */
-export const WGMMA_KERNELS: Record<string, ArgKind[]> = Object.fromEntries(WGMMA_SPLITS.map((s) => [wgmmaFlashName(s), FLASH_ARGS]));
+export const WGMMA_KERNELS: Record<string, ArgKind[]> = {
+  k_flash_wg64: [...FLASH_ARGS, 'i32', 'ptr', 'ptr'],
+  k_flash_combine: ['ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32'],
+};
 export const WGMMA_QUERY_ROWS = 64;
 /** Keys per tile of k_flash_wg64 (attention-sm90.cu WG_KB; KERNEL_DEFINES). */
 export const WGMMA_KEY_TILE = 128;

@@ -8,12 +8,8 @@
 // S = Q K^T takes Q from registers and K as a K-major operand; O += P V takes P from registers and
 // V as an MN-major (transposed) operand. Q, K, V and the output are [B, L, H*64], fp16.
 // Few query rows over many keys (a sparse step's active tokens against all 9216) leave most SMs idle
-// (60 blocks for 384 rows): then the keys are split among the S blocks of a thread block cluster
-// (k_flash_wg64_s<S>), each putting its normalised partial output and log-sum-exp in its shared
-// memory, and the cluster merges them, each block its share of the rows, read from all S blocks'
-// shared memory in split order. (Until session 25 they went through global memory to a kernel of
-// their own, k_flash_combine: 10 launches a 768 px sparse step.)
-#include "cluster.cuh"
+// (60 blocks for 384 rows): then the keys are split among `splits` blocks per query block, each
+// writing its normalised partial output and log-sum-exp in float, and k_flash_combine merges them.
 #include "launch.cuh"
 #include "mma.cuh"
 #include "wgmma.cuh"
@@ -68,19 +64,20 @@ __device__ __forceinline__ void load_tile(u32 Kt, u32 Vt, const __half* kb, cons
   asm volatile("cp.async.commit_group;\n");
 }
 
-// S: the key splits, the blocks of a cluster (along x: block x is query block x / S, split x % S)
-template <int S>
-__device__ __forceinline__ void flash_wg64(const __half* q, const __half* k, const __half* v, __half* out, int lq, int lk, int width, int heads, float scale) {
+extern "C" __global__ void __launch_bounds__(128, 3) k_flash_wg64(const __half* q, const __half* k, const __half* v, __half* out,
+                                                               int lq, int lk, int width, int d, int heads, float scale,
+                                                               int splits, float* part_o, float* part_lse) {
+  after_earlier_kernels();
   extern __shared__ unsigned char smem[];
   // the swizzle pattern repeats every 1024 bytes: tiles start on a 1024-byte boundary
   const u32 base = ((u32)__cvta_generic_to_shared(smem) + 1023) & ~1023u;  // [2 stages][K, V] tiles
 
   const int bh = blockIdx.y, b = bh / heads, h = bh % heads;
   const int warp = threadIdx.x >> 5, lane = threadIdx.x & 31, g = lane >> 2, c2 = (lane & 3) * 2;
-  const int split = S > 1 ? (int)cluster_rank() : 0, block_row0 = (blockIdx.x / S) * 64;
-  const int row0 = block_row0 + warp * 16;
+  const int row_blocks = (lq + 63) / 64, split = blockIdx.x / row_blocks;
+  const int row0 = (blockIdx.x % row_blocks) * 64 + warp * 16;
   // this block's key tiles: [t0, t1) of the split
-  const int all_tiles = (lk + WG_KB - 1) / WG_KB, per = (all_tiles + S - 1) / S;
+  const int all_tiles = (lk + WG_KB - 1) / WG_KB, per = (all_tiles + splits - 1) / splits;
   const int t0 = split * per, t1 = min(all_tiles, t0 + per);
   const __half* qb = q + (size_t)b * lq * width + h * 64;
   const __half* kb = k + (size_t)b * lk * width + h * 64;
@@ -180,49 +177,24 @@ __device__ __forceinline__ void flash_wg64(const __half* q, const __half* k, con
   l1 += __shfl_xor_sync(0xffffffff, l1, 1); l1 += __shfl_xor_sync(0xffffffff, l1, 2);
   const float i0 = l0 > 0.f ? 1.f / l0 : 0.f, i1 = l1 > 0.f ? 1.f / l1 : 0.f;
   const int r = row0 + g;
-  __half* ob = out + (size_t)b * lq * width + h * 64;
-  if constexpr (S > 1) {
-    // this split's softmax over its keys, normalised ([64 rows][64] float), and the log of its sum
-    // (natural units; [64]) in this block's shared memory, the stages being done with
-    __syncthreads();
-    float* po = (float*)(smem + (base - (u32)__cvta_generic_to_shared(smem)));
-    float* pl = po + 64 * 64;
-    const int lr = warp * 16 + g;  // this thread's rows of the block: lr and lr + 8
+  if (splits > 1) {
+    // this split's softmax over its keys, normalised, and the log of its sum (natural units)
+    const size_t first = (size_t)split * (gridDim.y / heads) * lq + (size_t)b * lq;  // row index in the partials
+    float* po = part_o + first * width + h * 64;
 #pragma unroll
     for (int j = 0; j < 8; j++) {
-      const int col = j * 8 + c2;
-      *(float2*)(po + lr * 64 + col) = make_float2(o[4 * j] * i0, o[4 * j + 1] * i0);
-      *(float2*)(po + (lr + 8) * 64 + col) = make_float2(o[4 * j + 2] * i1, o[4 * j + 3] * i1);
+      int col = j * 8 + c2;
+      if (r < lq) { po[(size_t)r * width + col] = o[4 * j] * i0; po[(size_t)r * width + col + 1] = o[4 * j + 1] * i0; }
+      if (r + 8 < lq) { po[(size_t)(r + 8) * width + col] = o[4 * j + 2] * i1; po[(size_t)(r + 8) * width + col + 1] = o[4 * j + 3] * i1; }
     }
     if ((lane & 3) == 0) {
       const float ninf = __int_as_float(0xff800000);
-      pl[lr] = l0 > 0.f ? m0 * scale + logf(l0) : ninf;
-      pl[lr + 8] = l1 > 0.f ? m1 * scale + logf(l1) : ninf;
+      if (r < lq) part_lse[(first + r) * heads + h] = l0 > 0.f ? m0 * scale + logf(l0) : ninf;
+      if (r + 8 < lq) part_lse[(first + r + 8) * heads + h] = l1 > 0.f ? m1 * scale + logf(l1) : ninf;
     }
-    cluster_sync();
-    // rows [split * 64 / S, (split + 1) * 64 / S) of the block's 64: out = sum_s w_s O_s / sum_s w_s,
-    // w_s = exp(lse_s - max), over the splits in order (the same bits whichever block finishes first)
-    constexpr int MINE = 64 / S;
-    const u32 at_o = base, at_l = base + 64 * 64 * 4;
-    for (int e = threadIdx.x; e < MINE * 32; e += 128) {
-      const int row = split * MINE + e / 32, col = (e % 32) * 2;
-      if (block_row0 + row >= lq) continue;
-      float lse[S], m = __int_as_float(0xff800000);
-#pragma unroll
-      for (int s = 0; s < S; s++) { lse[s] = load_cluster1(map_to_rank(at_l + row * 4, s)); m = fmaxf(m, lse[s]); }
-      float ax = 0.f, ay = 0.f, sum = 0.f;
-#pragma unroll
-      for (int s = 0; s < S; s++) {
-        const float w = __expf(lse[s] - m);
-        const float2 p = load_cluster(map_to_rank(at_o + (row * 64 + col) * 4, s));
-        ax += w * p.x; ay += w * p.y;
-        sum += w;
-      }
-      *(u32*)(ob + (size_t)(block_row0 + row) * width + col) = pack(ax / sum, ay / sum);
-    }
-    cluster_sync();  // no block leaves while another reads its shared memory
     return;
   }
+  __half* ob = out + (size_t)b * lq * width + h * 64;
 #pragma unroll
   for (int j = 0; j < 8; j++) {
     int col = j * 8 + c2;
@@ -231,15 +203,21 @@ __device__ __forceinline__ void flash_wg64(const __half* q, const __half* k, con
   }
 }
 
-// the builds: S = 1 (no split), and clusters of S blocks splitting the keys
-#define FLASH_WG64(name, S, cluster)                                                                                     \
-  extern "C" __global__ void cluster __launch_bounds__(128, 3) name(const __half* q, const __half* k, const __half* v,   \
-                                                                    __half* out, int lq, int lk, int width, int d,      \
-                                                                    int heads, float scale) {                            \
-    after_earlier_kernels();                                                                                             \
-    flash_wg64<S>(q, k, v, out, lq, lk, width, heads, scale);                                                           \
+// Merges the key splits of k_flash_wg64: out = sum_s w_s O_s / sum_s w_s with w_s = exp(lse_s - max).
+// part_o [splits][rows][width] float, part_lse [splits][rows][heads]; rows = B * lq; head dim 64.
+extern "C" __global__ void k_flash_combine(const float* part_o, const float* part_lse, __half* out, int rows, int heads, int width, int splits) {
+  after_earlier_kernels();
+  for (size_t i = (size_t)blockIdx.x * blockDim.x + threadIdx.x; i < (size_t)rows * width; i += (size_t)gridDim.x * blockDim.x) {
+    const size_t row = i / width;
+    const int h = (int)(i % width) / 64;
+    float m = __int_as_float(0xff800000);
+    for (int s = 0; s < splits; s++) m = fmaxf(m, part_lse[((size_t)s * rows + row) * heads + h]);
+    float acc = 0.f, sum = 0.f;
+    for (int s = 0; s < splits; s++) {
+      const float w = __expf(part_lse[((size_t)s * rows + row) * heads + h] - m);
+      acc += w * part_o[(size_t)s * rows * width + i];
+      sum += w;
+    }
+    out[i] = __float2half_rn(acc / sum);
   }
-FLASH_WG64(k_flash_wg64, 1, )
-FLASH_WG64(k_flash_wg64_s2, 2, __cluster_dims__(2, 1, 1))
-FLASH_WG64(k_flash_wg64_s4, 4, __cluster_dims__(4, 1, 1))
-FLASH_WG64(k_flash_wg64_s8, 8, __cluster_dims__(8, 1, 1))
+}

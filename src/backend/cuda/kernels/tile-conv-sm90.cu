@@ -20,12 +20,32 @@
 // 1.03-1.93x slower in the others. The large ones are bound by L2 -> shared memory traffic (~4.5 TB/s: 944 MB for 2048 rows of 1280 -> 1280
 // in ~210 us): every block loads its own A and B tiles. What would cut it: larger tiles (128 x 256)
 // and loads shared by a cluster's blocks (TMA multicast), as cuBLAS does.
-#include "cluster.cuh"
 #include "launch.cuh"
 #include "mma.cuh"
 #include "storage.cuh"
 #include "tile-write.cuh"
 #include "wgmma.cuh"
+
+// thread block clusters (sm_90): this block's rank, a barrier of all the cluster's threads (its
+// shared-memory writes visible to the others after it), and reads of another block's shared memory
+__device__ __forceinline__ u32 cluster_rank() {
+  u32 r;
+  asm volatile("mov.u32 %0, %%cluster_ctarank;\n" : "=r"(r));
+  return r;
+}
+__device__ __forceinline__ void cluster_sync() {
+  asm volatile("barrier.cluster.arrive.release.aligned;\nbarrier.cluster.wait.acquire.aligned;\n" ::: "memory");
+}
+__device__ __forceinline__ u32 map_to_rank(u32 addr, u32 rank) {
+  u32 r;
+  asm volatile("mapa.shared::cluster.u32 %0, %1, %2;\n" : "=r"(r) : "r"(addr), "r"(rank));
+  return r;
+}
+__device__ __forceinline__ float2 load_cluster(u32 addr) {
+  float2 v;
+  asm volatile("ld.shared::cluster.v2.f32 {%0, %1}, [%2];\n" : "=f"(v.x), "=f"(v.y) : "r"(addr) : "memory");
+  return v;
+}
 
 // c (a warpgroup's 64 x N accumulator) += A B^T over one k-step of 16: both operands K-major in
 // shared memory, given by descriptors (scale-d 1: accumulate)
