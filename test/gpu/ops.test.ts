@@ -208,10 +208,11 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
     close('probs under cross-attention control', cpu.attentionProbs(qc, kc, 3, { item: 1, source: sc, map: mapOn(cpu, map) }), gpu.attentionProbs(qg, kg, 3, { item: 1, source: sg, map: mapOn(gpu, map) }), 1e-6);
     // what the recording of cross-attention does (attentionWithProbs: probabilities of a text's keys,
     // remapped under cross-attention control, of one item, the other item by attention()) at the
-    // widths of SD and past 256 keys, against the cpu's definition (every item's probabilities)
+    // widths of SD, at 80 keys and one more (in fp16 k_attend_short takes up to 80, the GEMMs and softmax
+    // more) and past 256 keys, against the cpu's definition (every item's probabilities)
     const recorded = (ops: Backend, q: Tensor, k: Tensor, v: Tensor, heads: number, item: number, control?: { source: Tensor; map: Int32Array }) =>
       ops.attentionWithProbs(q, k, v, heads, item, control && { item, source: control.source, map: mapOn(ops, control.map) });
-    for (const [lk, width, heads] of [[29, 24, 3], [77, 320, 5], [77, 320, 2], [300, 24, 3]] as const) {
+    for (const [lk, width, heads] of [[29, 24, 3], [77, 320, 5], [77, 320, 2], [80, 64, 1], [81, 64, 1], [300, 24, 3]] as const) {
       const [q1c, q1g] = pair([2, 37, width]), [k1c, k1g] = pair([2, lk, width]), [v1c, v1g] = pair([2, lk, width]);
       const [s1c, s1g] = pair([1, heads, 37, 11]);
       const m1 = Int32Array.from({ length: lk }, (_, j) => (j % 3 === 0 ? j % 11 : -1));
@@ -222,6 +223,15 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
         close(`${what}: output`, want[0], got[0]);
         close(`${what}: probabilities`, want[1], got[1], 1e-6);
       }
+    }
+    if (math === 'fp16') {
+      // a text's keys, controlled: one kernel of ours (k_attend_short), no QK and PV GEMMs, no copies of K and V
+      const [q1, k1, v1] = [pair([2, 37, 320])[1], pair([2, 77, 320])[1], pair([2, 77, 320])[1]];
+      const source = pair([1, 5, 37, 77])[1], m = Int32Array.from({ length: 77 }, (_, j) => (j % 2 ? j : -1));
+      gpu.profileStart(1);
+      gpu.attentionWithProbs(q1, k1, v1, 5, 1, { item: 1, source, map: mapOn(gpu, m) });
+      const ops = gpu.profileEnd().ops.map((o) => o.op.split(' ')[0]!);
+      assert.ok(ops.includes('k_attend_short_64') && !ops.some((o) => o === 'gemm' || o.startsWith('k_copy')), `controlled cross-attention ran ${ops.join(', ')}`);
     }
     assert.throws(() => gpu.attentionWithProbs(qg, kg, vg, 3, 0, { item: 1, source: sg, map: mapOn(gpu, map) }), /control of item 1, probabilities of item 0/);
     assert.throws(() => gpu.attentionProbs(qg, kg, 3, { item: 2, source: sg, map: mapOn(gpu, map) }), /attentionProbs: item 2 of a batch of 2/);

@@ -111,7 +111,15 @@ export const FLASH_DIMS = [16, 32, 48, 64, 80, 96, 128, 160];
 export const FLASH_WIDE_MAX_DIM = 64;
 const FLASH_ARGS: ArgKind[] = ['ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32', 'f32'];
 export const FLASH_KERNELS = [...FLASH_DIMS.map((dp) => `k_flash_${dp}_1`), ...FLASH_DIMS.filter((dp) => dp <= FLASH_WIDE_MAX_DIM).map((dp) => `k_flash_${dp}_2`)];
-export const ATTENTION_KERNELS: Record<string, ArgKind[]> = Object.fromEntries(FLASH_KERNELS.map((k) => [k, FLASH_ARGS]));
+/** Keys k_attend_short_<DP> takes at most (one tile: a text's 77 tokens; kernels/attention.cu SHORT_KEYS, a multiple of 16; KERNEL_DEFINES). */
+export const SHORT_KEYS = 80;
+/** Shared memory of a k_attend_short_<DP> block: K and V of padded rows, and the control's columns. */
+export const attendShortSharedBytes = (dp: number) => 2 * SHORT_KEYS * (dp + 8) * 2 + SHORT_KEYS * 4;
+const ATTEND_SHORT_ARGS: ArgKind[] = ['ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32', 'f32'];
+export const ATTENTION_KERNELS: Record<string, ArgKind[]> = Object.fromEntries([
+  ...FLASH_KERNELS.map((k) => [k, FLASH_ARGS]),
+  ...FLASH_DIMS.map((dp) => [`k_attend_short_${dp}`, ATTEND_SHORT_ARGS]),
+]);
 /** kernels/attention-sm90.cu: head dim 64 on Hopper's warpgroup MMA; 64 query rows a block, two stages of K and V tiles of 128 rows (+1 KiB for alignment). */
 export const WGMMA_KERNELS: Record<string, ArgKind[]> = {
   k_flash_wg64: [...FLASH_ARGS, 'i32', 'ptr', 'ptr'],
@@ -167,7 +175,7 @@ export const flashSharedBytes = (dp: number) => 2 * 2 * FLASH_KEY_TILE * (dp + 8
 export const KERNEL_DEFINES: Readonly<Record<string, Readonly<Record<string, number>>>> = {
   sparse: { SWAP_WORDS },
   ops: { VEC_BATCH, COPY_UNROLL, SOFTMAX_SHORT, SOFTMAX_VEC, LN_KEPT, SPLIT_PIECES },
-  attention: { KB: FLASH_KEY_TILE },
+  attention: { KB: FLASH_KEY_TILE, SHORT_KEYS },
   'attention-sm90': { WG_KB: WGMMA_KEY_TILE },
   'tile-conv': { TM: TILE_CONV_ROWS, TN: TILE_CONV_COLS, TK: TILE_CONV_K, THREADS: TILE_CONV_THREADS },
   'tile-conv-sm90': { WG_STAGES: TILE_CONV_WG_STAGES },

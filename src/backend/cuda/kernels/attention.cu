@@ -173,6 +173,135 @@ __device__ void flash(const __half* q, const __half* k, const __half* v, __half*
   }
 }
 
+// Attention over few keys (a text's 77; SHORT_KEYS at most, one tile) with its probabilities: a
+// cross-attention a step records, or controls (backend.ts ProbsControl), as one kernel instead of a
+// QK GEMM, a softmax (with the control) and a PV GEMM, with no copies of K and V for the libraries.
+// The exact softmax of each row in registers (the row is whole), normalised, then under control
+// column j takes source[h, r, map[j]] where map[j] names one of the source's lks columns; the
+// probabilities are written out ([1, H, Lq, Lk], as stored) and multiplied by V as stored. One batch
+// item (q, k, v, out at it); a block of 4 warps takes 64 query rows of one head (blockIdx.y).
+static_assert(SHORT_KEYS % 16 == 0, "P V takes the keys 16 at a time");
+template <int DP>
+__device__ void attend_short(const __half* q, const __half* k, const __half* v, __half* out, __half* probs, const __half* source, const __half* map,
+                             int lq, int lk, int lks, int width, int d, float scale) {
+  constexpr int STRIDE = DP + 8, KSTEPS = DP / 16, NT = DP / 8, JT = SHORT_KEYS / 8;
+  extern __shared__ __align__(16) unsigned char smem[];
+  __half* Ks = (__half*)smem;  // [SHORT_KEYS][STRIDE], then V alike, then the control's columns
+  __half* Vs = Ks + SHORT_KEYS * STRIDE;
+  int* cols = (int*)(Vs + SHORT_KEYS * STRIDE);
+  const int h = blockIdx.y;
+  const int warp = threadIdx.x >> 5, lane = threadIdx.x & 31, g = lane >> 2, c2 = (lane & 3) * 2;
+  const int mi = lane >> 3, mr = lane & 7;
+  const int row0 = (blockIdx.x * WARPS + warp) * 16;
+  const __half* qb = q + h * d;
+  constexpr int CHUNKS = DP / 8;
+  for (int i = threadIdx.x; i < SHORT_KEYS * CHUNKS; i += WARPS * 32) {
+    const int r = i / CHUNKS, c = (i % CHUNKS) * 8;
+    const bool ok = r < lk && c < d;
+    const size_t off = ok ? (size_t)r * width + h * d + c : 0;
+    copy16(Ks + r * STRIDE + c, k + off, ok);
+    copy16(Vs + r * STRIDE + c, v + off, ok);
+  }
+  asm volatile("cp.async.commit_group;\n");
+  for (int j = threadIdx.x; j < SHORT_KEYS; j += WARPS * 32) {
+    const int c = map && j < lk ? (int)__half2float(map[j]) : -1;
+    cols[j] = c >= 0 && c < lks ? c : -1;
+  }
+  u32 qf[KSTEPS][4];
+#pragma unroll
+  for (int kk = 0; kk < KSTEPS; kk++)
+#pragma unroll
+    for (int r = 0; r < 4; r++) {
+      const int row = row0 + g + (r & 1) * 8, col = kk * 16 + c2 + (r >> 1) * 8;
+      qf[kk][r] = row < lq && col < d ? *(const u32*)(qb + (size_t)row * width + col) : 0u;
+    }
+  asm volatile("cp.async.wait_group 0;\n");
+  __syncthreads();
+
+  float s[JT][4];
+#pragma unroll
+  for (int j = 0; j < JT; j++) {
+    s[j][0] = s[j][1] = s[j][2] = s[j][3] = 0.f;
+    const __half* kr = Ks + (j * 8 + mr) * STRIDE + mi * 8;
+#pragma unroll
+    for (int kk = 0; kk + 1 < KSTEPS; kk += 2) {
+      u32 bf[4];
+      ldsm4(bf, kr + kk * 16);
+      mma16816(s[j], qf[kk], bf[0], bf[1]);
+      mma16816(s[j], qf[kk + 1], bf[2], bf[3]);
+    }
+    if (KSTEPS & 1) {
+      u32 bf[2];
+      ldsm2(bf, kr + (KSTEPS - 1) * 16);
+      mma16816(s[j], qf[KSTEPS - 1], bf[0], bf[1]);
+    }
+  }
+  // the softmax of rows g and g + 8 over the keys there are (each row is spread over a quad's 4 lanes)
+  float x0 = __int_as_float(0xff800000), x1 = x0;
+#pragma unroll
+  for (int j = 0; j < JT; j++)
+#pragma unroll
+    for (int e = 0; e < 4; e++) {
+      if (j * 8 + c2 + (e & 1) >= lk) s[j][e] = __int_as_float(0xff800000);
+      if (e < 2) x0 = fmaxf(x0, s[j][e]);
+      else x1 = fmaxf(x1, s[j][e]);
+    }
+  x0 = fmaxf(x0, __shfl_xor_sync(0xffffffff, x0, 1)); x0 = fmaxf(x0, __shfl_xor_sync(0xffffffff, x0, 2));
+  x1 = fmaxf(x1, __shfl_xor_sync(0xffffffff, x1, 1)); x1 = fmaxf(x1, __shfl_xor_sync(0xffffffff, x1, 2));
+  const float sl2 = scale * 1.4426950408889634f, x0s = x0 * sl2, x1s = x1 * sl2;
+  float l0 = 0.f, l1 = 0.f;
+#pragma unroll
+  for (int j = 0; j < JT; j++) {
+    s[j][0] = exp2f(fmaf(s[j][0], sl2, -x0s)); s[j][1] = exp2f(fmaf(s[j][1], sl2, -x0s));
+    s[j][2] = exp2f(fmaf(s[j][2], sl2, -x1s)); s[j][3] = exp2f(fmaf(s[j][3], sl2, -x1s));
+    l0 += s[j][0] + s[j][1]; l1 += s[j][2] + s[j][3];
+  }
+  l0 += __shfl_xor_sync(0xffffffff, l0, 1); l0 += __shfl_xor_sync(0xffffffff, l0, 2);
+  l1 += __shfl_xor_sync(0xffffffff, l1, 1); l1 += __shfl_xor_sync(0xffffffff, l1, 2);
+  const float i0 = 1.f / l0, i1 = 1.f / l1;
+  const int ra = row0 + g, rb = ra + 8;
+  const __half* srca = source + ((size_t)h * lq + ra) * lks;
+  const __half* srcb = source + ((size_t)h * lq + rb) * lks;
+  __half* pa = probs + ((size_t)h * lq + ra) * lk;
+  __half* pb = probs + ((size_t)h * lq + rb) * lk;
+  u32 pf[JT / 2][4];
+#pragma unroll
+  for (int j = 0; j < JT; j++) {
+    float p[4] = {s[j][0] * i0, s[j][1] * i0, s[j][2] * i1, s[j][3] * i1};
+#pragma unroll
+    for (int e = 0; e < 4; e++) {
+      const int col = j * 8 + c2 + (e & 1), row = e < 2 ? ra : rb;
+      const int from = col < SHORT_KEYS ? cols[col] : -1;
+      if (source && from >= 0 && row < lq) p[e] = __half2float((e < 2 ? srca : srcb)[from]);
+      const __half stored = __float2half_rn(p[e]);
+      if (col < lk && row < lq) (e < 2 ? pa : pb)[col] = stored;
+      p[e] = __half2float(stored);
+    }
+    pf[j >> 1][(j & 1) * 2] = pack(p[0], p[1]);
+    pf[j >> 1][(j & 1) * 2 + 1] = pack(p[2], p[3]);
+  }
+  float o[NT][4];
+#pragma unroll
+  for (int n = 0; n < NT; n++) o[n][0] = o[n][1] = o[n][2] = o[n][3] = 0.f;
+#pragma unroll
+  for (int ks = 0; ks < JT / 2; ks++)
+#pragma unroll
+    for (int n = 0; n < NT; n += 2) {
+      u32 bf[4];
+      ldsm4t(bf, Vs + (ks * 16 + (mi & 1) * 8 + mr) * STRIDE + (n + (mi >> 1)) * 8);
+      mma16816(o[n], pf[ks], bf[0], bf[1]);
+      mma16816(o[n + 1], pf[ks], bf[2], bf[3]);
+    }
+  __half* ob = out + h * d;
+#pragma unroll
+  for (int n = 0; n < NT; n++) {
+    const int col = n * 8 + c2;
+    if (col >= d) continue;
+    if (ra < lq) *(u32*)(ob + (size_t)ra * width + col) = pack(o[n][0], o[n][1]);
+    if (rb < lq) *(u32*)(ob + (size_t)rb * width + col) = pack(o[n][2], o[n][3]);
+  }
+}
+
 // k_flash_<DP>_<MT>
 #define FLASH(DP, MT)                                                                                                  \
   extern "C" __global__ void __launch_bounds__(WARPS * 32) k_flash_##DP##_##MT(const __half* q, const __half* k,       \
@@ -192,3 +321,19 @@ FLASH(16, 2)
 FLASH(32, 2)
 FLASH(48, 2)
 FLASH(64, 2)
+// k_attend_short_<DP>
+#define ATTEND_SHORT(DP)                                                                                                 \
+  extern "C" __global__ void __launch_bounds__(WARPS * 32) k_attend_short_##DP(const __half* q, const __half* k,        \
+      const __half* v, __half* out, __half* probs, const __half* source, const __half* map, int lq, int lk, int lks,     \
+      int width, int d, float scale) {                                                                                   \
+    after_earlier_kernels();                                                                                             \
+    attend_short<DP>(q, k, v, out, probs, source, map, lq, lk, lks, width, d, scale);                                    \
+  }
+ATTEND_SHORT(16)
+ATTEND_SHORT(32)
+ATTEND_SHORT(48)
+ATTEND_SHORT(64)
+ATTEND_SHORT(80)
+ATTEND_SHORT(96)
+ATTEND_SHORT(128)
+ATTEND_SHORT(160)
