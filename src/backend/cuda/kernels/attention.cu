@@ -272,7 +272,7 @@ __device__ void attend_short(const __half* __restrict__ q, const __half* __restr
 #pragma unroll
       for (int e = 0; e < 4; e++) {
         const int from = cols[j * 8 + c2 + (e & 1)];
-        taken[j][e] = from >= 0 && (e < 2 ? ra : rb) < lq ? (e < 2 ? srca : srcb)[from] : __float2half_rn(-1.f);
+        taken[j][e] = from >= 0 && (e < 2 ? ra : rb) < lq ? (e < 2 ? srca : srcb)[from] : __float2half_rn(0.f);
       }
   }
   __half* pa = probs + ((size_t)h * lq + ra) * lk;
@@ -284,9 +284,8 @@ __device__ void attend_short(const __half* __restrict__ q, const __half* __restr
     __half stored[4];
 #pragma unroll
     for (int e = 0; e < 4; e++) {
-      // a probability is never negative: -1 marks a column the control leaves
-      stored[e] = source && __half2float(taken[j][e]) >= 0.f ? taken[j][e] : __float2half_rn(p[e]);
       const int col = j * 8 + c2 + (e & 1);
+      stored[e] = source && cols[col] >= 0 ? taken[j][e] : __float2half_rn(p[e]);
       if (col < lk && (e < 2 ? ra : rb) < lq) (e < 2 ? pa : pb)[col] = stored[e];
     }
     pf[j >> 1][(j & 1) * 2] = pack(__half2float(stored[0]), __half2float(stored[1]));
