@@ -335,7 +335,6 @@ export class CudaBackend extends CudaSparseOps implements Backend {
     const dp = FLASH_DIMS.find((x) => x >= d);
     if (!this.flash || d % 8 !== 0 || dp === undefined || lk > SHORT_KEYS || width % heads) return undefined;
     if (control) checkRemapMap(lk, control.map);
-    if (control && control.source.shape[3]! > SHORT_KEYS) return undefined; // its rows are staged in shared memory
     const name = `k_attend_short_${dp}`, at = (t: Tensor, rows: number) => this.p(t) + item * rows * width * e;
     const probs = this.empty([1, heads, lq, lk]);
     const args = [at(q, lq), at(k, lk), at(v, lk), at(out, lq), this.p(probs), control ? this.p(control.source) : 0, control ? this.p(control.map) : 0,

@@ -113,8 +113,8 @@ const FLASH_ARGS: ArgKind[] = ['ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 
 export const FLASH_KERNELS = [...FLASH_DIMS.map((dp) => `k_flash_${dp}_1`), ...FLASH_DIMS.filter((dp) => dp <= FLASH_WIDE_MAX_DIM).map((dp) => `k_flash_${dp}_2`)];
 /** Keys k_attend_short_<DP> takes at most (one tile: a text's 77 tokens; kernels/attention.cu SHORT_KEYS, a multiple of 16; KERNEL_DEFINES). */
 export const SHORT_KEYS = 80;
-/** Shared memory of a k_attend_short_<DP> block: K and V of padded rows, the control's columns, and 16 rows of probabilities for each of its 4 warps. */
-export const attendShortSharedBytes = (dp: number) => 2 * SHORT_KEYS * (dp + 8) * 2 + SHORT_KEYS * 4 + 4 * 16 * SHORT_KEYS * 2;
+/** Shared memory of a k_attend_short_<DP> block: K and V of padded rows, and the control's columns. */
+export const attendShortSharedBytes = (dp: number) => 2 * SHORT_KEYS * (dp + 8) * 2 + SHORT_KEYS * 4;
 const ATTEND_SHORT_ARGS: ArgKind[] = ['ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32', 'f32'];
 export const ATTENTION_KERNELS: Record<string, ArgKind[]> = Object.fromEntries([
   ...FLASH_KERNELS.map((k) => [k, FLASH_ARGS]),

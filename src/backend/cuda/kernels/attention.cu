@@ -187,7 +187,7 @@ __device__ void attend_short(const __half* __restrict__ q, const __half* __restr
                              int lq, int lk, int lks, int width, int d, float scale) {
   constexpr int STRIDE = DP + 8, KSTEPS = DP / 16, NT = DP / 8, JT = SHORT_KEYS / 8;
   extern __shared__ __align__(16) unsigned char smem[];
-  __half* Ks = (__half*)smem;  // [SHORT_KEYS][STRIDE], then V alike, the control's columns, each warp's rows of probabilities
+  __half* Ks = (__half*)smem;  // [SHORT_KEYS][STRIDE], then V alike, then the control's columns
   __half* Vs = Ks + SHORT_KEYS * STRIDE;
   int* cols = (int*)(Vs + SHORT_KEYS * STRIDE);
   const int h = blockIdx.y;
@@ -260,39 +260,36 @@ __device__ void attend_short(const __half* __restrict__ q, const __half* __restr
   l0 += __shfl_xor_sync(0xffffffff, l0, 1); l0 += __shfl_xor_sync(0xffffffff, l0, 2);
   l1 += __shfl_xor_sync(0xffffffff, l1, 1); l1 += __shfl_xor_sync(0xffffffff, l1, 2);
   const float i0 = 1.f / l0, i1 = 1.f / l1;
-  // The warp's 16 rows of probabilities go through shared memory (stage: [16][SHORT_KEYS]), so that
-  // the control's source rows come in and the probabilities go out as whole rows: in the source and
-  // the probabilities the warp's rows are one contiguous run, which its lanes read and write side by
-  // side (two bytes a lane each, where the fragments' own were scattered: ~38 us a 9216-query call).
-  __half* stage = (__half*)(cols + SHORT_KEYS) + warp * 16 * SHORT_KEYS;
-  const int rows = max(0, min(16, lq - row0)), la = g, lb = g + 8;  // this warp's rows there are; this thread's
-  const int ra = row0 + la, rb = row0 + lb;
+  const int ra = row0 + g, rb = ra + 8;
+  // under control, every value this thread takes from the source is loaded before anything is
+  // stored (one round trip, not one per value behind each store: 46 us a 9216-query call so)
+  __half taken[JT][4];
   if (source) {
-    const __half* from = source + ((size_t)h * lq + row0) * lks;
-    for (int t = lane; t < rows * lks; t += 32) stage[(t / lks) * SHORT_KEYS + t % lks] = from[t];
-    __syncwarp();
+    const __half* srca = source + ((size_t)h * lq + ra) * lks;
+    const __half* srcb = source + ((size_t)h * lq + rb) * lks;
+#pragma unroll
+    for (int j = 0; j < JT; j++)
+#pragma unroll
+      for (int e = 0; e < 4; e++) {
+        const int from = cols[j * 8 + c2 + (e & 1)];
+        taken[j][e] = from >= 0 && (e < 2 ? ra : rb) < lq ? (e < 2 ? srca : srcb)[from] : __float2half_rn(0.f);
+      }
   }
-  __half stored[JT][4];
-#pragma unroll
-  for (int j = 0; j < JT; j++)
-#pragma unroll
-    for (int e = 0; e < 4; e++) {
-      const int c = cols[j * 8 + c2 + (e & 1)];
-      stored[j][e] = source && c >= 0 ? stage[(e < 2 ? la : lb) * SHORT_KEYS + c] : __float2half_rn(s[j][e] * (e < 2 ? i0 : i1));
-    }
-  __syncwarp();  // every lane is done with the source rows
-#pragma unroll
-  for (int j = 0; j < JT; j++)
-#pragma unroll
-    for (int e = 0; e < 4; e++) stage[(e < 2 ? la : lb) * SHORT_KEYS + j * 8 + c2 + (e & 1)] = stored[j][e];
-  __syncwarp();
-  __half* to = probs + ((size_t)h * lq + row0) * lk;
-  for (int t = lane; t < rows * lk; t += 32) to[t] = stage[(t / lk) * SHORT_KEYS + t % lk];
+  __half* pa = probs + ((size_t)h * lq + ra) * lk;
+  __half* pb = probs + ((size_t)h * lq + rb) * lk;
   u32 pf[JT / 2][4];
 #pragma unroll
   for (int j = 0; j < JT; j++) {
-    pf[j >> 1][(j & 1) * 2] = pack(__half2float(stored[j][0]), __half2float(stored[j][1]));
-    pf[j >> 1][(j & 1) * 2 + 1] = pack(__half2float(stored[j][2]), __half2float(stored[j][3]));
+    const float p[4] = {s[j][0] * i0, s[j][1] * i0, s[j][2] * i1, s[j][3] * i1};
+    __half stored[4];
+#pragma unroll
+    for (int e = 0; e < 4; e++) {
+      const int col = j * 8 + c2 + (e & 1);
+      stored[e] = source && cols[col] >= 0 ? taken[j][e] : __float2half_rn(p[e]);
+      if (col < lk && (e < 2 ? ra : rb) < lq) (e < 2 ? pa : pb)[col] = stored[e];
+    }
+    pf[j >> 1][(j & 1) * 2] = pack(__half2float(stored[0]), __half2float(stored[1]));
+    pf[j >> 1][(j & 1) * 2 + 1] = pack(__half2float(stored[2]), __half2float(stored[3]));
   }
   float o[NT][4];
 #pragma unroll
