@@ -181,13 +181,11 @@ export class CudaBackend extends CudaSparseOps implements Backend {
     const flatW = new Tensor([co, kdim], w.storage);
     if (residual && residual.size !== rows * co) throw new Error(`conv2d: residual ${shapeString(residual.shape)} does not match the output [${n}, ${ho}, ${wo}, ${co}]`);
     const flatResidual = residual && this.reshape(residual, [rows, co]);
-    const pointwise = kh === 1 && kw === 1 && s === 1 && pt + pb + pl + pr === 0;
-    const byLibrary = !pointwise && !this.convolvesByGemm(rows, kdim, ci) && pt === pb && pl === pr;
+    const path = this.convolutionPath(rows, kdim, ci, kh, kw, s, [pt, pb, pl, pr]);
     // the input's affine (+SiLU) goes into the im2col matrix as it is gathered; the libraries read x through a pass of its own
-    if (pointwise || byLibrary) x = convInputOf(this, x, input);
-    if (pointwise) return this.reshape(this.linear(this.reshape(x, [rows, ci]), flatW, b, flatResidual), [n, ho, wo, co]);
-    if (byLibrary) return this.convolveByLibrary(x, w, b, { n, h, w: wd, ci, co, kh, kw, ho, wo, stride: s, padH: pt, padW: pl }, residual).y;
-    // cuDNN pads symmetrically: the asymmetric case (the VAE encoder's downsampling) is always im2col + GEMM
+    if (path !== 'im2col') x = convInputOf(this, x, input);
+    if (path === 'linear') return this.reshape(this.linear(this.reshape(x, [rows, ci]), flatW, b, flatResidual), [n, ho, wo, co]);
+    if (path === 'library') return this.convolveByLibrary(x, w, b, { n, h, w: wd, ci, co, kh, kw, ho, wo, stride: s, padH: pt, padW: pl }, residual).y;
     return this.tidy(() => {
       const col = this.empty([rows, kdim]);
       const through = input?.affine ? [this.p(input.affine.scale), this.p(input.affine.shift)] : [0, 0];
@@ -222,6 +220,17 @@ export class CudaBackend extends CudaSparseOps implements Backend {
    */
   private convEpilogue(y: number, add: { bias: number; residual: number }, channels: number, elements: number, stream?: unknown): void {
     this.runVector('k_conv_epilogue', elements, [y, add.bias, add.residual, channels, elements], [channels], { stream });
+  }
+
+  /**
+   * How conv2d runs a convolution of `rows` output positions over `ci` channels (kdim per row), kernel
+   * kh x kw, stride s, paddings [top, bottom, left, right]: a 1x1 one as a linear layer, else by cuDNN
+   * or by im2col + GEMM (convolvesByGemm). cuDNN pads symmetrically: the asymmetric case (the VAE
+   * encoder's downsampling) is always im2col + GEMM.
+   */
+  private convolutionPath(rows: number, kdim: number, ci: number, kh: number, kw: number, s: number, [pt, pb, pl, pr]: readonly number[]): 'linear' | 'library' | 'im2col' {
+    if (kh === 1 && kw === 1 && s === 1 && pt! + pb! + pl! + pr! === 0) return 'linear';
+    return !this.convolvesByGemm(rows, kdim, ci) && pt === pb && pl === pr ? 'library' : 'im2col';
   }
 
   /** Whether a convolution of `rows` output positions over `ci` channels (kdim per row) runs as im2col + GEMM here, not by cuDNN. */
@@ -332,15 +341,16 @@ export class CudaBackend extends CudaSparseOps implements Backend {
   private attendShortInto(q: Tensor, k: Tensor, v: Tensor, out: Tensor, heads: number, item: number, control?: ProbsControl): Tensor | undefined {
     const [, lq, width] = q.shape as [number, number, number];
     const lk = k.shape[1]!, d = width / heads, e = this.elementBytes;
-    const dp = FLASH_DIMS.find((x) => x >= d);
-    if (!this.flash || d % 8 !== 0 || dp === undefined || lk > SHORT_KEYS || width % heads) return undefined;
+    const dp = this.flashDim(d);
+    if (dp === undefined || lk > SHORT_KEYS) return undefined;
     if (control) checkRemapMap(lk, control.map);
-    const name = `k_attend_short_${dp}`, at = (t: Tensor, rows: number) => this.p(t) + item * rows * width * e;
+    const at = (t: Tensor, rows: number) => this.p(t) + item * rows * width * e;
+    const operands = [at(q, lq), at(k, lk), at(v, lk), at(out, lq), control ? this.p(control.source) : 0, control ? this.p(control.map) : 0];
+    if (!this.wholeVectors(operands, [width])) return undefined; // K and V by 16-byte copies
     const probs = this.empty([1, heads, lq, lk]);
-    const args = [at(q, lq), at(k, lk), at(v, lk), at(out, lq), this.p(probs), control ? this.p(control.source) : 0, control ? this.p(control.map) : 0,
-      lq, lk, control ? control.source.shape[3]! : 0, width, d, 1 / Math.sqrt(d)];
-    if (!this.vectorFits(name, args, [width])) return undefined; // K and V by 16-byte copies
-    if (lq && lk) this.run(name, 0, args, 128, Math.ceil(lq / FLASH_QUERY_ROWS), attendShortSharedBytes(dp), heads, () => `${heads} ${lq}x${lk}${control ? ' controlled' : ''}`);
+    const [qAt, kAt, vAt, outAt, sourceAt, mapAt] = operands as [number, number, number, number, number, number];
+    const args = [qAt, kAt, vAt, outAt, this.p(probs), sourceAt, mapAt, lq, lk, control ? control.source.shape[3]! : 0, width, d, 1 / Math.sqrt(d)];
+    if (lq && lk) this.run(`k_attend_short_${dp}`, 0, args, 128, Math.ceil(lq / FLASH_QUERY_ROWS), attendShortSharedBytes(dp), heads, () => `${heads} ${lq}x${lk}${control ? ' controlled' : ''}`);
     return probs;
   }
 
@@ -411,11 +421,16 @@ export class CudaBackend extends CudaSparseOps implements Backend {
   }
 
   /** attention() into out: every batch item, or only item `item` (q, k, v and out read and written there). */
+  /** The head dim (rounded up to 16) of our flash kernels for head dim d, if they take it (fp16, d a multiple of 8, up to 160). */
+  private flashDim(d: number): number | undefined {
+    return this.flash && d % 8 === 0 ? FLASH_DIMS.find((x) => x >= d) : undefined;
+  }
+
   private attendInto(q: Tensor, k: Tensor, v: Tensor, out: Tensor, heads: number, causal: boolean, item?: number): void {
     const [all, lq, width] = q.shape as [number, number, number];
     const lk = k.shape[1]!, d = width / heads, e = this.elementBytes;
-    const dp = FLASH_DIMS.find((x) => x >= d);
-    if (!this.flash || causal || d % 8 !== 0 || dp === undefined) {
+    const dp = this.flashDim(d);
+    if (causal || dp === undefined) {
       this.tidy(() => this.probsTimesV(this.probs(q, k, heads, causal, undefined, item), v, out, item));
       return;
     }
@@ -558,12 +573,12 @@ export class CudaBackend extends CudaSparseOps implements Backend {
 
   /**
    * convTilesInto by the libraries (convolveThenOverwrite): where cuDNN convolves the gathered tiles
-   * and its engine leaves the bias out, the block write adds it (the same bits as our epilogue
-   * kernel between them: a launch fewer, up to 19 a 768 px sparse step).
+   * (conv2d's path for them) and its engine leaves the bias out, the block write adds it (the same
+   * bits as our epilogue kernel between them: a launch fewer, up to 19 a 768 px sparse step).
    */
   private convolveTilesThenWrite(base: Tensor, x: Tensor, conv: TileConvolution, write: BlockWrite): Tensor {
     const { n, c, co, k, blocks, bo, rows, kdim } = this.tileConvShape(x, conv.tiles, conv.w, conv.stride);
-    if (k === 1 || this.convolvesByGemm(rows, kdim, c)) return convolveThenOverwrite(this, base, x, conv, write); // the bias in cuBLASLt's epilogue
+    if (this.convolutionPath(rows, kdim, c, k, k, conv.stride, [0, 0, 0, 0]) !== 'library') return convolveThenOverwrite(this, base, x, conv, write); // the bias in cuBLASLt's epilogue
     return this.tidy(() => {
       const tiles = this.gatherTiles(x, conv.tiles, conv.affine, conv.silu), side = conv.tiles.side;
       const shape = { n: n * blocks, h: side, w: side, ci: c, co, kh: k, kw: k, ho: bo, wo: bo, stride: conv.stride, padH: 0, padW: 0 };

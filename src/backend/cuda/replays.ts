@@ -65,6 +65,9 @@ interface Replay {
   held: Set<T>;
 }
 
+/** One pointer argument's kind: inputPointers asked of a bare address (pointsIntoInput). */
+const POINTER: readonly ArgKind[] = ['ptr'];
+
 /**
  * For a launch argument (kind and value): which of the buffers (device address and bytes; not
  * overlapping) it points into, and that buffer's start, if any.
@@ -92,8 +95,11 @@ export class GraphReplays {
   /** When set, replays are timed by phase (each phase synchronised). */
   phases: { copyInMs: number; graphMs: number; copyOutMs: number; calls: number } | undefined;
 
-  /** The input copies of the call being recorded, the plan arrays it reads, and its output buffers by address. */
-  private recording: { staged: Set<DeviceBuffer>; held: Set<T>; outputs: Map<number, DeviceBuffer> } | undefined;
+  /**
+   * The input copies of the call being recorded, which of them a launch argument points into
+   * (inputPointers), the plan arrays it reads, and its output buffers by address.
+   */
+  private recording: { staged: Set<DeviceBuffer>; pointsIn: ReturnType<typeof inputPointers>; held: Set<T>; outputs: Map<number, DeviceBuffer> } | undefined;
 
   constructor(private readonly host: ReplayHost) {}
 
@@ -104,8 +110,7 @@ export class GraphReplays {
 
   /** Whether device address `a` is inside an input copy of the call being recorded (where a replay moves it). */
   pointsIntoInput(a: number): boolean {
-    for (const b of this.recording?.staged ?? []) if (a >= b.ptr && a < b.ptr + b.bytes) return true;
-    return false;
+    return this.recording?.pointsIn(POINTER, a, 0) !== undefined;
   }
 
   /**
@@ -193,11 +198,11 @@ export class GraphReplays {
     let results: T[] = [];
     let exec: unknown;
     const captured: CapturedLaunch[] = [];
-    const recording = (this.recording = { staged: new Set(staged.map((t) => t.storage)), held: new Set<T>(), outputs: new Map<number, DeviceBuffer>() });
     // the launches' arguments that point into input copies or at output buffers: set at each replay.
     // Output buffers are matched as each launch is queued (a block a temporary gave back mid-capture
     // may become an output later: earlier launches at its address are not the output's)
     const pointsIn = inputPointers(staged.map((t) => t.storage));
+    const recording = (this.recording = { staged: new Set(staged.map((t) => t.storage)), pointsIn, held: new Set<T>(), outputs: new Map<number, DeviceBuffer>() });
     const outputArgs = new Map<number, { arg: number; buffer: DeviceBuffer }[]>();
     h.driver.captured = {
       launches: captured,
