@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { convChoiceStore, PlanStore } from '../src/backend/cuda/conv-tuning.js';
+import { nearbyOctaves, octave } from '../src/backend/cuda/trials.js';
 
 /** make() with the environment variable `name` set to `value` (restored afterwards). */
 function withEnv<T>(name: string, value: string, make: () => T): T {
@@ -96,6 +97,34 @@ describe('convChoiceStore', () => {
       s.set('x', engine);
       assert.deepEqual(s.get('x'), engine);
     }, join(blocker, 'choices.json'));
+  });
+
+  it("lends a nearby family's choice while the user waits: kept for the process, never written to the file", () => {
+    withFile((file) => {
+      const s = convChoiceStore('H200', 91400);
+      s.set('tiles n16', engine);
+      s.set('tiles n64', 'legacy');
+      // its own choice first
+      assert.deepEqual(s.borrowed('tiles n16', ['tiles n8']), engine);
+      // none of its own: the first nearby family that has one, which it keeps from then on
+      assert.deepEqual(s.borrowed('tiles n32', ['tiles n16', 'tiles n64']), engine);
+      assert.deepEqual(s.get('tiles n32'), engine);
+      // one the caller cannot use is passed over
+      assert.equal(s.borrowed('tiles n128', ['tiles n64', 'tiles n256'], (c) => c !== 'legacy'), undefined);
+      assert.equal(s.get('tiles n128'), undefined, 'nothing borrowed: timed by the caller');
+      // the file holds only what trials chose: another process times n32 at leisure
+      assert.deepEqual(Object.keys(JSON.parse(readFileSync(file, 'utf8'))['H200 cudnn 91400 trials 3']).sort(), ['tiles n16', 'tiles n64']);
+      s.set('tiles n2', 'legacy');
+      assert.deepEqual(Object.keys(JSON.parse(readFileSync(file, 'utf8'))['H200 cudnn 91400 trials 3']).sort(), ['tiles n16', 'tiles n2', 'tiles n64']);
+    });
+  });
+});
+
+describe('batch octaves', () => {
+  it('rounds a batch up to a power of two, and names the octaves next to one, the smaller first', () => {
+    assert.deepEqual([1, 2, 3, 288, 512, 513].map(octave), [1, 2, 4, 512, 512, 1024]);
+    assert.deepEqual(nearbyOctaves(512), [256, 1024]);
+    assert.deepEqual(nearbyOctaves(1), [2]);
   });
 });
 

@@ -255,6 +255,13 @@ export interface Backend {
    * rehearsing calls ahead (EditSession.prepareEdits) saves.
    */
   readonly firstCallsCost: boolean;
+  /**
+   * f(), with the user waiting on the calls it makes (an edit's U-Net calls): a backend that times
+   * candidate algorithms where it first meets a family of shapes (cuda) then takes, where it can,
+   * what it chose for the family's nearest batch size instead, and leaves the timing to calls made
+   * at leisure (EditSession.prepareEdits, a generation). Others just run f.
+   */
+  urgently<T>(f: () => T): T;
 
   /** Host float32 data in the given (channels-last) shape -> a tensor on this backend. */
   fromHost(data: Float32Array, shape: readonly number[]): Tensor;

@@ -586,6 +586,34 @@ describe('GEMM algorithms in one process', () => {
   });
 });
 
+describe('algorithms while the user waits (CudaBackend.urgently)', () => {
+  // families of their own here (K = 1088; 96 channels), so that what an earlier test met does not decide
+  it('a GEMM family met for the first time borrows the next octave\'s algorithm, untimed, and keeps it', () => {
+    const k = 1088, n = 1280, w = rnd.normal(n * k).map((v) => v * 0.03), x = rnd.normal(600 * k);
+    const b = new CudaBackend({ math: 'fp16' });
+    const product = (rows: number) => b.toHost(b.linear(b.fromHost(x.subarray(0, rows * k), [rows, k]), b.fromHost(w, [n, k])));
+    product(300); // rows 257-512: timed at leisure (or known from an earlier run on this machine)
+    b.hostCosts.take();
+    const urgent = b.urgently(() => product(600)); // rows 513-1024: new
+    const costs = b.hostCosts.take();
+    assert.ok(costs['cuBLASLt plan'], 'the new shape was planned');
+    assert.equal(costs['cuBLASLt timing trials'], undefined, `no trials while the user waits: ${JSON.stringify(costs)}`);
+    assert.deepEqual(product(600), urgent, 'the family keeps the borrowed algorithm at leisure');
+  });
+
+  it('a tile convolution family met for the first time borrows the next batch octave\'s choice, untimed', () => {
+    const b = new CudaBackend({ math: 'fp16', convolution: 'cudnn' });
+    const shape: [number, number, number, number] = [96, 96, 3, 3], w = b.convWeight(rnd.normal(96 * 96 * 9).map((v) => v * 0.05), shape);
+    const tiles = (n: number) => b.toHost(b.conv2d(b.fromHost(rnd.normal(n * 6 * 6 * 96), [n, 6, 6, 96]), w, undefined, { padding: 0 }));
+    tiles(6); // batches of 5-8 tiles: timed at leisure (or known)
+    b.hostCosts.take();
+    b.urgently(() => tiles(12)); // 9-16: new
+    const costs = b.hostCosts.take();
+    assert.ok(costs['cuDNN engine plan'], 'the new batch met the engines');
+    assert.equal(costs['cuDNN timing trials'], undefined, `no trials while the user waits: ${JSON.stringify(costs)}`);
+  });
+});
+
 describe('cuda out of memory', () => {
   it('GPU memory exhausted: a clear error, and the backend still works', () => {
     const gpu = new CudaBackend({ math: 'fp32' });

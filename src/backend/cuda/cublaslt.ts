@@ -21,7 +21,7 @@ import { GpuOutOfMemory, type Driver } from './driver.js';
 import type { HostCosts } from './host-costs.js';
 import { bindFunctions, checkCublas, loadLibrary } from './libs.js';
 import { gemmTypes, storageBytes, type Precision } from './precision.js';
-import { ChoiceStore, fastestCandidate, operandLayout } from './trials.js';
+import { ChoiceStore, fastestCandidate, nearbyOctaves, octave, operandLayout } from './trials.js';
 
 const DESC_TRANSA = 3;
 const DESC_TRANSB = 4;
@@ -53,10 +53,15 @@ const TRIAL_CANDIDATES = 8;
  */
 const TRIAL_MIN_MACS = 2 ** 28;
 
-/** What a CublasLt needs to choose algorithms by timing: the driver, and a kernel that holds its second stream for `ms`. */
+/**
+ * What a CublasLt needs to choose algorithms by timing: the driver, a kernel that holds its second
+ * stream for `ms`, and whether the user waits on the calls being made (trials are then left for later
+ * where a nearby family's choice serves: ChoiceStore.borrowed).
+ */
 export interface GemmTrials {
   driver: Driver;
   hold(ms: number): void;
+  urgent(): boolean;
 }
 
 /**
@@ -76,9 +81,9 @@ function shapeKey({ ta, tb, m, n, k, lda, ldb, ldc, bias, count, residual }: Gem
   return `${ta},${tb},${m},${n},${k},${lda},${ldb},${ldc},${bias},${count}${residual ? ',C' : ''}`;
 }
 
-/** Shapes that share an algorithm: all but the column count, which is rounded up to a power of two. */
-function familyKey(s: GemmShape): string {
-  return shapeKey({ ...s, n: 2 ** Math.ceil(Math.log2(s.n)) });
+/** Shapes that share an algorithm: all but the column count, which is rounded up to a power of two (or given, `columnOctave`). */
+function familyKey(s: GemmShape, columnOctave = octave(s.n)): string {
+  return shapeKey({ ...s, n: columnOctave });
 }
 
 /**
@@ -194,7 +199,7 @@ export class CublasLt {
       if (!proposed.length) throw new FiseditError(`cuBLASLt has no algorithm for a ${m}x${n}x${k} GEMM (ta ${ta}, tb ${tb}${bias ? ', bias' : ''}${count > 1 ? `, ${count} by pointer arrays` : ''})`);
       // trials against operands of the layouts' sizes (column-major: ld x columns)
       const operands = { a: lda * (ta ? m : k), b: ldb * (tb ? k : n), d: ldc * n, bias: bias ? m : 0, residual: residual ? ldc * n : 0 };
-      algo = proposed[proposed.length > 1 ? this.chosen(family, proposed.length, () => this.fastest(desc, a, b, d, proposed, operands)) : 0]!;
+      algo = proposed[proposed.length > 1 ? this.chosen(s, proposed.length, () => this.fastest(desc, a, b, d, proposed, operands)) : 0]!;
       if (!known) this.algorithms.set(family, algo);
     }
     const p = { desc, a, b, d, algo, used: false };
@@ -258,10 +263,14 @@ export class CublasLt {
     return Array.from({ length: found[0]! }, (_, i) => results.slice(i * HEURISTIC_BYTES, i * HEURISTIC_BYTES + ALGO_BYTES));
   }
 
-  /** A family's remembered choice among `count` candidates, or the one `time` makes (remembered unless it made none). */
-  private chosen(family: string, count: number, time: () => number | undefined): number {
-    const stored = this.choices!.get(family);
-    if (stored !== undefined && stored < count) return stored;
+  /**
+   * The choice among `count` candidates of a shape's family: remembered, or while the user waits one
+   * borrowed from the next octave of columns, else the one `time` makes (remembered unless it made none).
+   */
+  private chosen(s: GemmShape, count: number, time: () => number | undefined): number {
+    const family = familyKey(s), usable = (c: number) => c < count;
+    const stored = this.trials!.urgent() ? this.choices!.borrowed(family, nearbyOctaves(octave(s.n)).map((o) => familyKey(s, o)), usable) : this.choices!.get(family);
+    if (stored !== undefined && usable(stored)) return stored;
     const pick = this.costs.time('cuBLASLt timing trials', time);
     if (pick !== undefined) this.choices!.set(family, pick);
     return pick ?? 0;

@@ -49,6 +49,8 @@ export class CudaBackend extends CudaSparseOps implements Backend {
   private readonly dnn: Cudnn;
   /** Host time in cuBLASLt and cuDNN calls by kind (new plans, first calls): benches read it. */
   readonly hostCosts = new HostCosts();
+  /** Whether the user waits on the calls being made (urgently): new GEMM and convolution families then borrow a nearby family's choice rather than time candidates. */
+  private urgent = false;
   private readonly workspaces: DeviceBuffer[];
   readonly flash: boolean;
   readonly flashRowsPerWarp: 16 | 32 | 'auto';
@@ -85,13 +87,14 @@ export class CudaBackend extends CudaSparseOps implements Backend {
     this.blas = new Cublas(this.math, this.driver.stream);
     // held by the backend: the pool releases a buffer when its object is collected
     this.workspaces = [this.pool.alloc(LT_WORKSPACE_BYTES), this.pool.alloc(CUDNN_WORKSPACE_BYTES)];
-    const gemmTrials = (o.gemmAlgorithms ?? 'timed') === 'timed' ? { driver: this.driver, hold: (ms: number) => this.hold(ms, this.driver.sideStream()) } : undefined;
+    const urgent = () => this.urgent;
+    const gemmTrials = (o.gemmAlgorithms ?? 'timed') === 'timed' ? { driver: this.driver, hold: (ms: number) => this.hold(ms, this.driver.sideStream()), urgent } : undefined;
     this.lt = new CublasLt(this.math, this.driver.name, this.workspaces[0]!.ptr, LT_WORKSPACE_BYTES, this.driver.stream, this.hostCosts, gemmTrials);
     this.dnn = new Cudnn(this.math, this.driver, this.workspaces[1]!.ptr, CUDNN_WORKSPACE_BYTES, this.hostCosts,
       {
         epilogue: (stream, y, bias, residual, c, n) => this.convEpilogue(y, { bias, residual }, c, n, stream),
         hold: (stream, ms) => this.hold(ms, stream),
-      }, o.cudnnEngines ?? 'timed');
+      }, urgent, o.cudnnEngines ?? 'timed');
     this.driver.allowSharedMemory(this.fns.get('k_softmax_rows'), 'k_softmax_rows', SOFTMAX_SHARED_BYTES);
     for (const k of ['k_group_partial', 'k_group_partial_v']) this.driver.allowSharedMemory(this.fns.get(k), k, GROUP_PARTIAL_SHARED_BYTES);
     if (half) {
@@ -118,6 +121,16 @@ export class CudaBackend extends CudaSparseOps implements Backend {
   get description(): string {
     const storage = this.math === 'fp16' ? 'fp16 storage' + (this.flash ? `, flash attention${this.wgmma ? ' (wgmma at head dim 64)' : ''}` : '') : 'fp32 storage';
     return `${this.driver.name} (${this.driver.computeCapability.join('.')}), ${this.math} GEMMs, ${storage}, ${{ cudnn: 'cuDNN', gemm: 'im2col + GEMM', auto: 'cuDNN in graphs and for large, im2col + GEMM for small eager' }[this.convolution]} convolutions${this.dnn.engineMode === 'off' ? '' : ` (cuDNN engines: ${this.dnn.engineMode})`}${this.lt.timed ? ', GEMM algorithms timed' : ''}${this.tileConvolution === 'fused' ? ', fused tile convolutions' : ''}${this.driver.dependentLaunches ? ', dependent launches' : ''}`;
+  }
+
+  urgently<T>(f: () => T): T {
+    const was = this.urgent;
+    this.urgent = true;
+    try {
+      return f();
+    } finally {
+      this.urgent = was;
+    }
   }
 
   linear(x: Tensor, w: Tensor, b?: Tensor, residual?: Tensor): Tensor {

@@ -11,7 +11,7 @@
 // accumulates in float.
 import { FiseditError } from '../../io/errors.js';
 import { convChoiceStore, fastestConvolution, PlanStore, type ConvChoice, type TrialKernels } from './conv-tuning.js';
-import type { ChoiceStore } from './trials.js';
+import { nearbyOctaves, octave, type ChoiceStore } from './trials.js';
 import { CudnnEngines, HEUR_A, type ConvEpilogue, type ConvPlan, type ConvPointers, type EngineChoice } from './cudnn-engines.js';
 import type { Driver } from './driver.js';
 import type { HostCosts } from './host-costs.js';
@@ -75,12 +75,13 @@ export class Cudnn {
   private readonly enginePlans = new Map<string, { plan: ConvPlan; fused: boolean } | null>();
 
   /**
-   * `kernels`: ours that a timing trial queues on the second stream. `mode` (fp16;
+   * `kernels`: ours that a timing trial queues on the second stream. `urgent`: whether the user waits
+   * on the calls being made (trials are then left for later where a nearby family's choice serves). `mode` (fp16;
    * CudaOptions.cudnnEngines): time engine configurations against the legacy call, take the backend
    * API heuristic's first, or only the legacy call.
    */
   constructor(precision: Precision, private readonly driver: Driver, private readonly workspace: number, private readonly workspaceBytes: number, private readonly costs: HostCosts,
-              private readonly kernels: TrialKernels, mode: CudnnEngineMode = 'timed') {
+              private readonly kernels: TrialKernels, private readonly urgent: () => boolean, mode: CudnnEngineMode = 'timed') {
     const stream = driver.stream;
     const lib = loadLibrary('cuDNN (libcudnn)', ['libcudnn.so.9', 'libcudnn.so']);
     const decl: Record<string, string> = {
@@ -229,9 +230,10 @@ export class Cudnn {
       return plan && { plan, fused: false };
     }
     // a family is timed per octave of the batch: a sparse step's tile batches of a few tiles, latency-bound,
-    // may want another kernel than batches of hundreds (and one more launch for an epilogue costs them more)
-    const family = `${algorithmKey(s)} n${2 ** Math.ceil(Math.log2(s.n))}${epilogueKey(e)}`;
-    let choice = choices.get(family);
+    // may want another kernel than batches of hundreds (and one more launch for an epilogue costs them more);
+    // while the user waits, a new octave takes the choice of one next to it where there is one
+    const n = octave(s.n), family = convFamily(s, e, n);
+    let choice = this.urgent() ? choices.borrowed(family, nearbyOctaves(n).map((o) => convFamily(s, e, o))) : choices.get(family);
     if (!choice) {
       const elements = s.n * s.ho * s.wo * s.co, side = this.driver.sideStream(), legacyPlan = this.plan(s);
       choice = this.costs.time('cuDNN timing trials', () => fastestConvolution(tuner, this.driver, s, this.workspaceBytes, {
@@ -332,6 +334,11 @@ function fusedPlanKey(s: ConvShape, e: ConvEpilogue, c: EngineChoice): string {
 /** A map's convolution (padded), not a batch of tiles gathered with their borders. */
 function isMap(s: ConvShape): boolean {
   return s.padH > 0 || s.padW > 0;
+}
+
+/** The family of timing trials a shape with that epilogue belongs to, at a batch octave. */
+function convFamily(s: ConvShape, e: ConvEpilogue, batchOctave: number): string {
+  return `${algorithmKey(s)} n${batchOctave}${epilogueKey(e)}`;
 }
 
 /**

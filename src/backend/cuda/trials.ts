@@ -56,6 +56,16 @@ export function fastestCandidate(driver: Driver, candidates: readonly (() => voi
   }
 }
 
+/** The power of two at or above `n`: the batch octave by which shapes share a family's choice. */
+export function octave(n: number): number {
+  return 2 ** Math.ceil(Math.log2(n));
+}
+
+/** The octaves next to a batch octave, the smaller first: where a family's choice is borrowed from (ChoiceStore.borrowed). */
+export function nearbyOctaves(o: number): number[] {
+  return o > 1 ? [o / 2, o * 2] : [o * 2];
+}
+
 /**
  * A trial's operands of these element counts in one scratch allocation, each at a 256-byte boundary
  * (an absent one, count 0, takes no room): each one's byte offset (-1: absent), and the bytes in all.
@@ -107,6 +117,25 @@ export class ChoiceStore<T> {
     const written = this.read()[this.machine]?.[family];
     if (written !== undefined) this.choices.set(family, written);
     return written;
+  }
+
+  /**
+   * While the user waits (an edit's calls, Backend.urgently): a family's choice without trials. Its
+   * own, else the first of `nearby` (families of the same shapes a batch octave away, nearest first)
+   * whose choice `usable` accepts, which this family then keeps in this process only: the file gets
+   * no choice that no trial made, and a later process times the family where it meets it at leisure
+   * (EditSession.prepareEdits). Undefined where none is known (the caller times it then).
+   */
+  borrowed(family: string, nearby: readonly string[], usable: (c: T) => boolean = () => true): T | undefined {
+    const own = this.get(family);
+    if (own !== undefined && usable(own)) return own;
+    for (const n of nearby) {
+      const c = this.get(n);
+      if (c === undefined || !usable(c)) continue;
+      this.choices.set(family, c);
+      return c;
+    }
+    return undefined;
   }
 
   /** Remembers a choice, in this process and on disk (merged with what other processes wrote meanwhile). */
