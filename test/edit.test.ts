@@ -82,6 +82,22 @@ for (const [name, sd] of Object.entries(models)) {
       }
     });
 
+    it('a given mask after dense steps: outside it the original, bit for bit; a full one a dense run, an empty one the original', () => {
+      const mask = box(3, 9, 4, 12);
+      const v = session.edit(P1, { mask, from: 0, denseSteps: 3 });
+      assert.deepEqual([v.timings.denseSteps, v.timings.sparseSteps, v.timings.maskMs], [3, 5, 0]);
+      const r = outsideInside(v.latents, v0.latents, mask);
+      assert.equal(r.outside, 0);
+      assert.ok(r.inside > 0, 'the edit changes the masked region');
+      assert.ok(maxAbsDiff(v.latents, session.edit(P1, { mask, from: 0 }).latents) > 0, 'the dense steps change what the sparse ones start from');
+      // without cross-attention control the dense steps are plain text-to-image steps with the new prompt
+      const full = session.edit(P1, { mask: new Uint8Array(H * W).fill(1), from: 0, denseSteps: 3, crossAttentionControl: false });
+      assert.ok(maxAbsDiff(full.latents, dense.latents) <= 1e-4);
+      assert.deepEqual(session.edit(P1, { mask: new Uint8Array(H * W), from: 0, denseSteps: 3 }).latents, v0.latents);
+      assert.throws(() => session.edit(P1, { mask, from: 0, denseSteps: 9 }), /denseSteps \(k\) must be an integer from 0 to 8 with a mask, got 9/);
+      assert.throws(() => session.edit(P1, { from: 0, denseSteps: 0 }), /denseSteps \(k\) must be an integer from 1 to 8, got 0/);
+    });
+
     it('the block policy changes only the order of summation', () => {
       const mask = box(2, 7, 2, 13);
       const a = session.edit(P1, { mask, from: 0 }), b = session.edit(P1, { mask, from: 0, blocks: 1 });

@@ -29,7 +29,8 @@ ${DEVICE_HELP}
   --steps N --guidance G --seed S --width W --height H --scheduler NAME   as in generate
   --mask auto|FILE.png   the edit region: found automatically (default) or a PNG at latent or image
                          resolution, white = edit (one --mask for all edits, or one per --edit)
-  --dense-steps K        dense steps before the automatic mask (default 20% of the steps)
+  --dense-steps K        dense steps first: before the automatic mask (default 20% of the steps), or
+                         with --mask FILE, steps recomputed everywhere before the sparse ones (default 0)
   --threshold otsu|F     Otsu (default) or a target edit size F in (0, 1)
   --norm exact|cached    GroupNorm statistics of sparse steps (default exact)
   --attention accurate|fast                --blocks apsc|N (default apsc)

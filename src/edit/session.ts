@@ -36,7 +36,12 @@ export interface SessionGenerateOptions extends Omit<GenerateOptions, 'onStep'> 
 export interface EditOptions {
   /** 'auto' (default): found from the first k steps. Or a latent-resolution binary mask (1 = edit). */
   mask?: 'auto' | ArrayLike<number>;
-  /** Dense steps before the automatic mask (default: 20% of the steps, 10 of 50). */
+  /**
+   * Dense steps (k) before the sparse ones: those of the automatic mask (default 20% of the steps, 10
+   * of 50; at least 1), or with a given mask, the first steps recomputed everywhere under the new
+   * prompt as an automatic edit's are (default 0: every step sparse). Outside the mask the result is
+   * the base's either way.
+   */
   denseSteps?: number;
   threshold?: Threshold;
   /** GroupNorm statistics in sparse steps: of the mixed map (exact, default) or the base's (cached). */
@@ -460,9 +465,9 @@ export class EditSession {
     const base = this.version(o.from ?? this.currentId!);
     const [h, w] = s.size;
     const userMask = o.mask === undefined || o.mask === 'auto' ? undefined : checkMask(o.mask, h, w);
-    // with a user's mask every step is sparse; an automatic mask needs k dense steps first
-    const k = userMask ? 0 : (o.denseSteps ?? defaultDenseSteps(s.steps));
-    if (!userMask && !(Number.isInteger(k) && k >= 1 && k <= s.steps)) throw new FiseditError(`denseSteps (k) must be an integer from 1 to ${s.steps}, got ${o.denseSteps}`);
+    // with a user's mask every step is sparse unless dense ones are asked for first; an automatic mask needs k dense steps first
+    const k = o.denseSteps ?? (userMask ? 0 : defaultDenseSteps(s.steps)), fewest = userMask ? 0 : 1;
+    if (!(Number.isInteger(k) && k >= fewest && k <= s.steps)) throw new FiseditError(`denseSteps (k) must be an integer from ${fewest} to ${s.steps}${userMask ? ' with a mask' : ''}, got ${o.denseSteps}`);
     const { norm, attention } = sparseModes(o), blocks = o.blocks ?? 'apsc';
     const sd = this.sd;
     const sparseStepsFor = (m: Uint8Array) => new SparseSteps(this.ops, sd.unet, new SparsePlan(m, h, w, blocks));
@@ -499,7 +504,7 @@ export class EditSession {
     try {
       for (let i = 0; i < s.steps; i++) {
         const baseStep = streamed ? streamed.at(i) : baseCache.steps[i]!;
-        const steps = sparseSteps;
+        const steps = i >= k ? sparseSteps : undefined;
         const sparse = steps !== undefined;
         if (sparse) {
           sparseFrom ??= performance.now();
@@ -523,7 +528,7 @@ export class EditSession {
         // a base streamed from host memory has its own copy there: the device copy is the new version's alone
         if (streamed) forgetWrites(this.ops, rec);
         streamed?.done(rec);
-        if (!sparse) {
+        if (!sparse && !userMask) {
           diffs.push(lat.channelAbsDiff(x, baseCache.steps[i + 1]?.latents ?? baseCache.final, sd.latentChannels));
           if (i === k - 1) {
             const m0 = performance.now();
