@@ -5,7 +5,7 @@ import { attentionWithProbsOf, checkBlockWrite, checkSplit, convInputOf, type Co
 import { Tensor, numel, oihwToOhwi, sameShape, shapeString } from '../../tensor/tensor.js';
 import { FiseditError } from '../../io/errors.js';
 import { conv2d } from './conv.js';
-import { addDots } from './dot.js';
+import { addDots, addDotsPair } from './dot.js';
 import * as sparse from './sparse.js';
 import { HostLatents } from '../latents.js';
 
@@ -168,10 +168,11 @@ export class CpuBackend implements Backend {
     const xs = data(x), ws = data(w), bs = b ? data(b) : undefined;
     const m = xs.length / k;
     const out = new Float32Array(m * n);
-    for (let r = 0; r < m; r++) {
-      if (bs) out.set(bs, r * n);
-      addDots(xs, r * k, ws, 0, k, k, n, out, r * n);
-    }
+    if (bs) for (let r = 0; r < m; r++) out.set(bs, r * n);
+    // two rows at once (each weight read once per two rows), the last alone
+    let r = 0;
+    for (; r + 2 <= m; r += 2) addDotsPair(xs, r * k, (r + 1) * k, ws, 0, k, k, n, out, r * n, (r + 1) * n);
+    if (r < m) addDots(xs, r * k, ws, 0, k, k, n, out, r * n);
     return this.withResidual(make([...x.shape.slice(0, -1), n], out), residual);
   }
 

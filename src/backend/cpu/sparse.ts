@@ -168,7 +168,25 @@ export function attentionProbs(q: Float32Array, [batch, lq, width]: readonly num
         for (let t = 0; t < d; t++) qi[t] = q[qo + t]!;
         const count = causal ? Math.min(i + 1, lk) : lk;
         let max = -Infinity;
-        for (let j = 0; j < count; j++) {
+        let j = 0;
+        // four keys a pass (independent sums, each still added from t = 0 up: the same bits as one at a time)
+        for (; j + 4 <= count; j += 4) {
+          const k0 = j * d, k1 = k0 + d, k2 = k1 + d, k3 = k2 + d;
+          let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+          for (let t = 0; t < d; t++) {
+            const qt = qi[t]!;
+            s0 += qt * kh[k0 + t]!;
+            s1 += qt * kh[k1 + t]!;
+            s2 += qt * kh[k2 + t]!;
+            s3 += qt * kh[k3 + t]!;
+          }
+          scores[j] = s0; scores[j + 1] = s1; scores[j + 2] = s2; scores[j + 3] = s3;
+          if (s0 > max) max = s0;
+          if (s1 > max) max = s1;
+          if (s2 > max) max = s2;
+          if (s3 > max) max = s3;
+        }
+        for (; j < count; j++) {
           let s = 0;
           for (let t = 0; t < d; t++) s += qi[t]! * kh[j * d + t]!;
           scores[j] = s;
@@ -201,6 +219,14 @@ export function applyProbs(p: Float32Array, [batch, heads, lq, lk]: readonly num
         for (let j = 0; j < lk; j++) {
           const pj = p[row + j]!;
           if (pj === 0) continue;
+          const pk = j + 1 < lk ? p[row + j + 1]! : 0;
+          if (pk !== 0) {
+            // two keys a pass over acc, each value's terms still added in key order
+            const v0 = j * d, v1 = v0 + d;
+            for (let t = 0; t < d; t++) acc[t] = acc[t]! + pj * vh[v0 + t]! + pk * vh[v1 + t]!;
+            j++;
+            continue;
+          }
           for (let t = 0; t < d; t++) acc[t] += pj * vh[j * d + t]!;
         }
         const o = (b * lq + i) * width + h * d;
