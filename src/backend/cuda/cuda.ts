@@ -9,7 +9,6 @@ import { FiseditError } from '../../io/errors.js';
 import { Cublas, OP_N, OP_T } from './cublas.js';
 import { CublasLt } from './cublaslt.js';
 import { Cudnn, type ConvShape } from './cudnn.js';
-import { HostCosts } from './host-costs.js';
 import type { ConvolutionMode, CudaOptions } from './options.js';
 import type { T } from './device.js';
 import { CudaSparseOps } from './sparse-ops.js';
@@ -47,8 +46,6 @@ export class CudaBackend extends CudaSparseOps implements Backend {
   private readonly blas: Cublas;
   private readonly lt: CublasLt;
   private readonly dnn: Cudnn;
-  /** Host time in cuBLASLt and cuDNN calls by kind (new plans, first calls): benches read it. */
-  readonly hostCosts = new HostCosts();
   /** Whether the user waits on the calls being made (urgently): new GEMM and convolution families then borrow a nearby family's choice rather than time candidates. */
   private urgent = false;
   private readonly workspaces: DeviceBuffer[];

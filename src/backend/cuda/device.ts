@@ -13,6 +13,7 @@ import { DeviceBuffer, MemoryPool } from './memory.js';
 import { compileCubin } from './nvrtc.js';
 import { PinnedMemory } from './pinned.js';
 import { BLOCKS_PER_SM, COPY_CHUNK, KERNELS, kernelDefines, KERNEL_DIR, LATENT_KERNELS, OPS_KERNELS, PREFETCH_BLOCKS, SPARSE_KERNELS, VECTOR_BYTES } from './kernels.js';
+import { HostCosts } from './host-costs.js';
 import { GraphReplays, type Copy } from './replays.js';
 import { Profiler } from './profiler.js';
 
@@ -35,6 +36,8 @@ export abstract class CudaDevice {
   protected capturing = false;
   /** Replayable calls as CUDA graphs (replays.ts). */
   readonly replays: GraphReplays;
+  /** Host time of first meetings by kind (cuBLASLt's and cuDNN's new plans and first calls, graph recordings): benches read it. */
+  readonly hostCosts = new HostCosts();
 
   /** Opens the GPU and loads kernels/ops.cu for the precision's storage type, and kernels/latents.cu. */
   constructor(ordinal: number, readonly math: Precision) {
@@ -57,6 +60,7 @@ export abstract class CudaDevice {
       copyMany: (copies) => this.copyMany(copies),
       launched: () => this.launches++,
       recording: (on) => (this.capturing = on),
+      costs: this.hostCosts,
     });
   }
 

@@ -1,7 +1,9 @@
 // Host time spent in the GPU libraries' calls that meet a shape for the first time, by kind (a new
 // cuBLASLt plan, its heuristic, its first matmul; a new cuDNN plan, its workspace query, its first
-// convolution): what recording an edit's graphs pays for shapes it has not seen. Always on (a
-// performance.now() pair per such call; known shapes are not timed). Benches read and reset it with take().
+// convolution), and in recording replayable calls as graphs (in all, and queuing the call's ops):
+// what recording an edit's graphs pays for shapes it has not seen. A kind may hold another (a
+// recording holds the plans made while its ops are queued). Always on (a performance.now() pair per
+// such call; known shapes and replays are not timed). Benches read and reset it with take().
 export interface HostCost {
   calls: number;
   ms: number;

@@ -20,6 +20,7 @@ import { Tensor } from '../../tensor/tensor.js';
 import { recordedUnder, replayId } from '../backend.js';
 import type { ArgKind, CapturedLaunch, Driver } from './driver.js';
 import type { DeviceBuffer, MemoryPool } from './memory.js';
+import type { HostCosts } from './host-costs.js';
 
 type T = Tensor<DeviceBuffer>;
 /** dst, src, bytes of one device copy. */
@@ -42,6 +43,8 @@ export interface ReplayHost {
   launched(): void;
   /** While recording, ops choose what a graph runs best, and uploads are refused. */
   recording(on: boolean): void;
+  /** Where a recording's host time is counted: in all, and the part spent queuing the call's ops (the rest ends the capture and instantiates the graph). */
+  costs: HostCosts;
 }
 
 /** An argument of a captured launch that points into input copy `input`, at `offset` bytes, or at output buffer `output`. */
@@ -220,9 +223,9 @@ export class GraphReplays {
       blocks = h.pool.reserveDuring(() => {
         h.recording(true);
         try {
-          exec = h.driver.capture(() => {
-            results = h.keepAll(() => f(...staged));
-          });
+          exec = h.costs.time('graph recording', () => h.driver.capture(() => {
+            results = h.costs.time('graph recording: ops queued', () => h.keepAll(() => f(...staged)));
+          }));
         } finally {
           h.recording(false);
           this.recording = undefined;
