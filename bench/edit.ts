@@ -294,9 +294,11 @@ if (parts.has('whole')) {
     const target = +(targetSize * 1.5 ** round).toFixed(3);
     return { label: { round: round + 1, prompt, targetSize: target }, prompt, options: { threshold: { targetSize: target } } as EditOptions };
   })).flat();
-  const masked = bins.map((bin) => ({ bin, mask: inBin(bin.lo, bin.hi)[0]! })).map(({ bin, mask }) => ({
-    label: { round: 'masked', prompt: WHOLE_EDITS[1]!.prompt, bin: bin.name, mask: mask.index }, prompt: WHOLE_EDITS[1]!.prompt, options: { mask: mask.mask } as EditOptions,
-  }));
+  const { prompt: maskedPrompt } = WHOLE_EDITS[1]!;
+  const masked = bins.map((bin) => {
+    const { index, mask } = inBin(bin.lo, bin.hi)[0]!;
+    return { label: { round: 'masked', prompt: maskedPrompt, bin: bin.name, mask: index }, prompt: maskedPrompt, options: { mask } as EditOptions };
+  });
   for (const [i, { label, prompt, options }] of [...automatic, ...masked].entries()) {
     const profiled = i === 3;
     // whether the sparse steps after the first two keep the GPU busy: GPU time from the end of the

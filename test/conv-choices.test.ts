@@ -104,13 +104,16 @@ describe('convChoiceStore', () => {
       const s = convChoiceStore('H200', 91400);
       s.set('tiles n16', engine);
       s.set('tiles n64', 'legacy');
-      // its own choice first
-      assert.deepEqual(s.borrowed('tiles n16', ['tiles n8']), engine);
+      const at = (batchOctave: number) => `tiles n${batchOctave}`;
+      // its own choice first (a batch of 9-16)
+      assert.deepEqual(s.chosen(at, 12, true), engine);
+      // at leisure, its own only
+      assert.equal(s.chosen(at, 20, false), undefined);
       // none of its own: the first nearby family that has one, which it keeps from then on
-      assert.deepEqual(s.borrowed('tiles n32', ['tiles n16', 'tiles n64']), engine);
+      assert.deepEqual(s.chosen(at, 20, true), engine);
       assert.deepEqual(s.get('tiles n32'), engine);
       // one the caller cannot use is passed over
-      assert.equal(s.borrowed('tiles n128', ['tiles n64', 'tiles n256'], (c) => c !== 'legacy'), undefined);
+      assert.equal(s.chosen(at, 100, true, (c) => c !== 'legacy'), undefined);
       assert.equal(s.get('tiles n128'), undefined, 'nothing borrowed: timed by the caller');
       // the file holds only what trials chose: another process times n32 at leisure
       assert.deepEqual(Object.keys(JSON.parse(readFileSync(file, 'utf8'))['H200 cudnn 91400 trials 3']).sort(), ['tiles n16', 'tiles n64']);

@@ -21,7 +21,7 @@ import { GpuOutOfMemory, type Driver } from './driver.js';
 import type { HostCosts } from './host-costs.js';
 import { bindFunctions, checkCublas, loadLibrary } from './libs.js';
 import { gemmTypes, storageBytes, type Precision } from './precision.js';
-import { ChoiceStore, fastestCandidate, nearbyOctaves, octave, operandLayout } from './trials.js';
+import { ChoiceStore, fastestCandidate, octave, operandLayout } from './trials.js';
 
 const DESC_TRANSA = 3;
 const DESC_TRANSB = 4;
@@ -56,7 +56,7 @@ const TRIAL_MIN_MACS = 2 ** 28;
 /**
  * What a CublasLt needs to choose algorithms by timing: the driver, a kernel that holds its second
  * stream for `ms`, and whether the user waits on the calls being made (trials are then left for later
- * where a nearby family's choice serves: ChoiceStore.borrowed).
+ * where a nearby family's choice serves: ChoiceStore.chosen).
  */
 export interface GemmTrials {
   driver: Driver;
@@ -268,11 +268,10 @@ export class CublasLt {
    * borrowed from the next octave of columns, else the one `time` makes (remembered unless it made none).
    */
   private chosen(s: GemmShape, count: number, time: () => number | undefined): number {
-    const family = familyKey(s), usable = (c: number) => c < count;
-    const stored = this.trials!.urgent() ? this.choices!.borrowed(family, nearbyOctaves(octave(s.n)).map((o) => familyKey(s, o)), usable) : this.choices!.get(family);
-    if (stored !== undefined && usable(stored)) return stored;
+    const stored = this.choices!.chosen((columnOctave) => familyKey(s, columnOctave), s.n, this.trials!.urgent(), (c) => c < count);
+    if (stored !== undefined) return stored;
     const pick = this.costs.time('cuBLASLt timing trials', time);
-    if (pick !== undefined) this.choices!.set(family, pick);
+    if (pick !== undefined) this.choices!.set(familyKey(s), pick);
     return pick ?? 0;
   }
 

@@ -1,20 +1,20 @@
 // The cuda backend: the op set on an NVIDIA GPU, from NVRTC-compiled kernels (kernels/*.cu), cuBLAS,
-// cuBLASLt and cuDNN; the device under it (memory, transfers, launches, graphs) is device.ts. Storage
+// cuBLASLt and cuDNN; the device under it (memory, transfers, launches, graphs) is device.ts, the ops
+// of our kernels alone pointwise-ops.ts (norms, activations, channel moves) and sparse-ops.ts (the
+// sparse engine's gathers and writes); here are those that call the libraries. Storage
 // is float32 (fp32 and tf32 precisions) or half (fp16, see precision.ts). Convolutions go to cuDNN
 // (NHWC) or im2col + GEMM, 1x1 ones to cuBLASLt; attention is flash attention in fp16 and GEMM +
 // softmax + GEMM otherwise (and always for the probabilities the sparse engine records).
-import { checkBlockWrite, checkSplit, convInputOf, type ConvInput, checkProbsItem, checkRemapMap, convolveThenOverwrite, gatherThenConvolve, groupNormLayout, linearEach, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type GroupSumsUpdate, type ProbsControl, type TileSet, type BlockWrite, type TileConvolution } from '../backend.js';
+import { checkBlockWrite, convInputOf, type ConvInput, checkProbsItem, checkRemapMap, convolveThenOverwrite, gatherThenConvolve, linearEach, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type ProbsControl, type TileSet, type BlockWrite, type TileConvolution } from '../backend.js';
 import { Tensor, sameShape, shapeString } from '../../tensor/tensor.js';
-import { FiseditError } from '../../io/errors.js';
 import { Cublas, OP_N, OP_T } from './cublas.js';
 import { CublasLt } from './cublaslt.js';
 import { Cudnn, type ConvShape } from './cudnn.js';
 import type { ConvolutionMode, CudaOptions } from './options.js';
-import type { T } from './device.js';
-import { CudaSparseOps } from './sparse-ops.js';
+import { CudaPointwiseOps } from './pointwise-ops.js';
 import type { DeviceBuffer } from './memory.js';
 import { CudaLatents } from './latents.js';
-import { VEC_BATCH, layerNormLanes, ATTENTION_KERNELS, FLASH_DIMS, FLASH_KERNELS, FLASH_QUERY_ROWS, FLASH_WIDE_MAX_DIM, GROUP_PARTIAL_SHARED_BYTES, POINTER_ARRAY_PRODUCTS, SOFTMAX_SHARED_BYTES, SOFTMAX_SHORT, SOFTMAX_VEC, WGMMA_KERNELS, WGMMA_KEY_TILE, WGMMA_MIN_TILES_PER_SPLIT, WGMMA_QUERY_ROWS, WGMMA_SHARED_BYTES, flashSharedBytes, SHORT_KEYS, attendShortSharedBytes, TILE_CONV_KERNELS, TILE_CONV_COUNTERS, TILE_CONV_WG_KERNELS, TILE_CONV_WG_BUILDS, SPLIT_PIECES, tileConvWgName, tileConvWgSharedBytes } from './kernels.js';
+import { ATTENTION_KERNELS, FLASH_DIMS, FLASH_KERNELS, FLASH_QUERY_ROWS, FLASH_WIDE_MAX_DIM, GROUP_PARTIAL_SHARED_BYTES, POINTER_ARRAY_PRODUCTS, SOFTMAX_SHARED_BYTES, SOFTMAX_SHORT, SOFTMAX_VEC, WGMMA_KERNELS, WGMMA_KEY_TILE, WGMMA_MIN_TILES_PER_SPLIT, WGMMA_QUERY_ROWS, WGMMA_SHARED_BYTES, flashSharedBytes, SHORT_KEYS, attendShortSharedBytes, TILE_CONV_KERNELS, TILE_CONV_COUNTERS, TILE_CONV_WG_KERNELS, TILE_CONV_WG_BUILDS, tileConvWgName, tileConvWgSharedBytes } from './kernels.js';
 import { tileConvKernel } from './tile-conv.js';
 
 export type { ConvolutionMode, CudaOptions } from './options.js';
@@ -40,7 +40,7 @@ const IM2COL_EAGER_MAX_BYTES = 128 * 2 ** 20;
 const GEMM_CONV_MAX_ROWS = 400, GEMM_CONV_MIN_CHANNELS = 640;
 /** Scratch memory cuDNN's convolution algorithms may use. */
 const CUDNN_WORKSPACE_BYTES = 64 * 2 ** 20;
-export class CudaBackend extends CudaSparseOps implements Backend {
+export class CudaBackend extends CudaPointwiseOps implements Backend {
   readonly name = 'cuda';
   readonly firstCallsCost = true;
   private readonly blas: Cublas;
@@ -272,51 +272,6 @@ export class CudaBackend extends CudaSparseOps implements Backend {
     });
   }
 
-  groupNormAffine(x: Tensor, groups: number, gamma: Tensor, beta: Tensor, eps: number, update?: GroupSumsUpdate, offset?: Tensor): GroupNormStats {
-    const { n, c, w, pieces, segments, sumsShape } = groupNormLayout(x, groups, update, this.elementBytes, offset);
-    const scale = this.empty([n, c]), shift = this.empty([n, c]);
-    const sums = this.empty(sumsShape);
-    // the segments to sum: all of them, or those of the flagged rows (a plan's list, uploaded once)
-    const list = update ? this.segmentList(update.rows, pieces) : undefined;
-    const listed = list ? list.size : segments;
-    const off = offset ? this.p(offset) : 0;
-    const args = [this.p(x), off, this.p(sums), list ? this.p(list) : 0, listed, w, pieces, segments, c, groups];
-    const vw = this.vectorFits('k_group_partial', args, [c]) ? this.vectorWidth : 1;
-    // a thread per channel vector, as many rows of them as fit 256 threads (one row when they do not)
-    const vectors = c / vw, rows = Math.max(1, Math.floor(256 / vectors)), shared = rows * c * 16;
-    if (vectors > 1024 || shared > GROUP_PARTIAL_SHARED_BYTES) throw new FiseditError(`groupNorm: ${c} channels are more than this backend's statistics kernel takes`);
-    this.run(vw > 1 ? 'k_group_partial_v' : 'k_group_partial', 0, args, rows * vectors, n * listed, shared);
-    this.run('k_group_affine', 0, [this.p(sums), update ? this.p(update.base) : 0, update ? this.indices(update.rows).storage.ptr : 0, pieces, segments,
-      (x.size / n) / groups, eps, this.p(gamma), this.p(beta), off, this.p(scale), this.p(shift), c, groups], 128, n * groups);
-    return { scale, shift, sums };
-  }
-
-  /** The segments of the flagged rows, on the device (made once per flags array: a plan's are fixed). */
-  private readonly segmentLists = new WeakMap<Uint8Array, Map<number, T>>();
-  private segmentList(rows: Uint8Array, pieces: number): T {
-    let byPieces = this.segmentLists.get(rows);
-    if (!byPieces) this.segmentLists.set(rows, (byPieces = new Map()));
-    let t = byPieces.get(pieces);
-    if (!t) {
-      const list: number[] = [];
-      rows.forEach((on, y) => { if (on) for (let k = 0; k < pieces; k++) list.push(y * pieces + k); });
-      t = this.indices(Int32Array.from(list));
-      byPieces.set(pieces, t);
-    }
-    return t;
-  }
-
-  layerNorm(x: Tensor, gamma: Tensor, beta: Tensor, eps: number): Tensor {
-    const c = x.channels;
-    const out = this.empty(x.shape);
-    const rows = x.size / c;
-    const pointers = [this.p(x), this.p(gamma), this.p(beta), this.p(out)];
-    const wide = this.vectorFits('k_layer_norm', pointers, [c]);
-    const lanes = layerNormLanes(c, wide ? this.vectorWidth : 1), rowsPerBlock = (256 / 32) * (32 / lanes);
-    this.run(wide ? 'k_layer_norm_v' : 'k_layer_norm', 0, [...pointers, c, eps, rows, lanes], 256, Math.ceil(rows / rowsPerBlock));
-    return out;
-  }
-
   attentionProbs(q: Tensor, k: Tensor, heads: number, control?: ProbsControl): Tensor {
     if (control) checkProbsItem(control.item, q.shape[0]!, control, 'attentionProbs');
     return this.probs(q, k, heads, false, control);
@@ -430,11 +385,12 @@ export class CudaBackend extends CudaSparseOps implements Backend {
     return out;
   }
 
-  /** attention() into out: every batch item, or only item `item` (q, k, v and out read and written there). */
   /** The head dim (rounded up to 16) of our flash kernels for head dim d, if they take it (fp16, d a multiple of 8, up to 160). */
   private flashDim(d: number): number | undefined {
     return this.flash && d % 8 === 0 ? FLASH_DIMS.find((x) => x >= d) : undefined;
   }
+
+  /** attention() into out: every batch item, or only item `item` (q, k, v and out read and written there). */
 
   private attendInto(q: Tensor, k: Tensor, v: Tensor, out: Tensor, heads: number, causal: boolean, item?: number): void {
     const [all, lq, width] = q.shape as [number, number, number];
@@ -481,82 +437,6 @@ export class CudaBackend extends CudaSparseOps implements Backend {
     });
   }
 
-  private unary(x: Tensor, mode: number): Tensor {
-    const out = this.empty(x.shape);
-    this.runVector('k_unary', x.size, [this.p(x), this.p(out), mode, x.size], []);
-    return out;
-  }
-
-  silu(x: Tensor): Tensor { return this.unary(x, 0); }
-  gelu(x: Tensor): Tensor { return this.unary(x, 1); }
-  quickGelu(x: Tensor): Tensor { return this.unary(x, 2); }
-  unitRange(x: Tensor): Tensor { return this.unary(x, 3); }
-
-  geglu(x: Tensor): Tensor {
-    const f = x.channels / 2;
-    const out = this.empty([...x.shape.slice(0, -1), f]);
-    this.runVector('k_geglu', out.size, [this.p(x), this.p(out), f, out.size], [f]);
-    return out;
-  }
-
-  add(a: Tensor, b: Tensor, scale = 1): Tensor {
-    if (!sameShape(a.shape, b.shape)) throw new Error(`add: shapes ${shapeString(a.shape)} and ${shapeString(b.shape)} differ`);
-    const out = this.empty(a.shape);
-    this.runVector('k_add', a.size, [this.p(a), this.p(b), this.p(out), scale, a.size], []);
-    return out;
-  }
-
-  scale(x: Tensor, s: number): Tensor {
-    const out = this.empty(x.shape);
-    this.runVector('k_scale', x.size, [this.p(x), this.p(out), s, x.size], []);
-    return out;
-  }
-
-  concatChannels(a: Tensor, b: Tensor): Tensor {
-    const ca = a.channels, cb = b.channels;
-    const out = this.empty([...a.shape.slice(0, -1), ca + cb]);
-    this.runVector('k_concat', out.size, [this.p(a), this.p(b), this.p(out), ca, cb, out.size], [ca, cb]);
-    return out;
-  }
-
-  upsampleNearest2x(x: Tensor): Tensor {
-    const [n, h, w, c] = x.shape as [number, number, number, number];
-    const out = this.empty([n, 2 * h, 2 * w, c]);
-    this.runVector('k_upsample2x', out.size, [this.p(x), this.p(out), h, w, c, out.size], [c]);
-    return out;
-  }
-
-  embedding(table: Tensor, ids: Int32Array): Tensor {
-    const [v, c] = table.shape as [number, number];
-    for (const id of ids) if (id < 0 || id >= v) throw new FiseditError(`embedding: token id ${id} outside the vocabulary of ${v}`);
-    const out = this.empty([ids.length, c]);
-    this.tidy(() => this.run('k_embedding', out.size, [this.p(table), this.p(this.ints(ids)), this.p(out), c, out.size]));
-    return out;
-  }
-
-  splitChannels(x: Tensor, widths: readonly number[]): Tensor[] {
-    const c = x.channels, rows = x.size / c;
-    checkSplit(x, widths);
-    const outs = widths.map((w) => this.empty([...x.shape.slice(0, -1), w]));
-    const starts = widths.map((_, i) => widths.slice(0, i).reduce((a, w) => a + w, 0));
-    // SPLIT_PIECES pieces a launch, blockIdx.y the piece: the SplitPieces struct as its pointers, then its offsets (unused ones 0)
-    for (let from = 0; from < widths.length; from += SPLIT_PIECES) {
-      const part = outs.slice(from, from + SPLIT_PIECES), first = starts[from]!;
-      const bounds = [...starts.slice(from, from + SPLIT_PIECES), first + part.reduce((a, t) => a + t.channels, 0)];
-      const args = [this.p(x), rows, c, ...Array.from({ length: SPLIT_PIECES }, (_, i) => (part[i] ? this.p(part[i]!) : 0)), ...Array.from({ length: SPLIT_PIECES + 1 }, (_, i) => bounds[i] ?? 0)];
-      const wide = this.vectorFits('k_split_cols', args, [c, ...bounds]);
-      const most = Math.max(...part.map((t) => t.size)) / (wide ? this.vectorWidth : 1);
-      this.run(wide ? 'k_split_cols_v' : 'k_split_cols', most, args, 256, undefined, 0, part.length);
-    }
-    return outs;
-  }
-
-  channelAffine(x: Tensor, a: ChannelAffine, silu = false): Tensor {
-    const out = this.empty(x.shape);
-    this.runVector('k_channel_affine', x.size, [this.p(x), this.p(a.scale), this.p(a.shift), this.p(out), x.size / x.shape[0]!, x.channels, silu ? 1 : 0, x.size], [x.channels], { batch: VEC_BATCH });
-    return out;
-  }
-
   convTilesInto(base: Tensor, x: Tensor, conv: TileConvolution, write: BlockWrite): Tensor {
     if (this.tileConvolution !== 'fused') return this.convolveTilesThenWrite(base, x, conv, write);
     const { n, c, co, k, blocks, bo, rows, kdim } = this.tileConvShape(x, conv.tiles, conv.w, conv.stride);
@@ -595,13 +475,6 @@ export class CudaBackend extends CudaSparseOps implements Backend {
       const { y, biasLeft } = this.convolveByLibrary(tiles, conv.w, conv.b, shape, undefined, true);
       return this.writeBlocks(base, y, write.corners, write.active, write.residual, biasLeft);
     });
-  }
-
-  sliceBatch(x: Tensor, index: number): Tensor {
-    // one item, copied by a kernel of ours straight from x (a replay re-points it if x is an input;
-    // through readable() it was a copy of the whole of x, then a driver copy of the item)
-    const per = x.size / x.shape[0]!;
-    return this.copyFrom(this.p(x) + index * per * this.elementBytes, [1, ...x.shape.slice(1)]);
   }
 }
 

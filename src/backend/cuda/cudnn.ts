@@ -11,7 +11,7 @@
 // accumulates in float.
 import { FiseditError } from '../../io/errors.js';
 import { convChoiceStore, fastestConvolution, PlanStore, type ConvChoice, type TrialKernels } from './conv-tuning.js';
-import { nearbyOctaves, octave, type ChoiceStore } from './trials.js';
+import { octave, type ChoiceStore } from './trials.js';
 import { CudnnEngines, HEUR_A, type ConvEpilogue, type ConvPlan, type ConvPointers, type EngineChoice } from './cudnn-engines.js';
 import type { Driver } from './driver.js';
 import type { HostCosts } from './host-costs.js';
@@ -232,8 +232,8 @@ export class Cudnn {
     // a family is timed per octave of the batch: a sparse step's tile batches of a few tiles, latency-bound,
     // may want another kernel than batches of hundreds (and one more launch for an epilogue costs them more);
     // while the user waits, a new octave takes the choice of one next to it where there is one
-    const n = octave(s.n), family = convFamily(s, e, n);
-    let choice = this.urgent() ? choices.borrowed(family, nearbyOctaves(n).map((o) => convFamily(s, e, o))) : choices.get(family);
+    const familyAt = (batchOctave: number) => convFamily(s, e, batchOctave), family = familyAt(octave(s.n));
+    let choice = choices.chosen(familyAt, s.n, this.urgent());
     if (!choice) {
       const elements = s.n * s.ho * s.wo * s.co, side = this.driver.sideStream(), legacyPlan = this.plan(s);
       choice = this.costs.time('cuDNN timing trials', () => fastestConvolution(tuner, this.driver, s, this.workspaceBytes, {

@@ -61,7 +61,7 @@ export function octave(n: number): number {
   return 2 ** Math.ceil(Math.log2(n));
 }
 
-/** The octaves next to a batch octave, the smaller first: where a family's choice is borrowed from (ChoiceStore.borrowed). */
+/** The octaves next to a batch octave, the smaller first: where a family's choice is borrowed from while the user waits (ChoiceStore.chosen). */
 export function nearbyOctaves(o: number): number[] {
   return o > 1 ? [o / 2, o * 2] : [o * 2];
 }
@@ -120,17 +120,19 @@ export class ChoiceStore<T> {
   }
 
   /**
-   * While the user waits (an edit's calls, Backend.urgently): a family's choice without trials. Its
-   * own, else the first of `nearby` (families of the same shapes a batch octave away, nearest first)
-   * whose choice `usable` accepts, which this family then keeps in this process only: the file gets
-   * no choice that no trial made, and a later process times the family where it meets it at leisure
-   * (EditSession.prepareEdits). Undefined where none is known (the caller times it then).
+   * The choice for shapes of batch (or row count) `batch`, whose family at each batch octave is
+   * familyAt(octave): the family's own, where `usable` takes it. While the user waits (`urgent`: an
+   * edit's calls, Backend.urgently) and the family has none, the first usable choice of the families
+   * an octave below or above, which this family then keeps in this process only: the file gets no
+   * choice that no trial made, and a later process times the family where it meets it at leisure
+   * (EditSession.prepareEdits). Undefined: the caller times the family (and set()s its choice).
    */
-  borrowed(family: string, nearby: readonly string[], usable: (c: T) => boolean = () => true): T | undefined {
-    const own = this.get(family);
+  chosen(familyAt: (batchOctave: number) => string, batch: number, urgent: boolean, usable: (c: T) => boolean = () => true): T | undefined {
+    const at = octave(batch), family = familyAt(at), own = this.get(family);
     if (own !== undefined && usable(own)) return own;
-    for (const n of nearby) {
-      const c = this.get(n);
+    if (!urgent) return undefined;
+    for (const o of nearbyOctaves(at)) {
+      const c = this.get(familyAt(o));
       if (c === undefined || !usable(c)) continue;
       this.choices.set(family, c);
       return c;
