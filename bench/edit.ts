@@ -295,10 +295,11 @@ if (parts.has('whole')) {
     return { label: { round: round + 1, prompt, targetSize: target }, prompt, options: { threshold: { targetSize: target } } as EditOptions };
   })).flat();
   const { prompt: maskedPrompt } = WHOLE_EDITS[1]!;
-  const masked = bins.map((bin) => {
+  // each bin's first real mask, twice: the second time, every algorithm the edit needs is one the process has met (a warm server's edits)
+  const masked = ['masked', 'masked again'].flatMap((round) => bins.map((bin) => {
     const { index, mask } = inBin(bin.lo, bin.hi)[0]!;
-    return { label: { round: 'masked', prompt: maskedPrompt, bin: bin.name, mask: index }, prompt: maskedPrompt, options: { mask } as EditOptions };
-  });
+    return { label: { round, prompt: maskedPrompt, bin: bin.name, mask: index }, prompt: maskedPrompt, options: { mask } as EditOptions };
+  }));
   for (const [i, { label, prompt, options }] of [...automatic, ...masked].entries()) {
     const profiled = i === 3;
     // whether the sparse steps after the first two keep the GPU busy: GPU time from the end of the

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { convChoiceStore, PlanStore } from '../src/backend/cuda/conv-tuning.js';
-import { nearbyOctaves, octave } from '../src/backend/cuda/trials.js';
+import { octave, octavesOutward } from '../src/backend/cuda/trials.js';
 
 /** make() with the environment variable `name` set to `value` (restored afterwards). */
 function withEnv<T>(name: string, value: string, make: () => T): T {
@@ -99,7 +99,7 @@ describe('convChoiceStore', () => {
     }, join(blocker, 'choices.json'));
   });
 
-  it("lends a nearby family's choice while the user waits: kept for the process, never written to the file", () => {
+  it("lends the nearest family's choice while the user waits: kept for the process, never written to the file", () => {
     withFile((file) => {
       const s = convChoiceStore('H200', 91400);
       s.set('tiles n16', engine);
@@ -109,25 +109,34 @@ describe('convChoiceStore', () => {
       assert.deepEqual(s.chosen(at, 12, true), engine);
       // at leisure, its own only
       assert.equal(s.chosen(at, 20, false), undefined);
-      // none of its own: the first nearby family that has one, which it keeps from then on
+      // none of its own: the nearest family that has one (of n16 and n64, the smaller), which it keeps from then on
       assert.deepEqual(s.chosen(at, 20, true), engine);
       assert.deepEqual(s.get('tiles n32'), engine);
-      // one the caller cannot use is passed over
-      assert.equal(s.chosen(at, 100, true, (c) => c !== 'legacy'), undefined);
-      assert.equal(s.get('tiles n128'), undefined, 'nothing borrowed: timed by the caller');
-      // the file holds only what trials chose: another process times n32 at leisure
-      assert.deepEqual(Object.keys(JSON.parse(readFileSync(file, 'utf8'))['H200 cudnn 91400 trials 3']).sort(), ['tiles n16', 'tiles n64']);
+      // however far the nearest is: n1024 (no family within three octaves) takes n64's
+      assert.equal(s.chosen(at, 1000, true), 'legacy');
+      // one the caller cannot use is passed over for the next nearest (n2048: n32's, itself borrowed)
+      assert.deepEqual(s.chosen(at, 2000, true, (c) => c !== 'legacy'), engine);
+      // a choice another process wrote since is lent too
+      anotherProcessWrites(file, 'H200 cudnn 91400 trials 3', 'other n4096', engine);
+      assert.deepEqual(s.chosen((o) => `other n${o}`, 3, true), engine);
+      // no usable choice at any octave: nothing borrowed, the caller times the family
+      assert.equal(s.chosen((o) => `tiles n${o} +residual`, 100, true), undefined);
+      assert.equal(s.get('tiles n128 +residual'), undefined);
+      // the file holds only what trials chose (and the other process wrote): another process times n32 at leisure
+      assert.deepEqual(Object.keys(JSON.parse(readFileSync(file, 'utf8'))['H200 cudnn 91400 trials 3']).sort(), ['other n4096', 'tiles n16', 'tiles n64']);
       s.set('tiles n2', 'legacy');
-      assert.deepEqual(Object.keys(JSON.parse(readFileSync(file, 'utf8'))['H200 cudnn 91400 trials 3']).sort(), ['tiles n16', 'tiles n2', 'tiles n64']);
+      assert.deepEqual(Object.keys(JSON.parse(readFileSync(file, 'utf8'))['H200 cudnn 91400 trials 3']).sort(), ['other n4096', 'tiles n16', 'tiles n2', 'tiles n64']);
     });
   });
 });
 
 describe('batch octaves', () => {
-  it('rounds a batch up to a power of two, and names the octaves next to one, the smaller first', () => {
+  it('rounds a batch up to a power of two, and lists the other octaves nearest first, the smaller first of two as near', () => {
     assert.deepEqual([1, 2, 3, 288, 512, 513].map(octave), [1, 2, 4, 512, 512, 1024]);
-    assert.deepEqual(nearbyOctaves(512), [256, 1024]);
-    assert.deepEqual(nearbyOctaves(1), [2]);
+    assert.deepEqual(octavesOutward(8).slice(0, 6), [4, 16, 2, 32, 1, 64]);
+    assert.deepEqual(octavesOutward(1).slice(0, 3), [2, 4, 8]);
+    assert.equal(octavesOutward(1).length, 24, 'up to 2^24');
+    assert.equal(new Set(octavesOutward(512)).size, 24, 'each octave once');
   });
 });
 

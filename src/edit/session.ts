@@ -522,7 +522,7 @@ export class EditSession {
           call = denseEditCall(this.ops, denseCalls, s, baseStep, rec, recordProbs, alignment);
         }
         const called = performance.now();
-        // the user waits: a GEMM or convolution family met for the first time borrows a nearby one's algorithm rather than time candidates
+        // the user waits: a GEMM or convolution family met for the first time borrows its algorithm from another octave of the same shapes rather than time candidates
         x = scheduler.step(this.ops.urgently(() => sd.guidedOutput(scheduler, i, x, context, s.guidance, s.size, call)), i, x);
         if (sparse && i === k) firstSparseStepMs = performance.now() - called;
         // a base streamed from host memory has its own copy there: the device copy is the new version's alone

@@ -56,7 +56,7 @@ const TRIAL_MIN_MACS = 2 ** 28;
 /**
  * What a CublasLt needs to choose algorithms by timing: the driver, a kernel that holds its second
  * stream for `ms`, and whether the user waits on the calls being made (trials are then left for later
- * where a nearby family's choice serves: ChoiceStore.chosen).
+ * where the same shapes' choice at another octave serves: ChoiceStore.chosen).
  */
 export interface GemmTrials {
   driver: Driver;
@@ -265,7 +265,7 @@ export class CublasLt {
 
   /**
    * The choice among `count` candidates of a shape's family: remembered, or while the user waits one
-   * borrowed from the next octave of columns, else the one `time` makes (remembered unless it made none).
+   * borrowed from the nearest octave of columns that has one, else the one `time` makes (remembered unless it made none).
    */
   private chosen(s: GemmShape, count: number, time: () => number | undefined): number {
     const stored = this.choices!.chosen((columnOctave) => familyKey(s, columnOctave), s.n, this.trials!.urgent(), (c) => c < count);

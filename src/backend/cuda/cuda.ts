@@ -46,7 +46,7 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
   private readonly blas: Cublas;
   private readonly lt: CublasLt;
   private readonly dnn: Cudnn;
-  /** Whether the user waits on the calls being made (urgently): new GEMM and convolution families then borrow a nearby family's choice rather than time candidates. */
+  /** Whether the user waits on the calls being made (urgently): new GEMM and convolution families then borrow the same shapes' choice at another octave rather than time candidates. */
   private urgent = false;
   private readonly workspaces: DeviceBuffer[];
   readonly flash: boolean;

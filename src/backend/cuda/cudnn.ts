@@ -76,7 +76,7 @@ export class Cudnn {
 
   /**
    * `kernels`: ours that a timing trial queues on the second stream. `urgent`: whether the user waits
-   * on the calls being made (trials are then left for later where a nearby family's choice serves). `mode` (fp16;
+   * on the calls being made (trials are then left for later where the same shapes' choice at another octave serves). `mode` (fp16;
    * CudaOptions.cudnnEngines): time engine configurations against the legacy call, take the backend
    * API heuristic's first, or only the legacy call.
    */
@@ -231,7 +231,7 @@ export class Cudnn {
     }
     // a family is timed per octave of the batch: a sparse step's tile batches of a few tiles, latency-bound,
     // may want another kernel than batches of hundreds (and one more launch for an epilogue costs them more);
-    // while the user waits, a new octave takes the choice of one next to it where there is one
+    // while the user waits, a new octave takes the choice of the nearest one that has one
     const familyAt = (batchOctave: number) => convFamily(s, e, batchOctave), family = familyAt(octave(s.n));
     let choice = choices.chosen(familyAt, s.n, this.urgent());
     if (!choice) {

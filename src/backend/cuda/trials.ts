@@ -61,9 +61,22 @@ export function octave(n: number): number {
   return 2 ** Math.ceil(Math.log2(n));
 }
 
-/** The octaves next to a batch octave, the smaller first: where a family's choice is borrowed from while the user waits (ChoiceStore.chosen). */
-export function nearbyOctaves(o: number): number[] {
-  return o > 1 ? [o / 2, o * 2] : [o * 2];
+/** The largest batch octave a family is looked up at (GEMM rows: a 768 px step's tokens, 2^15, with room). */
+const LARGEST_OCTAVE = 2 ** 24;
+
+/**
+ * The other octaves of a batch octave, nearest first and the smaller first of two as near: where a
+ * family's choice is borrowed from while the user waits (ChoiceStore.chosen). The nearest known
+ * choice, however far: a borrowed kernel a little off its best costs the edit's steps tens of
+ * microseconds, a trial while the user waits 10-90 ms (bench/results/2026-12-01-s27-borrow-edit-new2.log).
+ */
+export function octavesOutward(o: number): number[] {
+  const out: number[] = [];
+  for (let d = 2; o / d >= 1 || o * d <= LARGEST_OCTAVE; d *= 2) {
+    if (o / d >= 1) out.push(o / d);
+    if (o * d <= LARGEST_OCTAVE) out.push(o * d);
+  }
+  return out;
 }
 
 /**
@@ -122,17 +135,18 @@ export class ChoiceStore<T> {
   /**
    * The choice for shapes of batch (or row count) `batch`, whose family at each batch octave is
    * familyAt(octave): the family's own, where `usable` takes it. While the user waits (`urgent`: an
-   * edit's calls, Backend.urgently) and the family has none, the first usable choice of the families
-   * an octave below or above, which this family then keeps in this process only: the file gets no
-   * choice that no trial made, and a later process times the family where it meets it at leisure
-   * (EditSession.prepareEdits). Undefined: the caller times the family (and set()s its choice).
+   * edit's calls, Backend.urgently) and the family has none, the usable choice of the family at the
+   * nearest octave that has one (octavesOutward), which this family then keeps in this process only:
+   * the file gets no choice that no trial made, and a later process times the family where it meets
+   * it at leisure (EditSession.prepareEdits). Undefined: the caller times the family (and set()s its choice).
    */
   chosen(familyAt: (batchOctave: number) => string, batch: number, urgent: boolean, usable: (c: T) => boolean = () => true): T | undefined {
     const at = octave(batch), family = familyAt(at), own = this.get(family);
     if (own !== undefined && usable(own)) return own;
     if (!urgent) return undefined;
-    for (const o of nearbyOctaves(at)) {
-      const c = this.get(familyAt(o));
+    const written = this.read()[this.machine] ?? {}; // once, not a read for each octave tried
+    for (const o of octavesOutward(at)) {
+      const c = this.choices.get(familyAt(o)) ?? written[familyAt(o)];
       if (c === undefined || !usable(c)) continue;
       this.choices.set(family, c);
       return c;
