@@ -36,7 +36,10 @@ const BATCH_MODE_POINTER_ARRAY = 1;
 /** sizeof(cublasLtMatmulHeuristicResult_t): the 64-byte algorithm, workspace size, state, waves, reserved. */
 const HEURISTIC_BYTES = 96;
 const ALGO_BYTES = 64;
+const CONFIG_ID = 0;
+const CONFIG_TILE_ID = 1;
 const CONFIG_SPLITK_NUM = 2;
+const CONFIG_STAGES_ID = 6;
 
 /**
  * Candidates of cuBLASLt's heuristic a family's trials time. bench:gemm (bench/results/2026-12-01-gemm-candidates-s22-dense*.json):
@@ -107,6 +110,8 @@ interface Plan {
   algo: Uint8Array;
   /** Whether a matmul ran with it (the first one costs more host time, most inside a stream capture). */
   used: boolean;
+  /** Its shape (shapeKey), for what HostCosts tells. */
+  key: string;
 }
 
 export class CublasLt {
@@ -202,7 +207,7 @@ export class CublasLt {
       algo = proposed[proposed.length > 1 ? this.chosen(s, proposed.length, () => this.fastest(desc, a, b, d, proposed, operands)) : 0]!;
       if (!known) this.algorithms.set(family, algo);
     }
-    const p = { desc, a, b, d, algo, used: false };
+    const p = { desc, a, b, d, algo, used: false, key };
     this.plans.set(key, p);
     return p;
   }
@@ -222,7 +227,7 @@ export class CublasLt {
     const run = () => checkCublas('cublasLtMatmul', call());
     if (p.used) run();
     else {
-      this.costs.time('cuBLASLt first matmul', run);
+      this.costs.time('cuBLASLt first matmul', run, () => `${p.key} algo ${this.algoId(p.algo)}`);
       p.used = true;
     }
   }
@@ -268,9 +273,10 @@ export class CublasLt {
    * borrowed from the nearest octave of columns that has one, else the one `time` makes (remembered unless it made none).
    */
   private chosen(s: GemmShape, count: number, time: () => number | undefined): number {
-    const stored = this.choices!.chosen((columnOctave) => familyKey(s, columnOctave), s.n, this.trials!.urgent(), (c) => c < count);
+    const stored = this.choices!.chosen((columnOctave) => familyKey(s, columnOctave), s.n, this.trials!.urgent(), (c) => c < count,
+      (o) => this.costs.note('cuBLASLt borrowed choice', `${familyKey(s)} from n${o}`));
     if (stored !== undefined) return stored;
-    const pick = this.costs.time('cuBLASLt timing trials', time);
+    const pick = this.costs.time('cuBLASLt timing trials', time, () => familyKey(s));
     if (pick !== undefined) this.choices!.set(familyKey(s), pick);
     return pick ?? 0;
   }
@@ -315,8 +321,18 @@ export class CublasLt {
 
   /** K slices of an algorithm (1: not split; bench/gemm.ts reports them). */
   splitsOf(algo: Uint8Array): number {
-    const word = new Uint32Array([1]), written = [0];
-    return this.f.configGet!(algo, CONFIG_SPLITK_NUM, word, 4, written) === 0 ? Math.max(1, word[0]!) : 1;
+    return Math.max(1, this.configWord(algo, CONFIG_SPLITK_NUM) ?? 1);
+  }
+
+  /** An algorithm as cuBLASLt numbers it: its id, tile, stages and K slices (what HostCosts tells of a first matmul). */
+  private algoId(algo: Uint8Array): string {
+    const [id, tile, stages] = [CONFIG_ID, CONFIG_TILE_ID, CONFIG_STAGES_ID].map((attr) => this.configWord(algo, attr));
+    return `${id} tile ${tile} stages ${stages} split ${this.splitsOf(algo)}`;
+  }
+
+  private configWord(algo: Uint8Array, attr: number): number | undefined {
+    const word = new Uint32Array([0]), written = [0];
+    return this.f.configGet!(algo, attr, word, 4, written) === 0 ? word[0]! : undefined;
   }
 
   /**

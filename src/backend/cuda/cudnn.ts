@@ -206,7 +206,7 @@ export class Cudnn {
     const key = enginePlanKey(s, e);
     let p = this.enginePlans.get(key);
     if (p === undefined) {
-      p = this.costs.time('cuDNN engine plan', () => this.newEnginePlan(s, e)) ?? null;
+      p = this.costs.time('cuDNN engine plan', () => this.newEnginePlan(s, e), () => key) ?? null;
       this.enginePlans.set(key, p);
     }
     return p ?? undefined;
@@ -233,7 +233,7 @@ export class Cudnn {
     // may want another kernel than batches of hundreds (and one more launch for an epilogue costs them more);
     // while the user waits, a new octave takes the choice of the nearest one that has one
     const familyAt = (batchOctave: number) => convFamily(s, e, batchOctave), family = familyAt(octave(s.n));
-    let choice = choices.chosen(familyAt, s.n, this.urgent());
+    let choice = choices.chosen(familyAt, s.n, this.urgent(), undefined, (o) => this.costs.note('cuDNN borrowed choice', `${family} from n${o}`));
     if (!choice) {
       const elements = s.n * s.ho * s.wo * s.co, side = this.driver.sideStream(), legacyPlan = this.plan(s);
       choice = this.costs.time('cuDNN timing trials', () => fastestConvolution(tuner, this.driver, s, this.workspaceBytes, {
@@ -246,7 +246,7 @@ export class Cudnn {
           const text = tuner.serialize(p);
           if (text) plans.set(fusedPlanKey(s, e, c), text);
         },
-      }));
+      }), () => family);
       choices.set(family, choice);
     }
     if (choice === 'legacy') return undefined;

@@ -224,8 +224,8 @@ export class GraphReplays {
         h.recording(true);
         try {
           exec = h.costs.time('graph recording', () => h.driver.capture(() => {
-            results = h.costs.time('graph recording: ops queued', () => h.keepAll(() => f(...staged)));
-          }));
+            results = h.costs.time('graph recording: ops queued', () => h.keepAll(() => f(...staged)), () => id);
+          }), () => id);
         } finally {
           h.recording(false);
           this.recording = undefined;

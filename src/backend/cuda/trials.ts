@@ -138,9 +138,10 @@ export class ChoiceStore<T> {
    * edit's calls, Backend.urgently) and the family has none, the usable choice of the family at the
    * nearest octave that has one (octavesOutward), which this family then keeps in this process only:
    * the file gets no choice that no trial made, and a later process times the family where it meets
-   * it at leisure (EditSession.prepareEdits). Undefined: the caller times the family (and set()s its choice).
+   * it at leisure (EditSession.prepareEdits); `borrowed` hears which octave lent it. Undefined: the
+   * caller times the family (and set()s its choice).
    */
-  chosen(familyAt: (batchOctave: number) => string, batch: number, urgent: boolean, usable: (c: T) => boolean = () => true): T | undefined {
+  chosen(familyAt: (batchOctave: number) => string, batch: number, urgent: boolean, usable: (c: T) => boolean = () => true, borrowed?: (from: number) => void): T | undefined {
     const at = octave(batch), family = familyAt(at), own = this.get(family);
     if (own !== undefined && usable(own)) return own;
     if (!urgent) return undefined;
@@ -149,6 +150,7 @@ export class ChoiceStore<T> {
       const c = this.choices.get(familyAt(o)) ?? written[familyAt(o)];
       if (c === undefined || !usable(c)) continue;
       this.choices.set(family, c);
+      borrowed?.(o);
       return c;
     }
     return undefined;
