@@ -223,9 +223,11 @@ export class GraphReplays {
       blocks = h.pool.reserveDuring(() => {
         h.recording(true);
         try {
+          // (an id names every input: its start says which call it is)
+          const about = () => (id.length > 80 ? `${id.slice(0, 80)}…` : id);
           exec = h.costs.time('graph recording', () => h.driver.capture(() => {
-            results = h.costs.time('graph recording: ops queued', () => h.keepAll(() => f(...staged)), () => id);
-          }), () => id);
+            results = h.costs.time('graph recording: ops queued', () => h.keepAll(() => f(...staged)), about);
+          }), about);
         } finally {
           h.recording(false);
           this.recording = undefined;
