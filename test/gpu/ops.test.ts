@@ -1,5 +1,8 @@
 // Each op of the cuda backend against the cpu backend on random inputs, odd sizes included.
 import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { CpuBackend } from '../../src/backend/cpu/cpu.js';
 import { CudaBackend } from '../../src/backend/cuda/cuda.js';
@@ -587,30 +590,46 @@ describe('GEMM algorithms in one process', () => {
 });
 
 describe('algorithms while the user waits (CudaBackend.urgently)', () => {
-  // families of their own here (K = 1088; 96 channels), so that what an earlier test met does not decide
-  it('a GEMM family met for the first time borrows the next octave\'s algorithm, untimed, and keeps it', () => {
+  // families of their own here (K = 1088; 96 channels), so that what an earlier test met does not
+  // decide, and choice stores of their own, so that what an earlier run timed does not either
+  const freshStores = <T>(make: () => T): T => {
+    const dir = mkdtempSync(join(tmpdir(), 'fisedit-urgent-'));
+    const before = [process.env.FISEDIT_CUBLASLT_CHOICES, process.env.FISEDIT_CUDNN_CHOICES];
+    process.env.FISEDIT_CUBLASLT_CHOICES = join(dir, 'cublaslt.json');
+    process.env.FISEDIT_CUDNN_CHOICES = join(dir, 'cudnn.json');
+    try {
+      return make();
+    } finally {
+      (['FISEDIT_CUBLASLT_CHOICES', 'FISEDIT_CUDNN_CHOICES'] as const).forEach((name, i) => (before[i] === undefined ? delete process.env[name] : (process.env[name] = before[i])));
+    }
+  };
+
+  it("a GEMM family met for the first time runs the next octave's algorithm, untimed and with no heuristic asked, and keeps it", () => {
     const k = 1088, n = 1280, w = rnd.normal(n * k).map((v) => v * 0.03), x = rnd.normal(600 * k);
-    const b = new CudaBackend({ math: 'fp16' });
+    const b = freshStores(() => new CudaBackend({ math: 'fp16' }));
     const product = (rows: number) => b.toHost(b.linear(b.fromHost(x.subarray(0, rows * k), [rows, k]), b.fromHost(w, [n, k])));
-    product(300); // rows 257-512: timed at leisure (or known from an earlier run on this machine)
+    product(300); // rows 257-512: timed at leisure
     b.hostCosts.take();
     const urgent = b.urgently(() => product(600)); // rows 513-1024: new
     const costs = b.hostCosts.take();
     assert.ok(costs['cuBLASLt plan'], 'the new shape was planned');
     assert.equal(costs['cuBLASLt timing trials'], undefined, `no trials while the user waits: ${JSON.stringify(costs)}`);
+    assert.equal(costs['cuBLASLt heuristic'], undefined, `no heuristic asked: ${JSON.stringify(costs)}`);
+    assert.match(costs['cuBLASLt borrowed algorithm']?.of?.[0] ?? '', /^1,0,1280,1024,1088,.* from n512$/, JSON.stringify(costs));
     assert.deepEqual(product(600), urgent, 'the family keeps the borrowed algorithm at leisure');
   });
 
-  it('a tile convolution family met for the first time borrows the next batch octave\'s choice, untimed', () => {
-    const b = new CudaBackend({ math: 'fp16', convolution: 'cudnn' });
+  it("a tile convolution family met for the first time borrows the next batch octave's choice, untimed", () => {
+    const b = freshStores(() => new CudaBackend({ math: 'fp16', convolution: 'cudnn' }));
     const shape: [number, number, number, number] = [96, 96, 3, 3], w = b.convWeight(rnd.normal(96 * 96 * 9).map((v) => v * 0.05), shape);
     const tiles = (n: number) => b.toHost(b.conv2d(b.fromHost(rnd.normal(n * 6 * 6 * 96), [n, 6, 6, 96]), w, undefined, { padding: 0 }));
-    tiles(6); // batches of 5-8 tiles: timed at leisure (or known)
+    tiles(6); // batches of 5-8 tiles: timed at leisure
     b.hostCosts.take();
     b.urgently(() => tiles(12)); // 9-16: new
     const costs = b.hostCosts.take();
     assert.ok(costs['cuDNN engine plan'], 'the new batch met the engines');
     assert.equal(costs['cuDNN timing trials'], undefined, `no trials while the user waits: ${JSON.stringify(costs)}`);
+    assert.match(costs['cuDNN borrowed choice']?.of?.[0] ?? '', /^unpadded 96,96,3,3,.* n16.* from n8$/, JSON.stringify(costs));
   });
 });
 

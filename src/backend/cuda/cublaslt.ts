@@ -21,7 +21,7 @@ import { GpuOutOfMemory, type Driver } from './driver.js';
 import type { HostCosts } from './host-costs.js';
 import { bindFunctions, checkCublas, loadLibrary } from './libs.js';
 import { gemmTypes, storageBytes, type Precision } from './precision.js';
-import { ChoiceStore, fastestCandidate, octave, operandLayout } from './trials.js';
+import { ChoiceStore, fastestCandidate, octave, octavesOutward, operandLayout } from './trials.js';
 
 const DESC_TRANSA = 3;
 const DESC_TRANSB = 4;
@@ -196,7 +196,7 @@ export class CublasLt {
     // the family's algorithm where it takes this shape; else this shape's own, the family's algorithm
     // from then on only if it had none (a later shape's algorithm never depends on one met before it)
     const family = familyKey(s), known = this.algorithms.get(family);
-    let algo = known && this.supports(desc, a, b, d, known) ? known : undefined;
+    let algo = known && this.supports(desc, a, b, d, known) ? known : known ? undefined : this.borrowedAlgorithm(s, desc, a, b, d);
     if (!algo) {
       // (its time is also in the plan's)
       const timed = this.choices !== undefined && count === 1 && m * n * k >= TRIAL_MIN_MACS;
@@ -205,8 +205,8 @@ export class CublasLt {
       // trials against operands of the layouts' sizes (column-major: ld x columns)
       const operands = { a: lda * (ta ? m : k), b: ldb * (tb ? k : n), d: ldc * n, bias: bias ? m : 0, residual: residual ? ldc * n : 0 };
       algo = proposed[proposed.length > 1 ? this.chosen(s, proposed.length, () => this.fastest(desc, a, b, d, proposed, operands)) : 0]!;
-      if (!known) this.algorithms.set(family, algo);
     }
+    if (!known) this.algorithms.set(family, algo);
     const p = { desc, a, b, d, algo, used: false, key };
     this.plans.set(key, p);
     return p;
@@ -266,6 +266,26 @@ export class CublasLt {
     const found = [0];
     checkCublas('cublasLtMatmulAlgoGetHeuristic', this.f.heuristic!(this.handle, desc, a, b, d, d, this.preference, count, results, found));
     return Array.from({ length: found[0]! }, (_, i) => results.slice(i * HEURISTIC_BYTES, i * HEURISTIC_BYTES + ALGO_BYTES));
+  }
+
+  /**
+   * While the user waits (GemmTrials.urgent), for a family new to the process that has no choice of
+   * its own on disk: the algorithm the process runs for the same shapes within two octaves of columns,
+   * where it takes this shape. No heuristic is asked, and its kernels are loaded: a cuBLASLt kernel's
+   * first launch in a process cost up to 83 ms of host time inside an edit's first sparse step
+   * (bench/results/2026-12-01-s27-edit-detail2.log, split-K algorithm 66). Further octaves lend only
+   * an index into this shape's own heuristic list (chosen()): a kernel sized for a far larger GEMM
+   * would cost the edit's steps more than a heuristic call saves.
+   */
+  private borrowedAlgorithm(s: GemmShape, desc: unknown, a: unknown, b: unknown, d: unknown): Uint8Array | undefined {
+    if (!this.trials?.urgent() || this.choices?.get(familyKey(s)) !== undefined) return undefined;
+    for (const o of octavesOutward(octave(s.n)).slice(0, 4)) {
+      const lent = this.algorithms.get(familyKey(s, o));
+      if (!lent || !this.supports(desc, a, b, d, lent)) continue;
+      this.costs.note('cuBLASLt borrowed algorithm', `${familyKey(s)} from n${o}`);
+      return lent;
+    }
+    return undefined;
   }
 
   /**
