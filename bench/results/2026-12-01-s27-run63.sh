@@ -2,7 +2,7 @@
 # Session 27: while the user waits, a new GEMM family runs the algorithm of the same shapes within two
 # octaves (no heuristic, kernels loaded). ab-base = aed30d2 (an index into the shape's own heuristic list).
 # The GPU suite, then whole edits A/B twice (fresh homes).
-xz -dc .gpu/tok.xz > .gpu/fixtures/tiny-sd2/tokenizer/tokenizer.json
+xz -dc .gpu/tok.xz > .gpu/fixtures/tiny-sd2/tokenizer/tokenizer.json; xz -dc .gpu/masks.xz > .gpu/data/masks-dev-300.bin
 source .gpu/env.sh && export OUT=$OUT
 mkdir -p /tmp/logs
 FISEDIT_HOME=/tmp/fh63-suite timeout 150 node --test --test-reporter=spec dist/test/gpu/*.test.js > /tmp/logs/test-gpu.log 2>&1; echo "rc $?" >> /tmp/logs/test-gpu.log
