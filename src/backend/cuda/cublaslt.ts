@@ -41,6 +41,9 @@ const CONFIG_TILE_ID = 1;
 const CONFIG_SPLITK_NUM = 2;
 const CONFIG_STAGES_ID = 6;
 
+/** How many octaves of columns away a family's algorithm may run a new family's shapes while the user waits (CublasLt.borrowedAlgorithm). */
+const ALGORITHM_LENDING_OCTAVES = 2;
+
 /**
  * Candidates of cuBLASLt's heuristic a family's trials time. bench:gemm (bench/results/2026-12-01-gemm-candidates-s22-dense*.json):
  * the first was the fastest of the 8 at 18432 x 320 x 320 (768 px) but took 10.2 us against its 5th's
@@ -196,7 +199,7 @@ export class CublasLt {
     // the family's algorithm where it takes this shape; else this shape's own, the family's algorithm
     // from then on only if it had none (a later shape's algorithm never depends on one met before it)
     const family = familyKey(s), known = this.algorithms.get(family);
-    let algo = known && this.supports(desc, a, b, d, known) ? known : known ? undefined : this.borrowedAlgorithm(s, desc, a, b, d);
+    let algo = known ? (this.supports(desc, a, b, d, known) ? known : undefined) : this.borrowedAlgorithm(s, desc, a, b, d);
     if (!algo) {
       // (its time is also in the plan's)
       const timed = this.choices !== undefined && count === 1 && m * n * k >= TRIAL_MIN_MACS;
@@ -270,7 +273,7 @@ export class CublasLt {
 
   /**
    * While the user waits (GemmTrials.urgent), for a family new to the process that has no choice of
-   * its own on disk: the algorithm the process runs for the same shapes within two octaves of columns,
+   * its own on disk: the algorithm the process runs for the same shapes within ALGORITHM_LENDING_OCTAVES of columns,
    * where it takes this shape. No heuristic is asked, and its kernels are loaded: a cuBLASLt kernel's
    * first launch in a process cost up to 83 ms of host time inside an edit's first sparse step
    * (bench/results/2026-12-01-s27-edit-detail2.log, split-K algorithm 66). Further octaves lend only
@@ -279,7 +282,8 @@ export class CublasLt {
    */
   private borrowedAlgorithm(s: GemmShape, desc: unknown, a: unknown, b: unknown, d: unknown): Uint8Array | undefined {
     if (!this.trials?.urgent() || this.choices?.get(familyKey(s)) !== undefined) return undefined;
-    for (const o of octavesOutward(octave(s.n)).slice(0, 4)) {
+    const at = octave(s.n);
+    for (const o of octavesOutward(at).filter((x) => Math.abs(Math.log2(x / at)) <= ALGORITHM_LENDING_OCTAVES)) {
       const lent = this.algorithms.get(familyKey(s, o));
       if (!lent || !this.supports(desc, a, b, d, lent)) continue;
       this.costs.note('cuBLASLt borrowed algorithm', `${familyKey(s)} from n${o}`);
