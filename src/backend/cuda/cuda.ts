@@ -52,6 +52,8 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
   readonly flash: boolean;
   readonly flashRowsPerWarp: 16 | 32 | 'auto';
   readonly wgmma: boolean;
+  /** The wgmma attention kernel: k_flash_wg64, or k_flash_wg64_pipe (CudaOptions.wgmmaPipeline). */
+  private readonly wgmmaKernel: 'k_flash_wg64' | 'k_flash_wg64_pipe';
   readonly convolution: ConvolutionMode;
   readonly tileConvolution: 'fused' | 'library';
   /** k_tile_conv's split counters (TILE_CONV_COUNTERS ints, zero between launches). */
@@ -65,6 +67,7 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
     this.flash = half && (o.flashAttention ?? true);
     this.flashRowsPerWarp = o.flashRowsPerWarp ?? 'auto';
     this.wgmma = this.flash && this.driver.computeCapability[0] === 9 && (o.wgmmaAttention ?? true);
+    this.wgmmaKernel = o.wgmmaPipeline ? 'k_flash_wg64_pipe' : 'k_flash_wg64';
     this.convolution = o.convolution ?? 'auto';
     this.tileConvolution = half ? (o.tileConvolution ?? 'library') : 'library';
     this.driver.dependentLaunches = this.driver.computeCapability[0]! >= 9 && (o.dependentLaunches ?? true);
@@ -111,12 +114,12 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
     }
     if (this.wgmma) {
       this.load('attention-sm90', WGMMA_KERNELS, ['--use_fast_math'], 'sm_90a'); // wgmma needs the arch-specific target
-      this.driver.allowSharedMemory(this.fns.get('k_flash_wg64'), 'k_flash_wg64', WGMMA_SHARED_BYTES);
+      this.driver.allowSharedMemory(this.fns.get(this.wgmmaKernel), this.wgmmaKernel, WGMMA_SHARED_BYTES);
     }
   }
 
   get description(): string {
-    const storage = this.math === 'fp16' ? 'fp16 storage' + (this.flash ? `, flash attention${this.wgmma ? ' (wgmma at head dim 64)' : ''}` : '') : 'fp32 storage';
+    const storage = this.math === 'fp16' ? 'fp16 storage' + (this.flash ? `, flash attention${this.wgmma ? ` (wgmma at head dim 64${this.wgmmaKernel === 'k_flash_wg64_pipe' ? ', pipelined' : ''})` : ''}` : '') : 'fp32 storage';
     return `${this.driver.name} (${this.driver.computeCapability.join('.')}), ${this.math} GEMMs, ${storage}, ${{ cudnn: 'cuDNN', gemm: 'im2col + GEMM', auto: 'cuDNN in graphs and for large, im2col + GEMM for small eager' }[this.convolution]} convolutions${this.dnn.engineMode === 'off' ? '' : ` (cuDNN engines: ${this.dnn.engineMode})`}${this.lt.timed ? ', GEMM algorithms timed' : ''}${this.tileConvolution === 'fused' ? ', fused tile convolutions' : ''}${this.driver.dependentLaunches ? ', dependent launches' : ''}`;
   }
 
@@ -426,13 +429,13 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
     const tiles = Math.ceil(lk / WGMMA_KEY_TILE);
     const splits = Math.max(1, Math.min(Math.floor((2 * this.driver.multiprocessors) / blocks), Math.floor(tiles / WGMMA_MIN_TILES_PER_SPLIT)));
     if (splits === 1) {
-      this.run('k_flash_wg64', 0, [...args, 1, 0, 0], 128, rowBlocks, WGMMA_SHARED_BYTES, batch * heads, detail);
+      this.run(this.wgmmaKernel, 0, [...args, 1, 0, 0], 128, rowBlocks, WGMMA_SHARED_BYTES, batch * heads, detail);
       return;
     }
     this.tidy(() => {
       const rows = batch * lq;
       const partO = this.empty([splits * rows * width], 4), partLse = this.empty([splits * rows * heads], 4);
-      this.run('k_flash_wg64', 0, [...args, splits, partO.storage.ptr, partLse.storage.ptr], 128, rowBlocks * splits, WGMMA_SHARED_BYTES, batch * heads, () => `${detail()} split ${splits}`);
+      this.run(this.wgmmaKernel, 0, [...args, splits, partO.storage.ptr, partLse.storage.ptr], 128, rowBlocks * splits, WGMMA_SHARED_BYTES, batch * heads, () => `${detail()} split ${splits}`);
       this.run('k_flash_combine', rows * width, [partO.storage.ptr, partLse.storage.ptr, args[3]!, rows, heads, width, splits]);
     });
   }

@@ -120,9 +120,10 @@ export const ATTENTION_KERNELS: Record<string, ArgKind[]> = Object.fromEntries([
   ...FLASH_KERNELS.map((k) => [k, FLASH_ARGS]),
   ...FLASH_DIMS.map((dp) => [`k_attend_short_${dp}`, ATTEND_SHORT_ARGS]),
 ]);
-/** kernels/attention-sm90.cu: head dim 64 on Hopper's warpgroup MMA; 64 query rows a block, two stages of K and V tiles of 128 rows (+1 KiB for alignment). */
+/** kernels/attention-sm90.cu: head dim 64 on Hopper's warpgroup MMA; 64 query rows a block, two stages of K and V tiles of 128 rows (+1 KiB for alignment); k_flash_wg64_pipe the same with the next tile's scores queued ahead (CudaOptions.wgmmaPipeline). */
 export const WGMMA_KERNELS: Record<string, ArgKind[]> = {
   k_flash_wg64: [...FLASH_ARGS, 'i32', 'ptr', 'ptr'],
+  k_flash_wg64_pipe: [...FLASH_ARGS, 'i32', 'ptr', 'ptr'],
   k_flash_combine: ['ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32'],
 };
 export const WGMMA_QUERY_ROWS = 64;

@@ -21,6 +21,13 @@ export interface CudaOptions {
   /** fp16 on Hopper (sm_90): attention with head dim 64 (SD 2) by the warpgroup-MMA kernel (default true). */
   wgmmaAttention?: boolean;
   /**
+   * The warpgroup-MMA attention with the next key tile's scores queued while this tile's softmax runs
+   * (k_flash_wg64_pipe, FlashAttention-3's intra-warpgroup pipelining; two blocks an SM instead of
+   * three). Default false: written in session 27 without a GPU (it compiles without spills or
+   * serialised MMAs), not measured or tested on one yet.
+   */
+  wgmmaPipeline?: boolean;
+  /**
    * Convolutions other than 1x1: by cuDNN, by im2col + cuBLASLt GEMM, or 'auto' (default): cuDNN in
    * graphs and, eagerly, where the im2col buffer would pass cuda.ts's IM2COL_EAGER_MAX_BYTES. cuDNN's kernels
    * are faster and need no buffer, but each call costs ~0.2 ms of host time, which a graph pays once
