@@ -45,12 +45,12 @@ __device__ __forceinline__ void wgmma_pv(float* c, const u32* a, unsigned long l
       : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "l"(desc), "r"(accumulate));
 }
 
-// One K and one V tile into shared memory, swizzled, zero-filled past the last key. Each of the 128
+// A K or V tile into shared memory (queued, not committed), swizzled, zero-filled past the last key. Each of the 128
 // threads copies chunk j = tid % 8 of rows r0 = tid / 8, r0 + 16, r0 + 32, ...: its rows share r % 8,
 // so their swizzled chunk is at the same place in each, and only the row steps (16 rows of shared
 // memory, 16 rows of the input). Computing each copy's addresses afresh (a 64-bit multiply and the
 // swizzle per copy) was ~160 of the loop's instructions per tile. Only a last, partial tile checks
-// its rows (a check and four selects per row pair in the others' instructions otherwise).
+// its rows (a check and two selects per row in the others' instructions otherwise).
 static_assert(WG_KB % 16 == 0, "a tile is copied 16 rows at a time");
 __device__ __forceinline__ void load_rows(u32 Xt, const __half* xb, int k0, int lk, int width) {
   const int r0 = threadIdx.x >> 3, j = threadIdx.x & 7;
