@@ -6,11 +6,8 @@
 # home (its first run pays the trials); then bench:edit's bins (sparse steps' attention splits keys).
 # Carry [".gpu","dist","node_modules/koffi","node_modules/@koromix"]; move
 # node_modules/@koromix/koffi-linux-x64/musl_x64 out first (the 64 MiB limit), back afterwards.
-xz -dc .gpu/tok.xz > .gpu/fixtures/tiny-sd2/tokenizer/tokenizer.json; xz -dc .gpu/masks.xz > .gpu/data/masks-dev-300.bin
-source .gpu/env.sh && export OUT=$OUT
-mkdir -p /tmp/logs
-FISEDIT_HOME=/tmp/fh-suite timeout 150 node --test --test-reporter=spec dist/test/gpu/*.test.js > /tmp/logs/test-gpu.log 2>&1; echo "rc $?" >> /tmp/logs/test-gpu.log
-echo "suite: $(grep -E '^ℹ (pass|fail)' /tmp/logs/test-gpu.log | tr '\n' ' ')"; grep -E "^✖|k_flash_wg64_pipe" /tmp/logs/test-gpu.log | cut -c1-400 | head -8
+source bench/gpu-suite.sh
+grep -E "k_flash_wg64_pipe" /tmp/logs/test-gpu.log | cut -c1-400 | head -4
 for r in 1 2; do
 for v in off on; do
   FISEDIT_HOME=/tmp/fh-unet BENCH_MATH=fp16 BENCH_SIZES=512,768 BENCH_PIPELINE=0 BENCH_WGMMA_PIPELINE=$v BENCH_TAG=pipe-$v$r timeout 150 node dist/bench/unet.js > /tmp/logs/unet-$v$r.log 2>&1
