@@ -137,6 +137,8 @@ describe('batch octaves', () => {
     assert.deepEqual(octavesOutward(1).slice(0, 3), [2, 4, 8]);
     assert.equal(octavesOutward(1).length, 24, 'up to 2^24');
     assert.equal(new Set(octavesOutward(512)).size, 24, 'each octave once');
+    assert.deepEqual(octavesOutward(8, 2), [4, 16, 2, 32], 'within two octaves');
+    assert.deepEqual(octavesOutward(1, 2), [2, 4]);
   });
 });
 

@@ -282,8 +282,7 @@ export class CublasLt {
    */
   private borrowedAlgorithm(s: GemmShape, desc: unknown, a: unknown, b: unknown, d: unknown): Uint8Array | undefined {
     if (!this.trials?.urgent() || this.choices?.get(familyKey(s)) !== undefined) return undefined;
-    const at = octave(s.n);
-    for (const o of octavesOutward(at).filter((x) => Math.abs(Math.log2(x / at)) <= ALGORITHM_LENDING_OCTAVES)) {
+    for (const o of octavesOutward(octave(s.n), ALGORITHM_LENDING_OCTAVES)) {
       const lent = this.algorithms.get(familyKey(s, o));
       if (!lent || !this.supports(desc, a, b, d, lent)) continue;
       this.costs.note('cuBLASLt borrowed algorithm', `${familyKey(s)} from n${o}`);

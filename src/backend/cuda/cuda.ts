@@ -394,7 +394,6 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
   }
 
   /** attention() into out: every batch item, or only item `item` (q, k, v and out read and written there). */
-
   private attendInto(q: Tensor, k: Tensor, v: Tensor, out: Tensor, heads: number, causal: boolean, item?: number): void {
     const [all, lq, width] = q.shape as [number, number, number];
     const lk = k.shape[1]!, d = width / heads, e = this.elementBytes;

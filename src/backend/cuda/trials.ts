@@ -69,10 +69,11 @@ const LARGEST_OCTAVE = 2 ** 24;
  * family's choice is borrowed from while the user waits (ChoiceStore.chosen). The nearest known
  * choice, however far: a borrowed kernel a little off its best costs the edit's steps tens of
  * microseconds, a trial while the user waits 10-90 ms (bench/results/2026-12-01-s27-borrow-edit-new2.log).
+ * `within`: at most that many octaves away.
  */
-export function octavesOutward(o: number): number[] {
+export function octavesOutward(o: number, within = Infinity): number[] {
   const out: number[] = [];
-  for (let d = 2; o / d >= 1 || o * d <= LARGEST_OCTAVE; d *= 2) {
+  for (let d = 2; d <= 2 ** within && (o / d >= 1 || o * d <= LARGEST_OCTAVE); d *= 2) {
     if (o / d >= 1) out.push(o / d);
     if (o * d <= LARGEST_OCTAVE) out.push(o * d);
   }
