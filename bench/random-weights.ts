@@ -25,3 +25,10 @@ const RANDOM_WEIGHTS: WeightSource = {
 export function benchEnvironment(): string {
   return Object.entries(process.env).filter(([k]) => k.startsWith('BENCH_')).sort().map(([k, v]) => `${k}=${v} `).join('');
 }
+
+/** CudaOptions.wgmmaPipeline from a BENCH_WGMMA_PIPELINE value: on, off or auto. */
+export function pipelineOption(v: string): boolean | 'auto' {
+  const o = ({ on: true, off: false, auto: 'auto' } as const)[v as 'on' | 'off' | 'auto'];
+  if (o === undefined) throw new Error(`BENCH_WGMMA_PIPELINE: '${v}' is not on, off or auto`);
+  return o;
+}

@@ -11,7 +11,7 @@ import { UNetMacCounter } from '../src/edit/macs.js';
 import { Config } from '../src/io/config.js';
 import { Params } from '../src/models/params.js';
 import { UNet2DConditionModel, parseUNetConfig } from '../src/models/unet.js';
-import { RANDOM_WEIGHTS, benchEnvironment } from './random-weights.js';
+import { RANDOM_WEIGHTS, benchEnvironment, pipelineOption } from './random-weights.js';
 import { randomSd2, sd2Configs } from './sd2.js';
 import { median } from './stats.js';
 import { writeResult } from './output.js';
@@ -23,8 +23,8 @@ const maths = (process.env.BENCH_MATH ?? 'tf32,fp16').split(',') as Precision[];
 const flashAttention = process.env.BENCH_FLASH !== '0';
 const convolutions = (process.env.BENCH_CONV ?? 'auto').split(',') as ConvolutionMode[];
 const wgmmaAttention = process.env.BENCH_WGMMA !== '0';
-/** CudaOptions.wgmmaPipeline: 'off' (default), 'on', or both ('off,on') for an A/B in one run. */
-const wgmmaPipelines = (process.env.BENCH_WGMMA_PIPELINE ?? 'off').split(',') as ('on' | 'off')[];
+/** CudaOptions.wgmmaPipeline: 'auto' (default), 'on', 'off', or several ('off,auto') for an A/B in one run. */
+const wgmmaPipelines = (process.env.BENCH_WGMMA_PIPELINE ?? 'auto').split(',').map(pipelineOption);
 const flashRows = (process.env.BENCH_FLASH_ROWS ?? 'auto').split(',').map((r) => (r === 'auto' ? r : Number(r))) as (16 | 32 | 'auto')[];
 /** Programmatic dependent launches in graphs (kernels/launch.cuh): 'on', 'off' or both ('on,off') for an A/B in one run. */
 const dependentLaunchModes = (process.env.BENCH_DEPENDENT_LAUNCHES ?? 'on').split(',') as ('on' | 'off')[];
@@ -44,7 +44,7 @@ function time<T>(gpu: CudaBackend, f: () => T): [T, number] {
 }
 
 for (const math of maths) for (const convolution of convolutions) for (const flashRowsPerWarp of flashRows) for (const dependentLaunches of dependentLaunchModes) for (const engines of engineModes) for (const wgmmaPipeline of wgmmaPipelines) {
-  const gpu = new CudaBackend({ math, flashAttention, convolution, flashRowsPerWarp, wgmmaAttention, wgmmaPipeline: wgmmaPipeline === 'on', dependentLaunches: dependentLaunches !== 'off', cudnnEngines: engines, gemmAlgorithms });
+  const gpu = new CudaBackend({ math, flashAttention, convolution, flashRowsPerWarp, wgmmaAttention, wgmmaPipeline, dependentLaunches: dependentLaunches !== 'off', cudnnEngines: engines, gemmAlgorithms });
   const [unet, loadMs] = time(gpu, () => new UNet2DConditionModel(new Params(gpu, RANDOM_WEIGHTS), unetConfig));
   console.log(`${gpu.description}: U-Net weights generated and uploaded in ${(loadMs / 1000).toFixed(1)} s`);
   for (const px of sizes) {

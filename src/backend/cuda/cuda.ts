@@ -14,7 +14,7 @@ import type { ConvolutionMode, CudaOptions } from './options.js';
 import { CudaPointwiseOps } from './pointwise-ops.js';
 import type { DeviceBuffer } from './memory.js';
 import { CudaLatents } from './latents.js';
-import { ATTENTION_KERNELS, FLASH_DIMS, FLASH_KERNELS, FLASH_QUERY_ROWS, FLASH_WIDE_MAX_DIM, GROUP_PARTIAL_SHARED_BYTES, POINTER_ARRAY_PRODUCTS, SOFTMAX_SHARED_BYTES, SOFTMAX_SHORT, SOFTMAX_VEC, WGMMA_KERNELS, WGMMA_KEY_TILE, WGMMA_MIN_TILES_PER_SPLIT, WGMMA_QUERY_ROWS, WGMMA_SHARED_BYTES, flashSharedBytes, SHORT_KEYS, attendShortSharedBytes, TILE_CONV_KERNELS, TILE_CONV_COUNTERS, TILE_CONV_WG_KERNELS, TILE_CONV_WG_BUILDS, tileConvWgName, tileConvWgSharedBytes } from './kernels.js';
+import { ATTENTION_KERNELS, FLASH_DIMS, FLASH_KERNELS, FLASH_QUERY_ROWS, FLASH_WIDE_MAX_DIM, GROUP_PARTIAL_SHARED_BYTES, POINTER_ARRAY_PRODUCTS, SOFTMAX_SHARED_BYTES, SOFTMAX_SHORT, SOFTMAX_VEC, WGMMA_KERNELS, WGMMA_KEY_TILE, WGMMA_MIN_TILES_PER_SPLIT, WGMMA_PIPE_BLOCKS_PER_SM, WGMMA_QUERY_ROWS, WGMMA_SHARED_BYTES, flashSharedBytes, SHORT_KEYS, attendShortSharedBytes, TILE_CONV_KERNELS, TILE_CONV_COUNTERS, TILE_CONV_WG_KERNELS, TILE_CONV_WG_BUILDS, tileConvWgName, tileConvWgSharedBytes } from './kernels.js';
 import { tileConvKernel } from './tile-conv.js';
 
 export type { ConvolutionMode, CudaOptions } from './options.js';
@@ -52,8 +52,8 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
   readonly flash: boolean;
   readonly flashRowsPerWarp: 16 | 32 | 'auto';
   readonly wgmma: boolean;
-  /** The wgmma attention kernel: k_flash_wg64, or k_flash_wg64_pipe (CudaOptions.wgmmaPipeline). */
-  private readonly wgmmaKernel: 'k_flash_wg64' | 'k_flash_wg64_pipe';
+  /** Whether the wgmma attention runs k_flash_wg64_pipe: always, never, or where a launch's blocks fit in one wave of it (CudaOptions.wgmmaPipeline). */
+  private readonly wgmmaPipeline: boolean | 'auto';
   readonly convolution: ConvolutionMode;
   readonly tileConvolution: 'fused' | 'library';
   /** k_tile_conv's split counters (TILE_CONV_COUNTERS ints, zero between launches). */
@@ -67,7 +67,7 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
     this.flash = half && (o.flashAttention ?? true);
     this.flashRowsPerWarp = o.flashRowsPerWarp ?? 'auto';
     this.wgmma = this.flash && this.driver.computeCapability[0] === 9 && (o.wgmmaAttention ?? true);
-    this.wgmmaKernel = o.wgmmaPipeline ? 'k_flash_wg64_pipe' : 'k_flash_wg64';
+    this.wgmmaPipeline = o.wgmmaPipeline ?? 'auto';
     this.convolution = o.convolution ?? 'auto';
     this.tileConvolution = half ? (o.tileConvolution ?? 'library') : 'library';
     this.driver.dependentLaunches = this.driver.computeCapability[0]! >= 9 && (o.dependentLaunches ?? true);
@@ -114,12 +114,12 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
     }
     if (this.wgmma) {
       this.load('attention-sm90', WGMMA_KERNELS, ['--use_fast_math'], 'sm_90a'); // wgmma needs the arch-specific target
-      this.driver.allowSharedMemory(this.fns.get(this.wgmmaKernel), this.wgmmaKernel, WGMMA_SHARED_BYTES);
+      for (const k of ['k_flash_wg64', 'k_flash_wg64_pipe']) this.driver.allowSharedMemory(this.fns.get(k), k, WGMMA_SHARED_BYTES);
     }
   }
 
   get description(): string {
-    const storage = this.math === 'fp16' ? 'fp16 storage' + (this.flash ? `, flash attention${this.wgmma ? ` (wgmma at head dim 64${this.wgmmaKernel === 'k_flash_wg64_pipe' ? ', pipelined' : ''})` : ''}` : '') : 'fp32 storage';
+    const storage = this.math === 'fp16' ? 'fp16 storage' + (this.flash ? `, flash attention${this.wgmma ? ` (wgmma at head dim 64${{ true: ', pipelined', false: '', auto: ', pipelined for one wave' }[`${this.wgmmaPipeline}`]})` : ''}` : '') : 'fp32 storage';
     return `${this.driver.name} (${this.driver.computeCapability.join('.')}), ${this.math} GEMMs, ${storage}, ${{ cudnn: 'cuDNN', gemm: 'im2col + GEMM', auto: 'cuDNN in graphs and for large, im2col + GEMM for small eager' }[this.convolution]} convolutions${this.dnn.engineMode === 'off' ? '' : ` (cuDNN engines: ${this.dnn.engineMode})`}${this.lt.timed ? ', GEMM algorithms timed' : ''}${this.tileConvolution === 'fused' ? ', fused tile convolutions' : ''}${this.driver.dependentLaunches ? ', dependent launches' : ''}`;
   }
 
@@ -421,20 +421,23 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
   /**
    * k_flash_wg64 over `args`; when its query blocks would leave SMs idle (a sparse step's few active
    * rows over all keys: 60 blocks at 5% of a 768 px map), the keys are split among more blocks and
-   * k_flash_combine merges the partial results.
+   * k_flash_combine merges the partial results. A launch whose blocks fit in one wave of
+   * k_flash_wg64_pipe (two an SM) runs that kernel (CudaOptions.wgmmaPipeline 'auto').
    */
   private flashWgmma(args: number[], batch: number, lq: number, lk: number, width: number, heads: number, detail: () => string): void {
     const rowBlocks = Math.ceil(lq / WGMMA_QUERY_ROWS), blocks = rowBlocks * batch * heads;
     const tiles = Math.ceil(lk / WGMMA_KEY_TILE);
     const splits = Math.max(1, Math.min(Math.floor((2 * this.driver.multiprocessors) / blocks), Math.floor(tiles / WGMMA_MIN_TILES_PER_SPLIT)));
+    const oneWave = blocks * splits <= WGMMA_PIPE_BLOCKS_PER_SM * this.driver.multiprocessors;
+    const kernel = (this.wgmmaPipeline === 'auto' ? oneWave : this.wgmmaPipeline) ? 'k_flash_wg64_pipe' : 'k_flash_wg64';
     if (splits === 1) {
-      this.run(this.wgmmaKernel, 0, [...args, 1, 0, 0], 128, rowBlocks, WGMMA_SHARED_BYTES, batch * heads, detail);
+      this.run(kernel, 0, [...args, 1, 0, 0], 128, rowBlocks, WGMMA_SHARED_BYTES, batch * heads, detail);
       return;
     }
     this.tidy(() => {
       const rows = batch * lq;
       const partO = this.empty([splits * rows * width], 4), partLse = this.empty([splits * rows * heads], 4);
-      this.run(this.wgmmaKernel, 0, [...args, splits, partO.storage.ptr, partLse.storage.ptr], 128, rowBlocks * splits, WGMMA_SHARED_BYTES, batch * heads, () => `${detail()} split ${splits}`);
+      this.run(kernel, 0, [...args, splits, partO.storage.ptr, partLse.storage.ptr], 128, rowBlocks * splits, WGMMA_SHARED_BYTES, batch * heads, () => `${detail()} split ${splits}`);
       this.run('k_flash_combine', rows * width, [partO.storage.ptr, partLse.storage.ptr, args[3]!, rows, heads, width, splits]);
     });
   }

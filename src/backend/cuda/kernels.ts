@@ -131,6 +131,8 @@ export const WGMMA_QUERY_ROWS = 64;
 export const WGMMA_KEY_TILE = 128;
 /** Key tiles a split of k_flash_wg64 takes at least (each split pays for loading its queries and first tile). */
 export const WGMMA_MIN_TILES_PER_SPLIT = 4;
+/** Blocks of k_flash_wg64_pipe an SM holds (attention-sm90.cu's __launch_bounds__: 255 registers a thread). */
+export const WGMMA_PIPE_BLOCKS_PER_SM = 2;
 export const WGMMA_SHARED_BYTES = 2 * 2 * 128 * 128 + 1024;
 /** kernels/tile-conv.cu (fp16 storage only). */
 export const TILE_CONV_KERNELS: Record<string, ArgKind[]> = {

@@ -23,10 +23,13 @@ export interface CudaOptions {
   /**
    * The warpgroup-MMA attention with the next key tile's scores queued while this tile's softmax runs
    * (k_flash_wg64_pipe, FlashAttention-3's intra-warpgroup pipelining; two blocks an SM instead of
-   * three). Default false: written in session 27 without a GPU (it compiles without spills or
-   * serialised MMAs), not measured or tested on one yet.
+   * three; the same bits as k_flash_wg64). 'auto' (default): where a launch's blocks fit in one wave
+   * of it (two an SM), as a sparse step's few active rows over all keys do: there it hides the
+   * softmax behind the MMAs, 3-7% off a 768 px sparse step at 4-15% of the map; where the blocks
+   * fill several waves (a dense call's self-attention), k_flash_wg64's third block an SM hides more,
+   * and the pipelined kernel was 11% slower (bench/results/2026-12-01-s28-*).
    */
-  wgmmaPipeline?: boolean;
+  wgmmaPipeline?: boolean | 'auto';
   /**
    * Convolutions other than 1x1: by cuDNN, by im2col + cuBLASLt GEMM, or 'auto' (default): cuDNN in
    * graphs and, eagerly, where the im2col buffer would pass cuda.ts's IM2COL_EAGER_MAX_BYTES. cuDNN's kernels
