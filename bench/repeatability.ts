@@ -1,0 +1,73 @@
+// Whether a process computes the same bits for the same edit, whichever backend and whenever: backends
+// made one after another (BENCH_ORDER: each 'on' or 'off', with or without dependent launches), each
+// a tiny-sd2 generation, an edit recorded as graphs, the same edit replayed, and once more eagerly.
+// For each backend: its first (recorded) edit against its replay (the first step whose starting
+// latents differ, how many pixels of the automatic mask differ); then every result against the first
+// backend's. Session 28 found that a backend's first recorded edit, now and then (3 of ~40 on an
+// H200), differs from its later ones (README, "A known nondeterminism"); a fresh home
+// (FISEDIT_HOME) per process makes its trials and borrowing happen as in a fresh install.
+// Usage: BENCH_ORDER=on,off,on [BENCH_GC=1] node --expose-gc dist/bench/repeatability.js
+import { join } from 'node:path';
+import { CudaBackend } from '../src/backend/cuda/cuda.js';
+import { EditSession, type Version } from '../src/edit/session.js';
+import { StableDiffusion } from '../src/pipeline/text-to-image.js';
+import { fixturesDir } from '../src/verify/fixtures.js';
+import { benchEnvironment } from './random-weights.js';
+import { writeResult } from './output.js';
+
+const order = (process.env.BENCH_ORDER ?? 'on,off,on').split(',');
+for (const o of order) if (o !== 'on' && o !== 'off') throw new Error(`BENCH_ORDER: '${o}' is not on or off`);
+/** BENCH_GC=1: the garbage collector runs before each edit (needs --expose-gc). */
+const collect = process.env.BENCH_GC === '1' ? () => globalThis.gc?.() : () => {};
+const dir = fixturesDir();
+if (!dir) throw new Error('fixtures not found: run ../shared/device/prepare.sh --fixtures tiny-sd2');
+const gen = { prompt: 'a red cube on a table', steps: 6, seed: 3, width: 128, height: 128, recordSteps: 6 };
+const EDIT = 'a red ball on a table', AT = { from: 0, denseSteps: 2 };
+
+/** An edit's automatic mask and the latents each of its steps started from (read before the next edit can release them). */
+interface Trace {
+  latents: Float32Array;
+  mask: Uint8Array | undefined;
+  steps: Float32Array[];
+}
+const KINDS = ['generation', 'recorded', 'replayed', 'eager'] as const;
+
+const same = (a: Float32Array, b: Float32Array) => a.length === b.length && a.every((x, i) => Object.is(x, b[i]));
+const maxDiff = (a: Float32Array, b: Float32Array) => a.reduce((m, x, i) => Math.max(m, Math.abs(x - b[i]!)), 0);
+const compare = (a: Float32Array, b: Float32Array) => (same(a, b) ? 'same' : maxDiff(a, b).toExponential(2));
+
+let device = '';
+const runs = order.map((launches, i) => {
+  const b = new CudaBackend({ math: 'fp16', dependentLaunches: launches === 'on' });
+  device ||= b.description;
+  const s = new EditSession(StableDiffusion.load(join(dir, 'tiny-sd2'), b));
+  const trace = (v: Version): Trace => ({ latents: v.latents, mask: v.mask && Uint8Array.from(v.mask), steps: v.cache?.steps.map((st) => b.latents.toHost(st.latents)) ?? [] });
+  const generation = trace(s.generate(gen));
+  collect();
+  const recorded = trace(s.edit(EDIT, AT));
+  const costs = b.hostCosts.take();
+  collect();
+  const replayed = trace(s.edit(EDIT, AT));
+  b.replays.enabled = false;
+  const eager = trace(s.edit(EDIT, AT));
+  b.replays.enabled = true;
+  const maskPixels = recorded.mask && replayed.mask ? recorded.mask.reduce((n, x, p) => n + (x !== replayed.mask![p] ? 1 : 0), 0) : undefined;
+  const firstStep = recorded.steps.findIndex((x, k) => !replayed.steps[k] || !same(x, replayed.steps[k]!));
+  const r = {
+    backend: i, dependentLaunches: launches, recordedAgainstReplayed: compare(recorded.latents, replayed.latents),
+    firstStepDiffering: firstStep, maskPixelsDiffering: maskPixels, eagerAgainstReplayed: compare(eager.latents, replayed.latents),
+    firstEditCosts: Object.fromEntries(Object.entries(costs).filter(([k]) => /borrow|trial|heuristic/.test(k)).map(([k, c]) => [k, c.calls])),
+  };
+  console.log(`backend ${i} (dependent launches ${launches}): recorded edit against its replay ${r.recordedAgainstReplayed}, first step differing ${firstStep}, mask pixels differing ${maskPixels}; eager against replayed ${r.eagerAgainstReplayed}; ${JSON.stringify(r.firstEditCosts)}`);
+  return { r, results: { generation, recorded, replayed, eager } };
+});
+const againstFirst = runs.slice(1).map(({ results }) => Object.fromEntries(KINDS.map((k) => [k, compare(results[k].latents, runs[0]!.results[k].latents)])) as Record<(typeof KINDS)[number], string>);
+againstFirst.forEach((a, j) => console.log(`backend ${j + 1} against backend 0: ${KINDS.map((k) => `${k} ${a[k]}`).join(', ')}`));
+writeResult('repeatability-cuda-fp16', {
+  what: 'whether backends of one process compute the same bits for the same tiny-sd2 edit, recorded, replayed and eager',
+  command: `${benchEnvironment()}node --expose-gc dist/bench/repeatability.js`,
+  date: new Date().toISOString(),
+  device,
+  backends: runs.map(({ r }) => r),
+  againstFirst,
+});
