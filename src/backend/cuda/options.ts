@@ -25,7 +25,7 @@ export interface CudaOptions {
    * (k_flash_wg64_pipe, FlashAttention-3's intra-warpgroup pipelining; two blocks an SM instead of
    * three; the same bits as k_flash_wg64). 'auto' (default): where a launch's blocks fit in one wave
    * of it (two an SM), as a sparse step's few active rows over all keys do: there it hides the
-   * softmax behind the MMAs, 3-7% off a 768 px sparse step at 4-15% of the map; where the blocks
+   * softmax behind the MMAs, 1-4% off a 768 px sparse step at 4-30% of the map; where the blocks
    * fill several waves (a dense call's self-attention), k_flash_wg64's third block an SM hides more,
    * and the pipelined kernel was 11% slower (bench/results/2026-12-01-s28-*).
    */
