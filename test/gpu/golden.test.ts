@@ -143,12 +143,17 @@ describe('dependent launches (kernels/launch.cuh)', () => {
       const s = new EditSession(StableDiffusion.load(model, b));
       const v0 = s.generate(gen);
       const edited = s.edit('a red ball on a table', { from: 0, denseSteps: 2 });
+      const replayed = s.edit('a red ball on a table', { from: 0, denseSteps: 2 });
       b.replays.enabled = false;
       const eager = s.edit('a red ball on a table', { from: 0, denseSteps: 2 });
       b.replays.enabled = true;
-      return [v0.latents, edited.latents, eager.latents];
+      return [v0.latents, edited.latents, replayed.latents, eager.latents];
     };
     const [withThem, without] = [run(half), run(plain)];
-    ['generation', 'edit (graphs)', 'edit (eager)'].forEach((what, i) => assert.deepEqual(withThem[i], without[i], what));
+    // a failure says whether it is README's "known nondeterminism": a backend's first recorded edit
+    // parting from its own replay (bench:repeatability counts it)
+    const own = [withThem, without].map((r) => `recorded against its replay ${maxAbsDiff(r[1]!, r[2]!).toExponential(2)}`);
+    const about = `(with them: ${own[0]}; without: ${own[1]})`;
+    ['generation', 'edit (graphs, recorded)', 'edit (graphs, replayed)', 'edit (eager)'].forEach((what, i) => assert.deepEqual(withThem[i], without[i], `${what} ${about}`));
   });
 });
