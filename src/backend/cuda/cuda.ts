@@ -119,7 +119,8 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
   }
 
   get description(): string {
-    const storage = this.math === 'fp16' ? 'fp16 storage' + (this.flash ? `, flash attention${this.wgmma ? ` (wgmma at head dim 64${{ true: ', pipelined', false: '', auto: ', pipelined for one wave' }[`${this.wgmmaPipeline}`]})` : ''}` : '') : 'fp32 storage';
+    const pipelined = this.wgmmaPipeline === 'auto' ? ', pipelined for one wave' : this.wgmmaPipeline ? ', pipelined' : '';
+    const storage = this.math === 'fp16' ? 'fp16 storage' + (this.flash ? `, flash attention${this.wgmma ? ` (wgmma at head dim 64${pipelined})` : ''}` : '') : 'fp32 storage';
     return `${this.driver.name} (${this.driver.computeCapability.join('.')}), ${this.math} GEMMs, ${storage}, ${{ cudnn: 'cuDNN', gemm: 'im2col + GEMM', auto: 'cuDNN in graphs and for large, im2col + GEMM for small eager' }[this.convolution]} convolutions${this.dnn.engineMode === 'off' ? '' : ` (cuDNN engines: ${this.dnn.engineMode})`}${this.lt.timed ? ', GEMM algorithms timed' : ''}${this.tileConvolution === 'fused' ? ', fused tile convolutions' : ''}${this.driver.dependentLaunches ? ', dependent launches' : ''}`;
   }
 
