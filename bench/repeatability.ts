@@ -24,24 +24,43 @@ if (!dir) throw new Error('fixtures not found: run ../shared/device/prepare.sh -
 const gen = { prompt: 'a red cube on a table', steps: 6, seed: 3, width: 128, height: 128, recordSteps: 6 };
 const EDIT = 'a red ball on a table', AT = { from: 0, denseSteps: 2 };
 
-/** An edit's automatic mask and the latents each of its steps started from (read before the next edit can release them). */
+/**
+ * An edit's automatic mask, the latents each of its steps started from, and each step's recorded
+ * layers (outputs, then GroupNorm scale and shift, in the order the step made them), read at once:
+ * a sparse step's layers are the base's buffers, which the next edit writes into.
+ */
 interface Trace {
   latents: Float32Array;
   mask: Uint8Array | undefined;
-  steps: Float32Array[];
+  steps: { latents: Float32Array; layers: Map<string, Float32Array> }[];
 }
 const KINDS = ['generation', 'recorded', 'replayed', 'eager'] as const;
 
 const same = (a: Float32Array, b: Float32Array) => a.length === b.length && a.every((x, i) => Object.is(x, b[i]));
 const maxDiff = (a: Float32Array, b: Float32Array) => a.reduce((m, x, i) => Math.max(m, Math.abs(x - b[i]!)), 0);
 const compare = (a: Float32Array, b: Float32Array) => (same(a, b) ? 'same' : maxDiff(a, b).toExponential(2));
+/** The first of a step's layers whose values differ between two traces (a layer one lacks counts as differing). */
+function firstLayerDiffering(a: Map<string, Float32Array>, b: Map<string, Float32Array>): { layer: string; diff: string } | undefined {
+  for (const [layer, x] of a) {
+    const y = b.get(layer);
+    if (!y) return { layer, diff: 'absent from the replay' };
+    if (!same(x, y)) return { layer, diff: compare(x, y) };
+  }
+  return undefined;
+}
 
 let device = '';
 const runs = order.map((launches, i) => {
   const b = new CudaBackend({ math: 'fp16', dependentLaunches: launches === 'on' });
   device ||= b.description;
   const s = new EditSession(StableDiffusion.load(join(dir, 'tiny-sd2'), b));
-  const trace = (v: Version): Trace => ({ latents: v.latents, mask: v.mask && Uint8Array.from(v.mask), steps: v.cache?.steps.map((st) => b.latents.toHost(st.latents)) ?? [] });
+  const trace = (v: Version): Trace => ({
+    latents: v.latents, mask: v.mask && Uint8Array.from(v.mask),
+    steps: v.cache?.steps.map((st) => ({
+      latents: b.latents.toHost(st.latents),
+      layers: new Map([...[...st.tensors].map(([name, t]) => [name, b.toHost(t)] as const), ...[...st.norms].flatMap(([name, n]) => [[`${name} scale`, b.toHost(n.scale)], [`${name} shift`, b.toHost(n.shift)]] as const)]),
+    })) ?? [],
+  });
   const generation = trace(s.generate(gen));
   b.hostCosts.take(); // the first edit's own costs from here
   collect();
@@ -53,13 +72,15 @@ const runs = order.map((launches, i) => {
   const eager = trace(s.edit(EDIT, AT));
   b.replays.enabled = true;
   const maskPixels = recorded.mask && replayed.mask ? recorded.mask.reduce((n, x, p) => n + (x !== replayed.mask![p] ? 1 : 0), 0) : undefined;
-  const firstStep = recorded.steps.findIndex((x, k) => !replayed.steps[k] || !same(x, replayed.steps[k]!));
+  // the first step whose starting latents differ, and the first layer that differs in the step before it (where the edits parted)
+  const firstStep = recorded.steps.findIndex((x, k) => !replayed.steps[k] || !same(x.latents, replayed.steps[k]!.latents));
+  const parted = firstStep > 0 ? firstLayerDiffering(recorded.steps[firstStep - 1]!.layers, replayed.steps[firstStep - 1]!.layers) : undefined;
   const r = {
     backend: i, dependentLaunches: launches, recordedAgainstReplayed: compare(recorded.latents, replayed.latents),
-    firstStepDiffering: firstStep, maskPixelsDiffering: maskPixels, eagerAgainstReplayed: compare(eager.latents, replayed.latents),
+    firstStepDiffering: firstStep, firstLayerDiffering: parted && { step: firstStep - 1, ...parted }, maskPixelsDiffering: maskPixels, eagerAgainstReplayed: compare(eager.latents, replayed.latents),
     firstEditCosts: Object.fromEntries(Object.entries(costs).filter(([k]) => /borrow|trial|heuristic/.test(k)).map(([k, c]) => [k, c.calls])),
   };
-  console.log(`backend ${i} (dependent launches ${launches}): recorded edit against its replay ${r.recordedAgainstReplayed}, first step differing ${firstStep}, mask pixels differing ${maskPixels}; eager against replayed ${r.eagerAgainstReplayed}; ${JSON.stringify(r.firstEditCosts)}`);
+  console.log(`backend ${i} (dependent launches ${launches}): recorded edit against its replay ${r.recordedAgainstReplayed}, first step differing ${firstStep}${parted ? ` (step ${firstStep - 1}'s first layer differing: ${parted.layer}, ${parted.diff})` : ''}, mask pixels differing ${maskPixels}; eager against replayed ${r.eagerAgainstReplayed}; ${JSON.stringify(r.firstEditCosts)}`);
   return { r, results: { generation, recorded, replayed, eager } };
 });
 const againstFirst = runs.slice(1).map(({ results }) => Object.fromEntries(KINDS.map((k) => [k, compare(results[k].latents, runs[0]!.results[k].latents)])) as Record<(typeof KINDS)[number], string>);

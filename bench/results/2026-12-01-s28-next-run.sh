@@ -3,7 +3,8 @@
 # (its dependent-launches test now also replays each backend's edit and, failing, says how far each
 # backend's recorded edit is from its own replay), then bench:repeatability in fresh homes, ten
 # processes with dependent launches on only and ten with them off only, to tell whether the
-# first-recorded-edit nondeterminism (README, "A known nondeterminism") needs them.
+# first-recorded-edit nondeterminism (README, "A known nondeterminism") needs them; where a first edit
+# parts from its replay, the bench names the first layer of the step before that differs.
 # Carry [".gpu","dist","node_modules/koffi","node_modules/@koromix"]; move
 # node_modules/@koromix/koffi-linux-x64/musl_x64 out first (the 64 MiB limit), back afterwards.
 source bench/gpu-suite.sh
