@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { CpuBackend } from '../src/backend/cpu/cpu.js';
 import { ensureTinyModel } from '../src/default/tiny-model.js';
+import { KEPT_SPARSE_PLANS } from '../src/edit/cached-steps.js';
 import { pixelRegion } from '../src/edit/composite.js';
 import { resampleMask } from '../src/edit/mask.js';
 import { EDIT_MARGIN_PX, EditSession, type Version } from '../src/edit/session.js';
@@ -250,5 +251,34 @@ describe('replayable calls computed as a recording backend replays them (cpu rec
     const fresh = new EditSession(models['default tiny']);
     fresh.generate(gen);
     assert.deepEqual(replayed.latents, fresh.edit(P2, all).latents);
+  });
+
+  it('a later edit with the same mask replays the sparse steps an earlier edit recorded (any prompt, any base), with the bits its own recording would give; a plan least recently used goes', () => {
+    const ops = new CpuBackend({ recordReplays: true });
+    // the keys of the sparse steps each edit calls, and the recordings the backend is asked to drop
+    let keys = new Set<string>();
+    const dropped: string[] = [];
+    const replayable = ops.replayable.bind(ops), forget = ops.forget.bind(ops);
+    const plan = (key: string) => / (sparse-\d+)(?: |$)/.exec(key)?.[1]; // a kept plan's recordings are keyed '<U-Net> sparse-<n> …'
+    ops.replayable = (key, inputs, f) => (plan(key) && keys.add(plan(key)!), replayable(key, inputs, f));
+    ops.forget = (key) => (dropped.push(key), forget(key));
+    const sparseKeys = (edit: () => Version) => ((keys = new Set()), edit(), [...keys]);
+    const gen = { prompt: P0, steps: 4, ...size, recordSteps: 2 };
+    const mask = box(3, 9, 4, 12), P2 = 'a green cube on a table';
+    const s = new EditSession(StableDiffusion.load(tinyDir, ops));
+    s.generate(gen);
+    const first = sparseKeys(() => s.edit(P1, { mask, from: 0 }));
+    assert.equal(first.length, 1, 'one plan');
+    let again: Version | undefined;
+    assert.deepEqual(sparseKeys(() => (again = s.edit(P2, { mask: Uint8Array.from(mask), from: 1 }))), first, 'the same plan from another base and prompt: the same recording');
+    const fresh = new EditSession(models['default tiny']);
+    fresh.generate(gen);
+    fresh.edit(P1, { mask, from: 0 });
+    assert.deepEqual(again!.latents, fresh.edit(P2, { mask, from: 1 }).latents, 'as if recorded afresh');
+    // other masks: plans of their own; the (KEPT_SPARSE_PLANS + 1)th drops the least recently used, the first
+    const others = Array.from({ length: KEPT_SPARSE_PLANS }, (_, i) => sparseKeys(() => s.edit(P1, { mask: box(i, i + 2, 0, 4), from: 0 })));
+    for (const k of others) assert.ok(k.length === 1 && k[0] !== first[0], `another mask, another plan: ${k}`);
+    assert.deepEqual(dropped.map(plan).filter(Boolean), first);
+    assert.notDeepEqual(sparseKeys(() => s.edit(P1, { mask, from: 0 })), first, 'recorded again');
   });
 });

@@ -133,12 +133,65 @@ export class CachedSteps {
   }
 }
 
+/**
+ * How many plans' sparse steps a U-Net keeps recorded past their edit (the least recently used given
+ * back first). A recording is 30-50 ms of host time at 768 px while the GPU waits (README, "Whole
+ * edits"); a later edit of the same plan replays it instead: a user trying prompts on one mask, or
+ * the same edit made again.
+ */
+export const KEPT_SPARSE_PLANS = 4;
+/** Each U-Net's kept sparse steps by plan (planKey), least recently used first. */
+const keptSparse = new WeakMap<UNet2DConditionModel, Map<string, SparseSteps>>();
+let keptRuns = 0;
+
+/** What decides a plan (and so what its sparse steps do): the latent size, the block policy and the mask, as a string. */
+function planKey(p: SparsePlan): string {
+  let bits = '';
+  for (let i = 0; i < p.mask.length; i += 16) {
+    let word = 0;
+    for (let j = 0; j < 16 && i + j < p.mask.length; j++) word |= (p.mask[i + j] ? 1 : 0) << j;
+    bits += String.fromCharCode(word);
+  }
+  return `${p.height}x${p.width} ${p.policy} ${bits}`;
+}
+
 /** An edit's sparse steps: the plan is fixed within the edit, so each variant is one recording. */
 export class SparseSteps {
   private readonly calls: CachedSteps;
 
-  constructor(private readonly ops: Backend, unet: UNet2DConditionModel, private readonly plan: SparsePlan) {
-    this.calls = new CachedSteps(ops, unet, 'edit');
+  /** Steps of their own, recorded for one use (end() gives the recording back); an edit's are kept(). */
+  constructor(private readonly ops: Backend, unet: UNet2DConditionModel, readonly plan: SparsePlan, label = 'edit', kept = false) {
+    this.calls = new CachedSteps(ops, unet, label, kept);
+  }
+
+  /**
+   * The sparse steps of a plan, kept for later edits with a plan the same (KEPT_SPARSE_PLANS): whatever
+   * they recorded is replayed, not recorded again. A recording's inputs (the base's cache, the text)
+   * are the caller's at each call, so any base and prompt of the size can replay it.
+   */
+  static kept(ops: Backend, unet: UNet2DConditionModel, plan: SparsePlan): SparseSteps {
+    let byPlan = keptSparse.get(unet);
+    if (!byPlan) keptSparse.set(unet, (byPlan = new Map()));
+    const key = planKey(plan);
+    let steps = byPlan.get(key);
+    if (steps) byPlan.delete(key); // put back as the most recently used
+    else steps = new SparseSteps(ops, unet, plan, `sparse-${++keptRuns}`, true);
+    byPlan.set(key, steps);
+    for (const [k, old] of byPlan) {
+      if (byPlan.size <= KEPT_SPARSE_PLANS) break;
+      byPlan.delete(k);
+      old.end();
+    }
+    return steps;
+  }
+
+  /** Gives back every plan's sparse steps the U-Net keeps; whether any held recordings. */
+  static endKept(unet: UNet2DConditionModel): boolean {
+    const byPlan = keptSparse.get(unet);
+    let held = false;
+    for (const steps of byPlan?.values() ?? []) held = steps.end() || held;
+    byPlan?.clear();
+    return held;
   }
 
   run(sample: Tensor, times: Tensor, text: TextKeysValues, base: StepCache, rec: StepCache, o: SparseOptions): Tensor {
@@ -147,7 +200,8 @@ export class SparseSteps {
     return this.calls.run(sample, times, text, base, rec, variant, (b, r) => new SparseContext(this.ops, this.plan, b, r, o));
   }
 
-  end(): void {
-    this.calls.end();
+  /** Gives back what was recorded; whether there was anything. */
+  end(): boolean {
+    return this.calls.end();
   }
 }

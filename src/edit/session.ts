@@ -356,8 +356,8 @@ export class EditSession {
   /**
    * Edits the current (or `from`) version with a new prompt; returns the new version, which becomes
    * current. When the GPU runs out of memory, the session makes room and runs the edit again from
-   * its first step: first by giving back the kept recordings of dense steps (recorded again when
-   * next needed), then, if memory runs out again, by moving every cache on the GPU to host memory
+   * its first step: first by giving back the kept recordings of dense steps and of earlier edits'
+   * sparse steps (recorded again when next needed), then, if memory runs out again, by moving every cache on the GPU to host memory
    * (edits stream their base from there: slower, and the move itself page-locks memory). When no
    * remedy is left, the error stands and the session is as it was.
    */
@@ -396,7 +396,8 @@ export class EditSession {
 
   /** The edit's steps, run again from the first after each remedy that made room on the GPU (cheapest first, each once). */
   private *editMakingRoom(prompt: string, o: EditOptions): Generator<void, Version> {
-    const remedies = [() => CachedSteps.endDense(this.sd.unet), () => this.toHost() > 0];
+    // both kinds of kept recordings go at once (an array: neither call short-circuits the other)
+    const remedies = [() => [CachedSteps.endDense(this.sd.unet), SparseSteps.endKept(this.sd.unet)].some(Boolean), () => this.toHost() > 0];
     for (;;) {
       try {
         return yield* this.editSteps(prompt, o);
@@ -470,7 +471,8 @@ export class EditSession {
     if (!(Number.isInteger(k) && k >= fewest && k <= s.steps)) throw new FiseditError(`denseSteps (k) must be an integer from ${fewest} to ${s.steps}${userMask ? ' with a mask' : ''}, got ${o.denseSteps}`);
     const { norm, attention } = sparseModes(o), blocks = o.blocks ?? 'apsc';
     const sd = this.sd;
-    const sparseStepsFor = (m: Uint8Array) => new SparseSteps(this.ops, sd.unet, new SparsePlan(m, h, w, blocks));
+    // kept past the edit: a later edit of the same plan replays what this one records
+    const sparseStepsFor = (m: Uint8Array) => SparseSteps.kept(this.ops, sd.unet, new SparsePlan(m, h, w, blocks));
     // a user's mask makes the plan now, which also validates the block policy before any work
     let sparseSteps = userMask ? sparseStepsFor(userMask) : undefined;
 
@@ -541,7 +543,6 @@ export class EditSession {
         o.onStep?.(i + 1, s.steps, sparse ? 'sparse' : 'dense');
         yield;
       }
-      sparseSteps?.end(); // what the backend recorded for this edit's plan (before the decode needs the memory)
       cache.final = x;
       // host work that needs only the mask, done while the GPU still computes the queued steps
       const region = pixelRegion(mask!, h, w, sd.vae.downFactor, EDIT_MARGIN_PX);
@@ -562,7 +563,7 @@ export class EditSession {
       kept = true;
       return version;
     } finally {
-      sparseSteps?.end();
+      // the sparse steps' recordings stay with their plan (SparseSteps.kept), a failed edit's too
       if (alignment) this.ops.dispose(alignment);
       if (!kept) {
         // a failed (or abandoned) edit undoes what it wrote into the base, and gives the device memory of its partial cache back at once
