@@ -1,5 +1,5 @@
 // The web page end to end in headless Chromium (Debian's chromium, driven by playwright-core):
-// generate, edit, see the mask, toggle it, paint a mask, go back to a version. Screenshots are
+// generate, edit, see the mask, toggle it, paint a mask (sent ahead of its prompt), go back to a version. Screenshots are
 // kept in test-artifacts/.
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -52,7 +52,11 @@ it('the web page: generate, edit, mask overlay, painted mask, history', { timeou
     await page.mouse.move(box.x + 40, box.y + 40);
     await page.mouse.down();
     await page.mouse.move(box.x + 160, box.y + 120, { steps: 8 });
+    // the stroke's end sends the mask ahead of the prompt (the server says the cpu has nothing to record)
+    const ahead = page.waitForResponse((r) => r.url().endsWith('/masks') && r.request().method() === 'POST', { timeout: 10_000 });
     await page.mouse.up();
+    const sent = await ahead;
+    assert.deepEqual([sent.status(), (await sent.json()).prepared], [200, false]);
     await page.fill('#editPrompt', 'a blue cube on a table with a red hat');
     await page.click('#edit');
     await page.waitForSelector('.version.current[data-version="2"]', { timeout: 120_000 });

@@ -253,18 +253,27 @@ describe('replayable calls computed as a recording backend replays them (cpu rec
     assert.deepEqual(replayed.latents, fresh.edit(P2, all).latents);
   });
 
-  it('a later edit with the same mask replays the sparse steps an earlier edit recorded (any prompt, any base), with the bits its own recording would give; a plan least recently used goes', () => {
+  /**
+   * A recording cpu backend that notes the kept sparse steps (keyed '<U-Net> sparse-<n> …') each call
+   * of `sparseKeys` reaches, and which of them it is asked to drop.
+   */
+  const watched = () => {
     const ops = new CpuBackend({ recordReplays: true });
-    // the keys of the sparse steps each edit calls, and the recordings the backend is asked to drop
     let keys = new Set<string>();
     const dropped: string[] = [];
     const replayable = ops.replayable.bind(ops), forget = ops.forget.bind(ops);
-    const plan = (key: string) => / (sparse-\d+)(?: |$)/.exec(key)?.[1]; // a kept plan's recordings are keyed '<U-Net> sparse-<n> …'
+    const plan = (key: string) => / (sparse-\d+)(?: |$)/.exec(key)?.[1];
     ops.replayable = (key, inputs, f) => (plan(key) && keys.add(plan(key)!), replayable(key, inputs, f));
-    ops.forget = (key) => (dropped.push(key), forget(key));
-    const sparseKeys = (edit: () => Version) => ((keys = new Set()), edit(), [...keys]);
-    const gen = { prompt: P0, steps: 4, ...size, recordSteps: 2 };
-    const mask = box(3, 9, 4, 12), P2 = 'a green cube on a table';
+    ops.forget = (key) => (plan(key) && dropped.push(plan(key)!), forget(key));
+    const sparseKeys = (f: () => unknown) => ((keys = new Set()), f(), [...keys]);
+    return { ops, dropped, sparseKeys };
+  };
+  const gen = { prompt: P0, steps: 4, ...size, recordSteps: 2 };
+  const P2 = 'a green cube on a table';
+
+  it('a later edit with the same mask replays the sparse steps an earlier edit recorded (any prompt, any base), with the bits its own recording would give; a plan least recently used goes', () => {
+    const { ops, dropped, sparseKeys } = watched();
+    const mask = box(3, 9, 4, 12);
     const s = new EditSession(StableDiffusion.load(tinyDir, ops));
     s.generate(gen);
     const first = sparseKeys(() => s.edit(P1, { mask, from: 0 }));
@@ -278,7 +287,25 @@ describe('replayable calls computed as a recording backend replays them (cpu rec
     // other masks: plans of their own; the (KEPT_SPARSE_PLANS + 1)th drops the least recently used, the first
     const others = Array.from({ length: KEPT_SPARSE_PLANS }, (_, i) => sparseKeys(() => s.edit(P1, { mask: box(i, i + 2, 0, 4), from: 0 })));
     for (const k of others) assert.ok(k.length === 1 && k[0] !== first[0], `another mask, another plan: ${k}`);
-    assert.deepEqual(dropped.map(plan).filter(Boolean), first);
+    assert.deepEqual(dropped, first);
     assert.notDeepEqual(sparseKeys(() => s.edit(P1, { mask, from: 0 })), first, 'recorded again');
+  });
+
+  it('prepareEdits with the masks the user has given records their sparse steps for the edits that give them', () => {
+    const { ops, sparseKeys } = watched();
+    const mask = box(2, 8, 6, 14);
+    const s = new EditSession(StableDiffusion.load(tinyDir, ops));
+    s.generate(gen);
+    const bytes = s.memoryBytes();
+    let p: ReturnType<EditSession['prepareEdits']> | undefined;
+    const rehearsed = sparseKeys(() => (p = s.prepareEdits({ masks: [mask] })));
+    assert.deepEqual([p!.steps, p!.stopped, rehearsed.length], [2, false, 1], 'a step of each kind (recording probabilities, not), one plan, nothing else');
+    assert.equal(s.memoryBytes(), bytes, 'no cache kept');
+    let edited: Version | undefined;
+    assert.deepEqual(sparseKeys(() => (edited = s.edit(P2, { mask, from: 0 }))), rehearsed, 'the edit replays them');
+    const fresh = new EditSession(models['default tiny']);
+    fresh.generate(gen);
+    assert.deepEqual(edited!.latents, fresh.edit(P2, { mask, from: 0 }).latents, 'as if recorded by the edit');
+    assert.throws(() => s.prepareEdits({ masks: [new Uint8Array(10)] }), /mask has 10 values; this generation's latent mask must be 16x16/);
   });
 });

@@ -16,6 +16,10 @@ import { tempDir } from './helpers.js';
 const model = ensureTinyModel(join(tempDir('fisedit-home-'), 'tiny'));
 const sd = StableDiffusion.load(model, new CpuBackend());
 const small = { steps: 4, width: 64, height: 64 }; // 8x8 latents
+/** The cpu backend, telling the server that its first calls cost (as the cuda backend does). */
+class CostlyFirstCalls extends CpuBackend {
+  override readonly firstCallsCost = true;
+}
 
 type App = ReturnType<typeof buildServer>['app'];
 async function call(app: App, method: 'GET' | 'POST' | 'DELETE', url: string, payload?: unknown, headers: Record<string, string> = {}) {
@@ -153,10 +157,6 @@ describe('HTTP API: token, queue bound, events, persistence, memory budget', () 
 
 describe('HTTP API: rehearsing edits after a generation', () => {
   it('warms up at start and prepares once per size, in jobs of their own, where first calls cost (not on the cpu)', async () => {
-    /** The cpu backend, telling the server that its first calls cost (as the cuda backend does). */
-    class CostlyFirstCalls extends CpuBackend {
-      override readonly firstCallsCost = true;
-    }
     const costly = StableDiffusion.load(model, new CostlyFirstCalls());
     // what each preparation did, each with one stand-in mask (the default 11 make the test slow)
     const runs: Preparation[] = [];
@@ -199,6 +199,31 @@ describe('HTTP API: rehearsing edits after a generation', () => {
       EditSession.prototype.prepareEditsAsync = prepare;
       EditSession.warmUpAsync = warmUp;
     }
+  });
+});
+
+describe('HTTP API: a painted mask ahead of its prompt', () => {
+  it('records the sparse steps of edits with it where first calls cost, says why not on the cpu, refuses bad masks', async () => {
+    const painted = maskToPng(Uint8Array.from({ length: 64 }, (_, i) => (i % 8 < 3 ? 1 : 0)), 8, 8).toString('base64');
+    const { app: plain } = buildServer({ sd, dataDir: tempDir() });
+    const s0 = await call(plain, 'POST', '/api/sessions?wait=true', { prompt: 'a red cube', ...small });
+    const refused = await call(plain, 'POST', `/api/sessions/${s0.body.id}/masks`, { mask: painted });
+    assert.deepEqual([refused.status, refused.body.prepared, refused.body.why], [200, false, 'nothing to record ahead on the cpu backend']);
+    await plain.close();
+    const { app } = buildServer({ sd: StableDiffusion.load(model, new CostlyFirstCalls({ recordReplays: true })), dataDir: tempDir(), warmUp: false });
+    const created = await call(app, 'POST', '/api/sessions?wait=true', { prompt: 'a red cube', ...small });
+    const id = created.body.id as string;
+    const prepared = await call(app, 'POST', `/api/sessions/${id}/masks?wait=true`, { mask: painted });
+    // 4 steps, the first recording probabilities: a sparse step of each kind
+    assert.deepEqual([prepared.status, prepared.body.prepared, prepared.body.steps, prepared.body.stopped], [201, true, 2, false], JSON.stringify(prepared.body));
+    const edited = await call(app, 'POST', `/api/sessions/${id}/edits?wait=true`, { prompt: 'a blue cube', mask: painted });
+    assert.equal(edited.status, 201, JSON.stringify(edited.body));
+    const bad = await call(app, 'POST', `/api/sessions/${id}/masks?wait=true`, { mask: maskToPng(new Uint8Array(9), 3, 3).toString('base64') });
+    assert.equal(bad.status, 400);
+    assert.match(bad.body.error, /mask/);
+    assert.equal((await call(app, 'POST', `/api/sessions/${id}/masks`, {})).status, 400, 'no mask');
+    assert.equal((await call(app, 'POST', '/api/sessions/nope/masks', { mask: painted })).status, 404);
+    await app.close();
   });
 });
 

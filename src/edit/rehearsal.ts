@@ -4,20 +4,28 @@
 // cuda backend these record CUDA graphs, and on the way meet the GEMM and convolution algorithms an
 // edit of about that size needs; an algorithm's first use in the process costs 0.1-2 ms of host time
 // while the GPU waits, tens of ms in an edit's first sparse step (README, sessions 14 and 15).
+// Masks the user has given (painted, not yet sent with a prompt) are rehearsed as such: their sparse
+// steps' recordings are kept by plan (SparseSteps.kept), so the edits with them replay, not record.
 import type { Latent } from '../backend/latents.js';
 import type { StableDiffusion, UNetCall } from '../pipeline/text-to-image.js';
 import { alignTokens } from './align.js';
 import { undoWrites, type GenerationCache } from './cache.js';
 import { CachedSteps, SparseSteps } from './cached-steps.js';
 import type { AttentionMode, NormMode } from './contexts.js';
-import { checkMaskSize, discMask } from './mask.js';
+import { checkMask, checkMaskSize, discMask } from './mask.js';
 import { SparsePlan, type BlockPolicy } from './plan.js';
 import type { Version } from './session.js';
 import { condItem, defaultDenseSteps, denseEditCall, encodePrompt, sparseModes, startStep, tokenIds, type Settings } from './step-calls.js';
 
 export interface PrepareOptions {
-  /** Mask sizes (fractions of the image) whose sparse steps are rehearsed; default REHEARSAL_SIZES. */
+  /** Mask sizes (fractions of the image) whose sparse steps are rehearsed; default REHEARSAL_SIZES, or none when `masks` are given. */
   sizes?: readonly number[];
+  /**
+   * Latent-size binary masks the coming edits will give (as edit()'s `mask`): each one's sparse steps
+   * (those recording cross-attention probabilities and those after, whatever the edit's dense steps)
+   * are recorded and kept for those edits. Without `sizes`, nothing else is rehearsed.
+   */
+  masks?: readonly ArrayLike<number>[];
   /** As the coming edits will ask (defaults as edit()'s). */
   norm?: NormMode;
   attention?: AttentionMode;
@@ -57,14 +65,18 @@ export const REHEARSAL_SIZES: readonly number[] = Array.from({ length: 11 }, (_,
  */
 export function* rehearseEdits(sd: StableDiffusion, s: Settings | undefined, base: Version | undefined, scratch: GenerationCache, o: PrepareOptions): Generator<void, Preparation> {
   const started = performance.now();
-  const sizes = o.sizes ?? REHEARSAL_SIZES;
+  // given masks alone: only theirs; with sizes too, or neither, the automatic edit's calls as well
+  const automatic = !o.masks || o.sizes !== undefined;
+  const sizes = o.sizes ?? (automatic ? REHEARSAL_SIZES : []);
   for (const f of sizes) checkMaskSize(f, 'a rehearsal mask size');
   const modes = sparseModes(o);
   const done = (steps: number, stopped: boolean, skipped?: string): Preparation => ({ steps, ms: performance.now() - started, stopped, ...(skipped ? { skipped } : {}) });
   if (!s || !base) return done(0, false, 'nothing generated yet');
+  const [h, w] = s.size;
+  const masks = (o.masks ?? []).map((m) => checkMask(m, h, w));
   const cache = base.cache;
   if (!cache) return done(0, false, `version ${base.id}'s cache is not on the backend`);
-  const ops = sd.backend, [h, w] = s.size, k = defaultDenseSteps(s.steps);
+  const ops = sd.backend, k = defaultDenseSteps(s.steps);
   const { context } = encodePrompt(sd, s, base.prompt);
   const ids = tokenIds(sd.tokenizer, base.prompt);
   const alignment = ops.keep(ops.fromHost(Float32Array.from(alignTokens(ids, ids, sd.tokenizer.length)), [sd.tokenizer.length]));
@@ -75,26 +87,41 @@ export function* rehearseEdits(sd: StableDiffusion, s: Settings | undefined, bas
     last = sd.guidedOutput(scheduler, i, cache.steps[i]!.latents, context, s.guidance, s.size, call);
     steps++;
   };
+  /** A sparse step at step i of `sparse`, its writes into the base's buffers undone. */
+  const rehearseSparse = (sparse: SparseSteps, i: number) => {
+    const rec = startStep(scratch, cache.steps[i]!.latents, scheduler);
+    const opts = { condItem: condItem(s), recordProbs: i < s.recordSteps, ...modes };
+    try {
+      rehearse(i, (u, e, c) => sparse.run(u, e, c, cache.steps[i]!, rec, opts));
+    } finally {
+      undoWrites(ops, rec); // the step wrote into the base's buffers
+    }
+  };
   try {
+    // a given mask's sparse steps of each kind (recording probabilities, and not), kept for its edits
+    for (const mask of masks) {
+      const sparse = SparseSteps.kept(ops, sd.unet, new SparsePlan(mask, h, w, o.blocks ?? 'apsc'));
+      // one step of each kind: step 0 records probabilities (when any are), step recordSteps the first that does not
+      for (const i of [...(s.recordSteps > 0 ? [0] : []), ...(s.recordSteps < s.steps ? [s.recordSteps] : [])]) {
+        if (o.stop?.()) return done(steps, true);
+        rehearseSparse(sparse, i);
+        yield;
+      }
+    }
     // the first of an edit's dense steps of each kind: recording probabilities (under control), and not
     const denseCalls = CachedSteps.dense(ops, sd.unet, 'edit-dense');
-    for (const i of s.recordSteps > 0 && s.recordSteps < k ? [0, s.recordSteps] : [0]) {
+    for (const i of !automatic ? [] : s.recordSteps > 0 && s.recordSteps < k ? [0, s.recordSteps] : [0]) {
       if (o.stop?.()) return done(steps, true);
       const baseStep = cache.steps[i]!;
       rehearse(i, denseEditCall(ops, denseCalls, s, baseStep, startStep(scratch, baseStep.latents, scheduler), i < s.recordSteps, alignment));
       yield;
     }
-    const opts = { condItem: condItem(s), recordProbs: k < s.recordSteps, ...modes };
+    // stand-in masks of growing size at the automatic mask's first sparse step: what they record is not kept
     for (const mask of k < s.steps ? sizes.map((f) => discMask(h, w, f)) : []) {
       if (o.stop?.()) return done(steps, true);
       const sparse = new SparseSteps(ops, sd.unet, new SparsePlan(mask, h, w, o.blocks ?? 'apsc'));
       try {
-        const rec = startStep(scratch, cache.steps[k]!.latents, scheduler);
-        try {
-          rehearse(k, (u, e, c) => sparse.run(u, e, c, cache.steps[k]!, rec, opts));
-        } finally {
-          undoWrites(ops, rec); // the step wrote into the base's buffers
-        }
+        rehearseSparse(sparse, k);
       } finally {
         sparse.end();
       }

@@ -114,7 +114,17 @@ function stroke(e) {
 }
 canvas.onpointerdown = (e) => { drawing = true; stroke(e); };
 canvas.onpointermove = stroke;
-window.onpointerup = () => (drawing = false);
+// a stroke's end sends the mask ahead of the prompt (once the painting pauses): the server records
+// the sparse steps of edits with it meanwhile, so the edit starts at once (POST .../masks)
+let maskAhead;
+window.onpointerup = () => {
+  if (!drawing) return;
+  drawing = false;
+  clearTimeout(maskAhead);
+  maskAhead = setTimeout(() => {
+    if (session && !busy) api('POST', `/api/sessions/${session.id}/masks`, { mask: paintedMask() }).catch(() => {}); // only a head start: the edit works without it
+  }, 600);
+};
 $('clearPaint').onclick = () => ctx.clearRect(0, 0, canvas.width, canvas.height);
 for (const r of document.querySelectorAll('input[name=maskMode]')) r.onchange = () => (canvas.hidden = r.value !== 'paint' || !r.checked);
 
