@@ -28,8 +28,6 @@ const wgmmaPipelines = (process.env.BENCH_WGMMA_PIPELINE ?? 'auto').split(',').m
 const flashRows = (process.env.BENCH_FLASH_ROWS ?? 'auto').split(',').map((r) => (r === 'auto' ? r : Number(r))) as (16 | 32 | 'auto')[];
 /** Programmatic dependent launches in graphs (kernels/launch.cuh): 'on', 'off' or both ('on,off') for an A/B in one run. */
 const dependentLaunchModes = (process.env.BENCH_DEPENDENT_LAUNCHES ?? 'on').split(',') as ('on' | 'off')[];
-/** cuBLASLt's and cuDNN's kernels as programmatic dependents too (CudaOptions.libraryDependentLaunches): 'off' (default), 'on', or 'off,on' for an A/B in one run. */
-const libraryModes = (process.env.BENCH_LIBRARY_DEPENDENTS ?? 'off').split(',') as ('on' | 'off')[];
 /** BENCH_GEMM_ALGOS=heuristic: cuBLASLt's first algorithm for every GEMM (CudaOptions.gemmAlgorithms), for an A/B. */
 const gemmAlgorithms = process.env.BENCH_GEMM_ALGOS === 'heuristic' ? 'heuristic' : 'timed';
 /** CudaOptions.cudnnEngines: 'timed', 'heuristic', 'off', or several ('timed,off') for an A/B in one run. */
@@ -45,8 +43,8 @@ function time<T>(gpu: CudaBackend, f: () => T): [T, number] {
   return [r, performance.now() - t0];
 }
 
-for (const math of maths) for (const convolution of convolutions) for (const flashRowsPerWarp of flashRows) for (const dependentLaunches of dependentLaunchModes) for (const engines of engineModes) for (const wgmmaPipeline of wgmmaPipelines) for (const libraryDependents of libraryModes) {
-  const gpu = new CudaBackend({ math, flashAttention, convolution, flashRowsPerWarp, wgmmaAttention, wgmmaPipeline, dependentLaunches: dependentLaunches !== 'off', libraryDependentLaunches: libraryDependents === 'on', cudnnEngines: engines, gemmAlgorithms });
+for (const math of maths) for (const convolution of convolutions) for (const flashRowsPerWarp of flashRows) for (const dependentLaunches of dependentLaunchModes) for (const engines of engineModes) for (const wgmmaPipeline of wgmmaPipelines) {
+  const gpu = new CudaBackend({ math, flashAttention, convolution, flashRowsPerWarp, wgmmaAttention, wgmmaPipeline, dependentLaunches: dependentLaunches !== 'off', cudnnEngines: engines, gemmAlgorithms });
   const [unet, loadMs] = time(gpu, () => new UNet2DConditionModel(new Params(gpu, RANDOM_WEIGHTS), unetConfig));
   console.log(`${gpu.description}: U-Net weights generated and uploaded in ${(loadMs / 1000).toFixed(1)} s`);
   for (const px of sizes) {
@@ -96,7 +94,7 @@ for (const math of maths) for (const convolution of convolutions) for (const fla
     gpu.synchronize();
     const launchesPerCall = (gpu.launches - launches0) / 2;
     const r = {
-      math, flashAttention: gpu.flash, wgmmaAttention: gpu.wgmma, wgmmaPipeline, flashRowsPerWarp, convolution, dependentLaunches, libraryDependents, libraryEdges: Object.fromEntries(gpu.driver.libraryEdges), cudnnEngines: engines, px, batch: 2, msPerCall: +msPerCall.toFixed(2), msMin: +Math.min(...ms).toFixed(2),
+      math, flashAttention: gpu.flash, wgmmaAttention: gpu.wgmma, wgmmaPipeline, flashRowsPerWarp, convolution, dependentLaunches, cudnnEngines: engines, px, batch: 2, msPerCall: +msPerCall.toFixed(2), msMin: +Math.min(...ms).toFixed(2),
       msPerCallEager: +median(eager).toFixed(2), gmac: +(macs / 1e9).toFixed(1), tflops: +((2 * macs) / (msPerCall / 1000) / 1e12).toFixed(1),
       peakGpuGiB: +(gpu.pool.peak / 2 ** 30).toFixed(2), launchesPerCall, libraryHostCosts: gpu.hostCosts.take(), hostEnqueueMs: +hostMs.toFixed(2), profiledMs: +profiled.totalMs.toFixed(2), profileHeldFraction: profiled.heldFraction, profileFirstLateOp: profiled.firstLate, profile: profile.slice(0, 40),
     };

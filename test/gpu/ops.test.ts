@@ -599,44 +599,6 @@ describe('GEMM algorithms in one process', () => {
   });
 });
 
-describe('library kernels as programmatic dependents (CudaOptions.libraryDependentLaunches)', () => {
-  const lib = new CudaBackend({ math: 'fp16', convolution: 'cudnn', libraryDependentLaunches: true });
-  it('the GEMMs and convolutions a graph records wait for the kernel ahead of them, which writes their input late', { skip: !lib.driver.dependentLaunches && 'needs sm_90 or later' }, () => {
-    // inside the recorded call: a tensor k_hold fills with ones 0.3 ms after letting the kernels
-    // behind it launch, then the library's product of it; a library kernel that did not wait would
-    // read it before the write (the result is then far from the product of ones)
-    const lateOnes = (shape: number[]) => {
-      const t = lib['empty'](shape);
-      lib['hold'](0.3, undefined, { t, value: 1 });
-      return t;
-    };
-    const check = (what: string, want: Tensor, got: Tensor) => {
-      const a = lib.toHost(want), d = maxAbsDiff(a, lib.toHost(got));
-      const bound = FP16_OP_RELATIVE * a.reduce((m, v) => Math.max(m, Math.abs(v)), 1);
-      assert.ok(d <= bound, `${what}: max abs difference ${d} from the product of ones (bound ${bound})`);
-    };
-    // linear layers of a 768 px sparse step's sizes, split-K ones among them
-    for (const [m, k, n] of [[64, 320, 320], [920, 1280, 320], [920, 320, 2560], [2048, 640, 640], [18432, 320, 320]] as const) {
-      const w = lib.fromHost(rnd.normal(n * k).map((v) => v * 0.05), [n, k]), b = lib.fromHost(rnd.normal(n), [n]);
-      const want = lib.linear(lib.fromHost(new Float32Array(m * k).fill(1), [m, k]), w, b); // eager: no dependent launches
-      const [got] = lib.replayable(`late ones ${m}x${k}x${n}`, [], () => [lib.linear(lateOnes([m, k]), w, b)]);
-      check(`linear ${m}x${k} -> ${n}`, want, got!);
-    }
-    for (const [hw, ci, co] of [[24, 320, 320], [48, 640, 320], [12, 1280, 1280]] as const) {
-      const shape: [number, number, number, number] = [co, ci, 3, 3];
-      const wd = rnd.normal(co * ci * 9).map((v) => v * 0.02), bias = lib.fromHost(rnd.normal(co), [co]);
-      const residual = lib.fromHost(rnd.normal(2 * hw * hw * co), [2, hw, hw, co]);
-      const wc = lib.convWeight(wd, shape); // uploaded before the recording (which refuses uploads)
-      const want = lib.conv2d(lib.fromHost(new Float32Array(2 * hw * hw * ci).fill(1), [2, hw, hw, ci]), wc, bias, { padding: 1 }, residual);
-      const [got] = lib.replayable(`late ones conv ${hw}x${ci}x${co}`, [], () => [lib.conv2d(lateOnes([2, hw, hw, ci]), wc, bias, { padding: 1 }, residual)]);
-      check(`conv 3x3 ${hw}x${hw}x${ci} -> ${co} + residual`, want, got!);
-    }
-    const edges = [...lib.driver.libraryEdges];
-    process.stdout.write(`edges made programmatic, by the library kernel they lead to: ${JSON.stringify(edges)}\n`);
-    assert.ok(edges.length > 0, 'the library kernels were made dependents');
-  });
-});
-
 describe('algorithms while the user waits (CudaBackend.urgently)', () => {
   // families of their own here (K = 1088; 96 channels), so that what an earlier test met does not
   // decide, and choice stores of their own, so that what an earlier run timed does not either

@@ -84,13 +84,9 @@ export abstract class CudaDevice {
     else this.timed(name, launch, detail);
   }
 
-  /**
-   * Holds a stream (the main one by default) for `ms`, so the host queues what follows before the GPU
-   * runs it; then writes `fill.value` into every element of `fill.t`, if given (a late write).
-   */
-  protected hold(ms: number, stream?: unknown, fill?: { t: Tensor; value: number }): void {
-    const out = fill ? [this.p(fill.t), fill.t.size, fill.value] : [0, 0, 0];
-    this.driver.launch(this.fns.get('k_hold'), 'k_hold', 1, 1, KERNELS.k_hold!, [ms * 1e6, ...out], 0, 1, stream);
+  /** Holds a stream (the main one by default) for `ms`, so the host queues what follows before the GPU runs it. */
+  protected hold(ms: number, stream?: unknown): void {
+    this.driver.launch(this.fns.get('k_hold'), 'k_hold', 1, 1, KERNELS.k_hold!, [ms * 1e6], 0, 1, stream);
   }
 
   /** Kernel and GEMM launches since the backend was made. */

@@ -67,19 +67,11 @@ export class Driver {
    * one launch: kernels/launch.cuh). Eager launches stay plain: measured on the H200, the early
    * launch made graphs faster and eager calls slower (U-Net at 768 px 12.68 against 13.02 ms in
    * graphs, 15.26 against 14.70 eagerly: bench/results/2026-11-30-unet-cuda-fp16-dependent-launches-trial.json).
+   * The edges into library kernels stay plain: made programmatic after the capture, a cuBLASLt GEMM
+   * (64 x 320 -> 320) read its input before the kernel ahead had written it, so at least some of
+   * their kernels do not wait (bench/results/2026-12-02-s29-library-dependents-trial.diff, …-run76-*.log).
    */
   dependentLaunches = false;
-  /**
-   * With dependentLaunches: a recorded graph's library kernels (cuBLASLt's, cuDNN's) are made
-   * programmatic dependents of the kernel before them too (libraryEdgesProgrammatic), which is safe
-   * only for kernels that wait in griddepcontrol.wait before reading what the kernels ahead wrote
-   * (test/gpu/ops.test.ts checks the GEMMs and convolutions a graph meets with a late write).
-   */
-  libraryDependentLaunches = false;
-  /** Edges made programmatic by libraryEdgesProgrammatic, by the name of the library kernel they lead to. */
-  readonly libraryEdges = new Map<string, number>();
-  /** The functions of our modules (getFunction), by address: the kernels that are not a library's. */
-  private readonly ours = new Set<bigint>();
   /** Whether the main stream is being captured (capture() is running; what dependentLaunches applies to). */
   capturing = false;
   /**
@@ -139,12 +131,6 @@ export class Driver {
       cuEventQuery: 'int cuEventQuery(void *event)',
       cuEventElapsedTime: 'int cuEventElapsedTime_v2(_Out_ float *ms, void *start, void *end)',
       cuEventDestroy: 'int cuEventDestroy_v2(void *event)',
-      cuGraphGetEdges: 'int cuGraphGetEdges_v2(void *graph, void *from, void *to, void *edgeData, _Inout_ size_t *count)',
-      cuGraphNodeGetType: 'int cuGraphNodeGetType(uint64_t node, _Out_ int *type)',
-      cuGraphKernelNodeGetParams: 'int cuGraphKernelNodeGetParams_v2(uint64_t node, void *params)',
-      cuGraphRemoveDependencies: 'int cuGraphRemoveDependencies_v2(void *graph, void *from, void *to, void *edgeData, size_t count)',
-      cuGraphAddDependencies: 'int cuGraphAddDependencies_v2(void *graph, void *from, void *to, void *edgeData, size_t count)',
-      cuFuncGetName: 'int cuFuncGetName(_Out_ const char **name, uint64_t fn)',
       cuProfilerStart: 'int cuProfilerStart()',
       cuProfilerStop: 'int cuProfilerStop()',
     };
@@ -265,7 +251,6 @@ export class Driver {
     }
     const exec = [null];
     try {
-      if (this.dependentLaunches && this.libraryDependentLaunches) this.libraryEdgesProgrammatic(graph[0]);
       this.check('cuGraphInstantiate', this.f.cuGraphInstantiate!(exec, graph[0], 0));
     } catch (e) {
       this.f.cuGraphDestroy!(graph[0]);
@@ -273,56 +258,6 @@ export class Driver {
     }
     this.graphs.set(exec[0], graph[0]); // its nodes name what setKernelArgs changes
     return exec[0];
-  }
-
-  /**
-   * Makes each plain edge from a kernel into a library's kernel programmatic, as the edges into our
-   * kernels are when recorded with dependent launches: the library kernel may then launch before the
-   * kernel ahead of it has finished (every block of that one started), and must wait for it itself.
-   */
-  private libraryEdgesProgrammatic(graph: unknown): void {
-    const count = [0];
-    this.check('cuGraphGetEdges', this.f.cuGraphGetEdges!(graph, null, null, null, count));
-    const n = Number(count[0]);
-    if (!n) return;
-    const from = new BigUint64Array(n), to = new BigUint64Array(n), data = new Uint8Array(8 * n);
-    this.check('cuGraphGetEdges', this.f.cuGraphGetEdges!(graph, from, to, data, count));
-    const paramBytes = new Uint8Array(NODE_BYTES), params = new DataView(paramBytes.buffer);
-    const kernels = new Map<bigint, bigint | undefined>(); // node -> its function's address (0 where it names a CUkernel); undefined: not a kernel node
-    const fnOf = (node: bigint) => {
-      if (!kernels.has(node)) {
-        const type = [0];
-        this.check('cuGraphNodeGetType', this.f.cuGraphNodeGetType!(node, type));
-        let fn: bigint | undefined;
-        if (type[0] === 0) { // CU_GRAPH_NODE_TYPE_KERNEL
-          this.check('cuGraphKernelNodeGetParams', this.f.cuGraphKernelNodeGetParams!(node, paramBytes));
-          fn = params.getBigUint64(0, true);
-        }
-        kernels.set(node, fn);
-      }
-      return kernels.get(node);
-    };
-    const picked: number[] = [];
-    for (let e = 0; e < n; e++) {
-      if (data[8 * e + 2] !== 0) continue; // already programmatic (into our kernels)
-      const [a, b] = [fnOf(from[e]!), fnOf(to[e]!)];
-      if (a === undefined || b === undefined || this.ours.has(b)) continue;
-      picked.push(e);
-      const name = [null];
-      const known = b !== 0n && this.f.cuFuncGetName!(name, b) === 0;
-      const label = known ? (koffi.decode(name[0], 'char', -1) as string).slice(0, 60) : 'a library kernel';
-      this.libraryEdges.set(label, (this.libraryEdges.get(label) ?? 0) + 1);
-    }
-    if (!picked.length) return;
-    const pf = BigUint64Array.from(picked, (e) => from[e]!), pt = BigUint64Array.from(picked, (e) => to[e]!);
-    const plain = new Uint8Array(8 * picked.length), programmatic = new Uint8Array(8 * picked.length);
-    picked.forEach((e, i) => {
-      plain.set(data.subarray(8 * e, 8 * e + 8), 8 * i);
-      programmatic[8 * i] = 1; // from_port CU_GRAPH_KERNEL_NODE_PORT_PROGRAMMATIC
-      programmatic[8 * i + 2] = 1; // type CU_GRAPH_DEPENDENCY_TYPE_PROGRAMMATIC
-    });
-    this.check('cuGraphRemoveDependencies', this.f.cuGraphRemoveDependencies!(graph, pf, pt, plain, picked.length));
-    this.check('cuGraphAddDependencies', this.f.cuGraphAddDependencies!(graph, pf, pt, programmatic, picked.length));
   }
 
   /** Sets the arguments of a captured kernel launch's node in an instantiated graph. */
@@ -464,7 +399,6 @@ export class Driver {
   getFunction(module: unknown, name: string): unknown {
     const fn = [null];
     this.check(`cuModuleGetFunction(${name})`, this.f.cuModuleGetFunction!(fn, module, name));
-    this.ours.add(BigInt(koffi.address(fn[0])));
     return fn[0];
   }
 

@@ -19,7 +19,7 @@ const SCALAR_KERNELS: Record<string, ArgKind[]> = {
   k_copy_many: ['ptr', 'i32', 'u64'],
   k_lat_sample: ['ptr', 'ptr', 'f32', 'i32', 'u64'],
   k_lat_guide: ['ptr', 'ptr', 'f32', 'i32', 'u64'],
-  k_hold: ['u64', 'ptr', 'u64', 'f32'],
+  k_hold: ['u64'],
   k_pointer_arrays: Array<ArgKind>(10).fill('ptr'),
 };
 /** Products one k_pointer_arrays call describes (A, B and D pointers of each): linearMany's most in one GEMM. */

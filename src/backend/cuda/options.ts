@@ -44,13 +44,6 @@ export interface CudaOptions {
    */
   dependentLaunches?: boolean;
   /**
-   * With dependentLaunches: cuBLASLt's and cuDNN's kernels in graphs become programmatic dependents
-   * of the kernel before them as well (Driver.libraryDependentLaunches; default false). Safe only
-   * where those kernels wait for the kernels ahead before reading (the GPU test of it gives them
-   * an input written late); an experiment until measured.
-   */
-  libraryDependentLaunches?: boolean;
-  /**
    * A sparse step's convolution layer over its tiles (convTilesInto): as the gather into an im2col
    * matrix, a cuBLASLt GEMM and the in-place write, cuDNN where the rows are many ('library', default), or
    * (fp16) as the gathered tiles and one kernel that multiplies and writes ('fused': k_tile_conv_wg* on
