@@ -1,5 +1,6 @@
 // The web page end to end in headless Chromium (Debian's chromium, driven by playwright-core):
-// generate, edit, see the mask, toggle it, paint a mask (sent ahead of its prompt), go back to a version. Screenshots are
+// generate, edit, see the mask, toggle it, paint a mask (sent ahead of its prompt), edit the shown
+// edit's region again, go back to a version. Screenshots are
 // kept in test-artifacts/.
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -64,9 +65,20 @@ it('the web page: generate, edit, mask overlay, painted mask, history', { timeou
     assert.match(painted ?? '', /edit \d+% of the image/);
     await page.screenshot({ path: join(shots, '3-painted-mask.png') });
 
+    // the shown edit's mask for another prompt: sent ahead when chosen, then the same region edited
+    const shownAhead = page.waitForResponse((r) => r.url().endsWith('/masks') && r.request().method() === 'POST', { timeout: 10_000 });
+    await page.check('input[name=maskMode][value=shown]');
+    assert.equal((await shownAhead).status(), 200);
+    await page.fill('#editPrompt', 'a blue cube on a table with a green hat');
+    await page.click('#edit');
+    await page.waitForSelector('.version.current[data-version="3"]', { timeout: 120_000 });
+    assert.equal(await page.textContent('.version[data-version="3"] small'), painted, 'the same region as the shown edit');
+
     await page.click('.version[data-version="0"]');
     await page.waitForSelector('.version.current[data-version="0"]');
     assert.equal(await page.isVisible('#overlay'), false, 'the generation has no mask');
+    assert.equal(await page.isDisabled('input[name=maskMode][value=shown]'), true, 'no edit shown, no mask to take');
+    assert.equal(await page.isChecked('input[name=maskMode][value=auto]'), true);
     await page.screenshot({ path: join(shots, '4-back-to-version-0.png') });
     assert.deepEqual(errors, []);
   } finally {

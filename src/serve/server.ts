@@ -176,14 +176,20 @@ export function buildServer(o: ServerOptions): { app: FastifyInstance; store: Se
     return reply.code(204).send();
   });
 
-  app.post('/api/sessions/:id/edits', { schema: { params: sessionParams, body: editSchema, querystring: waitQuery } }, async (req: FastifyRequest<{ Params: { id: string }; Body: EditBody; Querystring: { wait?: boolean } }>, reply) => {
-    const id = req.params.id;
+  /** A session that has its generation, and how a mask sent to it as a base64 PNG reads (its latent mask). */
+  function generated(id: string) {
     const session = store.get(id);
     const s = session.generationSettings;
     if (!s) throw new FiseditError('this session has no generation yet (its first job is still queued or failed)');
+    return { session, painted: (png: string) => maskFromPng(Buffer.from(png, 'base64'), s.size[0], s.size[1], sd.vae.downFactor, 'mask') };
+  }
+
+  app.post('/api/sessions/:id/edits', { schema: { params: sessionParams, body: editSchema, querystring: waitQuery } }, async (req: FastifyRequest<{ Params: { id: string }; Body: EditBody; Querystring: { wait?: boolean } }>, reply) => {
+    const id = req.params.id;
+    const { session, painted } = generated(id);
     const b = req.body;
     if (b.from !== undefined) session.version(b.from);
-    const mask = b.mask === undefined || b.mask === 'auto' ? 'auto' : maskFromPng(Buffer.from(b.mask, 'base64'), s.size[0], s.size[1], sd.vae.downFactor, 'mask');
+    const mask = b.mask === undefined || b.mask === 'auto' ? 'auto' : painted(b.mask);
     const opts: EditOptions = {
       mask, from: b.from, denseSteps: b.denseSteps, threshold: b.threshold === undefined || b.threshold === 'otsu' ? 'otsu' : { targetSize: b.threshold },
       norm: b.norm, attention: b.attention, blocks: b.blocks,
@@ -205,11 +211,9 @@ export function buildServer(o: ServerOptions): { app: FastifyInstance; store: Se
    */
   app.post('/api/sessions/:id/masks', { schema: { params: sessionParams, body: maskSchema, querystring: waitQuery } }, async (req: FastifyRequest<{ Params: { id: string }; Body: MaskBody; Querystring: { wait?: boolean } }>, reply) => {
     const id = req.params.id;
-    const session = store.get(id);
-    const s = session.generationSettings;
-    if (!s) throw new FiseditError('this session has no generation yet (its first job is still queued or failed)');
+    const { session, painted } = generated(id);
     const b = req.body;
-    const mask = maskFromPng(Buffer.from(b.mask, 'base64'), s.size[0], s.size[1], sd.vae.downFactor, 'mask');
+    const mask = painted(b.mask);
     if (!sd.backend.firstCallsCost) return reply.code(200).send({ id, prepared: false, why: `nothing to record ahead on the ${sd.backend.name} backend` });
     const job = queue.submit(id, async () => ({ id, prepared: true, ...(await session.prepareEditsAsync({ masks: [mask], norm: b.norm, attention: b.attention, blocks: b.blocks, stop: () => queue.queued > 0 || !store.has(id) })) }));
     return answer(reply, job, req.query.wait, { id });

@@ -1,4 +1,4 @@
-// The fisedit web page: generate, edit, see the mask, paint one, go back to a version.
+// The fisedit web page: generate, edit, see the mask, paint one or take the shown edit's, go back to a version.
 const $ = (id) => document.getElementById(id);
 const token = new URLSearchParams(location.search).get('token') || localStorage.getItem('fiseditToken') || '';
 if (token) localStorage.setItem('fiseditToken', token);
@@ -42,6 +42,10 @@ function render() {
   if (!session) return;
   const cur = session.versions.find((v) => v.id === session.current);
   const base = `/api/sessions/${session.id}/versions/${cur.id}`;
+  // the shown edit's mask is there to take only while an edit is shown
+  const shown = document.querySelector('input[name=maskMode][value=shown]');
+  shown.disabled = !cur.edited;
+  if (shown.disabled && shown.checked) document.querySelector('input[name=maskMode][value=auto]').checked = true;
   $('image').src = withToken(`${base}/image.png`);
   $('overlay').hidden = !cur.edited || !$('showMask').checked;
   if (cur.edited) $('overlay').src = withToken(`${base}/overlay.png`);
@@ -87,7 +91,9 @@ $('generate').onclick = () => run(async () => {
 
 $('edit').onclick = () => run(async () => {
   const body = { prompt: $('editPrompt').value };
-  if (document.querySelector('input[name=maskMode]:checked').value === 'paint') body.mask = paintedMask();
+  const mode = document.querySelector('input[name=maskMode]:checked').value;
+  if (mode === 'paint') body.mask = paintedMask();
+  if (mode === 'shown') body.mask = await shownMask();
   const { job } = await api('POST', `/api/sessions/${session.id}/edits`, body);
   const result = await follow(job);
   session = { ...result, id: session.id };
@@ -122,11 +128,32 @@ window.onpointerup = () => {
   drawing = false;
   clearTimeout(maskAhead);
   maskAhead = setTimeout(() => {
-    if (session && !busy) api('POST', `/api/sessions/${session.id}/masks`, { mask: paintedMask() }).catch(() => {}); // only a head start: the edit works without it
+    if (session && !busy) sendAhead(paintedMask());
   }, 600);
 };
 $('clearPaint').onclick = () => ctx.clearRect(0, 0, canvas.width, canvas.height);
-for (const r of document.querySelectorAll('input[name=maskMode]')) r.onchange = () => (canvas.hidden = r.value !== 'paint' || !r.checked);
+for (const r of document.querySelectorAll('input[name=maskMode]')) {
+  r.onchange = () => {
+    canvas.hidden = r.value !== 'paint' || !r.checked;
+    // as a painted one: the mask goes ahead of the prompt (the edit that made it recorded only some of its steps)
+    if (r.value === 'shown' && r.checked && session && !busy) shownMask().then(sendAhead, () => {});
+  };
+}
+
+/** The shown version's mask (the region its edit changed) as the API serves it: a PNG at the image's size, base64. */
+async function shownMask() {
+  const res = await fetch(withToken(`/api/sessions/${session.id}/versions/${session.current}/mask.png`), { headers: auth });
+  if (!res.ok) throw new Error(`the shown version's mask: ${res.statusText}`);
+  const bytes = new Uint8Array(await res.arrayBuffer());
+  let text = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(text);
+}
+
+/** Sends a mask ahead of its prompt (POST .../masks): only a head start, the edit works without it. */
+function sendAhead(mask) {
+  api('POST', `/api/sessions/${session.id}/masks`, { mask }).catch(() => {});
+}
 
 /** The painted strokes as a black-and-white PNG at the image's size, base64. */
 function paintedMask() {
