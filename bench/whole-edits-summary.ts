@@ -11,6 +11,8 @@ interface WholeEdit {
   editSize: number;
   wallS: number;
   firstSparseStepMs: number;
+  /** prepareEdits({ masks }) before the edit, where the bench sent its mask ahead. */
+  maskSentAheadMs?: number;
   laterSparse: { gpuMsPerStep: number };
   hostCosts?: Record<string, { ms: number }>;
 }
@@ -25,7 +27,7 @@ for (const file of files) {
   const edits = readFileSync(file, 'utf8').split('\n').filter((l) => l.startsWith(PREFIX)).map((l) => JSON.parse(l.slice(PREFIX.length)) as WholeEdit);
   const line = edits.map((e) => {
     const paid = FIRST_TIME.map((k) => [k, e.hostCosts?.[k]?.ms ?? 0] as const).filter(([, ms]) => ms >= 1).map(([k, ms]) => `${k} ${ms}`);
-    return `${e.round}${e.bin ? ` ${e.bin}` : ''} ${(e.editSize * 100).toFixed(1)}%: ${e.wallS} s, first ${e.firstSparseStepMs} ms${paid.length ? ` (${paid.join(', ')})` : ''}, later ${e.laterSparse.gpuMsPerStep} ms`;
+    return `${e.round}${e.bin ? ` ${e.bin}` : ''} ${(e.editSize * 100).toFixed(1)}%: ${e.wallS} s${e.maskSentAheadMs !== undefined ? ` (mask sent ahead: ${e.maskSentAheadMs} ms)` : ''}, first ${e.firstSparseStepMs} ms${paid.length ? ` (${paid.join(', ')})` : ''}, later ${e.laterSparse.gpuMsPerStep} ms`;
   });
   console.log(`${basename(file)}: ${line.length ? line.join(' | ') : 'no whole edits'}`);
 }

@@ -89,7 +89,7 @@ describe(`FISEdit exactness on ${backend.description}, and agreement with the cp
     assert.ok(d < (backend === half ? FP16_EDIT_BOUND : 1e-3), `cuda vs cpu sparse edit differ by ${d}`);
   });
 
-  it('edits after prepareEdits compute the same bits as without it, and the session keeps nothing of it', () => {
+  it('edits after prepareEdits (stand-in masks and the masked edit\'s own) compute the same bits as without it, and the session keeps nothing of it', () => {
     const firsts: Record<string, unknown> = {};
     backend.hostCosts.take();
     const run = (prepare: boolean) => {
@@ -99,10 +99,11 @@ describe(`FISEdit exactness on ${backend.description}, and agreement with the cp
       if (prepare) {
         const bytes = s.memoryBytes();
         firsts.generation = backend.hostCosts.take();
-        const p = s.prepareEdits({ sizes: [0.02, 0.3] });
+        // the stand-in masks, and the mask the masked edit will give (whose recordings that edit then replays)
+        const p = s.prepareEdits({ sizes: [0.02, 0.3], masks: [mask] });
         firsts.rehearsal = backend.hostCosts.take();
         process.stdout.write(`${backend.math} prepareEdits: ${JSON.stringify(p)}\n`);
-        assert.deepEqual([p.steps, p.stopped], [3, false], 'one dense step (k = 1 of 6 steps: one kind) and two sparse steps');
+        assert.deepEqual([p.steps, p.stopped], [5, false], 'one dense step (k = 1 of 6 steps: one kind), two sparse steps, and the given mask\'s two kinds of sparse step');
         assert.equal(s.memoryBytes(), bytes);
       }
       const edits = [s.edit(P1, { from: 0, denseSteps: 1 }).latents, s.edit(P1, { mask, from: 0 }).latents];
