@@ -13,6 +13,8 @@ interface WholeEdit {
   firstSparseStepMs: number;
   /** prepareEdits({ masks }) before the edit, where the bench sent its mask ahead. */
   maskSentAheadMs?: number;
+  /** Device memory every recorded graph held after the edit. */
+  recordingsMiB?: number;
   laterSparse: { gpuMsPerStep: number };
   hostCosts?: Record<string, { ms: number }>;
 }
@@ -27,7 +29,7 @@ for (const file of files) {
   const edits = readFileSync(file, 'utf8').split('\n').filter((l) => l.startsWith(PREFIX)).map((l) => JSON.parse(l.slice(PREFIX.length)) as WholeEdit);
   const line = edits.map((e) => {
     const paid = FIRST_TIME.map((k) => [k, e.hostCosts?.[k]?.ms ?? 0] as const).filter(([, ms]) => ms >= 1).map(([k, ms]) => `${k} ${ms}`);
-    return `${e.round}${e.bin ? ` ${e.bin}` : ''} ${(e.editSize * 100).toFixed(1)}%: ${e.wallS} s${e.maskSentAheadMs !== undefined ? ` (mask sent ahead: ${e.maskSentAheadMs} ms)` : ''}, first ${e.firstSparseStepMs} ms${paid.length ? ` (${paid.join(', ')})` : ''}, later ${e.laterSparse.gpuMsPerStep} ms`;
+    return `${e.round}${e.bin ? ` ${e.bin}` : ''} ${(e.editSize * 100).toFixed(1)}%: ${e.wallS} s${e.maskSentAheadMs !== undefined ? ` (mask sent ahead: ${e.maskSentAheadMs} ms)` : ''}, first ${e.firstSparseStepMs} ms${paid.length ? ` (${paid.join(', ')})` : ''}, later ${e.laterSparse.gpuMsPerStep} ms${e.recordingsMiB !== undefined ? `, recordings ${e.recordingsMiB} MiB` : ''}`;
   });
   console.log(`${basename(file)}: ${line.length ? line.join(' | ') : 'no whole edits'}`);
 }
