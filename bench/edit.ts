@@ -347,7 +347,7 @@ if (parts.has('whole')) {
       sparseStepMsMean: +(v.timings.sparseMs / v.timings.sparseSteps).toFixed(1),
       maskMs: +v.timings.maskMs.toFixed(1), firstSparseStepMs: +v.timings.firstSparseStepMs.toFixed(1), laterSparse,
       // what every graph recorded so far holds (the kept dense and sparse steps', SparseSteps.kept)
-      recordingsMiB: +(gpu.replays.heldBytes() / 2 ** 20).toFixed(0),
+      recordingsMiB: +(gpu.pool.graphBytes() / 2 ** 20).toFixed(0),
       ...(profiled ? { profiledStep: 6 } : {}),
       hostCosts: gpu.hostCosts.take(), // in cuBLASLt and cuDNN calls: new shapes' plans and first calls
       ...(counts ? { maskLevels: { ...histogramSummary(counts), nanLevels } } : {}),

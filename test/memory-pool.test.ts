@@ -1,5 +1,5 @@
 // The cuda backend's caching allocator against a pretend driver (no GPU needed): slabs, size
-// classes, scopes, blocks a captured graph holds, stale releases, giving memory back when full.
+// classes, scopes, blocks captured graphs hold (and share), stale releases, giving memory back when full.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Driver } from '../src/backend/cuda/driver.js';
@@ -66,6 +66,37 @@ describe('cuda memory pool (pretend driver)', () => {
     p.unreserve(blocks);
     const after = p.tidy(() => Array.from({ length: 6 }, () => p.alloc(4096).ptr));
     assert.ok(after.includes(inside), 'given back once the graph is gone');
+  });
+
+  it('graphs share their blocks (they run one at a time), which nothing else is handed until the last of them is gone', () => {
+    const d = new FakeDriver(), p = pool(d);
+    const capture = (sizes: number[], fail = false) => {
+      let ptrs: number[] = [];
+      const blocks = p.reserveDuring(() => {
+        // each block kept to the end (a result), but for the last, freed mid-capture
+        ptrs = p.tidy(() => sizes.map((b) => p.alloc(b)), (r) => r.slice(0, -1)).map((b) => b.ptr);
+        if (fail) throw new Error('capture failed');
+      });
+      return { blocks, ptrs };
+    };
+    const a = capture([8192, 8192, 128 * 1024]);
+    const held = p.graphBytes();
+    assert.equal(held, 2 * 8192 + 128 * 1024);
+    const b = capture([8192, 128 * 1024, 4096]);
+    assert.ok(a.ptrs.includes(b.ptrs[0]!) && a.ptrs.includes(b.ptrs[1]!), 'a capture takes blocks another graph holds first');
+    assert.ok(!a.ptrs.includes(b.ptrs[2]!), 'and new ones where none fits');
+    assert.equal(p.graphBytes(), held + 4096, 'a shared block counts once');
+    assert.throws(() => capture([8192, 8192, 8192, 8192], true), /capture failed/);
+    const outside = p.tidy(() => Array.from({ length: 8 }, () => p.alloc(8192).ptr));
+    assert.ok(!outside.some((q) => a.ptrs.includes(q)), 'no tensor gets a graph\'s block, not even after a failed capture took them');
+    p.unreserve(a.blocks);
+    const afterA = p.tidy(() => Array.from({ length: 8 }, () => p.alloc(128 * 1024).ptr));
+    assert.ok(!afterA.includes(b.ptrs[1]!), 'a block the other graph still holds stays out');
+    assert.equal(p.graphBytes(), 8192 + 128 * 1024 + 4096);
+    p.unreserve(b.blocks);
+    assert.equal(p.graphBytes(), 0);
+    const afterB = p.tidy(() => Array.from({ length: 9 }, () => p.alloc(128 * 1024).ptr));
+    assert.ok(afterB.includes(b.ptrs[1]!), 'given back once no graph holds it');
   });
 
   it('releasing a buffer twice, or after its block went to someone else, changes nothing', () => {

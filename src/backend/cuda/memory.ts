@@ -53,6 +53,10 @@ export class MemoryPool {
   private nextId = 1;
   /** Blocks handed out while a graph was being captured (undefined when not capturing). */
   private capturing: Map<number, number> | undefined;
+  /** The blocks captured graphs hold: bytes, and how many graphs hold each (they share: reserveDuring). */
+  private readonly graphBlocks = new Map<number, { bytes: number; graphs: number }>();
+  /** While capturing: blocks other graphs hold that the capture may take, by size class. */
+  private spare: Map<number, number[]> | undefined;
   inUse = 0;
   peak = 0;
   /** cuMemAlloc calls so far (each may wait for the device). */
@@ -87,13 +91,17 @@ export class MemoryPool {
 
   alloc(bytes: number): DeviceBuffer {
     const size = sizeClass(bytes);
-    let ptr = this.cached.get(size)?.pop();
-    if (ptr !== undefined) this.cachedBytes -= size;
-    else ptr = size > SLAB_MAX ? this.fresh(size, true) : this.carve(size);
-    const slab = this.slabOf.get(ptr);
-    if (slab) slab.live++;
-    this.inUse += size;
-    this.peak = Math.max(this.peak, this.inUse);
+    // while capturing, a block another graph holds before any other (already counted in use)
+    let ptr = this.spare?.get(size)?.pop();
+    if (ptr === undefined) {
+      ptr = this.cached.get(size)?.pop();
+      if (ptr !== undefined) this.cachedBytes -= size;
+      else ptr = size > SLAB_MAX ? this.fresh(size, true) : this.carve(size);
+      const slab = this.slabOf.get(ptr);
+      if (slab) slab.live++;
+      this.inUse += size;
+      this.peak = Math.max(this.peak, this.inUse);
+    }
     this.capturing?.set(ptr, size);
     const buf = new DeviceBuffer(ptr, size, this.nextId++, this);
     this.owner.set(ptr, buf.id);
@@ -153,6 +161,12 @@ export class MemoryPool {
   /** Back to the cache, if `id` still holds the block (not a graph, not a later allocation). */
   private recycle(ptr: number, bytes: number, id: number): void {
     if (this.owner.get(ptr) !== id) return;
+    if (this.graphBlocks.has(ptr)) {
+      // a block other graphs hold, which the capture under way took: the capture may take it again
+      this.owner.set(ptr, GRAPH);
+      this.spare?.get(bytes)?.push(ptr);
+      return;
+    }
     this.owner.delete(ptr);
     const slab = this.slabOf.get(ptr);
     if (slab) slab.live--;
@@ -188,16 +202,35 @@ export class MemoryPool {
 
   /**
    * Runs f (which captures a graph); every block handed out meanwhile becomes the graph's: taken
-   * out of the cache and never reused until `unreserve`. Returns those blocks.
+   * out of the cache and handed to no tensor until `unreserve`. Returns those blocks.
+   * Graphs share blocks: a capture takes the blocks other graphs hold first. The graphs run one at
+   * a time on one stream, and each replay's results are copied out of its buffers before anything
+   * after it runs (replays.ts), so between replays what a graph's buffers hold is nobody's; each
+   * graph kept its own until session 29 (20 GiB of them at 768 px, `…-s29-run78-stdout.log`).
    */
   reserveDuring(f: () => void): Map<number, number> {
     const blocks = (this.capturing = new Map());
+    this.spare = new Map();
+    for (const [ptr, { bytes }] of this.graphBlocks) {
+      let list = this.spare.get(bytes);
+      if (!list) this.spare.set(bytes, (list = []));
+      list.push(ptr);
+    }
     try {
       f();
     } finally {
-      this.capturing = undefined; // on failure nothing is reserved: the blocks went back as usual
+      // on failure nothing is reserved: the blocks went back as usual, those of other graphs to them
+      this.capturing = undefined;
+      this.spare = undefined;
+      for (const ptr of blocks.keys()) if (this.graphBlocks.has(ptr)) this.owner.set(ptr, GRAPH);
     }
     for (const [ptr, size] of blocks) {
+      const held = this.graphBlocks.get(ptr);
+      if (held) {
+        held.graphs++;
+        continue;
+      }
+      this.graphBlocks.set(ptr, { bytes: size, graphs: 1 });
       const list = this.cached.get(size);
       const i = list?.indexOf(ptr) ?? -1;
       if (i >= 0) {
@@ -212,9 +245,21 @@ export class MemoryPool {
     return blocks;
   }
 
-  /** Gives a graph's blocks back to the cache. */
+  /** Gives a graph's blocks back to the cache, those no other graph holds. */
   unreserve(blocks: Map<number, number>): void {
-    for (const [ptr, size] of blocks) this.recycle(ptr, size, GRAPH);
+    for (const [ptr, size] of blocks) {
+      const held = this.graphBlocks.get(ptr);
+      if (held && --held.graphs > 0) continue;
+      this.graphBlocks.delete(ptr);
+      this.recycle(ptr, size, GRAPH);
+    }
+  }
+
+  /** Device memory the captured graphs hold (each shared block once). */
+  graphBytes(): number {
+    let bytes = 0;
+    for (const { bytes: b } of this.graphBlocks.values()) bytes += b;
+    return bytes;
   }
 
   /** Returns to the driver every cached direct block and every slab none of whose blocks is in use. */

@@ -185,13 +185,6 @@ export class GraphReplays {
     return results;
   }
 
-  /** Device memory the recorded graphs hold (their buffers, reserved while each was captured). */
-  heldBytes(): number {
-    let bytes = 0;
-    for (const r of this.replays.values()) for (const size of r.blocks.values()) bytes += size;
-    return bytes;
-  }
-
   /** Destroys the graphs of a key and gives their memory back. */
   forget(key: string): void {
     for (const [id, r] of this.replays) {
