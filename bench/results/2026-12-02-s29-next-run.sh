@@ -12,7 +12,7 @@ T0=$(date +%s)
 source .gpu/env.sh && export OUT && mkdir -p /tmp/logs
 w() { FISEDIT_HOME=/tmp/fh-$1 BENCH_TAG=s30-whole-$1 BENCH_PARTS=whole BENCH_PREPARE=on timeout 150 node --expose-gc $2/bench/edit.js > /tmp/logs/edit-whole-$1.log 2>&1
   echo "whole $1: rc $?"; node dist/bench/whole-edits-summary.js /tmp/logs/edit-whole-$1.log | cut -c1-3000
-  grep -o '"graph recording: ops queued":{"calls":[0-9]*,"ms":[0-9.]*' /tmp/logs/edit-whole-$1.log | cut -d: -f4 | tr '\n' ' '; echo; }
+  grep -o '"graph recording: ops queued":{"calls":[0-9]*,"ms":[0-9.]*' /tmp/logs/edit-whole-$1.log | sed 's/.*"ms"://' | tr '\n' ' '; echo; }
 w shared1 dist; w base1 ab-base/dist; w shared2 dist; w base2 ab-base/dist
 echo "at $(( $(date +%s) - T0 )) s: the suite"
 FISEDIT_HOME=/tmp/fh-suite timeout 150 node --test --test-reporter=spec dist/test/gpu/*.test.js > /tmp/logs/test-gpu.log 2>&1
