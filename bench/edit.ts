@@ -71,14 +71,16 @@ const plainDenseStepMs = (() => {
   return (performance.now() - t0) / 10;
 })();
 console.log(`plain dense step (graph): ${plainDenseStepMs.toFixed(1)} ms`);
-// how many 50-step sessions one GPU holds: its memory less weights and a step's working memory, over
-// a session's cache; the host tier keeps the device's bytes, in 80% of host memory
-const workingBytes = gpu.pool.peak - inUseBeforeDense;
+// how many 50-step sessions one GPU holds: its memory less weights, a step's working memory and what
+// the recorded graphs hold (the generation's so far; they share their buffers, MemoryPool.reserveDuring),
+// over a session's cache; the host tier keeps the device's bytes, in 80% of host memory
+const workingBytes = gpu.pool.peak - inUseBeforeDense, recordingBytes = gpu.pool.graphBytes();
 const sessionBytes = bytes.perStep * 50;
 const gpuTotal = gpu.driver.memInfo().total;
 const capacity = {
-  cacheGiBPer50StepSession: +(sessionBytes / 2 ** 30).toFixed(1), weightsGiB: +(weightBytes / 2 ** 30).toFixed(1), stepWorkingGiB: +(workingBytes / 2 ** 30).toFixed(1), gpuGiB: +(gpuTotal / 2 ** 30).toFixed(1),
-  sessionsGpuTier: Math.floor((gpuTotal - weightBytes - workingBytes) / sessionBytes),
+  cacheGiBPer50StepSession: +(sessionBytes / 2 ** 30).toFixed(1), weightsGiB: +(weightBytes / 2 ** 30).toFixed(1), stepWorkingGiB: +(workingBytes / 2 ** 30).toFixed(1),
+  recordingsGiB: +(recordingBytes / 2 ** 30).toFixed(1), gpuGiB: +(gpuTotal / 2 ** 30).toFixed(1),
+  sessionsGpuTier: Math.floor((gpuTotal - weightBytes - workingBytes - recordingBytes) / sessionBytes),
   hostGiB: +(totalmem() / 2 ** 30).toFixed(0), sessionsHostTier: Math.floor((0.8 * totalmem()) / sessionBytes),
 };
 console.log('capacity:', JSON.stringify(capacity));
