@@ -46,6 +46,7 @@ function render() {
   const shown = document.querySelector('input[name=maskMode][value=shown]');
   shown.disabled = !cur.edited;
   if (shown.disabled && shown.checked) document.querySelector('input[name=maskMode][value=auto]').checked = true;
+  if (shown.checked && !busy) sendShownAhead(); // another edit shown: its mask ahead in turn
   $('image').src = withToken(`${base}/image.png`);
   $('overlay').hidden = !cur.edited || !$('showMask').checked;
   if (cur.edited) $('overlay').src = withToken(`${base}/overlay.png`);
@@ -136,7 +137,7 @@ for (const r of document.querySelectorAll('input[name=maskMode]')) {
   r.onchange = () => {
     canvas.hidden = r.value !== 'paint' || !r.checked;
     // as a painted one: the mask goes ahead of the prompt (the edit that made it recorded only some of its steps)
-    if (r.value === 'shown' && r.checked && session && !busy) shownMask().then(sendAhead, () => {});
+    if (r.value === 'shown' && r.checked && session && !busy) sendShownAhead();
   };
 }
 
@@ -148,6 +149,15 @@ async function shownMask() {
   let text = '';
   for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   return btoa(text);
+}
+
+/** The shown edit's mask sent ahead, once per version shown. */
+let shownAhead;
+function sendShownAhead() {
+  const key = `${session.id} ${session.current}`;
+  if (shownAhead === key) return;
+  shownAhead = key;
+  shownMask().then(sendAhead, () => {});
 }
 
 /** Sends a mask ahead of its prompt (POST .../masks): only a head start, the edit works without it. */
