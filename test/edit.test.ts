@@ -280,6 +280,7 @@ describe('replayable calls computed as a recording backend replays them (cpu rec
     assert.equal(first.length, 1, 'one plan');
     let again: Version | undefined;
     assert.deepEqual(sparseKeys(() => (again = s.edit(P2, { mask: Uint8Array.from(mask), from: 1 }))), first, 'the same plan from another base and prompt: the same recording');
+    assert.deepEqual(dropped, [], 'kept, not given back and recorded again');
     const fresh = new EditSession(models['default tiny']);
     fresh.generate(gen);
     fresh.edit(P1, { mask, from: 0 });
@@ -292,7 +293,7 @@ describe('replayable calls computed as a recording backend replays them (cpu rec
   });
 
   it('prepareEdits with the masks the user has given records their sparse steps for the edits that give them', () => {
-    const { ops, sparseKeys } = watched();
+    const { ops, dropped, sparseKeys } = watched();
     const mask = box(2, 8, 6, 14);
     const s = new EditSession(StableDiffusion.load(tinyDir, ops));
     s.generate(gen);
@@ -303,6 +304,7 @@ describe('replayable calls computed as a recording backend replays them (cpu rec
     assert.equal(s.memoryBytes(), bytes, 'no cache kept');
     let edited: Version | undefined;
     assert.deepEqual(sparseKeys(() => (edited = s.edit(P2, { mask, from: 0 }))), rehearsed, 'the edit replays them');
+    assert.deepEqual(dropped, [], 'nothing rehearsed was given back');
     const fresh = new EditSession(models['default tiny']);
     fresh.generate(gen);
     assert.deepEqual(edited!.latents, fresh.edit(P2, { mask, from: 0 }).latents, 'as if recorded by the edit');

@@ -90,9 +90,13 @@ export class CachedSteps {
     return c;
   }
 
-  /** Gives back what every dense CachedSteps of the U-Net holds; whether any held recordings. */
-  static endDense(unet: UNet2DConditionModel): boolean {
-    let held = false;
+  /**
+   * Gives back every recording the U-Net keeps past one generation or edit: its dense steps' and its
+   * recent plans' sparse steps' (SparseSteps.kept), each recorded again when next needed; whether
+   * any held recordings.
+   */
+  static endKept(unet: UNet2DConditionModel): boolean {
+    let held = SparseSteps.endKept(unet);
     for (const c of denseCalls.get(unet)?.values() ?? []) held = c.end() || held;
     return held;
   }
@@ -144,15 +148,9 @@ export const KEPT_SPARSE_PLANS = 4;
 const keptSparse = new WeakMap<UNet2DConditionModel, Map<string, SparseSteps>>();
 let keptRuns = 0;
 
-/** What decides a plan (and so what its sparse steps do): the latent size, the block policy and the mask, as a string. */
+/** What decides a plan (and so what its sparse steps do): the latent size, the block policy and the mask (its bytes as characters). */
 function planKey(p: SparsePlan): string {
-  let bits = '';
-  for (let i = 0; i < p.mask.length; i += 16) {
-    let word = 0;
-    for (let j = 0; j < 16 && i + j < p.mask.length; j++) word |= (p.mask[i + j] ? 1 : 0) << j;
-    bits += String.fromCharCode(word);
-  }
-  return `${p.height}x${p.width} ${p.policy} ${bits}`;
+  return `${p.height}x${p.width} ${p.policy} ${Buffer.from(p.mask.buffer, p.mask.byteOffset, p.mask.byteLength).toString('latin1')}`;
 }
 
 /** An edit's sparse steps: the plan is fixed within the edit, so each variant is one recording. */
@@ -185,7 +183,7 @@ export class SparseSteps {
     return steps;
   }
 
-  /** Gives back every plan's sparse steps the U-Net keeps; whether any held recordings. */
+  /** Gives back every plan's sparse steps the U-Net keeps (CachedSteps.endKept gives back the dense ones too); whether any held recordings. */
   static endKept(unet: UNet2DConditionModel): boolean {
     const byPlan = keptSparse.get(unet);
     let held = false;

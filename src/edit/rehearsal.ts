@@ -87,6 +87,8 @@ export function* rehearseEdits(sd: StableDiffusion, s: Settings | undefined, bas
     last = sd.guidedOutput(scheduler, i, cache.steps[i]!.latents, context, s.guidance, s.size, call);
     steps++;
   };
+  /** The first step of each kind before step `limit`: recording cross-attention probabilities (from 0), and not (from recordSteps). */
+  const firstOfEachKind = (limit: number) => (s.recordSteps > 0 && s.recordSteps < limit ? [0, s.recordSteps] : [0]);
   /** A sparse step at step i of `sparse`, its writes into the base's buffers undone. */
   const rehearseSparse = (sparse: SparseSteps, i: number) => {
     const rec = startStep(scratch, cache.steps[i]!.latents, scheduler);
@@ -101,8 +103,7 @@ export function* rehearseEdits(sd: StableDiffusion, s: Settings | undefined, bas
     // a given mask's sparse steps of each kind (recording probabilities, and not), kept for its edits
     for (const mask of masks) {
       const sparse = SparseSteps.kept(ops, sd.unet, new SparsePlan(mask, h, w, o.blocks ?? 'apsc'));
-      // one step of each kind: step 0 records probabilities (when any are), step recordSteps the first that does not
-      for (const i of [...(s.recordSteps > 0 ? [0] : []), ...(s.recordSteps < s.steps ? [s.recordSteps] : [])]) {
+      for (const i of firstOfEachKind(s.steps)) {
         if (o.stop?.()) return done(steps, true);
         rehearseSparse(sparse, i);
         yield;
@@ -110,7 +111,7 @@ export function* rehearseEdits(sd: StableDiffusion, s: Settings | undefined, bas
     }
     // the first of an edit's dense steps of each kind: recording probabilities (under control), and not
     const denseCalls = CachedSteps.dense(ops, sd.unet, 'edit-dense');
-    for (const i of !automatic ? [] : s.recordSteps > 0 && s.recordSteps < k ? [0, s.recordSteps] : [0]) {
+    for (const i of automatic ? firstOfEachKind(k) : []) {
       if (o.stop?.()) return done(steps, true);
       const baseStep = cache.steps[i]!;
       rehearse(i, denseEditCall(ops, denseCalls, s, baseStep, startStep(scratch, baseStep.latents, scheduler), i < s.recordSteps, alignment));

@@ -357,8 +357,9 @@ export class EditSession {
    * Edits the current (or `from`) version with a new prompt; returns the new version, which becomes
    * current. When the GPU runs out of memory, the session makes room and runs the edit again from
    * its first step: first by giving back the kept recordings of dense steps and of earlier edits'
-   * sparse steps (recorded again when next needed), then, if memory runs out again, by moving every cache on the GPU to host memory
-   * (edits stream their base from there: slower, and the move itself page-locks memory). When no
+   * sparse steps (recorded again when next needed), then, if memory runs out again, by moving every
+   * cache on the GPU to host memory (edits stream their base from there: slower, and the move itself
+   * page-locks memory). When no
    * remedy is left, the error stands and the session is as it was.
    */
   edit(prompt: string, o: EditOptions = {}): Version {
@@ -396,8 +397,7 @@ export class EditSession {
 
   /** The edit's steps, run again from the first after each remedy that made room on the GPU (cheapest first, each once). */
   private *editMakingRoom(prompt: string, o: EditOptions): Generator<void, Version> {
-    // both kinds of kept recordings go at once (an array: neither call short-circuits the other)
-    const remedies = [() => [CachedSteps.endDense(this.sd.unet), SparseSteps.endKept(this.sd.unet)].some(Boolean), () => this.toHost() > 0];
+    const remedies = [() => CachedSteps.endKept(this.sd.unet), () => this.toHost() > 0];
     for (;;) {
       try {
         return yield* this.editSteps(prompt, o);

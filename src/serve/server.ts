@@ -70,8 +70,8 @@ const sessionParams = { type: 'object', required: ['id'], properties: { id: { ty
 const versionParams = { type: 'object', required: ['id', 'v'], properties: { id: { type: 'string', maxLength: 64 }, v: { type: 'integer', minimum: 0 } } } as const;
 
 type GenerateBody = { prompt: string; negativePrompt?: string; steps?: number; guidance?: number; seed?: number; width?: number; height?: number; scheduler?: string; recordSteps?: number };
-type MaskBody = { mask: string; norm?: 'exact' | 'cached'; attention?: 'accurate' | 'fast'; blocks?: 'apsc' | number };
 type EditBody = { prompt: string; mask?: string; from?: number; denseSteps?: number; threshold?: 'otsu' | number; norm?: 'exact' | 'cached'; attention?: 'accurate' | 'fast'; blocks?: 'apsc' | number };
+type MaskBody = { mask: string } & Pick<EditBody, 'norm' | 'attention' | 'blocks'>;
 
 export function versionSummary(v: Version) {
   return { id: v.id, parent: v.parent, prompt: v.prompt, editSize: v.editSize, truncated: v.truncated, timings: v.timings, edited: v.mask !== undefined };
