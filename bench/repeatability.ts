@@ -6,7 +6,11 @@
 // backend's. Session 28 found that a backend's first recorded edit, now and then (3 of ~40 on an
 // H200), differs from its later ones (README, "A known nondeterminism"); a fresh home
 // (FISEDIT_HOME) per process makes its trials and borrowing happen as in a fresh install.
-// Usage: BENCH_ORDER=on,off,on [BENCH_GC=1] node --expose-gc dist/bench/repeatability.js
+// BENCH_REPLAYS=N replays the edit N times (default 1) and counts the replays that part from the
+// recorded edit, by where they parted; BENCH_SYNC=1 makes the host wait for each graph before it
+// queues the next (GraphReplays.phases), which tells a race with the host's queuing from one inside
+// the GPU's work.
+// Usage: BENCH_ORDER=on,off,on [BENCH_GC=1] [BENCH_REPLAYS=N] [BENCH_SYNC=1] node --expose-gc dist/bench/repeatability.js
 import { join } from 'node:path';
 import { CudaBackend } from '../src/backend/cuda/cuda.js';
 import { EditSession, type Version } from '../src/edit/session.js';
@@ -19,6 +23,8 @@ const order = (process.env.BENCH_ORDER ?? 'on,off,on').split(',');
 for (const o of order) if (o !== 'on' && o !== 'off') throw new Error(`BENCH_ORDER: '${o}' is not on or off`);
 /** BENCH_GC=1: the garbage collector runs before each edit (needs --expose-gc). */
 const collect = process.env.BENCH_GC === '1' ? () => globalThis.gc?.() : () => {};
+const REPLAYS = Number(process.env.BENCH_REPLAYS ?? 1), SYNC = process.env.BENCH_SYNC === '1';
+if (!Number.isInteger(REPLAYS) || REPLAYS < 1) throw new Error(`BENCH_REPLAYS: '${process.env.BENCH_REPLAYS}' is not a whole number of replays`);
 const dir = fixturesDir();
 if (!dir) throw new Error('fixtures not found: run ../shared/device/prepare.sh --fixtures tiny-sd2');
 const gen = { prompt: 'a red cube on a table', steps: 6, seed: 3, width: 128, height: 128, recordSteps: 6 };
@@ -49,9 +55,17 @@ function firstLayerDiffering(a: Map<string, Float32Array>, b: Map<string, Float3
   return undefined;
 }
 
+/** Where two traces of an edit part: the first step whose starting latents differ (-1: none), and the first layer differing in the step before it. */
+function parting(a: Trace, b: Trace): { firstStep: number; layer?: { step: number; layer: string; diff: string } } {
+  const firstStep = a.steps.findIndex((x, k) => !b.steps[k] || !same(x.latents, b.steps[k]!.latents));
+  const layer = firstStep > 0 ? firstLayerDiffering(a.steps[firstStep - 1]!.layers, b.steps[firstStep - 1]!.layers) : undefined;
+  return { firstStep, layer: layer && { step: firstStep - 1, ...layer } };
+}
+
 let device = '';
 const runs = order.map((launches, i) => {
   const b = new CudaBackend({ math: 'fp16', dependentLaunches: launches === 'on' });
+  if (SYNC) b.replays.phases = { copyInMs: 0, graphMs: 0, copyOutMs: 0, calls: 0 };
   device ||= b.description;
   const s = new EditSession(StableDiffusion.load(join(dir, 'tiny-sd2'), b));
   const trace = (v: Version): Trace => ({
@@ -66,21 +80,30 @@ const runs = order.map((launches, i) => {
   collect();
   const recorded = trace(s.edit(EDIT, AT));
   const costs = b.hostCosts.take();
-  collect();
-  const replayed = trace(s.edit(EDIT, AT));
+  const replays = Array.from({ length: REPLAYS }, () => (collect(), trace(s.edit(EDIT, AT))));
+  const replayed = replays[0]!;
+  // each replay that parts from the recorded edit, counted by where it parted
+  const partedReplays: Record<string, number> = {};
+  let partedCount = 0;
+  for (const x of replays) {
+    if (same(x.latents, recorded.latents)) continue;
+    partedCount++;
+    const p = parting(recorded, x), where = p.layer ? `step ${p.layer.step} ${p.layer.layer} (${p.layer.diff})` : `step ${p.firstStep}`;
+    partedReplays[where] = (partedReplays[where] ?? 0) + 1;
+  }
   b.replays.enabled = false;
   const eager = trace(s.edit(EDIT, AT));
   b.replays.enabled = true;
   const maskPixels = recorded.mask && replayed.mask ? recorded.mask.reduce((n, x, p) => n + (x !== replayed.mask![p] ? 1 : 0), 0) : undefined;
   // the first step whose starting latents differ, and the first layer that differs in the step before it (where the edits parted)
-  const firstStep = recorded.steps.findIndex((x, k) => !replayed.steps[k] || !same(x.latents, replayed.steps[k]!.latents));
-  const parted = firstStep > 0 ? firstLayerDiffering(recorded.steps[firstStep - 1]!.layers, replayed.steps[firstStep - 1]!.layers) : undefined;
+  const { firstStep, layer: parted } = parting(recorded, replayed);
   const r = {
     backend: i, dependentLaunches: launches, recordedAgainstReplayed: compare(recorded.latents, replayed.latents),
-    firstStepDiffering: firstStep, firstLayerDiffering: parted && { step: firstStep - 1, ...parted }, maskPixelsDiffering: maskPixels, eagerAgainstReplayed: compare(eager.latents, replayed.latents),
+    firstStepDiffering: firstStep, firstLayerDiffering: parted, replays: REPLAYS, replaysParted: partedCount, partedReplays, maskPixelsDiffering: maskPixels, eagerAgainstReplayed: compare(eager.latents, replayed.latents),
     firstEditCosts: Object.fromEntries(Object.entries(costs).filter(([k]) => /borrow|trial|heuristic/.test(k)).map(([k, c]) => [k, c.calls])),
   };
-  console.log(`backend ${i} (dependent launches ${launches}): recorded edit against its replay ${r.recordedAgainstReplayed}, first step differing ${firstStep}${parted ? ` (step ${firstStep - 1}'s first layer differing: ${parted.layer}, ${parted.diff})` : ''}, mask pixels differing ${maskPixels}; eager against replayed ${r.eagerAgainstReplayed}; ${JSON.stringify(r.firstEditCosts)}`);
+  if (REPLAYS > 1) console.log(`backend ${i} (dependent launches ${launches}${SYNC ? ', synchronised replays' : ''}): ${partedCount} of ${REPLAYS} replays parted from the recorded edit ${JSON.stringify(partedReplays)}`);
+  console.log(`backend ${i} (dependent launches ${launches}): recorded edit against its replay ${r.recordedAgainstReplayed}, first step differing ${firstStep}${parted ? ` (step ${parted.step}'s first layer differing: ${parted.layer}, ${parted.diff})` : ''}, mask pixels differing ${maskPixels}; eager against replayed ${r.eagerAgainstReplayed}; ${JSON.stringify(r.firstEditCosts)}`);
   return { r, results: { generation, recorded, replayed, eager } };
 });
 const againstFirst = runs.slice(1).map(({ results }) => Object.fromEntries(KINDS.map((k) => [k, compare(results[k].latents, runs[0]!.results[k].latents)])) as Record<(typeof KINDS)[number], string>);
@@ -88,6 +111,7 @@ againstFirst.forEach((a, j) => console.log(`backend ${j + 1} against backend 0: 
 writeResult('repeatability-cuda-fp16', {
   what: 'whether backends of one process compute the same bits for the same tiny-sd2 edit, recorded, replayed and eager',
   command: `${benchEnvironment()}node --expose-gc dist/bench/repeatability.js`,
+  replays: REPLAYS, synchronisedReplays: SYNC,
   date: new Date().toISOString(),
   device,
   backends: runs.map(({ r }) => r),

@@ -159,4 +159,20 @@ describe('dependent launches (kernels/launch.cuh)', () => {
     const about = `(with them: ${own[0]}; without: ${own[1]})`;
     ['generation', 'edit (graphs, recorded)', 'edit (graphs, replayed)', 'edit (eager)'].forEach((what, i) => assert.deepEqual(withThem[i], without[i], `${what} ${about}`));
   });
+
+  it('an edit replayed 100 times computes the same bits each time (no library kernel launched before the kernel ahead of it ends)', { skip: !hopper && 'needs sm_90 or later' }, () => {
+    // while cuDNN's fused convolutions were recorded as programmatic dependents of our kernels, ~6% of
+    // replays parted (44 of 750, bench/results/2026-12-02-s30-run81-*): 100 clean ones had a 0.3% chance
+    const s = new EditSession(StableDiffusion.load(join(dir, 'tiny-sd2'), half));
+    s.generate({ prompt: 'a red cube on a table', steps: 6, seed: 3, width: 128, height: 128, recordSteps: 6 });
+    const first = s.edit('a red ball on a table', { from: 0, denseSteps: 2 }).latents;
+    const parted: string[] = [];
+    for (let i = 1; i <= 100; i++) {
+      const v = s.edit('a red ball on a table', { from: 0, denseSteps: 2 });
+      if (v.latents.some((x, j) => !Object.is(x, first[j]))) parted.push(`replay ${i}: ${maxAbsDiff(v.latents, first).toExponential(2)}`);
+    }
+    assert.deepEqual(parted, [], `replays that parted from the first: ${parted.join(', ')}`);
+    // and in every graph this backend recorded (the suite's edits, controlled steps and rehearsals)
+    assert.deepEqual([...half.driver.libraryDependents()], [], 'library kernels launched as programmatic dependents of ours');
+  });
 });

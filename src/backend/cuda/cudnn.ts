@@ -188,6 +188,7 @@ export class Cudnn {
   forward(s: ConvShape, io: ConvPointers): Pick<ConvPointers, 'bias' | 'residual'> {
     const { x, w, y, bias, residual } = io;
     const e = this.engines && this.enginePlan(s, { bias: bias !== 0, residual: residual !== 0 });
+    this.driver.beforeLibraryCall();
     if (e) {
       this.engines!.main.execute(e.plan, this.workspace, e.fused ? io : { x, w, y, bias: 0, residual: 0 });
       return e.fused ? { bias: 0, residual: 0 } : { bias, residual };

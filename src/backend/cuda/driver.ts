@@ -12,6 +12,9 @@ const ATTRIBUTE_BYTES = 72;
 const LAUNCH_ATTRIBUTE_PROGRAMMATIC_STREAM_SERIALIZATION = 6;
 /** CUDA_KERNEL_NODE_PARAMS (v2): the function, seven unsigned ints, then the parameter array, extra, kernel, context. */
 const NODE_PARAMS = 40, NODE_BYTES = 72;
+/** CUgraphEdgeData: from port, to port, type (CU_GRAPH_DEPENDENCY_TYPE_*), 5 reserved bytes. */
+const EDGE_BYTES = 8, EDGE_TYPE = 2, DEPENDENCY_TYPE_PROGRAMMATIC = 1;
+const GRAPH_NODE_TYPE_KERNEL = 0;
 
 /** A kernel launched while a graph was being captured: its node, and what it was launched with. */
 export interface CapturedLaunch {
@@ -70,8 +73,18 @@ export class Driver {
    * The edges into library kernels stay plain: made programmatic after the capture, a cuBLASLt GEMM
    * (64 x 320 -> 320) read its input before the kernel ahead had written it, so at least some of
    * their kernels do not wait (bench/results/2026-12-02-s29-library-dependents-trial.diff, …-run76-*.log).
+   * Yet cuDNN launches some of its kernels as programmatic dependents itself (its generated
+   * convFwd_pointwise_pointwise kernels, the fused bias and residual: 452 edges in the GPU suite's
+   * graphs), and graph replays then parted from the recorded edit now and then (44 of 750 replays of
+   * a tiny-sd2 edit; 0 of 450 without dependent launches; 0 of 450 with those edges made plain after
+   * the capture: bench/results/2026-12-02-s30-run8{1..3}-*). So a library call recorded into a graph comes after an
+   * empty node (beforeLibraryCall): no kernel of ours is then directly ahead of the library's kernel.
+   * (Making the edges plain after the capture fails where a library put memory nodes in the graph:
+   * cuGraphRemoveDependencies refused some 768 px graphs.)
    */
   dependentLaunches = false;
+  /** The functions of our modules (getFunction), by address: the kernels that are not a library's. */
+  private readonly ours = new Set<bigint>();
   /** Whether the main stream is being captured (capture() is running; what dependentLaunches applies to). */
   capturing = false;
   /**
@@ -125,6 +138,12 @@ export class Driver {
       cuStreamGetCaptureInfo: 'int cuStreamGetCaptureInfo_v3(void *stream, _Out_ int *status, _Out_ uint64_t *id, _Out_ void **graph, _Out_ void **deps, _Out_ void **edges, _Out_ size_t *count)',
       cuGraphExecKernelNodeSetParams: 'int cuGraphExecKernelNodeSetParams_v2(void *exec, void *node, const void *params)',
       cuGetErrorName: 'int cuGetErrorName(int error, _Out_ const char **name)',
+      cuGraphGetEdges: 'int cuGraphGetEdges_v2(void *graph, void *from, void *to, void *edgeData, _Inout_ size_t *count)',
+      cuGraphNodeGetType: 'int cuGraphNodeGetType(uint64_t node, _Out_ int *type)',
+      cuGraphKernelNodeGetParams: 'int cuGraphKernelNodeGetParams_v2(uint64_t node, void *params)',
+      cuGraphAddEmptyNode: 'int cuGraphAddEmptyNode(_Out_ void **node, void *graph, void *deps, size_t count)',
+      cuStreamUpdateCaptureDependencies: 'int cuStreamUpdateCaptureDependencies_v2(void *stream, void *deps, void *edgeData, size_t count, unsigned int flags)',
+      cuFuncGetName: 'int cuFuncGetName(_Out_ const char **name, uint64_t fn)',
       cuFuncSetAttribute: 'int cuFuncSetAttribute(void *fn, int attrib, int value)',
       cuEventCreate: 'int cuEventCreate(_Out_ void **event, unsigned int flags)',
       cuEventRecordWithFlags: 'int cuEventRecordWithFlags(void *event, void *stream, unsigned int flags)',
@@ -258,6 +277,52 @@ export class Driver {
     }
     this.graphs.set(exec[0], graph[0]); // its nodes name what setKernelArgs changes
     return exec[0];
+  }
+
+  /**
+   * Before a library's call while a graph is recorded with dependent launches: the capture's open
+   * node is followed by an empty node, so that a kernel the library launches as a programmatic
+   * dependent (cuDNN's fused convolutions do) depends on no kernel of ours programmatically: it starts
+   * once the work ahead has finished, as a kernel that does not wait for it needs (dependentLaunches).
+   */
+  beforeLibraryCall(): void {
+    if (!this.capturing || !this.dependentLaunches) return;
+    const status = [0], id = [0], graph = [null], deps = [null], edges = [null], count = [0];
+    this.check('cuStreamGetCaptureInfo', this.f.cuStreamGetCaptureInfo!(this.stream, status, id, graph, deps, edges, count));
+    const node = [null];
+    this.check('cuGraphAddEmptyNode', this.f.cuGraphAddEmptyNode!(node, graph[0], deps[0], count[0]));
+    const open = BigUint64Array.of(BigInt(koffi.address(node[0])));
+    this.check('cuStreamUpdateCaptureDependencies', this.f.cuStreamUpdateCaptureDependencies!(this.stream, open, null, 1, 1)); // CU_STREAM_SET_CAPTURE_DEPENDENCIES
+  }
+
+  /**
+   * The programmatic edges into library kernels (not of our modules) in the graphs recorded so far,
+   * by the kernel's name: none while beforeLibraryCall does its work (the GPU tests check).
+   */
+  libraryDependents(): Map<string, number> {
+    const found = new Map<string, number>();
+    const params = new Uint8Array(NODE_BYTES), fnAt = new DataView(params.buffer);
+    for (const graph of this.graphs.values()) {
+      const count = [0];
+      this.check('cuGraphGetEdges', this.f.cuGraphGetEdges!(graph, null, null, null, count));
+      const n = Number(count[0]);
+      if (!n) continue;
+      const from = new BigUint64Array(n), to = new BigUint64Array(n), data = new Uint8Array(EDGE_BYTES * n);
+      this.check('cuGraphGetEdges', this.f.cuGraphGetEdges!(graph, from, to, data, count));
+      for (let e = 0; e < n; e++) {
+        if (data[EDGE_BYTES * e + EDGE_TYPE] !== DEPENDENCY_TYPE_PROGRAMMATIC) continue;
+        const type = [0];
+        this.check('cuGraphNodeGetType', this.f.cuGraphNodeGetType!(to[e], type));
+        if (type[0] !== GRAPH_NODE_TYPE_KERNEL) continue;
+        this.check('cuGraphKernelNodeGetParams', this.f.cuGraphKernelNodeGetParams!(to[e], params));
+        const fn = fnAt.getBigUint64(0, true); // 0 where the node names a CUkernel: a library's
+        if (this.ours.has(fn)) continue;
+        const name: (string | null)[] = [null];
+        const label = (fn !== 0n && this.f.cuFuncGetName!(name, fn) === 0 && name[0]) || 'a library kernel';
+        found.set(label, (found.get(label) ?? 0) + 1);
+      }
+    }
+    return found;
   }
 
   /** Sets the arguments of a captured kernel launch's node in an instantiated graph. */
@@ -399,6 +464,7 @@ export class Driver {
   getFunction(module: unknown, name: string): unknown {
     const fn = [null];
     this.check(`cuModuleGetFunction(${name})`, this.f.cuModuleGetFunction!(fn, module, name));
+    this.ours.add(BigInt(koffi.address(fn[0])));
     return fn[0];
   }
 
