@@ -9,10 +9,14 @@
 // BENCH_REPLAYS=N replays the edit N times (default 1) and counts the replays that part from the
 // recorded edit, by where they parted; BENCH_SYNC=1 makes the host wait for each graph before it
 // queues the next (GraphReplays.phases), which tells a race with the host's queuing from one inside
-// the GPU's work.
-// Usage: BENCH_ORDER=on,off,on [BENCH_GC=1] [BENCH_REPLAYS=N] [BENCH_SYNC=1] node --expose-gc dist/bench/repeatability.js
+// the GPU's work. BENCH_EAGER=N runs the edit eagerly N more times and counts those that part from
+// the first eager one; BENCH_CONV=cudnn|gemm|auto (default) is CudaOptions.convolution (cudnn: the
+// eager runs convolve by cuDNN too). Each backend also reports the programmatic edges into library
+// kernels in its recorded graphs (Driver.libraryDependents; none expected).
+// Usage: BENCH_ORDER=on,off,on [BENCH_GC=1] [BENCH_REPLAYS=N] [BENCH_SYNC=1] [BENCH_EAGER=N] [BENCH_CONV=cudnn] node --expose-gc dist/bench/repeatability.js
 import { join } from 'node:path';
 import { CudaBackend } from '../src/backend/cuda/cuda.js';
+import type { ConvolutionMode } from '../src/backend/cuda/options.js';
 import { EditSession, type Version } from '../src/edit/session.js';
 import { StableDiffusion } from '../src/pipeline/text-to-image.js';
 import { fixturesDir } from '../src/verify/fixtures.js';
@@ -25,6 +29,9 @@ for (const o of order) if (o !== 'on' && o !== 'off') throw new Error(`BENCH_ORD
 const collect = process.env.BENCH_GC === '1' ? () => globalThis.gc?.() : () => {};
 const REPLAYS = Number(process.env.BENCH_REPLAYS ?? 1), SYNC = process.env.BENCH_SYNC === '1';
 if (!Number.isInteger(REPLAYS) || REPLAYS < 1) throw new Error(`BENCH_REPLAYS: '${process.env.BENCH_REPLAYS}' is not a whole number of replays`);
+const EAGER = Number(process.env.BENCH_EAGER ?? 0), CONV = (process.env.BENCH_CONV ?? 'auto') as ConvolutionMode;
+if (!Number.isInteger(EAGER) || EAGER < 0) throw new Error(`BENCH_EAGER: '${process.env.BENCH_EAGER}' is not a whole number of eager edits`);
+if (!['auto', 'cudnn', 'gemm'].includes(CONV)) throw new Error(`BENCH_CONV: '${CONV}' is not auto, cudnn or gemm`);
 const dir = fixturesDir();
 if (!dir) throw new Error('fixtures not found: run ../shared/device/prepare.sh --fixtures tiny-sd2');
 const gen = { prompt: 'a red cube on a table', steps: 6, seed: 3, width: 128, height: 128, recordSteps: 6 };
@@ -64,7 +71,7 @@ function parting(a: Trace, b: Trace): { firstStep: number; layer?: { step: numbe
 
 let device = '';
 const runs = order.map((launches, i) => {
-  const b = new CudaBackend({ math: 'fp16', dependentLaunches: launches === 'on' });
+  const b = new CudaBackend({ math: 'fp16', dependentLaunches: launches === 'on', convolution: CONV });
   if (SYNC) b.replays.phases = { copyInMs: 0, graphMs: 0, copyOutMs: 0, calls: 0 };
   device ||= b.description;
   const s = new EditSession(StableDiffusion.load(join(dir, 'tiny-sd2'), b));
@@ -93,15 +100,19 @@ const runs = order.map((launches, i) => {
   }
   b.replays.enabled = false;
   const eager = trace(s.edit(EDIT, AT));
+  const eagerParted = Array.from({ length: EAGER }, () => (collect(), trace(s.edit(EDIT, AT)))).filter((x) => !same(x.latents, eager.latents)).length;
   b.replays.enabled = true;
+  const libraryDependents = Object.fromEntries(b.driver.libraryDependents());
   const maskPixels = recorded.mask && replayed.mask ? recorded.mask.reduce((n, x, p) => n + (x !== replayed.mask![p] ? 1 : 0), 0) : undefined;
   // the first step whose starting latents differ, and the first layer that differs in the step before it (where the edits parted)
   const { firstStep, layer: parted } = parting(recorded, replayed);
   const r = {
     backend: i, dependentLaunches: launches, recordedAgainstReplayed: compare(recorded.latents, replayed.latents),
-    firstStepDiffering: firstStep, firstLayerDiffering: parted, replays: REPLAYS, replaysParted: partedCount, partedReplays, maskPixelsDiffering: maskPixels, eagerAgainstReplayed: compare(eager.latents, replayed.latents),
+    firstStepDiffering: firstStep, firstLayerDiffering: parted, replays: REPLAYS, replaysParted: partedCount, partedReplays, eagerRepeats: EAGER, eagerParted, libraryDependents, maskPixelsDiffering: maskPixels, eagerAgainstReplayed: compare(eager.latents, replayed.latents),
     firstEditCosts: Object.fromEntries(Object.entries(costs).filter(([k]) => /borrow|trial|heuristic/.test(k)).map(([k, c]) => [k, c.calls])),
   };
+  if (EAGER) console.log(`backend ${i} (dependent launches ${launches}, ${CONV} convolutions): ${eagerParted} of ${EAGER} eager edits parted from the first eager one`);
+  console.log(`backend ${i}: programmatic edges into library kernels in its graphs: ${JSON.stringify(libraryDependents)}`);
   if (REPLAYS > 1) console.log(`backend ${i} (dependent launches ${launches}${SYNC ? ', synchronised replays' : ''}): ${partedCount} of ${REPLAYS} replays parted from the recorded edit ${JSON.stringify(partedReplays)}`);
   console.log(`backend ${i} (dependent launches ${launches}): recorded edit against its replay ${r.recordedAgainstReplayed}, first step differing ${firstStep}${parted ? ` (step ${parted.step}'s first layer differing: ${parted.layer}, ${parted.diff})` : ''}, mask pixels differing ${maskPixels}; eager against replayed ${r.eagerAgainstReplayed}; ${JSON.stringify(r.firstEditCosts)}`);
   return { r, results: { generation, recorded, replayed, eager } };

@@ -153,6 +153,8 @@ describe('dependent launches (kernels/launch.cuh)', () => {
       return [v0.latents, edited.latents, replayed.latents, eager.latents];
     };
     const [withThem, without] = [run(half), run(plain)];
+    // cuDNN records its fused convolutions as programmatic dependents without them too (an empty node keeps it from ours)
+    assert.deepEqual([...plain.driver.libraryDependents()], [], 'library kernels recorded as programmatic dependents of ours, without dependent launches');
     // a failure says whether it is README's "known nondeterminism": a backend's first recorded edit
     // parting from its own replay (bench:repeatability counts it)
     const own = [withThem, without].map((r) => `recorded against its replay ${maxAbsDiff(r[1]!, r[2]!).toExponential(2)}`);

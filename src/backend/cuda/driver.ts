@@ -79,6 +79,10 @@ export class Driver {
    * a tiny-sd2 edit; 0 of 450 without dependent launches; 0 of 450 with those edges made plain after
    * the capture: bench/results/2026-12-02-s30-run8{1..3}-*). So a library call recorded into a graph comes after an
    * empty node (beforeLibraryCall): no kernel of ours is then directly ahead of the library's kernel.
+   * cuDNN does so with this off too (74 edges in the same graphs, …-s30-run85-reach.log), and our
+   * kernels let the next launch all the same (the instruction is in their code), so the empty node goes
+   * into every graph recorded on sm_90 or later. (Without dependent launches no replay parted, 0 of
+   * 550, nor any eager edit with every convolution by cuDNN, 0 of 400 with or without them.)
    * (Making the edges plain after the capture fails where a library put memory nodes in the graph:
    * cuGraphRemoveDependencies refused some 768 px graphs.)
    */
@@ -280,13 +284,13 @@ export class Driver {
   }
 
   /**
-   * Before a library's call while a graph is recorded with dependent launches: the capture's open
-   * node is followed by an empty node, so that a kernel the library launches as a programmatic
-   * dependent (cuDNN's fused convolutions do) depends on no kernel of ours programmatically: it starts
-   * once the work ahead has finished, as a kernel that does not wait for it needs (dependentLaunches).
+   * Before a library's call while a graph is recorded on sm_90 or later: the capture's open node is
+   * followed by an empty node, so that a kernel the library launches as a programmatic dependent
+   * (cuDNN's fused convolutions do) depends on no kernel of ours programmatically: it starts once the
+   * work ahead has finished, as a kernel that does not wait for it needs (dependentLaunches).
    */
   beforeLibraryCall(): void {
-    if (!this.capturing || !this.dependentLaunches) return;
+    if (!this.capturing || this.computeCapability[0]! < 9) return;
     const status = [0], id = [0], graph = [null], deps = [null], edges = [null], count = [0];
     this.check('cuStreamGetCaptureInfo', this.f.cuStreamGetCaptureInfo!(this.stream, status, id, graph, deps, edges, count));
     const node = [null];
