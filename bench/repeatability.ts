@@ -3,9 +3,9 @@
 // a tiny-sd2 generation, an edit recorded as graphs, the same edit replayed, and once more eagerly.
 // For each backend: its first (recorded) edit against its replay (the first step whose starting
 // latents differ, how many pixels of the automatic mask differ); then every result against the first
-// backend's. Session 28 found that a backend's first recorded edit, now and then (3 of ~40 on an
-// H200), differs from its later ones (README, "A known nondeterminism"); a fresh home
-// (FISEDIT_HOME) per process makes its trials and borrowing happen as in a fresh install.
+// backend's. Sessions 28-30 saw edits part now and then; session 30 found why (cuDNN's kernels
+// recorded as programmatic dependents of ours: README, "A nondeterminism, found and fixed"). A fresh
+// home (FISEDIT_HOME) per process makes its trials and borrowing happen as in a fresh install.
 // BENCH_REPLAYS=N replays the edit N times (default 1) and counts the replays that part from the
 // recorded edit, by where they parted; BENCH_SYNC=1 makes the host wait for each graph before it
 // queues the next (GraphReplays.phases), which tells a race with the host's queuing from one inside
