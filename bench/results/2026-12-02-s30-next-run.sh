@@ -8,11 +8,7 @@
 # Before: build dist; move node_modules/@koromix/koffi-linux-x64/musl_x64 aside.
 # Carry [".gpu","dist","node_modules/koffi","node_modules/@koromix"].
 T0=$(date +%s)
-[ -f .gpu/tok.xz ] && xz -dc .gpu/tok.xz > .gpu/fixtures/tiny-sd2/tokenizer/tokenizer.json
-[ -f .gpu/masks.xz ] && mkdir -p .gpu/data && xz -dc .gpu/masks.xz > .gpu/data/masks-dev-300.bin
-source .gpu/env.sh && export OUT && mkdir -p /tmp/logs
-FISEDIT_HOME=/tmp/fh-suite timeout 200 node --test --test-reporter=spec dist/test/gpu/*.test.js > /tmp/logs/test-gpu.log 2>&1
-echo "suite ($(( $(date +%s) - T0 )) s): $(grep -E '^ℹ (pass|fail)' /tmp/logs/test-gpu.log | tr '\n' ' ')"; grep -E '^✖' /tmp/logs/test-gpu.log | cut -c1-600 | head -8
+source bench/gpu-suite.sh
 FISEDIT_HOME=/tmp/fh-unet BENCH_TAG=s31-check BENCH_SIZES=768 BENCH_MATH=fp16 timeout 150 node --expose-gc dist/bench/unet.js > /tmp/logs/unet.log 2>&1
 echo "unet ($(( $(date +%s) - T0 )) s): $(grep -o '"msPerCall":[0-9.]*\|"libraryDependents":{[^}]*}' /tmp/logs/unet.log | tr '\n' ' ') $(grep -o 'rror.*' /tmp/logs/unet.log | head -2)"
 FISEDIT_HOME=/tmp/fh-whole BENCH_TAG=s31-check BENCH_PARTS=whole BENCH_PREPARE=on timeout 150 node --expose-gc dist/bench/edit.js > /tmp/logs/edit-whole.log 2>&1

@@ -73,18 +73,13 @@ export class Driver {
    * The edges into library kernels stay plain: made programmatic after the capture, a cuBLASLt GEMM
    * (64 x 320 -> 320) read its input before the kernel ahead had written it, so at least some of
    * their kernels do not wait (bench/results/2026-12-02-s29-library-dependents-trial.diff, …-run76-*.log).
-   * Yet cuDNN launches some of its kernels as programmatic dependents itself (its generated
-   * convFwd_pointwise_pointwise kernels, the fused bias and residual: 452 edges in the GPU suite's
-   * graphs), and graph replays then parted from the recorded edit now and then (44 of 750 replays of
-   * a tiny-sd2 edit; 0 of 450 without dependent launches; 0 of 450 with those edges made plain after
-   * the capture: bench/results/2026-12-02-s30-run8{1..3}-*). So a library call recorded into a graph comes after an
-   * empty node (beforeLibraryCall): no kernel of ours is then directly ahead of the library's kernel.
-   * cuDNN does so with this off too (74 edges in the same graphs, …-s30-run85-reach.log), and our
-   * kernels let the next launch all the same (the instruction is in their code), so the empty node goes
-   * into every graph recorded on sm_90 or later. (Without dependent launches no replay parted, 0 of
-   * 550, nor any eager edit with every convolution by cuDNN, 0 of 400 with or without them.)
-   * (Making the edges plain after the capture fails where a library put memory nodes in the graph:
-   * cuGraphRemoveDependencies refused some 768 px graphs.)
+   * Yet cuDNN launches its fused convolutions (convFwd_pointwise_pointwise) as programmatic
+   * dependents itself, with this option on or off, and graph replays then parted from the recorded
+   * edit now and then (44 of 750: README, "A nondeterminism, found and fixed"). So every cuDNN call
+   * recorded into a graph on sm_90 or later comes after an empty node (beforeLibraryCall): no kernel
+   * of ours is directly ahead of cuDNN's. (cuBLASLt's kernels were never found so: libraryDependents,
+   * which the GPU tests and bench:unet / bench:edit report.) (Making those edges plain after the capture
+   * also worked, but cuGraphRemoveDependencies refuses graphs in which a library put memory nodes.)
    */
   dependentLaunches = false;
   /** The functions of our modules (getFunction), by address: the kernels that are not a library's. */
@@ -291,10 +286,9 @@ export class Driver {
    */
   beforeLibraryCall(): void {
     if (!this.capturing || this.computeCapability[0]! < 9) return;
-    const status = [0], id = [0], graph = [null], deps = [null], edges = [null], count = [0];
-    this.check('cuStreamGetCaptureInfo', this.f.cuStreamGetCaptureInfo!(this.stream, status, id, graph, deps, edges, count));
+    const { graph, deps, count } = this.openNodes(this.stream);
     const node = [null];
-    this.check('cuGraphAddEmptyNode', this.f.cuGraphAddEmptyNode!(node, graph[0], deps[0], count[0]));
+    this.check('cuGraphAddEmptyNode', this.f.cuGraphAddEmptyNode!(node, graph, deps, count));
     const open = BigUint64Array.of(BigInt(koffi.address(node[0])));
     this.check('cuStreamUpdateCaptureDependencies', this.f.cuStreamUpdateCaptureDependencies!(this.stream, open, null, 1, 1)); // CU_STREAM_SET_CAPTURE_DEPENDENCIES
   }
@@ -486,10 +480,16 @@ export class Driver {
 
   /** The node the last operation captured on `stream` made. */
   private lastNode(stream: unknown): unknown {
+    const { deps, count } = this.openNodes(stream);
+    if (count !== 1) throw new Error(`cuda backend: a captured launch left ${count} open nodes, not one`);
+    return koffi.decode(deps, 'void *');
+  }
+
+  /** The graph `stream` is being captured into, and the nodes what is captured next will depend on (the driver's array, and its length). */
+  private openNodes(stream: unknown): { graph: unknown; deps: unknown; count: number } {
     const status = [0], id = [0], graph = [null], deps = [null], edges = [null], count = [0];
     this.check('cuStreamGetCaptureInfo', this.f.cuStreamGetCaptureInfo!(stream, status, id, graph, deps, edges, count));
-    if (Number(count[0]) !== 1) throw new Error(`cuda backend: a captured launch left ${count[0]} open nodes, not one`);
-    return koffi.decode(deps[0], 'void *');
+    return { graph: graph[0], deps: deps[0], count: Number(count[0]) };
   }
 
   /** The arguments into the reusable slots (what argPtrs points at). */
