@@ -381,8 +381,8 @@ const out = {
   preparation,
   denseEditProfile,
   denseEditProfileMs,
-  /** Programmatic edges into library kernels in the graphs still held at the end (Driver.libraryDependents): none expected. */
+  /** Programmatic edges from our kernels into library kernels in the graphs still held at the end (Driver.libraryDependents): none expected. */
   libraryDependents: Object.fromEntries(gpu.driver.libraryDependents()),
 };
-console.log(`programmatic edges into library kernels in the graphs held: ${JSON.stringify(out.libraryDependents)}`);
+console.log(`programmatic edges from our kernels into library kernels in the graphs held: ${JSON.stringify(out.libraryDependents)}`);
 writeResult(`edit-cuda-${math}-${convolution}-${norm}-${px}`, out);

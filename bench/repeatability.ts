@@ -112,7 +112,7 @@ const runs = order.map((launches, i) => {
     firstEditCosts: Object.fromEntries(Object.entries(costs).filter(([k]) => /borrow|trial|heuristic/.test(k)).map(([k, c]) => [k, c.calls])),
   };
   if (EAGER) console.log(`backend ${i} (dependent launches ${launches}, ${CONV} convolutions): ${eagerParted} of ${EAGER} eager edits parted from the first eager one`);
-  console.log(`backend ${i}: programmatic edges into library kernels in its graphs: ${JSON.stringify(libraryDependents)}`);
+  console.log(`backend ${i}: programmatic edges from our kernels into library kernels in its graphs: ${JSON.stringify(libraryDependents)}`);
   if (REPLAYS > 1) console.log(`backend ${i} (dependent launches ${launches}${SYNC ? ', synchronised replays' : ''}): ${partedCount} of ${REPLAYS} replays parted from the recorded edit ${JSON.stringify(partedReplays)}`);
   console.log(`backend ${i} (dependent launches ${launches}): recorded edit against its replay ${r.recordedAgainstReplayed}, first step differing ${firstStep}${parted ? ` (step ${parted.step}'s first layer differing: ${parted.layer}, ${parted.diff})` : ''}, mask pixels differing ${maskPixels}; eager against replayed ${r.eagerAgainstReplayed}; ${JSON.stringify(r.firstEditCosts)}`);
   return { r, results: { generation, recorded, replayed, eager } };

@@ -294,12 +294,23 @@ export class Driver {
   }
 
   /**
-   * The programmatic edges into library kernels (not of our modules) in the graphs recorded so far,
-   * by the kernel's name: none while beforeLibraryCall does its work (the GPU tests check).
+   * The programmatic edges from kernels of ours into library kernels (not of our modules) in the
+   * graphs recorded so far, by the library kernel's name: none while beforeLibraryCall does its work
+   * (the GPU tests check). A library's edges between its own kernels are its business and not counted:
+   * cuBLASLt launches a split-K GEMM's reduction as a programmatic dependent of the GEMM (16 such
+   * edges in a 768 px U-Net call, bench/results/2026-12-02-s31-*).
    */
   libraryDependents(): Map<string, number> {
     const found = new Map<string, number>();
     const params = new Uint8Array(NODE_BYTES), fnAt = new DataView(params.buffer);
+    /** The function a kernel node runs (0 where the node names a CUkernel: a library's), undefined for other nodes. */
+    const kernelOf = (node: bigint): bigint | undefined => {
+      const type = [0];
+      this.check('cuGraphNodeGetType', this.f.cuGraphNodeGetType!(node, type));
+      if (type[0] !== GRAPH_NODE_TYPE_KERNEL) return undefined;
+      this.check('cuGraphKernelNodeGetParams', this.f.cuGraphKernelNodeGetParams!(node, params));
+      return fnAt.getBigUint64(0, true);
+    };
     for (const graph of this.graphs.values()) {
       const count = [0];
       this.check('cuGraphGetEdges', this.f.cuGraphGetEdges!(graph, null, null, null, count));
@@ -309,12 +320,10 @@ export class Driver {
       this.check('cuGraphGetEdges', this.f.cuGraphGetEdges!(graph, from, to, data, count));
       for (let e = 0; e < n; e++) {
         if (data[EDGE_BYTES * e + EDGE_TYPE] !== DEPENDENCY_TYPE_PROGRAMMATIC) continue;
-        const type = [0];
-        this.check('cuGraphNodeGetType', this.f.cuGraphNodeGetType!(to[e], type));
-        if (type[0] !== GRAPH_NODE_TYPE_KERNEL) continue;
-        this.check('cuGraphKernelNodeGetParams', this.f.cuGraphKernelNodeGetParams!(to[e], params));
-        const fn = fnAt.getBigUint64(0, true); // 0 where the node names a CUkernel: a library's
-        if (this.ours.has(fn)) continue;
+        const fn = kernelOf(to[e]);
+        if (fn === undefined || this.ours.has(fn)) continue;
+        const source = kernelOf(from[e]);
+        if (source === undefined || !this.ours.has(source)) continue;
         const name: (string | null)[] = [null];
         const label = (fn !== 0n && this.f.cuFuncGetName!(name, fn) === 0 && name[0]) || 'a library kernel';
         found.set(label, (found.get(label) ?? 0) + 1);
