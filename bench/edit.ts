@@ -130,7 +130,7 @@ async function measuredEdit(mask: Uint8Array, report: (v: Version, stepMs: numbe
 for (const bin of parts.has('bins') ? bins : []) {
   for (const { index, mask } of inBin(bin.lo, bin.hi).slice(0, perBin)) {
     await measuredEdit(mask, (v, sparseStepMs, addedMiBPerStep, releaseMs) => {
-      const macs = counter.count(lat, lat, { mask }).totalSparse!;
+      const macs = counter.count(lat, lat, { mask, planOf: gpu }).totalSparse!;
       const r = {
         // two decimals: an A/B of one kernel fewer a step (~1%) is lost in one
         bin: bin.name, mask: index, editSize: +v.editSize.toFixed(4), sparseStepMs: +sparseStepMs.toFixed(2),

@@ -96,7 +96,7 @@ for (const math of maths) for (const convolution of convolutions) for (const fla
     const r = {
       math, flashAttention: gpu.flash, wgmmaAttention: gpu.wgmma, wgmmaPipeline, flashRowsPerWarp, convolution, dependentLaunches, cudnnEngines: engines, px, batch: 2, msPerCall: +msPerCall.toFixed(2), msMin: +Math.min(...ms).toFixed(2),
       msPerCallEager: +median(eager).toFixed(2), gmac: +(macs / 1e9).toFixed(1), tflops: +((2 * macs) / (msPerCall / 1000) / 1e12).toFixed(1),
-      peakGpuGiB: +(gpu.pool.peak / 2 ** 30).toFixed(2), launchesPerCall, libraryDependents: Object.fromEntries(gpu.driver.libraryDependents()), libraryHostCosts: gpu.hostCosts.take(), hostEnqueueMs: +hostMs.toFixed(2), profiledMs: +profiled.totalMs.toFixed(2), profileHeldFraction: profiled.heldFraction, profileFirstLateOp: profiled.firstLate, profile: profile.slice(0, 40),
+      peakGpuGiB: +(gpu.pool.peak / 2 ** 30).toFixed(2), launchesPerCall, libraryDependents: Object.fromEntries(gpu.driver.libraryDependents()), libraryOwnDependents: Object.fromEntries(gpu.driver.libraryDependents(true)), libraryHostCosts: gpu.hostCosts.take(), hostEnqueueMs: +hostMs.toFixed(2), profiledMs: +profiled.totalMs.toFixed(2), profileHeldFraction: profiled.heldFraction, profileFirstLateOp: profiled.firstLate, profile: profile.slice(0, 40),
     };
     console.log(JSON.stringify(r));
     results.push(r);

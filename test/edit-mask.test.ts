@@ -137,6 +137,34 @@ describe('sparse plan', () => {
     assert.throws(() => new SparsePlan(new Uint8Array(4), 2, 2, 0), /block size must be a positive integer or "apsc"/);
   });
 
+  it('computes only the active outputs, as blocks of one position, where the backend gathers tile rows', () => {
+    const square = new Uint8Array(256);
+    for (let y = 0; y < 8; y++) for (let x = 0; x < 8; x++) square[y * 16 + x] = 1;
+    const rows = planConv(geometry, () => square, 'apsc', true);
+    assert.ok(rows.kind === 'tiles' && rows.block === 1 && rows.side === 3 && rows.corners.length === 2 * 64, JSON.stringify(rows.kind));
+    assert.deepEqual(rows.kind === 'tiles' && [...rows.origins.subarray(0, 4)], [-1, -1, -1, 0]);
+    // dense above 80% of the outputs (APSC's volume would have gone dense far earlier)
+    const most = Uint8Array.from({ length: 256 }, (_, i) => (i < 200 ? 1 : 0));
+    assert.equal(planConv(geometry, () => most, 'apsc', true).kind, 'tiles');
+    assert.equal(planConv(geometry, () => most, 'apsc').kind, 'dense');
+    assert.equal(planConv(geometry, () => Uint8Array.from({ length: 256 }, (_, i) => (i < 210 ? 1 : 0)), 'apsc', true).kind, 'dense');
+
+    // the plan asks with the active outputs' count; a fixed block size is kept whatever the backend
+    const m = new Uint8Array(64);
+    for (let y = 0; y < 4; y++) for (let x = 0; x < 4; x++) m[y * 8 + x] = 1;
+    const g = { inH: 8, inW: 8, kernel: 3, stride: 1, padding: [1, 1, 1, 1] as const };
+    const asked: number[] = [];
+    const plan = new SparsePlan(m, 8, 8);
+    const byRows = plan.conv('a', g, (outputs) => (asked.push(outputs), true));
+    const byBlocks = plan.conv('b', g, () => false);
+    assert.deepEqual(asked, [16]);
+    assert.ok(byRows.kind === 'tiles' && byRows.block === 1 && byRows.corners.length === 32);
+    assert.ok(byBlocks.kind === 'tiles' && byBlocks.block === 4, JSON.stringify(byBlocks.kind === 'tiles' && byBlocks.block));
+    assert.equal(plan.conv('c', { ...g }, () => true), byRows, 'plans of one geometry and choice are shared');
+    const fixed = new SparsePlan(m, 8, 8, 4).conv('a', g, () => true);
+    assert.ok(fixed.kind === 'tiles' && fixed.block === 4);
+  });
+
   it('plans strided convolutions in input coordinates', () => {
     const m = new Uint8Array(64).fill(0);
     m[3 * 8 + 3] = 1;

@@ -6,6 +6,7 @@ import { CpuBackend } from '../src/backend/cpu/cpu.js';
 import { ensureTinyModel } from '../src/default/tiny-model.js';
 import { KEPT_SPARSE_PLANS } from '../src/edit/cached-steps.js';
 import { pixelRegion } from '../src/edit/composite.js';
+import { UNetMacCounter } from '../src/edit/macs.js';
 import { resampleMask } from '../src/edit/mask.js';
 import { EDIT_MARGIN_PX, EditSession, type Version } from '../src/edit/session.js';
 import { readMaskSet } from '../src/io/fismask.js';
@@ -174,6 +175,26 @@ for (const [name, sd] of Object.entries(models)) {
     });
   });
 }
+
+describe('a backend that convolves tiles as GEMM rows (Backend.gathersTileRows, as the cuda backend does for many channels)', () => {
+  class RowsCpu extends CpuBackend {
+    gathersTileRows(): boolean { return true; }
+  }
+  it('plans blocks of one position, computing fewer MACs, and edits as the block plans do up to the order of summation', () => {
+    const rows = new RowsCpu();
+    const gen = { prompt: P0, steps: 8, seed: 11, ...size };
+    const byRows = new EditSession(StableDiffusion.load(tinyDir, rows)), byBlocks = new EditSession(models['default tiny']);
+    byRows.generate(gen);
+    byBlocks.generate(gen);
+    const mask = box(2, 7, 2, 13);
+    const a = byRows.edit(P1, { mask, from: 0 }), b = byBlocks.edit(P1, { mask, from: 0 });
+    assert.ok(maxAbsDiff(a.latents, b.latents) < 1e-4, String(maxAbsDiff(a.latents, b.latents)));
+    assert.ok(outsideInside(a.latents, b.latents, mask).outside === 0, 'outside the mask both are the original');
+    const counter = new UNetMacCounter(models['default tiny'].unet.config);
+    const rowsMacs = counter.count(H, W, { mask, planOf: rows }).totalSparse!, blockMacs = counter.count(H, W, { mask }).totalSparse!;
+    assert.ok(rowsMacs < blockMacs, `${rowsMacs} MACs by rows against ${blockMacs} by blocks`);
+  });
+});
 
 describe('FISEdit on the real masks of masks-dev-300 (resampled to 16x16)', () => {
   it('keeps latents outside each mask bit-identical and reports the difference inside against a dense edit', () => {

@@ -365,6 +365,13 @@ export interface Backend {
    */
   conv2dTiles(x: Tensor, tiles: TileSet, affine: ChannelAffine | undefined, silu: boolean, w: Tensor, b: Tensor | undefined, stride: number): Tensor;
   /**
+   * Whether conv2dTiles over `rows` output positions (all blocks, all batch items) of a
+   * `channels`-channel input gathers each output's window straight into a GEMM's rows: then every
+   * output it computes costs the same whatever the block size, and a sparse plan computes least with
+   * blocks of one position (edit/plan.ts). Absent or false: the block's tiles are what it convolves.
+   */
+  gathersTileRows?(rows: number, channels: number): boolean;
+  /**
    * Writes each block's outputs (src [N * blocks, b, b, C], block corners at `corners` [y, x] pairs)
    * into `base` [N, H, W, C] **in place**, at the positions `active` (H * W, 1 = write) marks, plus
    * `residual` ([N, H, W, C]) at those positions when given (a sum read only where it is written);

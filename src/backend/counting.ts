@@ -12,6 +12,13 @@ export class CountingBackend implements Backend {
   readonly firstCallsCost = false;
   readonly elementBytes = 4;
   readonly latents = new HostLatents(this);
+  /** The choice of another backend that a sparse plan follows here (Backend.gathersTileRows; none: APSC's blocks). */
+  tileRows: ((rows: number, channels: number) => boolean) | undefined;
+
+  gathersTileRows(rows: number, channels: number): boolean {
+    return this.tileRows?.(rows, channels) ?? false;
+  }
+
   /** Where MACs are attributed now (set by whoever drives the model). */
   scope = 'other';
   readonly macs = new Map<string, number>();

@@ -91,7 +91,7 @@ export async function editCommand(args: string[]): Promise<void> {
     const mask = maskArg === undefined || maskArg === 'auto' ? 'auto' : maskFromPng(readFileSync(maskArg), h, w, sd.vae.downFactor, maskArg);
     const version = session.edit(prompt, { ...common, mask, onStep: progressBar(`edit ${i + 1}/${edits.length}`) });
     if (version.truncated.length) process.stderr.write(`warning: prompt past 77 tokens; dropped: "${version.truncated.join(' ')}"\n`);
-    const macs = counter.count(h, w, { batch: s.guidance > 1 ? 2 : 1, mask: version.mask, blocks: common.blocks, attention: common.attention });
+    const macs = counter.count(h, w, { batch: s.guidance > 1 ? 2 : 1, mask: version.mask, blocks: common.blocks, attention: common.attention, planOf: backend });
     writeOutputs(outDir, sd, s, version, version.mask);
     report.versions.push(versionReport(version, session, { denseGmacPerCall: macs.totalDense / 1e9, sparseGmacPerCall: macs.totalSparse! / 1e9 }));
     process.stdout.write(`${version.id}: "${prompt}" edit size ${(version.editSize * 100).toFixed(1)}%, dense ${version.timings.denseSteps} steps ${(version.timings.denseMs / 1000).toFixed(1)}s, sparse ${version.timings.sparseSteps} steps ${(version.timings.sparseMs / 1000).toFixed(1)}s\n`);

@@ -139,8 +139,9 @@ export class SparseContext implements StepContext {
   conv(conv: Conv2d, x: Tensor, norm?: GroupNorm, silu = false, residual?: Tensor, offset?: Tensor): Tensor {
     const ops = this.ops;
     const inputOffset = normOffset(conv, norm, offset);
-    const [n, inH, inW] = x.shape as [number, number, number, number];
-    const p = this.plan.conv(conv.name, { inH, inW, kernel: conv.kernel, stride: conv.stride, padding: conv.padding });
+    const [n, inH, inW, channels] = x.shape as [number, number, number, number];
+    const tileRows = ops.gathersTileRows && ((outputs: number) => ops.gathersTileRows!(n * outputs, channels));
+    const p = this.plan.conv(conv.name, { inH, inW, kernel: conv.kernel, stride: conv.stride, padding: conv.padding }, tileRows);
     const y = this.base.get(conv.name); // written in place where this step recomputes
     if (p.kind === 'tiles' && p.corners.length === 0) {
       if (norm) this.affine(norm, x, inputOffset); // nothing changes at this layer

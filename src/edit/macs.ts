@@ -2,6 +2,7 @@
 // built on the counting backend with shape-only weights and run through the same step contexts
 // an edit uses, so the counts follow the real execution plan (APSC blocks, dense fallbacks,
 // active tokens, all-token attention).
+import type { Backend } from '../backend/backend.js';
 import { CountingBackend } from '../backend/counting.js';
 import type { Conv2d, GroupNorm, Linear, StackedLinear } from '../models/layers.js';
 import { Params, type WeightSource } from '../models/params.js';
@@ -56,8 +57,10 @@ export class UNetMacCounter {
   }
 
   /** MACs of one U-Net call at latent size h x w (batch 2 = classifier-free guidance), and of its sparse step under `mask`. */
-  count(h: number, w: number, o: { batch?: number; mask?: Uint8Array; blocks?: BlockPolicy; attention?: AttentionMode } = {}): MacReport {
+  /** `planOf`: the backend whose choices the plan follows (Backend.gathersTileRows), as its edits' plans do. */
+  count(h: number, w: number, o: { batch?: number; mask?: Uint8Array; blocks?: BlockPolicy; attention?: AttentionMode; planOf?: Pick<Backend, 'gathersTileRows'> } = {}): MacReport {
     const batch = o.batch ?? 2;
+    this.counter.tileRows = o.planOf?.gathersTileRows?.bind(o.planOf);
     const c = this.counter;
     const sample = c.fromHost(new Float32Array(0), [batch, h, w, this.config.inChannels]);
     const text = c.fromHost(new Float32Array(0), [batch, 77, this.config.crossAttentionDim]);

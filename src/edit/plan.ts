@@ -1,6 +1,8 @@
 // The execution plan of an edit's sparse steps, fixed once per edit from its latent mask:
 // which positions are active at each resolution (max-pooled mask), which tokens the
 // transformers compute, and for each convolution its block size (APSC) or the dense fallback.
+// A convolution computes and writes its active outputs whatever the block size (the rest of a block
+// is computed, not written), so block sizes are a matter of speed only.
 import { FiseditError } from '../io/errors.js';
 import { maskPositions } from './mask.js';
 
@@ -8,8 +10,15 @@ export type BlockPolicy = 'apsc' | number;
 
 /** Block sizes APSC chooses from. */
 export const APSC_BLOCKS = [1, 2, 4, 8, 12, 16] as const;
-/** Above this fraction of the dense input volume, a gathered convolution runs densely instead. */
+/** Above this fraction of the dense input volume (of the outputs, by rows), a gathered convolution runs densely instead. */
 export const DENSE_FALLBACK = 0.8;
+
+/**
+ * Whether the backend convolves `outputs` one-position blocks (over every batch item) as GEMM rows
+ * (Backend.gathersTileRows, for the convolution's input channels): then a block's other positions are
+ * work for nothing, and the plan takes blocks of one position, computing only the active outputs.
+ */
+export type TileRows = (outputs: number) => boolean;
 
 export interface ConvGeometry {
   inH: number;
@@ -49,9 +58,7 @@ export class SparsePlan {
 
   /** Fraction of latent positions in the mask. */
   get editSize(): number {
-    let on = 0;
-    for (const v of this.mask) on += v;
-    return on / this.mask.length;
+    return countActive(this.mask) / this.mask.length;
   }
 
   private once<T extends Uint8Array | Int32Array>(what: string, h: number, w: number, make: () => T): T {
@@ -86,14 +93,20 @@ export class SparsePlan {
     });
   }
 
-  /** How convolution `name` runs in every sparse step of this edit (decided on first use). */
-  conv(name: string, g: ConvGeometry): ConvPlan {
+  /**
+   * How convolution `name` runs in every sparse step of this edit (decided on first use): by rows
+   * (one-position blocks) where APSC is the policy and `tileRows` says the backend gathers rows for
+   * the active outputs, else by APSC's blocks.
+   */
+  conv(name: string, g: ConvGeometry, tileRows?: TileRows): ConvPlan {
     let p = this.convs.get(name);
     if (!p) {
+      const { outH, outW } = outputSize(g);
+      const byRows = this.policy === 'apsc' && tileRows !== undefined && tileRows(countActive(this.level(outH, outW)));
       // convolutions of one geometry share one plan: planned once, and their index arrays go to the device once
-      const key = `${g.inH}x${g.inW} k${g.kernel} s${g.stride} p${g.padding.join(',')}`;
+      const key = `${g.inH}x${g.inW} k${g.kernel} s${g.stride} p${g.padding.join(',')}${byRows ? ' rows' : ''}`;
       p = this.byGeometry.get(key);
-      if (!p) this.byGeometry.set(key, (p = planConv(g, (h, w) => this.level(h, w), this.policy)));
+      if (!p) this.byGeometry.set(key, (p = planConv(g, (h, w) => this.level(h, w), this.policy, byRows)));
       this.convs.set(name, p);
     }
     return p;
@@ -114,14 +127,28 @@ function blocksOf(active: Uint8Array, h: number, w: number, b: number): number[]
   return list;
 }
 
-/** APSC: the block size minimising gathered volume n_blocks * side^2, or dense above DENSE_FALLBACK. */
-export function planConv(g: ConvGeometry, level: (h: number, w: number) => Uint8Array, policy: BlockPolicy): ConvPlan {
+function outputSize(g: ConvGeometry): { outH: number; outW: number } {
   const [pt, pb, pl, pr] = g.padding;
-  const outH = Math.floor((g.inH + pt + pb - g.kernel) / g.stride) + 1;
-  const outW = Math.floor((g.inW + pl + pr - g.kernel) / g.stride) + 1;
+  return { outH: Math.floor((g.inH + pt + pb - g.kernel) / g.stride) + 1, outW: Math.floor((g.inW + pl + pr - g.kernel) / g.stride) + 1 };
+}
+
+function countActive(active: Uint8Array): number {
+  let on = 0;
+  for (const v of active) on += v;
+  return on;
+}
+
+/**
+ * APSC: the block size minimising gathered volume n_blocks * side^2, or dense above DENSE_FALLBACK.
+ * `byRows`: blocks of one position (only the active outputs computed), dense above DENSE_FALLBACK of
+ * the outputs (SparsePlan.conv's TileRows).
+ */
+export function planConv(g: ConvGeometry, level: (h: number, w: number) => Uint8Array, policy: BlockPolicy, byRows = false): ConvPlan {
+  const [pt, pb, pl, pr] = g.padding;
+  const { outH, outW } = outputSize(g);
   const active = level(outH, outW);
   const dense = (g.inH + pt + pb) * (g.inW + pl + pr);
-  const candidates = policy === 'apsc' ? APSC_BLOCKS.filter((b) => b === 1 || b <= Math.max(outH, outW)) : [Math.min(policy, Math.max(outH, outW))];
+  const candidates = byRows ? [1] : policy === 'apsc' ? APSC_BLOCKS.filter((b) => b === 1 || b <= Math.max(outH, outW)) : [Math.min(policy, Math.max(outH, outW))];
   let best: { b: number; corners: number[]; side: number; volume: number } | undefined;
   for (const b of candidates) {
     const corners = blocksOf(active, outH, outW, b);
@@ -130,7 +157,8 @@ export function planConv(g: ConvGeometry, level: (h: number, w: number) => Uint8
     if (!best || volume < best.volume) best = { b, corners, side, volume };
   }
   const chosen = best!;
-  if (chosen.volume > DENSE_FALLBACK * dense) return { kind: 'dense', outH, outW, active, gathered: dense, dense };
+  const tooMany = byRows ? chosen.corners.length / 2 > DENSE_FALLBACK * outH * outW : chosen.volume > DENSE_FALLBACK * dense;
+  if (tooMany) return { kind: 'dense', outH, outW, active, gathered: dense, dense };
   const origins = chosen.corners.map((v, i) => v * g.stride - (i % 2 === 0 ? pt : pl));
   return {
     kind: 'tiles', outH, outW, active, block: chosen.b, side: chosen.side,

@@ -250,8 +250,22 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
   /** Whether a convolution of `rows` output positions over `ci` channels (kdim per row) runs as im2col + GEMM here, not by cuDNN. */
   private convolvesByGemm(rows: number, kdim: number, ci: number): boolean {
     if (this.convolution !== 'auto') return this.convolution === 'gemm';
-    const fewRows = rows <= GEMM_CONV_MAX_ROWS && ci >= GEMM_CONV_MIN_CHANNELS;
-    return fewRows || !(this.capturing || this.profiler !== undefined || rows * kdim * this.elementBytes > IM2COL_EAGER_MAX_BYTES);
+    return this.fewRowsByGemm(rows, ci) || !(this.capturing || this.profiler !== undefined || rows * kdim * this.elementBytes > IM2COL_EAGER_MAX_BYTES);
+  }
+
+  /** Few rows of many channels: im2col + GEMM in graphs and eagerly alike (convolution 'auto'). */
+  private fewRowsByGemm(rows: number, ci: number): boolean {
+    return rows <= GEMM_CONV_MAX_ROWS && ci >= GEMM_CONV_MIN_CHANNELS;
+  }
+
+  /**
+   * Where conv2dTiles gathers into im2col rows whether recorded or eager (convolvesByGemm's graph
+   * path: a plan made while recording holds for eager steps too); never for the fused tile
+   * convolution, whose tiles are its input.
+   */
+  gathersTileRows(rows: number, channels: number): boolean {
+    if (this.tileConvolution === 'fused') return false;
+    return this.convolution === 'auto' ? this.fewRowsByGemm(rows, channels) : this.convolution === 'gemm';
   }
 
   /** A tile convolution's sizes (a block's outputs bo x bo, rows of the product, kdim), after checking that w fits the tiles. */

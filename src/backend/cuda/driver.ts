@@ -296,11 +296,11 @@ export class Driver {
   /**
    * The programmatic edges from kernels of ours into library kernels (not of our modules) in the
    * graphs recorded so far, by the library kernel's name: none while beforeLibraryCall does its work
-   * (the GPU tests check). A library's edges between its own kernels are its business and not counted:
-   * cuBLASLt launches a split-K GEMM's reduction as a programmatic dependent of the GEMM (16 such
-   * edges in a 768 px U-Net call, bench/results/2026-12-02-s31-*).
+   * (the GPU tests check). A library's edges between its own kernels are its business (cuBLASLt
+   * launches a split-K GEMM's reduction as a programmatic dependent of the GEMM): `fromLibraries`
+   * counts those instead, for the benches' record. Keyed "source -> target" by the kernels' names.
    */
-  libraryDependents(): Map<string, number> {
+  libraryDependents(fromLibraries = false): Map<string, number> {
     const found = new Map<string, number>();
     const params = new Uint8Array(NODE_BYTES), fnAt = new DataView(params.buffer);
     /** The function a kernel node runs (0 where the node names a CUkernel: a library's), undefined for other nodes. */
@@ -323,13 +323,18 @@ export class Driver {
         const fn = kernelOf(to[e]);
         if (fn === undefined || this.ours.has(fn)) continue;
         const source = kernelOf(from[e]);
-        if (source === undefined || !this.ours.has(source)) continue;
-        const name: (string | null)[] = [null];
-        const label = (fn !== 0n && this.f.cuFuncGetName!(name, fn) === 0 && name[0]) || 'a library kernel';
+        if (source === undefined || this.ours.has(source) === fromLibraries) continue;
+        const label = `${this.kernelName(source)} -> ${this.kernelName(fn)}`;
         found.set(label, (found.get(label) ?? 0) + 1);
       }
     }
     return found;
+  }
+
+  /** A kernel's name as its module has it (a library's mangled name cut short), or what it is when the driver cannot say. */
+  private kernelName(fn: bigint): string {
+    const name: (string | null)[] = [null];
+    return (fn !== 0n && this.f.cuFuncGetName!(name, fn) === 0 && name[0]?.slice(0, 60)) || 'a library kernel';
   }
 
   /** Sets the arguments of a captured kernel launch's node in an instantiated graph. */
