@@ -250,22 +250,24 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
   /** Whether a convolution of `rows` output positions over `ci` channels (kdim per row) runs as im2col + GEMM here, not by cuDNN. */
   private convolvesByGemm(rows: number, kdim: number, ci: number): boolean {
     if (this.convolution !== 'auto') return this.convolution === 'gemm';
-    return this.fewRowsByGemm(rows, ci) || !(this.capturing || this.profiler !== undefined || rows * kdim * this.elementBytes > IM2COL_EAGER_MAX_BYTES);
-  }
-
-  /** Few rows of many channels: im2col + GEMM in graphs and eagerly alike (convolution 'auto'). */
-  private fewRowsByGemm(rows: number, ci: number): boolean {
-    return rows <= GEMM_CONV_MAX_ROWS && ci >= GEMM_CONV_MIN_CHANNELS;
+    const fewRows = rows <= GEMM_CONV_MAX_ROWS && ci >= GEMM_CONV_MIN_CHANNELS;
+    return fewRows || !(this.capturing || this.profiler !== undefined || rows * kdim * this.elementBytes > IM2COL_EAGER_MAX_BYTES);
   }
 
   /**
-   * Where conv2dTiles gathers into im2col rows whether recorded or eager (convolvesByGemm's graph
-   * path: a plan made while recording holds for eager steps too); never for the fused tile
-   * convolution, whose tiles are its input.
+   * Where one-position tiles of `channels` channels go into im2col rows, recorded or eager
+   * (tilesByGemm), at any count: a plan by rows computes at most 80% of a map's outputs, and a GEMM
+   * over those beats cuDNN over the whole map at these widths (bench/results/2026-12-02-s31-run4*).
+   * Never for the fused tile convolution, whose tiles are its input.
    */
-  gathersTileRows(rows: number, channels: number): boolean {
+  gathersTileRows(_rows: number, channels: number): boolean {
     if (this.tileConvolution === 'fused') return false;
-    return this.convolution === 'auto' ? this.fewRowsByGemm(rows, channels) : this.convolution === 'gemm';
+    return this.convolution === 'auto' ? channels >= GEMM_CONV_MIN_CHANNELS : this.convolution === 'gemm';
+  }
+
+  /** Whether a tile convolution (blocks of bo x bo outputs, `rows` in all) gathers into im2col rows for a GEMM, not tiles for cuDNN. */
+  private tilesByGemm(rows: number, kdim: number, c: number, bo: number): boolean {
+    return (bo === 1 && this.gathersTileRows(rows, c)) || this.convolvesByGemm(rows, kdim, c);
   }
 
   /** A tile convolution's sizes (a block's outputs bo x bo, rows of the product, kdim), after checking that w fits the tiles. */
@@ -279,7 +281,7 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
 
   conv2dTiles(x: Tensor, tiles: TileSet, affine: ChannelAffine | undefined, silu: boolean, w: Tensor, b: Tensor | undefined, stride: number): Tensor {
     const { n, h, wd, c, co, k, blocks, bo, rows, kdim } = this.tileConvShape(x, tiles, w, stride);
-    if (!this.convolvesByGemm(rows, kdim, c)) return gatherThenConvolve(this, x, tiles, affine, silu, w, b, stride);
+    if (!this.tilesByGemm(rows, kdim, c, bo)) return gatherThenConvolve(this, x, tiles, affine, silu, w, b, stride);
     // gathered straight into the im2col matrix: one kernel, no tiles in memory
     return this.tidy(() => {
       const col = this.empty([rows, kdim]);
@@ -488,7 +490,8 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
    */
   private convolveTilesThenWrite(base: Tensor, x: Tensor, conv: TileConvolution, write: BlockWrite): Tensor {
     const { n, c, co, k, blocks, bo, rows, kdim } = this.tileConvShape(x, conv.tiles, conv.w, conv.stride);
-    if (this.convolutionPath(rows, kdim, c, k, k, conv.stride, [0, 0, 0, 0]) !== 'library') return convolveThenOverwrite(this, base, x, conv, write); // the bias in cuBLASLt's epilogue
+    const linear = k === 1 && conv.stride === 1; // conv2d's 1x1 path
+    if (linear || this.tilesByGemm(rows, kdim, c, bo)) return convolveThenOverwrite(this, base, x, conv, write); // the bias in cuBLASLt's epilogue
     return this.tidy(() => {
       const tiles = this.gatherTiles(x, conv.tiles, conv.affine, conv.silu), side = conv.tiles.side;
       const shape = { n: n * blocks, h: side, w: side, ci: c, co, kh: k, kw: k, ho: bo, wo: bo, stride: conv.stride, padH: 0, padW: 0 };

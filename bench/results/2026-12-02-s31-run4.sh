@@ -1,0 +1,15 @@
+#!/bin/bash
+# Session 31, call 4: sparse plans by rows at any count (one-position tiles of >= 640 channels always
+# into im2col rows; the plan stays dense above 80% of the outputs) against bc9a0d8 (by rows up to
+# 400 rows, the cuda conv path's limit), built by bench/ab-base.sh into ab-base/. The GPU suite first,
+# then bench:edit's bins and whole edits (after prepareEdits), each alternating base / new twice in one home.
+# Carry [".gpu","dist","node_modules/koffi","node_modules/@koromix","ab-base"].
+T0=$(date +%s)
+source bench/gpu-suite.sh
+bins() { FISEDIT_HOME=/tmp/fh-ab BENCH_PARTS=bins BENCH_TAG=s31-any-bins-$1$2 timeout 150 node --expose-gc $3/bench/edit.js > /tmp/logs/edit-bins-$1$2.log 2>&1
+  echo "bins $1$2 ($(( $(date +%s) - T0 )) s): $(grep -o '"editSize":[0-9.]*,"sparseStepMs":[0-9.]*' /tmp/logs/edit-bins-$1$2.log | sed 's/"editSize"://; s/"sparseStepMs"://' | tr '\n' ' ') gmac $(grep -o '"gmacSparse":[0-9]*' /tmp/logs/edit-bins-$1$2.log | cut -d: -f2 | tr '\n' ' ') $(grep -o 'rror.*' /tmp/logs/edit-bins-$1$2.log | head -1)"; }
+for r in 1 2; do bins base $r ab-base/dist; bins any $r dist; done
+whole() { FISEDIT_HOME=/tmp/fh-ab BENCH_PARTS=whole BENCH_PREPARE=on BENCH_TAG=s31-any-whole-$1 timeout 150 node --expose-gc $2/bench/edit.js > /tmp/logs/edit-whole-$1.log 2>&1
+  echo "whole $1 ($(( $(date +%s) - T0 )) s):"; node dist/bench/whole-edits-summary.js /tmp/logs/edit-whole-$1.log | tr '|' '\n' | sed 's/, recordings.*//; s/^.*log: //' | grep -v 'its region' | tr '\n' '|' | cut -c1-1400; echo; }
+for r in 1 2; do whole base$r ab-base/dist; whole any$r dist; done
+cd $OUT && mkdir -p j && mv $OUT/*.json j/ 2>/dev/null; tar czf $OUT/all.tgz -C /tmp logs -C $OUT j
