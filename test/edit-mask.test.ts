@@ -155,13 +155,19 @@ describe('sparse plan', () => {
     const g = { inH: 8, inW: 8, kernel: 3, stride: 1, padding: [1, 1, 1, 1] as const };
     const asked: number[] = [];
     const plan = new SparsePlan(m, 8, 8);
-    const byRows = plan.conv('a', g, (outputs) => (asked.push(outputs), true));
-    const byBlocks = plan.conv('b', g, () => false);
+    const byRows = plan.conv('a', g, (outputs) => (asked.push(outputs), 'rows'));
+    const byBlocks = plan.conv('b', g, () => 'tiles');
     assert.deepEqual(asked, [16]);
     assert.ok(byRows.kind === 'tiles' && byRows.block === 1 && byRows.corners.length === 32);
     assert.ok(byBlocks.kind === 'tiles' && byBlocks.block === 4, JSON.stringify(byBlocks.kind === 'tiles' && byBlocks.block));
-    assert.equal(plan.conv('c', { ...g }, () => true), byRows, 'plans of one geometry and choice are shared');
-    const fixed = new SparsePlan(m, 8, 8, 4).conv('a', g, () => true);
+    assert.equal(plan.conv('c', { ...g }, () => 'rows'), byRows, 'plans of one geometry and choice are shared');
+    // 'rows over dense': APSC's blocks where they stay sparse, rows where they would go dense
+    assert.deepEqual(plan.conv('d', g, () => 'rows over dense'), byBlocks);
+    const wide = new SparsePlan(Uint8Array.from({ length: 64 }, (_, i) => (i % 8 < 6 ? 1 : 0)), 8, 8);
+    assert.equal(wide.conv('a', g).kind, 'dense');
+    const over = wide.conv('b', g, () => 'rows over dense');
+    assert.ok(over.kind === 'tiles' && over.block === 1 && over.corners.length === 2 * 48);
+    const fixed = new SparsePlan(m, 8, 8, 4).conv('a', g, () => 'rows');
     assert.ok(fixed.kind === 'tiles' && fixed.block === 4);
   });
 

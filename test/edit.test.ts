@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import type { TileRowsChoice } from '../src/backend/backend.js';
 import { CpuBackend } from '../src/backend/cpu/cpu.js';
 import { ensureTinyModel } from '../src/default/tiny-model.js';
 import { KEPT_SPARSE_PLANS } from '../src/edit/cached-steps.js';
@@ -176,9 +177,9 @@ for (const [name, sd] of Object.entries(models)) {
   });
 }
 
-describe('a backend that convolves tiles as GEMM rows (Backend.gathersTileRows, as the cuda backend does for many channels)', () => {
+describe('a backend that convolves tiles as GEMM rows (Backend.tileRowsChoice, as the cuda backend does for many channels)', () => {
   class RowsCpu extends CpuBackend {
-    gathersTileRows(): boolean { return true; }
+    tileRowsChoice(): TileRowsChoice { return 'rows'; }
   }
   it('plans blocks of one position, computing fewer MACs, and edits as the block plans do up to the order of summation', () => {
     const rows = new RowsCpu();

@@ -46,6 +46,9 @@ export interface GroupNormStats extends ChannelAffine {
 }
 
 /** Recompute only these rows' sums; the others are `base`'s (sums of a map that equals x outside them). */
+/** Backend.tileRowsChoice: how a backend convolves one-position tiles. */
+export type TileRowsChoice = 'rows' | 'rows over dense' | 'tiles';
+
 export interface GroupSumsUpdate {
   base: Tensor;
   /** One flag per map row (H of [N, H, W, C]): 1 = x may differ from base's map in this row. */
@@ -365,12 +368,13 @@ export interface Backend {
    */
   conv2dTiles(x: Tensor, tiles: TileSet, affine: ChannelAffine | undefined, silu: boolean, w: Tensor, b: Tensor | undefined, stride: number): Tensor;
   /**
-   * Whether conv2dTiles over `rows` output positions (all blocks, all batch items) of a
-   * `channels`-channel input gathers each output's window straight into a GEMM's rows: then every
-   * output it computes costs the same whatever the block size, and a sparse plan computes least with
-   * blocks of one position (edit/plan.ts). Absent or false: the block's tiles are what it convolves.
+   * How conv2dTiles would convolve one-position tiles, `rows` output positions in all (every batch
+   * item) of a `channels`-channel input: 'rows' where it gathers each output's window straight into
+   * a GEMM's rows and that beats convolving larger blocks, 'rows over dense' where it gathers rows
+   * and beats only the dense convolution, 'tiles' (or absent) where it convolves the tiles
+   * themselves. A sparse plan takes blocks of one position by it (edit/plan.ts).
    */
-  gathersTileRows?(rows: number, channels: number): boolean;
+  tileRowsChoice?(rows: number, channels: number): TileRowsChoice;
   /**
    * Writes each block's outputs (src [N * blocks, b, b, C], block corners at `corners` [y, x] pairs)
    * into `base` [N, H, W, C] **in place**, at the positions `active` (H * W, 1 = write) marks, plus

@@ -1,7 +1,7 @@
 // A backend that computes nothing: tensors are shapes, and each op adds its multiply-accumulates
 // to the current scope. Running a model on it gives the MAC count of a dense or sparse step
 // without weights (e.g. the full-size SD 2 U-Net on a 2-core machine).
-import { attentionWithProbsOf, convolveThenOverwrite, gatherRowsThenAffine, gatherThenConvolve, groupNormLayout, linearEach, overwriteRowsEach, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type GroupSumsUpdate, type HostBytes, type Prefetched, type TileSet, type BlockWrite, type TileConvolution } from './backend.js';
+import { attentionWithProbsOf, convolveThenOverwrite, gatherRowsThenAffine, gatherThenConvolve, groupNormLayout, linearEach, overwriteRowsEach, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type GroupSumsUpdate, type HostBytes, type Prefetched, type TileSet, type BlockWrite, type TileConvolution, type TileRowsChoice } from './backend.js';
 import { Tensor, numel } from '../tensor/tensor.js';
 import { HostLatents } from './latents.js';
 
@@ -12,11 +12,11 @@ export class CountingBackend implements Backend {
   readonly firstCallsCost = false;
   readonly elementBytes = 4;
   readonly latents = new HostLatents(this);
-  /** The choice of another backend that a sparse plan follows here (Backend.gathersTileRows; none: APSC's blocks). */
-  tileRows: ((rows: number, channels: number) => boolean) | undefined;
+  /** The choice of another backend that a sparse plan follows here (Backend.tileRowsChoice; none: APSC's blocks). */
+  tileRows: ((rows: number, channels: number) => TileRowsChoice) | undefined;
 
-  gathersTileRows(rows: number, channels: number): boolean {
-    return this.tileRows?.(rows, channels) ?? false;
+  tileRowsChoice(rows: number, channels: number): TileRowsChoice {
+    return this.tileRows?.(rows, channels) ?? 'tiles';
   }
 
   /** Where MACs are attributed now (set by whoever drives the model). */

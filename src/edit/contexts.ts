@@ -140,7 +140,7 @@ export class SparseContext implements StepContext {
     const ops = this.ops;
     const inputOffset = normOffset(conv, norm, offset);
     const [n, inH, inW, channels] = x.shape as [number, number, number, number];
-    const tileRows = ops.gathersTileRows && ((outputs: number) => ops.gathersTileRows!(n * outputs, channels));
+    const tileRows = ops.tileRowsChoice && ((outputs: number) => ops.tileRowsChoice!(n * outputs, channels));
     const p = this.plan.conv(conv.name, { inH, inW, kernel: conv.kernel, stride: conv.stride, padding: conv.padding }, tileRows);
     const y = this.base.get(conv.name); // written in place where this step recomputes
     if (p.kind === 'tiles' && p.corners.length === 0) {

@@ -3,6 +3,7 @@
 // transformers compute, and for each convolution its block size (APSC) or the dense fallback.
 // A convolution computes and writes its active outputs whatever the block size (the rest of a block
 // is computed, not written), so block sizes are a matter of speed only.
+import type { TileRowsChoice } from '../backend/backend.js';
 import { FiseditError } from '../io/errors.js';
 import { maskPositions } from './mask.js';
 
@@ -14,11 +15,13 @@ export const APSC_BLOCKS = [1, 2, 4, 8, 12, 16] as const;
 export const DENSE_FALLBACK = 0.8;
 
 /**
- * Whether the backend convolves `outputs` one-position blocks (over every batch item) as GEMM rows
- * (Backend.gathersTileRows, for the convolution's input channels): then a block's other positions are
- * work for nothing, and the plan takes blocks of one position, computing only the active outputs.
+ * How the backend convolves `outputs` one-position blocks (over every batch item;
+ * Backend.tileRowsChoice for the convolution's input channels). Where it gathers them as GEMM rows,
+ * a block's other positions are work for nothing, and the plan takes blocks of one position,
+ * computing only the active outputs: always ('rows'), or where APSC's blocks would go dense ('rows
+ * over dense').
  */
-export type TileRows = (outputs: number) => boolean;
+export type TileRows = (outputs: number) => TileRowsChoice;
 
 export interface ConvGeometry {
   inH: number;
@@ -94,19 +97,23 @@ export class SparsePlan {
   }
 
   /**
-   * How convolution `name` runs in every sparse step of this edit (decided on first use): by rows
-   * (one-position blocks) where APSC is the policy and `tileRows` says the backend gathers rows for
-   * the active outputs, else by APSC's blocks.
+   * How convolution `name` runs in every sparse step of this edit (decided on first use): where APSC
+   * is the policy, by rows (blocks of one position) as `tileRows` says, else by APSC's blocks.
    */
   conv(name: string, g: ConvGeometry, tileRows?: TileRows): ConvPlan {
     let p = this.convs.get(name);
     if (!p) {
       const { outH, outW } = outputSize(g);
-      const byRows = this.policy === 'apsc' && tileRows !== undefined && tileRows(countActive(this.level(outH, outW)));
-      // convolutions of one geometry share one plan: planned once, and their index arrays go to the device once
-      const key = `${g.inH}x${g.inW} k${g.kernel} s${g.stride} p${g.padding.join(',')}${byRows ? ' rows' : ''}`;
+      const choice = this.policy === 'apsc' && tileRows ? tileRows(countActive(this.level(outH, outW))) : 'tiles';
+      // convolutions of one geometry and choice share one plan: planned once, and their index arrays go to the device once
+      const key = `${g.inH}x${g.inW} k${g.kernel} s${g.stride} p${g.padding.join(',')} ${choice}`;
       p = this.byGeometry.get(key);
-      if (!p) this.byGeometry.set(key, (p = planConv(g, (h, w) => this.level(h, w), this.policy, byRows)));
+      if (!p) {
+        const level = (h: number, w: number) => this.level(h, w);
+        p = planConv(g, level, this.policy, choice === 'rows');
+        if (p.kind === 'dense' && choice === 'rows over dense') p = planConv(g, level, this.policy, true);
+        this.byGeometry.set(key, p);
+      }
       this.convs.set(name, p);
     }
     return p;

@@ -5,7 +5,7 @@
 // is float32 (fp32 and tf32 precisions) or half (fp16, see precision.ts). Convolutions go to cuDNN
 // (NHWC) or im2col + GEMM, 1x1 ones to cuBLASLt; attention is flash attention in fp16 and GEMM +
 // softmax + GEMM otherwise (and always for the probabilities the sparse engine records).
-import { checkBlockWrite, convInputOf, type ConvInput, checkProbsItem, checkRemapMap, convolveThenOverwrite, gatherThenConvolve, linearEach, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type ProbsControl, type TileSet, type BlockWrite, type TileConvolution } from '../backend.js';
+import { checkBlockWrite, convInputOf, type ConvInput, checkProbsItem, checkRemapMap, convolveThenOverwrite, gatherThenConvolve, linearEach, type AttentionOptions, type TileRowsChoice, type Backend, type ChannelAffine, type Conv2dOptions, type ProbsControl, type TileSet, type BlockWrite, type TileConvolution } from '../backend.js';
 import { Tensor, sameShape, shapeString } from '../../tensor/tensor.js';
 import { Cublas, OP_N, OP_T } from './cublas.js';
 import { CublasLt } from './cublaslt.js';
@@ -255,19 +255,21 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
   }
 
   /**
-   * Where one-position tiles of `channels` channels go into im2col rows, recorded or eager
-   * (tilesByGemm), at any count: a plan by rows computes at most 80% of a map's outputs, and a GEMM
-   * over those beats cuDNN over the whole map at these widths (bench/results/2026-12-02-s31-run4*).
-   * Never for the fused tile convolution, whose tiles are its input.
+   * One-position tiles of >= GEMM_CONV_MIN_CHANNELS channels go into im2col rows, recorded or eager
+   * (tilesByGemm): up to GEMM_CONV_MAX_ROWS ahead of any block size; beyond, ahead of the dense
+   * convolution only (cuDNN over APSC's blocks won at 48 x 48 x 640, 670 rows against blocks of 4
+   * computing 832 outputs, while rows beat the dense maps at 24 x 24 and 48 x 48:
+   * bench/results/2026-12-02-s31-run4*). The fused tile convolution always takes tiles.
    */
-  gathersTileRows(_rows: number, channels: number): boolean {
-    if (this.tileConvolution === 'fused') return false;
-    return this.convolution === 'auto' ? channels >= GEMM_CONV_MIN_CHANNELS : this.convolution === 'gemm';
+  tileRowsChoice(rows: number, channels: number): TileRowsChoice {
+    if (this.tileConvolution === 'fused' || this.convolution === 'cudnn') return 'tiles';
+    if (this.convolution === 'gemm') return 'rows';
+    return channels < GEMM_CONV_MIN_CHANNELS ? 'tiles' : rows <= GEMM_CONV_MAX_ROWS ? 'rows' : 'rows over dense';
   }
 
   /** Whether a tile convolution (blocks of bo x bo outputs, `rows` in all) gathers into im2col rows for a GEMM, not tiles for cuDNN. */
   private tilesByGemm(rows: number, kdim: number, c: number, bo: number): boolean {
-    return (bo === 1 && this.gathersTileRows(rows, c)) || this.convolvesByGemm(rows, kdim, c);
+    return (bo === 1 && this.tileRowsChoice(rows, c) !== 'tiles') || this.convolvesByGemm(rows, kdim, c);
   }
 
   /** A tile convolution's sizes (a block's outputs bo x bo, rows of the product, kdim), after checking that w fits the tiles. */
