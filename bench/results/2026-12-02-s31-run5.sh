@@ -1,7 +1,7 @@
 #!/bin/bash
 # Session 31, call 5: sparse plans by rows over dense (v3: one-position tiles of >= 640 channels into
 # im2col rows up to 400 rows, and beyond where APSC would go dense) against bc9a0d8 (by rows up to
-# 400 rows, the cuda conv path's limit), built by bench/ab-base.sh into ab-base/. The GPU suite first,
+# 400 rows, the cuda conv path's limit), built by bench/ab-base.sh into ab-base/.
 # then bench:edit's bins and whole edits (after prepareEdits), each alternating base / new twice in one home.
 # No GPU suite (the tiny models' convolutions have too few channels to take this path; call 3 ran it
 # on bc9a0d8), so the call carries .gpu-lite (env.sh, node.xz, masks.xz, fixtures/sd2-768-configs)
