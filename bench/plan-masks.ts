@@ -4,6 +4,8 @@
 // under bench/results/.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Backend } from '../src/backend/backend.js';
+import { CUDA_DEFAULT_PLAN } from '../src/backend/cuda/conv-paths.js';
 import { UNetMacCounter } from '../src/edit/macs.js';
 import { maskFraction } from '../src/edit/mask.js';
 import type { AttentionMode } from '../src/edit/contexts.js';
@@ -25,8 +27,9 @@ const BINS = [
   { name: '~15%', lo: 0.12, hi: 0.18, paper: 485 },
   { name: '~30%', lo: 0.27, hi: 0.33, paper: 835 },
 ];
-const variants: { name: string; attention: AttentionMode; blocks: BlockPolicy }[] = [
-  { name: 'APSC, accurate attention (default)', attention: 'accurate', blocks: 'apsc' },
+const variants: { name: string; attention: AttentionMode; blocks: BlockPolicy; planOf?: Pick<Backend, 'tileRowsChoice'> }[] = [
+  { name: "the cuda backend's plan (APSC, by rows where it gathers GEMM rows), accurate attention", attention: 'accurate', blocks: 'apsc', planOf: CUDA_DEFAULT_PLAN },
+  { name: 'APSC, accurate attention (the cpu default)', attention: 'accurate', blocks: 'apsc' },
   { name: 'APSC, fast attention', attention: 'fast', blocks: 'apsc' },
   { name: 'fixed 8x8 blocks, accurate attention', attention: 'accurate', blocks: 8 },
 ];
@@ -35,7 +38,7 @@ const started = Date.now();
 const results = variants.map((v) => ({
   ...v,
   masks: set.masks.map(({ index, mask }) => {
-    const r = counter.count(96, 96, { mask, attention: v.attention, blocks: v.blocks });
+    const r = counter.count(96, 96, { mask, attention: v.attention, blocks: v.blocks, planOf: v.planOf });
     return { index, editSize: maskFraction(mask), gmac: r.totalSparse! / 1e9, denseFallbacks: r.denseFallbacks! };
   }),
 }));

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { CpuBackend } from '../src/backend/cpu/cpu.js';
 import { ensureTinyModel } from '../src/default/tiny-model.js';
-import { decodePng } from '../src/io/png.js';
+import { readMaskSet } from '../src/io/fismask.js';
+import { decodePng, encodePng } from '../src/io/png.js';
 import { StableDiffusion } from '../src/pipeline/text-to-image.js';
-import { tempDir } from './helpers.js';
+import { requireFixtures, tempDir } from './helpers.js';
 import { runCli } from './run-cli.js';
 
 const home = tempDir('fisedit-home-');
@@ -92,6 +93,29 @@ describe('fisedit command', () => {
       assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
       assert.match(r.stderr, message);
     }
+  });
+
+  it("plan counts a mask's MACs under the cpu backend's plan or the cuda backend's (blocks of one position where it gathers GEMM rows)", () => {
+    const fixtures = requireFixtures();
+    const dir = tempDir();
+    // the ~5% mask of bench:edit (index 88 of masks-dev-300: 4.2%), as a 96 x 96 PNG
+    const mask = readMaskSet(join(fixtures, '..', 'data', 'masks-dev-300.bin')).masks.find((m) => m.index === 88)!;
+    const png = join(dir, 'mask.png');
+    writeFileSync(png, encodePng({ width: 96, height: 96, channels: 1, data: mask.mask.map((v) => v * 255) }));
+    const plan = (of?: string) => {
+      const r = runCli(['plan', '--unet-config', join(fixtures, 'sd2-768-configs', 'unet', 'config.json'), '--size', '768', '--mask', png, '--json', ...(of ? ['--plan-of', of] : [])]);
+      assert.equal(r.status, 0, r.stderr);
+      return JSON.parse(r.stdout) as { gmacSparse: number; gmacDense: number; denseFallbacks: number };
+    };
+    const cpu = plan(), cuda = plan('cuda');
+    assert.deepEqual(plan('cpu'), cpu);
+    assert.equal(cuda.gmacDense, cpu.gmacDense);
+    // the 12 x 12 level went dense by APSC's gathered volume; by rows it computes its 40 active outputs
+    assert.ok(cuda.gmacSparse < 0.7 * cpu.gmacSparse, `${cuda.gmacSparse} GMAC by the cuda plan against ${cpu.gmacSparse}`);
+    assert.ok(cuda.denseFallbacks < cpu.denseFallbacks, `${cuda.denseFallbacks} dense fallbacks against ${cpu.denseFallbacks}`);
+    const bad = runCli(['plan', '--unet-config', join(fixtures, 'sd2-768-configs', 'unet', 'config.json'), '--plan-of', 'tpu']);
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /--plan-of must be cpu or cuda, got tpu/);
   });
 
   it('prints help', () => {

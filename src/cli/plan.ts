@@ -3,6 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { Backend } from '../backend/backend.js';
+import { CUDA_DEFAULT_PLAN } from '../backend/cuda/conv-paths.js';
 import { UNetMacCounter, type MacReport } from '../edit/macs.js';
 import { maskFromPng } from '../edit/mask-image.js';
 import { Config } from '../io/config.js';
@@ -12,20 +14,26 @@ import { parseUNetConfig } from '../models/unet.js';
 export const PLAN_HELP = `fisedit plan: U-Net MACs per layer, dense and sparse, from a config alone
 
   fisedit plan (--model DIR | --unet-config FILE) [--size PX] [--mask FILE.png]
-               [--batch N] [--blocks apsc|N] [--attention accurate|fast] [--vae-factor 8] [--json]
+               [--batch N] [--blocks apsc|N] [--attention accurate|fast] [--plan-of cpu|cuda]
+               [--vae-factor 8] [--json]
 
   --size PX      image side in pixels (default: the config's sample_size x 8)
   --mask FILE    PNG at latent or image resolution, white = edit; without it only dense MACs
   --batch N      U-Net batch (default 2: classifier-free guidance)
+  --plan-of B    the backend whose plan to count (default cpu: APSC's blocks everywhere; cuda: blocks
+                 of one position where it convolves tiles as GEMM rows, >= 640 channels)
   --json         print the report as JSON instead of a table
 `;
+
+/** Each backend's plan choices without the backend (the cuda backend's with its default modes). */
+const PLAN_OF: Record<string, Pick<Backend, 'tileRowsChoice'>> = { cpu: {}, cuda: CUDA_DEFAULT_PLAN };
 
 export function planCommand(args: string[]): void {
   const { values: v } = parseArgs({
     args, strict: true,
     options: {
       model: { type: 'string' }, 'unet-config': { type: 'string' }, size: { type: 'string' }, mask: { type: 'string' },
-      batch: { type: 'string' }, blocks: { type: 'string' }, attention: { type: 'string' }, 'vae-factor': { type: 'string' }, json: { type: 'boolean' },
+      batch: { type: 'string' }, blocks: { type: 'string' }, attention: { type: 'string' }, 'plan-of': { type: 'string' }, 'vae-factor': { type: 'string' }, json: { type: 'boolean' },
     },
   });
   const file = v['unet-config'] ?? (v.model ? join(v.model, 'unet', 'config.json') : undefined);
@@ -41,7 +49,9 @@ export function planCommand(args: string[]): void {
   if (!attention) throw new FiseditError(`--attention must be accurate or fast, got ${v.attention}`);
   const batch = Number(v.batch ?? 2);
   if (!Number.isInteger(batch) || batch < 1) throw new FiseditError(`--batch must be a positive integer, got ${v.batch}`);
-  const report = new UNetMacCounter(config).count(latent, latent, { batch, mask, blocks, attention });
+  const planOf = PLAN_OF[v['plan-of'] ?? 'cpu'];
+  if (!planOf) throw new FiseditError(`--plan-of must be cpu or cuda, got ${v['plan-of']}`);
+  const report = new UNetMacCounter(config).count(latent, latent, { batch, mask, blocks, attention, planOf });
   if (v.json) process.stdout.write(`${JSON.stringify(reportJson(report, size, batch), null, 2)}\n`);
   else process.stdout.write(formatReport(report, size, batch));
 }

@@ -11,6 +11,7 @@ import { Cublas, OP_N, OP_T } from './cublas.js';
 import { CublasLt } from './cublaslt.js';
 import { Cudnn, type ConvShape } from './cudnn.js';
 import type { ConvolutionMode, CudaOptions } from './options.js';
+import { GEMM_CONV_MAX_ROWS, GEMM_CONV_MIN_CHANNELS, cudaTileRowsChoice } from './conv-paths.js';
 import { CudaPointwiseOps } from './pointwise-ops.js';
 import type { DeviceBuffer } from './memory.js';
 import { CudaLatents } from './latents.js';
@@ -29,15 +30,6 @@ const LT_WORKSPACE_BYTES = 32 * 2 ** 20;
  * 2026-11-30-unet-cuda-fp16-wgmma-{pipelined,kb64,kb128-cudnn-eager}.json).
  */
 const IM2COL_EAGER_MAX_BYTES = 128 * 2 ** 20;
-/**
- * Convolutions of at most this many output positions and at least this many input channels go to
- * im2col + GEMM in graphs too ('auto'), where cuBLASLt's kernels beat cuDNN's implicit GEMM
- * (few output rows against a long K). A FISEdit step's tiles at the two lowest resolutions and the
- * 12 x 12 maps are such (bench/results/2026-11-30-conv-paths.json: 1280 channels, 64 rows 32 -> 16 us;
- * 2560 -> 1280, 384 rows 86 -> 62 us; at 320 channels cuDNN stays ~2 us ahead, above ~400 rows it
- * is ahead at every width).
- */
-const GEMM_CONV_MAX_ROWS = 400, GEMM_CONV_MIN_CHANNELS = 640;
 /** Scratch memory cuDNN's convolution algorithms may use. */
 const CUDNN_WORKSPACE_BYTES = 64 * 2 ** 20;
 export class CudaBackend extends CudaPointwiseOps implements Backend {
@@ -254,17 +246,9 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
     return fewRows || !(this.capturing || this.profiler !== undefined || rows * kdim * this.elementBytes > IM2COL_EAGER_MAX_BYTES);
   }
 
-  /**
-   * One-position tiles of >= GEMM_CONV_MIN_CHANNELS channels go into im2col rows, recorded or eager
-   * (tilesByGemm): up to GEMM_CONV_MAX_ROWS ahead of any block size; beyond, ahead of the dense
-   * convolution only (cuDNN over APSC's blocks won at 48 x 48 x 640, 670 rows against blocks of 4
-   * computing 832 outputs, while rows beat the dense maps at 24 x 24 and 48 x 48:
-   * bench/results/2026-12-02-s31-run4*). The fused tile convolution always takes tiles.
-   */
+  /** One-position tiles into im2col rows (tilesByGemm) as conv-paths.ts says for this backend's modes. */
   tileRowsChoice(rows: number, channels: number): TileRowsChoice {
-    if (this.tileConvolution === 'fused' || this.convolution === 'cudnn') return 'tiles';
-    if (this.convolution === 'gemm') return 'rows';
-    return channels < GEMM_CONV_MIN_CHANNELS ? 'tiles' : rows <= GEMM_CONV_MAX_ROWS ? 'rows' : 'rows over dense';
+    return cudaTileRowsChoice(rows, channels, this);
   }
 
   /** Whether a tile convolution (blocks of bo x bo outputs, `rows` in all) gathers into im2col rows for a GEMM, not tiles for cuDNN. */
