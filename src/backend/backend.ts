@@ -45,10 +45,10 @@ export interface GroupNormStats extends ChannelAffine {
   sums: Tensor;
 }
 
-/** Recompute only these rows' sums; the others are `base`'s (sums of a map that equals x outside them). */
 /** Backend.tileRowsChoice: how a backend convolves one-position tiles. */
 export type TileRowsChoice = 'rows' | 'rows over dense' | 'tiles';
 
+/** Recompute only these rows' sums; the others are `base`'s (sums of a map that equals x outside them). */
 export interface GroupSumsUpdate {
   base: Tensor;
   /** One flag per map row (H of [N, H, W, C]): 1 = x may differ from base's map in this row. */
