@@ -32,3 +32,10 @@ export function pipelineOption(v: string): boolean | 'auto' {
   if (o === undefined) throw new Error(`BENCH_WGMMA_PIPELINE: '${v}' is not on, off or auto`);
   return o;
 }
+
+/** CudaOptions.gemmAlgorithms from a BENCH_GEMM_ALGOS value: timed (unset), heuristic or splits ('timed with splits'). */
+export function gemmAlgorithmsOption(v: string | undefined): 'timed' | 'heuristic' | 'timed with splits' {
+  const o = ({ timed: 'timed', heuristic: 'heuristic', splits: 'timed with splits' } as const)[(v ?? 'timed') as 'timed' | 'heuristic' | 'splits'];
+  if (o === undefined) throw new Error(`BENCH_GEMM_ALGOS: '${v}' is not timed, heuristic or splits`);
+  return o;
+}

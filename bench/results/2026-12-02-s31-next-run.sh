@@ -4,13 +4,17 @@
 # v3), then bench:edit's bins and whole edits with the plan by rows (the default), the figures the
 # README's next table should take, and which cuBLASLt algorithms the 12 x 12 level's GEMMs of 40-200
 # rows run (hostCosts in the JSON names borrowed choices; the census of call 7 had them at 16 us on 40
-# blocks, ~1.8 TB/s of weights: more split-K candidates are the next thing to try).
+# blocks, ~1.8 TB/s of weights), then the same with BENCH_GEMM_ALGOS=splits (CudaOptions.gemmAlgorithms
+# 'timed with splits', written in session 31 without a GPU: trials also time each proposal with 2 and 4
+# times its K slices for GEMMs of <= 512 columns over K >= 2048; the suite's new test checks its product),
+# alternating twice.
 # Before: build dist; move node_modules/@koromix/koffi-linux-x64/musl_x64 aside.
 # Carry [".gpu","dist","node_modules/koffi","node_modules/@koromix"].
 T0=$(date +%s)
 source bench/gpu-suite.sh
-FISEDIT_HOME=/tmp/fh-e BENCH_TAG=s32-first BENCH_PARTS=bins,whole BENCH_PREPARE=on timeout 300 node --expose-gc dist/bench/edit.js > /tmp/logs/edit.log 2>&1
-echo "edit ($(( $(date +%s) - T0 )) s): $(grep -o '"editSize":[0-9.]*,"sparseStepMs":[0-9.]*' /tmp/logs/edit.log | sed 's/"editSize"://; s/"sparseStepMs"://' | tr '\n' ' ')"
-node dist/bench/whole-edits-summary.js /tmp/logs/edit.log | tr '|' '\n' | sed 's/, recordings.*//; s/^.*log: //' | grep -v 'its region' | tr '\n' '|' | cut -c1-1400; echo
-grep -o 'cuBLASLt borrowed[^"]*"[^"]*"[^}]*' /tmp/logs/edit.log | head -5
+e() { FISEDIT_HOME=/tmp/fh-e BENCH_GEMM_ALGOS=$1 BENCH_TAG=s32-first-$1$2 BENCH_PARTS=bins,whole BENCH_PREPARE=on timeout 200 node --expose-gc dist/bench/edit.js > /tmp/logs/edit-$1$2.log 2>&1
+  echo "edit $1$2 ($(( $(date +%s) - T0 )) s): $(grep -o '"editSize":[0-9.]*,"sparseStepMs":[0-9.]*' /tmp/logs/edit-$1$2.log | sed 's/"editSize"://; s/"sparseStepMs"://' | tr '\n' ' ') $(grep -o 'rror.*' /tmp/logs/edit-$1$2.log | head -1)"
+  node dist/bench/whole-edits-summary.js /tmp/logs/edit-$1$2.log | tr '|' '\n' | sed 's/, recordings.*//; s/^.*log: //' | grep -E 'masked|^ ?2 ' | tr '\n' '|' | cut -c1-900; echo; }
+for r in 1 2; do e timed $r; e splits $r; done
+grep -o 'cuBLASLt borrowed[^"]*"[^"]*"[^}]*' /tmp/logs/edit-timed1.log | head -5
 cd $OUT && mkdir -p j && mv $OUT/*.json j/ 2>/dev/null; tar czf $OUT/all.tgz -C /tmp logs -C $OUT j

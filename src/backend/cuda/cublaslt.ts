@@ -39,7 +39,10 @@ const ALGO_BYTES = 64;
 const CONFIG_ID = 0;
 const CONFIG_TILE_ID = 1;
 const CONFIG_SPLITK_NUM = 2;
+const CONFIG_REDUCTION_SCHEME = 3;
 const CONFIG_STAGES_ID = 6;
+/** CUBLASLT_REDUCTION_SCHEME_COMPUTE_TYPE: the K slices' partial products in the compute type in the workspace, added by a kernel of their own. */
+const REDUCTION_COMPUTE_TYPE = 2;
 
 /** How many octaves of columns away a family's algorithm may run a new family's shapes while the user waits (CublasLt.borrowedAlgorithm). */
 const ALGORITHM_LENDING_OCTAVES = 2;
@@ -58,6 +61,14 @@ const TRIAL_CANDIDATES = 8;
  * came out no faster (bench/results/2026-12-01-s22-gemm-ab.log; its small token GEMMs are latency-bound).
  */
 const TRIAL_MIN_MACS = 2 ** 28;
+/**
+ * GemmTrials.splitVariants: GEMMs of at most this many columns (a sparse step's rows) over at least
+ * this long a K also time each proposal with 2 and 4 times its K slices. Such a GEMM streams its
+ * weights through few blocks: the 12 x 12 level's 40-row convolutions (1280 x 11520 weights) took
+ * 16 us on 40 blocks of cuBLASLt's choice, ~1.8 TB/s (bench/results/2026-12-02-s31-run7-kernels-sparse.log).
+ */
+const SPLIT_VARIANT_MAX_COLUMNS = 512, SPLIT_VARIANT_MIN_K = 2048;
+const SPLIT_VARIANT_FACTORS = [2, 4];
 
 /**
  * What a CublasLt needs to choose algorithms by timing: the driver, a kernel that holds its second
@@ -68,6 +79,8 @@ export interface GemmTrials {
   driver: Driver;
   hold(ms: number): void;
   urgent(): boolean;
+  /** Whether trials also time more K slices for GEMMs of few columns over a long K (CudaOptions.gemmAlgorithms 'timed with splits'). */
+  splitVariants?: boolean;
 }
 
 /**
@@ -147,6 +160,7 @@ export class CublasLt {
       prefCreate: 'int cublasLtMatmulPreferenceCreate(_Out_ void **pref)',
       prefSet: 'int cublasLtMatmulPreferenceSetAttribute(void *pref, int attr, const void *buf, size_t size)',
       configGet: 'int cublasLtMatmulAlgoConfigGetAttribute(const uint8_t *algo, int attr, _Out_ uint32_t *buf, size_t size, _Out_ size_t *written)',
+      configSet: 'int cublasLtMatmulAlgoConfigSetAttribute(uint8_t *algo, int attr, const uint32_t *buf, size_t size)',
       check: 'int cublasLtMatmulAlgoCheck(void *h, void *desc, void *A, void *B, void *C, void *D, const uint8_t *algo, _Out_ uint8_t *result)',
       heuristic: 'int cublasLtMatmulAlgoGetHeuristic(void *h, void *desc, void *A, void *B, void *C, void *D, void *pref, int requested, _Out_ uint8_t *results, _Out_ int *count)',
       matmul: 'int cublasLtMatmul(void *h, void *desc, const void *alpha, uint64_t A, void *Adesc, uint64_t B, void *Bdesc, const void *beta, uint64_t C, void *Cdesc, uint64_t D, void *Ddesc, const uint8_t *algo, uint64_t workspace, size_t workspaceBytes, void *stream)',
@@ -161,10 +175,12 @@ export class CublasLt {
     this.preference = pref[0];
     checkCublas('set MAX_WORKSPACE_BYTES', this.f.prefSet!(this.preference, PREF_MAX_WORKSPACE_BYTES, new BigUint64Array([BigInt(workspaceBytes)]), 8));
     const scope = `${device} cublasLt ${Number(this.f.version!())} workspace ${workspaceBytes}`;
-    this.algorithms = familyAlgorithms(`${scope} ${precision}${trials ? ' timed' : ''}`);
+    // with split variants a family's list and so its stored choice index differ: kept apart
+    const splits = trials?.splitVariants ? ' splits' : '';
+    this.algorithms = familyAlgorithms(`${scope} ${precision}${trials ? ' timed' : ''}${splits}`);
     if (trials && precision === 'fp16') {
       const file = process.env.FISEDIT_CUBLASLT_CHOICES ?? join(fiseditHome(), 'cublaslt-choices.json');
-      this.choices = ChoiceStore.of(file, scope);
+      this.choices = ChoiceStore.of(file, `${scope}${splits}`);
     }
   }
 
@@ -203,8 +219,10 @@ export class CublasLt {
     if (!algo) {
       // (its time is also in the plan's)
       const timed = this.choices !== undefined && count === 1 && m * n * k >= TRIAL_MIN_MACS;
-      const proposed = this.costs.time('cuBLASLt heuristic', () => this.proposals(desc, a, b, d, timed ? TRIAL_CANDIDATES : 1));
-      if (!proposed.length) throw new FiseditError(`cuBLASLt has no algorithm for a ${m}x${n}x${k} GEMM (ta ${ta}, tb ${tb}${bias ? ', bias' : ''}${count > 1 ? `, ${count} by pointer arrays` : ''})`);
+      const heuristic = this.costs.time('cuBLASLt heuristic', () => this.proposals(desc, a, b, d, timed ? TRIAL_CANDIDATES : 1));
+      if (!heuristic.length) throw new FiseditError(`cuBLASLt has no algorithm for a ${m}x${n}x${k} GEMM (ta ${ta}, tb ${tb}${bias ? ', bias' : ''}${count > 1 ? `, ${count} by pointer arrays` : ''})`);
+      const splitVariants = timed && this.trials!.splitVariants && n <= SPLIT_VARIANT_MAX_COLUMNS && k >= SPLIT_VARIANT_MIN_K;
+      const proposed = splitVariants ? [...heuristic, ...this.moreSplits(desc, a, b, d, heuristic)] : heuristic;
       // trials against operands of the layouts' sizes (column-major: ld x columns)
       const operands = { a: lda * (ta ? m : k), b: ldb * (tb ? k : n), d: ldc * n, bias: bias ? m : 0, residual: residual ? ldc * n : 0 };
       algo = proposed[proposed.length > 1 ? this.chosen(s, proposed.length, () => this.fastest(desc, a, b, d, proposed, operands)) : 0]!;
@@ -333,6 +351,29 @@ export class CublasLt {
     } finally {
       driver.free(scratch);
     }
+  }
+
+  /**
+   * The algorithms with SPLIT_VARIANT_FACTORS times their K slices (those not split reduced in the
+   * compute type by a kernel of their own), where cuBLASLt takes them within our workspace and they
+   * are not among `algos` already.
+   */
+  private moreSplits(desc: unknown, a: unknown, b: unknown, d: unknown, algos: readonly Uint8Array[]): Uint8Array[] {
+    const out: Uint8Array[] = [];
+    const known = new Set(algos.map((x) => x.join(',')));
+    for (const algo of algos) {
+      const slices = this.splitsOf(algo);
+      for (const f of SPLIT_VARIANT_FACTORS) {
+        const v = algo.slice();
+        if (this.f.configSet!(v, CONFIG_SPLITK_NUM, new Uint32Array([slices * f]), 4) !== 0) continue;
+        if (slices === 1 && this.f.configSet!(v, CONFIG_REDUCTION_SCHEME, new Uint32Array([REDUCTION_COMPUTE_TYPE]), 4) !== 0) continue;
+        const id = v.join(',');
+        if (known.has(id) || !this.supports(desc, a, b, d, v)) continue;
+        known.add(id);
+        out.push(v);
+      }
+    }
+    return out;
   }
 
   /** Whether an algorithm chosen for another shape runs this one within our workspace. */
