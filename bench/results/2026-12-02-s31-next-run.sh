@@ -2,9 +2,9 @@
 # For session 32's first device call (written in session 31, whose device time ran out): the GPU suite
 # on session 31's last commit (conv-paths.ts, a refactor of the tile-rows choice that calls 5-6 ran as
 # v3), then bench:edit's bins and whole edits with the plan by rows (the default), the figures the
-# README's next table should take, and which cuBLASLt algorithms the 12 x 12 level's GEMMs of 40-200
-# rows run (hostCosts in the JSON names borrowed choices; the census of call 7 had them at 16 us on 40
-# blocks, ~1.8 TB/s of weights), then the same with BENCH_GEMM_ALGOS=splits (CudaOptions.gemmAlgorithms
+# README's next table should take, and which cuBLASLt algorithms the convolutions by rows at 12 x 12
+# and 24 x 24 run (hostCosts in the JSON names borrowed choices; the census of call 7 had 40- and
+# 76-row ones at ~16 us on 40 blocks, ~1.8 TB/s of weights), then the same with BENCH_GEMM_ALGOS=splits (CudaOptions.gemmAlgorithms
 # 'timed with splits', written in session 31 without a GPU: trials also time each proposal with 2 and 4
 # times its K slices for GEMMs of <= 512 columns over K >= 2048; the suite's new test checks its product),
 # alternating twice.

@@ -64,8 +64,9 @@ const TRIAL_MIN_MACS = 2 ** 28;
 /**
  * GemmTrials.splitVariants: GEMMs of at most this many columns (a sparse step's rows) over at least
  * this long a K also time each proposal with 2 and 4 times its K slices. Such a GEMM streams its
- * weights through few blocks: the 12 x 12 level's 40-row convolutions (1280 x 11520 weights) took
- * 16 us on 40 blocks of cuBLASLt's choice, ~1.8 TB/s (bench/results/2026-12-02-s31-run7-kernels-sparse.log).
+ * weights through few blocks: a ~5% step's convolutions by rows at 12 x 12 and 24 x 24 (40 and 76
+ * rows, 1280 x 11520 weights) took ~16 us each on 40 blocks of cuBLASLt's choice, ~1.8 TB/s
+ * (bench/results/2026-12-02-s31-run7-kernels-sparse.log).
  */
 const SPLIT_VARIANT_MAX_COLUMNS = 512, SPLIT_VARIANT_MIN_K = 2048;
 const SPLIT_VARIANT_FACTORS = [2, 4];
