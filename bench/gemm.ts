@@ -24,9 +24,12 @@ const residual = process.env.BENCH_RESIDUAL === 'on';
  * L2 after the first.
  */
 const cold = process.env.BENCH_COLD === 'on';
+/** BENCH_SPLITS=on: the candidates with 2 and 4 times their K slices too (CublasLt.moreSplits, gemmAlgorithms 'timed with splits'). */
+const moreSlices = process.env.BENCH_SPLITS === 'on';
 const shapes: [number, number, number][] = chosenShapes ?? [
   [76, 1280, 1280], [252, 640, 640], [768, 320, 320], [40, 1280, 1280], [2, 1280, 1280], [76, 10240, 1280], [76, 1280, 5120],
   [288, 1280, 11520], [160, 1280, 11520], [288, 1280, 23040], [304, 640, 5760],
+  [40, 1280, 11520], [76, 1280, 11520], [40, 1280, 23040], // a ~5% step's convolutions by rows at 12 x 12 and 24 x 24 (session 31)
   [18432, 320, 320], [4608, 640, 640], [1152, 1280, 1280], [18432, 2560, 320], [4608, 5120, 640], [1152, 10240, 1280],
 ];
 
@@ -54,7 +57,7 @@ const results = shapes.map(([rows, out, k]) => {
     return us;
   };
   const first = timeOf();
-  const algos = lt.candidates(OP_T, OP_N, out, rows, k, k, k, out, true, CANDIDATES);
+  const algos = lt.candidates(OP_T, OP_N, out, rows, k, k, k, out, true, CANDIDATES, moreSlices);
   const candidates = algos.map((a) => timeOf(a));
   const best = Math.min(first, ...candidates);
   const splits = algos.map((a) => lt.splitsOf(a));
@@ -70,7 +73,7 @@ const results = shapes.map(([rows, out, k]) => {
 });
 
 const outJson = {
-  what: `cuBLASLt fp16 GEMMs (bias epilogue${residual ? ', + residual' : ''}${cold ? ', weights read from memory: copies taken in turn' : ''}) of FISEdit's sparse and dense steps, the heuristic's first choice against each of its ${CANDIDATES} candidates (candidateSplits: their K slices), inside CUDA graphs of ${PER_GRAPH} (${gpu.description}); microseconds per GEMM, median of ${REPLAYS} replays`,
+  what: `cuBLASLt fp16 GEMMs (bias epilogue${residual ? ', + residual' : ''}${cold ? ', weights read from memory: copies taken in turn' : ''}) of FISEdit's sparse and dense steps, the heuristic's first choice against each of its ${CANDIDATES} candidates${moreSlices ? ' and those with 2 and 4 times their K slices' : ''} (candidateSplits: their K slices), inside CUDA graphs of ${PER_GRAPH} (${gpu.description}); microseconds per GEMM, median of ${REPLAYS} replays`,
   command: `${benchEnvironment()}node dist/bench/gemm.js`,
   date: new Date().toISOString(),
   results,

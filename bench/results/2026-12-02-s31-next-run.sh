@@ -16,5 +16,8 @@ e() { FISEDIT_HOME=/tmp/fh-e BENCH_GEMM_ALGOS=$1 BENCH_TAG=s32-first-$1$2 BENCH_
   echo "edit $1$2 ($(( $(date +%s) - T0 )) s): $(grep -o '"editSize":[0-9.]*,"sparseStepMs":[0-9.]*' /tmp/logs/edit-$1$2.log | sed 's/"editSize"://; s/"sparseStepMs"://' | tr '\n' ' ') $(grep -o 'rror.*' /tmp/logs/edit-$1$2.log | head -1)"
   node dist/bench/whole-edits-summary.js /tmp/logs/edit-$1$2.log | tr '|' '\n' | sed 's/, recordings.*//; s/^.*log: //' | grep -E 'masked|^ ?2 ' | tr '\n' '|' | cut -c1-900; echo; }
 for r in 1 2; do e timed $r; e splits $r; done
+# the convolutions by rows alone: every heuristic candidate and its 2x / 4x K slices, weights from memory
+BENCH_COLD=on BENCH_SPLITS=on BENCH_SHAPES=40x1280x11520,76x1280x11520,40x1280x23040,160x1280x11520,288x1280x11520 timeout 120 node dist/bench/gemm.js > /tmp/logs/gemm-splits.log 2>&1
+echo "gemm splits ($(( $(date +%s) - T0 )) s):"; grep -o '"rows":[0-9]*,"out":[0-9]*,"k":[0-9]*\|"firstChoiceUs":[0-9.]*,"bestUs":[0-9.]*\|"bestSplits":[0-9]*' /tmp/logs/gemm-splits.log | tr '\n' ' '; echo
 grep -o 'cuBLASLt borrowed[^"]*"[^"]*"[^}]*' /tmp/logs/edit-timed1.log | head -5
 cd $OUT && mkdir -p j && mv $OUT/*.json j/ 2>/dev/null; tar czf $OUT/all.tgz -C /tmp logs -C $OUT j

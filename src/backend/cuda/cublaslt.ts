@@ -402,11 +402,13 @@ export class CublasLt {
 
   /**
    * Up to `count` algorithms cuBLASLt's heuristic proposes for a GEMM shape that fit our workspace,
-   * its first choice first (bench/gemm.ts times them against each other).
+   * its first choice first, and with `moreSlices` those with 2 and 4 times their K slices after them
+   * (moreSplits; bench/gemm.ts times them against each other).
    */
-  candidates(ta: number, tb: number, m: number, n: number, k: number, lda: number, ldb: number, ldc: number, bias: boolean, count: number): Uint8Array[] {
+  candidates(ta: number, tb: number, m: number, n: number, k: number, lda: number, ldb: number, ldc: number, bias: boolean, count: number, moreSlices = false): Uint8Array[] {
     const p = this.plan({ ta, tb, m, n, k, lda, ldb, ldc, bias, count: 1, residual: false });
-    return this.proposals(p.desc, p.a, p.b, p.d, count);
+    const proposed = this.proposals(p.desc, p.a, p.b, p.d, count);
+    return moreSlices ? [...proposed, ...this.moreSplits(p.desc, p.a, p.b, p.d, proposed)] : proposed;
   }
 
   /**
