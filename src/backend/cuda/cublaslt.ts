@@ -161,7 +161,7 @@ export class CublasLt {
       prefCreate: 'int cublasLtMatmulPreferenceCreate(_Out_ void **pref)',
       prefSet: 'int cublasLtMatmulPreferenceSetAttribute(void *pref, int attr, const void *buf, size_t size)',
       configGet: 'int cublasLtMatmulAlgoConfigGetAttribute(const uint8_t *algo, int attr, _Out_ uint32_t *buf, size_t size, _Out_ size_t *written)',
-      configSet: 'int cublasLtMatmulAlgoConfigSetAttribute(uint8_t *algo, int attr, const uint32_t *buf, size_t size)',
+      configSet: 'int cublasLtMatmulAlgoConfigSetAttribute(void *algo, int attr, const uint32_t *buf, size_t size)', // algo written in place (a buffer passed as void *)
       check: 'int cublasLtMatmulAlgoCheck(void *h, void *desc, void *A, void *B, void *C, void *D, const uint8_t *algo, _Out_ uint8_t *result)',
       heuristic: 'int cublasLtMatmulAlgoGetHeuristic(void *h, void *desc, void *A, void *B, void *C, void *D, void *pref, int requested, _Out_ uint8_t *results, _Out_ int *count)',
       matmul: 'int cublasLtMatmul(void *h, void *desc, const void *alpha, uint64_t A, void *Adesc, uint64_t B, void *Bdesc, const void *beta, uint64_t C, void *Cdesc, uint64_t D, void *Ddesc, const uint8_t *algo, uint64_t workspace, size_t workspaceBytes, void *stream)',
