@@ -359,8 +359,7 @@ export class EditSession {
    * its first step: first by giving back the kept recordings of dense steps and of earlier edits'
    * sparse steps (recorded again when next needed), then, if memory runs out again, by moving every
    * cache on the GPU to host memory (edits stream their base from there: slower, and the move itself
-   * page-locks memory). When no
-   * remedy is left, the error stands and the session is as it was.
+   * page-locks memory). When no remedy is left, the error stands and the session is as it was.
    */
   edit(prompt: string, o: EditOptions = {}): Version {
     return drain(this.editMakingRoom(prompt, o));

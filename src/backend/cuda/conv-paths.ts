@@ -13,7 +13,12 @@ import type { ConvolutionMode } from './options.js';
  * 2560 -> 1280, 384 rows 86 -> 62 us; at 320 channels cuDNN stays ~2 us ahead, above ~400 rows it
  * is ahead at every width).
  */
-export const GEMM_CONV_MAX_ROWS = 400, GEMM_CONV_MIN_CHANNELS = 640;
+const GEMM_CONV_MAX_ROWS = 400, GEMM_CONV_MIN_CHANNELS = 640;
+
+/** Few output rows over many input channels: im2col + GEMM in graphs too, and one-position tiles ahead of any block size. */
+export function fewRowsOfManyChannels(rows: number, channels: number): boolean {
+  return rows <= GEMM_CONV_MAX_ROWS && channels >= GEMM_CONV_MIN_CHANNELS;
+}
 
 /** How the cuda backend convolves a sparse plan's tiles: its CudaOptions.convolution and .tileConvolution. */
 export interface TileConvolutionModes {
@@ -31,7 +36,7 @@ export interface TileConvolutionModes {
 export function cudaTileRowsChoice(rows: number, channels: number, modes: TileConvolutionModes): TileRowsChoice {
   if (modes.tileConvolution === 'fused' || modes.convolution === 'cudnn') return 'tiles';
   if (modes.convolution === 'gemm') return 'rows';
-  return channels < GEMM_CONV_MIN_CHANNELS ? 'tiles' : rows <= GEMM_CONV_MAX_ROWS ? 'rows' : 'rows over dense';
+  return fewRowsOfManyChannels(rows, channels) ? 'rows' : channels >= GEMM_CONV_MIN_CHANNELS ? 'rows over dense' : 'tiles';
 }
 
 /** The plan choices of a cuda backend with the default modes, for a plan counted without one (UNetMacCounter's planOf). */

@@ -11,7 +11,7 @@ import { Cublas, OP_N, OP_T } from './cublas.js';
 import { CublasLt } from './cublaslt.js';
 import { Cudnn, type ConvShape } from './cudnn.js';
 import type { ConvolutionMode, CudaOptions } from './options.js';
-import { GEMM_CONV_MAX_ROWS, GEMM_CONV_MIN_CHANNELS, cudaTileRowsChoice } from './conv-paths.js';
+import { cudaTileRowsChoice, fewRowsOfManyChannels } from './conv-paths.js';
 import { CudaPointwiseOps } from './pointwise-ops.js';
 import type { DeviceBuffer } from './memory.js';
 import { CudaLatents } from './latents.js';
@@ -243,8 +243,7 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
   /** Whether a convolution of `rows` output positions over `ci` channels (kdim per row) runs as im2col + GEMM here, not by cuDNN. */
   private convolvesByGemm(rows: number, kdim: number, ci: number): boolean {
     if (this.convolution !== 'auto') return this.convolution === 'gemm';
-    const fewRows = rows <= GEMM_CONV_MAX_ROWS && ci >= GEMM_CONV_MIN_CHANNELS;
-    return fewRows || !(this.capturing || this.profiler !== undefined || rows * kdim * this.elementBytes > IM2COL_EAGER_MAX_BYTES);
+    return fewRowsOfManyChannels(rows, ci) || !(this.capturing || this.profiler !== undefined || rows * kdim * this.elementBytes > IM2COL_EAGER_MAX_BYTES);
   }
 
   /** One-position tiles into im2col rows (tilesByGemm) as conv-paths.ts says for this backend's modes. */

@@ -77,9 +77,10 @@ export class Driver {
    * dependents itself, with this option on or off, and graph replays then parted from the recorded
    * edit now and then (44 of 750: README, "A nondeterminism, found and fixed"). So every cuDNN call
    * recorded into a graph on sm_90 or later comes after an empty node (beforeLibraryCall): no kernel
-   * of ours is directly ahead of cuDNN's. (cuBLASLt's kernels were never found so: libraryDependents,
-   * which the GPU tests and bench:unet / bench:edit report.) (Making those edges plain after the capture
-   * also worked, but cuGraphRemoveDependencies refuses graphs in which a library put memory nodes.)
+   * of ours is directly ahead of cuDNN's. (cuBLASLt launches only its split-K reductions so, behind its
+   * own GEMMs; libraryDependents, which the GPU tests and bench:unet / bench:edit report, finds no edge
+   * from our kernels into a library's.) (Making those edges plain after the capture also worked, but
+   * cuGraphRemoveDependencies refuses graphs in which a library put memory nodes.)
    */
   dependentLaunches = false;
   /** The functions of our modules (getFunction), by address: the kernels that are not a library's. */
