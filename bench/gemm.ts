@@ -26,12 +26,6 @@ const residual = process.env.BENCH_RESIDUAL === 'on';
 const cold = process.env.BENCH_COLD === 'on';
 /** BENCH_SPLITS=on: the candidates with 2 and 4 times their K slices too (CublasLt.moreSplits, gemmAlgorithms 'timed with splits'). */
 const moreSlices = process.env.BENCH_SPLITS === 'on';
-/**
- * BENCH_PREFETCH=on (with BENCH_COLD): before each GEMM, k_prefetch_l2 asks L2 for the next GEMM's
- * copy of the weights, so each GEMM but the first reads them from L2 while the next copy streams in
- * (the time per GEMM includes the prefetch kernel's launch).
- */
-const prefetch = process.env.BENCH_PREFETCH === 'on';
 const shapes: [number, number, number][] = chosenShapes ?? [
   [76, 1280, 1280], [252, 640, 640], [768, 320, 320], [40, 1280, 1280], [2, 1280, 1280], [76, 10240, 1280], [76, 1280, 5120],
   [288, 1280, 11520], [160, 1280, 11520], [288, 1280, 23040], [304, 640, 5760],
@@ -56,12 +50,7 @@ const results = shapes.map(([rows, out, k]) => {
   const ptr = (t: { storage: unknown }) => (t.storage as { ptr: number }).ptr;
   const call = (algo: Uint8Array | undefined, i: number) => lt.gemm(OP_T, OP_N, out, rows, k, ptr(ws[i % ws.length]!), k, ptr(x), k, ptr(y), out, ptr(b), c ? ptr(c) : 0, algo);
   const timeOf = (algo?: Uint8Array) => {
-    const exec = driver.capture(() => {
-      for (let i = 0; i < PER_GRAPH; i++) {
-        if (prefetch) gpu.prefetchToL2(ws[(i + 1) % ws.length]!);
-        call(algo, i);
-      }
-    });
+    const exec = driver.capture(() => { for (let i = 0; i < PER_GRAPH; i++) call(algo, i); });
     driver.replay(exec);
     const us = (medianSynchronisedMs(REPLAYS, () => driver.synchronize(), () => driver.replay(exec)) * 1000) / PER_GRAPH;
     driver.destroyGraph(exec);
@@ -84,7 +73,7 @@ const results = shapes.map(([rows, out, k]) => {
 });
 
 const outJson = {
-  what: `cuBLASLt fp16 GEMMs (bias epilogue${residual ? ', + residual' : ''}${cold ? ', weights read from memory: copies taken in turn' : ''}${prefetch ? ', the next copy prefetched into L2 before each GEMM' : ''}) of FISEdit's sparse and dense steps, the heuristic's first choice against each of its ${CANDIDATES} candidates${moreSlices ? ' and those with 2 and 4 times their K slices' : ''} (candidateSplits: their K slices), inside CUDA graphs of ${PER_GRAPH} (${gpu.description}); microseconds per GEMM, median of ${REPLAYS} replays`,
+  what: `cuBLASLt fp16 GEMMs (bias epilogue${residual ? ', + residual' : ''}${cold ? ', weights read from memory: copies taken in turn' : ''}) of FISEdit's sparse and dense steps, the heuristic's first choice against each of its ${CANDIDATES} candidates${moreSlices ? ' and those with 2 and 4 times their K slices' : ''} (candidateSplits: their K slices), inside CUDA graphs of ${PER_GRAPH} (${gpu.description}); microseconds per GEMM, median of ${REPLAYS} replays`,
   command: `${benchEnvironment()}node dist/bench/gemm.js`,
   date: new Date().toISOString(),
   results,

@@ -376,11 +376,6 @@ export interface Backend {
    */
   tileRowsChoice?(rows: number, channels: number): TileRowsChoice;
   /**
-   * A hint: `t` (a layer's weights) will be read by a kernel a few launches from now. A backend with a
-   * cache in front of its memory may start fetching it; results never depend on it.
-   */
-  fetchAhead?(t: Tensor): void;
-  /**
    * Writes each block's outputs (src [N * blocks, b, b, C], block corners at `corners` [y, x] pairs)
    * into `base` [N, H, W, C] **in place**, at the positions `active` (H * W, 1 = write) marks, plus
    * `residual` ([N, H, W, C]) at those positions when given (a sum read only where it is written);

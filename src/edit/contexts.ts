@@ -146,8 +146,6 @@ export class SparseContext implements StepContext {
     if (p.kind === 'tiles' && p.corners.length === 0) {
       if (norm) this.affine(norm, x, inputOffset); // nothing changes at this layer
     } else {
-      // the weights stream in while the norm's kernels run (they are few rows' GEMM's whole cost)
-      conv.prefetchWeights();
       const affine = norm ? this.affine(norm, x, inputOffset) : undefined;
       if (p.kind === 'dense') {
         const rows = [n, p.outH * p.outW, conv.outChannels];

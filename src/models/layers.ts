@@ -78,11 +78,6 @@ export class Conv2d {
     return this.ops.convTilesInto(base, x, { tiles, affine, silu, w: this.w, b: this.b, stride: this.stride }, write);
   }
 
-  /** Tells the backend its weights will be read soon (Backend.fetchAhead; nothing where it has none). */
-  prefetchWeights(): void {
-    this.ops.fetchAhead?.(this.w);
-  }
-
   get stride(): number {
     return this.opts.stride ?? 1;
   }

@@ -30,12 +30,6 @@ const LT_WORKSPACE_BYTES = 32 * 2 ** 20;
  * 2026-11-30-unet-cuda-fp16-wgmma-{pipelined,kb64,kb128-cudnn-eager}.json).
  */
 const IM2COL_EAGER_MAX_BYTES = 128 * 2 ** 20;
-/**
- * Backend.fetchAhead's weights: from the 1280-channel convolutions' (29 MB and more at 3 x 3), whose
- * GEMMs over a sparse step's few rows read them at ~2 TB/s from memory; at most this share of L2, so
- * that the activations the kernels between read stay there.
- */
-const PREFETCH_MIN_BYTES = 8 * 2 ** 20, PREFETCH_L2_SHARE = 0.6;
 /** Scratch memory cuDNN's convolution algorithms may use. */
 const CUDNN_WORKSPACE_BYTES = 64 * 2 ** 20;
 export class CudaBackend extends CudaPointwiseOps implements Backend {
@@ -54,8 +48,6 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
   private readonly wgmmaPipeline: boolean | 'auto';
   readonly convolution: ConvolutionMode;
   readonly tileConvolution: 'fused' | 'library';
-  /** CudaOptions.prefetchWeights. */
-  readonly prefetchWeights: boolean;
   /** k_tile_conv's split counters (TILE_CONV_COUNTERS ints, zero between launches). */
   private readonly tileConvCounters: DeviceBuffer | undefined;
   readonly latents: CudaLatents;
@@ -70,7 +62,6 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
     this.wgmmaPipeline = o.wgmmaPipeline ?? 'auto';
     this.convolution = o.convolution ?? 'auto';
     this.tileConvolution = half ? (o.tileConvolution ?? 'library') : 'library';
-    this.prefetchWeights = o.prefetchWeights ?? false;
     this.driver.dependentLaunches = this.driver.computeCapability[0]! >= 9 && (o.dependentLaunches ?? true);
     this.latents = new CudaLatents({
       vector: (bytes) => {
@@ -123,7 +114,7 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
   get description(): string {
     const pipelined = this.wgmmaPipeline === 'auto' ? ', pipelined for one wave' : this.wgmmaPipeline ? ', pipelined' : '';
     const storage = this.math === 'fp16' ? 'fp16 storage' + (this.flash ? `, flash attention${this.wgmma ? ` (wgmma at head dim 64${pipelined})` : ''}` : '') : 'fp32 storage';
-    return `${this.driver.name} (${this.driver.computeCapability.join('.')}), ${this.math} GEMMs, ${storage}, ${{ cudnn: 'cuDNN', gemm: 'im2col + GEMM', auto: 'cuDNN in graphs and for large, im2col + GEMM for small eager' }[this.convolution]} convolutions${this.dnn.engineMode === 'off' ? '' : ` (cuDNN engines: ${this.dnn.engineMode})`}${this.lt.timed ? ', GEMM algorithms timed' : ''}${this.tileConvolution === 'fused' ? ', fused tile convolutions' : ''}${this.driver.dependentLaunches ? ', dependent launches' : ''}${this.prefetchWeights ? ', weights fetched into L2 ahead' : ''}`;
+    return `${this.driver.name} (${this.driver.computeCapability.join('.')}), ${this.math} GEMMs, ${storage}, ${{ cudnn: 'cuDNN', gemm: 'im2col + GEMM', auto: 'cuDNN in graphs and for large, im2col + GEMM for small eager' }[this.convolution]} convolutions${this.dnn.engineMode === 'off' ? '' : ` (cuDNN engines: ${this.dnn.engineMode})`}${this.lt.timed ? ', GEMM algorithms timed' : ''}${this.tileConvolution === 'fused' ? ', fused tile convolutions' : ''}${this.driver.dependentLaunches ? ', dependent launches' : ''}`;
   }
 
   urgently<T>(f: () => T): T {
@@ -253,11 +244,6 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
   private convolvesByGemm(rows: number, kdim: number, ci: number): boolean {
     if (this.convolution !== 'auto') return this.convolution === 'gemm';
     return fewRowsOfManyChannels(rows, ci) || !(this.capturing || this.profiler !== undefined || rows * kdim * this.elementBytes > IM2COL_EAGER_MAX_BYTES);
-  }
-
-  /** Backend.fetchAhead: weights of PREFETCH_MIN_BYTES or more into L2 (at most PREFETCH_L2_SHARE of it), where CudaOptions.prefetchWeights asks. */
-  fetchAhead(t: Tensor): void {
-    if (this.prefetchWeights && t.size * this.elementBytes >= PREFETCH_MIN_BYTES) this.prefetchToL2(t, this.driver.l2Bytes * PREFETCH_L2_SHARE);
   }
 
   /** One-position tiles into im2col rows (tilesByGemm) as conv-paths.ts says for this backend's modes. */

@@ -22,8 +22,6 @@ const MAX_ELEMENTS = 2 ** 32 - 1;
 
 /** Waves of 256-thread blocks (BLOCKS_PER_SM to a multiprocessor) a map must fill before its streaming kernel batches vectors. */
 const BATCH_MIN_WAVES = 4;
-/** Threads of k_prefetch_l2's one block: a 29 MB weight is ~900 chunks, a few instructions a thread. */
-const PREFETCH_THREADS = 128;
 export type T = Tensor<DeviceBuffer>;
 
 export abstract class CudaDevice {
@@ -89,17 +87,6 @@ export abstract class CudaDevice {
   /** Holds a stream (the main one by default) for `ms`, so the host queues what follows before the GPU runs it. */
   protected hold(ms: number, stream?: unknown): void {
     this.driver.launch(this.fns.get('k_hold'), 'k_hold', 1, 1, KERNELS.k_hold!, [ms * 1e6], 0, 1, stream);
-  }
-
-  /**
-   * Asks L2 to fetch a tensor (weights a later kernel reads; its first `maxBytes`) while the kernels
-   * queued before that one run: k_prefetch_l2, one small block that issues bulk prefetches and ends.
-   * Sm_90 and later; before, nothing.
-   */
-  prefetchToL2(t: Tensor, maxBytes = Infinity): void {
-    if (this.driver.computeCapability[0]! < 9) return;
-    const bytes = Math.floor(Math.min(t.size * this.elementBytes, maxBytes) / 16) * 16;
-    if (bytes > 0 && this.p(t) % 16 === 0) this.run('k_prefetch_l2', 0, [this.p(t), bytes], PREFETCH_THREADS, 1);
   }
 
   /** Kernel and GEMM launches since the backend was made. */

@@ -20,7 +20,6 @@ const SCALAR_KERNELS: Record<string, ArgKind[]> = {
   k_lat_sample: ['ptr', 'ptr', 'f32', 'i32', 'u64'],
   k_lat_guide: ['ptr', 'ptr', 'f32', 'i32', 'u64'],
   k_hold: ['u64'],
-  k_prefetch_l2: ['ptr', 'u64'],
   k_pointer_arrays: Array<ArgKind>(10).fill('ptr'),
 };
 /** Products one k_pointer_arrays call describes (A, B and D pointers of each): linearMany's most in one GEMM. */

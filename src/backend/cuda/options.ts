@@ -75,10 +75,4 @@ export interface CudaOptions {
    * and 4 times its K slices (cublaslt.ts; written in session 31, not yet run on a GPU).
    */
   gemmAlgorithms?: 'timed' | 'heuristic' | 'timed with splits';
-  /**
-   * Backend.fetchAhead (sm_90 and later): a layer's weights of PREFETCH_MIN_BYTES or more asked into
-   * L2 (k_prefetch_l2) before the kernels ahead of its GEMM, so that a GEMM of few rows, which reads
-   * them from memory at the pace of the few SMs it occupies, finds them in L2. Default off (session 32's trial).
-   */
-  prefetchWeights?: boolean;
 }

@@ -519,17 +519,3 @@ extern "C" __global__ void k_hold(u64 ns) {
     asm volatile("mov.u64 %0, %%globaltimer;" : "=l"(t));
   } while (t - t0 < ns);
 }
-// asks L2 to fetch `bytes` from p (16-byte aligned, a multiple of 16 bytes) for a later kernel, and
-// ends without waiting for them: Hopper's bulk prefetch, a chunk an instruction. Weights read by a
-// few-row GEMM come from memory at the pace of the few SMs the GEMM occupies; fetched while the
-// kernels ahead of it run (latency-bound, the memory idle), they come from L2. Before sm_90 nothing.
-#define PREFETCH_CHUNK (32u << 10)
-extern "C" __global__ void k_prefetch_l2(const char* p, u64 bytes) {
-  after_earlier_kernels();
-#if __CUDA_ARCH__ >= 900
-  for (u64 o = ((u64)blockIdx.x * blockDim.x + threadIdx.x) * PREFETCH_CHUNK; o < bytes; o += (u64)gridDim.x * blockDim.x * PREFETCH_CHUNK) {
-    const u32 n = (u32)min((u64)PREFETCH_CHUNK, bytes - o);
-    asm volatile("cp.async.bulk.prefetch.L2.global [%0], %1;" ::"l"(p + o), "r"(n) : "memory");
-  }
-#endif
-}
