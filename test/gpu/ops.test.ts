@@ -162,16 +162,24 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
     // statistics over many positions (several blocks per batch item)
     const [lc, lg] = pair([2, 40, 41, c], 2);
     close(`groupNormAffine scale ${c}, 40x41`, cpu.groupNormAffine(lc, groups, gc, bc, 1e-5).scale, gpu.groupNormAffine(lg, groups, gg, bg, 1e-5).scale, 1e-6);
-    updatedStatistics(c, groups);
+    updatedStatistics(c, groups, Uint8Array.from([0, 1, 0, 0, 1, 0]));
   }
 
-  /** Statistics updated in the changed rows: the same bits as over the whole map, and the cpu's sums. */
-  function updatedStatistics(c: number, groups: number): void {
-    const shape = [2, 6, 100, c], rows = Uint8Array.from([0, 1, 0, 0, 1, 0]);
+  it('group statistics updated in many rows (two launches) and over wide groups (one launch)', () => {
+    updatedStatistics(12, 4, Uint8Array.from({ length: 80 }, (_, y) => (y % 8 ? 1 : 0)));
+    updatedStatistics(2560, 32, Uint8Array.from([1, 0, 0, 1]));
+  });
+
+  /**
+   * Statistics updated in the changed rows (`rows` flags, of a map 100 wide): the same bits as over
+   * the whole map, and the cpu's sums. Few flagged rows take k_group_small, many the two kernels.
+   */
+  function updatedStatistics(c: number, groups: number, rows: Uint8Array): void {
+    const h = rows.length, shape = [2, h, 100, c];
     const [gc, gg] = pair([c]), [bc, bg] = pair([c]);
     const [, baseG] = pair(shape, 2);
     const changed = gpu.toHost(baseG), fresh = rnd.normal(changed.length), per = 100 * c;
-    for (let i = 0; i < 12; i++) if (rows[i % 6]) changed.set(fresh.subarray(i * per, (i + 1) * per), i * per);
+    for (let i = 0; i < 2 * h; i++) if (rows[i % h]) changed.set(fresh.subarray(i * per, (i + 1) * per), i * per);
     const xg = gpu.fromHost(changed, shape);
     // the cpu sums the values the gpu stores (fp16 storage rounds them)
     const xc = cpu.fromHost(gpu.toHost(xg), shape), baseC = cpu.fromHost(gpu.toHost(baseG), shape);
@@ -179,7 +187,7 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
     const whole = gpu.groupNormAffine(xg, groups, gg, bg, 1e-5);
     const updated = gpu.groupNormAffine(xg, groups, gg, bg, 1e-5, { base: baseStats.sums, rows });
     for (const k of ['scale', 'shift', 'sums'] as const) assert.deepEqual(gpu.toBytes(updated[k]), gpu.toBytes(whole[k]), `updated ${k} ${c}`);
-    const none = gpu.groupNormAffine(baseG, groups, gg, bg, 1e-5, { base: baseStats.sums, rows: new Uint8Array(6) });
+    const none = gpu.groupNormAffine(baseG, groups, gg, bg, 1e-5, { base: baseStats.sums, rows: new Uint8Array(h) });
     for (const k of ['scale', 'shift', 'sums'] as const) assert.deepEqual(gpu.toBytes(none[k]), gpu.toBytes(baseStats[k]), `no rows ${k} ${c}`);
     // the sums against the cpu's (float64 both: the same values added in another order)
     const want = cpu.groupNormAffine(xc, groups, gc, bc, 1e-5, { base: cpu.groupNormAffine(baseC, groups, gc, bc, 1e-5).sums, rows });

@@ -177,9 +177,12 @@ template <int W> __device__ void k_group_partial_t(const st* x, const st* offset
 }
 VECTOR_KERNEL(k_group_partial, (const st* x, const st* offset, double* sums, const int* list, int listed, int w, int pieces, int segments, int c, int groups),
               (x, offset, sums, list, listed, w, pieces, segments, c, groups))
-extern "C" __global__ void k_group_affine(double* sums, const double* base, const unsigned char* rows, int pieces, int segments, u64 count, float eps,
-                                          const st* gamma, const st* beta, const st* offset, st* scale, st* shift, int c, int groups) {
-  after_earlier_kernels();
+// k_group_affine's fold (and k_group_small's after its sums): the block of (batch item, group)
+// blockIdx.x adds the group's segments, `base`'s where `rows` does not flag them (copied into sums),
+// and folds mean and 1/sqrt(var + eps) with gamma and beta into scale and shift. Its first `threads`
+// threads add the segments (the order of the sum, so its bits, follow from that number alone).
+__device__ __forceinline__ void group_fold(double* sums, const double* base, const unsigned char* rows, int pieces, int segments, u64 count, float eps,
+                                           const st* gamma, const st* beta, const st* offset, st* scale, st* shift, int c, int groups, int threads) {
   __shared__ double rs[32], rq[32];
   int b = blockIdx.x / groups, g = blockIdx.x % groups, cpg = c / groups;
   // every load this block needs is issued at once (a segment's flag, its base and fresh sums, this
@@ -189,7 +192,7 @@ extern "C" __global__ void k_group_affine(double* sums, const double* base, cons
   const float gamma0 = threadIdx.x < cpg ? ld(gamma[ch0]) : 0.f, beta0 = threadIdx.x < cpg ? ld(beta[ch0]) : 0.f;
   const float offset0 = offset && threadIdx.x < cpg ? ld(offset[b * c + ch0]) : 0.f;
   double s = 0, q = 0;
-  for (int i = threadIdx.x; i < segments; i += blockDim.x) {
+  for (int i = threadIdx.x; threadIdx.x < threads && i < segments; i += threads) {
     u64 o = 2 * (((u64)b * segments + i) * groups + g);
     const bool kept = base && !rows[i / pieces];
     // both read whatever the flag says (the one not taken is not used)
@@ -200,10 +203,10 @@ extern "C" __global__ void k_group_affine(double* sums, const double* base, cons
   }
   for (int o = 16; o > 0; o >>= 1) { s += __shfl_down_sync(0xffffffff, s, o); q += __shfl_down_sync(0xffffffff, q, o); }
   int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
-  if (lane == 0) { rs[warp] = s; rq[warp] = q; }
+  if (lane == 0 && warp < 32) { rs[warp] = s; rq[warp] = q; }
   __syncthreads();
   if (warp == 0) {
-    s = lane < blockDim.x / 32 ? rs[lane] : 0; q = lane < blockDim.x / 32 ? rq[lane] : 0;
+    s = lane < threads / 32 ? rs[lane] : 0; q = lane < threads / 32 ? rq[lane] : 0;
     for (int o = 16; o > 0; o >>= 1) { s += __shfl_down_sync(0xffffffff, s, o); q += __shfl_down_sync(0xffffffff, q, o); }
     if (lane == 0) { rs[0] = s; rq[0] = q; }
   }
@@ -219,6 +222,67 @@ extern "C" __global__ void k_group_affine(double* sums, const double* base, cons
     scale[b * c + ch] = sv(sc);
     shift[b * c + ch] = sv((first ? beta0 : ld(beta[ch])) - ((float)m - off) * sc);
   }
+}
+extern "C" __global__ void k_group_affine(double* sums, const double* base, const unsigned char* rows, int pieces, int segments, u64 count, float eps,
+                                          const st* gamma, const st* beta, const st* offset, st* scale, st* shift, int c, int groups) {
+  after_earlier_kernels();
+  group_fold(sums, base, rows, pieces, segments, count, eps, gamma, beta, offset, scale, shift, c, groups, blockDim.x);
+}
+// k_group_small: a sparse step's statistics over few flagged segments (its small maps, 12 x 12 to
+// 48 x 48, have a row or a few flagged) in one launch where k_group_partial and k_group_affine take
+// two, with their bits: a block per (batch item, group), whose warps each take a listed segment, a
+// lane per channel of the group (GROUP_SMALL_CHANNELS at most), adding its values (+ offset) in
+// k_group_partial's order: positions in `nrows` classes (k_group_partial's rows of threads, which
+// the host passes), each class in increasing order, the classes in turn; then the channels in turn,
+// into the slot k_group_partial would write. Then the block's first FOLD_THREADS fold as
+// k_group_affine's GROUP_FOLD_THREADS do. (Each lane loads single values: a segment at these sizes
+// is a few dozen of them a lane.)
+extern "C" __global__ void k_group_small(const st* x, const st* offset, double* sums, const int* list, int listed, int w, int pieces, int segments,
+                                         int c, int groups, int nrows, const double* base, const unsigned char* rows, u64 count, float eps,
+                                         const st* gamma, const st* beta, st* scale, st* shift) {
+  after_earlier_kernels();
+  const u32 b = blockIdx.x / groups, g = blockIdx.x % groups, cpg = c / groups;
+  const u32 lane = threadIdx.x & 31, warps = blockDim.x >> 5, chunk = (w + pieces - 1) / pieces;
+  const st* at = x + (u64)b * (segments / pieces) * w * c + g * cpg;
+  const st* off = offset ? offset + (u64)b * c + g * cpg : nullptr;
+  for (u32 j = threadIdx.x >> 5; j < (u32)listed; j += warps) {
+    const u32 seg = list[j], row = seg / pieces, piece = seg % pieces;
+    const u32 lo = row * w + piece * chunk, hi = min(row * w + w, lo + chunk);
+    double cs[GROUP_SMALL_CHANNELS / 32], cq[GROUP_SMALL_CHANNELS / 32];
+#pragma unroll
+    for (int t = 0; t < GROUP_SMALL_CHANNELS / 32; t++) {
+      cs[t] = 0; cq[t] = 0;
+      const u32 ch = lane + 32 * t;
+      const float o = off && ch < cpg ? ld(off[ch]) : 0.f;
+      for (int r = 0; ch < cpg && r < nrows; r++) {
+        double s = 0, q = 0;
+        // PARTIAL_LOADS of the class's positions loaded at once, then added in order
+        for (u32 p0 = lo + r; p0 < hi; p0 += PARTIAL_LOADS * nrows) {
+          float f[PARTIAL_LOADS];
+#pragma unroll
+          for (int u = 0; u < PARTIAL_LOADS; u++) f[u] = p0 + u * nrows < hi ? ld(at[(u64)(p0 + u * nrows) * c + ch]) + o : 0.f;
+#pragma unroll
+          for (int u = 0; u < PARTIAL_LOADS; u++)
+            if (p0 + u * nrows < hi) { s += f[u]; q += (double)f[u] * f[u]; }
+        }
+        cs[t] += s; cq[t] += q;
+      }
+    }
+    // the channels in turn (lane 0 takes each from its lane)
+    double gs = 0, gq = 0;
+#pragma unroll
+    for (int t = 0; t < GROUP_SMALL_CHANNELS / 32; t++)
+      for (u32 i = 32 * t; i < min(cpg, 32u * (t + 1)); i++) {
+        gs += __shfl_sync(0xffffffff, cs[t], i % 32);
+        gq += __shfl_sync(0xffffffff, cq[t], i % 32);
+      }
+    if (lane == 0) {
+      double* out = sums + 2 * (((u64)b * segments + seg) * groups + g);
+      out[0] = gs; out[1] = gq;
+    }
+  }
+  __syncthreads();  // the block's sums, written above, are what the fold reads as fresh
+  group_fold(sums, base, rows, pieces, segments, count, eps, gamma, beta, offset, scale, shift, c, groups, GROUP_FOLD_THREADS);
 }
 // B vectors a thread, all loaded before any is written: over large maps (the _vb build, B = VEC_BATCH,
 // kernels.ts; the host launches a quarter of the threads) with one 16-byte load in flight per thread
