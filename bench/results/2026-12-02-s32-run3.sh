@@ -1,5 +1,5 @@
 #!/bin/bash
-# Session 32, call 3: a sparse step's GroupNorm statistics over few flagged segments in one launch
+# Session 32, calls 3 and 4 (call 4: k_group_small with a lane per (position class, channel slice), 16 warps a block): a sparse step's GroupNorm statistics over few flagged segments in one launch
 # (k_group_small: a warp a segment in k_group_partial's order, then k_group_affine's fold;
 # CudaOptions.groupStatsInOneLaunch, default on). The GPU suite first (its group-statistics tests
 # assert the same bits as over the whole map, now through k_group_small), then bench:edit's bins and

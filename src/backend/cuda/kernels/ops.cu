@@ -228,53 +228,66 @@ extern "C" __global__ void k_group_affine(double* sums, const double* base, cons
   after_earlier_kernels();
   group_fold(sums, base, rows, pieces, segments, count, eps, gamma, beta, offset, scale, shift, c, groups, blockDim.x);
 }
+// W consecutive values (W * sizeof(st) bytes, aligned so) as one load of 16, 8 or 4 bytes, or one value
+template <int W> __device__ __forceinline__ void ld_slice(const st* p, float* v) {
+  constexpr int bytes = W * (int)sizeof(st);
+  if constexpr (bytes == 16) ldv<W>(p, v);
+  else if constexpr (bytes == 8) {
+    const uint2 u = *(const uint2*)p;
+    const st* e = (const st*)&u;
+    UNROLL v[k] = ld(e[k]);
+  } else if constexpr (bytes == 4 && W == 2) {
+    const unsigned u = *(const unsigned*)p;
+    const st* e = (const st*)&u;
+    UNROLL v[k] = ld(e[k]);
+  } else UNROLL v[k] = ld(p[k]);
+}
 // k_group_small: a sparse step's statistics over few flagged segments (its small maps, 12 x 12 to
 // 48 x 48, have a row or a few flagged) in one launch where k_group_partial and k_group_affine take
-// two, with their bits: a block per (batch item, group), whose warps each take a listed segment, a
-// lane per channel of the group (GROUP_SMALL_CHANNELS at most), adding its values (+ offset) in
-// k_group_partial's order: positions in `nrows` classes (k_group_partial's rows of threads, which
-// the host passes), each class in increasing order, the classes in turn; then the channels in turn,
-// into the slot k_group_partial would write. Then the block's first FOLD_THREADS fold as
-// k_group_affine's GROUP_FOLD_THREADS do. (Each lane loads single values: a segment at these sizes
-// is a few dozen of them a lane.)
-extern "C" __global__ void k_group_small(const st* x, const st* offset, double* sums, const int* list, int listed, int w, int pieces, int segments,
-                                         int c, int groups, int nrows, const double* base, const unsigned char* rows, u64 count, float eps,
-                                         const st* gamma, const st* beta, st* scale, st* shift) {
-  after_earlier_kernels();
-  const u32 b = blockIdx.x / groups, g = blockIdx.x % groups, cpg = c / groups;
+// two, with their bits: a block per (batch item, group), whose warps each take a listed segment.
+// k_group_partial adds a channel's values over `nrows` classes of positions (its rows of threads,
+// which the host passes), each class in increasing order, then the classes in turn, then the
+// group's channels in turn; here a lane takes a (class, W-channel slice) pair (32 pairs at most, the
+// host checks) and adds its class, GROUP_SMALL_LOADS positions loaded at once, then shuffles bring
+// the pairs to every lane in that order, and lane 0 writes the segment's sums where k_group_partial
+// would. Then the block's first GROUP_FOLD_THREADS fold as k_group_affine's do.
+#define GROUP_SMALL_LOADS 4
+template <int W> __device__ void k_group_small_t(const st* x, const st* offset, double* sums, const int* list, int listed, int w, int pieces, int segments,
+                                                 int c, int groups, int nrows, const double* base, const unsigned char* rows, u64 count, float eps,
+                                                 const st* gamma, const st* beta, st* scale, st* shift) {
+  const u32 b = blockIdx.x / groups, g = blockIdx.x % groups, cpg = c / groups, slices = cpg / W, pairs = nrows * slices;  // pairs <= 32
   const u32 lane = threadIdx.x & 31, warps = blockDim.x >> 5, chunk = (w + pieces - 1) / pieces;
   const st* at = x + (u64)b * (segments / pieces) * w * c + g * cpg;
   const st* off = offset ? offset + (u64)b * c + g * cpg : nullptr;
   for (u32 j = threadIdx.x >> 5; j < (u32)listed; j += warps) {
     const u32 seg = list[j], row = seg / pieces, piece = seg % pieces;
     const u32 lo = row * w + piece * chunk, hi = min(row * w + w, lo + chunk);
-    double cs[GROUP_SMALL_CHANNELS / 32], cq[GROUP_SMALL_CHANNELS / 32];
+    const u32 r = lane / slices, v = lane % slices;
+    const bool mine = lane < pairs;
+    float o[W];
+    if (off && mine) ld_slice<W>(off + v * W, o);
+    else UNROLL o[k] = 0.f;
+    double ps[W], pq[W];
+    UNROLL { ps[k] = 0; pq[k] = 0; }
+    for (u32 p0 = lo + r; mine && p0 < hi; p0 += GROUP_SMALL_LOADS * nrows) {
+      float f[GROUP_SMALL_LOADS][W];
 #pragma unroll
-    for (int t = 0; t < GROUP_SMALL_CHANNELS / 32; t++) {
-      cs[t] = 0; cq[t] = 0;
-      const u32 ch = lane + 32 * t;
-      const float o = off && ch < cpg ? ld(off[ch]) : 0.f;
-      for (int r = 0; ch < cpg && r < nrows; r++) {
-        double s = 0, q = 0;
-        // PARTIAL_LOADS of the class's positions loaded at once, then added in order
-        for (u32 p0 = lo + r; p0 < hi; p0 += PARTIAL_LOADS * nrows) {
-          float f[PARTIAL_LOADS];
+      for (int u = 0; u < GROUP_SMALL_LOADS; u++)
+        if (p0 + u * nrows < hi) ld_slice<W>(at + (u64)(p0 + u * nrows) * c + v * W, f[u]);
 #pragma unroll
-          for (int u = 0; u < PARTIAL_LOADS; u++) f[u] = p0 + u * nrows < hi ? ld(at[(u64)(p0 + u * nrows) * c + ch]) + o : 0.f;
-#pragma unroll
-          for (int u = 0; u < PARTIAL_LOADS; u++)
-            if (p0 + u * nrows < hi) { s += f[u]; q += (double)f[u] * f[u]; }
-        }
-        cs[t] += s; cq[t] += q;
-      }
+      for (int u = 0; u < GROUP_SMALL_LOADS; u++)
+        if (p0 + u * nrows < hi) UNROLL { const float e = f[u][k] + o[k]; ps[k] += e; pq[k] += (double)e * e; }
     }
-    // the channels in turn (lane 0 takes each from its lane)
+    // per channel the classes in turn, then the channels in turn
     double gs = 0, gq = 0;
-#pragma unroll
-    for (int t = 0; t < GROUP_SMALL_CHANNELS / 32; t++)
-      for (u32 i = 32 * t; i < min(cpg, 32u * (t + 1)); i++) {
-        gs += __shfl_sync(0xffffffff, cs[t], i % 32);
-        gq += __shfl_sync(0xffffffff, cq[t], i % 32);
+    for (u32 slice = 0; slice < slices; slice++)
+      UNROLL {
+        double cs = 0, cq = 0;
+        for (u32 cr = 0; cr < (u32)nrows; cr++) {
+          cs += __shfl_sync(0xffffffff, ps[k], cr * slices + slice);
+          cq += __shfl_sync(0xffffffff, pq[k], cr * slices + slice);
+        }
+        gs += cs; gq += cq;
       }
     if (lane == 0) {
       double* out = sums + 2 * (((u64)b * segments + seg) * groups + g);
@@ -284,6 +297,16 @@ extern "C" __global__ void k_group_small(const st* x, const st* offset, double* 
   __syncthreads();  // the block's sums, written above, are what the fold reads as fresh
   group_fold(sums, base, rows, pieces, segments, count, eps, gamma, beta, offset, scale, shift, c, groups, GROUP_FOLD_THREADS);
 }
+#define GROUP_SMALL(name, W) \
+  extern "C" __global__ void __launch_bounds__(GROUP_SMALL_WARPS * 32, 1) name(const st* x, const st* offset, double* sums, const int* list, int listed, int w, int pieces, int segments, int c, int groups, \
+                                  int nrows, const double* base, const unsigned char* rows, u64 count, float eps, const st* gamma, const st* beta, st* scale, st* shift) { \
+    after_earlier_kernels(); \
+    k_group_small_t<W>(x, offset, sums, list, listed, w, pieces, segments, c, groups, nrows, base, rows, count, eps, gamma, beta, scale, shift); \
+  }
+GROUP_SMALL(k_group_small_1, 1)
+GROUP_SMALL(k_group_small_2, 2)
+GROUP_SMALL(k_group_small_4, 4)
+GROUP_SMALL(k_group_small_v, VW)
 // B vectors a thread, all loaded before any is written: over large maps (the _vb build, B = VEC_BATCH,
 // kernels.ts; the host launches a quarter of the threads) with one 16-byte load in flight per thread
 // this moved half of what the memory can. The other builds take one (B's registers cost occupancy:
