@@ -165,16 +165,14 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
     updatedStatistics(c, groups, Uint8Array.from([0, 1, 0, 0, 1, 0]));
   }
 
-  it('group statistics updated: in many rows (two launches), and in few by each build of k_group_small', () => {
+  it('group statistics updated in many rows, and over groups of 80 channels', () => {
     updatedStatistics(12, 4, Uint8Array.from({ length: 80 }, (_, y) => (y % 8 ? 1 : 0)));
-    // groups of 80, 20, 2 and 3 channels: its 8-, 4-, 2- and 1-channel loads (320 / 32 above takes 2 too)
-    for (const [c, groups] of [[2560, 32], [640, 32], [64, 32], [264, 88]] as const) updatedStatistics(c, groups, Uint8Array.from([1, 0, 0, 1]));
+    updatedStatistics(2560, 32, Uint8Array.from([1, 0, 0, 1]));
   });
 
   /**
    * Statistics updated in the changed rows (`rows` flags, of a map 100 wide): the same bits as over
-   * the whole map, and the cpu's sums. Few flagged rows take k_group_small (where a group's pairs of
-   * position class and channel slice fit a warp), many the two kernels.
+   * the whole map, and the cpu's sums.
    */
   function updatedStatistics(c: number, groups: number, rows: Uint8Array): void {
     const h = rows.length, shape = [2, h, 100, c];

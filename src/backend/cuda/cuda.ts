@@ -48,7 +48,6 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
   private readonly wgmmaPipeline: boolean | 'auto';
   readonly convolution: ConvolutionMode;
   readonly tileConvolution: 'fused' | 'library';
-  protected readonly groupStatsInOneLaunch: boolean;
   /** k_tile_conv's split counters (TILE_CONV_COUNTERS ints, zero between launches). */
   private readonly tileConvCounters: DeviceBuffer | undefined;
   readonly latents: CudaLatents;
@@ -63,7 +62,6 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
     this.wgmmaPipeline = o.wgmmaPipeline ?? 'auto';
     this.convolution = o.convolution ?? 'auto';
     this.tileConvolution = half ? (o.tileConvolution ?? 'library') : 'library';
-    this.groupStatsInOneLaunch = o.groupStatsInOneLaunch ?? true;
     this.driver.dependentLaunches = this.driver.computeCapability[0]! >= 9 && (o.dependentLaunches ?? true);
     this.latents = new CudaLatents({
       vector: (bytes) => {
@@ -116,7 +114,7 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
   get description(): string {
     const pipelined = this.wgmmaPipeline === 'auto' ? ', pipelined for one wave' : this.wgmmaPipeline ? ', pipelined' : '';
     const storage = this.math === 'fp16' ? 'fp16 storage' + (this.flash ? `, flash attention${this.wgmma ? ` (wgmma at head dim 64${pipelined})` : ''}` : '') : 'fp32 storage';
-    return `${this.driver.name} (${this.driver.computeCapability.join('.')}), ${this.math} GEMMs, ${storage}, ${{ cudnn: 'cuDNN', gemm: 'im2col + GEMM', auto: 'cuDNN in graphs and for large, im2col + GEMM for small eager' }[this.convolution]} convolutions${this.dnn.engineMode === 'off' ? '' : ` (cuDNN engines: ${this.dnn.engineMode})`}${this.lt.timed ? ', GEMM algorithms timed' : ''}${this.tileConvolution === 'fused' ? ', fused tile convolutions' : ''}${this.driver.dependentLaunches ? ', dependent launches' : ''}${this.groupStatsInOneLaunch ? '' : ', group statistics in two launches'}`;
+    return `${this.driver.name} (${this.driver.computeCapability.join('.')}), ${this.math} GEMMs, ${storage}, ${{ cudnn: 'cuDNN', gemm: 'im2col + GEMM', auto: 'cuDNN in graphs and for large, im2col + GEMM for small eager' }[this.convolution]} convolutions${this.dnn.engineMode === 'off' ? '' : ` (cuDNN engines: ${this.dnn.engineMode})`}${this.lt.timed ? ', GEMM algorithms timed' : ''}${this.tileConvolution === 'fused' ? ', fused tile convolutions' : ''}${this.driver.dependentLaunches ? ', dependent launches' : ''}`;
   }
 
   urgently<T>(f: () => T): T {

@@ -6,19 +6,10 @@ import type { ArgKind } from './driver.js';
 
 /** Pieces one k_split_cols launch writes (its SplitPieces struct, passed as that many pointers and one more offset). */
 export const SPLIT_PIECES = 24;
-/** k_group_small's parameters: k_group_partial's, its rows of threads, then k_group_affine's fold's. */
-const GROUP_SMALL_ARGS: ArgKind[] = ['ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'ptr', 'ptr', 'u64', 'f32', 'ptr', 'ptr', 'ptr', 'ptr'];
-/**
- * Listed segments up to which k_group_small takes a sparse update's statistics (a warp each, at most
- * GROUP_SMALL_WARPS a block: four rounds at most), where k_group_partial and k_group_affine take two
- * launches; threads of k_group_affine, whose order of adding segments k_group_small's fold keeps.
- */
-export const GROUP_SMALL_SEGMENTS = 64, GROUP_SMALL_WARPS = 16, GROUP_FOLD_THREADS = 128;
 /** Kernels of kernels/ops.cu and their parameter kinds. */
 const SCALAR_KERNELS: Record<string, ArgKind[]> = {
   k_embedding: ['ptr', 'ptr', 'ptr', 'u64', 'u64'],
   k_group_affine: ['ptr', 'ptr', 'ptr', 'i32', 'i32', 'u64', 'f32', 'ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32'],
-  ...Object.fromEntries(['1', '2', '4', 'v'].map((w) => [`k_group_small_${w}`, GROUP_SMALL_ARGS])),
   k_softmax_rows: ['ptr', 'i32', 'i32', 'f32', 'i32', 'i32'],
   k_softmax_rows_vec: ['ptr', 'i32', 'f32'],
   k_softmax_short: ['ptr', 'u64', 'i32', 'i32', 'f32', 'i32', 'ptr', 'ptr', 'u64', 'i32', 'i32'],
@@ -186,7 +177,7 @@ export const flashSharedBytes = (dp: number) => 2 * 2 * FLASH_KEY_TILE * (dp + 8
  */
 export const KERNEL_DEFINES: Readonly<Record<string, Readonly<Record<string, number>>>> = {
   sparse: { SWAP_WORDS },
-  ops: { VEC_BATCH, COPY_UNROLL, SOFTMAX_SHORT, SOFTMAX_VEC, LN_KEPT, SPLIT_PIECES, GROUP_SMALL_WARPS, GROUP_FOLD_THREADS },
+  ops: { VEC_BATCH, COPY_UNROLL, SOFTMAX_SHORT, SOFTMAX_VEC, LN_KEPT, SPLIT_PIECES },
   attention: { KB: FLASH_KEY_TILE, SHORT_KEYS },
   'attention-sm90': { WG_KB: WGMMA_KEY_TILE },
   'tile-conv': { TM: TILE_CONV_ROWS, TN: TILE_CONV_COLS, TK: TILE_CONV_K, THREADS: TILE_CONV_THREADS },

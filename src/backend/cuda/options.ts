@@ -75,10 +75,4 @@ export interface CudaOptions {
    * and 4 times its K slices (cublaslt.ts; written in session 31, not yet run on a GPU).
    */
   gemmAlgorithms?: 'timed' | 'heuristic' | 'timed with splits';
-  /**
-   * A sparse step's GroupNorm statistics over few flagged segments (up to 64: its small maps) summed
-   * and folded by one kernel (k_group_small), with the bits of the two the others take
-   * (k_group_partial, k_group_affine). Default on.
-   */
-  groupStatsInOneLaunch?: boolean;
 }

@@ -6,13 +6,10 @@ import { checkSplit, groupNormLayout, type ChannelAffine, type GroupNormStats, t
 import { sameShape, shapeString, type Tensor } from '../../tensor/tensor.js';
 import { FiseditError } from '../../io/errors.js';
 import type { T } from './device.js';
-import { GROUP_FOLD_THREADS, GROUP_PARTIAL_SHARED_BYTES, GROUP_SMALL_SEGMENTS, GROUP_SMALL_WARPS, SPLIT_PIECES, VEC_BATCH, layerNormLanes } from './kernels.js';
+import { GROUP_PARTIAL_SHARED_BYTES, SPLIT_PIECES, VEC_BATCH, layerNormLanes } from './kernels.js';
 import { CudaSparseOps } from './sparse-ops.js';
 
 export abstract class CudaPointwiseOps extends CudaSparseOps {
-  /** CudaOptions.groupStatsInOneLaunch. */
-  protected abstract readonly groupStatsInOneLaunch: boolean;
-
   groupNormAffine(x: Tensor, groups: number, gamma: Tensor, beta: Tensor, eps: number, update?: GroupSumsUpdate, offset?: Tensor): GroupNormStats {
     const { n, c, w, pieces, segments, sumsShape } = groupNormLayout(x, groups, update, this.elementBytes, offset);
     const scale = this.empty([n, c]), shift = this.empty([n, c]);
@@ -21,35 +18,15 @@ export abstract class CudaPointwiseOps extends CudaSparseOps {
     const list = update ? this.segmentList(update.rows, pieces) : undefined;
     const listed = list ? list.size : segments;
     const off = offset ? this.p(offset) : 0;
-    const count = (x.size / n) / groups;
     const args = [this.p(x), off, this.p(sums), list ? this.p(list) : 0, listed, w, pieces, segments, c, groups];
     const vw = this.vectorFits('k_group_partial', args, [c]) ? this.vectorWidth : 1;
     // a thread per channel vector, as many rows of them as fit 256 threads (one row when they do not)
     const vectors = c / vw, rows = Math.max(1, Math.floor(256 / vectors)), shared = rows * c * 16;
-    // few flagged segments: summed (in k_group_partial's order, `rows` its rows of threads) and folded in one launch
-    const small = this.groupStatsInOneLaunch && update && listed <= GROUP_SMALL_SEGMENTS && this.groupSmallWidth(x, offset, c / groups, rows);
-    if (small) {
-      const warps = Math.min(GROUP_SMALL_WARPS, Math.max(GROUP_FOLD_THREADS / 32, listed));
-      this.run(`k_group_small_${small === this.vectorWidth ? 'v' : small}`, 0, [...args, rows, this.p(update.base), this.indices(update.rows).storage.ptr, count, eps,
-        this.p(gamma), this.p(beta), this.p(scale), this.p(shift)], 32 * warps, n * groups);
-      return { scale, shift, sums };
-    }
     if (vectors > 1024 || shared > GROUP_PARTIAL_SHARED_BYTES) throw new FiseditError(`groupNorm: ${c} channels are more than this backend's statistics kernel takes`);
     this.run(vw > 1 ? 'k_group_partial_v' : 'k_group_partial', 0, args, rows * vectors, n * listed, shared);
     this.run('k_group_affine', 0, [this.p(sums), update ? this.p(update.base) : 0, update ? this.indices(update.rows).storage.ptr : 0, pieces, segments,
-      count, eps, this.p(gamma), this.p(beta), off, this.p(scale), this.p(shift), c, groups], GROUP_FOLD_THREADS, n * groups);
+      (x.size / n) / groups, eps, this.p(gamma), this.p(beta), off, this.p(scale), this.p(shift), c, groups], 128, n * groups);
     return { scale, shift, sums };
-  }
-
-  /**
-   * The channels k_group_small's lanes load at once for groups of `cpg` channels (the widest build that
-   * divides them and fits x's and the offset's alignment), or 0 where its (class, slice) pairs of a
-   * group, `rows` classes of positions, would be more than a warp's lanes.
-   */
-  private groupSmallWidth(x: Tensor, offset: Tensor | undefined, cpg: number, rows: number): number {
-    const bytes = this.elementBytes, pointers = [this.p(x), offset ? this.p(offset) : 0];
-    const width = [this.vectorWidth, 4, 2, 1].find((k) => k <= this.vectorWidth && cpg % k === 0 && pointers.every((a) => a % (k * bytes) === 0))!;
-    return rows * (cpg / width) <= 32 ? width : 0;
   }
 
   /** The segments of the flagged rows, on the device (made once per flags array: a plan's are fixed). */

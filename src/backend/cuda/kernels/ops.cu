@@ -177,12 +177,9 @@ template <int W> __device__ void k_group_partial_t(const st* x, const st* offset
 }
 VECTOR_KERNEL(k_group_partial, (const st* x, const st* offset, double* sums, const int* list, int listed, int w, int pieces, int segments, int c, int groups),
               (x, offset, sums, list, listed, w, pieces, segments, c, groups))
-// k_group_affine's fold (and k_group_small's after its sums): the block of (batch item, group)
-// blockIdx.x adds the group's segments, `base`'s where `rows` does not flag them (copied into sums),
-// and folds mean and 1/sqrt(var + eps) with gamma and beta into scale and shift. Its first `threads`
-// threads add the segments (the order of the sum, so its bits, follow from that number alone).
-__device__ __forceinline__ void group_fold(double* sums, const double* base, const unsigned char* rows, int pieces, int segments, u64 count, float eps,
-                                           const st* gamma, const st* beta, const st* offset, st* scale, st* shift, int c, int groups, int threads) {
+extern "C" __global__ void k_group_affine(double* sums, const double* base, const unsigned char* rows, int pieces, int segments, u64 count, float eps,
+                                          const st* gamma, const st* beta, const st* offset, st* scale, st* shift, int c, int groups) {
+  after_earlier_kernels();
   __shared__ double rs[32], rq[32];
   int b = blockIdx.x / groups, g = blockIdx.x % groups, cpg = c / groups;
   // every load this block needs is issued at once (a segment's flag, its base and fresh sums, this
@@ -192,7 +189,7 @@ __device__ __forceinline__ void group_fold(double* sums, const double* base, con
   const float gamma0 = threadIdx.x < cpg ? ld(gamma[ch0]) : 0.f, beta0 = threadIdx.x < cpg ? ld(beta[ch0]) : 0.f;
   const float offset0 = offset && threadIdx.x < cpg ? ld(offset[b * c + ch0]) : 0.f;
   double s = 0, q = 0;
-  for (int i = threadIdx.x; threadIdx.x < threads && i < segments; i += threads) {
+  for (int i = threadIdx.x; i < segments; i += blockDim.x) {
     u64 o = 2 * (((u64)b * segments + i) * groups + g);
     const bool kept = base && !rows[i / pieces];
     // both read whatever the flag says (the one not taken is not used)
@@ -203,10 +200,10 @@ __device__ __forceinline__ void group_fold(double* sums, const double* base, con
   }
   for (int o = 16; o > 0; o >>= 1) { s += __shfl_down_sync(0xffffffff, s, o); q += __shfl_down_sync(0xffffffff, q, o); }
   int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
-  if (lane == 0 && warp < 32) { rs[warp] = s; rq[warp] = q; }
+  if (lane == 0) { rs[warp] = s; rq[warp] = q; }
   __syncthreads();
   if (warp == 0) {
-    s = lane < threads / 32 ? rs[lane] : 0; q = lane < threads / 32 ? rq[lane] : 0;
+    s = lane < blockDim.x / 32 ? rs[lane] : 0; q = lane < blockDim.x / 32 ? rq[lane] : 0;
     for (int o = 16; o > 0; o >>= 1) { s += __shfl_down_sync(0xffffffff, s, o); q += __shfl_down_sync(0xffffffff, q, o); }
     if (lane == 0) { rs[0] = s; rq[0] = q; }
   }
@@ -223,90 +220,6 @@ __device__ __forceinline__ void group_fold(double* sums, const double* base, con
     shift[b * c + ch] = sv((first ? beta0 : ld(beta[ch])) - ((float)m - off) * sc);
   }
 }
-extern "C" __global__ void k_group_affine(double* sums, const double* base, const unsigned char* rows, int pieces, int segments, u64 count, float eps,
-                                          const st* gamma, const st* beta, const st* offset, st* scale, st* shift, int c, int groups) {
-  after_earlier_kernels();
-  group_fold(sums, base, rows, pieces, segments, count, eps, gamma, beta, offset, scale, shift, c, groups, blockDim.x);
-}
-// W consecutive values (W * sizeof(st) bytes, aligned so) as one load of 16, 8 or 4 bytes, or one value
-template <int W> __device__ __forceinline__ void ld_slice(const st* p, float* v) {
-  constexpr int bytes = W * (int)sizeof(st);
-  if constexpr (bytes == 16) ldv<W>(p, v);
-  else if constexpr (bytes == 8) {
-    const uint2 u = *(const uint2*)p;
-    const st* e = (const st*)&u;
-    UNROLL v[k] = ld(e[k]);
-  } else if constexpr (bytes == 4 && W == 2) {
-    const unsigned u = *(const unsigned*)p;
-    const st* e = (const st*)&u;
-    UNROLL v[k] = ld(e[k]);
-  } else UNROLL v[k] = ld(p[k]);
-}
-// k_group_small: a sparse step's statistics over few flagged segments (its small maps, 12 x 12 to
-// 48 x 48, have a row or a few flagged) in one launch where k_group_partial and k_group_affine take
-// two, with their bits: a block per (batch item, group), whose warps each take a listed segment.
-// k_group_partial adds a channel's values over `nrows` classes of positions (its rows of threads,
-// which the host passes), each class in increasing order, then the classes in turn, then the
-// group's channels in turn; here a lane takes a (class, W-channel slice) pair (32 pairs at most, the
-// host checks) and adds its class, GROUP_SMALL_LOADS positions loaded at once, then shuffles bring
-// the pairs to every lane in that order, and lane 0 writes the segment's sums where k_group_partial
-// would. Then the block's first GROUP_FOLD_THREADS fold as k_group_affine's do.
-#define GROUP_SMALL_LOADS 4
-template <int W> __device__ void k_group_small_t(const st* x, const st* offset, double* sums, const int* list, int listed, int w, int pieces, int segments,
-                                                 int c, int groups, int nrows, const double* base, const unsigned char* rows, u64 count, float eps,
-                                                 const st* gamma, const st* beta, st* scale, st* shift) {
-  const u32 b = blockIdx.x / groups, g = blockIdx.x % groups, cpg = c / groups, slices = cpg / W, pairs = nrows * slices;  // pairs <= 32
-  const u32 lane = threadIdx.x & 31, warps = blockDim.x >> 5, chunk = (w + pieces - 1) / pieces;
-  const st* at = x + (u64)b * (segments / pieces) * w * c + g * cpg;
-  const st* off = offset ? offset + (u64)b * c + g * cpg : nullptr;
-  for (u32 j = threadIdx.x >> 5; j < (u32)listed; j += warps) {
-    const u32 seg = list[j], row = seg / pieces, piece = seg % pieces;
-    const u32 lo = row * w + piece * chunk, hi = min(row * w + w, lo + chunk);
-    const u32 r = lane / slices, v = lane % slices;
-    const bool mine = lane < pairs;
-    float o[W];
-    if (off && mine) ld_slice<W>(off + v * W, o);
-    else UNROLL o[k] = 0.f;
-    double ps[W], pq[W];
-    UNROLL { ps[k] = 0; pq[k] = 0; }
-    for (u32 p0 = lo + r; mine && p0 < hi; p0 += GROUP_SMALL_LOADS * nrows) {
-      float f[GROUP_SMALL_LOADS][W];
-#pragma unroll
-      for (int u = 0; u < GROUP_SMALL_LOADS; u++)
-        if (p0 + u * nrows < hi) ld_slice<W>(at + (u64)(p0 + u * nrows) * c + v * W, f[u]);
-#pragma unroll
-      for (int u = 0; u < GROUP_SMALL_LOADS; u++)
-        if (p0 + u * nrows < hi) UNROLL { const float e = f[u][k] + o[k]; ps[k] += e; pq[k] += (double)e * e; }
-    }
-    // per channel the classes in turn, then the channels in turn
-    double gs = 0, gq = 0;
-    for (u32 slice = 0; slice < slices; slice++)
-      UNROLL {
-        double cs = 0, cq = 0;
-        for (u32 cr = 0; cr < (u32)nrows; cr++) {
-          cs += __shfl_sync(0xffffffff, ps[k], cr * slices + slice);
-          cq += __shfl_sync(0xffffffff, pq[k], cr * slices + slice);
-        }
-        gs += cs; gq += cq;
-      }
-    if (lane == 0) {
-      double* out = sums + 2 * (((u64)b * segments + seg) * groups + g);
-      out[0] = gs; out[1] = gq;
-    }
-  }
-  __syncthreads();  // the block's sums, written above, are what the fold reads as fresh
-  group_fold(sums, base, rows, pieces, segments, count, eps, gamma, beta, offset, scale, shift, c, groups, GROUP_FOLD_THREADS);
-}
-#define GROUP_SMALL(name, W) \
-  extern "C" __global__ void __launch_bounds__(GROUP_SMALL_WARPS * 32, 1) name(const st* x, const st* offset, double* sums, const int* list, int listed, int w, int pieces, int segments, int c, int groups, \
-                                  int nrows, const double* base, const unsigned char* rows, u64 count, float eps, const st* gamma, const st* beta, st* scale, st* shift) { \
-    after_earlier_kernels(); \
-    k_group_small_t<W>(x, offset, sums, list, listed, w, pieces, segments, c, groups, nrows, base, rows, count, eps, gamma, beta, scale, shift); \
-  }
-GROUP_SMALL(k_group_small_1, 1)
-GROUP_SMALL(k_group_small_2, 2)
-GROUP_SMALL(k_group_small_4, 4)
-GROUP_SMALL(k_group_small_v, VW)
 // B vectors a thread, all loaded before any is written: over large maps (the _vb build, B = VEC_BATCH,
 // kernels.ts; the host launches a quarter of the threads) with one 16-byte load in flight per thread
 // this moved half of what the memory can. The other builds take one (B's registers cost occupancy:
