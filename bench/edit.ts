@@ -41,7 +41,7 @@ const math = (process.env.BENCH_MATH ?? 'fp16') as Precision;
 const convolution = (process.env.BENCH_CONV ?? 'auto') as ConvolutionMode;
 /** GroupNorm statistics of sparse steps: 'exact' (the default: of the mixed map) or 'cached' (the base's, as the paper). */
 const norm = (process.env.BENCH_NORM ?? 'exact') as NormMode;
-/** BENCH_WGMMA_PIPELINE=on|off|auto (default): k_flash_wg64_pipe always, never, or for launches of one wave (CudaOptions.wgmmaPipeline); BENCH_DEPENDENT_LAUNCHES=off: plain launches (kernels/launch.cuh), for an A/B; BENCH_TILE_CONV=fused: tile convolutions by k_tile_conv (k_tile_conv_wg* on Hopper); BENCH_CUDNN_ENGINES=timed|heuristic|off (CudaOptions.cudnnEngines); BENCH_GEMM_ALGOS=heuristic|splits (CudaOptions.gemmAlgorithms 'heuristic' or 'timed with splits'). */
+/** BENCH_WGMMA_PIPELINE=on|off|auto (default): k_flash_wg64_pipe always, never, or for launches of one wave (CudaOptions.wgmmaPipeline); BENCH_DEPENDENT_LAUNCHES=off: plain launches (kernels/launch.cuh), for an A/B; BENCH_TILE_CONV=fused: tile convolutions by k_tile_conv (k_tile_conv_wg* on Hopper); BENCH_CUDNN_ENGINES=timed|heuristic|off (CudaOptions.cudnnEngines); BENCH_GEMM_ALGOS=heuristic (CudaOptions.gemmAlgorithms). */
 const gpu = new CudaBackend({ math, convolution, wgmmaPipeline: pipelineOption(process.env.BENCH_WGMMA_PIPELINE ?? 'auto'), dependentLaunches: process.env.BENCH_DEPENDENT_LAUNCHES !== 'off', tileConvolution: process.env.BENCH_TILE_CONV === 'fused' ? 'fused' : 'library', cudnnEngines: (process.env.BENCH_CUDNN_ENGINES ?? 'timed') as CudnnEngineMode, gemmAlgorithms: gemmAlgorithmsOption(process.env.BENCH_GEMM_ALGOS) });
 const sd = randomSd2(gpu);
 const unetConfig = sd.unet.config;

@@ -24,7 +24,7 @@ const residual = process.env.BENCH_RESIDUAL === 'on';
  * L2 after the first.
  */
 const cold = process.env.BENCH_COLD === 'on';
-/** BENCH_SPLITS=on: the candidates with 2 and 4 times their K slices too (CublasLt.moreSplits, gemmAlgorithms 'timed with splits'). */
+/** BENCH_SPLITS=on: the candidates with 2 and 4 times their K slices too (CublasLt.moreSplits). */
 const moreSlices = process.env.BENCH_SPLITS === 'on';
 const shapes: [number, number, number][] = chosenShapes ?? [
   [76, 1280, 1280], [252, 640, 640], [768, 320, 320], [40, 1280, 1280], [2, 1280, 1280], [76, 10240, 1280], [76, 1280, 5120],

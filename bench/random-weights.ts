@@ -33,9 +33,9 @@ export function pipelineOption(v: string): boolean | 'auto' {
   return o;
 }
 
-/** CudaOptions.gemmAlgorithms from a BENCH_GEMM_ALGOS value: timed (unset), heuristic or splits ('timed with splits'). */
-export function gemmAlgorithmsOption(v: string | undefined): 'timed' | 'heuristic' | 'timed with splits' {
-  const o = ({ timed: 'timed', heuristic: 'heuristic', splits: 'timed with splits' } as const)[(v ?? 'timed') as 'timed' | 'heuristic' | 'splits'];
-  if (o === undefined) throw new Error(`BENCH_GEMM_ALGOS: '${v}' is not timed, heuristic or splits`);
+/** CudaOptions.gemmAlgorithms from a BENCH_GEMM_ALGOS value: timed (unset) or heuristic. */
+export function gemmAlgorithmsOption(v: string | undefined): 'timed' | 'heuristic' {
+  const o = ({ timed: 'timed', heuristic: 'heuristic' } as const)[(v ?? 'timed') as 'timed' | 'heuristic'];
+  if (o === undefined) throw new Error(`BENCH_GEMM_ALGOS: '${v}' is not timed or heuristic`);
   return o;
 }

@@ -28,7 +28,7 @@ const wgmmaPipelines = (process.env.BENCH_WGMMA_PIPELINE ?? 'auto').split(',').m
 const flashRows = (process.env.BENCH_FLASH_ROWS ?? 'auto').split(',').map((r) => (r === 'auto' ? r : Number(r))) as (16 | 32 | 'auto')[];
 /** Programmatic dependent launches in graphs (kernels/launch.cuh): 'on', 'off' or both ('on,off') for an A/B in one run. */
 const dependentLaunchModes = (process.env.BENCH_DEPENDENT_LAUNCHES ?? 'on').split(',') as ('on' | 'off')[];
-/** BENCH_GEMM_ALGOS=heuristic|splits: cuBLASLt's first algorithm for every GEMM, or trials with more K slices (CudaOptions.gemmAlgorithms), for an A/B. */
+/** BENCH_GEMM_ALGOS=heuristic: cuBLASLt's first algorithm for every GEMM (CudaOptions.gemmAlgorithms), for an A/B. */
 const gemmAlgorithms = gemmAlgorithmsOption(process.env.BENCH_GEMM_ALGOS);
 /** CudaOptions.cudnnEngines: 'timed', 'heuristic', 'off', or several ('timed,off') for an A/B in one run. */
 const engineModes = (process.env.BENCH_CUDNN_ENGINES ?? 'timed').split(',') as CudnnEngineMode[];

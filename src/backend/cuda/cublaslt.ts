@@ -62,13 +62,11 @@ const TRIAL_CANDIDATES = 8;
  */
 const TRIAL_MIN_MACS = 2 ** 28;
 /**
- * GemmTrials.splitVariants: GEMMs of at most this many columns (a sparse step's rows) over at least
- * this long a K also time each proposal with 2 and 4 times its K slices. Such a GEMM streams its
- * weights through few blocks: a ~5% step's convolutions by rows at 12 x 12 and 24 x 24 (40 and 76
- * rows, 1280 x 11520 weights) took ~16 us each on 40 blocks of cuBLASLt's choice, ~1.8 TB/s
- * (bench/results/2026-12-02-s31-run7-kernels-sparse.log).
+ * moreSplits: each algorithm also with these times its K slices (bench:gemm's BENCH_SPLITS). Trials
+ * of them for a sparse step's few-row GEMMs over a long K (session 31's CudaOptions.gemmAlgorithms
+ * 'timed with splits') gained 0.2-1.1 us a GEMM alone and nothing a step: dropped in session 32
+ * (bench/results/2026-12-02-s32-call1-*, …-s32-gemm-splits-option.diff).
  */
-const SPLIT_VARIANT_MAX_COLUMNS = 512, SPLIT_VARIANT_MIN_K = 2048;
 const SPLIT_VARIANT_FACTORS = [2, 4];
 
 /**
@@ -80,8 +78,6 @@ export interface GemmTrials {
   driver: Driver;
   hold(ms: number): void;
   urgent(): boolean;
-  /** Whether trials also time more K slices for GEMMs of few columns over a long K (CudaOptions.gemmAlgorithms 'timed with splits'). */
-  splitVariants?: boolean;
 }
 
 /**
@@ -176,12 +172,10 @@ export class CublasLt {
     this.preference = pref[0];
     checkCublas('set MAX_WORKSPACE_BYTES', this.f.prefSet!(this.preference, PREF_MAX_WORKSPACE_BYTES, new BigUint64Array([BigInt(workspaceBytes)]), 8));
     const scope = `${device} cublasLt ${Number(this.f.version!())} workspace ${workspaceBytes}`;
-    // with split variants a family's list and so its stored choice index differ: kept apart
-    const splits = trials?.splitVariants ? ' splits' : '';
-    this.algorithms = familyAlgorithms(`${scope} ${precision}${trials ? ' timed' : ''}${splits}`);
+    this.algorithms = familyAlgorithms(`${scope} ${precision}${trials ? ' timed' : ''}`);
     if (trials && precision === 'fp16') {
       const file = process.env.FISEDIT_CUBLASLT_CHOICES ?? join(fiseditHome(), 'cublaslt-choices.json');
-      this.choices = ChoiceStore.of(file, `${scope}${splits}`);
+      this.choices = ChoiceStore.of(file, scope);
     }
   }
 
@@ -222,11 +216,9 @@ export class CublasLt {
       const timed = this.choices !== undefined && count === 1 && m * n * k >= TRIAL_MIN_MACS;
       const heuristic = this.costs.time('cuBLASLt heuristic', () => this.proposals(desc, a, b, d, timed ? TRIAL_CANDIDATES : 1));
       if (!heuristic.length) throw new FiseditError(`cuBLASLt has no algorithm for a ${m}x${n}x${k} GEMM (ta ${ta}, tb ${tb}${bias ? ', bias' : ''}${count > 1 ? `, ${count} by pointer arrays` : ''})`);
-      const splitVariants = timed && this.trials!.splitVariants && n <= SPLIT_VARIANT_MAX_COLUMNS && k >= SPLIT_VARIANT_MIN_K;
-      const proposed = splitVariants ? [...heuristic, ...this.moreSplits(desc, a, b, d, heuristic)] : heuristic;
       // trials against operands of the layouts' sizes (column-major: ld x columns)
       const operands = { a: lda * (ta ? m : k), b: ldb * (tb ? k : n), d: ldc * n, bias: bias ? m : 0, residual: residual ? ldc * n : 0 };
-      algo = proposed[proposed.length > 1 ? this.chosen(s, proposed.length, () => this.fastest(desc, a, b, d, proposed, operands)) : 0]!;
+      algo = heuristic[heuristic.length > 1 ? this.chosen(s, heuristic.length, () => this.fastest(desc, a, b, d, heuristic, operands)) : 0]!;
     }
     if (!known) this.algorithms.set(family, algo);
     const p = { desc, a, b, d, algo, used: false, key };

@@ -70,9 +70,7 @@ export interface CudaOptions {
    * its first use and remembered on disk (cublaslt-choices.json in fisedit's home, or
    * FISEDIT_CUBLASLT_CHOICES); 'heuristic': its first. On the H200, 512 px U-Net calls 5.08-5.23 ms
    * against 5.19-5.35, 768 px within the spread, sparse steps unchanged; 0.5-0.7 s of trials once per
-   * machine (bench/results/2026-12-01-s22-gemm-min-ab.log). 'timed with splits': 'timed', and GEMMs of
-   * few columns over a long K (a sparse step's convolutions by rows) also time each proposal with 2
-   * and 4 times its K slices (cublaslt.ts; written in session 31, not yet run on a GPU).
+   * machine (bench/results/2026-12-01-s22-gemm-min-ab.log).
    */
-  gemmAlgorithms?: 'timed' | 'heuristic' | 'timed with splits';
+  gemmAlgorithms?: 'timed' | 'heuristic';
 }
