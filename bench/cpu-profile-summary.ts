@@ -5,6 +5,9 @@
 //   node dist/bench/cpu-profile-summary.js edit.cpuprofile.gz "editSteps " "cached-steps.js:134" "capture src/backend/cuda/replays.js").
 // CALLS="<frame>|<frame>..." adds, for each frame named, how long each call took (a call: consecutive
 // samples in or under that frame, filtered or not), e.g. CALLS="proposals src/backend/cuda/cublaslt.js" for the cuBLASLt heuristic.
+// CALL_OF="<frame>" CALL_MS="<min>-<max>" keeps only the samples of that frame's calls that took min
+// to max ms, and reports times per such call (e.g. a sparse step's steady recordings, without the
+// first ones' timing trials: CALL_OF="capture src/backend/cuda/replays.js" CALL_MS=25-60).
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 
@@ -33,6 +36,22 @@ const stack = (id: number) => {
   }
   return keys;
 };
+// the calls CALL_OF / CALL_MS keep: which samples are theirs
+const callOf = process.env.CALL_OF, [callMin, callMax] = (process.env.CALL_MS ?? '0-Infinity').split('-').map(Number) as [number, number];
+const kept = new Set<number>();
+let keptCalls = 0;
+if (callOf) {
+  let run: number[] = [], runMs = 0;
+  const close = () => {
+    if (run.length && runMs >= callMin && runMs <= callMax) (run.forEach((i) => kept.add(i)), keptCalls++);
+    (run = []), (runMs = 0);
+  };
+  p.samples.forEach((id, i) => {
+    if (stack(id).some((k) => k.includes(callOf))) (run.push(i), (runMs += (p.timeDeltas[i + 1] ?? 0) / 1000));
+    else close();
+  });
+  close();
+}
 const self = new Map<string, number>(), inclusive = new Map<string, number>();
 const calls = new Map<string, number[]>(), open = new Map<string, number>();
 let total = 0;
@@ -47,13 +66,16 @@ p.samples.forEach((id, i) => {
       open.delete(frame);
     }
   }
-  if (filters.some((f) => !keys.some((k) => k.includes(f)))) return;
+  if (filters.some((f) => !keys.some((k) => k.includes(f))) || (callOf && !kept.has(i))) return;
   total += ms;
   self.set(keys[0]!, (self.get(keys[0]!) ?? 0) + ms);
   for (const k of new Set(keys)) inclusive.set(k, (inclusive.get(k) ?? 0) + ms);
 });
-const top = (m: Map<string, number>, n: number) => [...m].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, v]) => `${v.toFixed(1).padStart(9)} ms  ${k}`).join('\n');
-console.log(`total ${total.toFixed(0)} ms${filters.length ? ` (samples under ${filters.join(' and ')})` : ''}\n--- self ---\n${top(self, 60)}\n--- inclusive ---\n${top(inclusive, 150)}`);
+// per kept call where CALL_OF asks, else in all
+const per = callOf ? Math.max(1, keptCalls) : 1;
+const top = (m: Map<string, number>, n: number) => [...m].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, v]) => `${(v / per).toFixed(callOf ? 2 : 1).padStart(9)} ms  ${k}`).join('\n');
+const scope = `${filters.length ? ` (samples under ${filters.join(' and ')})` : ''}${callOf ? `, per call of the ${keptCalls} calls of ${callOf} that took ${callMin}-${callMax} ms` : ''}`;
+console.log(`total ${total.toFixed(0)} ms${scope}\n--- self ---\n${top(self, 60)}\n--- inclusive ---\n${top(inclusive, 150)}`);
 for (const frame of named) {
   const c = (calls.get(frame) ?? []).sort((a, b) => a - b);
   if (!c.length) continue;
