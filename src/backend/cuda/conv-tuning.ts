@@ -21,14 +21,14 @@ import { ChoiceStore, fastestCandidate, operandLayout } from './trials.js';
 /**
  * Configurations timed, from the top of the heuristic's list. bench:conv-engines found the fastest
  * within the first 12 for 13 of its 21 shapes (768 px U-Net maps and sparse tile batches), at ranks
- * 18-21 for the other eight (bench/results/2026-12-01-conv-engines.json). 24 made no faster choices
+ * 18-21 for the other eight (bench/results/2026-12-01-conv-engines.json.xz). 24 made no faster choices
  * in the whole U-Net or sparse steps, but trials 1.6x longer (2026-12-01-conv-candidates-24-ab.log).
  */
 const CANDIDATES = 12;
 /**
  * Runtime-compiled configurations timed with the epilogue fused (maps only: a tile batch's shapes are
  * new with every edit, and each compiles for 30-300 ms). Their fastest was among the heuristic's
- * first three for 13 of the 16 U-Net map shapes (bench/results/2026-12-01-conv-engines-fused.json).
+ * first three for 13 of the 16 U-Net map shapes (bench/results/2026-12-01-conv-engines-fused.json.xz).
  */
 const FUSED_CANDIDATES = 3;
 /**

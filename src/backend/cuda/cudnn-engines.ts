@@ -41,7 +41,7 @@ const X = 1, W = 2, Y = 3, BIAS = 4, RESIDUAL = 5, CONV_OUT = 6, BIASED = 7;
 /**
  * What is added to a convolution's output: a bias per channel, a residual shaped like the output.
  * (No per batch item and channel shift: cuDNN's runtime-compiled engines took one [N, C, 1, 1] and
- * computed garbage, reading out of bounds, bench/results/2026-12-01-test-gpu-h200-s19-fused-shift-trial.log;
+ * computed garbage, reading out of bounds, bench/results/2026-12-01-test-gpu-h200-s19-fused-shift-trial.log.xz;
  * a resnet's time embedding now goes into its second norm, StepContext.conv.)
  */
 export interface ConvEpilogue {

@@ -2,7 +2,7 @@
 // (conv-tuning.ts): the legacy call, or an engine configuration of the backend (graph) API, its plan
 // built once per shape, with the bias and residual then the caller's to add (forward's answer),
 // or, for a map's convolution, one of cuDNN's runtime-compiled engines with them fused. Those compile
-// for every new shape (30-300 ms of host time each, bench/results/2026-12-01-conv-engines-fused.json),
+// for every new shape (30-300 ms of host time each, bench/results/2026-12-01-conv-engines-fused.json.xz),
 // so their plans are kept on disk (PlanStore), and a sparse step's tile batches, which change shape
 // with every edit, are not offered them. The legacy API (other precisions; fp16 families it won, and
 // shapes the backend API cannot describe): descriptors made once per shape and the algorithm chosen

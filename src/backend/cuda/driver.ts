@@ -69,7 +69,7 @@ export class Driver {
    * (sm_90 and later; every kernel of ours waits for the earlier ones at its start and lets the next
    * one launch: kernels/launch.cuh). Eager launches stay plain: measured on the H200, the early
    * launch made graphs faster and eager calls slower (U-Net at 768 px 12.68 against 13.02 ms in
-   * graphs, 15.26 against 14.70 eagerly: bench/results/2026-11-30-unet-cuda-fp16-dependent-launches-trial.json).
+   * graphs, 15.26 against 14.70 eagerly: bench/results/2026-11-30-unet-cuda-fp16-dependent-launches-trial.json.xz).
    * The edges into library kernels stay plain: made programmatic after the capture, a cuBLASLt GEMM
    * (64 x 320 -> 320) read its input before the kernel ahead had written it, so at least some of
    * their kernels do not wait (bench/results/2026-12-02-s29-library-dependents-trial.diff, …-run76-*.log).
