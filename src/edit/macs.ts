@@ -56,8 +56,11 @@ export class UNetMacCounter {
     this.unet = new UNet2DConditionModel(new Params(this.counter, SHAPES), config);
   }
 
-  /** MACs of one U-Net call at latent size h x w (batch 2 = classifier-free guidance), and of its sparse step under `mask`. */
-  /** `planOf`: the backend whose choices the plan follows (Backend.tileRowsChoice), as its edits' plans do. */
+  /**
+   * MACs of one U-Net call at latent size h x w (batch 2 = classifier-free guidance), and of its
+   * sparse step under `mask`; `planOf`: the backend whose choices the plan follows
+   * (Backend.tileRowsChoice), as its edits' plans do.
+   */
   count(h: number, w: number, o: { batch?: number; mask?: Uint8Array; blocks?: BlockPolicy; attention?: AttentionMode; planOf?: Pick<Backend, 'tileRowsChoice'> } = {}): MacReport {
     const batch = o.batch ?? 2;
     this.counter.tileRows = o.planOf?.tileRowsChoice?.bind(o.planOf);

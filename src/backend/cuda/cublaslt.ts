@@ -214,11 +214,11 @@ export class CublasLt {
     if (!algo) {
       // (its time is also in the plan's)
       const timed = this.choices !== undefined && count === 1 && m * n * k >= TRIAL_MIN_MACS;
-      const heuristic = this.costs.time('cuBLASLt heuristic', () => this.proposals(desc, a, b, d, timed ? TRIAL_CANDIDATES : 1));
-      if (!heuristic.length) throw new FiseditError(`cuBLASLt has no algorithm for a ${m}x${n}x${k} GEMM (ta ${ta}, tb ${tb}${bias ? ', bias' : ''}${count > 1 ? `, ${count} by pointer arrays` : ''})`);
+      const proposed = this.costs.time('cuBLASLt heuristic', () => this.proposals(desc, a, b, d, timed ? TRIAL_CANDIDATES : 1));
+      if (!proposed.length) throw new FiseditError(`cuBLASLt has no algorithm for a ${m}x${n}x${k} GEMM (ta ${ta}, tb ${tb}${bias ? ', bias' : ''}${count > 1 ? `, ${count} by pointer arrays` : ''})`);
       // trials against operands of the layouts' sizes (column-major: ld x columns)
       const operands = { a: lda * (ta ? m : k), b: ldb * (tb ? k : n), d: ldc * n, bias: bias ? m : 0, residual: residual ? ldc * n : 0 };
-      algo = heuristic[heuristic.length > 1 ? this.chosen(s, heuristic.length, () => this.fastest(desc, a, b, d, heuristic, operands)) : 0]!;
+      algo = proposed[proposed.length > 1 ? this.chosen(s, proposed.length, () => this.fastest(desc, a, b, d, proposed, operands)) : 0]!;
     }
     if (!known) this.algorithms.set(family, algo);
     const p = { desc, a, b, d, algo, used: false, key };

@@ -80,8 +80,7 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
     // held by the backend: the pool releases a buffer when its object is collected
     this.workspaces = [this.pool.alloc(LT_WORKSPACE_BYTES), this.pool.alloc(CUDNN_WORKSPACE_BYTES)];
     const urgent = () => this.urgent;
-    const algorithms = o.gemmAlgorithms ?? 'timed';
-    const gemmTrials = algorithms !== 'heuristic' ? { driver: this.driver, hold: (ms: number) => this.hold(ms, this.driver.sideStream()), urgent } : undefined;
+    const gemmTrials = (o.gemmAlgorithms ?? 'timed') === 'timed' ? { driver: this.driver, hold: (ms: number) => this.hold(ms, this.driver.sideStream()), urgent } : undefined;
     this.lt = new CublasLt(this.math, this.driver.name, this.workspaces[0]!.ptr, LT_WORKSPACE_BYTES, this.driver.stream, this.hostCosts, gemmTrials);
     this.dnn = new Cudnn(this.math, this.driver, this.workspaces[1]!.ptr, CUDNN_WORKSPACE_BYTES, this.hostCosts,
       {
