@@ -2,13 +2,15 @@
 // attention, timed inside CUDA graphs as the U-Net runs them (µs a call, TFLOP/s), its output compared,
 // at the smaller shapes, with the cpu backend's (float32): the baseline for work on the attention
 // kernel (session 8's trials of three warpgroups a block and of half-precision exponentials were A/Bs
-// of this bench: bench/results/2026-11-30-attention-*-trial.json). GPU machine only. Writes JSON to
-// $OUT (or bench/results/).
+// of this bench: bench/results/2026-11-30-attention-*-trial.json). BENCH_ATTENTION_SHAPES=sparse:
+// instead, a 768 px sparse step's shapes, few query rows over all of a level's keys, to choose how
+// many blocks share each query block's keys (BENCH_FLASH_SPLITS, BENCH_WGMMA_PIPELINE: CudaOptions'
+// flashSplits and wgmmaPipeline). GPU machine only. Writes JSON to $OUT (or bench/results/).
 import { CpuBackend } from '../src/backend/cpu/cpu.js';
 import { CudaBackend } from '../src/backend/cuda/cuda.js';
 import { Random } from '../src/util/random.js';
 import { maxAbsDiff } from '../src/verify/compare.js';
-import { benchEnvironment } from './random-weights.js';
+import { benchEnvironment, flashSplitsOption, pipelineOption } from './random-weights.js';
 import { graphOpUs } from './stats.js';
 import { writeResult } from './output.js';
 
@@ -20,7 +22,15 @@ const shapes: [number, number, number][] = [
   [768, 9216, 320], [768, 2304, 640], [768, 576, 1280],
   [1024, 16384, 320], [1024, 4096, 640],
 ];
-const gpu = new CudaBackend();
+/** [px, query rows, keys, channels] of a 768 px sparse step's self-attentions at about 2-50% of the map. */
+const sparseShapes: [number, number, number, number][] = [
+  ...[256, 640, 1280, 1920, 2816, 3712, 4608].map((lq): [number, number, number, number] => [768, lq, 9216, 320]),
+  ...[128, 384, 768, 1152].map((lq): [number, number, number, number] => [768, lq, 2304, 640]),
+  ...[64, 192, 320].map((lq): [number, number, number, number] => [768, lq, 576, 1280]),
+];
+const sparse = process.env.BENCH_ATTENTION_SHAPES === 'sparse';
+const splitsEnv = process.env.BENCH_FLASH_SPLITS;
+const gpu = new CudaBackend({ flashSplits: flashSplitsOption(splitsEnv), wgmmaPipeline: pipelineOption(process.env.BENCH_WGMMA_PIPELINE ?? 'auto') });
 const cpu = new CpuBackend();
 /** Up to this many tokens the outputs are also compared with the cpu backend's. */
 const CPU_MAX_TOKENS = 1024;
@@ -35,7 +45,22 @@ function timeAttention(host: Float32Array, shape: number[], heads: number, key: 
 /** max |a - b| over max |reference| (at least 1), the GPU ops tests' fp16 measure. */
 const relative = (ref: Float32Array, x: Float32Array) => maxAbsDiff(ref, x) / ref.reduce((m, v) => Math.max(m, Math.abs(v)), 1);
 
-const results = shapes.map(([px, tokens, channels], i) => {
+/** µs per attention of lq query rows (kept outside the graph) over the keys and values of a [2, lk, channels] input. */
+function timeSparse(lq: number, lk: number, channels: number, key: string): number {
+  const heads = channels / 64;
+  const q = gpu.keep(gpu.fromHost(rnd.normal(2 * lq * channels), [2, lq, channels]));
+  const { us } = graphOpUs(gpu, gpu.fromHost(rnd.normal(2 * lk * channels), [2, lk, channels]), key, (kv) => gpu.attention(q, kv, kv, { heads }), PER_GRAPH, REPLAYS);
+  gpu.dispose(q);
+  return us;
+}
+
+const results = sparse ? sparseShapes.map(([px, lq, lk, channels], i) => {
+  const us = timeSparse(lq, lk, channels, `sparse-attention-${i}`);
+  const tflop = (2 * (channels / 64) * lq * lk * 64 * 4) / 1e12;
+  const r = { px, queryRows: lq, keys: lk, channels, us: +us.toFixed(1), tflops: +(tflop / (us / 1e6)).toFixed(0) };
+  console.log(JSON.stringify(r));
+  return r;
+}) : shapes.map(([px, tokens, channels], i) => {
   const heads = channels / 64, shape = [2, tokens, channels];
   const host = rnd.normal(2 * tokens * channels);
   const { us, out } = timeAttention(host, shape, heads, `attention-${i}`);
@@ -47,8 +72,8 @@ const results = shapes.map(([px, tokens, channels], i) => {
   return r;
 });
 
-writeResult('attention', {
-  what: `SD 2 self-attention (batch 2, head dim 64, q = k = v), µs a call in CUDA graphs of ${PER_GRAPH}, median of ${REPLAYS} replays (${gpu.description}); vsCpu: max |a - b| / max(1, max |cpu|) against the cpu backend, up to ${CPU_MAX_TOKENS} tokens`,
+writeResult(sparse ? 'attention-sparse' : 'attention', {
+  what: sparse ? `SD 2 self-attention of a sparse step's query rows over all keys (batch 2, head dim 64), µs a call in CUDA graphs of ${PER_GRAPH}, median of ${REPLAYS} replays (${gpu.description}); flash splits ${splitsEnv ?? 'auto'}, pipeline ${process.env.BENCH_WGMMA_PIPELINE ?? 'auto'}` : `SD 2 self-attention (batch 2, head dim 64, q = k = v), µs a call in CUDA graphs of ${PER_GRAPH}, median of ${REPLAYS} replays (${gpu.description}); vsCpu: max |a - b| / max(1, max |cpu|) against the cpu backend, up to ${CPU_MAX_TOKENS} tokens`,
   command: `${benchEnvironment()}node dist/bench/attention.js`,
   date: new Date().toISOString(),
   results,

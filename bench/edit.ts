@@ -15,7 +15,7 @@ import { GenerationCache, HostTier, StepCache } from '../src/edit/cache.js';
 import { EditSession, type EditOptions, type Version } from '../src/edit/session.js';
 import { readMaskSet } from '../src/io/fismask.js';
 import { fixturesDir } from '../src/verify/fixtures.js';
-import { benchEnvironment, gemmAlgorithmsOption, pipelineOption } from './random-weights.js';
+import { benchEnvironment, gemmAlgorithmsOption, flashSplitsOption, pipelineOption } from './random-weights.js';
 import { BASE_PROMPT, WHOLE_EDITS, histogramSummary, randomSd2 } from './sd2.js';
 import { median } from './stats.js';
 import { writeResult } from './output.js';
@@ -28,7 +28,7 @@ const steps = Number(process.env.BENCH_STEPS ?? 12);
 const px = Number(process.env.BENCH_PX ?? 768);
 const lat = px / 8;
 const perBin = Number(process.env.BENCH_MASKS ?? 2);
-/** Which parts run: the binned edits, the ~5% probe (phases, profile), the host tier, the whole 50-step edits (BENCH_PARTS=whole to profile those alone); `kernels` (not by default) marks a sparse step for Nsight Compute. */
+/** Which parts run: the binned edits, the ~5% probe (phases, profile), the host tier, the whole 50-step edits (BENCH_PARTS=whole to profile those alone); `kernels` (not by default) marks a sparse step for Nsight Compute (BENCH_KERNELS_BIN). */
 const parts = new Set((process.env.BENCH_PARTS ?? 'bins,probe,host,whole').split(','));
 const collect = (globalThis as { gc?: () => void }).gc ?? (() => {});
 /** Collects released versions; their GPU buffers return to the pool when the finalizers have run (next turn). */
@@ -41,8 +41,8 @@ const math = (process.env.BENCH_MATH ?? 'fp16') as Precision;
 const convolution = (process.env.BENCH_CONV ?? 'auto') as ConvolutionMode;
 /** GroupNorm statistics of sparse steps: 'exact' (the default: of the mixed map) or 'cached' (the base's, as the paper). */
 const norm = (process.env.BENCH_NORM ?? 'exact') as NormMode;
-/** BENCH_WGMMA_PIPELINE=on|off|auto (default): k_flash_wg64_pipe always, never, or for launches of one wave (CudaOptions.wgmmaPipeline); BENCH_DEPENDENT_LAUNCHES=off: plain launches (kernels/launch.cuh), for an A/B; BENCH_TILE_CONV=fused: tile convolutions by k_tile_conv (k_tile_conv_wg* on Hopper); BENCH_CUDNN_ENGINES=timed|heuristic|off (CudaOptions.cudnnEngines); BENCH_GEMM_ALGOS=heuristic (CudaOptions.gemmAlgorithms). */
-const gpu = new CudaBackend({ math, convolution, wgmmaPipeline: pipelineOption(process.env.BENCH_WGMMA_PIPELINE ?? 'auto'), dependentLaunches: process.env.BENCH_DEPENDENT_LAUNCHES !== 'off', tileConvolution: process.env.BENCH_TILE_CONV === 'fused' ? 'fused' : 'library', cudnnEngines: (process.env.BENCH_CUDNN_ENGINES ?? 'timed') as CudnnEngineMode, gemmAlgorithms: gemmAlgorithmsOption(process.env.BENCH_GEMM_ALGOS) });
+/** BENCH_WGMMA_PIPELINE=on|off|auto (default): k_flash_wg64_pipe always, never, or for launches of one wave (CudaOptions.wgmmaPipeline); BENCH_DEPENDENT_LAUNCHES=off: plain launches (kernels/launch.cuh), for an A/B; BENCH_TILE_CONV=fused: tile convolutions by k_tile_conv (k_tile_conv_wg* on Hopper); BENCH_CUDNN_ENGINES=timed|heuristic|off (CudaOptions.cudnnEngines); BENCH_GEMM_ALGOS=heuristic (CudaOptions.gemmAlgorithms); BENCH_FLASH_SPLITS=auto|<n> (CudaOptions.flashSplits). */
+const gpu = new CudaBackend({ math, convolution, wgmmaPipeline: pipelineOption(process.env.BENCH_WGMMA_PIPELINE ?? 'auto'), flashSplits: flashSplitsOption(process.env.BENCH_FLASH_SPLITS), dependentLaunches: process.env.BENCH_DEPENDENT_LAUNCHES !== 'off', tileConvolution: process.env.BENCH_TILE_CONV === 'fused' ? 'fused' : 'library', cudnnEngines: (process.env.BENCH_CUDNN_ENGINES ?? 'timed') as CudnnEngineMode, gemmAlgorithms: gemmAlgorithmsOption(process.env.BENCH_GEMM_ALGOS) });
 const sd = randomSd2(gpu);
 const unetConfig = sd.unet.config;
 const weightBytes = gpu.pool.inUse; // the models' weights (and workspaces)
@@ -189,11 +189,14 @@ if (probe && parts.has('probe')) {
   session.release(v.id);
 }
 // Under Nsight Compute (BENCH_PARTS=kernels; ncu --profile-from-start off, see bench/kernel-times.ts):
-// the ~5% edit's twelfth step, a replayed sparse step, is the profiled range, each kernel timed alone.
+// the twelfth step of an edit with the first mask of a bin (BENCH_KERNELS_BIN=5|15|30, default 5), a
+// replayed sparse step, is the profiled range, each kernel timed alone.
 if (parts.has('kernels')) {
   const traced = 12;
+  const bin = bins.find((b) => b.name === `~${process.env.BENCH_KERNELS_BIN ?? 5}%`);
+  if (!bin) throw new Error(`BENCH_KERNELS_BIN must be one of ${bins.map((b) => b.name.slice(1, -1)).join(', ')}, got ${process.env.BENCH_KERNELS_BIN}`);
   const v = session.edit('a dog sitting on the sofa with a hat', {
-    mask: inBin(0.03, 0.07)[0]!.mask, from: 0, norm,
+    mask: inBin(bin.lo, bin.hi)[0]!.mask, from: 0, norm,
     onStep: (step) => {
       if (step !== traced && step !== traced + 1) return;
       gpu.synchronize();

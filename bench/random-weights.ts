@@ -33,6 +33,14 @@ export function pipelineOption(v: string): boolean | 'auto' {
   return o;
 }
 
+/** CudaOptions.flashSplits from a BENCH_FLASH_SPLITS value: auto (unset) or a number from 1. */
+export function flashSplitsOption(v: string | undefined): number | 'auto' {
+  if (v === undefined || v === 'auto') return 'auto';
+  const n = Number(v);
+  if (!(Number.isInteger(n) && n >= 1)) throw new Error(`BENCH_FLASH_SPLITS: '${v}' is not auto or an integer from 1`);
+  return n;
+}
+
 /** CudaOptions.gemmAlgorithms from a BENCH_GEMM_ALGOS value: timed (unset) or heuristic. */
 export function gemmAlgorithmsOption(v: string | undefined): 'timed' | 'heuristic' {
   const o = ({ timed: 'timed', heuristic: 'heuristic' } as const)[(v ?? 'timed') as 'timed' | 'heuristic'];

@@ -15,8 +15,10 @@ import { cudaTileRowsChoice, fewRowsOfManyChannels } from './conv-paths.js';
 import { CudaPointwiseOps } from './pointwise-ops.js';
 import type { DeviceBuffer } from './memory.js';
 import { CudaLatents } from './latents.js';
-import { ATTENTION_KERNELS, FLASH_DIMS, FLASH_KERNELS, FLASH_QUERY_ROWS, FLASH_WIDE_MAX_DIM, GROUP_PARTIAL_SHARED_BYTES, POINTER_ARRAY_PRODUCTS, SOFTMAX_SHARED_BYTES, SOFTMAX_SHORT, SOFTMAX_VEC, WGMMA_KERNELS, WGMMA_KEY_TILE, WGMMA_MIN_TILES_PER_SPLIT, WGMMA_PIPE_BLOCKS_PER_SM, WGMMA_QUERY_ROWS, WGMMA_SHARED_BYTES, flashSharedBytes, SHORT_KEYS, attendShortSharedBytes, TILE_CONV_KERNELS, TILE_CONV_COUNTERS, TILE_CONV_WG_KERNELS, TILE_CONV_WG_BUILDS, tileConvWgName, tileConvWgSharedBytes } from './kernels.js';
+import { ATTENTION_KERNELS, FLASH_DIMS, FLASH_KERNELS, FLASH_QUERY_ROWS, FLASH_WIDE_MAX_DIM, GROUP_PARTIAL_SHARED_BYTES, POINTER_ARRAY_PRODUCTS, SOFTMAX_SHARED_BYTES, SOFTMAX_SHORT, SOFTMAX_VEC, WGMMA_KERNELS, WGMMA_KEY_TILE, WGMMA_QUERY_ROWS, WGMMA_SHARED_BYTES, flashSharedBytes, SHORT_KEYS, attendShortSharedBytes, TILE_CONV_KERNELS, TILE_CONV_COUNTERS, TILE_CONV_WG_KERNELS, TILE_CONV_WG_BUILDS, tileConvWgName, tileConvWgSharedBytes } from './kernels.js';
 import { tileConvKernel } from './tile-conv.js';
+import { flashLaunch } from './flash-splits.js';
+import { FiseditError } from '../../io/errors.js';
 
 export type { ConvolutionMode, CudaOptions } from './options.js';
 
@@ -46,6 +48,8 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
   readonly wgmma: boolean;
   /** Whether the wgmma attention runs k_flash_wg64_pipe: always, never, or where a launch's blocks fit in one wave of it (CudaOptions.wgmmaPipeline). */
   private readonly wgmmaPipeline: boolean | 'auto';
+  /** Key splits of the wgmma attention (CudaOptions.flashSplits). */
+  private readonly flashSplitsOption: number | 'auto';
   readonly convolution: ConvolutionMode;
   readonly tileConvolution: 'fused' | 'library';
   /** k_tile_conv's split counters (TILE_CONV_COUNTERS ints, zero between launches). */
@@ -60,6 +64,8 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
     this.flashRowsPerWarp = o.flashRowsPerWarp ?? 'auto';
     this.wgmma = this.flash && this.driver.computeCapability[0] === 9 && (o.wgmmaAttention ?? true);
     this.wgmmaPipeline = o.wgmmaPipeline ?? 'auto';
+    this.flashSplitsOption = o.flashSplits ?? 'auto';
+    if (typeof this.flashSplitsOption === 'number' && !(Number.isInteger(this.flashSplitsOption) && this.flashSplitsOption >= 1)) throw new FiseditError(`flashSplits must be 'auto' or an integer from 1, got ${o.flashSplits}`);
     this.convolution = o.convolution ?? 'auto';
     this.tileConvolution = half ? (o.tileConvolution ?? 'library') : 'library';
     this.driver.dependentLaunches = this.driver.computeCapability[0]! >= 9 && (o.dependentLaunches ?? true);
@@ -421,17 +427,15 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
   }
 
   /**
-   * k_flash_wg64 over `args`; when its query blocks would leave SMs idle (a sparse step's few active
-   * rows over all keys: 60 blocks at 5% of a 768 px map), the keys are split among more blocks and
-   * k_flash_combine merges the partial results. A launch whose blocks fit in one wave of
-   * k_flash_wg64_pipe (two an SM) runs that kernel (CudaOptions.wgmmaPipeline 'auto').
+   * k_flash_wg64 or k_flash_wg64_pipe over `args`; where its query blocks would leave SMs idle or a
+   * last wave part-full (a sparse step's active rows over all keys), the keys are split among more
+   * blocks and k_flash_combine merges the partial results (flash-splits.ts says when).
    */
   private flashWgmma(args: number[], batch: number, lq: number, lk: number, width: number, heads: number, detail: () => string): void {
     const rowBlocks = Math.ceil(lq / WGMMA_QUERY_ROWS), blocks = rowBlocks * batch * heads;
     const tiles = Math.ceil(lk / WGMMA_KEY_TILE);
-    const splits = Math.max(1, Math.min(Math.floor((2 * this.driver.multiprocessors) / blocks), Math.floor(tiles / WGMMA_MIN_TILES_PER_SPLIT)));
-    const oneWave = blocks * splits <= WGMMA_PIPE_BLOCKS_PER_SM * this.driver.multiprocessors;
-    const kernel = (this.wgmmaPipeline === 'auto' ? oneWave : this.wgmmaPipeline) ? 'k_flash_wg64_pipe' : 'k_flash_wg64';
+    const { splits, pipelined } = flashLaunch(blocks, tiles, this.driver.multiprocessors, this.wgmmaPipeline, this.flashSplitsOption);
+    const kernel = pipelined ? 'k_flash_wg64_pipe' : 'k_flash_wg64';
     if (splits === 1) {
       this.run(kernel, 0, [...args, 1, 0, 0], 128, rowBlocks, WGMMA_SHARED_BYTES, batch * heads, detail);
       return;

@@ -24,12 +24,21 @@ export interface CudaOptions {
    * The warpgroup-MMA attention with the next key tile's scores queued while this tile's softmax runs
    * (k_flash_wg64_pipe, FlashAttention-3's intra-warpgroup pipelining; two blocks an SM instead of
    * three; the same bits as k_flash_wg64). 'auto' (default): where a launch's blocks fit in one wave
-   * of it (two an SM), as a sparse step's few active rows over all keys do: there it hides the
+   * of it (two an SM) and flash-splits.ts does not split long key ranges among k_flash_wg64's
+   * blocks instead, as a sparse step's few active rows over all keys do: there it hides the
    * softmax behind the MMAs, 1-4% off a 768 px sparse step at 4-30% of the map; where the blocks
    * fill several waves (a dense call's self-attention), k_flash_wg64's third block an SM hides more,
    * and the pipelined kernel was 11% slower (bench/results/2026-12-01-s28-*).
    */
   wgmmaPipeline?: boolean | 'auto';
+  /**
+   * How many blocks share the keys of each query block of the warpgroup-MMA attention (each a
+   * partial result that k_flash_combine merges): a number from 1 (for benches and A/Bs), or 'auto'
+   * (default): as flash-splits.ts says, which took a 768 px sparse step's five level-1
+   * self-attentions from 61 / 104 / 207 us to 56 / 98 / 194 at 640 / 1280 / 2816 active rows, and
+   * ~30% sparse steps from 7.42-7.44 ms to 7.33-7.37 (bench/results/2026-12-02-s33-call3-*).
+   */
+  flashSplits?: number | 'auto';
   /**
    * Convolutions other than 1x1: by cuDNN, by im2col + cuBLASLt GEMM, or 'auto' (default): cuDNN in
    * graphs and, eagerly, where the im2col buffer would pass cuda.ts's IM2COL_EAGER_MAX_BYTES. cuDNN's kernels
