@@ -3,6 +3,7 @@
 // achieved TFLOP/s from the MAC count, peak GPU memory; and a whole 768 px text-to-image run at 50
 // steps (text encoder + U-Net + VAE decode). GPU machine only. Writes JSON to $OUT (or bench/results/).
 // BENCH_KERNELS=on: one replayed call of each size is Nsight Compute's range (ncu --profile-from-start off).
+// BENCH_FLASH_SPLITS=auto|<n>: CudaOptions.flashSplits (1: every attention launch unsplit, for an A/B).
 import { join } from 'node:path';
 import { CudaBackend, type ConvolutionMode } from '../src/backend/cuda/cuda.js';
 import type { CudnnEngineMode } from '../src/backend/cuda/cudnn.js';
@@ -11,7 +12,7 @@ import { UNetMacCounter } from '../src/edit/macs.js';
 import { Config } from '../src/io/config.js';
 import { Params } from '../src/models/params.js';
 import { UNet2DConditionModel, parseUNetConfig } from '../src/models/unet.js';
-import { RANDOM_WEIGHTS, benchEnvironment, gemmAlgorithmsOption, pipelineOption } from './random-weights.js';
+import { RANDOM_WEIGHTS, benchEnvironment, flashSplitsOption, gemmAlgorithmsOption, pipelineOption } from './random-weights.js';
 import { randomSd2, sd2Configs } from './sd2.js';
 import { median } from './stats.js';
 import { writeResult } from './output.js';
@@ -44,7 +45,7 @@ function time<T>(gpu: CudaBackend, f: () => T): [T, number] {
 }
 
 for (const math of maths) for (const convolution of convolutions) for (const flashRowsPerWarp of flashRows) for (const dependentLaunches of dependentLaunchModes) for (const engines of engineModes) for (const wgmmaPipeline of wgmmaPipelines) {
-  const gpu = new CudaBackend({ math, flashAttention, convolution, flashRowsPerWarp, wgmmaAttention, wgmmaPipeline, dependentLaunches: dependentLaunches !== 'off', cudnnEngines: engines, gemmAlgorithms });
+  const gpu = new CudaBackend({ math, flashAttention, convolution, flashRowsPerWarp, wgmmaAttention, wgmmaPipeline, flashSplits: flashSplitsOption(process.env.BENCH_FLASH_SPLITS), dependentLaunches: dependentLaunches !== 'off', cudnnEngines: engines, gemmAlgorithms });
   const [unet, loadMs] = time(gpu, () => new UNet2DConditionModel(new Params(gpu, RANDOM_WEIGHTS), unetConfig));
   console.log(`${gpu.description}: U-Net weights generated and uploaded in ${(loadMs / 1000).toFixed(1)} s`);
   for (const px of sizes) {

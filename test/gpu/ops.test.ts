@@ -7,6 +7,7 @@ import { describe, it } from 'node:test';
 import { CpuBackend } from '../../src/backend/cpu/cpu.js';
 import { CudaBackend } from '../../src/backend/cuda/cuda.js';
 import { GpuOutOfMemory } from '../../src/backend/cuda/driver.js';
+import { flashLaunch } from '../../src/backend/cuda/flash-splits.js';
 import { convInputOf, type Backend, type Conv2dOptions } from '../../src/backend/backend.js';
 import type { Tensor } from '../../src/tensor/tensor.js';
 import { Random } from '../../src/util/random.js';
@@ -281,6 +282,21 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
         // them in fp32 registers): twice the bound (64x4480 came to 1.08 times the single one)
         close(`${what} attention d ${d}, heads ${heads}, ${lq}x${lk}`, want, gpu.fromHost(other.toHost(r), r.shape), undefined, what === 'GEMM' ? 2 * FP16_OP_RELATIVE : FP16_OP_RELATIVE);
       }
+    }
+  });
+
+  it('wgmma attention: the query blocks of a short last wave split among blocks (flash-splits.ts) as one block each computes them, within fp16 bounds', () => {
+    if (!gpu.wgmma) return;
+    const whole = new CudaBackend({ math, flashSplits: 1 });
+    // a sparse step's 2816 and 3712 active rows over a 768 px map's keys (440 and 580 blocks, 396 a wave)
+    for (const [lq, lk] of [[2816, 9216], [3712, 9216]] as const) {
+      const heads = 5, w = 64 * heads, items = Math.ceil(lq / 64) * 2 * heads;
+      const launch = flashLaunch(items, Math.ceil(lk / 128), gpu.driver.multiprocessors, 'auto', 'auto');
+      assert.ok(launch.whole > 0 && launch.whole < items && launch.splits > 1, `${lq}x${lk}: a tail split on this GPU (${JSON.stringify(launch)})`);
+      const q = rnd.normal(2 * lq * w), kv = rnd.normal(2 * lk * w);
+      const got = gpu.attention(gpu.fromHost(q, [2, lq, w]), ...(Array(2).fill(gpu.fromHost(kv, [2, lk, w])) as [Tensor, Tensor]), { heads });
+      const want = whole.attention(whole.fromHost(q, [2, lq, w]), ...(Array(2).fill(whole.fromHost(kv, [2, lk, w])) as [Tensor, Tensor]), { heads });
+      close(`${lq}x${lk} split after ${launch.whole} of ${items}`, cpu.fromHost(whole.toHost(want), want.shape), got);
     }
   });
 

@@ -432,19 +432,18 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
    * blocks and k_flash_combine merges the partial results (flash-splits.ts says when).
    */
   private flashWgmma(args: number[], batch: number, lq: number, lk: number, width: number, heads: number, detail: () => string): void {
-    const rowBlocks = Math.ceil(lq / WGMMA_QUERY_ROWS), blocks = rowBlocks * batch * heads;
-    const tiles = Math.ceil(lk / WGMMA_KEY_TILE);
-    const { splits, pipelined } = flashLaunch(blocks, tiles, this.driver.multiprocessors, this.wgmmaPipeline, this.flashSplitsOption);
-    const kernel = pipelined ? 'k_flash_wg64_pipe' : 'k_flash_wg64';
-    if (splits === 1) {
-      this.run(kernel, 0, [...args, 1, 0, 0], 128, rowBlocks, WGMMA_SHARED_BYTES, batch * heads, detail);
+    const items = Math.ceil(lq / WGMMA_QUERY_ROWS) * batch * heads;
+    const { splits, pipelined, whole } = flashLaunch(items, Math.ceil(lk / WGMMA_KEY_TILE), this.driver.multiprocessors, this.wgmmaPipeline, this.flashSplitsOption);
+    const kernel = pipelined ? 'k_flash_wg64_pipe' : 'k_flash_wg64', blocks = whole + (items - whole) * splits;
+    if (whole === items) {
+      this.run(kernel, 0, [...args, 1, whole, batch, 0, 0], 128, blocks, WGMMA_SHARED_BYTES, 1, detail);
       return;
     }
     this.tidy(() => {
       const rows = batch * lq;
       const partO = this.empty([splits * rows * width], 4), partLse = this.empty([splits * rows * heads], 4);
-      this.run(kernel, 0, [...args, splits, partO.storage.ptr, partLse.storage.ptr], 128, rowBlocks * splits, WGMMA_SHARED_BYTES, batch * heads, () => `${detail()} split ${splits}`);
-      this.run('k_flash_combine', rows * width, [partO.storage.ptr, partLse.storage.ptr, args[3]!, rows, heads, width, splits]);
+      this.run(kernel, 0, [...args, splits, whole, batch, partO.storage.ptr, partLse.storage.ptr], 128, blocks, WGMMA_SHARED_BYTES, 1, () => `${detail()} split ${splits}${whole ? ` after ${whole}` : ''}`);
+      this.run('k_flash_combine', (items - whole) * WGMMA_QUERY_ROWS * 64, [partO.storage.ptr, partLse.storage.ptr, args[3]!, lq, rows, heads, width, splits, whole, items - whole]);
     });
   }
 

@@ -10,6 +10,9 @@
 // Few query rows over many keys (a sparse step's active tokens against all 9216) leave most SMs idle
 // (60 blocks for 384 rows): then the keys are split among `splits` blocks per query block, each
 // writing its normalised partial output and log-sum-exp in float, and k_flash_combine merges them.
+// A launch's query blocks (items: (batch item, head) major, then 64-row block) after its first
+// `whole` take `splits` blocks each; the first `whole` one block each: so the full waves of a launch
+// run unsplit and only what would be a part-full last wave is split (flash-splits.ts).
 // k_flash_wg64_pipe (below k_flash_wg64) does the same arithmetic with the next key tile's scores
 // queued while this tile's softmax runs; the two share every piece but their loop.
 #include "launch.cuh"
@@ -157,17 +160,28 @@ __device__ __forceinline__ void softmax_tile(float* s, int valid, int c2, float 
   }
 }
 
+// Which of the `splits` parts of its query block's keys this block takes, and how many parts there
+// are (1: the block takes them all and writes no partials). Asked again where the rows are written
+// rather than kept through the loop (in k_flash_wg64_pipe's registers, two more values spilled).
+struct Part {
+  int split, parts;
+};
+__device__ __forceinline__ Part part_of(int splits, int whole) {
+  const int later = (int)blockIdx.x - whole;
+  return later < 0 ? Part{0, 1} : Part{later % splits, splits};
+}
+
 // The rows' results: O / l as fp16 into `out`, or (keys split among blocks) this split's normalised
 // O and the log of its sum (natural units) into the float partials k_flash_combine merges.
 __device__ __forceinline__ void write_rows(const float* o, RowSoftmax r, float scale, __half* out, float* part_o, float* part_lse,
-                                           int b, int h, int heads, int lq, int width, int split, int splits, int row0, int g, int c2, int lane) {
+                                           int b, int h, int heads, int batch, int lq, int width, Part part, int row0, int g, int c2, int lane) {
   float l0 = r.l0, l1 = r.l1;
   l0 += __shfl_xor_sync(0xffffffff, l0, 1); l0 += __shfl_xor_sync(0xffffffff, l0, 2);
   l1 += __shfl_xor_sync(0xffffffff, l1, 1); l1 += __shfl_xor_sync(0xffffffff, l1, 2);
   const float i0 = l0 > 0.f ? 1.f / l0 : 0.f, i1 = l1 > 0.f ? 1.f / l1 : 0.f;
   const int row = row0 + g;
-  if (splits > 1) {
-    const size_t first = (size_t)split * (gridDim.y / heads) * lq + (size_t)b * lq;  // row index in the partials
+  if (part.parts > 1) {
+    const size_t first = ((size_t)part.split * batch + b) * lq;  // row index in the partials
     float* po = part_o + first * width + h * 64;
 #pragma unroll
     for (int j = 0; j < 8; j++) {
@@ -193,29 +207,29 @@ __device__ __forceinline__ void write_rows(const float* o, RowSoftmax r, float s
 
 // What both kernels' blocks start from: which (batch item, head), query rows and key tiles [t0, t1) are theirs.
 struct Work {
-  int b, h, warp, lane, g, c2, split, row0, t0, t1;
+  int b, h, warp, lane, g, c2, row0, t0, t1;
 };
-__device__ __forceinline__ Work work_of(int lq, int lk, int heads, int splits) {
+__device__ __forceinline__ Work work_of(int lq, int lk, int heads, int splits, int whole) {
   Work w;
-  const int bh = blockIdx.y;
+  const Part p = part_of(splits, whole);
+  const int later = (int)blockIdx.x - whole, item = later < 0 ? (int)blockIdx.x : whole + later / splits;
+  const int row_blocks = (lq + 63) / 64, bh = item / row_blocks;
   w.b = bh / heads; w.h = bh % heads;
   w.warp = threadIdx.x >> 5; w.lane = threadIdx.x & 31; w.g = w.lane >> 2; w.c2 = (w.lane & 3) * 2;
-  const int row_blocks = (lq + 63) / 64;
-  w.split = blockIdx.x / row_blocks;
-  w.row0 = (blockIdx.x % row_blocks) * 64 + w.warp * 16;
-  const int all_tiles = (lk + WG_KB - 1) / WG_KB, per = (all_tiles + splits - 1) / splits;
-  w.t0 = w.split * per; w.t1 = min(all_tiles, w.t0 + per);
+  w.row0 = (item % row_blocks) * 64 + w.warp * 16;
+  const int all_tiles = (lk + WG_KB - 1) / WG_KB, per = (all_tiles + p.parts - 1) / p.parts;
+  w.t0 = p.split * per; w.t1 = min(all_tiles, w.t0 + per);
   return w;
 }
 
 extern "C" __global__ void __launch_bounds__(128, 3) k_flash_wg64(const __half* q, const __half* k, const __half* v, __half* out,
                                                                int lq, int lk, int width, int d, int heads, float scale,
-                                                               int splits, float* part_o, float* part_lse) {
+                                                               int splits, int whole, int batch, float* part_o, float* part_lse) {
   after_earlier_kernels();
   extern __shared__ unsigned char smem[];
   // the swizzle pattern repeats every 1024 bytes: tiles start on a 1024-byte boundary
   const u32 base = ((u32)__cvta_generic_to_shared(smem) + 1023) & ~1023u;  // [2 stages][K, V] tiles
-  const Work w = work_of(lq, lk, heads, splits);
+  const Work w = work_of(lq, lk, heads, splits, whole);
   const __half* qb = q + (size_t)w.b * lq * width + w.h * 64;
   const __half* kb = k + (size_t)w.b * lk * width + w.h * 64;
   const __half* vb = v + (size_t)w.b * lk * width + w.h * 64;
@@ -257,7 +271,7 @@ extern "C" __global__ void __launch_bounds__(128, 3) k_flash_wg64(const __half* 
     for (int i = 0; i < 32; i++) hold(o[i]);
     __syncthreads();  // this stage is refilled next iteration
   }
-  write_rows(o, r, scale, out, part_o, part_lse, w.b, w.h, heads, lq, width, w.split, splits, w.row0, w.g, w.c2, w.lane);
+  write_rows(o, r, scale, out, part_o, part_lse, w.b, w.h, heads, batch, lq, width, part_of(splits, whole), w.row0, w.g, w.c2, w.lane);
 }
 
 // k_flash_wg64 with the next key tile's scores computed while this tile's softmax runs (the
@@ -316,11 +330,11 @@ __device__ __forceinline__ void pipe_last(const Pipe& p, int i, float* cur) {
 
 extern "C" __global__ void __launch_bounds__(128, 2) k_flash_wg64_pipe(const __half* q, const __half* k, const __half* v, __half* out,
                                                                     int lq, int lk, int width, int d, int heads, float scale,
-                                                                    int splits, float* part_o, float* part_lse) {
+                                                                    int splits, int whole, int batch, float* part_o, float* part_lse) {
   after_earlier_kernels();
   extern __shared__ unsigned char smem[];
   const u32 base = ((u32)__cvta_generic_to_shared(smem) + 1023) & ~1023u;  // [2][K, V] tiles, as k_flash_wg64's
-  const Work w = work_of(lq, lk, heads, splits);
+  const Work w = work_of(lq, lk, heads, splits, whole);
   const __half* qb = q + (size_t)w.b * lq * width + w.h * 64;
   const __half* kb = k + (size_t)w.b * lk * width + w.h * 64;
   const __half* vb = v + (size_t)w.b * lk * width + w.h * 64;
@@ -362,16 +376,20 @@ extern "C" __global__ void __launch_bounds__(128, 2) k_flash_wg64_pipe(const __h
   }
 #pragma unroll
   for (int e = 0; e < 32; e++) hold(o[e]);
-  write_rows(o, r, scale, out, part_o, part_lse, w.b, w.h, heads, lq, width, w.split, splits, w.row0, w.g, w.c2, w.lane);
+  write_rows(o, r, scale, out, part_o, part_lse, w.b, w.h, heads, batch, lq, width, part_of(splits, whole), w.row0, w.g, w.c2, w.lane);
 }
 
-// Merges the key splits of k_flash_wg64: out = sum_s w_s O_s / sum_s w_s with w_s = exp(lse_s - max).
-// part_o [splits][rows][width] float, part_lse [splits][rows][heads]; rows = B * lq; head dim 64.
-extern "C" __global__ void k_flash_combine(const float* part_o, const float* part_lse, __half* out, int rows, int heads, int width, int splits) {
+// Merges the key splits of k_flash_wg64's query blocks (items) from `first` on: out = sum_s w_s O_s
+// / sum_s w_s with w_s = exp(lse_s - max). part_o [splits][rows][width] float, part_lse
+// [splits][rows][heads]; rows = B * lq; head dim 64. A thread an element of an item's 64 x 64.
+extern "C" __global__ void k_flash_combine(const float* part_o, const float* part_lse, __half* out, int lq, int rows, int heads, int width, int splits, int first, int items) {
   after_earlier_kernels();
-  for (size_t i = (size_t)blockIdx.x * blockDim.x + threadIdx.x; i < (size_t)rows * width; i += (size_t)gridDim.x * blockDim.x) {
-    const size_t row = i / width;
-    const int h = (int)(i % width) / 64;
+  const int row_blocks = (lq + 63) / 64;
+  for (size_t e = (size_t)blockIdx.x * blockDim.x + threadIdx.x; e < (size_t)items * 4096; e += (size_t)gridDim.x * blockDim.x) {
+    const int item = first + (int)(e / 4096), bh = item / row_blocks, h = bh % heads;
+    const int in_block = (item % row_blocks) * 64 + (int)(e / 64 % 64);
+    if (in_block >= lq) continue;
+    const size_t row = (size_t)(bh / heads) * lq + in_block, i = row * width + h * 64 + e % 64;
     float m = __int_as_float(0xff800000);
     for (int s = 0; s < splits; s++) m = fmaxf(m, part_lse[((size_t)s * rows + row) * heads + h]);
     float acc = 0.f, sum = 0.f;
