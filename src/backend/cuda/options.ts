@@ -33,10 +33,11 @@ export interface CudaOptions {
   wgmmaPipeline?: boolean | 'auto';
   /**
    * How many blocks share the keys of each query block of the warpgroup-MMA attention (each a
-   * partial result that k_flash_combine merges): a number from 1 (for benches and A/Bs), or 'auto'
-   * (default): as flash-splits.ts says, which took a 768 px sparse step's five level-1
-   * self-attentions from 61 / 104 / 207 us to 56 / 98 / 194 at 640 / 1280 / 2816 active rows, and
-   * ~30% sparse steps from 7.42-7.44 ms to 7.33-7.37 (bench/results/2026-12-02-s33-call3-*).
+   * partial result that k_flash_combine merges): a number from 1, every query block split so (for
+   * benches and A/Bs), or 'auto' (default): as flash-splits.ts says, which took a 768 px sparse
+   * step's level-1 self-attentions from 61 / 104 / 207 us to 57 / 98 / 158 at 640 / 1280 / 2816
+   * active rows, and ~30% sparse steps from 7.42-7.51 ms to 7.39-7.43 (session 33: session 32's rule
+   * against it in bench/results/2026-12-02-s33-call3-*, the last wave's split in …-s33-call6-*).
    */
   flashSplits?: number | 'auto';
   /**
