@@ -171,6 +171,43 @@ describe('sparse plan', () => {
     assert.ok(fixed.kind === 'tiles' && fixed.block === 4);
   });
 
+  it('lists, for every block size and resolution, exactly the blocks holding active positions, row-major, once each', () => {
+    const rnd = new Random(7);
+    for (const [h, w, share] of [[96, 96, 0.05], [96, 96, 0.3], [48, 40, 0.15], [12, 12, 0.5], [7, 5, 0.4]] as const) {
+      const mask = Uint8Array.from({ length: h * w }, () => (rnd.uniform() < share ? 1 : 0));
+      const plan = new SparsePlan(mask, h, w);
+      for (const div of [1, 2, 4].filter((d) => h % d === 0 && w % d === 0)) {
+        const lh = h / div, lw = w / div, level = plan.level(lh, lw);
+        // the level: a position is active where any latent position under it is
+        for (let y = 0; y < lh; y++)
+          for (let x = 0; x < lw; x++) {
+            let any = 0;
+            for (let dy = 0; dy < div; dy++) for (let dx = 0; dx < div; dx++) any |= mask[(y * div + dy) * w + x * div + dx]!;
+            assert.equal(level[y * lw + x], any, `${h}x${w} level ${lh}x${lw} at ${y},${x}`);
+          }
+        for (const b of [1, 2, 4, 8, 12, 16]) {
+          const p = planConv({ inH: lh, inW: lw, kernel: 3, stride: 1, padding: [1, 1, 1, 1] }, () => level, b);
+          if (p.kind !== 'tiles') continue;
+          const keys = Array.from({ length: p.corners.length / 2 }, (_, i) => p.corners[2 * i]! * lw + p.corners[2 * i + 1]!);
+          assert.deepEqual(keys, [...keys].sort((a, c) => a - c), `${lh}x${lw} b ${p.block}: row-major`);
+          assert.equal(new Set(keys).size, keys.length, 'each block once');
+          const listed = new Set(keys);
+          for (let y = 0; y < lh; y++)
+            for (let x = 0; x < lw; x++) {
+              const corner = Math.floor(y / p.block) * p.block * lw + Math.floor(x / p.block) * p.block;
+              if (level[y * lw + x]) assert.ok(listed.has(corner), `${lh}x${lw} b ${p.block}: active ${y},${x} in a listed block`);
+            }
+          for (const k of keys) {
+            const y0 = Math.floor(k / lw), x0 = k % lw;
+            let any = false;
+            for (let y = y0; y < Math.min(lh, y0 + p.block); y++) for (let x = x0; x < Math.min(lw, x0 + p.block); x++) any ||= level[y * lw + x] === 1;
+            assert.ok(any, `${lh}x${lw} b ${p.block}: block ${y0},${x0} holds an active position`);
+          }
+        }
+      }
+    }
+  });
+
   it('plans strided convolutions in input coordinates', () => {
     const m = new Uint8Array(64).fill(0);
     m[3 * 8 + 3] = 1;

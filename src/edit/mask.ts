@@ -98,7 +98,7 @@ export function resampleMask(mask: Uint8Array, h: number, w: number, toH: number
 /** The positions a mask marks, in order. */
 export function maskPositions(mask: Uint8Array): Int32Array {
   let n = 0;
-  for (const v of mask) n += v ? 1 : 0;
+  for (let i = 0; i < mask.length; i++) n += mask[i] ? 1 : 0;
   const out = new Int32Array(n);
   for (let i = 0, j = 0; i < mask.length; i++) if (mask[i]) out[j++] = i;
   return out;
@@ -107,7 +107,7 @@ export function maskPositions(mask: Uint8Array): Int32Array {
 /** Fraction of positions in a mask. */
 export function maskFraction(mask: Uint8Array): number {
   let on = 0;
-  for (const v of mask) on += v;
+  for (let i = 0; i < mask.length; i++) on += mask[i]!;
   return mask.length ? on / mask.length : 0;
 }
 

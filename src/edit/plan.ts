@@ -5,7 +5,7 @@
 // is computed, not written), so block sizes are a matter of speed only.
 import type { TileRowsChoice } from '../backend/backend.js';
 import { FiseditError } from '../io/errors.js';
-import { maskPositions } from './mask.js';
+import { maskFraction, maskPositions } from './mask.js';
 
 export type BlockPolicy = 'apsc' | number;
 
@@ -61,7 +61,7 @@ export class SparsePlan {
 
   /** Fraction of latent positions in the mask. */
   get editSize(): number {
-    return countActive(this.mask) / this.mask.length;
+    return maskFraction(this.mask);
   }
 
   private once<T extends Uint8Array | Int32Array>(what: string, h: number, w: number, make: () => T): T {
@@ -76,9 +76,13 @@ export class SparsePlan {
     return this.once('level', h, w, () => {
       const fy = this.height / h, fx = this.width / w;
       if (!Number.isInteger(fy) || !Number.isInteger(fx)) throw new Error(`resolution ${h}x${w} does not divide the latent ${this.height}x${this.width}`);
-      const m = new Uint8Array(h * w);
-      for (let y = 0; y < this.height; y++)
-        for (let x = 0; x < this.width; x++) if (this.mask[y * this.width + x]) m[Math.floor(y / fy) * w + Math.floor(x / fx)] = 1;
+      if (fy === 1 && fx === 1) return Uint8Array.from(this.mask);
+      // from the latent's active positions (made once), not a scan of the latent for each resolution
+      const m = new Uint8Array(h * w), on = this.tokens(this.height, this.width);
+      for (let i = 0; i < on.length; i++) {
+        const y = (on[i]! / this.width) | 0, x = on[i]! % this.width;
+        m[((y / fy) | 0) * w + ((x / fx) | 0)] = 1;
+      }
       return m;
     });
   }
@@ -104,14 +108,14 @@ export class SparsePlan {
     let p = this.convs.get(name);
     if (!p) {
       const { outH, outW } = outputSize(g);
-      const choice = this.policy === 'apsc' && tileRows ? tileRows(countActive(this.level(outH, outW))) : 'tiles';
+      const choice = this.policy === 'apsc' && tileRows ? tileRows(this.tokens(outH, outW).length) : 'tiles';
       // convolutions of one geometry and choice share one plan: planned once, and their index arrays go to the device once
       const key = `${g.inH}x${g.inW} k${g.kernel} s${g.stride} p${g.padding.join(',')} ${choice}`;
       p = this.byGeometry.get(key);
       if (!p) {
-        const level = (h: number, w: number) => this.level(h, w);
-        p = planConv(g, level, this.policy, choice === 'rows');
-        if (p.kind === 'dense' && choice === 'rows over dense') p = planConv(g, level, this.policy, true);
+        const level = (h: number, w: number) => this.level(h, w), tokens = (h: number, w: number) => this.tokens(h, w);
+        p = planConv(g, level, this.policy, choice === 'rows', tokens);
+        if (p.kind === 'dense' && choice === 'rows over dense') p = planConv(g, level, this.policy, true, tokens);
         this.byGeometry.set(key, p);
       }
       this.convs.set(name, p);
@@ -125,13 +129,28 @@ export class SparsePlan {
   }
 }
 
-function blocksOf(active: Uint8Array, h: number, w: number, b: number): number[] {
+/**
+ * The corners [y, x] of the b x b blocks (row-major) holding any of the active positions `on`
+ * (row-major indices into an h x w map). From the positions rather than the map: APSC asks for every
+ * block size, and a scan of the map for each was most of a plan's host time (bench/plan-host.ts).
+ */
+function blocksOf(on: Int32Array, h: number, w: number, b: number): Int32Array {
   const bw = Math.ceil(w / b), bh = Math.ceil(h / b);
-  const on = new Uint8Array(bh * bw);
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) if (active[y * w + x]) on[Math.floor(y / b) * bw + Math.floor(x / b)] = 1;
-  const list: number[] = [];
-  on.forEach((v, i) => v && list.push(Math.floor(i / bw) * b, (i % bw) * b));
-  return list;
+  const flagged = new Uint8Array(bh * bw);
+  let count = 0;
+  for (let i = 0; i < on.length; i++) {
+    const y = (on[i]! / w) | 0, x = on[i]! - y * w;
+    const block = ((y / b) | 0) * bw + ((x / b) | 0);
+    count += 1 - flagged[block]!;
+    flagged[block] = 1;
+  }
+  const corners = new Int32Array(2 * count);
+  for (let i = 0, j = 0; j < corners.length; i++) {
+    if (!flagged[i]) continue;
+    corners[j++] = Math.floor(i / bw) * b;
+    corners[j++] = (i % bw) * b;
+  }
+  return corners;
 }
 
 function outputSize(g: ConvGeometry): { outH: number; outW: number } {
@@ -139,26 +158,20 @@ function outputSize(g: ConvGeometry): { outH: number; outW: number } {
   return { outH: Math.floor((g.inH + pt + pb - g.kernel) / g.stride) + 1, outW: Math.floor((g.inW + pl + pr - g.kernel) / g.stride) + 1 };
 }
 
-function countActive(active: Uint8Array): number {
-  let on = 0;
-  for (const v of active) on += v;
-  return on;
-}
-
 /**
  * APSC: the block size minimising gathered volume n_blocks * side^2, or dense above DENSE_FALLBACK.
  * `byRows`: blocks of one position (only the active outputs computed), dense above DENSE_FALLBACK of
  * the outputs (SparsePlan.conv's TileRows).
  */
-export function planConv(g: ConvGeometry, level: (h: number, w: number) => Uint8Array, policy: BlockPolicy, byRows = false): ConvPlan {
+export function planConv(g: ConvGeometry, level: (h: number, w: number) => Uint8Array, policy: BlockPolicy, byRows = false, positions = (h: number, w: number) => maskPositions(level(h, w))): ConvPlan {
   const [pt, pb, pl, pr] = g.padding;
   const { outH, outW } = outputSize(g);
-  const active = level(outH, outW);
+  const active = level(outH, outW), on = positions(outH, outW);
   const dense = (g.inH + pt + pb) * (g.inW + pl + pr);
   const candidates = byRows ? [1] : policy === 'apsc' ? APSC_BLOCKS.filter((b) => b === 1 || b <= Math.max(outH, outW)) : [Math.min(policy, Math.max(outH, outW))];
-  let best: { b: number; corners: number[]; side: number; volume: number } | undefined;
+  let best: { b: number; corners: Int32Array; side: number; volume: number } | undefined;
   for (const b of candidates) {
-    const corners = blocksOf(active, outH, outW, b);
+    const corners = blocksOf(on, outH, outW, b);
     const side = (b - 1) * g.stride + g.kernel;
     const volume = (corners.length / 2) * side * side;
     if (!best || volume < best.volume) best = { b, corners, side, volume };
@@ -166,9 +179,10 @@ export function planConv(g: ConvGeometry, level: (h: number, w: number) => Uint8
   const chosen = best!;
   const tooMany = byRows ? chosen.corners.length / 2 > DENSE_FALLBACK * outH * outW : chosen.volume > DENSE_FALLBACK * dense;
   if (tooMany) return { kind: 'dense', outH, outW, active, gathered: dense, dense };
-  const origins = chosen.corners.map((v, i) => v * g.stride - (i % 2 === 0 ? pt : pl));
-  return {
-    kind: 'tiles', outH, outW, active, block: chosen.b, side: chosen.side,
-    corners: Int32Array.from(chosen.corners), origins: Int32Array.from(origins), gathered: chosen.volume, dense,
-  };
+  const origins = new Int32Array(chosen.corners.length);
+  for (let i = 0; i < origins.length; i += 2) {
+    origins[i] = chosen.corners[i]! * g.stride - pt;
+    origins[i + 1] = chosen.corners[i + 1]! * g.stride - pl;
+  }
+  return { kind: 'tiles', outH, outW, active, block: chosen.b, side: chosen.side, corners: chosen.corners, origins, gathered: chosen.volume, dense };
 }
