@@ -161,7 +161,8 @@ function outputSize(g: ConvGeometry): { outH: number; outW: number } {
 /**
  * APSC: the block size minimising gathered volume n_blocks * side^2, or dense above DENSE_FALLBACK.
  * `byRows`: blocks of one position (only the active outputs computed), dense above DENSE_FALLBACK of
- * the outputs (SparsePlan.conv's TileRows).
+ * the outputs (SparsePlan.conv's TileRows). `positions`: the active positions of a level (a plan
+ * passes the ones it keeps, SparsePlan.tokens).
  */
 export function planConv(g: ConvGeometry, level: (h: number, w: number) => Uint8Array, policy: BlockPolicy, byRows = false, positions = (h: number, w: number) => maskPositions(level(h, w))): ConvPlan {
   const [pt, pb, pl, pr] = g.padding;

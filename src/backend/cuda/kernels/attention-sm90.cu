@@ -162,7 +162,10 @@ __device__ __forceinline__ void softmax_tile(float* s, int valid, int c2, float 
 
 // Which of the `splits` parts of its query block's keys this block takes, and how many parts there
 // are (1: the block takes them all and writes no partials). Asked again where the rows are written
-// rather than kept through the loop (in k_flash_wg64_pipe's registers, two more values spilled).
+// rather than kept through the loop: k_flash_wg64_pipe, at 255 registers, spilled 24 bytes so and
+// spills 12 this way (none before session 33's `whole` and `batch`; ptxas -v). Its sparse shapes'
+// times stayed as they were but one: 256 query rows over 9216 keys (six splits) 29.1-29.4 us before,
+// 30.5-31.6 after (bench/results/2026-12-02-s33-call{2,3,5,6}-attention-*; three machines).
 struct Part {
   int split, parts;
 };
