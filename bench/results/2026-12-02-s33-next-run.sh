@@ -2,7 +2,10 @@
 # For session 34's first device call (written in session 33, not run): the GPU suite on the code as
 # session 33 left it, the U-Net at 512, 768 and 1024 px (1024's 16384-token self-attentions now split
 # their short last wave: 1691 against 1725 us alone in session 33's call 5, not yet measured in a
-# U-Net call), and bench:edit's bins and whole edits for the README's table.
+# U-Net call), and bench:edit's bins and whole edits for the README's table. Not in it, for an A/B:
+# …-s33-pipe-spill-untested.diff (k_flash_wg64_pipe recomputing its block's Work where it writes,
+# through a function not inlined: 252 registers and no spill against 255 and 12 bytes; checked with
+# nvcc -Xptxas -v only), which may give back 256 rows over 9216 keys' 29 us (30.5-31.6 since the spill).
 # Before: bench/device-dist.sh. Carry [".gpu","dist","node_modules/koffi","node_modules/@koromix"].
 T0=$(date +%s)
 source bench/gpu-suite.sh
