@@ -15,7 +15,7 @@ import { GenerationCache, HostTier, StepCache } from '../src/edit/cache.js';
 import { EditSession, type EditOptions, type Version } from '../src/edit/session.js';
 import { readMaskSet } from '../src/io/fismask.js';
 import { fixturesDir } from '../src/verify/fixtures.js';
-import { benchEnvironment, gemmAlgorithmsOption, flashSplitsOption, pipelineOption } from './random-weights.js';
+import { benchEnvironment, flashSplitsOption, gemmAlgorithmsOption, pipelineOption } from './random-weights.js';
 import { BASE_PROMPT, WHOLE_EDITS, histogramSummary, randomSd2 } from './sd2.js';
 import { median } from './stats.js';
 import { writeResult } from './output.js';
