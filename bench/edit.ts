@@ -5,6 +5,7 @@
 // run with --expose-gc (released versions give their GPU memory back at collection).
 import { totalmem } from 'node:os';
 import { join } from 'node:path';
+import { PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import { CudaBackend, type ConvolutionMode } from '../src/backend/cuda/cuda.js';
 import type { CudnnEngineMode } from '../src/backend/cuda/cudnn.js';
 import type { Precision } from '../src/backend/cuda/precision.js';
@@ -31,6 +32,9 @@ const perBin = Number(process.env.BENCH_MASKS ?? 2);
 /** Which parts run: the binned edits, the ~5% probe (phases, profile), the host tier, the whole 50-step edits (BENCH_PARTS=whole to profile those alone); `kernels` (not by default) marks a sparse step for Nsight Compute (BENCH_KERNELS_BIN). */
 const parts = new Set((process.env.BENCH_PARTS ?? 'bins,probe,host,whole').split(','));
 const collect = (globalThis as { gc?: () => void }).gc ?? (() => {});
+/** Every garbage collection's pause (whole edits count those within their later sparse steps). */
+const gcPauses: PerformanceEntry[] = [];
+new PerformanceObserver((list) => gcPauses.push(...list.getEntries())).observe({ entryTypes: ['gc'] });
 /** Collects released versions; their GPU buffers return to the pool when the finalizers have run (next turn). */
 const gc = async () => {
   collect();
@@ -324,10 +328,10 @@ if (parts.has('whole')) {
     // whether the sparse steps after the first two keep the GPU busy: GPU time from the end of the
     // second sparse step's queuing to the end of the last (events), against the host's time to queue them
     const [from, to] = [12, 50], started = gpu.driver.event(), ended = gpu.driver.event();
-    let queuedFrom = 0, queueMs = 0;
+    let queuedFrom = 0, queueMs = 0, allocsFrom = 0, driverAllocs = 0, launchFrom = 0, launchMs = 0;
     const onStep = (step: number) => {
-      if (step === from) (gpu.driver.record(started), (queuedFrom = performance.now()));
-      if (step === to) (gpu.driver.record(ended), (queueMs = performance.now() - queuedFrom));
+      if (step === from) (gpu.driver.record(started), (queuedFrom = performance.now()), (allocsFrom = gpu.pool.driverAllocs), (launchFrom = gpu.driver.graphLaunchMs));
+      if (step === to) (gpu.driver.record(ended), (queueMs = performance.now() - queuedFrom), (driverAllocs = gpu.pool.driverAllocs - allocsFrom), (launchMs = gpu.driver.graphLaunchMs - launchFrom));
       if (profiled && step === 5) {
         gpu.synchronize(); // the steps queued before would count as the first profiled op's time
         gpu.profileStart();
@@ -343,7 +347,16 @@ if (parts.has('whole')) {
     const t0 = performance.now();
     const v = s50.edit(prompt, { denseSteps: 10, ...options, from: 0, norm, onStep });
     const wallS = (performance.now() - t0) / 1000;
-    const laterSparse = { steps: to - from, gpuMsPerStep: +(gpu.driver.elapsed(started, ended) / (to - from)).toFixed(2), hostQueueMsPerStep: +(queueMs / (to - from)).toFixed(2) };
+    // the garbage collector's pauses while those steps were queued (the observer reports them a turn later)
+    await new Promise((resolve) => setImmediate(resolve));
+    const paused = gcPauses.splice(0).filter((g) => g.startTime >= queuedFrom && g.startTime < queuedFrom + queueMs);
+    const laterSparse = {
+      steps: to - from, gpuMsPerStep: +(gpu.driver.elapsed(started, ended) / (to - from)).toFixed(2), hostQueueMsPerStep: +(queueMs / (to - from)).toFixed(2),
+      // what the host's queuing held: its ms a step in cuGraphLaunch (which waits there while the GPU's
+      // queue is full: the steps are then the GPU's pace, and the host's figure includes what the GPU
+      // still had queued from the dense steps when the window opened), cuMemAlloc calls, garbage collections
+      graphLaunchMsPerStep: +(launchMs / (to - from)).toFixed(2), driverAllocs, gc: { count: paused.length, ms: +paused.reduce((t, g) => t + g.duration, 0).toFixed(1) },
+    };
     gpu.driver.destroyEvent(started);
     gpu.driver.destroyEvent(ended);
     const r = {

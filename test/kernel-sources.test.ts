@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { ArgKind } from '../src/backend/cuda/driver.js';
-import { KERNEL_DEFINES, KERNEL_DIR, LATENT_KERNELS, LN_KEPT, OPS_KERNELS, SPARSE_KERNELS, TILE_CONV_KERNELS, TILE_CONV_WG_KERNELS, kernelDefines, layerNormLanes } from '../src/backend/cuda/kernels.js';
+import { KERNELS, KERNEL_DEFINES, KERNEL_DIR, LATENT_KERNELS, LN_KEPT, OPS_KERNELS, SPARSE_KERNELS, TILE_CONV_KERNELS, TILE_CONV_WG_KERNELS, kernelDefines, layerNormLanes } from '../src/backend/cuda/kernels.js';
 
 /** Each __global__ function of a source (macro line continuations joined): its text up to the body and the body's first statement. */
 function kernels(source: string): { head: string; first: string }[] {
@@ -28,6 +28,24 @@ function defined(source: string): Set<string> {
   for (const m of source.matchAll(/^VECTOR_KERNEL\((\w+),/gm)) names.add(m[1]!).add(`${m[1]}_v`);
   for (const m of source.matchAll(/^TILE_CONV_WG\((\w+),/gm)) names.add(m[1]!);
   return names;
+}
+
+/**
+ * The argument kinds of each kernel a source declares in plain words (`extern "C" __global__ void
+ * [attributes] name(parameters)`; not those a macro builds), as the host passes them (driver.ts ArgKind).
+ */
+function declaredKinds(source: string): Map<string, (ArgKind | string)[]> {
+  const kinds = new Map<string, (ArgKind | string)[]>();
+  const s = source.replace(/\\\n/g, ' ');
+  for (const m of s.matchAll(/extern "C" __global__ void (?:__\w+__\([^)]*\)\s*)*(\w+)\s*\(([^)]*)\)\s*\{/g)) {
+    const kindOf = (param: string): ArgKind | string => {
+      const type = param.trim().replace(/\s*\b\w+$/, '').replace(/\bconst\b/g, '').trim();
+      if (type.includes('*')) return 'ptr';
+      return ({ int: 'i32', float: 'f32', u64: 'u64', size_t: 'u64' } as Record<string, ArgKind>)[type] ?? `unknown type "${type}"`;
+    };
+    kinds.set(m[1]!, m[2]!.trim() ? m[2]!.split(',').map(kindOf) : []);
+  }
+  return kinds;
 }
 
 describe('kernel sources', () => {
@@ -67,6 +85,22 @@ describe('kernel sources', () => {
       }
     }
     assert.ok(Object.keys(KERNEL_DEFINES.ops!).length >= 4);
+  });
+
+  it('the host passes each kernel the arguments its source declares, in number and kind', () => {
+    let checked = 0;
+    for (const f of files.filter((f) => f.endsWith('.cu'))) {
+      for (const [name, declared] of declaredKinds(readFileSync(join(KERNEL_DIR, f), 'utf8'))) {
+        const table = KERNELS[name];
+        if (!table) continue; // a kernel the host does not launch by this name (a macro's template, say)
+        // a u64 parameter may take a device address the host passes as 'ptr' (which replays re-point); a pointer never goes as a bare u64
+        const passed = table.map((k, i) => (k === 'ptr' && declared[i] === 'u64' ? 'u64' : k));
+        assert.deepEqual(passed, declared, `${f}: ${name}'s arguments in kernels.ts against its parameters`);
+        checked++;
+      }
+    }
+    assert.ok(checked >= 25, `${checked} kernels checked`);
+    assert.deepEqual(declaredKinds('extern "C" __global__ void __launch_bounds__(128, 3) k_x(const __half* q, int n, float s, u64 m) {').get('k_x'), ['ptr', 'i32', 'f32', 'u64']);
   });
 
   it('the check finds a kernel that does not wait', () => {

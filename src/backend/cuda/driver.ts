@@ -452,8 +452,20 @@ export class Driver {
     this.check('cuEventDestroy', this.f.cuEventDestroy!(event));
   }
 
+  /**
+   * Host ms spent in cuGraphLaunch so far. It returns at once while the stream has room; once the
+   * GPU is far enough behind it waits there (bench:edit's whole edits: ~1.8 s of a profiled run's
+   * 5.3 s of edits, as the queued dense steps drain), so a host that seems slow may be a GPU that is.
+   */
+  graphLaunchMs = 0;
+
   replay(exec: unknown): void {
-    this.check('cuGraphLaunch', this.f.cuGraphLaunch!(exec, this.stream));
+    const t0 = performance.now();
+    try {
+      this.check('cuGraphLaunch', this.f.cuGraphLaunch!(exec, this.stream));
+    } finally {
+      this.graphLaunchMs += performance.now() - t0;
+    }
   }
 
   /** Starts or stops an external profiler's collection (Nsight Compute run with --profile-from-start off). */
