@@ -436,15 +436,14 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
     const { splits, pipelined, whole } = flashLaunch(items, Math.ceil(lk / WGMMA_KEY_TILE), this.driver.multiprocessors, this.wgmmaPipeline, this.flashSplitsOption);
     const kernel = pipelined ? 'k_flash_wg64_pipe' : 'k_flash_wg64', blocks = whole + (items - whole) * splits;
     if (whole === items) {
-      this.run(kernel, 0, [...args, 1, whole, 0, 0], 128, blocks, WGMMA_SHARED_BYTES, 1, detail);
+      this.run(kernel, 0, [...args, 1, whole, batch, 0, 0], 128, blocks, WGMMA_SHARED_BYTES, 1, detail);
       return;
     }
     this.tidy(() => {
-      // partials of the split query blocks only (attention-sm90.cu write_rows), 64 rows of 64 each
-      const splitItems = items - whole, partRows = splits * splitItems * WGMMA_QUERY_ROWS;
-      const partO = this.empty([partRows * 64], 4), partLse = this.empty([partRows], 4);
-      this.run(kernel, 0, [...args, splits, whole, partO.storage.ptr, partLse.storage.ptr], 128, blocks, WGMMA_SHARED_BYTES, 1, () => `${detail()} split ${splits}${whole ? ` after ${whole}` : ''}`);
-      this.run('k_flash_combine', splitItems * WGMMA_QUERY_ROWS * 64, [partO.storage.ptr, partLse.storage.ptr, args[3]!, lq, heads, width, splits, whole, splitItems]);
+      const rows = batch * lq;
+      const partO = this.empty([splits * rows * width], 4), partLse = this.empty([splits * rows * heads], 4);
+      this.run(kernel, 0, [...args, splits, whole, batch, partO.storage.ptr, partLse.storage.ptr], 128, blocks, WGMMA_SHARED_BYTES, 1, () => `${detail()} split ${splits}${whole ? ` after ${whole}` : ''}`);
+      this.run('k_flash_combine', (items - whole) * WGMMA_QUERY_ROWS * 64, [partO.storage.ptr, partLse.storage.ptr, args[3]!, lq, rows, heads, width, splits, whole, items - whole]);
     });
   }
 

@@ -160,79 +160,78 @@ __device__ __forceinline__ void softmax_tile(float* s, int valid, int c2, float 
   }
 }
 
-// Which query block (item) a block takes, and which of the `splits` parts of its keys (parts 1: the
-// block takes them all and writes no partials). The first `whole` blocks are the first query blocks.
+// Which of the `splits` parts of its query block's keys this block takes, and how many parts there
+// are (1: the block takes them all and writes no partials). Asked again where the rows are written
+// rather than kept through the loop (as is the rest of Work in k_flash_wg64_pipe: work_again).
 struct Part {
-  int item, split, parts;
+  int split, parts;
 };
 __device__ __forceinline__ Part part_of(int splits, int whole) {
   const int later = (int)blockIdx.x - whole;
-  return later < 0 ? Part{(int)blockIdx.x, 0, 1} : Part{whole + later / splits, later % splits, splits};
+  return later < 0 ? Part{0, 1} : Part{later % splits, splits};
 }
 
-// What both kernels' blocks start from: which query block and part, (batch item, head), query rows and key tiles [t0, t1) are theirs.
-struct Work {
-  Part p;
-  int b, h, warp, lane, g, c2, row0, t0, t1;
-};
-__device__ __forceinline__ Work work_of(int lq, int lk, int heads, int splits, int whole) {
-  Work w;
-  w.p = part_of(splits, whole);
-  const int row_blocks = (lq + 63) / 64, bh = w.p.item / row_blocks;
-  w.b = bh / heads; w.h = bh % heads;
-  w.warp = threadIdx.x >> 5; w.lane = threadIdx.x & 31; w.g = w.lane >> 2; w.c2 = (w.lane & 3) * 2;
-  w.row0 = (w.p.item % row_blocks) * 64 + w.warp * 16;
-  const int all_tiles = (lk + WG_KB - 1) / WG_KB, per = (all_tiles + w.p.parts - 1) / w.p.parts;
-  w.t0 = w.p.split * per; w.t1 = min(all_tiles, w.t0 + per);
-  return w;
-}
-
-// Work again, where a block writes its rows: not inlined, so that k_flash_wg64_pipe keeps none of it
-// through its loop. Kept through it, Work cost 255 registers and a 12-byte spill (256 query rows over
-// 9216 keys: 29.1-29.4 us before session 33 gave it its `whole`, 30.5-31.6 after); asked
-// again, 252 and no spill (30.9 us; ptxas -v, bench/results/2026-12-02-s34-call1-attention-*).
-__device__ __noinline__ Work work_again(int lq, int lk, int heads, int splits, int whole) { return work_of(lq, lk, heads, splits, whole); }
-
-// The rows' results: O / l as fp16 into `out`; or, keys split among blocks, this part's normalised O
-// and the log of its sum (natural units), as floats k_flash_combine merges: only the split query
-// blocks have partials, [parts][split query blocks][64 rows] x 64 and [parts][split query blocks][64].
-// A split block writes all 64 rows (those past lq are never read).
+// The rows' results: O / l as fp16 into `out`, or (keys split among blocks) this split's normalised
+// O and the log of its sum (natural units) into the float partials k_flash_combine merges.
 __device__ __forceinline__ void write_rows(const float* o, RowSoftmax r, float scale, __half* out, float* part_o, float* part_lse,
-                                           const Work& w, int lq, int width, int whole) {
+                                           int b, int h, int heads, int batch, int lq, int width, Part part, int row0, int g, int c2, int lane) {
   float l0 = r.l0, l1 = r.l1;
   l0 += __shfl_xor_sync(0xffffffff, l0, 1); l0 += __shfl_xor_sync(0xffffffff, l0, 2);
   l1 += __shfl_xor_sync(0xffffffff, l1, 1); l1 += __shfl_xor_sync(0xffffffff, l1, 2);
   const float i0 = l0 > 0.f ? 1.f / l0 : 0.f, i1 = l1 > 0.f ? 1.f / l1 : 0.f;
-  if (w.p.parts > 1) {
-    const int split_items = ((int)gridDim.x - whole) / w.p.parts, in_block = w.warp * 16 + w.g;
-    const size_t at = ((size_t)w.p.split * split_items + (w.p.item - whole)) * 64 + in_block;  // the row in the partials
-    float* po = part_o + at * 64;
+  const int row = row0 + g;
+  if (part.parts > 1) {
+    const size_t first = ((size_t)part.split * batch + b) * lq;  // row index in the partials
+    float* po = part_o + first * width + h * 64;
 #pragma unroll
     for (int j = 0; j < 8; j++) {
-      const int col = j * 8 + w.c2;
-      *(float2*)(po + col) = make_float2(o[4 * j] * i0, o[4 * j + 1] * i0);
-      *(float2*)(po + 8 * 64 + col) = make_float2(o[4 * j + 2] * i1, o[4 * j + 3] * i1);
+      int col = j * 8 + c2;
+      if (row < lq) { po[(size_t)row * width + col] = o[4 * j] * i0; po[(size_t)row * width + col + 1] = o[4 * j + 1] * i0; }
+      if (row + 8 < lq) { po[(size_t)(row + 8) * width + col] = o[4 * j + 2] * i1; po[(size_t)(row + 8) * width + col + 1] = o[4 * j + 3] * i1; }
     }
-    if ((w.lane & 3) == 0) {
+    if ((lane & 3) == 0) {
       const float ninf = __int_as_float(0xff800000);
-      part_lse[at] = l0 > 0.f ? r.m0 * scale + logf(l0) : ninf;
-      part_lse[at + 8] = l1 > 0.f ? r.m1 * scale + logf(l1) : ninf;
+      if (row < lq) part_lse[(first + row) * heads + h] = l0 > 0.f ? r.m0 * scale + logf(l0) : ninf;
+      if (row + 8 < lq) part_lse[(first + row + 8) * heads + h] = l1 > 0.f ? r.m1 * scale + logf(l1) : ninf;
     }
     return;
   }
-  const int row = w.row0 + w.g;
-  __half* ob = out + (size_t)w.b * lq * width + w.h * 64;
+  __half* ob = out + (size_t)b * lq * width + h * 64;
 #pragma unroll
   for (int j = 0; j < 8; j++) {
-    const int col = j * 8 + w.c2;
+    int col = j * 8 + c2;
     if (row < lq) *(u32*)(ob + (size_t)row * width + col) = pack(o[4 * j] * i0, o[4 * j + 1] * i0);
     if (row + 8 < lq) *(u32*)(ob + (size_t)(row + 8) * width + col) = pack(o[4 * j + 2] * i1, o[4 * j + 3] * i1);
   }
 }
 
+// What both kernels' blocks start from: which (batch item, head), query rows and key tiles [t0, t1) are theirs.
+struct Work {
+  int b, h, warp, lane, g, c2, row0, t0, t1;
+};
+__device__ __forceinline__ Work work_of(int lq, int lk, int heads, int splits, int whole) {
+  Work w;
+  const Part p = part_of(splits, whole);
+  const int later = (int)blockIdx.x - whole, item = later < 0 ? (int)blockIdx.x : whole + later / splits;
+  const int row_blocks = (lq + 63) / 64, bh = item / row_blocks;
+  w.b = bh / heads; w.h = bh % heads;
+  w.warp = threadIdx.x >> 5; w.lane = threadIdx.x & 31; w.g = w.lane >> 2; w.c2 = (w.lane & 3) * 2;
+  w.row0 = (item % row_blocks) * 64 + w.warp * 16;
+  const int all_tiles = (lk + WG_KB - 1) / WG_KB, per = (all_tiles + p.parts - 1) / p.parts;
+  w.t0 = p.split * per; w.t1 = min(all_tiles, w.t0 + per);
+  return w;
+}
+
+// Work again, where k_flash_wg64_pipe writes its rows: not inlined, so that it keeps none of it through
+// its loop. Kept through it since session 33 gave Work its `whole` and `batch`, Work cost 255
+// registers and a 12-byte spill, and 256 query rows over 9216 keys went from 29.1-29.4 us to
+// 30.5-31.6; asked again, 252 registers and no spill (ptxas -v): 30.9 against 31.1-31.3, alternating
+// on one machine (bench/results/2026-12-02-s34-call1-attention-sparse-*).
+__device__ __noinline__ Work work_again(int lq, int lk, int heads, int splits, int whole) { return work_of(lq, lk, heads, splits, whole); }
+
 extern "C" __global__ void __launch_bounds__(128, 3) k_flash_wg64(const __half* q, const __half* k, const __half* v, __half* out,
                                                                int lq, int lk, int width, int d, int heads, float scale,
-                                                               int splits, int whole, float* part_o, float* part_lse) {
+                                                               int splits, int whole, int batch, float* part_o, float* part_lse) {
   after_earlier_kernels();
   extern __shared__ unsigned char smem[];
   // the swizzle pattern repeats every 1024 bytes: tiles start on a 1024-byte boundary
@@ -279,7 +278,7 @@ extern "C" __global__ void __launch_bounds__(128, 3) k_flash_wg64(const __half* 
     for (int i = 0; i < 32; i++) hold(o[i]);
     __syncthreads();  // this stage is refilled next iteration
   }
-  write_rows(o, r, scale, out, part_o, part_lse, w, lq, width, whole);
+  write_rows(o, r, scale, out, part_o, part_lse, w.b, w.h, heads, batch, lq, width, part_of(splits, whole), w.row0, w.g, w.c2, w.lane);
 }
 
 // k_flash_wg64 with the next key tile's scores computed while this tile's softmax runs (the
@@ -338,7 +337,7 @@ __device__ __forceinline__ void pipe_last(const Pipe& p, int i, float* cur) {
 
 extern "C" __global__ void __launch_bounds__(128, 2) k_flash_wg64_pipe(const __half* q, const __half* k, const __half* v, __half* out,
                                                                     int lq, int lk, int width, int d, int heads, float scale,
-                                                                    int splits, int whole, float* part_o, float* part_lse) {
+                                                                    int splits, int whole, int batch, float* part_o, float* part_lse) {
   after_earlier_kernels();
   extern __shared__ unsigned char smem[];
   const u32 base = ((u32)__cvta_generic_to_shared(smem) + 1023) & ~1023u;  // [2][K, V] tiles, as k_flash_wg64's
@@ -384,27 +383,27 @@ extern "C" __global__ void __launch_bounds__(128, 2) k_flash_wg64_pipe(const __h
   }
 #pragma unroll
   for (int e = 0; e < 32; e++) hold(o[e]);
-  write_rows(o, r, scale, out, part_o, part_lse, work_again(lq, lk, heads, splits, whole), lq, width, whole);
+  const Work we = work_again(lq, lk, heads, splits, whole);
+  write_rows(o, r, scale, out, part_o, part_lse, we.b, we.h, heads, batch, lq, width, part_of(splits, whole), we.row0, we.g, we.c2, we.lane);
 }
 
-// Merges the key splits of k_flash_wg64's query blocks (`items` of them from `first` on, write_rows'
-// partials): out = sum_s w_s O_s / sum_s w_s with w_s = exp(lse_s - max). Head dim 64; a thread an
-// element of a query block's 64 x 64.
-extern "C" __global__ void k_flash_combine(const float* part_o, const float* part_lse, __half* out, int lq, int heads, int width, int splits, int first, int items) {
+// Merges the key splits of k_flash_wg64's query blocks (items) from `first` on: out = sum_s w_s O_s
+// / sum_s w_s with w_s = exp(lse_s - max). part_o [splits][rows][width] float, part_lse
+// [splits][rows][heads]; rows = B * lq; head dim 64. A thread an element of an item's 64 x 64.
+extern "C" __global__ void k_flash_combine(const float* part_o, const float* part_lse, __half* out, int lq, int rows, int heads, int width, int splits, int first, int items) {
   after_earlier_kernels();
   const int row_blocks = (lq + 63) / 64;
   for (size_t e = (size_t)blockIdx.x * blockDim.x + threadIdx.x; e < (size_t)items * 4096; e += (size_t)gridDim.x * blockDim.x) {
-    const int j = (int)(e / 4096), item = first + j, bh = item / row_blocks, h = bh % heads, in_block = (int)(e / 64 % 64);
-    const int row_in = (item % row_blocks) * 64 + in_block;
-    if (row_in >= lq) continue;
-    const size_t i = ((size_t)(bh / heads) * lq + row_in) * width + h * 64 + e % 64;
+    const int item = first + (int)(e / 4096), bh = item / row_blocks, h = bh % heads;
+    const int in_block = (item % row_blocks) * 64 + (int)(e / 64 % 64);
+    if (in_block >= lq) continue;
+    const size_t row = (size_t)(bh / heads) * lq + in_block, i = row * width + h * 64 + e % 64;
     float m = __int_as_float(0xff800000);
-    for (int s = 0; s < splits; s++) m = fmaxf(m, part_lse[((size_t)s * items + j) * 64 + in_block]);
+    for (int s = 0; s < splits; s++) m = fmaxf(m, part_lse[((size_t)s * rows + row) * heads + h]);
     float acc = 0.f, sum = 0.f;
     for (int s = 0; s < splits; s++) {
-      const size_t at = ((size_t)s * items + j) * 64 + in_block;
-      const float w = __expf(part_lse[at] - m);
-      acc += w * part_o[at * 64 + e % 64];
+      const float w = __expf(part_lse[((size_t)s * rows + row) * heads + h] - m);
+      acc += w * part_o[(size_t)s * rows * width + i];
       sum += w;
     }
     out[i] = __float2half_rn(acc / sum);
