@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Fills the git-ignored .gpu/ (../shared/device/prepare.sh: Node.js for the GPU machine, env.sh) with
-# the fixtures the GPU suite and the benches read (tiny-sd2 and its goldens, the SD 2 configs; not
-# tiny-sd15, which the suite's golden checks skip when absent, as every session's suite has), compressed where that pays so that a call stays
+# the fixtures the GPU suite and the benches read: tiny-sd2 and its goldens, the scheduler and
+# tokenizer goldens, the SD 2 configs (not tiny-sd15: the suite's golden checks skip a model that is
+# absent, and no session's suite has carried it). Compressed where that pays, so that a call stays
 # under the 64 MiB carry limit: model weights and goldens as .xz beside where they belong, the tiny
-# SD 2 tokenizer as .gpu/tok.xz, masks-dev-300 as .gpu/masks.xz (bench/gpu-suite.sh unpacks all of
-# them on the GPU machine). With `lite`, .gpu-lite/ instead: env.sh, Node.js, the masks and the SD 2
-# configs only, for bench-only calls (their script unpacks the masks itself: see bench/results/*-run*.sh).
+# SD 2 tokenizer as .gpu/tok.xz, masks-dev-300 as .gpu/masks.xz (bench/gpu-suite.sh unpacks them on
+# the GPU machine). With `lite`, .gpu-lite/ instead, for calls that run benches only: Node.js,
+# env.sh, the masks, the SD 2 configs and golden_tokenizer.json (what fixturesDir looks for); such a
+# call's script unpacks the masks itself (bench/results/*-run*.sh).
 # Run from anywhere in a checkout with ../shared beside it. Usage: bench/device-prepare.sh [lite]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)

@@ -1,7 +1,8 @@
 // What the cuda backend's kernel sources must hold everywhere, checked without a GPU: every kernel
 // waits for the kernels before it at its start (the host launches them as programmatic dependents,
 // kernels/launch.cuh), so none reads or writes memory an earlier kernel is still using; numbers the
-// host and a kernel share come from kernels.ts alone (KERNEL_DEFINES).
+// host and a kernel share come from kernels.ts alone (KERNEL_DEFINES); the host passes each kernel
+// the arguments it declares (a mismatch would reach the GPU as garbage, found only there).
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
