@@ -2,12 +2,17 @@
 // attention, timed inside CUDA graphs as the U-Net runs them (µs a call, TFLOP/s), its output compared,
 // at the smaller shapes, with the cpu backend's (float32): the baseline for work on the attention
 // kernel (session 8's trials of three warpgroups a block and of half-precision exponentials were A/Bs
-// of this bench: bench/results/2026-11-30-attention-*-trial.json). BENCH_ATTENTION_SHAPES=sparse:
+// of this bench: bench/results/2026-11-30-attention-*-trial.json). BENCH_PAD_KB=n: n KiB of device
+// memory taken from the pool before each shape's input, so that it lands elsewhere; each row says
+// where its input starts (inputAt, bytes past a 2 MiB boundary), to tell whether a launch's time
+// follows where its tensors sit (session 34 found one kernel source's 4096-token launches 11% slower
+// with SASS the same but for instruction order). BENCH_ATTENTION_SHAPES=sparse:
 // instead, a 768 px sparse step's shapes, few query rows over all of a level's keys, to choose how
 // many blocks share each query block's keys (BENCH_FLASH_SPLITS, BENCH_WGMMA_PIPELINE: CudaOptions'
 // flashSplits and wgmmaPipeline). GPU machine only. Writes JSON to $OUT (or bench/results/).
 import { CpuBackend } from '../src/backend/cpu/cpu.js';
 import { CudaBackend } from '../src/backend/cuda/cuda.js';
+import type { Tensor } from '../src/tensor/tensor.js';
 import { Random } from '../src/util/random.js';
 import { maxAbsDiff } from '../src/verify/compare.js';
 import { benchEnvironment, flashSplitsOption, pipelineOption } from './random-weights.js';
@@ -35,45 +40,61 @@ const cpu = new CpuBackend();
 /** Up to this many tokens the outputs are also compared with the cpu backend's. */
 const CPU_MAX_TOKENS = 1024;
 const rnd = new Random(5);
+const padBytes = Number(process.env.BENCH_PAD_KB ?? 0) * 1024;
+/** f with padBytes of the pool taken first (given back after), and where f's input sat. */
+function padded<T>(f: (at: (t: Tensor) => number) => T): T {
+  const pad = padBytes > 0 ? gpu.pool.alloc(padBytes) : undefined;
+  try {
+    return f((t) => (t.storage as { ptr: number }).ptr % 2 ** 21);
+  } finally {
+    if (pad) gpu.pool.release(pad);
+  }
+}
 
-/** Microseconds per attention call (median over replays of a graph of PER_GRAPH calls) and its output. */
-function timeAttention(host: Float32Array, shape: number[], heads: number, key: string): { us: number; out: Float32Array } {
-  const { us, out } = graphOpUs(gpu, gpu.fromHost(host, shape), key, (xi) => gpu.attention(xi, xi, xi, { heads }), PER_GRAPH, REPLAYS);
-  return { us, out: gpu.toHost(out) };
+/** Microseconds per attention call (median over replays of a graph of PER_GRAPH calls), its output, and where its input sat. */
+function timeAttention(host: Float32Array, shape: number[], heads: number, key: string): { us: number; out: Float32Array; inputAt: number } {
+  return padded((at) => {
+    const x = gpu.fromHost(host, shape), inputAt = at(x);
+    const { us, out } = graphOpUs(gpu, x, key, (xi) => gpu.attention(xi, xi, xi, { heads }), PER_GRAPH, REPLAYS);
+    return { us, out: gpu.toHost(out), inputAt };
+  });
 }
 
 /** max |a - b| over max |reference| (at least 1), the GPU ops tests' fp16 measure. */
 const relative = (ref: Float32Array, x: Float32Array) => maxAbsDiff(ref, x) / ref.reduce((m, v) => Math.max(m, Math.abs(v)), 1);
 
-/** µs per attention of lq query rows (kept outside the graph) over the keys and values of a [2, lk, channels] input. */
-function timeSparse(lq: number, lk: number, channels: number, key: string): number {
+/** µs per attention of lq query rows (kept outside the graph) over the keys and values of a [2, lk, channels] input, and where that input sat. */
+function timeSparse(lq: number, lk: number, channels: number, key: string): { us: number; inputAt: number } {
   const heads = channels / 64;
-  const q = gpu.keep(gpu.fromHost(rnd.normal(2 * lq * channels), [2, lq, channels]));
-  const { us } = graphOpUs(gpu, gpu.fromHost(rnd.normal(2 * lk * channels), [2, lk, channels]), key, (kv) => gpu.attention(q, kv, kv, { heads }), PER_GRAPH, REPLAYS);
-  gpu.dispose(q);
-  return us;
+  return padded((at) => {
+    const q = gpu.keep(gpu.fromHost(rnd.normal(2 * lq * channels), [2, lq, channels]));
+    const kv = gpu.fromHost(rnd.normal(2 * lk * channels), [2, lk, channels]), inputAt = at(kv);
+    const { us } = graphOpUs(gpu, kv, key, (x) => gpu.attention(q, x, x, { heads }), PER_GRAPH, REPLAYS);
+    gpu.dispose(q);
+    return { us, inputAt };
+  });
 }
 
 const results = sparse ? sparseShapes.map(([px, lq, lk, channels], i) => {
-  const us = timeSparse(lq, lk, channels, `sparse-attention-${i}`);
+  const { us, inputAt } = timeSparse(lq, lk, channels, `sparse-attention-${i}`);
   const tflop = (2 * (channels / 64) * lq * lk * 64 * 4) / 1e12;
-  const r = { px, queryRows: lq, keys: lk, channels, us: +us.toFixed(1), tflops: +(tflop / (us / 1e6)).toFixed(0) };
+  const r = { px, queryRows: lq, keys: lk, channels, us: +us.toFixed(1), tflops: +(tflop / (us / 1e6)).toFixed(0), inputAt };
   console.log(JSON.stringify(r));
   return r;
 }) : shapes.map(([px, tokens, channels], i) => {
   const heads = channels / 64, shape = [2, tokens, channels];
   const host = rnd.normal(2 * tokens * channels);
-  const { us, out } = timeAttention(host, shape, heads, `attention-${i}`);
+  const { us, out, inputAt } = timeAttention(host, shape, heads, `attention-${i}`);
   const tflop = (2 * heads * tokens * tokens * 64 * 4) / 1e12; // Q K^T and P V, batch 2
   const x = tokens <= CPU_MAX_TOKENS ? cpu.fromHost(host, shape) : undefined;
   const ref = x && cpu.toHost(cpu.attention(x, x, x, { heads }));
-  const r = { px, tokens, channels, heads, us: +us.toFixed(1), tflops: +(tflop / (us / 1e6)).toFixed(0), ...(ref ? { vsCpu: +relative(ref, out).toExponential(2) } : {}) };
+  const r = { px, tokens, channels, heads, us: +us.toFixed(1), tflops: +(tflop / (us / 1e6)).toFixed(0), ...(ref ? { vsCpu: +relative(ref, out).toExponential(2) } : {}), inputAt };
   console.log(JSON.stringify(r));
   return r;
 });
 
 writeResult(sparse ? 'attention-sparse' : 'attention', {
-  what: sparse ? `SD 2 self-attention of a sparse step's query rows over all keys (batch 2, head dim 64), µs a call in CUDA graphs of ${PER_GRAPH}, median of ${REPLAYS} replays (${gpu.description}); flash splits ${splitsEnv ?? 'auto'}, pipeline ${process.env.BENCH_WGMMA_PIPELINE ?? 'auto'}` : `SD 2 self-attention (batch 2, head dim 64, q = k = v), µs a call in CUDA graphs of ${PER_GRAPH}, median of ${REPLAYS} replays (${gpu.description}); vsCpu: max |a - b| / max(1, max |cpu|) against the cpu backend, up to ${CPU_MAX_TOKENS} tokens`,
+  what: sparse ? `SD 2 self-attention of a sparse step's query rows over all keys (batch 2, head dim 64), µs a call in CUDA graphs of ${PER_GRAPH}, median of ${REPLAYS} replays (${gpu.description}); flash splits ${splitsEnv ?? 'auto'}, pipeline ${process.env.BENCH_WGMMA_PIPELINE ?? 'auto'}, pad ${padBytes / 1024} KiB` : `SD 2 self-attention (batch 2, head dim 64, q = k = v), µs a call in CUDA graphs of ${PER_GRAPH}, median of ${REPLAYS} replays (${gpu.description}); vsCpu: max |a - b| / max(1, max |cpu|) against the cpu backend, up to ${CPU_MAX_TOKENS} tokens; pad ${padBytes / 1024} KiB; inputAt: the input's bytes past a 2 MiB boundary`,
   command: `${benchEnvironment()}node dist/bench/attention.js`,
   date: new Date().toISOString(),
   results,
