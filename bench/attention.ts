@@ -16,7 +16,7 @@ import type { Tensor } from '../src/tensor/tensor.js';
 import { Random } from '../src/util/random.js';
 import { maxAbsDiff } from '../src/verify/compare.js';
 import { benchEnvironment, flashSplitsOption, pipelineOption } from './random-weights.js';
-import { graphOpUs } from './stats.js';
+import { devicePtr, graphOpUs } from './stats.js';
 import { writeResult } from './output.js';
 
 const PER_GRAPH = 10, REPLAYS = Number(process.env.BENCH_REPLAYS ?? 20);
@@ -45,7 +45,7 @@ const padBytes = Number(process.env.BENCH_PAD_KB ?? 0) * 1024;
 function padded<T>(f: (at: (t: Tensor) => number) => T): T {
   const pad = padBytes > 0 ? gpu.pool.alloc(padBytes) : undefined;
   try {
-    return f((t) => (t.storage as { ptr: number }).ptr % 2 ** 21);
+    return f((t) => devicePtr(t) % 2 ** 21);
   } finally {
     if (pad) gpu.pool.release(pad);
   }

@@ -6,11 +6,10 @@
 import { CudaBackend } from '../src/backend/cuda/cuda.js';
 import { CudnnEngines, HEUR_A, HEUR_B, NO_EPILOGUE, type ConvEpilogue, type ConvPlan, type ConvPointers, type EngineChoice } from '../src/backend/cuda/cudnn-engines.js';
 import type { ConvShape } from '../src/backend/cuda/cudnn.js';
-import type { DeviceBuffer } from '../src/backend/cuda/memory.js';
 import type { Tensor } from '../src/tensor/tensor.js';
 import { Random } from '../src/util/random.js';
 import { benchEnvironment } from './random-weights.js';
-import { graphOpUs, medianSynchronisedMs } from './stats.js';
+import { devicePtr, graphOpUs, medianSynchronisedMs } from './stats.js';
 import { writeResult } from './output.js';
 
 const PER_GRAPH = 10, REPLAYS = Number(process.env.BENCH_REPLAYS ?? 20);
@@ -31,12 +30,11 @@ const gpu = new CudaBackend({ convolution: 'cudnn' });
 const engines = new CudnnEngines(gpu.driver.stream);
 const workspace = gpu.keep(gpu.zeros([WORKSPACE_BYTES / gpu.elementBytes]));
 const rnd = new Random(11);
-const ptr = (t: Tensor) => (t.storage as DeviceBuffer).ptr;
 
 /** Microseconds a convolution by `plan` (a graph of PER_GRAPH runs, median over replays). */
 function planUs(p: ConvPlan, io: ConvPointers): number {
   const exec = gpu.driver.capture(() => {
-    for (let i = 0; i < PER_GRAPH; i++) engines.execute(p, ptr(workspace), io);
+    for (let i = 0; i < PER_GRAPH; i++) engines.execute(p, devicePtr(workspace), io);
   });
   gpu.driver.replay(exec);
   const us = (medianSynchronisedMs(REPLAYS, () => gpu.synchronize(), () => gpu.driver.replay(exec)) * 1000) / PER_GRAPH;
@@ -66,7 +64,7 @@ function measure(what: string, s: ConvShape, count: number, epilogue: string) {
   const ref = gpu.toHost(gpu.tidy(() => conv(x)));
   // (graphOpUs gives its input back at the end)
   const legacyUs = graphOpUs(gpu, gpu.keep(gpu.fromHost(host, [s.n, s.h, s.w, s.ci])), `legacy ${what} ${epilogue}`, conv, PER_GRAPH, REPLAYS).us;
-  const io = { x: ptr(x), w: ptr(w), y: ptr(y), bias: e.bias ? ptr(b) : 0, residual: e.residual ? ptr(residual) : 0 };
+  const io = { x: devicePtr(x), w: devicePtr(w), y: devicePtr(y), bias: e.bias ? devicePtr(b) : 0, residual: e.residual ? devicePtr(residual) : 0 };
   let t0 = performance.now();
   const graph = engines.graph(s, e);
   const graphMs = msSince(t0);

@@ -8,6 +8,7 @@ import { CudaBackend } from '../src/backend/cuda/cuda.js';
 import { OP_N, OP_T } from '../src/backend/cuda/cublas.js';
 import { CublasLt } from '../src/backend/cuda/cublaslt.js';
 import { benchEnvironment } from './random-weights.js';
+import { devicePtr } from './stats.js';
 import { writeResult } from './output.js';
 
 const WORKSPACE = 32 * 2 ** 20, SHAPES = 40, MAX_ROWS = 2048;
@@ -18,11 +19,10 @@ const gpu = new CudaBackend();
 const driver = gpu.driver;
 const lt = new CublasLt('fp16', driver.name, gpu.pool.alloc(WORKSPACE).ptr, WORKSPACE, driver.stream, gpu.hostCosts);
 const x = gpu.zeros([MAX_ROWS, K]), w = gpu.zeros([OUT, K]), b = gpu.zeros([OUT]), y = gpu.zeros([MAX_ROWS, OUT]);
-const ptr = (t: { storage: unknown }) => (t.storage as { ptr: number }).ptr;
 let next = 17;
 /** Row counts no earlier call used (each case its own). */
 const freshRows = () => Array.from({ length: SHAPES }, () => (next += 7));
-const gemm = (rows: number) => lt.gemm(OP_T, OP_N, OUT, rows, K, ptr(w), K, ptr(x), K, ptr(y), OUT, ptr(b));
+const gemm = (rows: number) => lt.gemm(OP_T, OP_N, OUT, rows, K, devicePtr(w), K, devicePtr(x), K, devicePtr(y), OUT, devicePtr(b));
 const prepare = (rows: number) => lt.prepare(OP_T, OP_N, OUT, rows, K, K, K, OUT, true);
 
 /** Mean host microseconds of f over the rows, f called for each. */
@@ -115,7 +115,7 @@ driver.dependentLaunches = pdl;
   let us = 0;
   const e = driver.capture(() => {
     let i = 0;
-    us = hostUs([...known, ...known], (r) => lt.gemm(OP_T, OP_N, OUT, r, K, ptr(w), K, ptr(x), K, ptr(y), OUT, ptr(biases[i++ % 2]!)));
+    us = hostUs([...known, ...known], (r) => lt.gemm(OP_T, OP_N, OUT, r, K, devicePtr(w), K, devicePtr(x), K, devicePtr(y), OUT, devicePtr(biases[i++ % 2]!)));
   });
   driver.destroyGraph(e);
   afterNodes['0 nodes: prepared rows, bias changing'] = +us.toFixed(1);

@@ -11,7 +11,7 @@ import { Random } from '../src/util/random.js';
 import { maxAbsDiff } from '../src/verify/compare.js';
 import type { Tensor } from '../src/tensor/tensor.js';
 import { benchEnvironment } from './random-weights.js';
-import { medianSynchronisedMs } from './stats.js';
+import { devicePtr, medianSynchronisedMs } from './stats.js';
 import { writeResult } from './output.js';
 
 const PER_GRAPH = 20, REPLAYS = 15, WORKSPACE = 32 * 2 ** 20;
@@ -23,7 +23,6 @@ const gpu = new CudaBackend();
 const driver = gpu.driver;
 const lt = new CublasLt('fp16', driver.name, gpu.pool.alloc(WORKSPACE).ptr, WORKSPACE, driver.stream, gpu.hostCosts);
 const rnd = new Random(11);
-const ptr = (t: Tensor) => (t.storage as { ptr: number }).ptr;
 const round = (v: number) => Math.round(v * 10) / 10;
 
 /** Microseconds per repetition of `call` in a graph of PER_GRAPH, median of REPLAYS replays. */
@@ -38,7 +37,7 @@ function usOf(call: () => void): number {
 /** A device array of device pointers. */
 function pointers(ps: number[]): Tensor {
   const t = gpu.zeros([ps.length * 4]); // 8 bytes each in fp16 elements
-  driver.upload(ptr(t), new BigUint64Array(ps.map(BigInt)));
+  driver.upload(devicePtr(t), new BigUint64Array(ps.map(BigInt)));
   return t;
 }
 
@@ -48,17 +47,17 @@ const results = shapes.map(([m, c]) => {
   const w3 = gpu.fromHost(stacked, [3 * c, c]);
   const ws = [0, 1, 2].map((i) => gpu.fromHost(stacked.subarray(i * c * c, (i + 1) * c * c), [c, c]));
   const outs = [0, 1, 2].map(() => gpu.zeros([m, c])), packed = gpu.zeros([m, 3 * c]);
-  const separate = usOf(() => ws.forEach((w, i) => lt.gemm(OP_T, OP_N, c, m, c, ptr(w), c, ptr(x), c, ptr(outs[i]!), c)));
+  const separate = usOf(() => ws.forEach((w, i) => lt.gemm(OP_T, OP_N, c, m, c, devicePtr(w), c, devicePtr(x), c, devicePtr(outs[i]!), c)));
   const want = outs.map((o) => gpu.toHost(o));
-  const single = usOf(() => lt.gemm(OP_T, OP_N, 3 * c, m, c, ptr(w3), c, ptr(x), c, ptr(packed), 3 * c));
+  const single = usOf(() => lt.gemm(OP_T, OP_N, 3 * c, m, c, devicePtr(w3), c, devicePtr(x), c, devicePtr(packed), 3 * c));
   const packedHost = gpu.toHost(packed);
   const packedDiff = Math.max(...want.map((q, i) => maxAbsDiff(q, Float32Array.from({ length: m * c }, (_, e) => packedHost[Math.floor(e / c) * 3 * c + i * c + (e % c)]!))));
   let batched: number | string;
   let batchedDiff: number | undefined;
-  const [As, Bs, Ds] = [pointers(ws.map(ptr)), pointers([ptr(x), ptr(x), ptr(x)]), pointers(outs.map(ptr))];
+  const [As, Bs, Ds] = [pointers(ws.map(devicePtr)), pointers([devicePtr(x), devicePtr(x), devicePtr(x)]), pointers(outs.map(devicePtr))];
   try {
-    outs.forEach((o) => driver.zero(ptr(o), m * c * 2));
-    batched = round(usOf(() => lt.gemmPointerArrays(OP_T, OP_N, c, m, c, ptr(As), c, ptr(Bs), c, ptr(Ds), c, 3)));
+    outs.forEach((o) => driver.zero(devicePtr(o), m * c * 2));
+    batched = round(usOf(() => lt.gemmPointerArrays(OP_T, OP_N, c, m, c, devicePtr(As), c, devicePtr(Bs), c, devicePtr(Ds), c, 3)));
     batchedDiff = Math.max(...outs.map((o, i) => maxAbsDiff(want[i]!, gpu.toHost(o))));
   } catch (e) {
     batched = `not run: ${(e as Error).message}`;

@@ -8,7 +8,7 @@ import { OP_N, OP_T } from '../src/backend/cuda/cublas.js';
 import { CublasLt } from '../src/backend/cuda/cublaslt.js';
 import { Random } from '../src/util/random.js';
 import { benchEnvironment } from './random-weights.js';
-import { medianSynchronisedMs } from './stats.js';
+import { devicePtr, medianSynchronisedMs } from './stats.js';
 import { writeResult } from './output.js';
 
 /** GEMMs per graph and graph replays timed. */
@@ -47,8 +47,7 @@ const results = shapes.map(([rows, out, k]) => {
   const b = gpu.fromHost(rnd.normal(out), [out]);
   const y = gpu.zeros([rows, out]);
   const c = residual ? gpu.fromHost(rnd.normal(rows * out), [rows, out]) : undefined;
-  const ptr = (t: { storage: unknown }) => (t.storage as { ptr: number }).ptr;
-  const call = (algo: Uint8Array | undefined, i: number) => lt.gemm(OP_T, OP_N, out, rows, k, ptr(ws[i % ws.length]!), k, ptr(x), k, ptr(y), out, ptr(b), c ? ptr(c) : 0, algo);
+  const call = (algo: Uint8Array | undefined, i: number) => lt.gemm(OP_T, OP_N, out, rows, k, devicePtr(ws[i % ws.length]!), k, devicePtr(x), k, devicePtr(y), out, devicePtr(b), c ? devicePtr(c) : 0, algo);
   const timeOf = (algo?: Uint8Array) => {
     const exec = driver.capture(() => { for (let i = 0; i < PER_GRAPH; i++) call(algo, i); });
     driver.replay(exec);

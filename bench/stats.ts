@@ -2,6 +2,9 @@
 import type { CudaBackend } from '../src/backend/cuda/cuda.js';
 import type { Tensor } from '../src/tensor/tensor.js';
 
+/** A cuda backend tensor's device address (for the benches that call a library or the driver directly). */
+export const devicePtr = (t: { storage: unknown }): number => (t.storage as { ptr: number }).ptr;
+
 /** The middle value (the upper one of an even count); the input is left as it is. */
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);

@@ -2,7 +2,7 @@
 # For session 35's first device call (written in session 34, not run): does a wgmma attention launch's
 # time follow where its tensors sit? Session 34 found k_flash_wg64's 4096-token launches (512 px, 640
 # blocks) 11% slower under one kernel source than another whose SASS differs in instruction order
-# only (…-s34-call6-*), and the 9216-token ones spread 484-543 us between processes of one build.
+# only (…-s34-call6-*), and the 9216-token ones spread 482-531 us between processes of one build (the final code, calls 6-8).
 # bench:attention's new BENCH_PAD_KB takes that much of the pool before each shape's input, and each
 # row reports the input's offset past a 2 MiB boundary (inputAt). Pads 0, 64, 512, 2048 and 4096 KiB,
 # each twice, alternating; then the GPU suite, which the session's code has passed (46 of 47 and the

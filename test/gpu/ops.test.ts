@@ -8,6 +8,7 @@ import { CpuBackend } from '../../src/backend/cpu/cpu.js';
 import { CudaBackend } from '../../src/backend/cuda/cuda.js';
 import { GpuOutOfMemory } from '../../src/backend/cuda/driver.js';
 import { flashLaunch } from '../../src/backend/cuda/flash-splits.js';
+import { WGMMA_KEY_TILE, WGMMA_QUERY_ROWS } from '../../src/backend/cuda/kernels.js';
 import { convInputOf, type Backend, type Conv2dOptions } from '../../src/backend/backend.js';
 import type { Tensor } from '../../src/tensor/tensor.js';
 import { Random } from '../../src/util/random.js';
@@ -289,8 +290,8 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
     const whole = new CudaBackend({ math, flashSplits: 1 });
     // a sparse step's 2816 and 3712 active rows over a 768 px map's keys (440 and 580 blocks, 396 a wave)
     for (const [lq, lk] of [[2816, 9216], [3712, 9216]] as const) {
-      const heads = 5, w = 64 * heads, items = Math.ceil(lq / 64) * 2 * heads;
-      const launch = flashLaunch(items, Math.ceil(lk / 128), gpu.driver.multiprocessors, 'auto', 'auto');
+      const heads = 5, w = 64 * heads, items = Math.ceil(lq / WGMMA_QUERY_ROWS) * 2 * heads;
+      const launch = flashLaunch(items, Math.ceil(lk / WGMMA_KEY_TILE), gpu.driver.multiprocessors, 'auto', 'auto');
       assert.ok(launch.whole > 0 && launch.whole < items && launch.splits > 1, `${lq}x${lk}: a tail split on this GPU (${JSON.stringify(launch)})`);
       const q = rnd.normal(2 * lq * w), kv = rnd.normal(2 * lk * w);
       const got = gpu.attention(gpu.fromHost(q, [2, lq, w]), ...(Array(2).fill(gpu.fromHost(kv, [2, lk, w])) as [Tensor, Tensor]), { heads });
