@@ -22,11 +22,11 @@ function kernels(source: string): { head: string; first: string }[] {
   return found;
 }
 
-/** The kernels a source defines: __global__ functions by name, both builds of each VECTOR_KERNEL, each TILE_CONV_WG build. */
+/** The kernels a source defines: __global__ functions by name, both builds of each (PLANNED_)VECTOR_KERNEL, each TILE_CONV_WG build. */
 function defined(source: string): Set<string> {
   const names = new Set<string>();
   for (const m of source.matchAll(/__global__ void (?:__launch_bounds__\([^)]*\) )?(\w+)\s*\(/g)) names.add(m[1]!);
-  for (const m of source.matchAll(/^VECTOR_KERNEL\((\w+),/gm)) names.add(m[1]!).add(`${m[1]}_v`);
+  for (const m of source.matchAll(/^(?:PLANNED_)?VECTOR_KERNEL\((\w+),/gm)) names.add(m[1]!).add(`${m[1]}_v`);
   for (const m of source.matchAll(/^TILE_CONV_WG\((\w+),/gm)) names.add(m[1]!);
   return names;
 }
@@ -49,6 +49,40 @@ function declaredKinds(source: string): Map<string, (ArgKind | string)[]> {
   return kinds;
 }
 
+/** The kernels a source builds with PLANNED_VECTOR_KERNEL (their plan lookups before the wait). */
+function plannedKernels(source: string): string[] {
+  return [...source.matchAll(/^PLANNED_VECTOR_KERNEL\((\w+),/gm)].map((m) => m[1]!);
+}
+
+/** The text from `open` (an opening bracket's index) to its matching close, exclusive. */
+function bracketed(s: string, open: number): string {
+  const pair: Record<string, string> = { '(': ')', '{': '}' };
+  const o = s[open]!, c = pair[o]!;
+  let depth = 0;
+  for (let i = open; i < s.length; i++) {
+    depth += s[i] === o ? 1 : s[i] === c ? -1 : 0;
+    if (depth === 0) return s.slice(open + 1, i);
+  }
+  throw new Error(`unbalanced ${o} at ${open}`);
+}
+
+/**
+ * A planned kernel's body (`name_t`): its data parameters (not plan arrays, which are `const int*`
+ * or `const unsigned char*`), the text that runs before it waits, and how many times it waits.
+ */
+function plannedBody(source: string, name: string): { data: string[]; beforeWait: string; waits: number } {
+  const at = source.indexOf(`void ${name}_t(`);
+  if (at < 0) throw new Error(`no ${name}_t`);
+  const params = bracketed(source, source.indexOf('(', at));
+  const body = bracketed(source, source.indexOf('{', at + params.length)).replace(/\/\/.*$/gm, ''); // code, not comments
+  const data = params.split(',').map((p) => p.trim()).filter((p) => p.includes('*') && !/^const (int|unsigned char)\s*\*/.test(p)).map((p) => p.match(/(\w+)$/)![1]!);
+  const loops = body.split('FOR_EACH_VEC_PLANNED(').length - 1, calls = body.split('after_earlier_kernels()').length - 1;
+  const loop = body.indexOf('FOR_EACH_VEC_PLANNED(');
+  // before the wait: all up to the loop and the loop's first lookup, or all up to the call
+  const beforeWait = loop >= 0 ? body.slice(0, loop) + bracketed(body, loop + 'FOR_EACH_VEC_PLANNED'.length) : body.slice(0, Math.max(0, body.indexOf('after_earlier_kernels()')));
+  return { data, beforeWait, waits: loops + calls };
+}
+
 describe('kernel sources', () => {
   // the headers too: storage.cuh holds the VECTOR_KERNEL builds
   const files = readdirSync(KERNEL_DIR).filter((f) => f.endsWith('.cu') || f.endsWith('.cuh'));
@@ -61,10 +95,34 @@ describe('kernel sources', () => {
       if (f.endsWith('.cu')) assert.match(source, /#include "launch.cuh"/, `${f} includes launch.cuh`);
       for (const k of kernels(source)) {
         count++;
+        // PLANNED_VECTOR_KERNEL's builds call their body, which waits after its plan lookups (checked below)
+        if (f === 'storage.cuh' && /^name##_t<(1|VW)> args$/.test(k.first)) continue;
         assert.equal(k.first, 'after_earlier_kernels()', `${f}: ${k.head} starts with "${k.first}"`);
       }
     }
     assert.ok(count >= 26, `${count} kernels found`);
+    const storage = readFileSync(join(KERNEL_DIR, 'storage.cuh'), 'utf8').replace(/\\\n/g, ' ');
+    assert.equal([...storage.matchAll(/name##_t<(1|VW)> args/g)].length, 4, 'VECTOR_KERNEL and PLANNED_VECTOR_KERNEL build two kernels each');
+    assert.match(storage, /#define FOR_EACH_VEC_PLANNED\(e, n, T, at, expr\)[^#]*T at = [^;]*;\s*after_earlier_kernels\(\);\s*for \(/, 'FOR_EACH_VEC_PLANNED waits after its first lookup, before its loop');
+  });
+
+  it('a kernel that looks up the plan before it waits reads nothing else before the wait', () => {
+    let planned = 0;
+    for (const f of files.filter((f) => f.endsWith('.cu'))) {
+      const source = readFileSync(join(KERNEL_DIR, f), 'utf8');
+      for (const name of plannedKernels(source)) {
+        planned++;
+        const { data, beforeWait, waits } = plannedBody(source, name);
+        assert.equal(waits, 1, `${f}: ${name}_t waits ${waits} times (after_earlier_kernels() or FOR_EACH_VEC_PLANNED)`);
+        for (const p of data) assert.doesNotMatch(beforeWait, new RegExp(`(?<![.\\w])${p}\\b`), `${f}: ${name}_t reads ${p} (not a plan array) before it waits`);
+      }
+    }
+    assert.ok(planned >= 6, `${planned} planned kernels found`);
+    // the check finds a read of data before the wait
+    const bad = 'template <int W> __device__ void k_x_t(const st* x, const int* idx, st* out, u64 n) {\n  FOR_EACH_VEC_PLANNED(e, n, int, at, idx[e] + (int)ld(x[e])) out[e] = x[at];\n}\nPLANNED_VECTOR_KERNEL(k_x, (const st* x, const int* idx, st* out, u64 n), (x, idx, out, n))';
+    const found = plannedBody(bad, 'k_x');
+    assert.deepEqual([found.waits, found.data], [1, ['x', 'out']]);
+    assert.match(found.beforeWait, /(?<![.\w])x\b/);
   });
 
   it('every kernel of a module table is defined in that module source (what the device loads from it)', () => {

@@ -131,6 +131,7 @@ template <int W> __device__ void k_group_partial_t(const st* x, const st* offset
   extern __shared__ double acc[];
   u32 b = blockIdx.x / listed, j = blockIdx.x % listed;
   u32 seg = list ? list[j] : j, row = seg / pieces, piece = seg % pieces, chunk = (w + pieces - 1) / pieces;
+  after_earlier_kernels();  // the segment looked up first: `list` is a plan's (PLANNED_VECTOR_KERNEL, storage.cuh)
   u32 lo = row * w + piece * chunk, hi = min(row * w + w, lo + chunk);
   u32 cv = c / W, nrows = blockDim.x / cv, v = threadIdx.x % cv, r0 = threadIdx.x / cv;  // blockDim.x = nrows * cv
   u32 plane = blockDim.x;
@@ -175,7 +176,7 @@ template <int W> __device__ void k_group_partial_t(const st* x, const st* offset
     out[0] = gs; out[1] = gq;
   }
 }
-VECTOR_KERNEL(k_group_partial, (const st* x, const st* offset, double* sums, const int* list, int listed, int w, int pieces, int segments, int c, int groups),
+PLANNED_VECTOR_KERNEL(k_group_partial, (const st* x, const st* offset, double* sums, const int* list, int listed, int w, int pieces, int segments, int c, int groups),
               (x, offset, sums, list, listed, w, pieces, segments, c, groups))
 extern "C" __global__ void k_group_affine(double* sums, const double* base, const unsigned char* rows, int pieces, int segments, u64 count, float eps,
                                           const st* gamma, const st* beta, const st* offset, st* scale, st* shift, int c, int groups) {

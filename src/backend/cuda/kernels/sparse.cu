@@ -1,23 +1,28 @@
 // Kernels of FISEdit's sparse steps (channels-last): gathers of the active blocks' tiles and token
 // rows (with the cached GroupNorm affine and SiLU where asked) and writes of their outputs into the
 // base map in place (what the base held there kept, to undo the write).
-// One thread per output element (W at a time in the _v builds) unless noted.
+// One thread per output element (W at a time in the _v builds) unless noted. Each looks up where its
+// data lies by the plan before it waits for the kernels ahead (PLANNED_VECTOR_KERNEL, storage.cuh).
 #include "launch.cuh"
 #include "storage.cuh"
 // tiles [N*T, side, side, C] from x [N, H, W, C]; zero outside the image; affine (+silu) inside
+// tile t's origin (y, x) in the map (origins [T, 2]), t of element e of a tiles tensor [N*T, side, side, C]
+__device__ __forceinline__ int2 tile_origin(u32 e, const int* origins, int c, int blocks, int side) {
+  const u32 t = (e / (u32)c / (u32)(side * side)) % (u32)blocks;
+  return *(const int2*)(origins + 2 * t);
+}
 template <int W> __device__ void k_gather_tiles_t(const st* x, const int* origins, const st* scale, const st* shift, st* out,
                                                   int h, int w, int c, int blocks, int side, int silu, u64 n) {
-  FOR_EACH_VEC(e, n) {
+  FOR_EACH_VEC_PLANNED(e, n, int2, origin, tile_origin(e, origins, c, blocks, side)) {
     int ch = e % c; u32 p = e / c;
-    int tx = p % side, ty = (p / side) % side; u32 bt = p / (u32)(side * side);
-    int t = bt % blocks; u32 b = bt / blocks;
-    int iy = origins[2 * t] + ty, ix = origins[2 * t + 1] + tx;
+    int tx = p % side, ty = (p / side) % side; u32 b = p / (u32)(side * side) / blocks;
+    int iy = origin.x + ty, ix = origin.y + tx;
     float v[W];
     padded_value<W>(x, scale, shift, h, w, c, b, iy, ix, ch, silu, v);
     svv<W>(out + e, v);
   }
 }
-VECTOR_KERNEL(k_gather_tiles, (const st* x, const int* origins, const st* scale, const st* shift, st* out, int h, int w, int c, int blocks, int side, int silu, u64 n),
+PLANNED_VECTOR_KERNEL(k_gather_tiles, (const st* x, const int* origins, const st* scale, const st* shift, st* out, int h, int w, int c, int blocks, int side, int silu, u64 n),
               (x, origins, scale, shift, out, h, w, c, blocks, side, silu, n))
 // k_gather_tiles straight into an im2col matrix (the tiles' convolution without padding, as a GEMM):
 // row (b, tile t, oy, ox), column (ky, kx, ci); a block per (row, kernel position), W channels a thread.
@@ -30,6 +35,7 @@ template <int W> __device__ void k_gather_im2col_t(const st* x, const int* origi
   u32 bt = row / (u32)(bo * bo);
   int t = bt % blocks; u32 b = bt / blocks;
   int iy = origins[2 * t] + oy * stride + ky, ix = origins[2 * t + 1] + ox * stride + kx;
+  after_earlier_kernels();  // the origin looked up first (PLANNED_VECTOR_KERNEL)
   st* dst = col + (u64)pair * c;
   for (int ch = threadIdx.x * W; ch < c; ch += blockDim.x * W) {
     float v[W];
@@ -37,17 +43,17 @@ template <int W> __device__ void k_gather_im2col_t(const st* x, const int* origi
     svv<W>(dst + ch, v);
   }
 }
-VECTOR_KERNEL(k_gather_im2col, (const st* x, const int* origins, const st* scale, const st* shift, st* col, int h, int w, int c, int blocks, int ks, int stride, int bo, int silu),
+PLANNED_VECTOR_KERNEL(k_gather_im2col, (const st* x, const int* origins, const st* scale, const st* shift, st* col, int h, int w, int c, int blocks, int ks, int stride, int bo, int silu),
               (x, origins, scale, shift, col, h, w, c, blocks, ks, stride, bo, silu))
 // Where element e of a block write lands: blocks [N*T, bs, bs, C] (block t's corner at corners[2t]) into
 // a map [N, H, W, C]; -1 where nothing is written (outside the map, or not active).
-__device__ __forceinline__ long long block_place(u32 e, const int* corners, const unsigned char* active, int h, int w, int c, int blocks, int bs) {
+__device__ __forceinline__ i64 block_place(u32 e, const int* corners, const unsigned char* active, int h, int w, int c, int blocks, int bs) {
   int ch = e % c; u32 p = e / c;
   int dx = p % bs, dy = (p / bs) % bs; u32 bt = p / (u32)(bs * bs);
   int t = bt % blocks; u32 b = bt / blocks;
   int y = corners[2 * t] + dy, x = corners[2 * t + 1] + dx;
   if (y >= h || x >= w || !active[y * w + x]) return -1;
-  return (long long)((((u64)b * h + y) * w + x) * c + ch);
+  return (i64)((((u64)b * h + y) * w + x) * c + ch);
 }
 // Where element e of a rows write lands: rows [N, nidx, C] (row k to row idx[k]) into [N, L, C].
 __device__ __forceinline__ u64 row_place(u32 e, const int* idx, u64 l, int nidx, int c) {
@@ -63,8 +69,7 @@ __device__ __forceinline__ u64 row_place(u32 e, const int* idx, u64 l, int nidx,
 // kernel before this one, a launch fewer.
 template <int W> __device__ void k_overwrite_blocks_t(const st* src, const int* corners, const unsigned char* active, const st* residual,
                                                       const st* bias, st* out, st* held, int h, int w, int c, int blocks, int bs, u64 n) {
-  FOR_EACH_VEC(e, n) {
-    const long long place = block_place(e, corners, active, h, w, c, blocks, bs);
+  FOR_EACH_VEC_PLANNED(e, n, i64, place, block_place(e, corners, active, h, w, c, blocks, bs)) {
     if (place < 0) continue;
     const u64 at = place;
     cpv<W>(held + e, out + at);
@@ -85,14 +90,14 @@ template <int W> __device__ void k_overwrite_blocks_t(const st* src, const int* 
     svv<W>(out + at, v);
   }
 }
-VECTOR_KERNEL(k_overwrite_blocks, (const st* src, const int* corners, const unsigned char* active, const st* residual, const st* bias, st* out, st* held, int h, int w, int c, int blocks, int bs, u64 n),
+PLANNED_VECTOR_KERNEL(k_overwrite_blocks, (const st* src, const int* corners, const unsigned char* active, const st* residual, const st* bias, st* out, st* held, int h, int w, int c, int blocks, int bs, u64 n),
               (src, corners, active, residual, bias, out, held, h, w, c, blocks, bs, n))
 // with scale and shift: also the rows through the per (batch item, channel) affine, as k_channel_affine computes it
 template <int W> __device__ void k_gather_rows_t(const st* x, const int* idx, st* out, const st* scale, const st* shift, st* affined, u64 l, int nidx, int c, u64 n) {
-  FOR_EACH_VEC(e, n) {
-    int ch = e % c; u32 r = e / c; int k = r % nidx; u64 b = r / nidx;
+  FOR_EACH_VEC_PLANNED(e, n, int, row, idx[(e / (u32)c) % (u32)nidx]) {
+    int ch = e % c; u64 b = e / (u32)c / (u32)nidx;
     float a[W];
-    ldv<W>(x + (b * l + idx[k]) * c + ch, a);
+    ldv<W>(x + (b * l + row) * c + ch, a);
     svv<W>(out + e, a);
     if (affined) {
       affine_v<W>(a, scale, shift, b * c + ch, 0);
@@ -100,7 +105,7 @@ template <int W> __device__ void k_gather_rows_t(const st* x, const int* idx, st
     }
   }
 }
-VECTOR_KERNEL(k_gather_rows, (const st* x, const int* idx, st* out, const st* scale, const st* shift, st* affined, u64 l, int nidx, int c, u64 n),
+PLANNED_VECTOR_KERNEL(k_gather_rows, (const st* x, const int* idx, st* out, const st* scale, const st* shift, st* affined, u64 l, int nidx, int c, u64 n),
               (x, idx, out, scale, shift, affined, l, nidx, c, n))
 // Backend.overwriteRows: src's rows into rows idx of out in place, what out held there going to
 // `held` ([N, nidx, C]): src gathered ([N, nidx, C], row k to idx[k]) or, with same_rows, a map like
@@ -108,14 +113,14 @@ VECTOR_KERNEL(k_gather_rows, (const st* x, const int* idx, st* out, const st* sc
 // alike: a self-attention's values with its keys)
 template <int W> __device__ void k_overwrite_rows_t(const st* src, const int* idx, st* out, st* held, const st* src2, st* out2, st* held2,
                                                     u64 l, int nidx, int c, int same_rows, u64 n) {
-  if (blockIdx.y) { src = src2; out = out2; held = held2; }
-  FOR_EACH_VEC(e, n) {
-    const u64 at = row_place(e, idx, l, nidx, c);
-    cpv<W>(held + e, out + at);
-    cpv<W>(out + at, src + (same_rows ? at : e));
+  FOR_EACH_VEC_PLANNED(e, n, u64, at, row_place(e, idx, l, nidx, c)) {
+    const st* from = blockIdx.y ? src2 : src;
+    st* to = blockIdx.y ? out2 : out;
+    cpv<W>((blockIdx.y ? held2 : held) + e, to + at);
+    cpv<W>(to + at, from + (same_rows ? at : e));
   }
 }
-VECTOR_KERNEL(k_overwrite_rows, (const st* src, const int* idx, st* out, st* held, const st* src2, st* out2, st* held2, u64 l, int nidx, int c, int same_rows, u64 n),
+PLANNED_VECTOR_KERNEL(k_overwrite_rows, (const st* src, const int* idx, st* out, st* held, const st* src2, st* out2, st* held2, u64 l, int nidx, int c, int same_rows, u64 n),
               (src, idx, out, held, src2, out2, held2, l, nidx, c, same_rows, n))
 // Backend.swapEach: swap blockIdx.y of `table` exchanges its rows with its base in place, at rows
 // (row_place) or, where it has an `active` map, at blocks (block_place); each value is read before
@@ -129,12 +134,12 @@ template <int W> __device__ void swap_t(const u64* s) {
   const unsigned char* active = (const unsigned char*)s[3];
   const int c = (int)s[5];
   FOR_EACH_VEC(e, s[4]) {
-    long long at;
+    i64 at;
     if (active) {
       at = block_place(e, index, active, (int)s[6], (int)s[7], c, (int)s[8], (int)s[9]);
       if (at < 0) continue;
     } else {
-      at = (long long)row_place(e, index, s[6], (int)s[7], c);
+      at = (i64)row_place(e, index, s[6], (int)s[7], c);
     }
     const stored<W> was = ldraw<W>(base + at), v = ldraw<W>(rows + e);
     straw<W>(rows + e, was);

@@ -7,6 +7,7 @@
 typedef unsigned long long u64;
 // Element counts stay below 2^32 (the host checks), so index math is 32-bit: far cheaper division.
 typedef unsigned int u32;
+typedef long long i64;
 #ifdef FISEDIT_HALF
 #include <cuda_fp16.h>
 typedef __half st;
@@ -92,6 +93,22 @@ template <int W> __device__ __forceinline__ void cpv(st* d, const st* s) {
 #define VECTOR_KERNEL(name, params, args) \
   extern "C" __global__ void name params { after_earlier_kernels(); name##_t<1> args; } \
   extern "C" __global__ void name##_v params { after_earlier_kernels(); name##_t<VW> args; }
+// The builds of a kernel that looks up the sparse plan's arrays before it waits for the kernels
+// ahead (its body calls after_earlier_kernels() itself, or FOR_EACH_VEC_PLANNED does). A plan's
+// arrays (tile origins and block corners, active flags, token and segment lists) are written once,
+// by a synchronous upload before any kernel that reads them is queued, and never by a kernel
+// (CudaDevice.indices). So where a thread's data lies is known before the wait, and only the loads
+// of the data itself are left on the path after it (a lookup is a dependent round trip to memory).
+#define PLANNED_VECTOR_KERNEL(name, params, args) \
+  extern "C" __global__ void name params { name##_t<1> args; } \
+  extern "C" __global__ void name##_v params { name##_t<VW> args; }
+// FOR_EACH_VEC with `at` (a T) = expr, element e's place by the plan: for a thread's first element
+// looked up before the wait, for each later one in turn
+#define FOR_EACH_VEC_PLANNED(e, n, T, at, expr) \
+  u32 e = (blockIdx.x * blockDim.x + threadIdx.x) * W; \
+  T at = e < (u32)(n) ? (expr) : T(); \
+  after_earlier_kernels(); \
+  for (; e < (u32)(n); e += gridDim.x * blockDim.x * W, at = e < (u32)(n) ? (expr) : T())
 
 // v * scale + shift for the W channels at `at` of a per (batch item, channel) affine ([N, C]), SiLU after when asked
 template <int W> __device__ __forceinline__ void affine_v(float* v, const st* scale, const st* shift, u64 at, int silu) {
