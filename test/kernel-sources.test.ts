@@ -42,7 +42,8 @@ function declaredKinds(source: string): Map<string, (ArgKind | string)[]> {
     const kindOf = (param: string): ArgKind | string => {
       const type = param.trim().replace(/\s*\b\w+$/, '').replace(/\bconst\b/g, '').trim();
       if (type.includes('*')) return 'ptr';
-      return ({ int: 'i32', float: 'f32', u64: 'u64', size_t: 'u64' } as Record<string, ArgKind>)[type] ?? `unknown type "${type}"`;
+      // a 32-bit slot whether signed or not (the host passes counts below 2^31)
+      return ({ int: 'i32', u32: 'i32', float: 'f32', u64: 'u64', size_t: 'u64' } as Record<string, ArgKind>)[type] ?? `unknown type "${type}"`;
     };
     kinds.set(m[1]!, m[2]!.trim() ? m[2]!.split(',').map(kindOf) : []);
   }

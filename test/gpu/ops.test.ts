@@ -150,6 +150,12 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
     close(`groupNorm ${c}/${groups}`, norm(cpu, xc, groups, gc, bc, 1e-5), norm(gpu, xg, groups, gg, bg, 1e-5));
     close(`groupNorm silu ${c}/${c / 4}`, norm(cpu, xc, c / 4, gc, bc, 1e-6, true), norm(gpu, xg, c / 4, gg, bg, 1e-6, true));
     close(`layerNorm ${c}`, cpu.layerNorm(xc, gc, bc, 1e-5), gpu.layerNorm(xg, gg, bg, 1e-5));
+    // more rows than a block an SM takes (the vector build that loads gamma and beta after the
+    // statistics) against one batch item's (the one that loads them with the row): the same bits
+    const [mc, mg] = pair([2, 48, 48, c], 2);
+    const many = gpu.layerNorm(mg, gg, bg, 1e-5);
+    close(`layerNorm ${c}, 48x48`, cpu.layerNorm(mc, gc, bc, 1e-5), many);
+    assert.deepEqual(gpu.toHost(gpu.layerNorm(gpu.sliceBatch(mg, 1), gg, bg, 1e-5)), gpu.toHost(gpu.sliceBatch(many, 1)), `layerNorm ${c}: a batch item's bits alone and in the map`);
     const ac = cpu.groupNormAffine(xc, groups, gc, bc, 1e-5), ag = gpu.groupNormAffine(xg, groups, gg, bg, 1e-5);
     close(`groupNormAffine scale ${c}`, ac.scale, ag.scale, 1e-6);
     close(`groupNormAffine shift ${c}`, ac.shift, ag.shift, 1e-6);

@@ -65,8 +65,11 @@ export const LATENT_KERNELS: Record<string, ArgKind[]> = {
   k_mask_counts: ['ptr', 'ptr', 'u64'],
   k_mask_open: ['ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32'],
 };
-/** Third builds of VECTOR_KERNELS that take VEC_BATCH vectors a thread (CudaDevice.runVector's `batch`). */
-const BATCHED_KERNELS: Record<string, ArgKind[]> = { k_channel_affine_vb: VECTOR_KERNELS.k_channel_affine! };
+/**
+ * Third builds of VECTOR_KERNELS: k_channel_affine_vb takes VEC_BATCH vectors a thread (CudaDevice.runVector's
+ * `batch`); k_layer_norm_vw loads a row's gamma and beta with it (over few rows: CudaPointwiseOps.layerNorm).
+ */
+const BATCHED_KERNELS: Record<string, ArgKind[]> = { k_channel_affine_vb: VECTOR_KERNELS.k_channel_affine!, k_layer_norm_vw: VECTOR_KERNELS.k_layer_norm! };
 export const OPS_KERNELS: Record<string, ArgKind[]> = { ...SCALAR_KERNELS, ...bothBuilds(VECTOR_KERNELS), ...BATCHED_KERNELS };
 export const SPARSE_KERNELS: Record<string, ArgKind[]> = { ...bothBuilds(SPARSE_VECTOR_KERNELS), k_swap_each: ['ptr'] };
 /** 64-bit words a swap takes in k_swap_each's table (kernels/sparse.cu says which). */

@@ -51,7 +51,11 @@ export abstract class CudaPointwiseOps extends CudaSparseOps {
     const pointers = [this.p(x), this.p(gamma), this.p(beta), this.p(out)];
     const wide = this.vectorFits('k_layer_norm', pointers, [c]);
     const lanes = layerNormLanes(c, wide ? this.vectorWidth : 1), rowsPerBlock = (256 / 32) * (32 / lanes);
-    this.run(wide ? 'k_layer_norm_v' : 'k_layer_norm', 0, [...pointers, c, eps, rows, lanes], 256, Math.ceil(rows / rowsPerBlock));
+    const blocks = Math.ceil(rows / rowsPerBlock);
+    // a block an SM or fewer (a sparse step's tokens): the build that loads gamma and beta with the
+    // row, which the registers it takes would cost in occupancy over a dense map's waves of blocks
+    const name = !wide ? 'k_layer_norm' : blocks <= this.driver.multiprocessors ? 'k_layer_norm_vw' : 'k_layer_norm_v';
+    this.run(name, 0, [...pointers, c, eps, rows, lanes], 256, blocks);
     return out;
   }
 

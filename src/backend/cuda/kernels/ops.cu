@@ -256,19 +256,25 @@ extern "C" __global__ void k_channel_affine_vb(const st* x, const st* scale, con
 // then the squared distances from it, so no cancellation), reductions by shuffles within the row's
 // lanes. (In double they took 5.7 us a call in a 5% sparse step, mostly conversions and dependent
 // double adds: bench/results/2026-12-01-sparse-step-kernels-s18-ncu-stalls.txt; float: 2026-12-01-norms-ab.log.)
-template <int W> __device__ void k_layer_norm_t(const st* x, const st* gamma, const st* beta, st* out, int c, float eps, u32 rows, int lanes) {
+// WITH_ROW (the _vw build, over a block an SM or fewer: a sparse step's tokens): a lane loads its kept
+// vectors' gamma and beta with them, one round trip to memory fewer after the statistics, for 96
+// registers instead of 51 (which would cost the occupancy a dense map's waves of blocks need)
+template <int W, bool WITH_ROW = false> __device__ void k_layer_norm_t(const st* x, const st* gamma, const st* beta, st* out, int c, float eps, u32 rows, int lanes) {
   int lane = threadIdx.x & 31, sub = lane & (lanes - 1);
   u32 r = (blockIdx.x * (blockDim.x >> 5) + (threadIdx.x >> 5)) * (32 / lanes) + lane / lanes;
   const bool live = r < rows;  // no early return: the shuffles take every lane of the warp
   const st* row = x + (u64)(live ? r : 0) * c;
   const int first_rest = (sub + lanes * LN_KEPT) * W, step = lanes * W;
-  stored<W> keep[LN_KEPT];
+  stored<W> keep[LN_KEPT], gk[WITH_ROW ? LN_KEPT : 1], bk[WITH_ROW ? LN_KEPT : 1];
   float a[W];
   float s = 0;
 #pragma unroll
   for (int j = 0; j < LN_KEPT; j++) {
     const int i = (sub + lanes * j) * W;
-    if (live && i < c) keep[j] = ldraw<W>(row + i);
+    if (live && i < c) {
+      keep[j] = ldraw<W>(row + i);
+      if constexpr (WITH_ROW) { gk[j] = ldraw<W>(gamma + i); bk[j] = ldraw<W>(beta + i); }
+    }
   }
 #pragma unroll
   for (int j = 0; j < LN_KEPT; j++)
@@ -289,7 +295,9 @@ template <int W> __device__ void k_layer_norm_t(const st* x, const st* gamma, co
   for (int j = 0; j < LN_KEPT; j++) {
     const int i = (sub + lanes * j) * W;
     if (i >= c) continue;
-    widen<W>(keep[j], a); ldv<W>(gamma + i, gm); ldv<W>(beta + i, bt);
+    widen<W>(keep[j], a);
+    if constexpr (WITH_ROW) { widen<W>(gk[j], gm); widen<W>(bk[j], bt); }
+    else { ldv<W>(gamma + i, gm); ldv<W>(beta + i, bt); }
     UNROLL a[k] = (a[k] - m) * rs * gm[k] + bt[k];
     svv<W>(out + (u64)r * c + i, a);
   }
@@ -300,6 +308,10 @@ template <int W> __device__ void k_layer_norm_t(const st* x, const st* gamma, co
   }
 }
 VECTOR_KERNEL(k_layer_norm, (const st* x, const st* gamma, const st* beta, st* out, int c, float eps, u32 rows, int lanes), (x, gamma, beta, out, c, eps, rows, lanes))
+extern "C" __global__ void k_layer_norm_vw(const st* x, const st* gamma, const st* beta, st* out, int c, float eps, u32 rows, int lanes) {
+  after_earlier_kernels();
+  k_layer_norm_t<VW, true>(x, gamma, beta, out, c, eps, rows, lanes);
+}
 __device__ __forceinline__ float block_reduce(float v, bool is_max, float* red) {
   for (int o = 16; o > 0; o >>= 1) { float u = __shfl_down_sync(0xffffffff, v, o); v = is_max ? fmaxf(v, u) : v + u; }
   int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
