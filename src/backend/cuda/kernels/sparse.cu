@@ -5,20 +5,19 @@
 // data lies by the plan before it waits for the kernels ahead (PLANNED_VECTOR_KERNEL, storage.cuh).
 #include "launch.cuh"
 #include "storage.cuh"
-// tiles [N*T, side, side, C] from x [N, H, W, C]; zero outside the image; affine (+silu) inside
-// tile t's origin (y, x) in the map (origins [T, 2]), t of element e of a tiles tensor [N*T, side, side, C]
-__device__ __forceinline__ int2 tile_origin(u32 e, const int* origins, int c, int blocks, int side) {
-  const u32 t = (e / (u32)c / (u32)(side * side)) % (u32)blocks;
-  return *(const int2*)(origins + 2 * t);
+// Where element e of a tiles tensor [N*T, side, side, C] comes from in the map (tile t's origin at
+// origins[2t]): (y, x, batch item, channel), all of its index math done before the wait
+__device__ __forceinline__ int4 tile_source(u32 e, const int* origins, int c, int blocks, int side) {
+  const u32 p = e / c, bt = p / (u32)(side * side), t = bt % (u32)blocks;
+  const int2 origin = *(const int2*)(origins + 2 * t);
+  return make_int4(origin.x + (p / side) % side, origin.y + p % side, bt / blocks, e % c);
 }
+// tiles [N*T, side, side, C] from x [N, H, W, C]; zero outside the image; affine (+silu) inside
 template <int W> __device__ void k_gather_tiles_t(const st* x, const int* origins, const st* scale, const st* shift, st* out,
                                                   int h, int w, int c, int blocks, int side, int silu, u64 n) {
-  FOR_EACH_VEC_PLANNED(e, n, int2, origin, tile_origin(e, origins, c, blocks, side)) {
-    int ch = e % c; u32 p = e / c;
-    int tx = p % side, ty = (p / side) % side; u32 b = p / (u32)(side * side) / blocks;
-    int iy = origin.x + ty, ix = origin.y + tx;
+  FOR_EACH_VEC_PLANNED(e, n, int4, from, tile_source(e, origins, c, blocks, side)) {
     float v[W];
-    padded_value<W>(x, scale, shift, h, w, c, b, iy, ix, ch, silu, v);
+    padded_value<W>(x, scale, shift, h, w, c, from.z, from.x, from.y, from.w, silu, v);
     svv<W>(out + e, v);
   }
 }
@@ -93,14 +92,19 @@ template <int W> __device__ void k_overwrite_blocks_t(const st* src, const int* 
 PLANNED_VECTOR_KERNEL(k_overwrite_blocks, (const st* src, const int* corners, const unsigned char* active, const st* residual, const st* bias, st* out, st* held, int h, int w, int c, int blocks, int bs, u64 n),
               (src, corners, active, residual, bias, out, held, h, w, c, blocks, bs, n))
 // with scale and shift: also the rows through the per (batch item, channel) affine, as k_channel_affine computes it
+// Where element e of gathered rows [N, nidx, C] comes from: (row idx[k], batch item, channel)
+__device__ __forceinline__ int4 row_source(u32 e, const int* idx, int nidx, int c) {
+  const u32 r = e / c;
+  return make_int4(idx[r % nidx], r / nidx, e % c, 0);
+}
 template <int W> __device__ void k_gather_rows_t(const st* x, const int* idx, st* out, const st* scale, const st* shift, st* affined, u64 l, int nidx, int c, u64 n) {
-  FOR_EACH_VEC_PLANNED(e, n, int, row, idx[(e / (u32)c) % (u32)nidx]) {
-    int ch = e % c; u64 b = e / (u32)c / (u32)nidx;
+  FOR_EACH_VEC_PLANNED(e, n, int4, from, row_source(e, idx, nidx, c)) {
+    const u64 b = from.y;
     float a[W];
-    ldv<W>(x + (b * l + row) * c + ch, a);
+    ldv<W>(x + (b * l + from.x) * c + from.z, a);
     svv<W>(out + e, a);
     if (affined) {
-      affine_v<W>(a, scale, shift, b * c + ch, 0);
+      affine_v<W>(a, scale, shift, b * c + from.z, 0);
       svv<W>(affined + e, a);
     }
   }
