@@ -180,24 +180,37 @@ PLANNED_VECTOR_KERNEL(k_group_partial, (const st* x, const st* offset, double* s
               (x, offset, sums, list, listed, w, pieces, segments, c, groups))
 extern "C" __global__ void k_group_affine(double* sums, const double* base, const unsigned char* rows, int pieces, int segments, u64 count, float eps,
                                           const st* gamma, const st* beta, const st* offset, st* scale, st* shift, int c, int groups) {
-  after_earlier_kernels();
   __shared__ double rs[32], rq[32];
   int b = blockIdx.x / groups, g = blockIdx.x % groups, cpg = c / groups;
-  // every load this block needs is issued at once (a segment's flag, its base and fresh sums, this
-  // thread's first channel's gamma and beta), not one round trip after another: the kernel is the
-  // latency of its dependent loads
+  // The host launches it straight after the k_group_partial that fills `sums` (groupNormAffine in
+  // pointwise-ops.ts), and that kernel writes nothing else: so what this one reads besides the fresh
+  // sums (the base's sums, cached at another step; the plan's row flags; gamma, beta and the offset:
+  // far-away loads, mostly from memory, not L2) it loads before it waits, and after the wait only
+  // the fresh sums, just written. Every load is issued at once, not one round trip after another:
+  // the kernel is the latency of its dependent loads.
   const int ch0 = g * cpg + threadIdx.x;
   const float gamma0 = threadIdx.x < cpg ? ld(gamma[ch0]) : 0.f, beta0 = threadIdx.x < cpg ? ld(beta[ch0]) : 0.f;
   const float offset0 = offset && threadIdx.x < cpg ? ld(offset[b * c + ch0]) : 0.f;
+  const auto at = [&](int i) { return 2 * (((u64)b * segments + i) * groups + g); };
+  // whether the base's sums stand for segment i, and those sums (both read, neither waiting on the other)
+  bool kept = false;
+  double2 old = {0, 0};
+  const auto base_of = [&](int i) {
+    if (!base || i >= segments) return;
+    kept = !rows[i / pieces];
+    old = *(const double2*)(base + at(i));
+  };
+  int i = threadIdx.x;
+  base_of(i);  // this thread's first segment's, before the wait
+  after_earlier_kernels();
   double s = 0, q = 0;
-  for (int i = threadIdx.x; i < segments; i += blockDim.x) {
-    u64 o = 2 * (((u64)b * segments + i) * groups + g);
-    const bool kept = base && !rows[i / pieces];
-    // both read whatever the flag says (the one not taken is not used)
-    const double2 fresh = *(const double2*)(sums + o), old = base ? *(const double2*)(base + o) : fresh;
-    const double2 a = kept ? old : fresh;
+  for (; i < segments; i += blockDim.x) {
+    const u64 o = at(i);
+    const double2 a = kept ? old : *(const double2*)(sums + o);
     if (kept) *(double2*)(sums + o) = a;
     s += a.x; q += a.y;
+    kept = false;
+    base_of(i + blockDim.x);
   }
   for (int o = 16; o > 0; o >>= 1) { s += __shfl_down_sync(0xffffffff, s, o); q += __shfl_down_sync(0xffffffff, q, o); }
   int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
