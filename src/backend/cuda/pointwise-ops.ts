@@ -24,11 +24,11 @@ export abstract class CudaPointwiseOps extends CudaSparseOps {
     const vectors = c / vw, rows = Math.max(1, Math.floor(256 / vectors)), shared = rows * c * 16;
     if (vectors > 1024 || shared > GROUP_PARTIAL_SHARED_BYTES) throw new FiseditError(`groupNorm: ${c} channels are more than this backend's statistics kernel takes`);
     // the affine straight after the partial sums, nothing between: it loads all else before it waits
-    // for them (ops.cu). 256 threads: one to three segments a thread over SD 2's maps at 768 px
+    // for them (ops.cu). 128 threads: 256 were slower (bench/results/2026-12-02-s35-run6.sh)
     const flags = update ? this.indices(update.rows).storage.ptr : 0;
     this.run(vw > 1 ? 'k_group_partial_v' : 'k_group_partial', 0, args, rows * vectors, n * listed, shared);
     this.run('k_group_affine', 0, [this.p(sums), update ? this.p(update.base) : 0, flags, pieces, segments,
-      (x.size / n) / groups, eps, this.p(gamma), this.p(beta), off, this.p(scale), this.p(shift), c, groups], 256, n * groups);
+      (x.size / n) / groups, eps, this.p(gamma), this.p(beta), off, this.p(scale), this.p(shift), c, groups], 128, n * groups);
     return { scale, shift, sums };
   }
 
