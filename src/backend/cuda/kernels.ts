@@ -69,8 +69,8 @@ export const LATENT_KERNELS: Record<string, ArgKind[]> = {
  * Third builds of VECTOR_KERNELS: k_channel_affine_vb takes VEC_BATCH vectors a thread (CudaDevice.runVector's
  * `batch`); k_layer_norm_vw loads a row's gamma and beta with it (over few rows: CudaPointwiseOps.layerNorm).
  */
-const BATCHED_KERNELS: Record<string, ArgKind[]> = { k_channel_affine_vb: VECTOR_KERNELS.k_channel_affine!, k_layer_norm_vw: VECTOR_KERNELS.k_layer_norm! };
-export const OPS_KERNELS: Record<string, ArgKind[]> = { ...SCALAR_KERNELS, ...bothBuilds(VECTOR_KERNELS), ...BATCHED_KERNELS };
+const THIRD_BUILDS: Record<string, ArgKind[]> = { k_channel_affine_vb: VECTOR_KERNELS.k_channel_affine!, k_layer_norm_vw: VECTOR_KERNELS.k_layer_norm! };
+export const OPS_KERNELS: Record<string, ArgKind[]> = { ...SCALAR_KERNELS, ...bothBuilds(VECTOR_KERNELS), ...THIRD_BUILDS };
 export const SPARSE_KERNELS: Record<string, ArgKind[]> = { ...bothBuilds(SPARSE_VECTOR_KERNELS), k_swap_each: ['ptr'] };
 /** 64-bit words a swap takes in k_swap_each's table (kernels/sparse.cu says which). */
 export const SWAP_WORDS = 11;
