@@ -14,7 +14,8 @@
 # This call: the GPU suite with both applied (the tiny models' bitwise edit tests go through both
 # early paths; the op tests through the others), then bench:edit's bins against ab-base (the code
 # without them), alternating three times in one home. If both together win, a second call can
-# separate them (ab-mix with the first diff only; .gpu-lite, as session 35's run6).
+# separate them (ab-mix with the first diff only; .gpu-lite, as session 35's run6). A third diff,
+# cuBLASLt's trials with cold weights, has a call of its own: …-s35-next-run-2.sh.
 # Before: bench/ab-base.sh HEAD; git apply both diffs (in that order); bench/device-dist.sh .gpu
 # ab-base (prune dist/bench and ab-base/dist/bench to edit.js, kernel-times.js, output.js,
 # random-weights.js, sd2.js and stats.js if the carry is over 65,536 KiB).
