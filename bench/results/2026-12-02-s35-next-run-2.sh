@@ -25,3 +25,7 @@ k() { FISEDIT_HOME=/tmp/fh-k-$1 timeout 200 ncu --profile-from-start off --metri
   node dist/bench/kernel-times.js /tmp/logs/ncu-$1-5.csv > /tmp/logs/kernels-$1-5.log 2>&1; head -4 /tmp/logs/kernels-$1-5.log | cut -c1-140
   xz /tmp/logs/ncu-$1-5.csv; save; }
 k base ab-base/dist; k new dist
+# the dense U-Net at 768 px with each trial method, a fresh home each (its families' choices may move too)
+u() { FISEDIT_HOME=/tmp/fh-u-$1 BENCH_TAG=s36c2-unet-$1 BENCH_MATH=fp16 BENCH_SIZES=768 BENCH_PIPELINE=0 timeout 150 node $2/bench/unet.js > /tmp/logs/unet-$1.log 2>&1
+  echo "unet $1 ($(( $(date +%s) - T0 )) s): rc $? $(grep -o '"px":[0-9]*\|"msPerCall":[0-9.]*\|"msMin":[0-9.]*' /tmp/logs/unet-$1.log | cut -d: -f2 | tr '\n' ' ')"; save; }
+u base ab-base/dist; u new dist
