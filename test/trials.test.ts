@@ -1,12 +1,17 @@
 // fastestCandidate (backend/cuda/trials.ts), the timing loop behind the cuda backend's cuDNN and
 // cuBLASLt choices, against a driver that keeps a clock instead of a GPU: which candidate it picks,
 // that every candidate's kernels are loaded before any is timed, that the runs are queued behind a
-// hold long enough for the host to queue them, and that its events are given back; and the trials'
-// scratch layout (operandLayout). No GPU needed.
+// hold long enough for the host to queue them, and that its events are given back; the trials'
+// scratch layout (operandLayout); and where the choices are kept and how a bench records them
+// (choicesFile, bench/output.ts choicesSummary). No GPU needed.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Driver } from '../src/backend/cuda/driver.js';
-import { fastestCandidate, operandLayout } from '../src/backend/cuda/trials.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { choicesSummary } from '../bench/output.js';
+import { choicesFile, fastestCandidate, operandLayout } from '../src/backend/cuda/trials.js';
 
 /** A stand-in driver: runs add their cost to a clock, events read it, a hold is noted. */
 class ClockDriver {
@@ -83,5 +88,33 @@ describe('operandLayout', () => {
     assert.deepEqual(operandLayout([100, 0, 129, 1], 2), { offsets: [0, -1, 256, 768], bytes: 1024 });
     assert.deepEqual(operandLayout([64], 4), { offsets: [0], bytes: 256 });
     assert.deepEqual(operandLayout([0, 0], 2), { offsets: [-1, -1], bytes: 0 });
+  });
+});
+
+describe("the libraries' choices as a bench records them", () => {
+  it('counts each machine\'s families and digests their choices, whatever their order in the file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fisedit-choices-')), saved = [process.env.FISEDIT_CUBLASLT_CHOICES, process.env.FISEDIT_CUDNN_CHOICES];
+    try {
+      process.env.FISEDIT_CUBLASLT_CHOICES = join(dir, 'lt.json');
+      process.env.FISEDIT_CUDNN_CHOICES = join(dir, 'absent.json');
+      assert.equal(choicesFile('cublaslt'), join(dir, 'lt.json'));
+      const digest = (store: unknown) => {
+        writeFileSync(join(dir, 'lt.json'), JSON.stringify(store));
+        const s = choicesSummary();
+        assert.deepEqual(Object.keys(s), ['cublaslt'], 'no cuDNN store, no entry');
+        return s.cublaslt!;
+      };
+      const first = digest({ h200: { 'f1 n64': 2, 'f2 n128': 0 } });
+      assert.equal(first.h200!.families, 2);
+      assert.equal(digest({ h200: { 'f2 n128': 0, 'f1 n64': 2 } }).h200!.digest, first.h200!.digest);
+      assert.notEqual(digest({ h200: { 'f1 n64': 3, 'f2 n128': 0 } }).h200!.digest, first.h200!.digest);
+      writeFileSync(join(dir, 'lt.json'), '{ damaged');
+      assert.deepEqual(choicesSummary(), {});
+    } finally {
+      ['FISEDIT_CUBLASLT_CHOICES', 'FISEDIT_CUDNN_CHOICES'].forEach((name, i) => {
+        if (saved[i] === undefined) delete process.env[name];
+        else process.env[name] = saved[i];
+      });
+    }
   });
 });

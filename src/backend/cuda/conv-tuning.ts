@@ -16,7 +16,7 @@ import { fiseditHome } from '../../util/home.js';
 import { HEUR_A, NO_EPILOGUE, type ConvEpilogue, type ConvPlan, type CudnnEngines, type EngineChoice } from './cudnn-engines.js';
 import type { ConvShape } from './cudnn.js';
 import type { Driver } from './driver.js';
-import { ChoiceStore, fastestCandidate, operandLayout } from './trials.js';
+import { ChoiceStore, choicesFile, fastestCandidate, operandLayout } from './trials.js';
 
 /**
  * Configurations timed, from the top of the heuristic's list. bench:conv-engines found the fastest
@@ -66,7 +66,7 @@ export interface ConvTrial {
 
 /** Convolution choices by family of shapes (cudnn.ts choiceKey), for one GPU and cuDNN version. */
 export function convChoiceStore(gpu: string, cudnnVersion: number): ChoiceStore<ConvChoice> {
-  return ChoiceStore.of(process.env.FISEDIT_CUDNN_CHOICES ?? join(fiseditHome(), 'cudnn-choices.json'), `${gpu} cudnn ${cudnnVersion} trials ${TRIALS_VERSION}`);
+  return ChoiceStore.of(choicesFile('cudnn'), `${gpu} cudnn ${cudnnVersion} trials ${TRIALS_VERSION}`);
 }
 
 /**

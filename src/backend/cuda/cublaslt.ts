@@ -14,14 +14,12 @@
 // after a generation (bench/results/2026-12-01-prepare-edits-ab*.log).
 // In fp16, with trials given, a family's algorithm (GEMMs of TRIAL_MIN_MACS or more) is the fastest of the heuristic's first
 // TRIAL_CANDIDATES by timing (trials.ts), remembered on disk per GPU and cuBLASLt version.
-import { join } from 'node:path';
 import { FiseditError } from '../../io/errors.js';
-import { fiseditHome } from '../../util/home.js';
 import { GpuOutOfMemory, type Driver } from './driver.js';
 import type { HostCosts } from './host-costs.js';
 import { bindFunctions, checkCublas, loadLibrary } from './libs.js';
 import { gemmTypes, storageBytes, type Precision } from './precision.js';
-import { ChoiceStore, fastestCandidate, octave, octavesOutward, operandLayout } from './trials.js';
+import { ChoiceStore, choicesFile, fastestCandidate, octave, octavesOutward, operandLayout } from './trials.js';
 
 const DESC_TRANSA = 3;
 const DESC_TRANSB = 4;
@@ -174,8 +172,7 @@ export class CublasLt {
     const scope = `${device} cublasLt ${Number(this.f.version!())} workspace ${workspaceBytes}`;
     this.algorithms = familyAlgorithms(`${scope} ${precision}${trials ? ' timed' : ''}`);
     if (trials && precision === 'fp16') {
-      const file = process.env.FISEDIT_CUBLASLT_CHOICES ?? join(fiseditHome(), 'cublaslt-choices.json');
-      this.choices = ChoiceStore.of(file, scope);
+      this.choices = ChoiceStore.of(choicesFile('cublaslt'), scope);
     }
   }
 

@@ -3,8 +3,16 @@
 // meets a shape), and the choices kept on disk per GPU and library version so that a machine pays a
 // family's trials once. cuDNN's convolutions (conv-tuning.ts) and cuBLASLt's GEMMs (cublaslt.ts) use it.
 import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { writeFileAtomic } from '../../util/files.js';
+import { fiseditHome } from '../../util/home.js';
 import type { Driver } from './driver.js';
+
+/** The file of a library's remembered choices: $FISEDIT_CUBLASLT_CHOICES or $FISEDIT_CUDNN_CHOICES, else in fisedit's home. */
+export function choicesFile(library: 'cublaslt' | 'cudnn'): string {
+  const set = library === 'cublaslt' ? process.env.FISEDIT_CUBLASLT_CHOICES : process.env.FISEDIT_CUDNN_CHOICES;
+  return set ?? join(fiseditHome(), `${library}-choices.json`);
+}
 
 /**
  * Runs timed per candidate, after one that loads its kernels. Every candidate's runs are queued
