@@ -193,9 +193,10 @@ extern "C" __global__ void k_group_affine(double* sums, const double* base, cons
   const float offset0 = offset && threadIdx.x < cpg ? ld(offset[b * c + ch0]) : 0.f;
   const auto at = [&](int i) { return 2 * (((u64)b * segments + i) * groups + g); };
   // whether the base's sums stand for segment i, and those sums (both read, neither waiting on the other)
-  bool kept = false;
+  bool kept;
   double2 old = {0, 0};
   const auto base_of = [&](int i) {
+    kept = false;
     if (!base || i >= segments) return;
     kept = !rows[i / pieces];
     old = *(const double2*)(base + at(i));
@@ -209,7 +210,6 @@ extern "C" __global__ void k_group_affine(double* sums, const double* base, cons
     const double2 a = kept ? old : *(const double2*)(sums + o);
     if (kept) *(double2*)(sums + o) = a;
     s += a.x; q += a.y;
-    kept = false;
     base_of(i + blockDim.x);
   }
   for (int o = 16; o > 0; o >>= 1) { s += __shfl_down_sync(0xffffffff, s, o); q += __shfl_down_sync(0xffffffff, q, o); }
