@@ -11,7 +11,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { choicesSummary } from '../bench/output.js';
-import { choicesFile, fastestCandidate, operandLayout } from '../src/backend/cuda/trials.js';
+import { COLD_BYTES, choicesFile, coldCopies, fastestCandidate, operandLayout } from '../src/backend/cuda/trials.js';
 
 /** A stand-in driver: runs add their cost to a clock, events read it, a hold is noted. */
 class ClockDriver {
@@ -116,5 +116,18 @@ describe("the libraries' choices as a bench records them", () => {
         else process.env[name] = saved[i];
       });
     }
+  });
+});
+
+describe('coldCopies', () => {
+  it("gives a trial COLD_BYTES' worth of its weights' copies, and at least one more than a candidate's timed runs", () => {
+    // a 768 px sparse step's 12 x 12 convolution (1280 x 11520 halves, 29.5 MB): five copies, 147 MB
+    const big = 1280 * 11520 * 2;
+    assert.equal(coldCopies(big), 5);
+    assert.ok(coldCopies(big) * big > COLD_BYTES && (coldCopies(big) - 1) * big < COLD_BYTES);
+    // a 320 x 320 projection (200 KB): 656 copies; weights larger than COLD_BYTES: still four
+    assert.equal(coldCopies(320 * 320 * 2), 656);
+    assert.equal(coldCopies(2 * COLD_BYTES), 4);
+    assert.equal(coldCopies(0), COLD_BYTES / 256);
   });
 });

@@ -19,7 +19,7 @@ import { GpuOutOfMemory, type Driver } from './driver.js';
 import type { HostCosts } from './host-costs.js';
 import { bindFunctions, checkCublas, loadLibrary } from './libs.js';
 import { gemmTypes, storageBytes, type Precision } from './precision.js';
-import { ChoiceStore, choicesFile, fastestCandidate, octave, octavesOutward, operandLayout } from './trials.js';
+import { ChoiceStore, choicesFile, coldCopies, fastestCandidate, octave, octavesOutward, operandLayout } from './trials.js';
 
 const DESC_TRANSA = 3;
 const DESC_TRANSB = 4;
@@ -172,7 +172,8 @@ export class CublasLt {
     const scope = `${device} cublasLt ${Number(this.f.version!())} workspace ${workspaceBytes}`;
     this.algorithms = familyAlgorithms(`${scope} ${precision}${trials ? ' timed' : ''}`);
     if (trials && precision === 'fp16') {
-      this.choices = ChoiceStore.of(choicesFile('cublaslt'), scope);
+      // choices timed with cold weights (trials.ts COLD_BYTES) kept apart from earlier ones, timed hot
+      this.choices = ChoiceStore.of(choicesFile('cublaslt'), `${scope} cold weights`);
     }
   }
 
@@ -315,12 +316,15 @@ export class CublasLt {
   /**
    * The index of the fastest of `algos` for a plan's descriptors, timed on the second stream against
    * scratch operands of the given element counts (trials.ts); undefined where the scratch memory
-   * cannot be had (the heuristic's first is then taken, and nothing is remembered).
+   * cannot be had (the heuristic's first is then taken, and nothing is remembered). A is the weights
+   * (the bias runs along its rows): each run reads the next of coldCopies of them, from memory.
    */
   private fastest(desc: unknown, a: unknown, b: unknown, d: unknown, algos: readonly Uint8Array[], elements: { a: number; b: number; d: number; bias: number; residual: number }): number | undefined {
     const { driver, hold } = this.trials!;
-    // one allocation: the operands, then the workspace
-    const { offsets, bytes } = operandLayout([elements.a, elements.b, elements.d, elements.bias, elements.residual], storageBytes(this.precision));
+    const elementBytes = storageBytes(this.precision);
+    const aStride = Math.ceil((elements.a * elementBytes) / 256) * 256, copies = coldCopies(aStride);
+    // one allocation: the operands (the weights' copies first), then the workspace
+    const { offsets, bytes } = operandLayout([(aStride * copies) / elementBytes, elements.b, elements.d, elements.bias, elements.residual], elementBytes);
     let scratch: number;
     try {
       scratch = driver.alloc(bytes + this.workspaceBytes);
@@ -336,7 +340,9 @@ export class CublasLt {
         checkCublas('set BIAS_POINTER', this.f.descSet!(desc, DESC_BIAS_POINTER, this.ptr, 8));
       }
       const side = driver.sideStream();
-      const runs = algos.map((algo) => () => checkCublas('cublasLtMatmul', this.f.matmul!(this.handle, desc, this.one, A, a, B, b, C ? this.one : this.zero, C || D, d, D, d, algo, workspace, this.workspaceBytes, side)));
+      let run = 0;
+      const weights = () => A + (run++ % copies) * aStride;
+      const runs = algos.map((algo) => () => checkCublas('cublasLtMatmul', this.f.matmul!(this.handle, desc, this.one, weights(), a, B, b, C ? this.one : this.zero, C || D, d, D, d, algo, workspace, this.workspaceBytes, side)));
       return fastestCandidate(driver, runs, hold);
     } finally {
       driver.free(scratch);

@@ -64,6 +64,22 @@ export function fastestCandidate(driver: Driver, candidates: readonly (() => voi
   }
 }
 
+/**
+ * Bytes of weights a trial reads before it reads a copy again: more than any GPU's L2 (the H200's is
+ * 50 MB), so each timed run reads its weights from memory, as a step does (it meets each layer's
+ * weights once, long after the last step evicted them), while its activations, written just before
+ * in a step, stay in L2 from run to run. Timed with hot weights, a 288 x 1280 x 11520 GEMM's family
+ * (a 768 px sparse step's 12 x 12 convolutions, 20 a step) chose in some processes the algorithm
+ * that takes 27.6 us a launch in the step against the other's 16.1 (session 35's censuses,
+ * bench/results/2026-12-02-s35-call4-kernels-*-5.log).
+ */
+export const COLD_BYTES = 128 * 2 ** 20;
+
+/** How many copies of a trial's weights of `bytes` it reads in turn: COLD_BYTES' worth, and at least one more than a candidate's timed runs. */
+export function coldCopies(bytes: number): number {
+  return Math.max(RUNS + 1, Math.ceil(COLD_BYTES / Math.max(bytes, 256)));
+}
+
 /** The power of two at or above `n`: the batch octave by which shapes share a family's choice. */
 export function octave(n: number): number {
   return 2 ** Math.ceil(Math.log2(n));
