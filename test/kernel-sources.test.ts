@@ -75,11 +75,13 @@ function bracketed(s: string, open: number): string {
 }
 
 /**
- * Kernels of ours that read some of their parameters before they wait, and which (besides the plan's
- * arrays): the host launches each straight after a kernel that writes none of them. k_group_affine
- * follows the k_group_partial that writes its `sums` (CudaPointwiseOps.groupNormAffine).
+ * Kernels of ours (or planned kernels' bodies) that read some of their parameters before they wait,
+ * and which (besides the plan's arrays): the host launches each straight after a kernel that writes
+ * none of them. k_group_affine follows the k_group_partial that writes its `sums`
+ * (CudaPointwiseOps.groupNormAffine); k_overwrite_blocks reads early only when told (`early`) that the
+ * kernel just before wrote its `src` alone (CudaBackend.convolveTilesThenWrite).
  */
-const EARLY_READS: Record<string, string[]> = { k_group_affine: ['base', 'rows', 'gamma', 'beta', 'offset'] };
+const EARLY_READS: Record<string, string[]> = { k_group_affine: ['base', 'rows', 'gamma', 'beta', 'offset'], k_overwrite_blocks_t: ['out', 'residual', 'bias'] };
 
 /**
  * The function `fn` of a kernel source (a planned kernel's body `name_t`, or a kernel): its data
@@ -131,7 +133,8 @@ describe('kernel sources', () => {
         planned++;
         const { data, beforeWait, waits } = bodyBeforeWait(source, `${name}_t`);
         assert.equal(waits, 1, `${f}: ${name}_t waits ${waits} times (after_earlier_kernels() or FOR_EACH_VEC_PLANNED)`);
-        for (const p of data) assert.ok(!mentions(beforeWait, p), `${f}: ${name}_t reads ${p} (not a plan array) before it waits`);
+        const allowed = EARLY_READS[`${name}_t`] ?? [];
+        for (const p of data.filter((p) => !allowed.includes(p))) assert.ok(!mentions(beforeWait, p), `${f}: ${name}_t reads ${p} (not a plan array) before it waits`);
       }
     }
     assert.ok(planned >= 6, `${planned} planned kernels found`);
@@ -154,7 +157,7 @@ describe('kernel sources', () => {
   it('a kernel that reads before it waits reads only what the kernel launched before it does not write', () => {
     const sources = files.filter((f) => f.endsWith('.cu')).map((f) => readFileSync(join(KERNEL_DIR, f), 'utf8'));
     for (const [name, allowed] of Object.entries(EARLY_READS)) {
-      const source = sources.find((s) => s.includes(`__global__ void ${name}(`));
+      const source = sources.find((s) => s.includes(` void ${name}(`));
       assert.ok(source, `${name} is defined`);
       const { data, beforeWait, waits } = bodyBeforeWait(source, name);
       assert.equal(waits, 1, `${name} waits once`);

@@ -1,12 +1,16 @@
 #!/bin/bash
-# Session 36, call 4: the candidate to keep, HEAD + cuBLASLt's cold-weight trials + the overwrites'
-# loads all before their stores (no early reads, no host flag: k_overwrite_blocks loads what it
-# displaces, its source, the bias and the residual, then stores; k_overwrite_rows both, then stores),
-# against call 1's three kernel changes (the two early-read diffs + loads before stores) on the same
-# trials (ab-base: HEAD + the cold trials + …-s36-working-untested.diff). Calls 1-3 found the three
-# changes within the bins' spread of HEAD, and k_overwrite_blocks_v 3.62 -> 3.23 us a launch alone.
-# This call: the GPU suite on the candidate, a census of a ~5% step for each, then bins alternating
-# twice in one home. Carry [".gpu","dist","ab-base","node_modules/koffi","node_modules/@koromix"].
+# Not run in session 36 (the machine's starts were refused until its device time was spent); for a
+# later session. A simpler k_overwrite_blocks (…-s36-overwrite-loads-first-untested.diff: no host
+# flag, no early reads; what it displaces, its source, the bias and the residual all loaded after
+# the wait and before any store) against the committed form (the early reads where the host knows the
+# kernel ahead wrote only the source, then the source; 3.23 us a launch alone in session 36's call 3
+# against 3.62-3.68 before either). If the simpler one is as fast in bins, it should replace the other.
+# Before: bench/ab-base.sh HEAD; git apply …-s36-overwrite-loads-first-untested.diff; bash
+# bench/device-dist.sh .gpu ab-base, pruning dist/bench and ab-base/dist/bench to edit.js,
+# kernel-times.js, output.js, random-weights.js, sd2.js and stats.js (and moving bench/results'
+# *.sass.xz aside) to fit 65,536 KiB. Then: the GPU suite on the diff, its census of a ~5% step, one
+# bins run of each in one home, the committed form's census.
+# Carry [".gpu","dist","ab-base","node_modules/koffi","node_modules/@koromix"].
 T0=$(date +%s)
 source bench/gpu-suite.sh
 export PATH=$PATH:/usr/local/cuda/bin
@@ -16,7 +20,8 @@ k() { FISEDIT_HOME=/tmp/fh-k4 timeout 150 ncu --profile-from-start off --metrics
   echo "ncu $1 ($(( $(date +%s) - T0 )) s)"
   node dist/bench/kernel-times.js /tmp/logs/ncu4-$1-5.csv > /tmp/logs/kernels4-$1-5.log 2>&1; grep -E "kernels,|k_overwrite|k_layer_norm|nvjet_sm90_hsh_128x(80|96)" /tmp/logs/kernels4-$1-5.log | cut -c1-110
   xz /tmp/logs/ncu4-$1-5.csv; save; }
-k final dist; k three ab-base/dist
+k final dist
 e() { FISEDIT_HOME=/tmp/fh-e4 BENCH_TAG=s36c4-$1$2 BENCH_PARTS=bins timeout 100 node $3/bench/edit.js > /tmp/logs/edit4-$1$2.log 2>&1
   echo "edit $1$2 ($(( $(date +%s) - T0 )) s): $(grep -o '"editSize":[0-9.]*,"sparseStepMs":[0-9.]*' /tmp/logs/edit4-$1$2.log | sed 's/"editSize"://; s/"sparseStepMs"://' | tr '\n' ' ') $(grep -o 'rror.*' /tmp/logs/edit4-$1$2.log | head -1)"; save; }
-for i in 1 2; do e three $i ab-base/dist; e final $i dist; done
+e three 1 ab-base/dist; e final 1 dist
+k three ab-base/dist

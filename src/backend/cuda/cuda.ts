@@ -5,7 +5,7 @@
 // is float32 (fp32 and tf32 precisions) or half (fp16, see precision.ts). Convolutions go to cuDNN
 // (NHWC) or im2col + GEMM, 1x1 ones to cuBLASLt; attention is flash attention in fp16 and GEMM +
 // softmax + GEMM otherwise (and always for the probabilities the sparse engine records).
-import { checkBlockWrite, convInputOf, type ConvInput, checkProbsItem, checkRemapMap, convolveThenOverwrite, gatherThenConvolve, linearEach, type AttentionOptions, type TileRowsChoice, type Backend, type ChannelAffine, type Conv2dOptions, type ProbsControl, type TileSet, type BlockWrite, type TileConvolution } from '../backend.js';
+import { checkBlockWrite, convInputOf, type ConvInput, checkProbsItem, checkRemapMap, gatherThenConvolve, linearEach, type AttentionOptions, type TileRowsChoice, type Backend, type ChannelAffine, type Conv2dOptions, type ProbsControl, type TileSet, type BlockWrite, type TileConvolution } from '../backend.js';
 import { Tensor, sameShape, shapeString } from '../../tensor/tensor.js';
 import { Cublas, OP_N, OP_T } from './cublas.js';
 import { CublasLt } from './cublaslt.js';
@@ -479,12 +479,15 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
   private convolveTilesThenWrite(base: Tensor, x: Tensor, conv: TileConvolution, write: BlockWrite): Tensor {
     const { n, c, co, k, blocks, bo, rows, kdim } = this.tileConvShape(x, conv.tiles, conv.w, conv.stride);
     const linear = k === 1 && conv.stride === 1; // conv2d's 1x1 path
-    if (linear || this.tilesByGemm(rows, kdim, c, bo)) return convolveThenOverwrite(this, base, x, conv, write); // the bias in cuBLASLt's epilogue
+    if (linear || this.tilesByGemm(rows, kdim, c, bo)) {
+      // convolveThenOverwrite, its write told that the GEMM just before wrote its source alone (the bias in cuBLASLt's epilogue)
+      return this.writeBlocks(base, this.conv2dTiles(x, conv.tiles, conv.affine, conv.silu, conv.w, conv.b, conv.stride), write.corners, write.active, write.residual, undefined, true);
+    }
     return this.tidy(() => {
       const tiles = this.gatherTiles(x, conv.tiles, conv.affine, conv.silu), side = conv.tiles.side;
       const shape = { n: n * blocks, h: side, w: side, ci: c, co, kh: k, kw: k, ho: bo, wo: bo, stride: conv.stride, padH: 0, padW: 0 };
       const { y, biasLeft } = this.convolveByLibrary(tiles, conv.w, conv.b, shape, undefined, true);
-      return this.writeBlocks(base, y, write.corners, write.active, write.residual, biasLeft);
+      return this.writeBlocks(base, y, write.corners, write.active, write.residual, biasLeft, true);
     });
   }
 }

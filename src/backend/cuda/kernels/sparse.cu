@@ -66,31 +66,58 @@ __device__ __forceinline__ u64 row_place(u32 e, const int* idx, u64 l, int nidx,
 // With `bias` (a convolution's, per channel, which its library left out) the block output is first
 // src + bias rounded for storage, as k_conv_epilogue would have stored it: the same bits as that
 // kernel before this one, a launch fewer.
+// With `early` (the host's word that the kernel just before it wrote src and nothing else: the
+// convolution whose output it writes, CudaBackend.convolveTilesThenWrite) what it displaces, the
+// residual and the bias are read before the wait (mostly from memory: the base's cached map, a
+// weight) with the place, and after the wait only src, just written.
+template <int W> struct BlockTarget {
+  i64 place;  // block_place's, -1 for none
+  bool loaded;
+  stored<W> was, residual, bias;
+};
+template <int W> __device__ __forceinline__ BlockTarget<W> block_target(u32 e, const int* corners, const unsigned char* active, const st* out, const st* residual,
+                                                                      const st* bias, int h, int w, int c, int blocks, int bs, int early) {
+  BlockTarget<W> t;
+  t.place = block_place(e, corners, active, h, w, c, blocks, bs);
+  t.loaded = early && t.place >= 0;
+  if (t.loaded) {
+    t.was = ldraw<W>(out + t.place);
+    if (residual) t.residual = ldraw<W>(residual + t.place);
+    if (bias) t.bias = ldraw<W>(bias + e % (u32)c);
+  }
+  return t;
+}
 template <int W> __device__ void k_overwrite_blocks_t(const st* src, const int* corners, const unsigned char* active, const st* residual,
-                                                      const st* bias, st* out, st* held, int h, int w, int c, int blocks, int bs, u64 n) {
-  FOR_EACH_VEC_PLANNED(e, n, i64, place, block_place(e, corners, active, h, w, c, blocks, bs)) {
-    if (place < 0) continue;
-    const u64 at = place;
-    cpv<W>(held + e, out + at);
+                                                      const st* bias, st* out, st* held, int h, int w, int c, int blocks, int bs, int early, u64 n) {
+  FOR_EACH_VEC_PLANNED(e, n, BlockTarget<W>, to, block_target<W>(e, corners, active, out, residual, bias, h, w, c, blocks, bs, early)) {
+    if (to.place < 0) continue;
+    const u64 at = to.place;
+    if (!to.loaded) {
+      to.was = ldraw<W>(out + at);
+      if (residual) to.residual = ldraw<W>(residual + at);
+      if (bias) to.bias = ldraw<W>(bias + e % (u32)c);
+    }
+    const stored<W> fresh = ldraw<W>(src + e);  // before the store to `held`, which would keep it behind
+    straw<W>(held + e, to.was);
     if (!residual && !bias) {
-      cpv<W>(out + at, src + e);
+      straw<W>(out + at, fresh);
       continue;
     }
     float v[W], r[W];
-    ldv<W>(src + e, v);
+    widen<W>(fresh, v);
     if (bias) {
-      ldv<W>(bias + e % (u32)c, r);
+      widen<W>(to.bias, r);
       UNROLL v[k] = ld(sv(v[k] + r[k]));
     }
     if (residual) {
-      ldv<W>(residual + at, r);
+      widen<W>(to.residual, r);
       UNROLL v[k] = r[k] + v[k];
     }
     svv<W>(out + at, v);
   }
 }
-PLANNED_VECTOR_KERNEL(k_overwrite_blocks, (const st* src, const int* corners, const unsigned char* active, const st* residual, const st* bias, st* out, st* held, int h, int w, int c, int blocks, int bs, u64 n),
-              (src, corners, active, residual, bias, out, held, h, w, c, blocks, bs, n))
+PLANNED_VECTOR_KERNEL(k_overwrite_blocks, (const st* src, const int* corners, const unsigned char* active, const st* residual, const st* bias, st* out, st* held, int h, int w, int c, int blocks, int bs, int early, u64 n),
+              (src, corners, active, residual, bias, out, held, h, w, c, blocks, bs, early, n))
 // with scale and shift: also the rows through the per (batch item, channel) affine, as k_channel_affine computes it
 // Where element e of gathered rows [N, nidx, C] comes from: (row idx[k], batch item, channel)
 __device__ __forceinline__ int4 row_source(u32 e, const int* idx, int nidx, int c) {
@@ -120,8 +147,11 @@ template <int W> __device__ void k_overwrite_rows_t(const st* src, const int* id
   FOR_EACH_VEC_PLANNED(e, n, u64, at, row_place(e, idx, l, nidx, c)) {
     const st* from = blockIdx.y ? src2 : src;
     st* to = blockIdx.y ? out2 : out;
-    cpv<W>((blockIdx.y ? held2 : held) + e, to + at);
-    cpv<W>(to + at, from + (same_rows ? at : e));
+    // both loads before either store (the store to `held` would otherwise keep the source's load
+    // behind it): one round trip to memory after the wait, not two
+    const stored<W> was = ldraw<W>(to + at), v = ldraw<W>(from + (same_rows ? at : e));
+    straw<W>((blockIdx.y ? held2 : held) + e, was);
+    straw<W>(to + at, v);
   }
 }
 PLANNED_VECTOR_KERNEL(k_overwrite_rows, (const st* src, const int* idx, st* out, st* held, const st* src2, st* out2, st* held2, u64 l, int nidx, int c, int same_rows, u64 n),
