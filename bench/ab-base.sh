@@ -14,8 +14,8 @@ ln -s "$root/node_modules" "$tree/node_modules"
 rm -rf "$root/ab-base"
 mkdir -p "$root/ab-base/src/backend/cuda"
 cp -r "$tree/src/backend/cuda/kernels" "$root/ab-base/src/backend/cuda/"
-(cd "$tree" && npx tsc -p . --outDir "$root/ab-base/dist")
-# what a bench does not need, so that the carried tree stays small
+# what a bench does not need left out, so that the carried tree stays small: comments, maps,
+# declarations, tests (bench/device-dist.sh --benches can prune its benches too)
+(cd "$tree" && npx tsc -p . --outDir "$root/ab-base/dist" --removeComments --sourceMap false --declaration false)
 rm -rf "$root/ab-base/dist/test"
-find "$root/ab-base/dist" \( -name '*.map' -o -name '*.d.ts' \) -delete
 echo "ab-base: $(git -C "$root" rev-parse --short "$rev") ($(du -sh "$root/ab-base" | cut -f1))"

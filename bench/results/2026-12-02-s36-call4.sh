@@ -6,9 +6,7 @@
 # kernel ahead wrote only the source, then the source; 3.23 us a launch alone in session 36's call 3
 # against 3.62-3.68 before either). If the simpler one is as fast in bins, it should replace the other.
 # Before: bench/ab-base.sh HEAD; git apply …-s36-overwrite-loads-first-untested.diff; bash
-# bench/device-dist.sh .gpu ab-base, pruning dist/bench and ab-base/dist/bench to edit.js,
-# kernel-times.js, output.js, random-weights.js, sd2.js and stats.js (and moving bench/results'
-# *.sass.xz aside) to fit 65,536 KiB. Then: the GPU suite on the diff, its census of a ~5% step, one
+# bench/device-dist.sh --benches edit .gpu ab-base (`bench/device-dist.sh restore` after). Then: the GPU suite on the diff, its census of a ~5% step, one
 # bins run of each in one home, the committed form's census.
 # Carry [".gpu","dist","ab-base","node_modules/koffi","node_modules/@koromix"].
 T0=$(date +%s)

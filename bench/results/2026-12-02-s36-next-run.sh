@@ -10,9 +10,8 @@
 # the operands' allocation did before; cuBLASLt's trials fall back to the heuristic's first instead.
 # This call: the GPU suite with the diff (the cuDNN trials run in its first convolutions), then a fresh
 # home per run, alternating three times: bench:unet at 768 px, and bench:edit's bins.
-# Before: bench/ab-base.sh HEAD; git apply the diff; bash bench/device-dist.sh .gpu ab-base, pruning
-# dist/bench and ab-base/dist/bench to edit.js, kernel-times.js, output.js, random-weights.js, sd2.js,
-# stats.js and unet.js (and bench/results' *.sass.xz moved aside) to fit 65,536 KiB.
+# Before: bench/ab-base.sh HEAD; git apply the diff; bash bench/device-dist.sh --benches edit,unet .gpu
+# ab-base (~50 MB of the 64 MiB; `bench/device-dist.sh restore` after).
 # Carry [".gpu","dist","ab-base","node_modules/koffi","node_modules/@koromix"].
 T0=$(date +%s)
 source bench/gpu-suite.sh
