@@ -101,6 +101,11 @@ function bodyBeforeWait(source: string, fn: string): { data: string[]; beforeWai
   return { data, beforeWait, waits: loops + calls };
 }
 
+/** Asserts that `fn`'s text before its wait reads none of its data parameters but those `allowed`. */
+function readsBeforeWaitOnly(fn: string, { data, beforeWait }: { data: string[]; beforeWait: string }, allowed: readonly string[]): void {
+  for (const p of data.filter((p) => !allowed.includes(p))) assert.ok(!mentions(beforeWait, p), `${fn} reads ${p} (not a plan array) before it waits`);
+}
+
 describe('kernel sources', () => {
   // the headers too: storage.cuh holds the VECTOR_KERNEL builds
   const files = readdirSync(KERNEL_DIR).filter((f) => f.endsWith('.cu') || f.endsWith('.cuh'));
@@ -131,10 +136,9 @@ describe('kernel sources', () => {
       const source = readFileSync(join(KERNEL_DIR, f), 'utf8');
       for (const name of plannedKernels(source)) {
         planned++;
-        const { data, beforeWait, waits } = bodyBeforeWait(source, `${name}_t`);
-        assert.equal(waits, 1, `${f}: ${name}_t waits ${waits} times (after_earlier_kernels() or FOR_EACH_VEC_PLANNED)`);
-        const allowed = EARLY_READS[`${name}_t`] ?? [];
-        for (const p of data.filter((p) => !allowed.includes(p))) assert.ok(!mentions(beforeWait, p), `${f}: ${name}_t reads ${p} (not a plan array) before it waits`);
+        const body = bodyBeforeWait(source, `${name}_t`);
+        assert.equal(body.waits, 1, `${f}: ${name}_t waits ${body.waits} times (after_earlier_kernels() or FOR_EACH_VEC_PLANNED)`);
+        readsBeforeWaitOnly(`${f}: ${name}_t`, body, EARLY_READS[`${name}_t`] ?? []);
       }
     }
     assert.ok(planned >= 6, `${planned} planned kernels found`);
@@ -159,10 +163,10 @@ describe('kernel sources', () => {
     for (const [name, allowed] of Object.entries(EARLY_READS)) {
       const source = sources.find((s) => s.includes(` void ${name}(`));
       assert.ok(source, `${name} is defined`);
-      const { data, beforeWait, waits } = bodyBeforeWait(source, name);
-      assert.equal(waits, 1, `${name} waits once`);
-      assert.ok(allowed.every((p) => mentions(beforeWait, p)), `${name} reads ${allowed.join(', ')} before it waits`);
-      for (const p of data.filter((p) => !allowed.includes(p))) assert.ok(!mentions(beforeWait, p), `${name} reads ${p} before it waits`);
+      const body = bodyBeforeWait(source, name);
+      assert.equal(body.waits, 1, `${name} waits once`);
+      assert.ok(allowed.every((p) => mentions(body.beforeWait, p)), `${name} reads ${allowed.join(', ')} before it waits`);
+      readsBeforeWaitOnly(name, body, allowed);
     }
   });
 

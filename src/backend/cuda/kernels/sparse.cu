@@ -75,16 +75,18 @@ template <int W> struct BlockTarget {
   bool loaded;
   stored<W> was, residual, bias;
 };
+// what a block write of element e reads besides its source, at t.place (>= 0)
+template <int W> __device__ __forceinline__ void load_target(BlockTarget<W>& t, u32 e, const st* out, const st* residual, const st* bias, int c) {
+  t.was = ldraw<W>(out + t.place);
+  if (residual) t.residual = ldraw<W>(residual + t.place);
+  if (bias) t.bias = ldraw<W>(bias + e % (u32)c);
+}
 template <int W> __device__ __forceinline__ BlockTarget<W> block_target(u32 e, const int* corners, const unsigned char* active, const st* out, const st* residual,
                                                                       const st* bias, int h, int w, int c, int blocks, int bs, int early) {
   BlockTarget<W> t;
   t.place = block_place(e, corners, active, h, w, c, blocks, bs);
   t.loaded = early && t.place >= 0;
-  if (t.loaded) {
-    t.was = ldraw<W>(out + t.place);
-    if (residual) t.residual = ldraw<W>(residual + t.place);
-    if (bias) t.bias = ldraw<W>(bias + e % (u32)c);
-  }
+  if (t.loaded) load_target<W>(t, e, out, residual, bias, c);
   return t;
 }
 template <int W> __device__ void k_overwrite_blocks_t(const st* src, const int* corners, const unsigned char* active, const st* residual,
@@ -92,11 +94,7 @@ template <int W> __device__ void k_overwrite_blocks_t(const st* src, const int* 
   FOR_EACH_VEC_PLANNED(e, n, BlockTarget<W>, to, block_target<W>(e, corners, active, out, residual, bias, h, w, c, blocks, bs, early)) {
     if (to.place < 0) continue;
     const u64 at = to.place;
-    if (!to.loaded) {
-      to.was = ldraw<W>(out + at);
-      if (residual) to.residual = ldraw<W>(residual + at);
-      if (bias) to.bias = ldraw<W>(bias + e % (u32)c);
-    }
+    if (!to.loaded) load_target<W>(to, e, out, residual, bias, c);
     const stored<W> fresh = ldraw<W>(src + e);  // before the store to `held`, which would keep it behind
     straw<W>(held + e, to.was);
     if (!residual && !bias) {
@@ -118,12 +116,12 @@ template <int W> __device__ void k_overwrite_blocks_t(const st* src, const int* 
 }
 PLANNED_VECTOR_KERNEL(k_overwrite_blocks, (const st* src, const int* corners, const unsigned char* active, const st* residual, const st* bias, st* out, st* held, int h, int w, int c, int blocks, int bs, int early, u64 n),
               (src, corners, active, residual, bias, out, held, h, w, c, blocks, bs, early, n))
-// with scale and shift: also the rows through the per (batch item, channel) affine, as k_channel_affine computes it
 // Where element e of gathered rows [N, nidx, C] comes from: (row idx[k], batch item, channel)
 __device__ __forceinline__ int4 row_source(u32 e, const int* idx, int nidx, int c) {
   const u32 r = e / c;
   return make_int4(idx[r % nidx], r / nidx, e % c, 0);
 }
+// with scale and shift: also the rows through the per (batch item, channel) affine, as k_channel_affine computes it
 template <int W> __device__ void k_gather_rows_t(const st* x, const int* idx, st* out, const st* scale, const st* shift, st* affined, u64 l, int nidx, int c, u64 n) {
   FOR_EACH_VEC_PLANNED(e, n, int4, from, row_source(e, idx, nidx, c)) {
     const u64 b = from.y;
