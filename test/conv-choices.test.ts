@@ -6,7 +6,11 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { convChoiceStore, PlanStore } from '../src/backend/cuda/conv-tuning.js';
+import { convChoiceStore, fastestConvolution, PlanStore, type ConvTrial } from '../src/backend/cuda/conv-tuning.js';
+import type { CudnnEngines } from '../src/backend/cuda/cudnn-engines.js';
+import type { ConvShape } from '../src/backend/cuda/cudnn.js';
+import type { Driver } from '../src/backend/cuda/driver.js';
+import { GpuOutOfMemory } from '../src/io/errors.js';
 import { octave, octavesOutward } from '../src/backend/cuda/trials.js';
 
 /** make() with the environment variable `name` set to `value` (restored afterwards). */
@@ -33,6 +37,9 @@ function anotherProcessWrites(file: string, machine: string, family: string, cho
   writeFileSync(file, JSON.stringify(all));
 }
 
+/** The store's key for convChoiceStore('H200', 91400): the GPU, cuDNN's version and what the trials offer (conv-tuning.ts TRIALS_VERSION). */
+const MACHINE = 'H200 cudnn 91400 trials 3';
+
 const engine = { engine: 62, knobs: [[2, 18], [13, 1]] as [number, number][] };
 
 describe('convChoiceStore', () => {
@@ -43,16 +50,16 @@ describe('convChoiceStore', () => {
       a.set('2,96,96,320 +bias', engine);
       a.set('unpadded 640 +bias', 'legacy');
       // on disk for the next process
-      assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')), { 'H200 cudnn 91400 trials 3': { '2,96,96,320 +bias': engine, 'unpadded 640 +bias': 'legacy' } });
+      assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')), { [MACHINE]: { '2,96,96,320 +bias': engine, 'unpadded 640 +bias': 'legacy' } });
       // another GPU or cuDNN version starts afresh
       assert.equal(convChoiceStore('H100', 91400).get('2,96,96,320 +bias'), undefined);
       assert.equal(convChoiceStore('H200', 90100).get('2,96,96,320 +bias'), undefined);
       // a second process's choice, written meanwhile, is taken and survives this one's next write
-      anotherProcessWrites(file, 'H200 cudnn 91400 trials 3', '48 +residual', 'legacy');
+      anotherProcessWrites(file, MACHINE, '48 +residual', 'legacy');
       assert.equal(a.get('48 +residual'), 'legacy');
       a.set('24 +bias', engine);
       const all = JSON.parse(readFileSync(file, 'utf8'));
-      assert.deepEqual(Object.keys(all['H200 cudnn 91400 trials 3']).sort(), ['2,96,96,320 +bias', '24 +bias', '48 +residual', 'unpadded 640 +bias']);
+      assert.deepEqual(Object.keys(all[MACHINE]).sort(), ['2,96,96,320 +bias', '24 +bias', '48 +residual', 'unpadded 640 +bias']);
     });
   });
 
@@ -62,7 +69,7 @@ describe('convChoiceStore', () => {
       assert.equal(first, second);
       first.set('48 +bias', engine);
       // a process whose trials chose otherwise, later: this process keeps its own choice
-      anotherProcessWrites(file, 'H200 cudnn 91400 trials 3', '48 +bias', 'legacy');
+      anotherProcessWrites(file, MACHINE, '48 +bias', 'legacy');
       assert.deepEqual(convChoiceStore('H200', 91400).get('48 +bias'), engine);
       assert.notEqual(convChoiceStore('H100', 91400), first);
     });
@@ -84,7 +91,7 @@ describe('convChoiceStore', () => {
       const s = convChoiceStore('H200', 91400);
       assert.equal(s.get('x'), undefined);
       s.set('x', 'legacy');
-      assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')), { 'H200 cudnn 91400 trials 3': { x: 'legacy' } });
+      assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')), { [MACHINE]: { x: 'legacy' } });
     });
   });
 
@@ -117,15 +124,15 @@ describe('convChoiceStore', () => {
       // one the caller cannot use is passed over for the next nearest (n2048: n32's, itself borrowed)
       assert.deepEqual(s.chosen(at, 2000, true, (c) => c !== 'legacy'), engine);
       // a choice another process wrote since is lent too
-      anotherProcessWrites(file, 'H200 cudnn 91400 trials 3', 'other n4096', engine);
+      anotherProcessWrites(file, MACHINE, 'other n4096', engine);
       assert.deepEqual(s.chosen((o) => `other n${o}`, 3, true), engine);
       // no usable choice at any octave: nothing borrowed, the caller times the family
       assert.equal(s.chosen((o) => `tiles n${o} +residual`, 100, true), undefined);
       assert.equal(s.get('tiles n128 +residual'), undefined);
       // the file holds only what trials chose (and the other process wrote): another process times n32 at leisure
-      assert.deepEqual(Object.keys(JSON.parse(readFileSync(file, 'utf8'))['H200 cudnn 91400 trials 3']).sort(), ['other n4096', 'tiles n16', 'tiles n64']);
+      assert.deepEqual(Object.keys(JSON.parse(readFileSync(file, 'utf8'))[MACHINE]).sort(), ['other n4096', 'tiles n16', 'tiles n64']);
       s.set('tiles n2', 'legacy');
-      assert.deepEqual(Object.keys(JSON.parse(readFileSync(file, 'utf8'))['H200 cudnn 91400 trials 3']).sort(), ['other n4096', 'tiles n16', 'tiles n2', 'tiles n64']);
+      assert.deepEqual(Object.keys(JSON.parse(readFileSync(file, 'utf8'))[MACHINE]).sort(), ['other n4096', 'tiles n16', 'tiles n2', 'tiles n64']);
     });
   });
 });
@@ -180,5 +187,25 @@ describe('PlanStore', () => {
       s.set('k', 'text');
       assert.equal(s.get('k'), undefined);
     }, join(blocker, 'plans'));
+  });
+});
+
+describe('fastestConvolution', () => {
+  it("gives back every plan and configuration it made when its scratch memory cannot be had, and throws GpuOutOfMemory (for the caller's legacy call)", () => {
+    const made = { plans: 0, released: 0, configs: 0, forgotten: 0, packs: 0 };
+    const tuner = {
+      graph: () => ({}),
+      configs: () => [1n, 2n, 3n].map((c) => (made.configs++, c)),
+      plan: () => (made.plans++, {}),
+      release: () => void made.released++,
+      forget: () => void made.forgotten++,
+      pack: () => void made.packs++,
+    } as unknown as CudnnEngines;
+    const driver = { alloc: (bytes: number) => { throw new GpuOutOfMemory(bytes, 0, 2 ** 30); } } as unknown as Driver;
+    const s = { n: 2, h: 24, w: 24, ci: 1280, co: 1280, kh: 3, kw: 3, ho: 24, wo: 24, stride: 1, padH: 1, padW: 1 } as ConvShape;
+    const trial = { epilogueOps: { bias: true, residual: false }, fused: true } as unknown as ConvTrial;
+    assert.throws(() => fastestConvolution(tuner, driver, s, 2 ** 20, trial), GpuOutOfMemory);
+    assert.ok(made.plans > 0 && made.configs > 0, 'the trial got as far as its candidates');
+    assert.deepEqual([made.released, made.forgotten, made.packs], [made.plans, made.configs, 0]);
   });
 });

@@ -78,10 +78,9 @@ function bracketed(s: string, open: number): string {
  * Kernels of ours (or planned kernels' bodies) that read some of their parameters before they wait,
  * and which (besides the plan's arrays): the host launches each straight after a kernel that writes
  * none of them. k_group_affine follows the k_group_partial that writes its `sums`
- * (CudaPointwiseOps.groupNormAffine); k_overwrite_blocks reads early only when told (`early`) that the
- * kernel just before wrote its `src` alone (CudaBackend.convolveTilesThenWrite).
+ * (CudaPointwiseOps.groupNormAffine).
  */
-const EARLY_READS: Record<string, string[]> = { k_group_affine: ['base', 'rows', 'gamma', 'beta', 'offset'], k_overwrite_blocks_t: ['out', 'residual', 'bias'] };
+const EARLY_READS: Record<string, string[]> = { k_group_affine: ['base', 'rows', 'gamma', 'beta', 'offset'] };
 
 /**
  * The function `fn` of a kernel source (a planned kernel's body `name_t`, or a kernel): its data

@@ -122,10 +122,20 @@ export function fastestConvolution(tuner: CudnnEngines, driver: Driver, s: ConvS
   };
   const lists = [candidatesOf(NO_EPILOGUE, CANDIDATES), ...(trial.fused && anyEpilogue ? [candidatesOf(e, FUSED_CANDIDATES)] : [])];
   const plans = lists.flatMap((l) => l.plans);
+  const releasePlans = () => {
+    plans.forEach(({ p }) => tuner.release(p));
+    lists.forEach((l) => l.configs.forEach((c) => tuner.forget(c)));
+  };
   const outputs = s.n * s.ho * s.wo * s.co;
   // fp16 operands (the trials run in fp16 only), then the workspace
   const { offsets, bytes } = operandLayout([s.n * s.h * s.w * s.ci, s.co * s.ci * s.kh * s.kw, outputs, e.bias ? s.co : 0, e.residual ? outputs : 0], 2);
-  const scratch = driver.alloc(bytes + workspaceBytes);
+  let scratch: number;
+  try {
+    scratch = driver.alloc(bytes + workspaceBytes);
+  } catch (err) {
+    releasePlans(); // GpuOutOfMemory: the caller takes the legacy call (Cudnn.newEnginePlan)
+    throw err;
+  }
   const [x, w, y, bias, residual] = offsets.map((o) => (o < 0 ? 0 : scratch + o)) as [number, number, number, number, number];
   const workspace = scratch + bytes;
   const packs: ReturnType<CudnnEngines['pack']>[] = [];
@@ -147,7 +157,6 @@ export function fastestConvolution(tuner: CudnnEngines, driver: Driver, s: ConvS
   } finally {
     driver.free(scratch);
     packs.forEach((pack) => tuner.dropPack(pack));
-    plans.forEach(({ p }) => tuner.release(p));
-    lists.forEach((l) => l.configs.forEach((c) => tuner.forget(c)));
+    releasePlans();
   }
 }

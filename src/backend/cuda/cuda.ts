@@ -475,8 +475,7 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
    * convTilesInto by the libraries (convolveThenOverwrite's steps): the tiles' GEMM (the bias in
    * cuBLASLt's epilogue) or cuDNN's convolution of the gathered tiles (conv2d's path for them), whose
    * engine may leave the bias out for the block write to add (the same bits as our epilogue kernel
-   * between them: a launch fewer, up to 19 a 768 px sparse step). Either way the launch just before
-   * the write made its source alone, so the write reads the rest before it waits (writeBlocks).
+   * between them: a launch fewer, up to 19 a 768 px sparse step).
    */
   private convolveTilesThenWrite(base: Tensor, x: Tensor, conv: TileConvolution, write: BlockWrite): Tensor {
     const { n, c, co, k, blocks, bo, rows, kdim } = this.tileConvShape(x, conv.tiles, conv.w, conv.stride);
@@ -489,7 +488,7 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
         return this.convolveByLibrary(tiles, conv.w, conv.b, shape, undefined, true);
       };
       const { y, biasLeft } = convolved();
-      return this.writeBlocks(base, y, write.corners, write.active, write.residual, biasLeft, true);
+      return this.writeBlocks(base, y, write.corners, write.active, write.residual, biasLeft);
     });
   }
 }

@@ -19,18 +19,13 @@ export abstract class CudaSparseOps extends CudaDevice {
     return this.writeBlocks(base, src, corners, active, residual);
   }
 
-  /**
-   * overwriteBlocks, src first through a convolution's bias where given (per channel; rounded for
-   * storage before the residual, as a convolution's epilogue stores it). `srcJustWritten`: the last
-   * launch wrote src and nothing else, so the kernel may read base, the residual and the bias before
-   * it waits for that launch (kernels/sparse.cu).
-   */
-  protected writeBlocks(base: Tensor, src: Tensor, corners: Int32Array, active: Uint8Array, residual?: Tensor, bias?: Tensor, srcJustWritten = false): Tensor {
+  /** overwriteBlocks, src first through a convolution's bias where given (per channel; rounded for storage before the residual, as a convolution's epilogue stores it). */
+  protected writeBlocks(base: Tensor, src: Tensor, corners: Int32Array, active: Uint8Array, residual?: Tensor, bias?: Tensor): Tensor {
     const [, h, w, c] = base.shape as [number, number, number, number];
     checkBlockWrite(base, residual);
     if (bias && bias.size !== c) throw new Error(`overwriteBlocks: bias of ${bias.size} values for ${c} channels`);
     const held = this.result(src.shape);
-    this.runVector('k_overwrite_blocks', src.size, [this.p(src), this.p(this.indices(corners)), this.p(this.indices(active)), residual ? this.p(residual) : 0, bias ? this.p(bias) : 0, this.p(base), this.p(held), h, w, c, corners.length / 2, src.shape[1]!, srcJustWritten ? 1 : 0, src.size], [c]);
+    this.runVector('k_overwrite_blocks', src.size, [this.p(src), this.p(this.indices(corners)), this.p(this.indices(active)), residual ? this.p(residual) : 0, bias ? this.p(bias) : 0, this.p(base), this.p(held), h, w, c, corners.length / 2, src.shape[1]!, src.size], [c]);
     return held;
   }
 

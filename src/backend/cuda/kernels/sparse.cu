@@ -66,56 +66,37 @@ __device__ __forceinline__ u64 row_place(u32 e, const int* idx, u64 l, int nidx,
 // With `bias` (a convolution's, per channel, which its library left out) the block output is first
 // src + bias rounded for storage, as k_conv_epilogue would have stored it: the same bits as that
 // kernel before this one, a launch fewer.
-// With `early` (the host's word that the kernel just before it wrote src and nothing else: the
-// convolution whose output it writes, CudaBackend.convolveTilesThenWrite) what it displaces, the
-// residual and the bias are read before the wait (mostly from memory: the base's cached map, a
-// weight) with the place, and after the wait only src, just written.
-template <int W> struct BlockTarget {
-  i64 place;  // block_place's, -1 for none
-  bool loaded;
-  stored<W> was, residual, bias;
-};
-// what a block write of element e reads besides its source, at t.place (>= 0)
-template <int W> __device__ __forceinline__ void load_target(BlockTarget<W>& t, u32 e, const st* out, const st* residual, const st* bias, int c) {
-  t.was = ldraw<W>(out + t.place);
-  if (residual) t.residual = ldraw<W>(residual + t.place);
-  if (bias) t.bias = ldraw<W>(bias + e % (u32)c);
-}
-template <int W> __device__ __forceinline__ BlockTarget<W> block_target(u32 e, const int* corners, const unsigned char* active, const st* out, const st* residual,
-                                                                      const st* bias, int h, int w, int c, int blocks, int bs, int early) {
-  BlockTarget<W> t;
-  t.place = block_place(e, corners, active, h, w, c, blocks, bs);
-  t.loaded = early && t.place >= 0;
-  if (t.loaded) load_target<W>(t, e, out, residual, bias, c);
-  return t;
-}
 template <int W> __device__ void k_overwrite_blocks_t(const st* src, const int* corners, const unsigned char* active, const st* residual,
-                                                      const st* bias, st* out, st* held, int h, int w, int c, int blocks, int bs, int early, u64 n) {
-  FOR_EACH_VEC_PLANNED(e, n, BlockTarget<W>, to, block_target<W>(e, corners, active, out, residual, bias, h, w, c, blocks, bs, early)) {
-    if (to.place < 0) continue;
-    const u64 at = to.place;
-    if (!to.loaded) load_target<W>(to, e, out, residual, bias, c);
-    const stored<W> fresh = ldraw<W>(src + e);  // before the store to `held`, which would keep it behind
-    straw<W>(held + e, to.was);
+                                                      const st* bias, st* out, st* held, int h, int w, int c, int blocks, int bs, u64 n) {
+  FOR_EACH_VEC_PLANNED(e, n, i64, place, block_place(e, corners, active, h, w, c, blocks, bs)) {
+    if (place < 0) continue;
+    const u64 at = place;
+    // every load before any store (a store ahead of a load keeps it behind, as the compiler cannot
+    // tell the buffers apart): one round trip to memory after the wait, not two or three
+    const stored<W> was = ldraw<W>(out + at), fresh = ldraw<W>(src + e);
+    stored<W> b, r;
+    if (bias) b = ldraw<W>(bias + e % (u32)c);
+    if (residual) r = ldraw<W>(residual + at);
+    straw<W>(held + e, was);
     if (!residual && !bias) {
       straw<W>(out + at, fresh);
       continue;
     }
-    float v[W], r[W];
+    float v[W], a[W];
     widen<W>(fresh, v);
     if (bias) {
-      widen<W>(to.bias, r);
-      UNROLL v[k] = ld(sv(v[k] + r[k]));
+      widen<W>(b, a);
+      UNROLL v[k] = ld(sv(v[k] + a[k]));
     }
     if (residual) {
-      widen<W>(to.residual, r);
-      UNROLL v[k] = r[k] + v[k];
+      widen<W>(r, a);
+      UNROLL v[k] = a[k] + v[k];
     }
     svv<W>(out + at, v);
   }
 }
-PLANNED_VECTOR_KERNEL(k_overwrite_blocks, (const st* src, const int* corners, const unsigned char* active, const st* residual, const st* bias, st* out, st* held, int h, int w, int c, int blocks, int bs, int early, u64 n),
-              (src, corners, active, residual, bias, out, held, h, w, c, blocks, bs, early, n))
+PLANNED_VECTOR_KERNEL(k_overwrite_blocks, (const st* src, const int* corners, const unsigned char* active, const st* residual, const st* bias, st* out, st* held, int h, int w, int c, int blocks, int bs, u64 n),
+              (src, corners, active, residual, bias, out, held, h, w, c, blocks, bs, n))
 // Where element e of gathered rows [N, nidx, C] comes from: (row idx[k], batch item, channel)
 __device__ __forceinline__ int4 row_source(u32 e, const int* idx, int nidx, int c) {
   const u32 r = e / c;
