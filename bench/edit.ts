@@ -18,6 +18,7 @@ import { readMaskSet } from '../src/io/fismask.js';
 import { fixturesDir } from '../src/verify/fixtures.js';
 import { benchEnvironment, flashSplitsOption, gemmAlgorithmsOption, pipelineOption } from './random-weights.js';
 import { BASE_PROMPT, WHOLE_EDITS, histogramSummary, randomSd2 } from './sd2.js';
+import { GpuClocks } from './clocks.js';
 import { median } from './stats.js';
 import { writeResult } from './output.js';
 
@@ -95,6 +96,8 @@ const counter = new UNetMacCounter(unetConfig);
 const dense = counter.count(lat, lat).totalDense;
 const bins = [{ name: '~5%', lo: 0.03, hi: 0.07 }, { name: '~15%', lo: 0.13, hi: 0.17 }, { name: '~30%', lo: 0.28, hi: 0.32 }];
 const rows: Record<string, unknown>[] = [];
+/** The GPU's clocks as each measured edit's timed steps end (NVML; absent without it). */
+const clocks = GpuClocks.open();
 const inBin = (lo: number, hi: number) => set.masks.filter((m) => maskFraction(m.mask) >= lo && maskFraction(m.mask) < hi);
 
 /** An edit's whole time, dense and sparse steps and decode, in seconds. */
@@ -115,6 +118,7 @@ async function measuredEdit(mask: Uint8Array, report: (v: Version, stepMs: numbe
     if (step !== untimedSteps && step !== steps) return;
     gpu.synchronize();
     stamps.set(step, performance.now());
+    if (step === steps) clocks?.sample(); // where the timed steps left the clocks
   };
   const v = session.edit('a dog sitting on the sofa with a hat', { mask, from: 0, norm, onStep });
   // what the edit's version adds to the session (its dense steps, statistics and the rows its sparse steps displaced in the base's buffers)
@@ -144,6 +148,7 @@ for (const bin of parts.has('bins') ? bins : []) {
         speedup: +(plainDenseStepMs / sparseStepMs).toFixed(2), gmacSparse: +(macs / 1e9).toFixed(0), gmacDense: +(dense / 1e9).toFixed(0), decodeMs: +v.timings.decodeMs.toFixed(0),
         // a 50-step edit with k = 10: 10 dense + 40 sparse steps + decode, from the per-step times measured here
         wholeEdit50StepsEstimateS: +((10 * denseStepMs + 40 * sparseStepMs + v.timings.decodeMs) / 1000).toFixed(2),
+        clocks: clocks?.summary() ?? null,
       };
       console.log(JSON.stringify(r));
       rows.push(r);

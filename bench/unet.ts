@@ -14,6 +14,7 @@ import { Params } from '../src/models/params.js';
 import { UNet2DConditionModel, parseUNetConfig } from '../src/models/unet.js';
 import { RANDOM_WEIGHTS, benchEnvironment, flashSplitsOption, gemmAlgorithmsOption, pipelineOption } from './random-weights.js';
 import { randomSd2, sd2Configs } from './sd2.js';
+import { GpuClocks } from './clocks.js';
 import { median } from './stats.js';
 import { writeResult } from './output.js';
 
@@ -34,6 +35,8 @@ const gemmAlgorithms = gemmAlgorithmsOption(process.env.BENCH_GEMM_ALGOS);
 /** CudaOptions.cudnnEngines: 'timed', 'heuristic', 'off', or several ('timed,off') for an A/B in one run. */
 const engineModes = (process.env.BENCH_CUDNN_ENGINES ?? 'timed').split(',') as CudnnEngineMode[];
 const counter = new UNetMacCounter(unetConfig);
+/** The GPU's clocks between the replayed calls (NVML; absent without it). */
+const clocks = GpuClocks.open();
 const results: Record<string, unknown>[] = [];
 
 function time<T>(gpu: CudaBackend, f: () => T): [T, number] {
@@ -67,7 +70,10 @@ for (const math of maths) for (const convolution of convolutions) for (const fla
       gpu.replays.enabled = graphs;
       step(); step(); step(); // warm-up (with graphs: the capture at the first call)
       const ms: number[] = [];
-      for (let i = 0; i < calls; i++) ms.push(time(gpu, step)[1]);
+      for (let i = 0; i < calls; i++) {
+        ms.push(time(gpu, step)[1]);
+        if (graphs) clocks?.sample(); // after the call's timing: NVML costs host time
+      }
       return ms;
     };
     const eager = measure(false);
@@ -96,7 +102,7 @@ for (const math of maths) for (const convolution of convolutions) for (const fla
     const launchesPerCall = (gpu.launches - launches0) / 2;
     const r = {
       math, flashAttention: gpu.flash, wgmmaAttention: gpu.wgmma, wgmmaPipeline, flashRowsPerWarp, convolution, dependentLaunches, cudnnEngines: engines, px, batch: 2, msPerCall: +msPerCall.toFixed(2), msMin: +Math.min(...ms).toFixed(2),
-      msPerCallEager: +median(eager).toFixed(2), gmac: +(macs / 1e9).toFixed(1), tflops: +((2 * macs) / (msPerCall / 1000) / 1e12).toFixed(1),
+      msPerCallEager: +median(eager).toFixed(2), clocks: clocks?.summary() ?? null, gmac: +(macs / 1e9).toFixed(1), tflops: +((2 * macs) / (msPerCall / 1000) / 1e12).toFixed(1),
       peakGpuGiB: +(gpu.pool.peak / 2 ** 30).toFixed(2), launchesPerCall, libraryDependents: Object.fromEntries(gpu.driver.libraryDependents()), libraryOwnDependents: Object.fromEntries(gpu.driver.libraryDependents(true)), libraryHostCosts: gpu.hostCosts.take(), hostEnqueueMs: +hostMs.toFixed(2), profiledMs: +profiled.totalMs.toFixed(2), profileHeldFraction: profiled.heldFraction, profileFirstLateOp: profiled.firstLate, profile: profile.slice(0, 40),
     };
     console.log(JSON.stringify(r));

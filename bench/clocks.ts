@@ -1,0 +1,66 @@
+// The GPU's SM clock, power draw and temperature, read through NVML (libnvidia-ml.so.1, which comes
+// with the driver) between a bench's timed calls. An H200 under its power limit clocks by what it
+// has been doing and by the data it multiplies (session 37: a home's first process, the one that ran
+// the timing trials, took 2-4% longer over the same calls than the processes after it; a trial that
+// left kernels out ran 6% faster on garbage data), so a run says at what clocks it ran. Where NVML
+// cannot be had, nothing is read and the run's JSON says `clocks: null`.
+import { bindFunctions, loadLibrary } from '../src/backend/cuda/libs.js';
+import { median } from './stats.js';
+
+const NVML_SUCCESS = 0, NVML_CLOCK_SM = 1, NVML_TEMPERATURE_GPU = 0;
+
+/** What a run's samples say: the SM clock's median and range, the median power and the hottest reading. */
+export interface ClockSummary {
+  samples: number;
+  smMHz: number;
+  smMHzMin: number;
+  smMHzMax: number;
+  powerW: number;
+  tempCMax: number;
+}
+
+export class GpuClocks {
+  private readonly samples: { smMHz: number; powerW: number; tempC: number }[] = [];
+
+  private constructor(private readonly f: Record<string, (...args: unknown[]) => number>, private readonly device: unknown) {}
+
+  /**
+   * NVML's device `index` (0: the only GPU of the benches' machines; NVML's order ignores
+   * CUDA_VISIBLE_DEVICES), or undefined where the library or the device cannot be had.
+   */
+  static open(index = 0): GpuClocks | undefined {
+    try {
+      const f = bindFunctions(loadLibrary('NVML', ['libnvidia-ml.so.1', 'libnvidia-ml.so']), {
+        init: 'int nvmlInit_v2()',
+        handle: 'int nvmlDeviceGetHandleByIndex_v2(uint32_t index, _Out_ void **device)',
+        clock: 'int nvmlDeviceGetClockInfo(void *device, int type, _Out_ uint32_t *mhz)',
+        power: 'int nvmlDeviceGetPowerUsage(void *device, _Out_ uint32_t *milliwatts)',
+        temperature: 'int nvmlDeviceGetTemperature(void *device, int sensor, _Out_ uint32_t *celsius)',
+      });
+      const device = [null];
+      if (f.init!() !== NVML_SUCCESS || f.handle!(index, device) !== NVML_SUCCESS) return undefined;
+      return new GpuClocks(f, device[0]);
+    } catch {
+      return undefined; // no driver library here (a CPU machine): the bench runs without clocks
+    }
+  }
+
+  /** One reading (skipped where NVML answers with an error). Between timed calls: it costs host time. */
+  sample(): void {
+    const mhz = [0], mw = [0], c = [0];
+    try {
+      const ok = [this.f.clock!(this.device, NVML_CLOCK_SM, mhz), this.f.power!(this.device, mw), this.f.temperature!(this.device, NVML_TEMPERATURE_GPU, c)].every((r) => r === NVML_SUCCESS);
+      if (ok) this.samples.push({ smMHz: mhz[0]!, powerW: mw[0]! / 1000, tempC: c[0]! });
+    } catch {
+      // a reading the library refuses costs the run its clocks, never its figures
+    }
+  }
+
+  /** The samples since the last summary (which it forgets), or null where there were none. */
+  summary(): ClockSummary | null {
+    const s = this.samples.splice(0);
+    if (!s.length) return null;
+    const mhz = s.map((x) => x.smMHz);
+    return { samples: s.length, smMHz: median(mhz), smMHzMin: Math.min(...mhz), smMHzMax: Math.max(...mhz), powerW: +median(s.map((x) => x.powerW)).toFixed(0), tempCMax: Math.max(...s.map((x) => x.tempC)) };
+  }
+}
