@@ -18,7 +18,7 @@ import { readMaskSet } from '../src/io/fismask.js';
 import { fixturesDir } from '../src/verify/fixtures.js';
 import { benchEnvironment, flashSplitsOption, gemmAlgorithmsOption, pipelineOption } from './random-weights.js';
 import { BASE_PROMPT, WHOLE_EDITS, histogramSummary, randomSd2 } from './sd2.js';
-import { GpuClocks } from './clocks.js';
+import { GpuClocks, type ClockSummary } from './clocks.js';
 import { median } from './stats.js';
 import { writeResult } from './output.js';
 
@@ -112,7 +112,7 @@ const untimedSteps = gen.recordSteps + 2;
  * One edit with `mask`, then released. A replayed step's time: the steps from untimedSteps on, as
  * the edit queues them (the host waits for none), from a synchronisation before them to one after.
  */
-async function measuredEdit(mask: Uint8Array, report: (v: Version, stepMs: number, addedMiBPerStep: number, releaseMs: number) => void): Promise<void> {
+async function measuredEdit(mask: Uint8Array, report: (v: Version, stepMs: number, addedMiBPerStep: number, releaseMs: number, clocksThen: ClockSummary | null) => void): Promise<void> {
   const stamps = new Map<number, number>();
   const onStep = (step: number) => {
     if (step !== untimedSteps && step !== steps) return;
@@ -131,13 +131,13 @@ async function measuredEdit(mask: Uint8Array, report: (v: Version, stepMs: numbe
   session.release(v.id);
   gpu.synchronize();
   const releaseMs = performance.now() - r0;
-  report(v, (stamps.get(steps)! - stamps.get(untimedSteps)!) / (steps - untimedSteps), addedMiBPerStep, releaseMs);
+  report(v, (stamps.get(steps)! - stamps.get(untimedSteps)!) / (steps - untimedSteps), addedMiBPerStep, releaseMs, clocks?.summary() ?? null);
   await gc();
 }
 
 for (const bin of parts.has('bins') ? bins : []) {
   for (const { index, mask } of inBin(bin.lo, bin.hi).slice(0, perBin)) {
-    await measuredEdit(mask, (v, sparseStepMs, addedMiBPerStep, releaseMs) => {
+    await measuredEdit(mask, (v, sparseStepMs, addedMiBPerStep, releaseMs, clocksThen) => {
       const macs = counter.count(lat, lat, { mask, planOf: gpu }).totalSparse!;
       const r = {
         // two decimals: an A/B of one kernel fewer a step (~1%) is lost in one
@@ -148,7 +148,7 @@ for (const bin of parts.has('bins') ? bins : []) {
         speedup: +(plainDenseStepMs / sparseStepMs).toFixed(2), gmacSparse: +(macs / 1e9).toFixed(0), gmacDense: +(dense / 1e9).toFixed(0), decodeMs: +v.timings.decodeMs.toFixed(0),
         // a 50-step edit with k = 10: 10 dense + 40 sparse steps + decode, from the per-step times measured here
         wholeEdit50StepsEstimateS: +((10 * denseStepMs + 40 * sparseStepMs + v.timings.decodeMs) / 1000).toFixed(2),
-        clocks: clocks?.summary() ?? null,
+        clocks: clocksThen,
       };
       console.log(JSON.stringify(r));
       rows.push(r);

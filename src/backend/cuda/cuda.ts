@@ -471,25 +471,27 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
     });
   }
 
-  /**
-   * convTilesInto by the libraries (convolveThenOverwrite's steps): the tiles' GEMM (the bias in
-   * cuBLASLt's epilogue) or cuDNN's convolution of the gathered tiles (conv2d's path for them), whose
-   * engine may leave the bias out for the block write to add (the same bits as our epilogue kernel
-   * between them: a launch fewer, up to 19 a 768 px sparse step).
-   */
+  /** convTilesInto by the libraries (convolveThenOverwrite's steps): the tiles convolved, then written (with the bias where the library left it out). */
   private convolveTilesThenWrite(base: Tensor, x: Tensor, conv: TileConvolution, write: BlockWrite): Tensor {
-    const { n, c, co, k, blocks, bo, rows, kdim } = this.tileConvShape(x, conv.tiles, conv.w, conv.stride);
-    const linear = k === 1 && conv.stride === 1; // conv2d's 1x1 path
     return this.tidy(() => {
-      const convolved = (): { y: Tensor; biasLeft?: Tensor } => {
-        if (linear || this.tilesByGemm(rows, kdim, c, bo)) return { y: this.conv2dTiles(x, conv.tiles, conv.affine, conv.silu, conv.w, conv.b, conv.stride) };
-        const tiles = this.gatherTiles(x, conv.tiles, conv.affine, conv.silu), side = conv.tiles.side;
-        const shape = { n: n * blocks, h: side, w: side, ci: c, co, kh: k, kw: k, ho: bo, wo: bo, stride: conv.stride, padH: 0, padW: 0 };
-        return this.convolveByLibrary(tiles, conv.w, conv.b, shape, undefined, true);
-      };
-      const { y, biasLeft } = convolved();
+      const { y, biasLeft } = this.tilesConvolvedByLibrary(x, conv);
       return this.writeBlocks(base, y, write.corners, write.active, write.residual, biasLeft);
     });
+  }
+
+  /**
+   * A tile convolution by the tiles' GEMM (the bias in cuBLASLt's epilogue) or by cuDNN's convolution
+   * of the gathered tiles (conv2d's path for them), whose engine may leave the bias out for the block
+   * write to add (the same bits as our epilogue kernel between them: a launch fewer, up to 19 a 768 px
+   * sparse step).
+   */
+  private tilesConvolvedByLibrary(x: Tensor, conv: TileConvolution): { y: Tensor; biasLeft?: Tensor } {
+    const { n, c, co, k, blocks, bo, rows, kdim } = this.tileConvShape(x, conv.tiles, conv.w, conv.stride);
+    const linear = k === 1 && conv.stride === 1; // conv2d's 1x1 path
+    if (linear || this.tilesByGemm(rows, kdim, c, bo)) return { y: this.conv2dTiles(x, conv.tiles, conv.affine, conv.silu, conv.w, conv.b, conv.stride) };
+    const tiles = this.gatherTiles(x, conv.tiles, conv.affine, conv.silu), side = conv.tiles.side;
+    const shape = { n: n * blocks, h: side, w: side, ci: c, co, kh: k, kw: k, ho: bo, wo: bo, stride: conv.stride, padH: 0, padW: 0 };
+    return this.convolveByLibrary(tiles, conv.w, conv.b, shape, undefined, true);
   }
 }
 
