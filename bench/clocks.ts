@@ -1,9 +1,10 @@
 // The GPU's SM clock, power draw and temperature, read through NVML (libnvidia-ml.so.1, which comes
 // with the driver) between a bench's timed calls. An H200 under its power limit clocks by what it
-// has been doing and by the data it multiplies (session 37: a home's first process, the one that ran
-// the timing trials, took 2-4% longer over the same calls than the processes after it; a trial that
-// left kernels out ran 6% faster on garbage data), so a run says at what clocks it ran. Where NVML
-// cannot be had, nothing is read and the run's JSON says `clocks: null`.
+// has been doing and by the data it multiplies (session 38: a 768 px U-Net call draws ~690 W, and the
+// SM clock falls from 1980 to 1770-1860 MHz; a trial that left kernels out on garbage data drew ~560 W
+// and kept 1980, so ran 6% faster), so a run says at what clocks it ran, and what energy its calls
+// took (the driver's energy counter): where a call is bound by the power limit, its time follows its
+// energy. Where NVML cannot be had, nothing is read and the run's JSON says `clocks: null`.
 import { bindFunctions, loadLibrary } from '../src/backend/cuda/libs.js';
 import { median } from './stats.js';
 
@@ -36,6 +37,7 @@ export class GpuClocks {
         clock: 'int nvmlDeviceGetClockInfo(void *device, int type, _Out_ uint32_t *mhz)',
         power: 'int nvmlDeviceGetPowerUsage(void *device, _Out_ uint32_t *milliwatts)',
         temperature: 'int nvmlDeviceGetTemperature(void *device, int sensor, _Out_ uint32_t *celsius)',
+        energy: 'int nvmlDeviceGetTotalEnergyConsumption(void *device, _Out_ uint64_t *millijoules)',
       });
       const device = [null];
       if (f.init!() !== NVML_SUCCESS || f.handle!(index, device) !== NVML_SUCCESS) return undefined;
@@ -53,6 +55,16 @@ export class GpuClocks {
       if (ok) this.samples.push({ smMHz: mhz[0]!, powerW: mw[0]! / 1000, tempC: c[0]! });
     } catch {
       // a reading the library refuses costs the run its clocks, never its figures
+    }
+  }
+
+  /** The GPU's energy counter (mJ since the driver loaded), or undefined where NVML refuses it. */
+  energyMJ(): number | undefined {
+    const mj = [0];
+    try {
+      return this.f.energy!(this.device, mj) === NVML_SUCCESS ? Number(mj[0]) : undefined;
+    } catch {
+      return undefined;
     }
   }
 

@@ -3,6 +3,7 @@
 // achieved TFLOP/s from the MAC count, peak GPU memory; and a whole 768 px text-to-image run at 50
 // steps (text encoder + U-Net + VAE decode). GPU machine only. Writes JSON to $OUT (or bench/results/).
 // BENCH_KERNELS=on: one replayed call of each size is Nsight Compute's range (ncu --profile-from-start off).
+// BENCH_ENERGY_S=<s>: seconds of back-to-back calls after the timed ones, whose energy (NVML) gives J a call (3).
 // BENCH_FLASH_SPLITS=auto|<n>: CudaOptions.flashSplits (1: every attention launch unsplit, for an A/B).
 import { join } from 'node:path';
 import { CudaBackend, type ConvolutionMode } from '../src/backend/cuda/cuda.js';
@@ -35,6 +36,9 @@ const gemmAlgorithms = gemmAlgorithmsOption(process.env.BENCH_GEMM_ALGOS);
 /** CudaOptions.cudnnEngines: 'timed', 'heuristic', 'off', or several ('timed,off') for an A/B in one run. */
 const engineModes = (process.env.BENCH_CUDNN_ENGINES ?? 'timed').split(',') as CudnnEngineMode[];
 const counter = new UNetMacCounter(unetConfig);
+/** Seconds of back-to-back calls over which the energy a call takes is read. */
+const energySeconds = Number(process.env.BENCH_ENERGY_S ?? 3);
+if (!(energySeconds > 0)) throw new Error(`BENCH_ENERGY_S=${process.env.BENCH_ENERGY_S}: seconds, more than 0`);
 /** The GPU's clocks between the replayed calls (NVML; absent without it). */
 const clocks = GpuClocks.open();
 const results: Record<string, unknown>[] = [];
@@ -78,6 +82,19 @@ for (const math of maths) for (const convolution of convolutions) for (const fla
     };
     const eager = measure(false);
     const ms = measure(true);
+    // the same calls back to back, as a pipeline's steps run (no wait between them): their time and the
+    // energy the GPU took over them (NVML's counter), where a call at the power limit is bound by the second
+    // over BENCH_ENERGY_S seconds (3): the counter moves in steps (over 50 calls, 0.25 s at 512 px, it
+    // said 560-860 W where the power readings said ~350, session 38's call 3)
+    gpu.replays.enabled = true;
+    const backCalls = Math.max(calls, Math.ceil((energySeconds * 1000) / median(ms)));
+    gpu.synchronize();
+    const e0 = clocks?.energyMJ(), t0 = performance.now();
+    for (let i = 0; i < backCalls; i++) step();
+    gpu.synchronize();
+    const backMs = performance.now() - t0, e1 = clocks?.energyMJ();
+    const joules = e0 !== undefined && e1 !== undefined ? (e1 - e0) / 1000 : undefined;
+    const backToBack = { calls: backCalls, msPerCall: +(backMs / backCalls).toFixed(2), joulesPerCall: joules === undefined ? null : +(joules / backCalls).toFixed(3), watts: joules === undefined ? null : +(joules / (backMs / 1000)).toFixed(0) };
     if (process.env.BENCH_KERNELS === 'on') {
       // one replayed call as Nsight Compute's range (ncu --profile-from-start off; bench/kernel-times.ts)
       gpu.synchronize();
@@ -102,7 +119,7 @@ for (const math of maths) for (const convolution of convolutions) for (const fla
     const launchesPerCall = (gpu.launches - launches0) / 2;
     const r = {
       math, flashAttention: gpu.flash, wgmmaAttention: gpu.wgmma, wgmmaPipeline, flashRowsPerWarp, convolution, dependentLaunches, cudnnEngines: engines, px, batch: 2, msPerCall: +msPerCall.toFixed(2), msMin: +Math.min(...ms).toFixed(2),
-      msPerCallEager: +median(eager).toFixed(2), clocks: clocks?.summary() ?? null, gmac: +(macs / 1e9).toFixed(1), tflops: +((2 * macs) / (msPerCall / 1000) / 1e12).toFixed(1),
+      msPerCallEager: +median(eager).toFixed(2), clocks: clocks?.summary() ?? null, backToBack, gmac: +(macs / 1e9).toFixed(1), tflops: +((2 * macs) / (msPerCall / 1000) / 1e12).toFixed(1),
       peakGpuGiB: +(gpu.pool.peak / 2 ** 30).toFixed(2), launchesPerCall, libraryDependents: Object.fromEntries(gpu.driver.libraryDependents()), libraryOwnDependents: Object.fromEntries(gpu.driver.libraryDependents(true)), libraryHostCosts: gpu.hostCosts.take(), hostEnqueueMs: +hostMs.toFixed(2), profiledMs: +profiled.totalMs.toFixed(2), profileHeldFraction: profiled.heldFraction, profileFirstLateOp: profiled.firstLate, profile: profile.slice(0, 40),
     };
     console.log(JSON.stringify(r));
