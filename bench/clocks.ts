@@ -10,6 +10,37 @@ import { median } from './stats.js';
 
 const NVML_SUCCESS = 0, NVML_CLOCK_SM = 1, NVML_TEMPERATURE_GPU = 0;
 
+/** Calls run back to back (no wait between them) and the energy the GPU took over them. */
+export interface BackToBack {
+  calls: number;
+  msPerCall: number;
+  /** null where NVML's energy counter cannot be read */
+  joulesPerCall: number | null;
+  watts: number | null;
+}
+
+/**
+ * Runs `call` back to back for `seconds` (from `msPerCall`, the call's time measured alone; at least
+ * `minCalls`), as a pipeline's steps run, then synchronises: the time a call took and the energy,
+ * from NVML's counter. Over fewer seconds the counter's steps show (over 0.25 s, 50 calls at 512 px,
+ * it said 560-860 W where the power readings said ~350: session 38's call 3).
+ */
+export function backToBack(clocks: GpuClocks | undefined, call: () => void, synchronize: () => void, msPerCall: number, seconds: number, minCalls: number): BackToBack {
+  const calls = Math.max(minCalls, Math.ceil((seconds * 1000) / msPerCall));
+  synchronize();
+  const e0 = clocks?.energyMJ(), t0 = performance.now();
+  for (let i = 0; i < calls; i++) call();
+  synchronize();
+  const ms = performance.now() - t0, e1 = clocks?.energyMJ();
+  const joules = e0 !== undefined && e1 !== undefined ? (e1 - e0) / 1000 : undefined;
+  return {
+    calls,
+    msPerCall: +(ms / calls).toFixed(2),
+    joulesPerCall: joules === undefined ? null : +(joules / calls).toFixed(3),
+    watts: joules === undefined ? null : +(joules / (ms / 1000)).toFixed(0),
+  };
+}
+
 /** What a run's samples say: the SM clock's median and range, the median power and the hottest reading. */
 export interface ClockSummary {
   samples: number;

@@ -15,7 +15,7 @@ import { Params } from '../src/models/params.js';
 import { UNet2DConditionModel, parseUNetConfig } from '../src/models/unet.js';
 import { RANDOM_WEIGHTS, benchEnvironment, flashSplitsOption, gemmAlgorithmsOption, pipelineOption } from './random-weights.js';
 import { randomSd2, sd2Configs } from './sd2.js';
-import { GpuClocks } from './clocks.js';
+import { GpuClocks, backToBack } from './clocks.js';
 import { median } from './stats.js';
 import { writeResult } from './output.js';
 
@@ -82,19 +82,9 @@ for (const math of maths) for (const convolution of convolutions) for (const fla
     };
     const eager = measure(false);
     const ms = measure(true);
-    // the same calls back to back, as a pipeline's steps run (no wait between them): their time and the
-    // energy the GPU took over them (NVML's counter), where a call at the power limit is bound by the second
-    // over BENCH_ENERGY_S seconds (3): the counter moves in steps (over 50 calls, 0.25 s at 512 px, it
-    // said 560-860 W where the power readings said ~350, session 38's call 3)
+    // the same calls back to back, as a pipeline's steps run: at the power limit a call is bound by its energy
     gpu.replays.enabled = true;
-    const backCalls = Math.max(calls, Math.ceil((energySeconds * 1000) / median(ms)));
-    gpu.synchronize();
-    const e0 = clocks?.energyMJ(), t0 = performance.now();
-    for (let i = 0; i < backCalls; i++) step();
-    gpu.synchronize();
-    const backMs = performance.now() - t0, e1 = clocks?.energyMJ();
-    const joules = e0 !== undefined && e1 !== undefined ? (e1 - e0) / 1000 : undefined;
-    const backToBack = { calls: backCalls, msPerCall: +(backMs / backCalls).toFixed(2), joulesPerCall: joules === undefined ? null : +(joules / backCalls).toFixed(3), watts: joules === undefined ? null : +(joules / (backMs / 1000)).toFixed(0) };
+    const back = backToBack(clocks, step, () => gpu.synchronize(), median(ms), energySeconds, calls);
     if (process.env.BENCH_KERNELS === 'on') {
       // one replayed call as Nsight Compute's range (ncu --profile-from-start off; bench/kernel-times.ts)
       gpu.synchronize();
@@ -119,7 +109,7 @@ for (const math of maths) for (const convolution of convolutions) for (const fla
     const launchesPerCall = (gpu.launches - launches0) / 2;
     const r = {
       math, flashAttention: gpu.flash, wgmmaAttention: gpu.wgmma, wgmmaPipeline, flashRowsPerWarp, convolution, dependentLaunches, cudnnEngines: engines, px, batch: 2, msPerCall: +msPerCall.toFixed(2), msMin: +Math.min(...ms).toFixed(2),
-      msPerCallEager: +median(eager).toFixed(2), clocks: clocks?.summary() ?? null, backToBack, gmac: +(macs / 1e9).toFixed(1), tflops: +((2 * macs) / (msPerCall / 1000) / 1e12).toFixed(1),
+      msPerCallEager: +median(eager).toFixed(2), clocks: clocks?.summary() ?? null, backToBack: back, gmac: +(macs / 1e9).toFixed(1), tflops: +((2 * macs) / (msPerCall / 1000) / 1e12).toFixed(1),
       peakGpuGiB: +(gpu.pool.peak / 2 ** 30).toFixed(2), launchesPerCall, libraryDependents: Object.fromEntries(gpu.driver.libraryDependents()), libraryOwnDependents: Object.fromEntries(gpu.driver.libraryDependents(true)), libraryHostCosts: gpu.hostCosts.take(), hostEnqueueMs: +hostMs.toFixed(2), profiledMs: +profiled.totalMs.toFixed(2), profileHeldFraction: profiled.heldFraction, profileFirstLateOp: profiled.firstLate, profile: profile.slice(0, 40),
     };
     console.log(JSON.stringify(r));

@@ -1,0 +1,35 @@
+// bench/clocks.ts backToBack, the benches' energy a call (bench:unet's `backToBack`), with a stand-in
+// for NVML's energy counter: how many calls it runs, that it synchronises before and after them and
+// reads the counter outside them, and what it makes of the counter (or of no counter). No GPU needed.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { backToBack, type GpuClocks } from '../bench/clocks.js';
+
+describe('backToBack (bench/clocks.ts)', () => {
+  it('runs the calls for the seconds asked, between two synchronisations, and reads the counter outside them', () => {
+    const events: string[] = [];
+    let mj = 1000;
+    const counter = { energyMJ: () => (events.push(`energy ${mj}`), mj) } as unknown as GpuClocks;
+    const call = () => { events.push('call'); mj += 500; };
+    const r = backToBack(counter, call, () => events.push('sync'), 4, 0.02, 3);
+    assert.equal(r.calls, 5, '20 ms of 4 ms calls');
+    assert.deepEqual(events, ['sync', 'energy 1000', 'call', 'call', 'call', 'call', 'call', 'sync', 'energy 3500']);
+    assert.equal(r.joulesPerCall, 0.5);
+    assert.ok(r.msPerCall >= 0 && r.watts !== null && r.watts > 0);
+  });
+
+  it('runs at least minCalls, and gives no energy without a counter', () => {
+    let calls = 0;
+    const r = backToBack(undefined, () => calls++, () => {}, 50, 0.01, 7);
+    assert.equal(calls, 7);
+    assert.equal(r.calls, 7);
+    assert.equal(r.joulesPerCall, null);
+    assert.equal(r.watts, null);
+  });
+
+  it('gives no energy where NVML refuses the counter', () => {
+    const refusing = { energyMJ: () => undefined } as unknown as GpuClocks;
+    const r = backToBack(refusing, () => {}, () => {}, 1, 0.001, 1);
+    assert.equal(r.joulesPerCall, null);
+  });
+});
