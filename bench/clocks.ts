@@ -10,6 +10,13 @@ import { median } from './stats.js';
 
 const NVML_SUCCESS = 0, NVML_CLOCK_SM = 1, NVML_TEMPERATURE_GPU = 0;
 
+/** BENCH_ENERGY_S: the seconds of back-to-back calls whose energy a bench reads (0: none), `fallback` where unset. */
+export function energySecondsOption(fallback: number): number {
+  const v = process.env.BENCH_ENERGY_S, seconds = v === undefined ? fallback : v.trim() === '' ? NaN : Number(v);
+  if (!(seconds >= 0)) throw new Error(`BENCH_ENERGY_S=${v}: seconds, 0 or more`);
+  return seconds;
+}
+
 /** Calls run back to back (no wait between them) and the energy the GPU took over them. */
 export interface BackToBack {
   calls: number;

@@ -1,6 +1,7 @@
 // Summaries the benches print, and timing an op as the steps run it (inside a CUDA graph).
 import type { CudaBackend } from '../src/backend/cuda/cuda.js';
 import type { Tensor } from '../src/tensor/tensor.js';
+import type { BackToBack } from './clocks.js';
 
 /** A cuda backend tensor's device address (for the benches that call a library or the driver directly). */
 export const devicePtr = (t: { storage: unknown }): number => (t.storage as { ptr: number }).ptr;
@@ -29,17 +30,30 @@ export function medianSynchronisedMs(runs: number, synchronize: () => void, f: (
 /**
  * Microseconds per call of op(x) on `gpu`, as a step runs it: `perGraph` calls recorded as one
  * replayable call (one graph launch and input copy shared by all), median of `replays` replays; and
- * the output of the recorded run. The recording is forgotten and x disposed after.
+ * the output of the recorded run. With `energy` (clocks.ts backToBack over the replays, given one
+ * replay and its time), also what the replays took run back to back, per call. The recording is
+ * forgotten and x disposed after.
  */
-export function graphOpUs(gpu: CudaBackend, x: Tensor, key: string, op: (x: Tensor) => Tensor, perGraph: number, replays: number): { us: number; out: Tensor } {
+export function graphOpUs(gpu: CudaBackend, x: Tensor, key: string, op: (x: Tensor) => Tensor, perGraph: number, replays: number, energy?: (replay: () => void, msPerReplay: number) => BackToBack): { us: number; out: Tensor; backToBack?: BackToBack } {
   const run = () => gpu.replayable(key, [x], (xi: Tensor) => {
     let y = op(xi);
     for (let i = 1; i < perGraph; i++) y = op(xi);
     return [y];
   });
   const out = gpu.tidy(run)[0]!; // recorded here
-  const us = (medianSynchronisedMs(replays, () => gpu.synchronize(), () => gpu.tidy(run)) * 1000) / perGraph;
+  const msPerReplay = medianSynchronisedMs(replays, () => gpu.synchronize(), () => gpu.tidy(run));
+  const back = energy?.(() => gpu.tidy(run), msPerReplay);
   gpu.forget(key);
   gpu.dispose(x);
-  return { us, out };
+  return { us: (msPerReplay * 1000) / perGraph, out, ...(back && { backToBack: perCall(back, perGraph) }) };
+}
+
+/** A back-to-back measure of replays of `perReplay` calls each, per call. */
+function perCall(b: BackToBack, perReplay: number): BackToBack {
+  return {
+    calls: b.calls * perReplay,
+    msPerCall: +(b.msPerCall / perReplay).toFixed(4),
+    joulesPerCall: b.joulesPerCall === null ? null : +(b.joulesPerCall / perReplay).toFixed(5),
+    watts: b.watts,
+  };
 }

@@ -3,7 +3,7 @@
 // achieved TFLOP/s from the MAC count, peak GPU memory; and a whole 768 px text-to-image run at 50
 // steps (text encoder + U-Net + VAE decode). GPU machine only. Writes JSON to $OUT (or bench/results/).
 // BENCH_KERNELS=on: one replayed call of each size is Nsight Compute's range (ncu --profile-from-start off).
-// BENCH_ENERGY_S=<s>: seconds of back-to-back calls after the timed ones, whose energy (NVML) gives J a call (3).
+// BENCH_ENERGY_S=<s>: seconds of back-to-back calls after the timed ones, whose energy (NVML) gives J a call (3; 0: none).
 // BENCH_FLASH_SPLITS=auto|<n>: CudaOptions.flashSplits (1: every attention launch unsplit, for an A/B).
 import { join } from 'node:path';
 import { CudaBackend, type ConvolutionMode } from '../src/backend/cuda/cuda.js';
@@ -15,7 +15,7 @@ import { Params } from '../src/models/params.js';
 import { UNet2DConditionModel, parseUNetConfig } from '../src/models/unet.js';
 import { RANDOM_WEIGHTS, benchEnvironment, flashSplitsOption, gemmAlgorithmsOption, pipelineOption } from './random-weights.js';
 import { randomSd2, sd2Configs } from './sd2.js';
-import { GpuClocks, backToBack } from './clocks.js';
+import { GpuClocks, backToBack, energySecondsOption } from './clocks.js';
 import { median } from './stats.js';
 import { writeResult } from './output.js';
 
@@ -37,8 +37,7 @@ const gemmAlgorithms = gemmAlgorithmsOption(process.env.BENCH_GEMM_ALGOS);
 const engineModes = (process.env.BENCH_CUDNN_ENGINES ?? 'timed').split(',') as CudnnEngineMode[];
 const counter = new UNetMacCounter(unetConfig);
 /** Seconds of back-to-back calls over which the energy a call takes is read. */
-const energySeconds = Number(process.env.BENCH_ENERGY_S ?? 3);
-if (!(energySeconds > 0)) throw new Error(`BENCH_ENERGY_S=${process.env.BENCH_ENERGY_S}: seconds, more than 0`);
+const energySeconds = energySecondsOption(3);
 /** The GPU's clocks between the replayed calls (NVML; absent without it). */
 const clocks = GpuClocks.open();
 const results: Record<string, unknown>[] = [];
@@ -84,7 +83,7 @@ for (const math of maths) for (const convolution of convolutions) for (const fla
     const ms = measure(true);
     // the same calls back to back, as a pipeline's steps run: at the power limit a call is bound by its energy
     gpu.replays.enabled = true;
-    const back = backToBack(clocks, step, () => gpu.synchronize(), median(ms), energySeconds, calls);
+    const back = energySeconds > 0 ? backToBack(clocks, step, () => gpu.synchronize(), median(ms), energySeconds, calls) : null;
     if (process.env.BENCH_KERNELS === 'on') {
       // one replayed call as Nsight Compute's range (ncu --profile-from-start off; bench/kernel-times.ts)
       gpu.synchronize();

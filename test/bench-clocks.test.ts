@@ -3,7 +3,7 @@
 // reads the counter outside them, and what it makes of the counter (or of no counter). No GPU needed.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { backToBack, type GpuClocks } from '../bench/clocks.js';
+import { backToBack, energySecondsOption, type GpuClocks } from '../bench/clocks.js';
 
 describe('backToBack (bench/clocks.ts)', () => {
   it('runs the calls for the seconds asked, between two synchronisations, and reads the counter outside them', () => {
@@ -31,5 +31,24 @@ describe('backToBack (bench/clocks.ts)', () => {
     const refusing = { energyMJ: () => undefined } as unknown as GpuClocks;
     const r = backToBack(refusing, () => {}, () => {}, 1, 0.001, 1);
     assert.equal(r.joulesPerCall, null);
+  });
+
+  it('BENCH_ENERGY_S: seconds, the bench\'s own default where unset, and a clear error otherwise', () => {
+    const was = process.env.BENCH_ENERGY_S;
+    try {
+      delete process.env.BENCH_ENERGY_S;
+      assert.equal(energySecondsOption(3), 3);
+      process.env.BENCH_ENERGY_S = '0';
+      assert.equal(energySecondsOption(3), 0);
+      process.env.BENCH_ENERGY_S = '1.5';
+      assert.equal(energySecondsOption(0), 1.5);
+      for (const bad of ['-1', 'three', '']) {
+        process.env.BENCH_ENERGY_S = bad;
+        assert.throws(() => energySecondsOption(3), /BENCH_ENERGY_S=.*seconds, 0 or more/);
+      }
+    } finally {
+      if (was === undefined) delete process.env.BENCH_ENERGY_S;
+      else process.env.BENCH_ENERGY_S = was;
+    }
   });
 });
