@@ -12,7 +12,8 @@ T0=$(date +%s)
 source bench/gpu-suite.sh
 save() { (cd $OUT && mkdir -p j && cp $OUT/*.json j/ 2>/dev/null; rm -f $OUT/*.json; tar czf $OUT/all.tgz -C /tmp logs -C $OUT j); }
 FISEDIT_HOME=/tmp/fh-a BENCH_TAG=s39-energy BENCH_ENERGY_S=3 timeout 200 node dist/bench/attention.js > /tmp/logs/s39-attention.log 2>&1
-echo "attention ($(( $(date +%s) - T0 )) s): rc $?"; grep -o '"tokens":[0-9]*\|"us":[0-9.]*\|"tflops":[0-9]*\|"joulesPerCall":[0-9.a-z]*\|"watts":[0-9a-z]*\|"pjPerFlop":[0-9.a-z]*' /tmp/logs/s39-attention.log | cut -d: -f2 | paste -sd' ' | sed 's/ \([0-9]*\) \([0-9.]*\) \([0-9]*\) \([0-9.]*\) \([0-9]*\) \([0-9.]*\)/\n&/g'; save
+echo "attention ($(( $(date +%s) - T0 )) s): rc $? (tokens, us, TFLOP/s, J a call, W, pJ a FLOP)"
+grep '^{"px"' /tmp/logs/s39-attention.log | node -e 'for (const l of require("fs").readFileSync(0, "utf8").trim().split("\n")) { const r = JSON.parse(l), b = r.backToBack ?? {}; console.log(r.tokens, r.us, r.tflops, b.joulesPerCall, b.watts, b.pjPerFlop); }'; save
 u() { FISEDIT_HOME=/tmp/fh-u BENCH_TAG=s39-unet-$1 BENCH_MATH=fp16 BENCH_SIZES=512,768 BENCH_CALLS=50 BENCH_PIPELINE=0 timeout 150 node dist/bench/unet.js > /tmp/logs/s39-unet-$1.log 2>&1
   echo "unet $1 ($(( $(date +%s) - T0 )) s): rc $? $(grep -o '"px":[0-9]*\|"msPerCall":[0-9.]*\|"smMHz":[0-9]*\|"joulesPerCall":[0-9.a-z]*\|"watts":[0-9a-z]*' /tmp/logs/s39-unet-$1.log | cut -d: -f2 | tr '\n' ' ')"; save; }
 u 1; u 2
