@@ -6,6 +6,11 @@
 # (its graphs back to back for 3 s a shape: J a call, W, pJ a FLOP; first run of that code), beside
 # bench:unet's back-to-back figures (bench/clocks.ts backToBack, moved there after session 38's call 5:
 # the same calls, not yet run in that form). The GPU suite first (no src change since 188acd4's run).
+# Last, why a home's first process is slower at 512 px (5.09-5.14 against 4.94-5.04 ms, session 38):
+# 512 px measured twice in one process (BENCH_SIZES=512,512: the second replays the graph the first
+# recorded, the same memory), in a fresh home and then again in it. If the first process's second
+# measure is as slow as its first, the graph's memory (laid out after the trials) is the suspect; if
+# as fast as the later process, something that passes with time.
 # Before: bash bench/device-dist.sh --benches attention,unet .gpu.
 # Carry [".gpu","dist","node_modules/koffi","node_modules/@koromix"].
 T0=$(date +%s)
@@ -17,3 +22,6 @@ grep '^{"px"' /tmp/logs/s39-attention.log | node -e 'for (const l of require("fs
 u() { FISEDIT_HOME=/tmp/fh-u BENCH_TAG=s39-unet-$1 BENCH_MATH=fp16 BENCH_SIZES=512,768 BENCH_CALLS=50 BENCH_PIPELINE=0 timeout 150 node dist/bench/unet.js > /tmp/logs/s39-unet-$1.log 2>&1
   echo "unet $1 ($(( $(date +%s) - T0 )) s): rc $? $(grep -o '"px":[0-9]*\|"msPerCall":[0-9.]*\|"smMHz":[0-9]*\|"joulesPerCall":[0-9.a-z]*\|"watts":[0-9a-z]*' /tmp/logs/s39-unet-$1.log | cut -d: -f2 | tr '\n' ' ')"; save; }
 u 1; u 2
+f() { FISEDIT_HOME=/tmp/fh-f BENCH_TAG=s39-unet-twice-$1 BENCH_MATH=fp16 BENCH_SIZES=512,512 BENCH_CALLS=50 BENCH_PIPELINE=0 timeout 150 node dist/bench/unet.js > /tmp/logs/s39-unet-twice-$1.log 2>&1
+  echo "unet twice $1 ($(( $(date +%s) - T0 )) s): rc $? $(grep -o '"px":[0-9]*\|"msPerCall":[0-9.]*\|"smMHz":[0-9]*\|"joulesPerCall":[0-9.a-z]*' /tmp/logs/s39-unet-twice-$1.log | cut -d: -f2 | tr '\n' ' ')"; save; }
+f first; f later
