@@ -48,9 +48,9 @@ const energySeconds = energySecondsOption(0);
 const clocks = energySeconds > 0 ? GpuClocks.open() : undefined;
 /** graphOpUs' back-to-back measure, with BENCH_ENERGY_S. */
 const energy = energySeconds > 0 ? (replay: () => void, ms: number) => backToBack(clocks, replay, () => gpu.synchronize(), ms, energySeconds, 3) : undefined;
-/** The back-to-back figures of an attention of `tflop`: ms, J a call, W and pJ a FLOP. */
+/** The back-to-back figures of an attention of `tflop`: ms, J a call, W and pJ a FLOP (J a TFLOP). */
 const energyFigures = (b: BackToBack | undefined, tflop: number) =>
-  b ? { backToBack: { ...b, pjPerFlop: b.joulesPerCall === null ? null : +((b.joulesPerCall / (tflop * 1e12)) * 1e12).toFixed(3) } } : {};
+  b ? { backToBack: { ...b, pjPerFlop: b.joulesPerCall === null ? null : +(b.joulesPerCall / tflop).toFixed(3) } } : {};
 /** f with padBytes of the pool taken first (given back after), and where f's input sat. */
 function padded<T>(f: (at: (t: Tensor) => number) => T): T {
   const pad = padBytes > 0 ? gpu.pool.alloc(padBytes) : undefined;
