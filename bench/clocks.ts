@@ -32,7 +32,7 @@ export interface BackToBack {
  * from NVML's counter. Over fewer seconds the counter's steps show (over 0.25 s, 50 calls at 512 px,
  * it said 560-860 W where the power readings said ~350: session 38's call 3).
  */
-export function backToBack(clocks: GpuClocks | undefined, call: () => void, synchronize: () => void, msPerCall: number, seconds: number, minCalls: number): BackToBack {
+export function backToBack(clocks: Pick<GpuClocks, 'energyMJ'> | undefined, call: () => void, synchronize: () => void, msPerCall: number, seconds: number, minCalls: number): BackToBack {
   const calls = Math.max(minCalls, Math.ceil((seconds * 1000) / msPerCall));
   synchronize();
   const e0 = clocks?.energyMJ(), t0 = performance.now();

@@ -81,8 +81,7 @@ for (const math of maths) for (const convolution of convolutions) for (const fla
     };
     const eager = measure(false);
     const ms = measure(true);
-    // the same calls back to back, as a pipeline's steps run: at the power limit a call is bound by its energy
-    gpu.replays.enabled = true;
+    // the same calls back to back (replayed, as measure(true) left them), as a pipeline's steps run: at the power limit a call is bound by its energy
     const back = energySeconds > 0 ? backToBack(clocks, step, () => gpu.synchronize(), median(ms), energySeconds, calls) : null;
     if (process.env.BENCH_KERNELS === 'on') {
       // one replayed call as Nsight Compute's range (ncu --profile-from-start off; bench/kernel-times.ts)

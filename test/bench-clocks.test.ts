@@ -3,13 +3,13 @@
 // reads the counter outside them, and what it makes of the counter (or of no counter). No GPU needed.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { backToBack, energySecondsOption, type GpuClocks } from '../bench/clocks.js';
+import { backToBack, energySecondsOption } from '../bench/clocks.js';
 
 describe('backToBack (bench/clocks.ts)', () => {
   it('runs the calls for the seconds asked, between two synchronisations, and reads the counter outside them', () => {
     const events: string[] = [];
     let mj = 1000;
-    const counter = { energyMJ: () => (events.push(`energy ${mj}`), mj) } as unknown as GpuClocks;
+    const counter = { energyMJ: () => (events.push(`energy ${mj}`), mj) };
     const call = () => { events.push('call'); mj += 500; };
     const r = backToBack(counter, call, () => events.push('sync'), 4, 0.02, 3);
     assert.equal(r.calls, 5, '20 ms of 4 ms calls');
@@ -28,7 +28,7 @@ describe('backToBack (bench/clocks.ts)', () => {
   });
 
   it('gives no energy where NVML refuses the counter', () => {
-    const refusing = { energyMJ: () => undefined } as unknown as GpuClocks;
+    const refusing = { energyMJ: () => undefined };
     const r = backToBack(refusing, () => {}, () => {}, 1, 0.001, 1);
     assert.equal(r.joulesPerCall, null);
   });
