@@ -1,14 +1,18 @@
 // The GEMM shapes of a FISEdit step (few token rows: the sparse step's linear layers and its
 // few-row convolutions as im2col + GEMM) and of a dense step, each timed with every algorithm
 // cuBLASLt's heuristic proposes (up to 16), inside CUDA graphs: how far its first choice is from the
-// fastest, and how many K slices each candidate takes (split-K). GPU machine only. Writes JSON to $OUT
-// (or bench/results/).
+// fastest, and how many K slices each candidate takes (split-K). BENCH_ENERGY_S=s: the fastest
+// candidate of each shape of at least a GFLOP (the dense steps') also runs back to back for s seconds,
+// with the energy NVML counted (J a GEMM, W, pJ a FLOP): what cuBLASLt's tensor-core kernels take a
+// FLOP at the power limit, beside bench:attention's and a U-Net call's (session 38: 1.85 pJ a FLOP).
+// GPU machine only. Writes JSON to $OUT (or bench/results/).
 import { CudaBackend } from '../src/backend/cuda/cuda.js';
 import { OP_N, OP_T } from '../src/backend/cuda/cublas.js';
 import { CublasLt } from '../src/backend/cuda/cublaslt.js';
 import { Random } from '../src/util/random.js';
 import { benchEnvironment } from './random-weights.js';
-import { devicePtr, medianSynchronisedMs } from './stats.js';
+import { devicePtr, medianSynchronisedMs, perCall } from './stats.js';
+import { GpuClocks, backToBack, energySecondsOption, type BackToBack } from './clocks.js';
 import { writeResult } from './output.js';
 
 /** GEMMs per graph and graph replays timed. */
@@ -39,6 +43,10 @@ const driver = gpu.driver;
 const copiesFor = (bytes: number) => (cold ? Math.min(8, Math.ceil((2 * driver.l2Bytes) / bytes)) : 1);
 const lt = new CublasLt('fp16', driver.name, gpu.pool.alloc(WORKSPACE).ptr, WORKSPACE, driver.stream, gpu.hostCosts);
 const rnd = new Random(3);
+const energySeconds = energySecondsOption(0);
+const clocks = energySeconds > 0 ? GpuClocks.open() : undefined;
+/** Shapes of fewer FLOPs than this get no back-to-back measure (a sparse step's: latency, not energy). */
+const ENERGY_MIN_FLOP = 1e9;
 
 const results = shapes.map(([rows, out, k]) => {
   const x = gpu.fromHost(rnd.normal(rows * k).map((v) => v * 0.1), [rows, k]);
@@ -48,23 +56,28 @@ const results = shapes.map(([rows, out, k]) => {
   const y = gpu.zeros([rows, out]);
   const c = residual ? gpu.fromHost(rnd.normal(rows * out), [rows, out]) : undefined;
   const call = (algo: Uint8Array | undefined, i: number) => lt.gemm(OP_T, OP_N, out, rows, k, devicePtr(ws[i % ws.length]!), k, devicePtr(x), k, devicePtr(y), out, devicePtr(b), c ? devicePtr(c) : 0, algo);
-  const timeOf = (algo?: Uint8Array) => {
+  /** µs a GEMM, and with `energy` its graph's replays back to back (BENCH_ENERGY_S), per GEMM. */
+  const timeOf = (algo?: Uint8Array, energy = false): { us: number; back?: BackToBack } => {
     const exec = driver.capture(() => { for (let i = 0; i < PER_GRAPH; i++) call(algo, i); });
     driver.replay(exec);
-    const us = (medianSynchronisedMs(REPLAYS, () => driver.synchronize(), () => driver.replay(exec)) * 1000) / PER_GRAPH;
+    const ms = medianSynchronisedMs(REPLAYS, () => driver.synchronize(), () => driver.replay(exec));
+    const back = energy ? perCall(backToBack(clocks, () => driver.replay(exec), () => driver.synchronize(), ms, energySeconds, 3), PER_GRAPH) : undefined;
     driver.destroyGraph(exec);
-    return us;
+    return { us: (ms * 1000) / PER_GRAPH, back };
   };
-  const first = timeOf();
+  const first = timeOf().us;
   const algos = lt.candidates(OP_T, OP_N, out, rows, k, k, k, out, true, CANDIDATES, moreSlices);
-  const candidates = algos.map((a) => timeOf(a));
+  const candidates = algos.map((a) => timeOf(a).us);
   const best = Math.min(first, ...candidates);
+  const flop = 2 * rows * out * k;
+  const back = energySeconds > 0 && flop >= ENERGY_MIN_FLOP ? timeOf(candidates.indexOf(best) >= 0 ? algos[candidates.indexOf(best)] : undefined, true).back : undefined;
   const splits = algos.map((a) => lt.splitsOf(a));
   const unsplit = candidates.filter((_, i) => splits[i] === 1);
   const r = {
     rows, out, k, weightCopies: ws.length, firstChoiceUs: Math.round(first * 10) / 10, bestUs: Math.round(best * 10) / 10, bestIndex: candidates.indexOf(best),
     bestUnsplitUs: unsplit.length ? Math.round(Math.min(...unsplit) * 10) / 10 : null, bestSplits: splits[candidates.indexOf(best)] ?? 1,
     candidates: candidates.length, candidateUs: candidates.map((t) => Math.round(t * 10) / 10), candidateSplits: splits,
+    ...(back && { backToBack: { ...back, pjPerFlop: back.joulesPerCall === null ? null : +((back.joulesPerCall / flop) * 1e12).toFixed(3) } }),
   };
   console.log(JSON.stringify(r));
   for (const t of [x, ...ws, b, y, ...(c ? [c] : [])]) gpu.dispose(t);
@@ -72,7 +85,7 @@ const results = shapes.map(([rows, out, k]) => {
 });
 
 const outJson = {
-  what: `cuBLASLt fp16 GEMMs (bias epilogue${residual ? ', + residual' : ''}${cold ? ', weights read from memory: copies taken in turn' : ''}) of FISEdit's sparse and dense steps, the heuristic's first choice against each of its ${CANDIDATES} candidates${moreSlices ? ' and those with 2 and 4 times their K slices' : ''} (candidateSplits: their K slices), inside CUDA graphs of ${PER_GRAPH} (${gpu.description}); microseconds per GEMM, median of ${REPLAYS} replays`,
+  what: `cuBLASLt fp16 GEMMs (bias epilogue${residual ? ', + residual' : ''}${cold ? ', weights read from memory: copies taken in turn' : ''}) of FISEdit's sparse and dense steps, the heuristic's first choice against each of its ${CANDIDATES} candidates${moreSlices ? ' and those with 2 and 4 times their K slices' : ''} (candidateSplits: their K slices), inside CUDA graphs of ${PER_GRAPH} (${gpu.description}); microseconds per GEMM, median of ${REPLAYS} replays${energySeconds > 0 ? `; backToBack: the fastest candidate's graphs back to back for ${energySeconds} s (shapes of at least ${ENERGY_MIN_FLOP / 1e9} GFLOP), per GEMM, with the energy NVML counted (null without NVML) and pJ a FLOP` : ''}`,
   command: `${benchEnvironment()}node dist/bench/gemm.js`,
   date: new Date().toISOString(),
   results,

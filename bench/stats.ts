@@ -49,7 +49,7 @@ export function graphOpUs(gpu: CudaBackend, x: Tensor, key: string, op: (x: Tens
 }
 
 /** A back-to-back measure of replays of `perReplay` calls each, per call. */
-function perCall(b: BackToBack, perReplay: number): BackToBack {
+export function perCall(b: BackToBack, perReplay: number): BackToBack {
   return {
     calls: b.calls * perReplay,
     msPerCall: +(b.msPerCall / perReplay).toFixed(4),
