@@ -41,8 +41,11 @@ export function graphOpUs(gpu: CudaBackend, x: Tensor, key: string, op: (x: Tens
     return [y];
   });
   const out = gpu.tidy(run)[0]!; // recorded here
-  const msPerReplay = medianSynchronisedMs(replays, () => gpu.synchronize(), () => gpu.tidy(run));
-  const back = energy?.(() => gpu.tidy(run), msPerReplay);
+  // each replay's output is a buffer of its own (GraphReplays.output): given back at once, or the
+  // back-to-back replays' outputs filled the GPU (session 39's call 1: ~90,000 replays of 3 MB)
+  const replay = () => gpu.tidy(run).forEach((t) => gpu.dispose(t));
+  const msPerReplay = medianSynchronisedMs(replays, () => gpu.synchronize(), replay);
+  const back = energy?.(replay, msPerReplay);
   gpu.forget(key);
   gpu.dispose(x);
   return { us: (msPerReplay * 1000) / perGraph, out, ...(back && { backToBack: perCall(back, perGraph) }) };
