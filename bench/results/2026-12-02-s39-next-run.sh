@@ -1,7 +1,7 @@
 #!/bin/bash
 # For session 40's first device call (written in session 39, not run). Session 39 found a machine's
 # first process (the one that runs cuBLASLt's and cuDNN's timing trials) 2-3% slower at 512 px for its
-# whole life, eager calls too (7.20 against 7.08 ms), with our small kernels each ~0.2 us slower in the
+# whole life, eager calls too (7.16-7.70 against 7.03-7.14 ms), with our small kernels each ~0.2 us slower in the
 # op profile and the libraries' convolutions not; the trials' scratch allocations are not the cause
 # (…-s39-call4.sh). Next suspect: where our kernels' code lands once the trials have loaded hundreds of
 # candidate kernels (CUDA loads modules lazily by default). Fresh homes with CUDA_MODULE_LOADING=EAGER
