@@ -19,7 +19,7 @@ import { Random } from '../src/util/random.js';
 import { maxAbsDiff } from '../src/verify/compare.js';
 import { benchEnvironment, flashSplitsOption, pipelineOption } from './random-weights.js';
 import { devicePtr, graphOpUs } from './stats.js';
-import { GpuClocks, backToBack, energySecondsOption, type BackToBack } from './clocks.js';
+import { GpuClocks, backToBack, energySecondsOption, withEnergyPerFlop, type BackToBack } from './clocks.js';
 import { writeResult } from './output.js';
 
 const PER_GRAPH = 10, REPLAYS = Number(process.env.BENCH_REPLAYS ?? 20);
@@ -48,9 +48,8 @@ const energySeconds = energySecondsOption(0);
 const clocks = energySeconds > 0 ? GpuClocks.open() : undefined;
 /** graphOpUs' back-to-back measure, with BENCH_ENERGY_S. */
 const energy = energySeconds > 0 ? (replay: () => void, ms: number) => backToBack(clocks, replay, () => gpu.synchronize(), ms, energySeconds, 3) : undefined;
-/** The back-to-back figures of an attention of `tflop`: ms, J a call, W and pJ a FLOP (J a TFLOP). */
-const energyFigures = (b: BackToBack | undefined, tflop: number) =>
-  b ? { backToBack: { ...b, pjPerFlop: b.joulesPerCall === null ? null : +(b.joulesPerCall / tflop).toFixed(3) } } : {};
+/** The back-to-back figures of an attention of `tflop`: ms, J a call, W and pJ a FLOP. */
+const energyFigures = (b: BackToBack | undefined, tflop: number) => (b ? { backToBack: withEnergyPerFlop(b, tflop * 1e12) } : {});
 /** f with padBytes of the pool taken first (given back after), and where f's input sat. */
 function padded<T>(f: (at: (t: Tensor) => number) => T): T {
   const pad = padBytes > 0 ? gpu.pool.alloc(padBytes) : undefined;

@@ -48,6 +48,11 @@ export function backToBack(clocks: Pick<GpuClocks, 'energyMJ'> | undefined, call
   };
 }
 
+/** A back-to-back measure of calls of `flop` each, with the energy a FLOP: pJ, or J a TFLOP (null without NVML). */
+export function withEnergyPerFlop(b: BackToBack, flop: number): BackToBack & { pjPerFlop: number | null } {
+  return { ...b, pjPerFlop: b.joulesPerCall === null ? null : +((b.joulesPerCall / flop) * 1e12).toFixed(3) };
+}
+
 /** What a run's samples say: the SM clock's median and range, the median power and the hottest reading. */
 export interface ClockSummary {
   samples: number;

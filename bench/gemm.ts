@@ -12,7 +12,7 @@ import { CublasLt } from '../src/backend/cuda/cublaslt.js';
 import { Random } from '../src/util/random.js';
 import { benchEnvironment } from './random-weights.js';
 import { devicePtr, medianSynchronisedMs, perCall } from './stats.js';
-import { GpuClocks, backToBack, energySecondsOption, type BackToBack } from './clocks.js';
+import { GpuClocks, backToBack, energySecondsOption, withEnergyPerFlop, type BackToBack } from './clocks.js';
 import { writeResult } from './output.js';
 
 /** GEMMs per graph and graph replays timed. */
@@ -77,7 +77,7 @@ const results = shapes.map(([rows, out, k]) => {
     rows, out, k, weightCopies: ws.length, firstChoiceUs: Math.round(first * 10) / 10, bestUs: Math.round(best * 10) / 10, bestIndex: candidates.indexOf(best),
     bestUnsplitUs: unsplit.length ? Math.round(Math.min(...unsplit) * 10) / 10 : null, bestSplits: splits[candidates.indexOf(best)] ?? 1,
     candidates: candidates.length, candidateUs: candidates.map((t) => Math.round(t * 10) / 10), candidateSplits: splits,
-    ...(back && { backToBack: { ...back, pjPerFlop: back.joulesPerCall === null ? null : +((back.joulesPerCall / flop) * 1e12).toFixed(3) } }),
+    ...(back && { backToBack: withEnergyPerFlop(back, flop) }),
   };
   console.log(JSON.stringify(r));
   for (const t of [x, ...ws, b, y, ...(c ? [c] : [])]) gpu.dispose(t);

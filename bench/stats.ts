@@ -41,8 +41,8 @@ export function graphOpUs(gpu: CudaBackend, x: Tensor, key: string, op: (x: Tens
     return [y];
   });
   const out = gpu.tidy(run)[0]!; // recorded here
-  // each replay's output is a buffer of its own (GraphReplays.output): given back at once, or the
-  // back-to-back replays' outputs filled the GPU (session 39's call 1: ~90,000 replays of 3 MB)
+  // each replay's output is a buffer of its own (GraphReplays.output): given back at once (kept, the
+  // outputs of session 39's first back-to-back run, ~70,000 replays over six shapes, filled the GPU)
   const replay = () => gpu.tidy(run).forEach((t) => gpu.dispose(t));
   const msPerReplay = medianSynchronisedMs(replays, () => gpu.synchronize(), replay);
   const back = energy?.(replay, msPerReplay);

@@ -1,9 +1,10 @@
 // bench/clocks.ts backToBack, the benches' energy a call (bench:unet's `backToBack`), with a stand-in
 // for NVML's energy counter: how many calls it runs, that it synchronises before and after them and
-// reads the counter outside them, and what it makes of the counter (or of no counter). No GPU needed.
+// reads the counter outside them, and what it makes of the counter (or of no counter); the energy a
+// FLOP the benches derive from it (withEnergyPerFlop). No GPU needed.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { backToBack, energySecondsOption } from '../bench/clocks.js';
+import { backToBack, energySecondsOption, withEnergyPerFlop } from '../bench/clocks.js';
 
 describe('backToBack (bench/clocks.ts)', () => {
   it('runs the calls for the seconds asked, between two synchronisations, and reads the counter outside them', () => {
@@ -31,6 +32,14 @@ describe('backToBack (bench/clocks.ts)', () => {
     const refusing = { energyMJ: () => undefined };
     const r = backToBack(refusing, () => {}, () => {}, 1, 0.001, 1);
     assert.equal(r.joulesPerCall, null);
+  });
+
+  it('energy a FLOP: pJ from J a call and FLOPs a call, none without a counter', () => {
+    const b = { calls: 100, msPerCall: 0.5, joulesPerCall: 0.38, watts: 700 };
+    const r = withEnergyPerFlop(b, 2.2e11); // 0.38 J over 0.22 TFLOP
+    assert.equal(r.pjPerFlop, 1.727);
+    assert.equal(r.joulesPerCall, 0.38, 'the measure itself unchanged');
+    assert.equal(withEnergyPerFlop({ ...b, joulesPerCall: null, watts: null }, 1e9).pjPerFlop, null);
   });
 
   it('BENCH_ENERGY_S: seconds, the bench\'s own default where unset, and a clear error otherwise', () => {
