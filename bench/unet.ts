@@ -42,6 +42,17 @@ const energySeconds = energySecondsOption(3);
 const clocks = GpuClocks.open();
 const results: Record<string, unknown>[] = [];
 
+/**
+ * Device memory in use (cuMemGetInfo: this process's pool, library workspaces, loaded modules and its
+ * CUDA context; nothing else runs on the bench machine). A machine's first process, the one that runs
+ * the timing trials and loads their candidate kernels, runs its calls 2-3% slower (session 39): its
+ * footprint against a later process's.
+ */
+function deviceUsedGiB(gpu: CudaBackend): number {
+  const { free, total } = gpu.driver.memInfo();
+  return +((total - free) / 2 ** 30).toFixed(2);
+}
+
 function time<T>(gpu: CudaBackend, f: () => T): [T, number] {
   gpu.synchronize();
   const t0 = performance.now();
@@ -108,7 +119,7 @@ for (const math of maths) for (const convolution of convolutions) for (const fla
     const r = {
       math, flashAttention: gpu.flash, wgmmaAttention: gpu.wgmma, wgmmaPipeline, flashRowsPerWarp, convolution, dependentLaunches, cudnnEngines: engines, px, batch: 2, msPerCall: +msPerCall.toFixed(2), msMin: +Math.min(...ms).toFixed(2),
       msPerCallEager: +median(eager).toFixed(2), clocks: clocks?.summary() ?? null, backToBack: back, gmac: +(macs / 1e9).toFixed(1), tflops: +((2 * macs) / (msPerCall / 1000) / 1e12).toFixed(1),
-      peakGpuGiB: +(gpu.pool.peak / 2 ** 30).toFixed(2), launchesPerCall, libraryDependents: Object.fromEntries(gpu.driver.libraryDependents()), libraryOwnDependents: Object.fromEntries(gpu.driver.libraryDependents(true)), libraryHostCosts: gpu.hostCosts.take(), hostEnqueueMs: +hostMs.toFixed(2), profiledMs: +profiled.totalMs.toFixed(2), profileHeldFraction: profiled.heldFraction, profileFirstLateOp: profiled.firstLate, profile: profile.slice(0, 40),
+      peakGpuGiB: +(gpu.pool.peak / 2 ** 30).toFixed(2), deviceUsedGiB: deviceUsedGiB(gpu), poolDriverAllocs: gpu.pool.driverAllocs, launchesPerCall, libraryDependents: Object.fromEntries(gpu.driver.libraryDependents()), libraryOwnDependents: Object.fromEntries(gpu.driver.libraryDependents(true)), libraryHostCosts: gpu.hostCosts.take(), hostEnqueueMs: +hostMs.toFixed(2), profiledMs: +profiled.totalMs.toFixed(2), profileHeldFraction: profiled.heldFraction, profileFirstLateOp: profiled.firstLate, profile: profile.slice(0, 40),
     };
     console.log(JSON.stringify(r));
     results.push(r);

@@ -12,9 +12,10 @@
 T0=$(date +%s)
 source bench/gpu-suite.sh
 save() { (cd $OUT && mkdir -p j && cp $OUT/*.json j/ 2>/dev/null; rm -f $OUT/*.json; tar czf $OUT/all.tgz -C /tmp logs -C $OUT j); }
-# px msPerCall msMin msPerCallEager, backToBack msPerCall and joulesPerCall
+# px msPerCall msMin msPerCallEager, backToBack msPerCall and joulesPerCall, deviceUsedGiB, poolDriverAllocs
+# (the device memory in use and the pool's cuMemAlloc calls: a first process's footprint against a later one's)
 u() { CUDA_MODULE_LOADING=$1 FISEDIT_HOME=/tmp/$2 BENCH_TAG=s40-unet-$1-$2-$3 BENCH_MATH=fp16 BENCH_SIZES=512 BENCH_CALLS=50 BENCH_ENERGY_S=1 BENCH_PIPELINE=0 timeout 150 node dist/bench/unet.js > /tmp/logs/s40-unet-$1-$2-$3.log 2>&1; rc=$?
-  echo "unet $1 $2 $3 ($(( $(date +%s) - T0 )) s): rc $rc $(grep -o '"px":[0-9]*\|"msPerCall":[0-9.]*\|"msMin":[0-9.]*\|"msPerCallEager":[0-9.]*\|"joulesPerCall":[0-9.a-z]*' /tmp/logs/s40-unet-$1-$2-$3.log | cut -d: -f2 | tr '\n' ' ')"; save; }
+  echo "unet $1 $2 $3 ($(( $(date +%s) - T0 )) s): rc $rc $(grep -o '"px":[0-9]*\|"msPerCall":[0-9.]*\|"msMin":[0-9.]*\|"msPerCallEager":[0-9.]*\|"joulesPerCall":[0-9.a-z]*\|"deviceUsedGiB":[0-9.]*\|"poolDriverAllocs":[0-9]*' /tmp/logs/s40-unet-$1-$2-$3.log | cut -d: -f2 | tr '\n' ' ')"; save; }
 u LAZY hl1 first; u EAGER he1 first; u LAZY hl2 first; u EAGER he2 first; u LAZY hl1 later; u EAGER he1 later
 FISEDIT_HOME=/tmp/fh-e BENCH_TAG=s40-bins BENCH_PARTS=bins timeout 150 node dist/bench/edit.js > /tmp/logs/s40-edit.log 2>&1; rc=$?
 echo "edit bins ($(( $(date +%s) - T0 )) s): rc $rc $(grep -o '"editSize":[0-9.]*,"sparseStepMs":[0-9.]*' /tmp/logs/s40-edit.log | sed 's/"editSize"://; s/"sparseStepMs"://' | tr '\n' ' ')"; save
