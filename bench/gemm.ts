@@ -68,14 +68,15 @@ const results = shapes.map(([rows, out, k]) => {
   const first = timeOf().us;
   const algos = lt.candidates(OP_T, OP_N, out, rows, k, k, k, out, true, CANDIDATES, moreSlices);
   const candidates = algos.map((a) => timeOf(a).us);
-  const best = Math.min(first, ...candidates);
+  const best = Math.min(first, ...candidates), bestIndex = candidates.indexOf(best); // -1: the heuristic's first choice
   const flop = 2 * rows * out * k;
-  const back = energySeconds > 0 && flop >= ENERGY_MIN_FLOP ? timeOf(candidates.indexOf(best) >= 0 ? algos[candidates.indexOf(best)] : undefined, true).back : undefined;
+  // the fastest again, its graph's replays back to back (algos[-1]: undefined, the heuristic's first)
+  const back = energySeconds > 0 && flop >= ENERGY_MIN_FLOP ? timeOf(algos[bestIndex], true).back : undefined;
   const splits = algos.map((a) => lt.splitsOf(a));
   const unsplit = candidates.filter((_, i) => splits[i] === 1);
   const r = {
-    rows, out, k, weightCopies: ws.length, firstChoiceUs: Math.round(first * 10) / 10, bestUs: Math.round(best * 10) / 10, bestIndex: candidates.indexOf(best),
-    bestUnsplitUs: unsplit.length ? Math.round(Math.min(...unsplit) * 10) / 10 : null, bestSplits: splits[candidates.indexOf(best)] ?? 1,
+    rows, out, k, weightCopies: ws.length, firstChoiceUs: Math.round(first * 10) / 10, bestUs: Math.round(best * 10) / 10, bestIndex,
+    bestUnsplitUs: unsplit.length ? Math.round(Math.min(...unsplit) * 10) / 10 : null, bestSplits: splits[bestIndex] ?? 1,
     candidates: candidates.length, candidateUs: candidates.map((t) => Math.round(t * 10) / 10), candidateSplits: splits,
     ...(back && { backToBack: withEnergyPerFlop(back, flop) }),
   };
