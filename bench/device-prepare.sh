@@ -4,7 +4,7 @@
 # tokenizer goldens, the SD 2 configs (not tiny-sd15: the suite's golden checks skip a model that is
 # absent, and no session's suite has carried it). Compressed where that pays, so that a call stays
 # under the 64 MiB carry limit: model weights and goldens as .xz beside where they belong, the tiny
-# SD 2 tokenizer as .gpu/tok.xz, masks-dev-300 as .gpu/masks.xz (bench/gpu-suite.sh unpacks them on
+# SD 2 tokenizer as .gpu/tok.xz, masks-dev-300 as .gpu/masks.xz (bench/gpu-setup.sh unpacks them on
 # the GPU machine). With `lite`, .gpu-lite/ instead, for calls that run benches only: Node.js,
 # env.sh, the masks, the SD 2 configs and golden_tokenizer.json (what fixturesDir looks for); such a
 # call's script unpacks the masks itself (bench/results/*-run*.sh).
