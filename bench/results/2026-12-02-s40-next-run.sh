@@ -2,8 +2,13 @@
 # For session 41's first device call (written in session 40, not run). The GPU suite on session 40's
 # final code (342f17c's one-barrier attention loop ran in session 40 only under its trial flag, which
 # compiled to the same PTX), then bench:unet at 512 and 768 px in a fresh home, its first process and
-# two later ones (2 s back to back), and bench:edit's bins in that home.
-# Before: bash bench/device-dist.sh --benches unet,edit .gpu.
+# two later ones (2 s back to back), and bench:edit's bins in that home. Then a trial written in
+# session 40 and compiled, not run (…-s40-softmax-tree-untested.diff, FISEDIT_TRIAL_SOFTMAX_TREE=1): the
+# softmax's row maxima by a tree and its row sums in four partial sums, where each was a chain of 16
+# dependent operations a tile (call 5's top stall was fixed-latency waits, 1.84 per issue); 168 / 252
+# registers as before, no spills. Its GPU suite, then bench:attention and bench:unet 0 / 1 alternating.
+# Before: git apply bench/results/2026-12-02-s40-softmax-tree-untested.diff (off unless the flag is set),
+# then bash bench/device-dist.sh --benches unet,edit,attention .gpu.
 # Carry [".gpu","dist","node_modules/koffi","node_modules/@koromix"].
 T0=$(date +%s)
 source bench/gpu-suite.sh
@@ -14,3 +19,12 @@ u() { FISEDIT_HOME=/tmp/hu BENCH_TAG=s41-unet-$1 BENCH_MATH=fp16 BENCH_SIZES=512
 u first; u later1; u later2
 FISEDIT_HOME=/tmp/hu BENCH_TAG=s41-bins BENCH_PARTS=bins timeout 150 node --expose-gc dist/bench/edit.js > /tmp/logs/s41-edit.log 2>&1; rc=$?
 echo "edit bins ($(( $(date +%s) - T0 )) s): rc $rc $(grep -o '"editSize":[0-9.]*,"sparseStepMs":[0-9.]*' /tmp/logs/s41-edit.log | sed 's/"editSize"://; s/"sparseStepMs"://' | tr '\n' ' ')"; save
+FISEDIT_TRIAL_SOFTMAX_TREE=1 FISEDIT_HOME=/tmp/fh-suite timeout 150 node --test --test-reporter=spec dist/test/gpu/*.test.js > /tmp/logs/test-gpu-tree.log 2>&1
+echo "suite softmax tree ($(( $(date +%s) - T0 )) s): rc $? $(grep -E '^ℹ (pass|fail|skipped)' /tmp/logs/test-gpu-tree.log | tr '\n' ' ')"; grep -E '^✖' /tmp/logs/test-gpu-tree.log | cut -c1-400 | head -8; save
+a() { FISEDIT_TRIAL_SOFTMAX_TREE=$1 FISEDIT_HOME=/tmp/fh-a BENCH_TAG=s41-att-$1-$2 timeout 120 node dist/bench/attention.js > /tmp/logs/s41-att-$1-$2.log 2>&1; rc=$?
+  echo "attention tree $1 ($2, $(( $(date +%s) - T0 )) s): rc $rc (px tokens us TFLOP/s vsCpu)"
+  grep '^{"px"' /tmp/logs/s41-att-$1-$2.log | node -e 'for (const l of require("fs").readFileSync(0, "utf8").trim().split("\n")) { const r = JSON.parse(l); console.log(" ", r.px, r.tokens, r.us, r.tflops, r.vsCpu ?? "-"); }'; save; }
+a 0 1; a 1 1; a 0 2; a 1 2
+t() { FISEDIT_TRIAL_SOFTMAX_TREE=$1 FISEDIT_HOME=/tmp/hu BENCH_TAG=s41-unet-tree-$1-$2 BENCH_MATH=fp16 BENCH_SIZES=512,768 BENCH_CALLS=50 BENCH_ENERGY_S=2 BENCH_PIPELINE=0 timeout 150 node dist/bench/unet.js > /tmp/logs/s41-unet-tree-$1-$2.log 2>&1; rc=$?
+  echo "unet tree $1 ($2, $(( $(date +%s) - T0 )) s): rc $rc $(grep -o '"px":[0-9]*\|"msPerCall":[0-9.]*\|"msMin":[0-9.]*\|"joulesPerCall":[0-9.a-z]*\|"watts":[0-9a-z]*' /tmp/logs/s41-unet-tree-$1-$2.log | cut -d: -f2 | tr '\n' ' ')"; save; }
+t 1 a; t 0 a; t 1 b; t 0 b
