@@ -256,7 +256,7 @@ extern "C" __global__ void __launch_bounds__(128, 3) k_flash_wg64(const __half* 
     // tile kt landed for the whole block; past this barrier every warp is also done with tile kt - 1
     // (its MMAs waited for), so that stage takes tile kt + 1 now, and the loop needs no closing
     // barrier. (Two barriers a tile, the next tile queued before the wait: barrier stalls 1.19 a
-    // warp's issue in Nsight Compute, 9216-token attention and 768 px calls ~1% slower;
+    // warp's issue in Nsight Compute; 4096-token attention 2-6% and 768 px calls ~1% slower;
     // bench/results/2026-12-02-s40-call{5,6}.log.)
     loads_landed();
     if (kt + 1 < w.t1) {
