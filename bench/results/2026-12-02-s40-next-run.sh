@@ -7,7 +7,13 @@
 # softmax's row maxima by a tree and its row sums in four partial sums, where each was a chain of 16
 # dependent operations a tile (call 5's top stall was fixed-latency waits, 1.84 per issue); 168 / 252
 # registers as before, no spills. Its GPU suite, then bench:attention and bench:unet 0 / 1 alternating.
-# Before: git apply bench/results/2026-12-02-s40-softmax-tree-untested.diff (off unless the flag is set),
+# Last, why a machine's first process is slower (session 40 cleared module loading, the trials'
+# scratch and the context's limits): FISEDIT_TRIAL_ONE_CANDIDATE=1 (…-s40-one-candidate-untested.diff)
+# runs each trial's machinery (hold kernel, events, side stream, waits) over its first candidate only,
+# so a home's choices are the first candidates and its later processes use them too. Gap kept between
+# its first and later processes: the machinery; gap gone: the hundreds of candidates run.
+# Before: git apply bench/results/2026-12-02-s40-softmax-tree-untested.diff and
+# bench/results/2026-12-02-s40-one-candidate-untested.diff (each off unless its flag is set),
 # then bash bench/device-dist.sh --benches unet,edit,attention .gpu.
 # Carry [".gpu","dist","node_modules/koffi","node_modules/@koromix"].
 T0=$(date +%s)
@@ -28,3 +34,6 @@ a 0 1; a 1 1; a 0 2; a 1 2
 t() { FISEDIT_TRIAL_SOFTMAX_TREE=$1 FISEDIT_HOME=/tmp/hu BENCH_TAG=s41-unet-tree-$1-$2 BENCH_MATH=fp16 BENCH_SIZES=512,768 BENCH_CALLS=50 BENCH_ENERGY_S=2 BENCH_PIPELINE=0 timeout 150 node dist/bench/unet.js > /tmp/logs/s41-unet-tree-$1-$2.log 2>&1; rc=$?
   echo "unet tree $1 ($2, $(( $(date +%s) - T0 )) s): rc $rc $(grep -o '"px":[0-9]*\|"msPerCall":[0-9.]*\|"msMin":[0-9.]*\|"joulesPerCall":[0-9.a-z]*\|"watts":[0-9a-z]*' /tmp/logs/s41-unet-tree-$1-$2.log | cut -d: -f2 | tr '\n' ' ')"; save; }
 t 1 a; t 0 a; t 1 b; t 0 b
+o() { FISEDIT_TRIAL_ONE_CANDIDATE=1 FISEDIT_HOME=/tmp/$1 BENCH_TAG=s41-unet-one-$1-$2 BENCH_MATH=fp16 BENCH_SIZES=512 BENCH_CALLS=50 BENCH_ENERGY_S=1 BENCH_PIPELINE=0 timeout 150 node dist/bench/unet.js > /tmp/logs/s41-unet-one-$1-$2.log 2>&1; rc=$?
+  echo "unet one candidate $1 $2 ($(( $(date +%s) - T0 )) s): rc $rc $(grep -o '"px":[0-9]*\|"msPerCall":[0-9.]*\|"msMin":[0-9.]*\|"msPerCallEager":[0-9.]*\|"joulesPerCall":[0-9.a-z]*' /tmp/logs/s41-unet-one-$1-$2.log | cut -d: -f2 | tr '\n' ' ')"; save; }
+o ho1 first; o ho2 first; o ho1 later; o ho2 later
