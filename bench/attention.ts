@@ -19,7 +19,7 @@ import { Random } from '../src/util/random.js';
 import { maxAbsDiff } from '../src/verify/compare.js';
 import { benchEnvironment, flashSplitsOption, pipelineOption } from './random-weights.js';
 import { devicePtr, graphOpUs } from './stats.js';
-import { GpuClocks, backToBack, energySecondsOption, withEnergyPerFlop, type BackToBack } from './clocks.js';
+import { GpuClocks, backToBack, energySecondsOption, perCall, withEnergyPerFlop, type BackToBack } from './clocks.js';
 import { writeResult } from './output.js';
 
 const PER_GRAPH = 10, REPLAYS = Number(process.env.BENCH_REPLAYS ?? 20);
@@ -46,8 +46,8 @@ const rnd = new Random(5);
 const padBytes = Number(process.env.BENCH_PAD_KB ?? 0) * 1024;
 const energySeconds = energySecondsOption(0);
 const clocks = energySeconds > 0 ? GpuClocks.open() : undefined;
-/** graphOpUs' back-to-back measure, with BENCH_ENERGY_S. */
-const energy = energySeconds > 0 ? (replay: () => void, ms: number) => backToBack(clocks, replay, () => gpu.synchronize(), ms, energySeconds, 3) : undefined;
+/** graphOpUs' back-to-back measure with BENCH_ENERGY_S, per attention (a graph holds PER_GRAPH). */
+const energy = energySeconds > 0 ? (replay: () => void, ms: number) => perCall(backToBack(clocks, replay, () => gpu.synchronize(), ms, energySeconds, 3), PER_GRAPH) : undefined;
 /** The back-to-back figures of an attention of `tflop`: ms, J a call, W and pJ a FLOP. */
 const energyFigures = (b: BackToBack | undefined, tflop: number) => (b ? { backToBack: withEnergyPerFlop(b, tflop * 1e12) } : {});
 /** f with padBytes of the pool taken first (given back after), and where f's input sat. */

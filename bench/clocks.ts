@@ -48,6 +48,16 @@ export function backToBack(clocks: Pick<GpuClocks, 'energyMJ'> | undefined, call
   };
 }
 
+/** A back-to-back measure of replays of `perReplay` calls each (a graph of several), per call. */
+export function perCall(b: BackToBack, perReplay: number): BackToBack {
+  return {
+    calls: b.calls * perReplay,
+    msPerCall: +(b.msPerCall / perReplay).toFixed(4),
+    joulesPerCall: b.joulesPerCall === null ? null : +(b.joulesPerCall / perReplay).toFixed(5),
+    watts: b.watts,
+  };
+}
+
 /** A back-to-back measure of calls of `flop` each, with the energy a FLOP: pJ, or J a TFLOP (null without NVML). */
 export function withEnergyPerFlop(b: BackToBack, flop: number): BackToBack & { pjPerFlop: number | null } {
   return { ...b, pjPerFlop: b.joulesPerCall === null ? null : +((b.joulesPerCall / flop) * 1e12).toFixed(3) };

@@ -11,8 +11,8 @@ import { OP_N, OP_T } from '../src/backend/cuda/cublas.js';
 import { CublasLt } from '../src/backend/cuda/cublaslt.js';
 import { Random } from '../src/util/random.js';
 import { benchEnvironment } from './random-weights.js';
-import { devicePtr, medianSynchronisedMs, perCall } from './stats.js';
-import { GpuClocks, backToBack, energySecondsOption, withEnergyPerFlop, type BackToBack } from './clocks.js';
+import { devicePtr, medianSynchronisedMs } from './stats.js';
+import { GpuClocks, backToBack, energySecondsOption, perCall, withEnergyPerFlop, type BackToBack } from './clocks.js';
 import { writeResult } from './output.js';
 
 /** GEMMs per graph and graph replays timed. */
@@ -70,8 +70,8 @@ const results = shapes.map(([rows, out, k]) => {
   const candidates = algos.map((a) => timeOf(a).us);
   const best = Math.min(first, ...candidates), bestIndex = candidates.indexOf(best); // -1: the heuristic's first choice
   const flop = 2 * rows * out * k;
-  // the fastest again, its graph's replays back to back (algos[-1]: undefined, the heuristic's first)
-  const back = energySeconds > 0 && flop >= ENERGY_MIN_FLOP ? timeOf(algos[bestIndex], true).back : undefined;
+  // the fastest again, its graph's replays back to back
+  const back = energySeconds > 0 && flop >= ENERGY_MIN_FLOP ? timeOf(bestIndex >= 0 ? algos[bestIndex] : undefined, true).back : undefined;
   const splits = algos.map((a) => lt.splitsOf(a));
   const unsplit = candidates.filter((_, i) => splits[i] === 1);
   const r = {

@@ -30,8 +30,8 @@ export function medianSynchronisedMs(runs: number, synchronize: () => void, f: (
 /**
  * Microseconds per call of op(x) on `gpu`, as a step runs it: `perGraph` calls recorded as one
  * replayable call (one graph launch and input copy shared by all), median of `replays` replays; and
- * the output of the recorded run. With `energy` (clocks.ts backToBack over the replays, given one
- * replay and its time), also what the replays took run back to back, per call. The recording is
+ * the output of the recorded run. With `energy` (given one replay and its time, what the replays
+ * take back to back, per call: clocks.ts backToBack and perCall), also that. The recording is
  * forgotten and x disposed after.
  */
 export function graphOpUs(gpu: CudaBackend, x: Tensor, key: string, op: (x: Tensor) => Tensor, perGraph: number, replays: number, energy?: (replay: () => void, msPerReplay: number) => BackToBack): { us: number; out: Tensor; backToBack?: BackToBack } {
@@ -48,15 +48,5 @@ export function graphOpUs(gpu: CudaBackend, x: Tensor, key: string, op: (x: Tens
   const back = energy?.(replay, msPerReplay);
   gpu.forget(key);
   gpu.dispose(x);
-  return { us: (msPerReplay * 1000) / perGraph, out, ...(back && { backToBack: perCall(back, perGraph) }) };
-}
-
-/** A back-to-back measure of replays of `perReplay` calls each, per call. */
-export function perCall(b: BackToBack, perReplay: number): BackToBack {
-  return {
-    calls: b.calls * perReplay,
-    msPerCall: +(b.msPerCall / perReplay).toFixed(4),
-    joulesPerCall: b.joulesPerCall === null ? null : +(b.joulesPerCall / perReplay).toFixed(5),
-    watts: b.watts,
-  };
+  return { us: (msPerReplay * 1000) / perGraph, out, ...(back && { backToBack: back }) };
 }

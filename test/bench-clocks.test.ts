@@ -1,10 +1,10 @@
 // bench/clocks.ts backToBack, the benches' energy a call (bench:unet's `backToBack`), with a stand-in
 // for NVML's energy counter: how many calls it runs, that it synchronises before and after them and
 // reads the counter outside them, and what it makes of the counter (or of no counter); the energy a
-// FLOP the benches derive from it (withEnergyPerFlop). No GPU needed.
+// FLOP the benches derive from it (withEnergyPerFlop), and a graph's replays per call (perCall). No GPU needed.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { backToBack, energySecondsOption, withEnergyPerFlop } from '../bench/clocks.js';
+import { backToBack, energySecondsOption, perCall, withEnergyPerFlop } from '../bench/clocks.js';
 
 describe('backToBack (bench/clocks.ts)', () => {
   it('runs the calls for the seconds asked, between two synchronisations, and reads the counter outside them', () => {
@@ -40,6 +40,12 @@ describe('backToBack (bench/clocks.ts)', () => {
     assert.equal(r.pjPerFlop, 1.727);
     assert.equal(r.joulesPerCall, 0.38, 'the measure itself unchanged');
     assert.equal(withEnergyPerFlop({ ...b, joulesPerCall: null, watts: null }, 1e9).pjPerFlop, null);
+  });
+
+  it('per call: a replay of several calls divided among them, the power unchanged', () => {
+    const r = perCall({ calls: 30, msPerCall: 1.2, joulesPerCall: 0.8, watts: 667 }, 10);
+    assert.deepEqual(r, { calls: 300, msPerCall: 0.12, joulesPerCall: 0.08, watts: 667 });
+    assert.equal(perCall({ calls: 3, msPerCall: 1, joulesPerCall: null, watts: null }, 4).joulesPerCall, null);
   });
 
   it('BENCH_ENERGY_S: seconds, the bench\'s own default where unset, and a clear error otherwise', () => {
