@@ -19,6 +19,9 @@
 # Carry [".gpu","dist","node_modules/koffi","node_modules/@koromix"]. ~230 s.
 # If the suite hangs or fails in the trials (a library call that waits for the gated stream would
 # wait for ever, where the hold kernel ran out), drop the gate and try 512's form instead.
+# After: if 512 is level with the controls, …-s41-profiler-hold-aside-untested.diff gives the
+# profiler that form (the main stream waits for a hold kernel on the second stream, Driver.behind);
+# then px512-768 with and without it, alternating, tells what the old profile cost 768 px figures.
 T0=$(date +%s)
 rm -rf /tmp/logs /tmp/f1 /tmp/f2 /tmp/fe /tmp/fh-suite
 source bench/gpu-setup.sh
