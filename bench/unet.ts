@@ -44,9 +44,9 @@ const results: Record<string, unknown>[] = [];
 
 /**
  * Device memory in use (cuMemGetInfo: this process's pool, library workspaces, loaded modules and its
- * CUDA context; nothing else runs on the bench machine). A machine's first process, the one that runs
- * the timing trials and loads their candidate kernels, runs its calls 2-3% slower (session 39): its
- * footprint against a later process's.
+ * CUDA context; nothing else runs on the bench machine). Added to compare a process that ran the
+ * timing trials, 2-3% slower, with a later one: the same footprint (6.42 / 6.41 GiB, session 40); the
+ * slowdown came from the trials' hold kernel (session 41, docs/gpu-history.md).
  */
 function deviceUsedGiB(gpu: CudaBackend): number {
   const { free, total } = gpu.driver.memInfo();
