@@ -1,9 +1,9 @@
 // Choosing how a convolution runs by timing: the legacy API's fused call (bias and residual in its
 // epilogue) against the first few engine configurations of the backend API's heuristic followed by
 // our epilogue kernel, and, for a map's convolution with an epilogue, against the first few of cuDNN's
-// runtime-compiled engines with the epilogue fused; each run on the second stream against scratch
-// buffers of its own (legal while the main stream is being captured, which is when a U-Net's
-// convolutions first meet a shape); the fastest is kept. The heuristic's first was 1.0-1.7x slower
+// runtime-compiled engines with the epilogue fused; each run on the driver's main stream against
+// scratch buffers of its own (free while a graph is being recorded, on a stream of its own, which is
+// when a U-Net's convolutions first meet a shape); the fastest is kept. The heuristic's first was 1.0-1.7x slower
 // than the fastest of its first 12 for the SD 2 U-Net's 3x3 convolutions on the H200
 // (bench/results/2026-12-01-conv-engines*.json), but a separate epilogue costs a pass over the
 // output. Choices are remembered on disk per GPU and cuDNN version, so a machine pays the trials
@@ -49,7 +49,7 @@ export interface TrialKernels {
   hold(stream: unknown, ms: number): void;
 }
 
-/** A convolution's trial runs on the second stream, against scratch pointers. */
+/** A convolution's trial runs on the driver's main stream, against scratch pointers. */
 export interface ConvTrial {
   /** The legacy API's call (bias and residual fused; 0 where absent), with a workspace of the given bytes. */
   legacy(x: number, w: number, y: number, bias: number, residual: number, workspace: number): void;
@@ -107,8 +107,8 @@ export class PlanStore {
  * The fastest way to run a convolution of shape `s` (fp16, NHWC) with the trial's epilogue: the legacy
  * call, one of the heuristic's first configurations plus our epilogue kernel, or (trial.fused) one of
  * the first runtime-compiled configurations with the epilogue in its graph, by timing on the tuner's
- * stream (the driver's second stream). Scratch memory is the trial's own, so nothing queued or
- * captured on the main stream is touched.
+ * stream (the driver's main stream). Scratch memory is the trial's own, so nothing queued there or
+ * being recorded is touched.
  */
 export function fastestConvolution(tuner: CudnnEngines, driver: Driver, s: ConvShape, workspaceBytes: number, trial: ConvTrial): ConvChoice {
   const e = trial.epilogueOps, anyEpilogue = e.bias || e.residual;

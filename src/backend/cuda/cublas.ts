@@ -28,8 +28,13 @@ export class Cublas {
     const h = [null];
     checkCublas('cublasCreate', this.f.create!(h));
     this.handle = h[0];
-    checkCublas('cublasSetStream', this.f.setStream!(this.handle, stream));
+    this.useStream(stream);
     ({ dataType: this.dataType, computeType: this.computeType } = gemmTypes(precision));
+  }
+
+  /** Queues what follows on `stream`. */
+  useStream(stream: unknown): void {
+    checkCublas('cublasSetStream', this.f.setStream!(this.handle, stream));
   }
 
   /** C_i = op(A_i) op(B_i) for `count` matrices at fixed element strides, column-major. */

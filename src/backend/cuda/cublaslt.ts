@@ -143,7 +143,7 @@ export class CublasLt {
   private readonly choices: ChoiceStore<number> | undefined;
 
   /** `device`: the GPU's name (algorithms are shared by the process's CublasLt of one GPU, precision and workspace). */
-  constructor(private readonly precision: Precision, device: string, private readonly workspace: number, private readonly workspaceBytes: number, private readonly stream: unknown, private readonly costs: HostCosts, private readonly trials?: GemmTrials) {
+  constructor(private readonly precision: Precision, device: string, private readonly workspace: number, private readonly workspaceBytes: number, private stream: unknown, private readonly costs: HostCosts, private readonly trials?: GemmTrials) {
     const lib = loadLibrary('cuBLASLt (libcublasLt)', ['libcublasLt.so.13', 'libcublasLt.so.12', 'libcublasLt.so']);
     const decl: Record<string, string> = {
       create: 'int cublasLtCreate(_Out_ void **handle)',
@@ -300,6 +300,11 @@ export class CublasLt {
     return undefined;
   }
 
+  /** Queues what follows on `stream`. */
+  useStream(stream: unknown): void {
+    this.stream = stream;
+  }
+
   /**
    * The choice among `count` candidates of a shape's family: remembered, or while the user waits one
    * borrowed from the nearest octave of columns that has one, else the one `time` makes (remembered unless it made none).
@@ -314,7 +319,7 @@ export class CublasLt {
   }
 
   /**
-   * The index of the fastest of `algos` for a plan's descriptors, timed on the second stream against
+   * The index of the fastest of `algos` for a plan's descriptors, timed on the main stream (Driver.main) against
    * scratch operands of the given element counts (trials.ts); undefined where the scratch memory
    * cannot be had (the heuristic's first is then taken, and nothing is remembered). A is the weights
    * (the bias runs along its rows): each run reads the next of coldCopies of them, from memory.
@@ -339,10 +344,10 @@ export class CublasLt {
         this.ptr[0] = BigInt(bias);
         checkCublas('set BIAS_POINTER', this.f.descSet!(desc, DESC_BIAS_POINTER, this.ptr, 8));
       }
-      const side = driver.sideStream();
+      const stream = driver.main; // trials run there, also while a graph is being recorded
       let run = 0;
       const weights = () => A + (run++ % copies) * aStride;
-      const runs = algos.map((algo) => () => checkCublas('cublasLtMatmul', this.f.matmul!(this.handle, desc, this.one, weights(), a, B, b, C ? this.one : this.zero, C || D, d, D, d, algo, workspace, this.workspaceBytes, side)));
+      const runs = algos.map((algo) => () => checkCublas('cublasLtMatmul', this.f.matmul!(this.handle, desc, this.one, weights(), a, B, b, C ? this.one : this.zero, C || D, d, D, d, algo, workspace, this.workspaceBytes, stream)));
       return fastestCandidate(driver, runs, hold);
     } finally {
       driver.free(scratch);

@@ -83,11 +83,13 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
       download: (dst, src) => this.driver.download(dst, src),
     });
     this.blas = new Cublas(this.math, this.driver.stream);
+    this.driver.followStream((s) => this.blas.useStream(s));
     // held by the backend: the pool releases a buffer when its object is collected
     this.workspaces = [this.pool.alloc(LT_WORKSPACE_BYTES), this.pool.alloc(CUDNN_WORKSPACE_BYTES)];
     const urgent = () => this.urgent;
-    const gemmTrials = (o.gemmAlgorithms ?? 'timed') === 'timed' ? { driver: this.driver, hold: (ms: number) => this.hold(ms, this.driver.sideStream()), urgent } : undefined;
+    const gemmTrials = (o.gemmAlgorithms ?? 'timed') === 'timed' ? { driver: this.driver, hold: (ms: number) => this.hold(ms, this.driver.main), urgent } : undefined;
     this.lt = new CublasLt(this.math, this.driver.name, this.workspaces[0]!.ptr, LT_WORKSPACE_BYTES, this.driver.stream, this.hostCosts, gemmTrials);
+    this.driver.followStream((s) => this.lt.useStream(s));
     this.dnn = new Cudnn(this.math, this.driver, this.workspaces[1]!.ptr, CUDNN_WORKSPACE_BYTES, this.hostCosts,
       {
         epilogue: (stream, y, bias, residual, c, n) => this.convEpilogue(y, { bias, residual }, c, n, stream),
@@ -227,8 +229,8 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
   }
 
   /**
-   * y += bias per channel + residual (0 pointers absent), in place, on the main stream or (a timing
-   * trial's) another: `elements` of y.
+   * y += bias per channel + residual (0 pointers absent), in place, on the driver's stream or (a timing
+   * trial's) the one given: `elements` of y.
    */
   private convEpilogue(y: number, add: { bias: number; residual: number }, channels: number, elements: number, stream?: unknown): void {
     this.runVector('k_conv_epilogue', elements, [y, add.bias, add.residual, channels, elements], [channels], { stream });

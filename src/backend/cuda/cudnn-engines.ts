@@ -95,6 +95,11 @@ export class CudnnEngines {
     const h = new BigUint64Array(1);
     this.check('cudnnCreate', this.f.create!(h));
     this.handle = h[0]!;
+    this.useStream(stream);
+  }
+
+  /** Queues what follows on `stream`. */
+  useStream(stream: unknown): void {
     this.check('cudnnSetStream', this.f.setStream!(this.handle, stream));
   }
 

@@ -67,7 +67,7 @@ export class Cudnn {
   private readonly mathType: number;
   private readonly one = new Float32Array([1]);
   private readonly zero = new Float32Array([0]);
-  /** fp16: the backend API on the main stream; for timing trials, it and a legacy handle on the driver's second stream. */
+  /** fp16: the backend API on the driver's stream (Driver.followStream); for timing trials, it and a legacy handle on the main stream (Driver.main). */
   private readonly engines: { main: CudnnEngines; tuner: CudnnEngines; legacy: unknown; choices: ChoiceStore<ConvChoice>; plans: PlanStore } | undefined;
   /** How fp16 convolutions choose between the backend API's engines and the legacy call ('off' in other precisions). */
   readonly engineMode: CudnnEngineMode;
@@ -75,14 +75,13 @@ export class Cudnn {
   private readonly enginePlans = new Map<string, { plan: ConvPlan; fused: boolean } | null>();
 
   /**
-   * `kernels`: ours that a timing trial queues on the second stream. `urgent`: whether the user waits
+   * `kernels`: ours that a timing trial queues on the main stream. `urgent`: whether the user waits
    * on the calls being made (trials are then left for later where the same shapes' choice at another octave serves). `mode` (fp16;
    * CudaOptions.cudnnEngines): time engine configurations against the legacy call, take the backend
    * API heuristic's first, or only the legacy call.
    */
   constructor(precision: Precision, private readonly driver: Driver, private readonly workspace: number, private readonly workspaceBytes: number, private readonly costs: HostCosts,
               private readonly kernels: TrialKernels, private readonly urgent: () => boolean, mode: CudnnEngineMode = 'timed') {
-    const stream = driver.stream;
     const lib = loadLibrary('cuDNN (libcudnn)', ['libcudnn.so.9', 'libcudnn.so']);
     const decl: Record<string, string> = {
       create: 'int cudnnCreate(_Out_ void **h)',
@@ -107,7 +106,6 @@ export class Cudnn {
     const h = [null];
     this.check('cudnnCreate', this.f.create!(h));
     this.handle = h[0];
-    this.check('cudnnSetStream', this.f.setStream!(this.handle, stream));
     this.dataType = precision === 'fp16' ? DATA_HALF : DATA_FLOAT;
     this.preferred = precision === 'fp16' ? IMPLICIT_PRECOMP_GEMM : undefined;
     // fp32 stays exact float arithmetic (no TF32); tf32 lets cuDNN use TF32 tensor cores
@@ -118,12 +116,15 @@ export class Cudnn {
     this.check('cudnnSetActivationDescriptor', this.f.activationSet!(this.activation, ACTIVATION_IDENTITY, 0, 0));
     this.engineMode = precision === 'fp16' ? mode : 'off';
     if (this.engineMode !== 'off') {
-      const main = new CudnnEngines(stream);
+      const main = new CudnnEngines(driver.stream);
+      driver.followStream((s) => main.useStream(s));
+      // the trials' handles run on the main stream, also while a graph is being recorded (Driver.main)
       const legacy = [null];
       this.check('cudnnCreate', this.f.create!(legacy));
-      this.check('cudnnSetStream', this.f.setStream!(legacy[0], driver.sideStream()));
-      this.engines = { main, tuner: new CudnnEngines(driver.sideStream()), legacy: legacy[0], choices: convChoiceStore(driver.name, main.version()), plans: new PlanStore(driver.name, main.version()) };
+      this.check('cudnnSetStream', this.f.setStream!(legacy[0], driver.main));
+      this.engines = { main, tuner: new CudnnEngines(driver.main), legacy: legacy[0], choices: convChoiceStore(driver.name, main.version()), plans: new PlanStore(driver.name, main.version()) };
     }
+    driver.followStream((s) => this.check('cudnnSetStream', this.f.setStream!(this.handle, s)));
   }
 
   private check(what: string, status: number): void {
@@ -236,11 +237,11 @@ export class Cudnn {
     const familyAt = (batchOctave: number) => convFamily(s, e, batchOctave), family = familyAt(octave(s.n));
     let choice = choices.chosen(familyAt, s.n, this.urgent(), undefined, (o) => this.costs.note('cuDNN borrowed choice', `${family} from n${o}`));
     if (!choice) {
-      const elements = s.n * s.ho * s.wo * s.co, side = this.driver.sideStream(), legacyPlan = this.plan(s);
+      const elements = s.n * s.ho * s.wo * s.co, stream = this.driver.main, legacyPlan = this.plan(s);
       choice = this.costs.time('cuDNN timing trials', () => fastestConvolution(tuner, this.driver, s, this.workspaceBytes, {
         legacy: (x, w, y, b, r, workspace) => this.run(legacyPlan, x, w, y, b, r, legacy, workspace),
-        epilogue: (y, b, r) => this.kernels.epilogue(side, y, b, r, s.co, elements),
-        hold: (ms) => this.kernels.hold(side, ms),
+        epilogue: (y, b, r) => this.kernels.epilogue(stream, y, b, r, s.co, elements),
+        hold: (ms) => this.kernels.hold(stream, ms),
         epilogueOps: e,
         fused: isMap(s),
         chosen: (c, p) => {

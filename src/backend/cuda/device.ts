@@ -75,7 +75,7 @@ export abstract class CudaDevice {
     for (const name of Object.keys(kernels)) this.fns.set(name, this.driver.getFunction(module, name));
   }
 
-  /** `stream`: another than the main stream (a timing trial's), where the launch is neither counted nor profiled. */
+  /** `stream`: given for a timing trial's launch (on Driver.main, also while a graph is being recorded), which is neither counted nor profiled. */
   protected run(name: string, n: number, args: number[], block = 256, grid?: number, sharedBytes = 0, gridY = 1, detail?: () => string, stream?: unknown): void {
     const g = grid ?? Math.min(Math.ceil(n / block), 1 << 20);
     if (g === 0 || gridY === 0) return; // nothing to compute (e.g. no active tokens)
@@ -84,7 +84,7 @@ export abstract class CudaDevice {
     else this.timed(name, launch, detail);
   }
 
-  /** Holds a stream (the main one by default) for `ms`, so the host queues what follows before the GPU runs it. */
+  /** Holds a stream (the driver's by default) for `ms`, so the host queues what follows before the GPU runs it. */
   protected hold(ms: number, stream?: unknown): void {
     this.driver.launch(this.fns.get('k_hold'), 'k_hold', 1, 1, KERNELS.k_hold!, [ms * 1e6], 0, 1, stream);
   }

@@ -58,10 +58,22 @@ export class Driver {
   /** Bytes of L2 cache. */
   readonly l2Bytes: number;
   /**
-   * The one stream all work goes on, in order (so the caching allocator may reuse a buffer as soon
-   * as it is released). Not the legacy default stream: a stream of our own can be captured as a graph.
+   * The stream the GPU runs all our work on, in order (so the caching allocator may reuse a buffer as
+   * soon as it is released): ops, replays of recorded graphs, timing trials. Not the legacy default
+   * stream: a stream of our own. One stream, because a process that had run work on a second one
+   * replayed every graph ~3% slower for the rest of its life (512 px U-Net 5.07-5.16 ms against
+   * 4.92-5.01; six short kernels on any other stream sufficed, whatever its flags; recording a graph
+   * on another stream did not do it: bench/results/2026-12-02-s42-call{3,...,6}.sh).
    */
-  readonly stream: unknown;
+  readonly main: unknown;
+  /** Where graphs are recorded (capture(); made on first use): recorded there, no work of ours runs on it. */
+  private recorder: unknown;
+  /** The stream work is queued on now: the recording stream while a graph is being recorded, else the main one. */
+  get stream(): unknown {
+    return this.capturing ? this.recorder : this.main;
+  }
+  /** Library handles' streams, kept on `stream` (followStream). */
+  private readonly streamFollowers: ((stream: unknown) => void)[] = [];
   /** Work that overlaps the work on `stream` (behind(); created on first use). */
   private side: unknown;
   /**
@@ -85,10 +97,10 @@ export class Driver {
   dependentLaunches = false;
   /** The functions of our modules (getFunction), by address: the kernels that are not a library's. */
   private readonly ours = new Set<bigint>();
-  /** Whether the main stream is being captured (capture() is running; what dependentLaunches applies to). */
+  /** Whether a graph is being recorded (capture() is running: `stream` is the recording stream, what dependentLaunches applies to). */
   capturing = false;
   /**
-   * While capturing, when set: each kernel launched on the main stream whose arguments `wanted`
+   * While capturing, when set: each kernel launched on the recording stream whose arguments `wanted`
    * accepts, with its graph node (asking the driver for the node costs host time: only those).
    */
   captured: { launches: CapturedLaunch[]; wanted(kinds: readonly ArgKind[], args: readonly number[]): boolean } | undefined;
@@ -176,9 +188,7 @@ export class Driver {
     const ctx = [null];
     this.check('cuDevicePrimaryCtxRetain', this.f.cuDevicePrimaryCtxRetain!(ctx, this.device));
     this.check('cuCtxSetCurrent', this.f.cuCtxSetCurrent!(ctx[0]));
-    const stream = [null];
-    this.check('cuStreamCreate', this.f.cuStreamCreate!(stream, 0));
-    this.stream = stream[0];
+    this.main = this.newStream();
     this.argSlots = koffi.alloc('uint64_t', 64);
     this.argPtrs = koffi.alloc('uint64_t', 64);
     this.slotsAddress = koffi.address(this.argSlots);
@@ -250,21 +260,26 @@ export class Driver {
   }
 
   /**
-   * Records the work f queues on the stream as a graph instead of running it (relaxed mode: the
-   * allocator may still call cuMemAlloc meanwhile). The graph is made executable; nothing ran yet.
+   * Records the work f queues as a graph instead of running it (relaxed mode: the allocator may still
+   * call cuMemAlloc meanwhile), on a stream of its own: the main stream meanwhile runs what a timing
+   * trial needs (trials.ts). The graph is made executable; nothing ran yet. `stream` is the recording
+   * stream while f runs, and so are the library handles' streams (followStream).
    */
   capture(f: () => void): unknown {
-    this.check('cuStreamBeginCapture', this.f.cuStreamBeginCapture!(this.stream, 2)); // CU_STREAM_CAPTURE_MODE_RELAXED
+    const recorder = (this.recorder ??= this.newStream());
+    this.check('cuStreamBeginCapture', this.f.cuStreamBeginCapture!(recorder, 2)); // CU_STREAM_CAPTURE_MODE_RELAXED
     const graph = [null];
     let recorded = false;
     this.capturing = true;
+    this.streamFollowers.forEach((follow) => follow(recorder));
     try {
       f();
       recorded = true;
     } finally {
       this.capturing = false;
+      this.streamFollowers.forEach((follow) => follow(this.main));
       // the capture always ends (the stream stays usable); when f failed, its error is the one to see
-      const code = this.f.cuStreamEndCapture!(this.stream, graph);
+      const code = this.f.cuStreamEndCapture!(recorder, graph);
       if ((code !== 0 || !recorded) && graph[0]) this.f.cuGraphDestroy!(graph[0]);
       if (recorded) this.check('cuStreamEndCapture', code);
     }
@@ -408,8 +423,9 @@ export class Driver {
   }
 
   /**
-   * Host -> device now, on the second stream, returning when done: outside the main stream's order,
-   * so legal while it is being captured. Only for memory no queued or recorded work holds.
+   * Host -> device now, on the second stream, returning when done: outside the main stream's order
+   * (it does not wait for the work queued there), and legal while a graph is being recorded. Only for
+   * memory no queued or recorded work holds.
    */
   uploadNow(dst: number, src: ArrayBufferView): void {
     const side = this.sideStream();
@@ -417,7 +433,23 @@ export class Driver {
     this.synchronize(side);
   }
 
-  /** The second stream (made on first use): uploads outside the main stream's order, and timing trials while the main stream is captured. */
+  /** Calls `follow` with the stream work is queued on now, and again whenever that changes (a library handle's stream). */
+  followStream(follow: (stream: unknown) => void): void {
+    this.streamFollowers.push(follow);
+    follow(this.stream);
+  }
+
+  private newStream(): unknown {
+    const s = [null];
+    this.check('cuStreamCreate', this.f.cuStreamCreate!(s, 0));
+    return s[0];
+  }
+
+  /**
+   * The second stream (made on first use): uploads outside the main stream's order (copies, which
+   * leave the process as fast as it was), and prefetches from host memory beside the main stream's
+   * work (behind()).
+   */
   sideStream(): unknown {
     if (!this.side) {
       const s = [null];
@@ -536,7 +568,7 @@ export class Driver {
   }
 
   private enqueue(fn: unknown, name: string, grid: number, block: number, sharedBytes: number, gridY: number, stream: unknown): void {
-    if (!this.dependentLaunches || !this.capturing) {
+    if (!this.dependentLaunches || !this.capturing || stream !== this.stream) {
       this.check(`launch ${name}`, this.f.cuLaunchKernel!(fn, grid, gridY, 1, block, 1, 1, sharedBytes, stream, this.argPtrs, null));
       return;
     }

@@ -1,6 +1,6 @@
 // Timing trials: which of several ways to run one operation is fastest on this GPU, measured on the
-// driver's second stream (legal while the main stream is being captured, which is when a graph first
-// meets a shape), and the choices kept on disk per GPU and library version so that a machine pays a
+// driver's main stream (free while a graph is being recorded, on a stream of its own, which is when a
+// graph first meets a shape), and the choices kept on disk per GPU and library version so that a machine pays a
 // family's trials once. cuDNN's convolutions (conv-tuning.ts) and cuBLASLt's GEMMs (cublaslt.ts) use it.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,13 +25,13 @@ export function choicesFile(library: 'cublaslt' | 'cudnn'): string {
 const RUNS = 3, HOLD_MS = 1, QUEUE_MS = 0.1;
 
 /**
- * The index of the fastest of `candidates` (each queues one run on the second stream), by the GPU's
- * time for RUNS runs of each; `hold(ms)` queues a kernel that holds the second stream that long.
+ * The index of the fastest of `candidates` (each queues one run on the main stream, Driver.main), by
+ * the GPU's time for RUNS runs of each; `hold(ms)` queues a kernel that holds the main stream that long.
  */
 export function fastestCandidate(driver: Driver, candidates: readonly (() => void)[], hold: (ms: number) => void): number {
-  // trials alone on the GPU, so queued work does not skew them (a captured stream runs nothing new)
-  if (!driver.capturing) driver.synchronize();
-  const side = driver.sideStream();
+  const stream = driver.main;
+  // trials alone on the GPU, so queued work does not skew them (a graph being recorded runs nothing)
+  driver.synchronize(stream);
   const events: unknown[] = [];
   try {
     for (const run of candidates) run(); // loads its kernels
@@ -46,12 +46,12 @@ export function fastestCandidate(driver: Driver, candidates: readonly (() => voi
       hold(ms);
       const t0 = performance.now();
       candidates.forEach((run, i) => {
-        driver.record(marks[i]![0], false, side);
+        driver.record(marks[i]![0], false, stream);
         for (let r = 0; r < RUNS; r++) run();
-        driver.record(marks[i]![1], false, side);
+        driver.record(marks[i]![1], false, stream);
       });
       const queued = performance.now() - t0;
-      driver.synchronize(side);
+      driver.synchronize(stream);
       if (queued < ms || ms > 100) break;
     }
     let best = 0;
@@ -59,7 +59,7 @@ export function fastestCandidate(driver: Driver, candidates: readonly (() => voi
     times.forEach((t, i) => { if (t < times[best]!) best = i; });
     return best;
   } finally {
-    driver.synchronize(side);
+    driver.synchronize(stream);
     events.forEach((ev) => driver.destroyEvent(ev));
   }
 }
