@@ -3,8 +3,8 @@
 // our epilogue kernel, and, for a map's convolution with an epilogue, against the first few of cuDNN's
 // runtime-compiled engines with the epilogue fused; each run on the driver's main stream against
 // scratch buffers of its own (free while a graph is being recorded, on a stream of its own, which is
-// when a U-Net's convolutions first meet a shape); the fastest is kept. The heuristic's first was 1.0-1.7x slower
-// than the fastest of its first 12 for the SD 2 U-Net's 3x3 convolutions on the H200
+// when a U-Net's convolutions first meet a shape); the fastest is kept. The heuristic's first was
+// 1.0-1.7x slower than the fastest of its first 12 for the SD 2 U-Net's 3x3 convolutions on the H200
 // (bench/results/2026-12-01-conv-engines*.json), but a separate epilogue costs a pass over the
 // output. Choices are remembered on disk per GPU and cuDNN version, so a machine pays the trials
 // once; so are the runtime-compiled plans (PlanStore), which would cost 30-300 ms to build again.

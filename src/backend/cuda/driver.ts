@@ -439,9 +439,10 @@ export class Driver {
     follow(this.stream);
   }
 
-  private newStream(): unknown {
+  /** A stream of ours; flags 0 (CU_STREAM_DEFAULT) synchronise it with the legacy stream, which we do not use. */
+  private newStream(flags = 0): unknown {
     const s = [null];
-    this.check('cuStreamCreate', this.f.cuStreamCreate!(s, 0));
+    this.check('cuStreamCreate', this.f.cuStreamCreate!(s, flags));
     return s[0];
   }
 
@@ -451,12 +452,7 @@ export class Driver {
    * work (behind()).
    */
   sideStream(): unknown {
-    if (!this.side) {
-      const s = [null];
-      this.check('cuStreamCreate', this.f.cuStreamCreate!(s, 1)); // CU_STREAM_NON_BLOCKING: never waits for the legacy stream
-      this.side = s[0];
-    }
-    return this.side;
+    return (this.side ??= this.newStream(1)); // CU_STREAM_NON_BLOCKING: never waits for the legacy stream
   }
 
   /** Work queued on the main stream from now on waits for the event (the host does not). The event is then released. */

@@ -1,7 +1,8 @@
 // Timing trials: which of several ways to run one operation is fastest on this GPU, measured on the
 // driver's main stream (free while a graph is being recorded, on a stream of its own, which is when a
-// graph first meets a shape), and the choices kept on disk per GPU and library version so that a machine pays a
-// family's trials once. cuDNN's convolutions (conv-tuning.ts) and cuBLASLt's GEMMs (cublaslt.ts) use it.
+// graph first meets a shape), and the choices kept on disk per GPU and library version so that a
+// machine pays a family's trials once. cuDNN's convolutions (conv-tuning.ts) and cuBLASLt's GEMMs
+// (cublaslt.ts) use it.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../util/files.js';
