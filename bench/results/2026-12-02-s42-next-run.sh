@@ -9,7 +9,8 @@
 # k_copy_many on the side stream, beside the step, CudaDevice.prefetch): does it leave the process
 # slower as the trials' side-stream work did? Whole edits in a warm home after the host tier's part
 # ran (BENCH_PARTS=probe,host,whole) against without it (probe,whole), once each (a
-# process of bins and whole edits took up to ~110 s in session 34: repeat them in a call of their own).
+# process of bins and whole edits took up to ~110 s in session 34: repeat them in a call of their own);
+# (4) 512 px bins, last measured in session 17.
 # Before: bash bench/ab-base.sh 08d2150; bash bench/device-dist.sh --benches unet,edit .gpu ab-base.
 # Carry [".gpu","dist","ab-base","node_modules/koffi","node_modules/@koromix"]. ~450-500 s (shell logic dry-run with a stand-in node).
 T0=$(date +%s)
@@ -30,3 +31,6 @@ u 768-new-b /tmp/w1; BENCH_DIST=ab-base/dist u 768-base-b /tmp/wb
 whole() { FISEDIT_HOME=/tmp/fe-new-1 BENCH_TAG=s43-whole-$1 BENCH_PARTS=$2 BENCH_PREPARE=on timeout 150 node --expose-gc dist/bench/edit.js > /tmp/logs/s43-whole-$1.log 2>&1; local rc=$?
   echo "whole $1 ($(( $(date +%s) - T0 )) s): rc $rc $(grep -o '"hostTierStepMs":[0-9.]*\|"gpuMsPerStep":[0-9.]*\|"wallS":[0-9.]*' /tmp/logs/s43-whole-$1.log | tr '\n' ' ')"; save; }
 whole plain-1 probe,whole; whole host-1 probe,host,whole
+# (4) 512 px bins (the issue asks a speedup over dense at 15% there; last measured in session 17)
+FISEDIT_HOME=/tmp/fe-new-1 BENCH_PX=512 BENCH_TAG=s43-bins512 BENCH_PARTS=bins timeout 100 node --expose-gc dist/bench/edit.js > /tmp/logs/s43-edit-512.log 2>&1
+echo "edit bins 512 px ($(( $(date +%s) - T0 )) s): rc $? $(grep -o '"editSize":[0-9.]*,"sparseStepMs":[0-9.]*' /tmp/logs/s43-edit-512.log | tr '\n' ' ') $(grep -o 'plain dense step (graph): [0-9.]* ms' /tmp/logs/s43-edit-512.log)"; save
