@@ -28,6 +28,7 @@ const tiles: [number, number, number, number][] = [[96, 6, 640, 640], [96, 6, 12
 
 const gpu = new CudaBackend({ convolution: 'cudnn' });
 const engines = new CudnnEngines(gpu.driver.stream);
+gpu.driver.followStream((s) => engines.useStream(s)); // onto the recording stream while a graph is recorded
 const workspace = gpu.keep(gpu.zeros([WORKSPACE_BYTES / gpu.elementBytes]));
 const rnd = new Random(11);
 

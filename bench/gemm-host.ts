@@ -18,6 +18,7 @@ const [OUT, K] = SHAPE;
 const gpu = new CudaBackend();
 const driver = gpu.driver;
 const lt = new CublasLt('fp16', driver.name, gpu.pool.alloc(WORKSPACE).ptr, WORKSPACE, driver.stream, gpu.hostCosts);
+driver.followStream((s) => lt.useStream(s)); // onto the recording stream while a graph is recorded
 const x = gpu.zeros([MAX_ROWS, K]), w = gpu.zeros([OUT, K]), b = gpu.zeros([OUT]), y = gpu.zeros([MAX_ROWS, OUT]);
 let next = 17;
 /** Row counts no earlier call used (each case its own). */
