@@ -17,8 +17,7 @@ const SHAPE = (process.env.BENCH_GEMM_SHAPE ?? '1280x1280').split('x').map(Numbe
 const [OUT, K] = SHAPE;
 const gpu = new CudaBackend();
 const driver = gpu.driver;
-const lt = new CublasLt('fp16', driver.name, gpu.pool.alloc(WORKSPACE).ptr, WORKSPACE, driver.stream, gpu.hostCosts);
-driver.followStream((s) => lt.useStream(s)); // onto the recording stream while a graph is recorded
+const lt = new CublasLt('fp16', driver.name, gpu.pool.alloc(WORKSPACE).ptr, WORKSPACE, () => driver.stream, gpu.hostCosts);
 const x = gpu.zeros([MAX_ROWS, K]), w = gpu.zeros([OUT, K]), b = gpu.zeros([OUT]), y = gpu.zeros([MAX_ROWS, OUT]);
 let next = 17;
 /** Row counts no earlier call used (each case its own). */

@@ -21,8 +21,7 @@ const shapes: [number, number][] = [[18432, 320], [4608, 640], [1152, 1280], [76
 
 const gpu = new CudaBackend();
 const driver = gpu.driver;
-const lt = new CublasLt('fp16', driver.name, gpu.pool.alloc(WORKSPACE).ptr, WORKSPACE, driver.stream, gpu.hostCosts);
-driver.followStream((s) => lt.useStream(s)); // onto the recording stream while a graph is recorded
+const lt = new CublasLt('fp16', driver.name, gpu.pool.alloc(WORKSPACE).ptr, WORKSPACE, () => driver.stream, gpu.hostCosts);
 const rnd = new Random(11);
 const round = (v: number) => Math.round(v * 10) / 10;
 

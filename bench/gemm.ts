@@ -41,8 +41,7 @@ const gpu = new CudaBackend();
 const driver = gpu.driver;
 /** Copies of `bytes` of weights a graph takes in turn (BENCH_COLD). */
 const copiesFor = (bytes: number) => (cold ? Math.min(8, Math.ceil((2 * driver.l2Bytes) / bytes)) : 1);
-const lt = new CublasLt('fp16', driver.name, gpu.pool.alloc(WORKSPACE).ptr, WORKSPACE, driver.stream, gpu.hostCosts);
-driver.followStream((s) => lt.useStream(s)); // onto the recording stream while a graph is recorded
+const lt = new CublasLt('fp16', driver.name, gpu.pool.alloc(WORKSPACE).ptr, WORKSPACE, () => driver.stream, gpu.hostCosts);
 const rnd = new Random(3);
 const energySeconds = energySecondsOption(0);
 const clocks = energySeconds > 0 ? GpuClocks.open() : undefined;

@@ -45,8 +45,8 @@ const results: Record<string, unknown>[] = [];
 /**
  * Device memory in use (cuMemGetInfo: this process's pool, library workspaces, loaded modules and its
  * CUDA context; nothing else runs on the bench machine). Added to compare a process that ran the
- * timing trials, 2-3% slower, with a later one: the same footprint (6.42 / 6.41 GiB, session 40); the
- * slowdown came from the trials' hold kernel (session 41, docs/gpu-history.md).
+ * timing trials, then 2-3% slower, with a later one: the same footprint (6.42 / 6.41 GiB, session 40);
+ * the slowdown came from the trials' work on a second stream (session 42, docs/gpu-history.md).
  */
 function deviceUsedGiB(gpu: CudaBackend): number {
   const { free, total } = gpu.driver.memInfo();

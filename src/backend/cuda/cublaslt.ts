@@ -142,8 +142,12 @@ export class CublasLt {
   /** Algorithms chosen by trials, by family (an index in the heuristic's list); undefined: the heuristic's first. */
   private readonly choices: ChoiceStore<number> | undefined;
 
-  /** `device`: the GPU's name (algorithms are shared by the process's CublasLt of one GPU, precision and workspace). */
-  constructor(private readonly precision: Precision, device: string, private readonly workspace: number, private readonly workspaceBytes: number, private stream: unknown, private readonly costs: HostCosts, private readonly trials?: GemmTrials) {
+  /**
+   * `device`: the GPU's name (algorithms are shared by the process's CublasLt of one GPU, precision and
+   * workspace). `stream()`: where a matmul is queued, asked at each call (Driver.stream: the recording
+   * stream while a graph is recorded).
+   */
+  constructor(private readonly precision: Precision, device: string, private readonly workspace: number, private readonly workspaceBytes: number, private readonly stream: () => unknown, private readonly costs: HostCosts, private readonly trials?: GemmTrials) {
     const lib = loadLibrary('cuBLASLt (libcublasLt)', ['libcublasLt.so.13', 'libcublasLt.so.12', 'libcublasLt.so']);
     const decl: Record<string, string> = {
       create: 'int cublasLtCreate(_Out_ void **handle)',
@@ -231,7 +235,7 @@ export class CublasLt {
    */
   gemmPointerArrays(ta: number, tb: number, m: number, n: number, k: number, As: number, lda: number, Bs: number, ldb: number, Ds: number, ldc: number, count: number): void {
     const p = this.plan({ ta, tb, m, n, k, lda, ldb, ldc, bias: false, count, residual: false });
-    this.matmul(p, () => this.f.matmul!(this.handle, p.desc, this.one, As, p.a, Bs, p.b, this.zero, Ds, p.d, Ds, p.d, p.algo, this.workspace, this.workspaceBytes, this.stream));
+    this.matmul(p, () => this.f.matmul!(this.handle, p.desc, this.one, As, p.a, Bs, p.b, this.zero, Ds, p.d, Ds, p.d, p.algo, this.workspace, this.workspaceBytes, this.stream()));
   }
 
   /** Runs a plan's matmul call; its first is timed apart (it loads the algorithm's kernels). */
@@ -298,11 +302,6 @@ export class CublasLt {
       return lent;
     }
     return undefined;
-  }
-
-  /** Queues what follows on `stream`. */
-  useStream(stream: unknown): void {
-    this.stream = stream;
   }
 
   /**
@@ -421,6 +420,6 @@ export class CublasLt {
       this.ptr[0] = BigInt(bias);
       checkCublas('set BIAS_POINTER', this.f.descSet!(p.desc, DESC_BIAS_POINTER, this.ptr, 8));
     }
-    this.matmul(p, () => this.f.matmul!(this.handle, p.desc, this.one, A, p.a, B, p.b, C ? this.one : this.zero, C || D, p.d, D, p.d, algo ?? p.algo, this.workspace, this.workspaceBytes, this.stream));
+    this.matmul(p, () => this.f.matmul!(this.handle, p.desc, this.one, A, p.a, B, p.b, C ? this.one : this.zero, C || D, p.d, D, p.d, algo ?? p.algo, this.workspace, this.workspaceBytes, this.stream()));
   }
 }

@@ -88,8 +88,7 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
     this.workspaces = [this.pool.alloc(LT_WORKSPACE_BYTES), this.pool.alloc(CUDNN_WORKSPACE_BYTES)];
     const urgent = () => this.urgent;
     const gemmTrials = (o.gemmAlgorithms ?? 'timed') === 'timed' ? { driver: this.driver, hold: (ms: number) => this.hold(ms, this.driver.main), urgent } : undefined;
-    this.lt = new CublasLt(this.math, this.driver.name, this.workspaces[0]!.ptr, LT_WORKSPACE_BYTES, this.driver.stream, this.hostCosts, gemmTrials);
-    this.driver.followStream((s) => this.lt.useStream(s));
+    this.lt = new CublasLt(this.math, this.driver.name, this.workspaces[0]!.ptr, LT_WORKSPACE_BYTES, () => this.driver.stream, this.hostCosts, gemmTrials);
     this.dnn = new Cudnn(this.math, this.driver, this.workspaces[1]!.ptr, CUDNN_WORKSPACE_BYTES, this.hostCosts,
       {
         epilogue: (stream, y, bias, residual, c, n) => this.convEpilogue(y, { bias, residual }, c, n, stream),
