@@ -559,14 +559,14 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
     const want = gpu.toHost(gpu.scale(gpu.fromHost(values, shape), 2));
     assert.deepEqual(c, want, 'page-locked copy');
     assert.deepEqual(d, want, 'pageable copy');
-    // odd sizes (the copy kernel's partial chunks and bytes past the last 16), into and out of page-locked memory
+    // odd sizes at unaligned places (one value apart), into and out of page-locked memory
     const sizes = [1, 7, 8, 4095, 4096, 16384, 16389, 70001];
-    const pinned = gpu.hostBuffer(256 * sizes.length + 4 * 70001 * 2);
+    const pinned = gpu.hostBuffer(sizes.reduce((a, n) => a + (n + 1) * gpu.elementBytes, 0));
     let at = 0;
     const odd = sizes.map((n) => {
       const want = gpu.fromHost(rnd.normal(n), [n]);
       const bytes = gpu.toBytes(want, pinned.subarray(at, at + n * gpu.elementBytes));
-      at += Math.ceil((n * gpu.elementBytes) / 256) * 256;
+      at += (n + 1) * gpu.elementBytes;
       return { want: gpu.toHost(want), item: { bytes, shape: [n] } };
     });
     const q = gpu.prefetch(odd.map((o) => o.item));

@@ -12,7 +12,7 @@ import { Driver, type ArgKind } from './driver.js';
 import { DeviceBuffer, MemoryPool } from './memory.js';
 import { compileCubin } from './nvrtc.js';
 import { PinnedMemory } from './pinned.js';
-import { BLOCKS_PER_SM, COPY_CHUNK, KERNELS, kernelDefines, KERNEL_DIR, LATENT_KERNELS, OPS_KERNELS, PREFETCH_BLOCKS, SPARSE_KERNELS, VECTOR_BYTES } from './kernels.js';
+import { BLOCKS_PER_SM, COPY_CHUNK, KERNELS, kernelDefines, KERNEL_DIR, LATENT_KERNELS, OPS_KERNELS, SPARSE_KERNELS, VECTOR_BYTES } from './kernels.js';
 import { HostCosts } from './host-costs.js';
 import { GraphReplays, type Copy } from './replays.js';
 import { Profiler } from './profiler.js';
@@ -286,28 +286,25 @@ export abstract class CudaDevice {
   }
 
   /**
-   * From page-locked memory, one k_copy_many on a second stream reads the host bytes over PCIe
-   * (the copy engines stay free: small uploads of the main stream would queue behind a long DMA);
-   * other bytes upload in stream order.
+   * From page-locked memory, a copy per tensor on the second stream, by the copy engines, beside the
+   * step's kernels; other bytes upload in stream order. (A k_copy_many there instead, reading the
+   * host bytes over PCIe, left every later step of the process ~0.2 ms slower, as any kernel on a
+   * second stream does: bench/results/2026-12-03-s43-call2.log. The copies move as fast and overlap
+   * the step as well.)
    */
   prefetch(items: readonly HostBytes[]): Prefetched {
     if (this.capturing) throw new FiseditError('cuda backend: prefetch while a replayable call is being recorded');
-    const copies: Copy[] = [];
+    const copies: [T, Uint8Array][] = [];
     const tensors = items.map(({ bytes, shape }) => {
-      const src = this.pinned.address(bytes);
-      if (src === undefined || src % VECTOR_BYTES) return this.keep(this.fromBytes(bytes, shape));
+      if (this.pinned.address(bytes) === undefined) return this.keep(this.fromBytes(bytes, shape));
       checkBytes('prefetch', bytes, shape, this.elementBytes);
       const t = this.keep(this.empty(shape)) as T;
-      copies.push([t.storage.ptr, src, bytes.byteLength]);
+      copies.push([t, bytes]);
       return t;
     });
-    const { table, chunks } = copyTable(copies);
-    if (!chunks) return { tensors, ready() {} };
-    const onDevice = this.keep(this.empty([table.length], 4)) as T; // released once the copies are ordered before the reads
-    const fn = this.fns.get('k_copy_many');
+    if (!copies.length) return { tensors, ready() {} };
     const done = this.driver.behind((side) => {
-      this.driver.upload(onDevice.storage.ptr, table, side);
-      this.driver.launch(fn, 'k_copy_many', Math.min(chunks, PREFETCH_BLOCKS), 256, KERNELS.k_copy_many!, [onDevice.storage.ptr, copies.length, chunks], 0, 1, side);
+      for (const [t, bytes] of copies) this.driver.upload(t.storage.ptr, bytes, side);
     });
     let waited = false;
     return {
@@ -316,7 +313,6 @@ export abstract class CudaDevice {
         if (waited) return;
         waited = true;
         this.driver.await(done);
-        this.dispose(onDevice);
       },
     };
   }

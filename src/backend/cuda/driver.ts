@@ -407,9 +407,9 @@ export class Driver {
   }
 
   /**
-   * Queues what f launches on a second stream (f gets it), after the work queued on the main stream
-   * so far (blocks that work released may be f's destinations). Returns an event that completes
-   * with f's work; `await` it before queuing work that depends on it.
+   * Queues the copies f makes on the second stream (f gets it; copies only: sideStream()), after the
+   * work queued on the main stream so far (blocks that work released may be f's destinations).
+   * Returns an event that completes with f's work; `await` it before queuing work that depends on it.
    */
   behind(f: (stream: unknown) => void): unknown {
     const side = this.sideStream();
@@ -447,9 +447,9 @@ export class Driver {
   }
 
   /**
-   * The second stream (made on first use): uploads outside the main stream's order (copies, which
-   * leave the process as fast as it was), and prefetches from host memory beside the main stream's
-   * work (behind()).
+   * The second stream (made on first use): uploads outside the main stream's order, and prefetches
+   * from host memory beside the main stream's work (behind()). Copies only: they leave the process
+   * as fast as it was, where a kernel run here slows every later graph replay (sessions 42-43).
    */
   sideStream(): unknown {
     return (this.side ??= this.newStream(1)); // CU_STREAM_NON_BLOCKING: never waits for the legacy stream

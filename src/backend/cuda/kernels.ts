@@ -86,12 +86,6 @@ export const COPY_UNROLL = 8;
 export const COPY_CHUNK = 256 * 16 * COPY_UNROLL;
 /** 256-thread blocks a multiprocessor holds at once (2048 threads): k_copy_many's grid for copies on the device, a wave of a streaming kernel. */
 export const BLOCKS_PER_SM = 8;
-/**
- * k_copy_many blocks of a prefetch from host memory (over PCIe, beside the step's kernels): 32 KiB
- * in flight each, enough for the link, few enough SM slots taken from the step.
- */
-export const PREFETCH_BLOCKS = 16;
-
 /** Vectors of its row each lane of k_layer_norm keeps in registers (ops.cu LN_KEPT; KERNEL_DEFINES). */
 export const LN_KEPT = 5;
 /** Lanes k_layer_norm gives a row of c channels, `width` to a vector: the fewest (a power of two, at most 32) whose LN_KEPT vectors hold it. */
