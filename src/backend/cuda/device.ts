@@ -286,11 +286,11 @@ export abstract class CudaDevice {
   }
 
   /**
-   * From page-locked memory, a copy per tensor on the second stream, by the copy engines, beside the
-   * step's kernels; other bytes upload in stream order. (A k_copy_many there instead, reading the
-   * host bytes over PCIe, left every later step of the process ~0.2 ms slower, as any kernel on a
-   * second stream does: bench/results/2026-12-03-s43-call2.log. The copies move as fast and overlap
-   * the step as well.)
+   * From page-locked memory, a copy per tensor on the driver's side stream, by the copy engines,
+   * beside the step's kernels; other bytes upload in stream order. (A k_copy_many there instead,
+   * reading the host bytes over PCIe, left every later step of the process ~0.2 ms slower, as any
+   * kernel on a stream other than the main one does: bench/results/2026-12-03-s43-call2.log. The
+   * copies move as fast and overlap the step as well.)
    */
   prefetch(items: readonly HostBytes[]): Prefetched {
     if (this.capturing) throw new FiseditError('cuda backend: prefetch while a replayable call is being recorded');

@@ -74,7 +74,7 @@ export class Driver {
   }
   /** Library handles' streams, kept on `stream` (followStream). */
   private readonly streamFollowers: ((stream: unknown) => void)[] = [];
-  /** Work that overlaps the work on `stream` (behind(); created on first use). */
+  /** The side stream: copies that overlap the main stream's work (behind(), uploadNow(); made on first use). */
   private side: unknown;
   /**
    * Kernels recorded into graphs are launched as programmatic dependents of the kernel before them
@@ -407,7 +407,7 @@ export class Driver {
   }
 
   /**
-   * Queues the copies f makes on the second stream (f gets it; copies only: sideStream()), after the
+   * Queues the copies f makes on the side stream (f gets it; copies only: sideStream()), after the
    * work queued on the main stream so far (blocks that work released may be f's destinations).
    * Returns an event that completes with f's work; `await` it before queuing work that depends on it.
    */
@@ -423,7 +423,7 @@ export class Driver {
   }
 
   /**
-   * Host -> device now, on the second stream, returning when done: outside the main stream's order
+   * Host -> device now, on the side stream, returning when done: outside the main stream's order
    * (it does not wait for the work queued there), and legal while a graph is being recorded. Only for
    * memory no queued or recorded work holds.
    */
@@ -447,9 +447,10 @@ export class Driver {
   }
 
   /**
-   * The second stream (made on first use): uploads outside the main stream's order, and prefetches
-   * from host memory beside the main stream's work (behind()). Copies only: they leave the process
-   * as fast as it was, where a kernel run here slows every later graph replay (sessions 42-43).
+   * The side stream (made on first use; a third, beside the main and recording ones): uploads outside
+   * the main stream's order, and prefetches from host memory beside the main stream's work (behind()).
+   * Copies only: they leave the process as fast as it was, where a kernel run here slows every later
+   * graph replay (sessions 42-43).
    */
   sideStream(): unknown {
     return (this.side ??= this.newStream(1)); // CU_STREAM_NON_BLOCKING: never waits for the legacy stream
