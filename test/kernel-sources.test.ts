@@ -82,8 +82,8 @@ function bracketed(s: string, open: number): string {
  */
 const EARLY_READS: Record<string, string[]> = {
   k_group_affine: ['base', 'rows', 'gamma', 'beta', 'offset'],
-  // its weights, which no kernel writes (CudaBackend.normLinearMany)
-  k_norm_gemm: ['w0', 'w1', 'w2'],
+  // its weights and the norm's parameters, which no kernel writes (CudaBackend.normLinearMany)
+  k_norm_gemm: ['w0', 'w1', 'w2', 'gamma', 'beta'],
 };
 
 /**

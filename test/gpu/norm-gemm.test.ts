@@ -41,10 +41,10 @@ function check(m: number, k: number, n: number, products: number, bias: boolean,
 }
 
 describe('cuda normLinearMany (k_norm_gemm)', () => {
-  it('takes few rows in one launch: LayerNorm, then one or three products, with or without a bias', () => {
+  it('takes few rows in one launch: LayerNorm, then one or three products, with or without a bias, a block one or more column tiles', () => {
     for (const [m, k, n, products, bias, normed] of [
       [1, 320, 64, 1, false, true], [37, 320, 320, 3, false, true], [76, 1280, 1280, 1, false, true],
-      [100, 640, 5120, 1, true, true], [33, 1280, 64, 3, false, true], [70, 320, 320, 1, true, false], [64, 64, 128, 2, true, true],
+      [100, 640, 5120, 1, true, true], [300, 320, 2560, 1, true, true], [33, 1280, 64, 3, false, true], [70, 320, 320, 1, true, false], [64, 64, 128, 2, true, true],
     ] as const) {
       assert.equal(check(m, k, n, products, bias, normed), 1, `${m}x${n}x${k}: one launch`);
     }

@@ -189,7 +189,11 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
     const three = <T>(items: readonly T[], of: (t: T) => number) => [0, 1, 2].map((i) => (items[i] ? of(items[i]!) : 0));
     const args = [this.readable(x), norm ? this.readable(norm.gamma) : 0, norm ? this.readable(norm.beta) : 0,
       ...three(ws, (w) => this.readable(w)), ...three(bs, (b) => (b ? this.readable(b) : 0)), ...three(ys, (y) => this.p(y)), m, n, k, norm?.eps ?? 0];
-    this.run('k_norm_gemm', 0, args, NORM_GEMM_THREADS, Math.ceil(m / NORM_GEMM_ROWS), normGemmSharedBytes(k), ws.length * (n / NORM_GEMM_COLS), () => `${ws.length} x ${m}x${n}x${k}${norm ? ' normed' : ''}`);
+    // as many blocks as the GPU holds at once, or fewer: each takes a share of the column tiles
+    const shared = normGemmSharedBytes(k), rowTiles = Math.ceil(m / NORM_GEMM_ROWS), colTiles = ws.length * (n / NORM_GEMM_COLS);
+    const resident = this.driver.multiprocessors * Math.min(Math.floor(this.driver.sharedBytesPerMultiprocessor / (shared + 1024)), 2048 / NORM_GEMM_THREADS);
+    const gridY = Math.min(colTiles, Math.max(1, Math.floor(resident / rowTiles)));
+    this.run('k_norm_gemm', 0, args, NORM_GEMM_THREADS, rowTiles, shared, gridY, () => `${ws.length} x ${m}x${n}x${k}${norm ? ' normed' : ''}`);
     return ys;
   }
 

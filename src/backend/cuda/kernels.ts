@@ -172,8 +172,8 @@ export const NORM_GEMM_ROWS = 32, NORM_GEMM_COLS = 64, NORM_GEMM_K = 64, NORM_GE
 export const NORM_GEMM_MAX_K = 1280;
 /** The most rows normLinearMany gives k_norm_gemm (a sparse step's tokens; a dense map's go to cuBLASLt). */
 export const NORM_GEMM_MAX_ROWS = 4096;
-/** Shared memory of a k_norm_gemm block over rows of k features: its rows of x and the weights' stages, padded by 8 halves a row. */
-export const normGemmSharedBytes = (k: number) => 2 * (NORM_GEMM_ROWS * (k + 8) + NORM_GEMM_STAGES * NORM_GEMM_COLS * (NORM_GEMM_K + 8));
+/** Shared memory of a k_norm_gemm block over rows of k features: its rows of x and the weights' stages (padded by 8 halves a row), gamma and beta. */
+export const normGemmSharedBytes = (k: number) => 2 * (NORM_GEMM_ROWS * (k + 8) + NORM_GEMM_STAGES * NORM_GEMM_COLS * (NORM_GEMM_K + 8) + 2 * k);
 export const KERNELS: Record<string, ArgKind[]> = { ...OPS_KERNELS, ...SPARSE_KERNELS, ...LATENT_KERNELS, ...ATTENTION_KERNELS, ...WGMMA_KERNELS, ...TILE_CONV_KERNELS, ...TILE_CONV_WG_KERNELS, ...NORM_GEMM_KERNELS };
 /** Flash attention's key tile (kernels/attention.cu KB; KERNEL_DEFINES). */
 const FLASH_KEY_TILE = 64;
