@@ -45,13 +45,6 @@ export interface GroupNormStats extends ChannelAffine {
   sums: Tensor;
 }
 
-/** A LayerNorm's parameters (over the last dimension). */
-export interface LayerNormParams {
-  gamma: Tensor;
-  beta: Tensor;
-  eps: number;
-}
-
 /** Backend.tileRowsChoice: how a backend convolves one-position tiles. */
 export type TileRowsChoice = 'rows' | 'rows over dense' | 'tiles';
 

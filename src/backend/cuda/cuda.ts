@@ -5,7 +5,7 @@
 // is float32 (fp32 and tf32 precisions) or half (fp16, see precision.ts). Convolutions go to cuDNN
 // (NHWC) or im2col + GEMM, 1x1 ones to cuBLASLt; attention is flash attention in fp16 and GEMM +
 // softmax + GEMM otherwise (and always for the probabilities the sparse engine records).
-import { checkBlockWrite, convInputOf, type ConvInput, checkProbsItem, checkRemapMap, gatherThenConvolve, linearEach, type AttentionOptions, type TileRowsChoice, type Backend, type ChannelAffine, type Conv2dOptions, type ProbsControl, type TileSet, type BlockWrite, type TileConvolution, type LayerNormParams } from '../backend.js';
+import { checkBlockWrite, convInputOf, type ConvInput, checkProbsItem, checkRemapMap, gatherThenConvolve, linearEach, type AttentionOptions, type TileRowsChoice, type Backend, type ChannelAffine, type Conv2dOptions, type ProbsControl, type TileSet, type BlockWrite, type TileConvolution } from '../backend.js';
 import { Tensor, sameShape, shapeString } from '../../tensor/tensor.js';
 import { Cublas, OP_N, OP_T } from './cublas.js';
 import { CublasLt } from './cublaslt.js';
@@ -15,7 +15,7 @@ import { cudaTileRowsChoice, fewRowsOfManyChannels } from './conv-paths.js';
 import { CudaPointwiseOps } from './pointwise-ops.js';
 import type { DeviceBuffer } from './memory.js';
 import { CudaLatents } from './latents.js';
-import { ATTENTION_KERNELS, FLASH_DIMS, FLASH_KERNELS, FLASH_QUERY_ROWS, FLASH_WIDE_MAX_DIM, GROUP_PARTIAL_SHARED_BYTES, POINTER_ARRAY_PRODUCTS, SOFTMAX_SHARED_BYTES, SOFTMAX_SHORT, SOFTMAX_VEC, WGMMA_KERNELS, WGMMA_KEY_TILE, WGMMA_QUERY_ROWS, WGMMA_SHARED_BYTES, flashSharedBytes, SHORT_KEYS, attendShortSharedBytes, TILE_CONV_KERNELS, TILE_CONV_COUNTERS, TILE_CONV_WG_KERNELS, TILE_CONV_WG_BUILDS, tileConvWgName, tileConvWgSharedBytes, NORM_GEMM_KERNELS, NORM_GEMM_COLS, NORM_GEMM_K, NORM_GEMM_MAX_K, NORM_GEMM_MAX_ROWS, NORM_GEMM_ROWS, NORM_GEMM_THREADS, normGemmSharedBytes } from './kernels.js';
+import { ATTENTION_KERNELS, FLASH_DIMS, FLASH_KERNELS, FLASH_QUERY_ROWS, FLASH_WIDE_MAX_DIM, GROUP_PARTIAL_SHARED_BYTES, POINTER_ARRAY_PRODUCTS, SOFTMAX_SHARED_BYTES, SOFTMAX_SHORT, SOFTMAX_VEC, WGMMA_KERNELS, WGMMA_KEY_TILE, WGMMA_QUERY_ROWS, WGMMA_SHARED_BYTES, flashSharedBytes, SHORT_KEYS, attendShortSharedBytes, TILE_CONV_KERNELS, TILE_CONV_COUNTERS, TILE_CONV_WG_KERNELS, TILE_CONV_WG_BUILDS, tileConvWgName, tileConvWgSharedBytes } from './kernels.js';
 import { tileConvKernel } from './tile-conv.js';
 import { flashLaunch } from './flash-splits.js';
 import { FiseditError } from '../../io/errors.js';
@@ -52,7 +52,6 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
   private readonly flashSplitsOption: number | 'auto';
   readonly convolution: ConvolutionMode;
   readonly tileConvolution: 'fused' | 'library';
-  readonly normGemm: 'fused' | 'library';
   /** k_tile_conv's split counters (TILE_CONV_COUNTERS ints, zero between launches). */
   private readonly tileConvCounters: DeviceBuffer | undefined;
   readonly latents: CudaLatents;
@@ -69,7 +68,6 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
     if (typeof this.flashSplitsOption === 'number' && !(Number.isInteger(this.flashSplitsOption) && this.flashSplitsOption >= 1)) throw new FiseditError(`flashSplits must be 'auto' or an integer from 1, got ${o.flashSplits}`);
     this.convolution = o.convolution ?? 'auto';
     this.tileConvolution = half ? (o.tileConvolution ?? 'library') : 'library';
-    this.normGemm = half ? (o.normGemm ?? 'library') : 'library';
     this.driver.dependentLaunches = this.driver.computeCapability[0]! >= 9 && (o.dependentLaunches ?? true);
     this.latents = new CudaLatents({
       vector: (bytes) => {
@@ -113,10 +111,6 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
           for (const s of splits) this.driver.allowSharedMemory(this.fns.get(tileConvWgName(rows, cols, s)), tileConvWgName(rows, cols, s), tileConvWgSharedBytes(rows, cols));
       }
     }
-    if (this.normGemm === 'fused') {
-      this.load('norm-gemm', NORM_GEMM_KERNELS, ['-DFISEDIT_HALF']);
-      this.driver.allowSharedMemory(this.fns.get('k_norm_gemm'), 'k_norm_gemm', normGemmSharedBytes(NORM_GEMM_MAX_K));
-    }
     if (this.wgmma) {
       this.load('attention-sm90', WGMMA_KERNELS, ['--use_fast_math'], 'sm_90a'); // wgmma needs the arch-specific target
       for (const k of ['k_flash_wg64', 'k_flash_wg64_pipe']) this.driver.allowSharedMemory(this.fns.get(k), k, WGMMA_SHARED_BYTES);
@@ -126,7 +120,7 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
   get description(): string {
     const pipelined = this.wgmmaPipeline === 'auto' ? ', pipelined for one wave' : this.wgmmaPipeline ? ', pipelined' : '';
     const storage = this.math === 'fp16' ? 'fp16 storage' + (this.flash ? `, flash attention${this.wgmma ? ` (wgmma at head dim 64${pipelined})` : ''}` : '') : 'fp32 storage';
-    return `${this.driver.name} (${this.driver.computeCapability.join('.')}), ${this.math} GEMMs, ${storage}, ${{ cudnn: 'cuDNN', gemm: 'im2col + GEMM', auto: 'cuDNN in graphs and for large, im2col + GEMM for small eager' }[this.convolution]} convolutions${this.dnn.engineMode === 'off' ? '' : ` (cuDNN engines: ${this.dnn.engineMode})`}${this.lt.timed ? ', GEMM algorithms timed' : ''}${this.tileConvolution === 'fused' ? ', fused tile convolutions' : ''}${this.normGemm === 'fused' ? ', fused norm + projections' : ''}${this.driver.dependentLaunches ? ', dependent launches' : ''}`;
+    return `${this.driver.name} (${this.driver.computeCapability.join('.')}), ${this.math} GEMMs, ${storage}, ${{ cudnn: 'cuDNN', gemm: 'im2col + GEMM', auto: 'cuDNN in graphs and for large, im2col + GEMM for small eager' }[this.convolution]} convolutions${this.dnn.engineMode === 'off' ? '' : ` (cuDNN engines: ${this.dnn.engineMode})`}${this.lt.timed ? ', GEMM algorithms timed' : ''}${this.tileConvolution === 'fused' ? ', fused tile convolutions' : ''}${this.driver.dependentLaunches ? ', dependent launches' : ''}`;
   }
 
   urgently<T>(f: () => T): T {
@@ -167,38 +161,6 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
     const at = this.pointerArrays([...column(ws), ...column(ws.map(() => x)), ...column(ys)]), slot = 8 * POINTER_ARRAY_PRODUCTS;
     this.timed('gemm projections', () => this.lt.gemmPointerArrays(OP_T, OP_N, n, m, k, at, k, at + slot, k, at + 2 * slot, n, ws.length), () => `${ws.length} x ${m}x${n}x${k}`);
     return ys;
-  }
-
-  /**
-   * LayerNorm of x's rows where `norm` is given, then linear() by each of ws with its bias of bs (up to
-   * three weights alike): with normGemm 'fused' and shapes it takes (NORM_GEMM_MAX_ROWS rows at most,
-   * features up to NORM_GEMM_MAX_K in steps of NORM_GEMM_K, outputs in steps of NORM_GEMM_COLS) one
-   * k_norm_gemm launch, else layerNorm and linearMany (or linear() of each where a bias is given).
-   */
-  normLinearMany(x: Tensor, norm: LayerNormParams | undefined, ws: readonly Tensor[], bs: readonly (Tensor | undefined)[] = []): Tensor[] {
-    const [n, k] = ws[0]!.shape as [number, number];
-    if (x.channels !== k) throw new Error(`normLinearMany: input has ${x.channels} features, weight ${shapeString(ws[0]!.shape)} expects ${k}`);
-    if (!ws.every((w) => sameShape(w.shape, [n, k]))) throw new Error(`normLinearMany: weights ${ws.map((w) => shapeString(w.shape)).join(', ')} differ`);
-    if (bs.some((b, i) => b && (b.size !== n || !ws[i]))) throw new Error(`normLinearMany: a bias for each of ${ws.length} weights of ${n} outputs, got ${bs.map((b) => b?.size ?? 'none').join(', ')}`);
-    const m = x.size / k;
-    if (!this.normGemmTakes(m, n, k, ws.length)) {
-      const normed = norm ? this.layerNorm(x, norm.gamma, norm.beta, norm.eps) : x;
-      return bs.some(Boolean) || ws.length === 1 ? ws.map((w, i) => this.linear(normed, w, bs[i])) : this.linearMany(normed, ws);
-    }
-    const ys = ws.map(() => this.empty([...x.shape.slice(0, -1), n]));
-    const three = <T>(items: readonly T[], of: (t: T) => number) => [0, 1, 2].map((i) => (items[i] ? of(items[i]!) : 0));
-    const args = [this.readable(x), norm ? this.readable(norm.gamma) : 0, norm ? this.readable(norm.beta) : 0,
-      ...three(ws, (w) => this.readable(w)), ...three(bs, (b) => (b ? this.readable(b) : 0)), ...three(ys, (y) => this.p(y)), m, n, k, norm?.eps ?? 0];
-    // as many blocks as the GPU holds at once, or fewer: each takes a share of the column tiles
-    const shared = normGemmSharedBytes(k), rowTiles = Math.ceil(m / NORM_GEMM_ROWS), colTiles = ws.length * (n / NORM_GEMM_COLS);
-    const resident = this.driver.multiprocessors * Math.min(Math.floor(this.driver.sharedBytesPerMultiprocessor / (shared + 1024)), 2048 / NORM_GEMM_THREADS);
-    const gridY = Math.min(colTiles, Math.max(1, Math.floor(resident / rowTiles)));
-    this.run('k_norm_gemm', 0, args, NORM_GEMM_THREADS, rowTiles, shared, gridY, () => `${ws.length} x ${m}x${n}x${k}${norm ? ' normed' : ''}`);
-    return ys;
-  }
-
-  private normGemmTakes(m: number, n: number, k: number, products: number): boolean {
-    return this.normGemm === 'fused' && m > 0 && m <= NORM_GEMM_MAX_ROWS && products <= 3 && k <= NORM_GEMM_MAX_K && k % NORM_GEMM_K === 0 && n % NORM_GEMM_COLS === 0;
   }
 
   /**

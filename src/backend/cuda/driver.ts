@@ -55,8 +55,6 @@ export class Driver {
   readonly name: string;
   readonly computeCapability: [number, number];
   readonly multiprocessors: number;
-  /** Shared memory a multiprocessor holds, for all its blocks (each also takes 1 KiB the system reserves). */
-  readonly sharedBytesPerMultiprocessor: number;
   /** Bytes of L2 cache. */
   readonly l2Bytes: number;
   /**
@@ -187,7 +185,6 @@ export class Driver {
     this.computeCapability = [attr(75), attr(76)];
     this.multiprocessors = attr(16); // CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT
     this.l2Bytes = attr(38); // CU_DEVICE_ATTRIBUTE_L2_CACHE_SIZE
-    this.sharedBytesPerMultiprocessor = attr(81); // CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_MULTIPROCESSOR
     const ctx = [null];
     this.check('cuDevicePrimaryCtxRetain', this.f.cuDevicePrimaryCtxRetain!(ctx, this.device));
     this.check('cuCtxSetCurrent', this.f.cuCtxSetCurrent!(ctx[0]));

@@ -162,19 +162,7 @@ export const TILE_CONV_WG_STAGES = 6;
 export const tileConvWgSharedBytes = (rows: number, cols: number) => TILE_CONV_WG_STAGES * (rows + cols) * 128 + 1024;
 /** Per-tile counters k_tile_conv's splits of K meet at (each launch leaves them zero): tiles a split launch may have at most. */
 export const TILE_CONV_COUNTERS = 4096;
-/** kernels/norm-gemm.cu (fp16 storage only): a LayerNorm and up to three projections of few rows in one launch. */
-export const NORM_GEMM_KERNELS: Record<string, ArgKind[]> = {
-  k_norm_gemm: [...Array<ArgKind>(12).fill('ptr'), 'i32', 'i32', 'i32', 'f32'],
-};
-/** k_norm_gemm's tile of rows and output columns, its k-tile, weight stages and threads (norm-gemm.cu NG_*). */
-export const NORM_GEMM_ROWS = 32, NORM_GEMM_COLS = 64, NORM_GEMM_K = 64, NORM_GEMM_STAGES = 6, NORM_GEMM_THREADS = 256;
-/** The longest row (features) k_norm_gemm holds whole in shared memory. */
-export const NORM_GEMM_MAX_K = 1280;
-/** The most rows normLinearMany gives k_norm_gemm (a sparse step's tokens; a dense map's go to cuBLASLt). */
-export const NORM_GEMM_MAX_ROWS = 4096;
-/** Shared memory of a k_norm_gemm block over rows of k features: its rows of x and the weights' stages (padded by 8 halves a row), gamma and beta. */
-export const normGemmSharedBytes = (k: number) => 2 * (NORM_GEMM_ROWS * (k + 8) + NORM_GEMM_STAGES * NORM_GEMM_COLS * (NORM_GEMM_K + 8) + 2 * k);
-export const KERNELS: Record<string, ArgKind[]> = { ...OPS_KERNELS, ...SPARSE_KERNELS, ...LATENT_KERNELS, ...ATTENTION_KERNELS, ...WGMMA_KERNELS, ...TILE_CONV_KERNELS, ...TILE_CONV_WG_KERNELS, ...NORM_GEMM_KERNELS };
+export const KERNELS: Record<string, ArgKind[]> = { ...OPS_KERNELS, ...SPARSE_KERNELS, ...LATENT_KERNELS, ...ATTENTION_KERNELS, ...WGMMA_KERNELS, ...TILE_CONV_KERNELS, ...TILE_CONV_WG_KERNELS };
 /** Flash attention's key tile (kernels/attention.cu KB; KERNEL_DEFINES). */
 const FLASH_KEY_TILE = 64;
 /** Query rows of a flash-attention block per m-tile (MT) of its warps: 4 warps of 16 rows. */
@@ -193,7 +181,6 @@ export const KERNEL_DEFINES: Readonly<Record<string, Readonly<Record<string, num
   'attention-sm90': { WG_KB: WGMMA_KEY_TILE },
   'tile-conv': { TM: TILE_CONV_ROWS, TN: TILE_CONV_COLS, TK: TILE_CONV_K, THREADS: TILE_CONV_THREADS },
   'tile-conv-sm90': { WG_STAGES: TILE_CONV_WG_STAGES },
-  'norm-gemm': { NG_ROWS: NORM_GEMM_ROWS, NG_COLS: NORM_GEMM_COLS, NG_K: NORM_GEMM_K, NG_STAGES: NORM_GEMM_STAGES, NG_THREADS: NORM_GEMM_THREADS },
 };
 
 /** A module's -D options (KERNEL_DEFINES). */

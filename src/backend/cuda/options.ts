@@ -67,12 +67,6 @@ export interface CudaOptions {
    */
   tileConvolution?: 'fused' | 'library';
   /**
-   * fp16 only: a LayerNorm and the projections after it, over at most NORM_GEMM_MAX_ROWS rows (a sparse
-   * step's active tokens), by one k_norm_gemm launch ('fused') or by k_layer_norm and cuBLASLt
-   * ('library', default) (CudaBackend.normLinearMany). An experiment: bench:norm-gemm times the two.
-   */
-  normGemm?: 'fused' | 'library';
-  /**
    * fp16 cuDNN convolutions: 'timed' (default): each family of shapes runs what measured fastest on
    * this machine, the legacy call, an engine configuration of the backend API plus our epilogue, or
    * (a map's convolution) a runtime-compiled configuration with bias and residual fused, its plan kept
