@@ -110,11 +110,16 @@ const untimedSteps = gen.recordSteps + 2;
 
 /**
  * One edit with `mask`, then released. A replayed step's time: the steps from untimedSteps on, as
- * the edit queues them (the host waits for none), from a synchronisation before them to one after.
+ * the edit queues them (the host waits for none), from a synchronisation before them to one after;
+ * and the host's pace over them: from that first synchronisation to the last step queued, before the
+ * second (the host's own work a step, where it runs ahead of the GPU; the GPU's pace where something
+ * in a step waits for the GPU).
  */
-async function measuredEdit(mask: Uint8Array, report: (v: Version, stepMs: number, addedMiBPerStep: number, releaseMs: number, clocksThen: ClockSummary | null) => void): Promise<void> {
+async function measuredEdit(mask: Uint8Array, report: (v: Version, stepMs: number, addedMiBPerStep: number, releaseMs: number, clocksThen: ClockSummary | null, hostMsPerStep: number) => void): Promise<void> {
   const stamps = new Map<number, number>();
+  let queued = 0;
   const onStep = (step: number) => {
+    if (step === steps) queued = performance.now();
     if (step !== untimedSteps && step !== steps) return;
     gpu.synchronize();
     stamps.set(step, performance.now());
@@ -131,17 +136,18 @@ async function measuredEdit(mask: Uint8Array, report: (v: Version, stepMs: numbe
   session.release(v.id);
   gpu.synchronize();
   const releaseMs = performance.now() - r0;
-  report(v, (stamps.get(steps)! - stamps.get(untimedSteps)!) / (steps - untimedSteps), addedMiBPerStep, releaseMs, clocks?.summary() ?? null);
+  const timed = steps - untimedSteps;
+  report(v, (stamps.get(steps)! - stamps.get(untimedSteps)!) / timed, addedMiBPerStep, releaseMs, clocks?.summary() ?? null, (queued - stamps.get(untimedSteps)!) / timed);
   await gc();
 }
 
 for (const bin of parts.has('bins') ? bins : []) {
   for (const { index, mask } of inBin(bin.lo, bin.hi).slice(0, perBin)) {
-    await measuredEdit(mask, (v, sparseStepMs, addedMiBPerStep, releaseMs, clocksThen) => {
+    await measuredEdit(mask, (v, sparseStepMs, addedMiBPerStep, releaseMs, clocksThen, hostMsPerStep) => {
       const macs = counter.count(lat, lat, { mask, planOf: gpu }).totalSparse!;
       const r = {
         // two decimals: an A/B of one kernel fewer a step (~1%) is lost in one
-        bin: bin.name, mask: index, editSize: +v.editSize.toFixed(4), sparseStepMs: +sparseStepMs.toFixed(2),
+        bin: bin.name, mask: index, editSize: +v.editSize.toFixed(4), sparseStepMs: +sparseStepMs.toFixed(2), hostMsPerStep: +hostMsPerStep.toFixed(2),
         meanSparseStepMs: +(v.timings.sparseMs / v.timings.sparseSteps).toFixed(1),
         denseStepMs: +denseStepMs.toFixed(2), plainDenseStepMs: +plainDenseStepMs.toFixed(2),
         wholeEditS: +wholeEditS(v).toFixed(2), editCacheMiBPerStep: +addedMiBPerStep.toFixed(1), releaseMs: +releaseMs.toFixed(1),
