@@ -58,9 +58,14 @@ export interface GroupSumsUpdate {
 /** Elements of ~16k values per segment, and at most ~1024 segments per batch item. */
 const SEGMENT_VALUES = 16384, SEGMENTS_MAX = 1024;
 
-/** A replayable call's recording: one per key and input shapes (what a recording backend keeps). */
+/**
+ * A replayable call's recording: one per key and input shapes (what a recording backend keeps). Built
+ * at every call (a sparse step has hundreds of inputs): dimensions joined, no per-input string.
+ */
 export function replayId(key: string, inputs: readonly Tensor[]): string {
-  return `${key} ${inputs.map((t) => shapeString(t.shape)).join(' ')}`;
+  let id = key;
+  for (const t of inputs) id += ` ${t.shape.join(',')}`;
+  return id;
 }
 
 /**

@@ -8,52 +8,57 @@ import type { UNet2DConditionModel } from '../models/unet.js';
 import type { TextKeysValues } from '../models/attention.js';
 import type { StepContext } from '../models/step-context.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { StepCache, undoWrites } from './cache.js';
+import { StepCache, undoWrites, type NormRecord } from './cache.js';
 import { SparseContext, type SparseOptions } from './contexts.js';
 import type { SparsePlan } from './plan.js';
 
 /** Where a tensor of a StepCache belongs: which map, under which name (a displaced layer, in the shape its write took, and its rows). */
-type Slot = `${'tensor' | 'prob' | 'scale' | 'shift' | 'sums' | 'layer' | 'displaced'}:${string}`;
+type Kind = 'tensor' | 'prob' | 'scale' | 'shift' | 'sums' | 'layer' | 'displaced';
+type Slot = `${Kind}:${string}`;
 
-/** What a recorded call's results are: their slots, and where each displaced layer was written. */
+/**
+ * What a recorded call's results are: their slots (which name a recording), each one's kind and name
+ * (what fill() reads: a step's results are filled by them at every replay, hundreds a step, without
+ * parsing a slot), and where each displaced layer was written.
+ */
 interface Layout {
   slots: Slot[];
+  kinds: Kind[];
+  names: string[];
   writes: Map<string, Placement>;
 }
 
-function flatten(c: StepCache): { slots: Slot[]; tensors: Tensor[]; writes: Map<string, Placement> } {
-  const slots: Slot[] = [], tensors: Tensor[] = [], writes = new Map<string, Placement>();
-  const add = (slot: Slot, t: Tensor) => (slots.push(slot), tensors.push(t));
-  for (const [k, t] of c.tensors) add(`tensor:${k}`, t);
-  for (const [k, t] of c.probs) add(`prob:${k}`, t);
+function flatten(c: StepCache): Layout & { tensors: Tensor[] } {
+  const slots: Slot[] = [], kinds: Kind[] = [], names: string[] = [], tensors: Tensor[] = [], writes = new Map<string, Placement>();
+  const add = (kind: Kind, name: string, t: Tensor) => (slots.push(`${kind}:${name}`), kinds.push(kind), names.push(name), tensors.push(t));
+  for (const [k, t] of c.tensors) add('tensor', k, t);
+  for (const [k, t] of c.probs) add('prob', k, t);
   for (const [k, a] of c.norms) {
-    add(`scale:${k}`, a.scale);
-    add(`shift:${k}`, a.shift);
-    if (a.sums) add(`sums:${k}`, a.sums);
+    add('scale', k, a.scale);
+    add('shift', k, a.shift);
+    if (a.sums) add('sums', k, a.sums);
   }
   for (const [k, d] of c.displaced) {
-    add(`layer:${k}`, d.layer);
-    add(`displaced:${k}`, d.rows);
+    add('layer', k, d.layer);
+    add('displaced', k, d.rows);
     writes.set(k, d.write);
   }
-  return { slots, tensors, writes };
+  return { slots, kinds, names, tensors, writes };
 }
 
-function fill(c: StepCache, { slots, writes }: Layout, tensors: readonly Tensor[], keep: (t: Tensor) => Tensor): void {
+function fill(c: StepCache, { kinds, names, writes }: Layout, tensors: readonly Tensor[], keep: (t: Tensor) => Tensor): void {
+  // flatten() puts a norm's scale first and a displaced layer before its rows
   const layers = new Map<string, Tensor>();
-  slots.forEach((slot, i) => {
-    const cut = slot.indexOf(':');
-    const kind = slot.slice(0, cut), name = slot.slice(cut + 1);
-    const t = keep(tensors[i]!);
+  let norm: NormRecord | undefined;
+  for (let i = 0; i < kinds.length; i++) {
+    const kind = kinds[i]!, name = names[i]!, t = keep(tensors[i]!);
     if (kind === 'tensor') c.tensors.set(name, t);
     else if (kind === 'prob') c.probs.set(name, t);
     else if (kind === 'layer') layers.set(name, t);
     else if (kind === 'displaced') c.displaced.set(name, { layer: layers.get(name)!, rows: t, write: writes.get(name)! });
-    else {
-      const a = c.norms.get(name) ?? { scale: t, shift: t };
-      c.norms.set(name, { ...a, [kind]: t });
-    }
-  });
+    else if (kind === 'scale') c.norms.set(name, (norm = { scale: t, shift: t }));
+    else norm![kind] = t;
+  }
 }
 
 let runs = 0;
