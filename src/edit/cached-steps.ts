@@ -12,25 +12,23 @@ import { StepCache, undoWrites, type NormRecord } from './cache.js';
 import { SparseContext, type SparseOptions } from './contexts.js';
 import type { SparsePlan } from './plan.js';
 
-/** Where a tensor of a StepCache belongs: which map, under which name (a displaced layer, in the shape its write took, and its rows). */
+/** Where a tensor of a StepCache belongs: which map (a displaced layer, in the shape its write took, and its rows). */
 type Kind = 'tensor' | 'prob' | 'scale' | 'shift' | 'sums' | 'layer' | 'displaced';
-type Slot = `${Kind}:${string}`;
 
 /**
- * What a recorded call's results are: their slots (which name a recording), each one's kind and name
- * (what fill() reads: a step's results are filled by them at every replay, hundreds a step, without
- * parsing a slot), and where each displaced layer was written.
+ * What a recorded call's results are: each one's kind and name (what fill() reads: a step's results
+ * are filled by them at every replay, hundreds a step, with nothing parsed), and where each displaced
+ * layer was written.
  */
 interface Layout {
-  slots: Slot[];
   kinds: Kind[];
   names: string[];
   writes: Map<string, Placement>;
 }
 
 function flatten(c: StepCache): Layout & { tensors: Tensor[] } {
-  const slots: Slot[] = [], kinds: Kind[] = [], names: string[] = [], tensors: Tensor[] = [], writes = new Map<string, Placement>();
-  const add = (kind: Kind, name: string, t: Tensor) => (slots.push(`${kind}:${name}`), kinds.push(kind), names.push(name), tensors.push(t));
+  const kinds: Kind[] = [], names: string[] = [], tensors: Tensor[] = [], writes = new Map<string, Placement>();
+  const add = (kind: Kind, name: string, t: Tensor) => (kinds.push(kind), names.push(name), tensors.push(t));
   for (const [k, t] of c.tensors) add('tensor', k, t);
   for (const [k, t] of c.probs) add('prob', k, t);
   for (const [k, a] of c.norms) {
@@ -43,7 +41,14 @@ function flatten(c: StepCache): Layout & { tensors: Tensor[] } {
     add('displaced', k, d.rows);
     writes.set(k, d.write);
   }
-  return { slots, kinds, names, tensors, writes };
+  return { kinds, names, tensors, writes };
+}
+
+/** A layout as text (what names a recording, with its variant): each result's kind and name. */
+function layoutKey({ kinds, names }: Layout): string {
+  let key = '';
+  for (let i = 0; i < kinds.length; i++) key += `${i ? ',' : ''}${kinds[i]}:${names[i]}`;
+  return key;
 }
 
 function fill(c: StepCache, { kinds, names, writes }: Layout, tensors: readonly Tensor[], keep: (t: Tensor) => Tensor): void {
@@ -111,7 +116,7 @@ export class CachedSteps {
     const inputs = flatten(base);
     if (inputs.writes.size) throw new Error('a step read as a base still holds what an edit displaced (edit/lineage.ts takes it)');
     const textTensors = text.tensors();
-    const id = `${this.key} ${variant} ${inputs.slots.join(',')}`;
+    const id = `${this.key} ${variant} ${layoutKey(inputs)}`;
     let eager: StepCache | undefined;
     try {
       const results = this.ops.replayable(id, [sample, times, ...textTensors, ...inputs.tensors], (s, e, ...rest) => {

@@ -452,7 +452,7 @@ export class Driver {
    * Copies only: they leave the process as fast as it was, where a kernel run here slows every later
    * graph replay (sessions 42-43).
    */
-  sideStream(): unknown {
+  private sideStream(): unknown {
     return (this.side ??= this.newStream(1)); // CU_STREAM_NON_BLOCKING: never waits for the legacy stream
   }
 
