@@ -10,7 +10,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { ArgKind } from '../src/backend/cuda/driver.js';
-import { KERNELS, KERNEL_DEFINES, KERNEL_DIR, LATENT_KERNELS, LN_KEPT, OPS_KERNELS, OPS_SM90_KERNELS, SPARSE_KERNELS, TILE_CONV_KERNELS, TILE_CONV_WG_KERNELS, kernelDefines, layerNormLanes } from '../src/backend/cuda/kernels.js';
+import { KERNELS, KERNEL_DEFINES, KERNEL_DIR, LATENT_KERNELS, LN_KEPT, OPS_KERNELS, SPARSE_KERNELS, TILE_CONV_KERNELS, TILE_CONV_WG_KERNELS, kernelDefines, layerNormLanes } from '../src/backend/cuda/kernels.js';
 
 /** Each __global__ function of a source (macro line continuations joined): its text up to the body and the body's first statement. */
 function kernels(source: string): { head: string; first: string }[] {
@@ -27,7 +27,7 @@ function kernels(source: string): { head: string; first: string }[] {
 /** The kernels a source defines: __global__ functions by name, both builds of each (PLANNED_)VECTOR_KERNEL, each TILE_CONV_WG build. */
 function defined(source: string): Set<string> {
   const names = new Set<string>();
-  for (const m of source.matchAll(/__global__ void (?:__\w+__\([^)]*\)\s*)*(\w+)\s*\(/g)) names.add(m[1]!);
+  for (const m of source.matchAll(/__global__ void (?:__launch_bounds__\([^)]*\) )?(\w+)\s*\(/g)) names.add(m[1]!);
   for (const m of source.matchAll(/^(?:PLANNED_)?VECTOR_KERNEL\((\w+),/gm)) names.add(m[1]!).add(`${m[1]}_v`);
   for (const m of source.matchAll(/^TILE_CONV_WG\((\w+),/gm)) names.add(m[1]!);
   return names;
@@ -80,16 +80,7 @@ function bracketed(s: string, open: number): string {
  * follows the k_group_partial that writes its `sums` (CudaPointwiseOps.groupNormAffine). A planned
  * kernel's body reads nothing but the plan before its wait.
  */
-const EARLY_READS: Record<string, string[]> = {
-  k_group_affine: ['base', 'rows', 'gamma', 'beta', 'offset'],
-  // launched after the kernel that writes x (a sparse step's layer), which writes none of these
-  k_group_norm_cluster: ['base', 'rows', 'gamma', 'beta'],
-};
-
-/** Where function `fn` is declared: `void`, any attributes (`__cluster_dims__(...)`), its name and bracket. */
-function signature(fn: string): RegExp {
-  return new RegExp(`void (?:__\\w+__\\([^)]*\\)\\s*)*${fn}\\(`);
-}
+const EARLY_READS: Record<string, string[]> = { k_group_affine: ['base', 'rows', 'gamma', 'beta', 'offset'] };
 
 /**
  * The function `fn` of a kernel source (a planned kernel's body `name_t`, or a kernel): its data
@@ -97,10 +88,9 @@ function signature(fn: string): RegExp {
  * before it waits, and how many times it waits.
  */
 function bodyBeforeWait(source: string, fn: string): { data: string[]; beforeWait: string; waits: number } {
-  const found = signature(fn).exec(source);
-  if (!found) throw new Error(`no ${fn}`);
-  const at = found.index + found[0].length - 1; // its parameters' bracket
-  const params = bracketed(source, at);
+  const at = source.indexOf(`void ${fn}(`);
+  if (at < 0) throw new Error(`no ${fn}`);
+  const params = bracketed(source, source.indexOf('(', at));
   const body = bracketed(source, source.indexOf('{', at + params.length)).replace(/\/\/.*$/gm, ''); // code, not comments
   const data = params.split(',').map((p) => p.trim()).filter((p) => p.includes('*') && !/^const (int|unsigned char)\s*\*/.test(p)).map((p) => p.match(/(\w+)$/)![1]!);
   const loops = body.split('FOR_EACH_VEC_PLANNED(').length - 1, calls = body.split('after_earlier_kernels()').length - 1;
@@ -159,7 +149,7 @@ describe('kernel sources', () => {
   });
 
   it('every kernel of a module table is defined in that module source (what the device loads from it)', () => {
-    const modules: [string, Record<string, ArgKind[]>][] = [['ops.cu', OPS_KERNELS], ['ops.cu', OPS_SM90_KERNELS], ['sparse.cu', SPARSE_KERNELS], ['latents.cu', LATENT_KERNELS], ['tile-conv.cu', TILE_CONV_KERNELS], ['tile-conv-sm90.cu', TILE_CONV_WG_KERNELS]];
+    const modules: [string, Record<string, ArgKind[]>][] = [['ops.cu', OPS_KERNELS], ['sparse.cu', SPARSE_KERNELS], ['latents.cu', LATENT_KERNELS], ['tile-conv.cu', TILE_CONV_KERNELS], ['tile-conv-sm90.cu', TILE_CONV_WG_KERNELS]];
     for (const [file, table] of modules) {
       const names = defined(readFileSync(join(KERNEL_DIR, file), 'utf8'));
       for (const k of Object.keys(table)) assert.ok(names.has(k), `${k} is not defined in ${file}`);
@@ -170,7 +160,7 @@ describe('kernel sources', () => {
   it('a kernel that reads before it waits reads only what the kernel launched before it does not write', () => {
     const sources = files.filter((f) => f.endsWith('.cu')).map((f) => readFileSync(join(KERNEL_DIR, f), 'utf8'));
     for (const [name, allowed] of Object.entries(EARLY_READS)) {
-      const source = sources.find((s) => s.includes('__global__') && signature(name).test(s));
+      const source = sources.find((s) => s.includes(`__global__ void ${name}(`));
       assert.ok(source, `${name} is defined`);
       const body = bodyBeforeWait(source, name);
       assert.equal(body.waits, 1, `${name} waits once`);

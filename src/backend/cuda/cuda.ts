@@ -96,12 +96,6 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
       }, urgent, o.cudnnEngines ?? 'timed');
     this.driver.allowSharedMemory(this.fns.get('k_softmax_rows'), 'k_softmax_rows', SOFTMAX_SHARED_BYTES);
     for (const k of ['k_group_partial', 'k_group_partial_v']) this.driver.allowSharedMemory(this.fns.get(k), k, GROUP_PARTIAL_SHARED_BYTES);
-    if (this.driver.computeCapability[0]! >= 9) {
-      const k = 'k_group_norm_cluster', fn = this.fns.get(k);
-      this.driver.allowSharedMemory(fn, k, GROUP_PARTIAL_SHARED_BYTES);
-      this.driver.allowLargeClusters(fn, k);
-      this.groupNormClusters = o.groupNormClusters ?? true;
-    }
     if (half) {
       this.load('attention', ATTENTION_KERNELS, ['--use_fast_math']); // exp2 of the softmax as one instruction
       for (const k of FLASH_KERNELS) this.driver.allowSharedMemory(this.fns.get(k), k, flashSharedBytes(Number(k.split('_')[2])));

@@ -12,7 +12,7 @@ import { Driver, type ArgKind } from './driver.js';
 import { DeviceBuffer, MemoryPool } from './memory.js';
 import { compileCubin } from './nvrtc.js';
 import { PinnedMemory } from './pinned.js';
-import { BLOCKS_PER_SM, COPY_CHUNK, KERNELS, kernelDefines, KERNEL_DIR, LATENT_KERNELS, OPS_KERNELS, OPS_SM90_KERNELS, SPARSE_KERNELS, VECTOR_BYTES } from './kernels.js';
+import { BLOCKS_PER_SM, COPY_CHUNK, KERNELS, kernelDefines, KERNEL_DIR, LATENT_KERNELS, OPS_KERNELS, SPARSE_KERNELS, VECTOR_BYTES } from './kernels.js';
 import { HostCosts } from './host-costs.js';
 import { GraphReplays, type Copy } from './replays.js';
 import { Profiler } from './profiler.js';
@@ -46,7 +46,7 @@ export abstract class CudaDevice {
     this.pinned = new PinnedMemory(this.driver);
     this.elementBytes = storageBytes(math);
     const storage = math === 'fp16' ? ['-DFISEDIT_HALF'] : [];
-    this.load('ops', this.driver.computeCapability[0]! >= 9 ? { ...OPS_KERNELS, ...OPS_SM90_KERNELS } : OPS_KERNELS, storage);
+    this.load('ops', OPS_KERNELS, storage);
     this.load('sparse', SPARSE_KERNELS, storage);
     this.load('latents', LATENT_KERNELS, []);
     this.replays = new GraphReplays({

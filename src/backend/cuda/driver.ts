@@ -527,11 +527,6 @@ export class Driver {
     this.check(`cuFuncSetAttribute(${name})`, this.f.cuFuncSetAttribute!(fn, 8, bytes)); // CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES
   }
 
-  /** Lets a kernel built for clusters of more than 8 blocks (`__cluster_dims__`) launch them: Hopper takes 16, not a portable size. */
-  allowLargeClusters(fn: unknown, name: string): void {
-    this.check(`cuFuncSetAttribute(${name})`, this.f.cuFuncSetAttribute!(fn, 14, 1)); // CU_FUNC_ATTRIBUTE_NON_PORTABLE_CLUSTER_SIZE_ALLOWED
-  }
-
   launch(fn: unknown, name: string, grid: number, block: number, kinds: readonly ArgKind[], args: readonly number[], sharedBytes = 0, gridY = 1, stream = this.stream): void {
     this.packArgs(name, kinds, args);
     this.enqueue(fn, name, grid, block, sharedBytes, gridY, stream);

@@ -71,19 +71,6 @@ export const LATENT_KERNELS: Record<string, ArgKind[]> = {
  */
 const THIRD_BUILDS: Record<string, ArgKind[]> = { k_channel_affine_vb: VECTOR_KERNELS.k_channel_affine!, k_layer_norm_vw: VECTOR_KERNELS.k_layer_norm! };
 export const OPS_KERNELS: Record<string, ArgKind[]> = { ...SCALAR_KERNELS, ...bothBuilds(VECTOR_KERNELS), ...THIRD_BUILDS };
-/** Kernels of kernels/ops.cu built for sm_90 and later only (thread block clusters), loaded with the others there. */
-export const OPS_SM90_KERNELS: Record<string, ArgKind[]> = {
-  k_group_norm_cluster: ['ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'ptr', 'ptr', 'u64', 'f32', 'ptr', 'ptr', 'ptr', 'ptr'],
-};
-/**
- * Blocks of a k_group_norm_cluster cluster, one cluster per batch item (ops.cu GROUP_CLUSTER;
- * KERNEL_DEFINES): 16, beyond the portable 8, as Hopper allows (Driver.allowLargeClusters).
- */
-export const GROUP_CLUSTER = 16;
-/** A k_group_norm_cluster launch takes a GroupNorm's listed segments when each block sums this many at most. */
-export const GROUP_CLUSTER_ROUNDS = 2;
-/** Threads of a k_group_norm_cluster block at most (128 registers a thread: a block within the multiprocessor's 64k). */
-export const GROUP_CLUSTER_THREADS = 512;
 export const SPARSE_KERNELS: Record<string, ArgKind[]> = { ...bothBuilds(SPARSE_VECTOR_KERNELS), k_swap_each: ['ptr'] };
 /** 64-bit words a swap takes in k_swap_each's table (kernels/sparse.cu says which). */
 export const SWAP_WORDS = 11;
@@ -175,7 +162,7 @@ export const TILE_CONV_WG_STAGES = 6;
 export const tileConvWgSharedBytes = (rows: number, cols: number) => TILE_CONV_WG_STAGES * (rows + cols) * 128 + 1024;
 /** Per-tile counters k_tile_conv's splits of K meet at (each launch leaves them zero): tiles a split launch may have at most. */
 export const TILE_CONV_COUNTERS = 4096;
-export const KERNELS: Record<string, ArgKind[]> = { ...OPS_KERNELS, ...OPS_SM90_KERNELS, ...SPARSE_KERNELS, ...LATENT_KERNELS, ...ATTENTION_KERNELS, ...WGMMA_KERNELS, ...TILE_CONV_KERNELS, ...TILE_CONV_WG_KERNELS };
+export const KERNELS: Record<string, ArgKind[]> = { ...OPS_KERNELS, ...SPARSE_KERNELS, ...LATENT_KERNELS, ...ATTENTION_KERNELS, ...WGMMA_KERNELS, ...TILE_CONV_KERNELS, ...TILE_CONV_WG_KERNELS };
 /** Flash attention's key tile (kernels/attention.cu KB; KERNEL_DEFINES). */
 const FLASH_KEY_TILE = 64;
 /** Query rows of a flash-attention block per m-tile (MT) of its warps: 4 warps of 16 rows. */
@@ -189,7 +176,7 @@ export const flashSharedBytes = (dp: number) => 2 * 2 * FLASH_KEY_TILE * (dp + 8
  */
 export const KERNEL_DEFINES: Readonly<Record<string, Readonly<Record<string, number>>>> = {
   sparse: { SWAP_WORDS },
-  ops: { VEC_BATCH, COPY_UNROLL, SOFTMAX_SHORT, SOFTMAX_VEC, LN_KEPT, SPLIT_PIECES, GROUP_CLUSTER },
+  ops: { VEC_BATCH, COPY_UNROLL, SOFTMAX_SHORT, SOFTMAX_VEC, LN_KEPT, SPLIT_PIECES },
   attention: { KB: FLASH_KEY_TILE, SHORT_KEYS },
   'attention-sm90': { WG_KB: WGMMA_KEY_TILE },
   'tile-conv': { TM: TILE_CONV_ROWS, TN: TILE_CONV_COLS, TK: TILE_CONV_K, THREADS: TILE_CONV_THREADS },

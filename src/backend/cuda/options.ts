@@ -75,12 +75,6 @@ export interface CudaOptions {
    */
   cudnnEngines?: CudnnEngineMode;
   /**
-   * sm_90 and later: a sparse step's GroupNorm statistics over few changed rows (each block of a
-   * cluster summing at most GROUP_CLUSTER_ROUNDS of their segments) in one launch, k_group_norm_cluster, instead of
-   * k_group_partial and k_group_affine (default true; the same bits either way).
-   */
-  groupNormClusters?: boolean;
-  /**
    * fp16 cuBLASLt GEMMs: 'timed' (default): each family of shapes of 2^28 multiply-adds or more
    * (cublaslt.ts) runs the fastest of the heuristic's first eight algorithms, timed on this machine at
    * its first use and remembered on disk (cublaslt-choices.json in fisedit's home, or

@@ -6,13 +6,10 @@ import { checkSplit, groupNormLayout, type ChannelAffine, type GroupNormStats, t
 import { sameShape, shapeString, type Tensor } from '../../tensor/tensor.js';
 import { FiseditError } from '../../io/errors.js';
 import type { T } from './device.js';
-import { GROUP_CLUSTER, GROUP_CLUSTER_ROUNDS, GROUP_CLUSTER_THREADS, GROUP_PARTIAL_SHARED_BYTES, SPLIT_PIECES, VEC_BATCH, layerNormLanes } from './kernels.js';
+import { GROUP_PARTIAL_SHARED_BYTES, SPLIT_PIECES, VEC_BATCH, layerNormLanes } from './kernels.js';
 import { CudaSparseOps } from './sparse-ops.js';
 
 export abstract class CudaPointwiseOps extends CudaSparseOps {
-  /** Whether a sparse step's GroupNorm statistics may take k_group_norm_cluster (CudaOptions.groupNormClusters; sm_90 and later). */
-  protected groupNormClusters = false;
-
   groupNormAffine(x: Tensor, groups: number, gamma: Tensor, beta: Tensor, eps: number, update?: GroupSumsUpdate, offset?: Tensor): GroupNormStats {
     const { n, c, w, pieces, segments, sumsShape } = groupNormLayout(x, groups, update, this.elementBytes, offset);
     const scale = this.empty([n, c]), shift = this.empty([n, c]);
@@ -26,19 +23,12 @@ export abstract class CudaPointwiseOps extends CudaSparseOps {
     // a thread per channel vector, as many rows of them as fit 256 threads (one row when they do not)
     const vectors = c / vw, rows = Math.max(1, Math.floor(256 / vectors)), shared = rows * c * 16;
     if (vectors > 1024 || shared > GROUP_PARTIAL_SHARED_BYTES) throw new FiseditError(`groupNorm: ${c} channels are more than this backend's statistics kernel takes`);
-    const flags = update ? this.indices(update.rows).storage.ptr : 0;
-    const count = (x.size / n) / groups;
-    const threads = rows * vectors, block = Math.ceil(threads / 32) * 32; // whole warps (the fold's shuffles)
-    if (update && this.groupNormClusters && listed <= GROUP_CLUSTER * GROUP_CLUSTER_ROUNDS && block <= GROUP_CLUSTER_THREADS) {
-      // one launch: a cluster per batch item sums the listed segments, then folds the groups (ops.cu)
-      this.run('k_group_norm_cluster', 0, [...args, threads, vw > 1 ? 1 : 0, this.p(update.base), flags, count, eps, this.p(gamma), this.p(beta), this.p(scale), this.p(shift)], block, n * GROUP_CLUSTER, shared);
-      return { scale, shift, sums };
-    }
     // the affine straight after the partial sums, nothing between: it loads all else before it waits
     // for them (ops.cu). 128 threads: 256 were slower (bench/results/2026-12-02-s35-run6.sh)
-    this.run(vw > 1 ? 'k_group_partial_v' : 'k_group_partial', 0, args, threads, n * listed, shared);
+    const flags = update ? this.indices(update.rows).storage.ptr : 0;
+    this.run(vw > 1 ? 'k_group_partial_v' : 'k_group_partial', 0, args, rows * vectors, n * listed, shared);
     this.run('k_group_affine', 0, [this.p(sums), update ? this.p(update.base) : 0, flags, pieces, segments,
-      count, eps, this.p(gamma), this.p(beta), off, this.p(scale), this.p(shift), c, groups], 128, n * groups);
+      (x.size / n) / groups, eps, this.p(gamma), this.p(beta), off, this.p(scale), this.p(shift), c, groups], 128, n * groups);
     return { scale, shift, sums };
   }
 

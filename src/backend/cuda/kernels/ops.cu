@@ -109,46 +109,42 @@ template <int W> __device__ void k_im2col_t(const st* x, const st* scale, const 
 }
 VECTOR_KERNEL(k_im2col, (const st* x, const st* scale, const st* shift, st* col, int h, int w, int ci, int kh, int kw, int stride, int pt, int pl, int ho, int wo, int silu),
               (x, scale, shift, col, h, w, ci, kh, kw, stride, pt, pl, ho, wo, silu))
-// GroupNorm statistics as a per (batch item, channel) affine, in double.
-// segment_sums: a block sums x and x^2 per group over one segment of a batch item (a piece of a map
-// row, backend.ts groupSegments; threads take a channel vector each and rows in turn, so loads are
-// whole rows; the block then adds its threads' sums per channel and those per group, in a fixed
-// order, through shared memory) into the segment's own slot of `sums`: no atomics, no buffer to
-// clear, the same bits every run, and a segment's sums do not depend on which others were listed.
-// fold_group: a block adds a (batch item, group)'s segments, taking `base`'s sums for the segments of
-// rows `rows` does not flag (and copying them into `sums`, which then holds the whole map's), and
-// folds mean and 1/sqrt(var + eps) with gamma and beta into scale and shift.
-// With `offset` ([N, C], a resnet's time embedding) both take x + offset: the sums add it as they
-// load, the fold takes it into the shift, and the sum is never written out.
-// Two ways to run them, the same bits either way (the GPU tests hold them to it):
-// - k_group_partial (a block per listed segment) then k_group_affine (a block per group): any size.
-// - k_group_norm_cluster (sm_90: a sparse step's few changed rows, CudaPointwiseOps.groupNormAffine):
-//   one launch, a cluster of GROUP_CLUSTER blocks per batch item that sum the listed segments in
-//   turn, meet at the cluster's barrier, then fold the groups in turn: a sparse step's ~60
-//   GroupNorms a launch each fewer.
+// GroupNorm statistics as a per (batch item, channel) affine, in two kernels and in double.
+// k_group_partial: a block per (batch item, listed segment: a piece of a map row, backend.ts
+// groupSegments) sums x and x^2 per group over its positions (threads take a channel vector each
+// and rows in turn, so loads are whole rows; the block then adds its threads' sums per channel and
+// those per group, in a fixed order, through shared memory) into its own slot of `sums`: no atomics,
+// no buffer to clear, the same bits every run, and a segment's sums do not depend on which others
+// were listed with it.
+// k_group_affine: a block per (batch item, group) adds the group's segments, taking `base`'s sums for
+// the segments of rows `rows` does not flag (and copying them into `sums`, which then holds the
+// whole map's), and folds mean and 1/sqrt(var + eps) with gamma and beta into scale and shift.
+// With `offset` ([N, C], a resnet's time embedding) both take x + offset: the partial sums add it as
+// they load, the affine folds it into the shift, and the sum is never written out.
 // (One kernel whose last block folded the statistics was slower, twice: that block's fold over every
 // segment, after all others, cost more than a second launch, whether a warp per group or split over
 // all its threads; bench/results/2026-11-30-edit-cuda-fp16-gn-fused.log, 2026-11-30-gn-fused-parallel-trial.log.)
 #define PARTIAL_LOADS 8
-// `threads` of the block (rows of c / W channel vectors) load; all take part in its barriers
-template <int W> __device__ void segment_sums(const st* x, const st* offset, double* sums, double* acc, u32 b, u32 seg, int w, int pieces, int segments, int c, int groups, u32 threads) {
-  u32 row = seg / pieces, piece = seg % pieces, chunk = (w + pieces - 1) / pieces;
-  u32 lo = row * w + piece * chunk, hi = min(row * w + w, lo + chunk);
+template <int W> __device__ void k_group_partial_t(const st* x, const st* offset, double* sums, const int* list, int listed, int w, int pieces, int segments, int c, int groups) {
   // [2][W][nrows][cv]: thread (r0, v) keeps its sums at word r0 * cv + v of each plane, so a warp's
   // threads touch consecutive words (a thread's W channels side by side were 32-way bank conflicts)
-  u32 cv = c / W, nrows = threads / cv, v = threadIdx.x % cv, r0 = threadIdx.x / cv;
-  u32 plane = threads;
-  const bool loads = threadIdx.x < threads;
+  extern __shared__ double acc[];
+  u32 b = blockIdx.x / listed, j = blockIdx.x % listed;
+  u32 seg = list ? list[j] : j, row = seg / pieces, piece = seg % pieces, chunk = (w + pieces - 1) / pieces;
+  after_earlier_kernels();  // the segment looked up first: `list` is a plan's (PLANNED_VECTOR_KERNEL, storage.cuh)
+  u32 lo = row * w + piece * chunk, hi = min(row * w + w, lo + chunk);
+  u32 cv = c / W, nrows = blockDim.x / cv, v = threadIdx.x % cv, r0 = threadIdx.x / cv;  // blockDim.x = nrows * cv
+  u32 plane = blockDim.x;
   double s[W], q[W];
   UNROLL { s[k] = 0; q[k] = 0; }
   float o[W];  // this thread's channels' offset (x + offset is summed), 0 without one
-  if (offset && loads) ldv<W>(offset + (u64)b * c + v * W, o);
+  if (offset) ldv<W>(offset + (u64)b * c + v * W, o);
   else UNROLL o[k] = 0.f;
   const st* at = x + (u64)b * (segments / pieces) * w * c + v * W;
   // PARTIAL_LOADS rows in flight per thread: the loop is bound by memory latency, not bandwidth. Kept
   // as loaded and widened when summed: widened at once they took twice the registers, and the
   // U-Net's partial sums took 0.70 ms at 768 px against 0.55 (bench/results/2026-12-01-group-partial-ab.log)
-  for (u32 p = lo + r0; loads && p < hi; p += PARTIAL_LOADS * nrows) {
+  for (u32 p = lo + r0; p < hi; p += PARTIAL_LOADS * nrows) {
     stored<W> a[PARTIAL_LOADS];
 #pragma unroll
     for (int u = 0; u < PARTIAL_LOADS; u++)
@@ -161,10 +157,10 @@ template <int W> __device__ void segment_sums(const st* x, const st* offset, dou
         UNROLL { f[k] += o[k]; s[k] += f[k]; q[k] += (double)f[k] * f[k]; }
       }
   }
-  if (loads) UNROLL { acc[k * plane + threadIdx.x] = s[k]; acc[(W + k) * plane + threadIdx.x] = q[k]; }
+  UNROLL { acc[k * plane + threadIdx.x] = s[k]; acc[(W + k) * plane + threadIdx.x] = q[k]; }
   __syncthreads();
   // per channel (into row 0 of each plane), then per group
-  if (loads && r0 == 0) {
+  if (r0 == 0) {
     for (u32 r = 1; r < nrows; r++) UNROLL { s[k] += acc[k * plane + r * cv + v]; q[k] += acc[(W + k) * plane + r * cv + v]; }
     UNROLL { acc[k * plane + v] = s[k]; acc[(W + k) * plane + v] = q[k]; }
   }
@@ -179,60 +175,42 @@ template <int W> __device__ void segment_sums(const st* x, const st* offset, dou
     double* out = sums + 2 * (((u64)b * segments + seg) * groups + g);
     out[0] = gs; out[1] = gq;
   }
-  __syncthreads();  // acc is free again (a cluster's block sums its next segment into it)
-}
-// the dynamic shared memory segment_sums keeps its block's sums in (c * 16 bytes a row of threads)
-__device__ __forceinline__ double* group_acc() {
-  extern __shared__ double acc[];
-  return acc;
-}
-template <int W> __device__ void k_group_partial_t(const st* x, const st* offset, double* sums, const int* list, int listed, int w, int pieces, int segments, int c, int groups) {
-  double* acc = group_acc();
-  u32 b = blockIdx.x / listed, j = blockIdx.x % listed;
-  u32 seg = list ? list[j] : j;
-  after_earlier_kernels();  // the segment looked up first: `list` is a plan's (PLANNED_VECTOR_KERNEL, storage.cuh)
-  segment_sums<W>(x, offset, sums, acc, b, seg, w, pieces, segments, c, groups, blockDim.x);
 }
 PLANNED_VECTOR_KERNEL(k_group_partial, (const st* x, const st* offset, double* sums, const int* list, int listed, int w, int pieces, int segments, int c, int groups),
               (x, offset, sums, list, listed, w, pieces, segments, c, groups))
-// What a block folding group g of item b reads besides the fresh sums, loaded before it waits for
-// them where it may (fold_start): gamma, beta and (where `offset` is given) the offset of its thread's
-// first channel, and whether the base's sums stand for its first segment, and those sums (both
-// read, neither waiting on the other). Every load is issued at once, not one round trip after
-// another: a fold is the latency of its dependent loads.
-struct GroupFold {
-  float gamma0, beta0, offset0;
-  bool offset_loaded, kept;
-  double2 old;
-};
-__device__ __forceinline__ void fold_base(GroupFold& f, const double* base, const unsigned char* rows, int pieces, int segments, int groups, int b, int g, int i) {
-  f.kept = false;
-  if (!base || i >= segments) return;
-  f.kept = !rows[i / pieces];
-  f.old = *(const double2*)(base + 2 * (((u64)b * segments + i) * groups + g));
-}
-__device__ __forceinline__ GroupFold fold_start(const double* base, const unsigned char* rows, int pieces, int segments, const st* gamma, const st* beta, const st* offset, int c, int groups, int b, int g) {
-  GroupFold f;
-  const int cpg = c / groups, ch0 = g * cpg + threadIdx.x;
-  f.gamma0 = threadIdx.x < cpg ? ld(gamma[ch0]) : 0.f;
-  f.beta0 = threadIdx.x < cpg ? ld(beta[ch0]) : 0.f;
-  f.offset0 = offset && threadIdx.x < cpg ? ld(offset[b * c + ch0]) : 0.f;
-  f.offset_loaded = offset != nullptr;
-  f.old = {0, 0};
-  fold_base(f, base, rows, pieces, segments, groups, b, g, threadIdx.x);
-  return f;
-}
-// rs, rq: 32 doubles of shared memory each; blockDim.x a multiple of 32
-__device__ void fold_group(GroupFold f, double* sums, const double* base, const unsigned char* rows, int pieces, int segments, u64 count, float eps,
-                           const st* gamma, const st* beta, const st* offset, st* scale, st* shift, int c, int groups, int b, int g, double* rs, double* rq) {
-  const int cpg = c / groups;
+extern "C" __global__ void k_group_affine(double* sums, const double* base, const unsigned char* rows, int pieces, int segments, u64 count, float eps,
+                                          const st* gamma, const st* beta, const st* offset, st* scale, st* shift, int c, int groups) {
+  __shared__ double rs[32], rq[32];
+  int b = blockIdx.x / groups, g = blockIdx.x % groups, cpg = c / groups;
+  // The host launches it straight after the k_group_partial that fills `sums` (groupNormAffine in
+  // pointwise-ops.ts), and that kernel writes nothing else: so what this one reads besides the fresh
+  // sums (the base's sums, cached at another step; the plan's row flags; gamma, beta and the offset:
+  // far-away loads, mostly from memory, not L2) it loads before it waits, and after the wait only
+  // the fresh sums, just written. Every load is issued at once, not one round trip after another:
+  // the kernel is the latency of its dependent loads.
+  const int ch0 = g * cpg + threadIdx.x;
+  const float gamma0 = threadIdx.x < cpg ? ld(gamma[ch0]) : 0.f, beta0 = threadIdx.x < cpg ? ld(beta[ch0]) : 0.f;
+  const float offset0 = offset && threadIdx.x < cpg ? ld(offset[b * c + ch0]) : 0.f;
+  const auto at = [&](int i) { return 2 * (((u64)b * segments + i) * groups + g); };
+  // whether the base's sums stand for segment i, and those sums (both read, neither waiting on the other)
+  bool kept;
+  double2 old = {0, 0};
+  const auto base_of = [&](int i) {
+    kept = false;
+    if (!base || i >= segments) return;
+    kept = !rows[i / pieces];
+    old = *(const double2*)(base + at(i));
+  };
+  int i = threadIdx.x;
+  base_of(i);  // this thread's first segment's, before the wait
+  after_earlier_kernels();
   double s = 0, q = 0;
-  for (int i = threadIdx.x; i < segments; i += blockDim.x) {
-    const u64 o = 2 * (((u64)b * segments + i) * groups + g);
-    const double2 a = f.kept ? f.old : *(const double2*)(sums + o);
-    if (f.kept) *(double2*)(sums + o) = a;
+  for (; i < segments; i += blockDim.x) {
+    const u64 o = at(i);
+    const double2 a = kept ? old : *(const double2*)(sums + o);
+    if (kept) *(double2*)(sums + o) = a;
     s += a.x; q += a.y;
-    fold_base(f, base, rows, pieces, segments, groups, b, g, i + blockDim.x);
+    base_of(i + blockDim.x);
   }
   for (int o = 16; o > 0; o >>= 1) { s += __shfl_down_sync(0xffffffff, s, o); q += __shfl_down_sync(0xffffffff, q, o); }
   int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
@@ -246,55 +224,16 @@ __device__ void fold_group(GroupFold f, double* sums, const double* base, const 
   __syncthreads();
   double m = rs[0] / count;
   double rstd = 1.0 / sqrt(fmax(rq[0] / count - m * m, 0.0) + eps);
-  __syncthreads();  // rs and rq are free again (a cluster's block folds its next group with them)
   for (int i = threadIdx.x; i < cpg; i += blockDim.x) {
     int ch = g * cpg + i;
     const bool first = i == (int)threadIdx.x;
-    float sc = (float)rstd * (first ? f.gamma0 : ld(gamma[ch]));
+    float sc = (float)rstd * (first ? gamma0 : ld(gamma[ch]));
     // x * sc + shift = (x + offset - mean) * sc + beta
-    const float off = first && f.offset_loaded ? f.offset0 : offset ? ld(offset[b * c + ch]) : 0.f;
+    const float off = first ? offset0 : offset ? ld(offset[b * c + ch]) : 0.f;
     scale[b * c + ch] = sv(sc);
-    shift[b * c + ch] = sv((first ? f.beta0 : ld(beta[ch])) - ((float)m - off) * sc);
+    shift[b * c + ch] = sv((first ? beta0 : ld(beta[ch])) - ((float)m - off) * sc);
   }
 }
-extern "C" __global__ void k_group_affine(double* sums, const double* base, const unsigned char* rows, int pieces, int segments, u64 count, float eps,
-                                          const st* gamma, const st* beta, const st* offset, st* scale, st* shift, int c, int groups) {
-  __shared__ double rs[32], rq[32];
-  int b = blockIdx.x / groups, g = blockIdx.x % groups;
-  // The host launches it straight after the k_group_partial that fills `sums` (groupNormAffine in
-  // pointwise-ops.ts), and that kernel writes nothing else: so what this one reads besides the fresh
-  // sums (the base's sums, cached at another step; the plan's row flags; gamma, beta and the offset:
-  // far-away loads, mostly from memory, not L2) it loads before it waits, and after the wait only
-  // the fresh sums, just written.
-  const GroupFold f = fold_start(base, rows, pieces, segments, gamma, beta, offset, c, groups, b, g);
-  after_earlier_kernels();
-  fold_group(f, sums, base, rows, pieces, segments, count, eps, gamma, beta, offset, scale, shift, c, groups, b, g, rs, rq);
-}
-#if __CUDA_ARCH__ >= 900
-// blockIdx.x = b * GROUP_CLUSTER + rank; `threads` of each block load (segment_sums; by vectors of
-// VW channels where `vector`), blockDim.x is that rounded up to whole warps (fold_group). Reads
-// base, the row flags, gamma and beta before it waits: the kernel ahead writes x (a sparse step's
-// layer), none of them; the offset (the step's time projections, written further back) only after.
-extern "C" __global__ void __cluster_dims__(GROUP_CLUSTER, 1, 1) k_group_norm_cluster(const st* x, const st* offset, double* sums, const int* list, int listed, int w, int pieces, int segments, int c, int groups, int threads, int vector,
-                                                                                      const double* base, const unsigned char* rows, u64 count, float eps, const st* gamma, const st* beta, st* scale, st* shift) {
-  double* acc = group_acc();
-  __shared__ double rs[32], rq[32];
-  const int b = blockIdx.x / GROUP_CLUSTER, rank = blockIdx.x % GROUP_CLUSTER;
-  const GroupFold first = fold_start(base, rows, pieces, segments, gamma, beta, nullptr, c, groups, b, rank < groups ? rank : 0);
-  const int seg0 = rank < listed ? list[rank] : 0;
-  after_earlier_kernels();
-  for (int j = rank; j < listed; j += GROUP_CLUSTER) {
-    const int seg = j == rank ? seg0 : list[j];
-    if (vector) segment_sums<VW>(x, offset, sums, acc, b, seg, w, pieces, segments, c, groups, threads);
-    else segment_sums<1>(x, offset, sums, acc, b, seg, w, pieces, segments, c, groups, threads);
-  }
-  // every segment's sums written (to memory) before any block of the cluster folds them
-  __threadfence();
-  asm volatile("barrier.cluster.arrive.release.aligned;\n\tbarrier.cluster.wait.acquire.aligned;" ::: "memory");
-  for (int g = rank; g < groups; g += GROUP_CLUSTER)
-    fold_group(g == rank ? first : fold_start(base, rows, pieces, segments, gamma, beta, offset, c, groups, b, g), sums, base, rows, pieces, segments, count, eps, gamma, beta, offset, scale, shift, c, groups, b, g, rs, rq);
-}
-#endif
 // B vectors a thread, all loaded before any is written: over large maps (the _vb build, B = VEC_BATCH,
 // kernels.ts; the host launches a quarter of the threads) with one 16-byte load in flight per thread
 // this moved half of what the memory can. The other builds take one (B's registers cost occupancy:
