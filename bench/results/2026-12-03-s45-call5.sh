@@ -1,5 +1,5 @@
 #!/bin/bash
-# Session 45, call 5 (NOT RUN: starts refused until the device time was spent; the kernel is …-s45-skinny-gemm-trial.diff): call 4's kernel with eight stages (6 for 80 rows) and its last block's sums eight slices in flight at a time (call 4: four stages, one slice at a time): TRIAL kernels/skinny-gemm.cu (a few-row, long-K GEMM with K sliced over every
+# Session 45, call 5 (the kernel and bench are …-s45-skinny-gemm-trial.diff; apply it to run this): call 4's kernel with eight stages (6 for 80 rows) and its last block's sums eight slices in flight at a time (call 4: four stages, one slice at a time): TRIAL kernels/skinny-gemm.cu (a few-row, long-K GEMM with K sliced over every
 # multiprocessor, the slices added by the last block of each m-tile) against cuBLASLt, cold weights,
 # in graphs (bench/skinny-gemm.ts), twice.
 # Carry [".gpu","dist","node_modules/koffi","node_modules/@koromix"].
