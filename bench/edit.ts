@@ -117,13 +117,17 @@ const untimedSteps = gen.recordSteps + 2;
  */
 async function measuredEdit(mask: Uint8Array, report: (v: Version, stepMs: number, addedMiBPerStep: number, releaseMs: number, clocksThen: ClockSummary | null, hostMsPerStep: number) => void): Promise<void> {
   const stamps = new Map<number, number>();
-  let queued = 0, launchWait = 0;
+  let launchMs0 = 0, queued = 0, launchWait = 0;
   const onStep = (step: number) => {
-    if (step === steps) (queued = performance.now()), (launchWait += gpu.driver.graphLaunchMs);
+    if (step === steps) {
+      // the last step queued, before the host waits for it
+      queued = performance.now();
+      launchWait = gpu.driver.graphLaunchMs - launchMs0;
+    }
     if (step !== untimedSteps && step !== steps) return;
     gpu.synchronize();
     stamps.set(step, performance.now());
-    if (step === untimedSteps) launchWait -= gpu.driver.graphLaunchMs;
+    if (step === untimedSteps) launchMs0 = gpu.driver.graphLaunchMs;
     if (step === steps) clocks?.sample(); // where the timed steps left the clocks
   };
   const v = session.edit('a dog sitting on the sofa with a hat', { mask, from: 0, norm, onStep });
