@@ -157,6 +157,7 @@ export class Driver {
       cuStreamUpdateCaptureDependencies: 'int cuStreamUpdateCaptureDependencies_v2(void *stream, void *deps, void *edgeData, size_t count, unsigned int flags)',
       cuFuncGetName: 'int cuFuncGetName(_Out_ const char **name, uint64_t fn)',
       cuFuncSetAttribute: 'int cuFuncSetAttribute(void *fn, int attrib, int value)',
+      cuTensorMapEncodeTiled: 'int cuTensorMapEncodeTiled(uint64_t map, int dataType, uint32_t rank, uint64_t address, const uint64_t *dims, const uint64_t *strides, const uint32_t *box, const uint32_t *elementStrides, int interleave, int swizzle, int l2Promotion, int oobFill)',
       cuEventCreate: 'int cuEventCreate(_Out_ void **event, unsigned int flags)',
       cuEventRecordWithFlags: 'int cuEventRecordWithFlags(void *event, void *stream, unsigned int flags)',
       cuEventQuery: 'int cuEventQuery(void *event)',
@@ -525,6 +526,25 @@ export class Driver {
   /** Lets a kernel use up to `bytes` of dynamic shared memory (beyond the default 48 KiB). */
   allowSharedMemory(fn: unknown, name: string, bytes: number): void {
     this.check(`cuFuncSetAttribute(${name})`, this.f.cuFuncSetAttribute!(fn, 8, bytes)); // CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES
+  }
+
+  /**
+   * A tensor map (cuTensorMapEncodeTiled) for the tensor memory accelerator: a row-major fp16 matrix of
+   * `rows` x `cols` at device address `address`, read in boxes of `boxRows` x `boxCols` into shared
+   * memory in the 128-byte swizzled layout wgmma reads (so boxCols is 64: a box row is 128 bytes);
+   * rows past the end read as zeros. Returns its 128 bytes, for a kernel to read from device memory.
+   */
+  tensorMapHalf(address: number, rows: number, cols: number, boxRows: number, boxCols: number): Uint8Array {
+    const raw = koffi.alloc('uint8_t', 192); // a CUtensorMap is 64-byte aligned
+    try {
+      const at = BigInt(koffi.address(raw)), pad = Number((64n - (at % 64n)) % 64n);
+      const [dims, strides] = [new BigUint64Array([BigInt(cols), BigInt(rows)]), new BigUint64Array([BigInt(cols * 2)])];
+      // FLOAT16, rank 2, no interleave, 128-byte swizzle, L2 promotion of 128 bytes, out of bounds read as zeros
+      this.check('cuTensorMapEncodeTiled', this.f.cuTensorMapEncodeTiled!(at + BigInt(pad), 6, 2, address, dims, strides, new Uint32Array([boxCols, boxRows]), new Uint32Array([1, 1]), 0, 3, 2, 0));
+      return new Uint8Array(koffi.view(raw, 192), pad, 128).slice();
+    } finally {
+      koffi.free(raw);
+    }
   }
 
   launch(fn: unknown, name: string, grid: number, block: number, kinds: readonly ArgKind[], args: readonly number[], sharedBytes = 0, gridY = 1, stream = this.stream): void {

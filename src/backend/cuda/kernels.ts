@@ -162,7 +162,17 @@ export const TILE_CONV_WG_STAGES = 6;
 export const tileConvWgSharedBytes = (rows: number, cols: number) => TILE_CONV_WG_STAGES * (rows + cols) * 128 + 1024;
 /** Per-tile counters k_tile_conv's splits of K meet at (each launch leaves them zero): tiles a split launch may have at most. */
 export const TILE_CONV_COUNTERS = 4096;
-export const KERNELS: Record<string, ArgKind[]> = { ...OPS_KERNELS, ...SPARSE_KERNELS, ...LATENT_KERNELS, ...ATTENTION_KERNELS, ...WGMMA_KERNELS, ...TILE_CONV_KERNELS, ...TILE_CONV_WG_KERNELS };
+/**
+ * kernels/gemm-geglu-sm90.cu (fp16 storage, Hopper): a feed-forward's input layer with its GEGLU,
+ * (x, tensor maps of x and the weight in device memory, bias, out, m, f, k): tiles of
+ * GEMM_GEGLU_ROWS rows by GEMM_GEGLU_COLS outputs (two consumer warpgroups and a producer one:
+ * GEMM_GEGLU_THREADS), GEMM_GEGLU_STAGES k-tiles of 64 in flight, a block per SM.
+ */
+export const GEMM_GEGLU_KERNELS: Record<string, ArgKind[]> = { k_gemm_geglu: ['ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32'] };
+export const GEMM_GEGLU_ROWS = 128, GEMM_GEGLU_COLS = 128, GEMM_GEGLU_STAGES = 4, GEMM_GEGLU_THREADS = 384;
+/** k_gemm_geglu's shared memory: its stages (x rows, value and gate weight rows of 128 bytes), two consumers' staged outputs, the stages' two mbarriers, 1 KiB for alignment. */
+export const GEMM_GEGLU_SHARED_BYTES = GEMM_GEGLU_STAGES * (GEMM_GEGLU_ROWS + 2 * GEMM_GEGLU_COLS) * 128 + GEMM_GEGLU_ROWS * GEMM_GEGLU_COLS * 2 + 16 * GEMM_GEGLU_STAGES + 1024;
+export const KERNELS: Record<string, ArgKind[]> = { ...OPS_KERNELS, ...SPARSE_KERNELS, ...LATENT_KERNELS, ...ATTENTION_KERNELS, ...WGMMA_KERNELS, ...TILE_CONV_KERNELS, ...TILE_CONV_WG_KERNELS, ...GEMM_GEGLU_KERNELS };
 /** Flash attention's key tile (kernels/attention.cu KB; KERNEL_DEFINES). */
 const FLASH_KEY_TILE = 64;
 /** Query rows of a flash-attention block per m-tile (MT) of its warps: 4 warps of 16 rows. */
@@ -181,6 +191,7 @@ export const KERNEL_DEFINES: Readonly<Record<string, Readonly<Record<string, num
   'attention-sm90': { WG_KB: WGMMA_KEY_TILE },
   'tile-conv': { TM: TILE_CONV_ROWS, TN: TILE_CONV_COLS, TK: TILE_CONV_K, THREADS: TILE_CONV_THREADS },
   'tile-conv-sm90': { WG_STAGES: TILE_CONV_WG_STAGES },
+  'gemm-geglu-sm90': { GG_ROWS: GEMM_GEGLU_ROWS, GG_COLS: GEMM_GEGLU_COLS, GG_STAGES: GEMM_GEGLU_STAGES },
 };
 
 /** A module's -D options (KERNEL_DEFINES). */
