@@ -169,9 +169,9 @@ export const TILE_CONV_COUNTERS = 4096;
  * GEMM_GEGLU_THREADS), GEMM_GEGLU_STAGES k-tiles of 64 in flight, a block per SM.
  */
 export const GEMM_GEGLU_KERNELS: Record<string, ArgKind[]> = { k_gemm_geglu: ['ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32'] };
-export const GEMM_GEGLU_ROWS = 128, GEMM_GEGLU_COLS = 128, GEMM_GEGLU_STAGES = 4, GEMM_GEGLU_THREADS = 384;
-/** k_gemm_geglu's shared memory: its stages (x rows, value and gate weight rows of 128 bytes), two consumers' staged outputs, the stages' two mbarriers, 1 KiB for alignment. */
-export const GEMM_GEGLU_SHARED_BYTES = GEMM_GEGLU_STAGES * (GEMM_GEGLU_ROWS + 2 * GEMM_GEGLU_COLS) * 128 + GEMM_GEGLU_ROWS * GEMM_GEGLU_COLS * 2 + 16 * GEMM_GEGLU_STAGES + 1024;
+export const GEMM_GEGLU_ROWS = 128, GEMM_GEGLU_COLS = 128, GEMM_GEGLU_STAGES = 3, GEMM_GEGLU_THREADS = 384;
+/** k_gemm_geglu's shared memory: its stages (x rows, value and gate weight rows of 128 bytes), the consumers' staged h and g, the stages' two mbarriers, 1 KiB for alignment. */
+export const GEMM_GEGLU_SHARED_BYTES = GEMM_GEGLU_STAGES * (GEMM_GEGLU_ROWS + 2 * GEMM_GEGLU_COLS) * 128 + GEMM_GEGLU_ROWS * 2 * GEMM_GEGLU_COLS * 2 + 16 * GEMM_GEGLU_STAGES + 1024;
 export const KERNELS: Record<string, ArgKind[]> = { ...OPS_KERNELS, ...SPARSE_KERNELS, ...LATENT_KERNELS, ...ATTENTION_KERNELS, ...WGMMA_KERNELS, ...TILE_CONV_KERNELS, ...TILE_CONV_WG_KERNELS, ...GEMM_GEGLU_KERNELS };
 /** Flash attention's key tile (kernels/attention.cu KB; KERNEL_DEFINES). */
 const FLASH_KEY_TILE = 64;

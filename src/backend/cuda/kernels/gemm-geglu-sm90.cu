@@ -1,18 +1,21 @@
 // A transformer's feed-forward input layer with its GEGLU in one kernel, on Hopper (sm_90a):
 // out[M, F] = (x W_h^T + b_h) * gelu(x W_g^T + b_g), where W [2F, K] is the layer's weight (the
 // value's F rows, then the gate's) and b its bias. The library path (a cuBLASLt GEMM writing
-// [M, 2F], then k_geglu reading it back) moves the 2F-wide product through memory twice; here
-// it stays in registers. Rounding as that path's: h and g rounded for storage after their bias,
-// the product rounded once (so only the GEMM's own summation order differs).
-//   A block is a producer warpgroup (one thread of it busy) and two consumer warpgroups and loops over output tiles of GG_ROWS
-// rows by GG_COLS outputs (persistent: a block per SM). The producer streams k-tiles (64 values
-// of K) of x's rows and of the weight's value and gate rows into GG_STAGES shared-memory stages by
-// the tensor memory accelerator (TMA: bulk copies described by tensor maps, written in the
-// 128-byte swizzled layout wgmma reads, wgmma.cuh), each stage's arrival counted on an mbarrier;
-// the consumers take 64 rows each by 2 GG_COLS columns (value and gate side by side: a thread holds
-// both of each output it writes) with wgmma m64n256k16, and free a stage once their MMAs on it
-// are done. The producer runs ahead into the next tile while the consumers write theirs out,
-// through a swizzled shared-memory tile so that the stores are whole 16-byte vectors.
+// [M, 2F], then k_geglu reading it back) moves the 2F-wide product through memory twice; here it
+// stays on chip. Rounding as that path's: h and g rounded for storage after their bias, the
+// product rounded once (so only the GEMM's summation order may differ).
+//   A block is a producer warpgroup (one thread of it busy) and two consumer warpgroups, and loops
+// over output tiles of GG_ROWS rows by GG_COLS outputs (persistent: a block per SM). The producer
+// streams k-tiles (64 values of K) of x's rows and of the weight's value and gate rows into
+// GG_STAGES shared-memory stages by the tensor memory accelerator (TMA: bulk copies described by
+// tensor maps, written in the 128-byte swizzled layout wgmma reads, wgmma.cuh), each stage's
+// arrival counted on an mbarrier; the consumers take 64 rows each by 2 GG_COLS columns (value and
+// gate side by side) with wgmma m64n256k16 and free a stage once their MMAs on it are done.
+//   A tile's epilogue costs about as much as its MMAs at K = 320 (erff and the roundings of 64
+// outputs a thread: bench/results/2026-12-03-s46-call1.log, where the kernel that did it between
+// tiles was no faster than the library path). So each consumer puts its tile's h and g, bias added
+// and rounded, into shared memory, and computes their GEGLU (16-byte vectors, written straight to
+// memory) while the tensor cores run the next tile's MMAs, which are asynchronous.
 #include "launch.cuh"
 #include "storage.cuh"
 #include "wgmma.cuh"
@@ -21,7 +24,7 @@
 static_assert(GG_ROWS == 128 && GG_COLS == 128, "two consumer warpgroups of 64 rows, each with wgmma's widest N (value and gate: 256)");
 constexpr u32 A_BYTES = GG_ROWS * 128, B_BYTES = 2 * GG_COLS * 128;  // a k-tile: rows of 64 halves
 constexpr u32 STAGE_BYTES = A_BYTES + B_BYTES;
-constexpr u32 OUT_BYTES = 64 * GG_COLS * 2;              // a consumer's staged outputs: 64 rows of 256 bytes
+constexpr u32 OUT_BYTES = 64 * 2 * GG_COLS * 2;          // a consumer's staged h and g: 64 rows of 512 bytes
 
 __device__ __forceinline__ void bar_init(u32 bar, u32 count) { asm volatile("mbarrier.init.shared::cta.b64 [%0], %1;\n" ::"r"(bar), "r"(count) : "memory"); }
 __device__ __forceinline__ void bar_arrive(u32 bar) { asm volatile("mbarrier.arrive.shared::cta.b64 _, [%0];\n" ::"r"(bar) : "memory"); }
@@ -89,7 +92,28 @@ extern "C" __global__ void __launch_bounds__(384, 1) k_gemm_geglu(const void* ma
   // a consumer warpgroup: rows 64 wg .. 64 wg + 63 of each tile
   asm volatile("setmaxnreg.inc.sync.aligned.u32 232;\n");
   const int tid = threadIdx.x & 127, warp = tid >> 5, lane = tid & 31, g = lane >> 2, c2 = (lane & 3) * 2;
+  // this warpgroup's staged tile: row r's h in 16-byte chunks 0-15, g in 16-31, chunk c at c ^ (r % 8)
+  // (a warp's staging stores and the GEGLU's loads without bank conflicts)
   const u32 mine = staged + wg * OUT_BYTES;
+  // The GEGLU of the staged tile (rows from row0 on, outputs from f0 on), in 8 jobs a thread of 8
+  // outputs each: job i of thread tid is row (tid + 128 i) / 16, outputs 8 ((tid + 128 i) % 16) on
+  int row0s = 0, f0s = 0, jobs = 8;  // the staged tile's corner; jobs this thread has done of it (8: all, or none staged)
+  const auto job = [&]() {
+    const int e = tid + 128 * jobs++, r = e >> 4, j = e & 15, row = row0s + wg * 64 + r;
+    uint4 h, gv;
+    asm volatile("ld.shared.v4.b32 {%0, %1, %2, %3}, [%4];\n" : "=r"(h.x), "=r"(h.y), "=r"(h.z), "=r"(h.w) : "r"(mine + r * 512 + ((j ^ (r & 7)) << 4)));
+    asm volatile("ld.shared.v4.b32 {%0, %1, %2, %3}, [%4];\n" : "=r"(gv.x), "=r"(gv.y), "=r"(gv.z), "=r"(gv.w) : "r"(mine + r * 512 + ((16 + (j ^ (r & 7))) << 4)));
+    const __half2* hh = (const __half2*)&h;
+    const __half2* gg = (const __half2*)&gv;
+    uint4 o;
+    __half2* oo = (__half2*)&o;
+#pragma unroll
+    for (int i = 0; i < 4; i++) {
+      const float2 a = __half22float2(hh[i]), b = __half22float2(gg[i]);
+      oo[i] = __floats2half2_rn(a.x * gelu_f(b.x), a.y * gelu_f(b.y));
+    }
+    if (row < m) *(uint4*)(out + (u64)row * f + f0s + 8 * j) = o;
+  };
   float acc[128];  // rows g, g + 8 of this warp's 16: columns 8 q + c2, + 1 in acc[4 q], [4 q + 1] and acc[4 q + 2], [4 q + 3]; value columns q < 16, gate q >= 16
   int it = 0;
   for (int t = blockIdx.x; t < tiles; t += gridDim.x) {
@@ -103,6 +127,9 @@ extern "C" __global__ void __launch_bounds__(384, 1) k_gemm_geglu(const void* ma
 #pragma unroll
       for (int kk = 0; kk < 4; kk++) wgmma_256(acc, da + 2 * kk, db + 2 * kk, kt > 0 || kk > 0);  // 32 bytes along K: + 2
       wg_commit();
+      // while they run: two GEGLU jobs of the tile before
+      if (jobs < 8) job();
+      if (jobs < 8) job();
       // the k-tile before this one is done with its stage: free it
       wg_wait<1>();
       if (kt > 0 && tid == 0) bar_arrive(empty + 8 * ((it - 1) % GG_STAGES));
@@ -111,28 +138,22 @@ extern "C" __global__ void __launch_bounds__(384, 1) k_gemm_geglu(const void* ma
     if (tid == 0) bar_arrive(empty + 8 * ((it - 1) % GG_STAGES));
 #pragma unroll
     for (int i = 0; i < 128; i++) hold(acc[i]);
-    // GEGLU into the staged tile: row r's 16-byte chunk j at chunk j ^ (r % 8) (a warp's stores and the copy's loads without bank conflicts)
-    named_sync(1 + wg, 128);  // this warpgroup's copy-out of the tile before is done
+    while (jobs < 8) job();
+    named_sync(1 + wg, 128);  // every thread's jobs are done with the staged tile
+    // this tile's h and g, bias added and rounded as the GEMM would store them, into the staged tile
 #pragma unroll
     for (int hf = 0; hf < 2; hf++) {
       const int r = warp * 16 + g + 8 * hf;
 #pragma unroll
-      for (int q = 0; q < 16; q++) {
-        const int col = 8 * q + c2;
-        const __half2 bh = *(const __half2*)(bias + f0 + col), bg = *(const __half2*)(bias + f + f0 + col);
-        const float h0 = ld(sv(acc[4 * q + 2 * hf] + __low2float(bh))), h1 = ld(sv(acc[4 * q + 2 * hf + 1] + __high2float(bh)));
-        const float g0 = ld(sv(acc[4 * (q + 16) + 2 * hf] + __low2float(bg))), g1 = ld(sv(acc[4 * (q + 16) + 2 * hf + 1] + __high2float(bg)));
-        const __half2 v = __floats2half2_rn(h0 * gelu_f(g0), h1 * gelu_f(g1));
-        asm volatile("st.shared.b32 [%0], %1;\n" ::"r"(mine + r * 256 + ((q ^ (r & 7)) << 4) + c2 * 2), "r"(*(const u32*)&v) : "memory");
+      for (int q = 0; q < 32; q++) {
+        const int col = (q < 16 ? f0 : f + f0 - 8 * 16) + 8 * q + c2;
+        const float2 b = __half22float2(*(const __half2*)(bias + col));
+        const __half2 v = __floats2half2_rn(acc[4 * q + 2 * hf] + b.x, acc[4 * q + 2 * hf + 1] + b.y);
+        asm volatile("st.shared.b32 [%0], %1;\n" ::"r"(mine + r * 512 + ((q ^ (r & 7)) << 4) + c2 * 2), "r"(*(const u32*)&v) : "memory");
       }
     }
-    named_sync(1 + wg, 128);
-#pragma unroll
-    for (int i = 0; i < 8; i++) {
-      const int e = tid + 128 * i, r = e >> 4, j = e & 15, row = row0 + wg * 64 + r;
-      uint4 v;
-      asm volatile("ld.shared.v4.b32 {%0, %1, %2, %3}, [%4];\n" : "=r"(v.x), "=r"(v.y), "=r"(v.z), "=r"(v.w) : "r"(mine + r * 256 + ((j ^ (r & 7)) << 4)));
-      if (row < m) *(uint4*)(out + (u64)row * f + f0 + 8 * j) = v;
-    }
+    named_sync(1 + wg, 128);  // staged for every thread's jobs
+    row0s = row0, f0s = f0, jobs = 0;
   }
+  while (jobs < 8) job();
 }
