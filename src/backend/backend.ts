@@ -116,6 +116,11 @@ export function linearEach(ops: Backend, x: Tensor, ws: readonly Tensor[]): Tens
   return ws.map((w) => ops.linear(x, w));
 }
 
+/** linearGeglu as its definition: the layer, then GEGLU (what a backend without a fused path does). */
+export function gegluOfLinear(ops: Backend, x: Tensor, w: Tensor, b?: Tensor): Tensor {
+  return ops.geglu(ops.linear(x, w, b));
+}
+
 /** gatherRowsAffine as its definition: the rows, then the affine of them (what a backend without a fused path does). */
 export function gatherRowsThenAffine(ops: Backend, x: Tensor, idx: Int32Array, affine: ChannelAffine): [Tensor, Tensor] {
   const rows = ops.gatherRows(x, idx);
@@ -317,6 +322,11 @@ export interface Backend {
    * linear(x, w) for each w (linearEach), in one call where a backend can.
    */
   linearMany(x: Tensor, ws: readonly Tensor[]): Tensor[];
+  /**
+   * geglu(linear(x, w, b)) (gegluOfLinear): a GEGLU feed-forward's input layer (w [2F, K]: the
+   * value's F rows, then the gate's) and its activation, in one op where a backend can.
+   */
+  linearGeglu(x: Tensor, w: Tensor, b?: Tensor): Tensor;
   /**
    * x [N, H, W, Cin] with a weight from convWeight -> [N, Ho, Wo, Cout] (+ residual, as linear's,
    * which a backend may fuse into the convolution's epilogue); x read through `input` when given

@@ -1,7 +1,7 @@
 // A backend that computes nothing: tensors are shapes, and each op adds its multiply-accumulates
 // to the current scope. Running a model on it gives the MAC count of a dense or sparse step
 // without weights (e.g. the full-size SD 2 U-Net on a 2-core machine).
-import { attentionWithProbsOf, convolveThenOverwrite, gatherRowsThenAffine, gatherThenConvolve, groupNormLayout, linearEach, overwriteRowsEach, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type GroupSumsUpdate, type HostBytes, type Prefetched, type TileSet, type BlockWrite, type TileConvolution, type TileRowsChoice } from './backend.js';
+import { attentionWithProbsOf, convolveThenOverwrite, gatherRowsThenAffine, gatherThenConvolve, gegluOfLinear, groupNormLayout, linearEach, overwriteRowsEach, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type GroupSumsUpdate, type HostBytes, type Prefetched, type TileSet, type BlockWrite, type TileConvolution, type TileRowsChoice } from './backend.js';
 import { Tensor, numel } from '../tensor/tensor.js';
 import { HostLatents } from './latents.js';
 
@@ -57,6 +57,10 @@ export class CountingBackend implements Backend {
 
   linearMany(x: Tensor, ws: readonly Tensor[]): Tensor[] {
     return linearEach(this, x, ws);
+  }
+
+  linearGeglu(x: Tensor, w: Tensor, b?: Tensor): Tensor {
+    return gegluOfLinear(this, x, w, b);
   }
 
   linear(x: Tensor, w: Tensor): Tensor {

@@ -19,6 +19,11 @@ export class Linear {
     return this.ops.linear(x, this.w, this.b, residual);
   }
 
+  /** geglu(forward(x)): a GEGLU feed-forward's input layer and its activation, in one call of the backend (linearGeglu). */
+  forwardGeglu(x: Tensor): Tensor {
+    return this.ops.linearGeglu(x, this.w, this.b);
+  }
+
   /** Each layer's forward(x): one call of the backend (linearMany) when none has a bias and their weights are alike. */
   static forwardMany(layers: readonly Linear[], x: Tensor): Tensor[] {
     const first = layers[0]!;

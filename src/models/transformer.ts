@@ -35,10 +35,9 @@ class BasicTransformerBlock {
   }
 
   forward(ctx: StepContext, x: Tensor, text: TextKeysValues): Tensor {
-    const ops = this.ffIn.ops;
     x = this.attn1.forward(ctx, this.norm1.forward(x), undefined, x);
     x = this.attn2.forward(ctx, this.norm2.forward(x), text.get(this.attn2.name), x);
-    return this.ffOut.forward(ops.geglu(this.ffIn.forward(this.norm3.forward(x))), x);
+    return this.ffOut.forward(this.ffIn.forwardGeglu(this.norm3.forward(x)), x);
   }
 }
 

@@ -105,6 +105,25 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
     close('linearMany, unlike weights #1', cpu.linear(xc, w2c), y2!);
   });
 
+  it('linearGeglu: geglu(linear()), one kernel (k_gemm_geglu) on Hopper in fp16 from 1024 rows, the two ops below', () => {
+    const hopperHalf = math === 'fp16' && gpu.driver.computeCapability[0] === 9;
+    // [x's shape, F]: a last row tile part full (2 x 517 rows), K of one and of five k-tiles, more
+    // tiles than SMs (5000 x 640 / 128: each block loops, the stages' phases wrap); then the two ops
+    for (const [shape, f] of [[[2, 517, 64], 256], [[1100, 320], 128], [[5000, 320], 640], [[50, 64], 128], [[7, 24], 10]] as const) {
+      const k = shape.at(-1)!, rows = shape.slice(0, -1).reduce((a, b) => a * b, 1);
+      const [xc, xg] = pair([...shape]), [wc, wg] = pair([2 * f, k], 1 / Math.sqrt(k)), [bc, bg] = pair([2 * f], 0.1);
+      gpu.profileStart(1);
+      const got = gpu.linearGeglu(xg, wg, bg);
+      const ops = gpu.profileEnd().ops.map((o) => o.op.split(' ')[0]!);
+      const what = `linearGeglu ${shape.join('x')} -> ${f}`;
+      assert.equal(ops.includes('k_gemm_geglu'), hopperHalf && rows >= 1024, `${what} ran ${ops.join(', ')}`);
+      close(what, cpu.linearGeglu(xc, wc, bc), got);
+      // as the library path rounds (bench:gemm-geglu: the same bits at the U-Net's shapes)
+      const twoOps = gpu.toHost(gpu.geglu(gpu.linear(xg, wg, bg))), d = maxAbsDiff(twoOps, gpu.toHost(got));
+      assert.ok(d <= 2e-3 * twoOps.reduce((m, v) => Math.max(m, Math.abs(v)), 1), `${what} against geglu(linear()): ${d}`);
+    }
+  });
+
   it('conv2d: 3x3, 1x1, stride 2, asymmetric padding, + residual, input read through an affine and SiLU; by im2col + GEMM and by cuDNN (engines timed (fused runtime-compiled ones among them), the heuristic\'s first engine + our epilogue, the legacy call)', () => {
     const dnns = (['timed', 'heuristic', 'off'] as const).map((cudnnEngines) => new CudaBackend({ math, convolution: 'cudnn', cudnnEngines }));
     const viaDnn = (x: Tensor, w: Float32Array, shape: [number, number, number, number], b: Tensor, opts: Conv2dOptions, r?: Tensor) => dnns.map((dnn) => {

@@ -5,7 +5,7 @@
 // is float32 (fp32 and tf32 precisions) or half (fp16, see precision.ts). Convolutions go to cuDNN
 // (NHWC) or im2col + GEMM, 1x1 ones to cuBLASLt; attention is flash attention in fp16 and GEMM +
 // softmax + GEMM otherwise (and always for the probabilities the sparse engine records).
-import { checkBlockWrite, convInputOf, type ConvInput, checkProbsItem, checkRemapMap, gatherThenConvolve, linearEach, type AttentionOptions, type TileRowsChoice, type Backend, type ChannelAffine, type Conv2dOptions, type ProbsControl, type TileSet, type BlockWrite, type TileConvolution } from '../backend.js';
+import { checkBlockWrite, convInputOf, type ConvInput, checkProbsItem, checkRemapMap, gatherThenConvolve, gegluOfLinear, linearEach, type AttentionOptions, type TileRowsChoice, type Backend, type ChannelAffine, type Conv2dOptions, type ProbsControl, type TileSet, type BlockWrite, type TileConvolution } from '../backend.js';
 import { Tensor, sameShape, shapeString } from '../../tensor/tensor.js';
 import { Cublas, OP_N, OP_T } from './cublas.js';
 import { CublasLt } from './cublaslt.js';
@@ -15,7 +15,7 @@ import { cudaTileRowsChoice, fewRowsOfManyChannels } from './conv-paths.js';
 import { CudaPointwiseOps } from './pointwise-ops.js';
 import type { DeviceBuffer } from './memory.js';
 import { CudaLatents } from './latents.js';
-import { ATTENTION_KERNELS, FLASH_DIMS, FLASH_KERNELS, FLASH_QUERY_ROWS, FLASH_WIDE_MAX_DIM, GROUP_PARTIAL_SHARED_BYTES, POINTER_ARRAY_PRODUCTS, SOFTMAX_SHARED_BYTES, SOFTMAX_SHORT, SOFTMAX_VEC, WGMMA_KERNELS, WGMMA_KEY_TILE, WGMMA_QUERY_ROWS, WGMMA_SHARED_BYTES, flashSharedBytes, SHORT_KEYS, attendShortSharedBytes, TILE_CONV_KERNELS, TILE_CONV_COUNTERS, TILE_CONV_WG_KERNELS, TILE_CONV_WG_BUILDS, tileConvWgName, tileConvWgSharedBytes } from './kernels.js';
+import { ATTENTION_KERNELS, FLASH_DIMS, FLASH_KERNELS, FLASH_QUERY_ROWS, FLASH_WIDE_MAX_DIM, GROUP_PARTIAL_SHARED_BYTES, POINTER_ARRAY_PRODUCTS, SOFTMAX_SHARED_BYTES, SOFTMAX_SHORT, SOFTMAX_VEC, WGMMA_KERNELS, WGMMA_KEY_TILE, WGMMA_QUERY_ROWS, WGMMA_SHARED_BYTES, flashSharedBytes, SHORT_KEYS, attendShortSharedBytes, TILE_CONV_KERNELS, TILE_CONV_COUNTERS, TILE_CONV_WG_KERNELS, TILE_CONV_WG_BUILDS, tileConvWgName, tileConvWgSharedBytes, GEMM_GEGLU_COLS, GEMM_GEGLU_KERNELS, GEMM_GEGLU_ROWS, GEMM_GEGLU_SHARED_BYTES, GEMM_GEGLU_THREADS } from './kernels.js';
 import { tileConvKernel } from './tile-conv.js';
 import { flashLaunch } from './flash-splits.js';
 import { FiseditError } from '../../io/errors.js';
@@ -32,6 +32,14 @@ const LT_WORKSPACE_BYTES = 32 * 2 ** 20;
  * 2026-11-30-unet-cuda-fp16-wgmma-{pipelined,kb64,kb128-cudnn-eager}.json).
  */
 const IM2COL_EAGER_MAX_BYTES = 128 * 2 ** 20;
+/**
+ * Rows from which linearGeglu runs k_gemm_geglu: at 1152 rows and more it was faster than cuBLASLt +
+ * k_geglu (768 px feed-forwards: 18432 / 4608 / 1152 rows 80 / 61-63 / 51-52 us against 93 / 66 /
+ * 56; 512 px: 8192 rows 36.5 against 44.6, 2048 rows level), at 1000 rows level (9.0 against 8.9),
+ * below slower (512 rows 34.6 against 28.5, a sparse step's 260 rows 11.7 against 8.0):
+ * bench/results/2026-12-03-s46-call3.log.
+ */
+const GEMM_GEGLU_MIN_ROWS = 1024;
 /** Scratch memory cuDNN's convolution algorithms may use. */
 const CUDNN_WORKSPACE_BYTES = 64 * 2 ** 20;
 export class CudaBackend extends CudaPointwiseOps implements Backend {
@@ -52,6 +60,10 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
   private readonly flashSplitsOption: number | 'auto';
   readonly convolution: ConvolutionMode;
   readonly tileConvolution: 'fused' | 'library';
+  /** Whether linearGeglu may run k_gemm_geglu (fp16 storage on Hopper). */
+  private readonly gemmGeglu: boolean;
+  /** Tensor maps of the weights k_gemm_geglu has read, in device memory, by weight address and shape (a map holds only those). */
+  private readonly weightMaps = new Map<string, DeviceBuffer>();
   /** k_tile_conv's split counters (TILE_CONV_COUNTERS ints, zero between launches). */
   private readonly tileConvCounters: DeviceBuffer | undefined;
   readonly latents: CudaLatents;
@@ -111,6 +123,11 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
           for (const s of splits) this.driver.allowSharedMemory(this.fns.get(tileConvWgName(rows, cols, s)), tileConvWgName(rows, cols, s), tileConvWgSharedBytes(rows, cols));
       }
     }
+    this.gemmGeglu = half && this.driver.computeCapability[0] === 9;
+    if (this.gemmGeglu) {
+      this.load('gemm-geglu-sm90', GEMM_GEGLU_KERNELS, ['-DFISEDIT_HALF'], 'sm_90a');
+      this.driver.allowSharedMemory(this.fns.get('k_gemm_geglu'), 'k_gemm_geglu', GEMM_GEGLU_SHARED_BYTES);
+    }
     if (this.wgmma) {
       this.load('attention-sm90', WGMMA_KERNELS, ['--use_fast_math'], 'sm_90a'); // wgmma needs the arch-specific target
       for (const k of ['k_flash_wg64', 'k_flash_wg64_pipe']) this.driver.allowSharedMemory(this.fns.get(k), k, WGMMA_SHARED_BYTES);
@@ -143,6 +160,40 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
     // row-major Y[m,n] = X[m,k] W[n,k]^T  <=>  column-major Y^T = W X^T; bias and residual in the epilogue
     this.timed('gemm linear/conv', () => this.lt.gemm(OP_T, OP_N, n, m, k, this.readable(w), k, this.readable(x), k, this.p(y), n, b ? this.readable(b) : 0, residual ? this.readable(residual) : 0), () => `${m}x${n}x${k}`);
     return y;
+  }
+
+  /**
+   * geglu(linear(x, w, b)): from GEMM_GEGLU_MIN_ROWS rows on Hopper in fp16 one kernel, k_gemm_geglu,
+   * which keeps the layer's 2F-wide product on chip (the library path writes it and k_geglu reads it
+   * back), rounded as that path rounds; else the two ops.
+   */
+  linearGeglu(x: Tensor, w: Tensor, b?: Tensor): Tensor {
+    const [n, k] = w.shape as [number, number];
+    const f = n / 2, m = x.size / k;
+    const fits = this.gemmGeglu && b && x.channels === k && m >= GEMM_GEGLU_MIN_ROWS && f % GEMM_GEGLU_COLS === 0 && k % 64 === 0;
+    // a weight that is a replay's input would move under its tensor map (never so in the U-Net)
+    if (!fits || this.replays.isInput(w) || this.p(x) % 16) return gegluOfLinear(this, x, w, b);
+    const y = this.empty([...x.shape.slice(0, -1), f]);
+    const grid = Math.min(Math.ceil(m / GEMM_GEGLU_ROWS) * (f / GEMM_GEGLU_COLS), this.driver.multiprocessors); // a block per SM at most: each loops over tiles
+    this.run('k_gemm_geglu', 0, [this.p(x), this.weightMap(w), this.p(b), this.p(y), m, f, k], GEMM_GEGLU_THREADS, grid, GEMM_GEGLU_SHARED_BYTES, 1, () => `${m}x${n}x${k}`);
+    return y;
+  }
+
+  /**
+   * The device address of w's tensor map for k_gemm_geglu (boxes of GEMM_GEGLU_COLS rows by 64), made
+   * and uploaded at its first use (legal while a graph is recorded: the buffer is new) and kept: it
+   * describes the address and shape alone, so it stays right for whatever weight is there later.
+   */
+  private weightMap(w: Tensor): number {
+    const [rows, cols] = w.shape as [number, number];
+    const key = `${this.p(w)}:${rows}:${cols}`;
+    let map = this.weightMaps.get(key);
+    if (!map) {
+      map = this.pool.own(128);
+      this.driver.uploadNow(map.ptr, this.driver.tensorMapHalf(this.p(w), rows, cols, GEMM_GEGLU_COLS, 64));
+      this.weightMaps.set(key, map);
+    }
+    return map.ptr;
   }
 
   /**

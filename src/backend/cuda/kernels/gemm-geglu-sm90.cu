@@ -7,16 +7,19 @@
 //   A block is a producer warpgroup (one thread of it busy) and two consumer warpgroups, and loops
 // over output tiles of GG_ROWS rows by GG_COLS outputs (persistent: a block per SM). The producer
 // streams k-tiles (64 values of K) of x's rows and of the weight's value and gate rows into
-// GG_STAGES shared-memory stages by the tensor memory accelerator (TMA: bulk copies described by
-// tensor maps, written in the 128-byte swizzled layout wgmma reads, wgmma.cuh), each stage's
-// arrival counted on an mbarrier; the consumers take 64 rows each by 2 GG_COLS columns (value and
-// gate side by side) with wgmma m64n256k16 and free a stage once their MMAs on it are done.
+// GG_STAGES shared-memory stages in the 128-byte swizzled layout wgmma reads (wgmma.cuh), the
+// weight's by the tensor memory accelerator (TMA: bulk copies a tensor map describes), each
+// stage's arrival counted on an mbarrier; the consumers take 64 rows each by 2 GG_COLS columns (value and
+// gate side by side) with wgmma m64n256k16 and free a stage once their MMAs on it are done. (x by
+// cp.async, not TMA: a tensor map holds its tensor's address, and a replayed graph re-points its
+// kernels' pointer arguments at new inputs, which a map in device memory would not follow.)
 //   A tile's epilogue costs about as much as its MMAs at K = 320 (erff and the roundings of 64
 // outputs a thread: bench/results/2026-12-03-s46-call1.log, where the kernel that did it between
 // tiles was no faster than the library path). So each consumer puts its tile's h and g, bias added
 // and rounded, into shared memory, and computes their GEGLU (16-byte vectors, written straight to
 // memory) while the tensor cores run the next tile's MMAs, which are asynchronous.
 #include "launch.cuh"
+#include "mma.cuh"
 #include "storage.cuh"
 #include "wgmma.cuh"
 
@@ -54,9 +57,9 @@ __device__ __forceinline__ void wgmma_256(float* c, u64 da, u64 db, int accumula
       : "l"(da), "l"(db), "r"(accumulate));
 }
 
-// mapA: x [m, k] in boxes of 64 x GG_ROWS; mapB: the weight [2f, k] in boxes of 64 x GG_COLS (tensor
-// maps in device memory, cuTensorMapEncodeTiled with 128-byte swizzle). f a multiple of GG_COLS, k of 64.
-extern "C" __global__ void __launch_bounds__(384, 1) k_gemm_geglu(const void* mapA, const void* mapB, const st* bias, st* out, int m, int f, int k) {
+// x [m, k]; mapB: the weight [2f, k] in boxes of 64 x GG_COLS (a tensor map in device memory,
+// cuTensorMapEncodeTiled with 128-byte swizzle); bias [2f]; out [m, f]. f a multiple of GG_COLS, k of 64.
+extern "C" __global__ void __launch_bounds__(384, 1) k_gemm_geglu(const st* x, const void* mapB, const st* bias, st* out, int m, int f, int k) {
   after_earlier_kernels();
   extern __shared__ unsigned char smem[];
   const u32 raw = (u32)__cvta_generic_to_shared(smem), base = (raw + 1023) & ~1023u;  // [GG_STAGES][A, B], then [2][OUT]
@@ -64,16 +67,24 @@ extern "C" __global__ void __launch_bounds__(384, 1) k_gemm_geglu(const void* ma
   const int tilesF = f / GG_COLS, tiles = ((m + GG_ROWS - 1) / GG_ROWS) * tilesF, ktiles = k / 64;
   if (threadIdx.x == 0) {
     for (int s = 0; s < GG_STAGES; s++) {
-      bar_init(full + 8 * s, 1);   // the producer's arrival with the bytes to come
+      bar_init(full + 8 * s, 129);  // the weight's copies (one arrival with their bytes to come) and each producer thread's of x
       bar_init(empty + 8 * s, 2);  // one arrival per consumer warpgroup
     }
     asm volatile("fence.mbarrier_init.release.cluster;\n" ::: "memory");
   }
   __syncthreads();
   const int wg = threadIdx.x >> 7;
-  if (wg == 2) {  // the producer warpgroup: one thread issues every copy; its registers go to the consumers
-    asm volatile("setmaxnreg.dec.sync.aligned.u32 40;\n");
-    if (threadIdx.x != 256) return;
+  if (wg == 2) {  // the producer warpgroup: x's rows by cp.async, the weight's by TMA; its registers go to the consumers
+    asm volatile("setmaxnreg.dec.sync.aligned.u32 56;\n");
+    // this thread's 16-byte chunk j of x rows r0, r0 + 16, ... in a stage: they share r % 8, so the
+    // swizzled chunk (j ^ (r % 8)) is at the same place in each, 16 rows of 128 bytes apart
+    const int p = threadIdx.x - 256, r0 = p >> 3, j = p & 7;
+    const u32 chunk = r0 * 128 + ((j ^ (r0 & 7)) << 4);
+    // k-tile i's copies of x have landed (this thread's; all but the latest group): visible to wgmma, counted on its stage
+    const auto landed = [&](int i) {
+      asm volatile("fence.proxy.async.shared::cta;\n" ::: "memory");
+      bar_arrive(full + 8 * (i % GG_STAGES));
+    };
     int it = 0;  // k-tiles issued, over all this block's tiles: stage it % GG_STAGES, its phase (it / GG_STAGES) & 1
     for (int t = blockIdx.x; t < tiles; t += gridDim.x) {
       const int row0 = (t / tilesF) * GG_ROWS, f0 = (t % tilesF) * GG_COLS;
@@ -81,12 +92,24 @@ extern "C" __global__ void __launch_bounds__(384, 1) k_gemm_geglu(const void* ma
         const int s = it % GG_STAGES;
         const u32 at = base + s * STAGE_BYTES;
         bar_wait(empty + 8 * s, ((it / GG_STAGES) & 1) ^ 1);  // the first pass finds every stage free
-        bar_expect(full + 8 * s, STAGE_BYTES);
-        tma_load(at, mapA, kt * 64, row0, full + 8 * s);
-        tma_load(at + A_BYTES, mapB, kt * 64, f0, full + 8 * s);
-        tma_load(at + A_BYTES + B_BYTES / 2, mapB, kt * 64, f + f0, full + 8 * s);
+        if (p == 0) {
+          bar_expect(full + 8 * s, B_BYTES);
+          tma_load(at + A_BYTES, mapB, kt * 64, f0, full + 8 * s);
+          tma_load(at + A_BYTES + B_BYTES / 2, mapB, kt * 64, f + f0, full + 8 * s);
+        }
+        const st* src = x + (u64)(row0 + r0) * k + kt * 64 + j * 8;
+#pragma unroll
+        for (int i = 0; i < GG_ROWS / 16; i++, src += 16 * k) copy16_to(at + chunk + i * 16 * 128, src, row0 + r0 + 16 * i < m);  // rows past m: zeros
+        asm volatile("cp.async.commit_group;\n");
+        // the k-tile before this one: counted once landed (so this one's copies stay in flight meanwhile)
+        if (it > 0) {
+          asm volatile("cp.async.wait_group 1;\n" ::: "memory");
+          landed(it - 1);
+        }
       }
     }
+    asm volatile("cp.async.wait_group 0;\n" ::: "memory");
+    if (it > 0) landed(it - 1);
     return;
   }
   // a consumer warpgroup: rows 64 wg .. 64 wg + 63 of each tile
@@ -130,12 +153,11 @@ extern "C" __global__ void __launch_bounds__(384, 1) k_gemm_geglu(const void* ma
       // while they run: two GEGLU jobs of the tile before
       if (jobs < 8) job();
       if (jobs < 8) job();
-      // the k-tile before this one is done with its stage: free it
-      wg_wait<1>();
-      if (kt > 0 && tid == 0) bar_arrive(empty + 8 * ((it - 1) % GG_STAGES));
+      // then the stage is free at once (keeping a k-tile's MMAs in flight into the next left the
+      // producer one stage ahead of three, not two: 81-86 us at 768 px level 1, call 2)
+      wg_wait<0>();
+      if (tid == 0) bar_arrive(empty + 8 * s);
     }
-    wg_wait<0>();
-    if (tid == 0) bar_arrive(empty + 8 * ((it - 1) % GG_STAGES));
 #pragma unroll
     for (int i = 0; i < 128; i++) hold(acc[i]);
     while (jobs < 8) job();
