@@ -45,6 +45,11 @@ __device__ __forceinline__ void tma_load(u32 dst, const void* map, int c0, int c
   asm volatile("cp.async.bulk.tensor.2d.shared::cluster.global.mbarrier::complete_tx::bytes [%0], [%1, {%2, %3}], [%4];\n"
                ::"r"(dst), "l"(map), "r"(c0), "r"(c1), "r"(bar) : "memory");
 }
+// Registers a thread: the block starts with 168 each (__launch_bounds__(384, 1)); the producer gives
+// some back and the consumers take them. A consumer's increase waits until the registers are free,
+// so more than the producer gives would wait forever (a GPU suite that hung, call 4).
+constexpr int PRODUCER_REGS = 56, CONSUMER_REGS = 224;
+static_assert(128 * PRODUCER_REGS + 256 * CONSUMER_REGS <= 384 * 168, "the consumers take no more registers than the producer frees");
 // a named barrier of `threads` threads (ids 1 and 2: one per consumer warpgroup; 0 is __syncthreads')
 __device__ __forceinline__ void named_sync(u32 id, u32 threads) { asm volatile("bar.sync %0, %1;\n" ::"r"(id), "r"(threads) : "memory"); }
 
@@ -75,7 +80,7 @@ extern "C" __global__ void __launch_bounds__(384, 1) k_gemm_geglu(const st* x, c
   __syncthreads();
   const int wg = threadIdx.x >> 7;
   if (wg == 2) {  // the producer warpgroup: x's rows by cp.async, the weight's by TMA; its registers go to the consumers
-    asm volatile("setmaxnreg.dec.sync.aligned.u32 56;\n");
+    asm volatile("setmaxnreg.dec.sync.aligned.u32 %0;\n" ::"n"(PRODUCER_REGS));
     // this thread's 16-byte chunk j of x rows r0, r0 + 16, ... in a stage: they share r % 8, so the
     // swizzled chunk (j ^ (r % 8)) is at the same place in each, 16 rows of 128 bytes apart
     const int p = threadIdx.x - 256, r0 = p >> 3, j = p & 7;
@@ -113,7 +118,7 @@ extern "C" __global__ void __launch_bounds__(384, 1) k_gemm_geglu(const st* x, c
     return;
   }
   // a consumer warpgroup: rows 64 wg .. 64 wg + 63 of each tile
-  asm volatile("setmaxnreg.inc.sync.aligned.u32 232;\n");
+  asm volatile("setmaxnreg.inc.sync.aligned.u32 %0;\n" ::"n"(CONSUMER_REGS));
   const int tid = threadIdx.x & 127, warp = tid >> 5, lane = tid & 31, g = lane >> 2, c2 = (lane & 3) * 2;
   // this warpgroup's staged tile: row r's h in 16-byte chunks 0-15, g in 16-31, chunk c at c ^ (r % 8)
   // (a warp's staging stores and the GEGLU's loads without bank conflicts)
