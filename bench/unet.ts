@@ -33,6 +33,8 @@ const flashRows = (process.env.BENCH_FLASH_ROWS ?? 'auto').split(',').map((r) =>
 const dependentLaunchModes = (process.env.BENCH_DEPENDENT_LAUNCHES ?? 'on').split(',') as ('on' | 'off')[];
 /** BENCH_GEMM_ALGOS=heuristic: cuBLASLt's first algorithm for every GEMM (CudaOptions.gemmAlgorithms), for an A/B. */
 const gemmAlgorithms = gemmAlgorithmsOption(process.env.BENCH_GEMM_ALGOS);
+/** BENCH_GEGLU_KERNEL=off: the feed-forwards' input layer and GEGLU by cuBLASLt + k_geglu, never k_gemm_geglu (CudaOptions.gegluKernel), for an A/B. */
+const gegluKernel = process.env.BENCH_GEGLU_KERNEL !== 'off';
 /** CudaOptions.cudnnEngines: 'timed', 'heuristic', 'off', or several ('timed,off') for an A/B in one run. */
 const engineModes = (process.env.BENCH_CUDNN_ENGINES ?? 'timed').split(',') as CudnnEngineMode[];
 const counter = new UNetMacCounter(unetConfig);
@@ -62,7 +64,7 @@ function time<T>(gpu: CudaBackend, f: () => T): [T, number] {
 }
 
 for (const math of maths) for (const convolution of convolutions) for (const flashRowsPerWarp of flashRows) for (const dependentLaunches of dependentLaunchModes) for (const engines of engineModes) for (const wgmmaPipeline of wgmmaPipelines) {
-  const gpu = new CudaBackend({ math, flashAttention, convolution, flashRowsPerWarp, wgmmaAttention, wgmmaPipeline, flashSplits: flashSplitsOption(process.env.BENCH_FLASH_SPLITS), dependentLaunches: dependentLaunches !== 'off', cudnnEngines: engines, gemmAlgorithms });
+  const gpu = new CudaBackend({ math, flashAttention, convolution, flashRowsPerWarp, wgmmaAttention, wgmmaPipeline, flashSplits: flashSplitsOption(process.env.BENCH_FLASH_SPLITS), dependentLaunches: dependentLaunches !== 'off', cudnnEngines: engines, gemmAlgorithms, gegluKernel });
   const [unet, loadMs] = time(gpu, () => new UNet2DConditionModel(new Params(gpu, RANDOM_WEIGHTS), unetConfig));
   console.log(`${gpu.description}: U-Net weights generated and uploaded in ${(loadMs / 1000).toFixed(1)} s`);
   for (const px of sizes) {

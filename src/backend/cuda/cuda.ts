@@ -60,7 +60,7 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
   private readonly flashSplitsOption: number | 'auto';
   readonly convolution: ConvolutionMode;
   readonly tileConvolution: 'fused' | 'library';
-  /** Whether linearGeglu may run k_gemm_geglu (fp16 storage on Hopper). */
+  /** Whether linearGeglu may run k_gemm_geglu (fp16 storage on Hopper, CudaOptions.gegluKernel). */
   private readonly gemmGeglu: boolean;
   /** Tensor maps of the weights k_gemm_geglu has read, in device memory, by weight address and shape (a map holds only those). */
   private readonly weightMaps = new Map<string, DeviceBuffer>();
@@ -123,7 +123,7 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
           for (const s of splits) this.driver.allowSharedMemory(this.fns.get(tileConvWgName(rows, cols, s)), tileConvWgName(rows, cols, s), tileConvWgSharedBytes(rows, cols));
       }
     }
-    this.gemmGeglu = half && this.driver.computeCapability[0] === 9;
+    this.gemmGeglu = half && this.driver.computeCapability[0] === 9 && (o.gegluKernel ?? true);
     if (this.gemmGeglu) {
       this.load('gemm-geglu-sm90', GEMM_GEGLU_KERNELS, ['-DFISEDIT_HALF'], 'sm_90a');
       this.driver.allowSharedMemory(this.fns.get('k_gemm_geglu'), 'k_gemm_geglu', GEMM_GEGLU_SHARED_BYTES);
@@ -137,7 +137,7 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
   get description(): string {
     const pipelined = this.wgmmaPipeline === 'auto' ? ', pipelined for one wave' : this.wgmmaPipeline ? ', pipelined' : '';
     const storage = this.math === 'fp16' ? 'fp16 storage' + (this.flash ? `, flash attention${this.wgmma ? ` (wgmma at head dim 64${pipelined})` : ''}` : '') : 'fp32 storage';
-    return `${this.driver.name} (${this.driver.computeCapability.join('.')}), ${this.math} GEMMs, ${storage}, ${{ cudnn: 'cuDNN', gemm: 'im2col + GEMM', auto: 'cuDNN in graphs and for large, im2col + GEMM for small eager' }[this.convolution]} convolutions${this.dnn.engineMode === 'off' ? '' : ` (cuDNN engines: ${this.dnn.engineMode})`}${this.lt.timed ? ', GEMM algorithms timed' : ''}${this.tileConvolution === 'fused' ? ', fused tile convolutions' : ''}${this.driver.dependentLaunches ? ', dependent launches' : ''}`;
+    return `${this.driver.name} (${this.driver.computeCapability.join('.')}), ${this.math} GEMMs, ${storage}, ${{ cudnn: 'cuDNN', gemm: 'im2col + GEMM', auto: 'cuDNN in graphs and for large, im2col + GEMM for small eager' }[this.convolution]} convolutions${this.dnn.engineMode === 'off' ? '' : ` (cuDNN engines: ${this.dnn.engineMode})`}${this.lt.timed ? ', GEMM algorithms timed' : ''}${this.gemmGeglu ? ', feed-forward GEGLU kernel' : ''}${this.tileConvolution === 'fused' ? ', fused tile convolutions' : ''}${this.driver.dependentLaunches ? ', dependent launches' : ''}`;
   }
 
   urgently<T>(f: () => T): T {
