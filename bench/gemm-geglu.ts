@@ -1,17 +1,14 @@
 // A transformer feed-forward's input layer and its GEGLU: the library path (cuBLASLt GEMM with bias
 // into [M, 2F], then k_geglu) against kernels/gemm-geglu-sm90.cu's one kernel (wgmma, the GEGLU in its
-// epilogue) at every row count (CudaBackend.linearGeglu runs it from GEMM_GEGLU_MIN_ROWS), at the U-Net's shapes (768, 512 and 1024 px dense calls; a sparse step's
+// epilogue) at every row count (CudaBackend.linearGegluKernel; linearGeglu runs it from GEMM_GEGLU_MIN_ROWS), at the U-Net's shapes (768, 512 and 1024 px dense calls; a sparse step's
 // few rows), inside CUDA graphs of PER_GRAPH: µs a layer, median of REPLAYS replays; TFLOP/s of the
 // GEMM's FLOPs; the largest difference of the kernel's outputs from the library path's. GPU machine
 // only (Hopper). Writes JSON to $OUT (or bench/results/).
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { CudaBackend } from '../src/backend/cuda/cuda.js';
-import { GEMM_GEGLU_COLS, GEMM_GEGLU_ROWS, GEMM_GEGLU_SHARED_BYTES, GEMM_GEGLU_THREADS, KERNEL_DIR, GEMM_GEGLU_KERNELS, kernelDefines } from '../src/backend/cuda/kernels.js';
-import { compileCubin } from '../src/backend/cuda/nvrtc.js';
+import { GEMM_GEGLU_COLS, GEMM_GEGLU_ROWS } from '../src/backend/cuda/kernels.js';
 import { Random } from '../src/util/random.js';
 import { benchEnvironment } from './random-weights.js';
-import { devicePtr, medianSynchronisedMs } from './stats.js';
+import { medianSynchronisedMs } from './stats.js';
 import { writeResult } from './output.js';
 
 const PER_GRAPH = 20, REPLAYS = 15;
@@ -25,22 +22,13 @@ const shapes: [number, number, number][] = process.env.BENCH_SHAPES?.split(',').
 
 const gpu = new CudaBackend();
 const driver = gpu.driver;
-const source = (f: string) => readFileSync(join(KERNEL_DIR, f), 'utf8');
-const headers = Object.fromEntries(readdirSync(KERNEL_DIR).filter((f) => f.endsWith('.cuh')).map((f) => [f, source(f)]));
-const module = driver.loadModule(compileCubin(source('gemm-geglu-sm90.cu'), 'gemm-geglu-sm90', 'sm_90a', ['-DFISEDIT_HALF', ...kernelDefines('gemm-geglu-sm90')], headers));
-const fn = driver.getFunction(module, 'k_gemm_geglu');
-driver.allowSharedMemory(fn, 'k_gemm_geglu', GEMM_GEGLU_SHARED_BYTES);
-const map = gpu.pool.alloc(128);
 const rnd = new Random(7);
 
 const results = shapes.map(([m, f, k]) => {
   const x = gpu.fromHost(rnd.normal(m * k), [m, k]);
   const w = gpu.fromHost(rnd.normal(2 * f * k).map((v) => v / Math.sqrt(k)), [2 * f, k]);
   const b = gpu.fromHost(rnd.normal(2 * f).map((v) => 0.1 * v), [2 * f]);
-  const yOurs = gpu.zeros([m, f]);
-  driver.upload(map.ptr, driver.tensorMapHalf(devicePtr(w), 2 * f, k, GEMM_GEGLU_COLS, 64));
-  const tiles = Math.ceil(m / GEMM_GEGLU_ROWS) * (f / GEMM_GEGLU_COLS), grid = Math.min(tiles, driver.multiprocessors);
-  const ours = () => driver.launch(fn, 'k_gemm_geglu', grid, GEMM_GEGLU_THREADS, GEMM_GEGLU_KERNELS.k_gemm_geglu!, [devicePtr(x), map.ptr, devicePtr(b), devicePtr(yOurs), m, f, k], GEMM_GEGLU_SHARED_BYTES);
+  const ours = () => gpu.linearGegluKernel(x, w, b);
   const library = () => {
     const h = gpu.linear(x, w, b);
     const y = gpu.geglu(h);
@@ -55,7 +43,7 @@ const results = shapes.map(([m, f, k]) => {
     return Math.round(((ms * 1000) / PER_GRAPH) * 10) / 10;
   };
   const yLib = library(); // its first call makes the library's choices, outside the graphs
-  ours();
+  const yOurs = ours();
   const a = gpu.toHost(yLib), o = gpu.toHost(yOurs);
   let maxDiff = 0, maxRef = 0, differ = 0;
   a.forEach((v, i) => {
@@ -65,7 +53,7 @@ const results = shapes.map(([m, f, k]) => {
     maxRef = Math.max(maxRef, Math.abs(v));
   });
   const libraryUs = timeOf(() => gpu.dispose(library()));
-  const oursUs = timeOf(ours);
+  const oursUs = timeOf(() => gpu.dispose(ours()));
   const tflop = (2 * m * 2 * f * k) / 1e12;
   const r = { m, f, k, libraryUs, oursUs, libraryTflops: Math.round(tflop / (libraryUs / 1e6)), oursTflops: Math.round(tflop / (oursUs / 1e6)), maxDiff, maxRef, differ };
   console.log(JSON.stringify(r));

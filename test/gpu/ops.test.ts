@@ -122,6 +122,8 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
       const twoOps = gpu.toHost(gpu.geglu(gpu.linear(xg, wg, bg))), d = maxAbsDiff(twoOps, gpu.toHost(got));
       assert.ok(d <= 2e-3 * twoOps.reduce((m, v) => Math.max(m, Math.abs(v)), 1), `${what} against geglu(linear()): ${d}`);
     }
+    // the kernel asked for where it cannot run: an error that says why
+    assert.throws(() => gpu.linearGegluKernel(gpu.zeros([7, 24]), gpu.zeros([20, 24]), gpu.zeros([20])), hopperHalf ? /k_gemm_geglu: weight \[20, 24\]: outputs a multiple of 256/ : /k_gemm_geglu: off here/);
   });
 
   it('conv2d: 3x3, 1x1, stride 2, asymmetric padding, + residual, input read through an affine and SiLU; by im2col + GEMM and by cuDNN (engines timed (fused runtime-compiled ones among them), the heuristic\'s first engine + our epilogue, the legacy call)', () => {

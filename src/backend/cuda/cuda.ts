@@ -33,11 +33,11 @@ const LT_WORKSPACE_BYTES = 32 * 2 ** 20;
  */
 const IM2COL_EAGER_MAX_BYTES = 128 * 2 ** 20;
 /**
- * Rows from which linearGeglu runs k_gemm_geglu: at 1152 rows and more it was faster than cuBLASLt +
- * k_geglu (768 px feed-forwards: 18432 / 4608 / 1152 rows 80 / 61-63 / 51-52 us against 93 / 66 /
- * 56; 512 px: 8192 rows 36.5 against 44.6, 2048 rows level), at 1000 rows level (9.0 against 8.9),
- * below slower (512 rows 34.6 against 28.5, a sparse step's 260 rows 11.7 against 8.0):
- * bench/results/2026-12-03-s46-call3.log.
+ * Rows from which linearGeglu runs k_gemm_geglu: from 1152 rows it was faster than cuBLASLt + k_geglu
+ * or level (768 px feed-forwards: 18432 / 4608 / 1152 rows 78-80 / 61-68 / 51-52 us against 93 / 66 /
+ * 56; 512 px: 8192 rows 36-37 against 44-45, 2048 rows level; 1024 px: 32768 rows level), at 1000
+ * rows level (9.0-9.1 against 8.9-9.2), below slower (512 rows 34.6 against 28.5, a sparse step's 260
+ * rows 11.7 against 8.0): bench/results/2026-12-03-s46-call{3,5}.log.
  */
 const GEMM_GEGLU_MIN_ROWS = 1024;
 /** Scratch memory cuDNN's convolution algorithms may use. */
@@ -61,7 +61,7 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
   readonly convolution: ConvolutionMode;
   readonly tileConvolution: 'fused' | 'library';
   /** Whether linearGeglu may run k_gemm_geglu (fp16 storage on Hopper, CudaOptions.gegluKernel). */
-  private readonly gemmGeglu: boolean;
+  private readonly gegluKernel: boolean;
   /** Tensor maps of the weights k_gemm_geglu has read, in device memory, by weight address and shape (a map holds only those). */
   private readonly weightMaps = new Map<string, DeviceBuffer>();
   /** k_tile_conv's split counters (TILE_CONV_COUNTERS ints, zero between launches). */
@@ -123,8 +123,8 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
           for (const s of splits) this.driver.allowSharedMemory(this.fns.get(tileConvWgName(rows, cols, s)), tileConvWgName(rows, cols, s), tileConvWgSharedBytes(rows, cols));
       }
     }
-    this.gemmGeglu = half && this.driver.computeCapability[0] === 9 && (o.gegluKernel ?? true);
-    if (this.gemmGeglu) {
+    this.gegluKernel = half && this.driver.computeCapability[0] === 9 && (o.gegluKernel ?? true);
+    if (this.gegluKernel) {
       this.load('gemm-geglu-sm90', GEMM_GEGLU_KERNELS, ['-DFISEDIT_HALF'], 'sm_90a');
       this.driver.allowSharedMemory(this.fns.get('k_gemm_geglu'), 'k_gemm_geglu', GEMM_GEGLU_SHARED_BYTES);
     }
@@ -137,7 +137,7 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
   get description(): string {
     const pipelined = this.wgmmaPipeline === 'auto' ? ', pipelined for one wave' : this.wgmmaPipeline ? ', pipelined' : '';
     const storage = this.math === 'fp16' ? 'fp16 storage' + (this.flash ? `, flash attention${this.wgmma ? ` (wgmma at head dim 64${pipelined})` : ''}` : '') : 'fp32 storage';
-    return `${this.driver.name} (${this.driver.computeCapability.join('.')}), ${this.math} GEMMs, ${storage}, ${{ cudnn: 'cuDNN', gemm: 'im2col + GEMM', auto: 'cuDNN in graphs and for large, im2col + GEMM for small eager' }[this.convolution]} convolutions${this.dnn.engineMode === 'off' ? '' : ` (cuDNN engines: ${this.dnn.engineMode})`}${this.lt.timed ? ', GEMM algorithms timed' : ''}${this.gemmGeglu ? ', feed-forward GEGLU kernel' : ''}${this.tileConvolution === 'fused' ? ', fused tile convolutions' : ''}${this.driver.dependentLaunches ? ', dependent launches' : ''}`;
+    return `${this.driver.name} (${this.driver.computeCapability.join('.')}), ${this.math} GEMMs, ${storage}, ${{ cudnn: 'cuDNN', gemm: 'im2col + GEMM', auto: 'cuDNN in graphs and for large, im2col + GEMM for small eager' }[this.convolution]} convolutions${this.dnn.engineMode === 'off' ? '' : ` (cuDNN engines: ${this.dnn.engineMode})`}${this.lt.timed ? ', GEMM algorithms timed' : ''}${this.gegluKernel ? ', feed-forward GEGLU kernel' : ''}${this.tileConvolution === 'fused' ? ', fused tile convolutions' : ''}${this.driver.dependentLaunches ? ', dependent launches' : ''}`;
   }
 
   urgently<T>(f: () => T): T {
@@ -168,15 +168,36 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
    * back), rounded as that path rounds; else the two ops.
    */
   linearGeglu(x: Tensor, w: Tensor, b?: Tensor): Tensor {
+    const rows = x.size / w.shape[1]!;
+    if (!b || rows < GEMM_GEGLU_MIN_ROWS || this.gegluKernelRefuses(x, w)) return gegluOfLinear(this, x, w, b);
+    return this.linearGegluKernel(x, w, b);
+  }
+
+  /**
+   * geglu(linear(x, w, b)) by k_gemm_geglu whatever the rows (linearGeglu's path from
+   * GEMM_GEGLU_MIN_ROWS; bench:gemm-geglu times it at every row count). Throws where it cannot run.
+   */
+  linearGegluKernel(x: Tensor, w: Tensor, b: Tensor): Tensor {
+    const refusal = this.gegluKernelRefuses(x, w);
+    if (refusal) throw new FiseditError(`k_gemm_geglu: ${refusal}`);
     const [n, k] = w.shape as [number, number];
     const f = n / 2, m = x.size / k;
-    const fits = this.gemmGeglu && b && x.channels === k && m >= GEMM_GEGLU_MIN_ROWS && f % GEMM_GEGLU_COLS === 0 && k % 64 === 0;
-    // a weight that is a replay's input would move under its tensor map (never so in the U-Net)
-    if (!fits || this.replays.isInput(w) || this.p(x) % 16) return gegluOfLinear(this, x, w, b);
+    if (b.size !== n) throw new FiseditError(`k_gemm_geglu: bias of ${b.size} values for ${n} outputs`);
     const y = this.empty([...x.shape.slice(0, -1), f]);
     const grid = Math.min(Math.ceil(m / GEMM_GEGLU_ROWS) * (f / GEMM_GEGLU_COLS), this.driver.multiprocessors); // a block per SM at most: each loops over tiles
     this.run('k_gemm_geglu', 0, [this.p(x), this.weightMap(w), this.p(b), this.p(y), m, f, k], GEMM_GEGLU_THREADS, grid, GEMM_GEGLU_SHARED_BYTES, 1, () => `${m}x${n}x${k}`);
     return y;
+  }
+
+  /** Why k_gemm_geglu cannot compute geglu(linear(x, w, ...)), or undefined where it can. */
+  private gegluKernelRefuses(x: Tensor, w: Tensor): string | undefined {
+    const [n, k] = w.shape as [number, number];
+    if (!this.gegluKernel) return 'off here (fp16 storage on Hopper only, CudaOptions.gegluKernel)';
+    if (x.channels !== k) return `input has ${x.channels} features, weight ${shapeString(w.shape)} expects ${k}`;
+    if ((n / 2) % GEMM_GEGLU_COLS || k % 64) return `weight ${shapeString(w.shape)}: outputs a multiple of ${2 * GEMM_GEGLU_COLS} and inputs of 64 only`;
+    // a weight that is a replay's input would move under its tensor map (never so in the U-Net)
+    if (this.replays.isInput(w)) return 'the weight is an input of the call being recorded';
+    return undefined;
   }
 
   /**
@@ -190,7 +211,7 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
     let map = this.weightMaps.get(key);
     if (!map) {
       map = this.pool.own(128);
-      this.driver.uploadNow(map.ptr, this.driver.tensorMapHalf(this.p(w), rows, cols, GEMM_GEGLU_COLS, 64));
+      this.driver.uploadNow(map.ptr, this.driver.tensorMapHalf(this.p(w), rows, cols, GEMM_GEGLU_COLS));
       this.weightMaps.set(key, map);
     }
     return map.ptr;

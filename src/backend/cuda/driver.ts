@@ -530,17 +530,17 @@ export class Driver {
 
   /**
    * A tensor map (cuTensorMapEncodeTiled) for the tensor memory accelerator: a row-major fp16 matrix of
-   * `rows` x `cols` at device address `address`, read in boxes of `boxRows` x `boxCols` into shared
-   * memory in the 128-byte swizzled layout wgmma reads (so boxCols is 64: a box row is 128 bytes);
-   * rows past the end read as zeros. Returns its 128 bytes, for a kernel to read from device memory.
+   * `rows` x `cols` at device address `address`, read in boxes of `boxRows` rows by 64 columns into
+   * shared memory in the 128-byte swizzled layout wgmma reads (a box row is its 128 bytes); rows past
+   * the end read as zeros. Returns its 128 bytes, for a kernel to read from device memory.
    */
-  tensorMapHalf(address: number, rows: number, cols: number, boxRows: number, boxCols: number): Uint8Array {
+  tensorMapHalf(address: number, rows: number, cols: number, boxRows: number): Uint8Array {
     const raw = koffi.alloc('uint8_t', 192); // a CUtensorMap is 64-byte aligned
     try {
       const at = BigInt(koffi.address(raw)), pad = Number((64n - (at % 64n)) % 64n);
       const [dims, strides] = [new BigUint64Array([BigInt(cols), BigInt(rows)]), new BigUint64Array([BigInt(cols * 2)])];
       // FLOAT16, rank 2, no interleave, 128-byte swizzle, L2 promotion of 128 bytes, out of bounds read as zeros
-      this.check('cuTensorMapEncodeTiled', this.f.cuTensorMapEncodeTiled!(at + BigInt(pad), 6, 2, address, dims, strides, new Uint32Array([boxCols, boxRows]), new Uint32Array([1, 1]), 0, 3, 2, 0));
+      this.check('cuTensorMapEncodeTiled', this.f.cuTensorMapEncodeTiled!(at + BigInt(pad), 6, 2, address, dims, strides, new Uint32Array([64, boxRows]), new Uint32Array([1, 1]), 0, 3, 2, 0));
       return new Uint8Array(koffi.view(raw, 192), pad, 128).slice();
     } finally {
       koffi.free(raw);

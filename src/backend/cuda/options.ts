@@ -87,7 +87,7 @@ export interface CudaOptions {
    * fp16 on Hopper: a transformer feed-forward's input layer and its GEGLU (linearGeglu) by one kernel
    * of ours, k_gemm_geglu, where they have 1024 rows or more (default true), or always by cuBLASLt +
    * k_geglu (the same rounding). On the H200 the kernel took 768 px feed-forwards from 93 / 66 / 56 to
-   * 78-80 / 61-68 / 51-52 us and U-Net calls from 5.02 to 4.91-4.99 ms at 512 px, from 11.32-11.44 to
+   * 78-80 / 61-68 / 51-52 us and U-Net calls from 5.02 to 4.90-4.99 ms at 512 px, from 11.32-11.44 to
    * 11.15-11.39 at 768 (bench/results/2026-12-03-s46-call{3,5}.log).
    */
   gegluKernel?: boolean;
