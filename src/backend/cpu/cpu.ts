@@ -48,8 +48,17 @@ export function erf(x: number): number {
     }
     return (2 / Math.sqrt(Math.PI)) * sum;
   }
-  // erfc continued fraction (Lentz) for the tail
-  const z = ax;
+  const tail = erfcTail(ax);
+  return x > 0 ? 1 - tail : tail - 1;
+}
+
+/** erfc, accurate relative to itself (~1e-15) where 1 - erf(x) is not: its tail by the continued fraction. */
+export function erfc(x: number): number {
+  return x < 2.5 ? 1 - erf(x) : erfcTail(x);
+}
+
+/** erfc(z) for z >= 2.5 by its continued fraction (Lentz). */
+function erfcTail(z: number): number {
   let f = z, c = z, d = 0;
   const tiny = 1e-300;
   for (let n = 1; n < 200; n++) {
@@ -60,8 +69,7 @@ export function erf(x: number): number {
     f *= delta;
     if (Math.abs(delta - 1) < 1e-16) break;
   }
-  const erfc = Math.exp(-z * z) / (f * Math.sqrt(Math.PI));
-  return x > 0 ? 1 - erfc : erfc - 1;
+  return Math.exp(-z * z) / (f * Math.sqrt(Math.PI));
 }
 const gelu = (v: number) => 0.5 * v * (1 + erf(v / Math.SQRT2));
 const quickGelu = (v: number) => v / (1 + Math.exp(-1.702 * v));
