@@ -4,7 +4,7 @@
 # erff's selects). The GPU suite (fp16 goldens, the fused kernel against the two-op path bit for bit,
 # each op against the cpu); bench:gemm-geglu; then bench:unet at 512 / 768 px and bench:edit's bins,
 # f9a3ed0 (ab-base: the session's start) against the working tree, alternating twice after a warm-up,
-# a home each.
+# a home each. Last, Nsight Compute on k_gemm_geglu at 18432 x 1280 x 320 again (call 1's sections).
 # Carry [".gpu","dist","ab-base","node_modules/koffi","node_modules/@koromix"].
 T0=$(date +%s)
 rm -rf /tmp/logs /tmp/fh-*
@@ -26,4 +26,13 @@ u warm dist
 for r in 1 2; do u base-$r ab-base/dist; u new-$r dist; done
 e warm dist
 for r in 1 2; do e base-$r ab-base/dist; e new-$r dist; done
+BENCH_SHAPES=18432x1280x320 timeout -k 5 120 ncu -k regex:'^k_gemm_geglu$' --launch-count 1 \
+  --section SpeedOfLight --section ComputeWorkloadAnalysis --section SchedulerStats --section WarpStateStats \
+  --section Occupancy --section InstructionStats --section MemoryWorkloadAnalysis --section LaunchStats --section SourceCounters \
+  --import-source no -f -o /tmp/logs/gg node dist/bench/gemm-geglu.js > /tmp/logs/ncu-gemm-geglu-run.log 2>&1
+rc=$?
+ncu -i /tmp/logs/gg.ncu-rep --page raw --csv --print-units base > /tmp/logs/ncu-gemm-geglu.csv 2>&1
+ncu -i /tmp/logs/gg.ncu-rep --page source --csv --print-source sass > /tmp/logs/ncu-gemm-geglu-sass.csv 2>&1
+rm -f /tmp/logs/gg.ncu-rep
+echo "ncu ($(( $(date +%s) - T0 )) s): rc $rc"; save
 echo "done ($(( $(date +%s) - T0 )) s)"
