@@ -37,7 +37,9 @@ const IM2COL_EAGER_MAX_BYTES = 128 * 2 ** 20;
  * or level (768 px feed-forwards: 18432 / 4608 / 1152 rows 78-80 / 61-68 / 51-52 us against 93 / 66 /
  * 56; 512 px: 8192 rows 36-37 against 44-45, 2048 rows level; 1024 px: 32768 rows level), at 1000
  * rows level (9.0-9.1 against 8.9-9.2), below slower (512 rows 34.6 against 28.5, a sparse step's 260
- * rows 11.7 against 8.0): bench/results/2026-12-03-s46-call{3,5}.log.
+ * rows 11.7 against 8.0): bench/results/2026-12-03-s46-call{3,5}.log. With session 47's GELU (both
+ * paths) the same line: 1000 rows 8.1 against 8.3-8.9, 2048 rows level, 512 rows 32.5 against 27.2,
+ * 260 rows 10.7 against 7.7 (…-s47-call{2,3}.log).
  */
 const GEMM_GEGLU_MIN_ROWS = 1024;
 /** Scratch memory cuDNN's convolution algorithms may use. */

@@ -17,7 +17,14 @@
 // outputs a thread: bench/results/2026-12-03-s46-call1.log, where the kernel that did it between
 // tiles was no faster than the library path). So each consumer puts its tile's h and g, bias added
 // and rounded, into shared memory, and computes their GEGLU (16-byte vectors, written straight to
-// memory) while the tensor cores run the next tile's MMAs, which are asynchronous.
+// memory) while the tensor cores run the next tile's MMAs, which are asynchronous. (With erff's
+// ~30 instructions a GELU the kernel was issue-bound there; since the polynomial GELU of storage.cuh,
+// session 47, 66-75 against 88 us for the library path at 768 px level 1.) Tiles stay 256 wide
+// (m64n256): narrower ones whose epilogue ran from registers in the shadow of the next tile's MMAs,
+// with no staging, were slower at every large shape, 62 against 50 us at K = 1280 (not profiled; a
+// likely cause: each MMA reads x's rows from shared memory for half as many outputs, which with the
+// stages' fills asks more of shared memory than it gives; bench/results/2026-12-03-s47-call3.log,
+// its diff beside it).
 #include "launch.cuh"
 #include "mma.cuh"
 #include "storage.cuh"
