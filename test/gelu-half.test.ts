@@ -36,7 +36,7 @@ function gpuGelu(v: number, clamp: number, coefficients: number[]): number {
 const exactGelu = (v: number) => 0.5 * v * erfc(-v * Math.SQRT1_2);
 
 describe('the GELU of half storage (cuda)', () => {
-  it('is within 6e-6 of the exact GELU over every finite half gate, and rounds to its half for 99.5% of them', () => {
+  it('is within 6e-6 of the exact GELU over every finite half gate, and rounds to its half for 99.8% of them', () => {
     const { clamp, coefficients } = halfGelu();
     assert.equal(coefficients.length, 8, 'a polynomial of degree 7');
     let worst = 0, worstAt = 0, counted = 0, sameHalf = 0;
@@ -52,7 +52,7 @@ describe('the GELU of half storage (cuda)', () => {
     }
     assert.ok(counted > 40000, `${counted} gates counted`);
     assert.ok(worst <= 6e-6, `relative error ${worst.toExponential(2)} at gate ${worstAt}`);
-    assert.ok(sameHalf / counted >= 0.995, `${((100 * sameHalf) / counted).toFixed(2)}% round to the exact GELU's half`);
+    assert.ok(sameHalf / counted >= 0.998, `${((100 * sameHalf) / counted).toFixed(2)}% round to the exact GELU's half`);
   });
 
   it('gives 0 at 0, the gate itself for large gates and 0 for very negative ones', () => {
