@@ -172,7 +172,7 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
   linearGeglu(x: Tensor, w: Tensor, b?: Tensor): Tensor {
     const rows = x.size / w.shape[1]!;
     if (!b || rows < GEMM_GEGLU_MIN_ROWS || this.gegluKernelRefuses(x, w)) return gegluOfLinear(this, x, w, b);
-    return this.linearGegluKernel(x, w, b);
+    return this.runGegluKernel(x, w, b);
   }
 
   /**
@@ -182,13 +182,7 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
   linearGegluKernel(x: Tensor, w: Tensor, b: Tensor): Tensor {
     const refusal = this.gegluKernelRefuses(x, w);
     if (refusal) throw new FiseditError(`k_gemm_geglu: ${refusal}`);
-    const [n, k] = w.shape as [number, number];
-    const f = n / 2, m = x.size / k;
-    if (b.size !== n) throw new FiseditError(`k_gemm_geglu: bias of ${b.size} values for ${n} outputs`);
-    const y = this.empty([...x.shape.slice(0, -1), f]);
-    const grid = Math.min(Math.ceil(m / GEMM_GEGLU_ROWS) * (f / GEMM_GEGLU_COLS), this.driver.multiprocessors); // a block per SM at most: each loops over tiles
-    this.run('k_gemm_geglu', 0, [this.p(x), this.weightMap(w), this.p(b), this.p(y), m, f, k], GEMM_GEGLU_THREADS, grid, GEMM_GEGLU_SHARED_BYTES, 1, () => `${m}x${n}x${k}`);
-    return y;
+    return this.runGegluKernel(x, w, b);
   }
 
   /** Why k_gemm_geglu cannot compute geglu(linear(x, w, ...)), or undefined where it can. */
@@ -200,6 +194,17 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
     // a weight that is a replay's input would move under its tensor map (never so in the U-Net)
     if (this.replays.isInput(w)) return 'the weight is an input of the call being recorded';
     return undefined;
+  }
+
+  /** The launch of k_gemm_geglu, once gegluKernelRefuses has found nothing against it. */
+  private runGegluKernel(x: Tensor, w: Tensor, b: Tensor): Tensor {
+    const [n, k] = w.shape as [number, number];
+    const f = n / 2, m = x.size / k;
+    if (b.size !== n) throw new FiseditError(`k_gemm_geglu: bias of ${b.size} values for ${n} outputs`);
+    const y = this.empty([...x.shape.slice(0, -1), f]);
+    const grid = Math.min(Math.ceil(m / GEMM_GEGLU_ROWS) * (f / GEMM_GEGLU_COLS), this.driver.multiprocessors); // a block per SM at most: each loops over tiles
+    this.run('k_gemm_geglu', 0, [this.p(x), this.weightMap(w), this.p(b), this.p(y), m, f, k], GEMM_GEGLU_THREADS, grid, GEMM_GEGLU_SHARED_BYTES, 1, () => `${m}x${n}x${k}`);
+    return y;
   }
 
   /**

@@ -164,7 +164,7 @@ export const tileConvWgSharedBytes = (rows: number, cols: number) => TILE_CONV_W
 export const TILE_CONV_COUNTERS = 4096;
 /**
  * kernels/gemm-geglu-sm90.cu (fp16 storage, Hopper): a feed-forward's input layer with its GEGLU,
- * (x, tensor maps of x and the weight in device memory, bias, out, m, f, k): tiles of
+ * (x, the weight's tensor map in device memory, bias, out, m, f, k): tiles of
  * GEMM_GEGLU_ROWS rows by GEMM_GEGLU_COLS outputs (two consumer warpgroups and a producer one:
  * GEMM_GEGLU_THREADS), GEMM_GEGLU_STAGES k-tiles of 64 in flight, a block per SM.
  */
