@@ -51,6 +51,19 @@ const gpu = new CudaBackend({ math, convolution, wgmmaPipeline: pipelineOption(p
 const sd = randomSd2(gpu);
 const unetConfig = sd.unet.config;
 const weightBytes = gpu.pool.inUse; // the models' weights (and workspaces)
+/**
+ * BENCH_PREPARE=warm-up: first what the server does at start (EditSession.warmUp: a throwaway 2-step
+ * generation and prepareEdits, whose rehearsed edits time the sparse steps' GEMM families), so the
+ * bins, the probe and the whole edits are a warm server's; without it a sparse step's families take
+ * a choice lent by a dense family (CublasLt.borrowedAlgorithm). BENCH_PREPARE=on: prepareEdits after
+ * the whole edits' 50-step generation (a user's idle time after a generation).
+ */
+let preparation: Record<string, unknown> | undefined;
+if (process.env.BENCH_PREPARE === 'warm-up') {
+  gpu.hostCosts.take();
+  preparation = { ...EditSession.warmUp(sd, { width: px, height: px }), hostCosts: gpu.hostCosts.take() };
+  console.log('warmUp:', JSON.stringify(preparation));
+}
 const session = new EditSession(sd);
 const gen = { prompt: BASE_PROMPT, steps, width: px, height: px, seed: 1, scheduler: 'dpmpp2m', recordSteps: 2 };
 session.generate({ ...gen, steps: 2 }); // warm-up: kernels, allocator
@@ -285,8 +298,6 @@ if (probe && parts.has('host')) {
 // small (0.04-7% for targets of 5-30%), so a last round gives each bin's first real mask with the
 // same 10 dense steps first: the issue's edit sizes.
 const wholeEdits: Record<string, unknown>[] = [];
-/** BENCH_PREPARE=on: the whole edits' session rehearses edits after its generation (EditSession.prepareEdits); =warm-up: a throwaway session does, before it (EditSession.warmUp). */
-let preparation: Record<string, unknown> | undefined;
 /** Where a dense step of an edit goes (recording the new version's cache, cross-attention control): the fourth whole edit's sixth step, op by op. */
 let denseEditProfile: OpTime[] = [];
 let denseEditProfileMs = 0;
@@ -298,12 +309,6 @@ if (parts.has('whole')) {
     nanLevels = gpu.latents.toHost(levels).filter(Number.isNaN).length;
     return (counts = levelCounts(levels));
   };
-  if (process.env.BENCH_PREPARE === 'warm-up') {
-    // what the server does at start: a throwaway 2-step generation and prepareEdits (EditSession.warmUp)
-    gpu.hostCosts.take();
-    preparation = { ...EditSession.warmUp(sd, { width: px, height: px }), hostCosts: gpu.hostCosts.take() };
-    console.log('warmUp:', JSON.stringify(preparation));
-  }
   const s50 = new EditSession(sd);
   s50.generate({ ...gen, steps: 50, recordSteps: 10 });
   if (process.env.BENCH_PREPARE === 'on') {

@@ -57,6 +57,18 @@ describe('StackedLinear', () => {
   });
 });
 
+describe('linear', () => {
+  it('refuses a weight, input, bias or residual that does not fit, naming which', () => {
+    const zeros = (shape: number[]) => cpu.fromHost(new Float32Array(shape.reduce((a, d) => a * d, 1)), shape);
+    const x = zeros([2, 3]), w = zeros([4, 3]);
+    assert.deepEqual(cpu.linear(x, w, zeros([4]), zeros([2, 4])).shape, [2, 4]);
+    assert.throws(() => cpu.linear(x, w, zeros([5])), /linear: bias of 5 values for 4 outputs/);
+    assert.throws(() => cpu.linear(x, w, undefined, zeros([2, 3])), /linear: residual \[2, 3\] does not match the output \[2, 4\]/);
+    assert.throws(() => cpu.linear(x, zeros([3, 4])), /linear: input has 3 features, weight \[3, 4\] expects 4/);
+    assert.throws(() => cpu.linear(x, zeros([4, 3, 1])), /linear: weight \[4, 3, 1\] is not \[outputs, inputs\]/);
+  });
+});
+
 describe('Conv2d reading its input through a norm', () => {
   it('equals the norm applied first, then the convolution', () => {
     const p = new Params(cpu, randomWeights(3));

@@ -170,6 +170,20 @@ export interface BlockWrite {
   residual?: Tensor;
 }
 
+/**
+ * Throws unless linear(x, w, b, residual) fits: w [outputs, inputs] with x's last axis its inputs, b
+ * one value per output, residual as many values as the output (a GEMM's epilogue reads them by
+ * count: a short one would be read past its end). `op` names the caller in the message.
+ */
+export function checkLinear(x: Tensor, w: Tensor, b?: Tensor, residual?: Tensor, op = 'linear'): void {
+  if (w.shape.length !== 2) throw new FiseditError(`${op}: weight ${shapeString(w.shape)} is not [outputs, inputs]`);
+  const [n, k] = w.shape as [number, number];
+  if (x.channels !== k) throw new FiseditError(`${op}: input has ${x.channels} features, weight ${shapeString(w.shape)} expects ${k}`);
+  if (b && b.size !== n) throw new FiseditError(`${op}: bias of ${b.size} values for ${n} outputs`);
+  const outputs = (x.size / k) * n;
+  if (residual && residual.size !== outputs) throw new FiseditError(`${op}: residual ${shapeString(residual.shape)} does not match the output ${shapeString([...x.shape.slice(0, -1), n])}`);
+}
+
 /** Throws unless a block write's residual is shaped like base [N, H, W, C]. */
 export function checkBlockWrite(base: Tensor, residual: Tensor | undefined): void {
   if (residual && !sameShape(residual.shape, base.shape)) throw new Error(`overwriteBlocks: residual ${shapeString(residual.shape)} does not match ${shapeString(base.shape)}`);

@@ -5,7 +5,7 @@
 // is float32 (fp32 and tf32 precisions) or half (fp16, see precision.ts). Convolutions go to cuDNN
 // (NHWC) or im2col + GEMM, 1x1 ones to cuBLASLt; attention is flash attention in fp16 and GEMM +
 // softmax + GEMM otherwise (and always for the probabilities the sparse engine records).
-import { checkBlockWrite, convInputOf, type ConvInput, checkProbsItem, checkRemapMap, gatherThenConvolve, gegluOfLinear, linearEach, type AttentionOptions, type TileRowsChoice, type Backend, type ChannelAffine, type Conv2dOptions, type ProbsControl, type TileSet, type BlockWrite, type TileConvolution } from '../backend.js';
+import { checkBlockWrite, checkLinear, convInputOf, type ConvInput, checkProbsItem, checkRemapMap, gatherThenConvolve, gegluOfLinear, linearEach, type AttentionOptions, type TileRowsChoice, type Backend, type ChannelAffine, type Conv2dOptions, type ProbsControl, type TileSet, type BlockWrite, type TileConvolution } from '../backend.js';
 import { Tensor, sameShape, shapeString } from '../../tensor/tensor.js';
 import { Cublas, OP_N, OP_T } from './cublas.js';
 import { CublasLt } from './cublaslt.js';
@@ -153,11 +153,10 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
   }
 
   linear(x: Tensor, w: Tensor, b?: Tensor, residual?: Tensor): Tensor {
+    checkLinear(x, w, b, residual);
     const [n, k] = w.shape as [number, number];
-    if (x.channels !== k) throw new Error(`linear: input has ${x.channels} features, weight ${shapeString(w.shape)} expects ${k}`);
     const m = x.size / k;
     const y = this.empty([...x.shape.slice(0, -1), n]);
-    if (residual && residual.size !== y.size) throw new Error(`linear: residual ${shapeString(residual.shape)} does not match the output ${shapeString(y.shape)}`);
     if (m === 0) return y;
     // row-major Y[m,n] = X[m,k] W[n,k]^T  <=>  column-major Y^T = W X^T; bias and residual in the epilogue
     this.timed('gemm linear/conv', () => this.lt.gemm(OP_T, OP_N, n, m, k, this.readable(w), k, this.readable(x), k, this.p(y), n, b ? this.readable(b) : 0, residual ? this.readable(residual) : 0), () => `${m}x${n}x${k}`);
@@ -171,7 +170,7 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
    */
   linearGeglu(x: Tensor, w: Tensor, b?: Tensor): Tensor {
     const rows = x.size / w.shape[1]!;
-    if (!b || rows < GEMM_GEGLU_MIN_ROWS || this.gegluKernelRefuses(x, w)) return gegluOfLinear(this, x, w, b);
+    if (!b || rows < GEMM_GEGLU_MIN_ROWS || this.gegluKernelRefuses(w)) return gegluOfLinear(this, x, w, b);
     return this.runGegluKernel(x, w, b);
   }
 
@@ -180,16 +179,15 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
    * GEMM_GEGLU_MIN_ROWS; bench:gemm-geglu times it at every row count). Throws where it cannot run.
    */
   linearGegluKernel(x: Tensor, w: Tensor, b: Tensor): Tensor {
-    const refusal = this.gegluKernelRefuses(x, w);
+    const refusal = this.gegluKernelRefuses(w);
     if (refusal) throw new FiseditError(`k_gemm_geglu: ${refusal}`);
     return this.runGegluKernel(x, w, b);
   }
 
   /** Why k_gemm_geglu cannot compute geglu(linear(x, w, ...)), or undefined where it can. */
-  private gegluKernelRefuses(x: Tensor, w: Tensor): string | undefined {
+  private gegluKernelRefuses(w: Tensor): string | undefined {
     const [n, k] = w.shape as [number, number];
     if (!this.gegluKernel) return 'off here (fp16 storage on Hopper only, CudaOptions.gegluKernel)';
-    if (x.channels !== k) return `input has ${x.channels} features, weight ${shapeString(w.shape)} expects ${k}`;
     if ((n / 2) % GEMM_GEGLU_COLS || k % 64) return `weight ${shapeString(w.shape)}: outputs a multiple of ${2 * GEMM_GEGLU_COLS} and inputs of 64 only`;
     // a weight that is a replay's input would move under its tensor map (never so in the U-Net)
     if (this.replays.isInput(w)) return 'the weight is an input of the call being recorded';
@@ -198,9 +196,9 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
 
   /** The launch of k_gemm_geglu, once gegluKernelRefuses has found nothing against it. */
   private runGegluKernel(x: Tensor, w: Tensor, b: Tensor): Tensor {
+    checkLinear(x, w, b, undefined, 'k_gemm_geglu');
     const [n, k] = w.shape as [number, number];
     const f = n / 2, m = x.size / k;
-    if (b.size !== n) throw new FiseditError(`k_gemm_geglu: bias of ${b.size} values for ${n} outputs`);
     const y = this.empty([...x.shape.slice(0, -1), f]);
     const grid = Math.min(Math.ceil(m / GEMM_GEGLU_ROWS) * (f / GEMM_GEGLU_COLS), this.driver.multiprocessors); // a block per SM at most: each loops over tiles
     this.run('k_gemm_geglu', 0, [this.p(x), this.weightMap(w), this.p(b), this.p(y), m, f, k], GEMM_GEGLU_THREADS, grid, GEMM_GEGLU_SHARED_BYTES, 1, () => `${m}x${n}x${k}`);
