@@ -12,7 +12,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { choicesSummary } from '../bench/output.js';
-import { COLD_BYTES, choicesFile, coldCopies, fastestCandidate, operandLayout } from '../src/backend/cuda/trials.js';
+import { COLD_BYTES, ChoiceStore, choicesFile, coldCopies, fastestCandidate, operandLayout } from '../src/backend/cuda/trials.js';
 
 /** A stand-in driver: runs add their cost to a clock, events read it, a hold is noted. */
 class ClockDriver {
@@ -125,6 +125,24 @@ describe("the libraries' choices as a bench records them", () => {
         else process.env[name] = saved[i];
       });
     }
+  });
+});
+
+describe('ChoiceStore.chosen', () => {
+  it("lends the nearest octave's choice only while the user waits and only from as near as `within` allows", () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'fisedit-chosen-')), 'choices.json');
+    writeFileSync(file, JSON.stringify({ gpu: { 'f n512': 1 } }));
+    const store = ChoiceStore.of<number>(file, 'gpu'), at = (o: number) => `f n${o}`;
+    assert.equal(store.chosen(at, 300, false), 1, 'its own octave');
+    assert.equal(store.chosen(at, 40, false), undefined, 'not urgent: a trial, no lending');
+    assert.equal(store.chosen(at, 40, true, undefined, undefined, 1), undefined, 'n512 is three octaves from n64');
+    assert.equal(store.chosen(at, 200, true, undefined, undefined, 1), 1, 'n256 takes the next octave up');
+    const from: number[] = [];
+    assert.equal(store.chosen(at, 100, true, (c) => c < 4, (o) => from.push(o)), 1, 'however far by default');
+    assert.deepEqual(from, [256], "the nearest: n256, which keeps what it was lent (in this process)");
+    assert.equal(store.chosen(at, 10, true, undefined, (o) => from.push(o)), 1);
+    assert.deepEqual(from, [256, 128], 'n16 from n128, three octaves up: n64, refused above, kept nothing');
+    assert.equal(store.chosen(at, 20, true, (c) => c < 1), undefined, 'a choice the shape cannot take is not lent');
   });
 });
 

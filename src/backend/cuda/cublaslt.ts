@@ -42,8 +42,17 @@ const CONFIG_STAGES_ID = 6;
 /** CUBLASLT_REDUCTION_SCHEME_COMPUTE_TYPE: the K slices' partial products in the compute type in the workspace, added by a kernel of their own. */
 const REDUCTION_COMPUTE_TYPE = 2;
 
-/** How many octaves of columns away a family's algorithm may run a new family's shapes while the user waits (CublasLt.borrowedAlgorithm). */
-const ALGORITHM_LENDING_OCTAVES = 2;
+/**
+ * How many octaves of columns away a family's algorithm (CublasLt.borrowedAlgorithm) or its choice, an
+ * index into the heuristic's list (CublasLt.chosen), may serve a new family while the user waits, for
+ * the rest of the process; further, the heuristic's first, untimed. At two octaves a dense 12 x 12
+ * map's 288-row kernel ran a 768 px ~5% step's 76-row convolutions at 1280 x 11520, and through them
+ * its 40-row ones: 20.2-21.3 us a GEMM on one H200, 31.7-33.5 on another, against 16.6-16.9 with
+ * the families' own choices (the server's warm-up times them) and 17.1-17.3 at one octave
+ * (bench/results/2026-12-03-s48-call{4,5,6}.log). That step's GEMMs 1966-1970 us against
+ * 2062-2090; the bins within their spread (call 6).
+ */
+const ALGORITHM_LENDING_OCTAVES = 1, INDEX_LENDING_OCTAVES = 1;
 
 /**
  * Candidates of cuBLASLt's heuristic a family's trials time. bench:gemm (bench/results/2026-12-01-gemm-candidates-s22-dense*.json):
@@ -309,9 +318,15 @@ export class CublasLt {
    * borrowed from the nearest octave of columns that has one, else the one `time` makes (remembered unless it made none).
    */
   private chosen(s: GemmShape, count: number, time: () => number | undefined): number {
-    const stored = this.choices!.chosen((columnOctave) => familyKey(s, columnOctave), s.n, this.trials!.urgent(), (c) => c < count,
-      (o) => this.costs.note('cuBLASLt borrowed choice', `${familyKey(s)} from n${o}`));
+    const urgent = this.trials!.urgent();
+    const stored = this.choices!.chosen((columnOctave) => familyKey(s, columnOctave), s.n, urgent, (c) => c < count,
+      (o) => this.costs.note('cuBLASLt borrowed choice', `${familyKey(s)} from n${o}`), INDEX_LENDING_OCTAVES);
     if (stored !== undefined) return stored;
+    if (urgent) {
+      // nothing near to lend: the heuristic's first, untimed and not remembered (timed at leisure)
+      this.costs.note('cuBLASLt heuristic first', familyKey(s));
+      return 0;
+    }
     const pick = this.costs.time('cuBLASLt timing trials', time, () => familyKey(s));
     if (pick !== undefined) this.choices!.set(familyKey(s), pick);
     return pick ?? 0;

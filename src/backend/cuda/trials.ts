@@ -162,17 +162,18 @@ export class ChoiceStore<T> {
    * The choice for shapes of batch (or row count) `batch`, whose family at each batch octave is
    * familyAt(octave): the family's own, where `usable` takes it. While the user waits (`urgent`: an
    * edit's calls, Backend.urgently) and the family has none, the usable choice of the family at the
-   * nearest octave that has one (octavesOutward), which this family then keeps in this process only:
-   * the file gets no choice that no trial made, and a later process times the family where it meets
-   * it at leisure (EditSession.prepareEdits); `borrowed` hears which octave lent it. Undefined: the
-   * caller times the family (and set()s its choice).
+   * nearest octave that has one (octavesOutward, at most `within` octaves away), which this family
+   * then keeps in this process only: the file gets no choice that no trial made, and a later process
+   * times the family where it meets it at leisure (EditSession.prepareEdits); `borrowed` hears which
+   * octave lent it. Undefined: none (the caller times the family and set()s its choice, or while
+   * the user waits may take a default of its own).
    */
-  chosen(familyAt: (batchOctave: number) => string, batch: number, urgent: boolean, usable: (c: T) => boolean = () => true, borrowed?: (from: number) => void): T | undefined {
+  chosen(familyAt: (batchOctave: number) => string, batch: number, urgent: boolean, usable: (c: T) => boolean = () => true, borrowed?: (from: number) => void, within = Infinity): T | undefined {
     const at = octave(batch), family = familyAt(at), own = this.get(family);
     if (own !== undefined && usable(own)) return own;
     if (!urgent) return undefined;
     const written = this.read()[this.machine] ?? {}; // once, not a read for each octave tried
-    for (const o of octavesOutward(at)) {
+    for (const o of octavesOutward(at, within)) {
       const c = this.choices.get(familyAt(o)) ?? written[familyAt(o)];
       if (c === undefined || !usable(c)) continue;
       this.choices.set(family, c);
