@@ -15,7 +15,7 @@ const MAP = 24;
 
 const channels: [number, number][] = [[320, 320], [640, 640], [1280, 1280], [2560, 1280], [1920, 640], [960, 320]];
 const tileSets: [number, number][] = [[4, 8], [6, 8], [6, 40], [10, 16], [18, 4]];
-/** BENCH_TILE_CONV_SHAPES=ci:co:side:tiles,...: only those (e.g. under Nsight Compute). */
+/** BENCH_TILE_CONV_SHAPES=ci:co:side:tiles,...: those instead (side 3: one-position tiles, a plan by rows; e.g. under Nsight Compute). */
 const only = process.env.BENCH_TILE_CONV_SHAPES?.split(',');
 const rnd = new Random(11);
 const modes = ['fused', 'library'] as const;
@@ -43,19 +43,18 @@ function timeLayer(gpu: CudaBackend, l: Layer, key: string): { us: number; out: 
   return { us, out: gpu.toHost(base!) }; // written in place, the same values at each replay
 }
 
+const shapes = only ? only.map((s) => s.split(':').map(Number) as [number, number, number, number]) : channels.flatMap(([ci, co]) => tileSets.map(([side, count]) => [ci, co, side, count] as const));
 const results = [];
-for (const [ci, co] of channels)
-  for (const [side, count] of tileSets) {
-    if (only && !only.includes(`${ci}:${co}:${side}:${count}`)) continue;
-    const rows = 2 * count * (side - 2) ** 2;
-    const l = layer(ci, co, side, count);
-    const [fused, library] = modes.map((m) => timeLayer(backends[m], l, `tile-conv ${ci} ${co} ${side} ${count}`));
-    let diff = 0, peak = 0;
-    fused!.out.forEach((v, i) => { diff = Math.max(diff, Math.abs(v - library!.out[i]!)); peak = Math.max(peak, Math.abs(library!.out[i]!)); });
-    const r = { ci, co, side, tiles: 2 * count, rows, kdim: 9 * ci, fusedUs: +fused!.us.toFixed(1), libraryUs: +library!.us.toFixed(1), maxDiffRelative: +(diff / peak).toExponential(2) };
-    console.log(JSON.stringify(r));
-    results.push(r);
-  }
+for (const [ci, co, side, count] of shapes) {
+  const rows = 2 * count * (side - 2) ** 2;
+  const l = layer(ci, co, side, count);
+  const [fused, library] = modes.map((m) => timeLayer(backends[m], l, `tile-conv ${ci} ${co} ${side} ${count}`));
+  let diff = 0, peak = 0;
+  fused!.out.forEach((v, i) => { diff = Math.max(diff, Math.abs(v - library!.out[i]!)); peak = Math.max(peak, Math.abs(library!.out[i]!)); });
+  const r = { ci, co, side, tiles: 2 * count, rows, kdim: 9 * ci, fusedUs: +fused!.us.toFixed(1), libraryUs: +library!.us.toFixed(1), maxDiffRelative: +(diff / peak).toExponential(2) };
+  console.log(JSON.stringify(r));
+  results.push(r);
+}
 
 writeResult('tile-conv', {
   what: `a sparse step's convolution layer (convTilesInto: affine + SiLU gather, 3x3, written + residual into a ${MAP}x${MAP} base in place) by k_tile_conv and by gather + library GEMM/convolution + write, inside CUDA graphs (${backends.fused.description}); microseconds per layer, median of ${REPLAYS} replays of ${PER_GRAPH}`,
