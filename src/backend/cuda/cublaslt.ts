@@ -314,8 +314,9 @@ export class CublasLt {
   }
 
   /**
-   * The choice among `count` candidates of a shape's family: remembered, or while the user waits one
-   * borrowed from the nearest octave of columns that has one, else the one `time` makes (remembered unless it made none).
+   * The choice among `count` candidates of a shape's family: remembered; while the user waits, one
+   * borrowed from an octave of columns at most INDEX_LENDING_OCTAVES away, else the heuristic's first;
+   * otherwise the one `time` makes (remembered unless it made none).
    */
   private chosen(s: GemmShape, count: number, time: () => number | undefined): number {
     const urgent = this.trials!.urgent();
