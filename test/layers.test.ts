@@ -57,7 +57,7 @@ describe('StackedLinear', () => {
   });
 });
 
-describe('linear', () => {
+describe('linear and conv2d', () => {
   it('refuses a weight, input, bias or residual that does not fit, naming which', () => {
     const zeros = (shape: number[]) => cpu.fromHost(new Float32Array(shape.reduce((a, d) => a * d, 1)), shape);
     const x = zeros([2, 3]), w = zeros([4, 3]);
@@ -66,6 +66,16 @@ describe('linear', () => {
     assert.throws(() => cpu.linear(x, w, undefined, zeros([2, 3])), /linear: residual \[2, 3\] does not match the output \[2, 4\]/);
     assert.throws(() => cpu.linear(x, zeros([3, 4])), /linear: input has 3 features, weight \[3, 4\] expects 4/);
     assert.throws(() => cpu.linear(x, zeros([4, 3, 1])), /linear: weight \[4, 3, 1\] is not \[outputs, inputs\]/);
+  });
+
+  it('conv2d refuses a weight, bias or residual that does not fit, and a kernel larger than its padded input, naming which', () => {
+    const zeros = (shape: number[]) => cpu.fromHost(new Float32Array(shape.reduce((a, d) => a * d, 1)), shape);
+    const x = zeros([1, 4, 4, 2]), w = cpu.convWeight(new Float32Array(3 * 2 * 9), [3, 2, 3, 3]);
+    assert.deepEqual(cpu.conv2d(x, w, zeros([3]), { padding: 1 }, zeros([1, 4, 4, 3])).shape, [1, 4, 4, 3]);
+    assert.throws(() => cpu.conv2d(x, w, zeros([2]), { padding: 1 }), /conv2d: bias of 2 values for 3 output channels/);
+    assert.throws(() => cpu.conv2d(x, w, undefined, { padding: 1 }, zeros([1, 4, 4, 2])), /conv2d: residual/);
+    assert.throws(() => cpu.conv2d(zeros([1, 4, 4, 5]), w, undefined), /conv2d: input has 5 channels, weight expects 2/);
+    assert.throws(() => cpu.conv2d(zeros([1, 2, 2, 2]), w, undefined), /conv2d: a 3x3 kernel does not fit a 2x2 input padded by \[0, 0, 0, 0\]/);
   });
 });
 

@@ -10,6 +10,36 @@ export interface Conv2dOptions {
   padding?: number | readonly [number, number, number, number];
 }
 
+/** A convolution's sizes (convGeometry): input [n, h, w, ci], weight [co, kh, kw, ci], output [n, ho, wo, co]. */
+export interface ConvGeometry {
+  n: number; h: number; w: number; ci: number;
+  co: number; kh: number; kw: number;
+  stride: number;
+  /** [top, bottom, left, right] */
+  pads: readonly [number, number, number, number];
+  ho: number; wo: number;
+}
+
+/**
+ * conv2d's geometry from x [N, H, W, C] and w [Cout, kh, kw, C], the one every backend computes,
+ * after checking them, the bias (`biasSize` values: one per output channel) and the residual
+ * (`residualSize` values: the output's) where given.
+ */
+export function convGeometry(xShape: readonly number[], wShape: readonly number[], opts: Conv2dOptions, biasSize?: number, residualSize?: number): ConvGeometry {
+  if (xShape.length !== 4 || wShape.length !== 4) throw new FiseditError(`conv2d: input ${shapeString(xShape)} and weight ${shapeString(wShape)} are not [N, H, W, C] and [Cout, kh, kw, C]`);
+  const [n, h, w, ci] = xShape as [number, number, number, number];
+  const [co, kh, kw, wci] = wShape as [number, number, number, number];
+  if (ci !== wci) throw new FiseditError(`conv2d: input has ${ci} channels, weight expects ${wci}`);
+  if (biasSize !== undefined && biasSize !== co) throw new FiseditError(`conv2d: bias of ${biasSize} values for ${co} output channels`);
+  const stride = opts.stride ?? 1;
+  const p = opts.padding ?? 0;
+  const pads = typeof p === 'number' ? ([p, p, p, p] as const) : p;
+  const ho = Math.floor((h + pads[0] + pads[1] - kh) / stride) + 1, wo = Math.floor((w + pads[2] + pads[3] - kw) / stride) + 1;
+  if (ho < 1 || wo < 1) throw new FiseditError(`conv2d: a ${kh}x${kw} kernel does not fit a ${h}x${w} input padded by [${pads.join(', ')}]`);
+  if (residualSize !== undefined && residualSize !== n * ho * wo * co) throw new FiseditError(`conv2d: residual of ${residualSize} values does not match the output [${n}, ${ho}, ${wo}, ${co}]`);
+  return { n, h, w, ci, co, kh, kw, stride, pads, ho, wo };
+}
+
 export interface AttentionOptions {
   heads: number;
   /** Mask out keys after the query position (CLIP's causal text attention). */

@@ -1,7 +1,7 @@
 // A backend that computes nothing: tensors are shapes, and each op adds its multiply-accumulates
 // to the current scope. Running a model on it gives the MAC count of a dense or sparse step
 // without weights (e.g. the full-size SD 2 U-Net on a 2-core machine).
-import { attentionWithProbsOf, convolveThenOverwrite, gatherRowsThenAffine, gatherThenConvolve, gegluOfLinear, groupNormLayout, linearEach, overwriteRowsEach, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type GroupSumsUpdate, type HostBytes, type Prefetched, type TileSet, type BlockWrite, type TileConvolution, type TileRowsChoice } from './backend.js';
+import { attentionWithProbsOf, convGeometry, convolveThenOverwrite, gatherRowsThenAffine, gatherThenConvolve, gegluOfLinear, groupNormLayout, linearEach, overwriteRowsEach, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type GroupSumsUpdate, type HostBytes, type Prefetched, type TileSet, type BlockWrite, type TileConvolution, type TileRowsChoice } from './backend.js';
 import { Tensor, numel } from '../tensor/tensor.js';
 import { HostLatents } from './latents.js';
 
@@ -70,12 +70,7 @@ export class CountingBackend implements Backend {
   }
 
   conv2d(x: Tensor, w: Tensor, _b: Tensor | undefined, opts: Conv2dOptions = {}): Tensor {
-    const [n, h, wd, ci] = x.shape as [number, number, number, number];
-    const [co, kh, kw] = w.shape as [number, number, number, number];
-    const s = opts.stride ?? 1;
-    const p = opts.padding ?? 0;
-    const [pt, pb, pl, pr] = typeof p === 'number' ? [p, p, p, p] : p;
-    const ho = Math.floor((h + pt + pb - kh) / s) + 1, wo = Math.floor((wd + pl + pr - kw) / s) + 1;
+    const { n, ci, co, kh, kw, ho, wo } = convGeometry(x.shape, w.shape, opts);
     this.count(n * ho * wo * co * kh * kw * ci);
     return shapeOnly([n, ho, wo, co]);
   }

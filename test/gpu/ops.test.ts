@@ -127,6 +127,7 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
     // a bias of another length: refused, not read past its end
     assert.throws(() => gpu.linearGegluKernel(gpu.zeros([7, 64]), gpu.zeros([256, 64]), gpu.zeros([255])), hopperHalf ? /k_gemm_geglu: bias of 255 values for 256 outputs/ : /k_gemm_geglu: off here/);
     assert.throws(() => gpu.linear(gpu.zeros([7, 24]), gpu.zeros([20, 24]), gpu.zeros([21])), /linear: bias of 21 values for 20 outputs/);
+    assert.throws(() => gpu.conv2d(gpu.zeros([1, 4, 4, 8]), gpu.convWeight(new Float32Array(8 * 8 * 9), [8, 8, 3, 3]), gpu.zeros([5]), { padding: 1 }), /conv2d: bias of 5 values for 8 output channels/);
   });
 
   it('conv2d: 3x3, 1x1, stride 2, asymmetric padding, + residual, input read through an affine and SiLU; by im2col + GEMM and by cuDNN (engines timed (fused runtime-compiled ones among them), the heuristic\'s first engine + our epilogue, the legacy call)', () => {

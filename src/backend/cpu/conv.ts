@@ -1,22 +1,16 @@
 // 2-D convolution over NHWC input with a [O, kh, kw, I] weight. For each output pixel and each
 // kernel row, the input span under the kernel is contiguous in NHWC when it lies inside the
 // image, so the inner loop is one dot product of length kw * I.
-import type { Conv2dOptions } from '../backend.js';
+import { convGeometry, type Conv2dOptions } from '../backend.js';
 import { addDots, addDotsPair } from './dot.js';
 
 export function conv2d(
   x: Float32Array, xShape: readonly number[],
   w: Float32Array, wShape: readonly number[],
-  bias: Float32Array | undefined, opts: Conv2dOptions,
+  bias: Float32Array | undefined, opts: Conv2dOptions, residualSize?: number,
 ): { shape: number[]; out: Float32Array } {
-  const [n, h, wd, ci] = xShape as [number, number, number, number];
-  const [co, kh, kw, wci] = wShape as [number, number, number, number];
-  if (ci !== wci) throw new Error(`conv2d: input has ${ci} channels, weight expects ${wci}`);
-  const stride = opts.stride ?? 1;
-  const p = opts.padding ?? 0;
-  const [pt, pb, pl, pr] = typeof p === 'number' ? [p, p, p, p] : p;
-  const ho = Math.floor((h + pt + pb - kh) / stride) + 1;
-  const wo = Math.floor((wd + pl + pr - kw) / stride) + 1;
+  const { n, h, w: wd, ci, co, kh, kw, stride, pads, ho, wo } = convGeometry(xShape, wShape, opts, bias?.length, residualSize);
+  const [pt, , pl] = pads;
   const out = new Float32Array(n * ho * wo * co);
   const rowLen = kw * ci;
   for (let b = 0; b < n; b++)

@@ -189,7 +189,7 @@ export class CpuBackend implements Backend {
   }
 
   conv2d(x: Tensor, w: Tensor, b: Tensor | undefined, opts: Conv2dOptions = {}, residual?: Tensor, input?: ConvInput): Tensor {
-    const { shape, out } = conv2d(data(convInputOf(this, x, input)), x.shape, data(w), w.shape, b ? data(b) : undefined, opts);
+    const { shape, out } = conv2d(data(convInputOf(this, x, input)), x.shape, data(w), w.shape, b ? data(b) : undefined, opts, residual?.size);
     return this.withResidual(make(shape, out), residual);
   }
 

@@ -5,7 +5,7 @@
 // is float32 (fp32 and tf32 precisions) or half (fp16, see precision.ts). Convolutions go to cuDNN
 // (NHWC) or im2col + GEMM, 1x1 ones to cuBLASLt; attention is flash attention in fp16 and GEMM +
 // softmax + GEMM otherwise (and always for the probabilities the sparse engine records).
-import { checkBlockWrite, checkLinear, convInputOf, type ConvInput, checkProbsItem, checkRemapMap, gatherThenConvolve, gegluOfLinear, linearEach, type AttentionOptions, type TileRowsChoice, type Backend, type ChannelAffine, type Conv2dOptions, type ProbsControl, type TileSet, type BlockWrite, type TileConvolution } from '../backend.js';
+import { checkBlockWrite, checkLinear, convGeometry, convInputOf, type ConvInput, checkProbsItem, checkRemapMap, gatherThenConvolve, gegluOfLinear, linearEach, type AttentionOptions, type TileRowsChoice, type Backend, type ChannelAffine, type Conv2dOptions, type ProbsControl, type TileSet, type BlockWrite, type TileConvolution } from '../backend.js';
 import { Tensor, sameShape, shapeString } from '../../tensor/tensor.js';
 import { Cublas, OP_N, OP_T } from './cublas.js';
 import { CublasLt } from './cublaslt.js';
@@ -260,16 +260,10 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
   }
 
   conv2d(x: Tensor, w: Tensor, b: Tensor | undefined, opts: Conv2dOptions = {}, residual?: Tensor, input?: ConvInput): Tensor {
-    const [n, h, wd, ci] = x.shape as [number, number, number, number];
-    const [co, kh, kw, wci] = w.shape as [number, number, number, number];
-    if (ci !== wci) throw new Error(`conv2d: input has ${ci} channels, weight expects ${wci}`);
-    const s = opts.stride ?? 1;
-    const p = opts.padding ?? 0;
-    const [pt, pb, pl, pr] = typeof p === 'number' ? [p, p, p, p] : p;
-    const ho = Math.floor((h + pt + pb - kh) / s) + 1, wo = Math.floor((wd + pl + pr - kw) / s) + 1;
+    const { n, h, w: wd, ci, co, kh, kw, stride: s, pads, ho, wo } = convGeometry(x.shape, w.shape, opts, b?.size, residual?.size);
+    const [pt, pb, pl, pr] = pads;
     const rows = n * ho * wo, kdim = kh * kw * ci;
     const flatW = new Tensor([co, kdim], w.storage);
-    if (residual && residual.size !== rows * co) throw new Error(`conv2d: residual ${shapeString(residual.shape)} does not match the output [${n}, ${ho}, ${wo}, ${co}]`);
     const flatResidual = residual && this.reshape(residual, [rows, co]);
     const path = this.convolutionPath(rows, kdim, ci, kh, kw, s, [pt, pb, pl, pr]);
     // the input's affine (+SiLU) goes into the im2col matrix as it is gathered; the libraries read x through a pass of its own
