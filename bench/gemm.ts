@@ -11,7 +11,7 @@ import { OP_N, OP_T } from '../src/backend/cuda/cublas.js';
 import { CublasLt } from '../src/backend/cuda/cublaslt.js';
 import { Random } from '../src/util/random.js';
 import { benchEnvironment } from './random-weights.js';
-import { devicePtr, medianSynchronisedMs } from './stats.js';
+import { benchCold, devicePtr, medianSynchronisedMs, weightCopies } from './stats.js';
 import { GpuClocks, backToBack, energySecondsOption, perCall, withEnergyPerFlop, type BackToBack } from './clocks.js';
 import { writeResult } from './output.js';
 
@@ -22,12 +22,8 @@ const PER_GRAPH = 20, REPLAYS = 15, CANDIDATES = 16, WORKSPACE = 32 * 2 ** 20;
 const chosenShapes = process.env.BENCH_SHAPES?.split(',').map((s) => s.split('x').map(Number) as [number, number, number]);
 /** BENCH_RESIDUAL=on: each GEMM adds a residual shaped like its output (C, beta 1), as a block's output projection does. */
 const residual = process.env.BENCH_RESIDUAL === 'on';
-/**
- * BENCH_COLD=on: the GEMMs of a graph take copies of the weights in turn (enough to pass twice the
- * L2, at most 8), so each reads them from memory, as a layer does in a step; off, the weights stay in
- * L2 after the first.
- */
-const cold = process.env.BENCH_COLD === 'on';
+/** BENCH_COLD=on: the GEMMs of a graph take copies of the weights in turn (stats.ts weightCopies). */
+const cold = benchCold;
 /** BENCH_SPLITS=on: the candidates with 2 and 4 times their K slices too (CublasLt.moreSplits). */
 const moreSlices = process.env.BENCH_SPLITS === 'on';
 const shapes: [number, number, number][] = chosenShapes ?? [
@@ -39,8 +35,6 @@ const shapes: [number, number, number][] = chosenShapes ?? [
 
 const gpu = new CudaBackend();
 const driver = gpu.driver;
-/** Copies of `bytes` of weights a graph takes in turn (BENCH_COLD). */
-const copiesFor = (bytes: number) => (cold ? Math.min(8, Math.ceil((2 * driver.l2Bytes) / bytes)) : 1);
 const lt = new CublasLt('fp16', driver.name, gpu.pool.alloc(WORKSPACE).ptr, WORKSPACE, () => driver.stream, gpu.hostCosts);
 const rnd = new Random(3);
 const energySeconds = energySecondsOption(0);
@@ -51,7 +45,7 @@ const ENERGY_MIN_FLOP = 1e9;
 const results = shapes.map(([rows, out, k]) => {
   const x = gpu.fromHost(rnd.normal(rows * k).map((v) => v * 0.1), [rows, k]);
   const weights = rnd.normal(out * k).map((v) => v * 0.02);
-  const ws = Array.from({ length: copiesFor(out * k * 2) }, () => gpu.fromHost(weights, [out, k]));
+  const ws = Array.from({ length: weightCopies(gpu, out * k * 2) }, () => gpu.fromHost(weights, [out, k]));
   const b = gpu.fromHost(rnd.normal(out), [out]);
   const y = gpu.zeros([rows, out]);
   const c = residual ? gpu.fromHost(rnd.normal(rows * out), [rows, out]) : undefined;

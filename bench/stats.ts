@@ -50,3 +50,13 @@ export function graphOpUs(gpu: CudaBackend, x: Tensor, key: string, op: (x: Tens
   gpu.dispose(x);
   return { us: (msPerReplay * 1000) / perGraph, out, ...(back && { backToBack: back }) };
 }
+
+/**
+ * BENCH_COLD=on: a graph's ops take copies of their weights in turn, enough to pass twice the L2 (at
+ * most 8), so each reads them from memory, as a layer does in a step; off, the weights stay in L2
+ * after the first. How many copies of `bytes` of weights that is on `gpu`.
+ */
+export const benchCold = process.env.BENCH_COLD === 'on';
+export function weightCopies(gpu: CudaBackend, bytes: number): number {
+  return benchCold ? Math.min(8, Math.ceil((2 * gpu.driver.l2Bytes) / bytes)) : 1;
+}

@@ -1,12 +1,13 @@
 // A sparse step's convolution layer (Backend.convTilesInto: tiles through the norm's affine + SiLU,
 // 3x3 convolution, written with the residual into the base map in place) for the tile shapes
 // a 5-30% mask gives, by k_tile_conv ('fused'; k_tile_conv_wg* on Hopper) and by gather + cuBLASLt/cuDNN + write ('library'),
-// timed inside CUDA graphs as the steps run them. GPU machine only. Writes JSON to $OUT (or bench/results/).
+// timed inside CUDA graphs as the steps run them (BENCH_COLD=on: each convolution reading its weights from
+// memory, as a step's do). GPU machine only. Writes JSON to $OUT (or bench/results/).
 import { CudaBackend } from '../src/backend/cuda/cuda.js';
 import type { Tensor } from '../src/tensor/tensor.js';
 import { Random } from '../src/util/random.js';
 import { benchEnvironment } from './random-weights.js';
-import { graphOpUs } from './stats.js';
+import { benchCold, graphOpUs, weightCopies } from './stats.js';
 import { writeResult } from './output.js';
 
 const PER_GRAPH = 10, REPLAYS = Number(process.env.BENCH_REPLAYS ?? 30);
@@ -34,12 +35,14 @@ function layer(ci: number, co: number, side: number, count: number): Layer {
 /** Microseconds per convTilesInto on `gpu`, and the map written into (to compare the paths). */
 function timeLayer(gpu: CudaBackend, l: Layer, key: string): { us: number; out: Float32Array } {
   const t = (name: string) => gpu.keep(gpu.fromHost(l.data[name]![1], l.data[name]![0]));
-  const w = gpu.keep(gpu.convWeight(l.data.w![1], l.data.w![0] as [number, number, number, number]));
+  // BENCH_COLD=on: each convolution of a graph takes the next of the weights' copies (stats.ts weightCopies)
+  const ws = Array.from({ length: weightCopies(gpu, l.data.w![1].length * 2) }, () => gpu.keep(gpu.convWeight(l.data.w![1], l.data.w![0] as [number, number, number, number])));
   const [b, base, residual, scale, shift] = ['b', 'base', 'residual', 'scale', 'shift'].map(t) as Tensor[];
   const corners = l.origins.map((v) => Math.min(MAP - 1, v + 1));
   const active = new Uint8Array(MAP * MAP).fill(1);
-  const conv = { tiles: { origins: l.origins, side: l.side }, affine: { scale: scale!, shift: shift! }, silu: true, w, b, stride: 1 };
-  const { us } = graphOpUs(gpu, gpu.fromHost(l.data.x![1], l.data.x![0]), key, (xi) => gpu.convTilesInto(base!, xi, conv, { corners, active, residual }), PER_GRAPH, REPLAYS);
+  const conv = { tiles: { origins: l.origins, side: l.side }, affine: { scale: scale!, shift: shift! }, silu: true, b, stride: 1 };
+  let next = 0;
+  const { us } = graphOpUs(gpu, gpu.fromHost(l.data.x![1], l.data.x![0]), key, (xi) => gpu.convTilesInto(base!, xi, { ...conv, w: ws[next++ % ws.length]! }, { corners, active, residual }), PER_GRAPH, REPLAYS);
   return { us, out: gpu.toHost(base!) }; // written in place, the same values at each replay
 }
 
@@ -57,7 +60,7 @@ for (const [ci, co, side, count] of shapes) {
 }
 
 writeResult('tile-conv', {
-  what: `a sparse step's convolution layer (convTilesInto: affine + SiLU gather, 3x3, written + residual into a ${MAP}x${MAP} base in place) by k_tile_conv and by gather + library GEMM/convolution + write, inside CUDA graphs (${backends.fused.description}); microseconds per layer, median of ${REPLAYS} replays of ${PER_GRAPH}`,
+  what: `a sparse step's convolution layer (convTilesInto: affine + SiLU gather, 3x3, written + residual into a ${MAP}x${MAP} base in place) by k_tile_conv and by gather + library GEMM/convolution + write, inside CUDA graphs of ${PER_GRAPH} (${backends.fused.description}; ${benchCold ? 'weights read from memory: copies taken in turn' : "one layer's weights, in L2 after the first"}); microseconds per layer, median of ${REPLAYS} replays`,
   command: `${benchEnvironment()}node dist/bench/tile-conv.js`,
   date: new Date().toISOString(),
   results,
