@@ -12,7 +12,7 @@
 #    it) against the library path; session 48's call 7 had k_tile_conv_wg at 18.8 / 30.2 / 30.4 against
 #    16.3 / 17.0 / 23.7 us (40 / 76 / 120 rows of 1280) and 30.4 against 29.3 (40 rows, 2560 -> 1280).
 # 3. bench:edit's bins and probe after the server's warm-up, BENCH_TILE_CONV=rows against the default,
-#    alternating twice in one home.
+#    alternating twice in one home. 4. Below.
 # Carry [".gpu","dist","node_modules/koffi","node_modules/@koromix"].
 T0=$(date +%s)
 rm -rf /tmp/logs /tmp/fh-*
@@ -29,4 +29,8 @@ e() { local tag=$1 mode=$2
   echo "edit $tag ($(( $(date +%s) - T0 )) s): rc $rc bins $(grep -o '"editSize":[0-9.]*,"sparseStepMs":[0-9.]*' /tmp/logs/edit-$tag.log | sed 's/"editSize"://; s/"sparseStepMs"://' | tr '\n' ' ')"
   [ $rc = 0 ] || tail -5 /tmp/logs/edit-$tag.log | cut -c1-300; save; }
 for r in 1 2; do e library-$r library; e rows-$r rows; done
+# 4. Session 48's lending rule (one octave at most, else cuBLASLt's first proposal) in a fresh process's
+#    whole edits: their first sparse steps may load kernels new to the process (not measured then).
+FISEDIT_HOME=/tmp/fh-w BENCH_TAG=wgs-whole BENCH_PARTS=whole timeout -k 5 240 node --expose-gc dist/bench/edit.js > /tmp/logs/whole.log 2>&1
+echo "whole ($(( $(date +%s) - T0 )) s): rc $? $(grep -o '"firstSparseStepMs":[0-9.]*' /tmp/logs/whole.log | cut -d: -f2 | tr '\n' ' ')"; save
 echo "done ($(( $(date +%s) - T0 )) s)"
