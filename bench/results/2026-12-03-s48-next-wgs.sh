@@ -6,7 +6,7 @@
 # First, here: git apply bench/results/2026-12-03-s48-tile-conv-wgs-untested.diff, then
 # bash bench/device-dist.sh --benches edit,tile-conv .gpu (compiled with nvcc -Xptxas -v: no spills, no
 # wgmma serialisation warnings; the choice and kernel-source tests pass; never run on a GPU).
-# 1. The GPU suite: the fused-mode convTilesInto cases now run k_tile_conv_wgs40x64/40x128/80x64/80x128
+# 1. The GPU suite: the fused-mode convTilesInto cases now run k_tile_conv_wgs40x64/40x128/80x64/80x128 (4, 6 and 8 splits)
 #    (the test asserts each ran), and a 'rows' mode test. Stops on a failure.
 # 2. bench:tile-conv at one-position tiles, its graphs' weights in L2 and (BENCH_COLD=on) read from memory, fused (k_tile_conv_wgs where tile-conv.ts's estimate picks
 #    it) against the library path; session 48's call 7 had k_tile_conv_wg at 18.8 / 30.2 / 30.4 against
