@@ -22,8 +22,7 @@ const PER_GRAPH = 20, REPLAYS = 15, CANDIDATES = 16, WORKSPACE = 32 * 2 ** 20;
 const chosenShapes = process.env.BENCH_SHAPES?.split(',').map((s) => s.split('x').map(Number) as [number, number, number]);
 /** BENCH_RESIDUAL=on: each GEMM adds a residual shaped like its output (C, beta 1), as a block's output projection does. */
 const residual = process.env.BENCH_RESIDUAL === 'on';
-/** BENCH_COLD=on: the GEMMs of a graph take copies of the weights in turn (stats.ts weightCopies). */
-const cold = benchCold;
+// BENCH_COLD=on: the GEMMs of a graph take copies of the weights in turn (stats.ts weightCopies).
 /** BENCH_SPLITS=on: the candidates with 2 and 4 times their K slices too (CublasLt.moreSplits). */
 const moreSlices = process.env.BENCH_SPLITS === 'on';
 const shapes: [number, number, number][] = chosenShapes ?? [
@@ -80,7 +79,7 @@ const results = shapes.map(([rows, out, k]) => {
 });
 
 const outJson = {
-  what: `cuBLASLt fp16 GEMMs (bias epilogue${residual ? ', + residual' : ''}${cold ? ', weights read from memory: copies taken in turn' : ''}) of FISEdit's sparse and dense steps, the heuristic's first choice against each of its ${CANDIDATES} candidates${moreSlices ? ' and those with 2 and 4 times their K slices' : ''} (candidateSplits: their K slices), inside CUDA graphs of ${PER_GRAPH} (${gpu.description}); microseconds per GEMM, median of ${REPLAYS} replays${energySeconds > 0 ? `; backToBack: the fastest candidate's graphs back to back for ${energySeconds} s (shapes of at least ${ENERGY_MIN_FLOP / 1e9} GFLOP), per GEMM, with the energy NVML counted (null without NVML) and pJ a FLOP` : ''}`,
+  what: `cuBLASLt fp16 GEMMs (bias epilogue${residual ? ', + residual' : ''}${benchCold ? ', weights read from memory: copies taken in turn' : ''}) of FISEdit's sparse and dense steps, the heuristic's first choice against each of its ${CANDIDATES} candidates${moreSlices ? ' and those with 2 and 4 times their K slices' : ''} (candidateSplits: their K slices), inside CUDA graphs of ${PER_GRAPH} (${gpu.description}); microseconds per GEMM, median of ${REPLAYS} replays${energySeconds > 0 ? `; backToBack: the fastest candidate's graphs back to back for ${energySeconds} s (shapes of at least ${ENERGY_MIN_FLOP / 1e9} GFLOP), per GEMM, with the energy NVML counted (null without NVML) and pJ a FLOP` : ''}`,
   command: `${benchEnvironment()}node dist/bench/gemm.js`,
   date: new Date().toISOString(),
   results,

@@ -44,3 +44,8 @@ export function gemmAlgorithmsOption(v: string | undefined): 'timed' | 'heuristi
   if (o === undefined) throw new Error(`BENCH_GEMM_ALGOS: '${v}' is not timed or heuristic`);
   return o;
 }
+
+/** CudaOptions.gegluKernel from a BENCH_GEGLU_KERNEL value: on unless `off` (cuBLASLt + k_geglu then, for an A/B). */
+export function gegluKernelOption(v: string | undefined): boolean {
+  return v !== 'off';
+}

@@ -13,7 +13,7 @@ import { UNetMacCounter } from '../src/edit/macs.js';
 import { Config } from '../src/io/config.js';
 import { Params } from '../src/models/params.js';
 import { UNet2DConditionModel, parseUNetConfig } from '../src/models/unet.js';
-import { RANDOM_WEIGHTS, benchEnvironment, flashSplitsOption, gemmAlgorithmsOption, pipelineOption } from './random-weights.js';
+import { RANDOM_WEIGHTS, benchEnvironment, flashSplitsOption, gegluKernelOption, gemmAlgorithmsOption, pipelineOption } from './random-weights.js';
 import { randomSd2, sd2Configs } from './sd2.js';
 import { GpuClocks, backToBack, energySecondsOption } from './clocks.js';
 import { median } from './stats.js';
@@ -34,7 +34,7 @@ const dependentLaunchModes = (process.env.BENCH_DEPENDENT_LAUNCHES ?? 'on').spli
 /** BENCH_GEMM_ALGOS=heuristic: cuBLASLt's first algorithm for every GEMM (CudaOptions.gemmAlgorithms), for an A/B. */
 const gemmAlgorithms = gemmAlgorithmsOption(process.env.BENCH_GEMM_ALGOS);
 /** BENCH_GEGLU_KERNEL=off: the feed-forwards' input layer and GEGLU by cuBLASLt + k_geglu, never k_gemm_geglu (CudaOptions.gegluKernel), for an A/B. */
-const gegluKernel = process.env.BENCH_GEGLU_KERNEL !== 'off';
+const gegluKernel = gegluKernelOption(process.env.BENCH_GEGLU_KERNEL);
 /** CudaOptions.cudnnEngines: 'timed', 'heuristic', 'off', or several ('timed,off') for an A/B in one run. */
 const engineModes = (process.env.BENCH_CUDNN_ENGINES ?? 'timed').split(',') as CudnnEngineMode[];
 const counter = new UNetMacCounter(unetConfig);

@@ -52,7 +52,7 @@ const REDUCTION_COMPUTE_TYPE = 2;
  * (bench/results/2026-12-03-s48-call{4,5,6}.log). That step's GEMMs 1966-1970 us against
  * 2062-2090; the bins within their spread (call 6).
  */
-const ALGORITHM_LENDING_OCTAVES = 1, INDEX_LENDING_OCTAVES = 1;
+const LENDING_OCTAVES = 1;
 
 /**
  * Candidates of cuBLASLt's heuristic a family's trials time. bench:gemm (bench/results/2026-12-01-gemm-candidates-s22-dense*.json):
@@ -295,7 +295,7 @@ export class CublasLt {
 
   /**
    * While the user waits (GemmTrials.urgent), for a family new to the process that has no choice of
-   * its own on disk: the algorithm the process runs for the same shapes within ALGORITHM_LENDING_OCTAVES of columns,
+   * its own on disk: the algorithm the process runs for the same shapes within LENDING_OCTAVES of columns,
    * where it takes this shape. No heuristic is asked, and its kernels are loaded: a cuBLASLt kernel's
    * first launch in a process cost up to 83 ms of host time inside an edit's first sparse step
    * (bench/results/2026-12-01-s27-edit-detail2.log, split-K algorithm 66). Further octaves lend only
@@ -304,7 +304,7 @@ export class CublasLt {
    */
   private borrowedAlgorithm(s: GemmShape, desc: unknown, a: unknown, b: unknown, d: unknown): Uint8Array | undefined {
     if (!this.trials?.urgent() || this.choices?.get(familyKey(s)) !== undefined) return undefined;
-    for (const o of octavesOutward(octave(s.n), ALGORITHM_LENDING_OCTAVES)) {
+    for (const o of octavesOutward(octave(s.n), LENDING_OCTAVES)) {
       const lent = this.algorithms.get(familyKey(s, o));
       if (!lent || !this.supports(desc, a, b, d, lent)) continue;
       this.costs.note('cuBLASLt borrowed algorithm', `${familyKey(s)} from n${o}`);
@@ -315,13 +315,13 @@ export class CublasLt {
 
   /**
    * The choice among `count` candidates of a shape's family: remembered; while the user waits, one
-   * borrowed from an octave of columns at most INDEX_LENDING_OCTAVES away, else the heuristic's first;
+   * borrowed from an octave of columns at most LENDING_OCTAVES away, else the heuristic's first;
    * otherwise the one `time` makes (remembered unless it made none).
    */
   private chosen(s: GemmShape, count: number, time: () => number | undefined): number {
     const urgent = this.trials!.urgent();
     const stored = this.choices!.chosen((columnOctave) => familyKey(s, columnOctave), s.n, urgent, (c) => c < count,
-      (o) => this.costs.note('cuBLASLt borrowed choice', `${familyKey(s)} from n${o}`), INDEX_LENDING_OCTAVES);
+      (o) => this.costs.note('cuBLASLt borrowed choice', `${familyKey(s)} from n${o}`), LENDING_OCTAVES);
     if (stored !== undefined) return stored;
     if (urgent) {
       // nothing near to lend: the heuristic's first, untimed and not remembered (timed at leisure)

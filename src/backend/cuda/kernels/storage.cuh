@@ -38,7 +38,7 @@ __device__ __forceinline__ float silu_f(float v) { return v / (1.f + expf(-v)); 
 // polynomial in u = |x| / sqrt 2 (degree 7, minimax on u in [0, 4.5], beyond which erfc(u) / 2 is
 // below 1e-10: u is held there) and one ex2. Over every finite half gate its relative error is at
 // most 5.8e-6 against the exact GELU (double), and its result rounds to the exact GELU's half for
-// 99.9% of them (test/gelu-half.test.ts), where erff's 0.5 x (1 + erf(x / sqrt 2)) cancels against 1
+// 99.87% of them (test/gelu-half.test.ts), where erff's 0.5 x (1 + erf(x / sqrt 2)) cancels against 1
 // below x = -3 and loses every digit in the tail (99.4% even with erf correctly rounded). About 12
 // instructions where erff took ~30 (both branches of its polynomial and their selects: k_gemm_geglu's
 // epilogue was issue-bound on them, bench/results/2026-12-03-s47-call1.log). The float32 modes keep erff.
