@@ -29,7 +29,7 @@ function defined(source: string): Set<string> {
   const names = new Set<string>();
   for (const m of source.matchAll(/__global__ void (?:__launch_bounds__\([^)]*\) )?(\w+)\s*\(/g)) names.add(m[1]!);
   for (const m of source.matchAll(/^(?:PLANNED_)?VECTOR_KERNEL\((\w+),/gm)) names.add(m[1]!).add(`${m[1]}_v`);
-  for (const m of source.matchAll(/^TILE_CONV_WG\((\w+),/gm)) names.add(m[1]!);
+  for (const m of source.matchAll(/^TILE_CONV_WGS?\((\w+),/gm)) names.add(m[1]!);
   return names;
 }
 

@@ -26,6 +26,8 @@ const FP16_OP_RELATIVE = 4e-3;
 for (const math of ['fp32', 'fp16'] as const) {
 // the fused tile convolution (k_tile_conv, or k_tile_conv_wg* on Hopper; not the default) is what these op tests check of convTilesInto
 const gpu = new CudaBackend({ math, tileConvolution: 'fused' });
+/** Origins of `count` one-position tiles (side 3) at distinct positions of a map `width` wide, row by row. */
+const onePositions = (count: number, width: number) => Array.from({ length: count }, (_, i) => [Math.floor(i / width) - 1, (i % width) - 1]).flat();
 
 /** The same random tensor on both backends. */
 function pair(shape: number[], scale = 1): [Tensor, Tensor] {
@@ -453,7 +455,13 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
       [2, 6, 7, 1280, 640, 4, 1, [-1, -1, 2, 3], true, true, true], // K = 11520: split into many
       [2, 34, 34, 64, 192, 10, 1, Array.from({ length: 16 }, (_, i) => [(i % 4) * 8 - 1, Math.floor(i / 4) * 8 - 1]).flat(), true, true, true], // 2048 rows: 128 a block
       [2, 34, 34, 128, 128, 10, 1, Array.from({ length: 16 }, (_, i) => [(i % 4) * 8 - 1, Math.floor(i / 4) * 8 - 1]).flat(), true, false, true],
+      // one-position tiles (a plan by rows), few rows: k_tile_conv_wgs (the weights as wgmma's M) on Hopper, 40 or 80 rows a block, partly filled
+      [2, 10, 10, 640, 1280, 3, 1, onePositions(10, 10), true, true, true], // 20 rows: wgs40x64, 6 splits (40 rows added 7, 7, ... 5 a block)
+      [2, 12, 12, 64, 1280, 3, 1, onePositions(38, 12), true, true, false], // 76 rows, K = 576: wgs80x64, 4 splits
+      [2, 12, 12, 64, 1280, 3, 1, onePositions(98, 12), false, true, true], // 196 rows: wgs80x128, 3 blocks of rows
+      [2, 12, 12, 128, 768, 3, 1, onePositions(82, 12), true, false, true], // 164 rows: wgs40x128, 5 blocks of rows
     ] as const;
+    const hopperHalf = math === 'fp16' && gpu.driver.computeCapability[0] === 9, ran = new Set<string>();
     for (const [n, h, w, c, co, side, stride, o, affine, silu, withResidual] of cases) {
       const what = `${n}x${h}x${w}x${c} -> ${co}, tiles of ${side}, stride ${stride}`;
       const tiles = { origins: Int32Array.from(o), side };
@@ -482,6 +490,38 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
       assert.deepEqual(gpu.toHost(bg), base, `convTilesInto ${what}: undone`);
       gpu.convTilesInto(bg, xg, conv(gpu, sg, hg, cbg), write(rg));
       assert.deepEqual(gpu.toHost(bg), out, `convTilesInto ${what}: another launch, other bits`);
+      // which kernels ran, from a launch of its own: profiling takes the library path's eager convolutions to cuDNN (conv2d's choice), other bits
+      gpu.profileStart(1);
+      gpu.convTilesInto(bg, xg, conv(gpu, sg, hg, cbg), write(rg));
+      for (const op of gpu.profileEnd().ops) ran.add(op.op.split(' ')[0]!);
+    }
+    if (hopperHalf) for (const build of ['wgs40x64', 'wgs40x128', 'wgs80x64', 'wgs80x128']) assert.ok([...ran].some((k) => k.startsWith(`k_tile_conv_${build}_`)), `no case ran k_tile_conv_${build}: ${[...ran].join(', ')}`);
+  });
+
+  it("convTilesInto with tileConvolution 'rows': a plan's few rows by k_tile_conv_wgs on Hopper in fp16, other tiles by the libraries, as the definition", () => {
+    const rowsMode = new CudaBackend({ math, tileConvolution: 'rows' });
+    const fusedRows = rowsMode.tileConvolution === 'rows';
+    // [c, co, side, origins]: 20 one-position tiles a batch item (40 rows), then tiles of 2 x 2 outputs
+    for (const [c, co, side, o] of [[640, 1280, 3, onePositions(20, 10)], [640, 1280, 4, [-1, -1, 3, 3, 5, 7]]] as const) {
+      const [n, h, w] = [2, 10, 10];
+      const what = `${c} -> ${co}, tiles of ${side}`;
+      const tiles = { origins: Int32Array.from(o), side };
+      const corners = Int32Array.from(o.map((v) => Math.max(0, v + 1))), active = Uint8Array.from({ length: h * w }, (_, i) => (i % 2 === 0 ? 1 : 0));
+      const host = (shape: number[], scale = 1) => rnd.normal(shape.reduce((a, b) => a * b, 1)).map((v) => v * scale);
+      const [xd, bd, rd, sd, hd, cbd] = [host([n, h, w, c]), host([n, h, w, co]), host([n, h, w, co]), host([n, c]), host([n, c]), host([co])];
+      const wd = host([co * c * 9], 1 / Math.sqrt(c * 9));
+      const run = (ops: Backend) => {
+        const base = ops.fromHost(bd, [n, h, w, co]);
+        ops.convTilesInto(base, ops.fromHost(xd, [n, h, w, c]), { tiles, affine: { scale: ops.fromHost(sd, [n, c]), shift: ops.fromHost(hd, [n, c]) }, silu: true, w: ops.convWeight(wd, [co, c, 3, 3]), b: ops.fromHost(cbd, [co]), stride: 1 }, { corners, active, residual: ops.fromHost(rd, [n, h, w, co]) });
+        return ops.toHost(base);
+      };
+      const want = run(cpu);
+      rowsMode.profileStart(1);
+      const got = run(rowsMode);
+      const ran = rowsMode.profileEnd().ops.map((op) => op.op.split(' ')[0]!);
+      const d = maxAbsDiff(want, got), bound = math === 'fp16' ? FP16_OP_RELATIVE * want.reduce((m, v) => Math.max(m, Math.abs(v)), 1) : 1e-4;
+      assert.ok(d <= bound, `rows mode ${what}: max abs difference ${d} (bound ${bound})`);
+      assert.equal(ran.some((k) => k.startsWith('k_tile_conv_wgs')), fusedRows && side === 3, `rows mode ${what} ran ${ran.join(', ')}`);
     }
   });
 

@@ -3,7 +3,7 @@
 // native code, so that a plan made on the CPU (`fisedit plan --plan-of cuda`) follows the cuda
 // backend's choices.
 import type { Backend, TileRowsChoice } from '../backend.js';
-import type { ConvolutionMode } from './options.js';
+import type { ConvolutionMode, TileConvolutionMode } from './options.js';
 
 /**
  * Convolutions of at most this many output positions and at least this many input channels go to
@@ -23,7 +23,7 @@ export function fewRowsOfManyChannels(rows: number, channels: number): boolean {
 /** How the cuda backend convolves a sparse plan's tiles: its CudaOptions.convolution and .tileConvolution. */
 export interface TileConvolutionModes {
   convolution: ConvolutionMode;
-  tileConvolution: 'fused' | 'library';
+  tileConvolution: TileConvolutionMode;
 }
 
 /**
@@ -31,7 +31,8 @@ export interface TileConvolutionModes {
  * channels go into im2col rows, recorded or eager, up to GEMM_CONV_MAX_ROWS ahead of any block size;
  * beyond, ahead of the dense convolution only (cuDNN over APSC's blocks won at 48 x 48 x 640, 670
  * rows against blocks of 4 computing 832 outputs, while rows beat the dense maps at 24 x 24 and
- * 48 x 48: bench/results/2026-12-02-s31-run4*). The fused tile convolution always takes tiles.
+ * 48 x 48: bench/results/2026-12-02-s31-run4*). The fused tile convolution always takes tiles; 'rows'
+ * plans as 'library' does (its kernel takes the rows).
  */
 export function cudaTileRowsChoice(rows: number, channels: number, modes: TileConvolutionModes): TileRowsChoice {
   if (modes.tileConvolution === 'fused' || modes.convolution === 'cudnn') return 'tiles';

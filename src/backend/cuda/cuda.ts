@@ -10,7 +10,7 @@ import { Tensor, sameShape, shapeString } from '../../tensor/tensor.js';
 import { Cublas, OP_N, OP_T } from './cublas.js';
 import { CublasLt } from './cublaslt.js';
 import { Cudnn, type ConvShape } from './cudnn.js';
-import type { ConvolutionMode, CudaOptions } from './options.js';
+import type { ConvolutionMode, CudaOptions, TileConvolutionMode } from './options.js';
 import { cudaTileRowsChoice, fewRowsOfManyChannels } from './conv-paths.js';
 import { CudaPointwiseOps } from './pointwise-ops.js';
 import type { DeviceBuffer } from './memory.js';
@@ -61,7 +61,7 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
   /** Key splits of the wgmma attention (CudaOptions.flashSplits). */
   private readonly flashSplitsOption: number | 'auto';
   readonly convolution: ConvolutionMode;
-  readonly tileConvolution: 'fused' | 'library';
+  readonly tileConvolution: TileConvolutionMode;
   /** Whether linearGeglu may run k_gemm_geglu (fp16 storage on Hopper, CudaOptions.gegluKernel). */
   private readonly gegluKernel: boolean;
   /** Tensor maps of the weights k_gemm_geglu has read, in device memory, by weight address and shape (a map holds only those). */
@@ -81,7 +81,7 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
     this.flashSplitsOption = o.flashSplits ?? 'auto';
     if (typeof this.flashSplitsOption === 'number' && !(Number.isInteger(this.flashSplitsOption) && this.flashSplitsOption >= 1)) throw new FiseditError(`flashSplits must be 'auto' or an integer from 1, got ${o.flashSplits}`);
     this.convolution = o.convolution ?? 'auto';
-    this.tileConvolution = half ? (o.tileConvolution ?? 'library') : 'library';
+    this.tileConvolution = half && (o.tileConvolution !== 'rows' || this.driver.computeCapability[0] === 9) ? (o.tileConvolution ?? 'library') : 'library';
     this.driver.dependentLaunches = this.driver.computeCapability[0]! >= 9 && (o.dependentLaunches ?? true);
     this.latents = new CudaLatents({
       vector: (bytes) => {
@@ -115,14 +115,14 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
       for (const k of FLASH_KERNELS) this.driver.allowSharedMemory(this.fns.get(k), k, flashSharedBytes(Number(k.split('_')[2])));
       for (const dp of FLASH_DIMS) this.driver.allowSharedMemory(this.fns.get(`k_attend_short_${dp}`), `k_attend_short_${dp}`, attendShortSharedBytes(dp));
     }
-    if (this.tileConvolution === 'fused') {
+    if (this.tileConvolution !== 'library') {
       this.load('tile-conv', TILE_CONV_KERNELS, ['-DFISEDIT_HALF']);
       this.tileConvCounters = this.pool.alloc(TILE_CONV_COUNTERS * 4);
       this.driver.upload(this.tileConvCounters.ptr, new Int32Array(TILE_CONV_COUNTERS));
       if (this.driver.computeCapability[0] === 9) {
         this.load('tile-conv-sm90', TILE_CONV_WG_KERNELS, ['-DFISEDIT_HALF'], 'sm_90a');
-        for (const { rows, cols, splits } of TILE_CONV_WG_BUILDS)
-          for (const s of splits) this.driver.allowSharedMemory(this.fns.get(tileConvWgName(rows, cols, s)), tileConvWgName(rows, cols, s), tileConvWgSharedBytes(rows, cols));
+        for (const b of TILE_CONV_WG_BUILDS)
+          for (const s of b.splits) this.driver.allowSharedMemory(this.fns.get(tileConvWgName(b, s)), tileConvWgName(b, s), tileConvWgSharedBytes(b.rows, b.cols));
       }
     }
     this.gegluKernel = half && this.driver.computeCapability[0] === 9 && (o.gegluKernel ?? true);
@@ -139,7 +139,7 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
   get description(): string {
     const pipelined = this.wgmmaPipeline === 'auto' ? ', pipelined for one wave' : this.wgmmaPipeline ? ', pipelined' : '';
     const storage = this.math === 'fp16' ? 'fp16 storage' + (this.flash ? `, flash attention${this.wgmma ? ` (wgmma at head dim 64${pipelined})` : ''}` : '') : 'fp32 storage';
-    return `${this.driver.name} (${this.driver.computeCapability.join('.')}), ${this.math} GEMMs, ${storage}, ${{ cudnn: 'cuDNN', gemm: 'im2col + GEMM', auto: 'cuDNN in graphs and for large, im2col + GEMM for small eager' }[this.convolution]} convolutions${this.dnn.engineMode === 'off' ? '' : ` (cuDNN engines: ${this.dnn.engineMode})`}${this.lt.timed ? ', GEMM algorithms timed' : ''}${this.gegluKernel ? ', feed-forward GEGLU kernel' : ''}${this.tileConvolution === 'fused' ? ', fused tile convolutions' : ''}${this.driver.dependentLaunches ? ', dependent launches' : ''}`;
+    return `${this.driver.name} (${this.driver.computeCapability.join('.')}), ${this.math} GEMMs, ${storage}, ${{ cudnn: 'cuDNN', gemm: 'im2col + GEMM', auto: 'cuDNN in graphs and for large, im2col + GEMM for small eager' }[this.convolution]} convolutions${this.dnn.engineMode === 'off' ? '' : ` (cuDNN engines: ${this.dnn.engineMode})`}${this.lt.timed ? ', GEMM algorithms timed' : ''}${this.gegluKernel ? ', feed-forward GEGLU kernel' : ''}${{ fused: ', fused tile convolutions', rows: ', fused tile convolutions of few rows', library: '' }[this.tileConvolution]}${this.driver.dependentLaunches ? ', dependent launches' : ''}`;
   }
 
   urgently<T>(f: () => T): T {
@@ -520,16 +520,18 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
   }
 
   convTilesInto(base: Tensor, x: Tensor, conv: TileConvolution, write: BlockWrite): Tensor {
-    if (this.tileConvolution !== 'fused') return this.convolveTilesThenWrite(base, x, conv, write);
+    if (this.tileConvolution === 'library') return this.convolveTilesThenWrite(base, x, conv, write);
     const { n, c, co, k, blocks, bo, rows, kdim } = this.tileConvShape(x, conv.tiles, conv.w, conv.stride);
     const aligned = [conv.w, base, write.residual].every((t) => !t || this.p(t) % 16 === 0);
     if (c % 8 || co % 8 || !aligned) return this.convolveTilesThenWrite(base, x, conv, write); // k_tile_conv's 16-byte loads
+    const kernel = tileConvKernel(rows, c, co, kdim, this.driver.multiprocessors, this.fns.has(tileConvWgName(TILE_CONV_WG_BUILDS[0], 1)));
+    // 'rows': only a plan's rows (one-position tiles) that the weights-as-M kernel takes
+    if (this.tileConvolution === 'rows' && !(bo === 1 && kernel.name.startsWith('k_tile_conv_wgs'))) return this.convolveTilesThenWrite(base, x, conv, write);
     const [, oh, ow, bc] = base.shape as [number, number, number, number];
     if (bc !== co || base.shape[0] !== n) throw new Error(`convTilesInto: base ${shapeString(base.shape)} for ${n} items of ${co} channels`);
     checkBlockWrite(base, write.residual);
     const displaced = this.result([n * blocks, bo, bo, co]);
     if (rows === 0) return displaced;
-    const kernel = tileConvKernel(rows, c, co, kdim, this.driver.multiprocessors, this.fns.has(tileConvWgName(64, 64, 1)));
     return this.tidy(() => {
       // the tiles first, through the affine once per value (the kernel reads each ks * ks times, once per block of output channels)
       const gathered = this.gatherTiles(x, conv.tiles, conv.affine, conv.silu);

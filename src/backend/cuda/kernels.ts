@@ -143,17 +143,25 @@ export const TILE_CONV_ROWS = 64, TILE_CONV_COLS = 64, TILE_CONV_K = 32, TILE_CO
  * kernels/tile-conv-sm90.cu (fp16 storage, Hopper): k_tile_conv's work on warpgroup MMA,
  * k_tile_conv_wg<rows>x<cols>_<splits>: 64 or 128 rows (one or two warpgroups) by 64 or 128 output
  * channels a block, K split among a cluster of `splits` blocks (1, 2, 4 or 8; up to 4 for 128 rows),
- * k-tiles of 64 channels of one tap (C and Cout multiples of 64).
+ * k-tiles of 64 channels of one tap (C and Cout multiples of 64). `swapped`: k_tile_conv_wgs, the
+ * weights as wgmma's M (a warpgroup per 64 output channels) and 40 or 80 rows as its N, for few rows.
  */
 export const TILE_CONV_WG_BUILDS = [
-  { rows: 64, cols: 64, splits: [1, 2, 4, 8] },
-  { rows: 64, cols: 128, splits: [1, 2, 4, 8] },
-  { rows: 128, cols: 64, splits: [1, 2, 4] },
-  { rows: 128, cols: 128, splits: [1, 2, 4] },
+  { rows: 64, cols: 64, splits: [1, 2, 4, 8], swapped: false },
+  { rows: 64, cols: 128, splits: [1, 2, 4, 8], swapped: false },
+  { rows: 128, cols: 64, splits: [1, 2, 4], swapped: false },
+  { rows: 128, cols: 128, splits: [1, 2, 4], swapped: false },
+  { rows: 40, cols: 64, splits: [4, 6, 8], swapped: true }, // 6: 20 x 6 blocks, one an SM, at 1280 output channels
+  { rows: 40, cols: 128, splits: [4, 8], swapped: true },
+  { rows: 80, cols: 64, splits: [4, 6, 8], swapped: true },
+  { rows: 80, cols: 128, splits: [4, 8], swapped: true },
 ] as const;
-export const tileConvWgName = (rows: number, cols: number, splits: number) => `k_tile_conv_wg${rows}x${cols}_${splits}`;
+export type TileConvWgBuild = (typeof TILE_CONV_WG_BUILDS)[number];
+export const tileConvWgName = (b: Pick<TileConvWgBuild, 'rows' | 'cols' | 'swapped'>, splits: number) => `k_tile_conv_wg${b.swapped ? 's' : ''}${b.rows}x${b.cols}_${splits}`;
+/** Threads of a build's block: a warpgroup per 64 rows, or (swapped) per 64 output channels. */
+export const tileConvWgThreads = (b: Pick<TileConvWgBuild, 'rows' | 'cols' | 'swapped'>) => 2 * (b.swapped ? b.cols : b.rows);
 export const TILE_CONV_WG_KERNELS: Record<string, ArgKind[]> = Object.fromEntries(
-  TILE_CONV_WG_BUILDS.flatMap((b) => b.splits.map((s) => [tileConvWgName(b.rows, b.cols, s), TILE_CONV_KERNELS.k_tile_conv!])),
+  TILE_CONV_WG_BUILDS.flatMap((b) => b.splits.map((s) => [tileConvWgName(b, s), TILE_CONV_KERNELS.k_tile_conv!])),
 );
 export const TILE_CONV_WG_K = 64;
 /** Shared-memory stages of A and B tiles (tile-conv-sm90.cu WG_STAGES). */

@@ -63,9 +63,11 @@ export interface CudaOptions {
    * (bench/results/2026-12-01-tile-conv-s21-wg-model.json); sparse steps took 4.0 / 4.8-5.0 /
    * 5.3-5.7 / 6.6 / 8.3-8.4 / 8.6 ms with it against 4.0-4.1 / 4.5 / 5.3-5.6 / 6.3 / 7.4 / 8.4-8.5
    * (…-s21-fused-vs-library.log).
-   * Kept as the base for a faster one (see kernels/tile-conv-sm90.cu).
+   * Kept as the base for a faster one (see kernels/tile-conv-sm90.cu). 'rows' (fp16 on Hopper): the
+   * library path but for a plan's one-position tiles (rows) of few enough rows for k_tile_conv_wgs,
+   * the weights as wgmma's M (session 48: not yet run on a GPU).
    */
-  tileConvolution?: 'fused' | 'library';
+  tileConvolution?: TileConvolutionMode;
   /**
    * fp16 cuDNN convolutions: 'timed' (default): each family of shapes runs what measured fastest on
    * this machine, the legacy call, an engine configuration of the backend API plus our epilogue, or
@@ -92,3 +94,6 @@ export interface CudaOptions {
    */
   gegluKernel?: boolean;
 }
+
+/** CudaOptions.tileConvolution. */
+export type TileConvolutionMode = 'fused' | 'library' | 'rows';

@@ -1,6 +1,6 @@
 // Which kernel runs a fused tile convolution (CudaBackend.convTilesInto with tileConvolution
 // 'fused') and how its blocks divide the product: rows (tile positions) x Cout over K = ks * ks * C.
-import { TILE_CONV_COUNTERS, TILE_CONV_COLS, TILE_CONV_K, TILE_CONV_ROWS, TILE_CONV_THREADS, TILE_CONV_WG_BUILDS, TILE_CONV_WG_K, tileConvWgName, tileConvWgSharedBytes } from './kernels.js';
+import { TILE_CONV_COUNTERS, TILE_CONV_COLS, TILE_CONV_K, TILE_CONV_ROWS, TILE_CONV_THREADS, TILE_CONV_WG_BUILDS, TILE_CONV_WG_K, tileConvWgName, tileConvWgSharedBytes, tileConvWgThreads } from './kernels.js';
 
 /** A tile convolution's launch: the kernel, its blocks (`tiles` of the product, K split `splits` ways into `perSplit` k-tiles) and their resources. */
 export interface TileConvKernel {
@@ -28,7 +28,7 @@ export function tileConvKernel(rows: number, c: number, co: number, kdim: number
         const tiles = Math.ceil(rows / b.rows) * Math.ceil(co / b.cols), perSplit = Math.ceil(kdim / TILE_CONV_WG_K / splits);
         const sharedBytes = tileConvWgSharedBytes(b.rows, b.cols), perSm = Math.floor(SHARED_BYTES_PER_SM / (sharedBytes + 1024));
         const us = wgTime(tiles * splits, perSm, sms, (b.rows + b.cols) * 128 * perSplit, splits);
-        if (!best || us < best.us) best = { name: tileConvWgName(b.rows, b.cols, splits), tiles, splits, perSplit, threads: 2 * b.rows, sharedBytes, partials: false, us };
+        if (!best || us < best.us) best = { name: tileConvWgName(b, splits), tiles, splits, perSplit, threads: tileConvWgThreads(b), sharedBytes, partials: false, us };
       }
     const { us: _us, ...chosen } = best!;
     return chosen;

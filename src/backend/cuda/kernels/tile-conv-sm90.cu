@@ -63,6 +63,20 @@ template <> __device__ __forceinline__ void wgmma_ss<128>(float* c, u64 da, u64 
       : "l"(da), "l"(db));
 }
 
+// N = 40 and 80: the tile rows of tile_conv_wgs (a sparse step's few rows, as wgmma's N)
+template <> __device__ __forceinline__ void wgmma_ss<40>(float* c, u64 da, u64 db) {
+  asm volatile(
+      "wgmma.mma_async.sync.aligned.m64n40k16.f32.f16.f16 {%0, %1, %2, %3, %4, %5, %6, %7, %8, %9, %10, %11, %12, %13, %14, %15, %16, %17, %18, %19}, %20, %21, 1, 1, 1, 0, 0;\n"
+      : "+f"(c[0]), "+f"(c[1]), "+f"(c[2]), "+f"(c[3]), "+f"(c[4]), "+f"(c[5]), "+f"(c[6]), "+f"(c[7]), "+f"(c[8]), "+f"(c[9]), "+f"(c[10]), "+f"(c[11]), "+f"(c[12]), "+f"(c[13]), "+f"(c[14]), "+f"(c[15]), "+f"(c[16]), "+f"(c[17]), "+f"(c[18]), "+f"(c[19])
+      : "l"(da), "l"(db));
+}
+template <> __device__ __forceinline__ void wgmma_ss<80>(float* c, u64 da, u64 db) {
+  asm volatile(
+      "wgmma.mma_async.sync.aligned.m64n80k16.f32.f16.f16 {%0, %1, %2, %3, %4, %5, %6, %7, %8, %9, %10, %11, %12, %13, %14, %15, %16, %17, %18, %19, %20, %21, %22, %23, %24, %25, %26, %27, %28, %29, %30, %31, %32, %33, %34, %35, %36, %37, %38, %39}, %40, %41, 1, 1, 1, 0, 0;\n"
+      : "+f"(c[0]), "+f"(c[1]), "+f"(c[2]), "+f"(c[3]), "+f"(c[4]), "+f"(c[5]), "+f"(c[6]), "+f"(c[7]), "+f"(c[8]), "+f"(c[9]), "+f"(c[10]), "+f"(c[11]), "+f"(c[12]), "+f"(c[13]), "+f"(c[14]), "+f"(c[15]), "+f"(c[16]), "+f"(c[17]), "+f"(c[18]), "+f"(c[19]), "+f"(c[20]), "+f"(c[21]), "+f"(c[22]), "+f"(c[23]), "+f"(c[24]), "+f"(c[25]), "+f"(c[26]), "+f"(c[27]), "+f"(c[28]), "+f"(c[29]), "+f"(c[30]), "+f"(c[31]), "+f"(c[32]), "+f"(c[33]), "+f"(c[34]), "+f"(c[35]), "+f"(c[36]), "+f"(c[37]), "+f"(c[38]), "+f"(c[39])
+      : "l"(da), "l"(db));
+}
+
 template <int WGS, int TN, int S> __device__ __forceinline__ void tile_conv_wg(const TileConvArgs& a) {
   extern __shared__ unsigned char smem[];
   constexpr int ROWS = 64 * WGS, PASS = 16 * WGS;  // rows a block; rows a pass of its threads copies
@@ -172,6 +186,120 @@ template <int WGS, int TN, int S> __device__ __forceinline__ void tile_conv_wg(c
   }
 }
 
+// The same convolution with the operands swapped, for few rows over a long K (a ~5% step's 12 x 12
+// convolutions: 40 rows of 1280 -> 1280 over K = 11520): the weights are wgmma's M (64 output
+// channels a warpgroup) and the block's RN tile rows its N. tile_conv_wg's M is 64 rows or more, so
+// at 40 rows a third of its MMAs and tile loads were of rows that are not there, and at 76 rows its
+// blocks came in two waves (bench/results/2026-12-03-s48-call7.log: 18.8 / 30.2 us against the library
+// path's 16.3 / 17.0). A block is WGS warpgroups (64 WGS output channels) by RN rows; K is split
+// among the S blocks of a cluster and their partial products added through distributed shared
+// memory in split order, as tile_conv_wg's. The loads, stages and write are tile_conv_wg's.
+template <int WGS, int RN, int S> __device__ __forceinline__ void tile_conv_wgs(const TileConvArgs& a) {
+  extern __shared__ unsigned char smem[];
+  // output channels a block; rows a pass of its threads copies; passes over the tile rows
+  constexpr int COUT = 64 * WGS, PASS = 16 * WGS, TP = (RN + PASS - 1) / PASS;
+  constexpr u32 A_BYTES = COUT * 128, STAGE_BYTES = A_BYTES + RN * 128;
+  static_assert(RN % 8 == 0 && S > 1, "whole 8-row swizzle atoms of tile rows; K split");
+  static_assert(RN * COUT * 4 <= WG_STAGES * STAGE_BYTES, "the partial product fits the stages");
+  const u32 base = ((u32)__cvta_generic_to_shared(smem) + 1023) & ~1023u;  // [WG_STAGES][A: weight rows, B: tile rows]
+  const int tilesN = (a.co + COUT - 1) / COUT;
+  const int row0 = (blockIdx.x / tilesN) * RN, col0 = (blockIdx.x % tilesN) * COUT;
+  const int kdim = a.ks * a.ks * a.c, ktiles = kdim / 64;
+  const int kt0 = blockIdx.y * a.ktilesPerSplit, n = min(ktiles, kt0 + a.ktilesPerSplit) - kt0;
+
+  // this thread's 16-byte chunk j of weight rows r0 + PASS i (four passes: COUT rows) and of tile
+  // rows likewise (TP passes, the last maybe in part): the same swizzled place in each
+  const int r0 = threadIdx.x >> 3, j = threadIdx.x & 7;
+  const u32 at = r0 * 128 + ((j ^ (r0 & 7)) << 4);
+  const st* wrow[4];  // the output channel's weight row at this thread's chunk; null: past Cout
+#pragma unroll
+  for (int i = 0; i < 4; i++) {
+    const int ch = col0 + r0 + PASS * i;
+    wrow[i] = ch < a.co ? a.weight + (u64)ch * kdim + j * 8 : nullptr;
+  }
+  const st* trow[TP];  // the tile row's tap (0, 0) at this thread's chunk; null: past the rows
+#pragma unroll
+  for (int i = 0; i < TP; i++) {
+    const int row = row0 + r0 + PASS * i;
+    const int ox = row % a.bo, oy = (row / a.bo) % a.bo, bt = row / (a.bo * a.bo);
+    trow[i] = row < a.rows ? a.tiles + (((u64)bt * a.side + oy * a.stride) * a.side + ox * a.stride) * a.c + j * 8 : nullptr;
+  }
+  // the next k-tile to load: its k, tap (ky, kx) and first channel
+  int k = kt0 * 64, kpos = k / a.c, ci = k - kpos * a.c, ky = kpos / a.ks, kx = kpos % a.ks;
+  auto load = [&](int slot) {
+    const u32 s = base + slot * STAGE_BYTES;
+    const u64 tap = ((u64)ky * a.side + kx) * a.c + ci;
+#pragma unroll
+    for (int i = 0; i < 4; i++) copy16_to(s + at + i * PASS * 128, wrow[i] ? wrow[i] + k : a.weight, wrow[i] != nullptr);
+#pragma unroll
+    for (int i = 0; i < TP; i++)
+      if (r0 + PASS * i < RN) copy16_to(s + A_BYTES + at + i * PASS * 128, trow[i] ? trow[i] + tap : a.tiles, trow[i] != nullptr);
+    k += 64;
+    if ((ci += 64) == a.c) {
+      ci = 0;
+      if (++kx == a.ks) { kx = 0; ky++; }
+    }
+  };
+
+  // this warpgroup's MMAs: weight rows (output channels) 64 wg .. 64 wg + 63 of the stage, all RN tile rows
+  const u32 a_at = (threadIdx.x >> 7) * 64 * 128;
+  float acc[RN / 2];  // channels g, g + 8 of this warp's 16: tile rows 8 q + c2, + 1 in acc[4 q], [4 q + 1] and acc[4 q + 2], [4 q + 3]
+#pragma unroll
+  for (int i = 0; i < RN / 2; i++) acc[i] = 0.f;
+  for (int s = 0; s < WG_STAGES - 2; s++) {
+    if (s < n) load(s);
+    asm volatile("cp.async.commit_group;\n");
+  }
+  for (int i = 0; i < n; i++) {
+    asm volatile("cp.async.wait_group %0;\n" ::"n"(WG_STAGES - 3));
+    asm volatile("fence.proxy.async.shared::cta;\n" ::: "memory");  // cp.async's writes, visible to wgmma
+    __syncthreads();  // k-tile i has landed for every thread; k-tile i - 2's MMAs are done: its stage is refilled now
+    if (i + WG_STAGES - 2 < n) load((i + WG_STAGES - 2) % WG_STAGES);
+    asm volatile("cp.async.commit_group;\n");
+    const u32 s = base + (i % WG_STAGES) * STAGE_BYTES;
+    const u64 da = descriptor(s + a_at), db = descriptor(s + A_BYTES);
+    wg_fence();
+#pragma unroll
+    for (int kk = 0; kk < 4; kk++) wgmma_ss<RN>(acc, da + 2 * kk, db + 2 * kk);  // 32 bytes along K: + 2
+    wg_commit();
+    wg_wait<1>();
+  }
+  wg_wait<0>();
+#pragma unroll
+  for (int i = 0; i < RN / 2; i++) hold(acc[i]);
+
+  // Each block puts its partial product in its own shared memory (the stages, done with) by tile
+  // row, [RN][COUT], then adds the rows it owns, ceil(RN / S) of them (fewer in the last blocks),
+  // over all S blocks' shared memory in split order (the same bits whichever block finishes first)
+  // and writes them.
+  const int warp = threadIdx.x >> 5, lane = threadIdx.x & 31, g = lane >> 2, c2 = (lane & 3) * 2;
+  const int chA = warp * 16 + g;  // this thread's output channels of the block: chA and chA + 8
+  __syncthreads();  // every warpgroup's MMAs are done with the stages
+  float* part = (float*)(smem + (base - (u32)__cvta_generic_to_shared(smem)));
+#pragma unroll
+  for (int q = 0; q < RN / 8; q++)
+#pragma unroll
+    for (int hf = 0; hf < 2; hf++) {
+      part[(8 * q + c2) * COUT + chA + 8 * hf] = acc[4 * q + 2 * hf];
+      part[(8 * q + c2 + 1) * COUT + chA + 8 * hf] = acc[4 * q + 2 * hf + 1];
+    }
+  cluster_sync();
+  constexpr int MINE = (RN + S - 1) / S;
+  const int first = cluster_rank() * MINE, mine = min(MINE, RN - first);  // rows; none past RN
+  for (int e = threadIdx.x; e < mine * COUT / 2; e += 128 * WGS) {
+    const int row = first + e / (COUT / 2), col = (e % (COUT / 2)) * 2;
+    const u32 at2 = base + (row * COUT + col) * 4;
+    float2 v[S];
+#pragma unroll
+    for (int r = 0; r < S; r++) v[r] = load_cluster(map_to_rank(at2, r));
+    float x = 0.f, y = 0.f;
+#pragma unroll
+    for (int r = 0; r < S; r++) { x += v[r].x; y += v[r].y; }
+    write_out(a, out_row(a, row0 + row), col0 + col, x, y);
+  }
+  cluster_sync();  // no block leaves while another reads its shared memory
+}
+
 // the builds (the host passes 128 * WGS threads, tileConvWgSharedBytes of shared memory and S splits along y)
 #define TILE_CONV_WG_ARGS                                                                                                                          \
   const st *tiles, const st *weight, const st *bias, const int *corners, const unsigned char *active, const st *residual, st *out, \
@@ -199,3 +327,20 @@ TILE_CONV_WG(k_tile_conv_wg128x64_4, 2, 64, 4)
 TILE_CONV_WG(k_tile_conv_wg128x128_1, 2, 128, 1)
 TILE_CONV_WG(k_tile_conv_wg128x128_2, 2, 128, 2)
 TILE_CONV_WG(k_tile_conv_wg128x128_4, 2, 128, 4)
+// k_tile_conv_wgs<rows>x<cols>_<S>: tile_conv_wgs, RN rows by 64 WGS output channels (the host
+// passes 128 * WGS threads), a cluster of S blocks along y
+#define TILE_CONV_WGS(name, WGS, RN, S)                                                           \
+  extern "C" __global__ void __cluster_dims__(1, S, 1) __launch_bounds__(128 * WGS) name(TILE_CONV_WG_ARGS) { \
+    after_earlier_kernels();                                                                      \
+    tile_conv_wgs<WGS, RN, S>(TILE_CONV_WG_VALUES);                                               \
+  }
+TILE_CONV_WGS(k_tile_conv_wgs40x64_4, 1, 40, 4)
+TILE_CONV_WGS(k_tile_conv_wgs40x64_6, 1, 40, 6)
+TILE_CONV_WGS(k_tile_conv_wgs40x64_8, 1, 40, 8)
+TILE_CONV_WGS(k_tile_conv_wgs40x128_4, 2, 40, 4)
+TILE_CONV_WGS(k_tile_conv_wgs40x128_8, 2, 40, 8)
+TILE_CONV_WGS(k_tile_conv_wgs80x64_4, 1, 80, 4)
+TILE_CONV_WGS(k_tile_conv_wgs80x64_6, 1, 80, 6)
+TILE_CONV_WGS(k_tile_conv_wgs80x64_8, 1, 80, 8)
+TILE_CONV_WGS(k_tile_conv_wgs80x128_4, 2, 80, 4)
+TILE_CONV_WGS(k_tile_conv_wgs80x128_8, 2, 80, 8)
