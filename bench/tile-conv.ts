@@ -32,8 +32,8 @@ function layer(ci: number, co: number, side: number, count: number): Layer {
   return { ci, co, side, origins, data };
 }
 
-/** Microseconds per convTilesInto on `gpu`, and the map written into (to compare the paths). */
-function timeLayer(gpu: CudaBackend, l: Layer, key: string): { us: number; out: Float32Array } {
+/** Microseconds per convTilesInto on `gpu`, the map written into (to compare the paths) and the kernels of a launch (profiled before the graphs, whose replays write the same bits). */
+function timeLayer(gpu: CudaBackend, l: Layer, key: string): { us: number; out: Float32Array; kernels: string } {
   const t = (name: string) => gpu.keep(gpu.fromHost(l.data[name]![1], l.data[name]![0]));
   // BENCH_COLD=on: each convolution of a graph takes the next of the weights' copies (stats.ts weightCopies)
   const ws = Array.from({ length: weightCopies(gpu, l.data.w![1].length * 2) }, () => gpu.keep(gpu.convWeight(l.data.w![1], l.data.w![0] as [number, number, number, number])));
@@ -41,9 +41,12 @@ function timeLayer(gpu: CudaBackend, l: Layer, key: string): { us: number; out: 
   const corners = l.origins.map((v) => Math.min(MAP - 1, v + 1));
   const active = new Uint8Array(MAP * MAP).fill(1);
   const conv = { tiles: { origins: l.origins, side: l.side }, affine: { scale: scale!, shift: shift! }, silu: true, b, stride: 1 };
+  gpu.profileStart(1);
+  gpu.convTilesInto(base!, gpu.fromHost(l.data.x![1], l.data.x![0]), { ...conv, w: ws[0]! }, { corners, active, residual });
+  const kernels = gpu.profileEnd().ops.map((op) => op.op.split(' ')[0]!).join(' ');
   let next = 0;
   const { us } = graphOpUs(gpu, gpu.fromHost(l.data.x![1], l.data.x![0]), key, (xi) => gpu.convTilesInto(base!, xi, { ...conv, w: ws[next++ % ws.length]! }, { corners, active, residual }), PER_GRAPH, REPLAYS);
-  return { us, out: gpu.toHost(base!) }; // written in place, the same values at each replay
+  return { us, out: gpu.toHost(base!), kernels }; // written in place, the same values at each replay
 }
 
 const shapes = only ? only.map((s) => s.split(':').map(Number) as [number, number, number, number]) : channels.flatMap(([ci, co]) => tileSets.map(([side, count]) => [ci, co, side, count] as const));
@@ -54,7 +57,7 @@ for (const [ci, co, side, count] of shapes) {
   const [fused, library] = modes.map((m) => timeLayer(backends[m], l, `tile-conv ${ci} ${co} ${side} ${count}`));
   let diff = 0, peak = 0;
   fused!.out.forEach((v, i) => { diff = Math.max(diff, Math.abs(v - library!.out[i]!)); peak = Math.max(peak, Math.abs(library!.out[i]!)); });
-  const r = { ci, co, side, tiles: 2 * count, rows, kdim: 9 * ci, fusedUs: +fused!.us.toFixed(1), libraryUs: +library!.us.toFixed(1), maxDiffRelative: +(diff / peak).toExponential(2) };
+  const r = { ci, co, side, tiles: 2 * count, rows, kdim: 9 * ci, fusedUs: +fused!.us.toFixed(1), libraryUs: +library!.us.toFixed(1), fusedKernels: fused!.kernels, maxDiffRelative: +(diff / peak).toExponential(2) };
   console.log(JSON.stringify(r));
   results.push(r);
 }
