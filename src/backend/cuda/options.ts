@@ -65,7 +65,10 @@ export interface CudaOptions {
    * (…-s21-fused-vs-library.log).
    * Kept as the base for a faster one (see kernels/tile-conv-sm90.cu). 'rows' (fp16 on Hopper): the
    * library path but for a plan's one-position tiles (rows) of few enough rows for k_tile_conv_wgs,
-   * the weights as wgmma's M (session 48: not yet run on a GPU).
+   * the weights as wgmma's M. Slower than the library path on the H200 (session 49: 19-20 against
+   * 16-17 us at 40 rows of 1280 -> 1280, 28-29 against 17-18 at 76; sparse steps no shorter), its
+   * cp.async loads issuing 2.9-4.2x the instructions of cuBLASLt's TMA kernel
+   * (bench/results/2026-12-03-s49-call4.log).
    */
   tileConvolution?: TileConvolutionMode;
   /**

@@ -194,6 +194,12 @@ template <int WGS, int TN, int S> __device__ __forceinline__ void tile_conv_wg(c
 // path's 16.3 / 17.0). A block is WGS warpgroups (64 WGS output channels) by RN rows; K is split
 // among the S blocks of a cluster and their partial products added through distributed shared
 // memory in split order, as tile_conv_wg's. The loads, stages and write are tile_conv_wg's.
+// Measured (session 49, bench/results/2026-12-03-s49-call{2,3,4}.log): 19-20 us at 40 rows of
+// 1280 -> 1280, 28-29 at 76, against the library path's 16-17 and 17-18. It is bound by issuing its
+// instructions (2.75M at 40 rows, 4.0M at 76; cuBLASLt's nvjet 64x40 TMA kernel 0.95M), 4 warps an
+// SM: every thread issues a 16-byte copy per row with its address and predicate. More stages made
+// it slower (26 / 45 us). What would make it fast: TMA loads from a producer warp (for one-position
+// tiles both operands are plain matrices: the weights [Cout, K] and the gathered tiles [rows, K]).
 template <int WGS, int RN, int S> __device__ __forceinline__ void tile_conv_wgs(const TileConvArgs& a) {
   extern __shared__ unsigned char smem[];
   // output channels a block; rows a pass of its threads copies; passes over the tile rows
