@@ -227,15 +227,21 @@ export class Cudnn {
 
   private tryEnginePlan(s: ConvShape, e: ConvEpilogue): { plan: ConvPlan; fused: boolean } | undefined {
     const { main, tuner, legacy, choices, plans } = this.engines!;
-    if (this.engineMode === 'heuristic') {
-      const plan = this.firstPlan(main.graph(s));
-      return plan && { plan, fused: false };
-    }
+    if (this.engineMode === 'heuristic') return this.heuristicFirst(s);
     // a family is timed per octave of the batch: a sparse step's tile batches of a few tiles, latency-bound,
     // may want another kernel than batches of hundreds (and one more launch for an epilogue costs them more);
     // while the user waits, a new octave takes the choice of the nearest one that has one
     const familyAt = (batchOctave: number) => convFamily(s, e, batchOctave), family = familyAt(octave(s.n));
-    let choice = choices.chosen(familyAt, s.n, this.urgent(), undefined, (o) => this.costs.note('cuDNN borrowed choice', `${family} from n${o}`));
+    const urgent = this.urgent();
+    let choice = choices.chosen(familyAt, s.n, urgent, undefined, (o) => this.costs.note('cuDNN borrowed choice', `${family} from n${o}`));
+    if (!choice && urgent) {
+      // no octave of the family has a choice to lend while the user waits: the heuristic's first, untimed
+      // and not remembered (timed at leisure), as cuBLASLt's families do. A fresh process's masked edits
+      // timed new families inside the edit: 123 and 91 ms of trials at 13.6 and 30.1%
+      // (bench/results/2026-12-03-s49-call2.log, its whole edits' hostCosts).
+      this.costs.note('cuDNN heuristic first', family);
+      return this.heuristicFirst(s);
+    }
     if (!choice) {
       const elements = s.n * s.ho * s.wo * s.co, stream = this.driver.main, legacyPlan = this.plan(s);
       choice = this.costs.time('cuDNN timing trials', () => fastestConvolution(tuner, this.driver, s, this.workspaceBytes, {
@@ -281,6 +287,12 @@ export class Cudnn {
     if (p) return p; // (its configuration lives as long as it)
     if (config) main.forget(config);
     return undefined;
+  }
+
+  /** The heuristic's first configuration's plan for the shape, its epilogue left to the caller (undefined: the legacy call). */
+  private heuristicFirst(s: ConvShape): { plan: ConvPlan; fused: boolean } | undefined {
+    const plan = this.firstPlan(this.engines!.main.graph(s));
+    return plan && { plan, fused: false };
   }
 
   /** The heuristic's first configuration that builds a plan within our workspace. */

@@ -95,7 +95,8 @@ const LARGEST_OCTAVE = 2 ** 24;
  * the nearest known choice, however far: a borrowed kernel a little off its best costs the edit's
  * steps tens of microseconds, a trial while the user waits 10-90 ms
  * (bench/results/2026-12-01-s27-borrow-edit-new2.log). cuBLASLt's look one octave away at most
- * (cublaslt.ts LENDING_OCTAVES: a kernel for 288 rows ran 40 at up to half its speed).
+ * (cublaslt.ts LENDING_OCTAVES: a kernel for 288 rows ran 40 at up to half its speed). With nothing
+ * to borrow, both take the heuristic's first, untimed (cudnn.ts, cublaslt.ts).
  * `within`: at most that many octaves away.
  */
 export function octavesOutward(o: number, within = Infinity): number[] {
