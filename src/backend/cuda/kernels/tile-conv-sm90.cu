@@ -77,6 +77,39 @@ template <> __device__ __forceinline__ void wgmma_ss<80>(float* c, u64 da, u64 d
       : "l"(da), "l"(db));
 }
 
+// The k-loop of both forms: `n` k-tiles through WG_STAGES stages of `stage_bytes` at `base` (A rows,
+// then B rows from `a_bytes`), each filled by load(slot) with cp.async, WG_STAGES - 2 k-tiles ahead of
+// the one multiplied; this warpgroup's 64 A rows by all N B rows into acc (N / 2 floats a thread),
+// one k-tile's MMAs left running while the next are issued.
+template <int N, typename Load> __device__ __forceinline__ void wg_mainloop(u32 base, u32 a_bytes, u32 stage_bytes, int n, Load& load, float* acc) {
+  const u32 a_at = (threadIdx.x >> 7) * 64 * 128;  // this warpgroup's A rows 64 wg .. 64 wg + 63 of a stage
+#pragma unroll
+  for (int i = 0; i < N / 2; i++) acc[i] = 0.f;
+  for (int s = 0; s < WG_STAGES - 2; s++) {
+    if (s < n) load(s);
+    asm volatile("cp.async.commit_group;\n");
+  }
+  for (int i = 0; i < n; i++) {
+    asm volatile("cp.async.wait_group %0;\n" ::"n"(WG_STAGES - 3));
+    asm volatile("fence.proxy.async.shared::cta;\n" ::: "memory");  // cp.async's writes, visible to wgmma
+    // k-tile i has landed for every thread, and every warp is past the wait below for k-tile i - 2's
+    // MMAs: its stage is the one refilled now
+    __syncthreads();
+    if (i + WG_STAGES - 2 < n) load((i + WG_STAGES - 2) % WG_STAGES);
+    asm volatile("cp.async.commit_group;\n");
+    const u32 s = base + (i % WG_STAGES) * stage_bytes;
+    const u64 da = descriptor(s + a_at), db = descriptor(s + a_bytes);
+    wg_fence();
+#pragma unroll
+    for (int kk = 0; kk < 4; kk++) wgmma_ss<N>(acc, da + 2 * kk, db + 2 * kk);  // 32 bytes along K: + 2
+    wg_commit();
+    wg_wait<1>();
+  }
+  wg_wait<0>();
+#pragma unroll
+  for (int i = 0; i < N / 2; i++) hold(acc[i]);
+}
+
 template <int WGS, int TN, int S> __device__ __forceinline__ void tile_conv_wg(const TileConvArgs& a) {
   extern __shared__ unsigned char smem[];
   constexpr int ROWS = 64 * WGS, PASS = 16 * WGS;  // rows a block; rows a pass of its threads copies
@@ -120,34 +153,8 @@ template <int WGS, int TN, int S> __device__ __forceinline__ void tile_conv_wg(c
     }
   };
 
-  // this warpgroup's MMAs: A rows 64 wg .. 64 wg + 63 of the stage
-  const u32 a_at = (threadIdx.x >> 7) * 64 * 128;
   float acc[TN / 2];  // rows g, g + 8 of this warp's 16: columns 8 q + c2, + 1 in acc[4 q], [4 q + 1] and acc[4 q + 2], [4 q + 3]
-#pragma unroll
-  for (int i = 0; i < TN / 2; i++) acc[i] = 0.f;
-  for (int s = 0; s < WG_STAGES - 2; s++) {
-    if (s < n) load(s);
-    asm volatile("cp.async.commit_group;\n");
-  }
-  for (int i = 0; i < n; i++) {
-    asm volatile("cp.async.wait_group %0;\n" ::"n"(WG_STAGES - 3));
-    asm volatile("fence.proxy.async.shared::cta;\n" ::: "memory");  // cp.async's writes, visible to wgmma
-    // k-tile i has landed for every thread, and every warp is past the wait below for k-tile i - 2's
-    // MMAs: its stage is the one refilled now
-    __syncthreads();
-    if (i + WG_STAGES - 2 < n) load((i + WG_STAGES - 2) % WG_STAGES);
-    asm volatile("cp.async.commit_group;\n");
-    const u32 s = base + (i % WG_STAGES) * STAGE_BYTES;
-    const u64 da = descriptor(s + a_at), db = descriptor(s + A_BYTES);
-    wg_fence();
-#pragma unroll
-    for (int kk = 0; kk < 4; kk++) wgmma_ss<TN>(acc, da + 2 * kk, db + 2 * kk);  // 32 bytes along K: + 2
-    wg_commit();
-    wg_wait<1>();
-  }
-  wg_wait<0>();
-#pragma unroll
-  for (int i = 0; i < TN / 2; i++) hold(acc[i]);
+  wg_mainloop<TN>(base, A_BYTES, STAGE_BYTES, n, load, acc);
 
   const int warp = threadIdx.x >> 5, lane = threadIdx.x & 31, g = lane >> 2, c2 = (lane & 3) * 2;
   const int rowA = warp * 16 + g;  // this thread's rows of the tile: rowA and rowA + 8
@@ -247,32 +254,8 @@ template <int WGS, int RN, int S> __device__ __forceinline__ void tile_conv_wgs(
     }
   };
 
-  // this warpgroup's MMAs: weight rows (output channels) 64 wg .. 64 wg + 63 of the stage, all RN tile rows
-  const u32 a_at = (threadIdx.x >> 7) * 64 * 128;
   float acc[RN / 2];  // channels g, g + 8 of this warp's 16: tile rows 8 q + c2, + 1 in acc[4 q], [4 q + 1] and acc[4 q + 2], [4 q + 3]
-#pragma unroll
-  for (int i = 0; i < RN / 2; i++) acc[i] = 0.f;
-  for (int s = 0; s < WG_STAGES - 2; s++) {
-    if (s < n) load(s);
-    asm volatile("cp.async.commit_group;\n");
-  }
-  for (int i = 0; i < n; i++) {
-    asm volatile("cp.async.wait_group %0;\n" ::"n"(WG_STAGES - 3));
-    asm volatile("fence.proxy.async.shared::cta;\n" ::: "memory");  // cp.async's writes, visible to wgmma
-    __syncthreads();  // k-tile i has landed for every thread; k-tile i - 2's MMAs are done: its stage is refilled now
-    if (i + WG_STAGES - 2 < n) load((i + WG_STAGES - 2) % WG_STAGES);
-    asm volatile("cp.async.commit_group;\n");
-    const u32 s = base + (i % WG_STAGES) * STAGE_BYTES;
-    const u64 da = descriptor(s + a_at), db = descriptor(s + A_BYTES);
-    wg_fence();
-#pragma unroll
-    for (int kk = 0; kk < 4; kk++) wgmma_ss<RN>(acc, da + 2 * kk, db + 2 * kk);  // 32 bytes along K: + 2
-    wg_commit();
-    wg_wait<1>();
-  }
-  wg_wait<0>();
-#pragma unroll
-  for (int i = 0; i < RN / 2; i++) hold(acc[i]);
+  wg_mainloop<RN>(base, A_BYTES, STAGE_BYTES, n, load, acc);
 
   // Each block puts its partial product in its own shared memory (the stages, done with) by tile
   // row, [RN][COUT], then adds the rows it owns, ceil(RN / S) of them (fewer in the last blocks),
