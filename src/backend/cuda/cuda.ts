@@ -10,7 +10,7 @@ import { Tensor, sameShape, shapeString } from '../../tensor/tensor.js';
 import { Cublas, OP_N, OP_T } from './cublas.js';
 import { CublasLt } from './cublaslt.js';
 import { Cudnn, type ConvShape } from './cudnn.js';
-import type { ConvolutionMode, CudaOptions, TileConvolutionMode } from './options.js';
+import { checkCudaOptions, type ConvolutionMode, type CudaOptions, type TileConvolutionMode } from './options.js';
 import { cudaTileRowsChoice, fewRowsOfManyChannels } from './conv-paths.js';
 import { CudaPointwiseOps } from './pointwise-ops.js';
 import type { DeviceBuffer } from './memory.js';
@@ -72,7 +72,7 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
 
   /** Opens the GPU; every missing piece (driver, device, NVRTC, cuBLAS) is an error that names it. */
   constructor(o: CudaOptions = {}) {
-    super(o.device ?? 0, o.math ?? 'fp16');
+    super(checkCudaOptions(o).device ?? 0, o.math ?? 'fp16');
     const half = this.math === 'fp16';
     this.flash = half && (o.flashAttention ?? true);
     this.flashRowsPerWarp = o.flashRowsPerWarp ?? 'auto';

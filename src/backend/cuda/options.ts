@@ -1,7 +1,8 @@
 // What a CudaBackend can be asked for (CudaOptions): precision, and the switches between the ways
 // it runs attention, convolutions and launches, each with what measured the default.
+import { FiseditError } from '../../io/errors.js';
 import type { CudnnEngineMode } from './cudnn.js';
-import type { Precision } from './precision.js';
+import { PRECISIONS, type Precision } from './precision.js';
 
 export type ConvolutionMode = 'auto' | 'cudnn' | 'gemm';
 
@@ -100,3 +101,27 @@ export interface CudaOptions {
 
 /** CudaOptions.tileConvolution. */
 export type TileConvolutionMode = 'fused' | 'library' | 'rows';
+
+/** The values each of CudaOptions' modes takes (checkCudaOptions). */
+const MODES: { [K in keyof CudaOptions]?: readonly NonNullable<CudaOptions[K]>[] } = {
+  math: PRECISIONS,
+  flashRowsPerWarp: [16, 32, 'auto'],
+  wgmmaPipeline: [true, false, 'auto'],
+  convolution: ['auto', 'cudnn', 'gemm'],
+  tileConvolution: ['library', 'fused', 'rows'],
+  cudnnEngines: ['timed', 'heuristic', 'off'],
+  gemmAlgorithms: ['timed', 'heuristic'],
+};
+
+/**
+ * Refuses a mode outside its values, naming the option and what it takes: from JavaScript (or a
+ * typo'd bench variable) an unknown value would otherwise pick a path silently ('fuzed' ran fused).
+ * Returns the options (CudaBackend checks them before it touches the GPU).
+ */
+export function checkCudaOptions(o: CudaOptions): CudaOptions {
+  for (const [name, values] of Object.entries(MODES) as [keyof CudaOptions, readonly unknown[]][]) {
+    const v = o[name];
+    if (v !== undefined && !values.includes(v)) throw new FiseditError(`CudaOptions.${name}: ${JSON.stringify(v)} is not one of ${values.map((x) => JSON.stringify(x)).join(', ')}`);
+  }
+  return o;
+}
