@@ -4,7 +4,11 @@
 # borrow it instead of asking the heuristic again (call 5: 16-35 ms of "cuDNN engine plan" in each
 # of a fresh process's first small edits; the masked 13.6% / 30.1% edits' first sparse steps went
 # 183.5 -> 100.2 and 140.6 -> 75.3 ms with the rule as committed).
-# First, here: git apply bench/results/2026-12-03-s49-cudnn-keep-first-untested.diff;
+# Also prepared: …-s49-cluster-sum-write-untested.diff, the cluster split-K sum and write of k_tile_conv_wg
+# and k_tile_conv_wgs as one device function (the duplicates tool's pair; same registers, but not the
+# same cubin, so the suite's fused convTilesInto cases must pass with it).
+# First, here: git apply bench/results/2026-12-03-s49-cudnn-keep-first-untested.diff
+# bench/results/2026-12-03-s49-cluster-sum-write-untested.diff;
 # bash bench/ab-base.sh <the commit before it>; bash bench/device-dist.sh --benches edit .gpu ab-base
 # 1. The GPU suite (its urgent-rule test now also asserts another octave borrows the kept choice). Stops on a failure.
 # 2. Fresh-process whole edits (BENCH_PARTS=probe,whole, a home each), base and new in turn, twice:
