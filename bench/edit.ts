@@ -32,6 +32,14 @@ const lat = px / 8;
 const perBin = Number(process.env.BENCH_MASKS ?? 2);
 /** Which parts run: the binned edits, the ~5% probe (phases, profile), the host tier, the whole 50-step edits (BENCH_PARTS=whole to profile those alone); `kernels` (not by default) marks a sparse step for Nsight Compute (BENCH_KERNELS_BIN). */
 const parts = new Set((process.env.BENCH_PARTS ?? 'bins,probe,host,whole').split(','));
+/**
+ * How long a profiled step holds the stream while the host records, instantiates and launches its
+ * graphs (CudaBackend.profileStart): at the default 200 ms the hold ended first on some machines, and
+ * an op took the host's gap as its GPU time (k_lat_guide 1.0-1.6 ms in session 49's call 2,
+ * k_gather_tiles 6-7 ms in call 5, 4-10 µs elsewhere: bench/results/2026-12-03-s49-call{2,5}-logs.tar.xz).
+ * The profiler's held fraction, taken as ops are recorded, missed it. A longer hold costs only the wait.
+ */
+const PROFILE_HOLD_MS = 1000;
 const collect = (globalThis as { gc?: () => void }).gc ?? (() => {});
 /** Every garbage collection's pause (whole edits count those within their later sparse steps). */
 const gcPauses: PerformanceEntry[] = [];
@@ -208,13 +216,13 @@ if (probe && parts.has('probe')) {
       if (step === profiledStep) {
         gpu.synchronize(); // the steps queued before would count as the first profiled op's time
         launches0 = gpu.launches;
-        gpu.profileStart();
+        gpu.profileStart(PROFILE_HOLD_MS);
       }
       if (step === profiledStep + 1) {
         const p = gpu.profileEnd();
         sparseProfile = rounded(p.ops.slice(0, 30));
         sparseProfileMs = +p.totalMs.toFixed(2);
-        console.log(`sparse step profile (GPU time per op, ops queued while held: ${p.heldFraction}), ${p.totalMs.toFixed(2)} ms in all, ${gpu.launches - launches0} launches in the step:`, JSON.stringify(rounded(p.ops)) /* every op in the log, the top 30 in the JSON */);
+        console.log(`sparse step profile (GPU time per op, ops queued while held: ${p.heldFraction}${p.firstLate ? `, from ${p.firstLate} on the host's gaps count as ops' time` : ''}), ${p.totalMs.toFixed(2)} ms in all, ${gpu.launches - launches0} launches in the step:`, JSON.stringify(rounded(p.ops)) /* every op in the log, the top 30 in the JSON */);
       }
     },
   });
@@ -355,13 +363,13 @@ if (parts.has('whole')) {
       if (step === to) (gpu.driver.record(ended), (queueMs = performance.now() - queuedFrom), (driverAllocs = gpu.pool.driverAllocs - allocsFrom), (launchMs = gpu.driver.graphLaunchMs - launchFrom));
       if (profiled && step === 5) {
         gpu.synchronize(); // the steps queued before would count as the first profiled op's time
-        gpu.profileStart();
+        gpu.profileStart(PROFILE_HOLD_MS);
       }
       if (profiled && step === 6) {
         const p = gpu.profileEnd();
         denseEditProfile = rounded(p.ops.slice(0, 30));
         denseEditProfileMs = +p.totalMs.toFixed(2);
-        console.log(`dense edit step profile (${p.totalMs.toFixed(2)} ms in all):`, JSON.stringify(rounded(p.ops)));
+        console.log(`dense edit step profile (${p.totalMs.toFixed(2)} ms in all, ops queued while held: ${p.heldFraction}${p.firstLate ? `, from ${p.firstLate} on the host's gaps count as ops' time` : ''}):`, JSON.stringify(rounded(p.ops)));
       }
     };
     gpu.hostCosts.take(); // from here: this edit's
