@@ -34,10 +34,11 @@ const perBin = Number(process.env.BENCH_MASKS ?? 2);
 const parts = new Set((process.env.BENCH_PARTS ?? 'bins,probe,host,whole').split(','));
 /**
  * How long a profiled step holds the stream while the host records, instantiates and launches its
- * graphs (CudaBackend.profileStart): at the default 200 ms the hold ended first on some machines, and
+ * graphs (CudaBackend.profileStart). At the default 200 ms, on some machines, one op took ~1-7 ms of GPU
+ * time that it does not take elsewhere; the likeliest cause (not yet checked) is that the hold ended first and
  * an op took the host's gap as its GPU time (k_lat_guide 1.0-1.6 ms in session 49's call 2,
  * k_gather_tiles 6-7 ms in call 5, 4-10 µs elsewhere: bench/results/2026-12-03-s49-call{2,5}-logs.tar.xz).
- * The profiler's held fraction, taken as ops are recorded, missed it. A longer hold costs only the wait.
+ * The profiler's held fraction, taken as ops are recorded, would miss that. A longer hold costs only the wait.
  */
 const PROFILE_HOLD_MS = 1000;
 const collect = (globalThis as { gc?: () => void }).gc ?? (() => {});
