@@ -1,5 +1,6 @@
 // Which kernel runs a fused tile convolution (CudaBackend.convTilesInto with tileConvolution
-// 'fused') and how its blocks divide the product: rows (tile positions) x Cout over K = ks * ks * C.
+// 'fused', or 'rows' where it picks k_tile_conv_wgs) and how its blocks divide the product: rows
+// (tile positions) x Cout over K = ks * ks * C.
 import { TILE_CONV_COUNTERS, TILE_CONV_COLS, TILE_CONV_K, TILE_CONV_ROWS, TILE_CONV_THREADS, TILE_CONV_WG_BUILDS, TILE_CONV_WG_K, tileConvWgName, tileConvWgSharedBytes, tileConvWgThreads } from './kernels.js';
 
 /** A tile convolution's launch: the kernel, its blocks (`tiles` of the product, K split `splits` ways into `perSplit` k-tiles) and their resources. */
