@@ -7,6 +7,7 @@ import { totalmem } from 'node:os';
 import { join } from 'node:path';
 import { PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import { CudaBackend, type ConvolutionMode } from '../src/backend/cuda/cuda.js';
+import type { TileConvolutionMode } from '../src/backend/cuda/options.js';
 import type { CudnnEngineMode } from '../src/backend/cuda/cudnn.js';
 import type { Precision } from '../src/backend/cuda/precision.js';
 import { UNetMacCounter } from '../src/edit/macs.js';
@@ -16,7 +17,7 @@ import { GenerationCache, HostTier, StepCache } from '../src/edit/cache.js';
 import { EditSession, type EditOptions, type Version } from '../src/edit/session.js';
 import { readMaskSet } from '../src/io/fismask.js';
 import { fixturesDir } from '../src/verify/fixtures.js';
-import { benchEnvironment, flashSplitsOption, gegluKernelOption, gemmAlgorithmsOption, pipelineOption, tileConvolutionOption } from './random-weights.js';
+import { benchEnvironment, flashSplitsOption, gegluKernelOption, gemmAlgorithmsOption, pipelineOption } from './random-weights.js';
 import { BASE_PROMPT, WHOLE_EDITS, histogramSummary, randomSd2 } from './sd2.js';
 import { GpuClocks, type ClockSummary } from './clocks.js';
 import { median } from './stats.js';
@@ -56,7 +57,7 @@ const convolution = (process.env.BENCH_CONV ?? 'auto') as ConvolutionMode;
 /** GroupNorm statistics of sparse steps: 'exact' (the default: of the mixed map) or 'cached' (the base's, as the paper). */
 const norm = (process.env.BENCH_NORM ?? 'exact') as NormMode;
 /** BENCH_WGMMA_PIPELINE=on|off|auto (default): k_flash_wg64_pipe always, never, or for launches of one wave (CudaOptions.wgmmaPipeline); BENCH_DEPENDENT_LAUNCHES=off: plain launches (kernels/launch.cuh), for an A/B; BENCH_TILE_CONV=fused: tile convolutions by k_tile_conv (k_tile_conv_wg* on Hopper), =rows: a plan's few rows by k_tile_conv_wgs (CudaOptions.tileConvolution); BENCH_CUDNN_ENGINES=timed|heuristic|off (CudaOptions.cudnnEngines); BENCH_GEMM_ALGOS=heuristic (CudaOptions.gemmAlgorithms); BENCH_FLASH_SPLITS=auto|<n> (CudaOptions.flashSplits); BENCH_GEGLU_KERNEL=off: never k_gemm_geglu (CudaOptions.gegluKernel). */
-const gpu = new CudaBackend({ math, convolution, wgmmaPipeline: pipelineOption(process.env.BENCH_WGMMA_PIPELINE ?? 'auto'), flashSplits: flashSplitsOption(process.env.BENCH_FLASH_SPLITS), dependentLaunches: process.env.BENCH_DEPENDENT_LAUNCHES !== 'off', tileConvolution: tileConvolutionOption(process.env.BENCH_TILE_CONV), cudnnEngines: (process.env.BENCH_CUDNN_ENGINES ?? 'timed') as CudnnEngineMode, gemmAlgorithms: gemmAlgorithmsOption(process.env.BENCH_GEMM_ALGOS), gegluKernel: gegluKernelOption(process.env.BENCH_GEGLU_KERNEL) });
+const gpu = new CudaBackend({ math, convolution, wgmmaPipeline: pipelineOption(process.env.BENCH_WGMMA_PIPELINE ?? 'auto'), flashSplits: flashSplitsOption(process.env.BENCH_FLASH_SPLITS), dependentLaunches: process.env.BENCH_DEPENDENT_LAUNCHES !== 'off', tileConvolution: (process.env.BENCH_TILE_CONV ?? 'library') as TileConvolutionMode, cudnnEngines: (process.env.BENCH_CUDNN_ENGINES ?? 'timed') as CudnnEngineMode, gemmAlgorithms: gemmAlgorithmsOption(process.env.BENCH_GEMM_ALGOS), gegluKernel: gegluKernelOption(process.env.BENCH_GEGLU_KERNEL) });
 const sd = randomSd2(gpu);
 const unetConfig = sd.unet.config;
 const weightBytes = gpu.pool.inUse; // the models' weights (and workspaces)

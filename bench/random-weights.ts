@@ -1,7 +1,6 @@
 // Weights for benchmarks of full-size models: deterministic, fast to make (xorshift, not normal
 // draws), uniform with the variance of a fan-in initialisation; norms near 1.
 import type { WeightSource } from '../src/models/params.js';
-import type { TileConvolutionMode } from '../src/backend/cuda/options.js';
 
 export /** Fast deterministic weights: uniform with the variance of a fan-in init; norms near 1. */
 const RANDOM_WEIGHTS: WeightSource = {
@@ -47,9 +46,4 @@ export function gemmAlgorithmsOption(v: string | undefined): 'timed' | 'heuristi
 /** CudaOptions.gegluKernel from a BENCH_GEGLU_KERNEL value: on unless `off` (cuBLASLt + k_geglu then, for an A/B). */
 export function gegluKernelOption(v: string | undefined): boolean {
   return v !== 'off';
-}
-
-/** CudaOptions.tileConvolution from a BENCH_TILE_CONV value: library (unset), fused or rows (the backend refuses others, checkCudaOptions). */
-export function tileConvolutionOption(v: string | undefined): TileConvolutionMode {
-  return (v ?? 'library') as TileConvolutionMode;
 }

@@ -42,7 +42,7 @@ function timeLayer(gpu: CudaBackend, l: Layer, key: string): { us: number; out: 
   const active = new Uint8Array(MAP * MAP).fill(1);
   const conv = { tiles: { origins: l.origins, side: l.side }, affine: { scale: scale!, shift: shift! }, silu: true, b, stride: 1 };
   gpu.profileStart(1);
-  gpu.convTilesInto(base!, gpu.fromHost(l.data.x![1], l.data.x![0]), { ...conv, w: ws[0]! }, { corners, active, residual });
+  gpu.tidy(() => gpu.convTilesInto(base!, gpu.fromHost(l.data.x![1], l.data.x![0]), { ...conv, w: ws[0]! }, { corners, active, residual }));
   const kernels = gpu.profileEnd().ops.map((op) => op.op.split(' ')[0]!).join(' ');
   let next = 0;
   const { us } = graphOpUs(gpu, gpu.fromHost(l.data.x![1], l.data.x![0]), key, (xi) => gpu.convTilesInto(base!, xi, { ...conv, w: ws[next++ % ws.length]! }, { corners, active, residual }), PER_GRAPH, REPLAYS);

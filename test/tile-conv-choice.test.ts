@@ -32,6 +32,7 @@ describe('tile convolution launch choice', () => {
       assert.equal(k.threads, tileConvWgThreads(build));
       assert.ok(k.sharedBytes <= MAX_SHARED, `${k.name}: ${k.sharedBytes} bytes of shared memory`);
       assert.equal(k.partials, false);
+      assert.equal(k.swapped, swapped, `${k.name}: swapped`);
     }
   });
 
@@ -49,6 +50,7 @@ describe('tile convolution launch choice', () => {
       const k = tileConvKernel(rows, c, co, 9 * c, SMS, wgmma);
       assert.equal(k.name, 'k_tile_conv');
       assert.equal(k.partials, true);
+      assert.equal(k.swapped, false);
       const ktiles = Math.ceil((9 * c) / 32);
       assert.ok(k.perSplit * k.splits >= ktiles && k.perSplit * (k.splits - 1) < ktiles);
     }

@@ -81,7 +81,9 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
     this.flashSplitsOption = o.flashSplits ?? 'auto';
     if (typeof this.flashSplitsOption === 'number' && !(Number.isInteger(this.flashSplitsOption) && this.flashSplitsOption >= 1)) throw new FiseditError(`flashSplits must be 'auto' or an integer from 1, got ${o.flashSplits}`);
     this.convolution = o.convolution ?? 'auto';
-    this.tileConvolution = half && (o.tileConvolution !== 'rows' || this.driver.computeCapability[0] === 9) ? (o.tileConvolution ?? 'library') : 'library';
+    // the fused forms are fp16's, and 'rows' (k_tile_conv_wgs) Hopper's: elsewhere the libraries
+    const tileConvolution = o.tileConvolution ?? 'library';
+    this.tileConvolution = !half || (tileConvolution === 'rows' && this.driver.computeCapability[0] !== 9) ? 'library' : tileConvolution;
     this.driver.dependentLaunches = this.driver.computeCapability[0]! >= 9 && (o.dependentLaunches ?? true);
     this.latents = new CudaLatents({
       vector: (bytes) => {
@@ -526,7 +528,7 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
     if (c % 8 || co % 8 || !aligned) return this.convolveTilesThenWrite(base, x, conv, write); // k_tile_conv's 16-byte loads
     const kernel = tileConvKernel(rows, c, co, kdim, this.driver.multiprocessors, this.fns.has(tileConvWgName(TILE_CONV_WG_BUILDS[0], 1)));
     // 'rows': only a plan's rows (one-position tiles) that the weights-as-M kernel takes
-    if (this.tileConvolution === 'rows' && !(bo === 1 && kernel.name.startsWith('k_tile_conv_wgs'))) return this.convolveTilesThenWrite(base, x, conv, write);
+    if (this.tileConvolution === 'rows' && !(bo === 1 && kernel.swapped)) return this.convolveTilesThenWrite(base, x, conv, write);
     const [, oh, ow, bc] = base.shape as [number, number, number, number];
     if (bc !== co || base.shape[0] !== n) throw new Error(`convTilesInto: base ${shapeString(base.shape)} for ${n} items of ${co} channels`);
     checkBlockWrite(base, write.residual);
