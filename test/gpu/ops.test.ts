@@ -750,7 +750,7 @@ describe('algorithms while the user waits (CudaBackend.urgently)', () => {
     assert.match(costs['cuDNN borrowed choice']?.of?.[0] ?? '', /^unpadded 96,96,3,3,.* n16.* from n8$/, JSON.stringify(costs));
   });
 
-  it("a tile convolution family with no choice at any octave takes the heuristic's first while the user waits, untimed and not remembered", () => {
+  it("a tile convolution family with no choice at any octave takes the heuristic's first while the user waits, untimed, kept for the process to lend", () => {
     const b = freshStores(() => new CudaBackend({ math: 'fp16', convolution: 'cudnn' }));
     const shape: [number, number, number, number] = [104, 88, 3, 3], wd = rnd.normal(104 * 88 * 9).map((v) => v * 0.05), w = b.convWeight(wd, shape);
     const x = rnd.normal(12 * 6 * 6 * 88), tiles = (n: number) => b.conv2d(b.fromHost(x.subarray(0, n * 6 * 6 * 88), [n, 6, 6, 88]), w, undefined, { padding: 0 });
@@ -763,9 +763,15 @@ describe('algorithms while the user waits (CudaBackend.urgently)', () => {
     const want = cpu.toHost(cpu.conv2d(cpu.fromHost(x.subarray(0, 12 * 6 * 6 * 88), [12, 6, 6, 88]), cpu.convWeight(wd, shape), undefined, { padding: 0 }));
     const d = maxAbsDiff(want, urgent), scale = want.reduce((m, v) => Math.max(m, Math.abs(v)), 1);
     assert.ok(d <= FP16_OP_RELATIVE * scale, `heuristic's first against the cpu: max abs difference ${d} (bound ${FP16_OP_RELATIVE * scale})`);
+    // another batch octave while the user waits: the kept configuration, lent, no heuristic asked again
     b.hostCosts.take();
+    b.urgently(() => tiles(6));
+    const lent = b.hostCosts.take();
+    assert.equal(lent['cuDNN heuristic first'], undefined, JSON.stringify(lent));
+    assert.match(lent['cuDNN borrowed choice']?.of?.[0] ?? '', /^unpadded 88,104,3,3,.* n8.* from n16$/, JSON.stringify(lent));
+    // at leisure a batch octave with no choice is timed
     tiles(3);
-    assert.ok(b.hostCosts.take()['cuDNN timing trials'], 'at leisure the family is timed: its urgent plan was not its choice');
+    assert.ok(b.hostCosts.take()['cuDNN timing trials'], 'at leisure the family is timed at an octave of its own');
   });
 });
 

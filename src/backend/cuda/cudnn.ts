@@ -235,12 +235,13 @@ export class Cudnn {
     const urgent = this.urgent();
     let choice = choices.chosen(familyAt, s.n, urgent, undefined, (o) => this.costs.note('cuDNN borrowed choice', `${family} from n${o}`));
     if (!choice && urgent) {
-      // no octave of the family has a choice to lend while the user waits: the heuristic's first, untimed
-      // and not remembered (timed at leisure), as cuBLASLt's families do. A fresh process's masked edits
-      // timed new families inside the edit: 123 and 91 ms of trials at 13.6 and 30.1%
-      // (bench/results/2026-12-03-s49-call2.log, its whole edits' hostCosts).
+      // no octave of the family has a choice to lend while the user waits: the heuristic's first, untimed,
+      // kept for this process (as a borrowed choice is), so that the family's other octaves borrow it
+      // rather than ask the heuristic again (16-35 ms an edit: bench/results/2026-12-03-s49-call5.log).
+      // A fresh process's masked edits had timed new families inside the edit: 123 and 91 ms of trials
+      // at 13.6 and 30.1% (…-s49-call2.log, its whole edits' hostCosts).
       this.costs.note('cuDNN heuristic first', family);
-      return this.heuristicFirst(s);
+      return this.heuristicFirst(s, family);
     }
     if (!choice) {
       const elements = s.n * s.ho * s.wo * s.co, stream = this.driver.main, legacyPlan = this.plan(s);
@@ -289,19 +290,25 @@ export class Cudnn {
     return undefined;
   }
 
-  /** The heuristic's first configuration's plan for the shape, its epilogue left to the caller (undefined: the legacy call). */
-  private heuristicFirst(s: ConvShape): { plan: ConvPlan; fused: boolean } | undefined {
-    const plan = this.firstPlan(this.engines!.main.graph(s));
-    return plan && { plan, fused: false };
+  /**
+   * The heuristic's first configuration's plan for the shape, its epilogue left to the caller
+   * (undefined: the legacy call); `keepFor`: a family that keeps the configuration as its choice in
+   * this process (ChoiceStore.keep).
+   */
+  private heuristicFirst(s: ConvShape, keepFor?: string): { plan: ConvPlan; fused: boolean } | undefined {
+    const { main, choices } = this.engines!;
+    const first = this.firstPlan(main.graph(s));
+    if (first && keepFor) choices.keep(keepFor, main.choice(first.config));
+    return first && { plan: first.plan, fused: false };
   }
 
-  /** The heuristic's first configuration that builds a plan within our workspace. */
-  private firstPlan(graph: bigint): ConvPlan | undefined {
+  /** The heuristic's first configuration that builds a plan within our workspace, and that configuration (it lives as long as the plan). */
+  private firstPlan(graph: bigint): { plan: ConvPlan; config: bigint } | undefined {
     const main = this.engines!.main;
-    let chosen: ConvPlan | undefined;
+    let chosen: { plan: ConvPlan; config: bigint } | undefined;
     for (const c of main.configs(graph, HEUR_A)) {
       const p = chosen ? undefined : main.plan(c, this.workspaceBytes);
-      if (p) chosen = p; // (its configuration lives as long as it)
+      if (p) chosen = { plan: p, config: c };
       else main.forget(c);
     }
     return chosen;

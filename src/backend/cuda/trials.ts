@@ -179,11 +179,16 @@ export class ChoiceStore<T> {
     for (const o of octavesOutward(at, within)) {
       const c = this.choices.get(familyAt(o)) ?? written[familyAt(o)];
       if (c === undefined || !usable(c)) continue;
-      this.choices.set(family, c);
+      this.keep(family, c);
       borrowed?.(o);
       return c;
     }
     return undefined;
+  }
+
+  /** Keeps a choice no trial made (borrowed, or a default taken while the user waited) for this process only: the file never gets it. */
+  keep(family: string, c: T): void {
+    this.choices.set(family, c);
   }
 
   /** Remembers a choice, in this process and on disk (merged with what other processes wrote meanwhile). */

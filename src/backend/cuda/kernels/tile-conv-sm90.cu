@@ -110,6 +110,28 @@ template <int N, typename Load> __device__ __forceinline__ void wg_mainloop(u32 
   for (int i = 0; i < N / 2; i++) hold(acc[i]);
 }
 
+// The split-K sum of a cluster of S blocks: each holds its partial product, [ROWS][COLS] floats (the
+// block's rows by its output channels), in its shared memory at `base`; this block adds the rows it
+// owns, ceil(ROWS / S) of them (fewer in the last blocks), over all S blocks' shared memory in split
+// order (the same bits whichever block finishes first) and writes them. THREADS: the block's.
+template <int S, int ROWS, int COLS, int THREADS> __device__ __forceinline__ void cluster_sum_write(const TileConvArgs& a, u32 base, int row0, int col0) {
+  cluster_sync();  // every block's partial product is in its shared memory
+  constexpr int MINE = (ROWS + S - 1) / S;
+  const int first = cluster_rank() * MINE, mine = ROWS % S == 0 ? MINE : min(MINE, ROWS - first);  // rows; none past ROWS
+  for (int e = threadIdx.x; e < mine * COLS / 2; e += THREADS) {
+    const int row = first + e / (COLS / 2), col = (e % (COLS / 2)) * 2;
+    const u32 at = base + (row * COLS + col) * 4;
+    float2 v[S];
+#pragma unroll
+    for (int r = 0; r < S; r++) v[r] = load_cluster(map_to_rank(at, r));
+    float x = 0.f, y = 0.f;
+#pragma unroll
+    for (int r = 0; r < S; r++) { x += v[r].x; y += v[r].y; }
+    write_out(a, out_row(a, row0 + row), col0 + col, x, y);
+  }
+  cluster_sync();  // no block leaves while another reads its shared memory
+}
+
 template <int WGS, int TN, int S> __device__ __forceinline__ void tile_conv_wg(const TileConvArgs& a) {
   extern __shared__ unsigned char smem[];
   constexpr int ROWS = 64 * WGS, PASS = 16 * WGS;  // rows a block; rows a pass of its threads copies
@@ -175,21 +197,7 @@ template <int WGS, int TN, int S> __device__ __forceinline__ void tile_conv_wg(c
     for (int hf = 0; hf < 2; hf++)
 #pragma unroll
       for (int q = 0; q < TN / 8; q++) *(float2*)(part + (rowA + 8 * hf) * TN + 8 * q + c2) = make_float2(acc[4 * q + 2 * hf], acc[4 * q + 2 * hf + 1]);
-    cluster_sync();
-    constexpr int MINE = ROWS / S;
-    const int first = cluster_rank() * MINE;
-    for (int e = threadIdx.x; e < MINE * TN / 2; e += 128 * WGS) {
-      const int row = first + e / (TN / 2), col = (e % (TN / 2)) * 2;
-      const u32 at = base + (row * TN + col) * 4;
-      float2 v[S];
-#pragma unroll
-      for (int r = 0; r < S; r++) v[r] = load_cluster(map_to_rank(at, r));
-      float x = 0.f, y = 0.f;
-#pragma unroll
-      for (int r = 0; r < S; r++) { x += v[r].x; y += v[r].y; }
-      write_out(a, out_row(a, row0 + row), col0 + col, x, y);
-    }
-    cluster_sync();  // no block leaves while another reads its shared memory
+    cluster_sum_write<S, ROWS, TN, 128 * WGS>(a, base, row0, col0);
   }
 }
 
@@ -272,21 +280,7 @@ template <int WGS, int RN, int S> __device__ __forceinline__ void tile_conv_wgs(
       part[(8 * q + c2) * COUT + chA + 8 * hf] = acc[4 * q + 2 * hf];
       part[(8 * q + c2 + 1) * COUT + chA + 8 * hf] = acc[4 * q + 2 * hf + 1];
     }
-  cluster_sync();
-  constexpr int MINE = (RN + S - 1) / S;
-  const int first = cluster_rank() * MINE, mine = min(MINE, RN - first);  // rows; none past RN
-  for (int e = threadIdx.x; e < mine * COUT / 2; e += 128 * WGS) {
-    const int row = first + e / (COUT / 2), col = (e % (COUT / 2)) * 2;
-    const u32 at2 = base + (row * COUT + col) * 4;
-    float2 v[S];
-#pragma unroll
-    for (int r = 0; r < S; r++) v[r] = load_cluster(map_to_rank(at2, r));
-    float x = 0.f, y = 0.f;
-#pragma unroll
-    for (int r = 0; r < S; r++) { x += v[r].x; y += v[r].y; }
-    write_out(a, out_row(a, row0 + row), col0 + col, x, y);
-  }
-  cluster_sync();  // no block leaves while another reads its shared memory
+  cluster_sum_write<S, RN, COUT, 128 * WGS>(a, base, row0, col0);
 }
 
 // the builds (the host passes 128 * WGS threads, tileConvWgSharedBytes of shared memory and S splits along y)
