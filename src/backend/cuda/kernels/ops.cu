@@ -131,14 +131,9 @@ template <int W> __device__ void k_group_partial_t(const st* x, const st* offset
   extern __shared__ double acc[];
   u32 b = blockIdx.x / listed, j = blockIdx.x % listed;
   u32 seg = list ? list[j] : j, row = seg / pieces, piece = seg % pieces, chunk = (w + pieces - 1) / pieces;
+  after_earlier_kernels();  // the segment looked up first: `list` is a plan's (PLANNED_VECTOR_KERNEL, storage.cuh)
   u32 lo = row * w + piece * chunk, hi = min(row * w + w, lo + chunk);
   u32 cv = c / W, nrows = blockDim.x / cv, v = threadIdx.x % cv, r0 = threadIdx.x / cv;  // blockDim.x = nrows * cv
-  // the segment looked up (`list` is a plan's: PLANNED_VECTOR_KERNEL, storage.cuh) and this thread's
-  // first loads prefetched (prefetch_l2) before the wait
-#pragma unroll
-  for (int u = 0; u < PARTIAL_LOADS; u++)
-    if (lo + r0 + u * nrows < hi) prefetch_l2(x + ((u64)b * (segments / pieces) * w + lo + r0 + u * nrows) * c + v * W);
-  after_earlier_kernels();
   u32 plane = blockDim.x;
   double s[W], q[W];
   UNROLL { s[k] = 0; q[k] = 0; }

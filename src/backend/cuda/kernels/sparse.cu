@@ -2,8 +2,7 @@
 // rows (with the cached GroupNorm affine and SiLU where asked) and writes of their outputs into the
 // base map in place (what the base held there kept, to undo the write).
 // One thread per output element (W at a time in the _v builds) unless noted. Each looks up where its
-// data lies by the plan before it waits for the kernels ahead (PLANNED_VECTOR_KERNEL, storage.cuh),
-// and prefetches its first data into L2 there (prefetch_l2).
+// data lies by the plan before it waits for the kernels ahead (PLANNED_VECTOR_KERNEL, storage.cuh).
 #include "launch.cuh"
 #include "storage.cuh"
 // Where element e of a tiles tensor [N*T, side, side, C] comes from in the map (tile t's origin at
@@ -16,7 +15,7 @@ __device__ __forceinline__ int4 tile_source(u32 e, const int* origins, int c, in
 // tiles [N*T, side, side, C] from x [N, H, W, C]; zero outside the image; affine (+silu) inside
 template <int W> __device__ void k_gather_tiles_t(const st* x, const int* origins, const st* scale, const st* shift, st* out,
                                                   int h, int w, int c, int blocks, int side, int silu, u64 n) {
-  FOR_EACH_VEC_PLANNED(e, n, int4, from, tile_source(e, origins, c, blocks, side), prefetch_pixel(x, h, w, c, from.z, from.x, from.y, from.w)) {
+  FOR_EACH_VEC_PLANNED(e, n, int4, from, tile_source(e, origins, c, blocks, side)) {
     float v[W];
     padded_value<W>(x, scale, shift, h, w, c, from.z, from.x, from.y, from.w, silu, v);
     svv<W>(out + e, v);
@@ -35,8 +34,7 @@ template <int W> __device__ void k_gather_im2col_t(const st* x, const int* origi
   u32 bt = row / (u32)(bo * bo);
   int t = bt % blocks; u32 b = bt / blocks;
   int iy = origins[2 * t] + oy * stride + ky, ix = origins[2 * t + 1] + ox * stride + kx;
-  prefetch_pixel(x, h, w, c, b, iy, ix, threadIdx.x * W);
-  after_earlier_kernels();  // the origin looked up and the first load prefetched first (PLANNED_VECTOR_KERNEL)
+  after_earlier_kernels();  // the origin looked up first (PLANNED_VECTOR_KERNEL)
   st* dst = col + (u64)pair * c;
   for (int ch = threadIdx.x * W; ch < c; ch += blockDim.x * W) {
     float v[W];
@@ -70,7 +68,7 @@ __device__ __forceinline__ u64 row_place(u32 e, const int* idx, u64 l, int nidx,
 // kernel before this one, a launch fewer.
 template <int W> __device__ void k_overwrite_blocks_t(const st* src, const int* corners, const unsigned char* active, const st* residual,
                                                       const st* bias, st* out, st* held, int h, int w, int c, int blocks, int bs, u64 n) {
-  FOR_EACH_VEC_PLANNED(e, n, i64, place, block_place(e, corners, active, h, w, c, blocks, bs), if (place >= 0) { prefetch_l2(out + place); prefetch_l2(residual ? residual + place : nullptr); }) {
+  FOR_EACH_VEC_PLANNED(e, n, i64, place, block_place(e, corners, active, h, w, c, blocks, bs)) {
     if (place < 0) continue;
     const u64 at = place;
     // every load before any store (a store ahead of a load keeps it behind, as the compiler cannot
@@ -106,7 +104,7 @@ __device__ __forceinline__ int4 row_source(u32 e, const int* idx, int nidx, int 
 }
 // with scale and shift: also the rows through the per (batch item, channel) affine, as k_channel_affine computes it
 template <int W> __device__ void k_gather_rows_t(const st* x, const int* idx, st* out, const st* scale, const st* shift, st* affined, u64 l, int nidx, int c, u64 n) {
-  FOR_EACH_VEC_PLANNED(e, n, int4, from, row_source(e, idx, nidx, c), prefetch_l2(x + ((u64)from.y * l + from.x) * c + from.z)) {
+  FOR_EACH_VEC_PLANNED(e, n, int4, from, row_source(e, idx, nidx, c)) {
     const u64 b = from.y;
     float a[W];
     ldv<W>(x + (b * l + from.x) * c + from.z, a);
@@ -125,7 +123,7 @@ PLANNED_VECTOR_KERNEL(k_gather_rows, (const st* x, const int* idx, st* out, cons
 // alike: a self-attention's values with its keys)
 template <int W> __device__ void k_overwrite_rows_t(const st* src, const int* idx, st* out, st* held, const st* src2, st* out2, st* held2,
                                                     u64 l, int nidx, int c, int same_rows, u64 n) {
-  FOR_EACH_VEC_PLANNED(e, n, u64, at, row_place(e, idx, l, nidx, c), prefetch_l2((blockIdx.y ? out2 : out) + at)) {
+  FOR_EACH_VEC_PLANNED(e, n, u64, at, row_place(e, idx, l, nidx, c)) {
     const st* from = blockIdx.y ? src2 : src;
     st* to = blockIdx.y ? out2 : out;
     // both loads before either store (the store to `held` would otherwise keep the source's load

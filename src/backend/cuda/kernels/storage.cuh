@@ -127,25 +127,11 @@ template <int W> __device__ __forceinline__ void cpv(st* d, const st* s) {
 #define PLANNED_VECTOR_KERNEL(name, params, args) \
   extern "C" __global__ void name params { name##_t<1> args; } \
   extern "C" __global__ void name##_v params { name##_t<VW> args; }
-// An L2 prefetch of the line that holds p. Nothing comes back to the thread, so a kernel may issue it
-// before it waits for the kernels ahead, even for data the kernel ahead is still writing: every SM's
-// writes meet in L2, the prefetch fills L2 alone (no L1 line to go stale), and the load after the
-// wait sees the written value. What it is for: a sparse step's first touch of a base's cached map
-// (the values a write displaces, a gather's halo, a GroupNorm's unchanged positions) comes from
-// memory, a longer round trip than L2 on the kernel's path; prefetched while the kernel ahead runs,
-// it is an L2 hit after the wait.
-// (A null p, an operand the kernel was not given, prefetches nothing.)
-__device__ __forceinline__ void prefetch_l2(const void* p) {
-  if (p) asm volatile("prefetch.global.L2 [%0];" ::"l"(p));
-}
-// Element (b, y, x, channel ch) of a map [N, H, W, C]
-__device__ __forceinline__ u64 nhwc(u32 b, int h, int w, int c, int y, int x, int ch) { return (((u64)b * h + y) * w + x) * c + ch; }
 // FOR_EACH_VEC with `at` (a T) = expr, element e's place by the plan: for a thread's first element
-// looked up before the wait, and `ahead` run for it (its prefetches), for each later one in turn
-#define FOR_EACH_VEC_PLANNED(e, n, T, at, expr, ahead) \
+// looked up before the wait, for each later one in turn
+#define FOR_EACH_VEC_PLANNED(e, n, T, at, expr) \
   u32 e = (blockIdx.x * blockDim.x + threadIdx.x) * W; \
   T at = e < (u32)(n) ? (expr) : T(); \
-  if (e < (u32)(n)) { ahead; } \
   after_earlier_kernels(); \
   for (; e < (u32)(n); e += gridDim.x * blockDim.x * W, at = e < (u32)(n) ? (expr) : T())
 
@@ -163,11 +149,7 @@ template <int W> __device__ __forceinline__ void padded_value(const st* x, const
     UNROLL v[k] = 0.f;
     return;
   }
-  ldv<W>(x + nhwc(b, h, w, c, iy, ix, ch), v);
+  ldv<W>(x + (((u64)b * h + iy) * w + ix) * c + ch, v);
   if (scale) affine_v<W>(v, scale, shift, (u64)b * c + ch, silu);
   else if (silu) UNROLL v[k] = silu_f(v[k]);
-}
-// padded_value's load prefetched (nothing outside the map)
-__device__ __forceinline__ void prefetch_pixel(const st* x, int h, int w, int c, u32 b, int iy, int ix, int ch) {
-  if (iy >= 0 && iy < h && ix >= 0 && ix < w && ch < c) prefetch_l2(x + nhwc(b, h, w, c, iy, ix, ch));
 }
