@@ -2,10 +2,14 @@
 # Sourced first by a device call's script (bench/results/*.sh), in the repository root on the GPU
 # machine: unpacks what .gpu carries compressed (the tokenizer, masks-dev-300 when carried as
 # .gpu/masks.xz, fixture files carried as .xz beside where they belong: the 64 MiB limit), sets up
-# Node.js and the CUDA libraries (.gpu/env.sh, from ../shared/device/prepare.sh), exports OUT and makes
-# /tmp/logs. A call that runs the GPU suite sources bench/gpu-suite.sh instead, which sources this.
+# Node.js and the CUDA libraries (.gpu/env.sh, from ../shared/device/prepare.sh), exports OUT, makes
+# /tmp/logs and defines save. A call that runs the GPU suite sources bench/gpu-suite.sh instead, which sources this.
 [ -f .gpu/tok.xz ] && xz -dc .gpu/tok.xz > .gpu/fixtures/tiny-sd2/tokenizer/tokenizer.json
 find .gpu/fixtures -name '*.xz' -exec xz -d {} +
 [ -f .gpu/masks.xz ] && mkdir -p .gpu/data && xz -dc .gpu/masks.xz > .gpu/data/masks-dev-300.bin
 source .gpu/env.sh && export OUT
 mkdir -p /tmp/logs
+# save: what the call has so far into $OUT/all.tgz (/tmp/logs, and the JSON the benches wrote to $OUT,
+# moved to j/), so that a call cut short by its time limit still brings back what ran. Call it after
+# each step. (Call scripts before session 50 defined it themselves.)
+save() { (cd $OUT && mkdir -p j && cp $OUT/*.json j/ 2>/dev/null; rm -f $OUT/*.json; tar czf $OUT/all.tgz -C /tmp logs -C $OUT j); }
