@@ -36,12 +36,16 @@ const parts = new Set((process.env.BENCH_PARTS ?? 'bins,probe,host,whole').split
 /**
  * How long a profiled step holds the stream while the host records, instantiates and launches its
  * graphs (CudaBackend.profileStart). At the default 200 ms, on some machines, one op took ~1-7 ms of GPU
- * time that it does not take elsewhere; the likeliest cause (not yet checked) is that the hold ended first and
- * an op took the host's gap as its GPU time (k_lat_guide 1.0-1.6 ms in session 49's call 2,
- * k_gather_tiles 6-7 ms in call 5, 4-10 µs elsewhere: bench/results/2026-12-03-s49-call{2,5}-logs.tar.xz).
- * The profiler's held fraction, taken as ops are recorded, would miss that. A longer hold costs only the wait.
+ * time that it does not take elsewhere (k_lat_guide 1.0-1.6 ms in session 49's call 2, k_gather_tiles
+ * 6-7 ms in call 5, 4-10 µs elsewhere: bench/results/2026-12-03-s49-call{2,5}-logs.tar.xz). At 1000 ms
+ * every sparse profile of session 50 (calls 3-4) still had its last 0.6% of ops, from k_copy_many on
+ * (the step's tail), queued after the hold, and once k_lat_guide, among them, took 0.93 ms
+ * (…-s50-call3-logs.tar.xz, edit-base-3.log): a pause of the host there counts as that op's time,
+ * whatever the hold. Any per-step sum from such a profile is inflated by it. A longer hold costs only the wait.
  */
 const PROFILE_HOLD_MS = 1000;
+/** What a profile's header says of how it was held (OpProfile.heldFraction, .firstLate). */
+const heldNote = (p: { heldFraction: number; firstLate?: string }) => `ops queued while held: ${p.heldFraction}${p.firstLate ? `, from ${p.firstLate} on the host's gaps count as ops' time` : ''}`;
 const collect = (globalThis as { gc?: () => void }).gc ?? (() => {});
 /** Every garbage collection's pause (whole edits count those within their later sparse steps). */
 const gcPauses: PerformanceEntry[] = [];
@@ -224,7 +228,7 @@ if (probe && parts.has('probe')) {
         const p = gpu.profileEnd();
         sparseProfile = rounded(p.ops.slice(0, 30));
         sparseProfileMs = +p.totalMs.toFixed(2);
-        console.log(`sparse step profile (GPU time per op, ops queued while held: ${p.heldFraction}${p.firstLate ? `, from ${p.firstLate} on the host's gaps count as ops' time` : ''}), ${p.totalMs.toFixed(2)} ms in all, ${gpu.launches - launches0} launches in the step:`, JSON.stringify(rounded(p.ops)) /* every op in the log, the top 30 in the JSON */);
+        console.log(`sparse step profile (GPU time per op, ${heldNote(p)}), ${p.totalMs.toFixed(2)} ms in all, ${gpu.launches - launches0} launches in the step:`, JSON.stringify(rounded(p.ops)) /* every op in the log, the top 30 in the JSON */);
       }
     },
   });
@@ -371,7 +375,7 @@ if (parts.has('whole')) {
         const p = gpu.profileEnd();
         denseEditProfile = rounded(p.ops.slice(0, 30));
         denseEditProfileMs = +p.totalMs.toFixed(2);
-        console.log(`dense edit step profile (${p.totalMs.toFixed(2)} ms in all, ops queued while held: ${p.heldFraction}${p.firstLate ? `, from ${p.firstLate} on the host's gaps count as ops' time` : ''}):`, JSON.stringify(rounded(p.ops)));
+        console.log(`dense edit step profile (${p.totalMs.toFixed(2)} ms in all, ${heldNote(p)}):`, JSON.stringify(rounded(p.ops)));
       }
     };
     gpu.hostCosts.take(); // from here: this edit's

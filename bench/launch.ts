@@ -15,7 +15,7 @@ import { CudaBackend } from '../src/backend/cuda/cuda.js';
 import { compileCubin } from '../src/backend/cuda/nvrtc.js';
 import type { Tensor } from '../src/tensor/tensor.js';
 import { benchEnvironment } from './random-weights.js';
-import { medianSynchronisedMs } from './stats.js';
+import { devicePtr, medianSynchronisedMs } from './stats.js';
 import { writeResult } from './output.js';
 
 const REPLAYS = 20;
@@ -109,7 +109,7 @@ function launchAgainstBarrier() {
       const n = blocks * THREADS;
       const a = gpu.fromHost(new Float32Array(n).fill(1), [n]), b = gpu.fromHost(new Float32Array(n).fill(1), [n]);
       const bar = gpu.fromHost(new Float32Array(2), [2]);
-      const [pa, pb, pbar] = [a, b, bar].map((t) => (t.storage as { ptr: number }).ptr) as [number, number, number];
+      const [pa, pb, pbar] = [a, b, bar].map(devicePtr) as [number, number, number];
       const graphUs = (programmatic: boolean) => {
         const was = d.dependentLaunches;
         d.dependentLaunches = programmatic && was;

@@ -24,12 +24,12 @@ function kernels(source: string): { head: string; first: string }[] {
   return found;
 }
 
-/** The kernels a source defines: __global__ functions by name, both builds of each (PLANNED_)VECTOR_KERNEL, each TILE_CONV_WG build. */
+/** The kernels a source defines: __global__ functions by name, both builds of each (PLANNED_)VECTOR_KERNEL, each kernel a TILE_CONV_BUILD line names. */
 function defined(source: string): Set<string> {
   const names = new Set<string>();
   for (const m of source.matchAll(/__global__ void (?:__launch_bounds__\([^)]*\) )?(\w+)\s*\(/g)) names.add(m[1]!);
   for (const m of source.matchAll(/^(?:PLANNED_)?VECTOR_KERNEL\((\w+),/gm)) names.add(m[1]!).add(`${m[1]}_v`);
-  for (const m of source.matchAll(/^TILE_CONV_WGS?\((\w+),/gm)) names.add(m[1]!);
+  for (const m of source.matchAll(/^TILE_CONV_BUILD\((\w+),/gm)) names.add(m[1]!);
   return names;
 }
 

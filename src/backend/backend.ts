@@ -10,8 +10,8 @@ export interface Conv2dOptions {
   padding?: number | readonly [number, number, number, number];
 }
 
-/** A convolution's sizes (convGeometry): input [n, h, w, ci], weight [co, kh, kw, ci], output [n, ho, wo, co]. */
-export interface ConvGeometry {
+/** A convolution's sizes (convSizes): input [n, h, w, ci], weight [co, kh, kw, ci], output [n, ho, wo, co]. */
+export interface ConvSizes {
   n: number; h: number; w: number; ci: number;
   co: number; kh: number; kw: number;
   stride: number;
@@ -20,12 +20,17 @@ export interface ConvGeometry {
   ho: number; wo: number;
 }
 
+/** The output height and width of a kh x kw convolution at `stride` over h x w padded by pads [top, bottom, left, right]. */
+export function convOutputSize(h: number, w: number, kh: number, kw: number, stride: number, pads: readonly [number, number, number, number]): { ho: number; wo: number } {
+  return { ho: Math.floor((h + pads[0] + pads[1] - kh) / stride) + 1, wo: Math.floor((w + pads[2] + pads[3] - kw) / stride) + 1 };
+}
+
 /**
- * conv2d's geometry from x [N, H, W, C] and w [Cout, kh, kw, C], the one every backend computes,
+ * conv2d's sizes from x [N, H, W, C] and w [Cout, kh, kw, C], the ones every backend computes,
  * after checking them, the bias (`biasSize` values: one per output channel) and the residual
  * (`residualSize` values: the output's) where given.
  */
-export function convGeometry(xShape: readonly number[], wShape: readonly number[], opts: Conv2dOptions, biasSize?: number, residualSize?: number): ConvGeometry {
+export function convSizes(xShape: readonly number[], wShape: readonly number[], opts: Conv2dOptions, biasSize?: number, residualSize?: number): ConvSizes {
   if (xShape.length !== 4 || wShape.length !== 4) throw new FiseditError(`conv2d: input ${shapeString(xShape)} and weight ${shapeString(wShape)} are not [N, H, W, C] and [Cout, kh, kw, C]`);
   const [n, h, w, ci] = xShape as [number, number, number, number];
   const [co, kh, kw, wci] = wShape as [number, number, number, number];
@@ -34,7 +39,7 @@ export function convGeometry(xShape: readonly number[], wShape: readonly number[
   const stride = opts.stride ?? 1;
   const p = opts.padding ?? 0;
   const pads = typeof p === 'number' ? ([p, p, p, p] as const) : p;
-  const ho = Math.floor((h + pads[0] + pads[1] - kh) / stride) + 1, wo = Math.floor((w + pads[2] + pads[3] - kw) / stride) + 1;
+  const { ho, wo } = convOutputSize(h, w, kh, kw, stride, pads);
   if (ho < 1 || wo < 1) throw new FiseditError(`conv2d: a ${kh}x${kw} kernel does not fit a ${h}x${w} input padded by [${pads.join(', ')}]`);
   if (residualSize !== undefined && residualSize !== n * ho * wo * co) throw new FiseditError(`conv2d: residual of ${residualSize} values does not match the output [${n}, ${ho}, ${wo}, ${co}]`);
   return { n, h, w, ci, co, kh, kw, stride, pads, ho, wo };

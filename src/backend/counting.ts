@@ -1,7 +1,7 @@
 // A backend that computes nothing: tensors are shapes, and each op adds its multiply-accumulates
 // to the current scope. Running a model on it gives the MAC count of a dense or sparse step
 // without weights (e.g. the full-size SD 2 U-Net on a 2-core machine).
-import { attentionWithProbsOf, convGeometry, convolveThenOverwrite, gatherRowsThenAffine, gatherThenConvolve, gegluOfLinear, groupNormLayout, linearEach, overwriteRowsEach, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type GroupSumsUpdate, type HostBytes, type Prefetched, type TileSet, type BlockWrite, type TileConvolution, type TileRowsChoice } from './backend.js';
+import { attentionWithProbsOf, convSizes, convolveThenOverwrite, gatherRowsThenAffine, gatherThenConvolve, gegluOfLinear, groupNormLayout, linearEach, overwriteRowsEach, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type GroupSumsUpdate, type HostBytes, type Prefetched, type TileSet, type BlockWrite, type TileConvolution, type TileRowsChoice } from './backend.js';
 import { Tensor, numel } from '../tensor/tensor.js';
 import { HostLatents } from './latents.js';
 
@@ -70,7 +70,7 @@ export class CountingBackend implements Backend {
   }
 
   conv2d(x: Tensor, w: Tensor, _b: Tensor | undefined, opts: Conv2dOptions = {}): Tensor {
-    const { n, ci, co, kh, kw, ho, wo } = convGeometry(x.shape, w.shape, opts);
+    const { n, ci, co, kh, kw, ho, wo } = convSizes(x.shape, w.shape, opts);
     this.count(n * ho * wo * co * kh * kw * ci);
     return shapeOnly([n, ho, wo, co]);
   }

@@ -3,7 +3,7 @@
 // transformers compute, and for each convolution its block size (APSC) or the dense fallback.
 // A convolution computes and writes its active outputs whatever the block size (the rest of a block
 // is computed, not written), so block sizes are a matter of speed only.
-import type { TileRowsChoice } from '../backend/backend.js';
+import { convOutputSize, type TileRowsChoice } from '../backend/backend.js';
 import { FiseditError } from '../io/errors.js';
 import { maskFraction, maskPositions } from './mask.js';
 
@@ -154,8 +154,8 @@ function blocksOf(on: Int32Array, h: number, w: number, b: number): Int32Array {
 }
 
 function outputSize(g: ConvGeometry): { outH: number; outW: number } {
-  const [pt, pb, pl, pr] = g.padding;
-  return { outH: Math.floor((g.inH + pt + pb - g.kernel) / g.stride) + 1, outW: Math.floor((g.inW + pl + pr - g.kernel) / g.stride) + 1 };
+  const { ho, wo } = convOutputSize(g.inH, g.inW, g.kernel, g.kernel, g.stride, g.padding);
+  return { outH: ho, outW: wo };
 }
 
 /**

@@ -1,7 +1,7 @@
 // 2-D convolution over NHWC input with a [O, kh, kw, I] weight. For each output pixel and each
 // kernel row, the input span under the kernel is contiguous in NHWC when it lies inside the
 // image, so the inner loop is one dot product of length kw * I.
-import { convGeometry, type Conv2dOptions } from '../backend.js';
+import { convSizes, type Conv2dOptions } from '../backend.js';
 import { addDots, addDotsPair } from './dot.js';
 
 export function conv2d(
@@ -9,7 +9,7 @@ export function conv2d(
   w: Float32Array, wShape: readonly number[],
   bias: Float32Array | undefined, opts: Conv2dOptions, residualSize?: number,
 ): { shape: number[]; out: Float32Array } {
-  const { n, h, w: wd, ci, co, kh, kw, stride, pads, ho, wo } = convGeometry(xShape, wShape, opts, bias?.length, residualSize);
+  const { n, h, w: wd, ci, co, kh, kw, stride, pads, ho, wo } = convSizes(xShape, wShape, opts, bias?.length, residualSize);
   const [pt, , pl] = pads;
   const out = new Float32Array(n * ho * wo * co);
   const rowLen = kw * ci;

@@ -5,7 +5,7 @@
 // is float32 (fp32 and tf32 precisions) or half (fp16, see precision.ts). Convolutions go to cuDNN
 // (NHWC) or im2col + GEMM, 1x1 ones to cuBLASLt; attention is flash attention in fp16 and GEMM +
 // softmax + GEMM otherwise (and always for the probabilities the sparse engine records).
-import { checkBlockWrite, checkLinear, convGeometry, convInputOf, type ConvInput, checkProbsItem, checkRemapMap, gatherThenConvolve, gegluOfLinear, linearEach, type AttentionOptions, type TileRowsChoice, type Backend, type ChannelAffine, type Conv2dOptions, type ProbsControl, type TileSet, type BlockWrite, type TileConvolution } from '../backend.js';
+import { checkBlockWrite, checkLinear, convSizes, convInputOf, type ConvInput, checkProbsItem, checkRemapMap, gatherThenConvolve, gegluOfLinear, linearEach, type AttentionOptions, type TileRowsChoice, type Backend, type ChannelAffine, type Conv2dOptions, type ProbsControl, type TileSet, type BlockWrite, type TileConvolution } from '../backend.js';
 import { Tensor, sameShape, shapeString } from '../../tensor/tensor.js';
 import { Cublas, OP_N, OP_T } from './cublas.js';
 import { CublasLt } from './cublaslt.js';
@@ -262,7 +262,7 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
   }
 
   conv2d(x: Tensor, w: Tensor, b: Tensor | undefined, opts: Conv2dOptions = {}, residual?: Tensor, input?: ConvInput): Tensor {
-    const { n, h, w: wd, ci, co, kh, kw, stride: s, pads, ho, wo } = convGeometry(x.shape, w.shape, opts, b?.size, residual?.size);
+    const { n, h, w: wd, ci, co, kh, kw, stride: s, pads, ho, wo } = convSizes(x.shape, w.shape, opts, b?.size, residual?.size);
     const [pt, pb, pl, pr] = pads;
     const rows = n * ho * wo, kdim = kh * kw * ci;
     const flatW = new Tensor([co, kdim], w.storage);

@@ -96,7 +96,9 @@ const LARGEST_OCTAVE = 2 ** 24;
  * steps tens of microseconds, a trial while the user waits 10-90 ms
  * (bench/results/2026-12-01-s27-borrow-edit-new2.log). cuBLASLt's look one octave away at most
  * (cublaslt.ts LENDING_OCTAVES: a kernel for 288 rows ran 40 at up to half its speed). With nothing
- * to borrow, both take the heuristic's first, untimed (cudnn.ts, cublaslt.ts).
+ * to borrow, both take the heuristic's first, untimed: cuBLASLt's not remembered, cuDNN's kept for
+ * the process (ChoiceStore.keep) for its other octaves to borrow, since its plans cost 16-35 ms an
+ * edit asked again (cudnn.ts).
  * `within`: at most that many octaves away.
  */
 export function octavesOutward(o: number, within = Infinity): number[] {
@@ -169,7 +171,7 @@ export class ChoiceStore<T> {
    * then keeps in this process only: the file gets no choice that no trial made, and a later process
    * times the family where it meets it at leisure (EditSession.prepareEdits); `borrowed` hears which
    * octave lent it. Undefined: none (the caller times the family and set()s its choice, or while
-   * the user waits may take a default of its own).
+   * the user waits may take a default of its own, and keep() it).
    */
   chosen(familyAt: (batchOctave: number) => string, batch: number, urgent: boolean, usable: (c: T) => boolean = () => true, borrowed?: (from: number) => void, within = Infinity): T | undefined {
     const at = octave(batch), family = familyAt(at), own = this.get(family);

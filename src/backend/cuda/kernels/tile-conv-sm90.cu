@@ -290,40 +290,35 @@ template <int WGS, int RN, int S> __device__ __forceinline__ void tile_conv_wgs(
       int ktilesPerSplit
 #define TILE_CONV_WG_VALUES \
   {tiles, weight, bias, corners, active, residual, out, displaced, partial, counters, c, blocks, side, ks, stride, bo, oh, ow, co, rows, ktilesPerSplit}
-// k_tile_conv_wg<rows>x<cols>_<S>: a cluster of S blocks along y, the S splits of K of one tile
-#define TILE_CONV_WG(name, WGS, TN, S)                                                            \
+// k_tile_conv_wg<rows>x<cols>_<S> (form tile_conv_wg, TN output channels a block) and
+// k_tile_conv_wgs<rows>x<cols>_<S> (form tile_conv_wgs, N = RN rows a block): WGS warpgroups (the
+// host passes 128 * WGS threads), a cluster of S blocks along y, the S splits of K of one tile
+#define TILE_CONV_BUILD(name, form, WGS, N, S)                                                    \
   extern "C" __global__ void __cluster_dims__(1, S, 1) __launch_bounds__(128 * WGS) name(TILE_CONV_WG_ARGS) { \
     after_earlier_kernels();                                                                      \
-    tile_conv_wg<WGS, TN, S>(TILE_CONV_WG_VALUES);                                                \
+    form<WGS, N, S>(TILE_CONV_WG_VALUES);                                                         \
   }
-TILE_CONV_WG(k_tile_conv_wg64x64_1, 1, 64, 1)
-TILE_CONV_WG(k_tile_conv_wg64x64_2, 1, 64, 2)
-TILE_CONV_WG(k_tile_conv_wg64x64_4, 1, 64, 4)
-TILE_CONV_WG(k_tile_conv_wg64x64_8, 1, 64, 8)
-TILE_CONV_WG(k_tile_conv_wg64x128_1, 1, 128, 1)
-TILE_CONV_WG(k_tile_conv_wg64x128_2, 1, 128, 2)
-TILE_CONV_WG(k_tile_conv_wg64x128_4, 1, 128, 4)
-TILE_CONV_WG(k_tile_conv_wg64x128_8, 1, 128, 8)
-TILE_CONV_WG(k_tile_conv_wg128x64_1, 2, 64, 1)
-TILE_CONV_WG(k_tile_conv_wg128x64_2, 2, 64, 2)
-TILE_CONV_WG(k_tile_conv_wg128x64_4, 2, 64, 4)
-TILE_CONV_WG(k_tile_conv_wg128x128_1, 2, 128, 1)
-TILE_CONV_WG(k_tile_conv_wg128x128_2, 2, 128, 2)
-TILE_CONV_WG(k_tile_conv_wg128x128_4, 2, 128, 4)
-// k_tile_conv_wgs<rows>x<cols>_<S>: tile_conv_wgs, RN rows by 64 WGS output channels (the host
-// passes 128 * WGS threads), a cluster of S blocks along y
-#define TILE_CONV_WGS(name, WGS, RN, S)                                                           \
-  extern "C" __global__ void __cluster_dims__(1, S, 1) __launch_bounds__(128 * WGS) name(TILE_CONV_WG_ARGS) { \
-    after_earlier_kernels();                                                                      \
-    tile_conv_wgs<WGS, RN, S>(TILE_CONV_WG_VALUES);                                               \
-  }
-TILE_CONV_WGS(k_tile_conv_wgs40x64_4, 1, 40, 4)
-TILE_CONV_WGS(k_tile_conv_wgs40x64_6, 1, 40, 6)
-TILE_CONV_WGS(k_tile_conv_wgs40x64_8, 1, 40, 8)
-TILE_CONV_WGS(k_tile_conv_wgs40x128_4, 2, 40, 4)
-TILE_CONV_WGS(k_tile_conv_wgs40x128_8, 2, 40, 8)
-TILE_CONV_WGS(k_tile_conv_wgs80x64_4, 1, 80, 4)
-TILE_CONV_WGS(k_tile_conv_wgs80x64_6, 1, 80, 6)
-TILE_CONV_WGS(k_tile_conv_wgs80x64_8, 1, 80, 8)
-TILE_CONV_WGS(k_tile_conv_wgs80x128_4, 2, 80, 4)
-TILE_CONV_WGS(k_tile_conv_wgs80x128_8, 2, 80, 8)
+TILE_CONV_BUILD(k_tile_conv_wg64x64_1, tile_conv_wg, 1, 64, 1)
+TILE_CONV_BUILD(k_tile_conv_wg64x64_2, tile_conv_wg, 1, 64, 2)
+TILE_CONV_BUILD(k_tile_conv_wg64x64_4, tile_conv_wg, 1, 64, 4)
+TILE_CONV_BUILD(k_tile_conv_wg64x64_8, tile_conv_wg, 1, 64, 8)
+TILE_CONV_BUILD(k_tile_conv_wg64x128_1, tile_conv_wg, 1, 128, 1)
+TILE_CONV_BUILD(k_tile_conv_wg64x128_2, tile_conv_wg, 1, 128, 2)
+TILE_CONV_BUILD(k_tile_conv_wg64x128_4, tile_conv_wg, 1, 128, 4)
+TILE_CONV_BUILD(k_tile_conv_wg64x128_8, tile_conv_wg, 1, 128, 8)
+TILE_CONV_BUILD(k_tile_conv_wg128x64_1, tile_conv_wg, 2, 64, 1)
+TILE_CONV_BUILD(k_tile_conv_wg128x64_2, tile_conv_wg, 2, 64, 2)
+TILE_CONV_BUILD(k_tile_conv_wg128x64_4, tile_conv_wg, 2, 64, 4)
+TILE_CONV_BUILD(k_tile_conv_wg128x128_1, tile_conv_wg, 2, 128, 1)
+TILE_CONV_BUILD(k_tile_conv_wg128x128_2, tile_conv_wg, 2, 128, 2)
+TILE_CONV_BUILD(k_tile_conv_wg128x128_4, tile_conv_wg, 2, 128, 4)
+TILE_CONV_BUILD(k_tile_conv_wgs40x64_4, tile_conv_wgs, 1, 40, 4)
+TILE_CONV_BUILD(k_tile_conv_wgs40x64_6, tile_conv_wgs, 1, 40, 6)
+TILE_CONV_BUILD(k_tile_conv_wgs40x64_8, tile_conv_wgs, 1, 40, 8)
+TILE_CONV_BUILD(k_tile_conv_wgs40x128_4, tile_conv_wgs, 2, 40, 4)
+TILE_CONV_BUILD(k_tile_conv_wgs40x128_8, tile_conv_wgs, 2, 40, 8)
+TILE_CONV_BUILD(k_tile_conv_wgs80x64_4, tile_conv_wgs, 1, 80, 4)
+TILE_CONV_BUILD(k_tile_conv_wgs80x64_6, tile_conv_wgs, 1, 80, 6)
+TILE_CONV_BUILD(k_tile_conv_wgs80x64_8, tile_conv_wgs, 1, 80, 8)
+TILE_CONV_BUILD(k_tile_conv_wgs80x128_4, tile_conv_wgs, 2, 80, 4)
+TILE_CONV_BUILD(k_tile_conv_wgs80x128_8, tile_conv_wgs, 2, 80, 8)
