@@ -52,6 +52,14 @@ function declaredKinds(source: string): Map<string, (ArgKind | string)[]> {
   return kinds;
 }
 
+/** `source` with each parameter-list macro of the headers (`#define NAME_ARGS ...`, as tile-write.cuh's TILE_CONV_ARGS) written out. */
+function withArgMacros(source: string, headers: readonly string[]): string {
+  let s = source;
+  for (const h of headers)
+    for (const m of h.replace(/\\\n/g, ' ').matchAll(/^#define (\w+_ARGS)\s+(.*)$/gm)) s = s.replace(new RegExp(`\\(${m[1]}\\)`, 'g'), `(${m[2]!.trim()})`);
+  return s;
+}
+
 /** Whether `text` reads parameter p (by name, not as a member such as blockIdx.x). */
 function mentions(text: string, p: string): boolean {
   return new RegExp(`(?<![.\\w])${p}\\b`).test(text);
@@ -183,8 +191,9 @@ describe('kernel sources', () => {
 
   it('the host passes each kernel the arguments its source declares, in number and kind', () => {
     let checked = 0;
+    const headers = files.filter((f) => f.endsWith('.cuh')).map((f) => readFileSync(join(KERNEL_DIR, f), 'utf8'));
     for (const f of files.filter((f) => f.endsWith('.cu'))) {
-      for (const [name, declared] of declaredKinds(readFileSync(join(KERNEL_DIR, f), 'utf8'))) {
+      for (const [name, declared] of declaredKinds(withArgMacros(readFileSync(join(KERNEL_DIR, f), 'utf8'), headers))) {
         const table = KERNELS[name];
         if (!table) continue; // a kernel the host does not launch by this name (a macro's template, say)
         // a u64 parameter may take a device address the host passes as 'ptr' (which replays re-point); a pointer never goes as a bare u64
@@ -195,6 +204,7 @@ describe('kernel sources', () => {
     }
     assert.ok(checked >= 25, `${checked} kernels checked`);
     assert.deepEqual(declaredKinds('extern "C" __global__ void __launch_bounds__(128, 3) k_x(const __half* q, int n, float s, u64 m) {').get('k_x'), ['ptr', 'i32', 'f32', 'u64']);
+    assert.deepEqual(declaredKinds(withArgMacros('extern "C" __global__ void k_y(X_ARGS) {', ['#define X_ARGS \\\n  const st *a, \\\n  int n'])).get('k_y'), ['ptr', 'i32']);
   });
 
   it('the check finds a kernel that does not wait', () => {

@@ -460,6 +460,7 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
       [2, 12, 12, 64, 1280, 3, 1, onePositions(38, 12), true, true, false], // 76 rows, K = 576: wgs80x64, 4 splits
       [2, 12, 12, 64, 1280, 3, 1, onePositions(98, 12), false, true, true], // 196 rows: wgs80x128, 3 blocks of rows
       [2, 12, 12, 128, 768, 3, 1, onePositions(82, 12), true, false, true], // 164 rows: wgs40x128, 5 blocks of rows
+      [2, 20, 20, 256, 320, 3, 1, onePositions(400, 20), true, true, false], // 800 rows, 320 output channels: wgs80x128, its last block's weight boxes half past Cout (the TMA's zeros)
     ] as const;
     const hopperHalf = math === 'fp16' && gpu.driver.computeCapability[0] === 9, ran = new Set<string>();
     for (const [n, h, w, c, co, side, stride, o, affine, silu, withResidual] of cases) {

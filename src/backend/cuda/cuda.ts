@@ -203,22 +203,22 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
     const f = n / 2, m = x.size / k;
     const y = this.empty([...x.shape.slice(0, -1), f]);
     const grid = Math.min(Math.ceil(m / GEMM_GEGLU_ROWS) * (f / GEMM_GEGLU_COLS), this.driver.multiprocessors); // a block per SM at most: each loops over tiles
-    this.run('k_gemm_geglu', 0, [this.p(x), this.weightMap(w), this.p(b), this.p(y), m, f, k], GEMM_GEGLU_THREADS, grid, GEMM_GEGLU_SHARED_BYTES, 1, () => `${m}x${n}x${k}`);
+    this.run('k_gemm_geglu', 0, [this.p(x), this.weightMap(w, n, k, GEMM_GEGLU_COLS), this.p(b), this.p(y), m, f, k], GEMM_GEGLU_THREADS, grid, GEMM_GEGLU_SHARED_BYTES, 1, () => `${m}x${n}x${k}`);
     return y;
   }
 
   /**
-   * The device address of w's tensor map for k_gemm_geglu (boxes of GEMM_GEGLU_COLS rows by 64), made
-   * and uploaded at its first use (legal while a graph is recorded: the buffer is new) and kept: it
-   * describes the address and shape alone, so it stays right for whatever weight is there later.
+   * The device address of a tensor map of weight w as a [rows, cols] matrix in boxes of `boxRows` rows
+   * by 64 (k_gemm_geglu's, k_tile_conv_wgs's), made and uploaded at its first use (legal while a graph
+   * is recorded: the buffer is new) and kept: it describes the address and shape alone, so it stays
+   * right for whatever weight is there later.
    */
-  private weightMap(w: Tensor): number {
-    const [rows, cols] = w.shape as [number, number];
-    const key = `${this.p(w)}:${rows}:${cols}`;
+  private weightMap(w: Tensor, rows: number, cols: number, boxRows: number): number {
+    const key = `${this.p(w)}:${rows}:${cols}:${boxRows}`;
     let map = this.weightMaps.get(key);
     if (!map) {
       map = this.pool.own(128);
-      this.driver.uploadNow(map.ptr, this.driver.tensorMapHalf(this.p(w), rows, cols, GEMM_GEGLU_COLS));
+      this.driver.uploadNow(map.ptr, this.driver.tensorMapHalf(this.p(w), rows, cols, boxRows));
       this.weightMaps.set(key, map);
     }
     return map.ptr;
@@ -529,6 +529,8 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
     const kernel = tileConvKernel(rows, c, co, kdim, this.driver.multiprocessors, this.fns.has(tileConvWgName(TILE_CONV_WG_BUILDS[0], 1)));
     // 'rows': only a plan's rows (one-position tiles) that the weights-as-M kernel takes
     if (this.tileConvolution === 'rows' && !(bo === 1 && kernel.swapped)) return this.convolveTilesThenWrite(base, x, conv, write);
+    // k_tile_conv_wgs's tensor map holds the weights' address, which a replay would not re-point (never an input in the U-Net)
+    if (kernel.swapped && this.replays.isInput(conv.w)) return this.convolveTilesThenWrite(base, x, conv, write);
     const [, oh, ow, bc] = base.shape as [number, number, number, number];
     if (bc !== co || base.shape[0] !== n) throw new Error(`convTilesInto: base ${shapeString(base.shape)} for ${n} items of ${co} channels`);
     checkBlockWrite(base, write.residual);
@@ -541,7 +543,7 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
       const partial = splits > 1 && kernel.partials ? this.p(this.empty([splits * rows * co], 4)) : 0;
       this.run(kernel.name, 0, [this.p(gathered), this.p(conv.w), conv.b ? this.p(conv.b) : 0, this.p(this.indices(write.corners)), this.p(this.indices(write.active)),
         write.residual ? this.p(write.residual) : 0, this.p(base), this.p(displaced), partial, this.tileConvCounters!.ptr,
-        c, blocks, conv.tiles.side, k, conv.stride, bo, oh, ow, co, rows, perSplit], kernel.threads, tiles, kernel.sharedBytes, splits,
+        c, blocks, conv.tiles.side, k, conv.stride, bo, oh, ow, co, rows, perSplit, kernel.swapped ? this.weightMap(conv.w, co, kdim, kernel.outputsPerBlock) : 0], kernel.threads, tiles, kernel.sharedBytes, splits,
         () => `${k}x${k}/${conv.stride} ${rows}x${co}x${kdim} split ${splits}`);
       return displaced;
     });

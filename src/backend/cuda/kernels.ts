@@ -135,7 +135,7 @@ export const WGMMA_BLOCKS_PER_SM = 3;
 export const WGMMA_SHARED_BYTES = 2 * 2 * 128 * 128 + 1024;
 /** kernels/tile-conv.cu (fp16 storage only). */
 export const TILE_CONV_KERNELS: Record<string, ArgKind[]> = {
-  k_tile_conv: [...Array<ArgKind>(10).fill('ptr'), ...Array<ArgKind>(11).fill('i32')],
+  k_tile_conv: [...Array<ArgKind>(10).fill('ptr'), ...Array<ArgKind>(11).fill('i32'), 'ptr'], // tile-write.cuh TILE_CONV_ARGS; the last: k_tile_conv_wgs's weight map
 };
 /** k_tile_conv's tile of the product (tile-conv.cu TM x TN), its k-tile (TK) and threads a block. */
 export const TILE_CONV_ROWS = 64, TILE_CONV_COLS = 64, TILE_CONV_K = 32, TILE_CONV_THREADS = 128;
@@ -166,8 +166,8 @@ export const TILE_CONV_WG_KERNELS: Record<string, ArgKind[]> = Object.fromEntrie
 export const TILE_CONV_WG_K = 64;
 /** Shared-memory stages of A and B tiles (tile-conv-sm90.cu WG_STAGES). */
 export const TILE_CONV_WG_STAGES = 6;
-/** Shared memory of a k_tile_conv_wg<rows>x<cols> block: its stages of A and B rows of 128 bytes (+1 KiB for alignment). */
-export const tileConvWgSharedBytes = (rows: number, cols: number) => TILE_CONV_WG_STAGES * (rows + cols) * 128 + 1024;
+/** Shared memory of a k_tile_conv_wg<rows>x<cols> block: its stages of A and B rows of 128 bytes, a barrier a stage (k_tile_conv_wgs's TMA), +1 KiB for alignment. */
+export const tileConvWgSharedBytes = (rows: number, cols: number) => TILE_CONV_WG_STAGES * ((rows + cols) * 128 + 8) + 1024;
 /** Per-tile counters k_tile_conv's splits of K meet at (each launch leaves them zero): tiles a split launch may have at most. */
 export const TILE_CONV_COUNTERS = 4096;
 /**

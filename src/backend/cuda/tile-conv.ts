@@ -13,8 +13,10 @@ export interface TileConvKernel {
   sharedBytes: number;
   /** Whether the splits meet in global memory (a float buffer of splits x rows x Cout) rather than in a cluster. */
   partials: boolean;
-  /** k_tile_conv_wgs: the weights as wgmma's M, the rows as N (what tileConvolution 'rows' runs). */
+  /** k_tile_conv_wgs: the weights as wgmma's M, the rows as N (what tileConvolution 'rows' runs), brought by the TMA (a tensor map in boxes of outputsPerBlock rows). */
   swapped: boolean;
+  /** Output channels a block takes. */
+  outputsPerBlock: number;
 }
 
 /**
@@ -31,14 +33,14 @@ export function tileConvKernel(rows: number, c: number, co: number, kdim: number
         const tiles = Math.ceil(rows / b.rows) * Math.ceil(co / b.cols), perSplit = Math.ceil(kdim / TILE_CONV_WG_K / splits);
         const sharedBytes = tileConvWgSharedBytes(b.rows, b.cols), perSm = Math.floor(SHARED_BYTES_PER_SM / (sharedBytes + 1024));
         const us = wgTime(tiles * splits, perSm, sms, (b.rows + b.cols) * 128 * perSplit, splits);
-        if (!best || us < best.us) best = { name: tileConvWgName(b, splits), tiles, splits, perSplit, threads: tileConvWgThreads(b), sharedBytes, partials: false, swapped: b.swapped, us };
+        if (!best || us < best.us) best = { name: tileConvWgName(b, splits), tiles, splits, perSplit, threads: tileConvWgThreads(b), sharedBytes, partials: false, swapped: b.swapped, outputsPerBlock: b.cols, us };
       }
     const { us: _us, ...chosen } = best!;
     return chosen;
   }
   const tiles = Math.ceil(rows / TILE_CONV_ROWS) * Math.ceil(co / TILE_CONV_COLS), ktiles = Math.ceil(kdim / TILE_CONV_K);
   const perSplit = Math.ceil(ktiles / splitsOf(tiles, ktiles, sms));
-  return { name: 'k_tile_conv', tiles, splits: Math.ceil(ktiles / perSplit), perSplit, threads: TILE_CONV_THREADS, sharedBytes: 0, partials: true, swapped: false };
+  return { name: 'k_tile_conv', tiles, splits: Math.ceil(ktiles / perSplit), perSplit, threads: TILE_CONV_THREADS, sharedBytes: 0, partials: true, swapped: false, outputsPerBlock: TILE_CONV_COLS };
 }
 
 /**

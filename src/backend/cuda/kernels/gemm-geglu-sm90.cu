@@ -28,6 +28,7 @@
 #include "launch.cuh"
 #include "mma.cuh"
 #include "storage.cuh"
+#include "tma.cuh"
 #include "wgmma.cuh"
 
 // GG_ROWS rows by GG_COLS outputs a tile, GG_STAGES stages: defined at compilation (kernels.ts)
@@ -36,22 +37,6 @@ constexpr u32 A_BYTES = GG_ROWS * 128, B_BYTES = 2 * GG_COLS * 128;  // a k-tile
 constexpr u32 STAGE_BYTES = A_BYTES + B_BYTES;
 constexpr u32 OUT_BYTES = 64 * 2 * GG_COLS * 2;          // a consumer's staged h and g: 64 rows of 512 bytes
 
-__device__ __forceinline__ void bar_init(u32 bar, u32 count) { asm volatile("mbarrier.init.shared::cta.b64 [%0], %1;\n" ::"r"(bar), "r"(count) : "memory"); }
-__device__ __forceinline__ void bar_arrive(u32 bar) { asm volatile("mbarrier.arrive.shared::cta.b64 _, [%0];\n" ::"r"(bar) : "memory"); }
-// arrives and sets how many bytes the stage's copies will bring (the phase completes when all have landed)
-__device__ __forceinline__ void bar_expect(u32 bar, u32 bytes) { asm volatile("mbarrier.arrive.expect_tx.shared::cta.b64 _, [%0], %1;\n" ::"r"(bar), "r"(bytes) : "memory"); }
-// waits until the barrier's phase of this parity has completed
-__device__ __forceinline__ void bar_wait(u32 bar, u32 parity) {
-  u32 done;
-  do {
-    asm volatile("{\n.reg .pred p;\nmbarrier.try_wait.parity.shared::cta.b64 p, [%1], %2;\nselp.u32 %0, 1, 0, p;\n}\n" : "=r"(done) : "r"(bar), "r"(parity) : "memory");
-  } while (!done);
-}
-// a box of a 2D tensor map (at inner coordinate c0, outer c1) into shared memory, counted on `bar`
-__device__ __forceinline__ void tma_load(u32 dst, const void* map, int c0, int c1, u32 bar) {
-  asm volatile("cp.async.bulk.tensor.2d.shared::cluster.global.mbarrier::complete_tx::bytes [%0], [%1, {%2, %3}], [%4];\n"
-               ::"r"(dst), "l"(map), "r"(c0), "r"(c1), "r"(bar) : "memory");
-}
 // Registers a thread: the block starts with 168 each (__launch_bounds__(384, 1)); the producer gives
 // some back and the consumers take them. A consumer's increase waits until the registers are free,
 // so more than the producer gives would wait forever (a GPU suite that hung, call 4).
@@ -82,7 +67,7 @@ extern "C" __global__ void __launch_bounds__(384, 1) k_gemm_geglu(const st* x, c
       bar_init(full + 8 * s, 129);  // the weight's copies (one arrival with their bytes to come) and each producer thread's of x
       bar_init(empty + 8 * s, 2);  // one arrival per consumer warpgroup
     }
-    asm volatile("fence.mbarrier_init.release.cluster;\n" ::: "memory");
+    bar_init_fence();
   }
   __syncthreads();
   const int wg = threadIdx.x >> 7;

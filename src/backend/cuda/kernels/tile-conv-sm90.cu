@@ -24,6 +24,7 @@
 #include "mma.cuh"
 #include "storage.cuh"
 #include "tile-write.cuh"
+#include "tma.cuh"
 #include "wgmma.cuh"
 
 // thread block clusters (sm_90): this block's rank, a barrier of all the cluster's threads (its
@@ -78,10 +79,10 @@ template <> __device__ __forceinline__ void wgmma_ss<80>(float* c, u64 da, u64 d
 }
 
 // The k-loop of both forms: `n` k-tiles through WG_STAGES stages of `stage_bytes` at `base` (A rows,
-// then B rows from `a_bytes`), each filled by load(slot) with cp.async, WG_STAGES - 2 k-tiles ahead of
-// the one multiplied; this warpgroup's 64 A rows by all N B rows into acc (N / 2 floats a thread),
-// one k-tile's MMAs left running while the next are issued.
-template <int N, typename Load> __device__ __forceinline__ void wg_mainloop(u32 base, u32 a_bytes, u32 stage_bytes, int n, Load& load, float* acc) {
+// then B rows from `a_bytes`), each filled by load(slot) with cp.async (and the TMA, whose copies
+// landed(i) waits for), WG_STAGES - 2 k-tiles ahead of the one multiplied; this warpgroup's 64 A rows
+// by all N B rows into acc (N / 2 floats a thread), one k-tile's MMAs left running while the next are issued.
+template <int N, typename Load, typename Landed> __device__ __forceinline__ void wg_mainloop(u32 base, u32 a_bytes, u32 stage_bytes, int n, Load& load, Landed& landed, float* acc) {
   const u32 a_at = (threadIdx.x >> 7) * 64 * 128;  // this warpgroup's A rows 64 wg .. 64 wg + 63 of a stage
 #pragma unroll
   for (int i = 0; i < N / 2; i++) acc[i] = 0.f;
@@ -91,6 +92,7 @@ template <int N, typename Load> __device__ __forceinline__ void wg_mainloop(u32 
   }
   for (int i = 0; i < n; i++) {
     asm volatile("cp.async.wait_group %0;\n" ::"n"(WG_STAGES - 3));
+    landed(i);
     asm volatile("fence.proxy.async.shared::cta;\n" ::: "memory");  // cp.async's writes, visible to wgmma
     // k-tile i has landed for every thread, and every warp is past the wait below for k-tile i - 2's
     // MMAs: its stage is the one refilled now
@@ -132,6 +134,40 @@ template <int S, int ROWS, int COLS, int THREADS> __device__ __forceinline__ voi
   cluster_sync();  // no block leaves while another reads its shared memory
 }
 
+// Shared by both forms' loads. A k-tile is 64 channels of one tap; this block's split of K takes
+// k-tiles kt0 .. kt0 + n - 1.
+struct KSplit { int kdim, kt0, n; };
+__device__ __forceinline__ KSplit k_split(const TileConvArgs& a) {
+  const int kdim = a.ks * a.ks * a.c, ktiles = kdim / 64, kt0 = blockIdx.y * a.ktilesPerSplit;
+  return {kdim, kt0, min(ktiles, kt0 + a.ktilesPerSplit) - kt0};
+}
+// Tile row `row`'s tap (0, 0) at chunk j (8 halves) of its channels; null past the rows.
+__device__ __forceinline__ const st* tile_row(const TileConvArgs& a, int row, int j) {
+  const int ox = row % a.bo, oy = (row / a.bo) % a.bo, bt = row / (a.bo * a.bo);
+  return row < a.rows ? a.tiles + (((u64)bt * a.side + oy * a.stride) * a.side + ox * a.stride) * a.c + j * 8 : nullptr;
+}
+// Output channel ch's weight row at chunk j; null past Cout.
+__device__ __forceinline__ const st* weight_row(const TileConvArgs& a, int ch, int kdim, int j) {
+  return ch < a.co ? a.weight + (u64)ch * kdim + j * 8 : nullptr;
+}
+// The next k-tile to load: its k, tap (ky, kx) and first channel; tap() its offset in a tile row,
+// next() the k-tile after it.
+struct KCursor {
+  int k, ci, ky, kx;
+  __device__ __forceinline__ KCursor(const TileConvArgs& a, int kt0) : k(kt0 * 64) {
+    const int kpos = k / a.c;
+    ci = k - kpos * a.c; ky = kpos / a.ks; kx = kpos % a.ks;
+  }
+  __device__ __forceinline__ u64 tap(const TileConvArgs& a) const { return ((u64)ky * a.side + kx) * a.c + ci; }
+  __device__ __forceinline__ void next(const TileConvArgs& a) {
+    k += 64;
+    if ((ci += 64) == a.c) {
+      ci = 0;
+      if (++kx == a.ks) { kx = 0; ky++; }
+    }
+  }
+};
+
 template <int WGS, int TN, int S> __device__ __forceinline__ void tile_conv_wg(const TileConvArgs& a) {
   extern __shared__ unsigned char smem[];
   constexpr int ROWS = 64 * WGS, PASS = 16 * WGS;  // rows a block; rows a pass of its threads copies
@@ -139,44 +175,32 @@ template <int WGS, int TN, int S> __device__ __forceinline__ void tile_conv_wg(c
   const u32 base = ((u32)__cvta_generic_to_shared(smem) + 1023) & ~1023u;  // [WG_STAGES][A, B]
   const int tilesN = (a.co + TN - 1) / TN;
   const int row0 = (blockIdx.x / tilesN) * ROWS, col0 = (blockIdx.x % tilesN) * TN;
-  const int kdim = a.ks * a.ks * a.c, ktiles = kdim / 64;
-  const int kt0 = blockIdx.y * a.ktilesPerSplit, n = min(ktiles, kt0 + a.ktilesPerSplit) - kt0;
+  const KSplit ks = k_split(a);
 
   // This thread copies 16-byte chunk j of A rows r0 + PASS i and of B rows likewise: its rows share
   // r % 8, so their swizzled chunk is at the same place in each, PASS rows of 128 bytes apart.
   const int r0 = threadIdx.x >> 3, j = threadIdx.x & 7;
   const u32 at = r0 * 128 + ((j ^ (r0 & 7)) << 4);
-  const st* arow[4];  // the row's tap (0, 0) at this thread's chunk; null: past the rows
+  const st* arow[4];  // the tile rows at this thread's chunk
 #pragma unroll
-  for (int i = 0; i < 4; i++) {
-    const int row = row0 + r0 + PASS * i;
-    const int ox = row % a.bo, oy = (row / a.bo) % a.bo, bt = row / (a.bo * a.bo);
-    arow[i] = row < a.rows ? a.tiles + (((u64)bt * a.side + oy * a.stride) * a.side + ox * a.stride) * a.c + j * 8 : nullptr;
-  }
-  const st* brow[TN / PASS];  // the output channel's weight row at this thread's chunk; null: past Cout
+  for (int i = 0; i < 4; i++) arow[i] = tile_row(a, row0 + r0 + PASS * i, j);
+  const st* brow[TN / PASS];  // the output channels' weight rows at this thread's chunk
 #pragma unroll
-  for (int i = 0; i < TN / PASS; i++) {
-    const int ch = col0 + r0 + PASS * i;
-    brow[i] = ch < a.co ? a.weight + (u64)ch * kdim + j * 8 : nullptr;
-  }
-  // the next k-tile to load: its k, tap (ky, kx) and first channel
-  int k = kt0 * 64, kpos = k / a.c, ci = k - kpos * a.c, ky = kpos / a.ks, kx = kpos % a.ks;
+  for (int i = 0; i < TN / PASS; i++) brow[i] = weight_row(a, col0 + r0 + PASS * i, ks.kdim, j);
+  KCursor next(a, ks.kt0);
   auto load = [&](int slot) {
     const u32 s = base + slot * STAGE_BYTES;
-    const u64 tap = ((u64)ky * a.side + kx) * a.c + ci;
+    const u64 tap = next.tap(a);
 #pragma unroll
     for (int i = 0; i < 4; i++) copy16_to(s + at + i * PASS * 128, arow[i] ? arow[i] + tap : a.tiles, arow[i] != nullptr);
 #pragma unroll
-    for (int i = 0; i < TN / PASS; i++) copy16_to(s + A_BYTES + at + i * PASS * 128, brow[i] ? brow[i] + k : a.weight, brow[i] != nullptr);
-    k += 64;
-    if ((ci += 64) == a.c) {
-      ci = 0;
-      if (++kx == a.ks) { kx = 0; ky++; }
-    }
+    for (int i = 0; i < TN / PASS; i++) copy16_to(s + A_BYTES + at + i * PASS * 128, brow[i] ? brow[i] + next.k : a.weight, brow[i] != nullptr);
+    next.next(a);
   };
 
   float acc[TN / 2];  // rows g, g + 8 of this warp's 16: columns 8 q + c2, + 1 in acc[4 q], [4 q + 1] and acc[4 q + 2], [4 q + 3]
-  wg_mainloop<TN>(base, A_BYTES, STAGE_BYTES, n, load, acc);
+  auto landed = [](int) {};  // all by cp.async
+  wg_mainloop<TN>(base, A_BYTES, STAGE_BYTES, ks.n, load, landed, acc);
 
   const int warp = threadIdx.x >> 5, lane = threadIdx.x & 31, g = lane >> 2, c2 = (lane & 3) * 2;
   const int rowA = warp * 16 + g;  // this thread's rows of the tile: rowA and rowA + 8
@@ -225,45 +249,42 @@ template <int WGS, int RN, int S> __device__ __forceinline__ void tile_conv_wgs(
   const u32 base = ((u32)__cvta_generic_to_shared(smem) + 1023) & ~1023u;  // [WG_STAGES][A: weight rows, B: tile rows]
   const int tilesN = (a.co + COUT - 1) / COUT;
   const int row0 = (blockIdx.x / tilesN) * RN, col0 = (blockIdx.x % tilesN) * COUT;
-  const int kdim = a.ks * a.ks * a.c, ktiles = kdim / 64;
-  const int kt0 = blockIdx.y * a.ktilesPerSplit, n = min(ktiles, kt0 + a.ktilesPerSplit) - kt0;
+  const KSplit ks = k_split(a);
 
-  // this thread's 16-byte chunk j of weight rows r0 + PASS i (four passes: COUT rows) and of tile
-  // rows likewise (TP passes, the last maybe in part): the same swizzled place in each
+  // The weights come by the TMA, a box of COUT rows by a k-tile a stage (a.wmap: boxes of 64 x COUT),
+  // issued by thread 0 and counted on the stage's barrier; the tile rows by cp.async, this thread's
+  // 16-byte chunk j of rows r0 + PASS i (TP passes, the last maybe in part) at the same swizzled place
+  // in each. (Every thread copying its share of the weights too, this kernel was bound by issuing
+  // those copies: session 49.)
+  const u32 bars = base + WG_STAGES * STAGE_BYTES;  // a barrier a stage, past the stages
+  if (threadIdx.x == 0) {
+    for (int s = 0; s < WG_STAGES; s++) bar_init(bars + 8 * s, 1);
+    bar_init_fence();
+  }
+  __syncthreads();
   const int r0 = threadIdx.x >> 3, j = threadIdx.x & 7;
   const u32 at = r0 * 128 + ((j ^ (r0 & 7)) << 4);
-  const st* wrow[4];  // the output channel's weight row at this thread's chunk; null: past Cout
+  const st* trow[TP];  // the tile rows at this thread's chunk
 #pragma unroll
-  for (int i = 0; i < 4; i++) {
-    const int ch = col0 + r0 + PASS * i;
-    wrow[i] = ch < a.co ? a.weight + (u64)ch * kdim + j * 8 : nullptr;
-  }
-  const st* trow[TP];  // the tile row's tap (0, 0) at this thread's chunk; null: past the rows
-#pragma unroll
-  for (int i = 0; i < TP; i++) {
-    const int row = row0 + r0 + PASS * i;
-    const int ox = row % a.bo, oy = (row / a.bo) % a.bo, bt = row / (a.bo * a.bo);
-    trow[i] = row < a.rows ? a.tiles + (((u64)bt * a.side + oy * a.stride) * a.side + ox * a.stride) * a.c + j * 8 : nullptr;
-  }
-  // the next k-tile to load: its k, tap (ky, kx) and first channel
-  int k = kt0 * 64, kpos = k / a.c, ci = k - kpos * a.c, ky = kpos / a.ks, kx = kpos % a.ks;
+  for (int i = 0; i < TP; i++) trow[i] = tile_row(a, row0 + r0 + PASS * i, j);
+  KCursor next(a, ks.kt0);
   auto load = [&](int slot) {
     const u32 s = base + slot * STAGE_BYTES;
-    const u64 tap = ((u64)ky * a.side + kx) * a.c + ci;
-#pragma unroll
-    for (int i = 0; i < 4; i++) copy16_to(s + at + i * PASS * 128, wrow[i] ? wrow[i] + k : a.weight, wrow[i] != nullptr);
+    if (threadIdx.x == 0) {
+      bar_expect(bars + 8 * slot, A_BYTES);
+      tma_load(s, a.wmap, next.k, col0, bars + 8 * slot);  // rows past Cout: zeros
+    }
+    const u64 tap = next.tap(a);
 #pragma unroll
     for (int i = 0; i < TP; i++)
       if (r0 + PASS * i < RN) copy16_to(s + A_BYTES + at + i * PASS * 128, trow[i] ? trow[i] + tap : a.tiles, trow[i] != nullptr);
-    k += 64;
-    if ((ci += 64) == a.c) {
-      ci = 0;
-      if (++kx == a.ks) { kx = 0; ky++; }
-    }
+    next.next(a);
   };
+  // k-tile i's weights have landed (its slot's phase i / WG_STAGES)
+  auto landed = [&](int i) { bar_wait(bars + 8 * (i % WG_STAGES), (i / WG_STAGES) & 1); };
 
   float acc[RN / 2];  // channels g, g + 8 of this warp's 16: tile rows 8 q + c2, + 1 in acc[4 q], [4 q + 1] and acc[4 q + 2], [4 q + 3]
-  wg_mainloop<RN>(base, A_BYTES, STAGE_BYTES, n, load, acc);
+  wg_mainloop<RN>(base, A_BYTES, STAGE_BYTES, ks.n, load, landed, acc);
 
   // Each block puts its partial product in its own shared memory (the stages, done with) by tile
   // row, [RN][COUT], then adds the rows it owns, ceil(RN / S) of them (fewer in the last blocks),
@@ -284,19 +305,13 @@ template <int WGS, int RN, int S> __device__ __forceinline__ void tile_conv_wgs(
 }
 
 // the builds (the host passes 128 * WGS threads, tileConvWgSharedBytes of shared memory and S splits along y)
-#define TILE_CONV_WG_ARGS                                                                                                                          \
-  const st *tiles, const st *weight, const st *bias, const int *corners, const unsigned char *active, const st *residual, st *out, \
-      st *displaced, float *partial, int *counters, int c, int blocks, int side, int ks, int stride, int bo, int oh, int ow, int co, int rows,     \
-      int ktilesPerSplit
-#define TILE_CONV_WG_VALUES \
-  {tiles, weight, bias, corners, active, residual, out, displaced, partial, counters, c, blocks, side, ks, stride, bo, oh, ow, co, rows, ktilesPerSplit}
 // k_tile_conv_wg<rows>x<cols>_<S> (form tile_conv_wg, TN output channels a block) and
 // k_tile_conv_wgs<rows>x<cols>_<S> (form tile_conv_wgs, N = RN rows a block): WGS warpgroups (the
 // host passes 128 * WGS threads), a cluster of S blocks along y, the S splits of K of one tile
 #define TILE_CONV_BUILD(name, form, WGS, N, S)                                                    \
-  extern "C" __global__ void __cluster_dims__(1, S, 1) __launch_bounds__(128 * WGS) name(TILE_CONV_WG_ARGS) { \
+  extern "C" __global__ void __cluster_dims__(1, S, 1) __launch_bounds__(128 * WGS) name(TILE_CONV_ARGS) { \
     after_earlier_kernels();                                                                      \
-    form<WGS, N, S>(TILE_CONV_WG_VALUES);                                                         \
+    form<WGS, N, S>(TILE_CONV_VALUES);                                                         \
   }
 TILE_CONV_BUILD(k_tile_conv_wg64x64_1, tile_conv_wg, 1, 64, 1)
 TILE_CONV_BUILD(k_tile_conv_wg64x64_2, tile_conv_wg, 1, 64, 2)

@@ -129,11 +129,9 @@ template <class F> __device__ __forceinline__ void each_pair(const TileConvArgs&
       }
 }
 
-extern "C" __global__ void __launch_bounds__(THREADS) k_tile_conv(const st* tiles, const st* weight, const st* bias, const int* corners, const unsigned char* active,
-                                                                   const st* residual, st* out, st* displaced, float* partial, int* counters,
-                                                                   int c, int blocks, int side, int ks, int stride, int bo, int oh, int ow, int co, int rows, int ktilesPerSplit) {
+extern "C" __global__ void __launch_bounds__(THREADS) k_tile_conv(TILE_CONV_ARGS) {
   after_earlier_kernels();
-  const TileConvArgs a = {tiles, weight, bias, corners, active, residual, out, displaced, partial, counters, c, blocks, side, ks, stride, bo, oh, ow, co, rows, ktilesPerSplit};
+  const TileConvArgs a = TILE_CONV_VALUES;
   __shared__ __align__(16) __half As[STAGES][TM * SROW], Bs[STAGES][TN * SROW];
   const int tilesN = (a.co + TN - 1) / TN;
   const int row0 = (blockIdx.x / tilesN) * TM, col0 = (blockIdx.x % tilesN) * TN;

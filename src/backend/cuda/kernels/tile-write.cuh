@@ -9,7 +9,15 @@ struct TileConvArgs {
   const int* corners; const unsigned char* active; const st* residual; st* out;
   st* displaced; float* partial; int* counters;
   int c, blocks, side, ks, stride, bo, oh, ow, co, rows, ktilesPerSplit;
+  const void* wmap;  // k_tile_conv_wgs: the weights' tensor map (TMA boxes of 64 x its output channels); null for the others
 };
+// every tile-convolution kernel's parameters (kernels.ts TILE_CONV_KERNELS), and their TileConvArgs
+#define TILE_CONV_ARGS                                                                                                             \
+  const st *tiles, const st *weight, const st *bias, const int *corners, const unsigned char *active, const st *residual, st *out, \
+      st *displaced, float *partial, int *counters, int c, int blocks, int side, int ks, int stride, int bo, int oh, int ow, int co, int rows, \
+      int ktilesPerSplit, const void *wmap
+#define TILE_CONV_VALUES \
+  {tiles, weight, bias, corners, active, residual, out, displaced, partial, counters, c, blocks, side, ks, stride, bo, oh, ow, co, rows, ktilesPerSplit, wmap}
 
 // Where output row `row` goes: its position's first element in out (channel 0) and the row itself,
 // or at -1 where nothing is written (past the rows, outside the map, or not active).
