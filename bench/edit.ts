@@ -12,7 +12,7 @@ import type { CudnnEngineMode } from '../src/backend/cuda/cudnn.js';
 import type { Precision } from '../src/backend/cuda/precision.js';
 import { UNetMacCounter } from '../src/edit/macs.js';
 import { maskFraction, resampleMask } from '../src/edit/mask.js';
-import type { NormMode } from '../src/edit/contexts.js';
+import type { AttentionMode, NormMode } from '../src/edit/contexts.js';
 import { GenerationCache, HostTier, StepCache } from '../src/edit/cache.js';
 import { EditSession, type EditOptions, type Version } from '../src/edit/session.js';
 import { readMaskSet } from '../src/io/fismask.js';
@@ -60,6 +60,8 @@ const math = (process.env.BENCH_MATH ?? 'fp16') as Precision;
 const convolution = (process.env.BENCH_CONV ?? 'auto') as ConvolutionMode;
 /** GroupNorm statistics of sparse steps: 'exact' (the default: of the mixed map) or 'cached' (the base's, as the paper). */
 const norm = (process.env.BENCH_NORM ?? 'exact') as NormMode;
+/** Sparse self-attention's keys and values: 'accurate' (the default: all tokens) or 'fast' (the active tokens alone, as the paper's reference code). */
+const attention = (process.env.BENCH_ATTENTION ?? 'accurate') as AttentionMode;
 /** BENCH_WGMMA_PIPELINE=on|off|auto (default): k_flash_wg64_pipe always, never, or for launches of one wave (CudaOptions.wgmmaPipeline); BENCH_DEPENDENT_LAUNCHES=off: plain launches (kernels/launch.cuh), for an A/B; BENCH_TILE_CONV=fused: tile convolutions by k_tile_conv (k_tile_conv_wg* on Hopper), =rows: a plan's few rows by k_tile_conv_wgs (CudaOptions.tileConvolution); BENCH_CUDNN_ENGINES=timed|heuristic|off (CudaOptions.cudnnEngines); BENCH_GEMM_ALGOS=heuristic (CudaOptions.gemmAlgorithms); BENCH_FLASH_SPLITS=auto|<n> (CudaOptions.flashSplits); BENCH_GEGLU_KERNEL=off: never k_gemm_geglu (CudaOptions.gegluKernel). */
 const gpu = new CudaBackend({ math, convolution, wgmmaPipeline: pipelineOption(process.env.BENCH_WGMMA_PIPELINE ?? 'auto'), flashSplits: flashSplitsOption(process.env.BENCH_FLASH_SPLITS), dependentLaunches: process.env.BENCH_DEPENDENT_LAUNCHES !== 'off', tileConvolution: (process.env.BENCH_TILE_CONV ?? 'library') as TileConvolutionMode, cudnnEngines: (process.env.BENCH_CUDNN_ENGINES ?? 'timed') as CudnnEngineMode, gemmAlgorithms: gemmAlgorithmsOption(process.env.BENCH_GEMM_ALGOS), gegluKernel: gegluKernelOption(process.env.BENCH_GEGLU_KERNEL) });
 const sd = randomSd2(gpu);
@@ -157,7 +159,7 @@ async function measuredEdit(mask: Uint8Array, report: (v: Version, stepMs: numbe
     if (step === untimedSteps) launchMs0 = gpu.driver.graphLaunchMs;
     if (step === steps) clocks?.sample(); // where the timed steps left the clocks
   };
-  const v = session.edit('a dog sitting on the sofa with a hat', { mask, from: 0, norm, onStep });
+  const v = session.edit('a dog sitting on the sofa with a hat', { mask, from: 0, norm, attention, onStep });
   // what the edit's version adds to the session (its dense steps, statistics and the rows its sparse steps displaced in the base's buffers)
   const addedMiBPerStep = (session.cacheBytes().total - bytes.total) / steps / 2 ** 20;
   // releasing it: the buffers it shares with the base are made to hold the base again (its displaced
@@ -217,7 +219,7 @@ if (probe && parts.has('probe')) {
   let launches0 = 0;
   const profiledStep = 4;
   const v = session.edit('a dog sitting on the sofa with a hat', {
-    mask: probe.mask, from: 0, norm,
+    mask: probe.mask, from: 0, norm, attention,
     onStep: (step) => {
       if (step === profiledStep) {
         gpu.synchronize(); // the steps queued before would count as the first profiled op's time
@@ -243,7 +245,7 @@ if (parts.has('kernels')) {
   const bin = bins.find((b) => b.name === `~${process.env.BENCH_KERNELS_BIN ?? 5}%`);
   if (!bin) throw new Error(`BENCH_KERNELS_BIN must be one of ${bins.map((b) => b.name.slice(1, -1)).join(', ')}, got ${process.env.BENCH_KERNELS_BIN}`);
   const v = session.edit('a dog sitting on the sofa with a hat', {
-    mask: inBin(bin.lo, bin.hi)[0]!.mask, from: 0, norm,
+    mask: inBin(bin.lo, bin.hi)[0]!.mask, from: 0, norm, attention,
     onStep: (step) => {
       if (step !== traced && step !== traced + 1) return;
       gpu.synchronize();
@@ -357,7 +359,7 @@ if (parts.has('whole')) {
     let prepareMs: number | undefined;
     if (prepare) {
       const p0 = performance.now();
-      s50.prepareEdits({ masks: [options.mask as Uint8Array], norm });
+      s50.prepareEdits({ masks: [options.mask as Uint8Array], norm, attention });
       prepareMs = +(performance.now() - p0).toFixed(1);
     }
     // whether the sparse steps after the first two keep the GPU busy: GPU time from the end of the
@@ -380,7 +382,7 @@ if (parts.has('whole')) {
     };
     gpu.hostCosts.take(); // from here: this edit's
     const t0 = performance.now();
-    const v = s50.edit(prompt, { denseSteps: 10, ...options, from: 0, norm, onStep });
+    const v = s50.edit(prompt, { denseSteps: 10, ...options, from: 0, norm, attention, onStep });
     const wallS = (performance.now() - t0) / 1000;
     // the garbage collector's pauses while those steps were queued (the observer reports them a turn later)
     await new Promise((resolve) => setImmediate(resolve));
@@ -416,7 +418,7 @@ if (parts.has('whole')) {
 }
 
 const out = {
-  what: `FISEdit sparse steps on the cuda backend (${gpu.description}): SD 2 at ${px} px, batch 2, DPM-Solver++, ${steps}-step session, masks of masks-dev-300, ${norm} GroupNorm statistics`,
+  what: `FISEdit sparse steps on the cuda backend (${gpu.description}): SD 2 at ${px} px, batch 2, DPM-Solver++, ${steps}-step session, masks of masks-dev-300, ${norm} GroupNorm statistics, ${attention} attention`,
   command: `${benchEnvironment()}node --expose-gc dist/bench/edit.js`,
   date: new Date().toISOString(),
   device: gpu.description,
@@ -436,4 +438,4 @@ const out = {
   libraryDependents: Object.fromEntries(gpu.driver.libraryDependents()),
 };
 console.log(`programmatic edges from our kernels into library kernels in the graphs held: ${JSON.stringify(out.libraryDependents)}`);
-writeResult(`edit-cuda-${math}-${convolution}-${norm}-${px}`, out);
+writeResult(`edit-cuda-${math}-${convolution}-${norm}${attention === 'fast' ? '-fast' : ''}-${px}`, out);
