@@ -4,7 +4,7 @@
 // blocks for many).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { TILE_CONV_COUNTERS, TILE_CONV_WG_BUILDS, TILE_CONV_WG_K, TILE_CONV_WG_KERNELS, tileConvWgThreads } from '../src/backend/cuda/kernels.js';
+import { TILE_CONV_COLS, TILE_CONV_COUNTERS, TILE_CONV_WG_BUILDS, TILE_CONV_WG_K, TILE_CONV_WG_KERNELS, tileConvWgThreads } from '../src/backend/cuda/kernels.js';
 import { tileConvKernel } from '../src/backend/cuda/tile-conv.js';
 
 const SMS = 132;
@@ -33,6 +33,8 @@ describe('tile convolution launch choice', () => {
       assert.ok(k.sharedBytes <= MAX_SHARED, `${k.name}: ${k.sharedBytes} bytes of shared memory`);
       assert.equal(k.partials, false);
       assert.equal(k.swapped, swapped, `${k.name}: swapped`);
+      // k_tile_conv_wgs's weight boxes are a block's output channels
+      assert.equal(k.outputsPerBlock, cols, `${k.name}: output channels a block`);
     }
   });
 
@@ -51,6 +53,7 @@ describe('tile convolution launch choice', () => {
       assert.equal(k.name, 'k_tile_conv');
       assert.equal(k.partials, true);
       assert.equal(k.swapped, false);
+      assert.equal(k.outputsPerBlock, TILE_CONV_COLS);
       const ktiles = Math.ceil((9 * c) / 32);
       assert.ok(k.perSplit * k.splits >= ktiles && k.perSplit * (k.splits - 1) < ktiles);
     }

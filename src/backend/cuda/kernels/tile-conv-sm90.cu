@@ -134,8 +134,8 @@ template <int S, int ROWS, int COLS, int THREADS> __device__ __forceinline__ voi
   cluster_sync();  // no block leaves while another reads its shared memory
 }
 
-// Shared by both forms' loads. A k-tile is 64 channels of one tap; this block's split of K takes
-// k-tiles kt0 .. kt0 + n - 1.
+// The two forms' loads (weight_row: tile_conv_wg's alone; tile_conv_wgs's weights come by the TMA).
+// A k-tile is 64 channels of one tap; this block's split of K takes k-tiles kt0 .. kt0 + n - 1.
 struct KSplit { int kdim, kt0, n; };
 __device__ __forceinline__ KSplit k_split(const TileConvArgs& a) {
   const int kdim = a.ks * a.ks * a.c, ktiles = kdim / 64, kt0 = blockIdx.y * a.ktilesPerSplit;
@@ -232,13 +232,17 @@ template <int WGS, int TN, int S> __device__ __forceinline__ void tile_conv_wg(c
 // blocks came in two waves (bench/results/2026-12-03-s48-call7.log: 18.8 / 30.2 us against the library
 // path's 16.3 / 17.0). A block is WGS warpgroups (64 WGS output channels) by RN rows; K is split
 // among the S blocks of a cluster and their partial products added through distributed shared
-// memory in split order, as tile_conv_wg's. The loads, stages and write are tile_conv_wg's.
-// Measured (session 49, bench/results/2026-12-03-s49-call{2,3,4}.log): 19-20 us at 40 rows of
-// 1280 -> 1280, 28-29 at 76, against the library path's 16-17 and 17-18. It is bound by issuing its
-// instructions (2.75M at 40 rows, 4.0M at 76; cuBLASLt's nvjet 64x40 TMA kernel 0.95M), 4 warps an
-// SM: every thread issues a 16-byte copy per row with its address and predicate. More stages made
-// it slower (26 / 45 us). What would make it fast: TMA loads from a producer warp (for one-position
-// tiles both operands are plain matrices: the weights [Cout, K] and the gathered tiles [rows, K]).
+// memory in split order, as tile_conv_wg's. The tile rows' loads, the stages and the write are
+// tile_conv_wg's; the weights come by the TMA.
+// Measured in bench:tile-conv's graphs (with the gather before it; session 51,
+// bench/results/2026-12-03-s51-call{1,3}.log): 18.6 us at 40 rows of 1280 -> 1280, 24.9-25.1 at 76,
+// against the library path's 15.3-16.7 and 16.4-17.2 (every thread copying its share of the weights
+// by cp.async, session 49: 19.2-19.6 and 27.2-27.4). Nsight Compute: the weights' copies were ~12% of
+// its instructions (2.43M at 40 rows against 2.75M; cuBLASLt's kernel 0.95M), and it is bound by
+// latency, not issue: one warp a scheduler (a block of 4 warps an SM), none eligible 79% of cycles,
+// the SMs idle ~30% of the launch. cuBLASLt's kernel for the product runs 12 warps a block (a
+// producer warpgroup, two consumer warpgroups) on 100 blocks. Even at its speed, this path would save
+// only the write's launch: the tiles still come from a gather kernel.
 template <int WGS, int RN, int S> __device__ __forceinline__ void tile_conv_wgs(const TileConvArgs& a) {
   extern __shared__ unsigned char smem[];
   // output channels a block; rows a pass of its threads copies; passes over the tile rows
@@ -254,8 +258,7 @@ template <int WGS, int RN, int S> __device__ __forceinline__ void tile_conv_wgs(
   // The weights come by the TMA, a box of COUT rows by a k-tile a stage (a.wmap: boxes of 64 x COUT),
   // issued by thread 0 and counted on the stage's barrier; the tile rows by cp.async, this thread's
   // 16-byte chunk j of rows r0 + PASS i (TP passes, the last maybe in part) at the same swizzled place
-  // in each. (Every thread copying its share of the weights too, this kernel was bound by issuing
-  // those copies: session 49.)
+  // in each.
   const u32 bars = base + WG_STAGES * STAGE_BYTES;  // a barrier a stage, past the stages
   if (threadIdx.x == 0) {
     for (int s = 0; s < WG_STAGES; s++) bar_init(bars + 8 * s, 1);
