@@ -31,7 +31,7 @@ const steps = Number(process.env.BENCH_STEPS ?? 12);
 const px = Number(process.env.BENCH_PX ?? 768);
 const lat = px / 8;
 const perBin = Number(process.env.BENCH_MASKS ?? 2);
-/** Which parts run: the binned edits, the ~5% probe (phases, profile), the host tier, the whole 50-step edits (BENCH_PARTS=whole to profile those alone); `kernels` (not by default) marks a sparse step for Nsight Compute (BENCH_KERNELS_BIN). */
+/** Which parts run: the binned edits, the ~5% probe (phases, profile; BENCH_PROBE_BIN=15|30 for another bin's), the host tier, the whole 50-step edits (BENCH_PARTS=whole to profile those alone); `kernels` (not by default) marks a sparse step for Nsight Compute (BENCH_KERNELS_BIN). */
 const parts = new Set((process.env.BENCH_PARTS ?? 'bins,probe,host,whole').split(','));
 /**
  * How long a profiled step holds the stream while the host records, instantiates and launches its
@@ -124,6 +124,13 @@ const set = { masks: file.masks.map(({ index, mask }) => ({ index, mask: lat ===
 const counter = new UNetMacCounter(unetConfig);
 const dense = counter.count(lat, lat).totalDense;
 const bins = [{ name: '~5%', lo: 0.03, hi: 0.07 }, { name: '~15%', lo: 0.13, hi: 0.17 }, { name: '~30%', lo: 0.28, hi: 0.32 }];
+/** The bin an environment variable names (5, 15 or 30; default 5). */
+function namedBin(variable: string): (typeof bins)[number] {
+  const value = process.env[variable] ?? '5';
+  const bin = bins.find((b) => b.name === `~${value}%`);
+  if (!bin) throw new Error(`${variable} must be one of ${bins.map((b) => b.name.slice(1, -1)).join(', ')}, got ${value}`);
+  return bin;
+}
 const rows: Record<string, unknown>[] = [];
 /** The GPU's clocks as each measured edit's timed steps end (NVML; absent without it). */
 const clocks = GpuClocks.open();
@@ -196,9 +203,11 @@ for (const bin of parts.has('bins') ? bins : []) {
   }
 }
 
-// a ~5% edit twice more: a replayed step by phase (inputs in, the graph, results out, each
-// synchronised), then where a sparse step's GPU time goes (the event profile, profiler.ts)
-const probe = parts.has('probe') || parts.has('host') ? inBin(0.03, 0.07)[0] : undefined;
+// a ~5% edit (BENCH_PROBE_BIN=5|15|30: the first mask of that bin) twice more: a replayed step by
+// phase (inputs in, the graph, results out, each synchronised), then where a sparse step's GPU time
+// goes (the event profile, profiler.ts)
+const probeBin = namedBin('BENCH_PROBE_BIN');
+const probe = parts.has('probe') || parts.has('host') ? inBin(probeBin.lo, probeBin.hi)[0] : undefined;
 let replayPhases: Record<string, number> = {};
 type OpTime = { op: string; ms: number; count: number };
 /** A profile's ops with their times to the microsecond. */
@@ -242,8 +251,7 @@ if (probe && parts.has('probe')) {
 // replayed sparse step, is the profiled range, each kernel timed alone.
 if (parts.has('kernels')) {
   const traced = 12;
-  const bin = bins.find((b) => b.name === `~${process.env.BENCH_KERNELS_BIN ?? 5}%`);
-  if (!bin) throw new Error(`BENCH_KERNELS_BIN must be one of ${bins.map((b) => b.name.slice(1, -1)).join(', ')}, got ${process.env.BENCH_KERNELS_BIN}`);
+  const bin = namedBin('BENCH_KERNELS_BIN');
   const v = session.edit('a dog sitting on the sofa with a hat', {
     mask: inBin(bin.lo, bin.hi)[0]!.mask, from: 0, norm, attention,
     onStep: (step) => {
@@ -426,6 +434,7 @@ const out = {
   capacity,
   generation: { steps, seconds: +(v0.timings.denseMs / 1000).toFixed(2), denseStepMs: +denseStepMs.toFixed(1), cacheMiBPerStep: +(bytes.perStep / 2 ** 20).toFixed(0) },
   edits: rows,
+  probe: probe ? { bin: probeBin.name, mask: probe.index, fraction: +maskFraction(probe.mask).toFixed(4) } : undefined,
   sparseProfilePerStep: sparseProfile,
   sparseProfileMs,
   replayPhases,
