@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import { CudaBackend, type ConvolutionMode } from '../src/backend/cuda/cuda.js';
 import type { TileConvolutionMode } from '../src/backend/cuda/options.js';
-import type { CudnnEngineMode } from '../src/backend/cuda/cudnn.js';
+import type { CudnnEngineMode } from '../src/backend/cuda/options.js';
 import type { Precision } from '../src/backend/cuda/precision.js';
 import { UNetMacCounter } from '../src/edit/macs.js';
 import { maskFraction, resampleMask } from '../src/edit/mask.js';

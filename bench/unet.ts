@@ -7,7 +7,7 @@
 // BENCH_FLASH_SPLITS=auto|<n>: CudaOptions.flashSplits (1: every attention launch unsplit, for an A/B).
 import { join } from 'node:path';
 import { CudaBackend, type ConvolutionMode } from '../src/backend/cuda/cuda.js';
-import type { CudnnEngineMode } from '../src/backend/cuda/cudnn.js';
+import type { CudnnEngineMode } from '../src/backend/cuda/options.js';
 import type { Precision } from '../src/backend/cuda/precision.js';
 import { UNetMacCounter } from '../src/edit/macs.js';
 import { Config } from '../src/io/config.js';

@@ -17,6 +17,7 @@ import type { Driver } from './driver.js';
 import type { HostCosts } from './host-costs.js';
 import { bindFunctions, loadLibrary } from './libs.js';
 import type { Precision } from './precision.js';
+import type { CudnnEngineMode } from './options.js';
 
 const NHWC = 1;
 const DATA_FLOAT = 0;
@@ -31,8 +32,6 @@ const IMPLICIT_PRECOMP_GEMM = 1;
 const PERF_BYTES = 48;
 const ALGOS = 8;
 
-/** CudaOptions.cudnnEngines. */
-export type CudnnEngineMode = 'timed' | 'heuristic' | 'off';
 
 export interface ConvShape {
   n: number; h: number; w: number; ci: number;

@@ -144,7 +144,8 @@ export const TILE_CONV_ROWS = 64, TILE_CONV_COLS = 64, TILE_CONV_K = 32, TILE_CO
  * k_tile_conv_wg<rows>x<cols>_<splits>: 64 or 128 rows (one or two warpgroups) by 64 or 128 output
  * channels a block, K split among a cluster of `splits` blocks (1, 2, 4 or 8; up to 4 for 128 rows),
  * k-tiles of 64 channels of one tap (C and Cout multiples of 64). `swapped`: k_tile_conv_wgs, the
- * weights as wgmma's M (a warpgroup per 64 output channels) and 40 or 80 rows as its N, for few rows.
+ * weights as wgmma's M (a warpgroup per 64 output channels, brought by the TMA) and 40 or 80 rows as
+ * its N, for few rows.
  */
 export const TILE_CONV_WG_BUILDS = [
   { rows: 64, cols: 64, splits: [1, 2, 4, 8], swapped: false },

@@ -1,10 +1,15 @@
 // What a CudaBackend can be asked for (CudaOptions): precision, and the switches between the ways
 // it runs attention, convolutions and launches, each with what measured the default.
 import { FiseditError } from '../../io/errors.js';
-import type { CudnnEngineMode } from './cudnn.js';
 import { PRECISIONS, type Precision } from './precision.js';
 
-export type ConvolutionMode = 'auto' | 'cudnn' | 'gemm';
+/** CudaOptions.cudnnEngines' values. */
+export const CUDNN_ENGINE_MODES = ['timed', 'heuristic', 'off'] as const;
+export type CudnnEngineMode = (typeof CUDNN_ENGINE_MODES)[number];
+
+/** CudaOptions.convolution's values. */
+export const CONVOLUTION_MODES = ['auto', 'cudnn', 'gemm'] as const;
+export type ConvolutionMode = (typeof CONVOLUTION_MODES)[number];
 
 export interface CudaOptions {
   device?: number;
@@ -66,10 +71,10 @@ export interface CudaOptions {
    * (…-s21-fused-vs-library.log).
    * Kept as the base for a faster one (see kernels/tile-conv-sm90.cu). 'rows' (fp16 on Hopper): the
    * library path but for a plan's one-position tiles (rows) of few enough rows for k_tile_conv_wgs,
-   * the weights as wgmma's M. Slower than the library path on the H200 (session 49: 19-20 against
-   * 16-17 us at 40 rows of 1280 -> 1280, 28-29 against 17-18 at 76; sparse steps no shorter), its
-   * cp.async loads issuing 2.9-4.2x the instructions of cuBLASLt's TMA kernel
-   * (bench/results/2026-12-03-s49-call4.log).
+   * the weights as wgmma's M, brought by the TMA. Slower than the library path on the H200 (session
+   * 51: 18.6 against 15.3-16.7 us at 40 rows of 1280 -> 1280, 24.9-25.1 against 16.4-17.2 at 76;
+   * sparse steps no shorter at ~5%, longer at 30%), bound by latency with 4 warps an SM
+   * (bench/results/2026-12-03-s51-call{1,3}.log).
    */
   tileConvolution?: TileConvolutionMode;
   /**
@@ -99,17 +104,18 @@ export interface CudaOptions {
   gegluKernel?: boolean;
 }
 
-/** CudaOptions.tileConvolution. */
-export type TileConvolutionMode = 'fused' | 'library' | 'rows';
+/** CudaOptions.tileConvolution's values. */
+export const TILE_CONVOLUTION_MODES = ['library', 'fused', 'rows'] as const;
+export type TileConvolutionMode = (typeof TILE_CONVOLUTION_MODES)[number];
 
 /** The values each of CudaOptions' modes takes (checkCudaOptions). */
 const MODES: { [K in keyof CudaOptions]?: readonly NonNullable<CudaOptions[K]>[] } = {
   math: PRECISIONS,
   flashRowsPerWarp: [16, 32, 'auto'],
   wgmmaPipeline: [true, false, 'auto'],
-  convolution: ['auto', 'cudnn', 'gemm'],
-  tileConvolution: ['library', 'fused', 'rows'],
-  cudnnEngines: ['timed', 'heuristic', 'off'],
+  convolution: CONVOLUTION_MODES,
+  tileConvolution: TILE_CONVOLUTION_MODES,
+  cudnnEngines: CUDNN_ENGINE_MODES,
   gemmAlgorithms: ['timed', 'heuristic'],
 };
 
