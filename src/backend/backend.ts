@@ -184,8 +184,36 @@ export function overwriteRowsEach(ops: Backend, a: readonly [Tensor, Tensor], b:
 }
 
 /** conv2dTiles as its definition: the tiles gathered, then convolved (what a backend without a fused path does). */
-export function gatherThenConvolve(ops: Backend, x: Tensor, tiles: TileSet, affine: ChannelAffine | undefined, silu: boolean, w: Tensor, b: Tensor | undefined, stride: number): Tensor {
-  return ops.conv2d(ops.gatherTiles(x, tiles, affine, silu), w, b, { stride, padding: 0 });
+export function gatherThenConvolve(ops: Backend, x: Tensor, tiles: TileSet, affine: ChannelAffine | undefined, silu: boolean, w: Tensor, b: Tensor | undefined, stride: number, projection?: TileProjection): Tensor {
+  const y = ops.conv2d(ops.gatherTiles(x, tiles, affine, silu), w, b, { stride, padding: 0 });
+  return projection ? projectedOnto(ops, x, y, projection) : y;
+}
+
+/**
+ * A 1x1 convolution (stride 1) of another map x [N, H, W, Cp], over tiles that are a tile
+ * convolution's output blocks themselves (origins: the blocks' corners; side: a block's side), added
+ * to that convolution's outputs: a resnet's projected shortcut, computed only where the layer after
+ * it writes (conv2dTiles' `projection`).
+ */
+export interface TileProjection {
+  x: Tensor;
+  tiles: TileSet;
+  w: Tensor;
+  b: Tensor | undefined;
+}
+
+/** Throws unless `p` is a 1x1 projection of maps like x ([N, H, W, *]) over `blocks` blocks of bo x bo outputs, into `co` channels. */
+export function checkProjection(p: TileProjection, x: Tensor, blocks: number, bo: number, co: number): void {
+  const [pco, kh, kw] = p.w.shape as [number, number, number, number];
+  if (kh !== 1 || kw !== 1 || pco !== co) throw new FiseditError(`tile projection: weight ${shapeString(p.w.shape)} is not a 1x1 convolution into ${co} channels`);
+  if (!sameShape(p.x.shape.slice(0, 3), x.shape.slice(0, 3))) throw new FiseditError(`tile projection: map ${shapeString(p.x.shape)} is not the size of ${shapeString(x.shape)}`);
+  if (p.tiles.side !== bo || p.tiles.origins.length !== 2 * blocks) throw new FiseditError(`tile projection: ${p.tiles.origins.length / 2} tiles of side ${p.tiles.side} for ${blocks} blocks of ${bo} x ${bo} outputs`);
+}
+
+/** y (the outputs [N * blocks, bo, bo, Cout] of a tile convolution of x) + the projection over its tiles (gatherThenConvolve's, and a backend's where its path has no room for it). */
+export function projectedOnto(ops: Backend, x: Tensor, y: Tensor, p: TileProjection): Tensor {
+  checkProjection(p, x, y.shape[0]! / x.shape[0]!, y.shape[1]!, y.channels);
+  return ops.conv2d(ops.gatherTiles(p.x, p.tiles), p.w, p.b, { stride: 1, padding: 0 }, y);
 }
 
 /** A convolution over tiles as conv2dTiles takes it: the tiles, their affine (+SiLU), weight, bias and stride. */
@@ -196,6 +224,8 @@ export interface TileConvolution {
   w: Tensor;
   b: Tensor | undefined;
   stride: number;
+  /** Added to the outputs before they are written (TileProjection). */
+  projection?: TileProjection;
 }
 
 /** Where block outputs go, as overwriteBlocks takes it: block corners, the positions to write, and what is added there. */
@@ -226,7 +256,7 @@ export function checkBlockWrite(base: Tensor, residual: Tensor | undefined): voi
 
 /** convTilesInto as its definition: the tiles' convolution, then its write into base (what a backend without a fused path does). */
 export function convolveThenOverwrite(ops: Backend, base: Tensor, x: Tensor, conv: TileConvolution, write: BlockWrite): Tensor {
-  const fresh = ops.conv2dTiles(x, conv.tiles, conv.affine, conv.silu, conv.w, conv.b, conv.stride);
+  const fresh = ops.conv2dTiles(x, conv.tiles, conv.affine, conv.silu, conv.w, conv.b, conv.stride, conv.projection);
   return ops.overwriteBlocks(base, fresh, write.corners, write.active, write.residual);
 }
 
@@ -428,9 +458,10 @@ export interface Backend {
    * The convolution, without padding, of each tile as gatherTiles gathers it:
    * conv2d(gatherTiles(x, tiles, affine, silu), w, b, { stride }), [N * blocks, bo, bo, Cout]. One
    * op, so that a backend may gather straight into its convolution's input (the cuda backend: into
-   * the im2col matrix, where that path is the faster one).
+   * the im2col matrix, where that path is the faster one). With `projection`, its 1x1 convolution of
+   * another map is added (TileProjection: a resnet's shortcut, gathered in the same kernel there).
    */
-  conv2dTiles(x: Tensor, tiles: TileSet, affine: ChannelAffine | undefined, silu: boolean, w: Tensor, b: Tensor | undefined, stride: number): Tensor;
+  conv2dTiles(x: Tensor, tiles: TileSet, affine: ChannelAffine | undefined, silu: boolean, w: Tensor, b: Tensor | undefined, stride: number, projection?: TileProjection): Tensor;
   /**
    * How conv2dTiles would convolve one-position tiles, `rows` output positions in all (every batch
    * item) of a `channels`-channel input: 'rows' where it gathers each output's window straight into

@@ -1,7 +1,7 @@
 // A backend that computes nothing: tensors are shapes, and each op adds its multiply-accumulates
 // to the current scope. Running a model on it gives the MAC count of a dense or sparse step
 // without weights (e.g. the full-size SD 2 U-Net on a 2-core machine).
-import { attentionWithProbsOf, convSizes, convolveThenOverwrite, gatherRowsThenAffine, gatherThenConvolve, gegluOfLinear, groupNormLayout, linearEach, overwriteRowsEach, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type GroupSumsUpdate, type HostBytes, type Prefetched, type TileSet, type BlockWrite, type TileConvolution, type TileRowsChoice } from './backend.js';
+import { attentionWithProbsOf, convSizes, convolveThenOverwrite, gatherRowsThenAffine, gatherThenConvolve, gegluOfLinear, groupNormLayout, linearEach, overwriteRowsEach, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type GroupSumsUpdate, type HostBytes, type Prefetched, type TileSet, type BlockWrite, type TileConvolution, type TileProjection, type TileRowsChoice } from './backend.js';
 import { Tensor, numel } from '../tensor/tensor.js';
 import { HostLatents } from './latents.js';
 
@@ -115,8 +115,8 @@ export class CountingBackend implements Backend {
   }
   channelAffine(x: Tensor, _a: ChannelAffine): Tensor { return shapeOnly(x.shape); }
   gatherTiles(x: Tensor, tiles: TileSet): Tensor { return shapeOnly([x.shape[0]! * (tiles.origins.length / 2), tiles.side, tiles.side, x.channels]); }
-  conv2dTiles(x: Tensor, tiles: TileSet, affine: ChannelAffine | undefined, silu: boolean, w: Tensor, b: Tensor | undefined, stride: number): Tensor {
-    return gatherThenConvolve(this, x, tiles, affine, silu, w, b, stride);
+  conv2dTiles(x: Tensor, tiles: TileSet, affine: ChannelAffine | undefined, silu: boolean, w: Tensor, b: Tensor | undefined, stride: number, projection?: TileProjection): Tensor {
+    return gatherThenConvolve(this, x, tiles, affine, silu, w, b, stride, projection);
   }
   overwriteBlocks(_base: Tensor, src: Tensor): Tensor { return shapeOnly(src.shape); }
   convTilesInto(base: Tensor, x: Tensor, conv: TileConvolution, write: BlockWrite): Tensor { return convolveThenOverwrite(this, base, x, conv, write); }

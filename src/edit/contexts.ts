@@ -8,7 +8,7 @@
 // a transformer's proj_out): so a sparse step adds residuals only where it recomputes.
 import { normRows, type Backend, type ChannelAffine, type GroupNormStats, type Placement } from '../backend/backend.js';
 import type { Conv2d, GroupNorm, Linear, StackedLinear } from '../models/layers.js';
-import { DenseContext, normOffset, type StepContext } from '../models/step-context.js';
+import { DenseContext, isProjected, normOffset, type ProjectedResidual, type StepContext } from '../models/step-context.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { StepCache } from './cache.js';
 import type { SparsePlan } from './plan.js';
@@ -48,9 +48,10 @@ export class RecordingContext implements StepContext {
   }
 
   // the recorded affine is applied as GroupNorm.forward would (same bits, statistics computed once)
-  conv(conv: Conv2d, x: Tensor, norm?: GroupNorm, silu = false, residual?: Tensor, offset?: Tensor): Tensor {
+  conv(conv: Conv2d, x: Tensor, norm?: GroupNorm, silu = false, residual?: Tensor | ProjectedResidual, offset?: Tensor): Tensor {
     const inputOffset = normOffset(conv, norm, offset);
-    const y = conv.forward(x, residual, { affine: norm && this.recordNorm(norm, x, inputOffset), silu });
+    const r = isProjected(residual) ? this.conv(residual.conv, residual.x) : residual;
+    const y = conv.forward(x, r, { affine: norm && this.recordNorm(norm, x, inputOffset), silu });
     this.rec.tensors.set(conv.name, this.ops.keep(y));
     return y;
   }
@@ -136,13 +137,19 @@ export class SparseContext implements StepContext {
     if (rows.size) this.rec.displaced.set(key, { layer, rows: this.ops.keep(rows), write });
   }
 
-  conv(conv: Conv2d, x: Tensor, norm?: GroupNorm, silu = false, residual?: Tensor, offset?: Tensor): Tensor {
+  conv(conv: Conv2d, x: Tensor, norm?: GroupNorm, silu = false, residual?: Tensor | ProjectedResidual, offset?: Tensor): Tensor {
     const ops = this.ops;
     const inputOffset = normOffset(conv, norm, offset);
     const [n, inH, inW, channels] = x.shape as [number, number, number, number];
     const tileRows = ops.tileRowsChoice && ((outputs: number) => ops.tileRowsChoice!(n * outputs, channels));
     const p = this.plan.conv(conv.name, { inH, inW, kernel: conv.kernel, stride: conv.stride, padding: conv.padding }, tileRows);
     const y = this.base.get(conv.name); // written in place where this step recomputes
+    // a projected residual is read only where this layer writes: over tiles, computed with this layer
+    // at its blocks (its own cached map left as the base's, its outputs elsewhere never read);
+    // with a dense plan, a layer of its own first
+    const projected = isProjected(residual) && p.kind === 'tiles' ? residual : undefined;
+    if (projected) this.rec.tensors.set(projected.conv.name, this.base.get(projected.conv.name));
+    const r = isProjected(residual) ? (projected ? undefined : this.conv(residual.conv, residual.x)) : residual;
     if (p.kind === 'tiles' && p.corners.length === 0) {
       if (norm) this.affine(norm, x, inputOffset); // nothing changes at this layer
     } else {
@@ -150,11 +157,15 @@ export class SparseContext implements StepContext {
       if (p.kind === 'dense') {
         const rows = [n, p.outH * p.outW, conv.outChannels];
         const idx = this.plan.tokens(p.outH, p.outW), layer = ops.reshape(y, rows);
-        const fresh = ops.reshape(conv.forward(x, residual, { affine, silu }), rows);
+        const fresh = ops.reshape(conv.forward(x, r, { affine, silu }), rows);
         this.displaced(conv.name, layer, ops.overwriteRows(layer, fresh, idx, true), { rows: idx });
       } else {
         const write = { corners: p.corners, active: p.active };
-        this.displaced(conv.name, y, conv.forwardTilesInto(y, x, { origins: p.origins, side: p.side }, affine, silu, { ...write, residual }), write);
+        const tiles = { origins: p.origins, side: p.side };
+        const held = projected
+          ? conv.forwardTilesInto(y, x, tiles, affine, silu, write, { ...projected, blockSide: p.block })
+          : conv.forwardTilesInto(y, x, tiles, affine, silu, { ...write, residual: r });
+        this.displaced(conv.name, y, held, write);
       }
     }
     this.rec.tensors.set(conv.name, y);

@@ -6,7 +6,7 @@ import type { Backend } from '../backend/backend.js';
 import { CountingBackend } from '../backend/counting.js';
 import type { Conv2d, GroupNorm, Linear, StackedLinear } from '../models/layers.js';
 import { Params, type WeightSource } from '../models/params.js';
-import type { StepContext } from '../models/step-context.js';
+import type { ProjectedResidual, StepContext } from '../models/step-context.js';
 import { UNet2DConditionModel, type UNetConfig } from '../models/unet.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { StepCache } from './cache.js';
@@ -19,7 +19,7 @@ const SHAPES: WeightSource = { has: () => true, read: () => new Float32Array(0) 
 class MeteredContext implements StepContext {
   constructor(private readonly inner: StepContext, private readonly counter: CountingBackend) {}
   get ops() { return this.inner.ops; }
-  conv(conv: Conv2d, x: Tensor, norm?: GroupNorm, silu?: boolean, residual?: Tensor, offset?: Tensor): Tensor {
+  conv(conv: Conv2d, x: Tensor, norm?: GroupNorm, silu?: boolean, residual?: Tensor | ProjectedResidual, offset?: Tensor): Tensor {
     this.counter.scope = conv.name;
     return this.inner.conv(conv, x, norm, silu, residual, offset);
   }

@@ -1,5 +1,5 @@
 // The parametrised building blocks shared by the text encoder, the U-Net and the VAE.
-import type { Backend, BlockWrite, ChannelAffine, Conv2dOptions, ConvInput, GroupNormStats, GroupSumsUpdate, TileSet } from '../backend/backend.js';
+import type { Backend, BlockWrite, ChannelAffine, Conv2dOptions, ConvInput, GroupNormStats, GroupSumsUpdate, TileProjection, TileSet } from '../backend/backend.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Params } from './params.js';
 
@@ -77,10 +77,18 @@ export class Conv2d {
   /**
    * The sparse engine's form of the layer: the convolution over tiles of x that hold their padding
    * (gathered through a norm's affine (+SiLU) when given), its block outputs written into a copy of
-   * base where `write` says (Backend.convTilesInto).
+   * base where `write` says (Backend.convTilesInto). With `projection`, that 1x1 layer's output for
+   * its own input at the same outputs is added (a resnet's shortcut; Backend TileProjection).
    */
-  forwardTilesInto(base: Tensor, x: Tensor, tiles: TileSet, affine: ChannelAffine | undefined, silu: boolean, write: BlockWrite): Tensor {
-    return this.ops.convTilesInto(base, x, { tiles, affine, silu, w: this.w, b: this.b, stride: this.stride }, write);
+  forwardTilesInto(base: Tensor, x: Tensor, tiles: TileSet, affine: ChannelAffine | undefined, silu: boolean, write: BlockWrite, projection?: { conv: Conv2d; x: Tensor; blockSide: number }): Tensor {
+    const p = projection && projection.conv.asProjection(projection.x, write.corners, projection.blockSide);
+    return this.ops.convTilesInto(base, x, { tiles, affine, silu, w: this.w, b: this.b, stride: this.stride, projection: p }, write);
+  }
+
+  /** This 1x1 layer of x over blocks of side `blockSide` at `corners` (Backend TileProjection). */
+  private asProjection(x: Tensor, corners: Int32Array, blockSide: number): TileProjection {
+    if (this.kernel !== 1 || this.stride !== 1 || this.padding.some((p) => p)) throw new Error(`${this.name}: a ${this.kernel}x${this.kernel} convolution of stride ${this.stride} is not a projection`);
+    return { x, tiles: { origins: corners, side: blockSide }, w: this.w, b: this.b };
   }
 
   get stride(): number {

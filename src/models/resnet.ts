@@ -45,8 +45,8 @@ export class ResnetBlock2D {
     if (this.timeEmbProj !== undefined && !temb) throw new Error(`${this.timeEmbProj}: no time-embedding projection given`);
     // h + temb is what norm2 normalises: the context folds temb into norm2's statistics and affine
     const h = ctx.conv(this.conv1, x, this.norm1, true);
-    const skip = this.shortcut ? ctx.conv(this.shortcut, x) : x;
-    const sum = ctx.conv(this.conv2, h, this.norm2, true, skip, temb);
+    // the projected shortcut as conv2's residual for the context to run (a sparse step: with conv2)
+    const sum = ctx.conv(this.conv2, h, this.norm2, true, this.shortcut ? { conv: this.shortcut, x } : x, temb);
     return this.outputScale === 1 ? sum : ops.scale(sum, 1 / this.outputScale);
   }
 }

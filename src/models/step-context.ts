@@ -13,9 +13,10 @@ export interface StepContext {
   /**
    * conv(x), or conv(SiLU?(norm(x + offset))) when a norm is given, offset [N, C] per batch item and
    * channel (a resnet's time embedding: folded into the norm's statistics and affine, so x + offset
-   * is never written out); + residual when one is given.
+   * is never written out); + residual when one is given: a tensor, or a 1x1 layer of another map
+   * (ProjectedResidual), which the context runs as a layer of its own or, sparse, with this one.
    */
-  conv(conv: Conv2d, x: Tensor, norm?: GroupNorm, silu?: boolean, residual?: Tensor, offset?: Tensor): Tensor;
+  conv(conv: Conv2d, x: Tensor, norm?: GroupNorm, silu?: boolean, residual?: Tensor | ProjectedResidual, offset?: Tensor): Tensor;
   /** The tokens a transformer works on: norm(x) as [N, L, C], or (sparse) only the active ones. */
   tokens(norm: GroupNorm, x: Tensor): Tensor;
   /** x + projOut(t): the transformer's tokens back as a full map (x [N, H, W, C], the transformer's input). */
@@ -31,6 +32,20 @@ export interface StepContext {
   timeShifts(proj: StackedLinear, embedding: () => Tensor): ReadonlyMap<string, Tensor>;
 }
 
+/**
+ * A residual that is a 1x1 layer's output for another map (a resnet's projected shortcut). A sparse
+ * step reads it only where the layer it is added to writes, so it may compute it only there, in
+ * that layer's op (Backend TileProjection), leaving its own cached map as it was.
+ */
+export interface ProjectedResidual {
+  conv: Conv2d;
+  x: Tensor;
+}
+
+export function isProjected(r: Tensor | ProjectedResidual | undefined): r is ProjectedResidual {
+  return r !== undefined && 'conv' in r;
+}
+
 /** A conv's input offset, which only a norm can take in (its statistics and affine). */
 export function normOffset(conv: Conv2d, norm: GroupNorm | undefined, offset: Tensor | undefined): Tensor | undefined {
   if (offset && !norm) throw new Error(`${conv.name}: an input offset without a norm to fold it into`);
@@ -40,9 +55,10 @@ export function normOffset(conv: Conv2d, norm: GroupNorm | undefined, offset: Te
 export class DenseContext implements StepContext {
   constructor(readonly ops: Backend) {}
 
-  conv(conv: Conv2d, x: Tensor, norm?: GroupNorm, silu = false, residual?: Tensor, offset?: Tensor): Tensor {
+  conv(conv: Conv2d, x: Tensor, norm?: GroupNorm, silu = false, residual?: Tensor | ProjectedResidual, offset?: Tensor): Tensor {
     const inputOffset = normOffset(conv, norm, offset);
-    return conv.forward(x, residual, { affine: norm?.affine(x, undefined, inputOffset), silu });
+    const r = isProjected(residual) ? this.conv(residual.conv, residual.x) : residual;
+    return conv.forward(x, r, { affine: norm?.affine(x, undefined, inputOffset), silu });
   }
 
   tokens(norm: GroupNorm, x: Tensor): Tensor {

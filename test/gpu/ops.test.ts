@@ -438,6 +438,16 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
       close(`conv2dTiles ${c} stride ${stride}`, want, got, 1e-4);
       assert.deepEqual(gpu.toHost(got), gpu.toHost(gpu.conv2d(gpu.gatherTiles(xg, tiles, { scale: sg, shift: hg }, true), wg, cbg, { stride })), `conv2dTiles ${c} stride ${stride}: the bits of gather, then convolve`);
     }
+    // + a 1x1 projection of another map at the blocks' outputs (a resnet's shortcut): its rows gathered
+    // by the im2col launch, its GEMM adding the convolution's outputs; positions past the map read zeros
+    const cp = c === 5 ? 7 : 24, pd = rnd.normal(3 * cp);
+    const [x2c, x2g] = pair([2, 9, 10, cp]), [pbc, pbg] = pair([3]);
+    const wd = rnd.normal(3 * c * 9);
+    const projection = (ops: Backend, x: Tensor, b: Tensor, side = 2) => ({ x, tiles: { origins: Int32Array.from([0, 0, 4, 5, 8, 9]), side }, w: ops.convWeight(pd, [3, cp, 1, 1]), b });
+    const want = cpu.conv2dTiles(xc, tiles, { scale: sc, shift: hc }, true, cpu.convWeight(wd, [3, c, 3, 3]), undefined, 1, projection(cpu, x2c, pbc));
+    const got = gpu.conv2dTiles(xg, tiles, { scale: sg, shift: hg }, true, gpu.convWeight(wd, [3, c, 3, 3]), undefined, 1, projection(gpu, x2g, pbg));
+    close(`conv2dTiles + projection ${c}`, want, got, 1e-4);
+    assert.throws(() => gpu.conv2dTiles(xg, tiles, undefined, false, gpu.convWeight(wd, [3, c, 3, 3]), undefined, 1, projection(gpu, x2g, pbg, 3)), /tile projection: 3 tiles of side 3 for 3 blocks of 2 x 2 outputs/);
   }
 
   it('convTilesInto: the tiles convolved straight into the base (k_tile_conv in fp16, k_tile_conv_wg* on Hopper, K split where rows are few) as conv2dTiles then overwriteBlocks', () => {

@@ -1,7 +1,7 @@
 // The reference backend: float32 storage, float64 accumulation, plain loops over typed arrays.
 // It is what CI runs and what every other backend is checked against, so it favours obviously
 // right over fast; the only liberty taken is contiguous inner loops (channels-last).
-import { attentionWithProbsOf, checkBlockWrite, checkLinear, checkSplit, convInputOf, type ConvInput, checkSwap, type Swap, checkProbsItem, checkBytes, checkRemapMap, convolveThenOverwrite, checkRowsSource, gatherRowsThenAffine, gatherThenConvolve, gegluOfLinear, groupNormLayout, linearEach, recordedUnder, replayId, overwriteRowsEach, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type GroupSumsUpdate, type HostBytes, type Prefetched, type ProbsControl, type TileSet, type BlockWrite, type TileConvolution } from '../backend.js';
+import { attentionWithProbsOf, checkBlockWrite, checkLinear, checkSplit, convInputOf, type ConvInput, checkSwap, type Swap, checkProbsItem, checkBytes, checkRemapMap, convolveThenOverwrite, checkRowsSource, gatherRowsThenAffine, gatherThenConvolve, gegluOfLinear, groupNormLayout, linearEach, recordedUnder, replayId, overwriteRowsEach, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type GroupSumsUpdate, type HostBytes, type Prefetched, type ProbsControl, type TileSet, type BlockWrite, type TileConvolution, type TileProjection } from '../backend.js';
 import { Tensor, numel, oihwToOhwi, sameShape, shapeString } from '../../tensor/tensor.js';
 import { FiseditError } from '../../io/errors.js';
 import { conv2d } from './conv.js';
@@ -320,8 +320,8 @@ export class CpuBackend implements Backend {
     return make([x.shape[0]! * blocks, tiles.side, tiles.side, x.channels], sparse.gatherTiles(data(x), x.shape, tiles.origins, tiles.side, a, withSilu));
   }
 
-  conv2dTiles(x: Tensor, tiles: TileSet, affine: ChannelAffine | undefined, silu: boolean, w: Tensor, b: Tensor | undefined, stride: number): Tensor {
-    return gatherThenConvolve(this, x, tiles, affine, silu, w, b, stride);
+  conv2dTiles(x: Tensor, tiles: TileSet, affine: ChannelAffine | undefined, silu: boolean, w: Tensor, b: Tensor | undefined, stride: number, projection?: TileProjection): Tensor {
+    return gatherThenConvolve(this, x, tiles, affine, silu, w, b, stride, projection);
   }
 
   overwriteBlocks(base: Tensor, src: Tensor, corners: Int32Array, active: Uint8Array, residual?: Tensor): Tensor {

@@ -5,7 +5,7 @@
 // is float32 (fp32 and tf32 precisions) or half (fp16, see precision.ts). Convolutions go to cuDNN
 // (NHWC) or im2col + GEMM, 1x1 ones to cuBLASLt; attention is flash attention in fp16 and GEMM +
 // softmax + GEMM otherwise (and always for the probabilities the sparse engine records).
-import { checkBlockWrite, checkLinear, convSizes, convInputOf, type ConvInput, checkProbsItem, checkRemapMap, gatherThenConvolve, gegluOfLinear, linearEach, type AttentionOptions, type TileRowsChoice, type Backend, type ChannelAffine, type Conv2dOptions, type ProbsControl, type TileSet, type BlockWrite, type TileConvolution } from '../backend.js';
+import { checkBlockWrite, checkLinear, convSizes, convInputOf, type ConvInput, checkProbsItem, checkRemapMap, checkProjection, gatherThenConvolve, gegluOfLinear, linearEach, projectedOnto, type AttentionOptions, type TileRowsChoice, type Backend, type ChannelAffine, type Conv2dOptions, type ProbsControl, type TileSet, type BlockWrite, type TileConvolution, type TileProjection } from '../backend.js';
 import { Tensor, sameShape, shapeString } from '../../tensor/tensor.js';
 import { Cublas, OP_N, OP_T } from './cublas.js';
 import { CublasLt } from './cublaslt.js';
@@ -344,16 +344,22 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
     return { n, h, wd, c, co, k: kh, blocks, bo, rows: n * blocks * bo * bo, kdim: kh * kw * c };
   }
 
-  conv2dTiles(x: Tensor, tiles: TileSet, affine: ChannelAffine | undefined, silu: boolean, w: Tensor, b: Tensor | undefined, stride: number): Tensor {
+  conv2dTiles(x: Tensor, tiles: TileSet, affine: ChannelAffine | undefined, silu: boolean, w: Tensor, b: Tensor | undefined, stride: number, projection?: TileProjection): Tensor {
     const { n, h, wd, c, co, k, blocks, bo, rows, kdim } = this.tileConvShape(x, tiles, w, stride);
-    if (!this.tilesByGemm(rows, kdim, c, bo)) return gatherThenConvolve(this, x, tiles, affine, silu, w, b, stride);
-    // gathered straight into the im2col matrix: one kernel, no tiles in memory
+    if (!this.tilesByGemm(rows, kdim, c, bo)) return gatherThenConvolve(this, x, tiles, affine, silu, w, b, stride, projection);
+    if (projection) checkProjection(projection, x, blocks, bo, co);
+    const cp = projection ? projection.x.channels : 0;
+    // gathered straight into the im2col matrix: one kernel, no tiles in memory; a projection's input
+    // rows by the same launch (a block more a row), its GEMM adding the convolution's as its residual
     return this.tidy(() => {
-      const col = this.empty([rows, kdim]);
-      const args = [this.p(x), this.p(this.indices(tiles.origins)), affine ? this.p(affine.scale) : 0, affine ? this.p(affine.shift) : 0, this.p(col), h, wd, c, blocks, k, stride, bo, silu ? 1 : 0];
-      const vw = this.vectorFits('k_gather_im2col', args, [c]) ? this.vectorWidth : 1;
-      if (rows) this.run(vw > 1 ? 'k_gather_im2col_v' : 'k_gather_im2col', 0, args, c / vw >= 128 ? 128 : 32, rows * k * k);
-      return this.reshape(this.linear(col, new Tensor([co, kdim], w.storage), b), [n * blocks, bo, bo, co]);
+      const col = this.empty([rows, kdim]), projected = projection && this.empty([rows, cp]);
+      const args = [this.p(x), this.p(this.indices(tiles.origins)), affine ? this.p(affine.scale) : 0, affine ? this.p(affine.shift) : 0, this.p(col), h, wd, c, blocks, k, stride, bo, silu ? 1 : 0,
+        projection ? this.p(projection.x) : 0, projection ? this.p(this.indices(projection.tiles.origins)) : 0, projected ? this.p(projected) : 0, cp];
+      const vw = this.vectorFits('k_gather_im2col', args, [c, cp]) ? this.vectorWidth : 1;
+      if (rows) this.run(vw > 1 ? 'k_gather_im2col_v' : 'k_gather_im2col', 0, args, Math.max(c, cp) / vw >= 128 ? 128 : 32, rows * (k * k + (projection ? 1 : 0)));
+      const y = this.linear(col, new Tensor([co, kdim], w.storage), b);
+      const sum = projection ? this.linear(projected!, new Tensor([co, cp], projection.w.storage), projection.b, y) : y;
+      return this.reshape(sum, [n * blocks, bo, bo, co]);
     });
   }
 
@@ -522,7 +528,8 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
   }
 
   convTilesInto(base: Tensor, x: Tensor, conv: TileConvolution, write: BlockWrite): Tensor {
-    if (this.tileConvolution === 'library') return this.convolveTilesThenWrite(base, x, conv, write);
+    // a projection goes with the library path's GEMM (conv2dTiles), which the fused kernels have no room for
+    if (this.tileConvolution === 'library' || conv.projection) return this.convolveTilesThenWrite(base, x, conv, write);
     const { n, c, co, k, blocks, bo, rows, kdim } = this.tileConvShape(x, conv.tiles, conv.w, conv.stride);
     const aligned = [conv.w, base, write.residual].every((t) => !t || this.p(t) % 16 === 0);
     if (c % 8 || co % 8 || !aligned) return this.convolveTilesThenWrite(base, x, conv, write); // k_tile_conv's 16-byte loads
@@ -566,10 +573,11 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
   private tilesConvolvedByLibrary(x: Tensor, conv: TileConvolution): { y: Tensor; biasLeft?: Tensor } {
     const { n, c, co, k, blocks, bo, rows, kdim } = this.tileConvShape(x, conv.tiles, conv.w, conv.stride);
     const linear = k === 1 && conv.stride === 1; // conv2d's 1x1 path
-    if (linear || this.tilesByGemm(rows, kdim, c, bo)) return { y: this.conv2dTiles(x, conv.tiles, conv.affine, conv.silu, conv.w, conv.b, conv.stride) };
+    if (linear || this.tilesByGemm(rows, kdim, c, bo)) return { y: this.conv2dTiles(x, conv.tiles, conv.affine, conv.silu, conv.w, conv.b, conv.stride, conv.projection) };
     const tiles = this.gatherTiles(x, conv.tiles, conv.affine, conv.silu), side = conv.tiles.side;
     const shape = { n: n * blocks, h: side, w: side, ci: c, co, kh: k, kw: k, ho: bo, wo: bo, stride: conv.stride, padH: 0, padW: 0 };
-    return this.convolveByLibrary(tiles, conv.w, conv.b, shape, undefined, true);
+    const { y, biasLeft } = this.convolveByLibrary(tiles, conv.w, conv.b, shape, undefined, true);
+    return { y: conv.projection ? projectedOnto(this, x, y, conv.projection) : y, biasLeft };
   }
 }
 

@@ -25,25 +25,35 @@ PLANNED_VECTOR_KERNEL(k_gather_tiles, (const st* x, const int* origins, const st
               (x, origins, scale, shift, out, h, w, c, blocks, side, silu, n))
 // k_gather_tiles straight into an im2col matrix (the tiles' convolution without padding, as a GEMM):
 // row (b, tile t, oy, ox), column (ky, kx, ci); a block per (row, kernel position), W channels a thread.
+// With x2 (a 1x1 projection's input [N, H, W, C2], Backend TileProjection: its tiles are the output
+// blocks, corners at origins2), one block more a row copies x2 at the row's output position into
+// that row of col2 [rows, C2], as read (no affine): the projection's GEMM rows, by the same launch.
 template <int W> __device__ void k_gather_im2col_t(const st* x, const int* origins, const st* scale, const st* shift, st* col,
-                                                   int h, int w, int c, int blocks, int ks, int stride, int bo, int silu) {
-  u32 pair = blockIdx.x;  // row * ks * ks + kpos
-  u32 kpos = pair % (u32)(ks * ks), row = pair / (u32)(ks * ks);
-  int kx = kpos % ks, ky = kpos / ks;
+                                                   int h, int w, int c, int blocks, int ks, int stride, int bo, int silu,
+                                                   const st* x2, const int* origins2, st* col2, int c2) {
+  const u32 taps = ks * ks + (c2 ? 1 : 0);  // c2 > 0 with x2 only
+  u32 pair = blockIdx.x;  // row * taps + kernel position (ks * ks: the projection's)
+  u32 kpos = pair % taps, row = pair / taps;
   int ox = row % bo, oy = (row / bo) % bo;
   u32 bt = row / (u32)(bo * bo);
   int t = bt % blocks; u32 b = bt / blocks;
-  int iy = origins[2 * t] + oy * stride + ky, ix = origins[2 * t + 1] + ox * stride + kx;
+  const bool projected = kpos == (u32)(ks * ks);
+  const int* from = projected ? origins2 : origins;
+  int iy = from[2 * t] + oy * (projected ? 1 : stride) + (projected ? 0 : (int)kpos / ks);
+  int ix = from[2 * t + 1] + ox * (projected ? 1 : stride) + (projected ? 0 : (int)kpos % ks);
   after_earlier_kernels();  // the origin looked up first (PLANNED_VECTOR_KERNEL)
-  st* dst = col + (u64)pair * c;
-  for (int ch = threadIdx.x * W; ch < c; ch += blockDim.x * W) {
+  const st* src = projected ? x2 : x;
+  const int cs = projected ? c2 : c;
+  st* dst = projected ? col2 + (u64)row * c2 : col + ((u64)row * ks * ks + kpos) * c;
+  for (int ch = threadIdx.x * W; ch < cs; ch += blockDim.x * W) {
     float v[W];
-    padded_value<W>(x, scale, shift, h, w, c, b, iy, ix, ch, silu, v);
+    padded_value<W>(src, projected ? nullptr : scale, shift, h, w, cs, b, iy, ix, ch, projected ? 0 : silu, v);
     svv<W>(dst + ch, v);
   }
 }
-PLANNED_VECTOR_KERNEL(k_gather_im2col, (const st* x, const int* origins, const st* scale, const st* shift, st* col, int h, int w, int c, int blocks, int ks, int stride, int bo, int silu),
-              (x, origins, scale, shift, col, h, w, c, blocks, ks, stride, bo, silu))
+PLANNED_VECTOR_KERNEL(k_gather_im2col, (const st* x, const int* origins, const st* scale, const st* shift, st* col, int h, int w, int c, int blocks, int ks, int stride, int bo, int silu,
+                                        const st* x2, const int* origins2, st* col2, int c2),
+              (x, origins, scale, shift, col, h, w, c, blocks, ks, stride, bo, silu, x2, origins2, col2, c2))
 // Where element e of a block write lands: blocks [N*T, bs, bs, C] (block t's corner at corners[2t]) into
 // a map [N, H, W, C]; -1 where nothing is written (outside the map, or not active).
 __device__ __forceinline__ i64 block_place(u32 e, const int* corners, const unsigned char* active, int h, int w, int c, int blocks, int bs) {
