@@ -341,8 +341,8 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
     const split = new CudaBackend({ math, flashSplits: 3 }), lq = 1000, lk = 2304, w = 64 * 10;
     const q = rnd.normal(2 * lq * w), kv = rnd.normal(2 * lk * w);
     const on = (b: CudaBackend) => b.attention(b.fromHost(q, [2, lq, w]), ...(Array(2).fill(b.fromHost(kv, [2, lk, w])) as [Tensor, Tensor]), { heads: 10 });
-    const want = on(whole);
-    close(`${lq}x${lk} every block split in 3`, cpu.fromHost(whole.toHost(want), want.shape), on(split));
+    const want = on(whole), got = on(split);
+    close(`${lq}x${lk} every block split in 3`, cpu.fromHost(whole.toHost(want), want.shape), gpu.fromHost(split.toHost(got), got.shape));
   });
 
   it('pointwise, layout and row ops', () => {
