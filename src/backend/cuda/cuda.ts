@@ -15,7 +15,7 @@ import { cudaTileRowsChoice, fewRowsOfManyChannels } from './conv-paths.js';
 import { CudaPointwiseOps } from './pointwise-ops.js';
 import type { DeviceBuffer } from './memory.js';
 import { CudaLatents } from './latents.js';
-import { ATTENTION_KERNELS, FLASH_DIMS, FLASH_KERNELS, FLASH_QUERY_ROWS, FLASH_WIDE_MAX_DIM, GROUP_PARTIAL_SHARED_BYTES, POINTER_ARRAY_PRODUCTS, SOFTMAX_SHARED_BYTES, SOFTMAX_SHORT, SOFTMAX_VEC, WGMMA_KERNELS, WGMMA_KEY_TILE, WGMMA_QUERY_ROWS, WGMMA_SHARED_BYTES, WGMMA_SPLIT_ITEMS, flashSharedBytes, SHORT_KEYS, attendShortSharedBytes, TILE_CONV_KERNELS, TILE_CONV_COUNTERS, TILE_CONV_WG_KERNELS, TILE_CONV_WG_BUILDS, tileConvWgName, tileConvWgSharedBytes, GEMM_GEGLU_COLS, GEMM_GEGLU_KERNELS, GEMM_GEGLU_ROWS, GEMM_GEGLU_SHARED_BYTES, GEMM_GEGLU_THREADS } from './kernels.js';
+import { ATTENTION_KERNELS, FLASH_DIMS, FLASH_KERNELS, FLASH_QUERY_ROWS, FLASH_WIDE_MAX_DIM, GROUP_PARTIAL_SHARED_BYTES, POINTER_ARRAY_PRODUCTS, SOFTMAX_SHARED_BYTES, SOFTMAX_SHORT, SOFTMAX_VEC, WGMMA_KERNELS, WGMMA_KEY_TILE, WGMMA_QUERY_ROWS, WGMMA_SHARED_BYTES, flashSharedBytes, SHORT_KEYS, attendShortSharedBytes, TILE_CONV_KERNELS, TILE_CONV_COUNTERS, TILE_CONV_WG_KERNELS, TILE_CONV_WG_BUILDS, tileConvWgName, tileConvWgSharedBytes, GEMM_GEGLU_COLS, GEMM_GEGLU_KERNELS, GEMM_GEGLU_ROWS, GEMM_GEGLU_SHARED_BYTES, GEMM_GEGLU_THREADS } from './kernels.js';
 import { tileConvKernel } from './tile-conv.js';
 import { flashLaunch } from './flash-splits.js';
 import { FiseditError } from '../../io/errors.js';
@@ -68,8 +68,6 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
   private readonly weightMaps = new Map<string, DeviceBuffer>();
   /** k_tile_conv's split counters (TILE_CONV_COUNTERS ints, zero between launches). */
   private readonly tileConvCounters: DeviceBuffer | undefined;
-  /** The wgmma attention's counters of finished key splits (WGMMA_SPLIT_ITEMS ints, zero between launches). */
-  private readonly flashArrivals: DeviceBuffer | undefined;
   readonly latents: CudaLatents;
 
   /** Opens the GPU; every missing piece (driver, device, NVRTC, cuBLAS) is an error that names it. */
@@ -137,8 +135,6 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
     if (this.wgmma) {
       this.load('attention-sm90', WGMMA_KERNELS, ['--use_fast_math'], 'sm_90a'); // wgmma needs the arch-specific target
       for (const k of ['k_flash_wg64', 'k_flash_wg64_pipe']) this.driver.allowSharedMemory(this.fns.get(k), k, WGMMA_SHARED_BYTES);
-      this.flashArrivals = this.pool.alloc(WGMMA_SPLIT_ITEMS * 4);
-      this.driver.upload(this.flashArrivals.ptr, new Int32Array(WGMMA_SPLIT_ITEMS));
     }
   }
 
@@ -513,21 +509,21 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
   /**
    * k_flash_wg64 or k_flash_wg64_pipe over `args`; where its query blocks would leave SMs idle or a
    * last wave part-full (a sparse step's active rows over all keys), the keys are split among more
-   * blocks and the last of a query block's to finish merges their partial results (flash-splits.ts says when).
+   * blocks and k_flash_combine merges the partial results (flash-splits.ts says when).
    */
   private flashWgmma(args: number[], batch: number, lq: number, lk: number, width: number, heads: number, detail: () => string): void {
     const items = Math.ceil(lq / WGMMA_QUERY_ROWS) * batch * heads;
     const { splits, pipelined, whole } = flashLaunch(items, Math.ceil(lk / WGMMA_KEY_TILE), this.driver.multiprocessors, this.wgmmaPipeline, this.flashSplitsOption);
     const kernel = pipelined ? 'k_flash_wg64_pipe' : 'k_flash_wg64', blocks = whole + (items - whole) * splits;
     if (whole === items) {
-      this.run(kernel, 0, [...args, 1, whole, batch, 0, 0, 0], 128, blocks, WGMMA_SHARED_BYTES, 1, detail);
+      this.run(kernel, 0, [...args, 1, whole, batch, 0, 0], 128, blocks, WGMMA_SHARED_BYTES, 1, detail);
       return;
     }
-    if (items - whole > WGMMA_SPLIT_ITEMS) throw new Error(`attention: ${items - whole} split query blocks, more than the ${WGMMA_SPLIT_ITEMS} the kernel counts`);
     this.tidy(() => {
       const rows = batch * lq;
       const partO = this.empty([splits * rows * width], 4), partLse = this.empty([splits * rows * heads], 4);
-      this.run(kernel, 0, [...args, splits, whole, batch, partO.storage.ptr, partLse.storage.ptr, this.flashArrivals!.ptr], 128, blocks, WGMMA_SHARED_BYTES, 1, () => `${detail()} split ${splits}${whole ? ` after ${whole}` : ''}`);
+      this.run(kernel, 0, [...args, splits, whole, batch, partO.storage.ptr, partLse.storage.ptr], 128, blocks, WGMMA_SHARED_BYTES, 1, () => `${detail()} split ${splits}${whole ? ` after ${whole}` : ''}`);
+      this.run('k_flash_combine', (items - whole) * WGMMA_QUERY_ROWS * 64, [partO.storage.ptr, partLse.storage.ptr, args[3]!, lq, rows, heads, width, splits, whole, items - whole]);
     });
   }
 

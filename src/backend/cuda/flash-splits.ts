@@ -1,6 +1,6 @@
 // How the warpgroup-MMA attention (kernels/attention-sm90.cu) spreads one launch over the GPU: how
-// many blocks share the keys of a query block (each writes a partial result that the last of
-// them to finish merges), which query blocks are split (all, or those after the launch's full waves), and whether
+// many blocks share the keys of a query block (each writes a partial result that k_flash_combine
+// merges), which query blocks are split (all, or those after the launch's full waves), and whether
 // k_flash_wg64_pipe (two blocks an SM) or k_flash_wg64 (three) runs it. Splitting pays where it
 // brings idle multiprocessors in or evens out a part-full last wave, and costs the partial results'
 // traffic, the merge and each split's start (its queries, its first tile).

@@ -119,11 +119,10 @@ export const ATTENTION_KERNELS: Record<string, ArgKind[]> = Object.fromEntries([
 ]);
 /** kernels/attention-sm90.cu: head dim 64 on Hopper's warpgroup MMA; 64 query rows a block, two stages of K and V tiles of 128 rows (+1 KiB for alignment); k_flash_wg64_pipe the same with the next tile's scores queued ahead (CudaOptions.wgmmaPipeline). */
 export const WGMMA_KERNELS: Record<string, ArgKind[]> = {
-  k_flash_wg64: [...FLASH_ARGS, 'i32', 'i32', 'i32', 'ptr', 'ptr', 'ptr'],
-  k_flash_wg64_pipe: [...FLASH_ARGS, 'i32', 'i32', 'i32', 'ptr', 'ptr', 'ptr'],
+  k_flash_wg64: [...FLASH_ARGS, 'i32', 'i32', 'i32', 'ptr', 'ptr'],
+  k_flash_wg64_pipe: [...FLASH_ARGS, 'i32', 'i32', 'i32', 'ptr', 'ptr'],
+  k_flash_combine: ['ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32'],
 };
-/** Split query blocks one k_flash_wg64 launch may have: its counters of finished splits (zero between launches). */
-export const WGMMA_SPLIT_ITEMS = 65536;
 export const WGMMA_QUERY_ROWS = 64;
 /** Keys per tile of k_flash_wg64 (attention-sm90.cu WG_KB; KERNEL_DEFINES). */
 export const WGMMA_KEY_TILE = 128;

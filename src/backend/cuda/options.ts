@@ -39,7 +39,7 @@ export interface CudaOptions {
   wgmmaPipeline?: boolean | 'auto';
   /**
    * How many blocks share the keys of each query block of the warpgroup-MMA attention (each a
-   * partial result that the last of them to finish merges): a number from 1, every query block split so (for
+   * partial result that k_flash_combine merges): a number from 1, every query block split so (for
    * benches and A/Bs), or 'auto' (default): as flash-splits.ts says, which took a 768 px sparse
    * step's level-1 self-attentions from 61 / 104 / 207 us to 57 / 98 / 158 at 640 / 1280 / 2816
    * active rows, and ~30% sparse steps from 7.42-7.51 ms to 7.39-7.43 (session 33: session 32's rule

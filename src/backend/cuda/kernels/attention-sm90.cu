@@ -9,8 +9,7 @@
 // V as an MN-major (transposed) operand. Q, K, V and the output are [B, L, H*64], fp16.
 // Few query rows over many keys (a sparse step's active tokens against all 9216) leave most SMs idle
 // (60 blocks for 384 rows): then the keys are split among `splits` blocks per query block, each
-// writing its normalised partial output and log-sum-exp in float, and the last of them to finish
-// merges them (merge_splits).
+// writing its normalised partial output and log-sum-exp in float, and k_flash_combine merges them.
 // A launch's query blocks (items: (batch item, head) major, then 64-row block) after its first
 // `whole` take `splits` blocks each; the first `whole` one block each: so the full waves of a launch
 // run unsplit and only what would be a part-full last wave is split (flash-splits.ts).
@@ -164,43 +163,18 @@ __device__ __forceinline__ void softmax_tile(float* s, int valid, int c2, float 
 // Which of the `splits` parts of its query block's keys this block takes, and how many parts there
 // are (1: the block takes them all and writes no partials). Asked again where the rows are written
 // rather than kept through the loop (as is the rest of Work in k_flash_wg64_pipe: work_again).
-// `item`: the query block's index among the launch's split ones (its arrivals counter).
 struct Part {
-  int split, parts, item;
+  int split, parts;
 };
 __device__ __forceinline__ Part part_of(int splits, int whole) {
   const int later = (int)blockIdx.x - whole;
-  return later < 0 ? Part{0, 1, 0} : Part{later % splits, splits, later / splits};
-}
-
-// Merges the key splits of query block `item` (of the launch's blocks, `whole` + the split ones'
-// index): out = sum_s w_s O_s / sum_s w_s with w_s = exp(lse_s - max), a thread an element of its
-// 64 x 64 at a time. part_o [splits][rows][width] float, part_lse [splits][rows][heads], rows = B * lq;
-// read from L2 (__ldcg: other blocks wrote them). Not inlined: the kernels' loops keep none of it.
-__device__ __noinline__ void merge_splits(const float* part_o, const float* part_lse, __half* out, int lq, int heads, int width, int splits, int rows, int item) {
-  const int row_blocks = (lq + 63) / 64, bh = item / row_blocks, h = bh % heads;
-  for (int e = threadIdx.x; e < 4096; e += blockDim.x) {
-    const int in_block = (item % row_blocks) * 64 + e / 64;
-    if (in_block >= lq) continue;
-    const size_t row = (size_t)(bh / heads) * lq + in_block, i = row * width + h * 64 + e % 64;
-    float m = __int_as_float(0xff800000);
-    for (int s = 0; s < splits; s++) m = fmaxf(m, __ldcg(part_lse + ((size_t)s * rows + row) * heads + h));
-    float acc = 0.f, sum = 0.f;
-    for (int s = 0; s < splits; s++) {
-      const float w = __expf(__ldcg(part_lse + ((size_t)s * rows + row) * heads + h) - m);
-      acc += w * __ldcg(part_o + (size_t)s * rows * width + i);
-      sum += w;
-    }
-    out[i] = __float2half_rn(acc / sum);
-  }
+  return later < 0 ? Part{0, 1} : Part{later % splits, splits};
 }
 
 // The rows' results: O / l as fp16 into `out`, or (keys split among blocks) this split's normalised
-// O and the log of its sum (natural units) into the float partials; then the last split of the query
-// block to finish (counted in `arrivals`, which it puts back to 0 for the next launch) merges them,
-// where a kernel of its own did after the launch (a launch fewer an attention).
-__device__ __forceinline__ void write_rows(const float* o, RowSoftmax r, float scale, __half* out, float* part_o, float* part_lse, int* arrivals,
-                                           int b, int h, int heads, int batch, int lq, int width, Part part, int whole, int row0, int g, int c2, int lane) {
+// O and the log of its sum (natural units) into the float partials k_flash_combine merges.
+__device__ __forceinline__ void write_rows(const float* o, RowSoftmax r, float scale, __half* out, float* part_o, float* part_lse,
+                                           int b, int h, int heads, int batch, int lq, int width, Part part, int row0, int g, int c2, int lane) {
   float l0 = r.l0, l1 = r.l1;
   l0 += __shfl_xor_sync(0xffffffff, l0, 1); l0 += __shfl_xor_sync(0xffffffff, l0, 2);
   l1 += __shfl_xor_sync(0xffffffff, l1, 1); l1 += __shfl_xor_sync(0xffffffff, l1, 2);
@@ -219,18 +193,6 @@ __device__ __forceinline__ void write_rows(const float* o, RowSoftmax r, float s
       const float ninf = __int_as_float(0xff800000);
       if (row < lq) part_lse[(first + row) * heads + h] = l0 > 0.f ? r.m0 * scale + logf(l0) : ninf;
       if (row + 8 < lq) part_lse[(first + row + 8) * heads + h] = l1 > 0.f ? r.m1 * scale + logf(l1) : ninf;
-    }
-    __threadfence();  // this block's partials seen by the block that merges, before its arrival counts
-    __syncthreads();
-    __shared__ int last;
-    if (threadIdx.x == 0) {
-      last = atomicAdd(arrivals + part.item, 1) == part.parts - 1;
-      if (last) arrivals[part.item] = 0;
-    }
-    __syncthreads();
-    if (last) {
-      __threadfence();
-      merge_splits(part_o, part_lse, out, lq, heads, width, part.parts, batch * lq, whole + part.item);
     }
     return;
   }
@@ -269,7 +231,7 @@ __device__ __noinline__ Work work_again(int lq, int lk, int heads, int splits, i
 
 extern "C" __global__ void __launch_bounds__(128, 3) k_flash_wg64(const __half* q, const __half* k, const __half* v, __half* out,
                                                                int lq, int lk, int width, int d, int heads, float scale,
-                                                               int splits, int whole, int batch, float* part_o, float* part_lse, int* arrivals) {
+                                                               int splits, int whole, int batch, float* part_o, float* part_lse) {
   after_earlier_kernels();
   extern __shared__ unsigned char smem[];
   // the swizzle pattern repeats every 1024 bytes: tiles start on a 1024-byte boundary
@@ -316,7 +278,7 @@ extern "C" __global__ void __launch_bounds__(128, 3) k_flash_wg64(const __half* 
 #pragma unroll
     for (int i = 0; i < 32; i++) hold(o[i]);
   }
-  write_rows(o, r, scale, out, part_o, part_lse, arrivals, w.b, w.h, heads, batch, lq, width, part_of(splits, whole), whole, w.row0, w.g, w.c2, w.lane);
+  write_rows(o, r, scale, out, part_o, part_lse, w.b, w.h, heads, batch, lq, width, part_of(splits, whole), w.row0, w.g, w.c2, w.lane);
 }
 
 // k_flash_wg64 with the next key tile's scores computed while this tile's softmax runs (the
@@ -375,7 +337,7 @@ __device__ __forceinline__ void pipe_last(const Pipe& p, int i, float* cur) {
 
 extern "C" __global__ void __launch_bounds__(128, 2) k_flash_wg64_pipe(const __half* q, const __half* k, const __half* v, __half* out,
                                                                     int lq, int lk, int width, int d, int heads, float scale,
-                                                                    int splits, int whole, int batch, float* part_o, float* part_lse, int* arrivals) {
+                                                                    int splits, int whole, int batch, float* part_o, float* part_lse) {
   after_earlier_kernels();
   extern __shared__ unsigned char smem[];
   const u32 base = ((u32)__cvta_generic_to_shared(smem) + 1023) & ~1023u;  // [2][K, V] tiles, as k_flash_wg64's
@@ -422,5 +384,28 @@ extern "C" __global__ void __launch_bounds__(128, 2) k_flash_wg64_pipe(const __h
 #pragma unroll
   for (int e = 0; e < 32; e++) hold(o[e]);
   const Work we = work_again(lq, lk, heads, splits, whole);
-  write_rows(o, r, scale, out, part_o, part_lse, arrivals, we.b, we.h, heads, batch, lq, width, part_of(splits, whole), whole, we.row0, we.g, we.c2, we.lane);
+  write_rows(o, r, scale, out, part_o, part_lse, we.b, we.h, heads, batch, lq, width, part_of(splits, whole), we.row0, we.g, we.c2, we.lane);
+}
+
+// Merges the key splits of k_flash_wg64's query blocks (items) from `first` on: out = sum_s w_s O_s
+// / sum_s w_s with w_s = exp(lse_s - max). part_o [splits][rows][width] float, part_lse
+// [splits][rows][heads]; rows = B * lq; head dim 64. A thread an element of an item's 64 x 64.
+extern "C" __global__ void k_flash_combine(const float* part_o, const float* part_lse, __half* out, int lq, int rows, int heads, int width, int splits, int first, int items) {
+  after_earlier_kernels();
+  const int row_blocks = (lq + 63) / 64;
+  for (size_t e = (size_t)blockIdx.x * blockDim.x + threadIdx.x; e < (size_t)items * 4096; e += (size_t)gridDim.x * blockDim.x) {
+    const int item = first + (int)(e / 4096), bh = item / row_blocks, h = bh % heads;
+    const int in_block = (item % row_blocks) * 64 + (int)(e / 64 % 64);
+    if (in_block >= lq) continue;
+    const size_t row = (size_t)(bh / heads) * lq + in_block, i = row * width + h * 64 + e % 64;
+    float m = __int_as_float(0xff800000);
+    for (int s = 0; s < splits; s++) m = fmaxf(m, part_lse[((size_t)s * rows + row) * heads + h]);
+    float acc = 0.f, sum = 0.f;
+    for (int s = 0; s < splits; s++) {
+      const float w = __expf(part_lse[((size_t)s * rows + row) * heads + h] - m);
+      acc += w * part_o[(size_t)s * rows * width + i];
+      sum += w;
+    }
+    out[i] = __float2half_rn(acc / sum);
+  }
 }
