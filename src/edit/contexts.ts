@@ -8,7 +8,7 @@
 // a transformer's proj_out): so a sparse step adds residuals only where it recomputes.
 import { normRows, type Backend, type ChannelAffine, type GroupNormStats, type Placement } from '../backend/backend.js';
 import type { Conv2d, GroupNorm, Linear, StackedLinear } from '../models/layers.js';
-import { DenseContext, isProjected, normOffset, type ProjectedResidual, type StepContext } from '../models/step-context.js';
+import { DenseContext, isProjected, normOffset, residualTensor, type ProjectedResidual, type StepContext } from '../models/step-context.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { StepCache } from './cache.js';
 import type { SparsePlan } from './plan.js';
@@ -50,8 +50,7 @@ export class RecordingContext implements StepContext {
   // the recorded affine is applied as GroupNorm.forward would (same bits, statistics computed once)
   conv(conv: Conv2d, x: Tensor, norm?: GroupNorm, silu = false, residual?: Tensor | ProjectedResidual, offset?: Tensor): Tensor {
     const inputOffset = normOffset(conv, norm, offset);
-    const r = isProjected(residual) ? this.conv(residual.conv, residual.x) : residual;
-    const y = conv.forward(x, r, { affine: norm && this.recordNorm(norm, x, inputOffset), silu });
+    const y = conv.forward(x, residualTensor(residual), { affine: norm && this.recordNorm(norm, x, inputOffset), silu });
     this.rec.tensors.set(conv.name, this.ops.keep(y));
     return y;
   }
@@ -145,11 +144,9 @@ export class SparseContext implements StepContext {
     const p = this.plan.conv(conv.name, { inH, inW, kernel: conv.kernel, stride: conv.stride, padding: conv.padding }, tileRows);
     const y = this.base.get(conv.name); // written in place where this step recomputes
     // a projected residual is read only where this layer writes: over tiles, computed with this layer
-    // at its blocks (its own cached map left as the base's, its outputs elsewhere never read);
-    // with a dense plan, a layer of its own first
+    // at its blocks; with a dense plan, over the whole map (residualTensor). No cache keeps its map.
     const projected = isProjected(residual) && p.kind === 'tiles' ? residual : undefined;
-    if (projected) this.rec.tensors.set(projected.conv.name, this.base.get(projected.conv.name));
-    const r = isProjected(residual) ? (projected ? undefined : this.conv(residual.conv, residual.x)) : residual;
+    const r = projected ? undefined : residualTensor(residual);
     if (p.kind === 'tiles' && p.corners.length === 0) {
       if (norm) this.affine(norm, x, inputOffset); // nothing changes at this layer
     } else {

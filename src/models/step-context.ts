@@ -34,8 +34,8 @@ export interface StepContext {
 
 /**
  * A residual that is a 1x1 layer's output for another map (a resnet's projected shortcut). A sparse
- * step reads it only where the layer it is added to writes, so it may compute it only there, in
- * that layer's op (Backend TileProjection), leaving its own cached map as it was.
+ * step reads it only where the layer it is added to writes, so it computes it only there, in that
+ * layer's op (Backend TileProjection), and no cache keeps its map (residualTensor).
  */
 export interface ProjectedResidual {
   conv: Conv2d;
@@ -44,6 +44,15 @@ export interface ProjectedResidual {
 
 export function isProjected(r: Tensor | ProjectedResidual | undefined): r is ProjectedResidual {
   return r !== undefined && 'conv' in r;
+}
+
+/**
+ * The residual as a tensor: a projected one computed over its whole map, as a dense step adds it. No
+ * context keeps that map: a sparse step computes the projection with the layer it is added to, or
+ * over the whole map again where that layer runs densely.
+ */
+export function residualTensor(r: Tensor | ProjectedResidual | undefined): Tensor | undefined {
+  return isProjected(r) ? r.conv.forward(r.x) : r;
 }
 
 /** A conv's input offset, which only a norm can take in (its statistics and affine). */
@@ -57,8 +66,7 @@ export class DenseContext implements StepContext {
 
   conv(conv: Conv2d, x: Tensor, norm?: GroupNorm, silu = false, residual?: Tensor | ProjectedResidual, offset?: Tensor): Tensor {
     const inputOffset = normOffset(conv, norm, offset);
-    const r = isProjected(residual) ? this.conv(residual.conv, residual.x) : residual;
-    return conv.forward(x, r, { affine: norm?.affine(x, undefined, inputOffset), silu });
+    return conv.forward(x, residualTensor(residual), { affine: norm?.affine(x, undefined, inputOffset), silu });
   }
 
   tokens(norm: GroupNorm, x: Tensor): Tensor {
