@@ -87,7 +87,7 @@ export class Conv2d {
 
   /** This 1x1 layer of x over blocks of side `blockSide` at `corners` (Backend TileProjection). */
   private asProjection(x: Tensor, corners: Int32Array, blockSide: number): TileProjection {
-    if (this.kernel !== 1 || this.stride !== 1 || this.padding.some((p) => p)) throw new Error(`${this.name}: a ${this.kernel}x${this.kernel} convolution of stride ${this.stride} is not a projection`);
+    if (this.kernel !== 1 || this.stride !== 1 || this.padding.some((p) => p)) throw new Error(`${this.name}: a ${this.kernel}x${this.kernel} convolution of stride ${this.stride}, padding ${this.padding.join(',')} is not a 1x1 projection`);
     return { x, tiles: { origins: corners, side: blockSide }, w: this.w, b: this.b };
   }
 
