@@ -160,7 +160,7 @@ export class SparseContext implements StepContext {
         const write = { corners: p.corners, active: p.active };
         const tiles = { origins: p.origins, side: p.side };
         const held = projected
-          ? conv.forwardTilesInto(y, x, tiles, affine, silu, write, { ...projected, blockSide: p.block })
+          ? conv.forwardTilesInto(y, x, tiles, affine, silu, write, projected)
           : conv.forwardTilesInto(y, x, tiles, affine, silu, { ...write, residual: r });
         this.displaced(conv.name, y, held, write);
       }

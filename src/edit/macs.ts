@@ -15,7 +15,10 @@ import { SparsePlan, type BlockPolicy } from './plan.js';
 
 const SHAPES: WeightSource = { has: () => true, read: () => new Float32Array(0) };
 
-/** Attributes the backend's MACs to the layer each context call runs. */
+/**
+ * Attributes the backend's MACs to the layer each context call runs (a resnet's projected shortcut
+ * counts with its conv2, whose call runs it: StepContext.conv's ProjectedResidual).
+ */
 class MeteredContext implements StepContext {
   constructor(private readonly inner: StepContext, private readonly counter: CountingBackend) {}
   get ops() { return this.inner.ops; }

@@ -80,14 +80,16 @@ export class Conv2d {
    * base where `write` says (Backend.convTilesInto). With `projection`, that 1x1 layer's output for
    * its own input at the same outputs is added (a resnet's shortcut; Backend TileProjection).
    */
-  forwardTilesInto(base: Tensor, x: Tensor, tiles: TileSet, affine: ChannelAffine | undefined, silu: boolean, write: BlockWrite, projection?: { conv: Conv2d; x: Tensor; blockSide: number }): Tensor {
-    const p = projection && projection.conv.asProjection(projection.x, write.corners, projection.blockSide);
+  forwardTilesInto(base: Tensor, x: Tensor, tiles: TileSet, affine: ChannelAffine | undefined, silu: boolean, write: BlockWrite, projection?: { conv: Conv2d; x: Tensor }): Tensor {
+    // the blocks' outputs: what tiles of this side give under this kernel and stride
+    const blockSide = (tiles.side - this.kernel) / this.stride + 1;
+    const p = projection && projection.conv.asProjection(projection.x, write.corners, blockSide);
     return this.ops.convTilesInto(base, x, { tiles, affine, silu, w: this.w, b: this.b, stride: this.stride, projection: p }, write);
   }
 
-  /** This 1x1 layer of x over blocks of side `blockSide` at `corners` (Backend TileProjection). */
+  /** This layer of x over blocks of side `blockSide` at `corners` (Backend TileProjection, which checks that it is 1x1). */
   private asProjection(x: Tensor, corners: Int32Array, blockSide: number): TileProjection {
-    if (this.kernel !== 1 || this.stride !== 1 || this.padding.some((p) => p)) throw new Error(`${this.name}: a ${this.kernel}x${this.kernel} convolution of stride ${this.stride}, padding ${this.padding.join(',')} is not a 1x1 projection`);
+    if (this.stride !== 1 || this.padding.some((p) => p)) throw new Error(`${this.name}: a convolution of stride ${this.stride}, padding ${this.padding.join(',')} is not a projection`);
     return { x, tiles: { origins: corners, side: blockSide }, w: this.w, b: this.b };
   }
 
