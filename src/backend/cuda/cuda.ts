@@ -528,8 +528,10 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
   }
 
   convTilesInto(base: Tensor, x: Tensor, conv: TileConvolution, write: BlockWrite): Tensor {
-    // a projection goes with the library path's GEMM (conv2dTiles), which the fused kernels have no room for
-    if (this.tileConvolution === 'library' || conv.projection) return this.convolveTilesThenWrite(base, x, conv, write);
+    // a projection goes with the library path's GEMM (conv2dTiles), which the fused kernels have no
+    // room for; the changes of a write (exact GroupNorm statistics) with k_overwrite_blocks, which
+    // the fused kernels' writes do not add up
+    if (this.tileConvolution === 'library' || conv.projection || write.changes) return this.convolveTilesThenWrite(base, x, conv, write);
     const { n, c, co, k, blocks, bo, rows, kdim } = this.tileConvShape(x, conv.tiles, conv.w, conv.stride);
     const aligned = [conv.w, base, write.residual].every((t) => !t || this.p(t) % 16 === 0);
     if (c % 8 || co % 8 || !aligned) return this.convolveTilesThenWrite(base, x, conv, write); // k_tile_conv's 16-byte loads
@@ -560,7 +562,7 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
   private convolveTilesThenWrite(base: Tensor, x: Tensor, conv: TileConvolution, write: BlockWrite): Tensor {
     return this.tidy(() => {
       const { y, biasLeft } = this.tilesConvolvedByLibrary(x, conv);
-      return this.writeBlocks(base, y, write.corners, write.active, write.residual, biasLeft);
+      return this.writeBlocks(base, y, write.corners, write.active, write.residual, biasLeft, write.changes);
     });
   }
 

@@ -69,44 +69,99 @@ __device__ __forceinline__ u64 row_place(u32 e, const int* idx, u64 l, int nidx,
   int ch = e % c; u32 r = e / c; int k = r % nidx; u64 b = r / nidx;
   return (b * l + idx[k]) * c + ch;
 }
+// The in-place writes (k_overwrite_blocks, k_overwrite_rows) run a thread per (position, channel
+// vector): a block is blockDim.x / cols positions of one batch item by `cols` threads, thread
+// r * cols + v taking its position's channel vectors v, v + cols, ... in turn (each of them once
+// where cols = C / W, the usual case: the host takes cols = min(C / W, WRITE_THREADS)). So a block
+// can add up per channel what it changed in its map (tally_change).
+// The element of a write's source [N, positions, C] a thread takes in turn i (c / W vectors a position):
+// a thread past the last position, or whose vector is past the last channel, takes none
+__device__ __forceinline__ bool write_element(u32& e, u32 i, u32 b, int positions, int c, int cols, int W) {
+  const u32 pos = blockIdx.x * (blockDim.x / cols) + threadIdx.x / cols, v = threadIdx.x % cols + i * cols;
+  e = ((b * (u32)positions + pos) * (u32)c) + v * W;
+  return pos < (u32)positions && v < (u32)(c / W);
+}
+// What a write changed in its map's GroupNorm sums (Backend SumsChange), for the vectors the block's
+// threads took in this turn: new - old and new^2 - old^2 per channel (0 where a thread wrote nothing),
+// added over the block's positions in order through shared memory, in double, into the block's part
+// of change [N, parts, C, 2] (part blockIdx.x of batch item b, gridDim.x parts an item): no atomics,
+// the same bits every run. Every thread of the block calls it, the same number of times.
+template <int W> __device__ void tally_change(double* change, const float* was, const float* now, bool wrote, u32 b, u32 turn, int c, int cols) {
+  extern __shared__ double part[];  // [2][W][blockDim.x]: a warp's threads touch consecutive words
+  const u32 plane = blockDim.x, v = threadIdx.x % cols + turn * cols;
+  UNROLL {
+    const double o = wrote ? was[k] : 0.0, n = wrote ? now[k] : 0.0;
+    part[k * plane + threadIdx.x] = n - o;
+    part[(W + k) * plane + threadIdx.x] = n * n - o * o;
+  }
+  __syncthreads();
+  if (threadIdx.x < (u32)cols && v < (u32)(c / W)) {
+    UNROLL {
+      double d = 0, q = 0;
+      for (u32 r = 0; r < blockDim.x / cols; r++) {
+        d += part[k * plane + r * cols + threadIdx.x];
+        q += part[(W + k) * plane + r * cols + threadIdx.x];
+      }
+      double* at = change + 2 * (((u64)b * gridDim.x + blockIdx.x) * c + v * W + k);
+      at[0] = d;
+      at[1] = q;
+    }
+  }
+  __syncthreads();  // the next turn writes `part` again
+}
 // Backend.overwriteBlocks: block outputs src [N*T, bs, bs, C] into out [N, H, W, C] in place where
 // active, what out held there going to `held` (src's layout); residual (shaped like out, or null) is
 // added at the written positions: out = residual + block output, the sum in float, rounded once (as
-// k_add does)
+// k_add does). With `change`, what the write changed in out's sums (tally_change).
 // With `bias` (a convolution's, per channel, which its library left out) the block output is first
 // src + bias rounded for storage, as k_conv_epilogue would have stored it: the same bits as that
-// kernel before this one, a launch fewer.
+// kernel before this one, a launch fewer. `positions`: T * bs * bs, a batch item's (blockIdx.y).
 template <int W> __device__ void k_overwrite_blocks_t(const st* src, const int* corners, const unsigned char* active, const st* residual,
-                                                      const st* bias, st* out, st* held, int h, int w, int c, int blocks, int bs, u64 n) {
-  FOR_EACH_VEC_PLANNED(e, n, i64, place, block_place(e, corners, active, h, w, c, blocks, bs)) {
-    if (place < 0) continue;
-    const u64 at = place;
-    // every load before any store (a store ahead of a load keeps it behind, as the compiler cannot
-    // tell the buffers apart): one round trip to memory after the wait, not two or three
-    const stored<W> was = ldraw<W>(out + at), fresh = ldraw<W>(src + e);
-    stored<W> b, r;
-    if (bias) b = ldraw<W>(bias + e % (u32)c);
-    if (residual) r = ldraw<W>(residual + at);
-    straw<W>(held + e, was);
-    if (!residual && !bias) {
-      straw<W>(out + at, fresh);
-      continue;
+                                                      const st* bias, st* out, st* held, double* change, int h, int w, int c, int blocks, int bs,
+                                                      int positions, int cols) {
+  const u32 b = blockIdx.y, turns = (c / W + cols - 1) / cols;
+  u32 e;
+  bool mine = write_element(e, 0, b, positions, c, cols, W);
+  i64 place = mine ? block_place(e, corners, active, h, w, c, blocks, bs) : -1;
+  after_earlier_kernels();  // the first place looked up first (PLANNED_VECTOR_KERNEL)
+  for (u32 i = 0; i < turns; i++) {
+    if (i) {
+      mine = write_element(e, i, b, positions, c, cols, W);
+      place = mine ? block_place(e, corners, active, h, w, c, blocks, bs) : -1;
     }
-    float v[W], a[W];
-    widen<W>(fresh, v);
-    if (bias) {
-      widen<W>(b, a);
-      UNROLL v[k] = ld(sv(v[k] + a[k]));
+    float old[W], now[W];
+    const bool wrote = place >= 0;
+    if (wrote) {
+      const u64 at = place;
+      // every load before any store (a store ahead of a load keeps it behind, as the compiler cannot
+      // tell the buffers apart): one round trip to memory after the wait, not two or three
+      const stored<W> was = ldraw<W>(out + at), fresh = ldraw<W>(src + e);
+      stored<W> bv, rv;
+      if (bias) bv = ldraw<W>(bias + e % (u32)c);
+      if (residual) rv = ldraw<W>(residual + at);
+      straw<W>(held + e, was);
+      widen<W>(fresh, now);
+      if (!residual && !bias) straw<W>(out + at, fresh);
+      else {
+        float a[W];
+        if (bias) {
+          widen<W>(bv, a);
+          UNROLL now[k] = ld(sv(now[k] + a[k]));
+        }
+        if (residual) {
+          widen<W>(rv, a);
+          UNROLL now[k] = ld(sv(a[k] + now[k]));  // as stored
+        }
+        svv<W>(out + at, now);
+      }
+      widen<W>(was, old);
     }
-    if (residual) {
-      widen<W>(r, a);
-      UNROLL v[k] = a[k] + v[k];
-    }
-    svv<W>(out + at, v);
+    if (change) tally_change<W>(change, old, now, wrote, b, i, c, cols);
   }
 }
-PLANNED_VECTOR_KERNEL(k_overwrite_blocks, (const st* src, const int* corners, const unsigned char* active, const st* residual, const st* bias, st* out, st* held, int h, int w, int c, int blocks, int bs, u64 n),
-              (src, corners, active, residual, bias, out, held, h, w, c, blocks, bs, n))
+PLANNED_VECTOR_KERNEL(k_overwrite_blocks, (const st* src, const int* corners, const unsigned char* active, const st* residual, const st* bias, st* out, st* held, double* change,
+                                           int h, int w, int c, int blocks, int bs, int positions, int cols),
+              (src, corners, active, residual, bias, out, held, change, h, w, c, blocks, bs, positions, cols))
 // Where element e of gathered rows [N, nidx, C] comes from: (row idx[k], batch item, channel)
 __device__ __forceinline__ int4 row_source(u32 e, const int* idx, int nidx, int c) {
   const u32 r = e / c;
@@ -129,22 +184,40 @@ PLANNED_VECTOR_KERNEL(k_gather_rows, (const st* x, const int* idx, st* out, cons
               (x, idx, out, scale, shift, affined, l, nidx, c, n))
 // Backend.overwriteRows: src's rows into rows idx of out in place, what out held there going to
 // `held` ([N, nidx, C]): src gathered ([N, nidx, C], row k to idx[k]) or, with same_rows, a map like
-// out (row idx[k] to idx[k]); blockIdx.y 1 writes a second pair (src2 into out2, held2, shaped
-// alike: a self-attention's values with its keys)
+// out (row idx[k] to idx[k]). Blocks as k_overwrite_blocks' (`nidx` positions a batch item): batch
+// item blockIdx.y % n; blockIdx.y / n 1 writes a second pair (src2 into out2, held2, shaped alike: a
+// self-attention's values with its keys). With `change` (one pair), what the write changed in out's
+// sums (tally_change).
 template <int W> __device__ void k_overwrite_rows_t(const st* src, const int* idx, st* out, st* held, const st* src2, st* out2, st* held2,
-                                                    u64 l, int nidx, int c, int same_rows, u64 n) {
-  FOR_EACH_VEC_PLANNED(e, n, u64, at, row_place(e, idx, l, nidx, c)) {
-    const st* from = blockIdx.y ? src2 : src;
-    st* to = blockIdx.y ? out2 : out;
-    // both loads before either store (the store to `held` would otherwise keep the source's load
-    // behind it): one round trip to memory after the wait, not two
-    const stored<W> was = ldraw<W>(to + at), v = ldraw<W>(from + (same_rows ? at : e));
-    straw<W>((blockIdx.y ? held2 : held) + e, was);
-    straw<W>(to + at, v);
+                                                    double* change, u64 l, int nidx, int c, int same_rows, int n, int cols) {
+  const u32 b = blockIdx.y % n, second = blockIdx.y / n, turns = (c / W + cols - 1) / cols;
+  u32 e;
+  bool mine = write_element(e, 0, b, nidx, c, cols, W);
+  u64 at = mine ? row_place(e, idx, l, nidx, c) : 0;
+  after_earlier_kernels();  // the first place looked up first (PLANNED_VECTOR_KERNEL)
+  const st* from = second ? src2 : src;
+  st* to = second ? out2 : out;
+  for (u32 i = 0; i < turns; i++) {
+    if (i) {
+      mine = write_element(e, i, b, nidx, c, cols, W);
+      at = mine ? row_place(e, idx, l, nidx, c) : 0;
+    }
+    float old[W], now[W];
+    if (mine) {
+      // both loads before either store (the store to `held` would otherwise keep the source's load
+      // behind it): one round trip to memory after the wait, not two
+      const stored<W> was = ldraw<W>(to + at), v = ldraw<W>(from + (same_rows ? at : e));
+      straw<W>((second ? held2 : held) + e, was);
+      straw<W>(to + at, v);
+      widen<W>(was, old);
+      widen<W>(v, now);
+    }
+    if (change) tally_change<W>(change, old, now, mine, b, i, c, cols);
   }
 }
-PLANNED_VECTOR_KERNEL(k_overwrite_rows, (const st* src, const int* idx, st* out, st* held, const st* src2, st* out2, st* held2, u64 l, int nidx, int c, int same_rows, u64 n),
-              (src, idx, out, held, src2, out2, held2, l, nidx, c, same_rows, n))
+PLANNED_VECTOR_KERNEL(k_overwrite_rows, (const st* src, const int* idx, st* out, st* held, const st* src2, st* out2, st* held2, double* change,
+                                         u64 l, int nidx, int c, int same_rows, int n, int cols),
+              (src, idx, out, held, src2, out2, held2, change, l, nidx, c, same_rows, n, cols))
 // Backend.swapEach: swap blockIdx.y of `table` exchanges its rows with its base in place, at rows
 // (row_place) or, where it has an `active` map, at blocks (block_place); each value is read before
 // either is written. SWAP_WORDS words a swap: base, rows, index (idx or corners), active (0: rows),
