@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the dist a device call carries, as small as the 64 MiB limit on what travels needs: no
-# comments, source maps or declarations, and no CPU tests (the GPU tests import only src); with
+# comments, source maps or declarations, and no CPU tests (the GPU tests import src and test helpers); with
 # `suite` also no benches (a call that only runs the GPU suite); with `--benches a,b` only those
 # benches and the bench modules they import, in dist and in the carried A/B builds (a carried path's
 # dist, as ab-base.sh's, or its folders' dists, as ab-mix/*/dist: a call that runs bench:edit and
@@ -30,7 +30,7 @@ benches=''; [ "${1:-}" = --benches ] && { benches=${2:?--benches takes a list, e
 carried=("${@:-.gpu}")
 rm -rf dist
 npx tsc -p . --removeComments --sourceMap false --declaration false
-find dist/test -maxdepth 1 -type f -delete
+find dist/test -maxdepth 1 -type f -name '*.test.js' -delete  # the CPU tests; helpers the GPU tests import stay
 [ $suite = 1 ] && rm -rf dist/bench
 # keeps in a dist/bench only the benches asked for and the bench modules they import (./x.js), transitively
 prune_benches() {

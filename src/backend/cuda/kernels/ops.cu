@@ -206,14 +206,15 @@ extern "C" __global__ void k_group_affine(const double* partial, int segments, c
       s += a.x; q += a.y;
     }
   }
-  // each change's (channel of the group, part) pairs, a thread taking every blockDim.x-th
+  // each change's (part, channel of the group) pairs, a thread taking every blockDim.x-th (neighbours
+  // reading a part's channels side by side)
   for (int k = 0; k < 2; k++) {
     const ChangeOfSums ch = k ? ChangeOfSums{change1, channel1, channels1, parts1} : ChangeOfSums{change0, channel0, channels0, parts0};
     if (!ch.at) continue;
-    const int lo = max(g * cpg, ch.channel), hi = min((g + 1) * cpg, ch.channel + ch.channels), pairs = max(hi - lo, 0) * ch.parts;
+    const int lo = max(g * cpg, ch.channel), width = min((g + 1) * cpg, ch.channel + ch.channels) - lo, pairs = max(width, 0) * ch.parts;
 #pragma unroll 4
     for (int i = threadIdx.x; i < pairs; i += blockDim.x) {
-      const int x = lo + i / ch.parts, part = i % ch.parts;
+      const int x = lo + i % width, part = i / width;
       const double2 d = *(const double2*)(ch.at + 2 * (((u64)b * ch.parts + part) * ch.channels + x - ch.channel));
       const double o = offset ? (double)ld(offset[b * c + x]) : 0.0;
       s += d.x; q += d.y + 2 * o * d.x;
