@@ -30,7 +30,9 @@ for (const [side, c, flagged] of shapes) {
   // what writing the square's positions changed (its change has a part a block of the write)
   const from = Math.floor((side - flagged) / 2), idx = Int32Array.from({ length: flagged * flagged }, (_, i) => (from + Math.floor(i / flagged)) * side + from + (i % flagged));
   const changes: SumsChange[] = [];
-  gpu.tidy(() => gpu.overwriteRows(gpu.fromHost(host, [2, side * side, c]), gpu.fromHost(rnd.normal(2 * idx.length * c), [2, idx.length, c]), idx, false, changes));
+  const map = gpu.fromHost(host, [2, side * side, c]), rows = gpu.fromHost(rnd.normal(2 * idx.length * c), [2, idx.length, c]);
+  gpu.dispose(gpu.overwriteRows(map, rows, idx, false, changes));
+  [map, rows].forEach((t) => gpu.dispose(t));
   const update = { base, changes: changes.map((change) => ({ change: gpu.keep(change), channel: 0 })) };
   const time = (sparse: boolean, key: string) => graphOpUs(gpu, gpu.fromHost(host, shape), key, (x) => gpu.groupNormAffine(x, GROUPS, gamma, beta, 1e-5, sparse ? update : undefined).scale, PER_GRAPH, REPLAYS).us;
   const sparseUs = time(true, `gn sparse ${side} ${c}`), denseUs = time(false, `gn dense ${side} ${c}`);

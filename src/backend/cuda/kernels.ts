@@ -80,6 +80,8 @@ export const VEC_BATCH = 4;
 export const VECTOR_BYTES = 16;
 /** Threads a block of an in-place write (k_overwrite_blocks, k_overwrite_rows) takes at most: its positions' channel vectors. */
 export const WRITE_THREADS = 256;
+/** Positions each thread of an in-place write takes, their loads all in flight (kernels/sparse.cu WRITE_POSITIONS; KERNEL_DEFINES). */
+export const WRITE_POSITIONS = 4;
 /** Shared memory k_group_partial may use: its block's per-channel sums (GroupNorm up to ~12k channels). */
 export const GROUP_PARTIAL_SHARED_BYTES = 200 * 1024;
 /** 16-byte loads each thread of k_copy_many keeps in flight (ops.cu's COPY_UNROLL; KERNEL_DEFINES). */
@@ -196,7 +198,7 @@ export const flashSharedBytes = (dp: number) => 2 * 2 * FLASH_KEY_TILE * (dp + 8
  * numbers the host and a kernel share (test/kernel-sources.test.ts checks no .cu defines them itself).
  */
 export const KERNEL_DEFINES: Readonly<Record<string, Readonly<Record<string, number>>>> = {
-  sparse: { SWAP_WORDS },
+  sparse: { SWAP_WORDS, WRITE_POSITIONS },
   ops: { VEC_BATCH, COPY_UNROLL, SOFTMAX_SHORT, SOFTMAX_VEC, LN_KEPT, SPLIT_PIECES },
   attention: { KB: FLASH_KEY_TILE, SHORT_KEYS },
   'attention-sm90': { WG_KB: WGMMA_KEY_TILE },

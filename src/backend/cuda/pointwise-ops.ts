@@ -30,9 +30,12 @@ export abstract class CudaPointwiseOps extends CudaSparseOps {
       const ch = update?.changes[k];
       return ch ? [this.p(ch.change), ch.channel, ch.change.shape[2]!, ch.change.shape[1]!] : [0, 0, 0, 0];
     };
-    // 128 threads: 256 were slower (bench/results/2026-12-02-s35-run6.sh)
+    // 128 threads (256 were slower over segments' sums: bench/results/2026-12-02-s35-run6.sh), more
+    // where the changes' (part, channel) pairs of a group would give a thread more than 8
+    const pairs = (update?.changes ?? []).reduce((m, { change }) => m + change.shape[1]! * (c / groups), 0);
+    const threads = Math.min(512, Math.max(128, 2 ** Math.ceil(Math.log2(pairs / 8))));
     this.run('k_group_affine', 0, [partial, segments, update ? this.p(update.base) : 0, ...change(0), ...change(1),
-      (x.size / n) / groups, eps, this.p(gamma), this.p(beta), off, this.p(scale), this.p(shift), this.p(sums), c, groups], 128, n * groups);
+      (x.size / n) / groups, eps, this.p(gamma), this.p(beta), off, this.p(scale), this.p(shift), this.p(sums), c, groups], threads, n * groups);
     return { scale, shift, sums };
   }
 

@@ -4,7 +4,7 @@
 import { checkBlockWrite, checkRowsSource, checkSwap, sumsChangeShape, type ChannelAffine, type SumsChange, type Swap, type TileSet } from '../backend.js';
 import { sameShape, shapeString, type Tensor } from '../../tensor/tensor.js';
 import { CudaDevice, putWords } from './device.js';
-import { SWAP_WORDS, WRITE_THREADS } from './kernels.js';
+import { SWAP_WORDS, WRITE_POSITIONS, WRITE_THREADS } from './kernels.js';
 
 export abstract class CudaSparseOps extends CudaDevice {
   gatherTiles(x: Tensor, tiles: TileSet, affine?: ChannelAffine, silu = false): Tensor {
@@ -33,14 +33,14 @@ export abstract class CudaSparseOps extends CudaDevice {
 
   /**
    * How an in-place write launches (k_overwrite_blocks / k_overwrite_rows, kernels/sparse.cu): a
-   * thread per channel vector of a position, `cols` of them a position (at most WRITE_THREADS, which
-   * then take the rest in turn), as many positions a block as fit WRITE_THREADS, a row of blocks a
-   * batch item. With `changes`, a SumsChange of a part a block, pushed there (and the shared memory
-   * its blocks add it up in).
+   * thread per channel vector of WRITE_POSITIONS positions, `cols` of them a position (at most
+   * WRITE_THREADS, which then take the rest in turn), as many rows of them a block as fit
+   * WRITE_THREADS, a row of blocks a batch item. With `changes`, a SumsChange of a part a block,
+   * pushed there (and the shared memory its blocks add it up in).
    */
   private writeLaunch(n: number, positions: number, c: number, pointers: readonly number[], changes?: SumsChange[]) {
     const vw = this.wholeVectors(pointers, [c]) ? this.vectorWidth : 1;
-    const cols = Math.min(c / vw, WRITE_THREADS), rows = Math.max(1, Math.floor(WRITE_THREADS / cols)), blocks = Math.ceil(positions / rows);
+    const cols = Math.min(c / vw, WRITE_THREADS), rows = Math.max(1, Math.floor(WRITE_THREADS / cols)), blocks = Math.ceil(positions / (rows * WRITE_POSITIONS));
     const change = changes && this.empty(sumsChangeShape(n, blocks, c, this.elementBytes));
     if (change) changes!.push(change);
     return {

@@ -69,45 +69,56 @@ __device__ __forceinline__ u64 row_place(u32 e, const int* idx, u64 l, int nidx,
   int ch = e % c; u32 r = e / c; int k = r % nidx; u64 b = r / nidx;
   return (b * l + idx[k]) * c + ch;
 }
-// The in-place writes (k_overwrite_blocks, k_overwrite_rows) run a thread per (position, channel
-// vector): a block is blockDim.x / cols positions of one batch item by `cols` threads, thread
-// r * cols + v taking its position's channel vectors v, v + cols, ... in turn (each of them once
-// where cols = C / W, the usual case: the host takes cols = min(C / W, WRITE_THREADS)). So a block
-// can add up per channel what it changed in its map (tally_change).
-// The element of a write's source [N, positions, C] a thread takes in turn i (c / W vectors a position):
-// a thread past the last position, or whose vector is past the last channel, takes none
-__device__ __forceinline__ bool write_element(u32& e, u32 i, u32 b, int positions, int c, int cols, int W) {
-  const u32 pos = blockIdx.x * (blockDim.x / cols) + threadIdx.x / cols, v = threadIdx.x % cols + i * cols;
+// The in-place writes (k_overwrite_blocks, k_overwrite_rows) run a thread per channel vector of
+// WRITE_POSITIONS positions: a block is blockDim.x / cols rows of threads by `cols` (thread r * cols
+// + v), row r taking positions r, r + rows, ... (WRITE_POSITIONS of them, all loaded at once) of the
+// block's rows * WRITE_POSITIONS of batch item blockIdx.y, and channel vectors v, v + cols, ... in
+// turn (each of them once where cols = C / W, the usual case: the host takes cols = min(C / W,
+// WRITE_THREADS)). So a block adds up per channel what it changed in its map over all its
+// positions (tally_change), a part of the change for that many positions. (WRITE_POSITIONS: kernels.ts.)
+// The element of a write's source [N, positions, C] a thread takes at its position u in turn i: none
+// past the last position, or where its vector is past the last channel
+__device__ __forceinline__ bool write_element(u32& e, u32 u, u32 i, u32 b, int positions, int c, int cols, int W) {
+  const u32 rows = blockDim.x / cols;
+  const u32 pos = (blockIdx.x * WRITE_POSITIONS + u) * rows + threadIdx.x / cols, v = threadIdx.x % cols + i * cols;
   e = ((b * (u32)positions + pos) * (u32)c) + v * W;
   return pos < (u32)positions && v < (u32)(c / W);
 }
 // What a write changed in its map's GroupNorm sums (Backend SumsChange), for the vectors the block's
-// threads took in this turn: new - old and new^2 - old^2 per channel (0 where a thread wrote nothing),
-// added over the block's positions in order through shared memory, in double, into the block's part
-// of change [N, parts, C, 2] (part blockIdx.x of batch item b, gridDim.x parts an item): no atomics,
-// the same bits every run. Every thread of the block calls it, the same number of times.
-template <int W> __device__ void tally_change(double* change, const float* was, const float* now, bool wrote, u32 b, u32 turn, int c, int cols) {
+// threads took in turn `turn`: each thread's sums of new - old and new^2 - old^2 over its positions
+// (d, q: W channels each), added over the block's rows in order through shared memory, in double, into the
+// block's part of change [N, parts, C, 2] (part blockIdx.x of batch item b, gridDim.x parts an item):
+// no atomics, the same bits every run. Every thread of the block calls it, the same number of times.
+template <int W> __device__ void tally_change(double* change, const float* d, const float* q, u32 b, u32 turn, int c, int cols) {
   extern __shared__ double part[];  // [2][W][blockDim.x]: a warp's threads touch consecutive words
   const u32 plane = blockDim.x, v = threadIdx.x % cols + turn * cols;
   UNROLL {
-    const double o = wrote ? was[k] : 0.0, n = wrote ? now[k] : 0.0;
-    part[k * plane + threadIdx.x] = n - o;
-    part[(W + k) * plane + threadIdx.x] = n * n - o * o;
+    part[k * plane + threadIdx.x] = d[k];
+    part[(W + k) * plane + threadIdx.x] = q[k];
   }
   __syncthreads();
   if (threadIdx.x < (u32)cols && v < (u32)(c / W)) {
     UNROLL {
-      double d = 0, q = 0;
+      double s = 0, t = 0;
       for (u32 r = 0; r < blockDim.x / cols; r++) {
-        d += part[k * plane + r * cols + threadIdx.x];
-        q += part[(W + k) * plane + r * cols + threadIdx.x];
+        s += part[k * plane + r * cols + threadIdx.x];
+        t += part[(W + k) * plane + r * cols + threadIdx.x];
       }
       double* at = change + 2 * (((u64)b * gridDim.x + blockIdx.x) * c + v * W + k);
-      at[0] = d;
-      at[1] = q;
+      at[0] = s;
+      at[1] = t;
     }
   }
   __syncthreads();  // the next turn writes `part` again
+}
+// adds what writing `now` over `was` changed to a thread's sums (tally_change's d and q): in float,
+// WRITE_POSITIONS terms (a difference of two stored values is exact in float, and so is each square
+// of a half), in double from the block's sum on
+template <int W> __device__ __forceinline__ void add_change(float* d, float* q, const float* was, const float* now) {
+  UNROLL {
+    d[k] += now[k] - was[k];
+    q[k] += now[k] * now[k] - was[k] * was[k];
+  }
 }
 // Backend.overwriteBlocks: block outputs src [N*T, bs, bs, C] into out [N, H, W, C] in place where
 // active, what out held there going to `held` (src's layout); residual (shaped like out, or null) is
@@ -120,43 +131,54 @@ template <int W> __device__ void k_overwrite_blocks_t(const st* src, const int* 
                                                       const st* bias, st* out, st* held, double* change, int h, int w, int c, int blocks, int bs,
                                                       int positions, int cols) {
   const u32 b = blockIdx.y, turns = (c / W + cols - 1) / cols;
-  u32 e;
-  bool mine = write_element(e, 0, b, positions, c, cols, W);
-  i64 place = mine ? block_place(e, corners, active, h, w, c, blocks, bs) : -1;
-  after_earlier_kernels();  // the first place looked up first (PLANNED_VECTOR_KERNEL)
+  u32 e[WRITE_POSITIONS];
+  i64 place[WRITE_POSITIONS];
+  const auto look_up = [&](u32 i) {
+#pragma unroll
+    for (int u = 0; u < WRITE_POSITIONS; u++) place[u] = write_element(e[u], u, i, b, positions, c, cols, W) ? block_place(e[u], corners, active, h, w, c, blocks, bs) : -1;
+  };
+  look_up(0);
+  after_earlier_kernels();  // the places looked up first (PLANNED_VECTOR_KERNEL)
   for (u32 i = 0; i < turns; i++) {
-    if (i) {
-      mine = write_element(e, i, b, positions, c, cols, W);
-      place = mine ? block_place(e, corners, active, h, w, c, blocks, bs) : -1;
+    if (i) look_up(i);
+    // every load before any store (a store ahead of a load keeps it behind, as the compiler cannot
+    // tell the buffers apart): one round trip to memory after the wait, not two or three
+    stored<W> was[WRITE_POSITIONS], fresh[WRITE_POSITIONS], bv[WRITE_POSITIONS], rv[WRITE_POSITIONS];
+#pragma unroll
+    for (int u = 0; u < WRITE_POSITIONS; u++) {
+      if (place[u] < 0) continue;
+      was[u] = ldraw<W>(out + place[u]);
+      fresh[u] = ldraw<W>(src + e[u]);
+      if (bias) bv[u] = ldraw<W>(bias + e[u] % (u32)c);
+      if (residual) rv[u] = ldraw<W>(residual + place[u]);
     }
-    float old[W], now[W];
-    const bool wrote = place >= 0;
-    if (wrote) {
-      const u64 at = place;
-      // every load before any store (a store ahead of a load keeps it behind, as the compiler cannot
-      // tell the buffers apart): one round trip to memory after the wait, not two or three
-      const stored<W> was = ldraw<W>(out + at), fresh = ldraw<W>(src + e);
-      stored<W> bv, rv;
-      if (bias) bv = ldraw<W>(bias + e % (u32)c);
-      if (residual) rv = ldraw<W>(residual + at);
-      straw<W>(held + e, was);
-      widen<W>(fresh, now);
-      if (!residual && !bias) straw<W>(out + at, fresh);
+    float d[W], q[W];
+    UNROLL { d[k] = 0.f; q[k] = 0.f; }
+#pragma unroll
+    for (int u = 0; u < WRITE_POSITIONS; u++) {
+      if (place[u] < 0) continue;
+      const u64 at = place[u];
+      straw<W>(held + e[u], was[u]);
+      float now[W], a[W];
+      widen<W>(fresh[u], now);
+      if (!residual && !bias) straw<W>(out + at, fresh[u]);
       else {
-        float a[W];
         if (bias) {
-          widen<W>(bv, a);
+          widen<W>(bv[u], a);
           UNROLL now[k] = ld(sv(now[k] + a[k]));
         }
         if (residual) {
-          widen<W>(rv, a);
+          widen<W>(rv[u], a);
           UNROLL now[k] = ld(sv(a[k] + now[k]));  // as stored
         }
         svv<W>(out + at, now);
       }
-      widen<W>(was, old);
+      if (change) {
+        widen<W>(was[u], a);
+        add_change<W>(d, q, a, now);
+      }
     }
-    if (change) tally_change<W>(change, old, now, wrote, b, i, c, cols);
+    if (change) tally_change<W>(change, d, q, b, i, c, cols);
   }
 }
 PLANNED_VECTOR_KERNEL(k_overwrite_blocks, (const st* src, const int* corners, const unsigned char* active, const st* residual, const st* bias, st* out, st* held, double* change,
@@ -191,28 +213,46 @@ PLANNED_VECTOR_KERNEL(k_gather_rows, (const st* x, const int* idx, st* out, cons
 template <int W> __device__ void k_overwrite_rows_t(const st* src, const int* idx, st* out, st* held, const st* src2, st* out2, st* held2,
                                                     double* change, u64 l, int nidx, int c, int same_rows, int n, int cols) {
   const u32 b = blockIdx.y % n, second = blockIdx.y / n, turns = (c / W + cols - 1) / cols;
-  u32 e;
-  bool mine = write_element(e, 0, b, nidx, c, cols, W);
-  u64 at = mine ? row_place(e, idx, l, nidx, c) : 0;
-  after_earlier_kernels();  // the first place looked up first (PLANNED_VECTOR_KERNEL)
+  u32 e[WRITE_POSITIONS];
+  u64 at[WRITE_POSITIONS];
+  bool mine[WRITE_POSITIONS];
+  const auto look_up = [&](u32 i) {
+#pragma unroll
+    for (int u = 0; u < WRITE_POSITIONS; u++) {
+      mine[u] = write_element(e[u], u, i, b, nidx, c, cols, W);
+      at[u] = mine[u] ? row_place(e[u], idx, l, nidx, c) : 0;
+    }
+  };
+  look_up(0);
+  after_earlier_kernels();  // the places looked up first (PLANNED_VECTOR_KERNEL)
   const st* from = second ? src2 : src;
   st* to = second ? out2 : out;
   for (u32 i = 0; i < turns; i++) {
-    if (i) {
-      mine = write_element(e, i, b, nidx, c, cols, W);
-      at = mine ? row_place(e, idx, l, nidx, c) : 0;
+    if (i) look_up(i);
+    // every load before any store (the store to `held` would otherwise keep the source's load
+    // behind it): one round trip to memory after the wait, not two
+    stored<W> was[WRITE_POSITIONS], v[WRITE_POSITIONS];
+#pragma unroll
+    for (int u = 0; u < WRITE_POSITIONS; u++)
+      if (mine[u]) {
+        was[u] = ldraw<W>(to + at[u]);
+        v[u] = ldraw<W>(from + (same_rows ? at[u] : e[u]));
+      }
+    float d[W], q[W];
+    UNROLL { d[k] = 0.f; q[k] = 0.f; }
+#pragma unroll
+    for (int u = 0; u < WRITE_POSITIONS; u++) {
+      if (!mine[u]) continue;
+      straw<W>((second ? held2 : held) + e[u], was[u]);
+      straw<W>(to + at[u], v[u]);
+      if (change) {
+        float old[W], now[W];
+        widen<W>(was[u], old);
+        widen<W>(v[u], now);
+        add_change<W>(d, q, old, now);
+      }
     }
-    float old[W], now[W];
-    if (mine) {
-      // both loads before either store (the store to `held` would otherwise keep the source's load
-      // behind it): one round trip to memory after the wait, not two
-      const stored<W> was = ldraw<W>(to + at), v = ldraw<W>(from + (same_rows ? at : e));
-      straw<W>((second ? held2 : held) + e, was);
-      straw<W>(to + at, v);
-      widen<W>(was, old);
-      widen<W>(v, now);
-    }
-    if (change) tally_change<W>(change, old, now, mine, b, i, c, cols);
+    if (change) tally_change<W>(change, d, q, b, i, c, cols);
   }
 }
 PLANNED_VECTOR_KERNEL(k_overwrite_rows, (const st* src, const int* idx, st* out, st* held, const st* src2, st* out2, st* held2, double* change,

@@ -1,0 +1,34 @@
+#!/bin/bash
+# Session 53, call 2 (call 1 again, with the writes changed): a sparse step's exact GroupNorm statistics from what its writes changed (the
+# base's sums per batch item and group plus, per channel, sum(new - old) and sum(new^2 - old^2) that
+# k_overwrite_blocks / k_overwrite_rows add up per block as they write), k_group_affine alone: no
+# k_group_partial in a sparse step. Call 1 ran it with a thread a position (suite 53/53, steps slower:
+# 3.72 against 3.37-3.41 ms at 4.2%, 8.73 against 6.34 at 30.1%): now WRITE_POSITIONS (4) positions a
+# thread, so a change has a quarter of the parts for k_group_affine to add, and that kernel takes up to
+# 512 threads where the parts are many. Against 9d44623 (ab-base). Here first: bash bench/ab-base.sh 9d44623;
+# bash bench/device-dist.sh --benches edit,group-norm .gpu ab-base
+# Carry [".gpu","dist","ab-base","node_modules/koffi","node_modules/@koromix"].
+# 1. The GPU suite. Stops on a failure.
+# 2. bench:edit's bins and probe, base and new in turn, two rounds, one home.
+# 3. bench:group-norm (new): the statistics alone, sparse and dense, by map shape.
+# 4. If time is left: whole edits, base then new, a home each.
+T0=$(date +%s)
+rm -rf /tmp/logs /tmp/fh-*
+source bench/gpu-suite.sh
+save
+grep -q '^ℹ fail 0' /tmp/logs/test-gpu.log || { echo "suite failed: stopping"; grep -B2 -A12 '^✖\|not ok' /tmp/logs/test-gpu.log | cut -c1-300 | head -60; exit 0; }
+e() { local tag=$1 d=$2
+  FISEDIT_HOME=/tmp/fh-e BENCH_PREPARE=warm-up BENCH_TAG=s53c2-$tag BENCH_PARTS=bins,probe timeout -k 5 200 node --expose-gc $d/bench/edit.js > /tmp/logs/edit-$tag.log 2>&1; local rc=$?
+  echo "edit $tag ($(( $(date +%s) - T0 )) s): rc $rc bins $(grep -o '"editSize":[0-9.]*,"sparseStepMs":[0-9.]*' /tmp/logs/edit-$tag.log | sed 's/"editSize"://; s/"sparseStepMs"://' | tr '\n' ' ') $(grep -o '[0-9]* launches in the step' /tmp/logs/edit-$tag.log | head -1)"
+  grep -o 'sparse step profile[^[]*' /tmp/logs/edit-$tag.log | cut -c1-200
+  grep -o '{"op":"k_[a-z_]*","ms":[0-9.]*,"count":[0-9]*}' /tmp/logs/edit-$tag.log | head -8 | tr '\n' ' '; echo
+  [ $rc = 0 ] || tail -5 /tmp/logs/edit-$tag.log | cut -c1-300; save; }
+for r in 1 2; do e base-$r ab-base/dist; e new-$r dist; done
+BENCH_TAG=s53c2 timeout -k 5 60 node dist/bench/group-norm.js > /tmp/logs/group-norm.log 2>&1; echo "group-norm: rc $? $(tail -1 /tmp/logs/group-norm.log | cut -c1-200)"; grep '^{' /tmp/logs/group-norm.log | tr '\n' ' ' | cut -c1-1500; echo; save
+w() { local tag=$1 d=$2
+  FISEDIT_HOME=/tmp/fh-w-$tag BENCH_PREPARE=on BENCH_TAG=s53c2-$tag BENCH_PARTS=whole timeout -k 5 200 node --expose-gc $d/bench/edit.js > /tmp/logs/whole-$tag.log 2>&1; local rc=$?
+  echo "whole $tag ($(( $(date +%s) - T0 )) s): rc $rc (edit size, wall s, later sparse steps' GPU ms a step)"
+  grep -o '"editSize":[0-9.]*,"wallS":[0-9.]*,[^}]*"gpuMsPerStep":[0-9.]*' /tmp/logs/whole-$tag.log | sed 's/"editSize":\([0-9.]*\),"wallS":\([0-9.]*\),.*"gpuMsPerStep":\([0-9.]*\)/\1 \2 \3/' | tr '\n' ';'; echo
+  [ $rc = 0 ] || tail -5 /tmp/logs/whole-$tag.log | cut -c1-300; save; }
+[ $(( $(date +%s) - T0 )) -lt 330 ] && { w whole-base ab-base/dist; w whole-new dist; }
+echo "done ($(( $(date +%s) - T0 )) s)"
