@@ -8,7 +8,8 @@
 # 512 threads where the parts are many. Against 9d44623 (ab-base). Here first: bash bench/ab-base.sh 9d44623;
 # bash bench/device-dist.sh --benches edit,group-norm .gpu ab-base
 # Carry [".gpu","dist","ab-base","node_modules/koffi","node_modules/@koromix"].
-# 1. The GPU suite. Stops on a failure.
+# 1. The GPU suite (a first run of this call stopped on the fp32 suite's sums 1.1e-6 apart: float
+#    sums of what fp32 writes changed; now double there). The benches run even if it fails.
 # 2. bench:edit's bins and probe, base and new in turn, two rounds, one home.
 # 3. bench:group-norm (new): the statistics alone, sparse and dense, by map shape.
 # 4. If time is left: whole edits, base then new, a home each.
@@ -16,7 +17,7 @@ T0=$(date +%s)
 rm -rf /tmp/logs /tmp/fh-*
 source bench/gpu-suite.sh
 save
-grep -q '^ℹ fail 0' /tmp/logs/test-gpu.log || { echo "suite failed: stopping"; grep -B2 -A12 '^✖\|not ok' /tmp/logs/test-gpu.log | cut -c1-300 | head -60; exit 0; }
+grep -q '^ℹ fail 0' /tmp/logs/test-gpu.log || { echo "suite failed: the benches run all the same"; grep -A6 '^✖ failing tests' /tmp/logs/test-gpu.log | cut -c1-300 | head -30; }
 e() { local tag=$1 d=$2
   FISEDIT_HOME=/tmp/fh-e BENCH_PREPARE=warm-up BENCH_TAG=s53c2-$tag BENCH_PARTS=bins,probe timeout -k 5 200 node --expose-gc $d/bench/edit.js > /tmp/logs/edit-$tag.log 2>&1; local rc=$?
   echo "edit $tag ($(( $(date +%s) - T0 )) s): rc $rc bins $(grep -o '"editSize":[0-9.]*,"sparseStepMs":[0-9.]*' /tmp/logs/edit-$tag.log | sed 's/"editSize"://; s/"sparseStepMs"://' | tr '\n' ' ') $(grep -o '[0-9]* launches in the step' /tmp/logs/edit-$tag.log | head -1)"

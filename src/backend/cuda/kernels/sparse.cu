@@ -84,12 +84,27 @@ __device__ __forceinline__ bool write_element(u32& e, u32 u, u32 i, u32 b, int p
   e = ((b * (u32)positions + pos) * (u32)c) + v * W;
   return pos < (u32)positions && v < (u32)(c / W);
 }
+// A thread's sums of what its writes changed (tally_change's d and q): with half storage in float,
+// WRITE_POSITIONS terms (a difference of two halves is exact in float, and so is each square), in
+// double from the block's sum on; with float storage in double (float lost ~1e-6 of a sum to rounding).
+#ifdef FISEDIT_HALF
+typedef float change_t;
+#else
+typedef double change_t;
+#endif
+// adds what writing `now` over `was` changed to a thread's sums
+template <int W> __device__ __forceinline__ void add_change(change_t* d, change_t* q, const float* was, const float* now) {
+  UNROLL {
+    d[k] += (change_t)now[k] - was[k];
+    q[k] += (change_t)now[k] * now[k] - (change_t)was[k] * was[k];
+  }
+}
 // What a write changed in its map's GroupNorm sums (Backend SumsChange), for the vectors the block's
 // threads took in turn `turn`: each thread's sums of new - old and new^2 - old^2 over its positions
 // (d, q: W channels each), added over the block's rows in order through shared memory, in double, into the
 // block's part of change [N, parts, C, 2] (part blockIdx.x of batch item b, gridDim.x parts an item):
 // no atomics, the same bits every run. Every thread of the block calls it, the same number of times.
-template <int W> __device__ void tally_change(double* change, const float* d, const float* q, u32 b, u32 turn, int c, int cols) {
+template <int W> __device__ void tally_change(double* change, const change_t* d, const change_t* q, u32 b, u32 turn, int c, int cols) {
   extern __shared__ double part[];  // [2][W][blockDim.x]: a warp's threads touch consecutive words
   const u32 plane = blockDim.x, v = threadIdx.x % cols + turn * cols;
   UNROLL {
@@ -110,15 +125,6 @@ template <int W> __device__ void tally_change(double* change, const float* d, co
     }
   }
   __syncthreads();  // the next turn writes `part` again
-}
-// adds what writing `now` over `was` changed to a thread's sums (tally_change's d and q): in float,
-// WRITE_POSITIONS terms (a difference of two stored values is exact in float, and so is each square
-// of a half), in double from the block's sum on
-template <int W> __device__ __forceinline__ void add_change(float* d, float* q, const float* was, const float* now) {
-  UNROLL {
-    d[k] += now[k] - was[k];
-    q[k] += now[k] * now[k] - was[k] * was[k];
-  }
 }
 // Backend.overwriteBlocks: block outputs src [N*T, bs, bs, C] into out [N, H, W, C] in place where
 // active, what out held there going to `held` (src's layout); residual (shaped like out, or null) is
@@ -152,8 +158,8 @@ template <int W> __device__ void k_overwrite_blocks_t(const st* src, const int* 
       if (bias) bv[u] = ldraw<W>(bias + e[u] % (u32)c);
       if (residual) rv[u] = ldraw<W>(residual + place[u]);
     }
-    float d[W], q[W];
-    UNROLL { d[k] = 0.f; q[k] = 0.f; }
+    change_t d[W], q[W];
+    UNROLL { d[k] = 0; q[k] = 0; }
 #pragma unroll
     for (int u = 0; u < WRITE_POSITIONS; u++) {
       if (place[u] < 0) continue;
@@ -238,8 +244,8 @@ template <int W> __device__ void k_overwrite_rows_t(const st* src, const int* id
         was[u] = ldraw<W>(to + at[u]);
         v[u] = ldraw<W>(from + (same_rows ? at[u] : e[u]));
       }
-    float d[W], q[W];
-    UNROLL { d[k] = 0.f; q[k] = 0.f; }
+    change_t d[W], q[W];
+    UNROLL { d[k] = 0; q[k] = 0; }
 #pragma unroll
     for (int u = 0; u < WRITE_POSITIONS; u++) {
       if (!mine[u]) continue;
