@@ -101,28 +101,26 @@ template <int W> __device__ __forceinline__ void add_change(change_t* d, change_
 }
 // What a write changed in its map's GroupNorm sums (Backend SumsChange), for the vectors the block's
 // threads took in turn `turn`: each thread's sums of new - old and new^2 - old^2 over its positions
-// (d, q: W channels each), added over the block's rows in order through shared memory, in double, into the
-// block's part of change [N, parts, C, 2] (part blockIdx.x of batch item b, gridDim.x parts an item):
-// no atomics, the same bits every run. Every thread of the block calls it, the same number of times.
+// (d, q: W channels each), added over the block's rows in order through shared memory, in double,
+// into the block's part of change [N, parts, C, 2] (part blockIdx.x of batch item b, gridDim.x parts
+// an item): no atomics, the same bits every run. Each of the 2 * W * cols sums is one thread's, every
+// thread taking some (the first form left them to the first row's threads, W * 2 sums each, the
+// others waiting). Every thread of the block calls it, the same number of times.
 template <int W> __device__ void tally_change(double* change, const change_t* d, const change_t* q, u32 b, u32 turn, int c, int cols) {
-  extern __shared__ double part[];  // [2][W][blockDim.x]: a warp's threads touch consecutive words
-  const u32 plane = blockDim.x, v = threadIdx.x % cols + turn * cols;
+  extern __shared__ double part[];  // [2W][rows][cols]: plane j holds sum j of every thread, a warp's threads on consecutive words
+  const u32 plane = blockDim.x, rows = blockDim.x / cols;
   UNROLL {
     part[k * plane + threadIdx.x] = d[k];
     part[(W + k) * plane + threadIdx.x] = q[k];
   }
   __syncthreads();
-  if (threadIdx.x < (u32)cols && v < (u32)(c / W)) {
-    UNROLL {
-      double s = 0, t = 0;
-      for (u32 r = 0; r < blockDim.x / cols; r++) {
-        s += part[k * plane + r * cols + threadIdx.x];
-        t += part[(W + k) * plane + r * cols + threadIdx.x];
-      }
-      double* at = change + 2 * (((u64)b * gridDim.x + blockIdx.x) * c + v * W + k);
-      at[0] = s;
-      at[1] = t;
-    }
+  for (u32 j = threadIdx.x; j < 2 * W * (u32)cols; j += blockDim.x) {
+    const u32 sum = j / cols, v = j % cols, vector = v + turn * cols;  // sum k of d (k < W) or of q
+    if (vector >= (u32)(c / W)) continue;
+    double t = 0;
+    for (u32 r = 0; r < rows; r++) t += part[sum * plane + r * cols + v];
+    const u32 k = sum % W;
+    change[2 * (((u64)b * gridDim.x + blockIdx.x) * c + vector * W + k) + sum / W] = t;
   }
   __syncthreads();  // the next turn writes `part` again
 }
