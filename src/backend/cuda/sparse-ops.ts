@@ -27,7 +27,7 @@ export abstract class CudaSparseOps extends CudaDevice {
     const held = this.result(src.shape), blocks = corners.length / 2, side = src.shape[1]!;
     const pointers = [this.p(src), this.p(this.indices(corners)), this.p(this.indices(active)), residual ? this.p(residual) : 0, bias ? this.p(bias) : 0, this.p(base), this.p(held)];
     const write = this.writeLaunch(n, blocks * side * side, c, pointers, changes);
-    this.run(write.name('k_overwrite_blocks'), 0, [...pointers, write.change, h, w, c, blocks, side, blocks * side * side, write.cols], write.threads, write.blocks, write.shared, n);
+    this.run(write.name('k_overwrite_blocks'), 0, [...pointers, write.change, h, w, c, blocks, side, blocks * side * side, write.cols], write.threads, write.blocks, 0, n);
     return held;
   }
 
@@ -35,18 +35,15 @@ export abstract class CudaSparseOps extends CudaDevice {
    * How an in-place write launches (k_overwrite_blocks / k_overwrite_rows, kernels/sparse.cu): a
    * thread per channel vector of WRITE_POSITIONS positions, `cols` of them a position (at most
    * WRITE_THREADS, which then take the rest in turn), as many rows of them a block as fit
-   * WRITE_THREADS, a row of blocks a batch item. With `changes`, a SumsChange of a part a block,
-   * pushed there (and the shared memory its blocks add it up in).
+   * WRITE_THREADS, a row of blocks a batch item. With `changes`, a SumsChange of a part a row of
+   * threads, pushed there.
    */
   private writeLaunch(n: number, positions: number, c: number, pointers: readonly number[], changes?: SumsChange[]) {
     const vw = this.wholeVectors(pointers, [c]) ? this.vectorWidth : 1;
     const cols = Math.min(c / vw, WRITE_THREADS), rows = Math.max(1, Math.floor(WRITE_THREADS / cols)), blocks = Math.ceil(positions / (rows * WRITE_POSITIONS));
-    const change = changes && this.empty(sumsChangeShape(n, blocks, c, this.elementBytes));
+    const change = changes && this.empty(sumsChangeShape(n, blocks * rows, c, this.elementBytes));
     if (change) changes!.push(change);
-    return {
-      name: (kernel: string) => (vw > 1 ? `${kernel}_v` : kernel), cols, threads: rows * cols, blocks,
-      change: change ? this.p(change) : 0, shared: change ? 2 * vw * rows * cols * 8 : 0,
-    };
+    return { name: (kernel: string) => (vw > 1 ? `${kernel}_v` : kernel), cols, threads: rows * cols, blocks, change: change ? this.p(change) : 0 };
   }
 
   gatherRows(x: Tensor, idx: Int32Array): Tensor {
@@ -106,7 +103,7 @@ export abstract class CudaSparseOps extends CudaDevice {
     if (idx.length === 0) return held; // nothing written, nothing changed
     const pointers = [this.p(pairs[0]![1]), this.p(this.indices(idx)), this.p(pairs[0]![0]), this.p(held[0]!), ...second];
     const write = this.writeLaunch(n, idx.length, c, pointers, changes);
-    this.run(write.name('k_overwrite_rows'), 0, [...pointers, write.change, l, idx.length, c, sameRows ? 1 : 0, n, write.cols], write.threads, write.blocks, write.shared, n * pairs.length);
+    this.run(write.name('k_overwrite_rows'), 0, [...pointers, write.change, l, idx.length, c, sameRows ? 1 : 0, n, write.cols], write.threads, write.blocks, 0, n * pairs.length);
     return held;
   }
 }

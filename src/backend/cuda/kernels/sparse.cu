@@ -101,28 +101,18 @@ template <int W> __device__ __forceinline__ void add_change(change_t* d, change_
 }
 // What a write changed in its map's GroupNorm sums (Backend SumsChange), for the vectors the block's
 // threads took in turn `turn`: each thread's sums of new - old and new^2 - old^2 over its positions
-// (d, q: W channels each), added over the block's rows in order through shared memory, in double,
-// into the block's part of change [N, parts, C, 2] (part blockIdx.x of batch item b, gridDim.x parts
-// an item): no atomics, the same bits every run. Each of the 2 * W * cols sums is one thread's, every
-// thread taking some (the first form left them to the first row's threads, W * 2 sums each, the
-// others waiting). Every thread of the block calls it, the same number of times.
+// (d, q: W channels each), in double, into its row's part of change [N, parts, C, 2] (part
+// blockIdx.x * rows + the thread's row of batch item b, gridDim.x * rows parts an item): no atomics,
+// no shared memory, the same bits every run; k_group_affine adds the parts. (Added over the block's
+// rows through shared memory first, a write took ~4 us longer: bench/results/2026-12-03-s53-call{2,3}.log.)
 template <int W> __device__ void tally_change(double* change, const change_t* d, const change_t* q, u32 b, u32 turn, int c, int cols) {
-  extern __shared__ double part[];  // [2W][rows][cols]: plane j holds sum j of every thread, a warp's threads on consecutive words
-  const u32 plane = blockDim.x, rows = blockDim.x / cols;
+  const u32 rows = blockDim.x / cols, vector = threadIdx.x % cols + turn * cols;
+  if (vector >= (u32)(c / W)) return;
+  double* at = change + 2 * (((u64)b * gridDim.x * rows + blockIdx.x * rows + threadIdx.x / cols) * c + vector * W);
   UNROLL {
-    part[k * plane + threadIdx.x] = d[k];
-    part[(W + k) * plane + threadIdx.x] = q[k];
+    at[2 * k] = d[k];
+    at[2 * k + 1] = q[k];
   }
-  __syncthreads();
-  for (u32 j = threadIdx.x; j < 2 * W * (u32)cols; j += blockDim.x) {
-    const u32 sum = j / cols, v = j % cols, vector = v + turn * cols;  // sum k of d (k < W) or of q
-    if (vector >= (u32)(c / W)) continue;
-    double t = 0;
-    for (u32 r = 0; r < rows; r++) t += part[sum * plane + r * cols + v];
-    const u32 k = sum % W;
-    change[2 * (((u64)b * gridDim.x + blockIdx.x) * c + vector * W + k) + sum / W] = t;
-  }
-  __syncthreads();  // the next turn writes `part` again
 }
 // Backend.overwriteBlocks: block outputs src [N*T, bs, bs, C] into out [N, H, W, C] in place where
 // active, what out held there going to `held` (src's layout); residual (shaped like out, or null) is
