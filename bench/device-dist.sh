@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the dist a device call carries, as small as the 64 MiB limit on what travels needs: no
-# comments, source maps or declarations, and no CPU tests (the GPU tests import src and test helpers); with
+# comments, source maps or declarations, and no CPU tests (*.test.js: a helper a GPU test imports stays); with
 # `suite` also no benches (a call that only runs the GPU suite); with `--benches a,b` only those
 # benches and the bench modules they import, in dist and in the carried A/B builds (a carried path's
 # dist, as ab-base.sh's, or its folders' dists, as ab-mix/*/dist: a call that runs bench:edit and

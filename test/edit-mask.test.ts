@@ -105,6 +105,10 @@ describe('sparse plan', () => {
     assert.deepEqual([...plan.level(4, 4)].map(String).join(''), '1000000000000000');
     assert.deepEqual([...plan.tokens(8, 8)], [9]);
     assert.deepEqual([...plan.tokens(2, 2)], [0]);
+    // GroupNorm rows to sum afresh: the rows with an active position, one flag each
+    assert.deepEqual([...plan.rows(8, 8)], [0, 1, 0, 0, 0, 0, 0, 0]);
+    assert.deepEqual([...plan.rows(4, 4)], [1, 0, 0, 0]);
+    assert.equal(plan.rows(8, 8), plan.rows(8, 8), 'made once (its device copy is keyed by the array)');
     // convolutions of one geometry share one plan (and so one device copy of its index arrays)
     const g = { inH: 8, inW: 8, kernel: 3, stride: 1, padding: [1, 1, 1, 1] as const };
     assert.equal(plan.conv('a', g), plan.conv('b', { ...g }));

@@ -1,13 +1,13 @@
 // The cpu backend's sparse-engine ops against their dense definitions.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { groupSegments } from '../src/backend/backend.js';
 import { CpuBackend } from '../src/backend/cpu/cpu.js';
 import { StepCache } from '../src/edit/cache.js';
 import { RecordingContext } from '../src/edit/contexts.js';
 import { planConv } from '../src/edit/plan.js';
 import { Random } from '../src/util/random.js';
 import type { Tensor } from '../src/tensor/tensor.js';
-import { checkChangedStatistics } from './changed-statistics.js';
 
 const ops = new CpuBackend();
 const rnd = new Random(99);
@@ -105,12 +105,38 @@ describe('sparse ops (cpu)', () => {
     assert.ok(a.every((v, i) => Math.abs(v - b[i]!) <= 1e-5 * Math.max(1, Math.abs(b[i]!))), 'the folded affine applied to x gives the norm of x + offset');
     const withoutOffset = ops.toHost(ops.channelAffine(x, ops.groupNormAffine(x, groups, gamma, beta, 1e-5), true));
     assert.ok(a.some((v, i) => v !== withoutOffset[i]), 'the offset changes the norm');
+    // updated rows with the offset: the same bits as the whole map's
+    const rows = Uint8Array.from([0, 1, 0, 0, 1]);
+    const updated = ops.groupNormAffine(x, groups, gamma, beta, 1e-5, { base: folded.sums, rows }, offset);
+    for (const k of ['scale', 'shift', 'sums'] as const) assert.deepEqual(ops.toHost(updated[k]), ops.toHost(folded[k]), k);
     assert.throws(() => ops.groupNormAffine(x, groups, gamma, beta, 1e-5, undefined, t([1, 256])), /offset \[1, 256\] is not \[2, 256\]/);
   });
 
-  it("GroupNorm statistics from the base's sums and what writes changed are those of the written map", () => {
-    checkChangedStatistics(ops, rnd, { h: 5, w: 7, ca: 16, cb: 8, groups: 4 });
-    checkChangedStatistics(ops, rnd, { h: 3, w: 4, ca: 12, cb: 6, groups: 6 });
+  it('GroupNorm statistics updated in the changed rows equal those of the whole map, bit for bit', () => {
+    // a map wide enough for several segments per row (backend.ts groupSegments)
+    const shape = [2, 5, 70, 256], groups = 8;
+    assert.ok(groupSegments(5, 70, 256).pieces > 1);
+    const gamma = t([256]), beta = t([256]);
+    const baseMap = t(shape), base = ops.groupNormAffine(baseMap, groups, gamma, beta, 1e-5);
+    // the new map: the base's, with rows 1 and 3 changed
+    const changed = ops.toHost(baseMap), fresh = rnd.normal(changed.length);
+    const per = 70 * 256;
+    for (let n = 0; n < 2; n++) for (const y of [1, 3]) changed.set(fresh.subarray((n * 5 + y) * per, (n * 5 + y + 1) * per), (n * 5 + y) * per);
+    const x = ops.fromHost(changed, shape);
+    const whole = ops.groupNormAffine(x, groups, gamma, beta, 1e-5);
+    const updated = ops.groupNormAffine(x, groups, gamma, beta, 1e-5, { base: base.sums, rows: Uint8Array.from([0, 1, 0, 1, 0]) });
+    for (const k of ['scale', 'shift', 'sums'] as const) assert.deepEqual(ops.toHost(updated[k]), ops.toHost(whole[k]), k);
+    // no rows flagged: the base's statistics; every row flagged: a pass over the whole map
+    const none = ops.groupNormAffine(baseMap, groups, gamma, beta, 1e-5, { base: base.sums, rows: new Uint8Array(5) });
+    for (const k of ['scale', 'shift', 'sums'] as const) assert.deepEqual(ops.toHost(none[k]), ops.toHost(base[k]), k);
+    const all = ops.groupNormAffine(x, groups, gamma, beta, 1e-5, { base: base.sums, rows: new Uint8Array(5).fill(1) });
+    assert.deepEqual(ops.toHost(all.scale), ops.toHost(whole.scale));
+    // a flagged row list that misses a changed row is not what the base's sums describe: not whole's
+    const missing = ops.groupNormAffine(x, groups, gamma, beta, 1e-5, { base: base.sums, rows: Uint8Array.from([0, 1, 0, 0, 0]) });
+    assert.notDeepEqual(ops.toHost(missing.scale), ops.toHost(whole.scale));
+    // sums of another map's shape, or row flags of another height: refused by name
+    assert.throws(() => ops.groupNormAffine(t([2, 4, 70, 256]), groups, gamma, beta, 1e-5, { base: base.sums, rows: new Uint8Array(4) }), /base sums .* do not fit/);
+    assert.throws(() => ops.groupNormAffine(x, groups, gamma, beta, 1e-5, { base: base.sums, rows: new Uint8Array(4) }), /4 row flags for a map of 5 rows/);
   });
 
   it('rows gather and write in place; group statistics give GroupNorm', () => {

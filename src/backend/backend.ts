@@ -70,11 +70,11 @@ export function convInputOf(ops: Backend, x: Tensor, input: ConvInput | undefine
 }
 
 /**
- * A GroupNorm's affine and the sums it came from: per (batch item, group) the sum of x and of x^2
- * over the whole map, in float64. The sums are an opaque tensor in the backend's storage elements
- * (doubles as bytes: only groupNormAffine reads them, and they move between tiers as bytes); a
- * FISEdit step takes the base's sums and adds what its writes changed (GroupSumsUpdate; FISEDIT.md,
- * "exact" normalisation).
+ * A GroupNorm's affine and the sums it came from: per (batch item, segment, group) the sum of x and
+ * of x^2 in float64, a segment being a piece of a map row (groupSegments). The sums are an opaque
+ * tensor in the backend's storage elements (doubles as bytes: only groupNormAffine reads them, and
+ * they move between tiers as bytes); a FISEdit step recomputes only the segments of the rows it
+ * changed and takes the others from the base's sums (FISEDIT.md, "exact" normalisation).
  */
 export interface GroupNormStats extends ChannelAffine {
   sums: Tensor;
@@ -83,24 +83,11 @@ export interface GroupNormStats extends ChannelAffine {
 /** Backend.tileRowsChoice: how a backend convolves one-position tiles. */
 export type TileRowsChoice = 'rows' | 'rows over dense' | 'tiles';
 
-/**
- * What one in-place write changed in its map, for GroupNorm statistics: per (batch item, channel) the
- * sum of new - old and of new^2 - old^2 over the positions it wrote, in float64, as partial sums laid
- * out as the backend likes ([N, parts, C, 2 doubles] in storage elements: a backend adds the parts in
- * order). Made by overwriteBlocks / overwriteRows / convTilesInto when asked (their `changes`); read
- * only by groupNormAffine.
- */
-export type SumsChange = Tensor;
-
-/** The statistics of a map that equals base's map except where writes changed it. */
+/** Recompute only these rows' sums; the others are `base`'s (sums of a map that equals x outside them). */
 export interface GroupSumsUpdate {
-  /** The sums of the map before the writes (GroupNormStats.sums). */
   base: Tensor;
-  /**
-   * What each write changed, with x's first channel it covers (x may be a concatenation of written
-   * maps: a U-Net up block's input). Channels no change covers are the base's.
-   */
-  changes: readonly { change: SumsChange; channel: number }[];
+  /** One flag per map row (H of [N, H, W, C]): 1 = x may differ from base's map in this row. */
+  rows: Uint8Array;
 }
 
 /** Elements of ~16k values per segment, and at most ~1024 segments per batch item. */
@@ -140,9 +127,9 @@ export function recordedUnder(id: string, key: string): boolean {
 }
 
 /**
- * How GroupNorm sums over a whole map split it, h rows of w positions and c channels: `pieces`
- * segments per row, h * pieces in all, each summed alone and the segments then added in order. One
- * definition for every backend (a 768 px U-Net map: 1-2 per row; the VAE's largest: one per row).
+ * How GroupNorm sums split a map of h rows of w positions and c channels: `pieces` segments per row,
+ * h * pieces in all. One definition for every backend, so sums a backend recorded fit another's.
+ * (A 768 px U-Net map: 1-2 per row; the VAE's largest: one per row.)
  */
 export function groupSegments(h: number, w: number, c: number): { pieces: number; segments: number } {
   const pieces = Math.max(1, Math.min(Math.ceil((w * c) / SEGMENT_VALUES), Math.floor(SEGMENTS_MAX / h)));
@@ -155,13 +142,8 @@ export function normRows(x: Tensor): { h: number; w: number } {
 }
 
 /** The shape of a GroupNorm sums tensor in storage elements of `elementBytes` (two float64 per entry). */
-export function groupSumsShape(n: number, groups: number, elementBytes: number): number[] {
-  return [n, groups, 16 / elementBytes];
-}
-
-/** The shape of a SumsChange of `parts` partial sums a batch item over c channels, in storage elements of `elementBytes`. */
-export function sumsChangeShape(n: number, parts: number, c: number, elementBytes: number): number[] {
-  return [n, parts, c, 16 / elementBytes];
+export function groupSumsShape(n: number, segments: number, groups: number, elementBytes: number): number[] {
+  return [n, segments, groups, 16 / elementBytes];
 }
 
 /** linearMany as its definition: linear() of each weight. */
@@ -251,8 +233,6 @@ export interface BlockWrite {
   corners: Int32Array;
   active: Uint8Array;
   residual?: Tensor;
-  /** Where the write puts what it changed in base's GroupNorm sums (a SumsChange), when given. */
-  changes?: SumsChange[];
 }
 
 /**
@@ -277,7 +257,7 @@ export function checkBlockWrite(base: Tensor, residual: Tensor | undefined): voi
 /** convTilesInto as its definition: the tiles' convolution, then its write into base (what a backend without a fused path does). */
 export function convolveThenOverwrite(ops: Backend, base: Tensor, x: Tensor, conv: TileConvolution, write: BlockWrite): Tensor {
   const fresh = ops.conv2dTiles(x, conv.tiles, conv.affine, conv.silu, conv.w, conv.b, conv.stride, conv.projection);
-  return ops.overwriteBlocks(base, fresh, write.corners, write.active, write.residual, write.changes);
+  return ops.overwriteBlocks(base, fresh, write.corners, write.active, write.residual);
 }
 
 /** Throws unless src fits overwriteRows(base, src, idx, sameRows): [N, idx.length, C], or base's shape. */
@@ -288,10 +268,9 @@ export function checkRowsSource(base: Tensor, src: Tensor, idx: Int32Array, same
 }
 
 /**
- * How a backend's groupNormAffine lays out x's sums (batch, channels, rows, row width, the segments
- * its partial sums may split the map into, and the sums' shape), after checking that the groups
- * divide the channels, that `update` fits x (base sums of x's groups; changes of [N, parts, C', 2]
- * within x's channels, not overlapping) and that `offset` is [N, C].
+ * How a backend's groupNormAffine lays out x's sums (batch, channels, rows, row width, segments and
+ * the sums' shape), after checking that the groups divide the channels, that `update` fits x (a
+ * sums tensor of x's segmentation, a flag per row) and that `offset` is [N, C].
  */
 export function groupNormLayout(x: Tensor, groups: number, update: GroupSumsUpdate | undefined, elementBytes: number, offset?: Tensor) {
   const n = x.shape[0]!, c = x.channels;
@@ -299,15 +278,9 @@ export function groupNormLayout(x: Tensor, groups: number, update: GroupSumsUpda
   if (offset && !sameShape(offset.shape, [n, c])) throw new FiseditError(`groupNorm: offset ${shapeString(offset.shape)} is not [${n}, ${c}]`);
   const { h, w } = normRows(x);
   const { pieces, segments } = groupSegments(h, w, c);
-  const sumsShape = groupSumsShape(n, groups, elementBytes);
+  const sumsShape = groupSumsShape(n, segments, groups, elementBytes);
   if (update && !sameShape(update.base.shape, sumsShape)) throw new FiseditError(`groupNorm: base sums ${shapeString(update.base.shape)} do not fit ${shapeString(x.shape)} in ${groups} groups (${shapeString(sumsShape)})`);
-  let covered = 0;
-  for (const { change, channel } of update?.changes ?? []) {
-    const [cn, , cc, words] = change.shape as [number, number, number, number];
-    if (change.shape.length !== 4 || cn !== n || words !== 16 / elementBytes) throw new FiseditError(`groupNorm: a sums change ${shapeString(change.shape)} is not [${n}, parts, channels, ${16 / elementBytes}]`);
-    if (channel < covered || channel + cc > c) throw new FiseditError(`groupNorm: a sums change of channels ${channel}..${channel + cc - 1} overlaps another or lies outside ${c} channels`);
-    covered = channel + cc;
-  }
+  if (update && update.rows.length !== h) throw new FiseditError(`groupNorm: ${update.rows.length} row flags for a map of ${h} rows`);
   return { n, c, h, w, pieces, segments, sumsShape };
 }
 
@@ -467,9 +440,9 @@ export interface Backend {
   /**
    * The per (batch item, channel) scale and shift that GroupNorm(groups, gamma, beta, eps) applies to x
    * ([N, H, W, C] or [N, L, C]): statistics over all positions of each group, folded with the affine,
-   * and the sums they came from (GroupNormStats). With `update` (x is base's map changed by writes
-   * that reported their changes), x is not read: the sums are base's plus the changes, which is what
-   * summing x gives, to float64 rounding. Stays on the device. GroupNorm is channelAffine(x, groupNormAffine(x)). With `offset` [N, C], the statistics
+   * and the sums they came from (GroupNormStats). With `update`, only the flagged rows are summed
+   * afresh: the same bits as summing all of x when x equals base's map outside them. Stays on the
+   * device. GroupNorm is channelAffine(x, groupNormAffine(x)). With `offset` [N, C], the statistics
    * are those of x + offset (per batch item and channel: a resnet's time embedding) and the affine
    * maps x to the GroupNorm of x + offset, so the sum is never written out.
    */
@@ -506,10 +479,9 @@ export interface Backend {
    * into the base's buffer instead of a copy of it (644 MiB a step at 768 px), and keeps what undoes
    * it: the same write of the returned tiles (no residual) gives base back, and returns the
    * step's values. The blocks must not overlap (a plan's blocks lie on a grid): a position written
-   * twice would return the first write's value. With `changes`, it also pushes there what it changed
-   * in base's GroupNorm sums (a SumsChange).
+   * twice would return the first write's value.
    */
-  overwriteBlocks(base: Tensor, src: Tensor, corners: Int32Array, active: Uint8Array, residual?: Tensor, changes?: SumsChange[]): Tensor;
+  overwriteBlocks(base: Tensor, src: Tensor, corners: Int32Array, active: Uint8Array, residual?: Tensor): Tensor;
   /**
    * overwriteBlocks(base, conv2dTiles(x, ...conv), ...write) in one op (a sparse step's convolution
    * layer), so that a backend may convolve straight from x into base (the cuda backend's k_tile_conv:
@@ -522,10 +494,9 @@ export interface Backend {
   /**
    * Writes src's rows into rows idx of base [N, L, C] in place: src [N, idx.length, C] (row i to
    * idx[i]), or with `sameRows` [N, L, C] like base (its own rows idx). Returns what base held
-   * there, [N, idx.length, C] (as overwriteBlocks: written back, it undoes the write). With
-   * `changes`, it also pushes there what it changed in base's GroupNorm sums (a SumsChange).
+   * there, [N, idx.length, C] (as overwriteBlocks: written back, it undoes the write).
    */
-  overwriteRows(base: Tensor, src: Tensor, idx: Int32Array, sameRows?: boolean, changes?: SumsChange[]): Tensor;
+  overwriteRows(base: Tensor, src: Tensor, idx: Int32Array, sameRows?: boolean): Tensor;
   /**
    * Exchanges each swap's rows with its base in place: base gets them at `at`, and `rows` what base
    * held there. On what overwriteRows / overwriteBlocks returned, it undoes the write, and once more

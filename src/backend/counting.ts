@@ -1,7 +1,7 @@
 // A backend that computes nothing: tensors are shapes, and each op adds its multiply-accumulates
 // to the current scope. Running a model on it gives the MAC count of a dense or sparse step
 // without weights (e.g. the full-size SD 2 U-Net on a 2-core machine).
-import { attentionWithProbsOf, convSizes, convolveThenOverwrite, gatherRowsThenAffine, gatherThenConvolve, gegluOfLinear, groupNormLayout, linearEach, sumsChangeShape, type SumsChange, overwriteRowsEach, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type GroupSumsUpdate, type HostBytes, type Prefetched, type TileSet, type BlockWrite, type TileConvolution, type TileProjection, type TileRowsChoice } from './backend.js';
+import { attentionWithProbsOf, convSizes, convolveThenOverwrite, gatherRowsThenAffine, gatherThenConvolve, gegluOfLinear, groupNormLayout, linearEach, overwriteRowsEach, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type GroupSumsUpdate, type HostBytes, type Prefetched, type TileSet, type BlockWrite, type TileConvolution, type TileProjection, type TileRowsChoice } from './backend.js';
 import { Tensor, numel } from '../tensor/tensor.js';
 import { HostLatents } from './latents.js';
 
@@ -118,16 +118,10 @@ export class CountingBackend implements Backend {
   conv2dTiles(x: Tensor, tiles: TileSet, affine: ChannelAffine | undefined, silu: boolean, w: Tensor, b: Tensor | undefined, stride: number, projection?: TileProjection): Tensor {
     return gatherThenConvolve(this, x, tiles, affine, silu, w, b, stride, projection);
   }
-  overwriteBlocks(base: Tensor, src: Tensor, _corners: Int32Array, _active: Uint8Array, _residual?: Tensor, changes?: SumsChange[]): Tensor {
-    changes?.push(shapeOnly(sumsChangeShape(base.shape[0]!, 1, base.channels, this.elementBytes)));
-    return shapeOnly(src.shape);
-  }
+  overwriteBlocks(_base: Tensor, src: Tensor): Tensor { return shapeOnly(src.shape); }
   convTilesInto(base: Tensor, x: Tensor, conv: TileConvolution, write: BlockWrite): Tensor { return convolveThenOverwrite(this, base, x, conv, write); }
   gatherRows(x: Tensor, idx: Int32Array): Tensor { return shapeOnly([x.shape[0]!, idx.length, x.channels]); }
-  overwriteRows(base: Tensor, _src: Tensor, idx: Int32Array, _sameRows?: boolean, changes?: SumsChange[]): Tensor {
-    changes?.push(shapeOnly(sumsChangeShape(base.shape[0]!, 1, base.channels, this.elementBytes)));
-    return shapeOnly([base.shape[0]!, idx.length, base.channels]);
-  }
+  overwriteRows(base: Tensor, _src: Tensor, idx: Int32Array): Tensor { return shapeOnly([base.shape[0]!, idx.length, base.channels]); }
   swapEach(): void {}
   gatherRowsAffine(x: Tensor, idx: Int32Array, affine: ChannelAffine): [Tensor, Tensor] { return gatherRowsThenAffine(this, x, idx, affine); }
   overwriteRowsPair(a: readonly [Tensor, Tensor], b: readonly [Tensor, Tensor], idx: Int32Array): [Tensor, Tensor] { return overwriteRowsEach(this, a, b, idx); }

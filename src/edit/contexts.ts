@@ -6,7 +6,7 @@
 //    buffer in place (what it held there kept in rec.displaced), and recorded as the new version's cache.
 // A layer's output is what it returns, its residual sum included (a resnet's second convolution,
 // a transformer's proj_out): so a sparse step adds residuals only where it recomputes.
-import type { Backend, ChannelAffine, GroupNormStats, Placement, SumsChange } from '../backend/backend.js';
+import { normRows, type Backend, type ChannelAffine, type GroupNormStats, type Placement } from '../backend/backend.js';
 import type { Conv2d, GroupNorm, Linear, StackedLinear } from '../models/layers.js';
 import { DenseContext, isProjected, normOffset, residualTensor, type ProjectedResidual, type StepContext } from '../models/step-context.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -60,10 +60,6 @@ export class RecordingContext implements StepContext {
     return this.ops.reshape(this.ops.channelAffine(x, this.recordNorm(norm, x)), [n, h * w, c]);
   }
 
-  concat(a: Tensor, b: Tensor): Tensor {
-    return this.dense.concat(a, b);
-  }
-
   private recordNorm(norm: GroupNorm, x: Tensor, offset?: Tensor): ChannelAffine {
     return keptNorm(this.ops, this.rec, norm, norm.affine(x, undefined, offset));
   }
@@ -109,12 +105,6 @@ export class SparseContext implements StepContext {
   /** Active token rows of the transformer being computed, and its input there (set by tokens()). */
   private rows: Int32Array = new Int32Array(0);
   private rowsInput: Tensor | undefined;
-  /**
-   * The maps this step wrote (or left as the base's), by the tensor the model holds: what each write
-   * changed in their GroupNorm sums, by the first channel it covers (a concatenation has two parts).
-   * The exact statistics of a norm over such a map add these to the base's sums.
-   */
-  private readonly changed = new Map<Tensor, { channel: number; changes: SumsChange[] }[]>();
 
   constructor(
     readonly ops: Backend,
@@ -125,9 +115,9 @@ export class SparseContext implements StepContext {
   ) {}
 
   /**
-   * The norm's per-channel affine: statistics of the mixed map (exact: the base's sums plus what this
-   * step's writes into x changed; summed afresh where x is not a map the step wrote, or the base
-   * kept no sums) or the base's (cached).
+   * The norm's per-channel affine: statistics of the mixed map (exact: the base's sums with the rows
+   * of this resolution's active positions summed afresh, the only rows where the mixed map differs
+   * from the base's) or the base's (cached).
    */
   private affine(norm: GroupNorm, x: Tensor, offset?: Tensor): ChannelAffine {
     const base = this.base.norms.get(norm.name);
@@ -137,20 +127,8 @@ export class SparseContext implements StepContext {
       this.rec.norms.set(norm.name, { scale: base.scale, shift: base.shift });
       return base;
     }
-    const parts = this.changed.get(x);
-    const changes = parts?.flatMap(({ channel, changes }) => changes.map((change) => ({ change, channel })));
-    return keptNorm(this.ops, this.rec, norm, norm.affine(x, base?.sums && changes && { base: base.sums, changes }, offset));
-  }
-
-  /** Where writes put what they changed in a map's sums: an array to fill, which the exact statistics need (none for cached ones). */
-  private changesToKeep(): SumsChange[] | undefined {
-    return this.o.norm === 'exact' ? [] : undefined;
-  }
-
-  /** Notes that the model will hold map y, whose writes this step put their changes in `changes`. */
-  private wrote(y: Tensor, changes: SumsChange[] | undefined): Tensor {
-    if (changes) this.changed.set(y, [{ channel: 0, changes }]);
-    return y;
+    const { h, w } = normRows(x);
+    return keptNorm(this.ops, this.rec, norm, norm.affine(x, base?.sums && { base: base.sums, rows: this.plan.rows(h, w) }, offset));
   }
 
   /** Keeps what a write into the base's layer displaced (none when no rows were written). */
@@ -169,7 +147,6 @@ export class SparseContext implements StepContext {
     // at its blocks; with a dense plan, over the whole map (residualTensor). No cache keeps its map.
     const projected = isProjected(residual) && p.kind === 'tiles' ? residual : undefined;
     const r = projected ? undefined : residualTensor(residual);
-    const changes = this.changesToKeep();
     if (p.kind === 'tiles' && p.corners.length === 0) {
       if (norm) this.affine(norm, x, inputOffset); // nothing changes at this layer
     } else {
@@ -178,18 +155,18 @@ export class SparseContext implements StepContext {
         const rows = [n, p.outH * p.outW, conv.outChannels];
         const idx = this.plan.tokens(p.outH, p.outW), layer = ops.reshape(y, rows);
         const fresh = ops.reshape(conv.forward(x, r, { affine, silu }), rows);
-        this.displaced(conv.name, layer, ops.overwriteRows(layer, fresh, idx, true, changes), { rows: idx });
+        this.displaced(conv.name, layer, ops.overwriteRows(layer, fresh, idx, true), { rows: idx });
       } else {
         const write = { corners: p.corners, active: p.active };
         const tiles = { origins: p.origins, side: p.side };
         const held = projected
-          ? conv.forwardTilesInto(y, x, tiles, affine, silu, { ...write, changes }, projected)
-          : conv.forwardTilesInto(y, x, tiles, affine, silu, { ...write, residual: r, changes });
+          ? conv.forwardTilesInto(y, x, tiles, affine, silu, write, projected)
+          : conv.forwardTilesInto(y, x, tiles, affine, silu, { ...write, residual: r });
         this.displaced(conv.name, y, held, write);
       }
     }
     this.rec.tensors.set(conv.name, y);
-    return this.wrote(y, changes);
+    return y;
   }
 
   tokens(norm: GroupNorm, x: Tensor): Tensor {
@@ -200,20 +177,13 @@ export class SparseContext implements StepContext {
     return normed;
   }
 
-  /** The concatenation; where the step wrote both maps, what their writes changed goes with it, by channel. */
-  concat(a: Tensor, b: Tensor): Tensor {
-    const y = this.ops.concatChannels(a, b), first = this.changed.get(a), second = this.changed.get(b);
-    if (first && second) this.changed.set(y, [...first, ...second.map(({ channel, changes }) => ({ channel: channel + a.channels, changes }))]);
-    return y;
-  }
-
   untokens(projOut: Linear, t: Tensor, x: Tensor): Tensor {
-    const y = this.base.get(projOut.name), changes = this.changesToKeep();
+    const y = this.base.get(projOut.name);
     if (this.rows.length) {
-      this.displaced(projOut.name, y, this.ops.overwriteRows(y, projOut.forward(t, this.rowsInput), this.rows, false, changes), { rows: this.rows });
+      this.displaced(projOut.name, y, this.ops.overwriteRows(y, projOut.forward(t, this.rowsInput), this.rows), { rows: this.rows });
     }
     this.rec.tensors.set(projOut.name, y);
-    return this.wrote(this.ops.reshape(y, x.shape), changes);
+    return this.ops.reshape(y, x.shape);
   }
 
   selfAttention(name: string, q: Tensor, k: Tensor, v: Tensor, heads: number): Tensor {

@@ -30,7 +30,6 @@ class MeteredContext implements StepContext {
     this.counter.scope = norm.name.replace(/\.norm$/, ''); // the transformer's whole token path
     return this.inner.tokens(norm, x);
   }
-  concat(a: Tensor, b: Tensor): Tensor { return this.inner.concat(a, b); }
   untokens(projOut: Linear, t: Tensor, x: Tensor): Tensor { return this.inner.untokens(projOut, t, x); }
   selfAttention(name: string, q: Tensor, k: Tensor, v: Tensor, heads: number): Tensor { return this.inner.selfAttention(name, q, k, v, heads); }
   crossAttention(name: string, q: Tensor, k: Tensor, v: Tensor, heads: number): Tensor { return this.inner.crossAttention(name, q, k, v, heads); }

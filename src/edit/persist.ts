@@ -34,8 +34,8 @@ export function writeCache(file: string, cache: GenerationCache, ops: Pick<Backe
     for (const [name, a] of s.norms) {
       tensors[`s${i}.n.${name}.scale`] = f32(ops.toHost(a.scale), a.scale.shape);
       tensors[`s${i}.n.${name}.shift`] = f32(ops.toHost(a.shift), a.shift.shape);
-      // the sums are float64 as the backend stores them: [N, groups, 2]
-      if (a.sums) tensors[`s${i}.n.${name}.sums`] = { dtype: 'F64', shape: [...a.sums.shape.slice(0, 2), 2], data: ops.toBytes(a.sums) };
+      // the sums are float64 as the backend stores them: [N, segments, groups, 2]
+      if (a.sums) tensors[`s${i}.n.${name}.sums`] = { dtype: 'F64', shape: [...a.sums.shape.slice(0, 3), 2], data: ops.toBytes(a.sums) };
     }
     tensors[`s${i}.latents`] = f32(latents.toHost(s.latents), [s.latents.length]);
     s.history.forEach((h, j) => (tensors[`s${i}.h.${j}`] = f32(latents.toHost(h), [h.length])));
@@ -80,24 +80,11 @@ export function readCache(file: string, ops: Backend): GenerationCache {
   }
 }
 
-/**
- * GroupNorm sums (float64 in the file) as the backend stores them: [N, groups, 2], or as files of
- * sessions 52 and before kept them, per segment of the map, [N, segments, groups, 2] (added up here).
- */
+/** GroupNorm sums (float64 in the file) as the backend stores them. */
 function readSums(f: SafetensorsFile, name: string, ops: Backend): Tensor {
   const { dtype, shape } = f.info(name);
-  if (dtype !== 'F64' || (shape.length !== 3 && shape.length !== 4) || shape.at(-1) !== 2) throw new FiseditError(`${f.path}: GroupNorm sums "${name}" are ${dtype} [${shape}], expected F64 [N, groups, 2]`);
-  const [n, groups] = [shape[0]!, shape.at(-2)!], bytes = f.readBytes(name);
-  return ops.keep(ops.fromBytes(shape.length === 3 ? bytes : segmentsAdded(bytes, n, shape[1]!, groups), groupSumsShape(n, groups, ops.elementBytes)));
-}
-
-/** Per-segment sums [N, segments, groups, 2] (float64 bytes) added up over the segments, in order. */
-function segmentsAdded(bytes: Uint8Array, n: number, segments: number, groups: number): Uint8Array {
-  const from = new Float64Array(new Uint8Array(bytes).buffer), sums = new Float64Array(n * groups * 2); // a copy: bytes may be a view into a larger buffer
-  for (let b = 0; b < n; b++)
-    for (let k = 0; k < segments; k++)
-      for (let i = 0; i < groups * 2; i++) sums[b * groups * 2 + i] += from[(b * segments + k) * groups * 2 + i]!;
-  return new Uint8Array(sums.buffer);
+  if (dtype !== 'F64' || shape.length !== 4 || shape[3] !== 2) throw new FiseditError(`${f.path}: GroupNorm sums "${name}" are ${dtype} [${shape}], expected F64 [N, segments, groups, 2]`);
+  return ops.keep(ops.fromBytes(f.readBytes(name), groupSumsShape(shape[0]!, shape[1]!, shape[2]!, ops.elementBytes)));
 }
 
 /** Writes JSON atomically. */

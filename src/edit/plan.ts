@@ -92,6 +92,14 @@ export class SparsePlan {
     return this.once('tokens', h, w, () => maskPositions(this.level(h, w)));
   }
 
+  /** One flag per row of the h x w resolution: 1 where the row has an active position. */
+  rows(h: number, w: number): Uint8Array {
+    return this.once('rows', h, w, () => {
+      const level = this.level(h, w);
+      return Uint8Array.from({ length: h }, (_, y) => (level.subarray(y * w, (y + 1) * w).includes(1) ? 1 : 0));
+    });
+  }
+
   /**
    * How convolution `name` runs in every sparse step of this edit (decided on first use): where APSC
    * is the policy, by rows (blocks of one position) as `tileRows` says, else by APSC's blocks.

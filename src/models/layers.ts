@@ -126,8 +126,8 @@ export class GroupNorm {
 
   /**
    * The per (batch item, channel) scale and shift this norm applies to x (statistics of x), with the
-   * sums they came from; with `update`, from the sums of the map x was before some writes and what
-   * they changed (FISEdit's exact statistics at sparse cost). With `offset` [N, C], the
+   * sums they came from; with `update`, summing only the rows where x differs from the map whose
+   * sums `update.base` holds (FISEdit's exact statistics at sparse cost). With `offset` [N, C], the
    * norm of x + offset, applied to x (Backend.groupNormAffine).
    */
   affine(x: Tensor, update?: GroupSumsUpdate, offset?: Tensor): GroupNormStats {

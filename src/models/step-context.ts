@@ -1,8 +1,7 @@
 // The step context: how a U-Net step runs. Layers call these few operations for everything whose
 // cost depends on where the image changes (convolutions and the residual sums after them, the token
 // path of a transformer, attention), and for the resnets' time-embedding projections (which depend
-// on the timestep alone), and for the concatenation of an up block's skip connection (whose parts a
-// sparse context knows); other pointwise work (upsampling, scaling) always runs on full maps.
+// on the timestep alone); other pointwise work (upsampling, concatenation) always runs on full maps.
 // The dense context here is plain inference; the FISEdit engine (edit/) supplies contexts that
 // also record a cache, or compute only the active region of an edit.
 import type { Backend } from '../backend/backend.js';
@@ -22,8 +21,6 @@ export interface StepContext {
   tokens(norm: GroupNorm, x: Tensor): Tensor;
   /** x + projOut(t): the transformer's tokens back as a full map (x [N, H, W, C], the transformer's input). */
   untokens(projOut: Linear, t: Tensor, x: Tensor): Tensor;
-  /** a and b side by side along channels (an up block's input and its skip connection). */
-  concat(a: Tensor, b: Tensor): Tensor;
   /** Self-attention of the tokens: q, k, v for the rows tokens() gave. */
   selfAttention(name: string, q: Tensor, k: Tensor, v: Tensor, heads: number): Tensor;
   /** Cross-attention of the tokens to the text: k, v from the 77 text tokens. */
@@ -70,10 +67,6 @@ export class DenseContext implements StepContext {
   conv(conv: Conv2d, x: Tensor, norm?: GroupNorm, silu = false, residual?: Tensor | ProjectedResidual, offset?: Tensor): Tensor {
     const inputOffset = normOffset(conv, norm, offset);
     return conv.forward(x, residualTensor(residual), { affine: norm?.affine(x, undefined, inputOffset), silu });
-  }
-
-  concat(a: Tensor, b: Tensor): Tensor {
-    return this.ops.concatChannels(a, b);
   }
 
   tokens(norm: GroupNorm, x: Tensor): Tensor {

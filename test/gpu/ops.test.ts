@@ -13,7 +13,6 @@ import { convInputOf, type Backend, type Conv2dOptions } from '../../src/backend
 import type { Tensor } from '../../src/tensor/tensor.js';
 import { Random } from '../../src/util/random.js';
 import { maxAbsDiff } from '../../src/verify/compare.js';
-import { checkChangedStatistics } from '../changed-statistics.js';
 import { automaticMask } from '../../src/edit/mask.js';
 
 const cpu = new CpuBackend();
@@ -201,21 +200,45 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
     // statistics over many positions (several blocks per batch item)
     const [lc, lg] = pair([2, 40, 41, c], 2);
     close(`groupNormAffine scale ${c}, 40x41`, cpu.groupNormAffine(lc, groups, gc, bc, 1e-5).scale, gpu.groupNormAffine(lg, groups, gg, bg, 1e-5).scale, 1e-6);
-    changedStatistics({ h: 5, w: 7, ca: c, cb: c, groups });
+    updatedStatistics(c, groups, Uint8Array.from([0, 1, 0, 0, 1, 0]));
   }
 
-  it("group statistics from the base's sums and what writes changed: many positions, straddled groups, writes in turns, scalar writes", () => {
-    changedStatistics({ h: 12, w: 10, ca: 320, cb: 640, groups: 32 });
-    changedStatistics({ h: 4, w: 6, ca: 2560, cb: 640, groups: 32 });
-    changedStatistics({ h: 5, w: 7, ca: 16, cb: 4, groups: 4 });
+  it('group statistics updated in many rows, and over groups of 80 channels', () => {
+    updatedStatistics(12, 4, Uint8Array.from({ length: 80 }, (_, y) => (y % 8 ? 1 : 0)));
+    updatedStatistics(2560, 32, Uint8Array.from([1, 0, 0, 1]));
   });
 
-  /** checkChangedStatistics on the gpu, and its updated statistics against the cpu's for the same inputs (as each stores them). */
-  function changedStatistics(o: Parameters<typeof checkChangedStatistics>[2]): void {
-    const seed = rnd.nextUint32();
-    const want = checkChangedStatistics(cpu, new Random(seed), o), got = checkChangedStatistics(gpu, new Random(seed), o);
-    close(`updated groupNormAffine scale ${o.ca} + ${o.cb}`, want.scale, got.scale, 1e-5);
-    close(`updated groupNormAffine shift ${o.ca} + ${o.cb}`, want.shift, got.shift, 1e-5);
+  /**
+   * Statistics updated in the changed rows (`rows` flags, of a map 100 wide): the same bits as over
+   * the whole map, and the cpu's sums.
+   */
+  function updatedStatistics(c: number, groups: number, rows: Uint8Array): void {
+    const h = rows.length, shape = [2, h, 100, c];
+    const [gc, gg] = pair([c]), [bc, bg] = pair([c]);
+    const [, baseG] = pair(shape, 2);
+    const changed = gpu.toHost(baseG), fresh = rnd.normal(changed.length), per = 100 * c;
+    for (let i = 0; i < 2 * h; i++) if (rows[i % h]) changed.set(fresh.subarray(i * per, (i + 1) * per), i * per);
+    const xg = gpu.fromHost(changed, shape);
+    // the cpu sums the values the gpu stores (fp16 storage rounds them)
+    const xc = cpu.fromHost(gpu.toHost(xg), shape), baseC = cpu.fromHost(gpu.toHost(baseG), shape);
+    const baseStats = gpu.groupNormAffine(baseG, groups, gg, bg, 1e-5);
+    const whole = gpu.groupNormAffine(xg, groups, gg, bg, 1e-5);
+    const updated = gpu.groupNormAffine(xg, groups, gg, bg, 1e-5, { base: baseStats.sums, rows });
+    for (const k of ['scale', 'shift', 'sums'] as const) assert.deepEqual(gpu.toBytes(updated[k]), gpu.toBytes(whole[k]), `updated ${k} ${c}`);
+    const none = gpu.groupNormAffine(baseG, groups, gg, bg, 1e-5, { base: baseStats.sums, rows: new Uint8Array(h) });
+    for (const k of ['scale', 'shift', 'sums'] as const) assert.deepEqual(gpu.toBytes(none[k]), gpu.toBytes(baseStats[k]), `no rows ${k} ${c}`);
+    // the sums against the cpu's (float64 both: the same values added in another order)
+    const want = cpu.groupNormAffine(xc, groups, gc, bc, 1e-5, { base: cpu.groupNormAffine(baseC, groups, gc, bc, 1e-5).sums, rows });
+    const doubles = (b: Uint8Array) => new Float64Array(b.buffer, b.byteOffset, b.byteLength / 8);
+    const a = doubles(cpu.toBytes(want.sums)), b = doubles(gpu.toBytes(updated.sums));
+    assert.equal(b.length, a.length);
+    a.forEach((v, i) => assert.ok(Math.abs(v - b[i]!) <= 1e-9 * Math.max(1, Math.abs(v)), `sums ${c} at ${i}: ${v} vs ${b[i]}`));
+    close(`updated groupNormAffine scale ${c}`, want.scale, updated.scale, 1e-6);
+    // with an offset: updated rows give the whole map's bits too
+    const offset = gpu.fromHost(rnd.normal(2 * c), [2, c]);
+    const baseOff = gpu.groupNormAffine(baseG, groups, gg, bg, 1e-5, undefined, offset), wholeOff = gpu.groupNormAffine(xg, groups, gg, bg, 1e-5, undefined, offset);
+    const updatedOff = gpu.groupNormAffine(xg, groups, gg, bg, 1e-5, { base: baseOff.sums, rows }, offset);
+    for (const k of ['scale', 'shift', 'sums'] as const) assert.deepEqual(gpu.toBytes(updatedOff[k]), gpu.toBytes(wholeOff[k]), `updated ${k} + offset ${c}`);
   }
 
   it('attention: self, cross, causal, probabilities and their remapping', () => {

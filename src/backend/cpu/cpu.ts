@@ -1,7 +1,7 @@
 // The reference backend: float32 storage, float64 accumulation, plain loops over typed arrays.
 // It is what CI runs and what every other backend is checked against, so it favours obviously
 // right over fast; the only liberty taken is contiguous inner loops (channels-last).
-import { attentionWithProbsOf, checkBlockWrite, checkLinear, checkSplit, convInputOf, type ConvInput, checkSwap, type Swap, checkProbsItem, checkBytes, checkRemapMap, convolveThenOverwrite, checkRowsSource, gatherRowsThenAffine, gatherThenConvolve, gegluOfLinear, groupNormLayout, linearEach, sumsChangeShape, type SumsChange, recordedUnder, replayId, overwriteRowsEach, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type GroupSumsUpdate, type HostBytes, type Prefetched, type ProbsControl, type TileSet, type BlockWrite, type TileConvolution, type TileProjection } from '../backend.js';
+import { attentionWithProbsOf, checkBlockWrite, checkLinear, checkSplit, convInputOf, type ConvInput, checkSwap, type Swap, checkProbsItem, checkBytes, checkRemapMap, convolveThenOverwrite, checkRowsSource, gatherRowsThenAffine, gatherThenConvolve, gegluOfLinear, groupNormLayout, linearEach, recordedUnder, replayId, overwriteRowsEach, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type GroupSumsUpdate, type HostBytes, type Prefetched, type ProbsControl, type TileSet, type BlockWrite, type TileConvolution, type TileProjection } from '../backend.js';
 import { Tensor, numel, oihwToOhwi, sameShape, shapeString } from '../../tensor/tensor.js';
 import { FiseditError } from '../../io/errors.js';
 import { conv2d } from './conv.js';
@@ -305,8 +305,7 @@ export class CpuBackend implements Backend {
 
   groupNormAffine(x: Tensor, groups: number, gamma: Tensor, beta: Tensor, eps: number, update?: GroupSumsUpdate, offset?: Tensor): GroupNormStats {
     const { n, c, h, w, pieces, sumsShape } = groupNormLayout(x, groups, update, 4, offset);
-    const changes = update?.changes.map(({ change, channel }) => ({ values: doubles(change), parts: change.shape[1]!, channels: change.shape[2]!, channel }));
-    const sums = update ? sparse.changedSums(doubles(update.base), changes!, n, c, groups, offset && data(offset)) : sparse.groupSums(data(x), [n, h, w, c], groups, pieces, offset && data(offset));
+    const sums = sparse.groupSums(data(x), [n, h, w, c], groups, pieces, update && doubles(update.base), update?.rows, offset && data(offset));
     const { scale, shift } = sparse.groupAffineOfSums(sums, n, c, groups, (x.size / n) / groups, eps, data(gamma), data(beta), offset && data(offset));
     return { scale: make([n, c], scale), shift: make([n, c], shift), sums: make(sumsShape, new Float32Array(sums.buffer)) };
   }
@@ -325,17 +324,9 @@ export class CpuBackend implements Backend {
     return gatherThenConvolve(this, x, tiles, affine, silu, w, b, stride, projection);
   }
 
-  overwriteBlocks(base: Tensor, src: Tensor, corners: Int32Array, active: Uint8Array, residual?: Tensor, changes?: SumsChange[]): Tensor {
+  overwriteBlocks(base: Tensor, src: Tensor, corners: Int32Array, active: Uint8Array, residual?: Tensor): Tensor {
     checkBlockWrite(base, residual);
-    const change = changes && this.sumsChange(base, changes);
-    return make(src.shape, sparse.overwriteBlocks(data(base), base.shape, data(src), src.shape[1]!, corners, active, residual && data(residual), change));
-  }
-
-  /** A zero SumsChange of base's batch and channels (one part), pushed to `changes`; its float64 values. */
-  private sumsChange(base: Tensor, changes: SumsChange[]): Float64Array {
-    const change = make(sumsChangeShape(base.shape[0]!, 1, base.channels, 4));
-    changes.push(change);
-    return doubles(change);
+    return make(src.shape, sparse.overwriteBlocks(data(base), base.shape, data(src), src.shape[1]!, corners, active, residual && data(residual)));
   }
 
   convTilesInto(base: Tensor, x: Tensor, conv: TileConvolution, write: BlockWrite): Tensor {
@@ -346,10 +337,9 @@ export class CpuBackend implements Backend {
     return make([x.shape[0]!, idx.length, x.channels], sparse.gatherRows(data(x), x.shape, idx));
   }
 
-  overwriteRows(base: Tensor, src: Tensor, idx: Int32Array, sameRows = false, changes?: SumsChange[]): Tensor {
+  overwriteRows(base: Tensor, src: Tensor, idx: Int32Array, sameRows = false): Tensor {
     checkRowsSource(base, src, idx, sameRows);
-    const change = changes && this.sumsChange(base, changes);
-    return make([base.shape[0]!, idx.length, base.channels], sparse.overwriteRows(data(base), base.shape, data(src), idx, sameRows, change));
+    return make([base.shape[0]!, idx.length, base.channels], sparse.overwriteRows(data(base), base.shape, data(src), idx, sameRows));
   }
 
   swapEach(swaps: readonly Swap[]): void {

@@ -2,17 +2,18 @@
 // channels-last arrays; each returns a new array and never changes its inputs.
 
 /**
- * GroupNorm sums per (batch item, group): [sum of x, sum of x^2] in float64, over each segment (a
- * `pieces`th of a row of w positions: backend.ts groupSegments) and the segments then added in
- * order. With `offset` [N, C], the sums of x + offset.
+ * GroupNorm sums per (batch item, segment, group): [sum of x, sum of x^2] in float64, a segment
+ * being `pieces` of a row of w positions (backend.ts groupSegments). With `base`, only rows that
+ * `rows` flags are summed; the others' sums are base's. With `offset` [N, C], the sums of x + offset.
  */
-export function groupSums(x: Float32Array, [n, h, w, c]: readonly number[], groups: number, pieces: number, offset?: Float32Array): Float64Array {
-  const cpg = c / groups, piece = Math.ceil(w / pieces);
-  const sums = new Float64Array(n * groups * 2);
+export function groupSums(x: Float32Array, [n, h, w, c]: readonly number[], groups: number, pieces: number, base?: Float64Array, rows?: Uint8Array, offset?: Float32Array): Float64Array {
+  const cpg = c / groups, segments = h * pieces, piece = Math.ceil(w / pieces);
+  const sums = base ? base.slice() : new Float64Array(n * segments * groups * 2);
   for (let b = 0; b < n; b++)
-    for (let g = 0; g < groups; g++)
-      for (let y = 0; y < h; y++)
-        for (let k = 0; k < pieces; k++) {
+    for (let y = 0; y < h; y++) {
+      if (rows && !rows[y]) continue;
+      for (let k = 0; k < pieces; k++)
+        for (let g = 0; g < groups; g++) {
           let s = 0, q = 0;
           for (let px = k * piece; px < Math.min(w, (k + 1) * piece); px++) {
             const at = ((b * h + y) * w + px) * c + g * cpg;
@@ -23,47 +24,26 @@ export function groupSums(x: Float32Array, [n, h, w, c]: readonly number[], grou
               q += v * v;
             }
           }
-          sums[2 * (b * groups + g)] += s;
-          sums[2 * (b * groups + g) + 1] += q;
+          const o = 2 * ((b * segments + y * pieces + k) * groups + g);
+          sums[o] = s;
+          sums[o + 1] = q;
         }
-  return sums;
-}
-
-/** A SumsChange as the cpu backend lays it out: [N, parts, C, 2] float64 (parts partial sums a batch item). */
-export interface ChannelChange {
-  values: Float64Array;
-  parts: number;
-  channels: number;
-  /** x's channel of its first */
-  channel: number;
-}
-
-/**
- * base's sums (per batch item and group) plus what writes changed: per channel, sum(new - old) and
- * sum(new^2 - old^2); with `offset`, sums of x + offset, whose square adds 2 * offset * sum(new - old).
- */
-export function changedSums(base: Float64Array, changes: readonly ChannelChange[], n: number, c: number, groups: number, offset?: Float32Array): Float64Array {
-  const sums = base.slice(), cpg = c / groups;
-  for (const { values, parts, channels, channel } of changes)
-    for (let b = 0; b < n; b++)
-      for (let i = 0; i < channels; i++) {
-        const ch = channel + i, o = 2 * (b * groups + Math.floor(ch / cpg)), off = offset ? offset[b * c + ch]! : 0;
-        for (let p = 0; p < parts; p++) {
-          const at = 2 * ((b * parts + p) * channels + i), d = values[at]!;
-          sums[o] += d;
-          sums[o + 1] += values[at + 1]! + 2 * off * d;
-        }
-      }
+    }
   return sums;
 }
 
 /** The sums folded with gamma and beta: x * scale + shift is the GroupNorm of x (of x + offset, the offset the sums took). */
 export function groupAffineOfSums(sums: Float64Array, n: number, c: number, groups: number, count: number, eps: number, gamma: Float32Array, beta: Float32Array, offset?: Float32Array) {
-  const cpg = c / groups;
+  const cpg = c / groups, segments = sums.length / (2 * n * groups);
   const scale = new Float32Array(n * c), shift = new Float32Array(n * c);
   for (let b = 0; b < n; b++)
     for (let g = 0; g < groups; g++) {
-      const s = sums[2 * (b * groups + g)]!, q = sums[2 * (b * groups + g) + 1]!;
+      let s = 0, q = 0;
+      for (let k = 0; k < segments; k++) {
+        const o = 2 * ((b * segments + k) * groups + g);
+        s += sums[o]!;
+        q += sums[o + 1]!;
+      }
       const mean = s / count, rstd = 1 / Math.sqrt(Math.max(q / count - mean * mean, 0) + eps);
       for (let ch = g * cpg; ch < (g + 1) * cpg; ch++) {
         const sc = rstd * gamma[ch]!;
@@ -73,18 +53,6 @@ export function groupAffineOfSums(sums: Float64Array, n: number, c: number, grou
       }
     }
   return { scale, shift };
-}
-
-/**
- * What writing `fresh` over `was` (c channels a position, as many positions as each holds) changed,
- * added into `change` [N, 1, C, 2] at batch item b: sum(new - old) and sum(new^2 - old^2) per channel.
- */
-function addChange(change: Float64Array, b: number, c: number, was: Float32Array, fresh: Float32Array): void {
-  for (let k = 0; k < was.length; k++) {
-    const o = 2 * (b * c + (k % c)), old = was[k]!, now = fresh[k]!;
-    change[o] += now - old;
-    change[o + 1] += now * now - old * old;
-  }
 }
 
 const silu = (v: number) => v / (1 + Math.exp(-v));
@@ -132,12 +100,9 @@ export function gatherTiles(
   return out;
 }
 
-/**
- * Backend.overwriteBlocks: block outputs into base in place (plus residual); returns what base held
- * there, in src's layout. With `change` ([N, 1, C, 2] float64, zeros), adds what it changed there.
- */
+/** Backend.overwriteBlocks: block outputs into base in place (plus residual); returns what base held there, in src's layout. */
 export function overwriteBlocks(
-  base: Float32Array, [n, h, w, c]: readonly number[], src: Float32Array, b: number, corners: Int32Array, active: Uint8Array, residual?: Float32Array, change?: Float64Array,
+  base: Float32Array, [n, h, w, c]: readonly number[], src: Float32Array, b: number, corners: Int32Array, active: Uint8Array, residual?: Float32Array,
 ): Float32Array {
   const held = new Float32Array(src.length);
   const blocks = corners.length / 2;
@@ -154,7 +119,6 @@ export function overwriteBlocks(
           held.set(base.subarray(to, to + c), from);
           if (!residual) base.set(src.subarray(from, from + c), to);
           else for (let k = 0; k < c; k++) base[to + k] = residual[to + k]! + src[from + k]!;
-          if (change) addChange(change, bi, c, held.subarray(from, from + c), base.subarray(to, to + c));
         }
       }
     }
@@ -168,15 +132,14 @@ export function gatherRows(x: Float32Array, [n, l, c]: readonly number[], idx: I
   return out;
 }
 
-/** Backend.overwriteRows: src's row i (gathered rows) or its row idx[i] (`sameRows`: src shaped like base) into rows idx of base in place; returns what base held there (`change` as overwriteBlocks'). */
-export function overwriteRows(base: Float32Array, [n, l, c]: readonly number[], src: Float32Array, idx: Int32Array, sameRows: boolean, change?: Float64Array): Float32Array {
+/** Backend.overwriteRows: src's row i (gathered rows) or its row idx[i] (`sameRows`: src shaped like base) into rows idx of base in place; returns what base held there. */
+export function overwriteRows(base: Float32Array, [n, l, c]: readonly number[], src: Float32Array, idx: Int32Array, sameRows: boolean): Float32Array {
   const held = new Float32Array(n * idx.length * c);
   for (let b = 0; b < n; b++)
     idx.forEach((r, i) => {
-      const from = (sameRows ? b * l + r : b * idx.length + i) * c, to = (b * l + r) * c, kept = (b * idx.length + i) * c;
-      held.set(base.subarray(to, to + c), kept);
+      const from = (sameRows ? b * l + r : b * idx.length + i) * c, to = (b * l + r) * c;
+      held.set(base.subarray(to, to + c), (b * idx.length + i) * c);
       base.set(src.subarray(from, from + c), to);
-      if (change) addChange(change, b, c, held.subarray(kept, kept + c), base.subarray(to, to + c));
     });
   return held;
 }

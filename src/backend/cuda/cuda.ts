@@ -5,7 +5,7 @@
 // is float32 (fp32 and tf32 precisions) or half (fp16, see precision.ts). Convolutions go to cuDNN
 // (NHWC) or im2col + GEMM, 1x1 ones to cuBLASLt; attention is flash attention in fp16 and GEMM +
 // softmax + GEMM otherwise (and always for the probabilities the sparse engine records).
-import { checkBlockWrite, checkLinear, convSizes, convInputOf, type ConvInput, checkProbsItem, checkRemapMap, checkProjection, gatherThenConvolve, gegluOfLinear, linearEach, projectedOnto, type SumsChange, type AttentionOptions, type TileRowsChoice, type Backend, type ChannelAffine, type Conv2dOptions, type ProbsControl, type TileSet, type BlockWrite, type TileConvolution, type TileProjection } from '../backend.js';
+import { checkBlockWrite, checkLinear, convSizes, convInputOf, type ConvInput, checkProbsItem, checkRemapMap, checkProjection, gatherThenConvolve, gegluOfLinear, linearEach, projectedOnto, type AttentionOptions, type TileRowsChoice, type Backend, type ChannelAffine, type Conv2dOptions, type ProbsControl, type TileSet, type BlockWrite, type TileConvolution, type TileProjection } from '../backend.js';
 import { Tensor, sameShape, shapeString } from '../../tensor/tensor.js';
 import { Cublas, OP_N, OP_T } from './cublas.js';
 import { CublasLt } from './cublaslt.js';
@@ -528,10 +528,8 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
   }
 
   convTilesInto(base: Tensor, x: Tensor, conv: TileConvolution, write: BlockWrite): Tensor {
-    // a projection goes with the library path's GEMM (conv2dTiles), which the fused kernels have no
-    // room for; the changes of a write (exact GroupNorm statistics) with k_overwrite_blocks, which
-    // the fused kernels' writes do not add up
-    if (this.tileConvolution === 'library' || conv.projection || write.changes) return this.convolveTilesThenWrite(base, x, conv, write);
+    // a projection goes with the library path's GEMM (conv2dTiles), which the fused kernels have no room for
+    if (this.tileConvolution === 'library' || conv.projection) return this.convolveTilesThenWrite(base, x, conv, write);
     const { n, c, co, k, blocks, bo, rows, kdim } = this.tileConvShape(x, conv.tiles, conv.w, conv.stride);
     const aligned = [conv.w, base, write.residual].every((t) => !t || this.p(t) % 16 === 0);
     if (c % 8 || co % 8 || !aligned) return this.convolveTilesThenWrite(base, x, conv, write); // k_tile_conv's 16-byte loads
@@ -560,13 +558,10 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
 
   /** convTilesInto by the libraries (convolveThenOverwrite's steps): the tiles convolved, then written (with the bias where the library left it out). */
   private convolveTilesThenWrite(base: Tensor, x: Tensor, conv: TileConvolution, write: BlockWrite): Tensor {
-    // the write's change outlives the scope of the convolution's temporaries: returned from it
-    const [held, ...changes] = this.tidy(() => {
-      const { y, biasLeft } = this.tilesConvolvedByLibrary(x, conv), made: SumsChange[] = [];
-      return [this.writeBlocks(base, y, write.corners, write.active, write.residual, biasLeft, write.changes && made), ...made];
+    return this.tidy(() => {
+      const { y, biasLeft } = this.tilesConvolvedByLibrary(x, conv);
+      return this.writeBlocks(base, y, write.corners, write.active, write.residual, biasLeft);
     });
-    write.changes?.push(...changes);
-    return held!;
   }
 
   /**

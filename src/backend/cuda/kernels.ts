@@ -9,7 +9,7 @@ export const SPLIT_PIECES = 24;
 /** Kernels of kernels/ops.cu and their parameter kinds. */
 const SCALAR_KERNELS: Record<string, ArgKind[]> = {
   k_embedding: ['ptr', 'ptr', 'ptr', 'u64', 'u64'],
-  k_group_affine: ['ptr', 'i32', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'ptr', 'i32', 'i32', 'i32', 'u64', 'f32', 'ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32'],
+  k_group_affine: ['ptr', 'ptr', 'ptr', 'i32', 'i32', 'u64', 'f32', 'ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32'],
   k_softmax_rows: ['ptr', 'i32', 'i32', 'f32', 'i32', 'i32'],
   k_softmax_rows_vec: ['ptr', 'i32', 'f32'],
   k_softmax_short: ['ptr', 'u64', 'i32', 'i32', 'f32', 'i32', 'ptr', 'ptr', 'u64', 'i32', 'i32'],
@@ -36,7 +36,7 @@ const VECTOR_KERNELS: Record<string, ArgKind[]> = {
   k_concat: ['ptr', 'ptr', 'ptr', 'u64', 'u64', 'u64'],
   k_split_cols: ['ptr', 'u64', 'u64', ...Array<ArgKind>(SPLIT_PIECES).fill('ptr'), ...Array<ArgKind>(SPLIT_PIECES + 1).fill('u64')],
   k_upsample2x: ['ptr', 'ptr', 'i32', 'i32', 'i32', 'u64'],
-  k_group_partial: ['ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32'],
+  k_group_partial: ['ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32'],
   k_channel_affine: ['ptr', 'ptr', 'ptr', 'ptr', 'u64', 'i32', 'i32', 'u64'],
   k_layer_norm: ['ptr', 'ptr', 'ptr', 'ptr', 'i32', 'f32', 'i32', 'i32'],
 };
@@ -44,9 +44,9 @@ const VECTOR_KERNELS: Record<string, ArgKind[]> = {
 const SPARSE_VECTOR_KERNELS: Record<string, ArgKind[]> = {
   k_gather_tiles: ['ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'u64'],
   k_gather_im2col: ['ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'ptr', 'ptr', 'ptr', 'i32'],
-  k_overwrite_blocks: ['ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32'],
+  k_overwrite_blocks: ['ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32', 'u64'],
   k_gather_rows: ['ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'u64', 'i32', 'i32', 'u64'],
-  k_overwrite_rows: ['ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'u64', 'i32', 'i32', 'i32', 'i32', 'i32'],
+  k_overwrite_rows: ['ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'u64', 'i32', 'i32', 'i32', 'u64'],
 };
 /** A VECTOR_KERNEL table with both builds (k_x and k_x_v). */
 const bothBuilds = (kernels: Record<string, ArgKind[]>): Record<string, ArgKind[]> => ({
@@ -78,10 +78,6 @@ export const SWAP_WORDS = 11;
 export const VEC_BATCH = 4;
 /** Bytes a thread of a k_x_v kernel moves at once. */
 export const VECTOR_BYTES = 16;
-/** Threads a block of an in-place write (k_overwrite_blocks, k_overwrite_rows) takes at most: its positions' channel vectors. */
-export const WRITE_THREADS = 256;
-/** Positions each thread of an in-place write takes, their loads all in flight (kernels/sparse.cu WRITE_POSITIONS; KERNEL_DEFINES). */
-export const WRITE_POSITIONS = 4;
 /** Shared memory k_group_partial may use: its block's per-channel sums (GroupNorm up to ~12k channels). */
 export const GROUP_PARTIAL_SHARED_BYTES = 200 * 1024;
 /** 16-byte loads each thread of k_copy_many keeps in flight (ops.cu's COPY_UNROLL; KERNEL_DEFINES). */
@@ -198,7 +194,7 @@ export const flashSharedBytes = (dp: number) => 2 * 2 * FLASH_KEY_TILE * (dp + 8
  * numbers the host and a kernel share (test/kernel-sources.test.ts checks no .cu defines them itself).
  */
 export const KERNEL_DEFINES: Readonly<Record<string, Readonly<Record<string, number>>>> = {
-  sparse: { SWAP_WORDS, WRITE_POSITIONS },
+  sparse: { SWAP_WORDS },
   ops: { VEC_BATCH, COPY_UNROLL, SOFTMAX_SHORT, SOFTMAX_VEC, LN_KEPT, SPLIT_PIECES },
   attention: { KB: FLASH_KEY_TILE, SHORT_KEYS },
   'attention-sm90': { WG_KB: WGMMA_KEY_TILE },

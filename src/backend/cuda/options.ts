@@ -74,9 +74,7 @@ export interface CudaOptions {
    * the weights as wgmma's M, brought by the TMA. Slower than the library path on the H200 (session
    * 51: 18.6 against 15.3-16.7 us at 40 rows of 1280 -> 1280, 24.9-25.1 against 16.4-17.2 at 76;
    * sparse steps no shorter at ~5%, longer at 30%), bound by latency with 4 warps an SM
-   * (bench/results/2026-12-03-s51-call{1,3}.log). Both take only the writes that need not report
-   * what they changed (BlockWrite.changes): under exact GroupNorm statistics (the default) every
-   * convolution layer's write does, and goes the library way.
+   * (bench/results/2026-12-03-s51-call{1,3}.log).
    */
   tileConvolution?: TileConvolutionMode;
   /**

@@ -2,41 +2,49 @@
 // GroupNorm statistics and their affine, LayerNorm, activations, sums, concatenation and splits of
 // channels, upsampling, embeddings, batch slices. The ops that call cuBLASLt or cuDNN (GEMMs,
 // convolutions, attention) are cuda.ts's; the sparse engine's gathers and writes, sparse-ops.ts's.
-import { checkSplit, groupNormLayout, groupSumsShape, type ChannelAffine, type GroupNormStats, type GroupSumsUpdate } from '../backend.js';
+import { checkSplit, groupNormLayout, type ChannelAffine, type GroupNormStats, type GroupSumsUpdate } from '../backend.js';
 import { sameShape, shapeString, type Tensor } from '../../tensor/tensor.js';
 import { FiseditError } from '../../io/errors.js';
+import type { T } from './device.js';
 import { GROUP_PARTIAL_SHARED_BYTES, SPLIT_PIECES, VEC_BATCH, layerNormLanes } from './kernels.js';
 import { CudaSparseOps } from './sparse-ops.js';
 
 export abstract class CudaPointwiseOps extends CudaSparseOps {
   groupNormAffine(x: Tensor, groups: number, gamma: Tensor, beta: Tensor, eps: number, update?: GroupSumsUpdate, offset?: Tensor): GroupNormStats {
     const { n, c, w, pieces, segments, sumsShape } = groupNormLayout(x, groups, update, this.elementBytes, offset);
-    if (update && update.changes.length > 2) throw new FiseditError(`groupNorm: ${update.changes.length} sums changes, this backend takes two (a concatenation's parts)`);
-    const scale = this.empty([n, c]), shift = this.empty([n, c]), sums = this.empty(sumsShape);
+    const scale = this.empty([n, c]), shift = this.empty([n, c]);
+    const sums = this.empty(sumsShape);
+    // the segments to sum: all of them, or those of the flagged rows (a plan's list, uploaded once)
+    const list = update ? this.segmentList(update.rows, pieces) : undefined;
+    const listed = list ? list.size : segments;
     const off = offset ? this.p(offset) : 0;
-    let partial = 0;
-    if (!update) {
-      // the segments' sums, x read whole: a thread per channel vector, as many rows of them as fit 256 threads (one row when they do not)
-      const part = this.empty(groupSumsShape(n * segments, groups, this.elementBytes));
-      const args = [this.p(x), off, this.p(part), w, pieces, segments, c, groups];
-      const vw = this.vectorFits('k_group_partial', args, [c]) ? this.vectorWidth : 1;
-      const vectors = c / vw, rows = Math.max(1, Math.floor(256 / vectors)), shared = rows * c * 16;
-      if (vectors > 1024 || shared > GROUP_PARTIAL_SHARED_BYTES) throw new FiseditError(`groupNorm: ${c} channels are more than this backend's statistics kernel takes`);
-      this.run(vw > 1 ? 'k_group_partial_v' : 'k_group_partial', 0, args, rows * vectors, n * segments, shared);
-      partial = this.p(part);
-    }
-    // a change as k_group_affine takes it: where, its first channel, its channels and its parts a batch item
-    const change = (k: number) => {
-      const ch = update?.changes[k];
-      return ch ? [this.p(ch.change), ch.channel, ch.change.shape[2]!, ch.change.shape[1]!] : [0, 0, 0, 0];
-    };
-    // 128 threads (256 were slower over segments' sums: bench/results/2026-12-02-s35-run6.sh), more
-    // where the changes' (part, channel) pairs of a group would give a thread more than 8
-    const pairs = (update?.changes ?? []).reduce((m, { change }) => m + change.shape[1]! * (c / groups), 0);
-    const threads = Math.min(512, Math.max(128, 2 ** Math.ceil(Math.log2(pairs / 8))));
-    this.run('k_group_affine', 0, [partial, segments, update ? this.p(update.base) : 0, ...change(0), ...change(1),
-      (x.size / n) / groups, eps, this.p(gamma), this.p(beta), off, this.p(scale), this.p(shift), this.p(sums), c, groups], threads, n * groups);
+    const args = [this.p(x), off, this.p(sums), list ? this.p(list) : 0, listed, w, pieces, segments, c, groups];
+    const vw = this.vectorFits('k_group_partial', args, [c]) ? this.vectorWidth : 1;
+    // a thread per channel vector, as many rows of them as fit 256 threads (one row when they do not)
+    const vectors = c / vw, rows = Math.max(1, Math.floor(256 / vectors)), shared = rows * c * 16;
+    if (vectors > 1024 || shared > GROUP_PARTIAL_SHARED_BYTES) throw new FiseditError(`groupNorm: ${c} channels are more than this backend's statistics kernel takes`);
+    // the affine straight after the partial sums, nothing between: it loads all else before it waits
+    // for them (ops.cu). 128 threads: 256 were slower (bench/results/2026-12-02-s35-run6.sh)
+    const flags = update ? this.indices(update.rows).storage.ptr : 0;
+    this.run(vw > 1 ? 'k_group_partial_v' : 'k_group_partial', 0, args, rows * vectors, n * listed, shared);
+    this.run('k_group_affine', 0, [this.p(sums), update ? this.p(update.base) : 0, flags, pieces, segments,
+      (x.size / n) / groups, eps, this.p(gamma), this.p(beta), off, this.p(scale), this.p(shift), c, groups], 128, n * groups);
     return { scale, shift, sums };
+  }
+
+  /** The segments of the flagged rows, on the device (made once per flags array: a plan's are fixed). */
+  private readonly segmentLists = new WeakMap<Uint8Array, Map<number, T>>();
+  private segmentList(rows: Uint8Array, pieces: number): T {
+    let byPieces = this.segmentLists.get(rows);
+    if (!byPieces) this.segmentLists.set(rows, (byPieces = new Map()));
+    let t = byPieces.get(pieces);
+    if (!t) {
+      const list: number[] = [];
+      rows.forEach((on, y) => { if (on) for (let k = 0; k < pieces; k++) list.push(y * pieces + k); });
+      t = this.indices(Int32Array.from(list));
+      byPieces.set(pieces, t);
+    }
+    return t;
   }
 
   layerNorm(x: Tensor, gamma: Tensor, beta: Tensor, eps: number): Tensor {

@@ -1,10 +1,10 @@
 // The sparse engine's gathers and in-place writes on the cuda backend: tiles and token rows taken
 // from a map (through a norm's affine where asked), block outputs and rows written into a base in
 // place with what they displaced returned, and the exchanges that cross an edit (swapEach).
-import { checkBlockWrite, checkRowsSource, checkSwap, sumsChangeShape, type ChannelAffine, type SumsChange, type Swap, type TileSet } from '../backend.js';
+import { checkBlockWrite, checkRowsSource, checkSwap, type ChannelAffine, type Swap, type TileSet } from '../backend.js';
 import { sameShape, shapeString, type Tensor } from '../../tensor/tensor.js';
 import { CudaDevice, putWords } from './device.js';
-import { SWAP_WORDS, WRITE_POSITIONS, WRITE_THREADS } from './kernels.js';
+import { SWAP_WORDS } from './kernels.js';
 
 export abstract class CudaSparseOps extends CudaDevice {
   gatherTiles(x: Tensor, tiles: TileSet, affine?: ChannelAffine, silu = false): Tensor {
@@ -15,35 +15,18 @@ export abstract class CudaSparseOps extends CudaDevice {
     return out;
   }
 
-  overwriteBlocks(base: Tensor, src: Tensor, corners: Int32Array, active: Uint8Array, residual?: Tensor, changes?: SumsChange[]): Tensor {
-    return this.writeBlocks(base, src, corners, active, residual, undefined, changes);
+  overwriteBlocks(base: Tensor, src: Tensor, corners: Int32Array, active: Uint8Array, residual?: Tensor): Tensor {
+    return this.writeBlocks(base, src, corners, active, residual);
   }
 
   /** overwriteBlocks, src first through a convolution's bias where given (per channel; rounded for storage before the residual, as a convolution's epilogue stores it). */
-  protected writeBlocks(base: Tensor, src: Tensor, corners: Int32Array, active: Uint8Array, residual?: Tensor, bias?: Tensor, changes?: SumsChange[]): Tensor {
-    const [n, h, w, c] = base.shape as [number, number, number, number];
+  protected writeBlocks(base: Tensor, src: Tensor, corners: Int32Array, active: Uint8Array, residual?: Tensor, bias?: Tensor): Tensor {
+    const [, h, w, c] = base.shape as [number, number, number, number];
     checkBlockWrite(base, residual);
     if (bias && bias.size !== c) throw new Error(`overwriteBlocks: bias of ${bias.size} values for ${c} channels`);
-    const held = this.result(src.shape), blocks = corners.length / 2, side = src.shape[1]!;
-    const pointers = [this.p(src), this.p(this.indices(corners)), this.p(this.indices(active)), residual ? this.p(residual) : 0, bias ? this.p(bias) : 0, this.p(base), this.p(held)];
-    const write = this.writeLaunch(n, blocks * side * side, c, pointers, changes);
-    this.run(write.name('k_overwrite_blocks'), 0, [...pointers, write.change, h, w, c, blocks, side, blocks * side * side, write.cols], write.threads, write.blocks, 0, n);
+    const held = this.result(src.shape);
+    this.runVector('k_overwrite_blocks', src.size, [this.p(src), this.p(this.indices(corners)), this.p(this.indices(active)), residual ? this.p(residual) : 0, bias ? this.p(bias) : 0, this.p(base), this.p(held), h, w, c, corners.length / 2, src.shape[1]!, src.size], [c]);
     return held;
-  }
-
-  /**
-   * How an in-place write launches (k_overwrite_blocks / k_overwrite_rows, kernels/sparse.cu): a
-   * thread per channel vector of WRITE_POSITIONS positions, `cols` of them a position (at most
-   * WRITE_THREADS, which then take the rest in turn), as many rows of them a block as fit
-   * WRITE_THREADS, a row of blocks a batch item. With `changes`, a SumsChange of a part a row of
-   * threads, pushed there.
-   */
-  private writeLaunch(n: number, positions: number, c: number, pointers: readonly number[], changes?: SumsChange[]) {
-    const vw = this.wholeVectors(pointers, [c]) ? this.vectorWidth : 1;
-    const cols = Math.min(c / vw, WRITE_THREADS), rows = Math.max(1, Math.floor(WRITE_THREADS / cols)), blocks = Math.ceil(positions / (rows * WRITE_POSITIONS));
-    const change = changes && this.empty(sumsChangeShape(n, blocks * rows, c, this.elementBytes));
-    if (change) changes!.push(change);
-    return { name: (kernel: string) => (vw > 1 ? `${kernel}_v` : kernel), cols, threads: rows * cols, blocks, change: change ? this.p(change) : 0 };
   }
 
   gatherRows(x: Tensor, idx: Int32Array): Tensor {
@@ -64,8 +47,8 @@ export abstract class CudaSparseOps extends CudaDevice {
     return [out, affined];
   }
 
-  overwriteRows(base: Tensor, src: Tensor, idx: Int32Array, sameRows = false, changes?: SumsChange[]): Tensor {
-    return this.overwriteRowsOf([[base, src]], idx, sameRows, changes)[0]!;
+  overwriteRows(base: Tensor, src: Tensor, idx: Int32Array, sameRows = false): Tensor {
+    return this.overwriteRowsOf([[base, src]], idx, sameRows)[0]!;
   }
 
   swapEach(swaps: readonly Swap[]): void {
@@ -93,17 +76,16 @@ export abstract class CudaSparseOps extends CudaDevice {
     return [x!, y!];
   }
 
-  /** overwriteRows of one or two (base, src) pairs shaped alike, in one launch (the second pair on the second half of blockIdx.y). */
-  private overwriteRowsOf(pairs: readonly (readonly [Tensor, Tensor])[], idx: Int32Array, sameRows: boolean, changes?: SumsChange[]): Tensor[] {
+  /** overwriteRows of one or two (base, src) pairs shaped alike, in one launch (the second pair on blockIdx.y 1). */
+  private overwriteRowsOf(pairs: readonly (readonly [Tensor, Tensor])[], idx: Int32Array, sameRows: boolean): Tensor[] {
     for (const [base, src] of pairs) checkRowsSource(base, src, idx, sameRows);
     const [n, l, c] = pairs[0]![0].shape as [number, number, number];
-    const held = pairs.map(() => this.result([n, idx.length, c]));
-    if (changes && pairs.length > 1) throw new Error('overwriteRows: the changes of one write at a time');
+    const held = pairs.map(() => this.result([n, idx.length, c])), count = n * idx.length * c;
+    if (count === 0) return held;
     const second = pairs[1] ? [this.p(pairs[1][1]), this.p(pairs[1][0]), this.p(held[1]!)] : [0, 0, 0];
-    if (idx.length === 0) return held; // nothing written, nothing changed
-    const pointers = [this.p(pairs[0]![1]), this.p(this.indices(idx)), this.p(pairs[0]![0]), this.p(held[0]!), ...second];
-    const write = this.writeLaunch(n, idx.length, c, pointers, changes);
-    this.run(write.name('k_overwrite_rows'), 0, [...pointers, write.change, l, idx.length, c, sameRows ? 1 : 0, n, write.cols], write.threads, write.blocks, 0, n * pairs.length);
+    const args = [this.p(pairs[0]![1]), this.p(this.indices(idx)), this.p(pairs[0]![0]), this.p(held[0]!), ...second, l, idx.length, c, sameRows ? 1 : 0, count];
+    const wide = this.vectorFits('k_overwrite_rows', args, [count, c]);
+    this.run(wide ? 'k_overwrite_rows_v' : 'k_overwrite_rows', wide ? count / this.vectorWidth : count, args, 256, undefined, 0, pairs.length);
     return held;
   }
 }

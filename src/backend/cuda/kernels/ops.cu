@@ -109,29 +109,29 @@ template <int W> __device__ void k_im2col_t(const st* x, const st* scale, const 
 }
 VECTOR_KERNEL(k_im2col, (const st* x, const st* scale, const st* shift, st* col, int h, int w, int ci, int kh, int kw, int stride, int pt, int pl, int ho, int wo, int silu),
               (x, scale, shift, col, h, w, ci, kh, kw, stride, pt, pl, ho, wo, silu))
-// GroupNorm statistics as a per (batch item, channel) affine, in double.
-// k_group_partial: a block per (batch item, segment: a piece of a map row, backend.ts groupSegments)
-// sums x and x^2 per group over its positions (threads take a channel vector each and rows in turn,
-// so loads are whole rows; the block then adds its threads' sums per channel and those per group, in
-// a fixed order, through shared memory) into its own slot of `partial`: no atomics, no buffer to
-// clear, the same bits every run.
-// k_group_affine: a block per (batch item, group) adds up the group's sums, either the segments'
-// (`partial`, just written) or, in a sparse step, the base map's sums (`base`) and what the step's
-// writes changed (up to two SumsChanges, each over channels [channel, channel + channels) of x,
-// `parts` partial sums a batch item: Backend GroupSumsUpdate), writes them to `sums` and folds mean
-// and 1/sqrt(var + eps) with gamma and beta into scale and shift.
+// GroupNorm statistics as a per (batch item, channel) affine, in two kernels and in double.
+// k_group_partial: a block per (batch item, listed segment: a piece of a map row, backend.ts
+// groupSegments) sums x and x^2 per group over its positions (threads take a channel vector each
+// and rows in turn, so loads are whole rows; the block then adds its threads' sums per channel and
+// those per group, in a fixed order, through shared memory) into its own slot of `sums`: no atomics,
+// no buffer to clear, the same bits every run, and a segment's sums do not depend on which others
+// were listed with it.
+// k_group_affine: a block per (batch item, group) adds the group's segments, taking `base`'s sums for
+// the segments of rows `rows` does not flag (and copying them into `sums`, which then holds the
+// whole map's), and folds mean and 1/sqrt(var + eps) with gamma and beta into scale and shift.
 // With `offset` ([N, C], a resnet's time embedding) both take x + offset: the partial sums add it as
-// they load, a change's sum of squares takes 2 * offset * its sum, the affine folds it into the
-// shift, and the sum is never written out.
+// they load, the affine folds it into the shift, and the sum is never written out.
 // (One kernel whose last block folded the statistics was slower, twice: that block's fold over every
 // segment, after all others, cost more than a second launch, whether a warp per group or split over
 // all its threads; bench/results/2026-11-30-edit-cuda-fp16-gn-fused.log, 2026-11-30-gn-fused-parallel-trial.log.)
 #define PARTIAL_LOADS 8
-template <int W> __device__ void k_group_partial_t(const st* x, const st* offset, double* partial, int w, int pieces, int segments, int c, int groups) {
+template <int W> __device__ void k_group_partial_t(const st* x, const st* offset, double* sums, const int* list, int listed, int w, int pieces, int segments, int c, int groups) {
   // [2][W][nrows][cv]: thread (r0, v) keeps its sums at word r0 * cv + v of each plane, so a warp's
   // threads touch consecutive words (a thread's W channels side by side were 32-way bank conflicts)
   extern __shared__ double acc[];
-  u32 b = blockIdx.x / segments, seg = blockIdx.x % segments, row = seg / pieces, piece = seg % pieces, chunk = (w + pieces - 1) / pieces;
+  u32 b = blockIdx.x / listed, j = blockIdx.x % listed;
+  u32 seg = list ? list[j] : j, row = seg / pieces, piece = seg % pieces, chunk = (w + pieces - 1) / pieces;
+  after_earlier_kernels();  // the segment looked up first: `list` is a plan's (PLANNED_VECTOR_KERNEL, storage.cuh)
   u32 lo = row * w + piece * chunk, hi = min(row * w + w, lo + chunk);
   u32 cv = c / W, nrows = blockDim.x / cv, v = threadIdx.x % cv, r0 = threadIdx.x / cv;  // blockDim.x = nrows * cv
   u32 plane = blockDim.x;
@@ -172,53 +172,45 @@ template <int W> __device__ void k_group_partial_t(const st* x, const st* offset
       int ch = g * cpg + i, k = ch % W;  // channel ch is element k of vector ch / W
       gs += acc[k * plane + ch / W]; gq += acc[(W + k) * plane + ch / W];
     }
-    double* out = partial + 2 * (((u64)b * segments + seg) * groups + g);
+    double* out = sums + 2 * (((u64)b * segments + seg) * groups + g);
     out[0] = gs; out[1] = gq;
   }
 }
-VECTOR_KERNEL(k_group_partial, (const st* x, const st* offset, double* partial, int w, int pieces, int segments, int c, int groups),
-              (x, offset, partial, w, pieces, segments, c, groups))
-// One SumsChange of k_group_affine: `parts` partial sums a batch item over `channels` channels of x from `channel` on
-struct ChangeOfSums {
-  const double* at;
-  int channel, channels, parts;
-};
-extern "C" __global__ void k_group_affine(const double* partial, int segments, const double* base, const double* change0, int channel0, int channels0, int parts0,
-                                          const double* change1, int channel1, int channels1, int parts1, u64 count, float eps,
-                                          const st* gamma, const st* beta, const st* offset, st* scale, st* shift, double* sums, int c, int groups) {
+PLANNED_VECTOR_KERNEL(k_group_partial, (const st* x, const st* offset, double* sums, const int* list, int listed, int w, int pieces, int segments, int c, int groups),
+              (x, offset, sums, list, listed, w, pieces, segments, c, groups))
+extern "C" __global__ void k_group_affine(double* sums, const double* base, const unsigned char* rows, int pieces, int segments, u64 count, float eps,
+                                          const st* gamma, const st* beta, const st* offset, st* scale, st* shift, int c, int groups) {
   __shared__ double rs[32], rq[32];
   int b = blockIdx.x / groups, g = blockIdx.x % groups, cpg = c / groups;
-  // What this kernel reads besides the fresh partial sums and changes (gamma, beta, the offset, the
-  // base's sums: far-away loads, mostly from memory, not L2) it loads before it waits: no kernel of
-  // the step writes them (weights; a time embedding's projection, made before any norm; a cached
-  // step's sums). The host launches it straight after the k_group_partial that fills `partial`, or
-  // (sparse) after whatever came before. Every load is issued at once, not one round trip after
-  // another: the kernel is the latency of its dependent loads.
+  // The host launches it straight after the k_group_partial that fills `sums` (groupNormAffine in
+  // pointwise-ops.ts), and that kernel writes nothing else: so what this one reads besides the fresh
+  // sums (the base's sums, cached at another step; the plan's row flags; gamma, beta and the offset:
+  // far-away loads, mostly from memory, not L2) it loads before it waits, and after the wait only
+  // the fresh sums, just written. Every load is issued at once, not one round trip after another:
+  // the kernel is the latency of its dependent loads.
   const int ch0 = g * cpg + threadIdx.x;
   const float gamma0 = threadIdx.x < cpg ? ld(gamma[ch0]) : 0.f, beta0 = threadIdx.x < cpg ? ld(beta[ch0]) : 0.f;
   const float offset0 = offset && threadIdx.x < cpg ? ld(offset[b * c + ch0]) : 0.f;
-  const double2 from = base && threadIdx.x == 0 ? *(const double2*)(base + 2 * (b * groups + g)) : double2{0, 0};
+  const auto at = [&](int i) { return 2 * (((u64)b * segments + i) * groups + g); };
+  // whether the base's sums stand for segment i, and those sums (both read, neither waiting on the other)
+  bool kept;
+  double2 old = {0, 0};
+  const auto base_of = [&](int i) {
+    kept = false;
+    if (!base || i >= segments) return;
+    kept = !rows[i / pieces];
+    old = *(const double2*)(base + at(i));
+  };
+  int i = threadIdx.x;
+  base_of(i);  // this thread's first segment's, before the wait
   after_earlier_kernels();
   double s = 0, q = 0;
-  if (partial) {
-    for (int i = threadIdx.x; i < segments; i += blockDim.x) {
-      const double2 a = *(const double2*)(partial + 2 * (((u64)b * segments + i) * groups + g));
-      s += a.x; q += a.y;
-    }
-  }
-  // each change's (part, channel of the group) pairs, a thread taking every blockDim.x-th (neighbours
-  // reading a part's channels side by side)
-  for (int k = 0; k < 2; k++) {
-    const ChangeOfSums ch = k ? ChangeOfSums{change1, channel1, channels1, parts1} : ChangeOfSums{change0, channel0, channels0, parts0};
-    if (!ch.at) continue;
-    const int lo = max(g * cpg, ch.channel), width = min((g + 1) * cpg, ch.channel + ch.channels) - lo, pairs = max(width, 0) * ch.parts;
-#pragma unroll 4
-    for (int i = threadIdx.x; i < pairs; i += blockDim.x) {
-      const int x = lo + i % width, part = i / width;
-      const double2 d = *(const double2*)(ch.at + 2 * (((u64)b * ch.parts + part) * ch.channels + x - ch.channel));
-      const double o = offset ? (double)ld(offset[b * c + x]) : 0.0;
-      s += d.x; q += d.y + 2 * o * d.x;
-    }
+  for (; i < segments; i += blockDim.x) {
+    const u64 o = at(i);
+    const double2 a = kept ? old : *(const double2*)(sums + o);
+    if (kept) *(double2*)(sums + o) = a;
+    s += a.x; q += a.y;
+    base_of(i + blockDim.x);
   }
   for (int o = 16; o > 0; o >>= 1) { s += __shfl_down_sync(0xffffffff, s, o); q += __shfl_down_sync(0xffffffff, q, o); }
   int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
@@ -227,12 +219,7 @@ extern "C" __global__ void k_group_affine(const double* partial, int segments, c
   if (warp == 0) {
     s = lane < blockDim.x / 32 ? rs[lane] : 0; q = lane < blockDim.x / 32 ? rq[lane] : 0;
     for (int o = 16; o > 0; o >>= 1) { s += __shfl_down_sync(0xffffffff, s, o); q += __shfl_down_sync(0xffffffff, q, o); }
-    if (lane == 0) {
-      s += from.x; q += from.y;
-      rs[0] = s; rq[0] = q;
-      sums[2 * (b * groups + g)] = s;
-      sums[2 * (b * groups + g) + 1] = q;
-    }
+    if (lane == 0) { rs[0] = s; rq[0] = q; }
   }
   __syncthreads();
   double m = rs[0] / count;

@@ -69,115 +69,44 @@ __device__ __forceinline__ u64 row_place(u32 e, const int* idx, u64 l, int nidx,
   int ch = e % c; u32 r = e / c; int k = r % nidx; u64 b = r / nidx;
   return (b * l + idx[k]) * c + ch;
 }
-// The in-place writes (k_overwrite_blocks, k_overwrite_rows) run a thread per channel vector of
-// WRITE_POSITIONS positions: a block is blockDim.x / cols rows of threads by `cols` (thread r * cols
-// + v), row r taking positions r, r + rows, ... (WRITE_POSITIONS of them, all loaded at once) of the
-// block's rows * WRITE_POSITIONS of batch item blockIdx.y, and channel vectors v, v + cols, ... in
-// turn (each of them once where cols = C / W, the usual case: the host takes cols = min(C / W,
-// WRITE_THREADS)). So a block adds up per channel what it changed in its map over all its
-// positions (tally_change), a part of the change for that many positions. (WRITE_POSITIONS: kernels.ts.)
-// The element of a write's source [N, positions, C] a thread takes at its position u in turn i: none
-// past the last position, or where its vector is past the last channel
-__device__ __forceinline__ bool write_element(u32& e, u32 u, u32 i, u32 b, int positions, int c, int cols, int W) {
-  const u32 rows = blockDim.x / cols;
-  const u32 pos = (blockIdx.x * WRITE_POSITIONS + u) * rows + threadIdx.x / cols, v = threadIdx.x % cols + i * cols;
-  e = ((b * (u32)positions + pos) * (u32)c) + v * W;
-  return pos < (u32)positions && v < (u32)(c / W);
-}
-// A thread's sums of what its writes changed (tally_change's d and q): with half storage in float,
-// WRITE_POSITIONS terms (a difference of two halves is exact in float, and so is each square), in
-// double from the block's sum on; with float storage in double (float lost ~1e-6 of a sum to rounding).
-#ifdef FISEDIT_HALF
-typedef float change_t;
-#else
-typedef double change_t;
-#endif
-// adds what writing `now` over `was` changed to a thread's sums
-template <int W> __device__ __forceinline__ void add_change(change_t* d, change_t* q, const float* was, const float* now) {
-  UNROLL {
-    d[k] += (change_t)now[k] - was[k];
-    q[k] += (change_t)now[k] * now[k] - (change_t)was[k] * was[k];
-  }
-}
-// What a write changed in its map's GroupNorm sums (Backend SumsChange), for the vectors the block's
-// threads took in turn `turn`: each thread's sums of new - old and new^2 - old^2 over its positions
-// (d, q: W channels each), in double, into its row's part of change [N, parts, C, 2] (part
-// blockIdx.x * rows + the thread's row of batch item b, gridDim.x * rows parts an item): no atomics,
-// no shared memory, the same bits every run; k_group_affine adds the parts. (Added over the block's
-// rows through shared memory first, a write took ~4 us longer: bench/results/2026-12-03-s53-call{2,3}.log.)
-template <int W> __device__ void tally_change(double* change, const change_t* d, const change_t* q, u32 b, u32 turn, int c, int cols) {
-  const u32 rows = blockDim.x / cols, vector = threadIdx.x % cols + turn * cols;
-  if (vector >= (u32)(c / W)) return;
-  double* at = change + 2 * (((u64)b * gridDim.x * rows + blockIdx.x * rows + threadIdx.x / cols) * c + vector * W);
-  UNROLL {
-    at[2 * k] = d[k];
-    at[2 * k + 1] = q[k];
-  }
-}
 // Backend.overwriteBlocks: block outputs src [N*T, bs, bs, C] into out [N, H, W, C] in place where
 // active, what out held there going to `held` (src's layout); residual (shaped like out, or null) is
 // added at the written positions: out = residual + block output, the sum in float, rounded once (as
-// k_add does). With `change`, what the write changed in out's sums (tally_change).
+// k_add does)
 // With `bias` (a convolution's, per channel, which its library left out) the block output is first
 // src + bias rounded for storage, as k_conv_epilogue would have stored it: the same bits as that
-// kernel before this one, a launch fewer. `positions`: T * bs * bs, a batch item's (blockIdx.y).
+// kernel before this one, a launch fewer.
 template <int W> __device__ void k_overwrite_blocks_t(const st* src, const int* corners, const unsigned char* active, const st* residual,
-                                                      const st* bias, st* out, st* held, double* change, int h, int w, int c, int blocks, int bs,
-                                                      int positions, int cols) {
-  const u32 b = blockIdx.y, turns = (c / W + cols - 1) / cols;
-  u32 e[WRITE_POSITIONS];
-  i64 place[WRITE_POSITIONS];
-  const auto look_up = [&](u32 i) {
-#pragma unroll
-    for (int u = 0; u < WRITE_POSITIONS; u++) place[u] = write_element(e[u], u, i, b, positions, c, cols, W) ? block_place(e[u], corners, active, h, w, c, blocks, bs) : -1;
-  };
-  look_up(0);
-  after_earlier_kernels();  // the places looked up first (PLANNED_VECTOR_KERNEL)
-  for (u32 i = 0; i < turns; i++) {
-    if (i) look_up(i);
+                                                      const st* bias, st* out, st* held, int h, int w, int c, int blocks, int bs, u64 n) {
+  FOR_EACH_VEC_PLANNED(e, n, i64, place, block_place(e, corners, active, h, w, c, blocks, bs)) {
+    if (place < 0) continue;
+    const u64 at = place;
     // every load before any store (a store ahead of a load keeps it behind, as the compiler cannot
     // tell the buffers apart): one round trip to memory after the wait, not two or three
-    stored<W> was[WRITE_POSITIONS], fresh[WRITE_POSITIONS], bv[WRITE_POSITIONS], rv[WRITE_POSITIONS];
-#pragma unroll
-    for (int u = 0; u < WRITE_POSITIONS; u++) {
-      if (place[u] < 0) continue;
-      was[u] = ldraw<W>(out + place[u]);
-      fresh[u] = ldraw<W>(src + e[u]);
-      if (bias) bv[u] = ldraw<W>(bias + e[u] % (u32)c);
-      if (residual) rv[u] = ldraw<W>(residual + place[u]);
+    const stored<W> was = ldraw<W>(out + at), fresh = ldraw<W>(src + e);
+    stored<W> b, r;
+    if (bias) b = ldraw<W>(bias + e % (u32)c);
+    if (residual) r = ldraw<W>(residual + at);
+    straw<W>(held + e, was);
+    if (!residual && !bias) {
+      straw<W>(out + at, fresh);
+      continue;
     }
-    change_t d[W], q[W];
-    UNROLL { d[k] = 0; q[k] = 0; }
-#pragma unroll
-    for (int u = 0; u < WRITE_POSITIONS; u++) {
-      if (place[u] < 0) continue;
-      const u64 at = place[u];
-      straw<W>(held + e[u], was[u]);
-      float now[W], a[W];
-      widen<W>(fresh[u], now);
-      if (!residual && !bias) straw<W>(out + at, fresh[u]);
-      else {
-        if (bias) {
-          widen<W>(bv[u], a);
-          UNROLL now[k] = ld(sv(now[k] + a[k]));
-        }
-        if (residual) {
-          widen<W>(rv[u], a);
-          UNROLL now[k] = ld(sv(a[k] + now[k]));  // as stored
-        }
-        svv<W>(out + at, now);
-      }
-      if (change) {
-        widen<W>(was[u], a);
-        add_change<W>(d, q, a, now);
-      }
+    float v[W], a[W];
+    widen<W>(fresh, v);
+    if (bias) {
+      widen<W>(b, a);
+      UNROLL v[k] = ld(sv(v[k] + a[k]));
     }
-    if (change) tally_change<W>(change, d, q, b, i, c, cols);
+    if (residual) {
+      widen<W>(r, a);
+      UNROLL v[k] = a[k] + v[k];
+    }
+    svv<W>(out + at, v);
   }
 }
-PLANNED_VECTOR_KERNEL(k_overwrite_blocks, (const st* src, const int* corners, const unsigned char* active, const st* residual, const st* bias, st* out, st* held, double* change,
-                                           int h, int w, int c, int blocks, int bs, int positions, int cols),
-              (src, corners, active, residual, bias, out, held, change, h, w, c, blocks, bs, positions, cols))
+PLANNED_VECTOR_KERNEL(k_overwrite_blocks, (const st* src, const int* corners, const unsigned char* active, const st* residual, const st* bias, st* out, st* held, int h, int w, int c, int blocks, int bs, u64 n),
+              (src, corners, active, residual, bias, out, held, h, w, c, blocks, bs, n))
 // Where element e of gathered rows [N, nidx, C] comes from: (row idx[k], batch item, channel)
 __device__ __forceinline__ int4 row_source(u32 e, const int* idx, int nidx, int c) {
   const u32 r = e / c;
@@ -200,58 +129,22 @@ PLANNED_VECTOR_KERNEL(k_gather_rows, (const st* x, const int* idx, st* out, cons
               (x, idx, out, scale, shift, affined, l, nidx, c, n))
 // Backend.overwriteRows: src's rows into rows idx of out in place, what out held there going to
 // `held` ([N, nidx, C]): src gathered ([N, nidx, C], row k to idx[k]) or, with same_rows, a map like
-// out (row idx[k] to idx[k]). Blocks as k_overwrite_blocks' (`nidx` positions a batch item): batch
-// item blockIdx.y % n; blockIdx.y / n 1 writes a second pair (src2 into out2, held2, shaped alike: a
-// self-attention's values with its keys). With `change` (one pair), what the write changed in out's
-// sums (tally_change).
+// out (row idx[k] to idx[k]); blockIdx.y 1 writes a second pair (src2 into out2, held2, shaped
+// alike: a self-attention's values with its keys)
 template <int W> __device__ void k_overwrite_rows_t(const st* src, const int* idx, st* out, st* held, const st* src2, st* out2, st* held2,
-                                                    double* change, u64 l, int nidx, int c, int same_rows, int n, int cols) {
-  const u32 b = blockIdx.y % n, second = blockIdx.y / n, turns = (c / W + cols - 1) / cols;
-  u32 e[WRITE_POSITIONS];
-  u64 at[WRITE_POSITIONS];
-  bool mine[WRITE_POSITIONS];
-  const auto look_up = [&](u32 i) {
-#pragma unroll
-    for (int u = 0; u < WRITE_POSITIONS; u++) {
-      mine[u] = write_element(e[u], u, i, b, nidx, c, cols, W);
-      at[u] = mine[u] ? row_place(e[u], idx, l, nidx, c) : 0;
-    }
-  };
-  look_up(0);
-  after_earlier_kernels();  // the places looked up first (PLANNED_VECTOR_KERNEL)
-  const st* from = second ? src2 : src;
-  st* to = second ? out2 : out;
-  for (u32 i = 0; i < turns; i++) {
-    if (i) look_up(i);
-    // every load before any store (the store to `held` would otherwise keep the source's load
+                                                    u64 l, int nidx, int c, int same_rows, u64 n) {
+  FOR_EACH_VEC_PLANNED(e, n, u64, at, row_place(e, idx, l, nidx, c)) {
+    const st* from = blockIdx.y ? src2 : src;
+    st* to = blockIdx.y ? out2 : out;
+    // both loads before either store (the store to `held` would otherwise keep the source's load
     // behind it): one round trip to memory after the wait, not two
-    stored<W> was[WRITE_POSITIONS], v[WRITE_POSITIONS];
-#pragma unroll
-    for (int u = 0; u < WRITE_POSITIONS; u++)
-      if (mine[u]) {
-        was[u] = ldraw<W>(to + at[u]);
-        v[u] = ldraw<W>(from + (same_rows ? at[u] : e[u]));
-      }
-    change_t d[W], q[W];
-    UNROLL { d[k] = 0; q[k] = 0; }
-#pragma unroll
-    for (int u = 0; u < WRITE_POSITIONS; u++) {
-      if (!mine[u]) continue;
-      straw<W>((second ? held2 : held) + e[u], was[u]);
-      straw<W>(to + at[u], v[u]);
-      if (change) {
-        float old[W], now[W];
-        widen<W>(was[u], old);
-        widen<W>(v[u], now);
-        add_change<W>(d, q, old, now);
-      }
-    }
-    if (change) tally_change<W>(change, d, q, b, i, c, cols);
+    const stored<W> was = ldraw<W>(to + at), v = ldraw<W>(from + (same_rows ? at : e));
+    straw<W>((blockIdx.y ? held2 : held) + e, was);
+    straw<W>(to + at, v);
   }
 }
-PLANNED_VECTOR_KERNEL(k_overwrite_rows, (const st* src, const int* idx, st* out, st* held, const st* src2, st* out2, st* held2, double* change,
-                                         u64 l, int nidx, int c, int same_rows, int n, int cols),
-              (src, idx, out, held, src2, out2, held2, change, l, nidx, c, same_rows, n, cols))
+PLANNED_VECTOR_KERNEL(k_overwrite_rows, (const st* src, const int* idx, st* out, st* held, const st* src2, st* out2, st* held2, u64 l, int nidx, int c, int same_rows, u64 n),
+              (src, idx, out, held, src2, out2, held2, l, nidx, c, same_rows, n))
 // Backend.swapEach: swap blockIdx.y of `table` exchanges its rows with its base in place, at rows
 // (row_place) or, where it has an `active` map, at blocks (block_place); each value is read before
 // either is written. SWAP_WORDS words a swap: base, rows, index (idx or corners), active (0: rows),
