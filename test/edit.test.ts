@@ -42,6 +42,20 @@ function outsideInside(a: Float32Array, b: Float32Array, mask: Uint8Array) {
   return { outside, inside, insideMean: insideCount ? insideSum / insideCount : 0 };
 }
 
+/** f's result, and how many GroupNorm statistics the cpu backend computed meanwhile from a base's sums (GroupSumsUpdate) or from the whole map. */
+function counted<R>(f: () => R): { v: R; calls: { update: number; whole: number } } {
+  const calls = { update: 0, whole: 0 }, plain = cpu.groupNormAffine;
+  cpu.groupNormAffine = function (...a: Parameters<CpuBackend['groupNormAffine']>) {
+    calls[a[5] ? 'update' : 'whole']++;
+    return plain.apply(this, a);
+  };
+  try {
+    return { v: f(), calls };
+  } finally {
+    cpu.groupNormAffine = plain;
+  }
+}
+
 function box(y0: number, y1: number, x0: number, x1: number): Uint8Array {
   const m = new Uint8Array(H * W);
   for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) m[y * W + x] = 1;
@@ -159,14 +173,20 @@ for (const [name, sd] of Object.entries(models)) {
     });
 
     it('GroupNorm sums: exact edits keep them with the cache, a cached edit does not, and an exact edit of it still works', () => {
-      const exact = session.edit(P1, { mask: box(0, 8, 0, 8), from: 0 });
-      assert.ok([...exact.cache!.steps[0]!.norms.values()].every((n) => n.sums), 'an exact edit records the sums of its maps');
-      const cached = session.edit(P1, { mask: box(0, 8, 0, 8), from: 0, norm: 'cached' });
-      assert.ok([...cached.cache!.steps[0]!.norms.values()].every((n) => !n.sums), "a cached edit keeps no sums (the base's are not its maps')");
+      const norms = v0.cache!.steps[0]!.norms.size;
+      const exact = counted(() => session.edit(P1, { mask: box(0, 8, 0, 8), from: 0 }));
+      assert.ok([...exact.v.cache!.steps[0]!.norms.values()].every((n) => n.sums), 'an exact edit records the sums of its maps');
+      const cached = counted(() => session.edit(P1, { mask: box(0, 8, 0, 8), from: 0, norm: 'cached' }));
+      assert.ok([...cached.v.cache!.steps[0]!.norms.values()].every((n) => !n.sums), "a cached edit keeps no sums (the base's are not its maps')");
+      // every norm of the exact edit's 8 sparse steps updates the base's sums (an up block's
+      // concatenation too), none sums its whole map: only the decode's norms do, all a cached edit computes
+      assert.deepEqual(exact.calls, { update: 8 * norms, whole: cached.calls.whole });
+      assert.equal(cached.calls.update, 0);
       // from a base without sums, the exact statistics come from a pass over the whole mixed map
-      const next = session.edit('a blue cube on a table with a red hat', { mask: box(8, 16, 8, 16), from: cached.id });
-      assert.equal(outsideInside(next.latents, cached.latents, box(8, 16, 8, 16)).outside, 0);
-      assert.ok([...next.cache!.steps[0]!.norms.values()].every((n) => n.sums));
+      const next = counted(() => session.edit('a blue cube on a table with a red hat', { mask: box(8, 16, 8, 16), from: cached.v.id }));
+      assert.deepEqual(next.calls, { update: 0, whole: 8 * norms + cached.calls.whole });
+      assert.equal(outsideInside(next.v.latents, cached.v.latents, box(8, 16, 8, 16)).outside, 0);
+      assert.ok([...next.v.cache!.steps[0]!.norms.values()].every((n) => n.sums));
     });
 
     it("time-embedding projections: a sparse step takes its base's (the same timestep), and computes the same bits where the base has none", () => {
