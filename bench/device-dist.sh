@@ -30,7 +30,7 @@ benches=''; [ "${1:-}" = --benches ] && { benches=${2:?--benches takes a list, e
 carried=("${@:-.gpu}")
 rm -rf dist
 npx tsc -p . --removeComments --sourceMap false --declaration false
-find dist/test -maxdepth 1 -type f -name '*.test.js' -delete  # the CPU tests; helpers the GPU tests import stay
+find dist/test -maxdepth 1 -type f -name '*.test.js' -delete
 [ $suite = 1 ] && rm -rf dist/bench
 # keeps in a dist/bench only the benches asked for and the bench modules they import (./x.js), transitively
 prune_benches() {

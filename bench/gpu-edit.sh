@@ -1,10 +1,11 @@
 #!/bin/bash
 # bench:edit runs as device calls A/B them (bench/results/*.sh), each printing one line of what it
 # measured and saving: `bins TAG DIST` (the bins and the probe's profile after the warm-up, in the
-# home /tmp/fh-e that every bins run shares) and `whole TAG DIST` (whole edits after prepareEdits, a
-# home of their own). TAG names the JSON (BENCH_TAG=$CALL-TAG, CALL set by the script, e.g. s54c1);
-# DIST is a build's dist (dist, or ab-base/dist). Sourced after bench/gpu-suite.sh or bench/gpu-setup.sh
-# (save, T0). (Call scripts before session 54 defined these as e and w themselves.)
+# home /tmp/fh-e that every bins run shares; BINS_PARTS=bins,probe,host adds the host tier) and
+# `whole TAG DIST` (whole edits after prepareEdits, a home of their own). TAG names the JSON
+# (BENCH_TAG=$CALL-TAG, CALL set by the script, e.g. s54c1); DIST is a build's dist (dist, or
+# ab-base/dist). Sourced after bench/gpu-suite.sh or bench/gpu-setup.sh (save, T0). (Call scripts
+# before session 54 defined these as e and w themselves.)
 bins() { local tag=$1 d=$2
   FISEDIT_HOME=/tmp/fh-e BENCH_PREPARE=warm-up BENCH_TAG=$CALL-$tag BENCH_PARTS=${BINS_PARTS:-bins,probe} timeout -k 5 200 node --expose-gc $d/bench/edit.js > /tmp/logs/edit-$tag.log 2>&1; local rc=$?
   echo "edit $tag ($(( $(date +%s) - T0 )) s): rc $rc bins $(grep -o '"editSize":[0-9.]*,"sparseStepMs":[0-9.]*' /tmp/logs/edit-$tag.log | sed 's/"editSize"://; s/"sparseStepMs"://' | tr '\n' ' ') $(grep -o '[0-9]* launches in the step' /tmp/logs/edit-$tag.log | head -1)"

@@ -32,7 +32,6 @@ const IMPLICIT_PRECOMP_GEMM = 1;
 const PERF_BYTES = 48;
 const ALGOS = 8;
 
-
 export interface ConvShape {
   n: number; h: number; w: number; ci: number;
   co: number; kh: number; kw: number;

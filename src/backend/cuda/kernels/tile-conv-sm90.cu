@@ -237,12 +237,12 @@ template <int WGS, int TN, int S> __device__ __forceinline__ void tile_conv_wg(c
 // Measured in bench:tile-conv's graphs (with the gather before it; session 51,
 // bench/results/2026-12-03-s51-call{1,3}.log): 18.6 us at 40 rows of 1280 -> 1280, 24.9-25.1 at 76,
 // against the library path's 15.3-16.7 and 16.4-17.2 (every thread copying its share of the weights
-// by cp.async, as until d2a5e9e, in the same runs: 19.2-19.6 and 27.2-27.4). Nsight Compute: the weights' copies were ~12% of
-// its instructions (2.43M at 40 rows against 2.75M; cuBLASLt's kernel 0.95M), and it is bound by
-// latency, not issue: one warp a scheduler (a block of 4 warps an SM), none eligible 79% of cycles,
-// the SMs idle ~30% of the launch. cuBLASLt's kernel for the product runs 12 warps a block (a
-// producer warpgroup, two consumer warpgroups) on 100 blocks. Even at its speed, this path would save
-// only the write's launch: the tiles still come from a gather kernel.
+// by cp.async, as until d2a5e9e, in the same runs: 19.2-19.6 and 27.2-27.4). Nsight Compute: the
+// weights' copies were ~12% of its instructions (2.43M at 40 rows against 2.75M; cuBLASLt's kernel
+// 0.95M), and it is bound by latency, not issue: one warp a scheduler (a block of 4 warps an SM),
+// none eligible 79% of cycles, the SMs idle ~30% of the launch. cuBLASLt's kernel for the product
+// runs 12 warps a block (a producer warpgroup, two consumer warpgroups) on 100 blocks. Even at its
+// speed, this path would save only the write's launch: the tiles still come from a gather kernel.
 template <int WGS, int RN, int S> __device__ __forceinline__ void tile_conv_wgs(const TileConvArgs& a) {
   extern __shared__ unsigned char smem[];
   // output channels a block; rows a pass of its threads copies; passes over the tile rows
