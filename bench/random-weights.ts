@@ -47,3 +47,8 @@ export function gemmAlgorithmsOption(v: string | undefined): 'timed' | 'heuristi
 export function gegluKernelOption(v: string | undefined): boolean {
   return v !== 'off';
 }
+
+/** CudaOptions.rowsGemm from a BENCH_ROWS_GEMM value: on unless `off` (every linear layer by cuBLASLt then, for an A/B). */
+export function rowsGemmOption(v: string | undefined): boolean {
+  return v !== 'off';
+}

@@ -13,7 +13,7 @@ import { UNetMacCounter } from '../src/edit/macs.js';
 import { Config } from '../src/io/config.js';
 import { Params } from '../src/models/params.js';
 import { UNet2DConditionModel, parseUNetConfig } from '../src/models/unet.js';
-import { RANDOM_WEIGHTS, benchEnvironment, flashSplitsOption, gegluKernelOption, gemmAlgorithmsOption, pipelineOption } from './random-weights.js';
+import { RANDOM_WEIGHTS, benchEnvironment, flashSplitsOption, gegluKernelOption, gemmAlgorithmsOption, pipelineOption, rowsGemmOption } from './random-weights.js';
 import { randomSd2, sd2Configs } from './sd2.js';
 import { GpuClocks, backToBack, energySecondsOption } from './clocks.js';
 import { median } from './stats.js';
@@ -35,6 +35,8 @@ const dependentLaunchModes = (process.env.BENCH_DEPENDENT_LAUNCHES ?? 'on').spli
 const gemmAlgorithms = gemmAlgorithmsOption(process.env.BENCH_GEMM_ALGOS);
 /** BENCH_GEGLU_KERNEL=off: the feed-forwards' input layer and GEGLU by cuBLASLt + k_geglu, never k_gemm_geglu (CudaOptions.gegluKernel), for an A/B. */
 const gegluKernel = gegluKernelOption(process.env.BENCH_GEGLU_KERNEL);
+/** BENCH_ROWS_GEMM=off: every linear layer by cuBLASLt, never k_gemm_rows (CudaOptions.rowsGemm), for an A/B. */
+const rowsGemm = rowsGemmOption(process.env.BENCH_ROWS_GEMM);
 /** CudaOptions.cudnnEngines: 'timed', 'heuristic', 'off', or several ('timed,off') for an A/B in one run. */
 const engineModes = (process.env.BENCH_CUDNN_ENGINES ?? 'timed').split(',') as CudnnEngineMode[];
 const counter = new UNetMacCounter(unetConfig);
@@ -64,7 +66,7 @@ function time<T>(gpu: CudaBackend, f: () => T): [T, number] {
 }
 
 for (const math of maths) for (const convolution of convolutions) for (const flashRowsPerWarp of flashRows) for (const dependentLaunches of dependentLaunchModes) for (const engines of engineModes) for (const wgmmaPipeline of wgmmaPipelines) {
-  const gpu = new CudaBackend({ math, flashAttention, convolution, flashRowsPerWarp, wgmmaAttention, wgmmaPipeline, flashSplits: flashSplitsOption(process.env.BENCH_FLASH_SPLITS), dependentLaunches: dependentLaunches !== 'off', cudnnEngines: engines, gemmAlgorithms, gegluKernel });
+  const gpu = new CudaBackend({ math, flashAttention, convolution, flashRowsPerWarp, wgmmaAttention, wgmmaPipeline, flashSplits: flashSplitsOption(process.env.BENCH_FLASH_SPLITS), dependentLaunches: dependentLaunches !== 'off', cudnnEngines: engines, gemmAlgorithms, gegluKernel, rowsGemm });
   const [unet, loadMs] = time(gpu, () => new UNet2DConditionModel(new Params(gpu, RANDOM_WEIGHTS), unetConfig));
   console.log(`${gpu.description}: U-Net weights generated and uploaded in ${(loadMs / 1000).toFixed(1)} s`);
   for (const px of sizes) {

@@ -10,7 +10,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { ArgKind } from '../src/backend/cuda/driver.js';
-import { GEMM_GEGLU_KERNELS, KERNELS, KERNEL_DEFINES, KERNEL_DIR, LATENT_KERNELS, LN_KEPT, OPS_KERNELS, SPARSE_KERNELS, TILE_CONV_KERNELS, TILE_CONV_WG_KERNELS, kernelDefines, layerNormLanes } from '../src/backend/cuda/kernels.js';
+import { GEMM_GEGLU_KERNELS, GEMM_ROWS_KERNELS, KERNELS, KERNEL_DEFINES, KERNEL_DIR, LATENT_KERNELS, LN_KEPT, OPS_KERNELS, SPARSE_KERNELS, TILE_CONV_KERNELS, TILE_CONV_WG_KERNELS, kernelDefines, layerNormLanes } from '../src/backend/cuda/kernels.js';
 
 /** Each __global__ function of a source (macro line continuations joined): its text up to the body and the body's first statement. */
 function kernels(source: string): { head: string; first: string }[] {
@@ -30,6 +30,7 @@ function defined(source: string): Set<string> {
   for (const m of source.matchAll(/__global__ void (?:__launch_bounds__\([^)]*\) )?(\w+)\s*\(/g)) names.add(m[1]!);
   for (const m of source.matchAll(/^(?:PLANNED_)?VECTOR_KERNEL\((\w+),/gm)) names.add(m[1]!).add(`${m[1]}_v`);
   for (const m of source.matchAll(/^TILE_CONV_BUILD\((\w+),/gm)) names.add(m[1]!);
+  for (const m of source.matchAll(/^GEMM_ROWS_BUILD\((\d+), (\d+)\)/gm)) names.add(`k_gemm_rows${m[1]}_${m[2]}`);
   return names;
 }
 
@@ -84,11 +85,16 @@ function bracketed(s: string, open: number): string {
 
 /**
  * Kernels of ours that read some of their parameters before they wait, and which (besides the plan's
- * arrays): the host launches each straight after a kernel that writes none of them. k_group_affine
- * follows the k_group_partial that writes its `sums` (CudaPointwiseOps.groupNormAffine). A planned
- * kernel's body reads nothing but the plan before its wait.
+ * arrays): the host launches each straight after a kernel that writes none of them, or (EARLY_PREFETCHES)
+ * the read is a prefetch. k_group_affine follows the k_group_partial that writes its `sums`
+ * (CudaPointwiseOps.groupNormAffine). A planned kernel's body reads nothing but the plan before its wait.
  */
-const EARLY_READS: Record<string, string[]> = { k_group_affine: ['base', 'rows', 'gamma', 'beta', 'offset'] };
+const EARLY_READS: Record<string, string[]> = { k_group_affine: ['base', 'rows', 'gamma', 'beta', 'offset'], gemm_rows: ['w'] };
+/**
+ * Kernels whose early read returns nothing (a prefetch into L2), so it needs no order against any
+ * kernel: gemm_rows (every k_gemm_rows build's body) names its weights only in a bulk prefetch.
+ */
+const EARLY_PREFETCHES = new Set(['gemm_rows']);
 
 /**
  * The function `fn` of a kernel source (a planned kernel's body `name_t`, or a kernel): its data
@@ -127,7 +133,7 @@ describe('kernel sources', () => {
         count++;
         // PLANNED_VECTOR_KERNEL's builds call their body, which waits after its plan lookups (checked below)
         if (f === 'storage.cuh' && /^name##_t<(1|VW)> args$/.test(k.first)) continue;
-        if (Object.keys(EARLY_READS).some((name) => k.head.includes(` ${name}(`))) continue; // checked below
+        if (Object.keys(EARLY_READS).some((name) => k.head.includes(` ${name}(`) || k.first.startsWith(`${name}<`))) continue; // checked below
         assert.equal(k.first, 'after_earlier_kernels()', `${f}: ${k.head} starts with "${k.first}"`);
       }
     }
@@ -157,7 +163,7 @@ describe('kernel sources', () => {
   });
 
   it('every kernel of a module table is defined in that module source (what the device loads from it)', () => {
-    const modules: [string, Record<string, ArgKind[]>][] = [['ops.cu', OPS_KERNELS], ['sparse.cu', SPARSE_KERNELS], ['latents.cu', LATENT_KERNELS], ['tile-conv.cu', TILE_CONV_KERNELS], ['tile-conv-sm90.cu', TILE_CONV_WG_KERNELS], ['gemm-geglu-sm90.cu', GEMM_GEGLU_KERNELS]];
+    const modules: [string, Record<string, ArgKind[]>][] = [['ops.cu', OPS_KERNELS], ['sparse.cu', SPARSE_KERNELS], ['latents.cu', LATENT_KERNELS], ['tile-conv.cu', TILE_CONV_KERNELS], ['tile-conv-sm90.cu', TILE_CONV_WG_KERNELS], ['gemm-geglu-sm90.cu', GEMM_GEGLU_KERNELS], ['gemm-rows-sm90.cu', GEMM_ROWS_KERNELS]];
     for (const [file, table] of modules) {
       const names = defined(readFileSync(join(KERNEL_DIR, file), 'utf8'));
       for (const k of Object.keys(table)) assert.ok(names.has(k), `${k} is not defined in ${file}`);
@@ -168,12 +174,17 @@ describe('kernel sources', () => {
   it('a kernel that reads before it waits reads only what the kernel launched before it does not write', () => {
     const sources = files.filter((f) => f.endsWith('.cu')).map((f) => readFileSync(join(KERNEL_DIR, f), 'utf8'));
     for (const [name, allowed] of Object.entries(EARLY_READS)) {
-      const source = sources.find((s) => s.includes(`__global__ void ${name}(`));
+      const source = sources.find((s) => s.includes(`__global__ void ${name}(`) || s.includes(`__forceinline__ void ${name}(`));
       assert.ok(source, `${name} is defined`);
       const body = bodyBeforeWait(source, name);
       assert.equal(body.waits, 1, `${name} waits once`);
       assert.ok(allowed.every((p) => mentions(body.beforeWait, p)), `${name} reads ${allowed.join(', ')} before it waits`);
       readsBeforeWaitOnly(name, body, allowed);
+      // a prefetch's reads: the statement that names them is the prefetch alone
+      if (EARLY_PREFETCHES.has(name)) {
+        const reading = body.beforeWait.split('\n').filter((line) => allowed.some((p) => mentions(line, p)));
+        assert.ok(reading.length > 0 && reading.every((line) => /cp\.async\.bulk\.prefetch\.L2/.test(line)), `${name} names ${allowed.join(', ')} before it waits only in an L2 prefetch: ${reading.join(' | ')}`);
+      }
     }
   });
 

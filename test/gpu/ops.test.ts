@@ -87,6 +87,30 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
     }
   });
 
+  it('linear of few rows: k_gemm_rows on Hopper in fp16 (odd rows, K split among a cluster, bias and residual), the same bits again, near cuBLASLt', () => {
+    const hopperHalf = math === 'fp16' && gpu.driver.computeCapability[0] === 9;
+    // [rows, k, n]: a time embedding's 2 rows, a last slab in part, a ~5% step's layers (K split 8 ways, 4, 2, one), several row blocks (1000: 8 of 8 slabs, the last in part), K = 5120 at few rows
+    for (const [m, k, n] of [[2, 1280, 320], [13, 320, 64], [76, 1280, 1280], [252, 640, 640], [768, 320, 320], [252, 2560, 640], [1000, 640, 640], [40, 5120, 1280]] as const) {
+      const [xc, xg] = pair([m, k]), [wc, wg] = pair([n, k], 1 / Math.sqrt(k)), [bc, bg] = pair([n], 0.1), [rc, rg] = pair([m, n]);
+      const what = `linear ${m}x${k}x${n}`;
+      gpu.profileStart(1);
+      const got = gpu.linear(xg, wg, bg, rg);
+      const ops = gpu.profileEnd().ops.map((o) => o.op.split(' ')[0]!);
+      assert.equal(ops.some((o) => o.startsWith('k_gemm_rows')), hopperHalf, `${what} ran ${ops.join(', ')}`);
+      close(`${what} + bias + residual`, cpu.linear(xc, wc, bc, rc), got);
+      close(`${what} no bias`, cpu.linear(xc, wc), gpu.linear(xg, wg));
+      if (!hopperHalf) continue;
+      assert.deepEqual(gpu.toHost(gpu.linearRowsKernel(xg, wg, bg, rg)), gpu.toHost(got), `${what}: the same bits again (the splits added in split order)`);
+      // cuBLASLt's product of the same operands: within two fp16 roundings of the largest value
+      const lib = gpu.toHost(gpu.linearLibrary(xg, wg, bg, rg)), mine = gpu.toHost(got);
+      const d = maxAbsDiff(lib, mine), top = lib.reduce((a, v) => Math.max(a, Math.abs(v)), 1);
+      assert.ok(d <= 2e-3 * top, `${what} against cuBLASLt: ${d} (largest ${top})`);
+    }
+    // where it cannot run, an error that says why
+    assert.throws(() => gpu.linearRowsKernel(gpu.zeros([7, 24]), gpu.zeros([32, 24])), hopperHalf ? /k_gemm_rows: 24 inputs/ : /k_gemm_rows: off here/);
+    assert.throws(() => gpu.linearRowsKernel(gpu.zeros([2000, 320]), gpu.zeros([320, 320])), hopperHalf ? /k_gemm_rows: 2000 rows \(1 to 1024\)/ : /k_gemm_rows: off here/);
+  });
+
   it('linearMany: projections of one input as one batched GEMM (pointer arrays), as linear() of each', () => {
     for (const [m, k, n] of [[77, 64, 64], [300, 320, 320], [5, 1280, 1280]] as const) {
       const [xc, xg] = pair([m, k]), ws = [0, 1, 2].map(() => pair([n, k], 0.1));

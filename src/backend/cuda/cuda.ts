@@ -15,7 +15,8 @@ import { cudaTileRowsChoice, fewRowsOfManyChannels } from './conv-paths.js';
 import { CudaPointwiseOps } from './pointwise-ops.js';
 import type { DeviceBuffer } from './memory.js';
 import { CudaLatents } from './latents.js';
-import { ATTENTION_KERNELS, FLASH_DIMS, FLASH_KERNELS, FLASH_QUERY_ROWS, FLASH_WIDE_MAX_DIM, GROUP_PARTIAL_SHARED_BYTES, POINTER_ARRAY_PRODUCTS, SOFTMAX_SHARED_BYTES, SOFTMAX_SHORT, SOFTMAX_VEC, WGMMA_KERNELS, WGMMA_KEY_TILE, WGMMA_QUERY_ROWS, WGMMA_SHARED_BYTES, flashSharedBytes, SHORT_KEYS, attendShortSharedBytes, TILE_CONV_KERNELS, TILE_CONV_COUNTERS, TILE_CONV_WG_KERNELS, TILE_CONV_WG_BUILDS, tileConvWgName, tileConvWgSharedBytes, GEMM_GEGLU_COLS, GEMM_GEGLU_KERNELS, GEMM_GEGLU_ROWS, GEMM_GEGLU_SHARED_BYTES, GEMM_GEGLU_THREADS } from './kernels.js';
+import { ATTENTION_KERNELS, FLASH_DIMS, FLASH_KERNELS, FLASH_QUERY_ROWS, FLASH_WIDE_MAX_DIM, GROUP_PARTIAL_SHARED_BYTES, POINTER_ARRAY_PRODUCTS, SOFTMAX_SHARED_BYTES, SOFTMAX_SHORT, SOFTMAX_VEC, WGMMA_KERNELS, WGMMA_KEY_TILE, WGMMA_QUERY_ROWS, WGMMA_SHARED_BYTES, flashSharedBytes, SHORT_KEYS, attendShortSharedBytes, TILE_CONV_KERNELS, TILE_CONV_COUNTERS, TILE_CONV_WG_KERNELS, TILE_CONV_WG_BUILDS, tileConvWgName, tileConvWgSharedBytes, GEMM_GEGLU_COLS, GEMM_GEGLU_KERNELS, GEMM_GEGLU_ROWS, GEMM_GEGLU_SHARED_BYTES, GEMM_GEGLU_THREADS, GEMM_ROWS_BUILDS, GEMM_ROWS_KERNELS, GEMM_ROWS_SLABS, gemmRowsName, gemmRowsSharedBytes } from './kernels.js';
+import { gemmRowsLaunch } from './gemm-rows.js';
 import { tileConvKernel } from './tile-conv.js';
 import { flashLaunch } from './flash-splits.js';
 import { FiseditError } from '../../io/errors.js';
@@ -64,6 +65,8 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
   readonly tileConvolution: TileConvolutionMode;
   /** Whether linearGeglu may run k_gemm_geglu (fp16 storage on Hopper, CudaOptions.gegluKernel). */
   private readonly gegluKernel: boolean;
+  /** Whether linear may run k_gemm_rows (fp16 storage on Hopper, CudaOptions.rowsGemm). */
+  private readonly rowsGemm: boolean;
   /** Tensor maps of the weights k_gemm_geglu has read, in device memory, by weight address and shape (a map holds only those). */
   private readonly weightMaps = new Map<string, DeviceBuffer>();
   /** k_tile_conv's split counters (TILE_CONV_COUNTERS ints, zero between launches). */
@@ -132,6 +135,12 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
       this.load('gemm-geglu-sm90', GEMM_GEGLU_KERNELS, ['-DFISEDIT_HALF'], 'sm_90a');
       this.driver.allowSharedMemory(this.fns.get('k_gemm_geglu'), 'k_gemm_geglu', GEMM_GEGLU_SHARED_BYTES);
     }
+    this.rowsGemm = half && this.driver.computeCapability[0] === 9 && (o.rowsGemm ?? true);
+    if (this.rowsGemm) {
+      this.load('gemm-rows-sm90', GEMM_ROWS_KERNELS, ['-DFISEDIT_HALF']);
+      for (const b of GEMM_ROWS_BUILDS)
+        for (const s of b.splits) this.driver.allowSharedMemory(this.fns.get(gemmRowsName(b.chunks, s)), gemmRowsName(b.chunks, s), gemmRowsSharedBytes(GEMM_ROWS_SLABS, b.chunks));
+    }
     if (this.wgmma) {
       this.load('attention-sm90', WGMMA_KERNELS, ['--use_fast_math'], 'sm_90a'); // wgmma needs the arch-specific target
       for (const k of ['k_flash_wg64', 'k_flash_wg64_pipe']) this.driver.allowSharedMemory(this.fns.get(k), k, WGMMA_SHARED_BYTES);
@@ -141,7 +150,7 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
   get description(): string {
     const pipelined = this.wgmmaPipeline === 'auto' ? ', pipelined for one wave' : this.wgmmaPipeline ? ', pipelined' : '';
     const storage = this.math === 'fp16' ? 'fp16 storage' + (this.flash ? `, flash attention${this.wgmma ? ` (wgmma at head dim 64${pipelined})` : ''}` : '') : 'fp32 storage';
-    return `${this.driver.name} (${this.driver.computeCapability.join('.')}), ${this.math} GEMMs, ${storage}, ${{ cudnn: 'cuDNN', gemm: 'im2col + GEMM', auto: 'cuDNN in graphs and for large, im2col + GEMM for small eager' }[this.convolution]} convolutions${this.dnn.engineMode === 'off' ? '' : ` (cuDNN engines: ${this.dnn.engineMode})`}${this.lt.timed ? ', GEMM algorithms timed' : ''}${this.gegluKernel ? ', feed-forward GEGLU kernel' : ''}${{ fused: ', fused tile convolutions', rows: ', fused tile convolutions of few rows', library: '' }[this.tileConvolution]}${this.driver.dependentLaunches ? ', dependent launches' : ''}`;
+    return `${this.driver.name} (${this.driver.computeCapability.join('.')}), ${this.math} GEMMs, ${storage}, ${{ cudnn: 'cuDNN', gemm: 'im2col + GEMM', auto: 'cuDNN in graphs and for large, im2col + GEMM for small eager' }[this.convolution]} convolutions${this.dnn.engineMode === 'off' ? '' : ` (cuDNN engines: ${this.dnn.engineMode})`}${this.lt.timed ? ', GEMM algorithms timed' : ''}${this.gegluKernel ? ', feed-forward GEGLU kernel' : ''}${this.rowsGemm ? ', few-row GEMM kernel' : ''}${{ fused: ', fused tile convolutions', rows: ', fused tile convolutions of few rows', library: '' }[this.tileConvolution]}${this.driver.dependentLaunches ? ', dependent launches' : ''}`;
   }
 
   urgently<T>(f: () => T): T {
@@ -160,8 +169,46 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
     const m = x.size / k;
     const y = this.empty([...x.shape.slice(0, -1), n]);
     if (m === 0) return y;
+    const rows = this.rowsGemmLaunch(x, w, b, residual);
+    if (typeof rows !== 'string') return this.runRowsGemm(rows, x, w, b, residual, y);
+    return this.libraryGemm(x, w, b, residual, y);
+  }
+
+  /** linear(x, w, b, residual) by cuBLASLt whatever linear would choose (bench:gemm-rows). */
+  linearLibrary(x: Tensor, w: Tensor, b?: Tensor, residual?: Tensor): Tensor {
+    checkLinear(x, w, b, residual);
+    const y = this.empty([...x.shape.slice(0, -1), w.shape[0]!]);
+    return x.size === 0 ? y : this.libraryGemm(x, w, b, residual, y);
+  }
+
+  private libraryGemm(x: Tensor, w: Tensor, b: Tensor | undefined, residual: Tensor | undefined, y: Tensor): Tensor {
+    const [n, k] = w.shape as [number, number];
+    const m = x.size / k;
     // row-major Y[m,n] = X[m,k] W[n,k]^T  <=>  column-major Y^T = W X^T; bias and residual in the epilogue
     this.timed('gemm linear/conv', () => this.lt.gemm(OP_T, OP_N, n, m, k, this.readable(w), k, this.readable(x), k, this.p(y), n, b ? this.readable(b) : 0, residual ? this.readable(residual) : 0), () => `${m}x${n}x${k}`);
+    return y;
+  }
+
+  /** linear(x, w, b, residual) by k_gemm_rows whatever linear would choose (bench:gemm-rows, the GPU tests). Throws where it cannot run. */
+  linearRowsKernel(x: Tensor, w: Tensor, b?: Tensor, residual?: Tensor): Tensor {
+    checkLinear(x, w, b, residual);
+    const rows = this.rowsGemmLaunch(x, w, b, residual);
+    if (typeof rows === 'string') throw new FiseditError(`k_gemm_rows: ${rows}`);
+    return this.runRowsGemm(rows, x, w, b, residual, this.empty([...x.shape.slice(0, -1), w.shape[0]!]));
+  }
+
+  /** k_gemm_rows's launch for linear(x, w, b, residual), or why it cannot run it. */
+  private rowsGemmLaunch(x: Tensor, w: Tensor, b?: Tensor, residual?: Tensor): ReturnType<typeof gemmRowsLaunch> {
+    if (!this.rowsGemm) return 'off here (fp16 storage on Hopper only, CudaOptions.rowsGemm)';
+    const [n, k] = w.shape as [number, number];
+    if (![x, w, b, residual].every((t) => !t || this.p(t) % 16 === 0)) return 'an operand not 16-byte aligned';
+    return gemmRowsLaunch(x.size / k, n, k, this.driver.multiprocessors);
+  }
+
+  private runRowsGemm(l: Exclude<ReturnType<typeof gemmRowsLaunch>, string>, x: Tensor, w: Tensor, b: Tensor | undefined, residual: Tensor | undefined, y: Tensor): Tensor {
+    const [n, k] = w.shape as [number, number];
+    const m = x.size / k;
+    this.run(l.name, 0, [this.p(x), this.p(w), b ? this.p(b) : 0, residual ? this.p(residual) : 0, this.p(y), m, n, k, l.slabs], 128, l.grid, l.sharedBytes, l.splits, () => `${m}x${n}x${k}`);
     return y;
   }
 

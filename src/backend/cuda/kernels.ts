@@ -181,7 +181,27 @@ export const GEMM_GEGLU_KERNELS: Record<string, ArgKind[]> = { k_gemm_geglu: ['p
 export const GEMM_GEGLU_ROWS = 128, GEMM_GEGLU_COLS = 128, GEMM_GEGLU_STAGES = 3, GEMM_GEGLU_THREADS = 384;
 /** k_gemm_geglu's shared memory: its stages (x rows, value and gate weight rows of 128 bytes), the consumers' staged h and g, the stages' two mbarriers, 1 KiB for alignment. */
 export const GEMM_GEGLU_SHARED_BYTES = GEMM_GEGLU_STAGES * (GEMM_GEGLU_ROWS + 2 * GEMM_GEGLU_COLS) * 128 + GEMM_GEGLU_ROWS * 2 * GEMM_GEGLU_COLS * 2 + 16 * GEMM_GEGLU_STAGES + 1024;
-export const KERNELS: Record<string, ArgKind[]> = { ...OPS_KERNELS, ...SPARSE_KERNELS, ...LATENT_KERNELS, ...ATTENTION_KERNELS, ...WGMMA_KERNELS, ...TILE_CONV_KERNELS, ...TILE_CONV_WG_KERNELS, ...GEMM_GEGLU_KERNELS };
+/** Shared memory of a Hopper multiprocessor (228 KiB; each block reserves 1 KiB of it). */
+export const SHARED_BYTES_PER_SM = 228 * 1024;
+/**
+ * kernels/gemm-rows-sm90.cu (fp16 storage, Hopper): a linear layer of few rows (x, w, bias, residual,
+ * y, m, n, k, slabs), k_gemm_rows<CH>_<S>: blocks of 4 warps taking GEMM_ROWS_COLS output channels of
+ * up to GEMM_ROWS_SLABS slabs of 16 rows over a split of K of 32 CH channels, the S splits a cluster's
+ * blocks (gemm-rows.ts picks the build).
+ */
+export const GEMM_ROWS_COLS = 32, GEMM_ROWS_SLABS = 8;
+export const GEMM_ROWS_BUILDS: readonly { chunks: number; splits: readonly number[] }[] = [
+  { chunks: 5, splits: [1, 2, 4, 8] },
+  { chunks: 10, splits: [1, 2, 4, 8] },
+  { chunks: 20, splits: [2, 4, 8] },
+];
+export const gemmRowsName = (chunks: number, splits: number) => `k_gemm_rows${chunks}_${splits}`;
+export const GEMM_ROWS_KERNELS: Record<string, ArgKind[]> = Object.fromEntries(
+  GEMM_ROWS_BUILDS.flatMap((b) => b.splits.map((s) => [gemmRowsName(b.chunks, s), ['ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32'] as ArgKind[]])),
+);
+/** Shared memory of a k_gemm_rows<chunks>_<S> block of `slabs` slabs: its rows of x (32 chunks halves, 64 bytes of padding), then its partial product in floats. */
+export const gemmRowsSharedBytes = (slabs: number, chunks: number) => 16 * slabs * (64 * chunks + 64) + 16 * slabs * GEMM_ROWS_COLS * 4;
+export const KERNELS: Record<string, ArgKind[]> = { ...OPS_KERNELS, ...SPARSE_KERNELS, ...LATENT_KERNELS, ...ATTENTION_KERNELS, ...WGMMA_KERNELS, ...TILE_CONV_KERNELS, ...TILE_CONV_WG_KERNELS, ...GEMM_GEGLU_KERNELS, ...GEMM_ROWS_KERNELS };
 /** Flash attention's key tile (kernels/attention.cu KB; KERNEL_DEFINES). */
 const FLASH_KEY_TILE = 64;
 /** Query rows of a flash-attention block per m-tile (MT) of its warps: 4 warps of 16 rows. */
@@ -201,6 +221,7 @@ export const KERNEL_DEFINES: Readonly<Record<string, Readonly<Record<string, num
   'tile-conv': { TM: TILE_CONV_ROWS, TN: TILE_CONV_COLS, TK: TILE_CONV_K, THREADS: TILE_CONV_THREADS },
   'tile-conv-sm90': { WG_STAGES: TILE_CONV_WG_STAGES },
   'gemm-geglu-sm90': { GG_ROWS: GEMM_GEGLU_ROWS, GG_COLS: GEMM_GEGLU_COLS, GG_STAGES: GEMM_GEGLU_STAGES },
+  'gemm-rows-sm90': { GR_COLS: GEMM_ROWS_COLS, GR_SLABS: GEMM_ROWS_SLABS },
 };
 
 /** A module's -D options (KERNEL_DEFINES). */

@@ -102,6 +102,12 @@ export interface CudaOptions {
    * 11.15-11.39 at 768 (bench/results/2026-12-03-s46-call{3,5}.log).
    */
   gegluKernel?: boolean;
+  /**
+   * fp16 on Hopper: linear layers of at most GEMM_ROWS_MAX_ROWS rows (gemm-rows.ts: a sparse step's
+   * active tokens) by a kernel of ours, k_gemm_rows, which brings its weights into L2 while the kernel
+   * ahead of it runs (default true), or always by cuBLASLt.
+   */
+  rowsGemm?: boolean;
 }
 
 /** CudaOptions.tileConvolution's values. */

@@ -1,7 +1,7 @@
 // Which kernel runs a fused tile convolution (CudaBackend.convTilesInto with tileConvolution
 // 'fused', or 'rows' where it picks k_tile_conv_wgs) and how its blocks divide the product: rows
 // (tile positions) x Cout over K = ks * ks * C.
-import { TILE_CONV_COUNTERS, TILE_CONV_COLS, TILE_CONV_K, TILE_CONV_ROWS, TILE_CONV_THREADS, TILE_CONV_WG_BUILDS, TILE_CONV_WG_K, tileConvWgName, tileConvWgSharedBytes, tileConvWgThreads } from './kernels.js';
+import { SHARED_BYTES_PER_SM, TILE_CONV_COUNTERS, TILE_CONV_COLS, TILE_CONV_K, TILE_CONV_ROWS, TILE_CONV_THREADS, TILE_CONV_WG_BUILDS, TILE_CONV_WG_K, tileConvWgName, tileConvWgSharedBytes, tileConvWgThreads } from './kernels.js';
 
 /** A tile convolution's launch: the kernel, its blocks (`tiles` of the product, K split `splits` ways into `perSplit` k-tiles) and their resources. */
 export interface TileConvKernel {
@@ -55,8 +55,6 @@ function splitsOf(tiles: number, ktiles: number, sms: number): number {
 /** k_tile_conv's shortest split of K (in k-tiles of TILE_CONV_K). */
 const MIN_KTILES = 16;
 
-/** Shared memory of a Hopper multiprocessor (228 KiB; each block reserves 1 KiB of it). */
-const SHARED_BYTES_PER_SM = 228 * 1024;
 /**
  * Estimated microseconds of a k_tile_conv_wg launch of `blocks` blocks, `perSm` of which fit a
  * multiprocessor, each loading `bytes` of operands from L2: the kernel is bound by how fast a

@@ -20,33 +20,13 @@
 // 1.03-1.93x slower in the others. The large ones are bound by L2 -> shared memory traffic (~4.5 TB/s: 944 MB for 2048 rows of 1280 -> 1280
 // in ~210 us): every block loads its own A and B tiles. What would cut it: larger tiles (128 x 256)
 // and loads shared by a cluster's blocks (TMA multicast), as cuBLAS does.
+#include "cluster.cuh"
 #include "launch.cuh"
 #include "mma.cuh"
 #include "storage.cuh"
 #include "tile-write.cuh"
 #include "tma.cuh"
 #include "wgmma.cuh"
-
-// thread block clusters (sm_90): this block's rank, a barrier of all the cluster's threads (its
-// shared-memory writes visible to the others after it), and reads of another block's shared memory
-__device__ __forceinline__ u32 cluster_rank() {
-  u32 r;
-  asm volatile("mov.u32 %0, %%cluster_ctarank;\n" : "=r"(r));
-  return r;
-}
-__device__ __forceinline__ void cluster_sync() {
-  asm volatile("barrier.cluster.arrive.release.aligned;\nbarrier.cluster.wait.acquire.aligned;\n" ::: "memory");
-}
-__device__ __forceinline__ u32 map_to_rank(u32 addr, u32 rank) {
-  u32 r;
-  asm volatile("mapa.shared::cluster.u32 %0, %1, %2;\n" : "=r"(r) : "r"(addr), "r"(rank));
-  return r;
-}
-__device__ __forceinline__ float2 load_cluster(u32 addr) {
-  float2 v;
-  asm volatile("ld.shared::cluster.v2.f32 {%0, %1}, [%2];\n" : "=f"(v.x), "=f"(v.y) : "r"(addr) : "memory");
-  return v;
-}
 
 // c (a warpgroup's 64 x N accumulator) += A B^T over one k-step of 16: both operands K-major in
 // shared memory, given by descriptors (scale-d 1: accumulate)
@@ -112,26 +92,11 @@ template <int N, typename Load, typename Landed> __device__ __forceinline__ void
   for (int i = 0; i < N / 2; i++) hold(acc[i]);
 }
 
-// The split-K sum of a cluster of S blocks: each holds its partial product, [ROWS][COLS] floats (the
-// block's rows by its output channels), in its shared memory at `base`; this block adds the rows it
-// owns, ceil(ROWS / S) of them (fewer in the last blocks), over all S blocks' shared memory in split
-// order (the same bits whichever block finishes first) and writes them. THREADS: the block's.
+// The split-K sum of a cluster of S blocks (cluster.cuh), each block's partial product [ROWS][COLS]
+// floats at `base`, written as write_out writes a tile convolution's output.
 template <int S, int ROWS, int COLS, int THREADS> __device__ __forceinline__ void cluster_sum_write(const TileConvArgs& a, u32 base, int row0, int col0) {
-  cluster_sync();  // every block's partial product is in its shared memory
-  constexpr int MINE = (ROWS + S - 1) / S;
-  const int first = cluster_rank() * MINE, mine = ROWS % S == 0 ? MINE : min(MINE, ROWS - first);  // rows; none past ROWS
-  for (int e = threadIdx.x; e < mine * COLS / 2; e += THREADS) {
-    const int row = first + e / (COLS / 2), col = (e % (COLS / 2)) * 2;
-    const u32 at = base + (row * COLS + col) * 4;
-    float2 v[S];
-#pragma unroll
-    for (int r = 0; r < S; r++) v[r] = load_cluster(map_to_rank(at, r));
-    float x = 0.f, y = 0.f;
-#pragma unroll
-    for (int r = 0; r < S; r++) { x += v[r].x; y += v[r].y; }
-    write_out(a, out_row(a, row0 + row), col0 + col, x, y);
-  }
-  cluster_sync();  // no block leaves while another reads its shared memory
+  auto write = [&](int row, int col, float x, float y) { write_out(a, out_row(a, row0 + row), col0 + col, x, y); };
+  cluster_sum<S, THREADS>(base, ROWS, COLS, write);
 }
 
 // The two forms' loads (weight_row: tile_conv_wg's alone; tile_conv_wgs's weights come by the TMA).

@@ -1,0 +1,40 @@
+// Whether a linear layer runs on k_gemm_rows (kernels/gemm-rows-sm90.cu: few rows, its weights
+// brought into L2 while the kernel ahead runs) and how its blocks divide the product: 32 output
+// channels by up to 8 slabs of 16 rows a block, K split among a cluster's blocks.
+import { GEMM_ROWS_BUILDS, GEMM_ROWS_COLS, GEMM_ROWS_SLABS, SHARED_BYTES_PER_SM, gemmRowsName, gemmRowsSharedBytes } from './kernels.js';
+
+/** Rows from which a linear layer stays with cuBLASLt: k_gemm_rows is for a sparse step's active tokens. */
+export const GEMM_ROWS_MAX_ROWS = 1024;
+
+/** A k_gemm_rows launch: the build, its blocks (grid x: column blocks by row blocks; y: the splits of K) and each block's slabs and shared memory. */
+export interface GemmRowsLaunch {
+  name: string;
+  grid: number;
+  splits: number;
+  slabs: number;
+  sharedBytes: number;
+}
+
+/**
+ * The launch for rows x k -> n on `sms` multiprocessors, or why there is none: a build whose split
+ * of K (32 channels a chunk, `chunks` a block, `splits` blocks) is exactly k and whose blocks fit
+ * on the GPU at once (one wave: each then brings its weights into L2 while the kernel ahead runs),
+ * the most blocks among those (the least work each).
+ */
+export function gemmRowsLaunch(rows: number, n: number, k: number, sms: number): GemmRowsLaunch | string {
+  if (rows < 1 || rows > GEMM_ROWS_MAX_ROWS) return `${rows} rows (1 to ${GEMM_ROWS_MAX_ROWS})`;
+  if (n % GEMM_ROWS_COLS) return `${n} outputs (a multiple of ${GEMM_ROWS_COLS})`;
+  const slabsAll = Math.ceil(rows / 16), rowBlocks = Math.ceil(slabsAll / GEMM_ROWS_SLABS), slabs = Math.ceil(slabsAll / rowBlocks);
+  let best: (GemmRowsLaunch & { waves: number }) | undefined;
+  for (const b of GEMM_ROWS_BUILDS)
+    for (const splits of b.splits) {
+      if (32 * b.chunks * splits !== k) continue;
+      const sharedBytes = gemmRowsSharedBytes(slabs, b.chunks), perSm = Math.floor(SHARED_BYTES_PER_SM / (sharedBytes + 1024));
+      const grid = (n / GEMM_ROWS_COLS) * rowBlocks, waves = Math.ceil((grid * splits) / (perSm * sms));
+      if (best && (waves > best.waves || (waves === best.waves && grid * splits <= best.grid * best.splits))) continue;
+      best = { name: gemmRowsName(b.chunks, splits), grid, splits, slabs, sharedBytes, waves };
+    }
+  if (!best) return `${k} inputs (${GEMM_ROWS_BUILDS.map((b) => b.splits.map((s) => 32 * b.chunks * s)).flat().filter((v, i, a) => a.indexOf(v) === i).sort((a, b) => a - b).join(', ')})`;
+  const { waves, ...chosen } = best;
+  return waves > 1 ? `${rows} x ${n} x ${k}: ${waves} waves of blocks (one at most: the later waves could not prefetch while the kernel ahead runs)` : chosen;
+}

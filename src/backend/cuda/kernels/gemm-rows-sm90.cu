@@ -1,0 +1,108 @@
+// A linear layer of few rows (a sparse step's active tokens: ~40-800 rows of 320-1280 channels),
+// y = x w^T (+ bias, + residual), fp16 in and out, fp32 sums, for Hopper (thread block clusters).
+//   What holds cuBLASLt's kernels at these shapes is latency, not work: a ~5% step's 76 x 1280 x
+//   1280 product is 0.25 GFLOP over 3.3 MB of weights, ~5 us a launch, and a library kernel cannot
+//   start before the kernel ahead of it has finished. This one is launched as a programmatic
+//   dependent (launch.cuh) and brings its block's weights into L2 (bulk prefetches) before it waits,
+//   while the kernel ahead still runs: the weights are no kernel's output, and a prefetch returns
+//   nothing, so it needs no ordering. After the wait it reads them from L2.
+//   A block is 4 warps and takes GR_COLS (32) output channels, 8 a warp, of up to GR_SLABS slabs of
+//   16 rows (`slabs`, the host's choice), over one split of K: 32 CH channels, blockIdx.y of the S
+//   splits, which are the S blocks of a cluster and add their partial products through distributed
+//   shared memory in split order (cluster.cuh: the same bits whichever finishes first).
+//   The block's rows of x come into shared memory by cp.async (each warp reads them all); each
+//   warp's weights (8 channels by 32 CH) straight into registers. MMAs are mma.sync m16n8k16 with
+//   the K order inside each 32-channel chunk permuted alike in both operands, so that every
+//   fragment is one 16-byte load: a thread's 8 consecutive channels 8t .. 8t + 7 feed the k16 slots
+//   (2t, 2t + 1, 2t + 8, 2t + 9) of two MMAs.
+// Builds k_gemm_rows<CH>_<S> (kernels.ts GEMM_ROWS_BUILDS; gemm-rows.ts picks one).
+#include "cluster.cuh"
+#include "launch.cuh"
+#include "mma.cuh"
+#include "storage.cuh"
+
+// GR_COLS, GR_SLABS: kernels.ts KERNEL_DEFINES
+
+template <int CH, int S>
+__device__ __forceinline__ void gemm_rows(const st* x, const st* w, const st* bias, const st* residual, st* y, int m, int n, int k, int slabs) {
+  constexpr int KB = 32 * CH;          // this block's split of K
+  constexpr int STRIDE = 2 * KB + 64;  // bytes from one row of x to the next in shared memory: 64 past a multiple of 128, so a warp's 16-byte reads of two rows hit all 32 banks once
+  extern __shared__ __align__(16) unsigned char smem[];
+  const u32 base = (u32)__cvta_generic_to_shared(smem);  // [16 slabs][STRIDE] x, then [16 slabs][GR_COLS] floats
+  const int warp = threadIdx.x >> 5, lane = threadIdx.x & 31, g = lane >> 2, t = lane & 3;
+  const int colBlocks = n / GR_COLS;
+  const int col0 = (blockIdx.x % colBlocks) * GR_COLS, row0 = (blockIdx.x / colBlocks) * 16 * slabs, k0 = blockIdx.y * KB;
+  const int rows = min(16 * slabs, m - row0);
+
+  if (threadIdx.x < GR_COLS)  // a weight row's split: KB halves, 16-byte aligned (k a multiple of 32)
+    asm volatile("cp.async.bulk.prefetch.L2.global [%0], %1;\n" ::"l"(w + (u64)(col0 + threadIdx.x) * k + k0), "r"(2 * KB) : "memory");
+  after_earlier_kernels();
+
+  for (int i = threadIdx.x; i < rows * (KB / 8); i += 128) {
+    const int r = i / (KB / 8), c = i % (KB / 8);
+    copy16_to(base + r * STRIDE + c * 16, x + (u64)(row0 + r) * k + k0 + c * 8, true);
+  }
+  asm volatile("cp.async.commit_group;\n");
+  uint4 wf[CH];  // this warp's channel col0 + 8 warp + g at k0 + 32 c + 8 t .. + 7
+  const st* wrow = w + (u64)(col0 + 8 * warp + g) * k + k0 + 8 * t;
+#pragma unroll
+  for (int c = 0; c < CH; c++) wf[c] = *(const uint4*)(wrow + 32 * c);
+  asm volatile("cp.async.wait_all;\n" ::: "memory");
+  __syncthreads();
+
+  const int used = (rows + 15) / 16;  // slabs with rows (past m: none)
+  float acc[GR_SLABS][4];
+#pragma unroll
+  for (int s = 0; s < GR_SLABS; s++) acc[s][0] = acc[s][1] = acc[s][2] = acc[s][3] = 0.f;
+#pragma unroll
+  for (int c = 0; c < CH; c++)
+#pragma unroll
+    for (int s = 0; s < GR_SLABS; s++) {
+      if (s >= used) break;  // the same for the whole warp
+      // rows 16 s + g and + 8 at channels 32 c + 8 t .. + 7 (rows past m hold whatever: only their own outputs, never written, see it)
+      uint4 lo, hi;
+      const u32 at = base + (16 * s + g) * STRIDE + 64 * c + 16 * t;
+      asm volatile("ld.shared.v4.u32 {%0, %1, %2, %3}, [%4];\n" : "=r"(lo.x), "=r"(lo.y), "=r"(lo.z), "=r"(lo.w) : "r"(at));
+      asm volatile("ld.shared.v4.u32 {%0, %1, %2, %3}, [%4];\n" : "=r"(hi.x), "=r"(hi.y), "=r"(hi.z), "=r"(hi.w) : "r"(at + 8 * STRIDE));
+      const u32 a0[4] = {lo.x, hi.x, lo.y, hi.y}, a1[4] = {lo.z, hi.z, lo.w, hi.w};
+      mma16816(acc[s], a0, wf[c].x, wf[c].y);
+      mma16816(acc[s], a1, wf[c].z, wf[c].w);
+    }
+
+  // this block's partial product by row, [16 slabs][GR_COLS] floats past x, then the cluster's sum
+  const u32 part = base + 16 * slabs * STRIDE;
+  float* partp = (float*)(smem + 16 * slabs * STRIDE);
+#pragma unroll
+  for (int s = 0; s < GR_SLABS; s++) {
+    if (s >= used) break;
+    *(float2*)(partp + (16 * s + g) * GR_COLS + 8 * warp + 2 * t) = make_float2(acc[s][0], acc[s][1]);
+    *(float2*)(partp + (16 * s + g + 8) * GR_COLS + 8 * warp + 2 * t) = make_float2(acc[s][2], acc[s][3]);
+  }
+  auto write = [&](int row, int col, float v0, float v1) {
+    const u64 at = (u64)(row0 + row) * n + col0 + col;
+    if (bias) { v0 += ld(bias[col0 + col]); v1 += ld(bias[col0 + col + 1]); }
+    if (residual) {
+      const float2 q = __half22float2(*(const __half2*)(residual + at));
+      v0 = q.x + v0; v1 = q.y + v1;
+    }
+    *(u32*)(y + at) = pack(v0, v1);
+  };
+  cluster_sum<S, 128>(part, rows, GR_COLS, write);
+}
+
+#define GEMM_ROWS_BUILD(CH, S)                                                                                              \
+  extern "C" __global__ void __cluster_dims__(1, S, 1) __launch_bounds__(128) k_gemm_rows##CH##_##S(                       \
+      const st* x, const st* w, const st* bias, const st* residual, st* y, int m, int n, int k, int slabs) {                \
+    gemm_rows<CH, S>(x, w, bias, residual, y, m, n, k, slabs);                                                            \
+  }
+GEMM_ROWS_BUILD(5, 1)
+GEMM_ROWS_BUILD(5, 2)
+GEMM_ROWS_BUILD(5, 4)
+GEMM_ROWS_BUILD(5, 8)
+GEMM_ROWS_BUILD(10, 1)
+GEMM_ROWS_BUILD(10, 2)
+GEMM_ROWS_BUILD(10, 4)
+GEMM_ROWS_BUILD(10, 8)
+GEMM_ROWS_BUILD(20, 2)
+GEMM_ROWS_BUILD(20, 4)
+GEMM_ROWS_BUILD(20, 8)
