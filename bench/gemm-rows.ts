@@ -4,7 +4,8 @@
 // weights while that kernel runs; a library kernel cannot start before it ends), and back to back:
 // µs a layer (the LayerNorm included where it is), median of REPLAYS replays; the largest difference
 // of the kernel's outputs from cuBLASLt's. Weights: PER_GRAPH distinct ones a graph, so that they
-// come from memory as in a step. GPU machine only (Hopper). Writes JSON to $OUT (or bench/results/).
+// come from memory as in a step; also each split of K a build offers (OursSplit<S>). GPU machine only
+// (Hopper). Writes JSON to $OUT (or bench/results/).
 import { CudaBackend } from '../src/backend/cuda/cuda.js';
 import { gemmRowsLaunch } from '../src/backend/cuda/gemm-rows.js';
 import type { Tensor } from '../src/tensor/tensor.js';
@@ -64,6 +65,9 @@ const results = shapes.map(([m, n, k]) => {
     const key = normed ? 'afterLayerNorm' : 'backToBack';
     row[`${key}LibraryUs`] = timeOf(library, normed);
     if (typeof launch !== 'string') row[`${key}OursUs`] = timeOf(ours, normed);
+    // every split of K a build has for this shape (the choice's alternatives)
+    for (const splits of [1, 2, 4, 8])
+      if (typeof gemmRowsLaunch(m, n, k, driver.multiprocessors, splits) !== 'string') row[`${key}OursSplit${splits}Us`] = timeOf((w) => gpu.linearRowsKernel(x, w, b, r, splits), normed);
   }
   console.log(JSON.stringify(row));
   for (const t of [x, gamma, beta, b, r, yLib, ...ws]) gpu.dispose(t);

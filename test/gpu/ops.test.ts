@@ -8,6 +8,7 @@ import { CpuBackend } from '../../src/backend/cpu/cpu.js';
 import { CudaBackend } from '../../src/backend/cuda/cuda.js';
 import { GpuOutOfMemory } from '../../src/backend/cuda/driver.js';
 import { flashLaunch } from '../../src/backend/cuda/flash-splits.js';
+import { gemmRowsLaunch } from '../../src/backend/cuda/gemm-rows.js';
 import { WGMMA_KEY_TILE, WGMMA_QUERY_ROWS } from '../../src/backend/cuda/kernels.js';
 import { convInputOf, type Backend, type Conv2dOptions } from '../../src/backend/backend.js';
 import type { Tensor } from '../../src/tensor/tensor.js';
@@ -96,10 +97,11 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
       gpu.profileStart(1);
       const got = gpu.linear(xg, wg, bg, rg);
       const ops = gpu.profileEnd().ops.map((o) => o.op.split(' ')[0]!);
-      assert.equal(ops.some((o) => o.startsWith('k_gemm_rows')), hopperHalf, `${what} ran ${ops.join(', ')}`);
+      const kernel = hopperHalf && typeof gemmRowsLaunch(m, n, k, gpu.driver.multiprocessors) !== 'string'; // 252 x 2560 -> 640: not one wave
+      assert.equal(ops.some((o) => o.startsWith('k_gemm_rows')), kernel, `${what} ran ${ops.join(', ')}`);
       close(`${what} + bias + residual`, cpu.linear(xc, wc, bc, rc), got);
       close(`${what} no bias`, cpu.linear(xc, wc), gpu.linear(xg, wg));
-      if (!hopperHalf) continue;
+      if (!kernel) continue;
       assert.deepEqual(gpu.toHost(gpu.linearRowsKernel(xg, wg, bg, rg)), gpu.toHost(got), `${what}: the same bits again (the splits added in split order)`);
       // cuBLASLt's product of the same operands: within two fp16 roundings of the largest value
       const lib = gpu.toHost(gpu.linearLibrary(xg, wg, bg, rg)), mine = gpu.toHost(got);
@@ -120,8 +122,9 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
       if (math === 'fp16') assert.equal(gpu.launches - launches, 2, `${m}x${k}x${n}: the pointer arrays' kernel and one GEMM, not three`);
       got.forEach((y, i) => {
         close(`linearMany ${m}x${k}x${n} #${i}`, cpu.linear(xc, ws[i]![0]), y);
-        const d = maxAbsDiff(gpu.toHost(gpu.linear(xg, ws[i]![1])), gpu.toHost(y));
-        assert.ok(d <= 1e-3, `linearMany ${m}x${k}x${n} #${i} against linear(): ${d}`);
+        // linear() may run k_gemm_rows (other sums, so other roundings): within an fp16 step of the largest value
+        const one = gpu.toHost(gpu.linear(xg, ws[i]![1])), d = maxAbsDiff(one, gpu.toHost(y));
+        assert.ok(d <= 1e-3 * one.reduce((a, v) => Math.max(a, Math.abs(v)), 1), `linearMany ${m}x${k}x${n} #${i} against linear(): ${d}`);
       });
     }
     // weights of two shapes: linear() of each

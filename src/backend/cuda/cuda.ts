@@ -189,20 +189,20 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
     return y;
   }
 
-  /** linear(x, w, b, residual) by k_gemm_rows whatever linear would choose (bench:gemm-rows, the GPU tests). Throws where it cannot run. */
-  linearRowsKernel(x: Tensor, w: Tensor, b?: Tensor, residual?: Tensor): Tensor {
+  /** linear(x, w, b, residual) by k_gemm_rows whatever linear would choose (bench:gemm-rows, the GPU tests), K split `splits` ways if given. Throws where it cannot run. */
+  linearRowsKernel(x: Tensor, w: Tensor, b?: Tensor, residual?: Tensor, splits?: number): Tensor {
     checkLinear(x, w, b, residual);
-    const rows = this.rowsGemmLaunch(x, w, b, residual);
+    const rows = this.rowsGemmLaunch(x, w, b, residual, splits);
     if (typeof rows === 'string') throw new FiseditError(`k_gemm_rows: ${rows}`);
     return this.runRowsGemm(rows, x, w, b, residual, this.empty([...x.shape.slice(0, -1), w.shape[0]!]));
   }
 
   /** k_gemm_rows's launch for linear(x, w, b, residual), or why it cannot run it. */
-  private rowsGemmLaunch(x: Tensor, w: Tensor, b?: Tensor, residual?: Tensor): ReturnType<typeof gemmRowsLaunch> {
+  private rowsGemmLaunch(x: Tensor, w: Tensor, b?: Tensor, residual?: Tensor, splits?: number): ReturnType<typeof gemmRowsLaunch> {
     if (!this.rowsGemm) return 'off here (fp16 storage on Hopper only, CudaOptions.rowsGemm)';
     const [n, k] = w.shape as [number, number];
     if (![x, w, b, residual].every((t) => !t || this.p(t) % 16 === 0)) return 'an operand not 16-byte aligned';
-    return gemmRowsLaunch(x.size / k, n, k, this.driver.multiprocessors);
+    return gemmRowsLaunch(x.size / k, n, k, this.driver.multiprocessors, splits);
   }
 
   private runRowsGemm(l: Exclude<ReturnType<typeof gemmRowsLaunch>, string>, x: Tensor, w: Tensor, b: Tensor | undefined, residual: Tensor | undefined, y: Tensor): Tensor {

@@ -19,16 +19,16 @@ export interface GemmRowsLaunch {
  * The launch for rows x k -> n on `sms` multiprocessors, or why there is none: a build whose split
  * of K (32 channels a chunk, `chunks` a block, `splits` blocks) is exactly k and whose blocks fit
  * on the GPU at once (one wave: each then brings its weights into L2 while the kernel ahead runs),
- * the most blocks among those (the least work each).
+ * the most blocks among those (the least work each). `onlySplits`: that split of K alone (bench:gemm-rows).
  */
-export function gemmRowsLaunch(rows: number, n: number, k: number, sms: number): GemmRowsLaunch | string {
+export function gemmRowsLaunch(rows: number, n: number, k: number, sms: number, onlySplits?: number): GemmRowsLaunch | string {
   if (rows < 1 || rows > GEMM_ROWS_MAX_ROWS) return `${rows} rows (1 to ${GEMM_ROWS_MAX_ROWS})`;
   if (n % GEMM_ROWS_COLS) return `${n} outputs (a multiple of ${GEMM_ROWS_COLS})`;
   const slabsAll = Math.ceil(rows / 16), rowBlocks = Math.ceil(slabsAll / GEMM_ROWS_SLABS), slabs = Math.ceil(slabsAll / rowBlocks);
   let best: (GemmRowsLaunch & { waves: number }) | undefined;
   for (const b of GEMM_ROWS_BUILDS)
     for (const splits of b.splits) {
-      if (32 * b.chunks * splits !== k) continue;
+      if (32 * b.chunks * splits !== k || (onlySplits !== undefined && splits !== onlySplits)) continue;
       const sharedBytes = gemmRowsSharedBytes(slabs, b.chunks), perSm = Math.floor(SHARED_BYTES_PER_SM / (sharedBytes + 1024));
       const grid = (n / GEMM_ROWS_COLS) * rowBlocks, waves = Math.ceil((grid * splits) / (perSm * sms));
       if (best && (waves > best.waves || (waves === best.waves && grid * splits <= best.grid * best.splits))) continue;

@@ -199,8 +199,8 @@ export const gemmRowsName = (chunks: number, splits: number) => `k_gemm_rows${ch
 export const GEMM_ROWS_KERNELS: Record<string, ArgKind[]> = Object.fromEntries(
   GEMM_ROWS_BUILDS.flatMap((b) => b.splits.map((s) => [gemmRowsName(b.chunks, s), ['ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32'] as ArgKind[]])),
 );
-/** Shared memory of a k_gemm_rows<chunks>_<S> block of `slabs` slabs: its rows of x (32 chunks halves, 64 bytes of padding), then its partial product in floats. */
-export const gemmRowsSharedBytes = (slabs: number, chunks: number) => 16 * slabs * (64 * chunks + 64) + 16 * slabs * GEMM_ROWS_COLS * 4;
+/** Shared memory of a k_gemm_rows<chunks>_<S> block of `slabs` slabs: its rows of x (32 chunks halves, padded to 64 bytes past a multiple of 128), then its partial product in floats. */
+export const gemmRowsSharedBytes = (slabs: number, chunks: number) => 16 * slabs * (64 * chunks + ((64 * chunks) % 128 === 64 ? 0 : 64)) + 16 * slabs * GEMM_ROWS_COLS * 4;
 export const KERNELS: Record<string, ArgKind[]> = { ...OPS_KERNELS, ...SPARSE_KERNELS, ...LATENT_KERNELS, ...ATTENTION_KERNELS, ...WGMMA_KERNELS, ...TILE_CONV_KERNELS, ...TILE_CONV_WG_KERNELS, ...GEMM_GEGLU_KERNELS, ...GEMM_ROWS_KERNELS };
 /** Flash attention's key tile (kernels/attention.cu KB; KERNEL_DEFINES). */
 const FLASH_KEY_TILE = 64;

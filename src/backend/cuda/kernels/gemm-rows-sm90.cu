@@ -26,7 +26,7 @@
 template <int CH, int S>
 __device__ __forceinline__ void gemm_rows(const st* x, const st* w, const st* bias, const st* residual, st* y, int m, int n, int k, int slabs) {
   constexpr int KB = 32 * CH;          // this block's split of K
-  constexpr int STRIDE = 2 * KB + 64;  // bytes from one row of x to the next in shared memory: 64 past a multiple of 128, so a warp's 16-byte reads of two rows hit all 32 banks once
+  constexpr int STRIDE = 2 * KB + (2 * KB % 128 == 64 ? 0 : 64);  // bytes from one row of x to the next in shared memory: 64 past a multiple of 128, so a warp's 16-byte reads of two rows hit all 32 banks once
   extern __shared__ __align__(16) unsigned char smem[];
   const u32 base = (u32)__cvta_generic_to_shared(smem);  // [16 slabs][STRIDE] x, then [16 slabs][GR_COLS] floats
   const int warp = threadIdx.x >> 5, lane = threadIdx.x & 31, g = lane >> 2, t = lane & 3;
@@ -80,7 +80,10 @@ __device__ __forceinline__ void gemm_rows(const st* x, const st* w, const st* bi
   }
   auto write = [&](int row, int col, float v0, float v1) {
     const u64 at = (u64)(row0 + row) * n + col0 + col;
-    if (bias) { v0 += ld(bias[col0 + col]); v1 += ld(bias[col0 + col + 1]); }
+    if (bias) {
+      const float2 c = __half22float2(*(const __half2*)(bias + col0 + col));
+      v0 += c.x; v1 += c.y;
+    }
     if (residual) {
       const float2 q = __half22float2(*(const __half2*)(residual + at));
       v0 = q.x + v0; v1 = q.y + v1;
