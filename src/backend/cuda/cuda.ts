@@ -15,7 +15,7 @@ import { cudaTileRowsChoice, fewRowsOfManyChannels } from './conv-paths.js';
 import { CudaPointwiseOps } from './pointwise-ops.js';
 import type { DeviceBuffer } from './memory.js';
 import { CudaLatents } from './latents.js';
-import { ATTENTION_KERNELS, FLASH_DIMS, FLASH_KERNELS, FLASH_QUERY_ROWS, FLASH_WIDE_MAX_DIM, GROUP_PARTIAL_SHARED_BYTES, POINTER_ARRAY_PRODUCTS, SOFTMAX_SHARED_BYTES, SOFTMAX_SHORT, SOFTMAX_VEC, WGMMA_KERNELS, WGMMA_KEY_TILE, WGMMA_QUERY_ROWS, WGMMA_SHARED_BYTES, flashSharedBytes, SHORT_KEYS, attendShortSharedBytes, TILE_CONV_KERNELS, TILE_CONV_COUNTERS, TILE_CONV_WG_KERNELS, TILE_CONV_WG_BUILDS, tileConvWgName, tileConvWgSharedBytes, GEMM_GEGLU_COLS, GEMM_GEGLU_KERNELS, GEMM_GEGLU_ROWS, GEMM_GEGLU_SHARED_BYTES, GEMM_GEGLU_THREADS, GEMM_ROWS_BUILDS, GEMM_ROWS_KERNELS, GEMM_ROWS_SLABS, gemmRowsName, gemmRowsSharedBytes } from './kernels.js';
+import { ATTENTION_KERNELS, FLASH_DIMS, FLASH_KERNELS, FLASH_QUERY_ROWS, FLASH_WIDE_MAX_DIM, GROUP_PARTIAL_SHARED_BYTES, POINTER_ARRAY_PRODUCTS, SOFTMAX_SHARED_BYTES, SOFTMAX_SHORT, SOFTMAX_VEC, WGMMA_KERNELS, WGMMA_KEY_TILE, WGMMA_QUERY_ROWS, WGMMA_SHARED_BYTES, flashSharedBytes, SHORT_KEYS, attendShortSharedBytes, TILE_CONV_KERNELS, TILE_CONV_COUNTERS, TILE_CONV_WG_KERNELS, TILE_CONV_WG_BUILDS, tileConvWgName, tileConvWgSharedBytes, GEMM_GEGLU_COLS, GEMM_GEGLU_KERNELS, GEMM_GEGLU_ROWS, GEMM_GEGLU_SHARED_BYTES, GEMM_GEGLU_THREADS, GEMM_ROWS_BUILDS, GEMM_ROWS_KERNELS, GEMM_ROWS_SLABS, GEMM_ROWS_WARPS, gemmRowsName, gemmRowsSharedBytes } from './kernels.js';
 import { gemmRowsLaunch } from './gemm-rows.js';
 import { tileConvKernel } from './tile-conv.js';
 import { flashLaunch } from './flash-splits.js';
@@ -208,7 +208,7 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
   private runRowsGemm(l: Exclude<ReturnType<typeof gemmRowsLaunch>, string>, x: Tensor, w: Tensor, b: Tensor | undefined, residual: Tensor | undefined, y: Tensor): Tensor {
     const [n, k] = w.shape as [number, number];
     const m = x.size / k;
-    this.run(l.name, 0, [this.p(x), this.p(w), b ? this.p(b) : 0, residual ? this.p(residual) : 0, this.p(y), m, n, k, l.slabs], 128, l.grid, l.sharedBytes, l.splits, () => `${m}x${n}x${k}`);
+    this.run(l.name, 0, [this.p(x), this.p(w), b ? this.p(b) : 0, residual ? this.p(residual) : 0, this.p(y), m, n, k, l.slabs], 32 * GEMM_ROWS_WARPS, l.grid, l.sharedBytes, l.splits, () => `${m}x${n}x${k}`);
     return y;
   }
 

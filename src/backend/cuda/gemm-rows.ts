@@ -1,7 +1,7 @@
 // Whether a linear layer runs on k_gemm_rows (kernels/gemm-rows-sm90.cu: few rows, its weights
-// brought into L2 while the kernel ahead runs) and how its blocks divide the product: 32 output
-// channels by up to 8 slabs of 16 rows a block, K split among a cluster's blocks.
-import { GEMM_ROWS_BUILDS, GEMM_ROWS_COLS, GEMM_ROWS_SLABS, SHARED_BYTES_PER_SM, gemmRowsName, gemmRowsSharedBytes } from './kernels.js';
+// brought into L2 while the kernel ahead runs) and how its blocks divide the product: GEMM_ROWS_COLS
+// output channels by up to 8 slabs of 16 rows a block, K split among a cluster's blocks.
+import { GEMM_ROWS_BLOCKS_PER_SM, GEMM_ROWS_BUILDS, GEMM_ROWS_COLS, GEMM_ROWS_SLABS, SHARED_BYTES_PER_SM, gemmRowsName, gemmRowsSharedBytes } from './kernels.js';
 
 /** Rows from which a linear layer stays with cuBLASLt: k_gemm_rows is for a sparse step's active tokens. */
 export const GEMM_ROWS_MAX_ROWS = 1024;
@@ -29,7 +29,7 @@ export function gemmRowsLaunch(rows: number, n: number, k: number, sms: number, 
   for (const b of GEMM_ROWS_BUILDS)
     for (const splits of b.splits) {
       if (32 * b.chunks * splits !== k || (onlySplits !== undefined && splits !== onlySplits)) continue;
-      const sharedBytes = gemmRowsSharedBytes(slabs, b.chunks), perSm = Math.floor(SHARED_BYTES_PER_SM / (sharedBytes + 1024));
+      const sharedBytes = gemmRowsSharedBytes(slabs, b.chunks), perSm = Math.min(GEMM_ROWS_BLOCKS_PER_SM, Math.floor(SHARED_BYTES_PER_SM / (sharedBytes + 1024)));
       const grid = (n / GEMM_ROWS_COLS) * rowBlocks, waves = Math.ceil((grid * splits) / (perSm * sms));
       if (best && (waves > best.waves || (waves === best.waves && grid * splits <= best.grid * best.splits))) continue;
       best = { name: gemmRowsName(b.chunks, splits), grid, splits, slabs, sharedBytes, waves };

@@ -185,22 +185,23 @@ export const GEMM_GEGLU_SHARED_BYTES = GEMM_GEGLU_STAGES * (GEMM_GEGLU_ROWS + 2 
 export const SHARED_BYTES_PER_SM = 228 * 1024;
 /**
  * kernels/gemm-rows-sm90.cu (fp16 storage, Hopper): a linear layer of few rows (x, w, bias, residual,
- * y, m, n, k, slabs), k_gemm_rows<CH>_<S>: blocks of 4 warps taking GEMM_ROWS_COLS output channels of
+ * y, m, n, k, slabs), k_gemm_rows<CH>_<S>: blocks of GEMM_ROWS_WARPS warps taking GEMM_ROWS_COLS output channels of
  * up to GEMM_ROWS_SLABS slabs of 16 rows over a split of K of 32 CH channels, the S splits a cluster's
  * blocks (gemm-rows.ts picks the build).
  */
-export const GEMM_ROWS_COLS = 32, GEMM_ROWS_SLABS = 8;
+export const GEMM_ROWS_WARPS = 8, GEMM_ROWS_COLS = 8 * GEMM_ROWS_WARPS, GEMM_ROWS_SLABS = 8;
+/** Blocks of k_gemm_rows a multiprocessor holds by its registers (its __launch_bounds__). */
+export const GEMM_ROWS_BLOCKS_PER_SM = 2;
 export const GEMM_ROWS_BUILDS: readonly { chunks: number; splits: readonly number[] }[] = [
   { chunks: 5, splits: [1, 2, 4, 8] },
-  { chunks: 10, splits: [1, 2, 4, 8] },
-  { chunks: 20, splits: [2, 4, 8] },
+  { chunks: 10, splits: [1, 2, 4, 8] }, // 20 chunks (K = 5120 in 8 splits) spilled with 128 registers a thread
 ];
 export const gemmRowsName = (chunks: number, splits: number) => `k_gemm_rows${chunks}_${splits}`;
 export const GEMM_ROWS_KERNELS: Record<string, ArgKind[]> = Object.fromEntries(
   GEMM_ROWS_BUILDS.flatMap((b) => b.splits.map((s) => [gemmRowsName(b.chunks, s), ['ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32'] as ArgKind[]])),
 );
-/** Shared memory of a k_gemm_rows<chunks>_<S> block of `slabs` slabs: its rows of x (32 chunks halves, padded to 64 bytes past a multiple of 128), then its partial product in floats. */
-export const gemmRowsSharedBytes = (slabs: number, chunks: number) => 16 * slabs * (64 * chunks + ((64 * chunks) % 128 === 64 ? 0 : 64)) + 16 * slabs * GEMM_ROWS_COLS * 4;
+/** Shared memory of a k_gemm_rows<chunks>_<S> block of `slabs` slabs: its rows of x (32 chunks halves, padded to 64 bytes past a multiple of 128), then its partial product in floats (rows of GEMM_ROWS_COLS + 8: PART_PITCH). */
+export const gemmRowsSharedBytes = (slabs: number, chunks: number) => 16 * slabs * (64 * chunks + ((64 * chunks) % 128 === 64 ? 0 : 64)) + 16 * slabs * (GEMM_ROWS_COLS + 8) * 4;
 export const KERNELS: Record<string, ArgKind[]> = { ...OPS_KERNELS, ...SPARSE_KERNELS, ...LATENT_KERNELS, ...ATTENTION_KERNELS, ...WGMMA_KERNELS, ...TILE_CONV_KERNELS, ...TILE_CONV_WG_KERNELS, ...GEMM_GEGLU_KERNELS, ...GEMM_ROWS_KERNELS };
 /** Flash attention's key tile (kernels/attention.cu KB; KERNEL_DEFINES). */
 const FLASH_KEY_TILE = 64;
@@ -221,7 +222,7 @@ export const KERNEL_DEFINES: Readonly<Record<string, Readonly<Record<string, num
   'tile-conv': { TM: TILE_CONV_ROWS, TN: TILE_CONV_COLS, TK: TILE_CONV_K, THREADS: TILE_CONV_THREADS },
   'tile-conv-sm90': { WG_STAGES: TILE_CONV_WG_STAGES },
   'gemm-geglu-sm90': { GG_ROWS: GEMM_GEGLU_ROWS, GG_COLS: GEMM_GEGLU_COLS, GG_STAGES: GEMM_GEGLU_STAGES },
-  'gemm-rows-sm90': { GR_COLS: GEMM_ROWS_COLS, GR_SLABS: GEMM_ROWS_SLABS },
+  'gemm-rows-sm90': { GR_WARPS: GEMM_ROWS_WARPS, GR_COLS: GEMM_ROWS_COLS, GR_SLABS: GEMM_ROWS_SLABS },
 };
 
 /** A module's -D options (KERNEL_DEFINES). */

@@ -23,16 +23,16 @@ __device__ __forceinline__ float2 load_cluster(u32 addr) {
   return v;
 }
 
-// The split-K sum of a cluster of S blocks: each holds its partial product, [rows][cols] floats, in
-// its shared memory at `base`; this block adds the rows it owns, ceil(rows / S) of them (fewer in the
-// last blocks), over all S blocks' shared memory in split order (the same bits whichever block
-// finishes first), and hands each pair of columns to write(row, col, x, y). THREADS: the block's.
-template <int S, int THREADS, typename Write> __device__ __forceinline__ void cluster_sum(u32 base, int rows, int cols, Write& write) {
+// The split-K sum of a cluster of S blocks: each holds its partial product, [rows][cols] floats `pitch`
+// floats a row, in its shared memory at `base`; this block adds the rows it owns, ceil(rows / S) of
+// them (fewer in the last blocks), over all S blocks' shared memory in split order (the same bits
+// whichever block finishes first), and hands each pair of columns to write(row, col, x, y). THREADS: the block's.
+template <int S, int THREADS, typename Write> __device__ __forceinline__ void cluster_sum(u32 base, int rows, int cols, int pitch, Write& write) {
   cluster_sync();  // every block's partial product is in its shared memory
   const int share = (rows + S - 1) / S, first = cluster_rank() * share, mine = max(0, min(share, rows - first));
   for (int e = threadIdx.x; e < mine * cols / 2; e += THREADS) {
     const int row = first + e / (cols / 2), col = (e % (cols / 2)) * 2;
-    const u32 at = base + (row * cols + col) * 4;
+    const u32 at = base + (row * pitch + col) * 4;
     float2 v[S];
 #pragma unroll
     for (int r = 0; r < S; r++) v[r] = load_cluster(map_to_rank(at, r));

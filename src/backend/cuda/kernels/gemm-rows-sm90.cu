@@ -6,10 +6,10 @@
 //   dependent (launch.cuh) and brings its block's weights into L2 (bulk prefetches) before it waits,
 //   while the kernel ahead still runs: the weights are no kernel's output, and a prefetch returns
 //   nothing, so it needs no ordering. After the wait it reads them from L2.
-//   A block is 4 warps and takes GR_COLS (32) output channels, 8 a warp, of up to GR_SLABS slabs of
-//   16 rows (`slabs`, the host's choice), over one split of K: 32 CH channels, blockIdx.y of the S
-//   splits, which are the S blocks of a cluster and add their partial products through distributed
-//   shared memory in split order (cluster.cuh: the same bits whichever finishes first).
+//   A block is GR_WARPS warps and takes 8 output channels a warp (GR_COLS in all) of up to GR_SLABS
+//   slabs of 16 rows (`slabs`, the host's choice), over one split of K: 32 CH channels, blockIdx.y
+//   of the S splits, which are the S blocks of a cluster and add their partial products through
+//   distributed shared memory in split order (cluster.cuh: the same bits whichever finishes first).
 //   The block's rows of x come into shared memory by cp.async (each warp reads them all); each
 //   warp's weights (8 channels by 32 CH) straight into registers. MMAs are mma.sync m16n8k16 with
 //   the K order inside each 32-channel chunk permuted alike in both operands, so that every
@@ -21,14 +21,36 @@
 #include "mma.cuh"
 #include "storage.cuh"
 
-// GR_COLS, GR_SLABS: kernels.ts KERNEL_DEFINES
+// GR_WARPS, GR_COLS (8 a warp), GR_SLABS: kernels.ts KERNEL_DEFINES
+
+// acc[s] += slab s's rows of x (shared memory from `at`, this thread's first) by this warp's
+// weights, for U slabs: unrolled whole (a loop that stopped at a run-time count kept each slab's
+// reads waiting on the MMAs before them)
+template <int CH, int U, int STRIDE> __device__ __forceinline__ void multiply(u32 at, const uint4* wf, float (*acc)[4]) {
+#pragma unroll
+  for (int c = 0; c < CH; c++)
+#pragma unroll
+    for (int s = 0; s < U; s++) {
+      uint4 lo, hi;  // rows 16 s + g and + 8 at channels 32 c + 8 t .. + 7
+      asm volatile("ld.shared.v4.u32 {%0, %1, %2, %3}, [%4];\n" : "=r"(lo.x), "=r"(lo.y), "=r"(lo.z), "=r"(lo.w) : "r"(at + 16 * s * STRIDE + 64 * c));
+      asm volatile("ld.shared.v4.u32 {%0, %1, %2, %3}, [%4];\n" : "=r"(hi.x), "=r"(hi.y), "=r"(hi.z), "=r"(hi.w) : "r"(at + (16 * s + 8) * STRIDE + 64 * c));
+      const u32 a0[4] = {lo.x, hi.x, lo.y, hi.y}, a1[4] = {lo.z, hi.z, lo.w, hi.w};
+      mma16816(acc[s], a0, wf[c].x, wf[c].y);
+      mma16816(acc[s], a1, wf[c].z, wf[c].w);
+    }
+}
+
+// The block's partial product rows' pitch in floats: 8 past a multiple of 32, so that a warp's
+// float2 stores of 8 rows take two wavefronts, not eight.
+constexpr int PART_PITCH = GR_COLS + 8;
 
 template <int CH, int S>
 __device__ __forceinline__ void gemm_rows(const st* x, const st* w, const st* bias, const st* residual, st* y, int m, int n, int k, int slabs) {
-  constexpr int KB = 32 * CH;          // this block's split of K
+  constexpr int KB = 32 * CH;                                      // this block's split of K
   constexpr int STRIDE = 2 * KB + (2 * KB % 128 == 64 ? 0 : 64);  // bytes from one row of x to the next in shared memory: 64 past a multiple of 128, so a warp's 16-byte reads of two rows hit all 32 banks once
+  constexpr int THREADS = 32 * GR_WARPS;
   extern __shared__ __align__(16) unsigned char smem[];
-  const u32 base = (u32)__cvta_generic_to_shared(smem);  // [16 slabs][STRIDE] x, then [16 slabs][GR_COLS] floats
+  const u32 base = (u32)__cvta_generic_to_shared(smem);  // [16 slabs][STRIDE] x, then [16 slabs][PART_PITCH] floats
   const int warp = threadIdx.x >> 5, lane = threadIdx.x & 31, g = lane >> 2, t = lane & 3;
   const int colBlocks = n / GR_COLS;
   const int col0 = (blockIdx.x % colBlocks) * GR_COLS, row0 = (blockIdx.x / colBlocks) * 16 * slabs, k0 = blockIdx.y * KB;
@@ -38,7 +60,7 @@ __device__ __forceinline__ void gemm_rows(const st* x, const st* w, const st* bi
     asm volatile("cp.async.bulk.prefetch.L2.global [%0], %1;\n" ::"l"(w + (u64)(col0 + threadIdx.x) * k + k0), "r"(2 * KB) : "memory");
   after_earlier_kernels();
 
-  for (int i = threadIdx.x; i < rows * (KB / 8); i += 128) {
+  for (int i = threadIdx.x; i < rows * (KB / 8); i += THREADS) {
     const int r = i / (KB / 8), c = i % (KB / 8);
     copy16_to(base + r * STRIDE + c * 16, x + (u64)(row0 + r) * k + k0 + c * 8, true);
   }
@@ -50,33 +72,30 @@ __device__ __forceinline__ void gemm_rows(const st* x, const st* w, const st* bi
   asm volatile("cp.async.wait_all;\n" ::: "memory");
   __syncthreads();
 
-  const int used = (rows + 15) / 16;  // slabs with rows (past m: none)
+  // slabs with rows (past m: none; rows past m in the last hold whatever: only their own outputs, never written, see it)
   float acc[GR_SLABS][4];
 #pragma unroll
   for (int s = 0; s < GR_SLABS; s++) acc[s][0] = acc[s][1] = acc[s][2] = acc[s][3] = 0.f;
-#pragma unroll
-  for (int c = 0; c < CH; c++)
-#pragma unroll
-    for (int s = 0; s < GR_SLABS; s++) {
-      if (s >= used) break;  // the same for the whole warp
-      // rows 16 s + g and + 8 at channels 32 c + 8 t .. + 7 (rows past m hold whatever: only their own outputs, never written, see it)
-      uint4 lo, hi;
-      const u32 at = base + (16 * s + g) * STRIDE + 64 * c + 16 * t;
-      asm volatile("ld.shared.v4.u32 {%0, %1, %2, %3}, [%4];\n" : "=r"(lo.x), "=r"(lo.y), "=r"(lo.z), "=r"(lo.w) : "r"(at));
-      asm volatile("ld.shared.v4.u32 {%0, %1, %2, %3}, [%4];\n" : "=r"(hi.x), "=r"(hi.y), "=r"(hi.z), "=r"(hi.w) : "r"(at + 8 * STRIDE));
-      const u32 a0[4] = {lo.x, hi.x, lo.y, hi.y}, a1[4] = {lo.z, hi.z, lo.w, hi.w};
-      mma16816(acc[s], a0, wf[c].x, wf[c].y);
-      mma16816(acc[s], a1, wf[c].z, wf[c].w);
-    }
+  const u32 at = base + g * STRIDE + 16 * t;
+  switch ((rows + 15) / 16) {
+    case 1: multiply<CH, 1, STRIDE>(at, wf, acc); break;
+    case 2: multiply<CH, 2, STRIDE>(at, wf, acc); break;
+    case 3: multiply<CH, 3, STRIDE>(at, wf, acc); break;
+    case 4: multiply<CH, 4, STRIDE>(at, wf, acc); break;
+    case 5: multiply<CH, 5, STRIDE>(at, wf, acc); break;
+    case 6: multiply<CH, 6, STRIDE>(at, wf, acc); break;
+    case 7: multiply<CH, 7, STRIDE>(at, wf, acc); break;
+    default: multiply<CH, 8, STRIDE>(at, wf, acc);
+  }
 
-  // this block's partial product by row, [16 slabs][GR_COLS] floats past x, then the cluster's sum
+  // this block's partial product by row past x, then the cluster's sum
   const u32 part = base + 16 * slabs * STRIDE;
   float* partp = (float*)(smem + 16 * slabs * STRIDE);
 #pragma unroll
   for (int s = 0; s < GR_SLABS; s++) {
-    if (s >= used) break;
-    *(float2*)(partp + (16 * s + g) * GR_COLS + 8 * warp + 2 * t) = make_float2(acc[s][0], acc[s][1]);
-    *(float2*)(partp + (16 * s + g + 8) * GR_COLS + 8 * warp + 2 * t) = make_float2(acc[s][2], acc[s][3]);
+    if (16 * s >= rows) break;
+    *(float2*)(partp + (16 * s + g) * PART_PITCH + 8 * warp + 2 * t) = make_float2(acc[s][0], acc[s][1]);
+    *(float2*)(partp + (16 * s + g + 8) * PART_PITCH + 8 * warp + 2 * t) = make_float2(acc[s][2], acc[s][3]);
   }
   auto write = [&](int row, int col, float v0, float v1) {
     const u64 at = (u64)(row0 + row) * n + col0 + col;
@@ -90,11 +109,11 @@ __device__ __forceinline__ void gemm_rows(const st* x, const st* w, const st* bi
     }
     *(u32*)(y + at) = pack(v0, v1);
   };
-  cluster_sum<S, 128>(part, rows, GR_COLS, write);
+  cluster_sum<S, THREADS>(part, rows, GR_COLS, PART_PITCH, write);
 }
 
 #define GEMM_ROWS_BUILD(CH, S)                                                                                              \
-  extern "C" __global__ void __cluster_dims__(1, S, 1) __launch_bounds__(128) k_gemm_rows##CH##_##S(                       \
+  extern "C" __global__ void __cluster_dims__(1, S, 1) __launch_bounds__(32 * GR_WARPS, 2) k_gemm_rows##CH##_##S(           \
       const st* x, const st* w, const st* bias, const st* residual, st* y, int m, int n, int k, int slabs) {                \
     gemm_rows<CH, S>(x, w, bias, residual, y, m, n, k, slabs);                                                            \
   }
@@ -106,6 +125,3 @@ GEMM_ROWS_BUILD(10, 1)
 GEMM_ROWS_BUILD(10, 2)
 GEMM_ROWS_BUILD(10, 4)
 GEMM_ROWS_BUILD(10, 8)
-GEMM_ROWS_BUILD(20, 2)
-GEMM_ROWS_BUILD(20, 4)
-GEMM_ROWS_BUILD(20, 8)

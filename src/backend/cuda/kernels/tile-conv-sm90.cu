@@ -96,7 +96,7 @@ template <int N, typename Load, typename Landed> __device__ __forceinline__ void
 // floats at `base`, written as write_out writes a tile convolution's output.
 template <int S, int ROWS, int COLS, int THREADS> __device__ __forceinline__ void cluster_sum_write(const TileConvArgs& a, u32 base, int row0, int col0) {
   auto write = [&](int row, int col, float x, float y) { write_out(a, out_row(a, row0 + row), col0 + col, x, y); };
-  cluster_sum<S, THREADS>(base, ROWS, COLS, write);
+  cluster_sum<S, THREADS>(base, ROWS, COLS, COLS, write);
 }
 
 // The two forms' loads (weight_row: tile_conv_wg's alone; tile_conv_wgs's weights come by the TMA).
