@@ -48,7 +48,7 @@ export function gegluKernelOption(v: string | undefined): boolean {
   return v !== 'off';
 }
 
-/** CudaOptions.rowsGemm from a BENCH_ROWS_GEMM value: on unless `off` (every linear layer by cuBLASLt then, for an A/B). */
-export function rowsGemmOption(v: string | undefined): boolean {
-  return v !== 'off';
+/** CudaOptions.rowsGemm from a BENCH_ROWS_GEMM value: the default (unset), `off` (every linear layer by cuBLASLt, for an A/B) or the most rows (the backend refuses others). */
+export function rowsGemmOption(v: string | undefined): boolean | number {
+  return v === undefined ? true : v === 'off' ? false : Number(v);
 }

@@ -9,6 +9,12 @@ describe('cuda backend options', () => {
     const o: CudaOptions = { math: 'tf32', flashRowsPerWarp: 16, wgmmaPipeline: false, convolution: 'gemm', tileConvolution: 'rows', cudnnEngines: 'off', gemmAlgorithms: 'heuristic' };
     assert.equal(checkCudaOptions(o), o);
     assert.deepEqual(checkCudaOptions({}), {});
+    for (const rowsGemm of [true, false, 1, 32, 1024]) assert.deepEqual(checkCudaOptions({ rowsGemm }), { rowsGemm });
+  });
+
+  it('refuses a few-row GEMM limit that is not a number of rows k_gemm_rows takes', () => {
+    for (const rowsGemm of [0, 1025, 2.5, NaN, 'on'])
+      assert.throws(() => checkCudaOptions({ rowsGemm } as unknown as CudaOptions), /CudaOptions\.rowsGemm: .* is not true, false or a number of rows from 1 to 1024/);
   });
 
   it('refuses a value outside a mode, naming the option and its values', () => {

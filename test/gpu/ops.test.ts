@@ -8,7 +8,7 @@ import { CpuBackend } from '../../src/backend/cpu/cpu.js';
 import { CudaBackend } from '../../src/backend/cuda/cuda.js';
 import { GpuOutOfMemory } from '../../src/backend/cuda/driver.js';
 import { flashLaunch } from '../../src/backend/cuda/flash-splits.js';
-import { gemmRowsLaunch } from '../../src/backend/cuda/gemm-rows.js';
+import { GEMM_ROWS_DEFAULT_ROWS, gemmRowsLaunch } from '../../src/backend/cuda/gemm-rows.js';
 import { WGMMA_KEY_TILE, WGMMA_QUERY_ROWS } from '../../src/backend/cuda/kernels.js';
 import { convInputOf, type Backend, type Conv2dOptions } from '../../src/backend/backend.js';
 import type { Tensor } from '../../src/tensor/tensor.js';
@@ -88,7 +88,7 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
     }
   });
 
-  it('linear of few rows: k_gemm_rows on Hopper in fp16 (odd rows, K split among a cluster, bias and residual), the same bits again, near cuBLASLt', () => {
+  it('linear of few rows: k_gemm_rows on Hopper in fp16 up to GEMM_ROWS_DEFAULT_ROWS rows; the kernel at a sparse step\'s shapes (odd rows, K split among a cluster, bias and residual): the same bits again, near cuBLASLt', () => {
     const hopperHalf = math === 'fp16' && gpu.driver.computeCapability[0] === 9;
     // [rows, k, n]: a time embedding's 2 rows, a last slab in part, a ~5% step's layers (K split 8 ways, 4, 2, one), several row blocks (1000: 8 of 8 slabs, the last in part), K = 5120 (no build: cuBLASLt), K = 320 unsplit
     for (const [m, k, n] of [[2, 1280, 320], [13, 320, 64], [76, 1280, 1280], [252, 640, 640], [768, 320, 320], [252, 2560, 640], [1000, 640, 640], [40, 5120, 1280], [7, 320, 128]] as const) {
@@ -97,19 +97,21 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
       gpu.profileStart(1);
       const got = gpu.linear(xg, wg, bg, rg);
       const ops = gpu.profileEnd().ops.map((o) => o.op.split(' ')[0]!);
-      const kernel = hopperHalf && typeof gemmRowsLaunch(m, n, k, gpu.driver.multiprocessors) !== 'string'; // 252 x 2560 -> 640: not one wave
+      const kernel = hopperHalf && m <= GEMM_ROWS_DEFAULT_ROWS && typeof gemmRowsLaunch(m, n, k, gpu.driver.multiprocessors) !== 'string'; // linear's rule
       assert.equal(ops.some((o) => o.startsWith('k_gemm_rows')), kernel, `${what} ran ${ops.join(', ')}`);
       close(`${what} + bias + residual`, cpu.linear(xc, wc, bc, rc), got);
       close(`${what} no bias`, cpu.linear(xc, wc), gpu.linear(xg, wg));
-      if (!kernel) continue;
-      assert.deepEqual(gpu.toHost(gpu.linearRowsKernel(xg, wg, bg, rg)), gpu.toHost(got), `${what}: the same bits again (the splits added in split order)`);
-      // cuBLASLt's product of the same operands: within two fp16 roundings of the largest value
-      const lib = gpu.toHost(gpu.linearLibrary(xg, wg, bg, rg)), mine = gpu.toHost(got);
+      if (!hopperHalf || typeof gemmRowsLaunch(m, n, k, gpu.driver.multiprocessors) === 'string') continue; // 252 x 2560 -> 640: not one wave; K = 5120: no build
+      // the kernel whatever the rows: against cpu, the same bits twice (the splits added in split order), near cuBLASLt
+      const mine = gpu.toHost(gpu.linearRowsKernel(xg, wg, bg, rg));
+      close(`${what} by k_gemm_rows`, cpu.linear(xc, wc, bc, rc), gpu.linearRowsKernel(xg, wg, bg, rg));
+      assert.deepEqual(gpu.toHost(gpu.linearRowsKernel(xg, wg, bg, rg)), mine, `${what}: the same bits again`);
+      const lib = gpu.toHost(gpu.linearLibrary(xg, wg, bg, rg));
       const d = maxAbsDiff(lib, mine), top = lib.reduce((a, v) => Math.max(a, Math.abs(v)), 1);
       assert.ok(d <= 2e-3 * top, `${what} against cuBLASLt: ${d} (largest ${top})`);
     }
     // where it cannot run, an error that says why
-    assert.throws(() => gpu.linearRowsKernel(gpu.zeros([7, 24]), gpu.zeros([32, 24])), hopperHalf ? /k_gemm_rows: 24 inputs/ : /k_gemm_rows: off here/);
+    assert.throws(() => gpu.linearRowsKernel(gpu.zeros([7, 24]), gpu.zeros([64, 24])), hopperHalf ? /k_gemm_rows: 24 inputs/ : /k_gemm_rows: off here/);
     assert.throws(() => gpu.linearRowsKernel(gpu.zeros([2000, 320]), gpu.zeros([320, 320])), hopperHalf ? /k_gemm_rows: 2000 rows \(1 to 1024\)/ : /k_gemm_rows: off here/);
   });
 

@@ -16,7 +16,7 @@ import { CudaPointwiseOps } from './pointwise-ops.js';
 import type { DeviceBuffer } from './memory.js';
 import { CudaLatents } from './latents.js';
 import { ATTENTION_KERNELS, FLASH_DIMS, FLASH_KERNELS, FLASH_QUERY_ROWS, FLASH_WIDE_MAX_DIM, GROUP_PARTIAL_SHARED_BYTES, POINTER_ARRAY_PRODUCTS, SOFTMAX_SHARED_BYTES, SOFTMAX_SHORT, SOFTMAX_VEC, WGMMA_KERNELS, WGMMA_KEY_TILE, WGMMA_QUERY_ROWS, WGMMA_SHARED_BYTES, flashSharedBytes, SHORT_KEYS, attendShortSharedBytes, TILE_CONV_KERNELS, TILE_CONV_COUNTERS, TILE_CONV_WG_KERNELS, TILE_CONV_WG_BUILDS, tileConvWgName, tileConvWgSharedBytes, GEMM_GEGLU_COLS, GEMM_GEGLU_KERNELS, GEMM_GEGLU_ROWS, GEMM_GEGLU_SHARED_BYTES, GEMM_GEGLU_THREADS, GEMM_ROWS_BUILDS, GEMM_ROWS_KERNELS, GEMM_ROWS_SLABS, GEMM_ROWS_WARPS, gemmRowsName, gemmRowsSharedBytes } from './kernels.js';
-import { gemmRowsLaunch } from './gemm-rows.js';
+import { GEMM_ROWS_DEFAULT_ROWS, gemmRowsLaunch } from './gemm-rows.js';
 import { tileConvKernel } from './tile-conv.js';
 import { flashLaunch } from './flash-splits.js';
 import { FiseditError } from '../../io/errors.js';
@@ -65,8 +65,10 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
   readonly tileConvolution: TileConvolutionMode;
   /** Whether linearGeglu may run k_gemm_geglu (fp16 storage on Hopper, CudaOptions.gegluKernel). */
   private readonly gegluKernel: boolean;
-  /** Whether linear may run k_gemm_rows (fp16 storage on Hopper, CudaOptions.rowsGemm). */
+  /** Whether k_gemm_rows can run here (fp16 storage on Hopper, CudaOptions.rowsGemm not false). */
   private readonly rowsGemm: boolean;
+  /** The most rows for which linear runs k_gemm_rows (CudaOptions.rowsGemm; 0: never). */
+  private readonly rowsGemmRows: number;
   /** Tensor maps of the weights k_gemm_geglu has read, in device memory, by weight address and shape (a map holds only those). */
   private readonly weightMaps = new Map<string, DeviceBuffer>();
   /** k_tile_conv's split counters (TILE_CONV_COUNTERS ints, zero between launches). */
@@ -135,7 +137,8 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
       this.load('gemm-geglu-sm90', GEMM_GEGLU_KERNELS, ['-DFISEDIT_HALF'], 'sm_90a');
       this.driver.allowSharedMemory(this.fns.get('k_gemm_geglu'), 'k_gemm_geglu', GEMM_GEGLU_SHARED_BYTES);
     }
-    this.rowsGemm = half && this.driver.computeCapability[0] === 9 && (o.rowsGemm ?? true);
+    this.rowsGemm = half && this.driver.computeCapability[0] === 9 && o.rowsGemm !== false;
+    this.rowsGemmRows = !this.rowsGemm ? 0 : typeof o.rowsGemm === 'number' ? o.rowsGemm : GEMM_ROWS_DEFAULT_ROWS;
     if (this.rowsGemm) {
       this.load('gemm-rows-sm90', GEMM_ROWS_KERNELS, ['-DFISEDIT_HALF']);
       for (const b of GEMM_ROWS_BUILDS)
@@ -150,7 +153,7 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
   get description(): string {
     const pipelined = this.wgmmaPipeline === 'auto' ? ', pipelined for one wave' : this.wgmmaPipeline ? ', pipelined' : '';
     const storage = this.math === 'fp16' ? 'fp16 storage' + (this.flash ? `, flash attention${this.wgmma ? ` (wgmma at head dim 64${pipelined})` : ''}` : '') : 'fp32 storage';
-    return `${this.driver.name} (${this.driver.computeCapability.join('.')}), ${this.math} GEMMs, ${storage}, ${{ cudnn: 'cuDNN', gemm: 'im2col + GEMM', auto: 'cuDNN in graphs and for large, im2col + GEMM for small eager' }[this.convolution]} convolutions${this.dnn.engineMode === 'off' ? '' : ` (cuDNN engines: ${this.dnn.engineMode})`}${this.lt.timed ? ', GEMM algorithms timed' : ''}${this.gegluKernel ? ', feed-forward GEGLU kernel' : ''}${this.rowsGemm ? ', few-row GEMM kernel' : ''}${{ fused: ', fused tile convolutions', rows: ', fused tile convolutions of few rows', library: '' }[this.tileConvolution]}${this.driver.dependentLaunches ? ', dependent launches' : ''}`;
+    return `${this.driver.name} (${this.driver.computeCapability.join('.')}), ${this.math} GEMMs, ${storage}, ${{ cudnn: 'cuDNN', gemm: 'im2col + GEMM', auto: 'cuDNN in graphs and for large, im2col + GEMM for small eager' }[this.convolution]} convolutions${this.dnn.engineMode === 'off' ? '' : ` (cuDNN engines: ${this.dnn.engineMode})`}${this.lt.timed ? ', GEMM algorithms timed' : ''}${this.gegluKernel ? ', feed-forward GEGLU kernel' : ''}${this.rowsGemmRows ? `, few-row GEMM kernel (to ${this.rowsGemmRows} rows)` : ''}${{ fused: ', fused tile convolutions', rows: ', fused tile convolutions of few rows', library: '' }[this.tileConvolution]}${this.driver.dependentLaunches ? ', dependent launches' : ''}`;
   }
 
   urgently<T>(f: () => T): T {
@@ -169,8 +172,8 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
     const m = x.size / k;
     const y = this.empty([...x.shape.slice(0, -1), n]);
     if (m === 0) return y;
-    const rows = this.rowsGemmLaunch(x, w, b, residual);
-    if (typeof rows !== 'string') return this.runRowsGemm(rows, x, w, b, residual, y);
+    const rows = m <= this.rowsGemmRows ? this.rowsGemmLaunch(x, w, b, residual) : undefined;
+    if (rows && typeof rows !== 'string') return this.runRowsGemm(rows, x, w, b, residual, y);
     return this.libraryGemm(x, w, b, residual, y);
   }
 

@@ -3,8 +3,10 @@
 // output channels by up to 8 slabs of 16 rows a block, K split among a cluster's blocks.
 import { GEMM_ROWS_BLOCKS_PER_SM, GEMM_ROWS_BUILDS, GEMM_ROWS_COLS, GEMM_ROWS_SLABS, SHARED_BYTES_PER_SM, gemmRowsName, gemmRowsSharedBytes } from './kernels.js';
 
-/** Rows from which a linear layer stays with cuBLASLt: k_gemm_rows is for a sparse step's active tokens. */
+/** The most rows k_gemm_rows takes (a sparse step's active tokens; CudaOptions.rowsGemm may set fewer). */
 export const GEMM_ROWS_MAX_ROWS = 1024;
+/** The most rows for which linear runs k_gemm_rows unless CudaOptions.rowsGemm says otherwise (measured: see options.ts). */
+export const GEMM_ROWS_DEFAULT_ROWS = 32;
 
 /** A k_gemm_rows launch: the build, its blocks (grid x: column blocks by row blocks; y: the splits of K) and each block's slabs and shared memory. */
 export interface GemmRowsLaunch {

@@ -2,6 +2,7 @@
 // it runs attention, convolutions and launches, each with what measured the default.
 import { FiseditError } from '../../io/errors.js';
 import { PRECISIONS, type Precision } from './precision.js';
+import { GEMM_ROWS_MAX_ROWS } from './gemm-rows.js';
 
 /** CudaOptions.cudnnEngines' values. */
 export const CUDNN_ENGINE_MODES = ['timed', 'heuristic', 'off'] as const;
@@ -103,11 +104,12 @@ export interface CudaOptions {
    */
   gegluKernel?: boolean;
   /**
-   * fp16 on Hopper: linear layers of at most GEMM_ROWS_MAX_ROWS rows (gemm-rows.ts: a sparse step's
-   * active tokens) by a kernel of ours, k_gemm_rows, which brings its weights into L2 while the kernel
-   * ahead of it runs (default true), or always by cuBLASLt.
+   * fp16 on Hopper: linear layers of few rows (a sparse step's active tokens) by a kernel of ours,
+   * k_gemm_rows, which brings its weights into L2 while the kernel ahead of it runs: true (default)
+   * up to gemm-rows.ts GEMM_ROWS_DEFAULT_ROWS rows, a number up to that many (1 to GEMM_ROWS_MAX_ROWS),
+   * false never (always cuBLASLt).
    */
-  rowsGemm?: boolean;
+  rowsGemm?: boolean | number;
 }
 
 /** CudaOptions.tileConvolution's values. */
@@ -135,5 +137,8 @@ export function checkCudaOptions(o: CudaOptions): CudaOptions {
     const v = o[name];
     if (v !== undefined && !values.includes(v)) throw new FiseditError(`CudaOptions.${name}: ${JSON.stringify(v)} is not one of ${values.map((x) => JSON.stringify(x)).join(', ')}`);
   }
+  const rows = o.rowsGemm;
+  if (rows !== undefined && typeof rows !== 'boolean' && !(Number.isInteger(rows) && rows >= 1 && rows <= GEMM_ROWS_MAX_ROWS))
+    throw new FiseditError(`CudaOptions.rowsGemm: ${JSON.stringify(rows)} is not true, false or a number of rows from 1 to ${GEMM_ROWS_MAX_ROWS}`);
   return o;
 }
