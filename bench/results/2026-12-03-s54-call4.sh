@@ -4,7 +4,7 @@
 # rows 4.3 against 6.7; whole edits' later sparse steps slower with it at 4.2 / 13.6% (3.27-3.33 /
 # 4.65-4.70 against 3.13-3.19 / 4.43-4.49 ms), faster at the tiniest edits (0.04-0.13%: 2.34-2.47
 # against 2.58-2.67). linear now runs it up to CudaOptions.rowsGemm rows (default 32, a guess this
-# call checks). Here first: bash bench/device-dist.sh --benches edit,gemm-rows .gpu
+# call checks); no 8-way splits (slower than 4 in call 3). Here first: bash bench/device-dist.sh --benches edit,gemm-rows .gpu
 # Carry [".gpu","dist","node_modules/koffi","node_modules/@koromix"].
 # 1. bench:gemm-rows at 8-128 rows. 2. Whole edits with BENCH_ROWS_GEMM=off, 32 and 64, a home each.
 # 3. The GPU suite if time is left.

@@ -193,8 +193,10 @@ export const GEMM_ROWS_WARPS = 8, GEMM_ROWS_COLS = 8 * GEMM_ROWS_WARPS, GEMM_ROW
 /** Blocks of k_gemm_rows a multiprocessor holds by its registers (its __launch_bounds__). */
 export const GEMM_ROWS_BLOCKS_PER_SM = 2;
 export const GEMM_ROWS_BUILDS: readonly { chunks: number; splits: readonly number[] }[] = [
-  { chunks: 5, splits: [1, 2, 4, 8] },
-  { chunks: 10, splits: [1, 2, 4, 8] }, // 20 chunks (K = 5120 in 8 splits) spilled with 128 registers a thread
+  // no 8-way splits: slower than 4 at 76 x 1280 x 1280 (9.0 against 8.2 us behind a LayerNorm) and 768 x 320 x 1280 (16.3
+  // against 11.3; bench/results/2026-12-03-s54-call3.log); 20 chunks (K = 5120) spilled with 128 registers a thread
+  { chunks: 5, splits: [1, 2, 4] },
+  { chunks: 10, splits: [1, 2, 4] },
 ];
 export const gemmRowsName = (chunks: number, splits: number) => `k_gemm_rows${chunks}_${splits}`;
 export const GEMM_ROWS_KERNELS: Record<string, ArgKind[]> = Object.fromEntries(

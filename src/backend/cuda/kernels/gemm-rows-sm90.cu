@@ -120,8 +120,6 @@ __device__ __forceinline__ void gemm_rows(const st* x, const st* w, const st* bi
 GEMM_ROWS_BUILD(5, 1)
 GEMM_ROWS_BUILD(5, 2)
 GEMM_ROWS_BUILD(5, 4)
-GEMM_ROWS_BUILD(5, 8)
 GEMM_ROWS_BUILD(10, 1)
 GEMM_ROWS_BUILD(10, 2)
 GEMM_ROWS_BUILD(10, 4)
-GEMM_ROWS_BUILD(10, 8)
