@@ -5,7 +5,14 @@ import { GEMM_ROWS_BLOCKS_PER_SM, GEMM_ROWS_BUILDS, GEMM_ROWS_COLS, GEMM_ROWS_SL
 
 /** The most rows k_gemm_rows takes (a sparse step's active tokens; CudaOptions.rowsGemm may set fewer). */
 export const GEMM_ROWS_MAX_ROWS = 1024;
-/** The most rows for which linear runs k_gemm_rows unless CudaOptions.rowsGemm says otherwise (measured: see options.ts). */
+/**
+ * The most rows for which linear runs k_gemm_rows unless CudaOptions.rowsGemm says otherwise. On the
+ * H200, behind a LayerNorm of ours in graphs (bench:gemm-rows), the kernel took 5.5-6.3 against
+ * cuBLASLt's 7.9-8.0 us at 8-32 rows of 1280 -> 1280, 4.7-5.2 against 6.1 at 16-32 of 640, 5.1
+ * against 5.6 at 32 of 320, and was slower from 64 rows of 320 and 128 of 640 (6.2 / 7.6 against
+ * 5.6 / 6.3); whole edits' later sparse steps with it up to 32 rows 2.42-2.65 against 2.61-2.79 ms at
+ * the tiniest masks, level at 4-30% (bench/results/2026-12-03-s54-call{3,4}.log).
+ */
 export const GEMM_ROWS_DEFAULT_ROWS = 32;
 
 /** A k_gemm_rows launch: the build, its blocks (grid x: column blocks by row blocks; y: the splits of K) and each block's slabs and shared memory. */

@@ -1,11 +1,18 @@
-// A linear layer of few rows (a sparse step's active tokens: ~40-800 rows of 320-1280 channels),
-// y = x w^T (+ bias, + residual), fp16 in and out, fp32 sums, for Hopper (thread block clusters).
+// A linear layer of few rows (a sparse step's active tokens), y = x w^T (+ bias, + residual), fp16 in
+// and out, fp32 sums, for Hopper (thread block clusters).
 //   What holds cuBLASLt's kernels at these shapes is latency, not work: a ~5% step's 76 x 1280 x
 //   1280 product is 0.25 GFLOP over 3.3 MB of weights, ~5 us a launch, and a library kernel cannot
 //   start before the kernel ahead of it has finished. This one is launched as a programmatic
 //   dependent (launch.cuh) and brings its block's weights into L2 (bulk prefetches) before it waits,
-//   while the kernel ahead still runs: the weights are no kernel's output, and a prefetch returns
-//   nothing, so it needs no ordering. After the wait it reads them from L2.
+//   while the kernel ahead still runs: a prefetch returns nothing, so it needs no order against
+//   whatever writes them. After the wait it reads them from L2.
+//   Measured on the H200 (bench:gemm-rows, each layer behind a LayerNorm in graphs; session 54,
+//   bench/results/2026-12-03-s54-call{3,4}.log): faster than cuBLASLt up to a few tens of rows (8-32
+//   rows of 1280 -> 1280: 5.5-6.3 against 7.9-8.0 us), slower from 64 rows of 320 and 128 of 640 (768
+//   x 320 -> 320: 8.5 against 6.8). Its blocks are latency-bound (Nsight Compute: 2-3 warps a
+//   scheduler, none eligible ~76% of cycles: each warp's reads, MMAs and the cluster's barriers and
+//   remote reads one after another) where cuBLASLt's warp-specialised TMA / wgmma kernel keeps its
+//   loads in flight. So linear runs it up to gemm-rows.ts GEMM_ROWS_DEFAULT_ROWS rows.
 //   A block is GR_WARPS warps and takes 8 output channels a warp (GR_COLS in all) of up to GR_SLABS
 //   slabs of 16 rows (`slabs`, the host's choice), over one split of K: 32 CH channels, blockIdx.y
 //   of the S splits, which are the S blocks of a cluster and add their partial products through
