@@ -8,6 +8,7 @@
 // (Hopper). Writes JSON to $OUT (or bench/results/).
 import { CudaBackend } from '../src/backend/cuda/cuda.js';
 import { gemmRowsLaunch } from '../src/backend/cuda/gemm-rows.js';
+import { GEMM_ROWS_BUILDS } from '../src/backend/cuda/kernels.js';
 import type { Tensor } from '../src/tensor/tensor.js';
 import { Random } from '../src/util/random.js';
 import { benchEnvironment } from './random-weights.js';
@@ -66,7 +67,7 @@ const results = shapes.map(([m, n, k]) => {
     row[`${key}LibraryUs`] = timeOf(library, normed);
     if (typeof launch !== 'string') row[`${key}OursUs`] = timeOf(ours, normed);
     // every split of K a build has for this shape (the choice's alternatives)
-    for (const splits of [1, 2, 4, 8])
+    for (const splits of [...new Set(GEMM_ROWS_BUILDS.flatMap((b) => b.splits))])
       if (typeof gemmRowsLaunch(m, n, k, driver.multiprocessors, splits) !== 'string') row[`${key}OursSplit${splits}Us`] = timeOf((w) => gpu.linearRowsKernel(x, w, b, r, splits), normed);
   }
   console.log(JSON.stringify(row));
