@@ -1,22 +1,22 @@
 // The cuda backend: the op set on an NVIDIA GPU, from NVRTC-compiled kernels (kernels/*.cu), cuBLAS,
 // cuBLASLt and cuDNN; the device under it (memory, transfers, launches, graphs) is device.ts, the ops
 // of our kernels alone pointwise-ops.ts (norms, activations, channel moves) and sparse-ops.ts (the
-// sparse engine's gathers and writes); here are those that call the libraries. Storage
-// is float32 (fp32 and tf32 precisions) or half (fp16, see precision.ts). Convolutions go to cuDNN
-// (NHWC) or im2col + GEMM, 1x1 ones to cuBLASLt; attention is flash attention in fp16 and GEMM +
+// sparse engine's gathers and writes), our GEMM kernels gemm-kernels.ts; here are the ops that call
+// the libraries, and which path each layer takes. Storage is float32 (fp32 and tf32 precisions) or
+// half (fp16, see precision.ts). Linear layers go to cuBLASLt (few rows: k_gemm_rows), convolutions
+// to cuDNN (NHWC) or im2col + GEMM, 1x1 ones to linear; attention is flash attention in fp16 and GEMM +
 // softmax + GEMM otherwise (and always for the probabilities the sparse engine records).
 import { checkBlockWrite, checkLinear, convSizes, convInputOf, type ConvInput, checkProbsItem, checkRemapMap, checkProjection, gatherThenConvolve, gegluOfLinear, linearEach, projectedOnto, type AttentionOptions, type TileRowsChoice, type Backend, type ChannelAffine, type Conv2dOptions, type ProbsControl, type TileSet, type BlockWrite, type TileConvolution, type TileProjection } from '../backend.js';
 import { Tensor, sameShape, shapeString } from '../../tensor/tensor.js';
 import { Cublas, OP_N, OP_T } from './cublas.js';
 import { CublasLt } from './cublaslt.js';
 import { Cudnn, type ConvShape } from './cudnn.js';
-import { checkCudaOptions, type ConvolutionMode, type CudaOptions, type TileConvolutionMode } from './options.js';
+import { type ConvolutionMode, type CudaOptions, type TileConvolutionMode } from './options.js';
 import { cudaTileRowsChoice, fewRowsOfManyChannels } from './conv-paths.js';
-import { CudaPointwiseOps } from './pointwise-ops.js';
+import { CudaGemmKernels } from './gemm-kernels.js';
 import type { DeviceBuffer } from './memory.js';
 import { CudaLatents } from './latents.js';
-import { ATTENTION_KERNELS, FLASH_DIMS, FLASH_KERNELS, FLASH_QUERY_ROWS, FLASH_WIDE_MAX_DIM, GROUP_PARTIAL_SHARED_BYTES, POINTER_ARRAY_PRODUCTS, SOFTMAX_SHARED_BYTES, SOFTMAX_SHORT, SOFTMAX_VEC, WGMMA_KERNELS, WGMMA_KEY_TILE, WGMMA_QUERY_ROWS, WGMMA_SHARED_BYTES, flashSharedBytes, SHORT_KEYS, attendShortSharedBytes, TILE_CONV_KERNELS, TILE_CONV_COUNTERS, TILE_CONV_WG_KERNELS, TILE_CONV_WG_BUILDS, tileConvWgName, tileConvWgSharedBytes, GEMM_GEGLU_COLS, GEMM_GEGLU_KERNELS, GEMM_GEGLU_ROWS, GEMM_GEGLU_SHARED_BYTES, GEMM_GEGLU_THREADS, GEMM_ROWS_BUILDS, GEMM_ROWS_KERNELS, GEMM_ROWS_SLABS, GEMM_ROWS_WARPS, gemmRowsName, gemmRowsSharedBytes } from './kernels.js';
-import { GEMM_ROWS_DEFAULT_ROWS, gemmRowsLaunch } from './gemm-rows.js';
+import { ATTENTION_KERNELS, FLASH_DIMS, FLASH_KERNELS, FLASH_QUERY_ROWS, FLASH_WIDE_MAX_DIM, GROUP_PARTIAL_SHARED_BYTES, POINTER_ARRAY_PRODUCTS, SOFTMAX_SHARED_BYTES, SOFTMAX_SHORT, SOFTMAX_VEC, WGMMA_KERNELS, WGMMA_KEY_TILE, WGMMA_QUERY_ROWS, WGMMA_SHARED_BYTES, flashSharedBytes, SHORT_KEYS, attendShortSharedBytes, TILE_CONV_KERNELS, TILE_CONV_COUNTERS, TILE_CONV_WG_KERNELS, TILE_CONV_WG_BUILDS, tileConvWgName, tileConvWgSharedBytes } from './kernels.js';
 import { tileConvKernel } from './tile-conv.js';
 import { flashLaunch } from './flash-splits.js';
 import { FiseditError } from '../../io/errors.js';
@@ -45,7 +45,7 @@ const IM2COL_EAGER_MAX_BYTES = 128 * 2 ** 20;
 const GEMM_GEGLU_MIN_ROWS = 1024;
 /** Scratch memory cuDNN's convolution algorithms may use. */
 const CUDNN_WORKSPACE_BYTES = 64 * 2 ** 20;
-export class CudaBackend extends CudaPointwiseOps implements Backend {
+export class CudaBackend extends CudaGemmKernels implements Backend {
   readonly name = 'cuda';
   readonly firstCallsCost = true;
   private readonly blas: Cublas;
@@ -63,21 +63,13 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
   private readonly flashSplitsOption: number | 'auto';
   readonly convolution: ConvolutionMode;
   readonly tileConvolution: TileConvolutionMode;
-  /** Whether linearGeglu may run k_gemm_geglu (fp16 storage on Hopper, CudaOptions.gegluKernel). */
-  private readonly gegluKernel: boolean;
-  /** Whether k_gemm_rows can run here (fp16 storage on Hopper, CudaOptions.rowsGemm not false). */
-  private readonly rowsGemm: boolean;
-  /** The most rows for which linear runs k_gemm_rows (CudaOptions.rowsGemm; 0: never). */
-  private readonly rowsGemmRows: number;
-  /** Tensor maps of the weights k_gemm_geglu has read, in device memory, by weight address and shape (a map holds only those). */
-  private readonly weightMaps = new Map<string, DeviceBuffer>();
   /** k_tile_conv's split counters (TILE_CONV_COUNTERS ints, zero between launches). */
   private readonly tileConvCounters: DeviceBuffer | undefined;
   readonly latents: CudaLatents;
 
   /** Opens the GPU; every missing piece (driver, device, NVRTC, cuBLAS) is an error that names it. */
   constructor(o: CudaOptions = {}) {
-    super(checkCudaOptions(o).device ?? 0, o.math ?? 'fp16');
+    super(o);
     const half = this.math === 'fp16';
     this.flash = half && (o.flashAttention ?? true);
     this.flashRowsPerWarp = o.flashRowsPerWarp ?? 'auto';
@@ -132,18 +124,6 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
           for (const s of b.splits) this.driver.allowSharedMemory(this.fns.get(tileConvWgName(b, s)), tileConvWgName(b, s), tileConvWgSharedBytes(b.rows, b.cols));
       }
     }
-    this.gegluKernel = half && this.driver.computeCapability[0] === 9 && (o.gegluKernel ?? true);
-    if (this.gegluKernel) {
-      this.load('gemm-geglu-sm90', GEMM_GEGLU_KERNELS, ['-DFISEDIT_HALF'], 'sm_90a');
-      this.driver.allowSharedMemory(this.fns.get('k_gemm_geglu'), 'k_gemm_geglu', GEMM_GEGLU_SHARED_BYTES);
-    }
-    this.rowsGemm = half && this.driver.computeCapability[0] === 9 && o.rowsGemm !== false;
-    this.rowsGemmRows = !this.rowsGemm ? 0 : typeof o.rowsGemm === 'number' ? o.rowsGemm : GEMM_ROWS_DEFAULT_ROWS;
-    if (this.rowsGemm) {
-      this.load('gemm-rows-sm90', GEMM_ROWS_KERNELS, ['-DFISEDIT_HALF']);
-      for (const b of GEMM_ROWS_BUILDS)
-        for (const s of b.splits) this.driver.allowSharedMemory(this.fns.get(gemmRowsName(b.chunks, s)), gemmRowsName(b.chunks, s), gemmRowsSharedBytes(GEMM_ROWS_SLABS, b.chunks));
-    }
     if (this.wgmma) {
       this.load('attention-sm90', WGMMA_KERNELS, ['--use_fast_math'], 'sm_90a'); // wgmma needs the arch-specific target
       for (const k of ['k_flash_wg64', 'k_flash_wg64_pipe']) this.driver.allowSharedMemory(this.fns.get(k), k, WGMMA_SHARED_BYTES);
@@ -192,29 +172,6 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
     return y;
   }
 
-  /** linear(x, w, b, residual) by k_gemm_rows whatever linear would choose (bench:gemm-rows, the GPU tests), K split `splits` ways if given. Throws where it cannot run. */
-  linearRowsKernel(x: Tensor, w: Tensor, b?: Tensor, residual?: Tensor, splits?: number): Tensor {
-    checkLinear(x, w, b, residual);
-    const rows = this.rowsGemmLaunch(x, w, b, residual, splits);
-    if (typeof rows === 'string') throw new FiseditError(`k_gemm_rows: ${rows}`);
-    return this.runRowsGemm(rows, x, w, b, residual, this.empty([...x.shape.slice(0, -1), w.shape[0]!]));
-  }
-
-  /** k_gemm_rows's launch for linear(x, w, b, residual), or why it cannot run it. */
-  private rowsGemmLaunch(x: Tensor, w: Tensor, b?: Tensor, residual?: Tensor, splits?: number): ReturnType<typeof gemmRowsLaunch> {
-    if (!this.rowsGemm) return 'off here (fp16 storage on Hopper only, CudaOptions.rowsGemm)';
-    const [n, k] = w.shape as [number, number];
-    if (![x, w, b, residual].every((t) => !t || this.p(t) % 16 === 0)) return 'an operand not 16-byte aligned';
-    return gemmRowsLaunch(x.size / k, n, k, this.driver.multiprocessors, splits);
-  }
-
-  private runRowsGemm(l: Exclude<ReturnType<typeof gemmRowsLaunch>, string>, x: Tensor, w: Tensor, b: Tensor | undefined, residual: Tensor | undefined, y: Tensor): Tensor {
-    const [n, k] = w.shape as [number, number];
-    const m = x.size / k;
-    this.run(l.name, 0, [this.p(x), this.p(w), b ? this.p(b) : 0, residual ? this.p(residual) : 0, this.p(y), m, n, k, l.slabs], 32 * GEMM_ROWS_WARPS, l.grid, l.sharedBytes, l.splits, () => `${m}x${n}x${k}`);
-    return y;
-  }
-
   /**
    * geglu(linear(x, w, b)): from GEMM_GEGLU_MIN_ROWS rows on Hopper in fp16 one kernel, k_gemm_geglu,
    * which keeps the layer's 2F-wide product on chip (the library path writes it and k_geglu reads it
@@ -224,54 +181,6 @@ export class CudaBackend extends CudaPointwiseOps implements Backend {
     const rows = x.size / w.shape[1]!;
     if (!b || rows < GEMM_GEGLU_MIN_ROWS || this.gegluKernelRefuses(w)) return gegluOfLinear(this, x, w, b);
     return this.runGegluKernel(x, w, b);
-  }
-
-  /**
-   * geglu(linear(x, w, b)) by k_gemm_geglu whatever the rows (linearGeglu's path from
-   * GEMM_GEGLU_MIN_ROWS; bench:gemm-geglu times it at every row count). Throws where it cannot run.
-   */
-  linearGegluKernel(x: Tensor, w: Tensor, b: Tensor): Tensor {
-    const refusal = this.gegluKernelRefuses(w);
-    if (refusal) throw new FiseditError(`k_gemm_geglu: ${refusal}`);
-    return this.runGegluKernel(x, w, b);
-  }
-
-  /** Why k_gemm_geglu cannot compute geglu(linear(x, w, ...)), or undefined where it can. */
-  private gegluKernelRefuses(w: Tensor): string | undefined {
-    const [n, k] = w.shape as [number, number];
-    if (!this.gegluKernel) return 'off here (fp16 storage on Hopper only, CudaOptions.gegluKernel)';
-    if ((n / 2) % GEMM_GEGLU_COLS || k % 64) return `weight ${shapeString(w.shape)}: outputs a multiple of ${2 * GEMM_GEGLU_COLS} and inputs of 64 only`;
-    // a weight that is a replay's input would move under its tensor map (never so in the U-Net)
-    if (this.replays.isInput(w)) return 'the weight is an input of the call being recorded';
-    return undefined;
-  }
-
-  /** The launch of k_gemm_geglu, once gegluKernelRefuses has found nothing against it. */
-  private runGegluKernel(x: Tensor, w: Tensor, b: Tensor): Tensor {
-    checkLinear(x, w, b, undefined, 'k_gemm_geglu');
-    const [n, k] = w.shape as [number, number];
-    const f = n / 2, m = x.size / k;
-    const y = this.empty([...x.shape.slice(0, -1), f]);
-    const grid = Math.min(Math.ceil(m / GEMM_GEGLU_ROWS) * (f / GEMM_GEGLU_COLS), this.driver.multiprocessors); // a block per SM at most: each loops over tiles
-    this.run('k_gemm_geglu', 0, [this.p(x), this.weightMap(w, n, k, GEMM_GEGLU_COLS), this.p(b), this.p(y), m, f, k], GEMM_GEGLU_THREADS, grid, GEMM_GEGLU_SHARED_BYTES, 1, () => `${m}x${n}x${k}`);
-    return y;
-  }
-
-  /**
-   * The device address of a tensor map of weight w as a [rows, cols] matrix in boxes of `boxRows` rows
-   * by 64 (k_gemm_geglu's, k_tile_conv_wgs's), made and uploaded at its first use (legal while a graph
-   * is recorded: the buffer is new) and kept: it describes the address and shape alone, so it stays
-   * right for whatever weight is there later.
-   */
-  private weightMap(w: Tensor, rows: number, cols: number, boxRows: number): number {
-    const key = `${this.p(w)}:${rows}:${cols}:${boxRows}`;
-    let map = this.weightMaps.get(key);
-    if (!map) {
-      map = this.pool.own(128);
-      this.driver.uploadNow(map.ptr, this.driver.tensorMapHalf(this.p(w), rows, cols, boxRows));
-      this.weightMaps.set(key, map);
-    }
-    return map.ptr;
   }
 
   /**

@@ -43,7 +43,7 @@ export function gemmRowsLaunch(rows: number, n: number, k: number, sms: number, 
       if (best && (waves > best.waves || (waves === best.waves && grid * splits <= best.grid * best.splits))) continue;
       best = { name: gemmRowsName(b.chunks, splits), grid, splits, slabs, sharedBytes, waves };
     }
-  if (!best) return `${k} inputs (${GEMM_ROWS_BUILDS.map((b) => b.splits.map((s) => 32 * b.chunks * s)).flat().filter((v, i, a) => a.indexOf(v) === i).sort((a, b) => a - b).join(', ')})`;
+  if (!best) return `${k} inputs (${[...new Set(GEMM_ROWS_BUILDS.flatMap((b) => b.splits.map((s) => 32 * b.chunks * s)))].sort((a, b) => a - b).join(', ')})`;
   const { waves, ...chosen } = best;
   return waves > 1 ? `${rows} x ${n} x ${k}: ${waves} waves of blocks (one at most: the later waves could not prefetch while the kernel ahead runs)` : chosen;
 }

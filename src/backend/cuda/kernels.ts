@@ -190,6 +190,8 @@ export const SHARED_BYTES_PER_SM = 228 * 1024;
  * blocks (gemm-rows.ts picks the build).
  */
 export const GEMM_ROWS_WARPS = 8, GEMM_ROWS_COLS = 8 * GEMM_ROWS_WARPS, GEMM_ROWS_SLABS = 8;
+/** Floats a row of k_gemm_rows's partial product takes in shared memory: 8 past a multiple of 32, so that a warp's float2 stores of 8 rows take two wavefronts, not eight. */
+export const GEMM_ROWS_PART_PITCH = GEMM_ROWS_COLS + 8;
 /** Blocks of k_gemm_rows a multiprocessor holds by its registers (its __launch_bounds__). */
 export const GEMM_ROWS_BLOCKS_PER_SM = 2;
 export const GEMM_ROWS_BUILDS: readonly { chunks: number; splits: readonly number[] }[] = [
@@ -202,8 +204,8 @@ export const gemmRowsName = (chunks: number, splits: number) => `k_gemm_rows${ch
 export const GEMM_ROWS_KERNELS: Record<string, ArgKind[]> = Object.fromEntries(
   GEMM_ROWS_BUILDS.flatMap((b) => b.splits.map((s) => [gemmRowsName(b.chunks, s), ['ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32'] as ArgKind[]])),
 );
-/** Shared memory of a k_gemm_rows<chunks>_<S> block of `slabs` slabs: its rows of x (32 chunks halves, padded to 64 bytes past a multiple of 128), then its partial product in floats (rows of GEMM_ROWS_COLS + 8: PART_PITCH). */
-export const gemmRowsSharedBytes = (slabs: number, chunks: number) => 16 * slabs * (64 * chunks + ((64 * chunks) % 128 === 64 ? 0 : 64)) + 16 * slabs * (GEMM_ROWS_COLS + 8) * 4;
+/** Shared memory of a k_gemm_rows<chunks>_<S> block of `slabs` slabs: its rows of x (32 chunks halves, padded to 64 bytes past a multiple of 128: the kernel's STRIDE), then its partial product in floats. */
+export const gemmRowsSharedBytes = (slabs: number, chunks: number) => 16 * slabs * (64 * chunks + ((64 * chunks) % 128 === 64 ? 0 : 64)) + 16 * slabs * GEMM_ROWS_PART_PITCH * 4;
 export const KERNELS: Record<string, ArgKind[]> = { ...OPS_KERNELS, ...SPARSE_KERNELS, ...LATENT_KERNELS, ...ATTENTION_KERNELS, ...WGMMA_KERNELS, ...TILE_CONV_KERNELS, ...TILE_CONV_WG_KERNELS, ...GEMM_GEGLU_KERNELS, ...GEMM_ROWS_KERNELS };
 /** Flash attention's key tile (kernels/attention.cu KB; KERNEL_DEFINES). */
 const FLASH_KEY_TILE = 64;
@@ -224,7 +226,7 @@ export const KERNEL_DEFINES: Readonly<Record<string, Readonly<Record<string, num
   'tile-conv': { TM: TILE_CONV_ROWS, TN: TILE_CONV_COLS, TK: TILE_CONV_K, THREADS: TILE_CONV_THREADS },
   'tile-conv-sm90': { WG_STAGES: TILE_CONV_WG_STAGES },
   'gemm-geglu-sm90': { GG_ROWS: GEMM_GEGLU_ROWS, GG_COLS: GEMM_GEGLU_COLS, GG_STAGES: GEMM_GEGLU_STAGES },
-  'gemm-rows-sm90': { GR_WARPS: GEMM_ROWS_WARPS, GR_COLS: GEMM_ROWS_COLS, GR_SLABS: GEMM_ROWS_SLABS },
+  'gemm-rows-sm90': { GR_WARPS: GEMM_ROWS_WARPS, GR_COLS: GEMM_ROWS_COLS, GR_SLABS: GEMM_ROWS_SLABS, GR_PART_PITCH: GEMM_ROWS_PART_PITCH },
 };
 
 /** A module's -D options (KERNEL_DEFINES). */

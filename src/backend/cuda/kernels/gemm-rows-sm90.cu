@@ -28,7 +28,8 @@
 #include "mma.cuh"
 #include "storage.cuh"
 
-// GR_WARPS, GR_COLS (8 a warp), GR_SLABS: kernels.ts KERNEL_DEFINES
+// GR_WARPS, GR_COLS (8 a warp), GR_SLABS, GR_PART_PITCH (floats a row of the partial product: 8 past a
+// multiple of 32, so a warp's float2 stores of 8 rows take two wavefronts, not eight): kernels.ts KERNEL_DEFINES
 
 // acc[s] += slab s's rows of x (shared memory from `at`, this thread's first) by this warp's
 // weights, for U slabs: unrolled whole (a loop that stopped at a run-time count kept each slab's
@@ -47,17 +48,13 @@ template <int CH, int U, int STRIDE> __device__ __forceinline__ void multiply(u3
     }
 }
 
-// The block's partial product rows' pitch in floats: 8 past a multiple of 32, so that a warp's
-// float2 stores of 8 rows take two wavefronts, not eight.
-constexpr int PART_PITCH = GR_COLS + 8;
-
 template <int CH, int S>
 __device__ __forceinline__ void gemm_rows(const st* x, const st* w, const st* bias, const st* residual, st* y, int m, int n, int k, int slabs) {
   constexpr int KB = 32 * CH;                                      // this block's split of K
-  constexpr int STRIDE = 2 * KB + (2 * KB % 128 == 64 ? 0 : 64);  // bytes from one row of x to the next in shared memory: 64 past a multiple of 128, so a warp's 16-byte reads of two rows hit all 32 banks once
+  constexpr int STRIDE = 2 * KB + (2 * KB % 128 == 64 ? 0 : 64);  // bytes from one row of x to the next in shared memory (kernels.ts gemmRowsSharedBytes): 64 past a multiple of 128, so a warp's 16-byte reads of two rows hit all 32 banks once
   constexpr int THREADS = 32 * GR_WARPS;
   extern __shared__ __align__(16) unsigned char smem[];
-  const u32 base = (u32)__cvta_generic_to_shared(smem);  // [16 slabs][STRIDE] x, then [16 slabs][PART_PITCH] floats
+  const u32 base = (u32)__cvta_generic_to_shared(smem);  // [16 slabs][STRIDE] x, then [16 slabs][GR_PART_PITCH] floats
   const int warp = threadIdx.x >> 5, lane = threadIdx.x & 31, g = lane >> 2, t = lane & 3;
   const int colBlocks = n / GR_COLS;
   const int col0 = (blockIdx.x % colBlocks) * GR_COLS, row0 = (blockIdx.x / colBlocks) * 16 * slabs, k0 = blockIdx.y * KB;
@@ -101,8 +98,8 @@ __device__ __forceinline__ void gemm_rows(const st* x, const st* w, const st* bi
 #pragma unroll
   for (int s = 0; s < GR_SLABS; s++) {
     if (16 * s >= rows) break;
-    *(float2*)(partp + (16 * s + g) * PART_PITCH + 8 * warp + 2 * t) = make_float2(acc[s][0], acc[s][1]);
-    *(float2*)(partp + (16 * s + g + 8) * PART_PITCH + 8 * warp + 2 * t) = make_float2(acc[s][2], acc[s][3]);
+    *(float2*)(partp + (16 * s + g) * GR_PART_PITCH + 8 * warp + 2 * t) = make_float2(acc[s][0], acc[s][1]);
+    *(float2*)(partp + (16 * s + g + 8) * GR_PART_PITCH + 8 * warp + 2 * t) = make_float2(acc[s][2], acc[s][3]);
   }
   auto write = [&](int row, int col, float v0, float v1) {
     const u64 at = (u64)(row0 + row) * n + col0 + col;
@@ -116,7 +113,7 @@ __device__ __forceinline__ void gemm_rows(const st* x, const st* w, const st* bi
     }
     *(u32*)(y + at) = pack(v0, v1);
   };
-  cluster_sum<S, THREADS>(part, rows, GR_COLS, PART_PITCH, write);
+  cluster_sum<S, THREADS>(part, rows, GR_COLS, GR_PART_PITCH, write);
 }
 
 #define GEMM_ROWS_BUILD(CH, S)                                                                                              \
