@@ -4,8 +4,9 @@
 // weights while that kernel runs; a library kernel cannot start before it ends), and back to back:
 // µs a layer (the LayerNorm included where it is), median of REPLAYS replays; the largest difference
 // of the kernel's outputs from cuBLASLt's. Weights: PER_GRAPH distinct ones a graph, so that they
-// come from memory as in a step; also each split of K a build offers (OursSplit<S>). GPU machine only
-// (Hopper). Writes JSON to $OUT (or bench/results/).
+// come from memory as in a step, declared parameters as a model's are (Ours: the kernel loads them
+// before it waits) and not (OursLate: into L2 before, into registers after); also each split of K a
+// build offers (OursSplit<S>, parameters). GPU machine only (Hopper). Writes JSON to $OUT (or bench/results/).
 import { CudaBackend } from '../src/backend/cuda/cuda.js';
 import { gemmRowsLaunch } from '../src/backend/cuda/gemm-rows.js';
 import { GEMM_ROWS_BUILDS } from '../src/backend/cuda/kernels.js';
@@ -33,10 +34,11 @@ const tensor = (shape: number[], scale = 1) => gpu.fromHost(rnd.normal(shape.red
 const results = shapes.map(([m, n, k]) => {
   const launch = gemmRowsLaunch(m, n, k, driver.multiprocessors);
   const x = tensor([m, k]), gamma = tensor([k], 0.1), beta = tensor([k], 0.1), b = tensor([n], 0.1), r = tensor([m, n]);
-  const ws = Array.from({ length: PER_GRAPH }, () => tensor([n, k], 1 / Math.sqrt(k)));
-  const timeOf = (layer: (w: Tensor) => Tensor, normed: boolean): number => {
+  const ws = Array.from({ length: PER_GRAPH }, () => gpu.parameter(tensor([n, k], 1 / Math.sqrt(k))));
+  const plain = ws.map((w) => gpu.fromHost(gpu.toHost(w), w.shape)); // the same values, no parameter
+  const timeOf = (layer: (w: Tensor) => Tensor, normed: boolean, weights = ws): number => {
     const exec = driver.capture(() => {
-      for (const w of ws) {
+      for (const w of weights) {
         const input = normed ? gpu.layerNorm(x, gamma, beta, 1e-5) : x;
         gpu.dispose(layer(w));
         if (normed) gpu.dispose(input);
@@ -65,18 +67,21 @@ const results = shapes.map(([m, n, k]) => {
   for (const normed of [true, false]) {
     const key = normed ? 'afterLayerNorm' : 'backToBack';
     row[`${key}LibraryUs`] = timeOf(library, normed);
-    if (typeof launch !== 'string') row[`${key}OursUs`] = timeOf(ours, normed);
+    if (typeof launch !== 'string') {
+      row[`${key}OursUs`] = timeOf(ours, normed);
+      row[`${key}OursLateUs`] = timeOf(ours, normed, plain);
+    }
     // every split of K a build has for this shape (the choice's alternatives)
     for (const splits of [...new Set(GEMM_ROWS_BUILDS.flatMap((b) => b.splits))])
       if (typeof gemmRowsLaunch(m, n, k, driver.multiprocessors, splits) !== 'string') row[`${key}OursSplit${splits}Us`] = timeOf((w) => gpu.linearRowsKernel(x, w, b, r, splits), normed);
   }
   console.log(JSON.stringify(row));
-  for (const t of [x, gamma, beta, b, r, yLib, ...ws]) gpu.dispose(t);
+  for (const t of [x, gamma, beta, b, r, yLib, ...ws, ...plain]) gpu.dispose(t);
   return row;
 });
 
 writeResult('gemm-rows', {
-  what: `a sparse step's linear layers (bias and residual): cuBLASLt against k_gemm_rows, inside CUDA graphs of ${PER_GRAPH} (distinct weights), each behind a LayerNorm of ours (µs of the pair) and back to back, median of ${REPLAYS} replays; maxDiff: ours against cuBLASLt's outputs (${gpu.description})`,
+  what: `a sparse step's linear layers (bias and residual): cuBLASLt against k_gemm_rows (weights parameters, loaded before its wait; Late: not parameters, loaded after), inside CUDA graphs of ${PER_GRAPH} (distinct weights), each behind a LayerNorm of ours (µs of the pair) and back to back, median of ${REPLAYS} replays; maxDiff: ours against cuBLASLt's outputs (${gpu.description})`,
   command: `${benchEnvironment()}node dist/bench/gemm-rows.js`,
   date: new Date().toISOString(),
   results,

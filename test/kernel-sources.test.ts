@@ -85,16 +85,19 @@ function bracketed(s: string, open: number): string {
 
 /**
  * Kernels of ours that read some of their parameters before they wait, and which (besides the plan's
- * arrays): the host launches each straight after a kernel that writes none of them, or (EARLY_PREFETCHES)
- * the read is a prefetch. k_group_affine follows the k_group_partial that writes its `sums`
+ * arrays): the host launches each straight after a kernel that writes none of them, or (GUARDED_EARLY_READS)
+ * only where the host says so. k_group_affine follows the k_group_partial that writes its `sums`
  * (CudaPointwiseOps.groupNormAffine). A planned kernel's body reads nothing but the plan before its wait.
  */
 const EARLY_READS: Record<string, string[]> = { k_group_affine: ['base', 'rows', 'gamma', 'beta', 'offset'], gemm_rows: ['w'] };
 /**
- * Kernels whose early read returns nothing (a prefetch into L2), so it needs no order against any
- * kernel: gemm_rows (every k_gemm_rows build's body) names its weights only in a bulk prefetch.
+ * Kernels whose every statement that names an early read before the wait either returns nothing (a
+ * prefetch into L2: no order needed against any kernel) or runs under `if (early)`, a flag the host
+ * sets only for a model's parameter that the kernel just ahead cannot have written
+ * (CudaDevice.settledParameter); the same read then follows the wait under `if (!early)`. gemm_rows
+ * is every k_gemm_rows build's body.
  */
-const EARLY_PREFETCHES = new Set(['gemm_rows']);
+const GUARDED_EARLY_READS = new Set(['gemm_rows']);
 
 /**
  * The function `fn` of a kernel source (a planned kernel's body `name_t`, or a kernel): its data
@@ -180,10 +183,13 @@ describe('kernel sources', () => {
       assert.equal(body.waits, 1, `${name} waits once`);
       assert.ok(allowed.every((p) => mentions(body.beforeWait, p)), `${name} reads ${allowed.join(', ')} before it waits`);
       readsBeforeWaitOnly(name, body, allowed);
-      // a prefetch's reads: the statement that names them is the prefetch alone
-      if (EARLY_PREFETCHES.has(name)) {
+      // a guarded kernel's reads: each statement that names them is a prefetch or under the host's flag
+      if (GUARDED_EARLY_READS.has(name)) {
         const reading = body.beforeWait.split('\n').filter((line) => allowed.some((p) => mentions(line, p)));
-        assert.ok(reading.length > 0 && reading.every((line) => /cp\.async\.bulk\.prefetch\.L2/.test(line)), `${name} names ${allowed.join(', ')} before it waits only in an L2 prefetch: ${reading.join(' | ')}`);
+        const guarded = (line: string) => /cp\.async\.bulk\.prefetch\.L2/.test(line) || /^\s*if \(early\) /.test(line);
+        assert.ok(reading.length > 0 && reading.every(guarded), `${name} names ${allowed.join(', ')} before it waits only in an L2 prefetch or under if (early): ${reading.join(' | ')}`);
+        for (const line of reading.filter((l) => /^\s*if \(early\) /.test(l)))
+          assert.ok(source.includes(line.replace('if (early) ', 'if (!early) ')), `${name} does after its wait what it does early where not early: ${line.trim()}`);
       }
     }
   });

@@ -8,6 +8,7 @@ import { CpuBackend } from '../src/backend/cpu/cpu.js';
 import { Conv2d, GroupNorm, Linear, StackedLinear } from '../src/models/layers.js';
 import { Params, type WeightSource } from '../src/models/params.js';
 import { DenseContext } from '../src/models/step-context.js';
+import type { Tensor } from '../src/tensor/tensor.js';
 import { Random } from '../src/util/random.js';
 
 /** Random weights of any name and shape, the same for a name each time it is read. */
@@ -42,6 +43,14 @@ describe('StackedLinear', () => {
       assert.deepEqual(y.shape, [2, outs[i]]);
       assert.deepEqual(cpu.toHost(y), cpu.toHost(alone), part.name);
     });
+  });
+
+  it('declares every tensor it hands out a parameter of the backend (tensor, stacked, convolution weight)', () => {
+    const declared = new Set<Tensor>();
+    const spy = Object.assign(Object.create(cpu) as CpuBackend, { parameter: (t: Tensor) => (declared.add(t), t) });
+    const p = new Params(spy, randomWeights(4));
+    const handed = [p.tensor('a.weight', [3, 7]), Params.stacked([p.at('a'), p.at('b')], 'weight', [[3, 7], [4, 7]]), p.convWeight('c.weight', [2, 3, 3, 3])];
+    assert.deepEqual([...declared], handed);
   });
 
   it('refuses modules whose weights do not stack', () => {

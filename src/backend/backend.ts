@@ -357,6 +357,12 @@ export interface Backend {
 
   /** Host float32 data in the given (channels-last) shape -> a tensor on this backend. */
   fromHost(data: Float32Array, shape: readonly number[]): Tensor;
+  /**
+   * Declares t a model's parameter, which no op writes from here on: a backend may then read it ahead
+   * of the work queued before a use (the cuda backend's k_gemm_rows loads such weights while the
+   * kernel ahead of it still runs). Returns t.
+   */
+  parameter(t: Tensor): Tensor;
   toHost(t: Tensor): Float32Array;
   /** The tensor's values as this backend stores them (elementBytes each), copied to host memory (into `into` when given). */
   toBytes(t: Tensor, into?: Uint8Array): Uint8Array;

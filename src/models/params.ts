@@ -1,5 +1,6 @@
 // Where a model's parameters come from: a component's weights, read under a name prefix and
-// placed on the backend. Layers ask for tensors by their diffusers/transformers names.
+// placed on the backend, declared parameters there (Backend.parameter: no op writes them). Layers ask
+// for tensors by their diffusers/transformers names.
 import type { Backend } from '../backend/backend.js';
 
 import type { Tensor } from '../tensor/tensor.js';
@@ -37,7 +38,7 @@ export class Params {
   }
 
   tensor(name: string, shape: readonly number[]): Tensor {
-    return this.backend.fromHost(this.weights.read(this.prefix + name, shape), shape);
+    return this.backend.parameter(this.backend.fromHost(this.weights.read(this.prefix + name, shape), shape));
   }
 
   /** The `name` tensors of several modules (of one source) as one, stacked along their first dimension. */
@@ -49,10 +50,10 @@ export class Params {
     const datas = parts.map((p, i) => p.weights.read(p.prefix + name, shapes[i]!));
     const all = new Float32Array(datas.reduce((a, d) => a + d.length, 0));
     datas.reduce((at, d) => (all.set(d, at), at + d.length), 0);
-    return first.backend.fromHost(all, [shapes.reduce((a, s) => a + s[0]!, 0), ...shapes[0]!.slice(1)]);
+    return first.backend.parameter(first.backend.fromHost(all, [shapes.reduce((a, s) => a + s[0]!, 0), ...shapes[0]!.slice(1)]));
   }
 
   convWeight(name: string, shape: readonly [number, number, number, number]): Tensor {
-    return this.backend.convWeight(this.weights.read(this.prefix + name, shape), shape);
+    return this.backend.parameter(this.backend.convWeight(this.weights.read(this.prefix + name, shape), shape));
   }
 }

@@ -88,7 +88,7 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
     }
   });
 
-  it('linear of few rows: k_gemm_rows on Hopper in fp16 up to GEMM_ROWS_DEFAULT_ROWS rows; the kernel at a sparse step\'s shapes (odd rows, K split among a cluster, bias and residual): the same bits again, near cuBLASLt', () => {
+  it('linear of few rows: k_gemm_rows on Hopper in fp16 up to GEMM_ROWS_DEFAULT_ROWS rows; the kernel at a sparse step\'s shapes (odd rows, K split among a cluster, bias and residual): the same bits again, with its weights a parameter read before its wait too, near cuBLASLt', () => {
     const hopperHalf = math === 'fp16' && gpu.driver.computeCapability[0] === 9;
     // [rows, k, n]: a time embedding's 2 rows, a last slab in part, a ~5% step's layers (K split 4 ways, 2, one), several row blocks (1000: 8 of 8 slabs, the last in part), K = 5120 (no build: cuBLASLt), K = 320 unsplit
     for (const [m, k, n] of [[2, 1280, 320], [13, 320, 64], [76, 1280, 1280], [252, 640, 640], [768, 320, 320], [252, 2560, 640], [1000, 640, 640], [40, 5120, 1280], [7, 320, 128]] as const) {
@@ -106,6 +106,13 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
       const mine = gpu.toHost(gpu.linearRowsKernel(xg, wg, bg, rg));
       close(`${what} by k_gemm_rows`, cpu.linear(xc, wc, bc, rc), gpu.linearRowsKernel(xg, wg, bg, rg));
       assert.deepEqual(gpu.toHost(gpu.linearRowsKernel(xg, wg, bg, rg)), mine, `${what}: the same bits again`);
+      // the weights a model's parameter: not read before the kernel waits while the launch just ahead
+      // may have written them (here k_from_f32 or the upload), then read so; the same bits both ways
+      const wp = gpu.parameter(gpu.fromHost(gpu.toHost(wg), [n, k]));
+      assert.equal(gpu.settledParameter(wp), false, `${what}: a parameter just written is read after the wait`);
+      assert.deepEqual(gpu.toHost(gpu.linearRowsKernel(xg, wp, bg, rg)), mine, `${what}: a parameter read after the wait`);
+      assert.ok(gpu.settledParameter(wp), `${what}: a parameter read before the wait once a launch has passed`);
+      assert.deepEqual(gpu.toHost(gpu.linearRowsKernel(xg, wp, bg, rg)), mine, `${what}: a parameter read before the wait`);
       const lib = gpu.toHost(gpu.linearLibrary(xg, wg, bg, rg));
       const d = maxAbsDiff(lib, mine), top = lib.reduce((a, v) => Math.max(a, Math.abs(v)), 1);
       assert.ok(d <= 2e-3 * top, `${what} against cuBLASLt: ${d} (largest ${top})`);

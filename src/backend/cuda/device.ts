@@ -91,6 +91,23 @@ export abstract class CudaDevice {
 
   /** Kernel and GEMM launches since the backend was made. */
   launches = 0;
+  /** Model parameters (Backend.parameter) by storage: the launches counted when each was declared, its last write among them. */
+  private readonly parameters = new WeakMap<DeviceBuffer, number>();
+
+  parameter(t: Tensor): Tensor {
+    this.parameters.set(t.storage as DeviceBuffer, this.launches);
+    return t;
+  }
+
+  /**
+   * Whether the kernel launched next may read t before it waits for the kernels ahead (launch.cuh):
+   * t is a parameter declared before the launch just ahead, which so cannot be the one that wrote it,
+   * and no input of a call being recorded (whose replays point it elsewhere).
+   */
+  settledParameter(t: Tensor): boolean {
+    const declared = this.parameters.get(t.storage as DeviceBuffer);
+    return declared !== undefined && this.launches > declared && !this.replays.isInput(t);
+  }
   protected profiler: Profiler | undefined;
 
   /**

@@ -56,7 +56,8 @@ export abstract class CudaGemmKernels extends CudaPointwiseOps {
   protected runRowsGemm(l: GemmRowsLaunch, x: Tensor, w: Tensor, b: Tensor | undefined, residual: Tensor | undefined, y: Tensor): Tensor {
     const [n, k] = w.shape as [number, number];
     const m = x.size / k;
-    this.run(l.name, 0, [this.p(x), this.p(w), b ? this.p(b) : 0, residual ? this.p(residual) : 0, this.p(y), m, n, k, l.slabs], 32 * GEMM_ROWS_WARPS, l.grid, l.sharedBytes, l.splits, () => `${m}x${n}x${k}`);
+    const early = this.settledParameter(w) ? 1 : 0; // the weights into registers while the kernel ahead runs, else into L2
+    this.run(l.name, 0, [this.p(x), this.p(w), b ? this.p(b) : 0, residual ? this.p(residual) : 0, this.p(y), m, n, k, l.slabs, early], 32 * GEMM_ROWS_WARPS, l.grid, l.sharedBytes, l.splits, () => `${m}x${n}x${k}`);
     return y;
   }
 

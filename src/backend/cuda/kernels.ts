@@ -185,7 +185,7 @@ export const GEMM_GEGLU_SHARED_BYTES = GEMM_GEGLU_STAGES * (GEMM_GEGLU_ROWS + 2 
 export const SHARED_BYTES_PER_SM = 228 * 1024;
 /**
  * kernels/gemm-rows-sm90.cu (fp16 storage, Hopper): a linear layer of few rows (x, w, bias, residual,
- * y, m, n, k, slabs), k_gemm_rows<CH>_<S>: blocks of GEMM_ROWS_WARPS warps taking GEMM_ROWS_COLS output channels of
+ * y, m, n, k, slabs, early: 1 where w may be read before the kernel waits), k_gemm_rows<CH>_<S>: blocks of GEMM_ROWS_WARPS warps taking GEMM_ROWS_COLS output channels of
  * up to GEMM_ROWS_SLABS slabs of 16 rows over a split of K of 32 CH channels, the S splits a cluster's
  * blocks (gemm-rows.ts picks the build).
  */
@@ -202,7 +202,7 @@ export const GEMM_ROWS_BUILDS: readonly { chunks: number; splits: readonly numbe
 ];
 export const gemmRowsName = (chunks: number, splits: number) => `k_gemm_rows${chunks}_${splits}`;
 export const GEMM_ROWS_KERNELS: Record<string, ArgKind[]> = Object.fromEntries(
-  GEMM_ROWS_BUILDS.flatMap((b) => b.splits.map((s) => [gemmRowsName(b.chunks, s), ['ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32'] as ArgKind[]])),
+  GEMM_ROWS_BUILDS.flatMap((b) => b.splits.map((s) => [gemmRowsName(b.chunks, s), ['ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32'] as ArgKind[]])),
 );
 /** Shared memory of a k_gemm_rows<chunks>_<S> block of `slabs` slabs: its rows of x (32 chunks halves, padded to 64 bytes past a multiple of 128: the kernel's STRIDE), then its partial product in floats. */
 export const gemmRowsSharedBytes = (slabs: number, chunks: number) => 16 * slabs * (64 * chunks + ((64 * chunks) % 128 === 64 ? 0 : 64)) + 16 * slabs * GEMM_ROWS_PART_PITCH * 4;

@@ -3,9 +3,10 @@
 //   What holds cuBLASLt's kernels at these shapes is latency, not work: a ~5% step's 76 x 1280 x
 //   1280 product is 0.25 GFLOP over 3.3 MB of weights, ~5 us a launch, and a library kernel cannot
 //   start before the kernel ahead of it has finished. This one is launched as a programmatic
-//   dependent (launch.cuh) and brings its block's weights into L2 (bulk prefetches) before it waits,
-//   while the kernel ahead still runs: a prefetch returns nothing, so it needs no order against
-//   whatever writes them. After the wait it reads them from L2.
+//   dependent (launch.cuh) and, while the kernel ahead still runs, loads its weights before it waits:
+//   into registers where the host says they are a model's parameter (`early`: no kernel writes them,
+//   CudaDevice.settledParameter), else into L2 only (bulk prefetches: a prefetch returns nothing, so
+//   it needs no order against whatever writes them), to be read from there after the wait.
 //   Measured on the H200 (bench:gemm-rows, each layer behind a LayerNorm in graphs; session 54,
 //   bench/results/2026-12-03-s54-call{3,4}.log): faster than cuBLASLt up to a few tens of rows (8-32
 //   rows of 1280 -> 1280: 5.5-6.3 against 7.9-8.0 us), slower from 64 rows of 320 and 128 of 640 (768
@@ -18,7 +19,7 @@
 //   of the S splits, which are the S blocks of a cluster and add their partial products through
 //   distributed shared memory in split order (cluster.cuh: the same bits whichever finishes first).
 //   The block's rows of x come into shared memory by cp.async (each warp reads them all); each
-//   warp's weights (8 channels by 32 CH) straight into registers. MMAs are mma.sync m16n8k16 with
+//   warp's weights (8 channels by 32 CH) straight into registers (load_weights). MMAs are mma.sync m16n8k16 with
 //   the K order inside each 32-channel chunk permuted alike in both operands, so that every
 //   fragment is one 16-byte load: a thread's 8 consecutive channels 8t .. 8t + 7 feed the k16 slots
 //   (2t, 2t + 1, 2t + 8, 2t + 9) of two MMAs.
@@ -48,8 +49,16 @@ template <int CH, int U, int STRIDE> __device__ __forceinline__ void multiply(u3
     }
 }
 
+// this warp's weights: channel col0 + 8 warp + g at k0 + 32 c + 8 t .. + 7 in wf[c]
+template <int CH> __device__ __forceinline__ void load_weights(uint4* wf, const st* w, int col0, int k, int k0) {
+  const int warp = threadIdx.x >> 5, lane = threadIdx.x & 31;
+  const st* wrow = w + (u64)(col0 + 8 * warp + (lane >> 2)) * k + k0 + 8 * (lane & 3);
+#pragma unroll
+  for (int c = 0; c < CH; c++) wf[c] = *(const uint4*)(wrow + 32 * c);
+}
+
 template <int CH, int S>
-__device__ __forceinline__ void gemm_rows(const st* x, const st* w, const st* bias, const st* residual, st* y, int m, int n, int k, int slabs) {
+__device__ __forceinline__ void gemm_rows(const st* x, const st* w, const st* bias, const st* residual, st* y, int m, int n, int k, int slabs, int early) {
   constexpr int KB = 32 * CH;                                      // this block's split of K
   constexpr int STRIDE = 2 * KB + (2 * KB % 128 == 64 ? 0 : 64);  // bytes from one row of x to the next in shared memory (kernels.ts gemmRowsSharedBytes): 64 past a multiple of 128, so a warp's 16-byte reads of two rows hit all 32 banks once
   constexpr int THREADS = 32 * GR_WARPS;
@@ -60,7 +69,9 @@ __device__ __forceinline__ void gemm_rows(const st* x, const st* w, const st* bi
   const int col0 = (blockIdx.x % colBlocks) * GR_COLS, row0 = (blockIdx.x / colBlocks) * 16 * slabs, k0 = blockIdx.y * KB;
   const int rows = min(16 * slabs, m - row0);
 
-  if (threadIdx.x < GR_COLS)  // a weight row's split: KB halves, 16-byte aligned (k a multiple of 32)
+  uint4 wf[CH];
+  if (early) load_weights<CH>(wf, w, col0, k, k0);
+  else if (threadIdx.x < GR_COLS)  // a weight row's split: KB halves, 16-byte aligned (k a multiple of 32)
     asm volatile("cp.async.bulk.prefetch.L2.global [%0], %1;\n" ::"l"(w + (u64)(col0 + threadIdx.x) * k + k0), "r"(2 * KB) : "memory");
   after_earlier_kernels();
 
@@ -69,10 +80,7 @@ __device__ __forceinline__ void gemm_rows(const st* x, const st* w, const st* bi
     copy16_to(base + r * STRIDE + c * 16, x + (u64)(row0 + r) * k + k0 + c * 8, true);
   }
   asm volatile("cp.async.commit_group;\n");
-  uint4 wf[CH];  // this warp's channel col0 + 8 warp + g at k0 + 32 c + 8 t .. + 7
-  const st* wrow = w + (u64)(col0 + 8 * warp + g) * k + k0 + 8 * t;
-#pragma unroll
-  for (int c = 0; c < CH; c++) wf[c] = *(const uint4*)(wrow + 32 * c);
+  if (!early) load_weights<CH>(wf, w, col0, k, k0);
   asm volatile("cp.async.wait_all;\n" ::: "memory");
   __syncthreads();
 
@@ -118,8 +126,8 @@ __device__ __forceinline__ void gemm_rows(const st* x, const st* w, const st* bi
 
 #define GEMM_ROWS_BUILD(CH, S)                                                                                              \
   extern "C" __global__ void __cluster_dims__(1, S, 1) __launch_bounds__(32 * GR_WARPS, 2) k_gemm_rows##CH##_##S(           \
-      const st* x, const st* w, const st* bias, const st* residual, st* y, int m, int n, int k, int slabs) {                \
-    gemm_rows<CH, S>(x, w, bias, residual, y, m, n, k, slabs);                                                            \
+      const st* x, const st* w, const st* bias, const st* residual, st* y, int m, int n, int k, int slabs, int early) {     \
+    gemm_rows<CH, S>(x, w, bias, residual, y, m, n, k, slabs, early);                                                     \
   }
 GEMM_ROWS_BUILD(5, 1)
 GEMM_ROWS_BUILD(5, 2)

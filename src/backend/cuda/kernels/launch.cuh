@@ -7,7 +7,8 @@
 // Since a kernel lets the next one launch only after its own wait, all but the kernel just ahead
 // have completed when a kernel starts. What overlaps is the launch (block scheduling, the previous
 // grid draining), and the loads of what no kernel, or not the one ahead, writes: the sparse plan's
-// arrays (PLANNED_VECTOR_KERNEL, storage.cuh) and what k_group_affine reads besides its fresh sums.
+// arrays (PLANNED_VECTOR_KERNEL, storage.cuh), what k_group_affine reads besides its fresh sums, and
+// a model's parameters where the host says so (k_gemm_rows's `early`: CudaDevice.settledParameter).
 // Most kernels wait first. test/kernel-sources.test.ts checks every kernel against these rules.
 // Without the attribute (older GPUs, eager launches, the option off) both instructions do nothing.
 #pragma once
