@@ -6,7 +6,7 @@
 // of the kernel's outputs from cuBLASLt's. Weights: PER_GRAPH distinct ones a graph, so that they
 // come from memory as in a step, declared parameters as a model's are (Ours: the kernel loads them
 // before it waits) and not (OursLate: into L2 before, into registers after); also each split of K a
-// build offers (OursSplit<S>, parameters). GPU machine only (Hopper). Writes JSON to $OUT (or bench/results/).
+// build offers (OursSplit<S>, parameters) and blocks of fewer slabs (OursSlabs<s>: more blocks). GPU machine only (Hopper). Writes JSON to $OUT (or bench/results/).
 import { CudaBackend } from '../src/backend/cuda/cuda.js';
 import { gemmRowsLaunch } from '../src/backend/cuda/gemm-rows.js';
 import { GEMM_ROWS_BUILDS } from '../src/backend/cuda/kernels.js';
@@ -71,9 +71,13 @@ const results = shapes.map(([m, n, k]) => {
       row[`${key}OursUs`] = timeOf(ours, normed);
       row[`${key}OursLateUs`] = timeOf(ours, normed, plain);
     }
-    // every split of K a build has for this shape (the choice's alternatives)
-    for (const splits of [...new Set(GEMM_ROWS_BUILDS.flatMap((b) => b.splits))])
-      if (typeof gemmRowsLaunch(m, n, k, driver.multiprocessors, splits) !== 'string') row[`${key}OursSplit${splits}Us`] = timeOf((w) => gpu.linearRowsKernel(x, w, b, r, splits), normed);
+    // the choice's alternatives: every split of K a build has for this shape, and blocks of fewer slabs of rows (more blocks)
+    const alternatives: { splits?: number; slabs?: number }[] = [...[...new Set(GEMM_ROWS_BUILDS.flatMap((b) => b.splits))].map((splits) => ({ splits })), ...[4, 2, 1].map((slabs) => ({ slabs }))];
+    for (const only of alternatives) {
+      const l = gemmRowsLaunch(m, n, k, driver.multiprocessors, only);
+      if (typeof l === 'string' || (only.slabs && typeof launch !== 'string' && l.slabs === launch.slabs)) continue;
+      row[`${key}Ours${only.splits ? `Split${only.splits}` : `Slabs${only.slabs}`}Us`] = timeOf((w) => gpu.linearRowsKernel(x, w, b, r, only), normed);
+    }
   }
   console.log(JSON.stringify(row));
   for (const t of [x, gamma, beta, b, r, yLib, ...ws, ...plain]) gpu.dispose(t);

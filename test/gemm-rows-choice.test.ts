@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { GEMM_ROWS_COLS, GEMM_ROWS_KERNELS, GEMM_ROWS_SLABS, SHARED_BYTES_PER_SM } from '../src/backend/cuda/kernels.js';
-import { GEMM_ROWS_MAX_ROWS, gemmRowsLaunch } from '../src/backend/cuda/gemm-rows.js';
+import { GEMM_ROWS_MAX_ROWS, gemmRowsDefaultRows, gemmRowsLaunch } from '../src/backend/cuda/gemm-rows.js';
 
 const SMS = 132;
 /** The most dynamic shared memory a Hopper block may take (227 KiB). */
@@ -17,8 +17,9 @@ describe('few-row GEMM launch choice', () => {
     for (const [n, k] of [[320, 320], [640, 640], [1280, 1280], [320, 1280], [640, 2560], [1280, 5120], [1280, 320]]) shapes.push([rows, n!, k!]);
 
   it('covers the product once, in one wave of blocks that fit a multiprocessor; a sparse step\'s shapes all', () => {
-    for (const [rows, n, k] of shapes) {
-      const l = gemmRowsLaunch(rows, n, k, SMS);
+    for (const [rows, n, k, slabs] of shapes.flatMap((s) => [undefined, 4, 2, 1].map((slabs) => [...s, slabs] as const))) {
+      const l = gemmRowsLaunch(rows, n, k, SMS, { slabs });
+      if (slabs !== undefined && typeof l === 'string') continue; // fewer slabs a block: more blocks, perhaps more than a wave
       // a ~5-30% step at 768 px: 40-800 rows at 320 channels, 40-160 at 640 and 1280 (K = 2560 and 5120 have no build)
       const sparse = rows <= (n === 320 || k === 320 ? 800 : 160) && k < 2560;
       if (typeof l === 'string') {
@@ -31,13 +32,13 @@ describe('few-row GEMM launch choice', () => {
       const [chunks, splits] = [Number(m[1]), Number(m[2])];
       assert.equal(l.splits, splits);
       assert.equal(32 * chunks * splits, k, `${rows}x${n}x${k}: K split once`);
-      assert.ok(l.slabs >= 1 && l.slabs <= GEMM_ROWS_SLABS);
+      assert.ok(l.slabs >= 1 && l.slabs <= (slabs ?? GEMM_ROWS_SLABS), `${rows}x${n}x${k}: ${l.slabs} slabs a block (at most ${slabs ?? GEMM_ROWS_SLABS})`);
       const rowBlocks = l.grid / (n / GEMM_ROWS_COLS);
       assert.ok(Number.isInteger(rowBlocks) && rowBlocks * 16 * l.slabs >= rows && (rowBlocks - 1) * 16 * l.slabs < rows, `${rows}x${n}x${k}: ${rowBlocks} row blocks of ${l.slabs} slabs`);
       assert.ok(l.sharedBytes <= MAX_SHARED, `${l.name}: ${l.sharedBytes} bytes`);
       const waves = Math.ceil((l.grid * l.splits) / (SMS * Math.floor(SHARED_BYTES_PER_SM / (l.sharedBytes + 1024))));
       // a ~5-30% step at 768 px: 40-800 rows at 320 channels, 40-350 at 640 and 1280
-      if (rows <= (n === 320 || k === 320 ? 800 : 160)) assert.equal(waves, 1, `${rows}x${n}x${k}: ${l.name}, one wave`);
+      assert.equal(waves, 1, `${rows}x${n}x${k}: ${l.name}, one wave`);
     }
   });
 
@@ -46,6 +47,12 @@ describe('few-row GEMM launch choice', () => {
     // 768 rows: six row blocks of 8 slabs
     const l = gemmRowsLaunch(768, 320, 320, SMS);
     assert.ok(typeof l !== 'string' && l.grid === 30 && l.slabs === 8 && l.splits === 2, JSON.stringify(l));
+  });
+
+  it('runs by default up to K / 10 rows, where it beat cuBLASLt; blocks of fewer slabs when asked', () => {
+    assert.deepEqual([320, 640, 1280].map(gemmRowsDefaultRows), [32, 64, 128]);
+    const l = gemmRowsLaunch(768, 320, 320, SMS, { slabs: 2 });
+    assert.ok(typeof l !== 'string' && l.grid === 120 && l.slabs === 2 && l.splits === 2, JSON.stringify(l));
   });
 
   it('says why it cannot run a shape', () => {

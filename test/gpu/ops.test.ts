@@ -8,7 +8,7 @@ import { CpuBackend } from '../../src/backend/cpu/cpu.js';
 import { CudaBackend } from '../../src/backend/cuda/cuda.js';
 import { GpuOutOfMemory } from '../../src/backend/cuda/driver.js';
 import { flashLaunch } from '../../src/backend/cuda/flash-splits.js';
-import { GEMM_ROWS_DEFAULT_ROWS, gemmRowsLaunch } from '../../src/backend/cuda/gemm-rows.js';
+import { gemmRowsDefaultRows, gemmRowsLaunch } from '../../src/backend/cuda/gemm-rows.js';
 import { WGMMA_KEY_TILE, WGMMA_QUERY_ROWS } from '../../src/backend/cuda/kernels.js';
 import { convInputOf, type Backend, type Conv2dOptions } from '../../src/backend/backend.js';
 import type { Tensor } from '../../src/tensor/tensor.js';
@@ -88,7 +88,7 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
     }
   });
 
-  it('linear of few rows: k_gemm_rows on Hopper in fp16 up to GEMM_ROWS_DEFAULT_ROWS rows; the kernel at a sparse step\'s shapes (odd rows, K split among a cluster, bias and residual): the same bits again, with its weights a parameter read before its wait too, near cuBLASLt', () => {
+  it('linear of few rows: k_gemm_rows on Hopper in fp16 up to K / 10 rows (gemmRowsDefaultRows); the kernel at a sparse step\'s shapes (odd rows, K split among a cluster, bias and residual): the same bits again, with its weights a parameter read before its wait too, near cuBLASLt', () => {
     const hopperHalf = math === 'fp16' && gpu.driver.computeCapability[0] === 9;
     // [rows, k, n]: a time embedding's 2 rows, a last slab in part, a ~5% step's layers (K split 4 ways, 2, one), several row blocks (1000: 8 of 8 slabs, the last in part), K = 5120 (no build: cuBLASLt), K = 320 unsplit
     for (const [m, k, n] of [[2, 1280, 320], [13, 320, 64], [76, 1280, 1280], [252, 640, 640], [768, 320, 320], [252, 2560, 640], [1000, 640, 640], [40, 5120, 1280], [7, 320, 128]] as const) {
@@ -97,7 +97,7 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
       gpu.profileStart(1);
       const got = gpu.linear(xg, wg, bg, rg);
       const ops = gpu.profileEnd().ops.map((o) => o.op.split(' ')[0]!);
-      const kernel = hopperHalf && m <= GEMM_ROWS_DEFAULT_ROWS && typeof gemmRowsLaunch(m, n, k, gpu.driver.multiprocessors) !== 'string'; // linear's rule
+      const kernel = hopperHalf && m <= gemmRowsDefaultRows(k) && typeof gemmRowsLaunch(m, n, k, gpu.driver.multiprocessors) !== 'string'; // linear's rule
       assert.equal(ops.some((o) => o.startsWith('k_gemm_rows')), kernel, `${what} ran ${ops.join(', ')}`);
       close(`${what} + bias + residual`, cpu.linear(xc, wc, bc, rc), got);
       close(`${what} no bias`, cpu.linear(xc, wc), gpu.linear(xg, wg));

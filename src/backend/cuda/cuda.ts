@@ -152,7 +152,7 @@ export class CudaBackend extends CudaGemmKernels implements Backend {
     const m = x.size / k;
     const y = this.empty([...x.shape.slice(0, -1), n]);
     if (m === 0) return y;
-    const rows = m <= this.rowsGemmRows ? this.rowsGemmLaunch(x, w, b, residual) : undefined;
+    const rows = m <= this.rowsGemmMost(k) ? this.rowsGemmLaunch(x, w, b, residual) : undefined;
     if (rows && typeof rows !== 'string') return this.runRowsGemm(rows, x, w, b, residual, y);
     return this.libraryGemm(x, w, b, residual, y);
   }

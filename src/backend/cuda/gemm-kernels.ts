@@ -8,14 +8,14 @@ import { FiseditError } from '../../io/errors.js';
 import type { DeviceBuffer } from './memory.js';
 import { checkCudaOptions, type CudaOptions } from './options.js';
 import { CudaPointwiseOps } from './pointwise-ops.js';
-import { GEMM_ROWS_DEFAULT_ROWS, gemmRowsLaunch, type GemmRowsLaunch } from './gemm-rows.js';
+import { GEMM_ROWS_K_PER_ROW, gemmRowsDefaultRows, gemmRowsLaunch, type GemmRowsLaunch } from './gemm-rows.js';
 import { GEMM_GEGLU_COLS, GEMM_GEGLU_KERNELS, GEMM_GEGLU_ROWS, GEMM_GEGLU_SHARED_BYTES, GEMM_GEGLU_THREADS, GEMM_ROWS_BUILDS, GEMM_ROWS_KERNELS, GEMM_ROWS_SLABS, GEMM_ROWS_WARPS, gemmRowsName, gemmRowsSharedBytes } from './kernels.js';
 
 export abstract class CudaGemmKernels extends CudaPointwiseOps {
   /** Whether k_gemm_geglu can run here (fp16 storage on Hopper, CudaOptions.gegluKernel). */
   protected readonly gegluKernel: boolean;
-  /** The most rows for which linear runs k_gemm_rows (CudaOptions.rowsGemm); 0: it cannot run here (fp16 storage on Hopper only, or the option false). */
-  protected readonly rowsGemmRows: number;
+  /** The most rows for which linear runs k_gemm_rows (CudaOptions.rowsGemm): a number, or 'K / 10' (gemmRowsDefaultRows); 0: it cannot run here (fp16 storage on Hopper only, or the option false). */
+  protected readonly rowsGemmRows: number | `K / ${typeof GEMM_ROWS_K_PER_ROW}`;
   /** Tensor maps of the weights k_gemm_geglu and k_tile_conv_wgs have read, in device memory, by weight address and shape (a map holds only those). */
   private readonly weightMaps = new Map<string, DeviceBuffer>();
 
@@ -28,7 +28,7 @@ export abstract class CudaGemmKernels extends CudaPointwiseOps {
       this.load('gemm-geglu-sm90', GEMM_GEGLU_KERNELS, ['-DFISEDIT_HALF'], 'sm_90a');
       this.driver.allowSharedMemory(this.fns.get('k_gemm_geglu'), 'k_gemm_geglu', GEMM_GEGLU_SHARED_BYTES);
     }
-    this.rowsGemmRows = !hopperHalf || o.rowsGemm === false ? 0 : typeof o.rowsGemm === 'number' ? o.rowsGemm : GEMM_ROWS_DEFAULT_ROWS;
+    this.rowsGemmRows = !hopperHalf || o.rowsGemm === false ? 0 : typeof o.rowsGemm === 'number' ? o.rowsGemm : `K / ${GEMM_ROWS_K_PER_ROW}`;
     if (this.rowsGemmRows) {
       this.load('gemm-rows-sm90', GEMM_ROWS_KERNELS, ['-DFISEDIT_HALF']);
       for (const b of GEMM_ROWS_BUILDS)
@@ -36,20 +36,25 @@ export abstract class CudaGemmKernels extends CudaPointwiseOps {
     }
   }
 
-  /** linear(x, w, b, residual) by k_gemm_rows whatever linear would choose (bench:gemm-rows, the GPU tests), K split `splits` ways if given. Throws where it cannot run. */
-  linearRowsKernel(x: Tensor, w: Tensor, b?: Tensor, residual?: Tensor, splits?: number): Tensor {
+  /** linear(x, w, b, residual) by k_gemm_rows whatever linear would choose (bench:gemm-rows, the GPU tests); `only` as gemmRowsLaunch's. Throws where it cannot run. */
+  linearRowsKernel(x: Tensor, w: Tensor, b?: Tensor, residual?: Tensor, only?: { splits?: number; slabs?: number }): Tensor {
     checkLinear(x, w, b, residual);
-    const rows = this.rowsGemmLaunch(x, w, b, residual, splits);
+    const rows = this.rowsGemmLaunch(x, w, b, residual, only);
     if (typeof rows === 'string') throw new FiseditError(`k_gemm_rows: ${rows}`);
     return this.runRowsGemm(rows, x, w, b, residual, this.empty([...x.shape.slice(0, -1), w.shape[0]!]));
   }
 
   /** k_gemm_rows's launch for linear(x, w, b, residual), or why it cannot run it. */
-  protected rowsGemmLaunch(x: Tensor, w: Tensor, b?: Tensor, residual?: Tensor, splits?: number): GemmRowsLaunch | string {
+  protected rowsGemmLaunch(x: Tensor, w: Tensor, b?: Tensor, residual?: Tensor, only?: { splits?: number; slabs?: number }): GemmRowsLaunch | string {
     if (!this.rowsGemmRows) return 'off here (fp16 storage on Hopper only, CudaOptions.rowsGemm)';
     const [n, k] = w.shape as [number, number];
     if (!this.wholeVectors([x, w, b, residual].map((t) => (t ? this.p(t) : 0)), [])) return 'an operand not 16-byte aligned';
-    return gemmRowsLaunch(x.size / k, n, k, this.driver.multiprocessors, splits);
+    return gemmRowsLaunch(x.size / k, n, k, this.driver.multiprocessors, only);
+  }
+
+  /** The most rows for which linear runs k_gemm_rows over k inputs (0: none). */
+  protected rowsGemmMost(k: number): number {
+    return typeof this.rowsGemmRows === 'number' ? this.rowsGemmRows : gemmRowsDefaultRows(k);
   }
 
   /** The launch of k_gemm_rows into y, once rowsGemmLaunch has found one. */
