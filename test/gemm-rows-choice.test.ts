@@ -42,17 +42,22 @@ describe('few-row GEMM launch choice', () => {
     }
   });
 
-  it('takes the most blocks a wave holds: a ~5% step\'s 76 x 1280 x 1280 split four ways', () => {
-    assert.deepEqual(gemmRowsLaunch(76, 1280, 1280, SMS), { name: 'k_gemm_rows10_4', grid: 20, splits: 4, slabs: 5, sharedBytes: 16 * 5 * (10 * 64 + 64) + 16 * 5 * (64 + 8) * 4 });
-    // 768 rows: six row blocks of 8 slabs
-    const l = gemmRowsLaunch(768, 320, 320, SMS);
-    assert.ok(typeof l !== 'string' && l.grid === 30 && l.slabs === 8 && l.splits === 2, JSON.stringify(l));
+  it('takes the most blocks a wave holds, of the fewest splits among those: a ~5% step\'s 76 x 1280 x 1280 in 3 blocks of rows, split four ways', () => {
+    assert.deepEqual(gemmRowsLaunch(76, 1280, 1280, SMS), { name: 'k_gemm_rows10_4', grid: 60, splits: 4, slabs: 2, sharedBytes: 16 * 2 * (10 * 64 + 64) + 16 * 2 * (64 + 8) * 4 });
+    // 128 x 640: 160 blocks split 2 ways (a slab each) rather than 4 (2 slabs each)
+    const l = gemmRowsLaunch(128, 640, 640, SMS);
+    assert.ok(typeof l !== 'string' && l.grid === 80 && l.slabs === 1 && l.splits === 2, JSON.stringify(l));
+    // 768 x 320 split 2 ways: blocks of 2 slabs (240 blocks; of 1, 480 would take two waves)
+    const two = gemmRowsLaunch(768, 320, 320, SMS, { splits: 2 });
+    assert.ok(typeof two !== 'string' && two.grid === 120 && two.slabs === 2 && two.splits === 2, JSON.stringify(two));
+    // at most the slabs asked for (bench:gemm-rows)
+    const upTo8 = gemmRowsLaunch(768, 320, 320, SMS, { splits: 2, slabs: 8 });
+    assert.ok(typeof upTo8 !== 'string' && upTo8.slabs === 2, JSON.stringify(upTo8));
+    assert.match(String(gemmRowsLaunch(768, 320, 320, SMS, { splits: 2, slabs: 1 })), /2 waves of blocks/);
   });
 
-  it('runs by default up to K / 10 rows, where it beat cuBLASLt; blocks of fewer slabs when asked', () => {
-    assert.deepEqual([320, 640, 1280].map(gemmRowsDefaultRows), [32, 64, 128]);
-    const l = gemmRowsLaunch(768, 320, 320, SMS, { slabs: 2 });
-    assert.ok(typeof l !== 'string' && l.grid === 120 && l.slabs === 2 && l.splits === 2, JSON.stringify(l));
+  it('runs by default while x is at most 128 Ki values (256 KiB), about where it beat cuBLASLt', () => {
+    assert.deepEqual([320, 640, 1280].map(gemmRowsDefaultRows), [409, 204, 102]);
   });
 
   it('says why it cannot run a shape', () => {
@@ -61,6 +66,6 @@ describe('few-row GEMM launch choice', () => {
     assert.match(String(gemmRowsLaunch(76, 330, 320, SMS)), /330 outputs \(a multiple of 64\)/);
     assert.match(String(gemmRowsLaunch(76, 320, 1024, SMS)), /1024 inputs \(160, 320, 640, 1280\)/);
     assert.match(String(gemmRowsLaunch(76, 320, 1000, SMS)), /1000 inputs/);
-    assert.match(String(gemmRowsLaunch(1000, 1280, 1280, SMS)), /1000 x 1280 x 1280: 5 waves of blocks/);
+    assert.match(String(gemmRowsLaunch(1000, 1280, 1280, SMS)), /1000 x 1280 x 1280: 3 waves of blocks/);
   });
 });

@@ -14,6 +14,7 @@ import { Cudnn, type ConvShape } from './cudnn.js';
 import { type ConvolutionMode, type CudaOptions, type TileConvolutionMode } from './options.js';
 import { cudaTileRowsChoice, fewRowsOfManyChannels } from './conv-paths.js';
 import { CudaGemmKernels } from './gemm-kernels.js';
+import { GEMM_ROWS_X_ELEMENTS } from './gemm-rows.js';
 import type { DeviceBuffer } from './memory.js';
 import { CudaLatents } from './latents.js';
 import { ATTENTION_KERNELS, FLASH_DIMS, FLASH_KERNELS, FLASH_QUERY_ROWS, FLASH_WIDE_MAX_DIM, GROUP_PARTIAL_SHARED_BYTES, POINTER_ARRAY_PRODUCTS, SOFTMAX_SHARED_BYTES, SOFTMAX_SHORT, SOFTMAX_VEC, WGMMA_KERNELS, WGMMA_KEY_TILE, WGMMA_QUERY_ROWS, WGMMA_SHARED_BYTES, flashSharedBytes, SHORT_KEYS, attendShortSharedBytes, TILE_CONV_KERNELS, TILE_CONV_COUNTERS, TILE_CONV_WG_KERNELS, TILE_CONV_WG_BUILDS, tileConvWgName, tileConvWgSharedBytes } from './kernels.js';
@@ -133,7 +134,7 @@ export class CudaBackend extends CudaGemmKernels implements Backend {
   get description(): string {
     const pipelined = this.wgmmaPipeline === 'auto' ? ', pipelined for one wave' : this.wgmmaPipeline ? ', pipelined' : '';
     const storage = this.math === 'fp16' ? 'fp16 storage' + (this.flash ? `, flash attention${this.wgmma ? ` (wgmma at head dim 64${pipelined})` : ''}` : '') : 'fp32 storage';
-    return `${this.driver.name} (${this.driver.computeCapability.join('.')}), ${this.math} GEMMs, ${storage}, ${{ cudnn: 'cuDNN', gemm: 'im2col + GEMM', auto: 'cuDNN in graphs and for large, im2col + GEMM for small eager' }[this.convolution]} convolutions${this.dnn.engineMode === 'off' ? '' : ` (cuDNN engines: ${this.dnn.engineMode})`}${this.lt.timed ? ', GEMM algorithms timed' : ''}${this.gegluKernel ? ', feed-forward GEGLU kernel' : ''}${this.rowsGemmRows ? `, few-row GEMM kernel (to ${this.rowsGemmRows} rows)` : ''}${{ fused: ', fused tile convolutions', rows: ', fused tile convolutions of few rows', library: '' }[this.tileConvolution]}${this.driver.dependentLaunches ? ', dependent launches' : ''}`;
+    return `${this.driver.name} (${this.driver.computeCapability.join('.')}), ${this.math} GEMMs, ${storage}, ${{ cudnn: 'cuDNN', gemm: 'im2col + GEMM', auto: 'cuDNN in graphs and for large, im2col + GEMM for small eager' }[this.convolution]} convolutions${this.dnn.engineMode === 'off' ? '' : ` (cuDNN engines: ${this.dnn.engineMode})`}${this.lt.timed ? ', GEMM algorithms timed' : ''}${this.gegluKernel ? ', feed-forward GEGLU kernel' : ''}${this.rowsGemmRows ? `, few-row GEMM kernel (to ${this.rowsGemmRows === 'by K' ? `${GEMM_ROWS_X_ELEMENTS} / K` : this.rowsGemmRows} rows)` : ''}${{ fused: ', fused tile convolutions', rows: ', fused tile convolutions of few rows', library: '' }[this.tileConvolution]}${this.driver.dependentLaunches ? ', dependent launches' : ''}`;
   }
 
   urgently<T>(f: () => T): T {

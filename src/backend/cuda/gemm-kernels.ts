@@ -8,14 +8,14 @@ import { FiseditError } from '../../io/errors.js';
 import type { DeviceBuffer } from './memory.js';
 import { checkCudaOptions, type CudaOptions } from './options.js';
 import { CudaPointwiseOps } from './pointwise-ops.js';
-import { GEMM_ROWS_K_PER_ROW, gemmRowsDefaultRows, gemmRowsLaunch, type GemmRowsLaunch } from './gemm-rows.js';
+import { gemmRowsDefaultRows, gemmRowsLaunch, type GemmRowsLaunch } from './gemm-rows.js';
 import { GEMM_GEGLU_COLS, GEMM_GEGLU_KERNELS, GEMM_GEGLU_ROWS, GEMM_GEGLU_SHARED_BYTES, GEMM_GEGLU_THREADS, GEMM_ROWS_BUILDS, GEMM_ROWS_KERNELS, GEMM_ROWS_SLABS, GEMM_ROWS_WARPS, gemmRowsName, gemmRowsSharedBytes } from './kernels.js';
 
 export abstract class CudaGemmKernels extends CudaPointwiseOps {
   /** Whether k_gemm_geglu can run here (fp16 storage on Hopper, CudaOptions.gegluKernel). */
   protected readonly gegluKernel: boolean;
-  /** The most rows for which linear runs k_gemm_rows (CudaOptions.rowsGemm): a number, or 'K / 10' (gemmRowsDefaultRows); 0: it cannot run here (fp16 storage on Hopper only, or the option false). */
-  protected readonly rowsGemmRows: number | `K / ${typeof GEMM_ROWS_K_PER_ROW}`;
+  /** The most rows for which linear runs k_gemm_rows (CudaOptions.rowsGemm): a number, or 'by K' (gemmRowsDefaultRows); 0: it cannot run here (fp16 storage on Hopper only, or the option false). */
+  protected readonly rowsGemmRows: number | 'by K';
   /** Tensor maps of the weights k_gemm_geglu and k_tile_conv_wgs have read, in device memory, by weight address and shape (a map holds only those). */
   private readonly weightMaps = new Map<string, DeviceBuffer>();
 
@@ -28,7 +28,7 @@ export abstract class CudaGemmKernels extends CudaPointwiseOps {
       this.load('gemm-geglu-sm90', GEMM_GEGLU_KERNELS, ['-DFISEDIT_HALF'], 'sm_90a');
       this.driver.allowSharedMemory(this.fns.get('k_gemm_geglu'), 'k_gemm_geglu', GEMM_GEGLU_SHARED_BYTES);
     }
-    this.rowsGemmRows = !hopperHalf || o.rowsGemm === false ? 0 : typeof o.rowsGemm === 'number' ? o.rowsGemm : `K / ${GEMM_ROWS_K_PER_ROW}`;
+    this.rowsGemmRows = !hopperHalf || o.rowsGemm === false ? 0 : typeof o.rowsGemm === 'number' ? o.rowsGemm : 'by K';
     if (this.rowsGemmRows) {
       this.load('gemm-rows-sm90', GEMM_ROWS_KERNELS, ['-DFISEDIT_HALF']);
       for (const b of GEMM_ROWS_BUILDS)

@@ -7,14 +7,15 @@ import { GEMM_ROWS_BLOCKS_PER_SM, GEMM_ROWS_BUILDS, GEMM_ROWS_COLS, GEMM_ROWS_SL
 export const GEMM_ROWS_MAX_ROWS = 1024;
 /**
  * The most rows for which linear runs k_gemm_rows over K inputs unless CudaOptions.rowsGemm says
- * otherwise: K / GEMM_ROWS_K_PER_ROW, where it beat cuBLASLt on the H200 with a model's weights loaded
- * before its wait (bench:gemm-rows, each layer behind a LayerNorm of ours in graphs,
- * bench/results/2026-12-03-s55-call1.log): at K = 1280 up to 128 rows (76: 7.4 against 8.2 us, 128:
- * 9.5 against 10.0), at 640 up to 64 (5.8 against 6.2; 128 rows 7.4 against 6.3), at 320 up to 32
- * (session 54: 5.1 against 5.6; 64 rows 6.0 against 5.6).
+ * otherwise: while x, what it loads after its wait, is at most GEMM_ROWS_X_ELEMENTS values (256 KiB),
+ * about where it stopped beating cuBLASLt on the H200 with a model's weights loaded before its wait
+ * and its blocks as many as a wave holds (bench:gemm-rows, each layer behind a LayerNorm of ours in
+ * graphs, bench/results/2026-12-03-s55-call{1,2}.log): at K = 1280 76 rows 7.4 against 8.2 us, 128
+ * rows 9.5 against 9.9; at 640 128 rows 5.6 against 6.4, 252 rows 6.9 against 6.6; at 320 256 rows
+ * 5.1 against 5.9 (and 768 rows 6.1 against 6.5 in blocks of 2 slabs, which this choice does not take).
  */
-export const GEMM_ROWS_K_PER_ROW = 10;
-export const gemmRowsDefaultRows = (k: number): number => Math.floor(k / GEMM_ROWS_K_PER_ROW);
+export const GEMM_ROWS_X_ELEMENTS = 128 * 1024;
+export const gemmRowsDefaultRows = (k: number): number => Math.floor(GEMM_ROWS_X_ELEMENTS / k);
 
 /** A k_gemm_rows launch: the build, its blocks (grid x: column blocks by row blocks; y: the splits of K) and each block's slabs and shared memory. */
 export interface GemmRowsLaunch {
@@ -27,25 +28,30 @@ export interface GemmRowsLaunch {
 
 /**
  * The launch for rows x k -> n on `sms` multiprocessors, or why there is none: a build whose split
- * of K (32 channels a chunk, `chunks` a block, `splits` blocks) is exactly k and whose blocks fit
- * on the GPU at once (one wave: each then loads its weights while the kernel ahead runs), the most
- * blocks among those (the least work each), each of as many slabs of rows as it takes (at most
- * GEMM_ROWS_SLABS). `only`: that split of K, or at most that many slabs a block, alone (bench:gemm-rows).
+ * of K (32 channels a chunk, `chunks` a block, `splits` blocks) is exactly k, its blocks all on the GPU
+ * at once (one wave: each then loads its weights while the kernel ahead runs), as many as a wave holds
+ * (the least for each to load after its wait: blocks of 8 slabs of rows had lost to cuBLASLt where
+ * blocks of 1-2 won, bench/results/2026-12-03-s55-call2.log), of the fewest splits among those (a
+ * cluster's sum the shorter: 128 x 640 x 640 in 160 blocks 5.6 us split 2 ways, 5.9 split 4).
+ * `only`: that split of K, or at most that many slabs a block, alone (bench:gemm-rows).
  */
 export function gemmRowsLaunch(rows: number, n: number, k: number, sms: number, only: { splits?: number; slabs?: number } = {}): GemmRowsLaunch | string {
   if (rows < 1 || rows > GEMM_ROWS_MAX_ROWS) return `${rows} rows (1 to ${GEMM_ROWS_MAX_ROWS})`;
   if (n % GEMM_ROWS_COLS) return `${n} outputs (a multiple of ${GEMM_ROWS_COLS})`;
-  const slabsAll = Math.ceil(rows / 16), rowBlocks = Math.ceil(slabsAll / Math.min(GEMM_ROWS_SLABS, only.slabs ?? GEMM_ROWS_SLABS)), slabs = Math.ceil(slabsAll / rowBlocks);
-  let best: (GemmRowsLaunch & { waves: number }) | undefined;
-  for (const b of GEMM_ROWS_BUILDS)
-    for (const splits of b.splits) {
-      if (32 * b.chunks * splits !== k || (only.splits !== undefined && splits !== only.splits)) continue;
-      const sharedBytes = gemmRowsSharedBytes(slabs, b.chunks), perSm = Math.min(GEMM_ROWS_BLOCKS_PER_SM, Math.floor(SHARED_BYTES_PER_SM / (sharedBytes + 1024)));
+  const slabsAll = Math.ceil(rows / 16), most = Math.min(GEMM_ROWS_SLABS, only.slabs ?? GEMM_ROWS_SLABS);
+  const builds = GEMM_ROWS_BUILDS.flatMap((b) => b.splits.filter((s) => 32 * b.chunks * s === k && (only.splits === undefined || s === only.splits)).map((splits) => ({ chunks: b.chunks, splits })));
+  if (!builds.length) return `${k} inputs (${[...new Set(GEMM_ROWS_BUILDS.flatMap((b) => b.splits.map((s) => 32 * b.chunks * s)))].sort((a, b) => a - b).join(', ')})`;
+  let best: GemmRowsLaunch | undefined, fewestWaves = Infinity;
+  for (const { chunks, splits } of builds)
+    for (let rowBlocks = Math.ceil(slabsAll / most); rowBlocks <= slabsAll; rowBlocks++) {
+      const slabs = Math.ceil(slabsAll / rowBlocks);
+      if (rowBlocks > 1 && Math.ceil(slabsAll / (rowBlocks - 1)) === slabs) continue; // the same blocks' rows with a block fewer
+      const sharedBytes = gemmRowsSharedBytes(slabs, chunks), perSm = Math.min(GEMM_ROWS_BLOCKS_PER_SM, Math.floor(SHARED_BYTES_PER_SM / (sharedBytes + 1024)));
       const grid = (n / GEMM_ROWS_COLS) * rowBlocks, waves = Math.ceil((grid * splits) / (perSm * sms));
-      if (best && (waves > best.waves || (waves === best.waves && grid * splits <= best.grid * best.splits))) continue;
-      best = { name: gemmRowsName(b.chunks, splits), grid, splits, slabs, sharedBytes, waves };
+      fewestWaves = Math.min(fewestWaves, waves);
+      if (waves > 1) continue;
+      const more = !best || grid * splits > best.grid * best.splits || (grid * splits === best.grid * best.splits && splits < best.splits);
+      if (more) best = { name: gemmRowsName(chunks, splits), grid, splits, slabs, sharedBytes };
     }
-  if (!best) return `${k} inputs (${[...new Set(GEMM_ROWS_BUILDS.flatMap((b) => b.splits.map((s) => 32 * b.chunks * s)))].sort((a, b) => a - b).join(', ')})`;
-  const { waves, ...chosen } = best;
-  return waves > 1 ? `${rows} x ${n} x ${k}: ${waves} waves of blocks (one at most: the later waves could not prefetch while the kernel ahead runs)` : chosen;
+  return best ?? `${rows} x ${n} x ${k}: ${fewestWaves} waves of blocks (one at most: the later waves could not load their weights while the kernel ahead runs)`;
 }

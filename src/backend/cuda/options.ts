@@ -106,8 +106,8 @@ export interface CudaOptions {
   /**
    * fp16 on Hopper: linear layers of few rows (a sparse step's active tokens, a time embedding) by a
    * kernel of ours, k_gemm_rows, which loads a model's weights while the kernel ahead of it runs:
-   * true (default) up to K / 10 rows of K inputs (gemm-rows.ts gemmRowsDefaultRows: 128 rows at 1280,
-   * 64 at 640, 32 at 320), where it beat cuBLASLt, a number up to that many whatever K (1 to
+   * true (default) while its input is at most 128 Ki values (gemm-rows.ts gemmRowsDefaultRows: 102
+   * rows of 1280, 204 of 640, 409 of 320), about where it beat cuBLASLt, a number up to that many whatever K (1 to
    * GEMM_ROWS_MAX_ROWS, for benches), false never (always cuBLASLt). On the H200 the tiniest edits'
    * sparse steps took 2.42-2.65 ms with it (to 32 rows) against 2.61-2.79, and 4-30% steps the same
    * (bench/results/2026-12-03-s54-call4.log); up to 1024 rows those were 0.1-0.2 ms slower
