@@ -10,9 +10,9 @@ export const GEMM_ROWS_MAX_ROWS = 1024;
  * otherwise: while x, what it loads after its wait, is at most GEMM_ROWS_X_ELEMENTS values (256 KiB),
  * about where it stopped beating cuBLASLt on the H200 with a model's weights loaded before its wait
  * and its blocks as many as a wave holds (bench:gemm-rows, each layer behind a LayerNorm of ours in
- * graphs, bench/results/2026-12-03-s55-call{1,2}.log): at K = 1280 76 rows 7.4 against 8.2 us, 128
- * rows 9.5 against 9.9; at 640 128 rows 5.6 against 6.4, 252 rows 6.9 against 6.6; at 320 256 rows
- * 5.1 against 5.9 (and 768 rows 6.1 against 6.5 in blocks of 2 slabs, which this choice does not take).
+ * graphs, bench/results/2026-12-03-s55-call3.log): at K = 1280 76 / 100 rows 7.6 / 8.9 against 8.3 /
+ * 10.0 us; at 640 128 / 200 rows 5.6 / 6.6 against 6.5 / 6.6 (252 rows 6.9 against 6.6, …-s55-call2.log);
+ * at 320 256 / 400 rows 5.1 / 5.2 against 5.9 / 6.1, 768 rows 6.6 both.
  */
 export const GEMM_ROWS_X_ELEMENTS = 128 * 1024;
 export const gemmRowsDefaultRows = (k: number): number => Math.floor(GEMM_ROWS_X_ELEMENTS / k);

@@ -108,10 +108,11 @@ export interface CudaOptions {
    * kernel of ours, k_gemm_rows, which loads a model's weights while the kernel ahead of it runs:
    * true (default) while its input is at most 128 Ki values (gemm-rows.ts gemmRowsDefaultRows: 102
    * rows of 1280, 204 of 640, 409 of 320), about where it beat cuBLASLt, a number up to that many whatever K (1 to
-   * GEMM_ROWS_MAX_ROWS, for benches), false never (always cuBLASLt). On the H200 the tiniest edits'
-   * sparse steps took 2.42-2.65 ms with it (to 32 rows) against 2.61-2.79, and 4-30% steps the same
-   * (bench/results/2026-12-03-s54-call4.log); up to 1024 rows those were 0.1-0.2 ms slower
-   * (…-s54-call3.log).
+   * GEMM_ROWS_MAX_ROWS, for benches), false never (always cuBLASLt). On the H200, whole edits' later
+   * sparse steps with the default took 3.13-3.16 / 4.44-4.51 / 6.07-6.17 ms at 4.2 / 13.6 / 30.1% and
+   * 2.38-2.56 at the tiniest edits, against 3.15-3.21 / 4.48-4.54 / 6.12-6.20 / 2.40-2.65 with
+   * session 54's kernel to 32 rows (bench/results/2026-12-03-s55-call3.log); session 54's blocks up
+   * to 1024 rows had been 0.1-0.2 ms slower (…-s54-call3.log).
    */
   rowsGemm?: boolean | number;
 }

@@ -7,14 +7,15 @@
 //   into registers where the host says they are a model's parameter (`early`: no kernel writes them,
 //   CudaDevice.settledParameter), else into L2 only (bulk prefetches: a prefetch returns nothing, so
 //   it needs no order against whatever writes them), to be read from there after the wait.
-//   Measured on the H200 (bench:gemm-rows, each layer behind a LayerNorm in graphs; sessions 54-55,
-//   bench/results/2026-12-03-s54-call{3,4}.log, …-s55-call1.log): with its weights loaded before the
-//   wait, faster than cuBLASLt up to about K / 10 rows (1280 -> 1280: 32 rows 5.8 against 8.0 us, 128
-//   rows 9.5 against 10.0; weights into L2 only, 6.8 and 10.3), slower from 64 rows of 320 and 128 of
-//   640 (768 x 320 -> 320: 8.1 against 6.4). Its blocks are latency-bound (Nsight Compute: 2-3 warps a
-//   scheduler, none eligible ~76% of cycles: each warp's reads, MMAs and the cluster's barriers and
-//   remote reads one after another) where cuBLASLt's warp-specialised TMA / wgmma kernel keeps its
-//   loads in flight. So linear runs it up to gemm-rows.ts gemmRowsDefaultRows.
+//   Measured on the H200 (bench:gemm-rows, each layer behind a LayerNorm in graphs;
+//   bench/results/2026-12-03-s55-call{1,3}.log): with its weights loaded before the wait and its
+//   blocks as many as a wave holds, at or under cuBLASLt up to ~100 rows of 1280, ~200 of 640 and 768
+//   of 320 (level there; 76 x 1280 -> 1280 7.6 against 8.3 us, weights into L2 only 8.4-8.8); linear
+//   runs it about that far (gemm-rows.ts gemmRowsDefaultRows). Blocks of 8 slabs (session 54) were
+//   latency-bound (Nsight Compute: 2-3 warps a scheduler, none eligible ~76% of cycles: each warp's
+//   reads, MMAs and the cluster's barriers and remote reads one after another) where cuBLASLt's
+//   warp-specialised TMA / wgmma kernel keeps its loads in flight; a block's own rows of x, loaded
+//   after the wait, still set its pace.
 //   A block is GR_WARPS warps and takes 8 output channels a warp (GR_COLS in all) of up to GR_SLABS
 //   slabs of 16 rows (`slabs`, the host's choice), over one split of K: 32 CH channels, blockIdx.y
 //   of the S splits, which are the S blocks of a cluster and add their partial products through
