@@ -171,6 +171,27 @@ describe('sparse plan', () => {
     assert.ok(fixed.kind === 'tiles' && fixed.block === 4);
   });
 
+  it("flags the map rows its convolutions' input windows hold (what a concatenation or upsampling they alone read must make), once per readers", () => {
+    // active: rows 2-3 at columns 0-1 of an 8 x 8 map
+    const m = new Uint8Array(64);
+    for (const y of [2, 3]) for (const x of [0, 1]) m[y * 8 + x] = 1;
+    const plan = new SparsePlan(m, 8, 8);
+    const g = { inH: 8, inW: 8, kernel: 3, stride: 1, padding: [1, 1, 1, 1] as const };
+    const rows = plan.conv('rows', g, () => 'rows'), fixed = new SparsePlan(m, 8, 8, 4).conv('block', g);
+    const corner = new SparsePlan(Uint8Array.from({ length: 64 }, (_, i) => (i === 63 ? 1 : 0)), 8, 8).conv('corner', g, () => 'rows');
+    assert.ok(rows.kind === 'tiles' && rows.side === 3 && fixed.kind === 'tiles' && fixed.side === 6 && corner.kind === 'tiles');
+    // blocks of one position: windows of rows 1-4; a 4 x 4 block: of rows -1 (the padding) to 4; the corner's: 6-8
+    const flagged = (f: Uint8Array | undefined) => f && [...f.keys()].filter((y) => f[y]);
+    assert.deepEqual(flagged(plan.inputRows('rows', 8, 8, [rows])), [1, 2, 3, 4]);
+    assert.deepEqual(flagged(plan.inputRows('block', 8, 8, [fixed])), [0, 1, 2, 3, 4]);
+    assert.deepEqual(flagged(plan.inputRows('rows corner', 8, 8, [rows, corner])), [1, 2, 3, 4, 6, 7], 'the union of the readers windows');
+    assert.equal(plan.inputRows('rows', 8, 8, [rows]), plan.inputRows('rows', 8, 8, [rows]), 'made once (the array keys its device copy)');
+    // a reader that runs densely reads every row
+    const dense = new SparsePlan(new Uint8Array(64).fill(1), 8, 8).conv('d', g);
+    assert.equal(dense.kind, 'dense');
+    assert.equal(plan.inputRows('rows d', 8, 8, [rows, dense]), undefined);
+  });
+
   it('lists, for every block size and resolution, exactly the blocks holding active positions, row-major, once each', () => {
     const rnd = new Random(7);
     for (const [h, w, share] of [[96, 96, 0.05], [96, 96, 0.3], [48, 40, 0.15], [12, 12, 0.5], [7, 5, 0.4]] as const) {

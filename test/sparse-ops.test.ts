@@ -92,6 +92,20 @@ describe('sparse ops (cpu)', () => {
     assert.ok(tested >= 4, `${tested} tiled plans tested`);
   });
 
+  it('concatenation and upsampling of flagged rows only: those rows as the whole op gives them, the others never read (NaN here); flags of another height refused', () => {
+    const a = t([2, 5, 3, 4]), b = t([2, 5, 3, 2]), rows = Uint8Array.from([0, 1, 1, 0, 1]);
+    const rowsOf = (x: Float32Array, h: number, per: number, keep: (y: number) => boolean) => x.filter((_, i) => keep(Math.floor(i / per) % h));
+    const whole = ops.toHost(ops.concatChannels(a, b)), some = ops.toHost(ops.concatChannels(a, b, rows));
+    assert.deepEqual(rowsOf(some, 5, 3 * 6, (y) => rows[y] === 1), rowsOf(whole, 5, 3 * 6, (y) => rows[y] === 1));
+    assert.ok(rowsOf(some, 5, 3 * 6, (y) => rows[y] === 0).every(Number.isNaN));
+    const up = Uint8Array.from({ length: 10 }, (_, y) => (y === 3 || y === 8 ? 1 : 0));
+    const upWhole = ops.toHost(ops.upsampleNearest2x(a)), upSome = ops.toHost(ops.upsampleNearest2x(a, up));
+    assert.deepEqual(rowsOf(upSome, 10, 6 * 4, (y) => up[y] === 1), rowsOf(upWhole, 10, 6 * 4, (y) => up[y] === 1));
+    assert.ok(rowsOf(upSome, 10, 6 * 4, (y) => up[y] === 0).every(Number.isNaN));
+    assert.throws(() => ops.concatChannels(a, b, new Uint8Array(4)), /concatChannels: 4 row flags for an output \[2, 5, 3, 6\]/);
+    assert.throws(() => ops.upsampleNearest2x(a, rows), /upsampleNearest2x: 5 row flags for an output \[2, 10, 6, 4\]/);
+  });
+
   it('GroupNorm statistics with an input offset are those of x + offset, and their affine maps x to its norm', () => {
     const shape = [2, 5, 70, 256], groups = 8;
     const x = t(shape), gamma = t([256]), beta = t([256]), offset = t([2, 256]);

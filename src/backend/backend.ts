@@ -285,6 +285,11 @@ export function groupNormLayout(x: Tensor, groups: number, update: GroupSumsUpda
 }
 
 /** Throws unless `widths` split x's channels (splitChannels). */
+/** Row flags of a map op (concatChannels, upsampleNearest2x) whose output is `shape`: one per row of a map [N, H, W, C]. */
+export function checkRowFlags(op: string, shape: readonly number[], rows: Uint8Array | undefined): void {
+  if (rows && (shape.length !== 4 || rows.length !== shape[1])) throw new FiseditError(`${op}: ${rows.length} row flags for an output ${shapeString(shape)} (one per row of a map [N, H, W, C])`);
+}
+
 export function checkSplit(x: Tensor, widths: readonly number[]): void {
   if (widths.reduce((a, w) => a + w, 0) !== x.channels || widths.some((w) => w <= 0)) throw new Error(`splitChannels: widths ${widths.join(' + ')} for ${x.channels} channels`);
 }
@@ -433,10 +438,14 @@ export interface Backend {
   /** a + b * scale (same shapes). */
   add(a: Tensor, b: Tensor, scale?: number): Tensor;
   scale(x: Tensor, s: number): Tensor;
-  /** Concatenation along the last (channel) dimension. */
-  concatChannels(a: Tensor, b: Tensor): Tensor;
-  /** Nearest-neighbour 2x upsampling of [N, H, W, C]. */
-  upsampleNearest2x(x: Tensor): Tensor;
+  /**
+   * Concatenation along the last (channel) dimension. With `rows` (maps [N, H, W, C]: a flag per
+   * row y < H), only the flagged rows of every batch item: the others are left as they are, not
+   * computed, for a reader that never reads them (a sparse step's convolutions, StepContext.concat).
+   */
+  concatChannels(a: Tensor, b: Tensor, rows?: Uint8Array): Tensor;
+  /** Nearest-neighbour 2x upsampling of [N, H, W, C]; with `rows` (a flag per output row, 2H), only those (as concatChannels). */
+  upsampleNearest2x(x: Tensor, rows?: Uint8Array): Tensor;
   /** Rows of a table [V, C] picked by integer ids -> [ids.length, C]. */
   embedding(table: Tensor, ids: Int32Array): Tensor;
   /** Splits the last dimension into pieces of the given widths. */

@@ -11,7 +11,7 @@ import type { Conv2d, GroupNorm, Linear, StackedLinear } from '../models/layers.
 import { DenseContext, isProjected, normOffset, residualTensor, type ProjectedResidual, type StepContext } from '../models/step-context.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { StepCache } from './cache.js';
-import type { SparsePlan } from './plan.js';
+import type { ConvPlan, SparsePlan } from './plan.js';
 
 /** Where a controlled step's inputs (a StepCache of the base's probabilities) hold the token alignment. */
 export const ALIGNMENT = 'cross-attention alignment';
@@ -53,6 +53,14 @@ export class RecordingContext implements StepContext {
     const y = conv.forward(x, residualTensor(residual), { affine: norm && this.recordNorm(norm, x, inputOffset), silu });
     this.rec.tensors.set(conv.name, this.ops.keep(y));
     return y;
+  }
+
+  concat(a: Tensor, b: Tensor): Tensor {
+    return this.dense.concat(a, b);
+  }
+
+  upsample(x: Tensor): Tensor {
+    return this.dense.upsample(x);
   }
 
   tokens(norm: GroupNorm, x: Tensor): Tensor {
@@ -136,12 +144,33 @@ export class SparseContext implements StepContext {
     if (rows.size) this.rec.displaced.set(key, { layer, rows: this.ops.keep(rows), write });
   }
 
+  /** How convolution `conv` of an n x inH x inW map runs in this edit (SparsePlan.conv: decided by whichever op asks first). */
+  private convPlan(conv: Conv2d, n: number, inH: number, inW: number): ConvPlan {
+    const ops = this.ops;
+    const tileRows = ops.tileRowsChoice && ((outputs: number) => ops.tileRowsChoice!(n * outputs, conv.inChannels));
+    return this.plan.conv(conv.name, { inH, inW, kernel: conv.kernel, stride: conv.stride, padding: conv.padding }, tileRows);
+  }
+
+  /** Flags of the rows of an n x h x w map that `readers` read (their input windows), or undefined: every row. */
+  private rowsRead(readers: readonly Conv2d[], n: number, h: number, w: number): Uint8Array | undefined {
+    return this.plan.inputRows(readers.map((r) => r.name).join(' '), h, w, readers.map((r) => this.convPlan(r, n, h, w)));
+  }
+
+  concat(a: Tensor, b: Tensor, readers: readonly Conv2d[]): Tensor {
+    const [n, h, w] = a.shape as [number, number, number];
+    return this.ops.concatChannels(a, b, this.rowsRead(readers, n, h, w));
+  }
+
+  upsample(x: Tensor, reader: Conv2d): Tensor {
+    const [n, h, w] = x.shape as [number, number, number];
+    return this.ops.upsampleNearest2x(x, this.rowsRead([reader], n, 2 * h, 2 * w));
+  }
+
   conv(conv: Conv2d, x: Tensor, norm?: GroupNorm, silu = false, residual?: Tensor | ProjectedResidual, offset?: Tensor): Tensor {
     const ops = this.ops;
     const inputOffset = normOffset(conv, norm, offset);
-    const [n, inH, inW, channels] = x.shape as [number, number, number, number];
-    const tileRows = ops.tileRowsChoice && ((outputs: number) => ops.tileRowsChoice!(n * outputs, channels));
-    const p = this.plan.conv(conv.name, { inH, inW, kernel: conv.kernel, stride: conv.stride, padding: conv.padding }, tileRows);
+    const [n, inH, inW] = x.shape as [number, number, number];
+    const p = this.convPlan(conv, n, inH, inW);
     const y = this.base.get(conv.name); // written in place where this step recomputes
     // a projected residual is read only where this layer writes: over tiles, computed with this layer
     // at its blocks; with a dense plan, over the whole map (residualTensor). No cache keeps its map.

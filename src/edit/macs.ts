@@ -30,6 +30,8 @@ class MeteredContext implements StepContext {
     this.counter.scope = norm.name.replace(/\.norm$/, ''); // the transformer's whole token path
     return this.inner.tokens(norm, x);
   }
+  concat(a: Tensor, b: Tensor, readers: readonly Conv2d[]): Tensor { return this.inner.concat(a, b, readers); }
+  upsample(x: Tensor, reader: Conv2d): Tensor { return this.inner.upsample(x, reader); }
   untokens(projOut: Linear, t: Tensor, x: Tensor): Tensor { return this.inner.untokens(projOut, t, x); }
   selfAttention(name: string, q: Tensor, k: Tensor, v: Tensor, heads: number): Tensor { return this.inner.selfAttention(name, q, k, v, heads); }
   crossAttention(name: string, q: Tensor, k: Tensor, v: Tensor, heads: number): Tensor { return this.inner.crossAttention(name, q, k, v, heads); }

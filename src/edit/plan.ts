@@ -123,6 +123,22 @@ export class SparsePlan {
     return p;
   }
 
+  /**
+   * Flags of the rows of an h x w map that convolutions of these plans read (their input windows),
+   * made once per `key` (the readers); undefined where one runs densely: it reads every row.
+   */
+  inputRows(key: string, h: number, w: number, plans: readonly ConvPlan[]): Uint8Array | undefined {
+    if (plans.some((p) => p.kind === 'dense')) return undefined;
+    return this.once(`rows read by ${key}`, h, w, () => {
+      const flags = new Uint8Array(h);
+      for (const p of plans) {
+        if (p.kind !== 'tiles') continue;
+        for (let i = 0; i < p.origins.length; i += 2) flags.fill(1, Math.max(0, p.origins[i]!), Math.min(h, p.origins[i]! + p.side));
+      }
+      return flags;
+    });
+  }
+
   /** Every convolution's plan so far, by layer name (for reports). */
   convPlans(): ReadonlyMap<string, ConvPlan> {
     return this.convs;

@@ -38,9 +38,14 @@ export class ResnetBlock2D {
     this.outputScale = o.outputScale ?? 1;
   }
 
-  /** x [N, H, W, Cin]; shifts: the step's time-embedding projections by name ([N, Cout] each; StepContext.timeShifts). */
-  forward(ctx: StepContext, x: Tensor, shifts?: ReadonlyMap<string, Tensor>): Tensor {
+  /**
+   * x [N, H, W, Cin], or with `skip` (an up block's skip connection) x ++ skip; shifts: the step's
+   * time-embedding projections by name ([N, Cout] each; StepContext.timeShifts).
+   */
+  forward(ctx: StepContext, input: Tensor, shifts?: ReadonlyMap<string, Tensor>, skip?: Tensor): Tensor {
     const ops = ctx.ops;
+    // read by conv1 (norm1 within its windows) and, as conv2's residual, where conv2 writes: within conv2's windows
+    const x = skip ? ctx.concat(input, skip, [this.conv1, this.conv2]) : input;
     const temb = this.timeEmbProj === undefined ? undefined : shifts?.get(this.timeEmbProj);
     if (this.timeEmbProj !== undefined && !temb) throw new Error(`${this.timeEmbProj}: no time-embedding projection given`);
     // h + temb is what norm2 normalises: the context folds temb into norm2's statistics and affine

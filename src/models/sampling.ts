@@ -23,6 +23,6 @@ export class Upsample2D {
     this.conv = new Conv2d(p.at('conv'), channels, channels, 3);
   }
   forward(ctx: StepContext, x: Tensor): Tensor {
-    return ctx.conv(this.conv, ctx.ops.upsampleNearest2x(x));
+    return ctx.conv(this.conv, ctx.upsample(x, this.conv));
   }
 }

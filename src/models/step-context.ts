@@ -1,7 +1,8 @@
 // The step context: how a U-Net step runs. Layers call these few operations for everything whose
 // cost depends on where the image changes (convolutions and the residual sums after them, the token
 // path of a transformer, attention), and for the resnets' time-embedding projections (which depend
-// on the timestep alone); other pointwise work (upsampling, concatenation) always runs on full maps.
+// on the timestep alone); and for the maps only convolutions read (an up block's concatenated skip
+// connection, an upsampled map), which a sparse step makes only where those convolutions read them.
 // The dense context here is plain inference; the FISEdit engine (edit/) supplies contexts that
 // also record a cache, or compute only the active region of an edit.
 import type { Backend } from '../backend/backend.js';
@@ -17,6 +18,14 @@ export interface StepContext {
    * (ProjectedResidual), which the context runs as a layer of its own or, sparse, with this one.
    */
   conv(conv: Conv2d, x: Tensor, norm?: GroupNorm, silu?: boolean, residual?: Tensor | ProjectedResidual, offset?: Tensor): Tensor;
+  /**
+   * a ++ b by channel (an up block's skip connection), a map read only by `readers`: convolutions
+   * whose input windows over a map of its size cover every read of it (their norms' statistics
+   * included). A sparse step makes only the map rows those windows hold in its plan.
+   */
+  concat(a: Tensor, b: Tensor, readers: readonly Conv2d[]): Tensor;
+  /** Nearest-neighbour 2x of x, a map read only by `reader` (as concat). */
+  upsample(x: Tensor, reader: Conv2d): Tensor;
   /** The tokens a transformer works on: norm(x) as [N, L, C], or (sparse) only the active ones. */
   tokens(norm: GroupNorm, x: Tensor): Tensor;
   /** x + projOut(t): the transformer's tokens back as a full map (x [N, H, W, C], the transformer's input). */
@@ -67,6 +76,14 @@ export class DenseContext implements StepContext {
   conv(conv: Conv2d, x: Tensor, norm?: GroupNorm, silu = false, residual?: Tensor | ProjectedResidual, offset?: Tensor): Tensor {
     const inputOffset = normOffset(conv, norm, offset);
     return conv.forward(x, residualTensor(residual), { affine: norm?.affine(x, undefined, inputOffset), silu });
+  }
+
+  concat(a: Tensor, b: Tensor): Tensor {
+    return this.ops.concatChannels(a, b);
+  }
+
+  upsample(x: Tensor): Tensor {
+    return this.ops.upsampleNearest2x(x);
   }
 
   tokens(norm: GroupNorm, x: Tensor): Tensor {

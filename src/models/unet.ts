@@ -236,7 +236,7 @@ export class UNet2DConditionModel {
 
     this.up.forEach((level, i) => {
       level.resnets.forEach((r, j) => {
-        x = r.forward(ctx, ops.concatChannels(x, skips.pop()!), shifts);
+        x = r.forward(ctx, x, shifts, skips.pop()!);
         const attn = level.attentions[j];
         if (attn) x = attn.forward(ctx, x, text);
       });

@@ -390,6 +390,16 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
     close(`concat ${c}`, cpu.concatChannels(ac, cc), gpu.concatChannels(ag, cg), 0);
     const [uc, ug] = pair([2, 3, 5, c]);
     close(`upsample ${c}`, cpu.upsampleNearest2x(uc), gpu.upsampleNearest2x(ug), 0);
+    // of flagged rows only (a sparse step's): those rows as the cpu makes them
+    const [mc, mg] = pair([2, 4, 3, c]), [nc, ng] = pair([2, 4, 3, c / 2]);
+    const rows = Uint8Array.from([1, 0, 0, 1]), upRows = Uint8Array.from([0, 1, 1, 0, 0, 0]);
+    const flaggedRows = (ops: Backend, t: Tensor, flags: Uint8Array) => {
+      const [, h, w, ch] = t.shape as number[];
+      return ops.fromHost(ops.toHost(t).filter((_, i) => flags[Math.floor(i / (w! * ch!)) % h!]), [t.size * flags.filter((f) => f).length / h!]);
+    };
+    close(`concat of rows ${c}`, flaggedRows(cpu, cpu.concatChannels(mc, nc, rows), rows), flaggedRows(gpu, gpu.concatChannels(mg, ng, rows), rows), 0);
+    close(`upsample of rows ${c}`, flaggedRows(cpu, cpu.upsampleNearest2x(uc, upRows), upRows), flaggedRows(gpu, gpu.upsampleNearest2x(ug, upRows), upRows), 0);
+    assert.throws(() => gpu.concatChannels(mg, ng, upRows), /concatChannels: 6 row flags for an output \[2, 4, 3, \d+\]/);
     const [tc, tg] = pair([50, 8]);
     const ids = Int32Array.from([0, 49, 7, 7]);
     close('embedding', cpu.embedding(tc, ids), gpu.embedding(tg, ids), 0);

@@ -1,7 +1,7 @@
 // The reference backend: float32 storage, float64 accumulation, plain loops over typed arrays.
 // It is what CI runs and what every other backend is checked against, so it favours obviously
 // right over fast; the only liberty taken is contiguous inner loops (channels-last).
-import { attentionWithProbsOf, checkBlockWrite, checkLinear, checkSplit, convInputOf, type ConvInput, checkSwap, type Swap, checkProbsItem, checkBytes, checkRemapMap, convolveThenOverwrite, checkRowsSource, gatherRowsThenAffine, gatherThenConvolve, gegluOfLinear, groupNormLayout, linearEach, recordedUnder, replayId, overwriteRowsEach, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type GroupSumsUpdate, type HostBytes, type Prefetched, type ProbsControl, type TileSet, type BlockWrite, type TileConvolution, type TileProjection } from '../backend.js';
+import { attentionWithProbsOf, checkBlockWrite, checkRowFlags, checkLinear, checkSplit, convInputOf, type ConvInput, checkSwap, type Swap, checkProbsItem, checkBytes, checkRemapMap, convolveThenOverwrite, checkRowsSource, gatherRowsThenAffine, gatherThenConvolve, gegluOfLinear, groupNormLayout, linearEach, recordedUnder, replayId, overwriteRowsEach, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type GroupSumsUpdate, type HostBytes, type Prefetched, type ProbsControl, type TileSet, type BlockWrite, type TileConvolution, type TileProjection } from '../backend.js';
 import { Tensor, numel, oihwToOhwi, sameShape, shapeString } from '../../tensor/tensor.js';
 import { FiseditError } from '../../io/errors.js';
 import { conv2d } from './conv.js';
@@ -251,29 +251,36 @@ export class CpuBackend implements Backend {
     return unary(x, (v) => v * s);
   }
 
-  concatChannels(a: Tensor, b: Tensor): Tensor {
+  // With row flags, the rows left out hold NaN here: a reader of them shows in every result after it.
+  concatChannels(a: Tensor, b: Tensor, rows?: Uint8Array): Tensor {
     const ca = a.channels, cb = b.channels;
     const as = data(a), bs = data(b);
-    const rows = as.length / ca;
-    if (bs.length / cb !== rows) throw new Error(`concatChannels: ${shapeString(a.shape)} and ${shapeString(b.shape)} differ in positions`);
-    const out = new Float32Array(rows * (ca + cb));
-    for (let r = 0; r < rows; r++) {
+    const positions = as.length / ca;
+    if (bs.length / cb !== positions || a.shape.length !== b.shape.length) throw new Error(`concatChannels: ${shapeString(a.shape)} and ${shapeString(b.shape)} differ in positions`);
+    const shape = [...a.shape.slice(0, -1), ca + cb];
+    checkRowFlags('concatChannels', shape, rows);
+    const out = new Float32Array(positions * (ca + cb)).fill(rows ? NaN : 0);
+    for (let r = 0; r < positions; r++) {
+      if (rows && !rows[Math.floor(r / shape[2]!) % shape[1]!]) continue;
       out.set(as.subarray(r * ca, (r + 1) * ca), r * (ca + cb));
       out.set(bs.subarray(r * cb, (r + 1) * cb), r * (ca + cb) + ca);
     }
-    return make([...a.shape.slice(0, -1), ca + cb], out);
+    return make(shape, out);
   }
 
-  upsampleNearest2x(x: Tensor): Tensor {
+  upsampleNearest2x(x: Tensor, rows?: Uint8Array): Tensor {
     const [n, h, w, c] = x.shape as [number, number, number, number];
+    checkRowFlags('upsampleNearest2x', [n, 2 * h, 2 * w, c], rows);
     const xs = data(x);
-    const out = new Float32Array(n * 4 * h * w * c);
+    const out = new Float32Array(n * 4 * h * w * c).fill(rows ? NaN : 0);
     for (let b = 0; b < n; b++)
-      for (let y = 0; y < 2 * h; y++)
+      for (let y = 0; y < 2 * h; y++) {
+        if (rows && !rows[y]) continue;
         for (let xx = 0; xx < 2 * w; xx++) {
           const src = ((b * h + (y >> 1)) * w + (xx >> 1)) * c;
           out.set(xs.subarray(src, src + c), ((b * 2 * h + y) * 2 * w + xx) * c);
         }
+      }
     return make([n, 2 * h, 2 * w, c], out);
   }
 

@@ -2,7 +2,7 @@
 // GroupNorm statistics and their affine, LayerNorm, activations, sums, concatenation and splits of
 // channels, upsampling, embeddings, batch slices. The ops that call cuBLASLt or cuDNN (GEMMs,
 // convolutions, attention) are cuda.ts's; the sparse engine's gathers and writes, sparse-ops.ts's.
-import { checkSplit, groupNormLayout, type ChannelAffine, type GroupNormStats, type GroupSumsUpdate } from '../backend.js';
+import { checkRowFlags, checkSplit, groupNormLayout, type ChannelAffine, type GroupNormStats, type GroupSumsUpdate } from '../backend.js';
 import { sameShape, shapeString, type Tensor } from '../../tensor/tensor.js';
 import { FiseditError } from '../../io/errors.js';
 import type { T } from './device.js';
@@ -93,18 +93,30 @@ export abstract class CudaPointwiseOps extends CudaSparseOps {
     return out;
   }
 
-  concatChannels(a: Tensor, b: Tensor): Tensor {
+  concatChannels(a: Tensor, b: Tensor, rows?: Uint8Array): Tensor {
     const ca = a.channels, cb = b.channels;
+    if (a.size / ca !== b.size / cb) throw new FiseditError(`concatChannels: ${shapeString(a.shape)} and ${shapeString(b.shape)} differ in positions`);
     const out = this.empty([...a.shape.slice(0, -1), ca + cb]);
-    this.runVector('k_concat', out.size, [this.p(a), this.p(b), this.p(out), ca, cb, out.size], [ca, cb]);
+    const { list, listed, h, w, elements } = this.listedRows('concatChannels', out, rows);
+    this.runVector('k_concat', elements, [this.p(a), this.p(b), this.p(out), ca, cb, list, listed, h, w, elements], [ca, cb]);
     return out;
   }
 
-  upsampleNearest2x(x: Tensor): Tensor {
+  upsampleNearest2x(x: Tensor, rows?: Uint8Array): Tensor {
     const [n, h, w, c] = x.shape as [number, number, number, number];
     const out = this.empty([n, 2 * h, 2 * w, c]);
-    this.runVector('k_upsample2x', out.size, [this.p(x), this.p(out), h, w, c, out.size], [c]);
+    const { list, listed, elements } = this.listedRows('upsampleNearest2x', out, rows);
+    this.runVector('k_upsample2x', elements, [this.p(x), this.p(out), list, listed, h, w, c, elements], [c]);
     return out;
+  }
+
+  /** The rows of a map op's output that `rows` flags (Backend.concatChannels): the plan's list on the device (0: every row), how many, and their elements. */
+  private listedRows(op: string, out: Tensor, rows: Uint8Array | undefined) {
+    checkRowFlags(op, out.shape, rows);
+    const [h, w] = rows ? (out.shape.slice(1, 3) as [number, number]) : [1, out.size / out.channels];
+    const list = rows ? this.segmentList(rows, 1) : undefined;
+    const listed = list ? list.size : h;
+    return { list: list ? list.storage.ptr : 0, listed, h, w, elements: (out.size / (h * w)) * listed * w };
   }
 
   embedding(table: Tensor, ids: Int32Array): Tensor {

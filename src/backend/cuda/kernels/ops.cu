@@ -59,13 +59,24 @@ template <int W> __device__ void k_conv_epilogue_t(st* y, const st* bias, const 
   }
 }
 VECTOR_KERNEL(k_conv_epilogue, (st* y, const st* bias, const st* residual, u64 c, u64 n), (y, bias, residual, c, n))
-template <int W> __device__ void k_concat_t(const st* a, const st* b, st* out, u64 ca, u64 cb, u64 n) {
-  FOR_EACH_VEC(e, n) {
-    u32 r = e / (u32)(ca + cb), c = e % (u32)(ca + cb);
-    cpv<W>(out + e, c < ca ? a + r * ca + c : b + r * cb + c - ca);
+// Position q (row-major over [N, listed, w]) of the map rows `rows` lists, listed of each batch item's
+// h: its place in the map [N, h, w] (without a list: q itself, every row listed). A sparse step's list
+// is its plan's (PLANNED_VECTOR_KERNEL), looked up before the wait.
+__device__ __forceinline__ u32 listed_position(u32 q, const int* rows, u32 listed, u32 h, u32 w) {
+  if (!rows) return q;
+  const u32 j = (q / w) % listed, item = q / (w * listed);
+  return (item * h + rows[j]) * w + q % w;
+}
+// Backend.concatChannels over the listed rows (n: their elements, ca + cb channels a position)
+template <int W> __device__ void k_concat_t(const st* a, const st* b, st* out, int ca, int cb, const int* rows, int listed, int h, int w, u64 n) {
+  const u32 c = ca + cb;
+  FOR_EACH_VEC_PLANNED(e, n, u32, p, listed_position(e / c, rows, listed, h, w)) {
+    const u32 ch = e % c;
+    cpv<W>(out + p * c + ch, ch < (u32)ca ? a + p * ca + ch : b + p * cb + ch - ca);
   }
 }
-VECTOR_KERNEL(k_concat, (const st* a, const st* b, st* out, u64 ca, u64 cb, u64 n), (a, b, out, ca, cb, n))
+PLANNED_VECTOR_KERNEL(k_concat, (const st* a, const st* b, st* out, int ca, int cb, const int* rows, int listed, int h, int w, u64 n),
+                      (a, b, out, ca, cb, rows, listed, h, w, n))
 // Backend.splitChannels: piece blockIdx.y (columns [start[j], start[j + 1]) of `rows` rows of width
 // c) into out[j]. The pieces come by value, every field 8 bytes, so that the struct lies in the
 // host's argument slots as the SPLIT_PIECES + 1 + SPLIT_PIECES values after `c` (cuda.ts splitChannels).
@@ -76,14 +87,14 @@ template <int W> __device__ void k_split_cols_t(const st* x, u64 rows, u64 c, co
   FOR_EACH_VEC(e, rows * w) cpv<W>(out + e, x + (e / w) * (u32)c + start + e % w);
 }
 VECTOR_KERNEL(k_split_cols, (const st* x, u64 rows, u64 c, SplitPieces p), (x, rows, c, p))
-template <int W> __device__ void k_upsample2x_t(const st* x, st* out, int h, int w, int c, u64 n) {
-  FOR_EACH_VEC(e, n) {
-    u32 ch = e % c, p = e / c;
-    u32 X = p % (2 * w), Y = (p / (2 * w)) % (2 * h), b = p / (4u * h * w);
-    cpv<W>(out + e, x + ((b * h + Y / 2) * w + X / 2) * c + ch);
+// Backend.upsampleNearest2x into the listed rows of out [N, 2h, 2w, c] (n: their elements)
+template <int W> __device__ void k_upsample2x_t(const st* x, st* out, const int* rows, int listed, int h, int w, int c, u64 n) {
+  FOR_EACH_VEC_PLANNED(e, n, u32, p, listed_position(e / c, rows, listed, 2 * h, 2 * w)) {
+    const u32 X = p % (2 * w), Y = (p / (2 * w)) % (2 * h), b = p / (4u * h * w);
+    cpv<W>(out + p * c + e % c, x + ((b * h + Y / 2) * w + X / 2) * c + e % c);
   }
 }
-VECTOR_KERNEL(k_upsample2x, (const st* x, st* out, int h, int w, int c, u64 n), (x, out, h, w, c, n))
+PLANNED_VECTOR_KERNEL(k_upsample2x, (const st* x, st* out, const int* rows, int listed, int h, int w, int c, u64 n), (x, out, rows, listed, h, w, c, n))
 extern "C" __global__ void k_embedding(const st* table, const int* ids, st* out, u64 c, u64 n) {
   after_earlier_kernels();
   FOR_EACH(i, n) out[i] = table[(u64)ids[i / (u32)c] * c + i % (u32)c];
