@@ -528,11 +528,6 @@ export class Driver {
     this.check(`cuFuncSetAttribute(${name})`, this.f.cuFuncSetAttribute!(fn, 8, bytes)); // CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES
   }
 
-  /** Lets a kernel run in clusters of more blocks than are portable (8 on sm_90: 16 on the H100 and H200). */
-  allowLargeClusters(fn: unknown, name: string): void {
-    this.check(`cuFuncSetAttribute(${name})`, this.f.cuFuncSetAttribute!(fn, 14, 1)); // CU_FUNC_ATTRIBUTE_NON_PORTABLE_CLUSTER_SIZE_ALLOWED
-  }
-
   /**
    * A tensor map (cuTensorMapEncodeTiled) for the tensor memory accelerator: a row-major fp16 matrix of
    * `rows` x `cols` at device address `address`, read in boxes of `boxRows` rows by 64 columns into

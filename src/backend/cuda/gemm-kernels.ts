@@ -21,7 +21,7 @@ export abstract class CudaGemmKernels extends CudaPointwiseOps {
 
   /** Opens the GPU (checkCudaOptions first) and loads the modules of the kernels the options allow. */
   constructor(o: CudaOptions) {
-    super(checkCudaOptions(o).device ?? 0, o.math ?? 'fp16', o);
+    super(checkCudaOptions(o).device ?? 0, o.math ?? 'fp16');
     const hopperHalf = this.math === 'fp16' && this.driver.computeCapability[0] === 9;
     this.gegluKernel = hopperHalf && (o.gegluKernel ?? true);
     if (this.gegluKernel) {

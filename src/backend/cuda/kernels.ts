@@ -206,17 +206,7 @@ export const GEMM_ROWS_KERNELS: Record<string, ArgKind[]> = Object.fromEntries(
 );
 /** Shared memory of a k_gemm_rows<chunks>_<S> block of `slabs` slabs: its rows of x (32 chunks halves, padded to 64 bytes past a multiple of 128: the kernel's STRIDE), then its partial product in floats. */
 export const gemmRowsSharedBytes = (slabs: number, chunks: number) => 16 * slabs * (64 * chunks + ((64 * chunks) % 128 === 64 ? 0 : 64)) + 16 * slabs * GEMM_ROWS_PART_PITCH * 4;
-/**
- * kernels/group-norm-sm90.cu (fp16 storage, Hopper): GroupNorm's statistics and affine in one launch,
- * a cluster of GROUP_NORM_CLUSTER blocks (past sm_90's portable 8: the host allows it), where the
- * segments to sum are at most GROUP_NORM_CLUSTER_JOBS a block (pointwise-ops.ts groupNormAffine).
- */
-export const GROUP_NORM_CLUSTER = 16, GROUP_NORM_CLUSTER_JOBS = 2;
-/** Threads that fold one group's sums (group-norm.cuh FOLD_THREADS: k_group_affine's block; their order of summing is the fold's bits). */
-export const GROUP_FOLD_THREADS = 128;
-const GROUP_NORM_CLUSTER_ARGS: ArgKind[] = ['ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'ptr', 'ptr', 'u64', 'f32', 'ptr', 'ptr', 'ptr', 'ptr'];
-export const GROUP_NORM_CLUSTER_KERNELS: Record<string, ArgKind[]> = { k_group_norm_cluster: GROUP_NORM_CLUSTER_ARGS, k_group_norm_cluster_v: GROUP_NORM_CLUSTER_ARGS };
-export const KERNELS: Record<string, ArgKind[]> = { ...OPS_KERNELS, ...SPARSE_KERNELS, ...LATENT_KERNELS, ...ATTENTION_KERNELS, ...WGMMA_KERNELS, ...TILE_CONV_KERNELS, ...TILE_CONV_WG_KERNELS, ...GEMM_GEGLU_KERNELS, ...GEMM_ROWS_KERNELS, ...GROUP_NORM_CLUSTER_KERNELS };
+export const KERNELS: Record<string, ArgKind[]> = { ...OPS_KERNELS, ...SPARSE_KERNELS, ...LATENT_KERNELS, ...ATTENTION_KERNELS, ...WGMMA_KERNELS, ...TILE_CONV_KERNELS, ...TILE_CONV_WG_KERNELS, ...GEMM_GEGLU_KERNELS, ...GEMM_ROWS_KERNELS };
 /** Flash attention's key tile (kernels/attention.cu KB; KERNEL_DEFINES). */
 const FLASH_KEY_TILE = 64;
 /** Query rows of a flash-attention block per m-tile (MT) of its warps: 4 warps of 16 rows. */
@@ -230,14 +220,13 @@ export const flashSharedBytes = (dp: number) => 2 * 2 * FLASH_KEY_TILE * (dp + 8
  */
 export const KERNEL_DEFINES: Readonly<Record<string, Readonly<Record<string, number>>>> = {
   sparse: { SWAP_WORDS },
-  ops: { VEC_BATCH, COPY_UNROLL, SOFTMAX_SHORT, SOFTMAX_VEC, LN_KEPT, SPLIT_PIECES, FOLD_THREADS: GROUP_FOLD_THREADS },
+  ops: { VEC_BATCH, COPY_UNROLL, SOFTMAX_SHORT, SOFTMAX_VEC, LN_KEPT, SPLIT_PIECES },
   attention: { KB: FLASH_KEY_TILE, SHORT_KEYS },
   'attention-sm90': { WG_KB: WGMMA_KEY_TILE },
   'tile-conv': { TM: TILE_CONV_ROWS, TN: TILE_CONV_COLS, TK: TILE_CONV_K, THREADS: TILE_CONV_THREADS },
   'tile-conv-sm90': { WG_STAGES: TILE_CONV_WG_STAGES },
   'gemm-geglu-sm90': { GG_ROWS: GEMM_GEGLU_ROWS, GG_COLS: GEMM_GEGLU_COLS, GG_STAGES: GEMM_GEGLU_STAGES },
   'gemm-rows-sm90': { GR_WARPS: GEMM_ROWS_WARPS, GR_COLS: GEMM_ROWS_COLS, GR_SLABS: GEMM_ROWS_SLABS, GR_PART_PITCH: GEMM_ROWS_PART_PITCH },
-  'group-norm-sm90': { GN_CLUSTER: GROUP_NORM_CLUSTER, FOLD_THREADS: GROUP_FOLD_THREADS },
 };
 
 /** A module's -D options (KERNEL_DEFINES). */

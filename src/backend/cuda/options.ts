@@ -115,13 +115,6 @@ export interface CudaOptions {
    * to 1024 rows had been 0.1-0.2 ms slower (…-s54-call3.log).
    */
   rowsGemm?: boolean | number;
-  /**
-   * fp16 on Hopper: GroupNorm's statistics and affine in one launch where its segments to sum are
-   * few (a sparse step's small maps: k_group_norm_cluster, a cluster of 16 blocks that meet at its
-   * barrier between the sums and the fold), the same bits as the two launches it replaces (default
-   * true); false: always k_group_partial and k_group_affine.
-   */
-  groupNormCluster?: boolean;
 }
 
 /** CudaOptions.tileConvolution's values. */

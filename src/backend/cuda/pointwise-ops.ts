@@ -6,27 +6,10 @@ import { checkRowFlags, checkSplit, groupNormLayout, type ChannelAffine, type Gr
 import { sameShape, shapeString, type Tensor } from '../../tensor/tensor.js';
 import { FiseditError } from '../../io/errors.js';
 import type { T } from './device.js';
-import { GROUP_FOLD_THREADS, GROUP_NORM_CLUSTER, GROUP_NORM_CLUSTER_JOBS, GROUP_NORM_CLUSTER_KERNELS, GROUP_PARTIAL_SHARED_BYTES, SPLIT_PIECES, VEC_BATCH, layerNormLanes } from './kernels.js';
-import type { CudaOptions } from './options.js';
-import type { Precision } from './precision.js';
+import { GROUP_PARTIAL_SHARED_BYTES, SPLIT_PIECES, VEC_BATCH, layerNormLanes } from './kernels.js';
 import { CudaSparseOps } from './sparse-ops.js';
 
 export abstract class CudaPointwiseOps extends CudaSparseOps {
-  /** Whether groupNormAffine may run k_group_norm_cluster (fp16 storage on Hopper, CudaOptions.groupNormCluster). */
-  protected readonly groupNormCluster: boolean;
-
-  constructor(ordinal: number, math: Precision, o: Pick<CudaOptions, 'groupNormCluster'>) {
-    super(ordinal, math);
-    this.groupNormCluster = math === 'fp16' && this.driver.computeCapability[0] === 9 && (o.groupNormCluster ?? true);
-    if (this.groupNormCluster) {
-      this.load('group-norm-sm90', GROUP_NORM_CLUSTER_KERNELS, ['-DFISEDIT_HALF']);
-      for (const k of Object.keys(GROUP_NORM_CLUSTER_KERNELS)) {
-        this.driver.allowSharedMemory(this.fns.get(k), k, GROUP_PARTIAL_SHARED_BYTES);
-        this.driver.allowLargeClusters(this.fns.get(k), k);
-      }
-    }
-  }
-
   groupNormAffine(x: Tensor, groups: number, gamma: Tensor, beta: Tensor, eps: number, update?: GroupSumsUpdate, offset?: Tensor): GroupNormStats {
     const { n, c, w, pieces, segments, sumsShape } = groupNormLayout(x, groups, update, this.elementBytes, offset);
     const scale = this.empty([n, c]), shift = this.empty([n, c]);
@@ -40,19 +23,12 @@ export abstract class CudaPointwiseOps extends CudaSparseOps {
     // a thread per channel vector, as many rows of them as fit 256 threads (one row when they do not)
     const vectors = c / vw, rows = Math.max(1, Math.floor(256 / vectors)), shared = rows * c * 16;
     if (vectors > 1024 || shared > GROUP_PARTIAL_SHARED_BYTES) throw new FiseditError(`groupNorm: ${c} channels are more than this backend's statistics kernel takes`);
-    const flags = update ? this.indices(update.rows).storage.ptr : 0, base = update ? this.p(update.base) : 0, count = (x.size / n) / groups;
-    const folded = [this.p(gamma), this.p(beta), off, this.p(scale), this.p(shift)];
-    if (this.groupNormCluster && n * listed <= GROUP_NORM_CLUSTER * GROUP_NORM_CLUSTER_JOBS) {
-      // few segments (a sparse step's small maps): one launch, a cluster of blocks of whole warps, at least a fold's
-      const threads = Math.max(GROUP_FOLD_THREADS, 32 * Math.ceil((rows * vectors) / 32));
-      this.run(vw > 1 ? 'k_group_norm_cluster_v' : 'k_group_norm_cluster', 0, [this.p(x), off, this.p(sums), list ? this.p(list) : 0, listed, n, rows, w, pieces, segments, c, groups,
-        base, flags, count, eps, ...folded], threads, GROUP_NORM_CLUSTER, shared);
-    } else {
-      // the affine straight after the partial sums, nothing between: it loads all else before it waits
-      // for them (group-norm.cuh). 128 threads: 256 were slower (bench/results/2026-12-02-s35-run6.sh)
-      this.run(vw > 1 ? 'k_group_partial_v' : 'k_group_partial', 0, args, rows * vectors, n * listed, shared);
-      this.run('k_group_affine', 0, [this.p(sums), base, flags, pieces, segments, count, eps, ...folded, c, groups], GROUP_FOLD_THREADS, n * groups);
-    }
+    // the affine straight after the partial sums, nothing between: it loads all else before it waits
+    // for them (ops.cu). 128 threads: 256 were slower (bench/results/2026-12-02-s35-run6.sh)
+    const flags = update ? this.indices(update.rows).storage.ptr : 0;
+    this.run(vw > 1 ? 'k_group_partial_v' : 'k_group_partial', 0, args, rows * vectors, n * listed, shared);
+    this.run('k_group_affine', 0, [this.p(sums), update ? this.p(update.base) : 0, flags, pieces, segments,
+      (x.size / n) / groups, eps, this.p(gamma), this.p(beta), off, this.p(scale), this.p(shift), c, groups], 128, n * groups);
     return { scale, shift, sums };
   }
 

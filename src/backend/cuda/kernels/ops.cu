@@ -2,7 +2,6 @@
 // reductions use one block per group / row. Compiled at run time by NVRTC (see nvrtc.ts), once per
 // storage type (storage.cuh: `st`, ld/sv, the vector builds). The sparse engine's gathers and
 // in-place writes are in sparse.cu.
-#include "group-norm.cuh"
 #include "launch.cuh"
 #include "storage.cuh"
 template <int W> __device__ void k_copy_t(const st* x, st* out, u64 n) {
@@ -122,20 +121,129 @@ template <int W> __device__ void k_im2col_t(const st* x, const st* scale, const 
 VECTOR_KERNEL(k_im2col, (const st* x, const st* scale, const st* shift, st* col, int h, int w, int ci, int kh, int kw, int stride, int pt, int pl, int ho, int wo, int silu),
               (x, scale, shift, col, h, w, ci, kh, kw, stride, pt, pl, ho, wo, silu))
 // GroupNorm statistics as a per (batch item, channel) affine, in two kernels and in double.
-// GroupNorm's statistics in two launches: k_group_partial's blocks sum a segment each, then
-// k_group_affine's fold a group each (group-norm.cuh: what each computes, and why two launches).
+// k_group_partial: a block per (batch item, listed segment: a piece of a map row, backend.ts
+// groupSegments) sums x and x^2 per group over its positions (threads take a channel vector each
+// and rows in turn, so loads are whole rows; the block then adds its threads' sums per channel and
+// those per group, in a fixed order, through shared memory) into its own slot of `sums`: no atomics,
+// no buffer to clear, the same bits every run, and a segment's sums do not depend on which others
+// were listed with it.
+// k_group_affine: a block per (batch item, group) adds the group's segments, taking `base`'s sums for
+// the segments of rows `rows` does not flag (and copying them into `sums`, which then holds the
+// whole map's), and folds mean and 1/sqrt(var + eps) with gamma and beta into scale and shift.
+// With `offset` ([N, C], a resnet's time embedding) both take x + offset: the partial sums add it as
+// they load, the affine folds it into the shift, and the sum is never written out.
+// (One kernel whose last block folded the statistics was slower, twice: that block's fold over every
+// segment, after all others, cost more than a second launch, whether a warp per group or split over
+// all its threads; bench/results/2026-11-30-edit-cuda-fp16-gn-fused.log, 2026-11-30-gn-fused-parallel-trial.log.)
+#define PARTIAL_LOADS 8
 template <int W> __device__ void k_group_partial_t(const st* x, const st* offset, double* sums, const int* list, int listed, int w, int pieces, int segments, int c, int groups) {
+  // [2][W][nrows][cv]: thread (r0, v) keeps its sums at word r0 * cv + v of each plane, so a warp's
+  // threads touch consecutive words (a thread's W channels side by side were 32-way bank conflicts)
   extern __shared__ double acc[];
-  const u32 b = blockIdx.x / listed, j = blockIdx.x % listed, seg = list ? list[j] : j;
+  u32 b = blockIdx.x / listed, j = blockIdx.x % listed;
+  u32 seg = list ? list[j] : j, row = seg / pieces, piece = seg % pieces, chunk = (w + pieces - 1) / pieces;
   after_earlier_kernels();  // the segment looked up first: `list` is a plan's (PLANNED_VECTOR_KERNEL, storage.cuh)
-  group_partial<W>(x, offset, sums, b, seg, w, pieces, segments, c, groups, blockDim.x / (c / W), acc);
+  u32 lo = row * w + piece * chunk, hi = min(row * w + w, lo + chunk);
+  u32 cv = c / W, nrows = blockDim.x / cv, v = threadIdx.x % cv, r0 = threadIdx.x / cv;  // blockDim.x = nrows * cv
+  u32 plane = blockDim.x;
+  double s[W], q[W];
+  UNROLL { s[k] = 0; q[k] = 0; }
+  float o[W];  // this thread's channels' offset (x + offset is summed), 0 without one
+  if (offset) ldv<W>(offset + (u64)b * c + v * W, o);
+  else UNROLL o[k] = 0.f;
+  const st* at = x + (u64)b * (segments / pieces) * w * c + v * W;
+  // PARTIAL_LOADS rows in flight per thread: the loop is bound by memory latency, not bandwidth. Kept
+  // as loaded and widened when summed: widened at once they took twice the registers, and the
+  // U-Net's partial sums took 0.70 ms at 768 px against 0.55 (bench/results/2026-12-01-group-partial-ab.log)
+  for (u32 p = lo + r0; p < hi; p += PARTIAL_LOADS * nrows) {
+    stored<W> a[PARTIAL_LOADS];
+#pragma unroll
+    for (int u = 0; u < PARTIAL_LOADS; u++)
+      if (p + u * nrows < hi) a[u] = ldraw<W>(at + (u64)(p + u * nrows) * c);
+#pragma unroll
+    for (int u = 0; u < PARTIAL_LOADS; u++)
+      if (p + u * nrows < hi) {
+        float f[W];
+        widen<W>(a[u], f);
+        UNROLL { f[k] += o[k]; s[k] += f[k]; q[k] += (double)f[k] * f[k]; }
+      }
+  }
+  UNROLL { acc[k * plane + threadIdx.x] = s[k]; acc[(W + k) * plane + threadIdx.x] = q[k]; }
+  __syncthreads();
+  // per channel (into row 0 of each plane), then per group
+  if (r0 == 0) {
+    for (u32 r = 1; r < nrows; r++) UNROLL { s[k] += acc[k * plane + r * cv + v]; q[k] += acc[(W + k) * plane + r * cv + v]; }
+    UNROLL { acc[k * plane + v] = s[k]; acc[(W + k) * plane + v] = q[k]; }
+  }
+  __syncthreads();
+  int cpg = c / groups;
+  for (int g = threadIdx.x; g < groups; g += blockDim.x) {
+    double gs = 0, gq = 0;
+    for (int i = 0; i < cpg; i++) {
+      int ch = g * cpg + i, k = ch % W;  // channel ch is element k of vector ch / W
+      gs += acc[k * plane + ch / W]; gq += acc[(W + k) * plane + ch / W];
+    }
+    double* out = sums + 2 * (((u64)b * segments + seg) * groups + g);
+    out[0] = gs; out[1] = gq;
+  }
 }
 PLANNED_VECTOR_KERNEL(k_group_partial, (const st* x, const st* offset, double* sums, const int* list, int listed, int w, int pieces, int segments, int c, int groups),
               (x, offset, sums, list, listed, w, pieces, segments, c, groups))
-// FOLD_THREADS threads a block, one block a (batch item, group)
 extern "C" __global__ void k_group_affine(double* sums, const double* base, const unsigned char* rows, int pieces, int segments, u64 count, float eps,
                                           const st* gamma, const st* beta, const st* offset, st* scale, st* shift, int c, int groups) {
-  group_fold<true>(sums, base, rows, pieces, segments, count, eps, gamma, beta, offset, scale, shift, c, groups, blockIdx.x / groups, blockIdx.x % groups);
+  __shared__ double rs[32], rq[32];
+  int b = blockIdx.x / groups, g = blockIdx.x % groups, cpg = c / groups;
+  // The host launches it straight after the k_group_partial that fills `sums` (groupNormAffine in
+  // pointwise-ops.ts), and that kernel writes nothing else: so what this one reads besides the fresh
+  // sums (the base's sums, cached at another step; the plan's row flags; gamma, beta and the offset:
+  // far-away loads, mostly from memory, not L2) it loads before it waits, and after the wait only
+  // the fresh sums, just written. Every load is issued at once, not one round trip after another:
+  // the kernel is the latency of its dependent loads.
+  const int ch0 = g * cpg + threadIdx.x;
+  const float gamma0 = threadIdx.x < cpg ? ld(gamma[ch0]) : 0.f, beta0 = threadIdx.x < cpg ? ld(beta[ch0]) : 0.f;
+  const float offset0 = offset && threadIdx.x < cpg ? ld(offset[b * c + ch0]) : 0.f;
+  const auto at = [&](int i) { return 2 * (((u64)b * segments + i) * groups + g); };
+  // whether the base's sums stand for segment i, and those sums (both read, neither waiting on the other)
+  bool kept;
+  double2 old = {0, 0};
+  const auto base_of = [&](int i) {
+    kept = false;
+    if (!base || i >= segments) return;
+    kept = !rows[i / pieces];
+    old = *(const double2*)(base + at(i));
+  };
+  int i = threadIdx.x;
+  base_of(i);  // this thread's first segment's, before the wait
+  after_earlier_kernels();
+  double s = 0, q = 0;
+  for (; i < segments; i += blockDim.x) {
+    const u64 o = at(i);
+    const double2 a = kept ? old : *(const double2*)(sums + o);
+    if (kept) *(double2*)(sums + o) = a;
+    s += a.x; q += a.y;
+    base_of(i + blockDim.x);
+  }
+  for (int o = 16; o > 0; o >>= 1) { s += __shfl_down_sync(0xffffffff, s, o); q += __shfl_down_sync(0xffffffff, q, o); }
+  int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+  if (lane == 0) { rs[warp] = s; rq[warp] = q; }
+  __syncthreads();
+  if (warp == 0) {
+    s = lane < blockDim.x / 32 ? rs[lane] : 0; q = lane < blockDim.x / 32 ? rq[lane] : 0;
+    for (int o = 16; o > 0; o >>= 1) { s += __shfl_down_sync(0xffffffff, s, o); q += __shfl_down_sync(0xffffffff, q, o); }
+    if (lane == 0) { rs[0] = s; rq[0] = q; }
+  }
+  __syncthreads();
+  double m = rs[0] / count;
+  double rstd = 1.0 / sqrt(fmax(rq[0] / count - m * m, 0.0) + eps);
+  for (int i = threadIdx.x; i < cpg; i += blockDim.x) {
+    int ch = g * cpg + i;
+    const bool first = i == (int)threadIdx.x;
+    float sc = (float)rstd * (first ? gamma0 : ld(gamma[ch]));
+    // x * sc + shift = (x + offset - mean) * sc + beta
+    const float off = first ? offset0 : offset ? ld(offset[b * c + ch]) : 0.f;
+    scale[b * c + ch] = sv(sc);
+    shift[b * c + ch] = sv((first ? beta0 : ld(beta[ch])) - ((float)m - off) * sc);
+  }
 }
 // B vectors a thread, all loaded before any is written: over large maps (the _vb build, B = VEC_BATCH,
 // kernels.ts; the host launches a quarter of the threads) with one 16-byte load in flight per thread
