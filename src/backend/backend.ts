@@ -284,12 +284,12 @@ export function groupNormLayout(x: Tensor, groups: number, update: GroupSumsUpda
   return { n, c, h, w, pieces, segments, sumsShape };
 }
 
-/** Throws unless `widths` split x's channels (splitChannels). */
 /** Row flags of a map op (concatChannels, upsampleNearest2x) whose output is `shape`: one per row of a map [N, H, W, C]. */
 export function checkRowFlags(op: string, shape: readonly number[], rows: Uint8Array | undefined): void {
   if (rows && (shape.length !== 4 || rows.length !== shape[1])) throw new FiseditError(`${op}: ${rows.length} row flags for an output ${shapeString(shape)} (one per row of a map [N, H, W, C])`);
 }
 
+/** Throws unless `widths` split x's channels (splitChannels). */
 export function checkSplit(x: Tensor, widths: readonly number[]): void {
   if (widths.reduce((a, w) => a + w, 0) !== x.channels || widths.some((w) => w <= 0)) throw new Error(`splitChannels: widths ${widths.join(' + ')} for ${x.channels} channels`);
 }
