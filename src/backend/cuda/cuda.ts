@@ -17,7 +17,7 @@ import { CudaGemmKernels } from './gemm-kernels.js';
 import { GEMM_ROWS_X_ELEMENTS } from './gemm-rows.js';
 import type { DeviceBuffer } from './memory.js';
 import { CudaLatents } from './latents.js';
-import { ATTENTION_KERNELS, PREFETCH_L2_MAX_BYTES, FLASH_DIMS, FLASH_KERNELS, FLASH_QUERY_ROWS, FLASH_WIDE_MAX_DIM, GROUP_PARTIAL_SHARED_BYTES, POINTER_ARRAY_PRODUCTS, SOFTMAX_SHARED_BYTES, SOFTMAX_SHORT, SOFTMAX_VEC, WGMMA_KERNELS, WGMMA_KEY_TILE, WGMMA_QUERY_ROWS, WGMMA_SHARED_BYTES, flashSharedBytes, SHORT_KEYS, attendShortSharedBytes, TILE_CONV_KERNELS, TILE_CONV_COUNTERS, TILE_CONV_WG_KERNELS, TILE_CONV_WG_BUILDS, tileConvWgName, tileConvWgSharedBytes } from './kernels.js';
+import { ATTENTION_KERNELS, FLASH_DIMS, FLASH_KERNELS, FLASH_QUERY_ROWS, FLASH_WIDE_MAX_DIM, GROUP_PARTIAL_SHARED_BYTES, POINTER_ARRAY_PRODUCTS, SOFTMAX_SHARED_BYTES, SOFTMAX_SHORT, SOFTMAX_VEC, WGMMA_KERNELS, WGMMA_KEY_TILE, WGMMA_QUERY_ROWS, WGMMA_SHARED_BYTES, flashSharedBytes, SHORT_KEYS, attendShortSharedBytes, TILE_CONV_KERNELS, TILE_CONV_COUNTERS, TILE_CONV_WG_KERNELS, TILE_CONV_WG_BUILDS, tileConvWgName, tileConvWgSharedBytes } from './kernels.js';
 import { tileConvKernel } from './tile-conv.js';
 import { flashLaunch } from './flash-splits.js';
 import { FiseditError } from '../../io/errors.js';
@@ -313,11 +313,8 @@ export class CudaBackend extends CudaGemmKernels implements Backend {
     // rows by the same launch (a block more a row), its GEMM adding the convolution's as its residual
     return this.tidy(() => {
       const col = this.empty([rows, kdim]), projected = projection && this.empty([rows, cp]);
-      // the GEMM's weights (13-59 MB at SD 2's long K) go into L2 while the kernels ahead run: the
-      // library's kernel starts only once this one ends (up to half of the H200's 50 MB L2)
-      const ahead = Math.floor(Math.min(co * kdim * this.elementBytes, PREFETCH_L2_MAX_BYTES) / 16) * 16;
       const args = [this.p(x), this.p(this.indices(tiles.origins)), affine ? this.p(affine.scale) : 0, affine ? this.p(affine.shift) : 0, this.p(col), h, wd, c, blocks, k, stride, bo, silu ? 1 : 0,
-        projection ? this.p(projection.x) : 0, projection ? this.p(this.indices(projection.tiles.origins)) : 0, projected ? this.p(projected) : 0, cp, this.p(w), ahead];
+        projection ? this.p(projection.x) : 0, projection ? this.p(this.indices(projection.tiles.origins)) : 0, projected ? this.p(projected) : 0, cp];
       const vw = this.vectorFits('k_gather_im2col', args, [c, cp]) ? this.vectorWidth : 1;
       if (rows) this.run(vw > 1 ? 'k_gather_im2col_v' : 'k_gather_im2col', 0, args, Math.max(c, cp) / vw >= 128 ? 128 : 32, rows * (k * k + (projection ? 1 : 0)));
       const y = this.linear(col, new Tensor([co, kdim], w.storage), b);

@@ -43,7 +43,7 @@ const VECTOR_KERNELS: Record<string, ArgKind[]> = {
 /** Kernels of kernels/sparse.cu, all built twice like VECTOR_KERNELS. */
 const SPARSE_VECTOR_KERNELS: Record<string, ArgKind[]> = {
   k_gather_tiles: ['ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'u64'],
-  k_gather_im2col: ['ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'ptr', 'ptr', 'ptr', 'i32', 'ptr', 'u64'],
+  k_gather_im2col: ['ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'ptr', 'ptr', 'ptr', 'i32'],
   k_overwrite_blocks: ['ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32', 'u64'],
   k_gather_rows: ['ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'u64', 'i32', 'i32', 'u64'],
   k_overwrite_rows: ['ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'u64', 'i32', 'i32', 'i32', 'u64'],
@@ -78,8 +78,6 @@ export const SWAP_WORDS = 11;
 export const VEC_BATCH = 4;
 /** Bytes a thread of a k_x_v kernel moves at once. */
 export const VECTOR_BYTES = 16;
-/** The most bytes of a GEMM's weights a kernel of ours brings into L2 ahead of it (k_gather_im2col's `ahead`): half the H100's and H200's L2. */
-export const PREFETCH_L2_MAX_BYTES = 24 * 1024 * 1024;
 /** Shared memory k_group_partial may use: its block's per-channel sums (GroupNorm up to ~12k channels). */
 export const GROUP_PARTIAL_SHARED_BYTES = 200 * 1024;
 /** 16-byte loads each thread of k_copy_many keeps in flight (ops.cu's COPY_UNROLL; KERNEL_DEFINES). */

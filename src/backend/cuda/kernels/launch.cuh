@@ -8,31 +8,13 @@
 // have completed when a kernel starts. What overlaps is the launch (block scheduling, the previous
 // grid draining), and the loads of what no kernel, or not the one ahead, writes: the sparse plan's
 // arrays (PLANNED_VECTOR_KERNEL, storage.cuh), what k_group_affine reads besides its fresh sums, and
-// a model's parameters where the host says so (k_gemm_rows's `early`: CudaDevice.settledParameter),
-// and bulk prefetches into L2 (prefetch_share_l2), which return nothing and so need no order against
-// any kernel. Most kernels wait first. test/kernel-sources.test.ts checks every kernel against these rules.
+// a model's parameters where the host says so (k_gemm_rows's `early`: CudaDevice.settledParameter).
+// Most kernels wait first. test/kernel-sources.test.ts checks every kernel against these rules.
 // Without the attribute (older GPUs, eager launches, the option off) both instructions do nothing.
 #pragma once
 __device__ __forceinline__ void after_earlier_kernels() {
 #if __CUDA_ARCH__ >= 900
   asm volatile("griddepcontrol.wait;" ::: "memory");
   asm volatile("griddepcontrol.launch_dependents;" :::);
-#endif
-}
-
-// Bytes from p (16-byte aligned; bytes a multiple of 16) into L2: this block's share of them, a
-// piece of PREFETCH_PIECE bytes a thread. For what a library's kernel launched next will read (its
-// weights), brought in while the kernels ahead still run: the library's kernel cannot start before
-// this one ends. Nothing where p is null.
-#define PREFETCH_PIECE 4096
-__device__ __forceinline__ void prefetch_share_l2(const void* p, unsigned long long bytes) {
-#if __CUDA_ARCH__ >= 900
-  if (!p) return;
-  const unsigned long long share = ((bytes + gridDim.x - 1) / gridDim.x + 15) & ~15ull, lo = blockIdx.x * share;
-  const unsigned long long hi = lo + share < bytes ? lo + share : bytes;
-  for (unsigned long long at = lo + (unsigned long long)threadIdx.x * PREFETCH_PIECE; at < hi; at += (unsigned long long)blockDim.x * PREFETCH_PIECE) {
-    const unsigned piece = hi - at < PREFETCH_PIECE ? (unsigned)(hi - at) : PREFETCH_PIECE;
-    asm volatile("cp.async.bulk.prefetch.L2.global [%0], %1;\n" ::"l"((const char*)p + at), "r"(piece) : "memory");
-  }
 #endif
 }

@@ -28,11 +28,9 @@ PLANNED_VECTOR_KERNEL(k_gather_tiles, (const st* x, const int* origins, const st
 // With x2 (a 1x1 projection's input [N, H, W, C2], Backend TileProjection: its tiles are the output
 // blocks, corners at origins2), one block more a row copies x2 at the row's output position into
 // that row of col2 [rows, C2], as read (no affine): the projection's GEMM rows, by the same launch.
-// `ahead`: the weights of the GEMM that follows (aheadBytes of them), into L2 before the wait.
 template <int W> __device__ void k_gather_im2col_t(const st* x, const int* origins, const st* scale, const st* shift, st* col,
                                                    int h, int w, int c, int blocks, int ks, int stride, int bo, int silu,
-                                                   const st* x2, const int* origins2, st* col2, int c2, const st* ahead, u64 aheadBytes) {
-  prefetch_share_l2(ahead, aheadBytes);
+                                                   const st* x2, const int* origins2, st* col2, int c2) {
   const u32 taps = ks * ks + (c2 ? 1 : 0);  // c2 > 0 with x2 only
   u32 pair = blockIdx.x;  // row * taps + kernel position (ks * ks: the projection's)
   u32 kpos = pair % taps, row = pair / taps;
@@ -54,8 +52,8 @@ template <int W> __device__ void k_gather_im2col_t(const st* x, const int* origi
   }
 }
 PLANNED_VECTOR_KERNEL(k_gather_im2col, (const st* x, const int* origins, const st* scale, const st* shift, st* col, int h, int w, int c, int blocks, int ks, int stride, int bo, int silu,
-                                        const st* x2, const int* origins2, st* col2, int c2, const st* ahead, u64 aheadBytes),
-              (x, origins, scale, shift, col, h, w, c, blocks, ks, stride, bo, silu, x2, origins2, col2, c2, ahead, aheadBytes))
+                                        const st* x2, const int* origins2, st* col2, int c2),
+              (x, origins, scale, shift, col, h, w, c, blocks, ks, stride, bo, silu, x2, origins2, col2, c2))
 // Where element e of a block write lands: blocks [N*T, bs, bs, C] (block t's corner at corners[2t]) into
 // a map [N, H, W, C]; -1 where nothing is written (outside the map, or not active).
 __device__ __forceinline__ i64 block_place(u32 e, const int* corners, const unsigned char* active, int h, int w, int c, int blocks, int bs) {
