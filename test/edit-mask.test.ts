@@ -6,6 +6,10 @@ import { Random } from '../src/util/random.js';
 import { automaticMask, checkMask, otsu, resampleMask, targetSizeCut } from '../src/edit/mask.js';
 import { CpuBackend } from '../src/backend/cpu/cpu.js';
 import { SparsePlan, planConv } from '../src/edit/plan.js';
+import { StepCache } from '../src/edit/cache.js';
+import { SparseContext } from '../src/edit/contexts.js';
+import { Conv2d, GroupNorm } from '../src/models/layers.js';
+import { Params, type WeightSource } from '../src/models/params.js';
 
 const grid = (rows: string[]) => Uint8Array.from(rows.join(''), (c) => (c === '#' ? 1 : 0));
 
@@ -169,6 +173,29 @@ describe('sparse plan', () => {
     assert.ok(over.kind === 'tiles' && over.block === 1 && over.corners.length === 2 * 48);
     const fixed = new SparsePlan(m, 8, 8, 4).conv('a', g, () => 'rows');
     assert.ok(fixed.kind === 'tiles' && fixed.block === 4);
+  });
+
+  it('a sparse step refuses a map made only where its named convolutions read it as the input of any other layer', () => {
+    const ops = new CpuBackend();
+    const zeros: WeightSource = { has: () => true, read: (_name, shape) => new Float32Array(shape.reduce((a, d) => a * d, 1)) };
+    const p = new Params(ops, zeros);
+    const [conv1, conv2, other] = ['conv1', 'conv2', 'other'].map((name) => new Conv2d(p.at(name), 6, 6, 3));
+    const norm = new GroupNorm(p.at('norm'), 2, 6, 1e-5);
+    const m = new Uint8Array(64);
+    m[3 * 8 + 4] = 1;
+    const ctx = new SparseContext(ops, new SparsePlan(m, 8, 8), new StepCache(), new StepCache(), { condItem: 1, recordProbs: false, norm: 'exact', attention: 'accurate' });
+    const zerosOf = (shape: number[]) => ops.fromHost(new Float32Array(shape.reduce((x, d) => x * d, 1)), shape);
+    const a = zerosOf([2, 8, 8, 4]), b = zerosOf([2, 8, 8, 2]);
+    const skip = ctx.concat(a, b, [conv1, conv2]);
+    assert.throws(() => ctx.conv(other, skip), /other reads a map made only in the rows that conv1 and conv2 read/);
+    assert.throws(() => ctx.conv(other, a, undefined, false, skip), /other reads a map made only/, 'as a residual');
+    assert.throws(() => ctx.conv(other, a, undefined, false, { conv: conv1, x: skip }), /other reads a map made only/, 'as a projected residual');
+    assert.throws(() => ctx.tokens(norm, skip), /a transformer reads a map made only/);
+    assert.throws(() => ctx.conv(other, ctx.upsample(zerosOf([2, 4, 4, 6]), conv1)), /other reads a map made only in the rows that conv1 read/);
+    // its readers go on to their plans (here: no base step to write into)
+    assert.throws(() => ctx.conv(conv1, skip), /cache has no activation "conv1"/);
+    assert.throws(() => ctx.conv(conv2, a, undefined, false, { conv: other, x: skip }), /cache has no activation "conv2"/, 'the shortcut read where conv2 writes');
+    assert.doesNotThrow(() => ctx.concat(a, b, [other]), 'a map of other readers');
   });
 
   it("flags the map rows its convolutions' input windows hold (what a concatenation or upsampling they alone read must make), once per readers", () => {

@@ -156,19 +156,39 @@ export class SparseContext implements StepContext {
     return this.plan.inputRows(readers.map((r) => r.name).join(' '), h, w, readers.map((r) => this.convPlan(r, n, h, w)));
   }
 
+  /** The maps concat and upsample made only in their readers' rows, with those readers' names: read by any other layer, rows never made. */
+  private readonly madeFor = new WeakMap<Tensor, readonly string[]>();
+
+  /** Keeps the readers of a map made only in the rows they read (rows given). */
+  private madeOnlyFor(map: Tensor, readers: readonly Conv2d[], rows: Uint8Array | undefined): Tensor {
+    if (rows) this.madeFor.set(map, readers.map((r) => r.name));
+    return map;
+  }
+
+  /** Refuses x, a map made only where other convolutions read it, as what `reader` reads (undefined: a transformer's tokens). */
+  private checkReader(x: Tensor, reader: Conv2d | undefined): void {
+    const readers = this.madeFor.get(x);
+    if (readers && !(reader && readers.includes(reader.name)))
+      throw new Error(`${reader?.name ?? 'a transformer'} reads a map made only in the rows that ${readers.join(' and ')} read (StepContext.concat / upsample name every reader)`);
+  }
+
   concat(a: Tensor, b: Tensor, readers: readonly Conv2d[]): Tensor {
     const [n, h, w] = a.shape as [number, number, number];
-    return this.ops.concatChannels(a, b, this.rowsRead(readers, n, h, w));
+    const rows = this.rowsRead(readers, n, h, w);
+    return this.madeOnlyFor(this.ops.concatChannels(a, b, rows), readers, rows);
   }
 
   upsample(x: Tensor, reader: Conv2d): Tensor {
     const [n, h, w] = x.shape as [number, number, number];
-    return this.ops.upsampleNearest2x(x, this.rowsRead([reader], n, 2 * h, 2 * w));
+    const rows = this.rowsRead([reader], n, 2 * h, 2 * w);
+    return this.madeOnlyFor(this.ops.upsampleNearest2x(x, rows), [reader], rows);
   }
 
   conv(conv: Conv2d, x: Tensor, norm?: GroupNorm, silu = false, residual?: Tensor | ProjectedResidual, offset?: Tensor): Tensor {
     const ops = this.ops;
     const inputOffset = normOffset(conv, norm, offset);
+    // a residual is read where this layer writes, within its windows: this layer reads it
+    for (const read of [x, isProjected(residual) ? residual.x : residual]) if (read) this.checkReader(read, conv);
     const [n, inH, inW] = x.shape as [number, number, number];
     const p = this.convPlan(conv, n, inH, inW);
     const y = this.base.get(conv.name); // written in place where this step recomputes
@@ -199,6 +219,7 @@ export class SparseContext implements StepContext {
   }
 
   tokens(norm: GroupNorm, x: Tensor): Tensor {
+    this.checkReader(x, undefined);
     const [n, h, w, c] = x.shape as [number, number, number, number];
     this.rows = this.plan.tokens(h, w);
     const [rows, normed] = this.ops.gatherRowsAffine(this.ops.reshape(x, [n, h * w, c]), this.rows, this.affine(norm, x));
