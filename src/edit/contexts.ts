@@ -151,16 +151,16 @@ export class SparseContext implements StepContext {
     return this.plan.conv(conv.name, { inH, inW, kernel: conv.kernel, stride: conv.stride, padding: conv.padding }, tileRows);
   }
 
-  /** Flags of the rows of an n x h x w map that `readers` read (their input windows), or undefined: every row. */
-  private rowsRead(readers: readonly Conv2d[], n: number, h: number, w: number): Uint8Array | undefined {
-    return this.plan.inputRows(readers.map((r) => r.name).join(' '), h, w, readers.map((r) => this.convPlan(r, n, h, w)));
-  }
-
   /** The maps concat and upsample made only in their readers' rows, with those readers' names: read by any other layer, rows never made. */
   private readonly madeFor = new WeakMap<Tensor, readonly string[]>();
 
-  /** Keeps the readers of a map made only in the rows they read (rows given). */
-  private madeOnlyFor(map: Tensor, readers: readonly Conv2d[], rows: Uint8Array | undefined): Tensor {
+  /**
+   * An n x h x w map that only `readers` read, made by `make` in the rows their input windows hold in
+   * this edit's plan (every row where one runs densely), and kept with their names (checkReader).
+   */
+  private mapFor(readers: readonly Conv2d[], n: number, h: number, w: number, make: (rows: Uint8Array | undefined) => Tensor): Tensor {
+    const rows = this.plan.inputRows(readers.map((r) => r.name).join(' '), h, w, readers.map((r) => this.convPlan(r, n, h, w)));
+    const map = make(rows);
     if (rows) this.madeFor.set(map, readers.map((r) => r.name));
     return map;
   }
@@ -174,14 +174,12 @@ export class SparseContext implements StepContext {
 
   concat(a: Tensor, b: Tensor, readers: readonly Conv2d[]): Tensor {
     const [n, h, w] = a.shape as [number, number, number];
-    const rows = this.rowsRead(readers, n, h, w);
-    return this.madeOnlyFor(this.ops.concatChannels(a, b, rows), readers, rows);
+    return this.mapFor(readers, n, h, w, (rows) => this.ops.concatChannels(a, b, rows));
   }
 
   upsample(x: Tensor, reader: Conv2d): Tensor {
     const [n, h, w] = x.shape as [number, number, number];
-    const rows = this.rowsRead([reader], n, 2 * h, 2 * w);
-    return this.madeOnlyFor(this.ops.upsampleNearest2x(x, rows), [reader], rows);
+    return this.mapFor([reader], n, 2 * h, 2 * w, (rows) => this.ops.upsampleNearest2x(x, rows));
   }
 
   conv(conv: Conv2d, x: Tensor, norm?: GroupNorm, silu = false, residual?: Tensor | ProjectedResidual, offset?: Tensor): Tensor {

@@ -131,10 +131,8 @@ export class SparsePlan {
     if (plans.some((p) => p.kind === 'dense')) return undefined;
     return this.once(`rows read by ${key}`, h, w, () => {
       const flags = new Uint8Array(h);
-      for (const p of plans) {
-        if (p.kind !== 'tiles') continue;
-        for (let i = 0; i < p.origins.length; i += 2) flags.fill(1, Math.max(0, p.origins[i]!), Math.min(h, p.origins[i]! + p.side));
-      }
+      for (const p of plans)
+        if (p.kind === 'tiles') for (let i = 0; i < p.origins.length; i += 2) flags.fill(1, Math.max(0, p.origins[i]!), Math.min(h, p.origins[i]! + p.side));
       return flags;
     });
   }

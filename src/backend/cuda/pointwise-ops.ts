@@ -110,13 +110,17 @@ export abstract class CudaPointwiseOps extends CudaSparseOps {
     return out;
   }
 
-  /** The rows of a map op's output that `rows` flags (Backend.concatChannels): the plan's list on the device (0: every row), how many, and their elements. */
+  /**
+   * The rows of a map op's output that `rows` flags (Backend.concatChannels): the plan's list on the
+   * device, how many, the map's rows and width, and the elements to compute. Without flags every
+   * element (the kernels then take each element's place as its own and ignore the rest).
+   */
   private listedRows(op: string, out: Tensor, rows: Uint8Array | undefined) {
     checkRowFlags(op, out.shape, rows);
-    const [h, w] = rows ? (out.shape.slice(1, 3) as [number, number]) : [1, out.size / out.channels];
-    const list = rows ? this.segmentList(rows, 1) : undefined;
-    const listed = list ? list.size : h;
-    return { list: list ? list.storage.ptr : 0, listed, h, w, elements: (out.size / (h * w)) * listed * w };
+    if (!rows) return { list: 0, listed: 0, h: 0, w: 0, elements: out.size };
+    const [n, h, w] = out.shape as [number, number, number];
+    const list = this.segmentList(rows, 1); // a segment of one piece is a row
+    return { list: list.storage.ptr, listed: list.size, h, w, elements: n * list.size * w * out.channels };
   }
 
   embedding(table: Tensor, ids: Int32Array): Tensor {
