@@ -1,0 +1,20 @@
+#!/bin/bash
+# Session 57, call 1: the dense im2col kernel (k_im2col) brings the weights of the GEMM that follows it
+# into L2 by bulk prefetches before its wait (up to 24 MiB: the 12 x 12 level's 29-59 MB convolutions
+# at 768 px), against 3872808 (ab-base). Here first: bash bench/ab-base.sh 3872808 && bash bench/device-dist.sh --benches edit,unet .gpu ab-base
+# Carry [".gpu","dist","ab-base","node_modules/koffi","node_modules/@koromix"].
+# 1. The GPU suite. 2. bench:unet 512 and 768 px, base and new in turn, twice (one home). 3. Whole edits, base and new.
+T0=$(date +%s)
+rm -rf /tmp/logs /tmp/fh-*
+source bench/gpu-suite.sh
+CALL=s57c1
+source bench/gpu-edit.sh
+for t in base-1 new-1 base-2 new-2; do
+  d=dist; [ ${t%-*} = base ] && d=ab-base/dist
+  FISEDIT_HOME=/tmp/fh-u BENCH_TAG=$CALL-unet-$t BENCH_MATH=fp16 BENCH_SIZES=512,768 BENCH_PIPELINE=0 timeout -k 5 120 node $d/bench/unet.js > /tmp/logs/unet-$t.log 2>&1
+  echo "unet $t ($(( $(date +%s) - T0 )) s): rc $? $(grep -o '"px":[0-9]*,"batch":2,"msPerCall":[0-9.]*,"msMin":[0-9.]*' /tmp/logs/unet-$t.log | tr '\n' ' ') $(grep -o '"launchesPerCall":[0-9.]*' /tmp/logs/unet-$t.log | tr '\n' ' ')"
+  grep -o '{"op":"gemm linear/conv [0-9]*x1280x[0-9]*0","ms":[0-9.]*,"count":[0-9]*}\|{"op":"k_im2col_v","ms":[0-9.]*,"count":[0-9]*}' /tmp/logs/unet-$t.log | tr '\n' ' '; echo
+  save
+done
+whole whole-base-1 ab-base/dist; whole whole-new-1 dist
+echo "done ($(( $(date +%s) - T0 )) s)"
