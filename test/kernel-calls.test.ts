@@ -1,7 +1,8 @@
 // The host's kernel launches against the kernels' parameter lists, checked without a GPU: every
 // `this.run(...)` and `this.runVector(...)` in src/backend/cuda whose kernel names and argument list
-// can be read from the source (string literals; an array literal, or a const array named there, with
-// spreads of const arrays or of ternaries between arrays of one length) passes exactly as many
+// can be read from the source (names as string literals, a const holding them, or a template matched
+// against the declared builds; an array literal, or a const array of the same function, with spreads
+// of const arrays or of ternaries between arrays of one length) passes exactly as many
 // arguments as KERNELS declares parameters. The driver checks the count too, but only on a GPU: a
 // launch with one argument too many cost a whole device call in session 56.
 import assert from 'node:assert/strict';
@@ -47,10 +48,14 @@ function topLevel(s: string): string[] {
   return parts;
 }
 
-/** The initializer of the last `const name =` before `at` in `source`, up to its statement's end. */
+/**
+ * The initializer of the last `const name =` before `at` in `source` within the same function (no
+ * line between them begins a member or a top-level declaration: text at column 0 or 2), up to its
+ * statement's end; undefined where there is none (a parameter, say).
+ */
 function constBefore(source: string, name: string, at: number): string | undefined {
   const found = [...source.slice(0, at).matchAll(new RegExp(`const ${name}\\s*=\\s*`, 'g'))].pop();
-  if (!found) return undefined;
+  if (!found || /\n(?: {2})?[A-Za-z/*@]/.test(source.slice(found.index!, at))) return undefined;
   const from = found.index! + found[0].length;
   if (source[from] === '[') return `[${inside(source, from)}]`;
   const end = source.indexOf(';', from);
@@ -108,22 +113,28 @@ interface Launch {
 }
 
 /** Each run/runVector call of a source: the kernel names its first argument spells out and its argument count. */
-export function launches(file: string, source: string): Launch[] {
+function launches(file: string, source: string): Launch[] {
   const out: Launch[] = [];
   for (const m of source.matchAll(/this\.(run|runVector)\(/g)) {
     const open = m.index! + m[0].length - 1;
     const args = topLevel(inside(source, open));
-    out.push({ file, line: source.slice(0, open).split('\n').length, names: kernelNames(args[0] ?? ''), count: args[2] === undefined ? undefined : countOf(args[2], source, open) });
+    out.push({ file, line: source.slice(0, open).split('\n').length, names: kernelNames(args[0] ?? '', source, open), count: args[2] === undefined ? undefined : countOf(args[2], source, open) });
   }
   return out;
 }
 
 /**
  * The kernels a launch's first argument names: its string literals; for a template (`k_flash_${dp}_${mt}`, its substitutions numbers)
- * every declared kernel its pattern matches (the builds of one kernel share its parameters); none for a
- * variable, whose value the source does not show.
+ * every declared kernel its pattern matches (the builds of one kernel share its parameters); for a
+ * const named in the source before the launch, its initializer's string literals (`const kernel =
+ * pipelined ? 'k_flash_wg64_pipe' : 'k_flash_wg64'`); none for anything else (a field such as
+ * `l.name`, whose value the source does not show).
  */
-function kernelNames(arg: string): string[] {
+function kernelNames(arg: string, source: string, at: number): string[] {
+  if (/^\w+$/.test(arg)) {
+    const init = constBefore(source, arg, at);
+    return init === undefined ? [] : kernelNames(init.split(/,\s*\w+\s*=/)[0]!, source, at); // `const a = .., b = ..`: a's part
+  }
   const template = arg.match(/^`(k_[^`]*)`$/);
   if (template) {
     const pattern = new RegExp(`^${template[1]!.split(/\$\{[^}]*\}/).map((p) => p.replace(/[^\w]/g, '\\$&')).join('[0-9]+')}$`);
@@ -147,16 +158,22 @@ describe('kernel launches on the host', () => {
   });
 
   it('reads the forms the sources use, and finds a wrong count', () => {
+    // a method's body (indented 4), then another method's (its `args` a parameter, not the const above)
     const source = [
-      'const through = input?.affine ? [a, b.c[1]!] : [0, 0];',
-      'const args = [x, ...through, y, 3];',
-      "this.run(wide ? 'k_im2col_v' : 'k_im2col', 0, args, 128, rows);",
-      "this.runVector('k_copy', n, [from, this.p(out), Math.max(n, 1)], []);",
-      'this.run(`k_flash_${d}`, 0, [1, 2], 128);',
-      "this.run('k_copy', 0, [x, ...rest], 32);",
+      '    const through = input?.affine ? [a, b.c[1]!] : [0, 0];',
+      '    const args = [x, ...through, y, 3];',
+      "    this.run(wide ? 'k_im2col_v' : 'k_im2col', 0, args, 128, rows);",
+      "    this.runVector('k_copy', n, [from, this.p(out), Math.max(n, 1)], []);",
+      '    this.run(`k_flash_${d}`, 0, [1, 2], 128);',
+      "    this.run('k_copy', 0, [x, ...rest], 32);",
+      "    const kernel = wide ? 'k_copy_v' : 'k_copy', blocks = 4;",
+      '    this.run(kernel, 0, [x, y, 1], 128);',
+      '    this.run(l.name, 0, [x], 128);',
+      '  other(args: number[]) {',
+      "    this.run('k_copy', 0, [...args, 1], 128);",
     ].join('\n');
     const found = launches('sample.ts', source);
-    assert.deepEqual(found.map((l) => [l.names, l.count]), [[['k_im2col_v', 'k_im2col'], 5], [['k_copy'], 3], [[], 2], [['k_copy'], undefined]]);
+    assert.deepEqual(found.map((l) => [l.names, l.count]), [[['k_im2col_v', 'k_im2col'], 5], [['k_copy'], 3], [[], 2], [['k_copy'], undefined], [['k_copy_v', 'k_copy'], 3], [[], 1], [['k_copy'], undefined]]);
     assert.notEqual(found[0]!.count, KERNELS.k_im2col!.length, 'the sample launch of k_im2col is short, and the count shows it');
   });
 });
