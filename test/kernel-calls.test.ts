@@ -112,8 +112,12 @@ interface Launch {
   count: number | undefined;
 }
 
-/** Each run/runVector call of a source: the kernel names its first argument spells out and its argument count. */
-function launches(file: string, source: string): Launch[] {
+/**
+ * Each run/runVector call of a source: the kernel names its first argument spells out and its argument
+ * count. Line comments go first (an apostrophe in one would read as a string), their lines kept.
+ */
+function launches(file: string, text: string): Launch[] {
+  const source = text.replace(/(^|\s)\/\/.*$/gm, '$1');
   const out: Launch[] = [];
   for (const m of source.matchAll(/this\.(run|runVector)\(/g)) {
     const open = m.index! + m[0].length - 1;
@@ -161,9 +165,10 @@ describe('kernel launches on the host', () => {
     // a method's body (indented 4), then another method's (its `args` a parameter, not the const above)
     const source = [
       '    const through = input?.affine ? [a, b.c[1]!] : [0, 0];',
-      '    const args = [x, ...through, y, 3];',
-      "    this.run(wide ? 'k_im2col_v' : 'k_im2col', 0, args, 128, rows);",
-      "    this.runVector('k_copy', n, [from, this.p(out), Math.max(n, 1)], []);",
+      "    const args = [x, ...through, y, 3]; // it's short",
+      "    this.run(wide ? 'k_im2col_v' : 'k_im2col', 0, args, 128, rows); // the kernel's rows",
+      "    this.runVector('k_copy', n, [from, this.p(out), // the copy's length:",
+      '      Math.max(n, 1)], []);',
       '    this.run(`k_flash_${d}`, 0, [1, 2], 128);',
       "    this.run('k_copy', 0, [x, ...rest], 32);",
       "    const kernel = wide ? 'k_copy_v' : 'k_copy', blocks = 4;",
