@@ -25,6 +25,8 @@ const residual = process.env.BENCH_RESIDUAL === 'on';
 // BENCH_COLD=on: the GEMMs of a graph take copies of the weights in turn (stats.ts weightCopies).
 /** BENCH_SPLITS=on: the candidates with 2 and 4 times their K slices too (CublasLt.moreSplits). */
 const moreSlices = process.env.BENCH_SPLITS === 'on';
+/** BENCH_REDUCTION=inplace: the split candidates also with their K slices added in the output itself (CublasLt.inPlaceReductions: no reduction kernel). */
+const inPlace = process.env.BENCH_REDUCTION === 'inplace';
 const shapes: [number, number, number][] = chosenShapes ?? [
   [76, 1280, 1280], [252, 640, 640], [768, 320, 320], [40, 1280, 1280], [2, 1280, 1280], [76, 10240, 1280], [76, 1280, 5120],
   [288, 1280, 11520], [160, 1280, 11520], [288, 1280, 23040], [304, 640, 5760],
@@ -59,7 +61,7 @@ const results = shapes.map(([rows, out, k]) => {
     return { us: (ms * 1000) / PER_GRAPH, back };
   };
   const first = timeOf().us;
-  const algos = lt.candidates(OP_T, OP_N, out, rows, k, k, k, out, true, CANDIDATES, moreSlices);
+  const algos = lt.candidates(OP_T, OP_N, out, rows, k, k, k, out, true, CANDIDATES, moreSlices, inPlace);
   const candidates = algos.map((a) => timeOf(a).us);
   const best = Math.min(first, ...candidates), bestIndex = candidates.indexOf(best); // -1: the heuristic's first choice
   const flop = 2 * rows * out * k;
@@ -70,7 +72,7 @@ const results = shapes.map(([rows, out, k]) => {
   const r = {
     rows, out, k, weightCopies: ws.length, firstChoiceUs: Math.round(first * 10) / 10, bestUs: Math.round(best * 10) / 10, bestIndex,
     bestUnsplitUs: unsplit.length ? Math.round(Math.min(...unsplit) * 10) / 10 : null, bestSplits: splits[bestIndex] ?? 1,
-    candidates: candidates.length, candidateUs: candidates.map((t) => Math.round(t * 10) / 10), candidateSplits: splits,
+    candidates: candidates.length, candidateUs: candidates.map((t) => Math.round(t * 10) / 10), candidateSplits: splits, candidateReduction: algos.map((a) => lt.reductionOf(a)),
     ...(back && { backToBack: withEnergyPerFlop(back, flop) }),
   };
   console.log(JSON.stringify(r));
@@ -79,7 +81,7 @@ const results = shapes.map(([rows, out, k]) => {
 });
 
 const outJson = {
-  what: `cuBLASLt fp16 GEMMs (bias epilogue${residual ? ', + residual' : ''}${benchCold ? ', weights read from memory: copies taken in turn' : ''}) of FISEdit's sparse and dense steps, the heuristic's first choice against each of its ${CANDIDATES} candidates${moreSlices ? ' and those with 2 and 4 times their K slices' : ''} (candidateSplits: their K slices), inside CUDA graphs of ${PER_GRAPH} (${gpu.description}); microseconds per GEMM, median of ${REPLAYS} replays${energySeconds > 0 ? `; backToBack: the fastest candidate's graphs back to back for ${energySeconds} s (shapes of at least ${ENERGY_MIN_FLOP / 1e9} GFLOP), per GEMM, with the energy NVML counted (null without NVML) and pJ a FLOP` : ''}`,
+  what: `cuBLASLt fp16 GEMMs (bias epilogue${residual ? ', + residual' : ''}${benchCold ? ', weights read from memory: copies taken in turn' : ''}) of FISEdit's sparse and dense steps, the heuristic's first choice against each of its ${CANDIDATES} candidates${moreSlices ? ' and those with 2 and 4 times their K slices' : ''}${inPlace ? ', and the split ones with their slices added in the output' : ''} (candidateSplits: their K slices; candidateReduction: cuBLASLt's reduction scheme, 1 in place, 2 by a kernel in the compute type), inside CUDA graphs of ${PER_GRAPH} (${gpu.description}); microseconds per GEMM, median of ${REPLAYS} replays${energySeconds > 0 ? `; backToBack: the fastest candidate's graphs back to back for ${energySeconds} s (shapes of at least ${ENERGY_MIN_FLOP / 1e9} GFLOP), per GEMM, with the energy NVML counted (null without NVML) and pJ a FLOP` : ''}`,
   command: `${benchEnvironment()}node dist/bench/gemm.js`,
   date: new Date().toISOString(),
   results,

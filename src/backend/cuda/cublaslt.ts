@@ -41,6 +41,11 @@ const CONFIG_REDUCTION_SCHEME = 3;
 const CONFIG_STAGES_ID = 6;
 /** CUBLASLT_REDUCTION_SCHEME_COMPUTE_TYPE: the K slices' partial products in the compute type in the workspace, added by a kernel of their own. */
 const REDUCTION_COMPUTE_TYPE = 2;
+/**
+ * CUBLASLT_REDUCTION_SCHEME_INPLACE: the K slices added in the output itself, in its type (half), one
+ * after another (counters in the workspace keep the order): no reduction kernel, and more roundings.
+ */
+const REDUCTION_INPLACE = 1;
 
 /**
  * How many octaves of columns away a family's algorithm (CublasLt.borrowedAlgorithm) or its choice, an
@@ -375,21 +380,40 @@ export class CublasLt {
    * are not among `algos` already.
    */
   private moreSplits(desc: unknown, a: unknown, b: unknown, d: unknown, algos: readonly Uint8Array[]): Uint8Array[] {
+    return this.variants(desc, a, b, d, algos, (algo) =>
+      SPLIT_VARIANT_FACTORS.map((f) => {
+        const v = algo.slice(), slices = this.splitsOf(algo);
+        if (this.f.configSet!(v, CONFIG_SPLITK_NUM, new Uint32Array([slices * f]), 4) !== 0) return undefined;
+        if (slices === 1 && this.f.configSet!(v, CONFIG_REDUCTION_SCHEME, new Uint32Array([REDUCTION_COMPUTE_TYPE]), 4) !== 0) return undefined;
+        return v;
+      }),
+    );
+  }
+
+  /** The split algorithms (more than one K slice) with their slices added in the output (REDUCTION_INPLACE) instead of by a kernel of their own. */
+  private inPlaceReductions(desc: unknown, a: unknown, b: unknown, d: unknown, algos: readonly Uint8Array[]): Uint8Array[] {
+    return this.variants(desc, a, b, d, algos, (algo) => {
+      const v = algo.slice();
+      return [this.splitsOf(algo) > 1 && this.f.configSet!(v, CONFIG_REDUCTION_SCHEME, new Uint32Array([REDUCTION_INPLACE]), 4) === 0 ? v : undefined];
+    });
+  }
+
+  /** The variants `make` derives from each of `algos` that cuBLASLt takes within our workspace and that are not among `algos` or each other. */
+  private variants(desc: unknown, a: unknown, b: unknown, d: unknown, algos: readonly Uint8Array[], make: (algo: Uint8Array) => (Uint8Array | undefined)[]): Uint8Array[] {
     const out: Uint8Array[] = [];
     const known = new Set(algos.map((x) => x.join(',')));
-    for (const algo of algos) {
-      const slices = this.splitsOf(algo);
-      for (const f of SPLIT_VARIANT_FACTORS) {
-        const v = algo.slice();
-        if (this.f.configSet!(v, CONFIG_SPLITK_NUM, new Uint32Array([slices * f]), 4) !== 0) continue;
-        if (slices === 1 && this.f.configSet!(v, CONFIG_REDUCTION_SCHEME, new Uint32Array([REDUCTION_COMPUTE_TYPE]), 4) !== 0) continue;
-        const id = v.join(',');
-        if (known.has(id) || !this.supports(desc, a, b, d, v)) continue;
-        known.add(id);
-        out.push(v);
-      }
+    for (const v of algos.flatMap(make)) {
+      const id = v?.join(',');
+      if (!v || known.has(id!) || !this.supports(desc, a, b, d, v)) continue;
+      known.add(id!);
+      out.push(v);
     }
     return out;
+  }
+
+  /** An algorithm's reduction scheme (cublasLtReductionScheme_t: 0 none, 1 in place, 2 compute type, 4 output type). */
+  reductionOf(algo: Uint8Array): number {
+    return this.configWord(algo, CONFIG_REDUCTION_SCHEME) ?? 0;
   }
 
   /** Whether an algorithm chosen for another shape runs this one within our workspace. */
@@ -417,13 +441,15 @@ export class CublasLt {
 
   /**
    * Up to `count` algorithms cuBLASLt's heuristic proposes for a GEMM shape that fit our workspace,
-   * its first choice first, and with `moreSlices` those with 2 and 4 times their K slices after them
-   * (moreSplits; bench/gemm.ts times them against each other).
+   * its first choice first; with `moreSlices` those with 2 and 4 times their K slices after them
+   * (moreSplits), with `inPlace` the split ones with their slices added in the output
+   * (inPlaceReductions). bench/gemm.ts times them against each other.
    */
-  candidates(ta: number, tb: number, m: number, n: number, k: number, lda: number, ldb: number, ldc: number, bias: boolean, count: number, moreSlices = false): Uint8Array[] {
+  candidates(ta: number, tb: number, m: number, n: number, k: number, lda: number, ldb: number, ldc: number, bias: boolean, count: number, moreSlices = false, inPlace = false): Uint8Array[] {
     const p = this.plan({ ta, tb, m, n, k, lda, ldb, ldc, bias, count: 1, residual: false });
     const proposed = this.proposals(p.desc, p.a, p.b, p.d, count);
-    return moreSlices ? [...proposed, ...this.moreSplits(p.desc, p.a, p.b, p.d, proposed)] : proposed;
+    const more = moreSlices ? [...proposed, ...this.moreSplits(p.desc, p.a, p.b, p.d, proposed)] : proposed;
+    return inPlace ? [...more, ...this.inPlaceReductions(p.desc, p.a, p.b, p.d, more)] : more;
   }
 
   /**
