@@ -403,9 +403,10 @@ export class CublasLt {
     const out: Uint8Array[] = [];
     const known = new Set(algos.map((x) => x.join(',')));
     for (const v of algos.flatMap(make)) {
-      const id = v?.join(',');
-      if (!v || known.has(id!) || !this.supports(desc, a, b, d, v)) continue;
-      known.add(id!);
+      if (!v) continue;
+      const id = v.join(',');
+      if (known.has(id) || !this.supports(desc, a, b, d, v)) continue;
+      known.add(id);
       out.push(v);
     }
     return out;
