@@ -15,14 +15,20 @@ const CUDA_DIR = join(import.meta.dirname, '..', '..', 'src', 'backend', 'cuda')
 
 const CLOSE: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
 
+/** Where the string or template literal opening at `i` closes (`i` itself where no string opens there). */
+function pastString(s: string, i: number): number {
+  const quote = s[i]!;
+  if (quote !== "'" && quote !== '"' && quote !== '`') return i;
+  for (i++; i < s.length && s[i] !== quote; i++) if (s[i] === '\\') i++;
+  return i;
+}
+
 /** The text between the bracket at `open` and its match (strings and template literals skipped over). */
 function inside(s: string, open: number): string {
   const stack: string[] = [];
-  for (let i = open; i < s.length; i++) {
+  for (let i = open; i < s.length; i = pastString(s, i) + 1) {
     const ch = s[i]!;
-    if (ch === "'" || ch === '"' || ch === '`') {
-      for (i++; i < s.length && s[i] !== ch; i++) if (s[i] === '\\') i++;
-    } else if (CLOSE[ch]) stack.push(CLOSE[ch]);
+    if (CLOSE[ch]) stack.push(CLOSE[ch]);
     else if (ch === stack[stack.length - 1]) {
       stack.pop();
       if (!stack.length) return s.slice(open + 1, i);
@@ -31,18 +37,22 @@ function inside(s: string, open: number): string {
   throw new Error(`unbalanced bracket at ${open}`);
 }
 
+/** The places in `s` at bracket depth 0 that are neither a bracket nor inside a string. */
+function* shallow(s: string): Generator<number> {
+  let depth = 0;
+  for (let i = 0; i < s.length; i = pastString(s, i) + 1) {
+    const ch = s[i]!;
+    if (CLOSE[ch]) depth++;
+    else if (ch === ')' || ch === ']' || ch === '}') depth--;
+    else if (depth === 0) yield i;
+  }
+}
+
 /** The comma-separated parts of `s` at bracket depth 0, trimmed (empty text: none). */
 function topLevel(s: string): string[] {
   const parts: string[] = [];
-  let depth = 0, start = 0;
-  for (let i = 0; i < s.length; i++) {
-    const ch = s[i]!;
-    if (ch === "'" || ch === '"' || ch === '`') {
-      for (i++; i < s.length && s[i] !== ch; i++) if (s[i] === '\\') i++;
-    } else if (CLOSE[ch]) depth++;
-    else if (ch === ')' || ch === ']' || ch === '}') depth--;
-    else if (ch === ',' && depth === 0) (parts.push(s.slice(start, i).trim()), (start = i + 1));
-  }
+  let start = 0;
+  for (const i of shallow(s)) if (s[i] === ',') (parts.push(s.slice(start, i).trim()), (start = i + 1));
   const last = s.slice(start).trim();
   if (last) parts.push(last);
   return parts;
@@ -92,15 +102,11 @@ function countOf(expr: string, source: string, at: number): number | undefined {
 
 /** The two arrays of `cond ? [..] : [..]` (its ? and : at bracket depth 0, each before a [), or undefined. */
 function arrayTernary(e: string): [string, string] | undefined {
-  let depth = 0, question = -1;
-  for (let i = 0; i < e.length; i++) {
-    const ch = e[i]!;
-    if (CLOSE[ch]) depth++;
-    else if (ch === ')' || ch === ']' || ch === '}') depth--;
-    else if (depth === 0 && (ch === '?' || ch === ':') && /^\s*\[/.test(e.slice(i + 1))) {
-      if (ch === '?') question = i;
-      else if (question >= 0) return [e.slice(question + 1, i).trim(), e.slice(i + 1).trim()];
-    }
+  let question = -1;
+  for (const i of shallow(e)) {
+    if ((e[i] !== '?' && e[i] !== ':') || !/^\s*\[/.test(e.slice(i + 1))) continue;
+    if (e[i] === '?') question = i;
+    else if (question >= 0) return [e.slice(question + 1, i).trim(), e.slice(i + 1).trim()];
   }
   return undefined;
 }
