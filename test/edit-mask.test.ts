@@ -191,6 +191,7 @@ describe('sparse plan', () => {
     assert.throws(() => ctx.conv(other, a, undefined, false, skip), /other reads a map made only/, 'as a residual');
     assert.throws(() => ctx.conv(other, a, undefined, false, { conv: conv1, x: skip }), /other reads a map made only/, 'as a projected residual');
     assert.throws(() => ctx.tokens(norm, skip), /a transformer reads a map made only/);
+    assert.throws(() => ctx.conv(other, ops.reshape(skip, [2, 8, 8, 6])), /other reads a map made only/, 'a reshape of the map, which shares its storage');
     assert.throws(() => ctx.conv(other, ctx.upsample(zerosOf([2, 4, 4, 6]), conv1)), /other reads a map made only in the rows that conv1 read/);
     // its readers go on to their plans (here: no base step to write into)
     assert.throws(() => ctx.conv(conv1, skip), /cache has no activation "conv1"/);

@@ -151,8 +151,15 @@ export class SparseContext implements StepContext {
     return this.plan.conv(conv.name, { inH, inW, kernel: conv.kernel, stride: conv.stride, padding: conv.padding }, tileRows);
   }
 
-  /** The maps concat and upsample made only in their readers' rows, with those readers' names: read by any other layer, rows never made. */
-  private readonly madeFor = new WeakMap<Tensor, readonly string[]>();
+  /**
+   * The maps concat and upsample made only in their readers' rows, with those readers' names: read by
+   * any other layer, rows never made. Kept by storage where the backend's is an object, so that a
+   * reshape of such a map is known too (a MAC count's shape-only tensors have none: by the tensor).
+   */
+  private readonly madeFor = new WeakMap<object, readonly string[]>();
+  private static mapKey(t: Tensor): object {
+    return typeof t.storage === 'object' && t.storage !== null ? t.storage : t;
+  }
 
   /**
    * An n x h x w map that only `readers` read, made by `make` in the rows their input windows hold in
@@ -161,13 +168,13 @@ export class SparseContext implements StepContext {
   private mapFor(readers: readonly Conv2d[], n: number, h: number, w: number, make: (rows: Uint8Array | undefined) => Tensor): Tensor {
     const rows = this.plan.inputRows(readers.map((r) => r.name).join(' '), h, w, readers.map((r) => this.convPlan(r, n, h, w)));
     const map = make(rows);
-    if (rows) this.madeFor.set(map, readers.map((r) => r.name));
+    if (rows) this.madeFor.set(SparseContext.mapKey(map), readers.map((r) => r.name));
     return map;
   }
 
   /** Refuses x, a map made only where other convolutions read it, as what `reader` reads (undefined: a transformer's tokens). */
   private checkReader(x: Tensor, reader: Conv2d | undefined): void {
-    const readers = this.madeFor.get(x);
+    const readers = this.madeFor.get(SparseContext.mapKey(x));
     if (readers && !(reader && readers.includes(reader.name)))
       throw new Error(`${reader?.name ?? 'a transformer'} reads a map made only in the rows that ${readers.join(' and ')} read (StepContext.concat / upsample name every reader)`);
   }
