@@ -104,6 +104,9 @@ describe('sparse ops (cpu)', () => {
     assert.ok(rowsOf(upSome, 10, 6 * 4, (y) => up[y] === 0).every(Number.isNaN));
     assert.throws(() => ops.concatChannels(a, b, new Uint8Array(4)), /concatChannels: 4 row flags for an output \[2, 5, 3, 6\]/);
     assert.throws(() => ops.upsampleNearest2x(a, rows), /upsampleNearest2x: 5 row flags for an output \[2, 10, 6, 4\]/);
+    // inputs of other positions (checkConcat, the one check both backends make)
+    assert.throws(() => ops.concatChannels(a, t([2, 5, 2, 2])), /concatChannels: \[2, 5, 3, 4\] and \[2, 5, 2, 2\] differ in positions/);
+    assert.throws(() => ops.concatChannels(a, t([10, 3, 2])), /differ in positions/);
   });
 
   it('GroupNorm statistics with an input offset are those of x + offset, and their affine maps x to its norm', () => {

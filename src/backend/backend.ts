@@ -284,6 +284,11 @@ export function groupNormLayout(x: Tensor, groups: number, update: GroupSumsUpda
   return { n, c, h, w, pieces, segments, sumsShape };
 }
 
+/** Throws unless a and b (concatChannels' inputs) have the same positions: the same shape but for their channels. */
+export function checkConcat(a: Tensor, b: Tensor): void {
+  if (a.shape.length !== b.shape.length || a.size / a.channels !== b.size / b.channels) throw new FiseditError(`concatChannels: ${shapeString(a.shape)} and ${shapeString(b.shape)} differ in positions`);
+}
+
 /** Row flags of a map op (concatChannels, upsampleNearest2x) whose output is `shape`: one per row of a map [N, H, W, C]. */
 export function checkRowFlags(op: string, shape: readonly number[], rows: Uint8Array | undefined): void {
   if (rows && (shape.length !== 4 || rows.length !== shape[1])) throw new FiseditError(`${op}: ${rows.length} row flags for an output ${shapeString(shape)} (one per row of a map [N, H, W, C])`);

@@ -1,7 +1,7 @@
 // The reference backend: float32 storage, float64 accumulation, plain loops over typed arrays.
 // It is what CI runs and what every other backend is checked against, so it favours obviously
 // right over fast; the only liberty taken is contiguous inner loops (channels-last).
-import { attentionWithProbsOf, checkBlockWrite, checkRowFlags, checkLinear, checkSplit, convInputOf, type ConvInput, checkSwap, type Swap, checkProbsItem, checkBytes, checkRemapMap, convolveThenOverwrite, checkRowsSource, gatherRowsThenAffine, gatherThenConvolve, gegluOfLinear, groupNormLayout, linearEach, recordedUnder, replayId, overwriteRowsEach, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type GroupSumsUpdate, type HostBytes, type Prefetched, type ProbsControl, type TileSet, type BlockWrite, type TileConvolution, type TileProjection } from '../backend.js';
+import { attentionWithProbsOf, checkBlockWrite, checkConcat, checkRowFlags, checkLinear, checkSplit, convInputOf, type ConvInput, checkSwap, type Swap, checkProbsItem, checkBytes, checkRemapMap, convolveThenOverwrite, checkRowsSource, gatherRowsThenAffine, gatherThenConvolve, gegluOfLinear, groupNormLayout, linearEach, recordedUnder, replayId, overwriteRowsEach, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type GroupSumsUpdate, type HostBytes, type Prefetched, type ProbsControl, type TileSet, type BlockWrite, type TileConvolution, type TileProjection } from '../backend.js';
 import { Tensor, numel, oihwToOhwi, sameShape, shapeString } from '../../tensor/tensor.js';
 import { FiseditError } from '../../io/errors.js';
 import { conv2d } from './conv.js';
@@ -253,10 +253,10 @@ export class CpuBackend implements Backend {
 
   // With row flags, the rows left out hold NaN here: a reader of them shows in every result after it.
   concatChannels(a: Tensor, b: Tensor, rows?: Uint8Array): Tensor {
+    checkConcat(a, b);
     const ca = a.channels, cb = b.channels;
     const as = data(a), bs = data(b);
     const positions = as.length / ca;
-    if (bs.length / cb !== positions || a.shape.length !== b.shape.length) throw new Error(`concatChannels: ${shapeString(a.shape)} and ${shapeString(b.shape)} differ in positions`);
     const shape = [...a.shape.slice(0, -1), ca + cb];
     checkRowFlags('concatChannels', shape, rows);
     const out = new Float32Array(positions * (ca + cb)).fill(rows ? NaN : 0);

@@ -380,30 +380,31 @@ export class CublasLt {
    * are not among `algos` already.
    */
   private moreSplits(desc: unknown, a: unknown, b: unknown, d: unknown, algos: readonly Uint8Array[]): Uint8Array[] {
-    return this.variants(desc, a, b, d, algos, (algo) =>
-      SPLIT_VARIANT_FACTORS.map((f) => {
-        const v = algo.slice(), slices = this.splitsOf(algo);
-        if (this.f.configSet!(v, CONFIG_SPLITK_NUM, new Uint32Array([slices * f]), 4) !== 0) return undefined;
-        if (slices === 1 && this.f.configSet!(v, CONFIG_REDUCTION_SCHEME, new Uint32Array([REDUCTION_COMPUTE_TYPE]), 4) !== 0) return undefined;
-        return v;
-      }),
-    );
+    return this.variants(desc, a, b, d, algos, (algo) => {
+      const slices = this.splitsOf(algo);
+      return SPLIT_VARIANT_FACTORS.flatMap((f) => {
+        const v = algo.slice();
+        if (this.f.configSet!(v, CONFIG_SPLITK_NUM, new Uint32Array([slices * f]), 4) !== 0) return [];
+        if (slices === 1 && this.f.configSet!(v, CONFIG_REDUCTION_SCHEME, new Uint32Array([REDUCTION_COMPUTE_TYPE]), 4) !== 0) return [];
+        return [v];
+      });
+    });
   }
 
   /** The split algorithms (more than one K slice) with their slices added in the output (REDUCTION_INPLACE) instead of by a kernel of their own. */
   private inPlaceReductions(desc: unknown, a: unknown, b: unknown, d: unknown, algos: readonly Uint8Array[]): Uint8Array[] {
     return this.variants(desc, a, b, d, algos, (algo) => {
+      if (this.splitsOf(algo) === 1) return [];
       const v = algo.slice();
-      return [this.splitsOf(algo) > 1 && this.f.configSet!(v, CONFIG_REDUCTION_SCHEME, new Uint32Array([REDUCTION_INPLACE]), 4) === 0 ? v : undefined];
+      return this.f.configSet!(v, CONFIG_REDUCTION_SCHEME, new Uint32Array([REDUCTION_INPLACE]), 4) === 0 ? [v] : [];
     });
   }
 
   /** The variants `make` derives from each of `algos` that cuBLASLt takes within our workspace and that are not among `algos` or each other. */
-  private variants(desc: unknown, a: unknown, b: unknown, d: unknown, algos: readonly Uint8Array[], make: (algo: Uint8Array) => (Uint8Array | undefined)[]): Uint8Array[] {
+  private variants(desc: unknown, a: unknown, b: unknown, d: unknown, algos: readonly Uint8Array[], make: (algo: Uint8Array) => Uint8Array[]): Uint8Array[] {
     const out: Uint8Array[] = [];
     const known = new Set(algos.map((x) => x.join(',')));
     for (const v of algos.flatMap(make)) {
-      if (!v) continue;
       const id = v.join(',');
       if (known.has(id) || !this.supports(desc, a, b, d, v)) continue;
       known.add(id);

@@ -2,7 +2,7 @@
 // GroupNorm statistics and their affine, LayerNorm, activations, sums, concatenation and splits of
 // channels, upsampling, embeddings, batch slices. The ops that call cuBLASLt or cuDNN (GEMMs,
 // convolutions, attention) are cuda.ts's; the sparse engine's gathers and writes, sparse-ops.ts's.
-import { checkRowFlags, checkSplit, groupNormLayout, type ChannelAffine, type GroupNormStats, type GroupSumsUpdate } from '../backend.js';
+import { checkConcat, checkRowFlags, checkSplit, groupNormLayout, type ChannelAffine, type GroupNormStats, type GroupSumsUpdate } from '../backend.js';
 import { sameShape, shapeString, type Tensor } from '../../tensor/tensor.js';
 import { FiseditError } from '../../io/errors.js';
 import type { T } from './device.js';
@@ -94,8 +94,8 @@ export abstract class CudaPointwiseOps extends CudaSparseOps {
   }
 
   concatChannels(a: Tensor, b: Tensor, rows?: Uint8Array): Tensor {
+    checkConcat(a, b);
     const ca = a.channels, cb = b.channels;
-    if (a.size / ca !== b.size / cb) throw new FiseditError(`concatChannels: ${shapeString(a.shape)} and ${shapeString(b.shape)} differ in positions`);
     const out = this.empty([...a.shape.slice(0, -1), ca + cb]);
     const { list, listed, h, w, elements } = this.listedRows('concatChannels', out, rows);
     this.runVector('k_concat', elements, [this.p(a), this.p(b), this.p(out), ca, cb, list, listed, h, w, elements], [ca, cb]);
