@@ -137,6 +137,20 @@ export class AutoencoderKL {
     };
   }
 
+  /**
+   * A level's resnets and sampler, each in a scope of its own and the level in another: a resnet's
+   * intermediates, then the level's inner outputs, go back to the pool as soon as they are done with
+   * (at 768 px a decoder map of the last level is 151 MB a batch item), so a recorded decode holds a
+   * few maps at a time, not all of them.
+   */
+  private levelForward(ctx: DenseContext, level: Level, x: Tensor): Tensor {
+    return this.ops.tidy(() => {
+      let y = x;
+      for (const r of level.resnets) y = this.ops.tidy(() => r.forward(ctx, y));
+      return level.sampler ? this.ops.tidy(() => level.sampler!.forward(ctx, y)) : y;
+    });
+  }
+
   get downFactor(): number {
     return 2 ** (this.config.blockOutChannels.length - 1);
   }
@@ -149,11 +163,8 @@ export class AutoencoderKL {
     const e = this.enc;
     const ctx = new DenseContext(this.ops);
     let x = e.convIn.forward(image);
-    for (const level of e.levels) {
-      for (const r of level.resnets) x = r.forward(ctx, x);
-      if (level.sampler) x = level.sampler.forward(ctx, x);
-    }
-    x = e.convOut.forward(e.normOut.forward(e.mid.forward(ctx, x), true));
+    for (const level of e.levels) x = this.levelForward(ctx, level, x);
+    x = e.convOut.forward(e.normOut.forward(this.ops.tidy(() => e.mid.forward(ctx, x)), true));
     if (e.quant) x = e.quant.forward(x);
     const lc = this.config.latentChannels;
     const [mean, rawLogvar] = this.ops.splitChannels(x, [lc, lc]) as [Tensor, Tensor];
@@ -166,11 +177,8 @@ export class AutoencoderKL {
     const d = this.dec;
     const ctx = new DenseContext(this.ops);
     let x = d.postQuant ? d.postQuant.forward(z) : z;
-    x = d.mid.forward(ctx, d.convIn.forward(x));
-    for (const level of d.levels) {
-      for (const r of level.resnets) x = r.forward(ctx, x);
-      if (level.sampler) x = level.sampler.forward(ctx, x);
-    }
+    x = this.ops.tidy(() => d.mid.forward(ctx, d.convIn.forward(x)));
+    for (const level of d.levels) x = this.levelForward(ctx, level, x);
     return d.convOut.forward(d.normOut.forward(x, true));
   }
 }
