@@ -11,7 +11,7 @@ import { CpuBackend } from '../src/backend/cpu/cpu.js';
 import { ensureTinyModel } from '../src/default/tiny-model.js';
 import { EditSession } from '../src/edit/session.js';
 import { StableDiffusion } from '../src/pipeline/text-to-image.js';
-import { Tensor } from '../src/tensor/tensor.js';
+import { Tensor, scopeResults } from '../src/tensor/tensor.js';
 import { tempDir } from './helpers.js';
 
 /** The tensors in an op's arguments or result: tensors, and those inside arrays, maps and plain objects. */
@@ -23,9 +23,6 @@ function tensorsIn(x: unknown, found: Tensor[] = [], depth = 0): Tensor[] {
   else if (Object.getPrototypeOf(x) === Object.prototype) for (const v of Object.values(x)) tensorsIn(v, found, depth + 1);
   return found;
 }
-
-/** What the cuda backend's tidy moves to the enclosing scope: a tensor, or tensors in (nested) arrays. */
-const results = (r: unknown): Tensor[] => (r instanceof Tensor ? [r] : Array.isArray(r) ? r.flatMap(results) : []);
 
 /** The cpu backend with scopes that end as the cuda backend's do, as a proxy: every op's inputs checked, its outputs owned by the scope they were made in. */
 class ScopeChecker {
@@ -93,7 +90,7 @@ class ScopeChecker {
       this.scopes.pop();
     }
     const parent = this.scopes[this.scopes.length - 1];
-    for (const x of results(r)) {
+    for (const x of scopeResults(r)) {
       const s = x.storage as object;
       if (!scope.delete(s)) continue;
       if (parent) (parent.add(s), this.owner.set(s, parent));

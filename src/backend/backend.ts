@@ -391,7 +391,7 @@ export interface Backend {
   dispose(t: Tensor): void;
   /**
    * Runs f as one unit of work (a U-Net step, a decode): tensors created inside that are not kept,
-   * nor returned (as the result or in a result array), may be freed when it ends. Host results are the normal way out.
+   * nor returned (as the result or in a result array: scopeResults), may be freed when it ends. Host results are the normal way out.
    */
   tidy<T>(f: () => T): T;
   /** Keeps a tensor past the end of the current tidy scope (cached activations, text embeddings). */

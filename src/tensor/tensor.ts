@@ -14,6 +14,11 @@ export class Tensor<S = unknown> {
   }
 }
 
+/** The tensors a tidy scope's result carries out of it (Backend.tidy): a tensor, or those in (nested) arrays. */
+export function scopeResults(r: unknown): Tensor[] {
+  return r instanceof Tensor ? [r] : Array.isArray(r) ? r.flatMap(scopeResults) : [];
+}
+
 export function numel(shape: readonly number[]): number {
   let n = 1;
   for (const d of shape) n *= d;

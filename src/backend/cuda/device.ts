@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkBytes, type HostBytes, type Prefetched } from '../backend.js';
-import { Tensor, numel, oihwToOhwi, shapeString } from '../../tensor/tensor.js';
+import { Tensor, numel, oihwToOhwi, scopeResults, shapeString } from '../../tensor/tensor.js';
 import { FiseditError } from '../../io/errors.js';
 import { storageBytes, type Precision } from './precision.js';
 import { Driver, type ArgKind } from './driver.js';
@@ -345,8 +345,7 @@ export abstract class CudaDevice {
 
   /** The result's tensors (a tensor, or an array of them) outlive the scope. */
   tidy<R>(f: () => R): R {
-    const buffers = (r: unknown): DeviceBuffer[] => (r instanceof Tensor ? [r.storage as DeviceBuffer] : Array.isArray(r) ? r.flatMap(buffers) : []);
-    return this.pool.tidy(f, buffers);
+    return this.pool.tidy(f, (r) => scopeResults(r).map((t) => t.storage as DeviceBuffer));
   }
 
   keep(t: Tensor): Tensor {
