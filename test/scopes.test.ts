@@ -73,10 +73,18 @@ class ScopeChecker {
     this.peak = Math.max(this.peak, this.live);
   }
 
+  /** A storage given back: by its scope's end, or disposed (which the cuda backend does at once, in a scope or not). */
   private end(s: object): void {
-    if (this.ended.has(s) || !this.owner.has(s)) return;
+    if (this.ended.has(s)) return;
     this.ended.add(s);
-    this.owner.get(s)!.delete(s);
+    this.disown(s);
+  }
+
+  private disown(s: object): void {
+    const scope = this.owner.get(s);
+    if (!scope) return;
+    scope.delete(s);
+    this.owner.delete(s);
     this.live -= this.bytes.get(s)!;
   }
 
@@ -92,11 +100,12 @@ class ScopeChecker {
     const parent = this.scopes[this.scopes.length - 1];
     for (const x of scopeResults(r)) {
       const s = x.storage as object;
-      if (!scope.delete(s)) continue;
-      if (parent) (parent.add(s), this.owner.set(s, parent));
-      else this.owner.delete(s); // outlives every scope, as the pool's persisted buffers
+      if (!scope.has(s)) continue;
+      if (parent) (scope.delete(s), parent.add(s), this.owner.set(s, parent));
+      else this.disown(s); // outlives every scope, as the pool's persisted buffers
     }
-    for (const s of [...scope]) if (!this.kept.has(s)) this.end(s);
+    for (const s of [...scope]) if (this.kept.has(s)) this.disown(s);
+    else this.end(s);
     return r;
   }
 }
