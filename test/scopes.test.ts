@@ -63,7 +63,7 @@ class ScopeChecker {
 
   private own(x: Tensor): void {
     const s = x.storage as object, scope = this.scopes[this.scopes.length - 1];
-    if (!scope || this.owner.has(s) || this.ended.has(s) || this.kept.has(s)) return; // a view of a storage already placed, or made outside any scope
+    if (!scope || this.owner.has(s) || this.kept.has(s)) return; // a view of a storage already placed or kept, or made outside any scope (an ended one never gets here: its op threw)
     const b = x.size * 4;
     this.owner.set(s, scope);
     this.bytes.set(s, b);
