@@ -1,0 +1,139 @@
+// Would Winograd's convolution (fewer multiplications for 3x3 kernels: F(2x2, 3x3) does 16 where
+// direct convolution does 36 per 2x2 outputs) shorten the U-Net's 3x3 convolutions at 768 px? The
+// legacy cuDNN call with each forward algorithm it has for these shapes (NHWC fp16, tensor-op math),
+// timed inside CUDA graphs as a step runs them, its workspace and its output against the
+// implicit-precomputed GEMM the backend runs; and what cudnnFindConvolutionForwardAlgorithm measures.
+// A question for the dense call's energy (it runs at the H200's power limit), not a path of the
+// backend. GPU machine only; writes JSON to $OUT (or bench/results/).
+import { CudaBackend } from '../src/backend/cuda/cuda.js';
+import { bindFunctions, loadLibrary } from '../src/backend/cuda/libs.js';
+import { Random } from '../src/util/random.js';
+import { benchEnvironment } from './random-weights.js';
+import { devicePtr, medianSynchronisedMs } from './stats.js';
+import { writeResult } from './output.js';
+
+const PER_GRAPH = 10, REPLAYS = Number(process.env.BENCH_REPLAYS ?? 20);
+const NHWC = 1, DATA_HALF = 2, DATA_FLOAT = 0, CROSS_CORRELATION = 1, TENSOR_OP_MATH = 1;
+const ALGO_NAMES = ['implicit gemm', 'implicit precomp gemm', 'gemm', 'direct', 'fft', 'fft tiling', 'winograd', 'winograd nonfused'];
+/** The algorithms timed (BENCH_ALGOS: numbers), implicit precomputed GEMM first (the reference). */
+const ALGOS = (process.env.BENCH_ALGOS ?? '1,6,7,0').split(',').map(Number);
+const PERF_BYTES = 48;
+
+/** [side, ci, co, count a 768 px U-Net call runs it] of its stride-1 3x3 map convolutions (bench/conv-engines.ts). */
+const maps: [number, number, number, number][] = [
+  [96, 320, 320, 7], [96, 640, 320, 2], [96, 960, 320, 1],
+  [48, 640, 640, 7], [48, 320, 640, 1], [48, 1280, 640, 1], [48, 1920, 640, 1], [48, 960, 640, 1], [48, 1280, 1280, 1],
+  [24, 1280, 1280, 7], [24, 640, 1280, 1], [24, 2560, 1280, 2], [24, 1920, 1280, 1],
+  [12, 1280, 1280, 7], [12, 2560, 1280, 3],
+];
+
+const gpu = new CudaBackend({ convolution: 'cudnn' });
+const lib = loadLibrary('cuDNN (libcudnn)', ['libcudnn.so.9', 'libcudnn.so']);
+const f = bindFunctions(lib, {
+  create: 'int cudnnCreate(_Out_ void **h)',
+  setStream: 'int cudnnSetStream(void *h, void *stream)',
+  errorString: 'const char *cudnnGetErrorString(int status)',
+  tensorCreate: 'int cudnnCreateTensorDescriptor(_Out_ void **d)',
+  tensorSet: 'int cudnnSetTensor4dDescriptor(void *d, int format, int type, int n, int c, int h, int w)',
+  filterCreate: 'int cudnnCreateFilterDescriptor(_Out_ void **d)',
+  filterSet: 'int cudnnSetFilter4dDescriptor(void *d, int type, int format, int k, int c, int h, int w)',
+  convCreate: 'int cudnnCreateConvolutionDescriptor(_Out_ void **d)',
+  convSet: 'int cudnnSetConvolution2dDescriptor(void *d, int padH, int padW, int u, int v, int dilH, int dilW, int mode, int computeType)',
+  convMath: 'int cudnnSetConvolutionMathType(void *d, int mathType)',
+  workspaceSize: 'int cudnnGetConvolutionForwardWorkspaceSize(void *h, void *x, void *w, void *conv, void *y, int algo, _Out_ size_t *bytes)',
+  forward: 'int cudnnConvolutionForward(void *h, const float *alpha, void *xd, uint64_t x, void *wd, uint64_t w, void *conv, int algo, uint64_t ws, size_t wsBytes, const float *beta, void *yd, uint64_t y)',
+  find: 'int cudnnFindConvolutionForwardAlgorithm(void *h, void *x, void *w, void *conv, void *y, int requested, _Out_ int *returned, _Out_ uint8_t *perf)',
+});
+const status = (s: number) => (s === 0 ? 'ok' : String(f.errorString!(s)));
+const check = (what: string, s: number) => {
+  if (s !== 0) throw new Error(`${what}: ${status(s)}`);
+};
+const handle = (() => {
+  const h = [null];
+  check('cudnnCreate', f.create!(h));
+  return h[0];
+})();
+gpu.driver.followStream((s) => check('cudnnSetStream', f.setStream!(handle, s)));
+const one = new Float32Array([1]), zero = new Float32Array([0]);
+const rnd = new Random(5);
+
+function descriptor(create: string, set: string, ...args: number[]): unknown {
+  const d = [null];
+  check(create, f[create]!(d));
+  check(set, f[set]!(d[0], ...args));
+  return d[0];
+}
+
+function measure(side: number, ci: number, co: number, count: number) {
+  const n = 2;
+  const xd = descriptor('tensorCreate', 'tensorSet', NHWC, DATA_HALF, n, ci, side, side);
+  const yd = descriptor('tensorCreate', 'tensorSet', NHWC, DATA_HALF, n, co, side, side);
+  const wd = descriptor('filterCreate', 'filterSet', DATA_HALF, NHWC, co, ci, 3, 3);
+  const cd = [null];
+  check('cudnnCreateConvolutionDescriptor', f.convCreate!(cd));
+  check('cudnnSetConvolution2dDescriptor', f.convSet!(cd[0], 1, 1, 1, 1, 1, 1, CROSS_CORRELATION, DATA_FLOAT));
+  check('cudnnSetConvolutionMathType', f.convMath!(cd[0], TENSOR_OP_MATH));
+  const x = gpu.keep(gpu.fromHost(rnd.normal(n * side * side * ci), [n, side, side, ci]));
+  // weights scaled as a trained layer's are (outputs of magnitude ~1)
+  const w = gpu.keep(gpu.convWeight(rnd.normal(co * ci * 9).map((v) => v / Math.sqrt(9 * ci)), [co, ci, 3, 3]));
+  const y = gpu.keep(gpu.zeros([n, side, side, co]));
+  let reference: Float32Array | undefined;
+  const algos = ALGOS.map((algo) => {
+    const bytes = [0];
+    const s = f.workspaceSize!(handle, xd, wd, cd[0], yd, algo, bytes);
+    if (s !== 0) return { algo, name: ALGO_NAMES[algo], status: status(s) };
+    const workspaceMiB = +(bytes[0]! / 2 ** 20).toFixed(1);
+    const ws = gpu.keep(gpu.zeros([Math.max(1, Math.ceil(bytes[0]! / gpu.elementBytes))]));
+    const run = () => f.forward!(handle, one, xd, devicePtr(x), wd, devicePtr(w), cd[0], algo, devicePtr(ws), bytes[0], zero, yd, devicePtr(y));
+    const first = run();
+    if (first !== 0) {
+      gpu.dispose(ws);
+      return { algo, name: ALGO_NAMES[algo], workspaceMiB, status: status(first) };
+    }
+    const out = gpu.toHost(y);
+    reference ??= out;
+    let maxDiff = 0, maxRef = 0;
+    for (let i = 0; i < out.length; i++) {
+      maxDiff = Math.max(maxDiff, Math.abs(out[i]! - reference[i]!));
+      maxRef = Math.max(maxRef, Math.abs(reference[i]!));
+    }
+    const exec = gpu.driver.capture(() => {
+      for (let i = 0; i < PER_GRAPH; i++) check('cudnnConvolutionForward', run());
+    });
+    gpu.driver.replay(exec);
+    const us = (medianSynchronisedMs(REPLAYS, () => gpu.synchronize(), () => gpu.driver.replay(exec)) * 1000) / PER_GRAPH;
+    gpu.driver.destroyGraph(exec);
+    gpu.dispose(ws);
+    const macs = n * side * side * co * ci * 9;
+    return { algo, name: ALGO_NAMES[algo], status: 'ok', workspaceMiB, us: +us.toFixed(1), tflops: +((2 * macs) / us / 1e6).toFixed(0), relativeDiff: +(maxDiff / maxRef).toExponential(2) };
+  });
+  // what cuDNN's own measurement says (its workspace its own)
+  const perf = new Uint8Array(PERF_BYTES * 8), returned = [0];
+  const found = f.find!(handle, xd, wd, cd[0], yd, 8, returned, perf);
+  const view = new DataView(perf.buffer);
+  const find = found !== 0 ? status(found) : Array.from({ length: returned[0]! }, (_, i) => ({
+    algo: view.getInt32(i * PERF_BYTES, true), status: view.getInt32(i * PERF_BYTES + 4, true),
+    ms: +view.getFloat32(i * PERF_BYTES + 8, true).toFixed(4), workspaceMiB: +(Number(view.getBigUint64(i * PERF_BYTES + 16, true)) / 2 ** 20).toFixed(1),
+  }));
+  [x, w, y].forEach((t) => gpu.dispose(t));
+  const r = { what: `map ${side} ${ci}->${co}`, side, ci, co, count, algos, find };
+  console.log(JSON.stringify(r));
+  return r;
+}
+
+const results = maps.map(([side, ci, co, count]) => measure(side, ci, co, count));
+/** A U-Net call's time in these convolutions by each algorithm, where it ran (else the reference's). */
+const perCall = Object.fromEntries(ALGOS.map((algo) => [ALGO_NAMES[algo]!, +(results.reduce((a, r) => {
+  const ref = r.algos[0] as { us?: number }, mine = r.algos.find((x) => x.algo === algo) as { us?: number };
+  return a + r.count * (mine.us ?? ref.us ?? 0);
+}, 0) / 1000).toFixed(3)]));
+const best = +(results.reduce((a, r) => a + r.count * Math.min(...r.algos.map((x) => (x as { us?: number }).us ?? Infinity)), 0) / 1000).toFixed(3);
+console.log(`a 768 px U-Net call's stride-1 3x3 map convolutions (plain), ms: ${JSON.stringify(perCall)}; the fastest of each: ${best}`);
+writeResult('winograd', {
+  what: `3x3 map convolutions of the SD 2 U-Net at 768 px (batch 2, NHWC fp16, tensor-op math, no bias): the legacy cuDNN call by algorithm (${ALGOS.map((a) => ALGO_NAMES[a]).join(', ')}), in graphs of ${PER_GRAPH}, median of ${REPLAYS} replays (${gpu.description}); relativeDiff: largest difference from the first algorithm's output over its largest magnitude; find: cudnnFindConvolutionForwardAlgorithm's own timings; msPerCall: count-weighted sum (an algorithm that does not run counts the first's time)`,
+  command: `${benchEnvironment()}node dist/bench/winograd.js`,
+  date: new Date().toISOString(),
+  msPerCall: perCall,
+  fastestMsPerCall: best,
+  results,
+});
