@@ -35,7 +35,7 @@ const dependentLaunchModes = (process.env.BENCH_DEPENDENT_LAUNCHES ?? 'on').spli
 const gemmAlgorithms = gemmAlgorithmsOption(process.env.BENCH_GEMM_ALGOS);
 /** BENCH_GEGLU_KERNEL=off: the feed-forwards' input layer and GEGLU by cuBLASLt + k_geglu, never k_gemm_geglu (CudaOptions.gegluKernel), for an A/B. */
 const gegluKernel = gegluKernelOption(process.env.BENCH_GEGLU_KERNEL);
-/** BENCH_ROWS_GEMM=off: every linear layer by cuBLASLt, never k_gemm_rows; a number: k_gemm_rows up to that many rows (CudaOptions.rowsGemm), for an A/B. */
+/** BENCH_WINOGRAD=off: 3x3 convolutions never by Winograd (CudaOptions.winograd), for an A/B. BENCH_ROWS_GEMM=off: every linear layer by cuBLASLt, never k_gemm_rows; a number: k_gemm_rows up to that many rows (CudaOptions.rowsGemm), for an A/B. */
 const rowsGemm = rowsGemmOption(process.env.BENCH_ROWS_GEMM);
 /** CudaOptions.cudnnEngines: 'timed', 'heuristic', 'off', or several ('timed,off') for an A/B in one run. */
 const engineModes = (process.env.BENCH_CUDNN_ENGINES ?? 'timed').split(',') as CudnnEngineMode[];
@@ -66,7 +66,7 @@ function time<T>(gpu: CudaBackend, f: () => T): [T, number] {
 }
 
 for (const math of maths) for (const convolution of convolutions) for (const flashRowsPerWarp of flashRows) for (const dependentLaunches of dependentLaunchModes) for (const engines of engineModes) for (const wgmmaPipeline of wgmmaPipelines) {
-  const gpu = new CudaBackend({ math, flashAttention, convolution, flashRowsPerWarp, wgmmaAttention, wgmmaPipeline, flashSplits: flashSplitsOption(process.env.BENCH_FLASH_SPLITS), dependentLaunches: dependentLaunches !== 'off', cudnnEngines: engines, gemmAlgorithms, gegluKernel, rowsGemm });
+  const gpu = new CudaBackend({ math, flashAttention, convolution, flashRowsPerWarp, wgmmaAttention, wgmmaPipeline, flashSplits: flashSplitsOption(process.env.BENCH_FLASH_SPLITS), dependentLaunches: dependentLaunches !== 'off', cudnnEngines: engines, gemmAlgorithms, gegluKernel, rowsGemm, winograd: process.env.BENCH_WINOGRAD !== 'off' });
   const [unet, loadMs] = time(gpu, () => new UNet2DConditionModel(new Params(gpu, RANDOM_WEIGHTS), unetConfig));
   console.log(`${gpu.description}: U-Net weights generated and uploaded in ${(loadMs / 1000).toFixed(1)} s`);
   for (const px of sizes) {

@@ -3,20 +3,27 @@
 // legacy cuDNN call with each forward algorithm it has for these shapes (NHWC fp16, tensor-op math),
 // timed inside CUDA graphs as a step runs them, its workspace and its output against the
 // implicit-precomputed GEMM the backend runs; and what cudnnFindConvolutionForwardAlgorithm measures.
+// Then what a Winograd path of our own would cost (cuDNN has none for NHWC fp16 on Hopper: session
+// 59 call 1): its 16 transform-domain GEMMs (2x2 output tiles: rows = n (side / 2)^2, K = ci, the
+// transformed weights 16 x co x ci, cold) as one cuBLASLt pointer-array batch, and its transforms'
+// memory traffic timed as device copies of as many bytes (the input's read and V written, M read
+// and y written), a floor under kernels that would do that work.
 // A question for the dense call's energy (it runs at the H200's power limit), not a path of the
 // backend. GPU machine only; writes JSON to $OUT (or bench/results/).
 import { CudaBackend } from '../src/backend/cuda/cuda.js';
+import { OP_N, OP_T } from '../src/backend/cuda/cublas.js';
+import { CublasLt } from '../src/backend/cuda/cublaslt.js';
 import { bindFunctions, loadLibrary } from '../src/backend/cuda/libs.js';
 import { Random } from '../src/util/random.js';
 import { benchEnvironment } from './random-weights.js';
-import { devicePtr, medianSynchronisedMs } from './stats.js';
+import { devicePtr, graphOpUs, medianSynchronisedMs } from './stats.js';
 import { writeResult } from './output.js';
 
 const PER_GRAPH = 10, REPLAYS = Number(process.env.BENCH_REPLAYS ?? 20);
 const NHWC = 1, DATA_HALF = 2, DATA_FLOAT = 0, CROSS_CORRELATION = 1, TENSOR_OP_MATH = 1;
 const ALGO_NAMES = ['implicit gemm', 'implicit precomp gemm', 'gemm', 'direct', 'fft', 'fft tiling', 'winograd', 'winograd nonfused'];
 /** The algorithms timed (BENCH_ALGOS: numbers), implicit precomputed GEMM first (the reference). */
-const ALGOS = (process.env.BENCH_ALGOS ?? '1,6,7,0').split(',').map(Number);
+const ALGOS = (process.env.BENCH_ALGOS ?? '1,7').split(',').map(Number);
 const PERF_BYTES = 48;
 
 /** [side, ci, co, count a 768 px U-Net call runs it] of its stride-1 3x3 map convolutions (bench/conv-engines.ts). */
@@ -27,7 +34,7 @@ const maps: [number, number, number, number][] = [
   [12, 1280, 1280, 7], [12, 2560, 1280, 3],
 ];
 
-const gpu = new CudaBackend({ convolution: 'cudnn' });
+const gpu = new CudaBackend();
 const lib = loadLibrary('cuDNN (libcudnn)', ['libcudnn.so.9', 'libcudnn.so']);
 const f = bindFunctions(lib, {
   create: 'int cudnnCreate(_Out_ void **h)',
@@ -55,6 +62,8 @@ const handle = (() => {
 })();
 gpu.driver.followStream((s) => check('cudnnSetStream', f.setStream!(handle, s)));
 const one = new Float32Array([1]), zero = new Float32Array([0]);
+const WORKSPACE = 32 * 2 ** 20;
+const lt = new CublasLt('fp16', gpu.driver.name, gpu.pool.alloc(WORKSPACE).ptr, WORKSPACE, () => gpu.driver.stream, gpu.hostCosts);
 const rnd = new Random(5);
 
 function descriptor(create: string, set: string, ...args: number[]): unknown {
@@ -115,10 +124,59 @@ function measure(side: number, ci: number, co: number, count: number) {
     algo: view.getInt32(i * PERF_BYTES, true), status: view.getInt32(i * PERF_BYTES + 4, true),
     ms: +view.getFloat32(i * PERF_BYTES + 8, true).toFixed(4), workspaceMiB: +(Number(view.getBigUint64(i * PERF_BYTES + 16, true)) / 2 ** 20).toFixed(1),
   }));
-  [x, w, y].forEach((t) => gpu.dispose(t));
-  const r = { what: `map ${side} ${ci}->${co}`, side, ci, co, count, algos, find };
+  // what the backend runs for it in a U-Net call's graph (its timed choice, bias and residual fused where it can)
+  const b = gpu.keep(gpu.fromHost(rnd.normal(co), [co])), residual = gpu.keep(gpu.fromHost(rnd.normal(n * side * side * co), [n, side, side, co]));
+  const backendUs = +graphOpUs(gpu, gpu.keep(gpu.fromHost(rnd.normal(n * side * side * ci), [n, side, side, ci])), `conv ${side} ${ci} ${co}`, (xi) => gpu.conv2d(xi, w, b, { padding: 1 }, residual), PER_GRAPH, REPLAYS).us.toFixed(1);
+  [x, w, y, b, residual].forEach((t) => gpu.dispose(t));
+  const r = { what: `map ${side} ${ci}->${co}`, side, ci, co, count, backendUs, algos, find, winograd: winogradCost(side, ci, co) };
   console.log(JSON.stringify(r));
   return r;
+}
+
+/** Microseconds of `f` recorded PER_GRAPH times in a graph (its i-th call given i), median over replays. */
+function graphUs(f: (i: number) => void): number {
+  const exec = gpu.driver.capture(() => {
+    for (let i = 0; i < PER_GRAPH; i++) f(i);
+  });
+  gpu.driver.replay(exec);
+  const us = (medianSynchronisedMs(REPLAYS, () => gpu.synchronize(), () => gpu.driver.replay(exec)) * 1000) / PER_GRAPH;
+  gpu.driver.destroyGraph(exec);
+  return us;
+}
+
+/** F(2x2, 3x3) at a map shape (n = 2): the batched GEMMs' microseconds, and the transforms' traffic as copies. */
+function winogradCost(side: number, ci: number, co: number) {
+  const d = gpu.driver, n = 2, rows = n * (side / 2) ** 2, e = 2;
+  const vBytes = 16 * rows * ci * e, mBytes = 16 * rows * co * e, uBytes = 16 * co * ci * e;
+  // the weights cold, as in a U-Net call: copies enough to pass twice the L2, taken in turn
+  const copies = Math.min(8, Math.ceil((2 * d.l2Bytes) / uBytes));
+  const v = d.alloc(vBytes), m = d.alloc(mBytes), us = Array.from({ length: copies }, () => d.alloc(uBytes));
+  const fill = (ptr: number, bytes: number) => d.upload(ptr, new Uint16Array(bytes / 2).map(() => 0x3000 + Math.floor(Math.random() * 0x800)));
+  fill(v, vBytes);
+  us.forEach((u) => fill(u, uBytes));
+  // pointer arrays per weight copy: A (the weights U_i), B (V_i), D (M_i)
+  const arrays = us.map((u) => {
+    const a = d.alloc(3 * 16 * 8), host = new BigUint64Array(48);
+    for (let i = 0; i < 16; i++) {
+      host[i] = BigInt(u + i * co * ci * e);
+      host[16 + i] = BigInt(v + i * rows * ci * e);
+      host[32 + i] = BigInt(m + i * rows * co * e);
+    }
+    d.upload(a, host);
+    return a;
+  });
+  gpu.synchronize();
+  const gemmUs = graphUs((i) => {
+    const a = arrays[i % arrays.length]!;
+    lt.gemmPointerArrays(OP_T, OP_N, co, rows, ci, a, ci, a + 16 * 8, ci, a + 32 * 8, co, 16);
+  });
+  const xBytes = n * side * side * ci * e, yBytes = n * side * side * co * e;
+  const big = d.alloc(Math.max(vBytes, mBytes) + 2 * yBytes + xBytes), other = d.alloc(Math.max(vBytes, mBytes) + 2 * yBytes + xBytes);
+  // a copy of b bytes reads b and writes b: the input transform reads x and writes V, the output transform reads M (and a residual) and writes y
+  const inputUs = graphUs(() => d.copy(other, big, (xBytes + vBytes) / 2)), outputUs = graphUs(() => d.copy(other, big, (mBytes + 2 * yBytes) / 2));
+  [v, m, big, other, ...us, ...arrays].forEach((p) => d.free(p));
+  const gflop = (2 * 16 * rows * ci * co) / 1e9;
+  return { rows, gemmUs: +gemmUs.toFixed(1), gemmTflops: +(gflop / gemmUs * 1e3).toFixed(0), weightCopies: copies, inputTrafficUs: +inputUs.toFixed(1), outputTrafficUs: +outputUs.toFixed(1), totalUs: +(gemmUs + inputUs + outputUs).toFixed(1), vMiB: +(vBytes / 2 ** 20).toFixed(1), transformedWeightsMiB: +(uBytes / 2 ** 20).toFixed(1) };
 }
 
 const results = maps.map(([side, ci, co, count]) => measure(side, ci, co, count));
@@ -129,11 +187,15 @@ const perCall = Object.fromEntries(ALGOS.map((algo) => [ALGO_NAMES[algo]!, +(res
 }, 0) / 1000).toFixed(3)]));
 const best = +(results.reduce((a, r) => a + r.count * Math.min(...r.algos.map((x) => (x as { us?: number }).us ?? Infinity)), 0) / 1000).toFixed(3);
 console.log(`a 768 px U-Net call's stride-1 3x3 map convolutions (plain), ms: ${JSON.stringify(perCall)}; the fastest of each: ${best}`);
+/** Where our own F(2x2, 3x3) would beat the reference algorithm by its GEMMs and transform traffic: ms a call saved. */
+const winogradSavedMs = +(results.reduce((a, r) => a + r.count * Math.max(0, r.backendUs - r.winograd.totalUs), 0) / 1000).toFixed(3);
+console.log(`F(2x2, 3x3) of our own, where its GEMMs and transform traffic beat the backend's convolution (with bias and residual): ${winogradSavedMs} ms a call saved`);
 writeResult('winograd', {
-  what: `3x3 map convolutions of the SD 2 U-Net at 768 px (batch 2, NHWC fp16, tensor-op math, no bias): the legacy cuDNN call by algorithm (${ALGOS.map((a) => ALGO_NAMES[a]).join(', ')}), in graphs of ${PER_GRAPH}, median of ${REPLAYS} replays (${gpu.description}); relativeDiff: largest difference from the first algorithm's output over its largest magnitude; find: cudnnFindConvolutionForwardAlgorithm's own timings; msPerCall: count-weighted sum (an algorithm that does not run counts the first's time)`,
+  what: `3x3 map convolutions of the SD 2 U-Net at 768 px (batch 2, NHWC fp16, tensor-op math, no bias): the legacy cuDNN call by algorithm (${ALGOS.map((a) => ALGO_NAMES[a]).join(', ')}), in graphs of ${PER_GRAPH}, median of ${REPLAYS} replays (${gpu.description}); relativeDiff: largest difference from the first algorithm's output over its largest magnitude; find: cudnnFindConvolutionForwardAlgorithm's own timings; winograd: a path of our own's 16 transform-domain GEMMs (one pointer-array batch, cold transformed weights) and its transforms' traffic as device copies of as many bytes (a floor); backendUs: the backend's conv2d with bias and residual as a U-Net call's graph runs it; winogradSavedMs: count x (backendUs - that total) where positive; msPerCall: count-weighted sum (an algorithm that does not run counts the first's time)`,
   command: `${benchEnvironment()}node dist/bench/winograd.js`,
   date: new Date().toISOString(),
   msPerCall: perCall,
   fastestMsPerCall: best,
+  winogradSavedMs,
   results,
 });

@@ -203,6 +203,37 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
     }
   });
 
+  it('conv2d by Winograd\'s F(2x2, 3x3) (fp16, 3x3 stride 1 padding 1, even maps from 24 x 24 and 320 channels, a parameter weight): against the cpu, + bias, + residual, through an affine and SiLU, graph and eager the same bits, other bits than the direct convolution', () => {
+    if (math !== 'fp16') return assert.equal(gpu.winograd, false, 'Winograd is fp16\'s only');
+    assert.equal(gpu.winograd, true);
+    const direct = new CudaBackend({ math, tileConvolution: 'fused', winograd: false });
+    for (const [h, w, ci, co] of [[24, 24, 320, 320], [32, 24, 320, 640], [48, 48, 640, 320]] as const) {
+      const what = `winograd ${h}x${w} ${ci}->${co}`;
+      const shape: [number, number, number, number] = [co, ci, 3, 3];
+      const wd = rnd.normal(co * ci * 9).map((v) => v / Math.sqrt(9 * ci));
+      const [xc, xg] = pair([2, h, w, ci]), [bc, bg] = pair([co]), [rc, rg] = pair([2, h, w, co]);
+      const [ac, ag] = pair([2, ci]), [sc, sg] = pair([2, ci]);
+      const wc = cpu.convWeight(wd, shape), wg = gpu.parameter(gpu.convWeight(wd, shape));
+      const ic = { affine: { scale: ac, shift: sc }, silu: true }, ig = { affine: { scale: ag, shift: sg }, silu: true };
+      const opts = { padding: 1 };
+      const got = gpu.conv2d(xg, wg, bg, opts);
+      close(what, cpu.conv2d(xc, wc, bc, opts), got);
+      close(`${what} + residual`, cpu.conv2d(xc, wc, bc, opts, rc), gpu.conv2d(xg, wg, bg, opts, rg));
+      const through = gpu.conv2d(xg, wg, bg, opts, rg, ig);
+      close(`${what} through an affine and SiLU + residual`, cpu.conv2d(xc, wc, bc, opts, rc, ic), through);
+      // a weight met first while a graph is recorded: its transform made on the main stream, not in the graph
+      const fresh = gpu.parameter(gpu.convWeight(wd, shape));
+      const record = () => gpu.tidy(() => gpu.replayable(what, [xg], (x) => [gpu.conv2d(x, fresh, bg, opts, rg, ig)])[0]!);
+      assert.deepEqual(gpu.toHost(record()), gpu.toHost(through), `${what}: recorded, the eager call's bits`);
+      assert.deepEqual(gpu.toHost(record()), gpu.toHost(through), `${what}: replayed, the eager call's bits`);
+      gpu.forget(what);
+      const [xd, wdd, bd] = [direct.fromHost(gpu.toHost(xg), xg.shape), direct.parameter(direct.convWeight(wd, shape)), direct.fromHost(gpu.toHost(bg), [co])];
+      assert.notDeepEqual(direct.toHost(direct.conv2d(xd, wdd, bd, opts)), gpu.toHost(got), `${what}: Winograd ran (other bits than the direct convolution's)`);
+      // a weight not declared a parameter (it might be written later) takes the direct convolution
+      assert.deepEqual(gpu.toHost(gpu.conv2d(xg, gpu.convWeight(wd, shape), bg, opts)), direct.toHost(direct.conv2d(xd, direct.convWeight(wd, shape), bd, opts)), `${what}: not a parameter, direct`);
+    }
+  });
+
   // widths of 12 and 6 run the element-per-thread builds of the kernels, 320 and 16 (multiples of 8)
   // the 16-byte vector builds
   it('normalisation: groupNorm (+SiLU), layerNorm, group statistics, channel affine', () => {

@@ -17,7 +17,7 @@ import { CudaGemmKernels } from './gemm-kernels.js';
 import { GEMM_ROWS_X_ELEMENTS } from './gemm-rows.js';
 import type { DeviceBuffer } from './memory.js';
 import { CudaLatents } from './latents.js';
-import { ATTENTION_KERNELS, FLASH_DIMS, FLASH_KERNELS, FLASH_QUERY_ROWS, FLASH_WIDE_MAX_DIM, GROUP_PARTIAL_SHARED_BYTES, POINTER_ARRAY_PRODUCTS, SOFTMAX_SHARED_BYTES, SOFTMAX_SHORT, SOFTMAX_VEC, WGMMA_KERNELS, WGMMA_KEY_TILE, WGMMA_QUERY_ROWS, WGMMA_SHARED_BYTES, flashSharedBytes, SHORT_KEYS, attendShortSharedBytes, TILE_CONV_KERNELS, TILE_CONV_COUNTERS, TILE_CONV_WG_KERNELS, TILE_CONV_WG_BUILDS, tileConvWgName, tileConvWgSharedBytes } from './kernels.js';
+import { WINOGRAD_PRODUCTS, ATTENTION_KERNELS, FLASH_DIMS, FLASH_KERNELS, FLASH_QUERY_ROWS, FLASH_WIDE_MAX_DIM, GROUP_PARTIAL_SHARED_BYTES, POINTER_ARRAY_PRODUCTS, SOFTMAX_SHARED_BYTES, SOFTMAX_SHORT, SOFTMAX_VEC, WGMMA_KERNELS, WGMMA_KEY_TILE, WGMMA_QUERY_ROWS, WGMMA_SHARED_BYTES, flashSharedBytes, SHORT_KEYS, attendShortSharedBytes, TILE_CONV_KERNELS, TILE_CONV_COUNTERS, TILE_CONV_WG_KERNELS, TILE_CONV_WG_BUILDS, tileConvWgName, tileConvWgSharedBytes } from './kernels.js';
 import { tileConvKernel } from './tile-conv.js';
 import { flashLaunch } from './flash-splits.js';
 import { FiseditError } from '../../io/errors.js';
@@ -34,6 +34,13 @@ const LT_WORKSPACE_BYTES = 32 * 2 ** 20;
  * 2026-11-30-unet-cuda-fp16-wgmma-{pipelined,kb64,kb128-cudnn-eager}.json).
  */
 const IM2COL_EAGER_MAX_BYTES = 128 * 2 ** 20;
+/**
+ * Winograd's F(2x2, 3x3) from maps of this many positions and this many channels each way (24 x 24 x
+ * 320 and up: a 768 px U-Net's three upper levels, 512 px's two). Below, the transformed weights
+ * (16/9 of the weight) cost more than the products saved: bench:winograd's floors at 12 x 12 x 1280,
+ * 23 against the backend's 26 us (bench/results/2026-12-04-s59-call2.log).
+ */
+const WINOGRAD_MIN_POSITIONS = 24 * 24, WINOGRAD_MIN_CHANNELS = 320;
 /**
  * Rows from which linearGeglu runs k_gemm_geglu: from 1152 rows it was faster than cuBLASLt + k_geglu
  * or level (768 px feed-forwards: 18432 / 4608 / 1152 rows 78-80 / 61-68 / 51-52 us against 93 / 66 /
@@ -63,6 +70,8 @@ export class CudaBackend extends CudaGemmKernels implements Backend {
   /** Key splits of the wgmma attention (CudaOptions.flashSplits). */
   private readonly flashSplitsOption: number | 'auto';
   readonly convolution: ConvolutionMode;
+  /** Whether 'auto' convolutions take Winograd's F(2x2, 3x3) where winogradConvolves says (CudaOptions.winograd; fp16 only). */
+  readonly winograd: boolean;
   readonly tileConvolution: TileConvolutionMode;
   /** k_tile_conv's split counters (TILE_CONV_COUNTERS ints, zero between launches). */
   private readonly tileConvCounters: DeviceBuffer | undefined;
@@ -79,6 +88,7 @@ export class CudaBackend extends CudaGemmKernels implements Backend {
     this.flashSplitsOption = o.flashSplits ?? 'auto';
     if (typeof this.flashSplitsOption === 'number' && !(Number.isInteger(this.flashSplitsOption) && this.flashSplitsOption >= 1)) throw new FiseditError(`flashSplits must be 'auto' or an integer from 1, got ${o.flashSplits}`);
     this.convolution = o.convolution ?? 'auto';
+    this.winograd = half && this.convolution === 'auto' && (o.winograd ?? true);
     // the fused forms are fp16's, and 'rows' (k_tile_conv_wgs) Hopper's: elsewhere the libraries
     const tileConvolution = o.tileConvolution ?? 'library';
     this.tileConvolution = !half || (tileConvolution === 'rows' && this.driver.computeCapability[0] !== 9) ? 'library' : tileConvolution;
@@ -134,7 +144,7 @@ export class CudaBackend extends CudaGemmKernels implements Backend {
   get description(): string {
     const pipelined = this.wgmmaPipeline === 'auto' ? ', pipelined for one wave' : this.wgmmaPipeline ? ', pipelined' : '';
     const storage = this.math === 'fp16' ? 'fp16 storage' + (this.flash ? `, flash attention${this.wgmma ? ` (wgmma at head dim 64${pipelined})` : ''}` : '') : 'fp32 storage';
-    return `${this.driver.name} (${this.driver.computeCapability.join('.')}), ${this.math} GEMMs, ${storage}, ${{ cudnn: 'cuDNN', gemm: 'im2col + GEMM', auto: 'cuDNN in graphs and for large, im2col + GEMM for small eager' }[this.convolution]} convolutions${this.dnn.engineMode === 'off' ? '' : ` (cuDNN engines: ${this.dnn.engineMode})`}${this.lt.timed ? ', GEMM algorithms timed' : ''}${this.gegluKernel ? ', feed-forward GEGLU kernel' : ''}${this.rowsGemmRows ? `, few-row GEMM kernel (to ${this.rowsGemmRows === 'by K' ? `${GEMM_ROWS_X_ELEMENTS} / K` : this.rowsGemmRows} rows)` : ''}${{ fused: ', fused tile convolutions', rows: ', fused tile convolutions of few rows', library: '' }[this.tileConvolution]}${this.driver.dependentLaunches ? ', dependent launches' : ''}`;
+    return `${this.driver.name} (${this.driver.computeCapability.join('.')}), ${this.math} GEMMs, ${storage}, ${{ cudnn: 'cuDNN', gemm: 'im2col + GEMM', auto: 'cuDNN in graphs and for large, im2col + GEMM for small eager' }[this.convolution]} convolutions${this.winograd ? ' (Winograd F(2x2, 3x3) for the larger 3x3 ones)' : ''}${this.dnn.engineMode === 'off' ? '' : ` (cuDNN engines: ${this.dnn.engineMode})`}${this.lt.timed ? ', GEMM algorithms timed' : ''}${this.gegluKernel ? ', feed-forward GEGLU kernel' : ''}${this.rowsGemmRows ? `, few-row GEMM kernel (to ${this.rowsGemmRows === 'by K' ? `${GEMM_ROWS_X_ELEMENTS} / K` : this.rowsGemmRows} rows)` : ''}${{ fused: ', fused tile convolutions', rows: ', fused tile convolutions of few rows', library: '' }[this.tileConvolution]}${this.driver.dependentLaunches ? ', dependent launches' : ''}`;
   }
 
   urgently<T>(f: () => T): T {
@@ -210,15 +220,24 @@ export class CudaBackend extends CudaGemmKernels implements Backend {
    * step). Otherwise a kernel of ours writes them, in stream order (a replay re-points it).
    */
   private pointerArrays(pointers: readonly number[]): number {
-    if (this.capturing && !pointers.some((a) => this.replays.pointsIntoInput(a))) {
-      const t = new Tensor([pointers.length], this.pool.own(8 * pointers.length));
-      this.driver.uploadNow(t.storage.ptr, BigUint64Array.from(pointers, (a) => BigInt(a)));
-      this.replays.hold(t);
-      return t.storage.ptr;
-    }
+    if (this.capturing && !pointers.some((a) => this.replays.pointsIntoInput(a))) return this.pointerTable(pointers);
     const arrays = this.empty([pointers.length], 8);
     this.run('k_pointer_arrays', 0, [this.p(arrays), ...pointers], 32, 1);
     return this.p(arrays);
+  }
+
+  /**
+   * Device addresses that no replay moves (none into a recorded call's inputs), as a table on the
+   * device: while recording, memory of the graph's own, uploaded once; else uploaded in stream order
+   * for this scope.
+   */
+  private pointerTable(pointers: readonly number[]): number {
+    const words = BigUint64Array.from(pointers, (a) => BigInt(a));
+    if (!this.capturing) return this.p(this.upload(words, [pointers.length], words.byteLength));
+    const t = new Tensor([pointers.length], this.pool.own(words.byteLength));
+    this.driver.uploadNow(t.storage.ptr, words);
+    this.replays.hold(t);
+    return t.storage.ptr;
   }
 
   conv2d(x: Tensor, w: Tensor, b: Tensor | undefined, opts: Conv2dOptions = {}, residual?: Tensor, input?: ConvInput): Tensor {
@@ -227,6 +246,7 @@ export class CudaBackend extends CudaGemmKernels implements Backend {
     const rows = n * ho * wo, kdim = kh * kw * ci;
     const flatW = new Tensor([co, kdim], w.storage);
     const flatResidual = residual && this.reshape(residual, [rows, co]);
+    if (this.winogradConvolves(w, h, wd, ci, co, kh, kw, s, pads)) return this.winogradConv(x, w, b, { n, h, w: wd, ci, co }, residual, input);
     const path = this.convolutionPath(rows, kdim, ci, kh, kw, s, [pt, pb, pl, pr]);
     // the input's affine (+SiLU) goes into the im2col matrix as it is gathered; the libraries read x through a pass of its own
     if (path !== 'im2col') x = convInputOf(this, x, input);
@@ -240,6 +260,52 @@ export class CudaBackend extends CudaGemmKernels implements Backend {
       this.run(vw > 1 ? 'k_im2col_v' : 'k_im2col', 0, args, ci / vw >= 128 ? 128 : 32, rows * kh * kw);
       return this.reshape(this.linear(col, flatW, b, flatResidual), [n, ho, wo, co]);
     });
+  }
+
+  /**
+   * Whether conv2d takes Winograd's F(2x2, 3x3) (winogradConv): 'auto' convolutions in fp16, 3x3,
+   * stride 1, padding 1 all round, over maps of even sides of at least WINOGRAD_MIN_POSITIONS and
+   * WINOGRAD_MIN_CHANNELS channels each way (multiples of 8: the vector builds), with a weight
+   * declared a parameter (its transform is made once and kept: no op may write it after).
+   */
+  private winogradConvolves(w: Tensor, h: number, wd: number, ci: number, co: number, kh: number, kw: number, s: number, pads: readonly number[]): boolean {
+    return this.winograd && kh === 3 && kw === 3 && s === 1 && pads.every((p) => p === 1) && h % 2 === 0 && wd % 2 === 0 && h * wd >= WINOGRAD_MIN_POSITIONS &&
+      ci >= WINOGRAD_MIN_CHANNELS && co >= WINOGRAD_MIN_CHANNELS && ci % 8 === 0 && co % 8 === 0 && this.isParameter(w);
+  }
+
+  /**
+   * conv2d by Winograd's F(2x2, 3x3) (kernels/ops.cu k_wino_*): the input's 4x4 patches transformed
+   * (through its norm's affine and SiLU, zero in the padding: no pass of its own), 16 products as
+   * one cuBLASLt batch of [tiles, ci] x [ci, co] GEMMs against the weight's transform (made once,
+   * winogradWeights), the outputs transformed back with bias and residual. 16 multiplications a
+   * 2x2 block of outputs where the direct convolution takes 36; the transforms' traffic is what it
+   * pays for them.
+   */
+  private winogradConv(x: Tensor, w: Tensor, b: Tensor | undefined, { n, h, w: wd, ci, co }: { n: number; h: number; w: number; ci: number; co: number }, residual?: Tensor, input?: ConvInput): Tensor {
+    const tiles = (n * h * wd) / 4, e = this.elementBytes, u = this.winogradWeights(w, co, ci);
+    const y = this.empty([n, h, wd, co]);
+    this.tidy(() => {
+      const v = this.empty([WINOGRAD_PRODUCTS, tiles, ci]), m = this.empty([WINOGRAD_PRODUCTS, tiles, co]);
+      const through = input?.affine ? [this.p(input.affine.scale), this.p(input.affine.shift)] : [0, 0];
+      this.runVector('k_wino_input', tiles * ci, [this.p(x), ...through, this.p(v), h, wd, ci, tiles, input?.silu ? 1 : 0], [ci]);
+      const planes = (t: Tensor, rowBytes: number) => Array.from({ length: WINOGRAD_PRODUCTS }, (_, i) => this.p(t) + i * rowBytes);
+      const at = this.pointerTable([...planes(u, co * ci * e), ...planes(v, tiles * ci * e), ...planes(m, tiles * co * e)]), slot = 8 * WINOGRAD_PRODUCTS;
+      this.timed('gemm winograd', () => this.lt.gemmPointerArrays(OP_T, OP_N, co, tiles, ci, at, ci, at + slot, ci, at + 2 * slot, co, WINOGRAD_PRODUCTS), () => `${WINOGRAD_PRODUCTS} x ${tiles}x${co}x${ci}`);
+      this.runVector('k_wino_output', tiles * co, [this.p(m), b ? this.p(b) : 0, residual ? this.p(residual) : 0, this.p(y), h, wd, co, tiles], [co]);
+    });
+    return y;
+  }
+
+  /** Each weight's Winograd transform [16, co, ci], by its storage: made once, on the main stream while a graph is recorded (so no replay makes it again). */
+  private readonly winogradWeightsOf = new WeakMap<object, Tensor>();
+  private winogradWeights(w: Tensor, co: number, ci: number): Tensor {
+    let u = this.winogradWeightsOf.get(w.storage as object);
+    if (!u) {
+      u = new Tensor([WINOGRAD_PRODUCTS, co, ci], this.pool.own(WINOGRAD_PRODUCTS * co * ci * this.elementBytes));
+      this.run('k_wino_weights', co * ci, [this.p(w), this.p(u), co, ci], 256, undefined, 0, 1, undefined, this.capturing ? this.driver.main : undefined);
+      this.winogradWeightsOf.set(w.storage as object, u);
+    }
+    return u;
   }
 
   /**

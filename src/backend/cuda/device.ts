@@ -99,6 +99,11 @@ export abstract class CudaDevice {
     return t;
   }
 
+  /** Whether t was declared a model's parameter (never written from then on). */
+  isParameter(t: Tensor): boolean {
+    return this.parameters.has(t.storage as DeviceBuffer);
+  }
+
   /**
    * Whether the kernel launched next may read t before it waits for the kernels ahead (launch.cuh):
    * t is a parameter declared before the launch just ahead, which so cannot be the one that wrote it,

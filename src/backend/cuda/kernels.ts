@@ -21,7 +21,10 @@ const SCALAR_KERNELS: Record<string, ArgKind[]> = {
   k_lat_guide: ['ptr', 'ptr', 'f32', 'i32', 'u64'],
   k_hold: ['u64'],
   k_pointer_arrays: Array<ArgKind>(10).fill('ptr'),
+  k_wino_weights: ['ptr', 'ptr', 'i32', 'i32'],
 };
+/** Products of Winograd's F(2x2, 3x3) (a tile's 4x4 transformed patch): one batched GEMM of that many (kernels/ops.cu k_wino_*). */
+export const WINOGRAD_PRODUCTS = 16;
 /** Products one k_pointer_arrays call describes (A, B and D pointers of each): linearMany's most in one GEMM. */
 export const POINTER_ARRAY_PRODUCTS = 3;
 /** Kernels built twice (ops.cu VECTOR_KERNEL): k_x an element per thread, k_x_v 16 bytes per thread. */
@@ -39,6 +42,8 @@ const VECTOR_KERNELS: Record<string, ArgKind[]> = {
   k_group_partial: ['ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32'],
   k_channel_affine: ['ptr', 'ptr', 'ptr', 'ptr', 'u64', 'i32', 'i32', 'u64'],
   k_layer_norm: ['ptr', 'ptr', 'ptr', 'ptr', 'i32', 'f32', 'i32', 'i32'],
+  k_wino_input: ['ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32'],
+  k_wino_output: ['ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32'],
 };
 /** Kernels of kernels/sparse.cu, all built twice like VECTOR_KERNELS. */
 const SPARSE_VECTOR_KERNELS: Record<string, ArgKind[]> = {
