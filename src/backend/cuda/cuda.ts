@@ -275,7 +275,7 @@ export class CudaBackend extends CudaGemmKernels implements Backend {
 
   /**
    * conv2d by Winograd's F(2x2, 3x3) (kernels/ops.cu k_wino_*): the input's 4x4 patches transformed
-   * (through its norm's affine and SiLU, zero in the padding: no pass of its own), 16 products as
+   * (zero in the padding), 16 products as
    * one cuBLASLt batch of [tiles, ci] x [ci, co] GEMMs against the weight's transform (made once,
    * winogradWeights), the outputs transformed back with bias and residual. 16 multiplications a
    * 2x2 block of outputs where the direct convolution takes 36; the transforms' traffic is what it
@@ -285,9 +285,12 @@ export class CudaBackend extends CudaGemmKernels implements Backend {
     const tiles = (n * h * wd) / 4, e = this.elementBytes, u = this.winogradWeights(w, co, ci);
     const y = this.empty([n, h, wd, co]);
     this.tidy(() => {
+      // the norm's affine and SiLU in a pass of their own: read into the input transform, each value's
+      // SiLU was computed by the four tiles whose patches hold it (k_wino_input_v 2.33 ms of a 768 px
+      // call's 33 launches, bench/results/2026-12-04-s59-call3.log)
+      const xs = convInputOf(this, x, input);
       const v = this.empty([WINOGRAD_PRODUCTS, tiles, ci]), m = this.empty([WINOGRAD_PRODUCTS, tiles, co]);
-      const through = input?.affine ? [this.p(input.affine.scale), this.p(input.affine.shift)] : [0, 0];
-      this.runVector('k_wino_input', tiles * ci, [this.p(x), ...through, this.p(v), h, wd, ci, tiles, input?.silu ? 1 : 0], [ci]);
+      this.runVector('k_wino_input', tiles * ci, [this.p(xs), this.p(v), h, wd, ci, tiles], [ci]);
       const planes = (t: Tensor, rowBytes: number) => Array.from({ length: WINOGRAD_PRODUCTS }, (_, i) => this.p(t) + i * rowBytes);
       const at = this.pointerTable([...planes(u, co * ci * e), ...planes(v, tiles * ci * e), ...planes(m, tiles * co * e)]), slot = 8 * WINOGRAD_PRODUCTS;
       this.timed('gemm winograd', () => this.lt.gemmPointerArrays(OP_T, OP_N, co, tiles, ci, at, ci, at + slot, ci, at + 2 * slot, co, WINOGRAD_PRODUCTS), () => `${WINOGRAD_PRODUCTS} x ${tiles}x${co}x${ci}`);

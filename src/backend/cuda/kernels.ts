@@ -42,7 +42,7 @@ const VECTOR_KERNELS: Record<string, ArgKind[]> = {
   k_group_partial: ['ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32'],
   k_channel_affine: ['ptr', 'ptr', 'ptr', 'ptr', 'u64', 'i32', 'i32', 'u64'],
   k_layer_norm: ['ptr', 'ptr', 'ptr', 'ptr', 'i32', 'f32', 'i32', 'i32'],
-  k_wino_input: ['ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32'],
+  k_wino_input: ['ptr', 'ptr', 'i32', 'i32', 'i32', 'i32'],
   k_wino_output: ['ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32'],
 };
 /** Kernels of kernels/sparse.cu, all built twice like VECTOR_KERNELS. */

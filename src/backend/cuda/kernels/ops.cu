@@ -135,15 +135,17 @@ template <int W> __device__ __forceinline__ void wino_in_1d(float (*a)[W], int s
     a[0][k] = d0 - d2; a[stride][k] = d1 + d2; a[2 * stride][k] = d2 - d1; a[3 * stride][k] = d1 - d3;
   }
 }
-// k_wino_input: a thread per (tile, W input channels); the patch read through the norm's affine (+SiLU), zero in the padding
-template <int W> __device__ void k_wino_input_t(const st* x, const st* scale, const st* shift, st* v, int h, int w, int ci, int ntiles, int silu) {
+// k_wino_input: a thread per (tile, W input channels); zero in the padding. (Reading x through a norm's
+// affine and SiLU here computed each value's SiLU once for each of the four patches that hold it:
+// 2.33 ms of a 768 px call, bench/results/2026-12-04-s59-call3.log; the host applies them in a pass first.)
+template <int W> __device__ void k_wino_input_t(const st* x, st* v, int h, int w, int ci, int ntiles) {
   const u32 tiles = ntiles, tw = w / 2, th = h / 2;
   FOR_EACH_VEC(e, tiles * (u32)ci) {
     const u32 t = e / (u32)ci, tx = t % tw, ty = (t / tw) % th, b = t / (tw * th);
     const int c = e % (u32)ci;
     float d[16][W];
 #pragma unroll
-    for (int p = 0; p < 16; p++) padded_value<W>(x, scale, shift, h, w, ci, b, 2 * (int)ty - 1 + p / 4, 2 * (int)tx - 1 + p % 4, c, silu, d[p]);
+    for (int p = 0; p < 16; p++) padded_value<W>(x, nullptr, nullptr, h, w, ci, b, 2 * (int)ty - 1 + p / 4, 2 * (int)tx - 1 + p % 4, c, 0, d[p]);
 #pragma unroll
     for (int j = 0; j < 4; j++) wino_in_1d<W>(d + j, 4);  // B^T d: down each column
 #pragma unroll
@@ -152,8 +154,7 @@ template <int W> __device__ void k_wino_input_t(const st* x, const st* scale, co
     for (int p = 0; p < 16; p++) svv<W>(v + ((u64)p * tiles + t) * ci + c, d[p]);
   }
 }
-VECTOR_KERNEL(k_wino_input, (const st* x, const st* scale, const st* shift, st* v, int h, int w, int ci, int ntiles, int silu),
-              (x, scale, shift, v, h, w, ci, ntiles, silu))
+VECTOR_KERNEL(k_wino_input, (const st* x, st* v, int h, int w, int ci, int ntiles), (x, v, h, w, ci, ntiles))
 // k_wino_output: a thread per (tile, W output channels): A^T M A + bias (+ residual) into the tile's 2x2 outputs
 template <int W> __device__ void k_wino_output_t(const st* m, const st* bias, const st* residual, st* y, int h, int w, int co, int ntiles) {
   const u32 tiles = ntiles, tw = w / 2, th = h / 2;
