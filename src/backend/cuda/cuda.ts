@@ -263,13 +263,15 @@ export class CudaBackend extends CudaGemmKernels implements Backend {
   }
 
   /**
-   * Whether conv2d takes Winograd's F(2x2, 3x3) (winogradConv): 'auto' convolutions in fp16, 3x3,
+   * Whether conv2d takes Winograd's F(2x2, 3x3) (winogradConv): 'auto' convolutions in fp16 being
+   * recorded into a graph (eagerly, its launches, pointer table and batched GEMM cost more host time
+   * than they save: an edit's VAE decode took 24-32 ms with it against 21-24, session 59 call 4), 3x3,
    * stride 1, padding 1 all round, over maps of even sides of at least WINOGRAD_MIN_POSITIONS and
    * WINOGRAD_MIN_CHANNELS channels each way (multiples of 8: the vector builds), with a weight
    * declared a parameter (its transform is made once and kept: no op may write it after).
    */
   private winogradConvolves(w: Tensor, h: number, wd: number, ci: number, co: number, kh: number, kw: number, s: number, pads: readonly number[]): boolean {
-    return this.winograd && kh === 3 && kw === 3 && s === 1 && pads.every((p) => p === 1) && h % 2 === 0 && wd % 2 === 0 && h * wd >= WINOGRAD_MIN_POSITIONS &&
+    return this.winograd && this.capturing && kh === 3 && kw === 3 && s === 1 && pads.every((p) => p === 1) && h % 2 === 0 && wd % 2 === 0 && h * wd >= WINOGRAD_MIN_POSITIONS &&
       ci >= WINOGRAD_MIN_CHANNELS && co >= WINOGRAD_MIN_CHANNELS && ci % 8 === 0 && co % 8 === 0 && this.isParameter(w);
   }
 
