@@ -13,6 +13,7 @@
 import { CudaBackend } from '../src/backend/cuda/cuda.js';
 import { OP_N, OP_T } from '../src/backend/cuda/cublas.js';
 import { CublasLt } from '../src/backend/cuda/cublaslt.js';
+import { LEGACY_PROTOTYPES } from '../src/backend/cuda/cudnn.js';
 import { bindFunctions, loadLibrary } from '../src/backend/cuda/libs.js';
 import { Random } from '../src/util/random.js';
 import { benchEnvironment } from './random-weights.js';
@@ -37,18 +38,7 @@ const maps: [number, number, number, number][] = [
 const gpu = new CudaBackend();
 const lib = loadLibrary('cuDNN (libcudnn)', ['libcudnn.so.9', 'libcudnn.so']);
 const f = bindFunctions(lib, {
-  create: 'int cudnnCreate(_Out_ void **h)',
-  setStream: 'int cudnnSetStream(void *h, void *stream)',
-  errorString: 'const char *cudnnGetErrorString(int status)',
-  tensorCreate: 'int cudnnCreateTensorDescriptor(_Out_ void **d)',
-  tensorSet: 'int cudnnSetTensor4dDescriptor(void *d, int format, int type, int n, int c, int h, int w)',
-  filterCreate: 'int cudnnCreateFilterDescriptor(_Out_ void **d)',
-  filterSet: 'int cudnnSetFilter4dDescriptor(void *d, int type, int format, int k, int c, int h, int w)',
-  convCreate: 'int cudnnCreateConvolutionDescriptor(_Out_ void **d)',
-  convSet: 'int cudnnSetConvolution2dDescriptor(void *d, int padH, int padW, int u, int v, int dilH, int dilW, int mode, int computeType)',
-  convMath: 'int cudnnSetConvolutionMathType(void *d, int mathType)',
-  workspaceSize: 'int cudnnGetConvolutionForwardWorkspaceSize(void *h, void *x, void *w, void *conv, void *y, int algo, _Out_ size_t *bytes)',
-  forward: 'int cudnnConvolutionForward(void *h, const float *alpha, void *xd, uint64_t x, void *wd, uint64_t w, void *conv, int algo, uint64_t ws, size_t wsBytes, const float *beta, void *yd, uint64_t y)',
+  ...LEGACY_PROTOTYPES,
   find: 'int cudnnFindConvolutionForwardAlgorithm(void *h, void *x, void *w, void *conv, void *y, int requested, _Out_ int *returned, _Out_ uint8_t *perf)',
 });
 const status = (s: number) => (s === 0 ? 'ok' : String(f.errorString!(s)));

@@ -32,6 +32,27 @@ const IMPLICIT_PRECOMP_GEMM = 1;
 const PERF_BYTES = 48;
 const ALGOS = 8;
 
+/** The legacy API's functions the backend calls (bench/winograd.ts binds them too). */
+export const LEGACY_PROTOTYPES: Readonly<Record<string, string>> = {
+  create: 'int cudnnCreate(_Out_ void **h)',
+  setStream: 'int cudnnSetStream(void *h, void *stream)',
+  errorString: 'const char *cudnnGetErrorString(int status)',
+  tensorCreate: 'int cudnnCreateTensorDescriptor(_Out_ void **d)',
+  tensorSet: 'int cudnnSetTensor4dDescriptor(void *d, int format, int type, int n, int c, int h, int w)',
+  filterCreate: 'int cudnnCreateFilterDescriptor(_Out_ void **d)',
+  filterSet: 'int cudnnSetFilter4dDescriptor(void *d, int type, int format, int k, int c, int h, int w)',
+  convCreate: 'int cudnnCreateConvolutionDescriptor(_Out_ void **d)',
+  convSet: 'int cudnnSetConvolution2dDescriptor(void *d, int padH, int padW, int u, int v, int dilH, int dilW, int mode, int computeType)',
+  convMath: 'int cudnnSetConvolutionMathType(void *d, int mathType)',
+  activationCreate: 'int cudnnCreateActivationDescriptor(_Out_ void **d)',
+  activationSet: 'int cudnnSetActivationDescriptor(void *d, int mode, int nanOpt, double coef)',
+  algorithms: 'int cudnnGetConvolutionForwardAlgorithm_v7(void *h, void *x, void *w, void *conv, void *y, int requested, _Out_ int *returned, _Out_ uint8_t *perf)',
+  workspaceSize: 'int cudnnGetConvolutionForwardWorkspaceSize(void *h, void *x, void *w, void *conv, void *y, int algo, _Out_ size_t *bytes)',
+  forward: 'int cudnnConvolutionForward(void *h, const float *alpha, void *xd, uint64_t x, void *wd, uint64_t w, void *conv, int algo, uint64_t ws, size_t wsBytes, const float *beta, void *yd, uint64_t y)',
+  forwardBias: 'int cudnnConvolutionBiasActivationForward(void *h, const float *alpha1, void *xd, uint64_t x, void *wd, uint64_t w, void *conv, int algo, uint64_t ws, size_t wsBytes, const float *alpha2, void *zd, uint64_t z, void *bd, uint64_t b, void *act, void *yd, uint64_t y)',
+  addTensor: 'int cudnnAddTensor(void *h, const float *alpha, void *ad, uint64_t a, const float *beta, void *cd, uint64_t c)',
+};
+
 export interface ConvShape {
   n: number; h: number; w: number; ci: number;
   co: number; kh: number; kw: number;
@@ -81,26 +102,7 @@ export class Cudnn {
   constructor(precision: Precision, private readonly driver: Driver, private readonly workspace: number, private readonly workspaceBytes: number, private readonly costs: HostCosts,
               private readonly kernels: TrialKernels, private readonly urgent: () => boolean, mode: CudnnEngineMode = 'timed') {
     const lib = loadLibrary('cuDNN (libcudnn)', ['libcudnn.so.9', 'libcudnn.so']);
-    const decl: Record<string, string> = {
-      create: 'int cudnnCreate(_Out_ void **h)',
-      setStream: 'int cudnnSetStream(void *h, void *stream)',
-      errorString: 'const char *cudnnGetErrorString(int status)',
-      tensorCreate: 'int cudnnCreateTensorDescriptor(_Out_ void **d)',
-      tensorSet: 'int cudnnSetTensor4dDescriptor(void *d, int format, int type, int n, int c, int h, int w)',
-      filterCreate: 'int cudnnCreateFilterDescriptor(_Out_ void **d)',
-      filterSet: 'int cudnnSetFilter4dDescriptor(void *d, int type, int format, int k, int c, int h, int w)',
-      convCreate: 'int cudnnCreateConvolutionDescriptor(_Out_ void **d)',
-      convSet: 'int cudnnSetConvolution2dDescriptor(void *d, int padH, int padW, int u, int v, int dilH, int dilW, int mode, int computeType)',
-      convMath: 'int cudnnSetConvolutionMathType(void *d, int mathType)',
-      activationCreate: 'int cudnnCreateActivationDescriptor(_Out_ void **d)',
-      activationSet: 'int cudnnSetActivationDescriptor(void *d, int mode, int nanOpt, double coef)',
-      algorithms: 'int cudnnGetConvolutionForwardAlgorithm_v7(void *h, void *x, void *w, void *conv, void *y, int requested, _Out_ int *returned, _Out_ uint8_t *perf)',
-      workspaceSize: 'int cudnnGetConvolutionForwardWorkspaceSize(void *h, void *x, void *w, void *conv, void *y, int algo, _Out_ size_t *bytes)',
-      forward: 'int cudnnConvolutionForward(void *h, const float *alpha, void *xd, uint64_t x, void *wd, uint64_t w, void *conv, int algo, uint64_t ws, size_t wsBytes, const float *beta, void *yd, uint64_t y)',
-      forwardBias: 'int cudnnConvolutionBiasActivationForward(void *h, const float *alpha1, void *xd, uint64_t x, void *wd, uint64_t w, void *conv, int algo, uint64_t ws, size_t wsBytes, const float *alpha2, void *zd, uint64_t z, void *bd, uint64_t b, void *act, void *yd, uint64_t y)',
-      addTensor: 'int cudnnAddTensor(void *h, const float *alpha, void *ad, uint64_t a, const float *beta, void *cd, uint64_t c)',
-    };
-    this.f = bindFunctions(lib, decl);
+    this.f = bindFunctions(lib, LEGACY_PROTOTYPES);
     const h = [null];
     this.check('cudnnCreate', this.f.create!(h));
     this.handle = h[0];
