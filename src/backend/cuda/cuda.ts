@@ -227,13 +227,12 @@ export class CudaBackend extends CudaGemmKernels implements Backend {
   }
 
   /**
-   * Device addresses that no replay moves (none into a recorded call's inputs), as a table on the
-   * device: while recording, memory of the graph's own, uploaded once; else uploaded in stream order
-   * for this scope.
+   * Device addresses that no replay moves (none into the recorded call's inputs), as a table in
+   * memory of the graph's own, uploaded once while the call is recorded.
    */
   private pointerTable(pointers: readonly number[]): number {
+    if (!this.capturing) throw new Error('cuda backend: pointerTable outside a recording');
     const words = BigUint64Array.from(pointers, (a) => BigInt(a));
-    if (!this.capturing) return this.p(this.upload(words, [pointers.length], words.byteLength));
     const t = new Tensor([pointers.length], this.pool.own(words.byteLength));
     this.driver.uploadNow(t.storage.ptr, words);
     this.replays.hold(t);
@@ -276,12 +275,11 @@ export class CudaBackend extends CudaGemmKernels implements Backend {
   }
 
   /**
-   * conv2d by Winograd's F(2x2, 3x3) (kernels/ops.cu k_wino_*): the input's 4x4 patches transformed
-   * (zero in the padding), 16 products as
-   * one cuBLASLt batch of [tiles, ci] x [ci, co] GEMMs against the weight's transform (made once,
-   * winogradWeights), the outputs transformed back with bias and residual. 16 multiplications a
-   * 2x2 block of outputs where the direct convolution takes 36; the transforms' traffic is what it
-   * pays for them.
+   * conv2d by Winograd's F(2x2, 3x3) (kernels/ops.cu k_wino_*), while a graph is recorded: the
+   * input's 4x4 patches transformed (zero in the padding), 16 products as one cuBLASLt batch of
+   * [tiles, ci] x [ci, co] GEMMs against the weight's transform (made once, winogradWeights), the
+   * outputs transformed back with bias and residual. 16 multiplications a 2x2 block of outputs where
+   * the direct convolution takes 36; the transforms' traffic is what it pays for them.
    */
   private winogradConv(x: Tensor, w: Tensor, b: Tensor | undefined, { n, h, w: wd, ci, co }: { n: number; h: number; w: number; ci: number; co: number }, residual?: Tensor, input?: ConvInput): Tensor {
     const tiles = (n * h * wd) / 4, e = this.elementBytes, u = this.winogradWeights(w, co, ci);
@@ -301,13 +299,13 @@ export class CudaBackend extends CudaGemmKernels implements Backend {
     return y;
   }
 
-  /** Each weight's Winograd transform [16, co, ci], by its storage: made once, on the main stream while a graph is recorded (so no replay makes it again). */
+  /** Each weight's Winograd transform [16, co, ci], by its storage: made once, on the main stream beside the recording (so no replay makes it again). */
   private readonly winogradWeightsOf = new WeakMap<object, Tensor>();
   private winogradWeights(w: Tensor, co: number, ci: number): Tensor {
     let u = this.winogradWeightsOf.get(w.storage as object);
     if (!u) {
       u = new Tensor([WINOGRAD_PRODUCTS, co, ci], this.pool.own(WINOGRAD_PRODUCTS * co * ci * this.elementBytes));
-      this.run('k_wino_weights', co * ci, [this.p(w), this.p(u), co, ci], 256, undefined, 0, 1, undefined, this.capturing ? this.driver.main : undefined);
+      this.run('k_wino_weights', co * ci, [this.p(w), this.p(u), co, ci], 256, undefined, 0, 1, undefined, this.driver.main);
       this.winogradWeightsOf.set(w.storage as object, u);
     }
     return u;
