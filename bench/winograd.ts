@@ -10,7 +10,7 @@
 // and y written), a floor under kernels that would do that work.
 // A question for the dense call's energy (it runs at the H200's power limit), not a path of the
 // backend. GPU machine only; writes JSON to $OUT (or bench/results/).
-import { CudaBackend } from '../src/backend/cuda/cuda.js';
+import { CudaBackend, WINOGRAD_MIN_CHANNELS, WINOGRAD_MIN_POSITIONS } from '../src/backend/cuda/cuda.js';
 import { OP_N, OP_T } from '../src/backend/cuda/cublas.js';
 import { CublasLt } from '../src/backend/cuda/cublaslt.js';
 import { LEGACY_PROTOTYPES } from '../src/backend/cuda/cudnn.js';
@@ -74,7 +74,8 @@ function measure(side: number, ci: number, co: number, count: number) {
   check('cudnnSetConvolutionMathType', f.convMath!(cd[0], TENSOR_OP_MATH));
   const x = gpu.keep(gpu.fromHost(rnd.normal(n * side * side * ci), [n, side, side, ci]));
   // weights scaled as a trained layer's are (outputs of magnitude ~1)
-  const w = gpu.keep(gpu.convWeight(rnd.normal(co * ci * 9).map((v) => v / Math.sqrt(9 * ci)), [co, ci, 3, 3]));
+  const weights = rnd.normal(co * ci * 9).map((v) => v / Math.sqrt(9 * ci));
+  const w = gpu.keep(gpu.convWeight(weights, [co, ci, 3, 3]));
   const y = gpu.keep(gpu.zeros([n, side, side, co]));
   let reference: Float32Array | undefined;
   const algos = ALGOS.map((algo) => {
@@ -116,9 +117,16 @@ function measure(side: number, ci: number, co: number, count: number) {
   }));
   // what the backend runs for it in a U-Net call's graph (its timed choice, bias and residual fused where it can)
   const b = gpu.keep(gpu.fromHost(rnd.normal(co), [co])), residual = gpu.keep(gpu.fromHost(rnd.normal(n * side * side * co), [n, side, side, co]));
-  const backendUs = +graphOpUs(gpu, gpu.keep(gpu.fromHost(rnd.normal(n * side * side * ci), [n, side, side, ci])), `conv ${side} ${ci} ${co}`, (xi) => gpu.conv2d(xi, w, b, { padding: 1 }, residual), PER_GRAPH, REPLAYS).us.toFixed(1);
-  [x, w, y, b, residual].forEach((t) => gpu.dispose(t));
-  const r = { what: `map ${side} ${ci}->${co}`, side, ci, co, count, backendUs, algos, find, winograd: winogradCost(side, ci, co) };
+  // what the backend runs for it in a U-Net call's graph (bias and residual; x through a norm's affine
+  // and SiLU): with the weight not a parameter, its direct path (cuDNN, as timed); declared one, Winograd
+  const [scale, shift] = [0, 1].map(() => gpu.keep(gpu.fromHost(rnd.normal(n * ci).map((v) => 1 + 0.1 * v), [n, ci])));
+  const input = { affine: { scale: scale!, shift: shift! }, silu: true };
+  const asUnet = (weight: typeof w, key: string) => +graphOpUs(gpu, gpu.keep(gpu.fromHost(rnd.normal(n * side * side * ci), [n, side, side, ci])), `${key} ${side} ${ci} ${co}`, (xi) => gpu.conv2d(xi, weight, b, { padding: 1 }, residual, input), PER_GRAPH, REPLAYS).us.toFixed(1);
+  const backendUs = asUnet(w, 'direct');
+  const parameter = gpu.keep(gpu.parameter(gpu.convWeight(weights, [co, ci, 3, 3])));
+  const winogradUs = gpu.winograd && side * side >= WINOGRAD_MIN_POSITIONS && Math.min(ci, co) >= WINOGRAD_MIN_CHANNELS ? asUnet(parameter, 'winograd') : undefined;
+  [x, w, y, b, residual, scale!, shift!, parameter].forEach((t) => gpu.dispose(t));
+  const r = { what: `map ${side} ${ci}->${co}`, side, ci, co, count, backendUs, winogradUs, algos, find, winograd: winogradCost(side, ci, co) };
   console.log(JSON.stringify(r));
   return r;
 }
@@ -180,12 +188,16 @@ console.log(`a 768 px U-Net call's stride-1 3x3 map convolutions (plain), ms: ${
 /** Where our own F(2x2, 3x3) would beat the reference algorithm by its GEMMs and transform traffic: ms a call saved. */
 const winogradSavedMs = +(results.reduce((a, r) => a + r.count * Math.max(0, r.backendUs - r.winograd.totalUs), 0) / 1000).toFixed(3);
 console.log(`F(2x2, 3x3) of our own, where its GEMMs and transform traffic beat the backend's convolution (with bias and residual): ${winogradSavedMs} ms a call saved`);
+/** What the backend's Winograd (where it runs: cuda.ts winogradConvolves) saves over its direct path, a 768 px call, shape by shape. */
+const winogradRunSavedMs = +(results.reduce((a, r) => a + r.count * (r.backendUs - (r.winogradUs ?? r.backendUs)), 0) / 1000).toFixed(3);
+console.log(`the backend's Winograd against its direct path: ${winogradRunSavedMs} ms a call saved (${results.map((r) => `${r.what} ${r.backendUs} -> ${r.winogradUs ?? '-'}`).join('; ')})`);
 writeResult('winograd', {
-  what: `3x3 map convolutions of the SD 2 U-Net at 768 px (batch 2, NHWC fp16, tensor-op math, no bias): the legacy cuDNN call by algorithm (${ALGOS.map((a) => ALGO_NAMES[a]).join(', ')}), in graphs of ${PER_GRAPH}, median of ${REPLAYS} replays (${gpu.description}); relativeDiff: largest difference from the first algorithm's output over its largest magnitude; find: cudnnFindConvolutionForwardAlgorithm's own timings; winograd: a path of our own's 16 transform-domain GEMMs (one pointer-array batch, cold transformed weights) and its transforms' traffic as device copies of as many bytes (a floor); backendUs: the backend's conv2d with bias and residual as a U-Net call's graph runs it; winogradSavedMs: count x (backendUs - that total) where positive; msPerCall: count-weighted sum (an algorithm that does not run counts the first's time)`,
+  what: `3x3 map convolutions of the SD 2 U-Net at 768 px (batch 2, NHWC fp16, tensor-op math, no bias): the legacy cuDNN call by algorithm (${ALGOS.map((a) => ALGO_NAMES[a]).join(', ')}), in graphs of ${PER_GRAPH}, median of ${REPLAYS} replays (${gpu.description}); relativeDiff: largest difference from the first algorithm's output over its largest magnitude; find: cudnnFindConvolutionForwardAlgorithm's own timings; winograd: a path of our own's 16 transform-domain GEMMs (one pointer-array batch, cold transformed weights) and its transforms' traffic as device copies of as many bytes (a floor); backendUs: the backend's direct conv2d with bias and residual, x through an affine and SiLU, as a U-Net call's graph runs it; winogradUs: the same by the backend's Winograd (a parameter weight; absent where it does not run); winogradRunSavedMs: count x (backendUs - winogradUs); winogradSavedMs: count x (backendUs - that total) where positive; msPerCall: count-weighted sum (an algorithm that does not run counts the first's time)`,
   command: `${benchEnvironment()}node dist/bench/winograd.js`,
   date: new Date().toISOString(),
   msPerCall: perCall,
   fastestMsPerCall: best,
   winogradSavedMs,
+  winogradRunSavedMs,
   results,
 });

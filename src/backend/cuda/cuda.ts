@@ -40,7 +40,7 @@ const IM2COL_EAGER_MAX_BYTES = 128 * 2 ** 20;
  * (16/9 of the weight) cost more than the products saved: bench:winograd's floors at 12 x 12 x 1280,
  * 23 against the backend's 26 us (bench/results/2026-12-04-s59-call2.log).
  */
-const WINOGRAD_MIN_POSITIONS = 24 * 24, WINOGRAD_MIN_CHANNELS = 320;
+export const WINOGRAD_MIN_POSITIONS = 24 * 24, WINOGRAD_MIN_CHANNELS = 320;
 /**
  * Rows from which linearGeglu runs k_gemm_geglu: from 1152 rows it was faster than cuBLASLt + k_geglu
  * or level (768 px feed-forwards: 18432 / 4608 / 1152 rows 78-80 / 61-68 / 51-52 us against 93 / 66 /
