@@ -10,7 +10,8 @@
 // and y written), a floor under kernels that would do that work.
 // A question for the dense call's energy (it runs at the H200's power limit), not a path of the
 // backend. GPU machine only; writes JSON to $OUT (or bench/results/).
-import { CudaBackend, WINOGRAD_MIN_CHANNELS, WINOGRAD_MIN_POSITIONS } from '../src/backend/cuda/cuda.js';
+import { CudaBackend } from '../src/backend/cuda/cuda.js';
+import { winogradShape } from '../src/backend/cuda/conv-paths.js';
 import { OP_N, OP_T } from '../src/backend/cuda/cublas.js';
 import { CublasLt } from '../src/backend/cuda/cublaslt.js';
 import { LEGACY_PROTOTYPES } from '../src/backend/cuda/cudnn.js';
@@ -124,7 +125,7 @@ function measure(side: number, ci: number, co: number, count: number) {
   const asUnet = (weight: typeof w, key: string) => +graphOpUs(gpu, gpu.keep(gpu.fromHost(rnd.normal(n * side * side * ci), [n, side, side, ci])), `${key} ${side} ${ci} ${co}`, (xi) => gpu.conv2d(xi, weight, b, { padding: 1 }, residual, input), PER_GRAPH, REPLAYS).us.toFixed(1);
   const backendUs = asUnet(w, 'direct');
   const parameter = gpu.keep(gpu.parameter(gpu.convWeight(weights, [co, ci, 3, 3])));
-  const winogradUs = gpu.winograd && side * side >= WINOGRAD_MIN_POSITIONS && Math.min(ci, co) >= WINOGRAD_MIN_CHANNELS ? asUnet(parameter, 'winograd') : undefined;
+  const winogradUs = gpu.winograd && winogradShape(side, side, ci, co, 3, 3, 1, [1, 1, 1, 1]) ? asUnet(parameter, 'winograd') : undefined;
   [x, w, y, b, residual, scale!, shift!, parameter].forEach((t) => gpu.dispose(t));
   const r = { what: `map ${side} ${ci}->${co}`, side, ci, co, count, backendUs, winogradUs, algos, find, winograd: winogradCost(side, ci, co) };
   console.log(JSON.stringify(r));

@@ -10,7 +10,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { ArgKind } from '../src/backend/cuda/driver.js';
-import { GEMM_GEGLU_KERNELS, GEMM_ROWS_KERNELS, KERNELS, KERNEL_DEFINES, KERNEL_DIR, LATENT_KERNELS, LN_KEPT, OPS_KERNELS, SPARSE_KERNELS, TILE_CONV_KERNELS, TILE_CONV_WG_KERNELS, kernelDefines, layerNormLanes } from '../src/backend/cuda/kernels.js';
+import { GEMM_GEGLU_KERNELS, GEMM_ROWS_KERNELS, KERNELS, KERNEL_DEFINES, KERNEL_DIR, LATENT_KERNELS, LN_KEPT, OPS_KERNELS, SPARSE_KERNELS, WINOGRAD_KERNELS, TILE_CONV_KERNELS, TILE_CONV_WG_KERNELS, kernelDefines, layerNormLanes } from '../src/backend/cuda/kernels.js';
 
 /** Each __global__ function of a source (macro line continuations joined): its text up to the body and the body's first statement. */
 function kernels(source: string): { head: string; first: string }[] {
@@ -166,7 +166,7 @@ describe('kernel sources', () => {
   });
 
   it('every kernel of a module table is defined in that module source (what the device loads from it)', () => {
-    const modules: [string, Record<string, ArgKind[]>][] = [['ops.cu', OPS_KERNELS], ['sparse.cu', SPARSE_KERNELS], ['latents.cu', LATENT_KERNELS], ['tile-conv.cu', TILE_CONV_KERNELS], ['tile-conv-sm90.cu', TILE_CONV_WG_KERNELS], ['gemm-geglu-sm90.cu', GEMM_GEGLU_KERNELS], ['gemm-rows-sm90.cu', GEMM_ROWS_KERNELS]];
+    const modules: [string, Record<string, ArgKind[]>][] = [['ops.cu', OPS_KERNELS], ['sparse.cu', SPARSE_KERNELS], ['winograd.cu', WINOGRAD_KERNELS], ['latents.cu', LATENT_KERNELS], ['tile-conv.cu', TILE_CONV_KERNELS], ['tile-conv-sm90.cu', TILE_CONV_WG_KERNELS], ['gemm-geglu-sm90.cu', GEMM_GEGLU_KERNELS], ['gemm-rows-sm90.cu', GEMM_ROWS_KERNELS]];
     for (const [file, table] of modules) {
       const names = defined(readFileSync(join(KERNEL_DIR, file), 'utf8'));
       for (const k of Object.keys(table)) assert.ok(names.has(k), `${k} is not defined in ${file}`);

@@ -20,6 +20,25 @@ export function fewRowsOfManyChannels(rows: number, channels: number): boolean {
   return rows <= GEMM_CONV_MAX_ROWS && channels >= GEMM_CONV_MIN_CHANNELS;
 }
 
+/**
+ * Winograd's F(2x2, 3x3) from maps of this many positions and this many channels each way (24 x 24 x
+ * 320 and up: a 768 px U-Net's three upper levels, 512 px's two). Below, the transformed weights
+ * (16/9 of the weight) cost more than the products saved: bench:winograd's floors at 12 x 12 x 1280,
+ * 23 against the backend's 26 us (bench/results/2026-12-04-s59-call2.log).
+ */
+export const WINOGRAD_MIN_POSITIONS = 24 * 24, WINOGRAD_MIN_CHANNELS = 320;
+
+/**
+ * Whether a convolution's shape takes Winograd's F(2x2, 3x3) (the cuda backend's winogradConv, in fp16
+ * graphs): 3x3, stride 1, padding 1 all round, a map of even sides of at least WINOGRAD_MIN_POSITIONS,
+ * WINOGRAD_MIN_CHANNELS channels or more each way, in multiples of 8 (the transformed planes 16-byte
+ * aligned, for the vector builds and cuBLASLt's batch).
+ */
+export function winogradShape(h: number, w: number, ci: number, co: number, kh: number, kw: number, stride: number, pads: readonly number[]): boolean {
+  return kh === 3 && kw === 3 && stride === 1 && pads.every((p) => p === 1) && h % 2 === 0 && w % 2 === 0 && h * w >= WINOGRAD_MIN_POSITIONS &&
+    Math.min(ci, co) >= WINOGRAD_MIN_CHANNELS && ci % 8 === 0 && co % 8 === 0;
+}
+
 /** How the cuda backend convolves a sparse plan's tiles: its CudaOptions.convolution and .tileConvolution. */
 export interface TileConvolutionModes {
   convolution: ConvolutionMode;

@@ -12,8 +12,8 @@ import { Cublas, OP_N, OP_T } from './cublas.js';
 import { CublasLt } from './cublaslt.js';
 import { Cudnn, type ConvShape } from './cudnn.js';
 import { type ConvolutionMode, type CudaOptions, type TileConvolutionMode } from './options.js';
-import { cudaTileRowsChoice, fewRowsOfManyChannels } from './conv-paths.js';
-import { CudaGemmKernels } from './gemm-kernels.js';
+import { cudaTileRowsChoice, fewRowsOfManyChannels, winogradShape } from './conv-paths.js';
+import { CudaWinograd } from './winograd-ops.js';
 import { GEMM_ROWS_X_ELEMENTS } from './gemm-rows.js';
 import type { DeviceBuffer } from './memory.js';
 import { CudaLatents } from './latents.js';
@@ -35,13 +35,6 @@ const LT_WORKSPACE_BYTES = 32 * 2 ** 20;
  */
 const IM2COL_EAGER_MAX_BYTES = 128 * 2 ** 20;
 /**
- * Winograd's F(2x2, 3x3) from maps of this many positions and this many channels each way (24 x 24 x
- * 320 and up: a 768 px U-Net's three upper levels, 512 px's two). Below, the transformed weights
- * (16/9 of the weight) cost more than the products saved: bench:winograd's floors at 12 x 12 x 1280,
- * 23 against the backend's 26 us (bench/results/2026-12-04-s59-call2.log).
- */
-export const WINOGRAD_MIN_POSITIONS = 24 * 24, WINOGRAD_MIN_CHANNELS = 320;
-/**
  * Rows from which linearGeglu runs k_gemm_geglu: from 1152 rows it was faster than cuBLASLt + k_geglu
  * or level (768 px feed-forwards: 18432 / 4608 / 1152 rows 78-80 / 61-68 / 51-52 us against 93 / 66 /
  * 56; 512 px: 8192 rows 36-37 against 44-45, 2048 rows level; 1024 px: 32768 rows level), at 1000
@@ -53,7 +46,7 @@ export const WINOGRAD_MIN_POSITIONS = 24 * 24, WINOGRAD_MIN_CHANNELS = 320;
 const GEMM_GEGLU_MIN_ROWS = 1024;
 /** Scratch memory cuDNN's convolution algorithms may use. */
 const CUDNN_WORKSPACE_BYTES = 64 * 2 ** 20;
-export class CudaBackend extends CudaGemmKernels implements Backend {
+export class CudaBackend extends CudaWinograd implements Backend {
   readonly name = 'cuda';
   readonly firstCallsCost = true;
   private readonly blas: Cublas;
@@ -70,8 +63,6 @@ export class CudaBackend extends CudaGemmKernels implements Backend {
   /** Key splits of the wgmma attention (CudaOptions.flashSplits). */
   private readonly flashSplitsOption: number | 'auto';
   readonly convolution: ConvolutionMode;
-  /** Whether 'auto' convolutions take Winograd's F(2x2, 3x3) where winogradConvolves says (CudaOptions.winograd; fp16 only). */
-  readonly winograd: boolean;
   readonly tileConvolution: TileConvolutionMode;
   /** k_tile_conv's split counters (TILE_CONV_COUNTERS ints, zero between launches). */
   private readonly tileConvCounters: DeviceBuffer | undefined;
@@ -88,7 +79,6 @@ export class CudaBackend extends CudaGemmKernels implements Backend {
     this.flashSplitsOption = o.flashSplits ?? 'auto';
     if (typeof this.flashSplitsOption === 'number' && !(Number.isInteger(this.flashSplitsOption) && this.flashSplitsOption >= 1)) throw new FiseditError(`flashSplits must be 'auto' or an integer from 1, got ${o.flashSplits}`);
     this.convolution = o.convolution ?? 'auto';
-    this.winograd = half && this.convolution === 'auto' && (o.winograd ?? true);
     // the fused forms are fp16's, and 'rows' (k_tile_conv_wgs) Hopper's: elsewhere the libraries
     const tileConvolution = o.tileConvolution ?? 'library';
     this.tileConvolution = !half || (tileConvolution === 'rows' && this.driver.computeCapability[0] !== 9) ? 'library' : tileConvolution;
@@ -241,11 +231,11 @@ export class CudaBackend extends CudaGemmKernels implements Backend {
 
   conv2d(x: Tensor, w: Tensor, b: Tensor | undefined, opts: Conv2dOptions = {}, residual?: Tensor, input?: ConvInput): Tensor {
     const { n, h, w: wd, ci, co, kh, kw, stride: s, pads, ho, wo } = convSizes(x.shape, w.shape, opts, b?.size, residual?.size);
+    if (this.winogradConvolves(w, n, h, wd, ci, co, kh, kw, s, pads)) return this.winogradConv(x, w, b, { n, h, w: wd, ci, co }, residual, input);
     const [pt, pb, pl, pr] = pads;
     const rows = n * ho * wo, kdim = kh * kw * ci;
     const flatW = new Tensor([co, kdim], w.storage);
     const flatResidual = residual && this.reshape(residual, [rows, co]);
-    if (this.winogradConvolves(w, h, wd, ci, co, kh, kw, s, pads)) return this.winogradConv(x, w, b, { n, h, w: wd, ci, co }, residual, input);
     const path = this.convolutionPath(rows, kdim, ci, kh, kw, s, [pt, pb, pl, pr]);
     // the input's affine (+SiLU) goes into the im2col matrix as it is gathered; the libraries read x through a pass of its own
     if (path !== 'im2col') x = convInputOf(this, x, input);
@@ -264,51 +254,36 @@ export class CudaBackend extends CudaGemmKernels implements Backend {
   /**
    * Whether conv2d takes Winograd's F(2x2, 3x3) (winogradConv): 'auto' convolutions in fp16 being
    * recorded into a graph (eagerly, its launches, pointer table and batched GEMM cost more host time
-   * than they save: an edit's VAE decode took 24-32 ms with it against 21-24, session 59 call 4), 3x3,
-   * stride 1, padding 1 all round, over maps of even sides of at least WINOGRAD_MIN_POSITIONS and
-   * WINOGRAD_MIN_CHANNELS channels each way (multiples of 8: the vector builds), with a weight
-   * declared a parameter (its transform is made once and kept: no op may write it after).
+   * than they save: an edit's VAE decode took 24-32 ms with it against 21-24, session 59 call 4) of a
+   * shape conv-paths.ts's winogradShape takes, with a weight declared a parameter (its transform is
+   * made once and kept: no op may write it after), where cuBLASLt has an algorithm for the batch.
    */
-  private winogradConvolves(w: Tensor, h: number, wd: number, ci: number, co: number, kh: number, kw: number, s: number, pads: readonly number[]): boolean {
-    return this.winograd && this.capturing && kh === 3 && kw === 3 && s === 1 && pads.every((p) => p === 1) && h % 2 === 0 && wd % 2 === 0 && h * wd >= WINOGRAD_MIN_POSITIONS &&
-      ci >= WINOGRAD_MIN_CHANNELS && co >= WINOGRAD_MIN_CHANNELS && ci % 8 === 0 && co % 8 === 0 && this.isParameter(w);
+  private winogradConvolves(w: Tensor, n: number, h: number, wd: number, ci: number, co: number, kh: number, kw: number, s: number, pads: readonly number[]): boolean {
+    return this.winograd && this.capturing && winogradShape(h, wd, ci, co, kh, kw, s, pads) && this.isParameter(w) &&
+      this.lt.batchable(OP_T, OP_N, co, (n * h * wd) / 4, ci, ci, ci, co, WINOGRAD_PRODUCTS);
   }
 
   /**
-   * conv2d by Winograd's F(2x2, 3x3) (kernels/ops.cu k_wino_*), while a graph is recorded: the
-   * input's 4x4 patches transformed (zero in the padding), 16 products as one cuBLASLt batch of
-   * [tiles, ci] x [ci, co] GEMMs against the weight's transform (made once, winogradWeights), the
-   * outputs transformed back with bias and residual. 16 multiplications a 2x2 block of outputs where
-   * the direct convolution takes 36; the transforms' traffic is what it pays for them.
+   * conv2d by Winograd's F(2x2, 3x3) while a graph is recorded: the input's 4x4 patches transformed
+   * (winograd-ops.ts), 16 products as one cuBLASLt batch of [tiles, ci] x [ci, co] GEMMs against the
+   * weight's transform, the outputs transformed back with bias and residual. 16 multiplications a
+   * 2x2 block of outputs where the direct convolution takes 36; the transforms' traffic is what it
+   * pays for them.
    */
   private winogradConv(x: Tensor, w: Tensor, b: Tensor | undefined, { n, h, w: wd, ci, co }: { n: number; h: number; w: number; ci: number; co: number }, residual?: Tensor, input?: ConvInput): Tensor {
-    const tiles = (n * h * wd) / 4, e = this.elementBytes, u = this.winogradWeights(w, co, ci);
+    const tiles = (n * h * wd) / 4, e = this.elementBytes, u = this.winogradWeights(w);
     const y = this.empty([n, h, wd, co]);
     this.tidy(() => {
       // the norm's affine and SiLU in a pass of their own: read into the input transform, each value's
       // SiLU was computed by the four tiles whose patches hold it (k_wino_input_v 2.33 ms of a 768 px
       // call's 33 launches, bench/results/2026-12-04-s59-call3.log)
-      const xs = convInputOf(this, x, input);
-      const v = this.empty([WINOGRAD_PRODUCTS, tiles, ci]), m = this.empty([WINOGRAD_PRODUCTS, tiles, co]);
-      this.runVector('k_wino_input', tiles * ci, [this.p(xs), this.p(v), h, wd, ci, tiles], [ci]);
+      const v = this.winogradInput(convInputOf(this, x, input)), m = this.empty([WINOGRAD_PRODUCTS, tiles, co]);
       const planes = (t: Tensor, rowBytes: number) => Array.from({ length: WINOGRAD_PRODUCTS }, (_, i) => this.p(t) + i * rowBytes);
       const at = this.pointerTable([...planes(u, co * ci * e), ...planes(v, tiles * ci * e), ...planes(m, tiles * co * e)]), slot = 8 * WINOGRAD_PRODUCTS;
       this.timed('gemm winograd', () => this.lt.gemmPointerArrays(OP_T, OP_N, co, tiles, ci, at, ci, at + slot, ci, at + 2 * slot, co, WINOGRAD_PRODUCTS), () => `${WINOGRAD_PRODUCTS} x ${tiles}x${co}x${ci}`);
-      this.runVector('k_wino_output', tiles * co, [this.p(m), b ? this.p(b) : 0, residual ? this.p(residual) : 0, this.p(y), h, wd, co, tiles], [co]);
+      this.winogradOutput(m, b, residual, y);
     });
     return y;
-  }
-
-  /** Each weight's Winograd transform [16, co, ci], by its storage: made once, on the main stream beside the recording (so no replay makes it again). */
-  private readonly winogradWeightsOf = new WeakMap<object, Tensor>();
-  private winogradWeights(w: Tensor, co: number, ci: number): Tensor {
-    let u = this.winogradWeightsOf.get(w.storage as object);
-    if (!u) {
-      u = new Tensor([WINOGRAD_PRODUCTS, co, ci], this.pool.own(WINOGRAD_PRODUCTS * co * ci * this.elementBytes));
-      this.run('k_wino_weights', co * ci, [this.p(w), this.p(u), co, ci], 256, undefined, 0, 1, undefined, this.driver.main);
-      this.winogradWeightsOf.set(w.storage as object, u);
-    }
-    return u;
   }
 
   /**

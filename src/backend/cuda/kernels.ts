@@ -21,10 +21,7 @@ const SCALAR_KERNELS: Record<string, ArgKind[]> = {
   k_lat_guide: ['ptr', 'ptr', 'f32', 'i32', 'u64'],
   k_hold: ['u64'],
   k_pointer_arrays: Array<ArgKind>(10).fill('ptr'),
-  k_wino_weights: ['ptr', 'ptr', 'i32', 'i32'],
 };
-/** Products of Winograd's F(2x2, 3x3) (a tile's 4x4 transformed patch): one batched GEMM of that many (kernels/ops.cu k_wino_*). */
-export const WINOGRAD_PRODUCTS = 16;
 /** Products one k_pointer_arrays call describes (A, B and D pointers of each): linearMany's most in one GEMM. */
 export const POINTER_ARRAY_PRODUCTS = 3;
 /** Kernels built twice (ops.cu VECTOR_KERNEL): k_x an element per thread, k_x_v 16 bytes per thread. */
@@ -42,8 +39,6 @@ const VECTOR_KERNELS: Record<string, ArgKind[]> = {
   k_group_partial: ['ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32'],
   k_channel_affine: ['ptr', 'ptr', 'ptr', 'ptr', 'u64', 'i32', 'i32', 'u64'],
   k_layer_norm: ['ptr', 'ptr', 'ptr', 'ptr', 'i32', 'f32', 'i32', 'i32'],
-  k_wino_input: ['ptr', 'ptr', 'i32', 'i32', 'i32', 'i32'],
-  k_wino_output: ['ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32'],
 };
 /** Kernels of kernels/sparse.cu, all built twice like VECTOR_KERNELS. */
 const SPARSE_VECTOR_KERNELS: Record<string, ArgKind[]> = {
@@ -77,6 +72,13 @@ export const LATENT_KERNELS: Record<string, ArgKind[]> = {
 const THIRD_BUILDS: Record<string, ArgKind[]> = { k_channel_affine_vb: VECTOR_KERNELS.k_channel_affine!, k_layer_norm_vw: VECTOR_KERNELS.k_layer_norm! };
 export const OPS_KERNELS: Record<string, ArgKind[]> = { ...SCALAR_KERNELS, ...bothBuilds(VECTOR_KERNELS), ...THIRD_BUILDS };
 export const SPARSE_KERNELS: Record<string, ArgKind[]> = { ...bothBuilds(SPARSE_VECTOR_KERNELS), k_swap_each: ['ptr'] };
+/** Kernels of kernels/winograd.cu (fp16 only): the transforms built twice like VECTOR_KERNELS, the weights' once. */
+export const WINOGRAD_KERNELS: Record<string, ArgKind[]> = {
+  ...bothBuilds({ k_wino_input: ['ptr', 'ptr', 'i32', 'i32', 'i32', 'i32'], k_wino_output: ['ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32'] }),
+  k_wino_weights: ['ptr', 'ptr', 'i32', 'i32'],
+};
+/** Products of Winograd's F(2x2, 3x3) (a tile's 4x4 transformed patch): one batched GEMM of that many (kernels/winograd.cu). */
+export const WINOGRAD_PRODUCTS = 16;
 /** 64-bit words a swap takes in k_swap_each's table (kernels/sparse.cu says which). */
 export const SWAP_WORDS = 11;
 /** Vectors a thread of a kernel's _vb build takes (ops.cu's VEC_BATCH; KERNEL_DEFINES). */
@@ -211,7 +213,7 @@ export const GEMM_ROWS_KERNELS: Record<string, ArgKind[]> = Object.fromEntries(
 );
 /** Shared memory of a k_gemm_rows<chunks>_<S> block of `slabs` slabs: its rows of x (32 chunks halves, padded to 64 bytes past a multiple of 128: the kernel's STRIDE), then its partial product in floats. */
 export const gemmRowsSharedBytes = (slabs: number, chunks: number) => 16 * slabs * (64 * chunks + ((64 * chunks) % 128 === 64 ? 0 : 64)) + 16 * slabs * GEMM_ROWS_PART_PITCH * 4;
-export const KERNELS: Record<string, ArgKind[]> = { ...OPS_KERNELS, ...SPARSE_KERNELS, ...LATENT_KERNELS, ...ATTENTION_KERNELS, ...WGMMA_KERNELS, ...TILE_CONV_KERNELS, ...TILE_CONV_WG_KERNELS, ...GEMM_GEGLU_KERNELS, ...GEMM_ROWS_KERNELS };
+export const KERNELS: Record<string, ArgKind[]> = { ...OPS_KERNELS, ...SPARSE_KERNELS, ...WINOGRAD_KERNELS, ...LATENT_KERNELS, ...ATTENTION_KERNELS, ...WGMMA_KERNELS, ...TILE_CONV_KERNELS, ...TILE_CONV_WG_KERNELS, ...GEMM_GEGLU_KERNELS, ...GEMM_ROWS_KERNELS };
 /** Flash attention's key tile (kernels/attention.cu KB; KERNEL_DEFINES). */
 const FLASH_KEY_TILE = 64;
 /** Query rows of a flash-attention block per m-tile (MT) of its warps: 4 warps of 16 rows. */
