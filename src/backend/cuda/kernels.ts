@@ -75,6 +75,7 @@ export const SPARSE_KERNELS: Record<string, ArgKind[]> = { ...bothBuilds(SPARSE_
 /** Kernels of kernels/winograd.cu (fp16 only): the transforms built twice like VECTOR_KERNELS, the weights' once. */
 export const WINOGRAD_KERNELS: Record<string, ArgKind[]> = {
   ...bothBuilds({ k_wino_input: ['ptr', 'ptr', 'i32', 'i32', 'i32', 'i32'], k_wino_output: ['ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32'] }),
+  k_wino_input_v4: ['ptr', 'ptr', 'i32', 'i32', 'i32', 'i32'],
   k_wino_weights: ['ptr', 'ptr', 'i32', 'i32'],
 };
 /** Products of Winograd's F(2x2, 3x3) (a tile's 4x4 transformed patch): one batched GEMM of that many (kernels/winograd.cu). */

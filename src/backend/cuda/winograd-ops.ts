@@ -35,7 +35,8 @@ export abstract class CudaWinograd extends CudaGemmKernels {
   protected winogradInput(x: Tensor): Tensor {
     const [n, h, w, c] = x.shape as [number, number, number, number];
     const tiles = (n * h * w) / 4, v = this.empty([WINOGRAD_PRODUCTS, tiles, c]);
-    this.runVector('k_wino_input', tiles * c, [this.p(x), this.p(v), h, w, c, tiles], [c]);
+    // 4 channels a thread (k_wino_input_v4): the 16-byte build held 128 floats of patch, one block an SM
+    this.run('k_wino_input_v4', (tiles * c) / 4, [this.p(x), this.p(v), h, w, c, tiles]);
     return v;
   }
 

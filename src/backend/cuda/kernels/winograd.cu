@@ -20,6 +20,16 @@ template <int W> __device__ __forceinline__ void wino_in_1d(float (*a)[W], int s
 // k_wino_input: a thread per (tile, W input channels); zero in the padding. (Reading x through a norm's
 // affine and SiLU here computed each value's SiLU once for each of the four patches that hold it:
 // 2.33 ms of a 768 px call, bench/results/2026-12-04-s59-call3.log; the host applies them in a pass first.)
+// Builds: W = 1, VW (16 bytes a load) and 4 (k_wino_input_v4: ld4's 8 bytes in half, 80 registers a
+// thread against the 16-byte build's 149, so that three 256-thread blocks an SM fit, not one).
+template <int W> __device__ __forceinline__ void wino_ld(const st* p, float* v) {
+  if constexpr (W == 4) { const float4 f = ld4(p); v[0] = f.x; v[1] = f.y; v[2] = f.z; v[3] = f.w; }
+  else ldv<W>(p, v);
+}
+template <int W> __device__ __forceinline__ void wino_sv(st* p, const float* v) {
+  if constexpr (W == 4) sv4(p, make_float4(v[0], v[1], v[2], v[3]));
+  else svv<W>(p, v);
+}
 template <int W> __device__ void k_wino_input_t(const st* x, st* v, int h, int w, int ci, int ntiles) {
   const u32 tiles = ntiles, tw = w / 2, th = h / 2;
   FOR_EACH_VEC(e, tiles * (u32)ci) {
@@ -27,16 +37,21 @@ template <int W> __device__ void k_wino_input_t(const st* x, st* v, int h, int w
     const int c = e % (u32)ci;
     float d[16][W];
 #pragma unroll
-    for (int p = 0; p < 16; p++) padded_value<W>(x, nullptr, nullptr, h, w, ci, b, 2 * (int)ty - 1 + p / 4, 2 * (int)tx - 1 + p % 4, c, 0, d[p]);
+    for (int p = 0; p < 16; p++) {
+      const int iy = 2 * (int)ty - 1 + p / 4, ix = 2 * (int)tx - 1 + p % 4;
+      if (iy < 0 || iy >= h || ix < 0 || ix >= w) UNROLL d[p][k] = 0.f;
+      else wino_ld<W>(x + (((u64)b * h + iy) * w + ix) * ci + c, d[p]);
+    }
 #pragma unroll
     for (int j = 0; j < 4; j++) wino_in_1d<W>(d + j, 4);  // B^T d: down each column
 #pragma unroll
     for (int i = 0; i < 4; i++) wino_in_1d<W>(d + 4 * i, 1);  // (B^T d) B: along each row
 #pragma unroll
-    for (int p = 0; p < 16; p++) svv<W>(v + ((u64)p * tiles + t) * ci + c, d[p]);
+    for (int p = 0; p < 16; p++) wino_sv<W>(v + ((u64)p * tiles + t) * ci + c, d[p]);
   }
 }
 VECTOR_KERNEL(k_wino_input, (const st* x, st* v, int h, int w, int ci, int ntiles), (x, v, h, w, ci, ntiles))
+extern "C" __global__ void k_wino_input_v4(const st* x, st* v, int h, int w, int ci, int ntiles) { after_earlier_kernels(); k_wino_input_t<4>(x, v, h, w, ci, ntiles); }
 // k_wino_output: a thread per (tile, W output channels): A^T M A + bias (+ residual) into the tile's 2x2 outputs
 template <int W> __device__ void k_wino_output_t(const st* m, const st* bias, const st* residual, st* y, int h, int w, int co, int ntiles) {
   const u32 tiles = ntiles, tw = w / 2, th = h / 2;
