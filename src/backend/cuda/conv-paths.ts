@@ -4,6 +4,7 @@
 // backend's choices.
 import type { Backend, TileRowsChoice } from '../backend.js';
 import type { ConvolutionMode, TileConvolutionMode } from './options.js';
+import { WINOGRAD_INPUT_BLOCK } from './kernels.js';
 
 /**
  * Convolutions of at most this many output positions and at least this many input channels go to
@@ -31,12 +32,13 @@ export const WINOGRAD_MIN_POSITIONS = 24 * 24, WINOGRAD_MIN_CHANNELS = 320;
 /**
  * Whether a convolution's shape takes Winograd's F(2x2, 3x3) (the cuda backend's winogradConv, in fp16
  * graphs): 3x3, stride 1, padding 1 all round, a map of even sides of at least WINOGRAD_MIN_POSITIONS,
- * WINOGRAD_MIN_CHANNELS channels or more each way, in multiples of 8 (the transformed planes 16-byte
- * aligned, for the vector builds and cuBLASLt's batch).
+ * WINOGRAD_MIN_CHANNELS channels or more each way, output channels in multiples of 8 (the transformed
+ * planes 16-byte aligned, for the vector builds and cuBLASLt's batch) and input channels in slices of
+ * k_wino_input's block (WINOGRAD_INPUT_BLOCK.channels).
  */
 export function winogradShape(h: number, w: number, ci: number, co: number, kh: number, kw: number, stride: number, pads: readonly number[]): boolean {
   return kh === 3 && kw === 3 && stride === 1 && pads.every((p) => p === 1) && h % 2 === 0 && w % 2 === 0 && h * w >= WINOGRAD_MIN_POSITIONS &&
-    Math.min(ci, co) >= WINOGRAD_MIN_CHANNELS && ci % 8 === 0 && co % 8 === 0;
+    Math.min(ci, co) >= WINOGRAD_MIN_CHANNELS && ci % WINOGRAD_INPUT_BLOCK.channels === 0 && co % 8 === 0;
 }
 
 /** How the cuda backend convolves a sparse plan's tiles: its CudaOptions.convolution and .tileConvolution. */

@@ -274,10 +274,7 @@ export class CudaBackend extends CudaWinograd implements Backend {
     const tiles = (n * h * wd) / 4, e = this.elementBytes, u = this.winogradWeights(w);
     const y = this.empty([n, h, wd, co]);
     this.tidy(() => {
-      // the norm's affine and SiLU in a pass of their own: read into the input transform, each value's
-      // SiLU was computed by the four tiles whose patches hold it (k_wino_input_v 2.33 ms of a 768 px
-      // call's 33 launches, bench/results/2026-12-04-s59-call3.log)
-      const v = this.winogradInput(convInputOf(this, x, input)), m = this.empty([WINOGRAD_PRODUCTS, tiles, co]);
+      const v = this.winogradInput(x, input), m = this.empty([WINOGRAD_PRODUCTS, tiles, co]);
       const planes = (t: Tensor, rowBytes: number) => Array.from({ length: WINOGRAD_PRODUCTS }, (_, i) => this.p(t) + i * rowBytes);
       const at = this.pointerTable([...planes(u, co * ci * e), ...planes(v, tiles * ci * e), ...planes(m, tiles * co * e)]), slot = 8 * WINOGRAD_PRODUCTS;
       this.timed('gemm winograd', () => this.lt.gemmPointerArrays(OP_T, OP_N, co, tiles, ci, at, ci, at + slot, ci, at + 2 * slot, co, WINOGRAD_PRODUCTS), () => `${WINOGRAD_PRODUCTS} x ${tiles}x${co}x${ci}`);

@@ -72,12 +72,15 @@ export const LATENT_KERNELS: Record<string, ArgKind[]> = {
 const THIRD_BUILDS: Record<string, ArgKind[]> = { k_channel_affine_vb: VECTOR_KERNELS.k_channel_affine!, k_layer_norm_vw: VECTOR_KERNELS.k_layer_norm! };
 export const OPS_KERNELS: Record<string, ArgKind[]> = { ...SCALAR_KERNELS, ...bothBuilds(VECTOR_KERNELS), ...THIRD_BUILDS };
 export const SPARSE_KERNELS: Record<string, ArgKind[]> = { ...bothBuilds(SPARSE_VECTOR_KERNELS), k_swap_each: ['ptr'] };
-/** Kernels of kernels/winograd.cu (fp16 only): the transforms built twice like VECTOR_KERNELS, the weights' once. */
+/** Kernels of kernels/winograd.cu (fp16 only): the output transform built twice like VECTOR_KERNELS, the input's and the weights' once. */
 export const WINOGRAD_KERNELS: Record<string, ArgKind[]> = {
-  ...bothBuilds({ k_wino_input: ['ptr', 'ptr', 'i32', 'i32', 'i32', 'i32'], k_wino_output: ['ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32'] }),
-  k_wino_input_v4: ['ptr', 'ptr', 'i32', 'i32', 'i32', 'i32'],
+  ...bothBuilds({ k_wino_output: ['ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32'] }),
+  k_wino_input: ['ptr', 'ptr', 'ptr', 'i32', 'ptr', 'i32', 'i32', 'i32', 'i32'],
   k_wino_weights: ['ptr', 'ptr', 'i32', 'i32'],
 };
+/** A block of k_wino_input: tile rows, tile columns and input channels it transforms (kernels/winograd.cu WI_*; KERNEL_DEFINES); a thread per (tile, 4 channels). */
+export const WINOGRAD_INPUT_BLOCK = { rows: 4, cols: 8, channels: 32 } as const;
+export const WINOGRAD_INPUT_THREADS = (WINOGRAD_INPUT_BLOCK.rows * WINOGRAD_INPUT_BLOCK.cols * WINOGRAD_INPUT_BLOCK.channels) / 4;
 /** Products of Winograd's F(2x2, 3x3) (a tile's 4x4 transformed patch): one batched GEMM of that many (kernels/winograd.cu). */
 export const WINOGRAD_PRODUCTS = 16;
 /** 64-bit words a swap takes in k_swap_each's table (kernels/sparse.cu says which). */
@@ -228,6 +231,7 @@ export const flashSharedBytes = (dp: number) => 2 * 2 * FLASH_KEY_TILE * (dp + 8
  */
 export const KERNEL_DEFINES: Readonly<Record<string, Readonly<Record<string, number>>>> = {
   sparse: { SWAP_WORDS },
+  winograd: { WI_ROWS: WINOGRAD_INPUT_BLOCK.rows, WI_COLS: WINOGRAD_INPUT_BLOCK.cols, WI_CHANNELS: WINOGRAD_INPUT_BLOCK.channels },
   ops: { VEC_BATCH, COPY_UNROLL, SOFTMAX_SHORT, SOFTMAX_VEC, LN_KEPT, SPLIT_PIECES },
   attention: { KB: FLASH_KEY_TILE, SHORT_KEYS },
   'attention-sm90': { WG_KB: WGMMA_KEY_TILE },

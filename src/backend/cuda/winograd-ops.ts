@@ -4,7 +4,8 @@
 // conv-paths.ts winogradShape).
 import { Tensor } from '../../tensor/tensor.js';
 import { CudaGemmKernels } from './gemm-kernels.js';
-import { WINOGRAD_KERNELS, WINOGRAD_PRODUCTS } from './kernels.js';
+import { WINOGRAD_INPUT_BLOCK, WINOGRAD_INPUT_THREADS, WINOGRAD_KERNELS, WINOGRAD_PRODUCTS } from './kernels.js';
+import type { ConvInput } from '../backend.js';
 import type { CudaOptions } from './options.js';
 
 export abstract class CudaWinograd extends CudaGemmKernels {
@@ -31,12 +32,17 @@ export abstract class CudaWinograd extends CudaGemmKernels {
     return u;
   }
 
-  /** V = B^T d B [16, tiles, c] of the 4x4 patches of x [N, H, W, C] (H, W even; zero in the padding), tiles = N H W / 4. */
-  protected winogradInput(x: Tensor): Tensor {
+  /**
+   * V = B^T d B [16, tiles, c] of the 4x4 patches of x [N, H, W, C] as a convolution reading it
+   * through `input` sees it (H, W even; zero in the padding), tiles = N H W / 4: the norm's affine
+   * and SiLU applied as the patches are read, each value once (kernels/winograd.cu k_wino_input).
+   */
+  protected winogradInput(x: Tensor, input: ConvInput | undefined): Tensor {
     const [n, h, w, c] = x.shape as [number, number, number, number];
-    const tiles = (n * h * w) / 4, v = this.empty([WINOGRAD_PRODUCTS, tiles, c]);
-    // 4 channels a thread (k_wino_input_v4): the 16-byte build held 128 floats of patch, one block an SM
-    this.run('k_wino_input_v4', (tiles * c) / 4, [this.p(x), this.p(v), h, w, c, tiles]);
+    const tiles = (n * h * w) / 4, v = this.empty([WINOGRAD_PRODUCTS, tiles, c]), a = input?.affine;
+    const { rows, cols, channels } = WINOGRAD_INPUT_BLOCK;
+    const blocks = n * Math.ceil(h / 2 / rows) * Math.ceil(w / 2 / cols) * (c / channels);
+    this.run('k_wino_input', blocks * WINOGRAD_INPUT_THREADS, [this.p(x), a ? this.p(a.scale) : 0, a ? this.p(a.shift) : 0, input?.silu ? 1 : 0, this.p(v), h, w, c, tiles], WINOGRAD_INPUT_THREADS, blocks);
     return v;
   }
 

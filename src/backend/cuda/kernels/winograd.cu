@@ -17,41 +17,54 @@ template <int W> __device__ __forceinline__ void wino_in_1d(float (*a)[W], int s
     a[0][k] = d0 - d2; a[stride][k] = d1 + d2; a[2 * stride][k] = d2 - d1; a[3 * stride][k] = d1 - d3;
   }
 }
-// k_wino_input: a thread per (tile, W input channels); zero in the padding. (Reading x through a norm's
-// affine and SiLU here computed each value's SiLU once for each of the four patches that hold it:
-// 2.33 ms of a 768 px call, bench/results/2026-12-04-s59-call3.log; the host applies them in a pass first.)
-// Builds: W = 1, VW (16 bytes a load) and 4 (k_wino_input_v4: ld4's 8 bytes in half, 80 registers a
-// thread against the 16-byte build's 149, so that three 256-thread blocks an SM fit, not one).
-template <int W> __device__ __forceinline__ void wino_ld(const st* p, float* v) {
-  if constexpr (W == 4) { const float4 f = ld4(p); v[0] = f.x; v[1] = f.y; v[2] = f.z; v[3] = f.w; }
-  else ldv<W>(p, v);
-}
-template <int W> __device__ __forceinline__ void wino_sv(st* p, const float* v) {
-  if constexpr (W == 4) sv4(p, make_float4(v[0], v[1], v[2], v[3]));
-  else svv<W>(p, v);
-}
-template <int W> __device__ void k_wino_input_t(const st* x, st* v, int h, int w, int ci, int ntiles) {
-  const u32 tiles = ntiles, tw = w / 2, th = h / 2;
-  FOR_EACH_VEC(e, tiles * (u32)ci) {
-    const u32 t = e / (u32)ci, tx = t % tw, ty = (t / tw) % th, b = t / (tw * th);
-    const int c = e % (u32)ci;
-    float d[16][W];
+// k_wino_input: V = B^T d B for each tile and input channel, d its 4x4 patch of the input as conv2d
+// reads it (x through a norm's affine and SiLU when given: Backend.ConvInput), zero in the padding.
+// Neighbouring patches overlap by half each way, so each value is in four of them. A block takes
+// WI_ROWS x WI_COLS tiles and WI_CHANNELS channels: it reads their patches' union, (2 WI_ROWS + 2) x
+// (2 WI_COLS + 2) positions, into shared memory, through the affine and SiLU, once (1.4 reads a value
+// where a thread reading its own patch made four, and four SiLUs: 2.33 ms of a 768 px call,
+// bench/results/2026-12-04-s59-call3.log; so the affine had been a pass of its own, 0.35 ms, beside
+// the transform's 0.79: 2026-12-04-s60-call1.log). Then a thread per (tile, 4 channels) transforms
+// its patch from there. Maps of any even size: tiles past the map's edge are left out, positions past
+// it read as padding. ci a multiple of WI_CHANNELS (conv-paths.ts winogradShape).
+constexpr int WI_IN_ROWS = 2 * WI_ROWS + 2, WI_IN_COLS = 2 * WI_COLS + 2, WI_QUADS = WI_CHANNELS / 4, WI_THREADS = WI_ROWS * WI_COLS * WI_QUADS;
+extern "C" __global__ void __launch_bounds__(WI_THREADS) k_wino_input(const st* x, const st* scale, const st* shift, int silu, st* v, int h, int w, int ci, int ntiles) {
+  after_earlier_kernels();
+  __shared__ float4 patches[WI_IN_ROWS][WI_IN_COLS][WI_QUADS];
+  const int th = h / 2, tw = w / 2, slices = ci / WI_CHANNELS, across = (tw + WI_COLS - 1) / WI_COLS, down = (th + WI_ROWS - 1) / WI_ROWS;
+  u32 g = blockIdx.x;
+  const int c0 = (g % slices) * WI_CHANNELS;
+  g /= slices;
+  const int tx0 = (g % across) * WI_COLS;
+  g /= across;
+  const int ty0 = (g % down) * WI_ROWS;
+  const u32 b = g / down;
+  constexpr int VECS = WI_CHANNELS / VW;  // the union by vectors of VW channels, in order along the channels
+  for (int i = threadIdx.x; i < WI_IN_ROWS * WI_IN_COLS * VECS; i += WI_THREADS) {
+    const int r = i / (WI_IN_COLS * VECS), col = (i / VECS) % WI_IN_COLS, k0 = (i % VECS) * VW;
+    float a[VW];
+    padded_value<VW>(x, scale, shift, h, w, ci, b, 2 * ty0 - 1 + r, 2 * tx0 - 1 + col, c0 + k0, silu, a);
 #pragma unroll
-    for (int p = 0; p < 16; p++) {
-      const int iy = 2 * (int)ty - 1 + p / 4, ix = 2 * (int)tx - 1 + p % 4;
-      if (iy < 0 || iy >= h || ix < 0 || ix >= w) UNROLL d[p][k] = 0.f;
-      else wino_ld<W>(x + (((u64)b * h + iy) * w + ix) * ci + c, d[p]);
-    }
-#pragma unroll
-    for (int j = 0; j < 4; j++) wino_in_1d<W>(d + j, 4);  // B^T d: down each column
-#pragma unroll
-    for (int i = 0; i < 4; i++) wino_in_1d<W>(d + 4 * i, 1);  // (B^T d) B: along each row
-#pragma unroll
-    for (int p = 0; p < 16; p++) wino_sv<W>(v + ((u64)p * tiles + t) * ci + c, d[p]);
+    for (int q = 0; q < VW; q += 4) patches[r][col][(k0 + q) / 4] = make_float4(a[q], a[q + 1], a[q + 2], a[q + 3]);
   }
+  __syncthreads();
+  const int quad = threadIdx.x % WI_QUADS, tile = threadIdx.x / WI_QUADS, row = tile / WI_COLS, col = tile % WI_COLS;
+  const int ty = ty0 + row, tx = tx0 + col;
+  if (ty >= th || tx >= tw) return;
+  float d[16][4];
+#pragma unroll
+  for (int p = 0; p < 16; p++) {
+    const float4 f = patches[2 * row + p / 4][2 * col + p % 4][quad];
+    d[p][0] = f.x; d[p][1] = f.y; d[p][2] = f.z; d[p][3] = f.w;
+  }
+#pragma unroll
+  for (int j = 0; j < 4; j++) wino_in_1d<4>(d + j, 4);  // B^T d: down each column
+#pragma unroll
+  for (int i = 0; i < 4; i++) wino_in_1d<4>(d + 4 * i, 1);  // (B^T d) B: along each row
+  const u32 t = (b * th + ty) * tw + tx;
+#pragma unroll
+  for (int p = 0; p < 16; p++) sv4(v + ((u64)p * ntiles + t) * ci + c0 + 4 * quad, make_float4(d[p][0], d[p][1], d[p][2], d[p][3]));
 }
-VECTOR_KERNEL(k_wino_input, (const st* x, st* v, int h, int w, int ci, int ntiles), (x, v, h, w, ci, ntiles))
-extern "C" __global__ void k_wino_input_v4(const st* x, st* v, int h, int w, int ci, int ntiles) { after_earlier_kernels(); k_wino_input_t<4>(x, v, h, w, ci, ntiles); }
 // k_wino_output: a thread per (tile, W output channels): A^T M A + bias (+ residual) into the tile's 2x2 outputs
 template <int W> __device__ void k_wino_output_t(const st* m, const st* bias, const st* residual, st* y, int h, int w, int co, int ntiles) {
   const u32 tiles = ntiles, tw = w / 2, th = h / 2;
