@@ -72,9 +72,9 @@ export const LATENT_KERNELS: Record<string, ArgKind[]> = {
 const THIRD_BUILDS: Record<string, ArgKind[]> = { k_channel_affine_vb: VECTOR_KERNELS.k_channel_affine!, k_layer_norm_vw: VECTOR_KERNELS.k_layer_norm! };
 export const OPS_KERNELS: Record<string, ArgKind[]> = { ...SCALAR_KERNELS, ...bothBuilds(VECTOR_KERNELS), ...THIRD_BUILDS };
 export const SPARSE_KERNELS: Record<string, ArgKind[]> = { ...bothBuilds(SPARSE_VECTOR_KERNELS), k_swap_each: ['ptr'] };
-/** Kernels of kernels/winograd.cu (fp16 only): the output transform built twice like VECTOR_KERNELS, the input's and the weights' once. */
+/** Kernels of kernels/winograd.cu (fp16 only). */
 export const WINOGRAD_KERNELS: Record<string, ArgKind[]> = {
-  ...bothBuilds({ k_wino_output: ['ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32'] }),
+  k_wino_output: ['ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32'],
   k_wino_input: ['ptr', 'ptr', 'ptr', 'i32', 'ptr', 'i32', 'i32', 'i32', 'i32'],
   k_wino_weights: ['ptr', 'ptr', 'i32', 'i32'],
 };

@@ -49,6 +49,6 @@ export abstract class CudaWinograd extends CudaGemmKernels {
   /** y [N, H, W, C] = A^T M A of the products m [16, tiles, C], + bias per channel, + residual (shaped like y). */
   protected winogradOutput(m: Tensor, b: Tensor | undefined, residual: Tensor | undefined, y: Tensor): void {
     const [, h, w, c] = y.shape as [number, number, number, number], tiles = m.shape[1]!;
-    this.runVector('k_wino_output', tiles * c, [this.p(m), b ? this.p(b) : 0, residual ? this.p(residual) : 0, this.p(y), h, w, c, tiles], [c]);
+    this.run('k_wino_output', (tiles * c) / 4, [this.p(m), b ? this.p(b) : 0, residual ? this.p(residual) : 0, this.p(y), h, w, c, tiles]); // 4 channels a thread
   }
 }

@@ -65,16 +65,22 @@ extern "C" __global__ void __launch_bounds__(WI_THREADS) k_wino_input(const st* 
 #pragma unroll
   for (int p = 0; p < 16; p++) sv4(v + ((u64)p * ntiles + t) * ci + c0 + 4 * quad, make_float4(d[p][0], d[p][1], d[p][2], d[p][3]));
 }
-// k_wino_output: a thread per (tile, W output channels): A^T M A + bias (+ residual) into the tile's 2x2 outputs
-template <int W> __device__ void k_wino_output_t(const st* m, const st* bias, const st* residual, st* y, int h, int w, int co, int ntiles) {
+// k_wino_output: a thread per (tile, 4 output channels): A^T M A + bias (+ residual) into the tile's
+// 2x2 outputs. 4 channels (8 bytes a load in fp16), not 16 bytes' 8: 16 planes of 8 held 84 registers a
+// thread, three 256-thread blocks an SM (as the input transform's 16-byte build had held one:
+// 2026-12-04-s60-call1.log).
+__device__ __forceinline__ void ld4v(const st* p, float* v) { const float4 f = ld4(p); v[0] = f.x; v[1] = f.y; v[2] = f.z; v[3] = f.w; }
+extern "C" __global__ void k_wino_output(const st* m, const st* bias, const st* residual, st* y, int h, int w, int co, int ntiles) {
+  after_earlier_kernels();
+  constexpr int W = 4;
   const u32 tiles = ntiles, tw = w / 2, th = h / 2;
   FOR_EACH_VEC(e, tiles * (u32)co) {
     const u32 t = e / (u32)co, tx = t % tw, ty = (t / tw) % th, b = t / (tw * th);
     const int c = e % (u32)co;
     float a[16][W], r[2][4][W], bs[W];
 #pragma unroll
-    for (int p = 0; p < 16; p++) ldv<W>(m + ((u64)p * tiles + t) * co + c, a[p]);
-    if (bias) ldv<W>(bias + c, bs);
+    for (int p = 0; p < 16; p++) ld4v(m + ((u64)p * tiles + t) * co + c, a[p]);
+    if (bias) ld4v(bias + c, bs);
     else UNROLL bs[k] = 0.f;
 #pragma unroll
     for (int j = 0; j < 4; j++) UNROLL {  // A^T M: down each column
@@ -93,16 +99,14 @@ template <int W> __device__ void k_wino_output_t(const st* m, const st* bias, co
         const u64 at = (((u64)b * h + 2 * ty + i) * w + 2 * tx + j) * co + c;
         if (residual) {
           float q[W];
-          ldv<W>(residual + at, q);
+          ld4v(residual + at, q);
           UNROLL o[j][k] += q[k];
         }
-        svv<W>(y + at, o[j]);
+        sv4(y + at, make_float4(o[j][0], o[j][1], o[j][2], o[j][3]));
       }
     }
   }
 }
-VECTOR_KERNEL(k_wino_output, (const st* m, const st* bias, const st* residual, st* y, int h, int w, int co, int ntiles),
-              (m, bias, residual, y, h, w, co, ntiles))
 // k_wino_weights: U = G g G^T for each (output, input channel) of w [co, 3, 3, ci] (Backend.convWeight's layout), into U [16][co][ci]
 extern "C" __global__ void k_wino_weights(const st* w, st* u, int co, int ci) {
   after_earlier_kernels();
