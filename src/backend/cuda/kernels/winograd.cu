@@ -28,7 +28,6 @@ template <int W> __device__ __forceinline__ void wino_in_1d(float (*a)[W], int s
 // its patch from there. Maps of any even size: tiles past the map's edge are left out, positions past
 // it read as padding. ci a multiple of WI_CHANNELS (conv-paths.ts winogradShape).
 constexpr int WI_IN_ROWS = 2 * WI_ROWS + 2, WI_IN_COLS = 2 * WI_COLS + 2, WI_QUADS = WI_CHANNELS / 4, WI_THREADS = WI_ROWS * WI_COLS * WI_QUADS;
-#define UNROLL_VW _Pragma("unroll") for (int k = 0; k < VW; k++)
 extern "C" __global__ void __launch_bounds__(WI_THREADS) k_wino_input(const st* x, const st* scale, const st* shift, int silu, st* v, int h, int w, int ci, int ntiles) {
   after_earlier_kernels();
   __shared__ float4 patches[WI_IN_ROWS][WI_IN_COLS][WI_QUADS];
@@ -45,9 +44,13 @@ extern "C" __global__ void __launch_bounds__(WI_THREADS) k_wino_input(const st* 
     const int r = i / (WI_IN_COLS * VECS), col = (i / VECS) % WI_IN_COLS, k0 = (i % VECS) * VW;
     float a[VW];
     padded_value<VW>(x, scale, shift, h, w, ci, b, 2 * ty0 - 1 + r, 2 * tx0 - 1 + col, c0 + k0, 0, a);
-    // SiLU by the fast exponential and division (silu_f's IEEE division and expf are ~4x the instructions);
-    // the products' own rounding is far larger (F(2x2, 3x3) in fp16: ~3x a direct convolution's error)
-    if (silu) UNROLL_VW a[k] = __fdividef(a[k], 1.f + __expf(-a[k]));
+    // SiLU by the fast exponential and division, not silu_f's expf and IEEE division: the kernel is
+    // issue-bound (Nsight: 60% SM against 26% DRAM throughput), and took 0.71 against 0.61 ms of a 768 px
+    // call (bench/results/2026-12-04-s60-call4.log). Their error is far below the products' fp16
+    // rounding (F(2x2, 3x3): ~3x a direct convolution's error, 2026-12-04-s60-winograd-f4-error.log).
+    if (silu)
+#pragma unroll
+      for (int k = 0; k < VW; k++) a[k] = __fdividef(a[k], 1.f + __expf(-a[k]));
 #pragma unroll
     for (int q = 0; q < VW; q += 4) patches[r][col][(k0 + q) / 4] = make_float4(a[q], a[q + 1], a[q + 2], a[q + 3]);
   }
