@@ -4,7 +4,8 @@
 # rounding costs what), the GEMM exact (fp32 accumulation), the output rounded. Prints the RMS error
 # over the RMS output for the direct convolution (its output rounding only), F(2x2, 3x3) and
 # F(4x4, 3x3) at several sets of points (the matrices by Toom-Cook: A^T and G from the points,
-# B^T solved for from the bilinear identity).
+# B^T solved for from the bilinear identity); and F(2x2, 3x3) with its input transform in half
+# arithmetic (B^T d rounded as well).
 # Run: python3 bench/results/2026-12-04-s60-winograd-f4-error.py (output: the .log beside it)
 import itertools
 import numpy as np
@@ -34,12 +35,17 @@ def matrices(points, m, r=3):
     BT = np.linalg.lstsq(np.array(eqs), np.array(rhs), rcond=None)[0].reshape(n, n)
     return BT, G, AT
 
-def winograd(m, BT, G, AT, rv=True, ru=True, rm=True):
+def winograd(m, BT, G, AT, rv=True, ru=True, rm=True, half_transform=False):
     a, out = m + 2, np.zeros((h, w, co))
     U = np.einsum('ij,ojkc,lk->oilc', G, gh, G); U = f16(U) if ru else U
     for ty in range(h // m):
         for tx in range(w // m):
-            V = np.einsum('ij,jkc,lk->ilc', BT, xp[ty * m:ty * m + a, tx * m:tx * m + a], BT); V = f16(V) if rv else V
+            d = xp[ty * m:ty * m + a, tx * m:tx * m + a]
+            if half_transform:  # B^T d rounded too, as a transform in half2 arithmetic does (one add an entry for F(2x2, 3x3))
+                d = f16(np.einsum('ij,jkc->ikc', BT, d)); V = np.einsum('ikc,lk->ilc', d, BT)
+            else:
+                V = np.einsum('ij,jkc,lk->ilc', BT, d, BT)
+            V = f16(V) if rv else V
             M = np.einsum('ilc,oilc->ilo', V, U); M = f16(M) if rm else M
             out[ty * m:ty * m + m, tx * m:tx * m + m] = np.einsum('ij,jko,lk->ilo', AT, M, AT)
     return f16(out)
@@ -49,3 +55,4 @@ for points, m in [((0, 1, -1), 2), ((0, 1, -1, 2, -2), 4), ((0, 1, -1, .5, -.5),
     mats = matrices(points, m)
     print(f'F({m}x{m}, 3x3) points {points} + inf:', round(rel(winograd(m, *mats)), 5),
           '; rounding only V, U, M:', [round(rel(winograd(m, *mats, *(i == j for j in range(3)))), 5) for i in range(3)])
+print('F(2x2, 3x3), the input transform in half:', round(rel(winograd(2, *matrices((0, 1, -1), 2), half_transform=True)), 5))
