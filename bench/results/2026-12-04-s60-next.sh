@@ -1,0 +1,33 @@
+#!/bin/bash
+# Prepared in session 60, not run (its device time spent): two changes to the Winograd path, each
+# alone and together, against HEAD, for the 768 px call's last ~0.1 ms to 10 ms:
+# - half2 (…-s60-next-wino-input-half2.diff): the input transform in half2 arithmetic from patches kept
+#   in half in shared memory (40 registers, 11.5 KiB against 48 and 23 KiB; call 4's Nsight sections had
+#   the float form issue-bound, 60% SM against 26% DRAM throughput). Simulated error 6.7e-4 of the
+#   output's RMS against 6.1e-4 (…-s60-winograd-f4-error.{py,log}, its last line).
+# - strided (…-s60-next-wino-gemm-strided.diff): the 16 products as one strided batch (the planes are
+#   equally spaced), not a pointer-array batch, so that its algorithm is timed like a single GEMM's
+#   (a pointer-array batch takes the heuristic's first; at 18432 x 320 x 320 the heuristic's fifth had
+#   taken 25 layers from 0.379 to 0.280 ms in session 22). The Winograd GEMMs are ~1.6 ms of a 768 px
+#   call at ~55-60% of their FLOP floor (16 x 4608 x 320 x 320 36 µs, 16 x 288 x 1280 x 1280 42 µs).
+# The GPU suite runs on both together (dist); then bench:unet, four builds alternating twice; whole edits.
+# Here first: for d in half2:wino-input-half2 strided:wino-gemm-strided; do IFS=: read n f <<< $d;
+#   git checkout -q -b tmp-$n && git apply bench/results/2026-12-04-s60-next-$f.diff && git commit -qam tmp
+#   && git checkout -q main && bash bench/ab-base.sh tmp-$n && mkdir -p ab-mix && rm -rf ab-mix/$n && mv ab-base ab-mix/$n
+#   && git branch -qD tmp-$n; done; bash bench/ab-base.sh HEAD; git apply bench/results/2026-12-04-s60-next-wino-*.diff;
+#   bash bench/device-dist.sh --benches edit,unet .gpu ab-base ab-mix
+# Carry [".gpu","dist","ab-base","ab-mix","node_modules/koffi","node_modules/@koromix"].
+T0=$(date +%s)
+rm -rf /tmp/logs /tmp/fh-*
+source bench/gpu-suite.sh
+FISEDIT_HOME=/tmp/fh-u BENCH_TAG=next-unet-warm BENCH_MATH=fp16 BENCH_SIZES=512,768 BENCH_PIPELINE=0 timeout -k 5 120 node dist/bench/unet.js > /tmp/logs/unet-warm.log 2>&1
+for t in base-1 half2-1 strided-1 both-1 base-2 half2-2 strided-2 both-2; do
+  case ${t%-*} in base) d=ab-base/dist;; both) d=dist;; *) d=ab-mix/${t%-*}/dist;; esac
+  FISEDIT_HOME=/tmp/fh-u BENCH_TAG=next-unet-$t BENCH_MATH=fp16 BENCH_SIZES=512,768 BENCH_PIPELINE=0 timeout -k 5 120 node $d/bench/unet.js > /tmp/logs/unet-$t.log 2>&1
+  echo "unet $t ($(( $(date +%s) - T0 )) s): rc $? $(grep -o '"px":[0-9]*,"batch":2,"msPerCall":[0-9.]*,"msMin":[0-9.]*,"msPerCallEager":[0-9.]*,"clocks":[^}]*},"backToBack":{[^}]*}\|"peakGpuGiB":[0-9.]*' /tmp/logs/unet-$t.log | sed 's/"clocks":[^}]*},//' | tr '\n' ' ')"
+  grep -o '{"op":"k_wino[^}]*}\|{"op":"gemm winograd[^}]*}' /tmp/logs/unet-$t.log | tail -16 | tr '\n' ' '; echo
+  save
+done
+CALL=next; source bench/gpu-edit.sh
+whole whole dist
+echo "done ($(( $(date +%s) - T0 )) s)"
