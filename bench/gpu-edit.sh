@@ -2,7 +2,9 @@
 # bench:edit runs as device calls A/B them (bench/results/*.sh), each printing one line of what it
 # measured and saving: `bins TAG DIST` (the bins and the probe's profile after the warm-up, in the
 # home /tmp/fh-e that every bins run shares; BINS_PARTS=bins,probe,host adds the host tier) and
-# `whole TAG DIST` (whole edits after prepareEdits, a home of their own). TAG names the JSON
+# `whole TAG DIST` (whole edits after prepareEdits, a home of their own); bench:unet as `unet TAG DIST`
+# (fp16, 512 and 768 px, no pipeline, in the home /tmp/fh-u: its medians, back to back figures and peak
+# memory, and the profile's ops matching UNET_OPS, default the Winograd transforms). TAG names the JSON
 # (BENCH_TAG=$CALL-TAG, CALL set by the script, e.g. s54c1); DIST is a build's dist (dist, or
 # ab-base/dist). Sourced after bench/gpu-suite.sh or bench/gpu-setup.sh (save, T0). (Call scripts
 # before session 54 defined these as e and w themselves.)
@@ -18,3 +20,8 @@ whole() { local tag=$1 d=$2
   echo "whole $tag ($(( $(date +%s) - T0 )) s): rc $rc (edit size, wall s, later sparse steps' GPU ms a step)"
   grep -o '"editSize":[0-9.]*,"wallS":[0-9.]*,[^}]*"gpuMsPerStep":[0-9.]*' /tmp/logs/whole-$tag.log | sed 's/"editSize":\([0-9.]*\),"wallS":\([0-9.]*\),.*"gpuMsPerStep":\([0-9.]*\)/\1 \2 \3/' | tr '\n' ';'; echo
   [ $rc = 0 ] || tail -5 /tmp/logs/whole-$tag.log | cut -c1-300; save; }
+unet() { local tag=$1 d=$2
+  FISEDIT_HOME=/tmp/fh-u BENCH_TAG=$CALL-unet-$tag BENCH_MATH=fp16 BENCH_SIZES=512,768 BENCH_PIPELINE=0 timeout -k 5 120 node $d/bench/unet.js > /tmp/logs/unet-$tag.log 2>&1; local rc=$?
+  echo "unet $tag ($(( $(date +%s) - T0 )) s): rc $rc $(grep -o '"px":[0-9]*,"batch":2,"msPerCall":[0-9.]*,"msMin":[0-9.]*,"msPerCallEager":[0-9.]*,"clocks":[^}]*},"backToBack":{[^}]*}\|"peakGpuGiB":[0-9.]*' /tmp/logs/unet-$tag.log | sed 's/"clocks":[^}]*},//' | tr '\n' ' ')"
+  grep -o "{\"op\":\"\(${UNET_OPS:-k_wino}\)[^}]*}" /tmp/logs/unet-$tag.log | tr '\n' ' '; echo
+  [ $rc = 0 ] || tail -5 /tmp/logs/unet-$tag.log | cut -c1-300; save; }

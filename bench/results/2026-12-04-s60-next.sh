@@ -20,14 +20,12 @@
 T0=$(date +%s)
 rm -rf /tmp/logs /tmp/fh-*
 source bench/gpu-suite.sh
-FISEDIT_HOME=/tmp/fh-u BENCH_TAG=next-unet-warm BENCH_MATH=fp16 BENCH_SIZES=512,768 BENCH_PIPELINE=0 timeout -k 5 120 node dist/bench/unet.js > /tmp/logs/unet-warm.log 2>&1
+CALL=next; source bench/gpu-edit.sh
+UNET_OPS='k_wino\|gemm winograd'
+unet warm dist
 for t in base-1 half2-1 strided-1 both-1 base-2 half2-2 strided-2 both-2; do
   case ${t%-*} in base) d=ab-base/dist;; both) d=dist;; *) d=ab-mix/${t%-*}/dist;; esac
-  FISEDIT_HOME=/tmp/fh-u BENCH_TAG=next-unet-$t BENCH_MATH=fp16 BENCH_SIZES=512,768 BENCH_PIPELINE=0 timeout -k 5 120 node $d/bench/unet.js > /tmp/logs/unet-$t.log 2>&1
-  echo "unet $t ($(( $(date +%s) - T0 )) s): rc $? $(grep -o '"px":[0-9]*,"batch":2,"msPerCall":[0-9.]*,"msMin":[0-9.]*,"msPerCallEager":[0-9.]*,"clocks":[^}]*},"backToBack":{[^}]*}\|"peakGpuGiB":[0-9.]*' /tmp/logs/unet-$t.log | sed 's/"clocks":[^}]*},//' | tr '\n' ' ')"
-  grep -o '{"op":"k_wino[^}]*}\|{"op":"gemm winograd[^}]*}' /tmp/logs/unet-$t.log | tail -16 | tr '\n' ' '; echo
-  save
+  unet $t $d
 done
-CALL=next; source bench/gpu-edit.sh
 whole whole dist
 echo "done ($(( $(date +%s) - T0 )) s)"
