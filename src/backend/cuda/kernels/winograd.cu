@@ -45,9 +45,9 @@ extern "C" __global__ void __launch_bounds__(WI_THREADS) k_wino_input(const st* 
     float a[VW];
     padded_value<VW>(x, scale, shift, h, w, ci, b, 2 * ty0 - 1 + r, 2 * tx0 - 1 + col, c0 + k0, 0, a);
     // SiLU by the fast exponential and division, not silu_f's expf and IEEE division: the kernel is
-    // issue-bound (Nsight: 60% SM against 26% DRAM throughput), and took 0.71 against 0.61 ms of a 768 px
-    // call (bench/results/2026-12-04-s60-call4.log). Their error is far below the products' fp16
-    // rounding (F(2x2, 3x3): ~3x a direct convolution's error, 2026-12-04-s60-winograd-f4-error.log).
+    // issue-bound (Nsight: 60% SM against 26% DRAM throughput), and took 0.61 ms of a 768 px call with
+    // them against 0.71 with silu_f (bench/results/2026-12-04-s60-call4.log). Their error is far below
+    // the products' fp16 rounding (F(2x2, 3x3): ~3x a direct convolution's error, …-s60-winograd-f4-error.log).
     if (silu)
 #pragma unroll
       for (int k = 0; k < VW; k++) a[k] = __fdividef(a[k], 1.f + __expf(-a[k]));
