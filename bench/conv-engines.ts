@@ -17,10 +17,13 @@ const PER_GRAPH = 10, REPLAYS = Number(process.env.BENCH_REPLAYS ?? 20);
 const CANDIDATES = Number(process.env.BENCH_CANDIDATES ?? 12);
 const WORKSPACE_BYTES = 64 * 2 ** 20;
 
-/** [side, ci, co, stride, count a 768 px U-Net call runs it] of the padded map convolutions; then tiles. */
+/**
+ * [side, ci, co, stride, count a 768 px U-Net call runs it] of the padded map convolutions (an upsampler's at
+ * the map it makes: up_blocks[2]'s 640 -> 640 at 96, counted at 48 until session 60); then tiles.
+ */
 const maps: [number, number, number, number, number][] = [
-  [96, 320, 320, 1, 7], [96, 640, 320, 1, 2], [96, 960, 320, 1, 1], [96, 320, 320, 2, 1],
-  [48, 640, 640, 1, 7], [48, 320, 640, 1, 1], [48, 1280, 640, 1, 1], [48, 1920, 640, 1, 1], [48, 960, 640, 1, 1], [48, 1280, 1280, 1, 1], [48, 640, 640, 2, 1],
+  [96, 320, 320, 1, 7], [96, 640, 320, 1, 2], [96, 960, 320, 1, 1], [96, 640, 640, 1, 1], [96, 320, 320, 2, 1],
+  [48, 640, 640, 1, 6], [48, 320, 640, 1, 1], [48, 1280, 640, 1, 1], [48, 1920, 640, 1, 1], [48, 960, 640, 1, 1], [48, 1280, 1280, 1, 1], [48, 640, 640, 2, 1],
   [24, 1280, 1280, 1, 7], [24, 640, 1280, 1, 1], [24, 2560, 1280, 1, 2], [24, 1920, 1280, 1, 1], [24, 1280, 1280, 2, 1],
 ];
 /** [tiles, side, ci, co] of gathered tile batches (unpadded), as bench/conv.ts. */
