@@ -9,7 +9,7 @@ import type { ConvShape } from '../src/backend/cuda/cudnn.js';
 import type { Tensor } from '../src/tensor/tensor.js';
 import { Random } from '../src/util/random.js';
 import { benchEnvironment } from './random-weights.js';
-import { devicePtr, graphOpUs, medianSynchronisedMs } from './stats.js';
+import { devicePtr, graphLaunchUs, graphOpUs } from './stats.js';
 import { writeResult } from './output.js';
 
 const PER_GRAPH = 10, REPLAYS = Number(process.env.BENCH_REPLAYS ?? 20);
@@ -37,13 +37,7 @@ const rnd = new Random(11);
 
 /** Microseconds a convolution by `plan` (a graph of PER_GRAPH runs, median over replays). */
 function planUs(p: ConvPlan, io: ConvPointers): number {
-  const exec = gpu.driver.capture(() => {
-    for (let i = 0; i < PER_GRAPH; i++) engines.execute(p, devicePtr(workspace), io);
-  });
-  gpu.driver.replay(exec);
-  const us = (medianSynchronisedMs(REPLAYS, () => gpu.synchronize(), () => gpu.driver.replay(exec)) * 1000) / PER_GRAPH;
-  gpu.driver.destroyGraph(exec);
-  return us;
+  return graphLaunchUs(gpu.driver, () => engines.execute(p, devicePtr(workspace), io), PER_GRAPH, REPLAYS);
 }
 
 const msSince = (t0: number) => +(performance.now() - t0).toFixed(2);

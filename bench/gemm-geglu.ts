@@ -8,7 +8,7 @@ import { CudaBackend } from '../src/backend/cuda/cuda.js';
 import { GEMM_GEGLU_COLS, GEMM_GEGLU_ROWS } from '../src/backend/cuda/kernels.js';
 import { Random } from '../src/util/random.js';
 import { benchEnvironment } from './random-weights.js';
-import { medianSynchronisedMs } from './stats.js';
+import { graphLaunchUs } from './stats.js';
 import { writeResult } from './output.js';
 
 const PER_GRAPH = 20, REPLAYS = 15;
@@ -35,13 +35,7 @@ const results = shapes.map(([m, f, k]) => {
     gpu.dispose(h);
     return y;
   };
-  const timeOf = (op: () => void): number => {
-    const exec = driver.capture(() => { for (let i = 0; i < PER_GRAPH; i++) op(); });
-    driver.replay(exec);
-    const ms = medianSynchronisedMs(REPLAYS, () => driver.synchronize(), () => driver.replay(exec));
-    driver.destroyGraph(exec);
-    return Math.round(((ms * 1000) / PER_GRAPH) * 10) / 10;
-  };
+  const timeOf = (op: () => void): number => Math.round(graphLaunchUs(driver, op, PER_GRAPH, REPLAYS) * 10) / 10;
   const yLib = library(); // its first call makes the library's choices, outside the graphs
   const yOurs = ours();
   const a = gpu.toHost(yLib), o = gpu.toHost(yOurs);

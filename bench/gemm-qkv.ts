@@ -11,7 +11,7 @@ import { Random } from '../src/util/random.js';
 import { maxAbsDiff } from '../src/verify/compare.js';
 import type { Tensor } from '../src/tensor/tensor.js';
 import { benchEnvironment } from './random-weights.js';
-import { devicePtr, medianSynchronisedMs } from './stats.js';
+import { devicePtr, graphLaunchUs } from './stats.js';
 import { writeResult } from './output.js';
 
 const PER_GRAPH = 20, REPLAYS = 15, WORKSPACE = 32 * 2 ** 20;
@@ -27,11 +27,7 @@ const round = (v: number) => Math.round(v * 10) / 10;
 
 /** Microseconds per repetition of `call` in a graph of PER_GRAPH, median of REPLAYS replays. */
 function usOf(call: () => void): number {
-  const exec = driver.capture(() => { for (let i = 0; i < PER_GRAPH; i++) call(); });
-  driver.replay(exec);
-  const us = (medianSynchronisedMs(REPLAYS, () => driver.synchronize(), () => driver.replay(exec)) * 1000) / PER_GRAPH;
-  driver.destroyGraph(exec);
-  return us;
+  return graphLaunchUs(driver, call, PER_GRAPH, REPLAYS);
 }
 
 /** A device array of device pointers. */

@@ -1,5 +1,6 @@
 // Summaries the benches print, and timing an op as the steps run it (inside a CUDA graph).
 import type { CudaBackend } from '../src/backend/cuda/cuda.js';
+import type { Driver } from '../src/backend/cuda/driver.js';
 import type { Tensor } from '../src/tensor/tensor.js';
 import type { BackToBack } from './clocks.js';
 
@@ -25,6 +26,20 @@ export function medianSynchronisedMs(runs: number, synchronize: () => void, f: (
     times.push(performance.now() - t0);
   }
   return median(times);
+}
+
+/**
+ * Microseconds per launch of `launch` (library or driver calls queued on the driver's stream),
+ * `perGraph` of them recorded in one graph (the i-th given i), median of `replays` replays.
+ */
+export function graphLaunchUs(driver: Driver, launch: (i: number) => void, perGraph: number, replays: number): number {
+  const exec = driver.capture(() => {
+    for (let i = 0; i < perGraph; i++) launch(i);
+  });
+  driver.replay(exec);
+  const us = (medianSynchronisedMs(replays, () => driver.synchronize(), () => driver.replay(exec)) * 1000) / perGraph;
+  driver.destroyGraph(exec);
+  return us;
 }
 
 /**

@@ -18,7 +18,7 @@ import { LEGACY_PROTOTYPES } from '../src/backend/cuda/cudnn.js';
 import { bindFunctions, loadLibrary } from '../src/backend/cuda/libs.js';
 import { Random } from '../src/util/random.js';
 import { benchEnvironment } from './random-weights.js';
-import { devicePtr, graphOpUs, medianSynchronisedMs } from './stats.js';
+import { devicePtr, graphLaunchUs, graphOpUs } from './stats.js';
 import { writeResult } from './output.js';
 
 const PER_GRAPH = 10, REPLAYS = Number(process.env.BENCH_REPLAYS ?? 20);
@@ -103,12 +103,7 @@ function measure(side: number, ci: number, co: number, count: number) {
       maxDiff = Math.max(maxDiff, Math.abs(out[i]! - reference[i]!));
       maxRef = Math.max(maxRef, Math.abs(reference[i]!));
     }
-    const exec = gpu.driver.capture(() => {
-      for (let i = 0; i < PER_GRAPH; i++) check('cudnnConvolutionForward', run());
-    });
-    gpu.driver.replay(exec);
-    const us = (medianSynchronisedMs(REPLAYS, () => gpu.synchronize(), () => gpu.driver.replay(exec)) * 1000) / PER_GRAPH;
-    gpu.driver.destroyGraph(exec);
+    const us = graphUs(() => check('cudnnConvolutionForward', run()));
     gpu.dispose(ws);
     const macs = n * side * side * co * ci * 9;
     return { algo, name: ALGO_NAMES[algo], status: 'ok', workspaceMiB, us: +us.toFixed(1), tflops: +((2 * macs) / us / 1e6).toFixed(0), relativeDiff: +(maxDiff / maxRef).toExponential(2) };
@@ -121,7 +116,6 @@ function measure(side: number, ci: number, co: number, count: number) {
     algo: view.getInt32(i * PERF_BYTES, true), status: view.getInt32(i * PERF_BYTES + 4, true),
     ms: +view.getFloat32(i * PERF_BYTES + 8, true).toFixed(4), workspaceMiB: +(Number(view.getBigUint64(i * PERF_BYTES + 16, true)) / 2 ** 20).toFixed(1),
   }));
-  // what the backend runs for it in a U-Net call's graph (its timed choice, bias and residual fused where it can)
   const b = gpu.keep(gpu.fromHost(rnd.normal(co), [co])), residual = gpu.keep(gpu.fromHost(rnd.normal(n * side * side * co), [n, side, side, co]));
   // what the backend runs for it in a U-Net call's graph (bias and residual; x through a norm's affine
   // and SiLU): with the weight not a parameter, its direct path (cuDNN, as timed); declared one, Winograd
@@ -138,15 +132,7 @@ function measure(side: number, ci: number, co: number, count: number) {
 }
 
 /** Microseconds of `f` recorded PER_GRAPH times in a graph (its i-th call given i), median over replays. */
-function graphUs(f: (i: number) => void): number {
-  const exec = gpu.driver.capture(() => {
-    for (let i = 0; i < PER_GRAPH; i++) f(i);
-  });
-  gpu.driver.replay(exec);
-  const us = (medianSynchronisedMs(REPLAYS, () => gpu.synchronize(), () => gpu.driver.replay(exec)) * 1000) / PER_GRAPH;
-  gpu.driver.destroyGraph(exec);
-  return us;
-}
+const graphUs = (f: (i: number) => void): number => graphLaunchUs(gpu.driver, f, PER_GRAPH, REPLAYS);
 
 /** F(2x2, 3x3) at a map shape (n = 2): the batched GEMMs' microseconds, and the transforms' traffic as copies. */
 function winogradCost(side: number, ci: number, co: number) {
