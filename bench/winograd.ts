@@ -5,7 +5,7 @@
 // implicit-precomputed GEMM the backend runs; and what cudnnFindConvolutionForwardAlgorithm measures.
 // Then what a Winograd path of our own would cost (cuDNN has none for NHWC fp16 on Hopper: session
 // 59 call 1): its 16 transform-domain GEMMs (2x2 output tiles: rows = n (side / 2)^2, K = ci, the
-// transformed weights 16 x co x ci, cold) as one cuBLASLt pointer-array batch, and its transforms'
+// transformed weights 16 x co x ci, cold) as one cuBLASLt strided batch, as the backend runs them, and its transforms'
 // memory traffic timed as device copies of as many bytes (the input's read and V written, M read
 // and y written), a floor under kernels that would do that work.
 // A question for the dense call's energy (it runs at the H200's power limit), not a path of the
@@ -144,27 +144,14 @@ function winogradCost(side: number, ci: number, co: number) {
   const fill = (ptr: number, bytes: number) => d.upload(ptr, new Uint16Array(bytes / 2).map(() => 0x3000 + Math.floor(Math.random() * 0x800)));
   fill(v, vBytes);
   us.forEach((u) => fill(u, uBytes));
-  // pointer arrays per weight copy: A (the weights U_i), B (V_i), D (M_i)
-  const arrays = us.map((u) => {
-    const a = d.alloc(3 * 16 * 8), host = new BigUint64Array(48);
-    for (let i = 0; i < 16; i++) {
-      host[i] = BigInt(u + i * co * ci * e);
-      host[16 + i] = BigInt(v + i * rows * ci * e);
-      host[32 + i] = BigInt(m + i * rows * co * e);
-    }
-    d.upload(a, host);
-    return a;
-  });
   gpu.synchronize();
-  const gemmUs = graphUs((i) => {
-    const a = arrays[i % arrays.length]!;
-    lt.gemmPointerArrays(OP_T, OP_N, co, rows, ci, a, ci, a + 16 * 8, ci, a + 32 * 8, co, 16);
-  });
+  // one strided batch as the backend's (cuda.ts winogradConv): A the weights U_i, B V_i, D M_i
+  const gemmUs = graphUs((i) => lt.gemmStridedBatch(OP_T, OP_N, co, rows, ci, us[i % us.length]!, ci, co * ci, v, ci, rows * ci, m, co, rows * co, 16));
   const xBytes = n * side * side * ci * e, yBytes = n * side * side * co * e;
   const big = d.alloc(Math.max(vBytes, mBytes) + 2 * yBytes + xBytes), other = d.alloc(Math.max(vBytes, mBytes) + 2 * yBytes + xBytes);
   // a copy of b bytes reads b and writes b: the input transform reads x and writes V, the output transform reads M (and a residual) and writes y
   const inputUs = graphUs(() => d.copy(other, big, (xBytes + vBytes) / 2)), outputUs = graphUs(() => d.copy(other, big, (mBytes + 2 * yBytes) / 2));
-  [v, m, big, other, ...us, ...arrays].forEach((p) => d.free(p));
+  [v, m, big, other, ...us].forEach((p) => d.free(p));
   const gflop = (2 * 16 * rows * ci * co) / 1e9;
   return { rows, gemmUs: +gemmUs.toFixed(1), gemmTflops: +(gflop / gemmUs * 1e3).toFixed(0), weightCopies: copies, inputTrafficUs: +inputUs.toFixed(1), outputTrafficUs: +outputUs.toFixed(1), totalUs: +(gemmUs + inputUs + outputUs).toFixed(1), vMiB: +(vBytes / 2 ** 20).toFixed(1), transformedWeightsMiB: +(uBytes / 2 ** 20).toFixed(1) };
 }
@@ -184,7 +171,7 @@ console.log(`F(2x2, 3x3) of our own, where its GEMMs and transform traffic beat 
 const winogradRunSavedMs = +(results.reduce((a, r) => a + r.count * (r.backendUs - (r.winogradUs ?? r.backendUs)), 0) / 1000).toFixed(3);
 console.log(`the backend's Winograd against its direct path: ${winogradRunSavedMs} ms a call saved (${results.map((r) => `${r.what} ${r.backendUs} -> ${r.winogradUs ?? '-'}`).join('; ')})`);
 writeResult('winograd', {
-  what: `3x3 map convolutions of the SD 2 U-Net at 768 px (batch 2, NHWC fp16, tensor-op math, no bias): the legacy cuDNN call by algorithm (${ALGOS.map((a) => ALGO_NAMES[a]).join(', ')}), in graphs of ${PER_GRAPH}, median of ${REPLAYS} replays (${gpu.description}); relativeDiff: largest difference from the first algorithm's output over its largest magnitude; find: cudnnFindConvolutionForwardAlgorithm's own timings; winograd: a path of our own's 16 transform-domain GEMMs (one pointer-array batch, cold transformed weights) and its transforms' traffic as device copies of as many bytes (a floor); backendUs: the backend's direct conv2d with bias and residual, x through an affine and SiLU, as a U-Net call's graph runs it; winogradUs: the same by the backend's Winograd (a parameter weight; absent where it does not run); winogradRunSavedMs: count x (backendUs - winogradUs); winogradSavedMs: count x (backendUs - that total) where positive; msPerCall: count-weighted sum (an algorithm that does not run counts the first's time)`,
+  what: `3x3 map convolutions of the SD 2 U-Net at 768 px (batch 2, NHWC fp16, tensor-op math, no bias): the legacy cuDNN call by algorithm (${ALGOS.map((a) => ALGO_NAMES[a]).join(', ')}), in graphs of ${PER_GRAPH}, median of ${REPLAYS} replays (${gpu.description}); relativeDiff: largest difference from the first algorithm's output over its largest magnitude; find: cudnnFindConvolutionForwardAlgorithm's own timings; winograd: a path of our own's 16 transform-domain GEMMs (one strided batch, cold transformed weights) and its transforms' traffic as device copies of as many bytes (a floor); backendUs: the backend's direct conv2d with bias and residual, x through an affine and SiLU, as a U-Net call's graph runs it; winogradUs: the same by the backend's Winograd (a parameter weight; absent where it does not run); winogradRunSavedMs: count x (backendUs - winogradUs); winogradSavedMs: count x (backendUs - that total) where positive; msPerCall: count-weighted sum (an algorithm that does not run counts the first's time)`,
   command: `${benchEnvironment()}node dist/bench/winograd.js`,
   date: new Date().toISOString(),
   msPerCall: perCall,

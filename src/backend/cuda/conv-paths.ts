@@ -22,12 +22,16 @@ export function fewRowsOfManyChannels(rows: number, channels: number): boolean {
 }
 
 /**
- * Winograd's F(2x2, 3x3) from maps of this many positions and this many channels each way (24 x 24 x
- * 320 and up: a 768 px U-Net's three upper levels, 512 px's two). Below, the transformed weights
- * (16/9 of the weight) cost more than the products saved: bench:winograd's floors at 12 x 12 x 1280,
- * 23 against the backend's 26 us (bench/results/2026-12-04-s59-call2.log).
+ * Winograd's F(2x2, 3x3) from maps of this many positions and this many channels each way (12 x 12 x
+ * 320 and up: every level of a 768 px U-Net, and a 512 px one's from 16 x 16). At 12 x 12 x 1280 the
+ * transformed weights (16/9 of the weight, read for few rows) are most of its cost, and it is level with
+ * the direct path alone (bench:winograd, with bias and residual: 27.9 against 30.0 us,
+ * bench/results/2026-12-04-winograd-s61c2.json); in a U-Net call it also takes the norm's affine pass
+ * off those convolutions: 768 px 9.75 / 9.99 ms against 10.05 / 10.21 with 24 x 24 as the floor
+ * (bench/results/2026-12-04-s61-call1.log), for ~0.8 GiB more device memory (eleven 1280 -> 1280 and
+ * three 2560 -> 1280 at 12 x 12).
  */
-export const WINOGRAD_MIN_POSITIONS = 24 * 24, WINOGRAD_MIN_CHANNELS = 320;
+export const WINOGRAD_MIN_POSITIONS = 12 * 12, WINOGRAD_MIN_CHANNELS = 320;
 
 /**
  * Whether a convolution's shape takes Winograd's F(2x2, 3x3) (the cuda backend's winogradConv, in fp16

@@ -31,6 +31,7 @@ const PREF_MAX_WORKSPACE_BYTES = 1;
 const LAYOUT_BATCH_COUNT = 5;
 const LAYOUT_BATCH_MODE = 8;
 const BATCH_MODE_POINTER_ARRAY = 1;
+const LAYOUT_STRIDED_BATCH_OFFSET = 6;
 /** sizeof(cublasLtMatmulHeuristicResult_t): the 64-byte algorithm, workspace size, state, waves, reserved. */
 const HEURISTIC_BYTES = 96;
 const ALGO_BYTES = 64;
@@ -94,7 +95,8 @@ export interface GemmTrials {
 
 /**
  * One GEMM shape as cuBLASLt plans it: D (m x n, column-major, ld ldc) = op_ta(A) op_tb(B), K = k,
- * with or without a bias epilogue and a residual C, `count` of them at once in pointer-array mode.
+ * with or without a bias epilogue and a residual C, `count` of them at once: with `strides` (elements
+ * from one matrix of A, B and D to the next) in strided batch mode, else in pointer-array mode.
  */
 interface GemmShape {
   ta: number; tb: number;
@@ -103,10 +105,11 @@ interface GemmShape {
   bias: boolean;
   count: number;
   residual: boolean;
+  strides?: readonly [number, number, number];
 }
 
-function shapeKey({ ta, tb, m, n, k, lda, ldb, ldc, bias, count, residual }: GemmShape): string {
-  return `${ta},${tb},${m},${n},${k},${lda},${ldb},${ldc},${bias},${count}${residual ? ',C' : ''}`;
+function shapeKey({ ta, tb, m, n, k, lda, ldb, ldc, bias, count, residual, strides }: GemmShape): string {
+  return `${ta},${tb},${m},${n},${k},${lda},${ldb},${ldc},${bias},${count}${residual ? ',C' : ''}${strides ? `,s${strides.join('/')}` : ''}`;
 }
 
 /** Shapes that share an algorithm: all but the column count, which is rounded up to a power of two (or given, `columnOctave`). */
@@ -195,13 +198,14 @@ export class CublasLt {
     }
   }
 
-  /** A matrix layout; `count` > 1: that many matrices, each operand an array of device pointers. */
-  private layout(rows: number, cols: number, ld: number, count: number): unknown {
+  /** A matrix layout; `count` > 1: that many matrices, `stride` elements apart, or (no stride) each operand an array of device pointers. */
+  private layout(rows: number, cols: number, ld: number, count: number, stride?: number): unknown {
     const out = [null];
     checkCublas('cublasLtMatrixLayoutCreate', this.f.layoutCreate!(out, this.types.dataType, rows, cols, ld));
     if (count > 1) {
       checkCublas('set BATCH_COUNT', this.f.layoutSet!(out[0], LAYOUT_BATCH_COUNT, new Int32Array([count]), 4));
-      checkCublas('set BATCH_MODE', this.f.layoutSet!(out[0], LAYOUT_BATCH_MODE, new Int32Array([BATCH_MODE_POINTER_ARRAY]), 4));
+      if (stride !== undefined) checkCublas('set STRIDED_BATCH_OFFSET', this.f.layoutSet!(out[0], LAYOUT_STRIDED_BATCH_OFFSET, new BigInt64Array([BigInt(stride)]), 8));
+      else checkCublas('set BATCH_MODE', this.f.layoutSet!(out[0], LAYOUT_BATCH_MODE, new Int32Array([BATCH_MODE_POINTER_ARRAY]), 4));
     }
     return out[0];
   }
@@ -213,27 +217,29 @@ export class CublasLt {
   }
 
   private newPlan(key: string, s: GemmShape): Plan {
-    const { ta, tb, m, n, k, lda, ldb, ldc, bias, count, residual } = s;
+    const { ta, tb, m, n, k, lda, ldb, ldc, bias, count, residual, strides } = s;
     const out = [null];
     checkCublas('cublasLtMatmulDescCreate', this.f.descCreate!(out, this.types.computeType, this.types.scaleType));
     const desc = out[0];
     checkCublas('set TRANSA', this.f.descSet!(desc, DESC_TRANSA, new Int32Array([ta]), 4));
     checkCublas('set TRANSB', this.f.descSet!(desc, DESC_TRANSB, new Int32Array([tb]), 4));
     checkCublas('set EPILOGUE', this.f.descSet!(desc, DESC_EPILOGUE, new Uint32Array([bias ? EPILOGUE_BIAS : EPILOGUE_DEFAULT]), 4));
-    const a = ta ? this.layout(k, m, lda, count) : this.layout(m, k, lda, count);
-    const b = tb ? this.layout(n, k, ldb, count) : this.layout(k, n, ldb, count);
-    const d = this.layout(m, n, ldc, count);
+    const a = ta ? this.layout(k, m, lda, count, strides?.[0]) : this.layout(m, k, lda, count, strides?.[0]);
+    const b = tb ? this.layout(n, k, ldb, count, strides?.[1]) : this.layout(k, n, ldb, count, strides?.[1]);
+    const d = this.layout(m, n, ldc, count, strides?.[2]);
     // the family's algorithm where it takes this shape; else this shape's own, the family's algorithm
     // from then on only if it had none (a later shape's algorithm never depends on one met before it)
     const family = familyKey(s), known = this.algorithms.get(family);
     let algo = known ? (this.supports(desc, a, b, d, known) ? known : undefined) : this.borrowedAlgorithm(s, desc, a, b, d);
     if (!algo) {
       // (its time is also in the plan's)
-      const timed = this.choices !== undefined && count === 1 && m * n * k >= TRIAL_MIN_MACS;
+      // (a strided batch is timed like one GEMM: its operands are plain memory; a pointer-array batch's are tables)
+      const timed = this.choices !== undefined && (count === 1 || strides !== undefined) && m * n * k * count >= TRIAL_MIN_MACS;
       const proposed = this.costs.time('cuBLASLt heuristic', () => this.proposals(desc, a, b, d, timed ? TRIAL_CANDIDATES : 1));
-      if (!proposed.length) throw new FiseditError(`cuBLASLt has no algorithm for a ${m}x${n}x${k} GEMM (ta ${ta}, tb ${tb}${bias ? ', bias' : ''}${count > 1 ? `, ${count} by pointer arrays` : ''})`);
-      // trials against operands of the layouts' sizes (column-major: ld x columns)
-      const operands = { a: lda * (ta ? m : k), b: ldb * (tb ? k : n), d: ldc * n, bias: bias ? m : 0, residual: residual ? ldc * n : 0 };
+      if (!proposed.length) throw new FiseditError(`cuBLASLt has no algorithm for a ${m}x${n}x${k} GEMM (ta ${ta}, tb ${tb}${bias ? ', bias' : ''}${count > 1 ? `, ${count} ${strides ? 'strided' : 'by pointer arrays'}` : ''})`);
+      // trials against operands of the layouts' sizes (column-major: ld x columns; a strided batch's count of them)
+      const span = (one: number, i: number) => (strides ? strides[i]! * (count - 1) + one : one);
+      const operands = { a: span(lda * (ta ? m : k), 0), b: span(ldb * (tb ? k : n), 1), d: span(ldc * n, 2), bias: bias ? m : 0, residual: residual ? ldc * n : 0 };
       algo = proposed[proposed.length > 1 ? this.chosen(s, proposed.length, () => this.fastest(desc, a, b, d, proposed, operands)) : 0]!;
     }
     if (!known) this.algorithms.set(family, algo);
@@ -252,6 +258,16 @@ export class CublasLt {
     this.matmul(p, () => this.f.matmul!(this.handle, p.desc, this.one, As, p.a, Bs, p.b, this.zero, Ds, p.d, Ds, p.d, p.algo, this.workspace, this.workspaceBytes, this.stream()));
   }
 
+  /**
+   * `count` GEMMs of one shape in one call (strided batch mode): D_i = op(A_i) op(B_i), no epilogue,
+   * the i-th matrix of each operand i times its stride (elements) past its first. Timed like one GEMM
+   * (TRIAL_MIN_MACS counts the batch's). Throws where cuBLASLt has no algorithm for the batch.
+   */
+  gemmStridedBatch(ta: number, tb: number, m: number, n: number, k: number, A: number, lda: number, strideA: number, B: number, ldb: number, strideB: number, D: number, ldc: number, strideD: number, count: number): void {
+    const p = this.plan({ ta, tb, m, n, k, lda, ldb, ldc, bias: false, count, residual: false, strides: [strideA, strideB, strideD] });
+    this.matmul(p, () => this.f.matmul!(this.handle, p.desc, this.one, A, p.a, B, p.b, this.zero, D, p.d, D, p.d, p.algo, this.workspace, this.workspaceBytes, this.stream()));
+  }
+
   /** Runs a plan's matmul call; its first is timed apart (it loads the algorithm's kernels). */
   private matmul(p: Plan, call: () => number): void {
     const run = () => checkCublas('cublasLtMatmul', call());
@@ -263,11 +279,12 @@ export class CublasLt {
   }
 
   /**
-   * Whether cuBLASLt runs `count` GEMMs of this shape as one call in pointer-array batch mode (planned
-   * here if so; a shape it has no algorithm for is remembered, so its heuristic is asked once).
+   * Whether cuBLASLt runs `count` GEMMs of this shape as one call, in strided batch mode with `strides`
+   * (A's, B's and D's), else in pointer-array mode (planned here if so; a shape it has no algorithm
+   * for is remembered, so its heuristic is asked once).
    */
-  batchable(ta: number, tb: number, m: number, n: number, k: number, lda: number, ldb: number, ldc: number, count: number): boolean {
-    const shape = { ta, tb, m, n, k, lda, ldb, ldc, bias: false, count, residual: false };
+  batchable(ta: number, tb: number, m: number, n: number, k: number, lda: number, ldb: number, ldc: number, count: number, strides?: readonly [number, number, number]): boolean {
+    const shape = { ta, tb, m, n, k, lda, ldb, ldc, bias: false, count, residual: false, strides };
     const key = shapeKey(shape);
     if (this.unbatchable.has(key)) return false;
     try {

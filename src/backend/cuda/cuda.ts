@@ -253,14 +253,15 @@ export class CudaBackend extends CudaWinograd implements Backend {
 
   /**
    * Whether conv2d takes Winograd's F(2x2, 3x3) (winogradConv): 'auto' convolutions in fp16 being
-   * recorded into a graph (eagerly, its launches, pointer table and batched GEMM cost more host time
-   * than they save: an edit's VAE decode took 24-32 ms with it against 21-24, session 59 call 4) of a
+   * recorded into a graph (eagerly, its launches and batched GEMM cost more host time than they save:
+   * an edit's VAE decode took 24-32 ms with it against 21-24, session 59 call 4) of a
    * shape conv-paths.ts's winogradShape takes, with a weight declared a parameter (its transform is
    * made once and kept: no op may write it after), where cuBLASLt has an algorithm for the batch.
    */
   private winogradConvolves(w: Tensor, n: number, h: number, wd: number, ci: number, co: number, kh: number, kw: number, s: number, pads: readonly number[]): boolean {
-    return this.winograd && this.capturing && winogradShape(h, wd, ci, co, kh, kw, s, pads) && this.isParameter(w) &&
-      this.lt.batchable(OP_T, OP_N, co, (n * h * wd) / 4, ci, ci, ci, co, WINOGRAD_PRODUCTS);
+    if (!this.winograd || !this.capturing || !winogradShape(h, wd, ci, co, kh, kw, s, pads) || !this.isParameter(w)) return false;
+    const tiles = (n * h * wd) / 4;
+    return this.lt.batchable(OP_T, OP_N, co, tiles, ci, ci, ci, co, WINOGRAD_PRODUCTS, [co * ci, tiles * ci, tiles * co]);
   }
 
   /**
@@ -271,13 +272,12 @@ export class CudaBackend extends CudaWinograd implements Backend {
    * pays for them.
    */
   private winogradConv(x: Tensor, w: Tensor, b: Tensor | undefined, { n, h, w: wd, ci, co }: { n: number; h: number; w: number; ci: number; co: number }, residual?: Tensor, input?: ConvInput): Tensor {
-    const tiles = (n * h * wd) / 4, e = this.elementBytes, u = this.winogradWeights(w);
+    const tiles = (n * h * wd) / 4, u = this.winogradWeights(w);
     const y = this.empty([n, h, wd, co]);
     this.tidy(() => {
       const v = this.winogradInput(x, input), m = this.empty([WINOGRAD_PRODUCTS, tiles, co]);
-      const planes = (t: Tensor, rowBytes: number) => Array.from({ length: WINOGRAD_PRODUCTS }, (_, i) => this.p(t) + i * rowBytes);
-      const at = this.pointerTable([...planes(u, co * ci * e), ...planes(v, tiles * ci * e), ...planes(m, tiles * co * e)]), slot = 8 * WINOGRAD_PRODUCTS;
-      this.timed('gemm winograd', () => this.lt.gemmPointerArrays(OP_T, OP_N, co, tiles, ci, at, ci, at + slot, ci, at + 2 * slot, co, WINOGRAD_PRODUCTS), () => `${WINOGRAD_PRODUCTS} x ${tiles}x${co}x${ci}`);
+      // the planes of U, V and M are equally spaced: a strided batch, whose algorithm is timed (a pointer-array batch's is the heuristic's first)
+      this.timed('gemm winograd', () => this.lt.gemmStridedBatch(OP_T, OP_N, co, tiles, ci, this.p(u), ci, co * ci, this.p(v), ci, tiles * ci, this.p(m), co, tiles * co, WINOGRAD_PRODUCTS), () => `${WINOGRAD_PRODUCTS} x ${tiles}x${co}x${ci}`);
       this.winogradOutput(m, b, residual, y);
     });
     return y;
