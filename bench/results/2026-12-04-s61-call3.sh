@@ -5,7 +5,7 @@
 #   50 steps: text encoder, U-Net, VAE decode), the figures the README's table keeps per size;
 # - bench:edit's bins with the ~5% probe, then the probe alone at ~15% and ~30% (each bin's first
 #   mask: a replayed step by phase and its event profile);
-# - a census of one replayed 768 px sparse step at each of ~5%, ~15% and ~30% (session 57's was ~5%
+# - a census of one replayed 768 px sparse step at ~30% and ~15% (session 57's was ~5%
 #   alone, session 48's ~30%): each kernel timed alone by Nsight Compute, then bench/kernel-times.ts's
 #   table by kernel.
 # Here first: bash bench/device-dist.sh --benches edit,unet .gpu
@@ -20,7 +20,8 @@ echo "unet all ($(( $(date +%s) - T0 )) s): rc $rc $(grep -o '"px":[0-9]*,"batch
 bins bins dist
 for b in 15 30; do BENCH_PROBE_BIN=$b BINS_PARTS=probe bins probe-$b dist; done
 which ncu >/dev/null || export PATH=$PATH:/usr/local/cuda/bin
-for bin in 5 15 30; do
+for bin in 30 15; do
+  [ $(( $(date +%s) - T0 )) -gt 380 ] && { echo "ncu bin $bin skipped: time"; continue; }
   FISEDIT_HOME=/tmp/fh-k timeout -k 5 150 ncu --profile-from-start off --metrics gpu__time_duration.sum --cache-control none --clock-control none --print-units base --csv --log-file /tmp/logs/ncu-$bin.csv env BENCH_KERNELS_BIN=$bin BENCH_TAG=s61c3-census-$bin BENCH_PARTS=kernels BENCH_STEPS=20 node --expose-gc dist/bench/edit.js > /tmp/logs/ncu-run-$bin.log 2>&1; rc=$?
   echo "ncu bin $bin ($(( $(date +%s) - T0 )) s): rc $rc"
   node dist/bench/kernel-times.js /tmp/logs/ncu-$bin.csv > /tmp/logs/kernels-$bin.log 2>&1; head -24 /tmp/logs/kernels-$bin.log | cut -c1-150
