@@ -57,7 +57,7 @@ const kernelMs = totalNs / 1e6;
 console.log(`${kernels} kernels, ${kernelMs.toFixed(2)} ms alone${graphMs ? ` against ${graphMs} ms as a graph: gaps ${(graphMs - kernelMs).toFixed(2)} ms, ${(((graphMs - kernelMs) * 1000) / kernels).toFixed(2)} µs a kernel` : ''}`);
 for (const r of rows.slice(0, 40)) console.log(`${r.totalUs.toFixed(1).padStart(9)} µs ${String(r.count).padStart(4)} x ${r.medianUs.toFixed(2).padStart(7)} µs  ${r.kernel}  (${r.commonGrid})`);
 writeResult('sparse-step-kernels', {
-  what: 'each kernel of one replayed ~5% sparse step (768 px, SD 2, exact statistics) timed alone by Nsight Compute, by kernel',
+  what: 'each kernel of one replayed sparse step (768 px, SD 2, exact statistics; of the first mask of the bin bench:edit was given, BENCH_KERNELS_BIN, ~5% by default) timed alone by Nsight Compute, by kernel: count, total and median microseconds',
   command: `ncu --profile-from-start off --metrics gpu__time_duration.sum --cache-control none --clock-control none --print-units base --csv --log-file ncu.csv env BENCH_PARTS=kernels BENCH_STEPS=20 node --expose-gc dist/bench/edit.js; node dist/bench/kernel-times.js ncu.csv ${graphMsArg ?? ''}`,
   date: new Date().toISOString(),
   kernels, kernelMs: +kernelMs.toFixed(3), graphMs, byKernel: rows,
