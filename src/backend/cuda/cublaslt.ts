@@ -112,7 +112,11 @@ function shapeKey({ ta, tb, m, n, k, lda, ldb, ldc, bias, count, residual, strid
   return `${ta},${tb},${m},${n},${k},${lda},${ldb},${ldc},${bias},${count}${residual ? ',C' : ''}${strides ? `,s${strides.join('/')}` : ''}`;
 }
 
-/** Shapes that share an algorithm: all but the column count, which is rounded up to a power of two (or given, `columnOctave`). */
+/**
+ * Shapes that share an algorithm: all but the column count, which is rounded up to a power of two (or
+ * given, `columnOctave`). A strided batch's strides stay in the key, and Winograd's grow with its
+ * columns (tiles x channels), so each of its column counts is a family of its own, timed on first use.
+ */
 function familyKey(s: GemmShape, columnOctave = octave(s.n)): string {
   return shapeKey({ ...s, n: columnOctave });
 }
@@ -149,7 +153,7 @@ export class CublasLt {
   private readonly plans = new Map<string, Plan>();
   /** This process's family algorithms for this GPU, precision and workspace (familyAlgorithms' map). */
   private readonly algorithms: Map<string, Uint8Array>;
-  /** Pointer-array batches cuBLASLt has no algorithm for (batchable). */
+  /** Batches (pointer-array or strided) cuBLASLt has no algorithm for (batchable). */
   private readonly unbatchable = new Set<string>();
   private readonly one = new Float32Array([1]);
   private readonly zero = new Float32Array([0]);
