@@ -8,7 +8,9 @@
 # in the next process (back to back 9.49 against 9.97, 6.56 against 6.78 J; 512 px 4.54 both), but its
 # GPU cases were killed at their 120 s limit before printing (…-s61-call5.log): correctness on the
 # GPU is unchecked, of the renamed F(2x2, 3x3) kernels too. So first the whole GPU suite (its usual
-# 150 s limit); if that runs out of time again, the cause is to find before anything else. Then
+# 150 s limit; the diff's F(4x4, 3x3) cases now take one batch item and 320 channels: the cpu's
+# reference convolutions of call 5's 52 x 48 x 640 -> 320 at two items, 9.2 GMAC each and four of them,
+# were the likely cost); if that runs out of time again, the cause is to find before anything else. Then
 # bench:unet alternating three times, then whole edits both ways. The U-Net-level error of 'f4'
 # (against F(2x2, 3x3) and BENCH_WINOGRAD=off) is still to measure before any talk of a default.
 # Here first: git apply bench/results/2026-12-04-s61-next-wino-f4.diff; npm test;
