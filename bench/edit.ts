@@ -17,7 +17,7 @@ import { GenerationCache, HostTier, StepCache } from '../src/edit/cache.js';
 import { EditSession, type EditOptions, type Version } from '../src/edit/session.js';
 import { readMaskSet } from '../src/io/fismask.js';
 import { fixturesDir } from '../src/verify/fixtures.js';
-import { benchEnvironment, flashSplitsOption, gegluKernelOption, gemmAlgorithmsOption, pipelineOption, rowsGemmOption } from './random-weights.js';
+import { benchEnvironment, flashSplitsOption, gegluKernelOption, gemmAlgorithmsOption, pipelineOption, rowsGemmOption, winogradOption } from './random-weights.js';
 import { BASE_PROMPT, WHOLE_EDITS, histogramSummary, randomSd2 } from './sd2.js';
 import { GpuClocks, type ClockSummary } from './clocks.js';
 import { median } from './stats.js';
@@ -63,7 +63,7 @@ const norm = (process.env.BENCH_NORM ?? 'exact') as NormMode;
 /** Sparse self-attention's keys and values: 'accurate' (the default: all tokens) or 'fast' (the active tokens alone, as the paper's reference code). */
 const attention = (process.env.BENCH_ATTENTION ?? 'accurate') as AttentionMode;
 /** BENCH_WGMMA_PIPELINE=on|off|auto (default): k_flash_wg64_pipe always, never, or for launches of one wave (CudaOptions.wgmmaPipeline); BENCH_DEPENDENT_LAUNCHES=off: plain launches (kernels/launch.cuh), for an A/B; BENCH_TILE_CONV=fused: tile convolutions by k_tile_conv (k_tile_conv_wg* on Hopper), =rows: a plan's few rows by k_tile_conv_wgs (CudaOptions.tileConvolution); BENCH_CUDNN_ENGINES=timed|heuristic|off (CudaOptions.cudnnEngines); BENCH_GEMM_ALGOS=heuristic (CudaOptions.gemmAlgorithms); BENCH_FLASH_SPLITS=auto|<n> (CudaOptions.flashSplits); BENCH_GEGLU_KERNEL=off: never k_gemm_geglu (CudaOptions.gegluKernel); BENCH_ROWS_GEMM=off|<rows>: never k_gemm_rows, or up to that many rows (CudaOptions.rowsGemm). */
-const gpu = new CudaBackend({ math, convolution, wgmmaPipeline: pipelineOption(process.env.BENCH_WGMMA_PIPELINE ?? 'auto'), flashSplits: flashSplitsOption(process.env.BENCH_FLASH_SPLITS), dependentLaunches: process.env.BENCH_DEPENDENT_LAUNCHES !== 'off', tileConvolution: (process.env.BENCH_TILE_CONV ?? 'library') as TileConvolutionMode, cudnnEngines: (process.env.BENCH_CUDNN_ENGINES ?? 'timed') as CudnnEngineMode, gemmAlgorithms: gemmAlgorithmsOption(process.env.BENCH_GEMM_ALGOS), gegluKernel: gegluKernelOption(process.env.BENCH_GEGLU_KERNEL), rowsGemm: rowsGemmOption(process.env.BENCH_ROWS_GEMM), winograd: process.env.BENCH_WINOGRAD !== 'off' });
+const gpu = new CudaBackend({ math, convolution, wgmmaPipeline: pipelineOption(process.env.BENCH_WGMMA_PIPELINE ?? 'auto'), flashSplits: flashSplitsOption(process.env.BENCH_FLASH_SPLITS), dependentLaunches: process.env.BENCH_DEPENDENT_LAUNCHES !== 'off', tileConvolution: (process.env.BENCH_TILE_CONV ?? 'library') as TileConvolutionMode, cudnnEngines: (process.env.BENCH_CUDNN_ENGINES ?? 'timed') as CudnnEngineMode, gemmAlgorithms: gemmAlgorithmsOption(process.env.BENCH_GEMM_ALGOS), gegluKernel: gegluKernelOption(process.env.BENCH_GEGLU_KERNEL), rowsGemm: rowsGemmOption(process.env.BENCH_ROWS_GEMM), winograd: winogradOption(process.env.BENCH_WINOGRAD) });
 const sd = randomSd2(gpu);
 const unetConfig = sd.unet.config;
 const weightBytes = gpu.pool.inUse; // the models' weights (and workspaces)

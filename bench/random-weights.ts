@@ -48,6 +48,11 @@ export function gegluKernelOption(v: string | undefined): boolean {
   return v !== 'off';
 }
 
+/** CudaOptions.winograd from a BENCH_WINOGRAD value: on unless `off` (3x3 convolutions never by Winograd, for an A/B). */
+export function winogradOption(v: string | undefined): boolean {
+  return v !== 'off';
+}
+
 /** CudaOptions.rowsGemm from a BENCH_ROWS_GEMM value: the default (unset), `off` (every linear layer by cuBLASLt, for an A/B) or the most rows (the backend refuses others). */
 export function rowsGemmOption(v: string | undefined): boolean | number {
   return v === undefined ? true : v === 'off' ? false : Number(v);

@@ -15,8 +15,10 @@ import { winogradShape } from '../src/backend/cuda/conv-paths.js';
 import { OP_N, OP_T } from '../src/backend/cuda/cublas.js';
 import { CublasLt } from '../src/backend/cuda/cublaslt.js';
 import { LEGACY_PROTOTYPES } from '../src/backend/cuda/cudnn.js';
+import { WINOGRAD_PRODUCTS } from '../src/backend/cuda/kernels.js';
 import { bindFunctions, loadLibrary } from '../src/backend/cuda/libs.js';
 import { Random } from '../src/util/random.js';
+import { maxAbsDiff } from '../src/verify/compare.js';
 import { benchEnvironment } from './random-weights.js';
 import { devicePtr, graphLaunchUs, graphOpUs } from './stats.js';
 import { writeResult } from './output.js';
@@ -98,11 +100,7 @@ function measure(side: number, ci: number, co: number, count: number) {
     }
     const out = gpu.toHost(y);
     reference ??= out;
-    let maxDiff = 0, maxRef = 0;
-    for (let i = 0; i < out.length; i++) {
-      maxDiff = Math.max(maxDiff, Math.abs(out[i]! - reference[i]!));
-      maxRef = Math.max(maxRef, Math.abs(reference[i]!));
-    }
+    const maxDiff = maxAbsDiff(out, reference), maxRef = reference.reduce((a, v) => Math.max(a, Math.abs(v)), 0);
     const us = graphUs(() => check('cudnnConvolutionForward', run()));
     gpu.dispose(ws);
     const macs = n * side * side * co * ci * 9;
@@ -137,7 +135,7 @@ const graphUs = (f: (i: number) => void): number => graphLaunchUs(gpu.driver, f,
 /** F(2x2, 3x3) at a map shape (n = 2): the batched GEMMs' microseconds, and the transforms' traffic as copies. */
 function winogradCost(side: number, ci: number, co: number) {
   const d = gpu.driver, n = 2, rows = n * (side / 2) ** 2, e = 2;
-  const vBytes = 16 * rows * ci * e, mBytes = 16 * rows * co * e, uBytes = 16 * co * ci * e;
+  const P = WINOGRAD_PRODUCTS, vBytes = P * rows * ci * e, mBytes = P * rows * co * e, uBytes = P * co * ci * e;
   // the weights cold, as in a U-Net call: copies enough to pass twice the L2, taken in turn
   const copies = Math.min(8, Math.ceil((2 * d.l2Bytes) / uBytes));
   const v = d.alloc(vBytes), m = d.alloc(mBytes), us = Array.from({ length: copies }, () => d.alloc(uBytes));
@@ -146,13 +144,13 @@ function winogradCost(side: number, ci: number, co: number) {
   us.forEach((u) => fill(u, uBytes));
   gpu.synchronize();
   // one strided batch as the backend's (cuda.ts winogradConv): A the weights U_i, B V_i, D M_i
-  const gemmUs = graphUs((i) => lt.gemmStridedBatch(OP_T, OP_N, co, rows, ci, us[i % us.length]!, ci, co * ci, v, ci, rows * ci, m, co, rows * co, 16));
+  const gemmUs = graphUs((i) => lt.gemmStridedBatch(OP_T, OP_N, co, rows, ci, us[i % us.length]!, ci, co * ci, v, ci, rows * ci, m, co, rows * co, P));
   const xBytes = n * side * side * ci * e, yBytes = n * side * side * co * e;
   const big = d.alloc(Math.max(vBytes, mBytes) + 2 * yBytes + xBytes), other = d.alloc(Math.max(vBytes, mBytes) + 2 * yBytes + xBytes);
   // a copy of b bytes reads b and writes b: the input transform reads x and writes V, the output transform reads M (and a residual) and writes y
   const inputUs = graphUs(() => d.copy(other, big, (xBytes + vBytes) / 2)), outputUs = graphUs(() => d.copy(other, big, (mBytes + 2 * yBytes) / 2));
   [v, m, big, other, ...us].forEach((p) => d.free(p));
-  const gflop = (2 * 16 * rows * ci * co) / 1e9;
+  const gflop = (2 * P * rows * ci * co) / 1e9;
   return { rows, gemmUs: +gemmUs.toFixed(1), gemmTflops: +(gflop / gemmUs * 1e3).toFixed(0), weightCopies: copies, inputTrafficUs: +inputUs.toFixed(1), outputTrafficUs: +outputUs.toFixed(1), totalUs: +(gemmUs + inputUs + outputUs).toFixed(1), vMiB: +(vBytes / 2 ** 20).toFixed(1), transformedWeightsMiB: +(uBytes / 2 ** 20).toFixed(1) };
 }
 
