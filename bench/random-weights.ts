@@ -48,9 +48,9 @@ export function gegluKernelOption(v: string | undefined): boolean {
   return v !== 'off';
 }
 
-/** CudaOptions.winograd from a BENCH_WINOGRAD value: on unless `off` (3x3 convolutions never by Winograd, for an A/B). */
-export function winogradOption(v: string | undefined): boolean {
-  return v !== 'off';
+/** CudaOptions.winograd from a BENCH_WINOGRAD value: on (unset), `off` (never, for an A/B) or `f4` (F(4x4, 3x3) where the map allows; the backend refuses others). */
+export function winogradOption(v: string | undefined): boolean | 'f4' {
+  return v === undefined || v === 'on' ? true : v === 'off' ? false : (v as 'f4');
 }
 
 /** CudaOptions.rowsGemm from a BENCH_ROWS_GEMM value: the default (unset), `off` (every linear layer by cuBLASLt, for an A/B) or the most rows (the backend refuses others). */

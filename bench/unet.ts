@@ -35,7 +35,7 @@ const dependentLaunchModes = (process.env.BENCH_DEPENDENT_LAUNCHES ?? 'on').spli
 const gemmAlgorithms = gemmAlgorithmsOption(process.env.BENCH_GEMM_ALGOS);
 /** BENCH_GEGLU_KERNEL=off: the feed-forwards' input layer and GEGLU by cuBLASLt + k_geglu, never k_gemm_geglu (CudaOptions.gegluKernel), for an A/B. */
 const gegluKernel = gegluKernelOption(process.env.BENCH_GEGLU_KERNEL);
-/** BENCH_WINOGRAD=off: 3x3 convolutions never by Winograd (CudaOptions.winograd), for an A/B. BENCH_ROWS_GEMM=off: every linear layer by cuBLASLt, never k_gemm_rows; a number: k_gemm_rows up to that many rows (CudaOptions.rowsGemm), for an A/B. */
+/** BENCH_WINOGRAD=off: 3x3 convolutions never by Winograd (CudaOptions.winograd), for an A/B; =f4: by F(4x4, 3x3) where the map allows. BENCH_ROWS_GEMM=off: every linear layer by cuBLASLt, never k_gemm_rows; a number: k_gemm_rows up to that many rows (CudaOptions.rowsGemm), for an A/B. */
 const rowsGemm = rowsGemmOption(process.env.BENCH_ROWS_GEMM);
 /** CudaOptions.cudnnEngines: 'timed', 'heuristic', 'off', or several ('timed,off') for an A/B in one run. */
 const engineModes = (process.env.BENCH_CUDNN_ENGINES ?? 'timed').split(',') as CudnnEngineMode[];

@@ -15,7 +15,7 @@ import { winogradShape } from '../src/backend/cuda/conv-paths.js';
 import { OP_N, OP_T } from '../src/backend/cuda/cublas.js';
 import { CublasLt } from '../src/backend/cuda/cublaslt.js';
 import { LEGACY_PROTOTYPES } from '../src/backend/cuda/cudnn.js';
-import { WINOGRAD_PRODUCTS } from '../src/backend/cuda/kernels.js';
+import { WINOGRAD_FORMS } from '../src/backend/cuda/kernels.js';
 import { bindFunctions, loadLibrary } from '../src/backend/cuda/libs.js';
 import { Random } from '../src/util/random.js';
 import { maxAbsDiff } from '../src/verify/compare.js';
@@ -135,7 +135,7 @@ const graphUs = (f: (i: number) => void): number => graphLaunchUs(gpu.driver, f,
 /** F(2x2, 3x3) at a map shape (n = 2): the batched GEMMs' microseconds, and the transforms' traffic as copies. */
 function winogradCost(side: number, ci: number, co: number) {
   const d = gpu.driver, n = 2, rows = n * (side / 2) ** 2, e = 2;
-  const P = WINOGRAD_PRODUCTS, vBytes = P * rows * ci * e, mBytes = P * rows * co * e, uBytes = P * co * ci * e;
+  const P = WINOGRAD_FORMS[2].products, vBytes = P * rows * ci * e, mBytes = P * rows * co * e, uBytes = P * co * ci * e;
   // the weights cold, as in a U-Net call: copies enough to pass twice the L2, taken in turn
   const copies = Math.min(8, Math.ceil((2 * d.l2Bytes) / uBytes));
   const v = d.alloc(vBytes), m = d.alloc(mBytes), us = Array.from({ length: copies }, () => d.alloc(uBytes));

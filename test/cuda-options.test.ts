@@ -6,7 +6,7 @@ import { checkCudaOptions, type CudaOptions } from '../src/backend/cuda/options.
 
 describe('cuda backend options', () => {
   it('takes every documented value of each mode, and none set', () => {
-    const o: CudaOptions = { math: 'tf32', flashRowsPerWarp: 16, wgmmaPipeline: false, convolution: 'gemm', tileConvolution: 'rows', cudnnEngines: 'off', gemmAlgorithms: 'heuristic' };
+    const o: CudaOptions = { math: 'tf32', flashRowsPerWarp: 16, wgmmaPipeline: false, convolution: 'gemm', tileConvolution: 'rows', cudnnEngines: 'off', gemmAlgorithms: 'heuristic', winograd: 'f4' };
     assert.equal(checkCudaOptions(o), o);
     assert.deepEqual(checkCudaOptions({}), {});
     for (const rowsGemm of [true, false, 1, 32, 1024]) assert.deepEqual(checkCudaOptions({ rowsGemm }), { rowsGemm });
@@ -25,6 +25,7 @@ describe('cuda backend options', () => {
     assert.throws(bad({ gemmAlgorithms: 'timed ' }), /CudaOptions\.gemmAlgorithms: "timed "/);
     assert.throws(bad({ flashRowsPerWarp: 8 }), /CudaOptions\.flashRowsPerWarp: 8 is not one of 16, 32, "auto"/);
     assert.throws(bad({ wgmmaPipeline: 'on' }), /CudaOptions\.wgmmaPipeline: "on" is not one of true, false, "auto"/);
+    assert.throws(bad({ winograd: 'f6' }), /CudaOptions\.winograd: "f6" is not one of true, false, "f4"/);
     assert.throws(bad({ math: 'fp8' }), /CudaOptions\.math: "fp8" is not one of "fp16", "tf32", "fp32"/);
   });
 });

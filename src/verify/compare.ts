@@ -22,3 +22,16 @@ export function compare(what: string, got: ArrayLike<number>, want: ArrayLike<nu
   const detail = got.length !== want.length ? `length ${got.length} vs ${want.length}` : undefined;
   return { what, maxAbs, tolerance, ok: maxAbs <= tolerance, ...(detail ? { detail } : {}) };
 }
+
+/** The RMS of got - want over the RMS of want: an error that a map's scale does not hide (Infinity where lengths differ or a value is not finite). */
+export function relativeRmsDiff(got: ArrayLike<number>, want: ArrayLike<number>): number {
+  if (got.length !== want.length) return Infinity;
+  let diff = 0, ref = 0;
+  for (let i = 0; i < got.length; i++) {
+    const d = got[i]! - want[i]!;
+    diff += d * d;
+    ref += want[i]! * want[i]!;
+  }
+  const r = Math.sqrt(diff / ref);
+  return Number.isFinite(r) ? r : Infinity;
+}

@@ -30,10 +30,10 @@ const gpu = new CudaBackend({ math, tileConvolution: 'fused' });
 /** Origins of `count` one-position tiles (side 3) at distinct positions of a map `width` wide, row by row. */
 const onePositions = (count: number, width: number) => Array.from({ length: count }, (_, i) => [Math.floor(i / width) - 1, (i % width) - 1]).flat();
 
-/** The same random tensor on both backends. */
-function pair(shape: number[], scale = 1): [Tensor, Tensor] {
+/** The same random tensor on both backends (the cuda one `on`). */
+function pair(shape: number[], scale = 1, on: CudaBackend = gpu): [Tensor, Tensor] {
   const d = rnd.normal(shape.reduce((a, b) => a * b, 1)).map((v) => v * scale);
-  return [cpu.fromHost(d, shape), gpu.fromHost(d, shape)];
+  return [cpu.fromHost(d, shape), on.fromHost(d, shape)];
 }
 
 /** fp32: within tol (0 = exact); fp16: within `relative` of the largest value. */
@@ -206,43 +206,73 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
   it('conv2d by Winograd\'s F(2x2, 3x3) (fp16, 3x3 stride 1 padding 1, even maps from 12 x 12 and 320 channels, a parameter weight, in graphs): against the cpu, + bias, + residual, through an affine and SiLU, through SiLU alone, replays the recording\'s bits, other bits than the direct convolution', () => {
     if (math !== 'fp16') return assert.equal(gpu.winograd, false, 'Winograd is fp16\'s only');
     assert.equal(gpu.winograd, true);
+    // (28 x 24 and 12 x 12: blocks of k_wino2_input past the map's edge both ways)
+    winogradCases(gpu, [[12, 12, 320, 320], [24, 24, 320, 320], [28, 24, 320, 640], [48, 48, 640, 320]], FP16_OP_RELATIVE);
+  });
+
+  it('conv2d by Winograd\'s F(4x4, 3x3) (CudaOptions.winograd \'f4\': maps from 48 x 48 of sides in fours; smaller ones by F(2x2, 3x3), the same bits): as F(2x2, 3x3)\'s case, within 2.5x its bound, other bits than F(2x2, 3x3)', () => {
+    if (math !== 'fp16') return;
+    const f4 = new CudaBackend({ math, tileConvolution: 'fused', winograd: 'f4' });
+    // (52 x 48: blocks of k_wino4_input past the map's edge; one batch item, 320 channels: the cpu's
+    // reference convolutions are most of the case's time, and 52 x 48 x 640 -> 320 at two items with
+    // 48 x 48 took the GPU cases past 120 s in session 61's call 5; 2.5x the bound: its fp16 error is
+    // ~4x F(2x2, 3x3)'s in RMS, simulated)
+    winogradCases(f4, [[48, 48, 320, 320], [52, 48, 320, 320]], 2.5 * FP16_OP_RELATIVE, 1);
+    const f2 = (h: number, w: number) => assert.deepEqual(recordedConv(f4, h, w), recordedConv(gpu, h, w), `${h} x ${w}: with 'f4', F(2x2, 3x3)'s bits`);
+    assert.notDeepEqual(recordedConv(f4, 48, 48), recordedConv(gpu, 48, 48), '48 x 48: with \'f4\', other bits than F(2x2, 3x3)\'s');
+    f2(24, 24); // too few positions
+    f2(50, 50); // sides not in fours
+  });
+
+  /** A recorded 320 -> 320 convolution of an h x w map on `ops`, of inputs drawn from a seed of their own (the same on every backend): its output's values. */
+  function recordedConv(ops: CudaBackend, h: number, w: number): Float32Array {
+    const r = new Random(h * 1000 + w), [ci, co] = [320, 320], shape: [number, number, number, number] = [co, ci, 3, 3];
+    const [x, wt, b] = [ops.fromHost(r.normal(2 * h * w * ci), [2, h, w, ci]), ops.parameter(ops.convWeight(r.normal(co * ci * 9).map((v) => v / Math.sqrt(9 * ci)), shape)), ops.fromHost(r.normal(co), [co])];
+    const y = ops.tidy(() => ops.replayable(`recorded conv ${h}x${w}`, [x], (t) => [ops.conv2d(t, wt, b, { padding: 1 })])[0]!);
+    ops.forget(`recorded conv ${h}x${w}`);
+    return ops.toHost(y);
+  }
+
+  /** Winograd's convolution on `ops` for each [h, w, ci, co] of `items` batch items against the cpu within `relative`, replayed to the recording's bits, other bits than the direct convolution's, and direct for a weight not declared a parameter. */
+  function winogradCases(ops: CudaBackend, cases: readonly (readonly [number, number, number, number])[], relative: number, items = 2): void {
     const direct = new CudaBackend({ math, tileConvolution: 'fused', winograd: false });
-    // (28 x 24 and 12 x 12: blocks of k_wino_input past the map's edge both ways)
-    for (const [h, w, ci, co] of [[12, 12, 320, 320], [24, 24, 320, 320], [28, 24, 320, 640], [48, 48, 640, 320]] as const) {
+    for (const [h, w, ci, co] of cases) {
       const what = `winograd ${h}x${w} ${ci}->${co}`;
       const shape: [number, number, number, number] = [co, ci, 3, 3];
       const wd = rnd.normal(co * ci * 9).map((v) => v / Math.sqrt(9 * ci));
-      const [xc, xg] = pair([2, h, w, ci]), [bc, bg] = pair([co]), [rc, rg] = pair([2, h, w, co]);
-      const [ac, ag] = pair([2, ci]), [sc, sg] = pair([2, ci]);
-      const wc = cpu.convWeight(wd, shape), wg = gpu.parameter(gpu.convWeight(wd, shape));
+      const [[xc, xg], [bc, bg], [rc, rg]] = [pair([items, h, w, ci], 1, ops), pair([co], 1, ops), pair([items, h, w, co], 1, ops)];
+      const [[ac, ag], [sc, sg]] = [pair([items, ci], 1, ops), pair([items, ci], 1, ops)];
+      const wc = cpu.convWeight(wd, shape), wg = ops.parameter(ops.convWeight(wd, shape));
       const ic = { affine: { scale: ac, shift: sc }, silu: true }, ig = { affine: { scale: ag, shift: sg }, silu: true };
       const opts = { padding: 1 };
+      // (close reads the cuda side through `gpu`)
+      const near = (name: string, want: Tensor, y: Tensor) => close(name, want, ops === gpu ? y : gpu.fromHost(ops.toHost(y), y.shape), 1e-4, relative);
       // Winograd runs in graphs only: each case recorded (the weight's transform made then, on the main stream, not in the graph) and replayed
       const recorded = (key: string, f: (x: Tensor) => Tensor) => {
-        const run = () => gpu.tidy(() => gpu.replayable(`${what} ${key}`, [xg], (x) => [f(x)])[0]!);
-        const first = gpu.toHost(run());
-        assert.deepEqual(gpu.toHost(run()), first, `${what} ${key}: replayed, the recording's bits`);
-        gpu.forget(`${what} ${key}`);
-        return gpu.fromHost(first, [2, h, w, co]);
+        const run = () => ops.tidy(() => ops.replayable(`${what} ${key}`, [xg], (x) => [f(x)])[0]!);
+        const first = ops.toHost(run());
+        assert.deepEqual(ops.toHost(run()), first, `${what} ${key}: replayed, the recording's bits`);
+        ops.forget(`${what} ${key}`);
+        return ops.fromHost(first, [items, h, w, co]);
       };
-      const got = recorded('plain', (x) => gpu.conv2d(x, wg, bg, opts));
-      close(what, cpu.conv2d(xc, wc, bc, opts), got);
-      close(`${what} + residual`, cpu.conv2d(xc, wc, bc, opts, rc), recorded('residual', (x) => gpu.conv2d(x, wg, bg, opts, rg)));
-      close(`${what} through an affine and SiLU + residual`, cpu.conv2d(xc, wc, bc, opts, rc, ic), recorded('through', (x) => gpu.conv2d(x, wg, bg, opts, rg, ig)));
-      close(`${what} through SiLU alone`, cpu.conv2d(xc, wc, bc, opts, undefined, { affine: undefined, silu: true }), recorded('silu', (x) => gpu.conv2d(x, wg, bg, opts, undefined, { affine: undefined, silu: true })));
-      const [xd, wdd, bd] = [direct.fromHost(gpu.toHost(xg), xg.shape), direct.parameter(direct.convWeight(wd, shape)), direct.fromHost(gpu.toHost(bg), [co])];
+      const got = recorded('plain', (x) => ops.conv2d(x, wg, bg, opts));
+      near(what, cpu.conv2d(xc, wc, bc, opts), got);
+      near(`${what} + residual`, cpu.conv2d(xc, wc, bc, opts, rc), recorded('residual', (x) => ops.conv2d(x, wg, bg, opts, rg)));
+      near(`${what} through an affine and SiLU + residual`, cpu.conv2d(xc, wc, bc, opts, rc, ic), recorded('through', (x) => ops.conv2d(x, wg, bg, opts, rg, ig)));
+      near(`${what} through SiLU alone`, cpu.conv2d(xc, wc, bc, opts, undefined, { affine: undefined, silu: true }), recorded('silu', (x) => ops.conv2d(x, wg, bg, opts, undefined, { affine: undefined, silu: true })));
+      const [xd, wdd, bd] = [direct.fromHost(ops.toHost(xg), xg.shape), direct.parameter(direct.convWeight(wd, shape)), direct.fromHost(ops.toHost(bg), [co])];
       const directBits = (wt: Tensor) => {
         const y = direct.tidy(() => direct.replayable(what, [xd], (x) => [direct.conv2d(x, wt, bd, opts)])[0]!);
         direct.forget(what);
         return direct.toHost(y);
       };
-      assert.notDeepEqual(directBits(wdd), gpu.toHost(got), `${what}: Winograd ran (other bits than the direct convolution's)`);
+      assert.notDeepEqual(directBits(wdd), ops.toHost(got), `${what}: Winograd ran (other bits than the direct convolution's)`);
       // a weight not declared a parameter (it might be written later) takes the direct convolution
       // (weights made before the recordings: a recording may not upload host data)
-      const plainWeight = gpu.convWeight(wd, shape), plainDirect = direct.convWeight(wd, shape);
-      assert.deepEqual(gpu.toHost(recorded('not a parameter', (x) => gpu.conv2d(x, plainWeight, bg, opts))), directBits(plainDirect), `${what}: not a parameter, direct`);
+      const plainWeight = ops.convWeight(wd, shape), plainDirect = direct.convWeight(wd, shape);
+      assert.deepEqual(ops.toHost(recorded('not a parameter', (x) => ops.conv2d(x, plainWeight, bg, opts))), directBits(plainDirect), `${what}: not a parameter, direct`);
     }
-  });
+  }
 
   // widths of 12 and 6 run the element-per-thread builds of the kernels, 320 and 16 (multiples of 8)
   // the 16-byte vector builds

@@ -34,11 +34,27 @@ export function fewRowsOfManyChannels(rows: number, channels: number): boolean {
 export const WINOGRAD_MIN_POSITIONS = 12 * 12, WINOGRAD_MIN_CHANNELS = 320;
 
 /**
- * Whether a convolution's shape takes Winograd's F(2x2, 3x3) (the cuda backend's winogradConv, in fp16
- * graphs): 3x3, stride 1, padding 1 all round, a map of even sides of at least WINOGRAD_MIN_POSITIONS,
+ * F(4x4, 3x3) (CudaOptions.winograd 'f4') from maps of this many positions: 36 planes per 16 outputs
+ * where F(2x2, 3x3) has 64, so fewer products and less transform traffic, but transformed weights 4x
+ * the weight (F(2x2, 3x3): 16/9). Where a map has few positions and many channels (a 768 px U-Net's
+ * 24 x 24 x 1280: 118 MB of U a convolution against 52, for 6.6 MB of V against 11.8) the weights'
+ * trip costs more than the planes save; from 48 x 48 (640 channels: U 29.5 MB, V 13 MB against 13
+ * and 23.6) the planes' saving is the larger.
+ */
+export const WINOGRAD4_MIN_POSITIONS = 48 * 48;
+
+/** The output tile of Winograd's convolution over an h x w map that winogradShape takes: 4 (F(4x4, 3x3)) where `f4` and the map allows, else 2. */
+export function winogradTile(h: number, w: number, f4: boolean): 2 | 4 {
+  return f4 && h % 4 === 0 && w % 4 === 0 && h * w >= WINOGRAD4_MIN_POSITIONS ? 4 : 2;
+}
+
+/**
+ * Whether a convolution's shape takes Winograd's convolution (the cuda backend's winogradConv, in fp16
+ * graphs; F(2x2, 3x3), or F(4x4, 3x3) where winogradTile says): 3x3, stride 1, padding 1 all round,
+ * a map of even sides of at least WINOGRAD_MIN_POSITIONS,
  * WINOGRAD_MIN_CHANNELS channels or more each way, output channels in multiples of 8 (the transformed
  * planes 16-byte aligned, for the vector builds and cuBLASLt's batch) and input channels in slices of
- * k_wino_input's block (WINOGRAD_INPUT_BLOCK.channels).
+ * k_wino2_input's block (WINOGRAD_INPUT_BLOCK.channels).
  */
 export function winogradShape(h: number, w: number, ci: number, co: number, kh: number, kw: number, stride: number, pads: readonly number[]): boolean {
   return kh === 3 && kw === 3 && stride === 1 && pads.every((p) => p === 1) && h % 2 === 0 && w % 2 === 0 && h * w >= WINOGRAD_MIN_POSITIONS &&

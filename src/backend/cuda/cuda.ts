@@ -17,7 +17,7 @@ import { CudaWinograd } from './winograd-ops.js';
 import { GEMM_ROWS_X_ELEMENTS } from './gemm-rows.js';
 import type { DeviceBuffer } from './memory.js';
 import { CudaLatents } from './latents.js';
-import { WINOGRAD_PRODUCTS, ATTENTION_KERNELS, FLASH_DIMS, FLASH_KERNELS, FLASH_QUERY_ROWS, FLASH_WIDE_MAX_DIM, GROUP_PARTIAL_SHARED_BYTES, POINTER_ARRAY_PRODUCTS, SOFTMAX_SHARED_BYTES, SOFTMAX_SHORT, SOFTMAX_VEC, WGMMA_KERNELS, WGMMA_KEY_TILE, WGMMA_QUERY_ROWS, WGMMA_SHARED_BYTES, flashSharedBytes, SHORT_KEYS, attendShortSharedBytes, TILE_CONV_KERNELS, TILE_CONV_COUNTERS, TILE_CONV_WG_KERNELS, TILE_CONV_WG_BUILDS, tileConvWgName, tileConvWgSharedBytes } from './kernels.js';
+import { ATTENTION_KERNELS, FLASH_DIMS, FLASH_KERNELS, FLASH_QUERY_ROWS, FLASH_WIDE_MAX_DIM, GROUP_PARTIAL_SHARED_BYTES, POINTER_ARRAY_PRODUCTS, SOFTMAX_SHARED_BYTES, SOFTMAX_SHORT, SOFTMAX_VEC, WGMMA_KERNELS, WGMMA_KEY_TILE, WGMMA_QUERY_ROWS, WGMMA_SHARED_BYTES, flashSharedBytes, SHORT_KEYS, attendShortSharedBytes, TILE_CONV_KERNELS, TILE_CONV_COUNTERS, TILE_CONV_WG_KERNELS, TILE_CONV_WG_BUILDS, tileConvWgName, tileConvWgSharedBytes } from './kernels.js';
 import { tileConvKernel } from './tile-conv.js';
 import { flashLaunch } from './flash-splits.js';
 import { FiseditError } from '../../io/errors.js';
@@ -252,7 +252,7 @@ export class CudaBackend extends CudaWinograd implements Backend {
   }
 
   /**
-   * Whether conv2d takes Winograd's F(2x2, 3x3) (winogradConv): 'auto' convolutions in fp16 being
+   * Whether conv2d takes Winograd's convolution (winogradConv): 'auto' convolutions in fp16 being
    * recorded into a graph (eagerly, its launches and batched GEMM cost more host time than they save:
    * an edit's VAE decode took 24-32 ms with it against 21-24, session 59 call 4) of a
    * shape conv-paths.ts's winogradShape takes, with a weight declared a parameter (its transform is
@@ -260,25 +260,25 @@ export class CudaBackend extends CudaWinograd implements Backend {
    */
   private winogradConvolves(w: Tensor, n: number, h: number, wd: number, ci: number, co: number, kh: number, kw: number, s: number, pads: readonly number[]): boolean {
     if (!this.winograd || !this.capturing || !winogradShape(h, wd, ci, co, kh, kw, s, pads) || !this.isParameter(w)) return false;
-    const tiles = (n * h * wd) / 4;
-    return this.lt.batchable(OP_T, OP_N, co, tiles, ci, ci, ci, co, WINOGRAD_PRODUCTS, [co * ci, tiles * ci, tiles * co]);
+    const { tile, products } = this.winogradForm(h, wd), tiles = (n * h * wd) / tile ** 2;
+    return this.lt.batchable(OP_T, OP_N, co, tiles, ci, ci, ci, co, products, [co * ci, tiles * ci, tiles * co]);
   }
 
   /**
-   * conv2d by Winograd's F(2x2, 3x3) while a graph is recorded: the input's 4x4 patches transformed
-   * (winograd-ops.ts), 16 products as one cuBLASLt batch of [tiles, ci] x [ci, co] GEMMs against the
-   * weight's transform, the outputs transformed back with bias and residual. 16 multiplications a
-   * 2x2 block of outputs where the direct convolution takes 36; the transforms' traffic is what it
-   * pays for them.
+   * conv2d by Winograd's convolution while a graph is recorded: the input's patches transformed
+   * (winograd-ops.ts), the products as one cuBLASLt batch of [tiles, ci] x [ci, co] GEMMs against the
+   * weight's transform, the outputs transformed back with bias and residual. F(2x2, 3x3): 16
+   * multiplications a 2x2 block of outputs where the direct convolution takes 36; F(4x4, 3x3): 36 a
+   * 4x4 block where it takes 144. The transforms' traffic is what it pays for them.
    */
   private winogradConv(x: Tensor, w: Tensor, b: Tensor | undefined, { n, h, w: wd, ci, co }: { n: number; h: number; w: number; ci: number; co: number }, residual?: Tensor, input?: ConvInput): Tensor {
-    const tiles = (n * h * wd) / 4, u = this.winogradWeights(w);
+    const form = this.winogradForm(h, wd), { products } = form, tiles = (n * h * wd) / form.tile ** 2, u = this.winogradWeights(w, form);
     const y = this.empty([n, h, wd, co]);
     this.tidy(() => {
-      const v = this.winogradInput(x, input), m = this.empty([WINOGRAD_PRODUCTS, tiles, co]);
+      const v = this.winogradInput(x, input, form), m = this.empty([products, tiles, co]);
       // the planes of U, V and M are equally spaced: a strided batch, whose algorithm is timed (a pointer-array batch's is the heuristic's first)
-      this.timed('gemm winograd', () => this.lt.gemmStridedBatch(OP_T, OP_N, co, tiles, ci, this.p(u), ci, co * ci, this.p(v), ci, tiles * ci, this.p(m), co, tiles * co, WINOGRAD_PRODUCTS), () => `${WINOGRAD_PRODUCTS} x ${tiles}x${co}x${ci}`);
-      this.winogradOutput(m, b, residual, y);
+      this.timed('gemm winograd', () => this.lt.gemmStridedBatch(OP_T, OP_N, co, tiles, ci, this.p(u), ci, co * ci, this.p(v), ci, tiles * ci, this.p(m), co, tiles * co, products), () => `${products} x ${tiles}x${co}x${ci}`);
+      this.winogradOutput(m, b, residual, y, form);
     });
     return y;
   }

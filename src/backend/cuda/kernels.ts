@@ -72,17 +72,34 @@ export const LATENT_KERNELS: Record<string, ArgKind[]> = {
 const THIRD_BUILDS: Record<string, ArgKind[]> = { k_channel_affine_vb: VECTOR_KERNELS.k_channel_affine!, k_layer_norm_vw: VECTOR_KERNELS.k_layer_norm! };
 export const OPS_KERNELS: Record<string, ArgKind[]> = { ...SCALAR_KERNELS, ...bothBuilds(VECTOR_KERNELS), ...THIRD_BUILDS };
 export const SPARSE_KERNELS: Record<string, ArgKind[]> = { ...bothBuilds(SPARSE_VECTOR_KERNELS), k_swap_each: ['ptr'] };
-/** Kernels of kernels/winograd.cu (fp16 only). */
+const WINOGRAD_INPUT_ARGS: ArgKind[] = ['ptr', 'ptr', 'ptr', 'i32', 'ptr', 'i32', 'i32', 'i32', 'i32'];
+const WINOGRAD_OUTPUT_ARGS: ArgKind[] = ['ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32'];
+/** Kernels of kernels/winograd.cu (fp16 only): F(2x2, 3x3)'s and F(4x4, 3x3)'s (k_wino4_*). */
 export const WINOGRAD_KERNELS: Record<string, ArgKind[]> = {
-  k_wino_output: ['ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32'],
-  k_wino_input: ['ptr', 'ptr', 'ptr', 'i32', 'ptr', 'i32', 'i32', 'i32', 'i32'],
-  k_wino_weights: ['ptr', 'ptr', 'i32', 'i32'],
+  k_wino2_output: WINOGRAD_OUTPUT_ARGS, k_wino2_input: WINOGRAD_INPUT_ARGS, k_wino2_weights: ['ptr', 'ptr', 'i32', 'i32'],
+  k_wino4_output: WINOGRAD_OUTPUT_ARGS, k_wino4_input: WINOGRAD_INPUT_ARGS, k_wino4_weights: ['ptr', 'ptr', 'i32', 'i32'],
 };
-/** A block of k_wino_input: tile rows, tile columns and input channels it transforms (kernels/winograd.cu WI_*; KERNEL_DEFINES); a thread per (tile, 4 channels). */
+/**
+ * A block of the input transforms: the 2x2 tile rows and columns and the input channels it takes
+ * (kernels/winograd.cu WI_*; KERNEL_DEFINES), its outputs 2 rows x 2 cols positions; k_wino4_input's
+ * blocks cover the same positions as half as many 4x4 tiles each way.
+ */
 export const WINOGRAD_INPUT_BLOCK = { rows: 4, cols: 8, channels: 32 } as const;
-export const WINOGRAD_INPUT_THREADS = (WINOGRAD_INPUT_BLOCK.rows * WINOGRAD_INPUT_BLOCK.cols * WINOGRAD_INPUT_BLOCK.channels) / 4;
-/** Products of Winograd's F(2x2, 3x3) (a tile's 4x4 transformed patch): one batched GEMM of that many (kernels/winograd.cu). */
-export const WINOGRAD_PRODUCTS = 16;
+/** One form of Winograd's convolution F(tile x tile, 3x3): its products (planes of V, U and M) and its kernels' threads (kernels/winograd.cu k_wino<tile>_input, _output, _weights). */
+export interface WinogradForm {
+  tile: 2 | 4;
+  products: number;
+  /** k_wino<tile>_input's threads a block. */
+  inputThreads: number;
+  /** Output channels a thread of k_wino<tile>_output takes. */
+  outputChannels: number;
+}
+const WI = WINOGRAD_INPUT_BLOCK;
+/** F(2x2, 3x3): a thread per (tile, 4 channels) in both transforms. F(4x4, 3x3): per (tile, 2 channels), its 36 planes of 4 were 144 values a thread. */
+export const WINOGRAD_FORMS: Record<2 | 4, WinogradForm> = {
+  2: { tile: 2, products: 16, inputThreads: (WI.rows * WI.cols * WI.channels) / 4, outputChannels: 4 },
+  4: { tile: 4, products: 36, inputThreads: ((WI.rows / 2) * (WI.cols / 2) * WI.channels) / 2, outputChannels: 2 },
+};
 /** 64-bit words a swap takes in k_swap_each's table (kernels/sparse.cu says which). */
 export const SWAP_WORDS = 11;
 /** Vectors a thread of a kernel's _vb build takes (ops.cu's VEC_BATCH; KERNEL_DEFINES). */

@@ -60,9 +60,14 @@ export interface CudaOptions {
    * conv-paths.ts winogradShape takes, by Winograd's F(2x2, 3x3) (default true; cuda.ts winogradConv):
    * 16 multiplications a 2x2 block of outputs against 36, the norm's affine and SiLU read by its input
    * transform, bias and residual added by its output transform. Rounding differs from the direct
-   * convolution's (the transformed operands are stored in half), within the fp16 bounds.
+   * convolution's (the transformed operands are stored in half), within the fp16 bounds. 'f4': maps
+   * from 48 x 48 (conv-paths.ts winogradTile) by F(4x4, 3x3) instead, 36 multiplications a 4x4 block
+   * against 144 and fewer transformed planes, at ~4x F(2x2, 3x3)'s fp16 error in one convolution
+   * (2.4e-3 of the output's RMS against 6.1e-4 by simulation, …-s60-winograd-f4-error.log). Through
+   * the U-Net (bench:winograd-error, H200) a 768 px call lies 3.3e-3 of its RMS from an fp32 direct
+   * call against fp16's own 2.4e-3, and ~0.5 ms faster (9.0 against 9.5 ms; session 62): opt-in.
    */
-  winograd?: boolean;
+  winograd?: boolean | 'f4';
   /**
    * sm_90 and later: record each kernel of ours into graphs as a programmatic dependent of the kernel
    * before it (default true), so its launch overlaps the end of that kernel (kernels/launch.cuh).
@@ -138,6 +143,7 @@ const MODES: { [K in keyof CudaOptions]?: readonly NonNullable<CudaOptions[K]>[]
   tileConvolution: TILE_CONVOLUTION_MODES,
   cudnnEngines: CUDNN_ENGINE_MODES,
   gemmAlgorithms: ['timed', 'heuristic'],
+  winograd: [true, false, 'f4'],
 };
 
 /**
