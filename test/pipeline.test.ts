@@ -37,6 +37,15 @@ describe('text-to-image on the embedded default model', () => {
     assert.ok(a.image.every((v) => v >= 0 && v <= 1));
   });
 
+  it('decodes the latents where the backend keeps them, into a buffer made ahead when given', () => {
+    const a = sd.generate({ ...base, seed: 5 });
+    const x = sd.backend.latents.fromHost(a.latents), into = sd.imageBuffer([16, 16]);
+    assert.deepEqual(sd.decode(x, [16, 16]), a.image);
+    assert.equal(sd.decode(x, [16, 16], into), into);
+    assert.deepEqual(into, a.image);
+    assert.throws(() => sd.decode(x, [16, 16], new Float32Array(10)), /toHost: 10 values for shape \[1, 128, 128, 3\]/);
+  });
+
   it('uses explicit initial latents instead of the seed', () => {
     const latents = sd.initialNoise(9, [16, 16]);
     assert.deepEqual(sd.generate({ ...base, latents }).latents, sd.generate({ ...base, seed: 9 }).latents);

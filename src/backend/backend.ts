@@ -345,6 +345,11 @@ export function checkBytes(what: string, bytes: Uint8Array, shape: readonly numb
   if (bytes.byteLength !== want) throw new FiseditError(`${what}: ${bytes.byteLength} bytes for shape ${shapeString(shape)} of ${elementBytes}-byte values (${want} bytes)`);
 }
 
+/** A host array that toHost fills must hold the tensor's values exactly. */
+export function checkValues(what: string, values: Float32Array, shape: readonly number[]): void {
+  if (values.length !== numel(shape)) throw new FiseditError(`${what}: ${values.length} values for shape ${shapeString(shape)}`);
+}
+
 export interface Backend {
   readonly name: string;
   /** Bytes a stored tensor element takes (what the edit cache is accounted in). */
@@ -373,7 +378,8 @@ export interface Backend {
    * kernel ahead of it still runs). Returns t.
    */
   parameter(t: Tensor): Tensor;
-  toHost(t: Tensor): Float32Array;
+  /** The tensor's values as float32 on the host (into `into` when given: t's size of values). */
+  toHost(t: Tensor, into?: Float32Array): Float32Array;
   /** The tensor's values as this backend stores them (elementBytes each), copied to host memory (into `into` when given). */
   toBytes(t: Tensor, into?: Uint8Array): Uint8Array;
   /** A tensor from bytes that toBytes of a backend with the same storage gave. */

@@ -437,10 +437,11 @@ export class EditSession {
         yield;
       }
       cache.final = x;
+      const image = sd.imageBuffer(size); // while the GPU still runs the steps
       const latents = this.ops.latents.toHost(x); // waits for the steps
       const denseMs = performance.now() - t0;
       const t1 = performance.now();
-      const image = sd.decode(latents, size);
+      sd.decode(x, size, image);
       const version: Version = {
         id: 0, parent: undefined, prompt: o.prompt, mask: undefined, editSize: 1, latents, image, truncated,
         timings: { denseMs, sparseMs: 0, decodeMs: performance.now() - t1, denseSteps: steps, sparseSteps: 0, maskMs: 0, firstSparseStepMs: 0 }, cache,
@@ -545,10 +546,11 @@ export class EditSession {
       cache.final = x;
       // host work that needs only the mask, done while the GPU still computes the queued steps
       const region = pixelRegion(mask!, h, w, sd.vae.downFactor, EDIT_MARGIN_PX);
+      const decoded = sd.imageBuffer(s.size);
       const latents = lat.toHost(x); // waits for the steps still queued
       const t1 = performance.now();
       const denseMs = (sparseFrom ?? t1) - started, sparseMs = sparseFrom === undefined ? 0 : t1 - sparseFrom;
-      const decoded = sd.decode(latents, s.size);
+      sd.decode(x, s.size, decoded);
       const version: Version = {
         id: Math.max(...this.list.map((v) => v.id)) + 1, parent: base.id, prompt, mask, editSize: maskFraction(mask!), latents,
         image: composite(base.image, decoded, region), truncated,

@@ -739,6 +739,15 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
     for (const convolution of ['cudnn', 'gemm'] as const) replayMatchesEager(new CudaBackend({ math, convolution }));
   });
 
+  it('toHost into a given array: the values a fresh one gets, below and above the page-locked staging size; a wrong length refused', () => {
+    for (const n of [1000, 600 * 1024]) { // 4 KB, and 2.4 MB through page-locked memory
+      const t = gpu.fromHost(rnd.normal(n), [n]), into = new Float32Array(n).fill(7);
+      assert.equal(gpu.toHost(t, into), into);
+      assert.deepEqual(into, gpu.toHost(t), `${n} values`);
+    }
+    assert.throws(() => gpu.toHost(gpu.fromHost(new Float32Array(4), [2, 2]), new Float32Array(3)), /toHost: 3 values for shape \[2, 2\]/);
+  });
+
   it('prefetch: from page-locked memory on a copy stream, after the work queued before, before the work after ready()', () => {
     const shape = [4, 256, 256, 32], n = 4 * 256 * 256 * 32;
     const values = rnd.normal(n), other = rnd.normal(n);
