@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { decodePng, encodePng } from '../src/io/png.js';
 import { Random } from '../src/util/random.js';
+import { maxAbsDiff, relativeRmsDiff } from '../src/verify/compare.js';
 
 describe('seeded generator', () => {
   it('gives pinned values for a seed (the same on every machine)', () => {
@@ -47,3 +48,20 @@ describe('PNG', () => {
 
 const PINNED_42 = [2837322924, 544945897, 479756282];
 const PINNED_NORMAL_7 = ['-1.699767', '-0.130899', '0.590718'];
+
+describe('comparing values', () => {
+  it('relativeRmsDiff: the RMS of the difference over the RMS of the reference; Infinity for other lengths or values not finite', () => {
+    assert.equal(relativeRmsDiff([1, 2, 3], [1, 2, 3]), 0);
+    assert.equal(relativeRmsDiff([3, 4], [6, 8]), 0.5);
+    assert.ok(Math.abs(relativeRmsDiff([1.1, -2], [1, -2]) - Math.sqrt(0.01 / 5)) < 1e-12);
+    assert.equal(relativeRmsDiff([1, 2], [1, 2, 3]), Infinity);
+    assert.equal(relativeRmsDiff([NaN, 1], [1, 1]), Infinity);
+    assert.equal(relativeRmsDiff([1], [0]), Infinity);
+  });
+
+  it('maxAbsDiff: the largest absolute difference; Infinity for other lengths or a NaN', () => {
+    assert.equal(maxAbsDiff([1, 5, 2], [1, 2, 2.5]), 3);
+    assert.equal(maxAbsDiff([1], [1, 2]), Infinity);
+    assert.equal(maxAbsDiff([NaN], [1]), Infinity);
+  });
+});
