@@ -201,7 +201,7 @@ export class StableDiffusion {
     const ops = this.backend;
     return ops.tidy(() => {
       // the decoder's input, x / scaling factor, made where the latents are: a round trip through the
-      // host cost an edit's decode 1.4-5 ms at 768 px (session 62, call 3)
+      // host cost an edit's decode 1.3-5.0 ms at 768 px (session 62, call 3)
       const z = ops.latents.sample(x, [h, w, this.latentChannels], 1, 1 / this.vae.config.scalingFactor);
       // the same device work at every decode of a size: the backend may record it once and replay it
       // (the cuda backend: one CUDA graph, whose activation memory it keeps for the next decode)

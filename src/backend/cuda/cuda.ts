@@ -260,8 +260,8 @@ export class CudaBackend extends CudaWinograd implements Backend {
    */
   private winogradConvolves(w: Tensor, n: number, h: number, wd: number, ci: number, co: number, kh: number, kw: number, s: number, pads: readonly number[]): boolean {
     if (!this.winograd || !this.capturing || !winogradShape(h, wd, ci, co, kh, kw, s, pads) || !this.isParameter(w)) return false;
-    const { tile, products } = this.winogradForm(h, wd), tiles = (n * h * wd) / tile ** 2;
-    return this.lt.batchable(OP_T, OP_N, co, tiles, ci, ci, ci, co, products, [co * ci, tiles * ci, tiles * co]);
+    const { form, tiles, strides } = this.winogradBatch(n, h, wd, ci, co);
+    return this.lt.batchable(OP_T, OP_N, co, tiles, ci, ci, ci, co, form.products, strides);
   }
 
   /**
@@ -272,12 +272,12 @@ export class CudaBackend extends CudaWinograd implements Backend {
    * 4x4 block where it takes 144. The transforms' traffic is what it pays for them.
    */
   private winogradConv(x: Tensor, w: Tensor, b: Tensor | undefined, { n, h, w: wd, ci, co }: { n: number; h: number; w: number; ci: number; co: number }, residual?: Tensor, input?: ConvInput): Tensor {
-    const form = this.winogradForm(h, wd), { products } = form, tiles = (n * h * wd) / form.tile ** 2, u = this.winogradWeights(w, form);
+    const { form, tiles, strides: [su, sv, sm] } = this.winogradBatch(n, h, wd, ci, co), u = this.winogradWeights(w, form);
     const y = this.empty([n, h, wd, co]);
     this.tidy(() => {
-      const v = this.winogradInput(x, input, form), m = this.empty([products, tiles, co]);
+      const v = this.winogradInput(x, input, form), m = this.empty([form.products, tiles, co]);
       // the planes of U, V and M are equally spaced: a strided batch, whose algorithm is timed (a pointer-array batch's is the heuristic's first)
-      this.timed('gemm winograd', () => this.lt.gemmStridedBatch(OP_T, OP_N, co, tiles, ci, this.p(u), ci, co * ci, this.p(v), ci, tiles * ci, this.p(m), co, tiles * co, products), () => `${products} x ${tiles}x${co}x${ci}`);
+      this.timed('gemm winograd', () => this.lt.gemmStridedBatch(OP_T, OP_N, co, tiles, ci, this.p(u), ci, su, this.p(v), ci, sv, this.p(m), co, sm, form.products), () => `${form.products} x ${tiles}x${co}x${ci}`);
       this.winogradOutput(m, b, residual, y, form);
     });
     return y;

@@ -287,7 +287,7 @@ export abstract class CudaDevice {
   /**
    * Device bytes into `out`. From STAGED_DOWNLOAD_BYTES through page-locked memory (the copy engine's
    * DMA, then one host copy): a 768 px image (7 MiB) in an edit's decode took 4.1-5.8 ms so against
-   * 5-7.6 by the driver's own path into pageable memory (session 62, calls 3-4), its DMA 0.15 ms
+   * 4.9-7.6 by the driver's own path into pageable memory (session 62, calls 3-4), its DMA 0.15 ms
    * (call 5). Most of either was the first touch of a fresh array's pages, which
    * StableDiffusion.imageBuffer now takes off the user's wait.
    */

@@ -29,6 +29,16 @@ export abstract class CudaWinograd extends CudaGemmKernels {
     return WINOGRAD_FORMS[winogradTile(h, w, this.winogradF4)];
   }
 
+  /**
+   * The products of a convolution over n h x w maps, ci -> co channels, as one batch: its form, its
+   * tiles (each product's rows), and the elements from one plane to the next of U [products, co, ci],
+   * V [products, tiles, ci] and M [products, tiles, co].
+   */
+  protected winogradBatch(n: number, h: number, w: number, ci: number, co: number): { form: WinogradForm; tiles: number; strides: [number, number, number] } {
+    const form = this.winogradForm(h, w), tiles = (n * h * w) / form.tile ** 2;
+    return { form, tiles, strides: [co * ci, tiles * ci, tiles * co] };
+  }
+
   /** The weight's transform U = G g G^T [products, co, ci] of w [co, 3, 3, ci]: made once per form, on the main stream beside the recording (so no replay makes it again). */
   protected winogradWeights(w: Tensor, form: WinogradForm): Tensor {
     let byTile = this.winogradWeightsOf.get(w.storage as object);
