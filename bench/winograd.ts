@@ -144,7 +144,7 @@ function winogradCost(side: number, ci: number, co: number) {
   us.forEach((u) => fill(u, uBytes));
   gpu.synchronize();
   // one strided batch as the backend's (cuda.ts winogradConv): A the weights U_i, B V_i, D M_i
-  const gemmUs = graphUs((i) => lt.gemmStridedBatch(OP_T, OP_N, co, rows, ci, us[i % us.length]!, ci, co * ci, v, ci, rows * ci, m, co, rows * co, P));
+  const gemmUs = graphUs((i) => lt.gemmStridedBatch(OP_T, OP_N, co, rows, ci, us[i % us.length]!, ci, v, ci, m, co, P, { strides: [co * ci, rows * ci, rows * co], family: 'by shape' }));
   const xBytes = n * side * side * ci * e, yBytes = n * side * side * co * e;
   const big = d.alloc(Math.max(vBytes, mBytes) + 2 * yBytes + xBytes), other = d.alloc(Math.max(vBytes, mBytes) + 2 * yBytes + xBytes);
   // a copy of b bytes reads b and writes b: the input transform reads x and writes V, the output transform reads M (and a residual) and writes y

@@ -2,7 +2,8 @@
 // declare (kernels.ts WINOGRAD_FORMS), checked without a GPU; the GPU suite checks their results.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { WINOGRAD4_MIN_POSITIONS, winogradShape, winogradTile } from '../src/backend/cuda/conv-paths.js';
+import { WINOGRAD4_MIN_POSITIONS, WINOGRAD_TILES_MAX_BLOCK, winogradShape, winogradTile, winogradTilesShape } from '../src/backend/cuda/conv-paths.js';
+import { APSC_BLOCKS } from '../src/edit/plan.js';
 import { WINOGRAD_FORMS, WINOGRAD_INPUT_BLOCK, WINOGRAD_KERNELS } from '../src/backend/cuda/kernels.js';
 
 describe('Winograd forms', () => {
@@ -20,6 +21,18 @@ describe('Winograd forms', () => {
       assert.equal(winogradTile(side, side, true), 4);
       assert.ok(winogradShape(side, side, 320, 320, 3, 3, 1, [1, 1, 1, 1]));
     }
+  });
+
+  it("a sparse step's tile convolutions over F(2x2, 3x3): 3x3, stride 1, even blocks from 4 to APSC's largest, channels as the maps' rule; tiles that small never take F(4x4, 3x3)", () => {
+    assert.equal(WINOGRAD_TILES_MAX_BLOCK, Math.max(...APSC_BLOCKS));
+    for (const bo of [4, 8, 12, 16]) {
+      assert.ok(winogradTilesShape(bo, 320, 640, 3, 1), `${bo}`);
+      assert.equal(winogradTile(bo, bo, true), 2, `${bo}`);
+    }
+    for (const bo of [1, 2, 6 + 1, 18]) assert.ok(!winogradTilesShape(bo, 320, 320, 3, 1), `${bo}`);
+    assert.ok(!winogradTilesShape(8, 320, 320, 3, 2), 'stride 2');
+    assert.ok(!winogradTilesShape(8, 320, 320, 1, 1), '1x1');
+    for (const [ci, co] of [[160, 320], [320, 160], [336, 320], [320, 324]]) assert.ok(!winogradTilesShape(8, ci, co, 3, 1), `${ci} -> ${co}`);
   });
 
   it('each form: (tile + 2)^2 products, its three kernels declared with one parameter list across forms (winograd-ops.ts launches both from one call each), a block\'s threads by its tiles and channels a thread', () => {

@@ -224,6 +224,59 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
     f2(50, 50); // sides not in fours
   });
 
+  it("conv2dTiles and convTilesInto by Winograd's F(2x2, 3x3) over the tiles (fp16 graphs; blocks of 4 to 16 outputs a side, 320 channels and up, a parameter weight): against the cpu, through an affine and SiLU, + projection, written into the base (+ residual, undone bit for bit), replays the recording's bits, other bits than gathering and convolving", () => {
+    if (math !== 'fp16') return;
+    // the default tile convolution ('library', a sparse step's), against the same without Winograd
+    const lib = new CudaBackend({ math }), direct = new CudaBackend({ math, winograd: false });
+    const [n, h, w, cp] = [2, 18, 20, 320];
+    for (const [bo, ci, co] of [[4, 320, 320], [8, 320, 640], [12, 640, 320], [16, 320, 320]] as const) {
+      // blocks on a grid from (0, 0) as plans lay them, every other one and the last past the map's edges
+      const corners: number[] = [];
+      for (let y = 0; y < h; y += bo) for (let x = 0; x < w; x += bo) if ((y + x) % (2 * bo) === 0 || y + bo >= h) corners.push(y, x);
+      const what = `winograd tiles of ${bo} x ${bo} outputs, ${corners.length / 2} a map, ${ci} -> ${co}`;
+      const tiles = { origins: Int32Array.from(corners, (v) => v - 1), side: bo + 2 }, blocks = { origins: Int32Array.from(corners), side: bo };
+      const host = (size: number, scale = 1) => rnd.normal(size).map((v) => v * scale);
+      const [xd, sd, hd, bd, x2d, pbd, based, resd] = [host(n * h * w * ci), host(n * ci, 0.5), host(n * ci), host(co), host(n * h * w * cp), host(co), host(n * h * w * co), host(n * h * w * co)];
+      const [wd, pd] = [host(co * ci * 9, 1 / Math.sqrt(9 * ci)), host(co * cp, 1 / Math.sqrt(cp))];
+      const active = Uint8Array.from({ length: h * w }, (_, i) => (i % 3 === 0 ? 0 : 1));
+      const inputs = (ops: Backend, parameter: (t: Tensor) => Tensor) => ({
+        x: ops.fromHost(xd, [n, h, w, ci]), affine: { scale: ops.fromHost(sd, [n, ci]), shift: ops.fromHost(hd, [n, ci]) }, b: ops.fromHost(bd, [co]),
+        w: parameter(ops.convWeight(wd, [co, ci, 3, 3])), projection: { x: ops.fromHost(x2d, [n, h, w, cp]), tiles: blocks, w: ops.convWeight(pd, [co, cp, 1, 1]), b: ops.fromHost(pbd, [co]) },
+        base: ops.fromHost(based, [n, h, w, co]), residual: ops.fromHost(resd, [n, h, w, co]),
+      });
+      const c = inputs(cpu, (t) => t);
+      const want = cpu.conv2dTiles(c.x, tiles, c.affine, true, c.w, c.b, 1, c.projection);
+      cpu.convTilesInto(c.base, c.x, { tiles, affine: c.affine, silu: true, w: c.w, b: c.b, stride: 1 }, { corners: Int32Array.from(corners), active, residual: c.residual });
+      // each recorded, then replayed: the recording's bits
+      const recorded = (ops: CudaBackend) => {
+        const g = inputs(ops, (t) => ops.parameter(t));
+        const run = (key: string, f: (x: Tensor) => Tensor, result: (out: Tensor) => Float32Array) => {
+          const go = () => result(ops.tidy(() => ops.replayable(`${what} ${key}`, [g.x], (x) => [f(x)])[0]!));
+          const first = go();
+          assert.deepEqual(go(), first, `${what} ${key}: replayed, the recording's bits`);
+          ops.forget(`${what} ${key}`);
+          return first;
+        };
+        const conv = run('conv2dTiles', (x) => ops.conv2dTiles(x, tiles, g.affine, true, g.w, g.b, 1, g.projection), (y) => ops.toHost(y));
+        // what it displaced, written back, is the base again, bit for bit (so the replay writes the same base)
+        const before = ops.toHost(g.base);
+        const base = run('convTilesInto', (x) => ops.convTilesInto(g.base, x, { tiles, affine: g.affine, silu: true, w: g.w, b: g.b, stride: 1 }, { corners: Int32Array.from(corners), active, residual: g.residual }), (held) => {
+          const after = ops.toHost(g.base);
+          ops.overwriteBlocks(g.base, held, Int32Array.from(corners), active);
+          assert.deepEqual(ops.toHost(g.base), before, `${what} convTilesInto: undone`);
+          return after;
+        });
+        return { conv, base };
+      };
+      const got = recorded(lib);
+      close(what, want, gpu.fromHost(got.conv, want.shape));
+      close(`${what}: convTilesInto's base`, c.base, gpu.fromHost(got.base, c.base.shape));
+      const plain = recorded(direct);
+      assert.notDeepEqual(got.conv, plain.conv, `${what}: Winograd ran (other bits than gathering and convolving)`);
+      assert.notDeepEqual(got.base, plain.base, `${what}: convTilesInto by Winograd (other bits than gathering and convolving)`);
+    }
+  });
+
   /** A recorded 320 -> 320 convolution of an h x w map on `ops`, of inputs drawn from a seed of their own (the same on every backend): its output's values. */
   function recordedConv(ops: CudaBackend, h: number, w: number): Float32Array {
     const r = new Random(h * 1000 + w), [ci, co] = [320, 320], shape: [number, number, number, number] = [co, ci, 3, 3];

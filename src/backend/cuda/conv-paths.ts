@@ -57,8 +57,25 @@ export function winogradTile(h: number, w: number, f4: boolean): 2 | 4 {
  * k_wino2_input's block (WINOGRAD_INPUT_BLOCK.channels).
  */
 export function winogradShape(h: number, w: number, ci: number, co: number, kh: number, kw: number, stride: number, pads: readonly number[]): boolean {
-  return kh === 3 && kw === 3 && stride === 1 && pads.every((p) => p === 1) && h % 2 === 0 && w % 2 === 0 && h * w >= WINOGRAD_MIN_POSITIONS &&
-    Math.min(ci, co) >= WINOGRAD_MIN_CHANNELS && ci % WINOGRAD_INPUT_BLOCK.channels === 0 && co % 8 === 0;
+  return kh === 3 && kw === 3 && stride === 1 && pads.every((p) => p === 1) && h % 2 === 0 && w % 2 === 0 && h * w >= WINOGRAD_MIN_POSITIONS && winogradChannels(ci, co);
+}
+
+/** The channels Winograd's kernels take (winogradShape). */
+function winogradChannels(ci: number, co: number): boolean {
+  return Math.min(ci, co) >= WINOGRAD_MIN_CHANNELS && ci % WINOGRAD_INPUT_BLOCK.channels === 0 && co % 8 === 0;
+}
+
+/**
+ * A sparse step's tile convolutions (blocks of bo x bo outputs) from this block side take F(2x2, 3x3)
+ * over their tiles (cuda.ts winogradTilesConv); up to WINOGRAD_TILES_MAX_BLOCK, APSC's largest
+ * (k_wino2_input_tiles: a block of (bo/2)^2 x 8 threads, at most 512, and the tile's (bo + 2)^2 x 32
+ * floats of shared memory, 41 KiB). Blocks of 2 x 2 would be one 2x2 block of outputs a thread block.
+ */
+export const WINOGRAD_TILES_MIN_BLOCK = 4, WINOGRAD_TILES_MAX_BLOCK = 16;
+
+/** Whether a tile convolution (k x k, stride, blocks of bo x bo outputs) takes Winograd's F(2x2, 3x3) over its tiles: 3x3, stride 1, bo even within the bounds above, channels as winogradShape's. */
+export function winogradTilesShape(bo: number, ci: number, co: number, k: number, stride: number): boolean {
+  return k === 3 && stride === 1 && bo % 2 === 0 && bo >= WINOGRAD_TILES_MIN_BLOCK && bo <= WINOGRAD_TILES_MAX_BLOCK && winogradChannels(ci, co);
 }
 
 /** How the cuda backend convolves a sparse plan's tiles: its CudaOptions.convolution and .tileConvolution. */

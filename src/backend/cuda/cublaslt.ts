@@ -106,19 +106,44 @@ interface GemmShape {
   count: number;
   residual: boolean;
   strides?: readonly [number, number, number];
+  /**
+   * A strided batch whose B and D planes lie packed, n * ldb and n * ldc elements apart, that shares
+   * its family with the batches of other column counts in its octave (familyKey): a sparse step's
+   * Winograd tiles, whose count each mask sets (GemmStrides 'by octave').
+   */
+  packedByOctave?: boolean;
 }
 
-function shapeKey({ ta, tb, m, n, k, lda, ldb, ldc, bias, count, residual, strides }: GemmShape): string {
-  return `${ta},${tb},${m},${n},${k},${lda},${ldb},${ldc},${bias},${count}${residual ? ',C' : ''}${strides ? `,s${strides.join('/')}` : ''}`;
+/** A strided batch's strides (A's, B's and D's), and whether its family is by octave of columns (GemmShape.packedByOctave) or of its shape alone. */
+export interface GemmStrides {
+  strides: readonly [number, number, number];
+  family: 'by shape' | 'by octave';
+}
+
+function shapeKey({ ta, tb, m, n, k, lda, ldb, ldc, bias, count, residual, strides, packedByOctave }: GemmShape): string {
+  return `${ta},${tb},${m},${n},${k},${lda},${ldb},${ldc},${bias},${count}${residual ? ',C' : ''}${strides ? `,s${strides.join('/')}` : ''}${packedByOctave ? ',o' : ''}`;
 }
 
 /**
  * Shapes that share an algorithm: all but the column count, which is rounded up to a power of two (or
- * given, `columnOctave`). A strided batch's strides stay in the key, and Winograd's grow with its
- * columns (tiles x channels), so each of its column counts is a family of its own, timed on first use.
+ * given, `columnOctave`). A strided batch's strides stay in the key, and the dense Winograd's grow with
+ * its columns (tiles x channels), so each of its column counts is a family of its own, timed on first
+ * use; a batch packed by octave (GemmShape.packedByOctave) takes the strides of the octave's columns,
+ * so that an edit's tiles meet the algorithm (and its loaded kernels) that the rehearsals' tiles of
+ * about as many columns chose: a kernel's first launch in the process cost up to 88 ms inside an
+ * edit's first sparse step where each count was its own family (bench/results/2026-12-04-s63-call1.log).
  */
+/** A batch's shape in strided mode (`batch`), else in pointer-array mode; packed by octave only where its B and D planes are packed. */
+function stridedShape(s: GemmShape, batch: GemmStrides | undefined): GemmShape {
+  if (!batch) return s;
+  const [, sb, sd] = batch.strides;
+  if (batch.family === 'by octave' && (sb !== s.n * s.ldb || sd !== s.n * s.ldc)) throw new Error(`a batch by octave has packed planes: strides ${sb}, ${sd} for ${s.n} columns of ${s.ldb}, ${s.ldc}`);
+  return { ...s, strides: batch.strides, packedByOctave: batch.family === 'by octave' };
+}
+
 function familyKey(s: GemmShape, columnOctave = octave(s.n)): string {
-  return shapeKey({ ...s, n: columnOctave });
+  const strides = s.packedByOctave && s.strides ? ([s.strides[0], columnOctave * s.ldb, columnOctave * s.ldc] as const) : s.strides;
+  return shapeKey({ ...s, n: columnOctave, strides });
 }
 
 /**
@@ -267,8 +292,8 @@ export class CublasLt {
    * the i-th matrix of each operand i times its stride (elements) past its first. Timed like one GEMM
    * (TRIAL_MIN_MACS counts the batch's). Throws where cuBLASLt has no algorithm for the batch.
    */
-  gemmStridedBatch(ta: number, tb: number, m: number, n: number, k: number, A: number, lda: number, strideA: number, B: number, ldb: number, strideB: number, D: number, ldc: number, strideD: number, count: number): void {
-    const p = this.plan({ ta, tb, m, n, k, lda, ldb, ldc, bias: false, count, residual: false, strides: [strideA, strideB, strideD] });
+  gemmStridedBatch(ta: number, tb: number, m: number, n: number, k: number, A: number, lda: number, B: number, ldb: number, D: number, ldc: number, count: number, batch: GemmStrides): void {
+    const p = this.plan(stridedShape({ ta, tb, m, n, k, lda, ldb, ldc, bias: false, count, residual: false }, batch));
     this.matmul(p, () => this.f.matmul!(this.handle, p.desc, this.one, A, p.a, B, p.b, this.zero, D, p.d, D, p.d, p.algo, this.workspace, this.workspaceBytes, this.stream()));
   }
 
@@ -287,8 +312,8 @@ export class CublasLt {
    * (A's, B's and D's), else in pointer-array mode (planned here if so; a shape it has no algorithm
    * for is remembered, so its heuristic is asked once).
    */
-  batchable(ta: number, tb: number, m: number, n: number, k: number, lda: number, ldb: number, ldc: number, count: number, strides?: readonly [number, number, number]): boolean {
-    const shape = { ta, tb, m, n, k, lda, ldb, ldc, bias: false, count, residual: false, strides };
+  batchable(ta: number, tb: number, m: number, n: number, k: number, lda: number, ldb: number, ldc: number, count: number, batch?: GemmStrides): boolean {
+    const shape = stridedShape({ ta, tb, m, n, k, lda, ldb, ldc, bias: false, count, residual: false }, batch);
     const key = shapeKey(shape);
     if (this.unbatchable.has(key)) return false;
     try {

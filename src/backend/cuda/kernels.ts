@@ -77,6 +77,7 @@ const WINOGRAD_OUTPUT_ARGS: ArgKind[] = ['ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32
 /** Kernels of kernels/winograd.cu (fp16 only): F(2x2, 3x3)'s and F(4x4, 3x3)'s (k_wino4_*). */
 export const WINOGRAD_KERNELS: Record<string, ArgKind[]> = {
   k_wino2_output: WINOGRAD_OUTPUT_ARGS, k_wino2_input: WINOGRAD_INPUT_ARGS, k_wino2_weights: ['ptr', 'ptr', 'i32', 'i32'],
+  k_wino2_input_tiles: ['ptr', 'ptr', 'ptr', 'ptr', 'i32', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32'],
   k_wino4_output: WINOGRAD_OUTPUT_ARGS, k_wino4_input: WINOGRAD_INPUT_ARGS, k_wino4_weights: ['ptr', 'ptr', 'i32', 'i32'],
 };
 /**

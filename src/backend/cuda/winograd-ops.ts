@@ -6,14 +6,15 @@ import { Tensor } from '../../tensor/tensor.js';
 import { CudaGemmKernels } from './gemm-kernels.js';
 import { WINOGRAD_FORMS, WINOGRAD_INPUT_BLOCK, WINOGRAD_KERNELS, type WinogradForm } from './kernels.js';
 import { winogradTile } from './conv-paths.js';
-import type { ConvInput } from '../backend.js';
+import type { ConvInput, TileSet } from '../backend.js';
 import type { CudaOptions } from './options.js';
+import type { GemmStrides } from './cublaslt.js';
 
 export abstract class CudaWinograd extends CudaGemmKernels {
   /** Whether 'auto' convolutions may take Winograd's convolution (CudaOptions.winograd; fp16 only). */
   readonly winograd: boolean;
   /** Whether maps that allow it take F(4x4, 3x3) (CudaOptions.winograd 'f4'). */
-  private readonly winogradF4: boolean;
+  protected readonly winogradF4: boolean;
   /** Each weight's transforms [products, co, ci], by its storage and the form's tile. */
   private readonly winogradWeightsOf = new WeakMap<object, Map<number, Tensor>>();
 
@@ -32,11 +33,12 @@ export abstract class CudaWinograd extends CudaGemmKernels {
   /**
    * The products of a convolution over n h x w maps, ci -> co channels, as one batch: its form, its
    * tiles (each product's rows), and the elements from one plane to the next of U [products, co, ci],
-   * V [products, tiles, ci] and M [products, tiles, co].
+   * V [products, tiles, ci] and M [products, tiles, co], its cuBLASLt family `family` (a sparse step's
+   * tiles: 'by octave', as many tiles as its mask makes).
    */
-  protected winogradBatch(n: number, h: number, w: number, ci: number, co: number): { form: WinogradForm; tiles: number; strides: [number, number, number] } {
+  protected winogradBatch(n: number, h: number, w: number, ci: number, co: number, family: GemmStrides['family'] = 'by shape'): { form: WinogradForm; tiles: number; batch: GemmStrides } {
     const form = this.winogradForm(h, w), tiles = (n * h * w) / form.tile ** 2;
-    return { form, tiles, strides: [co * ci, tiles * ci, tiles * co] };
+    return { form, tiles, batch: { strides: [co * ci, tiles * ci, tiles * co], family } };
   }
 
   /** The weight's transform U = G g G^T [products, co, ci] of w [co, 3, 3, ci]: made once per form, on the main stream beside the recording (so no replay makes it again). */
@@ -67,9 +69,25 @@ export abstract class CudaWinograd extends CudaGemmKernels {
     return v;
   }
 
+  /**
+   * V = B^T d B [16, tiles, c] of F(2x2, 3x3) over a sparse step's tiles as gatherTiles gathers them
+   * from x [N, H, W, C] through `input`, read from x where they lie (k_wino2_input_tiles): each tile's
+   * convolution without padding, bo = side - 2 (even) outputs a side, as winogradBatch(N * T, bo, bo)
+   * numbers its 2x2 blocks of outputs.
+   */
+  protected winogradTilesInput(x: Tensor, tiles: TileSet, input: ConvInput | undefined): Tensor {
+    const [n, h, w, c] = x.shape as [number, number, number, number];
+    const blocks = tiles.origins.length / 2, half = (tiles.side - 2) / 2, count = n * blocks * half * half, a = input?.affine;
+    const form = WINOGRAD_FORMS[2], v = this.empty([form.products, count, c]), { channels } = WINOGRAD_INPUT_BLOCK;
+    const args = [this.p(x), this.p(this.indices(tiles.origins)), a ? this.p(a.scale) : 0, a ? this.p(a.shift) : 0, input?.silu ? 1 : 0, this.p(v), h, w, c, blocks, tiles.side, count];
+    this.run('k_wino2_input_tiles', 0, args, (half * half * channels) / 4, n * blocks * (c / channels), tiles.side ** 2 * channels * 4);
+    return v;
+  }
+
   /** y [N, H, W, C] = A^T M A of the products m [products, tiles, C], + bias per channel, + residual (shaped like y). */
   protected winogradOutput(m: Tensor, b: Tensor | undefined, residual: Tensor | undefined, y: Tensor, form: WinogradForm): void {
     const [, h, w, c] = y.shape as [number, number, number, number], tiles = m.shape[1]!;
     this.run(`k_wino${form.tile}_output`, (tiles * c) / form.outputChannels, [this.p(m), b ? this.p(b) : 0, residual ? this.p(residual) : 0, this.p(y), h, w, c, tiles]);
   }
+
 }
