@@ -79,13 +79,19 @@ __device__ __forceinline__ void wino2_transform(const float4* at, int row, st* v
 #pragma unroll
   for (int p = 0; p < 16; p++) sv4(v + ((u64)p * ntiles + t) * ci + c, make_float4(d[p][0], d[p][1], d[p][2], d[p][3]));
 }
+// A block of the map's input transforms: which outputs and channels it takes (wino_block), their
+// patches' union loaded into `patches` by `threads` threads, the block synchronised.
+__device__ __forceinline__ WinoBlock wino_block_loaded(float4 (*patches)[WI_IN_COLS][WI_QUADS], const st* x, const st* scale, const st* shift, int silu, int h, int w, int ci, int threads) {
+  const WinoBlock o = wino_block(h, w, ci);
+  wino_load(&patches[0][0][0], WI_IN_ROWS, WI_IN_COLS, x, scale, shift, silu, h, w, ci, o.b, o.y0 - 1, o.x0 - 1, o.c0, threads);
+  __syncthreads();
+  return o;
+}
 extern "C" __global__ void __launch_bounds__(WI_THREADS) k_wino2_input(const st* x, const st* scale, const st* shift, int silu, st* v, int h, int w, int ci, int ntiles) {
   after_earlier_kernels();
   __shared__ float4 patches[WI_IN_ROWS][WI_IN_COLS][WI_QUADS];
   const int th = h / 2, tw = w / 2;
-  const WinoBlock o = wino_block(h, w, ci);
-  wino_load(&patches[0][0][0], WI_IN_ROWS, WI_IN_COLS, x, scale, shift, silu, h, w, ci, o.b, o.y0 - 1, o.x0 - 1, o.c0, WI_THREADS);
-  __syncthreads();
+  const WinoBlock o = wino_block_loaded(patches, x, scale, shift, silu, h, w, ci, WI_THREADS);
   const int quad = threadIdx.x % WI_QUADS, tile = threadIdx.x / WI_QUADS, row = tile / WI_COLS, col = tile % WI_COLS;
   const int ty = o.y0 / 2 + row, tx = o.x0 / 2 + col;
   if (ty >= th || tx >= tw) return;
@@ -198,9 +204,7 @@ extern "C" __global__ void __launch_bounds__(W4_THREADS) k_wino4_input(const st*
   after_earlier_kernels();
   __shared__ float4 patches[WI_IN_ROWS][WI_IN_COLS][WI_QUADS];
   const int th = h / 4, tw = w / 4;
-  const WinoBlock o = wino_block(h, w, ci);
-  wino_load(&patches[0][0][0], WI_IN_ROWS, WI_IN_COLS, x, scale, shift, silu, h, w, ci, o.b, o.y0 - 1, o.x0 - 1, o.c0, W4_THREADS);
-  __syncthreads();
+  const WinoBlock o = wino_block_loaded(patches, x, scale, shift, silu, h, w, ci, W4_THREADS);
   const int pair = threadIdx.x % W4_PAIRS, tile = threadIdx.x / W4_PAIRS, row = tile / W4_COLS, col = tile % W4_COLS;
   const int ty = o.y0 / 4 + row, tx = o.x0 / 4 + col;
   if (ty >= th || tx >= tw) return;
