@@ -98,7 +98,7 @@ export interface GemmTrials {
  * with or without a bias epilogue and a residual C, `count` of them at once: with `strides` (elements
  * from one matrix of A, B and D to the next) in strided batch mode, else in pointer-array mode.
  */
-interface GemmShape {
+export interface GemmShape {
   ta: number; tb: number;
   m: number; n: number; k: number;
   lda: number; ldb: number; ldc: number;
@@ -124,6 +124,14 @@ function shapeKey({ ta, tb, m, n, k, lda, ldb, ldc, bias, count, residual, strid
   return `${ta},${tb},${m},${n},${k},${lda},${ldb},${ldc},${bias},${count}${residual ? ',C' : ''}${strides ? `,s${strides.join('/')}` : ''}${packedByOctave ? ',o' : ''}`;
 }
 
+/** A batch's shape in strided mode (`batch`), else in pointer-array mode; packed by octave only where its B and D planes are packed. */
+export function stridedShape(s: GemmShape, batch: GemmStrides | undefined): GemmShape {
+  if (!batch) return s;
+  const [, sb, sd] = batch.strides;
+  if (batch.family === 'by octave' && (sb !== s.n * s.ldb || sd !== s.n * s.ldc)) throw new Error(`a batch by octave has packed planes: strides ${sb}, ${sd} for ${s.n} columns of ${s.ldb}, ${s.ldc}`);
+  return { ...s, strides: batch.strides, packedByOctave: batch.family === 'by octave' };
+}
+
 /**
  * Shapes that share an algorithm: all but the column count, which is rounded up to a power of two (or
  * given, `columnOctave`). A strided batch's strides stay in the key, and the dense Winograd's grow with
@@ -131,17 +139,10 @@ function shapeKey({ ta, tb, m, n, k, lda, ldb, ldc, bias, count, residual, strid
  * use; a batch packed by octave (GemmShape.packedByOctave) takes the strides of the octave's columns,
  * so that an edit's tiles meet the algorithm (and its loaded kernels) that the rehearsals' tiles of
  * about as many columns chose: a kernel's first launch in the process cost up to 88 ms inside an
- * edit's first sparse step where each count was its own family (bench/results/2026-12-04-s63-call1.log).
+ * edit's first sparse step where each count was its own family (hostCosts in
+ * bench/results/2026-12-04-edit-cuda-fp16-auto-exact-768-s63c1-whole-new-1.json.xz).
  */
-/** A batch's shape in strided mode (`batch`), else in pointer-array mode; packed by octave only where its B and D planes are packed. */
-function stridedShape(s: GemmShape, batch: GemmStrides | undefined): GemmShape {
-  if (!batch) return s;
-  const [, sb, sd] = batch.strides;
-  if (batch.family === 'by octave' && (sb !== s.n * s.ldb || sd !== s.n * s.ldc)) throw new Error(`a batch by octave has packed planes: strides ${sb}, ${sd} for ${s.n} columns of ${s.ldb}, ${s.ldc}`);
-  return { ...s, strides: batch.strides, packedByOctave: batch.family === 'by octave' };
-}
-
-function familyKey(s: GemmShape, columnOctave = octave(s.n)): string {
+export function familyKey(s: GemmShape, columnOctave = octave(s.n)): string {
   const strides = s.packedByOctave && s.strides ? ([s.strides[0], columnOctave * s.ldb, columnOctave * s.ldc] as const) : s.strides;
   return shapeKey({ ...s, n: columnOctave, strides });
 }
