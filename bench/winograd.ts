@@ -143,7 +143,7 @@ function winogradCost(side: number, ci: number, co: number) {
   fill(v, vBytes);
   us.forEach((u) => fill(u, uBytes));
   gpu.synchronize();
-  // one strided batch as the backend's (cuda.ts winogradConv): A the weights U_i, B V_i, D M_i
+  // one strided batch as the backend's (winograd-ops.ts winogradConv): A the weights U_i, B V_i, D M_i
   const gemmUs = graphUs((i) => lt.gemmStridedBatch(OP_T, OP_N, co, rows, ci, us[i % us.length]!, ci, v, ci, m, co, P, { strides: [co * ci, rows * ci, rows * co], family: 'by shape' }));
   const xBytes = n * side * side * ci * e, yBytes = n * side * side * co * e;
   const big = d.alloc(Math.max(vBytes, mBytes) + 2 * yBytes + xBytes), other = d.alloc(Math.max(vBytes, mBytes) + 2 * yBytes + xBytes);
@@ -165,7 +165,7 @@ console.log(`a 768 px U-Net call's stride-1 3x3 map convolutions (plain), ms: ${
 /** Where our own F(2x2, 3x3) would beat the reference algorithm by its GEMMs and transform traffic: ms a call saved. */
 const winogradSavedMs = +(results.reduce((a, r) => a + r.count * Math.max(0, r.backendUs - r.winograd.totalUs), 0) / 1000).toFixed(3);
 console.log(`F(2x2, 3x3) of our own, where its GEMMs and transform traffic beat the backend's convolution (with bias and residual): ${winogradSavedMs} ms a call saved`);
-/** What the backend's Winograd (where it runs: cuda.ts winogradConvolves) saves over its direct path, a 768 px call, shape by shape. */
+/** What the backend's Winograd (where it runs: winograd-ops.ts winogradConvolves) saves over its direct path, a 768 px call, shape by shape. */
 const winogradRunSavedMs = +(results.reduce((a, r) => a + r.count * (r.backendUs - (r.winogradUs ?? r.backendUs)), 0) / 1000).toFixed(3);
 console.log(`the backend's Winograd against its direct path: ${winogradRunSavedMs} ms a call saved (${results.map((r) => `${r.what} ${r.backendUs} -> ${r.winogradUs ?? '-'}`).join('; ')})`);
 writeResult('winograd', {

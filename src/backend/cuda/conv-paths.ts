@@ -67,7 +67,7 @@ function winogradChannels(ci: number, co: number): boolean {
 
 /**
  * A sparse step's tile convolutions (blocks of bo x bo outputs) from this block side take F(2x2, 3x3)
- * over their tiles (cuda.ts winogradTilesConv); up to WINOGRAD_TILES_MAX_BLOCK, APSC's largest
+ * over their tiles (winograd-ops.ts winogradTilesConv); up to WINOGRAD_TILES_MAX_BLOCK, APSC's largest
  * (k_wino2_input_tiles: a block of (bo/2)^2 x 8 threads, at most 512, and the tile's (bo + 2)^2 x 32
  * floats of shared memory, 41 KiB). Blocks of 2 x 2 would be one 2x2 block of outputs a thread block.
  */

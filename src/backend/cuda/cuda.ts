@@ -12,12 +12,12 @@ import { Cublas, OP_N, OP_T } from './cublas.js';
 import { CublasLt } from './cublaslt.js';
 import { Cudnn, type ConvShape } from './cudnn.js';
 import { type ConvolutionMode, type CudaOptions, type TileConvolutionMode } from './options.js';
-import { cudaTileRowsChoice, fewRowsOfManyChannels, winogradShape, winogradTilesShape } from './conv-paths.js';
+import { cudaTileRowsChoice, fewRowsOfManyChannels } from './conv-paths.js';
 import { CudaWinograd } from './winograd-ops.js';
 import { GEMM_ROWS_X_ELEMENTS } from './gemm-rows.js';
 import type { DeviceBuffer } from './memory.js';
 import { CudaLatents } from './latents.js';
-import { ATTENTION_KERNELS, FLASH_DIMS, FLASH_KERNELS, FLASH_QUERY_ROWS, FLASH_WIDE_MAX_DIM, GROUP_PARTIAL_SHARED_BYTES, POINTER_ARRAY_PRODUCTS, SOFTMAX_SHARED_BYTES, SOFTMAX_SHORT, SOFTMAX_VEC, WGMMA_KERNELS, WGMMA_KEY_TILE, WGMMA_QUERY_ROWS, WGMMA_SHARED_BYTES, type WinogradForm, flashSharedBytes, SHORT_KEYS, attendShortSharedBytes, TILE_CONV_KERNELS, TILE_CONV_COUNTERS, TILE_CONV_WG_KERNELS, TILE_CONV_WG_BUILDS, tileConvWgName, tileConvWgSharedBytes } from './kernels.js';
+import { ATTENTION_KERNELS, FLASH_DIMS, FLASH_KERNELS, FLASH_QUERY_ROWS, FLASH_WIDE_MAX_DIM, GROUP_PARTIAL_SHARED_BYTES, POINTER_ARRAY_PRODUCTS, SOFTMAX_SHARED_BYTES, SOFTMAX_SHORT, SOFTMAX_VEC, WGMMA_KERNELS, WGMMA_KEY_TILE, WGMMA_QUERY_ROWS, WGMMA_SHARED_BYTES, flashSharedBytes, SHORT_KEYS, attendShortSharedBytes, TILE_CONV_KERNELS, TILE_CONV_COUNTERS, TILE_CONV_WG_KERNELS, TILE_CONV_WG_BUILDS, tileConvWgName, tileConvWgSharedBytes } from './kernels.js';
 import { tileConvKernel } from './tile-conv.js';
 import { flashLaunch } from './flash-splits.js';
 import { FiseditError } from '../../io/errors.js';
@@ -50,7 +50,7 @@ export class CudaBackend extends CudaWinograd implements Backend {
   readonly name = 'cuda';
   readonly firstCallsCost = true;
   private readonly blas: Cublas;
-  private readonly lt: CublasLt;
+  protected readonly lt: CublasLt;
   private readonly dnn: Cudnn;
   /** Whether the user waits on the calls being made (urgently): new GEMM and convolution families then borrow the same shapes' choice at another octave rather than time candidates. */
   private urgent = false;
@@ -252,66 +252,6 @@ export class CudaBackend extends CudaWinograd implements Backend {
   }
 
   /**
-   * Whether conv2d takes Winograd's convolution (winogradConv): 'auto' convolutions in fp16 being
-   * recorded into a graph (eagerly, its launches and batched GEMM cost more host time than they save:
-   * an edit's VAE decode took 24-32 ms with it against 21-24, session 59 call 4) of a
-   * shape conv-paths.ts's winogradShape takes, with a weight declared a parameter (its transform is
-   * made once and kept: no op may write it after), where cuBLASLt has an algorithm for the batch.
-   */
-  private winogradConvolves(w: Tensor, n: number, h: number, wd: number, ci: number, co: number, kh: number, kw: number, s: number, pads: readonly number[]): boolean {
-    return this.winograd && this.capturing && winogradShape(h, wd, ci, co, kh, kw, s, pads) && this.isParameter(w) && this.winogradBatchable(this.winogradBatch(n, h, wd, ci, co), ci, co);
-  }
-
-  /**
-   * Whether a tile convolution (conv2dTiles, Backend.convTilesInto) takes Winograd's F(2x2, 3x3) over
-   * its tiles (winogradTilesConv): as winogradConvolves, in fp16 graphs, where conv-paths.ts's
-   * winogradTilesShape takes its shape.
-   */
-  private winogradTilesConvolves(w: Tensor, n: number, blocks: number, bo: number, ci: number, co: number, k: number, stride: number): boolean {
-    return this.winograd && this.capturing && blocks > 0 && winogradTilesShape(bo, ci, co, k, stride) && this.isParameter(w) && this.winogradBatchable(this.winogradBatch(n * blocks, bo, bo, ci, co, 'by octave'), ci, co);
-  }
-
-  /** Whether cuBLASLt has an algorithm for the products of Winograd's convolution (winogradBatch), ci -> co channels. */
-  private winogradBatchable({ form, tiles, batch }: ReturnType<CudaWinograd['winogradBatch']>, ci: number, co: number): boolean {
-    return this.lt.batchable(OP_T, OP_N, co, tiles, ci, ci, ci, co, form.products, batch);
-  }
-
-  /**
-   * conv2d by Winograd's convolution while a graph is recorded: the input's patches transformed
-   * (winograd-ops.ts), the products as one cuBLASLt batch of [tiles, ci] x [ci, co] GEMMs against the
-   * weight's transform, the outputs transformed back with bias and residual. F(2x2, 3x3): 16
-   * multiplications a 2x2 block of outputs where the direct convolution takes 36; F(4x4, 3x3): 36 a
-   * 4x4 block where it takes 144. The transforms' traffic is what it pays for them.
-   */
-  private winogradConv(x: Tensor, w: Tensor, b: Tensor | undefined, { n, h, w: wd, ci, co }: { n: number; h: number; w: number; ci: number; co: number }, residual?: Tensor, input?: ConvInput): Tensor {
-    const y = this.empty([n, h, wd, co]), plan = this.winogradBatch(n, h, wd, ci, co);
-    this.tidy(() => this.winogradOutput(this.winogradProducts(w, plan, (form) => this.winogradInput(x, input, form)), b, residual, y, plan.form));
-    return y;
-  }
-
-  /**
-   * Winograd's convolution over tiles (conv2dTiles' outputs [N * T, bo, bo, co]): F(2x2, 3x3) as
-   * winogradConv over N * T maps of bo x bo, their patches read from x where the tiles lie
-   * (winogradTilesInput: no gathered tiles in memory). Maps so small always take F(2x2, 3x3)
-   * (winogradTile's F(4x4, 3x3) starts at 48 x 48).
-   */
-  private winogradTilesConv(x: Tensor, tiles: TileSet, input: ConvInput, w: Tensor, b: Tensor | undefined, projection?: TileProjection): Tensor {
-    const { n, c, co, blocks, bo } = this.tileConvShape(x, tiles, w, 1);
-    const y = this.empty([n * blocks, bo, bo, co]), plan = this.winogradBatch(n * blocks, bo, bo, c, co, 'by octave');
-    this.tidy(() => this.winogradOutput(this.winogradProducts(w, plan, () => this.winogradTilesInput(x, tiles, input)), b, undefined, y, plan.form));
-    return projection ? projectedOnto(this, x, y, projection) : y;
-  }
-
-  /** M = U V [products, tiles, co]: V by `input`, the products as one cuBLASLt batch of [tiles, ci] x [ci, co] GEMMs against the weight's transform U. */
-  private winogradProducts(w: Tensor, { form, tiles, batch }: ReturnType<CudaWinograd['winogradBatch']>, input: (form: WinogradForm) => Tensor): Tensor {
-    const [co, , , ci] = w.shape as [number, number, number, number];
-    const u = this.winogradWeights(w, form), v = input(form), m = this.empty([form.products, tiles, co]);
-    // the planes of U, V and M are equally spaced: a strided batch, whose algorithm is timed (a pointer-array batch's is the heuristic's first)
-    this.timed('gemm winograd', () => this.lt.gemmStridedBatch(OP_T, OP_N, co, tiles, ci, this.p(u), ci, this.p(v), ci, this.p(m), co, form.products, batch), () => `${form.products} x ${tiles}x${co}x${ci}`);
-    return m;
-  }
-
-  /**
    * cuDNN's convolution of x (of `shape`) into a new tensor y, with what its engine left out of the
    * epilogue (bias, residual) added by our kernel after it; with `deferBias` a bias left out is not
    * added but returned (the caller's next kernel adds it: k_overwrite_blocks).
@@ -375,7 +315,10 @@ export class CudaBackend extends CudaWinograd implements Backend {
 
   conv2dTiles(x: Tensor, tiles: TileSet, affine: ChannelAffine | undefined, silu: boolean, w: Tensor, b: Tensor | undefined, stride: number, projection?: TileProjection): Tensor {
     const { n, h, wd, c, co, k, blocks, bo, rows, kdim } = this.tileConvShape(x, tiles, w, stride);
-    if (this.winogradTilesConvolves(w, n, blocks, bo, c, co, k, stride)) return this.winogradTilesConv(x, tiles, { affine, silu }, w, b, projection);
+    if (this.winogradTilesConvolves(w, n, blocks, bo, c, co, k, stride)) {
+      const y = this.winogradTilesConv(x, tiles, { affine, silu }, w, b, { n, blocks, bo });
+      return projection ? projectedOnto(this, x, y, projection) : y;
+    }
     if (!this.tilesByGemm(rows, kdim, c, bo)) return gatherThenConvolve(this, x, tiles, affine, silu, w, b, stride, projection);
     if (projection) checkProjection(projection, x, blocks, bo, co);
     const cp = projection ? projection.x.channels : 0;

@@ -57,7 +57,7 @@ export interface CudaOptions {
   convolution?: ConvolutionMode;
   /**
    * fp16, 'auto' convolutions recorded into graphs: 3x3 ones of stride 1 and padding 1 of the shapes
-   * conv-paths.ts winogradShape takes, by Winograd's F(2x2, 3x3) (default true; cuda.ts winogradConv):
+   * conv-paths.ts winogradShape takes, by Winograd's F(2x2, 3x3) (default true; winograd-ops.ts winogradConv):
    * 16 multiplications a 2x2 block of outputs against 36, the norm's affine and SiLU read by its input
    * transform, bias and residual added by its output transform. Rounding differs from the direct
    * convolution's (the transformed operands are stored in half), within the fp16 bounds. 'f4': maps

@@ -1,4 +1,4 @@
-// Winograd's convolution for fp16 3x3 convolutions in graphs (cuda.ts winogradConv; which ones:
+// Winograd's convolution for fp16 3x3 convolutions in graphs (winograd-ops.ts winogradConv; which ones:
 // conv-paths.ts winogradShape): F(2x2, 3x3) first, then F(4x4, 3x3) (CudaOptions.winograd 'f4';
 // conv-paths.ts winogradTile). Loaded with the fp16 storage type only, where the backend runs it.
 #include "launch.cuh"
