@@ -141,6 +141,29 @@ describe('sparse plan', () => {
     assert.throws(() => new SparsePlan(new Uint8Array(4), 2, 2, 0), /block size must be a positive integer or "apsc"/);
   });
 
+  it("weighs the block sizes the backend's tiles cost by outputs at (Backend.tileBlocksByOutputs) by those outputs, dense past 80% of the map's", () => {
+    const sizes = [4, 6, 8, 10, 12, 14, 16]; // Winograd's over tiles: even sides from 4 (APSC's of them: 4, 8, 12, 16)
+    // an L: three 4 x 4 blocks (48 outputs, 108 gathered) against one 8 x 8 (64 outputs, 100 gathered)
+    const l = new Uint8Array(256);
+    for (let i = 0; i < 8; i++) l[i] = l[i * 16] = 1;
+    const byVolume = planConv(geometry, () => l, 'apsc'), byOutputs = planConv(geometry, () => l, 'apsc', false, undefined, sizes);
+    assert.ok(byVolume.kind === 'tiles' && byVolume.block === 8, JSON.stringify(byVolume.kind === 'tiles' && byVolume.block));
+    assert.ok(byOutputs.kind === 'tiles' && byOutputs.block === 4 && byOutputs.corners.length === 6, JSON.stringify(byOutputs.kind === 'tiles' && byOutputs.block));
+    // 12 of 16 rows: 75% of the outputs, 133% of the dense input by any block's volume
+    const most = Uint8Array.from({ length: 256 }, (_, i) => (i < 192 ? 1 : 0));
+    assert.equal(planConv(geometry, () => most, 'apsc').kind, 'dense');
+    const tiles = planConv(geometry, () => most, 'apsc', false, undefined, sizes);
+    assert.ok(tiles.kind === 'tiles' && tiles.block === 4, JSON.stringify(tiles.kind));
+    assert.equal(planConv(geometry, () => Uint8Array.from({ length: 256 }, (_, i) => (i < 208 ? 1 : 0)), 'apsc', false, undefined, sizes).kind, 'dense');
+    // rows, a fixed block size and sizes APSC does not take are planned as before
+    assert.ok(planConv(geometry, () => l, 'apsc', true, undefined, sizes).kind === 'tiles' && (planConv(geometry, () => l, 'apsc', true, undefined, sizes) as { block: number }).block === 1);
+    assert.equal((planConv(geometry, () => l, 8, false, undefined, sizes) as { block: number }).block, 8);
+    assert.equal((planConv(geometry, () => l, 'apsc', false, undefined, [6, 10]) as { block: number }).block, 8);
+    // a plan keeps the two apart
+    const plan = new SparsePlan(l, 16, 16), g = { inH: 16, inW: 16, kernel: 3, stride: 1, padding: [1, 1, 1, 1] as const };
+    assert.notEqual(plan.conv('a', g), plan.conv('b', g, undefined, sizes));
+  });
+
   it('computes only the active outputs, as blocks of one position, where the backend gathers tile rows', () => {
     const square = new Uint8Array(256);
     for (let y = 0; y < 8; y++) for (let x = 0; x < 8; x++) square[y * 16 + x] = 1;

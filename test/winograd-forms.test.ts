@@ -2,7 +2,7 @@
 // declare (kernels.ts WINOGRAD_FORMS), checked without a GPU; the GPU suite checks their results.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { WINOGRAD4_MIN_POSITIONS, WINOGRAD_TILES_MAX_BLOCK, winogradShape, winogradTile, winogradTilesShape } from '../src/backend/cuda/conv-paths.js';
+import { WINOGRAD4_MIN_POSITIONS, WINOGRAD_TILES_MAX_BLOCK, winogradShape, winogradTile, winogradTilesShape, winogradTilesSlice } from '../src/backend/cuda/conv-paths.js';
 import { APSC_BLOCKS } from '../src/edit/plan.js';
 import { WINOGRAD_FORMS, WINOGRAD_INPUT_BLOCK, WINOGRAD_KERNELS } from '../src/backend/cuda/kernels.js';
 
@@ -33,6 +33,15 @@ describe('Winograd forms', () => {
     assert.ok(!winogradTilesShape(8, 320, 320, 3, 2), 'stride 2');
     assert.ok(!winogradTilesShape(8, 320, 320, 1, 1), '1x1');
     for (const [ci, co] of [[160, 320], [320, 160], [336, 320], [320, 324]]) assert.ok(!winogradTilesShape(8, ci, co, 3, 1), `${ci} -> ${co}`);
+  });
+
+  it("k_wino2_input_tiles's channels a block: slices of 32 dividing the channels, ~256 threads, the tile's patches within 48 KiB of shared memory", () => {
+    for (const [bo, c, want] of [[4, 1280, 256], [4, 320, 160], [4, 640, 160], [8, 320, 64], [8, 1280, 64], [12, 640, 32], [16, 320, 32]] as const) {
+      const slice = winogradTilesSlice(bo, c);
+      assert.equal(slice, want, `${bo} x ${bo}, ${c} channels`);
+      assert.equal(c % slice, 0);
+      assert.ok(((bo / 2) ** 2 * slice) / 4 <= 512 && (bo + 2) ** 2 * slice * 4 <= 48 * 1024, `${bo}, ${c}: threads and shared memory`);
+    }
   });
 
   it('each form: (tile + 2)^2 products, its three kernels declared with one parameter list across forms (winograd-ops.ts launches both from one call each), a block\'s threads by its tiles and channels a thread', () => {

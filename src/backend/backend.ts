@@ -497,6 +497,13 @@ export interface Backend {
    */
   tileRowsChoice?(rows: number, channels: number): TileRowsChoice;
   /**
+   * The block sides (outputs a side) at which conv2dTiles convolves a k x k, stride-s convolution's
+   * tiles, ci -> co channels, at a cost that goes with the outputs the blocks compute rather than the
+   * input they gather (the cuda backend's Winograd over tiles); undefined or absent where none. A
+   * sparse plan by APSC weighs those sizes by their outputs (edit/plan.ts planConv).
+   */
+  tileBlocksByOutputs?(ci: number, co: number, k: number, stride: number): readonly number[] | undefined;
+  /**
    * Writes each block's outputs (src [N * blocks, b, b, C], block corners at `corners` [y, x] pairs)
    * into `base` [N, H, W, C] **in place**, at the positions `active` (H * W, 1 = write) marks, plus
    * `residual` ([N, H, W, C]) at those positions when given (a sum read only where it is written);

@@ -19,6 +19,13 @@ export class CountingBackend implements Backend {
     return this.tileRows?.(rows, channels) ?? 'tiles';
   }
 
+  /** The block sizes another backend's tiles cost by outputs at, that a sparse plan follows here (Backend.tileBlocksByOutputs; none: APSC by volume). */
+  blocksByOutputs: Backend['tileBlocksByOutputs'];
+
+  tileBlocksByOutputs(ci: number, co: number, k: number, stride: number): readonly number[] | undefined {
+    return this.blocksByOutputs?.(ci, co, k, stride);
+  }
+
   /** Where MACs are attributed now (set by whoever drives the model). */
   scope = 'other';
   readonly macs = new Map<string, number>();

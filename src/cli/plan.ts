@@ -26,7 +26,7 @@ export const PLAN_HELP = `fisedit plan: U-Net MACs per layer, dense and sparse, 
 `;
 
 /** Each backend's plan choices without the backend (the cuda backend's with its default modes). */
-const PLAN_OF: Record<string, Pick<Backend, 'tileRowsChoice'>> = { cpu: {}, cuda: CUDA_DEFAULT_PLAN };
+const PLAN_OF: Record<string, Pick<Backend, 'tileRowsChoice' | 'tileBlocksByOutputs'>> = { cpu: {}, cuda: CUDA_DEFAULT_PLAN };
 
 export function planCommand(args: string[]): void {
   const { values: v } = parseArgs({

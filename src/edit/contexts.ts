@@ -148,7 +148,8 @@ export class SparseContext implements StepContext {
   private convPlan(conv: Conv2d, n: number, inH: number, inW: number): ConvPlan {
     const ops = this.ops;
     const tileRows = ops.tileRowsChoice && ((outputs: number) => ops.tileRowsChoice!(n * outputs, conv.inChannels));
-    return this.plan.conv(conv.name, { inH, inW, kernel: conv.kernel, stride: conv.stride, padding: conv.padding }, tileRows);
+    const byOutputs = ops.tileBlocksByOutputs?.(conv.inChannels, conv.outChannels, conv.kernel, conv.stride);
+    return this.plan.conv(conv.name, { inH, inW, kernel: conv.kernel, stride: conv.stride, padding: conv.padding }, tileRows, byOutputs);
   }
 
   /**

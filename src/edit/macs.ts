@@ -64,11 +64,12 @@ export class UNetMacCounter {
   /**
    * MACs of one U-Net call at latent size h x w (batch 2 = classifier-free guidance), and of its
    * sparse step under `mask`; `planOf`: the backend whose choices the plan follows
-   * (Backend.tileRowsChoice), as its edits' plans do.
+   * (Backend.tileRowsChoice, tileBlocksByOutputs), as its edits' plans do.
    */
-  count(h: number, w: number, o: { batch?: number; mask?: Uint8Array; blocks?: BlockPolicy; attention?: AttentionMode; planOf?: Pick<Backend, 'tileRowsChoice'> } = {}): MacReport {
+  count(h: number, w: number, o: { batch?: number; mask?: Uint8Array; blocks?: BlockPolicy; attention?: AttentionMode; planOf?: Pick<Backend, 'tileRowsChoice' | 'tileBlocksByOutputs'> } = {}): MacReport {
     const batch = o.batch ?? 2;
     this.counter.tileRows = o.planOf?.tileRowsChoice?.bind(o.planOf);
+    this.counter.blocksByOutputs = o.planOf?.tileBlocksByOutputs?.bind(o.planOf);
     const c = this.counter;
     const sample = c.fromHost(new Float32Array(0), [batch, h, w, this.config.inChannels]);
     const text = c.fromHost(new Float32Array(0), [batch, 77, this.config.crossAttentionDim]);

@@ -104,17 +104,19 @@ export class SparsePlan {
    * How convolution `name` runs in every sparse step of this edit (decided on first use): where APSC
    * is the policy, by rows (blocks of one position) as `tileRows` says, else by APSC's blocks.
    */
-  conv(name: string, g: ConvGeometry, tileRows?: TileRows): ConvPlan {
+  conv(name: string, g: ConvGeometry, tileRows?: TileRows, byOutputs?: readonly number[]): ConvPlan {
     let p = this.convs.get(name);
     if (!p) {
       const { outH, outW } = outputSize(g);
       const choice = this.policy === 'apsc' && tileRows ? tileRows(this.tokens(outH, outW).length) : 'tiles';
       // convolutions of one geometry and choice share one plan: planned once, and their index arrays go to the device once
-      const key = `${g.inH}x${g.inW} k${g.kernel} s${g.stride} p${g.padding.join(',')} ${choice}`;
+      const key = `${g.inH}x${g.inW} k${g.kernel} s${g.stride} p${g.padding.join(',')} ${choice}${byOutputs && choice === 'tiles' ? ` by outputs ${byOutputs.join(',')}` : ''}`;
       p = this.byGeometry.get(key);
       if (!p) {
         const level = (h: number, w: number) => this.level(h, w), tokens = (h: number, w: number) => this.tokens(h, w);
-        p = planConv(g, level, this.policy, choice === 'rows', tokens);
+        // (by outputs only where the backend convolves tiles, never rows: where it gathers rows, APSC's
+        // volume decides between its blocks and rows, as it was measured)
+        p = planConv(g, level, this.policy, choice === 'rows', tokens, choice === 'tiles' ? byOutputs : undefined);
         if (p.kind === 'dense' && choice === 'rows over dense') p = planConv(g, level, this.policy, true, tokens);
         this.byGeometry.set(key, p);
       }
@@ -178,21 +180,25 @@ function outputSize(g: ConvGeometry): { outH: number; outW: number } {
  * the outputs (SparsePlan.conv's TileRows). `positions`: the active positions of a level (a plan
  * passes the ones it keeps, SparsePlan.tokens).
  */
-export function planConv(g: ConvGeometry, level: (h: number, w: number) => Uint8Array, policy: BlockPolicy, byRows = false, positions = (h: number, w: number) => maskPositions(level(h, w))): ConvPlan {
+export function planConv(g: ConvGeometry, level: (h: number, w: number) => Uint8Array, policy: BlockPolicy, byRows = false, positions = (h: number, w: number) => maskPositions(level(h, w)), byOutputs?: readonly number[]): ConvPlan {
   const [pt, pb, pl, pr] = g.padding;
   const { outH, outW } = outputSize(g);
   const active = level(outH, outW), on = positions(outH, outW);
   const dense = (g.inH + pt + pb) * (g.inW + pl + pr);
-  const candidates = byRows ? [1] : policy === 'apsc' ? APSC_BLOCKS.filter((b) => b === 1 || b <= Math.max(outH, outW)) : [Math.min(policy, Math.max(outH, outW))];
-  let best: { b: number; corners: Int32Array; side: number; volume: number } | undefined;
+  // where the backend's tiles cost by their outputs at some sizes, APSC weighs those sizes alone by
+  // their outputs, and runs densely where they would compute most of the map's
+  const sizes = !byRows && policy === 'apsc' && byOutputs ? APSC_BLOCKS.filter((b) => byOutputs.includes(b) && b <= Math.max(outH, outW)) : [];
+  const weighOutputs = sizes.length > 0;
+  const candidates = byRows ? [1] : weighOutputs ? sizes : policy === 'apsc' ? APSC_BLOCKS.filter((b) => b === 1 || b <= Math.max(outH, outW)) : [Math.min(policy, Math.max(outH, outW))];
+  let best: { b: number; corners: Int32Array; side: number; volume: number; cost: number } | undefined;
   for (const b of candidates) {
     const corners = blocksOf(on, outH, outW, b);
     const side = (b - 1) * g.stride + g.kernel;
-    const volume = (corners.length / 2) * side * side;
-    if (!best || volume < best.volume) best = { b, corners, side, volume };
+    const volume = (corners.length / 2) * side * side, cost = weighOutputs ? (corners.length / 2) * b * b : volume;
+    if (!best || cost < best.cost) best = { b, corners, side, volume, cost };
   }
   const chosen = best!;
-  const tooMany = byRows ? chosen.corners.length / 2 > DENSE_FALLBACK * outH * outW : chosen.volume > DENSE_FALLBACK * dense;
+  const tooMany = byRows ? chosen.corners.length / 2 > DENSE_FALLBACK * outH * outW : weighOutputs ? chosen.cost > DENSE_FALLBACK * outH * outW : chosen.volume > DENSE_FALLBACK * dense;
   if (tooMany) return { kind: 'dense', outH, outW, active, gathered: dense, dense };
   const origins = new Int32Array(chosen.corners.length);
   for (let i = 0; i < origins.length; i += 2) {

@@ -68,10 +68,25 @@ function winogradChannels(ci: number, co: number): boolean {
 /**
  * A sparse step's tile convolutions (blocks of bo x bo outputs) from this block side take F(2x2, 3x3)
  * over their tiles (winograd-ops.ts winogradTilesConv); up to WINOGRAD_TILES_MAX_BLOCK, APSC's largest
- * (k_wino2_input_tiles: a block of (bo/2)^2 x 8 threads, at most 512, and the tile's (bo + 2)^2 x 32
+ * (k_wino2_input_tiles: a block of (bo/2)^2 x 8 threads at most, 512, and the tile's (bo + 2)^2 x 32
  * floats of shared memory, 41 KiB). Blocks of 2 x 2 would be one 2x2 block of outputs a thread block.
  */
 export const WINOGRAD_TILES_MIN_BLOCK = 4, WINOGRAD_TILES_MAX_BLOCK = 16;
+
+/**
+ * The channels a block of k_wino2_input_tiles takes over a tile of bo x bo outputs and c channels:
+ * slices of WINOGRAD_INPUT_BLOCK.channels, as many as give the block ~WINOGRAD_TILES_THREADS threads
+ * ((bo/2)^2 x 2x2 blocks of outputs, a thread each per 4 channels) and divide c: 256 channels at bo =
+ * 4, 64 at bo = 8, 32 from bo = 12.
+ */
+export function winogradTilesSlice(bo: number, c: number): number {
+  const step = WINOGRAD_INPUT_BLOCK.channels, perSlice = ((bo / 2) ** 2 * step) / 4;
+  let slices = Math.max(1, Math.floor(WINOGRAD_TILES_THREADS / perSlice));
+  while ((c / step) % slices) slices--;
+  return slices * step;
+}
+/** The threads k_wino2_input_tiles's blocks aim at (winogradTilesSlice). */
+const WINOGRAD_TILES_THREADS = 256;
 
 /** Whether a tile convolution (k x k, stride, blocks of bo x bo outputs) takes Winograd's F(2x2, 3x3) over its tiles: 3x3, stride 1, bo even within the bounds above, channels as winogradShape's. */
 export function winogradTilesShape(bo: number, ci: number, co: number, k: number, stride: number): boolean {
@@ -98,7 +113,14 @@ export function cudaTileRowsChoice(rows: number, channels: number, modes: TileCo
   return fewRowsOfManyChannels(rows, channels) ? 'rows' : channels >= GEMM_CONV_MIN_CHANNELS ? 'rows over dense' : 'tiles';
 }
 
-/** The plan choices of a cuda backend with the default modes, for a plan counted without one (UNetMacCounter's planOf). */
-export const CUDA_DEFAULT_PLAN: Pick<Backend, 'tileRowsChoice'> = {
+/** The block sides whose k x k, stride-s tiles Winograd's F(2x2, 3x3) takes (winogradTilesShape), ci -> co channels: Backend.tileBlocksByOutputs where Winograd runs. */
+export function winogradTileBlocks(ci: number, co: number, k: number, stride: number): readonly number[] | undefined {
+  const sides = Array.from({ length: WINOGRAD_TILES_MAX_BLOCK }, (_, i) => i + 1).filter((bo) => winogradTilesShape(bo, ci, co, k, stride));
+  return sides.length ? sides : undefined;
+}
+
+/** The plan choices of a cuda backend with the default modes (fp16: Winograd over tiles), for a plan counted without one (UNetMacCounter's planOf). */
+export const CUDA_DEFAULT_PLAN: Pick<Backend, 'tileRowsChoice' | 'tileBlocksByOutputs'> = {
   tileRowsChoice: (rows, channels) => cudaTileRowsChoice(rows, channels, { convolution: 'auto', tileConvolution: 'library' }),
+  tileBlocksByOutputs: winogradTileBlocks,
 };

@@ -12,7 +12,7 @@ import { Cublas, OP_N, OP_T } from './cublas.js';
 import { CublasLt } from './cublaslt.js';
 import { Cudnn, type ConvShape } from './cudnn.js';
 import { type ConvolutionMode, type CudaOptions, type TileConvolutionMode } from './options.js';
-import { cudaTileRowsChoice, fewRowsOfManyChannels } from './conv-paths.js';
+import { cudaTileRowsChoice, fewRowsOfManyChannels, winogradTileBlocks } from './conv-paths.js';
 import { CudaWinograd } from './winograd-ops.js';
 import { GEMM_ROWS_X_ELEMENTS } from './gemm-rows.js';
 import type { DeviceBuffer } from './memory.js';
@@ -297,6 +297,11 @@ export class CudaBackend extends CudaWinograd implements Backend {
   /** One-position tiles into im2col rows (tilesByGemm) as conv-paths.ts says for this backend's modes. */
   tileRowsChoice(rows: number, channels: number): TileRowsChoice {
     return cudaTileRowsChoice(rows, channels, this);
+  }
+
+  /** Winograd's block sides over tiles (conv-paths.ts winogradTileBlocks) where this backend runs it (fp16, 'auto' convolutions, tiles by the library path: not tileConvolution 'fused'; in graphs, as a sparse edit's steps run): a plan weighs them by outputs. */
+  tileBlocksByOutputs(ci: number, co: number, k: number, stride: number): readonly number[] | undefined {
+    return this.winograd && this.tileConvolution !== 'fused' ? winogradTileBlocks(ci, co, k, stride) : undefined;
   }
 
   /** Whether a tile convolution (blocks of bo x bo outputs, `rows` in all) gathers into im2col rows for a GEMM, not tiles for cuDNN. */

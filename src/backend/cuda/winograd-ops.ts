@@ -6,7 +6,7 @@
 import { Tensor } from '../../tensor/tensor.js';
 import { CudaGemmKernels } from './gemm-kernels.js';
 import { WINOGRAD_FORMS, WINOGRAD_INPUT_BLOCK, WINOGRAD_KERNELS, type WinogradForm } from './kernels.js';
-import { winogradShape, winogradTile, winogradTilesShape } from './conv-paths.js';
+import { winogradShape, winogradTile, winogradTilesShape, winogradTilesSlice } from './conv-paths.js';
 import type { ConvInput, TileSet } from '../backend.js';
 import type { CudaOptions } from './options.js';
 import { OP_N, OP_T } from './cublas.js';
@@ -150,9 +150,9 @@ export abstract class CudaWinograd extends CudaGemmKernels {
     if (form.tile !== 2) throw new Error(`k_wino2_input_tiles transforms F(2x2, 3x3)'s patches, not F(${form.tile}x${form.tile}, 3x3)'s`);
     const [n, h, w, c] = x.shape as [number, number, number, number];
     const blocks = tiles.origins.length / 2, half = (tiles.side - 2) / 2, count = n * blocks * half * half, a = input?.affine;
-    const v = this.empty([form.products, count, c]), { channels } = WINOGRAD_INPUT_BLOCK;
+    const v = this.empty([form.products, count, c]), slice = winogradTilesSlice(tiles.side - 2, c);
     const args = [this.p(x), this.p(this.indices(tiles.origins)), a ? this.p(a.scale) : 0, a ? this.p(a.shift) : 0, input?.silu ? 1 : 0, this.p(v), h, w, c, blocks, tiles.side, count];
-    this.run('k_wino2_input_tiles', 0, args, (half * half * channels) / 4, n * blocks * (c / channels), tiles.side ** 2 * channels * 4);
+    this.run('k_wino2_input_tiles', 0, args, (half * half * slice) / 4, n * blocks * (c / slice), tiles.side ** 2 * slice * 4);
     return v;
   }
 

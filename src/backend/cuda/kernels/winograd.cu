@@ -42,12 +42,12 @@ __device__ __forceinline__ WinoBlock wino_block(int h, int w, int ci) {
   const int y0 = (g % down) * 2 * WI_ROWS;
   return {g / down, y0, x0, c0};
 }
-// Patches' union into shared memory: rows x cols positions from (y0, x0) of item b, channels c0.. (a
-// block's WI_CHANNELS), through the affine and SiLU, zero in the padding, by `threads` threads, into
-// patches [rows][cols][WI_QUADS].
-__device__ __forceinline__ void wino_load(float4* patches, int rows, int cols, const st* x, const st* scale, const st* shift, int silu, int h, int w, int ci,
+// Patches' union into shared memory: rows x cols positions from (y0, x0) of item b, channels c0.. (4
+// `quads` of them: a map's block takes WI_QUADS), through the affine and SiLU, zero in the padding, by
+// `threads` threads, into patches [rows][cols][quads].
+__device__ __forceinline__ void wino_load(float4* patches, int rows, int cols, int quads, const st* x, const st* scale, const st* shift, int silu, int h, int w, int ci,
                                           u32 b, int y0, int x0, int c0, int threads) {
-  constexpr int VECS = WI_CHANNELS / VW;  // the union by vectors of VW channels, in order along the channels
+  const int VECS = 4 * quads / VW;  // the union by vectors of VW channels, in order along the channels
   for (int i = threadIdx.x; i < rows * cols * VECS; i += threads) {
     const int r = i / (cols * VECS), col = (i / VECS) % cols, k0 = (i % VECS) * VW;
     float a[VW];
@@ -60,16 +60,16 @@ __device__ __forceinline__ void wino_load(float4* patches, int rows, int cols, c
 #pragma unroll
       for (int k = 0; k < VW; k++) a[k] = __fdividef(a[k], 1.f + __expf(-a[k]));
 #pragma unroll
-    for (int q = 0; q < VW; q += 4) patches[(r * cols + col) * WI_QUADS + (k0 + q) / 4] = make_float4(a[q], a[q + 1], a[q + 2], a[q + 3]);
+    for (int q = 0; q < VW; q += 4) patches[(r * cols + col) * quads + (k0 + q) / 4] = make_float4(a[q], a[q + 1], a[q + 2], a[q + 3]);
   }
 }
-// V = B^T d B of one 4x4 patch, 4 channels (c..c+3): d from `at` (its top-left, rows `row` float4s
-// apart, columns WI_QUADS), into tile t of v's 16 planes.
-__device__ __forceinline__ void wino2_transform(const float4* at, int row, st* v, int ntiles, u32 t, int ci, int c) {
+// V = B^T d B of one 4x4 patch, 4 channels (c..c+3): d from `at` (its top-left, rows `row` and
+// columns `col` float4s apart), into tile t of v's 16 planes.
+__device__ __forceinline__ void wino2_transform(const float4* at, int row, int col, st* v, int ntiles, u32 t, int ci, int c) {
   float d[16][4];
 #pragma unroll
   for (int p = 0; p < 16; p++) {
-    const float4 f = at[(p / 4) * row + (p % 4) * WI_QUADS];
+    const float4 f = at[(p / 4) * row + (p % 4) * col];
     d[p][0] = f.x; d[p][1] = f.y; d[p][2] = f.z; d[p][3] = f.w;
   }
 #pragma unroll
@@ -83,7 +83,7 @@ __device__ __forceinline__ void wino2_transform(const float4* at, int row, st* v
 // patches' union loaded into `patches` by `threads` threads, the block synchronised.
 __device__ __forceinline__ WinoBlock wino_block_loaded(float4 (*patches)[WI_IN_COLS][WI_QUADS], const st* x, const st* scale, const st* shift, int silu, int h, int w, int ci, int threads) {
   const WinoBlock o = wino_block(h, w, ci);
-  wino_load(&patches[0][0][0], WI_IN_ROWS, WI_IN_COLS, x, scale, shift, silu, h, w, ci, o.b, o.y0 - 1, o.x0 - 1, o.c0, threads);
+  wino_load(&patches[0][0][0], WI_IN_ROWS, WI_IN_COLS, WI_QUADS, x, scale, shift, silu, h, w, ci, o.b, o.y0 - 1, o.x0 - 1, o.c0, threads);
   __syncthreads();
   return o;
 }
@@ -95,26 +95,27 @@ extern "C" __global__ void __launch_bounds__(WI_THREADS) k_wino2_input(const st*
   const int quad = threadIdx.x % WI_QUADS, tile = threadIdx.x / WI_QUADS, row = tile / WI_COLS, col = tile % WI_COLS;
   const int ty = o.y0 / 2 + row, tx = o.x0 / 2 + col;
   if (ty >= th || tx >= tw) return;
-  wino2_transform(&patches[2 * row][2 * col][quad], WI_IN_COLS * WI_QUADS, v, ntiles, (o.b * th + ty) * tw + tx, ci, o.c0 + 4 * quad);
+  wino2_transform(&patches[2 * row][2 * col][quad], WI_IN_COLS * WI_QUADS, WI_QUADS, v, ntiles, (o.b * th + ty) * tw + tx, ci, o.c0 + 4 * quad);
 }
 // k_wino2_input_tiles: V of a sparse step's tiles (Backend.gatherTiles: tile t of item b is the
 // side x side positions of x from origins[2t] = (y, x), zero outside the map, through the affine and
 // SiLU), each tile's convolution without padding being its (side - 2) / 2 squared 2x2 blocks of
 // outputs; read from x as k_wino2_input reads a map, no tiles in memory. A block per (tile, item,
-// WI_CHANNELS channels) and a thread per (2x2 block, 4 channels); V's tiles in order (item, tile,
-// block row, block column), as k_wino2_output reads them for outputs [N * T, side - 2, side - 2, co].
-// Dynamic shared memory: side x side x WI_CHANNELS floats.
+// slice of channels) and a thread per (2x2 block, 4 channels), the slice as wide as the block's
+// threads leave each 2x2 block (the host gives small tiles wider slices: a tile of 4 x 4 outputs in
+// 32 channels was a block of 32 threads); V's tiles in order (item, tile, block row, block column), as
+// k_wino2_output reads them for outputs [N * T, side - 2, side - 2, co]. Dynamic shared memory: side x
+// side positions of the slice's channels, floats.
 extern "C" __global__ void k_wino2_input_tiles(const st* x, const int* origins, const st* scale, const st* shift, int silu, st* v, int h, int w, int ci, int blocks, int side, int ntiles) {
   after_earlier_kernels();
   extern __shared__ float4 patch[];
-  const int slices = ci / WI_CHANNELS, c0 = (blockIdx.x % slices) * WI_CHANNELS, tw = (side - 2) / 2;
+  const int tw = (side - 2) / 2, quads = blockDim.x / (tw * tw), slices = ci / (4 * quads), c0 = (blockIdx.x % slices) * 4 * quads;
   const u32 bt = blockIdx.x / slices;
   const int2 origin = *(const int2*)(origins + 2 * (bt % blocks));
-  wino_load(patch, side, side, x, scale, shift, silu, h, w, ci, bt / blocks, origin.x, origin.y, c0, blockDim.x);
+  wino_load(patch, side, side, quads, x, scale, shift, silu, h, w, ci, bt / blocks, origin.x, origin.y, c0, blockDim.x);
   __syncthreads();
-  const int quad = threadIdx.x % WI_QUADS, tile = threadIdx.x / WI_QUADS, row = tile / tw, col = tile % tw;
-  if (row >= tw) return;
-  wino2_transform(patch + (2 * row * side + 2 * col) * WI_QUADS + quad, side * WI_QUADS, v, ntiles, (bt * tw + row) * tw + col, ci, c0 + 4 * quad);
+  const int quad = threadIdx.x % quads, tile = threadIdx.x / quads, row = tile / tw, col = tile % tw;
+  wino2_transform(patch + (2 * row * side + 2 * col) * quads + quad, side * quads, quads, v, ntiles, (bt * tw + row) * tw + col, ci, c0 + 4 * quad);
 }
 // k_wino2_output: a thread per (tile, 4 output channels): A^T M A + bias (+ residual) into the tile's
 // 2x2 outputs. 4 channels (8 bytes a load in fp16), not 16 bytes' 8: 16 planes of 8 held 84 registers a
