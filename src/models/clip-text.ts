@@ -5,7 +5,7 @@ import { Config } from '../io/config.js';
 import { FiseditError } from '../io/errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { LayerNorm, Linear } from './layers.js';
-import type { Params } from './params.js';
+import { instanceName, type Params } from './params.js';
 
 export interface ClipTextConfig {
   vocabSize: number;
@@ -64,6 +64,8 @@ class ClipLayer {
 
 export class ClipTextModel {
   readonly ops: Backend;
+  /** Names this model's replayable calls (StableDiffusion.encodeText records its layers once). */
+  readonly instance = instanceName('text encoder');
   private readonly tokenEmbedding: Tensor;
   private readonly positionEmbedding: Tensor;
   private readonly layers: ClipLayer[];
@@ -82,12 +84,21 @@ export class ClipTextModel {
 
   /** ids: [batch, length] token ids, row-major -> last_hidden_state [batch, length, hidden]. */
   forward(ids: Int32Array, batch: number): Tensor {
+    return this.encode(this.embed(ids, batch));
+  }
+
+  /** ids: [batch, length] token ids, row-major -> token + position embeddings [batch, length, hidden] (the ids go up from the host). */
+  embed(ids: Int32Array, batch: number): Tensor {
     const ops = this.ops;
     const len = ids.length / batch;
     if (!Number.isInteger(len) || len > this.config.maxPositions) throw new FiseditError(`text encoder: ${ids.length} ids for a batch of ${batch} (at most ${this.config.maxPositions} per prompt)`);
     const positions = Int32Array.from({ length: ids.length }, (_, i) => i % len);
-    let x = ops.add(ops.embedding(this.tokenEmbedding, ids), ops.embedding(this.positionEmbedding, positions));
-    x = ops.reshape(x, [batch, len, this.config.hidden]);
+    const x = ops.add(ops.embedding(this.tokenEmbedding, ids), ops.embedding(this.positionEmbedding, positions));
+    return ops.reshape(x, [batch, len, this.config.hidden]);
+  }
+
+  /** Embeddings [batch, length, hidden] -> last_hidden_state: the layers and the final norm, the same device work for every prompt of a batch size. */
+  encode(x: Tensor): Tensor {
     for (const layer of this.layers) x = layer.forward(x);
     return this.finalNorm.forward(x);
   }

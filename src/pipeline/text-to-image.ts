@@ -91,7 +91,11 @@ export class StableDiffusion {
     const encoded = prompts.map((p) => this.tokenizer.encode(p));
     const ids = new Int32Array(encoded.length * this.tokenizer.length);
     encoded.forEach((e, i) => ids.set(e.ids, i * this.tokenizer.length));
-    const context = this.backend.tidy(() => this.backend.keep(this.textEncoder.forward(ids, prompts.length)));
+    const ops = this.backend, encoder = this.textEncoder;
+    // the layers as one replayable call (the cuda backend: a CUDA graph): run eagerly, their ~330
+    // launches kept the host 6.3 ms for 2.4 ms of GPU work, ahead of every edit's first step
+    // (bench/results/2026-12-04-s64-call2.log)
+    const context = ops.tidy(() => ops.keep(ops.replayable(`${encoder.instance} layers`, [encoder.embed(ids, prompts.length)], (x) => [encoder.encode(x)])[0]!));
     return { context, truncated: encoded.map((e) => e.truncated) };
   }
 
