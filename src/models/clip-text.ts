@@ -4,7 +4,7 @@ import type { Backend } from '../backend/backend.js';
 import { Config } from '../io/config.js';
 import { FiseditError } from '../io/errors.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { LayerNorm, Linear } from './layers.js';
+import { LayerNorm, Linear, StackedLinear } from './layers.js';
 import { instanceName, type Params } from './params.js';
 
 export interface ClipTextConfig {
@@ -35,9 +35,8 @@ export function parseClipTextConfig(c: Config): ClipTextConfig {
 
 class ClipLayer {
   private readonly ln1: LayerNorm;
-  private readonly q: Linear;
-  private readonly k: Linear;
-  private readonly v: Linear;
+  /** q, k and v stacked: one GEMM and a split where three GEMMs ran (~8 us each at 154 rows on the H200, bench/results/2026-12-04-s64-call3.log) */
+  private readonly qkv: StackedLinear;
   private readonly out: Linear;
   private readonly ln2: LayerNorm;
   private readonly fc1: Linear;
@@ -45,18 +44,17 @@ class ClipLayer {
   constructor(p: Params, private readonly c: ClipTextConfig) {
     const d = c.hidden;
     this.ln1 = new LayerNorm(p.at('layer_norm1'), d, c.eps);
-    this.q = new Linear(p.at('self_attn.q_proj'), d, d);
-    this.k = new Linear(p.at('self_attn.k_proj'), d, d);
-    this.v = new Linear(p.at('self_attn.v_proj'), d, d);
+    this.qkv = new StackedLinear([p.at('self_attn.q_proj'), p.at('self_attn.k_proj'), p.at('self_attn.v_proj')], d, [d, d, d]);
     this.out = new Linear(p.at('self_attn.out_proj'), d, d);
     this.ln2 = new LayerNorm(p.at('layer_norm2'), d, c.eps);
     this.fc1 = new Linear(p.at('mlp.fc1'), d, c.intermediate);
     this.fc2 = new Linear(p.at('mlp.fc2'), c.intermediate, d);
   }
   forward(x: Tensor): Tensor {
-    const ops = this.q.ops;
+    const ops = this.qkv.ops;
     const h = this.ln1.forward(x);
-    x = this.out.forward(ops.attention(this.q.forward(h), this.k.forward(h), this.v.forward(h), { heads: this.c.heads, causal: true }), x);
+    const [q, k, v] = [...this.qkv.forward(h).values()] as [Tensor, Tensor, Tensor];
+    x = this.out.forward(ops.attention(q, k, v, { heads: this.c.heads, causal: true }), x);
     const m = this.fc1.forward(this.ln2.forward(x));
     return this.fc2.forward(this.c.act === 'gelu' ? ops.gelu(m) : ops.quickGelu(m), x);
   }
