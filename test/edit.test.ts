@@ -76,6 +76,21 @@ for (const [name, sd] of Object.entries(models)) {
       assert.equal(bytes.steps, 8);
     });
 
+    it("an edit's first step starts from its base's latents there (the session's noise), uploading none", () => {
+      const latents = cpu.latents as { fromHost(x: Float32Array): unknown }, plain = latents.fromHost;
+      let uploads = 0;
+      latents.fromHost = (x: Float32Array) => (uploads++, plain.call(latents, x));
+      try {
+        const v = session.edit(P1, { mask: box(4, 12, 4, 12), from: 0 });
+        assert.equal(uploads, 0);
+        assert.deepEqual(v.cache!.steps[0]!.latents, v0.cache!.steps[0]!.latents);
+        session.checkout(0);
+        session.release(v.id);
+      } finally {
+        latents.fromHost = plain;
+      }
+    });
+
     it('empty mask: reproduces the original generation bit for bit', () => {
       const v = session.edit(P1, { mask: new Uint8Array(H * W), from: 0 });
       assert.deepEqual(v.latents, v0.latents);

@@ -493,7 +493,11 @@ export class EditSession {
     const lat = this.ops.latents;
     const diffs: Latent[] = [];
     let mask = userMask;
-    let x = sd.initialLatents(s.noise, scheduler);
+    // every version starts from the session's noise under one scheduler, so the base's first step
+    // holds these very latents where the backend keeps them: no upload (from pageable memory it held
+    // the host ~0.7-1.2 ms before each edit's first step, bench/results/2026-12-04-s64-call3.log)
+    const first = baseCache.steps[0]?.latents;
+    let x = first && first.length === s.noise.length ? first : sd.initialLatents(s.noise, scheduler);
     // wall-clock phases (the GPU may still be computing a step when the host queues the next)
     const started = performance.now();
     let sparseFrom: number | undefined;

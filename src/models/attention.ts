@@ -69,7 +69,12 @@ export class TextKeysValues {
 
   /** The same attentions over other tensors in tensors()' order (a replayable call's own copies). */
   withTensors(ts: readonly Tensor[]): TextKeysValues {
-    if (ts.length !== 2 * this.byName.size) throw new Error(`${ts.length} tensors for the keys and values of ${this.byName.size} attentions`);
-    return new TextKeysValues(new Map([...this.byName.keys()].map((name, i) => [name, { k: ts[2 * i]!, v: ts[2 * i + 1]! }])));
+    return TextKeysValues.named([...this.byName.keys()], ts);
+  }
+
+  /** The attentions `names`, their keys and values from tensors in tensors()' order. */
+  static named(names: readonly string[], ts: readonly Tensor[]): TextKeysValues {
+    if (ts.length !== 2 * names.length) throw new Error(`${ts.length} tensors for the keys and values of ${names.length} attentions`);
+    return new TextKeysValues(new Map(names.map((name, i) => [name, { k: ts[2 * i]!, v: ts[2 * i + 1]! }])));
   }
 }

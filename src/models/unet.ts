@@ -11,7 +11,7 @@ import { instanceName, type Params } from './params.js';
 import { ResnetBlock2D } from './resnet.js';
 import { Downsample2D, Upsample2D } from './sampling.js';
 import { Transformer2D } from './transformer.js';
-import { TextKeysValues } from './attention.js';
+import { TextKeysValues, type Attention } from './attention.js';
 import { DenseContext, type StepContext } from './step-context.js';
 
 export interface UNetConfig {
@@ -179,8 +179,17 @@ export class UNet2DConditionModel {
 
   /** Every cross-attention's keys and values of the text context [N, 77, Cc]: fixed for a prompt, so computed once, not at every step. */
   textKeysValues(context: Tensor): TextKeysValues {
+    return TextKeysValues.of(this.textAttentions(), context);
+  }
+
+  /** textKeysValues(context).tensors() as its result again (what a replayable call of it gave back). */
+  textKeysValuesOf(tensors: readonly Tensor[]): TextKeysValues {
+    return TextKeysValues.named(this.textAttentions().map((a) => a.name), tensors);
+  }
+
+  private textAttentions(): Attention[] {
     const transformers = [...this.down.flatMap((l) => l.attentions), this.midAttention, ...this.up.flatMap((l) => l.attentions)];
-    return TextKeysValues.of(transformers.flatMap((t) => t.textAttentions), context);
+    return transformers.flatMap((t) => t.textAttentions);
   }
 
   /**

@@ -104,11 +104,13 @@ export class StableDiffusion {
   textKeysValues(context: Tensor): TextKeysValues {
     let kv = this.textKV.get(context);
     if (!kv) {
-      const ops = this.backend;
+      const ops = this.backend, unet = this.unet;
       kv = ops.tidy(() => {
-        const made = this.unet.textKeysValues(context);
-        for (const t of made.tensors()) ops.keep(t);
-        return made;
+        // one replayable call (the cuda backend: a CUDA graph) where 16 GEMM calls ran eagerly before a
+        // new prompt's first step (0.5-1.2 ms of host time, bench/results/2026-12-04-s64-call{3,4}.log)
+        const tensors = ops.replayable(`${unet.instance} text keys values`, [context], (c) => unet.textKeysValues(c).tensors());
+        for (const t of tensors) ops.keep(t);
+        return unet.textKeysValuesOf(tensors);
       });
       this.textKV.set(context, kv);
     }
