@@ -106,8 +106,8 @@ export class StableDiffusion {
     if (!kv) {
       const ops = this.backend, unet = this.unet;
       kv = ops.tidy(() => {
-        // one replayable call (the cuda backend: a CUDA graph) where 16 GEMM calls ran eagerly before a
-        // new prompt's first step (0.5-1.2 ms of host time, bench/results/2026-12-04-s64-call{3,4}.log)
+        // one replayable call (the cuda backend: a CUDA graph) where the attentions' GEMMs ran eagerly
+        // before a new prompt's first step (0.5-1.3 ms of host time, bench/results/2026-12-04-s64-call{3,4}.log)
         const tensors = ops.replayable(`${unet.instance} text keys values`, [context], (c) => unet.textKeysValues(c).tensors());
         for (const t of tensors) ops.keep(t);
         return unet.textKeysValuesOf(tensors);
