@@ -4,7 +4,7 @@
 // under bench/results/.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Backend } from '../src/backend/backend.js';
+import type { PlanChoices } from '../src/backend/backend.js';
 import { CUDA_DEFAULT_PLAN } from '../src/backend/cuda/conv-paths.js';
 import { UNetMacCounter } from '../src/edit/macs.js';
 import { maskFraction } from '../src/edit/mask.js';
@@ -27,7 +27,7 @@ const BINS = [
   { name: '~15%', lo: 0.12, hi: 0.18, paper: 485 },
   { name: '~30%', lo: 0.27, hi: 0.33, paper: 835 },
 ];
-const variants: { name: string; attention: AttentionMode; blocks: BlockPolicy; planOf?: Pick<Backend, 'tileRowsChoice' | 'tileBlocksByOutputs'> }[] = [
+const variants: { name: string; attention: AttentionMode; blocks: BlockPolicy; planOf?: PlanChoices }[] = [
   { name: "the cuda backend's plan (APSC, by rows where it gathers GEMM rows), accurate attention", attention: 'accurate', blocks: 'apsc', planOf: CUDA_DEFAULT_PLAN },
   { name: 'APSC, accurate attention (the cpu default)', attention: 'accurate', blocks: 'apsc' },
   { name: 'APSC, fast attention', attention: 'fast', blocks: 'apsc' },

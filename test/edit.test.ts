@@ -76,7 +76,7 @@ for (const [name, sd] of Object.entries(models)) {
       assert.equal(bytes.steps, 8);
     });
 
-    it("an edit's first step starts from its base's latents there (the session's noise), uploading none", () => {
+    it("an edit's first step starts from the generation's first latents (the session's noise), uploading none", () => {
       const latents = cpu.latents as { fromHost(x: Float32Array): unknown }, plain = latents.fromHost;
       let uploads = 0;
       latents.fromHost = (x: Float32Array) => (uploads++, plain.call(latents, x));

@@ -350,6 +350,9 @@ export function checkValues(what: string, values: Float32Array, shape: readonly 
   if (values.length !== numel(shape)) throw new FiseditError(`${what}: ${values.length} values for shape ${shapeString(shape)}`);
 }
 
+/** The choices a sparse plan takes from a backend (edit/plan.ts): what a plan counted without the backend borrows (UNetMacCounter's planOf). */
+export type PlanChoices = Pick<Backend, 'tileRowsChoice' | 'tileBlocksByOutputs'>;
+
 export interface Backend {
   readonly name: string;
   /** Bytes a stored tensor element takes (what the edit cache is accounted in). */

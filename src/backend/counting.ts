@@ -1,7 +1,7 @@
 // A backend that computes nothing: tensors are shapes, and each op adds its multiply-accumulates
 // to the current scope. Running a model on it gives the MAC count of a dense or sparse step
 // without weights (e.g. the full-size SD 2 U-Net on a 2-core machine).
-import { attentionWithProbsOf, convSizes, convolveThenOverwrite, gatherRowsThenAffine, gatherThenConvolve, gegluOfLinear, groupNormLayout, linearEach, overwriteRowsEach, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type GroupSumsUpdate, type HostBytes, type Prefetched, type TileSet, type BlockWrite, type TileConvolution, type TileProjection, type TileRowsChoice } from './backend.js';
+import { attentionWithProbsOf, convSizes, convolveThenOverwrite, gatherRowsThenAffine, gatherThenConvolve, gegluOfLinear, groupNormLayout, linearEach, overwriteRowsEach, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type GroupSumsUpdate, type HostBytes, type Prefetched, type TileSet, type BlockWrite, type TileConvolution, type TileProjection, type TileRowsChoice, type PlanChoices } from './backend.js';
 import { Tensor, numel } from '../tensor/tensor.js';
 import { HostLatents } from './latents.js';
 
@@ -12,18 +12,15 @@ export class CountingBackend implements Backend {
   readonly firstCallsCost = false;
   readonly elementBytes = 4;
   readonly latents = new HostLatents(this);
-  /** The choice of another backend that a sparse plan follows here (Backend.tileRowsChoice; none: APSC's blocks). */
-  tileRows: ((rows: number, channels: number) => TileRowsChoice) | undefined;
+  /** Another backend's plan choices that a sparse plan follows here (none: APSC's blocks by volume). */
+  planOf: PlanChoices = {};
 
   tileRowsChoice(rows: number, channels: number): TileRowsChoice {
-    return this.tileRows?.(rows, channels) ?? 'tiles';
+    return this.planOf.tileRowsChoice?.(rows, channels) ?? 'tiles';
   }
 
-  /** The block sizes another backend's tiles cost by outputs at, that a sparse plan follows here (Backend.tileBlocksByOutputs; none: APSC by volume). */
-  blocksByOutputs: Backend['tileBlocksByOutputs'];
-
   tileBlocksByOutputs(ci: number, co: number, k: number, stride: number): readonly number[] | undefined {
-    return this.blocksByOutputs?.(ci, co, k, stride);
+    return this.planOf.tileBlocksByOutputs?.(ci, co, k, stride);
   }
 
   /** Where MACs are attributed now (set by whoever drives the model). */

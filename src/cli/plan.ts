@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Backend } from '../backend/backend.js';
+import type { PlanChoices } from '../backend/backend.js';
 import { CUDA_DEFAULT_PLAN } from '../backend/cuda/conv-paths.js';
 import { UNetMacCounter, type MacReport } from '../edit/macs.js';
 import { maskFromPng } from '../edit/mask-image.js';
@@ -26,7 +26,7 @@ export const PLAN_HELP = `fisedit plan: U-Net MACs per layer, dense and sparse, 
 `;
 
 /** Each backend's plan choices without the backend (the cuda backend's with its default modes). */
-const PLAN_OF: Record<string, Pick<Backend, 'tileRowsChoice' | 'tileBlocksByOutputs'>> = { cpu: {}, cuda: CUDA_DEFAULT_PLAN };
+const PLAN_OF: Record<string, PlanChoices> = { cpu: {}, cuda: CUDA_DEFAULT_PLAN };
 
 export function planCommand(args: string[]): void {
   const { values: v } = parseArgs({

@@ -2,7 +2,7 @@
 // built on the counting backend with shape-only weights and run through the same step contexts
 // an edit uses, so the counts follow the real execution plan (APSC blocks, dense fallbacks,
 // active tokens, all-token attention).
-import type { Backend } from '../backend/backend.js';
+import type { PlanChoices } from '../backend/backend.js';
 import { CountingBackend } from '../backend/counting.js';
 import type { Conv2d, GroupNorm, Linear, StackedLinear } from '../models/layers.js';
 import { Params, type WeightSource } from '../models/params.js';
@@ -66,10 +66,9 @@ export class UNetMacCounter {
    * sparse step under `mask`; `planOf`: the backend whose choices the plan follows
    * (Backend.tileRowsChoice, tileBlocksByOutputs), as its edits' plans do.
    */
-  count(h: number, w: number, o: { batch?: number; mask?: Uint8Array; blocks?: BlockPolicy; attention?: AttentionMode; planOf?: Pick<Backend, 'tileRowsChoice' | 'tileBlocksByOutputs'> } = {}): MacReport {
+  count(h: number, w: number, o: { batch?: number; mask?: Uint8Array; blocks?: BlockPolicy; attention?: AttentionMode; planOf?: PlanChoices } = {}): MacReport {
     const batch = o.batch ?? 2;
-    this.counter.tileRows = o.planOf?.tileRowsChoice?.bind(o.planOf);
-    this.counter.blocksByOutputs = o.planOf?.tileBlocksByOutputs?.bind(o.planOf);
+    this.counter.planOf = o.planOf ?? {};
     const c = this.counter;
     const sample = c.fromHost(new Float32Array(0), [batch, h, w, this.config.inChannels]);
     const text = c.fromHost(new Float32Array(0), [batch, 77, this.config.crossAttentionDim]);

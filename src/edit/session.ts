@@ -18,6 +18,7 @@ import { RecordingContext, type AttentionMode, type NormMode } from './contexts.
 import { automaticMask, checkMask, maskFraction, type Threshold } from './mask.js';
 import { SESSION_FORMAT, cacheFile, ensureDir, readJson, writeJson } from './persist.js';
 import { CacheTiers } from './tiers.js';
+import type { Scheduler } from '../schedulers/scheduler.js';
 import { SparsePlan, type BlockPolicy } from './plan.js';
 import { CachedSteps, SparseSteps } from './cached-steps.js';
 import { rehearseEdits, type PrepareOptions, type Preparation, type WarmUpOptions } from './rehearsal.js';
@@ -98,6 +99,13 @@ export const EDIT_MARGIN_PX = 16;
 export class EditSession {
   private readonly list: Version[] = [];
   private settings: Settings | undefined;
+  /**
+   * The first step's latents of the generation whose settings these are, where the backend keeps
+   * latents: every version starts from them (one noise, one scheduler), so an edit uploads none (from
+   * pageable memory that held the host 0.7-1.2 ms before each edit's first step,
+   * bench/results/2026-12-04-s64-call3.log).
+   */
+  private readonly firstLatents = new WeakMap<Settings, Latent>();
   private currentId: number | undefined;
   /** Where each version's cache lives besides the backend. */
   private readonly tiers: CacheTiers;
@@ -424,7 +432,7 @@ export class EditSession {
     const { context, truncated } = encodePrompt(this.sd, settings, o.prompt);
     const t0 = performance.now();
     const cache = new GenerationCache();
-    let x = sd.initialLatents(noise, scheduler);
+    let x = this.initialLatents(settings, scheduler);
     const recorder = CachedSteps.dense(this.ops, sd.unet, 'generation');
     let kept = false;
     try {
@@ -460,6 +468,13 @@ export class EditSession {
     }
   }
 
+  /** The generation's first latents (firstLatents), made once per settings. */
+  private initialLatents(s: Settings, scheduler: Scheduler): Latent {
+    let x = this.firstLatents.get(s);
+    if (!x) this.firstLatents.set(s, (x = this.sd.initialLatents(s.noise, scheduler)));
+    return x;
+  }
+
   private *editSteps(prompt: string, o: EditOptions): Generator<void, Version> {
     const s = this.settings;
     if (!s) throw new FiseditError('nothing to edit yet: generate an image first');
@@ -493,11 +508,7 @@ export class EditSession {
     const lat = this.ops.latents;
     const diffs: Latent[] = [];
     let mask = userMask;
-    // every version starts from the session's noise under one scheduler, so the base's first step
-    // holds these very latents where the backend keeps them: no upload (from pageable memory it held
-    // the host ~0.7-1.2 ms before each edit's first step, bench/results/2026-12-04-s64-call3.log)
-    const first = baseCache.steps[0]?.latents;
-    let x = first && first.length === s.noise.length ? first : sd.initialLatents(s.noise, scheduler);
+    let x = this.initialLatents(s, scheduler);
     // wall-clock phases (the GPU may still be computing a step when the host queues the next)
     const started = performance.now();
     let sparseFrom: number | undefined;

@@ -2,7 +2,7 @@
 // depend on the device: in graphs, and for a sparse plan's one-position tiles. A module without
 // native code, so that a plan made on the CPU (`fisedit plan --plan-of cuda`) follows the cuda
 // backend's choices.
-import type { Backend, TileRowsChoice } from '../backend.js';
+import type { PlanChoices, TileRowsChoice } from '../backend.js';
 import type { ConvolutionMode, TileConvolutionMode } from './options.js';
 import { WINOGRAD_INPUT_BLOCK } from './kernels.js';
 
@@ -120,7 +120,7 @@ export function winogradTileBlocks(ci: number, co: number, k: number, stride: nu
 }
 
 /** The plan choices of a cuda backend with the default modes (fp16: Winograd over tiles), for a plan counted without one (UNetMacCounter's planOf). */
-export const CUDA_DEFAULT_PLAN: Pick<Backend, 'tileRowsChoice' | 'tileBlocksByOutputs'> = {
+export const CUDA_DEFAULT_PLAN: PlanChoices = {
   tileRowsChoice: (rows, channels) => cudaTileRowsChoice(rows, channels, { convolution: 'auto', tileConvolution: 'library' }),
   tileBlocksByOutputs: winogradTileBlocks,
 };
