@@ -402,11 +402,24 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
     for (const k of ['scale', 'shift', 'sums'] as const) assert.deepEqual(gpu.toBytes(updatedOff[k]), gpu.toBytes(wholeOff[k]), `updated ${k} + offset ${c}`);
   }
 
-  it('attention: self, cross, causal, probabilities and their remapping', () => {
+  it('attention: self, cross, causal (a text encoder\'s by k_attend_short in fp16), probabilities and their remapping', () => {
     const [qc, qg] = pair([2, 37, 24]), [kc, kg] = pair([2, 29, 24]), [vc, vg] = pair([2, 29, 24]);
     close('attention', cpu.attention(qc, kc, vc, { heads: 3 }), gpu.attention(qg, kg, vg, { heads: 3 }));
     const [k2c, k2g] = pair([2, 37, 24]), [v2c, v2g] = pair([2, 37, 24]);
     close('causal', cpu.attention(qc, k2c, v2c, { heads: 4, causal: true }), gpu.attention(qg, k2g, v2g, { heads: 4, causal: true }));
+    // a text encoder's causal self-attention at head dims of the flash kernels, up to SHORT_KEYS tokens
+    // and past them: in fp16 k_attend_short with a causal mask, a launch a batch item
+    for (const [l, width, heads] of [[77, 1024, 16], [37, 64, 1], [80, 128, 2], [81, 64, 1]] as const) {
+      const [qtc, qtg] = pair([2, l, width]), [ktc, ktg] = pair([2, l, width]), [vtc, vtg] = pair([2, l, width]);
+      close(`causal, ${l} tokens, d ${width / heads}`, cpu.attention(qtc, ktc, vtc, { heads, causal: true }), gpu.attention(qtg, ktg, vtg, { heads, causal: true }));
+    }
+    if (math === 'fp16') {
+      const [qt, kt, vt] = [pair([2, 77, 1024])[1], pair([2, 77, 1024])[1], pair([2, 77, 1024])[1]];
+      gpu.profileStart(1);
+      gpu.attention(qt, kt, vt, { heads: 16, causal: true });
+      const ran = gpu.profileEnd().ops.flatMap((o) => Array<string>(o.count).fill(o.op.split(' ')[0]!));
+      assert.deepEqual(ran, ['k_attend_short_64', 'k_attend_short_64'], `a text encoder's causal attention ran ${ran.join(', ')}`);
+    }
     const [k4c, k4g] = pair([2, 64, 24]), [v4c, v4g] = pair([2, 64, 24]);
     close('attention, keys a multiple of 4 (vectorised softmax)', cpu.attention(qc, k4c, v4c, { heads: 3 }), gpu.attention(qg, k4g, v4g, { heads: 3 }));
     const pc = cpu.attentionProbs(qc, kc, 3), pg = gpu.attentionProbs(qg, kg, 3);

@@ -355,7 +355,7 @@ export class CudaBackend extends CudaWinograd implements Backend {
     checkKeysValues(k, v);
     checkProbsItem(item, q.shape[0]!, control);
     const out = this.empty(q.shape);
-    let probs = this.attendShortInto(q, k, v, out, heads, item, control);
+    let probs = this.attendShortInto(q, k, v, out, heads, item, { control });
     if (!probs) {
       probs = this.probs(q, k, heads, false, control, item);
       this.probsTimesV(probs, v, out, item);
@@ -369,10 +369,12 @@ export class CudaBackend extends CudaWinograd implements Backend {
    * Lq, Lk]) under cross-attention control where given, by one kernel (k_attend_short_<DP>: the QK
    * GEMM, the softmax with the control and the PV GEMM it replaces took 0.79 ms of a controlled 768 px
    * step, bench/results/2026-12-01-s25-final-edit.log, with 32 copies of K and V for the libraries);
-   * undefined where it does not apply (no flash kernels, more keys than SHORT_KEYS, head dims not a
-   * multiple of 8, unaligned operands).
+   * `causal` (a text encoder's self-attention, Lq = Lk): no probabilities kept (null). Undefined where
+   * it does not apply (no flash kernels, more keys than SHORT_KEYS, head dims not a multiple of 8,
+   * unaligned operands).
    */
-  private attendShortInto(q: Tensor, k: Tensor, v: Tensor, out: Tensor, heads: number, item: number, control?: ProbsControl): Tensor | undefined {
+  private attendShortInto(q: Tensor, k: Tensor, v: Tensor, out: Tensor, heads: number, item: number, o: { control?: ProbsControl; causal?: boolean }): Tensor | null | undefined {
+    const { control, causal = false } = o;
     const [, lq, width] = q.shape as [number, number, number];
     const lk = k.shape[1]!, d = width / heads, e = this.elementBytes;
     const dp = this.flashDim(d);
@@ -381,10 +383,10 @@ export class CudaBackend extends CudaWinograd implements Backend {
     const at = (t: Tensor, rows: number) => this.p(t) + item * rows * width * e;
     const operands = [at(q, lq), at(k, lk), at(v, lk), at(out, lq), control ? this.p(control.source) : 0, control ? this.p(control.map) : 0];
     if (!this.wholeVectors(operands, [width])) return undefined; // K and V by 16-byte copies
-    const probs = this.empty([1, heads, lq, lk]);
+    const probs = causal ? null : this.empty([1, heads, lq, lk]);
     const [qAt, kAt, vAt, outAt, sourceAt, mapAt] = operands as [number, number, number, number, number, number];
-    const args = [qAt, kAt, vAt, outAt, this.p(probs), sourceAt, mapAt, lq, lk, control ? control.source.shape[3]! : 0, width, d, 1 / Math.sqrt(d)];
-    if (lq && lk) this.run(`k_attend_short_${dp}`, 0, args, 128, Math.ceil(lq / FLASH_QUERY_ROWS), attendShortSharedBytes(dp), heads, () => `${heads} ${lq}x${lk}${control ? ' controlled' : ''}`);
+    const args = [qAt, kAt, vAt, outAt, probs ? this.p(probs) : 0, sourceAt, mapAt, lq, lk, control ? control.source.shape[3]! : 0, width, d, 1 / Math.sqrt(d), causal ? 1 : 0];
+    if (lq && lk) this.run(`k_attend_short_${dp}`, 0, args, 128, Math.ceil(lq / FLASH_QUERY_ROWS), attendShortSharedBytes(dp), heads, () => `${heads} ${lq}x${lk}${control ? ' controlled' : ''}${causal ? ' causal' : ''}`);
     return probs;
   }
 
@@ -465,6 +467,11 @@ export class CudaBackend extends CudaWinograd implements Backend {
     const lk = k.shape[1]!, d = width / heads, e = this.elementBytes;
     const dp = this.flashDim(d);
     if (causal || dp === undefined) {
+      // causal over few keys (a text encoder's 77 tokens): a kernel per item, where the explicit
+      // probabilities took two GEMMs an item and a softmax (the encoder's profile, two prompts: 2.10 ->
+      // 1.78 ms, 305 -> 236 launches; bench/results/2026-12-04-s65-call1.log)
+      const items = item === undefined ? [...Array(all).keys()] : [item];
+      if (causal && lq === lk && items.every((b) => this.attendShortInto(q, k, v, out, heads, b, { causal: true }) !== undefined)) return;
       this.tidy(() => this.probsTimesV(this.probs(q, k, heads, causal, undefined, item), v, out, item));
       return;
     }

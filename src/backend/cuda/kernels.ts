@@ -141,7 +141,7 @@ export const FLASH_KERNELS = [...FLASH_DIMS.map((dp) => `k_flash_${dp}_1`), ...F
 export const SHORT_KEYS = 80;
 /** Shared memory of a k_attend_short_<DP> block: K and V of padded rows, and the control's columns. */
 export const attendShortSharedBytes = (dp: number) => 2 * SHORT_KEYS * (dp + 8) * 2 + SHORT_KEYS * 4;
-const ATTEND_SHORT_ARGS: ArgKind[] = ['ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32', 'f32'];
+const ATTEND_SHORT_ARGS: ArgKind[] = ['ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'ptr', 'i32', 'i32', 'i32', 'i32', 'i32', 'f32', 'i32'];
 export const ATTENTION_KERNELS: Record<string, ArgKind[]> = Object.fromEntries([
   ...FLASH_KERNELS.map((k) => [k, FLASH_ARGS]),
   ...FLASH_DIMS.map((dp) => [`k_attend_short_${dp}`, ATTEND_SHORT_ARGS]),

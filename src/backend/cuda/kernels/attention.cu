@@ -179,12 +179,13 @@ __device__ void flash(const __half* q, const __half* k, const __half* v, __half*
 // The exact softmax of each row in registers (the row is whole), normalised, then under control
 // column j takes source[h, r, map[j]] where map[j] names one of the source's lks columns; the
 // probabilities are written out ([1, H, Lq, Lk], as stored) and multiplied by V as stored. One batch
-// item (q, k, v, out at it); a block of 4 warps takes 64 query rows of one head (blockIdx.y).
+// item (q, k, v, out at it); a block of 4 warps takes 64 query rows of one head (blockIdx.y). `causal`:
+// key j past query row r is left out (a text encoder's self-attention); `probs` null: none written.
 static_assert(SHORT_KEYS % 16 == 0, "P V takes the keys 16 at a time");
 template <int DP>
 __device__ void attend_short(const __half* __restrict__ q, const __half* __restrict__ k, const __half* __restrict__ v, __half* __restrict__ out,
                              __half* __restrict__ probs, const __half* __restrict__ source, const __half* __restrict__ map,
-                             int lq, int lk, int lks, int width, int d, float scale) {
+                             int lq, int lk, int lks, int width, int d, float scale, int causal) {
   constexpr int STRIDE = DP + 8, KSTEPS = DP / 16, NT = DP / 8, JT = SHORT_KEYS / 8;
   extern __shared__ __align__(16) unsigned char smem[];
   __half* Ks = (__half*)smem;  // [SHORT_KEYS][STRIDE], then V alike, then the control's columns
@@ -238,12 +239,14 @@ __device__ void attend_short(const __half* __restrict__ q, const __half* __restr
     }
   }
   // the softmax of rows g and g + 8 over the keys there are (each row is spread over a quad's 4 lanes)
+  const int ra = row0 + g, rb = ra + 8;
   float x0 = __int_as_float(0xff800000), x1 = x0;
 #pragma unroll
   for (int j = 0; j < JT; j++)
 #pragma unroll
     for (int e = 0; e < 4; e++) {
-      if (j * 8 + c2 + (e & 1) >= lk) s[j][e] = __int_as_float(0xff800000);
+      const int col = j * 8 + c2 + (e & 1);
+      if (col >= lk || (causal && col > (e < 2 ? ra : rb))) s[j][e] = __int_as_float(0xff800000);
       if (e < 2) x0 = fmaxf(x0, s[j][e]);
       else x1 = fmaxf(x1, s[j][e]);
     }
@@ -260,7 +263,6 @@ __device__ void attend_short(const __half* __restrict__ q, const __half* __restr
   l0 += __shfl_xor_sync(0xffffffff, l0, 1); l0 += __shfl_xor_sync(0xffffffff, l0, 2);
   l1 += __shfl_xor_sync(0xffffffff, l1, 1); l1 += __shfl_xor_sync(0xffffffff, l1, 2);
   const float i0 = 1.f / l0, i1 = 1.f / l1;
-  const int ra = row0 + g, rb = ra + 8;
   // under control, every value this thread takes from the source is loaded before anything is
   // stored (one round trip, not one per value behind each store: 46 us a 9216-query call so)
   __half taken[JT][4];
@@ -275,8 +277,8 @@ __device__ void attend_short(const __half* __restrict__ q, const __half* __restr
         taken[j][e] = from >= 0 && (e < 2 ? ra : rb) < lq ? (e < 2 ? srca : srcb)[from] : __float2half_rn(0.f);
       }
   }
-  __half* pa = probs + ((size_t)h * lq + ra) * lk;
-  __half* pb = probs + ((size_t)h * lq + rb) * lk;
+  __half* pa = probs ? probs + ((size_t)h * lq + ra) * lk : nullptr;
+  __half* pb = probs ? probs + ((size_t)h * lq + rb) * lk : nullptr;
   u32 pf[JT / 2][4];
 #pragma unroll
   for (int j = 0; j < JT; j++) {
@@ -286,7 +288,7 @@ __device__ void attend_short(const __half* __restrict__ q, const __half* __restr
     for (int e = 0; e < 4; e++) {
       const int col = j * 8 + c2 + (e & 1);
       stored[e] = source && cols[col] >= 0 ? taken[j][e] : __float2half_rn(p[e]);
-      if (col < lk && (e < 2 ? ra : rb) < lq) (e < 2 ? pa : pb)[col] = stored[e];
+      if (probs && col < lk && (e < 2 ? ra : rb) < lq) (e < 2 ? pa : pb)[col] = stored[e];
     }
     pf[j >> 1][(j & 1) * 2] = pack(__half2float(stored[0]), __half2float(stored[1]));
     pf[j >> 1][(j & 1) * 2 + 1] = pack(__half2float(stored[2]), __half2float(stored[3]));
@@ -336,9 +338,9 @@ FLASH(64, 2)
 #define ATTEND_SHORT(DP)                                                                                                 \
   extern "C" __global__ void __launch_bounds__(WARPS * 32) k_attend_short_##DP(const __half* q, const __half* k,        \
       const __half* v, __half* out, __half* probs, const __half* source, const __half* map, int lq, int lk, int lks,     \
-      int width, int d, float scale) {                                                                                   \
+      int width, int d, float scale, int causal) {                                                                       \
     after_earlier_kernels();                                                                                             \
-    attend_short<DP>(q, k, v, out, probs, source, map, lq, lk, lks, width, d, scale);                                    \
+    attend_short<DP>(q, k, v, out, probs, source, map, lq, lk, lks, width, d, scale, causal);                            \
   }
 ATTEND_SHORT(16)
 ATTEND_SHORT(32)
