@@ -387,7 +387,7 @@ export interface Backend {
   toBytes(t: Tensor, into?: Uint8Array): Uint8Array;
   /** A tensor from bytes that toBytes of a backend with the same storage gave. */
   fromBytes(bytes: Uint8Array, shape: readonly number[]): Tensor;
-  /** Host memory the backend copies from without the host waiting (page-locked on the cuda backend). */
+  /** Host memory the backend copies from without the host waiting, and into without staging (page-locked on the cuda backend). */
   hostBuffer(bytes: number): Uint8Array;
   /**
    * Kept tensors from host bytes, copied while the work queued so far runs (from hostBuffer memory

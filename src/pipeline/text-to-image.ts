@@ -196,10 +196,14 @@ export class StableDiffusion {
    * Host memory for the image of latents of `size`, its pages already touched. A fresh 768 px image
    * (7 MiB) written first by the decode's download cost an edit 3.2-4.5 ms of page faults (session 62,
    * call 5); made while the GPU still runs the steps before the decode, it costs the user nothing.
+   * The backend's host buffer: page-locked on the cuda backend, where the download lands by DMA
+   * rather than through a staging buffer and a host copy of the whole image (a 768 px edit's decode
+   * 12.07-12.11 -> 10.94-11.00 ms, bench/results/2026-12-04-s65-call3.log).
    */
   imageBuffer([h, w]: [number, number]): Float32Array {
-    const f = this.vae.downFactor;
-    return new Float32Array(h * f * w * f * this.vae.config.outChannels).fill(0);
+    const f = this.vae.downFactor, n = h * f * w * f * this.vae.config.outChannels;
+    const bytes = this.backend.hostBuffer(n * 4);
+    return new Float32Array(bytes.buffer, bytes.byteOffset, n).fill(0);
   }
 
   /** Latents [h, w, C], where the backend keeps them -> image in [0, 1], [H, W, 3] (into `into`, from imageBuffer, when given). */

@@ -806,9 +806,10 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
     for (const convolution of ['cudnn', 'gemm'] as const) replayMatchesEager(new CudaBackend({ math, convolution }));
   });
 
-  it('toHost into a given array: the values a fresh one gets, below and above the page-locked staging size; a wrong length refused', () => {
-    for (const n of [1000, 600 * 1024]) { // 4 KB, and 2.4 MB through page-locked memory
-      const values = rnd.normal(n), t = gpu.fromHost(values, [n]), into = new Float32Array(n).fill(7);
+  it('toHost into a given array: the values a fresh one gets, below and above the page-locked staging size, and into page-locked memory; a wrong length refused', () => {
+    const pinned = (n: number) => new Float32Array(gpu.hostBuffer(n * 4).buffer, 0, n).fill(7); // as StableDiffusion.imageBuffer makes an image's
+    for (const [n, make] of [[1000, undefined], [600 * 1024, undefined], [600 * 1024, pinned]] as const) { // 4 KB; 2.4 MB through the staging memory, or straight into page-locked memory
+      const values = rnd.normal(n), t = gpu.fromHost(values, [n]), into = make ? make(n) : new Float32Array(n).fill(7);
       assert.equal(gpu.toHost(t, into), into);
       // the values as stored (fp16 rounds them), not another download's
       assert.deepEqual(into, math === 'fp16' ? values.map((v) => halfToFloat(floatToHalf(v))) : values, `${n} values`);

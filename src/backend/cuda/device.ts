@@ -289,10 +289,11 @@ export abstract class CudaDevice {
    * DMA, then one host copy): a 768 px image (7 MiB) in an edit's decode took 4.1-5.8 ms so against
    * 4.9-7.6 by the driver's own path into pageable memory (session 62, calls 3-4), its DMA 0.15 ms
    * (call 5). Most of either was the first touch of a fresh array's pages, which
-   * StableDiffusion.imageBuffer now takes off the user's wait.
+   * StableDiffusion.imageBuffer now takes off the user's wait. Into page-locked memory (hostBuffer's:
+   * imageBuffer's) the DMA lands where the values go.
    */
   private download(out: Float32Array, src: number): void {
-    if (out.byteLength < STAGED_DOWNLOAD_BYTES) return this.driver.download(out, src);
+    if (out.byteLength < STAGED_DOWNLOAD_BYTES || this.pinned.address(out) !== undefined) return this.driver.download(out, src);
     if (!this.staging || this.staging.byteLength < out.byteLength) this.staging = this.pinned.alloc(2 ** Math.ceil(Math.log2(out.byteLength)));
     const staged = this.staging.subarray(0, out.byteLength);
     this.driver.download(staged, src);
