@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { alignTokens } from '../src/edit/align.js';
-import { composite, pixelRegion } from '../src/edit/composite.js';
+import { pixelRegion } from '../src/edit/composite.js';
+import { keepOutside } from '../src/backend/backend.js';
 import { Random } from '../src/util/random.js';
 import { automaticMask, checkMask, otsu, resampleMask, targetSizeCut } from '../src/edit/mask.js';
 import { CpuBackend } from '../src/backend/cpu/cpu.js';
@@ -295,7 +296,7 @@ describe('compositing', () => {
     const region = pixelRegion(mask, 4, 4, 2, 1);
     assert.deepEqual([...region].join(''), grid(['###.....', '###.....', '###.....', '........', '........', '........', '........', '........']).join(''));
     const base = new Float32Array(64 * 3).fill(0.25), edited = new Float32Array(64 * 3).fill(0.75);
-    const out = composite(base, edited, region);
+    const out = keepOutside(edited, { region, values: base });
     assert.equal(out[0], 0.75);
     assert.equal(out[3 * 3], 0.25);
   });
@@ -306,11 +307,26 @@ describe('compositing', () => {
       const region = Uint8Array.from({ length: 40 }, (_, i) => (i === 0 ? first : i === 39 ? last : rnd.uniform() < 0.4 ? 1 : 0));
       const base = Float32Array.from({ length: 40 * 3 }, (_, i) => i), edited = Float32Array.from({ length: 40 * 3 }, (_, i) => -i);
       const baseBefore = base.slice();
-      const out = composite(base, edited, region);
+      const out = keepOutside(edited, { region, values: base });
+      assert.equal(out, edited, 'into the decode\'s own array');
       assert.deepEqual([...out], Array.from({ length: 40 * 3 }, (_, i) => (region[Math.floor(i / 3)] ? -i : i)));
       assert.deepEqual(base, baseBefore, 'the base image is left as it was');
     }
-    assert.throws(() => composite(new Float32Array(6), new Float32Array(9), new Uint8Array(2)), /composite: images of 6 and 9 values for a region of 2 pixels/);
+    assert.throws(() => keepOutside(new Float32Array(9), { region: new Uint8Array(2), values: new Float32Array(6) }), /toHost: 9 values, 6 to keep outside the region, for a region of 2 positions/);
+    assert.throws(() => keepOutside(new Float32Array(9), { region: new Uint8Array(2), values: new Float32Array(9) }), /toHost: 9 values, 9 to keep outside the region, for a region of 2 positions/);
+  });
+
+  it('toHost keeps the given values outside the region, into a given array or a new one, the tensor left as it was', () => {
+    const cpu = new CpuBackend();
+    const t = cpu.fromHost(Float32Array.from({ length: 12 }, (_, i) => i), [4, 3]);
+    const outside = { region: Uint8Array.from([1, 0, 0, 1]), values: new Float32Array(12).fill(-1) };
+    const want = [0, 1, 2, -1, -1, -1, -1, -1, -1, 9, 10, 11];
+    assert.deepEqual([...cpu.toHost(t, undefined, outside)], want);
+    assert.deepEqual([...cpu.toHost(t)], [...Array(12).keys()], 'the tensor as it was');
+    const into = new Float32Array(12);
+    assert.equal(cpu.toHost(t, into, outside), into);
+    assert.deepEqual([...into], want);
+    assert.throws(() => cpu.toHost(t, into, { region: new Uint8Array(5), values: new Float32Array(12) }), /toHost: 12 values, 12 to keep outside the region, for a region of 5 positions/);
   });
 
   it('marks exactly the pixels within the margin of an active cell, whole-cell margins or not', () => {

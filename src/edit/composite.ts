@@ -1,7 +1,8 @@
 // Keeping the original's pixels outside the edited region. The latents outside the mask are the
 // original's exactly, but the VAE decoder mixes neighbouring latents, so decoded pixels near the
 // mask change a little. The edited image is therefore the new decode inside the mask (upsampled
-// to pixels and dilated by `margin` pixels) and the base image, unchanged, everywhere else.
+// to pixels and dilated by `margin` pixels: pixelRegion) and the base image, unchanged, everywhere
+// else: the decode's toHost keeps the base's values outside the region (backend.ts KeepOutside).
 
 /** The latent mask at pixel resolution (factor f), dilated by `margin` pixels (a square neighbourhood). */
 export function pixelRegion(mask: Uint8Array, h: number, w: number, factor: number, margin: number): Uint8Array {
@@ -44,26 +45,4 @@ function dilateLine(src: Uint8Array, dst: Uint8Array, start: number, stride: num
     if (src[start + i * stride]) last = i;
     if (last - i <= margin) dst[start + i * stride] = 1;
   }
-}
-
-/**
- * The edited image: `edited` inside `region`, base outside (images channels-last [H, W, C]). Written
- * into `edited`, a fresh decode the caller owns, rather than into a copy of the base: one pass over
- * the image, no new array (768 px, 2-core machine: 1.97 -> 0.83 ms, bench/results/2026-11-30-host-steps*.json).
- */
-export function composite(base: Float32Array, edited: Float32Array, region: Uint8Array): Float32Array {
-  if (base.length !== edited.length || base.length % region.length !== 0) {
-    throw new Error(`composite: images of ${base.length} and ${edited.length} values for a region of ${region.length} pixels`);
-  }
-  const c = base.length / region.length;
-  // runs of pixels outside the region, copied whole from base (indexOf finds a run's end at memchr speed)
-  for (let i = 0; i < region.length; ) {
-    let j = region.indexOf(1, i);
-    if (j < 0) j = region.length;
-    if (j > i) edited.set(base.subarray(i * c, j * c), i * c);
-    if (j === region.length) break;
-    i = region.indexOf(0, j);
-    if (i < 0) break;
-  }
-  return edited;
 }

@@ -13,7 +13,7 @@ import { alignTokens } from './align.js';
 import { GenerationCache, checkStepsApart, forgetWrites, undoWrites, type CacheBytes } from './cache.js';
 import { Lineage } from './lineage.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { composite, pixelRegion } from './composite.js';
+import { pixelRegion } from './composite.js';
 import { RecordingContext, type AttentionMode, type NormMode } from './contexts.js';
 import { automaticMask, checkMask, maskFraction, type Threshold } from './mask.js';
 import { SESSION_FORMAT, cacheFile, ensureDir, readJson, writeJson } from './persist.js';
@@ -561,14 +561,15 @@ export class EditSession {
       cache.final = x;
       // host work that needs only the mask, done while the GPU still computes the queued steps
       const region = pixelRegion(mask!, h, w, sd.vae.downFactor, EDIT_MARGIN_PX);
-      const decoded = sd.imageBuffer(s.size);
+      const image = sd.imageBuffer(s.size);
       const latents = lat.toHost(x); // waits for the steps still queued
       const t1 = performance.now();
       const denseMs = (sparseFrom ?? t1) - started, sparseMs = sparseFrom === undefined ? 0 : t1 - sparseFrom;
-      sd.decode(x, s.size, decoded);
+      // the base's pixels outside the region
+      sd.decode(x, s.size, image, { region, values: base.image });
       const version: Version = {
         id: Math.max(...this.list.map((v) => v.id)) + 1, parent: base.id, prompt, mask, editSize: maskFraction(mask!), latents,
-        image: composite(base.image, decoded, region), truncated,
+        image, truncated,
         timings: { denseMs, sparseMs, decodeMs: performance.now() - t1, denseSteps: k, sparseSteps: s.steps - k, maskMs, firstSparseStepMs }, cache,
       };
       // before the version is listed (a refused link leaves the session as it was); a base streamed

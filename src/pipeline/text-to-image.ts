@@ -2,7 +2,7 @@
 // negative prompt, start from seeded (or given) noise scaled by the scheduler, and at each step
 // run the U-Net on [unconditional, conditional], mix the two with the guidance scale and let the
 // scheduler advance the latents; finally decode with the VAE.
-import type { Backend } from '../backend/backend.js';
+import type { Backend, KeepOutside } from '../backend/backend.js';
 import type { Latent } from '../backend/latents.js';
 import { FiseditError } from '../io/errors.js';
 import type { Image } from '../io/png.js';
@@ -206,8 +206,11 @@ export class StableDiffusion {
     return new Float32Array(bytes.buffer, bytes.byteOffset, n).fill(0);
   }
 
-  /** Latents [h, w, C], where the backend keeps them -> image in [0, 1], [H, W, 3] (into `into`, from imageBuffer, when given). */
-  decode(x: Latent, [h, w]: [number, number], into?: Float32Array): Float32Array {
+  /**
+   * Latents [h, w, C], where the backend keeps them -> image in [0, 1], [H, W, 3] (into `into`, from
+   * imageBuffer, when given); with `outside`, another image's pixels outside a region (an edit's base).
+   */
+  decode(x: Latent, [h, w]: [number, number], into?: Float32Array, outside?: KeepOutside): Float32Array {
     const ops = this.backend;
     return ops.tidy(() => {
       // the decoder's input, x / scaling factor, made where the latents are: a round trip through the
@@ -216,7 +219,7 @@ export class StableDiffusion {
       // the same device work at every decode of a size: the backend may record it once and replay it
       // (the cuda backend: one CUDA graph, whose activation memory it keeps for the next decode)
       // [-1, 1] -> [0, 1] where the image is (on the host it was a loop of 7-9 ms at 768 px, H200 machine)
-      return ops.toHost(ops.replayable(`${this.vae.instance} decode`, [z], (x) => [ops.unitRange(this.vae.decode(x))])[0]!, into);
+      return ops.toHost(ops.replayable(`${this.vae.instance} decode`, [z], (x) => [ops.unitRange(this.vae.decode(x))])[0]!, into, outside);
     });
   }
 }

@@ -1,7 +1,7 @@
 // The reference backend: float32 storage, float64 accumulation, plain loops over typed arrays.
 // It is what CI runs and what every other backend is checked against, so it favours obviously
 // right over fast; the only liberty taken is contiguous inner loops (channels-last).
-import { attentionWithProbsOf, checkBlockWrite, checkConcat, checkRowFlags, checkLinear, checkSplit, convInputOf, type ConvInput, checkSwap, type Swap, checkProbsItem, checkBytes, checkValues, checkRemapMap, convolveThenOverwrite, checkRowsSource, gatherRowsThenAffine, gatherThenConvolve, gegluOfLinear, groupNormLayout, linearEach, recordedUnder, replayId, overwriteRowsEach, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type GroupSumsUpdate, type HostBytes, type Prefetched, type ProbsControl, type TileSet, type BlockWrite, type TileConvolution, type TileProjection } from '../backend.js';
+import { attentionWithProbsOf, checkBlockWrite, checkConcat, checkRowFlags, checkLinear, checkSplit, convInputOf, type ConvInput, checkSwap, type Swap, checkProbsItem, checkBytes, checkValues, keepOutside, type KeepOutside, checkRemapMap, convolveThenOverwrite, checkRowsSource, gatherRowsThenAffine, gatherThenConvolve, gegluOfLinear, groupNormLayout, linearEach, recordedUnder, replayId, overwriteRowsEach, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type GroupSumsUpdate, type HostBytes, type Prefetched, type ProbsControl, type TileSet, type BlockWrite, type TileConvolution, type TileProjection } from '../backend.js';
 import { Tensor, numel, oihwToOhwi, sameShape, shapeString } from '../../tensor/tensor.js';
 import { FiseditError } from '../../io/errors.js';
 import { conv2d } from './conv.js';
@@ -112,11 +112,14 @@ export class CpuBackend implements Backend {
     return t; // every op here runs to its end before the next begins
   }
 
-  toHost(t: Tensor, into?: Float32Array): Float32Array {
-    if (!into) return data(t);
-    checkValues('toHost', into, t.shape);
-    into.set(data(t));
-    return into;
+  toHost(t: Tensor, into?: Float32Array, outside?: KeepOutside): Float32Array {
+    if (into) {
+      checkValues('toHost', into, t.shape);
+      into.set(data(t));
+    }
+    // without `into`, the tensor's own array, unless values are to be kept in it
+    const out = into ?? (outside ? data(t).slice() : data(t));
+    return outside ? keepOutside(out, outside) : out;
   }
 
   toBytes(t: Tensor, into?: Uint8Array): Uint8Array {

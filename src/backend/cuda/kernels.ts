@@ -16,6 +16,7 @@ const SCALAR_KERNELS: Record<string, ArgKind[]> = {
   k_remap_probs: ['ptr', 'ptr', 'ptr', 'u64', 'i32', 'i32', 'i32', 'u64'],
   k_from_f32: ['ptr', 'ptr', 'u64'],
   k_to_f32: ['ptr', 'ptr', 'u64'],
+  k_to_host_keeping: ['ptr', 'ptr', 'ptr', 'ptr', 'i32', 'u64'],
   k_copy_many: ['ptr', 'i32', 'u64'],
   k_lat_sample: ['ptr', 'ptr', 'f32', 'i32', 'u64'],
   k_lat_guide: ['ptr', 'ptr', 'f32', 'i32', 'u64'],

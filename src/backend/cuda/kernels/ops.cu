@@ -477,6 +477,12 @@ extern "C" __global__ void k_to_f32(const st* x, float* out, u64 n) {
   after_earlier_kernels();
   FOR_EACH(i, n) out[i] = ld(x[i]);
 }
+// toHost with values kept outside a region, from the device into page-locked host memory (`out` and
+// `keep` mapped): x's values where the region marks a position, keep's (read over PCIe) elsewhere
+extern "C" __global__ void k_to_host_keeping(const st* x, float* out, const unsigned char* region, const float* keep, int channels, u64 n) {
+  after_earlier_kernels();
+  FOR_EACH(i, n) out[i] = region[i / channels] ? ld(x[i]) : keep[i];
+}
 // The sampling loop's vectors (LatentOps): float32 whatever the storage type, one thread per value.
 // the U-Net's sample: `copies` batch items of scale * x in storage
 extern "C" __global__ void k_lat_sample(st* out, const float* x, float scale, int copies, u64 n) {
