@@ -5,7 +5,7 @@
 import { HostLatents } from '../src/backend/latents.js';
 import { CpuBackend } from '../src/backend/cpu/cpu.js';
 import { pixelRegion } from '../src/edit/composite.js';
-import { keepOutside } from '../src/backend/backend.js';
+import { keepOutside } from '../src/backend/keep-outside.js';
 import { automaticMask } from '../src/edit/mask.js';
 import { EDIT_MARGIN_PX } from '../src/edit/session.js';
 import { Random } from '../src/util/random.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { alignTokens } from '../src/edit/align.js';
 import { pixelRegion } from '../src/edit/composite.js';
-import { keepOutside } from '../src/backend/backend.js';
+import { keepOutside } from '../src/backend/keep-outside.js';
 import { Random } from '../src/util/random.js';
 import { automaticMask, checkMask, otsu, resampleMask, targetSizeCut } from '../src/edit/mask.js';
 import { CpuBackend } from '../src/backend/cpu/cpu.js';

@@ -2,7 +2,7 @@
 // original's exactly, but the VAE decoder mixes neighbouring latents, so decoded pixels near the
 // mask change a little. The edited image is therefore the new decode inside the mask (upsampled
 // to pixels and dilated by `margin` pixels: pixelRegion) and the base image, unchanged, everywhere
-// else: the decode's toHost keeps the base's values outside the region (backend.ts KeepOutside).
+// else: the decode's toHost keeps the base's values outside the region (backend/keep-outside.ts).
 
 /** The latent mask at pixel resolution (factor f), dilated by `margin` pixels (a square neighbourhood). */
 export function pixelRegion(mask: Uint8Array, h: number, w: number, factor: number, margin: number): Uint8Array {

@@ -109,14 +109,15 @@ export class SparsePlan {
     if (!p) {
       const { outH, outW } = outputSize(g);
       const choice = this.policy === 'apsc' && tileRows ? tileRows(this.tokens(outH, outW).length) : 'tiles';
+      // by outputs only where the backend convolves tiles, never rows: where it gathers rows, APSC's
+      // volume decides between its blocks and rows, as it was measured
+      const weighed = choice === 'tiles' ? byOutputs : undefined;
       // convolutions of one geometry and choice share one plan: planned once, and their index arrays go to the device once
-      const key = `${g.inH}x${g.inW} k${g.kernel} s${g.stride} p${g.padding.join(',')} ${choice}${byOutputs && choice === 'tiles' ? ` by outputs ${byOutputs.join(',')}` : ''}`;
+      const key = `${g.inH}x${g.inW} k${g.kernel} s${g.stride} p${g.padding.join(',')} ${choice}${weighed ? ` by outputs ${weighed.join(',')}` : ''}`;
       p = this.byGeometry.get(key);
       if (!p) {
         const level = (h: number, w: number) => this.level(h, w), tokens = (h: number, w: number) => this.tokens(h, w);
-        // (by outputs only where the backend convolves tiles, never rows: where it gathers rows, APSC's
-        // volume decides between its blocks and rows, as it was measured)
-        p = planConv(g, level, this.policy, choice === 'rows', tokens, choice === 'tiles' ? byOutputs : undefined);
+        p = planConv(g, level, this.policy, choice === 'rows', tokens, weighed);
         if (p.kind === 'dense' && choice === 'rows over dense') p = planConv(g, level, this.policy, true, tokens);
         this.byGeometry.set(key, p);
       }

@@ -2,7 +2,8 @@
 // negative prompt, start from seeded (or given) noise scaled by the scheduler, and at each step
 // run the U-Net on [unconditional, conditional], mix the two with the guidance scale and let the
 // scheduler advance the latents; finally decode with the VAE.
-import type { Backend, KeepOutside } from '../backend/backend.js';
+import type { Backend } from '../backend/backend.js';
+import type { KeepOutside } from '../backend/keep-outside.js';
 import type { Latent } from '../backend/latents.js';
 import { FiseditError } from '../io/errors.js';
 import type { Image } from '../io/png.js';

@@ -831,8 +831,12 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
       const into = intoPinned ? pinned(n).fill(7) : new Float32Array(n).fill(7);
       const kept = basePinned ? pinned(n) : new Float32Array(n);
       kept.set(base);
+      const how = `into ${intoPinned ? 'page-locked' : 'pageable'}, base ${basePinned ? 'page-locked' : 'pageable'}`;
+      gpu.profileStart(1); // which kernels ran: the device's pass where both arrays are page-locked, else the host's
       assert.equal(gpu.toHost(t, into, { region, values: kept }), into);
-      assert.ok(into.every((v, i) => v === want[i]), `into ${intoPinned ? 'page-locked' : 'pageable'}, base ${basePinned ? 'page-locked' : 'pageable'}`);
+      const ops = gpu.profileEnd().ops.map((o) => o.op);
+      assert.equal(ops.includes('k_to_host_keeping'), intoPinned && basePinned, `${how}: ${ops.join(', ')}`);
+      assert.ok(into.every((v, i) => v === want[i]), how);
       assert.ok(kept.every((v, i) => v === base[i]), 'the base left as it was');
     }
     // 11 positions do not divide 1,050,000 values (7, in session 65's call 6, did: no error, the assertion failed)

@@ -1,13 +1,14 @@
 // The reference backend: float32 storage, float64 accumulation, plain loops over typed arrays.
 // It is what CI runs and what every other backend is checked against, so it favours obviously
 // right over fast; the only liberty taken is contiguous inner loops (channels-last).
-import { attentionWithProbsOf, checkBlockWrite, checkConcat, checkRowFlags, checkLinear, checkSplit, convInputOf, type ConvInput, checkSwap, type Swap, checkProbsItem, checkBytes, checkValues, keepOutside, type KeepOutside, checkRemapMap, convolveThenOverwrite, checkRowsSource, gatherRowsThenAffine, gatherThenConvolve, gegluOfLinear, groupNormLayout, linearEach, recordedUnder, replayId, overwriteRowsEach, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type GroupSumsUpdate, type HostBytes, type Prefetched, type ProbsControl, type TileSet, type BlockWrite, type TileConvolution, type TileProjection } from '../backend.js';
+import { attentionWithProbsOf, checkBlockWrite, checkConcat, checkRowFlags, checkLinear, checkSplit, convInputOf, type ConvInput, checkSwap, type Swap, checkProbsItem, checkBytes, checkValues, checkRemapMap, convolveThenOverwrite, checkRowsSource, gatherRowsThenAffine, gatherThenConvolve, gegluOfLinear, groupNormLayout, linearEach, recordedUnder, replayId, overwriteRowsEach, type AttentionOptions, type Backend, type ChannelAffine, type Conv2dOptions, type GroupNormStats, type GroupSumsUpdate, type HostBytes, type Prefetched, type ProbsControl, type TileSet, type BlockWrite, type TileConvolution, type TileProjection } from '../backend.js';
 import { Tensor, numel, oihwToOhwi, sameShape, shapeString } from '../../tensor/tensor.js';
 import { FiseditError } from '../../io/errors.js';
 import { conv2d } from './conv.js';
 import { addDots, addDotsPair } from './dot.js';
 import * as sparse from './sparse.js';
 import { HostLatents } from '../latents.js';
+import { keepOutside, type KeepOutside } from '../keep-outside.js';
 
 type T = Tensor<Float32Array>;
 

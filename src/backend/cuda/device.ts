@@ -4,7 +4,8 @@
 // The op set (cuda.ts) builds on this and adds cuBLAS(Lt), cuDNN and the kernels' arithmetic.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkBytes, checkOutside, checkValues, keepOutside, type HostBytes, type KeepOutside, type Prefetched } from '../backend.js';
+import { checkBytes, checkValues, type HostBytes, type Prefetched } from '../backend.js';
+import { checkOutside, keepOutside, type KeepOutside } from '../keep-outside.js';
 import { Tensor, numel, oihwToOhwi, scopeResults, shapeString } from '../../tensor/tensor.js';
 import { FiseditError } from '../../io/errors.js';
 import { storageBytes, type Precision } from './precision.js';
@@ -272,26 +273,29 @@ export abstract class CudaDevice {
     if (into) checkValues('toHost', into, t.shape);
     const out = into ?? new Float32Array(t.size);
     if (!out.length) return out;
-    if (outside) {
-      const channels = checkOutside(out.length, outside);
-      const dst = this.pinned.address(out), kept = this.pinned.address(outside.values);
-      // both in page-locked memory (an edit's decode and its base image: StableDiffusion.imageBuffer's):
-      // one kernel writes the image there from the device, reading the base over PCIe only outside the
-      // region, as fast as the download alone; the host's pass after the download took a 768 px ~30%
-      // edit 2.2 ms more from its last step to the image (13.89 -> 11.69 ms, medians of five,
-      // bench/results/2026-12-04-s65-call6.log)
-      // (the region's flags are read there too, from the staging memory)
-      const flags = dst !== undefined && kept !== undefined ? this.staged(outside.region.byteLength) : undefined;
-      const at = flags && this.pinned.address(flags);
-      if (at !== undefined) {
-        flags!.set(outside.region);
-        this.run('k_to_host_keeping', t.size, [this.p(t), dst!, at, kept!, channels, t.size]);
-        this.driver.synchronize();
-        return out;
-      }
-    }
+    if (outside && this.keptOnDevice(t, out, outside)) return out;
     this.downloadInto(t, out);
     return outside ? keepOutside(out, outside) : out;
+  }
+
+  /**
+   * toHost's `outside` from the device, where `out` and outside.values both lie in page-locked memory
+   * (an edit's image and its base's: StableDiffusion.imageBuffer's): one kernel writes the image into
+   * `out`, reading the base over PCIe only outside the region and the region's flags from the staging
+   * memory, as fast as the download alone. The host's pass after the download took a 768 px ~30% edit
+   * 2.2 ms more from its last step to the image (13.89 -> 11.69 ms, medians of five,
+   * bench/results/2026-12-04-s65-call6.log). Whether it could.
+   */
+  private keptOnDevice(t: Tensor, out: Float32Array, outside: KeepOutside): boolean {
+    const channels = checkOutside(out.length, outside);
+    const dst = this.pinned.address(out), kept = this.pinned.address(outside.values);
+    if (dst === undefined || kept === undefined) return false;
+    const flags = this.staged(outside.region.byteLength), at = this.pinned.address(flags);
+    if (at === undefined) return false;
+    flags.set(outside.region);
+    this.run('k_to_host_keeping', t.size, [this.p(t), dst, at, kept, channels, t.size]);
+    this.driver.synchronize();
+    return true;
   }
 
   /** t's values into out (t's size of float32s). */
