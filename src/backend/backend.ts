@@ -410,6 +410,13 @@ export interface Backend {
   /** Keeps a tensor past the end of the current tidy scope (cached activations, text embeddings). */
   keep(t: Tensor): Tensor;
   /**
+   * t's values as they are now, as a tensor no op writes: what a replayable call returns of its work
+   * (a recorded step's cache). t itself must not be written after this (its copy may be made at any
+   * point until the call ends): where that holds, a backend may return t, or copy it beside the work
+   * that follows (the cuda backend, recording a graph: a copy node on a branch of the graph).
+   */
+  snapshot(t: Tensor): Tensor;
+  /**
    * f(...inputs), which a backend may record once per key and input shapes and replay afterwards
    * without running f (the cuda backend: one CUDA graph). So f must do the same device work on
    * every call, computing from its inputs' values only (no host data that changes between calls,

@@ -51,7 +51,7 @@ export class RecordingContext implements StepContext {
   conv(conv: Conv2d, x: Tensor, norm?: GroupNorm, silu = false, residual?: Tensor | ProjectedResidual, offset?: Tensor): Tensor {
     const inputOffset = normOffset(conv, norm, offset);
     const y = conv.forward(x, residualTensor(residual), { affine: norm && this.recordNorm(norm, x, inputOffset), silu });
-    this.rec.tensors.set(conv.name, this.ops.keep(y));
+    this.rec.tensors.set(conv.name, this.kept(y));
     return y;
   }
 
@@ -75,13 +75,13 @@ export class RecordingContext implements StepContext {
   untokens(projOut: Linear, t: Tensor, x: Tensor): Tensor {
     const y = this.dense.untokens(projOut, t, x);
     // recorded as tokens [N, L, C], as the sparse step writes rows into it
-    this.rec.tensors.set(projOut.name, this.ops.keep(this.ops.reshape(y, t.shape)));
+    this.rec.tensors.set(projOut.name, this.kept(this.ops.reshape(y, t.shape)));
     return y;
   }
 
   selfAttention(name: string, q: Tensor, k: Tensor, v: Tensor, heads: number): Tensor {
-    this.rec.tensors.set(`${name}.k`, this.ops.keep(k));
-    this.rec.tensors.set(`${name}.v`, this.ops.keep(v));
+    this.rec.tensors.set(`${name}.k`, this.kept(k));
+    this.rec.tensors.set(`${name}.v`, this.kept(v));
     return this.dense.selfAttention(name, q, k, v, heads);
   }
 
@@ -90,14 +90,23 @@ export class RecordingContext implements StepContext {
     const c = this.o.control, source = c?.base.probs.get(name), item = this.o.condItem;
     if (c && !source) throw new Error(`cross-attention control: the base version has no probabilities for ${name} at this step`);
     const [out, p] = this.ops.attentionWithProbs(q, k, v, heads, item, c && { item, source: source!, map: c.map });
-    if (this.o.recordProbs) this.rec.probs.set(name, this.ops.keep(p));
+    if (this.o.recordProbs) this.rec.probs.set(name, this.kept(p));
     return out;
   }
 
   timeShifts(proj: StackedLinear, embedding: () => Tensor): ReadonlyMap<string, Tensor> {
     const ys = proj.forward(embedding());
-    for (const [name, y] of ys) this.rec.tensors.set(name, this.ops.keep(y));
+    for (const [name, y] of ys) this.rec.tensors.set(name, this.kept(y));
     return ys;
+  }
+
+  /**
+   * A recorded tensor as the cache keeps it: a snapshot (Backend.snapshot; the model reads t after,
+   * never writes it), which the cuda backend copies out beside the rest of the step. The norms'
+   * scales and shifts stay as they are: the step's convolutions read them after.
+   */
+  private kept(t: Tensor): Tensor {
+    return this.ops.keep(this.ops.snapshot(t));
   }
 }
 

@@ -806,6 +806,10 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
     for (const convolution of ['cudnn', 'gemm'] as const) replayMatchesEager(new CudaBackend({ math, convolution }));
   });
 
+  it('snapshot: eagerly the tensor itself; in a replayable call a copy made on a branch of its graph as soon as the tensor is final, in buffers of its own at each replay, as the eager call computes', () => {
+    for (const convolution of ['cudnn', 'gemm'] as const) snapshotsMatchEager(new CudaBackend({ math, convolution }));
+  });
+
   it('toHost into a given array: the values a fresh one gets, below and above the page-locked staging size, and into page-locked memory; a wrong length refused', () => {
     const pinned = (n: number) => new Float32Array(gpu.hostBuffer(n * 4).buffer, 0, n).fill(7); // as StableDiffusion.imageBuffer makes an image's
     for (const [n, make] of [[1000, undefined], [600 * 1024, undefined], [600 * 1024, pinned]] as const) { // 4 KB; 2.4 MB through the staging memory, or straight into page-locked memory
@@ -875,6 +879,34 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
     const expected = gpu.toHost(gpu.scale(gpu.fromHost(other, shape), 21));
     assert.ok(maxAbsDiff(gpu.toHost(b), expected) <= (math === 'fp16' ? 0.05 * 21 * 5 : 1e-3), 'the work queued before read its input, not the prefetched data');
   });
+
+  function snapshotsMatchEager(gpu: CudaBackend): void {
+    const rand = (shape: number[], scale = 1) => gpu.fromHost(rnd.normal(shape.reduce((a, b) => a * b, 1)).map((v) => v * scale), shape);
+    const wc = gpu.convWeight(rnd.normal(8 * 8 * 9).map((v) => v * 0.2), [8, 8, 3, 3]);
+    const gamma = rand([8]), beta = rand([8]);
+    // a library's output (the convolution) and one of ours (the sum), each read by work after its snapshot
+    const f = (x: Tensor) => {
+      const y = gpu.conv2d(x, wc, beta, { padding: 1 });
+      const s1 = gpu.snapshot(y);
+      const z = gpu.add(y, x);
+      const s2 = gpu.snapshot(z);
+      return [gpu.channelAffine(z, gpu.groupNormAffine(z, 2, gamma, beta, 1e-5), true), s1, s2];
+    };
+    const x0 = rand([2, 6, 6, 8]);
+    assert.equal(gpu.snapshot(x0), x0, `${gpu.description}: eagerly, the tensor itself`);
+    const calls: [Tensor[], Float32Array[]][] = [];
+    for (let i = 0; i < 4; i++) {
+      const x = rand([2, 6, 6, 8]);
+      const want = f(x).map((t) => gpu.toHost(t));
+      const results = gpu.tidy(() => gpu.replayable('snapshots', [x], f));
+      results.forEach((t, j) => assert.deepEqual(gpu.toHost(t), want[j], `${gpu.description}: call ${i}, result ${j}`));
+      calls.push([results, want]);
+    }
+    // each replay's snapshots are its own (not the buffers the next replay's copies write)
+    calls.forEach(([results, want], i) => results.forEach((t, j) => assert.deepEqual(gpu.toHost(t), want[j], `${gpu.description}: call ${i}'s result ${j} kept`)));
+    assert.equal(new Set(calls.flatMap(([results]) => results.slice(1).map((t) => t.storage))).size, 2 * calls.length);
+    gpu.forget('snapshots');
+  }
 
   function replayMatchesEager(gpu: CudaBackend): void {
     const rand = (shape: number[], scale = 1) => gpu.fromHost(rnd.normal(shape.reduce((a, b) => a * b, 1)).map((v) => v * scale), shape);

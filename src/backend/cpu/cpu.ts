@@ -113,6 +113,10 @@ export class CpuBackend implements Backend {
     return t; // every op here runs to its end before the next begins
   }
 
+  snapshot(t: Tensor): Tensor {
+    return t; // nothing writes it after (Backend.snapshot)
+  }
+
   toHost(t: Tensor, into?: Float32Array, outside?: KeepOutside): Float32Array {
     if (into) {
       checkValues('toHost', into, t.shape);

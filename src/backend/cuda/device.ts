@@ -402,6 +402,19 @@ export abstract class CudaDevice {
     this.pool.release(t.storage as DeviceBuffer);
   }
 
+  /**
+   * Recording a graph: a copy made on a branch of it, beside the work recorded after
+   * (GraphReplays.copyOnBranch); else t (Backend.snapshot), and t too for an input of the call being
+   * recorded (a replay reads the caller's tensor, not the input copy a copy node would read) and for
+   * an empty one (a graph's copy node cannot be re-pointed at zero bytes).
+   */
+  snapshot(t: Tensor): Tensor {
+    if (!this.capturing || this.replays.isInput(t) || t.size === 0) return t;
+    const copy = this.empty(t.shape) as T;
+    this.replays.copyOnBranch(t as T, copy);
+    return copy;
+  }
+
   /** The result's tensors (a tensor, or an array of them) outlive the scope. */
   tidy<R>(f: () => R): R {
     return this.pool.tidy(f, (r) => scopeResults(r).map((t) => t.storage as DeviceBuffer));

@@ -15,6 +15,8 @@ const NODE_PARAMS = 40, NODE_BYTES = 72;
 /** CUgraphEdgeData: from port, to port, type (CU_GRAPH_DEPENDENCY_TYPE_*), 5 reserved bytes. */
 const EDGE_BYTES = 8, EDGE_TYPE = 2, DEPENDENCY_TYPE_PROGRAMMATIC = 1;
 const GRAPH_NODE_TYPE_KERNEL = 0;
+/** CUDA_MEMCPY3D: its bytes, and where its dstDevice lies (cuda.h, CUDA 13). */
+const MEMCPY3D_BYTES = 200, MEMCPY3D_DST_DEVICE = 136;
 
 /** A kernel launched while a graph was being captured: its node, and what it was launched with. */
 export interface CapturedLaunch {
@@ -76,6 +78,14 @@ export class Driver {
   private readonly streamFollowers: ((stream: unknown) => void)[] = [];
   /** The side stream: copies that overlap the main stream's work (behind(), uploadNow(); made on first use). */
   private side: unknown;
+  /** Where forkCopy's copies are recorded, a branch of the graph being captured (made on first use; never the side stream, which uploadNow uses while recording). */
+  private brancher: unknown;
+  /** Whether the capture under way has a branch (forkCopy) to join before it ends. */
+  private branched = false;
+  /** The context graphs' copies run in (cuGraphExecMemcpyNodeSetParams asks). */
+  private readonly context: unknown;
+  /** A CUDA_MEMCPY3D: a copy node's parameters, read and re-pointed by setCopyDestination. */
+  private readonly copyParams = new Uint8Array(MEMCPY3D_BYTES);
   /**
    * Kernels recorded into graphs are launched as programmatic dependents of the kernel before them
    * (sm_90 and later; every kernel of ours waits for the earlier ones at its start and lets the next
@@ -154,6 +164,8 @@ export class Driver {
       cuGraphNodeGetType: 'int cuGraphNodeGetType(uint64_t node, _Out_ int *type)',
       cuGraphKernelNodeGetParams: 'int cuGraphKernelNodeGetParams_v2(uint64_t node, void *params)',
       cuGraphAddEmptyNode: 'int cuGraphAddEmptyNode(_Out_ void **node, void *graph, void *deps, size_t count)',
+      cuGraphMemcpyNodeGetParams: 'int cuGraphMemcpyNodeGetParams(void *node, void *params)',
+      cuGraphExecMemcpyNodeSetParams: 'int cuGraphExecMemcpyNodeSetParams(void *exec, void *node, const void *params, void *ctx)',
       cuStreamUpdateCaptureDependencies: 'int cuStreamUpdateCaptureDependencies_v2(void *stream, void *deps, void *edgeData, size_t count, unsigned int flags)',
       cuFuncGetName: 'int cuFuncGetName(_Out_ const char **name, uint64_t fn)',
       cuFuncSetAttribute: 'int cuFuncSetAttribute(void *fn, int attrib, int value)',
@@ -189,6 +201,7 @@ export class Driver {
     const ctx = [null];
     this.check('cuDevicePrimaryCtxRetain', this.f.cuDevicePrimaryCtxRetain!(ctx, this.device));
     this.check('cuCtxSetCurrent', this.f.cuCtxSetCurrent!(ctx[0]));
+    this.context = ctx[0];
     this.main = this.newStream();
     this.argSlots = koffi.alloc('uint64_t', 64);
     this.argPtrs = koffi.alloc('uint64_t', 64);
@@ -279,8 +292,11 @@ export class Driver {
     } finally {
       this.capturing = false;
       this.streamFollowers.forEach((follow) => follow(this.main));
+      // a branch (forkCopy) joins the recording stream first: a capture cannot end with work unjoined
+      const joined = this.branched ? this.joinBranch(recorder) : 0;
       // the capture always ends (the stream stays usable); when f failed, its error is the one to see
       const code = this.f.cuStreamEndCapture!(recorder, graph);
+      if (recorded) this.check('cuStreamWaitEvent (the branch joining the capture)', joined);
       if ((code !== 0 || !recorded) && graph[0]) this.f.cuGraphDestroy!(graph[0]);
       if (recorded) this.check('cuStreamEndCapture', code);
     }
@@ -293,6 +309,41 @@ export class Driver {
     }
     this.graphs.set(exec[0], graph[0]); // its nodes name what setKernelArgs changes
     return exec[0];
+  }
+
+  /**
+   * While a graph is recorded: a device copy on a branch of the graph that starts here (the branch
+   * stream joins the capture after the work recorded so far, and capture() joins it back at the end),
+   * so that the copy runs beside what is recorded after it. (Copies on a stream of their own outside a
+   * graph left every later replay of the process ~3% slower; a branch inside the graph did not:
+   * bench/results/2026-12-04-s65-call{2,5}.log.) Returns the copy's node, for setCopyDestination.
+   */
+  forkCopy(dst: number, src: number, bytes: number): unknown {
+    if (!this.capturing) throw new Error('cuda backend: forkCopy while no graph is being recorded');
+    const branch = (this.brancher ??= this.newStream(1)), here = this.event(false);
+    this.record(here);
+    this.check('cuStreamWaitEvent', this.f.cuStreamWaitEvent!(branch, here, 0));
+    this.destroyEvent(here);
+    this.check('cuMemcpyDtoDAsync', this.f.cuMemcpyDtoDAsync!(dst, src, bytes, branch));
+    this.branched = true;
+    return this.lastNode(branch);
+  }
+
+  /** The branch's end joined to the recording stream; the driver's code (0: done). */
+  private joinBranch(recorder: unknown): number {
+    this.branched = false;
+    const end = this.event(false);
+    const code = this.f.cuEventRecordWithFlags!(end, this.brancher, 0) || this.f.cuStreamWaitEvent!(recorder, end, 0);
+    this.destroyEvent(end);
+    return code;
+  }
+
+  /** Points a copy node forkCopy recorded at `dst` in an instantiated graph (its next replays write there). */
+  setCopyDestination(exec: unknown, node: unknown, dst: number): void {
+    const p = this.copyParams;
+    this.check('cuGraphMemcpyNodeGetParams', this.f.cuGraphMemcpyNodeGetParams!(node, p));
+    new DataView(p.buffer).setBigUint64(MEMCPY3D_DST_DEVICE, BigInt(dst), true);
+    this.check('cuGraphExecMemcpyNodeSetParams', this.f.cuGraphExecMemcpyNodeSetParams!(exec, node, p, this.context));
   }
 
   /**
