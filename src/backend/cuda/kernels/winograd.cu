@@ -52,13 +52,9 @@ __device__ __forceinline__ void wino_load(float4* patches, int rows, int cols, i
     const int r = i / (cols * VECS), col = (i / VECS) % cols, k0 = (i % VECS) * VW;
     float a[VW];
     padded_value<VW>(x, scale, shift, h, w, ci, b, y0 + r, x0 + col, c0 + k0, 0, a);
-    // SiLU by the fast exponential and division, not silu_f's expf and IEEE division: the kernel is
-    // issue-bound (Nsight: 60% SM against 26% DRAM throughput), and took 0.61 ms of a 768 px call with
-    // them against 0.71 with silu_f (bench/results/2026-12-04-s60-call4.log). Their error is far below
-    // the products' fp16 rounding (F(2x2, 3x3): ~3x a direct convolution's error, …-s60-winograd-f4-error.log).
     if (silu)
 #pragma unroll
-      for (int k = 0; k < VW; k++) a[k] = __fdividef(a[k], 1.f + __expf(-a[k]));
+      for (int k = 0; k < VW; k++) a[k] = silu_f(a[k]);
 #pragma unroll
     for (int q = 0; q < VW; q += 4) patches[(r * cols + col) * quads + (k0 + q) / 4] = make_float4(a[q], a[q + 1], a[q + 2], a[q + 3]);
   }
