@@ -894,14 +894,23 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
     };
     const x0 = rand([2, 6, 6, 8]);
     assert.equal(gpu.snapshot(x0), x0, `${gpu.description}: eagerly, the tensor itself`);
+    // the copies are the graph's branch nodes, re-pointed at each replay's buffers (not copied out after it)
+    const driver = gpu.driver, repoint = driver.setCopyDestination.bind(driver);
+    let repointed = 0;
+    driver.setCopyDestination = (exec, node, dst) => (repointed++, repoint(exec, node, dst));
     const calls: [Tensor[], Float32Array[]][] = [];
-    for (let i = 0; i < 4; i++) {
-      const x = rand([2, 6, 6, 8]);
-      const want = f(x).map((t) => gpu.toHost(t));
-      const results = gpu.tidy(() => gpu.replayable('snapshots', [x], f));
-      results.forEach((t, j) => assert.deepEqual(gpu.toHost(t), want[j], `${gpu.description}: call ${i}, result ${j}`));
-      calls.push([results, want]);
+    try {
+      for (let i = 0; i < 4; i++) {
+        const x = rand([2, 6, 6, 8]);
+        const want = f(x).map((t) => gpu.toHost(t));
+        const results = gpu.tidy(() => gpu.replayable('snapshots', [x], f));
+        results.forEach((t, j) => assert.deepEqual(gpu.toHost(t), want[j], `${gpu.description}: call ${i}, result ${j}`));
+        calls.push([results, want]);
+      }
+    } finally {
+      driver.setCopyDestination = repoint;
     }
+    assert.equal(repointed, 2 * 4, `${gpu.description}: both snapshots' copy nodes re-pointed at every replay (the first call records and replays)`);
     // each replay's snapshots are its own (not the buffers the next replay's copies write)
     calls.forEach(([results, want], i) => results.forEach((t, j) => assert.deepEqual(gpu.toHost(t), want[j], `${gpu.description}: call ${i}'s result ${j} kept`)));
     assert.equal(new Set(calls.flatMap(([results]) => results.slice(1).map((t) => t.storage))).size, 2 * calls.length);
