@@ -810,8 +810,14 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
     for (const convolution of ['cudnn', 'gemm'] as const) snapshotsMatchEager(new CudaBackend({ math, convolution }));
   });
 
+  /** n float32s of page-locked host memory (hostBuffer's), as StableDiffusion.imageBuffer makes an image's. */
+  const pinnedFloats = (n: number) => {
+    const bytes = gpu.hostBuffer(n * 4);
+    return new Float32Array(bytes.buffer, bytes.byteOffset, n);
+  };
+
   it('toHost into a given array: the values a fresh one gets, below and above the page-locked staging size, and into page-locked memory; a wrong length refused', () => {
-    const pinned = (n: number) => new Float32Array(gpu.hostBuffer(n * 4).buffer, 0, n).fill(7); // as StableDiffusion.imageBuffer makes an image's
+    const pinned = (n: number) => pinnedFloats(n).fill(7);
     for (const [n, make] of [[1000, undefined], [600 * 1024, undefined], [600 * 1024, pinned]] as const) { // 4 KB; 2.4 MB through the staging memory, or straight into page-locked memory
       const values = rnd.normal(n), t = gpu.fromHost(values, [n]), into = make ? make(n) : new Float32Array(n).fill(7);
       assert.equal(gpu.toHost(t, into), into);
@@ -830,10 +836,9 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
     const region = Uint8Array.from({ length: positions }, () => (rnd2.uniform() < 0.4 ? 1 : 0));
     const base = Float32Array.from({ length: n }, (_, i) => -1 - (i % 97) / 7); // not fp16's: the kept values must not pass through storage
     const want = Float32Array.from({ length: n }, (_, i) => (region[Math.floor(i / c)] ? values[i]! : base[i]!));
-    const pinned = (m: number) => new Float32Array(gpu.hostBuffer(m * 4).buffer, 0, m);
     for (const [intoPinned, basePinned] of [[true, true], [true, false], [false, true], [false, false]]) {
-      const into = intoPinned ? pinned(n).fill(7) : new Float32Array(n).fill(7);
-      const kept = basePinned ? pinned(n) : new Float32Array(n);
+      const into = intoPinned ? pinnedFloats(n).fill(7) : new Float32Array(n).fill(7);
+      const kept = basePinned ? pinnedFloats(n) : new Float32Array(n);
       kept.set(base);
       const how = `into ${intoPinned ? 'page-locked' : 'pageable'}, base ${basePinned ? 'page-locked' : 'pageable'}`;
       gpu.profileStart(1); // which kernels ran: the device's pass where both arrays are page-locked, else the host's
@@ -844,7 +849,7 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
       assert.ok(kept.every((v, i) => v === base[i]), 'the base left as it was');
     }
     // 11 positions do not divide 1,050,000 values (7, in session 65's call 6, did: no error, the assertion failed)
-    assert.throws(() => gpu.toHost(t, pinned(n), { region: new Uint8Array(11), values: pinned(n) }), /toHost: 1050000 values, 1050000 to keep outside the region, for a region of 11 positions/);
+    assert.throws(() => gpu.toHost(t, pinnedFloats(n), { region: new Uint8Array(11), values: pinnedFloats(n) }), /toHost: 1050000 values, 1050000 to keep outside the region, for a region of 11 positions/);
   });
 
   it('prefetch: from page-locked memory on a copy stream, after the work queued before, before the work after ready()', () => {
@@ -897,7 +902,7 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
     // the copies are the graph's branch nodes, re-pointed at each replay's buffers (not copied out after it)
     const driver = gpu.driver, repoint = driver.setCopyDestination.bind(driver);
     let repointed = 0;
-    driver.setCopyDestination = (exec, node, dst) => (repointed++, repoint(exec, node, dst));
+    driver.setCopyDestination = (exec, node, params, dst) => (repointed++, repoint(exec, node, params, dst));
     const calls: [Tensor[], Float32Array[]][] = [];
     try {
       for (let i = 0; i < 4; i++) {

@@ -13,7 +13,7 @@ export const NODE_PARAMS = 40, NODE_BYTES = 72;
 /** CUgraphEdgeData: from port, to port, type (CU_GRAPH_DEPENDENCY_TYPE_*), 5 reserved bytes. */
 export const EDGE_BYTES = 8, EDGE_TYPE = 2, DEPENDENCY_TYPE_PROGRAMMATIC = 1;
 export const GRAPH_NODE_TYPE_KERNEL = 0;
-/** CUDA_MEMCPY3D: its bytes, and where its dstDevice lies (cuda.h, CUDA 13). */
+/** CUDA_MEMCPY3D: its bytes, and where its dstDevice lies (cuda.h, CUDA 13; a multiple of 8: driver.ts writes it as a 64-bit word). */
 export const MEMCPY3D_BYTES = 200, MEMCPY3D_DST_DEVICE = 136;
 
 /** The driver functions, by the name driver.ts calls them, with the versioned symbol each binds. */

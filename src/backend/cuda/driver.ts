@@ -75,8 +75,6 @@ export class Driver {
   private branched = false;
   /** The context graphs' copies run in (cuGraphExecMemcpyNodeSetParams asks). */
   private readonly context: unknown;
-  /** A CUDA_MEMCPY3D: a copy node's parameters, read and re-pointed by setCopyDestination. */
-  private readonly copyParams = new Uint8Array(MEMCPY3D_BYTES);
   /**
    * Kernels recorded into graphs are launched as programmatic dependents of the kernel before them
    * (sm_90 and later; every kernel of ours waits for the earlier ones at its start and lets the next
@@ -276,12 +274,17 @@ export class Driver {
     return code;
   }
 
-  /** Points a copy node forkCopy recorded at `dst` in an instantiated graph (its next replays write there). */
-  setCopyDestination(exec: unknown, node: unknown, dst: number): void {
-    const p = this.copyParams;
+  /** A copy node's parameters (its CUDA_MEMCPY3D as 64-bit words), read once after the capture: what setCopyDestination re-points. */
+  copyNodeParams(node: unknown): BigUint64Array {
+    const p = new BigUint64Array(MEMCPY3D_BYTES / 8);
     this.check('cuGraphMemcpyNodeGetParams', this.f.cuGraphMemcpyNodeGetParams!(node, p));
-    new DataView(p.buffer).setBigUint64(MEMCPY3D_DST_DEVICE, BigInt(dst), true);
-    this.check('cuGraphExecMemcpyNodeSetParams', this.f.cuGraphExecMemcpyNodeSetParams!(exec, node, p, this.context));
+    return p;
+  }
+
+  /** Points a copy node forkCopy recorded at `dst` in an instantiated graph (its next replays write there); `params` its copyNodeParams. */
+  setCopyDestination(exec: unknown, node: unknown, params: BigUint64Array, dst: number): void {
+    params[MEMCPY3D_DST_DEVICE / 8] = BigInt(dst);
+    this.check('cuGraphExecMemcpyNodeSetParams', this.f.cuGraphExecMemcpyNodeSetParams!(exec, node, params, this.context));
   }
 
   /**

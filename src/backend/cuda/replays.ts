@@ -68,8 +68,14 @@ interface Replay {
   blocks: Map<number, number>;
   /** Plan arrays the graph reads (memory of their own, freed when collected): held as long as it lives. */
   held: Set<T>;
-  /** Copy nodes on a branch of the graph (copyOnBranch), each re-pointed at its output buffer at every replay. */
-  branchCopies: { node: unknown; output: number }[];
+  /** Copy nodes on a branch of the graph (copyOnBranch), each re-pointed at its output buffer at every replay (its parameters read once). */
+  branchCopies: { node: unknown; output: number; params: BigUint64Array }[];
+}
+
+/** A copy node copyOnBranch recorded, and the buffer it writes while recording. */
+interface BranchCopy {
+  node: unknown;
+  buffer: DeviceBuffer;
 }
 
 /** One pointer argument's kind: inputPointers asked of a bare address (pointsIntoInput). */
@@ -106,7 +112,7 @@ export class GraphReplays {
    * The input copies of the call being recorded, which of them a launch argument points into
    * (inputPointers), the plan arrays it reads, and its output buffers by address.
    */
-  private recording: { staged: Set<DeviceBuffer>; pointsIn: ReturnType<typeof inputPointers>; held: Set<T>; outputs: Map<number, DeviceBuffer>; branchCopies: { node: unknown; buffer: DeviceBuffer }[] } | undefined;
+  private recording: { staged: Set<DeviceBuffer>; pointsIn: ReturnType<typeof inputPointers>; held: Set<T>; outputs: Map<number, DeviceBuffer>; branchCopies: BranchCopy[] } | undefined;
 
   constructor(private readonly host: ReplayHost) {}
 
@@ -168,7 +174,7 @@ export class GraphReplays {
     const moved = at.map((a, i) => a !== replay.at[i]); // the exec keeps the arguments it was last given
     replay.at = at;
     const outputs = replay.outputBytes.map((bytes) => h.pool.alloc(bytes));
-    for (const { node, output } of replay.branchCopies) h.driver.setCopyDestination(replay.exec, node, outputs[output]!.ptr);
+    for (const { node, output, params } of replay.branchCopies) h.driver.setCopyDestination(replay.exec, node, params, outputs[output]!.ptr);
     for (const { launch, pointers } of replay.launches) {
       if (!pointers.some((p) => ('output' in p ? true : moved[p.input]))) continue;
       const args = launch.args.slice();
@@ -223,7 +229,7 @@ export class GraphReplays {
     // Output buffers are matched as each launch is queued (a block a temporary gave back mid-capture
     // may become an output later: earlier launches at its address are not the output's)
     const pointsIn = inputPointers(staged.map((t) => t.storage));
-    const recording = (this.recording = { staged: new Set(staged.map((t) => t.storage)), pointsIn, held: new Set<T>(), outputs: new Map<number, DeviceBuffer>(), branchCopies: [] as { node: unknown; buffer: DeviceBuffer }[] });
+    const recording = (this.recording = { staged: new Set(staged.map((t) => t.storage)), pointsIn, held: new Set<T>(), outputs: new Map<number, DeviceBuffer>(), branchCopies: [] as BranchCopy[] });
     const outputArgs = new Map<number, { arg: number; buffer: DeviceBuffer }[]>();
     h.driver.captured = {
       launches: captured,
@@ -280,7 +286,8 @@ export class GraphReplays {
       return input >= 0 ? { input, shape: t.shape } : output >= 0 ? { output, shape: t.shape } : t;
     });
     // a branch copy whose tensor is no result keeps the graph's buffer
-    const branchCopies = recording.branchCopies.map(({ node, buffer }) => ({ node, output: outputBuffers.indexOf(buffer) })).filter((c) => c.output >= 0);
+    const branchCopies = recording.branchCopies.map(({ node, buffer }) => ({ node, output: outputBuffers.indexOf(buffer) }))
+      .filter((c) => c.output >= 0).map((c) => ({ ...c, params: h.driver.copyNodeParams(c.node) }));
     const r: Replay = { exec, at: [], launches, outputBytes: outputBuffers.map((b) => b.bytes), results: slots, blocks, held: recording.held, branchCopies };
     this.replays.set(id, r);
     return r;
