@@ -214,6 +214,8 @@ extern "C" __global__ void k_group_affine(double* sums, const double* base, cons
   };
   int i = threadIdx.x;
   base_of(i);  // this thread's first segment's, before the wait
+  // the division by the count before the wait too (a double division is tens of dependent instructions)
+  const double per = 1.0 / (double)count;
   after_earlier_kernels();
   double s = 0, q = 0;
   for (; i < segments; i += blockDim.x) {
@@ -228,13 +230,14 @@ extern "C" __global__ void k_group_affine(double* sums, const double* base, cons
   if (lane == 0) { rs[warp] = s; rq[warp] = q; }
   __syncthreads();
   if (warp == 0) {
+    // over the warps' sums only (the shuffles from lanes past them added zeros: the same bits)
     s = lane < blockDim.x / 32 ? rs[lane] : 0; q = lane < blockDim.x / 32 ? rq[lane] : 0;
-    for (int o = 16; o > 0; o >>= 1) { s += __shfl_down_sync(0xffffffff, s, o); q += __shfl_down_sync(0xffffffff, q, o); }
+    for (int o = blockDim.x / 64; o > 0; o >>= 1) { s += __shfl_down_sync(0xffffffff, s, o); q += __shfl_down_sync(0xffffffff, q, o); }
     if (lane == 0) { rs[0] = s; rq[0] = q; }
   }
   __syncthreads();
-  double m = rs[0] / count;
-  double rstd = 1.0 / sqrt(fmax(rq[0] / count - m * m, 0.0) + eps);
+  const double m = rs[0] * per;
+  const float rstd = inverse_sqrt(fmax(fma(rq[0], per, -m * m), 0.0) + eps);
   for (int i = threadIdx.x; i < cpg; i += blockDim.x) {
     int ch = g * cpg + i;
     const bool first = i == (int)threadIdx.x;

@@ -39,6 +39,10 @@ __device__ __forceinline__ void sv4(st* p, float4 v) { *(float4*)p = v; }
 // (bench/results/2026-12-04-s60-call4.log). Their error is far below fp16's rounding of the result. Where 1 + e^-v overflows (v < ~-88) the
 // quotient is 0, as SiLU is there to within float. The float32 modes keep expf and the IEEE division.
 __device__ __forceinline__ float silu_f(float v) { return __fdividef(v, 1.f + __expf(-v)); }
+// 1 / sqrt(v) of a norm's variance (+ eps), v computed in double: rounded to float, then the SFU's
+// reciprocal square root (2 ulp), where the double square root and division are tens of dependent
+// instructions on a norm's critical path; its product with gamma is stored in fp16.
+__device__ __forceinline__ float inverse_sqrt(double v) { return rsqrtf((float)v); }
 // GELU x Phi(x) for half storage: Phi(x) = erfc(-x / sqrt 2) / 2, where log2(erfc(u) / 2) is a
 // polynomial in u = |x| / sqrt 2 (degree 7, minimax on u in [0, 4.5], beyond which erfc(u) / 2 is
 // below 1e-10: u is held there) and one ex2. Over every finite half gate its relative error is at
@@ -63,6 +67,7 @@ __device__ __forceinline__ float gelu_f(float v) {
 }
 #else
 __device__ __forceinline__ float silu_f(float v) { return v / (1.f + expf(-v)); }
+__device__ __forceinline__ float inverse_sqrt(double v) { return (float)(1.0 / sqrt(v)); }
 __device__ __forceinline__ float gelu_f(float v) { return 0.5f * v * (1.f + erff(v * 0.70710678118654752f)); }
 #endif
 
