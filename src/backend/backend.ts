@@ -417,6 +417,13 @@ export interface Backend {
    */
   snapshot(t: Tensor): Tensor;
   /**
+   * work(), whose writes nothing later in the current unit of work reads (a cache kept for later
+   * steps): a backend may run it beside what follows rather than before it (the cuda backend,
+   * recording a graph: on a branch of the graph). `reads`: the tensors work reads, which must not be
+   * freed or written until it has run. Its results may be kept; only later units of work read them.
+   */
+  aside<T>(reads: readonly Tensor[], work: () => T): T;
+  /**
    * f(...inputs), which a backend may record once per key and input shapes and replay afterwards
    * without running f (the cuda backend: one CUDA graph). So f must do the same device work on
    * every call, computing from its inputs' values only (no host data that changes between calls,

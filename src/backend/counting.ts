@@ -45,6 +45,7 @@ export class CountingBackend implements Backend {
   fromHost(_d: Float32Array, shape: readonly number[]): Tensor { return shapeOnly(shape); }
   parameter(t: Tensor): Tensor { return t; }
   snapshot(t: Tensor): Tensor { return t; }
+  aside<T>(_reads: readonly Tensor[], work: () => T): T { return work(); }
   toHost(t: Tensor, into?: Float32Array): Float32Array { return into ?? new Float32Array(numel(t.shape)); }
   toBytes(t: Tensor): Uint8Array { return new Uint8Array(numel(t.shape) * this.elementBytes); }
   fromBytes(_b: Uint8Array, shape: readonly number[]): Tensor { return shapeOnly(shape); }

@@ -254,13 +254,16 @@ export class SparseContext implements StepContext {
   selfAttention(name: string, q: Tensor, k: Tensor, v: Tensor, heads: number): Tensor {
     // all-token K/V: the base's for unchanged tokens, fresh ones for the active tokens
     const kAll = this.base.get(`${name}.k`), vAll = this.base.get(`${name}.v`);
-    const [heldK, heldV] = this.ops.overwriteRowsPair([kAll, k], [vAll, v], this.rows);
+    const accurate = this.o.attention === 'accurate';
+    const overwrite = () => this.ops.overwriteRowsPair([kAll, k], [vAll, v], this.rows);
+    // fast attention reads the fresh rows alone: the all-token write is for later steps, beside this one's work
+    const [heldK, heldV] = accurate ? overwrite() : this.ops.aside([k, v, kAll, vAll], overwrite);
     const write = { rows: this.rows };
     this.displaced(`${name}.k`, kAll, heldK, write);
     this.displaced(`${name}.v`, vAll, heldV, write);
     this.rec.tensors.set(`${name}.k`, kAll);
     this.rec.tensors.set(`${name}.v`, vAll);
-    return this.o.attention === 'accurate' ? this.ops.attention(q, kAll, vAll, { heads }) : this.ops.attention(q, k, v, { heads });
+    return accurate ? this.ops.attention(q, kAll, vAll, { heads }) : this.ops.attention(q, k, v, { heads });
   }
 
   crossAttention(name: string, q: Tensor, k: Tensor, v: Tensor, heads: number): Tensor {

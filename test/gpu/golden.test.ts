@@ -53,6 +53,31 @@ describe(`FISEdit exactness on ${backend.description}, and agreement with the cp
   const gen = { prompt: 'a red cube on a table', steps: 6, seed: 2, width: 128, height: 128 };
   const P1 = 'a blue cube on a table';
   const mask = Uint8Array.from({ length: 256 }, (_, i) => ((i >> 4) > 3 && (i >> 4) < 10 && (i & 15) > 2 && (i & 15) < 12 ? 1 : 0));
+  type Edit = Parameters<EditSession['edit']>[1];
+  const outsideUnchanged = (edited: Float32Array, original: Float32Array) => {
+    for (let p = 0; p < 256; p++) if (!mask[p]) for (let c = 0; c < 4; c++) assert.equal(edited[p * 4 + c], original[p * 4 + c]);
+  };
+  /** The edit again with every step eager (the sparse steps were recorded as CUDA graphs at their first call and replayed): within the bound of the replayed one. */
+  const eagerAgrees = (s: EditSession, o: Edit, replayed: Float32Array, what: string) => {
+    backend.replays.enabled = false;
+    let eager: Float32Array;
+    try {
+      eager = s.edit(P1, o).latents;
+    } finally {
+      backend.replays.enabled = true;
+    }
+    const d = maxAbsDiff(eager, replayed);
+    process.stdout.write(`${backend.math} ${what}, graphs vs eager: max abs latent difference ${d.toExponential(2)}\n`);
+    assert.ok(d <= bound, `${what}, graphs vs eager: ${d}`);
+  };
+  /** The same edit on the cpu backend: within fp16's bound, or 1e-3 in fp32. */
+  const cpuAgrees = (o: Edit, got: Float32Array, what: string) => {
+    const c = new EditSession(sdCpu);
+    c.generate(gen);
+    const d = maxAbsDiff(c.edit(P1, o).latents, got);
+    process.stdout.write(`${backend.math} ${what}, cuda vs cpu: max abs latent difference ${d.toExponential(2)}\n`);
+    assert.ok(d < (backend === half ? FP16_EDIT_BOUND : 1e-3), `${what}: cuda and cpu differ by ${d}`);
+  };
 
   it('empty mask, full mask, outside the mask; cuda sparse agrees with cpu sparse', () => {
     const s = new EditSession(sdGpu);
@@ -73,20 +98,21 @@ describe(`FISEdit exactness on ${backend.description}, and agreement with the cp
     reportDifferences('sparse edit from the host tier', [fromHost.latents], [part.latents], { gpuTier: partFirsts, hostTier: backend.hostCosts.take() });
     assert.deepEqual(fromHost.latents, part.latents, 'a sparse edit from the host tier');
     assert.equal(s.hostBytes(), hosted, 'the base stayed on the host tier');
-    for (let p = 0; p < 256; p++) if (!mask[p]) for (let c = 0; c < 4; c++) assert.equal(part.latents[p * 4 + c], v0.latents[p * 4 + c]);
-    // the sparse steps above were recorded as CUDA graphs at their first call and replayed; all eagerly now
-    backend.replays.enabled = false;
-    const eager = s.edit(P1, { mask, from: 0 });
-    backend.replays.enabled = true;
-    const dg = maxAbsDiff(eager.latents, part.latents);
-    process.stdout.write(`${backend.math} sparse edit, graphs vs eager: max abs latent difference ${dg.toExponential(2)}\n`);
-    assert.ok(dg <= bound, `graphs vs eager: ${dg}`);
-    const c = new EditSession(sdCpu);
-    c.generate(gen);
-    const cpuPart = c.edit(P1, { mask, from: 0 });
-    const d = maxAbsDiff(cpuPart.latents, part.latents);
-    process.stdout.write(`${backend.math} cuda vs cpu sparse edit: max abs latent difference ${d.toExponential(2)}\n`);
-    assert.ok(d < (backend === half ? FP16_EDIT_BOUND : 1e-3), `cuda vs cpu sparse edit differ by ${d}`);
+    outsideUnchanged(part.latents, v0.latents);
+    eagerAgrees(s, { mask, from: 0 }, part.latents, 'sparse edit');
+    cpuAgrees({ mask, from: 0 }, part.latents, 'sparse edit');
+  });
+
+  it("the paper's approximations (cached GroupNorm statistics, self-attention among the active tokens): empty mask, outside the mask, graphs vs eager, cuda agrees with cpu", () => {
+    const paper = { mask, from: 0, norm: 'cached', attention: 'fast' } as const;
+    const s = new EditSession(sdGpu);
+    const v0 = s.generate(gen);
+    assert.deepEqual(s.edit(P1, { ...paper, mask: new Uint8Array(256) }).latents, v0.latents);
+    const part = s.edit(P1, paper);
+    outsideUnchanged(part.latents, v0.latents);
+    assert.ok(maxAbsDiff(part.latents, s.edit(P1, { mask, from: 0 }).latents) > 0, 'the approximations change what the defaults compute');
+    eagerAgrees(s, paper, part.latents, "the paper's approximations");
+    cpuAgrees(paper, part.latents, "the paper's approximations");
   });
 
   it('edits after prepareEdits (stand-in masks and the masked edit\'s own) compute the same bits as without it, and the session keeps nothing of it', () => {

@@ -810,6 +810,10 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
     for (const convolution of ['cudnn', 'gemm'] as const) snapshotsMatchEager(new CudaBackend({ math, convolution }));
   });
 
+  it('aside: eagerly in line; in a replayable call on a branch of its graph, its reads kept from the work recorded after it, as the eager call computes', () => {
+    asideMatchesEager(gpu);
+  });
+
   /** n float32s of page-locked host memory (hostBuffer's), as StableDiffusion.imageBuffer makes an image's. */
   const pinnedFloats = (n: number) => {
     const bytes = gpu.hostBuffer(n * 4);
@@ -920,6 +924,37 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
     calls.forEach(([results, want], i) => results.forEach((t, j) => assert.deepEqual(gpu.toHost(t), want[j], `${gpu.description}: call ${i}'s result ${j} kept`)));
     assert.equal(new Set(calls.flatMap(([results]) => results.slice(1).map((t) => t.storage))).size, 2 * calls.length);
     gpu.forget('snapshots');
+  }
+
+  function asideMatchesEager(gpu: CudaBackend): void {
+    const rand = (shape: number[], scale = 1) => gpu.fromHost(rnd.normal(shape.reduce((a, b) => a * b, 1)).map((v) => v * scale), shape);
+    const w = rand([16, 8], 0.3), rows = Int32Array.from([1, 4, 5, 9]);
+    // as a fast-attention sparse step writes its all-token keys and values: fresh rows (temporaries of
+    // a GEMM) into the base's in place, beside later work whose temporaries are as large as theirs
+    const f = (x: Tensor, kAll: Tensor, vAll: Tensor) => {
+      const [k, v] = gpu.splitChannels(gpu.linear(x, w), [8, 8]) as [Tensor, Tensor];
+      const held = gpu.aside([k, v, kAll, vAll], () => gpu.overwriteRowsPair([kAll, k], [vAll, v], rows));
+      const later = gpu.add(gpu.linear(x, w), gpu.linear(gpu.silu(x), w));
+      return [...held, later];
+    };
+    const driver = gpu.driver, onBranch = driver.onBranch.bind(driver);
+    let branches = 0;
+    driver.onBranch = <R>(work: () => R): R => (branches++, onBranch(work));
+    try {
+      for (let i = 0; i < 4; i++) {
+        const x = rand([2, 4, 8]), kAll = rand([2, 12, 8]), vAll = rand([2, 12, 8]);
+        const [kEager, vEager] = [gpu.fromHost(gpu.toHost(kAll), [2, 12, 8]), gpu.fromHost(gpu.toHost(vAll), [2, 12, 8])];
+        const want = f(x, kEager, vEager).map((t) => gpu.toHost(t));
+        const results = gpu.tidy(() => gpu.replayable('aside', [x, kAll, vAll], f));
+        results.forEach((t, j) => assert.deepEqual(gpu.toHost(t), want[j], `${gpu.description}: call ${i}, result ${j}`));
+        assert.deepEqual(gpu.toHost(kAll), gpu.toHost(kEager), `${gpu.description}: call ${i}, the keys written in place`);
+        assert.deepEqual(gpu.toHost(vAll), gpu.toHost(vEager), `${gpu.description}: call ${i}, the values written in place`);
+      }
+    } finally {
+      driver.onBranch = onBranch;
+    }
+    assert.equal(branches, 1, `${gpu.description}: the recording's write on a branch; eager calls and replays run none`);
+    gpu.forget('aside');
   }
 
   function replayMatchesEager(gpu: CudaBackend): void {

@@ -117,6 +117,10 @@ export class CpuBackend implements Backend {
     return t; // nothing writes it after (Backend.snapshot)
   }
 
+  aside<T>(_reads: readonly Tensor[], work: () => T): T {
+    return work(); // one op at a time: nothing runs beside another
+  }
+
   toHost(t: Tensor, into?: Float32Array, outside?: KeepOutside): Float32Array {
     if (into) {
       checkValues('toHost', into, t.shape);

@@ -415,6 +415,22 @@ export abstract class CudaDevice {
     return copy;
   }
 
+  /**
+   * Recording a graph: work on a branch of it (Driver.onBranch), its reads kept out of the pool until
+   * the recording goes (a block freed mid-capture would be handed to work recorded after, which the
+   * branch may run beside); else, and while profiling (whose events time one op after another), work
+   * in line (Backend.aside).
+   */
+  aside<R>(reads: readonly Tensor[], work: () => R): R {
+    if (!this.capturing || this.profiler) return work();
+    for (const t of reads) {
+      if (this.replays.isInput(t)) continue; // the caller's: a replay reads it where the caller keeps it
+      this.pool.persist(t.storage as DeviceBuffer);
+      this.replays.hold(t as T);
+    }
+    return this.driver.onBranch(work);
+  }
+
   /** The result's tensors (a tensor, or an array of them) outlive the scope. */
   tidy<R>(f: () => R): R {
     return this.pool.tidy(f, (r) => scopeResults(r).map((t) => t.storage as DeviceBuffer));

@@ -61,9 +61,9 @@ export class Driver {
   readonly main: unknown;
   /** Where graphs are recorded (capture(); made on first use): recorded there, no work of ours runs on it. */
   private recorder: unknown;
-  /** The stream work is queued on now: the recording stream while a graph is being recorded, else the main one. */
+  /** The stream work is queued on now: the recording stream while a graph is being recorded (its branch inside onBranch), else the main one. */
   get stream(): unknown {
-    return this.capturing ? this.recorder : this.main;
+    return this.capturing ? (this.branching ? this.brancher : this.recorder) : this.main;
   }
   /** Library handles' streams, kept on `stream` (followStream). */
   private readonly streamFollowers: ((stream: unknown) => void)[] = [];
@@ -71,8 +71,10 @@ export class Driver {
   private side: unknown;
   /** Where forkCopy's copies are recorded, a branch of the graph being captured (made on first use; never the side stream, which uploadNow uses while recording). */
   private brancher: unknown;
-  /** Whether the capture under way has a branch (forkCopy) to join before it ends. */
+  /** Whether the capture under way has a branch (forkCopy, onBranch) to join before it ends. */
   private branched = false;
+  /** Whether onBranch's work is being recorded: `stream` is the branch. */
+  private branching = false;
   /** The context graphs' copies run in (cuGraphExecMemcpyNodeSetParams asks). */
   private readonly context: unknown;
   /**
@@ -255,14 +257,38 @@ export class Driver {
    * bench/results/2026-12-04-s65-call{2,5}.log.) Returns the copy's node, for setCopyDestination.
    */
   forkCopy(dst: number, src: number, bytes: number): unknown {
-    if (!this.capturing) throw new Error('cuda backend: forkCopy while no graph is being recorded');
+    const branch = this.fork('forkCopy');
+    this.check('cuMemcpyDtoDAsync', this.f.cuMemcpyDtoDAsync!(dst, src, bytes, branch));
+    return this.lastNode(branch);
+  }
+
+  /**
+   * While a graph is recorded: f's work on the branch of the graph that starts here (as forkCopy's
+   * copies), beside what is recorded after it. Its kernels are plain launches (no programmatic
+   * dependence across the fork); the library handles follow the branch while f runs.
+   */
+  onBranch<T>(f: () => T): T {
+    const branch = this.fork('onBranch');
+    this.branching = true;
+    this.streamFollowers.forEach((follow) => follow(branch));
+    try {
+      return f();
+    } finally {
+      this.branching = false;
+      this.streamFollowers.forEach((follow) => follow(this.recorder));
+    }
+  }
+
+  /** The branch stream, made to wait for the work recorded so far; the capture joins it back at its end. */
+  private fork(what: string): unknown {
+    if (!this.capturing) throw new Error(`cuda backend: ${what} while no graph is being recorded`);
+    if (this.branching) throw new Error(`cuda backend: ${what} inside onBranch`);
     const branch = (this.brancher ??= this.newStream(1)), here = this.event(false);
     this.record(here);
     this.check('cuStreamWaitEvent', this.f.cuStreamWaitEvent!(branch, here, 0));
     this.destroyEvent(here);
-    this.check('cuMemcpyDtoDAsync', this.f.cuMemcpyDtoDAsync!(dst, src, bytes, branch));
     this.branched = true;
-    return this.lastNode(branch);
+    return branch;
   }
 
   /** The branch's end joined to the recording stream; the driver's code (0: done). */
@@ -577,7 +603,7 @@ export class Driver {
   }
 
   private enqueue(fn: unknown, name: string, grid: number, block: number, sharedBytes: number, gridY: number, stream: unknown): void {
-    if (!this.dependentLaunches || !this.capturing || stream !== this.stream) {
+    if (!this.dependentLaunches || !this.capturing || this.branching || stream !== this.stream) {
       this.check(`launch ${name}`, this.f.cuLaunchKernel!(fn, grid, gridY, 1, block, 1, 1, sharedBytes, stream, this.argPtrs, null));
       return;
     }

@@ -66,7 +66,7 @@ interface Replay {
    */
   results: (T | { input: number; shape: readonly number[] } | { output: number; shape: readonly number[] })[];
   blocks: Map<number, number>;
-  /** Plan arrays the graph reads (memory of their own, freed when collected): held as long as it lives. */
+  /** Plan arrays the graph reads (memory of their own, freed when collected) and what its branch reads (aside): held as long as it lives. */
   held: Set<T>;
   /** Copy nodes on a branch of the graph (copyOnBranch), each re-pointed at its output buffer at every replay (its parameters read once). */
   branchCopies: { node: unknown; output: number; params: BigUint64Array }[];
@@ -148,7 +148,7 @@ export class GraphReplays {
     r.branchCopies.push({ node: this.host.driver.forkCopy(this.host.ptr(copy), this.host.ptr(src), src.size * this.host.elementBytes), buffer: copy.storage });
   }
 
-  /** Keeps t (a plan array the call being recorded reads) alive with the recording. */
+  /** Keeps t (a plan array the call being recorded reads, or what its branch reads: CudaDevice.aside) alive with the recording. */
   hold(t: T): void {
     this.recording?.held.add(t);
   }
