@@ -889,8 +889,11 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
     assert.ok(maxAbsDiff(gpu.toHost(b), expected) <= (math === 'fp16' ? 0.05 * 21 * 5 : 1e-3), 'the work queued before read its input, not the prefetched data');
   });
 
+  /** Random tensors of a shape on `gpu` (normal values, times `scale`): the replay cases' inputs and weights. */
+  const randomOn = (gpu: CudaBackend) => (shape: number[], scale = 1) => gpu.fromHost(rnd.normal(shape.reduce((a, b) => a * b, 1)).map((v) => v * scale), shape);
+
   function snapshotsMatchEager(gpu: CudaBackend): void {
-    const rand = (shape: number[], scale = 1) => gpu.fromHost(rnd.normal(shape.reduce((a, b) => a * b, 1)).map((v) => v * scale), shape);
+    const rand = randomOn(gpu);
     const wc = gpu.convWeight(rnd.normal(8 * 8 * 9).map((v) => v * 0.2), [8, 8, 3, 3]);
     const gamma = rand([8]), beta = rand([8]);
     // a library's output (the convolution) and one of ours (the sum), each read by work after its snapshot
@@ -927,7 +930,7 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
   }
 
   function asideMatchesEager(gpu: CudaBackend): void {
-    const rand = (shape: number[], scale = 1) => gpu.fromHost(rnd.normal(shape.reduce((a, b) => a * b, 1)).map((v) => v * scale), shape);
+    const rand = randomOn(gpu);
     const w = rand([16, 8], 0.3), rows = Int32Array.from([1, 4, 5, 9]);
     // as a fast-attention sparse step writes its all-token keys and values: fresh rows (temporaries of
     // a GEMM) into the base's in place, beside later work whose temporaries are as large as theirs
@@ -958,7 +961,7 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
   }
 
   function replayMatchesEager(gpu: CudaBackend): void {
-    const rand = (shape: number[], scale = 1) => gpu.fromHost(rnd.normal(shape.reduce((a, b) => a * b, 1)).map((v) => v * scale), shape);
+    const rand = randomOn(gpu);
     const wc = gpu.convWeight(rnd.normal(8 * 8 * 9).map((v) => v * 0.2), [8, 8, 3, 3]);
     const wl = rand([24, 8], 0.2), gamma = rand([8]), beta = rand([8]), wq = rand([8, 8], 0.2), wk = rand([8, 8], 0.2);
     // a convolution, GroupNorm + SiLU, linear layers (one, and projections as one batched GEMM) and

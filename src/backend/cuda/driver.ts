@@ -4,9 +4,10 @@
 import koffi from 'koffi';
 import { FiseditError, GpuOutOfMemory } from '../../io/errors.js';
 import {
-  ATTRIBUTE_BYTES, CONFIG_ATTRS, CONFIG_BYTES, CONFIG_NUM_ATTRS, CONFIG_STREAM, CUDA_ERROR_OUT_OF_MEMORY, DEPENDENCY_TYPE_PROGRAMMATIC, DRIVER_FUNCTIONS,
-  EDGE_BYTES, EDGE_TYPE, GRAPH_NODE_TYPE_KERNEL, LAUNCH_ATTRIBUTE_PROGRAMMATIC_STREAM_SERIALIZATION, MEMCPY3D_BYTES, MEMCPY3D_DST_DEVICE, NODE_BYTES, NODE_PARAMS,
+  ATTRIBUTE_BYTES, CONFIG_ATTRS, CONFIG_BYTES, CONFIG_NUM_ATTRS, CONFIG_STREAM, CUDA_ERROR_OUT_OF_MEMORY, DRIVER_FUNCTIONS,
+  LAUNCH_ATTRIBUTE_PROGRAMMATIC_STREAM_SERIALIZATION, MEMCPY3D_BYTES, MEMCPY3D_DST_DEVICE, NODE_BYTES, NODE_PARAMS,
 } from './driver-api.js';
+import { libraryDependents } from './graph-census.js';
 import { bindFunctions, loadLibrary } from './libs.js';
 
 /** A kernel launched while a graph was being captured: its node, and what it was launched with. */
@@ -328,48 +329,9 @@ export class Driver {
     this.check('cuStreamUpdateCaptureDependencies', this.f.cuStreamUpdateCaptureDependencies!(this.stream, open, null, 1, 1)); // CU_STREAM_SET_CAPTURE_DEPENDENCIES
   }
 
-  /**
-   * The programmatic edges from kernels of ours into library kernels (not of our modules) in the
-   * graphs recorded so far, by the library kernel's name: none while beforeLibraryCall does its work
-   * (the GPU tests check). A library's edges between its own kernels are its business (cuBLASLt
-   * launches a split-K GEMM's reduction as a programmatic dependent of the GEMM): `fromLibraries`
-   * counts those instead, for the benches' record. Keyed "source -> target" by the kernels' names.
-   */
+  /** The programmatic edges into library kernels in the graphs recorded so far (graph-census.ts). */
   libraryDependents(fromLibraries = false): Map<string, number> {
-    const found = new Map<string, number>();
-    const params = new Uint8Array(NODE_BYTES), fnAt = new DataView(params.buffer);
-    /** The function a kernel node runs (0 where the node names a CUkernel: a library's), undefined for other nodes. */
-    const kernelOf = (node: bigint): bigint | undefined => {
-      const type = [0];
-      this.check('cuGraphNodeGetType', this.f.cuGraphNodeGetType!(node, type));
-      if (type[0] !== GRAPH_NODE_TYPE_KERNEL) return undefined;
-      this.check('cuGraphKernelNodeGetParams', this.f.cuGraphKernelNodeGetParams!(node, params));
-      return fnAt.getBigUint64(0, true);
-    };
-    for (const graph of this.graphs.values()) {
-      const count = [0];
-      this.check('cuGraphGetEdges', this.f.cuGraphGetEdges!(graph, null, null, null, count));
-      const n = Number(count[0]);
-      if (!n) continue;
-      const from = new BigUint64Array(n), to = new BigUint64Array(n), data = new Uint8Array(EDGE_BYTES * n);
-      this.check('cuGraphGetEdges', this.f.cuGraphGetEdges!(graph, from, to, data, count));
-      for (let e = 0; e < n; e++) {
-        if (data[EDGE_BYTES * e + EDGE_TYPE] !== DEPENDENCY_TYPE_PROGRAMMATIC) continue;
-        const fn = kernelOf(to[e]);
-        if (fn === undefined || this.ours.has(fn)) continue;
-        const source = kernelOf(from[e]);
-        if (source === undefined || this.ours.has(source) === fromLibraries) continue;
-        const label = `${this.kernelName(source)} -> ${this.kernelName(fn)}`;
-        found.set(label, (found.get(label) ?? 0) + 1);
-      }
-    }
-    return found;
-  }
-
-  /** A kernel's name as its module has it (a library's mangled name cut short), or what it is when the driver cannot say. */
-  private kernelName(fn: bigint): string {
-    const name: (string | null)[] = [null];
-    return (fn !== 0n && this.f.cuFuncGetName!(name, fn) === 0 && name[0]?.slice(0, 60)) || 'a library kernel';
+    return libraryDependents({ f: this.f, check: (what, code) => this.check(what, code), graphs: this.graphs.values(), ours: this.ours }, fromLibraries);
   }
 
   /** Sets the arguments of a captured kernel launch's node in an instantiated graph. */
