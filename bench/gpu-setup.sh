@@ -16,10 +16,12 @@ save() { (cd $OUT && mkdir -p j && cp $OUT/*.json j/ 2>/dev/null; rm -f $OUT/*.j
 # suite: the GPU suite into /tmp/logs/test-gpu.log with a home of its own, printing its pass and fail
 # counts (and the seconds since T0 where the script set it) and any failure, then save. bench/gpu-suite.sh
 # runs it first; a call that runs it last, if time is left, calls it. (Call scripts up to session 55
-# wrote it out.) Its limit, 240 s: with the F(4x4, 3x3) case the suite took 108-122 s on warm-started
-# machines and ran past 150 on one (session 62, call 8).
+# wrote it out.) One file at a time (--test-concurrency=1, as npm run test:gpu): the out-of-memory case
+# fills the GPU, which would starve a file running beside it. Its limit, 330 s: so, the suite took 212 s
+# (session 68, call 4; 122-124 s with its two files of then side by side, after the out-of-memory case's
+# file had outlasted the other).
 suite() {
-  FISEDIT_HOME=/tmp/fh-suite timeout -k 10 240 node --test --test-reporter=spec dist/test/gpu/*.test.js > /tmp/logs/test-gpu.log 2>&1
+  FISEDIT_HOME=/tmp/fh-suite timeout -k 10 330 node --test --test-concurrency=1 --test-reporter=spec dist/test/gpu/*.test.js > /tmp/logs/test-gpu.log 2>&1
   echo "rc $?" >> /tmp/logs/test-gpu.log
   echo "suite${T0:+ ($(( $(date +%s) - T0 )) s)}: $(grep -E '^ℹ (pass|fail)' /tmp/logs/test-gpu.log | tr '\n' ' ')"
   grep -E '^✖' /tmp/logs/test-gpu.log | cut -c1-400 | head -8
