@@ -235,7 +235,7 @@ export class Driver {
       const joined = this.branched ? this.joinBranch(recorder) : 0;
       // the capture always ends (the stream stays usable); when f failed, its error is the one to see
       const code = this.f.cuStreamEndCapture!(recorder, graph);
-      if (recorded) this.check('cuStreamWaitEvent (the branch joining the capture)', joined);
+      if (recorded) this.check('joining the branch to the capture (cuEventRecordWithFlags, cuStreamWaitEvent)', joined);
       if ((code !== 0 || !recorded) && graph[0]) this.f.cuGraphDestroy!(graph[0]);
       if (recorded) this.check('cuStreamEndCapture', code);
     }
