@@ -57,8 +57,3 @@ export function winogradOption(v: string | undefined): boolean | 'f4' {
 export function rowsGemmOption(v: string | undefined): boolean | number {
   return v === undefined ? true : v === 'off' ? false : Number(v);
 }
-
-/** CudaOptions.weightPrefetch from a BENCH_WEIGHT_PREFETCH value: none (unset or `off`) or the most MiB of each weight (the backend refuses others). */
-export function weightPrefetchOption(v: string | undefined): false | number {
-  return v === undefined || v === 'off' ? false : Number(v);
-}

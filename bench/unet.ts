@@ -13,7 +13,7 @@ import { UNetMacCounter } from '../src/edit/macs.js';
 import { Config } from '../src/io/config.js';
 import { Params } from '../src/models/params.js';
 import { UNet2DConditionModel, parseUNetConfig } from '../src/models/unet.js';
-import { RANDOM_WEIGHTS, benchEnvironment, flashSplitsOption, gegluKernelOption, gemmAlgorithmsOption, pipelineOption, rowsGemmOption, weightPrefetchOption, winogradOption } from './random-weights.js';
+import { RANDOM_WEIGHTS, benchEnvironment, flashSplitsOption, gegluKernelOption, gemmAlgorithmsOption, pipelineOption, rowsGemmOption, winogradOption } from './random-weights.js';
 import { randomSd2, sd2Configs } from './sd2.js';
 import { GpuClocks, backToBack, energySecondsOption } from './clocks.js';
 import { median } from './stats.js';
@@ -35,7 +35,7 @@ const dependentLaunchModes = (process.env.BENCH_DEPENDENT_LAUNCHES ?? 'on').spli
 const gemmAlgorithms = gemmAlgorithmsOption(process.env.BENCH_GEMM_ALGOS);
 /** BENCH_GEGLU_KERNEL=off: the feed-forwards' input layer and GEGLU by cuBLASLt + k_geglu, never k_gemm_geglu (CudaOptions.gegluKernel), for an A/B. */
 const gegluKernel = gegluKernelOption(process.env.BENCH_GEGLU_KERNEL);
-/** BENCH_WINOGRAD=off: 3x3 convolutions never by Winograd (CudaOptions.winograd), for an A/B; =f4: by F(4x4, 3x3) where the map allows. BENCH_ROWS_GEMM=off: every linear layer by cuBLASLt, never k_gemm_rows; a number: k_gemm_rows up to that many rows (CudaOptions.rowsGemm), for an A/B. BENCH_WEIGHT_PREFETCH=<MiB>: each recorded GEMM's next weight into L2 on a graph branch (CudaOptions.weightPrefetch). */
+/** BENCH_WINOGRAD=off: 3x3 convolutions never by Winograd (CudaOptions.winograd), for an A/B; =f4: by F(4x4, 3x3) where the map allows. BENCH_ROWS_GEMM=off: every linear layer by cuBLASLt, never k_gemm_rows; a number: k_gemm_rows up to that many rows (CudaOptions.rowsGemm), for an A/B. */
 const rowsGemm = rowsGemmOption(process.env.BENCH_ROWS_GEMM);
 /** CudaOptions.cudnnEngines: 'timed', 'heuristic', 'off', or several ('timed,off') for an A/B in one run. */
 const engineModes = (process.env.BENCH_CUDNN_ENGINES ?? 'timed').split(',') as CudnnEngineMode[];
@@ -66,7 +66,7 @@ function time<T>(gpu: CudaBackend, f: () => T): [T, number] {
 }
 
 for (const math of maths) for (const convolution of convolutions) for (const flashRowsPerWarp of flashRows) for (const dependentLaunches of dependentLaunchModes) for (const engines of engineModes) for (const wgmmaPipeline of wgmmaPipelines) {
-  const gpu = new CudaBackend({ math, flashAttention, convolution, flashRowsPerWarp, wgmmaAttention, wgmmaPipeline, flashSplits: flashSplitsOption(process.env.BENCH_FLASH_SPLITS), dependentLaunches: dependentLaunches !== 'off', cudnnEngines: engines, gemmAlgorithms, gegluKernel, rowsGemm, winograd: winogradOption(process.env.BENCH_WINOGRAD), weightPrefetch: weightPrefetchOption(process.env.BENCH_WEIGHT_PREFETCH) });
+  const gpu = new CudaBackend({ math, flashAttention, convolution, flashRowsPerWarp, wgmmaAttention, wgmmaPipeline, flashSplits: flashSplitsOption(process.env.BENCH_FLASH_SPLITS), dependentLaunches: dependentLaunches !== 'off', cudnnEngines: engines, gemmAlgorithms, gegluKernel, rowsGemm, winograd: winogradOption(process.env.BENCH_WINOGRAD) });
   const [unet, loadMs] = time(gpu, () => new UNet2DConditionModel(new Params(gpu, RANDOM_WEIGHTS), unetConfig));
   console.log(`${gpu.description}: U-Net weights generated and uploaded in ${(loadMs / 1000).toFixed(1)} s`);
   for (const px of sizes) {

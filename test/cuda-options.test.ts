@@ -17,12 +17,6 @@ describe('cuda backend options', () => {
       assert.throws(() => checkCudaOptions({ rowsGemm } as unknown as CudaOptions), /CudaOptions\.rowsGemm: .* is not true, false or a number of rows from 1 to 1024/);
   });
 
-  it('takes a weight prefetch of some MiB or none, and refuses anything else', () => {
-    for (const weightPrefetch of [false, 0.5, 24, 64] as const) assert.deepEqual(checkCudaOptions({ weightPrefetch }), { weightPrefetch });
-    for (const weightPrefetch of [0, -1, NaN, Infinity, true, '24'])
-      assert.throws(() => checkCudaOptions({ weightPrefetch } as unknown as CudaOptions), /CudaOptions\.weightPrefetch: .* is not false or a number of MiB above 0/);
-  });
-
   it('refuses a value outside a mode, naming the option and its values', () => {
     const bad = (o: unknown) => () => checkCudaOptions(o as CudaOptions);
     assert.throws(bad({ tileConvolution: 'fuzed' }), /CudaOptions\.tileConvolution: "fuzed" is not one of "library", "fused", "rows"/);

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Session 69, call 1: weights brought into L2 on a graph branch ahead of the GEMM that reads them
+# Session 69, call 1 (83a5932's build; since dropped: …-s69-weight-prefetch-trial.diff): weights brought into L2 on a graph branch ahead of the GEMM that reads them
 # (CudaOptions.weightPrefetch, weight-prefetch.ts; k_prefetch_l2's bulk prefetch of up to N MiB of
 # the weight the next GEMM read in the last recording, queued as each GEMM is recorded). Session 32
 # had a 40 x 1280 x 11520 GEMM at 10.0 us from L2 against 13.1 from memory: bound ~0.18 ms of a ~5%

@@ -84,10 +84,6 @@ describe(`cuda device work vs cpu (${gpu.description})`, () => {
     asideMatchesEager(gpu);
   });
 
-  it("weight prefetch: a recording after the first brings each GEMM's next weight into L2 on a branch, and computes as the eager call", () => {
-    prefetchMatchesEager(new CudaBackend({ math, weightPrefetch: 1 / 16 }));
-  });
-
   /** n float32s of page-locked host memory (hostBuffer's), as StableDiffusion.imageBuffer makes an image's. */
   const pinnedFloats = (n: number) => {
     const bytes = gpu.hostBuffer(n * 4);
@@ -232,33 +228,6 @@ describe(`cuda device work vs cpu (${gpu.description})`, () => {
     }
     assert.equal(branches, 1, `${gpu.description}: the recording's write on a branch; eager calls and replays run none`);
     gpu.forget('aside');
-  }
-
-  function prefetchMatchesEager(gpu: CudaBackend): void {
-    const rand = randomOn(gpu);
-    // a weight of 128 KiB in fp16 (prefetched up to the option's 64 KiB) among smaller ones; a batched GEMM's weights
-    const [w1, w2, wq, wk, w3] = [rand([1024, 64], 0.1), rand([64, 1024], 0.1), rand([64, 64], 0.1), rand([64, 64], 0.1), rand([64, 64], 0.1)].map((w) => gpu.parameter(w));
-    const f = (x: Tensor) => {
-      const h = gpu.linear(gpu.linear(x, w1!), w2!);
-      const [q, k] = gpu.linearMany(h, [wq!, wk!]) as [Tensor, Tensor];
-      return [gpu.linear(gpu.add(q, k), w3!)];
-    };
-    const recorded: number[] = [];
-    for (const key of ['first', 'second']) {
-      const x = rand([40, 64]);
-      const want = f(x).map((t) => gpu.toHost(t));
-      const before = gpu.launches;
-      const got = gpu.tidy(() => gpu.replayable(key, [x], f)).map((t) => gpu.toHost(t));
-      recorded.push(gpu.launches - before);
-      assert.deepEqual(got, want, `${gpu.description}: recording ${key}`);
-      const again = rand([40, 64]);
-      assert.deepEqual(gpu.tidy(() => gpu.replayable(key, [again], f)).map((t) => gpu.toHost(t)), f(again).map((t) => gpu.toHost(t)), `${gpu.description}: replay ${key}`);
-    }
-    // the first recording learns the order (its last weight is followed by the second's first); the
-    // second prefetches after each of its GEMMs: four, five where the projections are two linear layers
-    assert.ok([4, 5].includes(recorded[1]! - recorded[0]!), `launches recorded: ${recorded.join(', ')}`);
-    gpu.forget('first');
-    gpu.forget('second');
   }
 
   function replayMatchesEager(gpu: CudaBackend): void {

@@ -83,7 +83,6 @@ export class CudaBackend extends CudaWinograd implements Backend {
     const tileConvolution = o.tileConvolution ?? 'library';
     this.tileConvolution = !half || (tileConvolution === 'rows' && this.driver.computeCapability[0] !== 9) ? 'library' : tileConvolution;
     this.driver.dependentLaunches = this.driver.computeCapability[0]! >= 9 && (o.dependentLaunches ?? true);
-    this.prefetchBytes = o.weightPrefetch ? Math.round(o.weightPrefetch * 2 ** 20) : 0;
     this.latents = new CudaLatents({
       vector: (bytes) => {
         const b = this.pool.alloc(bytes);
@@ -155,10 +154,8 @@ export class CudaBackend extends CudaWinograd implements Backend {
     const y = this.empty([...x.shape.slice(0, -1), n]);
     if (m === 0) return y;
     const rows = m <= this.rowsGemmMost(k) ? this.rowsGemmLaunch(x, w, b, residual) : undefined;
-    if (rows && typeof rows !== 'string') this.runRowsGemm(rows, x, w, b, residual, y);
-    else this.libraryGemm(x, w, b, residual, y);
-    this.weightsRead([w]);
-    return y;
+    if (rows && typeof rows !== 'string') return this.runRowsGemm(rows, x, w, b, residual, y);
+    return this.libraryGemm(x, w, b, residual, y);
   }
 
   /** linear(x, w, b, residual) by cuBLASLt whatever linear would choose (bench:gemm-rows). */
@@ -202,7 +199,6 @@ export class CudaBackend extends CudaWinograd implements Backend {
     const column = (ts: readonly Tensor[]) => Array.from({ length: POINTER_ARRAY_PRODUCTS }, (_, i) => (ts[i] ? this.p(ts[i]!) : 0));
     const at = this.pointerArrays([...column(ws), ...column(ws.map(() => x)), ...column(ys)]), slot = 8 * POINTER_ARRAY_PRODUCTS;
     this.timed('gemm projections', () => this.lt.gemmPointerArrays(OP_T, OP_N, n, m, k, at, k, at + slot, k, at + 2 * slot, n, ws.length), () => `${ws.length} x ${m}x${n}x${k}`);
-    this.weightsRead(ws);
     return ys;
   }
 

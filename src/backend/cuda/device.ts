@@ -13,19 +13,16 @@ import { Driver, type ArgKind } from './driver.js';
 import { DeviceBuffer, MemoryPool } from './memory.js';
 import { compileCubin } from './nvrtc.js';
 import { PinnedMemory } from './pinned.js';
-import { BLOCKS_PER_SM, COPY_CHUNK, KERNELS, kernelDefines, KERNEL_DIR, LATENT_KERNELS, OPS_KERNELS, PREFETCH_CHUNK, SPARSE_KERNELS, VECTOR_BYTES } from './kernels.js';
+import { BLOCKS_PER_SM, COPY_CHUNK, KERNELS, kernelDefines, KERNEL_DIR, LATENT_KERNELS, OPS_KERNELS, SPARSE_KERNELS, VECTOR_BYTES } from './kernels.js';
 import { HostCosts } from './host-costs.js';
 import { GraphReplays, type Copy } from './replays.js';
 import { Profiler } from './profiler.js';
-import { WeightOrder } from './weight-prefetch.js';
 
 /** The kernels index elements with 32-bit integers. */
 const MAX_ELEMENTS = 2 ** 32 - 1;
 
 /** Waves of 256-thread blocks (BLOCKS_PER_SM to a multiprocessor) a map must fill before its streaming kernel batches vectors. */
 const BATCH_MIN_WAVES = 4;
-/** Threads a block of k_prefetch_l2 (each PREFETCH_CHUNK bytes a turn). */
-const PREFETCH_BLOCK = 128;
 /** Downloads from this size go through page-locked memory (device.ts download). */
 const STAGED_DOWNLOAD_BYTES = 2 ** 20;
 export type T = Tensor<DeviceBuffer>;
@@ -93,26 +90,6 @@ export abstract class CudaDevice {
   /** Holds a stream (the driver's by default) for `ms`, so the host queues what follows before the GPU runs it. */
   protected hold(ms: number, stream?: unknown): void {
     this.driver.launch(this.fns.get('k_hold'), 'k_hold', 1, 1, KERNELS.k_hold!, [ms * 1e6], 0, 1, stream);
-  }
-
-  /** The most bytes of a weight k_prefetch_l2 brings into L2 ahead of its GEMM (CudaOptions.weightPrefetch; 0: none). */
-  protected prefetchBytes = 0;
-  /** The order GEMMs read weights in, learnt from the recordings (weight-prefetch.ts). */
-  private readonly weightOrder = new WeightOrder<DeviceBuffer>();
-
-  /**
-   * A GEMM reading the parameters `ws` (in order) was just queued. While a graph is being recorded
-   * (with prefetchBytes), the weight read after them last time is brought into L2 on a branch of it,
-   * which runs beside the work between the two GEMMs. Profiling times one op after another: none then.
-   */
-  protected weightsRead(ws: readonly Tensor[]): void {
-    if (!this.prefetchBytes || !this.capturing || this.profiler || this.driver.inBranch || !ws.every((w) => this.isParameter(w))) return;
-    const spans = ws.map((w) => ({ ptr: this.p(w), bytes: w.size * this.elementBytes, buffer: w.storage as DeviceBuffer }));
-    const next = this.weightOrder.read(spans, (b) => !b.freed);
-    if (!next) return;
-    const bytes = Math.floor(Math.min(next.bytes, this.prefetchBytes) / 16) * 16; // the bulk prefetch's granule
-    const grid = Math.min(Math.ceil(bytes / PREFETCH_CHUNK / PREFETCH_BLOCK), this.driver.multiprocessors);
-    if (bytes > 0) this.driver.onBranch(() => this.run('k_prefetch_l2', 0, [next.ptr, bytes], PREFETCH_BLOCK, grid));
   }
 
   /** Kernel and GEMM launches since the backend was made. */

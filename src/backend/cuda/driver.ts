@@ -76,10 +76,6 @@ export class Driver {
   private branched = false;
   /** Whether onBranch's work is being recorded: `stream` is the branch. */
   private branching = false;
-  /** Whether work queued now goes to onBranch's branch (where onBranch cannot be called again). */
-  get inBranch(): boolean {
-    return this.branching;
-  }
   /** The context graphs' copies run in (cuGraphExecMemcpyNodeSetParams asks). */
   private readonly context: unknown;
   /**

@@ -22,7 +22,6 @@ const SCALAR_KERNELS: Record<string, ArgKind[]> = {
   k_lat_guide: ['ptr', 'ptr', 'f32', 'i32', 'u64'],
   k_hold: ['u64'],
   k_pointer_arrays: Array<ArgKind>(10).fill('ptr'),
-  k_prefetch_l2: ['ptr', 'u64'],
 };
 /** Products one k_pointer_arrays call describes (A, B and D pointers of each): linearMany's most in one GEMM. */
 export const POINTER_ARRAY_PRODUCTS = 3;
@@ -115,8 +114,6 @@ export const GROUP_PARTIAL_SHARED_BYTES = 200 * 1024;
 export const COPY_UNROLL = 8;
 /** Bytes each block of k_copy_many copies at a time (ops.cu COPY_CHUNK: 256 threads of COPY_UNROLL 16-byte loads). */
 export const COPY_CHUNK = 256 * 16 * COPY_UNROLL;
-/** Bytes each thread of k_prefetch_l2 asks L2 for at a time (ops.cu's PREFETCH_CHUNK; KERNEL_DEFINES). */
-export const PREFETCH_CHUNK = 4096;
 /** 256-thread blocks a multiprocessor holds at once (2048 threads): k_copy_many's grid for copies on the device, a wave of a streaming kernel. */
 export const BLOCKS_PER_SM = 8;
 /** Vectors of its row each lane of k_layer_norm keeps in registers (ops.cu LN_KEPT; KERNEL_DEFINES). */
@@ -254,7 +251,7 @@ export const flashSharedBytes = (dp: number) => 2 * 2 * FLASH_KEY_TILE * (dp + 8
 export const KERNEL_DEFINES: Readonly<Record<string, Readonly<Record<string, number>>>> = {
   sparse: { SWAP_WORDS },
   winograd: { WI_ROWS: WINOGRAD_INPUT_BLOCK.rows, WI_COLS: WINOGRAD_INPUT_BLOCK.cols, WI_CHANNELS: WINOGRAD_INPUT_BLOCK.channels },
-  ops: { VEC_BATCH, COPY_UNROLL, SOFTMAX_SHORT, SOFTMAX_VEC, LN_KEPT, SPLIT_PIECES, PREFETCH_CHUNK },
+  ops: { VEC_BATCH, COPY_UNROLL, SOFTMAX_SHORT, SOFTMAX_VEC, LN_KEPT, SPLIT_PIECES },
   attention: { KB: FLASH_KEY_TILE, SHORT_KEYS },
   'attention-sm90': { WG_KB: WGMMA_KEY_TILE },
   'tile-conv': { TM: TILE_CONV_ROWS, TN: TILE_CONV_COLS, TK: TILE_CONV_K, THREADS: TILE_CONV_THREADS },

@@ -128,12 +128,6 @@ export interface CudaOptions {
    * to 1024 rows had been 0.1-0.2 ms slower (…-s54-call3.log).
    */
   rowsGemm?: boolean | number;
-  /**
-   * Graphs only: as each linear layer's GEMM is recorded, the weight the next one read in the last
-   * recording is brought into L2 (up to this many MiB of it) by k_prefetch_l2 on a branch of the
-   * graph, beside the work between the two (weight-prefetch.ts); false (default): none.
-   */
-  weightPrefetch?: false | number;
 }
 
 /** CudaOptions.tileConvolution's values. */
@@ -165,8 +159,5 @@ export function checkCudaOptions(o: CudaOptions): CudaOptions {
   const rows = o.rowsGemm;
   if (rows !== undefined && typeof rows !== 'boolean' && !(Number.isInteger(rows) && rows >= 1 && rows <= GEMM_ROWS_MAX_ROWS))
     throw new FiseditError(`CudaOptions.rowsGemm: ${JSON.stringify(rows)} is not true, false or a number of rows from 1 to ${GEMM_ROWS_MAX_ROWS}`);
-  const prefetch = o.weightPrefetch;
-  if (prefetch !== undefined && prefetch !== false && !(typeof prefetch === 'number' && prefetch > 0 && Number.isFinite(prefetch)))
-    throw new FiseditError(`CudaOptions.weightPrefetch: ${JSON.stringify(prefetch)} is not false or a number of MiB above 0`);
   return o;
 }

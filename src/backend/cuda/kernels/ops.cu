@@ -565,19 +565,3 @@ extern "C" __global__ void k_hold(u64 ns) {
     asm volatile("mov.u64 %0, %%globaltimer;" : "=l"(t));
   } while (t - t0 < ns);
 }
-// brings `bytes` from p into L2 and returns at once (the loads go on after the kernel ends): run on a
-// graph's branch ahead of the GEMM that reads p (weight-prefetch.ts). PREFETCH_CHUNK bytes a thread
-// and turn, p and bytes multiples of 16 (sm_90's bulk prefetch; before it, a line at a time).
-extern "C" __global__ void k_prefetch_l2(const unsigned char* p, u64 bytes) {
-  after_earlier_kernels();
-  const u64 chunks = (bytes + PREFETCH_CHUNK - 1) / PREFETCH_CHUNK;
-  for (u64 c = blockIdx.x * (u64)blockDim.x + threadIdx.x; c < chunks; c += (u64)gridDim.x * blockDim.x) {
-    const unsigned char* at = p + c * PREFETCH_CHUNK;
-    const unsigned size = (unsigned)min((u64)PREFETCH_CHUNK, bytes - c * PREFETCH_CHUNK);
-#if __CUDA_ARCH__ >= 900
-    asm volatile("cp.async.bulk.prefetch.L2.global [%0], %1;" ::"l"(at), "r"(size) : "memory");
-#else
-    for (unsigned i = 0; i < size; i += 128) asm volatile("prefetch.global.L2 [%0];" ::"l"(at + i));
-#endif
-  }
-}
