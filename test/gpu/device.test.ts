@@ -216,7 +216,7 @@ describe(`cuda device work vs cpu (${gpu.description})`, () => {
     try {
       for (let i = 0; i < 4; i++) {
         const x = rand([2, 4, 8]), kAll = rand([2, 12, 8]), vAll = rand([2, 12, 8]);
-        const [kEager, vEager] = [gpu.fromHost(gpu.toHost(kAll), [2, 12, 8]), gpu.fromHost(gpu.toHost(vAll), [2, 12, 8])];
+        const [kEager, vEager] = [copyOf(gpu, kAll), copyOf(gpu, vAll)];
         const want = f(x, kEager, vEager).map((t) => gpu.toHost(t));
         const results = gpu.tidy(() => gpu.replayable('aside', [x, kAll, vAll], f));
         results.forEach((t, j) => assert.deepEqual(gpu.toHost(t), want[j], `${gpu.description}: call ${i}, result ${j}`));

@@ -230,7 +230,8 @@ extern "C" __global__ void k_group_affine(double* sums, const double* base, cons
   if (lane == 0) { rs[warp] = s; rq[warp] = q; }
   __syncthreads();
   if (warp == 0) {
-    // over the warps' sums only (the shuffles from lanes past them added zeros: the same bits)
+    // over the warps' sums only (the shuffles from lanes past them added zeros: the same bits); the
+    // halving offsets need a power-of-two count of warps (the host launches 128 threads: pointwise-ops.ts)
     s = lane < blockDim.x / 32 ? rs[lane] : 0; q = lane < blockDim.x / 32 ? rq[lane] : 0;
     for (int o = blockDim.x / 64; o > 0; o >>= 1) { s += __shfl_down_sync(0xffffffff, s, o); q += __shfl_down_sync(0xffffffff, q, o); }
     if (lane == 0) { rs[0] = s; rq[0] = q; }
