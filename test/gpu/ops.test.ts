@@ -51,7 +51,7 @@ describe(`cuda ops vs cpu (${gpu.description})`, () => {
       assert.deepEqual(gpu.toHost(gpu.linearRowsKernel(xg, wg, bg, rg)), mine, `${what}: the same bits again`);
       // the weights a model's parameter: not read before the kernel waits while the launch just ahead
       // may have written them (here k_from_f32 or the upload), then read so; the same bits both ways
-      const wp = gpu.parameter(gpu.fromHost(gpu.toHost(wg), [n, k]));
+      const wp = gpu.parameter(copyOf(gpu, wg));
       assert.equal(gpu.settledParameter(wp), false, `${what}: a parameter just written is read after the wait`);
       assert.deepEqual(gpu.toHost(gpu.linearRowsKernel(xg, wp, bg, rg)), mine, `${what}: a parameter read after the wait`);
       assert.ok(gpu.settledParameter(wp), `${what}: a parameter read before the wait once a launch has passed`);
